@@ -1,0 +1,398 @@
+import { addDays } from 'date-fns';
+import { addDuration } from './duration.js';
+import { DomainError } from './errors.js';
+import { type Playbook, type Severity, type StepDef, type StepKey, stepDef } from './playbook.js';
+import { clampToWorkingHours } from './workingTime.js';
+
+export const CASE_STATUSES = ['open', 'won_back', 'lost', 'closed'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+export type Outcome = Exclude<CaseStatus, 'open'>;
+
+/** Which case statuses may follow which: a case ends once, as won back, lost or closed. */
+export const CASE_TRANSITIONS: Record<CaseStatus, readonly CaseStatus[]> = {
+  open: ['won_back', 'lost', 'closed'],
+  won_back: [],
+  lost: [],
+  closed: [],
+} as const;
+
+export const STEP_STATUSES = ['waiting', 'pending', 'snoozed', 'done', 'skipped'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+export const STEP_TRANSITIONS: Record<StepStatus, readonly StepStatus[]> = {
+  waiting: ['pending', 'skipped'],
+  pending: ['done', 'skipped', 'snoozed'],
+  snoozed: ['pending', 'done', 'skipped', 'snoozed'],
+  done: [],
+  skipped: [],
+} as const;
+
+export type ClientAnswer = 'accepted' | 'refused';
+/** The client's answer may be recorded once, and a refusal may later turn into an acceptance. */
+export const ANSWER_TRANSITIONS: Record<ClientAnswer | 'none', readonly ClientAnswer[]> = {
+  none: ['accepted', 'refused'],
+  refused: ['accepted'],
+  accepted: [],
+} as const;
+
+export interface Outline {
+  readonly happened: string;
+  readonly why: string;
+  readonly prevention: string;
+  readonly summary: string;
+}
+
+export interface Step {
+  readonly key: StepKey;
+  readonly position: number;
+  readonly optional: boolean;
+  readonly status: StepStatus;
+  readonly startedAt: Date | null;
+  readonly dueAt: Date | null;
+  readonly doneAt: Date | null;
+  readonly doneBy: string | null;
+  /** What was done (e.g. the compensation offered) or why the step was skipped. */
+  readonly note: string | null;
+  readonly snoozedUntil: Date | null;
+  readonly nextRemindAt: Date | null;
+  readonly remindCount: number;
+  readonly escalatedAt: Date | null;
+  /** Grows on every user action on the step: a button carrying an older version is stale. */
+  readonly version: number;
+}
+
+export interface RecoveryCase {
+  readonly id: number;
+  readonly teamId: string;
+  readonly channelId: string;
+  readonly messageTs: string | null;
+  readonly client: string;
+  readonly summary: string;
+  readonly severity: Severity;
+  readonly ownerId: string;
+  readonly creatorId: string;
+  readonly status: CaseStatus;
+  readonly answer: ClientAnswer | null;
+  readonly answeredAt: Date | null;
+  readonly outcomeReason: string | null;
+  readonly meetingAt: Date | null;
+  readonly outline: Outline | null;
+  readonly lang: string;
+  /** The owner's IANA time zone: working hours are counted in it. */
+  readonly tz: string;
+  readonly createdAt: Date;
+  readonly closedAt: Date | null;
+  /** Why Slack refused our last delivery (shown on the parent message), or null. */
+  readonly deliveryProblem: string | null;
+  readonly version: number;
+  readonly steps: readonly Step[];
+}
+
+export interface CaseEvent {
+  readonly type: string;
+  readonly actor: string;
+  readonly stepKey?: StepKey;
+  readonly data?: Record<string, unknown>;
+}
+
+export interface Changed {
+  readonly case: RecoveryCase;
+  readonly event: CaseEvent;
+}
+
+export const LIMITS = { client: 150, summary: 4000, note: 2000, outlineField: 3000 } as const;
+
+/** How a step looks to a reader at `now`. */
+export type StepView = StepStatus | 'overdue';
+export function stepView(s: Step, now: Date): StepView {
+  if (s.status === 'pending' && s.dueAt && s.dueAt <= now) return 'overdue';
+  return s.status;
+}
+
+export function isOpen(s: Step): boolean {
+  return s.status === 'pending' || s.status === 'snoozed';
+}
+
+export function findStep(c: RecoveryCase, key: StepKey): Step {
+  const s = c.steps.find((x) => x.key === key);
+  if (!s) throw new DomainError('step_not_found', key);
+  return s;
+}
+
+function requireOpen(c: RecoveryCase): void {
+  if (c.status !== 'open') throw new DomainError('case_closed');
+}
+
+function moveStep(s: Step, to: StepStatus): Step {
+  if (s.status === to && to !== 'snoozed') throw new DomainError('already_done', `${s.key} is already ${to}`);
+  if (!STEP_TRANSITIONS[s.status].includes(to)) throw new DomainError('invalid_transition', `${s.key}: ${s.status} → ${to}`);
+  return { ...s, status: to, version: s.version + 1 };
+}
+
+/** Checks a clicked step against its current state: a repeated or stale click changes nothing. */
+function checkStepAction(s: Step, expectedVersion: number | null): void {
+  if (s.status === 'done' || s.status === 'skipped') throw new DomainError('already_done', `${s.key} is already ${s.status}`);
+  if (expectedVersion !== null && expectedVersion !== s.version) throw new DomainError('stale_action', s.key);
+}
+
+function replaceStep(c: RecoveryCase, s: Step): RecoveryCase {
+  return { ...c, version: c.version + 1, steps: c.steps.map((x) => (x.key === s.key ? s : x)) };
+}
+
+/** When a step that has just started is due, given the case and the playbook. */
+function dueFor(def: StepDef, c: RecoveryCase, pb: Playbook, start: Date): Date | null {
+  if (def.cadenceDays) {
+    const first = def.cadenceDays[0];
+    return first === undefined ? null : cadencePoint(start, first, c, pb, def);
+  }
+  const spec = def.due[c.severity];
+  if (spec === 'none') return null;
+  if (spec === 'meeting') return c.meetingAt;
+  return addDuration(start, spec, pb.workingHours, c.tz);
+}
+
+export function cadencePoint(start: Date, days: number, c: RecoveryCase, pb: Playbook, def: StepDef): Date {
+  const t = addDays(start, days);
+  return def.ignoreWorkingHours[c.severity] ? t : clampToWorkingHours(t, pb.workingHours, c.tz);
+}
+
+function start(c: RecoveryCase, s: Step, pb: Playbook, now: Date): Step {
+  const def = stepDef(pb, s.key);
+  if (!def) return s;
+  const due = dueFor(def, c, pb, now);
+  return { ...s, status: 'pending', startedAt: now, dueAt: due, nextRemindAt: due, remindCount: 0, escalatedAt: null };
+}
+
+/** Starts every waiting step whose trigger just happened. */
+function startTriggered(c: RecoveryCase, pb: Playbook, now: Date, trigger: (st: StepDef['starts']) => boolean): RecoveryCase {
+  const steps = c.steps.map((s) => {
+    const def = stepDef(pb, s.key);
+    return s.status === 'waiting' && def && trigger(def.starts) ? start(c, s, pb, now) : s;
+  });
+  return { ...c, steps };
+}
+
+export interface OpenCaseInput {
+  readonly teamId: string;
+  readonly channelId: string;
+  readonly client: string;
+  readonly summary: string;
+  readonly severity: Severity;
+  readonly ownerId: string;
+  readonly creatorId: string;
+  readonly lang: string;
+  readonly tz: string;
+  /** Overrides when own_up is due (the first step). */
+  readonly dueOverride?: Date | null;
+}
+
+export function validateOpenInput(client: string, summary: string): { client: string; summary: string } {
+  const cl = client.trim();
+  const su = summary.trim();
+  if (!cl) throw new DomainError('invalid_input', 'client');
+  if (!su) throw new DomainError('invalid_input', 'summary');
+  if (cl.length > LIMITS.client) throw new DomainError('invalid_input', 'client_too_long');
+  if (su.length > LIMITS.summary) throw new DomainError('invalid_input', 'summary_too_long');
+  return { client: cl, summary: su };
+}
+
+export function openCase(input: OpenCaseInput, pb: Playbook, now: Date): Changed {
+  const { client, summary } = validateOpenInput(input.client, input.summary);
+  if (input.dueOverride && input.dueOverride <= now) throw new DomainError('invalid_input', 'due_in_past');
+  const blank: RecoveryCase = {
+    id: 0,
+    teamId: input.teamId,
+    channelId: input.channelId,
+    messageTs: null,
+    client,
+    summary,
+    severity: input.severity,
+    ownerId: input.ownerId,
+    creatorId: input.creatorId,
+    status: 'open',
+    answer: null,
+    answeredAt: null,
+    outcomeReason: null,
+    meetingAt: null,
+    outline: null,
+    lang: input.lang,
+    tz: input.tz,
+    createdAt: now,
+    closedAt: null,
+    deliveryProblem: null,
+    version: 1,
+    steps: pb.steps.map((def, position) => ({
+      key: def.key,
+      position,
+      optional: def.optional,
+      status: 'waiting',
+      startedAt: null,
+      dueAt: null,
+      doneAt: null,
+      doneBy: null,
+      note: null,
+      snoozedUntil: null,
+      nextRemindAt: null,
+      remindCount: 0,
+      escalatedAt: null,
+      version: 1,
+    })),
+  };
+  let c = startTriggered(blank, pb, now, (st) => st === 'opened');
+  if (input.dueOverride) {
+    const o = input.dueOverride;
+    c = { ...c, steps: c.steps.map((s) => (s.key === 'own_up' ? { ...s, dueAt: o, nextRemindAt: o } : s)) };
+  }
+  return {
+    case: c,
+    event: { type: 'case_opened', actor: input.creatorId, data: { severity: c.severity, owner: c.ownerId } },
+  };
+}
+
+export function completeStep(
+  c: RecoveryCase,
+  key: StepKey,
+  actor: string,
+  expectedVersion: number | null,
+  pb: Playbook,
+  now: Date,
+  note: string | null = null,
+): Changed {
+  requireOpen(c);
+  const s = findStep(c, key);
+  checkStepAction(s, expectedVersion);
+  if (s.status === 'waiting') throw new DomainError('invalid_transition', `${key} has not started`);
+  const done = { ...moveStep(s, 'done'), doneAt: now, doneBy: actor, note: note ?? s.note, nextRemindAt: null, snoozedUntil: null };
+  const next = startTriggered(replaceStep(c, done), pb, now, (st) => typeof st === 'object' && st.afterStep === key);
+  return { case: next, event: { type: 'step_done', actor, stepKey: key, data: note ? { note } : undefined } };
+}
+
+export function snoozeStep(c: RecoveryCase, key: StepKey, until: Date, actor: string, expectedVersion: number | null, now: Date): Changed {
+  requireOpen(c);
+  const s = findStep(c, key);
+  checkStepAction(s, expectedVersion);
+  if (s.status === 'waiting') throw new DomainError('invalid_transition', `${key} has not started`);
+  if (until <= now) throw new DomainError('invalid_input', 'snooze_in_past');
+  const snoozed = { ...moveStep(s, 'snoozed'), snoozedUntil: until, nextRemindAt: until };
+  return { case: replaceStep(c, snoozed), event: { type: 'step_snoozed', actor, stepKey: key, data: { until: until.toISOString() } } };
+}
+
+export function skipStep(c: RecoveryCase, key: StepKey, reason: string, actor: string, expectedVersion: number | null, pb: Playbook, now: Date): Changed {
+  requireOpen(c);
+  const s = findStep(c, key);
+  checkStepAction(s, expectedVersion);
+  if (!s.optional) throw new DomainError('not_optional', key);
+  const r = reason.trim();
+  if (!r) throw new DomainError('reason_required');
+  if (r.length > LIMITS.note) throw new DomainError('invalid_input', 'reason_too_long');
+  const skipped = { ...moveStep(s, 'skipped'), doneAt: now, doneBy: actor, note: r, nextRemindAt: null, snoozedUntil: null };
+  const next = startTriggered(replaceStep(c, skipped), pb, now, (st) => typeof st === 'object' && st.afterStep === key);
+  return { case: next, event: { type: 'step_skipped', actor, stepKey: key, data: { reason: r } } };
+}
+
+/** Records the meeting's time: the meeting step is done, and steps due "with the meeting" get that time. */
+export function recordMeeting(c: RecoveryCase, at: Date, actor: string, pb: Playbook, now: Date): Changed {
+  requireOpen(c);
+  if (at <= now) throw new DomainError('invalid_input', 'meeting_in_past');
+  let next: RecoveryCase = { ...c, meetingAt: at, version: c.version + 1 };
+  next = {
+    ...next,
+    steps: next.steps.map((s) => {
+      const def = stepDef(pb, s.key);
+      if (s.key === 'meeting' && isOpen(s)) {
+        return { ...s, status: 'done', doneAt: now, doneBy: actor, nextRemindAt: null, snoozedUntil: null, version: s.version + 1 };
+      }
+      if (def?.due[c.severity] === 'meeting' && isOpen(s)) {
+        // The day before the meeting the owner gets the outline and the apology reminder.
+        const prep = addDays(at, -1);
+        const remindAt = prep > now ? clampToWorkingHours(prep, pb.workingHours, c.tz) : now;
+        return { ...s, dueAt: at, nextRemindAt: remindAt < at ? remindAt : now, remindCount: 0, escalatedAt: null };
+      }
+      return s;
+    }),
+  };
+  return { case: next, event: { type: 'meeting_booked', actor, data: { at: at.toISOString() } } };
+}
+
+export function validateOutline(o: Outline): Outline {
+  const t = { happened: o.happened.trim(), why: o.why.trim(), prevention: o.prevention.trim(), summary: o.summary.trim() };
+  for (const [k, v] of Object.entries(t)) {
+    if (!v) throw new DomainError('invalid_input', `outline_${k}`);
+    if (v.length > LIMITS.outlineField) throw new DomainError('invalid_input', `outline_${k}_too_long`);
+  }
+  return t;
+}
+
+export function saveOutline(c: RecoveryCase, outline: Outline, actor: string, now: Date): Changed {
+  requireOpen(c);
+  const o = validateOutline(outline);
+  let next: RecoveryCase = { ...c, outline: o, version: c.version + 1 };
+  next = {
+    ...next,
+    steps: next.steps.map((s) =>
+      s.key === 'outline' && isOpen(s)
+        ? { ...s, status: 'done', doneAt: now, doneBy: actor, nextRemindAt: null, snoozedUntil: null, version: s.version + 1 }
+        : s,
+    ),
+  };
+  return { case: next, event: { type: 'outline_saved', actor, data: { ...o } } };
+}
+
+export function recordAnswer(c: RecoveryCase, answer: ClientAnswer, actor: string, pb: Playbook, now: Date): Changed {
+  requireOpen(c);
+  if (!ANSWER_TRANSITIONS[c.answer ?? 'none'].includes(answer)) {
+    throw new DomainError(c.answer === answer ? 'already_done' : 'invalid_transition', `answer ${c.answer} → ${answer}`);
+  }
+  const close = (s: Step): Step =>
+    isOpen(s) || s.status === 'waiting'
+      ? { ...s, status: 'done', doneAt: now, doneBy: actor, nextRemindAt: null, snoozedUntil: null, version: s.version + 1 }
+      : s;
+  let next: RecoveryCase = {
+    ...c,
+    answer,
+    answeredAt: now,
+    version: c.version + 1,
+    steps: c.steps.map((s) => (s.key === 'client_answer' || (answer === 'accepted' && s.key === 'keep_trying' && s.status !== 'waiting') ? close(s) : s)),
+  };
+  next = startTriggered(next, pb, now, (st) => st === answer);
+  return { case: next, event: { type: answer === 'accepted' ? 'client_accepted' : 'client_refused', actor } };
+}
+
+/** After the last keep-trying follow-up the owner may schedule one more instead of giving up. */
+export function scheduleMoreFollowUps(c: RecoveryCase, actor: string, pb: Playbook, now: Date, days = 30): Changed {
+  requireOpen(c);
+  const s = findStep(c, 'keep_trying');
+  if (!isOpen(s)) throw new DomainError('invalid_transition', 'keep_trying is not running');
+  const def = stepDef(pb, 'keep_trying');
+  const at = def ? cadencePoint(now, days, c, pb, def) : addDays(now, days);
+  const next = { ...s, dueAt: at, nextRemindAt: at, version: s.version + 1 };
+  return { case: replaceStep(c, next), event: { type: 'follow_up_scheduled', actor, stepKey: 'keep_trying', data: { at: at.toISOString() } } };
+}
+
+export function closeCase(c: RecoveryCase, outcome: Outcome, reason: string | null, actor: string, now: Date): Changed {
+  if (!CASE_TRANSITIONS[c.status].includes(outcome)) throw new DomainError('case_closed');
+  const r = reason?.trim() || null;
+  if (outcome === 'lost' && !r) throw new DomainError('reason_required');
+  if (r && r.length > LIMITS.note) throw new DomainError('invalid_input', 'reason_too_long');
+  const next: RecoveryCase = {
+    ...c,
+    status: outcome,
+    outcomeReason: r,
+    closedAt: now,
+    version: c.version + 1,
+    steps: c.steps.map((s) => (s.nextRemindAt ? { ...s, nextRemindAt: null } : s)),
+  };
+  return { case: next, event: { type: 'case_closed', actor, data: { outcome, ...(r ? { reason: r } : {}) } } };
+}
+
+export function changeOwner(c: RecoveryCase, ownerId: string, tz: string, actor: string): Changed {
+  requireOpen(c);
+  return { case: { ...c, ownerId, tz, version: c.version + 1 }, event: { type: 'owner_changed', actor, data: { owner: ownerId } } };
+}
+
+/** Minutes from opening until the client was told (own_up done), or null while still untold. */
+export function ownUpMinutes(c: RecoveryCase): number | null {
+  const s = c.steps.find((x) => x.key === 'own_up');
+  if (!s?.doneAt) return null;
+  return Math.round((s.doneAt.getTime() - c.createdAt.getTime()) / 60_000);
+}

@@ -1,0 +1,610 @@
+/**
+ * A local fake of the Slack Web API. Point a WebClient at it with `slackApiUrl: fake.url`.
+ * It keeps Slack's request format (form-urlencoded or JSON POST to /api/<method>), its response
+ * shapes and its error codes, records every call, and emits events so a sandbox page can render
+ * what the bot "posted". Methods it does not emulate answer `unknown_method`, so gaps fail loudly.
+ */
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeUser {
+  id: string;
+  name: string;
+  realName?: string;
+  /** IANA zone, e.g. "Europe/Paris". */
+  tz: string;
+  locale?: string;
+}
+
+export type Args = Record<string, unknown>;
+
+export interface RecordedCall {
+  method: string;
+  args: Args;
+  at: number;
+  token?: string;
+}
+
+export interface MessageMetadata {
+  event_type: string;
+  event_payload: Record<string, unknown>;
+}
+
+export interface StoredMessage {
+  type: 'message';
+  channel: string;
+  ts: string;
+  text: string;
+  user: string;
+  bot_id: string;
+  blocks?: unknown[];
+  thread_ts?: string;
+  reply_count?: number;
+  latest_reply?: string;
+  reply_broadcast?: boolean;
+  metadata?: MessageMetadata;
+  edited?: { user: string; ts: string };
+}
+
+export interface StoredEphemeral {
+  channel: string;
+  user: string;
+  text: string;
+  blocks?: unknown[];
+  thread_ts?: string;
+  message_ts: string;
+}
+
+export interface StoredView {
+  id: string;
+  team_id: string;
+  type: string;
+  blocks: unknown[];
+  private_metadata: string;
+  callback_id: string;
+  external_id: string;
+  state: { values: Record<string, unknown> };
+  hash: string;
+  title: unknown;
+  submit: unknown;
+  close: unknown;
+  clear_on_close: boolean;
+  notify_on_close: boolean;
+  root_view_id: string;
+  previous_view_id: string | null;
+  app_id: string;
+  app_installed_team_id: string;
+  bot_id: string;
+}
+
+export interface StoredResponse {
+  /** The part of the URL after `/response/`. */
+  path: string;
+  body: {
+    text?: string;
+    blocks?: unknown[];
+    response_type?: string;
+    replace_original?: boolean;
+    delete_original?: boolean;
+  } & Args;
+  at: number;
+}
+
+export type FailureSpec =
+  | string
+  | { status: 429; retryAfter: number }
+  | { status: 500 }
+  | { delayMs: number };
+
+export interface FakeSlackEvents {
+  message: [StoredMessage];
+  update: [StoredMessage];
+  ephemeral: [StoredEphemeral];
+  view: [StoredView];
+  home: [{ userId: string; view: StoredView }];
+  response: [StoredResponse];
+  call: [RecordedCall];
+}
+
+export interface FakeSlackOptions {
+  port?: number;
+  host?: string;
+  latencyMs?: number;
+  users?: FakeUser[];
+  teamId?: string;
+  botUserId?: string;
+  now?: () => Date;
+}
+
+export interface FakeSlack extends EventEmitter<FakeSlackEvents> {
+  readonly url: string;
+  readonly responseUrlBase: string;
+  readonly teamId: string;
+  readonly botUserId: string;
+  readonly botId: string;
+  readonly calls: RecordedCall[];
+  readonly messages: StoredMessage[];
+  readonly ephemerals: StoredEphemeral[];
+  /** Modals by view id. */
+  readonly views: Map<string, StoredView>;
+  /** Published App Home views by user id. */
+  readonly homeViews: Map<string, StoredView>;
+  readonly responses: StoredResponse[];
+  callsTo(method: string): RecordedCall[];
+  findMessage(channel: string, ts: string): StoredMessage | undefined;
+  failNext(method: string, error: FailureSpec, times?: number): void;
+  archiveChannel(id: string): void;
+  kickFromChannel(id: string): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const PERMALINK_HOST = 'https://fake.slack.test';
+const APP_ID = 'AFAKEAPP01';
+const JSON_FIELDS = ['blocks', 'attachments', 'view', 'metadata'] as const;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+class SlackError extends Error {}
+const fail = (code: string): never => {
+  throw new SlackError(code);
+};
+
+const str = (a: Args, k: string): string | undefined => {
+  const v = a[k];
+  return typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
+};
+const truthy = (v: unknown): boolean =>
+  v === true || v === 1 || (typeof v === 'string' && v !== '' && v !== 'false' && v !== '0');
+const isObject = (v: unknown): v is Args =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Real current UTC offset (seconds) and long label of an IANA zone. */
+function zoneInfo(tz: string, at: Date): { offset: number; label: string } {
+  const part = (style: 'longOffset' | 'long') =>
+    new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: style })
+      .formatToParts(at)
+      .find((p) => p.type === 'timeZoneName')?.value ?? '';
+  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(part('longOffset'));
+  const offset = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60) : 0;
+  return { offset, label: part('long') };
+}
+
+function parseBody(raw: string, contentType: string, query: URLSearchParams): Args {
+  const args: Args = Object.fromEntries(query);
+  if (contentType.includes('application/json')) {
+    const parsed: unknown = raw.trim() === '' ? {} : JSON.parse(raw);
+    if (!isObject(parsed)) fail('invalid_json');
+    return Object.assign(args, parsed);
+  }
+  Object.assign(args, Object.fromEntries(new URLSearchParams(raw)));
+  for (const field of JSON_FIELDS) {
+    const v = args[field];
+    if (typeof v === 'string' && /^\s*[[{]/.test(v)) {
+      try {
+        args[field] = JSON.parse(v);
+      } catch {
+        fail(field === 'blocks' ? 'invalid_blocks' : 'invalid_arguments');
+      }
+    }
+  }
+  return args;
+}
+
+export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeSlack> {
+  const now = opts.now ?? (() => new Date());
+  const teamId = opts.teamId ?? 'TFAKETEAM1';
+  const botUserId = opts.botUserId ?? 'UFAKEBOT01';
+  const botId = `B${botUserId.slice(1)}`;
+  const latencyMs = opts.latencyMs ?? 0;
+  const users = new Map((opts.users ?? []).map((u) => [u.id, u]));
+  for (const u of users.values()) zoneInfo(u.tz, now()); // throws early on a bad zone
+
+  const emitter = new EventEmitter<FakeSlackEvents>();
+  const calls: RecordedCall[] = [];
+  const messages: StoredMessage[] = [];
+  const ephemerals: StoredEphemeral[] = [];
+  const views = new Map<string, StoredView>();
+  const homeViews = new Map<string, StoredView>();
+  const responses: StoredResponse[] = [];
+  const failures = new Map<string, FailureSpec[]>();
+  const archived = new Set<string>();
+  const kicked = new Set<string>();
+
+  let lastSec = 0;
+  let lastMicro = 0;
+  const nextTs = (): string => {
+    const sec = Math.floor(now().getTime() / 1000);
+    if (sec > lastSec) [lastSec, lastMicro] = [sec, 100];
+    else if (lastMicro + 100 > 999_999) [lastSec, lastMicro] = [lastSec + 1, 100];
+    else lastMicro += 100;
+    return `${lastSec}.${String(lastMicro).padStart(6, '0')}`;
+  };
+  const newId = (prefix: string) => prefix + randomBytes(5).toString('hex').toUpperCase();
+  const newHash = () => `${Math.floor(now().getTime() / 1000)}.${randomBytes(4).toString('hex')}`;
+
+  /** Slack opens a DM when you post to a user id; the response names the D channel. */
+  const channelOf = (a: Args, key = 'channel'): string => {
+    const c = str(a, key) ?? fail('channel_not_found');
+    return /^[UW]/.test(c) ? `D${c.slice(1)}` : c;
+  };
+  const writableChannel = (a: Args): string => {
+    const c = channelOf(a);
+    if (archived.has(c)) fail('is_archived');
+    if (kicked.has(c)) fail('not_in_channel');
+    return c;
+  };
+  const blocksOf = (a: Args, max: number): unknown[] | undefined => {
+    const b = a.blocks;
+    if (b === undefined || b === '') return undefined;
+    if (!Array.isArray(b) || b.some((x) => !isObject(x) || typeof x.type !== 'string')) {
+      return fail('invalid_blocks');
+    }
+    return b.length > max ? fail('invalid_blocks') : b;
+  };
+  const findMessage = (channel: string, ts: string) =>
+    messages.find((m) => m.channel === channel && m.ts === ts);
+  const apiMessage = (m: StoredMessage, withMetadata = true): Args => {
+    const { channel: _channel, metadata, ...rest } = m;
+    return withMetadata && metadata ? { ...rest, metadata } : rest;
+  };
+
+  const buildView = (a: Args, id: string, root: string, previous: string | null): StoredView => {
+    const v = isObject(a.view) ? a.view : fail('invalid_arguments');
+    const type = typeof v.type === 'string' ? v.type : fail('invalid_arguments');
+    const blocks = blocksOf(v, 100) ?? [];
+    const privateMetadata = typeof v.private_metadata === 'string' ? v.private_metadata : '';
+    if (privateMetadata.length > 3000) fail('invalid_arguments');
+    const title = v.title ?? null;
+    if (type === 'modal') {
+      if (!isObject(title) || typeof title.text !== 'string' || title.text.length > 24) {
+        fail('invalid_arguments');
+      }
+    }
+    return {
+      id,
+      team_id: teamId,
+      type,
+      blocks,
+      private_metadata: privateMetadata,
+      callback_id: typeof v.callback_id === 'string' ? v.callback_id : '',
+      external_id: typeof v.external_id === 'string' ? v.external_id : '',
+      state: { values: {} },
+      hash: newHash(),
+      title,
+      submit: v.submit ?? null,
+      close: v.close ?? null,
+      clear_on_close: truthy(v.clear_on_close),
+      notify_on_close: truthy(v.notify_on_close),
+      root_view_id: root,
+      previous_view_id: previous,
+      app_id: APP_ID,
+      app_installed_team_id: teamId,
+      bot_id: botId,
+    };
+  };
+  const openView = (a: Args, root?: string, previous: string | null = null): Args => {
+    if (!str(a, 'trigger_id')) fail('invalid_trigger_id');
+    const id = newId('V');
+    const view = buildView(a, id, root ?? id, previous);
+    views.set(id, view);
+    emitter.emit('view', view);
+    return { ok: true, view };
+  };
+
+  const handlers: Record<string, (a: Args) => Args> = {
+    'auth.test': () => ({
+      ok: true,
+      url: `${PERMALINK_HOST}/`,
+      team: 'Fake Team',
+      user: 'amends',
+      team_id: teamId,
+      user_id: botUserId,
+      bot_id: botId,
+      is_enterprise_install: false,
+    }),
+    'chat.postMessage': (a) => {
+      const channel = writableChannel(a);
+      const text = str(a, 'text');
+      const blocks = blocksOf(a, 50);
+      if (text === undefined && blocks === undefined) fail('no_text');
+      if ((text?.length ?? 0) > 40_000) fail('msg_too_long');
+      const threadTs = str(a, 'thread_ts');
+      const metadata = isObject(a.metadata)
+        ? (a.metadata as unknown as MessageMetadata)
+        : undefined;
+      const ts = nextTs();
+      const msg: StoredMessage = {
+        type: 'message',
+        channel,
+        ts,
+        text: text ?? '',
+        user: botUserId,
+        bot_id: botId,
+      };
+      if (blocks) msg.blocks = blocks;
+      if (threadTs) {
+        const parent = findMessage(channel, threadTs);
+        if (parent) {
+          parent.thread_ts = parent.ts;
+          parent.reply_count = (parent.reply_count ?? 0) + 1;
+          parent.latest_reply = msg.ts;
+        }
+        msg.thread_ts = threadTs;
+        if (truthy(a.reply_broadcast)) msg.reply_broadcast = true;
+      }
+      if (metadata) msg.metadata = metadata;
+      messages.push(msg);
+      emitter.emit('message', msg);
+      return { ok: true, channel, ts: msg.ts, message: apiMessage(msg) };
+    },
+    'chat.update': (a) => {
+      const channel = channelOf(a);
+      if (archived.has(channel)) fail('is_archived');
+      const msg = findMessage(channel, str(a, 'ts') ?? fail('message_not_found'));
+      if (!msg) return fail('message_not_found');
+      const text = str(a, 'text');
+      const blocks = blocksOf(a, 50);
+      if (text === undefined && blocks === undefined) fail('no_text');
+      msg.text = text ?? '';
+      if (blocks) msg.blocks = blocks;
+      if (isObject(a.metadata)) msg.metadata = a.metadata as unknown as MessageMetadata;
+      msg.edited = { user: botUserId, ts: nextTs() };
+      emitter.emit('update', msg);
+      return { ok: true, channel, ts: msg.ts, text: msg.text, message: apiMessage(msg) };
+    },
+    'chat.postEphemeral': (a) => {
+      const channel = writableChannel(a);
+      const user = str(a, 'user') ?? fail('user_not_in_channel');
+      const text = str(a, 'text');
+      const blocks = blocksOf(a, 50);
+      if (text === undefined && blocks === undefined) fail('no_text');
+      const eph: StoredEphemeral = { channel, user, text: text ?? '', message_ts: nextTs() };
+      if (blocks) eph.blocks = blocks;
+      const threadTs = str(a, 'thread_ts');
+      if (threadTs) eph.thread_ts = threadTs;
+      ephemerals.push(eph);
+      emitter.emit('ephemeral', eph);
+      return { ok: true, message_ts: eph.message_ts };
+    },
+    'chat.getPermalink': (a) => {
+      const channel = channelOf(a);
+      const msg = findMessage(channel, str(a, 'message_ts') ?? fail('message_not_found'));
+      if (!msg) return fail('message_not_found');
+      let permalink = `${PERMALINK_HOST}/archives/${channel}/p${msg.ts.replace('.', '')}`;
+      if (msg.thread_ts && msg.thread_ts !== msg.ts) {
+        permalink += `?thread_ts=${msg.thread_ts}&cid=${channel}`;
+      }
+      return { ok: true, channel, permalink };
+    },
+    'views.open': (a) => openView(a),
+    'views.push': (a) => {
+      const top = [...views.values()].at(-1);
+      return openView(a, top?.root_view_id, top?.id ?? null);
+    },
+    'views.update': (a) => {
+      const viewId = str(a, 'view_id');
+      const externalId = str(a, 'external_id');
+      if (!viewId && !externalId) fail('invalid_arguments');
+      const all = [...views.values(), ...homeViews.values()];
+      const old = all.find((v) => (viewId ? v.id === viewId : v.external_id === externalId));
+      if (!old) return fail('not_found');
+      const hash = str(a, 'hash');
+      if (hash && hash !== old.hash) fail('hash_conflict');
+      const view = buildView(a, old.id, old.root_view_id, old.previous_view_id);
+      const home = [...homeViews].find(([, v]) => v.id === old.id);
+      if (home) {
+        homeViews.set(home[0], view);
+        emitter.emit('home', { userId: home[0], view });
+      } else {
+        views.set(view.id, view);
+        emitter.emit('view', view);
+      }
+      return { ok: true, view };
+    },
+    'views.publish': (a) => {
+      const userId = str(a, 'user_id') ?? fail('invalid_arguments');
+      const old = homeViews.get(userId);
+      const hash = str(a, 'hash');
+      if (hash && old && hash !== old.hash) fail('hash_conflict');
+      const id = old?.id ?? newId('V');
+      const view = buildView(a, id, id, null);
+      if (view.type !== 'home') fail('invalid_arguments');
+      homeViews.set(userId, view);
+      emitter.emit('home', { userId, view });
+      return { ok: true, view };
+    },
+    'users.info': (a) => {
+      const u = users.get(str(a, 'user') ?? fail('user_not_found'));
+      if (!u) return fail('user_not_found');
+      const { offset, label } = zoneInfo(u.tz, now());
+      const realName = u.realName ?? u.name;
+      const user: Args = {
+        id: u.id,
+        team_id: teamId,
+        name: u.name,
+        real_name: realName,
+        tz: u.tz,
+        tz_label: label,
+        tz_offset: offset,
+        profile: { display_name: u.name, real_name: realName },
+        is_bot: false,
+        deleted: false,
+      };
+      // Like Slack, `locale` is only present when asked for.
+      if (truthy(a.include_locale)) user.locale = u.locale ?? 'en-US';
+      return { ok: true, user };
+    },
+    'conversations.replies': (a) => {
+      const channel = channelOf(a);
+      const hit = findMessage(channel, str(a, 'ts') ?? fail('thread_not_found'));
+      if (!hit) return fail('thread_not_found');
+      const root = hit.thread_ts ?? hit.ts;
+      const withMeta = truthy(a.include_all_metadata);
+      const thread = messages
+        .filter((m) => m.channel === channel && (m.ts === root || m.thread_ts === root))
+        .sort((x, y) => x.ts.localeCompare(y.ts));
+      const start = Number(str(a, 'cursor') ?? 0) || 0;
+      const limit = Math.max(1, Number(str(a, 'limit') ?? 1000) || 1000);
+      const end = start + limit;
+      const hasMore = end < thread.length;
+      return {
+        ok: true,
+        messages: thread.slice(start, end).map((m) => apiMessage(m, withMeta)),
+        has_more: hasMore,
+        response_metadata: { next_cursor: hasMore ? String(end) : '' },
+      };
+    },
+    'conversations.info': (a) => {
+      const id = channelOf(a);
+      const im = id.startsWith('D');
+      return {
+        ok: true,
+        channel: {
+          id,
+          name: im ? undefined : id.toLowerCase(),
+          is_channel: !im,
+          is_im: im,
+          is_member: !kicked.has(id),
+          is_archived: archived.has(id),
+        },
+      };
+    },
+  };
+
+  const send = (res: ServerResponse, status: number, body: unknown, headers = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+    res.end(JSON.stringify(body));
+  };
+
+  const handleApi = async (
+    method: string,
+    req: IncomingMessage,
+    raw: string,
+    query: URLSearchParams,
+    res: ServerResponse,
+  ) => {
+    let args: Args;
+    let parseError: string | undefined;
+    try {
+      args = parseBody(raw, req.headers['content-type'] ?? '', query);
+    } catch (e) {
+      args = {};
+      parseError = e instanceof SlackError ? e.message : 'invalid_json';
+    }
+    const bearer = /^Bearer\s+(\S+)/i.exec(req.headers.authorization ?? '')?.[1];
+    const token = bearer ?? str(args, 'token');
+    delete args.token;
+    const call: RecordedCall = { method, args, at: now().getTime() };
+    if (token) call.token = token;
+    calls.push(call);
+    emitter.emit('call', call);
+
+    if (latencyMs > 0) await sleep(latencyMs);
+    const queue = failures.get(method);
+    const injected = queue?.shift();
+    if (queue?.length === 0) failures.delete(method);
+    if (typeof injected === 'string') return send(res, 200, { ok: false, error: injected });
+    if (injected && 'delayMs' in injected) await sleep(injected.delayMs);
+    if (injected && 'status' in injected) {
+      if (injected.status === 500) return send(res, 500, { ok: false, error: 'internal_error' });
+      return send(
+        res,
+        429,
+        { ok: false, error: 'ratelimited' },
+        {
+          'retry-after': String(injected.retryAfter),
+        },
+      );
+    }
+    if (parseError) return send(res, 200, { ok: false, error: parseError });
+    const handler = handlers[method];
+    if (!handler) return send(res, 200, { ok: false, error: 'unknown_method' });
+    if (!token) return send(res, 200, { ok: false, error: 'not_authed' });
+    try {
+      send(res, 200, handler(args));
+    } catch (e) {
+      if (!(e instanceof SlackError)) throw e;
+      send(res, 200, { ok: false, error: e.message });
+    }
+  };
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const url = new URL(req.url ?? '/', 'http://fake');
+      const api = /^\/api\/([\w.]+)$/.exec(url.pathname);
+      const response = /^\/response\/(.*)$/.exec(url.pathname);
+      const done = (p: Promise<void> | void) =>
+        Promise.resolve(p).catch((e: unknown) => {
+          if (!res.headersSent)
+            send(res, 200, { ok: false, error: 'fatal_error', detail: String(e) });
+        });
+      if (api?.[1] && (req.method === 'POST' || req.method === 'GET')) {
+        void done(handleApi(api[1], req, raw, url.searchParams, res));
+        return;
+      }
+      if (response && req.method === 'POST') {
+        let body: unknown;
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          body = undefined;
+        }
+        if (!isObject(body)) {
+          res.writeHead(400, { 'content-type': 'text/plain' }).end('invalid_payload');
+          return;
+        }
+        const stored: StoredResponse = { path: response[1] ?? '', body, at: now().getTime() };
+        responses.push(stored);
+        emitter.emit('response', stored);
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+        return;
+      }
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not_found');
+    });
+  });
+
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  return Object.assign(emitter, {
+    url: `${base}/api/`,
+    responseUrlBase: `${base}/response/`,
+    teamId,
+    botUserId,
+    botId,
+    calls,
+    messages,
+    ephemerals,
+    views,
+    homeViews,
+    responses,
+    callsTo: (method: string) => calls.filter((c) => c.method === method),
+    findMessage,
+    failNext(method: string, error: FailureSpec, times = 1) {
+      const queue = failures.get(method) ?? [];
+      for (let i = 0; i < times; i++) queue.push(error);
+      failures.set(method, queue);
+    },
+    archiveChannel: (id: string) => void archived.add(id),
+    kickFromChannel: (id: string) => void kicked.add(id),
+    reset() {
+      for (const list of [calls, messages, ephemerals, responses]) list.length = 0;
+      for (const coll of [views, homeViews, failures, archived, kicked]) coll.clear();
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  });
+}

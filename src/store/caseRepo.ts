@@ -1,0 +1,315 @@
+import { DomainError } from '../domain/errors.js';
+import type { Playbook, Severity, StepKey } from '../domain/playbook.js';
+import type { CaseEvent, CaseStatus, Changed, ClientAnswer, Outline, RecoveryCase, Step, StepStatus } from '../domain/recoveryCase.js';
+import { isOpen } from '../domain/recoveryCase.js';
+import { nextCheckAt } from '../domain/reminders.js';
+import type { Db } from './db.js';
+
+interface CaseRow {
+  id: number;
+  team_id: string;
+  channel_id: string;
+  message_ts: string | null;
+  client: string;
+  summary: string;
+  severity: Severity;
+  owner_id: string;
+  creator_id: string;
+  status: CaseStatus;
+  answer: ClientAnswer | null;
+  answered_at: number | null;
+  outcome_reason: string | null;
+  meeting_at: number | null;
+  outline: string | null;
+  lang: string;
+  tz: string;
+  created_at: number;
+  closed_at: number | null;
+  delivery_problem: string | null;
+  version: number;
+}
+
+interface StepRow {
+  case_id: number;
+  key: StepKey;
+  position: number;
+  optional: number;
+  status: StepStatus;
+  started_at: number | null;
+  due_at: number | null;
+  done_at: number | null;
+  done_by: string | null;
+  note: string | null;
+  snoozed_until: number | null;
+  next_remind_at: number | null;
+  remind_count: number;
+  escalated_at: number | null;
+  version: number;
+}
+
+export interface EventRecord extends CaseEvent {
+  readonly id: number;
+  readonly at: Date;
+}
+
+const ms = (d: Date | null): number | null => (d ? d.getTime() : null);
+const date = (n: number | null): Date | null => (n === null ? null : new Date(n));
+
+function toStep(r: StepRow): Step {
+  return {
+    key: r.key,
+    position: r.position,
+    optional: r.optional === 1,
+    status: r.status,
+    startedAt: date(r.started_at),
+    dueAt: date(r.due_at),
+    doneAt: date(r.done_at),
+    doneBy: r.done_by,
+    note: r.note,
+    snoozedUntil: date(r.snoozed_until),
+    nextRemindAt: date(r.next_remind_at),
+    remindCount: r.remind_count,
+    escalatedAt: date(r.escalated_at),
+    version: r.version,
+  };
+}
+
+function toCase(r: CaseRow, steps: StepRow[]): RecoveryCase {
+  return {
+    id: r.id,
+    teamId: r.team_id,
+    channelId: r.channel_id,
+    messageTs: r.message_ts,
+    client: r.client,
+    summary: r.summary,
+    severity: r.severity,
+    ownerId: r.owner_id,
+    creatorId: r.creator_id,
+    status: r.status,
+    answer: r.answer,
+    answeredAt: date(r.answered_at),
+    outcomeReason: r.outcome_reason,
+    meetingAt: date(r.meeting_at),
+    outline: r.outline ? (JSON.parse(r.outline) as Outline) : null,
+    lang: r.lang,
+    tz: r.tz,
+    createdAt: new Date(r.created_at),
+    closedAt: date(r.closed_at),
+    deliveryProblem: r.delivery_problem,
+    version: r.version,
+    steps: steps.map(toStep),
+  };
+}
+
+/** The recovery-case aggregate (case + steps + audit events). Every statement filters by team_id. */
+export class CaseRepo {
+  readonly #db: Db;
+  readonly #pb: Playbook;
+  readonly #s;
+
+  constructor(db: Db, playbook: Playbook) {
+    this.#db = db;
+    this.#pb = playbook;
+    this.#s = {
+      insertCase: db.prepare(`INSERT INTO cases (team_id, channel_id, message_ts, client, summary, severity, owner_id, creator_id, status,
+        answer, answered_at, outcome_reason, meeting_at, outline, lang, tz, created_at, closed_at, delivery_problem, version)
+        VALUES (@team_id, @channel_id, @message_ts, @client, @summary, @severity, @owner_id, @creator_id, @status, @answer, @answered_at,
+        @outcome_reason, @meeting_at, @outline, @lang, @tz, @created_at, @closed_at, @delivery_problem, @version)`),
+      updateCase: db.prepare(`UPDATE cases SET message_ts=@message_ts, owner_id=@owner_id, status=@status, answer=@answer,
+        answered_at=@answered_at, outcome_reason=@outcome_reason, meeting_at=@meeting_at, outline=@outline, tz=@tz, closed_at=@closed_at,
+        delivery_problem=@delivery_problem, version=@version WHERE id=@id AND team_id=@team_id`),
+      insertStep: db.prepare(`INSERT INTO steps (case_id, team_id, key, position, optional, status, started_at, due_at, done_at, done_by,
+        note, snoozed_until, next_remind_at, remind_count, escalated_at, version, next_check_at) VALUES (@case_id, @team_id, @key,
+        @position, @optional, @status, @started_at, @due_at, @done_at, @done_by, @note, @snoozed_until, @next_remind_at, @remind_count,
+        @escalated_at, @version, @next_check_at)`),
+      updateStep: db.prepare(`UPDATE steps SET status=@status, started_at=@started_at, due_at=@due_at, done_at=@done_at, done_by=@done_by,
+        note=@note, snoozed_until=@snoozed_until, next_remind_at=@next_remind_at, remind_count=@remind_count, escalated_at=@escalated_at,
+        version=@version, next_check_at=@next_check_at WHERE case_id=@case_id AND team_id=@team_id AND key=@key`),
+      getCase: db.prepare('SELECT * FROM cases WHERE id = ? AND team_id = ?'),
+      getSteps: db.prepare('SELECT * FROM steps WHERE case_id = ? AND team_id = ? ORDER BY position'),
+      insertEvent: db.prepare(
+        'INSERT INTO events (team_id, case_id, at, actor, type, step_key, data) VALUES (@team_id, @case_id, @at, @actor, @type, @step_key, @data)',
+      ),
+      events: db.prepare('SELECT * FROM events WHERE team_id = ? AND case_id = ? ORDER BY id'),
+      listOpen: db.prepare(`SELECT * FROM cases WHERE team_id = @team_id AND status = 'open' AND (channel_id = @channel_id OR owner_id = @user_id)
+        ORDER BY created_at DESC LIMIT @limit`),
+      listOwned: db.prepare(`SELECT * FROM cases WHERE team_id = ? AND status = 'open' AND owner_id = ? ORDER BY created_at DESC LIMIT ?`),
+      cancelStepReminders: db.prepare(
+        `UPDATE reminders SET status='cancelled' WHERE case_id = ? AND team_id = ? AND step_key = ? AND status = 'pending'`,
+      ),
+      cancelCaseReminders: db.prepare(`UPDATE reminders SET status='cancelled' WHERE case_id = ? AND team_id = ? AND status = 'pending'`),
+      setMessage: db.prepare('UPDATE cases SET message_ts = ? WHERE id = ? AND team_id = ?'),
+      setProblem: db.prepare('UPDATE cases SET delivery_problem = ? WHERE id = ? AND team_id = ?'),
+      remember: db.prepare('INSERT OR IGNORE INTO handled_requests (team_id, key, at) VALUES (?, ?, ?)'),
+      forgetOld: db.prepare('DELETE FROM handled_requests WHERE at < ?'),
+    };
+  }
+
+  get(teamId: string, id: number): RecoveryCase | null {
+    const row = this.#s.getCase.get(id, teamId) as CaseRow | undefined;
+    if (!row) return null;
+    return toCase(row, this.#s.getSteps.all(id, teamId) as StepRow[]);
+  }
+
+  require(teamId: string, id: number): RecoveryCase {
+    const c = this.get(teamId, id);
+    if (!c) throw new DomainError('case_not_found', String(id));
+    return c;
+  }
+
+  /**
+   * Stores a new case with its steps and first event. With a `requestKey` (the slash command's
+   * trigger_id, a modal's view id) a repeated delivery of the same request stores nothing and
+   * throws `duplicate_request`.
+   */
+  insert(changed: Changed, now: Date, requestKey?: string): RecoveryCase {
+    return this.#db
+      .transaction((): RecoveryCase => {
+        const c = changed.case;
+        if (requestKey && this.#s.remember.run(c.teamId, requestKey, now.getTime()).changes === 0) {
+          throw new DomainError('duplicate_request', requestKey);
+        }
+        const id = Number(this.#s.insertCase.run(this.#caseParams(c)).lastInsertRowid);
+        const stored = { ...c, id };
+        for (const s of stored.steps) this.#s.insertStep.run(this.#stepParams(stored, s));
+        this.#appendEvent(stored, changed.event, now);
+        return stored;
+      })
+      .immediate();
+  }
+
+  /** Read, decide (pure), write: one immediate transaction per state change, with its event. */
+  update(teamId: string, id: number, now: Date, decide: (c: RecoveryCase) => Changed): Changed {
+    return this.#db
+      .transaction((): Changed => {
+        const before = this.require(teamId, id);
+        const changed = decide(before);
+        this.save(changed.case);
+        this.#appendEvent(changed.case, changed.event, now);
+        return changed;
+      })
+      .immediate();
+  }
+
+  /** Writes a case and its steps; pending reminders of steps no longer open are cancelled. */
+  save(c: RecoveryCase): void {
+    this.#s.updateCase.run(this.#caseParams(c));
+    for (const s of c.steps) {
+      this.#s.updateStep.run(this.#stepParams(c, s));
+      if (!isOpen(s) || s.status === 'snoozed') this.#s.cancelStepReminders.run(c.id, c.teamId, s.key);
+    }
+    if (c.status !== 'open') this.#s.cancelCaseReminders.run(c.id, c.teamId);
+  }
+
+  setMessageTs(teamId: string, id: number, ts: string): void {
+    this.#s.setMessage.run(ts, id, teamId);
+  }
+
+  setDeliveryProblem(teamId: string, id: number, problem: string | null): void {
+    this.#s.setProblem.run(problem, id, teamId);
+  }
+
+  /** Open cases of a channel plus the caller's own, newest first. */
+  listOpen(teamId: string, channelId: string, userId: string, limit = 30): RecoveryCase[] {
+    const rows = this.#s.listOpen.all({ team_id: teamId, channel_id: channelId, user_id: userId, limit }) as CaseRow[];
+    return rows.map((r) => toCase(r, this.#s.getSteps.all(r.id, teamId) as StepRow[]));
+  }
+
+  listOwned(teamId: string, userId: string, limit = 30): RecoveryCase[] {
+    const rows = this.#s.listOwned.all(teamId, userId, limit) as CaseRow[];
+    return rows.map((r) => toCase(r, this.#s.getSteps.all(r.id, teamId) as StepRow[]));
+  }
+
+  events(teamId: string, caseId: number): EventRecord[] {
+    const rows = this.#s.events.all(teamId, caseId) as {
+      id: number;
+      at: number;
+      actor: string;
+      type: string;
+      step_key: StepKey | null;
+      data: string | null;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      at: new Date(r.at),
+      actor: r.actor,
+      type: r.type,
+      ...(r.step_key ? { stepKey: r.step_key } : {}),
+      ...(r.data ? { data: JSON.parse(r.data) as Record<string, unknown> } : {}),
+    }));
+  }
+
+  /** Marks a request key as handled; false if it was already. */
+  remember(teamId: string, key: string, now: Date): boolean {
+    return this.#s.remember.run(teamId, key, now.getTime()).changes === 1;
+  }
+
+  /** Slack only retries or replays within minutes; a day of keys is plenty. */
+  forgetRequestsBefore(t: Date): void {
+    this.#s.forgetOld.run(t.getTime());
+  }
+
+  appendEvent(c: RecoveryCase, e: CaseEvent, now: Date): void {
+    this.#appendEvent(c, e, now);
+  }
+
+  #appendEvent(c: RecoveryCase, e: CaseEvent, now: Date): void {
+    this.#s.insertEvent.run({
+      team_id: c.teamId,
+      case_id: c.id,
+      at: now.getTime(),
+      actor: e.actor,
+      type: e.type,
+      step_key: e.stepKey ?? null,
+      data: e.data ? JSON.stringify(e.data) : null,
+    });
+  }
+
+  #caseParams(c: RecoveryCase) {
+    return {
+      id: c.id,
+      team_id: c.teamId,
+      channel_id: c.channelId,
+      message_ts: c.messageTs,
+      client: c.client,
+      summary: c.summary,
+      severity: c.severity,
+      owner_id: c.ownerId,
+      creator_id: c.creatorId,
+      status: c.status,
+      answer: c.answer,
+      answered_at: ms(c.answeredAt),
+      outcome_reason: c.outcomeReason,
+      meeting_at: ms(c.meetingAt),
+      outline: c.outline ? JSON.stringify(c.outline) : null,
+      lang: c.lang,
+      tz: c.tz,
+      created_at: c.createdAt.getTime(),
+      closed_at: ms(c.closedAt),
+      delivery_problem: c.deliveryProblem,
+      version: c.version,
+    };
+  }
+
+  #stepParams(c: RecoveryCase, s: Step) {
+    return {
+      case_id: c.id,
+      team_id: c.teamId,
+      key: s.key,
+      position: s.position,
+      optional: s.optional ? 1 : 0,
+      status: s.status,
+      started_at: ms(s.startedAt),
+      due_at: ms(s.dueAt),
+      done_at: ms(s.doneAt),
+      done_by: s.doneBy,
+      note: s.note,
+      snoozed_until: ms(s.snoozedUntil),
+      next_remind_at: ms(s.nextRemindAt),
+      remind_count: s.remindCount,
+      escalated_at: ms(s.escalatedAt),
+      version: s.version,
+      next_check_at: ms(nextCheckAt(c, s, this.#pb)),
+    };
+  }
+}

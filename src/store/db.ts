@@ -1,0 +1,148 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+/**
+ * Versioned migrations, applied in order at start-up inside one transaction each.
+ * Append only: never edit a migration that has shipped. Instants are INTEGER milliseconds (UTC).
+ */
+const MIGRATIONS: readonly string[] = [
+  // 1: cases, their steps, and the append-only audit trail
+  `
+  CREATE TABLE cases (
+    id               INTEGER PRIMARY KEY,
+    team_id          TEXT NOT NULL,
+    channel_id       TEXT NOT NULL,
+    message_ts       TEXT,
+    client           TEXT NOT NULL,
+    summary          TEXT NOT NULL,
+    severity         TEXT NOT NULL CHECK (severity IN ('minor','major','critical')),
+    owner_id         TEXT NOT NULL,
+    creator_id       TEXT NOT NULL,
+    status           TEXT NOT NULL CHECK (status IN ('open','won_back','lost','closed')),
+    answer           TEXT CHECK (answer IN ('accepted','refused')),
+    answered_at      INTEGER,
+    outcome_reason   TEXT,
+    meeting_at       INTEGER,
+    outline          TEXT,
+    lang             TEXT NOT NULL,
+    tz               TEXT NOT NULL,
+    created_at       INTEGER NOT NULL,
+    closed_at        INTEGER,
+    delivery_problem TEXT,
+    version          INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX cases_by_channel ON cases (team_id, channel_id, status);
+  CREATE INDEX cases_by_owner ON cases (team_id, owner_id, status);
+
+  CREATE TABLE steps (
+    case_id        INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+    team_id        TEXT NOT NULL,
+    key            TEXT NOT NULL,
+    position       INTEGER NOT NULL,
+    optional       INTEGER NOT NULL,
+    status         TEXT NOT NULL CHECK (status IN ('waiting','pending','snoozed','done','skipped')),
+    started_at     INTEGER,
+    due_at         INTEGER,
+    done_at        INTEGER,
+    done_by        TEXT,
+    note           TEXT,
+    snoozed_until  INTEGER,
+    next_remind_at INTEGER,
+    remind_count   INTEGER NOT NULL DEFAULT 0,
+    escalated_at   INTEGER,
+    version        INTEGER NOT NULL,
+    next_check_at  INTEGER,
+    PRIMARY KEY (case_id, key)
+  ) STRICT;
+  -- the reminder tick reads only steps that need attention: its cost follows the due count
+  CREATE INDEX steps_needing_attention ON steps (next_check_at) WHERE next_check_at IS NOT NULL;
+
+  CREATE TABLE events (
+    id       INTEGER PRIMARY KEY,
+    team_id  TEXT NOT NULL,
+    case_id  INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+    at       INTEGER NOT NULL,
+    actor    TEXT NOT NULL,
+    type     TEXT NOT NULL,
+    step_key TEXT,
+    data     TEXT
+  ) STRICT;
+  CREATE INDEX events_by_case ON events (team_id, case_id, id);
+
+  -- idempotency keys of requests already handled (slash command trigger_id, modal view id)
+  CREATE TABLE handled_requests (
+    team_id TEXT NOT NULL,
+    key     TEXT NOT NULL,
+    at      INTEGER NOT NULL,
+    PRIMARY KEY (team_id, key)
+  ) STRICT;
+  `,
+  // 2: the reminder outbox, workspaces (paused on revoked tokens) and cached user profiles
+  `
+  CREATE TABLE reminders (
+    id          INTEGER PRIMARY KEY,
+    team_id     TEXT NOT NULL,
+    case_id     INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+    step_key    TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    occurrence  INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL,
+    not_before  INTEGER NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('pending','claimed','sent','failed','cancelled')),
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    claimed_at  INTEGER,
+    sent_at     INTEGER,
+    message_ts  TEXT,
+    error       TEXT,
+    UNIQUE (case_id, step_key, kind, occurrence)
+  ) STRICT;
+  CREATE INDEX reminders_ready ON reminders (status, not_before);
+
+  CREATE TABLE workspaces (
+    team_id       TEXT PRIMARY KEY,
+    paused_reason TEXT,
+    paused_at     INTEGER
+  ) STRICT;
+
+  CREATE TABLE user_profiles (
+    team_id    TEXT NOT NULL,
+    user_id    TEXT NOT NULL,
+    tz         TEXT,
+    locale     TEXT,
+    name       TEXT,
+    fetched_at INTEGER NOT NULL,
+    PRIMARY KEY (team_id, user_id)
+  ) STRICT;
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Opens (creating the folder if needed), sets the pragmas every connection needs, and migrates. */
+export function openDatabase(path: string): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  // FULL: a reminder recorded as sent must survive a power cut, or it could be posted twice.
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  return db;
+}
+
+export function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`database schema version ${current} is newer than this build (${MIGRATIONS.length}); upgrade Amends`);
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v] as string);
+      db.pragma(`user_version = ${v + 1}`);
+    }).immediate();
+  }
+}

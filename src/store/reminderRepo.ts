@@ -1,0 +1,146 @@
+import type { StepKey } from '../domain/playbook.js';
+import type { RecoveryCase } from '../domain/recoveryCase.js';
+import type { PlannedReminder, ReminderKind } from '../domain/reminders.js';
+import type { Db } from './db.js';
+
+export type ReminderStatus = 'pending' | 'claimed' | 'sent' | 'failed' | 'cancelled';
+
+export interface Reminder {
+  readonly id: number;
+  readonly teamId: string;
+  readonly caseId: number;
+  readonly stepKey: StepKey;
+  readonly kind: ReminderKind;
+  readonly occurrence: number;
+  readonly notBefore: Date;
+  readonly status: ReminderStatus;
+  readonly attempts: number;
+  readonly messageTs: string | null;
+  readonly error: string | null;
+}
+
+/** The unique key a posted reminder carries in its Slack message metadata. */
+export function reminderKey(r: Pick<Reminder, 'caseId' | 'stepKey' | 'kind' | 'occurrence'>): string {
+  return `${r.caseId}:${r.stepKey}:${r.kind}:${r.occurrence}`;
+}
+
+interface Row {
+  id: number;
+  team_id: string;
+  case_id: number;
+  step_key: StepKey;
+  kind: ReminderKind;
+  occurrence: number;
+  not_before: number;
+  status: ReminderStatus;
+  attempts: number;
+  message_ts: string | null;
+  error: string | null;
+}
+
+const toReminder = (r: Row): Reminder => ({
+  id: r.id,
+  teamId: r.team_id,
+  caseId: r.case_id,
+  stepKey: r.step_key,
+  kind: r.kind,
+  occurrence: r.occurrence,
+  notBefore: new Date(r.not_before),
+  status: r.status,
+  attempts: r.attempts,
+  messageTs: r.message_ts,
+  error: r.error,
+});
+
+/** The reminder outbox: a row per (case, step, kind, occurrence), so nothing is ever planned twice. */
+export class ReminderRepo {
+  readonly #db: Db;
+  readonly #s;
+
+  constructor(db: Db) {
+    this.#db = db;
+    this.#s = {
+      attention: db.prepare(
+        `SELECT DISTINCT team_id, case_id FROM steps WHERE next_check_at IS NOT NULL AND next_check_at <= ? ORDER BY next_check_at LIMIT ?`,
+      ),
+      enqueue: db.prepare(`INSERT OR IGNORE INTO reminders (team_id, case_id, step_key, kind, occurrence, created_at, not_before, status)
+        VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')`),
+      ready: db.prepare(`SELECT r.* FROM reminders r LEFT JOIN workspaces w ON w.team_id = r.team_id
+        WHERE r.status = 'pending' AND r.not_before <= ? AND w.paused_reason IS NULL ORDER BY r.not_before, r.id LIMIT ?`),
+      claim: db.prepare(`UPDATE reminders SET status='claimed', claimed_at=?, attempts=attempts+1 WHERE id=? AND status='pending'`),
+      get: db.prepare('SELECT * FROM reminders WHERE id = ?'),
+      sent: db.prepare(`UPDATE reminders SET status='sent', sent_at=?, message_ts=?, error=NULL WHERE id=? AND status='claimed'`),
+      release: db.prepare(`UPDATE reminders SET status='pending', not_before=?, error=? WHERE id=? AND status='claimed'`),
+      fail: db.prepare(`UPDATE reminders SET status='failed', error=? WHERE id=? AND status IN ('claimed','pending')`),
+      cancel: db.prepare(`UPDATE reminders SET status='cancelled', error=? WHERE id=? AND status='claimed'`),
+      inFlight: db.prepare(`SELECT * FROM reminders WHERE status='claimed' ORDER BY id`),
+      forCase: db.prepare('SELECT * FROM reminders WHERE team_id = ? AND case_id = ? ORDER BY id'),
+      counts: db.prepare('SELECT status, COUNT(*) AS n FROM reminders GROUP BY status'),
+    };
+  }
+
+  /** Cases with at least one step needing attention at `now` (uses the partial index). */
+  casesNeedingAttention(now: Date, limit: number): { teamId: string; caseId: number }[] {
+    return (this.#s.attention.all(now.getTime(), limit) as { team_id: string; case_id: number }[]).map((r) => ({
+      teamId: r.team_id,
+      caseId: r.case_id,
+    }));
+  }
+
+  enqueue(c: RecoveryCase, stepKey: StepKey, planned: readonly PlannedReminder[], now: Date): void {
+    for (const p of planned) {
+      this.#s.enqueue.run(c.teamId, c.id, stepKey, p.kind, p.occurrence, now.getTime(), now.getTime());
+    }
+  }
+
+  /** Moves up to `limit` ready reminders to 'claimed' in one transaction and returns them. */
+  claimReady(now: Date, limit: number): Reminder[] {
+    return this.#db
+      .transaction(() => {
+        const rows = this.#s.ready.all(now.getTime(), limit) as Row[];
+        const claimed: Reminder[] = [];
+        for (const r of rows) {
+          if (this.#s.claim.run(now.getTime(), r.id).changes === 1) claimed.push(toReminder({ ...r, status: 'claimed', attempts: r.attempts + 1 }));
+        }
+        return claimed;
+      })
+      .immediate();
+  }
+
+  get(id: number): Reminder | null {
+    const r = this.#s.get.get(id) as Row | undefined;
+    return r ? toReminder(r) : null;
+  }
+
+  markSent(id: number, ts: string, now: Date): void {
+    this.#s.sent.run(now.getTime(), ts, id);
+  }
+
+  /** Back to the queue, not before `at` (rate limits, timeouts, a restart that found no trace in Slack). */
+  release(id: number, at: Date, error: string | null): void {
+    this.#s.release.run(at.getTime(), error, id);
+  }
+
+  markFailed(id: number, error: string): void {
+    this.#s.fail.run(error, id);
+  }
+
+  /** A claimed reminder whose step was done meanwhile: never posted. */
+  cancelClaimed(id: number, why: string): void {
+    this.#s.cancel.run(why, id);
+  }
+
+  inFlight(): Reminder[] {
+    return (this.#s.inFlight.all() as Row[]).map(toReminder);
+  }
+
+  forCase(teamId: string, caseId: number): Reminder[] {
+    return (this.#s.forCase.all(teamId, caseId) as Row[]).map(toReminder);
+  }
+
+  countsByStatus(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const r of this.#s.counts.all() as { status: string; n: number }[]) out[r.status] = r.n;
+    return out;
+  }
+}

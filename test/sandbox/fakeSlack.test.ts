@@ -1,0 +1,195 @@
+import { ErrorCode, WebClient } from '@slack/web-api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fakeSlack.js';
+
+let fake: FakeSlack;
+let client: WebClient;
+
+beforeEach(async () => {
+  fake = await startFakeSlack({
+    users: [
+      { id: 'U1', name: 'ana', realName: 'Ana Lima', tz: 'Asia/Kolkata', locale: 'pt-BR' },
+      { id: 'U2', name: 'bo', tz: 'UTC' },
+    ],
+    teamId: 'T123',
+    botUserId: 'UBOT',
+  });
+  client = new WebClient('xoxb-test', {
+    slackApiUrl: fake.url,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
+});
+
+afterEach(async () => {
+  await fake.close();
+});
+
+/** The `data.error` of the platform error a call rejects with. */
+async function slackError(p: Promise<unknown>): Promise<string | undefined> {
+  const err: unknown = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  return (err as { data?: { error?: string } } | undefined)?.data?.error;
+}
+
+describe('fakeSlack', () => {
+  it('exposes Slack-shaped base URLs and answers auth.test', async () => {
+    expect(fake.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/$/);
+    expect(fake.responseUrlBase).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/response\/$/);
+    const auth = await client.auth.test();
+    expect(auth).toMatchObject({ ok: true, team_id: 'T123', user_id: 'UBOT', bot_id: 'BBOT' });
+    expect(fake.calls[0]).toMatchObject({ method: 'auth.test', token: 'xoxb-test' });
+  });
+
+  it('round-trips a thread with metadata only when include_all_metadata is set', async () => {
+    const metadata = { event_type: 'amend_created', event_payload: { amend_id: 42 } };
+    const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: '*hi*' } }];
+    const parent = await client.chat.postMessage({ channel: 'C1', text: 'hi', blocks, metadata });
+    expect(parent).toMatchObject({ ok: true, channel: 'C1' });
+    expect(parent.ts).toMatch(/^\d{10}\.\d{6}$/);
+    expect(parent.message).toMatchObject({ type: 'message', text: 'hi', user: 'UBOT', blocks });
+    const parentTs = parent.ts as string;
+
+    const reply = await client.chat.postMessage({ channel: 'C1', text: 'r', thread_ts: parentTs });
+    expect(Number(reply.ts)).toBeGreaterThan(Number(parentTs));
+
+    const bare = await client.conversations.replies({ channel: 'C1', ts: parentTs });
+    expect(bare.messages?.map((m) => m.text)).toEqual(['hi', 'r']);
+    expect(bare.messages?.[0]?.metadata).toBeUndefined();
+    expect(bare).toMatchObject({ has_more: false, response_metadata: { next_cursor: '' } });
+
+    const full = await client.conversations.replies({
+      channel: 'C1',
+      ts: parentTs,
+      include_all_metadata: true,
+    });
+    expect(full.messages?.[0]?.metadata).toEqual(metadata);
+    expect(full.messages?.[1]).toMatchObject({ thread_ts: parentTs });
+
+    expect(fake.callsTo('chat.postMessage')[0]?.args.metadata).toEqual(metadata);
+    expect(await slackError(client.conversations.replies({ channel: 'C1', ts: '1.000001' }))).toBe(
+      'thread_not_found',
+    );
+  });
+
+  it('updates a message in place and emits events', async () => {
+    const seen: string[] = [];
+    fake.on('message', (m) => seen.push(`message:${m.text}`));
+    fake.on('update', (m) => seen.push(`update:${m.text}`));
+    const { ts } = await client.chat.postMessage({ channel: 'C1', text: 'draft' });
+    const res = await client.chat.update({ channel: 'C1', ts: ts as string, text: 'final' });
+    expect(res).toMatchObject({ ok: true, channel: 'C1', ts, text: 'final' });
+    expect(fake.messages).toHaveLength(1);
+    expect(fake.messages[0]).toMatchObject({ ts, text: 'final' });
+    expect(seen).toEqual(['message:draft', 'update:final']);
+    expect(await slackError(client.chat.update({ channel: 'C1', ts: '9.000001', text: 'x' }))).toBe(
+      'message_not_found',
+    );
+  });
+
+  it('rejects methods it does not emulate with unknown_method', async () => {
+    expect(await slackError(client.apiCall('reactions.add', { name: 'x' }))).toBe('unknown_method');
+    expect(fake.callsTo('reactions.add')).toHaveLength(1);
+  });
+
+  it('validates and injects errors', async () => {
+    expect(await slackError(client.chat.postMessage({ channel: '', text: 'x' }))).toBe(
+      'channel_not_found',
+    );
+    fake.failNext('chat.postMessage', 'channel_not_found');
+    expect(await slackError(client.chat.postMessage({ channel: 'C1', text: 'x' }))).toBe(
+      'channel_not_found',
+    );
+    await expect(client.chat.postMessage({ channel: 'C1', text: 'x' })).resolves.toMatchObject({
+      ok: true,
+    });
+    fake.archiveChannel('C2');
+    fake.kickFromChannel('C3');
+    expect(await slackError(client.chat.postMessage({ channel: 'C2', text: 'x' }))).toBe(
+      'is_archived',
+    );
+    expect(await slackError(client.chat.postMessage({ channel: 'C3', text: 'x' }))).toBe(
+      'not_in_channel',
+    );
+  });
+
+  it('delivers an injected 429 as a rate-limit error', async () => {
+    fake.failNext('chat.postMessage', { status: 429, retryAfter: 7 });
+    const err = await client.chat.postMessage({ channel: 'C1', text: 'x' }).catch((e) => e);
+    expect(err).toMatchObject({ code: ErrorCode.RateLimitedError, retryAfter: 7 });
+    expect(err.code).toBe('slack_webapi_rate_limited_error');
+  });
+
+  it('answers users.info in Slack shape with the real tz offset', async () => {
+    const res = await client.users.info({ user: 'U1', include_locale: true });
+    expect(res.user).toMatchObject({
+      id: 'U1',
+      team_id: 'T123',
+      name: 'ana',
+      real_name: 'Ana Lima',
+      tz: 'Asia/Kolkata',
+      tz_label: 'India Standard Time',
+      tz_offset: 19800,
+      locale: 'pt-BR',
+      profile: { display_name: 'ana', real_name: 'Ana Lima' },
+      is_bot: false,
+      deleted: false,
+    });
+    const bo = await client.users.info({ user: 'U2' });
+    expect(bo.user).toMatchObject({ real_name: 'bo', tz_offset: 0 });
+    expect(bo.user?.locale).toBeUndefined();
+    expect(await slackError(client.users.info({ user: 'U404' }))).toBe('user_not_found');
+  });
+
+  it('opens and updates modals in Slack shape', async () => {
+    const view = {
+      type: 'modal' as const,
+      callback_id: 'amend_new',
+      private_metadata: '{"c":"C1"}',
+      title: { type: 'plain_text' as const, text: 'New amend' },
+      submit: { type: 'plain_text' as const, text: 'Save' },
+      blocks: [{ type: 'section', text: { type: 'plain_text', text: 'x' } }],
+    };
+    const opened = await client.views.open({ trigger_id: '123.456.abc', view });
+    expect(opened.view).toMatchObject({
+      team_id: 'T123',
+      type: 'modal',
+      callback_id: 'amend_new',
+      private_metadata: '{"c":"C1"}',
+      state: { values: {} },
+      title: view.title,
+      blocks: view.blocks,
+      bot_id: 'BBOT',
+    });
+    const id = opened.view?.id as string;
+    expect(id).toMatch(/^V/);
+    expect(opened.view?.root_view_id).toBe(id);
+    expect(fake.views.get(id)?.callback_id).toBe('amend_new');
+
+    const updated = await client.views.update({
+      view_id: id,
+      hash: opened.view?.hash as string,
+      view: { ...view, title: { type: 'plain_text', text: 'Edited' } },
+    });
+    expect(updated.view).toMatchObject({ id, title: { text: 'Edited' } });
+    expect(updated.view?.hash).not.toBe(opened.view?.hash);
+    expect(await slackError(client.views.update({ view_id: id, hash: 'stale', view }))).toBe(
+      'hash_conflict',
+    );
+  });
+
+  it('records response_url posts', async () => {
+    const got = new Promise((resolve) => fake.once('response', resolve));
+    const res = await fetch(`${fake.responseUrlBase}T123/1/abc`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'done', response_type: 'ephemeral' }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('ok');
+    await expect(got).resolves.toMatchObject({ path: 'T123/1/abc', body: { text: 'done' } });
+    expect(fake.responses).toHaveLength(1);
+  });
+});
