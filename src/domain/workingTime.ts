@@ -128,3 +128,14 @@ export function isValidTimeZone(tz: string): boolean {
     return false;
   }
 }
+
+/** "2026-11-24" + "15:30" read as wall-clock time in `tz`; null if either part is malformed. */
+export function localToInstant(date: string, time: string, tz: string): Date | null {
+  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const t = parseHHMM(time);
+  if (!d || !t) return null;
+  const [y, m, day] = [Number(d[1]), Number(d[2]), Number(d[3])];
+  if (m < 1 || m > 12 || day < 1 || day > 31) return null;
+  const r = new TZDate(y, m - 1, day, t.h, t.m, 0, tz);
+  return Number.isNaN(r.getTime()) || r.getDate() !== day ? null : new Date(r.getTime());
+}

@@ -75,7 +75,7 @@ export const en = {
   },
   confirmRefused: {
     title: 'The client refused?',
-    text: "Amends will remind you to follow up gently over the next weeks. Don't give up: most clients come back when asked for a small chance.",
+    text: "Amends will remind you to follow up gently over the next weeks. Don't give up: a client you stop asking will not come back on their own.",
     confirm: 'Yes, record it',
     deny: 'Cancel',
   },

@@ -15,6 +15,7 @@ export interface Reminder {
   readonly notBefore: Date;
   readonly status: ReminderStatus;
   readonly attempts: number;
+  readonly claimedAt: Date | null;
   readonly messageTs: string | null;
   readonly error: string | null;
 }
@@ -34,6 +35,7 @@ interface Row {
   not_before: number;
   status: ReminderStatus;
   attempts: number;
+  claimed_at: number | null;
   message_ts: string | null;
   error: string | null;
 }
@@ -48,6 +50,7 @@ const toReminder = (r: Row): Reminder => ({
   notBefore: new Date(r.not_before),
   status: r.status,
   attempts: r.attempts,
+  claimedAt: r.claimed_at === null ? null : new Date(r.claimed_at),
   messageTs: r.message_ts,
   error: r.error,
 });
@@ -100,7 +103,7 @@ export class ReminderRepo {
         const rows = this.#s.ready.all(now.getTime(), limit) as Row[];
         const claimed: Reminder[] = [];
         for (const r of rows) {
-          if (this.#s.claim.run(now.getTime(), r.id).changes === 1) claimed.push(toReminder({ ...r, status: 'claimed', attempts: r.attempts + 1 }));
+          if (this.#s.claim.run(now.getTime(), r.id).changes === 1) claimed.push(toReminder({ ...r, status: 'claimed', attempts: r.attempts + 1, claimed_at: now.getTime() }));
         }
         return claimed;
       })

@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import cron from 'node-cron';
+import YAML from 'yaml';
+import { DEFAULT_PLAYBOOK, type Playbook, PlaybookError, parsePlaybook } from './domain/playbook.js';
+import { isValidTimeZone } from './domain/workingTime.js';
+import { isLang, type Lang, LANGUAGES } from './i18n/index.js';
+
+export type Mode = 'http' | 'socket' | 'sandbox';
+
+export interface Config {
+  readonly mode: Mode;
+  readonly botToken: string | null;
+  readonly signingSecret: string | null;
+  readonly appToken: string | null;
+  readonly port: number;
+  readonly databasePath: string;
+  readonly slackApiUrl: string | null;
+  readonly playbook: Playbook;
+  readonly playbookPath: string | null;
+  readonly reminderCron: string;
+  readonly defaultTz: string;
+  readonly defaultLang: Lang;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/** Start-up problems, one readable line each, naming what to set. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+export function readPlaybookFile(path: string): Playbook {
+  let raw: unknown;
+  try {
+    const text = readFileSync(path, 'utf8');
+    raw = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : YAML.parse(text);
+  } catch (e) {
+    throw new PlaybookError('(file)', `cannot be read as ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  return parsePlaybook(raw);
+}
+
+/** The only reader of process.env. Which run mode follows from which credentials are set. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const problems: string[] = [];
+  const get = (k: string) => {
+    const v = env[k]?.trim();
+    return v ? v : null;
+  };
+  const botToken = get('SLACK_BOT_TOKEN');
+  const signingSecret = get('SLACK_SIGNING_SECRET');
+  const appToken = get('SLACK_APP_TOKEN');
+  const forced = get('AMENDS_MODE');
+
+  let mode: Mode;
+  if (forced) {
+    if (forced !== 'http' && forced !== 'socket' && forced !== 'sandbox') {
+      problems.push(`AMENDS_MODE must be http, socket or sandbox (got "${forced}")`);
+      mode = 'sandbox';
+    } else mode = forced;
+  } else if (appToken) mode = 'socket';
+  else if (botToken || signingSecret) mode = 'http';
+  else mode = 'sandbox';
+
+  if (mode === 'http') {
+    if (!botToken) problems.push('Set SLACK_BOT_TOKEN (xoxb-…) for HTTP mode: from your Slack app’s OAuth & Permissions page');
+    if (!signingSecret) problems.push('Set SLACK_SIGNING_SECRET for HTTP mode: from your Slack app’s Basic Information page');
+  }
+  if (mode === 'socket') {
+    if (!botToken) problems.push('Set SLACK_BOT_TOKEN (xoxb-…) for Socket Mode');
+    if (!appToken) problems.push('Set SLACK_APP_TOKEN (xapp-…, with connections:write) for Socket Mode');
+  }
+  if (botToken && mode !== 'sandbox' && !/^xox[bp]-/.test(botToken)) problems.push('SLACK_BOT_TOKEN must start with xoxb- (a bot token)');
+  if (appToken && mode === 'socket' && !appToken.startsWith('xapp-')) problems.push('SLACK_APP_TOKEN must start with xapp- (an app-level token)');
+
+  const portRaw = get('PORT') ?? '3000';
+  const port = Number(portRaw);
+  if (!/^\d+$/.test(portRaw) || port < 1 || port > 65535) problems.push(`PORT must be a port number 1-65535 (got "${portRaw}")`);
+
+  let slackApiUrl = get('SLACK_API_URL');
+  if (slackApiUrl) {
+    try {
+      const u = new URL(slackApiUrl);
+      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('protocol');
+      if (!slackApiUrl.endsWith('/')) slackApiUrl += '/';
+    } catch {
+      problems.push(`SLACK_API_URL must be a URL such as https://slack.com/api/ (got "${slackApiUrl}")`);
+    }
+  }
+
+  const reminderCron = get('REMINDER_CRON') ?? '* * * * *';
+  if (!cron.validate(reminderCron)) problems.push(`REMINDER_CRON is not a cron expression (got "${reminderCron}"); e.g. "* * * * *" or "*/30 * * * * *"`);
+
+  const defaultTz = get('DEFAULT_TIMEZONE') ?? 'UTC';
+  if (!isValidTimeZone(defaultTz)) problems.push(`DEFAULT_TIMEZONE must be an IANA zone such as Europe/Rome (got "${defaultTz}")`);
+  const langRaw = get('DEFAULT_LANGUAGE') ?? 'en';
+  if (!isLang(langRaw)) problems.push(`DEFAULT_LANGUAGE must be one of ${LANGUAGES.join(', ')} (got "${langRaw}")`);
+
+  const logLevel = (get('LOG_LEVEL') ?? 'info') as Config['logLevel'];
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) problems.push(`LOG_LEVEL must be debug, info, warn or error (got "${logLevel}")`);
+
+  const playbookPath = get('PLAYBOOK');
+  let playbook = DEFAULT_PLAYBOOK;
+  if (playbookPath) {
+    try {
+      playbook = readPlaybookFile(playbookPath);
+    } catch (e) {
+      if (e instanceof PlaybookError) problems.push(`PLAYBOOK ${playbookPath}: ${e.path}: ${e.problem}`);
+      else throw e;
+    }
+  }
+
+  const databasePath = mode === 'sandbox' ? (get('SANDBOX_DATABASE_PATH') ?? './data/sandbox.db') : (get('DATABASE_PATH') ?? './data/amends.db');
+
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    mode,
+    botToken,
+    signingSecret,
+    appToken,
+    port,
+    databasePath,
+    slackApiUrl,
+    playbook,
+    playbookPath,
+    reminderCron,
+    defaultTz,
+    defaultLang: langRaw as Lang,
+    logLevel,
+  };
+}

@@ -1,0 +1,263 @@
+import type { Catalog } from './en.js';
+
+/**
+ * Catalan copy, informal "tu" as Slack teams use it. Written from shared/recovery-method.md,
+ * not translated line by line from the English catalog.
+ */
+
+const minuts = (n: number) => (n === 1 ? '1 minut' : `${n} minuts`);
+const hores = (n: number) => (n === 1 ? '1 hora' : `${n} hores`);
+const dies = (n: number) => (n === 1 ? '1 dia' : `${n} dies`);
+
+export const ca: Catalog = {
+  langName: 'Català',
+  severity: { minor: 'Lleu', major: 'Greu', critical: 'Crític' },
+  stepTitle: {
+    own_up: "Reconeix l'error davant del client",
+    outline: 'Escriu el guió',
+    apologize: 'Demana disculpes i assumeix la responsabilitat',
+    meeting: 'Concerta una reunió en persona',
+    compensation: 'Decideix la compensació',
+    corrective_changes: 'Aplica canvis i explica-ho al client',
+    client_answer: 'Registra la resposta del client',
+    keep_trying: 'Insisteix, amb tacte',
+    check_in: 'Fes seguiment del client',
+  },
+  stepState: {
+    waiting: 'No començat',
+    pending: 'Pendent',
+    snoozed: 'Ajornat',
+    done: 'Fet',
+    skipped: 'Omès',
+    overdue: 'Endarrerit',
+  },
+  outcome: { open: 'Obert', won_back: 'Recuperat', lost: 'Perdut', closed: 'Tancat' },
+  case: {
+    header: (client: string, severity: string) => `${client} · ${severity}`,
+    whatHappened: 'Què ha passat',
+    owner: (who: string) => `Responsable: ${who}`,
+    openedBy: (who: string, when: string) => `Obert per ${who}, ${when}`,
+    due: (when: string) => `termini: ${when}`,
+    doneBy: (who: string, when: string) => `per ${who}, ${when}`,
+    snoozedUntil: (when: string) => `ajornat fins ${when}`,
+    withMeeting: 'durant la reunió',
+    startsAfter: 'comença més endavant',
+    meetingAt: (when: string) => `Reunió: ${when}`,
+    toldAfter: (span: string) => `Client informat al cap de ${span}`,
+    notToldYet: (span: string) => `Client encara no informat: ${span} des que es va obrir el cas`,
+    answer: {
+      accepted: 'El client ha acceptat les disculpes',
+      refused: 'De moment, el client ho ha rebutjat',
+    },
+    ended: (outcome: string, when: string) => `${outcome} ${when}`,
+    reason: (reason: string) => `Motiu: ${reason}`,
+    deliveryProblem: (why: string) =>
+      `:warning: Amends no ha pogut publicar aquí (${why}). Comprova que l'aplicació s'ha afegit a aquest canal i que el canal no està arxivat.`,
+    fallback: (client: string, severity: string) => `Cas de recuperació: ${client} (${severity})`,
+    skipReason: (reason: string) => `Omès: ${reason}`,
+    offered: (what: string) => `Oferta: ${what}`,
+  },
+  span: {
+    minutes: (n: number) => minuts(n),
+    hours: (h: number, m: number) => (m ? `${hores(h)} i ${minuts(m)}` : hores(h)),
+    days: (d: number, h: number) => (h ? `${dies(d)} i ${hores(h)}` : dies(d)),
+  },
+  button: {
+    done: 'Fet',
+    snooze: 'Ajorna',
+    skip: 'Omet',
+    meeting: 'Concerta la reunió',
+    outline: 'Escriu el guió',
+    compensation: "Registra l'oferta",
+    accepted: 'El client ha acceptat',
+    refused: 'El client ho ha rebutjat',
+    close: 'Tanca el cas',
+    moreFollowUps: 'Torna-ho a provar en 30 dies',
+    openThread: 'Obre el fil',
+  },
+  snooze: { hour: '1 hora', tomorrow: 'Demà al matí', nextWeek: 'La setmana vinent' },
+  confirmClose: {
+    title: 'Vols tancar aquest cas?',
+    text: "Els recordatoris s'aturen i la llista de tasques queda congelada. Podràs indicar si el client s'ha recuperat o s'ha perdut.",
+    confirm: 'Tanca-ho',
+    deny: "Deixa'l obert",
+  },
+  confirmRefused: {
+    title: 'El client ho ha rebutjat?',
+    text: "Durant les properes setmanes, Amends et recordarà que hi tornis, amb tacte. No et rendeixis: si deixes d'intentar-ho, el client no tornarà pel seu compte.",
+    confirm: 'Sí, registra-ho',
+    deny: 'Cancel·la',
+  },
+  modal: {
+    cancel: 'Cancel·la',
+    open: {
+      title: 'Nou cas de recuperació',
+      submit: 'Obre el cas',
+      client: 'Client',
+      clientHint: 'El client a qui hem fallat, p. ex. Acme Corp',
+      summary: 'Què ha passat',
+      summaryHint: 'En paraules senzilles, tal com ho explicaries al client',
+      severity: 'Gravetat',
+      owner: 'Responsable',
+      due: 'Informa el client abans de (opcional)',
+      dueHint: "Substitueix el termini per defecte per reconèixer l'error",
+      dueTime: 'Hora',
+    },
+    outline: {
+      title: 'Guió de la reunió',
+      submit: 'Desa el guió',
+      happened: 'Què ha passat',
+      why: 'Per què ha anat malament',
+      prevention: 'Què evitarà que es repeteixi',
+      summary: 'En dues frases',
+      summaryHint: "El que diràs primer. Tingues els detalls a punt per si el client te'ls demana.",
+    },
+    meeting: {
+      title: 'Concerta la reunió',
+      submit: 'Desa',
+      date: 'Data',
+      time: 'Hora',
+      hint: 'En persona o, si més no, en directe. A la teva zona horària.',
+    },
+    skip: { title: 'Omet un pas', submit: 'Omet', reason: "Per què l'omets?" },
+    compensation: {
+      title: 'Compensació',
+      submit: 'Desa',
+      offer: 'Què li has ofert?',
+      hint: 'Un reemborsament, un crèdit, un extra. Unes disculpes amb alguna cosa a canvi satisfan el doble de clients.',
+    },
+    close: {
+      title: 'Tanca el cas',
+      submit: 'Tanca el cas',
+      outcome: 'Resultat',
+      reason: "Motiu (obligatori si s'ha perdut el client)",
+    },
+  },
+  thread: {
+    opened: (owner: string, step: string, why: string) =>
+      `${owner}, aquest cas és teu. Primer pas: *${step}*. ${why}`,
+    done: (who: string, step: string) => `:white_check_mark: ${who} ha completat *${step}*.`,
+    skipped: (who: string, step: string) => `:fast_forward: ${who} ha omès *${step}*.`,
+    snoozed: (who: string, step: string, when: string) =>
+      `:zzz: ${who} ha ajornat *${step}* fins ${when}.`,
+    meeting: (who: string, when: string) =>
+      `:calendar: ${who} ha concertat la reunió per a ${when}.`,
+    outline: (who: string) => `:memo: ${who} ha escrit el guió de la reunió:`,
+    compensation: (who: string) => `:gift: ${who} ha registrat què s'ha ofert al client:`,
+    accepted: (who: string) =>
+      `:tada: ${who} ha registrat que el client ha acceptat. A partir d'ara comença el seguiment periòdic del client.`,
+    refused: (who: string) =>
+      `:hourglass_flowing_sand: ${who} ha registrat que el client ho ha rebutjat. Amends us recordarà que ho torneu a provar, amb tacte.`,
+    closed: (who: string, outcome: string) => `:lock: ${who} ha tancat el cas: ${outcome}.`,
+    moreFollowUps: (who: string, when: string) =>
+      `:repeat: ${who} ha programat un altre contacte de seguiment per a ${when}.`,
+  },
+  outline: {
+    happened: 'Què ha passat',
+    why: 'Per què',
+    prevention: 'Prevenció',
+    summary: 'En dues frases',
+  },
+  why: {
+    own_up:
+      'Explica al client què ha anat malament abans que ho descobreixi pel seu compte. La rapidesa compta més que la perfecció: amagar-ho, negar-ho o posar excuses li diu que no es pot refiar de tu quan les coses es compliquen.',
+    outline:
+      "Abans de parlar, escriu què ha passat, per què i què evitarà que es repeteixi, i assegura't que ho saps dir en dues frases.",
+    apologize:
+      'Comença amb unes disculpes que diguin clarament quin mal heu causat i després assumeix-ne la responsabilitat: «ens hem equivocat i és culpa nostra». Si pots, digues-ho en directe.',
+    meeting:
+      'Concerta una reunió en persona o, si més no, una trucada en directe. Els professionals donen la cara.',
+    compensation:
+      'Decideix què li donareu a canvi: un reemborsament, un crèdit, un extra inesperat. Juntament amb unes disculpes, pot convertir un client decebut en un defensor vostre.',
+    corrective_changes:
+      "Posa en marxa els canvis (un control de qualitat, més estoc, una persona de contacte dedicada) i explica al client què ha canviat i com l'avisareu la propera vegada.",
+    client_answer:
+      'Demana al client la seva resposta i registra-la aquí: ha acceptat o, de moment, ho ha rebutjat.',
+    keep_trying:
+      'Demana una petita oportunitat: una comanda més petita, una prova, la teva supervisió personal del seu compte.',
+    check_in: 'Fes un seguiment personal del client fins que et digui que ja no cal.',
+  },
+  nudge: {
+    due: (owner: string, step: string, why: string) => `${owner}, et toca: *${step}*. ${why}`,
+    again: (owner: string, step: string, due: string) =>
+      `${owner}, *${step}* encara està pendent (termini: ${due}). Una actualització breu ara val més que una de perfecta més tard.`,
+    meetingPrep: (owner: string, when: string) =>
+      `${owner}, la reunió és ${when}. Torna a llegir el guió, comença amb les disculpes i escolta sense posar-te a la defensiva.`,
+    meetingPrepNoOutline: (owner: string, when: string) =>
+      `${owner}, la reunió és ${when} i encara no hi ha guió. Escriu-lo ara: què ha passat, per què, què evitarà que es repeteixi, en dues frases.`,
+    escalation: (owner: string, step: string, due: string, others: string) =>
+      `:rotating_light: *${step}* va amb retard (termini: ${due}). En té cura ${owner}; ${others}, podeu ajudar a tirar-ho endavant avui?`,
+    keepTrying: (owner: string, n: number, idea: string) =>
+      `${owner}, seguiment ${n}: torna a contactar amb el client. ${idea} Recorda-li amb tacte que tothom s'equivoca; el que compta és què ha canviat.`,
+    keepTryingIdeas: [
+      'Proposa-li una primera comanda més petita, perquè tornar-ho a provar li costi poc.',
+      'Ofereix-li una prova gratuïta del servei que va fallar.',
+      'Ofereix-te a revisar personalment cada aspecte del seu compte fins que et digui que ja no cal.',
+      "Explica-li els canvis que heu fet des d'aleshores, amb un exemple concret.",
+      'Demana-li quinze minuts per escoltar què el faria tornar.',
+    ],
+    keepTryingEnd: (owner: string) =>
+      `${owner}, aquest era l'últim seguiment previst. Si el client no ha tornat, tanca el cas com a perdut indicant-ne el motiu, o programa un intent més.`,
+    checkIn: (owner: string, n: number) =>
+      `${owner}, contacte ${n}: pregunta al client com van les coses des dels canvis i si encara hi ha res que el preocupi.`,
+    checkInEnd: (owner: string) =>
+      `${owner}, aquest era l'últim contacte previst. Si el client està content, tanca el cas com a recuperat.`,
+  },
+  list: {
+    title: 'Casos de recuperació oberts',
+    empty: 'Cap cas obert aquí ni a càrrec teu. Bona notícia.',
+    line: (link: string, client: string, severity: string, owner: string, next: string) =>
+      `• ${link} ${client} (${severity}), responsable ${owner}: ${next}`,
+    allDone: 'tots els passos fets',
+    noThread: '(no publicat)',
+    link: 'cas',
+  },
+  help: [
+    "*Amends* acompanya el teu equip, pas a pas, per recuperar un client després d'un error.",
+    '• `/incident Client: què ha passat` obre aquí un cas de recuperació.',
+    '• `/incident` obre un formulari amb gravetat, responsable i termini.',
+    "• `/incident list` mostra els casos oberts d'aquest canal i els teus.",
+    '• `/incident help` mostra aquest missatge.',
+    "El cas viu al fil del seu missatge: fes servir els botons d'allà per marcar passos com a fets, ajornar-los i registrar la resposta del client.",
+  ].join('\n'),
+  home: {
+    title: 'Els teus casos de recuperació',
+    empty: 'No tens cap cas de recuperació obert.',
+    intro:
+      'Per obrir un cas, escriu `/incident Client: què ha passat` en qualsevol canal on sigui Amends.',
+  },
+  errors: {
+    case_not_found: 'Aquest cas no existeix en aquest espai de treball.',
+    step_not_found: "Aquest pas no forma part d'aquest cas.",
+    stale_action:
+      "Aquest botó és d'una versió anterior del cas; no ha canviat res. Fes servir el missatge més recent.",
+    already_done: 'Ja està fet; no ha canviat res.',
+    case_closed: 'Aquest cas està tancat; no ha canviat res.',
+    not_optional: 'Aquest pas forma part del mètode i no es pot ometre.',
+    reason_required: 'Indica un motiu, si us plau.',
+    invalid_transition: "Això no encaixa amb l'estat actual del cas; no ha canviat res.",
+    invalid_input: 'Revisa el que has escrit.',
+    duplicate_request: 'Ja ho hem rebut; no ha canviat res.',
+    unknown: (id: string) =>
+      `Alguna cosa ha fallat per part nostra; no s'ha perdut res. Si ens contactes, indica el codi ${id}.`,
+    slack: (what: string) =>
+      `Slack ha rebutjat l'actualització (${what}). El canvi s'ha desat i es veurà a la propera actualització.`,
+    notInChannel:
+      'Amends encara no és en aquest canal. Escriu `/invite @Amends` i torna-ho a provar.',
+    field: {
+      client:
+        'Indica el nom del client, p. ex. `/incident Acme Corp: hem enviat els palets equivocats`.',
+      summary:
+        'Escriu què ha passat després dels dos punts, p. ex. `/incident Acme Corp: hem enviat els palets equivocats`.',
+      client_too_long: 'El nom del client és massa llarg (150 caràcters com a màxim).',
+      summary_too_long: 'La descripció és massa llarga (4.000 caràcters com a màxim).',
+      due_in_past: 'El termini ha de ser en el futur.',
+      meeting_in_past: 'La reunió ha de ser en el futur.',
+      meeting_date: "Tria la data i l'hora de la reunió.",
+      reason_too_long: 'El motiu és massa llarg (2.000 caràcters com a màxim).',
+      note_too_long: 'El text és massa llarg (2.000 caràcters com a màxim).',
+      outline: 'Omple totes les parts del guió.',
+    },
+  },
+  thanksOpened: 'Cas obert. Tens la llista de tasques al canal.',
+};

@@ -1,0 +1,263 @@
+import type { Catalog } from './en.js';
+
+/**
+ * Italian copy, informal "tu" as Slack teams use it. Written from shared/recovery-method.md,
+ * not translated line by line from the English catalog.
+ */
+
+const minuti = (n: number) => (n === 1 ? '1 minuto' : `${n} minuti`);
+const ore = (n: number) => (n === 1 ? '1 ora' : `${n} ore`);
+const giorni = (n: number) => (n === 1 ? '1 giorno' : `${n} giorni`);
+
+export const it: Catalog = {
+  langName: 'Italiano',
+  severity: { minor: 'Lieve', major: 'Grave', critical: 'Critico' },
+  stepTitle: {
+    own_up: "Ammetti l'errore con il cliente",
+    outline: 'Scrivi la scaletta',
+    apologize: 'Scusati e assumiti la responsabilità',
+    meeting: 'Fissa un incontro di persona',
+    compensation: 'Decidi cosa offrire al cliente',
+    corrective_changes: 'Introduci i cambiamenti e comunicali',
+    client_answer: 'Registra la risposta del cliente',
+    keep_trying: 'Insisti, con garbo',
+    check_in: 'Resta in contatto con il cliente',
+  },
+  stepState: {
+    waiting: 'Non iniziato',
+    pending: 'Da fare',
+    snoozed: 'Rimandato',
+    done: 'Fatto',
+    skipped: 'Saltato',
+    overdue: 'In ritardo',
+  },
+  outcome: { open: 'Aperto', won_back: 'Recuperato', lost: 'Perso', closed: 'Chiuso' },
+  case: {
+    header: (client: string, severity: string) => `${client} · ${severity}`,
+    whatHappened: 'Cosa è successo',
+    owner: (who: string) => `Responsabile: ${who}`,
+    openedBy: (who: string, when: string) => `Aperto da ${who}, ${when}`,
+    due: (when: string) => `scadenza: ${when}`,
+    doneBy: (who: string, when: string) => `da ${who}, ${when}`,
+    snoozedUntil: (when: string) => `rimandato a ${when}`,
+    withMeeting: "da fare durante l'incontro",
+    startsAfter: 'inizia più avanti',
+    meetingAt: (when: string) => `Incontro: ${when}`,
+    toldAfter: (span: string) => `Cliente informato dopo ${span}`,
+    notToldYet: (span: string) => `Cliente non ancora informato: ${span} dall'apertura del caso`,
+    answer: {
+      accepted: 'Il cliente ha accettato le scuse',
+      refused: 'Per ora il cliente ha rifiutato',
+    },
+    ended: (outcome: string, when: string) => `${outcome} ${when}`,
+    reason: (reason: string) => `Motivo: ${reason}`,
+    deliveryProblem: (why: string) =>
+      `:warning: Amends non è riuscito a pubblicare qui (${why}). Controlla che l'app sia stata aggiunta a questo canale e che il canale non sia archiviato.`,
+    fallback: (client: string, severity: string) => `Caso di recupero per ${client} (${severity})`,
+    skipReason: (reason: string) => `Saltato: ${reason}`,
+    offered: (what: string) => `Offerta: ${what}`,
+  },
+  span: {
+    minutes: (n: number) => minuti(n),
+    hours: (h: number, m: number) => (m ? `${ore(h)} e ${minuti(m)}` : ore(h)),
+    days: (d: number, h: number) => (h ? `${giorni(d)} e ${ore(h)}` : giorni(d)),
+  },
+  button: {
+    done: 'Fatto',
+    snooze: 'Rimanda',
+    skip: 'Salta',
+    meeting: "Fissa l'incontro",
+    outline: 'Scrivi la scaletta',
+    compensation: "Registra l'offerta",
+    accepted: 'Il cliente ha accettato',
+    refused: 'Il cliente ha rifiutato',
+    close: 'Chiudi il caso',
+    moreFollowUps: 'Riprova tra 30 giorni',
+    openThread: 'Apri il thread',
+  },
+  snooze: { hour: '1 ora', tomorrow: 'Domani mattina', nextWeek: 'La settimana prossima' },
+  confirmClose: {
+    title: 'Chiudere questo caso?',
+    text: "I promemoria si fermano e la checklist resta com'è. Potrai indicare se il cliente è stato recuperato o perso.",
+    confirm: 'Chiudi',
+    deny: 'Lascialo aperto',
+  },
+  confirmRefused: {
+    title: 'Il cliente ha rifiutato?',
+    text: 'Nelle prossime settimane Amends ti ricorderà di rifarti vivo, con garbo. Non arrenderti: se smetti di provarci, il cliente non tornerà da solo.',
+    confirm: 'Sì, registra',
+    deny: 'Annulla',
+  },
+  modal: {
+    cancel: 'Annulla',
+    open: {
+      title: 'Nuovo caso di recupero',
+      submit: 'Apri il caso',
+      client: 'Cliente',
+      clientHint: 'Il cliente che abbiamo deluso, ad es. Acme Corp',
+      summary: 'Cosa è successo',
+      summaryHint: 'In parole semplici, come lo diresti al cliente',
+      severity: 'Gravità',
+      owner: 'Responsabile',
+      due: 'Informa il cliente entro (facoltativo)',
+      dueHint: "Sostituisce la scadenza predefinita per ammettere l'errore",
+      dueTime: 'Ora',
+    },
+    outline: {
+      title: "Scaletta dell'incontro",
+      submit: 'Salva la scaletta',
+      happened: 'Cosa è successo',
+      why: 'Perché è andata storta',
+      prevention: 'Cosa eviterà che si ripeta',
+      summary: 'In due frasi',
+      summaryHint:
+        'Quello che dirai per primo. Tieni pronti i dettagli, nel caso il cliente li chieda.',
+    },
+    meeting: {
+      title: "Fissa l'incontro",
+      submit: 'Salva',
+      date: 'Data',
+      time: 'Ora',
+      hint: 'Di persona, o almeno in videochiamata. Orario nel tuo fuso.',
+    },
+    skip: { title: 'Salta un passaggio', submit: 'Salta', reason: 'Perché lo salti?' },
+    compensation: {
+      title: 'Offerta al cliente',
+      submit: 'Salva',
+      offer: 'Cosa hai offerto?',
+      hint: 'Un rimborso, un credito, un extra. Scuse accompagnate da qualcosa in cambio soddisfano il doppio dei clienti.',
+    },
+    close: {
+      title: 'Chiudi il caso',
+      submit: 'Chiudi il caso',
+      outcome: 'Esito',
+      reason: 'Motivo (obbligatorio se il cliente è perso)',
+    },
+  },
+  thread: {
+    opened: (owner: string, step: string, why: string) =>
+      `${owner}, questo caso è tuo. Per prima cosa: *${step}*. ${why}`,
+    done: (who: string, step: string) => `:white_check_mark: ${who} ha completato *${step}*.`,
+    skipped: (who: string, step: string) => `:fast_forward: ${who} ha saltato *${step}*.`,
+    snoozed: (who: string, step: string, when: string) =>
+      `:zzz: ${who} ha rimandato *${step}* a ${when}.`,
+    meeting: (who: string, when: string) => `:calendar: ${who} ha fissato l'incontro per ${when}.`,
+    outline: (who: string) => `:memo: ${who} ha scritto la scaletta per l'incontro:`,
+    compensation: (who: string) => `:gift: ${who} ha registrato cosa è stato offerto al cliente:`,
+    accepted: (who: string) =>
+      `:tada: ${who} ha registrato che il cliente ha accettato. Da adesso partono i check-in periodici con il cliente.`,
+    refused: (who: string) =>
+      `:hourglass_flowing_sand: ${who} ha registrato che il cliente ha rifiutato. Amends vi ricorderà di riprovarci, con garbo.`,
+    closed: (who: string, outcome: string) => `:lock: ${who} ha chiuso il caso: ${outcome}.`,
+    moreFollowUps: (who: string, when: string) =>
+      `:repeat: ${who} ha programmato un altro ricontatto per ${when}.`,
+  },
+  outline: {
+    happened: 'Cosa è successo',
+    why: 'Perché',
+    prevention: 'Prevenzione',
+    summary: 'In due frasi',
+  },
+  why: {
+    own_up:
+      "Di' al cliente cosa è andato storto prima che lo scopra da solo. La rapidità conta più della forma: nascondere, negare o cercare scuse gli dice che non può fidarsi di te quando le cose si fanno difficili.",
+    outline:
+      'Prima di parlare, scrivi cosa è successo, perché e cosa eviterà che si ripeta, e fai in modo di saperlo dire in due frasi.',
+    apologize:
+      'Apri con delle scuse che nominano il danno, poi assumiti la responsabilità: «abbiamo sbagliato, e la colpa è nostra». Se puoi, dillo a voce.',
+    meeting:
+      'Fissa un incontro di persona, o almeno una videochiamata. Metterci la faccia è quello che fanno i professionisti.',
+    compensation:
+      'Decidi cosa dare in cambio: un rimborso, un credito, un extra inaspettato. Insieme alle scuse, può trasformare un cliente deluso in un sostenitore.',
+    corrective_changes:
+      'Metti in pratica i cambiamenti (un controllo qualità, più scorte, un referente dedicato) e spiega al cliente cosa è cambiato e come verrà avvisato la prossima volta.',
+    client_answer:
+      'Chiedi al cliente la sua risposta e registrala qui: ha accettato, oppure per ora ha rifiutato.',
+    keep_trying:
+      'Chiedi una piccola possibilità: un ordine più piccolo, un periodo di prova, il tuo controllo personale sul suo account.',
+    check_in: 'Segui di persona il cliente finché non ti dice che non serve più.',
+  },
+  nudge: {
+    due: (owner: string, step: string, why: string) => `${owner}, tocca a te: *${step}*. ${why}`,
+    again: (owner: string, step: string, due: string) =>
+      `${owner}, *${step}* è ancora da fare (scadenza: ${due}). Un aggiornamento breve adesso vale più di uno perfetto domani.`,
+    meetingPrep: (owner: string, when: string) =>
+      `${owner}, l'incontro è ${when}. Rileggi la scaletta, apri con le scuse e ascolta senza metterti sulla difensiva.`,
+    meetingPrepNoOutline: (owner: string, when: string) =>
+      `${owner}, l'incontro è ${when} e non c'è ancora una scaletta. Scrivila adesso: cosa è successo, perché, cosa eviterà che si ripeta, in due frasi.`,
+    escalation: (owner: string, step: string, due: string, others: string) =>
+      `:rotating_light: *${step}* è in ritardo (scadenza: ${due}). Se ne occupa ${owner}; ${others}, potete dare una mano a sbloccarlo oggi?`,
+    keepTrying: (owner: string, n: number, idea: string) =>
+      `${owner}, ricontatto n. ${n}: fatti risentire dal cliente. ${idea} Ricordagli con garbo che tutti sbagliano: quello che conta è cosa è cambiato.`,
+    keepTryingIdeas: [
+      'Proponi un primo ordine più piccolo, così riprovare gli costa poco.',
+      'Offri una prova gratuita del servizio che non ha funzionato.',
+      'Offriti di controllare tu stesso ogni aspetto del suo account, finché non ti dice che non serve più.',
+      'Raccontagli cosa avete cambiato da allora, con un esempio concreto.',
+      'Chiedigli quindici minuti per capire cosa lo farebbe tornare.',
+    ],
+    keepTryingEnd: (owner: string) =>
+      `${owner}, questo era l'ultimo ricontatto previsto. Se il cliente non è tornato, chiudi il caso come perso indicando il motivo, oppure programma un altro tentativo.`,
+    checkIn: (owner: string, n: number) =>
+      `${owner}, check-in n. ${n}: chiedi al cliente come vanno le cose dopo i cambiamenti e se c'è ancora qualcosa che non lo convince.`,
+    checkInEnd: (owner: string) =>
+      `${owner}, questo era l'ultimo check-in previsto. Se il cliente è soddisfatto, chiudi il caso come recuperato.`,
+  },
+  list: {
+    title: 'Casi di recupero aperti',
+    empty: 'Nessun caso aperto qui o affidato a te. Bene così.',
+    line: (link: string, client: string, severity: string, owner: string, next: string) =>
+      `• ${link} ${client} (${severity}), responsabile ${owner}: ${next}`,
+    allDone: 'tutti i passaggi completati',
+    noThread: '(non pubblicato)',
+    link: 'caso',
+  },
+  help: [
+    '*Amends* accompagna il tuo team passo dopo passo per riconquistare un cliente dopo un errore.',
+    '• `/incident Cliente: cosa è successo` apre qui un caso di recupero.',
+    '• `/incident` apre un modulo con gravità, responsabile e scadenza.',
+    '• `/incident list` mostra i casi aperti in questo canale e quelli affidati a te.',
+    '• `/incident help` mostra questo messaggio.',
+    'Il caso vive nel thread del suo messaggio: lì trovi i pulsanti per segnare i passaggi come fatti, rimandarli e registrare la risposta del cliente.',
+  ].join('\n'),
+  home: {
+    title: 'I tuoi casi di recupero',
+    empty: 'Non hai casi di recupero aperti.',
+    intro:
+      "Per aprire un caso, scrivi `/incident Cliente: cosa è successo` in un qualsiasi canale in cui c'è Amends.",
+  },
+  errors: {
+    case_not_found: 'Questo caso non esiste in questo spazio di lavoro.',
+    step_not_found: 'Questo passaggio non fa parte del caso.',
+    stale_action:
+      'Questo pulsante appartiene a una versione precedente del caso; non è cambiato nulla. Usa il messaggio più recente.',
+    already_done: 'Già fatto; non è cambiato nulla.',
+    case_closed: 'Questo caso è chiuso; non è cambiato nulla.',
+    not_optional: 'Questo passaggio fa parte del metodo e non si può saltare.',
+    reason_required: 'Indica un motivo, per favore.',
+    invalid_transition: 'Non è compatibile con lo stato attuale del caso; non è cambiato nulla.',
+    invalid_input: 'Controlla quello che hai scritto.',
+    duplicate_request: 'Già ricevuto; non è cambiato nulla.',
+    unknown: (id: string) =>
+      `Qualcosa è andato storto da parte nostra; non è andato perso nulla. Se ci contatti, indica il codice ${id}.`,
+    slack: (what: string) =>
+      `Slack ha rifiutato l'aggiornamento (${what}). La modifica è salvata e comparirà al prossimo aggiornamento.`,
+    notInChannel: 'Amends non è ancora in questo canale. Scrivi `/invite @Amends` e riprova.',
+    field: {
+      client:
+        'Indica il nome del cliente, ad es. `/incident Acme Corp: consegnati i bancali sbagliati`.',
+      summary:
+        'Scrivi cosa è successo dopo i due punti, ad es. `/incident Acme Corp: consegnati i bancali sbagliati`.',
+      client_too_long: 'Il nome del cliente è troppo lungo (massimo 150 caratteri).',
+      summary_too_long:
+        'La descrizione di cosa è successo è troppo lunga (massimo 4.000 caratteri).',
+      due_in_past: 'La scadenza deve essere nel futuro.',
+      meeting_in_past: "L'incontro deve essere nel futuro.",
+      meeting_date: "Scegli data e ora dell'incontro.",
+      reason_too_long: 'Il motivo è troppo lungo (massimo 2.000 caratteri).',
+      note_too_long: 'Il testo è troppo lungo (massimo 2.000 caratteri).',
+      outline: 'Compila tutte le parti della scaletta.',
+    },
+  },
+  thanksOpened: 'Caso aperto. Trovi la checklist nel canale.',
+};

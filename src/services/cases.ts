@@ -1,0 +1,172 @@
+import { addHours } from 'date-fns';
+import type { Clock } from '../domain/clock.js';
+import { DomainError } from '../domain/errors.js';
+import type { Playbook, Severity, StepKey } from '../domain/playbook.js';
+import {
+  type Changed,
+  type ClientAnswer,
+  closeCase,
+  completeStep,
+  LIMITS,
+  type Outcome,
+  type Outline,
+  openCase,
+  type RecoveryCase,
+  recordAnswer,
+  recordMeeting,
+  saveOutline,
+  scheduleMoreFollowUps,
+  skipStep,
+  snoozeStep,
+} from '../domain/recoveryCase.js';
+import { nextWeekMorning, nextWorkingMorning } from '../domain/workingTime.js';
+import type { CaseRepo } from '../store/caseRepo.js';
+import type { ProfileService } from './profiles.js';
+
+export const SNOOZE_CHOICES = ['hour', 'tomorrow', 'next_week'] as const;
+export type SnoozeChoice = (typeof SNOOZE_CHOICES)[number];
+
+export interface OpenRequest {
+  readonly teamId: string;
+  readonly channelId: string;
+  readonly creatorId: string;
+  readonly client: string;
+  readonly summary: string;
+  readonly severity?: Severity;
+  readonly ownerId?: string;
+  readonly dueOverride?: Date | null;
+  /** Idempotency key (trigger_id of the command, id of the modal view). */
+  readonly requestKey: string;
+}
+
+export interface CaseServiceDeps {
+  readonly cases: CaseRepo;
+  readonly playbook: Playbook;
+  readonly profiles: ProfileService;
+  readonly clock: Clock;
+}
+
+/** "Acme Corp: shipped the wrong pallets" → client before the first colon, what happened after it. */
+export function parseQuickText(text: string): { client: string; summary: string } {
+  const i = text.indexOf(':');
+  if (i < 0) throw new DomainError('invalid_input', text.trim() ? 'summary' : 'client');
+  const client = text.slice(0, i).trim();
+  const summary = text.slice(i + 1).trim();
+  if (!client) throw new DomainError('invalid_input', 'client');
+  if (!summary) throw new DomainError('invalid_input', 'summary');
+  return { client, summary };
+}
+
+/** The recovery-case use-cases. Each one is a single stored state change with its audit event. */
+export class CaseService {
+  constructor(readonly deps: CaseServiceDeps) {}
+
+  get playbook(): Playbook {
+    return this.deps.playbook;
+  }
+
+  now(): Date {
+    return this.deps.clock.now();
+  }
+
+  async open(req: OpenRequest): Promise<RecoveryCase> {
+    const { cases, playbook, profiles, clock } = this.deps;
+    const ownerId = req.ownerId ?? req.creatorId;
+    const at = clock.now();
+    const owner = await profiles.resolve(req.teamId, ownerId, at);
+    const creator = ownerId === req.creatorId ? owner : await profiles.resolve(req.teamId, req.creatorId, at);
+    const now = clock.now();
+    const changed = openCase(
+      {
+        teamId: req.teamId,
+        channelId: req.channelId,
+        client: req.client,
+        summary: req.summary,
+        severity: req.severity ?? 'major',
+        ownerId,
+        creatorId: req.creatorId,
+        lang: creator.lang,
+        tz: owner.tz,
+        dueOverride: req.dueOverride ?? null,
+      },
+      playbook,
+      now,
+    );
+    return cases.insert(changed, now, req.requestKey);
+  }
+
+  /** True the first time a request key is seen: guards modal-opening commands against replays. */
+  firstDelivery(teamId: string, key: string): boolean {
+    return this.deps.cases.remember(teamId, key, this.deps.clock.now());
+  }
+
+  get(teamId: string, caseId: number): RecoveryCase {
+    return this.deps.cases.require(teamId, caseId);
+  }
+
+  attachMessage(c: RecoveryCase, ts: string): RecoveryCase {
+    this.deps.cases.setMessageTs(c.teamId, c.id, ts);
+    return { ...c, messageTs: ts };
+  }
+
+  flagDelivery(c: RecoveryCase, problem: string | null): void {
+    this.deps.cases.setDeliveryProblem(c.teamId, c.id, problem);
+  }
+
+  complete(teamId: string, caseId: number, key: StepKey, actor: string, version: number | null): Changed {
+    return this.#change(teamId, caseId, (c, now) => completeStep(c, key, actor, version, this.deps.playbook, now));
+  }
+
+  recordCompensation(teamId: string, caseId: number, offer: string, actor: string, version: number | null): Changed {
+    const o = offer.trim();
+    if (!o) throw new DomainError('reason_required');
+    if (o.length > LIMITS.note) throw new DomainError('invalid_input', 'note_too_long');
+    return this.#change(teamId, caseId, (c, now) => completeStep(c, 'compensation', actor, version, this.deps.playbook, now, o));
+  }
+
+  snooze(teamId: string, caseId: number, key: StepKey, choice: SnoozeChoice, actor: string, version: number | null): Changed {
+    const wh = this.deps.playbook.workingHours;
+    return this.#change(teamId, caseId, (c, now) => {
+      const until =
+        choice === 'hour' ? addHours(now, 1) : choice === 'tomorrow' ? nextWorkingMorning(now, wh, c.tz) : nextWeekMorning(now, wh, c.tz);
+      return snoozeStep(c, key, until, actor, version, now);
+    });
+  }
+
+  skip(teamId: string, caseId: number, key: StepKey, reason: string, actor: string, version: number | null): Changed {
+    return this.#change(teamId, caseId, (c, now) => skipStep(c, key, reason, actor, version, this.deps.playbook, now));
+  }
+
+  meeting(teamId: string, caseId: number, at: Date, actor: string): Changed {
+    return this.#change(teamId, caseId, (c, now) => recordMeeting(c, at, actor, this.deps.playbook, now));
+  }
+
+  outline(teamId: string, caseId: number, outline: Outline, actor: string): Changed {
+    return this.#change(teamId, caseId, (c, now) => saveOutline(c, outline, actor, now));
+  }
+
+  answer(teamId: string, caseId: number, answer: ClientAnswer, actor: string): Changed {
+    return this.#change(teamId, caseId, (c, now) => recordAnswer(c, answer, actor, this.deps.playbook, now));
+  }
+
+  moreFollowUps(teamId: string, caseId: number, actor: string): Changed {
+    return this.#change(teamId, caseId, (c, now) => scheduleMoreFollowUps(c, actor, this.deps.playbook, now));
+  }
+
+  close(teamId: string, caseId: number, outcome: Outcome, reason: string | null, actor: string): Changed {
+    return this.#change(teamId, caseId, (c, now) => closeCase(c, outcome, reason, actor, now));
+  }
+
+  list(teamId: string, channelId: string, userId: string): RecoveryCase[] {
+    return this.deps.cases.listOpen(teamId, channelId, userId);
+  }
+
+  listOwned(teamId: string, userId: string): RecoveryCase[] {
+    return this.deps.cases.listOwned(teamId, userId);
+  }
+
+  #change(teamId: string, caseId: number, decide: (c: RecoveryCase, now: Date) => Changed): Changed {
+    const now = this.deps.clock.now();
+    return this.deps.cases.update(teamId, caseId, now, (c) => decide(c, now));
+  }
+}

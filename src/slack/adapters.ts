@@ -1,0 +1,84 @@
+import type { webApi } from '@slack/bolt';
+import type { Playbook } from '../domain/playbook.js';
+import type { RecoveryCase } from '../domain/recoveryCase.js';
+import type { ReminderChannel, UserDirectory, UserFacts } from '../services/ports.js';
+import type { Reminder } from '../store/reminderRepo.js';
+import { renderCase } from './blocks/caseMessage.js';
+import { REMINDER_EVENT_TYPE, renderReminder } from './blocks/reminder.js';
+import { slackErrorCode, toDeliveryFailure } from './errors.js';
+import type { Clock } from '../domain/clock.js';
+
+type WebClient = webApi.WebClient;
+
+/** users.info → the facts the services need. */
+export class SlackUserDirectory implements UserDirectory {
+  constructor(readonly client: WebClient) {}
+  async lookup(_teamId: string, userId: string): Promise<UserFacts | null> {
+    try {
+      const res = await this.client.users.info({ user: userId, include_locale: true });
+      const u = res.user;
+      if (!u) return null;
+      return { tz: u.tz ?? null, locale: u.locale ?? null, name: u.real_name ?? u.name ?? null };
+    } catch (e) {
+      if (slackErrorCode(e) === 'user_not_found') return null;
+      throw e;
+    }
+  }
+}
+
+/** Posts reminders into case threads, with message metadata carrying the reminder's key. */
+export class SlackReminderChannel implements ReminderChannel {
+  constructor(
+    readonly client: WebClient,
+    readonly playbook: Playbook,
+    readonly clock: Clock,
+  ) {}
+
+  async deliver(r: Reminder, c: RecoveryCase, key: string): Promise<string> {
+    if (!c.messageTs) throw toDeliveryFailure({ code: 'slack_webapi_platform_error', data: { error: 'thread_not_found' } });
+    const m = renderReminder(r, c, this.playbook);
+    try {
+      const res = await this.client.chat.postMessage({
+        channel: c.channelId,
+        thread_ts: c.messageTs,
+        text: m.text,
+        blocks: m.blocks,
+        unfurl_links: false,
+        metadata: { event_type: REMINDER_EVENT_TYPE, event_payload: { key, case_id: c.id, step: r.stepKey, kind: r.kind } },
+      });
+      return res.ts as string;
+    } catch (e) {
+      throw toDeliveryFailure(e);
+    }
+  }
+
+  async findDelivered(c: RecoveryCase, key: string): Promise<string | null> {
+    if (!c.messageTs) return null;
+    let cursor: string | undefined;
+    try {
+      do {
+        const res = await this.client.conversations.replies({
+          channel: c.channelId,
+          ts: c.messageTs,
+          include_all_metadata: true,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        });
+        for (const m of res.messages ?? []) {
+          const meta = (m as { metadata?: { event_type?: string; event_payload?: { key?: string } } }).metadata;
+          if (meta?.event_type === REMINDER_EVENT_TYPE && meta.event_payload?.key === key) return m.ts ?? null;
+        }
+        cursor = res.response_metadata?.next_cursor || undefined;
+      } while (cursor);
+      return null;
+    } catch (e) {
+      throw toDeliveryFailure(e);
+    }
+  }
+
+  async refreshCase(c: RecoveryCase): Promise<void> {
+    if (!c.messageTs) return;
+    const r = renderCase(c, this.playbook, this.clock.now());
+    await this.client.chat.update({ channel: c.channelId, ts: c.messageTs, text: r.text, blocks: r.blocks });
+  }
+}

@@ -1,0 +1,149 @@
+import type { types } from '@slack/bolt';
+import { type Playbook, type StepKey, stepDef } from '../../domain/playbook.js';
+import { isOpen, ownUpMinutes, type RecoveryCase, type Step, stepView } from '../../domain/recoveryCase.js';
+import { type Catalog, t } from '../../i18n/index.js';
+import { ACTION, encodeCase, encodeSnooze, encodeStep } from '../ids.js';
+import { dateToken, escapeMrkdwn, literal, md, mention, plain, span, truncate } from './format.js';
+
+type Block = types.KnownBlock;
+type ActionElement = types.Button | types.Overflow;
+
+export interface Rendered {
+  readonly text: string;
+  readonly blocks: Block[];
+}
+
+const STATE_EMOJI = {
+  waiting: ':hourglass:',
+  pending: ':radio_button:',
+  overdue: ':red_circle:',
+  snoozed: ':zzz:',
+  done: ':white_check_mark:',
+  skipped: ':fast_forward:',
+} as const;
+
+export function stepTitle(key: StepKey, pb: Playbook, cat: Catalog): string {
+  return stepDef(pb, key)?.title ?? cat.stepTitle[key];
+}
+
+function stepLine(c: RecoveryCase, s: Step, pb: Playbook, cat: Catalog, now: Date): string {
+  const view = stepView(s, now);
+  const parts = [`${STATE_EMOJI[view]} *${literal(stepTitle(s.key, pb, cat))}*`, cat.stepState[view]];
+  if (s.status === 'done' && s.doneBy && s.doneAt) parts.push(cat.case.doneBy(mention(s.doneBy), dateToken(s.doneAt)));
+  else if (s.status === 'snoozed' && s.snoozedUntil) parts.push(cat.case.snoozedUntil(dateToken(s.snoozedUntil)));
+  else if (isOpen(s) && s.dueAt) parts.push(cat.case.due(dateToken(s.dueAt)));
+  else if (isOpen(s) && stepDef(pb, s.key)?.due[c.severity] === 'meeting') parts.push(cat.case.withMeeting);
+  let line = parts.join(' · ');
+  if (s.note && s.status === 'skipped') line += `\n>${literal(truncate(cat.case.skipReason(s.note), 300))}`;
+  if (s.note && s.status === 'done' && s.key === 'compensation') line += `\n>${literal(truncate(cat.case.offered(s.note), 300))}`;
+  return line;
+}
+
+/** The buttons for an open step: on the case message and on every nudge about it. */
+export function stepButtons(c: RecoveryCase, s: Step, pb: Playbook, cat: Catalog): ActionElement[] {
+  const ref = { caseId: c.id, step: s.key, version: s.version };
+  const value = encodeStep(ref);
+  const els: ActionElement[] = [];
+  const primary = (text: string, action_id: string): types.Button => ({ type: 'button', style: 'primary', text: plain(text, 75), action_id, value });
+  switch (s.key) {
+    case 'outline':
+      els.push(primary(cat.button.outline, ACTION.outline));
+      break;
+    case 'meeting':
+      els.push(primary(cat.button.meeting, ACTION.meeting));
+      break;
+    case 'compensation':
+      els.push(primary(cat.button.compensation, ACTION.compensation));
+      break;
+    case 'client_answer':
+    case 'keep_trying':
+      break;
+    default:
+      els.push(primary(cat.button.done, ACTION.done));
+  }
+  els.push({
+    type: 'overflow',
+    action_id: ACTION.snooze,
+    options: [
+      { text: plain(`${cat.button.snooze}: ${cat.snooze.hour}`, 75), value: encodeSnooze(ref, 'hour') },
+      { text: plain(`${cat.button.snooze}: ${cat.snooze.tomorrow}`, 75), value: encodeSnooze(ref, 'tomorrow') },
+      { text: plain(`${cat.button.snooze}: ${cat.snooze.nextWeek}`, 75), value: encodeSnooze(ref, 'next_week') },
+    ],
+  });
+  if (s.optional) els.push({ type: 'button', text: plain(cat.button.skip, 75), action_id: ACTION.skip, value });
+  return els;
+}
+
+export function answerButtons(c: RecoveryCase, cat: Catalog): types.Button[] {
+  const value = encodeCase({ caseId: c.id, version: c.version });
+  const out: types.Button[] = [];
+  if (c.answer !== 'accepted') out.push({ type: 'button', style: 'primary', text: plain(cat.button.accepted, 75), action_id: ACTION.accepted, value });
+  if (c.answer === null) {
+    out.push({
+      type: 'button',
+      text: plain(cat.button.refused, 75),
+      action_id: ACTION.refused,
+      value,
+      confirm: {
+        title: plain(cat.confirmRefused.title, 100),
+        text: plain(cat.confirmRefused.text, 300),
+        confirm: plain(cat.confirmRefused.confirm, 30),
+        deny: plain(cat.confirmRefused.deny, 30),
+      },
+    });
+  }
+  return out;
+}
+
+export function closeButton(c: RecoveryCase, cat: Catalog): types.Button {
+  return {
+    type: 'button',
+    style: 'danger',
+    text: plain(cat.button.close, 75),
+    action_id: ACTION.close,
+    value: encodeCase({ caseId: c.id, version: c.version }),
+    confirm: {
+      title: plain(cat.confirmClose.title, 100),
+      text: plain(cat.confirmClose.text, 300),
+      confirm: plain(cat.confirmClose.confirm, 30),
+      deny: plain(cat.confirmClose.deny, 30),
+      style: 'danger',
+    },
+  };
+}
+
+/** The case's parent message: header, what happened, owner, own-up clock and the checklist with buttons. */
+export function renderCase(c: RecoveryCase, pb: Playbook, now: Date): Rendered {
+  const cat = t(c.lang);
+  const sev = cat.severity[c.severity];
+  const blocks: Block[] = [
+    { type: 'header', block_id: 'case_header', text: plain(cat.case.header(c.client, sev), 150) },
+    { type: 'section', block_id: 'case_summary_label', text: md(`*${cat.case.whatHappened}*`) },
+    { type: 'section', block_id: 'case_summary', text: plain(c.summary, 3000) },
+  ];
+  const facts = [cat.case.owner(mention(c.ownerId)), cat.case.openedBy(mention(c.creatorId), dateToken(c.createdAt))];
+  const told = ownUpMinutes(c);
+  if (told !== null) facts.push(cat.case.toldAfter(span(told, cat)));
+  else if (c.status === 'open') facts.push(cat.case.notToldYet(span((now.getTime() - c.createdAt.getTime()) / 60_000, cat)));
+  if (c.meetingAt) facts.push(cat.case.meetingAt(dateToken(c.meetingAt)));
+  if (c.answer) facts.push(cat.case.answer[c.answer]);
+  blocks.push({ type: 'context', block_id: 'case_facts', elements: [md(facts.join('  ·  '))] });
+  if (c.deliveryProblem) blocks.push({ type: 'context', block_id: 'case_problem', elements: [md(cat.case.deliveryProblem(literal(c.deliveryProblem)))] });
+  blocks.push({ type: 'divider' });
+
+  for (const s of c.steps) {
+    blocks.push({ type: 'section', block_id: `step_${s.key}`, text: md(stepLine(c, s, pb, cat, now)) });
+    if (c.status === 'open' && isOpen(s)) {
+      blocks.push({ type: 'actions', block_id: `actions_${s.key}`, elements: stepButtons(c, s, pb, cat) });
+    }
+  }
+  blocks.push({ type: 'divider' });
+  if (c.status === 'open') {
+    blocks.push({ type: 'actions', block_id: 'case_actions', elements: [...answerButtons(c, cat), closeButton(c, cat)] });
+  } else {
+    const lines = [cat.case.ended(cat.outcome[c.status], c.closedAt ? dateToken(c.closedAt) : '')];
+    if (c.outcomeReason) lines.push(literal(cat.case.reason(c.outcomeReason)));
+    blocks.push({ type: 'context', block_id: 'case_outcome', elements: [md(lines.join('\n'))] });
+  }
+  return { text: truncate(cat.case.fallback(escapeMrkdwn(c.client), sev), 3000), blocks };
+}

@@ -1,0 +1,116 @@
+import type { types } from '@slack/bolt';
+import { SEVERITIES, type StepKey } from '../../domain/playbook.js';
+import type { Outcome, RecoveryCase } from '../../domain/recoveryCase.js';
+import type { Catalog } from '../../i18n/index.js';
+import { INPUT, type ModalMeta, VIEW } from '../ids.js';
+import { plain } from './format.js';
+
+type Modal = types.ModalView;
+
+function modal(callback_id: string, title: string, submit: string, cat: Catalog, meta: ModalMeta, blocks: types.KnownBlock[]): Modal {
+  return {
+    type: 'modal',
+    callback_id,
+    title: plain(title, 24),
+    submit: plain(submit, 24),
+    close: plain(cat.modal.cancel, 24),
+    private_metadata: JSON.stringify(meta),
+    blocks,
+  };
+}
+
+function textInput(id: string, label: string, opts: { multiline?: boolean; max?: number; hint?: string; optional?: boolean; initial?: string } = {}): types.InputBlock {
+  return {
+    type: 'input',
+    block_id: id,
+    label: plain(label, 2000),
+    optional: opts.optional ?? false,
+    ...(opts.hint ? { hint: plain(opts.hint, 2000) } : {}),
+    element: {
+      type: 'plain_text_input',
+      action_id: id,
+      multiline: opts.multiline ?? false,
+      ...(opts.max ? { max_length: opts.max } : {}),
+      ...(opts.initial ? { initial_value: opts.initial } : {}),
+    },
+  };
+}
+
+export function openCaseModal(cat: Catalog, channelId: string, callerId: string): Modal {
+  const m = cat.modal.open;
+  return modal(VIEW.open, m.title, m.submit, cat, { channelId }, [
+    textInput(INPUT.client, m.client, { max: 150, hint: m.clientHint }),
+    textInput(INPUT.summary, m.summary, { multiline: true, max: 4000, hint: m.summaryHint }),
+    {
+      type: 'input',
+      block_id: INPUT.severity,
+      label: plain(m.severity),
+      element: {
+        type: 'static_select',
+        action_id: INPUT.severity,
+        initial_option: { text: plain(cat.severity.major), value: 'major' },
+        options: SEVERITIES.map((s) => ({ text: plain(cat.severity[s]), value: s })),
+      },
+    },
+    {
+      type: 'input',
+      block_id: INPUT.owner,
+      label: plain(m.owner),
+      element: { type: 'users_select', action_id: INPUT.owner, initial_user: callerId },
+    },
+    { type: 'input', block_id: INPUT.dueDate, optional: true, label: plain(m.due), hint: plain(m.dueHint), element: { type: 'datepicker', action_id: INPUT.dueDate } },
+    { type: 'input', block_id: INPUT.dueTime, optional: true, label: plain(m.dueTime), element: { type: 'timepicker', action_id: INPUT.dueTime } },
+  ]);
+}
+
+export function outlineModal(cat: Catalog, c: RecoveryCase, version: number): Modal {
+  const m = cat.modal.outline;
+  const o = c.outline;
+  return modal(VIEW.outline, m.title, m.submit, cat, { caseId: c.id, step: 'outline', version }, [
+    textInput(INPUT.happened, m.happened, { multiline: true, max: 3000, initial: o?.happened ?? c.summary.slice(0, 3000) }),
+    textInput(INPUT.why, m.why, { multiline: true, max: 3000, initial: o?.why }),
+    textInput(INPUT.prevention, m.prevention, { multiline: true, max: 3000, initial: o?.prevention }),
+    textInput(INPUT.twoSentences, m.summary, { multiline: true, max: 600, hint: m.summaryHint, initial: o?.summary }),
+  ]);
+}
+
+export function meetingModal(cat: Catalog, c: RecoveryCase, version: number): Modal {
+  const m = cat.modal.meeting;
+  return modal(VIEW.meeting, m.title, m.submit, cat, { caseId: c.id, step: 'meeting', version }, [
+    { type: 'input', block_id: INPUT.meetingDate, label: plain(m.date), hint: plain(m.hint), element: { type: 'datepicker', action_id: INPUT.meetingDate } },
+    { type: 'input', block_id: INPUT.meetingTime, label: plain(m.time), element: { type: 'timepicker', action_id: INPUT.meetingTime } },
+  ]);
+}
+
+export function skipModal(cat: Catalog, c: RecoveryCase, step: StepKey, version: number): Modal {
+  const m = cat.modal.skip;
+  return modal(VIEW.skip, m.title, m.submit, cat, { caseId: c.id, step, version }, [textInput(INPUT.reason, m.reason, { multiline: true, max: 2000 })]);
+}
+
+export function compensationModal(cat: Catalog, c: RecoveryCase, version: number): Modal {
+  const m = cat.modal.compensation;
+  return modal(VIEW.compensation, m.title, m.submit, cat, { caseId: c.id, step: 'compensation', version }, [
+    textInput(INPUT.offer, m.offer, { multiline: true, max: 2000, hint: m.hint }),
+  ]);
+}
+
+export const OUTCOMES: readonly Outcome[] = ['won_back', 'lost', 'closed'];
+
+export function closeModal(cat: Catalog, c: RecoveryCase): Modal {
+  const m = cat.modal.close;
+  const initial: Outcome = c.answer === 'accepted' ? 'won_back' : c.answer === 'refused' ? 'lost' : 'closed';
+  return modal(VIEW.close, m.title, m.submit, cat, { caseId: c.id, version: c.version }, [
+    {
+      type: 'input',
+      block_id: INPUT.outcome,
+      label: plain(m.outcome),
+      element: {
+        type: 'radio_buttons',
+        action_id: INPUT.outcome,
+        initial_option: { text: plain(cat.outcome[initial]), value: initial },
+        options: OUTCOMES.map((o) => ({ text: plain(cat.outcome[o]), value: o })),
+      },
+    },
+    textInput(INPUT.reason, m.reason, { multiline: true, max: 2000, optional: true }),
+  ]);
+}

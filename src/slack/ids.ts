@@ -1,0 +1,111 @@
+import { SNOOZE_CHOICES, type SnoozeChoice } from '../services/cases.js';
+import { STEP_KEYS, type StepKey } from '../domain/playbook.js';
+
+/** Every action_id the bot's buttons carry. The case and step travel in the button's `value`. */
+export const ACTION = {
+  done: 'amends_step_done',
+  snooze: 'amends_step_snooze',
+  skip: 'amends_step_skip',
+  meeting: 'amends_step_meeting',
+  outline: 'amends_step_outline',
+  compensation: 'amends_step_compensation',
+  accepted: 'amends_case_accepted',
+  refused: 'amends_case_refused',
+  close: 'amends_case_close',
+  moreFollowUps: 'amends_case_more',
+} as const;
+
+/** callback_id of every modal. */
+export const VIEW = {
+  open: 'amends_open_case',
+  outline: 'amends_outline',
+  meeting: 'amends_meeting',
+  skip: 'amends_skip',
+  compensation: 'amends_compensation',
+  close: 'amends_close',
+} as const;
+
+/** block_id / action_id of modal inputs. */
+export const INPUT = {
+  client: 'client',
+  summary: 'summary',
+  severity: 'severity',
+  owner: 'owner',
+  dueDate: 'due_date',
+  dueTime: 'due_time',
+  happened: 'happened',
+  why: 'why',
+  prevention: 'prevention',
+  twoSentences: 'two_sentences',
+  meetingDate: 'meeting_date',
+  meetingTime: 'meeting_time',
+  reason: 'reason',
+  offer: 'offer',
+  outcome: 'outcome',
+} as const;
+
+export interface StepRef {
+  readonly caseId: number;
+  readonly step: StepKey;
+  readonly version: number;
+}
+
+export interface CaseRef {
+  readonly caseId: number;
+  readonly version: number;
+}
+
+const isStep = (s: string | undefined): s is StepKey => !!s && (STEP_KEYS as readonly string[]).includes(s);
+const posInt = (s: string | undefined): number | null => (s && /^\d{1,12}$/.test(s) ? Number(s) : null);
+
+export const encodeStep = (r: StepRef): string => `${r.caseId}|${r.step}|${r.version}`;
+export const encodeCase = (r: CaseRef): string => `${r.caseId}|${r.version}`;
+export const encodeSnooze = (r: StepRef, choice: SnoozeChoice): string => `${encodeStep(r)}|${choice}`;
+
+/** Parses a button value; null for anything malformed or forged. */
+export function decodeStep(v: string | undefined): StepRef | null {
+  const [c, s, ver, ...rest] = (v ?? '').split('|');
+  const caseId = posInt(c);
+  const version = posInt(ver);
+  if (caseId === null || version === null || !isStep(s) || rest.length > 1) return null;
+  return { caseId, step: s, version };
+}
+
+export function decodeSnooze(v: string | undefined): (StepRef & { choice: SnoozeChoice }) | null {
+  const parts = (v ?? '').split('|');
+  const choice = parts[3];
+  const ref = decodeStep(parts.slice(0, 3).join('|'));
+  if (!ref || !choice || !(SNOOZE_CHOICES as readonly string[]).includes(choice)) return null;
+  return { ...ref, choice: choice as SnoozeChoice };
+}
+
+export function decodeCase(v: string | undefined): CaseRef | null {
+  const [c, ver, ...rest] = (v ?? '').split('|');
+  const caseId = posInt(c);
+  const version = posInt(ver);
+  if (caseId === null || version === null || rest.length) return null;
+  return { caseId, version };
+}
+
+/** What a modal carries between opening and submission. */
+export interface ModalMeta {
+  readonly channelId?: string;
+  readonly caseId?: number;
+  readonly step?: StepKey;
+  readonly version?: number;
+}
+
+export function decodeMeta(s: string | undefined): ModalMeta | null {
+  try {
+    const m = JSON.parse(s ?? '') as Record<string, unknown>;
+    if (typeof m !== 'object' || m === null) return null;
+    const out: { channelId?: string; caseId?: number; step?: StepKey; version?: number } = {};
+    if (typeof m.channelId === 'string' && /^[CGD][A-Z0-9]{2,}$/.test(m.channelId)) out.channelId = m.channelId;
+    if (typeof m.caseId === 'number' && Number.isInteger(m.caseId) && m.caseId > 0) out.caseId = m.caseId;
+    if (typeof m.step === 'string' && isStep(m.step)) out.step = m.step;
+    if (typeof m.version === 'number' && Number.isInteger(m.version)) out.version = m.version;
+    return out;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,157 @@
+import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, OverflowAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { DomainError } from '../../../domain/errors.js';
+import { findStep, type Changed, type RecoveryCase } from '../../../domain/recoveryCase.js';
+import { type Catalog, t } from '../../../i18n/index.js';
+import { stepTitle } from '../../blocks/caseMessage.js';
+import { dateToken, mention } from '../../blocks/format.js';
+import { closeModal, compensationModal, meetingModal, outlineModal, skipModal } from '../../blocks/modals.js';
+import { friendly } from '../../errors.js';
+import { ACTION, type CaseRef, decodeCase, decodeSnooze, decodeStep, type StepRef } from '../../ids.js';
+import { catFor, type ListenerDeps, teamOf } from '../deps.js';
+
+type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+
+interface Click {
+  readonly team: string;
+  readonly user: string;
+  readonly channel: string | undefined;
+  readonly threadTs: string | undefined;
+  readonly cat: Catalog;
+  readonly args: Args;
+}
+
+function valueOf(args: Args): string | undefined {
+  const a = args.action as ButtonAction | OverflowAction;
+  return a.type === 'overflow' ? a.selected_option?.value : a.value;
+}
+
+/** ack first, then parse, one use-case, and the shared presenter; domain errors become a private note. */
+function handler(deps: ListenerDeps, run: (click: Click, value: string | undefined) => Promise<void>) {
+  return async (args: Args) => {
+    await args.ack();
+    const team = teamOf(args.body);
+    const user = args.body.user?.id;
+    if (!team || !user) return;
+    const container = args.body.container as { channel_id?: string; thread_ts?: string; message_ts?: string } | undefined;
+    const channel = args.body.channel?.id ?? container?.channel_id;
+    const threadTs = container?.thread_ts;
+    const cat = catFor(deps, team, user);
+    try {
+      await run({ team, user, channel, threadTs, cat, args }, valueOf(args));
+    } catch (e) {
+      await deps.presenter.ephemeral(args.client, channel, user, friendly(e, cat, deps.log), threadTs);
+    }
+  };
+}
+
+const bad = () => new DomainError('invalid_input', 'value');
+
+function stepRef(v: string | undefined): StepRef {
+  const r = decodeStep(v);
+  if (!r) throw bad();
+  return r;
+}
+
+function caseRef(v: string | undefined): CaseRef {
+  const r = decodeCase(v);
+  if (!r) throw bad();
+  return r;
+}
+
+/** A modal is only opened for a step whose button is current: a stale button says so instead. */
+function currentStep(deps: ListenerDeps, team: string, ref: StepRef): RecoveryCase {
+  const c = deps.cases.get(team, ref.caseId);
+  if (c.status !== 'open') throw new DomainError('case_closed');
+  const s = findStep(c, ref.step);
+  if (s.status === 'done' || s.status === 'skipped') throw new DomainError('already_done');
+  if (s.version !== ref.version) throw new DomainError('stale_action');
+  return c;
+}
+
+export function registerActions(app: App, deps: ListenerDeps): void {
+  const { presenter } = deps;
+  const pb = () => deps.cases.playbook;
+  const title = (_c: RecoveryCase, key: Parameters<typeof stepTitle>[0], cat: Catalog) => stepTitle(key, pb(), cat);
+  // Thread lines are written in the case's language, so the whole thread reads in one language.
+  const after = (k: Click, ch: Changed, line: (cat: Catalog) => string) =>
+    presenter.afterChange(k.args.client, ch.case, line(t(ch.case.lang)));
+
+  app.action(
+    ACTION.done,
+    handler(deps, async (k, v) => {
+      const ref = stepRef(v);
+      const ch = deps.cases.complete(k.team, ref.caseId, ref.step, k.user, ref.version);
+      await after(k, ch, (cat) => cat.thread.done(mention(k.user), title(ch.case, ref.step, cat)));
+    }),
+  );
+
+  app.action(
+    ACTION.snooze,
+    handler(deps, async (k, v) => {
+      const ref = decodeSnooze(v);
+      if (!ref) throw bad();
+      const ch = deps.cases.snooze(k.team, ref.caseId, ref.step, ref.choice, k.user, ref.version);
+      const until = findStep(ch.case, ref.step).snoozedUntil;
+      await after(k, ch, (cat) => cat.thread.snoozed(mention(k.user), title(ch.case, ref.step, cat), until ? dateToken(until) : ''));
+    }),
+  );
+
+  const modalFor = (id: string, build: (k: Click, c: RecoveryCase, ref: StepRef) => Parameters<Args['client']['views']['open']>[0]['view']) =>
+    app.action(
+      id,
+      handler(deps, async (k, v) => {
+        const ref = stepRef(v);
+        const c = currentStep(deps, k.team, ref);
+        const trigger = (k.args.body as { trigger_id?: string }).trigger_id;
+        if (!trigger) throw bad();
+        await k.args.client.views.open({ trigger_id: trigger, view: build(k, c, ref) });
+      }),
+    );
+  modalFor(ACTION.skip, (k, c, ref) => {
+    if (!findStep(c, ref.step).optional) throw new DomainError('not_optional');
+    return skipModal(k.cat, c, ref.step, ref.version);
+  });
+  modalFor(ACTION.outline, (k, c, ref) => outlineModal(k.cat, c, ref.version));
+  modalFor(ACTION.meeting, (k, c, ref) => meetingModal(k.cat, c, ref.version));
+  modalFor(ACTION.compensation, (k, c, ref) => compensationModal(k.cat, c, ref.version));
+
+  app.action(
+    ACTION.accepted,
+    handler(deps, async (k, v) => {
+      const ref = caseRef(v);
+      const ch = deps.cases.answer(k.team, ref.caseId, 'accepted', k.user);
+      await after(k, ch, (cat) => cat.thread.accepted(mention(k.user)));
+    }),
+  );
+
+  app.action(
+    ACTION.refused,
+    handler(deps, async (k, v) => {
+      const ref = caseRef(v);
+      const ch = deps.cases.answer(k.team, ref.caseId, 'refused', k.user);
+      await after(k, ch, (cat) => cat.thread.refused(mention(k.user)));
+    }),
+  );
+
+  app.action(
+    ACTION.moreFollowUps,
+    handler(deps, async (k, v) => {
+      const ref = caseRef(v);
+      const ch = deps.cases.moreFollowUps(k.team, ref.caseId, k.user);
+      const at = findStep(ch.case, 'keep_trying').dueAt;
+      await after(k, ch, (cat) => cat.thread.moreFollowUps(mention(k.user), at ? dateToken(at) : ''));
+    }),
+  );
+
+  app.action(
+    ACTION.close,
+    handler(deps, async (k, v) => {
+      const ref = caseRef(v);
+      const c = deps.cases.get(k.team, ref.caseId);
+      if (c.status !== 'open') throw new DomainError('case_closed');
+      const trigger = (k.args.body as { trigger_id?: string }).trigger_id;
+      if (!trigger) throw bad();
+      await k.args.client.views.open({ trigger_id: trigger, view: closeModal(k.cat, c) });
+    }),
+  );
+}

@@ -1,0 +1,25 @@
+import type { App } from '@slack/bolt';
+import { renderHome } from '../../blocks/lists.js';
+import { catFor, type ListenerDeps, teamOf } from '../deps.js';
+
+export function registerEvents(app: App, deps: ListenerDeps): void {
+  // App Home: the user's own open cases.
+  app.event('app_home_opened', async ({ event, body, client, context }) => {
+    if (event.tab !== 'home') return;
+    const team = teamOf(body) ?? context.teamId;
+    if (!team) return;
+    const cat = catFor(deps, team, event.user);
+    const view = renderHome(deps.cases.listOwned(team, event.user), deps.cases.playbook, cat);
+    await client.views.publish({ user_id: event.user, view }).catch((e) => deps.log('views.publish failed', { error: String(e) }));
+  });
+
+  // Uninstalled or token revoked: reminders for that workspace pause (nothing is deleted).
+  for (const name of ['app_uninstalled', 'tokens_revoked'] as const) {
+    app.event(name, async ({ body, context }) => {
+      const team = teamOf(body) ?? context.teamId ?? (body as { enterprise_id?: string }).enterprise_id;
+      if (!team) return;
+      deps.workspaces.pause(team, name, deps.cases.now());
+      deps.log('workspace paused', { team, reason: name });
+    });
+  }
+}

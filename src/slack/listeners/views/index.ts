@@ -1,0 +1,200 @@
+import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { DomainError } from '../../../domain/errors.js';
+import { SEVERITIES, type Severity } from '../../../domain/playbook.js';
+import type { Changed, Outcome } from '../../../domain/recoveryCase.js';
+import { localToInstant } from '../../../domain/workingTime.js';
+import { t } from '../../../i18n/index.js';
+import { stepTitle } from '../../blocks/caseMessage.js';
+import { dateToken, literal, mention } from '../../blocks/format.js';
+import { OUTCOMES } from '../../blocks/modals.js';
+import { outlinePost, withUserText } from '../../blocks/thread.js';
+import { friendly } from '../../errors.js';
+import { decodeMeta, INPUT, type ModalMeta, VIEW } from '../../ids.js';
+import { catFor, type ListenerDeps, teamOf } from '../deps.js';
+
+type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+type Values = ViewSubmitAction['view']['state']['values'];
+
+const text = (v: Values, id: string): string => v[id]?.[id]?.value ?? '';
+const selected = (v: Values, id: string): string | undefined => v[id]?.[id]?.selected_option?.value ?? undefined;
+
+/**
+ * Modal submissions. Input problems answer inside the modal (response_action: errors) and change
+ * nothing; a valid submission is stored, acknowledged, then shown in Slack.
+ */
+function submission(deps: ListenerDeps, run: (a: Args, team: string, user: string, meta: ModalMeta) => Promise<(() => Promise<void>) | null>, errorBlock: string) {
+  return async (args: Args) => {
+    const team = teamOf(args.body);
+    const user = args.body.user.id;
+    const meta = decodeMeta(args.view.private_metadata);
+    if (!team || !meta) {
+      await args.ack({ response_action: 'errors', errors: { [errorBlock]: catFor(deps, team ?? '', user).errors.invalid_input } });
+      return;
+    }
+    const cat = catFor(deps, team, user);
+    let then: (() => Promise<void>) | null;
+    try {
+      then = await run(args, team, user, meta);
+    } catch (e) {
+      if (e instanceof DomainError && e.code === 'duplicate_request') {
+        await args.ack();
+        return;
+      }
+      const block = e instanceof DomainError && e.detail && e.detail in INPUT_BY_DETAIL ? (INPUT_BY_DETAIL[e.detail] as string) : errorBlock;
+      await args.ack({ response_action: 'errors', errors: { [block]: friendly(e, cat, deps.log) } });
+      return;
+    }
+    await args.ack();
+    if (then) await then().catch((e) => deps.log('after submission', { error: String(e) }));
+  };
+}
+
+const INPUT_BY_DETAIL: Record<string, string> = {
+  client: INPUT.client,
+  client_too_long: INPUT.client,
+  summary: INPUT.summary,
+  summary_too_long: INPUT.summary,
+  due_in_past: INPUT.dueDate,
+  meeting_in_past: INPUT.meetingDate,
+  meeting_date: INPUT.meetingDate,
+  outline_happened: INPUT.happened,
+  outline_why: INPUT.why,
+  outline_prevention: INPUT.prevention,
+  outline_summary: INPUT.twoSentences,
+  reason_too_long: INPUT.reason,
+};
+
+export function registerViews(app: App, deps: ListenerDeps): void {
+  const { presenter } = deps;
+  const shown = (a: Args, ch: Changed, line: string, extra?: Parameters<typeof presenter.afterChange>[3]) => () =>
+    presenter.afterChange(a.client, ch.case, line, extra);
+
+  app.view(
+    VIEW.open,
+    submission(
+      deps,
+      async (a, team, user, meta) => {
+        const v = a.view.state.values;
+        if (!meta.channelId) throw new DomainError('invalid_input', 'client');
+        const sev = selected(v, INPUT.severity) ?? 'major';
+        if (!(SEVERITIES as readonly string[]).includes(sev)) throw new DomainError('invalid_input', 'client');
+        const owner = v[INPUT.owner]?.[INPUT.owner]?.selected_user ?? user;
+        const dueDate = v[INPUT.dueDate]?.[INPUT.dueDate]?.selected_date ?? null;
+        const dueTime = v[INPUT.dueTime]?.[INPUT.dueTime]?.selected_time ?? null;
+        let dueOverride: Date | null = null;
+        if (dueDate) {
+          const { tz } = await deps.profiles.resolve(team, user, deps.cases.now());
+          dueOverride = localToInstant(dueDate, dueTime ?? '18:00', tz);
+          if (!dueOverride) throw new DomainError('invalid_input', 'due_in_past');
+        }
+        const c = await deps.cases.open({
+          teamId: team,
+          channelId: meta.channelId,
+          creatorId: user,
+          client: text(v, INPUT.client),
+          summary: text(v, INPUT.summary),
+          severity: sev as Severity,
+          ownerId: owner,
+          dueOverride,
+          requestKey: `view:${a.view.id}`,
+        });
+        return async () => {
+          try {
+            const ts = await presenter.postCase(a.client, c);
+            deps.cases.attachMessage(c, ts);
+          } catch (e) {
+            deps.log('could not post the case; it is stored and will be posted by /incident list', { caseId: c.id, error: String(e) });
+            await presenter.ephemeral(a.client, meta.channelId, user, catFor(deps, team, user).errors.notInChannel);
+          }
+        };
+      },
+      INPUT.client,
+    ),
+  );
+
+  app.view(
+    VIEW.outline,
+    submission(
+      deps,
+      async (a, team, user, meta) => {
+        if (!meta.caseId) throw new DomainError('case_not_found');
+        const v = a.view.state.values;
+        const outline = { happened: text(v, INPUT.happened), why: text(v, INPUT.why), prevention: text(v, INPUT.prevention), summary: text(v, INPUT.twoSentences) };
+        const ch = deps.cases.outline(team, meta.caseId, outline, user);
+        const cat = t(ch.case.lang);
+        const o = ch.case.outline ?? outline;
+        return shown(a, ch, cat.thread.outline(mention(user)), outlinePost(o, user, cat));
+      },
+      INPUT.happened,
+    ),
+  );
+
+  app.view(
+    VIEW.meeting,
+    submission(
+      deps,
+      async (a, team, user, meta) => {
+        if (!meta.caseId) throw new DomainError('case_not_found');
+        const v = a.view.state.values;
+        const date = v[INPUT.meetingDate]?.[INPUT.meetingDate]?.selected_date;
+        const time = v[INPUT.meetingTime]?.[INPUT.meetingTime]?.selected_time;
+        const { tz } = await deps.profiles.resolve(team, user, deps.cases.now());
+        const at = date && time ? localToInstant(date, time, tz) : null;
+        if (!at) throw new DomainError('invalid_input', 'meeting_date');
+        const ch = deps.cases.meeting(team, meta.caseId, at, user);
+        return shown(a, ch, t(ch.case.lang).thread.meeting(mention(user), dateToken(at)));
+      },
+      INPUT.meetingDate,
+    ),
+  );
+
+  app.view(
+    VIEW.skip,
+    submission(
+      deps,
+      async (a, team, user, meta) => {
+        if (!meta.caseId || !meta.step) throw new DomainError('case_not_found');
+        const step = meta.step;
+        const reason = text(a.view.state.values, INPUT.reason);
+        const ch = deps.cases.skip(team, meta.caseId, step, reason, user, meta.version ?? null);
+        const cat = t(ch.case.lang);
+        const stepName = literal(stepTitle(step, deps.cases.playbook, cat));
+        return shown(a, ch, '', withUserText(cat.thread.skipped(mention(user), stepName), [[cat.modal.skip.reason, reason.trim()]]));
+      },
+      INPUT.reason,
+    ),
+  );
+
+  app.view(
+    VIEW.compensation,
+    submission(
+      deps,
+      async (a, team, user, meta) => {
+        if (!meta.caseId) throw new DomainError('case_not_found');
+        const offer = text(a.view.state.values, INPUT.offer);
+        const ch = deps.cases.recordCompensation(team, meta.caseId, offer, user, meta.version ?? null);
+        const cat = t(ch.case.lang);
+        return shown(a, ch, '', withUserText(cat.thread.compensation(mention(user)), [[cat.modal.compensation.offer, offer.trim()]]));
+      },
+      INPUT.offer,
+    ),
+  );
+
+  app.view(
+    VIEW.close,
+    submission(
+      deps,
+      async (a, team, user, meta) => {
+        if (!meta.caseId) throw new DomainError('case_not_found');
+        const v = a.view.state.values;
+        const outcome = selected(v, INPUT.outcome);
+        if (!outcome || !(OUTCOMES as readonly string[]).includes(outcome)) throw new DomainError('invalid_input', 'outcome');
+        const reason = text(v, INPUT.reason);
+        const ch = deps.cases.close(team, meta.caseId, outcome as Outcome, reason || null, user);
+        const cat = t(ch.case.lang);
+        return shown(a, ch, cat.thread.closed(mention(user), cat.outcome[outcome as Outcome]));
+      },
+      INPUT.reason,
+    ),
+  );
+}

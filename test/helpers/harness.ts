@@ -1,0 +1,134 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { composeAmends, type Amends } from '../../src/compose.js';
+import type { Config } from '../../src/config.js';
+import { ManualClock } from '../../src/domain/clock.js';
+import { DEFAULT_PLAYBOOK, type Playbook } from '../../src/domain/playbook.js';
+import type { Pacer } from '../../src/services/reminders.js';
+import { type FakeSlack, type FakeUser, startFakeSlack } from '../../src/sandbox/fakeSlack.js';
+import {
+  type ActionInput,
+  blockActionsPayload,
+  interactionBody,
+  postSigned,
+  slashCommandBody,
+  viewSubmissionPayload,
+} from '../../src/sandbox/slackRequests.js';
+
+export const SECRET = 'test-signing-secret-0123456789abcdef';
+export const TEAM = 'T0AMENDS1';
+export const CHANNEL = 'C0GENERAL';
+export const USERS: FakeUser[] = [
+  { id: 'U0MARIA01', name: 'maria', realName: 'Maria Rossi', tz: 'Europe/Rome', locale: 'en-US' },
+  { id: 'U0NIKOS01', name: 'nikos', realName: 'Nikos Pappas', tz: 'Europe/Athens', locale: 'el-GR' },
+  { id: 'U0JOAN001', name: 'joan', realName: 'Joan Smith', tz: 'America/New_York', locale: 'en-US' },
+];
+export const MARIA = 'U0MARIA01';
+
+/** A pacer that never sleeps for real: it moves its own time forward and records every wait. */
+export class FakePacer implements Pacer {
+  t = 0;
+  sleeps: number[] = [];
+  now(): number {
+    return this.t;
+  }
+  async sleep(ms: number): Promise<void> {
+    this.sleeps.push(ms);
+    this.t += ms;
+  }
+}
+
+export interface Harness {
+  readonly amends: Amends;
+  readonly fake: FakeSlack;
+  readonly clock: ManualClock;
+  readonly pacer: FakePacer;
+  readonly url: string;
+  readonly dir: string;
+  command(text: string, o?: { user?: string; team?: string; channel?: string; triggerId?: string; headers?: Record<string, string> }): Promise<{ status: number; text: string }>;
+  click(action: ActionInput, o?: { user?: string; team?: string; messageTs?: string; channel?: string }): Promise<{ status: number; text: string }>;
+  submit(viewId: string, values: Record<string, Record<string, unknown>>, o?: { user?: string; team?: string }): Promise<{ status: number; text: string }>;
+  close(): Promise<void>;
+}
+
+export async function until<T>(fn: () => T | undefined | null | false, what = 'condition', timeoutMs = 5000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export async function startHarness(o: { now?: string; playbook?: Playbook; dir?: string } = {}): Promise<Harness> {
+  const clock = new ManualClock(o.now ?? '2026-11-23T08:00:00Z');
+  const fake = await startFakeSlack({ users: USERS, teamId: TEAM, now: () => clock.now() });
+  const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'amends-test-'));
+  const config: Config = {
+    mode: 'http',
+    botToken: 'xoxb-test-token',
+    signingSecret: SECRET,
+    appToken: null,
+    port: 0,
+    databasePath: join(dir, 'amends.db'),
+    slackApiUrl: fake.url,
+    playbook: o.playbook ?? DEFAULT_PLAYBOOK,
+    playbookPath: null,
+    reminderCron: '* * * * *',
+    defaultTz: 'UTC',
+    defaultLang: 'en',
+    logLevel: 'error',
+  };
+  const pacer = new FakePacer();
+  const amends = composeAmends({ config, clock, log: () => {}, pacer, host: '127.0.0.1', botUserId: fake.botUserId, botId: fake.botId });
+  const port = await amends.start();
+  const url = `http://127.0.0.1:${port}/slack/events`;
+  const responseUrl = `${fake.responseUrlBase}cmd`;
+  return {
+    amends,
+    fake,
+    clock,
+    pacer,
+    url,
+    dir,
+    command: (text, c = {}) =>
+      postSigned(
+        url,
+        SECRET,
+        slashCommandBody({ teamId: c.team ?? TEAM, userId: c.user ?? MARIA, channelId: c.channel ?? CHANNEL, text, responseUrl, ...(c.triggerId ? { triggerId: c.triggerId } : {}) }),
+        'application/x-www-form-urlencoded',
+        c.headers,
+      ),
+    click: (action, c = {}) =>
+      postSigned(
+        url,
+        SECRET,
+        interactionBody(
+          blockActionsPayload({ teamId: c.team ?? TEAM, userId: c.user ?? MARIA, channelId: c.channel ?? CHANNEL, messageTs: c.messageTs ?? '1.0', action, responseUrl }),
+        ),
+      ),
+    submit: (viewId, values, c = {}) => {
+      const v = fake.views.get(viewId);
+      if (!v) throw new Error(`no open view ${viewId}`);
+      return postSigned(
+        url,
+        SECRET,
+        interactionBody(
+          viewSubmissionPayload({
+            teamId: c.team ?? TEAM,
+            userId: c.user ?? MARIA,
+            view: { id: v.id, callback_id: v.callback_id, private_metadata: v.private_metadata, blocks: v.blocks as unknown[] },
+            values,
+          }),
+        ),
+      );
+    },
+    async close() {
+      await amends.stop();
+      await fake.close();
+      if (!o.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
