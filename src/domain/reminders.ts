@@ -34,10 +34,17 @@ export function nextCheckAt(c: RecoveryCase, s: Step, pb: Playbook): Date | null
   return r < esc ? r : esc;
 }
 
-function escalationAt(c: RecoveryCase, s: Step, def: StepDef | undefined, pb: Playbook): Date | null {
+function escalationAt(
+  c: RecoveryCase,
+  s: Step,
+  def: StepDef | undefined,
+  pb: Playbook,
+): Date | null {
   const after = def?.escalateAfter[c.severity];
   if (!after || !s.dueAt || s.escalatedAt || s.status !== 'pending') return null;
-  const at = addDuration(s.dueAt, after, pb.workingHours, c.tz);
+  // A snooze pushes the escalation too: it counts from the later of the due time and the snooze end.
+  const base = s.snoozedUntil && s.snoozedUntil > s.dueAt ? s.snoozedUntil : s.dueAt;
+  const at = addDuration(base, after, pb.workingHours, c.tz);
   return def.ignoreWorkingHours[c.severity] ? at : clampToWorkingHours(at, pb.workingHours, c.tz);
 }
 
@@ -75,7 +82,12 @@ export function planStep(c: RecoveryCase, s: Step, pb: Playbook, tz: string, now
         const upcoming = points.find((p) => p > now) ?? null;
         kind = upcoming ? 'cadence' : 'cadence_end';
         next = upcoming;
-      } else if (s.key === 'apologize' && c.meetingAt && now < c.meetingAt && step.remindCount === 0) {
+      } else if (
+        s.key === 'apologize' &&
+        c.meetingAt &&
+        now < c.meetingAt &&
+        step.remindCount === 0
+      ) {
         kind = 'meeting_prep';
         next = def.repeat ? later(addDuration(c.meetingAt, def.repeat, pb.workingHours, tz)) : null;
       } else {
@@ -85,7 +97,6 @@ export function planStep(c: RecoveryCase, s: Step, pb: Playbook, tz: string, now
       step = {
         ...step,
         status: step.status === 'snoozed' ? 'pending' : step.status,
-        snoozedUntil: null,
         remindCount: occurrence,
         nextRemindAt: next,
         dueAt: def.cadenceDays ? next : step.dueAt,

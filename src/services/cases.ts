@@ -74,7 +74,8 @@ export class CaseService {
     const ownerId = req.ownerId ?? req.creatorId;
     const at = clock.now();
     const owner = await profiles.resolve(req.teamId, ownerId, at);
-    const creator = ownerId === req.creatorId ? owner : await profiles.resolve(req.teamId, req.creatorId, at);
+    const creator =
+      ownerId === req.creatorId ? owner : await profiles.resolve(req.teamId, req.creatorId, at);
     const now = clock.now();
     const changed = openCase(
       {
@@ -113,32 +114,70 @@ export class CaseService {
     this.deps.cases.setDeliveryProblem(c.teamId, c.id, problem);
   }
 
-  complete(teamId: string, caseId: number, key: StepKey, actor: string, version: number | null): Changed {
-    return this.#change(teamId, caseId, (c, now) => completeStep(c, key, actor, version, this.deps.playbook, now));
+  complete(
+    teamId: string,
+    caseId: number,
+    key: StepKey,
+    actor: string,
+    version: number | null,
+  ): Changed {
+    return this.#change(teamId, caseId, (c, now) =>
+      completeStep(c, key, actor, version, this.deps.playbook, now),
+    );
   }
 
-  recordCompensation(teamId: string, caseId: number, offer: string, actor: string, version: number | null): Changed {
+  recordCompensation(
+    teamId: string,
+    caseId: number,
+    offer: string,
+    actor: string,
+    version: number | null,
+  ): Changed {
     const o = offer.trim();
     if (!o) throw new DomainError('reason_required');
     if (o.length > LIMITS.note) throw new DomainError('invalid_input', 'note_too_long');
-    return this.#change(teamId, caseId, (c, now) => completeStep(c, 'compensation', actor, version, this.deps.playbook, now, o));
+    return this.#change(teamId, caseId, (c, now) =>
+      completeStep(c, 'compensation', actor, version, this.deps.playbook, now, o),
+    );
   }
 
-  snooze(teamId: string, caseId: number, key: StepKey, choice: SnoozeChoice, actor: string, version: number | null): Changed {
+  snooze(
+    teamId: string,
+    caseId: number,
+    key: StepKey,
+    choice: SnoozeChoice,
+    actor: string,
+    version: number | null,
+  ): Changed {
     const wh = this.deps.playbook.workingHours;
     return this.#change(teamId, caseId, (c, now) => {
       const until =
-        choice === 'hour' ? addHours(now, 1) : choice === 'tomorrow' ? nextWorkingMorning(now, wh, c.tz) : nextWeekMorning(now, wh, c.tz);
+        choice === 'hour'
+          ? addHours(now, 1)
+          : choice === 'tomorrow'
+            ? nextWorkingMorning(now, wh, c.tz)
+            : nextWeekMorning(now, wh, c.tz);
       return snoozeStep(c, key, until, actor, version, now);
     });
   }
 
-  skip(teamId: string, caseId: number, key: StepKey, reason: string, actor: string, version: number | null): Changed {
-    return this.#change(teamId, caseId, (c, now) => skipStep(c, key, reason, actor, version, this.deps.playbook, now));
+  skip(
+    teamId: string,
+    caseId: number,
+    key: StepKey,
+    reason: string,
+    actor: string,
+    version: number | null,
+  ): Changed {
+    return this.#change(teamId, caseId, (c, now) =>
+      skipStep(c, key, reason, actor, version, this.deps.playbook, now),
+    );
   }
 
   meeting(teamId: string, caseId: number, at: Date, actor: string): Changed {
-    return this.#change(teamId, caseId, (c, now) => recordMeeting(c, at, actor, this.deps.playbook, now));
+    return this.#change(teamId, caseId, (c, now) =>
+      recordMeeting(c, at, actor, this.deps.playbook, now),
+    );
   }
 
   outline(teamId: string, caseId: number, outline: Outline, actor: string): Changed {
@@ -146,14 +185,24 @@ export class CaseService {
   }
 
   answer(teamId: string, caseId: number, answer: ClientAnswer, actor: string): Changed {
-    return this.#change(teamId, caseId, (c, now) => recordAnswer(c, answer, actor, this.deps.playbook, now));
+    return this.#change(teamId, caseId, (c, now) =>
+      recordAnswer(c, answer, actor, this.deps.playbook, now),
+    );
   }
 
   moreFollowUps(teamId: string, caseId: number, actor: string): Changed {
-    return this.#change(teamId, caseId, (c, now) => scheduleMoreFollowUps(c, actor, this.deps.playbook, now));
+    return this.#change(teamId, caseId, (c, now) =>
+      scheduleMoreFollowUps(c, actor, this.deps.playbook, now),
+    );
   }
 
-  close(teamId: string, caseId: number, outcome: Outcome, reason: string | null, actor: string): Changed {
+  close(
+    teamId: string,
+    caseId: number,
+    outcome: Outcome,
+    reason: string | null,
+    actor: string,
+  ): Changed {
     return this.#change(teamId, caseId, (c, now) => closeCase(c, outcome, reason, actor, now));
   }
 
@@ -165,7 +214,11 @@ export class CaseService {
     return this.deps.cases.listOwned(teamId, userId);
   }
 
-  #change(teamId: string, caseId: number, decide: (c: RecoveryCase, now: Date) => Changed): Changed {
+  #change(
+    teamId: string,
+    caseId: number,
+    decide: (c: RecoveryCase, now: Date) => Changed,
+  ): Changed {
     const now = this.deps.clock.now();
     return this.deps.cases.update(teamId, caseId, now, (c) => decide(c, now));
   }

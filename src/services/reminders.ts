@@ -60,12 +60,25 @@ export class ReminderService {
   #running = false;
 
   constructor(deps: ReminderServiceDeps) {
-    this.#d = { pacer: realPacer, channelIntervalMs: 1000, batchSize: 500, maxAttempts: 8, ...deps };
+    this.#d = {
+      pacer: realPacer,
+      channelIntervalMs: 1000,
+      batchSize: 500,
+      maxAttempts: 8,
+      ...deps,
+    };
   }
 
   /** One tick; a tick already running makes this one a no-op (ticks never overlap). */
   async tick(): Promise<TickReport> {
-    const report: TickReport = { planned: 0, sent: 0, failed: 0, retried: 0, cancelled: 0, skipped: false };
+    const report: TickReport = {
+      planned: 0,
+      sent: 0,
+      failed: 0,
+      retried: 0,
+      cancelled: 0,
+      skipped: false,
+    };
     if (this.#running) return { ...report, skipped: true };
     this.#running = true;
     try {
@@ -139,10 +152,18 @@ export class ReminderService {
       list.push({ r, c });
       byChannel.set(c.channelId, list);
     }
-    await Promise.all([...byChannel.entries()].map(([channel, items]) => this.#deliverChannel(channel, items, report)));
+    await Promise.all(
+      [...byChannel.entries()].map(([channel, items]) =>
+        this.#deliverChannel(channel, items, report),
+      ),
+    );
   }
 
-  async #deliverChannel(channel: string, items: { r: Reminder; c: RecoveryCase }[], report: TickReport): Promise<void> {
+  async #deliverChannel(
+    channel: string,
+    items: { r: Reminder; c: RecoveryCase }[],
+    report: TickReport,
+  ): Promise<void> {
     const { reminders, pacer, channelIntervalMs, clock } = this.#d;
     let stopWith: { until: Date; why: string } | null = null;
     for (const { r } of items) {
@@ -151,7 +172,8 @@ export class ReminderService {
         report.retried++;
         continue;
       }
-      const wait = (this.#lastPost.get(channel) ?? Number.NEGATIVE_INFINITY) + channelIntervalMs - pacer.now();
+      const wait =
+        (this.#lastPost.get(channel) ?? Number.NEGATIVE_INFINITY) + channelIntervalMs - pacer.now();
       if (wait > 0) await pacer.sleep(wait);
       // Re-read right before posting: a step done (or a case closed) meanwhile must not be nudged.
       const c = this.#d.cases.get(r.teamId, r.caseId);
@@ -163,6 +185,13 @@ export class ReminderService {
       }
       const key = reminderKey(r);
       try {
+        // A retry after a timeout or a 5xx may follow a post Slack did make: look before posting again.
+        const earlier = r.attempts > 1 ? await this.#d.channel.findDelivered(c, key) : null;
+        if (earlier) {
+          reminders.markSent(r.id, earlier, clock.now());
+          report.sent++;
+          continue;
+        }
         this.#lastPost.set(channel, pacer.now());
         const ts = await this.#d.channel.deliver(r, c, key);
         reminders.markSent(r.id, ts, clock.now());
@@ -172,7 +201,10 @@ export class ReminderService {
           await this.#refresh({ ...c, deliveryProblem: null });
         }
       } catch (e) {
-        const f = e instanceof DeliveryFailure ? e : new DeliveryFailure('transient', String((e as Error)?.message ?? e));
+        const f =
+          e instanceof DeliveryFailure
+            ? e
+            : new DeliveryFailure('transient', String((e as Error)?.message ?? e));
         const at = clock.now();
         if (f.kind === 'rate_limited') {
           const until = new Date(at.getTime() + Math.max(f.retryAfterMs, 1000));
@@ -189,7 +221,10 @@ export class ReminderService {
         } else if (f.kind === 'auth') {
           this.#d.workspaces.pause(c.teamId, f.code, at);
           reminders.release(r.id, at, f.code);
-          this.#d.log?.('workspace paused: Slack refused its token', { teamId: c.teamId, error: f.code });
+          this.#d.log?.('workspace paused: Slack refused its token', {
+            teamId: c.teamId,
+            error: f.code,
+          });
           stopWith = { until: at, why: f.code };
           report.retried++;
         } else if (r.attempts >= this.#d.maxAttempts) {
@@ -211,7 +246,8 @@ export class ReminderService {
     if (c.status !== 'open') return 'case_closed';
     const s = c.steps.find((x) => x.key === r.stepKey);
     if (!s || !isOpen(s)) return 'step_closed';
-    if (s.status === 'snoozed' && s.snoozedUntil && s.snoozedUntil > this.#d.clock.now()) return 'step_snoozed';
+    if (s.status === 'snoozed' && s.snoozedUntil && s.snoozedUntil > this.#d.clock.now())
+      return 'step_snoozed';
     return null;
   }
 

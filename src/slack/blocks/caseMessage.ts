@@ -1,6 +1,12 @@
 import type { types } from '@slack/bolt';
 import { type Playbook, type StepKey, stepDef } from '../../domain/playbook.js';
-import { isOpen, ownUpMinutes, type RecoveryCase, type Step, stepView } from '../../domain/recoveryCase.js';
+import {
+  isOpen,
+  ownUpMinutes,
+  type RecoveryCase,
+  type Step,
+  stepView,
+} from '../../domain/recoveryCase.js';
 import { type Catalog, t } from '../../i18n/index.js';
 import { ACTION, encodeCase, encodeSnooze, encodeStep } from '../ids.js';
 import { dateToken, escapeMrkdwn, literal, md, mention, plain, span, truncate } from './format.js';
@@ -28,14 +34,22 @@ export function stepTitle(key: StepKey, pb: Playbook, cat: Catalog): string {
 
 function stepLine(c: RecoveryCase, s: Step, pb: Playbook, cat: Catalog, now: Date): string {
   const view = stepView(s, now);
-  const parts = [`${STATE_EMOJI[view]} *${literal(stepTitle(s.key, pb, cat))}*`, cat.stepState[view]];
-  if (s.status === 'done' && s.doneBy && s.doneAt) parts.push(cat.case.doneBy(mention(s.doneBy), dateToken(s.doneAt)));
-  else if (s.status === 'snoozed' && s.snoozedUntil) parts.push(cat.case.snoozedUntil(dateToken(s.snoozedUntil)));
+  const parts = [
+    `${STATE_EMOJI[view]} *${literal(stepTitle(s.key, pb, cat))}*`,
+    cat.stepState[view],
+  ];
+  if (s.status === 'done' && s.doneBy && s.doneAt)
+    parts.push(cat.case.doneBy(mention(s.doneBy), dateToken(s.doneAt)));
+  else if (s.status === 'snoozed' && s.snoozedUntil)
+    parts.push(cat.case.snoozedUntil(dateToken(s.snoozedUntil)));
   else if (isOpen(s) && s.dueAt) parts.push(cat.case.due(dateToken(s.dueAt)));
-  else if (isOpen(s) && stepDef(pb, s.key)?.due[c.severity] === 'meeting') parts.push(cat.case.withMeeting);
+  else if (isOpen(s) && stepDef(pb, s.key)?.due[c.severity] === 'meeting')
+    parts.push(cat.case.withMeeting);
   let line = parts.join(' · ');
-  if (s.note && s.status === 'skipped') line += `\n>${literal(truncate(cat.case.skipReason(s.note), 300))}`;
-  if (s.note && s.status === 'done' && s.key === 'compensation') line += `\n>${literal(truncate(cat.case.offered(s.note), 300))}`;
+  if (s.note && s.status === 'skipped')
+    line += `\n>${literal(truncate(cat.case.skipReason(s.note), 300))}`;
+  if (s.note && s.status === 'done' && s.key === 'compensation')
+    line += `\n>${literal(truncate(cat.case.offered(s.note), 300))}`;
   return line;
 }
 
@@ -44,7 +58,13 @@ export function stepButtons(c: RecoveryCase, s: Step, pb: Playbook, cat: Catalog
   const ref = { caseId: c.id, step: s.key, version: s.version };
   const value = encodeStep(ref);
   const els: ActionElement[] = [];
-  const primary = (text: string, action_id: string): types.Button => ({ type: 'button', style: 'primary', text: plain(text, 75), action_id, value });
+  const primary = (text: string, action_id: string): types.Button => ({
+    type: 'button',
+    style: 'primary',
+    text: plain(text, 75),
+    action_id,
+    value,
+  });
   switch (s.key) {
     case 'outline':
       els.push(primary(cat.button.outline, ACTION.outline));
@@ -65,19 +85,36 @@ export function stepButtons(c: RecoveryCase, s: Step, pb: Playbook, cat: Catalog
     type: 'overflow',
     action_id: ACTION.snooze,
     options: [
-      { text: plain(`${cat.button.snooze}: ${cat.snooze.hour}`, 75), value: encodeSnooze(ref, 'hour') },
-      { text: plain(`${cat.button.snooze}: ${cat.snooze.tomorrow}`, 75), value: encodeSnooze(ref, 'tomorrow') },
-      { text: plain(`${cat.button.snooze}: ${cat.snooze.nextWeek}`, 75), value: encodeSnooze(ref, 'next_week') },
+      {
+        text: plain(`${cat.button.snooze}: ${cat.snooze.hour}`, 75),
+        value: encodeSnooze(ref, 'hour'),
+      },
+      {
+        text: plain(`${cat.button.snooze}: ${cat.snooze.tomorrow}`, 75),
+        value: encodeSnooze(ref, 'tomorrow'),
+      },
+      {
+        text: plain(`${cat.button.snooze}: ${cat.snooze.nextWeek}`, 75),
+        value: encodeSnooze(ref, 'next_week'),
+      },
     ],
   });
-  if (s.optional) els.push({ type: 'button', text: plain(cat.button.skip, 75), action_id: ACTION.skip, value });
+  if (s.optional)
+    els.push({ type: 'button', text: plain(cat.button.skip, 75), action_id: ACTION.skip, value });
   return els;
 }
 
 export function answerButtons(c: RecoveryCase, cat: Catalog): types.Button[] {
   const value = encodeCase({ caseId: c.id, version: c.version });
   const out: types.Button[] = [];
-  if (c.answer !== 'accepted') out.push({ type: 'button', style: 'primary', text: plain(cat.button.accepted, 75), action_id: ACTION.accepted, value });
+  if (c.answer !== 'accepted')
+    out.push({
+      type: 'button',
+      style: 'primary',
+      text: plain(cat.button.accepted, 75),
+      action_id: ACTION.accepted,
+      value,
+    });
   if (c.answer === null) {
     out.push({
       type: 'button',
@@ -121,25 +158,46 @@ export function renderCase(c: RecoveryCase, pb: Playbook, now: Date): Rendered {
     { type: 'section', block_id: 'case_summary_label', text: md(`*${cat.case.whatHappened}*`) },
     { type: 'section', block_id: 'case_summary', text: plain(c.summary, 3000) },
   ];
-  const facts = [cat.case.owner(mention(c.ownerId)), cat.case.openedBy(mention(c.creatorId), dateToken(c.createdAt))];
+  const facts = [
+    cat.case.owner(mention(c.ownerId)),
+    cat.case.openedBy(mention(c.creatorId), dateToken(c.createdAt)),
+  ];
   const told = ownUpMinutes(c);
   if (told !== null) facts.push(cat.case.toldAfter(span(told, cat)));
-  else if (c.status === 'open') facts.push(cat.case.notToldYet(span((now.getTime() - c.createdAt.getTime()) / 60_000, cat)));
+  else if (c.status === 'open')
+    facts.push(cat.case.notToldYet(span((now.getTime() - c.createdAt.getTime()) / 60_000, cat)));
   if (c.meetingAt) facts.push(cat.case.meetingAt(dateToken(c.meetingAt)));
   if (c.answer) facts.push(cat.case.answer[c.answer]);
   blocks.push({ type: 'context', block_id: 'case_facts', elements: [md(facts.join('  ·  '))] });
-  if (c.deliveryProblem) blocks.push({ type: 'context', block_id: 'case_problem', elements: [md(cat.case.deliveryProblem(literal(c.deliveryProblem)))] });
+  if (c.deliveryProblem)
+    blocks.push({
+      type: 'context',
+      block_id: 'case_problem',
+      elements: [md(cat.case.deliveryProblem(`\`${escapeMrkdwn(c.deliveryProblem)}\``))],
+    });
   blocks.push({ type: 'divider' });
 
   for (const s of c.steps) {
-    blocks.push({ type: 'section', block_id: `step_${s.key}`, text: md(stepLine(c, s, pb, cat, now)) });
+    blocks.push({
+      type: 'section',
+      block_id: `step_${s.key}`,
+      text: md(stepLine(c, s, pb, cat, now)),
+    });
     if (c.status === 'open' && isOpen(s)) {
-      blocks.push({ type: 'actions', block_id: `actions_${s.key}`, elements: stepButtons(c, s, pb, cat) });
+      blocks.push({
+        type: 'actions',
+        block_id: `actions_${s.key}`,
+        elements: stepButtons(c, s, pb, cat),
+      });
     }
   }
   blocks.push({ type: 'divider' });
   if (c.status === 'open') {
-    blocks.push({ type: 'actions', block_id: 'case_actions', elements: [...answerButtons(c, cat), closeButton(c, cat)] });
+    blocks.push({
+      type: 'actions',
+      block_id: 'case_actions',
+      elements: [...answerButtons(c, cat), closeButton(c, cat)],
+    });
   } else {
     const lines = [cat.case.ended(cat.outcome[c.status], c.closedAt ? dateToken(c.closedAt) : '')];
     if (c.outcomeReason) lines.push(literal(cat.case.reason(c.outcomeReason)));

@@ -1,0 +1,298 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { parsePlaybook } from '../../src/domain/playbook.js';
+import type { Pacer } from '../../src/services/reminders.js';
+import { openViaCommand, refresh, reminderKeys, reminderPosts, step } from '../helpers/cases.js';
+import { CHANNEL, type Harness, startHarness, TEAM, until } from '../helpers/harness.js';
+
+const harnesses: Harness[] = [];
+async function harness(o: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
+  const h = await startHarness(o);
+  harnesses.push(h);
+  return h;
+}
+afterEach(async () => {
+  for (const h of harnesses.splice(0)) await h.close();
+});
+
+async function tickEvery(h: Harness, minutes: number, untilIso: string): Promise<void> {
+  const end = new Date(untilIso).getTime();
+  while (h.clock.now().getTime() < end) {
+    h.clock.advance(minutes * 60_000);
+    await h.amends.reminders.tick();
+  }
+}
+
+const postCalls = (h: Harness) =>
+  h.fake
+    .callsTo('chat.postMessage')
+    .filter(
+      (c) =>
+        typeof c.args.metadata === 'object' ||
+        String(c.args.metadata ?? '').includes('amends_reminder'),
+    );
+
+describe('exactly once', () => {
+  it('two overlapping ticks post each due reminder once', async () => {
+    const h = await harness({ now: '2026-11-23T08:00:00Z' });
+    const a = await openViaCommand(h, 'Acme: late delivery');
+    const b = await openViaCommand(h, 'Beta: wrong invoice');
+    h.clock.set('2026-11-23T12:30:00Z');
+    const [r1, r2] = await Promise.all([h.amends.reminders.tick(), h.amends.reminders.tick()]);
+    expect([r1.skipped, r2.skipped].sort()).toEqual([false, true]);
+    expect(reminderKeys(h).sort()).toEqual(
+      [`${a.id}:own_up:nudge:1`, `${b.id}:own_up:nudge:1`].sort(),
+    );
+  });
+
+  it('two processes sharing one database never post the same reminder twice', async () => {
+    const h1 = await harness({ now: '2026-11-23T08:00:00Z' });
+    for (let i = 0; i < 5; i++) await openViaCommand(h1, `Client ${i}: late delivery`);
+    const h2 = await harness({ now: '2026-11-23T08:00:00Z', dir: h1.dir });
+    h1.clock.set('2026-11-23T12:30:00Z');
+    h2.clock.set('2026-11-23T12:30:00Z');
+    await Promise.all([h1.amends.reminders.tick(), h2.amends.reminders.tick()]);
+    const keys = [
+      ...reminderKeys(h1),
+      ...h2.fake.messages
+        .filter((m) => m.metadata)
+        .map((m) => String(m.metadata?.event_payload.key)),
+    ];
+    expect(keys).toHaveLength(5);
+    expect(new Set(keys).size).toBe(5);
+  });
+
+  it('a restart sends nothing twice', async () => {
+    const h1 = await harness({ now: '2026-11-23T08:00:00Z' });
+    const c = await openViaCommand(h1, 'Acme: late delivery');
+    h1.clock.set('2026-11-23T12:30:00Z');
+    await h1.amends.reminders.tick();
+    expect(reminderKeys(h1)).toEqual([`${c.id}:own_up:nudge:1`]);
+    await h1.amends.stop();
+    const h2 = await harness({ now: '2026-11-23T12:31:00Z', dir: h1.dir });
+    await h2.amends.reminders.reconcile();
+    await h2.amends.reminders.tick();
+    expect(postCalls(h2)).toHaveLength(0);
+  });
+
+  it('a claim left by a dead process is settled from the thread: found → recorded, not found → posted once', async () => {
+    const h = await harness({ now: '2026-11-23T08:00:00Z' });
+    const a = await openViaCommand(h, 'Acme: late delivery');
+    const b = await openViaCommand(h, 'Beta: wrong invoice');
+    h.clock.set('2026-11-23T12:30:00Z');
+    await h.amends.reminders.plan(h.clock.now());
+    // A "previous process" claimed both, posted a's nudge to Slack, and died before recording anything.
+    const claimed = h.amends.reminderRepo.claimReady(h.clock.now(), 10);
+    expect(claimed).toHaveLength(2);
+    const ra = claimed.find((r) => r.caseId === a.id);
+    await h.amends.client.chat.postMessage({
+      channel: CHANNEL,
+      thread_ts: a.messageTs as string,
+      text: 'nudge',
+      metadata: { event_type: 'amends_reminder', event_payload: { key: `${a.id}:own_up:nudge:1` } },
+    });
+    expect(ra?.status).toBe('claimed');
+    const found = await h.amends.reminders.reconcile();
+    expect(found).toEqual({ found: 1, requeued: 1 });
+    await h.amends.reminders.tick();
+    expect(reminderKeys(h).sort()).toEqual(
+      [`${a.id}:own_up:nudge:1`, `${b.id}:own_up:nudge:1`].sort(),
+    );
+    expect(
+      h.fake
+        .callsTo('conversations.replies')
+        .some((c) => String(c.args.include_all_metadata) === 'true'),
+    ).toBe(true);
+  });
+
+  it('a 5xx is not retried by the HTTP client; the outbox retries later, once', async () => {
+    const h = await harness({ now: '2026-11-23T08:00:00Z' });
+    const c = await openViaCommand(h, 'Acme: late delivery');
+    h.fake.failNext('chat.postMessage', { status: 500 });
+    h.clock.set('2026-11-23T12:30:00Z');
+    const r = await h.amends.reminders.tick();
+    expect(r.retried).toBe(1);
+    expect(postCalls(h)).toHaveLength(1); // one attempt, no automatic retries
+    expect(reminderPosts(h)).toHaveLength(0);
+    await h.amends.reminders.tick();
+    expect(postCalls(h)).toHaveLength(1); // backing off
+    h.clock.advance(60_000);
+    await h.amends.reminders.tick();
+    expect(reminderKeys(h)).toEqual([`${c.id}:own_up:nudge:1`]);
+  });
+
+  it('Done while a tick is in flight: the step is not nudged', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let sleeping = false;
+    const pacer: Pacer = {
+      now: () => 0,
+      sleep: async () => {
+        sleeping = true;
+        await gate;
+      },
+    };
+    const h = await harness({ now: '2026-11-23T08:00:00Z' });
+    const a = await openViaCommand(h, 'Acme: late delivery');
+    const b = await openViaCommand(h, 'Beta: wrong invoice');
+    const { ReminderService } = await import('../../src/services/reminders.js');
+    // A second engine on the same store whose pacer holds the second post in the channel.
+    const svc = new ReminderService({
+      db: h.amends.db,
+      cases: h.amends.caseRepo,
+      reminders: h.amends.reminderRepo,
+      workspaces: h.amends.workspaces,
+      profiles: h.amends.cases.deps.profiles,
+      playbook: h.amends.cases.playbook,
+      channel: new (await import('../../src/slack/adapters.js')).SlackReminderChannel(
+        h.amends.client,
+        h.amends.cases.playbook,
+        h.clock,
+      ),
+      clock: h.clock,
+      pacer,
+    });
+    h.clock.set('2026-11-23T12:30:00Z');
+    const running = svc.tick();
+    await until(() => sleeping, 'second post waiting for pacing');
+    const first = reminderPosts(h)[0];
+    const waiting = first?.thread_ts === a.messageTs ? b : a;
+    h.amends.cases.complete(
+      TEAM,
+      waiting.id,
+      'own_up',
+      'U0MARIA01',
+      step(refresh(h, waiting), 'own_up').version,
+    );
+    release();
+    const report = await running;
+    expect(report.cancelled).toBe(1);
+    expect(reminderPosts(h)).toHaveLength(1);
+  });
+});
+
+describe('downtime and daylight saving', () => {
+  it('after hours of downtime each overdue step gets one catch-up nudge, not one per missed tick', async () => {
+    const h = await harness({ now: '2026-11-23T08:00:00Z' });
+    const c = await openViaCommand(h, 'Acme: late delivery');
+    h.clock.set('2026-11-26T10:00:00Z'); // three days later, one tick
+    await h.amends.reminders.tick();
+    const nudges = reminderKeys(h).filter((k) => k.includes(':nudge:'));
+    const perStep = new Map<string, number>();
+    for (const k of nudges)
+      perStep.set(k.split(':')[1] as string, (perStep.get(k.split(':')[1] as string) ?? 0) + 1);
+    expect([...perStep.values()].every((n) => n === 1)).toBe(true);
+    expect(perStep.get('own_up')).toBe(1);
+    expect(nudges).toContain(`${c.id}:own_up:nudge:1`);
+  });
+
+  const everyDay = parsePlaybook({
+    workingHours: {
+      start: '09:00',
+      end: '18:00',
+      days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+    },
+    steps: [{ key: 'own_up', due: '1wh', repeat: '1wh' }],
+  });
+
+  it.each([
+    ['Europe/Rome', 'spring forward', '2026-03-29', 'U0MARIA01'],
+    ['Europe/Rome', 'fall back', '2026-10-25', 'U0MARIA01'],
+    ['America/New_York', 'spring forward', '2026-03-08', 'U0JOAN001'],
+    ['America/New_York', 'fall back', '2026-11-01', 'U0JOAN001'],
+  ])(
+    '%s %s (%s): hourly working-hour nudges neither lost nor doubled',
+    async (tz, _kind, day, user) => {
+      // Open at 08:00 local the day before; tick every 10 minutes through the change day.
+      const startUtc = new Date(`${day}T00:00:00Z`).getTime() - 30 * 3_600_000;
+      const h = await harness({ now: new Date(startUtc).toISOString(), playbook: everyDay });
+      const c = await openViaCommand(h, 'Acme: late delivery', { user });
+      await tickEvery(
+        h,
+        10,
+        new Date(new Date(`${day}T00:00:00Z`).getTime() + 36 * 3_600_000).toISOString(),
+      );
+      const fmt = new Intl.DateTimeFormat('en-CA', {
+        timeZone: tz,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: 'numeric',
+        hourCycle: 'h23',
+      });
+      const onDay = reminderPosts(h, c)
+        .filter((m) => String(m.metadata?.event_payload.key).includes(':nudge:'))
+        .map((m) => fmt.formatToParts(Number(m.ts.split('.')[0]) * 1000))
+        .map((p) => ({
+          date: `${p.find((x) => x.type === 'year')?.value}-${p.find((x) => x.type === 'month')?.value}-${p.find((x) => x.type === 'day')?.value}`,
+          hour: Number(p.find((x) => x.type === 'hour')?.value),
+        }))
+        .filter((x) => x.date === day)
+        .map((x) => x.hour);
+      // One nudge per working hour, 09:00 … 17:00 local: nine, each hour once.
+      expect(onDay).toEqual([9, 10, 11, 12, 13, 14, 15, 16, 17]);
+    },
+  );
+});
+
+describe('Slack errors', () => {
+  it('ratelimited waits for Retry-After and stops posting to that channel meanwhile', async () => {
+    const h = await harness({ now: '2026-11-23T08:00:00Z' });
+    await openViaCommand(h, 'Acme: late delivery');
+    await openViaCommand(h, 'Beta: wrong invoice');
+    h.fake.failNext('chat.postMessage', { status: 429, retryAfter: 30 });
+    h.clock.set('2026-11-23T12:30:00Z');
+    await h.amends.reminders.tick();
+    expect(postCalls(h)).toHaveLength(1);
+    h.clock.advance(10_000);
+    await h.amends.reminders.tick();
+    expect(postCalls(h)).toHaveLength(1);
+    h.clock.advance(25_000);
+    await h.amends.reminders.tick();
+    expect(reminderPosts(h)).toHaveLength(2);
+  });
+
+  it.each(['channel_not_found', 'not_in_channel', 'is_archived', 'account_inactive'])(
+    '%s marks the reminder failed, flags the case on its message, and does not retry',
+    async (code) => {
+      const h = await harness({ now: '2026-11-23T08:00:00Z' });
+      const c = await openViaCommand(h, 'Acme: late delivery');
+      h.fake.failNext('chat.postMessage', code, 1);
+      h.clock.set('2026-11-23T12:30:00Z');
+      const r = await h.amends.reminders.tick();
+      expect(r.failed).toBe(1);
+      const row = h.amends.reminderRepo.forCase(TEAM, c.id)[0];
+      expect(row?.status).toBe('failed');
+      expect(row?.error).toBe(code);
+      expect(refresh(h, c).deliveryProblem).toBe(code);
+      const update = h.fake.callsTo('chat.update').at(-1);
+      expect(JSON.stringify(update?.args.blocks)).toContain(code);
+      const before = postCalls(h).length;
+      for (let i = 0; i < 5; i++) {
+        h.clock.advance(60_000);
+        await h.amends.reminders.tick();
+      }
+      expect(postCalls(h).length).toBe(before);
+    },
+  );
+
+  it.each(['invalid_auth', 'token_revoked'])(
+    '%s pauses the workspace’s reminders',
+    async (code) => {
+      const h = await harness({ now: '2026-11-23T08:00:00Z' });
+      await openViaCommand(h, 'Acme: late delivery');
+      h.fake.failNext('chat.postMessage', code, 1);
+      h.clock.set('2026-11-23T12:30:00Z');
+      await h.amends.reminders.tick();
+      expect(h.amends.workspaces.pausedReason(TEAM)).toBe(code);
+      const before = postCalls(h).length;
+      h.clock.advance(3_600_000);
+      await h.amends.reminders.tick();
+      expect(postCalls(h).length).toBe(before);
+      h.amends.workspaces.resume(TEAM);
+      await h.amends.reminders.tick();
+      expect(reminderPosts(h)).toHaveLength(1);
+    },
+  );
+});

@@ -1,0 +1,226 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { parsePlaybook } from '../../src/domain/playbook.js';
+import { openViaCommand, refresh, reminderKeys, reminderPosts, step } from '../helpers/cases.js';
+import { type Harness, MARIA, startHarness, TEAM, until } from '../helpers/harness.js';
+
+const HOUR = 3_600_000;
+
+let h: Harness;
+afterEach(async () => {
+  await h?.close();
+});
+
+/** Advances the injected clock in steps, ticking at each, as cron would. */
+async function tickEvery(minutes: number, untilIso: string): Promise<void> {
+  const end = new Date(untilIso).getTime();
+  while (h.clock.now().getTime() < end) {
+    h.clock.advance(minutes * 60_000);
+    await h.amends.reminders.tick();
+  }
+}
+
+describe('nudges', () => {
+  it('posts the first nudge when a step comes due, mentioning the owner, with Done/Snooze buttons and metadata', async () => {
+    // Monday 09:00 Rome (08:00Z); Maria works in Europe/Rome. Major own_up is due in 4 working hours: 13:00 Rome.
+    h = await startHarness({ now: '2026-11-23T08:00:00Z' });
+    const c = await openViaCommand(h, 'Acme Corp: shipped the wrong pallets to Turin');
+    expect(step(c, 'own_up').dueAt?.toISOString()).toBe('2026-11-23T12:00:00.000Z');
+
+    h.clock.set('2026-11-23T11:59:00Z');
+    await h.amends.reminders.tick();
+    expect(reminderPosts(h)).toHaveLength(0);
+
+    h.clock.set('2026-11-23T12:00:00Z');
+    await h.amends.reminders.tick();
+    const posts = reminderPosts(h, c);
+    expect(posts).toHaveLength(1);
+    const p = posts[0];
+    expect(p?.text).toContain(`<@${MARIA}>`);
+    expect(p?.metadata?.event_payload.key).toBe(`${c.id}:own_up:nudge:1`);
+    const actions = (p?.blocks as { type: string; elements?: { action_id?: string }[] }[]).find(
+      (b) => b.type === 'actions',
+    );
+    expect(actions?.elements?.map((e) => e.action_id)).toEqual([
+      'amends_step_done',
+      'amends_step_snooze',
+    ]);
+    const row = h.amends.reminderRepo.forCase(TEAM, c.id)[0];
+    expect(row?.status).toBe('sent');
+    expect(row?.messageTs).toBe(p?.ts);
+  });
+
+  it('repeats every 4 working hours for own_up until done, and Done stops them immediately', async () => {
+    h = await startHarness({ now: '2026-11-23T08:00:00Z' });
+    const c = await openViaCommand(h, 'Acme: late delivery');
+    await tickEvery(15, '2026-11-23T16:59:00Z'); // 13:00 Rome first nudge; 17:00 Rome repeat = 16:00Z
+    expect(reminderKeys(h)).toEqual([`${c.id}:own_up:nudge:1`, `${c.id}:own_up:nudge:2`]);
+
+    const own = step(refresh(h, c), 'own_up');
+    await h.click({ action_id: 'amends_step_done', value: `${c.id}|own_up|${own.version}` });
+    await until(() => step(refresh(h, c), 'own_up').status === 'done', 'done');
+    await tickEvery(30, '2026-11-26T18:00:00Z');
+    expect(reminderKeys(h).filter((k) => k.includes(':own_up:'))).toHaveLength(2);
+  });
+
+  it('waits for the morning when a reminder comes due at night, in the owner’s time zone', async () => {
+    // Friday 17:30 Rome: own_up (4 working hours) is due Monday 12:30 Rome; nothing over the weekend.
+    h = await startHarness({ now: '2026-11-20T16:30:00Z' });
+    const c = await openViaCommand(h, 'Acme: wrong invoice', { user: MARIA });
+    expect(step(c, 'own_up').dueAt?.toISOString()).toBe('2026-11-23T11:30:00.000Z');
+    await tickEvery(30, '2026-11-23T11:00:00Z');
+    expect(reminderPosts(h)).toHaveLength(0);
+    await tickEvery(30, '2026-11-23T12:00:00Z');
+    expect(reminderPosts(h)).toHaveLength(1);
+  });
+
+  it('defers a nudge that falls outside working hours in the owner’s zone', async () => {
+    // Joan works in New York; a step due at 17:59 New York whose repeat lands at night waits for 09:00 New York.
+    h = await startHarness({ now: '2026-11-23T14:00:00Z' }); // 09:00 New York
+    const c = await openViaCommand(h, 'Acme: wrong invoice', { user: 'U0JOAN001' });
+    expect(step(c, 'own_up').dueAt?.toISOString()).toBe('2026-11-23T18:00:00.000Z'); // 13:00 NY
+    await tickEvery(10, '2026-11-24T13:50:00Z');
+    const times = reminderPosts(h).map((m) => Number(m.ts.split('.')[0]) * 1000);
+    for (const t of times) {
+      const hourNY = Number(
+        new Intl.DateTimeFormat('en-US', {
+          timeZone: 'America/New_York',
+          hour: 'numeric',
+          hourCycle: 'h23',
+        }).format(t),
+      );
+      expect(hourNY).toBeGreaterThanOrEqual(9);
+      expect(hourNY).toBeLessThan(18);
+    }
+    expect(times).toHaveLength(2); // 13:00 and 17:00 NY; the next waits for the morning after 09:00 (14:00Z)
+  });
+
+  it('critical own_up ignores working hours (playbook default)', async () => {
+    h = await startHarness({ now: '2026-11-21T22:00:00Z' }); // Saturday 23:00 Rome
+    await h.command('/incident');
+    const c = await openViaCommand(h, 'Acme: data leak');
+    // re-open as critical through the store to keep this test about reminders
+    h.amends.db.prepare("UPDATE cases SET severity='critical' WHERE id=?").run(c.id);
+    h.amends.db
+      .prepare(
+        "UPDATE steps SET due_at=?, next_remind_at=?, next_check_at=? WHERE case_id=? AND key='own_up'",
+      )
+      .run(
+        Date.parse('2026-11-22T00:00:00Z'),
+        Date.parse('2026-11-22T00:00:00Z'),
+        Date.parse('2026-11-22T00:00:00Z'),
+        c.id,
+      );
+    await tickEvery(15, '2026-11-22T00:15:00Z');
+    expect(reminderKeys(h)).toContain(`${c.id}:own_up:nudge:1`);
+  });
+});
+
+describe('escalation', () => {
+  it('escalates an overdue step once, mentioning the creator and the escalation target', async () => {
+    const playbook = parsePlaybook({ escalationTarget: 'S0LEADS01' });
+    h = await startHarness({ now: '2026-11-23T08:00:00Z', playbook });
+    const c = await openViaCommand(h, 'Acme: broken build', { user: MARIA });
+    // Hand the case to Nikos so the creator (Maria) differs from the owner.
+    h.amends.db.prepare("UPDATE cases SET owner_id='U0NIKOS01' WHERE id=?").run(c.id);
+    await tickEvery(30, '2026-11-25T16:00:00Z');
+    const esc = reminderPosts(h, c).filter((m) =>
+      String(m.metadata?.event_payload.key).includes(':escalation:'),
+    );
+    expect(esc.map((m) => m.metadata?.event_payload.key)).toContain(`${c.id}:own_up:escalation:1`);
+    const ownUpEsc = esc.filter((m) =>
+      String(m.metadata?.event_payload.key).startsWith(`${c.id}:own_up:`),
+    );
+    expect(ownUpEsc).toHaveLength(1);
+    expect(ownUpEsc[0]?.text).toContain('<@U0MARIA01>');
+    expect(ownUpEsc[0]?.text).toContain('<!subteam^S0LEADS01>');
+    expect(ownUpEsc[0]?.text).toContain('<@U0NIKOS01>');
+  });
+});
+
+describe('client answer cadences', () => {
+  it('refused → keep-trying follow-ups at +7/+14/+30/+60/+90 days, then asks to mark lost or schedule more', async () => {
+    h = await startHarness({ now: '2026-11-23T08:00:00Z' });
+    const c = await openViaCommand(h, 'Acme: late delivery');
+    await h.click({ action_id: 'amends_case_refused', value: `${c.id}|${c.version}` });
+    await until(() => refresh(h, c).answer === 'refused', 'refused');
+    await tickEvery(60 * 6, '2027-03-01T12:00:00Z');
+    const keep = reminderKeys(h).filter((k) => k.includes(':keep_trying:'));
+    expect(keep).toEqual([
+      `${c.id}:keep_trying:cadence:1`,
+      `${c.id}:keep_trying:cadence:2`,
+      `${c.id}:keep_trying:cadence:3`,
+      `${c.id}:keep_trying:cadence:4`,
+      `${c.id}:keep_trying:cadence_end:5`,
+    ]);
+    const first = reminderPosts(h, c).find(
+      (m) => m.metadata?.event_payload.key === `${c.id}:keep_trying:cadence:1`,
+    );
+    // +7 days from Monday 09:00 Rome → Monday 30 Nov 09:00 Rome
+    expect(Number(first?.ts.split('.')[0]) * 1000).toBeGreaterThanOrEqual(
+      Date.parse('2026-11-30T08:00:00Z'),
+    );
+    expect(Number(first?.ts.split('.')[0]) * 1000).toBeLessThan(Date.parse('2026-11-30T14:00:00Z'));
+    const last = reminderPosts(h, c).find((m) =>
+      String(m.metadata?.event_payload.key).includes('cadence_end'),
+    );
+    const ids = (last?.blocks as { type: string; elements?: { action_id?: string }[] }[])
+      .flatMap((b) => b.elements ?? [])
+      .map((e) => e.action_id);
+    expect(ids).toEqual(['amends_case_more', 'amends_case_close']);
+  });
+
+  it('accepted → weekly check-ins for 4 weeks', async () => {
+    h = await startHarness({ now: '2026-11-23T08:00:00Z' });
+    const c = await openViaCommand(h, 'Acme: late delivery');
+    await h.click({ action_id: 'amends_case_accepted', value: `${c.id}|${c.version}` });
+    await until(() => refresh(h, c).answer === 'accepted', 'accepted');
+    await tickEvery(60 * 6, '2027-01-10T12:00:00Z');
+    expect(reminderKeys(h).filter((k) => k.includes(':check_in:'))).toEqual([
+      `${c.id}:check_in:cadence:1`,
+      `${c.id}:check_in:cadence:2`,
+      `${c.id}:check_in:cadence:3`,
+      `${c.id}:check_in:cadence_end:4`,
+    ]);
+  });
+
+  it('the day before the meeting the owner gets the outline and the apology reminder', async () => {
+    h = await startHarness({ now: '2026-11-23T08:00:00Z' });
+    const c = await openViaCommand(h, 'Acme: late delivery');
+    const outline = {
+      happened: 'Late',
+      why: 'Stock',
+      prevention: 'Buffer',
+      summary: 'We were late. We added a buffer.',
+    };
+    h.amends.cases.outline(TEAM, c.id, outline, MARIA);
+    h.amends.cases.meeting(TEAM, c.id, new Date('2026-11-27T14:00:00Z'), MARIA);
+    await tickEvery(30, '2026-11-26T15:00:00Z');
+    const prep = reminderPosts(h, c).filter((m) =>
+      String(m.metadata?.event_payload.key).includes('meeting_prep'),
+    );
+    expect(prep).toHaveLength(1);
+    expect(JSON.stringify(prep[0]?.blocks)).toContain('We were late. We added a buffer.');
+    expect(Number(prep[0]?.ts.split('.')[0]) * 1000).toBeGreaterThanOrEqual(
+      Date.parse('2026-11-26T14:00:00Z') - HOUR,
+    );
+  });
+});
+
+describe('snooze', () => {
+  it('moves the next nudge to the snooze end', async () => {
+    h = await startHarness({ now: '2026-11-23T08:00:00Z' });
+    const c = await openViaCommand(h, 'Acme: late delivery');
+    const own = step(c, 'own_up');
+    await h.click({
+      action_id: 'amends_step_snooze',
+      selected_value: `${c.id}|own_up|${own.version}|next_week`,
+    });
+    await until(() => step(refresh(h, c), 'own_up').status === 'snoozed', 'snoozed');
+    await tickEvery(60, '2026-11-30T07:00:00Z');
+    expect(reminderKeys(h).filter((k) => k.includes(':own_up:'))).toHaveLength(0);
+    await tickEvery(15, '2026-11-30T08:30:00Z'); // Monday 09:00 Rome
+    expect(reminderKeys(h).filter((k) => k.includes(':own_up:'))).toEqual([
+      `${c.id}:own_up:nudge:1`,
+    ]);
+  });
+});
