@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, LogLevel, webApi } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type webApi } from '@slack/bolt';
 import type { Config } from './config.js';
 import type { Clock } from './domain/clock.js';
 import { CaseService } from './services/cases.js';
@@ -37,6 +37,8 @@ export interface ComposeOptions {
   readonly clock: Clock;
   readonly log: Log;
   readonly pacer?: Pacer;
+  /** Spacing of reminder posts in one channel (default 1000 ms, Slack's limit); the sandbox uses less. */
+  readonly channelIntervalMs?: number;
   /** Bind address in HTTP mode (the sandbox keeps it on loopback). */
   readonly host?: string;
   readonly botUserId?: string;
@@ -81,7 +83,12 @@ export function composeAmends(o: ComposeOptions): Amends {
             },
           ],
         });
-  const logLevel = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR }[config.logLevel];
+  const logLevel = {
+    debug: LogLevel.DEBUG,
+    info: LogLevel.INFO,
+    warn: LogLevel.WARN,
+    error: LogLevel.ERROR,
+  }[config.logLevel];
   const app = new App({
     token: config.botToken ?? '',
     ...(receiver ? { receiver } : { appToken: config.appToken ?? '', socketMode: true }),
@@ -112,15 +119,24 @@ export function composeAmends(o: ComposeOptions): Amends {
     clock,
     log,
     ...(o.pacer ? { pacer: o.pacer } : {}),
+    ...(o.channelIntervalMs !== undefined ? { channelIntervalMs: o.channelIntervalMs } : {}),
   });
 
-  const deps: ListenerDeps = { cases, profiles, workspaces, presenter: new Presenter(config.playbook, clock, log), log };
+  const deps: ListenerDeps = {
+    cases,
+    profiles,
+    workspaces,
+    presenter: new Presenter(config.playbook, clock, log),
+    log,
+  };
   registerIncidentCommand(app, deps);
   registerActions(app, deps);
   registerViews(app, deps);
   registerEvents(app, deps);
   app.error(async (e) => {
-    log('unhandled listener error', { error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    log('unhandled listener error', {
+      error: e instanceof Error ? (e.stack ?? e.message) : String(e),
+    });
   });
 
   return {
@@ -134,7 +150,9 @@ export function composeAmends(o: ComposeOptions): Amends {
     workspaces,
     async start() {
       if (receiver) {
-        const server = (await app.start(o.host ? { port: config.port, host: o.host } : config.port)) as import('node:http').Server;
+        const server = (await app.start(
+          o.host ? { port: config.port, host: o.host } : config.port,
+        )) as import('node:http').Server;
         return (server.address() as AddressInfo).port;
       }
       await app.start(config.port);

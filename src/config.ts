@@ -2,9 +2,14 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import cron from 'node-cron';
 import YAML from 'yaml';
-import { DEFAULT_PLAYBOOK, type Playbook, PlaybookError, parsePlaybook } from './domain/playbook.js';
+import {
+  DEFAULT_PLAYBOOK,
+  type Playbook,
+  PlaybookError,
+  parsePlaybook,
+} from './domain/playbook.js';
 import { isValidTimeZone } from './domain/workingTime.js';
-import { isLang, type Lang, LANGUAGES } from './i18n/index.js';
+import { isLang, LANGUAGES, type Lang } from './i18n/index.js';
 
 export type Mode = 'http' | 'socket' | 'sandbox';
 
@@ -38,7 +43,10 @@ export function readPlaybookFile(path: string): Playbook {
     const text = readFileSync(path, 'utf8');
     raw = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : YAML.parse(text);
   } catch (e) {
-    throw new PlaybookError('(file)', `cannot be read as ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
+    throw new PlaybookError(
+      '(file)',
+      `cannot be read as ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`,
+    );
   }
   return parsePlaybook(raw);
 }
@@ -66,19 +74,29 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   else mode = 'sandbox';
 
   if (mode === 'http') {
-    if (!botToken) problems.push('Set SLACK_BOT_TOKEN (xoxb-…) for HTTP mode: from your Slack app’s OAuth & Permissions page');
-    if (!signingSecret) problems.push('Set SLACK_SIGNING_SECRET for HTTP mode: from your Slack app’s Basic Information page');
+    if (!botToken)
+      problems.push(
+        'Set SLACK_BOT_TOKEN (xoxb-…) for HTTP mode: from your Slack app’s OAuth & Permissions page',
+      );
+    if (!signingSecret)
+      problems.push(
+        'Set SLACK_SIGNING_SECRET for HTTP mode: from your Slack app’s Basic Information page',
+      );
   }
   if (mode === 'socket') {
     if (!botToken) problems.push('Set SLACK_BOT_TOKEN (xoxb-…) for Socket Mode');
-    if (!appToken) problems.push('Set SLACK_APP_TOKEN (xapp-…, with connections:write) for Socket Mode');
+    if (!appToken)
+      problems.push('Set SLACK_APP_TOKEN (xapp-…, with connections:write) for Socket Mode');
   }
-  if (botToken && mode !== 'sandbox' && !/^xox[bp]-/.test(botToken)) problems.push('SLACK_BOT_TOKEN must start with xoxb- (a bot token)');
-  if (appToken && mode === 'socket' && !appToken.startsWith('xapp-')) problems.push('SLACK_APP_TOKEN must start with xapp- (an app-level token)');
+  if (botToken && mode !== 'sandbox' && !/^xox[bp]-/.test(botToken))
+    problems.push('SLACK_BOT_TOKEN must start with xoxb- (a bot token)');
+  if (appToken && mode === 'socket' && !appToken.startsWith('xapp-'))
+    problems.push('SLACK_APP_TOKEN must start with xapp- (an app-level token)');
 
   const portRaw = get('PORT') ?? '3000';
   const port = Number(portRaw);
-  if (!/^\d+$/.test(portRaw) || port < 1 || port > 65535) problems.push(`PORT must be a port number 1-65535 (got "${portRaw}")`);
+  if (!/^\d+$/.test(portRaw) || port < 1 || port > 65535)
+    problems.push(`PORT must be a port number 1-65535 (got "${portRaw}")`);
 
   let slackApiUrl = get('SLACK_API_URL');
   if (slackApiUrl) {
@@ -87,20 +105,28 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('protocol');
       if (!slackApiUrl.endsWith('/')) slackApiUrl += '/';
     } catch {
-      problems.push(`SLACK_API_URL must be a URL such as https://slack.com/api/ (got "${slackApiUrl}")`);
+      problems.push(
+        `SLACK_API_URL must be a URL such as https://slack.com/api/ (got "${slackApiUrl}")`,
+      );
     }
   }
 
   const reminderCron = get('REMINDER_CRON') ?? '* * * * *';
-  if (!cron.validate(reminderCron)) problems.push(`REMINDER_CRON is not a cron expression (got "${reminderCron}"); e.g. "* * * * *" or "*/30 * * * * *"`);
+  if (!cron.validate(reminderCron))
+    problems.push(
+      `REMINDER_CRON is not a cron expression (got "${reminderCron}"); e.g. "* * * * *" or "*/30 * * * * *"`,
+    );
 
   const defaultTz = get('DEFAULT_TIMEZONE') ?? 'UTC';
-  if (!isValidTimeZone(defaultTz)) problems.push(`DEFAULT_TIMEZONE must be an IANA zone such as Europe/Rome (got "${defaultTz}")`);
+  if (!isValidTimeZone(defaultTz))
+    problems.push(`DEFAULT_TIMEZONE must be an IANA zone such as Europe/Rome (got "${defaultTz}")`);
   const langRaw = get('DEFAULT_LANGUAGE') ?? 'en';
-  if (!isLang(langRaw)) problems.push(`DEFAULT_LANGUAGE must be one of ${LANGUAGES.join(', ')} (got "${langRaw}")`);
+  if (!isLang(langRaw))
+    problems.push(`DEFAULT_LANGUAGE must be one of ${LANGUAGES.join(', ')} (got "${langRaw}")`);
 
   const logLevel = (get('LOG_LEVEL') ?? 'info') as Config['logLevel'];
-  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) problems.push(`LOG_LEVEL must be debug, info, warn or error (got "${logLevel}")`);
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
+    problems.push(`LOG_LEVEL must be debug, info, warn or error (got "${logLevel}")`);
 
   const playbookPath = get('PLAYBOOK');
   let playbook = DEFAULT_PLAYBOOK;
@@ -108,12 +134,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     try {
       playbook = readPlaybookFile(playbookPath);
     } catch (e) {
-      if (e instanceof PlaybookError) problems.push(`PLAYBOOK ${playbookPath}: ${e.path}: ${e.problem}`);
+      if (e instanceof PlaybookError)
+        problems.push(`PLAYBOOK ${playbookPath}: ${e.path}: ${e.problem}`);
       else throw e;
     }
   }
 
-  const databasePath = mode === 'sandbox' ? (get('SANDBOX_DATABASE_PATH') ?? './data/sandbox.db') : (get('DATABASE_PATH') ?? './data/amends.db');
+  const databasePath =
+    mode === 'sandbox'
+      ? (get('SANDBOX_DATABASE_PATH') ?? './data/sandbox.db')
+      : (get('DATABASE_PATH') ?? './data/amends.db');
 
   if (problems.length) throw new ConfigError(problems);
   return {

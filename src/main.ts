@@ -21,10 +21,19 @@ async function checkSlack(config: Config): Promise<{ botUserId: string; botId: s
   } catch (e) {
     const code = slackErrorCode(e);
     const where = config.slackApiUrl ?? 'https://slack.com/api/';
-    if (code === 'invalid_auth' || code === 'not_authed' || code === 'token_revoked' || code === 'account_inactive') {
-      throw new Error(`Slack refused SLACK_BOT_TOKEN (${code}): reinstall the app and copy the Bot User OAuth Token again`);
+    if (
+      code === 'invalid_auth' ||
+      code === 'not_authed' ||
+      code === 'token_revoked' ||
+      code === 'account_inactive'
+    ) {
+      throw new Error(
+        `Slack refused SLACK_BOT_TOKEN (${code}): reinstall the app and copy the Bot User OAuth Token again`,
+      );
     }
-    throw new Error(`Cannot reach Slack at ${where} (${code ?? (e as Error).message}): check the network, a proxy, or SLACK_API_URL`);
+    throw new Error(
+      `Cannot reach Slack at ${where} (${code ?? (e as Error).message}): check the network, a proxy, or SLACK_API_URL`,
+    );
   }
 }
 

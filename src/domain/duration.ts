@@ -16,7 +16,10 @@ export function parseDuration(s: string): Duration | null {
   if (!m) return null;
   const amount = Number(m[1]);
   if (!Number.isFinite(amount) || amount <= 0 || amount > 10_000) return null;
-  return { amount, unit: m[2] as Duration['unit'] };
+  const unit = m[2] as Duration['unit'];
+  // Day counts must be whole: addWorkingDays cannot reach 1.5 days and addDays truncates.
+  if ((unit === 'd' || unit === 'wd') && !Number.isInteger(amount)) return null;
+  return { amount, unit };
 }
 
 export function formatDuration(d: Duration): string {

@@ -124,22 +124,44 @@ export class PlaybookError extends Error {
   }
 }
 
-const DAY_NAMES: Record<string, number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const DAY_NAMES: Record<string, number> = {
+  mon: 1,
+  tue: 2,
+  wed: 3,
+  thu: 4,
+  fri: 5,
+  sat: 6,
+  sun: 7,
+};
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function checkKeys(o: Record<string, unknown>, allowed: readonly string[], path: string): void {
   for (const k of Object.keys(o)) {
-    if (!allowed.includes(k)) throw new PlaybookError(path ? `${path}.${k}` : k, `unknown field (allowed: ${allowed.join(', ')})`);
+    if (!allowed.includes(k))
+      throw new PlaybookError(
+        path ? `${path}.${k}` : k,
+        `unknown field (allowed: ${allowed.join(', ')})`,
+      );
   }
 }
 
 function duration(v: unknown, path: string): Duration {
   const r = typeof v === 'string' ? parseDuration(v) : null;
-  if (!r) throw new PlaybookError(path, `${JSON.stringify(v)} is not a duration (write e.g. 30m, 2h, 4wh, 1wd, 7d)`);
+  if (!r)
+    throw new PlaybookError(
+      path,
+      `${JSON.stringify(v)} is not a duration (write e.g. 30m, 2h, 4wh, 1wd, 7d)`,
+    );
   return r;
 }
 
-function perSeverity<T>(v: unknown, path: string, fallback: Record<Severity, T>, one: (x: unknown, p: string) => T): Record<Severity, T> {
+function perSeverity<T>(
+  v: unknown,
+  path: string,
+  fallback: Record<Severity, T>,
+  one: (x: unknown, p: string) => T,
+): Record<Severity, T> {
   if (v === undefined) return fallback;
   if (!isObj(v)) {
     const x = one(v, path);
@@ -155,20 +177,37 @@ function perSeverity<T>(v: unknown, path: string, fallback: Record<Severity, T>,
 
 function workingHours(v: unknown): WorkingHours {
   if (v === undefined) return DEFAULT_WORKING_HOURS;
-  if (!isObj(v)) throw new PlaybookError('workingHours', 'must be an object with start, end and days');
+  if (!isObj(v))
+    throw new PlaybookError('workingHours', 'must be an object with start, end and days');
   checkKeys(v, ['start', 'end', 'days'], 'workingHours');
   const start = v.start ?? DEFAULT_WORKING_HOURS.start;
   const end = v.end ?? DEFAULT_WORKING_HOURS.end;
-  for (const [k, t] of [['start', start], ['end', end]] as const) {
-    if (typeof t !== 'string' || !parseHHMM(t)) throw new PlaybookError(`workingHours.${k}`, `${JSON.stringify(t)} is not a time (write HH:MM, e.g. "09:00")`);
+  for (const [k, t] of [
+    ['start', start],
+    ['end', end],
+  ] as const) {
+    if (typeof t !== 'string' || !parseHHMM(t))
+      throw new PlaybookError(
+        `workingHours.${k}`,
+        `${JSON.stringify(t)} is not a time (write HH:MM, e.g. "09:00")`,
+      );
   }
-  if ((start as string) >= (end as string)) throw new PlaybookError('workingHours.end', `must be later than start (${String(start)})`);
+  if ((start as string) >= (end as string))
+    throw new PlaybookError('workingHours.end', `must be later than start (${String(start)})`);
   let days: number[] = [...DEFAULT_WORKING_HOURS.days];
   if (v.days !== undefined) {
-    if (!Array.isArray(v.days) || v.days.length === 0) throw new PlaybookError('workingHours.days', 'must be a non-empty list such as [mon, tue, wed, thu, fri]');
+    if (!Array.isArray(v.days) || v.days.length === 0)
+      throw new PlaybookError(
+        'workingHours.days',
+        'must be a non-empty list such as [mon, tue, wed, thu, fri]',
+      );
     days = v.days.map((x, i) => {
       const n = typeof x === 'number' ? x : DAY_NAMES[String(x).toLowerCase().slice(0, 3)];
-      if (!n || n < 1 || n > 7 || !Number.isInteger(n)) throw new PlaybookError(`workingHours.days[${i}]`, `${JSON.stringify(x)} is not a weekday (mon…sun or 1…7)`);
+      if (!n || n < 1 || n > 7 || !Number.isInteger(n))
+        throw new PlaybookError(
+          `workingHours.days[${i}]`,
+          `${JSON.stringify(x)} is not a weekday (mon…sun or 1…7)`,
+        );
       return n;
     });
   }
@@ -183,28 +222,55 @@ function dueSpec(v: unknown, p: string): DueSpec {
 function step(v: unknown, i: number, seen: Set<string>): StepDef {
   const p = `steps[${i}]`;
   if (!isObj(v)) throw new PlaybookError(p, 'must be an object with at least a key');
-  checkKeys(v, ['key', 'title', 'optional', 'due', 'repeat', 'escalateAfter', 'ignoreWorkingHours', 'cadenceDays'], p);
+  checkKeys(
+    v,
+    [
+      'key',
+      'title',
+      'optional',
+      'due',
+      'repeat',
+      'escalateAfter',
+      'ignoreWorkingHours',
+      'cadenceDays',
+    ],
+    p,
+  );
   const key = v.key;
   if (typeof key !== 'string' || !(STEP_KEYS as readonly string[]).includes(key)) {
-    throw new PlaybookError(`${p}.key`, `${JSON.stringify(key)} is not a step (one of ${STEP_KEYS.join(', ')})`);
+    throw new PlaybookError(
+      `${p}.key`,
+      `${JSON.stringify(key)} is not a step (one of ${STEP_KEYS.join(', ')})`,
+    );
   }
   if (seen.has(key)) throw new PlaybookError(`${p}.key`, `${key} is listed twice`);
   seen.add(key);
   const def = stepDef(DEFAULT_PLAYBOOK, key as StepKey) as StepDef;
-  if (v.title !== undefined && (typeof v.title !== 'string' || !v.title.trim() || v.title.length > 80)) {
+  if (
+    v.title !== undefined &&
+    (typeof v.title !== 'string' || !v.title.trim() || v.title.length > 80)
+  ) {
     throw new PlaybookError(`${p}.title`, 'must be text of 1 to 80 characters');
   }
-  if (v.optional !== undefined && typeof v.optional !== 'boolean') throw new PlaybookError(`${p}.optional`, 'must be true or false');
+  if (v.optional !== undefined && typeof v.optional !== 'boolean')
+    throw new PlaybookError(`${p}.optional`, 'must be true or false');
   let cadenceDays = def.cadenceDays;
   if (v.cadenceDays !== undefined) {
-    if (!def.cadenceDays) throw new PlaybookError(`${p}.cadenceDays`, 'only keep_trying and check_in follow a cadence');
+    if (!def.cadenceDays)
+      throw new PlaybookError(`${p}.cadenceDays`, 'only keep_trying and check_in follow a cadence');
     if (!Array.isArray(v.cadenceDays) || v.cadenceDays.length === 0 || v.cadenceDays.length > 50) {
-      throw new PlaybookError(`${p}.cadenceDays`, 'must be a list of 1 to 50 day offsets, e.g. [7, 14, 30]');
+      throw new PlaybookError(
+        `${p}.cadenceDays`,
+        'must be a list of 1 to 50 day offsets, e.g. [7, 14, 30]',
+      );
     }
     let prev = 0;
     cadenceDays = v.cadenceDays.map((x, j) => {
       if (typeof x !== 'number' || !Number.isInteger(x) || x <= prev || x > 3650) {
-        throw new PlaybookError(`${p}.cadenceDays[${j}]`, `${JSON.stringify(x)} must be a whole number of days, larger than the one before`);
+        throw new PlaybookError(
+          `${p}.cadenceDays[${j}]`,
+          `${JSON.stringify(x)} must be a whole number of days, larger than the one before`,
+        );
       }
       prev = x;
       return x;
@@ -215,35 +281,70 @@ function step(v: unknown, i: number, seen: Set<string>): StepDef {
     title: typeof v.title === 'string' ? v.title.trim() : undefined,
     optional: typeof v.optional === 'boolean' ? v.optional : def.optional,
     due: perSeverity(v.due, `${p}.due`, def.due, dueSpec),
-    repeat: v.repeat === undefined ? def.repeat : v.repeat === null || v.repeat === 'none' ? null : duration(v.repeat, `${p}.repeat`),
-    escalateAfter: perSeverity(v.escalateAfter, `${p}.escalateAfter`, def.escalateAfter, (x, q) => (x === null || x === 'none' ? null : duration(x, q))),
-    ignoreWorkingHours: perSeverity(v.ignoreWorkingHours, `${p}.ignoreWorkingHours`, def.ignoreWorkingHours, (x, q) => {
-      if (typeof x !== 'boolean') throw new PlaybookError(q, 'must be true or false');
-      return x;
-    }),
+    repeat:
+      v.repeat === undefined
+        ? def.repeat
+        : v.repeat === null || v.repeat === 'none'
+          ? null
+          : duration(v.repeat, `${p}.repeat`),
+    escalateAfter: perSeverity(v.escalateAfter, `${p}.escalateAfter`, def.escalateAfter, (x, q) =>
+      x === null || x === 'none' ? null : duration(x, q),
+    ),
+    ignoreWorkingHours: perSeverity(
+      v.ignoreWorkingHours,
+      `${p}.ignoreWorkingHours`,
+      def.ignoreWorkingHours,
+      (x, q) => {
+        if (typeof x !== 'boolean') throw new PlaybookError(q, 'must be true or false');
+        return x;
+      },
+    ),
     cadenceDays,
   };
 }
 
 /** Validates a parsed PLAYBOOK file (YAML or JSON) and merges it over the default playbook. */
 export function parsePlaybook(raw: unknown): Playbook {
-  if (!isObj(raw)) throw new PlaybookError('(top level)', 'must be a mapping with workingHours, escalationTarget and/or steps');
+  if (!isObj(raw))
+    throw new PlaybookError(
+      '(top level)',
+      'must be a mapping with workingHours, escalationTarget and/or steps',
+    );
   checkKeys(raw, ['workingHours', 'escalationTarget', 'steps'], '');
   const et = raw.escalationTarget;
-  if (et !== undefined && et !== null && (typeof et !== 'string' || !/^[UWS][A-Z0-9]{2,}$/.test(et))) {
-    throw new PlaybookError('escalationTarget', `${JSON.stringify(et)} is not a Slack user id (U…) or user group id (S…)`);
+  if (
+    et !== undefined &&
+    et !== null &&
+    (typeof et !== 'string' || !/^[UWS][A-Z0-9]{2,}$/.test(et))
+  ) {
+    throw new PlaybookError(
+      'escalationTarget',
+      `${JSON.stringify(et)} is not a Slack user id (U…) or user group id (S…)`,
+    );
   }
   let steps = DEFAULT_PLAYBOOK.steps;
   if (raw.steps !== undefined) {
-    if (!Array.isArray(raw.steps) || raw.steps.length === 0) throw new PlaybookError('steps', 'must be a non-empty list of steps');
+    if (!Array.isArray(raw.steps) || raw.steps.length === 0)
+      throw new PlaybookError('steps', 'must be a non-empty list of steps');
     const seen = new Set<string>();
     steps = raw.steps.map((s, i) => step(s, i, seen));
-    if (!seen.has('own_up')) throw new PlaybookError('steps', 'must include own_up: telling the client is the heart of the method');
+    if (!seen.has('own_up'))
+      throw new PlaybookError(
+        'steps',
+        'must include own_up: telling the client is the heart of the method',
+      );
     for (const [i, s] of steps.entries()) {
       if (typeof s.starts === 'object' && !seen.has(s.starts.afterStep)) {
-        throw new PlaybookError(`steps[${i}]`, `${s.key} starts after ${s.starts.afterStep}, which the playbook leaves out`);
+        throw new PlaybookError(
+          `steps[${i}]`,
+          `${s.key} starts after ${s.starts.afterStep}, which the playbook leaves out`,
+        );
       }
     }
   }
-  return { workingHours: workingHours(raw.workingHours), escalationTarget: (et as string | null | undefined) ?? null, steps };
+  return {
+    workingHours: workingHours(raw.workingHours),
+    escalationTarget: (et as string | null | undefined) ?? null,
+    steps,
+  };
 }

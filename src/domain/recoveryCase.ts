@@ -1,3 +1,4 @@
+import { TZDate } from '@date-fns/tz';
 import { addDays } from 'date-fns';
 import { addDuration } from './duration.js';
 import { DomainError } from './errors.js';
@@ -124,15 +125,32 @@ function requireOpen(c: RecoveryCase): void {
 }
 
 function moveStep(s: Step, to: StepStatus): Step {
-  if (s.status === to && to !== 'snoozed') throw new DomainError('already_done', `${s.key} is already ${to}`);
-  if (!STEP_TRANSITIONS[s.status].includes(to)) throw new DomainError('invalid_transition', `${s.key}: ${s.status} → ${to}`);
+  if (s.status === to && to !== 'snoozed')
+    throw new DomainError('already_done', `${s.key} is already ${to}`);
+  if (!STEP_TRANSITIONS[s.status].includes(to))
+    throw new DomainError('invalid_transition', `${s.key}: ${s.status} → ${to}`);
   return { ...s, status: to, version: s.version + 1 };
 }
 
 /** Checks a clicked step against its current state: a repeated or stale click changes nothing. */
 function checkStepAction(s: Step, expectedVersion: number | null): void {
-  if (s.status === 'done' || s.status === 'skipped') throw new DomainError('already_done', `${s.key} is already ${s.status}`);
-  if (expectedVersion !== null && expectedVersion !== s.version) throw new DomainError('stale_action', s.key);
+  if (s.status === 'done' || s.status === 'skipped')
+    throw new DomainError('already_done', `${s.key} is already ${s.status}`);
+  if (expectedVersion !== null && expectedVersion !== s.version)
+    throw new DomainError('stale_action', s.key);
+}
+
+/** A step finished as a side effect of another action (meeting booked, outline saved, answer recorded). */
+function markDone(s: Step, actor: string, now: Date): Step {
+  return {
+    ...s,
+    status: 'done',
+    doneAt: now,
+    doneBy: actor,
+    nextRemindAt: null,
+    snoozedUntil: null,
+    version: s.version + 1,
+  };
 }
 
 function replaceStep(c: RecoveryCase, s: Step): RecoveryCase {
@@ -151,8 +169,19 @@ function dueFor(def: StepDef, c: RecoveryCase, pb: Playbook, start: Date): Date 
   return addDuration(start, spec, pb.workingHours, c.tz);
 }
 
-export function cadencePoint(start: Date, days: number, c: RecoveryCase, pb: Playbook, def: StepDef): Date {
-  const t = addDays(start, days);
+/** Calendar days in the owner's zone (same wall-clock time across DST), not the server's. */
+function addLocalDays(t: Date, days: number, tz: string): Date {
+  return new Date(addDays(new TZDate(t.getTime(), tz), days).getTime());
+}
+
+export function cadencePoint(
+  start: Date,
+  days: number,
+  c: RecoveryCase,
+  pb: Playbook,
+  def: StepDef,
+): Date {
+  const t = addLocalDays(start, days, c.tz);
   return def.ignoreWorkingHours[c.severity] ? t : clampToWorkingHours(t, pb.workingHours, c.tz);
 }
 
@@ -160,11 +189,24 @@ function start(c: RecoveryCase, s: Step, pb: Playbook, now: Date): Step {
   const def = stepDef(pb, s.key);
   if (!def) return s;
   const due = dueFor(def, c, pb, now);
-  return { ...s, status: 'pending', startedAt: now, dueAt: due, nextRemindAt: due, remindCount: 0, escalatedAt: null };
+  return {
+    ...s,
+    status: 'pending',
+    startedAt: now,
+    dueAt: due,
+    nextRemindAt: due,
+    remindCount: 0,
+    escalatedAt: null,
+  };
 }
 
 /** Starts every waiting step whose trigger just happened. */
-function startTriggered(c: RecoveryCase, pb: Playbook, now: Date, trigger: (st: StepDef['starts']) => boolean): RecoveryCase {
+function startTriggered(
+  c: RecoveryCase,
+  pb: Playbook,
+  now: Date,
+  trigger: (st: StepDef['starts']) => boolean,
+): RecoveryCase {
   const steps = c.steps.map((s) => {
     const def = stepDef(pb, s.key);
     return s.status === 'waiting' && def && trigger(def.starts) ? start(c, s, pb, now) : s;
@@ -186,7 +228,10 @@ export interface OpenCaseInput {
   readonly dueOverride?: Date | null;
 }
 
-export function validateOpenInput(client: string, summary: string): { client: string; summary: string } {
+export function validateOpenInput(
+  client: string,
+  summary: string,
+): { client: string; summary: string } {
   const cl = client.trim();
   const su = summary.trim();
   if (!cl) throw new DomainError('invalid_input', 'client');
@@ -198,7 +243,8 @@ export function validateOpenInput(client: string, summary: string): { client: st
 
 export function openCase(input: OpenCaseInput, pb: Playbook, now: Date): Changed {
   const { client, summary } = validateOpenInput(input.client, input.summary);
-  if (input.dueOverride && input.dueOverride <= now) throw new DomainError('invalid_input', 'due_in_past');
+  if (input.dueOverride && input.dueOverride <= now)
+    throw new DomainError('invalid_input', 'due_in_past');
   const blank: RecoveryCase = {
     id: 0,
     teamId: input.teamId,
@@ -241,11 +287,18 @@ export function openCase(input: OpenCaseInput, pb: Playbook, now: Date): Changed
   let c = startTriggered(blank, pb, now, (st) => st === 'opened');
   if (input.dueOverride) {
     const o = input.dueOverride;
-    c = { ...c, steps: c.steps.map((s) => (s.key === 'own_up' ? { ...s, dueAt: o, nextRemindAt: o } : s)) };
+    c = {
+      ...c,
+      steps: c.steps.map((s) => (s.key === 'own_up' ? { ...s, dueAt: o, nextRemindAt: o } : s)),
+    };
   }
   return {
     case: c,
-    event: { type: 'case_opened', actor: input.creatorId, data: { severity: c.severity, owner: c.ownerId } },
+    event: {
+      type: 'case_opened',
+      actor: input.creatorId,
+      data: { severity: c.severity, owner: c.ownerId },
+    },
   };
 }
 
@@ -262,22 +315,55 @@ export function completeStep(
   const s = findStep(c, key);
   checkStepAction(s, expectedVersion);
   if (s.status === 'waiting') throw new DomainError('invalid_transition', `${key} has not started`);
-  const done = { ...moveStep(s, 'done'), doneAt: now, doneBy: actor, note: note ?? s.note, nextRemindAt: null, snoozedUntil: null };
-  const next = startTriggered(replaceStep(c, done), pb, now, (st) => typeof st === 'object' && st.afterStep === key);
-  return { case: next, event: { type: 'step_done', actor, stepKey: key, data: note ? { note } : undefined } };
+  const done = {
+    ...moveStep(s, 'done'),
+    doneAt: now,
+    doneBy: actor,
+    note: note ?? s.note,
+    nextRemindAt: null,
+    snoozedUntil: null,
+  };
+  const next = startTriggered(
+    replaceStep(c, done),
+    pb,
+    now,
+    (st) => typeof st === 'object' && st.afterStep === key,
+  );
+  return {
+    case: next,
+    event: { type: 'step_done', actor, stepKey: key, data: note ? { note } : undefined },
+  };
 }
 
-export function snoozeStep(c: RecoveryCase, key: StepKey, until: Date, actor: string, expectedVersion: number | null, now: Date): Changed {
+export function snoozeStep(
+  c: RecoveryCase,
+  key: StepKey,
+  until: Date,
+  actor: string,
+  expectedVersion: number | null,
+  now: Date,
+): Changed {
   requireOpen(c);
   const s = findStep(c, key);
   checkStepAction(s, expectedVersion);
   if (s.status === 'waiting') throw new DomainError('invalid_transition', `${key} has not started`);
   if (until <= now) throw new DomainError('invalid_input', 'snooze_in_past');
   const snoozed = { ...moveStep(s, 'snoozed'), snoozedUntil: until, nextRemindAt: until };
-  return { case: replaceStep(c, snoozed), event: { type: 'step_snoozed', actor, stepKey: key, data: { until: until.toISOString() } } };
+  return {
+    case: replaceStep(c, snoozed),
+    event: { type: 'step_snoozed', actor, stepKey: key, data: { until: until.toISOString() } },
+  };
 }
 
-export function skipStep(c: RecoveryCase, key: StepKey, reason: string, actor: string, expectedVersion: number | null, pb: Playbook, now: Date): Changed {
+export function skipStep(
+  c: RecoveryCase,
+  key: StepKey,
+  reason: string,
+  actor: string,
+  expectedVersion: number | null,
+  pb: Playbook,
+  now: Date,
+): Changed {
   requireOpen(c);
   const s = findStep(c, key);
   checkStepAction(s, expectedVersion);
@@ -285,13 +371,31 @@ export function skipStep(c: RecoveryCase, key: StepKey, reason: string, actor: s
   const r = reason.trim();
   if (!r) throw new DomainError('reason_required');
   if (r.length > LIMITS.note) throw new DomainError('invalid_input', 'reason_too_long');
-  const skipped = { ...moveStep(s, 'skipped'), doneAt: now, doneBy: actor, note: r, nextRemindAt: null, snoozedUntil: null };
-  const next = startTriggered(replaceStep(c, skipped), pb, now, (st) => typeof st === 'object' && st.afterStep === key);
+  const skipped = {
+    ...moveStep(s, 'skipped'),
+    doneAt: now,
+    doneBy: actor,
+    note: r,
+    nextRemindAt: null,
+    snoozedUntil: null,
+  };
+  const next = startTriggered(
+    replaceStep(c, skipped),
+    pb,
+    now,
+    (st) => typeof st === 'object' && st.afterStep === key,
+  );
   return { case: next, event: { type: 'step_skipped', actor, stepKey: key, data: { reason: r } } };
 }
 
 /** Records the meeting's time: the meeting step is done, and steps due "with the meeting" get that time. */
-export function recordMeeting(c: RecoveryCase, at: Date, actor: string, pb: Playbook, now: Date): Changed {
+export function recordMeeting(
+  c: RecoveryCase,
+  at: Date,
+  actor: string,
+  pb: Playbook,
+  now: Date,
+): Changed {
   requireOpen(c);
   if (at <= now) throw new DomainError('invalid_input', 'meeting_in_past');
   let next: RecoveryCase = { ...c, meetingAt: at, version: c.version + 1 };
@@ -300,13 +404,19 @@ export function recordMeeting(c: RecoveryCase, at: Date, actor: string, pb: Play
     steps: next.steps.map((s) => {
       const def = stepDef(pb, s.key);
       if (s.key === 'meeting' && isOpen(s)) {
-        return { ...s, status: 'done', doneAt: now, doneBy: actor, nextRemindAt: null, snoozedUntil: null, version: s.version + 1 };
+        return markDone(s, actor, now);
       }
       if (def?.due[c.severity] === 'meeting' && isOpen(s)) {
         // The day before the meeting the owner gets the outline and the apology reminder.
-        const prep = addDays(at, -1);
+        const prep = addLocalDays(at, -1, c.tz);
         const remindAt = prep > now ? clampToWorkingHours(prep, pb.workingHours, c.tz) : now;
-        return { ...s, dueAt: at, nextRemindAt: remindAt < at ? remindAt : now, remindCount: 0, escalatedAt: null };
+        return {
+          ...s,
+          dueAt: at,
+          nextRemindAt: remindAt < at ? remindAt : now,
+          remindCount: 0,
+          escalatedAt: null,
+        };
       }
       return s;
     }),
@@ -315,10 +425,16 @@ export function recordMeeting(c: RecoveryCase, at: Date, actor: string, pb: Play
 }
 
 export function validateOutline(o: Outline): Outline {
-  const t = { happened: o.happened.trim(), why: o.why.trim(), prevention: o.prevention.trim(), summary: o.summary.trim() };
+  const t = {
+    happened: o.happened.trim(),
+    why: o.why.trim(),
+    prevention: o.prevention.trim(),
+    summary: o.summary.trim(),
+  };
   for (const [k, v] of Object.entries(t)) {
     if (!v) throw new DomainError('invalid_input', `outline_${k}`);
-    if (v.length > LIMITS.outlineField) throw new DomainError('invalid_input', `outline_${k}_too_long`);
+    if (v.length > LIMITS.outlineField)
+      throw new DomainError('invalid_input', `outline_${k}_too_long`);
   }
   return t;
 }
@@ -329,47 +445,78 @@ export function saveOutline(c: RecoveryCase, outline: Outline, actor: string, no
   let next: RecoveryCase = { ...c, outline: o, version: c.version + 1 };
   next = {
     ...next,
-    steps: next.steps.map((s) =>
-      s.key === 'outline' && isOpen(s)
-        ? { ...s, status: 'done', doneAt: now, doneBy: actor, nextRemindAt: null, snoozedUntil: null, version: s.version + 1 }
-        : s,
-    ),
+    steps: next.steps.map((s) => (s.key === 'outline' && isOpen(s) ? markDone(s, actor, now) : s)),
   };
   return { case: next, event: { type: 'outline_saved', actor, data: { ...o } } };
 }
 
-export function recordAnswer(c: RecoveryCase, answer: ClientAnswer, actor: string, pb: Playbook, now: Date): Changed {
+export function recordAnswer(
+  c: RecoveryCase,
+  answer: ClientAnswer,
+  actor: string,
+  pb: Playbook,
+  now: Date,
+): Changed {
   requireOpen(c);
   if (!ANSWER_TRANSITIONS[c.answer ?? 'none'].includes(answer)) {
-    throw new DomainError(c.answer === answer ? 'already_done' : 'invalid_transition', `answer ${c.answer} → ${answer}`);
+    throw new DomainError(
+      c.answer === answer ? 'already_done' : 'invalid_transition',
+      `answer ${c.answer} → ${answer}`,
+    );
   }
   const close = (s: Step): Step =>
-    isOpen(s) || s.status === 'waiting'
-      ? { ...s, status: 'done', doneAt: now, doneBy: actor, nextRemindAt: null, snoozedUntil: null, version: s.version + 1 }
-      : s;
+    isOpen(s) || s.status === 'waiting' ? markDone(s, actor, now) : s;
   let next: RecoveryCase = {
     ...c,
     answer,
     answeredAt: now,
     version: c.version + 1,
-    steps: c.steps.map((s) => (s.key === 'client_answer' || (answer === 'accepted' && s.key === 'keep_trying' && s.status !== 'waiting') ? close(s) : s)),
+    steps: c.steps.map((s) =>
+      s.key === 'client_answer' ||
+      (answer === 'accepted' && s.key === 'keep_trying' && s.status !== 'waiting')
+        ? close(s)
+        : s,
+    ),
   };
   next = startTriggered(next, pb, now, (st) => st === answer);
-  return { case: next, event: { type: answer === 'accepted' ? 'client_accepted' : 'client_refused', actor } };
+  return {
+    case: next,
+    event: { type: answer === 'accepted' ? 'client_accepted' : 'client_refused', actor },
+  };
 }
 
 /** After the last keep-trying follow-up the owner may schedule one more instead of giving up. */
-export function scheduleMoreFollowUps(c: RecoveryCase, actor: string, pb: Playbook, now: Date, days = 30): Changed {
+export function scheduleMoreFollowUps(
+  c: RecoveryCase,
+  actor: string,
+  pb: Playbook,
+  now: Date,
+  days = 30,
+): Changed {
   requireOpen(c);
   const s = findStep(c, 'keep_trying');
   if (!isOpen(s)) throw new DomainError('invalid_transition', 'keep_trying is not running');
   const def = stepDef(pb, 'keep_trying');
   const at = def ? cadencePoint(now, days, c, pb, def) : addDays(now, days);
   const next = { ...s, dueAt: at, nextRemindAt: at, version: s.version + 1 };
-  return { case: replaceStep(c, next), event: { type: 'follow_up_scheduled', actor, stepKey: 'keep_trying', data: { at: at.toISOString() } } };
+  return {
+    case: replaceStep(c, next),
+    event: {
+      type: 'follow_up_scheduled',
+      actor,
+      stepKey: 'keep_trying',
+      data: { at: at.toISOString() },
+    },
+  };
 }
 
-export function closeCase(c: RecoveryCase, outcome: Outcome, reason: string | null, actor: string, now: Date): Changed {
+export function closeCase(
+  c: RecoveryCase,
+  outcome: Outcome,
+  reason: string | null,
+  actor: string,
+  now: Date,
+): Changed {
   if (!CASE_TRANSITIONS[c.status].includes(outcome)) throw new DomainError('case_closed');
   const r = reason?.trim() || null;
   if (outcome === 'lost' && !r) throw new DomainError('reason_required');
@@ -382,12 +529,18 @@ export function closeCase(c: RecoveryCase, outcome: Outcome, reason: string | nu
     version: c.version + 1,
     steps: c.steps.map((s) => (s.nextRemindAt ? { ...s, nextRemindAt: null } : s)),
   };
-  return { case: next, event: { type: 'case_closed', actor, data: { outcome, ...(r ? { reason: r } : {}) } } };
+  return {
+    case: next,
+    event: { type: 'case_closed', actor, data: { outcome, ...(r ? { reason: r } : {}) } },
+  };
 }
 
 export function changeOwner(c: RecoveryCase, ownerId: string, tz: string, actor: string): Changed {
   requireOpen(c);
-  return { case: { ...c, ownerId, tz, version: c.version + 1 }, event: { type: 'owner_changed', actor, data: { owner: ownerId } } };
+  return {
+    case: { ...c, ownerId, tz, version: c.version + 1 },
+    event: { type: 'owner_changed', actor, data: { owner: ownerId } },
+  };
 }
 
 /** Minutes from opening until the client was told (own_up done), or null while still untold. */

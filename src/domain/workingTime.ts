@@ -7,7 +7,11 @@ export interface WorkingHours {
   readonly days: readonly number[];
 }
 
-export const DEFAULT_WORKING_HOURS: WorkingHours = { start: '09:00', end: '18:00', days: [1, 2, 3, 4, 5] };
+export const DEFAULT_WORKING_HOURS: WorkingHours = {
+  start: '09:00',
+  end: '18:00',
+  days: [1, 2, 3, 4, 5],
+};
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
@@ -28,14 +32,43 @@ function isoWeekday(d: TZDate): number {
 }
 
 /** The working window [start, end) of the local calendar day `dayOffset` days after `t`, or null if not a working day. */
-function windowOf(t: Date, dayOffset: number, wh: WorkingHours, tz: string): { start: Date; end: Date } | null {
+function windowOf(
+  t: Date,
+  dayOffset: number,
+  wh: WorkingHours,
+  tz: string,
+): { start: Date; end: Date } | null {
   const local = new TZDate(t.getTime(), tz);
-  const day = new TZDate(local.getFullYear(), local.getMonth(), local.getDate() + dayOffset, 12, 0, 0, tz);
+  const day = new TZDate(
+    local.getFullYear(),
+    local.getMonth(),
+    local.getDate() + dayOffset,
+    12,
+    0,
+    0,
+    tz,
+  );
   if (!wh.days.includes(isoWeekday(day))) return null;
   const s = minutesOf(wh.start);
   const e = minutesOf(wh.end);
-  const start = new TZDate(day.getFullYear(), day.getMonth(), day.getDate(), Math.floor(s / 60), s % 60, 0, tz);
-  const end = new TZDate(day.getFullYear(), day.getMonth(), day.getDate(), Math.floor(e / 60), e % 60, 0, tz);
+  const start = new TZDate(
+    day.getFullYear(),
+    day.getMonth(),
+    day.getDate(),
+    Math.floor(s / 60),
+    s % 60,
+    0,
+    tz,
+  );
+  const end = new TZDate(
+    day.getFullYear(),
+    day.getMonth(),
+    day.getDate(),
+    Math.floor(e / 60),
+    e % 60,
+    0,
+    tz,
+  );
   return { start: new Date(start.getTime()), end: new Date(end.getTime()) };
 }
 

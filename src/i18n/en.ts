@@ -43,7 +43,8 @@ export const en = {
     answer: { accepted: 'Client accepted the apology', refused: 'Client refused for now' },
     ended: (outcome: string, when: string) => `${outcome} ${when}`,
     reason: (reason: string) => `Reason: ${reason}`,
-    deliveryProblem: (why: string) => `:warning: Amends could not post here (${why}). Check that the app is in this channel and the channel is not archived.`,
+    deliveryProblem: (why: string) =>
+      `:warning: Amends could not post here (${why}). Check that the app is in this channel and the channel is not archived.`,
     fallback: (client: string, severity: string) => `Recovery case for ${client} (${severity})`,
     skipReason: (reason: string) => `Skipped: ${reason}`,
     offered: (what: string) => `Offered: ${what}`,
@@ -103,9 +104,20 @@ export const en = {
       summary: 'In two sentences',
       summaryHint: 'What you will say first. Keep the detail ready in case the client asks.',
     },
-    meeting: { title: 'Book the meeting', submit: 'Save', date: 'Date', time: 'Time', hint: 'Face to face, or at least live. Your own time zone.' },
+    meeting: {
+      title: 'Book the meeting',
+      submit: 'Save',
+      date: 'Date',
+      time: 'Time',
+      hint: 'Face to face, or at least live. Your own time zone.',
+    },
     skip: { title: 'Skip a step', submit: 'Skip', reason: 'Why skip it?' },
-    compensation: { title: 'Compensation', submit: 'Save', offer: 'What did you offer?', hint: 'A refund, a credit, an extra. An apology with something back satisfies twice as many clients.' },
+    compensation: {
+      title: 'Compensation',
+      submit: 'Save',
+      offer: 'What did you offer?',
+      hint: 'A refund, a credit, an extra. An apology with something back satisfies twice as many clients.',
+    },
     close: {
       title: 'Close the case',
       submit: 'Close case',
@@ -114,37 +126,60 @@ export const en = {
     },
   },
   thread: {
-    opened: (owner: string, step: string, why: string) => `${owner}, you own this case. First: *${step}*. ${why}`,
+    opened: (owner: string, step: string, why: string) =>
+      `${owner}, you own this case. First: *${step}*. ${why}`,
     done: (who: string, step: string) => `:white_check_mark: ${who} marked *${step}* done.`,
     skipped: (who: string, step: string) => `:fast_forward: ${who} skipped *${step}*.`,
-    snoozed: (who: string, step: string, when: string) => `:zzz: ${who} snoozed *${step}* until ${when}.`,
+    snoozed: (who: string, step: string, when: string) =>
+      `:zzz: ${who} snoozed *${step}* until ${when}.`,
     meeting: (who: string, when: string) => `:calendar: ${who} booked the meeting for ${when}.`,
     outline: (who: string) => `:memo: ${who} wrote the outline for the meeting:`,
     compensation: (who: string) => `:gift: ${who} recorded the offer to the client:`,
-    accepted: (who: string) => `:tada: ${who} recorded that the client accepted. Check-ins on the account start now.`,
-    refused: (who: string) => `:hourglass_flowing_sand: ${who} recorded that the client refused. Amends will remind you to try again, gently.`,
+    accepted: (who: string) =>
+      `:tada: ${who} recorded that the client accepted. Check-ins on the account start now.`,
+    refused: (who: string) =>
+      `:hourglass_flowing_sand: ${who} recorded that the client refused. Amends will remind you to try again, gently.`,
     closed: (who: string, outcome: string) => `:lock: ${who} closed the case: ${outcome}.`,
-    moreFollowUps: (who: string, when: string) => `:repeat: ${who} scheduled another follow-up for ${when}.`,
+    moreFollowUps: (who: string, when: string) =>
+      `:repeat: ${who} scheduled another follow-up for ${when}.`,
   },
-  outline: { happened: 'What happened', why: 'Why', prevention: 'Prevention', summary: 'Two-sentence version' },
+  outline: {
+    happened: 'What happened',
+    why: 'Why',
+    prevention: 'Prevention',
+    summary: 'Two-sentence version',
+  },
   why: {
-    own_up: 'Tell the client what went wrong before they find out alone. Speed beats polish: hiding, denying or making excuses tells them you cannot be trusted with hard problems.',
-    outline: 'Before you talk, write down what happened, why, and what will prevent it, and be able to say it in two sentences.',
-    apologize: 'Open with an apology that names the harm, then take ownership: "we made a mistake and it is ours". Say it live if you can.',
-    meeting: 'Book a face-to-face meeting, or at least a live call. Showing up is what professionals do.',
-    compensation: 'Decide what to give back: a refund, a credit, an unexpected extra. With an apology, it turns a hurt client into an advocate.',
-    corrective_changes: 'Put the changes in place (a quality check, more stock, a dedicated contact) and tell the client what changed and how they will be warned next time.',
-    client_answer: 'Ask the client for their answer and record it here: accepted, or refused for now.',
-    keep_trying: 'Ask for a small chance: a smaller order, a trial, your personal oversight of their account.',
+    own_up:
+      'Tell the client what went wrong before they find out alone. Speed beats polish: hiding, denying or making excuses tells them you cannot be trusted with hard problems.',
+    outline:
+      'Before you talk, write down what happened, why, and what will prevent it, and be able to say it in two sentences.',
+    apologize:
+      'Open with an apology that names the harm, then take ownership: "we made a mistake and it is ours". Say it live if you can.',
+    meeting:
+      'Book a face-to-face meeting, or at least a live call. Showing up is what professionals do.',
+    compensation:
+      'Decide what to give back: a refund, a credit, an unexpected extra. With an apology, it turns a hurt client into an advocate.',
+    corrective_changes:
+      'Put the changes in place (a quality check, more stock, a dedicated contact) and tell the client what changed and how they will be warned next time.',
+    client_answer:
+      'Ask the client for their answer and record it here: accepted, or refused for now.',
+    keep_trying:
+      'Ask for a small chance: a smaller order, a trial, your personal oversight of their account.',
     check_in: 'Check in personally on the account until the client says it is no longer needed.',
   },
   nudge: {
     due: (owner: string, step: string, why: string) => `${owner}, time for *${step}*. ${why}`,
-    again: (owner: string, step: string, due: string) => `${owner}, *${step}* is still open (was ${due}). A short update now beats a perfect one later.`,
-    meetingPrep: (owner: string, when: string) => `${owner}, the meeting is ${when}. Read your outline once more, open with the apology, and listen without getting defensive.`,
-    meetingPrepNoOutline: (owner: string, when: string) => `${owner}, the meeting is ${when} and there is no outline yet. Write it now: what happened, why, what will prevent it, in two sentences.`,
-    escalation: (owner: string, step: string, due: string, others: string) => `:rotating_light: *${step}* is overdue (was ${due}). ${owner} owns it; ${others}, can you help move it forward today?`,
-    keepTrying: (owner: string, n: number, idea: string) => `${owner}, follow-up ${n}: reach out to the client again. ${idea} Remind them gently that everyone makes mistakes; what counts is what changed.`,
+    again: (owner: string, step: string, due: string) =>
+      `${owner}, *${step}* is still open (was ${due}). A short update now beats a perfect one later.`,
+    meetingPrep: (owner: string, when: string) =>
+      `${owner}, the meeting is ${when}. Read your outline once more, open with the apology, and listen without getting defensive.`,
+    meetingPrepNoOutline: (owner: string, when: string) =>
+      `${owner}, the meeting is ${when} and there is no outline yet. Write it now: what happened, why, what will prevent it, in two sentences.`,
+    escalation: (owner: string, step: string, due: string, others: string) =>
+      `:rotating_light: *${step}* is overdue (was ${due}). ${owner} owns it; ${others}, can you help move it forward today?`,
+    keepTrying: (owner: string, n: number, idea: string) =>
+      `${owner}, follow-up ${n}: reach out to the client again. ${idea} Remind them gently that everyone makes mistakes; what counts is what changed.`,
     keepTryingIdeas: [
       'Offer a smaller first order, so trying again costs them little.',
       'Offer a free trial of the service that went wrong.',
@@ -152,14 +187,18 @@ export const en = {
       'Share the changes you made since, with one concrete example.',
       'Ask for fifteen minutes to hear what would make them come back.',
     ],
-    keepTryingEnd: (owner: string) => `${owner}, that was the last planned follow-up. If the client has not come back, close the case as lost with a reason, or schedule one more try.`,
-    checkIn: (owner: string, n: number) => `${owner}, check-in ${n}: ask the client how things are going since the changes, and whether anything still bothers them.`,
-    checkInEnd: (owner: string) => `${owner}, that was the last planned check-in. If the client is happy, close the case as won back.`,
+    keepTryingEnd: (owner: string) =>
+      `${owner}, that was the last planned follow-up. If the client has not come back, close the case as lost with a reason, or schedule one more try.`,
+    checkIn: (owner: string, n: number) =>
+      `${owner}, check-in ${n}: ask the client how things are going since the changes, and whether anything still bothers them.`,
+    checkInEnd: (owner: string) =>
+      `${owner}, that was the last planned check-in. If the client is happy, close the case as won back.`,
   },
   list: {
     title: 'Open recovery cases',
     empty: 'No open cases here or owned by you. Good.',
-    line: (link: string, client: string, severity: string, owner: string, next: string) => `• ${link} ${client} (${severity}), owner ${owner}: ${next}`,
+    line: (link: string, client: string, severity: string, owner: string, next: string) =>
+      `• ${link} ${client} (${severity}), owner ${owner}: ${next}`,
     allDone: 'all steps done',
     noThread: '(not posted)',
     link: 'case',
@@ -180,7 +219,8 @@ export const en = {
   errors: {
     case_not_found: 'That case does not exist in this workspace.',
     step_not_found: 'That step is not part of this case.',
-    stale_action: 'This button is from an older version of the case; nothing changed. Use the latest message.',
+    stale_action:
+      'This button is from an older version of the case; nothing changed. Use the latest message.',
     already_done: 'Already done; nothing changed.',
     case_closed: 'This case is closed; nothing changed.',
     not_optional: 'This step is part of the method and cannot be skipped.',
@@ -188,12 +228,15 @@ export const en = {
     invalid_transition: 'That does not fit the case as it stands; nothing changed.',
     invalid_input: 'Please check what you typed.',
     duplicate_request: 'Already received; nothing changed.',
-    unknown: (id: string) => `Something went wrong on our side; nothing was lost. Quote ${id} if you contact us.`,
-    slack: (what: string) => `Slack refused the update (${what}). The change is saved and will show on the next update.`,
+    unknown: (id: string) =>
+      `Something went wrong on our side; nothing was lost. Quote ${id} if you contact us.`,
+    slack: (what: string) =>
+      `Slack refused the update (${what}). The change is saved and will show on the next update.`,
     notInChannel: 'Amends is not in this channel yet. Type `/invite @Amends` and try again.',
     field: {
       client: 'Give the client’s name, e.g. `/incident Acme Corp: shipped the wrong pallets`.',
-      summary: 'Say what happened after the colon, e.g. `/incident Acme Corp: shipped the wrong pallets`.',
+      summary:
+        'Say what happened after the colon, e.g. `/incident Acme Corp: shipped the wrong pallets`.',
       client_too_long: 'The client name is too long (150 characters at most).',
       summary_too_long: 'What happened is too long (4,000 characters at most).',
       due_in_past: 'The due time must be in the future.',

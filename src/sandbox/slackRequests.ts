@@ -15,7 +15,12 @@ export interface SignedRequest {
   readonly headers: Record<string, string>;
 }
 
-export function signed(secret: string, body: string, contentType: string, timestamp = Math.floor(Date.now() / 1000)): SignedRequest {
+export function signed(
+  secret: string,
+  body: string,
+  contentType: string,
+  timestamp = Math.floor(Date.now() / 1000),
+): SignedRequest {
   return {
     body,
     headers: {
@@ -26,7 +31,8 @@ export function signed(secret: string, body: string, contentType: string, timest
   };
 }
 
-export const triggerId = (): string => `${Date.now()}.${randomBytes(4).readUInt32BE()}.${randomBytes(16).toString('hex')}`;
+export const triggerId = (): string =>
+  `${Date.now()}.${randomBytes(4).readUInt32BE()}.${randomBytes(16).toString('hex')}`;
 
 export interface Actor {
   readonly teamId: string;
@@ -35,7 +41,16 @@ export interface Actor {
   readonly userName?: string;
 }
 
-export function slashCommandBody(a: Actor & { channelId: string; channelName?: string; text: string; responseUrl: string; triggerId?: string; apiAppId?: string }): string {
+export function slashCommandBody(
+  a: Actor & {
+    channelId: string;
+    channelName?: string;
+    text: string;
+    responseUrl: string;
+    triggerId?: string;
+    apiAppId?: string;
+  },
+): string {
   return new URLSearchParams({
     token: 'verification_token',
     team_id: a.teamId,
@@ -64,7 +79,15 @@ export interface ActionInput {
 
 /** A `block_actions` payload from a (possibly threaded) channel message. */
 export function blockActionsPayload(
-  a: Actor & { channelId: string; messageTs: string; threadTs?: string; message?: Record<string, unknown>; action: ActionInput; responseUrl: string; triggerId?: string },
+  a: Actor & {
+    channelId: string;
+    messageTs: string;
+    threadTs?: string;
+    message?: Record<string, unknown>;
+    action: ActionInput;
+    responseUrl: string;
+    triggerId?: string;
+  },
 ): Record<string, unknown> {
   const type = a.action.type ?? (a.action.selected_value !== undefined ? 'overflow' : 'button');
   const action: Record<string, unknown> = {
@@ -73,14 +96,23 @@ export function blockActionsPayload(
     type,
     action_ts: (Date.now() / 1000).toFixed(6),
   };
-  if (type === 'overflow') action.selected_option = { text: { type: 'plain_text', text: a.action.selected_value }, value: a.action.selected_value };
+  if (type === 'overflow')
+    action.selected_option = {
+      text: { type: 'plain_text', text: a.action.selected_value },
+      value: a.action.selected_value,
+    };
   else {
     action.value = a.action.value;
     action.text = { type: 'plain_text', text: a.action.action_id };
   }
   return {
     type: 'block_actions',
-    user: { id: a.userId, username: a.userName ?? a.userId.toLowerCase(), name: a.userName ?? a.userId.toLowerCase(), team_id: a.teamId },
+    user: {
+      id: a.userId,
+      username: a.userName ?? a.userId.toLowerCase(),
+      name: a.userName ?? a.userId.toLowerCase(),
+      team_id: a.teamId,
+    },
     api_app_id: 'AAMENDS01',
     token: 'verification_token',
     container: {
@@ -104,12 +136,26 @@ export function blockActionsPayload(
 
 /** A `view_submission` payload for a modal the bot opened (state.values as Slack fills them). */
 export function viewSubmissionPayload(
-  a: Actor & { view: { id: string; callback_id: string; private_metadata?: string; blocks?: unknown[]; hash?: string }; values: Record<string, Record<string, unknown>> },
+  a: Actor & {
+    view: {
+      id: string;
+      callback_id: string;
+      private_metadata?: string;
+      blocks?: unknown[];
+      hash?: string;
+    };
+    values: Record<string, Record<string, unknown>>;
+  },
 ): Record<string, unknown> {
   return {
     type: 'view_submission',
     team: { id: a.teamId, domain: a.teamDomain ?? 'sandbox' },
-    user: { id: a.userId, username: a.userName ?? a.userId.toLowerCase(), name: a.userName ?? a.userId.toLowerCase(), team_id: a.teamId },
+    user: {
+      id: a.userId,
+      username: a.userName ?? a.userId.toLowerCase(),
+      name: a.userName ?? a.userId.toLowerCase(),
+      team_id: a.teamId,
+    },
     api_app_id: 'AAMENDS01',
     token: 'verification_token',
     trigger_id: triggerId(),
@@ -136,11 +182,23 @@ export function viewSubmissionPayload(
   };
 }
 
-export const interactionBody = (payload: Record<string, unknown>): string => `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+export const interactionBody = (payload: Record<string, unknown>): string =>
+  `payload=${encodeURIComponent(JSON.stringify(payload))}`;
 
 /** POSTs a signed body to the app's real receiver. */
-export async function postSigned(url: string, secret: string, body: string, contentType = 'application/x-www-form-urlencoded', extraHeaders: Record<string, string> = {}, timestamp?: number) {
+export async function postSigned(
+  url: string,
+  secret: string,
+  body: string,
+  contentType = 'application/x-www-form-urlencoded',
+  extraHeaders: Record<string, string> = {},
+  timestamp?: number,
+) {
   const req = signed(secret, body, contentType, timestamp);
-  const res = await fetch(url, { method: 'POST', headers: { ...req.headers, ...extraHeaders }, body: req.body });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { ...req.headers, ...extraHeaders },
+    body: req.body,
+  });
   return { status: res.status, text: await res.text() };
 }

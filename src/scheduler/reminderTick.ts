@@ -6,7 +6,11 @@ export interface Ticker {
 }
 
 /** Cron only ticks: what is due lives in SQLite, so a missed or skipped tick heals on the next one. */
-export function scheduleReminders(expression: string, reminders: ReminderService, log: (m: string, x?: Record<string, unknown>) => void): Ticker {
+export function scheduleReminders(
+  expression: string,
+  reminders: ReminderService,
+  log: (m: string, x?: Record<string, unknown>) => void,
+): Ticker {
   const task = cron.schedule(
     expression,
     async () => {

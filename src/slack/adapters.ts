@@ -1,4 +1,5 @@
 import type { webApi } from '@slack/bolt';
+import type { Clock } from '../domain/clock.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { RecoveryCase } from '../domain/recoveryCase.js';
 import type { ReminderChannel, UserDirectory, UserFacts } from '../services/ports.js';
@@ -6,7 +7,6 @@ import type { Reminder } from '../store/reminderRepo.js';
 import { renderCase } from './blocks/caseMessage.js';
 import { REMINDER_EVENT_TYPE, renderReminder } from './blocks/reminder.js';
 import { slackErrorCode, toDeliveryFailure } from './errors.js';
-import type { Clock } from '../domain/clock.js';
 
 type WebClient = webApi.WebClient;
 
@@ -35,7 +35,11 @@ export class SlackReminderChannel implements ReminderChannel {
   ) {}
 
   async deliver(r: Reminder, c: RecoveryCase, key: string): Promise<string> {
-    if (!c.messageTs) throw toDeliveryFailure({ code: 'slack_webapi_platform_error', data: { error: 'thread_not_found' } });
+    if (!c.messageTs)
+      throw toDeliveryFailure({
+        code: 'slack_webapi_platform_error',
+        data: { error: 'thread_not_found' },
+      });
     const m = renderReminder(r, c, this.playbook);
     try {
       const res = await this.client.chat.postMessage({
@@ -44,7 +48,10 @@ export class SlackReminderChannel implements ReminderChannel {
         text: m.text,
         blocks: m.blocks,
         unfurl_links: false,
-        metadata: { event_type: REMINDER_EVENT_TYPE, event_payload: { key, case_id: c.id, step: r.stepKey, kind: r.kind } },
+        metadata: {
+          event_type: REMINDER_EVENT_TYPE,
+          event_payload: { key, case_id: c.id, step: r.stepKey, kind: r.kind },
+        },
       });
       return res.ts as string;
     } catch (e) {
@@ -65,8 +72,11 @@ export class SlackReminderChannel implements ReminderChannel {
           ...(cursor ? { cursor } : {}),
         });
         for (const m of res.messages ?? []) {
-          const meta = (m as { metadata?: { event_type?: string; event_payload?: { key?: string } } }).metadata;
-          if (meta?.event_type === REMINDER_EVENT_TYPE && meta.event_payload?.key === key) return m.ts ?? null;
+          const meta = (
+            m as { metadata?: { event_type?: string; event_payload?: { key?: string } } }
+          ).metadata;
+          if (meta?.event_type === REMINDER_EVENT_TYPE && meta.event_payload?.key === key)
+            return m.ts ?? null;
         }
         cursor = res.response_metadata?.next_cursor || undefined;
       } while (cursor);
@@ -79,6 +89,11 @@ export class SlackReminderChannel implements ReminderChannel {
   async refreshCase(c: RecoveryCase): Promise<void> {
     if (!c.messageTs) return;
     const r = renderCase(c, this.playbook, this.clock.now());
-    await this.client.chat.update({ channel: c.channelId, ts: c.messageTs, text: r.text, blocks: r.blocks });
+    await this.client.chat.update({
+      channel: c.channelId,
+      ts: c.messageTs,
+      text: r.text,
+      blocks: r.blocks,
+    });
   }
 }

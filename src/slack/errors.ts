@@ -1,11 +1,33 @@
 import { randomBytes } from 'node:crypto';
-import { ErrorCode, type WebAPIHTTPError, type WebAPIPlatformError, type WebAPIRateLimitedError } from '@slack/web-api';
+import {
+  ErrorCode,
+  type WebAPIHTTPError,
+  type WebAPIPlatformError,
+  type WebAPIRateLimitedError,
+} from '@slack/web-api';
 import { isDomainError } from '../domain/errors.js';
 import type { Catalog } from '../i18n/index.js';
 import { DeliveryFailure } from '../services/ports.js';
 
-const CHANNEL_ERRORS = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'account_inactive', 'restricted_action', 'thread_not_found', 'message_not_found']);
-const AUTH_ERRORS = new Set(['invalid_auth', 'token_revoked', 'account_inactive_token', 'not_authed', 'no_permission', 'missing_scope', 'team_access_not_granted', 'token_expired']);
+const CHANNEL_ERRORS = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'account_inactive',
+  'restricted_action',
+  'thread_not_found',
+  'message_not_found',
+]);
+const AUTH_ERRORS = new Set([
+  'invalid_auth',
+  'token_revoked',
+  'account_inactive_token',
+  'not_authed',
+  'no_permission',
+  'missing_scope',
+  'team_access_not_granted',
+  'token_expired',
+]);
 
 /** The Slack error code of a Web API failure, recognised by @slack/web-api's error classes. */
 export function slackErrorCode(e: unknown): string | null {
@@ -27,29 +49,47 @@ export function slackErrorCode(e: unknown): string | null {
 /** Maps a Web API failure onto what the reminder engine should do about it. */
 export function toDeliveryFailure(e: unknown): DeliveryFailure {
   const err = e as { code?: string };
-  if (err?.code === ErrorCode.RateLimitedError) return new DeliveryFailure('rate_limited', 'ratelimited', (e as WebAPIRateLimitedError).retryAfter * 1000);
+  if (err?.code === ErrorCode.RateLimitedError)
+    return new DeliveryFailure(
+      'rate_limited',
+      'ratelimited',
+      (e as WebAPIRateLimitedError).retryAfter * 1000,
+    );
   const code = slackErrorCode(e) ?? 'unknown';
   if (code === 'account_inactive') return new DeliveryFailure('channel', code);
   if (CHANNEL_ERRORS.has(code)) return new DeliveryFailure('channel', code);
   if (AUTH_ERRORS.has(code)) return new DeliveryFailure('auth', code);
-  return new DeliveryFailure('transient', code === 'unknown' ? String((e as Error)?.message ?? e).slice(0, 200) : code);
+  return new DeliveryFailure(
+    'transient',
+    code === 'unknown' ? String((e as Error)?.message ?? e).slice(0, 200) : code,
+  );
 }
 
 /**
  * The one error mapper: known domain codes become a friendly sentence; anything else is logged with
  * an id the user can quote.
  */
-export function friendly(e: unknown, cat: Catalog, log: (msg: string, extra: Record<string, unknown>) => void): string {
+export function friendly(
+  e: unknown,
+  cat: Catalog,
+  log: (msg: string, extra: Record<string, unknown>) => void,
+): string {
   if (isDomainError(e)) {
     if (e.code === 'invalid_input' && e.detail) {
-      const field = (cat.errors.field as Record<string, string>)[e.detail.startsWith('outline_') ? 'outline' : e.detail];
+      const field = (cat.errors.field as Record<string, string>)[
+        e.detail.startsWith('outline_') ? 'outline' : e.detail
+      ];
       if (field) return field;
     }
     return cat.errors[e.code];
   }
   const id = `E-${randomBytes(4).toString('hex')}`;
   const code = slackErrorCode(e);
-  log('unexpected error', { id, error: e instanceof Error ? (e.stack ?? e.message) : String(e), slack: code });
+  log('unexpected error', {
+    id,
+    error: e instanceof Error ? (e.stack ?? e.message) : String(e),
+    slack: code,
+  });
   if (code === 'not_in_channel' || code === 'channel_not_found') return cat.errors.notInChannel;
   return cat.errors.unknown(id);
 }

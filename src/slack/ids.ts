@@ -1,5 +1,5 @@
-import { SNOOZE_CHOICES, type SnoozeChoice } from '../services/cases.js';
 import { STEP_KEYS, type StepKey } from '../domain/playbook.js';
+import { SNOOZE_CHOICES, type SnoozeChoice } from '../services/cases.js';
 
 /** Every action_id the bot's buttons carry. The case and step travel in the button's `value`. */
 export const ACTION = {
@@ -55,12 +55,15 @@ export interface CaseRef {
   readonly version: number;
 }
 
-const isStep = (s: string | undefined): s is StepKey => !!s && (STEP_KEYS as readonly string[]).includes(s);
-const posInt = (s: string | undefined): number | null => (s && /^\d{1,12}$/.test(s) ? Number(s) : null);
+const isStep = (s: string | undefined): s is StepKey =>
+  !!s && (STEP_KEYS as readonly string[]).includes(s);
+const posInt = (s: string | undefined): number | null =>
+  s && /^\d{1,12}$/.test(s) ? Number(s) : null;
 
 export const encodeStep = (r: StepRef): string => `${r.caseId}|${r.step}|${r.version}`;
 export const encodeCase = (r: CaseRef): string => `${r.caseId}|${r.version}`;
-export const encodeSnooze = (r: StepRef, choice: SnoozeChoice): string => `${encodeStep(r)}|${choice}`;
+export const encodeSnooze = (r: StepRef, choice: SnoozeChoice): string =>
+  `${encodeStep(r)}|${choice}`;
 
 /** Parses a button value; null for anything malformed or forged. */
 export function decodeStep(v: string | undefined): StepRef | null {
@@ -100,8 +103,10 @@ export function decodeMeta(s: string | undefined): ModalMeta | null {
     const m = JSON.parse(s ?? '') as Record<string, unknown>;
     if (typeof m !== 'object' || m === null) return null;
     const out: { channelId?: string; caseId?: number; step?: StepKey; version?: number } = {};
-    if (typeof m.channelId === 'string' && /^[CGD][A-Z0-9]{2,}$/.test(m.channelId)) out.channelId = m.channelId;
-    if (typeof m.caseId === 'number' && Number.isInteger(m.caseId) && m.caseId > 0) out.caseId = m.caseId;
+    if (typeof m.channelId === 'string' && /^[CGD][A-Z0-9]{2,}$/.test(m.channelId))
+      out.channelId = m.channelId;
+    if (typeof m.caseId === 'number' && Number.isInteger(m.caseId) && m.caseId > 0)
+      out.caseId = m.caseId;
     if (typeof m.step === 'string' && isStep(m.step)) out.step = m.step;
     if (typeof m.version === 'number' && Number.isInteger(m.version)) out.version = m.version;
     return out;

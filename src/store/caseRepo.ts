@@ -1,6 +1,15 @@
 import { DomainError } from '../domain/errors.js';
 import type { Playbook, Severity, StepKey } from '../domain/playbook.js';
-import type { CaseEvent, CaseStatus, Changed, ClientAnswer, Outline, RecoveryCase, Step, StepStatus } from '../domain/recoveryCase.js';
+import type {
+  CaseEvent,
+  CaseStatus,
+  Changed,
+  ClientAnswer,
+  Outline,
+  RecoveryCase,
+  Step,
+  StepStatus,
+} from '../domain/recoveryCase.js';
 import { isOpen } from '../domain/recoveryCase.js';
 import { nextCheckAt } from '../domain/reminders.js';
 import type { Db } from './db.js';
@@ -111,36 +120,49 @@ export class CaseRepo {
     this.#db = db;
     this.#pb = playbook;
     this.#s = {
-      insertCase: db.prepare(`INSERT INTO cases (team_id, channel_id, message_ts, client, summary, severity, owner_id, creator_id, status,
+      insertCase:
+        db.prepare(`INSERT INTO cases (team_id, channel_id, message_ts, client, summary, severity, owner_id, creator_id, status,
         answer, answered_at, outcome_reason, meeting_at, outline, lang, tz, created_at, closed_at, delivery_problem, version)
         VALUES (@team_id, @channel_id, @message_ts, @client, @summary, @severity, @owner_id, @creator_id, @status, @answer, @answered_at,
         @outcome_reason, @meeting_at, @outline, @lang, @tz, @created_at, @closed_at, @delivery_problem, @version)`),
-      updateCase: db.prepare(`UPDATE cases SET message_ts=@message_ts, owner_id=@owner_id, status=@status, answer=@answer,
+      updateCase:
+        db.prepare(`UPDATE cases SET message_ts=@message_ts, owner_id=@owner_id, status=@status, answer=@answer,
         answered_at=@answered_at, outcome_reason=@outcome_reason, meeting_at=@meeting_at, outline=@outline, tz=@tz, closed_at=@closed_at,
         delivery_problem=@delivery_problem, version=@version WHERE id=@id AND team_id=@team_id`),
-      insertStep: db.prepare(`INSERT INTO steps (case_id, team_id, key, position, optional, status, started_at, due_at, done_at, done_by,
+      insertStep:
+        db.prepare(`INSERT INTO steps (case_id, team_id, key, position, optional, status, started_at, due_at, done_at, done_by,
         note, snoozed_until, next_remind_at, remind_count, escalated_at, version, next_check_at) VALUES (@case_id, @team_id, @key,
         @position, @optional, @status, @started_at, @due_at, @done_at, @done_by, @note, @snoozed_until, @next_remind_at, @remind_count,
         @escalated_at, @version, @next_check_at)`),
-      updateStep: db.prepare(`UPDATE steps SET status=@status, started_at=@started_at, due_at=@due_at, done_at=@done_at, done_by=@done_by,
+      updateStep:
+        db.prepare(`UPDATE steps SET status=@status, started_at=@started_at, due_at=@due_at, done_at=@done_at, done_by=@done_by,
         note=@note, snoozed_until=@snoozed_until, next_remind_at=@next_remind_at, remind_count=@remind_count, escalated_at=@escalated_at,
         version=@version, next_check_at=@next_check_at WHERE case_id=@case_id AND team_id=@team_id AND key=@key`),
       getCase: db.prepare('SELECT * FROM cases WHERE id = ? AND team_id = ?'),
-      getSteps: db.prepare('SELECT * FROM steps WHERE case_id = ? AND team_id = ? ORDER BY position'),
+      getSteps: db.prepare(
+        'SELECT * FROM steps WHERE case_id = ? AND team_id = ? ORDER BY position',
+      ),
       insertEvent: db.prepare(
         'INSERT INTO events (team_id, case_id, at, actor, type, step_key, data) VALUES (@team_id, @case_id, @at, @actor, @type, @step_key, @data)',
       ),
       events: db.prepare('SELECT * FROM events WHERE team_id = ? AND case_id = ? ORDER BY id'),
-      listOpen: db.prepare(`SELECT * FROM cases WHERE team_id = @team_id AND status = 'open' AND (channel_id = @channel_id OR owner_id = @user_id)
+      listOpen:
+        db.prepare(`SELECT * FROM cases WHERE team_id = @team_id AND status = 'open' AND (channel_id = @channel_id OR owner_id = @user_id)
         ORDER BY created_at DESC LIMIT @limit`),
-      listOwned: db.prepare(`SELECT * FROM cases WHERE team_id = ? AND status = 'open' AND owner_id = ? ORDER BY created_at DESC LIMIT ?`),
+      listOwned: db.prepare(
+        `SELECT * FROM cases WHERE team_id = ? AND status = 'open' AND owner_id = ? ORDER BY created_at DESC LIMIT ?`,
+      ),
       cancelStepReminders: db.prepare(
         `UPDATE reminders SET status='cancelled' WHERE case_id = ? AND team_id = ? AND step_key = ? AND status = 'pending'`,
       ),
-      cancelCaseReminders: db.prepare(`UPDATE reminders SET status='cancelled' WHERE case_id = ? AND team_id = ? AND status = 'pending'`),
+      cancelCaseReminders: db.prepare(
+        `UPDATE reminders SET status='cancelled' WHERE case_id = ? AND team_id = ? AND status = 'pending'`,
+      ),
       setMessage: db.prepare('UPDATE cases SET message_ts = ? WHERE id = ? AND team_id = ?'),
       setProblem: db.prepare('UPDATE cases SET delivery_problem = ? WHERE id = ? AND team_id = ?'),
-      remember: db.prepare('INSERT OR IGNORE INTO handled_requests (team_id, key, at) VALUES (?, ?, ?)'),
+      remember: db.prepare(
+        'INSERT OR IGNORE INTO handled_requests (team_id, key, at) VALUES (?, ?, ?)',
+      ),
       forgetOld: db.prepare('DELETE FROM handled_requests WHERE at < ?'),
     };
   }
@@ -196,7 +218,8 @@ export class CaseRepo {
     this.#s.updateCase.run(this.#caseParams(c));
     for (const s of c.steps) {
       this.#s.updateStep.run(this.#stepParams(c, s));
-      if (!isOpen(s) || s.status === 'snoozed') this.#s.cancelStepReminders.run(c.id, c.teamId, s.key);
+      if (!isOpen(s) || s.status === 'snoozed')
+        this.#s.cancelStepReminders.run(c.id, c.teamId, s.key);
     }
     if (c.status !== 'open') this.#s.cancelCaseReminders.run(c.id, c.teamId);
   }
@@ -211,7 +234,12 @@ export class CaseRepo {
 
   /** Open cases of a channel plus the caller's own, newest first. */
   listOpen(teamId: string, channelId: string, userId: string, limit = 30): RecoveryCase[] {
-    const rows = this.#s.listOpen.all({ team_id: teamId, channel_id: channelId, user_id: userId, limit }) as CaseRow[];
+    const rows = this.#s.listOpen.all({
+      team_id: teamId,
+      channel_id: channelId,
+      user_id: userId,
+      limit,
+    }) as CaseRow[];
     return rows.map((r) => toCase(r, this.#s.getSteps.all(r.id, teamId) as StepRow[]));
   }
 

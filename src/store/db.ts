@@ -137,7 +137,9 @@ export function openDatabase(path: string): Db {
 export function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
-    throw new Error(`database schema version ${current} is newer than this build (${MIGRATIONS.length}); upgrade Amends`);
+    throw new Error(
+      `database schema version ${current} is newer than this build (${MIGRATIONS.length}); upgrade Amends`,
+    );
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.transaction(() => {

@@ -12,14 +12,20 @@ export class ProfileRepo {
   readonly #s;
   constructor(db: Db) {
     this.#s = {
-      get: db.prepare('SELECT tz, locale, name, fetched_at FROM user_profiles WHERE team_id = ? AND user_id = ?'),
+      get: db.prepare(
+        'SELECT tz, locale, name, fetched_at FROM user_profiles WHERE team_id = ? AND user_id = ?',
+      ),
       put: db.prepare(`INSERT INTO user_profiles (team_id, user_id, tz, locale, name, fetched_at) VALUES (?, ?, ?, ?, ?, ?)
         ON CONFLICT (team_id, user_id) DO UPDATE SET tz = excluded.tz, locale = excluded.locale, name = excluded.name, fetched_at = excluded.fetched_at`),
     };
   }
   get(teamId: string, userId: string): UserProfile | null {
-    const r = this.#s.get.get(teamId, userId) as { tz: string | null; locale: string | null; name: string | null; fetched_at: number } | undefined;
-    return r ? { tz: r.tz, locale: r.locale, name: r.name, fetchedAt: new Date(r.fetched_at) } : null;
+    const r = this.#s.get.get(teamId, userId) as
+      | { tz: string | null; locale: string | null; name: string | null; fetched_at: number }
+      | undefined;
+    return r
+      ? { tz: r.tz, locale: r.locale, name: r.name, fetchedAt: new Date(r.fetched_at) }
+      : null;
   }
   put(teamId: string, userId: string, p: Omit<UserProfile, 'fetchedAt'>, now: Date): void {
     this.#s.put.run(teamId, userId, p.tz, p.locale, p.name, now.getTime());

@@ -21,7 +21,9 @@ export interface Reminder {
 }
 
 /** The unique key a posted reminder carries in its Slack message metadata. */
-export function reminderKey(r: Pick<Reminder, 'caseId' | 'stepKey' | 'kind' | 'occurrence'>): string {
+export function reminderKey(
+  r: Pick<Reminder, 'caseId' | 'stepKey' | 'kind' | 'occurrence'>,
+): string {
   return `${r.caseId}:${r.stepKey}:${r.kind}:${r.occurrence}`;
 }
 
@@ -66,16 +68,27 @@ export class ReminderRepo {
       attention: db.prepare(
         `SELECT DISTINCT team_id, case_id FROM steps WHERE next_check_at IS NOT NULL AND next_check_at <= ? ORDER BY next_check_at LIMIT ?`,
       ),
-      enqueue: db.prepare(`INSERT OR IGNORE INTO reminders (team_id, case_id, step_key, kind, occurrence, created_at, not_before, status)
+      enqueue:
+        db.prepare(`INSERT OR IGNORE INTO reminders (team_id, case_id, step_key, kind, occurrence, created_at, not_before, status)
         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')`),
       ready: db.prepare(`SELECT r.* FROM reminders r LEFT JOIN workspaces w ON w.team_id = r.team_id
         WHERE r.status = 'pending' AND r.not_before <= ? AND w.paused_reason IS NULL ORDER BY r.not_before, r.id LIMIT ?`),
-      claim: db.prepare(`UPDATE reminders SET status='claimed', claimed_at=?, attempts=attempts+1 WHERE id=? AND status='pending'`),
+      claim: db.prepare(
+        `UPDATE reminders SET status='claimed', claimed_at=?, attempts=attempts+1 WHERE id=? AND status='pending'`,
+      ),
       get: db.prepare('SELECT * FROM reminders WHERE id = ?'),
-      sent: db.prepare(`UPDATE reminders SET status='sent', sent_at=?, message_ts=?, error=NULL WHERE id=? AND status='claimed'`),
-      release: db.prepare(`UPDATE reminders SET status='pending', not_before=?, error=? WHERE id=? AND status='claimed'`),
-      fail: db.prepare(`UPDATE reminders SET status='failed', error=? WHERE id=? AND status IN ('claimed','pending')`),
-      cancel: db.prepare(`UPDATE reminders SET status='cancelled', error=? WHERE id=? AND status='claimed'`),
+      sent: db.prepare(
+        `UPDATE reminders SET status='sent', sent_at=?, message_ts=?, error=NULL WHERE id=? AND status='claimed'`,
+      ),
+      release: db.prepare(
+        `UPDATE reminders SET status='pending', not_before=?, error=? WHERE id=? AND status='claimed'`,
+      ),
+      fail: db.prepare(
+        `UPDATE reminders SET status='failed', error=? WHERE id=? AND status IN ('claimed','pending')`,
+      ),
+      cancel: db.prepare(
+        `UPDATE reminders SET status='cancelled', error=? WHERE id=? AND status='claimed'`,
+      ),
       inFlight: db.prepare(`SELECT * FROM reminders WHERE status='claimed' ORDER BY id`),
       forCase: db.prepare('SELECT * FROM reminders WHERE team_id = ? AND case_id = ? ORDER BY id'),
       counts: db.prepare('SELECT status, COUNT(*) AS n FROM reminders GROUP BY status'),
@@ -84,7 +97,9 @@ export class ReminderRepo {
 
   /** Cases with at least one step needing attention at `now` (uses the partial index). */
   casesNeedingAttention(now: Date, limit: number): { teamId: string; caseId: number }[] {
-    return (this.#s.attention.all(now.getTime(), limit) as { team_id: string; case_id: number }[]).map((r) => ({
+    return (
+      this.#s.attention.all(now.getTime(), limit) as { team_id: string; case_id: number }[]
+    ).map((r) => ({
       teamId: r.team_id,
       caseId: r.case_id,
     }));
@@ -92,7 +107,15 @@ export class ReminderRepo {
 
   enqueue(c: RecoveryCase, stepKey: StepKey, planned: readonly PlannedReminder[], now: Date): void {
     for (const p of planned) {
-      this.#s.enqueue.run(c.teamId, c.id, stepKey, p.kind, p.occurrence, now.getTime(), now.getTime());
+      this.#s.enqueue.run(
+        c.teamId,
+        c.id,
+        stepKey,
+        p.kind,
+        p.occurrence,
+        now.getTime(),
+        now.getTime(),
+      );
     }
   }
 
@@ -103,7 +126,15 @@ export class ReminderRepo {
         const rows = this.#s.ready.all(now.getTime(), limit) as Row[];
         const claimed: Reminder[] = [];
         for (const r of rows) {
-          if (this.#s.claim.run(now.getTime(), r.id).changes === 1) claimed.push(toReminder({ ...r, status: 'claimed', attempts: r.attempts + 1, claimed_at: now.getTime() }));
+          if (this.#s.claim.run(now.getTime(), r.id).changes === 1)
+            claimed.push(
+              toReminder({
+                ...r,
+                status: 'claimed',
+                attempts: r.attempts + 1,
+                claimed_at: now.getTime(),
+              }),
+            );
         }
         return claimed;
       })

@@ -7,7 +7,9 @@ export class WorkspaceRepo {
     this.#s = {
       pause: db.prepare(`INSERT INTO workspaces (team_id, paused_reason, paused_at) VALUES (?, ?, ?)
         ON CONFLICT (team_id) DO UPDATE SET paused_reason = excluded.paused_reason, paused_at = excluded.paused_at`),
-      resume: db.prepare('UPDATE workspaces SET paused_reason = NULL, paused_at = NULL WHERE team_id = ?'),
+      resume: db.prepare(
+        'UPDATE workspaces SET paused_reason = NULL, paused_at = NULL WHERE team_id = ?',
+      ),
       get: db.prepare('SELECT paused_reason FROM workspaces WHERE team_id = ?'),
     };
   }

@@ -4,25 +4,13 @@
  * env: DB, SLACK_API_URL, NOW (ISO instant)
  */
 import { composeAmends } from '../../src/compose.js';
-import type { Config } from '../../src/config.js';
 import { ManualClock } from '../../src/domain/clock.js';
-import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
+import { testConfig } from './config.js';
 
-const config: Config = {
-  mode: 'http',
-  botToken: 'xoxb-crash-test',
-  signingSecret: 'crash-test-secret',
-  appToken: null,
-  port: 0,
+const config = testConfig({
   databasePath: process.env.DB as string,
   slackApiUrl: process.env.SLACK_API_URL as string,
-  playbook: DEFAULT_PLAYBOOK,
-  playbookPath: null,
-  reminderCron: '* * * * *',
-  defaultTz: 'UTC',
-  defaultLang: 'en',
-  logLevel: 'error',
-};
+});
 const clock = new ManualClock(process.env.NOW as string);
 const amends = composeAmends({
   config,

@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { composeAmends } from '../../src/compose.js';
-import type { Config } from '../../src/config.js';
 import { ManualClock } from '../../src/domain/clock.js';
-import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
 import { startFakeSlack } from '../../src/sandbox/fakeSlack.js';
+import { testConfig } from '../helpers/config.js';
 import { TEAM, USERS, until } from '../helpers/harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amends-crash-'));
@@ -36,21 +35,7 @@ describe('crash in the middle of a batch', () => {
     });
     const db = join(dir, 'amends.db');
     try {
-      const config: Config = {
-        mode: 'http',
-        botToken: 'xoxb-crash-test',
-        signingSecret: 's',
-        appToken: null,
-        port: 0,
-        databasePath: db,
-        slackApiUrl: fake.url,
-        playbook: DEFAULT_PLAYBOOK,
-        playbookPath: null,
-        reminderCron: '* * * * *',
-        defaultTz: 'UTC',
-        defaultLang: 'en',
-        logLevel: 'error',
-      };
+      const config = testConfig({ databasePath: db, slackApiUrl: fake.url });
       const seed = composeAmends({
         config,
         clock,

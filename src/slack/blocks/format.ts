@@ -15,7 +15,8 @@ export function truncate(s: string, max: number): string {
   return chars.length <= max ? s : `${chars.slice(0, max - 1).join('')}…`;
 }
 
-export const mention = (userId: string): string => (/^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : literal(userId));
+export const mention = (userId: string): string =>
+  /^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : literal(userId);
 
 export function mentionTarget(id: string): string {
   return id.startsWith('S') ? `<!subteam^${id}>` : mention(id);
@@ -35,5 +36,12 @@ export function span(minutes: number, cat: Catalog): string {
   return cat.span.days(Math.floor(m / 1440), Math.floor((m % 1440) / 60));
 }
 
-export const plain = (text: string, max = 3000) => ({ type: 'plain_text' as const, text: truncate(text, max), emoji: true });
-export const md = (text: string, max = 3000) => ({ type: 'mrkdwn' as const, text: truncate(text, max) });
+export const plain = (text: string, max = 3000) => ({
+  type: 'plain_text' as const,
+  text: truncate(text, max),
+  emoji: true,
+});
+export const md = (text: string, max = 3000) => ({
+  type: 'mrkdwn' as const,
+  text: truncate(text, max),
+});

@@ -8,14 +8,17 @@ import { dateToken, escapeMrkdwn, literal, md, mention, truncate } from './forma
 
 export function threadLink(c: RecoveryCase, teamDomain: string | null): string | null {
   if (!c.messageTs) return null;
-  const host = teamDomain && /^[a-z0-9-]+$/i.test(teamDomain) ? `${teamDomain}.slack.com` : 'slack.com';
+  const host =
+    teamDomain && /^[a-z0-9-]+$/i.test(teamDomain) ? `${teamDomain}.slack.com` : 'slack.com';
   return `https://${host}/archives/${c.channelId}/p${c.messageTs.replace('.', '')}`;
 }
 
 function caseLine(c: RecoveryCase, pb: Playbook, cat: Catalog, teamDomain: string | null): string {
   const link = threadLink(c, teamDomain);
   const next = c.steps.find(isOpen);
-  const nextText = next ? `${literal(stepTitle(next.key, pb, cat))}${next.dueAt ? ` (${cat.case.due(dateToken(next.dueAt))})` : ''}` : cat.list.allDone;
+  const nextText = next
+    ? `${literal(stepTitle(next.key, pb, cat))}${next.dueAt ? ` (${cat.case.due(dateToken(next.dueAt))})` : ''}`
+    : cat.list.allDone;
   return cat.list.line(
     link ? `<${link}|${cat.list.link} #${c.id}>` : `#${c.id} ${cat.list.noThread}`,
     literal(truncate(c.client, 80)),
@@ -26,10 +29,18 @@ function caseLine(c: RecoveryCase, pb: Playbook, cat: Catalog, teamDomain: strin
 }
 
 /** `/incident list`: the channel's open cases and the caller's own, privately. */
-export function renderList(cases: readonly RecoveryCase[], pb: Playbook, cat: Catalog, teamDomain: string | null): Rendered {
-  if (cases.length === 0) return { text: cat.list.empty, blocks: [{ type: 'section', text: md(cat.list.empty) }] };
+export function renderList(
+  cases: readonly RecoveryCase[],
+  pb: Playbook,
+  cat: Catalog,
+  teamDomain: string | null,
+): Rendered {
+  if (cases.length === 0)
+    return { text: cat.list.empty, blocks: [{ type: 'section', text: md(cat.list.empty) }] };
   const lines = cases.map((c) => caseLine(c, pb, cat, teamDomain));
-  const blocks: types.KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: cat.list.title } }];
+  const blocks: types.KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: cat.list.title } },
+  ];
   // sections hold 3,000 characters: chunk the lines
   let chunk = '';
   for (const l of lines) {
@@ -47,14 +58,18 @@ export function renderHelp(cat: Catalog): Rendered {
   return { text: cat.help, blocks: [{ type: 'section', text: md(cat.help) }] };
 }
 
-export function renderHome(cases: readonly RecoveryCase[], pb: Playbook, cat: Catalog): types.HomeView {
+export function renderHome(
+  cases: readonly RecoveryCase[],
+  pb: Playbook,
+  cat: Catalog,
+): types.HomeView {
   const blocks: types.KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: cat.home.title } },
     { type: 'section', text: md(cat.home.intro) },
     { type: 'divider' },
   ];
   if (cases.length === 0) blocks.push({ type: 'section', text: md(cat.home.empty) });
-  for (const c of cases.slice(0, 40)) blocks.push({ type: 'section', text: md(caseLine(c, pb, cat, null)) });
+  for (const c of cases.slice(0, 40))
+    blocks.push({ type: 'section', text: md(caseLine(c, pb, cat, null)) });
   return { type: 'home', blocks };
 }
-

@@ -7,7 +7,14 @@ import { plain } from './format.js';
 
 type Modal = types.ModalView;
 
-function modal(callback_id: string, title: string, submit: string, cat: Catalog, meta: ModalMeta, blocks: types.KnownBlock[]): Modal {
+function modal(
+  callback_id: string,
+  title: string,
+  submit: string,
+  cat: Catalog,
+  meta: ModalMeta,
+  blocks: types.KnownBlock[],
+): Modal {
   return {
     type: 'modal',
     callback_id,
@@ -19,7 +26,17 @@ function modal(callback_id: string, title: string, submit: string, cat: Catalog,
   };
 }
 
-function textInput(id: string, label: string, opts: { multiline?: boolean; max?: number; hint?: string; optional?: boolean; initial?: string } = {}): types.InputBlock {
+function textInput(
+  id: string,
+  label: string,
+  opts: {
+    multiline?: boolean;
+    max?: number;
+    hint?: string;
+    optional?: boolean;
+    initial?: string;
+  } = {},
+): types.InputBlock {
   return {
     type: 'input',
     block_id: id,
@@ -40,7 +57,8 @@ export function openCaseModal(cat: Catalog, channelId: string, callerId: string)
   const m = cat.modal.open;
   return modal(VIEW.open, m.title, m.submit, cat, { channelId }, [
     textInput(INPUT.client, m.client, { max: 150, hint: m.clientHint }),
-    textInput(INPUT.summary, m.summary, { multiline: true, max: 4000, hint: m.summaryHint }),
+    // Slack accepts max_length 1..3000 (views.open fails otherwise); /incident text allows 4,000.
+    textInput(INPUT.summary, m.summary, { multiline: true, max: 3000, hint: m.summaryHint }),
     {
       type: 'input',
       block_id: INPUT.severity,
@@ -58,8 +76,21 @@ export function openCaseModal(cat: Catalog, channelId: string, callerId: string)
       label: plain(m.owner),
       element: { type: 'users_select', action_id: INPUT.owner, initial_user: callerId },
     },
-    { type: 'input', block_id: INPUT.dueDate, optional: true, label: plain(m.due), hint: plain(m.dueHint), element: { type: 'datepicker', action_id: INPUT.dueDate } },
-    { type: 'input', block_id: INPUT.dueTime, optional: true, label: plain(m.dueTime), element: { type: 'timepicker', action_id: INPUT.dueTime } },
+    {
+      type: 'input',
+      block_id: INPUT.dueDate,
+      optional: true,
+      label: plain(m.due),
+      hint: plain(m.dueHint),
+      element: { type: 'datepicker', action_id: INPUT.dueDate },
+    },
+    {
+      type: 'input',
+      block_id: INPUT.dueTime,
+      optional: true,
+      label: plain(m.dueTime),
+      element: { type: 'timepicker', action_id: INPUT.dueTime },
+    },
   ]);
 }
 
@@ -67,38 +98,70 @@ export function outlineModal(cat: Catalog, c: RecoveryCase, version: number): Mo
   const m = cat.modal.outline;
   const o = c.outline;
   return modal(VIEW.outline, m.title, m.submit, cat, { caseId: c.id, step: 'outline', version }, [
-    textInput(INPUT.happened, m.happened, { multiline: true, max: 3000, initial: o?.happened ?? c.summary.slice(0, 3000) }),
+    textInput(INPUT.happened, m.happened, {
+      multiline: true,
+      max: 3000,
+      initial: o?.happened ?? c.summary.slice(0, 3000),
+    }),
     textInput(INPUT.why, m.why, { multiline: true, max: 3000, initial: o?.why }),
-    textInput(INPUT.prevention, m.prevention, { multiline: true, max: 3000, initial: o?.prevention }),
-    textInput(INPUT.twoSentences, m.summary, { multiline: true, max: 600, hint: m.summaryHint, initial: o?.summary }),
+    textInput(INPUT.prevention, m.prevention, {
+      multiline: true,
+      max: 3000,
+      initial: o?.prevention,
+    }),
+    textInput(INPUT.twoSentences, m.summary, {
+      multiline: true,
+      max: 600,
+      hint: m.summaryHint,
+      initial: o?.summary,
+    }),
   ]);
 }
 
 export function meetingModal(cat: Catalog, c: RecoveryCase, version: number): Modal {
   const m = cat.modal.meeting;
   return modal(VIEW.meeting, m.title, m.submit, cat, { caseId: c.id, step: 'meeting', version }, [
-    { type: 'input', block_id: INPUT.meetingDate, label: plain(m.date), hint: plain(m.hint), element: { type: 'datepicker', action_id: INPUT.meetingDate } },
-    { type: 'input', block_id: INPUT.meetingTime, label: plain(m.time), element: { type: 'timepicker', action_id: INPUT.meetingTime } },
+    {
+      type: 'input',
+      block_id: INPUT.meetingDate,
+      label: plain(m.date),
+      hint: plain(m.hint),
+      element: { type: 'datepicker', action_id: INPUT.meetingDate },
+    },
+    {
+      type: 'input',
+      block_id: INPUT.meetingTime,
+      label: plain(m.time),
+      element: { type: 'timepicker', action_id: INPUT.meetingTime },
+    },
   ]);
 }
 
 export function skipModal(cat: Catalog, c: RecoveryCase, step: StepKey, version: number): Modal {
   const m = cat.modal.skip;
-  return modal(VIEW.skip, m.title, m.submit, cat, { caseId: c.id, step, version }, [textInput(INPUT.reason, m.reason, { multiline: true, max: 2000 })]);
+  return modal(VIEW.skip, m.title, m.submit, cat, { caseId: c.id, step, version }, [
+    textInput(INPUT.reason, m.reason, { multiline: true, max: 2000 }),
+  ]);
 }
 
 export function compensationModal(cat: Catalog, c: RecoveryCase, version: number): Modal {
   const m = cat.modal.compensation;
-  return modal(VIEW.compensation, m.title, m.submit, cat, { caseId: c.id, step: 'compensation', version }, [
-    textInput(INPUT.offer, m.offer, { multiline: true, max: 2000, hint: m.hint }),
-  ]);
+  return modal(
+    VIEW.compensation,
+    m.title,
+    m.submit,
+    cat,
+    { caseId: c.id, step: 'compensation', version },
+    [textInput(INPUT.offer, m.offer, { multiline: true, max: 2000, hint: m.hint })],
+  );
 }
 
 export const OUTCOMES: readonly Outcome[] = ['won_back', 'lost', 'closed'];
 
 export function closeModal(cat: Catalog, c: RecoveryCase): Modal {
   const m = cat.modal.close;
-  const initial: Outcome = c.answer === 'accepted' ? 'won_back' : c.answer === 'refused' ? 'lost' : 'closed';
+  const initial: Outcome =
+    c.answer === 'accepted' ? 'won_back' : c.answer === 'refused' ? 'lost' : 'closed';
   return modal(VIEW.close, m.title, m.submit, cat, { caseId: c.id, version: c.version }, [
     {
       type: 'input',

@@ -27,7 +27,10 @@ export function renderReminder(r: ReminderInput, c: RecoveryCase, pb: Playbook):
   let extra: types.KnownBlock[] = [];
   switch (r.kind) {
     case 'escalation': {
-      const others = [c.creatorId !== c.ownerId ? mention(c.creatorId) : null, pb.escalationTarget ? mentionTarget(pb.escalationTarget) : null]
+      const others = [
+        c.creatorId !== c.ownerId ? mention(c.creatorId) : null,
+        pb.escalationTarget ? mentionTarget(pb.escalationTarget) : null,
+      ]
         .filter((x): x is string => !!x)
         .join(', ');
       text = cat.nudge.escalation(owner, title, due, others || owner);
@@ -35,7 +38,9 @@ export function renderReminder(r: ReminderInput, c: RecoveryCase, pb: Playbook):
     }
     case 'meeting_prep': {
       const when = c.meetingAt ? dateToken(c.meetingAt) : '';
-      text = c.outline ? cat.nudge.meetingPrep(owner, when) : cat.nudge.meetingPrepNoOutline(owner, when);
+      text = c.outline
+        ? cat.nudge.meetingPrep(owner, when)
+        : cat.nudge.meetingPrepNoOutline(owner, when);
       if (c.outline) {
         extra = [
           { type: 'context', elements: [md(`*${cat.outline.summary}*`)] },
@@ -49,20 +54,34 @@ export function renderReminder(r: ReminderInput, c: RecoveryCase, pb: Playbook):
       text =
         r.stepKey === 'check_in'
           ? cat.nudge.checkIn(owner, r.occurrence)
-          : cat.nudge.keepTrying(owner, r.occurrence, cat.nudge.keepTryingIdeas[(r.occurrence - 1) % cat.nudge.keepTryingIdeas.length] ?? '');
+          : cat.nudge.keepTrying(
+              owner,
+              r.occurrence,
+              cat.nudge.keepTryingIdeas[(r.occurrence - 1) % cat.nudge.keepTryingIdeas.length] ??
+                '',
+            );
       break;
     case 'cadence_end':
-      text = r.stepKey === 'check_in' ? cat.nudge.checkInEnd(owner) : cat.nudge.keepTryingEnd(owner);
+      text =
+        r.stepKey === 'check_in' ? cat.nudge.checkInEnd(owner) : cat.nudge.keepTryingEnd(owner);
       break;
     default:
-      text = r.occurrence === 1 || !s?.dueAt ? cat.nudge.due(owner, title, cat.why[r.stepKey]) : cat.nudge.again(owner, title, due);
+      text =
+        r.occurrence === 1 || !s?.dueAt
+          ? cat.nudge.due(owner, title, cat.why[r.stepKey])
+          : cat.nudge.again(owner, title, due);
   }
   const blocks: types.KnownBlock[] = [{ type: 'section', text: md(text) }, ...extra];
   if (r.kind === 'cadence_end' && r.stepKey === 'keep_trying') {
     blocks.push({
       type: 'actions',
       elements: [
-        { type: 'button', text: plain(cat.button.moreFollowUps, 75), action_id: ACTION.moreFollowUps, value: encodeCase({ caseId: c.id, version: c.version }) },
+        {
+          type: 'button',
+          text: plain(cat.button.moreFollowUps, 75),
+          action_id: ACTION.moreFollowUps,
+          value: encodeCase({ caseId: c.id, version: c.version }),
+        },
         closeButton(c, cat),
       ],
     });

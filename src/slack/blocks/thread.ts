@@ -17,11 +17,20 @@ export function firstReply(c: RecoveryCase, pb: Playbook): Rendered {
   const cat = t(c.lang);
   const first = c.steps.find((s) => s.status === 'pending') ?? c.steps[0];
   if (!first) return line(cat.help);
-  return line(cat.thread.opened(mention(c.ownerId), literal(stepTitle(first.key, pb, cat)), cat.why[first.key]));
+  return line(
+    cat.thread.opened(
+      mention(c.ownerId),
+      literal(stepTitle(first.key, pb, cat)),
+      cat.why[first.key],
+    ),
+  );
 }
 
 /** A titled list of user-written parts (outline, offer), shown as typed: plain text, never markup. */
-export function withUserText(intro: string, parts: readonly (readonly [string, string])[]): Rendered {
+export function withUserText(
+  intro: string,
+  parts: readonly (readonly [string, string])[],
+): Rendered {
   const blocks: types.KnownBlock[] = [{ type: 'section', text: md(intro) }];
   for (const [label, value] of parts) {
     blocks.push({ type: 'context', elements: [md(`*${escapeMrkdwn(label)}*`)] });

@@ -16,7 +16,12 @@ export interface ListenerDeps {
 
 /** The installing workspace a request belongs to (Slack Connect users carry their own team elsewhere). */
 export function teamOf(body: unknown): string | null {
-  const b = body as { view?: { app_installed_team_id?: string }; team?: { id?: string } | null; team_id?: string; user?: { team_id?: string } };
+  const b = body as {
+    view?: { app_installed_team_id?: string };
+    team?: { id?: string } | null;
+    team_id?: string;
+    user?: { team_id?: string };
+  };
   const id = b.view?.app_installed_team_id || b.team?.id || b.team_id || b.user?.team_id;
   return typeof id === 'string' && /^[TE][A-Za-z0-9-]+$/.test(id) ? id : null;
 }

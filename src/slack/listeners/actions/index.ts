@@ -1,12 +1,32 @@
-import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, OverflowAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type {
+  AllMiddlewareArgs,
+  App,
+  BlockAction,
+  ButtonAction,
+  OverflowAction,
+  SlackActionMiddlewareArgs,
+} from '@slack/bolt';
 import { DomainError } from '../../../domain/errors.js';
-import { findStep, type Changed, type RecoveryCase } from '../../../domain/recoveryCase.js';
+import { type Changed, findStep, type RecoveryCase } from '../../../domain/recoveryCase.js';
 import { type Catalog, t } from '../../../i18n/index.js';
 import { stepTitle } from '../../blocks/caseMessage.js';
 import { dateToken, mention } from '../../blocks/format.js';
-import { closeModal, compensationModal, meetingModal, outlineModal, skipModal } from '../../blocks/modals.js';
+import {
+  closeModal,
+  compensationModal,
+  meetingModal,
+  outlineModal,
+  skipModal,
+} from '../../blocks/modals.js';
 import { friendly } from '../../errors.js';
-import { ACTION, type CaseRef, decodeCase, decodeSnooze, decodeStep, type StepRef } from '../../ids.js';
+import {
+  ACTION,
+  type CaseRef,
+  decodeCase,
+  decodeSnooze,
+  decodeStep,
+  type StepRef,
+} from '../../ids.js';
 import { catFor, type ListenerDeps, teamOf } from '../deps.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
@@ -20,26 +40,37 @@ interface Click {
   readonly args: Args;
 }
 
-function valueOf(args: Args): string | undefined {
+function actionValue(args: Args): string | undefined {
   const a = args.action as ButtonAction | OverflowAction;
   return a.type === 'overflow' ? a.selected_option?.value : a.value;
 }
 
 /** ack first, then parse, one use-case, and the shared presenter; domain errors become a private note. */
-function handler(deps: ListenerDeps, run: (click: Click, value: string | undefined) => Promise<void>) {
+function handler(
+  deps: ListenerDeps,
+  run: (click: Click, value: string | undefined) => Promise<void>,
+) {
   return async (args: Args) => {
     await args.ack();
     const team = teamOf(args.body);
     const user = args.body.user?.id;
     if (!team || !user) return;
-    const container = args.body.container as { channel_id?: string; thread_ts?: string; message_ts?: string } | undefined;
+    const container = args.body.container as
+      | { channel_id?: string; thread_ts?: string; message_ts?: string }
+      | undefined;
     const channel = args.body.channel?.id ?? container?.channel_id;
     const threadTs = container?.thread_ts;
     const cat = catFor(deps, team, user);
     try {
-      await run({ team, user, channel, threadTs, cat, args }, valueOf(args));
+      await run({ team, user, channel, threadTs, cat, args }, actionValue(args));
     } catch (e) {
-      await deps.presenter.ephemeral(args.client, channel, user, friendly(e, cat, deps.log), threadTs);
+      await deps.presenter.ephemeral(
+        args.client,
+        channel,
+        user,
+        friendly(e, cat, deps.log),
+        threadTs,
+      );
     }
   };
 }
@@ -71,7 +102,8 @@ function currentStep(deps: ListenerDeps, team: string, ref: StepRef): RecoveryCa
 export function registerActions(app: App, deps: ListenerDeps): void {
   const { presenter } = deps;
   const pb = () => deps.cases.playbook;
-  const title = (_c: RecoveryCase, key: Parameters<typeof stepTitle>[0], cat: Catalog) => stepTitle(key, pb(), cat);
+  const title = (_c: RecoveryCase, key: Parameters<typeof stepTitle>[0], cat: Catalog) =>
+    stepTitle(key, pb(), cat);
   // Thread lines are written in the case's language, so the whole thread reads in one language.
   const after = (k: Click, ch: Changed, line: (cat: Catalog) => string) =>
     presenter.afterChange(k.args.client, ch.case, line(t(ch.case.lang)));
@@ -92,11 +124,24 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       if (!ref) throw bad();
       const ch = deps.cases.snooze(k.team, ref.caseId, ref.step, ref.choice, k.user, ref.version);
       const until = findStep(ch.case, ref.step).snoozedUntil;
-      await after(k, ch, (cat) => cat.thread.snoozed(mention(k.user), title(ch.case, ref.step, cat), until ? dateToken(until) : ''));
+      await after(k, ch, (cat) =>
+        cat.thread.snoozed(
+          mention(k.user),
+          title(ch.case, ref.step, cat),
+          until ? dateToken(until) : '',
+        ),
+      );
     }),
   );
 
-  const modalFor = (id: string, build: (k: Click, c: RecoveryCase, ref: StepRef) => Parameters<Args['client']['views']['open']>[0]['view']) =>
+  const modalFor = (
+    id: string,
+    build: (
+      k: Click,
+      c: RecoveryCase,
+      ref: StepRef,
+    ) => Parameters<Args['client']['views']['open']>[0]['view'],
+  ) =>
     app.action(
       id,
       handler(deps, async (k, v) => {
@@ -115,23 +160,16 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   modalFor(ACTION.meeting, (k, c, ref) => meetingModal(k.cat, c, ref.version));
   modalFor(ACTION.compensation, (k, c, ref) => compensationModal(k.cat, c, ref.version));
 
-  app.action(
-    ACTION.accepted,
-    handler(deps, async (k, v) => {
-      const ref = caseRef(v);
-      const ch = deps.cases.answer(k.team, ref.caseId, 'accepted', k.user);
-      await after(k, ch, (cat) => cat.thread.accepted(mention(k.user)));
-    }),
-  );
-
-  app.action(
-    ACTION.refused,
-    handler(deps, async (k, v) => {
-      const ref = caseRef(v);
-      const ch = deps.cases.answer(k.team, ref.caseId, 'refused', k.user);
-      await after(k, ch, (cat) => cat.thread.refused(mention(k.user)));
-    }),
-  );
+  for (const answer of ['accepted', 'refused'] as const) {
+    app.action(
+      ACTION[answer],
+      handler(deps, async (k, v) => {
+        const ref = caseRef(v);
+        const ch = deps.cases.answer(k.team, ref.caseId, answer, k.user);
+        await after(k, ch, (cat) => cat.thread[answer](mention(k.user)));
+      }),
+    );
+  }
 
   app.action(
     ACTION.moreFollowUps,
@@ -139,7 +177,9 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       const ref = caseRef(v);
       const ch = deps.cases.moreFollowUps(k.team, ref.caseId, k.user);
       const at = findStep(ch.case, 'keep_trying').dueAt;
-      await after(k, ch, (cat) => cat.thread.moreFollowUps(mention(k.user), at ? dateToken(at) : ''));
+      await after(k, ch, (cat) =>
+        cat.thread.moreFollowUps(mention(k.user), at ? dateToken(at) : ''),
+      );
     }),
   );
 

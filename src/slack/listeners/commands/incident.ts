@@ -8,6 +8,10 @@ import { catFor, type ListenerDeps } from '../deps.js';
 
 const SUBCOMMANDS = new Set(['list', 'help']);
 
+/** Slack sends `&`, `<` and `>` of typed command text as entities: store what the user typed. */
+const unescapeSlack = (s: string): string =>
+  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
 /** `/incident …`: ack at once, then open a case, show the modal, list cases or explain. */
 export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
   app.command('/incident', async ({ ack, body, client, respond }) => {
@@ -16,10 +20,12 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
     const user = body.user_id;
     const cat = catFor(deps, team, user);
     const say = (text: string, blocks?: unknown[]) =>
-      respond({ response_type: 'ephemeral', text, ...(blocks ? { blocks: blocks as never } : {}) }).catch((e) =>
-        deps.log('respond failed', { error: String(e) }),
-      );
-    const text = (body.text ?? '').trim();
+      respond({
+        response_type: 'ephemeral',
+        text,
+        ...(blocks ? { blocks: blocks as never } : {}),
+      }).catch((e) => deps.log('respond failed', { error: String(e) }));
+    const text = unescapeSlack(body.text ?? '').trim();
     const word = text.split(/\s+/)[0]?.toLowerCase() ?? '';
     const requestKey = `cmd:${body.trigger_id}`;
     try {
@@ -27,7 +33,10 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
       // A replayed or retried command (same trigger_id) does nothing the second time.
       if (!isCreate && !deps.cases.firstDelivery(team, requestKey)) return;
       if (!text) {
-        await client.views.open({ trigger_id: body.trigger_id, view: openCaseModal(cat, body.channel_id, user) });
+        await client.views.open({
+          trigger_id: body.trigger_id,
+          view: openCaseModal(cat, body.channel_id, user),
+        });
         return;
       }
       if (!isCreate) {
@@ -48,15 +57,29 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
         }
       }
       const { client: clientName, summary } = parseQuickText(text);
-      const c = await deps.cases.open({ teamId: team, channelId: body.channel_id, creatorId: user, client: clientName, summary, requestKey });
+      const c = await deps.cases.open({
+        teamId: team,
+        channelId: body.channel_id,
+        creatorId: user,
+        client: clientName,
+        summary,
+        requestKey,
+      });
       try {
         const ts = await deps.presenter.postCase(client, c);
         deps.cases.attachMessage(c, ts);
         deps.workspaces.resume(team);
       } catch (e) {
         const code = slackErrorCode(e);
-        deps.log('could not post the case; it is stored and will be posted by /incident list', { caseId: c.id, error: String(e) });
-        await say(code === 'not_in_channel' || code === 'channel_not_found' ? cat.errors.notInChannel : cat.errors.slack(code ?? 'error'));
+        deps.log('could not post the case; it is stored and will be posted by /incident list', {
+          caseId: c.id,
+          error: String(e),
+        });
+        await say(
+          code === 'not_in_channel' || code === 'channel_not_found'
+            ? cat.errors.notInChannel
+            : cat.errors.slack(code ?? 'error'),
+        );
       }
     } catch (e) {
       if (e instanceof DomainError && e.code === 'duplicate_request') return;
@@ -65,7 +88,11 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
   });
 }
 
-async function repost(deps: ListenerDeps, client: Parameters<ListenerDeps['presenter']['postCase']>[0], c: Parameters<ListenerDeps['presenter']['postCase']>[1]) {
+async function repost(
+  deps: ListenerDeps,
+  client: Parameters<ListenerDeps['presenter']['postCase']>[0],
+  c: Parameters<ListenerDeps['presenter']['postCase']>[1],
+) {
   try {
     const ts = await deps.presenter.postCase(client, c);
     deps.cases.attachMessage(c, ts);

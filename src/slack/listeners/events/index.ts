@@ -10,13 +10,16 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
     if (!team) return;
     const cat = catFor(deps, team, event.user);
     const view = renderHome(deps.cases.listOwned(team, event.user), deps.cases.playbook, cat);
-    await client.views.publish({ user_id: event.user, view }).catch((e) => deps.log('views.publish failed', { error: String(e) }));
+    await client.views
+      .publish({ user_id: event.user, view })
+      .catch((e) => deps.log('views.publish failed', { error: String(e) }));
   });
 
   // Uninstalled or token revoked: reminders for that workspace pause (nothing is deleted).
   for (const name of ['app_uninstalled', 'tokens_revoked'] as const) {
     app.event(name, async ({ body, context }) => {
-      const team = teamOf(body) ?? context.teamId ?? (body as { enterprise_id?: string }).enterprise_id;
+      const team =
+        teamOf(body) ?? context.teamId ?? (body as { enterprise_id?: string }).enterprise_id;
       if (!team) return;
       deps.workspaces.pause(team, name, deps.cases.now());
       deps.log('workspace paused', { team, reason: name });

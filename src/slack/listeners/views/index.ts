@@ -1,4 +1,9 @@
-import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type {
+  AllMiddlewareArgs,
+  App,
+  SlackViewMiddlewareArgs,
+  ViewSubmitAction,
+} from '@slack/bolt';
 import { DomainError } from '../../../domain/errors.js';
 import { SEVERITIES, type Severity } from '../../../domain/playbook.js';
 import type { Changed, Outcome } from '../../../domain/recoveryCase.js';
@@ -16,19 +21,32 @@ type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 type Values = ViewSubmitAction['view']['state']['values'];
 
 const text = (v: Values, id: string): string => v[id]?.[id]?.value ?? '';
-const selected = (v: Values, id: string): string | undefined => v[id]?.[id]?.selected_option?.value ?? undefined;
+const selected = (v: Values, id: string): string | undefined =>
+  v[id]?.[id]?.selected_option?.value ?? undefined;
 
 /**
  * Modal submissions. Input problems answer inside the modal (response_action: errors) and change
  * nothing; a valid submission is stored, acknowledged, then shown in Slack.
  */
-function submission(deps: ListenerDeps, run: (a: Args, team: string, user: string, meta: ModalMeta) => Promise<(() => Promise<void>) | null>, errorBlock: string) {
+function submission(
+  deps: ListenerDeps,
+  run: (
+    a: Args,
+    team: string,
+    user: string,
+    meta: ModalMeta,
+  ) => Promise<(() => Promise<void>) | null>,
+  errorBlock: string,
+) {
   return async (args: Args) => {
     const team = teamOf(args.body);
     const user = args.body.user.id;
     const meta = decodeMeta(args.view.private_metadata);
     if (!team || !meta) {
-      await args.ack({ response_action: 'errors', errors: { [errorBlock]: catFor(deps, team ?? '', user).errors.invalid_input } });
+      await args.ack({
+        response_action: 'errors',
+        errors: { [errorBlock]: catFor(deps, team ?? '', user).errors.invalid_input },
+      });
       return;
     }
     const cat = catFor(deps, team, user);
@@ -40,8 +58,14 @@ function submission(deps: ListenerDeps, run: (a: Args, team: string, user: strin
         await args.ack();
         return;
       }
-      const block = e instanceof DomainError && e.detail && e.detail in INPUT_BY_DETAIL ? (INPUT_BY_DETAIL[e.detail] as string) : errorBlock;
-      await args.ack({ response_action: 'errors', errors: { [block]: friendly(e, cat, deps.log) } });
+      const block =
+        e instanceof DomainError && e.detail && e.detail in INPUT_BY_DETAIL
+          ? (INPUT_BY_DETAIL[e.detail] as string)
+          : errorBlock;
+      await args.ack({
+        response_action: 'errors',
+        errors: { [block]: friendly(e, cat, deps.log) },
+      });
       return;
     }
     await args.ack();
@@ -66,8 +90,10 @@ const INPUT_BY_DETAIL: Record<string, string> = {
 
 export function registerViews(app: App, deps: ListenerDeps): void {
   const { presenter } = deps;
-  const shown = (a: Args, ch: Changed, line: string, extra?: Parameters<typeof presenter.afterChange>[3]) => () =>
-    presenter.afterChange(a.client, ch.case, line, extra);
+  const shown =
+    (a: Args, ch: Changed, line: string, extra?: Parameters<typeof presenter.afterChange>[3]) =>
+    () =>
+      presenter.afterChange(a.client, ch.case, line, extra);
 
   app.view(
     VIEW.open,
@@ -77,7 +103,8 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         const v = a.view.state.values;
         if (!meta.channelId) throw new DomainError('invalid_input', 'client');
         const sev = selected(v, INPUT.severity) ?? 'major';
-        if (!(SEVERITIES as readonly string[]).includes(sev)) throw new DomainError('invalid_input', 'client');
+        if (!(SEVERITIES as readonly string[]).includes(sev))
+          throw new DomainError('invalid_input', 'client');
         const owner = v[INPUT.owner]?.[INPUT.owner]?.selected_user ?? user;
         const dueDate = v[INPUT.dueDate]?.[INPUT.dueDate]?.selected_date ?? null;
         const dueTime = v[INPUT.dueTime]?.[INPUT.dueTime]?.selected_time ?? null;
@@ -103,8 +130,16 @@ export function registerViews(app: App, deps: ListenerDeps): void {
             const ts = await presenter.postCase(a.client, c);
             deps.cases.attachMessage(c, ts);
           } catch (e) {
-            deps.log('could not post the case; it is stored and will be posted by /incident list', { caseId: c.id, error: String(e) });
-            await presenter.ephemeral(a.client, meta.channelId, user, catFor(deps, team, user).errors.notInChannel);
+            deps.log('could not post the case; it is stored and will be posted by /incident list', {
+              caseId: c.id,
+              error: String(e),
+            });
+            await presenter.ephemeral(
+              a.client,
+              meta.channelId,
+              user,
+              catFor(deps, team, user).errors.notInChannel,
+            );
           }
         };
       },
@@ -119,7 +154,12 @@ export function registerViews(app: App, deps: ListenerDeps): void {
       async (a, team, user, meta) => {
         if (!meta.caseId) throw new DomainError('case_not_found');
         const v = a.view.state.values;
-        const outline = { happened: text(v, INPUT.happened), why: text(v, INPUT.why), prevention: text(v, INPUT.prevention), summary: text(v, INPUT.twoSentences) };
+        const outline = {
+          happened: text(v, INPUT.happened),
+          why: text(v, INPUT.why),
+          prevention: text(v, INPUT.prevention),
+          summary: text(v, INPUT.twoSentences),
+        };
         const ch = deps.cases.outline(team, meta.caseId, outline, user);
         const cat = t(ch.case.lang);
         const o = ch.case.outline ?? outline;
@@ -159,7 +199,14 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         const ch = deps.cases.skip(team, meta.caseId, step, reason, user, meta.version ?? null);
         const cat = t(ch.case.lang);
         const stepName = literal(stepTitle(step, deps.cases.playbook, cat));
-        return shown(a, ch, '', withUserText(cat.thread.skipped(mention(user), stepName), [[cat.modal.skip.reason, reason.trim()]]));
+        return shown(
+          a,
+          ch,
+          '',
+          withUserText(cat.thread.skipped(mention(user), stepName), [
+            [cat.modal.skip.reason, reason.trim()],
+          ]),
+        );
       },
       INPUT.reason,
     ),
@@ -172,9 +219,22 @@ export function registerViews(app: App, deps: ListenerDeps): void {
       async (a, team, user, meta) => {
         if (!meta.caseId) throw new DomainError('case_not_found');
         const offer = text(a.view.state.values, INPUT.offer);
-        const ch = deps.cases.recordCompensation(team, meta.caseId, offer, user, meta.version ?? null);
+        const ch = deps.cases.recordCompensation(
+          team,
+          meta.caseId,
+          offer,
+          user,
+          meta.version ?? null,
+        );
         const cat = t(ch.case.lang);
-        return shown(a, ch, '', withUserText(cat.thread.compensation(mention(user)), [[cat.modal.compensation.offer, offer.trim()]]));
+        return shown(
+          a,
+          ch,
+          '',
+          withUserText(cat.thread.compensation(mention(user)), [
+            [cat.modal.compensation.offer, offer.trim()],
+          ]),
+        );
       },
       INPUT.offer,
     ),
@@ -188,7 +248,8 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         if (!meta.caseId) throw new DomainError('case_not_found');
         const v = a.view.state.values;
         const outcome = selected(v, INPUT.outcome);
-        if (!outcome || !(OUTCOMES as readonly string[]).includes(outcome)) throw new DomainError('invalid_input', 'outcome');
+        if (!outcome || !(OUTCOMES as readonly string[]).includes(outcome))
+          throw new DomainError('invalid_input', 'outcome');
         const reason = text(v, INPUT.reason);
         const ch = deps.cases.close(team, meta.caseId, outcome as Outcome, reason || null, user);
         const cat = t(ch.case.lang);
