@@ -3,7 +3,7 @@ import { addDays } from 'date-fns';
 import { addDuration } from './duration.js';
 import { DomainError } from './errors.js';
 import { type Playbook, type Severity, type StepDef, type StepKey, stepDef } from './playbook.js';
-import { clampToWorkingHours } from './workingTime.js';
+import { clampToWorkingHours, latestWorkingTimeAtOrBefore } from './workingTime.js';
 
 export const CASE_STATUSES = ['open', 'won_back', 'lost', 'closed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
@@ -407,16 +407,10 @@ export function recordMeeting(
         return markDone(s, actor, now);
       }
       if (def?.due[c.severity] === 'meeting' && isOpen(s)) {
-        // The day before the meeting the owner gets the outline and the apology reminder.
-        const prep = addLocalDays(at, -1, c.tz);
-        const remindAt = prep > now ? clampToWorkingHours(prep, pb.workingHours, c.tz) : now;
-        return {
-          ...s,
-          dueAt: at,
-          nextRemindAt: remindAt < at ? remindAt : now,
-          remindCount: 0,
-          escalatedAt: null,
-        };
+        // The working day before the meeting the owner gets the outline and the apology reminder.
+        // (remindCount keeps rising across re-bookings, so every reminder keeps a fresh key.)
+        const prep = latestWorkingTimeAtOrBefore(addLocalDays(at, -1, c.tz), pb.workingHours, c.tz);
+        return { ...s, dueAt: at, nextRemindAt: prep > now ? prep : now };
       }
       return s;
     }),

@@ -11,6 +11,9 @@ import { clampToWorkingHours, isWithinWorkingHours } from './workingTime.js';
  * cadence      keep-trying / check-in follow-up n
  * cadence_end  the last follow-up: mark the case lost, or schedule more
  */
+/** A nudge on a meeting-bound step this close to the meeting is the meeting prep (a weekend can stretch "the day before"). */
+const PREP_WINDOW_MS = 4 * 24 * 60 * 60_000;
+
 export type ReminderKind = 'nudge' | 'meeting_prep' | 'escalation' | 'cadence' | 'cadence_end';
 
 export interface PlannedReminder {
@@ -86,7 +89,7 @@ export function planStep(c: RecoveryCase, s: Step, pb: Playbook, tz: string, now
         s.key === 'apologize' &&
         c.meetingAt &&
         now < c.meetingAt &&
-        step.remindCount === 0
+        c.meetingAt.getTime() - now.getTime() <= PREP_WINDOW_MS
       ) {
         kind = 'meeting_prep';
         next = def.repeat ? later(addDuration(c.meetingAt, def.repeat, pb.workingHours, tz)) : null;

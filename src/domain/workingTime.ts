@@ -31,6 +31,84 @@ function isoWeekday(d: TZDate): number {
   return w === 0 ? 7 : w;
 }
 
+/**
+ * Working-time arithmetic asks the same few questions over and over (which local day is this
+ * instant, what is that day's window), and each answer costs several Intl calls through TZDate.
+ * Both are pure functions of their inputs, so they are memoised (bounded; cleared when full).
+ */
+const MEMO_LIMIT = 50_000;
+function remember<V>(memo: Map<string, V>, key: string, value: V): V {
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
+const DAY_MS = 86_400_000;
+const localMemo = new Map<string, { day: number; minute: number }>();
+/**
+ * The local calendar day of `t` in `tz` (days since 1970-01-01) and the local minute of that day.
+ * UTC offsets and their changes fall on whole minutes, so both are the same for every instant of
+ * one UTC minute.
+ */
+function local(t: number, tz: string): { day: number; minute: number } {
+  const key = `${tz}|${Math.floor(t / 60_000)}`;
+  const hit = localMemo.get(key);
+  if (hit !== undefined) return hit;
+  const l = new TZDate(t, tz);
+  return remember(localMemo, key, {
+    day: Math.round(Date.UTC(l.getFullYear(), l.getMonth(), l.getDate()) / DAY_MS),
+    minute: l.getHours() * 60 + l.getMinutes(),
+  });
+}
+
+const instantMemo = new Map<string, number>();
+/** The instant of local wall-clock `minute` on local day `day` in `tz` (TZDate's reading of DST gaps). */
+function instantOf(day: number, minute: number, tz: string): number {
+  const key = `${tz}|${day}|${minute}`;
+  const hit = instantMemo.get(key);
+  if (hit !== undefined) return hit;
+  const u = new Date(day * DAY_MS);
+  const at = new TZDate(
+    u.getUTCFullYear(),
+    u.getUTCMonth(),
+    u.getUTCDate(),
+    Math.floor(minute / 60),
+    minute % 60,
+    0,
+    tz,
+  );
+  return remember(instantMemo, key, at.getTime());
+}
+
+const hoursKeys = new WeakMap<WorkingHours, string>();
+function hoursKey(wh: WorkingHours): string {
+  let k = hoursKeys.get(wh);
+  if (k === undefined) {
+    k = `${wh.start}-${wh.end}-${wh.days.join(',')}`;
+    hoursKeys.set(wh, k);
+  }
+  return k;
+}
+
+const windowMemo = new Map<string, { start: number; end: number } | null>();
+/** The working window of local calendar day `day` (days since 1970-01-01), or null if not a working day. */
+function windowOfDay(
+  day: number,
+  wh: WorkingHours,
+  tz: string,
+): { start: number; end: number } | null {
+  const key = `${tz}|${hoursKey(wh)}|${day}`;
+  const hit = windowMemo.get(key);
+  if (hit !== undefined) return hit;
+  // A calendar date's weekday does not depend on the zone.
+  const weekday = new Date(day * DAY_MS).getUTCDay() || 7;
+  if (!wh.days.includes(weekday)) return remember(windowMemo, key, null);
+  return remember(windowMemo, key, {
+    start: instantOf(day, minutesOf(wh.start), tz),
+    end: instantOf(day, minutesOf(wh.end), tz),
+  });
+}
+
 /** The working window [start, end) of the local calendar day `dayOffset` days after `t`, or null if not a working day. */
 function windowOf(
   t: Date,
@@ -38,38 +116,8 @@ function windowOf(
   wh: WorkingHours,
   tz: string,
 ): { start: Date; end: Date } | null {
-  const local = new TZDate(t.getTime(), tz);
-  const day = new TZDate(
-    local.getFullYear(),
-    local.getMonth(),
-    local.getDate() + dayOffset,
-    12,
-    0,
-    0,
-    tz,
-  );
-  if (!wh.days.includes(isoWeekday(day))) return null;
-  const s = minutesOf(wh.start);
-  const e = minutesOf(wh.end);
-  const start = new TZDate(
-    day.getFullYear(),
-    day.getMonth(),
-    day.getDate(),
-    Math.floor(s / 60),
-    s % 60,
-    0,
-    tz,
-  );
-  const end = new TZDate(
-    day.getFullYear(),
-    day.getMonth(),
-    day.getDate(),
-    Math.floor(e / 60),
-    e % 60,
-    0,
-    tz,
-  );
-  return { start: new Date(start.getTime()), end: new Date(end.getTime()) };
+  const w = windowOfDay(local(t.getTime(), tz).day + dayOffset, wh, tz);
+  return w && { start: new Date(w.start), end: new Date(w.end) };
 }
 
 /** The working window containing `t`, or the next one after it. */
@@ -108,26 +156,15 @@ export function addWorkingMinutes(t: Date, minutes: number, wh: WorkingHours, tz
 
 /** Same local time-of-day `days` working days later (start moved into working hours first). */
 export function addWorkingDays(t: Date, days: number, wh: WorkingHours, tz: string): Date {
-  const from = clampToWorkingHours(t, wh, tz);
-  const local = new TZDate(from.getTime(), tz);
+  const from = local(clampToWorkingHours(t, wh, tz).getTime(), tz);
   let found = 0;
   for (let k = 1; k < 10_000; k++) {
-    const w = windowOf(from, k, wh, tz);
+    const w = windowOfDay(from.day + k, wh, tz);
     if (!w) continue;
     found++;
     if (found === days) {
-      const d = new TZDate(w.start.getTime(), tz);
-      const at = new TZDate(
-        d.getFullYear(),
-        d.getMonth(),
-        d.getDate(),
-        local.getHours(),
-        local.getMinutes(),
-        0,
-        tz,
-      );
-      const r = new Date(at.getTime());
-      return r >= w.end ? new Date(w.end.getTime() - 60_000) : r;
+      const r = instantOf(from.day + k, from.minute, tz);
+      return r >= w.end ? new Date(w.end - 60_000) : new Date(r);
     }
   }
   throw new Error('working-day arithmetic did not converge');
@@ -144,8 +181,7 @@ export function nextWorkingMorning(t: Date, wh: WorkingHours, tz: string): Date 
 
 /** First working morning of the next ISO week ("next week"). */
 export function nextWeekMorning(t: Date, wh: WorkingHours, tz: string): Date {
-  const local = new TZDate(t.getTime(), tz);
-  const toMonday = 8 - isoWeekday(local);
+  const toMonday = 8 - isoWeekday(new TZDate(t.getTime(), tz));
   for (let k = toMonday; k < toMonday + 14; k++) {
     const w = windowOf(t, k, wh, tz);
     if (w) return w.start;
@@ -153,12 +189,15 @@ export function nextWeekMorning(t: Date, wh: WorkingHours, tz: string): Date {
   throw new Error('working hours have no working day');
 }
 
+const zoneMemo = new Map<string, boolean>();
 export function isValidTimeZone(tz: string): boolean {
+  const hit = zoneMemo.get(tz);
+  if (hit !== undefined) return hit;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
+    return remember(zoneMemo, tz, true);
   } catch {
-    return false;
+    return remember(zoneMemo, tz, false);
   }
 }
 
@@ -171,4 +210,14 @@ export function localToInstant(date: string, time: string, tz: string): Date | n
   if (m < 1 || m > 12 || day < 1 || day > 31) return null;
   const r = new TZDate(y, m - 1, day, t.h, t.m, 0, tz);
   return Number.isNaN(r.getTime()) || r.getDate() !== day ? null : new Date(r.getTime());
+}
+
+/** `t` if inside working hours, else the last working minute before it ("the working day before"). */
+export function latestWorkingTimeAtOrBefore(t: Date, wh: WorkingHours, tz: string): Date {
+  for (let k = 0; k < 15; k++) {
+    const w = windowOf(t, -k, wh, tz);
+    if (!w || w.start > t) continue;
+    return t < w.end ? t : new Date(w.end.getTime() - 60 * 60_000);
+  }
+  throw new Error('working hours have no working day');
 }

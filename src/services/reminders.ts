@@ -95,10 +95,15 @@ export class ReminderService {
   async plan(now: Date): Promise<number> {
     const { reminders, cases, profiles, playbook, db } = this.#d;
     let planned = 0;
+    const seen = new Set<number>();
     for (;;) {
-      const due = reminders.casesNeedingAttention(now, this.#d.batchSize);
+      // A case whose planning failed stays "needing attention"; never loop over it again this tick.
+      const due = reminders
+        .casesNeedingAttention(now, this.#d.batchSize + seen.size)
+        .filter((d) => !seen.has(d.caseId));
       if (due.length === 0) break;
       for (const { teamId, caseId } of due) {
+        seen.add(caseId);
         try {
           const c0 = cases.get(teamId, caseId);
           if (!c0) continue;

@@ -70,7 +70,7 @@ export function decodeStep(v: string | undefined): StepRef | null {
   const [c, s, ver, ...rest] = (v ?? '').split('|');
   const caseId = posInt(c);
   const version = posInt(ver);
-  if (caseId === null || version === null || !isStep(s) || rest.length > 1) return null;
+  if (caseId === null || version === null || !isStep(s) || rest.length > 0) return null;
   return { caseId, step: s, version };
 }
 
@@ -78,7 +78,8 @@ export function decodeSnooze(v: string | undefined): (StepRef & { choice: Snooze
   const parts = (v ?? '').split('|');
   const choice = parts[3];
   const ref = decodeStep(parts.slice(0, 3).join('|'));
-  if (!ref || !choice || !(SNOOZE_CHOICES as readonly string[]).includes(choice)) return null;
+  if (!ref || parts.length !== 4 || !choice) return null;
+  if (!(SNOOZE_CHOICES as readonly string[]).includes(choice)) return null;
   return { ...ref, choice: choice as SnoozeChoice };
 }
 

@@ -125,12 +125,18 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 export function openDatabase(path: string): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  // FULL: a reminder recorded as sent must survive a power cut, or it could be posted twice.
-  db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = ON');
-  migrate(db);
+  try {
+    // busy_timeout first: switching to WAL takes a lock another process may briefly hold.
+    db.pragma('busy_timeout = 5000');
+    db.pragma('journal_mode = WAL');
+    // FULL: a reminder recorded as sent must survive a power cut, or it could be posted twice.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+  } catch (e) {
+    db.close(); // e.g. a newer schema: don't leave the file open behind the error
+    throw e;
+  }
   return db;
 }
 

@@ -5,7 +5,13 @@ import type { RecoveryCase } from '../../domain/recoveryCase.js';
 import type { ReminderKind } from '../../domain/reminders.js';
 import { t } from '../../i18n/index.js';
 import { ACTION, encodeCase } from '../ids.js';
-import { closeButton, type Rendered, stepButtons, stepTitle } from './caseMessage.js';
+import {
+  answerButtons,
+  closeButton,
+  type Rendered,
+  stepButtons,
+  stepTitle,
+} from './caseMessage.js';
 import { dateToken, literal, md, mention, mentionTarget, plain } from './format.js';
 
 export const REMINDER_EVENT_TYPE = 'amends_reminder';
@@ -88,7 +94,9 @@ export function renderReminder(r: ReminderInput, c: RecoveryCase, pb: Playbook):
   } else if (r.kind === 'cadence_end') {
     blocks.push({ type: 'actions', elements: [closeButton(c, cat)] });
   } else if (s && stepDef(pb, s.key) && (s.status === 'pending' || s.status === 'snoozed')) {
-    blocks.push({ type: 'actions', elements: stepButtons(c, s, pb, cat) });
+    // Asking for the client's answer? Let the owner record it right from the nudge.
+    const answer = s.key === 'client_answer' ? answerButtons(c, cat) : [];
+    blocks.push({ type: 'actions', elements: [...answer, ...stepButtons(c, s, pb, cat)] });
   }
   return { text, blocks };
 }

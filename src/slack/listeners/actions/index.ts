@@ -10,7 +10,7 @@ import { DomainError } from '../../../domain/errors.js';
 import { type Changed, findStep, type RecoveryCase } from '../../../domain/recoveryCase.js';
 import { type Catalog, t } from '../../../i18n/index.js';
 import { stepTitle } from '../../blocks/caseMessage.js';
-import { dateToken, mention } from '../../blocks/format.js';
+import { dateToken, literal, mention } from '../../blocks/format.js';
 import {
   closeModal,
   compensationModal,
@@ -102,8 +102,9 @@ function currentStep(deps: ListenerDeps, team: string, ref: StepRef): RecoveryCa
 export function registerActions(app: App, deps: ListenerDeps): void {
   const { presenter } = deps;
   const pb = () => deps.cases.playbook;
+  // Playbook titles are admin-written text: escaped like any other text in mrkdwn.
   const title = (_c: RecoveryCase, key: Parameters<typeof stepTitle>[0], cat: Catalog) =>
-    stepTitle(key, pb(), cat);
+    literal(stepTitle(key, pb(), cat));
   // Thread lines are written in the case's language, so the whole thread reads in one language.
   const after = (k: Click, ch: Changed, line: (cat: Catalog) => string) =>
     presenter.afterChange(k.args.client, ch.case, line(t(ch.case.lang)));

@@ -1,0 +1,304 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, type Mode, readPlaybookFile } from '../src/config.js';
+import { DEFAULT_PLAYBOOK, PlaybookError, stepDef } from '../src/domain/playbook.js';
+
+const BOT = 'xoxb-1111-2222-abcdef';
+const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
+const APP = 'xapp-1-A0123-456-abcdef';
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected loadConfig to throw a ConfigError');
+}
+
+describe('loadConfig: run mode', () => {
+  it.each<[string, NodeJS.ProcessEnv, Mode]>([
+    ['no credentials', {}, 'sandbox'],
+    ['blank credentials', { SLACK_BOT_TOKEN: '  ', SLACK_SIGNING_SECRET: '' }, 'sandbox'],
+    ['bot token + signing secret', { SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET }, 'http'],
+    ['app token + bot token', { SLACK_APP_TOKEN: APP, SLACK_BOT_TOKEN: BOT }, 'socket'],
+    [
+      'app token + bot token + secret',
+      { SLACK_APP_TOKEN: APP, SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET },
+      'socket',
+    ],
+    [
+      'AMENDS_MODE=sandbox wins over credentials',
+      {
+        AMENDS_MODE: 'sandbox',
+        SLACK_BOT_TOKEN: BOT,
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_APP_TOKEN: APP,
+      },
+      'sandbox',
+    ],
+    [
+      'AMENDS_MODE=http with an app token too',
+      {
+        AMENDS_MODE: 'http',
+        SLACK_BOT_TOKEN: BOT,
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_APP_TOKEN: APP,
+      },
+      'http',
+    ],
+    [
+      'AMENDS_MODE is trimmed',
+      { AMENDS_MODE: ' socket ', SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: APP },
+      'socket',
+    ],
+  ])('%s → %s', (_label, env, mode) => {
+    expect(loadConfig(env).mode).toBe(mode);
+  });
+
+  it('keeps the credentials it was given, trimmed', () => {
+    const c = loadConfig({ SLACK_BOT_TOKEN: ` ${BOT}\n`, SLACK_SIGNING_SECRET: SECRET });
+    expect(c.botToken).toBe(BOT);
+    expect(c.signingSecret).toBe(SECRET);
+    expect(c.appToken).toBeNull();
+  });
+
+  it('sandbox defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      mode: 'sandbox',
+      port: 3000,
+      databasePath: './data/sandbox.db',
+      slackApiUrl: null,
+      playbookPath: null,
+      reminderCron: '* * * * *',
+      defaultTz: 'UTC',
+      defaultLang: 'en',
+      logLevel: 'info',
+    });
+    expect(c.playbook).toBe(DEFAULT_PLAYBOOK);
+  });
+
+  it.each<[NodeJS.ProcessEnv, string]>([
+    [{}, './data/sandbox.db'],
+    [{ SANDBOX_DATABASE_PATH: '/tmp/s.db', DATABASE_PATH: '/tmp/real.db' }, '/tmp/s.db'],
+    [{ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET }, './data/amends.db'],
+    [
+      { SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET, DATABASE_PATH: '/var/lib/amends.db' },
+      '/var/lib/amends.db',
+    ],
+  ])('database path for %j is %s (the sandbox never touches the real one)', (env, path) => {
+    expect(loadConfig(env).databasePath).toBe(path);
+  });
+});
+
+describe('loadConfig: one clear line per problem, naming the variable', () => {
+  it.each<[string, NodeJS.ProcessEnv, RegExp[]]>([
+    ['secret without a bot token', { SLACK_SIGNING_SECRET: SECRET }, [/^Set SLACK_BOT_TOKEN/]],
+    ['bot token without a secret', { SLACK_BOT_TOKEN: BOT }, [/^Set SLACK_SIGNING_SECRET/]],
+    [
+      'app token without a bot token',
+      { SLACK_APP_TOKEN: APP },
+      [/^Set SLACK_BOT_TOKEN .*Socket Mode/],
+    ],
+    [
+      'socket forced without an app token',
+      { AMENDS_MODE: 'socket', SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET },
+      [/^Set SLACK_APP_TOKEN/],
+    ],
+    [
+      'http forced with nothing',
+      { AMENDS_MODE: 'http' },
+      [/^Set SLACK_BOT_TOKEN/, /^Set SLACK_SIGNING_SECRET/],
+    ],
+    [
+      'unknown mode',
+      { AMENDS_MODE: 'cloud' },
+      [/^AMENDS_MODE must be http, socket or sandbox \(got "cloud"\)$/],
+    ],
+    [
+      'not a bot token',
+      { SLACK_BOT_TOKEN: 'abc123', SLACK_SIGNING_SECRET: SECRET },
+      [/^SLACK_BOT_TOKEN must start with xoxb-/],
+    ],
+    [
+      'app token of the wrong kind',
+      { SLACK_APP_TOKEN: BOT, SLACK_BOT_TOKEN: BOT },
+      [/^SLACK_APP_TOKEN must start with xapp-/],
+    ],
+    [
+      'PORT not a number',
+      { PORT: 'http' },
+      [/^PORT must be a port number 1-65535 \(got "http"\)$/],
+    ],
+    ['PORT 0', { PORT: '0' }, [/^PORT .*"0"/]],
+    ['PORT too large', { PORT: '65536' }, [/^PORT .*"65536"/]],
+    ['PORT negative', { PORT: '-1' }, [/^PORT .*"-1"/]],
+    ['PORT fractional', { PORT: '80.5' }, [/^PORT .*"80.5"/]],
+    ['PORT with a suffix', { PORT: '3000x' }, [/^PORT .*"3000x"/]],
+    [
+      'REMINDER_CRON not cron',
+      { REMINDER_CRON: 'every minute' },
+      [/^REMINDER_CRON is not a cron expression \(got "every minute"\)/],
+    ],
+    ['REMINDER_CRON out of range', { REMINDER_CRON: '61 * * * *' }, [/^REMINDER_CRON/]],
+    [
+      'DEFAULT_TIMEZONE unknown',
+      { DEFAULT_TIMEZONE: 'Mars/Olympus_Mons' },
+      [/^DEFAULT_TIMEZONE must be an IANA zone .*"Mars\/Olympus_Mons"/],
+    ],
+    [
+      'DEFAULT_LANGUAGE unknown',
+      { DEFAULT_LANGUAGE: 'fr' },
+      [/^DEFAULT_LANGUAGE must be one of en, it, el, ca \(got "fr"\)$/],
+    ],
+    ['LOG_LEVEL unknown', { LOG_LEVEL: 'loud' }, [/^LOG_LEVEL must be debug, info, warn or error/]],
+    [
+      'SLACK_API_URL not a URL',
+      { SLACK_API_URL: 'localhost api' },
+      [/^SLACK_API_URL must be a URL .*"localhost api"/],
+    ],
+    ['SLACK_API_URL not http(s)', { SLACK_API_URL: 'ftp://example.com/api/' }, [/^SLACK_API_URL/]],
+  ])('%s', (_label, env, expected) => {
+    const problems = problemsOf(env);
+    expect(problems).toHaveLength(expected.length);
+    expected.forEach((re, i) => {
+      expect(problems[i]).toMatch(re);
+      expect(problems[i]).not.toContain('\n');
+    });
+  });
+
+  it('reports every problem at once, one line each', () => {
+    let err: unknown;
+    try {
+      loadConfig({ PORT: 'x', DEFAULT_TIMEZONE: 'Nowhere', LOG_LEVEL: 'loud', REMINDER_CRON: 'x' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = (err as ConfigError).problems;
+    expect(problems.map((p) => p.split(' ')[0])).toEqual([
+      'PORT',
+      'REMINDER_CRON',
+      'DEFAULT_TIMEZONE',
+      'LOG_LEVEL',
+    ]);
+    expect((err as ConfigError).message).toBe(problems.join('\n'));
+  });
+});
+
+describe('loadConfig: valid settings', () => {
+  it.each([
+    ['http://127.0.0.1:3100/api', 'http://127.0.0.1:3100/api/'],
+    ['https://slack.com/api/', 'https://slack.com/api/'],
+    [' https://slack.example/api ', 'https://slack.example/api/'],
+  ])('SLACK_API_URL %j → %j (trailing slash added)', (raw, url) => {
+    expect(loadConfig({ SLACK_API_URL: raw }).slackApiUrl).toBe(url);
+  });
+
+  it.each([
+    ['PORT', '8080', 'port', 8080],
+    ['PORT', ' 65535 ', 'port', 65535],
+    ['REMINDER_CRON', '*/30 * * * * *', 'reminderCron', '*/30 * * * * *'],
+    ['DEFAULT_TIMEZONE', 'Europe/Athens', 'defaultTz', 'Europe/Athens'],
+    ['DEFAULT_TIMEZONE', 'America/New_York', 'defaultTz', 'America/New_York'],
+    ['DEFAULT_LANGUAGE', 'ca', 'defaultLang', 'ca'],
+    ['LOG_LEVEL', 'debug', 'logLevel', 'debug'],
+  ])('%s=%j → %s %j', (name, raw, field, value) => {
+    expect(loadConfig({ [name]: raw })).toHaveProperty(field, value);
+  });
+});
+
+describe('PLAYBOOK', () => {
+  let dir: string;
+  const file = (name: string, text: string): string => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'amends-config-'));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a bad field → one line naming the file, the field path and the problem', () => {
+    const p = file(
+      'bad.yml',
+      'steps:\n  - key: own_up\n  - key: outline\n  - key: meeting\n    due:\n      major: 4x\n',
+    );
+    expect(problemsOf({ PLAYBOOK: p })).toEqual([
+      `PLAYBOOK ${p}: steps[2].due.major: "4x" is not a duration (write e.g. 30m, 2h, 4wh, 1wd, 7d)`,
+    ]);
+  });
+
+  it.each([
+    ['hours.yml', 'workingHours:\n  start: "9am"\n', 'workingHours.start', /not a time/],
+    ['key.json', '{"steps": [{"key": "apology"}]}', 'steps[0].key', /not a step/],
+    ['extra.yml', 'workingHours: {}\ncolour: red\n', 'colour', /unknown field/],
+    ['broken.yml', 'steps: [\n  - key: own_up\n', '(file)', /cannot be read as YAML/],
+    ['broken.json', '{"steps": [', '(file)', /cannot be read as JSON/],
+    ['empty.yml', '', '(top level)', /mapping/],
+  ])('%s → a problem at %s', (name, text, path, problem) => {
+    const p = file(name, text);
+    const problems = problemsOf({ PLAYBOOK: p });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.startsWith(`PLAYBOOK ${p}: ${path}: `)).toBe(true);
+    expect(problems[0]).toMatch(problem);
+    expect(problems[0]).not.toContain('\n');
+  });
+
+  it('a missing file → a problem naming the file', () => {
+    const p = join(dir, 'nope.yml');
+    const [line] = problemsOf({ PLAYBOOK: p });
+    expect(line).toMatch(
+      new RegExp(`^PLAYBOOK ${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: \\(file\\): `),
+    );
+    expect(line).toMatch(/ENOENT/);
+  });
+
+  it('readPlaybookFile throws PlaybookError with the path', () => {
+    const p = file('title.yml', 'steps:\n  - key: own_up\n    title: ""\n');
+    expect(() => readPlaybookFile(p)).toThrow(PlaybookError);
+    try {
+      readPlaybookFile(p);
+    } catch (e) {
+      expect((e as PlaybookError).path).toBe('steps[0].title');
+    }
+  });
+
+  it('a good file is loaded and kept with its path', () => {
+    const p = file('ok.json', '{"escalationTarget": "S0ABCDEF1"}');
+    const c = loadConfig({ PLAYBOOK: p });
+    expect(c.playbookPath).toBe(p);
+    expect(c.playbook.escalationTarget).toBe('S0ABCDEF1');
+    expect(c.playbook.steps).toEqual(DEFAULT_PLAYBOOK.steps);
+  });
+});
+
+describe('the committed example playbooks', () => {
+  const example = (name: string) => fileURLToPath(new URL(`../examples/${name}`, import.meta.url));
+
+  it('examples/playbook.yml loads: agency hours, own wording, 1 h critical own_up, firm compensation', () => {
+    const pb = readPlaybookFile(example('playbook.yml'));
+    expect(pb.workingHours).toEqual({ start: '08:30', end: '17:30', days: [1, 2, 3, 4, 5] });
+    expect(pb.escalationTarget).toBe('S0123ABCD');
+    const ownUp = stepDef(pb, 'own_up');
+    expect(ownUp?.title).toBeTruthy();
+    expect(ownUp?.due.critical).toEqual({ amount: 1, unit: 'h' });
+    expect(stepDef(pb, 'compensation')?.optional).toBe(false);
+    expect(stepDef(pb, 'keep_trying')?.cadenceDays).toEqual([3, 10, 30]);
+    expect(pb.steps[0]?.key).toBe('own_up');
+  });
+
+  it.each(['playbook.yml', 'playbook.json'])('PLAYBOOK=examples/%s passes loadConfig', (name) => {
+    const c = loadConfig({ PLAYBOOK: example(name) });
+    expect(c.playbook).toEqual(readPlaybookFile(example(name)));
+    expect(c.playbook).not.toEqual(DEFAULT_PLAYBOOK);
+  });
+});

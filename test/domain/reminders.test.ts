@@ -1,0 +1,448 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_PLAYBOOK,
+  type Playbook,
+  parsePlaybook,
+  type StepKey,
+} from '../../src/domain/playbook.js';
+import {
+  closeCase,
+  completeStep,
+  findStep,
+  type OpenCaseInput,
+  openCase,
+  type RecoveryCase,
+  recordAnswer,
+  recordMeeting,
+  type Step,
+  snoozeStep,
+} from '../../src/domain/recoveryCase.js';
+import { nextCheckAt, type PlannedReminder, planStep } from '../../src/domain/reminders.js';
+import { isWithinWorkingHours } from '../../src/domain/workingTime.js';
+
+const PB = DEFAULT_PLAYBOOK;
+const ROME = 'Europe/Rome';
+/** Wednesday 2026-01-14 11:00 Rome (CET). A major case opened now has own_up due at 14:00Z. */
+const NOW = new Date('2026-01-14T10:00:00Z');
+const OWNER = 'U0OWNER01';
+const at = (iso: string) => new Date(iso);
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+function open(o: Partial<OpenCaseInput> = {}, pb: Playbook = PB, now = NOW): RecoveryCase {
+  return openCase(
+    {
+      teamId: 'T0TEAM001',
+      channelId: 'C0CHAN001',
+      client: 'Acme',
+      summary: 'Wrong pallets',
+      severity: 'major',
+      ownerId: OWNER,
+      creatorId: OWNER,
+      lang: 'en',
+      tz: ROME,
+      ...o,
+    },
+    pb,
+    now,
+  ).case;
+}
+
+const withStep = (c: RecoveryCase, s: Step): RecoveryCase => ({
+  ...c,
+  steps: c.steps.map((x) => (x.key === s.key ? s : x)),
+});
+
+interface Sent extends PlannedReminder {
+  readonly at: string;
+}
+
+/**
+ * Plays the reminder engine for one step: every `tickMinutes` from `from` to `to`, a step whose
+ * nextCheckAt has come is planned and the planned step stored back, as the service does.
+ */
+function simulate(
+  c0: RecoveryCase,
+  key: StepKey,
+  from: string,
+  to: string,
+  o: { pb?: Playbook; tz?: string; tickMinutes?: number } = {},
+): { sent: Sent[]; case: RecoveryCase } {
+  const pb = o.pb ?? PB;
+  const tz = o.tz ?? c0.tz;
+  const tick = (o.tickMinutes ?? 15) * 60_000;
+  let c = c0;
+  const sent: Sent[] = [];
+  for (let t = at(from).getTime(); t <= at(to).getTime(); t += tick) {
+    const now = new Date(t);
+    const s = findStep(c, key);
+    const check = nextCheckAt(c, s, pb);
+    if (!check || check > now) continue;
+    const p = planStep(c, s, pb, tz, now);
+    for (const r of p.reminders) sent.push({ at: now.toISOString(), ...r });
+    c = withStep(c, p.step);
+  }
+  return { sent, case: c };
+}
+
+describe('nextCheckAt', () => {
+  it('is the first nudge (at due) before the escalation', () => {
+    const c = open();
+    expect(iso(nextCheckAt(c, findStep(c, 'own_up'), PB))).toBe('2026-01-14T14:00:00.000Z');
+  });
+
+  it('is the escalation when no nudge is planned', () => {
+    const c = open();
+    const s = { ...findStep(c, 'own_up'), nextRemindAt: null };
+    // due Wed 15:00 CET + 1 working day = Thu 15:00 CET
+    expect(iso(nextCheckAt(c, s, PB))).toBe('2026-01-15T14:00:00.000Z');
+  });
+
+  it('is null for steps with nothing to remind: no due yet, waiting, done, closed case', () => {
+    const c = open();
+    expect(nextCheckAt(c, findStep(c, 'apologize'), PB)).toBeNull();
+    expect(nextCheckAt(c, findStep(c, 'client_answer'), PB)).toBeNull();
+    const done = completeStep(c, 'own_up', OWNER, 1, PB, NOW).case;
+    expect(nextCheckAt(done, findStep(done, 'own_up'), PB)).toBeNull();
+    const closed = closeCase(c, 'closed', null, OWNER, NOW).case;
+    for (const s of closed.steps) expect(nextCheckAt(closed, s, PB), s.key).toBeNull();
+    // even a closed case whose step still carries a time
+    expect(nextCheckAt(closed, findStep(c, 'own_up'), PB)).toBeNull();
+  });
+});
+
+describe('planStep: nudges', () => {
+  it('sends nothing before the due time', () => {
+    const c = open();
+    const s = findStep(c, 'own_up');
+    const p = planStep(c, s, PB, ROME, at('2026-01-14T13:59:59Z'));
+    expect(p.reminders).toEqual([]);
+    expect(p.step).toEqual(s);
+  });
+
+  it('sends the first nudge at due and plans the repeat one interval later', () => {
+    const c = open();
+    const p = planStep(c, findStep(c, 'own_up'), PB, ROME, at('2026-01-14T14:00:00Z'));
+    expect(p.reminders).toEqual([{ kind: 'nudge', occurrence: 1 }]);
+    expect(p.step.remindCount).toBe(1);
+    // Wed 15:00 CET + 4 working hours = Thu 10:00 CET
+    expect(iso(p.step.nextRemindAt)).toBe('2026-01-15T09:00:00.000Z');
+    expect(p.step.dueAt).toEqual(findStep(c, 'own_up').dueAt);
+  });
+
+  it('repeats in working hours only, escalating exactly once', () => {
+    const { sent } = simulate(open(), 'own_up', '2026-01-14T10:00:00Z', '2026-01-18T23:45:00Z');
+    expect(sent).toEqual([
+      { at: '2026-01-14T14:00:00.000Z', kind: 'nudge', occurrence: 1 }, // Wed 15:00
+      { at: '2026-01-15T09:00:00.000Z', kind: 'nudge', occurrence: 2 }, // Thu 10:00
+      { at: '2026-01-15T13:00:00.000Z', kind: 'nudge', occurrence: 3 }, // Thu 14:00
+      { at: '2026-01-15T14:00:00.000Z', kind: 'escalation', occurrence: 1 }, // due + 1 wd
+      // Thu 14:00 + 4 wh = 18:00, closing time: waits for Friday morning
+      { at: '2026-01-16T08:00:00.000Z', kind: 'nudge', occurrence: 4 },
+      { at: '2026-01-16T12:00:00.000Z', kind: 'nudge', occurrence: 5 },
+      { at: '2026-01-16T16:00:00.000Z', kind: 'nudge', occurrence: 6 }, // Fri 17:00; then Monday
+    ]);
+    for (const r of sent) expect(isWithinWorkingHours(at(r.at), PB.workingHours, ROME)).toBe(true);
+  });
+
+  it('a nudge due at night waits for the next morning in the owner’s zone', () => {
+    const c = open();
+    const s = findStep(c, 'own_up'); // due 14:00Z
+    const night = at('2026-01-14T20:00:00Z'); // 21:00 in Rome
+    const p = planStep(c, s, PB, ROME, night);
+    expect(p.reminders).toEqual([]);
+    expect(iso(p.step.nextRemindAt)).toBe('2026-01-15T08:00:00.000Z'); // Thu 09:00 Rome
+    expect(p.step.remindCount).toBe(0);
+    // nothing is sent at any moment of the night either
+    for (let h = 17; h < 32; h++) {
+      const t = new Date(Date.UTC(2026, 0, 14, h, 30));
+      expect(planStep(c, s, PB, ROME, t).reminders, t.toISOString()).toEqual([]);
+    }
+  });
+
+  it('working hours follow the owner’s current zone (passed in), not the stored one', () => {
+    const c = open(); // stored tz Rome; the owner has moved to New York
+    const s = findStep(c, 'own_up');
+    // 20:00Z = 15:00 in New York: inside working hours there
+    expect(planStep(c, s, PB, 'America/New_York', at('2026-01-14T20:00:00Z')).reminders).toEqual([
+      { kind: 'nudge', occurrence: 1 },
+    ]);
+    // 03:00Z = 22:00 in New York: wait for 09:00 New York
+    const p = planStep(c, s, PB, 'America/New_York', at('2026-01-15T03:00:00Z'));
+    expect(p.reminders).toEqual([]);
+    expect(iso(p.step.nextRemindAt)).toBe('2026-01-15T14:00:00.000Z');
+  });
+
+  it('a deferred night nudge is sent at 09:00 CEST the morning after the spring change', () => {
+    const opened = at('2026-03-27T15:00:00Z'); // Fri 16:00 CET; own_up due Mon 11:00 CEST
+    const c = open({}, PB, opened);
+    const s = { ...findStep(c, 'own_up'), nextRemindAt: at('2026-03-28T10:00:00Z') }; // Saturday
+    const p = planStep(c, s, PB, ROME, at('2026-03-28T10:00:00Z'));
+    expect(p.reminders).toEqual([]);
+    expect(iso(p.step.nextRemindAt)).toBe('2026-03-30T07:00:00.000Z');
+  });
+
+  it('a critical own_up ignores working hours: nudged and escalated at night', () => {
+    const c = open({ severity: 'critical' }, PB, at('2026-01-17T22:00:00Z')); // Sat 23:00 Rome
+    expect(iso(findStep(c, 'own_up').dueAt)).toBe('2026-01-18T00:00:00.000Z');
+    const { sent } = simulate(c, 'own_up', '2026-01-17T22:00:00Z', '2026-01-19T15:00:00Z');
+    expect(sent).toEqual([
+      { at: '2026-01-18T00:00:00.000Z', kind: 'nudge', occurrence: 1 }, // Sun 01:00
+      { at: '2026-01-18T02:00:00.000Z', kind: 'escalation', occurrence: 1 }, // +2 h
+      // the repeat is 4 working hours: Mon 09:00 + 4 h = Mon 13:00 CET
+      { at: '2026-01-19T12:00:00.000Z', kind: 'nudge', occurrence: 2 },
+    ]);
+  });
+
+  it('a major own_up due at the same night hour waits for Monday', () => {
+    const c = open({ severity: 'major' }, PB, at('2026-01-17T22:00:00Z'));
+    const s = { ...findStep(c, 'own_up'), nextRemindAt: at('2026-01-18T00:00:00Z') };
+    const p = planStep(c, s, PB, ROME, at('2026-01-18T00:00:00Z'));
+    expect(p.reminders).toEqual([]);
+    expect(iso(p.step.nextRemindAt)).toBe('2026-01-19T08:00:00.000Z');
+  });
+
+  it('after long downtime a step owes one catch-up nudge, not one per missed repeat', () => {
+    const c = open();
+    const p = planStep(c, findStep(c, 'own_up'), PB, ROME, at('2026-01-20T10:00:00Z'));
+    expect(p.reminders).toEqual([
+      { kind: 'escalation', occurrence: 1 },
+      { kind: 'nudge', occurrence: 1 },
+    ]);
+    expect(iso(p.step.nextRemindAt)).toBe('2026-01-20T14:00:00.000Z'); // Tue 11:00 + 4 wh
+    expect(p.step.escalatedAt).toEqual(at('2026-01-20T10:00:00Z'));
+  });
+
+  it('a step whose playbook says repeat: none is nudged once', () => {
+    const pb = parsePlaybook({
+      steps: [{ key: 'own_up', repeat: 'none', escalateAfter: 'none' }],
+    });
+    const c = open({}, pb);
+    const { sent, case: after } = simulate(
+      c,
+      'own_up',
+      '2026-01-14T10:00:00Z',
+      '2026-01-30T10:00:00Z',
+      { pb, tickMinutes: 60 },
+    );
+    expect(sent).toEqual([{ at: '2026-01-14T14:00:00.000Z', kind: 'nudge', occurrence: 1 }]);
+    expect(nextCheckAt(after, findStep(after, 'own_up'), pb)).toBeNull();
+  });
+});
+
+describe('planStep: escalation', () => {
+  it('fires exactly once, the escalation delay after due', () => {
+    const c = open();
+    // keep nudges out of the way to look at the escalation alone
+    const s = { ...findStep(c, 'own_up'), nextRemindAt: at('2026-02-01T10:00:00Z') };
+    const before = planStep(c, s, PB, ROME, at('2026-01-15T13:59:00Z'));
+    expect(before.reminders).toEqual([]);
+    const first = planStep(c, s, PB, ROME, at('2026-01-15T14:00:00Z'));
+    expect(first.reminders).toEqual([{ kind: 'escalation', occurrence: 1 }]);
+    expect(first.step.escalatedAt).toEqual(at('2026-01-15T14:00:00Z'));
+    const again = planStep(c, first.step, PB, ROME, at('2026-01-15T16:00:00Z'));
+    expect(again.reminders).toEqual([]);
+    expect(iso(nextCheckAt(c, first.step, PB))).toBe('2026-02-01T10:00:00.000Z');
+  });
+
+  it('is not sent out of hours (non-critical) and waits for working hours', () => {
+    const c = open();
+    const s = { ...findStep(c, 'own_up'), nextRemindAt: null };
+    // downtime: the escalation time (Thu 15:00) has passed; it is now Thu 22:00
+    const p = planStep(c, s, PB, ROME, at('2026-01-15T21:00:00Z'));
+    expect(p.reminders).toEqual([]);
+    expect(p.step.escalatedAt).toBeNull();
+    expect(planStep(c, s, PB, ROME, at('2026-01-16T08:00:00Z')).reminders).toEqual([
+      { kind: 'escalation', occurrence: 1 },
+    ]);
+  });
+
+  it('never escalates a snoozed step', () => {
+    const c = snoozeStep(open(), 'own_up', at('2026-01-22T08:00:00Z'), OWNER, 1, NOW).case;
+    const s = findStep(c, 'own_up');
+    expect(iso(nextCheckAt(c, s, PB))).toBe('2026-01-22T08:00:00.000Z');
+    expect(planStep(c, s, PB, ROME, at('2026-01-16T10:00:00Z')).reminders).toEqual([]);
+  });
+});
+
+describe('planStep: snoozed steps', () => {
+  it('are nudged when the snooze ends, and become pending again', () => {
+    const until = at('2026-01-15T08:00:00Z'); // Thu 09:00 Rome
+    const c = snoozeStep(open(), 'outline', until, OWNER, 1, NOW).case;
+    const s = findStep(c, 'outline');
+    expect(nextCheckAt(c, s, PB)).toEqual(until);
+    expect(planStep(c, s, PB, ROME, at('2026-01-15T07:59:00Z')).reminders).toEqual([]);
+    const p = planStep(c, s, PB, ROME, until);
+    expect(p.reminders).toEqual([{ kind: 'nudge', occurrence: 1 }]);
+    expect(p.step.status).toBe('pending');
+    // repeat 1 working day later
+    expect(iso(p.step.nextRemindAt)).toBe('2026-01-16T08:00:00.000Z');
+  });
+
+  it('a snooze pushes the escalation: it counts from the snooze end', () => {
+    const c0 = open(); // outline due Thu 11:00 CET; escalation 1 wd later, Fri 11:00
+    expect(iso(nextCheckAt(c0, { ...findStep(c0, 'outline'), nextRemindAt: null }, PB))).toBe(
+      '2026-01-16T10:00:00.000Z',
+    );
+    const c = snoozeStep(c0, 'outline', at('2026-01-16T08:00:00Z'), OWNER, 1, NOW).case;
+    const { sent } = simulate(c, 'outline', '2026-01-14T10:00:00Z', '2026-01-19T12:00:00Z');
+    expect(sent).toEqual([
+      { at: '2026-01-16T08:00:00.000Z', kind: 'nudge', occurrence: 1 }, // Fri 09:00, snooze end
+      { at: '2026-01-19T08:00:00.000Z', kind: 'escalation', occurrence: 1 }, // + 1 wd: Mon 09:00
+      { at: '2026-01-19T08:00:00.000Z', kind: 'nudge', occurrence: 2 },
+    ]);
+  });
+
+  it('a snooze that ends at night is nudged the next morning', () => {
+    const c = snoozeStep(open(), 'outline', at('2026-01-14T22:00:00Z'), OWNER, 1, NOW).case;
+    const { sent } = simulate(c, 'outline', '2026-01-14T10:00:00Z', '2026-01-15T12:00:00Z');
+    expect(sent).toEqual([{ at: '2026-01-15T08:00:00.000Z', kind: 'nudge', occurrence: 1 }]);
+  });
+});
+
+describe('planStep: cadence steps (keep_trying, check_in)', () => {
+  // refused Wed 2026-01-14 11:00 CET; +7, +14, +30, +60, +90 days at 11:00 local, in working hours
+  const POINTS = [
+    '2026-01-21T10:00:00.000Z', // Wed
+    '2026-01-28T10:00:00.000Z', // Wed
+    '2026-02-13T10:00:00.000Z', // Fri
+    '2026-03-16T08:00:00.000Z', // +60 is Sunday 15 March → Monday 09:00
+    '2026-04-14T09:00:00.000Z', // Tue 11:00 CEST: same wall-clock time after the change
+  ];
+  const refused = () => recordAnswer(open(), 'refused', OWNER, PB, NOW).case;
+
+  it('follows up at each point, the last one as cadence_end', () => {
+    const c = refused();
+    expect(iso(findStep(c, 'keep_trying').dueAt)).toBe(POINTS[0]);
+    const { sent, case: after } = simulate(
+      c,
+      'keep_trying',
+      '2026-01-14T10:00:00Z',
+      '2026-06-01T10:00:00Z',
+      { tickMinutes: 60 },
+    );
+    expect(sent).toEqual([
+      { at: POINTS[0], kind: 'cadence', occurrence: 1 },
+      { at: POINTS[1], kind: 'cadence', occurrence: 2 },
+      { at: POINTS[2], kind: 'cadence', occurrence: 3 },
+      { at: POINTS[3], kind: 'cadence', occurrence: 4 },
+      { at: POINTS[4], kind: 'cadence_end', occurrence: 5 },
+    ]);
+    const kt = findStep(after, 'keep_trying');
+    expect(kt.nextRemindAt).toBeNull();
+    expect(nextCheckAt(after, kt, PB)).toBeNull();
+  });
+
+  it('each follow-up moves dueAt to the next point', () => {
+    const c = refused();
+    const p = planStep(c, findStep(c, 'keep_trying'), PB, ROME, at(POINTS[0] as string));
+    expect(iso(p.step.nextRemindAt)).toBe(POINTS[1]);
+    expect(iso(p.step.dueAt)).toBe(POINTS[1]);
+  });
+
+  it('after long downtime: one catch-up follow-up, then the next future point', () => {
+    const c = refused();
+    const p = planStep(c, findStep(c, 'keep_trying'), PB, ROME, at('2026-03-20T10:00:00Z'));
+    expect(p.reminders).toEqual([{ kind: 'cadence', occurrence: 1 }]);
+    expect(iso(p.step.nextRemindAt)).toBe(POINTS[4]);
+  });
+
+  it('after downtime past every point: one cadence_end', () => {
+    const c = refused();
+    const p = planStep(c, findStep(c, 'keep_trying'), PB, ROME, at('2026-06-01T10:00:00Z'));
+    expect(p.reminders).toEqual([{ kind: 'cadence_end', occurrence: 1 }]);
+    expect(p.step.nextRemindAt).toBeNull();
+  });
+
+  it('a catch-up that falls at night waits for the morning', () => {
+    const c = refused();
+    const p = planStep(c, findStep(c, 'keep_trying'), PB, ROME, at('2026-03-21T10:00:00Z')); // Sat
+    expect(p.reminders).toEqual([]);
+    expect(iso(p.step.nextRemindAt)).toBe('2026-03-23T08:00:00.000Z');
+  });
+
+  it('check-ins run weekly four times after an acceptance', () => {
+    const c = recordAnswer(open(), 'accepted', OWNER, PB, NOW).case;
+    const { sent } = simulate(c, 'check_in', '2026-01-14T10:00:00Z', '2026-03-01T10:00:00Z', {
+      tickMinutes: 60,
+    });
+    expect(sent).toEqual([
+      { at: '2026-01-21T10:00:00.000Z', kind: 'cadence', occurrence: 1 },
+      { at: '2026-01-28T10:00:00.000Z', kind: 'cadence', occurrence: 2 },
+      { at: '2026-02-04T10:00:00.000Z', kind: 'cadence', occurrence: 3 },
+      { at: '2026-02-11T10:00:00.000Z', kind: 'cadence_end', occurrence: 4 },
+    ]);
+  });
+
+  it('cadence points keep the owner’s wall-clock time across the New York change', () => {
+    const when = at('2026-03-02T15:00:00Z'); // Mon 10:00 EST
+    const c = recordAnswer(
+      open({ tz: 'America/New_York' }, PB, when),
+      'refused',
+      OWNER,
+      PB,
+      when,
+    ).case;
+    const p = planStep(
+      c,
+      findStep(c, 'keep_trying'),
+      PB,
+      'America/New_York',
+      at('2026-03-09T14:00:00Z'),
+    );
+    expect(p.reminders).toEqual([{ kind: 'cadence', occurrence: 1 }]);
+    expect(iso(p.step.nextRemindAt)).toBe('2026-03-16T14:00:00.000Z'); // Mon 10:00 EDT
+  });
+});
+
+describe('planStep: meeting preparation', () => {
+  const meetingAt = at('2026-01-16T14:00:00Z'); // Fri 15:00 Rome
+
+  it('the day before the meeting: meeting_prep for the apology, a nudge for compensation', () => {
+    const c = recordMeeting(open(), meetingAt, OWNER, PB, NOW).case;
+    const prepAt = at('2026-01-15T14:00:00Z'); // Thu 15:00
+    for (const key of ['apologize', 'compensation'] as const) {
+      const s = findStep(c, key);
+      expect(nextCheckAt(c, s, PB), key).toEqual(prepAt);
+      expect(planStep(c, s, PB, ROME, at('2026-01-15T13:59:00Z')).reminders, key).toEqual([]);
+    }
+    const apology = planStep(c, findStep(c, 'apologize'), PB, ROME, prepAt);
+    expect(apology.reminders).toEqual([{ kind: 'meeting_prep', occurrence: 1 }]);
+    // next: one working day after the meeting if the apology is still not recorded
+    expect(iso(apology.step.nextRemindAt)).toBe('2026-01-19T14:00:00.000Z');
+    const comp = planStep(c, findStep(c, 'compensation'), PB, ROME, prepAt);
+    expect(comp.reminders).toEqual([{ kind: 'nudge', occurrence: 1 }]);
+  });
+
+  it('without a meeting, apologize and compensation are never nudged', () => {
+    const { sent } = simulate(open(), 'apologize', '2026-01-14T10:00:00Z', '2026-02-14T10:00:00Z', {
+      tickMinutes: 60,
+    });
+    expect(sent).toEqual([]);
+  });
+});
+
+describe('planStep: nothing for finished steps or cases', () => {
+  it('a done step plans nothing', () => {
+    const c = completeStep(open(), 'own_up', OWNER, 1, PB, NOW).case;
+    const s = findStep(c, 'own_up');
+    const p = planStep(c, s, PB, ROME, at('2026-01-20T10:00:00Z'));
+    expect(p).toEqual({ step: s, reminders: [] });
+  });
+
+  it('a skipped or waiting step plans nothing', () => {
+    const c = open();
+    const waiting = findStep(c, 'client_answer');
+    expect(planStep(c, waiting, PB, ROME, at('2026-03-01T10:00:00Z')).reminders).toEqual([]);
+  });
+
+  it.each(['won_back', 'lost', 'closed'] as const)('a %s case plans nothing', (outcome) => {
+    const open0 = open();
+    const c = closeCase(open0, outcome, 'because', OWNER, NOW).case;
+    // even with the step as it was before closing (a stale read)
+    for (const s of [...c.steps, ...open0.steps]) {
+      const p = planStep(c, s, PB, ROME, at('2026-01-20T10:00:00Z'));
+      expect(p.reminders, s.key).toEqual([]);
+      expect(p.step).toBe(s);
+    }
+  });
+});
