@@ -48,7 +48,8 @@ export function readPlaybookFile(path: string): Playbook {
       `cannot be read as ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`,
     );
   }
-  return parsePlaybook(raw);
+  // An empty file (or one holding only comments) means: the default playbook.
+  return raw === null || raw === undefined ? DEFAULT_PLAYBOOK : parsePlaybook(raw);
 }
 
 /** The only reader of process.env. Which run mode follows from which credentials are set. */

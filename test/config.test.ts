@@ -243,7 +243,6 @@ describe('PLAYBOOK', () => {
     ['extra.yml', 'workingHours: {}\ncolour: red\n', 'colour', /unknown field/],
     ['broken.yml', 'steps: [\n  - key: own_up\n', '(file)', /cannot be read as YAML/],
     ['broken.json', '{"steps": [', '(file)', /cannot be read as JSON/],
-    ['empty.yml', '', '(top level)', /mapping/],
   ])('%s → a problem at %s', (name, text, path, problem) => {
     const p = file(name, text);
     const problems = problemsOf({ PLAYBOOK: p });
@@ -251,6 +250,11 @@ describe('PLAYBOOK', () => {
     expect(problems[0]?.startsWith(`PLAYBOOK ${p}: ${path}: `)).toBe(true);
     expect(problems[0]).toMatch(problem);
     expect(problems[0]).not.toContain('\n');
+  });
+
+  it('an empty (or comments-only) playbook file means the default playbook', () => {
+    const p = file('empty.yml', '# nothing to change yet\n');
+    expect(loadConfig({ PLAYBOOK: p }).playbook).toEqual(DEFAULT_PLAYBOOK);
   });
 
   it('a missing file → a problem naming the file', () => {

@@ -101,6 +101,9 @@ export interface Changed {
   readonly event: CaseEvent;
 }
 
+/** Length as people count it: an emoji or an accented letter is one character. */
+export const chars = (s: string): number => [...s].length;
+
 export const LIMITS = { client: 150, summary: 4000, note: 2000, outlineField: 3000 } as const;
 
 /** How a step looks to a reader at `now`. */
@@ -236,8 +239,8 @@ export function validateOpenInput(
   const su = summary.trim();
   if (!cl) throw new DomainError('invalid_input', 'client');
   if (!su) throw new DomainError('invalid_input', 'summary');
-  if (cl.length > LIMITS.client) throw new DomainError('invalid_input', 'client_too_long');
-  if (su.length > LIMITS.summary) throw new DomainError('invalid_input', 'summary_too_long');
+  if (chars(cl) > LIMITS.client) throw new DomainError('invalid_input', 'client_too_long');
+  if (chars(su) > LIMITS.summary) throw new DomainError('invalid_input', 'summary_too_long');
   return { client: cl, summary: su };
 }
 
@@ -370,7 +373,7 @@ export function skipStep(
   if (!s.optional) throw new DomainError('not_optional', key);
   const r = reason.trim();
   if (!r) throw new DomainError('reason_required');
-  if (r.length > LIMITS.note) throw new DomainError('invalid_input', 'reason_too_long');
+  if (chars(r) > LIMITS.note) throw new DomainError('invalid_input', 'reason_too_long');
   const skipped = {
     ...moveStep(s, 'skipped'),
     doneAt: now,
@@ -427,7 +430,7 @@ export function validateOutline(o: Outline): Outline {
   };
   for (const [k, v] of Object.entries(t)) {
     if (!v) throw new DomainError('invalid_input', `outline_${k}`);
-    if (v.length > LIMITS.outlineField)
+    if (chars(v) > LIMITS.outlineField)
       throw new DomainError('invalid_input', `outline_${k}_too_long`);
   }
   return t;
@@ -514,7 +517,7 @@ export function closeCase(
   if (!CASE_TRANSITIONS[c.status].includes(outcome)) throw new DomainError('case_closed');
   const r = reason?.trim() || null;
   if (outcome === 'lost' && !r) throw new DomainError('reason_required');
-  if (r && r.length > LIMITS.note) throw new DomainError('invalid_input', 'reason_too_long');
+  if (r && chars(r) > LIMITS.note) throw new DomainError('invalid_input', 'reason_too_long');
   const next: RecoveryCase = {
     ...c,
     status: outcome,

@@ -5,6 +5,7 @@ import type { Playbook, Severity, StepKey } from '../domain/playbook.js';
 import {
   type Changed,
   type ClientAnswer,
+  chars,
   closeCase,
   completeStep,
   LIMITS,
@@ -135,7 +136,7 @@ export class CaseService {
   ): Changed {
     const o = offer.trim();
     if (!o) throw new DomainError('reason_required');
-    if (o.length > LIMITS.note) throw new DomainError('invalid_input', 'note_too_long');
+    if (chars(o) > LIMITS.note) throw new DomainError('invalid_input', 'note_too_long');
     return this.#change(teamId, caseId, (c, now) =>
       completeStep(c, 'compensation', actor, version, this.deps.playbook, now, o),
     );
