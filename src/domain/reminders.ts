@@ -34,7 +34,7 @@ export function nextCheckAt(c: RecoveryCase, s: Step, pb: Playbook): Date | null
   const r = s.nextRemindAt;
   if (!r) return esc;
   if (!esc) return r;
-  return r < esc ? r : esc;
+  return new Date(Math.min(r.getTime(), esc.getTime()));
 }
 
 function escalationAt(

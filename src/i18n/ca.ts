@@ -99,7 +99,7 @@ export const ca: Catalog = {
       summaryHint: 'En paraules senzilles, tal com ho explicaries al client',
       severity: 'Gravetat',
       owner: 'Responsable',
-      due: 'Informa el client abans de (opcional)',
+      due: 'Informa el client abans de',
       dueHint: "Substitueix el termini per defecte per reconèixer l'error",
       dueTime: 'Hora',
     },
@@ -187,6 +187,8 @@ export const ca: Catalog = {
       `${owner}, la reunió és ${when} i encara no hi ha guió. Escriu-lo ara: què ha passat, per què, què evitarà que es repeteixi, en dues frases.`,
     escalation: (owner: string, step: string, due: string, others: string) =>
       `:rotating_light: *${step}* va amb retard (termini: ${due}). En té cura ${owner}; ${others}, podeu ajudar a tirar-ho endavant avui?`,
+    escalationAlone: (owner: string, step: string, due: string) =>
+      `:rotating_light: *${step}* va amb retard (termini: ${due}). ${owner}, ara és el més urgent d'aquest cas: fes-ho avui o demana ajuda a un company.`,
     keepTrying: (owner: string, n: number, idea: string) =>
       `${owner}, seguiment ${n}: torna a contactar amb el client. ${idea} Recorda-li amb tacte que tothom s'equivoca; el que compta és què ha canviat.`,
     keepTryingIdeas: [

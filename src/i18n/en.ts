@@ -91,7 +91,7 @@ export const en = {
       summaryHint: 'Plainly, as you would tell the client',
       severity: 'Severity',
       owner: 'Owner',
-      due: 'Tell the client by (optional)',
+      due: 'Tell the client by',
       dueHint: 'Overrides when owning up is due',
       dueTime: 'Time',
     },
@@ -178,6 +178,8 @@ export const en = {
       `${owner}, the meeting is ${when} and there is no outline yet. Write it now: what happened, why, what will prevent it, in two sentences.`,
     escalation: (owner: string, step: string, due: string, others: string) =>
       `:rotating_light: *${step}* is overdue (was ${due}). ${owner} owns it; ${others}, can you help move it forward today?`,
+    escalationAlone: (owner: string, step: string, due: string) =>
+      `:rotating_light: *${step}* is overdue (was ${due}). ${owner}, it is now the most urgent thing on this case: do it today, or ask a colleague to help.`,
     keepTrying: (owner: string, n: number, idea: string) =>
       `${owner}, follow-up ${n}: reach out to the client again. ${idea} Remind them gently that everyone makes mistakes; what counts is what changed.`,
     keepTryingIdeas: [

@@ -99,7 +99,7 @@ export const it: Catalog = {
       summaryHint: 'In parole semplici, come lo diresti al cliente',
       severity: 'Gravità',
       owner: 'Responsabile',
-      due: 'Informa il cliente entro (facoltativo)',
+      due: 'Informa il cliente entro',
       dueHint: "Sostituisce la scadenza predefinita per ammettere l'errore",
       dueTime: 'Ora',
     },
@@ -187,6 +187,8 @@ export const it: Catalog = {
       `${owner}, l'incontro è ${when} e non c'è ancora una scaletta. Scrivila adesso: cosa è successo, perché, cosa eviterà che si ripeta, in due frasi.`,
     escalation: (owner: string, step: string, due: string, others: string) =>
       `:rotating_light: *${step}* è in ritardo (scadenza: ${due}). Se ne occupa ${owner}; ${others}, potete dare una mano a sbloccarlo oggi?`,
+    escalationAlone: (owner: string, step: string, due: string) =>
+      `:rotating_light: *${step}* è in ritardo (scadenza: ${due}). ${owner}, ora è la cosa più urgente di questo caso: fallo oggi, o chiedi aiuto a un collega.`,
     keepTrying: (owner: string, n: number, idea: string) =>
       `${owner}, ricontatto n. ${n}: fatti risentire dal cliente. ${idea} Ricordagli con garbo che tutti sbagliano: quello che conta è cosa è cambiato.`,
     keepTryingIdeas: [

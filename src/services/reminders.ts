@@ -37,6 +37,18 @@ export interface ReminderServiceDeps {
   readonly log?: (msg: string, extra?: Record<string, unknown>) => void;
 }
 
+/** Cases planned per transaction. */
+const PLAN_CHUNK = 50;
+
+/** One channel's queue of claimed reminders, posted one at a time. */
+interface Lane {
+  readonly channel: string;
+  readonly queue: Reminder[];
+  /** After a rate limit, a closed channel or a refused token, the rest of the queue goes back. */
+  stopWith: { until: Date; why: string } | null;
+  busy: boolean;
+}
+
 export interface TickReport {
   planned: number;
   sent: number;
@@ -91,9 +103,13 @@ export class ReminderService {
     }
   }
 
-  /** Turns steps that need attention into outbox rows. Returns how many reminders were planned. */
+  /**
+   * Turns steps that need attention into outbox rows. Returns how many reminders were planned.
+   * Cases are written PLAN_CHUNK to a transaction (a savepoint each): one durable commit per chunk
+   * instead of per case, and the event loop is never held for long.
+   */
   async plan(now: Date): Promise<number> {
-    const { reminders, cases, profiles, playbook, db } = this.#d;
+    const { reminders, cases, profiles, db } = this.#d;
     let planned = 0;
     const seen = new Set<number>();
     for (;;) {
@@ -102,145 +118,202 @@ export class ReminderService {
         .casesNeedingAttention(now, this.#d.batchSize + seen.size)
         .filter((d) => !seen.has(d.caseId));
       if (due.length === 0) break;
-      for (const { teamId, caseId } of due) {
-        seen.add(caseId);
-        try {
-          const c0 = cases.get(teamId, caseId);
-          if (!c0) continue;
-          const owner = await profiles.resolve(teamId, c0.ownerId, now);
-          planned += db
-            .transaction(() => {
-              const c = cases.get(teamId, caseId);
-              if (!c) return 0;
-              let n = 0;
-              const steps = c.steps.map((s) => {
-                const p = planStep(c, s, playbook, owner.tz, now);
-                reminders.enqueue(c, s.key, p.reminders, now);
-                n += p.reminders.length;
-                return p.step;
-              });
-              cases.save({ ...c, tz: owner.tz, steps });
-              return n;
-            })
-            .immediate();
-        } catch (e) {
-          // One broken case never stops the batch.
-          this.#d.log?.('reminder planning failed', { teamId, caseId, error: String(e) });
+      for (let i = 0; i < due.length; i += PLAN_CHUNK) {
+        const chunk: { teamId: string; caseId: number; tz: string }[] = [];
+        for (const { teamId, caseId } of due.slice(i, i + PLAN_CHUNK)) {
+          seen.add(caseId);
+          try {
+            const c0 = cases.get(teamId, caseId);
+            if (!c0) continue;
+            const owner = await profiles.resolve(teamId, c0.ownerId, now);
+            chunk.push({ teamId, caseId, tz: owner.tz });
+          } catch (e) {
+            this.#d.log?.('reminder planning failed', { teamId, caseId, error: String(e) });
+          }
         }
+        planned += db
+          .transaction(() => {
+            let n = 0;
+            for (const { teamId, caseId, tz } of chunk) {
+              try {
+                n += db.transaction(() => this.#planCase(teamId, caseId, tz, now))();
+              } catch (e) {
+                // One broken case never stops the batch (its savepoint is rolled back).
+                this.#d.log?.('reminder planning failed', { teamId, caseId, error: String(e) });
+              }
+            }
+            return n;
+          })
+          .immediate();
       }
       if (due.length < this.#d.batchSize) break;
     }
     return planned;
   }
 
-  /** Claims ready reminders and posts them, each channel paced to one message per interval. */
+  #planCase(teamId: string, caseId: number, tz: string, now: Date): number {
+    const { reminders, cases, playbook } = this.#d;
+    const c = cases.get(teamId, caseId);
+    if (!c) return 0;
+    let n = 0;
+    const steps = c.steps.map((s) => {
+      const p = planStep(c, s, playbook, tz, now);
+      reminders.enqueue(c, s.key, p.reminders, now);
+      n += p.reminders.length;
+      return p.step;
+    });
+    cases.save({ ...c, tz, steps });
+    return n;
+  }
+
+  /**
+   * Posts every ready reminder, each channel paced to one message per interval. At most
+   * `batchSize` claims are held at a time: as posts complete, more are claimed, so one tick drains
+   * a backlog and no channel waits for the slowest one of an earlier batch.
+   */
   async deliver(report: TickReport): Promise<void> {
-    const now = this.#d.clock.now();
-    const claimed = this.#d.reminders.claimReady(now, this.#d.batchSize);
-    for (const r of claimed) this.#mine.add(r.id);
-    try {
-      await this.#deliverClaimed(claimed, report);
-    } finally {
-      for (const r of claimed) this.#mine.delete(r.id);
-    }
-  }
-
-  async #deliverClaimed(claimed: Reminder[], report: TickReport): Promise<void> {
-    const byChannel = new Map<string, { r: Reminder; c: RecoveryCase }[]>();
-    for (const r of claimed) {
-      const c = this.#d.cases.get(r.teamId, r.caseId);
-      if (!c) {
-        this.#d.reminders.cancelClaimed(r.id, 'case_missing');
-        continue;
-      }
-      const list = byChannel.get(c.channelId) ?? [];
-      list.push({ r, c });
-      byChannel.set(c.channelId, list);
-    }
-    await Promise.all(
-      [...byChannel.entries()].map(([channel, items]) =>
-        this.#deliverChannel(channel, items, report),
-      ),
-    );
-  }
-
-  async #deliverChannel(
-    channel: string,
-    items: { r: Reminder; c: RecoveryCase }[],
-    report: TickReport,
-  ): Promise<void> {
-    const { reminders, pacer, channelIntervalMs, clock } = this.#d;
-    let stopWith: { until: Date; why: string } | null = null;
-    for (const { r } of items) {
-      if (stopWith) {
-        reminders.release(r.id, stopWith.until, stopWith.why);
-        report.retried++;
-        continue;
-      }
-      const wait =
-        (this.#lastPost.get(channel) ?? Number.NEGATIVE_INFINITY) + channelIntervalMs - pacer.now();
-      if (wait > 0) await pacer.sleep(wait);
-      // Re-read right before posting: a step done (or a case closed) meanwhile must not be nudged.
-      const c = this.#d.cases.get(r.teamId, r.caseId);
-      const why = c ? this.#unwanted(r, c) : 'case_missing';
-      if (why || !c) {
-        reminders.cancelClaimed(r.id, why ?? 'case_missing');
-        report.cancelled++;
-        continue;
-      }
-      const key = reminderKey(r);
-      try {
-        // A retry after a timeout or a 5xx may follow a post Slack did make: look before posting again.
-        const earlier = r.attempts > 1 ? await this.#d.channel.findDelivered(c, key) : null;
-        if (earlier) {
-          reminders.markSent(r.id, earlier, clock.now());
-          report.sent++;
+    const { reminders, cases, batchSize } = this.#d;
+    const lanes = new Map<string, Lane>();
+    const running = new Set<Promise<void>>();
+    let held = 0;
+    let exhausted = false;
+    const refillAt = Math.max(1, Math.floor(batchSize / 10));
+    const claim = () => {
+      const want = batchSize - held;
+      if (exhausted || want <= 0 || (held > 0 && want < refillAt)) return;
+      const claimed = reminders.claimReady(this.#d.clock.now(), want);
+      if (claimed.length < want) exhausted = true;
+      for (const r of claimed) {
+        const c = cases.get(r.teamId, r.caseId);
+        if (!c) {
+          reminders.cancelClaimed(r.id, 'case_missing');
           continue;
         }
-        this.#lastPost.set(channel, pacer.now());
-        const ts = await this.#d.channel.deliver(r, c, key);
-        reminders.markSent(r.id, ts, clock.now());
+        this.#mine.add(r.id);
+        held++;
+        let lane = lanes.get(c.channelId);
+        if (!lane) {
+          lane = { channel: c.channelId, queue: [], stopWith: null, busy: false };
+          lanes.set(c.channelId, lane);
+        }
+        lane.queue.push(r);
+        if (!lane.busy) {
+          lane.busy = true;
+          const run: Promise<void> = this.#runLane(lane, report, done).finally(() =>
+            running.delete(run),
+          );
+          running.add(run);
+        }
+      }
+    };
+    const done = (r: Reminder) => {
+      held--;
+      this.#mine.delete(r.id);
+      claim();
+    };
+    let failure: unknown = null;
+    try {
+      claim();
+      while (running.size) {
+        for (const s of await Promise.allSettled([...running]))
+          if (s.status === 'rejected') failure ??= s.reason;
+      }
+    } finally {
+      // Claims of a lane that broke off stay claimed; the next tick's reconcile settles them.
+      for (const lane of lanes.values()) for (const r of lane.queue) this.#mine.delete(r.id);
+    }
+    if (failure) throw failure;
+  }
+
+  async #runLane(lane: Lane, report: TickReport, done: (r: Reminder) => void): Promise<void> {
+    try {
+      for (let r = lane.queue.shift(); r; r = lane.queue.shift()) {
+        try {
+          await this.#deliverOne(lane, r, report);
+        } finally {
+          done(r);
+        }
+      }
+    } finally {
+      lane.busy = false;
+    }
+  }
+
+  async #deliverOne(lane: Lane, r: Reminder, report: TickReport): Promise<void> {
+    const { reminders, pacer, channelIntervalMs, clock } = this.#d;
+    const { channel } = lane;
+    if (lane.stopWith) {
+      reminders.release(r.id, lane.stopWith.until, lane.stopWith.why);
+      report.retried++;
+      return;
+    }
+    const wait =
+      (this.#lastPost.get(channel) ?? Number.NEGATIVE_INFINITY) + channelIntervalMs - pacer.now();
+    if (wait > 0) await pacer.sleep(wait);
+    // Re-read right before posting: a step done (or a case closed) meanwhile must not be nudged.
+    const c = this.#d.cases.get(r.teamId, r.caseId);
+    const why = c ? this.#unwanted(r, c) : 'case_missing';
+    if (why || !c) {
+      reminders.cancelClaimed(r.id, why ?? 'case_missing');
+      report.cancelled++;
+      return;
+    }
+    const key = reminderKey(r);
+    try {
+      // A retry after a timeout or a 5xx may follow a post Slack did make: look before posting again.
+      const earlier = r.attempts > 1 ? await this.#d.channel.findDelivered(c, key) : null;
+      if (earlier) {
+        reminders.markSent(r.id, earlier, clock.now());
         report.sent++;
-        if (c.deliveryProblem) {
-          this.#d.cases.setDeliveryProblem(c.teamId, c.id, null);
-          await this.#refresh({ ...c, deliveryProblem: null });
-        }
-      } catch (e) {
-        const f =
-          e instanceof DeliveryFailure
-            ? e
-            : new DeliveryFailure('transient', String((e as Error)?.message ?? e));
-        const at = clock.now();
-        if (f.kind === 'rate_limited') {
-          const until = new Date(at.getTime() + Math.max(f.retryAfterMs, 1000));
-          reminders.release(r.id, until, f.code);
-          this.#lastPost.set(channel, pacer.now() + Math.max(f.retryAfterMs, 1000));
-          stopWith = { until, why: f.code };
-          report.retried++;
-        } else if (f.kind === 'channel') {
-          reminders.markFailed(r.id, f.code);
-          this.#d.cases.setDeliveryProblem(c.teamId, c.id, f.code);
-          await this.#refresh({ ...c, deliveryProblem: f.code });
-          report.failed++;
-          stopWith = { until: new Date(at.getTime() + 60 * 60_000), why: f.code };
-        } else if (f.kind === 'auth') {
-          this.#d.workspaces.pause(c.teamId, f.code, at);
-          reminders.release(r.id, at, f.code);
-          this.#d.log?.('workspace paused: Slack refused its token', {
-            teamId: c.teamId,
-            error: f.code,
-          });
-          stopWith = { until: at, why: f.code };
-          report.retried++;
-        } else if (r.attempts >= this.#d.maxAttempts) {
-          reminders.markFailed(r.id, f.code);
-          report.failed++;
-        } else {
-          // Exponential back-off from the outbox, never from the HTTP client (which could double-post).
-          const delay = Math.min(60 * 60_000, 30_000 * 2 ** (r.attempts - 1));
-          reminders.release(r.id, new Date(at.getTime() + delay), f.code);
-          report.retried++;
-        }
+        return;
+      }
+      this.#lastPost.set(channel, pacer.now());
+      const ts = await this.#d.channel.deliver(r, c, key);
+      // Spaced from Slack's answer, not from the request: whatever delayed the request on its way
+      // out, Slack had it by now, so the next post can never reach Slack within the interval.
+      this.#lastPost.set(channel, pacer.now());
+      reminders.markSent(r.id, ts, clock.now());
+      report.sent++;
+      if (c.deliveryProblem) {
+        this.#d.cases.setDeliveryProblem(c.teamId, c.id, null);
+        await this.#refresh({ ...c, deliveryProblem: null });
+      }
+    } catch (e) {
+      this.#lastPost.set(channel, pacer.now());
+      const f =
+        e instanceof DeliveryFailure
+          ? e
+          : new DeliveryFailure('transient', String((e as Error)?.message ?? e));
+      const at = clock.now();
+      if (f.kind === 'rate_limited') {
+        const until = new Date(at.getTime() + Math.max(f.retryAfterMs, 1000));
+        reminders.release(r.id, until, f.code);
+        this.#lastPost.set(channel, pacer.now() + Math.max(f.retryAfterMs, 1000));
+        lane.stopWith = { until, why: f.code };
+        report.retried++;
+      } else if (f.kind === 'channel') {
+        reminders.markFailed(r.id, f.code);
+        this.#d.cases.setDeliveryProblem(c.teamId, c.id, f.code);
+        await this.#refresh({ ...c, deliveryProblem: f.code });
+        report.failed++;
+        lane.stopWith = { until: new Date(at.getTime() + 60 * 60_000), why: f.code };
+      } else if (f.kind === 'auth') {
+        this.#d.workspaces.pause(c.teamId, f.code, at);
+        reminders.release(r.id, at, f.code);
+        this.#d.log?.('workspace paused: Slack refused its token', {
+          teamId: c.teamId,
+          error: f.code,
+        });
+        lane.stopWith = { until: at, why: f.code };
+        report.retried++;
+      } else if (r.attempts >= this.#d.maxAttempts) {
+        reminders.markFailed(r.id, f.code);
+        report.failed++;
+      } else {
+        // Exponential back-off from the outbox, never from the HTTP client (which could double-post).
+        const delay = Math.min(60 * 60_000, 30_000 * 2 ** (r.attempts - 1));
+        reminders.release(r.id, new Date(at.getTime() + delay), f.code);
+        report.retried++;
       }
     }
   }

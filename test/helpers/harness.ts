@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { composeAmends, type Amends } from '../../src/compose.js';
+import { type Amends, composeAmends } from '../../src/compose.js';
 import type { Config } from '../../src/config.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { DEFAULT_PLAYBOOK, type Playbook } from '../../src/domain/playbook.js';
-import type { Pacer } from '../../src/services/reminders.js';
 import { type FakeSlack, type FakeUser, startFakeSlack } from '../../src/sandbox/fakeSlack.js';
 import {
   type ActionInput,
@@ -15,14 +14,27 @@ import {
   slashCommandBody,
   viewSubmissionPayload,
 } from '../../src/sandbox/slackRequests.js';
+import type { Pacer } from '../../src/services/reminders.js';
 
 export const SECRET = 'test-signing-secret-0123456789abcdef';
 export const TEAM = 'T0AMENDS1';
 export const CHANNEL = 'C0GENERAL';
 export const USERS: FakeUser[] = [
   { id: 'U0MARIA01', name: 'maria', realName: 'Maria Rossi', tz: 'Europe/Rome', locale: 'en-US' },
-  { id: 'U0NIKOS01', name: 'nikos', realName: 'Nikos Pappas', tz: 'Europe/Athens', locale: 'el-GR' },
-  { id: 'U0JOAN001', name: 'joan', realName: 'Joan Smith', tz: 'America/New_York', locale: 'en-US' },
+  {
+    id: 'U0NIKOS01',
+    name: 'nikos',
+    realName: 'Nikos Pappas',
+    tz: 'Europe/Athens',
+    locale: 'el-GR',
+  },
+  {
+    id: 'U0JOAN001',
+    name: 'joan',
+    realName: 'Joan Smith',
+    tz: 'America/New_York',
+    locale: 'en-US',
+  },
 ];
 export const MARIA = 'U0MARIA01';
 
@@ -46,13 +58,37 @@ export interface Harness {
   readonly pacer: FakePacer;
   readonly url: string;
   readonly dir: string;
-  command(text: string, o?: { user?: string; team?: string; channel?: string; triggerId?: string; headers?: Record<string, string> }): Promise<{ status: number; text: string }>;
-  click(action: ActionInput, o?: { user?: string; team?: string; messageTs?: string; channel?: string }): Promise<{ status: number; text: string }>;
-  submit(viewId: string, values: Record<string, Record<string, unknown>>, o?: { user?: string; team?: string }): Promise<{ status: number; text: string }>;
+  /** The signing secret the receiver verifies requests with. */
+  readonly secret: string;
+  /** Everything the app logged (message + details), oldest first. */
+  readonly logs: { msg: string; extra?: Record<string, unknown> }[];
+  command(
+    text: string,
+    o?: {
+      user?: string;
+      team?: string;
+      channel?: string;
+      triggerId?: string;
+      headers?: Record<string, string>;
+    },
+  ): Promise<{ status: number; text: string }>;
+  click(
+    action: ActionInput,
+    o?: { user?: string; team?: string; messageTs?: string; channel?: string },
+  ): Promise<{ status: number; text: string }>;
+  submit(
+    viewId: string,
+    values: Record<string, Record<string, unknown>>,
+    o?: { user?: string; team?: string },
+  ): Promise<{ status: number; text: string }>;
   close(): Promise<void>;
 }
 
-export async function until<T>(fn: () => T | undefined | null | false, what = 'condition', timeoutMs = 5000): Promise<T> {
+export async function until<T>(
+  fn: () => T | undefined | null | false,
+  what = 'condition',
+  timeoutMs = 5000,
+): Promise<T> {
   const start = Date.now();
   for (;;) {
     const v = fn();
@@ -62,14 +98,18 @@ export async function until<T>(fn: () => T | undefined | null | false, what = 'c
   }
 }
 
-export async function startHarness(o: { now?: string; playbook?: Playbook; dir?: string } = {}): Promise<Harness> {
+export async function startHarness(
+  o: { now?: string; playbook?: Playbook; dir?: string; signingSecret?: string } = {},
+): Promise<Harness> {
+  const secret = o.signingSecret ?? SECRET;
+  const logs: { msg: string; extra?: Record<string, unknown> }[] = [];
   const clock = new ManualClock(o.now ?? '2026-11-23T08:00:00Z');
   const fake = await startFakeSlack({ users: USERS, teamId: TEAM, now: () => clock.now() });
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'amends-test-'));
   const config: Config = {
     mode: 'http',
     botToken: 'xoxb-test-token',
-    signingSecret: SECRET,
+    signingSecret: secret,
     appToken: null,
     port: 0,
     databasePath: join(dir, 'amends.db'),
@@ -82,7 +122,15 @@ export async function startHarness(o: { now?: string; playbook?: Playbook; dir?:
     logLevel: 'error',
   };
   const pacer = new FakePacer();
-  const amends = composeAmends({ config, clock, log: () => {}, pacer, host: '127.0.0.1', botUserId: fake.botUserId, botId: fake.botId });
+  const amends = composeAmends({
+    config,
+    clock,
+    log: (msg, extra) => void logs.push(extra ? { msg, extra } : { msg }),
+    pacer,
+    host: '127.0.0.1',
+    botUserId: fake.botUserId,
+    botId: fake.botId,
+  });
   const port = await amends.start();
   const url = `http://127.0.0.1:${port}/slack/events`;
   const responseUrl = `${fake.responseUrlBase}cmd`;
@@ -93,20 +141,36 @@ export async function startHarness(o: { now?: string; playbook?: Playbook; dir?:
     pacer,
     url,
     dir,
+    secret,
+    logs,
     command: (text, c = {}) =>
       postSigned(
         url,
-        SECRET,
-        slashCommandBody({ teamId: c.team ?? TEAM, userId: c.user ?? MARIA, channelId: c.channel ?? CHANNEL, text, responseUrl, ...(c.triggerId ? { triggerId: c.triggerId } : {}) }),
+        secret,
+        slashCommandBody({
+          teamId: c.team ?? TEAM,
+          userId: c.user ?? MARIA,
+          channelId: c.channel ?? CHANNEL,
+          text,
+          responseUrl,
+          ...(c.triggerId ? { triggerId: c.triggerId } : {}),
+        }),
         'application/x-www-form-urlencoded',
         c.headers,
       ),
     click: (action, c = {}) =>
       postSigned(
         url,
-        SECRET,
+        secret,
         interactionBody(
-          blockActionsPayload({ teamId: c.team ?? TEAM, userId: c.user ?? MARIA, channelId: c.channel ?? CHANNEL, messageTs: c.messageTs ?? '1.0', action, responseUrl }),
+          blockActionsPayload({
+            teamId: c.team ?? TEAM,
+            userId: c.user ?? MARIA,
+            channelId: c.channel ?? CHANNEL,
+            messageTs: c.messageTs ?? '1.0',
+            action,
+            responseUrl,
+          }),
         ),
       ),
     submit: (viewId, values, c = {}) => {
@@ -114,12 +178,17 @@ export async function startHarness(o: { now?: string; playbook?: Playbook; dir?:
       if (!v) throw new Error(`no open view ${viewId}`);
       return postSigned(
         url,
-        SECRET,
+        secret,
         interactionBody(
           viewSubmissionPayload({
             teamId: c.team ?? TEAM,
             userId: c.user ?? MARIA,
-            view: { id: v.id, callback_id: v.callback_id, private_metadata: v.private_metadata, blocks: v.blocks as unknown[] },
+            view: {
+              id: v.id,
+              callback_id: v.callback_id,
+              private_metadata: v.private_metadata,
+              blocks: v.blocks as unknown[],
+            },
             values,
           }),
         ),

@@ -37,9 +37,9 @@ describe('nudges', () => {
     const p = posts[0];
     expect(p?.text).toContain(`<@${MARIA}>`);
     expect(p?.metadata?.event_payload.key).toBe(`${c.id}:own_up:nudge:1`);
-    const actions = (p?.blocks as { type: string; elements?: { action_id?: string }[] }[]).find(
-      (b) => b.type === 'actions',
-    );
+    const actions = (
+      (p?.blocks ?? []) as { type: string; elements?: { action_id?: string }[] }[]
+    ).find((b) => b.type === 'actions');
     expect(actions?.elements?.map((e) => e.action_id)).toEqual([
       'amends_step_done',
       'amends_step_snooze',
@@ -163,7 +163,7 @@ describe('client answer cadences', () => {
     const last = reminderPosts(h, c).find((m) =>
       String(m.metadata?.event_payload.key).includes('cadence_end'),
     );
-    const ids = (last?.blocks as { type: string; elements?: { action_id?: string }[] }[])
+    const ids = ((last?.blocks ?? []) as { type: string; elements?: { action_id?: string }[] }[])
       .flatMap((b) => b.elements ?? [])
       .map((e) => e.action_id);
     expect(ids).toEqual(['amends_case_more', 'amends_case_close']);

@@ -54,7 +54,7 @@ function stepLine(c: RecoveryCase, s: Step, pb: Playbook, cat: Catalog, now: Dat
 }
 
 /** The buttons for an open step: on the case message and on every nudge about it. */
-export function stepButtons(c: RecoveryCase, s: Step, pb: Playbook, cat: Catalog): ActionElement[] {
+export function stepButtons(c: RecoveryCase, s: Step, cat: Catalog): ActionElement[] {
   const ref = { caseId: c.id, step: s.key, version: s.version };
   const value = encodeStep(ref);
   const els: ActionElement[] = [];
@@ -187,7 +187,7 @@ export function renderCase(c: RecoveryCase, pb: Playbook, now: Date): Rendered {
       blocks.push({
         type: 'actions',
         block_id: `actions_${s.key}`,
-        elements: stepButtons(c, s, pb, cat),
+        elements: stepButtons(c, s, cat),
       });
     }
   }

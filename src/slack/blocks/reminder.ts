@@ -39,7 +39,9 @@ export function renderReminder(r: ReminderInput, c: RecoveryCase, pb: Playbook):
       ]
         .filter((x): x is string => !!x)
         .join(', ');
-      text = cat.nudge.escalation(owner, title, due, others || owner);
+      text = others
+        ? cat.nudge.escalation(owner, title, due, others)
+        : cat.nudge.escalationAlone(owner, title, due);
       break;
     }
     case 'meeting_prep': {
@@ -96,7 +98,7 @@ export function renderReminder(r: ReminderInput, c: RecoveryCase, pb: Playbook):
   } else if (s && stepDef(pb, s.key) && (s.status === 'pending' || s.status === 'snoozed')) {
     // Asking for the client's answer? Let the owner record it right from the nudge.
     const answer = s.key === 'client_answer' ? answerButtons(c, cat) : [];
-    blocks.push({ type: 'actions', elements: [...answer, ...stepButtons(c, s, pb, cat)] });
+    blocks.push({ type: 'actions', elements: [...answer, ...stepButtons(c, s, cat)] });
   }
   return { text, blocks };
 }

@@ -1,0 +1,891 @@
+/**
+ * The sandbox page: plain HTML, CSS and browser JavaScript kept as strings so `tsc` ships them in
+ * dist/ with no copy step. No framework, no CDN. The script never puts text into innerHTML: every
+ * message, mention and label becomes DOM text nodes, so whatever the bot (or a user) wrote can't
+ * inject markup. Served with a CSP that allows only these same-origin files.
+ *
+ * The script below avoids backticks and template placeholders, so it can live in a template literal.
+ */
+
+export const PAGE_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Amends sandbox</title>
+<link rel="stylesheet" href="/sandbox.css">
+<script src="/sandbox.js" defer></script>
+</head>
+<body>
+<div id="app" data-testid="app">
+  <header class="topbar">
+    <div class="topbar-left"><span class="logo" aria-hidden="true">A</span><span id="team-name">Amends sandbox</span></div>
+    <div class="clock" data-testid="clock">
+      <span class="clock-label">Sandbox time</span>
+      <span id="clock-now" data-testid="clock-now">…</span>
+      <button type="button" class="tb-btn" data-advance="hour" data-testid="advance-hour">+1 hour</button>
+      <button type="button" class="tb-btn" data-advance="day" data-testid="advance-day">+1 day</button>
+      <button type="button" class="tb-btn" data-advance="week" data-testid="advance-week">+1 week</button>
+      <span id="clock-busy" class="clock-busy" hidden>running reminders…</span>
+    </div>
+    <div class="topbar-right">
+      <label class="who"><span>You are</span>
+        <select id="user-switcher" data-testid="user-switcher" aria-label="Current user"></select>
+      </label>
+      <button type="button" class="tb-btn reset" id="reset" data-testid="reset">Reset</button>
+    </div>
+  </header>
+  <nav class="sidebar" aria-label="Channels">
+    <div class="ws"><div class="ws-name">Amends sandbox</div><div class="ws-sub">Everything stays on this machine</div></div>
+    <div class="side-title">Channels</div>
+    <ul id="channel-list" data-testid="channel-list"></ul>
+    <div class="side-title">Apps</div>
+    <ul><li class="side-app"><span class="mini-avatar bot">A</span>Amends</li></ul>
+    <div class="side-help">
+      <p>Try<br><code>/incident Acme: late delivery</code><br>or <code>/incident</code> alone for the form.</p>
+      <p>Switch user to see what the owner, the creator and others see. Move the clock to watch the reminders.</p>
+    </div>
+  </nav>
+  <main class="channel" aria-label="Channel">
+    <div class="channel-head"><span id="channel-title" data-testid="channel-title"># general</span><span class="channel-topic">Amends posts recovery cases here</span></div>
+    <div id="messages" class="messages" data-testid="channel-messages" aria-live="polite"></div>
+    <form id="composer-form" class="composer" autocomplete="off">
+      <div class="composer-box">
+        <input id="composer" data-testid="composer" type="text" maxlength="3000" aria-label="Message">
+        <button type="submit" class="send" data-testid="send" aria-label="Send">&#10148;</button>
+      </div>
+      <div class="composer-hint"><b>/incident</b> Client: what happened &nbsp;·&nbsp; <b>/incident</b> alone opens the form &nbsp;·&nbsp; <b>/incident list</b></div>
+    </form>
+  </main>
+  <aside id="thread" class="thread" data-testid="thread-panel" hidden aria-label="Thread">
+    <div class="thread-head"><div><b>Thread</b> <span id="thread-channel" class="muted"></span></div>
+      <button type="button" class="icon-btn" id="thread-close" data-testid="thread-close" aria-label="Close thread">&#10005;</button></div>
+    <div id="thread-messages" class="messages thread-messages" data-testid="thread-messages"></div>
+  </aside>
+</div>
+<div id="overlay" class="overlay" hidden></div>
+<div id="menu" class="menu" data-testid="menu" hidden></div>
+<div id="toast" class="toast" data-testid="toast" hidden></div>
+</body>
+</html>
+`;
+
+export const PAGE_CSS = `
+:root {
+  --aubergine: #3f0e40; --aubergine-dark: #350d36; --aubergine-hover: #4d2a51; --side-text: #cfc3cf;
+  --text: #1d1c1d; --muted: #616061; --border: #dddddd; --hover: #f8f8f8; --link: #1264a3;
+  --green: #007a5a; --green-dark: #148567; --red: #e01e5a; --mention-bg: #e8f5fa; --me-bg: #fff3c4;
+  font-family: Lato, "Helvetica Neue", "Segoe UI", Roboto, Arial, sans-serif; font-size: 15px; color: var(--text);
+}
+* { box-sizing: border-box; }
+html, body { margin: 0; height: 100%; }
+body { background: #fff; }
+button, input, select, textarea { font: inherit; color: inherit; }
+[hidden] { display: none !important; }
+#app { display: grid; height: 100vh; grid-template-columns: 240px 1fr; grid-template-rows: 44px 1fr; }
+#app.with-thread { grid-template-columns: 240px 1fr 420px; }
+.topbar { grid-column: 1 / -1; background: var(--aubergine-dark); color: #fff; display: flex; align-items: center; gap: 16px; padding: 0 12px; font-size: 13px; }
+.topbar-left { display: flex; align-items: center; gap: 8px; font-weight: 700; font-size: 15px; min-width: 216px; }
+.logo { display: inline-grid; place-items: center; width: 24px; height: 24px; border-radius: 6px; background: #ecb22e; color: var(--aubergine-dark); font-weight: 900; }
+.clock { display: flex; align-items: center; gap: 6px; flex: 1; justify-content: center; }
+.clock-label { color: var(--side-text); }
+#clock-now { font-weight: 700; margin-right: 6px; white-space: nowrap; }
+.clock-busy { color: #ecb22e; }
+.tb-btn { background: rgba(255,255,255,.12); border: 1px solid rgba(255,255,255,.25); color: #fff; border-radius: 6px; padding: 3px 10px; cursor: pointer; font-size: 13px; }
+.tb-btn:hover { background: rgba(255,255,255,.22); }
+.tb-btn:disabled { opacity: .5; cursor: default; }
+.tb-btn.reset { border-color: rgba(255,150,150,.5); }
+.topbar-right { display: flex; align-items: center; gap: 10px; }
+.who { display: flex; align-items: center; gap: 6px; color: var(--side-text); }
+.who select { background: var(--aubergine); color: #fff; border: 1px solid rgba(255,255,255,.3); border-radius: 6px; padding: 3px 6px; font-size: 13px; }
+.sidebar { background: var(--aubergine); color: var(--side-text); overflow-y: auto; padding-bottom: 16px; }
+.ws { padding: 12px 16px; border-bottom: 1px solid rgba(255,255,255,.1); }
+.ws-name { color: #fff; font-weight: 900; font-size: 17px; }
+.ws-sub { font-size: 12px; margin-top: 2px; }
+.side-title { padding: 14px 16px 4px; font-size: 13px; }
+.sidebar ul { list-style: none; margin: 0; padding: 0; }
+.sidebar li { padding: 4px 16px 4px 26px; cursor: pointer; border-radius: 6px; margin: 0 8px; }
+.sidebar li:hover { background: var(--aubergine-hover); }
+.sidebar li.active { background: #1164a3; color: #fff; }
+.sidebar li.unread { color: #fff; font-weight: 900; }
+.side-app { display: flex; align-items: center; gap: 8px; padding-left: 20px !important; cursor: default !important; }
+.side-help { margin: 18px 16px 0; font-size: 12.5px; line-height: 1.45; border-top: 1px solid rgba(255,255,255,.1); padding-top: 10px; }
+.side-help code { background: rgba(255,255,255,.12); color: #fff; border-radius: 3px; padding: 0 3px; font-size: 11px; white-space: nowrap; }
+.channel, .thread { display: flex; flex-direction: column; min-height: 0; min-width: 0; }
+.thread { border-left: 1px solid var(--border); }
+.channel-head, .thread-head { height: 49px; flex: none; border-bottom: 1px solid var(--border); display: flex; align-items: center; justify-content: space-between; gap: 12px; padding: 0 16px 0 20px; }
+#channel-title { font-weight: 900; font-size: 18px; }
+.channel-topic { color: var(--muted); font-size: 13px; flex: 1; }
+.messages { flex: 1; overflow-y: auto; padding: 8px 0 12px; }
+.empty { color: var(--muted); padding: 24px 20px; line-height: 1.5; }
+.empty code, .composer-hint b { font-family: inherit; }
+.day { display: flex; align-items: center; margin: 14px 0 6px; }
+.day::before, .day::after { content: ""; flex: 1; border-top: 1px solid var(--border); }
+.day span { border: 1px solid var(--border); border-radius: 24px; padding: 3px 14px; font-size: 13px; font-weight: 700; }
+.msg { display: grid; grid-template-columns: 36px 1fr; gap: 8px; padding: 8px 20px; }
+.msg:hover { background: var(--hover); }
+.msg.ephemeral { background: #f4f8fb; }
+.avatar, .mini-avatar { display: grid; place-items: center; border-radius: 6px; color: #fff; font-weight: 900; }
+.avatar { width: 36px; height: 36px; font-size: 15px; }
+.mini-avatar { width: 20px; height: 20px; font-size: 11px; border-radius: 4px; }
+.bot { background: linear-gradient(135deg, #611f69, #e01e5a); }
+.meta { display: flex; align-items: baseline; gap: 6px; line-height: 1.3; }
+.name { font-weight: 900; }
+.badge { font-size: 10px; font-weight: 700; background: #e8e8e8; color: var(--muted); border-radius: 3px; padding: 1px 3px; }
+.time, .edited, .muted { color: var(--muted); font-size: 12px; }
+.eph-note { color: var(--muted); font-size: 12.5px; display: flex; gap: 6px; align-items: center; margin-bottom: 2px; }
+.eph-note button { background: none; border: 0; color: var(--link); cursor: pointer; padding: 0; font-size: 12.5px; }
+.blocks { line-height: 1.46; overflow-wrap: anywhere; }
+.b-header { font-weight: 900; font-size: 18px; margin: 4px 0; }
+.b-section { margin: 3px 0; display: flex; gap: 12px; align-items: flex-start; justify-content: space-between; }
+.b-section > .txt { flex: 1; white-space: normal; }
+.b-fields { display: grid; grid-template-columns: 1fr 1fr; gap: 6px 16px; margin-top: 4px; }
+.b-context { color: var(--muted); font-size: 13px; margin: 4px 0; display: flex; flex-wrap: wrap; gap: 8px; }
+.b-divider { border: 0; border-top: 1px solid var(--border); margin: 10px 0; }
+.b-actions { display: flex; flex-wrap: wrap; gap: 8px; margin: 6px 0 8px; align-items: center; }
+.b-unknown { color: var(--muted); font-style: italic; font-size: 13px; }
+blockquote { margin: 4px 0; padding-left: 10px; border-left: 4px solid #ddd; color: #454245; }
+code { font-family: Monaco, Menlo, Consolas, monospace; font-size: 12px; color: #c01343; background: #f6f6f6; border: 1px solid #e0e0e0; border-radius: 3px; padding: 1px 3px; }
+pre { font-family: Monaco, Menlo, Consolas, monospace; font-size: 12px; background: #f8f8f8; border: 1px solid #e0e0e0; border-radius: 4px; padding: 8px; white-space: pre-wrap; margin: 4px 0; }
+a { color: var(--link); text-decoration: none; }
+a:hover { text-decoration: underline; }
+.mention { color: var(--link); background: var(--mention-bg); border-radius: 3px; padding: 0 2px; }
+.mention.me { background: var(--me-bg); color: #6b4b00; }
+.date { border-bottom: 1px dotted #aaa; }
+.btn { border: 1px solid #bbb; background: #fff; border-radius: 4px; padding: 3px 12px; min-height: 30px; font-size: 14px; font-weight: 700; cursor: pointer; }
+.btn:hover { background: #f6f6f6; box-shadow: 0 1px 3px rgba(0,0,0,.08); }
+.btn.primary { background: var(--green); border-color: var(--green); color: #fff; }
+.btn.primary:hover { background: var(--green-dark); }
+.btn.danger { background: #fff; border-color: var(--red); color: var(--red); }
+.btn.danger.solid { background: var(--red); color: #fff; }
+.btn:disabled { opacity: .55; cursor: default; }
+.overflow-btn { border: 1px solid #bbb; background: #fff; border-radius: 4px; width: 32px; height: 30px; cursor: pointer; font-weight: 900; line-height: 1; }
+.b-actions select, .b-actions input, .b-section select, .b-section input { border: 1px solid #bbb; border-radius: 4px; padding: 4px 6px; background: #fff; }
+.replies { margin-top: 4px; display: flex; align-items: center; gap: 8px; }
+.reply-link { background: none; border: 1px solid transparent; border-radius: 6px; padding: 3px 6px 3px 0; color: var(--link); font-weight: 700; font-size: 13px; cursor: pointer; }
+.reply-link:hover { border-color: var(--border); background: #fff; padding-left: 6px; }
+.thread-sep { display: flex; align-items: center; gap: 10px; color: var(--muted); font-size: 13px; padding: 4px 20px; }
+.thread-sep::after { content: ""; flex: 1; border-top: 1px solid var(--border); }
+.icon-btn { background: none; border: 0; font-size: 16px; cursor: pointer; color: var(--muted); border-radius: 4px; padding: 4px 8px; }
+.icon-btn:hover { background: #eee; }
+.composer { flex: none; padding: 0 20px 14px; }
+.composer-box { display: flex; border: 1px solid #bbb; border-radius: 8px; overflow: hidden; }
+.composer-box:focus-within { border-color: #888; box-shadow: 0 0 0 1px #888; }
+.composer input { flex: 1; border: 0; padding: 11px 12px; outline: none; }
+.send { border: 0; background: var(--green); color: #fff; width: 44px; cursor: pointer; }
+.composer-hint { color: var(--muted); font-size: 12px; margin-top: 5px; }
+.overlay { position: fixed; inset: 0; background: rgba(0,0,0,.45); display: grid; place-items: center; z-index: 20; }
+.modal { background: #fff; border-radius: 8px; width: min(520px, 94vw); max-height: 88vh; display: flex; flex-direction: column; box-shadow: 0 18px 48px rgba(0,0,0,.35); }
+.modal-head { display: flex; justify-content: space-between; align-items: center; padding: 18px 24px 10px; }
+.modal-title { font-size: 22px; font-weight: 900; }
+.modal-body { padding: 6px 24px 16px; overflow-y: auto; }
+.modal-foot { display: flex; justify-content: flex-end; gap: 10px; padding: 14px 24px; border-top: 1px solid var(--border); }
+.field { margin: 12px 0 16px; }
+.field label.lbl { display: block; font-weight: 700; margin-bottom: 6px; }
+.field .opt { color: var(--muted); font-weight: 400; }
+.field input[type=text], .field textarea, .field select, .field input[type=date], .field input[type=time] { width: 100%; border: 1px solid #bbb; border-radius: 4px; padding: 8px 10px; background: #fff; }
+.field textarea { min-height: 84px; resize: vertical; }
+.field .hint { color: var(--muted); font-size: 13px; margin-top: 4px; }
+.field .err { color: var(--red); font-size: 13px; margin-top: 4px; }
+.field.has-err input, .field.has-err textarea, .field.has-err select { border-color: var(--red); }
+.radio { display: flex; gap: 8px; align-items: center; margin: 4px 0; }
+.dialog { background: #fff; border-radius: 8px; width: min(440px, 92vw); padding: 22px 24px 18px; box-shadow: 0 18px 48px rgba(0,0,0,.35); }
+.dialog h2 { margin: 0 0 10px; font-size: 20px; }
+.dialog p { margin: 0 0 18px; line-height: 1.45; }
+.dialog .row { display: flex; justify-content: flex-end; gap: 10px; }
+.menu { position: fixed; z-index: 30; background: #fff; border: 1px solid var(--border); border-radius: 6px; box-shadow: 0 4px 14px rgba(0,0,0,.16); padding: 6px 0; min-width: 220px; }
+.menu button { display: block; width: 100%; text-align: left; background: none; border: 0; padding: 6px 16px; cursor: pointer; }
+.menu button:hover { background: #1264a3; color: #fff; }
+.toast { position: fixed; bottom: 18px; left: 50%; transform: translateX(-50%); background: #1d1c1d; color: #fff; padding: 9px 16px; border-radius: 6px; font-size: 14px; z-index: 40; max-width: 80vw; }
+`;
+
+export const PAGE_JS = String.raw`(function () {
+  'use strict';
+  var BT = String.fromCharCode(96);
+  var S = {
+    users: [], channels: [], bot: { id: '', name: 'Amends' }, team: null,
+    me: null, channel: null, messages: [], ephemerals: [], local: [], hidden: {},
+    thread: null, modal: null, offset: 0, unread: {}, seq: 0, busy: false
+  };
+  var EMOJI = {
+    calendar: '\u{1F4C5}', fast_forward: '\u23E9', gift: '\u{1F381}', hourglass: '\u231B',
+    hourglass_flowing_sand: '\u23F3', lock: '\u{1F512}', memo: '\u{1F4DD}', radio_button: '\u{1F518}',
+    red_circle: '\u{1F534}', repeat: '\u{1F501}', rotating_light: '\u{1F6A8}', tada: '\u{1F389}',
+    warning: '\u26A0\uFE0F', white_check_mark: '\u2705', zzz: '\u{1F4A4}', wave: '\u{1F44B}',
+    x: '\u274C', bell: '\u{1F514}', point_right: '\u{1F449}', heavy_check_mark: '\u2714\uFE0F',
+    thumbsup: '\u{1F44D}', '+1': '\u{1F44D}', eyes: '\u{1F440}', handshake: '\u{1F91D}',
+    email: '\u{1F4E7}', phone: '\u{1F4DE}', bulb: '\u{1F4A1}', clock1: '\u{1F550}', heart: '\u2764\uFE0F'
+  };
+  var COLORS = ['#2a80b9', '#e8912d', '#2bac76', '#9b59b6', '#d35400'];
+
+  // ---------- small DOM helpers (text only, never innerHTML) ----------
+  function h(tag, attrs) {
+    var el = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (k) {
+        var v = attrs[k];
+        if (v === undefined || v === null || v === false) return;
+        if (k === 'class') el.className = v;
+        else if (k === 'text') el.textContent = v;
+        else if (k.slice(0, 2) === 'on') el.addEventListener(k.slice(2), v);
+        else el.setAttribute(k, v === true ? '' : String(v));
+      });
+    }
+    for (var i = 2; i < arguments.length; i++) append(el, arguments[i]);
+    return el;
+  }
+  function append(el, c) {
+    if (c === undefined || c === null || c === false) return;
+    if (Array.isArray(c)) { c.forEach(function (x) { append(el, x); }); return; }
+    el.append(typeof c === 'string' ? document.createTextNode(c) : c);
+  }
+  function $(id) { return document.getElementById(id); }
+  function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); }
+
+  // ---------- people and time ----------
+  function me() { return S.users.find(function (u) { return u.id === S.me; }) || S.users[0] || { id: '', name: '?', tz: 'UTC', locale: 'en-US' }; }
+  function userById(id) { return S.users.find(function (u) { return u.id === id; }); }
+  function nameOf(id) {
+    if (id === S.bot.id) return S.bot.name;
+    var u = userById(id);
+    return u ? u.name : id;
+  }
+  function channelById(id) { return S.channels.find(function (c) { return c.id === id; }); }
+  function color(id) { var n = 0; for (var i = 0; i < id.length; i++) n = (n * 31 + id.charCodeAt(i)) >>> 0; return COLORS[n % COLORS.length]; }
+  function initials(name) { return name.split(/\s+/).map(function (p) { return p.charAt(0); }).join('').slice(0, 2).toUpperCase(); }
+  function nowMs() { return Date.now() + S.offset; }
+  function fmt(date, opts) {
+    var u = me();
+    var o = { timeZone: u.tz };
+    Object.keys(opts).forEach(function (k) { o[k] = opts[k]; });
+    return new Intl.DateTimeFormat(u.locale, o).format(date);
+  }
+  function dayKey(date) {
+    return new Intl.DateTimeFormat('en-CA', { timeZone: me().tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
+  }
+  function dayNumber(date) { var p = dayKey(date).split('-').map(Number); return Date.UTC(p[0], p[1] - 1, p[2]) / 86400000; }
+  function relativeDay(date) {
+    var d = dayNumber(date) - dayNumber(new Date(nowMs()));
+    if (Math.abs(d) > 1) return null;
+    return new Intl.RelativeTimeFormat(me().locale, { numeric: 'auto' }).format(d, 'day');
+  }
+  function ago(date) {
+    var s = Math.round((date.getTime() - nowMs()) / 1000);
+    var units = [['year', 31536000], ['month', 2592000], ['week', 604800], ['day', 86400], ['hour', 3600], ['minute', 60], ['second', 1]];
+    for (var i = 0; i < units.length; i++) {
+      if (Math.abs(s) >= units[i][1] || units[i][0] === 'second') return new Intl.RelativeTimeFormat(me().locale, { numeric: 'auto' }).format(Math.round(s / units[i][1]), units[i][0]);
+    }
+    return '';
+  }
+  function timeOf(date) { return fmt(date, { hour: 'numeric', minute: '2-digit' }); }
+  function tsDate(ts) { return new Date(Math.floor(parseFloat(ts) * 1000)); }
+  function cityOf(tz) { return tz.split('/').pop().replace(/_/g, ' '); }
+  function offsetOf(tz) {
+    var p = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'shortOffset' }).formatToParts(new Date(nowMs()));
+    var z = p.find(function (x) { return x.type === 'timeZoneName'; });
+    return z ? z.value.replace('GMT', 'UTC') : '';
+  }
+
+  /** <!date^unix^format^link|fallback>, in the current user's zone and language. */
+  function dateToken(spec, fallback) {
+    var parts = spec.split('^');
+    var unix = Number(parts[1]);
+    if (!isFinite(unix) || !parts[2]) return document.createTextNode(fallback || spec);
+    var date = new Date(unix * 1000);
+    var longDate = fmt(date, { year: 'numeric', month: 'long', day: 'numeric' });
+    var shortDate = fmt(date, { year: 'numeric', month: 'short', day: 'numeric' });
+    var fullDate = fmt(date, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
+    var rel = relativeDay(date);
+    var map = {
+      date_num: dayKey(date), date: longDate, date_short: shortDate, date_long: fullDate,
+      date_pretty: rel || longDate, date_short_pretty: rel || shortDate, date_long_pretty: rel || fullDate,
+      time: timeOf(date), time_secs: fmt(date, { hour: 'numeric', minute: '2-digit', second: '2-digit' }), ago: ago(date)
+    };
+    var text = parts[2].replace(/\{(\w+)\}/g, function (m, k) { return Object.prototype.hasOwnProperty.call(map, k) ? map[k] : m; });
+    return h('span', { class: 'date', title: fmt(date, { dateStyle: 'full', timeStyle: 'long' }) }, text);
+  }
+
+  // ---------- mrkdwn ----------
+  function decode(s) { return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'); }
+  function emojify(s) { return s.replace(/:([a-z0-9_+-]+):/g, function (m, k) { return EMOJI[k] || m; }); }
+  function textNode(s) { return document.createTextNode(emojify(decode(s))); }
+
+  function special(inner) {
+    var bar = inner.indexOf('|');
+    var head = bar < 0 ? inner : inner.slice(0, bar);
+    var label = bar < 0 ? '' : inner.slice(bar + 1);
+    if (head.charAt(0) === '@') {
+      var id = head.slice(1);
+      return h('span', { class: 'mention' + (id === S.me ? ' me' : ''), 'data-user': id }, '@' + (userById(id) || id === S.bot.id ? nameOf(id) : decode(label) || id));
+    }
+    if (head.charAt(0) === '#') {
+      var ch = channelById(head.slice(1));
+      return h('span', { class: 'mention' }, '#' + (ch ? ch.name : decode(label) || head.slice(1)));
+    }
+    if (head.indexOf('!subteam^') === 0) return h('span', { class: 'mention' }, label ? decode(label).replace(/^@?/, '@') : '@group');
+    if (head.indexOf('!date^') === 0) return dateToken(head, decode(label));
+    if (head === '!here' || head === '!channel' || head === '!everyone') return h('span', { class: 'mention me' }, '@' + head.slice(1));
+    if (/^(https?:\/\/|mailto:)/i.test(head)) {
+      var url = decode(head);
+      var thread = /\/archives\/([A-Z0-9]+)\/p(\d{10})(\d{6})/.exec(url);
+      if (thread) {
+        var ts = thread[2] + '.' + thread[3];
+        return h('a', { href: '#', onclick: function (e) { e.preventDefault(); openThread(thread[1], ts); } }, decode(label) || url);
+      }
+      return h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, decode(label) || url);
+    }
+    return textNode('<' + inner + '>');
+  }
+
+  var INLINE = new RegExp(
+    '<([^<>\\n]+)>' +
+    '|' + BT + '([^' + BT + '\\n]+)' + BT +
+    '|(^|[\\s(\\[{"\'\u2018\u201C])([*_~])(?![\\s\\u200b])([^\\n]*?[^\\s\\u200b])\\4(?=$|[\\s.,;:!?)\\]}"\'\u2019\u201D])',
+    'g');
+  function inline(text, parent) {
+    var re = new RegExp(INLINE.source, 'g');
+    var last = 0, m;
+    while ((m = re.exec(text))) {
+      if (m.index > last) parent.append(textNode(text.slice(last, m.index)));
+      if (m[1] !== undefined) parent.append(special(m[1]));
+      else if (m[2] !== undefined) parent.append(h('code', null, decode(m[2])));
+      else {
+        if (m[3]) parent.append(document.createTextNode(m[3]));
+        var el = document.createElement(m[4] === '*' ? 'b' : m[4] === '_' ? 'i' : 's');
+        inline(m[5], el);
+        parent.append(el);
+      }
+      last = re.lastIndex;
+    }
+    if (last < text.length) parent.append(textNode(text.slice(last)));
+  }
+  function mrkdwn(text) {
+    var frag = document.createDocumentFragment();
+    var fence = BT + BT + BT;
+    var chunks = String(text || '').split(fence);
+    chunks.forEach(function (chunk, i) {
+      if (i % 2 === 1 && i < chunks.length - 1) { frag.append(h('pre', null, decode(chunk.replace(/^\n/, '')))); return; }
+      if (i % 2 === 1) chunk = fence + chunk;
+      var quote = null, first = true;
+      chunk.split('\n').forEach(function (line) {
+        var q = /^(&gt;|>)\s?/.exec(line);
+        if (q) {
+          if (!quote) { quote = h('blockquote'); frag.append(quote); } else quote.append(h('br'));
+          inline(line.slice(q[0].length), quote);
+        } else {
+          if (!first && !quote) frag.append(h('br'));
+          quote = null;
+          inline(line, frag);
+        }
+        first = false;
+      });
+    });
+    return frag;
+  }
+  function textObj(t) {
+    if (!t) return document.createTextNode('');
+    if (t.type === 'mrkdwn') return mrkdwn(t.text);
+    return document.createTextNode(t.emoji === false ? t.text : emojify(String(t.text || '')));
+  }
+  function plainOf(t) { return t ? emojify(String(t.text || '')) : ''; }
+
+  // ---------- network ----------
+  function post(path, body) {
+    return fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      .then(function (r) {
+        return r.json().catch(function () { return {}; }).then(function (j) {
+          if (!r.ok || j.ok === false) throw new Error(j.error || ('HTTP ' + r.status));
+          return j;
+        });
+      });
+  }
+  var toastTimer = null;
+  function toast(text) {
+    var t = $('toast');
+    t.textContent = text;
+    t.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(function () { t.hidden = true; }, 3500);
+  }
+  function fail(e) { toast('Something went wrong: ' + (e && e.message ? e.message : e)); }
+
+  // ---------- overlays: confirm dialog, overflow menu ----------
+  function confirmDialog(c) {
+    return new Promise(function (resolve) {
+      var ov = $('overlay');
+      var done = function (v) { ov.hidden = true; clear(ov); document.removeEventListener('keydown', onKey); resolve(v); };
+      var onKey = function (e) { if (e.key === 'Escape') done(false); };
+      document.addEventListener('keydown', onKey);
+      clear(ov);
+      ov.append(h('div', { class: 'dialog', role: 'dialog', 'aria-modal': 'true', 'data-testid': 'confirm-dialog' },
+        h('h2', null, plainOf(c.title) || 'Are you sure?'),
+        h('p', null, textObj(c.text)),
+        h('div', { class: 'row' },
+          h('button', { type: 'button', class: 'btn', 'data-testid': 'confirm-deny', onclick: function () { done(false); } }, plainOf(c.deny) || 'Cancel'),
+          h('button', { type: 'button', class: 'btn ' + (c.style === 'danger' ? 'danger solid' : 'primary'), 'data-testid': 'confirm-ok', onclick: function () { done(true); } }, plainOf(c.confirm) || 'Yes'))));
+      ov.hidden = false;
+      ov.querySelector('[data-testid=confirm-ok]').focus();
+    });
+  }
+  function closeMenu() { var m = $('menu'); m.hidden = true; clear(m); }
+  function openMenu(anchor, options, pick) {
+    var m = $('menu');
+    clear(m);
+    options.forEach(function (o) {
+      m.append(h('button', { type: 'button', 'data-testid': 'menu-option', onclick: function () { closeMenu(); pick(o); } }, plainOf(o.text)));
+    });
+    var r = anchor.getBoundingClientRect();
+    m.hidden = false;
+    var left = Math.min(r.left, window.innerWidth - m.offsetWidth - 8);
+    var top = r.bottom + 4 + m.offsetHeight > window.innerHeight ? r.top - m.offsetHeight - 4 : r.bottom + 4;
+    m.style.left = Math.max(8, left) + 'px';
+    m.style.top = Math.max(8, top) + 'px';
+  }
+  document.addEventListener('click', function (e) {
+    var m = $('menu');
+    if (!m.hidden && !m.contains(e.target) && !(e.target.closest && e.target.closest('.overflow-btn'))) closeMenu();
+  });
+
+  // ---------- interactive elements in messages ----------
+  function sendAction(ctx, blockId, el, extra, button) {
+    if (!ctx.msg) { toast('This message is only a preview; its buttons do nothing.'); return; }
+    var body = { user: S.me, channel: ctx.msg.channel, messageTs: ctx.msg.ts, action_id: el.action_id, block_id: blockId || 'b' };
+    Object.keys(extra).forEach(function (k) { body[k] = extra[k]; });
+    if (button) button.disabled = true;
+    post('/api/action', body).catch(fail).then(function () { if (button) button.disabled = false; });
+  }
+  function element(el, ctx, blockId) {
+    var t = el.type;
+    if (t === 'button') {
+      var b = h('button', { type: 'button', class: 'btn' + (el.style ? ' ' + el.style : ''), 'data-action-id': el.action_id }, plainOf(el.text));
+      if (el.url) b.addEventListener('click', function () { window.open(el.url, '_blank', 'noopener'); });
+      b.addEventListener('click', function () {
+        var go = function () { sendAction(ctx, blockId, el, { type: 'button', value: el.value || '' }, b); };
+        if (el.confirm) confirmDialog(el.confirm).then(function (ok) { if (ok) go(); });
+        else go();
+      });
+      return b;
+    }
+    if (t === 'overflow') {
+      var o = h('button', { type: 'button', class: 'overflow-btn', 'data-action-id': el.action_id, 'data-testid': 'overflow', 'aria-label': 'More actions' }, '\u22EE');
+      o.addEventListener('click', function (e) {
+        e.stopPropagation();
+        openMenu(o, el.options || [], function (opt) { sendAction(ctx, blockId, el, { type: 'overflow', selected_value: opt.value }); });
+      });
+      return o;
+    }
+    if (t === 'datepicker' || t === 'timepicker') {
+      var d = h('input', { type: t === 'datepicker' ? 'date' : 'time', 'data-action-id': el.action_id, value: el.initial_date || el.initial_time || '' });
+      d.addEventListener('change', function () { sendAction(ctx, blockId, el, { type: t, selected_value: d.value }); });
+      return d;
+    }
+    if (t === 'users_select' || t === 'static_select') {
+      var s = selectFor(el);
+      s.addEventListener('change', function () { if (s.value) sendAction(ctx, blockId, el, { type: t, selected_value: s.value }); });
+      return s;
+    }
+    return h('span', { class: 'b-unknown' }, '[' + t + ']');
+  }
+  function selectFor(el) {
+    var s = h('select', { 'data-action-id': el.action_id });
+    s.append(h('option', { value: '' }, plainOf(el.placeholder) || 'Select…'));
+    if (el.type === 'users_select') {
+      S.users.forEach(function (u) { s.append(h('option', { value: u.id }, u.name)); });
+      if (el.initial_user) s.value = el.initial_user;
+    } else {
+      var opts = (el.options || []).slice();
+      (el.option_groups || []).forEach(function (g) { opts = opts.concat(g.options || []); });
+      opts.forEach(function (o) { s.append(h('option', { value: o.value }, plainOf(o.text))); });
+      if (el.initial_option) s.value = el.initial_option.value;
+    }
+    return s;
+  }
+
+  // ---------- blocks ----------
+  function renderBlocks(blocks, ctx) {
+    var out = h('div', { class: 'blocks' });
+    (blocks || []).forEach(function (b) {
+      var id = b.block_id ? { 'data-block-id': b.block_id } : {};
+      if (b.type === 'header') out.append(h('div', Object.assign({ class: 'b-header' }, id), plainOf(b.text)));
+      else if (b.type === 'section') {
+        var sec = h('div', Object.assign({ class: 'b-section' }, id));
+        var txt = h('div', { class: 'txt' });
+        if (b.text) txt.append(textObj(b.text));
+        if (b.fields) txt.append(h('div', { class: 'b-fields' }, b.fields.map(function (f) { return h('div', null, textObj(f)); })));
+        sec.append(txt);
+        if (b.accessory) sec.append(element(b.accessory, ctx, b.block_id));
+        out.append(sec);
+      } else if (b.type === 'context') {
+        out.append(h('div', Object.assign({ class: 'b-context' }, id), (b.elements || []).map(function (e) {
+          return e.type === 'image' ? h('span', null, '[' + (e.alt_text || 'image') + ']') : h('span', null, textObj(e));
+        })));
+      } else if (b.type === 'divider') out.append(h('hr', { class: 'b-divider' }));
+      else if (b.type === 'actions') {
+        out.append(h('div', Object.assign({ class: 'b-actions' }, id), (b.elements || []).map(function (e) { return element(e, ctx, b.block_id); })));
+      } else if (b.type === 'input' && ctx.form) out.append(ctx.form.field(b));
+      else if (b.type === 'image') out.append(h('div', { class: 'b-unknown' }, '[image: ' + (b.alt_text || '') + ']'));
+      else out.append(h('div', { class: 'b-unknown' }, '[' + b.type + ' block]'));
+    });
+    return out;
+  }
+
+  // ---------- messages ----------
+  function isTop(m) { return !m.thread_ts || m.thread_ts === m.ts || m.reply_broadcast; }
+  function byTs(a, b) { return parseFloat(a.ts) - parseFloat(b.ts); }
+  function avatarFor(id) {
+    if (id === S.bot.id) return h('div', { class: 'avatar bot' }, 'A');
+    var a = h('div', { class: 'avatar' }, initials(nameOf(id)));
+    a.style.background = color(id);
+    return a;
+  }
+  function messageEl(m, inThread) {
+    var bot = m.user === S.bot.id;
+    var body = h('div', { class: 'body' },
+      h('div', { class: 'meta' },
+        h('span', { class: 'name' }, nameOf(m.user)),
+        bot ? h('span', { class: 'badge' }, 'APP') : null,
+        h('span', { class: 'time', title: fmt(tsDate(m.ts), { dateStyle: 'full', timeStyle: 'short' }) }, timeOf(tsDate(m.ts))),
+        m.edited ? h('span', { class: 'edited' }, '(edited)') : null),
+      m.blocks && m.blocks.length ? renderBlocks(m.blocks, { msg: m }) : h('div', { class: 'blocks' }, mrkdwn(m.text)));
+    if (!inThread && m.reply_count) {
+      body.append(h('div', { class: 'replies' },
+        h('button', { type: 'button', class: 'reply-link', 'data-testid': 'reply-count', onclick: function () { openThread(m.channel, m.ts); } },
+          m.reply_count === 1 ? '1 reply' : m.reply_count + ' replies'),
+        m.latest_reply ? h('span', { class: 'muted' }, 'Last reply ' + (relativeDay(tsDate(m.latest_reply)) || fmt(tsDate(m.latest_reply), { month: 'short', day: 'numeric' })) + ' ' + timeOf(tsDate(m.latest_reply))) : null));
+    }
+    return h('div', { class: 'msg', 'data-testid': 'message', 'data-ts': m.ts }, avatarFor(m.user), body);
+  }
+  function ephemeralEl(e) {
+    var key = e.channel + ':' + e.ts;
+    var body = h('div', { class: 'body' },
+      h('div', { class: 'eph-note' }, '\u{1F441}\uFE0F Only visible to you',
+        h('button', { type: 'button', onclick: function () { S.hidden[key] = true; render(); } }, 'Dismiss')),
+      h('div', { class: 'meta' }, h('span', { class: 'name' }, e.local ? 'Slackbot' : S.bot.name), e.local ? null : h('span', { class: 'badge' }, 'APP'),
+        h('span', { class: 'time' }, timeOf(tsDate(e.ts)))),
+      e.blocks && e.blocks.length ? renderBlocks(e.blocks, { msg: null }) : h('div', { class: 'blocks' }, mrkdwn(e.text)));
+    var av = e.local ? h('div', { class: 'avatar' }, 'S') : avatarFor(S.bot.id);
+    if (e.local) av.style.background = '#4a8a8c';
+    return h('div', { class: 'msg ephemeral', 'data-testid': 'ephemeral', 'data-ts': e.ts }, av, body);
+  }
+  function myEphemerals(channel, threadTs) {
+    return S.ephemerals.concat(S.local).filter(function (e) {
+      return e.user === S.me && e.channel === channel && (e.thread_ts || null) === (threadTs || null) && !S.hidden[e.channel + ':' + e.ts];
+    });
+  }
+  function nearBottom(el) { return el.scrollHeight - el.scrollTop - el.clientHeight < 120; }
+
+  function renderChannel(forceBottom) {
+    var list = $('messages');
+    var stick = forceBottom || nearBottom(list);
+    var keep = list.scrollTop;
+    clear(list);
+    var ch = channelById(S.channel);
+    $('channel-title').textContent = '# ' + (ch ? ch.name : '');
+    $('composer').placeholder = 'Message #' + (ch ? ch.name : '') + '   (try /incident Acme: late delivery)';
+    var items = S.messages.filter(function (m) { return m.channel === S.channel && isTop(m); })
+      .map(function (m) { return { ts: m.ts, el: function () { return messageEl(m, false); } }; })
+      .concat(myEphemerals(S.channel, null).map(function (e) { return { ts: e.ts, el: function () { return ephemeralEl(e); } }; }));
+    items.sort(byTs);
+    if (!items.length) {
+      list.append(h('div', { class: 'empty', 'data-testid': 'empty' },
+        h('b', null, 'This is the very beginning of #' + (ch ? ch.name : '') + '.'), h('br'),
+        'Open a recovery case: type ', h('code', null, '/incident Acme: late delivery'), ' below, or ', h('code', null, '/incident'), ' for the full form.'));
+    }
+    var lastDay = null;
+    items.forEach(function (it) {
+      var d = tsDate(it.ts), key = dayKey(d);
+      if (key !== lastDay) {
+        lastDay = key;
+        var rel = relativeDay(d);
+        list.append(h('div', { class: 'day' }, h('span', null, rel ? rel.charAt(0).toUpperCase() + rel.slice(1) : fmt(d, { weekday: 'long', month: 'long', day: 'numeric' }))));
+      }
+      list.append(it.el());
+    });
+    list.scrollTop = stick ? list.scrollHeight : keep;
+  }
+
+  function openThread(channel, ts) {
+    if (channel !== S.channel) { S.channel = channel; }
+    S.thread = { channel: channel, ts: ts };
+    render();
+    var tl = $('thread-messages');
+    tl.scrollTop = tl.scrollHeight;
+  }
+  function renderThread() {
+    var panel = $('thread');
+    var parent = S.thread && S.messages.find(function (m) { return m.channel === S.thread.channel && m.ts === S.thread.ts; });
+    if (!parent) { S.thread = null; panel.hidden = true; $('app').classList.remove('with-thread'); return; }
+    panel.hidden = false;
+    $('app').classList.add('with-thread');
+    var ch = channelById(parent.channel);
+    $('thread-channel').textContent = '# ' + (ch ? ch.name : '');
+    var list = $('thread-messages');
+    var stick = nearBottom(list);
+    var keep = list.scrollTop;
+    clear(list);
+    list.append(messageEl(parent, true));
+    var replies = S.messages.filter(function (m) { return m.channel === parent.channel && m.thread_ts === parent.ts && m.ts !== parent.ts; })
+      .map(function (m) { return { ts: m.ts, el: function () { return messageEl(m, true); } }; })
+      .concat(myEphemerals(parent.channel, parent.ts).map(function (e) { return { ts: e.ts, el: function () { return ephemeralEl(e); } }; }));
+    replies.sort(byTs);
+    var n = parent.reply_count || 0;
+    list.append(h('div', { class: 'thread-sep' }, n === 1 ? '1 reply' : n + ' replies'));
+    replies.forEach(function (r) { list.append(r.el()); });
+    list.scrollTop = stick ? list.scrollHeight : keep;
+  }
+
+  function renderChannels() {
+    var ul = $('channel-list');
+    clear(ul);
+    S.channels.forEach(function (c) {
+      ul.append(h('li', {
+        class: (c.id === S.channel ? 'active' : '') + (S.unread[c.id] ? ' unread' : ''),
+        'data-testid': 'channel-' + c.name, 'data-channel': c.id,
+        onclick: function () { S.channel = c.id; S.unread[c.id] = false; if (S.thread && S.thread.channel !== c.id) S.thread = null; remember(); render(true); }
+      }, '# ' + c.name));
+    });
+  }
+  function renderUsers() {
+    var sel = $('user-switcher');
+    clear(sel);
+    S.users.forEach(function (u) {
+      sel.append(h('option', { value: u.id }, u.name + ' \u2014 ' + cityOf(u.tz) + ' (' + offsetOf(u.tz) + ', ' + u.locale + ')'));
+    });
+    sel.value = S.me;
+  }
+  function renderClock() {
+    var u = me();
+    $('clock-now').textContent = fmt(new Date(nowMs()), { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }) + ' \u00B7 ' + cityOf(u.tz);
+  }
+  function render(forceBottom) {
+    renderChannels();
+    renderClock();
+    renderChannel(forceBottom);
+    renderThread();
+  }
+  function remember() {
+    try { localStorage.setItem('amends-sandbox', JSON.stringify({ me: S.me, channel: S.channel })); } catch (e) { /* private mode */ }
+  }
+
+  // ---------- modals ----------
+  function makeForm(view, errors, previous) {
+    var fields = [];
+    return {
+      fields: fields,
+      field: function (b) {
+        var el = b.element || {};
+        var aid = el.action_id || 'input';
+        var prev = previous && previous[b.block_id] && previous[b.block_id][aid];
+        var input, get;
+        var t = el.type;
+        if (t === 'plain_text_input' || t === 'email_text_input' || t === 'url_text_input' || t === 'number_input') {
+          input = el.multiline ? h('textarea', { rows: 4 }) : h('input', { type: 'text' });
+          if (el.max_length) input.maxLength = el.max_length;
+          if (el.placeholder) input.placeholder = plainOf(el.placeholder);
+          input.value = prev ? (prev.value || '') : (el.initial_value || '');
+          get = function () { return { type: t, value: input.value === '' ? null : input.value }; };
+        } else if (t === 'static_select' || t === 'users_select') {
+          input = selectFor(el);
+          if (prev) input.value = t === 'users_select' ? (prev.selected_user || '') : (prev.selected_option ? prev.selected_option.value : '');
+          get = function () {
+            if (t === 'users_select') return { type: t, selected_user: input.value || null };
+            var o = input.selectedOptions[0];
+            return { type: t, selected_option: input.value ? { text: { type: 'plain_text', text: o ? o.textContent : input.value, emoji: true }, value: input.value } : null };
+          };
+        } else if (t === 'radio_buttons') {
+          var name = 'r-' + b.block_id + '-' + (++S.seq);
+          var chosen = prev ? (prev.selected_option && prev.selected_option.value) : (el.initial_option && el.initial_option.value);
+          var radios = (el.options || []).map(function (o) {
+            var r = h('input', { type: 'radio', name: name, value: o.value });
+            r.checked = o.value === chosen;
+            return { r: r, o: o, row: h('label', { class: 'radio' }, r, plainOf(o.text)) };
+          });
+          input = h('div', { role: 'radiogroup' }, radios.map(function (x) { return x.row; }));
+          get = function () {
+            var c = radios.find(function (x) { return x.r.checked; });
+            return { type: t, selected_option: c ? { text: c.o.text, value: c.o.value } : null };
+          };
+        } else if (t === 'datepicker') {
+          input = h('input', { type: 'date' });
+          input.value = prev ? (prev.selected_date || '') : (el.initial_date || '');
+          get = function () { return { type: t, selected_date: input.value || null }; };
+        } else if (t === 'timepicker') {
+          input = h('input', { type: 'time' });
+          input.value = prev ? (prev.selected_time || '') : (el.initial_time || '');
+          get = function () { return { type: t, selected_time: input.value || null }; };
+        } else if (t === 'checkboxes') {
+          var boxes = (el.options || []).map(function (o) {
+            var c = h('input', { type: 'checkbox', value: o.value });
+            return { c: c, o: o, row: h('label', { class: 'radio' }, c, plainOf(o.text)) };
+          });
+          input = h('div', null, boxes.map(function (x) { return x.row; }));
+          get = function () { return { type: t, selected_options: boxes.filter(function (x) { return x.c.checked; }).map(function (x) { return { text: x.o.text, value: x.o.value }; }) }; };
+        } else {
+          input = h('div', { class: 'b-unknown' }, '[' + t + ']');
+          get = function () { return { type: t }; };
+        }
+        var id = 'f-' + b.block_id + '-' + (++S.seq);
+        if (input.setAttribute) { input.id = id; input.setAttribute('data-block-id', b.block_id); input.setAttribute('data-action-id', aid); }
+        var err = errors && errors[b.block_id];
+        var wrap = h('div', { class: 'field' + (err ? ' has-err' : ''), 'data-testid': 'field-' + b.block_id },
+          h('label', { class: 'lbl', for: id }, plainOf(b.label), b.optional ? h('span', { class: 'opt' }, ' (optional)') : null),
+          input,
+          b.hint ? h('div', { class: 'hint' }, plainOf(b.hint)) : null,
+          err ? h('div', { class: 'err', 'data-testid': 'field-error' }, err) : null);
+        fields.push({ block: b, action: aid, get: get, el: el });
+        return wrap;
+      }
+    };
+  }
+  function collect(form) {
+    var values = {}, problems = {};
+    form.fields.forEach(function (f) {
+      var v = f.get();
+      values[f.block.block_id] = values[f.block.block_id] || {};
+      values[f.block.block_id][f.action] = v;
+      var empty = v.value === null || v.selected_option === null || v.selected_user === null || v.selected_date === null || v.selected_time === null;
+      if (!f.block.optional && empty) problems[f.block.block_id] = 'Please complete this required field.';
+      else if (v.value && f.el.min_length && v.value.length < f.el.min_length) problems[f.block.block_id] = 'Please enter at least ' + f.el.min_length + ' characters.';
+    });
+    return { values: values, problems: problems };
+  }
+  function closeModal() { S.modal = null; var ov = $('overlay'); ov.hidden = true; clear(ov); }
+  function showModal(view, errors, keepValues) {
+    var previous = keepValues && S.modal && S.modal.form ? collect(S.modal.form).values : null;
+    var form = makeForm(view, errors, previous);
+    S.modal = { view: view, form: form, user: S.me };
+    var ov = $('overlay');
+    clear(ov);
+    var submit = view.submit ? h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'modal-submit' }, plainOf(view.submit)) : null;
+    var box = h('form', { class: 'modal', role: 'dialog', 'aria-modal': 'true', 'data-testid': 'modal', 'data-callback-id': view.callback_id, novalidate: true },
+      h('div', { class: 'modal-head' },
+        h('div', { class: 'modal-title', 'data-testid': 'modal-title' }, plainOf(view.title)),
+        h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Close', onclick: closeModal }, '\u2715')),
+      h('div', { class: 'modal-body' }, renderBlocks(view.blocks, { msg: null, form: form })),
+      h('div', { class: 'modal-foot' },
+        h('button', { type: 'button', class: 'btn', 'data-testid': 'modal-close', onclick: closeModal }, plainOf(view.close) || 'Cancel'),
+        submit));
+    box.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var c = collect(form);
+      if (Object.keys(c.problems).length) { showModal(view, c.problems, true); return; }
+      if (submit) submit.disabled = true;
+      post('/api/submit', { user: S.me, viewId: view.id, values: c.values }).then(function (r) {
+        if (!S.modal || S.modal.view.id !== view.id) return;
+        if (r.errors) showModal(view, r.errors, true);
+        else if (r.view) showModal(r.view, null, true);
+        else closeModal();
+      }).catch(function (err) { if (submit) submit.disabled = false; fail(err); });
+    });
+    ov.append(box);
+    ov.hidden = false;
+    var first = box.querySelector('.modal-body input, .modal-body textarea, .modal-body select');
+    if (first && !keepValues) first.focus();
+  }
+  document.addEventListener('keydown', function (e) {
+    if (e.key === 'Escape') { closeMenu(); if (S.modal) closeModal(); }
+  });
+
+  // ---------- the stream ----------
+  function upsert(m) {
+    if (!m) return;
+    var i = S.messages.findIndex(function (x) { return x.channel === m.channel && x.ts === m.ts; });
+    if (i >= 0) S.messages[i] = m; else S.messages.push(m);
+  }
+  function setNow(iso) { S.offset = Date.parse(iso) - Date.now(); }
+  function connect() {
+    var es = new EventSource('/events');
+    es.addEventListener('snapshot', function (e) {
+      var d = JSON.parse(e.data);
+      S.users = d.users; S.channels = d.channels; S.bot = d.bot; S.team = d.team;
+      S.messages = d.messages; S.ephemerals = d.ephemerals; S.local = []; S.hidden = {}; S.unread = {};
+      setNow(d.now);
+      var saved = {};
+      try { saved = JSON.parse(localStorage.getItem('amends-sandbox') || '{}'); } catch (err) { saved = {}; }
+      if (!S.me || !userById(S.me)) S.me = userById(saved.me) ? saved.me : S.users[0].id;
+      if (!S.channel || !channelById(S.channel)) S.channel = channelById(saved.channel) ? saved.channel : S.channels[0].id;
+      $('team-name').textContent = d.team.name;
+      if (S.modal) closeModal();
+      renderUsers();
+      render(true);
+      document.body.setAttribute('data-ready', 'true');
+    });
+    es.addEventListener('message', function (e) {
+      var d = JSON.parse(e.data);
+      upsert(d.message); upsert(d.parent);
+      if (d.message.channel !== S.channel && isTop(d.message)) S.unread[d.message.channel] = true;
+      render();
+    });
+    es.addEventListener('update', function (e) { upsert(JSON.parse(e.data).message); render(); });
+    es.addEventListener('ephemeral', function (e) {
+      var d = JSON.parse(e.data);
+      S.ephemerals.push(d);
+      if (d.user === S.me) render(d.channel === S.channel && !d.thread_ts);
+    });
+    es.addEventListener('view', function (e) {
+      var d = JSON.parse(e.data);
+      if (d.user !== S.me) return;
+      showModal(d.view, null, !!(S.modal && S.modal.view.id === d.view.id));
+    });
+    es.addEventListener('clock', function (e) { setNow(JSON.parse(e.data).now); render(); });
+  }
+
+  // ---------- controls ----------
+  function localNote(text) {
+    S.local.push({ local: true, channel: S.channel, user: S.me, ts: (nowMs() / 1000).toFixed(6), text: text });
+    render(true);
+  }
+  $('composer-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var input = $('composer');
+    var text = input.value.trim();
+    if (!text) return;
+    var m = /^\/incident(?:\s+([\s\S]*))?$/.exec(text);
+    if (m) {
+      input.value = '';
+      post('/api/command', { user: S.me, channel: S.channel, text: (m[1] || '').trim() }).catch(function (err) { input.value = text; fail(err); });
+    } else if (text.charAt(0) === '/') {
+      localNote(text.split(/\s/)[0] + ' is not a valid command in this sandbox. Only Amends\' /incident is installed here.');
+    } else {
+      input.value = '';
+      localNote('Plain messages stay on your screen in the sandbox: Amends only listens to /incident and its buttons. Try /incident Acme: late delivery.');
+    }
+  });
+  $('user-switcher').addEventListener('change', function (e) {
+    S.me = e.target.value;
+    if (S.modal) closeModal();
+    remember();
+    renderUsers();
+    render();
+  });
+  $('thread-close').addEventListener('click', function () { S.thread = null; render(); });
+  Array.prototype.forEach.call(document.querySelectorAll('[data-advance]'), function (b) {
+    b.addEventListener('click', function () {
+      var buttons = document.querySelectorAll('[data-advance]');
+      Array.prototype.forEach.call(buttons, function (x) { x.disabled = true; });
+      $('clock-busy').hidden = false;
+      post('/api/clock', { advance: b.getAttribute('data-advance') }).then(function (r) {
+        setNow(r.now);
+        render();
+        toast(r.sent ? ('Clock moved on: ' + r.sent + (r.sent === 1 ? ' reminder' : ' reminders') + ' posted') : 'Clock moved on: nothing was due');
+      }).catch(fail).then(function () {
+        Array.prototype.forEach.call(buttons, function (x) { x.disabled = false; });
+        $('clock-busy').hidden = true;
+      });
+    });
+  });
+  $('reset').addEventListener('click', function () {
+    confirmDialog({
+      title: { text: 'Start over?' },
+      text: { type: 'plain_text', text: 'Deletes every case, message and reminder in the sandbox and resets the clock. Your real Slack data is never touched.' },
+      confirm: { text: 'Reset' }, deny: { text: 'Cancel' }, style: 'danger'
+    }).then(function (ok) {
+      if (!ok) return;
+      S.thread = null;
+      post('/api/reset', {}).then(function () { toast('The sandbox starts over'); }).catch(fail);
+    });
+  });
+  setInterval(renderClock, 15000);
+  connect();
+})();
+`;

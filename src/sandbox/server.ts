@@ -1,0 +1,715 @@
+/**
+ * The local sandbox: the real bot (the same `composeAmends` as production, behind its real Bolt
+ * HTTP receiver) driven from a Slack-like web page. The page's clicks become signed slash-command,
+ * `block_actions` and `view_submission` requests to that receiver; the bot's Web API calls go to
+ * the fake Web API (fakeSlack.ts), whose stored messages are pushed to the page over server-sent
+ * events. Only the clock (an OffsetClock the page can move forward) and the fake Slack are
+ * sandbox-specific.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
+import { type Amends, composeAmends } from '../compose.js';
+import type { Config } from '../config.js';
+import { OffsetClock } from '../domain/clock.js';
+import {
+  clampToWorkingHours,
+  isWithinWorkingHours,
+  nextWorkingMorning,
+  type WorkingHours,
+} from '../domain/workingTime.js';
+import { scheduleReminders, type Ticker } from '../scheduler/reminderTick.js';
+import type { TickReport } from '../services/reminders.js';
+import type { Log } from '../slack/presenter.js';
+import {
+  type FakeSlack,
+  type FakeUser,
+  type StoredMessage,
+  type StoredResponse,
+  type StoredView,
+  startFakeSlack,
+} from './fakeSlack.js';
+import { PAGE_CSS, PAGE_HTML, PAGE_JS } from './page.js';
+import {
+  blockActionsPayload,
+  interactionBody,
+  postSigned,
+  slashCommandBody,
+  triggerId,
+  viewSubmissionPayload,
+} from './slackRequests.js';
+
+/** The first user is the one the page starts as (English, so the copy reads in English). */
+export const SANDBOX_USERS: readonly FakeUser[] = [
+  {
+    id: 'U0JOAN0001',
+    name: 'joan',
+    realName: 'Joan Smith',
+    tz: 'America/New_York',
+    locale: 'en-US',
+  },
+  { id: 'U0MARIA001', name: 'maria', realName: 'Maria Rossi', tz: 'Europe/Rome', locale: 'it-IT' },
+  {
+    id: 'U0NIKOS001',
+    name: 'nikos',
+    realName: 'Nikos Pappas',
+    tz: 'Europe/Athens',
+    locale: 'el-GR',
+  },
+];
+
+/** Ids Slack would give channels (decodeMeta accepts `^[CGD][A-Z0-9]{2,}$`). */
+export const SANDBOX_CHANNELS = [
+  { id: 'C0SANDBOX1', name: 'general' },
+  { id: 'C0SANDBOX2', name: 'accounts' },
+] as const;
+
+export const SANDBOX_TEAM = { id: 'T0SANDBOX1', domain: 'amends-sandbox', name: 'Amends sandbox' };
+const BOT_USER_ID = 'U0AMENDS01';
+
+const STEPS = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 } as const;
+type Advance = keyof typeof STEPS;
+const MAX_BODY = 1_000_000;
+/** Where a `block_actions` payload puts the choice, per element type. */
+const PICKED: Record<string, string | undefined> = {
+  datepicker: 'selected_date',
+  timepicker: 'selected_time',
+  users_select: 'selected_user',
+  conversations_select: 'selected_conversation',
+  channels_select: 'selected_channel',
+};
+
+export interface SandboxOptions {
+  /** Where the sandbox clock starts (default: now, or the next working morning when it is late). */
+  readonly startAt?: Date;
+  /** Print the one-line URL and stop cleanly on SIGINT/SIGTERM (default; tests pass false). */
+  readonly standalone?: boolean;
+  /** Spacing of reminder posts in one channel; Slack's limit is 1000 ms, the sandbox needn't wait. */
+  readonly channelIntervalMs?: number;
+  /** Host to bind the page to; loopback unless you know why not. */
+  readonly host?: string;
+}
+
+export interface Sandbox {
+  /** The page. */
+  readonly url: string;
+  /** The fake Web API the bot talks to (it changes on Reset). */
+  readonly slackApiUrl: string;
+  close(): Promise<void>;
+}
+
+/** A page-side ephemeral: from chat.postEphemeral, or a `respond()` to a response_url. */
+interface PageEphemeral {
+  channel: string;
+  user: string;
+  ts: string;
+  text: string;
+  blocks?: unknown[];
+  thread_ts?: string;
+}
+
+/** One running bot + fake Slack; Reset throws it away and builds a new one. */
+interface World {
+  readonly fake: FakeSlack;
+  readonly amends: Amends;
+  readonly ticker: Ticker;
+  readonly clock: OffsetClock;
+  readonly botUrl: string;
+  readonly secret: string;
+  readonly ephemerals: PageEphemeral[];
+  /** Which sandbox user a modal belongs to (Slack opens a modal for the user whose trigger it was). */
+  readonly viewOwner: Map<string, string>;
+  readonly triggerOwner: Map<string, string>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Where the sandbox clock starts: real time during a working day, else the next working morning
+ * (09:30 in the default user's zone), so advancing the clock shows nudges instead of night-time waits.
+ */
+export function sandboxStart(now: Date, wh: WorkingHours, tz: string): Date {
+  const later = new Date(now.getTime() + 3 * 3_600_000);
+  if (isWithinWorkingHours(now, wh, tz) && isWithinWorkingHours(later, wh, tz)) return now;
+  const clamped = clampToWorkingHours(now, wh, tz);
+  const morning = clamped.getTime() === now.getTime() ? nextWorkingMorning(now, wh, tz) : clamped;
+  return new Date(morning.getTime() + 30 * 60_000);
+}
+
+function removeDatabase(path: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal', SLACK_STATE])
+    rmSync(path + suffix, { force: true });
+}
+
+/**
+ * The fake Slack's messages live in memory; they are saved beside the database so a restarted
+ * sandbox shows the same channel its database describes, at the sandbox time it had reached.
+ */
+const SLACK_STATE = '.slack.json';
+interface SavedSlack {
+  readonly version: 1;
+  readonly now: string;
+  readonly messages: StoredMessage[];
+  readonly ephemerals: PageEphemeral[];
+}
+
+function loadSlack(dbPath: string): SavedSlack | null {
+  try {
+    const raw: unknown = JSON.parse(readFileSync(dbPath + SLACK_STATE, 'utf8'));
+    if (
+      isObject(raw) &&
+      raw.version === 1 &&
+      typeof raw.now === 'string' &&
+      !Number.isNaN(Date.parse(raw.now)) &&
+      Array.isArray(raw.messages) &&
+      Array.isArray(raw.ephemerals)
+    )
+      return raw as unknown as SavedSlack;
+  } catch {
+    // missing or unreadable: start over
+  }
+  return null;
+}
+
+function saveSlack(
+  dbPath: string,
+  w: { clock: OffsetClock; fake: FakeSlack; ephemerals: PageEphemeral[] },
+) {
+  const saved: SavedSlack = {
+    version: 1,
+    now: w.clock.now().toISOString(),
+    messages: w.fake.messages,
+    ephemerals: w.ephemerals,
+  };
+  const tmp = `${dbPath}${SLACK_STATE}.tmp`;
+  writeFileSync(tmp, JSON.stringify(saved));
+  renameSync(tmp, dbPath + SLACK_STATE);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const str = (o: Record<string, unknown>, k: string, max = 4000): string | undefined => {
+  const v = o[k];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string' || v.length > max) throw new HttpError(400, `${k} must be a string`);
+  return v;
+};
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+    throw new HttpError(415, 'send application/json');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > MAX_BODY) throw new HttpError(413, 'body too large');
+    chunks.push(c);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+  } catch {
+    throw new HttpError(400, 'invalid JSON');
+  }
+  if (!isObject(parsed)) throw new HttpError(400, 'expected a JSON object');
+  return parsed;
+}
+
+export async function startSandbox(
+  config: Config,
+  log: Log,
+  opts: SandboxOptions = {},
+): Promise<Sandbox> {
+  const standalone = opts.standalone ?? true;
+  const users = SANDBOX_USERS;
+  const defaultTz = users[0]?.tz ?? 'UTC';
+  const dbPath = config.databasePath;
+  const host = opts.host ?? '127.0.0.1';
+  const clients = new Set<ServerResponse>();
+  // Routine lines ("reminder tick") would drown the one line the sandbox prints; problems still show.
+  const quietLog: Log = (msg, extra) => {
+    if (msg !== 'reminder tick') log(msg, extra);
+  };
+
+  const broadcast = (event: string, data: unknown) => {
+    const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    for (const res of clients) res.write(frame);
+  };
+
+  const boot = async (): Promise<World> => {
+    // The database and the fake Slack's messages go together: one without the other starts over.
+    const saved = existsSync(dbPath) ? loadSlack(dbPath) : null;
+    if (!saved) removeDatabase(dbPath);
+    const clock = new OffsetClock();
+    const start = saved
+      ? new Date(Date.parse(saved.now) + 1000) // past the last ts, so new ones never collide
+      : (opts.startAt ?? sandboxStart(new Date(), config.playbook.workingHours, defaultTz));
+    clock.offsetMs = start.getTime() - Date.now();
+    const fake = await startFakeSlack({
+      users: [...users],
+      teamId: SANDBOX_TEAM.id,
+      botUserId: BOT_USER_ID,
+      now: () => clock.now(),
+    });
+    if (saved) fake.messages.push(...saved.messages);
+    mkdirSync(dirname(dbPath), { recursive: true });
+    const secret = randomBytes(24).toString('hex');
+    const botConfig: Config = {
+      ...config,
+      mode: 'sandbox',
+      botToken: `xoxb-sandbox-${randomBytes(8).toString('hex')}`,
+      signingSecret: secret,
+      appToken: null,
+      port: 0,
+      slackApiUrl: fake.url,
+    };
+    let amends: Amends;
+    try {
+      amends = composeAmends({
+        config: botConfig,
+        clock,
+        log: quietLog,
+        host: '127.0.0.1',
+        botUserId: fake.botUserId,
+        botId: fake.botId,
+        channelIntervalMs: opts.channelIntervalMs ?? 150,
+      });
+    } catch (e) {
+      await fake.close();
+      throw e;
+    }
+    const port = await amends.start();
+    await amends.reminders.reconcile();
+    const ticker = scheduleReminders(config.reminderCron, amends.reminders, quietLog);
+    const world: World = {
+      fake,
+      amends,
+      ticker,
+      clock,
+      botUrl: `http://127.0.0.1:${port}/slack/events`,
+      secret,
+      ephemerals: saved?.ephemerals ?? [],
+      viewOwner: new Map(),
+      triggerOwner: new Map(),
+    };
+    wire(world);
+    return world;
+  };
+
+  let saveTimer: NodeJS.Timeout | undefined;
+  const persist = (w: World) => {
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => {
+      try {
+        saveSlack(dbPath, w);
+      } catch (e) {
+        log('sandbox could not save its Slack state', { error: String(e) });
+      }
+    }, 300);
+  };
+
+  const wire = (w: World) => {
+    const { fake } = w;
+    let pendingOwner: string | undefined;
+    for (const event of ['message', 'update', 'ephemeral', 'response'] as const)
+      fake.on(event, () => persist(w));
+    fake.on('message', (m: StoredMessage) => {
+      const parent =
+        m.thread_ts && m.thread_ts !== m.ts ? fake.findMessage(m.channel, m.thread_ts) : undefined;
+      broadcast('message', { message: m, parent });
+    });
+    fake.on('update', (m: StoredMessage) => broadcast('update', { message: m }));
+    fake.on('ephemeral', (e) => {
+      const eph: PageEphemeral = {
+        channel: e.channel,
+        user: e.user,
+        ts: e.message_ts,
+        text: e.text,
+        ...(e.blocks ? { blocks: e.blocks } : {}),
+        ...(e.thread_ts ? { thread_ts: e.thread_ts } : {}),
+      };
+      w.ephemerals.push(eph);
+      broadcast('ephemeral', eph);
+    });
+    fake.on('response', (r: StoredResponse) => {
+      // response_url paths are `<user>/<channel>/<n>`: a respond() is an ephemeral for that user.
+      const [user, channel] = r.path.split('/');
+      if (!user || !channel || r.body.delete_original) return;
+      const eph: PageEphemeral = {
+        channel,
+        user,
+        ts: (w.clock.now().getTime() / 1000).toFixed(6),
+        text: typeof r.body.text === 'string' ? r.body.text : '',
+        ...(Array.isArray(r.body.blocks) ? { blocks: r.body.blocks } : {}),
+      };
+      w.ephemerals.push(eph);
+      broadcast('ephemeral', eph);
+    });
+    // views.open carries the trigger_id of the click that asked for it; the `view` event follows
+    // in the same turn, so the owner found here is the modal's.
+    fake.on('call', (c) => {
+      if (c.method === 'views.open' || c.method === 'views.push') {
+        const t = typeof c.args.trigger_id === 'string' ? c.args.trigger_id : '';
+        pendingOwner = w.triggerOwner.get(t);
+        w.triggerOwner.delete(t);
+      }
+    });
+    fake.on('view', (v: StoredView) => {
+      const owner = w.viewOwner.get(v.id) ?? pendingOwner;
+      pendingOwner = undefined;
+      if (!owner) return;
+      w.viewOwner.set(v.id, owner);
+      broadcast('view', { user: owner, view: v });
+    });
+  };
+
+  const teardown = async (w: World, keep: boolean) => {
+    clearTimeout(saveTimer);
+    await w.ticker.stop().catch(() => {});
+    await w.amends.stop();
+    await w.fake.close();
+    if (keep) {
+      try {
+        saveSlack(dbPath, w);
+      } catch (e) {
+        log('sandbox could not save its Slack state', { error: String(e) });
+      }
+    }
+  };
+
+  const snapshot = (w: World) => ({
+    team: SANDBOX_TEAM,
+    bot: { id: w.fake.botUserId, name: 'Amends' },
+    users: users.map((u) => ({
+      id: u.id,
+      name: u.realName ?? u.name,
+      handle: u.name,
+      tz: u.tz,
+      locale: u.locale ?? 'en-US',
+    })),
+    channels: SANDBOX_CHANNELS,
+    now: w.clock.now().toISOString(),
+    messages: w.fake.messages,
+    ephemerals: w.ephemerals,
+  });
+
+  // Booted once the page's port is ours: a second sandbox on a busy port never touches this database.
+  let world!: World;
+  let responses = 0;
+
+  const userOf = (body: Record<string, unknown>): FakeUser => {
+    const id = str(body, 'user');
+    const u = users.find((x) => x.id === id);
+    if (!u) throw new HttpError(400, 'unknown user');
+    return u;
+  };
+  const channelOf = (body: Record<string, unknown>) => {
+    const id = str(body, 'channel');
+    const c = SANDBOX_CHANNELS.find((x) => x.id === id);
+    if (!c) throw new HttpError(400, 'unknown channel');
+    return c;
+  };
+  const responseUrl = (w: World, user: string, channel: string) =>
+    `${w.fake.responseUrlBase}${user}/${channel}/${++responses}`;
+  const newTrigger = (w: World, user: string) => {
+    const t = triggerId();
+    w.triggerOwner.set(t, user);
+    if (w.triggerOwner.size > 500) {
+      const oldest = w.triggerOwner.keys().next().value;
+      if (oldest !== undefined) w.triggerOwner.delete(oldest);
+    }
+    return t;
+  };
+  const toBot = async (w: World, body: string) => {
+    const r = await postSigned(w.botUrl, w.secret, body);
+    if (r.status !== 200) throw new HttpError(502, `the bot answered HTTP ${r.status}`);
+    return r.text;
+  };
+
+  const api: Record<string, (body: Record<string, unknown>) => Promise<unknown>> = {
+    async command(body) {
+      const w = world;
+      const u = userOf(body);
+      const ch = channelOf(body);
+      const text = (str(body, 'text') ?? '').replace(/^\/incident\b/, '').trim();
+      await toBot(
+        w,
+        slashCommandBody({
+          teamId: SANDBOX_TEAM.id,
+          teamDomain: SANDBOX_TEAM.domain,
+          userId: u.id,
+          userName: u.name,
+          channelId: ch.id,
+          channelName: ch.name,
+          text,
+          responseUrl: responseUrl(w, u.id, ch.id),
+          triggerId: newTrigger(w, u.id),
+        }),
+      );
+      return { ok: true };
+    },
+
+    async action(body) {
+      const w = world;
+      const u = userOf(body);
+      const ch = channelOf(body);
+      const messageTs = str(body, 'messageTs', 40) ?? '';
+      const message = w.fake.findMessage(ch.id, messageTs);
+      if (!message) throw new HttpError(404, 'no such message');
+      const actionId = str(body, 'action_id', 255) ?? '';
+      const type = str(body, 'type', 40) ?? 'button';
+      const selected = str(body, 'selected_value', 2000);
+      const payload = blockActionsPayload({
+        teamId: SANDBOX_TEAM.id,
+        teamDomain: SANDBOX_TEAM.domain,
+        userId: u.id,
+        userName: u.name,
+        channelId: ch.id,
+        messageTs,
+        ...(message.thread_ts && message.thread_ts !== message.ts
+          ? { threadTs: message.thread_ts }
+          : {}),
+        message: { ...message, channel: undefined },
+        action: {
+          action_id: actionId,
+          block_id: str(body, 'block_id', 255) ?? 'b',
+          type: type === 'overflow' ? 'overflow' : 'button',
+          ...(type === 'overflow' ? { selected_value: selected ?? '' } : {}),
+          ...(type === 'button' ? { value: str(body, 'value', 2000) ?? '' } : {}),
+        },
+        responseUrl: responseUrl(w, u.id, ch.id),
+        triggerId: newTrigger(w, u.id),
+      });
+      (payload.channel as { name: string }).name = ch.name;
+      // Selects and pickers: the payload carries the choice the way Slack names it per type.
+      const a = (payload.actions as Record<string, unknown>[])[0] ?? {};
+      const pickedKey = PICKED[type];
+      if (pickedKey) {
+        delete a.value;
+        delete a.text;
+        a.type = type;
+        a[pickedKey] = selected ?? null;
+      } else if (type === 'static_select') {
+        delete a.value;
+        delete a.text;
+        a.type = type;
+        a.selected_option = { text: { type: 'plain_text', text: selected }, value: selected };
+      }
+      await toBot(w, interactionBody(payload));
+      return { ok: true };
+    },
+
+    async submit(body) {
+      const w = world;
+      const u = userOf(body);
+      const viewId = str(body, 'viewId', 40) ?? '';
+      const view = w.fake.views.get(viewId);
+      if (!view || w.viewOwner.get(viewId) !== u.id) throw new HttpError(404, 'no such modal');
+      const values = body.values ?? {};
+      if (!isObject(values) || !Object.values(values).every(isObject))
+        throw new HttpError(400, 'values must look like state.values');
+      const text = await toBot(
+        w,
+        interactionBody(
+          viewSubmissionPayload({
+            teamId: SANDBOX_TEAM.id,
+            teamDomain: SANDBOX_TEAM.domain,
+            userId: u.id,
+            userName: u.name,
+            view: {
+              id: view.id,
+              callback_id: view.callback_id,
+              private_metadata: view.private_metadata,
+              blocks: view.blocks,
+              hash: view.hash,
+            },
+            values: values as Record<string, Record<string, unknown>>,
+          }),
+        ),
+      );
+      // An empty 200 closes the modal; `response_action` answers keep it open (errors) or change it.
+      if (!text.trim()) return { ok: true, close: true };
+      let answer: unknown;
+      try {
+        answer = JSON.parse(text);
+      } catch {
+        return { ok: true, close: true };
+      }
+      const action = isObject(answer) ? answer.response_action : undefined;
+      if (action === 'errors' && isObject(answer)) return { ok: true, errors: answer.errors };
+      if ((action === 'update' || action === 'push') && isObject(answer) && isObject(answer.view))
+        return { ok: true, view: { ...answer.view, id: view.id } };
+      return { ok: true, close: true };
+    },
+
+    async clock(body) {
+      const w = world;
+      const advance = str(body, 'advance', 10) as Advance | undefined;
+      if (!advance || !(advance in STEPS)) throw new HttpError(400, 'advance: hour, day or week');
+      w.clock.advance(STEPS[advance]);
+      broadcast('clock', { now: w.clock.now().toISOString() });
+      // A cron tick may be running: wait for it, then run one that sees the new time.
+      let report: TickReport = await w.amends.reminders.tick();
+      for (let i = 0; report.skipped && i < 200; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        report = await w.amends.reminders.tick();
+      }
+      const now = w.clock.now().toISOString();
+      broadcast('clock', { now });
+      persist(w);
+      return { ok: true, now, sent: report.sent, planned: report.planned };
+    },
+
+    async reset() {
+      const old = world;
+      await teardown(old, false);
+      removeDatabase(dbPath);
+      world = await boot();
+      broadcast('snapshot', snapshot(world));
+      return { ok: true, now: world.clock.now().toISOString() };
+    },
+  };
+
+  // One reset at a time; other calls wait for it rather than hitting a half-built world.
+  let busy: Promise<unknown> = Promise.resolve();
+  const serial = <T>(f: () => Promise<T>): Promise<T> => {
+    const p = busy.then(f, f);
+    busy = p.catch(() => {});
+    return p;
+  };
+
+  let pagePort = 0;
+  const allowedHosts = () => [
+    `127.0.0.1:${pagePort}`,
+    `localhost:${pagePort}`,
+    `[::1]:${pagePort}`,
+  ];
+
+  const send = (res: ServerResponse, status: number, type: string, body: string) => {
+    res.writeHead(status, {
+      'content-type': type,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      ...(type.startsWith('text/html')
+        ? {
+            'content-security-policy':
+              "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+          }
+        : {}),
+    });
+    res.end(body);
+  };
+  const json = (res: ServerResponse, status: number, body: unknown) =>
+    send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    // Loopback only, and only for pages served from here: a DNS-rebinding or cross-site page gets 403.
+    if (!allowedHosts().includes(req.headers.host ?? '')) return json(res, 403, { error: 'host' });
+    const origin = req.headers.origin;
+    if (origin && !allowedHosts().some((h) => origin === `http://${h}`))
+      return json(res, 403, { error: 'origin' });
+    if (!world) return json(res, 503, { error: 'starting' });
+
+    if (req.method === 'GET') {
+      if (url.pathname === '/') return send(res, 200, 'text/html; charset=utf-8', PAGE_HTML);
+      if (url.pathname === '/sandbox.js')
+        return send(res, 200, 'text/javascript; charset=utf-8', PAGE_JS);
+      if (url.pathname === '/sandbox.css')
+        return send(res, 200, 'text/css; charset=utf-8', PAGE_CSS);
+      if (url.pathname === '/api/state') return json(res, 200, snapshot(world));
+      if (url.pathname === '/events') {
+        res.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-store',
+          connection: 'keep-alive',
+        });
+        res.write(`retry: 1000\nevent: snapshot\ndata: ${JSON.stringify(snapshot(world))}\n\n`);
+        clients.add(res);
+        req.on('close', () => clients.delete(res));
+        return;
+      }
+      if (url.pathname === '/favicon.ico') return send(res, 204, 'text/plain', '');
+      return json(res, 404, { error: 'not found' });
+    }
+    const m = /^\/api\/(\w+)$/.exec(url.pathname);
+    const handler = m?.[1] && Object.hasOwn(api, m[1]) ? api[m[1]] : undefined;
+    if (req.method !== 'POST' || !handler) return json(res, 404, { error: 'not found' });
+    readJson(req)
+      .then((body) => serial(() => handler(body)))
+      .then(
+        (out) => json(res, 200, out),
+        (e: unknown) => {
+          if (e instanceof HttpError) return json(res, e.status, { ok: false, error: e.message });
+          log('sandbox request failed', { path: url.pathname, error: String(e) });
+          json(res, 500, { ok: false, error: 'the sandbox hit an error (see the terminal)' });
+        },
+      );
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, host, () => resolve());
+    });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new Error(`port ${config.port} is already in use: set PORT to another port`);
+    throw e;
+  }
+  pagePort = (server.address() as AddressInfo).port;
+  try {
+    world = await boot();
+  } catch (e) {
+    server.close();
+    throw e;
+  }
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${pagePort}`;
+  const heartbeat = setInterval(() => {
+    for (const res of clients) res.write(': ping\n\n');
+  }, 15_000);
+  heartbeat.unref();
+
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(heartbeat);
+    for (const res of clients) res.end();
+    clients.clear();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    await busy;
+    await teardown(world, true);
+  };
+
+  if (standalone) {
+    console.log(`Amends sandbox: ${url}`);
+    const stop = () => {
+      void close().finally(() => process.exit(0));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  }
+  return {
+    url,
+    get slackApiUrl() {
+      return world.fake.url;
+    },
+    close,
+  };
+}

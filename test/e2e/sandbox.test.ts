@@ -1,0 +1,169 @@
+/**
+ * The whole recovery flow in headless Chromium, on the sandbox page, against the real bot:
+ * Debian's chromium driven by playwright-core (no browser download). Without /usr/bin/chromium
+ * the test is skipped locally and fails in CI (`.ci/run` installs it).
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+import { MONDAY_MORNING, sandboxConfig } from '../helpers/sandboxConfig.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium && process.env.CI) {
+  throw new Error(
+    `${CHROMIUM} is missing: the e2e test needs Debian's chromium (apt-get install chromium)`,
+  );
+}
+
+describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
+  let dir: string;
+  let sandbox: Sandbox;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'amends-e2e-'));
+    sandbox = await startSandbox(
+      sandboxConfig(dir),
+      (m, x) => problems.push(`${m} ${JSON.stringify(x)}`),
+      {
+        standalone: false,
+        startAt: MONDAY_MORNING,
+      },
+    );
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      locale: 'en-US',
+      timezoneId: 'America/New_York',
+    });
+    page = await context.newPage();
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await sandbox?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs a recovery case: own up, nudges, client refuses, keep trying', async () => {
+    await page.goto(sandbox.url);
+    await page.locator('body[data-ready=true]').waitFor();
+    expect(await page.getByTestId('user-switcher').inputValue()).toBe('U0JOAN0001');
+
+    // 1. open a case from the composer
+    await page.getByTestId('composer').fill('/incident Acme: late delivery');
+    await page.getByTestId('composer').press('Enter');
+    const channel = page.getByTestId('channel-messages');
+    const caseMessage = channel.getByTestId('message').filter({ hasText: 'Acme · Major' });
+    await caseMessage.waitFor();
+    await caseMessage.getByTestId('reply-count').filter({ hasText: '1 reply' }).waitFor();
+
+    // 2. own up: Done on the first step; the parent updates and the thread says so
+    await caseMessage
+      .locator('[data-block-id=actions_own_up] [data-action-id=amends_step_done]')
+      .click();
+    await caseMessage.locator('[data-block-id=actions_own_up]').waitFor({ state: 'detached' });
+    await caseMessage.getByTestId('reply-count').click();
+    const thread = page.getByTestId('thread-messages');
+    await thread.getByText('marked Own up to the client done').waitFor();
+    expect(await thread.locator('.mention').first().textContent()).toBe('@Joan Smith');
+
+    // 3. a day later: the outline for the meeting is due; a day after that, the meeting itself
+    await page.getByTestId('advance-day').click();
+    await thread.getByText('time for Write the outline').waitFor();
+    await page.getByTestId('advance-day').click();
+    await thread.getByText('time for Book a face-to-face meeting').waitFor();
+    // dates render in the reader's zone: "was yesterday 9:30 AM" for Joan in New York
+    await thread
+      .getByText(/still open \(was yesterday 9:30\sAM\)/)
+      .first()
+      .waitFor();
+
+    // 4. the client refuses (a confirm dialog first)
+    await caseMessage.locator('[data-action-id=amends_case_refused]').click();
+    await page.getByTestId('confirm-dialog').waitFor();
+    await page.getByTestId('confirm-ok').click();
+    await thread.getByText('recorded that the client refused').waitFor();
+    await caseMessage.getByText('Client refused for now').waitFor();
+
+    // 5. a week later: the first keep-trying follow-up
+    await page.getByTestId('advance-week').click();
+    const followUp = thread.getByTestId('message').filter({ hasText: 'follow-up 1' });
+    await followUp.waitFor();
+    await followUp.scrollIntoViewIfNeeded();
+
+    // the screenshot: the case's header in the channel, the thread with its nudges beside it
+    await caseMessage.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.getByTestId('toast').waitFor({ state: 'hidden' });
+
+    // The README's picture is refreshed on demand (UPDATE_SCREENSHOT=1), never as a side effect of CI.
+    const shot = process.env.UPDATE_SCREENSHOT ? 'docs/sandbox.png' : 'test-results/sandbox.png';
+    mkdirSync(dirname(shot), { recursive: true });
+    await page.screenshot({ path: shot });
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('opens the form with /incident, shows errors in the modal, and posts the case', async () => {
+    await page.getByTestId('channel-accounts').click();
+    await page.getByTestId('composer').fill('/incident');
+    await page.getByTestId('composer').press('Enter');
+    const modal = page.getByTestId('modal');
+    await modal.waitFor();
+    expect(await page.getByTestId('modal-title').textContent()).toBe('New recovery case');
+    // required fields are checked before anything is sent, as in Slack
+    await page.getByTestId('modal-submit').click();
+    await modal.getByTestId('field-error').first().waitFor();
+    await modal.locator('[data-block-id=client]').fill('Globex');
+    await modal.locator('[data-block-id=summary]').fill('Invoice sent twice');
+    await modal.locator('select[data-block-id=owner]').selectOption('U0MARIA001');
+    // a due date in the past is refused by the bot itself (response_action: errors)
+    await modal.locator('[data-block-id=due_date]').fill('2020-01-01');
+    await page.getByTestId('modal-submit').click();
+    await modal
+      .getByTestId('field-error')
+      .filter({ hasText: /future/ })
+      .waitFor();
+    await modal.locator('[data-block-id=due_date]').fill('');
+    await page.getByTestId('modal-submit').click();
+    await modal.waitFor({ state: 'detached' });
+    const msg = page
+      .getByTestId('channel-messages')
+      .getByTestId('message')
+      .filter({ hasText: 'Globex' });
+    await msg.waitFor();
+    await msg.locator('.mention').filter({ hasText: 'Maria Rossi' }).first().waitFor();
+
+    // Maria sees her own mention highlighted, dates in Rome time; ephemerals are hers only
+    await page.getByTestId('user-switcher').selectOption('U0MARIA001');
+    expect(await msg.locator('.mention.me').first().textContent()).toBe('@Maria Rossi');
+    await page.getByTestId('composer').fill('/incident help');
+    await page.getByTestId('composer').press('Enter');
+    const eph = page.getByTestId('ephemeral');
+    await eph.getByText('Only visible to you').waitFor();
+    await page.getByTestId('user-switcher').selectOption('U0JOAN0001');
+    await expect.poll(() => eph.count()).toBe(0);
+    expect(problems).toEqual([]);
+  }, 60_000);
+});

@@ -1,0 +1,317 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { en } from '../../src/i18n/en.js';
+import { postSigned } from '../../src/sandbox/slackRequests.js';
+import { ACTION } from '../../src/slack/ids.js';
+import { CHANNEL, MARIA, TEAM, until } from '../helpers/harness.js';
+import {
+  blockById,
+  command,
+  commandBody,
+  countCases,
+  elementIn,
+  fresh,
+  JOAN,
+  OTHER_CHANNEL,
+  OTHER_TEAM,
+  openCase,
+  parents,
+  replies,
+  settle,
+  stepOf,
+  useHarness,
+} from '../helpers/slack.js';
+
+const FIXTURES = new URL('../fixtures/slack/', import.meta.url);
+const dateToken = (d: Date) =>
+  `<!date^${Math.floor(d.getTime() / 1000)}^{date_short_pretty} {time}|${d
+    .toISOString()
+    .slice(0, 16)
+    .replace('T', ' ')} UTC>`;
+const textOf = (b: Record<string, unknown> | undefined): string =>
+  ((b?.text as { text?: string } | undefined)?.text ?? '') as string;
+
+describe('/incident Client: what happened', () => {
+  const ctx = useHarness();
+
+  it('stores the case (client before the first colon, severity major, owner = caller)', async () => {
+    const { h } = ctx;
+    const { c, parent } = await openCase(h, 'Acme Corp: shipped the wrong pallets to Turin');
+    expect(c).toMatchObject({
+      teamId: TEAM,
+      channelId: CHANNEL,
+      messageTs: parent.ts,
+      client: 'Acme Corp',
+      summary: 'shipped the wrong pallets to Turin',
+      severity: 'major',
+      ownerId: MARIA,
+      creatorId: MARIA,
+      status: 'open',
+      lang: 'en',
+      tz: 'Europe/Rome',
+    });
+    expect(h.amends.caseRepo.events(TEAM, c.id).map((e) => [e.type, e.actor])).toEqual([
+      ['case_opened', MARIA],
+    ]);
+    // Monday 09:00 in Rome + 4 working hours (major)
+    expect(stepOf(c, 'own_up').dueAt?.toISOString()).toBe('2026-11-23T12:00:00.000Z');
+  });
+
+  it('splits only at the first colon and trims both parts', async () => {
+    const { c } = await openCase(ctx.h, '  Acme: Corp: late again: 3rd time  ');
+    expect([c.client, c.summary]).toEqual(['Acme', 'Corp: late again: 3rd time']);
+  });
+
+  it('posts the parent in the command channel: header, what happened, owner, checklist with due tokens', async () => {
+    const { h } = ctx;
+    const { c, parent } = await openCase(h, 'Acme Corp: shipped the wrong pallets to Turin');
+    expect(parent.channel).toBe(CHANNEL);
+    expect(parents(h)).toHaveLength(1);
+    expect(parent.text).toBe('Recovery case for Acme Corp (Major)');
+    expect(blockById(parent, 'case_header')).toMatchObject({
+      type: 'header',
+      text: { type: 'plain_text', text: 'Acme Corp · Major' },
+    });
+    expect(blockById(parent, 'case_summary')).toMatchObject({
+      text: { type: 'plain_text', text: 'shipped the wrong pallets to Turin' },
+    });
+    const facts = JSON.stringify(blockById(parent, 'case_facts'));
+    expect(facts).toContain('Owner: <@U0MARIA01>');
+
+    for (const s of c.steps) {
+      const line = textOf(blockById(parent, `step_${s.key}`));
+      expect(line, s.key).toContain(en.stepTitle[s.key]);
+      expect(line, s.key).toContain(en.stepState[s.status]);
+      if (s.dueAt) expect(line, s.key).toContain(`due ${dateToken(s.dueAt)}`);
+    }
+    expect(textOf(blockById(parent, 'step_own_up'))).toMatch(
+      /<!date\^\d+\^\{date_short_pretty\} \{time\}\|2026-11-23 12:00 UTC>/,
+    );
+    expect(textOf(blockById(parent, 'step_client_answer'))).toContain('Not started');
+    expect(textOf(blockById(parent, 'step_apologize'))).toContain('due with the meeting');
+
+    // The open steps carry their buttons; the case carries its own.
+    expect(elementIn(parent, 'actions_own_up', ACTION.done)?.value).toBe(`${c.id}|own_up|1`);
+    expect(elementIn(parent, 'actions_meeting', ACTION.meeting)).toBeDefined();
+    expect(elementIn(parent, 'actions_outline', ACTION.outline)).toBeDefined();
+    expect(blockById(parent, 'actions_client_answer')).toBeUndefined();
+    for (const id of [ACTION.accepted, ACTION.refused, ACTION.close])
+      expect(elementIn(parent, 'case_actions', id), id).toBeDefined();
+  });
+
+  it('replies once in the thread telling the owner what to do first', async () => {
+    const { h } = ctx;
+    const { parent, first } = await openCase(h);
+    await settle();
+    expect(replies(h, parent.ts)).toEqual([first]);
+    expect(first.thread_ts).toBe(parent.ts);
+    expect(first.text).toContain('<@U0MARIA01>, you own this case. First: *Own up to the client*.');
+    expect(h.fake.callsTo('chat.postMessage')).toHaveLength(2);
+  });
+
+  it('keeps the case when the channel refuses the post, says so privately, and posts it on /incident list', async () => {
+    const { h } = ctx;
+    h.fake.failNext('chat.postMessage', 'not_in_channel');
+    expect((await command(h, 'Acme: wrong pallets')).status).toBe(200);
+    const note = await until(() => h.fake.responses[0], 'private note');
+    expect(note.body).toMatchObject({ response_type: 'ephemeral', text: en.errors.notInChannel });
+    expect(countCases(h)).toBe(1);
+    const stored = h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)[0];
+    expect(stored?.messageTs).toBeNull();
+
+    await command(h, 'list');
+    const list = await until(() => h.fake.responses[1], 'list');
+    const parent = parents(h)[0];
+    expect(parent).toBeDefined();
+    expect(fresh(h, stored ?? { teamId: TEAM, id: 0 }).messageTs).toBe(parent?.ts);
+    expect(JSON.stringify(list.body.blocks)).toContain(
+      `https://sandbox.slack.com/archives/${CHANNEL}/p${parent?.ts.replace('.', '')}`,
+    );
+  });
+});
+
+describe('/incident with no text opens the modal', () => {
+  const ctx = useHarness();
+
+  it('answers views.open with the trigger_id: client, what happened, severity, owner (caller), optional due', async () => {
+    const { h } = ctx;
+    const r = await command(h, '', { triggerId: '123.456.abc' });
+    expect(r).toEqual({ status: 200, text: '' });
+    const call = await until(() => h.fake.callsTo('views.open')[0], 'views.open');
+    expect(call.args.trigger_id).toBe('123.456.abc');
+    const view = call.args.view as { callback_id: string; blocks: Record<string, unknown>[] };
+    expect(view.callback_id).toBe('amends_open_case');
+    const byId = Object.fromEntries(view.blocks.map((b) => [b.block_id, b]));
+    expect(byId.client).toMatchObject({ type: 'input', element: { type: 'plain_text_input' } });
+    expect(byId.summary).toMatchObject({
+      element: { type: 'plain_text_input', multiline: true },
+    });
+    const sev = byId.severity as {
+      element: { options: { value: string }[]; initial_option: { value: string } };
+    };
+    expect(sev.element.options.map((o) => o.value)).toEqual(['minor', 'major', 'critical']);
+    expect(sev.element.initial_option.value).toBe('major');
+    expect(byId.owner).toMatchObject({
+      element: { type: 'users_select', initial_user: MARIA },
+    });
+    expect(byId.due_date).toMatchObject({ optional: true, element: { type: 'datepicker' } });
+    expect(byId.due_time).toMatchObject({ optional: true, element: { type: 'timepicker' } });
+    await settle();
+    expect(countCases(h)).toBe(0);
+    expect(h.fake.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
+  it('treats whitespace-only text like no text (the modal), storing nothing', async () => {
+    const { h } = ctx;
+    await command(h, '   \t ');
+    await until(() => h.fake.callsTo('views.open')[0], 'views.open');
+    await settle();
+    expect(countCases(h)).toBe(0);
+  });
+});
+
+describe('/incident list, help and unknown words', () => {
+  const ctx = useHarness();
+
+  it('lists privately the open cases of this channel and the caller’s own, with thread links', async () => {
+    const { h } = ctx;
+    const here = await openCase(h, 'Here Ltd: mine, here');
+    const joanHere = await openCase(h, 'Joan Here Ltd: joan, here', { user: JOAN });
+    const mineElsewhere = await openCase(h, 'Mine Elsewhere: mine, other channel', {
+      channel: OTHER_CHANNEL,
+    });
+    await openCase(h, 'Joan Elsewhere: joan, other channel', {
+      user: JOAN,
+      channel: OTHER_CHANNEL,
+    });
+    const closed = await openCase(h, 'Closed Ltd: closed already');
+    h.amends.cases.close(TEAM, closed.c.id, 'closed', null, MARIA);
+    await openCase(h, 'Other Team Ltd: another workspace', { team: OTHER_TEAM });
+
+    const before = h.fake.callsTo('chat.postMessage').length;
+    const r = await command(h, 'list');
+    expect(r).toEqual({ status: 200, text: '' });
+    const res = await until(
+      () => h.fake.responses.find((x) => x.body.text === en.list.title),
+      'list',
+    );
+    expect(res.path).toBe('cmd');
+    expect(res.body.response_type).toBe('ephemeral');
+    const shown = JSON.stringify(res.body.blocks);
+    for (const o of [here, joanHere, mineElsewhere]) {
+      expect(shown).toContain(o.c.client);
+      const link = `https://sandbox.slack.com/archives/${o.c.channelId}/p${o.parent.ts.replace('.', '')}`;
+      expect(shown).toContain(`<${link}|case #${o.c.id}>`);
+    }
+    for (const hidden of ['Joan Elsewhere', 'Closed Ltd', 'Other Team Ltd'])
+      expect(shown).not.toContain(hidden);
+    await settle();
+    expect(h.fake.callsTo('chat.postMessage')).toHaveLength(before);
+  });
+
+  it('says so when there is nothing open', async () => {
+    const { h } = ctx;
+    await command(h, 'LIST');
+    const res = await until(() => h.fake.responses[0], 'list');
+    expect(res.body).toMatchObject({ response_type: 'ephemeral', text: en.list.empty });
+  });
+
+  it.each(['help', 'foo', 'Help', 'fix-it'])(
+    '`/incident %s` explains privately, without an error',
+    async (word) => {
+      const { h } = ctx;
+      expect(await command(h, word)).toEqual({ status: 200, text: '' });
+      const res = await until(() => h.fake.responses[0], 'help');
+      expect(res.body.response_type).toBe('ephemeral');
+      expect(res.body.text).toBe(en.help);
+      expect(res.body.text).toContain('/incident list');
+      expect(res.body.text).not.toMatch(/Quote E-|Error|stack/i);
+      await settle();
+      expect(countCases(h)).toBe(0);
+    },
+  );
+
+  it('our slash-command body has every field of Slack’s (fixture)', () => {
+    const { h } = ctx;
+    const fields = (raw: string) => [...new URLSearchParams(raw).keys()];
+    const theirs = fields(
+      readFileSync(new URL('slash_command.slack-doc-signed.form.txt', FIXTURES), 'utf8').trim(),
+    );
+    expect(fields(commandBody(h, 'Acme: x'))).toEqual(expect.arrayContaining(theirs));
+  });
+
+  it('answers Slack’s own slash-command body (fixture, re-signed) the same way', async () => {
+    const { h } = ctx;
+    const raw = readFileSync(new URL('slash_command.with-text.form.txt', FIXTURES), 'utf8').trim();
+    const body = new URLSearchParams(raw);
+    body.set('command', '/incident');
+    body.set('response_url', `${h.fake.responseUrlBase}fixture`);
+    const r = await postSigned(h.url, h.secret, body.toString());
+    expect(r).toEqual({ status: 200, text: '' });
+    const res = await until(() => h.fake.responses[0], 'help');
+    expect(res).toMatchObject({
+      path: 'fixture',
+      body: { response_type: 'ephemeral', text: en.help },
+    });
+  });
+});
+
+describe('the command is acknowledged at once, whatever follows', () => {
+  const ctx = useHarness();
+  const SLOW = 1200;
+
+  it.each([
+    ['help', 'help'],
+    ['list', 'list'],
+    ['create', 'Acme: wrong pallets'],
+    ['modal', ''],
+    ['error: no summary', 'Acme:'],
+    ['error: no client', ': wrong pallets'],
+    ['error: too long', `Acme: ${'x'.repeat(4001)}`],
+  ])('%s → HTTP 200 before any Slack call completes', async (_name, text) => {
+    const { h } = ctx;
+    for (const m of ['users.info', 'views.open', 'chat.postMessage'])
+      h.fake.failNext(m, { delayMs: SLOW });
+    const t0 = Date.now();
+    const r = await command(h, text);
+    const took = Date.now() - t0;
+    expect(r).toEqual({ status: 200, text: '' });
+    expect(took).toBeLessThan(SLOW / 2);
+    // and the work still happens afterwards
+    await until(
+      () =>
+        h.fake.responses.length > 0 ||
+        h.fake.callsTo('views.open').length > 0 ||
+        parents(h).length > 0,
+      'follow-up',
+      SLOW + 3000,
+    );
+  });
+});
+
+describe('bad text gets a friendly private answer and stores nothing', () => {
+  const ctx = useHarness();
+
+  it.each([
+    ['no summary', 'Acme:', en.errors.field.summary],
+    ['whitespace-only summary', 'Acme:  \t  ', en.errors.field.summary],
+    ['no client', ': wrong pallets', en.errors.field.client],
+    ['whitespace-only both', '   :   ', en.errors.field.client],
+    ['several words, no colon', 'Acme wrong pallets again', en.errors.field.summary],
+    [
+      '151-character client',
+      `${'A'.repeat(151)}: too long a name`,
+      en.errors.field.client_too_long,
+    ],
+    ['4,001-character summary', `Acme: ${'x'.repeat(4001)}`, en.errors.field.summary_too_long],
+  ])('%s', async (_name, text, expected) => {
+    const { h } = ctx;
+    expect(await command(h, text)).toEqual({ status: 200, text: '' });
+    const res = await until(() => h.fake.responses[0], 'friendly answer');
+    expect(res.body).toMatchObject({ response_type: 'ephemeral', text: expected });
+    await settle();
+    expect(countCases(h)).toBe(0);
+    expect(h.fake.callsTo('chat.postMessage')).toHaveLength(0);
+    expect(h.fake.callsTo('views.open')).toHaveLength(0);
+  });
+});
