@@ -259,6 +259,8 @@ export const ca: Catalog = {
       reason_too_long: 'El motiu és massa llarg (2.000 caràcters com a màxim).',
       note_too_long: 'El text és massa llarg (2.000 caràcters com a màxim).',
       outline: 'Omple totes les parts del guió.',
+      value:
+        'No s’ha pogut llegir aquest botó; no ha canviat res. Fes servir els botons de l’últim missatge del cas.',
     },
   },
   thanksOpened: 'Cas obert. Tens la llista de tasques al canal.',

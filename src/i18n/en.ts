@@ -247,6 +247,8 @@ export const en = {
       reason_too_long: 'The reason is too long (2,000 characters at most).',
       note_too_long: 'That is too long (2,000 characters at most).',
       outline: 'Fill in every part of the outline.',
+      value:
+        'That button could not be read; nothing changed. Use the buttons on the latest case message.',
     },
   },
   thanksOpened: 'Case opened. The checklist is in the channel.',

@@ -259,6 +259,8 @@ export const it: Catalog = {
       reason_too_long: 'Il motivo è troppo lungo (massimo 2.000 caratteri).',
       note_too_long: 'Il testo è troppo lungo (massimo 2.000 caratteri).',
       outline: 'Compila tutte le parti della scaletta.',
+      value:
+        'Non riesco a leggere questo pulsante; non è cambiato nulla. Usa i pulsanti dell’ultimo messaggio del caso.',
     },
   },
   thanksOpened: 'Caso aperto. Trovi la checklist nel canale.',

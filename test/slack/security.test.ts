@@ -35,7 +35,9 @@ import {
 
 const FIXTURES = new URL('../fixtures/slack/', import.meta.url);
 const nowSec = () => Math.floor(Date.now() / 1000);
-const FRIENDLY = Object.values(en.errors).filter((v): v is string => typeof v === 'string');
+const FRIENDLY = [...Object.values(en.errors), ...Object.values(en.errors.field)].filter(
+  (v): v is string => typeof v === 'string',
+);
 
 /** Nothing reached Slack and nothing was stored. */
 async function expectNothingHappened(h: Harness) {
