@@ -1,5 +1,6 @@
-import type { App } from '@slack/bolt';
+import type { App, webApi } from '@slack/bolt';
 import { DomainError } from '../../../domain/errors.js';
+import type { RecoveryCase } from '../../../domain/recoveryCase.js';
 import { parseQuickText } from '../../../services/cases.js';
 import { renderHelp, renderList } from '../../blocks/lists.js';
 import { openCaseModal } from '../../blocks/modals.js';
@@ -88,11 +89,12 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
   });
 }
 
+/** A stored case whose first post failed (bot not in the channel yet) is posted on the next list. */
 async function repost(
   deps: ListenerDeps,
-  client: Parameters<ListenerDeps['presenter']['postCase']>[0],
-  c: Parameters<ListenerDeps['presenter']['postCase']>[1],
-) {
+  client: webApi.WebClient,
+  c: RecoveryCase,
+): Promise<void> {
   try {
     const ts = await deps.presenter.postCase(client, c);
     deps.cases.attachMessage(c, ts);
