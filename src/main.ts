@@ -14,6 +14,7 @@ async function checkSlack(config: Config): Promise<{ botUserId: string; botId: s
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
     retryConfig: { retries: 1, factor: 1, minTimeout: 500, maxTimeout: 1000 },
     timeout: 8000,
+    logLevel: webApi.LogLevel.ERROR, // the one line below says it all
   });
   try {
     const r = await client.auth.test();
