@@ -6,6 +6,7 @@ import { CaseService } from './services/cases.js';
 import { ProfileService } from './services/profiles.js';
 import { type Pacer, ReminderService } from './services/reminders.js';
 import { SlackReminderChannel, SlackUserDirectory } from './slack/adapters.js';
+import { limitInFlight } from './slack/inflight.js';
 import { registerActions } from './slack/listeners/actions/index.js';
 import { registerIncidentCommand } from './slack/listeners/commands/incident.js';
 import type { ListenerDeps } from './slack/listeners/deps.js';
@@ -17,6 +18,9 @@ import { type Db, openDatabase } from './store/db.js';
 import { ProfileRepo } from './store/profileRepo.js';
 import { ReminderRepo } from './store/reminderRepo.js';
 import { WorkspaceRepo } from './store/workspaceRepo.js';
+
+/** Requests handled at once (each mostly waits on Slack's answers); more wait before their ack. */
+const MAX_IN_FLIGHT = 100;
 
 export interface Amends {
   readonly app: App;
@@ -129,6 +133,8 @@ export function composeAmends(o: ComposeOptions): Amends {
     presenter: new Presenter(config.playbook, clock, log),
     log,
   };
+  // Overload backs up at the door (Slack waits for its ack) instead of piling up in memory.
+  app.use(limitInFlight(MAX_IN_FLIGHT, 1500));
   registerIncidentCommand(app, deps);
   registerActions(app, deps);
   registerViews(app, deps);

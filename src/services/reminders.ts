@@ -70,6 +70,8 @@ export class ReminderService {
   /** Claims this process holds right now; any other claim belongs to a process that died. */
   readonly #mine = new Set<number>();
   #running = false;
+  /** Set by deliver() while planning runs alongside it: more reminders are ready to claim. */
+  #planned: (() => void) | null = null;
 
   constructor(deps: ReminderServiceDeps) {
     this.#d = {
@@ -95,8 +97,11 @@ export class ReminderService {
     this.#running = true;
     try {
       await this.reconcile();
-      report.planned = await this.plan(this.#d.clock.now());
-      await this.deliver(report);
+      // Delivery starts with the first planned chunk instead of waiting for the whole plan.
+      const planning = this.plan(this.#d.clock.now());
+      planning.catch(() => {}); // awaited below, even when delivery fails first
+      await this.deliver(report, planning);
+      report.planned = await planning;
       return report;
     } finally {
       this.#running = false;
@@ -145,6 +150,9 @@ export class ReminderService {
             return n;
           })
           .immediate();
+        this.#planned?.();
+        // Let the event loop through between chunks: acks, and posts of what is already planned.
+        await new Promise<void>((r) => setImmediate(r));
       }
       if (due.length < this.#d.batchSize) break;
     }
@@ -169,20 +177,23 @@ export class ReminderService {
   /**
    * Posts every ready reminder, each channel paced to one message per interval. At most
    * `batchSize` claims are held at a time: as posts complete, more are claimed, so one tick drains
-   * a backlog and no channel waits for the slowest one of an earlier batch.
+   * a backlog and no channel waits for the slowest one of an earlier batch. With `planning` (a
+   * plan() running alongside), it also claims what each planned chunk made ready, until it ends.
    */
-  async deliver(report: TickReport): Promise<void> {
+  async deliver(report: TickReport, planning?: Promise<unknown>): Promise<void> {
     const { reminders, cases, batchSize } = this.#d;
     const lanes = new Map<string, Lane>();
     const running = new Set<Promise<void>>();
     let held = 0;
     let exhausted = false;
+    let planned = !planning;
+    let closed = false;
     const refillAt = Math.max(1, Math.floor(batchSize / 10));
     const claim = () => {
       const want = batchSize - held;
-      if (exhausted || want <= 0 || (held > 0 && want < refillAt)) return;
+      if (closed || exhausted || want <= 0 || (held > 0 && want < refillAt)) return;
       const claimed = reminders.claimReady(this.#d.clock.now(), want);
-      if (claimed.length < want) exhausted = true;
+      if (claimed.length < want && planned) exhausted = true;
       for (const r of claimed) {
         const c = cases.get(r.teamId, r.caseId);
         if (!c) {
@@ -211,14 +222,28 @@ export class ReminderService {
       this.#mine.delete(r.id);
       claim();
     };
+    const planEnded = () => {
+      planned = true;
+      this.#planned = null;
+      claim();
+    };
+    if (planning) {
+      this.#planned = claim;
+      planning.then(planEnded, planEnded);
+    }
     let failure: unknown = null;
     try {
       claim();
-      while (running.size) {
-        for (const s of await Promise.allSettled([...running]))
-          if (s.status === 'rejected') failure ??= s.reason;
+      for (;;) {
+        if (running.size) {
+          for (const s of await Promise.allSettled([...running]))
+            if (s.status === 'rejected') failure ??= s.reason;
+        } else if (!planned && planning) await planning.catch(() => {});
+        else break;
       }
     } finally {
+      closed = true;
+      this.#planned = null;
       // Claims of a lane that broke off stay claimed; the next tick's reconcile settles them.
       for (const lane of lanes.values()) for (const r of lane.queue) this.#mine.delete(r.id);
     }

@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { cpus, platform, release, totalmem } from 'node:os';
+import type { FakeUser } from '../../src/sandbox/fakeSlack.js';
+
+/** Everything the benchmark's processes share: ids, the signing secret, a seeded PRNG. */
+export const SECRET = 'bench-signing-secret-0123456789abcdef';
+export const TEAM = 'T0BENCH01';
+export const BOT_USER = 'U0BENCHBOT';
+export const BOT_ID = 'B0BENCHBOT';
+export const BOT_TOKEN = 'xoxb-bench-token';
+/** Slack gives an app 3 seconds to acknowledge; the bench's client gives up after 10. */
+export const REQUEST_TIMEOUT_S = 10;
+
+export const channelId = (i: number): string => `C0BENCH${String(i).padStart(4, '0')}`;
+export const userId = (i: number): string => `U0BENCH${String(i).padStart(4, '0')}`;
+
+export const USER_COUNT = 200;
+const ZONES = ['Europe/Rome', 'Europe/Athens', 'America/New_York', 'UTC', 'Europe/Madrid'];
+export const users = (n = USER_COUNT): FakeUser[] =>
+  Array.from({ length: n }, (_, i) => ({
+    id: userId(i),
+    name: `user${i}`,
+    tz: ZONES[i % ZONES.length] as string,
+    locale: 'en-US',
+  }));
+
+/** mulberry32: small, fast and good enough to pick names and times reproducibly. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const pick = <T>(rand: () => number, xs: readonly T[]): T =>
+  xs[Math.floor(rand() * xs.length)] as T;
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+/** Nearest-rank percentile of a sorted sample. */
+export function percentile(sorted: Float64Array | readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] as number;
+}
+
+/** Peak resident set size of this process so far (VmHWM on Linux, else the sampled maximum). */
+export function peakRssBytes(sampledMax = 0): number {
+  try {
+    const m = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m?.[1]) return Math.max(Number(m[1]) * 1024, sampledMax);
+  } catch {
+    // not Linux: the sampled maximum is all there is
+  }
+  return Math.max(sampledMax, process.memoryUsage.rss());
+}
+
+/** Samples RSS every `everyMs` so the peak is known even where VmHWM is not. */
+export function rssSampler(everyMs = 50): { max(): number; stop(): void } {
+  let max = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    const r = process.memoryUsage.rss();
+    if (r > max) max = r;
+  }, everyMs);
+  timer.unref();
+  return { max: () => max, stop: () => clearInterval(timer) };
+}
+
+export interface Machine {
+  readonly date: string;
+  readonly cpu: string;
+  readonly cores: number;
+  readonly memGiB: number;
+  readonly node: string;
+  readonly os: string;
+}
+
+export function machine(): Machine {
+  const c = cpus();
+  return {
+    date: new Date().toISOString(),
+    cpu: c[0]?.model.trim() ?? 'unknown',
+    cores: c.length,
+    memGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    os: `${platform()} ${release()}`,
+  };
+}
+
+/** A weekday inside the default working hours (09:00-18:00 UTC): reminders are not held for the morning. */
+export const WORKING_INSTANT = Date.parse('2026-11-24T10:00:00Z');
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,241 @@
+import { DEFAULT_PLAYBOOK, type Severity, stepDef } from '../../src/domain/playbook.js';
+import { completeStep, openCase } from '../../src/domain/recoveryCase.js';
+import { CaseRepo } from '../../src/store/caseRepo.js';
+import type { Db } from '../../src/store/db.js';
+import { ProfileRepo } from '../../src/store/profileRepo.js';
+import { channelId, pick, prng, TEAM, USER_COUNT, userId } from './common.js';
+
+const CLIENTS = ['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Stark', 'Wayne', 'Tyrell'];
+const WHAT = [
+  'late delivery of the spring order',
+  'wrong pallets shipped to Turin',
+  'invoice sent twice',
+  'support ticket left unanswered for a week',
+  'missed the go-live date',
+];
+const SEVERITIES: readonly Severity[] = ['minor', 'major', 'major', 'critical'];
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** Cached Slack profiles for every bench user, fresh at `now`: no users.info on the hot path. */
+export function seedProfiles(db: Db, now: Date): void {
+  const profiles = new ProfileRepo(db);
+  db.transaction(() => {
+    for (let i = 0; i < USER_COUNT; i++)
+      profiles.put(TEAM, userId(i), { tz: 'UTC', locale: 'en-US', name: `user${i}` }, now);
+  })();
+}
+
+export interface ClickTarget {
+  readonly caseId: number;
+  readonly channel: string;
+  readonly ts: string;
+  readonly version: number;
+}
+
+/**
+ * Open cases created through the domain and the repository, as the app stores them: each one
+ * opened within the last 30 minutes (so nothing is due while the load runs), a third with own_up
+ * already done, every one posted (message_ts set). One transaction.
+ */
+export function seedOpenCases(
+  db: Db,
+  n: number,
+  o: { seed: number; channels: number; now: Date },
+): { cases: number; steps: number; ms: number } {
+  const t0 = performance.now();
+  const rand = prng(o.seed);
+  const repo = new CaseRepo(db, DEFAULT_PLAYBOOK);
+  const nowMs = o.now.getTime();
+  let steps = 0;
+  db.transaction(() => {
+    for (let i = 0; i < n; i++) {
+      const created = new Date(nowMs - Math.floor(rand() * 30 * MINUTE));
+      const owner = userId(Math.floor(rand() * USER_COUNT));
+      const creator = rand() < 0.7 ? owner : userId(Math.floor(rand() * USER_COUNT));
+      let changed = openCase(
+        {
+          teamId: TEAM,
+          channelId: channelId(i % o.channels),
+          client: `${pick(rand, CLIENTS)} ${i}`,
+          summary: pick(rand, WHAT),
+          severity: pick(rand, SEVERITIES),
+          ownerId: owner,
+          creatorId: creator,
+          lang: 'en',
+          tz: 'UTC',
+        },
+        DEFAULT_PLAYBOOK,
+        created,
+      );
+      if (rand() < 1 / 3) {
+        const done = completeStep(
+          changed.case,
+          'own_up',
+          owner,
+          null,
+          DEFAULT_PLAYBOOK,
+          new Date(created.getTime() + MINUTE),
+        );
+        changed = { ...done, event: changed.event };
+      }
+      const ts = `${Math.floor(created.getTime() / 1000)}.${String(i % 1_000_000).padStart(6, '0')}`;
+      repo.insert({ ...changed, case: { ...changed.case, messageTs: ts } }, created);
+      steps += changed.case.steps.length;
+    }
+  })();
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  return { cases: n, steps, ms: performance.now() - t0 };
+}
+
+/** Open cases whose own_up step is pending: a click on its "Done" button changes state. */
+export function clickTargets(db: Db, limit: number): ClickTarget[] {
+  return (
+    db
+      .prepare(
+        `SELECT c.id AS caseId, c.channel_id AS channel, c.message_ts AS ts, s.version AS version
+         FROM cases c JOIN steps s ON s.case_id = c.id AND s.key = 'own_up'
+         WHERE c.team_id = ? AND c.status = 'open' AND s.status = 'pending' AND c.message_ts IS NOT NULL
+         ORDER BY c.id LIMIT ?`,
+      )
+      .all(TEAM, limit) as ClickTarget[]
+  ).map((t) => ({ ...t }));
+}
+
+export interface StepSeed {
+  /** Stored cases; every case has one row per playbook step (9 with the default playbook). */
+  readonly cases: number;
+  readonly channels: number;
+  /** How many cases have exactly one step due at `now`; every other open step is due later. */
+  readonly due: number;
+  readonly now: Date;
+  readonly seed: number;
+  /** Give every case a posted parent message (the reminder engine posts into its thread). */
+  readonly posted: boolean;
+  /** One earlier reminder per case already sent, so the outbox is not empty. */
+  readonly history: boolean;
+}
+
+export interface StepSeedResult {
+  readonly cases: number;
+  readonly steps: number;
+  /** Steps with a next_check_at (what the partial index holds). */
+  readonly indexed: number;
+  readonly due: number;
+  readonly dueCaseIds: number[];
+  readonly ms: number;
+}
+
+/**
+ * Writes cases and steps straight through prepared INSERTs in one transaction (a million steps in
+ * seconds). Each case is in a plausible state for the default playbook: the six steps that start
+ * at opening are pending (a few done already, the meeting-bound ones without a due time), the rest
+ * waiting. `due` cases, chosen at random, have their own_up step due 1 to 60 minutes ago.
+ */
+export function seedSteps(db: Db, o: StepSeed): StepSeedResult {
+  const t0 = performance.now();
+  const rand = prng(o.seed);
+  const now = o.now.getTime();
+  const dueSet = new Set<number>();
+  while (dueSet.size < Math.min(o.due, o.cases)) dueSet.add(Math.floor(rand() * o.cases));
+  const insCase = db.prepare(
+    `INSERT INTO cases (team_id, channel_id, message_ts, client, summary, severity, owner_id, creator_id,
+       status, lang, tz, created_at, version)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', 'en', 'UTC', ?, 1)`,
+  );
+  const insStep = db.prepare(
+    `INSERT INTO steps (case_id, team_id, key, position, optional, status, started_at, due_at, done_at,
+       done_by, next_remind_at, remind_count, version, next_check_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+  );
+  const insEvent = db.prepare(
+    `INSERT INTO events (team_id, case_id, at, actor, type) VALUES (?, ?, ?, ?, 'case_opened')`,
+  );
+  const insSent = db.prepare(
+    `INSERT INTO reminders (team_id, case_id, step_key, kind, occurrence, created_at, not_before,
+       status, attempts, sent_at, message_ts)
+     VALUES (?, ?, 'outline', 'nudge', 1, ?, ?, 'sent', 1, ?, ?)`,
+  );
+  const pb = DEFAULT_PLAYBOOK;
+  let steps = 0;
+  let indexed = 0;
+  const dueCaseIds: number[] = [];
+  db.transaction(() => {
+    for (let i = 0; i < o.cases; i++) {
+      const isDue = dueSet.has(i);
+      const severity: Severity = isDue ? 'major' : pick(rand, SEVERITIES);
+      const created = now - Math.floor(rand() * 3 * DAY);
+      const owner = userId(Math.floor(rand() * USER_COUNT));
+      const channel = channelId(i % o.channels);
+      const ts = o.posted
+        ? `${Math.floor(created / 1000)}.${String(i % 1_000_000).padStart(6, '0')}`
+        : null;
+      const id = Number(
+        insCase.run(
+          TEAM,
+          channel,
+          ts,
+          `${pick(rand, CLIENTS)} ${i}`,
+          pick(rand, WHAT),
+          severity,
+          owner,
+          owner,
+          created,
+        ).lastInsertRowid,
+      );
+      if (isDue) dueCaseIds.push(id);
+      insEvent.run(TEAM, id, created, owner);
+      for (const [position, def] of pb.steps.entries()) {
+        const d = stepDef(pb, def.key);
+        let status: 'waiting' | 'pending' | 'done' =
+          def.starts === 'opened' ? 'pending' : 'waiting';
+        let due: number | null = null;
+        let doneAt: number | null = null;
+        if (status === 'pending') {
+          if (isDue) {
+            // own_up due a little while ago; the other steps well ahead (nothing else due).
+            due =
+              def.key === 'own_up'
+                ? now - (1 + Math.floor(rand() * 59)) * MINUTE
+                : now + (2 + Math.floor(rand() * 10)) * DAY;
+          } else if (rand() < 0.25) {
+            status = 'done';
+            doneAt = created + Math.floor(rand() * HOUR);
+          } else {
+            due = now + HOUR + Math.floor(rand() * 10 * DAY);
+          }
+          if (d?.due[severity] === 'meeting' && !(isDue && def.key === 'own_up')) due = null;
+        }
+        const check = status === 'pending' ? due : null;
+        if (check !== null) indexed++;
+        insStep.run(
+          id,
+          TEAM,
+          def.key,
+          position,
+          def.optional ? 1 : 0,
+          status,
+          status === 'waiting' ? null : created,
+          due,
+          doneAt,
+          doneAt === null ? null : owner,
+          check,
+          status === 'done' ? 2 : 1,
+          check,
+        );
+        steps++;
+      }
+      if (o.history) insSent.run(TEAM, id, created, created, created, ts);
+    }
+  })();
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  return {
+    cases: o.cases,
+    steps,
+    indexed,
+    due: dueCaseIds.length,
+    dueCaseIds,
+    ms: performance.now() - t0,
+  };
+}
