@@ -14,6 +14,7 @@ import { registerEvents } from './slack/listeners/events/index.js';
 import { registerViews } from './slack/listeners/views/index.js';
 import { type Log, Presenter } from './slack/presenter.js';
 import { CaseRepo } from './store/caseRepo.js';
+import { startCheckpointer } from './store/checkpointer.js';
 import { type Db, openDatabase } from './store/db.js';
 import { ProfileRepo } from './store/profileRepo.js';
 import { ReminderRepo } from './store/reminderRepo.js';
@@ -56,6 +57,12 @@ export interface ComposeOptions {
 export function composeAmends(o: ComposeOptions): Amends {
   const { config, clock, log } = o;
   const db = openDatabase(config.databasePath);
+  // WAL checkpoints run on their own thread, so no commit holds the event loop for a checkpoint.
+  db.pragma('wal_autocheckpoint = 0');
+  const checkpointer = startCheckpointer(config.databasePath, (e) => {
+    log('background checkpoints failed; back to automatic checkpoints', { error: String(e) });
+    db.pragma('wal_autocheckpoint = 1000');
+  });
   const caseRepo = new CaseRepo(db, config.playbook);
   const reminderRepo = new ReminderRepo(db);
   const workspaces = new WorkspaceRepo(db);
@@ -170,6 +177,7 @@ export function composeAmends(o: ComposeOptions): Amends {
       } catch {
         // already stopped
       }
+      await checkpointer.stop();
       db.close();
     },
   };

@@ -1,0 +1,59 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Runs SQLite's WAL checkpoints on a worker thread with its own connection. With automatic
+ * checkpoints, every so often one commit on the main thread copies the WAL back into the database
+ * and fsyncs it, holding the event loop (and every Slack ack behind it) for tens of milliseconds.
+ * Here the main connection only appends to the WAL (`wal_autocheckpoint = 0`) and this thread
+ * checkpoints it in the background (PASSIVE: never blocks the writer).
+ */
+const WORKER = `
+const { workerData, parentPort } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 5000');
+const checkpoint = (mode) => { try { db.pragma('wal_checkpoint(' + mode + ')'); } catch {} };
+const timer = setInterval(() => checkpoint('PASSIVE'), workerData.intervalMs);
+parentPort.on('message', (m) => {
+  if (m !== 'stop') return;
+  clearInterval(timer);
+  checkpoint('TRUNCATE');
+  db.close();
+  parentPort.postMessage('stopped');
+});
+parentPort.postMessage('ready');
+`;
+
+export interface Checkpointer {
+  stop(): Promise<void>;
+}
+
+/** Starts the checkpoint thread. If it fails, `onFailure` runs (re-enable automatic checkpoints). */
+export function startCheckpointer(
+  file: string,
+  onFailure: (e: Error) => void,
+  intervalMs = 1000,
+): Checkpointer {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(WORKER, { eval: true, workerData: { driver, file, intervalMs } });
+  worker.unref();
+  let alive = true;
+  worker.on('error', (e) => {
+    alive = false;
+    onFailure(e);
+  });
+  return {
+    async stop() {
+      if (!alive) return;
+      alive = false;
+      const done = new Promise<void>((resolve) => {
+        worker.on('message', (m) => m === 'stopped' && resolve());
+        worker.once('exit', () => resolve());
+      });
+      worker.postMessage('stop');
+      await done;
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startCheckpointer } from '../../src/store/checkpointer.js';
+import { openDatabase } from '../../src/store/db.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'amends-ckpt-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('background checkpoints', () => {
+  it('copy the WAL back into the database off the main thread, and truncate it on stop', async () => {
+    const file = join(dir, 'a.db');
+    const db = openDatabase(file);
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('CREATE TABLE t (v TEXT)');
+    const ins = db.prepare('INSERT INTO t (v) VALUES (?)');
+    for (let i = 0; i < 2000; i++) ins.run('x'.repeat(500));
+    const walBefore = statSync(`${file}-wal`).size;
+    expect(walBefore).toBeGreaterThan(1_000_000); // nothing checkpointed on the main thread
+
+    const failures: Error[] = [];
+    const ckpt = startCheckpointer(file, (e) => failures.push(e), 20);
+    // The database file itself only grows when a checkpoint copies pages into it: here, the worker's.
+    const dbBefore = statSync(file).size;
+    for (let i = 0; i < 100 && statSync(file).size < 900_000; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(dbBefore).toBeLessThan(100_000);
+    expect(statSync(file).size).toBeGreaterThan(900_000); // ~1 MB of rows
+    await ckpt.stop();
+    expect(statSync(`${file}-wal`).size).toBe(0);
+    expect(failures).toEqual([]);
+    expect((db.prepare('SELECT COUNT(*) AS n FROM t').get() as { n: number }).n).toBe(2000);
+    db.close();
+  });
+});
