@@ -9,7 +9,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeAmends } from '../src/compose.js';
-import type { Config } from '../src/config.js';
+import { configWith } from '../src/config.js';
 import { ManualClock } from '../src/domain/clock.js';
 import { DEFAULT_PLAYBOOK } from '../src/domain/playbook.js';
 import type { ReminderChannel } from '../src/services/ports.js';
@@ -220,21 +220,14 @@ async function delivery(): Promise<DeliveryRun> {
   const start = performance.now();
   const clock = { now: () => new Date(WORKING_INSTANT + (performance.now() - start)) };
   const errors: Record<string, number> = {};
-  const config: Config = {
+  const config = configWith({
     mode: 'http',
     botToken: BOT_TOKEN,
     signingSecret: SECRET,
-    appToken: null,
-    port: 0,
     databasePath: path,
     slackApiUrl: args.slackApiUrl,
-    playbook: DEFAULT_PLAYBOOK,
-    playbookPath: null,
-    reminderCron: '* * * * *',
-    defaultTz: 'UTC',
-    defaultLang: 'en',
     logLevel: 'error',
-  };
+  });
   const amends = composeAmends({
     config,
     clock,

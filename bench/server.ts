@@ -5,8 +5,8 @@
  *   amends  Amends as main.ts wires it (composeAmends + reconcile + scheduler), on a seeded database
  * IPC: sends {type:'ready'} once listening; answers {type:'stats'}; exits on {type:'stop'}.
  */
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
-import type { Config } from '../src/config.js';
+import { App, LogLevel } from '@slack/bolt';
+import { httpReceiver } from '../src/slack/receiver.js';
 import { BOT_ID, BOT_TOKEN, BOT_USER, peakRssBytes, rssSampler, SECRET } from './lib/common.js';
 
 export interface ServerArgs {
@@ -39,23 +39,8 @@ const log = (msg: string) => {
 const send = (m: FromServer) => process.send?.(m);
 
 async function startBare(): Promise<() => Promise<void>> {
-  // The same receiver options Amends uses (src/compose.ts), and nothing else.
-  const receiver = new HTTPReceiver({
-    signingSecret: SECRET,
-    endpoints: '/slack/events',
-    processBeforeResponse: false,
-    unhandledRequestTimeoutMillis: 2500,
-    customRoutes: [
-      {
-        path: '/healthz',
-        method: ['GET'],
-        handler: (_req, res) => {
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ ok: true }));
-        },
-      },
-    ],
-  });
+  // The very receiver Amends uses (src/slack/receiver.ts), and nothing else.
+  const receiver = httpReceiver(SECRET);
   const app = new App({
     token: BOT_TOKEN,
     receiver,
@@ -79,28 +64,22 @@ async function startBare(): Promise<() => Promise<void>> {
 async function startAmends(): Promise<() => Promise<void>> {
   if (!args.dbPath || !args.slackApiUrl) throw new Error('amends needs dbPath and slackApiUrl');
   // Loaded here, not at the top: the bare app's memory and start-up must not include Amends' modules.
-  const [{ composeAmends }, { systemClock }, { DEFAULT_PLAYBOOK }, { scheduleReminders }] =
+  const [{ composeAmends }, { systemClock }, { configWith }, { scheduleReminders }] =
     await Promise.all([
       import('../src/compose.js'),
       import('../src/domain/clock.js'),
-      import('../src/domain/playbook.js'),
+      import('../src/config.js'),
       import('../src/scheduler/reminderTick.js'),
     ]);
-  const config: Config = {
+  const config = configWith({
     mode: 'http',
     botToken: BOT_TOKEN,
     signingSecret: SECRET,
-    appToken: null,
     port: args.port,
     databasePath: args.dbPath,
     slackApiUrl: args.slackApiUrl,
-    playbook: DEFAULT_PLAYBOOK,
-    playbookPath: null,
-    reminderCron: '* * * * *',
-    defaultTz: 'UTC',
-    defaultLang: 'en',
     logLevel: 'error',
-  };
+  });
   const amends = composeAmends({
     config,
     clock: systemClock,

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, LogLevel, type webApi } from '@slack/bolt';
+import { App, LogLevel, type webApi } from '@slack/bolt';
 import type { Config } from './config.js';
 import type { Clock } from './domain/clock.js';
 import { CaseService } from './services/cases.js';
@@ -13,6 +13,7 @@ import type { ListenerDeps } from './slack/listeners/deps.js';
 import { registerEvents } from './slack/listeners/events/index.js';
 import { registerViews } from './slack/listeners/views/index.js';
 import { type Log, Presenter } from './slack/presenter.js';
+import { httpReceiver } from './slack/receiver.js';
 import { CaseRepo } from './store/caseRepo.js';
 import { startCheckpointer } from './store/checkpointer.js';
 import { type Db, openDatabase } from './store/db.js';
@@ -75,25 +76,7 @@ export function composeAmends(o: ComposeOptions): Amends {
     timeout: 10_000,
     rejectRateLimitedCalls: true,
   };
-  const receiver =
-    config.mode === 'socket'
-      ? undefined
-      : new HTTPReceiver({
-          signingSecret: config.signingSecret ?? '',
-          endpoints: '/slack/events',
-          processBeforeResponse: false,
-          unhandledRequestTimeoutMillis: 2500,
-          customRoutes: [
-            {
-              path: '/healthz',
-              method: ['GET'],
-              handler: (_req, res) => {
-                res.writeHead(200, { 'content-type': 'application/json' });
-                res.end(JSON.stringify({ ok: true }));
-              },
-            },
-          ],
-        });
+  const receiver = config.mode === 'socket' ? undefined : httpReceiver(config.signingSecret ?? '');
   const logLevel = {
     debug: LogLevel.DEBUG,
     info: LogLevel.INFO,

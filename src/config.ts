@@ -52,6 +52,27 @@ export function readPlaybookFile(path: string): Playbook {
   return raw === null || raw === undefined ? DEFAULT_PLAYBOOK : parsePlaybook(raw);
 }
 
+/**
+ * A complete Config from a few explicit settings, with the same defaults loadConfig applies: for the
+ * sandbox, the benchmark and the tests, which build the app without reading the environment.
+ */
+export function configWith(o: Pick<Config, 'mode' | 'databasePath'> & Partial<Config>): Config {
+  return {
+    botToken: null,
+    signingSecret: null,
+    appToken: null,
+    port: 0,
+    slackApiUrl: null,
+    playbook: DEFAULT_PLAYBOOK,
+    playbookPath: null,
+    reminderCron: '* * * * *',
+    defaultTz: 'UTC',
+    defaultLang: 'en',
+    logLevel: 'info',
+    ...o,
+  };
+}
+
 /** The only reader of process.env. Which run mode follows from which credentials are set. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const problems: string[] = [];

@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Amends, composeAmends } from '../../src/compose.js';
-import type { Config } from '../../src/config.js';
 import { ManualClock } from '../../src/domain/clock.js';
-import { DEFAULT_PLAYBOOK, type Playbook } from '../../src/domain/playbook.js';
+import type { Playbook } from '../../src/domain/playbook.js';
 import { type FakeSlack, type FakeUser, startFakeSlack } from '../../src/sandbox/fakeSlack.js';
 import {
   type ActionInput,
@@ -15,6 +14,7 @@ import {
   viewSubmissionPayload,
 } from '../../src/sandbox/slackRequests.js';
 import type { Pacer } from '../../src/services/reminders.js';
+import { testConfig } from './config.js';
 
 export const SECRET = 'test-signing-secret-0123456789abcdef';
 export const TEAM = 'T0AMENDS1';
@@ -106,21 +106,12 @@ export async function startHarness(
   const clock = new ManualClock(o.now ?? '2026-11-23T08:00:00Z');
   const fake = await startFakeSlack({ users: USERS, teamId: TEAM, now: () => clock.now() });
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'amends-test-'));
-  const config: Config = {
-    mode: 'http',
-    botToken: 'xoxb-test-token',
-    signingSecret: secret,
-    appToken: null,
-    port: 0,
+  const config = testConfig({
     databasePath: join(dir, 'amends.db'),
     slackApiUrl: fake.url,
-    playbook: o.playbook ?? DEFAULT_PLAYBOOK,
-    playbookPath: null,
-    reminderCron: '* * * * *',
-    defaultTz: 'UTC',
-    defaultLang: 'en',
-    logLevel: 'error',
-  };
+    signingSecret: secret,
+    ...(o.playbook ? { playbook: o.playbook } : {}),
+  });
   const pacer = new FakePacer();
   const amends = composeAmends({
     config,
