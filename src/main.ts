@@ -2,7 +2,7 @@ import { webApi } from '@slack/bolt';
 import { composeAmends } from './compose.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { systemClock } from './domain/clock.js';
-import { scheduleReminders } from './scheduler/reminderTick.js';
+import { scheduleHousekeeping, scheduleReminders } from './scheduler/reminderTick.js';
 import { slackErrorCode } from './slack/errors.js';
 
 const log = (msg: string, extra?: Record<string, unknown>) =>
@@ -62,6 +62,7 @@ async function main(): Promise<void> {
   await amends.reminders.reconcile();
   const port = await amends.start();
   const ticker = scheduleReminders(config.reminderCron, amends.reminders, log);
+  const upkeep = scheduleHousekeeping(() => amends.cases.forgetOldRequests(), log);
   console.log(
     config.mode === 'http'
       ? `Amends is running (HTTP) on port ${port}: Slack endpoint /slack/events, health /healthz`
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
     stopping = true;
     log('shutting down', { signal });
     await ticker.stop();
+    await upkeep.stop();
     await amends.stop();
     process.exit(0);
   };

@@ -532,14 +532,6 @@ export function closeCase(
   };
 }
 
-export function changeOwner(c: RecoveryCase, ownerId: string, tz: string, actor: string): Changed {
-  requireOpen(c);
-  return {
-    case: { ...c, ownerId, tz, version: c.version + 1 },
-    event: { type: 'owner_changed', actor, data: { owner: ownerId } },
-  };
-}
-
 /** Minutes from opening until the client was told (own_up done), or null while still untold. */
 export function ownUpMinutes(c: RecoveryCase): number | null {
   const s = c.steps.find((x) => x.key === 'own_up');

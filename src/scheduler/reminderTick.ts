@@ -1,27 +1,29 @@
 import cron from 'node-cron';
 import type { ReminderService } from '../services/reminders.js';
 
+type Log = (m: string, x?: Record<string, unknown>) => void;
+
 export interface Ticker {
   stop(): Promise<void>;
 }
 
-/** Cron only ticks: what is due lives in SQLite, so a missed or skipped tick heals on the next one. */
-export function scheduleReminders(
+/** A cron job that never overlaps itself and never lets an error escape. */
+function every(
   expression: string,
-  reminders: ReminderService,
-  log: (m: string, x?: Record<string, unknown>) => void,
+  name: string,
+  job: () => Promise<void> | void,
+  log: Log,
 ): Ticker {
   const task = cron.schedule(
     expression,
     async () => {
       try {
-        const r = await reminders.tick();
-        if (r.planned || r.sent || r.failed) log('reminder tick', { ...r });
+        await job();
       } catch (e) {
-        log('reminder tick failed', { error: String(e) });
+        log(`${name} failed`, { error: String(e) });
       }
     },
-    { name: 'amends-reminders', noOverlap: true },
+    { name, noOverlap: true },
   );
   return {
     async stop() {
@@ -29,4 +31,26 @@ export function scheduleReminders(
       await task.destroy?.();
     },
   };
+}
+
+/** Cron only ticks: what is due lives in SQLite, so a missed or skipped tick heals on the next one. */
+export function scheduleReminders(
+  expression: string,
+  reminders: ReminderService,
+  log: Log,
+): Ticker {
+  return every(
+    expression,
+    'amends-reminders',
+    async () => {
+      const r = await reminders.tick();
+      if (r.planned || r.sent || r.failed) log('reminder tick', { ...r });
+    },
+    log,
+  );
+}
+
+/** Hourly upkeep: idempotency keys older than a day are dropped. */
+export function scheduleHousekeeping(forgetOldRequests: () => void, log: Log): Ticker {
+  return every('17 * * * *', 'amends-housekeeping', forgetOldRequests, log);
 }

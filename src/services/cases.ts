@@ -102,6 +102,16 @@ export class CaseService {
     return this.deps.cases.remember(teamId, key, this.deps.clock.now());
   }
 
+  /**
+   * Slack retries and replays arrive within minutes; a day of idempotency keys is plenty. Run from the
+   * scheduler so the table stays small.
+   */
+  forgetOldRequests(): void {
+    this.deps.cases.forgetRequestsBefore(
+      new Date(this.deps.clock.now().getTime() - 24 * 60 * 60_000),
+    );
+  }
+
   get(teamId: string, caseId: number): RecoveryCase {
     return this.deps.cases.require(teamId, caseId);
   }

@@ -43,11 +43,6 @@ export class ProfileService {
     return this.toResolved(this.deps.repo.get(teamId, userId));
   }
 
-  isFresh(teamId: string, userId: string, now: Date): boolean {
-    const c = this.deps.repo.get(teamId, userId);
-    return !!c && now.getTime() - c.fetchedAt.getTime() <= this.deps.ttlMs;
-  }
-
   private toResolved(p: { tz: string | null; locale: string | null } | null): ResolvedUser {
     const tz = p?.tz && isValidTimeZone(p.tz) ? p.tz : this.deps.defaultTz;
     return { tz, lang: langFromLocale(p?.locale, this.deps.defaultLang) };

@@ -277,10 +277,6 @@ export class CaseRepo {
     this.#s.forgetOld.run(t.getTime());
   }
 
-  appendEvent(c: RecoveryCase, e: CaseEvent, now: Date): void {
-    this.#appendEvent(c, e, now);
-  }
-
   #appendEvent(c: RecoveryCase, e: CaseEvent, now: Date): void {
     this.#s.insertEvent.run({
       team_id: c.teamId,

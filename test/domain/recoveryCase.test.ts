@@ -12,7 +12,6 @@ import {
   CASE_STATUSES,
   CASE_TRANSITIONS,
   type ClientAnswer,
-  changeOwner,
   closeCase,
   completeStep,
   findStep,
@@ -654,7 +653,6 @@ describe('closeCase', () => {
     ],
     ['recordAnswer', (c) => recordAnswer(c, 'accepted', OWNER, PB, NOW)],
     ['scheduleMoreFollowUps', (c) => scheduleMoreFollowUps(c, OWNER, PB, NOW)],
-    ['changeOwner', (c) => changeOwner(c, MATE, 'Europe/Athens', OWNER)],
   ];
   it.each(actions)('%s on a closed case → case_closed', (_name, act) => {
     const c = closeCase(open(), 'closed', null, OWNER, NOW).case;
@@ -679,15 +677,6 @@ describe('step status table and views', () => {
     expect(stepView(s, at('2026-01-14T14:00:00Z'))).toBe('overdue');
     const snoozed = step(snoozeStep(open(), 'own_up', later(600), OWNER, 1, NOW).case, 'own_up');
     expect(stepView(snoozed, at('2026-01-14T15:00:00Z'))).toBe('snoozed');
-  });
-});
-
-describe('changeOwner', () => {
-  it('moves the case to another owner and their time zone', () => {
-    const { case: c, event } = changeOwner(open(), MATE, 'Europe/Athens', OWNER);
-    expect(c.ownerId).toBe(MATE);
-    expect(c.tz).toBe('Europe/Athens');
-    expect(event).toEqual({ type: 'owner_changed', actor: OWNER, data: { owner: MATE } });
   });
 });
 
