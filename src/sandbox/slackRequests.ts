@@ -41,6 +41,14 @@ export interface Actor {
   readonly userName?: string;
 }
 
+/** The `user` object of an interaction payload. */
+const userOf = (a: Actor) => ({
+  id: a.userId,
+  username: a.userName ?? a.userId.toLowerCase(),
+  name: a.userName ?? a.userId.toLowerCase(),
+  team_id: a.teamId,
+});
+
 export function slashCommandBody(
   a: Actor & {
     channelId: string;
@@ -107,12 +115,7 @@ export function blockActionsPayload(
   }
   return {
     type: 'block_actions',
-    user: {
-      id: a.userId,
-      username: a.userName ?? a.userId.toLowerCase(),
-      name: a.userName ?? a.userId.toLowerCase(),
-      team_id: a.teamId,
-    },
+    user: userOf(a),
     api_app_id: 'AAMENDS01',
     token: 'verification_token',
     container: {
@@ -150,12 +153,7 @@ export function viewSubmissionPayload(
   return {
     type: 'view_submission',
     team: { id: a.teamId, domain: a.teamDomain ?? 'sandbox' },
-    user: {
-      id: a.userId,
-      username: a.userName ?? a.userId.toLowerCase(),
-      name: a.userName ?? a.userId.toLowerCase(),
-      team_id: a.teamId,
-    },
+    user: userOf(a),
     api_app_id: 'AAMENDS01',
     token: 'verification_token',
     trigger_id: triggerId(),
