@@ -7,24 +7,25 @@ import {
   recordMeeting,
 } from '../../src/domain/recoveryCase.js';
 import { planStep } from '../../src/domain/reminders.js';
+import { openInput } from '../helpers/builders.js';
 
 const PB = DEFAULT_PLAYBOOK;
 const ROME = 'Europe/Rome';
 const OWNER = 'U0OWNER01';
 
 function open(now: Date): RecoveryCase {
-  const input = {
-    teamId: 'T1',
-    channelId: 'C1',
-    client: 'Acme',
-    summary: 'Late',
-    severity: 'major' as const,
-    ownerId: OWNER,
-    creatorId: OWNER,
-    lang: 'en',
-    tz: ROME,
-  };
-  return openCase(input, PB, now).case;
+  return openCase(
+    openInput({
+      teamId: 'T1',
+      channelId: 'C1',
+      summary: 'Late',
+      ownerId: OWNER,
+      creatorId: OWNER,
+      tz: ROME,
+    }),
+    PB,
+    now,
+  ).case;
 }
 
 /** Runs the planner for one step every 15 minutes and returns what it would post. */

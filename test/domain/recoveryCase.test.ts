@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DomainError } from '../../src/domain/errors.js';
 import {
   DEFAULT_PLAYBOOK,
   type Playbook,
@@ -30,6 +29,7 @@ import {
   snoozeStep,
   stepView,
 } from '../../src/domain/recoveryCase.js';
+import { domainError, openInput } from '../helpers/builders.js';
 
 const PB = DEFAULT_PLAYBOOK;
 /** Wednesday 2026-01-14 11:00 in Rome (CET, UTC+1): mid-morning of a working day. */
@@ -40,33 +40,17 @@ const at = (iso: string) => new Date(iso);
 const later = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
 
 function input(o: Partial<OpenCaseInput> = {}): OpenCaseInput {
-  return {
-    teamId: 'T0TEAM001',
-    channelId: 'C0CHAN001',
+  return openInput({
     client: 'Acme Logistics',
     summary: 'We shipped the wrong pallets to Bologna.',
-    severity: 'major',
     ownerId: OWNER,
     creatorId: MATE,
-    lang: 'en',
-    tz: 'Europe/Rome',
     ...o,
-  };
+  });
 }
 
 function open(o: Partial<OpenCaseInput> = {}, pb: Playbook = PB, now = NOW): RecoveryCase {
   return openCase(input(o), pb, now).case;
-}
-
-/** Runs `fn` and returns the DomainError it throws. */
-function domainError(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
 }
 
 const step = (c: RecoveryCase, key: StepKey) => findStep(c, key);

@@ -19,6 +19,7 @@ import {
 } from '../../src/domain/recoveryCase.js';
 import { nextCheckAt, type PlannedReminder, planStep } from '../../src/domain/reminders.js';
 import { isWithinWorkingHours } from '../../src/domain/workingTime.js';
+import { openInput } from '../helpers/builders.js';
 
 const PB = DEFAULT_PLAYBOOK;
 const ROME = 'Europe/Rome';
@@ -29,22 +30,7 @@ const at = (iso: string) => new Date(iso);
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 function open(o: Partial<OpenCaseInput> = {}, pb: Playbook = PB, now = NOW): RecoveryCase {
-  return openCase(
-    {
-      teamId: 'T0TEAM001',
-      channelId: 'C0CHAN001',
-      client: 'Acme',
-      summary: 'Wrong pallets',
-      severity: 'major',
-      ownerId: OWNER,
-      creatorId: OWNER,
-      lang: 'en',
-      tz: ROME,
-      ...o,
-    },
-    pb,
-    now,
-  ).case;
+  return openCase(openInput({ ownerId: OWNER, creatorId: OWNER, tz: ROME, ...o }), pb, now).case;
 }
 
 const withStep = (c: RecoveryCase, s: Step): RecoveryCase => ({

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DomainError } from '../../src/domain/errors.js';
 import { DEFAULT_PLAYBOOK, type StepKey } from '../../src/domain/playbook.js';
 import {
   type Changed,
@@ -19,6 +18,7 @@ import { CaseRepo } from '../../src/store/caseRepo.js';
 import { type Db, migrate, openDatabase, SCHEMA_VERSION } from '../../src/store/db.js';
 import { ReminderRepo } from '../../src/store/reminderRepo.js';
 import { WorkspaceRepo } from '../../src/store/workspaceRepo.js';
+import { domainError, openInput } from '../helpers/builders.js';
 
 const PB = DEFAULT_PLAYBOOK;
 const TEAM = 'T0TEAM001';
@@ -29,32 +29,7 @@ const at = (iso: string) => new Date(iso);
 const later = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
 
 function opened(o: Partial<OpenCaseInput> = {}, now = NOW): Changed {
-  return openCase(
-    {
-      teamId: TEAM,
-      channelId: 'C0CHAN001',
-      client: 'Acme',
-      summary: 'Wrong pallets',
-      severity: 'major',
-      ownerId: OWNER,
-      creatorId: OWNER,
-      lang: 'en',
-      tz: 'Europe/Rome',
-      ...o,
-    },
-    PB,
-    now,
-  );
-}
-
-function domainError(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
+  return openCase(openInput({ teamId: TEAM, ownerId: OWNER, creatorId: OWNER, ...o }), PB, now);
 }
 
 let dir: string;
