@@ -15,6 +15,11 @@ export interface ProfileServiceDeps {
   readonly defaultLang: Lang;
   /** How long a cached users.info answer is trusted. */
   readonly ttlMs: number;
+  /**
+   * How long a caller waits for Slack before going on with the cached answer or the defaults (the
+   * lookup still completes and fills the cache). Some callers answer Slack within its 3 s.
+   */
+  readonly maxWaitMs?: number;
 }
 
 /** A user's time zone and language: from the cache while fresh, else from Slack; defaults if Slack can't say. */
@@ -22,20 +27,25 @@ export class ProfileService {
   constructor(readonly deps: ProfileServiceDeps) {}
 
   async resolve(teamId: string, userId: string, now: Date): Promise<ResolvedUser> {
-    const { repo, directory, ttlMs } = this.deps;
-    let cached = repo.get(teamId, userId);
-    if (!cached || now.getTime() - cached.fetchedAt.getTime() > ttlMs) {
-      try {
-        const facts = await directory.lookup(teamId, userId);
-        if (facts) {
-          repo.put(teamId, userId, facts, now);
-          cached = { ...facts, fetchedAt: now };
-        }
-      } catch {
-        // Slack unreachable: a stale answer (or the defaults) beats no reminder at all.
-      }
-    }
-    return this.toResolved(cached);
+    const { repo, directory, ttlMs, maxWaitMs = 1500 } = this.deps;
+    const cached = repo.get(teamId, userId);
+    if (cached && now.getTime() - cached.fetchedAt.getTime() <= ttlMs)
+      return this.toResolved(cached);
+    const lookup = directory
+      .lookup(teamId, userId)
+      .then((facts) => {
+        if (facts) repo.put(teamId, userId, facts, now);
+        return facts;
+      })
+      // Slack unreachable (or the store closed meanwhile): a stale answer or the defaults will do.
+      .catch(() => null);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), maxWaitMs);
+    });
+    const facts = await Promise.race([lookup, timeout]);
+    clearTimeout(timer);
+    return this.toResolved(facts ?? cached);
   }
 
   /** Cached facts only, no Slack call (for hot paths such as rendering). */

@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { UserDirectory, UserFacts } from '../../src/services/ports.js';
+import { ProfileService } from '../../src/services/profiles.js';
+import { type Db, openDatabase } from '../../src/store/db.js';
+import { ProfileRepo } from '../../src/store/profileRepo.js';
+
+let dir: string;
+let db: Db;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'amends-profiles-'));
+  db = openDatabase(join(dir, 'a.db'));
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const NOW = new Date('2026-11-23T08:00:00Z');
+const ROME: UserFacts = { tz: 'Europe/Rome', locale: 'it-IT', name: 'Maria' };
+
+function service(directory: UserDirectory) {
+  return new ProfileService({
+    repo: new ProfileRepo(db),
+    directory,
+    defaultTz: 'UTC',
+    defaultLang: 'en',
+    ttlMs: 3_600_000,
+    maxWaitMs: 30,
+  });
+}
+
+describe('ProfileService', () => {
+  it('asks Slack once, then answers from the cache until it expires', async () => {
+    let calls = 0;
+    const s = service({ lookup: async () => (calls++, ROME) });
+    expect(await s.resolve('T1', 'U1', NOW)).toEqual({ tz: 'Europe/Rome', lang: 'it' });
+    expect(await s.resolve('T1', 'U1', new Date(NOW.getTime() + 60_000))).toEqual({
+      tz: 'Europe/Rome',
+      lang: 'it',
+    });
+    expect(calls).toBe(1);
+    await s.resolve('T1', 'U1', new Date(NOW.getTime() + 2 * 3_600_000));
+    expect(calls).toBe(2);
+  });
+
+  it('does not wait on a slow Slack: the defaults now, the answer cached when it comes', async () => {
+    let answer: (f: UserFacts) => void = () => {};
+    const s = service({ lookup: () => new Promise<UserFacts>((r) => (answer = r)) });
+    const started = performance.now();
+    expect(await s.resolve('T1', 'U1', NOW)).toEqual({ tz: 'UTC', lang: 'en' });
+    expect(performance.now() - started).toBeLessThan(1000);
+    answer(ROME);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(s.cachedOrDefault('T1', 'U1')).toEqual({ tz: 'Europe/Rome', lang: 'it' });
+  });
+
+  it('an unreachable Slack falls back to a stale answer, else the defaults', async () => {
+    const ok = service({ lookup: async () => ROME });
+    await ok.resolve('T1', 'U1', NOW);
+    const down = service({ lookup: async () => Promise.reject(new Error('request_error')) });
+    expect(await down.resolve('T1', 'U1', new Date(NOW.getTime() + 5 * 3_600_000))).toEqual({
+      tz: 'Europe/Rome',
+      lang: 'it',
+    });
+    expect(await down.resolve('T1', 'U2', NOW)).toEqual({ tz: 'UTC', lang: 'en' });
+  });
+});
