@@ -35,7 +35,12 @@ function service(directory: UserDirectory) {
 describe('ProfileService', () => {
   it('asks Slack once, then answers from the cache until it expires', async () => {
     let calls = 0;
-    const s = service({ lookup: async () => (calls++, ROME) });
+    const s = service({
+      lookup: async () => {
+        calls++;
+        return ROME;
+      },
+    });
     expect(await s.resolve('T1', 'U1', NOW)).toEqual({ tz: 'Europe/Rome', lang: 'it' });
     expect(await s.resolve('T1', 'U1', new Date(NOW.getTime() + 60_000))).toEqual({
       tz: 'Europe/Rome',
