@@ -2,11 +2,11 @@
  * One server under test, run in its own process by bench/run.ts (child_process.fork) so that its
  * memory and start-up are its own and the load generator never shares its event loop.
  *   bare    a Bolt 5 app behind its HTTPReceiver whose handlers only ack (the framework's ceiling)
- *   amends  Amends as main.ts wires it (composeAmends + reconcile + scheduler), on a seeded database
+ *   amends  Amends as src/main.ts starts it in HTTP mode (front here, app thread), on a seeded database
  * IPC: sends {type:'ready'} once listening; answers {type:'stats'}; exits on {type:'stop'}.
  */
-import { App, LogLevel } from '@slack/bolt';
-import { httpReceiver } from '../src/slack/receiver.js';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { BOT_ID, BOT_TOKEN, BOT_USER, peakRssBytes, rssSampler, SECRET } from './lib/common.js';
 
 export interface ServerArgs {
@@ -28,10 +28,25 @@ export type FromServer =
       /** Time the event loop has been busy so far (includes blocking calls such as fsync). */
       loopMs: number;
       logs: Record<string, number>;
+      /** Event-loop delay since the last stats call (ms): how long a ready request could wait. */
+      loopDelay: { p50: number; p99: number; max: number };
+      /** Garbage-collection pauses since the last stats call. */
+      gc: { count: number; totalMs: number; maxMs: number; over10: number };
     };
 
 const args = JSON.parse(process.argv[2] ?? '{}') as ServerArgs;
 const sampler = rssSampler(50);
+const delay = monitorEventLoopDelay({ resolution: 1 });
+delay.enable();
+let gc = { count: 0, totalMs: 0, maxMs: 0, over10: 0 };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gc.count++;
+    gc.totalMs += e.duration;
+    gc.maxMs = Math.max(gc.maxMs, e.duration);
+    if (e.duration > 10) gc.over10++;
+  }
+}).observe({ entryTypes: ['gc'] });
 const logs: Record<string, number> = {};
 const log = (msg: string) => {
   logs[msg] = (logs[msg] ?? 0) + 1;
@@ -39,8 +54,23 @@ const log = (msg: string) => {
 const send = (m: FromServer) => process.send?.(m);
 
 async function startBare(): Promise<() => Promise<void>> {
-  // The very receiver Amends uses (src/slack/receiver.ts), and nothing else.
-  const receiver = httpReceiver(SECRET);
+  // Bolt's own HTTP receiver, as an app would configure it: ack first, work after.
+  const receiver = new HTTPReceiver({
+    signingSecret: SECRET,
+    endpoints: '/slack/events',
+    processBeforeResponse: false,
+    unhandledRequestTimeoutMillis: 2500,
+    customRoutes: [
+      {
+        path: '/healthz',
+        method: ['GET'],
+        handler: (_req, res) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ok: true }));
+        },
+      },
+    ],
+  });
   const app = new App({
     token: BOT_TOKEN,
     receiver,
@@ -64,13 +94,10 @@ async function startBare(): Promise<() => Promise<void>> {
 async function startAmends(): Promise<() => Promise<void>> {
   if (!args.dbPath || !args.slackApiUrl) throw new Error('amends needs dbPath and slackApiUrl');
   // Loaded here, not at the top: the bare app's memory and start-up must not include Amends' modules.
-  const [{ composeAmends }, { systemClock }, { configWith }, { scheduleReminders }] =
-    await Promise.all([
-      import('../src/compose.js'),
-      import('../src/domain/clock.js'),
-      import('../src/config.js'),
-      import('../src/scheduler/reminderTick.js'),
-    ]);
+  const [{ startThreaded }, { configWith }] = await Promise.all([
+    import('../src/threads.js'),
+    import('../src/config.js'),
+  ]);
   const config = configWith({
     mode: 'http',
     botToken: BOT_TOKEN,
@@ -80,21 +107,19 @@ async function startAmends(): Promise<() => Promise<void>> {
     slackApiUrl: args.slackApiUrl,
     logLevel: 'error',
   });
-  const amends = composeAmends({
+  // Exactly what src/main.ts starts in HTTP mode: the front here, the app on its own thread.
+  const running = await startThreaded({
     config,
-    clock: systemClock,
     log,
     host: '127.0.0.1',
     botUserId: BOT_USER,
     botId: BOT_ID,
+    onAppExit: (code) => {
+      console.error(`the app thread exited (${code})`);
+      process.exit(1);
+    },
   });
-  await amends.reminders.reconcile();
-  await amends.start();
-  const ticker = scheduleReminders(config.reminderCron, amends.reminders, log);
-  return async () => {
-    await ticker.stop();
-    await amends.stop();
-  };
+  return () => running.stop();
 }
 
 const stop = await (args.kind === 'bare' ? startBare() : startAmends());
@@ -109,7 +134,15 @@ process.on('message', (m: ToServer) => {
       cpuMs: (cpu.user + cpu.system) / 1000,
       loopMs: performance.eventLoopUtilization().active,
       logs,
+      loopDelay: {
+        p50: delay.percentile(50) / 1e6,
+        p99: delay.percentile(99) / 1e6,
+        max: delay.max / 1e6,
+      },
+      gc,
     });
+    delay.reset();
+    gc = { count: 0, totalMs: 0, maxMs: 0, over10: 0 };
   } else if (m.type === 'stop')
     void stop()
       .catch(() => {})

@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { App, LogLevel, type webApi } from '@slack/bolt';
 import type { Config } from './config.js';
 import type { Clock } from './domain/clock.js';
@@ -6,23 +5,20 @@ import { CaseService } from './services/cases.js';
 import { ProfileService } from './services/profiles.js';
 import { type Pacer, ReminderService } from './services/reminders.js';
 import { SlackReminderChannel, SlackUserDirectory } from './slack/adapters.js';
-import { limitInFlight } from './slack/inflight.js';
+import { ForwardedReceiver } from './slack/forwardedReceiver.js';
+import { SlackFront } from './slack/front.js';
 import { registerActions } from './slack/listeners/actions/index.js';
 import { registerIncidentCommand } from './slack/listeners/commands/incident.js';
 import type { ListenerDeps } from './slack/listeners/deps.js';
 import { registerEvents } from './slack/listeners/events/index.js';
 import { registerViews } from './slack/listeners/views/index.js';
 import { type Log, Presenter } from './slack/presenter.js';
-import { httpReceiver } from './slack/receiver.js';
 import { CaseRepo } from './store/caseRepo.js';
 import { startCheckpointer } from './store/checkpointer.js';
 import { type Db, openDatabase } from './store/db.js';
 import { ProfileRepo } from './store/profileRepo.js';
 import { ReminderRepo } from './store/reminderRepo.js';
 import { WorkspaceRepo } from './store/workspaceRepo.js';
-
-/** Requests handled at once (each mostly waits on Slack's answers); more wait before their ack. */
-const MAX_IN_FLIGHT = 100;
 
 export interface Amends {
   readonly app: App;
@@ -33,7 +29,9 @@ export interface Amends {
   readonly caseRepo: CaseRepo;
   readonly reminderRepo: ReminderRepo;
   readonly workspaces: WorkspaceRepo;
-  /** Starts the receiver; resolves with the HTTP port actually bound (HTTP mode). */
+  /** HTTP mode: where verified requests come in (from the front in this thread, or another thread's). */
+  readonly receiver: ForwardedReceiver | null;
+  /** Starts the app (and, with `serveHttp`, the front in this thread); resolves with its port. */
   start(): Promise<number | null>;
   stop(): Promise<void>;
 }
@@ -49,6 +47,11 @@ export interface ComposeOptions {
   readonly host?: string;
   readonly botUserId?: string;
   readonly botId?: string;
+  /**
+   * HTTP mode: serve Slack's requests from this thread (tests, the sandbox). False when the front
+   * runs in another thread and forwards to `receiver` (production: src/appThread.ts).
+   */
+  readonly serveHttp?: boolean;
 }
 
 /**
@@ -76,7 +79,7 @@ export function composeAmends(o: ComposeOptions): Amends {
     timeout: 10_000,
     rejectRateLimitedCalls: true,
   };
-  const receiver = config.mode === 'socket' ? undefined : httpReceiver(config.signingSecret ?? '');
+  const receiver = config.mode === 'socket' ? undefined : new ForwardedReceiver();
   const logLevel = {
     debug: LogLevel.DEBUG,
     info: LogLevel.INFO,
@@ -123,8 +126,6 @@ export function composeAmends(o: ComposeOptions): Amends {
     presenter: new Presenter(config.playbook, clock, log),
     log,
   };
-  // Overload backs up at the door (Slack waits for its ack) instead of piling up in memory.
-  app.use(limitInFlight(MAX_IN_FLIGHT, 1500));
   registerIncidentCommand(app, deps);
   registerActions(app, deps);
   registerViews(app, deps);
@@ -135,6 +136,7 @@ export function composeAmends(o: ComposeOptions): Amends {
     });
   });
 
+  let front: SlackFront | null = null;
   return {
     app,
     db,
@@ -144,17 +146,17 @@ export function composeAmends(o: ComposeOptions): Amends {
     caseRepo,
     reminderRepo,
     workspaces,
+    receiver: receiver ?? null,
     async start() {
-      if (receiver) {
-        const server = (await app.start(
-          o.host ? { port: config.port, host: o.host } : config.port,
-        )) as import('node:http').Server;
-        return (server.address() as AddressInfo).port;
-      }
       await app.start(config.port);
-      return null;
+      if (!receiver || o.serveHttp === false) return null;
+      front = new SlackFront({ signingSecret: config.signingSecret ?? '', log }, (req) =>
+        receiver.handle(req, (r) => front?.reply(r)),
+      );
+      return front.listen(config.port, o.host);
     },
     async stop() {
+      await front?.close();
       try {
         await app.stop();
       } catch {

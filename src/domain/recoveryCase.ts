@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { addDays } from 'date-fns';
+import { addDays } from 'date-fns/addDays';
 import { addDuration } from './duration.js';
 import { DomainError } from './errors.js';
 import { type Playbook, type Severity, type StepDef, type StepKey, stepDef } from './playbook.js';

@@ -1,0 +1,82 @@
+/**
+ * `node dist/bench/probe.js [cases] [seconds] [rate]`: the same-offered-load rows of the request
+ * path alone (bare, then Amends, per load kind), with each server's event-loop delay. A quick loop
+ * for working on ack latency; `npm run bench` is the full, reported run.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../src/store/db.js';
+import type { FakeApiArgs, FromFake } from './fakeApi.js';
+import { clickBodies, commandBodies, runFixedRate, runLoad } from './lib/load.js';
+import { forkChild, freePort, killChildren, waitHealthy } from './lib/procs.js';
+import { clickTargets, seedOpenCases, seedProfiles } from './lib/seed.js';
+import type { FromServer, ServerArgs } from './server.js';
+
+const [cases = 20_000, seconds = 10, rate = 100] = process.argv.slice(2).map(Number);
+const dir = mkdtempSync(join(tmpdir(), 'amends-probe-'));
+try {
+  const fake = forkChild<FromFake>(new URL('./fakeApi.js', import.meta.url), {
+    latencyMs: 50,
+    forgetEveryMs: 1000,
+  } satisfies FakeApiArgs);
+  const api = await fake.next('ready');
+  const dbPath = join(dir, 'amends.db');
+  const db = openDatabase(dbPath);
+  seedProfiles(db, new Date());
+  seedOpenCases(db, cases, { seed: 1, channels: 50, now: new Date() });
+  const targets = clickTargets(db, Math.min(cases, 5000));
+  db.close();
+  fake.send({ type: 'parents', items: targets.map((t) => ({ channel: t.channel, ts: t.ts })) });
+  await fake.next('parents');
+  const responseUrl = `${api.responseUrlBase}bench`;
+  for (const kind of ['bare', 'amends'] as const) {
+    const port = await freePort();
+    const args: ServerArgs =
+      kind === 'bare' ? { kind, port } : { kind, port, dbPath, slackApiUrl: api.url };
+    const child = forkChild<FromServer>(
+      new URL('./server.js', import.meta.url),
+      args,
+      process.env.PROBE_PROF && kind === 'amends'
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROBE_PROF}`, '--cpu-prof-interval=200']
+        : [],
+    );
+    await waitHealthy(`http://127.0.0.1:${port}/healthz`, performance.now());
+    await child.next('ready');
+    await new Promise((r) => setTimeout(r, 1000));
+    child.send({ type: 'stats' });
+    const idle = await child.next('stats');
+    console.log(`${kind} at rest: rss ${(idle.rss / 2 ** 20).toFixed(0)} MB`);
+    const url = `http://127.0.0.1:${port}/slack/events`;
+    for (const load of ['command', 'click'] as const) {
+      const bodies =
+        load === 'command' ? commandBodies(responseUrl, kind) : clickBodies(targets, responseUrl);
+      await runFixedRate(url, rate, 50, 2, bodies); // warm-up
+      await new Promise((r) => setTimeout(r, 1500));
+      child.send({ type: 'stats' });
+      await child.next('stats');
+      const f = await runFixedRate(url, rate, 50, seconds, bodies);
+      child.send({ type: 'stats' });
+      const s = await child.next('stats');
+      const d = s.loopDelay;
+      console.log(
+        `${kind.padEnd(6)} ${load.padEnd(7)} ${rate}/s: p50 ${f.p50.toFixed(2)} p99 ${f.p99.toFixed(2)} max ${f.max.toFixed(1)} ms | loop delay p50 ${d.p50.toFixed(2)} p99 ${d.p99.toFixed(2)} max ${d.max.toFixed(1)} ms | gc ${s.gc.count}x ${s.gc.totalMs.toFixed(0)} ms max ${s.gc.maxMs.toFixed(1)} >10ms ${s.gc.over10} | errors ${f.errors}`,
+      );
+      await new Promise((r) => setTimeout(r, 1500));
+      if (process.env.PROBE_CLOSED) {
+        const c = await runLoad(url, 50, seconds, bodies);
+        child.send({ type: 'stats' });
+        const s2 = await child.next('stats');
+        console.log(
+          `${kind.padEnd(6)} ${load.padEnd(7)} closed c=50: ${c.rps.toFixed(0)} req/s p50 ${c.p50.toFixed(2)} p99 ${c.p99.toFixed(2)} max ${c.max.toFixed(1)} ms (warm p99 ${c.p99Warm.toFixed(1)}) | rss ${(s2.peakRss / 2 ** 20).toFixed(0)} MB | errors ${c.errors + c.non2xx + c.timeouts}`,
+        );
+        await new Promise((r) => setTimeout(r, 5000));
+      }
+    }
+    await child.stop();
+  }
+  await fake.stop();
+} finally {
+  killChildren();
+  rmSync(dir, { recursive: true, force: true });
+}
