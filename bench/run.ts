@@ -522,11 +522,13 @@ function report(
       '\n  latency counted from when each request was due, so queueing is included)',
   );
   console.log(table(same));
+  // "Never above 1 s" is about every ack, so it is judged on the slowest one of every row.
+  for (const f of Object.values(amends.fixed)) if (f) worstMax = Math.max(worstMax, f.max);
   targets.push({
-    what: 'ack p99, every Amends row',
-    measured: `${ms(worstP99, 0)} (warm ${ms(worstWarm, 0)})`,
+    what: 'slowest Amends ack, every row',
+    measured: `${ms(worstMax, 0)} (p99 ${ms(worstP99, 0)}, warm p99 ${ms(worstWarm, 0)})`,
     limit: '<= 1000 ms',
-    pass: worstP99 <= 1000,
+    pass: worstMax <= 1000,
   });
   const all = (k: AppKind) => Object.values(req.apps[k].loads).flat();
   const errs = (k: AppKind) => all(k).reduce((n, f) => n + f.errors + f.non2xx + f.timeouts, 0);

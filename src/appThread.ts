@@ -5,6 +5,7 @@
  * back. Database, rendering, Web API calls, reminder ticks and upkeep all run here, so none of them
  * ever delays an ack.
  */
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { composeAmends } from './compose.js';
 import type { Config } from './config.js';
@@ -21,6 +22,9 @@ interface AppThreadData {
   readonly botId?: string;
 }
 
+/** The app thread's nice value (0 is the default, 19 the lowest priority). */
+const APP_THREAD_NICE = 10;
+
 const port = parentPort;
 if (!port) throw new Error('src/appThread.ts runs as a worker thread (see src/threads.ts)');
 const send = (m: FromApp | AppReply) => port.postMessage(m);
@@ -28,6 +32,13 @@ const log = (msg: string, extra?: Record<string, unknown>) =>
   console.log(JSON.stringify({ at: new Date().toISOString(), msg, ...extra }));
 
 const { config } = workerData as AppThreadData;
+// Below the front's priority: when both want a core, the front's acks go first. On Linux a nice
+// value is per thread, so this lowers this thread (and threads it starts) only, not the front.
+try {
+  setPriority(APP_THREAD_NICE);
+} catch {
+  // not permitted here: the front still has its own thread
+}
 let who: { botUserId: string; botId: string };
 try {
   who = await checkSlack(config);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -75,6 +75,16 @@ describe('front and app thread', () => {
       'parent message',
     );
     expect(String(parent.args.text)).toContain('Acme Corp');
+    // Linux: the app thread runs below the front's priority; this (the front's) thread is untouched.
+    if (existsSync('/proc/self/task')) {
+      const nice = (task: string) => {
+        const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      };
+      const tasks = readdirSync('/proc/self/task');
+      expect(nice(String(process.pid))).toBe(0);
+      expect(tasks.map(nice)).toContain(10);
+    }
     await until(() => fake.callsTo('chat.postMessage').some((c) => c.args.thread_ts), 'reply');
     // A forged request is refused by the front and never reaches the app.
     const forged = await postSigned(`${url}/slack/events`, 'wrong-secret', 'command=%2Fincident');

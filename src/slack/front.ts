@@ -30,7 +30,10 @@ export interface FrontOptions {
   readonly log: (msg: string, extra?: Record<string, unknown>) => void;
   /** Requests worked on at once before the next one waits for its ack (default 100). */
   readonly maxInFlight?: number;
-  /** Longest wait for a slot, so the ack still reaches Slack within its 3 s (default 1500 ms). */
+  /**
+   * Longest wait for a slot (default 800 ms): an ack never takes much more than that, well within
+   * Slack's 3 s including the network between Slack and us.
+   */
   readonly maxWaitMs?: number;
   /** A request whose answer comes from the app gets a 404 if no ack came by then (default 2500 ms). */
   readonly ackTimeoutMs?: number;
@@ -68,7 +71,7 @@ export class SlackFront {
   constructor(o: FrontOptions, forward: (req: Forwarded) => void) {
     this.#o = o;
     this.#forward = forward;
-    this.#limit = new InFlight(o.maxInFlight ?? 100, o.maxWaitMs ?? 1500);
+    this.#limit = new InFlight(o.maxInFlight ?? 100, o.maxWaitMs ?? 800);
   }
 
   /** Requests handed on whose work has not finished. */
