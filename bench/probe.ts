@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../src/store/db.js';
 import type { FakeApiArgs, FromFake } from './fakeApi.js';
-import { clickBodies, commandBodies, runFixedRate, runLoad } from './lib/load.js';
+import { clickBodies, commandBodies, runFixedRate } from './lib/load.js';
 import { forkChild, freePort, killChildren, waitHealthy } from './lib/procs.js';
 import { clickTargets, seedOpenCases, seedProfiles } from './lib/seed.js';
 import type { FromServer, ServerArgs } from './server.js';
@@ -34,13 +34,7 @@ try {
     const port = await freePort();
     const args: ServerArgs =
       kind === 'bare' ? { kind, port } : { kind, port, dbPath, slackApiUrl: api.url };
-    const child = forkChild<FromServer>(
-      new URL('./server.js', import.meta.url),
-      args,
-      process.env.PROBE_PROF && kind === 'amends'
-        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROBE_PROF}`, '--cpu-prof-interval=200']
-        : [],
-    );
+    const child = forkChild<FromServer>(new URL('./server.js', import.meta.url), args);
     await waitHealthy(`http://127.0.0.1:${port}/healthz`, performance.now());
     await child.next('ready');
     await new Promise((r) => setTimeout(r, 1000));
@@ -63,15 +57,6 @@ try {
         `${kind.padEnd(6)} ${load.padEnd(7)} ${rate}/s: p50 ${f.p50.toFixed(2)} p99 ${f.p99.toFixed(2)} max ${f.max.toFixed(1)} ms | loop delay p50 ${d.p50.toFixed(2)} p99 ${d.p99.toFixed(2)} max ${d.max.toFixed(1)} ms | gc ${s.gc.count}x ${s.gc.totalMs.toFixed(0)} ms max ${s.gc.maxMs.toFixed(1)} >10ms ${s.gc.over10} | errors ${f.errors}`,
       );
       await new Promise((r) => setTimeout(r, 1500));
-      if (process.env.PROBE_CLOSED) {
-        const c = await runLoad(url, 50, seconds, bodies);
-        child.send({ type: 'stats' });
-        const s2 = await child.next('stats');
-        console.log(
-          `${kind.padEnd(6)} ${load.padEnd(7)} closed c=50: ${c.rps.toFixed(0)} req/s p50 ${c.p50.toFixed(2)} p99 ${c.p99.toFixed(2)} max ${c.max.toFixed(1)} ms (warm p99 ${c.p99Warm.toFixed(1)}) | rss ${(s2.peakRss / 2 ** 20).toFixed(0)} MB | errors ${c.errors + c.non2xx + c.timeouts}`,
-        );
-        await new Promise((r) => setTimeout(r, 5000));
-      }
     }
     await child.stop();
   }

@@ -112,8 +112,6 @@ async function startAmends(): Promise<() => Promise<void>> {
     config,
     log,
     host: '127.0.0.1',
-    botUserId: BOT_USER,
-    botId: BOT_ID,
     onAppExit: (code) => {
       console.error(`the app thread exited (${code})`);
       process.exit(1);

@@ -1,10 +1,12 @@
 import { App, LogLevel, type webApi } from '@slack/bolt';
 import type { Config } from './config.js';
-import type { Clock } from './domain/clock.js';
+import { type Clock, systemClock } from './domain/clock.js';
+import { scheduleHousekeeping, scheduleReminders } from './scheduler/reminderTick.js';
 import { CaseService } from './services/cases.js';
 import { ProfileService } from './services/profiles.js';
 import { type Pacer, ReminderService } from './services/reminders.js';
 import { SlackReminderChannel, SlackUserDirectory } from './slack/adapters.js';
+import { checkSlack } from './slack/checkSlack.js';
 import { ForwardedReceiver } from './slack/forwardedReceiver.js';
 import { SlackFront } from './slack/front.js';
 import { registerActions } from './slack/listeners/actions/index.js';
@@ -164,6 +166,32 @@ export function composeAmends(o: ComposeOptions): Amends {
       }
       await checkpointer.stop();
       db.close();
+    },
+  };
+}
+
+/**
+ * The bot as it runs against Slack (Socket Mode in the main thread, HTTP mode in the app thread):
+ * fail fast if Slack refuses the token, wire the app, settle reminder claims a previous process left
+ * in flight before anything is sent again, start, then tick reminders and tidy up hourly.
+ */
+export async function startBot(
+  config: Config,
+  log: Log,
+  serveHttp = true,
+): Promise<{ readonly amends: Amends; stop(): Promise<void> }> {
+  const who = await checkSlack(config);
+  const amends = composeAmends({ config, clock: systemClock, log, serveHttp, ...who });
+  await amends.reminders.reconcile();
+  await amends.start();
+  const ticker = scheduleReminders(config.reminderCron, amends.reminders, log);
+  const upkeep = scheduleHousekeeping(() => amends.cases.forgetOldRequests(), log);
+  return {
+    amends,
+    async stop() {
+      await ticker.stop();
+      await upkeep.stop();
+      await amends.stop();
     },
   };
 }

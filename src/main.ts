@@ -41,30 +41,10 @@ async function main(): Promise<void> {
   }
 
   // Socket Mode: no HTTP front to protect, so the app runs in this thread.
-  const [
-    { checkSlack },
-    { composeAmends },
-    { systemClock },
-    { scheduleHousekeeping, scheduleReminders },
-  ] = await Promise.all([
-    import('./slack/checkSlack.js'),
-    import('./compose.js'),
-    import('./domain/clock.js'),
-    import('./scheduler/reminderTick.js'),
-  ]);
-  const who = await checkSlack(config);
-  const amends = composeAmends({ config, clock: systemClock, log, ...who });
-  // Claims left in flight by a previous process are settled before anything is sent again.
-  await amends.reminders.reconcile();
-  await amends.start();
-  const ticker = scheduleReminders(config.reminderCron, amends.reminders, log);
-  const upkeep = scheduleHousekeeping(() => amends.cases.forgetOldRequests(), log);
+  const { startBot } = await import('./compose.js');
+  const bot = await startBot(config, log);
   console.log('Amends is running (Socket Mode)');
-  onShutdown(async () => {
-    await ticker.stop();
-    await upkeep.stop();
-    await amends.stop();
-  });
+  onShutdown(() => bot.stop());
 }
 
 /** SIGINT/SIGTERM: stop taking work, let what is in flight finish, close the database, exit 0. */

@@ -20,8 +20,6 @@ export interface Running {
 export interface ThreadedOptions {
   readonly config: Config;
   readonly log: Log;
-  readonly botUserId?: string;
-  readonly botId?: string;
   readonly host?: string;
   /** The app thread ended without being asked to (it crashed): the process should end too. */
   readonly onAppExit: (code: number) => void;
@@ -38,18 +36,15 @@ const APP_THREAD_YOUNG_GENERATION_MB = 8;
  * gets no TypeScript loader of its own, so a two-line bootstrap registers tsx's before importing it.
  */
 function appThread(data: unknown): Worker {
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./appThread.js', import.meta.url), {
-      workerData: data,
-      resourceLimits: { maxYoungGenerationSizeMb: APP_THREAD_YOUNG_GENERATION_MB },
-    });
-  const target = JSON.stringify(new URL('./appThread.ts', import.meta.url).href);
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${target}); })`;
-  return new Worker(bootstrap, {
-    eval: true,
+  const options = {
     workerData: data,
     resourceLimits: { maxYoungGenerationSizeMb: APP_THREAD_YOUNG_GENERATION_MB },
-  });
+  };
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./appThread.js', import.meta.url), options);
+  const target = JSON.stringify(new URL('./appThread.ts', import.meta.url).href);
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${target}); })`;
+  return new Worker(bootstrap, { ...options, eval: true });
 }
 
 /**
@@ -57,11 +52,7 @@ function appThread(data: unknown): Worker {
  * Resolves once the app has settled old reminder claims and the front is listening.
  */
 export async function startThreaded(o: ThreadedOptions): Promise<Running> {
-  const worker = appThread({
-    config: o.config,
-    ...(o.botUserId ? { botUserId: o.botUserId } : {}),
-    ...(o.botId ? { botId: o.botId } : {}),
-  });
+  const worker = appThread({ config: o.config });
   let stopping = false;
   const front = new SlackFront(
     { signingSecret: o.config.signingSecret ?? '', log: o.log },

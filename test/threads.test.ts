@@ -37,8 +37,6 @@ describe('front and app thread', () => {
       }),
       log: () => {},
       host: '127.0.0.1',
-      botUserId: fake.botUserId,
-      botId: fake.botId,
       onAppExit: (code) => exits.push(code),
     });
     return `http://127.0.0.1:${running.port}`;
