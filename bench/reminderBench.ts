@@ -12,11 +12,13 @@ import { composeAmends } from '../src/compose.js';
 import { configWith } from '../src/config.js';
 import { ManualClock } from '../src/domain/clock.js';
 import { DEFAULT_PLAYBOOK } from '../src/domain/playbook.js';
+import { loggerFromLog } from '../src/log.js';
 import type { ReminderChannel } from '../src/services/ports.js';
 import { ProfileService } from '../src/services/profiles.js';
 import { type Pacer, ReminderService } from '../src/services/reminders.js';
+import { WorkspaceService } from '../src/services/workspaces.js';
 import { CaseRepo } from '../src/store/caseRepo.js';
-import { type Db, openDatabase } from '../src/store/db.js';
+import { type Db, openDatabase, transactor } from '../src/store/db.js';
 import { ProfileRepo } from '../src/store/profileRepo.js';
 import { ReminderRepo } from '../src/store/reminderRepo.js';
 import { WorkspaceRepo } from '../src/store/workspaceRepo.js';
@@ -100,10 +102,10 @@ function service(db: Db): ReminderService {
     ttlMs: 12 * 60 * 60_000,
   });
   return new ReminderService({
-    db,
+    tx: transactor(db),
     cases: new CaseRepo(db, DEFAULT_PLAYBOOK),
     reminders: new ReminderRepo(db),
-    workspaces: new WorkspaceRepo(db),
+    workspaces: new WorkspaceService(new WorkspaceRepo(db)),
     profiles,
     playbook: DEFAULT_PLAYBOOK,
     channel: nullChannel,
@@ -231,9 +233,9 @@ async function delivery(): Promise<DeliveryRun> {
   const amends = composeAmends({
     config,
     clock,
-    log: (msg) => {
+    logger: loggerFromLog((msg) => {
       errors[msg] = (errors[msg] ?? 0) + 1;
-    },
+    }, 'warn'),
     botUserId: BOT_USER,
     botId: BOT_ID,
   });

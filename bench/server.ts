@@ -2,7 +2,7 @@
  * One server under test, run in its own process by bench/run.ts (child_process.fork) so that its
  * memory and start-up are its own and the load generator never shares its event loop.
  *   bare    a Bolt 5 app behind its HTTPReceiver whose handlers only ack (the framework's ceiling)
- *   amends  Amends as src/main.ts starts it in HTTP mode (front here, app thread), on a seeded database
+ *   amends  Amends as src/main.ts starts it in HTTP mode (startBot: Bolt's HTTPReceiver), on a seeded database
  * IPC: sends {type:'ready'} once listening; answers {type:'stats'}; exits on {type:'stop'}.
  */
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
@@ -94,9 +94,10 @@ async function startBare(): Promise<() => Promise<void>> {
 async function startAmends(): Promise<() => Promise<void>> {
   if (!args.dbPath || !args.slackApiUrl) throw new Error('amends needs dbPath and slackApiUrl');
   // Loaded here, not at the top: the bare app's memory and start-up must not include Amends' modules.
-  const [{ startThreaded }, { configWith }] = await Promise.all([
-    import('../src/threads.js'),
+  const [{ startBot }, { configWith }, { loggerFromLog }] = await Promise.all([
+    import('../src/compose.js'),
     import('../src/config.js'),
+    import('../src/log.js'),
   ]);
   const config = configWith({
     mode: 'http',
@@ -105,18 +106,10 @@ async function startAmends(): Promise<() => Promise<void>> {
     port: args.port,
     databasePath: args.dbPath,
     slackApiUrl: args.slackApiUrl,
-    logLevel: 'error',
+    logLevel: 'warn',
   });
-  // Exactly what src/main.ts starts in HTTP mode: the front here, the app on its own thread.
-  const running = await startThreaded({
-    config,
-    log,
-    host: '127.0.0.1',
-    onAppExit: (code) => {
-      console.error(`the app thread exited (${code})`);
-      process.exit(1);
-    },
-  });
+  // Exactly what src/main.ts starts in HTTP mode: one thread, Bolt's own receiver.
+  const running = await startBot(config, loggerFromLog(log, 'warn'));
   return () => running.stop();
 }
 

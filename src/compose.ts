@@ -1,23 +1,36 @@
-import { App, LogLevel, type webApi } from '@slack/bolt';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  App,
+  HTTPModuleFunctions,
+  HTTPReceiver,
+  LogLevel,
+  type Receiver,
+  type ReceiverProcessEventErrorHandlerArgs,
+  SocketModeReceiver,
+  type webApi,
+} from '@slack/bolt';
 import type { Config } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
-import { scheduleHousekeeping, scheduleReminders } from './scheduler/reminderTick.js';
+import { t } from './i18n/index.js';
+import { boltLogger, type Log, type Logger, logFn } from './log.js';
+import { scheduleHousekeeping, scheduleReminders, type Ticker } from './scheduler/reminderTick.js';
 import { CaseService } from './services/cases.js';
 import { ProfileService } from './services/profiles.js';
 import { type Pacer, ReminderService } from './services/reminders.js';
+import { WorkspaceService } from './services/workspaces.js';
 import { SlackReminderChannel, SlackUserDirectory } from './slack/adapters.js';
 import { checkSlack } from './slack/checkSlack.js';
-import { ForwardedReceiver } from './slack/forwardedReceiver.js';
-import { SlackFront } from './slack/front.js';
+import { Gate, RECEIVED_AT, Refused } from './slack/gate.js';
 import { registerActions } from './slack/listeners/actions/index.js';
 import { registerIncidentCommand } from './slack/listeners/commands/incident.js';
 import type { ListenerDeps } from './slack/listeners/deps.js';
 import { registerEvents } from './slack/listeners/events/index.js';
 import { registerViews } from './slack/listeners/views/index.js';
-import { type Log, Presenter } from './slack/presenter.js';
+import { Presenter } from './slack/presenter.js';
 import { CaseRepo } from './store/caseRepo.js';
 import { startCheckpointer } from './store/checkpointer.js';
-import { type Db, openDatabase } from './store/db.js';
+import { type Db, openDatabase, transactor } from './store/db.js';
 import { ProfileRepo } from './store/profileRepo.js';
 import { ReminderRepo } from './store/reminderRepo.js';
 import { WorkspaceRepo } from './store/workspaceRepo.js';
@@ -30,40 +43,55 @@ export interface Amends {
   readonly reminders: ReminderService;
   readonly caseRepo: CaseRepo;
   readonly reminderRepo: ReminderRepo;
-  readonly workspaces: WorkspaceRepo;
-  /** HTTP mode: where verified requests come in (from the front in this thread, or another thread's). */
-  readonly receiver: ForwardedReceiver | null;
-  /** Starts the app (and, with `serveHttp`, the front in this thread); resolves with its port. */
+  readonly workspaces: WorkspaceService;
+  readonly presenter: Presenter;
+  readonly gate: Gate;
+  readonly log: Log;
+  /** Starts Bolt's receiver; resolves with the HTTP port (null in Socket Mode). */
   start(): Promise<number | null>;
+  /** Posts the stored cases whose parent message never reached Slack (a crash, a shutdown, an outage). */
+  publishPending(): Promise<{ posted: number; failed: number }>;
+  /**
+   * Refuses new requests (503), then waits up to `timeoutMs` for those in progress, including their
+   * Slack calls. Reports how many were still running when it gave up.
+   */
+  drain(timeoutMs: number): Promise<{ left: number }>;
+  /** Drains (if not done), stops the receiver and closes the database. */
   stop(): Promise<void>;
 }
 
 export interface ComposeOptions {
   readonly config: Config;
   readonly clock: Clock;
-  readonly log: Log;
+  readonly logger: Logger;
   readonly pacer?: Pacer;
   /** Spacing of reminder posts in one channel (default 1000 ms, Slack's limit); the sandbox uses less. */
   readonly channelIntervalMs?: number;
-  /** Bind address in HTTP mode (the sandbox keeps it on loopback). */
+  /** Bind address in HTTP mode (the sandbox and the tests keep it on loopback). */
   readonly host?: string;
   readonly botUserId?: string;
   readonly botId?: string;
   /**
-   * HTTP mode: serve Slack's requests from this thread (tests, the sandbox). False when the front
-   * runs in another thread and forwards to `receiver` (production: src/appThread.ts).
+   * Answer Slack only after the listener's work, Slack calls included (tests: a response means the
+   * work is finished). Production answers at the listener's ack, which comes after the commit.
    */
-  readonly serveHttp?: boolean;
+  readonly processBeforeResponse?: boolean;
+  /** Requests worked on at once (default 100). */
+  readonly maxInFlight?: number;
+  /** A request older than this when its turn comes is refused as busy (default 1500 ms). */
+  readonly maxWaitMs?: number;
 }
 
 /**
- * Wires config → database → repositories → use-cases → Bolt app and listeners. No behaviour of its
- * own: every decision lives in domain/ and services/, every Slack detail in slack/.
+ * Wires config → database → repositories → use-cases → Bolt app (its own receiver) and listeners.
+ * No behaviour of its own: every decision lives in domain/ and services/, every Slack detail in slack/.
+ * One path in every mode: receiver → gate → listener → use-case (commit) → ack → Slack calls.
  */
 export function composeAmends(o: ComposeOptions): Amends {
-  const { config, clock, log } = o;
+  const { config, clock } = o;
+  const log = logFn(o.logger);
   const db = openDatabase(config.databasePath);
-  // WAL checkpoints run on their own thread, so no commit holds the event loop for a checkpoint.
+  // WAL checkpoints run on their own connection and thread, so no commit waits for one.
   db.pragma('wal_autocheckpoint = 0');
   const checkpointer = startCheckpointer(config.databasePath, (e) => {
     log('background checkpoints failed; back to automatic checkpoints', { error: String(e) });
@@ -74,6 +102,63 @@ export function composeAmends(o: ComposeOptions): Amends {
   const workspaces = new WorkspaceRepo(db);
   const profileRepo = new ProfileRepo(db);
 
+  const logLevel = {
+    debug: LogLevel.DEBUG,
+    info: LogLevel.INFO,
+    warn: LogLevel.WARN,
+    error: LogLevel.ERROR,
+  }[config.logLevel];
+  const logger = boltLogger(o.logger);
+
+  // Built once the app (and its Web API client) exists; the gate only needs it for a busy answer.
+  let profiles: ProfileService | null = null;
+  const gate = new Gate({
+    maxInFlight: o.maxInFlight ?? 100,
+    maxWaitMs: o.maxWaitMs ?? 1500,
+    busyText: (b) =>
+      t(profiles?.cachedOrDefault(b.team_id ?? '', b.user_id ?? '').lang ?? config.defaultLang)
+        .errors.busy,
+  });
+
+  let receiver: Receiver;
+  if (config.mode === 'socket') {
+    receiver = new SocketModeReceiver({ appToken: config.appToken ?? '', logger, logLevel });
+  } else {
+    receiver = new HTTPReceiver({
+      signingSecret: config.signingSecret ?? '',
+      logger,
+      logLevel,
+      processBeforeResponse: o.processBeforeResponse ?? false,
+      customRoutes: [
+        {
+          path: '/healthz',
+          method: ['GET', 'HEAD'],
+          handler: (_req, res) => {
+            const ok = !gate.stopping;
+            res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ ok, stopping: gate.stopping, inFlight: gate.active }));
+          },
+        },
+      ],
+      customPropertiesExtractor: (req) => ({
+        [RECEIVED_AT]: (req as { [RECEIVED_AT]?: number })[RECEIVED_AT] ?? performance.now(),
+      }),
+      // A refused request already has its 503; only a listener that never acked is worth a line.
+      unhandledRequestHandler: (args) => {
+        if (args.response.headersSent) return;
+        HTTPModuleFunctions.defaultUnhandledRequestHandler(args);
+      },
+      processEventErrorHandler: async (args: ReceiverProcessEventErrorHandlerArgs) => {
+        if (args.error instanceof Refused && !args.response.headersSent) {
+          args.response.writeHead(503, { 'retry-after': '30' });
+          args.response.end();
+          return false;
+        }
+        return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+      },
+    });
+  }
+
   // No automatic retries: a retried chat.postMessage can post twice. Reminders retry from the outbox.
   const clientOptions: webApi.WebClientOptions = {
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
@@ -81,37 +166,32 @@ export function composeAmends(o: ComposeOptions): Amends {
     timeout: 10_000,
     rejectRateLimitedCalls: true,
   };
-  const receiver = config.mode === 'socket' ? undefined : new ForwardedReceiver();
-  const logLevel = {
-    debug: LogLevel.DEBUG,
-    info: LogLevel.INFO,
-    warn: LogLevel.WARN,
-    error: LogLevel.ERROR,
-  }[config.logLevel];
   const app = new App({
     token: config.botToken ?? '',
-    ...(receiver ? { receiver } : { appToken: config.appToken ?? '', socketMode: true }),
+    receiver,
     clientOptions,
+    logger,
     logLevel,
     tokenVerificationEnabled: false,
     ...(o.botUserId ? { botUserId: o.botUserId } : {}),
     ...(o.botId ? { botId: o.botId } : {}),
   });
   const client = app.client;
-
-  const profiles = new ProfileService({
+  profiles = new ProfileService({
     repo: profileRepo,
     directory: new SlackUserDirectory(client),
     defaultTz: config.defaultTz,
     defaultLang: config.defaultLang,
     ttlMs: 12 * 60 * 60_000,
   });
+
   const cases = new CaseService({ cases: caseRepo, playbook: config.playbook, profiles, clock });
+  const workspaceService = new WorkspaceService(workspaces);
   const reminders = new ReminderService({
-    db,
+    tx: transactor(db),
     cases: caseRepo,
     reminders: reminderRepo,
-    workspaces,
+    workspaces: workspaceService,
     profiles,
     playbook: config.playbook,
     channel: new SlackReminderChannel(client, config.playbook, clock),
@@ -120,25 +200,30 @@ export function composeAmends(o: ComposeOptions): Amends {
     ...(o.pacer ? { pacer: o.pacer } : {}),
     ...(o.channelIntervalMs !== undefined ? { channelIntervalMs: o.channelIntervalMs } : {}),
   });
+  const presenter = new Presenter(config.playbook, clock, log);
 
   const deps: ListenerDeps = {
     cases,
     profiles,
-    workspaces,
-    presenter: new Presenter(config.playbook, clock, log),
+    workspaces: workspaceService,
+    presenter,
     log,
   };
+  app.use(gate.middleware);
   registerIncidentCommand(app, deps);
   registerActions(app, deps);
   registerViews(app, deps);
   registerEvents(app, deps);
   app.error(async (e) => {
+    const original = (e as { original?: unknown }).original ?? e;
+    // Refused before any listener ran: the receiver answers 503 (see processEventErrorHandler).
+    if (original instanceof Refused) throw original;
     log('unhandled listener error', {
-      error: e instanceof Error ? (e.stack ?? e.message) : String(e),
+      error: original instanceof Error ? (original.stack ?? original.message) : String(original),
     });
   });
 
-  let front: SlackFront | null = null;
+  let stopped = false;
   return {
     app,
     db,
@@ -147,22 +232,51 @@ export function composeAmends(o: ComposeOptions): Amends {
     reminders,
     caseRepo,
     reminderRepo,
-    workspaces,
-    receiver: receiver ?? null,
+    workspaces: workspaceService,
+    presenter,
+    gate,
+    log,
     async start() {
-      await app.start(config.port);
-      if (!receiver || o.serveHttp === false) return null;
-      front = new SlackFront({ signingSecret: config.signingSecret ?? '', log }, (req) =>
-        receiver.handle(req, (r) => front?.reply(r)),
-      );
-      return front.listen(config.port, o.host);
+      const listen = config.mode === 'socket' ? undefined : { port: config.port, host: o.host };
+      const server = (await app.start(listen as never)) as unknown;
+      if (config.mode === 'socket') return null;
+      const http = server as Server;
+      // Stamp arrival before Bolt reads the body: the gate refuses what waited too long.
+      http.prependListener('request', (req) => {
+        (req as unknown as Record<string, number>)[RECEIVED_AT] = performance.now();
+      });
+      http.keepAliveTimeout = 65_000; // longer than the load balancers' usual 60 s idle timeout
+      return (http.address() as AddressInfo).port;
+    },
+    async publishPending() {
+      let posted = 0;
+      let failed = 0;
+      for (const c of cases.unposted()) {
+        if ((await presenter.publish(client, cases, c)).ok) posted++;
+        else failed++;
+      }
+      return { posted, failed };
+    },
+    async drain(timeoutMs) {
+      gate.close();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        gate.idle(),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      return { left: gate.active };
     },
     async stop() {
-      await front?.close();
+      if (stopped) return;
+      stopped = true;
+      gate.close();
       try {
         await app.stop();
       } catch {
-        // already stopped
+        // not started, or already stopped
       }
       await checkpointer.stop();
       db.close();
@@ -170,27 +284,49 @@ export function composeAmends(o: ComposeOptions): Amends {
   };
 }
 
+/** How long a shutdown waits for the requests in progress (Kubernetes allows 30 s by default). */
+export const DRAIN_MS = 10_000;
+
 /**
- * The bot as it runs against Slack (Socket Mode in the main thread, HTTP mode in the app thread):
- * fail fast if Slack refuses the token, wire the app, settle reminder claims a previous process left
- * in flight before anything is sent again, start, then tick reminders and tidy up hourly.
+ * The bot as it runs against Slack (HTTP or Socket Mode): fail fast if Slack refuses the token, wire
+ * the app, settle reminder claims a previous process left in flight, start, post the cases a
+ * previous process stored but never showed, then tick reminders and tidy up hourly.
  */
 export async function startBot(
   config: Config,
-  log: Log,
-  serveHttp = true,
-): Promise<{ readonly amends: Amends; stop(): Promise<void> }> {
+  logger: Logger,
+): Promise<{ readonly amends: Amends; readonly port: number | null; stop(): Promise<void> }> {
   const who = await checkSlack(config);
-  const amends = composeAmends({ config, clock: systemClock, log, serveHttp, ...who });
+  const amends = composeAmends({ config, clock: systemClock, logger, ...who });
+  const { log } = amends;
   await amends.reminders.reconcile();
-  await amends.start();
-  const ticker = scheduleReminders(config.reminderCron, amends.reminders, log);
-  const upkeep = scheduleHousekeeping(() => amends.cases.forgetOldRequests(), log);
+  const port = await amends.start();
+  const pending = await amends.publishPending();
+  if (pending.posted || pending.failed)
+    log('posted the cases a previous run had stored but not shown', { ...pending });
+  const tickers: Ticker[] = [
+    scheduleReminders(config.reminderCron, amends.reminders, log),
+    scheduleHousekeeping(() => amends.cases.forgetOldRequests(), log),
+  ];
   return {
     amends,
+    port,
     async stop() {
-      await ticker.stop();
-      await upkeep.stop();
+      const started = performance.now();
+      const inFlight = amends.gate.active;
+      const drain = amends.drain(DRAIN_MS);
+      // A reminder tick in progress finishes its posts (stop() waits for it); no new tick starts.
+      await Promise.all(tickers.map((t) => t.stop()));
+      const { left } = await drain;
+      const unposted = amends.cases.unposted().length;
+      log('drained', {
+        requestsInProgress: inFlight,
+        finished: inFlight - left,
+        abandoned: left,
+        refused: amends.gate.refused.stopping,
+        casesLeftToPost: unposted,
+        ms: Math.round(performance.now() - started),
+      });
       await amends.stop();
     },
   };

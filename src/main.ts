@@ -1,8 +1,5 @@
 import { type Config, ConfigError, loadConfig } from './config.js';
-import { startThreaded } from './threads.js';
-
-const log = (msg: string, extra?: Record<string, unknown>) =>
-  console.log(JSON.stringify({ at: new Date().toISOString(), msg, ...extra }));
+import { createLogger, logFn } from './log.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -15,50 +12,45 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  const logger = createLogger({
+    level: config.logLevel,
+    pretty: config.mode === 'sandbox' || process.env.NODE_ENV === 'development',
+  });
 
   if (config.mode === 'sandbox') {
     const { startSandbox } = await import('./sandbox/server.js');
-    await startSandbox(config, log);
+    // The sandbox prints its one line and stops itself on SIGINT/SIGTERM.
+    await startSandbox(config, logFn(logger));
     return;
   }
 
-  if (config.mode === 'http') {
-    // The front answers Slack in this thread; the app works in a thread of its own (src/threads.ts),
-    // which first checks that Slack accepts the token.
-    const running = await startThreaded({
-      config,
-      log,
-      onAppExit: (code) => {
-        console.error(`amends: the app thread stopped unexpectedly (exit code ${code})`);
-        process.exit(1);
-      },
-    });
-    console.log(
-      `Amends is running (HTTP) on port ${running.port}: Slack endpoint /slack/events, health /healthz`,
-    );
-    onShutdown(() => running.stop());
-    return;
-  }
-
-  // Socket Mode: no HTTP front to protect, so the app runs in this thread.
   const { startBot } = await import('./compose.js');
-  const bot = await startBot(config, log);
-  console.log('Amends is running (Socket Mode)');
+  const bot = await startBot(config, logger);
+  console.log(
+    bot.port === null
+      ? 'Amends is running (Socket Mode)'
+      : `Amends is running (HTTP) on port ${bot.port}: Slack endpoint /slack/events, health /healthz`,
+  );
   onShutdown(() => bot.stop());
-}
 
-/** SIGINT/SIGTERM: stop taking work, let what is in flight finish, close the database, exit 0. */
-function onShutdown(stop: () => Promise<void>): void {
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log('shutting down', { signal });
-    await stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  /** SIGINT/SIGTERM: refuse new requests, finish those in progress, close the database, exit 0. */
+  function onShutdown(stop: () => Promise<void>): void {
+    let stopping = false;
+    const shutdown = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'shutting down');
+      try {
+        await stop();
+      } catch (e) {
+        logger.error({ error: String(e) }, 'shutdown failed');
+        process.exit(1);
+      }
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  }
 }
 
 main().catch((e) => {

@@ -538,3 +538,50 @@ export function ownUpMinutes(c: RecoveryCase): number | null {
   if (!s?.doneAt) return null;
   return Math.round((s.doneAt.getTime() - c.createdAt.getTime()) / 60_000);
 }
+
+/**
+ * A new case is stored before anyone waits on Slack, so it is opened with the owner's cached time
+ * zone and the creator's cached language, or the defaults. Once Slack has said what they really
+ * are, an untouched case takes them: its due times are counted again in the owner's zone from the
+ * moment it was opened, and an explicit "tell the client by" stays as it was. Null when nothing
+ * changes, or when someone already acted on the case (their view of it is not rewritten).
+ */
+export function adoptProfile(
+  c: RecoveryCase,
+  tz: string,
+  lang: string,
+  pb: Playbook,
+): Changed | null {
+  if (c.tz === tz && c.lang === lang) return null;
+  if (c.version !== 1 || c.status !== 'open' || c.steps.some((s) => s.version !== 1)) return null;
+  const input: OpenCaseInput = {
+    teamId: c.teamId,
+    channelId: c.channelId,
+    client: c.client,
+    summary: c.summary,
+    severity: c.severity,
+    ownerId: c.ownerId,
+    creatorId: c.creatorId,
+    lang,
+    tz,
+    dueOverride: null,
+  };
+  const planned = openCase({ ...input, tz: c.tz, lang: c.lang }, pb, c.createdAt).case;
+  const stored = c.steps.find((s) => s.key === 'own_up')?.dueAt ?? null;
+  const defaultDue = planned.steps.find((s) => s.key === 'own_up')?.dueAt ?? null;
+  const override = stored && stored.getTime() !== defaultDue?.getTime() ? stored : null;
+  const replanned = openCase(input, pb, c.createdAt).case;
+  const steps = replanned.steps.map((s) =>
+    s.key === 'own_up' && override ? { ...s, dueAt: override, nextRemindAt: override } : s,
+  );
+  return {
+    case: {
+      ...c,
+      tz,
+      lang,
+      version: c.version + 1,
+      steps,
+    },
+    event: { type: 'profile_adopted', actor: c.creatorId, data: { tz, lang } },
+  };
+}

@@ -1,5 +1,5 @@
 import { addDuration } from './duration.js';
-import type { Playbook, StepDef } from './playbook.js';
+import type { Playbook, StepDef, StepKey } from './playbook.js';
 import { stepDef } from './playbook.js';
 import { cadencePoint, isOpen, type RecoveryCase, type Step } from './recoveryCase.js';
 import { clampToWorkingHours, isWithinWorkingHours } from './workingTime.js';
@@ -20,6 +20,31 @@ export interface PlannedReminder {
   readonly kind: ReminderKind;
   /** 1-based; with (case, step, kind) the reminder's unique key. */
   readonly occurrence: number;
+}
+
+export type ReminderStatus = 'pending' | 'claimed' | 'sent' | 'failed' | 'cancelled';
+
+/** A reminder in the outbox: one per (case, step, kind, occurrence), so nothing is ever planned twice. */
+export interface Reminder {
+  readonly id: number;
+  readonly teamId: string;
+  readonly caseId: number;
+  readonly stepKey: StepKey;
+  readonly kind: ReminderKind;
+  readonly occurrence: number;
+  readonly notBefore: Date;
+  readonly status: ReminderStatus;
+  readonly attempts: number;
+  readonly claimedAt: Date | null;
+  readonly messageTs: string | null;
+  readonly error: string | null;
+}
+
+/** The unique key a posted reminder carries in its Slack message metadata. */
+export function reminderKey(
+  r: Pick<Reminder, 'caseId' | 'stepKey' | 'kind' | 'occurrence'>,
+): string {
+  return `${r.caseId}:${r.stepKey}:${r.kind}:${r.occurrence}`;
 }
 
 export interface StepPlan {

@@ -241,11 +241,14 @@ export const ca: Catalog = {
     invalid_input: 'Revisa el que has escrit.',
     duplicate_request: 'Ja ho hem rebut; no ha canviat res.',
     unknown: (id: string) =>
-      `Alguna cosa ha fallat per part nostra; no s'ha perdut res. Si ens contactes, indica el codi ${id}.`,
+      `Alguna cosa ha fallat per part nostra i no s'ha desat; torna-ho a provar. Si ens contactes, indica el codi ${id}.`,
     slack: (what: string) =>
       `Slack ha rebutjat l'actualització (${what}). El canvi s'ha desat i es veurà a la propera actualització.`,
     notInChannel:
-      'Amends encara no és en aquest canal. Escriu `/invite @Amends` i torna-ho a provar.',
+      'El cas està desat, però Amends encara no és en aquest canal. Escriu `/invite @Amends` i després `/incident list` per publicar-lo aquí.',
+    formFailed: (what: string) =>
+      `Slack no ha pogut obrir el formulari (${what}); no ha canviat res. Torna-hi a fer clic.`,
+    busy: 'Amends està ocupat ara mateix i no ho ha agafat; no s’ha desat res. Torna-ho a provar d’aquí a un minut.',
     field: {
       client:
         'Indica el nom del client, p. ex. `/incident Acme Corp: hem enviat els palets equivocats`.',

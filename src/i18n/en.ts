@@ -231,10 +231,14 @@ export const en = {
     invalid_input: 'Please check what you typed.',
     duplicate_request: 'Already received; nothing changed.',
     unknown: (id: string) =>
-      `Something went wrong on our side; nothing was lost. Quote ${id} if you contact us.`,
+      `Something went wrong on our side, so this was not saved; please try again. Quote ${id} if you contact us.`,
     slack: (what: string) =>
       `Slack refused the update (${what}). The change is saved and will show on the next update.`,
-    notInChannel: 'Amends is not in this channel yet. Type `/invite @Amends` and try again.',
+    notInChannel:
+      'The case is saved, but Amends is not in this channel yet. Type `/invite @Amends`, then `/incident list` to post it here.',
+    formFailed: (what: string) =>
+      `Slack could not open the form (${what}); nothing changed. Please click again.`,
+    busy: 'Amends is busy right now and did not take this; nothing was saved. Please try again in a minute.',
     field: {
       client: 'Give the client’s name, e.g. `/incident Acme Corp: shipped the wrong pallets`.',
       summary:

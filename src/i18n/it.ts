@@ -241,10 +241,14 @@ export const it: Catalog = {
     invalid_input: 'Controlla quello che hai scritto.',
     duplicate_request: 'Già ricevuto; non è cambiato nulla.',
     unknown: (id: string) =>
-      `Qualcosa è andato storto da parte nostra; non è andato perso nulla. Se ci contatti, indica il codice ${id}.`,
+      `Qualcosa è andato storto da parte nostra, quindi non è stato salvato; riprova. Se ci contatti, indica il codice ${id}.`,
     slack: (what: string) =>
       `Slack ha rifiutato l'aggiornamento (${what}). La modifica è salvata e comparirà al prossimo aggiornamento.`,
-    notInChannel: 'Amends non è ancora in questo canale. Scrivi `/invite @Amends` e riprova.',
+    notInChannel:
+      'Il caso è salvato, ma Amends non è ancora in questo canale. Scrivi `/invite @Amends`, poi `/incident list` per pubblicarlo qui.',
+    formFailed: (what: string) =>
+      `Slack non è riuscito ad aprire il modulo (${what}); non è cambiato nulla. Clicca di nuovo.`,
+    busy: 'Amends è occupato in questo momento e non ha preso la richiesta; non è stato salvato nulla. Riprova tra un minuto.',
     field: {
       client:
         'Indica il nome del cliente, ad es. `/incident Acme Corp: consegnati i bancali sbagliati`.',

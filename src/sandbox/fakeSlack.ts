@@ -135,6 +135,13 @@ export interface FakeSlack extends EventEmitter<FakeSlackEvents> {
   callsTo(method: string): RecordedCall[];
   findMessage(channel: string, ts: string): StoredMessage | undefined;
   failNext(method: string, error: FailureSpec, times?: number): void;
+  /**
+   * Slack hangs: every Web API call from now on is recorded but not answered until the returned
+   * function is called (a test can then look at what the bot did while Slack was silent).
+   */
+  hold(): () => void;
+  /** Resolves once no Web API request is being answered (the requests already received are stored). */
+  idle(): Promise<void>;
   archiveChannel(id: string): void;
   kickFromChannel(id: string): void;
   reset(): void;
@@ -208,6 +215,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const views = new Map<string, StoredView>();
   const homeViews = new Map<string, StoredView>();
   const responses: StoredResponse[] = [];
+  let held: { promise: Promise<void>; release: () => void } | null = null;
   const failures = new Map<string, FailureSpec[]>();
   const archived = new Set<string>();
   const kicked = new Set<string>();
@@ -502,6 +510,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     emitter.emit('call', call);
 
     if (latencyMs > 0) await sleep(latencyMs);
+    if (held) await held.promise;
     const queue = failures.get(method);
     const injected = queue?.shift();
     if (queue?.length === 0) failures.delete(method);
@@ -530,6 +539,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     }
   };
 
+  let answering = 0;
+  let idleWaiters: (() => void)[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -538,12 +549,23 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       const url = new URL(req.url ?? '/', 'http://fake');
       const api = /^\/api\/([\w.]+)$/.exec(url.pathname);
       const response = /^\/response\/(.*)$/.exec(url.pathname);
+      // A request counts as being answered until its handler is through, even if the caller hung
+      // up (a killed bot): what Slack received, it stores.
       const done = (p: Promise<void> | void) =>
-        Promise.resolve(p).catch((e: unknown) => {
-          if (!res.headersSent)
-            send(res, 200, { ok: false, error: 'fatal_error', detail: String(e) });
-        });
+        Promise.resolve(p)
+          .catch((e: unknown) => {
+            if (!res.headersSent)
+              send(res, 200, { ok: false, error: 'fatal_error', detail: String(e) });
+          })
+          .finally(() => {
+            answering--;
+            if (answering > 0) return;
+            const waiting = idleWaiters;
+            idleWaiters = [];
+            for (const w of waiting) w();
+          });
       if (api?.[1] && (req.method === 'POST' || req.method === 'GET')) {
+        answering++;
         void done(handleApi(api[1], req, raw, url.searchParams, res));
         return;
       }
@@ -590,6 +612,22 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     responses,
     callsTo: (method: string) => calls.filter((c) => c.method === method),
     findMessage,
+    idle() {
+      return answering === 0 ? Promise.resolve() : new Promise<void>((r) => idleWaiters.push(r));
+    },
+    hold() {
+      const h = held ?? { promise: Promise.resolve(), release: () => {} };
+      if (!held) {
+        h.promise = new Promise<void>((resolve) => {
+          h.release = resolve;
+        });
+        held = h;
+      }
+      return () => {
+        if (held === h) held = null;
+        h.release();
+      };
+    },
     failNext(method: string, error: FailureSpec, times = 1) {
       const queue = failures.get(method) ?? [];
       for (let i = 0; i < times; i++) queue.push(error);

@@ -20,9 +20,9 @@ import {
   nextWorkingMorning,
   type WorkingHours,
 } from '../domain/workingTime.js';
+import { type Log, loggerFromLog } from '../log.js';
 import { scheduleReminders, type Ticker } from '../scheduler/reminderTick.js';
 import type { TickReport } from '../services/reminders.js';
-import type { Log } from '../slack/presenter.js';
 import {
   type FakeSlack,
   type FakeUser,
@@ -278,7 +278,7 @@ export async function startSandbox(
       amends = composeAmends({
         config: botConfig,
         clock,
-        log: quietLog,
+        logger: loggerFromLog(quietLog, config.logLevel),
         host: '127.0.0.1',
         botUserId: fake.botUserId,
         botId: fake.botId,
@@ -288,8 +288,9 @@ export async function startSandbox(
       await fake.close();
       throw e;
     }
-    const port = await amends.start();
     await amends.reminders.reconcile();
+    const port = await amends.start();
+    await amends.publishPending();
     const ticker = scheduleReminders(config.reminderCron, amends.reminders, quietLog);
     const world: World = {
       fake,

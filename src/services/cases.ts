@@ -3,6 +3,7 @@ import type { Clock } from '../domain/clock.js';
 import { DomainError } from '../domain/errors.js';
 import type { Playbook, Severity, StepKey } from '../domain/playbook.js';
 import {
+  adoptProfile,
   type Changed,
   type ClientAnswer,
   chars,
@@ -21,7 +22,7 @@ import {
   snoozeStep,
 } from '../domain/recoveryCase.js';
 import { nextWeekMorning, nextWorkingMorning } from '../domain/workingTime.js';
-import type { CaseRepo } from '../store/caseRepo.js';
+import type { CaseStore } from './ports.js';
 import type { ProfileService } from './profiles.js';
 
 export const SNOOZE_CHOICES = ['hour', 'tomorrow', 'next_week'] as const;
@@ -41,7 +42,7 @@ export interface OpenRequest {
 }
 
 export interface CaseServiceDeps {
-  readonly cases: CaseRepo;
+  readonly cases: CaseStore;
   readonly playbook: Playbook;
   readonly profiles: ProfileService;
   readonly clock: Clock;
@@ -70,13 +71,17 @@ export class CaseService {
     return this.deps.clock.now();
   }
 
-  async open(req: OpenRequest): Promise<RecoveryCase> {
+  /**
+   * Stores a new case, synchronously, before Slack is answered: no Slack call happens here. The
+   * owner's time zone and the creator's language come from the profile cache (or the defaults);
+   * `adoptProfiles` corrects them once Slack has been asked, after the ack.
+   */
+  open(req: OpenRequest): RecoveryCase {
     const { cases, playbook, profiles, clock } = this.deps;
     const ownerId = req.ownerId ?? req.creatorId;
-    const at = clock.now();
-    const owner = await profiles.resolve(req.teamId, ownerId, at);
+    const owner = profiles.cachedOrDefault(req.teamId, ownerId);
     const creator =
-      ownerId === req.creatorId ? owner : await profiles.resolve(req.teamId, req.creatorId, at);
+      ownerId === req.creatorId ? owner : profiles.cachedOrDefault(req.teamId, req.creatorId);
     const now = clock.now();
     const changed = openCase(
       {
@@ -95,6 +100,38 @@ export class CaseService {
       now,
     );
     return cases.insert(changed, now, req.requestKey);
+  }
+
+  /**
+   * After the ack: asks Slack (through the profile cache) for the owner's time zone and the
+   * creator's language, and lets a case nobody has touched yet take them. Returns the case as stored.
+   */
+  async adoptProfiles(c: RecoveryCase): Promise<RecoveryCase> {
+    const { profiles, clock, playbook } = this.deps;
+    const now = clock.now();
+    const owner = await profiles.resolve(c.teamId, c.ownerId, now);
+    const creator =
+      c.ownerId === c.creatorId ? owner : await profiles.resolve(c.teamId, c.creatorId, now);
+    if (owner.tz === c.tz && creator.lang === c.lang) return c;
+    const current = this.deps.cases.require(c.teamId, c.id);
+    if (!adoptProfile(current, owner.tz, creator.lang, playbook)) return current;
+    try {
+      return this.deps.cases.update(c.teamId, c.id, clock.now(), (latest) => {
+        const ch = adoptProfile(latest, owner.tz, creator.lang, playbook);
+        if (!ch) throw new DomainError('stale_action');
+        return ch;
+      }).case;
+    } catch (e) {
+      // Someone acted on it meanwhile (another process): their case stands as it is.
+      if (e instanceof DomainError && e.code === 'stale_action')
+        return this.deps.cases.require(c.teamId, c.id);
+      throw e;
+    }
+  }
+
+  /** Open cases whose parent message never reached Slack, oldest first (at most `limit`). */
+  unposted(limit = 200): RecoveryCase[] {
+    return this.deps.cases.listUnposted(limit);
   }
 
   /** True the first time a request key is seen: guards modal-opening commands against replays. */

@@ -1,11 +1,94 @@
-import type { RecoveryCase } from '../domain/recoveryCase.js';
-import type { Reminder } from '../store/reminderRepo.js';
+import type { StepKey } from '../domain/playbook.js';
+import type { Changed, RecoveryCase } from '../domain/recoveryCase.js';
+import type { PlannedReminder, Reminder } from '../domain/reminders.js';
+
+/*
+ * What the use-cases need from the world, as interfaces: the store (src/store/) and the Slack
+ * adapter (src/slack/) implement them, and the composition root wires them in. Services import
+ * nothing else outside domain/ and i18n/ (biome.json enforces it).
+ */
+
+/**
+ * Runs work atomically. Synchronous on purpose: decide and write inside, call Slack after, never
+ * `await` inside (a SQLite write transaction must not stay open across the event loop).
+ */
+export interface Transactor {
+  /**
+   * Runs `fn` in one write transaction, taking the write lock up front (a read-then-write never
+   * meets a busy upgrade halfway), and returns its result; a throw rolls it all back. Inside another
+   * `run` it is a savepoint: a throw rolls back only `fn`'s writes and the outer work goes on.
+   */
+  run<T>(fn: () => T): T;
+}
+
+/** The recovery-case aggregate (case, steps and audit events). All but listUnposted take a team. */
+export interface CaseStore {
+  get(teamId: string, id: number): RecoveryCase | null;
+  /** Like get; throws DomainError('case_not_found') when there is no such case. */
+  require(teamId: string, id: number): RecoveryCase;
+  /**
+   * Stores a new case with its steps and first event. A `requestKey` already seen stores nothing and
+   * throws DomainError('duplicate_request').
+   */
+  insert(changed: Changed, now: Date, requestKey?: string): RecoveryCase;
+  /** Read, decide (pure), write the case and its event: one transaction, the write lock taken first. */
+  update(teamId: string, id: number, now: Date, decide: (c: RecoveryCase) => Changed): Changed;
+  /** Writes a case and its steps; pending reminders of steps no longer open are cancelled. */
+  save(c: RecoveryCase): void;
+  setMessageTs(teamId: string, id: number, ts: string): void;
+  setDeliveryProblem(teamId: string, id: number, problem: string | null): void;
+  /** Open cases of a channel plus the user's own, newest first. */
+  listOpen(teamId: string, channelId: string, userId: string, limit?: number): RecoveryCase[];
+  listOwned(teamId: string, userId: string, limit?: number): RecoveryCase[];
+  /** Open cases of every team never shown in Slack (their parent post failed), oldest first. */
+  listUnposted(limit: number): RecoveryCase[];
+  /** Marks a request key as handled; false if it already was. */
+  remember(teamId: string, key: string, now: Date): boolean;
+  forgetRequestsBefore(t: Date): void;
+}
+
+/** The reminder outbox. */
+export interface ReminderStore {
+  /** Cases with at least one step needing the engine's attention at `now`. */
+  casesNeedingAttention(now: Date, limit: number): { teamId: string; caseId: number }[];
+  /** Adds outbox rows; a (case, step, kind, occurrence) already there is left as it is. */
+  enqueue(c: RecoveryCase, stepKey: StepKey, planned: readonly PlannedReminder[], now: Date): void;
+  /** Moves up to `limit` ready reminders (of workspaces not paused) to 'claimed', atomically. */
+  claimReady(now: Date, limit: number): Reminder[];
+  get(id: number): Reminder | null;
+  markSent(id: number, ts: string, now: Date): void;
+  /** Back to the queue, not before `at`. */
+  release(id: number, at: Date, error: string | null): void;
+  markFailed(id: number, error: string): void;
+  /** A claimed reminder that must not be posted after all. */
+  cancelClaimed(id: number, why: string): void;
+  /** Every claimed reminder, whichever process claimed it. */
+  inFlight(): Reminder[];
+}
+
+/** Workspaces whose reminders are paused (token revoked, app uninstalled). */
+export interface WorkspaceStore {
+  pause(teamId: string, reason: string, now: Date): void;
+  resume(teamId: string): void;
+  pausedReason(teamId: string): string | null;
+}
+
+/** Cached Slack user facts, so reminders don't call users.info on every tick. */
+export interface ProfileStore {
+  get(teamId: string, userId: string): UserProfile | null;
+  put(teamId: string, userId: string, facts: UserFacts, now: Date): void;
+}
 
 /** What the services need to know about a Slack user. */
 export interface UserFacts {
   readonly tz: string | null;
   readonly locale: string | null;
   readonly name: string | null;
+}
+
+/** UserFacts as cached, with when Slack gave them. */
+export interface UserProfile extends UserFacts {
+  readonly fetchedAt: Date;
 }
 
 /** Looks a user up in Slack (users.info). Null when the user does not exist. */

@@ -1,7 +1,6 @@
 import { isValidTimeZone } from '../domain/workingTime.js';
 import { type Lang, langFromLocale } from '../i18n/index.js';
-import type { ProfileRepo } from '../store/profileRepo.js';
-import type { UserDirectory } from './ports.js';
+import type { ProfileStore, UserDirectory } from './ports.js';
 
 export interface ResolvedUser {
   readonly tz: string;
@@ -9,7 +8,7 @@ export interface ResolvedUser {
 }
 
 export interface ProfileServiceDeps {
-  readonly repo: ProfileRepo;
+  readonly repo: ProfileStore;
   readonly directory: UserDirectory;
   readonly defaultTz: string;
   readonly defaultLang: Lang;

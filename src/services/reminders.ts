@@ -1,13 +1,16 @@
 import type { Clock } from '../domain/clock.js';
 import type { Playbook } from '../domain/playbook.js';
 import { isOpen, type RecoveryCase } from '../domain/recoveryCase.js';
-import { planStep } from '../domain/reminders.js';
-import type { CaseRepo } from '../store/caseRepo.js';
-import type { Db } from '../store/db.js';
-import { type Reminder, type ReminderRepo, reminderKey } from '../store/reminderRepo.js';
-import type { WorkspaceRepo } from '../store/workspaceRepo.js';
-import { DeliveryFailure, type ReminderChannel } from './ports.js';
+import { planStep, type Reminder, reminderKey } from '../domain/reminders.js';
+import {
+  type CaseStore,
+  DeliveryFailure,
+  type ReminderChannel,
+  type ReminderStore,
+  type Transactor,
+} from './ports.js';
 import type { ProfileService } from './profiles.js';
+import type { WorkspaceService } from './workspaces.js';
 
 export interface Pacer {
   /** Monotonic-ish milliseconds used to space posts in one channel. */
@@ -21,10 +24,10 @@ export const realPacer: Pacer = {
 };
 
 export interface ReminderServiceDeps {
-  readonly db: Db;
-  readonly cases: CaseRepo;
-  readonly reminders: ReminderRepo;
-  readonly workspaces: WorkspaceRepo;
+  readonly tx: Transactor;
+  readonly cases: CaseStore;
+  readonly reminders: ReminderStore;
+  readonly workspaces: WorkspaceService;
   readonly profiles: ProfileService;
   readonly playbook: Playbook;
   readonly channel: ReminderChannel;
@@ -114,7 +117,7 @@ export class ReminderService {
    * instead of per case, and the event loop is never held for long.
    */
   async plan(now: Date): Promise<number> {
-    const { reminders, cases, profiles, db } = this.#d;
+    const { reminders, cases, profiles, tx } = this.#d;
     let planned = 0;
     const seen = new Set<number>();
     for (;;) {
@@ -136,20 +139,18 @@ export class ReminderService {
             this.#d.log?.('reminder planning failed', { teamId, caseId, error: String(e) });
           }
         }
-        planned += db
-          .transaction(() => {
-            let n = 0;
-            for (const { teamId, caseId, tz } of chunk) {
-              try {
-                n += db.transaction(() => this.#planCase(teamId, caseId, tz, now))();
-              } catch (e) {
-                // One broken case never stops the batch (its savepoint is rolled back).
-                this.#d.log?.('reminder planning failed', { teamId, caseId, error: String(e) });
-              }
+        planned += tx.run(() => {
+          let n = 0;
+          for (const { teamId, caseId, tz } of chunk) {
+            try {
+              n += tx.run(() => this.#planCase(teamId, caseId, tz, now));
+            } catch (e) {
+              // One broken case never stops the batch (its savepoint is rolled back).
+              this.#d.log?.('reminder planning failed', { teamId, caseId, error: String(e) });
             }
-            return n;
-          })
-          .immediate();
+          }
+          return n;
+        });
         this.#planned?.();
         // Let the event loop through between chunks: acks, and posts of what is already planned.
         await new Promise<void>((r) => setImmediate(r));

@@ -2,37 +2,83 @@ import type { webApi } from '@slack/bolt';
 import type { Clock } from '../domain/clock.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { RecoveryCase } from '../domain/recoveryCase.js';
+import type { Log } from '../log.js';
+import type { CaseService } from '../services/cases.js';
 import type { Rendered } from './blocks/caseMessage.js';
 import { renderCase } from './blocks/caseMessage.js';
 import { firstReply, line } from './blocks/thread.js';
+import { slackErrorCode } from './errors.js';
 
 type WebClient = webApi.WebClient;
-export type Log = (msg: string, extra?: Record<string, unknown>) => void;
+
+export type { Log } from '../log.js';
+
+/** Message metadata on a case's parent post: how the post is found again after a crash. */
+export const CASE_EVENT_TYPE = 'amends_case';
+
+export type Published =
+  | { readonly ok: true; readonly case: RecoveryCase }
+  | { readonly ok: false; readonly code: string | null };
 
 /**
  * The few Slack writes every listener shares. The database is the source of truth: a failed Slack
  * update is logged and the message can be re-rendered later from stored state.
  */
 export class Presenter {
+  /** Cases being posted by this process right now: the start-up sweep and a listener never both post one. */
+  readonly #posting = new Set<number>();
+
   constructor(
     readonly playbook: Playbook,
     readonly clock: Clock,
     readonly log: Log,
   ) {}
 
-  /** Posts a new case's parent message and its first thread reply; returns the parent's ts. */
-  async postCase(client: WebClient, c: RecoveryCase): Promise<string> {
-    const r = renderCase(c, this.playbook, this.clock.now());
-    const res = await client.chat.postMessage({
-      channel: c.channelId,
-      text: r.text,
-      blocks: r.blocks,
-      unfurl_links: false,
-    });
-    const ts = res.ts as string;
-    const first = firstReply(c, this.playbook);
-    await this.reply(client, { ...c, messageTs: ts }, first);
-    return ts;
+  /**
+   * Shows a stored case in Slack: first the owner's time zone and the creator's language are asked
+   * of Slack (and adopted while nobody has acted on the case), then the parent message is posted,
+   * its ts stored at once, then the first thread reply. A failure leaves the case stored and
+   * unposted, so the next start (or `/incident list`) posts it.
+   */
+  async publish(client: WebClient, cases: CaseService, stored: RecoveryCase): Promise<Published> {
+    if (stored.messageTs) return { ok: true, case: stored };
+    if (this.#posting.has(stored.id)) return { ok: false, code: 'in_progress' };
+    this.#posting.add(stored.id);
+    try {
+      const c = await cases.adoptProfiles(stored).catch((e: unknown) => {
+        this.log('could not adopt the owner’s profile; the case keeps the defaults', {
+          caseId: stored.id,
+          error: String(e),
+        });
+        return stored;
+      });
+      const r = renderCase(c, this.playbook, this.clock.now());
+      const res = await client.chat.postMessage({
+        channel: c.channelId,
+        text: r.text,
+        blocks: r.blocks,
+        unfurl_links: false,
+        metadata: { event_type: CASE_EVENT_TYPE, event_payload: { case_id: c.id } },
+      });
+      const posted = cases.attachMessage(c, res.ts as string);
+      try {
+        await this.reply(client, posted, firstReply(posted, this.playbook));
+      } catch (e) {
+        this.log('the first thread reply failed; the case is posted', {
+          caseId: c.id,
+          error: String(e),
+        });
+      }
+      return { ok: true, case: posted };
+    } catch (e) {
+      this.log('could not post the case; it is stored and will be posted again', {
+        caseId: stored.id,
+        error: String(e),
+      });
+      return { ok: false, code: slackErrorCode(e) };
+    } finally {
+      this.#posting.delete(stored.id);
+    }
   }
 
   async refresh(client: WebClient, c: RecoveryCase): Promise<void> {

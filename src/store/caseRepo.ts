@@ -12,6 +12,7 @@ import type {
 } from '../domain/recoveryCase.js';
 import { isOpen } from '../domain/recoveryCase.js';
 import { nextCheckAt } from '../domain/reminders.js';
+import type { CaseStore } from '../services/ports.js';
 import type { Db } from './db.js';
 
 interface CaseRow {
@@ -111,7 +112,7 @@ function toCase(r: CaseRow, steps: StepRow[]): RecoveryCase {
 }
 
 /** The recovery-case aggregate (case + steps + audit events). Every statement filters by team_id. */
-export class CaseRepo {
+export class CaseRepo implements CaseStore {
   readonly #db: Db;
   readonly #pb: Playbook;
   readonly #s;
@@ -149,6 +150,9 @@ export class CaseRepo {
       listOpen:
         db.prepare(`SELECT * FROM cases WHERE team_id = @team_id AND status = 'open' AND (channel_id = @channel_id OR owner_id = @user_id)
         ORDER BY created_at DESC LIMIT @limit`),
+      listUnposted: db.prepare(
+        `SELECT * FROM cases WHERE message_ts IS NULL AND status = 'open' ORDER BY id LIMIT ?`,
+      ),
       listOwned: db.prepare(
         `SELECT * FROM cases WHERE team_id = ? AND status = 'open' AND owner_id = ? ORDER BY created_at DESC LIMIT ?`,
       ),
@@ -241,6 +245,12 @@ export class CaseRepo {
       limit,
     }) as CaseRow[];
     return rows.map((r) => toCase(r, this.#s.getSteps.all(r.id, teamId) as StepRow[]));
+  }
+
+  /** Open cases never shown in Slack (their parent post failed or never happened), oldest first. */
+  listUnposted(limit: number): RecoveryCase[] {
+    const rows = this.#s.listUnposted.all(limit) as CaseRow[];
+    return rows.map((r) => toCase(r, this.#s.getSteps.all(r.id, r.team_id) as StepRow[]));
   }
 
   listOwned(teamId: string, userId: string, limit = 30): RecoveryCase[] {

@@ -1,8 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import type { Transactor } from '../services/ports.js';
 
 export type Db = Database.Database;
+
+/**
+ * The transaction port on this database: BEGIN IMMEDIATE (the write lock first, so a
+ * read-then-write never fails halfway with SQLITE_BUSY); nested, better-sqlite3 makes it a savepoint.
+ */
+export function transactor(db: Db): Transactor {
+  return { run: (fn) => db.transaction(fn).immediate() };
+}
 
 /**
  * Versioned migrations, applied in order at start-up inside one transaction each.
@@ -116,6 +125,10 @@ const MIGRATIONS: readonly string[] = [
     fetched_at INTEGER NOT NULL,
     PRIMARY KEY (team_id, user_id)
   ) STRICT;
+  `,
+  // 3: cases stored but never shown in Slack are found at start-up without a scan
+  `
+  CREATE INDEX cases_unposted ON cases (id) WHERE message_ts IS NULL AND status = 'open';
   `,
 ];
 

@@ -1,14 +1,8 @@
+import type { ProfileStore, UserFacts, UserProfile } from '../services/ports.js';
 import type { Db } from './db.js';
 
-export interface UserProfile {
-  readonly tz: string | null;
-  readonly locale: string | null;
-  readonly name: string | null;
-  readonly fetchedAt: Date;
-}
-
 /** Cached Slack user facts (time zone, locale) so reminders don't call users.info on every tick. */
-export class ProfileRepo {
+export class ProfileRepo implements ProfileStore {
   readonly #s;
   constructor(db: Db) {
     this.#s = {
@@ -27,7 +21,7 @@ export class ProfileRepo {
       ? { tz: r.tz, locale: r.locale, name: r.name, fetchedAt: new Date(r.fetched_at) }
       : null;
   }
-  put(teamId: string, userId: string, p: Omit<UserProfile, 'fetchedAt'>, now: Date): void {
+  put(teamId: string, userId: string, p: UserFacts, now: Date): void {
     this.#s.put.run(teamId, userId, p.tz, p.locale, p.name, now.getTime());
   }
 }

@@ -1,31 +1,13 @@
 import type { StepKey } from '../domain/playbook.js';
 import type { RecoveryCase } from '../domain/recoveryCase.js';
-import type { PlannedReminder, ReminderKind } from '../domain/reminders.js';
+import type {
+  PlannedReminder,
+  Reminder,
+  ReminderKind,
+  ReminderStatus,
+} from '../domain/reminders.js';
+import type { ReminderStore } from '../services/ports.js';
 import type { Db } from './db.js';
-
-export type ReminderStatus = 'pending' | 'claimed' | 'sent' | 'failed' | 'cancelled';
-
-export interface Reminder {
-  readonly id: number;
-  readonly teamId: string;
-  readonly caseId: number;
-  readonly stepKey: StepKey;
-  readonly kind: ReminderKind;
-  readonly occurrence: number;
-  readonly notBefore: Date;
-  readonly status: ReminderStatus;
-  readonly attempts: number;
-  readonly claimedAt: Date | null;
-  readonly messageTs: string | null;
-  readonly error: string | null;
-}
-
-/** The unique key a posted reminder carries in its Slack message metadata. */
-export function reminderKey(
-  r: Pick<Reminder, 'caseId' | 'stepKey' | 'kind' | 'occurrence'>,
-): string {
-  return `${r.caseId}:${r.stepKey}:${r.kind}:${r.occurrence}`;
-}
 
 interface Row {
   id: number;
@@ -58,7 +40,7 @@ const toReminder = (r: Row): Reminder => ({
 });
 
 /** The reminder outbox: a row per (case, step, kind, occurrence), so nothing is ever planned twice. */
-export class ReminderRepo {
+export class ReminderRepo implements ReminderStore {
   readonly #db: Db;
   readonly #s;
 

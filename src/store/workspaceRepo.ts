@@ -1,7 +1,8 @@
+import type { WorkspaceStore } from '../services/ports.js';
 import type { Db } from './db.js';
 
 /** Workspaces whose reminders are paused (token revoked, app uninstalled, invalid auth). */
-export class WorkspaceRepo {
+export class WorkspaceRepo implements WorkspaceStore {
   readonly #s;
   constructor(db: Db) {
     this.#s = {

@@ -1,6 +1,6 @@
 import type { RecoveryCase } from '../../src/domain/recoveryCase.js';
 import type { StoredMessage } from '../../src/sandbox/fakeSlack.js';
-import { CHANNEL, type Harness, TEAM, until } from './harness.js';
+import { CHANNEL, type Harness, present, TEAM } from './harness.js';
 
 /** Opens a case through the real slash command and waits until its parent message is posted. */
 export async function openViaCommand(
@@ -13,13 +13,13 @@ export async function openViaCommand(
   };
   const r = await h.command(text, o);
   if (r.status !== 200) throw new Error(`command answered ${r.status}`);
-  const id = await until(() => {
+  const id = present(() => {
     const row = h.amends.db
       .prepare('SELECT id, message_ts FROM cases WHERE id > ? ORDER BY id DESC LIMIT 1')
       .get(before.m) as { id: number; message_ts: string | null } | undefined;
     return row?.message_ts ? row.id : undefined;
   }, 'case posted');
-  await until(
+  present(
     () =>
       h.fake.messages.some(
         (m) => m.thread_ts && m.thread_ts !== m.ts && m.channel === (o.channel ?? CHANNEL),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type Amends, composeAmends } from '../../src/compose.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { Playbook } from '../../src/domain/playbook.js';
+import { loggerFromLog } from '../../src/log.js';
 import { type FakeSlack, type FakeUser, startFakeSlack } from '../../src/sandbox/fakeSlack.js';
 import {
   type ActionInput,
@@ -84,22 +85,25 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function until<T>(
-  fn: () => T | undefined | null | false,
-  what = 'condition',
-  timeoutMs = 5000,
-): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/**
+ * Reads what the bot did. The harness answers a request only once its work is finished (Slack calls
+ * included), so this never waits: it returns the value, or fails naming what is missing.
+ */
+export function present<T>(fn: () => T | undefined | null | false, what = 'condition'): T {
+  const v = fn();
+  if (!v) throw new Error(`expected ${what}, but the bot's work was finished without it`);
+  return v;
 }
 
 export async function startHarness(
-  o: { now?: string; playbook?: Playbook; dir?: string; signingSecret?: string } = {},
+  o: {
+    now?: string;
+    playbook?: Playbook;
+    dir?: string;
+    signingSecret?: string;
+    /** Answer at the ack, as production does (default: answer once the work is finished). */
+    ackFirst?: boolean;
+  } = {},
 ): Promise<Harness> {
   const secret = o.signingSecret ?? SECRET;
   const logs: { msg: string; extra?: Record<string, unknown> }[] = [];
@@ -116,7 +120,10 @@ export async function startHarness(
   const amends = composeAmends({
     config,
     clock,
-    log: (msg, extra) => void logs.push(extra ? { msg, extra } : { msg }),
+    logger: loggerFromLog((msg, extra) => void logs.push(extra ? { msg, extra } : { msg })),
+    // Slack is answered once the listener's work, Slack calls included, is finished: a test reads
+    // the outcome right after the response, and an absence check means something.
+    processBeforeResponse: !o.ackFirst,
     pacer,
     host: '127.0.0.1',
     botUserId: fake.botUserId,

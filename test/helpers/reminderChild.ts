@@ -5,6 +5,7 @@
  */
 import { composeAmends } from '../../src/compose.js';
 import { ManualClock } from '../../src/domain/clock.js';
+import { loggerFromLog } from '../../src/log.js';
 import { testConfig } from './config.js';
 
 const config = testConfig({
@@ -15,7 +16,7 @@ const clock = new ManualClock(process.env.NOW as string);
 const amends = composeAmends({
   config,
   clock,
-  log: () => {},
+  logger: loggerFromLog(() => {}),
   botUserId: 'UFAKEBOT01',
   botId: 'BFAKEBOT01',
 });

@@ -18,7 +18,7 @@ import {
 } from '../../src/sandbox/slackRequests.js';
 import type { SnoozeChoice } from '../../src/services/cases.js';
 import { mentionLeaks, shapeProblems } from './blockKit.js';
-import { CHANNEL, type Harness, MARIA, startHarness, TEAM, until } from './harness.js';
+import { CHANNEL, type Harness, MARIA, present, startHarness, TEAM } from './harness.js';
 
 export const NIKOS = 'U0NIKOS01';
 export const JOAN = 'U0JOAN001';
@@ -107,12 +107,12 @@ export async function openCase(
   const channel = o.channel ?? CHANNEL;
   const r = await command(h, typed, o);
   if (r.status !== 200) throw new Error(`command answered ${r.status}`);
-  const parent = await until(
+  const parent = present(
     () => h.fake.messages.find((m) => !seen.has(m.ts) && m.channel === channel && isParent(m)),
     'parent message',
   );
-  const first = await until(() => replies(h, parent.ts)[0], 'first thread reply');
-  const c = await until(() => caseWithTs(h, parent.ts), 'message ts stored');
+  const first = present(() => replies(h, parent.ts)[0], 'first thread reply');
+  const c = present(() => caseWithTs(h, parent.ts), 'message ts stored');
   return { c, parent, first };
 }
 
@@ -215,14 +215,14 @@ export function press(
 
 /** Waits for the next modal the bot opens with `callbackId`. */
 export async function nextView(h: Harness, callbackId: string, after: number): Promise<StoredView> {
-  const call = await until(
+  const call = present(
     () => h.fake.callsTo('views.open').slice(after)[0],
     `views.open ${callbackId}`,
   );
   const view = (call.args.view ?? {}) as { callback_id?: string };
   if (view.callback_id !== callbackId)
     throw new Error(`opened ${String(view.callback_id)}, expected ${callbackId}`);
-  return await until(
+  return present(
     () => [...h.fake.views.values()].filter((v) => v.callback_id === callbackId).at(-1),
     'stored view',
   );
@@ -367,7 +367,6 @@ export function useHarness(o: Parameters<typeof startHarness>[0] = {}): HarnessC
   });
   afterEach(async () => {
     try {
-      await settle(50);
       expect(mentionLeaks(ctx.h.fake), 'broadcast mentions in what the bot sent').toEqual([]);
       expect(shapeProblems(ctx.h.fake), 'Block Kit limits').toEqual([]);
       if (!ctx.allowUnexpected) expect(unexpectedErrors(ctx.h), 'error dumps').toEqual([]);
@@ -384,8 +383,7 @@ export async function newReplies(
   parentTs: string,
   before: number,
 ): Promise<StoredMessage[]> {
-  await until(() => replies(h, parentTs).length > before, 'thread reply');
-  await settle(100);
+  present(() => replies(h, parentTs).length > before, 'thread reply');
   return replies(h, parentTs).slice(before);
 }
 

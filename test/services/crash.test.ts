@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { composeAmends } from '../../src/compose.js';
 import { ManualClock } from '../../src/domain/clock.js';
+import { loggerFromLog } from '../../src/log.js';
 import { startFakeSlack } from '../../src/sandbox/fakeSlack.js';
 import { testConfig } from '../helpers/config.js';
-import { TEAM, USERS, until } from '../helpers/harness.js';
+import { TEAM, USERS } from '../helpers/harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amends-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,13 +40,13 @@ describe('crash in the middle of a batch', () => {
       const seed = composeAmends({
         config,
         clock,
-        log: () => {},
+        logger: loggerFromLog(() => {}),
         botUserId: fake.botUserId,
         botId: fake.botId,
       });
       for (let ch = 0; ch < CHANNELS; ch++) {
         for (let i = 0; i < PER_CHANNEL; i++) {
-          const c = await seed.cases.open({
+          const stored = seed.cases.open({
             teamId: TEAM,
             channelId: `C0CRASH${ch}`,
             creatorId: 'U0MARIA01',
@@ -53,6 +54,8 @@ describe('crash in the middle of a batch', () => {
             summary: 'late delivery',
             requestKey: `seed-${ch}-${i}`,
           });
+          // as after the ack: the owner's zone (Rome) from Slack
+          const c = await seed.cases.adoptProfiles(stored);
           const res = await seed.client.chat.postMessage({ channel: c.channelId, text: 'case' });
           seed.cases.attachMessage(c, res.ts as string);
         }
@@ -67,10 +70,17 @@ describe('crash in the middle of a batch', () => {
 
       // First bot: killed once the first posts of the batch have reached Slack but before any answer came back.
       const first = child({ DB: db, SLACK_API_URL: fake.url, NOW: due });
-      await until(() => reminderCalls().length >= CHANNELS, 'first posts in flight', 15_000);
+      await new Promise<void>((resolve) => {
+        const check = () => {
+          if (reminderCalls().length < CHANNELS) return;
+          fake.off('call', check);
+          resolve();
+        };
+        fake.on('call', check);
+      });
       first.kill('SIGKILL');
       await new Promise((r) => first.once('exit', r));
-      await new Promise((r) => setTimeout(r, 500)); // let Slack finish the posts it received
+      await fake.idle(); // Slack finishes the posts it received
       const postedBeforeCrash = fake.messages.filter(
         (m) => m.metadata?.event_type === 'amends_reminder',
       ).length;

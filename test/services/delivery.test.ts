@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePlaybook } from '../../src/domain/playbook.js';
 import type { Pacer } from '../../src/services/reminders.js';
+import { transactor } from '../../src/store/db.js';
 import { openViaCommand, refresh, reminderKeys, reminderPosts, step } from '../helpers/cases.js';
-import { CHANNEL, type Harness, startHarness, TEAM, until } from '../helpers/harness.js';
+import { CHANNEL, type Harness, startHarness, TEAM } from '../helpers/harness.js';
 
 const harnesses: Harness[] = [];
 async function harness(o: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
@@ -25,11 +26,7 @@ async function tickEvery(h: Harness, minutes: number, untilIso: string): Promise
 const postCalls = (h: Harness) =>
   h.fake
     .callsTo('chat.postMessage')
-    .filter(
-      (c) =>
-        typeof c.args.metadata === 'object' ||
-        String(c.args.metadata ?? '').includes('amends_reminder'),
-    );
+    .filter((c) => JSON.stringify(c.args.metadata ?? '').includes('amends_reminder'));
 
 describe('exactly once', () => {
   it('two overlapping ticks post each due reminder once', async () => {
@@ -125,11 +122,14 @@ describe('exactly once', () => {
     const gate = new Promise<void>((r) => {
       release = r;
     });
-    let sleeping = false;
+    let sleeping: () => void = () => {};
+    const asleep = new Promise<void>((r) => {
+      sleeping = r;
+    });
     const pacer: Pacer = {
       now: () => 0,
       sleep: async () => {
-        sleeping = true;
+        sleeping();
         await gate;
       },
     };
@@ -139,7 +139,7 @@ describe('exactly once', () => {
     const { ReminderService } = await import('../../src/services/reminders.js');
     // A second engine on the same store whose pacer holds the second post in the channel.
     const svc = new ReminderService({
-      db: h.amends.db,
+      tx: transactor(h.amends.db),
       cases: h.amends.caseRepo,
       reminders: h.amends.reminderRepo,
       workspaces: h.amends.workspaces,
@@ -155,7 +155,7 @@ describe('exactly once', () => {
     });
     h.clock.set('2026-11-23T12:30:00Z');
     const running = svc.tick();
-    await until(() => sleeping, 'second post waiting for pacing');
+    await asleep; // the second post waits for pacing
     const first = reminderPosts(h)[0];
     const waiting = first?.thread_ts === a.messageTs ? b : a;
     h.amends.cases.complete(

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePlaybook } from '../../src/domain/playbook.js';
 import { openViaCommand, refresh, reminderKeys, reminderPosts, step } from '../helpers/cases.js';
-import { type Harness, MARIA, startHarness, TEAM, until } from '../helpers/harness.js';
+import { type Harness, MARIA, present, startHarness, TEAM } from '../helpers/harness.js';
 
 const HOUR = 3_600_000;
 
@@ -57,7 +57,7 @@ describe('nudges', () => {
 
     const own = step(refresh(h, c), 'own_up');
     await h.click({ action_id: 'amends_step_done', value: `${c.id}|own_up|${own.version}` });
-    await until(() => step(refresh(h, c), 'own_up').status === 'done', 'done');
+    present(() => step(refresh(h, c), 'own_up').status === 'done', 'done');
     await tickEvery(30, '2026-11-26T18:00:00Z');
     expect(reminderKeys(h).filter((k) => k.includes(':own_up:'))).toHaveLength(2);
   });
@@ -142,7 +142,7 @@ describe('client answer cadences', () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: late delivery');
     await h.click({ action_id: 'amends_case_refused', value: `${c.id}|${c.version}` });
-    await until(() => refresh(h, c).answer === 'refused', 'refused');
+    present(() => refresh(h, c).answer === 'refused', 'refused');
     await tickEvery(60 * 6, '2027-03-01T12:00:00Z');
     const keep = reminderKeys(h).filter((k) => k.includes(':keep_trying:'));
     expect(keep).toEqual([
@@ -173,7 +173,7 @@ describe('client answer cadences', () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: late delivery');
     await h.click({ action_id: 'amends_case_accepted', value: `${c.id}|${c.version}` });
-    await until(() => refresh(h, c).answer === 'accepted', 'accepted');
+    present(() => refresh(h, c).answer === 'accepted', 'accepted');
     await tickEvery(60 * 6, '2027-01-10T12:00:00Z');
     expect(reminderKeys(h).filter((k) => k.includes(':check_in:'))).toEqual([
       `${c.id}:check_in:cadence:1`,
@@ -215,7 +215,7 @@ describe('snooze', () => {
       action_id: 'amends_step_snooze',
       selected_value: `${c.id}|own_up|${own.version}|next_week`,
     });
-    await until(() => step(refresh(h, c), 'own_up').status === 'snoozed', 'snoozed');
+    present(() => step(refresh(h, c), 'own_up').status === 'snoozed', 'snoozed');
     await tickEvery(60, '2026-11-30T07:00:00Z');
     expect(reminderKeys(h).filter((k) => k.includes(':own_up:'))).toHaveLength(0);
     await tickEvery(15, '2026-11-30T08:30:00Z'); // Monday 09:00 Rome

@@ -5,7 +5,7 @@ import { en } from '../../src/i18n/en.js';
 import { interactionBody, postSigned } from '../../src/sandbox/slackRequests.js';
 import type { SnoozeChoice } from '../../src/services/cases.js';
 import { ACTION } from '../../src/slack/ids.js';
-import { CHANNEL, type Harness, MARIA, TEAM, until } from '../helpers/harness.js';
+import { CHANNEL, type Harness, MARIA, present, TEAM } from '../helpers/harness.js';
 import {
   actionOn,
   blockById,
@@ -20,7 +20,6 @@ import {
   openCase,
   press,
   replies,
-  settle,
   stepOf,
   updatesOf,
   useHarness,
@@ -151,11 +150,10 @@ describe('Skip with a reason (optional steps only)', () => {
     const o = await openCase(h);
     const before = replies(h, o.parent.ts).length;
     await press(h, o.parent, ACTION.skip, { step: 'compensation' });
-    const call = await until(() => h.fake.callsTo('views.open')[0], 'skip modal');
+    const call = present(() => h.fake.callsTo('views.open')[0], 'skip modal');
     const view = call.args.view as { callback_id: string; blocks: { block_id: string }[] };
     expect(view.callback_id).toBe('amends_skip');
     expect(view.blocks.map((b) => b.block_id)).toEqual(['reason']);
-    await settle();
     expect(updatesOf(h, o.parent.ts)).toHaveLength(0);
     expect(replies(h, o.parent.ts)).toHaveLength(before);
     expect(stepOf(fresh(h, o.c), 'compensation').status).toBe('pending');
@@ -166,9 +164,8 @@ describe('Skip with a reason (optional steps only)', () => {
     const o = await openCase(h);
     const value = elementIn(o.parent, 'actions_own_up', ACTION.done)?.value as string;
     await click(h, { action_id: ACTION.skip, value }, { message: o.parent });
-    const eph = await until(() => h.fake.ephemerals[0], 'ephemeral');
+    const eph = present(() => h.fake.ephemerals[0], 'ephemeral');
     expect(eph).toMatchObject({ channel: CHANNEL, user: MARIA, text: en.errors.not_optional });
-    await settle();
     expect(h.fake.callsTo('views.open')).toHaveLength(0);
     expect(stepOf(fresh(h, o.c), 'own_up').status).toBe('pending');
   });
@@ -226,7 +223,7 @@ describe('Client accepted / refused / Close case', () => {
       },
     });
     await press(h, o.parent, ACTION.close);
-    const call = await until(() => h.fake.callsTo('views.open')[0], 'close modal');
+    const call = present(() => h.fake.callsTo('views.open')[0], 'close modal');
     const view = call.args.view as {
       callback_id: string;
       blocks: {
@@ -242,7 +239,6 @@ describe('Client accepted / refused / Close case', () => {
       'closed',
     ]);
     expect(view.blocks[1]).toMatchObject({ block_id: 'reason', optional: true });
-    await settle();
     expect(fresh(h, o.c).status).toBe('open');
     expect(updatesOf(h, o.parent.ts)).toHaveLength(0);
   });
@@ -256,9 +252,8 @@ describe('a button on a closed case', () => {
     const o = await openCase(h);
     h.amends.cases.close(TEAM, o.c.id, 'closed', null, MARIA);
     await press(h, o.parent, ACTION.done, { step: 'own_up' });
-    const eph = await until(() => h.fake.ephemerals[0], 'ephemeral');
+    const eph = present(() => h.fake.ephemerals[0], 'ephemeral');
     expect(eph.text).toBe(en.errors.case_closed);
-    await settle();
     expect(stepOf(fresh(h, o.c), 'own_up').status).toBe('pending');
     expect(updatesOf(h, o.parent.ts)).toHaveLength(0);
   });
@@ -276,7 +271,7 @@ describe('a button inside the thread', () => {
       threadTs: o.parent.ts,
       user: JOAN,
     });
-    const eph = await until(() => h.fake.ephemerals[0], 'ephemeral');
+    const eph = present(() => h.fake.ephemerals[0], 'ephemeral');
     expect(eph).toMatchObject({
       channel: CHANNEL,
       user: JOAN,
@@ -341,7 +336,7 @@ describe('our block_actions payload has Slack’s shape', () => {
     });
     const r = await postSigned(h.url, h.secret, interactionBody(p));
     expect(r).toEqual({ status: 200, text: '' });
-    await until(() => updatesOf(h, o.parent.ts).length === 1, 'update');
+    present(() => updatesOf(h, o.parent.ts).length === 1, 'update');
     expect(stepOf(fresh(h, o.c), 'own_up').status).toBe('done');
   });
 });

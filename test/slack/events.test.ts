@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { postSigned } from '../../src/sandbox/slackRequests.js';
 import { mrkdwnTexts } from '../helpers/blockKit.js';
-import { MARIA, TEAM, until } from '../helpers/harness.js';
+import { MARIA, present, TEAM } from '../helpers/harness.js';
 import {
   command,
   eventEnvelope,
@@ -10,7 +10,6 @@ import {
   OTHER_TEAM,
   openCase,
   postEvent,
-  settle,
   useHarness,
 } from '../helpers/slack.js';
 
@@ -34,14 +33,14 @@ describe('app_uninstalled / tokens_revoked', () => {
     expect(h.amends.workspaces.pausedReason(TEAM)).toBeNull();
     const r = await postEvent(h, envelope(file));
     expect(r.status).toBe(200);
-    await until(() => h.amends.workspaces.pausedReason(TEAM) === reason, `paused: ${reason}`);
+    present(() => h.amends.workspaces.pausedReason(TEAM) === reason, `paused: ${reason}`);
     expect(h.amends.workspaces.pausedReason(OTHER_TEAM)).toBeNull();
   });
 
   it('another workspace uninstalling leaves this one running', async () => {
     const { h } = ctx;
     await postEvent(h, envelope('event_callback.app_uninstalled.json', OTHER_TEAM));
-    await until(() => h.amends.workspaces.pausedReason(OTHER_TEAM), 'other paused');
+    present(() => h.amends.workspaces.pausedReason(OTHER_TEAM), 'other paused');
     expect(h.amends.workspaces.pausedReason(TEAM)).toBeNull();
   });
 
@@ -56,7 +55,6 @@ describe('app_uninstalled / tokens_revoked', () => {
       body,
     });
     expect(bare.status).toBe(401);
-    await settle();
     expect(h.amends.workspaces.pausedReason(TEAM)).toBeNull();
   });
 
@@ -69,7 +67,7 @@ describe('app_uninstalled / tokens_revoked', () => {
       'x-slack-retry-reason': 'http_timeout',
     });
     expect(r.status).toBe(200);
-    await until(() => h.amends.workspaces.pausedReason(TEAM) === 'tokens_revoked', 'paused');
+    present(() => h.amends.workspaces.pausedReason(TEAM) === 'tokens_revoked', 'paused');
   });
 
   it('our envelope builder has every key of Slack’s fixture envelopes (but Grid’s enterprise_id)', () => {
@@ -92,7 +90,7 @@ describe('app_home_opened', () => {
     await openCase(h, 'Joan Client <!channel>: not Maria’s', { user: JOAN });
     const r = await postEvent(h, home(MARIA));
     expect(r.status).toBe(200);
-    const call = await until(() => h.fake.callsTo('views.publish')[0], 'views.publish');
+    const call = present(() => h.fake.callsTo('views.publish')[0], 'views.publish');
     expect(call.args.user_id).toBe(MARIA);
     const view = call.args.view as { type: string; blocks: unknown[] };
     expect(view.type).toBe('home');
@@ -107,7 +105,7 @@ describe('app_home_opened', () => {
     await openCase(h, 'R&D <!channel> *Ltd*: wrong pallets', { user: JOAN });
     await postEvent(h, home(JOAN));
     await postEvent(h, home(MARIA));
-    await until(() => h.fake.homeViews.get(MARIA) && h.fake.homeViews.get(JOAN), 'both homes');
+    present(() => h.fake.homeViews.get(MARIA) && h.fake.homeViews.get(JOAN), 'both homes');
     const joan = mrkdwnTexts(h.fake.homeViews.get(JOAN)?.blocks).join('\n');
     expect(joan).toContain('R&amp;D &lt;!channel&gt;');
     const maria = mrkdwnTexts(h.fake.homeViews.get(MARIA)?.blocks).join('\n');
@@ -117,7 +115,6 @@ describe('app_home_opened', () => {
   it('ignores the Messages tab', async () => {
     const { h } = ctx;
     await postEvent(h, home(MARIA, 'messages'));
-    await settle();
     expect(h.fake.callsTo('views.publish')).toHaveLength(0);
   });
 });

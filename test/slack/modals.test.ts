@@ -4,7 +4,7 @@ import { en } from '../../src/i18n/en.js';
 import type { StoredView } from '../../src/sandbox/fakeSlack.js';
 import { interactionBody, postSigned } from '../../src/sandbox/slackRequests.js';
 import { ACTION, VIEW } from '../../src/slack/ids.js';
-import { CHANNEL, type Harness, MARIA, TEAM, until } from '../helpers/harness.js';
+import { CHANNEL, type Harness, MARIA, present, TEAM } from '../helpers/harness.js';
 import {
   blockById,
   command,
@@ -22,7 +22,6 @@ import {
   parents,
   press,
   replies,
-  settle,
   stepOf,
   submit,
   submitPayload,
@@ -68,8 +67,8 @@ describe('the open-case modal', () => {
     const view = await openModal(h);
     const r = await submit(h, view, openValues({ severity: 'critical', owner: NIKOS }));
     expect(r).toEqual({ status: 200, text: '' });
-    const parent = await until(() => parents(h)[0], 'parent');
-    const first = await until(() => replies(h, parent.ts)[0], 'first reply');
+    const parent = present(() => parents(h)[0], 'parent');
+    const first = present(() => replies(h, parent.ts)[0], 'first reply');
     const c = h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)[0];
     expect(c).toMatchObject({
       client: 'Acme Corp',
@@ -85,7 +84,7 @@ describe('the open-case modal', () => {
       text: { text: 'Acme Corp · Critical' },
     });
     expect(first.text).toContain('<@U0NIKOS01>, you own this case.');
-    await until(() => fresh(h, c ?? { teamId: TEAM, id: 0 }).messageTs === parent.ts, 'ts stored');
+    present(() => fresh(h, c ?? { teamId: TEAM, id: 0 }).messageTs === parent.ts, 'ts stored');
   });
 
   it('reads the optional due date and time in the submitter’s time zone', async () => {
@@ -94,7 +93,7 @@ describe('the open-case modal', () => {
     await submit(h, view, openValues({ owner: MARIA, date: '2026-11-24', time: '10:30' }), {
       user: JOAN,
     });
-    await until(() => parents(h)[0], 'parent');
+    present(() => parents(h)[0], 'parent');
     const c = h.amends.caseRepo.listOpen(TEAM, CHANNEL, JOAN)[0];
     // 10:30 in New York (EST) = 15:30 UTC, though the owner is in Rome
     expect(c && stepOf(c, 'own_up').dueAt?.toISOString()).toBe('2026-11-24T15:30:00.000Z');
@@ -117,7 +116,6 @@ describe('the open-case modal', () => {
     expect(body.response_action).toBe('errors');
     expect(Object.keys(body.errors)).toEqual([block]);
     expect(body.errors[block]).not.toMatch(/E-[0-9a-f]{8}/);
-    await settle();
     expect(countCases(h)).toBe(0);
     expect(h.fake.callsTo('chat.postMessage')).toHaveLength(0);
   });
@@ -130,8 +128,7 @@ describe('the open-case modal', () => {
     );
     expect((await submit(h, view, openValues({}))).text).toBe('');
     expect((await submit(h, view, openValues({}))).text).toBe('');
-    await until(() => parents(h)[0], 'parent');
-    await settle();
+    present(() => parents(h)[0], 'parent');
     expect(countCases(h)).toBe(1);
     expect(parents(h)).toHaveLength(1);
   });
@@ -143,7 +140,6 @@ describe('the open-case modal', () => {
       const r = await submit(h, { ...view, private_metadata: meta }, openValues({}));
       expect(errorsOf(r).response_action).toBe('errors');
     }
-    await settle();
     expect(countCases(h)).toBe(0);
   });
 
@@ -162,7 +158,7 @@ describe('the open-case modal', () => {
     });
     const r = await postSigned(h.url, h.secret, interactionBody(p));
     expect(r).toEqual({ status: 200, text: '' });
-    await until(() => parents(h)[0], 'parent');
+    present(() => parents(h)[0], 'parent');
     const all = h.amends.db.prepare('SELECT team_id, creator_id FROM cases').all();
     expect(all).toEqual([{ team_id: TEAM, creator_id: 'W111' }]);
   });
@@ -267,7 +263,6 @@ describe('Meeting', () => {
       ...input.time('meeting_time', time),
     });
     expect(Object.keys(errorsOf(r).errors)).toEqual([block]);
-    await settle();
     expect(fresh(h, o.c).meetingAt).toBeNull();
     expect(updatesOf(h, o.parent.ts)).toHaveLength(0);
   });
@@ -322,7 +317,6 @@ describe('Outline', () => {
     const view = await modalFrom(h, o, ACTION.outline, VIEW.outline, { step: 'outline' });
     const r = await submit(h, view, values({ why: '   ' }));
     expect(errorsOf(r).errors).toEqual({ why: en.errors.field.outline });
-    await settle();
     expect(fresh(h, o.c).outline).toBeNull();
     expect(updatesOf(h, o.parent.ts)).toHaveLength(0);
   });
@@ -356,7 +350,6 @@ describe('Skip submission', () => {
     await submitAndSee(h, o, view, input.text('reason', 'Not needed'));
     const r = await submit(h, view, input.text('reason', 'Again'));
     expect(errorsOf(r).errors.reason).toBe(en.errors.already_done);
-    await settle();
     expect(stepOf(fresh(h, o.c), 'compensation').note).toBe('Not needed');
     expect(updatesOf(h, o.parent.ts)).toHaveLength(1);
   });
@@ -374,7 +367,6 @@ describe('Close submission', () => {
       ...input.text('reason', null),
     });
     expect(errorsOf(noReason).errors).toEqual({ reason: en.errors.reason_required });
-    await settle();
     expect(fresh(h, o.c).status).toBe('open');
     expect(updatesOf(h, o.parent.ts)).toHaveLength(0);
 
@@ -438,7 +430,6 @@ describe('modal submissions across workspaces', () => {
       { team: OTHER_TEAM },
     );
     expect(errorsOf(r).errors).toEqual({ happened: en.errors.case_not_found });
-    await settle();
     expect(fresh(h, o.c).outline).toBeNull();
     expect(updatesOf(h, o.parent.ts)).toHaveLength(0);
     expect(elementIn(o.parent, 'actions_outline', ACTION.outline)).toBeDefined();

@@ -4,7 +4,7 @@ import { en } from '../../src/i18n/en.js';
 import { postSigned, sign, signed } from '../../src/sandbox/slackRequests.js';
 import { ACTION, VIEW } from '../../src/slack/ids.js';
 import { mentionLeaks, mrkdwnTexts } from '../helpers/blockKit.js';
-import { CHANNEL, type Harness, MARIA, TEAM, until } from '../helpers/harness.js';
+import { CHANNEL, type Harness, MARIA, present, TEAM } from '../helpers/harness.js';
 import {
   blockById,
   click,
@@ -25,7 +25,6 @@ import {
   postEvent,
   press,
   replies,
-  settle,
   slackEncode,
   stepOf,
   submit,
@@ -41,7 +40,6 @@ const FRIENDLY = [...Object.values(en.errors), ...Object.values(en.errors.field)
 
 /** Nothing reached Slack and nothing was stored. */
 async function expectNothingHappened(h: Harness) {
-  await settle();
   expect(countCases(h)).toBe(0);
   expect(h.fake.calls).toEqual([]);
   expect(h.fake.responses).toEqual([]);
@@ -100,7 +98,7 @@ describe('request signatures', () => {
     const body = commandBody(h, 'Acme: wrong pallets');
     const r = await postSigned(h.url, h.secret, body, undefined, {}, nowSec() - 240);
     expect(r.status).toBe(200);
-    await until(() => parents(h)[0], 'parent');
+    present(() => parents(h)[0], 'parent');
     expect(countCases(h)).toBe(1);
   });
 
@@ -111,7 +109,6 @@ describe('request signatures', () => {
     const body = `payload=${encodeURIComponent(JSON.stringify(clickPayload(h, action, { message: o.parent })))}`;
     const r = await postSigned(h.url, 'not-the-secret', body);
     expect(r.status).toBe(401);
-    await settle();
     expect(stepOf(fresh(h, o.c), 'own_up').status).toBe('pending');
     expect(updatesOf(h, o.parent.ts)).toHaveLength(0);
   });
@@ -136,7 +133,7 @@ describe('Slack’s documented signed request (2018 fixture) at real now', () =>
   it('(control) the receiver does verify with that secret: a fresh request signed with it works', async () => {
     const { h } = ctx;
     expect((await command(h, 'Acme: wrong pallets')).status).toBe(200);
-    await until(() => parents(h)[0], 'parent');
+    present(() => parents(h)[0], 'parent');
     expect(countCases(h)).toBe(1);
   });
 });
@@ -153,12 +150,11 @@ describe('the same slash command delivered more than once', () => {
         (r) => r.status,
       );
     expect(await send()).toBe(200);
-    await until(() => parents(h)[0], 'parent');
+    present(() => parents(h)[0], 'parent');
     expect(await send()).toBe(200);
     expect(await send({ 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' })).toBe(
       200,
     );
-    await settle();
     expect(countCases(h)).toBe(1);
     expect(parents(h)).toHaveLength(1);
     expect(h.fake.callsTo('chat.postMessage')).toHaveLength(2); // parent + first reply
@@ -170,8 +166,7 @@ describe('the same slash command delivered more than once', () => {
     const body = commandBody(h, 'Acme: wrong pallets', { triggerId: '1111.2222.race' });
     const rs = await Promise.all([1, 2, 3].map(() => postSigned(h.url, h.secret, body)));
     expect(rs.map((r) => r.status)).toEqual([200, 200, 200]);
-    await until(() => parents(h)[0], 'parent');
-    await settle();
+    present(() => parents(h)[0], 'parent');
     expect(countCases(h)).toBe(1);
     expect(parents(h)).toHaveLength(1);
   });
@@ -183,7 +178,6 @@ describe('the same slash command delivered more than once', () => {
       await postSigned(h.url, h.secret, body);
       await postSigned(h.url, h.secret, body, undefined, { 'x-slack-retry-num': '1' });
     }
-    await settle();
     expect(h.fake.callsTo('views.open')).toHaveLength(1);
     expect(h.fake.responses).toHaveLength(1);
   });
@@ -197,11 +191,10 @@ describe('the same button twice, and stale buttons', () => {
     const o = await openCase(h);
     const snapshot = structuredClone(o.parent);
     await press(h, snapshot, ACTION.done, { step: 'own_up' });
-    await until(() => replies(h, o.parent.ts).length === 2, 'thread line');
+    present(() => replies(h, o.parent.ts).length === 2, 'thread line');
     await press(h, snapshot, ACTION.done, { step: 'own_up' });
-    const eph = await until(() => h.fake.ephemerals[0], 'ephemeral');
+    const eph = present(() => h.fake.ephemerals[0], 'ephemeral');
     expect(eph).toMatchObject({ channel: CHANNEL, user: MARIA, text: en.errors.already_done });
-    await settle();
     expect(updatesOf(h, o.parent.ts)).toHaveLength(1);
     expect(replies(h, o.parent.ts)).toHaveLength(2);
     expect(
@@ -218,11 +211,10 @@ describe('the same button twice, and stale buttons', () => {
       press(h, snapshot, ACTION.done, { step: 'own_up', user: NIKOS }),
     ]);
     expect(rs.map((r) => r.status)).toEqual([200, 200]);
-    await until(
+    present(
       () => h.fake.ephemerals.length === 1 && replies(h, o.parent.ts).length === 2,
       'both handled',
     );
-    await settle();
     expect(updatesOf(h, o.parent.ts)).toHaveLength(1);
     expect(replies(h, o.parent.ts)).toHaveLength(2);
     expect(h.fake.ephemerals[0]?.text).toBe(en.errors.already_done);
@@ -233,16 +225,15 @@ describe('the same button twice, and stale buttons', () => {
     const o = await openCase(h);
     const old = structuredClone(o.parent);
     await press(h, o.parent, ACTION.snooze, { step: 'own_up', choice: 'hour' });
-    await until(() => updatesOf(h, o.parent.ts).length === 1, 'update');
+    present(() => updatesOf(h, o.parent.ts).length === 1, 'update');
     const before = fresh(h, o.c);
     await press(h, old, ACTION.done, { step: 'own_up' });
     await press(h, old, ACTION.snooze, { step: 'own_up', choice: 'next_week' });
-    await until(() => h.fake.ephemerals.length === 2, 'ephemerals');
+    present(() => h.fake.ephemerals.length === 2, 'ephemerals');
     expect(h.fake.ephemerals.map((e) => e.text)).toEqual([
       en.errors.stale_action,
       en.errors.stale_action,
     ]);
-    await settle();
     expect(fresh(h, o.c)).toEqual(before);
     expect(updatesOf(h, o.parent.ts)).toHaveLength(1);
   });
@@ -256,10 +247,9 @@ describe('workspaces are isolated', () => {
     const o = await openCase(h);
     const events = countEvents(h);
     await press(h, o.parent, ACTION.done, { step: 'own_up', team: OTHER_TEAM });
-    const eph = await until(() => h.fake.ephemerals[0], 'ephemeral');
+    const eph = present(() => h.fake.ephemerals[0], 'ephemeral');
     expect(eph.text).toBe(en.errors.case_not_found);
     expect(eph.text).toContain('does not exist');
-    await settle();
     expect(stepOf(fresh(h, o.c), 'own_up').status).toBe('pending');
     expect(countEvents(h)).toBe(events);
     expect(updatesOf(h, o.parent.ts)).toHaveLength(0);
@@ -269,9 +259,8 @@ describe('workspaces are isolated', () => {
     const { h } = ctx;
     const theirs = await openCase(h, 'Their Client: their problem', { team: OTHER_TEAM });
     await press(h, theirs.parent, ACTION.accepted, { team: TEAM });
-    const eph = await until(() => h.fake.ephemerals[0], 'ephemeral');
+    const eph = present(() => h.fake.ephemerals[0], 'ephemeral');
     expect(eph.text).toBe(en.errors.case_not_found);
-    await settle();
     expect(fresh(h, theirs.c).answer).toBeNull();
   });
 
@@ -279,7 +268,6 @@ describe('workspaces are isolated', () => {
     const { h } = ctx;
     const o = await openCase(h);
     await press(h, o.parent, ACTION.done, { step: 'own_up', team: 'T_OTHER' });
-    await settle();
     expect(stepOf(fresh(h, o.c), 'own_up').status).toBe('pending');
     expect(updatesOf(h, o.parent.ts)).toHaveLength(0);
   });
@@ -332,10 +320,9 @@ describe('forged or malformed button values', () => {
         ? { action_id: actionId, selected_value: v, type: 'overflow' as const }
         : { action_id: actionId, value: v };
     expect(await click(h, action, { message: o.parent })).toEqual({ status: 200, text: '' });
-    const eph = await until(() => h.fake.ephemerals[0], `ephemeral for ${v.slice(0, 40)}`);
+    const eph = present(() => h.fake.ephemerals[0], `ephemeral for ${v.slice(0, 40)}`);
     expect(FRIENDLY).toContain(eph.text);
     expect(eph).toMatchObject({ channel: CHANNEL, user: MARIA });
-    await settle();
     expect(fresh(h, o.c)).toEqual(before);
     expect(countEvents(h)).toBe(events);
     expect(updatesOf(h, o.parent.ts)).toHaveLength(0);
@@ -377,23 +364,23 @@ describe('what people type is stored exactly and never pings the channel', () =>
 
     // Every other surface that shows the case: list, App Home, a click, a skip reason.
     await command(h, 'list');
-    await until(() => h.fake.responses[0], 'list');
+    present(() => h.fake.responses[0], 'list');
     expect(JSON.stringify(h.fake.responses[0]?.body.blocks)).toContain(`case #${o.c.id}`);
     await postEvent(
       h,
       eventEnvelope({ type: 'app_home_opened', user: MARIA, channel: 'D0MARIA01', tab: 'home' }),
     );
-    await until(() => h.fake.homeViews.get(MARIA), 'home');
+    present(() => h.fake.homeViews.get(MARIA), 'home');
     await press(h, o.parent, ACTION.done, { step: 'own_up' });
     const n = h.fake.callsTo('views.open').length;
     await press(h, o.parent, ACTION.skip, { step: 'compensation' });
     const view = await nextView(h, VIEW.skip, n);
     await submit(h, view, input.text('reason', `${client}: ${summary.slice(0, 1900)}`));
-    await until(() => stepOf(fresh(h, o.c), 'compensation').status === 'skipped', 'skipped');
+    present(() => stepOf(fresh(h, o.c), 'compensation').status === 'skipped', 'skipped');
     expect(stepOf(fresh(h, o.c), 'compensation').note).toBe(
       `${client}: ${summary.slice(0, 1900)}`.trim(),
     );
-    await until(() => replies(h, o.parent.ts).length === 3, 'thread lines');
+    present(() => replies(h, o.parent.ts).length === 3, 'thread lines');
     expect(mentionLeaks(h.fake)).toEqual([]);
   });
 
@@ -415,7 +402,7 @@ describe('what people type is stored exactly and never pings the channel', () =>
           ...input.time('due_time', null),
         }),
       ).toEqual({ status: 200, text: '' });
-      await until(() => parents(h)[0], 'parent');
+      present(() => parents(h)[0], 'parent');
       const c = h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)[0];
       expect([c?.client, c?.summary]).toEqual([client, modalSummary.trim()]);
       expect(mentionLeaks(h.fake)).toEqual([]);
@@ -445,7 +432,7 @@ describe('the database is the source of truth', () => {
       const o = await openCase(h);
       h.fake.failNext('chat.update', failure);
       await press(h, o.parent, ACTION.done, { step: 'own_up' });
-      await until(() => replies(h, o.parent.ts).length === 2, 'thread line');
+      present(() => replies(h, o.parent.ts).length === 2, 'thread line');
       expect(updatesOf(h, o.parent.ts)).toHaveLength(1); // tried once, failed
       const c = fresh(h, o.c);
       expect(stepOf(c, 'own_up')).toMatchObject({ status: 'done', doneBy: MARIA });
@@ -457,12 +444,11 @@ describe('the database is the source of truth', () => {
       expect(elementIn(shown, 'actions_own_up', ACTION.done)).toBeDefined();
 
       await press(h, shown, ACTION.done, { step: 'own_up' });
-      await until(() => h.fake.ephemerals[0], 'ephemeral');
+      present(() => h.fake.ephemerals[0], 'ephemeral');
       expect(h.fake.ephemerals[0]?.text).toBe(en.errors.already_done);
 
       await press(h, shown, ACTION.done, { step: 'corrective_changes' });
-      await until(() => updatesOf(h, o.parent.ts).length === 2, 'second update');
-      await settle(100);
+      present(() => updatesOf(h, o.parent.ts).length === 2, 'second update');
       const now = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
       const text = (k: string) => JSON.stringify(blockById(now, `step_${k}`));
       expect(text('own_up')).toContain('Done · by <@U0MARIA01>');

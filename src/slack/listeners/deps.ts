@@ -2,14 +2,14 @@ import type { Catalog } from '../../i18n/index.js';
 import { t } from '../../i18n/index.js';
 import type { CaseService } from '../../services/cases.js';
 import type { ProfileService } from '../../services/profiles.js';
-import type { WorkspaceRepo } from '../../store/workspaceRepo.js';
+import type { WorkspaceService } from '../../services/workspaces.js';
 import type { Log, Presenter } from '../presenter.js';
 
 /** What listeners are built from: use-cases and the presenter, never the database itself. */
 export interface ListenerDeps {
   readonly cases: CaseService;
   readonly profiles: ProfileService;
-  readonly workspaces: WorkspaceRepo;
+  readonly workspaces: WorkspaceService;
   readonly presenter: Presenter;
   readonly log: Log;
 }

@@ -18,7 +18,7 @@ import {
   outlineModal,
   skipModal,
 } from '../../blocks/modals.js';
-import { friendly } from '../../errors.js';
+import { friendly, slackErrorCode } from '../../errors.js';
 import {
   ACTION,
   type CaseRef,
@@ -45,25 +45,32 @@ function actionValue(args: Args): string | undefined {
   return a.type === 'overflow' ? a.selected_option?.value : a.value;
 }
 
-/** ack first, then parse, one use-case, and the shared presenter; domain errors become a private note. */
-function handler(
-  deps: ListenerDeps,
-  run: (click: Click, value: string | undefined) => Promise<void>,
-) {
+/** What a click does in Slack once it is stored and acknowledged. */
+type Then = () => Promise<void>;
+
+/**
+ * Parse, one use-case (decided and committed synchronously), ack, then the Slack calls. A domain
+ * error changes nothing and becomes a private note after the ack.
+ */
+function handler(deps: ListenerDeps, run: (click: Click, value: string | undefined) => Then) {
   return async (args: Args) => {
-    await args.ack();
     const team = teamOf(args.body);
     const user = args.body.user?.id;
-    if (!team || !user) return;
+    if (!team || !user) {
+      await args.ack();
+      return;
+    }
     const container = args.body.container as
       | { channel_id?: string; thread_ts?: string; message_ts?: string }
       | undefined;
     const channel = args.body.channel?.id ?? container?.channel_id;
     const threadTs = container?.thread_ts;
     const cat = catFor(deps, team, user);
+    let then: Then;
     try {
-      await run({ team, user, channel, threadTs, cat, args }, actionValue(args));
+      then = run({ team, user, channel, threadTs, cat, args }, actionValue(args));
     } catch (e) {
+      await args.ack();
       await deps.presenter.ephemeral(
         args.client,
         channel,
@@ -71,7 +78,10 @@ function handler(
         friendly(e, cat, deps.log),
         threadTs,
       );
+      return;
     }
+    await args.ack();
+    await then();
   };
 }
 
@@ -99,6 +109,32 @@ function currentStep(deps: ListenerDeps, team: string, ref: StepRef): RecoveryCa
   return c;
 }
 
+/**
+ * Opens a form after the ack (a trigger is valid for 3 s), then caches the clicker's time zone, in
+ * which the form's date and time are read when it comes back.
+ */
+async function openModal(
+  deps: ListenerDeps,
+  k: Click,
+  trigger: string,
+  view: Parameters<Args['client']['views']['open']>[0]['view'],
+): Promise<void> {
+  try {
+    await k.args.client.views.open({ trigger_id: trigger, view });
+  } catch (e) {
+    deps.log('views.open failed', { error: String(e) });
+    await deps.presenter.ephemeral(
+      k.args.client,
+      k.channel,
+      k.user,
+      k.cat.errors.formFailed(slackErrorCode(e) ?? 'error'),
+      k.threadTs,
+    );
+    return;
+  }
+  await deps.profiles.resolve(k.team, k.user, deps.cases.now());
+}
+
 export function registerActions(app: App, deps: ListenerDeps): void {
   const { presenter } = deps;
   const pb = () => deps.cases.playbook;
@@ -111,27 +147,29 @@ export function registerActions(app: App, deps: ListenerDeps): void {
 
   app.action(
     ACTION.done,
-    handler(deps, async (k, v) => {
+    handler(deps, (k, v) => {
       const ref = stepRef(v);
       const ch = deps.cases.complete(k.team, ref.caseId, ref.step, k.user, ref.version);
-      await after(k, ch, (cat) => cat.thread.done(mention(k.user), title(ch.case, ref.step, cat)));
+      return () =>
+        after(k, ch, (cat) => cat.thread.done(mention(k.user), title(ch.case, ref.step, cat)));
     }),
   );
 
   app.action(
     ACTION.snooze,
-    handler(deps, async (k, v) => {
+    handler(deps, (k, v) => {
       const ref = decodeSnooze(v);
       if (!ref) throw bad();
       const ch = deps.cases.snooze(k.team, ref.caseId, ref.step, ref.choice, k.user, ref.version);
       const until = findStep(ch.case, ref.step).snoozedUntil;
-      await after(k, ch, (cat) =>
-        cat.thread.snoozed(
-          mention(k.user),
-          title(ch.case, ref.step, cat),
-          until ? dateToken(until) : '',
-        ),
-      );
+      return () =>
+        after(k, ch, (cat) =>
+          cat.thread.snoozed(
+            mention(k.user),
+            title(ch.case, ref.step, cat),
+            until ? dateToken(until) : '',
+          ),
+        );
     }),
   );
 
@@ -145,12 +183,13 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   ) =>
     app.action(
       id,
-      handler(deps, async (k, v) => {
+      handler(deps, (k, v) => {
         const ref = stepRef(v);
         const c = currentStep(deps, k.team, ref);
         const trigger = (k.args.body as { trigger_id?: string }).trigger_id;
         if (!trigger) throw bad();
-        await k.args.client.views.open({ trigger_id: trigger, view: build(k, c, ref) });
+        const view = build(k, c, ref);
+        return () => openModal(deps, k, trigger, view);
       }),
     );
   modalFor(ACTION.skip, (k, c, ref) => {
@@ -164,35 +203,35 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   for (const answer of ['accepted', 'refused'] as const) {
     app.action(
       ACTION[answer],
-      handler(deps, async (k, v) => {
+      handler(deps, (k, v) => {
         const ref = caseRef(v);
         const ch = deps.cases.answer(k.team, ref.caseId, answer, k.user);
-        await after(k, ch, (cat) => cat.thread[answer](mention(k.user)));
+        return () => after(k, ch, (cat) => cat.thread[answer](mention(k.user)));
       }),
     );
   }
 
   app.action(
     ACTION.moreFollowUps,
-    handler(deps, async (k, v) => {
+    handler(deps, (k, v) => {
       const ref = caseRef(v);
       const ch = deps.cases.moreFollowUps(k.team, ref.caseId, k.user);
       const at = findStep(ch.case, 'keep_trying').dueAt;
-      await after(k, ch, (cat) =>
-        cat.thread.moreFollowUps(mention(k.user), at ? dateToken(at) : ''),
-      );
+      return () =>
+        after(k, ch, (cat) => cat.thread.moreFollowUps(mention(k.user), at ? dateToken(at) : ''));
     }),
   );
 
   app.action(
     ACTION.close,
-    handler(deps, async (k, v) => {
+    handler(deps, (k, v) => {
       const ref = caseRef(v);
       const c = deps.cases.get(k.team, ref.caseId);
       if (c.status !== 'open') throw new DomainError('case_closed');
       const trigger = (k.args.body as { trigger_id?: string }).trigger_id;
       if (!trigger) throw bad();
-      await k.args.client.views.open({ trigger_id: trigger, view: closeModal(k.cat, c) });
+      const view = closeModal(k.cat, c);
+      return () => openModal(deps, k, trigger, view);
     }),
   );
 }

@@ -30,12 +30,7 @@ const selected = (v: Values, id: string): string | undefined =>
  */
 function submission(
   deps: ListenerDeps,
-  run: (
-    a: Args,
-    team: string,
-    user: string,
-    meta: ModalMeta,
-  ) => Promise<(() => Promise<void>) | null>,
+  run: (a: Args, team: string, user: string, meta: ModalMeta) => (() => Promise<void>) | null,
   errorBlock: string,
 ) {
   return async (args: Args) => {
@@ -52,7 +47,7 @@ function submission(
     const cat = catFor(deps, team, user);
     let then: (() => Promise<void>) | null;
     try {
-      then = await run(args, team, user, meta);
+      then = run(args, team, user, meta);
     } catch (e) {
       if (e instanceof DomainError && e.code === 'duplicate_request') {
         await args.ack();
@@ -99,7 +94,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     VIEW.open,
     submission(
       deps,
-      async (a, team, user, meta) => {
+      (a, team, user, meta) => {
         const v = a.view.state.values;
         if (!meta.channelId) throw new DomainError('invalid_input', 'client');
         const sev = selected(v, INPUT.severity) ?? 'major';
@@ -110,11 +105,12 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         const dueTime = v[INPUT.dueTime]?.[INPUT.dueTime]?.selected_time ?? null;
         let dueOverride: Date | null = null;
         if (dueDate) {
-          const { tz } = await deps.profiles.resolve(team, user, deps.cases.now());
+          // Cached when the form was opened (after that ack), else the default zone.
+          const { tz } = deps.profiles.cachedOrDefault(team, user);
           dueOverride = localToInstant(dueDate, dueTime ?? '18:00', tz);
           if (!dueOverride) throw new DomainError('invalid_input', 'due_in_past');
         }
-        const c = await deps.cases.open({
+        const c = deps.cases.open({
           teamId: team,
           channelId: meta.channelId,
           creatorId: user,
@@ -126,21 +122,17 @@ export function registerViews(app: App, deps: ListenerDeps): void {
           requestKey: `view:${a.view.id}`,
         });
         return async () => {
-          try {
-            const ts = await presenter.postCase(a.client, c);
-            deps.cases.attachMessage(c, ts);
-          } catch (e) {
-            deps.log('could not post the case; it is stored and will be posted by /incident list', {
-              caseId: c.id,
-              error: String(e),
-            });
-            await presenter.ephemeral(
-              a.client,
-              meta.channelId,
-              user,
-              catFor(deps, team, user).errors.notInChannel,
-            );
-          }
+          const shown = await presenter.publish(a.client, deps.cases, c);
+          if (shown.ok) return;
+          const cat = catFor(deps, team, user);
+          // A private note in the channel fails too when the bot is not in it: tell the user in a DM.
+          const note =
+            shown.code === 'not_in_channel' || shown.code === 'channel_not_found'
+              ? cat.errors.notInChannel
+              : cat.errors.slack(shown.code ?? 'error');
+          await a.client.chat
+            .postMessage({ channel: user, text: note })
+            .catch((e) => deps.log('could not tell the user', { error: String(e) }));
         };
       },
       INPUT.client,
@@ -151,7 +143,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     VIEW.outline,
     submission(
       deps,
-      async (a, team, user, meta) => {
+      (a, team, user, meta) => {
         if (!meta.caseId) throw new DomainError('case_not_found');
         const v = a.view.state.values;
         const outline = {
@@ -173,12 +165,13 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     VIEW.meeting,
     submission(
       deps,
-      async (a, team, user, meta) => {
+      (a, team, user, meta) => {
         if (!meta.caseId) throw new DomainError('case_not_found');
         const v = a.view.state.values;
         const date = v[INPUT.meetingDate]?.[INPUT.meetingDate]?.selected_date;
         const time = v[INPUT.meetingTime]?.[INPUT.meetingTime]?.selected_time;
-        const { tz } = await deps.profiles.resolve(team, user, deps.cases.now());
+        // Cached when the form was opened (after that ack), else the default zone.
+        const { tz } = deps.profiles.cachedOrDefault(team, user);
         const at = date && time ? localToInstant(date, time, tz) : null;
         if (!at) throw new DomainError('invalid_input', 'meeting_date');
         const ch = deps.cases.meeting(team, meta.caseId, at, user);
@@ -192,7 +185,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     VIEW.skip,
     submission(
       deps,
-      async (a, team, user, meta) => {
+      (a, team, user, meta) => {
         if (!meta.caseId || !meta.step) throw new DomainError('case_not_found');
         const step = meta.step;
         const reason = text(a.view.state.values, INPUT.reason);
@@ -216,7 +209,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     VIEW.compensation,
     submission(
       deps,
-      async (a, team, user, meta) => {
+      (a, team, user, meta) => {
         if (!meta.caseId) throw new DomainError('case_not_found');
         const offer = text(a.view.state.values, INPUT.offer);
         const ch = deps.cases.recordCompensation(
@@ -244,7 +237,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     VIEW.close,
     submission(
       deps,
-      async (a, team, user, meta) => {
+      (a, team, user, meta) => {
         if (!meta.caseId) throw new DomainError('case_not_found');
         const v = a.view.state.values;
         const outcome = selected(v, INPUT.outcome);

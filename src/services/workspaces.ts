@@ -1,0 +1,27 @@
+import type { WorkspaceStore } from './ports.js';
+
+/**
+ * Pausing and resuming a workspace's reminders. Paused when the app is uninstalled or Slack refuses
+ * the workspace's token; resumed when a post there succeeds again. A paused workspace's reminders
+ * stay queued in the outbox (nothing is deleted) and go out once it is resumed.
+ */
+export class WorkspaceService {
+  readonly #store: WorkspaceStore;
+
+  constructor(store: WorkspaceStore) {
+    this.#store = store;
+  }
+
+  pause(teamId: string, reason: string, now: Date): void {
+    this.#store.pause(teamId, reason, now);
+  }
+
+  resume(teamId: string): void {
+    this.#store.resume(teamId);
+  }
+
+  /** Why the workspace's reminders are paused, or null when they are not. */
+  pausedReason(teamId: string): string | null {
+    return this.#store.pausedReason(teamId);
+  }
+}

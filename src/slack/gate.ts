@@ -1,0 +1,95 @@
+import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+
+/** A request refused before any listener ran: nothing was stored. The receiver answers 503. */
+export class Refused extends Error {
+  constructor(readonly why: 'stopping' | 'busy') {
+    super(why === 'stopping' ? 'Amends is shutting down' : 'Amends is over capacity');
+    this.name = 'Refused';
+  }
+}
+
+export interface GateOptions {
+  /** Requests worked on at once (from the listener's start to the end of its Slack calls). */
+  readonly maxInFlight: number;
+  /**
+   * A request that already waited this long for the event loop is refused instead of worked on:
+   * past capacity, the ack of the requests taken stays under Slack's 3 s, and the refused ones
+   * cost almost nothing, so the backlog drains.
+   */
+  readonly maxWaitMs: number;
+  readonly now?: () => number;
+  /** The sentence a refused slash command gets (it is answered, so the user knows). */
+  readonly busyText: (body: { team_id?: string; user_id?: string }) => string;
+}
+
+/** When the HTTP server received a request (set by a 'request' listener ahead of Bolt's). */
+export const RECEIVED_AT = 'amendsReceivedAt';
+
+/**
+ * The in-flight limit and the drain, as one Bolt global middleware. Every request's listener runs
+ * inside it, including the Slack calls made after its ack, so `idle()` resolving means that all
+ * work of the requests taken is finished.
+ */
+export class Gate {
+  readonly #o: GateOptions;
+  readonly #now: () => number;
+  #active = 0;
+  #stopping = false;
+  #idle: (() => void)[] = [];
+  /** Requests refused since start, by reason. */
+  readonly refused = { busy: 0, stopping: 0 };
+
+  constructor(o: GateOptions) {
+    this.#o = o;
+    this.#now = o.now ?? (() => performance.now());
+  }
+
+  get active(): number {
+    return this.#active;
+  }
+
+  get stopping(): boolean {
+    return this.#stopping;
+  }
+
+  /** From now on every request is refused (503); those already taken go on. */
+  close(): void {
+    this.#stopping = true;
+  }
+
+  /** Resolves when no request is being worked on. */
+  idle(): Promise<void> {
+    if (this.#active === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  readonly middleware: Middleware<AnyMiddlewareArgs> = async (args) => {
+    const { next, context, body } = args;
+    if (this.#stopping) {
+      this.refused.stopping++;
+      throw new Refused('stopping');
+    }
+    const received = context[RECEIVED_AT] as number | undefined;
+    const waited = received === undefined ? 0 : this.#now() - received;
+    if (this.#active >= this.#o.maxInFlight || waited > this.#o.maxWaitMs) {
+      this.refused.busy++;
+      const b = body as { command?: string; team_id?: string; user_id?: string };
+      if (b.command && 'ack' in args && typeof args.ack === 'function') {
+        // A slash command that can't be taken is told so at once; nothing is stored.
+        await (args.ack as (r: unknown) => Promise<void>)({
+          response_type: 'ephemeral',
+          text: this.#o.busyText(b),
+        });
+        return;
+      }
+      throw new Refused('busy');
+    }
+    this.#active++;
+    try {
+      await next();
+    } finally {
+      this.#active--;
+      if (this.#active === 0) for (const resolve of this.#idle.splice(0)) resolve();
+    }
+  };
+}
