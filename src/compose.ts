@@ -252,7 +252,7 @@ export function composeAmends(o: ComposeOptions): Amends {
       let posted = 0;
       let failed = 0;
       for (const c of cases.unposted()) {
-        if ((await presenter.publish(client, cases, c)).ok) posted++;
+        if ((await presenter.publish(client, cases, c, { recover: true })).ok) posted++;
         else failed++;
       }
       return { posted, failed };

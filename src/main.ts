@@ -24,33 +24,32 @@ async function main(): Promise<void> {
     return;
   }
 
+  // The signal handlers come first: a SIGTERM during start-up (or right after the "running" line)
+  // must still drain, never kill the process outright with the default action.
   const { startBot } = await import('./compose.js');
-  const bot = await startBot(config, logger);
+  const starting = startBot(config, logger);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    try {
+      const bot = await starting;
+      await bot.stop();
+    } catch (e) {
+      logger.error({ error: String(e) }, 'shutdown failed');
+      process.exit(1);
+    }
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  const bot = await starting;
   console.log(
     bot.port === null
       ? 'Amends is running (Socket Mode)'
       : `Amends is running (HTTP) on port ${bot.port}: Slack endpoint /slack/events, health /healthz`,
   );
-  onShutdown(() => bot.stop());
-
-  /** SIGINT/SIGTERM: refuse new requests, finish those in progress, close the database, exit 0. */
-  function onShutdown(stop: () => Promise<void>): void {
-    let stopping = false;
-    const shutdown = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      logger.info({ signal }, 'shutting down');
-      try {
-        await stop();
-      } catch (e) {
-        logger.error({ error: String(e) }, 'shutdown failed');
-        process.exit(1);
-      }
-      process.exit(0);
-    };
-    process.on('SIGINT', () => void shutdown('SIGINT'));
-    process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  }
 }
 
 main().catch((e) => {

@@ -444,6 +444,29 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       if (truthy(a.include_locale)) user.locale = u.locale ?? 'en-US';
       return { ok: true, user };
     },
+    'conversations.history': (a) => {
+      const channel = channelOf(a);
+      const withMeta = truthy(a.include_all_metadata);
+      const oldest = str(a, 'oldest') ?? '0';
+      const top = messages
+        .filter(
+          (m) =>
+            m.channel === channel &&
+            (!m.thread_ts || m.thread_ts === m.ts) &&
+            Number(m.ts) >= Number(oldest),
+        )
+        .sort((x, y) => y.ts.localeCompare(x.ts));
+      const start = Number(str(a, 'cursor') ?? 0) || 0;
+      const limit = Math.max(1, Number(str(a, 'limit') ?? 100) || 100);
+      const end = start + limit;
+      const hasMore = end < top.length;
+      return {
+        ok: true,
+        messages: top.slice(start, end).map((m) => apiMessage(m, withMeta)),
+        has_more: hasMore,
+        response_metadata: { next_cursor: hasMore ? String(end) : '' },
+      };
+    },
     'conversations.replies': (a) => {
       const channel = channelOf(a);
       const hit = findMessage(channel, str(a, 'ts') ?? fail('thread_not_found'));

@@ -15,6 +15,11 @@ export type { Log } from '../log.js';
 
 /** Message metadata on a case's parent post: how the post is found again after a crash. */
 export const CASE_EVENT_TYPE = 'amends_case';
+/** Message metadata on a case's first thread reply. */
+export const FIRST_REPLY_EVENT_TYPE = 'amends_case_first_reply';
+
+type Meta = { event_type?: string; event_payload?: { case_id?: unknown } };
+const metaOf = (m: unknown): Meta | undefined => (m as { metadata?: Meta }).metadata;
 
 export type Published =
   | { readonly ok: true; readonly case: RecoveryCase }
@@ -40,11 +45,25 @@ export class Presenter {
    * its ts stored at once, then the first thread reply. A failure leaves the case stored and
    * unposted, so the next start (or `/incident list`) posts it.
    */
-  async publish(client: WebClient, cases: CaseService, stored: RecoveryCase): Promise<Published> {
+  async publish(
+    client: WebClient,
+    cases: CaseService,
+    stored: RecoveryCase,
+    o: { recover?: boolean } = {},
+  ): Promise<Published> {
     if (stored.messageTs) return { ok: true, case: stored };
     if (this.#posting.has(stored.id)) return { ok: false, code: 'in_progress' };
     this.#posting.add(stored.id);
     try {
+      if (o.recover) {
+        // A case another run stored may have been posted just before that run died: find it first.
+        const found = await this.#findPosted(client, stored);
+        if (found.parentTs) {
+          const posted = cases.attachMessage(stored, found.parentTs);
+          if (!found.firstReply) await this.#firstReply(client, posted);
+          return { ok: true, case: posted };
+        }
+      }
       const c = await cases.adoptProfiles(stored).catch((e: unknown) => {
         this.log('could not adopt the owner’s profile; the case keeps the defaults', {
           caseId: stored.id,
@@ -61,14 +80,7 @@ export class Presenter {
         metadata: { event_type: CASE_EVENT_TYPE, event_payload: { case_id: c.id } },
       });
       const posted = cases.attachMessage(c, res.ts as string);
-      try {
-        await this.reply(client, posted, firstReply(posted, this.playbook));
-      } catch (e) {
-        this.log('the first thread reply failed; the case is posted', {
-          caseId: c.id,
-          error: String(e),
-        });
-      }
+      await this.#firstReply(client, posted);
       return { ok: true, case: posted };
     } catch (e) {
       this.log('could not post the case; it is stored and will be posted again', {
@@ -79,6 +91,66 @@ export class Presenter {
     } finally {
       this.#posting.delete(stored.id);
     }
+  }
+
+  async #firstReply(client: WebClient, c: RecoveryCase): Promise<void> {
+    if (!c.messageTs) return;
+    const r = firstReply(c, this.playbook);
+    try {
+      await client.chat.postMessage({
+        channel: c.channelId,
+        thread_ts: c.messageTs,
+        text: r.text,
+        blocks: r.blocks,
+        unfurl_links: false,
+        metadata: { event_type: FIRST_REPLY_EVENT_TYPE, event_payload: { case_id: c.id } },
+      });
+    } catch (e) {
+      this.log('the first thread reply failed; the case is posted', {
+        caseId: c.id,
+        error: String(e),
+      });
+    }
+  }
+
+  /**
+   * The case's parent post and first reply, if a run that died had already made them: one
+   * conversations.history from a minute before the case was opened, one conversations.replies.
+   */
+  async #findPosted(
+    client: WebClient,
+    c: RecoveryCase,
+  ): Promise<{ parentTs: string | null; firstReply: boolean }> {
+    const oldest = String(Math.floor(c.createdAt.getTime() / 1000) - 60);
+    let cursor: string | undefined;
+    let parentTs: string | null = null;
+    do {
+      const res = await client.conversations.history({
+        channel: c.channelId,
+        oldest,
+        include_all_metadata: true,
+        limit: 200,
+        ...(cursor ? { cursor } : {}),
+      });
+      for (const m of res.messages ?? []) {
+        const meta = metaOf(m);
+        if (meta?.event_type === CASE_EVENT_TYPE && meta.event_payload?.case_id === c.id)
+          parentTs = m.ts ?? null;
+      }
+      cursor = res.response_metadata?.next_cursor || undefined;
+    } while (cursor && !parentTs);
+    if (!parentTs) return { parentTs: null, firstReply: false };
+    const thread = await client.conversations.replies({
+      channel: c.channelId,
+      ts: parentTs,
+      include_all_metadata: true,
+      limit: 200,
+    });
+    const replied = (thread.messages ?? []).some((m) => {
+      const meta = metaOf(m);
+      return meta?.event_type === FIRST_REPLY_EVENT_TYPE && meta.event_payload?.case_id === c.id;
+    });
+    return { parentTs, firstReply: replied };
   }
 
   async refresh(client: WebClient, c: RecoveryCase): Promise<void> {

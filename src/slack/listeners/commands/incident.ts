@@ -63,7 +63,7 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
       }
       for (const c of deps.cases.list(team, body.channel_id, user)) {
         if (!c.messageTs && c.channelId === body.channel_id)
-          await deps.presenter.publish(client, deps.cases, c);
+          await deps.presenter.publish(client, deps.cases, c, { recover: true });
       }
       const fresh = deps.cases.list(team, body.channel_id, user);
       const r = renderList(fresh, deps.cases.playbook, cat, body.team_domain ?? null);

@@ -1,0 +1,245 @@
+/**
+ * The real entry point (src/main.ts, HTTP mode) as a process of its own, against a slow fake Slack:
+ * killed with SIGKILL in the middle of bursts, and stopped with SIGTERM. Every command or click that
+ * got its 200 must be stored; with SIGTERM it must also be shown in Slack, or left as a row the
+ * next start sends.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fakeSlack.js';
+import {
+  blockActionsPayload,
+  interactionBody,
+  postSigned,
+  slashCommandBody,
+} from '../../src/sandbox/slackRequests.js';
+import { ACTION } from '../../src/slack/ids.js';
+import { MARIA, TEAM, USERS } from '../helpers/harness.js';
+
+const SECRET = 'process-test-signing-secret';
+const CHANNEL = 'C0BURST01';
+const dir = mkdtempSync(join(tmpdir(), 'amends-process-'));
+const dbPath = join(dir, 'amends.db');
+let fake: FakeSlack;
+
+beforeAll(async () => {
+  // Slack answers in 150 ms, so a kill lands while posts are on their way.
+  fake = await startFakeSlack({ users: USERS, teamId: TEAM, latencyMs: 150 });
+});
+afterAll(async () => {
+  await fake.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Bot {
+  readonly proc: ChildProcess;
+  readonly url: string;
+  readonly lines: string[];
+  readonly exited: Promise<number | null>;
+}
+
+/** Starts src/main.ts in HTTP mode; resolves once it says it is running (its own line, no polling). */
+async function startBot(): Promise<Bot> {
+  const free = createServer();
+  await new Promise<void>((r) => free.listen(0, '127.0.0.1', r));
+  const freePort = (free.address() as AddressInfo).port;
+  await new Promise((r) => free.close(r));
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      SLACK_BOT_TOKEN: 'xoxb-process-test',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: fake.url,
+      PORT: String(freePort),
+      DATABASE_PATH: dbPath,
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const exited = new Promise<number | null>((resolve) =>
+    proc.once('exit', (code, signal) => {
+      if (signal) lines.push(`killed by ${signal}`);
+      resolve(code);
+    }),
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    let buf = '';
+    const onData = (chunk: Buffer) => {
+      buf += chunk.toString('utf8');
+      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        lines.push(line);
+        const m = /running \(HTTP\) on port (\d+)/.exec(line);
+        if (m) resolve(Number(m[1]));
+      }
+    };
+    proc.stdout?.on('data', onData);
+    proc.stderr?.on('data', onData);
+    void exited.then((code) => reject(new Error(`bot exited (${code}): ${lines.join('\n')}`)));
+  });
+  return { proc, url: `http://127.0.0.1:${port}/slack/events`, lines, exited };
+}
+
+type Sent = { kind: 'command'; client: string } | { kind: 'click'; caseId: number };
+type Outcome = { sent: Sent; status: number | 'failed'; body: string };
+
+function command(bot: Bot, client: string): Promise<Outcome> {
+  const sent: Sent = { kind: 'command', client };
+  const body = slashCommandBody({
+    teamId: TEAM,
+    userId: MARIA,
+    channelId: CHANNEL,
+    text: `${client}: shipped the wrong pallets`,
+    responseUrl: `${fake.responseUrlBase}cmd`,
+  });
+  return postSigned(bot.url, SECRET, body).then(
+    (r) => ({ sent, status: r.status, body: r.text }),
+    () => ({ sent, status: 'failed' as const, body: '' }),
+  );
+}
+
+function click(bot: Bot, caseId: number, messageTs: string): Promise<Outcome> {
+  const sent: Sent = { kind: 'click', caseId };
+  const body = interactionBody(
+    blockActionsPayload({
+      teamId: TEAM,
+      userId: MARIA,
+      channelId: CHANNEL,
+      messageTs,
+      action: { action_id: ACTION.done, value: `${caseId}|own_up|1` },
+      responseUrl: `${fake.responseUrlBase}click`,
+    }),
+  );
+  return postSigned(bot.url, SECRET, body).then(
+    (r) => ({ sent, status: r.status, body: r.text }),
+    () => ({ sent, status: 'failed' as const, body: '' }),
+  );
+}
+
+/** What the database holds, read with a connection of the test's own. */
+function stored() {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    const cases = db.prepare('SELECT id, client, message_ts FROM cases ORDER BY id').all() as {
+      id: number;
+      client: string;
+      message_ts: string | null;
+    }[];
+    const done = new Set(
+      (
+        db.prepare("SELECT case_id FROM steps WHERE key = 'own_up' AND status = 'done'").all() as {
+          case_id: number;
+        }[]
+      ).map((r) => r.case_id),
+    );
+    return { cases, done };
+  } finally {
+    db.close();
+  }
+}
+
+/** An acknowledged request: 200 with an empty body (a busy or error answer carries a text). */
+const acked = (o: Outcome) => o.status === 200 && o.body === '';
+
+/** Every request that got its 200 is in the database. */
+function expectStored(outcomes: Outcome[]) {
+  const { cases, done } = stored();
+  const clients = new Set(cases.map((c) => c.client));
+  for (const o of outcomes.filter(acked)) {
+    if (o.sent.kind === 'command') expect(clients, o.sent.client).toContain(o.sent.client);
+    else expect(done, `click on case ${o.sent.caseId}`).toContain(o.sent.caseId);
+  }
+}
+
+describe('the bot as a process', () => {
+  it('SIGKILL at random moments in bursts of commands and clicks: every request answered 200 is stored', async () => {
+    const outcomes: Outcome[] = [];
+    for (let round = 0; round < 4; round++) {
+      const bot = await startBot();
+      // Clicks on cases earlier rounds posted and nobody has completed yet.
+      const { cases, done } = stored();
+      const clickable = cases.filter((c) => c.message_ts && !done.has(c.id)).slice(0, 15);
+      const burst: Promise<Outcome>[] = [];
+      for (let i = 0; i < 30; i++) burst.push(command(bot, `Round${round}-Client${i}`));
+      for (const c of clickable) burst.push(click(bot, c.id, c.message_ts ?? ''));
+      // The kill lands somewhere in the burst: before, during or after the commits and posts.
+      const killAfter = 20 + Math.floor(Math.random() * 400);
+      const killer = new Promise<void>((resolve) =>
+        setTimeout(() => {
+          bot.proc.kill('SIGKILL');
+          resolve();
+        }, killAfter),
+      );
+      const results = await Promise.all(burst);
+      await killer;
+      await bot.exited;
+      await fake.idle();
+      outcomes.push(...results);
+      expectStored(results);
+    }
+    // The rounds did exercise both sides: some requests answered, some cut off.
+    expect(outcomes.filter(acked).length).toBeGreaterThan(0);
+    // A final start posts every stored case that never reached Slack.
+    const bot = await startBot();
+    bot.proc.kill('SIGTERM');
+    expect(await bot.exited, bot.lines.join('\n')).toBe(0);
+    const { cases } = stored();
+    expect(cases.filter((c) => !c.message_ts).map((c) => c.client)).toEqual([]);
+    // ...and none twice, although some were posted by a run killed before it could link them.
+    const posts = new Map<number, number>();
+    for (const m of fake.messages) {
+      if (m.metadata?.event_type !== 'amends_case') continue;
+      const id = Number(m.metadata.event_payload.case_id);
+      posts.set(id, (posts.get(id) ?? 0) + 1);
+    }
+    expect([...posts].filter(([, n]) => n > 1)).toEqual([]);
+    expect(posts.size).toBe(cases.length);
+  }, 120_000);
+
+  it('SIGTERM in the middle of a burst: new requests get 503, those taken finish, exit 0 with a drain report', async () => {
+    const bot = await startBot();
+    const release = fake.hold(); // Slack hangs: the burst is stuck after its commits
+    const burst: Promise<Outcome>[] = [];
+    for (let i = 0; i < 20; i++) burst.push(command(bot, `Term-Client${i}`));
+    const first = await Promise.all(burst); // all acked: stored, their posts hanging
+    expect(first.every(acked)).toBe(true);
+    bot.proc.kill('SIGTERM');
+    // The drain has begun once it says so; a request now is refused.
+    await new Promise<void>((resolve) => {
+      const check = (chunk: Buffer) => {
+        if (!chunk.toString('utf8').includes('shutting down')) return;
+        bot.proc.stdout?.off('data', check);
+        resolve();
+      };
+      bot.proc.stdout?.on('data', check);
+      if (bot.lines.some((l) => l.includes('shutting down'))) resolve();
+    });
+    const late = await command(bot, 'Too-Late');
+    expect(late.status === 503 || late.status === 'failed').toBe(true);
+    release();
+    expect(await bot.exited).toBe(0);
+    await fake.idle();
+    const drained = bot.lines.find((l) => l.includes('"drained"'));
+    expect(drained, bot.lines.join('\n')).toBeDefined();
+    expect(JSON.parse(drained ?? '{}')).toMatchObject({ requestsInProgress: 20, abandoned: 0 });
+    // Every acknowledged command is stored and shown in Slack (or left to the next start).
+    expectStored(first);
+    const { cases } = stored();
+    const shown = new Set(fake.messages.map((m) => m.ts));
+    for (const o of first) {
+      const c = cases.find((x) => o.sent.kind === 'command' && x.client === o.sent.client);
+      expect(c).toBeDefined();
+      if (c?.message_ts) expect(shown).toContain(c.message_ts);
+    }
+    expect(cases.some((c) => c.client === 'Too-Late')).toBe(false);
+  }, 60_000);
+});
