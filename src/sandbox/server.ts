@@ -431,9 +431,33 @@ export async function startSandbox(
     }
     return t;
   };
-  const toBot = async (w: World, body: string) => {
+  /**
+   * Sends a signed request to the bot's receiver and answers the page once the bot's work for it
+   * (its Slack calls after the ack) is done, so the page and the tests see the outcome at once.
+   * A message the bot put in the ack itself (help, a mistake in what was typed, "busy") shows as
+   * a private note, as Slack shows it.
+   */
+  const toBot = async (w: World, body: string, to?: { user: string; channel: string }) => {
     const r = await postSigned(w.botUrl, w.secret, body);
     if (r.status !== 200) throw new HttpError(502, `the bot answered HTTP ${r.status}`);
+    await w.amends.gate.idle();
+    if (to && r.text) {
+      let answer: unknown;
+      try {
+        answer = JSON.parse(r.text);
+      } catch {
+        answer = undefined;
+      }
+      if (isObject(answer) && typeof answer.text === 'string') {
+        const stored: StoredResponse = {
+          path: `${to.user}/${to.channel}/ack`,
+          body: answer,
+          at: w.clock.now().getTime(),
+        };
+        w.fake.responses.push(stored);
+        w.fake.emit('response', stored);
+      }
+    }
     return r.text;
   };
 
@@ -456,6 +480,7 @@ export async function startSandbox(
           responseUrl: responseUrl(w, u.id, ch.id),
           triggerId: newTrigger(w, u.id),
         }),
+        { user: u.id, channel: ch.id },
       );
       return { ok: true };
     },

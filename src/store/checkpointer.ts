@@ -16,6 +16,11 @@ db.pragma('busy_timeout = 5000');
 const checkpoint = (mode) => { try { db.pragma('wal_checkpoint(' + mode + ')'); } catch {} };
 const timer = setInterval(() => checkpoint('PASSIVE'), workerData.intervalMs);
 parentPort.on('message', (m) => {
+  if (m === 'checkpoint') {
+    checkpoint('PASSIVE');
+    parentPort.postMessage('checkpointed');
+    return;
+  }
   if (m !== 'stop') return;
   clearInterval(timer);
   checkpoint('TRUNCATE');
@@ -26,6 +31,8 @@ parentPort.postMessage('ready');
 `;
 
 export interface Checkpointer {
+  /** One checkpoint now, on the worker; resolves when it is done (tests, and nothing else waits). */
+  checkpoint(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -44,6 +51,18 @@ export function startCheckpointer(
     onFailure(e);
   });
   return {
+    checkpoint() {
+      if (!alive) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const onMessage = (m: unknown) => {
+          if (m !== 'checkpointed') return;
+          worker.off('message', onMessage);
+          resolve();
+        };
+        worker.on('message', onMessage);
+        worker.postMessage('checkpoint');
+      });
+    },
     async stop() {
       if (!alive) return;
       alive = false;

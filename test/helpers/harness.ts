@@ -6,14 +6,7 @@ import { ManualClock } from '../../src/domain/clock.js';
 import type { Playbook } from '../../src/domain/playbook.js';
 import { loggerFromLog } from '../../src/log.js';
 import { type FakeSlack, type FakeUser, startFakeSlack } from '../../src/sandbox/fakeSlack.js';
-import {
-  type ActionInput,
-  blockActionsPayload,
-  interactionBody,
-  postSigned,
-  slashCommandBody,
-  viewSubmissionPayload,
-} from '../../src/sandbox/slackRequests.js';
+import { postSigned, slashCommandBody } from '../../src/sandbox/slackRequests.js';
 import type { Pacer } from '../../src/services/reminders.js';
 import { testConfig } from './config.js';
 
@@ -73,15 +66,6 @@ export interface Harness {
       headers?: Record<string, string>;
     },
   ): Promise<{ status: number; text: string }>;
-  click(
-    action: ActionInput,
-    o?: { user?: string; team?: string; messageTs?: string; channel?: string },
-  ): Promise<{ status: number; text: string }>;
-  submit(
-    viewId: string,
-    values: Record<string, Record<string, unknown>>,
-    o?: { user?: string; team?: string },
-  ): Promise<{ status: number; text: string }>;
   close(): Promise<void>;
 }
 
@@ -103,6 +87,8 @@ export async function startHarness(
     signingSecret?: string;
     /** Answer at the ack, as production does (default: answer once the work is finished). */
     ackFirst?: boolean;
+    /** Requests worked on at once before the next is refused (default: production's). */
+    maxInFlight?: number;
   } = {},
 ): Promise<Harness> {
   const secret = o.signingSecret ?? SECRET;
@@ -124,6 +110,7 @@ export async function startHarness(
     // Slack is answered once the listener's work, Slack calls included, is finished: a test reads
     // the outcome right after the response, and an absence check means something.
     processBeforeResponse: !o.ackFirst,
+    ...(o.maxInFlight !== undefined ? { maxInFlight: o.maxInFlight } : {}),
     pacer,
     host: '127.0.0.1',
     botUserId: fake.botUserId,
@@ -156,42 +143,6 @@ export async function startHarness(
         'application/x-www-form-urlencoded',
         c.headers,
       ),
-    click: (action, c = {}) =>
-      postSigned(
-        url,
-        secret,
-        interactionBody(
-          blockActionsPayload({
-            teamId: c.team ?? TEAM,
-            userId: c.user ?? MARIA,
-            channelId: c.channel ?? CHANNEL,
-            messageTs: c.messageTs ?? '1.0',
-            action,
-            responseUrl,
-          }),
-        ),
-      ),
-    submit: (viewId, values, c = {}) => {
-      const v = fake.views.get(viewId);
-      if (!v) throw new Error(`no open view ${viewId}`);
-      return postSigned(
-        url,
-        secret,
-        interactionBody(
-          viewSubmissionPayload({
-            teamId: c.team ?? TEAM,
-            userId: c.user ?? MARIA,
-            view: {
-              id: v.id,
-              callback_id: v.callback_id,
-              private_metadata: v.private_metadata,
-              blocks: v.blocks as unknown[],
-            },
-            values,
-          }),
-        ),
-      );
-    },
     async close() {
       await amends.stop();
       await fake.close();

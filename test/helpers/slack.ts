@@ -73,9 +73,6 @@ export function caseWithTs(h: Harness, ts: string): RecoveryCase | null {
   return row ? h.amends.caseRepo.get(row.team_id, row.id) : null;
 }
 
-/** Waits `ms` of real time: after an HTTP 200 the work goes on asynchronously. */
-export const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
-
 /** A slash command as Slack sends it: the typed text entity-encoded, url-encoded body, signed. */
 export function command(
   h: Harness,
@@ -377,7 +374,7 @@ export function useHarness(o: Parameters<typeof startHarness>[0] = {}): HarnessC
   return ctx;
 }
 
-/** Waits for the thread of `parentTs` to grow past `before` replies, then a little more. */
+/** The replies the thread of `parentTs` got past its first `before` (the work is finished by now). */
 export async function newReplies(
   h: Harness,
   parentTs: string,

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePlaybook } from '../../src/domain/playbook.js';
 import { openViaCommand, refresh, reminderKeys, reminderPosts, step } from '../helpers/cases.js';
-import { type Harness, MARIA, present, startHarness, TEAM } from '../helpers/harness.js';
+import { type Harness, MARIA, startHarness, TEAM } from '../helpers/harness.js';
+import { click } from '../helpers/slack.js';
 
 const HOUR = 3_600_000;
 
@@ -56,8 +57,8 @@ describe('nudges', () => {
     expect(reminderKeys(h)).toEqual([`${c.id}:own_up:nudge:1`, `${c.id}:own_up:nudge:2`]);
 
     const own = step(refresh(h, c), 'own_up');
-    await h.click({ action_id: 'amends_step_done', value: `${c.id}|own_up|${own.version}` });
-    present(() => step(refresh(h, c), 'own_up').status === 'done', 'done');
+    await click(h, { action_id: 'amends_step_done', value: `${c.id}|own_up|${own.version}` });
+    expect(step(refresh(h, c), 'own_up').status).toBe('done');
     await tickEvery(30, '2026-11-26T18:00:00Z');
     expect(reminderKeys(h).filter((k) => k.includes(':own_up:'))).toHaveLength(2);
   });
@@ -141,8 +142,8 @@ describe('client answer cadences', () => {
   it('refused → keep-trying follow-ups at +7/+14/+30/+60/+90 days, then asks to mark lost or schedule more', async () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: late delivery');
-    await h.click({ action_id: 'amends_case_refused', value: `${c.id}|${c.version}` });
-    present(() => refresh(h, c).answer === 'refused', 'refused');
+    await click(h, { action_id: 'amends_case_refused', value: `${c.id}|${c.version}` });
+    expect(refresh(h, c).answer).toBe('refused');
     await tickEvery(60 * 6, '2027-03-01T12:00:00Z');
     const keep = reminderKeys(h).filter((k) => k.includes(':keep_trying:'));
     expect(keep).toEqual([
@@ -172,8 +173,8 @@ describe('client answer cadences', () => {
   it('accepted → weekly check-ins for 4 weeks', async () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: late delivery');
-    await h.click({ action_id: 'amends_case_accepted', value: `${c.id}|${c.version}` });
-    present(() => refresh(h, c).answer === 'accepted', 'accepted');
+    await click(h, { action_id: 'amends_case_accepted', value: `${c.id}|${c.version}` });
+    expect(refresh(h, c).answer).toBe('accepted');
     await tickEvery(60 * 6, '2027-01-10T12:00:00Z');
     expect(reminderKeys(h).filter((k) => k.includes(':check_in:'))).toEqual([
       `${c.id}:check_in:cadence:1`,
@@ -211,11 +212,12 @@ describe('snooze', () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: late delivery');
     const own = step(c, 'own_up');
-    await h.click({
+    await click(h, {
+      type: 'overflow',
       action_id: 'amends_step_snooze',
       selected_value: `${c.id}|own_up|${own.version}|next_week`,
     });
-    present(() => step(refresh(h, c), 'own_up').status === 'snoozed', 'snoozed');
+    expect(step(refresh(h, c), 'own_up').status).toBe('snoozed');
     await tickEvery(60, '2026-11-30T07:00:00Z');
     expect(reminderKeys(h).filter((k) => k.includes(':own_up:'))).toHaveLength(0);
     await tickEvery(15, '2026-11-30T08:30:00Z'); // Monday 09:00 Rome

@@ -6,6 +6,7 @@ import { ACTION } from '../../src/slack/ids.js';
 import { CHANNEL, MARIA, present, TEAM } from '../helpers/harness.js';
 import {
   blockById,
+  click,
   command,
   commandBody,
   countCases,
@@ -275,7 +276,8 @@ describe('stored before acknowledged, acknowledged before Slack is called (produ
     const c = h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)[0];
     if (!c?.messageTs) throw new Error('case not posted');
     const release = h.fake.hold();
-    const r = await h.click(
+    const r = await click(
+      h,
       { action_id: ACTION.done, value: `${c.id}|own_up|1` },
       { messageTs: c.messageTs },
     );
@@ -294,6 +296,36 @@ describe('stored before acknowledged, acknowledged before Slack is called (produ
     release();
     await h.amends.gate.idle();
     expect(h.fake.callsTo('views.open')[0]?.args.trigger_id).toBe('42.42.form');
+  });
+});
+
+describe('past capacity: refused at once, nothing stored', () => {
+  // One request at a time, answered at the ack: the first command keeps the slot while Slack hangs.
+  const ctx = useHarness({ ackFirst: true, maxInFlight: 1 });
+
+  it('a slash command is told Amends is busy; a click gets a 503; the request in progress finishes', async () => {
+    const { h } = ctx;
+    const release = h.fake.hold();
+    expect(await command(h, 'Acme: wrong pallets')).toEqual({ status: 200, text: '' });
+    const busy = await command(h, 'Beta: wrong invoice');
+    expect(busy.status).toBe(200);
+    expect(JSON.parse(busy.text)).toEqual({ response_type: 'ephemeral', text: en.errors.busy });
+    const c = h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)[0];
+    if (!c) throw new Error('first case not stored');
+    const refused = await click(h, { action_id: ACTION.done, value: `${c.id}|own_up|1` });
+    expect(refused.status).toBe(503);
+    expect(stepOf(fresh(h, c), 'own_up').status).toBe('pending');
+    expect(h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA).map((x) => x.client)).toEqual(['Acme']);
+    expect(h.amends.gate.refused.busy).toBe(2);
+    release();
+    await h.amends.gate.idle();
+    expect(parents(h).map((m) => m.text)).toEqual(['Recovery case for Acme (Major)']);
+    // With the slot free again, the same click is taken.
+    expect((await click(h, { action_id: ACTION.done, value: `${c.id}|own_up|1` })).status).toBe(
+      200,
+    );
+    await h.amends.gate.idle();
+    expect(stepOf(fresh(h, c), 'own_up').status).toBe('done');
   });
 });
 

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { Gate, RECEIVED_AT, Refused } from '../../src/slack/gate.js';
+
+/** Runs one request through the gate's middleware; `work` stands for the listener. */
+function run(
+  gate: Gate,
+  o: { receivedAt?: number; command?: boolean; work?: () => Promise<void> } = {},
+) {
+  const acks: unknown[] = [];
+  const args = {
+    body: o.command ? { command: '/incident', team_id: 'T1', user_id: 'U1' } : { type: 'x' },
+    context: o.receivedAt === undefined ? {} : { [RECEIVED_AT]: o.receivedAt },
+    ack: async (r?: unknown) => void acks.push(r),
+    next: o.work ?? (async () => {}),
+  };
+  return { acks, done: gate.middleware(args as never) };
+}
+
+const gate = (now = () => 10_000) =>
+  new Gate({ maxInFlight: 2, maxWaitMs: 1500, now, busyText: () => 'busy' });
+
+describe('the gate', () => {
+  it('refuses a request that waited longer than maxWaitMs, and takes one that did not', async () => {
+    const g = gate();
+    let ran = 0;
+    const work = async () => void ran++;
+    await run(g, { receivedAt: 10_000 - 1500, work }).done;
+    await expect(run(g, { receivedAt: 10_000 - 1501, work }).done).rejects.toBeInstanceOf(Refused);
+    expect(ran).toBe(1);
+    expect(g.refused.busy).toBe(1);
+  });
+
+  it('a refused slash command is answered with the busy text and never reaches its listener', async () => {
+    const g = gate();
+    let ran = false;
+    const r = run(g, { receivedAt: 0, command: true, work: async () => void (ran = true) });
+    await r.done;
+    expect(r.acks).toEqual([{ response_type: 'ephemeral', text: 'busy' }]);
+    expect(ran).toBe(false);
+  });
+
+  it('counts what is in flight, refuses past the limit, and idle() resolves when all is done', async () => {
+    const g = gate();
+    const finish: (() => void)[] = [];
+    const hold = () => new Promise<void>((r) => finish.push(r));
+    const a = run(g, { work: hold });
+    const b = run(g, { work: hold });
+    expect(g.active).toBe(2);
+    await expect(run(g).done).rejects.toMatchObject({ why: 'busy' });
+    let idle = false;
+    const idling = g.idle().then(() => {
+      idle = true;
+    });
+    finish[0]?.();
+    await a.done;
+    expect(idle).toBe(false);
+    finish[1]?.();
+    await b.done;
+    await idling;
+    expect(g.active).toBe(0);
+  });
+
+  it('after close(), every request is refused as stopping', async () => {
+    const g = gate();
+    g.close();
+    await expect(run(g, { command: true }).done).rejects.toMatchObject({ why: 'stopping' });
+    expect(g.refused.stopping).toBe(1);
+  });
+});
