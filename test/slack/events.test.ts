@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { postSigned } from '../../src/sandbox/slackRequests.js';
 import { mrkdwnTexts } from '../helpers/blockKit.js';
 import { MARIA, present, TEAM } from '../helpers/harness.js';
 import {
@@ -41,20 +40,6 @@ describe('app_uninstalled / tokens_revoked', () => {
     const { h } = ctx;
     await postEvent(h, envelope('event_callback.app_uninstalled.json', OTHER_TEAM));
     present(() => h.amends.workspaces.pausedReason(OTHER_TEAM), 'other paused');
-    expect(h.amends.workspaces.pausedReason(TEAM)).toBeNull();
-  });
-
-  it('an unsigned or wrongly signed uninstall → 401, nothing paused', async () => {
-    const { h } = ctx;
-    const body = JSON.stringify(envelope('event_callback.app_uninstalled.json'));
-    const forged = await postSigned(h.url, 'not-the-secret', body, 'application/json');
-    expect(forged.status).toBe(401);
-    const bare = await fetch(h.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-    });
-    expect(bare.status).toBe(401);
     expect(h.amends.workspaces.pausedReason(TEAM)).toBeNull();
   });
 

@@ -33,7 +33,10 @@ describe('the gate', () => {
   it('a refused slash command is answered with the busy text and never reaches its listener', async () => {
     const g = gate();
     let ran = false;
-    const r = run(g, { receivedAt: 0, command: true, work: async () => void (ran = true) });
+    const work = async () => {
+      ran = true;
+    };
+    const r = run(g, { receivedAt: 0, command: true, work });
     await r.done;
     expect(r.acks).toEqual([{ response_type: 'ephemeral', text: 'busy' }]);
     expect(ran).toBe(false);
