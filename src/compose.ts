@@ -50,7 +50,7 @@ export interface Amends {
   /** Starts Bolt's receiver; resolves with the HTTP port (null in Socket Mode). */
   start(): Promise<number | null>;
   /** Posts the stored cases whose parent message never reached Slack (a crash, a shutdown, an outage). */
-  publishPending(): Promise<{ posted: number; failed: number }>;
+  publishPending(): Promise<{ posted: number; failed: number; left: number }>;
   /**
    * Refuses new requests (503), then waits up to `timeoutMs` for those in progress, including their
    * Slack calls. Reports how many were still running when it gave up.
@@ -251,11 +251,31 @@ export function composeAmends(o: ComposeOptions): Amends {
     async publishPending() {
       let posted = 0;
       let failed = 0;
-      for (const c of cases.unposted()) {
-        if ((await presenter.publish(client, cases, c, { recover: true })).ok) posted++;
-        else failed++;
+      const waiting = cases.unposted();
+      // One look at each channel for the posts a run that died had made, then one case at a time.
+      const byChannel = new Map<string, typeof waiting>();
+      for (const c of waiting)
+        byChannel.set(c.channelId, [...(byChannel.get(c.channelId) ?? []), c]);
+      for (const [channel, list] of byChannel) {
+        if (gate.stopping) break; // a shutdown leaves the rest to the next start
+        const since = new Date(Math.min(...list.map((c) => c.createdAt.getTime())));
+        const found = await presenter.postedIn(client, channel, since).catch((e: unknown) => {
+          log('could not look for earlier posts; trying each case', { channel, error: String(e) });
+          return null;
+        });
+        for (const c of list) {
+          if (gate.stopping) break;
+          const shown = await presenter.publish(
+            client,
+            cases,
+            c,
+            found ? { found } : { recover: true },
+          );
+          if (shown.ok) posted++;
+          else failed++;
+        }
       }
-      return { posted, failed };
+      return { posted, failed, left: waiting.length - posted - failed };
     },
     async drain(timeoutMs) {
       gate.close();
@@ -301,9 +321,11 @@ export async function startBot(
   const { log } = amends;
   await amends.reminders.reconcile();
   const port = await amends.start();
-  const pending = await amends.publishPending();
-  if (pending.posted || pending.failed)
-    log('posted the cases a previous run had stored but not shown', { ...pending });
+  // In the background, so start-up doesn't wait on Slack; a shutdown waits for it like a request.
+  void amends.gate
+    .track(amends.publishPending())
+    .then((pending) => log('cases stored but not shown by a previous run', { ...pending }))
+    .catch((e) => log('could not post the cases a previous run left', { error: String(e) }));
   const tickers: Ticker[] = [
     scheduleReminders(config.reminderCron, amends.reminders, log),
     scheduleHousekeeping(() => amends.cases.forgetOldRequests(), log),

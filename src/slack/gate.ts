@@ -63,6 +63,20 @@ export class Gate {
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
+  /**
+   * Work that is not a request but must finish before a shutdown closes the database (the start-up
+   * posting of cases a previous run left unshown). It counts as one request in flight.
+   */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.#active++;
+    return work.finally(() => this.#release());
+  }
+
+  #release(): void {
+    this.#active--;
+    if (this.#active === 0) for (const resolve of this.#idle.splice(0)) resolve();
+  }
+
   readonly middleware: Middleware<AnyMiddlewareArgs> = async (args) => {
     const { next, context, body } = args;
     if (this.#stopping) {
@@ -88,8 +102,7 @@ export class Gate {
     try {
       await next();
     } finally {
-      this.#active--;
-      if (this.#active === 0) for (const resolve of this.#idle.splice(0)) resolve();
+      this.#release();
     }
   };
 }

@@ -49,18 +49,27 @@ export class Presenter {
     client: WebClient,
     cases: CaseService,
     stored: RecoveryCase,
-    o: { recover?: boolean } = {},
+    o: {
+      /** Look in the channel first: another run may have posted it before it died. */
+      recover?: boolean;
+      /** What a scan of the channel already found (case id → parent ts): no lookup of its own. */
+      found?: ReadonlyMap<number, string>;
+    } = {},
   ): Promise<Published> {
     if (stored.messageTs) return { ok: true, case: stored };
     if (this.#posting.has(stored.id)) return { ok: false, code: 'in_progress' };
     this.#posting.add(stored.id);
     try {
-      if (o.recover) {
+      if (o.recover || o.found) {
         // A case another run stored may have been posted just before that run died: find it first.
-        const found = await this.#findPosted(client, stored);
-        if (found.parentTs) {
-          const posted = cases.attachMessage(stored, found.parentTs);
-          if (!found.firstReply) await this.#firstReply(client, posted);
+        const parentTs = o.found
+          ? (o.found.get(stored.id) ?? null)
+          : ((await this.postedIn(client, stored.channelId, stored.createdAt)).get(stored.id) ??
+            null);
+        if (parentTs) {
+          const posted = cases.attachMessage(stored, parentTs);
+          if (!(await this.#hasFirstReply(client, posted, parentTs)))
+            await this.#firstReply(client, posted);
           return { ok: true, case: posted };
         }
       }
@@ -114,19 +123,16 @@ export class Presenter {
   }
 
   /**
-   * The case's parent post and first reply, if a run that died had already made them: one
-   * conversations.history from a minute before the case was opened, one conversations.replies.
+   * The case parents posted in a channel since `since` (less a minute), by case id, from their
+   * message metadata: one paged conversations.history for every case of the channel.
    */
-  async #findPosted(
-    client: WebClient,
-    c: RecoveryCase,
-  ): Promise<{ parentTs: string | null; firstReply: boolean }> {
-    const oldest = String(Math.floor(c.createdAt.getTime() / 1000) - 60);
+  async postedIn(client: WebClient, channel: string, since: Date): Promise<Map<number, string>> {
+    const oldest = String(Math.floor(since.getTime() / 1000) - 60);
+    const found = new Map<number, string>();
     let cursor: string | undefined;
-    let parentTs: string | null = null;
     do {
       const res = await client.conversations.history({
-        channel: c.channelId,
+        channel,
         oldest,
         include_all_metadata: true,
         limit: 200,
@@ -134,23 +140,27 @@ export class Presenter {
       });
       for (const m of res.messages ?? []) {
         const meta = metaOf(m);
-        if (meta?.event_type === CASE_EVENT_TYPE && meta.event_payload?.case_id === c.id)
-          parentTs = m.ts ?? null;
+        const id = meta?.event_payload?.case_id;
+        if (meta?.event_type === CASE_EVENT_TYPE && typeof id === 'number' && m.ts)
+          found.set(id, m.ts);
       }
       cursor = res.response_metadata?.next_cursor || undefined;
-    } while (cursor && !parentTs);
-    if (!parentTs) return { parentTs: null, firstReply: false };
+    } while (cursor);
+    return found;
+  }
+
+  /** Whether the case's first thread reply is there already (one conversations.replies). */
+  async #hasFirstReply(client: WebClient, c: RecoveryCase, parentTs: string): Promise<boolean> {
     const thread = await client.conversations.replies({
       channel: c.channelId,
       ts: parentTs,
       include_all_metadata: true,
       limit: 200,
     });
-    const replied = (thread.messages ?? []).some((m) => {
+    return (thread.messages ?? []).some((m) => {
       const meta = metaOf(m);
       return meta?.event_type === FIRST_REPLY_EVENT_TYPE && meta.event_payload?.case_id === c.id;
     });
-    return { parentTs, firstReply: replied };
   }
 
   async refresh(client: WebClient, c: RecoveryCase): Promise<void> {
