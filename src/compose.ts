@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   App,
@@ -20,8 +20,9 @@ import { ProfileService } from './services/profiles.js';
 import { type Pacer, ReminderService } from './services/reminders.js';
 import { WorkspaceService } from './services/workspaces.js';
 import { SlackReminderChannel, SlackUserDirectory } from './slack/adapters.js';
+import { guardBody } from './slack/bodyGuard.js';
 import { checkSlack } from './slack/checkSlack.js';
-import { Gate, RECEIVED_AT, Refused } from './slack/gate.js';
+import { Gate, isSlackBody, Malformed, RECEIVED_AT, Refused } from './slack/gate.js';
 import { registerActions } from './slack/listeners/actions/index.js';
 import { registerIncidentCommand } from './slack/listeners/commands/incident.js';
 import type { ListenerDeps } from './slack/listeners/deps.js';
@@ -154,6 +155,12 @@ export function composeAmends(o: ComposeOptions): Amends {
           args.response.end();
           return false;
         }
+        if (args.error instanceof Malformed && !args.response.headersSent) {
+          args.logger.warn('refused a signed request whose body is not a Slack payload');
+          args.response.writeHead(400);
+          args.response.end();
+          return false;
+        }
         return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
       },
     });
@@ -177,6 +184,13 @@ export function composeAmends(o: ComposeOptions): Amends {
     ...(o.botId ? { botId: o.botId } : {}),
   });
   const client = app.client;
+  // A signed body that is not a Slack payload (`payload=null`, an empty form) is refused with a 400
+  // before Bolt looks into it, instead of a TypeError and a 500, or a 404 three seconds later.
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = async (event) => {
+    if (!isSlackBody(event.body)) throw new Malformed();
+    return processEvent(event);
+  };
   profiles = new ProfileService({
     repo: profileRepo,
     directory: new SlackUserDirectory(client),
@@ -241,9 +255,27 @@ export function composeAmends(o: ComposeOptions): Amends {
       const server = (await app.start(listen as never)) as unknown;
       if (config.mode === 'socket') return null;
       const http = server as Server;
-      // Stamp arrival before Bolt reads the body: the gate refuses what waited too long.
-      http.prependListener('request', (req) => {
+      // Ahead of Bolt's own listener: stamp the arrival (the gate refuses what waited too long) and
+      // read the body of Slack's endpoint first (src/slack/bodyGuard.ts), then hand it to Bolt.
+      const bolt = http.listeners('request') as ((
+        req: IncomingMessage,
+        res: ServerResponse,
+      ) => void)[];
+      http.removeAllListeners('request');
+      http.on('request', (req: IncomingMessage, res: ServerResponse) => {
         (req as unknown as Record<string, number>)[RECEIVED_AT] = performance.now();
+        const path = (req.url ?? '').split('?')[0];
+        const pass = () => {
+          for (const l of bolt) l.call(http, req, res);
+        };
+        if (req.method !== 'POST' || path !== '/slack/events') return pass();
+        guardBody(req, res, { signingSecret: config.signingSecret ?? '' }).then(
+          (ok) => ok && pass(),
+          (e: unknown) => {
+            log('could not read a request', { error: String(e) });
+            if (!res.headersSent) res.writeHead(500).end();
+          },
+        );
       });
       http.keepAliveTimeout = 65_000; // longer than the load balancers' usual 60 s idle timeout
       return (http.address() as AddressInfo).port;

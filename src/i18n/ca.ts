@@ -248,6 +248,8 @@ export const ca: Catalog = {
       'El cas està desat, però Amends encara no és en aquest canal. Escriu `/invite @Amends` i després `/incident list` per publicar-lo aquí.',
     formFailed: (what: string) =>
       `Slack no ha pogut obrir el formulari (${what}); no ha canviat res. Torna-hi a fer clic.`,
+    notSaved:
+      'Amends no ho ha pogut desar ara mateix (l’emmagatzematge no està disponible), així que no ha canviat res. Torna-ho a provar d’aquí a una estona.',
     busy: 'Amends està ocupat ara mateix i no ho ha agafat; no s’ha desat res. Torna-ho a provar d’aquí a un minut.',
     field: {
       client:

@@ -238,6 +238,8 @@ export const en = {
       'The case is saved, but Amends is not in this channel yet. Type `/invite @Amends`, then `/incident list` to post it here.',
     formFailed: (what: string) =>
       `Slack could not open the form (${what}); nothing changed. Please click again.`,
+    notSaved:
+      'Amends couldn’t save this just now (its storage is unavailable), so nothing changed. Please try again in a moment.',
     busy: 'Amends is busy right now and did not take this; nothing was saved. Please try again in a minute.',
     field: {
       client: 'Give the client’s name, e.g. `/incident Acme Corp: shipped the wrong pallets`.',

@@ -248,6 +248,8 @@ export const it: Catalog = {
       'Il caso è salvato, ma Amends non è ancora in questo canale. Scrivi `/invite @Amends`, poi `/incident list` per pubblicarlo qui.',
     formFailed: (what: string) =>
       `Slack non è riuscito ad aprire il modulo (${what}); non è cambiato nulla. Clicca di nuovo.`,
+    notSaved:
+      'Amends non è riuscito a salvarlo in questo momento (l’archivio non è disponibile), quindi non è cambiato nulla. Riprova tra poco.',
     busy: 'Amends è occupato in questo momento e non ha preso la richiesta; non è stato salvato nulla. Riprova tra un minuto.',
     field: {
       client:

@@ -180,12 +180,16 @@ export class CaseService {
     offer: string,
     actor: string,
     version: number | null,
+    requestKey?: string,
   ): Changed {
     const o = offer.trim();
     if (!o) throw new DomainError('reason_required');
     if (chars(o) > LIMITS.note) throw new DomainError('invalid_input', 'note_too_long');
-    return this.#change(teamId, caseId, (c, now) =>
-      completeStep(c, 'compensation', actor, version, this.deps.playbook, now, o),
+    return this.#change(
+      teamId,
+      caseId,
+      (c, now) => completeStep(c, 'compensation', actor, version, this.deps.playbook, now, o),
+      { requestKey },
     );
   }
 
@@ -216,31 +220,63 @@ export class CaseService {
     reason: string,
     actor: string,
     version: number | null,
+    requestKey?: string,
   ): Changed {
-    return this.#change(teamId, caseId, (c, now) =>
-      skipStep(c, key, reason, actor, version, this.deps.playbook, now),
+    return this.#change(
+      teamId,
+      caseId,
+      (c, now) => skipStep(c, key, reason, actor, version, this.deps.playbook, now),
+      { requestKey },
     );
   }
 
-  meeting(teamId: string, caseId: number, at: Date, actor: string): Changed {
-    return this.#change(teamId, caseId, (c, now) =>
-      recordMeeting(c, at, actor, this.deps.playbook, now),
+  meeting(teamId: string, caseId: number, at: Date, actor: string, requestKey?: string): Changed {
+    return this.#change(
+      teamId,
+      caseId,
+      (c, now) => recordMeeting(c, at, actor, this.deps.playbook, now),
+      { requestKey },
     );
   }
 
-  outline(teamId: string, caseId: number, outline: Outline, actor: string): Changed {
-    return this.#change(teamId, caseId, (c, now) => saveOutline(c, outline, actor, now));
+  outline(
+    teamId: string,
+    caseId: number,
+    outline: Outline,
+    actor: string,
+    requestKey?: string,
+  ): Changed {
+    return this.#change(teamId, caseId, (c, now) => saveOutline(c, outline, actor, now), {
+      requestKey,
+    });
   }
 
-  answer(teamId: string, caseId: number, answer: ClientAnswer, actor: string): Changed {
-    return this.#change(teamId, caseId, (c, now) =>
-      recordAnswer(c, answer, actor, this.deps.playbook, now),
+  answer(
+    teamId: string,
+    caseId: number,
+    answer: ClientAnswer,
+    actor: string,
+    version: number | null = null,
+  ): Changed {
+    return this.#change(
+      teamId,
+      caseId,
+      (c, now) => recordAnswer(c, answer, actor, this.deps.playbook, now),
+      { version },
     );
   }
 
-  moreFollowUps(teamId: string, caseId: number, actor: string): Changed {
-    return this.#change(teamId, caseId, (c, now) =>
-      scheduleMoreFollowUps(c, actor, this.deps.playbook, now),
+  moreFollowUps(
+    teamId: string,
+    caseId: number,
+    actor: string,
+    version: number | null = null,
+  ): Changed {
+    return this.#change(
+      teamId,
+      caseId,
+      (c, now) => scheduleMoreFollowUps(c, actor, this.deps.playbook, now),
+      { version },
     );
   }
 
@@ -250,8 +286,11 @@ export class CaseService {
     outcome: Outcome,
     reason: string | null,
     actor: string,
+    requestKey?: string,
   ): Changed {
-    return this.#change(teamId, caseId, (c, now) => closeCase(c, outcome, reason, actor, now));
+    return this.#change(teamId, caseId, (c, now) => closeCase(c, outcome, reason, actor, now), {
+      requestKey,
+    });
   }
 
   list(teamId: string, channelId: string, userId: string): RecoveryCase[] {
@@ -262,12 +301,27 @@ export class CaseService {
     return this.deps.cases.listOwned(teamId, userId);
   }
 
+  /**
+   * One state change. `version`: the case version the clicked button carried (a repeated or stale
+   * click changes nothing); `requestKey`: a modal's view id (a repeated submission changes nothing).
+   */
   #change(
     teamId: string,
     caseId: number,
     decide: (c: RecoveryCase, now: Date) => Changed,
+    o: { version?: number | null; requestKey?: string } = {},
   ): Changed {
     const now = this.deps.clock.now();
-    return this.deps.cases.update(teamId, caseId, now, (c) => decide(c, now));
+    return this.deps.cases.update(
+      teamId,
+      caseId,
+      now,
+      (c) => {
+        if (o.version != null && o.version !== c.version && c.status === 'open')
+          throw new DomainError('stale_action');
+        return decide(c, now);
+      },
+      o.requestKey,
+    );
   }
 }

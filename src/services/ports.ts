@@ -32,7 +32,17 @@ export interface CaseStore {
    */
   insert(changed: Changed, now: Date, requestKey?: string): RecoveryCase;
   /** Read, decide (pure), write the case and its event: one transaction, the write lock taken first. */
-  update(teamId: string, id: number, now: Date, decide: (c: RecoveryCase) => Changed): Changed;
+  /**
+   * Read, decide, write in one immediate transaction. With a `requestKey` (a modal's view id) a
+   * repeated delivery changes nothing and throws `duplicate_request`, in the same transaction.
+   */
+  update(
+    teamId: string,
+    id: number,
+    now: Date,
+    decide: (c: RecoveryCase) => Changed,
+    requestKey?: string,
+  ): Changed;
   /** Writes a case and its steps; pending reminders of steps no longer open are cancelled. */
   save(c: RecoveryCase): void;
   setMessageTs(teamId: string, id: number, ts: string): void;

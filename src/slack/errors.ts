@@ -84,12 +84,17 @@ export function friendly(
     return cat.errors[e.code];
   }
   const id = `E-${randomBytes(4).toString('hex')}`;
+  const storage = (e as { code?: unknown })?.code;
+  if (typeof storage === 'string' && storage.startsWith('SQLITE_')) {
+    // Disk full, database locked or unreadable: the transaction was rolled back, nothing changed.
+    log('could not save', { id, error: e instanceof Error ? e.message : String(e), storage });
+    return cat.errors.notSaved;
+  }
   const code = slackErrorCode(e);
   log('unexpected error', {
     id,
     error: e instanceof Error ? (e.stack ?? e.message) : String(e),
     slack: code,
   });
-  if (code === 'not_in_channel' || code === 'channel_not_found') return cat.errors.notInChannel;
   return cat.errors.unknown(id);
 }

@@ -1,7 +1,24 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 
+/** A body Slack would never send (`payload=null`, an empty form): 400, nothing stored. */
+export class Malformed extends Error {
+  readonly code = 'amends_malformed';
+  constructor() {
+    super('not a Slack request body');
+    this.name = 'Malformed';
+  }
+}
+
+/** Whether a parsed body has the shape of something Slack sends (a command, a payload, an event). */
+export function isSlackBody(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const b = body as { command?: unknown; type?: unknown; event?: unknown };
+  return typeof b.command === 'string' || typeof b.type === 'string';
+}
+
 /** A request refused before any listener ran: nothing was stored. The receiver answers 503. */
 export class Refused extends Error {
+  readonly code = 'amends_refused';
   constructor(readonly why: 'stopping' | 'busy') {
     super(why === 'stopping' ? 'Amends is shutting down' : 'Amends is over capacity');
     this.name = 'Refused';

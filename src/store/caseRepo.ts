@@ -205,10 +205,18 @@ export class CaseRepo implements CaseStore {
   }
 
   /** Read, decide (pure), write: one immediate transaction per state change, with its event. */
-  update(teamId: string, id: number, now: Date, decide: (c: RecoveryCase) => Changed): Changed {
+  update(
+    teamId: string,
+    id: number,
+    now: Date,
+    decide: (c: RecoveryCase) => Changed,
+    requestKey?: string,
+  ): Changed {
     return this.#db
       .transaction((): Changed => {
         const before = this.require(teamId, id);
+        if (requestKey && this.#s.remember.run(teamId, requestKey, now.getTime()).changes === 0)
+          throw new DomainError('duplicate_request', requestKey);
         const changed = decide(before);
         this.save(changed.case);
         this.#appendEvent(changed.case, changed.event, now);

@@ -205,7 +205,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       ACTION[answer],
       handler(deps, (k, v) => {
         const ref = caseRef(v);
-        const ch = deps.cases.answer(k.team, ref.caseId, answer, k.user);
+        const ch = deps.cases.answer(k.team, ref.caseId, answer, k.user, ref.version);
         return () => after(k, ch, (cat) => cat.thread[answer](mention(k.user)));
       }),
     );
@@ -215,7 +215,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     ACTION.moreFollowUps,
     handler(deps, (k, v) => {
       const ref = caseRef(v);
-      const ch = deps.cases.moreFollowUps(k.team, ref.caseId, k.user);
+      const ch = deps.cases.moreFollowUps(k.team, ref.caseId, k.user, ref.version);
       const at = findStep(ch.case, 'keep_trying').dueAt;
       return () =>
         after(k, ch, (cat) => cat.thread.moreFollowUps(mention(k.user), at ? dateToken(at) : ''));

@@ -152,7 +152,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
           prevention: text(v, INPUT.prevention),
           summary: text(v, INPUT.twoSentences),
         };
-        const ch = deps.cases.outline(team, meta.caseId, outline, user);
+        const ch = deps.cases.outline(team, meta.caseId, outline, user, `view:${a.view.id}`);
         const cat = t(ch.case.lang);
         const o = ch.case.outline ?? outline;
         return shown(a, ch, cat.thread.outline(mention(user)), outlinePost(o, user, cat));
@@ -174,7 +174,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         const { tz } = deps.profiles.cachedOrDefault(team, user);
         const at = date && time ? localToInstant(date, time, tz) : null;
         if (!at) throw new DomainError('invalid_input', 'meeting_date');
-        const ch = deps.cases.meeting(team, meta.caseId, at, user);
+        const ch = deps.cases.meeting(team, meta.caseId, at, user, `view:${a.view.id}`);
         return shown(a, ch, t(ch.case.lang).thread.meeting(mention(user), dateToken(at)));
       },
       INPUT.meetingDate,
@@ -189,7 +189,15 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         if (!meta.caseId || !meta.step) throw new DomainError('case_not_found');
         const step = meta.step;
         const reason = text(a.view.state.values, INPUT.reason);
-        const ch = deps.cases.skip(team, meta.caseId, step, reason, user, meta.version ?? null);
+        const ch = deps.cases.skip(
+          team,
+          meta.caseId,
+          step,
+          reason,
+          user,
+          meta.version ?? null,
+          `view:${a.view.id}`,
+        );
         const cat = t(ch.case.lang);
         const stepName = literal(stepTitle(step, deps.cases.playbook, cat));
         return shown(
@@ -218,6 +226,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
           offer,
           user,
           meta.version ?? null,
+          `view:${a.view.id}`,
         );
         const cat = t(ch.case.lang);
         return shown(
@@ -244,7 +253,14 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         if (!outcome || !(OUTCOMES as readonly string[]).includes(outcome))
           throw new DomainError('invalid_input', 'outcome');
         const reason = text(v, INPUT.reason);
-        const ch = deps.cases.close(team, meta.caseId, outcome as Outcome, reason || null, user);
+        const ch = deps.cases.close(
+          team,
+          meta.caseId,
+          outcome as Outcome,
+          reason || null,
+          user,
+          `view:${a.view.id}`,
+        );
         const cat = t(ch.case.lang);
         return shown(a, ch, cat.thread.closed(mention(user), cat.outcome[outcome as Outcome]));
       },

@@ -1,0 +1,116 @@
+/**
+ * Repeated, malformed and unsavable requests: each gets a clear answer and changes nothing.
+ */
+import { describe, expect, it } from 'vitest';
+import { en } from '../../src/i18n/en.js';
+import { interactionBody, postSigned } from '../../src/sandbox/slackRequests.js';
+import { ACTION, VIEW } from '../../src/slack/ids.js';
+import { CHANNEL, MARIA, TEAM } from '../helpers/harness.js';
+import {
+  click,
+  command,
+  countCases,
+  countEvents,
+  fresh,
+  input,
+  nextView,
+  openCase,
+  press,
+  replies,
+  stepOf,
+  submit,
+  updatesOf,
+  useHarness,
+} from '../helpers/slack.js';
+
+describe('bodies Slack would never send', () => {
+  const ctx = useHarness();
+
+  it.each([
+    ['payload=null', interactionBody(null as never), 'application/x-www-form-urlencoded'],
+    ['payload=[]', 'payload=%5B%5D', 'application/x-www-form-urlencoded'],
+    ['an empty form', '', 'application/x-www-form-urlencoded'],
+    ['JSON null', 'null', 'application/json'],
+    ['a JSON object without a type', '{"team_id":"T0AMENDS1"}', 'application/json'],
+  ])('%s, properly signed → 400, nothing stored, no Slack call', async (_name, body, type) => {
+    const { h } = ctx;
+    const r = await postSigned(h.url, h.secret, body, type);
+    expect(r.status).toBe(400);
+    expect(countCases(h)).toBe(0);
+    expect(h.fake.calls).toEqual([]);
+  });
+});
+
+describe('the same thing twice', () => {
+  const ctx = useHarness();
+
+  it('"Client refused" clicked twice from the same message: one change, the second is told it is stale', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    const events = countEvents(h);
+    const old = structuredClone(o.parent); // the message as it was before the first click
+    const first = await press(h, old, ACTION.refused);
+    const second = await press(h, old, ACTION.refused);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(countEvents(h)).toBe(events + 1);
+    expect(h.fake.ephemerals.map((e) => e.text)).toEqual([en.errors.stale_action]);
+  });
+
+  it('"More follow-ups" clicked 5 times from one message: one change, one thread line', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    await press(h, o.parent, ACTION.refused);
+    const c = fresh(h, o.c); // refused: "More follow-ups" is offered with the case's version
+
+    const value = `${c.id}|${c.version}`;
+    const before = replies(h, o.parent.ts).length;
+    const events = countEvents(h);
+    const rs = await Promise.all(
+      [1, 2, 3, 4, 5].map(() => click(h, { action_id: ACTION.moreFollowUps, value })),
+    );
+    expect(rs.every((r) => r.status === 200)).toBe(true);
+    expect(countEvents(h)).toBe(events + 1);
+    expect(replies(h, o.parent.ts)).toHaveLength(before + 1);
+  });
+
+  it('the outline form submitted twice with the same view id is stored and posted once', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    const n = h.fake.callsTo('views.open').length;
+    await press(h, o.parent, ACTION.outline, { step: 'outline' });
+    const view = await nextView(h, VIEW.outline, n);
+    const values = {
+      ...input.text('happened', 'Wrong pallets loaded.'),
+      ...input.text('why', 'Same reference on two orders.'),
+      ...input.text('prevention', 'Two people check labels.'),
+      ...input.text('two_sentences', 'We sent the wrong pallets. Two people now check labels.'),
+    };
+    const before = replies(h, o.parent.ts).length;
+    const events = countEvents(h);
+    const [a, b] = [await submit(h, view, values), await submit(h, view, values)];
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(countEvents(h)).toBe(events + 1);
+    expect(replies(h, o.parent.ts)).toHaveLength(before + 1);
+  });
+});
+
+describe('a change that cannot be saved', () => {
+  const ctx = useHarness();
+
+  it('the database refusing writes: the user reads that nothing was saved, and nothing changes', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    ctx.allowUnexpected = true;
+    h.amends.db.pragma('query_only = ON'); // every write now fails, as with a full disk
+    const r = await press(h, o.parent, ACTION.done, { step: 'own_up' });
+    expect(r.status).toBe(200);
+    expect(h.fake.ephemerals.map((e) => e.text)).toEqual([en.errors.notSaved]);
+    const c = await command(h, 'Beta: wrong invoice');
+    expect(JSON.parse(c.text)).toEqual({ response_type: 'ephemeral', text: en.errors.notSaved });
+    h.amends.db.pragma('query_only = OFF');
+    expect(stepOf(fresh(h, o.c), 'own_up').status).toBe('pending');
+    expect(countCases(h)).toBe(1);
+    expect(updatesOf(h, o.parent.ts)).toHaveLength(0);
+    expect(h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)).toHaveLength(1);
+  });
+});
