@@ -200,6 +200,9 @@ export function composeAmends(o: ComposeOptions): Amends {
   });
 
   const cases = new CaseService({ cases: caseRepo, playbook: config.playbook, profiles, clock });
+  const presenter = new Presenter(config.playbook, clock, log, (team, id) =>
+    caseRepo.get(team, id),
+  );
   const workspaceService = new WorkspaceService(workspaces);
   const reminders = new ReminderService({
     tx: transactor(db),
@@ -208,13 +211,14 @@ export function composeAmends(o: ComposeOptions): Amends {
     workspaces: workspaceService,
     profiles,
     playbook: config.playbook,
-    channel: new SlackReminderChannel(client, config.playbook, clock),
+    channel: new SlackReminderChannel(client, config.playbook, clock, (c) =>
+      presenter.refresh(client, c),
+    ),
     clock,
     log,
     ...(o.pacer ? { pacer: o.pacer } : {}),
     ...(o.channelIntervalMs !== undefined ? { channelIntervalMs: o.channelIntervalMs } : {}),
   });
-  const presenter = new Presenter(config.playbook, clock, log);
 
   const deps: ListenerDeps = {
     cases,

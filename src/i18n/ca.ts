@@ -44,7 +44,7 @@ export const ca: Catalog = {
     startsAfter: 'comença més endavant',
     meetingAt: (when: string) => `Reunió: ${when}`,
     toldAfter: (span: string) => `Client informat al cap de ${span}`,
-    notToldYet: (span: string) => `Client encara no informat: ${span} des que es va obrir el cas`,
+    notToldYet: 'Client encara no informat',
     answer: {
       accepted: 'El client ha acceptat les disculpes',
       refused: 'De moment, el client ho ha rebutjat',

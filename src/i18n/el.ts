@@ -45,8 +45,7 @@ export const el: Catalog = {
     startsAfter: 'ξεκινά αργότερα',
     meetingAt: (when: string) => `Συνάντηση: ${when}`,
     toldAfter: (span: string) => `Ο πελάτης ενημερώθηκε μετά από ${span}`,
-    notToldYet: (span: string) =>
-      `Ο πελάτης δεν έχει ενημερωθεί ακόμη: ${span} από το άνοιγμα της υπόθεσης`,
+    notToldYet: 'Ο πελάτης δεν έχει ενημερωθεί ακόμη',
     answer: {
       accepted: 'Ο πελάτης αποδέχτηκε τη συγγνώμη',
       refused: 'Ο πελάτης αρνήθηκε προς το παρόν',

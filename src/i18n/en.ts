@@ -39,7 +39,7 @@ export const en = {
     startsAfter: 'starts later',
     meetingAt: (when: string) => `Meeting: ${when}`,
     toldAfter: (span: string) => `Client told after ${span}`,
-    notToldYet: (span: string) => `Client not told yet: ${span} since the case opened`,
+    notToldYet: 'Client not told yet',
     answer: { accepted: 'Client accepted the apology', refused: 'Client refused for now' },
     ended: (outcome: string, when: string) => `${outcome} ${when}`,
     reason: (reason: string) => `Reason: ${reason}`,

@@ -44,7 +44,7 @@ export const it: Catalog = {
     startsAfter: 'inizia più avanti',
     meetingAt: (when: string) => `Incontro: ${when}`,
     toldAfter: (span: string) => `Cliente informato dopo ${span}`,
-    notToldYet: (span: string) => `Cliente non ancora informato: ${span} dall'apertura del caso`,
+    notToldYet: 'Cliente non ancora informato',
     answer: {
       accepted: 'Il cliente ha accettato le scuse',
       refused: 'Per ora il cliente ha rifiutato',

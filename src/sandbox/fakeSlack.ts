@@ -111,7 +111,8 @@ export interface FakeSlackEvents {
 export interface FakeSlackOptions {
   port?: number;
   host?: string;
-  latencyMs?: number;
+  /** How long each Web API call takes; a function draws it per call (random latencies). */
+  latencyMs?: number | (() => number);
   users?: FakeUser[];
   teamId?: string;
   botUserId?: string;
@@ -532,7 +533,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     calls.push(call);
     emitter.emit('call', call);
 
-    if (latencyMs > 0) await sleep(latencyMs);
+    const delay = typeof latencyMs === 'function' ? latencyMs() : latencyMs;
+    if (delay > 0) await sleep(delay);
     if (held) await held.promise;
     const queue = failures.get(method);
     const injected = queue?.shift();

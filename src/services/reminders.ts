@@ -300,10 +300,11 @@ export class ReminderService {
       this.#lastPost.set(channel, pacer.now());
       reminders.markSent(r.id, ts, clock.now());
       report.sent++;
-      if (c.deliveryProblem) {
-        this.#d.cases.setDeliveryProblem(c.teamId, c.id, null);
-        await this.#refresh({ ...c, deliveryProblem: null });
-      }
+      if (c.deliveryProblem) this.#d.cases.setDeliveryProblem(c.teamId, c.id, null);
+      // A nudge goes out when time changed what the case shows (a step came due or overdue, a
+      // snooze ended, a cadence moved on): the parent is redrawn from the stored state, so it
+      // stays true without anyone clicking.
+      await this.#refresh({ ...c, deliveryProblem: null });
     } catch (e) {
       this.#lastPost.set(channel, pacer.now());
       const f =

@@ -32,6 +32,8 @@ export class SlackReminderChannel implements ReminderChannel {
     readonly client: WebClient,
     readonly playbook: Playbook,
     readonly clock: Clock,
+    /** The shared, coalescing redraw (Presenter.refresh); a plain chat.update without it. */
+    readonly redraw?: (c: RecoveryCase) => Promise<void>,
   ) {}
 
   async deliver(r: Reminder, c: RecoveryCase, key: string): Promise<string> {
@@ -87,6 +89,7 @@ export class SlackReminderChannel implements ReminderChannel {
   }
 
   async refreshCase(c: RecoveryCase): Promise<void> {
+    if (this.redraw) return this.redraw(c);
     if (!c.messageTs) return;
     const r = renderCase(c, this.playbook, this.clock.now());
     await this.client.chat.update({

@@ -32,11 +32,17 @@ export type Published =
 export class Presenter {
   /** Cases being posted by this process right now: the start-up sweep and a listener never both post one. */
   readonly #posting = new Set<number>();
+  /** Parent redraws on their way, by case: at most one at a time, the next one coalesced. */
+  readonly #redraws = new Map<number, { again: boolean; done: Promise<void> }>();
+  /** The last thread line queued, by case: lines of one case reach Slack in the order asked. */
+  readonly #lines = new Map<number, Promise<void>>();
 
   constructor(
     readonly playbook: Playbook,
     readonly clock: Clock,
     readonly log: Log,
+    /** Reads the stored case when a redraw is sent (so it shows the latest state). */
+    readonly load?: (teamId: string, id: number) => RecoveryCase | null,
   ) {}
 
   /**
@@ -163,26 +169,67 @@ export class Presenter {
     });
   }
 
-  async refresh(client: WebClient, c: RecoveryCase): Promise<void> {
-    if (!c.messageTs) return;
-    const r = renderCase(c, this.playbook, this.clock.now());
-    await client.chat.update({
-      channel: c.channelId,
-      ts: c.messageTs,
-      text: r.text,
-      blocks: r.blocks,
-    });
+  /**
+   * Redraws the case's parent from the latest stored state, read when the update is sent. One
+   * update per case at a time: asked again while one is on its way, it draws once more when that
+   * one is done, with whatever is stored by then (pending redraws coalesce). So the last update
+   * Slack receives always shows the last stored state, however the clicks and Slack's answers
+   * interleave.
+   */
+  refresh(client: WebClient, c: RecoveryCase): Promise<void> {
+    const running = this.#redraws.get(c.id);
+    if (running) {
+      running.again = true;
+      return running.done;
+    }
+    const state: { again: boolean; done: Promise<void> } = {
+      again: false,
+      done: Promise.resolve(),
+    };
+    state.done = (async () => {
+      try {
+        let latest: RecoveryCase | null = c;
+        do {
+          state.again = false;
+          latest = this.load ? this.load(c.teamId, c.id) : latest;
+          if (!latest?.messageTs) return;
+          const r = renderCase(latest, this.playbook, this.clock.now());
+          await client.chat.update({
+            channel: latest.channelId,
+            ts: latest.messageTs,
+            text: r.text,
+            blocks: r.blocks,
+          });
+        } while (state.again);
+      } finally {
+        this.#redraws.delete(c.id);
+      }
+    })();
+    this.#redraws.set(c.id, state);
+    return state.done;
   }
 
-  async reply(client: WebClient, c: RecoveryCase, r: Rendered): Promise<void> {
-    if (!c.messageTs) return;
-    await client.chat.postMessage({
-      channel: c.channelId,
-      thread_ts: c.messageTs,
-      text: r.text,
-      blocks: r.blocks,
-      unfurl_links: false,
+  /** Posts a line in the case's thread, after the lines posted before it for the same case. */
+  reply(client: WebClient, c: RecoveryCase, r: Rendered): Promise<void> {
+    const ts = c.messageTs;
+    if (!ts) return Promise.resolve();
+    const previous = this.#lines.get(c.id) ?? Promise.resolve();
+    const mine = previous
+      .catch(() => {})
+      .then(async () => {
+        await client.chat.postMessage({
+          channel: c.channelId,
+          thread_ts: ts,
+          text: r.text,
+          blocks: r.blocks,
+          unfurl_links: false,
+        });
+      });
+    const tail = mine.finally(() => {
+      if (this.#lines.get(c.id) === tail) this.#lines.delete(c.id);
     });
+    this.#lines.set(c.id, tail);
+    return mine;
   }
 
   /** After a stored change: update the parent in place, then one short line in the thread. */

@@ -89,12 +89,19 @@ export async function startHarness(
     ackFirst?: boolean;
     /** Requests worked on at once before the next is refused (default: production's). */
     maxInFlight?: number;
+    /** The fake Web API's answer time per call (default: at once). */
+    latencyMs?: number | (() => number);
   } = {},
 ): Promise<Harness> {
   const secret = o.signingSecret ?? SECRET;
   const logs: { msg: string; extra?: Record<string, unknown> }[] = [];
   const clock = new ManualClock(o.now ?? '2026-11-23T08:00:00Z');
-  const fake = await startFakeSlack({ users: USERS, teamId: TEAM, now: () => clock.now() });
+  const fake = await startFakeSlack({
+    users: USERS,
+    teamId: TEAM,
+    now: () => clock.now(),
+    ...(o.latencyMs !== undefined ? { latencyMs: o.latencyMs } : {}),
+  });
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'amends-test-'));
   const config = testConfig({
     databasePath: join(dir, 'amends.db'),

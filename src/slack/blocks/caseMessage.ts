@@ -165,7 +165,9 @@ export function renderCase(c: RecoveryCase, pb: Playbook, now: Date): Rendered {
   const told = ownUpMinutes(c);
   if (told !== null) facts.push(cat.case.toldAfter(span(told, cat)));
   else if (c.status === 'open')
-    facts.push(cat.case.notToldYet(span((now.getTime() - c.createdAt.getTime()) / 60_000, cat)));
+    // No running count here: the message is not redrawn every minute, and a count would go stale.
+    // The opening time beside it is a date token every reader sees in their own zone.
+    facts.push(cat.case.notToldYet);
   if (c.meetingAt) facts.push(cat.case.meetingAt(dateToken(c.meetingAt)));
   if (c.answer) facts.push(cat.case.answer[c.answer]);
   blocks.push({ type: 'context', block_id: 'case_facts', elements: [md(facts.join('  ·  '))] });

@@ -1,0 +1,79 @@
+/**
+ * Many clicks on one case at once, with Slack answering each call in 30–300 ms: what Slack shows
+ * last is the latest stored state, and one button clicked many times makes one change.
+ */
+import { describe, expect, it } from 'vitest';
+import { renderCase } from '../../src/slack/blocks/caseMessage.js';
+import { ACTION } from '../../src/slack/ids.js';
+import { CHANNEL } from '../helpers/harness.js';
+import {
+  actionOn,
+  click,
+  countEvents,
+  fresh,
+  openCase,
+  replies,
+  stepOf,
+  useHarness,
+} from '../helpers/slack.js';
+
+/** A fixed pseudo-random sequence (mulberry32), so a failure can be replayed. */
+function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('parallel clicks on one case, Slack answering in 30–300 ms', () => {
+  const random = seeded(20261127);
+  const ctx = useHarness({ latencyMs: () => 30 + Math.floor(random() * 270) });
+
+  it('20 different actions at once: the parent Slack shows last is the render of the final stored state', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    const msg = structuredClone(o.parent);
+    const steps = ['own_up', 'outline', 'meeting', 'compensation', 'corrective_changes'] as const;
+    const actions = [
+      ...steps.flatMap((step) => {
+        const out = [];
+        try {
+          out.push(actionOn(msg, ACTION.done, { step }));
+        } catch {}
+        for (const choice of ['hour', 'tomorrow', 'next_week'] as const)
+          try {
+            out.push(actionOn(msg, ACTION.snooze, { step, choice }));
+          } catch {}
+        return out;
+      }),
+      actionOn(msg, ACTION.accepted),
+    ];
+    while (actions.length < 20) actions.push(actions[actions.length % 7] ?? actions[0]!);
+    const rs = await Promise.all(actions.slice(0, 20).map((a) => click(h, a, { message: msg })));
+    expect(rs.every((r) => r.status === 200)).toBe(true);
+
+    const shown = h.fake.findMessage(CHANNEL, o.parent.ts);
+    const expected = renderCase(fresh(h, o.c), h.amends.cases.playbook, h.clock.now());
+    expect(shown?.blocks).toEqual(expected.blocks);
+    expect(shown?.text).toBe(expected.text);
+  });
+
+  it('one button clicked 50 times at once makes one change, one thread line, and 49 private notes', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    const done = actionOn(o.parent, ACTION.done, { step: 'own_up' });
+    const events = countEvents(h);
+    const before = replies(h, o.parent.ts).length;
+    const rs = await Promise.all(
+      Array.from({ length: 50 }, () => click(h, done, { message: o.parent })),
+    );
+    expect(rs.every((r) => r.status === 200)).toBe(true);
+    expect(countEvents(h)).toBe(events + 1);
+    expect(stepOf(fresh(h, o.c), 'own_up').status).toBe('done');
+    expect(replies(h, o.parent.ts)).toHaveLength(before + 1);
+    expect(h.fake.ephemerals).toHaveLength(49);
+  });
+});
