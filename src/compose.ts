@@ -223,6 +223,7 @@ export function composeAmends(o: ComposeOptions): Amends {
   const deps: ListenerDeps = {
     cases,
     profiles,
+    reminders,
     workspaces: workspaceService,
     presenter,
     log,

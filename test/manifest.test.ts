@@ -25,8 +25,15 @@ const EXPECTED_BOT_SCOPES = [
   'users:read',
   'channels:history',
   'groups:history',
+  'channels:read',
+  'groups:read',
 ];
-const EXPECTED_BOT_EVENTS = ['app_home_opened', 'app_uninstalled', 'tokens_revoked'];
+const EXPECTED_BOT_EVENTS = [
+  'app_home_opened',
+  'app_uninstalled',
+  'tokens_revoked',
+  'member_joined_channel',
+];
 const REQUEST_URL = 'https://example.com/slack/events';
 
 interface SlashCommand {
@@ -41,7 +48,11 @@ interface Manifest {
   display_information: { name: string; description?: string };
   features?: {
     bot_user?: { display_name: string; always_online?: boolean };
-    app_home?: { home_tab_enabled?: boolean; messages_tab_enabled?: boolean };
+    app_home?: {
+      home_tab_enabled?: boolean;
+      messages_tab_enabled?: boolean;
+      messages_tab_read_only_enabled?: boolean;
+    };
     slash_commands?: SlashCommand[];
   };
   oauth_config?: { scopes?: { bot?: string[]; user?: string[] } };
@@ -111,7 +122,8 @@ describe('manifest.yml', () => {
     expect(manifest.features?.bot_user).toEqual({ display_name: 'Amends', always_online: true });
     expect(manifest.features?.app_home).toEqual({
       home_tab_enabled: true,
-      messages_tab_enabled: false,
+      messages_tab_enabled: true,
+      messages_tab_read_only_enabled: true,
     });
   });
 
@@ -174,7 +186,7 @@ describe('manifest.yml', () => {
       });
       expect(validate(bad)).toBe(false);
       expect(validate.errors?.[0]).toMatchObject({
-        instancePath: '/oauth_config/scopes/bot/5',
+        instancePath: `/oauth_config/scopes/bot/${EXPECTED_BOT_SCOPES.length}`,
         keyword: 'type',
       });
     });

@@ -145,6 +145,8 @@ export interface FakeSlack extends EventEmitter<FakeSlackEvents> {
   idle(): Promise<void>;
   archiveChannel(id: string): void;
   kickFromChannel(id: string): void;
+  /** The bot is invited (back) into a channel. */
+  inviteToChannel(id: string): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -660,6 +662,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     },
     archiveChannel: (id: string) => void archived.add(id),
     kickFromChannel: (id: string) => void kicked.add(id),
+    inviteToChannel: (id: string) => void kicked.delete(id),
     reset() {
       for (const list of [calls, messages, ephemerals, responses]) list.length = 0;
       for (const coll of [views, homeViews, failures, archived, kicked]) coll.clear();

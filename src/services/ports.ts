@@ -74,6 +74,11 @@ export interface ReminderStore {
   cancelClaimed(id: number, why: string): void;
   /** Every claimed reminder, whichever process claimed it. */
   inFlight(): Reminder[];
+  /**
+   * Reminders of a channel's open cases that failed because the bot was not in the channel go back
+   * to the queue (the bot has been invited). Returns how many.
+   */
+  retryChannel(teamId: string, channelId: string, now: Date): number;
 }
 
 /** Workspaces whose reminders are paused (token revoked, app uninstalled). */

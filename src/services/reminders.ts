@@ -86,6 +86,11 @@ export class ReminderService {
     };
   }
 
+  /** The bot was invited into a channel: what failed there for want of it goes out again. */
+  channelOpened(teamId: string, channelId: string): number {
+    return this.#d.reminders.retryChannel(teamId, channelId, this.#d.clock.now());
+  }
+
   /** One tick; a tick already running makes this one a no-op (ticks never overlap). */
   async tick(): Promise<TickReport> {
     const report: TickReport = {

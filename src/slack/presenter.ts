@@ -251,15 +251,25 @@ export class Presenter {
     }
   }
 
+  /**
+   * A private note to one user. When Slack refuses it (an outage, a channel Amends is not in) and
+   * the request came with a response_url, the note goes there instead: that works where the bot
+   * can't post.
+   */
   async ephemeral(
     client: WebClient,
     channel: string | undefined,
     user: string,
     text: string,
     threadTs?: string,
+    respond?: (m: {
+      response_type: 'ephemeral';
+      replace_original: false;
+      text: string;
+    }) => Promise<unknown>,
   ): Promise<void> {
-    if (!channel) return;
     try {
+      if (!channel) throw new Error('no channel');
       await client.chat.postEphemeral({
         channel,
         user,
@@ -268,6 +278,10 @@ export class Presenter {
       });
     } catch (e) {
       this.log('ephemeral failed', { channel, error: String(e) });
+      if (!respond) return;
+      await respond({ response_type: 'ephemeral', replace_original: false, text }).catch(
+        (e2: unknown) => this.log('response_url failed too', { error: String(e2) }),
+      );
     }
   }
 }

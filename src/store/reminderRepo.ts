@@ -72,6 +72,10 @@ export class ReminderRepo implements ReminderStore {
         `UPDATE reminders SET status='cancelled', error=? WHERE id=? AND status='claimed'`,
       ),
       inFlight: db.prepare(`SELECT * FROM reminders WHERE status='claimed' ORDER BY id`),
+      retryChannel:
+        db.prepare(`UPDATE reminders SET status='pending', attempts=0, not_before=@now, error=NULL
+        WHERE status='failed' AND error IN ('not_in_channel','channel_not_found')
+          AND case_id IN (SELECT id FROM cases WHERE team_id=@team AND channel_id=@channel AND status='open')`),
       forCase: db.prepare('SELECT * FROM reminders WHERE team_id = ? AND case_id = ? ORDER BY id'),
       counts: db.prepare('SELECT status, COUNT(*) AS n FROM reminders GROUP BY status'),
     };
@@ -139,6 +143,11 @@ export class ReminderRepo implements ReminderStore {
 
   markFailed(id: number, error: string): void {
     this.#s.fail.run(error, id);
+  }
+
+  retryChannel(teamId: string, channelId: string, now: Date): number {
+    return this.#s.retryChannel.run({ team: teamId, channel: channelId, now: now.getTime() })
+      .changes;
   }
 
   /** A claimed reminder whose step was done meanwhile: never posted. */

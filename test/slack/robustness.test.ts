@@ -94,6 +94,22 @@ describe('the same thing twice', () => {
   });
 });
 
+describe('Slack failing while a click is answered', () => {
+  const ctx = useHarness();
+
+  it('a refused click whose private note Slack won’t take is answered through its response_url', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    const old = structuredClone(o.parent);
+    await press(h, old, ACTION.done, { step: 'own_up' });
+    h.fake.failNext('chat.postEphemeral', { status: 500 });
+    expect((await press(h, old, ACTION.done, { step: 'own_up' })).status).toBe(200);
+    expect(h.fake.responses.map((r) => [r.path, r.body.text])).toEqual([
+      ['action', en.errors.already_done],
+    ]);
+  });
+});
+
 describe('a change that cannot be saved', () => {
   const ctx = useHarness();
 

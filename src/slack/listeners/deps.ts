@@ -2,6 +2,7 @@ import type { Catalog } from '../../i18n/index.js';
 import { t } from '../../i18n/index.js';
 import type { CaseService } from '../../services/cases.js';
 import type { ProfileService } from '../../services/profiles.js';
+import type { ReminderService } from '../../services/reminders.js';
 import type { WorkspaceService } from '../../services/workspaces.js';
 import type { Log, Presenter } from '../presenter.js';
 
@@ -9,6 +10,7 @@ import type { Log, Presenter } from '../presenter.js';
 export interface ListenerDeps {
   readonly cases: CaseService;
   readonly profiles: ProfileService;
+  readonly reminders: ReminderService;
   readonly workspaces: WorkspaceService;
   readonly presenter: Presenter;
   readonly log: Log;
@@ -24,6 +26,34 @@ export function teamOf(body: unknown): string | null {
   };
   const id = b.view?.app_installed_team_id || b.team?.id || b.team_id || b.user?.team_id;
   return typeof id === 'string' && /^[TE][A-Za-z0-9-]+$/.test(id) ? id : null;
+}
+
+/**
+ * Amends is (again) able to post in a channel: the cases stored there but never shown are posted
+ * (after looking for them in the channel), and the reminders that failed there for want of the bot
+ * go back to the queue. Returns how many cases were posted.
+ */
+export async function showWaiting(
+  deps: ListenerDeps,
+  client: Parameters<ListenerDeps['presenter']['publish']>[0],
+  teamId: string,
+  channelId: string,
+  /** A case the caller posts itself (the one just opened). */
+  except?: number,
+): Promise<number> {
+  const waiting = deps.cases
+    .unposted()
+    .filter((c) => c.teamId === teamId && c.channelId === channelId && c.id !== except);
+  let posted = 0;
+  for (const c of waiting) {
+    if ((await deps.presenter.publish(client, deps.cases, c, { recover: true })).ok) posted++;
+    else break; // still not postable: the rest wait too
+  }
+  // Invited (the event), or a waiting case just went out: the channel is open to Amends again.
+  // (Not on every command: that would be a second write for each new case.)
+  if (posted === waiting.length && (posted > 0 || except === undefined))
+    deps.reminders.channelOpened(teamId, channelId);
+  return posted;
 }
 
 /** The language to answer one user in: their cached Slack locale, or the default. */

@@ -77,6 +77,7 @@ function handler(deps: ListenerDeps, run: (click: Click, value: string | undefin
         user,
         friendly(e, cat, deps.log),
         threadTs,
+        args.respond,
       );
       return;
     }
@@ -129,6 +130,7 @@ async function openModal(
       k.user,
       k.cat.errors.formFailed(slackErrorCode(e) ?? 'error'),
       k.threadTs,
+      k.args.respond,
     );
     return;
   }

@@ -4,7 +4,7 @@ import { parseQuickText } from '../../../services/cases.js';
 import { renderHelp, renderList } from '../../blocks/lists.js';
 import { openCaseModal } from '../../blocks/modals.js';
 import { friendly } from '../../errors.js';
-import { catFor, type ListenerDeps } from '../deps.js';
+import { catFor, type ListenerDeps, showWaiting } from '../deps.js';
 
 const SUBCOMMANDS = new Set(['list', 'help']);
 
@@ -61,10 +61,7 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
         await deps.profiles.resolve(team, user, deps.cases.now());
         return;
       }
-      for (const c of deps.cases.list(team, body.channel_id, user)) {
-        if (!c.messageTs && c.channelId === body.channel_id)
-          await deps.presenter.publish(client, deps.cases, c, { recover: true });
-      }
+      await showWaiting(deps, client, team, body.channel_id);
       const fresh = deps.cases.list(team, body.channel_id, user);
       const r = renderList(fresh, deps.cases.playbook, cat, body.team_domain ?? null);
       await say(r.text, r.blocks);
@@ -92,6 +89,8 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
       return;
     }
     await ack();
+    // Cases stored here earlier (the bot was not in the channel) go first, in order.
+    await showWaiting(deps, client, team, body.channel_id, stored.id);
     const shown = await deps.presenter.publish(client, deps.cases, stored);
     if (shown.ok) {
       deps.workspaces.resume(team);

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { renderHome } from '../../blocks/lists.js';
-import { catFor, type ListenerDeps, teamOf } from '../deps.js';
+import { catFor, type ListenerDeps, showWaiting, teamOf } from '../deps.js';
 
 export function registerEvents(app: App, deps: ListenerDeps): void {
   // App Home: the user's own open cases.
@@ -13,6 +13,15 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
     await client.views
       .publish({ user_id: event.user, view })
       .catch((e) => deps.log('views.publish failed', { error: String(e) }));
+  });
+
+  // Amends invited into a channel: what waited for it there goes out now.
+  app.event('member_joined_channel', async ({ event, body, client, context }) => {
+    if (!context.botUserId || event.user !== context.botUserId) return;
+    const team = teamOf(body) ?? context.teamId;
+    if (!team) return;
+    const posted = await showWaiting(deps, client, team, event.channel);
+    if (posted) deps.log('invited into a channel: posted the cases waiting there', { posted });
   });
 
   // Uninstalled or token revoked: reminders for that workspace pause (nothing is deleted).
