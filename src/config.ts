@@ -8,6 +8,7 @@ import {
   PlaybookError,
   parsePlaybook,
 } from './domain/playbook.js';
+import { checkPlaybook } from './domain/playbookCheck.js';
 import { isValidTimeZone } from './domain/workingTime.js';
 import { isLang, LANGUAGES, type Lang } from './i18n/index.js';
 
@@ -155,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (playbookPath) {
     try {
       playbook = readPlaybookFile(playbookPath);
+      checkPlaybook(playbook);
     } catch (e) {
       if (e instanceof PlaybookError)
         problems.push(`PLAYBOOK ${playbookPath}: ${e.path}: ${e.problem}`);

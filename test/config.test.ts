@@ -227,6 +227,23 @@ describe('PLAYBOOK', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it.each([
+    ['10000wd', 'steps[1].due.major', /cannot be counted with these working hours/],
+    ['2000wd', 'steps[1].due.major', /lands more than 5 years away/],
+  ])(
+    'a duration that parses but would make every case fail (%s) → refused at start-up, naming the field',
+    (due, path, problem) => {
+      const p = file(
+        `far-${due}.yml`,
+        `steps:\n  - key: own_up\n  - key: outline\n    due:\n      major: ${due}\n`,
+      );
+      const problems = problemsOf({ PLAYBOOK: p });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]?.startsWith(`PLAYBOOK ${p}: ${path}: "${due}"`)).toBe(true);
+      expect(problems[0]).toMatch(problem);
+    },
+  );
+
   it('a bad field → one line naming the file, the field path and the problem', () => {
     const p = file(
       'bad.yml',

@@ -10,9 +10,30 @@ export function literal(s: string): string {
   return escapeMrkdwn(s).replace(/([*_~`])/g, '$1\u200b');
 }
 
-export function truncate(s: string, max: number): string {
-  const chars = [...s];
-  return chars.length <= max ? s : `${chars.slice(0, max - 1).join('')}…`;
+/**
+ * The one text-limit helper, for every text Slack limits. `max` is counted in UTF-16 units, so the
+ * result fits whether Slack counts units or code points (a character outside the BMP is two units
+ * and one code point). A cut never splits a surrogate pair, an escape entity (`&amp;`), or a Slack
+ * token (`<@U…>`, `<!date^…|…>`, `<url|label>`); it backs off to before it and ends with `…`.
+ * Escape first, then cut: pass text already escaped for mrkdwn.
+ */
+export function fit(s: string, max: number, o: { ellipsis?: boolean } = {}): string {
+  if (s.length <= max) return s;
+  const mark = o.ellipsis === false ? '' : '…';
+  const budget = Math.max(0, max - mark.length);
+  let end = 0;
+  for (const ch of s) {
+    if (end + ch.length > budget) break;
+    end += ch.length;
+  }
+  let cut = s.slice(0, end);
+  // Inside an entity or a token (opened, not closed): back off to before it.
+  const amp = cut.lastIndexOf('&');
+  if (amp >= 0 && !cut.slice(amp).includes(';') && /^&(?:amp|lt|gt);/.test(s.slice(amp)))
+    cut = cut.slice(0, amp);
+  const open = cut.lastIndexOf('<');
+  if (open >= 0 && !cut.slice(open).includes('>')) cut = cut.slice(0, open);
+  return `${cut}${mark}`;
 }
 
 export const mention = (userId: string): string =>
@@ -38,10 +59,10 @@ export function span(minutes: number, cat: Catalog): string {
 
 export const plain = (text: string, max = 3000) => ({
   type: 'plain_text' as const,
-  text: truncate(text, max),
+  text: fit(text, max),
   emoji: true,
 });
 export const md = (text: string, max = 3000) => ({
   type: 'mrkdwn' as const,
-  text: truncate(text, max),
+  text: fit(text, max),
 });
