@@ -9,7 +9,7 @@ import {
 } from '../../domain/recoveryCase.js';
 import { type Catalog, t } from '../../i18n/index.js';
 import { ACTION, encodeCase, encodeSnooze, encodeStep } from '../ids.js';
-import { dateToken, escapeMrkdwn, fit, literal, md, mention, plain, span } from './format.js';
+import { clip, dateToken, escapeMrkdwn, literal, md, mention, plain, span } from './format.js';
 
 type Block = types.KnownBlock;
 type ActionElement = types.Button | types.Overflow;
@@ -47,9 +47,9 @@ function stepLine(c: RecoveryCase, s: Step, pb: Playbook, cat: Catalog, now: Dat
     parts.push(cat.case.withMeeting);
   let line = parts.join(' · ');
   if (s.note && s.status === 'skipped')
-    line += `\n>${fit(literal(cat.case.skipReason(s.note)), 300)}`;
+    line += `\n>${clip(literal(cat.case.skipReason(s.note)), 300)}`;
   if (s.note && s.status === 'done' && s.key === 'compensation')
-    line += `\n>${fit(literal(cat.case.offered(s.note)), 300)}`;
+    line += `\n>${clip(literal(cat.case.offered(s.note)), 300)}`;
   return line;
 }
 
@@ -205,5 +205,5 @@ export function renderCase(c: RecoveryCase, pb: Playbook, now: Date): Rendered {
     if (c.outcomeReason) lines.push(literal(cat.case.reason(c.outcomeReason)));
     blocks.push({ type: 'context', block_id: 'case_outcome', elements: [md(lines.join('\n'))] });
   }
-  return { text: fit(cat.case.fallback(escapeMrkdwn(c.client), sev), 3000), blocks };
+  return { text: clip(cat.case.fallback(escapeMrkdwn(c.client), sev), 3000), blocks };
 }

@@ -17,7 +17,7 @@ export function literal(s: string): string {
  * token (`<@U…>`, `<!date^…|…>`, `<url|label>`); it backs off to before it and ends with `…`.
  * Escape first, then cut: pass text already escaped for mrkdwn.
  */
-export function fit(s: string, max: number, o: { ellipsis?: boolean } = {}): string {
+export function clip(s: string, max: number, o: { ellipsis?: boolean } = {}): string {
   if (s.length <= max) return s;
   const mark = o.ellipsis === false ? '' : '…';
   const budget = Math.max(0, max - mark.length);
@@ -59,10 +59,10 @@ export function span(minutes: number, cat: Catalog): string {
 
 export const plain = (text: string, max = 3000) => ({
   type: 'plain_text' as const,
-  text: fit(text, max),
+  text: clip(text, max),
   emoji: true,
 });
 export const md = (text: string, max = 3000) => ({
   type: 'mrkdwn' as const,
-  text: fit(text, max),
+  text: clip(text, max),
 });

@@ -4,7 +4,7 @@ import { isOpen, type RecoveryCase } from '../../domain/recoveryCase.js';
 import type { Catalog } from '../../i18n/index.js';
 import type { Rendered } from './caseMessage.js';
 import { stepTitle } from './caseMessage.js';
-import { dateToken, escapeMrkdwn, fit, literal, md, mention } from './format.js';
+import { clip, dateToken, escapeMrkdwn, literal, md, mention } from './format.js';
 
 export function threadLink(c: RecoveryCase, teamDomain: string | null): string | null {
   if (!c.messageTs) return null;
@@ -21,7 +21,7 @@ function caseLine(c: RecoveryCase, pb: Playbook, cat: Catalog, teamDomain: strin
     : cat.list.allDone;
   return cat.list.line(
     link ? `<${link}|${cat.list.link} #${c.id}>` : `#${c.id} ${cat.list.noThread}`,
-    fit(literal(c.client), 80),
+    clip(literal(c.client), 80),
     cat.severity[c.severity],
     mention(c.ownerId),
     nextText,

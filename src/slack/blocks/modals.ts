@@ -3,7 +3,7 @@ import { SEVERITIES, type StepKey } from '../../domain/playbook.js';
 import type { Outcome, RecoveryCase } from '../../domain/recoveryCase.js';
 import type { Catalog } from '../../i18n/index.js';
 import { INPUT, type ModalMeta, VIEW } from '../ids.js';
-import { fit, plain } from './format.js';
+import { clip, plain } from './format.js';
 
 type Modal = types.ModalView;
 
@@ -101,7 +101,7 @@ export function outlineModal(cat: Catalog, c: RecoveryCase, version: number): Mo
     textInput(INPUT.happened, m.happened, {
       multiline: true,
       max: 3000,
-      initial: o?.happened ?? fit(c.summary, 3000, { ellipsis: false }),
+      initial: o?.happened ?? clip(c.summary, 3000, { ellipsis: false }),
     }),
     textInput(INPUT.why, m.why, { multiline: true, max: 3000, initial: o?.why }),
     textInput(INPUT.prevention, m.prevention, {
