@@ -74,6 +74,8 @@ export interface ReminderStore {
   cancelClaimed(id: number, why: string): void;
   /** Every claimed reminder, whichever process claimed it. */
   inFlight(): Reminder[];
+  /** The claims' lease runs from `now` again: the process holding them is alive and working. */
+  renew(ids: readonly number[], now: Date): void;
   /**
    * Reminders of a channel's open cases that failed because the bot was not in the channel go back
    * to the queue (the bot has been invited). Returns how many.
@@ -137,6 +139,8 @@ export interface ReminderChannel {
   deliver(r: Reminder, c: RecoveryCase, key: string): Promise<string>;
   /** Looks for an already-posted reminder with this key in the case thread; returns its ts or null. Throws DeliveryFailure. */
   findDelivered(c: RecoveryCase, key: string): Promise<string | null>;
+  /** Every reminder posted in the case thread, key → ts (one paged conversations.replies). Throws DeliveryFailure. */
+  deliveredIn(c: RecoveryCase): Promise<Map<string, string>>;
   /** Re-renders the case's parent message from stored state. */
   refreshCase(c: RecoveryCase): Promise<void>;
 }

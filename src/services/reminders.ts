@@ -37,8 +37,17 @@ export interface ReminderServiceDeps {
   readonly channelIntervalMs?: number;
   readonly batchSize?: number;
   readonly maxAttempts?: number;
+  /**
+   * A claim is another live process's while its lease runs (it renews it as it works); only a
+   * claim whose lease has run out was left by a process that died, and is settled.
+   */
+  readonly leaseMs?: number;
   readonly log?: (msg: string, extra?: Record<string, unknown>) => void;
 }
+
+/** Threads read at once when settling abandoned claims, then one every RECONCILE_SPACING_MS. */
+const RECONCILE_BURST = 20;
+const RECONCILE_SPACING_MS = 1200;
 
 /** Cases planned per transaction. */
 const PLAN_CHUNK = 50;
@@ -70,8 +79,9 @@ export interface TickReport {
 export class ReminderService {
   readonly #d: Required<Omit<ReminderServiceDeps, 'log'>> & Pick<ReminderServiceDeps, 'log'>;
   readonly #lastPost = new Map<string, number>();
-  /** Claims this process holds right now; any other claim belongs to a process that died. */
+  /** Claims this process holds right now (their lease is renewed while it works). */
   readonly #mine = new Set<number>();
+  #renewedAt = Number.NEGATIVE_INFINITY;
   #running = false;
   /** Set by deliver() while planning runs alongside it: more reminders are ready to claim. */
   #planned: (() => void) | null = null;
@@ -82,6 +92,7 @@ export class ReminderService {
       channelIntervalMs: 1000,
       batchSize: 500,
       maxAttempts: 8,
+      leaseMs: 90_000,
       ...deps,
     };
   }
@@ -281,6 +292,7 @@ export class ReminderService {
     const wait =
       (this.#lastPost.get(channel) ?? Number.NEGATIVE_INFINITY) + channelIntervalMs - pacer.now();
     if (wait > 0) await pacer.sleep(wait);
+    this.#renewLeases();
     // Re-read right before posting: a step done (or a case closed) meanwhile must not be nudged.
     const c = this.#d.cases.get(r.teamId, r.caseId);
     const why = c ? this.#unwanted(r, c) : 'case_missing';
@@ -350,6 +362,14 @@ export class ReminderService {
     }
   }
 
+  /** Every third of a lease, the claims this process holds are renewed (one transaction). */
+  #renewLeases(): void {
+    const now = this.#d.clock.now();
+    if (now.getTime() - this.#renewedAt < this.#d.leaseMs / 3 || this.#mine.size === 0) return;
+    this.#renewedAt = now.getTime();
+    this.#d.reminders.renew([...this.#mine], now);
+  }
+
   #unwanted(r: Reminder, c: RecoveryCase): string | null {
     const current = this.#d.reminders.get(r.id);
     if (current?.status !== 'claimed') return 'no_longer_claimed';
@@ -370,31 +390,56 @@ export class ReminderService {
   }
 
   /**
-   * Claims left in flight by a process that died: if the case thread holds a message with the
-   * reminder's key it was posted (record its ts), else it goes back to the queue. A claim this
-   * process holds is never touched. When Slack can't be asked, the claim waits for the next tick.
+   * Claims left in flight by a process that died (their lease ran out): if the case thread holds a
+   * message with the reminder's key it was posted (record its ts), else it goes back to the queue.
+   * A claim this process holds, or another live process's, is never touched. When Slack can't be
+   * asked, the claim waits for the next tick.
    */
   async reconcile(): Promise<{ found: number; requeued: number }> {
     let found = 0;
     let requeued = 0;
+    const expired = this.#d.clock.now().getTime() - this.#d.leaseMs;
+    const byCase = new Map<number, Reminder[]>();
     for (const r of this.#d.reminders.inFlight()) {
       if (this.#mine.has(r.id)) continue;
-      const c = this.#d.cases.get(r.teamId, r.caseId);
+      // Another process's claim, still leased: it is posting it right now.
+      if (r.claimedAt && r.claimedAt.getTime() > expired) continue;
+      byCase.set(r.caseId, [...(byCase.get(r.caseId) ?? []), r]);
+    }
+    // One conversations.replies per thread, whatever the number of claims in it; past a short
+    // burst, spaced to stay within its rate tier (Tier 3: about 50 a minute).
+    let calls = 0;
+    for (const claims of byCase.values()) {
+      const first = claims[0];
+      if (!first) continue;
+      const c = this.#d.cases.get(first.teamId, first.caseId);
       if (!c) {
-        this.#d.reminders.cancelClaimed(r.id, 'case_missing');
+        for (const r of claims) this.#d.reminders.cancelClaimed(r.id, 'case_missing');
         continue;
       }
       try {
-        const ts = c.messageTs ? await this.#d.channel.findDelivered(c, reminderKey(r)) : null;
-        if (ts) {
-          this.#d.reminders.markSent(r.id, ts, this.#d.clock.now());
-          found++;
-        } else {
-          this.#d.reminders.release(r.id, this.#d.clock.now(), 'requeued_after_restart');
-          requeued++;
+        if (c.messageTs && calls++ >= RECONCILE_BURST)
+          await this.#d.pacer.sleep(RECONCILE_SPACING_MS);
+        const posted = c.messageTs
+          ? await this.#d.channel.deliveredIn(c)
+          : new Map<string, string>();
+        for (const r of claims) {
+          const ts = posted.get(reminderKey(r));
+          if (ts) {
+            this.#d.reminders.markSent(r.id, ts, this.#d.clock.now());
+            found++;
+          } else {
+            this.#d.reminders.release(r.id, this.#d.clock.now(), 'requeued_after_restart');
+            requeued++;
+          }
         }
       } catch (e) {
-        this.#d.log?.('could not reconcile reminder; will retry', { id: r.id, error: String(e) });
+        this.#d.log?.('could not reconcile reminders; will retry', {
+          caseId: c.id,
+          error: String(e),
+        });
+        // Rate limited: the rest waits for the next tick instead of pressing on.
+        if (e instanceof DeliveryFailure && e.kind === 'rate_limited') break;
       }
     }
     return { found, requeued };

@@ -62,7 +62,12 @@ export class SlackReminderChannel implements ReminderChannel {
   }
 
   async findDelivered(c: RecoveryCase, key: string): Promise<string | null> {
-    if (!c.messageTs) return null;
+    return (await this.deliveredIn(c)).get(key) ?? null;
+  }
+
+  async deliveredIn(c: RecoveryCase): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    if (!c.messageTs) return found;
     let cursor: string | undefined;
     try {
       do {
@@ -77,12 +82,12 @@ export class SlackReminderChannel implements ReminderChannel {
           const meta = (
             m as { metadata?: { event_type?: string; event_payload?: { key?: string } } }
           ).metadata;
-          if (meta?.event_type === REMINDER_EVENT_TYPE && meta.event_payload?.key === key)
-            return m.ts ?? null;
+          const key = meta?.event_payload?.key;
+          if (meta?.event_type === REMINDER_EVENT_TYPE && key && m.ts) found.set(key, m.ts);
         }
         cursor = res.response_metadata?.next_cursor || undefined;
       } while (cursor);
-      return null;
+      return found;
     } catch (e) {
       throw toDeliveryFailure(e);
     }

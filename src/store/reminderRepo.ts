@@ -72,6 +72,7 @@ export class ReminderRepo implements ReminderStore {
         `UPDATE reminders SET status='cancelled', error=? WHERE id=? AND status='claimed'`,
       ),
       inFlight: db.prepare(`SELECT * FROM reminders WHERE status='claimed' ORDER BY id`),
+      renew: db.prepare(`UPDATE reminders SET claimed_at=? WHERE id=? AND status='claimed'`),
       retryChannel:
         db.prepare(`UPDATE reminders SET status='pending', attempts=0, not_before=@now, error=NULL
         WHERE status='failed' AND error IN ('not_in_channel','channel_not_found')
@@ -143,6 +144,12 @@ export class ReminderRepo implements ReminderStore {
 
   markFailed(id: number, error: string): void {
     this.#s.fail.run(error, id);
+  }
+
+  renew(ids: readonly number[], now: Date): void {
+    this.#db.transaction(() => {
+      for (const id of ids) this.#s.renew.run(now.getTime(), id);
+    })();
   }
 
   retryChannel(teamId: string, channelId: string, now: Date): number {

@@ -88,7 +88,9 @@ describe('crash in the middle of a batch', () => {
       expect(postedBeforeCrash).toBeLessThan(expected);
 
       // Second bot: settles the dead claims from the threads, then posts what is still missing.
-      const second = child({ DB: db, SLACK_API_URL: fake.url, NOW: due });
+      // ...two minutes later: the dead bot's claims have outlived their lease (90 s).
+      const later = new Date(Date.parse(due) + 120_000).toISOString();
+      const second = child({ DB: db, SLACK_API_URL: fake.url, NOW: later });
       const result = await new Promise<{ settled: { found: number; requeued: number } }>(
         (resolve, reject) => {
           second.on('message', (m: { settled?: { found: number; requeued: number } }) => {

@@ -3,7 +3,7 @@ import { parsePlaybook } from '../../src/domain/playbook.js';
 import type { Pacer } from '../../src/services/reminders.js';
 import { transactor } from '../../src/store/db.js';
 import { openViaCommand, refresh, reminderKeys, reminderPosts, step } from '../helpers/cases.js';
-import { CHANNEL, type Harness, startHarness, TEAM } from '../helpers/harness.js';
+import { CHANNEL, FakePacer, type Harness, startHarness, TEAM } from '../helpers/harness.js';
 
 const harnesses: Harness[] = [];
 async function harness(o: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
@@ -88,6 +88,9 @@ describe('exactly once', () => {
       metadata: { event_type: 'amends_reminder', event_payload: { key: `${a.id}:own_up:nudge:1` } },
     });
     expect(ra?.status).toBe('claimed');
+    // While the claims' lease runs, they may be a live process's: nothing is touched.
+    expect(await h.amends.reminders.reconcile()).toEqual({ found: 0, requeued: 0 });
+    h.clock.advance(91_000); // the lease (90 s) ran out: that process is gone
     const found = await h.amends.reminders.reconcile();
     expect(found).toEqual({ found: 1, requeued: 1 });
     await h.amends.reminders.tick();
@@ -115,6 +118,49 @@ describe('exactly once', () => {
     h.clock.advance(60_000);
     await h.amends.reminders.tick();
     expect(reminderKeys(h)).toEqual([`${c.id}:own_up:nudge:1`]);
+  });
+
+  it('a second process ticking while the first is still posting leaves its claims alone', async () => {
+    const h = await harness({ now: '2026-11-23T08:00:00Z' });
+    await openViaCommand(h, 'Acme: late delivery');
+    await openViaCommand(h, 'Beta: wrong invoice', { channel: 'C0OTHER01' });
+    h.clock.set('2026-11-23T12:30:00Z');
+    const { ReminderService } = await import('../../src/services/reminders.js');
+    const second = new ReminderService({
+      tx: transactor(h.amends.db),
+      cases: h.amends.caseRepo,
+      reminders: h.amends.reminderRepo,
+      workspaces: h.amends.workspaces,
+      profiles: h.amends.cases.deps.profiles,
+      playbook: h.amends.cases.playbook,
+      channel: new (await import('../../src/slack/adapters.js')).SlackReminderChannel(
+        h.amends.client,
+        h.amends.cases.playbook,
+        h.clock,
+      ),
+      clock: h.clock,
+      pacer: new FakePacer(),
+    });
+    const release = h.fake.hold(); // the first process's posts are on their way
+    const first = h.amends.reminders.tick();
+    await new Promise<void>((resolve) => {
+      const check = () => {
+        if (postCalls(h).length < 2) return;
+        h.fake.off('call', check);
+        resolve();
+      };
+      h.fake.on('call', check);
+      check();
+    });
+    // Previously every claim this process did not hold counted as a dead process's: requeued
+    // here and posted a second time.
+    expect(await second.reconcile()).toEqual({ found: 0, requeued: 0 });
+    const report = await second.tick();
+    expect(report.sent).toBe(0);
+    release();
+    expect((await first).sent).toBe(2);
+    expect(reminderKeys(h)).toHaveLength(2);
+    expect(new Set(reminderKeys(h)).size).toBe(2);
   });
 
   it('Done while a tick is in flight: the step is not nudged', async () => {
