@@ -53,6 +53,11 @@ export interface Amends {
   /** Posts the stored cases whose parent message never reached Slack (a crash, a shutdown, an outage). */
   publishPending(): Promise<{ posted: number; failed: number; left: number }>;
   /**
+   * Redraws the parents of cases changed in the five minutes before start: a run that died between
+   * a commit and its chat.update left them showing an older state. chat.update is idempotent.
+   */
+  redrawRecent(): Promise<number>;
+  /**
    * Refuses new requests (503), then waits up to `timeoutMs` for those in progress, including their
    * Slack calls. Reports how many were still running when it gave up.
    */
@@ -314,6 +319,25 @@ export function composeAmends(o: ComposeOptions): Amends {
       }
       return { posted, failed, left: waiting.length - posted - failed };
     },
+    async redrawRecent() {
+      const todo = cases.recentlyChanged(5 * 60_000);
+      let n = 0;
+      // Four at a time; chat.update is Tier 3 (about 50 a minute, short bursts tolerated), so past
+      // the first 50 each worker spaces its calls.
+      const worker = async () => {
+        for (let c = todo.shift(); c && !gate.stopping; c = todo.shift()) {
+          if (n >= 50) await new Promise((r) => setTimeout(r, 4 * 1200));
+          n++;
+          await presenter
+            .refresh(client, c)
+            .catch((e: unknown) =>
+              log('could not redraw a case', { caseId: c?.id, error: String(e) }),
+            );
+        }
+      };
+      await Promise.all([worker(), worker(), worker(), worker()]);
+      return n;
+    },
     async drain(timeoutMs) {
       gate.close();
       let timer: NodeJS.Timeout | undefined;
@@ -360,7 +384,13 @@ export async function startBot(
   const port = await amends.start();
   // In the background, so start-up doesn't wait on Slack; a shutdown waits for it like a request.
   void amends.gate
-    .track(amends.publishPending())
+    .track(
+      (async () => {
+        const pending = await amends.publishPending();
+        const redrawn = await amends.redrawRecent();
+        return { ...pending, redrawn };
+      })(),
+    )
     .then((pending) => log('cases stored but not shown by a previous run', { ...pending }))
     .catch((e) => log('could not post the cases a previous run left', { error: String(e) }));
   const tickers: Ticker[] = [

@@ -129,6 +129,17 @@ export class CaseService {
     }
   }
 
+  /**
+   * Posted cases changed in the last `withinMs`: after a crash, their parents may not show the
+   * last change yet (the process died between the commit and chat.update).
+   */
+  recentlyChanged(withinMs: number, limit = 200): RecoveryCase[] {
+    return this.deps.cases.listChangedSince(
+      new Date(this.deps.clock.now().getTime() - withinMs),
+      limit,
+    );
+  }
+
   /** Open cases whose parent message never reached Slack, oldest first (at most `limit`). */
   unposted(limit = 200): RecoveryCase[] {
     return this.deps.cases.listUnposted(limit);

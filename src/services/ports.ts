@@ -52,6 +52,7 @@ export interface CaseStore {
   listOwned(teamId: string, userId: string, limit?: number): RecoveryCase[];
   /** Open cases of every team never shown in Slack (their parent post failed), oldest first. */
   listUnposted(limit: number): RecoveryCase[];
+  listChangedSince(since: Date, limit: number): RecoveryCase[];
   /** Marks a request key as handled; false if it already was. */
   remember(teamId: string, key: string, now: Date): boolean;
   forgetRequestsBefore(t: Date): void;

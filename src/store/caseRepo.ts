@@ -150,6 +150,10 @@ export class CaseRepo implements CaseStore {
       listOpen:
         db.prepare(`SELECT * FROM cases WHERE team_id = @team_id AND status = 'open' AND (channel_id = @channel_id OR owner_id = @user_id)
         ORDER BY created_at DESC LIMIT @limit`),
+      changedSince: db.prepare(
+        `SELECT c.* FROM cases c WHERE c.message_ts IS NOT NULL AND c.id IN
+           (SELECT DISTINCT case_id FROM events WHERE at >= ? ORDER BY case_id) ORDER BY c.id LIMIT ?`,
+      ),
       listUnposted: db.prepare(
         `SELECT * FROM cases WHERE message_ts IS NULL AND status = 'open' ORDER BY id LIMIT ?`,
       ),
@@ -253,6 +257,12 @@ export class CaseRepo implements CaseStore {
       limit,
     }) as CaseRow[];
     return rows.map((r) => toCase(r, this.#s.getSteps.all(r.id, teamId) as StepRow[]));
+  }
+
+  /** Posted cases with a change at or after `since` (their parent may not show it yet), oldest first. */
+  listChangedSince(since: Date, limit: number): RecoveryCase[] {
+    const rows = this.#s.changedSince.all(since.getTime(), limit) as CaseRow[];
+    return rows.map((r) => toCase(r, this.#s.getSteps.all(r.id, r.team_id) as StepRow[]));
   }
 
   /** Open cases never shown in Slack (their parent post failed or never happened), oldest first. */
