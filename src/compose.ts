@@ -14,7 +14,12 @@ import type { Config } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { t } from './i18n/index.js';
 import { boltLogger, type Log, type Logger, logFn } from './log.js';
-import { scheduleHousekeeping, scheduleReminders, type Ticker } from './scheduler/reminderTick.js';
+import {
+  scheduleHousekeeping,
+  scheduleReminders,
+  scheduleSweep,
+  type Ticker,
+} from './scheduler/reminderTick.js';
 import { CaseService } from './services/cases.js';
 import { ProfileService } from './services/profiles.js';
 import { type Pacer, ReminderService } from './services/reminders.js';
@@ -22,6 +27,7 @@ import { WorkspaceService } from './services/workspaces.js';
 import { SlackReminderChannel, SlackUserDirectory } from './slack/adapters.js';
 import { guardBody } from './slack/bodyGuard.js';
 import { checkSlack } from './slack/checkSlack.js';
+import { isChannelProblem } from './slack/errors.js';
 import { Gate, isSlackBody, Malformed, RECEIVED_AT, Refused } from './slack/gate.js';
 import { registerActions } from './slack/listeners/actions/index.js';
 import { registerIncidentCommand } from './slack/listeners/commands/incident.js';
@@ -51,7 +57,12 @@ export interface Amends {
   /** Starts Bolt's receiver; resolves with the HTTP port (null in Socket Mode). */
   start(): Promise<number | null>;
   /** Posts the stored cases whose parent message never reached Slack (a crash, a shutdown, an outage). */
-  publishPending(): Promise<{ posted: number; failed: number; left: number }>;
+  publishPending(o?: {
+    /** Only cases opened at least this long ago (another process may be posting newer ones). */
+    olderThanMs?: number;
+    /** Leave out cases whose channel refused them (not in it, archived): they wait for a person. */
+    skipChannelProblems?: boolean;
+  }): Promise<{ posted: number; failed: number; left: number }>;
   /**
    * Redraws the parents of cases changed in the five minutes before start: a run that died between
    * a commit and its chat.update left them showing an older state. chat.update is idempotent.
@@ -290,10 +301,17 @@ export function composeAmends(o: ComposeOptions): Amends {
       http.keepAliveTimeout = 65_000; // longer than the load balancers' usual 60 s idle timeout
       return (http.address() as AddressInfo).port;
     },
-    async publishPending() {
+    async publishPending(o = {}) {
       let posted = 0;
       let failed = 0;
-      const waiting = cases.unposted();
+      const before = cases.now().getTime() - (o.olderThanMs ?? 0);
+      const waiting = cases
+        .unposted()
+        .filter(
+          (c) =>
+            c.createdAt.getTime() <= before &&
+            !(o.skipChannelProblems && isChannelProblem(c.deliveryProblem)),
+        );
       // One look at each channel for the posts a run that died had made, then one case at a time.
       const byChannel = new Map<string, typeof waiting>();
       for (const c of waiting)
@@ -393,8 +411,24 @@ export async function startBot(
     )
     .then((pending) => log('cases stored but not shown by a previous run', { ...pending }))
     .catch((e) => log('could not post the cases a previous run left', { error: String(e) }));
+  // Every minute, cases Slack could not take (an outage) are tried again, at most once a minute
+  // each; cases opened in the last minute are left to the process posting them.
+  let sweeping = false;
+  const sweep = async () => {
+    if (sweeping || amends.gate.stopping) return;
+    sweeping = true;
+    try {
+      const r = await amends.gate.track(
+        amends.publishPending({ olderThanMs: 60_000, skipChannelProblems: true }),
+      );
+      if (r.posted || r.failed) log('posted cases Slack had not taken yet', { ...r });
+    } finally {
+      sweeping = false;
+    }
+  };
   const tickers: Ticker[] = [
     scheduleReminders(config.reminderCron, amends.reminders, log),
+    scheduleSweep('* * * * *', sweep, log),
     scheduleHousekeeping(() => amends.cases.forgetOldRequests(), log),
   ];
   return {

@@ -50,6 +50,11 @@ export function scheduleReminders(
   );
 }
 
+/** The sweep of cases Slack has not taken yet (it decides what is due itself). */
+export function scheduleSweep(expression: string, sweep: () => Promise<void>, log: Log): Ticker {
+  return every(expression, 'amends-sweep', sweep, log);
+}
+
 /** Hourly upkeep: idempotency keys older than a day are dropped. */
 export function scheduleHousekeeping(forgetOldRequests: () => void, log: Log): Ticker {
   return every('17 * * * *', 'amends-housekeeping', forgetOldRequests, log);

@@ -29,6 +29,10 @@ const AUTH_ERRORS = new Set([
   'token_expired',
 ]);
 
+/** A failure that only a person can fix (invite the bot, unarchive the channel): retrying won't help. */
+export const isChannelProblem = (code: string | null): boolean =>
+  code !== null && CHANNEL_ERRORS.has(code);
+
 /** The Slack error code of a Web API failure, recognised by @slack/web-api's error classes. */
 export function slackErrorCode(e: unknown): string | null {
   const err = e as { code?: string };

@@ -95,14 +95,22 @@ export class Presenter {
         metadata: { event_type: CASE_EVENT_TYPE, event_payload: { case_id: c.id } },
       });
       const posted = cases.attachMessage(c, res.ts as string);
+      if (c.deliveryProblem) cases.flagDelivery(posted, null);
       await this.#firstReply(client, posted);
       return { ok: true, case: posted };
     } catch (e) {
+      const code = slackErrorCode(e);
       this.log('could not post the case; it is stored and will be posted again', {
         caseId: stored.id,
         error: String(e),
       });
-      return { ok: false, code: slackErrorCode(e) };
+      // Remembered, so the periodic sweep leaves a channel Amends is not in to the invitation.
+      try {
+        cases.flagDelivery(stored, code ?? 'unavailable');
+      } catch {
+        // the database is closing: the case stays unposted, and the next start posts it
+      }
+      return { ok: false, code };
     } finally {
       this.#posting.delete(stored.id);
     }

@@ -110,6 +110,32 @@ describe('Slack failing while a click is answered', () => {
   });
 });
 
+describe('a case Slack would not take', () => {
+  const ctx = useHarness();
+
+  it('is saved, the user is told so, and the minute sweep posts it once Slack answers; a channel Amends is not in waits', async () => {
+    const { h } = ctx;
+    h.fake.failNext('chat.postMessage', { status: 500 });
+    expect((await command(h, 'Acme: wrong pallets')).status).toBe(200);
+    expect(h.fake.responses.map((r) => r.body.text)).toEqual([en.errors.slack('http_500')]);
+    expect(en.errors.slack('x')).toMatch(/saved/);
+    h.fake.kickFromChannel('C0ELSEWHERE');
+    await command(h, 'Beta: wrong invoice', { channel: 'C0ELSEWHERE' });
+    expect(countCases(h)).toBe(2);
+    // Opened less than a minute ago: left to the process posting it.
+    expect(
+      await h.amends.publishPending({ olderThanMs: 60_000, skipChannelProblems: true }),
+    ).toEqual({ posted: 0, failed: 0, left: 0 });
+    h.clock.advance(61_000);
+    expect(
+      await h.amends.publishPending({ olderThanMs: 60_000, skipChannelProblems: true }),
+    ).toEqual({ posted: 1, failed: 0, left: 0 });
+    const parents = h.fake.messages.filter((m) => m.metadata?.event_type === 'amends_case');
+    expect(parents.map((m) => m.channel)).toEqual([CHANNEL]);
+    expect(h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)[0]?.deliveryProblem).toBeNull();
+  });
+});
+
 describe('a change that cannot be saved', () => {
   const ctx = useHarness();
 
