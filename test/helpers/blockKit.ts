@@ -221,6 +221,15 @@ export function viewProblems(view: Obj): string[] {
 }
 
 /** Every Block Kit limit broken by anything the bot sent, with where it happened. */
+/** Every `text` string in a block tree (what Slack counts toward a message's 12,000). */
+function textsIn(v: unknown): string[] {
+  if (Array.isArray(v)) return v.flatMap(textsIn);
+  if (!v || typeof v !== 'object') return [];
+  return Object.entries(v).flatMap(([k, x]) =>
+    k === 'text' && typeof x === 'string' ? [x] : textsIn(x),
+  );
+}
+
 export function shapeProblems(fake: FakeSlack): string[] {
   const out: string[] = [];
   for (const posted of allPosted(fake)) {
@@ -230,6 +239,10 @@ export function shapeProblems(fake: FakeSlack): string[] {
     ];
     if (posted.surface === 'message' && posted.text === undefined && posted.blocks.length === 0)
       problems.push('message without text or blocks');
+    if (posted.surface === 'message') {
+      const total = textsIn(posted.blocks).reduce((n, x) => n + x.length, 0);
+      if (total > 12_000) problems.push(`blocks hold ${total} characters (Slack allows 12,000)`);
+    }
     for (const x of problems) out.push(`${posted.where}: ${x}`);
   }
   return out;

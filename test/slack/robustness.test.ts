@@ -136,6 +136,29 @@ describe('a case Slack would not take', () => {
   });
 });
 
+describe('the longest outline', () => {
+  const ctx = useHarness();
+
+  it('four full parts are posted within Slack’s 12,000 characters a message (checked after each test)', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    const n = h.fake.callsTo('views.open').length;
+    await press(h, o.parent, ACTION.outline, { step: 'outline' });
+    const view = await nextView(h, VIEW.outline, n);
+    const full = (ch: string) => ch.repeat(3000);
+    const r = await submit(h, view, {
+      ...input.text('happened', full('h')),
+      ...input.text('why', full('w')),
+      ...input.text('prevention', full('p')),
+      ...input.text('two_sentences', full('s')),
+    });
+    expect(r.status).toBe(200);
+    expect(fresh(h, o.c).outline?.why).toBe(full('w'));
+    const post = replies(h, o.parent.ts).at(-1);
+    expect(JSON.stringify(post?.blocks)).toContain('wwww');
+  });
+});
+
 describe('a change that cannot be saved', () => {
   const ctx = useHarness();
 

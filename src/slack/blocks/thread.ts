@@ -32,12 +32,22 @@ export function withUserText(
   parts: readonly (readonly [string, string])[],
 ): Rendered {
   const blocks: types.KnownBlock[] = [{ type: 'section', text: md(intro) }];
+  // Slack refuses a message whose blocks hold more than 12,000 characters (msg_too_long): the
+  // user's parts share what the intro and labels leave, each at most a section's 3,000.
+  const fixed = intro.length + parts.reduce((n, [label]) => n + label.length + 2, 0);
+  const share = Math.min(
+    3000,
+    Math.floor((MESSAGE_TEXT_LIMIT - fixed) / Math.max(1, parts.length)),
+  );
   for (const [label, value] of parts) {
     blocks.push({ type: 'context', elements: [md(`*${escapeMrkdwn(label)}*`)] });
-    blocks.push({ type: 'section', text: plain(value, 3000) });
+    blocks.push({ type: 'section', text: plain(value, share) });
   }
   return { text: intro, blocks };
 }
+
+/** What Slack accepts in all of a message's blocks together, less a margin for escaping. */
+export const MESSAGE_TEXT_LIMIT = 11_500;
 
 export function outlinePost(o: Outline, actor: string, cat: Catalog): Rendered {
   return withUserText(cat.thread.outline(mention(actor)), [
