@@ -151,8 +151,10 @@ export class CaseRepo implements CaseStore {
         db.prepare(`SELECT * FROM cases WHERE team_id = @team_id AND status = 'open' AND (channel_id = @channel_id OR owner_id = @user_id)
         ORDER BY created_at DESC LIMIT @limit`),
       changedSince: db.prepare(
+        // The newest events by rowid (time order), never a scan of the whole audit trail.
         `SELECT c.* FROM cases c WHERE c.message_ts IS NOT NULL AND c.id IN
-           (SELECT DISTINCT case_id FROM events WHERE at >= ? ORDER BY case_id) ORDER BY c.id LIMIT ?`,
+           (SELECT case_id FROM (SELECT case_id, at FROM events ORDER BY id DESC LIMIT 5000) WHERE at >= ?)
+         ORDER BY c.id LIMIT ?`,
       ),
       listUnposted: db.prepare(
         `SELECT * FROM cases WHERE message_ts IS NULL AND status = 'open' ORDER BY id LIMIT ?`,
