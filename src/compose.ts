@@ -97,6 +97,8 @@ export interface ComposeOptions {
   readonly maxInFlight?: number;
   /** A request older than this when its turn comes is refused as busy (default 1500 ms). */
   readonly maxWaitMs?: number;
+  /** Refuse while the event loop runs this late (ms); off when unset. startBot sets 150. */
+  readonly maxLagMs?: number;
 }
 
 /**
@@ -132,6 +134,7 @@ export function composeAmends(o: ComposeOptions): Amends {
   const gate = new Gate({
     maxInFlight: o.maxInFlight ?? 100,
     maxWaitMs: o.maxWaitMs ?? 1500,
+    ...(o.maxLagMs !== undefined ? { maxLagMs: o.maxLagMs } : {}),
     busyText: (b) =>
       t(profiles?.cachedOrDefault(b.team_id ?? '', b.user_id ?? '').lang ?? config.defaultLang)
         .errors.busy,
@@ -274,6 +277,7 @@ export function composeAmends(o: ComposeOptions): Amends {
     async start() {
       const listen = config.mode === 'socket' ? undefined : { port: config.port, host: o.host };
       const server = (await app.start(listen as never)) as unknown;
+      if (o.maxLagMs !== undefined) gate.startLagProbe();
       if (config.mode === 'socket') return null;
       const http = server as Server;
       // Ahead of Bolt's own listener: stamp the arrival (the gate refuses what waited too long) and
@@ -396,7 +400,7 @@ export async function startBot(
   logger: Logger,
 ): Promise<{ readonly amends: Amends; readonly port: number | null; stop(): Promise<void> }> {
   const who = await checkSlack(config);
-  const amends = composeAmends({ config, clock: systemClock, logger, ...who });
+  const amends = composeAmends({ config, clock: systemClock, logger, maxLagMs: 150, ...who });
   const { log } = amends;
   await amends.reminders.reconcile();
   const port = await amends.start();

@@ -35,6 +35,14 @@ export interface GateOptions {
    */
   readonly maxWaitMs: number;
   readonly now?: () => number;
+  /**
+   * Refuse while the event loop is this late (ms, measured over the last few hundred ms): past
+   * capacity the CPU, not the queue of requests, is what makes acks slow, and refusing early
+   * keeps the acks of the requests taken short. Off when unset (tests).
+   */
+  readonly maxLagMs?: number;
+  /** The event loop's recent lateness in ms (default: a probe timer started by startLagProbe()). */
+  readonly lag?: () => number;
   /** The sentence a refused slash command gets (it is answered, so the user knows). */
   readonly busyText: (body: { team_id?: string; user_id?: string }) => string;
 }
@@ -56,9 +64,33 @@ export class Gate {
   /** Requests refused since start, by reason. */
   readonly refused = { busy: 0, stopping: 0 };
 
+  #lagMs = 0;
+  #probe: NodeJS.Timeout | null = null;
+
   constructor(o: GateOptions) {
     this.#o = o;
     this.#now = o.now ?? (() => performance.now());
+  }
+
+  /** The event loop's recent lateness, in ms. */
+  get lagMs(): number {
+    return this.#o.lag ? this.#o.lag() : this.#lagMs;
+  }
+
+  /**
+   * Measures how late a 20 ms timer fires; the figure decays by 30% a beat, so it reflects the
+   * last few hundred milliseconds. Stopped by close().
+   */
+  startLagProbe(intervalMs = 20): void {
+    if (this.#probe) return;
+    let last = performance.now();
+    this.#probe = setInterval(() => {
+      const now = performance.now();
+      const late = Math.max(0, now - last - intervalMs);
+      last = now;
+      this.#lagMs = Math.max(late, this.#lagMs * 0.7);
+    }, intervalMs);
+    this.#probe.unref();
   }
 
   get active(): number {
@@ -72,6 +104,8 @@ export class Gate {
   /** From now on every request is refused (503); those already taken go on. */
   close(): void {
     this.#stopping = true;
+    if (this.#probe) clearInterval(this.#probe);
+    this.#probe = null;
   }
 
   /** Resolves when no request is being worked on. */
@@ -102,7 +136,8 @@ export class Gate {
     }
     const received = context[RECEIVED_AT] as number | undefined;
     const waited = received === undefined ? 0 : this.#now() - received;
-    if (this.#active >= this.#o.maxInFlight || waited > this.#o.maxWaitMs) {
+    const late = this.#o.maxLagMs !== undefined && this.lagMs > this.#o.maxLagMs;
+    if (this.#active >= this.#o.maxInFlight || waited > this.#o.maxWaitMs || late) {
       this.refused.busy++;
       const b = body as { command?: string; team_id?: string; user_id?: string };
       if (b.command && 'ack' in args && typeof args.ack === 'function') {

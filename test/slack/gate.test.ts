@@ -63,6 +63,29 @@ describe('the gate', () => {
     expect(g.active).toBe(0);
   });
 
+  it('refuses while the event loop runs late, and takes requests again once it catches up', async () => {
+    let lag = 400;
+    const g = new Gate({
+      maxInFlight: 100,
+      maxWaitMs: 1500,
+      maxLagMs: 150,
+      lag: () => lag,
+      busyText: () => 'busy',
+    });
+    const late = run(g, { command: true });
+    await late.done;
+    expect(late.acks).toEqual([{ response_type: 'ephemeral', text: 'busy' }]);
+    lag = 10;
+    let ran = false;
+    await run(g, {
+      command: true,
+      work: async () => {
+        ran = true;
+      },
+    }).done;
+    expect(ran).toBe(true);
+  });
+
   it('after close(), every request is refused as stopping', async () => {
     const g = gate();
     g.close();
