@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import cron from 'node-cron';
-import YAML from 'yaml';
 import {
   DEFAULT_PLAYBOOK,
   type Playbook,
@@ -42,7 +42,11 @@ export function readPlaybookFile(path: string): Playbook {
   let raw: unknown;
   try {
     const text = readFileSync(path, 'utf8');
-    raw = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : YAML.parse(text);
+    // yaml is loaded only for a YAML playbook: most installs have none, and it costs start-up time.
+    raw =
+      extname(path).toLowerCase() === '.json'
+        ? JSON.parse(text)
+        : (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
   } catch (e) {
     throw new PlaybookError(
       '(file)',

@@ -1,6 +1,6 @@
+import { createRequire } from 'node:module';
 import type { Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import pretty from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
@@ -46,7 +46,8 @@ export function createLogger(o: LoggerOptions): Logger {
   const destination =
     o.destination ??
     (o.pretty
-      ? pretty({
+      ? // loaded only when asked for: production never pays for it at start-up
+        (createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty'))({
           sync: true,
           colorize: false,
           translateTime: 'SYS:HH:MM:ss',
