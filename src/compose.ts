@@ -275,7 +275,11 @@ export function composeAmends(o: ComposeOptions): Amends {
     gate,
     log,
     async start() {
-      const listen = config.mode === 'socket' ? undefined : { port: config.port, host: o.host };
+      // A deep accept queue: past capacity, a connection the kernel drops waits for TCP's SYN retry
+      // (1 s, 3 s, 7 s...) however fast the app refuses the request once it is in (Node's
+      // default backlog is 511; the kernel caps this at net.core.somaxconn).
+      const listen =
+        config.mode === 'socket' ? undefined : { port: config.port, host: o.host, backlog: 4096 };
       const server = (await app.start(listen as never)) as unknown;
       if (o.maxLagMs !== undefined) gate.startLagProbe();
       if (config.mode === 'socket') return null;
