@@ -199,6 +199,8 @@ export function composeAmends(o: ComposeOptions): Amends {
     logger,
     logLevel,
     tokenVerificationEnabled: false,
+    // Amends keeps no conversation state in Bolt: its store would run on every request for nothing.
+    convoStore: false,
     ...(o.botUserId ? { botUserId: o.botUserId } : {}),
     ...(o.botId ? { botId: o.botId } : {}),
   });

@@ -140,6 +140,11 @@ export class CaseService {
     );
   }
 
+  /** A channel's cases whose first post Slack refused: they wait for Amends to be able to post. */
+  waitingIn(teamId: string, channelId: string): RecoveryCase[] {
+    return this.deps.cases.listWaitingIn(teamId, channelId);
+  }
+
   /** Open cases whose parent message never reached Slack, oldest first (at most `limit`). */
   unposted(limit = 200): RecoveryCase[] {
     return this.deps.cases.listUnposted(limit);

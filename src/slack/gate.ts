@@ -72,9 +72,17 @@ export class Gate {
     this.#now = o.now ?? (() => performance.now());
   }
 
-  /** The event loop's recent lateness, in ms. */
+  #lastBeat = 0;
+  #beatMs = 20;
+
+  /**
+   * The event loop's recent lateness, in ms: what the probe measured, or, in the middle of a long
+   * run of ready sockets (the probe can't fire until it ends), how overdue its next beat is now.
+   */
   get lagMs(): number {
-    return this.#o.lag ? this.#o.lag() : this.#lagMs;
+    if (this.#o.lag) return this.#o.lag();
+    if (!this.#probe) return this.#lagMs;
+    return Math.max(this.#lagMs, performance.now() - this.#lastBeat - this.#beatMs);
   }
 
   /**
@@ -83,11 +91,12 @@ export class Gate {
    */
   startLagProbe(intervalMs = 20): void {
     if (this.#probe) return;
-    let last = performance.now();
+    this.#beatMs = intervalMs;
+    this.#lastBeat = performance.now();
     this.#probe = setInterval(() => {
       const now = performance.now();
-      const late = Math.max(0, now - last - intervalMs);
-      last = now;
+      const late = Math.max(0, now - this.#lastBeat - intervalMs);
+      this.#lastBeat = now;
       this.#lagMs = Math.max(late, this.#lagMs * 0.7);
     }, intervalMs);
     this.#probe.unref();

@@ -156,6 +156,10 @@ export class CaseRepo implements CaseStore {
            (SELECT case_id FROM (SELECT case_id, at FROM events ORDER BY id DESC LIMIT 5000) WHERE at >= ?)
          ORDER BY c.id LIMIT ?`,
       ),
+      waitingIn: db.prepare(
+        `SELECT * FROM cases WHERE team_id = ? AND channel_id = ? AND status = 'open'
+           AND message_ts IS NULL AND delivery_problem IS NOT NULL ORDER BY id LIMIT 50`,
+      ),
       listUnposted: db.prepare(
         `SELECT * FROM cases WHERE message_ts IS NULL AND status = 'open' ORDER BY id LIMIT ?`,
       ),
@@ -265,6 +269,12 @@ export class CaseRepo implements CaseStore {
   listChangedSince(since: Date, limit: number): RecoveryCase[] {
     const rows = this.#s.changedSince.all(since.getTime(), limit) as CaseRow[];
     return rows.map((r) => toCase(r, this.#s.getSteps.all(r.id, r.team_id) as StepRow[]));
+  }
+
+  /** A channel's open cases whose post Slack refused (and that are not being posted right now). */
+  listWaitingIn(teamId: string, channelId: string): RecoveryCase[] {
+    const rows = this.#s.waitingIn.all(teamId, channelId) as CaseRow[];
+    return rows.map((r) => toCase(r, this.#s.getSteps.all(r.id, teamId) as StepRow[]));
   }
 
   /** Open cases never shown in Slack (their parent post failed or never happened), oldest first. */

@@ -41,9 +41,8 @@ export async function showWaiting(
   /** A case the caller posts itself (the one just opened). */
   except?: number,
 ): Promise<number> {
-  const waiting = deps.cases
-    .unposted()
-    .filter((c) => c.teamId === teamId && c.channelId === channelId && c.id !== except);
+  // One indexed query for this channel; cases being posted right now have no failure on record.
+  const waiting = deps.cases.waitingIn(teamId, channelId).filter((c) => c.id !== except);
   let posted = 0;
   for (const c of waiting) {
     if ((await deps.presenter.publish(client, deps.cases, c, { recover: true })).ok) posted++;
