@@ -9,6 +9,13 @@ declare module 'autocannon' {
     body?: string | Buffer;
     /** Called before every request built from this spec; returns the request to send. */
     setupRequest?: (req: RequestSpec, context: Record<string, unknown>) => RequestSpec | null;
+    /** Called with each response's status and body, just before the instance's 'response' event. */
+    onResponse?: (
+      status: number,
+      body: string,
+      context: Record<string, unknown>,
+      headers: Record<string, string>,
+    ) => void;
   }
 
   export interface Options {

@@ -89,6 +89,7 @@ const ATTENTION = `SELECT DISTINCT team_id, case_id FROM steps WHERE next_check_
 const nullChannel: ReminderChannel = {
   deliver: async (r) => `${Math.floor(WORKING_INSTANT / 1000)}.${String(r.id).padStart(6, '0')}`,
   findDelivered: async () => null,
+  deliveredIn: async () => new Map(),
   refreshCase: async () => {},
 };
 const noWait: Pacer = { now: () => 0, sleep: async () => {} };

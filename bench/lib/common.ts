@@ -100,3 +100,18 @@ export function machine(): Machine {
 export const WORKING_INSTANT = Date.parse('2026-11-24T10:00:00Z');
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Milliseconds on the machine's monotonic clock (CLOCK_MONOTONIC on Linux), with sub-millisecond
+ * resolution. Unlike performance.now() it has the same origin in every process of the machine, so
+ * the load generator's send time and the fake Web API's arrival time can be subtracted.
+ */
+export const monoMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+
+/**
+ * The client name a benchmark /incident carries (`Arr<tag><n>`): unique per request, and it shows up
+ * in the text of the parent message the bot posts, so the fake Web API can tell which command a
+ * post answers.
+ */
+export const arrivalClient = (tag: string, n: number): string => `Arr${tag}${n}`;
+export const ARRIVAL_KEY = /\bArr([a-z]+\d+)\b/;

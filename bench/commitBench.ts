@@ -1,0 +1,98 @@
+/**
+ * What one case's commit costs with synchronous=FULL (as src/store/db.ts sets it) and with NORMAL:
+ * two Amends built by composeAmends on two temporary databases, one of them switched to NORMAL,
+ * and `cases.open` (the domain's openCase and CaseRepo.insert, one immediate transaction) timed
+ * alternately on each, so both see the same disk at the same moments. Run in its own process
+ * (forked by bench/run.ts); sends one {type:'result'} over IPC, then exits.
+ */
+import { join } from 'node:path';
+import { type Amends, composeAmends } from '../src/compose.js';
+import { configWith } from '../src/config.js';
+import { systemClock } from '../src/domain/clock.js';
+import { loggerFromLog } from '../src/log.js';
+import { BOT_TOKEN, channelId, median, percentile, SECRET, TEAM, userId } from './lib/common.js';
+
+export interface CommitArgs {
+  readonly dir: string;
+  /** Timed commits per mode (after a warm-up of a tenth as many). */
+  readonly commits: number;
+}
+
+export interface CommitFigure {
+  readonly mode: 'FULL' | 'NORMAL';
+  readonly commits: number;
+  readonly medianMs: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+export type FromCommit =
+  | { type: 'result'; ok: true; figures: CommitFigure[] }
+  | { type: 'result'; ok: false; message: string };
+
+const args = JSON.parse(process.argv[2] ?? '{}') as CommitArgs;
+const MODES = ['FULL', 'NORMAL'] as const;
+
+function build(mode: (typeof MODES)[number]): Amends {
+  const config = configWith({
+    mode: 'http',
+    botToken: BOT_TOKEN,
+    signingSecret: SECRET,
+    databasePath: join(args.dir, `commit-${mode.toLowerCase()}.db`),
+    slackApiUrl: 'http://127.0.0.1:9/api/',
+    logLevel: 'warn',
+  });
+  const amends = composeAmends({ config, clock: systemClock, logger: loggerFromLog(() => {}) });
+  amends.db.pragma(`synchronous = ${mode}`);
+  return amends;
+}
+
+async function main(): Promise<CommitFigure[]> {
+  const apps = MODES.map(build);
+  const times: number[][] = MODES.map(() => []);
+  let n = 0;
+  const open = (a: Amends) =>
+    a.cases.open({
+      teamId: TEAM,
+      channelId: channelId(n % 50),
+      creatorId: userId(n % 20),
+      client: `Commit ${n}`,
+      summary: 'late delivery of the spring order',
+      requestKey: `commit:${++n}`,
+    });
+  try {
+    const warm = Math.max(10, Math.round(args.commits / 10));
+    for (let i = 0; i < warm; i++) for (const a of apps) open(a);
+    for (let i = 0; i < args.commits; i++)
+      for (const [m, a] of apps.entries()) {
+        const t0 = performance.now();
+        open(a);
+        times[m]?.push(performance.now() - t0);
+      }
+  } finally {
+    for (const a of apps) await a.stop();
+  }
+  return MODES.map((mode, m) => {
+    const sorted = Float64Array.from(times[m] ?? []).sort();
+    return {
+      mode,
+      commits: sorted.length,
+      medianMs: median([...sorted]),
+      p99Ms: percentile(sorted, 99),
+      maxMs: sorted[sorted.length - 1] ?? Number.NaN,
+    };
+  });
+}
+
+try {
+  process.send?.({ type: 'result', ok: true, figures: await main() } satisfies FromCommit);
+} catch (e) {
+  process.send?.({
+    type: 'result',
+    ok: false,
+    message: e instanceof Error ? (e.stack ?? e.message) : String(e),
+  } satisfies FromCommit);
+  process.exitCode = 1;
+} finally {
+  process.disconnect?.();
+}
