@@ -96,6 +96,8 @@ export type FailureSpec =
   | string
   | { status: 429; retryAfter: number }
   | { status: 500 }
+  /** What a load balancer in front of Slack answers when Slack is down: an HTML page. */
+  | { status: 502; html: true }
   | { delayMs: number };
 
 export interface FakeSlackEvents {
@@ -545,6 +547,11 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     if (injected && 'delayMs' in injected) await sleep(injected.delayMs);
     if (injected && 'status' in injected) {
       if (injected.status === 500) return send(res, 500, { ok: false, error: 'internal_error' });
+      if (injected.status === 502) {
+        res.writeHead(502, { 'content-type': 'text/html' });
+        res.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+        return;
+      }
       return send(
         res,
         429,

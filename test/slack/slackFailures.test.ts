@@ -1,0 +1,86 @@
+/**
+ * Each way Slack fails while a case is opened or a click is shown: what is stored, what Slack
+ * received, and what the user was told.
+ */
+import { describe, expect, it } from 'vitest';
+import { en } from '../../src/i18n/en.js';
+import type { FailureSpec } from '../../src/sandbox/fakeSlack.js';
+import { ACTION } from '../../src/slack/ids.js';
+import { CHANNEL, MARIA, TEAM } from '../helpers/harness.js';
+import {
+  command,
+  countCases,
+  fresh,
+  openCase,
+  press,
+  replies,
+  stepOf,
+  updatesOf,
+  useHarness,
+} from '../helpers/slack.js';
+
+const parentPosts = (h: Parameters<typeof countCases>[0]) =>
+  h.fake.messages.filter((m) => m.metadata?.event_type === 'amends_case');
+
+describe('Slack failing while a case is opened', () => {
+  const ctx = useHarness();
+
+  it.each<[string, FailureSpec, string]>([
+    ['an HTML 502 from a proxy', { status: 502, html: true }, 'http_502'],
+    ['a 500', { status: 500 }, 'http_500'],
+    ['429 with Retry-After', { status: 429, retryAfter: 30 }, 'ratelimited'],
+    ['msg_too_long', 'msg_too_long', 'msg_too_long'],
+  ])(
+    '%s: the case is stored once, the user reads it is saved, and it is posted once Slack answers',
+    async (_n, failure, code) => {
+      const { h } = ctx;
+      h.fake.failNext('chat.postMessage', failure);
+      expect((await command(h, 'Acme: wrong pallets')).status).toBe(200);
+      expect(countCases(h)).toBe(1);
+      expect(parentPosts(h)).toHaveLength(0);
+      expect(h.fake.responses.map((r) => r.body.text)).toEqual([en.errors.slack(code)]);
+      const [stored] = h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA);
+      expect(stored?.deliveryProblem).toBe(code);
+      // The minute sweep, once Slack answers again.
+      h.clock.advance(61_000);
+      expect(
+        (await h.amends.publishPending({ olderThanMs: 60_000, skipChannelProblems: true })).posted,
+      ).toBe(1);
+      expect(parentPosts(h)).toHaveLength(1);
+      expect(replies(h, parentPosts(h)[0]?.ts ?? '')).toHaveLength(1);
+    },
+  );
+
+  it('429 on every call: stored, told, and each sweep tries once (no storm)', async () => {
+    const { h } = ctx;
+    h.fake.failNext('chat.postMessage', { status: 429, retryAfter: 60 }, 100);
+    await command(h, 'Acme: wrong pallets');
+    const posts = () => h.fake.callsTo('chat.postMessage').length;
+    expect(posts()).toBe(1);
+    for (let minute = 1; minute <= 3; minute++) {
+      h.clock.advance(61_000);
+      await h.amends.publishPending({ olderThanMs: 60_000, skipChannelProblems: true });
+      expect(posts()).toBe(1 + minute);
+    }
+    expect(countCases(h)).toBe(1);
+    expect(parentPosts(h)).toHaveLength(0);
+  });
+});
+
+describe('Slack failing while a click is shown', () => {
+  const ctx = useHarness();
+
+  it('an HTML 502 on chat.update: the click is stored, and the next change redraws the parent', async () => {
+    const { h } = ctx;
+    ctx.allowUnexpected = true;
+    const o = await openCase(h);
+    h.fake.failNext('chat.update', { status: 502, html: true });
+    expect((await press(h, o.parent, ACTION.done, { step: 'own_up' })).status).toBe(200);
+    expect(stepOf(fresh(h, o.c), 'own_up').status).toBe('done');
+    expect(updatesOf(h, o.parent.ts)).toHaveLength(1); // tried once, refused
+    const msg = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
+    await press(h, msg, ACTION.snooze, { step: 'outline', choice: 'hour' });
+    const shown = h.fake.findMessage(CHANNEL, o.parent.ts);
+    expect(JSON.stringify(shown?.blocks)).not.toContain(`"${o.c.id}|own_up|1"`);
+  });
+});
