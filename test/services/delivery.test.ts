@@ -1,9 +1,26 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePlaybook } from '../../src/domain/playbook.js';
 import type { Pacer } from '../../src/services/reminders.js';
+import { ReminderService } from '../../src/services/reminders.js';
+import { SlackReminderChannel } from '../../src/slack/adapters.js';
 import { transactor } from '../../src/store/db.js';
 import { openViaCommand, refresh, reminderKeys, reminderPosts, step } from '../helpers/cases.js';
 import { CHANNEL, FakePacer, type Harness, startHarness, TEAM } from '../helpers/harness.js';
+
+/** A second reminder engine on the same database and Slack, as another process would run it. */
+function secondEngine(h: Harness, pacer: Pacer): ReminderService {
+  return new ReminderService({
+    tx: transactor(h.amends.db),
+    cases: h.amends.caseRepo,
+    reminders: h.amends.reminderRepo,
+    workspaces: h.amends.workspaces,
+    profiles: h.amends.cases.deps.profiles,
+    playbook: h.amends.cases.playbook,
+    channel: new SlackReminderChannel(h.amends.client, h.amends.cases.playbook, h.clock),
+    clock: h.clock,
+    pacer,
+  });
+}
 
 const harnesses: Harness[] = [];
 async function harness(o: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
@@ -125,22 +142,7 @@ describe('exactly once', () => {
     await openViaCommand(h, 'Acme: late delivery');
     await openViaCommand(h, 'Beta: wrong invoice', { channel: 'C0OTHER01' });
     h.clock.set('2026-11-23T12:30:00Z');
-    const { ReminderService } = await import('../../src/services/reminders.js');
-    const second = new ReminderService({
-      tx: transactor(h.amends.db),
-      cases: h.amends.caseRepo,
-      reminders: h.amends.reminderRepo,
-      workspaces: h.amends.workspaces,
-      profiles: h.amends.cases.deps.profiles,
-      playbook: h.amends.cases.playbook,
-      channel: new (await import('../../src/slack/adapters.js')).SlackReminderChannel(
-        h.amends.client,
-        h.amends.cases.playbook,
-        h.clock,
-      ),
-      clock: h.clock,
-      pacer: new FakePacer(),
-    });
+    const second = secondEngine(h, new FakePacer());
     const release = h.fake.hold(); // the first process's posts are on their way
     const first = h.amends.reminders.tick();
     await new Promise<void>((resolve) => {
@@ -182,23 +184,8 @@ describe('exactly once', () => {
     const h = await harness({ now: '2026-11-23T08:00:00Z' });
     const a = await openViaCommand(h, 'Acme: late delivery');
     const b = await openViaCommand(h, 'Beta: wrong invoice');
-    const { ReminderService } = await import('../../src/services/reminders.js');
     // A second engine on the same store whose pacer holds the second post in the channel.
-    const svc = new ReminderService({
-      tx: transactor(h.amends.db),
-      cases: h.amends.caseRepo,
-      reminders: h.amends.reminderRepo,
-      workspaces: h.amends.workspaces,
-      profiles: h.amends.cases.deps.profiles,
-      playbook: h.amends.cases.playbook,
-      channel: new (await import('../../src/slack/adapters.js')).SlackReminderChannel(
-        h.amends.client,
-        h.amends.cases.playbook,
-        h.clock,
-      ),
-      clock: h.clock,
-      pacer,
-    });
+    const svc = secondEngine(h, pacer);
     h.clock.set('2026-11-23T12:30:00Z');
     const running = svc.tick();
     await asleep; // the second post waits for pacing
