@@ -38,6 +38,7 @@ import { Presenter } from './slack/presenter.js';
 import { CaseRepo } from './store/caseRepo.js';
 import { startCheckpointer } from './store/checkpointer.js';
 import { type Db, openDatabase, transactor } from './store/db.js';
+import { LineRepo } from './store/lineRepo.js';
 import { ProfileRepo } from './store/profileRepo.js';
 import { ReminderRepo } from './store/reminderRepo.js';
 import { WorkspaceRepo } from './store/workspaceRepo.js';
@@ -63,6 +64,8 @@ export interface Amends {
     /** Leave out cases whose channel refused them (not in it, archived): they wait for a person. */
     skipChannelProblems?: boolean;
   }): Promise<{ posted: number; failed: number; left: number }>;
+  /** Posts the thread lines a run that died (or a Slack outage) left pending for over a minute. */
+  deliverPendingLines(): Promise<number>;
   /**
    * Redraws the parents of cases changed in the five minutes before start: a run that died between
    * a commit and its chat.update left them showing an older state. chat.update is idempotent.
@@ -220,7 +223,14 @@ export function composeAmends(o: ComposeOptions): Amends {
     ttlMs: 12 * 60 * 60_000,
   });
 
-  const cases = new CaseService({ cases: caseRepo, playbook: config.playbook, profiles, clock });
+  const cases = new CaseService({
+    cases: caseRepo,
+    lines: new LineRepo(db),
+    tx: transactor(db),
+    playbook: config.playbook,
+    profiles,
+    clock,
+  });
   const presenter = new Presenter(config.playbook, clock, log, (team, id) =>
     caseRepo.get(team, id),
   );
@@ -347,6 +357,19 @@ export function composeAmends(o: ComposeOptions): Amends {
       }
       return { posted, failed, left: waiting.length - posted - failed };
     },
+    async deliverPendingLines() {
+      let n = 0;
+      for (const { teamId, caseId } of cases.casesWithPendingLines()) {
+        if (gate.stopping) break;
+        const c = caseRepo.get(teamId, caseId);
+        if (!c) continue;
+        await presenter
+          .deliverLines(client, cases, c, { recover: true })
+          .catch((e: unknown) => log('could not post thread lines', { caseId, error: String(e) }));
+        n++;
+      }
+      return n;
+    },
     async redrawRecent() {
       const todo = cases.recentlyChanged(5 * 60_000);
       let n = 0;
@@ -416,7 +439,8 @@ export async function startBot(
       (async () => {
         const pending = await amends.publishPending();
         const redrawn = await amends.redrawRecent();
-        return { ...pending, redrawn };
+        const threads = await amends.deliverPendingLines();
+        return { ...pending, redrawn, threadsWithLines: threads };
       })(),
     )
     .then((pending) => log('cases stored but not shown by a previous run', { ...pending }))
@@ -432,6 +456,7 @@ export async function startBot(
         amends.publishPending({ olderThanMs: 60_000, skipChannelProblems: true }),
       );
       if (r.posted || r.failed) log('posted cases Slack had not taken yet', { ...r });
+      await amends.gate.track(amends.deliverPendingLines());
     } finally {
       sweeping = false;
     }

@@ -22,7 +22,7 @@ import {
   snoozeStep,
 } from '../domain/recoveryCase.js';
 import { nextWeekMorning, nextWorkingMorning } from '../domain/workingTime.js';
-import type { CaseStore } from './ports.js';
+import type { CaseStore, LineBody, LineStore, PendingLine, Transactor } from './ports.js';
 import type { ProfileService } from './profiles.js';
 
 export const SNOOZE_CHOICES = ['hour', 'tomorrow', 'next_week'] as const;
@@ -43,6 +43,9 @@ export interface OpenRequest {
 
 export interface CaseServiceDeps {
   readonly cases: CaseStore;
+  /** The thread-line outbox, written in the change's transaction (see `announce`). */
+  readonly lines?: LineStore;
+  readonly tx?: Transactor;
   readonly playbook: Playbook;
   readonly profiles: ProfileService;
   readonly clock: Clock;
@@ -148,6 +151,39 @@ export class CaseService {
   /** Open cases whose parent message never reached Slack, oldest first (at most `limit`). */
   unposted(limit = 200): RecoveryCase[] {
     return this.deps.cases.listUnposted(limit);
+  }
+
+  /**
+   * A change and the thread line telling of it, in one transaction: if the change is stored, so is
+   * its line, which is then posted exactly once (Presenter.deliverLines), even across a crash.
+   */
+  announce(change: () => Changed, line: (ch: Changed) => LineBody): Changed {
+    const { lines, tx, clock } = this.deps;
+    if (!lines || !tx) return change();
+    return tx.run(() => {
+      const ch = change();
+      lines.add(ch.case.teamId, ch.case.id, line(ch), clock.now());
+      return ch;
+    });
+  }
+
+  /** Lines of the case not posted yet, in order. */
+  pendingLines(teamId: string, caseId: number): PendingLine[] {
+    return this.deps.lines?.pendingFor(teamId, caseId) ?? [];
+  }
+
+  /** Cases with lines a run that died left unposted (pending for over a minute). */
+  casesWithPendingLines(limit = 200): { teamId: string; caseId: number }[] {
+    return (
+      this.deps.lines?.casesWithPending(
+        new Date(this.deps.clock.now().getTime() - 60_000),
+        limit,
+      ) ?? []
+    );
+  }
+
+  lineSent(id: number, ts: string): void {
+    this.deps.lines?.markSent(id, ts);
   }
 
   /** True the first time a request key is seen: guards modal-opening commands against replays. */

@@ -86,6 +86,29 @@ export interface ReminderStore {
   retryChannel(teamId: string, channelId: string, now: Date): number;
 }
 
+/** What a thread line says: Slack's fallback text and its blocks (rendered by the Slack adapter). */
+export interface LineBody {
+  readonly text: string;
+  readonly blocks: readonly unknown[];
+}
+
+export interface PendingLine {
+  readonly id: number;
+  readonly teamId: string;
+  readonly caseId: number;
+  readonly body: LineBody;
+  readonly createdAt: Date;
+}
+
+/** Thread lines waiting to be posted, in the order their changes were stored. */
+export interface LineStore {
+  add(teamId: string, caseId: number, body: LineBody, now: Date): number;
+  pendingFor(teamId: string, caseId: number): PendingLine[];
+  /** Cases with a line pending since before `before` (a run that died left it), oldest first. */
+  casesWithPending(before: Date, limit: number): { teamId: string; caseId: number }[];
+  markSent(id: number, ts: string): void;
+}
+
 /** Workspaces whose reminders are paused (token revoked, app uninstalled). */
 export interface WorkspaceStore {
   pause(teamId: string, reason: string, now: Date): void;

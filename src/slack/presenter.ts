@@ -4,9 +4,8 @@ import type { Playbook } from '../domain/playbook.js';
 import type { RecoveryCase } from '../domain/recoveryCase.js';
 import type { Log } from '../log.js';
 import type { CaseService } from '../services/cases.js';
-import type { Rendered } from './blocks/caseMessage.js';
 import { renderCase } from './blocks/caseMessage.js';
-import { firstReply, line } from './blocks/thread.js';
+import { firstReply } from './blocks/thread.js';
 import { slackErrorCode } from './errors.js';
 
 type WebClient = webApi.WebClient;
@@ -15,6 +14,8 @@ export type { Log } from '../log.js';
 
 /** Message metadata on a case's parent post: how the post is found again after a crash. */
 export const CASE_EVENT_TYPE = 'amends_case';
+/** Message metadata on a thread line about a change (its outbox id). */
+export const LINE_EVENT_TYPE = 'amends_line';
 /** Message metadata on a case's first thread reply. */
 export const FIRST_REPLY_EVENT_TYPE = 'amends_case_first_reply';
 
@@ -34,7 +35,7 @@ export class Presenter {
   readonly #posting = new Set<number>();
   /** Parent redraws on their way, by case: at most one at a time, the next one coalesced. */
   readonly #redraws = new Map<number, { again: boolean; done: Promise<void> }>();
-  /** The last thread line queued, by case: lines of one case reach Slack in the order asked. */
+  /** The last delivery of thread lines queued, by case: lines of one case go out in order. */
   readonly #lines = new Map<number, Promise<void>>();
 
   constructor(
@@ -217,21 +218,64 @@ export class Presenter {
     return state.done;
   }
 
-  /** Posts a line in the case's thread, after the lines posted before it for the same case. */
-  reply(client: WebClient, c: RecoveryCase, r: Rendered): Promise<void> {
-    const ts = c.messageTs;
-    if (!ts) return Promise.resolve();
+  /**
+   * After a stored change: update the parent in place, then post the case's pending thread lines
+   * (the change's own, stored with it by CaseService.announce).
+   */
+  async afterChange(client: WebClient, cases: CaseService, c: RecoveryCase): Promise<void> {
+    try {
+      await this.refresh(client, c);
+    } catch (e) {
+      this.log('chat.update failed; the change is stored', { caseId: c.id, error: String(e) });
+    }
+    await this.deliverLines(client, cases, c);
+  }
+
+  /**
+   * Posts a case's pending thread lines, oldest first, each with its outbox id in its metadata, and
+   * records each one's ts. With `recover`, the thread is read first (one conversations.replies) and
+   * lines a run that died had already posted are only recorded. One delivery per case at a time.
+   */
+  deliverLines(
+    client: WebClient,
+    cases: CaseService,
+    c: RecoveryCase,
+    o: { recover?: boolean } = {},
+  ): Promise<void> {
     const previous = this.#lines.get(c.id) ?? Promise.resolve();
     const mine = previous
       .catch(() => {})
       .then(async () => {
-        await client.chat.postMessage({
-          channel: c.channelId,
-          thread_ts: ts,
-          text: r.text,
-          blocks: r.blocks,
-          unfurl_links: false,
-        });
+        const latest = this.load ? (this.load(c.teamId, c.id) ?? c) : c;
+        const ts = latest.messageTs;
+        if (!ts) return;
+        const pending = cases.pendingLines(c.teamId, c.id);
+        if (pending.length === 0) return;
+        const already = o.recover ? await this.#postedLines(client, latest.channelId, ts) : null;
+        for (const l of pending) {
+          const found = already?.get(l.id);
+          if (found) {
+            cases.lineSent(l.id, found);
+            continue;
+          }
+          try {
+            const res = await client.chat.postMessage({
+              channel: latest.channelId,
+              thread_ts: ts,
+              text: l.body.text,
+              blocks: l.body.blocks as never,
+              unfurl_links: false,
+              metadata: { event_type: LINE_EVENT_TYPE, event_payload: { line_id: l.id } },
+            });
+            cases.lineSent(l.id, res.ts as string);
+          } catch (e) {
+            this.log('thread line not posted yet; it is stored and goes out later', {
+              caseId: c.id,
+              error: String(e),
+            });
+            return; // the rest wait behind it: lines keep their order
+          }
+        }
       });
     const tail = mine.finally(() => {
       if (this.#lines.get(c.id) === tail) this.#lines.delete(c.id);
@@ -240,23 +284,28 @@ export class Presenter {
     return mine;
   }
 
-  /** After a stored change: update the parent in place, then one short line in the thread. */
-  async afterChange(
-    client: WebClient,
-    c: RecoveryCase,
-    text: string,
-    extra?: Rendered,
-  ): Promise<void> {
-    try {
-      await this.refresh(client, c);
-    } catch (e) {
-      this.log('chat.update failed; the change is stored', { caseId: c.id, error: String(e) });
-    }
-    try {
-      await this.reply(client, c, extra ?? line(text));
-    } catch (e) {
-      this.log('thread reply failed; the change is stored', { caseId: c.id, error: String(e) });
-    }
+  async #postedLines(client: WebClient, channel: string, ts: string): Promise<Map<number, string>> {
+    const found = new Map<number, string>();
+    let cursor: string | undefined;
+    do {
+      const res = await client.conversations.replies({
+        channel,
+        ts,
+        include_all_metadata: true,
+        limit: 200,
+        ...(cursor ? { cursor } : {}),
+      });
+      for (const m of res.messages ?? []) {
+        const meta = (
+          m as { metadata?: { event_type?: string; event_payload?: { line_id?: unknown } } }
+        ).metadata;
+        const id = meta?.event_payload?.line_id;
+        if (meta?.event_type === LINE_EVENT_TYPE && typeof id === 'number' && m.ts)
+          found.set(id, m.ts);
+      }
+      cursor = res.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    return found;
   }
 
   /**

@@ -130,6 +130,19 @@ const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX cases_unposted ON cases (id) WHERE message_ts IS NULL AND status = 'open';
   `,
+  // 4: thread lines as an outbox: written in the transaction of the change they tell of
+  `
+  CREATE TABLE thread_lines (
+    id         INTEGER PRIMARY KEY,
+    team_id    TEXT NOT NULL,
+    case_id    INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+    body       TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    status     TEXT NOT NULL CHECK (status IN ('pending','sent')),
+    ts         TEXT
+  ) STRICT;
+  CREATE INDEX thread_lines_pending ON thread_lines (case_id, id) WHERE status = 'pending';
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

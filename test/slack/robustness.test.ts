@@ -179,3 +179,44 @@ describe('a change that cannot be saved', () => {
     expect(h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)).toHaveLength(1);
   });
 });
+
+describe('a thread line whose post never happened (the process died after the commit)', () => {
+  const ctx = useHarness();
+
+  it('is stored with its change and posted once by the sweep; one already in the thread is only recorded', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    // Two changes stored with their lines, as a listener does before its ack; the process "dies"
+    // before posting either.
+    const line = (text: string) => ({
+      text,
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
+    });
+    h.amends.cases.announce(
+      () => h.amends.cases.complete(TEAM, o.c.id, 'own_up', MARIA, 1),
+      () => line('first line'),
+    );
+    h.amends.cases.announce(
+      () => h.amends.cases.answer(TEAM, o.c.id, 'refused', MARIA),
+      () => line('second line'),
+    );
+    const [first] = h.amends.cases.pendingLines(TEAM, o.c.id);
+    // The dead process had posted the first one: Slack has it, the database doesn't know.
+    await h.amends.client.chat.postMessage({
+      channel: CHANNEL,
+      thread_ts: o.parent.ts,
+      text: 'first line',
+      metadata: { event_type: 'amends_line', event_payload: { line_id: first?.id ?? 0 } },
+    });
+    // Younger than a minute: another process may be posting them; left alone.
+    expect(await h.amends.deliverPendingLines()).toBe(0);
+    h.clock.advance(61_000);
+    expect(await h.amends.deliverPendingLines()).toBe(1);
+    const texts = replies(h, o.parent.ts).map((m) => m.text);
+    expect(texts.filter((t) => t === 'first line')).toHaveLength(1);
+    expect(texts.filter((t) => t === 'second line')).toHaveLength(1);
+    expect(texts.indexOf('first line')).toBeLessThan(texts.indexOf('second line'));
+    expect(h.amends.cases.pendingLines(TEAM, o.c.id)).toEqual([]);
+    expect(await h.amends.deliverPendingLines()).toBe(0);
+  });
+});

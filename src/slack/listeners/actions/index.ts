@@ -18,6 +18,7 @@ import {
   outlineModal,
   skipModal,
 } from '../../blocks/modals.js';
+import { line } from '../../blocks/thread.js';
 import { friendly, slackErrorCode } from '../../errors.js';
 import {
   ACTION,
@@ -144,16 +145,21 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   const title = (_c: RecoveryCase, key: Parameters<typeof stepTitle>[0], cat: Catalog) =>
     literal(stepTitle(key, pb(), cat));
   // Thread lines are written in the case's language, so the whole thread reads in one language.
-  const after = (k: Click, ch: Changed, line: (cat: Catalog) => string) =>
-    presenter.afterChange(k.args.client, ch.case, line(t(ch.case.lang)));
+  // The line is stored with the change (one transaction) and posted after the ack.
+  const announce = (change: () => Changed, say: (ch: Changed, cat: Catalog) => string) =>
+    deps.cases.announce(change, (ch) => line(say(ch, t(ch.case.lang))));
+  const after = (k: Click, ch: Changed) => () =>
+    presenter.afterChange(k.args.client, deps.cases, ch.case);
 
   app.action(
     ACTION.done,
     handler(deps, (k, v) => {
       const ref = stepRef(v);
-      const ch = deps.cases.complete(k.team, ref.caseId, ref.step, k.user, ref.version);
-      return () =>
-        after(k, ch, (cat) => cat.thread.done(mention(k.user), title(ch.case, ref.step, cat)));
+      const ch = announce(
+        () => deps.cases.complete(k.team, ref.caseId, ref.step, k.user, ref.version),
+        (ch, cat) => cat.thread.done(mention(k.user), title(ch.case, ref.step, cat)),
+      );
+      return after(k, ch);
     }),
   );
 
@@ -162,16 +168,18 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     handler(deps, (k, v) => {
       const ref = decodeSnooze(v);
       if (!ref) throw bad();
-      const ch = deps.cases.snooze(k.team, ref.caseId, ref.step, ref.choice, k.user, ref.version);
-      const until = findStep(ch.case, ref.step).snoozedUntil;
-      return () =>
-        after(k, ch, (cat) =>
-          cat.thread.snoozed(
+      const ch = announce(
+        () => deps.cases.snooze(k.team, ref.caseId, ref.step, ref.choice, k.user, ref.version),
+        (ch, cat) => {
+          const until = findStep(ch.case, ref.step).snoozedUntil;
+          return cat.thread.snoozed(
             mention(k.user),
             title(ch.case, ref.step, cat),
             until ? dateToken(until) : '',
-          ),
-        );
+          );
+        },
+      );
+      return after(k, ch);
     }),
   );
 
@@ -207,8 +215,11 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       ACTION[answer],
       handler(deps, (k, v) => {
         const ref = caseRef(v);
-        const ch = deps.cases.answer(k.team, ref.caseId, answer, k.user, ref.version);
-        return () => after(k, ch, (cat) => cat.thread[answer](mention(k.user)));
+        const ch = announce(
+          () => deps.cases.answer(k.team, ref.caseId, answer, k.user, ref.version),
+          (_ch, cat) => cat.thread[answer](mention(k.user)),
+        );
+        return after(k, ch);
       }),
     );
   }
@@ -217,10 +228,14 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     ACTION.moreFollowUps,
     handler(deps, (k, v) => {
       const ref = caseRef(v);
-      const ch = deps.cases.moreFollowUps(k.team, ref.caseId, k.user, ref.version);
-      const at = findStep(ch.case, 'keep_trying').dueAt;
-      return () =>
-        after(k, ch, (cat) => cat.thread.moreFollowUps(mention(k.user), at ? dateToken(at) : ''));
+      const ch = announce(
+        () => deps.cases.moreFollowUps(k.team, ref.caseId, k.user, ref.version),
+        (ch, cat) => {
+          const at = findStep(ch.case, 'keep_trying').dueAt;
+          return cat.thread.moreFollowUps(mention(k.user), at ? dateToken(at) : '');
+        },
+      );
+      return after(k, ch);
     }),
   );
 

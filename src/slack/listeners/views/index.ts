@@ -8,11 +8,12 @@ import { DomainError } from '../../../domain/errors.js';
 import { SEVERITIES, type Severity } from '../../../domain/playbook.js';
 import type { Changed, Outcome } from '../../../domain/recoveryCase.js';
 import { localToInstant } from '../../../domain/workingTime.js';
-import { t } from '../../../i18n/index.js';
+import { type Catalog, t } from '../../../i18n/index.js';
+import type { Rendered } from '../../blocks/caseMessage.js';
 import { stepTitle } from '../../blocks/caseMessage.js';
 import { dateToken, literal, mention } from '../../blocks/format.js';
 import { OUTCOMES } from '../../blocks/modals.js';
-import { outlinePost, withUserText } from '../../blocks/thread.js';
+import { line, outlinePost, withUserText } from '../../blocks/thread.js';
 import { friendly } from '../../errors.js';
 import { decodeMeta, INPUT, type ModalMeta, VIEW } from '../../ids.js';
 import { catFor, type ListenerDeps, teamOf } from '../deps.js';
@@ -85,10 +86,11 @@ const INPUT_BY_DETAIL: Record<string, string> = {
 
 export function registerViews(app: App, deps: ListenerDeps): void {
   const { presenter } = deps;
-  const shown =
-    (a: Args, ch: Changed, line: string, extra?: Parameters<typeof presenter.afterChange>[3]) =>
-    () =>
-      presenter.afterChange(a.client, ch.case, line, extra);
+  // The change and its thread line in one transaction; the line is posted after the ack.
+  const announce = (change: () => Changed, say: (ch: Changed, cat: Catalog) => Rendered) =>
+    deps.cases.announce(change, (ch) => say(ch, t(ch.case.lang)));
+  const shown = (a: Args, ch: Changed) => () =>
+    presenter.afterChange(a.client, deps.cases, ch.case);
 
   app.view(
     VIEW.open,
@@ -152,10 +154,11 @@ export function registerViews(app: App, deps: ListenerDeps): void {
           prevention: text(v, INPUT.prevention),
           summary: text(v, INPUT.twoSentences),
         };
-        const ch = deps.cases.outline(team, meta.caseId, outline, user, `view:${a.view.id}`);
-        const cat = t(ch.case.lang);
-        const o = ch.case.outline ?? outline;
-        return shown(a, ch, cat.thread.outline(mention(user)), outlinePost(o, user, cat));
+        const ch = announce(
+          () => deps.cases.outline(team, meta.caseId as number, outline, user, `view:${a.view.id}`),
+          (ch, cat) => outlinePost(ch.case.outline ?? outline, user, cat),
+        );
+        return shown(a, ch);
       },
       INPUT.happened,
     ),
@@ -174,8 +177,11 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         const { tz } = deps.profiles.cachedOrDefault(team, user);
         const at = date && time ? localToInstant(date, time, tz) : null;
         if (!at) throw new DomainError('invalid_input', 'meeting_date');
-        const ch = deps.cases.meeting(team, meta.caseId, at, user, `view:${a.view.id}`);
-        return shown(a, ch, t(ch.case.lang).thread.meeting(mention(user), dateToken(at)));
+        const ch = announce(
+          () => deps.cases.meeting(team, meta.caseId as number, at, user, `view:${a.view.id}`),
+          (_ch, cat) => line(cat.thread.meeting(mention(user), dateToken(at))),
+        );
+        return shown(a, ch);
       },
       INPUT.meetingDate,
     ),
@@ -189,25 +195,24 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         if (!meta.caseId || !meta.step) throw new DomainError('case_not_found');
         const step = meta.step;
         const reason = text(a.view.state.values, INPUT.reason);
-        const ch = deps.cases.skip(
-          team,
-          meta.caseId,
-          step,
-          reason,
-          user,
-          meta.version ?? null,
-          `view:${a.view.id}`,
+        const ch = announce(
+          () =>
+            deps.cases.skip(
+              team,
+              meta.caseId as number,
+              step,
+              reason,
+              user,
+              meta.version ?? null,
+              `view:${a.view.id}`,
+            ),
+          (_ch, cat) =>
+            withUserText(
+              cat.thread.skipped(mention(user), literal(stepTitle(step, deps.cases.playbook, cat))),
+              [[cat.modal.skip.reason, reason.trim()]],
+            ),
         );
-        const cat = t(ch.case.lang);
-        const stepName = literal(stepTitle(step, deps.cases.playbook, cat));
-        return shown(
-          a,
-          ch,
-          '',
-          withUserText(cat.thread.skipped(mention(user), stepName), [
-            [cat.modal.skip.reason, reason.trim()],
-          ]),
-        );
+        return shown(a, ch);
       },
       INPUT.reason,
     ),
@@ -220,23 +225,22 @@ export function registerViews(app: App, deps: ListenerDeps): void {
       (a, team, user, meta) => {
         if (!meta.caseId) throw new DomainError('case_not_found');
         const offer = text(a.view.state.values, INPUT.offer);
-        const ch = deps.cases.recordCompensation(
-          team,
-          meta.caseId,
-          offer,
-          user,
-          meta.version ?? null,
-          `view:${a.view.id}`,
+        const ch = announce(
+          () =>
+            deps.cases.recordCompensation(
+              team,
+              meta.caseId as number,
+              offer,
+              user,
+              meta.version ?? null,
+              `view:${a.view.id}`,
+            ),
+          (_ch, cat) =>
+            withUserText(cat.thread.compensation(mention(user)), [
+              [cat.modal.compensation.offer, offer.trim()],
+            ]),
         );
-        const cat = t(ch.case.lang);
-        return shown(
-          a,
-          ch,
-          '',
-          withUserText(cat.thread.compensation(mention(user)), [
-            [cat.modal.compensation.offer, offer.trim()],
-          ]),
-        );
+        return shown(a, ch);
       },
       INPUT.offer,
     ),
@@ -253,16 +257,19 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         if (!outcome || !(OUTCOMES as readonly string[]).includes(outcome))
           throw new DomainError('invalid_input', 'outcome');
         const reason = text(v, INPUT.reason);
-        const ch = deps.cases.close(
-          team,
-          meta.caseId,
-          outcome as Outcome,
-          reason || null,
-          user,
-          `view:${a.view.id}`,
+        const ch = announce(
+          () =>
+            deps.cases.close(
+              team,
+              meta.caseId as number,
+              outcome as Outcome,
+              reason || null,
+              user,
+              `view:${a.view.id}`,
+            ),
+          (_ch, cat) => line(cat.thread.closed(mention(user), cat.outcome[outcome as Outcome])),
         );
-        const cat = t(ch.case.lang);
-        return shown(a, ch, cat.thread.closed(mention(user), cat.outcome[outcome as Outcome]));
+        return shown(a, ch);
       },
       INPUT.reason,
     ),

@@ -1,0 +1,56 @@
+import type { LineBody, LineStore, PendingLine } from '../services/ports.js';
+import type { Db } from './db.js';
+
+interface LineRow {
+  id: number;
+  team_id: string;
+  case_id: number;
+  body: string;
+  created_at: number;
+}
+
+const toLine = (r: LineRow): PendingLine => ({
+  id: r.id,
+  teamId: r.team_id,
+  caseId: r.case_id,
+  body: JSON.parse(r.body) as LineBody,
+  createdAt: new Date(r.created_at),
+});
+
+/** The thread-line outbox. */
+export class LineRepo implements LineStore {
+  readonly #s;
+  constructor(db: Db) {
+    this.#s = {
+      add: db.prepare(
+        `INSERT INTO thread_lines (team_id, case_id, body, created_at, status) VALUES (?, ?, ?, ?, 'pending')`,
+      ),
+      pending: db.prepare(
+        `SELECT * FROM thread_lines WHERE case_id = ? AND team_id = ? AND status = 'pending' ORDER BY id`,
+      ),
+      cases: db.prepare(
+        `SELECT team_id, case_id, MIN(id) AS first FROM thread_lines WHERE status = 'pending' AND created_at < ?
+         GROUP BY team_id, case_id ORDER BY first LIMIT ?`,
+      ),
+      sent: db.prepare(
+        `UPDATE thread_lines SET status = 'sent', ts = ? WHERE id = ? AND status = 'pending'`,
+      ),
+    };
+  }
+  add(teamId: string, caseId: number, body: LineBody, now: Date): number {
+    return Number(
+      this.#s.add.run(teamId, caseId, JSON.stringify(body), now.getTime()).lastInsertRowid,
+    );
+  }
+  pendingFor(teamId: string, caseId: number): PendingLine[] {
+    return (this.#s.pending.all(caseId, teamId) as LineRow[]).map(toLine);
+  }
+  casesWithPending(before: Date, limit: number): { teamId: string; caseId: number }[] {
+    return (
+      this.#s.cases.all(before.getTime(), limit) as { team_id: string; case_id: number }[]
+    ).map((r) => ({ teamId: r.team_id, caseId: r.case_id }));
+  }
+  markSent(id: number, ts: string): void {
+    this.#s.sent.run(ts, id);
+  }
+}
