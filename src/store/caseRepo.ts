@@ -128,7 +128,7 @@ export class CaseRepo implements CaseStore {
         @outcome_reason, @meeting_at, @outline, @lang, @tz, @created_at, @closed_at, @delivery_problem, @version)`),
       updateCase:
         db.prepare(`UPDATE cases SET message_ts=@message_ts, owner_id=@owner_id, status=@status, answer=@answer,
-        answered_at=@answered_at, outcome_reason=@outcome_reason, meeting_at=@meeting_at, outline=@outline, tz=@tz, closed_at=@closed_at,
+        answered_at=@answered_at, outcome_reason=@outcome_reason, meeting_at=@meeting_at, outline=@outline, lang=@lang, tz=@tz, closed_at=@closed_at,
         delivery_problem=@delivery_problem, version=@version WHERE id=@id AND team_id=@team_id`),
       insertStep:
         db.prepare(`INSERT INTO steps (case_id, team_id, key, position, optional, status, started_at, due_at, done_at, done_by,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { el } from '../../src/i18n/el.js';
 import { en } from '../../src/i18n/en.js';
 import { postSigned } from '../../src/sandbox/slackRequests.js';
 import { ACTION } from '../../src/slack/ids.js';
@@ -13,10 +14,12 @@ import {
   elementIn,
   fresh,
   JOAN,
+  NIKOS,
   OTHER_CHANNEL,
   OTHER_TEAM,
   openCase,
   parents,
+  press,
   replies,
   stepOf,
   useHarness,
@@ -58,6 +61,15 @@ describe('/incident Client: what happened', () => {
     ]);
     // Monday 09:00 in Rome + 4 working hours (major)
     expect(stepOf(c, 'own_up').dueAt?.toISOString()).toBe('2026-11-23T12:00:00.000Z');
+  });
+
+  it('a first-time Greek user: the case takes el from Slack after the ack, and keeps it on every redraw', async () => {
+    const { h } = ctx;
+    const { c, parent } = await openCase(h, 'Acme: wrong pallets', { user: NIKOS });
+    expect(c).toMatchObject({ lang: 'el', tz: 'Europe/Athens' });
+    expect(parent.text).toBe(el.case.fallback('Acme', el.severity.major));
+    await press(h, parent, ACTION.done, { step: 'own_up', user: NIKOS });
+    expect(h.fake.findMessage(CHANNEL, parent.ts)?.text).toBe(parent.text);
   });
 
   it('splits only at the first colon and trims both parts', async () => {
