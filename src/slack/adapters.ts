@@ -7,6 +7,7 @@ import type { ReminderChannel, UserDirectory, UserFacts } from '../services/port
 import { renderCase } from './blocks/caseMessage.js';
 import { REMINDER_EVENT_TYPE, renderReminder } from './blocks/reminder.js';
 import { slackErrorCode, toDeliveryFailure } from './errors.js';
+import { postedWith } from './metadata.js';
 
 type WebClient = webApi.WebClient;
 
@@ -66,28 +67,14 @@ export class SlackReminderChannel implements ReminderChannel {
   }
 
   async deliveredIn(c: RecoveryCase): Promise<Map<string, string>> {
-    const found = new Map<string, string>();
-    if (!c.messageTs) return found;
-    let cursor: string | undefined;
+    if (!c.messageTs) return new Map();
     try {
-      do {
-        const res = await this.client.conversations.replies({
-          channel: c.channelId,
-          ts: c.messageTs,
-          include_all_metadata: true,
-          limit: 200,
-          ...(cursor ? { cursor } : {}),
-        });
-        for (const m of res.messages ?? []) {
-          const meta = (
-            m as { metadata?: { event_type?: string; event_payload?: { key?: string } } }
-          ).metadata;
-          const key = meta?.event_payload?.key;
-          if (meta?.event_type === REMINDER_EVENT_TYPE && key && m.ts) found.set(key, m.ts);
-        }
-        cursor = res.response_metadata?.next_cursor || undefined;
-      } while (cursor);
-      return found;
+      return await postedWith(
+        this.client,
+        { channel: c.channelId, ts: c.messageTs },
+        REMINDER_EVENT_TYPE,
+        (p) => (typeof p.key === 'string' ? p.key : undefined),
+      );
     } catch (e) {
       throw toDeliveryFailure(e);
     }

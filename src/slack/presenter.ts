@@ -7,6 +7,7 @@ import type { CaseService } from '../services/cases.js';
 import { renderCase } from './blocks/caseMessage.js';
 import { firstReply } from './blocks/thread.js';
 import { slackErrorCode } from './errors.js';
+import { numberField, postedWith } from './metadata.js';
 
 type WebClient = webApi.WebClient;
 
@@ -18,9 +19,6 @@ export const CASE_EVENT_TYPE = 'amends_case';
 export const LINE_EVENT_TYPE = 'amends_line';
 /** Message metadata on a case's first thread reply. */
 export const FIRST_REPLY_EVENT_TYPE = 'amends_case_first_reply';
-
-type Meta = { event_type?: string; event_payload?: { case_id?: unknown } };
-const metaOf = (m: unknown): Meta | undefined => (m as { metadata?: Meta }).metadata;
 
 export type Published =
   | { readonly ok: true; readonly case: RecoveryCase }
@@ -141,41 +139,20 @@ export class Presenter {
    * The case parents posted in a channel since `since` (less a minute), by case id, from their
    * message metadata: one paged conversations.history for every case of the channel.
    */
-  async postedIn(client: WebClient, channel: string, since: Date): Promise<Map<number, string>> {
+  postedIn(client: WebClient, channel: string, since: Date): Promise<Map<number, string>> {
     const oldest = String(Math.floor(since.getTime() / 1000) - 60);
-    const found = new Map<number, string>();
-    let cursor: string | undefined;
-    do {
-      const res = await client.conversations.history({
-        channel,
-        oldest,
-        include_all_metadata: true,
-        limit: 200,
-        ...(cursor ? { cursor } : {}),
-      });
-      for (const m of res.messages ?? []) {
-        const meta = metaOf(m);
-        const id = meta?.event_payload?.case_id;
-        if (meta?.event_type === CASE_EVENT_TYPE && typeof id === 'number' && m.ts)
-          found.set(id, m.ts);
-      }
-      cursor = res.response_metadata?.next_cursor || undefined;
-    } while (cursor);
-    return found;
+    return postedWith(client, { channel, oldest }, CASE_EVENT_TYPE, numberField('case_id'));
   }
 
   /** Whether the case's first thread reply is there already (one conversations.replies). */
   async #hasFirstReply(client: WebClient, c: RecoveryCase, parentTs: string): Promise<boolean> {
-    const thread = await client.conversations.replies({
-      channel: c.channelId,
-      ts: parentTs,
-      include_all_metadata: true,
-      limit: 200,
-    });
-    return (thread.messages ?? []).some((m) => {
-      const meta = metaOf(m);
-      return meta?.event_type === FIRST_REPLY_EVENT_TYPE && meta.event_payload?.case_id === c.id;
-    });
+    const found = await postedWith(
+      client,
+      { channel: c.channelId, ts: parentTs },
+      FIRST_REPLY_EVENT_TYPE,
+      numberField('case_id'),
+    );
+    return found.has(c.id);
   }
 
   /**
@@ -284,28 +261,8 @@ export class Presenter {
     return mine;
   }
 
-  async #postedLines(client: WebClient, channel: string, ts: string): Promise<Map<number, string>> {
-    const found = new Map<number, string>();
-    let cursor: string | undefined;
-    do {
-      const res = await client.conversations.replies({
-        channel,
-        ts,
-        include_all_metadata: true,
-        limit: 200,
-        ...(cursor ? { cursor } : {}),
-      });
-      for (const m of res.messages ?? []) {
-        const meta = (
-          m as { metadata?: { event_type?: string; event_payload?: { line_id?: unknown } } }
-        ).metadata;
-        const id = meta?.event_payload?.line_id;
-        if (meta?.event_type === LINE_EVENT_TYPE && typeof id === 'number' && m.ts)
-          found.set(id, m.ts);
-      }
-      cursor = res.response_metadata?.next_cursor || undefined;
-    } while (cursor);
-    return found;
+  #postedLines(client: WebClient, channel: string, ts: string): Promise<Map<number, string>> {
+    return postedWith(client, { channel, ts }, LINE_EVENT_TYPE, numberField('line_id'));
   }
 
   /**
