@@ -39,8 +39,24 @@ export interface StepDef {
   readonly cadenceDays: readonly number[] | null;
 }
 
+/**
+ * How often a case may speak, whatever its steps want: the calm default keeps a case that lasts
+ * weeks from turning into noise (see the README's "Reminders").
+ */
+export interface CalmPolicy {
+  /** Owner posts (nudges, escalations) per case per working day. */
+  readonly nudgesPerDay: number;
+  /** A critical case's own-up may be nudged this often on the case's first day. */
+  readonly criticalOwnUpPerDay: number;
+  /** No action for this long: the case goes quiet (escalates once, then weekly). */
+  readonly quietAfter: Duration;
+  /** A quiet case's nudge interval, in calendar days. */
+  readonly quietEveryDays: number;
+}
+
 export interface Playbook {
   readonly workingHours: WorkingHours;
+  readonly calm: CalmPolicy;
   /** A user (U…/W…) or user group (S…) also mentioned on escalations. */
   readonly escalationTarget: string | null;
   readonly steps: readonly StepDef[];
@@ -64,8 +80,16 @@ const base = {
 };
 
 /** The method in ../shared/recovery-method.md as data. */
+export const DEFAULT_CALM: CalmPolicy = {
+  nudgesPerDay: 1,
+  criticalOwnUpPerDay: 3,
+  quietAfter: d('5wd'),
+  quietEveryDays: 7,
+};
+
 export const DEFAULT_PLAYBOOK: Playbook = {
   workingHours: DEFAULT_WORKING_HOURS,
+  calm: DEFAULT_CALM,
   escalationTarget: null,
   steps: [
     {
@@ -214,6 +238,48 @@ function workingHours(v: unknown): WorkingHours {
   return { start: start as string, end: end as string, days: [...new Set(days)].sort() };
 }
 
+function wholeNumber(v: unknown, path: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    throw new PlaybookError(
+      path,
+      `${JSON.stringify(v)} must be a whole number from ${min} to ${max}`,
+    );
+  return v;
+}
+
+/** `reminders:` in a playbook file: the calm policy's numbers. */
+function calmPolicy(v: unknown): CalmPolicy {
+  if (v === undefined) return DEFAULT_CALM;
+  if (!isObj(v))
+    throw new PlaybookError(
+      'reminders',
+      'must be an object with nudgesPerDay, criticalOwnUpPerDay, quietAfter and/or quietEveryDays',
+    );
+  checkKeys(
+    v,
+    ['nudgesPerDay', 'criticalOwnUpPerDay', 'quietAfter', 'quietEveryDays'],
+    'reminders',
+  );
+  return {
+    nudgesPerDay:
+      v.nudgesPerDay === undefined
+        ? DEFAULT_CALM.nudgesPerDay
+        : wholeNumber(v.nudgesPerDay, 'reminders.nudgesPerDay', 1, 10),
+    criticalOwnUpPerDay:
+      v.criticalOwnUpPerDay === undefined
+        ? DEFAULT_CALM.criticalOwnUpPerDay
+        : wholeNumber(v.criticalOwnUpPerDay, 'reminders.criticalOwnUpPerDay', 1, 10),
+    quietAfter:
+      v.quietAfter === undefined
+        ? DEFAULT_CALM.quietAfter
+        : duration(v.quietAfter, 'reminders.quietAfter'),
+    quietEveryDays:
+      v.quietEveryDays === undefined
+        ? DEFAULT_CALM.quietEveryDays
+        : wholeNumber(v.quietEveryDays, 'reminders.quietEveryDays', 1, 90),
+  };
+}
+
 function dueSpec(v: unknown, p: string): DueSpec {
   if (v === 'meeting' || v === 'none') return v;
   return duration(v, p);
@@ -310,7 +376,7 @@ export function parsePlaybook(raw: unknown): Playbook {
       '(top level)',
       'must be a mapping with workingHours, escalationTarget and/or steps',
     );
-  checkKeys(raw, ['workingHours', 'escalationTarget', 'steps'], '');
+  checkKeys(raw, ['workingHours', 'escalationTarget', 'reminders', 'steps'], '');
   const et = raw.escalationTarget;
   if (
     et !== undefined &&
@@ -344,6 +410,7 @@ export function parsePlaybook(raw: unknown): Playbook {
   }
   return {
     workingHours: workingHours(raw.workingHours),
+    calm: calmPolicy(raw.reminders),
     escalationTarget: (et as string | null | undefined) ?? null,
     steps,
   };

@@ -62,6 +62,56 @@ export interface Step {
   readonly version: number;
 }
 
+/**
+ * How much the case has said lately, so a case that lasts weeks stays calm (see planCase in
+ * reminders.ts): the reminder engine's budget per working day, and whether the case went quiet.
+ */
+export interface CaseCalm {
+  /** The last time a person acted on the case (opening it counts). */
+  readonly lastActionAt: Date;
+  /** The owner-local day (yyyy-MM-dd) of the engine's last post, and how many it made that day. */
+  readonly postedOn: string | null;
+  readonly postsThatDay: number;
+  readonly lastPostAt: Date | null;
+  /** Nothing more from the engine before this: the day's budget is spent, or the case is quiet. */
+  readonly quietUntil: Date | null;
+  /** Set when the case went quiet for want of action; any action clears it. */
+  readonly stalledAt: Date | null;
+  /** How many times it went quiet (each time escalates once). */
+  readonly stalls: number;
+}
+
+export const freshCalm = (now: Date): CaseCalm => ({
+  lastActionAt: now,
+  postedOn: null,
+  postsThatDay: 0,
+  lastPostAt: null,
+  quietUntil: null,
+  stalledAt: null,
+  stalls: 0,
+});
+
+/** A person acted on the case: it is not stalled any more, and a weekly hold is lifted. */
+export function touched(c: RecoveryCase, now: Date): RecoveryCase {
+  return {
+    ...c,
+    calm: {
+      ...c.calm,
+      lastActionAt: now,
+      stalledAt: null,
+      quietUntil: c.calm.stalledAt ? null : c.calm.quietUntil,
+    },
+  };
+}
+
+/** Why a step closed without being done when the client accepted: it only mattered before the answer. */
+/** A recorded follow-up is never followed by a nudge sooner than this. */
+const FOLLOW_UP_GAP_DAYS = 3;
+
+export const NOT_NEEDED_AFTER_ANSWER = 'not_needed_after_answer';
+/** Steps that only matter before the client's answer. */
+const BEFORE_ANSWER: readonly StepKey[] = ['outline', 'meeting', 'apologize', 'compensation'];
+
 export interface RecoveryCase {
   readonly id: number;
   readonly teamId: string;
@@ -87,6 +137,7 @@ export interface RecoveryCase {
   readonly deliveryProblem: string | null;
   readonly version: number;
   readonly steps: readonly Step[];
+  readonly calm: CaseCalm;
 }
 
 export interface CaseEvent {
@@ -270,6 +321,7 @@ export function openCase(input: OpenCaseInput, pb: Playbook, now: Date): Changed
     closedAt: null,
     deliveryProblem: null,
     version: 1,
+    calm: freshCalm(now),
     steps: pb.steps.map((def, position) => ({
       key: def.key,
       position,
@@ -463,6 +515,23 @@ export function recordAnswer(
   }
   const close = (s: Step): Step =>
     isOpen(s) || s.status === 'waiting' ? markDone(s, actor, now) : s;
+  // Once the client has accepted, what only mattered before the answer closes as "not needed
+  // now" (the reason is kept); the corrective changes stay open: they are a promise to keep.
+  const notNeeded: StepKey[] = [];
+  const drop = (s: Step): Step => {
+    if (!(isOpen(s) || s.status === 'waiting')) return s;
+    notNeeded.push(s.key);
+    return {
+      ...s,
+      status: 'skipped',
+      doneAt: now,
+      doneBy: actor,
+      note: NOT_NEEDED_AFTER_ANSWER,
+      nextRemindAt: null,
+      snoozedUntil: null,
+      version: s.version + 1,
+    };
+  };
   let next: RecoveryCase = {
     ...c,
     answer,
@@ -472,13 +541,68 @@ export function recordAnswer(
       s.key === 'client_answer' ||
       (answer === 'accepted' && s.key === 'keep_trying' && s.status !== 'waiting')
         ? close(s)
-        : s,
+        : answer === 'accepted' && BEFORE_ANSWER.includes(s.key)
+          ? drop(s)
+          : s,
     ),
   };
   next = startTriggered(next, pb, now, (st) => st === answer);
   return {
     case: next,
-    event: { type: answer === 'accepted' ? 'client_accepted' : 'client_refused', actor },
+    event: {
+      type: answer === 'accepted' ? 'client_accepted' : 'client_refused',
+      actor,
+      ...(notNeeded.length ? { data: { notNeeded } } : {}),
+    },
+  };
+}
+
+/**
+ * A keep-trying follow-up or a check-in the owner made, with a short note ("offered a small trial
+ * order"): it counts as the cadence's current point, so the next nudge is the next point.
+ */
+export function recordFollowUp(
+  c: RecoveryCase,
+  key: StepKey,
+  note: string,
+  actor: string,
+  expectedVersion: number | null,
+  pb: Playbook,
+  now: Date,
+): Changed {
+  requireOpen(c);
+  const s = findStep(c, key);
+  checkStepAction(s, expectedVersion);
+  const def = stepDef(pb, key);
+  if (!def?.cadenceDays || !isOpen(s) || !s.startedAt)
+    throw new DomainError('invalid_transition', `${key} is not following up`);
+  const n = note.trim();
+  if (!n) throw new DomainError('reason_required');
+  if (chars(n) > LIMITS.note) throw new DomainError('invalid_input', 'note_too_long');
+  const startedAt = s.startedAt;
+  const points = def.cadenceDays.map((days) => cadencePoint(startedAt, days, c, pb, def));
+  // The follow-up stands for every point up to a few days from now: the next nudge is the first
+  // point after that (or a month on, past the last point), never two days after a follow-up.
+  const gapEnd = now.getTime() + FOLLOW_UP_GAP_DAYS * 24 * 60 * 60_000;
+  const nextAt = points.find((p) => p.getTime() >= gapEnd) ?? cadencePoint(now, 30, c, pb, def);
+  const next: Step = {
+    ...s,
+    status: 'pending',
+    snoozedUntil: null,
+    note: n,
+    remindCount: s.remindCount + 1,
+    dueAt: nextAt,
+    nextRemindAt: nextAt,
+    version: s.version + 1,
+  };
+  return {
+    case: replaceStep(c, next),
+    event: {
+      type: 'follow_up_recorded',
+      actor,
+      stepKey: key,
+      data: { note: n, next: nextAt ? nextAt.toISOString() : null },
+    },
   };
 }
 

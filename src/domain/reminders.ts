@@ -1,8 +1,11 @@
+import { TZDate } from '@date-fns/tz';
+import { addDays } from 'date-fns/addDays';
+import { format } from 'date-fns/format';
 import { addDuration } from './duration.js';
 import type { Playbook, StepDef, StepKey } from './playbook.js';
 import { stepDef } from './playbook.js';
 import { cadencePoint, isOpen, type RecoveryCase, type Step } from './recoveryCase.js';
-import { clampToWorkingHours, isWithinWorkingHours } from './workingTime.js';
+import { clampToWorkingHours, isWithinWorkingHours, nextWorkingMorning } from './workingTime.js';
 
 /**
  * nudge        the step is due (first) or still open (repeats)
@@ -14,12 +17,25 @@ import { clampToWorkingHours, isWithinWorkingHours } from './workingTime.js';
 /** A nudge on a meeting-bound step this close to the meeting is the meeting prep (a weekend can stretch "the day before"). */
 const PREP_WINDOW_MS = 4 * 24 * 60 * 60_000;
 
-export type ReminderKind = 'nudge' | 'meeting_prep' | 'escalation' | 'cadence' | 'cadence_end';
+export type ReminderKind =
+  | 'nudge'
+  | 'meeting_prep'
+  | 'escalation'
+  | 'stalled'
+  | 'cadence'
+  | 'cadence_end';
 
 export interface PlannedReminder {
   readonly kind: ReminderKind;
   /** 1-based; with (case, step, kind) the reminder's unique key. */
   readonly occurrence: number;
+  /** Not posted before this (default: when planned). */
+  readonly notBefore?: Date;
+  /**
+   * The time zone of the person the post pings: it is only posted within their working hours,
+   * a retry after a Slack failure included. Null: any hour (a critical own-up).
+   */
+  readonly hoursTz?: string | null;
 }
 
 export type ReminderStatus = 'pending' | 'claimed' | 'sent' | 'failed' | 'cancelled';
@@ -33,6 +49,7 @@ export interface Reminder {
   readonly kind: ReminderKind;
   readonly occurrence: number;
   readonly notBefore: Date;
+  readonly hoursTz: string | null;
   readonly status: ReminderStatus;
   readonly attempts: number;
   readonly claimedAt: Date | null;
@@ -55,11 +72,41 @@ export interface StepPlan {
 /** Earliest instant this step needs the reminder engine's attention (indexed in the store), or null. */
 export function nextCheckAt(c: RecoveryCase, s: Step, pb: Playbook): Date | null {
   if (c.status !== 'open' || !isOpen(s)) return null;
-  const esc = escalationAt(c, s, stepDef(pb, s.key), pb);
-  const r = s.nextRemindAt;
-  if (!r) return esc;
-  if (!esc) return r;
-  return new Date(Math.min(r.getTime(), esc.getTime()));
+  const def = stepDef(pb, s.key);
+  let at: number | null = null;
+  const consider = (d: Date | null) => {
+    if (d && (at === null || d.getTime() < at)) at = d.getTime();
+  };
+  consider(escalationAt(c, s, def, pb));
+  consider(s.nextRemindAt);
+  // An overdue step of a case nobody acts on needs a look when the case would go quiet.
+  if (!def?.cadenceDays && s.status === 'pending' && s.dueAt) {
+    const stall = stallAt(c, pb, c.tz);
+    if (stall) consider(stall > s.dueAt ? stall : s.dueAt);
+  }
+  if (at === null) return null;
+  // While the case's budget is spent or it is quiet, nothing is looked at before the hold ends;
+  // but the meeting's prep keeps its date, and so does a follow-up cadence in a quiet case.
+  const exempt =
+    (s.nextRemindAt && isPrepTime(c, s, s.nextRemindAt)) || (def?.cadenceDays && c.calm.stalledAt);
+  const hold = exempt ? 0 : (c.calm.quietUntil?.getTime() ?? 0);
+  return new Date(Math.max(at, hold));
+}
+
+/** A nudge of the apology at `t` is the meeting's prep (the working day before the meeting). */
+function isPrepTime(c: RecoveryCase, s: Step, t: Date): boolean {
+  return (
+    s.key === 'apologize' &&
+    !!c.meetingAt &&
+    t < c.meetingAt &&
+    c.meetingAt.getTime() - t.getTime() <= PREP_WINDOW_MS
+  );
+}
+
+/** When a case nobody acts on goes quiet, or null if it already has. */
+function stallAt(c: RecoveryCase, pb: Playbook, tz: string): Date | null {
+  if (c.calm.stalledAt) return null;
+  return addDuration(c.calm.lastActionAt, pb.calm.quietAfter, pb.workingHours, tz);
 }
 
 function escalationAt(
@@ -110,12 +157,7 @@ export function planStep(c: RecoveryCase, s: Step, pb: Playbook, tz: string, now
         const upcoming = points.find((p) => p > now) ?? null;
         kind = upcoming ? 'cadence' : 'cadence_end';
         next = upcoming;
-      } else if (
-        s.key === 'apologize' &&
-        c.meetingAt &&
-        now < c.meetingAt &&
-        c.meetingAt.getTime() - now.getTime() <= PREP_WINDOW_MS
-      ) {
+      } else if (c.meetingAt && isPrepTime(c, s, now)) {
         kind = 'meeting_prep';
         next = def.repeat ? later(addDuration(c.meetingAt, def.repeat, pb.workingHours, tz)) : null;
       } else {
@@ -132,4 +174,174 @@ export function planStep(c: RecoveryCase, s: Step, pb: Playbook, tz: string, now
     }
   }
   return { step, reminders };
+}
+
+/** One post the reminder engine owes a case, with the step whose buttons it leads with. */
+export interface PlannedPost extends PlannedReminder {
+  readonly stepKey: StepKey;
+}
+
+export interface CasePlan {
+  readonly case: RecoveryCase;
+  readonly posts: readonly PlannedPost[];
+}
+
+/** The owner-local calendar day of `t`. */
+export function localDay(t: Date, tz: string): string {
+  return format(new TZDate(t.getTime(), tz), 'yyyy-MM-dd');
+}
+
+/** Which post leads when several steps want attention at once. */
+const LEAD: Record<ReminderKind, number> = {
+  stalled: 0,
+  escalation: 1,
+  meeting_prep: 2,
+  cadence_end: 3,
+  cadence: 4,
+  nudge: 5,
+};
+
+/**
+ * Decides, at `now`, what a whole case owes, within the calm policy (playbook `calm`):
+ *  - at most `nudgesPerDay` posts per working day (a critical case's own-up: `criticalOwnUpPerDay`
+ *    on its first day); a post lists every step that needs attention, so steps never queue up
+ *    separate messages, and a catch-up after downtime is one post;
+ *  - a case nobody acted on for `quietAfter` with an overdue step goes quiet: one escalation,
+ *    then one nudge every `quietEveryDays` until someone acts;
+ *  - a post that pings someone other than the owner (an escalation) waits for that person's
+ *    working hours (`zones.others`).
+ * Pure: the engine stores the case and the posts in one transaction.
+ */
+export function planCase(
+  c: RecoveryCase,
+  pb: Playbook,
+  zones: { readonly owner: string; readonly others: string },
+  now: Date,
+): CasePlan {
+  const tz = zones.owner;
+  if (c.status !== 'open') return { case: c, posts: [] };
+  const plans = c.steps.map((s) => ({ before: s, plan: planStep(c, s, pb, tz, now) }));
+  const wanted = plans.filter((p) => p.plan.reminders.length > 0);
+  const overdue = c.steps.filter(
+    (s) => s.status === 'pending' && s.dueAt && s.dueAt <= now && !stepDef(pb, s.key)?.cadenceDays,
+  );
+  const stall = stallAt(c, pb, tz);
+  // A dated post (a follow-up, the meeting's prep) goes first; going quiet can wait a day.
+  const dated = wanted.some((p) =>
+    p.plan.reminders.some((r) => r.kind !== 'nudge' && r.kind !== 'escalation'),
+  );
+  const stallDue = !!stall && stall <= now && overdue.length > 0 && !dated;
+  const settled = { ...c, tz, steps: plans.map((p) => p.plan.step) };
+  if (wanted.length === 0 && !stallDue) {
+    const hold = c.calm.quietUntil && c.calm.quietUntil <= now ? null : c.calm.quietUntil;
+    return { case: { ...settled, calm: { ...c.calm, quietUntil: hold } }, posts: [] };
+  }
+
+  // The budget: what the case already said today, and whether it is quiet.
+  const day = localDay(now, tz);
+  const used = c.calm.postedOn === day ? c.calm.postsThatDay : 0;
+  const firstDay = localDay(c.createdAt, tz) === day;
+  const criticalOwnUp =
+    c.severity === 'critical' && firstDay && wanted.some((p) => p.before.key === 'own_up');
+  const cap = criticalOwnUp
+    ? Math.max(pb.calm.criticalOwnUpPerDay, pb.calm.nudgesPerDay)
+    : pb.calm.nudgesPerDay;
+  // The meeting's prep the day before is a date, not a nag: it goes out even when the day's
+  // nudge already did (the one case of two posts on a working day).
+  const prep = wanted.find((p) => p.plan.reminders.some((r) => r.kind === 'meeting_prep'));
+  if (prep && used >= cap && !stallDue) {
+    const r = prep.plan.reminders.find((x) => x.kind === 'meeting_prep') as PlannedReminder;
+    const steps = c.steps.map((s) => (s.key === prep.before.key ? prep.plan.step : s));
+    return {
+      case: { ...c, tz, steps, calm: { ...c.calm, lastPostAt: now } },
+      posts: [
+        { stepKey: prep.before.key, kind: 'meeting_prep', occurrence: r.occurrence, hoursTz: tz },
+      ],
+    };
+  }
+  let opensAt: Date | null = null;
+  if (used >= cap) opensAt = nextWorkingMorning(now, pb.workingHours, tz);
+  else if (
+    c.calm.stalledAt &&
+    !stallDue &&
+    // A follow-up cadence keeps its own calm dates, quiet case or not.
+    !wanted.some((p) =>
+      p.plan.reminders.some((r) => r.kind === 'cadence' || r.kind === 'cadence_end'),
+    )
+  ) {
+    const since = c.calm.lastPostAt ?? c.calm.stalledAt;
+    const weekly = clampToWorkingHours(
+      new Date(addDays(new TZDate(since.getTime(), tz), pb.calm.quietEveryDays).getTime()),
+      pb.workingHours,
+      tz,
+    );
+    if (weekly > now) opensAt = weekly;
+  }
+  if (opensAt) {
+    // Held: the steps keep what they want (nothing is counted as sent) until the hold ends.
+    return { case: { ...c, tz, calm: { ...c.calm, quietUntil: opensAt } }, posts: [] };
+  }
+
+  // A step whose own post says something of its own (a follow-up, the meeting's prep) and does
+  // not lead keeps it for a later post; plain nudges and escalations fold into the one post,
+  // which lists every step needing attention.
+  const folds = (p: (typeof plans)[number]) =>
+    p.plan.reminders.every((r) => r.kind === 'nudge' || r.kind === 'escalation');
+  let steps = settled.steps;
+  let post: PlannedPost;
+  const inOthersHours = (t: Date) => clampToWorkingHours(t, pb.workingHours, zones.others);
+  let calm = c.calm;
+  if (stallDue) {
+    const lead = overdue[0] as Step;
+    const occurrence = c.calm.stalls + 1;
+    post = {
+      stepKey: lead.key,
+      kind: 'stalled',
+      occurrence,
+      notBefore: inOthersHours(now),
+      hoursTz: zones.others,
+    };
+    // The quiet case's one escalation stands for every step's own.
+    steps = plans.map((p) => (folds(p) ? p.plan.step : p.before));
+    steps = steps.map((s) => (isOpen(s) && !s.escalatedAt ? { ...s, escalatedAt: now } : s));
+    calm = { ...calm, stalledAt: now, stalls: occurrence };
+  } else {
+    const leading = wanted
+      .flatMap((p) => p.plan.reminders.map((r) => ({ step: p.before, r })))
+      .sort(
+        (a, b) =>
+          LEAD[a.r.kind] - LEAD[b.r.kind] ||
+          (a.step.dueAt?.getTime() ?? 0) - (b.step.dueAt?.getTime() ?? 0) ||
+          a.step.position - b.step.position,
+      )[0] as { step: Step; r: PlannedReminder };
+    const pingsOthers = leading.r.kind === 'escalation';
+    const anyHour = stepDef(pb, leading.step.key)?.ignoreWorkingHours[c.severity] ?? false;
+    steps = plans.map((p) =>
+      p.before.key === leading.step.key || folds(p) ? p.plan.step : p.before,
+    );
+    post = {
+      stepKey: leading.step.key,
+      kind: leading.r.kind,
+      occurrence: leading.r.occurrence,
+      notBefore: pingsOthers ? inOthersHours(now) : now,
+      hoursTz: pingsOthers ? zones.others : anyHour ? null : tz,
+    };
+  }
+  const postsToday = used + 1;
+  let quietUntil: Date | null = null;
+  if (calm.stalledAt) {
+    quietUntil = clampToWorkingHours(
+      new Date(addDays(new TZDate(now.getTime(), tz), pb.calm.quietEveryDays).getTime()),
+      pb.workingHours,
+      tz,
+    );
+  } else if (postsToday >= cap) quietUntil = nextWorkingMorning(now, pb.workingHours, tz);
+  return {
+    case: {
+      ...settled,
+      steps,
+      calm: { ...calm, postedOn: day, postsThatDay: postsToday, lastPostAt: now, quietUntil },
+    },
+    posts: [post],
+  };
 }

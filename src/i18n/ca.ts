@@ -21,7 +21,7 @@ export const ca: Catalog = {
     corrective_changes: 'Aplica canvis i explica-ho al client',
     client_answer: 'Registra la resposta del client',
     keep_trying: 'Insisteix, amb tacte',
-    check_in: 'Fes seguiment del client',
+    check_in: 'Mantén un contacte periòdic amb el client',
   },
   stepState: {
     waiting: 'No començat',
@@ -35,11 +35,11 @@ export const ca: Catalog = {
   case: {
     header: (client: string, severity: string) => `${client} · ${severity}`,
     whatHappened: 'Què ha passat',
-    owner: (who: string) => `Responsable: ${who}`,
+    owner: (who: string) => `Se n'encarrega ${who}`,
     openedBy: (who: string, when: string) => `Obert per ${who}, ${when}`,
     due: (when: string) => `termini: ${when}`,
     doneBy: (who: string, when: string) => `per ${who}, ${when}`,
-    snoozedUntil: (when: string) => `ajornat fins ${when}`,
+    snoozedUntil: (when: string) => `ajornat fins a ${when}`,
     withMeeting: 'durant la reunió',
     startsAfter: 'comença més endavant',
     meetingAt: (when: string) => `Reunió: ${when}`,
@@ -56,6 +56,9 @@ export const ca: Catalog = {
     fallback: (client: string, severity: string) => `Cas de recuperació: ${client} (${severity})`,
     skipReason: (reason: string) => `Omès: ${reason}`,
     offered: (what: string) => `Oferta: ${what}`,
+    stalled: (since: string) =>
+      `:pause_button: Aturat: res no s'ha mogut des de ${since}. Amends t'ho recordarà un cop per setmana fins que algú actuï.`,
+    notNeeded: 'Ja no cal: el client ha acceptat',
   },
   span: {
     minutes: (n: number) => minuts(n),
@@ -74,6 +77,7 @@ export const ca: Catalog = {
     close: 'Tanca el cas',
     moreFollowUps: 'Torna-ho a provar en 30 dies',
     openThread: 'Obre el fil',
+    recordFollowUp: 'Registra un seguiment',
   },
   snooze: { hour: '1 hora', tomorrow: 'Demà al matí', nextWeek: 'La setmana vinent' },
   confirmClose: {
@@ -117,14 +121,20 @@ export const ca: Catalog = {
       submit: 'Desa',
       date: 'Data',
       time: 'Hora',
-      hint: 'En persona o, si més no, en directe. A la teva zona horària.',
+      hint: 'En persona o, si més no, per videotrucada. A la teva zona horària.',
     },
     skip: { title: 'Omet un pas', submit: 'Omet', reason: "Per què l'omets?" },
     compensation: {
       title: 'Compensació',
       submit: 'Desa',
       offer: 'Què li has ofert?',
-      hint: 'Un reemborsament, un crèdit, un extra. Unes disculpes amb alguna cosa a canvi satisfan el doble de clients.',
+      hint: 'Un reemborsament, un crèdit, un extra. Segons un estudi, la compensació sola va satisfer prop del 37% dels clients; amb unes disculpes, el 74%.',
+    },
+    followUp: {
+      title: 'Seguiment',
+      submit: 'Desa',
+      note: 'Què has fet o proposat?',
+      hint: 'Una línia, p. ex. he proposat una petita comanda de prova',
     },
     close: {
       title: 'Tanca el cas',
@@ -139,18 +149,20 @@ export const ca: Catalog = {
     done: (who: string, step: string) => `:white_check_mark: ${who} ha completat *${step}*.`,
     skipped: (who: string, step: string) => `:fast_forward: ${who} ha omès *${step}*.`,
     snoozed: (who: string, step: string, when: string) =>
-      `:zzz: ${who} ha ajornat *${step}* fins ${when}.`,
+      `:zzz: ${who} ha ajornat *${step}* fins a ${when}.`,
     meeting: (who: string, when: string) =>
       `:calendar: ${who} ha concertat la reunió per a ${when}.`,
     outline: (who: string) => `:memo: ${who} ha escrit el guió de la reunió:`,
     compensation: (who: string) => `:gift: ${who} ha registrat què s'ha ofert al client:`,
     accepted: (who: string) =>
-      `:tada: ${who} ha registrat que el client ha acceptat. A partir d'ara comença el seguiment periòdic del client.`,
+      `:tada: ${who} ha registrat que el client ha acceptat. A partir d'ara comença el contacte periòdic amb el client.`,
     refused: (who: string) =>
       `:hourglass_flowing_sand: ${who} ha registrat que el client ho ha rebutjat. Amends us recordarà que ho torneu a provar, amb tacte.`,
     closed: (who: string, outcome: string) => `:lock: ${who} ha tancat el cas: ${outcome}.`,
     moreFollowUps: (who: string, when: string) =>
       `:repeat: ${who} ha programat un altre contacte de seguiment per a ${when}.`,
+    followUp: (who: string, when: string) =>
+      `:speech_balloon: ${who} ha tornat a contactar el client. Proper seguiment ${when}.`,
   },
   outline: {
     happened: 'Què ha passat',
@@ -166,18 +178,24 @@ export const ca: Catalog = {
     apologize:
       'Comença amb unes disculpes que diguin clarament quin mal heu causat i després assumeix-ne la responsabilitat: «ens hem equivocat i és culpa nostra». Si pots, digues-ho en directe.',
     meeting:
-      'Concerta una reunió en persona o, si més no, una trucada en directe. Els professionals donen la cara.',
+      'Concerta una reunió en persona o, si més no, una videotrucada. Els professionals donen la cara.',
     compensation:
-      'Decideix què li donareu a canvi: un reemborsament, un crèdit, un extra inesperat. Juntament amb unes disculpes, pot convertir un client decebut en un defensor vostre.',
+      'Decideix com compensareu el client: un reemborsament, un crèdit, un extra inesperat. Juntament amb unes disculpes, pot convertir un client decebut en un defensor vostre.',
     corrective_changes:
       "Posa en marxa els canvis (un control de qualitat, més estoc, una persona de contacte dedicada) i explica al client què ha canviat i com l'avisareu la propera vegada.",
     client_answer:
       'Demana al client la seva resposta i registra-la aquí: ha acceptat o, de moment, ho ha rebutjat.',
     keep_trying:
       'Demana una petita oportunitat: una comanda més petita, una prova, la teva supervisió personal del seu compte.',
-    check_in: 'Fes un seguiment personal del client fins que et digui que ja no cal.',
+    check_in:
+      'Mantén personalment un contacte periòdic amb el client fins que et digui que ja no cal.',
   },
   nudge: {
+    alsoOpen: 'També pendent en aquest cas:',
+    stalled: (owner: string, since: string, others: string) =>
+      `:pause_button: En aquest cas no s'ha mogut res des de ${since}. Se n'encarrega ${owner}; ${others}, podeu ajudar a reprendre'l? A partir d'ara Amends ho recordarà un cop per setmana.`,
+    stalledAlone: (owner: string, since: string) =>
+      `:pause_button: En aquest cas no s'ha mogut res des de ${since}. ${owner}, fes un pas avui o demana ajuda a un company. A partir d'ara Amends ho recordarà un cop per setmana.`,
     due: (owner: string, step: string, why: string) => `${owner}, et toca: *${step}*. ${why}`,
     again: (owner: string, step: string, due: string) =>
       `${owner}, *${step}* encara està pendent (termini: ${due}). Una actualització breu ara val més que una de perfecta més tard.`,
@@ -186,7 +204,7 @@ export const ca: Catalog = {
     meetingPrepNoOutline: (owner: string, when: string) =>
       `${owner}, la reunió és ${when} i encara no hi ha guió. Escriu-lo ara: què ha passat, per què, què evitarà que es repeteixi, en dues frases.`,
     escalation: (owner: string, step: string, due: string, others: string) =>
-      `:rotating_light: *${step}* va amb retard (termini: ${due}). En té cura ${owner}; ${others}, podeu ajudar a tirar-ho endavant avui?`,
+      `:rotating_light: *${step}* va amb retard (termini: ${due}). Se n'encarrega ${owner}; ${others}, podeu ajudar a tirar-ho endavant avui?`,
     escalationAlone: (owner: string, step: string, due: string) =>
       `:rotating_light: *${step}* va amb retard (termini: ${due}). ${owner}, ara és el més urgent d'aquest cas: fes-ho avui o demana ajuda a un company.`,
     keepTrying: (owner: string, n: number, idea: string) =>
@@ -201,9 +219,9 @@ export const ca: Catalog = {
     keepTryingEnd: (owner: string) =>
       `${owner}, aquest era l'últim seguiment previst. Si el client no ha tornat, tanca el cas com a perdut indicant-ne el motiu, o programa un intent més.`,
     checkIn: (owner: string, n: number) =>
-      `${owner}, contacte ${n}: pregunta al client com van les coses des dels canvis i si encara hi ha res que el preocupi.`,
+      `${owner}, contacte periòdic ${n}: pregunta al client com van les coses des dels canvis i si encara hi ha res que el preocupi.`,
     checkInEnd: (owner: string) =>
-      `${owner}, aquest era l'últim contacte previst. Si el client està content, tanca el cas com a recuperat.`,
+      `${owner}, aquest era l'últim contacte periòdic previst. Si el client està content, tanca el cas com a recuperat.`,
   },
   list: {
     title: 'Casos de recuperació oberts',

@@ -48,6 +48,9 @@ export const en = {
     fallback: (client: string, severity: string) => `Recovery case for ${client} (${severity})`,
     skipReason: (reason: string) => `Skipped: ${reason}`,
     offered: (what: string) => `Offered: ${what}`,
+    stalled: (since: string) =>
+      `:pause_button: Stalled: nothing has moved since ${since}. Amends nudges once a week until someone acts.`,
+    notNeeded: 'Not needed now: the client accepted',
   },
   span: {
     minutes: (n: number) => (n === 1 ? '1 minute' : `${n} minutes`),
@@ -66,6 +69,7 @@ export const en = {
     close: 'Close case',
     moreFollowUps: 'Try again in 30 days',
     openThread: 'Open the thread',
+    recordFollowUp: 'Record a follow-up',
   },
   snooze: { hour: '1 hour', tomorrow: 'Tomorrow morning', nextWeek: 'Next week' },
   confirmClose: {
@@ -116,7 +120,13 @@ export const en = {
       title: 'Compensation',
       submit: 'Save',
       offer: 'What did you offer?',
-      hint: 'A refund, a credit, an extra. An apology with something back satisfies twice as many clients.',
+      hint: 'A refund, a credit, an extra. In research, compensation alone satisfied about 37% of clients; with an apology, 74%.',
+    },
+    followUp: {
+      title: 'Follow-up',
+      submit: 'Save',
+      note: 'What did you do or offer?',
+      hint: 'One line, e.g. offered a small trial order',
     },
     close: {
       title: 'Close the case',
@@ -142,6 +152,8 @@ export const en = {
     closed: (who: string, outcome: string) => `:lock: ${who} closed the case: ${outcome}.`,
     moreFollowUps: (who: string, when: string) =>
       `:repeat: ${who} scheduled another follow-up for ${when}.`,
+    followUp: (who: string, when: string) =>
+      `:speech_balloon: ${who} followed up. Next follow-up ${when}.`,
   },
   outline: {
     happened: 'What happened',
@@ -169,6 +181,11 @@ export const en = {
     check_in: 'Check in personally on the account until the client says it is no longer needed.',
   },
   nudge: {
+    alsoOpen: 'Also waiting on this case:',
+    stalled: (owner: string, since: string, others: string) =>
+      `:pause_button: Nothing has moved on this case since ${since}. ${owner} owns it; ${others}, can you help restart it? From now on Amends nudges once a week.`,
+    stalledAlone: (owner: string, since: string) =>
+      `:pause_button: Nothing has moved on this case since ${since}. ${owner}, do one step today or ask a colleague to help. From now on Amends nudges once a week.`,
     due: (owner: string, step: string, why: string) => `${owner}, time for *${step}*. ${why}`,
     again: (owner: string, step: string, due: string) =>
       `${owner}, *${step}* is still open (was ${due}). A short update now beats a perfect one later.`,

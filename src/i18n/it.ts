@@ -8,6 +8,8 @@ import type { Catalog } from './en.js';
 const minuti = (n: number) => (n === 1 ? '1 minuto' : `${n} minuti`);
 const ore = (n: number) => (n === 1 ? '1 ora' : `${n} ore`);
 const giorni = (n: number) => (n === 1 ? '1 giorno' : `${n} giorni`);
+/** `others` in an escalation: mentions joined by ", "; a user group (`<!subteam^…>`) is several people. */
+const severalPeople = (others: string) => others.includes(',') || others.includes('<!subteam^');
 
 export const it: Catalog = {
   langName: 'Italiano',
@@ -21,7 +23,7 @@ export const it: Catalog = {
     corrective_changes: 'Introduci i cambiamenti e comunicali',
     client_answer: 'Registra la risposta del cliente',
     keep_trying: 'Insisti, con garbo',
-    check_in: 'Resta in contatto con il cliente',
+    check_in: 'Mantieni un contatto periodico con il cliente',
   },
   stepState: {
     waiting: 'Non iniziato',
@@ -56,6 +58,9 @@ export const it: Catalog = {
     fallback: (client: string, severity: string) => `Caso di recupero per ${client} (${severity})`,
     skipReason: (reason: string) => `Saltato: ${reason}`,
     offered: (what: string) => `Offerta: ${what}`,
+    stalled: (since: string) =>
+      `:pause_button: Fermo: nessun passo avanti dal ${since}. Amends ti ricorderà il caso una volta a settimana finché qualcuno non agisce.`,
+    notNeeded: 'Non serve più: il cliente ha accettato',
   },
   span: {
     minutes: (n: number) => minuti(n),
@@ -74,6 +79,7 @@ export const it: Catalog = {
     close: 'Chiudi il caso',
     moreFollowUps: 'Riprova tra 30 giorni',
     openThread: 'Apri il thread',
+    recordFollowUp: 'Registra un ricontatto',
   },
   snooze: { hour: '1 ora', tomorrow: 'Domani mattina', nextWeek: 'La settimana prossima' },
   confirmClose: {
@@ -125,7 +131,13 @@ export const it: Catalog = {
       title: 'Offerta al cliente',
       submit: 'Salva',
       offer: 'Cosa hai offerto?',
-      hint: 'Un rimborso, un credito, un extra. Scuse accompagnate da qualcosa in cambio soddisfano il doppio dei clienti.',
+      hint: 'Un rimborso, un credito, un extra. Secondo una ricerca, il solo risarcimento ha soddisfatto circa il 37% dei clienti; con le scuse, il 74%.',
+    },
+    followUp: {
+      title: 'Ricontatto',
+      submit: 'Salva',
+      note: 'Cosa hai fatto o proposto?',
+      hint: 'Una riga, ad es. proposto un piccolo ordine di prova',
     },
     close: {
       title: 'Chiudi il caso',
@@ -145,12 +157,14 @@ export const it: Catalog = {
     outline: (who: string) => `:memo: ${who} ha scritto la scaletta per l'incontro:`,
     compensation: (who: string) => `:gift: ${who} ha registrato cosa è stato offerto al cliente:`,
     accepted: (who: string) =>
-      `:tada: ${who} ha registrato che il cliente ha accettato. Da adesso partono i check-in periodici con il cliente.`,
+      `:tada: ${who} ha registrato che il cliente ha accettato. Da adesso partono i contatti periodici con il cliente.`,
     refused: (who: string) =>
-      `:hourglass_flowing_sand: ${who} ha registrato che il cliente ha rifiutato. Amends vi ricorderà di riprovarci, con garbo.`,
+      `:hourglass_flowing_sand: ${who} ha registrato che il cliente ha rifiutato. Amends ti ricorderà di riprovarci, con garbo.`,
     closed: (who: string, outcome: string) => `:lock: ${who} ha chiuso il caso: ${outcome}.`,
     moreFollowUps: (who: string, when: string) =>
       `:repeat: ${who} ha programmato un altro ricontatto per ${when}.`,
+    followUp: (who: string, when: string) =>
+      `:speech_balloon: ${who} ha ricontattato il cliente. Prossimo ricontatto ${when}.`,
   },
   outline: {
     happened: 'Cosa è successo',
@@ -164,29 +178,35 @@ export const it: Catalog = {
     outline:
       'Prima di parlare, scrivi cosa è successo, perché e cosa eviterà che si ripeta, e fai in modo di saperlo dire in due frasi.',
     apologize:
-      'Apri con delle scuse che nominano il danno, poi assumiti la responsabilità: «abbiamo sbagliato, e la colpa è nostra». Se puoi, dillo a voce.',
+      'Comincia scusandoti e riconoscendo il danno causato, poi assumiti la responsabilità: «abbiamo sbagliato, e la colpa è nostra». Se puoi, dillo a voce.',
     meeting:
       'Fissa un incontro di persona, o almeno una videochiamata. Metterci la faccia è quello che fanno i professionisti.',
     compensation:
-      'Decidi cosa dare in cambio: un rimborso, un credito, un extra inaspettato. Insieme alle scuse, può trasformare un cliente deluso in un sostenitore.',
+      'Decidi come rimediare: un rimborso, un credito, un extra inaspettato. Insieme alle scuse, può trasformare un cliente deluso in un sostenitore.',
     corrective_changes:
       'Metti in pratica i cambiamenti (un controllo qualità, più scorte, un referente dedicato) e spiega al cliente cosa è cambiato e come verrà avvisato la prossima volta.',
     client_answer:
       'Chiedi al cliente la sua risposta e registrala qui: ha accettato, oppure per ora ha rifiutato.',
     keep_trying:
       'Chiedi una piccola possibilità: un ordine più piccolo, un periodo di prova, il tuo controllo personale sul suo account.',
-    check_in: 'Segui di persona il cliente finché non ti dice che non serve più.',
+    check_in:
+      'Mantieni di persona un contatto periodico con il cliente, finché non ti dice che non serve più.',
   },
   nudge: {
+    alsoOpen: 'In attesa anche su questo caso:',
+    stalled: (owner: string, since: string, others: string) =>
+      `:pause_button: Su questo caso non si muove nulla dal ${since}. Se ne occupa ${owner}; ${others}, potete aiutare a rimetterlo in moto? D'ora in poi Amends lo ricorderà una volta a settimana.`,
+    stalledAlone: (owner: string, since: string) =>
+      `:pause_button: Su questo caso non si muove nulla dal ${since}. ${owner}, fai un passo oggi o chiedi aiuto a un collega. D'ora in poi Amends lo ricorderà una volta a settimana.`,
     due: (owner: string, step: string, why: string) => `${owner}, tocca a te: *${step}*. ${why}`,
     again: (owner: string, step: string, due: string) =>
       `${owner}, *${step}* è ancora da fare (scadenza: ${due}). Un aggiornamento breve adesso vale più di uno perfetto domani.`,
     meetingPrep: (owner: string, when: string) =>
-      `${owner}, l'incontro è ${when}. Rileggi la scaletta, apri con le scuse e ascolta senza metterti sulla difensiva.`,
+      `${owner}, l'incontro è ${when}. Rileggi la scaletta, comincia con le scuse e ascolta senza metterti sulla difensiva.`,
     meetingPrepNoOutline: (owner: string, when: string) =>
       `${owner}, l'incontro è ${when} e non c'è ancora una scaletta. Scrivila adesso: cosa è successo, perché, cosa eviterà che si ripeta, in due frasi.`,
     escalation: (owner: string, step: string, due: string, others: string) =>
-      `:rotating_light: *${step}* è in ritardo (scadenza: ${due}). Se ne occupa ${owner}; ${others}, potete dare una mano a sbloccarlo oggi?`,
+      `:rotating_light: *${step}* è in ritardo (scadenza: ${due}). Se ne occupa ${owner}; ${others}, ${severalPeople(others) ? 'potete' : 'puoi'} dare una mano a sbloccarlo oggi?`,
     escalationAlone: (owner: string, step: string, due: string) =>
       `:rotating_light: *${step}* è in ritardo (scadenza: ${due}). ${owner}, ora è la cosa più urgente di questo caso: fallo oggi, o chiedi aiuto a un collega.`,
     keepTrying: (owner: string, n: number, idea: string) =>
@@ -201,9 +221,9 @@ export const it: Catalog = {
     keepTryingEnd: (owner: string) =>
       `${owner}, questo era l'ultimo ricontatto previsto. Se il cliente non è tornato, chiudi il caso come perso indicando il motivo, oppure programma un altro tentativo.`,
     checkIn: (owner: string, n: number) =>
-      `${owner}, check-in n. ${n}: chiedi al cliente come vanno le cose dopo i cambiamenti e se c'è ancora qualcosa che non lo convince.`,
+      `${owner}, contatto periodico n. ${n}: chiedi al cliente come vanno le cose dopo i cambiamenti e se c'è ancora qualcosa che non lo convince.`,
     checkInEnd: (owner: string) =>
-      `${owner}, questo era l'ultimo check-in previsto. Se il cliente è soddisfatto, chiudi il caso come recuperato.`,
+      `${owner}, questo era l'ultimo contatto periodico previsto. Se il cliente è soddisfatto, chiudi il caso come recuperato.`,
   },
   list: {
     title: 'Casi di recupero aperti',

@@ -15,11 +15,13 @@ import {
   openCase,
   type RecoveryCase,
   recordAnswer,
+  recordFollowUp,
   recordMeeting,
   saveOutline,
   scheduleMoreFollowUps,
   skipStep,
   snoozeStep,
+  touched,
 } from '../domain/recoveryCase.js';
 import { nextWeekMorning, nextWorkingMorning } from '../domain/workingTime.js';
 import type { CaseStore, LineBody, LineStore, PendingLine, Transactor } from './ports.js';
@@ -332,6 +334,23 @@ export class CaseService {
     );
   }
 
+  followUp(
+    teamId: string,
+    caseId: number,
+    key: StepKey,
+    note: string,
+    actor: string,
+    version: number | null,
+    requestKey?: string,
+  ): Changed {
+    return this.#change(
+      teamId,
+      caseId,
+      (c, now) => recordFollowUp(c, key, note, actor, version, this.deps.playbook, now),
+      { requestKey },
+    );
+  }
+
   close(
     teamId: string,
     caseId: number,
@@ -371,7 +390,9 @@ export class CaseService {
       (c) => {
         if (o.version != null && o.version !== c.version && c.status === 'open')
           throw new DomainError('stale_action');
-        return decide(c, now);
+        // Every use-case here is a person acting on the case: it is not stalled any more.
+        const ch = decide(c, now);
+        return { ...ch, case: touched(ch.case, now) };
       },
       o.requestKey,
     );

@@ -72,6 +72,8 @@ export interface ReminderStore {
   markSent(id: number, ts: string, now: Date): void;
   /** Back to the queue, not before `at`. */
   release(id: number, at: Date, error: string | null): void;
+  /** Back to the queue, not before `at`, without counting as an attempt (it was never tried). */
+  postpone(id: number, at: Date, why: string): void;
   markFailed(id: number, error: string): void;
   /** A claimed reminder that must not be posted after all. */
   cancelClaimed(id: number, why: string): void;

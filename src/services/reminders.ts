@@ -1,7 +1,8 @@
 import type { Clock } from '../domain/clock.js';
 import type { Playbook } from '../domain/playbook.js';
 import { isOpen, type RecoveryCase } from '../domain/recoveryCase.js';
-import { planStep, type Reminder, reminderKey } from '../domain/reminders.js';
+import { planCase, type Reminder, reminderKey } from '../domain/reminders.js';
+import { clampToWorkingHours, isWithinWorkingHours } from '../domain/workingTime.js';
 import {
   type CaseStore,
   DeliveryFailure,
@@ -143,23 +144,28 @@ export class ReminderService {
         .filter((d) => !seen.has(d.caseId));
       if (due.length === 0) break;
       for (let i = 0; i < due.length; i += PLAN_CHUNK) {
-        const chunk: { teamId: string; caseId: number; tz: string }[] = [];
+        const chunk: { teamId: string; caseId: number; tz: string; othersTz: string }[] = [];
         for (const { teamId, caseId } of due.slice(i, i + PLAN_CHUNK)) {
           seen.add(caseId);
           try {
             const c0 = cases.get(teamId, caseId);
             if (!c0) continue;
             const owner = await profiles.resolve(teamId, c0.ownerId, now);
-            chunk.push({ teamId, caseId, tz: owner.tz });
+            // An escalation pings the creator: it waits for the creator's working hours.
+            const creator =
+              c0.creatorId === c0.ownerId
+                ? owner
+                : await profiles.resolve(teamId, c0.creatorId, now);
+            chunk.push({ teamId, caseId, tz: owner.tz, othersTz: creator.tz });
           } catch (e) {
             this.#d.log?.('reminder planning failed', { teamId, caseId, error: String(e) });
           }
         }
         planned += tx.run(() => {
           let n = 0;
-          for (const { teamId, caseId, tz } of chunk) {
+          for (const { teamId, caseId, tz, othersTz } of chunk) {
             try {
-              n += tx.run(() => this.#planCase(teamId, caseId, tz, now));
+              n += tx.run(() => this.#planCase(teamId, caseId, tz, othersTz, now));
             } catch (e) {
               // One broken case never stops the batch (its savepoint is rolled back).
               this.#d.log?.('reminder planning failed', { teamId, caseId, error: String(e) });
@@ -176,19 +182,14 @@ export class ReminderService {
     return planned;
   }
 
-  #planCase(teamId: string, caseId: number, tz: string, now: Date): number {
+  #planCase(teamId: string, caseId: number, tz: string, othersTz: string, now: Date): number {
     const { reminders, cases, playbook } = this.#d;
     const c = cases.get(teamId, caseId);
     if (!c) return 0;
-    let n = 0;
-    const steps = c.steps.map((s) => {
-      const p = planStep(c, s, playbook, tz, now);
-      reminders.enqueue(c, s.key, p.reminders, now);
-      n += p.reminders.length;
-      return p.step;
-    });
-    cases.save({ ...c, tz, steps });
-    return n;
+    const plan = planCase(c, playbook, { owner: tz, others: othersTz }, now);
+    for (const p of plan.posts) reminders.enqueue(c, p.stepKey, [p], now);
+    cases.save(plan.case);
+    return plan.posts.length;
   }
 
   /**
@@ -299,6 +300,14 @@ export class ReminderService {
     if (why || !c) {
       reminders.cancelClaimed(r.id, why ?? 'case_missing');
       report.cancelled++;
+      return;
+    }
+    // A post waits for the working hours of the person it pings, a retry after an outage too.
+    const at0 = clock.now();
+    const wh = this.#d.playbook.workingHours;
+    if (r.hoursTz && !isWithinWorkingHours(at0, wh, r.hoursTz)) {
+      reminders.postpone(r.id, clampToWorkingHours(at0, wh, r.hoursTz), 'outside_working_hours');
+      report.retried++;
       return;
     }
     const key = reminderKey(r);

@@ -43,7 +43,7 @@ export class SlackReminderChannel implements ReminderChannel {
         code: 'slack_webapi_platform_error',
         data: { error: 'thread_not_found' },
       });
-    const m = renderReminder(r, c, this.playbook);
+    const m = renderReminder(r, c, this.playbook, this.clock.now());
     try {
       const res = await this.client.chat.postMessage({
         channel: c.channelId,

@@ -13,6 +13,7 @@ export const ACTION = {
   refused: 'amends_case_refused',
   close: 'amends_case_close',
   moreFollowUps: 'amends_case_more',
+  followUp: 'amends_step_follow_up',
 } as const;
 
 /** callback_id of every modal. */
@@ -23,6 +24,7 @@ export const VIEW = {
   skip: 'amends_skip',
   compensation: 'amends_compensation',
   close: 'amends_close',
+  followUp: 'amends_follow_up',
 } as const;
 
 /** block_id / action_id of modal inputs. */
@@ -41,6 +43,7 @@ export const INPUT = {
   meetingTime: 'meeting_time',
   reason: 'reason',
   offer: 'offer',
+  followUpNote: 'follow_up_note',
   outcome: 'outcome',
 } as const;
 

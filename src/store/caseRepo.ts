@@ -37,6 +37,13 @@ interface CaseRow {
   closed_at: number | null;
   delivery_problem: string | null;
   version: number;
+  last_action_at: number | null;
+  posted_on: string | null;
+  posts_that_day: number;
+  last_post_at: number | null;
+  quiet_until: number | null;
+  stalled_at: number | null;
+  stalls: number;
 }
 
 interface StepRow {
@@ -108,6 +115,15 @@ function toCase(r: CaseRow, steps: StepRow[]): RecoveryCase {
     deliveryProblem: r.delivery_problem,
     version: r.version,
     steps: steps.map(toStep),
+    calm: {
+      lastActionAt: new Date(r.last_action_at ?? r.created_at),
+      postedOn: r.posted_on,
+      postsThatDay: r.posts_that_day,
+      lastPostAt: date(r.last_post_at),
+      quietUntil: date(r.quiet_until),
+      stalledAt: date(r.stalled_at),
+      stalls: r.stalls,
+    },
   };
 }
 
@@ -123,13 +139,17 @@ export class CaseRepo implements CaseStore {
     this.#s = {
       insertCase:
         db.prepare(`INSERT INTO cases (team_id, channel_id, message_ts, client, summary, severity, owner_id, creator_id, status,
-        answer, answered_at, outcome_reason, meeting_at, outline, lang, tz, created_at, closed_at, delivery_problem, version)
+        answer, answered_at, outcome_reason, meeting_at, outline, lang, tz, created_at, closed_at, delivery_problem, version,
+        last_action_at, posted_on, posts_that_day, last_post_at, quiet_until, stalled_at, stalls)
         VALUES (@team_id, @channel_id, @message_ts, @client, @summary, @severity, @owner_id, @creator_id, @status, @answer, @answered_at,
-        @outcome_reason, @meeting_at, @outline, @lang, @tz, @created_at, @closed_at, @delivery_problem, @version)`),
+        @outcome_reason, @meeting_at, @outline, @lang, @tz, @created_at, @closed_at, @delivery_problem, @version,
+        @last_action_at, @posted_on, @posts_that_day, @last_post_at, @quiet_until, @stalled_at, @stalls)`),
       updateCase:
         db.prepare(`UPDATE cases SET message_ts=@message_ts, owner_id=@owner_id, status=@status, answer=@answer,
         answered_at=@answered_at, outcome_reason=@outcome_reason, meeting_at=@meeting_at, outline=@outline, lang=@lang, tz=@tz, closed_at=@closed_at,
-        delivery_problem=@delivery_problem, version=@version WHERE id=@id AND team_id=@team_id`),
+        delivery_problem=@delivery_problem, version=@version, last_action_at=@last_action_at, posted_on=@posted_on,
+        posts_that_day=@posts_that_day, last_post_at=@last_post_at, quiet_until=@quiet_until, stalled_at=@stalled_at,
+        stalls=@stalls WHERE id=@id AND team_id=@team_id`),
       insertStep:
         db.prepare(`INSERT INTO steps (case_id, team_id, key, position, optional, status, started_at, due_at, done_at, done_by,
         note, snoozed_until, next_remind_at, remind_count, escalated_at, version, next_check_at) VALUES (@case_id, @team_id, @key,
@@ -352,6 +372,13 @@ export class CaseRepo implements CaseStore {
       closed_at: ms(c.closedAt),
       delivery_problem: c.deliveryProblem,
       version: c.version,
+      last_action_at: c.calm.lastActionAt.getTime(),
+      posted_on: c.calm.postedOn,
+      posts_that_day: c.calm.postsThatDay,
+      last_post_at: ms(c.calm.lastPostAt),
+      quiet_until: ms(c.calm.quietUntil),
+      stalled_at: ms(c.calm.stalledAt),
+      stalls: c.calm.stalls,
     };
   }
 

@@ -143,6 +143,20 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX thread_lines_pending ON thread_lines (case_id, id) WHERE status = 'pending';
   `,
+  // 5: the calm policy (a case's daily budget, and whether it went quiet), and reminders that wait
+  // for the working hours of the person they ping
+  `
+  ALTER TABLE cases ADD COLUMN last_action_at INTEGER;
+  ALTER TABLE cases ADD COLUMN posted_on TEXT;
+  ALTER TABLE cases ADD COLUMN posts_that_day INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE cases ADD COLUMN last_post_at INTEGER;
+  ALTER TABLE cases ADD COLUMN quiet_until INTEGER;
+  ALTER TABLE cases ADD COLUMN stalled_at INTEGER;
+  ALTER TABLE cases ADD COLUMN stalls INTEGER NOT NULL DEFAULT 0;
+  UPDATE cases SET last_action_at =
+    COALESCE((SELECT MAX(at) FROM events e WHERE e.case_id = cases.id), created_at);
+  ALTER TABLE reminders ADD COLUMN hours_tz TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -17,6 +17,7 @@ interface Row {
   kind: ReminderKind;
   occurrence: number;
   not_before: number;
+  hours_tz: string | null;
   status: ReminderStatus;
   attempts: number;
   claimed_at: number | null;
@@ -32,6 +33,7 @@ const toReminder = (r: Row): Reminder => ({
   kind: r.kind,
   occurrence: r.occurrence,
   notBefore: new Date(r.not_before),
+  hoursTz: r.hours_tz ?? null,
   status: r.status,
   attempts: r.attempts,
   claimedAt: r.claimed_at === null ? null : new Date(r.claimed_at),
@@ -51,8 +53,8 @@ export class ReminderRepo implements ReminderStore {
         `SELECT DISTINCT team_id, case_id FROM steps WHERE next_check_at IS NOT NULL AND next_check_at <= ? ORDER BY next_check_at LIMIT ?`,
       ),
       enqueue:
-        db.prepare(`INSERT OR IGNORE INTO reminders (team_id, case_id, step_key, kind, occurrence, created_at, not_before, status)
-        VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')`),
+        db.prepare(`INSERT OR IGNORE INTO reminders (team_id, case_id, step_key, kind, occurrence, created_at, not_before, hours_tz, status)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')`),
       ready: db.prepare(`SELECT r.* FROM reminders r LEFT JOIN workspaces w ON w.team_id = r.team_id
         WHERE r.status = 'pending' AND r.not_before <= ? AND w.paused_reason IS NULL ORDER BY r.not_before, r.id LIMIT ?`),
       claim: db.prepare(
@@ -64,6 +66,9 @@ export class ReminderRepo implements ReminderStore {
       ),
       release: db.prepare(
         `UPDATE reminders SET status='pending', not_before=?, error=? WHERE id=? AND status='claimed'`,
+      ),
+      postpone: db.prepare(
+        `UPDATE reminders SET status='pending', not_before=?, error=?, attempts=MAX(attempts-1, 0) WHERE id=? AND status='claimed'`,
       ),
       fail: db.prepare(
         `UPDATE reminders SET status='failed', error=? WHERE id=? AND status IN ('claimed','pending')`,
@@ -101,7 +106,8 @@ export class ReminderRepo implements ReminderStore {
         p.kind,
         p.occurrence,
         now.getTime(),
-        now.getTime(),
+        (p.notBefore ?? now).getTime(),
+        p.hoursTz === undefined ? c.tz : p.hoursTz,
       );
     }
   }
@@ -140,6 +146,11 @@ export class ReminderRepo implements ReminderStore {
   /** Back to the queue, not before `at` (rate limits, timeouts, a restart that found no trace in Slack). */
   release(id: number, at: Date, error: string | null): void {
     this.#s.release.run(at.getTime(), error, id);
+  }
+
+  /** Back to the queue without counting as an attempt: it was never tried (outside working hours). */
+  postpone(id: number, at: Date, why: string): void {
+    this.#s.postpone.run(at.getTime(), why, id);
   }
 
   markFailed(id: number, error: string): void {

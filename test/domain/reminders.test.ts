@@ -211,7 +211,10 @@ describe('planStep: nudges', () => {
       { pb, tickMinutes: 60 },
     );
     expect(sent).toEqual([{ at: '2026-01-14T14:00:00.000Z', kind: 'nudge', occurrence: 1 }]);
-    expect(nextCheckAt(after, findStep(after, 'own_up'), pb)).toBeNull();
+    // Only the quiet-case check remains (5 working days without action); once quiet, nothing.
+    expect(nextCheckAt(after, findStep(after, 'own_up'), pb)).toEqual(at('2026-01-21T10:00:00Z'));
+    const quiet = { ...after, calm: { ...after.calm, stalledAt: at('2026-01-21T10:00:00Z') } };
+    expect(nextCheckAt(quiet, findStep(quiet, 'own_up'), pb)).toBeNull();
   });
 });
 
@@ -227,7 +230,8 @@ describe('planStep: escalation', () => {
     expect(first.step.escalatedAt).toEqual(at('2026-01-15T14:00:00Z'));
     const again = planStep(c, first.step, PB, ROME, at('2026-01-15T16:00:00Z'));
     expect(again.reminders).toEqual([]);
-    expect(iso(nextCheckAt(c, first.step, PB))).toBe('2026-02-01T10:00:00.000Z');
+    const quiet = { ...c, calm: { ...c.calm, stalledAt: at('2026-01-15T14:00:00Z') } };
+    expect(iso(nextCheckAt(quiet, first.step, PB))).toBe('2026-02-01T10:00:00.000Z');
   });
 
   it('is not sent out of hours (non-critical) and waits for working hours', () => {

@@ -50,10 +50,13 @@ describe('nudges', () => {
     expect(row?.messageTs).toBe(p?.ts);
   });
 
-  it('repeats every 4 working hours for own_up until done, and Done stops them immediately', async () => {
+  it('nudges a case at most once a working day, repeating an open step the next day, and Done stops it', async () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: late delivery');
-    await tickEvery(15, '2026-11-23T16:59:00Z'); // 13:00 Rome first nudge; 17:00 Rome repeat = 16:00Z
+    // 13:00 Rome first nudge; its 4-working-hour repeat (17:00) waits for the next working day.
+    await tickEvery(15, '2026-11-23T22:59:00Z');
+    expect(reminderKeys(h)).toEqual([`${c.id}:own_up:nudge:1`]);
+    await tickEvery(15, '2026-11-24T16:59:00Z');
     expect(reminderKeys(h)).toEqual([`${c.id}:own_up:nudge:1`, `${c.id}:own_up:nudge:2`]);
 
     const own = step(refresh(h, c), 'own_up');
@@ -79,7 +82,7 @@ describe('nudges', () => {
     h = await startHarness({ now: '2026-11-23T14:00:00Z' }); // 09:00 New York
     const c = await openViaCommand(h, 'Acme: wrong invoice', { user: 'U0JOAN001' });
     expect(step(c, 'own_up').dueAt?.toISOString()).toBe('2026-11-23T18:00:00.000Z'); // 13:00 NY
-    await tickEvery(10, '2026-11-24T13:50:00Z');
+    await tickEvery(10, '2026-11-25T13:50:00Z');
     const times = reminderPosts(h).map((m) => Number(m.ts.split('.')[0]) * 1000);
     for (const t of times) {
       const hourNY = Number(
@@ -92,7 +95,9 @@ describe('nudges', () => {
       expect(hourNY).toBeGreaterThanOrEqual(9);
       expect(hourNY).toBeLessThan(18);
     }
-    expect(times).toHaveLength(2); // 13:00 and 17:00 NY; the next waits for the morning after 09:00 (14:00Z)
+    // Monday 13:00 NY, then Tuesday 09:00 (the repeat falls at 17:00, past the day's one post);
+    // Wednesday's waits for 09:00 NY (14:00Z).
+    expect(times).toEqual([Date.parse('2026-11-23T18:00:00Z'), Date.parse('2026-11-24T14:00:00Z')]);
   });
 
   it('critical own_up ignores working hours (playbook default)', async () => {
@@ -164,9 +169,10 @@ describe('client answer cadences', () => {
     const last = reminderPosts(h, c).find((m) =>
       String(m.metadata?.event_payload.key).includes('cadence_end'),
     );
+    // Its own buttons come first; the steps still overdue follow, each with its own.
     const ids = ((last?.blocks ?? []) as { type: string; elements?: { action_id?: string }[] }[])
-      .flatMap((b) => b.elements ?? [])
-      .map((e) => e.action_id);
+      .find((b) => b.type === 'actions')
+      ?.elements?.map((e) => e.action_id);
     expect(ids).toEqual(['amends_case_more', 'amends_case_close']);
   });
 
@@ -220,9 +226,14 @@ describe('snooze', () => {
     expect(step(refresh(h, c), 'own_up').status).toBe('snoozed');
     await tickEvery(60, '2026-11-30T07:00:00Z');
     expect(reminderKeys(h).filter((k) => k.includes(':own_up:'))).toHaveLength(0);
+    const before = reminderPosts(h, c).length;
+    expect(JSON.stringify(reminderPosts(h, c).map((m) => m.blocks))).not.toContain(
+      `"${c.id}|own_up|`,
+    );
     await tickEvery(15, '2026-11-30T08:30:00Z'); // Monday 09:00 Rome
-    expect(reminderKeys(h).filter((k) => k.includes(':own_up:'))).toEqual([
-      `${c.id}:own_up:nudge:1`,
-    ]);
+    // The snooze ended: Monday's one post lists own_up again, with its buttons.
+    const monday = reminderPosts(h, c).slice(before);
+    expect(monday).toHaveLength(1);
+    expect(JSON.stringify(monday[0]?.blocks)).toContain(`"${c.id}|own_up|`);
   });
 });

@@ -2,6 +2,7 @@ import type { types } from '@slack/bolt';
 import { type Playbook, type StepKey, stepDef } from '../../domain/playbook.js';
 import {
   isOpen,
+  NOT_NEEDED_AFTER_ANSWER,
   ownUpMinutes,
   type RecoveryCase,
   type Step,
@@ -33,20 +34,24 @@ export function stepTitle(key: StepKey, pb: Playbook, cat: Catalog): string {
 }
 
 function stepLine(c: RecoveryCase, s: Step, pb: Playbook, cat: Catalog, now: Date): string {
-  const view = stepView(s, now);
+  // A closed case shows nothing as due or overdue: its reminders have stopped.
+  const live = c.status === 'open';
+  const view = live ? stepView(s, now) : s.status;
   const parts = [
     `${STATE_EMOJI[view]} *${literal(stepTitle(s.key, pb, cat))}*`,
     cat.stepState[view],
   ];
   if (s.status === 'done' && s.doneBy && s.doneAt)
     parts.push(cat.case.doneBy(mention(s.doneBy), dateToken(s.doneAt)));
-  else if (s.status === 'snoozed' && s.snoozedUntil)
+  else if (live && s.status === 'snoozed' && s.snoozedUntil)
     parts.push(cat.case.snoozedUntil(dateToken(s.snoozedUntil)));
-  else if (isOpen(s) && s.dueAt) parts.push(cat.case.due(dateToken(s.dueAt)));
-  else if (isOpen(s) && stepDef(pb, s.key)?.due[c.severity] === 'meeting')
+  else if (live && isOpen(s) && s.dueAt) parts.push(cat.case.due(dateToken(s.dueAt)));
+  else if (live && isOpen(s) && stepDef(pb, s.key)?.due[c.severity] === 'meeting')
     parts.push(cat.case.withMeeting);
   let line = parts.join(' · ');
-  if (s.note && s.status === 'skipped')
+  if (s.status === 'skipped' && s.note === NOT_NEEDED_AFTER_ANSWER)
+    line += `\n>${cat.case.notNeeded}`;
+  else if (s.note && s.status === 'skipped')
     line += `\n>${clip(literal(cat.case.skipReason(s.note)), 300)}`;
   if (s.note && s.status === 'done' && s.key === 'compensation')
     line += `\n>${clip(literal(cat.case.offered(s.note)), 300)}`;
@@ -76,7 +81,13 @@ export function stepButtons(c: RecoveryCase, s: Step, cat: Catalog): ActionEleme
       els.push(primary(cat.button.compensation, ACTION.compensation));
       break;
     case 'client_answer':
+      break;
     case 'keep_trying':
+      els.push(primary(cat.button.recordFollowUp, ACTION.followUp));
+      break;
+    case 'check_in':
+      els.push(primary(cat.button.recordFollowUp, ACTION.followUp));
+      els.push({ type: 'button', text: plain(cat.button.done, 75), action_id: ACTION.done, value });
       break;
     default:
       els.push(primary(cat.button.done, ACTION.done));
@@ -171,6 +182,12 @@ export function renderCase(c: RecoveryCase, pb: Playbook, now: Date): Rendered {
   if (c.meetingAt) facts.push(cat.case.meetingAt(dateToken(c.meetingAt)));
   if (c.answer) facts.push(cat.case.answer[c.answer]);
   blocks.push({ type: 'context', block_id: 'case_facts', elements: [md(facts.join('  ·  '))] });
+  if (c.status === 'open' && c.calm.stalledAt)
+    blocks.push({
+      type: 'context',
+      block_id: 'case_stalled',
+      elements: [md(cat.case.stalled(dateToken(c.calm.lastActionAt)))],
+    });
   if (c.deliveryProblem)
     blocks.push({
       type: 'context',

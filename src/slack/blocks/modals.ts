@@ -156,6 +156,19 @@ export function compensationModal(cat: Catalog, c: RecoveryCase, version: number
   );
 }
 
+/** A keep-trying follow-up or a check-in, with what the owner did or offered. */
+export function followUpModal(
+  cat: Catalog,
+  c: RecoveryCase,
+  step: StepKey,
+  version: number,
+): Modal {
+  const m = cat.modal.followUp;
+  return modal(VIEW.followUp, m.title, m.submit, cat, { caseId: c.id, step, version }, [
+    textInput(INPUT.followUpNote, m.note, { multiline: false, max: 2000, hint: m.hint }),
+  ]);
+}
+
 export const OUTCOMES: readonly Outcome[] = ['won_back', 'lost', 'closed'];
 
 export function closeModal(cat: Catalog, c: RecoveryCase): Modal {

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
-import type { Playbook } from '../../domain/playbook.js';
+import type { Playbook, StepKey } from '../../domain/playbook.js';
 import { stepDef } from '../../domain/playbook.js';
-import type { RecoveryCase } from '../../domain/recoveryCase.js';
+import { type RecoveryCase, type Step, stepView } from '../../domain/recoveryCase.js';
 import type { ReminderKind } from '../../domain/reminders.js';
 import { t } from '../../i18n/index.js';
 import { ACTION, encodeCase } from '../ids.js';
@@ -19,11 +19,43 @@ export const REMINDER_EVENT_TYPE = 'amends_reminder';
 export interface ReminderInput {
   readonly kind: ReminderKind;
   readonly occurrence: number;
-  readonly stepKey: import('../../domain/playbook.js').StepKey;
+  readonly stepKey: StepKey;
 }
 
-/** The nudge posted in a case thread: specific words from the method, and the step's own buttons. */
-export function renderReminder(r: ReminderInput, c: RecoveryCase, pb: Playbook): Rendered {
+/**
+ * Steps that need the owner besides the one a post leads with: open, not snoozed, and overdue
+ * (a follow-up cadence speaks in its own posts).
+ */
+export function alsoWaiting(c: RecoveryCase, pb: Playbook, lead: StepKey, now: Date): Step[] {
+  return c.steps.filter(
+    (s) =>
+      s.key !== lead &&
+      stepView(s, now) === 'overdue' &&
+      !!stepDef(pb, s.key) &&
+      !stepDef(pb, s.key)?.cadenceDays,
+  );
+}
+
+function others(c: RecoveryCase, pb: Playbook): string {
+  return [
+    c.creatorId !== c.ownerId ? mention(c.creatorId) : null,
+    pb.escalationTarget ? mentionTarget(pb.escalationTarget) : null,
+  ]
+    .filter((x): x is string => !!x)
+    .join(', ');
+}
+
+/**
+ * The post in a case thread: specific words from the method for the step it leads with, and
+ * that step's buttons; then every other step that needs attention, each with its own buttons,
+ * drawn from the case as stored when it is sent (so a case says everything in one post a day).
+ */
+export function renderReminder(
+  r: ReminderInput,
+  c: RecoveryCase,
+  pb: Playbook,
+  now: Date = new Date(),
+): Rendered {
   const cat = t(c.lang);
   const s = c.steps.find((x) => x.key === r.stepKey);
   const owner = mention(c.ownerId);
@@ -33,15 +65,16 @@ export function renderReminder(r: ReminderInput, c: RecoveryCase, pb: Playbook):
   let extra: types.KnownBlock[] = [];
   switch (r.kind) {
     case 'escalation': {
-      const others = [
-        c.creatorId !== c.ownerId ? mention(c.creatorId) : null,
-        pb.escalationTarget ? mentionTarget(pb.escalationTarget) : null,
-      ]
-        .filter((x): x is string => !!x)
-        .join(', ');
-      text = others
-        ? cat.nudge.escalation(owner, title, due, others)
+      const o = others(c, pb);
+      text = o
+        ? cat.nudge.escalation(owner, title, due, o)
         : cat.nudge.escalationAlone(owner, title, due);
+      break;
+    }
+    case 'stalled': {
+      const o = others(c, pb);
+      const since = dateToken(c.calm.lastActionAt);
+      text = o ? cat.nudge.stalled(owner, since, o) : cat.nudge.stalledAlone(owner, since);
       break;
     }
     case 'meeting_prep': {
@@ -99,6 +132,19 @@ export function renderReminder(r: ReminderInput, c: RecoveryCase, pb: Playbook):
     // Asking for the client's answer? Let the owner record it right from the nudge.
     const answer = s.key === 'client_answer' ? answerButtons(c, cat) : [];
     blocks.push({ type: 'actions', elements: [...answer, ...stepButtons(c, s, cat)] });
+  }
+  const rest = alsoWaiting(c, pb, r.stepKey, now);
+  if (rest.length && c.status === 'open') {
+    blocks.push({ type: 'context', elements: [md(`*${cat.nudge.alsoOpen}*`)] });
+    for (const x of rest.slice(0, 8)) {
+      const xDue = x.dueAt ? ` · ${cat.case.due(dateToken(x.dueAt))}` : '';
+      blocks.push({
+        type: 'section',
+        text: md(`• *${literal(stepTitle(x.key, pb, cat))}*${xDue}`),
+      });
+      const answer = x.key === 'client_answer' ? answerButtons(c, cat) : [];
+      blocks.push({ type: 'actions', elements: [...answer, ...stepButtons(c, x, cat)] });
+    }
   }
   return { text, blocks };
 }

@@ -14,6 +14,7 @@ import { dateToken, literal, mention } from '../../blocks/format.js';
 import {
   closeModal,
   compensationModal,
+  followUpModal,
   meetingModal,
   outlineModal,
   skipModal,
@@ -209,6 +210,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   modalFor(ACTION.outline, (k, c, ref) => outlineModal(k.cat, c, ref.version));
   modalFor(ACTION.meeting, (k, c, ref) => meetingModal(k.cat, c, ref.version));
   modalFor(ACTION.compensation, (k, c, ref) => compensationModal(k.cat, c, ref.version));
+  modalFor(ACTION.followUp, (k, c, ref) => followUpModal(k.cat, c, ref.step, ref.version));
 
   for (const answer of ['accepted', 'refused'] as const) {
     app.action(

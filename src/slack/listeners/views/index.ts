@@ -6,7 +6,7 @@ import type {
 } from '@slack/bolt';
 import { DomainError } from '../../../domain/errors.js';
 import { SEVERITIES, type Severity } from '../../../domain/playbook.js';
-import type { Changed, Outcome } from '../../../domain/recoveryCase.js';
+import { type Changed, findStep, type Outcome } from '../../../domain/recoveryCase.js';
 import { localToInstant } from '../../../domain/workingTime.js';
 import { type Catalog, t } from '../../../i18n/index.js';
 import type { Rendered } from '../../blocks/caseMessage.js';
@@ -243,6 +243,38 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         return shown(a, ch);
       },
       INPUT.offer,
+    ),
+  );
+
+  app.view(
+    VIEW.followUp,
+    submission(
+      deps,
+      (a, team, user, meta) => {
+        if (!meta.caseId || !meta.step) throw new DomainError('case_not_found');
+        const step = meta.step;
+        const note = text(a.view.state.values, INPUT.followUpNote);
+        const ch = announce(
+          () =>
+            deps.cases.followUp(
+              team,
+              meta.caseId as number,
+              step,
+              note,
+              user,
+              meta.version ?? null,
+              `view:${a.view.id}`,
+            ),
+          (ch, cat) => {
+            const next = findStep(ch.case, step).dueAt;
+            return withUserText(cat.thread.followUp(mention(user), next ? dateToken(next) : ''), [
+              [cat.modal.followUp.note, note.trim()],
+            ]);
+          },
+        );
+        return shown(a, ch);
+      },
+      INPUT.followUpNote,
     ),
   );
 

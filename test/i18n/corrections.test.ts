@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { ca } from '../../src/i18n/ca.js';
+import { el } from '../../src/i18n/el.js';
+import { en } from '../../src/i18n/en.js';
+import type { Catalog } from '../../src/i18n/index.js';
+import { it as itCatalog } from '../../src/i18n/it.js';
+
+/**
+ * Pins the copy corrections from the native reading of the catalogs, so a later edit does not
+ * quietly bring back the old wording in one corner of a catalog.
+ */
+
+const all: Record<string, Catalog> = { en, it: itCatalog, el, ca };
+
+/** Every text a catalog can produce: strings as they are, functions called with sample arguments. */
+function texts(node: unknown, path = ''): { path: string; text: string }[] {
+  if (typeof node === 'string') return [{ path, text: node }];
+  if (typeof node === 'function') {
+    const args = Array.from({ length: node.length }, (_, i) => (i === 0 ? '<@U1>' : `ARG${i}`));
+    // Number parameters (span.*, nudge.checkIn, nudge.keepTrying) read a string as NaN; still text.
+    return [{ path, text: String((node as (...a: unknown[]) => unknown)(...args)) }];
+  }
+  if (Array.isArray(node)) return node.flatMap((v, i) => texts(v, `${path}[${i}]`));
+  if (node !== null && typeof node === 'object') {
+    return Object.entries(node).flatMap(([k, v]) => texts(v, path ? `${path}.${k}` : k));
+  }
+  return [];
+}
+
+const matching = (c: Catalog, re: RegExp) =>
+  texts(c)
+    .filter((x) => re.test(x.text))
+    .map((x) => x.path);
+
+/** The texts about the check-in step (personal check-ins once the client is won back). */
+const checkInTexts = (c: Catalog) => [
+  c.stepTitle.check_in,
+  c.why.check_in,
+  c.thread.accepted('<@U1>'),
+  c.nudge.checkIn('<@U1>', 3),
+  c.nudge.checkInEnd('<@U1>'),
+];
+
+describe('the research claim on apology and compensation', () => {
+  it.each(Object.entries(all))('%s states it in full on the compensation form', (_lang, c) => {
+    expect(c.modal.compensation.hint).toContain('37%');
+    expect(c.modal.compensation.hint).toContain('74%');
+  });
+
+  it.each(Object.entries(all))('%s never gives a percentage without the other', (_lang, c) => {
+    expect(matching(c, /37\s?%/)).toEqual(matching(c, /74\s?%/));
+  });
+
+  it.each(Object.entries(all))('%s no longer says "twice as many"', (_lang, c) => {
+    expect(matching(c, /twice as many|il doppio|διπλάσι|el doble/i)).toEqual([]);
+  });
+});
+
+describe('one term for check-ins', () => {
+  const terms: [string, Catalog, RegExp][] = [
+    ['it', itCatalog, /contatt[oi] periodic[oi]/i],
+    ['el', el, /τακτική επικοινωνία/i],
+    ['ca', ca, /contacte periòdic/i],
+  ];
+
+  it.each(terms)('%s uses its term in every check-in text', (_lang, c, term) => {
+    for (const text of checkInTexts(c)) expect(text).toMatch(term);
+  });
+
+  it('the old Italian, Greek and Catalan terms are gone', () => {
+    expect(matching(itCatalog, /check-in/i)).toEqual([]);
+    expect(matching(el, /τακτικές επαφές|επαφή παρακολούθησης|προγραμματισμένη επαφή/)).toEqual([]);
+    expect(matching(ca, /seguiment periòdic|seguiment personal|Fes seguiment/)).toEqual([]);
+  });
+});
+
+describe('Italian', () => {
+  it('opens the apology by acknowledging the harm', () => {
+    expect(itCatalog.why.apologize).toMatch(/^Comincia scusandoti e riconoscendo il danno causato/);
+    expect(matching(itCatalog, /apri con/i)).toEqual([]);
+  });
+
+  it('does not frame compensation as a trade', () => {
+    expect(itCatalog.why.compensation).toMatch(/^Decidi come rimediare: un rimborso, un credito/);
+    expect(matching(itCatalog, /in cambio/i)).toEqual([]);
+  });
+
+  it('addresses the owner as "ti", never "vi"', () => {
+    expect(itCatalog.thread.refused('<@U1>')).toContain('Amends ti ricorderà');
+    expect(itCatalog.confirmRefused.text).toContain('Amends ti ricorderà');
+    expect(matching(itCatalog, /\bvi ricorderà/)).toEqual([]);
+  });
+
+  it('asks one person for help in the singular, several in the plural', () => {
+    const one = itCatalog.nudge.escalation('<@U1>', 'Passo', 'oggi', '<@U2>');
+    expect(one).toContain('<@U2>, puoi dare una mano');
+    const two = itCatalog.nudge.escalation('<@U1>', 'Passo', 'oggi', '<@U2>, <@U3>');
+    expect(two).toContain('<@U2>, <@U3>, potete dare una mano');
+    const group = itCatalog.nudge.escalation('<@U1>', 'Passo', 'oggi', '<!subteam^S1>');
+    expect(group).toContain('<!subteam^S1>, potete dare una mano');
+  });
+});
+
+describe('Greek', () => {
+  it('says excuses show the client they cannot trust you', () => {
+    expect(el.why.own_up).toContain(
+      'οι δικαιολογίες δείχνουν στον πελάτη ότι δεν μπορεί να σε εμπιστευτεί στα δύσκολα',
+    );
+  });
+
+  it('labels a won-back case "Ο πελάτης επέστρεψε" wherever it names the outcome', () => {
+    expect(el.outcome.won_back).toBe('Ο πελάτης επέστρεψε');
+    expect(el.nudge.checkInEnd('<@U1>')).toContain('«Ο πελάτης επέστρεψε»');
+    expect(matching(el, /κερδήθηκε ξανά/i)).toEqual([]);
+  });
+
+  it('says the case is in the thread', () => {
+    expect(el.help).toContain('Η υπόθεση βρίσκεται στο νήμα');
+  });
+});
+
+describe('Catalan', () => {
+  it('names the owner with "Se n\'encarrega"', () => {
+    expect(ca.case.owner('<@U1>')).toBe("Se n'encarrega <@U1>");
+    expect(ca.nudge.escalation('<@U1>', 'Pas', 'avui', '<@U2>')).toContain("Se n'encarrega <@U1>");
+  });
+
+  it('says "fins a" before a date', () => {
+    expect(ca.case.snoozedUntil('DEMÀ')).toBe('ajornat fins a DEMÀ');
+    expect(ca.thread.snoozed('<@U1>', 'Pas', 'DEMÀ')).toContain('fins a DEMÀ');
+  });
+
+  it('calls a video call "videotrucada"', () => {
+    expect(ca.modal.meeting.hint).toContain('videotrucada');
+    expect(ca.why.meeting).toContain('videotrucada');
+  });
+
+  it('asks how you will compensate the client', () => {
+    expect(ca.why.compensation).toContain('com compensareu el client');
+    expect(matching(ca, /\ba canvi\b/i)).toEqual([]);
+  });
+});
