@@ -306,8 +306,19 @@ export function planCase(
     steps = steps.map((s) => (isOpen(s) && !s.escalatedAt ? { ...s, escalatedAt: now } : s));
     calm = { ...calm, stalledAt: now, stalls: occurrence };
   } else {
+    // A case pings someone else once per stretch without action: a further overdue step after an
+    // escalation is listed in the day's nudge, not escalated again.
+    const pinged = c.steps.some((x) => x.escalatedAt && x.escalatedAt >= c.calm.lastActionAt);
     const leading = wanted
-      .flatMap((p) => p.plan.reminders.map((r) => ({ step: p.before, r })))
+      .flatMap((p) =>
+        p.plan.reminders.map((r) => ({
+          step: p.before,
+          r:
+            pinged && r.kind === 'escalation'
+              ? { kind: 'nudge' as const, occurrence: p.plan.step.remindCount + 1 }
+              : r,
+        })),
+      )
       .sort(
         (a, b) =>
           LEAD[a.r.kind] - LEAD[b.r.kind] ||
@@ -316,9 +327,13 @@ export function planCase(
       )[0] as { step: Step; r: PlannedReminder };
     const pingsOthers = leading.r.kind === 'escalation';
     const anyHour = stepDef(pb, leading.step.key)?.ignoreWorkingHours[c.severity] ?? false;
-    steps = plans.map((p) =>
-      p.before.key === leading.step.key || folds(p) ? p.plan.step : p.before,
-    );
+    steps = plans.map((p) => {
+      if (p.before.key !== leading.step.key) return folds(p) ? p.plan.step : p.before;
+      // An escalation turned into a nudge counts as one (its key's occurrence).
+      return leading.r.occurrence > p.plan.step.remindCount && leading.r.kind === 'nudge'
+        ? { ...p.plan.step, remindCount: leading.r.occurrence }
+        : p.plan.step;
+    });
     post = {
       stepKey: leading.step.key,
       kind: leading.r.kind,

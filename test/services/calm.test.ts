@@ -1,0 +1,173 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RecoveryCase } from '../../src/domain/recoveryCase.js';
+import type { StoredMessage } from '../../src/sandbox/fakeSlack.js';
+import { openViaCommand, refresh, reminderPosts, step, threadReplies } from '../helpers/cases.js';
+import { type Harness, MARIA, startHarness, TEAM } from '../helpers/harness.js';
+import { click } from '../helpers/slack.js';
+
+const JOAN = 'U0JOAN001';
+
+let h: Harness;
+afterEach(async () => {
+  await h?.close();
+});
+
+/** Moves the injected clock in steps, ticking at each, as cron would (no sleeping). */
+async function tickEvery(minutes: number, untilIso: string): Promise<void> {
+  const end = new Date(untilIso).getTime();
+  while (h.clock.now().getTime() < end) {
+    h.clock.advance(minutes * 60_000);
+    await h.amends.reminders.tick();
+  }
+}
+
+const postedAt = (m: StoredMessage): Date => new Date(Number(m.ts.split('.')[0]) * 1000);
+const localDay = (d: Date, tz: string) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(d);
+const localHour = (d: Date, tz: string) =>
+  Number(
+    new Intl.DateTimeFormat('en-US', { timeZone: tz, hour: 'numeric', hourCycle: 'h23' }).format(d),
+  );
+const kindOf = (m: StoredMessage) => String(m.metadata?.event_payload.kind);
+
+/** Joan (New York) opens a case for Maria (Rome) to own: the owner and the creator differ. */
+async function openForMaria(text: string): Promise<RecoveryCase> {
+  const c = await openViaCommand(h, text, { user: JOAN });
+  h.amends.db
+    .prepare("UPDATE cases SET owner_id = ?, tz = 'Europe/Rome' WHERE id = ?")
+    .run(MARIA, c.id);
+  return refresh(h, c);
+}
+
+describe('a case nobody touches for two weeks', () => {
+  it('posts at most 2 thread messages on any day and at most 12 in two weeks; escalations fall in the creator’s hours', async () => {
+    // Monday 09:00 Rome.
+    h = await startHarness({ now: '2026-11-23T08:00:00Z' });
+    const c = await openForMaria('Acme: shipped the wrong pallets');
+    await tickEvery(15, '2026-12-07T08:00:00Z');
+
+    const posts = threadReplies(h, c); // the first reply included
+    const perDay = new Map<string, number>();
+    for (const m of posts) {
+      const d = localDay(postedAt(m), 'Europe/Rome');
+      perDay.set(d, (perDay.get(d) ?? 0) + 1);
+    }
+    expect(Math.max(...perDay.values())).toBeLessThanOrEqual(2);
+    expect(posts.length).toBeLessThanOrEqual(12);
+    // It did speak: a neglected case is not silent either.
+    expect(reminderPosts(h, c).length).toBeGreaterThanOrEqual(4);
+
+    // Escalations (and going quiet) ping Joan: each one inside her working hours in New York.
+    const pings = reminderPosts(h, c).filter((m) => ['escalation', 'stalled'].includes(kindOf(m)));
+    // One escalation for the whole stretch without action (not one per overdue step), and one
+    // when the case goes quiet.
+    expect(pings.map(kindOf)).toEqual(['escalation', 'stalled']);
+    for (const m of pings) {
+      expect(m.text).toContain(`<@${JOAN}>`);
+      const hour = localHour(postedAt(m), 'America/New_York');
+      expect(hour).toBeGreaterThanOrEqual(9);
+      expect(hour).toBeLessThan(17);
+    }
+    // Gone quiet: escalated once, then weekly; the parent says so.
+    expect(pings.filter((m) => kindOf(m) === 'stalled')).toHaveLength(1);
+    const stalled = refresh(h, c);
+    expect(stalled.calm.stalledAt).not.toBeNull();
+    const parent = h.fake.messages.find((m) => m.ts === c.messageTs);
+    expect(JSON.stringify(parent?.blocks)).toContain('case_stalled');
+  });
+
+  it('one action lifts the quiet: the case is not stalled any more and nudges daily again', async () => {
+    h = await startHarness({ now: '2026-11-23T08:00:00Z' });
+    const c = await openViaCommand(h, 'Acme: late delivery');
+    await tickEvery(30, '2026-12-02T08:00:00Z');
+    expect(refresh(h, c).calm.stalledAt).not.toBeNull();
+    const own = step(refresh(h, c), 'own_up');
+    await click(h, { action_id: 'amends_step_done', value: `${c.id}|own_up|${own.version}` });
+    expect(refresh(h, c).calm.stalledAt).toBeNull();
+    const parent = h.fake.messages.find((m) => m.ts === c.messageTs);
+    expect(JSON.stringify(parent?.blocks)).not.toContain('case_stalled');
+    const before = reminderPosts(h, c).length;
+    await tickEvery(30, '2026-12-04T08:00:00Z'); // Wed → Fri morning: two working days
+    expect(reminderPosts(h, c).length - before).toBe(2);
+  });
+});
+
+describe('after downtime or a clock jump', () => {
+  it('a case gets one catch-up post, however long the gap', async () => {
+    h = await startHarness({ now: '2026-11-23T08:00:00Z' });
+    const c = await openViaCommand(h, 'Acme: late delivery');
+    h.clock.set('2026-12-01T09:00:00Z'); // eight days later, one tick
+    await h.amends.reminders.tick();
+    await tickEvery(5, '2026-12-01T16:00:00Z');
+    const posts = reminderPosts(h, c).filter(
+      (m) => localDay(postedAt(m), 'Europe/Rome') === '2026-12-01',
+    );
+    expect(posts).toHaveLength(1);
+  });
+});
+
+describe('the method after the answer', () => {
+  it('after "Client accepted" nothing nudges about outline, meeting, apology or compensation; they read "not needed now"', async () => {
+    h = await startHarness({ now: '2026-11-23T08:00:00Z' });
+    const c = await openViaCommand(h, 'Acme: late delivery');
+    await click(h, { action_id: 'amends_case_accepted', value: `${c.id}|${c.version}` });
+    const after = refresh(h, c);
+    for (const key of ['outline', 'meeting', 'apologize', 'compensation']) {
+      expect(step(after, key).status).toBe('skipped');
+      expect(step(after, key).note).toBe('not_needed_after_answer');
+    }
+    // The corrective changes stay: a promise to keep.
+    expect(step(after, 'corrective_changes').status).toBe('pending');
+    await tickEvery(60, '2026-12-07T08:00:00Z');
+    const posts = reminderPosts(h, c);
+    expect(posts.length).toBeGreaterThan(0);
+    for (const m of posts) {
+      const body = JSON.stringify(m.blocks);
+      for (const key of ['outline', 'meeting', 'apologize', 'compensation'])
+        expect(body).not.toContain(`"${c.id}|${key}|`);
+    }
+    const parent = h.fake.messages.find((m) => m.ts === c.messageTs);
+    expect(JSON.stringify(parent?.blocks)).toContain('Not needed now');
+  });
+
+  it('a closed case stops every nudge and its parent shows nothing as due', async () => {
+    h = await startHarness({ now: '2026-11-23T08:00:00Z' });
+    const c = await openViaCommand(h, 'Acme: late delivery');
+    await click(h, { action_id: 'amends_case_refused', value: `${c.id}|${c.version}` });
+    h.amends.cases.close(TEAM, c.id, 'lost', 'They went elsewhere', MARIA);
+    await h.amends.presenter.refresh(h.amends.client, refresh(h, c));
+    await tickEvery(240, '2027-01-30T08:00:00Z');
+    expect(reminderPosts(h, c)).toHaveLength(0);
+    const parent = h.fake.messages.find((m) => m.ts === c.messageTs);
+    const text = JSON.stringify(parent?.blocks);
+    expect(text).not.toMatch(/due |Overdue/);
+  });
+
+  it('a keep-trying follow-up is recorded with a note, and the next nudge moves to the next point', async () => {
+    h = await startHarness({ now: '2026-11-23T08:00:00Z' });
+    const c = await openViaCommand(h, 'Acme: late delivery');
+    await click(h, { action_id: 'amends_case_refused', value: `${c.id}|${c.version}` });
+    h.clock.set('2026-11-27T10:00:00Z'); // day 4, before the +7 point
+    const keep = step(refresh(h, c), 'keep_trying');
+    const ch = h.amends.cases.followUp(
+      TEAM,
+      c.id,
+      'keep_trying',
+      'Offered a small trial order',
+      MARIA,
+      keep.version,
+    );
+    const s = step(ch.case, 'keep_trying');
+    expect(s.note).toBe('Offered a small trial order');
+    // +7 (30 Nov) is within three days: the next is +14, 7 Dec 09:00 Rome.
+    expect(s.dueAt?.toISOString()).toBe('2026-12-07T08:00:00.000Z');
+    // The same click again (an older version) changes nothing.
+    expect(() =>
+      h.amends.cases.followUp(TEAM, c.id, 'keep_trying', 'again', MARIA, keep.version),
+    ).toThrow();
+    const events = h.amends.caseRepo
+      .events(TEAM, c.id)
+      .filter((e) => e.type === 'follow_up_recorded');
+    expect(events).toHaveLength(1);
+  });
+});
