@@ -7,14 +7,31 @@ export interface Ticker {
   stop(): Promise<void>;
 }
 
-/** A cron job that never overlaps itself and never lets an error escape. */
+/**
+ * How long the ticker sleeps at most before it reads the wall clock again: a clock stepped back
+ * is noticed within this, and a delay never nears setTimeout's 24.8-day limit.
+ */
+const MAX_SLEEP_MS = 60_000;
+
+/**
+ * A cron job that never overlaps itself and never lets an error escape.
+ *
+ * node-cron parses and validates the expression, says when it next matches (getNextRuns) and runs
+ * the job (execute). Its own heartbeat is not started: after the wall clock jumps forward (a host
+ * suspend, an NTP step) that heartbeat walks every slot it missed, one by one and synchronously,
+ * with a console warning for each: 10,080 for a week of every-minute slots, 604,800 and half a
+ * minute of a held event loop for every-second ones. And after a step back it waits for a slot
+ * that may be a week away. This loop reads the clock each time it wakes instead: after a jump it
+ * logs one line, skips what was missed and ticks at the next slot; the job is idempotent (what is
+ * due lives in SQLite), so that one tick catches up.
+ */
 function every(
   expression: string,
   name: string,
   job: () => Promise<void> | void,
   log: Log,
 ): Ticker {
-  const task = cron.schedule(
+  const task = cron.createTask(
     expression,
     async () => {
       try {
@@ -23,12 +40,82 @@ function every(
         log(`${name} failed`, { error: String(e) });
       }
     },
-    { name, noOverlap: true },
+    { name },
   );
+  let stopped = false;
+  let running = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // The slot waited for and the one after it (a wake-up at or past `after` missed a whole slot),
+  // and what the wall clock should read at the wake-up: timers keep time when the wall clock jumps.
+  let due = 0;
+  let after = 0;
+  let wakeAt = 0;
+
+  const plan = () => {
+    const [next, following] = task.getNextRuns(2);
+    due = next?.getTime() ?? Date.now() + MAX_SLEEP_MS;
+    after = following?.getTime() ?? due + MAX_SLEEP_MS;
+  };
+  const arm = () => {
+    if (stopped) return;
+    const delay = Math.min(Math.max(0, due - Date.now()), MAX_SLEEP_MS);
+    wakeAt = Date.now() + delay;
+    timer = setTimeout(wake, delay);
+  };
+  const run = () => {
+    if (running) return; // still on an earlier slot: the next one catches up
+    running = true;
+    task
+      .execute()
+      .catch((e: unknown) => log(`${name} failed`, { error: String(e) }))
+      .finally(() => {
+        running = false;
+      });
+  };
+  const wake = () => {
+    timer = undefined;
+    if (stopped) return;
+    const now = Date.now();
+    try {
+      if (now >= after) {
+        // A whole slot or more went by unseen: the clock jumped, the host slept or the loop was held.
+        log('clock jumped: skipped missed ticks', {
+          task: name,
+          missedMs: now - due,
+          from: new Date(due).toISOString(),
+          to: new Date(now).toISOString(),
+        });
+        plan();
+      } else if (now >= due) {
+        plan();
+        run();
+      } else if (wakeAt - now > after - due) {
+        // Stepped back by more than a slot: tick on the new time rather than wait for the old one.
+        const waited = due;
+        plan();
+        if (due < waited)
+          log('clock went back: ticking on the new time', {
+            task: name,
+            backMs: wakeAt - now,
+            from: new Date(waited).toISOString(),
+            to: new Date(due).toISOString(),
+          });
+      }
+      // Otherwise it woke early only to read the clock, and `due` stands.
+    } catch (e) {
+      log(`${name} failed`, { error: String(e) });
+    }
+    arm();
+  };
+
+  plan();
+  arm();
   return {
     async stop() {
-      await task.stop();
-      await task.destroy?.();
+      stopped = true;
+      clearTimeout(timer);
+      timer = undefined;
+      await task.destroy();
     },
   };
 }
