@@ -106,6 +106,8 @@ export const ca: Catalog = {
       due: 'Informa el client abans de',
       dueHint: "Substitueix el termini per defecte per reconèixer l'error",
       dueTime: 'Hora',
+      language: 'Llengua del cas',
+      languageHint: 'Amends la fa servir en tot el que escriu al fil del cas.',
     },
     outline: {
       title: 'Guió de la reunió',
@@ -232,11 +234,18 @@ export const ca: Catalog = {
     noThread: '(no publicat)',
     link: 'cas',
   },
+  language: {
+    set: (name: string) => `Fet: a partir d'ara Amends et parlarà en ${name}.`,
+    current: (name: string, choices: string) =>
+      `Amends et parla en ${name}. Per canviar-ho, escriu \`/incident language\` i un de: ${choices}.`,
+    unknown: (choices: string) => `Amends encara no parla aquesta llengua. Tria'n una: ${choices}.`,
+  },
   help: [
     "*Amends* acompanya el teu equip, pas a pas, per recuperar un client després d'un error.",
     '• `/incident Client: què ha passat` obre aquí un cas de recuperació.',
     '• `/incident` obre un formulari amb gravetat, responsable i termini.',
     "• `/incident list` mostra els casos oberts d'aquest canal i els teus.",
+    '• `/incident language ca` tria la llengua en què et parla Amends (en, it, el, ca).',
     '• `/incident help` mostra aquest missatge.',
     "El cas viu al fil del seu missatge: fes servir els botons d'allà per marcar passos com a fets, ajornar-los i registrar la resposta del client.",
   ].join('\n'),

@@ -98,6 +98,8 @@ export const en = {
       due: 'Tell the client by',
       dueHint: 'Overrides when owning up is due',
       dueTime: 'Time',
+      language: 'Language of the case',
+      languageHint: 'Everything Amends posts in this case’s thread uses it.',
     },
     outline: {
       title: 'Meeting outline',
@@ -222,11 +224,19 @@ export const en = {
     noThread: '(not posted)',
     link: 'case',
   },
+  language: {
+    set: (name: string) => `Done: Amends will speak ${name} to you from now on.`,
+    current: (name: string, choices: string) =>
+      `Amends speaks ${name} to you. To change it, type \`/incident language\` and one of: ${choices}.`,
+    unknown: (choices: string) =>
+      `Amends does not speak that language yet. Choose one of: ${choices}.`,
+  },
   help: [
     '*Amends* walks your team through winning a client back after a mistake.',
     '• `/incident Client: what happened` opens a recovery case here.',
     '• `/incident` opens a form with severity, owner and due time.',
     '• `/incident list` shows the open cases of this channel and your own.',
+    '• `/incident language el` sets the language Amends speaks to you (en, it, el, ca).',
     '• `/incident help` shows this message.',
     'The case lives in the thread of its message: use the buttons there to mark steps done, snooze them, and record the client’s answer.',
   ].join('\n'),

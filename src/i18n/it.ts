@@ -108,6 +108,8 @@ export const it: Catalog = {
       due: 'Informa il cliente entro',
       dueHint: "Sostituisce la scadenza predefinita per ammettere l'errore",
       dueTime: 'Ora',
+      language: 'Lingua del caso',
+      languageHint: 'Amends la usa per tutto ciò che scrive nel thread del caso.',
     },
     outline: {
       title: "Scaletta dell'incontro",
@@ -234,11 +236,19 @@ export const it: Catalog = {
     noThread: '(non pubblicato)',
     link: 'caso',
   },
+  language: {
+    set: (name: string) => `Fatto: d'ora in poi Amends ti scriverà in ${name}.`,
+    current: (name: string, choices: string) =>
+      `Amends ti scrive in ${name}. Per cambiare, scrivi \`/incident language\` seguito da uno di: ${choices}.`,
+    unknown: (choices: string) =>
+      `Amends non parla ancora questa lingua. Scegline una tra: ${choices}.`,
+  },
   help: [
     '*Amends* accompagna il tuo team passo dopo passo per riconquistare un cliente dopo un errore.',
     '• `/incident Cliente: cosa è successo` apre qui un caso di recupero.',
     '• `/incident` apre un modulo con gravità, responsabile e scadenza.',
     '• `/incident list` mostra i casi aperti in questo canale e quelli affidati a te.',
+    '• `/incident language it` imposta la lingua in cui Amends ti scrive (en, it, el, ca).',
     '• `/incident help` mostra questo messaggio.',
     'Il caso vive nel thread del suo messaggio: lì trovi i pulsanti per segnare i passaggi come fatti, rimandarli e registrare la risposta del cliente.',
   ].join('\n'),

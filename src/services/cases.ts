@@ -24,6 +24,7 @@ import {
   touched,
 } from '../domain/recoveryCase.js';
 import { nextWeekMorning, nextWorkingMorning } from '../domain/workingTime.js';
+import type { Lang } from '../i18n/index.js';
 import type { CaseStore, LineBody, LineStore, PendingLine, Transactor } from './ports.js';
 import type { ProfileService } from './profiles.js';
 
@@ -39,6 +40,8 @@ export interface OpenRequest {
   readonly severity?: Severity;
   readonly ownerId?: string;
   readonly dueOverride?: Date | null;
+  /** The case's language, chosen in the form (default: the creator's). */
+  readonly lang?: Lang;
   /** Idempotency key (trigger_id of the command, id of the modal view). */
   readonly requestKey: string;
 }
@@ -97,7 +100,7 @@ export class CaseService {
         severity: req.severity ?? 'major',
         ownerId,
         creatorId: req.creatorId,
-        lang: creator.lang,
+        lang: req.lang ?? creator.lang,
         tz: owner.tz,
         dueOverride: req.dueOverride ?? null,
       },
@@ -111,12 +114,14 @@ export class CaseService {
    * After the ack: asks Slack (through the profile cache) for the owner's time zone and the
    * creator's language, and lets a case nobody has touched yet take them. Returns the case as stored.
    */
-  async adoptProfiles(c: RecoveryCase): Promise<RecoveryCase> {
+  async adoptProfiles(c: RecoveryCase, o: { keepLang?: boolean } = {}): Promise<RecoveryCase> {
     const { profiles, clock, playbook } = this.deps;
     const now = clock.now();
     const owner = await profiles.resolve(c.teamId, c.ownerId, now);
-    const creator =
+    const resolved =
       c.ownerId === c.creatorId ? owner : await profiles.resolve(c.teamId, c.creatorId, now);
+    // A language chosen in the form stands; otherwise the case takes its creator's.
+    const creator = o.keepLang ? { ...resolved, lang: c.lang } : resolved;
     if (owner.tz === c.tz && creator.lang === c.lang) return c;
     const current = this.deps.cases.require(c.teamId, c.id);
     if (!adoptProfile(current, owner.tz, creator.lang, playbook)) return current;

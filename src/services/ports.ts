@@ -122,6 +122,8 @@ export interface WorkspaceStore {
 export interface ProfileStore {
   get(teamId: string, userId: string): UserProfile | null;
   put(teamId: string, userId: string, facts: UserFacts, now: Date): void;
+  /** Stores the language a person chose; Slack's later answers never overwrite it. */
+  choose(teamId: string, userId: string, lang: string): void;
 }
 
 /** What the services need to know about a Slack user. */
@@ -134,6 +136,8 @@ export interface UserFacts {
 /** UserFacts as cached, with when Slack gave them. */
 export interface UserProfile extends UserFacts {
   readonly fetchedAt: Date;
+  /** The language the person chose in Amends, over their Slack locale (null: none chosen). */
+  readonly chosenLang?: string | null;
 }
 
 /** Looks a user up in Slack (users.info). Null when the user does not exist. */

@@ -1,5 +1,5 @@
 import { isValidTimeZone } from '../domain/workingTime.js';
-import { type Lang, langFromLocale } from '../i18n/index.js';
+import { isLang, type Lang, langFromLocale } from '../i18n/index.js';
 import type { ProfileStore, UserDirectory } from './ports.js';
 
 export interface ResolvedUser {
@@ -25,8 +25,10 @@ export interface ProfileServiceDeps {
 export class ProfileService {
   constructor(readonly deps: ProfileServiceDeps) {}
 
-  async resolve(teamId: string, userId: string, now: Date): Promise<ResolvedUser> {
-    const { repo, directory, ttlMs, maxWaitMs = 1500 } = this.deps;
+  /** `waitMs`: how long this caller waits for Slack (default: the service's maxWaitMs). */
+  async resolve(teamId: string, userId: string, now: Date, waitMs?: number): Promise<ResolvedUser> {
+    const { repo, directory, ttlMs } = this.deps;
+    const maxWaitMs = waitMs ?? this.deps.maxWaitMs ?? 1500;
     const cached = repo.get(teamId, userId);
     if (cached && now.getTime() - cached.fetchedAt.getTime() <= ttlMs)
       return this.toResolved(cached);
@@ -44,7 +46,20 @@ export class ProfileService {
     });
     const facts = await Promise.race([lookup, timeout]);
     clearTimeout(timer);
-    return this.toResolved(facts ?? cached);
+    return this.toResolved(facts ? { ...facts, chosenLang: cached?.chosenLang } : cached);
+  }
+
+  /** True when Slack was asked about this user recently enough (no lookup needed). */
+  isFresh(teamId: string, userId: string, now: Date): boolean {
+    const cached = this.deps.repo.get(teamId, userId);
+    return !!cached && now.getTime() - cached.fetchedAt.getTime() <= this.deps.ttlMs;
+  }
+
+  /** A person's own choice of language (`/incident language el`): it wins over their Slack locale. */
+  chooseLanguage(teamId: string, userId: string, lang: string): Lang {
+    if (!isLang(lang)) throw new Error(`not a language: ${lang}`);
+    this.deps.repo.choose(teamId, userId, lang);
+    return lang;
   }
 
   /** Cached facts only, no Slack call (for hot paths such as rendering). */
@@ -52,8 +67,14 @@ export class ProfileService {
     return this.toResolved(this.deps.repo.get(teamId, userId));
   }
 
-  private toResolved(p: { tz: string | null; locale: string | null } | null): ResolvedUser {
+  private toResolved(
+    p: { tz: string | null; locale: string | null; chosenLang?: string | null } | null,
+  ): ResolvedUser {
     const tz = p?.tz && isValidTimeZone(p.tz) ? p.tz : this.deps.defaultTz;
-    return { tz, lang: langFromLocale(p?.locale, this.deps.defaultLang) };
+    const chosen = p?.chosenLang;
+    return {
+      tz,
+      lang: chosen && isLang(chosen) ? chosen : langFromLocale(p?.locale, this.deps.defaultLang),
+    };
   }
 }

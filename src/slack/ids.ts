@@ -44,6 +44,7 @@ export const INPUT = {
   reason: 'reason',
   offer: 'offer',
   followUpNote: 'follow_up_note',
+  language: 'language',
   outcome: 'outcome',
 } as const;
 

@@ -59,6 +59,8 @@ export class Presenter {
       recover?: boolean;
       /** What a scan of the channel already found (case id → parent ts): no lookup of its own. */
       found?: ReadonlyMap<number, string>;
+      /** The case's language was chosen in the form: the creator's does not replace it. */
+      keepLang?: boolean;
     } = {},
   ): Promise<Published> {
     if (stored.messageTs) return { ok: true, case: stored };
@@ -78,7 +80,7 @@ export class Presenter {
           return { ok: true, case: posted };
         }
       }
-      const c = await cases.adoptProfiles(stored).catch((e: unknown) => {
+      const c = await cases.adoptProfiles(stored, { keepLang: o.keepLang }).catch((e: unknown) => {
         this.log('could not adopt the owner’s profile; the case keeps the defaults', {
           caseId: stored.id,
           error: String(e),

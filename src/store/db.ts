@@ -157,6 +157,10 @@ const MIGRATIONS: readonly string[] = [
     COALESCE((SELECT MAX(at) FROM events e WHERE e.case_id = cases.id), created_at);
   ALTER TABLE reminders ADD COLUMN hours_tz TEXT;
   `,
+  // 6: the language a person chose (/incident language, App Home), over their Slack locale
+  `
+  ALTER TABLE user_profiles ADD COLUMN lang TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -30,6 +30,17 @@ export const USERS: FakeUser[] = [
     locale: 'en-US',
   },
 ];
+/** First-time users whose Slack locale is Italian and Catalan (Slack offers no Catalan UI; some set it anyway). */
+USERS.push(
+  {
+    id: 'U0GIULIA1',
+    name: 'giulia',
+    realName: 'Giulia Bianchi',
+    tz: 'Europe/Rome',
+    locale: 'it-IT',
+  },
+  { id: 'U0JORDI01', name: 'jordi', realName: 'Jordi Puig', tz: 'Europe/Madrid', locale: 'ca-ES' },
+);
 export const MARIA = 'U0MARIA01';
 
 /** A pacer that never sleeps for real: it moves its own time forward and records every wait. */

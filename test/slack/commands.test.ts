@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { el } from '../../src/i18n/el.js';
 import { en } from '../../src/i18n/en.js';
+import { t } from '../../src/i18n/index.js';
 import { postSigned } from '../../src/sandbox/slackRequests.js';
 import { ACTION } from '../../src/slack/ids.js';
+import { openViaCommand } from '../helpers/cases.js';
 import { CHANNEL, MARIA, present, TEAM } from '../helpers/harness.js';
 import {
   blockById,
@@ -230,14 +232,22 @@ describe('/incident list, help and unknown words', () => {
       const { h } = ctx;
       const r = await command(h, word);
       expect(r.status).toBe(200);
-      // The help travels in the ack itself: no Slack call at all.
-      const body = JSON.parse(r.text) as { response_type: string; text: string };
-      expect(body.response_type).toBe('ephemeral');
-      expect(body.text).toBe(en.help);
-      expect(body.text).toContain('/incident list');
-      expect(body.text).not.toMatch(/Quote E-|Error|stack/i);
-      expect(h.fake.calls).toHaveLength(0);
+      // A first request: Slack is asked for the person's language, then the help follows through
+      // the response URL. Nothing is stored, and nothing is posted in the channel.
+      const help = present(() => h.fake.responses[0], 'help').body as {
+        response_type: string;
+        text: string;
+      };
+      expect(help.response_type).toBe('ephemeral');
+      expect(help.text).toBe(en.help);
+      expect(help.text).toContain('/incident list');
+      expect(help.text).not.toMatch(/Quote E-|Error|stack/i);
+      expect(h.fake.calls.map((c) => c.method)).toEqual(['users.info']);
       expect(countCases(h)).toBe(0);
+      // Known now: the next help travels in the ack itself, with no Slack call at all.
+      const again = await command(h, word);
+      expect((JSON.parse(again.text) as { text: string }).text).toBe(en.help);
+      expect(h.fake.calls).toHaveLength(1);
     },
   );
 
@@ -258,7 +268,9 @@ describe('/incident list, help and unknown words', () => {
     body.set('response_url', `${h.fake.responseUrlBase}fixture`);
     const r = await postSigned(h.url, h.secret, body.toString());
     expect(r.status).toBe(200);
-    expect(JSON.parse(r.text)).toMatchObject({ response_type: 'ephemeral', text: en.help });
+    // Its user is new to Amends: the help follows the language lookup, through the response URL.
+    const help = present(() => h.fake.responses[0], 'help');
+    expect(help.body).toMatchObject({ response_type: 'ephemeral', text: en.help });
   });
 });
 
@@ -364,5 +376,52 @@ describe('bad text gets a friendly private answer and stores nothing', () => {
     expect(countCases(h)).toBe(0);
     expect(h.fake.callsTo('chat.postMessage')).toHaveLength(0);
     expect(h.fake.callsTo('views.open')).toHaveLength(0);
+  });
+});
+
+describe('the language of a first request', () => {
+  const ctx = useHarness();
+
+  it.each([
+    ['U0GIULIA1', 'it'],
+    ['U0NIKOS01', 'el'],
+    ['U0JORDI01', 'ca'],
+    ['U0MARIA01', 'en'],
+    ['U0NOBODY1', 'en'], // Slack does not know them: the workspace default
+  ] as const)('%s gets the help in %s the first time', async (user, lang) => {
+    const { h } = ctx;
+    await command(h, 'help', { user });
+    const help = present(() => h.fake.responses[0], 'help').body as { text: string };
+    expect(help.text).toBe(t(lang).help);
+  });
+
+  it('the form opens in the person’s language the first time, with the case language preset', async () => {
+    const { h } = ctx;
+    await command(h, '', { user: 'U0GIULIA1' });
+    const open = present(() => h.fake.callsTo('views.open')[0], 'views.open');
+    const view = (open.args as { view: { title: { text: string }; blocks: unknown[] } }).view;
+    expect(view.title.text).toBe(t('it').modal.open.title);
+    expect(JSON.stringify(view.blocks)).toContain(
+      '"initial_option":{"text":{"type":"plain_text","text":"Italiano","emoji":true},"value":"it"}',
+    );
+  });
+
+  it('`/incident language el` is stored and wins over the Slack locale; a bad code changes nothing', async () => {
+    const { h } = ctx;
+    const bad = await command(h, 'language xx', { user: MARIA });
+    expect((JSON.parse(bad.text) as { text: string }).text).toContain(
+      'Amends does not speak that language yet',
+    );
+    expect(
+      h.amends.db.prepare('SELECT COUNT(*) AS n FROM user_profiles WHERE lang IS NOT NULL').get(),
+    ).toEqual({ n: 0 });
+    const r = await command(h, 'language el', { user: MARIA });
+    expect((JSON.parse(r.text) as { text: string }).text).toBe(t('el').language.set('Ελληνικά'));
+    await command(h, 'help', { user: MARIA });
+    const help = present(() => h.fake.responses.at(-1), 'help').body as { text: string };
+    expect(help.text).toBe(t('el').help);
+    // A case she opens speaks Greek in its thread.
+    const c = await openViaCommand(h, 'Acme: late delivery', { user: MARIA });
+    expect(c.lang).toBe('el');
   });
 });

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import { SEVERITIES, type StepKey } from '../../domain/playbook.js';
 import type { Outcome, RecoveryCase } from '../../domain/recoveryCase.js';
-import type { Catalog } from '../../i18n/index.js';
+import { type Catalog, LANGUAGES, type Lang, t } from '../../i18n/index.js';
 import { INPUT, type ModalMeta, VIEW } from '../ids.js';
 import { clip, plain } from './format.js';
 
@@ -53,7 +53,12 @@ function textInput(
   };
 }
 
-export function openCaseModal(cat: Catalog, channelId: string, callerId: string): Modal {
+export function openCaseModal(
+  cat: Catalog,
+  channelId: string,
+  callerId: string,
+  lang: Lang = 'en',
+): Modal {
   const m = cat.modal.open;
   return modal(VIEW.open, m.title, m.submit, cat, { channelId }, [
     textInput(INPUT.client, m.client, { max: 150, hint: m.clientHint }),
@@ -90,6 +95,18 @@ export function openCaseModal(cat: Catalog, channelId: string, callerId: string)
       optional: true,
       label: plain(m.dueTime),
       element: { type: 'timepicker', action_id: INPUT.dueTime },
+    },
+    {
+      type: 'input',
+      block_id: INPUT.language,
+      label: plain(m.language),
+      hint: plain(m.languageHint),
+      element: {
+        type: 'static_select',
+        action_id: INPUT.language,
+        initial_option: { text: plain(t(lang).langName), value: lang },
+        options: LANGUAGES.map((l) => ({ text: plain(t(l).langName), value: l })),
+      },
     },
   ]);
 }

@@ -1,12 +1,18 @@
 import type { App } from '@slack/bolt';
 import { DomainError } from '../../../domain/errors.js';
+import { LANGUAGES, t } from '../../../i18n/index.js';
 import { parseQuickText } from '../../../services/cases.js';
 import { renderHelp, renderList } from '../../blocks/lists.js';
 import { openCaseModal } from '../../blocks/modals.js';
 import { friendly } from '../../errors.js';
 import { catFor, type ListenerDeps, showWaiting } from '../deps.js';
 
-const SUBCOMMANDS = new Set(['list', 'help']);
+const SUBCOMMANDS = new Set(['list', 'help', 'language']);
+
+/** A first-time user waits this long at most for Slack to say their language. */
+const LOOKUP_MS = 700;
+
+const choices = LANGUAGES.map((l) => `\`${l}\` (${t(l).langName})`).join(', ');
 
 /** Slack sends `&`, `<` and `>` of typed command text as entities: store what the user typed. */
 const unescapeSlack = (s: string): string =>
@@ -37,9 +43,38 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
     const requestKey = `cmd:${body.trigger_id}`;
 
     const isCreate = text.includes(':');
+    if (!isCreate && word === 'language') {
+      const arg = text.split(/\s+/)[1]?.toLowerCase() ?? '';
+      if (!arg) {
+        await ack(ephemeral(cat.language.current(cat.langName, choices)));
+        return;
+      }
+      if (!(LANGUAGES as readonly string[]).includes(arg)) {
+        await ack(ephemeral(cat.language.unknown(choices)));
+        return;
+      }
+      let chosen: ReturnType<typeof deps.profiles.chooseLanguage>;
+      try {
+        chosen = deps.profiles.chooseLanguage(team, user, arg);
+      } catch (e) {
+        await ack(ephemeral(friendly(e, cat, deps.log)));
+        return;
+      }
+      const now = t(chosen);
+      await ack(ephemeral(now.language.set(now.langName)));
+      return;
+    }
     if (!isCreate && text && word !== 'list' && (SUBCOMMANDS.has(word) || !/\s/.test(text))) {
-      const r = renderHelp(cat);
-      await ack(ephemeral(r.text, r.blocks));
+      if (deps.profiles.isFresh(team, user, deps.cases.now())) {
+        const r = renderHelp(cat);
+        await ack(ephemeral(r.text, r.blocks));
+        return;
+      }
+      // A first request: Slack is asked for the person's language (briefly) before they read a word.
+      await ack();
+      const { lang } = await deps.profiles.resolve(team, user, deps.cases.now(), LOOKUP_MS);
+      const r = renderHelp(t(lang));
+      await say(r.text, r.blocks);
       return;
     }
     if (!isCreate && (!text || word === 'list')) {
@@ -54,10 +89,15 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
       await ack();
       if (!first) return;
       if (!text) {
+        // The form speaks the person's language and reads its dates in their time zone: Slack is
+        // asked first (briefly: the trigger lasts 3 s), and the answer is cached for the submission.
+        const { lang } = await deps.profiles.resolve(team, user, deps.cases.now(), LOOKUP_MS);
         await client.views
-          .open({ trigger_id: body.trigger_id, view: openCaseModal(cat, body.channel_id, user) })
+          .open({
+            trigger_id: body.trigger_id,
+            view: openCaseModal(t(lang), body.channel_id, user, lang),
+          })
           .catch((e) => deps.log('views.open failed', { error: String(e) }));
-        // The form's dates are read in the submitter's time zone: have it cached by the time they submit.
         await deps.profiles.resolve(team, user, deps.cases.now());
         return;
       }

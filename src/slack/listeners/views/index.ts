@@ -8,7 +8,7 @@ import { DomainError } from '../../../domain/errors.js';
 import { SEVERITIES, type Severity } from '../../../domain/playbook.js';
 import { type Changed, findStep, type Outcome } from '../../../domain/recoveryCase.js';
 import { localToInstant } from '../../../domain/workingTime.js';
-import { type Catalog, t } from '../../../i18n/index.js';
+import { type Catalog, isLang, t } from '../../../i18n/index.js';
 import type { Rendered } from '../../blocks/caseMessage.js';
 import { stepTitle } from '../../blocks/caseMessage.js';
 import { dateToken, literal, mention } from '../../blocks/format.js';
@@ -112,10 +112,14 @@ export function registerViews(app: App, deps: ListenerDeps): void {
           dueOverride = localToInstant(dueDate, dueTime ?? '18:00', tz);
           if (!dueOverride) throw new DomainError('invalid_input', 'due_in_past');
         }
+        const picked = selected(v, INPUT.language);
+        if (picked && !isLang(picked)) throw new DomainError('invalid_input', 'client');
+        const lang = picked && isLang(picked) ? picked : null;
         const c = deps.cases.open({
           teamId: team,
           channelId: meta.channelId,
           creatorId: user,
+          ...(lang ? { lang } : {}),
           client: text(v, INPUT.client),
           summary: text(v, INPUT.summary),
           severity: sev as Severity,
@@ -124,7 +128,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
           requestKey: `view:${a.view.id}`,
         });
         return async () => {
-          const shown = await presenter.publish(a.client, deps.cases, c);
+          const shown = await presenter.publish(a.client, deps.cases, c, { keepLang: !!lang });
           if (shown.ok) return;
           const cat = catFor(deps, team, user);
           // A private note in the channel fails too when the bot is not in it: tell the user in a DM.
