@@ -1,0 +1,370 @@
+import type { Severity, StepKey } from './playbook.js';
+import type { CaseStatus, StepStatus } from './recoveryCase.js';
+
+/*
+ * What the recovery cases of a team add up to: how many were won back, how fast the client was
+ * told, whether an apology and compensation went with winning back, and what to learn across cases.
+ * Pure: the caller hands in the cases (with their event log and a snapshot of their steps) and `now`.
+ *
+ * Definitions (the README's "Outcomes" should repeat them):
+ * - A case belongs to a window by its opening time: `now - days < createdAt <= now`.
+ * - Outcome counts use the case's current status (open, won_back, lost, closed).
+ * - Durations are minutes (rounded to a thousandth), from the case's opening to the event, read
+ *   from the event log.
+ * - Percentiles use linear interpolation between closest ranks (Hyndman-Fan type 7: numpy's and
+ *   Excel's PERCENTILE.INC default); the median is the 50th percentile, so with an even count it
+ *   is the mean of the two middle values.
+ * - Every figure carries `n`, the number of cases it rests on; with n = 0 its value is null.
+ */
+
+/** One entry of a case's audit trail, as the outcome figures need it. */
+export interface HistoryEvent {
+  readonly at: Date;
+  readonly type: string;
+  readonly stepKey: StepKey | null;
+  readonly data: Readonly<Record<string, unknown>> | null;
+}
+
+/** A step as it stands now. */
+export interface StepSnapshot {
+  readonly key: StepKey;
+  readonly status: StepStatus;
+  readonly dueAt: Date | null;
+  readonly doneAt: Date | null;
+}
+
+/** The minimal input of the outcome figures: a case, its events in log order, its steps if known. */
+export interface OutcomeCase {
+  readonly id: number;
+  readonly client: string;
+  readonly channelId: string;
+  readonly createdAt: Date;
+  readonly status: CaseStatus;
+  readonly closedAt: Date | null;
+  readonly events: readonly HistoryEvent[];
+  /** Needed only for "most often overdue"; a case without it counts only for skips there. */
+  readonly steps?: readonly StepSnapshot[];
+}
+
+/** A case with everything a report or an export shows (what the store loads). */
+export interface CaseHistory extends OutcomeCase {
+  readonly teamId: string;
+  readonly severity: Severity;
+  readonly ownerId: string;
+  readonly events: readonly (HistoryEvent & { readonly actor: string })[];
+  readonly steps: readonly StepSnapshot[];
+}
+
+/** hits out of n; value = hits / n, null when n = 0. */
+export interface Rate {
+  readonly n: number;
+  readonly hits: number;
+  readonly value: number | null;
+}
+
+/** Minutes from opening, over the n cases where the event happened. */
+export interface DurationFigure {
+  readonly n: number;
+  readonly medianMinutes: number | null;
+  readonly p90Minutes: number | null;
+}
+
+export interface OutcomeCounts {
+  /** Cases opened in the window; the other counts add up to it. */
+  readonly n: number;
+  readonly wonBack: number;
+  readonly lost: number;
+  /** Closed without being won back or lost. */
+  readonly closed: number;
+  readonly open: number;
+}
+
+export interface OutcomeSummary {
+  readonly from: Date;
+  readonly to: Date;
+  readonly counts: OutcomeCounts;
+  /** Opening → the own_up step done (first `step_done` own_up event); n = cases owned up. */
+  readonly timeToOwnUp: DurationFigure;
+  /**
+   * Opening → the meeting itself: the meeting time (`data.at`) recorded by the case's first
+   * `meeting_booked` event, not when it was booked; n = cases with a meeting booked.
+   */
+  readonly timeToMeeting: DurationFigure;
+  /** Cases whose apologize step was done (`step_done`), out of the cases opened. */
+  readonly apology: Rate;
+  /** Cases whose compensation step was done (`step_done`; a skip is no compensation), out of the cases opened. */
+  readonly compensation: Rate;
+  /** Win-back rate among decided cases (won_back or lost), split by apology × compensation. */
+  readonly winBackBy: {
+    readonly apologyAndCompensation: Rate;
+    readonly apologyOnly: Rate;
+    readonly compensationOnly: Rate;
+    readonly neither: Rate;
+  };
+}
+
+export interface RepeatClient {
+  /** The normalised name the cases were grouped by. */
+  readonly key: string;
+  /** The name as written on the most recent of its cases. */
+  readonly client: string;
+  readonly caseIds: readonly number[];
+}
+
+export interface StepTrouble {
+  readonly key: StepKey;
+  /** Cases where the step had a due time (snapshot known): the base of `overdue`. */
+  readonly n: number;
+  /** Done after its due time, or still not done past it (at `now`, or when the case ended). */
+  readonly overdue: number;
+  /** Cases where a person skipped it (a `step_skipped` event; automatic drops don't count). */
+  readonly skipped: number;
+}
+
+export interface Learning {
+  readonly from: Date;
+  readonly to: Date;
+  /** Clients with more than one case in the window, most cases first. */
+  readonly repeatClients: readonly RepeatClient[];
+  /** Steps ever overdue or skipped, worst first (overdue + skipped, then playbook order). */
+  readonly troubleSteps: readonly StepTrouble[];
+  /**
+   * Ended cases (won back, lost or closed) whose corrective changes were never done (no
+   * `step_done` corrective_changes event): n = ended cases, hits = those cases.
+   */
+  readonly changesNotDone: Rate & { readonly caseIds: readonly number[] };
+  /** Win-back rate among decided cases by how soon the client was told. */
+  readonly winBackByOwnUp: {
+    /** Owned up at most 24 h after opening. */
+    readonly within24h: Rate;
+    /** Owned up more than 24 h after opening. */
+    readonly later: Rate;
+    /** Decided without the own_up step ever done. */
+    readonly never: Rate;
+  };
+}
+
+export interface WindowOptions {
+  readonly now: Date;
+  /** Days back from `now` (24 h each); 90 for the outcomes, 365 for learning by default. */
+  readonly days?: number;
+}
+
+const DAY_MS = 24 * 60 * 60_000;
+const MINUTE_MS = 60_000;
+
+const STEP_ORDER: readonly StepKey[] = [
+  'own_up',
+  'outline',
+  'apologize',
+  'meeting',
+  'compensation',
+  'corrective_changes',
+  'client_answer',
+  'keep_trying',
+  'check_in',
+];
+
+/** Linear interpolation between closest ranks (type 7) of ascending-sorted values; null if empty. */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`percentile ${p} is outside [0, 1]`);
+  const h = (sorted.length - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.ceil(h);
+  const a = sorted[lo] as number;
+  const b = sorted[hi] as number;
+  return a + (h - lo) * (b - a);
+}
+
+export function rate(hits: number, n: number): Rate {
+  return { n, hits, value: n === 0 ? null : hits / n };
+}
+
+/** Rounded to a thousandth of a minute: interpolation leaves float noise (996.0000000000001). */
+const tidy = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
+
+function durationFigure(minutes: number[]): DurationFigure {
+  const s = [...minutes].sort((x, y) => x - y);
+  return {
+    n: s.length,
+    medianMinutes: tidy(percentile(s, 0.5)),
+    p90Minutes: tidy(percentile(s, 0.9)),
+  };
+}
+
+/** A client's name as cases are grouped by it: trimmed, inner spaces collapsed, NFC, lower case. */
+export function clientKey(client: string): string {
+  return client.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+function windowOf(o: WindowOptions, defaultDays: number): { from: Date; to: Date } {
+  const days = o.days ?? defaultDays;
+  if (!(days > 0)) throw new RangeError(`window of ${days} days`);
+  return { from: new Date(o.now.getTime() - days * DAY_MS), to: o.now };
+}
+
+function inWindow<C extends OutcomeCase>(cases: readonly C[], from: Date, to: Date): C[] {
+  return cases.filter(
+    (c) => c.createdAt.getTime() > from.getTime() && c.createdAt.getTime() <= to.getTime(),
+  );
+}
+
+const firstEvent = (c: OutcomeCase, type: string, key?: StepKey): HistoryEvent | undefined =>
+  c.events.find((e) => e.type === type && (key === undefined || e.stepKey === key));
+
+const stepDone = (c: OutcomeCase, key: StepKey): boolean => !!firstEvent(c, 'step_done', key);
+
+/** Minutes from opening until the own_up step was done (event log), or null if it never was. */
+export function minutesToOwnUp(c: OutcomeCase): number | null {
+  const e = firstEvent(c, 'step_done', 'own_up');
+  return e ? (e.at.getTime() - c.createdAt.getTime()) / MINUTE_MS : null;
+}
+
+/** Minutes from opening until the meeting first booked takes place, or null without a valid one. */
+export function minutesToMeeting(c: OutcomeCase): number | null {
+  const e = firstEvent(c, 'meeting_booked');
+  const at = e?.data?.at;
+  if (typeof at !== 'string') return null;
+  const t = Date.parse(at);
+  return Number.isNaN(t) ? null : (t - c.createdAt.getTime()) / MINUTE_MS;
+}
+
+const isDecided = (c: OutcomeCase): boolean => c.status === 'won_back' || c.status === 'lost';
+
+function winBack(cases: readonly OutcomeCase[]): Rate {
+  const decided = cases.filter(isDecided);
+  return rate(decided.filter((c) => c.status === 'won_back').length, decided.length);
+}
+
+/** The outcome figures of the cases opened in the last `days` (default 90) before `now`. */
+export function summarizeOutcomes(cases: readonly OutcomeCase[], o: WindowOptions): OutcomeSummary {
+  const { from, to } = windowOf(o, 90);
+  const w = inWindow(cases, from, to);
+  const count = (s: CaseStatus) => w.filter((c) => c.status === s).length;
+  const ownUp: number[] = [];
+  const meeting: number[] = [];
+  for (const c of w) {
+    const m = minutesToOwnUp(c);
+    if (m !== null) ownUp.push(m);
+    const mm = minutesToMeeting(c);
+    if (mm !== null) meeting.push(mm);
+  }
+  const apologized = (c: OutcomeCase) => stepDone(c, 'apologize');
+  const compensated = (c: OutcomeCase) => stepDone(c, 'compensation');
+  const decided = w.filter(isDecided);
+  const by = (a: boolean, k: boolean) =>
+    winBack(decided.filter((c) => apologized(c) === a && compensated(c) === k));
+  return {
+    from,
+    to,
+    counts: {
+      n: w.length,
+      wonBack: count('won_back'),
+      lost: count('lost'),
+      closed: count('closed'),
+      open: count('open'),
+    },
+    timeToOwnUp: durationFigure(ownUp),
+    timeToMeeting: durationFigure(meeting),
+    apology: rate(w.filter(apologized).length, w.length),
+    compensation: rate(w.filter(compensated).length, w.length),
+    winBackBy: {
+      apologyAndCompensation: by(true, true),
+      apologyOnly: by(true, false),
+      compensationOnly: by(false, true),
+      neither: by(false, false),
+    },
+  };
+}
+
+/** Whether a started step ran past its due time: done late, or not done by now / the case's end. */
+function wasOverdue(s: StepSnapshot, c: OutcomeCase, now: Date): boolean {
+  if (!s.dueAt) return false;
+  if (s.status === 'done') return !!s.doneAt && s.doneAt.getTime() > s.dueAt.getTime();
+  if (s.status === 'pending' || s.status === 'snoozed') {
+    const end = c.closedAt && c.closedAt.getTime() < now.getTime() ? c.closedAt : now;
+    return s.dueAt.getTime() < end.getTime();
+  }
+  return false; // skipped or waiting: counted as skips, or never started
+}
+
+/** What to learn across the cases opened in the last `days` (default 365) before `now`. */
+export function learnAcrossCases(cases: readonly OutcomeCase[], o: WindowOptions): Learning {
+  const { from, to } = windowOf(o, 365);
+  const w = inWindow(cases, from, to).sort(
+    (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id,
+  );
+
+  const byClient = new Map<string, OutcomeCase[]>();
+  for (const c of w) {
+    const k = clientKey(c.client);
+    byClient.set(k, [...(byClient.get(k) ?? []), c]);
+  }
+  const repeatClients = [...byClient.entries()]
+    .filter(([, cs]) => cs.length > 1)
+    .map(([key, cs]) => ({
+      key,
+      client: (cs[cs.length - 1] as OutcomeCase).client.trim(),
+      caseIds: cs.map((c) => c.id),
+    }))
+    .sort((a, b) => b.caseIds.length - a.caseIds.length || a.key.localeCompare(b.key));
+
+  const trouble = new Map<StepKey, { n: number; overdue: number; skipped: number }>();
+  const tally = (k: StepKey) => {
+    let t = trouble.get(k);
+    if (!t) {
+      t = { n: 0, overdue: 0, skipped: 0 };
+      trouble.set(k, t);
+    }
+    return t;
+  };
+  for (const c of w) {
+    for (const s of c.steps ?? []) {
+      if (!s.dueAt) continue;
+      const t = tally(s.key);
+      t.n++;
+      if (wasOverdue(s, c, o.now)) t.overdue++;
+    }
+    const skipped = new Set(
+      c.events.filter((e) => e.type === 'step_skipped' && e.stepKey).map((e) => e.stepKey),
+    );
+    for (const k of skipped) if (k) tally(k).skipped++;
+  }
+  const rank = (k: StepKey) => {
+    const i = STEP_ORDER.indexOf(k);
+    return i < 0 ? STEP_ORDER.length : i;
+  };
+  const troubleSteps = [...trouble.entries()]
+    .map(([key, t]) => ({ key, ...t }))
+    .filter((t) => t.overdue + t.skipped > 0)
+    .sort((a, b) => b.overdue + b.skipped - (a.overdue + a.skipped) || rank(a.key) - rank(b.key));
+
+  const ended = w.filter((c) => c.status !== 'open');
+  const notDone = ended.filter((c) => !stepDone(c, 'corrective_changes')).map((c) => c.id);
+
+  const decided = w.filter(isDecided);
+  const ownUpOf = (c: OutcomeCase) => minutesToOwnUp(c);
+  return {
+    from,
+    to,
+    repeatClients,
+    troubleSteps,
+    changesNotDone: { ...rate(notDone.length, ended.length), caseIds: notDone },
+    winBackByOwnUp: {
+      within24h: winBack(
+        decided.filter((c) => {
+          const m = ownUpOf(c);
+          return m !== null && m <= 24 * 60;
+        }),
+      ),
+      later: winBack(
+        decided.filter((c) => {
+          const m = ownUpOf(c);
+          return m !== null && m > 24 * 60;
+        }),
+      ),
+      never: winBack(decided.filter((c) => ownUpOf(c) === null)),
+    },
+  };
+}

@@ -1,0 +1,381 @@
+import { describe, expect, it } from 'vitest';
+import {
+  clientKey,
+  type HistoryEvent,
+  learnAcrossCases,
+  minutesToMeeting,
+  minutesToOwnUp,
+  type OutcomeCase,
+  percentile,
+  type StepSnapshot,
+  summarizeOutcomes,
+} from '../../src/domain/outcomes.js';
+import type { StepKey } from '../../src/domain/playbook.js';
+import type { CaseStatus } from '../../src/domain/recoveryCase.js';
+
+const NOW = new Date('2026-03-31T12:00:00Z');
+const MIN = 60_000;
+const at = (iso: string) => new Date(iso);
+
+/** An event `minutes` after the case opened. */
+type Ev = (opened: Date) => HistoryEvent;
+const ev =
+  (
+    type: string,
+    minutes: number,
+    stepKey: StepKey | null = null,
+    data: HistoryEvent['data'] = null,
+  ): Ev =>
+  (opened) => ({ at: new Date(opened.getTime() + minutes * MIN), type, stepKey, data });
+const done = (key: StepKey, minutes: number) => ev('step_done', minutes, key);
+const skipped = (key: StepKey, minutes: number) =>
+  ev('step_skipped', minutes, key, { reason: 'not this time' });
+/** A meeting booked `bookedAfter` minutes after opening, taking place `meetsAfter` minutes after it. */
+const meeting =
+  (bookedAfter: number, meetsAfter: number): Ev =>
+  (opened) => ({
+    at: new Date(opened.getTime() + bookedAfter * MIN),
+    type: 'meeting_booked',
+    stepKey: null,
+    data: { at: new Date(opened.getTime() + meetsAfter * MIN).toISOString() },
+  });
+
+function kase(
+  id: number,
+  createdAt: string,
+  status: CaseStatus,
+  events: Ev[] = [],
+  o: { client?: string; closedAt?: string; steps?: (opened: Date) => StepSnapshot[] } = {},
+): OutcomeCase {
+  const opened = at(createdAt);
+  return {
+    id,
+    client: o.client ?? `Client ${id}`,
+    channelId: 'C0CHAN001',
+    createdAt: opened,
+    status,
+    closedAt: o.closedAt ? at(o.closedAt) : status === 'open' ? null : opened,
+    events: [ev('case_opened', 0)(opened), ...events.map((e) => e(opened))],
+    ...(o.steps ? { steps: o.steps(opened) } : {}),
+  };
+}
+
+/** A step snapshot with its due and done times in minutes after opening. */
+const step =
+  (
+    key: StepKey,
+    status: StepSnapshot['status'],
+    dueAfter: number | null,
+    doneAfter: number | null = null,
+  ) =>
+  (opened: Date): StepSnapshot => ({
+    key,
+    status,
+    dueAt: dueAfter === null ? null : new Date(opened.getTime() + dueAfter * MIN),
+    doneAt: doneAfter === null ? null : new Date(opened.getTime() + doneAfter * MIN),
+  });
+const steps =
+  (...ss: ((opened: Date) => StepSnapshot)[]) =>
+  (opened: Date) =>
+    ss.map((s) => s(opened));
+
+/** Walks a result and fails on any NaN or Infinity. */
+function assertFinite(v: unknown, path = '$'): void {
+  if (typeof v === 'number') expect(Number.isFinite(v), path).toBe(true);
+  else if (Array.isArray(v)) {
+    for (const [i, x] of v.entries()) assertFinite(x, `${path}[${i}]`);
+  } else if (v && typeof v === 'object' && !(v instanceof Date))
+    for (const [k, x] of Object.entries(v)) assertFinite(x, `${path}.${k}`);
+}
+
+describe('percentile (linear interpolation, type 7)', () => {
+  it.each([
+    [[], 0.5, null],
+    [[], 0.9, null],
+    [[5], 0.5, 5],
+    [[5], 0.9, 5],
+    [[1, 2, 3, 4], 0.5, 2.5],
+    [[1, 2, 3, 4], 0.9, 3.7],
+    [[1, 2, 3, 4, 5], 0.5, 3],
+    [[10, 20, 30, 40, 50, 60, 70, 80, 90, 100], 0.9, 91],
+    [[1, 2, 3], 0, 1],
+    [[1, 2, 3], 1, 3],
+  ])('%j at p=%s is %s', (values, p, expected) => {
+    const r = percentile(values, p);
+    if (expected === null) expect(r).toBeNull();
+    else expect(r).toBeCloseTo(expected, 10);
+  });
+
+  it('refuses a p outside [0, 1]', () => {
+    expect(() => percentile([1], 1.5)).toThrow(RangeError);
+    expect(() => percentile([1], Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe('clientKey', () => {
+  it.each([
+    ['  Acme ', 'acme'],
+    ['ACME  Corp', 'acme corp'],
+    ['ΣΟΦΊΑ ΑΕ', 'σοφία αε'],
+    ['Σοφία  αε', 'σοφία αε'],
+    ['Ferreteria PUIG i Fills', 'ferreteria puig i fills'],
+    // NFC: "e" + combining acute folds to the same key as the precomposed "é"
+    ['Cafe\u0301 Lleida', 'caf\u00e9 lleida'],
+  ])('%j → %j', (name, key) => {
+    expect(clientKey(name)).toBe(key);
+  });
+});
+
+describe('summarizeOutcomes', () => {
+  // Window: 90 days back from NOW, i.e. (2025-12-31T12:00Z, 2026-03-31T12:00Z].
+  const cases: OutcomeCase[] = [
+    kase(1, '2026-03-01T09:00:00Z', 'won_back', [
+      done('own_up', 60),
+      meeting(120, 2880),
+      meeting(600, 9000), // re-booked: the first booking's meeting counts
+      done('apologize', 2880),
+      done('compensation', 2900),
+      ev('client_accepted', 5000),
+      ev('case_closed', 5001, null, { outcome: 'won_back' }),
+    ]),
+    kase(2, '2026-03-02T09:00:00Z', 'lost', [
+      done('own_up', 30),
+      meeting(40, 1440),
+      done('apologize', 1440),
+      skipped('compensation', 1450), // a skip is no compensation
+      ev('client_refused', 3000),
+      ev('case_closed', 9000, null, { outcome: 'lost', reason: 'went elsewhere' }),
+    ]),
+    kase(3, '2026-03-03T09:00:00Z', 'won_back', [done('own_up', 120), done('apologize', 500)]),
+    kase(4, '2026-03-04T09:00:00Z', 'lost', [
+      done('own_up', 240),
+      ev('meeting_booked', 300, null, { at: 'not a date' }), // unreadable: not counted
+    ]),
+    kase(5, '2026-03-05T09:00:00Z', 'closed', [done('own_up', 1500), done('compensation', 2000)]),
+    kase(6, '2026-03-06T09:00:00Z', 'open'),
+    kase(7, '2025-12-01T09:00:00Z', 'won_back', [done('own_up', 10)]), // before the window
+    kase(8, '2025-12-31T12:00:00Z', 'lost', [done('own_up', 5)]), // exactly at the start: out
+    kase(9, '2026-03-31T12:00:00Z', 'open'), // exactly now: in
+    kase(10, '2026-04-01T09:00:00Z', 'open'), // after now: out
+  ];
+  const r = summarizeOutcomes(cases, { now: NOW, days: 90 });
+
+  it('reports the window it covers', () => {
+    expect(r.from).toEqual(at('2025-12-31T12:00:00Z'));
+    expect(r.to).toEqual(NOW);
+    expect(summarizeOutcomes(cases, { now: NOW })).toEqual(r); // 90 days by default
+  });
+
+  it('counts the cases opened in the window by their status', () => {
+    expect(r.counts).toEqual({ n: 7, wonBack: 2, lost: 2, closed: 1, open: 2 });
+  });
+
+  it('takes the median and 90th percentile of the time to own up from the event log', () => {
+    // owned up after 30, 60, 120, 240, 1500 minutes; cases 6 and 9 not yet
+    // p90: rank 0.9 × 4 = 3.6 → 240 + 0.6 × (1500 − 240) = 996
+    expect(r.timeToOwnUp).toEqual({ n: 5, medianMinutes: 120, p90Minutes: 996 });
+  });
+
+  it('measures the time to the meeting itself, from the first booking', () => {
+    // meetings 2880 and 1440 minutes after opening → median 2160, p90 1440 + 0.9 × 1440 = 2736
+    expect(r.timeToMeeting).toEqual({ n: 2, medianMinutes: 2160, p90Minutes: 2736 });
+  });
+
+  it('gives the share of cases with an apology and with compensation, out of all opened', () => {
+    expect(r.apology).toEqual({ n: 7, hits: 3, value: 3 / 7 });
+    expect(r.compensation).toEqual({ n: 7, hits: 2, value: 2 / 7 });
+  });
+
+  it('gives the win-back rate per apology × compensation among decided cases', () => {
+    expect(r.winBackBy).toEqual({
+      apologyAndCompensation: { n: 1, hits: 1, value: 1 }, // case 1
+      apologyOnly: { n: 2, hits: 1, value: 0.5 }, // case 2 lost, case 3 won
+      compensationOnly: { n: 0, hits: 0, value: null }, // case 5 is closed, not decided
+      neither: { n: 1, hits: 0, value: 0 }, // case 4
+    });
+  });
+
+  it('gives n = 0 and nulls, never NaN, for no cases', () => {
+    const e = summarizeOutcomes([], { now: NOW });
+    expect(e.counts).toEqual({ n: 0, wonBack: 0, lost: 0, closed: 0, open: 0 });
+    expect(e.timeToOwnUp).toEqual({ n: 0, medianMinutes: null, p90Minutes: null });
+    expect(e.timeToMeeting).toEqual({ n: 0, medianMinutes: null, p90Minutes: null });
+    expect(e.apology).toEqual({ n: 0, hits: 0, value: null });
+    expect(e.compensation).toEqual({ n: 0, hits: 0, value: null });
+    for (const f of Object.values(e.winBackBy)) expect(f).toEqual({ n: 0, hits: 0, value: null });
+    assertFinite(e);
+    // and cases all outside the window are no cases
+    expect(summarizeOutcomes([cases[6] as OutcomeCase], { now: NOW }).counts.n).toBe(0);
+  });
+
+  it('gives the single value as median and p90 for one case', () => {
+    const one = summarizeOutcomes(
+      [
+        kase(1, '2026-03-10T08:00:00Z', 'won_back', [
+          done('own_up', 45),
+          meeting(50, 1000),
+          done('apologize', 1000),
+        ]),
+      ],
+      { now: NOW },
+    );
+    expect(one.counts).toEqual({ n: 1, wonBack: 1, lost: 0, closed: 0, open: 0 });
+    expect(one.timeToOwnUp).toEqual({ n: 1, medianMinutes: 45, p90Minutes: 45 });
+    expect(one.timeToMeeting).toEqual({ n: 1, medianMinutes: 1000, p90Minutes: 1000 });
+    expect(one.apology).toEqual({ n: 1, hits: 1, value: 1 });
+    expect(one.compensation).toEqual({ n: 1, hits: 0, value: 0 });
+    expect(one.winBackBy.apologyOnly).toEqual({ n: 1, hits: 1, value: 1 });
+    expect(one.winBackBy.neither).toEqual({ n: 0, hits: 0, value: null });
+    assertFinite(one);
+  });
+
+  it('refuses a window that is not positive', () => {
+    expect(() => summarizeOutcomes([], { now: NOW, days: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('minutesToOwnUp / minutesToMeeting', () => {
+  it('are null without the event', () => {
+    const c = kase(1, '2026-03-01T09:00:00Z', 'open');
+    expect(minutesToOwnUp(c)).toBeNull();
+    expect(minutesToMeeting(c)).toBeNull();
+  });
+
+  it('ignore other steps done and a meeting_booked without a time', () => {
+    const c = kase(1, '2026-03-01T09:00:00Z', 'open', [
+      done('outline', 10),
+      ev('meeting_booked', 20),
+      done('own_up', 90),
+    ]);
+    expect(minutesToOwnUp(c)).toBe(90);
+    expect(minutesToMeeting(c)).toBeNull();
+  });
+});
+
+describe('learnAcrossCases', () => {
+  // Window: 365 days back from NOW, i.e. (2025-03-31T12:00Z, 2026-03-31T12:00Z].
+  const cases: OutcomeCase[] = [
+    kase(
+      1,
+      '2026-01-10T09:00:00Z',
+      'won_back',
+      [done('own_up', 60), done('corrective_changes', 5760)],
+      {
+        client: 'Acme',
+        closedAt: '2026-01-20T09:00:00Z',
+        steps: steps(
+          step('own_up', 'done', 240, 60),
+          step('meeting', 'done', 2880, 4320), // done a day late: overdue
+          step('corrective_changes', 'done', 7200, 5760),
+          step('check_in', 'pending', 20_000), // due after the case ended: not overdue
+        ),
+      },
+    ),
+    kase(2, '2025-12-01T09:00:00Z', 'lost', [done('own_up', 1800), skipped('compensation', 2000)], {
+      client: ' acme ',
+      closedAt: '2025-12-20T09:00:00Z',
+      steps: steps(
+        step('own_up', 'done', 240, 1800), // late
+        step('compensation', 'skipped', null, 2000),
+        step('corrective_changes', 'pending', 7200), // still pending when the case ended, past due
+      ),
+    }),
+    kase(
+      3,
+      '2025-06-01T09:00:00Z',
+      'won_back',
+      [done('own_up', 10), done('corrective_changes', 8640)],
+      {
+        client: 'ΣΟΦΊΑ ΑΕ',
+        closedAt: '2025-06-10T09:00:00Z',
+        steps: steps(
+          step('own_up', 'done', 120, 10),
+          step('corrective_changes', 'done', 7200, 8640), // late
+        ),
+      },
+    ),
+    kase(4, '2026-02-01T09:00:00Z', 'lost', [], {
+      client: 'Σοφία  αε',
+      closedAt: '2026-02-15T09:00:00Z',
+      steps: steps(step('own_up', 'snoozed', 240)), // never done, past due when it ended
+    }),
+    kase(5, '2026-03-30T09:00:00Z', 'open', [skipped('compensation', 60)], {
+      client: 'Beta',
+      steps: steps(
+        step('own_up', 'pending', 1680), // due 2026-03-31T13:00Z, after now: not overdue
+        step('outline', 'waiting', null),
+      ),
+    }),
+    kase(6, '2025-01-01T09:00:00Z', 'lost', [], { client: 'beta' }), // before the window
+    // no steps snapshot: counts for everything but "overdue"
+    kase(7, '2026-03-01T09:00:00Z', 'closed', [done('own_up', 100)], {
+      client: 'Gamma',
+      closedAt: '2026-03-10T09:00:00Z',
+    }),
+  ];
+  const r = learnAcrossCases(cases, { now: NOW });
+
+  it('covers 365 days by default', () => {
+    expect(r.from).toEqual(at('2025-03-31T12:00:00Z'));
+    expect(r.to).toEqual(NOW);
+  });
+
+  it('finds clients with more than one case, names normalised', () => {
+    expect(r.repeatClients).toEqual([
+      { key: 'acme', client: 'Acme', caseIds: [2, 1] },
+      { key: 'σοφία αε', client: 'Σοφία  αε', caseIds: [3, 4] },
+    ]);
+  });
+
+  it('ranks the steps most often overdue or skipped', () => {
+    expect(r.troubleSteps).toEqual([
+      { key: 'own_up', n: 5, overdue: 2, skipped: 0 },
+      { key: 'compensation', n: 0, overdue: 0, skipped: 2 },
+      { key: 'corrective_changes', n: 3, overdue: 2, skipped: 0 },
+      { key: 'meeting', n: 1, overdue: 1, skipped: 0 },
+    ]);
+  });
+
+  it('lists ended cases whose corrective changes were never done', () => {
+    expect(r.changesNotDone).toEqual({ n: 5, hits: 3, value: 3 / 5, caseIds: [2, 4, 7] });
+  });
+
+  it('relates the time to own up to winning back, each bucket with its n', () => {
+    expect(r.winBackByOwnUp).toEqual({
+      within24h: { n: 2, hits: 2, value: 1 }, // cases 1 and 3 (case 7 is closed, not decided)
+      later: { n: 1, hits: 0, value: 0 }, // case 2, after 30 h
+      never: { n: 1, hits: 0, value: 0 }, // case 4
+    });
+  });
+
+  it('counts an own-up at exactly 24 h as within 24 h', () => {
+    const l = learnAcrossCases(
+      [
+        kase(1, '2026-03-01T09:00:00Z', 'won_back', [done('own_up', 1440)]),
+        kase(2, '2026-03-02T09:00:00Z', 'lost', [done('own_up', 1441)]),
+      ],
+      { now: NOW },
+    );
+    expect(l.winBackByOwnUp.within24h).toEqual({ n: 1, hits: 1, value: 1 });
+    expect(l.winBackByOwnUp.later).toEqual({ n: 1, hits: 0, value: 0 });
+  });
+
+  it('gives empty lists, n = 0 and nulls for no cases', () => {
+    const e = learnAcrossCases([], { now: NOW });
+    expect(e.repeatClients).toEqual([]);
+    expect(e.troubleSteps).toEqual([]);
+    expect(e.changesNotDone).toEqual({ n: 0, hits: 0, value: null, caseIds: [] });
+    for (const f of Object.values(e.winBackByOwnUp))
+      expect(f).toEqual({ n: 0, hits: 0, value: null });
+    assertFinite(e);
+  });
+
+  it('finds nothing to learn from one good case', () => {
+    const one = learnAcrossCases([cases[0] as OutcomeCase], { now: NOW });
+    expect(one.repeatClients).toEqual([]);
+    expect(one.troubleSteps).toEqual([{ key: 'meeting', n: 1, overdue: 1, skipped: 0 }]);
+    expect(one.changesNotDone).toEqual({ n: 1, hits: 0, value: 0, caseIds: [] });
+    expect(one.winBackByOwnUp.within24h).toEqual({ n: 1, hits: 1, value: 1 });
+    assertFinite(one);
+  });
+});

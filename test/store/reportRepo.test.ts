@@ -1,0 +1,211 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { learnAcrossCases, summarizeOutcomes } from '../../src/domain/outcomes.js';
+import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
+import {
+  closeCase,
+  completeStep,
+  type OpenCaseInput,
+  openCase,
+  recordMeeting,
+  skipStep,
+} from '../../src/domain/recoveryCase.js';
+import { casesToCsv } from '../../src/services/export.js';
+import { CaseRepo } from '../../src/store/caseRepo.js';
+import { type Db, openDatabase } from '../../src/store/db.js';
+import { ReportRepo } from '../../src/store/reportRepo.js';
+import { openInput } from '../helpers/builders.js';
+
+const PB = DEFAULT_PLAYBOOK;
+const TEAM = 'T0TEAM001';
+const OTHER = 'T0OTHER01';
+const OWNER = 'U0OWNER01';
+const at = (iso: string) => new Date(iso);
+
+let db: Db;
+let cases: CaseRepo;
+let report: ReportRepo;
+
+beforeEach(() => {
+  db = openDatabase(':memory:');
+  cases = new CaseRepo(db, PB);
+  report = new ReportRepo(db);
+});
+
+afterEach(() => {
+  db.close();
+});
+
+function open(o: Partial<OpenCaseInput>, now: Date): number {
+  return cases.insert(openCase(openInput({ teamId: TEAM, ...o }), PB, now), now).id;
+}
+
+/**
+ * A: channel C1, Greek client, owned up after 45 min, meeting booked for 49 h after opening,
+ *    compensation skipped, won back.
+ * B: channel C2, Catalan client, still open.
+ * C: channel C1, opened over a year earlier, lost.
+ * D: another team.
+ */
+function seed() {
+  const openedA = at('2026-03-02T09:00:00Z');
+  const a = open({ channelId: 'C1', client: 'Ξενοδοχείο Ακρόπολις' }, openedA);
+  const t = (minutes: number) => new Date(openedA.getTime() + minutes * 60_000);
+  cases.update(TEAM, a, t(45), (c) => completeStep(c, 'own_up', OWNER, null, PB, t(45)));
+  cases.update(TEAM, a, t(120), (c) =>
+    recordMeeting(c, at('2026-03-04T10:00:00Z'), OWNER, PB, t(120)),
+  );
+  cases.update(TEAM, a, t(130), (c) =>
+    skipStep(c, 'compensation', 'Sense compensació: «no cal»', OWNER, null, PB, t(130)),
+  );
+  cases.update(TEAM, a, t(5000), (c) => closeCase(c, 'won_back', null, 'U0BOSS001', t(5000)));
+
+  const b = open(
+    { channelId: 'C2', client: 'Ferreteria Puig i Fills' },
+    at('2026-03-03T09:00:00Z'),
+  );
+
+  const openedC = at('2025-01-10T09:00:00Z');
+  const c = open({ channelId: 'C1', client: 'Acme' }, openedC);
+  cases.update(TEAM, c, at('2025-01-20T09:00:00Z'), (x) =>
+    closeCase(x, 'lost', 'went elsewhere', OWNER, at('2025-01-20T09:00:00Z')),
+  );
+
+  const d = cases.insert(
+    openCase(openInput({ teamId: OTHER, channelId: 'C1' }), PB, at('2026-03-02T09:30:00Z')),
+    at('2026-03-02T09:30:00Z'),
+  ).id;
+  return { a, b, c, d };
+}
+
+describe('ReportRepo.load', () => {
+  it('gives nothing for a team without cases', () => {
+    expect(report.load({ teamId: TEAM })).toEqual([]);
+    seed();
+    expect(report.load({ teamId: 'T0NOBODY1' })).toEqual([]);
+  });
+
+  it("loads a team's cases, oldest first, and no other team's", () => {
+    const { a, b, c } = seed();
+    const all = report.load({ teamId: TEAM });
+    expect(all.map((x) => x.id)).toEqual([c, a, b]);
+    expect(all.every((x) => x.teamId === TEAM)).toBe(true);
+  });
+
+  it('filters by channel and by opening time in [since, until)', () => {
+    const { a, b } = seed();
+    const since = at('2026-01-01T00:00:00Z');
+    expect(report.load({ teamId: TEAM, since }).map((x) => x.id)).toEqual([a, b]);
+    expect(report.load({ teamId: TEAM, channelId: 'C1', since }).map((x) => x.id)).toEqual([a]);
+    expect(report.load({ teamId: TEAM, channelId: 'C2' }).map((x) => x.id)).toEqual([b]);
+    // since is inclusive, until exclusive
+    expect(
+      report.load({ teamId: TEAM, since: at('2026-03-02T09:00:00Z') }).map((x) => x.id),
+    ).toEqual([a, b]);
+    expect(
+      report.load({ teamId: TEAM, since, until: at('2026-03-03T09:00:00Z') }).map((x) => x.id),
+    ).toEqual([a]);
+  });
+
+  it('maps the case row, its steps in playbook order and its events in log order', () => {
+    const { a } = seed();
+    const [x] = report.load({ teamId: TEAM, channelId: 'C1', since: at('2026-01-01T00:00:00Z') });
+    expect(x).toMatchObject({
+      id: a,
+      teamId: TEAM,
+      channelId: 'C1',
+      client: 'Ξενοδοχείο Ακρόπολις',
+      severity: 'major',
+      ownerId: OWNER,
+      status: 'won_back',
+      createdAt: at('2026-03-02T09:00:00Z'),
+      closedAt: at('2026-03-05T20:20:00Z'),
+    });
+    expect(x?.steps.map((s) => s.key)).toEqual(PB.steps.map((s) => s.key));
+    expect(x?.steps.find((s) => s.key === 'own_up')).toMatchObject({
+      status: 'done',
+      doneAt: at('2026-03-02T09:45:00Z'),
+    });
+    expect(x?.steps.find((s) => s.key === 'compensation')?.status).toBe('skipped');
+    expect(x?.events).toEqual([
+      {
+        at: at('2026-03-02T09:00:00Z'),
+        type: 'case_opened',
+        stepKey: null,
+        actor: OWNER,
+        data: { severity: 'major', owner: OWNER },
+      },
+      {
+        at: at('2026-03-02T09:45:00Z'),
+        type: 'step_done',
+        stepKey: 'own_up',
+        actor: OWNER,
+        data: null,
+      },
+      {
+        at: at('2026-03-02T11:00:00Z'),
+        type: 'meeting_booked',
+        stepKey: null,
+        actor: OWNER,
+        data: { at: '2026-03-04T10:00:00.000Z' },
+      },
+      {
+        at: at('2026-03-02T11:10:00Z'),
+        type: 'step_skipped',
+        stepKey: 'compensation',
+        actor: OWNER,
+        data: { reason: 'Sense compensació: «no cal»' },
+      },
+      {
+        at: at('2026-03-05T20:20:00Z'),
+        type: 'case_closed',
+        stepKey: null,
+        actor: 'U0BOSS001',
+        data: { outcome: 'won_back' },
+      },
+    ]);
+  });
+
+  it('keeps a row whose data is not JSON instead of failing', () => {
+    const { b } = seed();
+    db.prepare(
+      `INSERT INTO events (team_id, case_id, at, actor, type, step_key, data)
+       VALUES (?, ?, ?, 'U0X', 'step_done', NULL, 'not json')`,
+    ).run(TEAM, b, at('2026-03-03T10:00:00Z').getTime());
+    const [x] = report.load({ teamId: TEAM, channelId: 'C2' });
+    expect(x?.events.at(-1)?.data).toEqual({ raw: 'not json' });
+  });
+
+  it('prepares nothing per load: three prepared statements, whatever the number of cases', () => {
+    seed();
+    for (let i = 0; i < 20; i++)
+      open({ channelId: 'C3' }, at(`2026-02-${String(i + 1).padStart(2, '0')}T09:00:00Z`));
+    const prepare = vi.spyOn(db, 'prepare');
+    const all = report.load({ teamId: TEAM });
+    expect(all).toHaveLength(23);
+    expect(all.every((x) => x.steps.length === PB.steps.length && x.events.length >= 1)).toBe(true);
+    expect(prepare).not.toHaveBeenCalled();
+  });
+
+  it('feeds the outcome figures and the export', () => {
+    seed();
+    const now = at('2026-03-31T12:00:00Z');
+    const loaded = report.load({ teamId: TEAM, since: new Date(now.getTime() - 365 * 86_400_000) });
+    const s = summarizeOutcomes(loaded, { now });
+    expect(s.counts).toEqual({ n: 2, wonBack: 1, lost: 0, closed: 0, open: 1 });
+    expect(s.timeToOwnUp).toEqual({ n: 1, medianMinutes: 45, p90Minutes: 45 });
+    // 2026-03-02T09:00Z → 2026-03-04T10:00Z = 49 h
+    expect(s.timeToMeeting).toEqual({ n: 1, medianMinutes: 49 * 60, p90Minutes: 49 * 60 });
+    expect(s.compensation).toEqual({ n: 2, hits: 0, value: 0 });
+    expect(s.winBackBy.neither).toEqual({ n: 1, hits: 1, value: 1 });
+
+    const l = learnAcrossCases(loaded, { now });
+    expect(l.changesNotDone).toEqual({ n: 1, hits: 1, value: 1, caseIds: [loaded[0]?.id] });
+    expect(l.troubleSteps.find((t) => t.key === 'compensation')?.skipped).toBe(1);
+
+    const csv = casesToCsv(loaded);
+    const lines = csv.trimEnd().split('\r\n');
+    expect(lines).toHaveLength(1 + 5 + 1); // header, case A's five events, case B's one
+    expect(csv).toContain('Ξενοδοχείο Ακρόπολις');
+    expect(csv).toContain('Ferreteria Puig i Fills');
+  });
+});
