@@ -35,6 +35,7 @@ import type { ListenerDeps } from './slack/listeners/deps.js';
 import { registerEvents } from './slack/listeners/events/index.js';
 import { registerViews } from './slack/listeners/views/index.js';
 import { Presenter } from './slack/presenter.js';
+import { ChannelSharing } from './slack/sharing.js';
 import { CaseRepo } from './store/caseRepo.js';
 import { startCheckpointer } from './store/checkpointer.js';
 import { type Db, openDatabase, transactor } from './store/db.js';
@@ -231,8 +232,17 @@ export function composeAmends(o: ComposeOptions): Amends {
     profiles,
     clock,
   });
-  const presenter = new Presenter(config.playbook, clock, log, (team, id) =>
-    caseRepo.get(team, id),
+  const sharing = new ChannelSharing(clock, log);
+  const presenter = new Presenter(
+    config.playbook,
+    clock,
+    log,
+    (team, id) => caseRepo.get(team, id),
+    {
+      sharing,
+      recoveryChannel: config.recoveryChannel,
+      flag: (c, problem) => caseRepo.setDeliveryProblem(c.teamId, c.id, problem),
+    },
   );
   const workspaceService = new WorkspaceService(workspaces);
   const reminders = new ReminderService({
@@ -242,8 +252,12 @@ export function composeAmends(o: ComposeOptions): Amends {
     workspaces: workspaceService,
     profiles,
     playbook: config.playbook,
-    channel: new SlackReminderChannel(client, config.playbook, clock, (c) =>
-      presenter.refresh(client, c),
+    channel: new SlackReminderChannel(
+      client,
+      config.playbook,
+      clock,
+      (c) => presenter.refresh(client, c),
+      (c) => presenter.isShared(client, c),
     ),
     clock,
     log,

@@ -27,6 +27,11 @@ export interface Config {
   readonly reminderCron: string;
   readonly defaultTz: string;
   readonly defaultLang: Lang;
+  /**
+   * An internal channel (C…/G…) where a case asked for in a channel shared with the client is
+   * opened instead. Null: the user is asked to pick one.
+   */
+  readonly recoveryChannel: string | null;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -73,6 +78,7 @@ export function configWith(o: Pick<Config, 'mode' | 'databasePath'> & Partial<Co
     reminderCron: '* * * * *',
     defaultTz: 'UTC',
     defaultLang: 'en',
+    recoveryChannel: null,
     logLevel: 'info',
     ...o,
   };
@@ -151,6 +157,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (!isLang(langRaw))
     problems.push(`DEFAULT_LANGUAGE must be one of ${LANGUAGES.join(', ')} (got "${langRaw}")`);
 
+  const recoveryChannel = get('RECOVERY_CHANNEL');
+  if (recoveryChannel && !/^[CG][A-Z0-9]{2,}$/.test(recoveryChannel))
+    problems.push(
+      `RECOVERY_CHANNEL must be a channel ID such as C0123ABCD (Slack: channel details → About; got "${recoveryChannel}")`,
+    );
+
   const logLevel = (get('LOG_LEVEL') ?? 'info') as Config['logLevel'];
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
     problems.push(`LOG_LEVEL must be debug, info, warn or error (got "${logLevel}")`);
@@ -187,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     reminderCron,
     defaultTz,
     defaultLang: langRaw as Lang,
+    recoveryChannel,
     logLevel,
   };
 }

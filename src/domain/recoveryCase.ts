@@ -135,6 +135,11 @@ export interface RecoveryCase {
   readonly closedAt: Date | null;
   /** Why Slack refused our last delivery (shown on the parent message), or null. */
   readonly deliveryProblem: string | null;
+  /**
+   * A channel shared with the client (Slack Connect) where the case was asked for: the case is
+   * never posted there; it is kept as the place the client is reached.
+   */
+  readonly clientChannelId: string | null;
   readonly version: number;
   readonly steps: readonly Step[];
   readonly calm: CaseCalm;
@@ -320,6 +325,7 @@ export function openCase(input: OpenCaseInput, pb: Playbook, now: Date): Changed
     createdAt: now,
     closedAt: null,
     deliveryProblem: null,
+    clientChannelId: null,
     version: 1,
     calm: freshCalm(now),
     steps: pb.steps.map((def, position) => ({
@@ -628,6 +634,32 @@ export function scheduleMoreFollowUps(
       stepKey: 'keep_trying',
       data: { at: at.toISOString() },
     },
+  };
+}
+
+/**
+ * Moves the case to another channel (out of one the client can read): it is posted there afresh,
+ * and a channel shared with the client is kept as the place the client is reached.
+ */
+export function moveCase(
+  c: RecoveryCase,
+  to: string,
+  actor: string,
+  o: { fromShared: boolean },
+): Changed {
+  requireOpen(c);
+  if (!to || to === c.channelId) throw new DomainError('invalid_input', 'channel');
+  const from = c.channelId;
+  return {
+    case: {
+      ...c,
+      channelId: to,
+      messageTs: null,
+      deliveryProblem: null,
+      clientChannelId: o.fromShared ? from : c.clientChannelId,
+      version: c.version + 1,
+    },
+    event: { type: 'case_moved', actor, data: { from, to, shared: o.fromShared } },
   };
 }
 

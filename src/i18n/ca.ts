@@ -234,6 +234,23 @@ export const ca: Catalog = {
     noThread: '(no publicat)',
     link: 'cas',
   },
+  shared: {
+    withdrawn:
+      ':lock: Aquest cas de recuperació ja no es mostra aquí: el canal es comparteix amb persones de fora de l’empresa. Qui se n’encarrega el pot moure a un canal intern.',
+    ownerNote: (channel: string, client: string) =>
+      `:lock: ${channel} es comparteix amb persones de fora de la teva empresa, així que Amends ha deixat d’escriure-hi el cas de recuperació de ${client} i n’ha amagat el missatge. Mou-lo a un canal intern:`,
+    notPosted:
+      ':lock: Aquest canal es comparteix amb persones de fora de la teva empresa, així que Amends no hi ha publicat el cas. Està desat: tria un canal intern.',
+    movedTo: (channel: string) =>
+      `:lock: Aquest canal es comparteix amb persones de fora de la teva empresa, així que Amends ha obert el cas a ${channel} i ha anotat aquest canal com el lloc on parles amb el client.`,
+    moveButton: 'Mou el cas',
+    moveTitle: 'Mou el cas',
+    moveSubmit: 'Mou',
+    moveChannel: 'Canal intern',
+    moveHint: 'Només canals no compartits fora de l’empresa. Primer convida-hi Amends.',
+    targetShared: 'Aquest canal també es comparteix fora de l’empresa. Tria’n un d’intern.',
+    clientChannel: (channel: string) => `Client contactat a ${channel}`,
+  },
   language: {
     set: (name: string) => `Fet: a partir d'ara Amends et parlarà en ${name}.`,
     current: (name: string, choices: string) =>
@@ -279,6 +296,8 @@ export const ca: Catalog = {
       'Amends no ho ha pogut desar ara mateix (l’emmagatzematge no està disponible), així que no ha canviat res. Torna-ho a provar d’aquí a una estona.',
     busy: 'Amends està ocupat ara mateix i no ho ha agafat; no s’ha desat res. Torna-ho a provar d’aquí a un minut.',
     field: {
+      channel: 'Tria un canal intern per al cas.',
+      channel_shared: 'Aquest canal es comparteix fora de l’empresa. Tria’n un d’intern.',
       client:
         'Indica el nom del client, p. ex. `/incident Acme Corp: hem enviat els palets equivocats`.',
       summary:

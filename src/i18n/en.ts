@@ -224,6 +224,23 @@ export const en = {
     noThread: '(not posted)',
     link: 'case',
   },
+  shared: {
+    withdrawn:
+      ':lock: This recovery case is no longer shown here: this channel is shared with people outside the company. Its owner can move it to an internal channel.',
+    ownerNote: (channel: string, client: string) =>
+      `:lock: ${channel} is shared with people outside your company, so Amends stopped posting the recovery case for ${client} there and hid its message. Move it to an internal channel:`,
+    notPosted:
+      ':lock: This channel is shared with people outside your company, so Amends did not post the case here. It is saved: choose an internal channel for it.',
+    movedTo: (channel: string) =>
+      `:lock: This channel is shared with people outside your company, so Amends opened the case in ${channel} instead, and noted this channel as where you reach the client.`,
+    moveButton: 'Move the case',
+    moveTitle: 'Move the case',
+    moveSubmit: 'Move',
+    moveChannel: 'Internal channel',
+    moveHint: 'Only channels not shared outside the company. Invite Amends there first.',
+    targetShared: 'That channel is shared outside the company too. Pick an internal one.',
+    clientChannel: (channel: string) => `Client reached in ${channel}`,
+  },
   language: {
     set: (name: string) => `Done: Amends will speak ${name} to you from now on.`,
     current: (name: string, choices: string) =>
@@ -269,6 +286,8 @@ export const en = {
       'Amends couldn’t save this just now (its storage is unavailable), so nothing changed. Please try again in a moment.',
     busy: 'Amends is busy right now and did not take this; nothing was saved. Please try again in a minute.',
     field: {
+      channel: 'Pick an internal channel for the case.',
+      channel_shared: 'That channel is shared outside the company. Pick an internal one.',
       client: 'Give the client’s name, e.g. `/incident Acme Corp: shipped the wrong pallets`.',
       summary:
         'Say what happened after the colon, e.g. `/incident Acme Corp: shipped the wrong pallets`.',

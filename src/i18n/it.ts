@@ -236,6 +236,23 @@ export const it: Catalog = {
     noThread: '(non pubblicato)',
     link: 'caso',
   },
+  shared: {
+    withdrawn:
+      ':lock: Questo caso di recupero non è più mostrato qui: il canale è condiviso con persone esterne all’azienda. Chi se ne occupa può spostarlo in un canale interno.',
+    ownerNote: (channel: string, client: string) =>
+      `:lock: ${channel} è condiviso con persone esterne alla tua azienda, quindi Amends ha smesso di scrivere lì il caso di recupero per ${client} e ne ha nascosto il messaggio. Spostalo in un canale interno:`,
+    notPosted:
+      ':lock: Questo canale è condiviso con persone esterne alla tua azienda, quindi Amends non ha pubblicato qui il caso. È salvato: scegli un canale interno.',
+    movedTo: (channel: string) =>
+      `:lock: Questo canale è condiviso con persone esterne alla tua azienda, quindi Amends ha aperto il caso in ${channel} e ha annotato questo canale come quello in cui raggiungi il cliente.`,
+    moveButton: 'Sposta il caso',
+    moveTitle: 'Sposta il caso',
+    moveSubmit: 'Sposta',
+    moveChannel: 'Canale interno',
+    moveHint: 'Solo canali non condivisi fuori dall’azienda. Prima invita Amends nel canale.',
+    targetShared: 'Anche quel canale è condiviso fuori dall’azienda. Scegline uno interno.',
+    clientChannel: (channel: string) => `Cliente raggiunto in ${channel}`,
+  },
   language: {
     set: (name: string) => `Fatto: d'ora in poi Amends ti scriverà in ${name}.`,
     current: (name: string, choices: string) =>
@@ -282,6 +299,8 @@ export const it: Catalog = {
       'Amends non è riuscito a salvarlo in questo momento (l’archivio non è disponibile), quindi non è cambiato nulla. Riprova tra poco.',
     busy: 'Amends è occupato in questo momento e non ha preso la richiesta; non è stato salvato nulla. Riprova tra un minuto.',
     field: {
+      channel: 'Scegli un canale interno per il caso.',
+      channel_shared: 'Quel canale è condiviso fuori dall’azienda. Scegline uno interno.',
       client:
         'Indica il nome del cliente, ad es. `/incident Acme Corp: consegnati i bancali sbagliati`.',
       summary:

@@ -10,6 +10,7 @@ import {
   closeCase,
   completeStep,
   LIMITS,
+  moveCase,
   type Outcome,
   type Outline,
   openCase,
@@ -339,6 +340,20 @@ export class CaseService {
     );
   }
 
+  /** Moves a case to another channel; `fromShared`: it was in one shared with the client. */
+  move(
+    teamId: string,
+    caseId: number,
+    to: string,
+    actor: string,
+    o: { fromShared: boolean; requestKey?: string; system?: boolean },
+  ): Changed {
+    return this.#change(teamId, caseId, (c) => moveCase(c, to, actor, o), {
+      requestKey: o.requestKey,
+      system: o.system,
+    });
+  }
+
   followUp(
     teamId: string,
     caseId: number,
@@ -385,7 +400,7 @@ export class CaseService {
     teamId: string,
     caseId: number,
     decide: (c: RecoveryCase, now: Date) => Changed,
-    o: { version?: number | null; requestKey?: string } = {},
+    o: { version?: number | null; requestKey?: string; system?: boolean } = {},
   ): Changed {
     const now = this.deps.clock.now();
     return this.deps.cases.update(
@@ -395,9 +410,9 @@ export class CaseService {
       (c) => {
         if (o.version != null && o.version !== c.version && c.status === 'open')
           throw new DomainError('stale_action');
-        // Every use-case here is a person acting on the case: it is not stalled any more.
+        // A person acting on the case: it is not stalled any more.
         const ch = decide(c, now);
-        return { ...ch, case: touched(ch.case, now) };
+        return o.system ? ch : { ...ch, case: touched(ch.case, now) };
       },
       o.requestKey,
     );

@@ -35,6 +35,8 @@ export class SlackReminderChannel implements ReminderChannel {
     readonly clock: Clock,
     /** The shared, coalescing redraw (Presenter.refresh); a plain chat.update without it. */
     readonly redraw?: (c: RecoveryCase) => Promise<void>,
+    /** True when the case's channel is shared with the client: nothing is posted there. */
+    readonly shared?: (c: RecoveryCase) => Promise<boolean>,
   ) {}
 
   async deliver(r: Reminder, c: RecoveryCase, key: string): Promise<string> {
@@ -42,6 +44,11 @@ export class SlackReminderChannel implements ReminderChannel {
       throw toDeliveryFailure({
         code: 'slack_webapi_platform_error',
         data: { error: 'thread_not_found' },
+      });
+    if (await this.shared?.(c))
+      throw toDeliveryFailure({
+        code: 'slack_webapi_platform_error',
+        data: { error: 'channel_shared' },
       });
     const m = renderReminder(r, c, this.playbook, this.clock.now());
     try {

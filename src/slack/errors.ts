@@ -17,6 +17,8 @@ const CHANNEL_ERRORS = new Set([
   'restricted_action',
   'thread_not_found',
   'message_not_found',
+  // ours: the channel is shared with the client, so nothing of the case is posted there
+  'channel_shared',
 ]);
 const AUTH_ERRORS = new Set([
   'invalid_auth',

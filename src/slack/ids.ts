@@ -14,6 +14,7 @@ export const ACTION = {
   close: 'amends_case_close',
   moreFollowUps: 'amends_case_more',
   followUp: 'amends_step_follow_up',
+  moveCase: 'amends_case_move',
 } as const;
 
 /** callback_id of every modal. */
@@ -25,6 +26,7 @@ export const VIEW = {
   compensation: 'amends_compensation',
   close: 'amends_close',
   followUp: 'amends_follow_up',
+  move: 'amends_move',
 } as const;
 
 /** block_id / action_id of modal inputs. */
@@ -45,6 +47,7 @@ export const INPUT = {
   offer: 'offer',
   followUpNote: 'follow_up_note',
   language: 'language',
+  channel: 'channel',
   outcome: 'outcome',
 } as const;
 

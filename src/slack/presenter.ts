@@ -1,13 +1,16 @@
-import type { webApi } from '@slack/bolt';
+import type { types, webApi } from '@slack/bolt';
 import type { Clock } from '../domain/clock.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { RecoveryCase } from '../domain/recoveryCase.js';
+import { type Catalog, t } from '../i18n/index.js';
 import type { Log } from '../log.js';
 import type { CaseService } from '../services/cases.js';
 import { renderCase } from './blocks/caseMessage.js';
 import { firstReply } from './blocks/thread.js';
 import { slackErrorCode } from './errors.js';
+import { ACTION, encodeCase } from './ids.js';
 import { numberField, postedWith } from './metadata.js';
+import type { ChannelSharing } from './sharing.js';
 
 type WebClient = webApi.WebClient;
 
@@ -21,8 +24,14 @@ export const LINE_EVENT_TYPE = 'amends_line';
 export const FIRST_REPLY_EVENT_TYPE = 'amends_case_first_reply';
 
 export type Published =
-  | { readonly ok: true; readonly case: RecoveryCase }
+  | { readonly ok: true; readonly case: RecoveryCase; readonly movedFrom?: string }
   | { readonly ok: false; readonly code: string | null };
+
+/** Why a case is not shown in its channel: the channel is shared with people outside the company. */
+export const CHANNEL_SHARED = 'channel_shared';
+
+/** Who moves a case out of a shared channel when nobody asked (the configured recovery channel). */
+export const SYSTEM_ACTOR = 'amends';
 
 /**
  * The few Slack writes every listener shares. The database is the source of truth: a failed Slack
@@ -42,7 +51,50 @@ export class Presenter {
     readonly log: Log,
     /** Reads the stored case when a redraw is sent (so it shows the latest state). */
     readonly load?: (teamId: string, id: number) => RecoveryCase | null,
+    readonly guard: {
+      /** Checks that a channel is not shared with outsiders before anything of a case goes there. */
+      readonly sharing?: ChannelSharing;
+      /** Where a case asked for in a shared channel is opened instead (RECOVERY_CHANNEL), if set. */
+      readonly recoveryChannel?: string | null;
+      /** Stores why a case is not shown (the presenter's redraws have no CaseService at hand). */
+      readonly flag?: (c: RecoveryCase, problem: string | null) => void;
+    } = {},
   ) {}
+
+  /** True when the case's channel is one the client can read: nothing of the case goes there. */
+  async isShared(client: WebClient, c: RecoveryCase): Promise<boolean> {
+    return !!this.guard.sharing && (await this.guard.sharing.isShared(client, c.channelId));
+  }
+
+  /**
+   * The case's channel turned out to be shared with the client: its parent (if posted) is redrawn
+   * as a neutral line without the case's details, the case is flagged, and the owner is told
+   * privately, with a button to move it. Done once: a case already flagged is left as it is.
+   */
+  async #withdraw(client: WebClient, c: RecoveryCase): Promise<void> {
+    if (c.deliveryProblem === CHANNEL_SHARED) return;
+    const cat = t(c.lang);
+    try {
+      this.guard.flag?.(c, CHANNEL_SHARED);
+      if (c.messageTs)
+        await client.chat.update({
+          channel: c.channelId,
+          ts: c.messageTs,
+          text: cat.shared.withdrawn,
+          blocks: [{ type: 'section', text: { type: 'mrkdwn', text: cat.shared.withdrawn } }],
+        });
+      await client.chat.postMessage({
+        channel: c.ownerId,
+        text: cat.shared.ownerNote(`<#${c.channelId}>`, c.client),
+        blocks: moveBlocks(c, cat.shared.ownerNote(`<#${c.channelId}>`, c.client), cat),
+      });
+    } catch (e) {
+      this.log('could not withdraw the case from a shared channel', {
+        caseId: c.id,
+        error: String(e),
+      });
+    }
+  }
 
   /**
    * Shows a stored case in Slack: first the owner's time zone and the creator's language are asked
@@ -80,6 +132,22 @@ export class Presenter {
           return { ok: true, case: posted };
         }
       }
+      // Never into a channel the client can read: the configured recovery channel instead, else
+      // the case waits (saved) for someone to pick an internal channel.
+      let movedFrom: string | undefined;
+      if (await this.isShared(client, stored)) {
+        const to = this.guard.recoveryChannel ?? null;
+        const toShared = to ? await this.guard.sharing?.isShared(client, to) : true;
+        if (!to || to === stored.channelId || toShared) {
+          cases.flagDelivery(stored, CHANNEL_SHARED);
+          return { ok: false, code: CHANNEL_SHARED };
+        }
+        movedFrom = stored.channelId;
+        stored = cases.move(stored.teamId, stored.id, to, SYSTEM_ACTOR, {
+          fromShared: true,
+          system: true,
+        }).case;
+      }
       const c = await cases.adoptProfiles(stored, { keepLang: o.keepLang }).catch((e: unknown) => {
         this.log('could not adopt the owner’s profile; the case keeps the defaults', {
           caseId: stored.id,
@@ -98,7 +166,7 @@ export class Presenter {
       const posted = cases.attachMessage(c, res.ts as string);
       if (c.deliveryProblem) cases.flagDelivery(posted, null);
       await this.#firstReply(client, posted);
-      return { ok: true, case: posted };
+      return movedFrom ? { ok: true, case: posted, movedFrom } : { ok: true, case: posted };
     } catch (e) {
       const code = slackErrorCode(e);
       this.log('could not post the case; it is stored and will be posted again', {
@@ -181,6 +249,10 @@ export class Presenter {
           state.again = false;
           latest = this.load ? this.load(c.teamId, c.id) : latest;
           if (!latest?.messageTs) return;
+          if (await this.isShared(client, latest)) {
+            await this.#withdraw(client, latest);
+            return;
+          }
           const r = renderCase(latest, this.playbook, this.clock.now());
           await client.chat.update({
             channel: latest.channelId,
@@ -230,6 +302,11 @@ export class Presenter {
         if (!ts) return;
         const pending = cases.pendingLines(c.teamId, c.id);
         if (pending.length === 0) return;
+        // Lines wait (stored) while the channel is shared with the client; a move posts them.
+        if (await this.isShared(client, latest)) {
+          await this.#withdraw(client, latest);
+          return;
+        }
         const already = o.recover ? await this.#postedLines(client, latest.channelId, ts) : null;
         for (const l of pending) {
           const found = already?.get(l.id);
@@ -300,4 +377,23 @@ export class Presenter {
       );
     }
   }
+}
+
+/** A private note with a button that opens the "move the case" form. */
+export function moveBlocks(c: RecoveryCase, text: string, cat: Catalog): types.KnownBlock[] {
+  return [
+    { type: 'section', text: { type: 'mrkdwn', text } },
+    {
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          style: 'primary',
+          text: { type: 'plain_text', text: cat.shared.moveButton },
+          action_id: ACTION.moveCase,
+          value: encodeCase({ caseId: c.id, version: c.version }),
+        },
+      ],
+    },
+  ];
 }

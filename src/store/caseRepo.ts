@@ -36,6 +36,7 @@ interface CaseRow {
   created_at: number;
   closed_at: number | null;
   delivery_problem: string | null;
+  client_channel_id: string | null;
   version: number;
   last_action_at: number | null;
   posted_on: string | null;
@@ -113,6 +114,7 @@ function toCase(r: CaseRow, steps: StepRow[]): RecoveryCase {
     createdAt: new Date(r.created_at),
     closedAt: date(r.closed_at),
     deliveryProblem: r.delivery_problem,
+    clientChannelId: r.client_channel_id ?? null,
     version: r.version,
     steps: steps.map(toStep),
     calm: {
@@ -139,13 +141,13 @@ export class CaseRepo implements CaseStore {
     this.#s = {
       insertCase:
         db.prepare(`INSERT INTO cases (team_id, channel_id, message_ts, client, summary, severity, owner_id, creator_id, status,
-        answer, answered_at, outcome_reason, meeting_at, outline, lang, tz, created_at, closed_at, delivery_problem, version,
+        answer, answered_at, outcome_reason, meeting_at, outline, lang, tz, created_at, closed_at, delivery_problem, version, client_channel_id,
         last_action_at, posted_on, posts_that_day, last_post_at, quiet_until, stalled_at, stalls)
         VALUES (@team_id, @channel_id, @message_ts, @client, @summary, @severity, @owner_id, @creator_id, @status, @answer, @answered_at,
-        @outcome_reason, @meeting_at, @outline, @lang, @tz, @created_at, @closed_at, @delivery_problem, @version,
+        @outcome_reason, @meeting_at, @outline, @lang, @tz, @created_at, @closed_at, @delivery_problem, @version, @client_channel_id,
         @last_action_at, @posted_on, @posts_that_day, @last_post_at, @quiet_until, @stalled_at, @stalls)`),
       updateCase:
-        db.prepare(`UPDATE cases SET message_ts=@message_ts, owner_id=@owner_id, status=@status, answer=@answer,
+        db.prepare(`UPDATE cases SET channel_id=@channel_id, client_channel_id=@client_channel_id, message_ts=@message_ts, owner_id=@owner_id, status=@status, answer=@answer,
         answered_at=@answered_at, outcome_reason=@outcome_reason, meeting_at=@meeting_at, outline=@outline, lang=@lang, tz=@tz, closed_at=@closed_at,
         delivery_problem=@delivery_problem, version=@version, last_action_at=@last_action_at, posted_on=@posted_on,
         posts_that_day=@posts_that_day, last_post_at=@last_post_at, quiet_until=@quiet_until, stalled_at=@stalled_at,
@@ -371,6 +373,7 @@ export class CaseRepo implements CaseStore {
       created_at: c.createdAt.getTime(),
       closed_at: ms(c.closedAt),
       delivery_problem: c.deliveryProblem,
+      client_channel_id: c.clientChannelId,
       version: c.version,
       last_action_at: c.calm.lastActionAt.getTime(),
       posted_on: c.calm.postedOn,

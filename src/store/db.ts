@@ -161,6 +161,10 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE user_profiles ADD COLUMN lang TEXT;
   `,
+  // 7: a case asked for in a channel shared with the client is posted elsewhere; that channel is kept
+  `
+  ALTER TABLE cases ADD COLUMN client_channel_id TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

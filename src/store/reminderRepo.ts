@@ -80,7 +80,7 @@ export class ReminderRepo implements ReminderStore {
       renew: db.prepare(`UPDATE reminders SET claimed_at=? WHERE id=? AND status='claimed'`),
       retryChannel:
         db.prepare(`UPDATE reminders SET status='pending', attempts=0, not_before=@now, error=NULL
-        WHERE status='failed' AND error IN ('not_in_channel','channel_not_found')
+        WHERE status='failed' AND error IN ('not_in_channel','channel_not_found','channel_shared')
           AND case_id IN (SELECT id FROM cases WHERE team_id=@team AND channel_id=@channel AND status='open')`),
       forCase: db.prepare('SELECT * FROM reminders WHERE team_id = ? AND case_id = ? ORDER BY id'),
       counts: db.prepare('SELECT status, COUNT(*) AS n FROM reminders GROUP BY status'),

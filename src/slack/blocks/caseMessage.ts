@@ -180,6 +180,7 @@ export function renderCase(c: RecoveryCase, pb: Playbook, now: Date): Rendered {
     // The opening time beside it is a date token every reader sees in their own zone.
     facts.push(cat.case.notToldYet);
   if (c.meetingAt) facts.push(cat.case.meetingAt(dateToken(c.meetingAt)));
+  if (c.clientChannelId) facts.push(cat.shared.clientChannel(`<#${c.clientChannelId}>`));
   if (c.answer) facts.push(cat.case.answer[c.answer]);
   blocks.push({ type: 'context', block_id: 'case_facts', elements: [md(facts.join('  ·  '))] });
   if (c.status === 'open' && c.calm.stalledAt)

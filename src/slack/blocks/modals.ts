@@ -186,6 +186,28 @@ export function followUpModal(
   ]);
 }
 
+/** Where to move a case: only channels not shared outside the company are offered. */
+export function moveModal(cat: Catalog, c: RecoveryCase): Modal {
+  const m = cat.shared;
+  return modal(VIEW.move, m.moveTitle, m.moveSubmit, cat, { caseId: c.id, version: c.version }, [
+    {
+      type: 'input',
+      block_id: INPUT.channel,
+      label: plain(m.moveChannel),
+      hint: plain(m.moveHint),
+      element: {
+        type: 'conversations_select',
+        action_id: INPUT.channel,
+        filter: {
+          include: ['public', 'private'],
+          exclude_external_shared_channels: true,
+          exclude_bot_users: true,
+        },
+      },
+    },
+  ]);
+}
+
 export const OUTCOMES: readonly Outcome[] = ['won_back', 'lost', 'closed'];
 
 export function closeModal(cat: Catalog, c: RecoveryCase): Modal {

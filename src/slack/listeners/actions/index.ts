@@ -16,6 +16,7 @@ import {
   compensationModal,
   followUpModal,
   meetingModal,
+  moveModal,
   outlineModal,
   skipModal,
 } from '../../blocks/modals.js';
@@ -238,6 +239,19 @@ export function registerActions(app: App, deps: ListenerDeps): void {
         },
       );
       return after(k, ch);
+    }),
+  );
+
+  app.action(
+    ACTION.moveCase,
+    handler(deps, (k, v) => {
+      const ref = caseRef(v);
+      const c = deps.cases.get(k.team, ref.caseId);
+      if (c.status !== 'open') throw new DomainError('case_closed');
+      const trigger = (k.args.body as { trigger_id?: string }).trigger_id;
+      if (!trigger) throw bad();
+      const view = moveModal(k.cat, c);
+      return () => openModal(deps, k, trigger, view);
     }),
   );
 

@@ -5,6 +5,7 @@ import { parseQuickText } from '../../../services/cases.js';
 import { renderHelp, renderList } from '../../blocks/lists.js';
 import { openCaseModal } from '../../blocks/modals.js';
 import { friendly } from '../../errors.js';
+import { CHANNEL_SHARED, moveBlocks } from '../../presenter.js';
 import { catFor, type ListenerDeps, showWaiting } from '../deps.js';
 
 const SUBCOMMANDS = new Set(['list', 'help', 'language']);
@@ -134,6 +135,12 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
     const shown = await deps.presenter.publish(client, deps.cases, stored);
     if (shown.ok) {
       deps.workspaces.resume(team);
+      if (shown.movedFrom) await say(cat.shared.movedTo(`<#${shown.case.channelId}>`));
+      return;
+    }
+    if (shown.code === CHANNEL_SHARED) {
+      // Said privately (the response URL): nothing of the case reaches the shared channel.
+      await say(cat.shared.notPosted, moveBlocks(stored, cat.shared.notPosted, cat));
       return;
     }
     await say(

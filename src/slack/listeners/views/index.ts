@@ -2,6 +2,7 @@ import type {
   AllMiddlewareArgs,
   App,
   SlackViewMiddlewareArgs,
+  types,
   ViewSubmitAction,
 } from '@slack/bolt';
 import { DomainError } from '../../../domain/errors.js';
@@ -16,6 +17,7 @@ import { OUTCOMES } from '../../blocks/modals.js';
 import { line, outlinePost, withUserText } from '../../blocks/thread.js';
 import { friendly } from '../../errors.js';
 import { decodeMeta, INPUT, type ModalMeta, VIEW } from '../../ids.js';
+import { CHANNEL_SHARED, moveBlocks } from '../../presenter.js';
 import { catFor, type ListenerDeps, teamOf } from '../deps.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -82,6 +84,8 @@ const INPUT_BY_DETAIL: Record<string, string> = {
   outline_prevention: INPUT.prevention,
   outline_summary: INPUT.twoSentences,
   reason_too_long: INPUT.reason,
+  channel: INPUT.channel,
+  channel_shared: INPUT.channel,
 };
 
 export function registerViews(app: App, deps: ListenerDeps): void {
@@ -129,8 +133,19 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         });
         return async () => {
           const shown = await presenter.publish(a.client, deps.cases, c, { keepLang: !!lang });
-          if (shown.ok) return;
           const cat = catFor(deps, team, user);
+          const dm = (text: string, blocks?: types.KnownBlock[]) =>
+            a.client.chat
+              .postMessage({ channel: user, text, ...(blocks ? { blocks } : {}) })
+              .catch((e) => deps.log('could not tell the user', { error: String(e) }));
+          if (shown.ok) {
+            if (shown.movedFrom) await dm(cat.shared.movedTo(`<#${shown.case.channelId}>`));
+            return;
+          }
+          if (shown.code === CHANNEL_SHARED) {
+            await dm(cat.shared.notPosted, moveBlocks(c, cat.shared.notPosted, cat));
+            return;
+          }
           // A private note in the channel fails too when the bot is not in it: tell the user in a DM.
           const note =
             shown.code === 'not_in_channel' || shown.code === 'channel_not_found'
@@ -247,6 +262,48 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         return shown(a, ch);
       },
       INPUT.offer,
+    ),
+  );
+
+  app.view(
+    VIEW.move,
+    submission(
+      deps,
+      (a, team, user, meta) => {
+        if (!meta.caseId) throw new DomainError('case_not_found');
+        const to = a.view.state.values[INPUT.channel]?.[INPUT.channel]?.selected_conversation;
+        if (!to) throw new DomainError('invalid_input', 'channel');
+        if (presenter.guard.sharing?.known(to))
+          throw new DomainError('invalid_input', 'channel_shared');
+        const before = deps.cases.get(team, meta.caseId);
+        const fromShared =
+          before.deliveryProblem === CHANNEL_SHARED ||
+          presenter.guard.sharing?.known(before.channelId) === true;
+        const ch = deps.cases.move(team, meta.caseId, to, user, {
+          fromShared,
+          requestKey: `view:${a.view.id}`,
+        });
+        return async () => {
+          const cat = catFor(deps, team, user);
+          const shown = await presenter.publish(a.client, deps.cases, ch.case);
+          if (shown.ok) {
+            // What waited for an internal channel goes out there now: lines and held reminders.
+            await presenter.deliverLines(a.client, deps.cases, shown.case);
+            deps.reminders.channelOpened(team, to);
+            return;
+          }
+          const note =
+            shown.code === CHANNEL_SHARED
+              ? cat.shared.targetShared
+              : shown.code === 'not_in_channel' || shown.code === 'channel_not_found'
+                ? cat.errors.notInChannel
+                : cat.errors.slack(shown.code ?? 'error');
+          await a.client.chat
+            .postMessage({ channel: user, text: note })
+            .catch((e) => deps.log('could not tell the user', { error: String(e) }));
+        };
+      },
+      INPUT.channel,
     ),
   );
 
