@@ -23,12 +23,14 @@ import {
 import { CaseService } from './services/cases.js';
 import { ProfileService } from './services/profiles.js';
 import { type Pacer, ReminderService } from './services/reminders.js';
+import { ReportService } from './services/reports.js';
 import { WorkspaceService } from './services/workspaces.js';
 import { SlackReminderChannel, SlackUserDirectory } from './slack/adapters.js';
 import { guardBody } from './slack/bodyGuard.js';
 import { checkSlack } from './slack/checkSlack.js';
 import { isChannelProblem } from './slack/errors.js';
 import { Gate, isSlackBody, Malformed, RECEIVED_AT, Refused } from './slack/gate.js';
+import { HomePublisher } from './slack/home.js';
 import { registerActions } from './slack/listeners/actions/index.js';
 import { registerIncidentCommand } from './slack/listeners/commands/incident.js';
 import type { ListenerDeps } from './slack/listeners/deps.js';
@@ -42,6 +44,7 @@ import { type Db, openDatabase, transactor } from './store/db.js';
 import { LineRepo } from './store/lineRepo.js';
 import { ProfileRepo } from './store/profileRepo.js';
 import { ReminderRepo } from './store/reminderRepo.js';
+import { ReportRepo } from './store/reportRepo.js';
 import { WorkspaceRepo } from './store/workspaceRepo.js';
 
 export interface Amends {
@@ -233,6 +236,8 @@ export function composeAmends(o: ComposeOptions): Amends {
     clock,
   });
   const sharing = new ChannelSharing(clock, log);
+  const reports = new ReportService(new ReportRepo(db), clock);
+  const home = new HomePublisher({ cases, reports, profiles, log });
   const presenter = new Presenter(
     config.playbook,
     clock,
@@ -242,6 +247,7 @@ export function composeAmends(o: ComposeOptions): Amends {
       sharing,
       recoveryChannel: config.recoveryChannel,
       flag: (c, problem) => caseRepo.setDeliveryProblem(c.teamId, c.id, problem),
+      changed: (c2, c) => home.changed(c2, c),
     },
   );
   const workspaceService = new WorkspaceService(workspaces);
@@ -271,6 +277,8 @@ export function composeAmends(o: ComposeOptions): Amends {
     reminders,
     workspaces: workspaceService,
     presenter,
+    reports,
+    home,
     log,
   };
   app.use(gate.middleware);

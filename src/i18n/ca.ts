@@ -251,6 +251,47 @@ export const ca: Catalog = {
     targetShared: 'Aquest canal també es comparteix fora de l’empresa. Tria’n un d’intern.',
     clientChannel: (channel: string) => `Client contactat a ${channel}`,
   },
+  report: {
+    title: (scope: string) => `Resultats dels darrers 90 dies: ${scope}`,
+    scopeChannel: (channel: string) => `casos oberts a ${channel}`,
+    scopeAll: 'tot l’espai de treball',
+    counts: (n: number, won: number, lost: number, closed: number, open: number) =>
+      `*${n}* casos oberts: ${won} clients recuperats, ${lost} perduts, ${closed} tancats d’una altra manera, ${open} encara oberts.`,
+    ownUp: (median: string, p90: string, n: number) =>
+      `Temps fins a reconèixer l’error: mediana ${median}, percentil 90 ${p90} (de ${n} casos).`,
+    meeting: (median: string, n: number) =>
+      `Temps fins a la reunió: mediana ${median} (de ${n} casos).`,
+    noData: 'encara no hi ha dades',
+    apology: (pct: string, hits: number, n: number) =>
+      `Amb disculpa: ${pct} (${hits} de ${n} casos).`,
+    compensation: (pct: string, hits: number, n: number) =>
+      `Amb compensació: ${pct} (${hits} de ${n} casos).`,
+    winBackTitle: 'Clients recuperats, entre els casos decidits:',
+    both: 'disculpa i compensació',
+    apologyOnly: 'només disculpa',
+    compensationOnly: 'només compensació',
+    neither: 'cap de les dues',
+    line: (label: string, pct: string, hits: number, n: number) =>
+      `• ${label}: ${pct} (${hits} de ${n})`,
+    research:
+      'Per comparar: en la recerca, la compensació sola va satisfer al voltant del 37% dels clients; amb una disculpa, el 74%.',
+    learningTitle: 'Què ensenyen els casos anteriors (darrers 365 dies)',
+    repeatClients: (list: string) => `Clients amb més d’un cas: ${list}.`,
+    noRepeat: 'Cap client no ha tingut més d’un cas.',
+    trouble: 'Passos que més sovint van amb retard o s’ometen:',
+    troubleLine: (step: string, overdue: number, n: number, skipped: number) =>
+      `• ${step}: amb retard en ${overdue} de ${n} casos, omès ${skipped} vegades`,
+    changesNotDone: (hits: number, n: number) =>
+      `Canvis promesos però no fets: ${hits} de ${n} casos tancats.`,
+    ownUpSpeed: 'Clients recuperats, segons com de prompte se’ls va informar:',
+    within24h: 'en 24 h',
+    later: 'més tard',
+    never: 'mai informats',
+    empty:
+      'Encara no hi ha casos en aquest període. Obre’n un amb `/incident Client: què ha passat`; les xifres s’omplen a mesura que es decideixen els casos.',
+    exportReady: 'L’exportació CSV dels casos d’aquest espai de treball, amb la seva cronologia.',
+    exportFailed: (what: string) => `Slack no ha acceptat el fitxer (${what}). Torna-ho a provar.`,
+  },
   language: {
     set: (name: string) => `Fet: a partir d'ara Amends et parlarà en ${name}.`,
     current: (name: string, choices: string) =>
@@ -267,11 +308,25 @@ export const ca: Catalog = {
     "El cas viu al fil del seu missatge: fes servir els botons d'allà per marcar passos com a fets, ajornar-los i registrar la resposta del client.",
   ].join('\n'),
   home: {
-    title: 'Els teus casos de recuperació',
-    empty: 'No tens cap cas de recuperació obert.',
-    intro:
-      'Per obrir un cas, escriu `/incident Client: què ha passat` en qualsevol canal on sigui Amends.',
+    title: 'Amends',
+    intro: 'Escriu `/incident Client: què ha passat` en un canal on sigui Amends per obrir un cas.',
+    yourSteps: 'Els teus passos oberts',
+    noSteps:
+      'No tens res pendent. Quan t’encarreguis d’un cas, els seus propers passos apareixeran aquí, primer els més urgents, amb els seus botons.',
+    teamCases: 'Els casos oberts de l’equip',
+    firstCase:
+      '*Cap cas obert.* Quan un error perjudica un client, obre un cas de seguida: Amends publica al canal una llista (reconèixer l’error, esquema, reunió, disculpa, compensació, informar dels canvis) i acompanya amb calma qui se n’encarrega.',
+    caseLine: (link: string, client: string, owner: string, next: string, age: string) =>
+      `• ${link} *${client}*, se n’encarrega ${owner}: ${next} · obert fa ${age}`,
+    stalled: ':pause_button: aturat',
+    more: (n: number) => `…i ${n} més`,
+    newCase: 'Cas nou',
+    language: 'Llengua',
+    channel: 'Canal',
+    channelHint: 'On es publica el cas: un canal intern on sigui Amends.',
+    empty: 'No t’encarregues de cap cas obert.',
   },
+
   errors: {
     case_not_found: 'Aquest cas no existeix en aquest espai de treball.',
     step_not_found: "Aquest pas no forma part d'aquest cas.",

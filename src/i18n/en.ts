@@ -241,6 +241,48 @@ export const en = {
     targetShared: 'That channel is shared outside the company too. Pick an internal one.',
     clientChannel: (channel: string) => `Client reached in ${channel}`,
   },
+  report: {
+    title: (scope: string) => `Outcomes of the last 90 days: ${scope}`,
+    scopeChannel: (channel: string) => `cases opened in ${channel}`,
+    scopeAll: 'the whole workspace',
+    counts: (n: number, won: number, lost: number, closed: number, open: number) =>
+      `*${n}* cases opened: ${won} won back, ${lost} lost, ${closed} closed otherwise, ${open} still open.`,
+    ownUp: (median: string, p90: string, n: number) =>
+      `Time to own up: median ${median}, 90th percentile ${p90} (from ${n} cases).`,
+    meeting: (median: string, n: number) =>
+      `Time to the meeting: median ${median} (from ${n} cases).`,
+    noData: 'no data yet',
+    apology: (pct: string, hits: number, n: number) =>
+      `Apologised: ${pct} (${hits} of ${n} cases).`,
+    compensation: (pct: string, hits: number, n: number) =>
+      `Compensated: ${pct} (${hits} of ${n} cases).`,
+    winBackTitle: 'Won back, among decided cases:',
+    both: 'apology and compensation',
+    apologyOnly: 'apology only',
+    compensationOnly: 'compensation only',
+    neither: 'neither',
+    line: (label: string, pct: string, hits: number, n: number) =>
+      `• ${label}: ${pct} (${hits} of ${n})`,
+    research:
+      'For comparison: in research, compensation alone satisfied about 37% of clients; with an apology, 74%.',
+    learningTitle: 'What past cases teach (last 365 days)',
+    repeatClients: (list: string) => `Clients with more than one case: ${list}.`,
+    noRepeat: 'No client had more than one case.',
+    trouble: 'Steps most often overdue or skipped:',
+    troubleLine: (step: string, overdue: number, n: number, skipped: number) =>
+      `• ${step}: overdue in ${overdue} of ${n} cases, skipped ${skipped} times`,
+    changesNotDone: (hits: number, n: number) =>
+      `Corrective changes promised but not done: ${hits} of ${n} ended cases.`,
+    ownUpSpeed: 'Won back, by how soon the client was told:',
+    within24h: 'within 24 h',
+    later: 'later',
+    never: 'never told',
+    empty:
+      'No cases in this period yet. Open one with `/incident Client: what happened`; the figures fill in as cases are decided.',
+    exportReady: 'The CSV export of this workspace’s cases and their timelines.',
+    exportFailed: (what: string) =>
+      `Slack could not take the export file (${what}). Please try again.`,
+  },
   language: {
     set: (name: string) => `Done: Amends will speak ${name} to you from now on.`,
     current: (name: string, choices: string) =>
@@ -258,10 +300,25 @@ export const en = {
     'The case lives in the thread of its message: use the buttons there to mark steps done, snooze them, and record the client’s answer.',
   ].join('\n'),
   home: {
-    title: 'Your recovery cases',
-    empty: 'You own no open recovery cases.',
+    title: 'Amends',
     intro: 'Type `/incident Client: what happened` in any channel Amends is in to open a case.',
+    yourSteps: 'Your open steps',
+    noSteps:
+      'Nothing waits for you. When you own a case, its next steps show up here, most urgent first, with their buttons.',
+    teamCases: 'The team’s open cases',
+    firstCase:
+      '*No open cases.* When a mistake hurts a client, open a case right away: Amends posts a checklist in the channel (own up, outline, meet, apologise, compensate, report the changes) and nudges the owner through it, calmly.',
+    caseLine: (link: string, client: string, owner: string, next: string, age: string) =>
+      `• ${link} *${client}*, owner ${owner}: ${next} · opened ${age} ago`,
+    stalled: ':pause_button: stalled',
+    more: (n: number) => `…and ${n} more`,
+    newCase: 'New case',
+    language: 'Language',
+    channel: 'Channel',
+    channelHint: 'Where the case is posted: an internal channel Amends is in.',
+    empty: 'You own no open recovery cases.',
   },
+
   errors: {
     case_not_found: 'That case does not exist in this workspace.',
     step_not_found: 'That step is not part of this case.',

@@ -253,6 +253,46 @@ export const it: Catalog = {
     targetShared: 'Anche quel canale è condiviso fuori dall’azienda. Scegline uno interno.',
     clientChannel: (channel: string) => `Cliente raggiunto in ${channel}`,
   },
+  report: {
+    title: (scope: string) => `Risultati degli ultimi 90 giorni: ${scope}`,
+    scopeChannel: (channel: string) => `casi aperti in ${channel}`,
+    scopeAll: 'tutto il workspace',
+    counts: (n: number, won: number, lost: number, closed: number, open: number) =>
+      `*${n}* casi aperti: ${won} clienti recuperati, ${lost} persi, ${closed} chiusi in altro modo, ${open} ancora aperti.`,
+    ownUp: (median: string, p90: string, n: number) =>
+      `Tempo per ammettere l’errore: mediana ${median}, 90° percentile ${p90} (su ${n} casi).`,
+    meeting: (median: string, n: number) =>
+      `Tempo fino all’incontro: mediana ${median} (su ${n} casi).`,
+    noData: 'ancora nessun dato',
+    apology: (pct: string, hits: number, n: number) => `Con scuse: ${pct} (${hits} casi su ${n}).`,
+    compensation: (pct: string, hits: number, n: number) =>
+      `Con un rimedio: ${pct} (${hits} casi su ${n}).`,
+    winBackTitle: 'Clienti recuperati, tra i casi decisi:',
+    both: 'scuse e rimedio',
+    apologyOnly: 'solo scuse',
+    compensationOnly: 'solo rimedio',
+    neither: 'nessuno dei due',
+    line: (label: string, pct: string, hits: number, n: number) =>
+      `• ${label}: ${pct} (${hits} su ${n})`,
+    research:
+      'Per confronto: nella ricerca un rimedio da solo ha soddisfatto circa il 37% dei clienti; con le scuse, il 74%.',
+    learningTitle: 'Cosa insegnano i casi passati (ultimi 365 giorni)',
+    repeatClients: (list: string) => `Clienti con più di un caso: ${list}.`,
+    noRepeat: 'Nessun cliente ha avuto più di un caso.',
+    trouble: 'Passi più spesso in ritardo o saltati:',
+    troubleLine: (step: string, overdue: number, n: number, skipped: number) =>
+      `• ${step}: in ritardo in ${overdue} casi su ${n}, saltato ${skipped} volte`,
+    changesNotDone: (hits: number, n: number) =>
+      `Modifiche promesse ma non fatte: ${hits} casi chiusi su ${n}.`,
+    ownUpSpeed: 'Clienti recuperati, secondo quanto presto sono stati informati:',
+    within24h: 'entro 24 h',
+    later: 'più tardi',
+    never: 'mai informati',
+    empty:
+      'Ancora nessun caso in questo periodo. Aprine uno con `/incident Cliente: cosa è successo`; i dati arrivano man mano che i casi si concludono.',
+    exportReady: 'L’esportazione CSV dei casi di questo workspace, con la loro cronologia.',
+    exportFailed: (what: string) => `Slack non ha accettato il file (${what}). Riprova.`,
+  },
   language: {
     set: (name: string) => `Fatto: d'ora in poi Amends ti scriverà in ${name}.`,
     current: (name: string, choices: string) =>
@@ -270,11 +310,26 @@ export const it: Catalog = {
     'Il caso vive nel thread del suo messaggio: lì trovi i pulsanti per segnare i passaggi come fatti, rimandarli e registrare la risposta del cliente.',
   ].join('\n'),
   home: {
-    title: 'I tuoi casi di recupero',
-    empty: 'Non hai casi di recupero aperti.',
+    title: 'Amends',
     intro:
-      "Per aprire un caso, scrivi `/incident Cliente: cosa è successo` in un qualsiasi canale in cui c'è Amends.",
+      'Scrivi `/incident Cliente: cosa è successo` in un canale in cui c’è Amends per aprire un caso.',
+    yourSteps: 'I tuoi passi aperti',
+    noSteps:
+      'Non c’è nulla che ti aspetti. Quando ti occupi di un caso, i suoi prossimi passi compaiono qui, dal più urgente, con i loro pulsanti.',
+    teamCases: 'I casi aperti del team',
+    firstCase:
+      '*Nessun caso aperto.* Quando un errore danneggia un cliente, apri subito un caso: Amends pubblica nel canale una lista (ammetti l’errore, prepara lo schema, incontra il cliente, scusati, rimedia, comunica le modifiche) e accompagna con calma chi se ne occupa.',
+    caseLine: (link: string, client: string, owner: string, next: string, age: string) =>
+      `• ${link} *${client}*, se ne occupa ${owner}: ${next} · aperto da ${age}`,
+    stalled: ':pause_button: fermo',
+    more: (n: number) => `…e altri ${n}`,
+    newCase: 'Nuovo caso',
+    language: 'Lingua',
+    channel: 'Canale',
+    channelHint: 'Dove pubblicare il caso: un canale interno in cui c’è Amends.',
+    empty: 'Non ti occupi di nessun caso aperto.',
   },
+
   errors: {
     case_not_found: 'Questo caso non esiste in questo spazio di lavoro.',
     step_not_found: 'Questo passaggio non fa parte del caso.',

@@ -392,6 +392,10 @@ export class CaseService {
     return this.deps.cases.listOwned(teamId, userId);
   }
 
+  listOpenInTeam(teamId: string, limit = 26): RecoveryCase[] {
+    return this.deps.cases.listOpenInTeam(teamId, limit);
+  }
+
   /**
    * One state change. `version`: the case version the clicked button carried (a repeated or stale
    * click changes nothing); `requestKey`: a modal's view id (a repeated submission changes nothing).

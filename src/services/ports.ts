@@ -50,6 +50,8 @@ export interface CaseStore {
   /** Open cases of a channel plus the user's own, newest first. */
   listOpen(teamId: string, channelId: string, userId: string, limit?: number): RecoveryCase[];
   listOwned(teamId: string, userId: string, limit?: number): RecoveryCase[];
+  /** The workspace's open cases, newest first. */
+  listOpenInTeam(teamId: string, limit: number): RecoveryCase[];
   /** Open cases of every team never shown in Slack (their parent post failed), oldest first. */
   listUnposted(limit: number): RecoveryCase[];
   listChangedSince(since: Date, limit: number): RecoveryCase[];

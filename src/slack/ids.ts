@@ -15,6 +15,8 @@ export const ACTION = {
   moreFollowUps: 'amends_case_more',
   followUp: 'amends_step_follow_up',
   moveCase: 'amends_case_move',
+  newCase: 'amends_home_new_case',
+  language: 'amends_home_language',
 } as const;
 
 /** callback_id of every modal. */

@@ -58,6 +58,8 @@ export class Presenter {
       readonly recoveryChannel?: string | null;
       /** Stores why a case is not shown (the presenter's redraws have no CaseService at hand). */
       readonly flag?: (c: RecoveryCase, problem: string | null) => void;
+      /** After a change is shown: App Home of the people it concerns is redrawn. */
+      readonly changed?: (client: WebClient, c: RecoveryCase) => Promise<void>;
     } = {},
   ) {}
 
@@ -280,6 +282,9 @@ export class Presenter {
       this.log('chat.update failed; the change is stored', { caseId: c.id, error: String(e) });
     }
     await this.deliverLines(client, cases, c);
+    await this.guard
+      .changed?.(client, c)
+      .catch((e: unknown) => this.log('App Home not redrawn', { caseId: c.id, error: String(e) }));
   }
 
   /**

@@ -185,6 +185,9 @@ export class CaseRepo implements CaseStore {
       listUnposted: db.prepare(
         `SELECT * FROM cases WHERE message_ts IS NULL AND status = 'open' ORDER BY id LIMIT ?`,
       ),
+      listOpenInTeam: db.prepare(
+        `SELECT * FROM cases WHERE team_id = ? AND status = 'open' ORDER BY created_at DESC LIMIT ?`,
+      ),
       listOwned: db.prepare(
         `SELECT * FROM cases WHERE team_id = ? AND status = 'open' AND owner_id = ? ORDER BY created_at DESC LIMIT ?`,
       ),
@@ -303,6 +306,11 @@ export class CaseRepo implements CaseStore {
   listUnposted(limit: number): RecoveryCase[] {
     const rows = this.#s.listUnposted.all(limit) as CaseRow[];
     return rows.map((r) => toCase(r, this.#s.getSteps.all(r.id, r.team_id) as StepRow[]));
+  }
+
+  listOpenInTeam(teamId: string, limit: number): RecoveryCase[] {
+    const rows = this.#s.listOpenInTeam.all(teamId, limit) as CaseRow[];
+    return rows.map((r) => toCase(r, this.#s.getSteps.all(r.id, teamId) as StepRow[]));
   }
 
   listOwned(teamId: string, userId: string, limit = 30): RecoveryCase[] {

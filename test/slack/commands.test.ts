@@ -425,3 +425,33 @@ describe('the language of a first request', () => {
     expect(c.lang).toBe('el');
   });
 });
+
+describe('/incident report and export', () => {
+  const ctx = useHarness();
+
+  it('`/incident report` answers privately with the channel’s figures; `report all` with the workspace’s', async () => {
+    const { h } = ctx;
+    const a = await openViaCommand(h, 'Acme: late delivery');
+    await openViaCommand(h, 'Beta: wrong invoice', { channel: OTHER_CHANNEL });
+    const own = a.steps.find((s) => s.key === 'own_up');
+    h.amends.cases.complete(TEAM, a.id, 'own_up', MARIA, own?.version ?? null);
+    h.amends.cases.close(TEAM, a.id, 'won_back', null, MARIA);
+    const r = await command(h, 'report');
+    const body = JSON.parse(r.text) as { response_type: string; blocks: unknown[] };
+    expect(body.response_type).toBe('ephemeral');
+    const text = JSON.stringify(body.blocks);
+    expect(text).toContain(
+      '*1* cases opened: 1 won back, 0 lost, 0 closed otherwise, 0 still open.',
+    );
+    expect(text).toContain('(from 1 cases)');
+    const all = JSON.stringify(
+      (JSON.parse((await command(h, 'report all')).text) as { blocks: unknown[] }).blocks,
+    );
+    expect(all).toContain(
+      '*2* cases opened: 1 won back, 0 lost, 0 closed otherwise, 1 still open.',
+    );
+    expect(all).toContain('the whole workspace');
+    // Nothing was posted anywhere for it.
+    expect(h.fake.messages.filter((m) => m.text?.includes('Outcomes'))).toHaveLength(0);
+  });
+});

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { mrkdwnTexts } from '../helpers/blockKit.js';
+import { openViaCommand } from '../helpers/cases.js';
 import { MARIA, present, TEAM } from '../helpers/harness.js';
 import {
+  click,
   command,
   eventEnvelope,
   JOAN,
@@ -69,7 +71,19 @@ describe('app_home_opened', () => {
   const home = (user: string, tab = 'home') =>
     eventEnvelope({ type: 'app_home_opened', user, channel: 'D0HOME001', tab });
 
-  it('publishes a home view with the user’s own open cases', async () => {
+  /** The home's mrkdwn before and after the team's header: the viewer's own steps, then the team's. */
+  const split = (view: { blocks?: unknown[] } | undefined) => {
+    const blocks = (view?.blocks ?? []) as { type: string; text?: { text?: string } }[];
+    const at = blocks.findIndex(
+      (b) => b.type === 'header' && b.text?.text === 'The team’s open cases',
+    );
+    return {
+      mine: mrkdwnTexts(blocks.slice(0, at)).join('\n'),
+      team: mrkdwnTexts(blocks.slice(at)).join('\n'),
+    };
+  };
+
+  it('publishes a home view: the user’s own open steps with buttons, and the team’s open cases', async () => {
     const { h } = ctx;
     await openCase(h, 'Acme Corp: wrong pallets');
     await openCase(h, 'Joan Client <!channel>: not Maria’s', { user: JOAN });
@@ -79,9 +93,14 @@ describe('app_home_opened', () => {
     expect(call.args.user_id).toBe(MARIA);
     const view = call.args.view as { type: string; blocks: unknown[] };
     expect(view.type).toBe('home');
-    const text = mrkdwnTexts(view.blocks).join('\n');
-    expect(text).toContain('Acme Corp');
-    expect(text).not.toContain('Joan Client');
+    const { mine, team } = split(view);
+    expect(mine).toContain('Acme Corp');
+    expect(mine).toContain('Own up to the client');
+    expect(mine).not.toContain('Joan Client');
+    expect(team).toContain('Joan Client &lt;!channel&gt;');
+    expect(team).toContain('Acme Corp');
+    // Each of her steps carries its own buttons.
+    expect(JSON.stringify(view.blocks)).toContain('"action_id":"amends_step_done"');
     expect(h.fake.homeViews.get(MARIA)?.type).toBe('home');
   });
 
@@ -93,8 +112,53 @@ describe('app_home_opened', () => {
     present(() => h.fake.homeViews.get(MARIA) && h.fake.homeViews.get(JOAN), 'both homes');
     const joan = mrkdwnTexts(h.fake.homeViews.get(JOAN)?.blocks).join('\n');
     expect(joan).toContain('R&amp;D &lt;!channel&gt;');
-    const maria = mrkdwnTexts(h.fake.homeViews.get(MARIA)?.blocks).join('\n');
-    expect(maria).toContain('You own no open recovery cases.');
+    const maria = split(h.fake.homeViews.get(MARIA));
+    expect(maria.mine).toContain('Nothing waits for you.');
+  });
+
+  it('teaches when the workspace has no case yet, and shows outcomes with how many cases they rest on', async () => {
+    const { h } = ctx;
+    await postEvent(h, home(MARIA));
+    const first = mrkdwnTexts(h.fake.homeViews.get(MARIA)?.blocks).join('\n');
+    expect(first).toContain('No open cases.');
+    expect(first).toContain('No cases in this period yet.');
+    await openCase(h, 'Acme Corp: wrong pallets');
+    await postEvent(h, home(MARIA));
+    const after = mrkdwnTexts(h.fake.homeViews.get(MARIA)?.blocks).join('\n');
+    expect(after).toContain(
+      '*1* cases opened: 0 won back, 0 lost, 0 closed otherwise, 1 still open.',
+    );
+    expect(after).toContain(
+      'Time to own up: median no data yet, 90th percentile no data yet (from 0 cases).',
+    );
+  });
+
+  it('stays within 100 blocks with many cases, and says how many more there are', async () => {
+    const { h } = ctx;
+    for (let i = 0; i < 30; i++) await openCase(h, `Client ${i}: late delivery`);
+    await postEvent(h, home(MARIA));
+    const view = present(() => h.fake.homeViews.get(MARIA), 'home');
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    const text = mrkdwnTexts(view.blocks).join('\n');
+    expect(text).toMatch(/…and \d+ more/);
+  });
+
+  it('is redrawn after a change that concerns the viewer, and in the language they pick there', async () => {
+    const { h } = ctx;
+    const c = await openViaCommand(h, 'Acme Corp: wrong pallets');
+    await postEvent(h, home(MARIA));
+    const before = h.fake.callsTo('views.publish').length;
+    const own = c.steps.find((s) => s.key === 'own_up');
+    await click(h, { action_id: 'amends_step_done', value: `${c.id}|own_up|${own?.version}` });
+    expect(h.fake.callsTo('views.publish').length).toBeGreaterThan(before);
+    expect(split(h.fake.homeViews.get(MARIA)).mine).not.toContain('Own up to the client');
+    // A static_select sends selected_option like an overflow menu does.
+    await click(h, { type: 'overflow', action_id: 'amends_home_language', selected_value: 'el' });
+    const greek = mrkdwnTexts(h.fake.homeViews.get(MARIA)?.blocks).join('\n');
+    expect(greek).toContain('Γράψε `/incident Πελάτης: τι συνέβη`');
+    expect(
+      h.amends.db.prepare('SELECT lang FROM user_profiles WHERE user_id = ?').get(MARIA),
+    ).toEqual({ lang: 'el' });
   });
 
   it('ignores the Messages tab', async () => {

@@ -57,19 +57,3 @@ export function renderList(
 export function renderHelp(cat: Catalog): Rendered {
   return { text: cat.help, blocks: [{ type: 'section', text: md(cat.help) }] };
 }
-
-export function renderHome(
-  cases: readonly RecoveryCase[],
-  pb: Playbook,
-  cat: Catalog,
-): types.HomeView {
-  const blocks: types.KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: cat.home.title } },
-    { type: 'section', text: md(cat.home.intro) },
-    { type: 'divider' },
-  ];
-  if (cases.length === 0) blocks.push({ type: 'section', text: md(cat.home.empty) });
-  for (const c of cases.slice(0, 40))
-    blocks.push({ type: 'section', text: md(caseLine(c, pb, cat, null)) });
-  return { type: 'home', blocks };
-}

@@ -55,12 +55,33 @@ function textInput(
 
 export function openCaseModal(
   cat: Catalog,
-  channelId: string,
+  channelId: string | null,
   callerId: string,
   lang: Lang = 'en',
 ): Modal {
   const m = cat.modal.open;
-  return modal(VIEW.open, m.title, m.submit, cat, { channelId }, [
+  // Opened from App Home there is no channel yet: the form asks for an internal one.
+  const where: types.KnownBlock[] = channelId
+    ? []
+    : [
+        {
+          type: 'input',
+          block_id: INPUT.channel,
+          label: plain(cat.home.channel),
+          hint: plain(cat.home.channelHint),
+          element: {
+            type: 'conversations_select',
+            action_id: INPUT.channel,
+            filter: {
+              include: ['public', 'private'],
+              exclude_external_shared_channels: true,
+              exclude_bot_users: true,
+            },
+          },
+        },
+      ];
+  return modal(VIEW.open, m.title, m.submit, cat, channelId ? { channelId } : {}, [
+    ...where,
     textInput(INPUT.client, m.client, { max: 150, hint: m.clientHint }),
     // Slack accepts max_length 1..3000 (views.open fails otherwise); /incident text allows 4,000.
     textInput(INPUT.summary, m.summary, { multiline: true, max: 3000, hint: m.summaryHint }),

@@ -3,7 +3,9 @@ import { t } from '../../i18n/index.js';
 import type { CaseService } from '../../services/cases.js';
 import type { ProfileService } from '../../services/profiles.js';
 import type { ReminderService } from '../../services/reminders.js';
+import type { ReportService } from '../../services/reports.js';
 import type { WorkspaceService } from '../../services/workspaces.js';
+import type { HomePublisher } from '../home.js';
 import type { Log, Presenter } from '../presenter.js';
 
 /** What listeners are built from: use-cases and the presenter, never the database itself. */
@@ -13,6 +15,8 @@ export interface ListenerDeps {
   readonly reminders: ReminderService;
   readonly workspaces: WorkspaceService;
   readonly presenter: Presenter;
+  readonly reports: ReportService;
+  readonly home: HomePublisher;
   readonly log: Log;
 }
 

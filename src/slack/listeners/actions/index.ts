@@ -8,7 +8,7 @@ import type {
 } from '@slack/bolt';
 import { DomainError } from '../../../domain/errors.js';
 import { type Changed, findStep, type RecoveryCase } from '../../../domain/recoveryCase.js';
-import { type Catalog, t } from '../../../i18n/index.js';
+import { type Catalog, isLang, t } from '../../../i18n/index.js';
 import { stepTitle } from '../../blocks/caseMessage.js';
 import { dateToken, literal, mention } from '../../blocks/format.js';
 import {
@@ -17,6 +17,7 @@ import {
   followUpModal,
   meetingModal,
   moveModal,
+  openCaseModal,
   outlineModal,
   skipModal,
 } from '../../blocks/modals.js';
@@ -241,6 +242,33 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       return after(k, ch);
     }),
   );
+
+  // App Home: "New case" opens the same form as /incident, with a channel picker.
+  app.action(ACTION.newCase, async ({ ack, body, client }) => {
+    await ack();
+    const team = teamOf(body);
+    const user = body.user?.id;
+    const trigger = (body as { trigger_id?: string }).trigger_id;
+    if (!team || !user || !trigger) return;
+    const { lang } = deps.profiles.cachedOrDefault(team, user);
+    await client.views
+      .open({ trigger_id: trigger, view: openCaseModal(t(lang), null, user, lang) })
+      .catch((e) => deps.log('views.open failed', { error: String(e) }));
+  });
+
+  // App Home: the viewer's language, stored, and the home redrawn in it.
+  app.action(ACTION.language, async ({ ack, body, action, client }) => {
+    await ack();
+    const team = teamOf(body);
+    const user = body.user?.id;
+    const picked = (action as { selected_option?: { value?: string } }).selected_option?.value;
+    if (!team || !user || !picked || !isLang(picked)) return;
+    deps.profiles.chooseLanguage(team, user, picked);
+    deps.home.opened(team, user);
+    await deps.home
+      .publish(client, team, user)
+      .catch((e) => deps.log('views.publish failed', { error: String(e) }));
+  });
 
   app.action(
     ACTION.moveCase,

@@ -4,11 +4,12 @@ import { LANGUAGES, t } from '../../../i18n/index.js';
 import { parseQuickText } from '../../../services/cases.js';
 import { renderHelp, renderList } from '../../blocks/lists.js';
 import { openCaseModal } from '../../blocks/modals.js';
-import { friendly } from '../../errors.js';
+import { renderReport } from '../../blocks/report.js';
+import { friendly, slackErrorCode } from '../../errors.js';
 import { CHANNEL_SHARED, moveBlocks } from '../../presenter.js';
 import { catFor, type ListenerDeps, showWaiting } from '../deps.js';
 
-const SUBCOMMANDS = new Set(['list', 'help', 'language']);
+const SUBCOMMANDS = new Set(['list', 'help', 'language', 'report', 'export']);
 
 /** A first-time user waits this long at most for Slack to say their language. */
 const LOOKUP_MS = 700;
@@ -63,6 +64,44 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
       }
       const now = t(chosen);
       await ack(ephemeral(now.language.set(now.langName)));
+      return;
+    }
+    if (!isCreate && word === 'report') {
+      // Computed from the events log, answered privately in the ack.
+      const all = text.split(/\s+/)[1]?.toLowerCase() === 'all';
+      let r: ReturnType<typeof renderReport>;
+      try {
+        const report = deps.reports.report(team, all ? null : body.channel_id);
+        const scope = all ? cat.report.scopeAll : cat.report.scopeChannel(`<#${body.channel_id}>`);
+        r = renderReport(report, deps.cases.playbook, cat, scope);
+      } catch (e) {
+        await ack(ephemeral(friendly(e, cat, deps.log)));
+        return;
+      }
+      await ack(ephemeral(r.text, r.blocks));
+      return;
+    }
+    if (!isCreate && word === 'export') {
+      await ack();
+      // A file with every case of the workspace goes to the person only (their DM with Amends),
+      // never to the channel the command was typed in.
+      try {
+        const csv = deps.reports.exportCsv(team);
+        const dm = await client.conversations.open({ users: user });
+        const channel = dm.channel?.id;
+        if (!channel) throw new Error('no DM channel');
+        const day = deps.cases.now().toISOString().slice(0, 10);
+        await client.files.uploadV2({
+          channel_id: channel,
+          file: csv,
+          filename: `amends-cases-${day}.csv`,
+          title: `Amends cases ${day}`,
+          initial_comment: cat.report.exportReady,
+        });
+      } catch (e) {
+        deps.log('export failed', { error: String(e) });
+        await say(cat.report.exportFailed(slackErrorCode(e) ?? 'error'));
+      }
       return;
     }
     if (!isCreate && text && word !== 'list' && (SUBCOMMANDS.has(word) || !/\s/.test(text))) {

@@ -1,6 +1,5 @@
 import type { App } from '@slack/bolt';
-import { renderHome } from '../../blocks/lists.js';
-import { catFor, type ListenerDeps, showWaiting, teamOf } from '../deps.js';
+import { type ListenerDeps, showWaiting, teamOf } from '../deps.js';
 
 export function registerEvents(app: App, deps: ListenerDeps): void {
   // App Home: the user's own open cases.
@@ -8,10 +7,11 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
     if (event.tab !== 'home') return;
     const team = teamOf(body) ?? context.teamId;
     if (!team) return;
-    const cat = catFor(deps, team, event.user);
-    const view = renderHome(deps.cases.listOwned(team, event.user), deps.cases.playbook, cat);
-    await client.views
-      .publish({ user_id: event.user, view })
+    // Their language first (briefly), so a first visit reads in it; then the home is kept current.
+    await deps.profiles.resolve(team, event.user, deps.cases.now(), 700);
+    deps.home.opened(team, event.user);
+    await deps.home
+      .publish(client, team, event.user)
       .catch((e) => deps.log('views.publish failed', { error: String(e) }));
   });
 

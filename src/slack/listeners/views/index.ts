@@ -102,7 +102,10 @@ export function registerViews(app: App, deps: ListenerDeps): void {
       deps,
       (a, team, user, meta) => {
         const v = a.view.state.values;
-        if (!meta.channelId) throw new DomainError('invalid_input', 'client');
+        const channelId =
+          meta.channelId ?? v[INPUT.channel]?.[INPUT.channel]?.selected_conversation ?? null;
+        if (!channelId || !/^[CG][A-Z0-9]{2,}$/.test(channelId))
+          throw new DomainError('invalid_input', 'channel');
         const sev = selected(v, INPUT.severity) ?? 'major';
         if (!(SEVERITIES as readonly string[]).includes(sev))
           throw new DomainError('invalid_input', 'client');
@@ -121,7 +124,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         const lang = picked && isLang(picked) ? picked : null;
         const c = deps.cases.open({
           teamId: team,
-          channelId: meta.channelId,
+          channelId,
           creatorId: user,
           ...(lang ? { lang } : {}),
           client: text(v, INPUT.client),

@@ -1,0 +1,43 @@
+/**
+ * `npm run export -- --team T0123ABCD --out cases.csv`: the same CSV as `/incident export`,
+ * read straight from the database (DATABASE_PATH, or --db), for a team's records outside Slack.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { exportCasesCsv } from './services/export.js';
+import { openDatabase } from './store/db.js';
+import { ReportRepo } from './store/reportRepo.js';
+
+export function runExport(argv: readonly string[], env: NodeJS.ProcessEnv): string {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      team: { type: 'string' },
+      out: { type: 'string' },
+      db: { type: 'string' },
+    },
+    strict: true,
+  });
+  const team = values.team?.trim();
+  if (!team || !/^[TE][A-Z0-9]{2,}$/.test(team))
+    throw new Error('Give the workspace: --team T0123ABCD (its team ID)');
+  if (!values.out) throw new Error('Give the file to write: --out cases.csv');
+  const path = values.db ?? env.DATABASE_PATH ?? './data/amends.db';
+  const db = openDatabase(path);
+  try {
+    const csv = exportCasesCsv(new ReportRepo(db), { teamId: team });
+    writeFileSync(values.out, csv);
+    return `Wrote ${values.out} (${csv.length} bytes) from ${path}`;
+  } finally {
+    db.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    console.log(runExport(process.argv.slice(2), process.env));
+  } catch (e) {
+    console.error(`amends export: ${(e as Error).message}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,45 @@
+import type { Clock } from '../domain/clock.js';
+import {
+  type Learning,
+  learnAcrossCases,
+  type OutcomeSummary,
+  summarizeOutcomes,
+} from '../domain/outcomes.js';
+import { type CaseHistorySource, exportCasesCsv } from './export.js';
+
+/** The outcomes window (App Home, `/incident report`) and the learning window, in days. */
+export const OUTCOME_DAYS = 90;
+export const LEARNING_DAYS = 365;
+const DAY_MS = 24 * 60 * 60_000;
+
+export interface Report {
+  readonly summary: OutcomeSummary;
+  readonly learning: Learning;
+}
+
+/** Reports and the export, computed from the events log (through a read-only source). */
+export class ReportService {
+  constructor(
+    readonly source: CaseHistorySource,
+    readonly clock: Clock,
+  ) {}
+
+  /** A channel's figures, or the workspace's (channelId null). */
+  report(teamId: string, channelId: string | null): Report {
+    const now = this.clock.now();
+    const cases = this.source.load({
+      teamId,
+      ...(channelId ? { channelId } : {}),
+      since: new Date(now.getTime() - LEARNING_DAYS * DAY_MS),
+    });
+    return {
+      summary: summarizeOutcomes(cases, { now, days: OUTCOME_DAYS }),
+      learning: learnAcrossCases(cases, { now, days: LEARNING_DAYS }),
+    };
+  }
+
+  /** Every case of the workspace with its timeline, as CSV (UTF-8 with a BOM). */
+  exportCsv(teamId: string): Buffer {
+    return exportCasesCsv(this.source, { teamId });
+  }
+}

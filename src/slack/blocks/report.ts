@@ -1,0 +1,119 @@
+import type { types } from '@slack/bolt';
+import type { DurationFigure, Rate } from '../../domain/outcomes.js';
+import type { Playbook } from '../../domain/playbook.js';
+import type { Catalog } from '../../i18n/index.js';
+import type { Report } from '../../services/reports.js';
+import type { Rendered } from './caseMessage.js';
+import { stepTitle } from './caseMessage.js';
+import { clip, literal, md, span } from './format.js';
+
+const pct = (r: Rate, cat: Catalog): string =>
+  r.value === null ? cat.report.noData : `${Math.round(r.value * 100)}%`;
+const dur = (d: number | null, cat: Catalog): string =>
+  d === null ? cat.report.noData : span(d, cat);
+
+function durationLines(s: DurationFigure, m: DurationFigure, cat: Catalog): string[] {
+  return [
+    cat.report.ownUp(dur(s.medianMinutes, cat), dur(s.p90Minutes, cat), s.n),
+    cat.report.meeting(dur(m.medianMinutes, cat), m.n),
+  ];
+}
+
+/** The outcome figures (90 days): each with the number of cases it rests on. */
+export function outcomeBlocks(r: Report, cat: Catalog, scope: string): types.KnownBlock[] {
+  const s = r.summary;
+  const blocks: types.KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: clip(cat.report.title(scope), 150) } },
+  ];
+  if (s.counts.n === 0) {
+    blocks.push({ type: 'section', text: md(cat.report.empty) });
+    return blocks;
+  }
+  const c = s.counts;
+  const w = s.winBackBy;
+  blocks.push(
+    {
+      type: 'section',
+      text: md(
+        [
+          cat.report.counts(c.n, c.wonBack, c.lost, c.closed, c.open),
+          ...durationLines(s.timeToOwnUp, s.timeToMeeting, cat),
+          cat.report.apology(pct(s.apology, cat), s.apology.hits, s.apology.n),
+          cat.report.compensation(pct(s.compensation, cat), s.compensation.hits, s.compensation.n),
+        ].join('\n'),
+      ),
+    },
+    {
+      type: 'section',
+      text: md(
+        [
+          `*${cat.report.winBackTitle}*`,
+          cat.report.line(
+            cat.report.both,
+            pct(w.apologyAndCompensation, cat),
+            w.apologyAndCompensation.hits,
+            w.apologyAndCompensation.n,
+          ),
+          cat.report.line(
+            cat.report.apologyOnly,
+            pct(w.apologyOnly, cat),
+            w.apologyOnly.hits,
+            w.apologyOnly.n,
+          ),
+          cat.report.line(
+            cat.report.compensationOnly,
+            pct(w.compensationOnly, cat),
+            w.compensationOnly.hits,
+            w.compensationOnly.n,
+          ),
+          cat.report.line(cat.report.neither, pct(w.neither, cat), w.neither.hits, w.neither.n),
+        ].join('\n'),
+      ),
+    },
+    { type: 'context', elements: [md(cat.report.research)] },
+  );
+  return blocks;
+}
+
+/** What past cases teach (365 days). */
+export function learningBlocks(r: Report, pb: Playbook, cat: Catalog): types.KnownBlock[] {
+  const l = r.learning;
+  const lines: string[] = [];
+  lines.push(
+    l.repeatClients.length
+      ? cat.report.repeatClients(
+          l.repeatClients
+            .slice(0, 10)
+            .map((x) => `${literal(x.client)} (${x.caseIds.length})`)
+            .join(', '),
+        )
+      : cat.report.noRepeat,
+  );
+  if (l.troubleSteps.length) {
+    lines.push(`*${cat.report.trouble}*`);
+    for (const s of l.troubleSteps.slice(0, 5))
+      lines.push(
+        cat.report.troubleLine(literal(stepTitle(s.key, pb, cat)), s.overdue, s.n, s.skipped),
+      );
+  }
+  lines.push(cat.report.changesNotDone(l.changesNotDone.hits, l.changesNotDone.n));
+  const o = l.winBackByOwnUp;
+  lines.push(
+    `*${cat.report.ownUpSpeed}*`,
+    cat.report.line(cat.report.within24h, pct(o.within24h, cat), o.within24h.hits, o.within24h.n),
+    cat.report.line(cat.report.later, pct(o.later, cat), o.later.hits, o.later.n),
+    cat.report.line(cat.report.never, pct(o.never, cat), o.never.hits, o.never.n),
+  );
+  return [
+    { type: 'header', text: { type: 'plain_text', text: clip(cat.report.learningTitle, 150) } },
+    { type: 'section', text: md(clip(lines.join('\n'), 3000)) },
+  ];
+}
+
+/** `/incident report`: the figures privately, for a channel or the workspace. */
+export function renderReport(r: Report, pb: Playbook, cat: Catalog, scope: string): Rendered {
+  const blocks = [...outcomeBlocks(r, cat, scope)];
+  if (r.summary.counts.n > 0 || r.learning.repeatClients.length > 0)
+    blocks.push({ type: 'divider' }, ...learningBlocks(r, pb, cat));
+  return { text: cat.report.title(scope), blocks };
+}
