@@ -46,7 +46,65 @@ export interface StoredMessage {
   reply_broadcast?: boolean;
   metadata?: MessageMetadata;
   edited?: { user: string; ts: string };
+  /** A file share (files.completeUploadExternal): `subtype: 'file_share'`, `upload: true` and the files. */
+  subtype?: 'file_share';
+  upload?: boolean;
+  display_as_bot?: boolean;
+  files?: SlackFile[];
 }
+
+/** A file object as Slack returns it (files.completeUploadExternal, a message's `files`). */
+export interface SlackFile {
+  id: string;
+  created: number;
+  timestamp: number;
+  name: string;
+  title: string;
+  mimetype: string;
+  filetype: string;
+  pretty_type: string;
+  user: string;
+  user_team: string;
+  editable: boolean;
+  size: number;
+  mode: 'hosted';
+  is_external: boolean;
+  external_type: string;
+  is_public: boolean;
+  public_url_shared: boolean;
+  display_as_bot: boolean;
+  username: string;
+  url_private: string;
+  url_private_download: string;
+  permalink: string;
+  channels: string[];
+  groups: string[];
+  ims: string[];
+  comments_count: number;
+  shares?: Partial<Record<'public' | 'private', Record<string, Args[]>>>;
+  has_rich_preview: boolean;
+  file_access: 'visible';
+}
+
+/** An upload finished with files.completeUploadExternal: the bytes and where they were shared. */
+export interface StoredFile {
+  id: string;
+  filename: string;
+  title: string;
+  /** Null: completed without a channel (a private file). */
+  channel: string | null;
+  thread_ts?: string;
+  initial_comment?: string;
+  content: Buffer;
+  mimetype: string;
+  /** When it was completed (the fake's clock, ms). */
+  at: number;
+  /** The ts of the message that shared it, if it was shared. */
+  message_ts?: string;
+}
+
+/** How a channel is shared: with another organisation (Slack Connect), an invitation pending, within an Enterprise org. */
+export type ChannelSharing = 'ext' | 'pending' | 'org' | 'none';
 
 export interface StoredEphemeral {
   channel: string;
@@ -135,6 +193,8 @@ export interface FakeSlack extends EventEmitter<FakeSlackEvents> {
   /** Published App Home views by user id. */
   readonly homeViews: Map<string, StoredView>;
   readonly responses: StoredResponse[];
+  /** Uploads completed with files.completeUploadExternal, oldest first. */
+  readonly files: StoredFile[];
   callsTo(method: string): RecordedCall[];
   findMessage(channel: string, ts: string): StoredMessage | undefined;
   failNext(method: string, error: FailureSpec, times?: number): void;
@@ -149,6 +209,15 @@ export interface FakeSlack extends EventEmitter<FakeSlackEvents> {
   kickFromChannel(id: string): void;
   /** The bot is invited (back) into a channel. */
   inviteToChannel(id: string): void;
+  /**
+   * Shares a channel with another organisation (Slack Connect, `ext`), or marks an invitation to do
+   * so as pending, or shares it between workspaces of one Enterprise org (`org`); `none` unshares.
+   * conversations.info reports it in Slack's `is_shared` / `is_ext_shared` / `is_org_shared` /
+   * `is_pending_ext_shared` flags.
+   */
+  shareChannel(id: string, how: ChannelSharing): void;
+  /** How a channel is shared (`none` unless shareChannel said otherwise). */
+  sharingOf(id: string): ChannelSharing;
   reset(): void;
   close(): Promise<void>;
 }
@@ -181,6 +250,45 @@ function zoneInfo(tz: string, at: Date): { offset: number; label: string } {
   const m = /GMT([+-])(\d{2}):(\d{2})/.exec(part('longOffset'));
   const offset = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60) : 0;
   return { offset, label: part('long') };
+}
+
+interface PendingUpload {
+  readonly id: string;
+  readonly key: string;
+  readonly filename: string;
+  readonly length: number;
+  /** Null until the bytes are POSTed to the upload URL. */
+  content: Buffer | null;
+}
+
+const FILE_TYPES: Record<string, [mimetype: string, filetype: string, pretty: string]> = {
+  csv: ['text/csv', 'csv', 'CSV'],
+  ics: ['text/calendar', 'text', 'Plain Text'],
+  txt: ['text/plain', 'text', 'Plain Text'],
+  json: ['application/json', 'json', 'JSON'],
+  pdf: ['application/pdf', 'pdf', 'PDF'],
+  png: ['image/png', 'png', 'PNG'],
+  jpg: ['image/jpeg', 'jpg', 'JPEG'],
+  jpeg: ['image/jpeg', 'jpg', 'JPEG'],
+};
+
+/** Slack's mimetype / filetype / pretty_type for a file name (by its extension). */
+function typeOf(filename: string): { mimetype: string; filetype: string; pretty_type: string } {
+  const ext = /\.([A-Za-z0-9]+)$/.exec(filename)?.[1]?.toLowerCase() ?? '';
+  const [mimetype, filetype, pretty_type] = FILE_TYPES[ext] ?? [
+    'application/octet-stream',
+    'binary',
+    'Binary',
+  ];
+  return { mimetype, filetype, pretty_type };
+}
+
+function parseJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
 }
 
 function parseBody(raw: string, contentType: string, query: URLSearchParams): Args {
@@ -224,6 +332,14 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const failures = new Map<string, FailureSpec[]>();
   const archived = new Set<string>();
   const kicked = new Set<string>();
+  const sharing = new Map<string, ChannelSharing>();
+  const files: StoredFile[] = [];
+  /** Uploads started with files.getUploadURLExternal and not completed yet, by file id. */
+  const uploads = new Map<string, PendingUpload>();
+  /** The secret part of an upload_url → the file id it uploads. */
+  const uploadKeys = new Map<string, string>();
+  /** This server's own address, known once it listens (upload URLs and url_private point here). */
+  let base = '';
 
   let lastSec = 0;
   let lastMicro = 0;
@@ -258,6 +374,21 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   };
   const findMessage = (channel: string, ts: string) =>
     messages.find((m) => m.channel === channel && m.ts === ts);
+  /** Stores a new message (a reply counts in its parent's thread) and tells the listeners. */
+  const store = (msg: StoredMessage, threadTs: string | undefined, broadcast = false) => {
+    if (threadTs) {
+      const parent = findMessage(msg.channel, threadTs);
+      if (parent) {
+        parent.thread_ts = parent.ts;
+        parent.reply_count = (parent.reply_count ?? 0) + 1;
+        parent.latest_reply = msg.ts;
+      }
+      msg.thread_ts = threadTs;
+      if (broadcast) msg.reply_broadcast = true;
+    }
+    messages.push(msg);
+    emitter.emit('message', msg);
+  };
   const apiMessage = (m: StoredMessage, withMetadata = true): Args => {
     const { channel: _channel, metadata, ...rest } = m;
     return withMetadata && metadata ? { ...rest, metadata } : rest;
@@ -306,7 +437,61 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     return { ok: true, view };
   };
 
-  const handlers: Record<string, (a: Args) => Args> = {
+  /** A stored upload as Slack describes it (the `files` of completeUploadExternal and of the message). */
+  const fileObject = (f: StoredFile): SlackFile => {
+    const created = Math.floor(f.at / 1000);
+    const { filetype, pretty_type } = typeOf(f.filename);
+    const c = f.channel;
+    const where = c?.startsWith('D') ? 'ims' : c?.startsWith('G') ? 'groups' : 'channels';
+    const path = `${teamId}-${f.id}`;
+    const name = encodeURIComponent(f.filename);
+    const file: SlackFile = {
+      id: f.id,
+      created,
+      timestamp: created,
+      name: f.filename,
+      title: f.title,
+      mimetype: f.mimetype,
+      filetype,
+      pretty_type,
+      user: botUserId,
+      user_team: teamId,
+      editable: false,
+      size: f.content.length,
+      mode: 'hosted',
+      is_external: false,
+      external_type: '',
+      is_public: where === 'channels',
+      public_url_shared: false,
+      display_as_bot: false,
+      username: '',
+      url_private: `${base}/files-pri/${path}/${name}`,
+      url_private_download: `${base}/files-pri/${path}/download/${name}`,
+      permalink: `${PERMALINK_HOST}/files/${botUserId}/${f.id}/${name}`,
+      channels: c && where === 'channels' ? [c] : [],
+      groups: c && where === 'groups' ? [c] : [],
+      ims: c && where === 'ims' ? [c] : [],
+      comments_count: 0,
+      has_rich_preview: false,
+      file_access: 'visible',
+    };
+    if (c && f.message_ts) {
+      const share: Args = {
+        ts: f.message_ts,
+        ...(where === 'ims' ? {} : { channel_name: c.toLowerCase() }),
+        team_id: teamId,
+        share_user_id: botUserId,
+        reply_users: [],
+        reply_users_count: 0,
+        reply_count: 0,
+        ...(f.thread_ts ? { thread_ts: f.thread_ts } : {}),
+      };
+      file.shares = { [where === 'channels' ? 'public' : 'private']: { [c]: [share] } };
+    }
+    return file;
+  };
+
+  const handlers: Record<string, (a: Args, ctx: { json: boolean }) => Args> = {
     'auth.test': () => ({
       ok: true,
       url: `${PERMALINK_HOST}/`,
@@ -337,19 +522,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         bot_id: botId,
       };
       if (blocks) msg.blocks = blocks;
-      if (threadTs) {
-        const parent = findMessage(channel, threadTs);
-        if (parent) {
-          parent.thread_ts = parent.ts;
-          parent.reply_count = (parent.reply_count ?? 0) + 1;
-          parent.latest_reply = msg.ts;
-        }
-        msg.thread_ts = threadTs;
-        if (truthy(a.reply_broadcast)) msg.reply_broadcast = true;
-      }
       if (metadata) msg.metadata = metadata;
-      messages.push(msg);
-      emitter.emit('message', msg);
+      store(msg, threadTs, truthy(a.reply_broadcast));
       return { ok: true, channel, ts: msg.ts, message: apiMessage(msg) };
     },
     'chat.update': (a) => {
@@ -495,6 +669,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     'conversations.info': (a) => {
       const id = channelOf(a);
       const im = id.startsWith('D');
+      const how = sharing.get(id) ?? 'none';
       return {
         ok: true,
         channel: {
@@ -504,8 +679,90 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
           is_im: im,
           is_member: !kicked.has(id),
           is_archived: archived.has(id),
+          // Slack Connect: shared with another organisation, or invited to be; `org` is a channel
+          // shared between workspaces of one Enterprise org.
+          is_shared: how === 'ext' || how === 'org',
+          is_ext_shared: how === 'ext',
+          is_org_shared: how === 'org',
+          is_pending_ext_shared: how === 'pending',
         },
       };
+    },
+    /** Step 1 of an upload: a file id and the address its bytes go to. */
+    'files.getUploadURLExternal': (a, { json }) => {
+      // Slack reads this method's arguments from a form only: a JSON body is invalid_arguments.
+      if (json) fail('invalid_arguments');
+      const filename = str(a, 'filename') ?? fail('invalid_arguments');
+      const length = Number(str(a, 'length'));
+      if (!Number.isSafeInteger(length) || length < 0) fail('invalid_arguments');
+      const id = newId('F');
+      const key = randomBytes(16).toString('hex');
+      uploads.set(id, { id, key, filename, length, content: null });
+      uploadKeys.set(key, id);
+      return { ok: true, upload_url: `${base}/upload/v1/${key}`, file_id: id };
+    },
+    /** Step 3: the uploaded files are shared in one message (or stay private without a channel). */
+    'files.completeUploadExternal': (a) => {
+      const listed = typeof a.files === 'string' ? parseJson(a.files) : a.files;
+      if (!Array.isArray(listed) || listed.length === 0) return fail('invalid_arguments');
+      const named = listed.map((f) =>
+        isObject(f) && typeof f.id === 'string' ? f : fail('invalid_arguments'),
+      );
+      // "This method can only be called once": a completed (or never uploaded) file is not found.
+      const pending = named.map((f) => {
+        const u = uploads.get(String(f.id));
+        return u?.content ? { ...u, content: u.content } : fail('file_not_found');
+      });
+      if (new Set(pending.map((u) => u.id)).size !== pending.length) fail('invalid_arguments');
+      const target = str(a, 'channel_id') ?? str(a, 'channels');
+      if (target?.includes(',')) fail('invalid_arguments'); // one channel, as uploadV2 sends it
+      const threadTs = str(a, 'thread_ts');
+      if (threadTs && !target) fail('invalid_arguments');
+      const channel = target ? writableChannel({ channel: target }) : null;
+      const comment = str(a, 'initial_comment');
+      // Blocks are used only without an initial comment, as Slack does.
+      const blocks = comment === undefined ? blocksOf(a, 50) : undefined;
+
+      const at = now().getTime();
+      const done: StoredFile[] = pending.map((u, i) => {
+        const title = named[i]?.title;
+        const f: StoredFile = {
+          id: u.id,
+          filename: u.filename,
+          title: typeof title === 'string' && title !== '' ? title : u.filename,
+          channel,
+          content: u.content,
+          mimetype: typeOf(u.filename).mimetype,
+          at,
+        };
+        if (threadTs) f.thread_ts = threadTs;
+        if (comment !== undefined) f.initial_comment = comment;
+        uploads.delete(u.id);
+        uploadKeys.delete(u.key);
+        return f;
+      });
+      if (channel) {
+        const ts = nextTs();
+        for (const f of done) f.message_ts = ts;
+        const msg: StoredMessage = {
+          type: 'message',
+          subtype: 'file_share',
+          channel,
+          ts,
+          text: comment ?? '',
+          user: botUserId,
+          bot_id: botId,
+          upload: true,
+          display_as_bot: false,
+          files: done.map(fileObject),
+        };
+        if (blocks) msg.blocks = blocks;
+        files.push(...done);
+        store(msg, threadTs);
+      } else {
+        files.push(...done);
+      }
+      return { ok: true, files: done.map(fileObject) };
     },
   };
 
@@ -566,11 +823,47 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     if (!handler) return send(res, 200, { ok: false, error: 'unknown_method' });
     if (!token) return send(res, 200, { ok: false, error: 'not_authed' });
     try {
-      send(res, 200, handler(args));
+      send(res, 200, handler(args, { json: (req.headers['content-type'] ?? '').includes('json') }));
     } catch (e) {
       if (!(e instanceof SlackError)) throw e;
       send(res, 200, { ok: false, error: e.message });
     }
+  };
+
+  /** Step 2 of an upload: the bytes, raw or as multipart form data (what uploadV2 sends). */
+  const receiveUpload = async (
+    key: string,
+    req: IncomingMessage,
+    body: Buffer,
+    res: ServerResponse,
+  ) => {
+    const u = uploads.get(uploadKeys.get(key) ?? '');
+    if (!u) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not_found');
+      return;
+    }
+    const type = req.headers['content-type'] ?? '';
+    let content = body;
+    if (type.startsWith('multipart/form-data')) {
+      let form: FormData;
+      try {
+        form = await new Response(body, { headers: { 'content-type': type } }).formData();
+      } catch {
+        res.writeHead(400, { 'content-type': 'text/plain' }).end('invalid_form_data');
+        return;
+      }
+      const part = [...form.values()].find(
+        (v): v is Exclude<typeof v, string> => typeof v !== 'string',
+      );
+      if (!part) {
+        res.writeHead(400, { 'content-type': 'text/plain' }).end('no_file_data');
+        return;
+      }
+      content = Buffer.from(await part.arrayBuffer());
+    }
+    u.content = content;
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end(`OK - ${content.length}`);
   };
 
   let answering = 0;
@@ -579,10 +872,15 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
+      const bytes = Buffer.concat(chunks);
+      const raw = bytes.toString('utf8');
       const url = new URL(req.url ?? '/', 'http://fake');
       const api = /^\/api\/([\w.]+)$/.exec(url.pathname);
       const response = /^\/response\/(.*)$/.exec(url.pathname);
+      const upload = /^\/upload\/v1\/([0-9a-f]+)$/.exec(url.pathname);
+      const download = /^\/files-pri\/[A-Z0-9]+-(F[A-Z0-9]+)\/(?:download\/)?[^/]+$/.exec(
+        url.pathname,
+      );
       // A request counts as being answered until its handler is through, even if the caller hung
       // up (a killed bot): what Slack received, it stores.
       const done = (p: Promise<void> | void) =>
@@ -601,6 +899,22 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       if (api?.[1] && (req.method === 'POST' || req.method === 'GET')) {
         answering++;
         void done(handleApi(api[1], req, raw, url.searchParams, res));
+        return;
+      }
+      if (upload?.[1] && req.method === 'POST') {
+        answering++;
+        void done(receiveUpload(upload[1], req, bytes, res));
+        return;
+      }
+      if (download?.[1] && req.method === 'GET') {
+        const f = files.find((x) => x.id === download[1]);
+        // url_private needs the token, as in Slack.
+        if (!f || !/^Bearer\s+\S+/i.test(req.headers.authorization ?? '')) {
+          res.writeHead(404, { 'content-type': 'text/plain' }).end('not_found');
+          return;
+        }
+        res.writeHead(200, { 'content-type': f.mimetype, 'content-length': f.content.length });
+        res.end(f.content);
         return;
       }
       if (response && req.method === 'POST') {
@@ -630,7 +944,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     server.listen(opts.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   return Object.assign(emitter, {
     url: `${base}/api/`,
@@ -644,6 +958,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     views,
     homeViews,
     responses,
+    files,
     callsTo: (method: string) => calls.filter((c) => c.method === method),
     findMessage,
     idle() {
@@ -670,9 +985,16 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     archiveChannel: (id: string) => void archived.add(id),
     kickFromChannel: (id: string) => void kicked.add(id),
     inviteToChannel: (id: string) => void kicked.delete(id),
+    shareChannel(id: string, how: ChannelSharing) {
+      if (how === 'none') sharing.delete(id);
+      else sharing.set(id, how);
+    },
+    sharingOf: (id: string): ChannelSharing => sharing.get(id) ?? 'none',
     reset() {
-      for (const list of [calls, messages, ephemerals, responses]) list.length = 0;
-      for (const coll of [views, homeViews, failures, archived, kicked]) coll.clear();
+      for (const list of [calls, messages, ephemerals, responses, files]) list.length = 0;
+      for (const coll of [views, homeViews, failures, archived, kicked, sharing, uploads])
+        coll.clear();
+      uploadKeys.clear();
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

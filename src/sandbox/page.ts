@@ -47,7 +47,9 @@ export const PAGE_HTML = `<!doctype html>
     </div>
   </nav>
   <main class="channel" aria-label="Channel">
-    <div class="channel-head"><span id="channel-title" data-testid="channel-title"># general</span><span class="channel-topic">Amends posts recovery cases here</span></div>
+    <div class="channel-head"><span id="channel-title" data-testid="channel-title"># general</span>
+      <button type="button" id="share-toggle" class="share-toggle" data-testid="share-toggle" aria-pressed="false" title="Slack Connect: the client's organisation can read this channel">Not shared with the client</button>
+      <span class="channel-topic" id="channel-topic" data-testid="channel-topic">Amends posts recovery cases here</span></div>
     <div id="messages" class="messages" data-testid="channel-messages" aria-live="polite"></div>
     <form id="composer-form" class="composer" autocomplete="off">
       <div class="composer-box">
@@ -88,15 +90,15 @@ button, input, select, textarea { font: inherit; color: inherit; }
 .topbar-left { display: flex; align-items: center; gap: 8px; font-weight: 700; font-size: 15px; min-width: 216px; }
 .logo { display: inline-grid; place-items: center; width: 24px; height: 24px; border-radius: 6px; background: #ecb22e; color: var(--aubergine-dark); font-weight: 900; }
 .clock { display: flex; align-items: center; gap: 6px; flex: 1; justify-content: center; }
-.clock-label { color: var(--side-text); }
+.clock-label { color: var(--side-text); white-space: nowrap; }
 #clock-now { font-weight: 700; margin-right: 6px; white-space: nowrap; }
 .clock-busy { color: #ecb22e; }
-.tb-btn { background: rgba(255,255,255,.12); border: 1px solid rgba(255,255,255,.25); color: #fff; border-radius: 6px; padding: 3px 10px; cursor: pointer; font-size: 13px; }
+.tb-btn { white-space: nowrap; background: rgba(255,255,255,.12); border: 1px solid rgba(255,255,255,.25); color: #fff; border-radius: 6px; padding: 3px 10px; cursor: pointer; font-size: 13px; }
 .tb-btn:hover { background: rgba(255,255,255,.22); }
 .tb-btn:disabled { opacity: .5; cursor: default; }
 .tb-btn.reset { border-color: rgba(255,150,150,.5); }
 .topbar-right { display: flex; align-items: center; gap: 10px; }
-.who { display: flex; align-items: center; gap: 6px; color: var(--side-text); }
+.who { display: flex; align-items: center; gap: 6px; color: var(--side-text); white-space: nowrap; }
 .who select { background: var(--aubergine); color: #fff; border: 1px solid rgba(255,255,255,.3); border-radius: 6px; padding: 3px 6px; font-size: 13px; }
 .sidebar { background: var(--aubergine); color: var(--side-text); overflow-y: auto; padding-bottom: 16px; }
 .ws { padding: 12px 16px; border-bottom: 1px solid rgba(255,255,255,.1); }
@@ -116,6 +118,19 @@ button, input, select, textarea { font: inherit; color: inherit; }
 .channel-head, .thread-head { height: 49px; flex: none; border-bottom: 1px solid var(--border); display: flex; align-items: center; justify-content: space-between; gap: 12px; padding: 0 16px 0 20px; }
 #channel-title { font-weight: 900; font-size: 18px; }
 .channel-topic { color: var(--muted); font-size: 13px; flex: 1; }
+.share-toggle { border: 1px solid #bbb; background: #fff; color: var(--muted); border-radius: 12px; padding: 2px 10px 2px 24px; font-size: 12px; cursor: pointer; position: relative; white-space: nowrap; }
+.share-toggle::before { content: ""; position: absolute; left: 7px; top: 50%; width: 10px; height: 10px; margin-top: -5px; border-radius: 50%; border: 1px solid #999; background: #fff; }
+.share-toggle[aria-pressed=true] { border-color: #e8912d; background: #fdf3e7; color: #8a4b00; font-weight: 700; }
+.share-toggle[aria-pressed=true]::before { background: #e8912d; border-color: #e8912d; }
+.share-toggle:disabled { opacity: .6; cursor: default; }
+.shared-mark { margin-left: 6px; font-size: 11px; border: 1px solid currentColor; border-radius: 3px; padding: 0 3px; opacity: .85; }
+.files { display: flex; flex-direction: column; gap: 6px; margin-top: 4px; }
+.file { display: flex; align-items: center; gap: 10px; border: 1px solid var(--border); border-radius: 8px; padding: 8px 12px; max-width: min(420px, 100%); background: #fff; }
+.file-icon { display: grid; place-items: center; width: 36px; height: 36px; border-radius: 6px; background: #2bac76; color: #fff; font-size: 10px; font-weight: 900; flex: none; text-transform: uppercase; }
+.file-text { flex: 1; min-width: 0; }
+.file-title { font-weight: 700; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.file-meta { color: var(--muted); font-size: 12px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.file-download { font-size: 13px; font-weight: 700; flex: none; }
 .messages { flex: 1; overflow-y: auto; padding: 8px 0 12px; }
 .empty { color: var(--muted); padding: 24px 20px; line-height: 1.5; }
 .empty code, .composer-hint b { font-family: inherit; }
@@ -280,6 +295,7 @@ export const PAGE_JS = String.raw`(function () {
   function timeOf(date) { return fmt(date, { hour: 'numeric', minute: '2-digit' }); }
   function tsDate(ts) { return new Date(Math.floor(parseFloat(ts) * 1000)); }
   function cityOf(tz) { return tz.split('/').pop().replace(/_/g, ' '); }
+  function cityOfUser(u) { return u.city || cityOf(u.tz); }
   function offsetOf(tz) {
     var p = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'shortOffset' }).formatToParts(new Date(nowMs()));
     var z = p.find(function (x) { return x.type === 'timeZoneName'; });
@@ -546,7 +562,8 @@ export const PAGE_JS = String.raw`(function () {
         bot ? h('span', { class: 'badge' }, 'APP') : null,
         h('span', { class: 'time', title: fmt(tsDate(m.ts), { dateStyle: 'full', timeStyle: 'short' }) }, timeOf(tsDate(m.ts))),
         m.edited ? h('span', { class: 'edited' }, '(edited)') : null),
-      m.blocks && m.blocks.length ? renderBlocks(m.blocks, { msg: m }) : h('div', { class: 'blocks' }, mrkdwn(m.text)));
+      m.blocks && m.blocks.length ? renderBlocks(m.blocks, { msg: m }) : h('div', { class: 'blocks' }, mrkdwn(m.text)),
+      m.files && m.files.length ? h('div', { class: 'files' }, m.files.map(fileEl)) : null);
     if (!inThread && m.reply_count) {
       body.append(h('div', { class: 'replies' },
         h('button', { type: 'button', class: 'reply-link', 'data-testid': 'reply-count', onclick: function () { openThread(m.channel, m.ts); } },
@@ -554,6 +571,21 @@ export const PAGE_JS = String.raw`(function () {
         m.latest_reply ? h('span', { class: 'muted' }, 'Last reply ' + (relativeDay(tsDate(m.latest_reply)) || fmt(tsDate(m.latest_reply), { month: 'short', day: 'numeric' })) + ' ' + timeOf(tsDate(m.latest_reply))) : null));
     }
     return h('div', { class: 'msg', 'data-testid': 'message', 'data-ts': m.ts }, avatarFor(m.user), body);
+  }
+  function sizeOf(n) {
+    if (n < 1024) return n + ' B';
+    if (n < 1048576) return (n / 1024).toFixed(n < 10240 ? 1 : 0) + ' KB';
+    return (n / 1048576).toFixed(1) + ' MB';
+  }
+  /** A shared file: its title, name and size, and a download served by the sandbox. */
+  function fileEl(f) {
+    var href = '/files/' + encodeURIComponent(f.id) + '/' + encodeURIComponent(f.name || 'file');
+    return h('div', { class: 'file', 'data-testid': 'file', 'data-file-id': f.id },
+      h('div', { class: 'file-icon', 'aria-hidden': 'true' }, String(f.filetype || 'file').slice(0, 4)),
+      h('div', { class: 'file-text' },
+        h('div', { class: 'file-title', 'data-testid': 'file-title' }, f.title || f.name),
+        h('div', { class: 'file-meta', 'data-testid': 'file-name' }, f.name + ' \u00B7 ' + (f.pretty_type || '') + ' \u00B7 ' + sizeOf(f.size || 0))),
+      h('a', { class: 'file-download', 'data-testid': 'file-download', href: href, download: f.name || 'file' }, 'Download'));
   }
   function ephemeralEl(e) {
     var key = e.channel + ':' + e.ts;
@@ -642,26 +674,45 @@ export const PAGE_JS = String.raw`(function () {
         class: (c.id === S.channel ? 'active' : '') + (S.unread[c.id] ? ' unread' : ''),
         'data-testid': 'channel-' + c.name, 'data-channel': c.id,
         onclick: function () { S.channel = c.id; S.unread[c.id] = false; if (S.thread && S.thread.channel !== c.id) S.thread = null; remember(); render(true); }
-      }, '# ' + c.name));
+      }, '# ' + c.name, isShared(c) ? h('span', { class: 'shared-mark', 'data-testid': 'shared-mark', title: sharedLabel(c), 'aria-label': sharedLabel(c) }, '\u21C4') : null));
     });
+  }
+  function isShared(c) { return !!c && (c.shared === 'ext' || c.shared === 'pending'); }
+  function sharedLabel(c) {
+    return c.shared === 'pending' ? 'Invitation to the client pending (Slack Connect)' : 'Shared with the client (Slack Connect)';
+  }
+  function renderShare() {
+    var c = channelById(S.channel);
+    var b = $('share-toggle');
+    var on = isShared(c);
+    b.setAttribute('aria-pressed', on ? 'true' : 'false');
+    b.textContent = on ? sharedLabel(c) : 'Not shared with the client';
+    $('channel-topic').textContent = on ? 'The client can read this channel' : 'Amends posts recovery cases here';
   }
   function renderUsers() {
     var sel = $('user-switcher');
     clear(sel);
     S.users.forEach(function (u) {
-      sel.append(h('option', { value: u.id }, u.name + ' \u2014 ' + cityOf(u.tz) + ' (' + offsetOf(u.tz) + ', ' + u.locale + ')'));
+      sel.append(h('option', { value: u.id }, u.name + ' \u2014 ' + cityOfUser(u) + ' (' + offsetOf(u.tz) + ', ' + u.locale + ')'));
     });
     sel.value = S.me;
   }
   function renderClock() {
     var u = me();
-    $('clock-now').textContent = fmt(new Date(nowMs()), { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }) + ' \u00B7 ' + cityOf(u.tz);
+    $('clock-now').textContent = fmt(new Date(nowMs()), { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }) + ' \u00B7 ' + cityOfUser(u);
   }
   function render(forceBottom) {
     renderChannels();
+    renderShare();
     renderClock();
     renderChannel(forceBottom);
     renderThread();
+  }
+  var renderQueued = false;
+  function renderSoon() {
+    if (renderQueued) return;
+    renderQueued = true;
+    requestAnimationFrame(function () { renderQueued = false; render(); });
   }
   function remember() {
     try { localStorage.setItem('amends-sandbox', JSON.stringify({ me: S.me, channel: S.channel })); } catch (e) { /* private mode */ }
@@ -827,7 +878,9 @@ export const PAGE_JS = String.raw`(function () {
       if (d.user !== S.me) return;
       showModal(d.view, null, !!(S.modal && S.modal.view.id === d.view.id));
     });
-    es.addEventListener('clock', function (e) { setNow(JSON.parse(e.data).now); render(); });
+    // A walk through a week sends a clock event per hour: the clock shows each, the rest redraws once a frame.
+    es.addEventListener('clock', function (e) { setNow(JSON.parse(e.data).now); renderClock(); renderSoon(); });
+    es.addEventListener('channel', function (e) { setShared(JSON.parse(e.data)); });
   }
 
   // ---------- controls ----------
@@ -859,6 +912,20 @@ export const PAGE_JS = String.raw`(function () {
     render();
   });
   $('thread-close').addEventListener('click', function () { S.thread = null; render(); });
+  function setShared(d) {
+    var c = channelById(d.id);
+    if (c) { c.shared = d.shared; render(); }
+  }
+  $('share-toggle').addEventListener('click', function () {
+    var b = $('share-toggle');
+    var c = channelById(S.channel);
+    if (!c) return;
+    b.disabled = true;
+    post('/api/share', { channel: c.id, how: isShared(c) ? 'none' : 'ext' }).then(function (r) {
+      setShared({ id: r.channel, shared: r.shared });
+      toast(isShared(channelById(r.channel)) ? '#' + c.name + ' is now shared with the client' : '#' + c.name + ' is no longer shared with the client');
+    }).catch(fail).then(function () { b.disabled = false; });
+  });
   Array.prototype.forEach.call(document.querySelectorAll('[data-advance]'), function (b) {
     b.addEventListener('click', function () {
       var buttons = document.querySelectorAll('[data-advance]');

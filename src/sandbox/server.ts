@@ -24,8 +24,10 @@ import { type Log, loggerFromLog } from '../log.js';
 import { scheduleReminders, type Ticker } from '../scheduler/reminderTick.js';
 import type { TickReport } from '../services/reminders.js';
 import {
+  type ChannelSharing,
   type FakeSlack,
   type FakeUser,
+  type StoredFile,
   type StoredMessage,
   type StoredResponse,
   type StoredView,
@@ -41,22 +43,45 @@ import {
   viewSubmissionPayload,
 } from './slackRequests.js';
 
+/** A sandbox person: a Slack user, and the city the page names (a zone is named after another city). */
+export interface SandboxUser extends FakeUser {
+  readonly city: string;
+}
+
 /** The first user is the one the page starts as (English, so the copy reads in English). */
-export const SANDBOX_USERS: readonly FakeUser[] = [
+export const SANDBOX_USERS: readonly SandboxUser[] = [
   {
     id: 'U0JOAN0001',
     name: 'joan',
     realName: 'Joan Smith',
     tz: 'America/New_York',
     locale: 'en-US',
+    city: 'New York',
   },
-  { id: 'U0MARIA001', name: 'maria', realName: 'Maria Rossi', tz: 'Europe/Rome', locale: 'it-IT' },
+  {
+    id: 'U0MARIA001',
+    name: 'maria',
+    realName: 'Maria Rossi',
+    tz: 'Europe/Rome',
+    locale: 'it-IT',
+    city: 'Rome',
+  },
   {
     id: 'U0NIKOS001',
     name: 'nikos',
     realName: 'Nikos Pappas',
     tz: 'Europe/Athens',
     locale: 'el-GR',
+    city: 'Athens',
+  },
+  // Slack has no Catalan interface; some people set the locale anyway, and Amends speaks Catalan.
+  {
+    id: 'U0MONTSE01',
+    name: 'montse',
+    realName: 'Montse Puig',
+    tz: 'Europe/Madrid',
+    locale: 'ca-ES',
+    city: 'Barcelona',
   },
 ];
 
@@ -71,6 +96,10 @@ const BOT_USER_ID = 'U0AMENDS01';
 
 const STEPS = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 } as const;
 type Advance = keyof typeof STEPS;
+const SHARINGS: readonly ChannelSharing[] = ['ext', 'pending', 'org', 'none'];
+/** How long the walk waits for a running cron tick to finish before it runs its own (at most 10 s). */
+const TICK_WAIT_MS = 50;
+const TICK_WAIT_TRIES = 200;
 const MAX_BODY = 1_000_000;
 /** Where a `block_actions` payload puts the choice, per element type. */
 const PICKED: Record<string, string | undefined> = {
@@ -90,6 +119,11 @@ export interface SandboxOptions {
   readonly channelIntervalMs?: number;
   /** Host to bind the page to; loopback unless you know why not. */
   readonly host?: string;
+  /**
+   * Awaited between two stops of a walk through time, outside the sandbox's turn (the page's
+   * requests are served meanwhile): a test holds a walk here to look at it half-way.
+   */
+  readonly betweenStops?: (stops: number, now: Date) => Promise<void> | void;
 }
 
 export interface Sandbox {
@@ -145,6 +179,38 @@ export function sandboxStart(now: Date, wh: WorkingHours, tz: string): Date {
   return new Date(morning.getTime() + 30 * 60_000);
 }
 
+/** The UTC offset of a zone at an instant, in ms (Intl's `longOffset`, e.g. "GMT+05:30"). */
+function offsetMs(tz: string, at: number): number {
+  const name =
+    new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' })
+      .formatToParts(new Date(at))
+      .find((p) => p.type === 'timeZoneName')?.value ?? '';
+  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3_600_000 + Number(m[3]) * 60_000) : 0;
+}
+
+/**
+ * The next stop of a walk through time after `t`: the first instant that is on the hour, or at
+ * one of `minutes` past it, in any of the zones. With the sandbox's whole-hour zones and 09:00–18:00
+ * working hours, every hour on the hour: each working hour of every user gets its tick.
+ */
+export function nextWalkStop(
+  t: number,
+  zones: readonly string[],
+  minutes: readonly number[] = [0],
+) {
+  const H = 3_600_000;
+  let best = Number.POSITIVE_INFINITY;
+  for (const tz of zones.length ? zones : ['UTC']) {
+    const off = offsetMs(tz, t);
+    for (const m of minutes.length ? minutes : [0]) {
+      const shift = off - m * 60_000;
+      best = Math.min(best, (Math.floor((t + shift) / H) + 1) * H - shift);
+    }
+  }
+  return best;
+}
+
 function removeDatabase(path: string): void {
   for (const suffix of ['', '-wal', '-shm', '-journal', SLACK_STATE])
     rmSync(path + suffix, { force: true });
@@ -160,6 +226,10 @@ interface SavedSlack {
   readonly now: string;
   readonly messages: StoredMessage[];
   readonly ephemerals: PageEphemeral[];
+  /** Uploaded files, their bytes in base64 (absent in files saved before there were uploads). */
+  readonly files?: (Omit<StoredFile, 'content'> & { content: string })[];
+  /** Channels shared with the client. */
+  readonly shared?: Record<string, ChannelSharing>;
 }
 
 function loadSlack(dbPath: string): SavedSlack | null {
@@ -189,6 +259,12 @@ function saveSlack(
     now: w.clock.now().toISOString(),
     messages: w.fake.messages,
     ephemerals: w.ephemerals,
+    files: w.fake.files.map((f) => ({ ...f, content: f.content.toString('base64') })),
+    shared: Object.fromEntries(
+      SANDBOX_CHANNELS.map((c) => [c.id, w.fake.sharingOf(c.id)]).filter(
+        ([, how]) => how !== 'none',
+      ),
+    ),
   };
   const tmp = `${dbPath}${SLACK_STATE}.tmp`;
   writeFileSync(tmp, JSON.stringify(saved));
@@ -261,7 +337,13 @@ export async function startSandbox(
       botUserId: BOT_USER_ID,
       now: () => clock.now(),
     });
-    if (saved) fake.messages.push(...saved.messages);
+    if (saved) {
+      fake.messages.push(...saved.messages);
+      for (const f of saved.files ?? [])
+        fake.files.push({ ...f, content: Buffer.from(f.content, 'base64') });
+      for (const [id, how] of Object.entries(saved.shared ?? {}))
+        if (SHARINGS.includes(how)) fake.shareChannel(id, how);
+    }
     mkdirSync(dirname(dbPath), { recursive: true });
     const secret = randomBytes(24).toString('hex');
     const botConfig: Config = {
@@ -396,9 +478,10 @@ export async function startSandbox(
       name: u.realName ?? u.name,
       handle: u.name,
       tz: u.tz,
+      city: u.city,
       locale: u.locale ?? 'en-US',
     })),
-    channels: SANDBOX_CHANNELS,
+    channels: SANDBOX_CHANNELS.map((c) => ({ ...c, shared: w.fake.sharingOf(c.id) })),
     now: w.clock.now().toISOString(),
     messages: w.fake.messages,
     ephemerals: w.ephemerals,
@@ -406,9 +489,10 @@ export async function startSandbox(
 
   // Booted once the page's port is ours: a second sandbox on a busy port never touches this database.
   let world!: World;
+  let closed = false;
   let responses = 0;
 
-  const userOf = (body: Record<string, unknown>): FakeUser => {
+  const userOf = (body: Record<string, unknown>): SandboxUser => {
     const id = str(body, 'user');
     const u = users.find((x) => x.id === id);
     if (!u) throw new HttpError(400, 'unknown user');
@@ -578,22 +662,21 @@ export async function startSandbox(
       return { ok: true, close: true };
     },
 
-    async clock(body) {
+    /**
+     * Marks a channel as shared with the client (Slack Connect) or not: the fake's
+     * conversations.info reports it from now on, and the bot is made to ask again.
+     */
+    async share(body) {
       const w = world;
-      const advance = str(body, 'advance', 10) as Advance | undefined;
-      if (!advance || !(advance in STEPS)) throw new HttpError(400, 'advance: hour, day or week');
-      w.clock.advance(STEPS[advance]);
-      broadcast('clock', { now: w.clock.now().toISOString() });
-      // A cron tick may be running: wait for it, then run one that sees the new time.
-      let report: TickReport = await w.amends.reminders.tick();
-      for (let i = 0; report.skipped && i < 200; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-        report = await w.amends.reminders.tick();
-      }
-      const now = w.clock.now().toISOString();
-      broadcast('clock', { now });
+      const ch = channelOf(body);
+      const how = str(body, 'how', 10) as ChannelSharing | undefined;
+      if (!how || !SHARINGS.includes(how))
+        throw new HttpError(400, 'how: ext, pending, org or none');
+      w.fake.shareChannel(ch.id, how);
+      forgetSharing(w, ch.id);
+      broadcast('channel', { id: ch.id, shared: how });
       persist(w);
-      return { ok: true, now, sent: report.sent, planned: report.planned };
+      return { ok: true, channel: ch.id, shared: how };
     },
 
     async reset() {
@@ -611,6 +694,83 @@ export async function startSandbox(
   const serial = <T>(f: () => Promise<T>): Promise<T> => {
     const p = busy.then(f, f);
     busy = p.catch(() => {});
+    return p;
+  };
+
+  /**
+   * The bot keeps a channel's sharing for a few minutes; the sandbox's switch should show at once.
+   * Reached structurally: the sandbox only drives the bot, and an older bot without the cache is fine.
+   */
+  const forgetSharing = (w: World, channel: string) => {
+    const presenter = w.amends.presenter as {
+      guard?: { sharing?: { forget?: (channel: string) => void } };
+    };
+    presenter.guard?.sharing?.forget?.(channel);
+  };
+
+  /** One reminder tick at the current sandbox time, after a cron tick already running (if any). */
+  const tickNow = async (w: World): Promise<TickReport> => {
+    let report = await w.amends.reminders.tick();
+    for (let i = 0; report.skipped && i < TICK_WAIT_TRIES; i++) {
+      await new Promise((r) => setTimeout(r, TICK_WAIT_MS));
+      report = await w.amends.reminders.tick();
+    }
+    return report;
+  };
+
+  const zones = [...new Set(users.map((u) => u.tz))];
+  const wh = config.playbook.workingHours;
+  const marks = [...new Set([0, ...[wh.start, wh.end].map((s) => Number(s.split(':')[1]) || 0)])];
+
+  /**
+   * Moves the clock forward by `ms`, walking through the time in between: it stops at every hour
+   * (every working hour of every user) and runs the reminder tick there, so a week's nudges arrive
+   * on the days and at the hours they would have. Each stop is one turn of `serial`: the page's
+   * clicks and commands get in between stops, and a Reset ends the walk.
+   */
+  const walk = async (ms: number) => {
+    let w: World | undefined;
+    let until = 0;
+    const total = { sent: 0, planned: 0, failed: 0, ticks: 0 };
+    for (let more = true; more; ) {
+      more = await serial(async () => {
+        if (closed) return false;
+        // The world and the destination are taken in the first turn (after a Reset under way).
+        if (!w) [w, until] = [world, world.clock.now().getTime() + ms];
+        if (world !== w) return false;
+        const now = w.clock.now().getTime();
+        if (now >= until) return false;
+        const stop = Math.min(until, nextWalkStop(now, zones, marks));
+        w.clock.advance(stop - now);
+        broadcast('clock', {
+          now: new Date(stop).toISOString(),
+          until: new Date(until).toISOString(),
+        });
+        const report = await tickNow(w);
+        total.sent += report.sent;
+        total.planned += report.planned;
+        total.failed += report.failed;
+        total.ticks++;
+        persist(w);
+        return stop < until;
+      });
+      if (more && w) await opts.betweenStops?.(total.ticks, w.clock.now());
+    }
+    const now = world.clock.now().toISOString();
+    broadcast('clock', { now });
+    return { ok: true, now, ...total };
+  };
+  // One walk at a time: a second click waits for the first to arrive.
+  let walking: Promise<unknown> = Promise.resolve();
+  const clock = async (body: Record<string, unknown>) => {
+    const advance = str(body, 'advance', 10) as Advance | undefined;
+    if (!advance || !Object.hasOwn(STEPS, advance))
+      throw new HttpError(400, 'advance: hour, day or week');
+    const p = walking.then(
+      () => walk(STEPS[advance]),
+      () => walk(STEPS[advance]),
+    );
+    walking = p.catch(() => {});
     return p;
   };
 
@@ -639,6 +799,25 @@ export async function startSandbox(
   const json = (res: ServerResponse, status: number, body: unknown) =>
     send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
 
+  /**
+   * A file the bot uploaded, as a download: always an attachment, never rendered here (the bytes
+   * are the bot's, or whatever it was given), with a CSP that would stop any script in it.
+   */
+  const download = (res: ServerResponse, id: string) => {
+    const f = world.fake.files.find((x) => x.id === id);
+    if (!f) return json(res, 404, { error: 'no such file' });
+    const ascii = f.filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+    res.writeHead(200, {
+      'content-type': f.mimetype,
+      'content-length': f.content.length,
+      'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(f.filename)}`,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; sandbox",
+    });
+    res.end(f.content);
+  };
+
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     // Loopback only, and only for pages served from here: a DNS-rebinding or cross-site page gets 403.
@@ -647,6 +826,7 @@ export async function startSandbox(
     if (origin && !allowedHosts().some((h) => origin === `http://${h}`))
       return json(res, 403, { error: 'origin' });
     if (!world) return json(res, 503, { error: 'starting' });
+    if (closed) return json(res, 503, { error: 'stopping' });
 
     if (req.method === 'GET') {
       if (url.pathname === '/') return send(res, 200, 'text/html; charset=utf-8', PAGE_HTML);
@@ -667,13 +847,16 @@ export async function startSandbox(
         return;
       }
       if (url.pathname === '/favicon.ico') return send(res, 204, 'text/plain', '');
+      const file = /^\/files\/(F[A-Z0-9]+)(?:\/[^/]*)?$/.exec(url.pathname);
+      if (file) return download(res, file[1] ?? '');
       return json(res, 404, { error: 'not found' });
     }
     const m = /^\/api\/(\w+)$/.exec(url.pathname);
     const handler = m?.[1] && Object.hasOwn(api, m[1]) ? api[m[1]] : undefined;
-    if (req.method !== 'POST' || !handler) return json(res, 404, { error: 'not found' });
+    const own = m?.[1] === 'clock' ? clock : undefined; // the walk takes its own turns
+    if (req.method !== 'POST' || !(handler || own)) return json(res, 404, { error: 'not found' });
     readJson(req)
-      .then((body) => serial(() => handler(body)))
+      .then((body) => (own ? own(body) : handler ? serial(() => handler(body)) : undefined))
       .then(
         (out) => json(res, 200, out),
         (e: unknown) => {
@@ -708,7 +891,6 @@ export async function startSandbox(
   }, 15_000);
   heartbeat.unref();
 
-  let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
@@ -719,6 +901,7 @@ export async function startSandbox(
       server.close(() => resolve());
       server.closeAllConnections();
     });
+    await walking;
     await busy;
     await teardown(world, true);
   };

@@ -6,8 +6,10 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { WebClient } from '@slack/web-api';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { t } from '../../src/i18n/index.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { MONDAY_MORNING, sandboxConfig } from '../helpers/sandboxConfig.js';
 
@@ -90,14 +92,13 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
     await thread.getByText('marked Own up to the client done').waitFor();
     expect(await thread.locator('.mention').first().textContent()).toBe('@Joan Smith');
 
-    // 3. a day later: the outline for the meeting is due; a day after that, the meeting itself
+    // 3. a day later: the outline for the meeting is due; left undone a day more, it escalates
     await page.getByTestId('advance-day').click();
     await thread.getByText('time for Write the outline').waitFor();
     await page.getByTestId('advance-day').click();
-    await thread.getByText('time for Book a face-to-face meeting').waitFor();
     // dates render in the reader's zone: "was yesterday 9:30 AM" for Joan in New York
     await thread
-      .getByText(/still open \(was yesterday 9:30\sAM\)/)
+      .getByText(/Write the outline is overdue \(was yesterday 9:30\sAM\)/)
       .first()
       .waitFor();
 
@@ -164,6 +165,75 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
     await eph.getByText('Only visible to you').waitFor();
     await page.getByTestId('user-switcher').selectOption('U0JOAN0001');
     await expect.poll(() => eph.count()).toBe(0);
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('speaks Catalan for the Barcelona user, marks a channel shared, and shows an uploaded file', async () => {
+    await page.goto(sandbox.url);
+    await page.locator('body[data-ready=true]').waitFor();
+    // The fourth user, in the picker like the others; her case speaks Catalan.
+    const switcher = page.getByTestId('user-switcher');
+    expect(await switcher.locator('option').allTextContents()).toContainEqual(
+      expect.stringMatching(/^Montse Puig — Barcelona \(UTC\+1, ca-ES\)$/),
+    );
+    await switcher.selectOption('U0MONTSE01');
+    expect(await page.getByTestId('clock-now').textContent()).toContain('Barcelona');
+    await page.getByTestId('channel-general').click();
+    await page.getByTestId('composer').fill('/incident Initech: wrong delivery address');
+    await page.getByTestId('composer').press('Enter');
+    const caseMessage = page
+      .getByTestId('channel-messages')
+      .getByTestId('message')
+      .filter({ hasText: 'Initech' });
+    await caseMessage.getByTestId('reply-count').click();
+    const thread = page.getByTestId('thread-messages');
+    // Its first line, "you own this case" in Catalan, as the page shows it (mrkdwn rendered).
+    const [, mine] = t('ca')
+      .thread.opened('{owner}', '{step}', '')
+      .split(/\{owner\}|\{step\}/);
+    const catalan = (mine ?? '')
+      .replace(/[*_~]/g, '')
+      .replace(/^[\s,]+/, '')
+      .trim();
+    expect(catalan.length).toBeGreaterThan(5);
+    await thread.getByText(catalan).first().waitFor();
+
+    // The bot uploads a file into the case's thread: the page shows its title, name and a download.
+    const parentTs = await caseMessage.getAttribute('data-ts');
+    const bytes = Buffer.from('client,outcome\nInitech,apology sent\n');
+    await new WebClient('xoxb-e2e', {
+      slackApiUrl: sandbox.slackApiUrl,
+      retryConfig: { retries: 0 },
+    }).files.uploadV2({
+      channel_id: 'C0SANDBOX1',
+      thread_ts: parentTs ?? '',
+      file: bytes,
+      filename: 'initech.csv',
+      title: 'Initech: the case so far',
+      initial_comment: 'The export',
+    });
+    const file = thread.getByTestId('file');
+    await file.getByTestId('file-title').filter({ hasText: 'Initech: the case so far' }).waitFor();
+    expect(await file.getByTestId('file-name').textContent()).toContain('initech.csv');
+    const href = await file.getByTestId('file-download').getAttribute('href');
+    expect(href).toMatch(/^\/files\/F[A-Z0-9]+\/initech\.csv$/);
+    const downloaded = await page.evaluate(async (url) => (await fetch(url)).text(), href ?? '');
+    expect(downloaded).toBe(bytes.toString());
+
+    // #accounts shared with the client: the switch says so, and the sidebar marks the channel.
+    await page.getByTestId('channel-accounts').click();
+    const toggle = page.getByTestId('share-toggle');
+    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+    await toggle.click();
+    await page.locator('[data-testid=share-toggle][aria-pressed=true]').waitFor();
+    await page.getByTestId('channel-accounts').getByTestId('shared-mark').waitFor();
+    expect(await page.getByTestId('channel-general').getByTestId('shared-mark').count()).toBe(0);
+    const info = await new WebClient('xoxb-e2e', {
+      slackApiUrl: sandbox.slackApiUrl,
+    }).conversations.info({ channel: 'C0SANDBOX2' });
+    expect(info.channel).toMatchObject({ is_shared: true, is_ext_shared: true });
+    await toggle.click();
+    await page.locator('[data-testid=share-toggle][aria-pressed=false]').waitFor();
     expect(problems).toEqual([]);
   }, 60_000);
 });

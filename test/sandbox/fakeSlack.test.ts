@@ -193,3 +193,181 @@ describe('fakeSlack', () => {
     expect(fake.responses).toHaveLength(1);
   });
 });
+
+describe('fakeSlack files (the upload flow of files.uploadV2)', () => {
+  const bytes = Buffer.from('client,step\r\nAcme,Own up\r\n\u00e9\u00e0\u00ef\r\n', 'utf8');
+
+  it("uploads a file into a thread with a real WebClient's files.uploadV2", async () => {
+    const parent = await client.chat.postMessage({ channel: 'C1', text: 'case' });
+    const parentTs = parent.ts as string;
+    const res = await client.files.uploadV2({
+      channel_id: 'C1',
+      thread_ts: parentTs,
+      file: bytes,
+      filename: 'acme.csv',
+      title: 'Acme outcomes',
+      initial_comment: 'The export you asked for',
+    });
+    expect(res.ok).toBe(true);
+
+    // The three steps, in uploadV2's order: reserve, POST the bytes (not a Web API call), complete.
+    expect(fake.calls.map((c) => c.method)).toEqual([
+      'chat.postMessage',
+      'files.getUploadURLExternal',
+      'files.completeUploadExternal',
+    ]);
+    expect(fake.callsTo('files.getUploadURLExternal')[0]?.args).toMatchObject({
+      filename: 'acme.csv',
+      length: String(bytes.length),
+    });
+    const completeArgs = fake.callsTo('files.completeUploadExternal')[0]?.args;
+    expect(completeArgs).toMatchObject({
+      channel_id: 'C1',
+      thread_ts: parentTs,
+      initial_comment: 'The export you asked for',
+    });
+
+    // The bytes arrived intact, and where they were shared is stored.
+    expect(fake.files).toHaveLength(1);
+    const stored = fake.files[0];
+    expect(stored).toMatchObject({
+      filename: 'acme.csv',
+      title: 'Acme outcomes',
+      channel: 'C1',
+      thread_ts: parentTs,
+      initial_comment: 'The export you asked for',
+      mimetype: 'text/csv',
+    });
+    expect(stored?.id).toMatch(/^F[A-Z0-9]+$/);
+    expect(stored?.content.equals(bytes)).toBe(true);
+
+    // uploadV2 answers with the completions: Slack's file objects.
+    const completions = (res as unknown as { files: { files: Record<string, unknown>[] }[] }).files;
+    expect(completions[0]?.files[0]).toMatchObject({
+      id: stored?.id,
+      title: 'Acme outcomes',
+      name: 'acme.csv',
+      size: bytes.length,
+      mimetype: 'text/csv',
+      filetype: 'csv',
+      user: 'UBOT',
+      channels: ['C1'],
+    });
+
+    // A file-share message in the thread, as Slack posts it; the parent counts it as a reply.
+    const thread = await client.conversations.replies({ channel: 'C1', ts: parentTs });
+    expect(thread.messages).toHaveLength(2);
+    const share = thread.messages?.[1] as Record<string, unknown> & {
+      files?: { id?: string; name?: string; url_private?: string }[];
+    };
+    expect(share).toMatchObject({
+      type: 'message',
+      subtype: 'file_share',
+      upload: true,
+      user: 'UBOT',
+      text: 'The export you asked for',
+      thread_ts: parentTs,
+    });
+    expect(share.files?.map((f) => [f.id, f.name])).toEqual([[stored?.id, 'acme.csv']]);
+    expect(thread.messages?.[0]).toMatchObject({ reply_count: 1, latest_reply: share.ts });
+    expect(stored?.message_ts).toBe(share.ts);
+
+    // url_private serves the bytes to a caller with a token, as Slack's does.
+    const url = share.files?.[0]?.url_private as string;
+    expect((await fetch(url)).status).toBe(404);
+    const got = await fetch(url, { headers: { authorization: 'Bearer xoxb-test' } });
+    expect(Buffer.from(await got.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+
+  it('takes raw bytes at the upload URL too, and keeps a file completed without a channel private', async () => {
+    const ticket = await client.files.getUploadURLExternal({ filename: 'notes.txt', length: 5 });
+    expect(ticket).toMatchObject({ ok: true, file_id: expect.stringMatching(/^F/) });
+    expect(ticket.upload_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/upload\/v1\//);
+    const put = await fetch(ticket.upload_url as string, { method: 'POST', body: 'hello' });
+    expect(put.status).toBe(200);
+    expect(await put.text()).toBe('OK - 5');
+    const done = await client.files.completeUploadExternal({
+      files: [{ id: ticket.file_id as string }],
+    });
+    expect(done.files?.[0]).toMatchObject({ id: ticket.file_id, title: 'notes.txt', channels: [] });
+    expect(fake.files[0]).toMatchObject({ channel: null, filename: 'notes.txt' });
+    expect(fake.files[0]?.content.toString()).toBe('hello');
+    expect(fake.messages).toEqual([]);
+  });
+
+  it('answers file_not_found for an unknown, unuploaded or already completed file', async () => {
+    const unknown = client.files.completeUploadExternal({ files: [{ id: 'F0NOPE' }] });
+    expect(await slackError(unknown)).toBe('file_not_found');
+
+    const ticket = await client.files.getUploadURLExternal({ filename: 'a.txt', length: 1 });
+    const id = ticket.file_id as string;
+    // Completed before its bytes arrived.
+    expect(await slackError(client.files.completeUploadExternal({ files: [{ id }] }))).toBe(
+      'file_not_found',
+    );
+    await fetch(ticket.upload_url as string, { method: 'POST', body: 'x' });
+    await client.files.completeUploadExternal({ files: [{ id }], channel_id: 'C1' });
+    // "This method can only be called once."
+    expect(
+      await slackError(client.files.completeUploadExternal({ files: [{ id }], channel_id: 'C1' })),
+    ).toBe('file_not_found');
+    expect(fake.files).toHaveLength(1);
+    expect(fake.messages).toHaveLength(1);
+    // The upload URL is spent too.
+    expect((await fetch(ticket.upload_url as string, { method: 'POST', body: 'y' })).status).toBe(
+      404,
+    );
+  });
+
+  it('refuses a channel the bot is not in, as chat.postMessage does, and stores nothing', async () => {
+    fake.kickFromChannel('C3');
+    fake.archiveChannel('C4');
+    const upload = (channel_id: string) =>
+      client.files.uploadV2({ channel_id, file: bytes, filename: 'acme.csv' });
+    expect(await slackError(upload('C3'))).toBe('not_in_channel');
+    expect(await slackError(upload('C4'))).toBe('is_archived');
+    expect(fake.files).toEqual([]);
+    expect(fake.messages).toEqual([]);
+    fake.inviteToChannel('C3');
+    await expect(upload('C3')).resolves.toMatchObject({ ok: true });
+    expect(fake.files.map((f) => f.channel)).toEqual(['C3']);
+  });
+
+  it('checks the arguments of getUploadURLExternal (a form, with filename and length)', async () => {
+    expect(await slackError(client.apiCall('files.getUploadURLExternal', { length: 3 }))).toBe(
+      'invalid_arguments',
+    );
+    const json = await fetch(`${fake.url}files.getUploadURLExternal`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer xoxb-test', 'content-type': 'application/json' },
+      body: JSON.stringify({ filename: 'a.txt', length: 3 }),
+    });
+    expect(await json.json()).toEqual({ ok: false, error: 'invalid_arguments' });
+  });
+});
+
+describe('fakeSlack shared channels', () => {
+  const flags = async (channel: string) => {
+    const res = await client.conversations.info({ channel });
+    const c = res.channel ?? {};
+    return [c.is_shared, c.is_ext_shared, c.is_org_shared, c.is_pending_ext_shared];
+  };
+
+  it("reports Slack's sharing flags in conversations.info: none by default, then as shared", async () => {
+    expect(await flags('C1')).toEqual([false, false, false, false]);
+    fake.shareChannel('C1', 'pending');
+    expect(await flags('C1')).toEqual([false, false, false, true]);
+    fake.shareChannel('C1', 'ext');
+    expect(await flags('C1')).toEqual([true, true, false, false]);
+    fake.shareChannel('C1', 'org');
+    expect(await flags('C1')).toEqual([true, false, true, false]);
+    expect(fake.sharingOf('C1')).toBe('org');
+    // Other channels are untouched, and `none` unshares.
+    expect(await flags('C2')).toEqual([false, false, false, false]);
+    fake.shareChannel('C1', 'none');
+    expect(await flags('C1')).toEqual([false, false, false, false]);
+    fake.shareChannel('C2', 'ext');
+    fake.reset();
+    expect(await flags('C2')).toEqual([false, false, false, false]);
+  });
+});

@@ -2,20 +2,83 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WebClient } from '@slack/web-api';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_WORKING_HOURS } from '../../src/domain/workingTime.js';
+import { t } from '../../src/i18n/index.js';
 import type { StoredMessage } from '../../src/sandbox/fakeSlack.js';
-import { type Sandbox, sandboxStart, startSandbox } from '../../src/sandbox/server.js';
+import {
+  nextWalkStop,
+  SANDBOX_USERS,
+  type Sandbox,
+  sandboxStart,
+  startSandbox,
+} from '../../src/sandbox/server.js';
 import { MONDAY_MORNING, sandboxConfig } from '../helpers/sandboxConfig.js';
 
 const JOAN = 'U0JOAN0001';
+const MONTSE = 'U0MONTSE01';
 
 const GENERAL = 'C0SANDBOX1';
+const ACCOUNTS = 'C0SANDBOX2';
+const HOUR = 3_600_000;
+const WEEK = 7 * 24 * HOUR;
 
 interface State {
   now: string;
+  users: { id: string; name: string; tz: string; city: string; locale: string }[];
+  channels: { id: string; name: string; shared: string }[];
   messages: StoredMessage[];
   ephemerals: { user: string; channel: string; text: string }[];
+}
+
+/** The page's event stream, read as the page reads it; `streamed` resolves once it carried `text`. */
+async function openStream(url: string) {
+  const events = new AbortController();
+  const stream = await fetch(`${url}/events`, { signal: events.signal });
+  const reader = stream.body?.getReader();
+  let seen = '';
+  const waiting: { text: string; resolve: () => void }[] = [];
+  const pump = (async () => {
+    const dec = new TextDecoder();
+    for (;;) {
+      const chunk = await reader?.read().catch(() => undefined);
+      if (!chunk || chunk.done) return;
+      seen += dec.decode(chunk.value);
+      for (const w of waiting.filter((x) => seen.includes(x.text))) w.resolve();
+    }
+  })();
+  return {
+    contentType: stream.headers.get('content-type'),
+    streamed: (text: string) =>
+      seen.includes(text)
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiting.push({ text, resolve })),
+    async close() {
+      events.abort();
+      await pump;
+    },
+  };
+}
+
+/** Local weekday, date and hour of a message's ts in a zone. */
+function localTime(ts: string, tz: string) {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: tz,
+    weekday: 'short',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(Number(ts) * 1000));
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return {
+    weekday: get('weekday'),
+    date: `${get('year')}-${get('month')}-${get('day')}`,
+    hour: Number(get('hour')),
+  };
 }
 
 describe('sandbox server', () => {
@@ -76,26 +139,9 @@ describe('sandbox server', () => {
   });
 
   it('turns /api/command into a signed slash command whose case message reaches the page stream', async () => {
-    const events = new AbortController();
-    const stream = await fetch(`${sb.url}/events`, { signal: events.signal });
-    expect(stream.headers.get('content-type')).toContain('text/event-stream');
-    const reader = stream.body?.getReader();
-    let seen = '';
-    const waiting: { text: string; resolve: () => void }[] = [];
-    // Resolves when the stream has carried `text` (the page's own way of learning of it).
-    const streamed = (text: string) =>
-      seen.includes(text)
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => waiting.push({ text, resolve }));
-    const pump = (async () => {
-      const dec = new TextDecoder();
-      for (;;) {
-        const chunk = await reader?.read().catch(() => undefined);
-        if (!chunk || chunk.done) return;
-        seen += dec.decode(chunk.value);
-        for (const w of waiting.filter((x) => seen.includes(x.text))) w.resolve();
-      }
-    })();
+    const stream = await openStream(sb.url);
+    expect(stream.contentType).toContain('text/event-stream');
+    const { streamed } = stream;
     await streamed('event: snapshot');
 
     const r = await post('/api/command', {
@@ -105,8 +151,7 @@ describe('sandbox server', () => {
     });
     expect(r).toEqual({ status: 200, body: { ok: true } });
     await streamed('Recovery case for Acme');
-    events.abort();
-    await pump;
+    await stream.close();
 
     const s = await state();
     const parent = s.messages.find((m) => m.channel === GENERAL && (m.thread_ts ?? m.ts) === m.ts);
@@ -161,6 +206,174 @@ describe('sandbox server', () => {
     expect(Date.parse(after.now) - Date.parse(before.now)).toBeLessThan(60_000);
   });
 
+  it('walks +1 week hour by hour: a neglected case is nudged on several working days, not in one lump', async () => {
+    await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
+    const opened = (await state()).messages.length;
+    const r = await post('/api/clock', { advance: 'week' });
+    expect(r.status).toBe(200);
+    // A tick at every hour of the week (the last stop is the week's end, 09:30 on Monday).
+    expect(r.body.ticks).toBe(7 * 24 + 1);
+    const s = await state();
+    expect(Date.parse(s.now) - MONDAY_MORNING.getTime()).toBeGreaterThanOrEqual(WEEK);
+    expect(Date.parse(s.now) - MONDAY_MORNING.getTime()).toBeLessThan(WEEK + 60_000);
+
+    const nudges = s.messages.slice(opened);
+    expect(nudges.length).toBeGreaterThan(0);
+    expect(r.body.sent).toBe(nudges.length);
+    for (const m of nudges) expect(m.metadata?.event_type).toBe('amends_reminder');
+    // Each nudge was posted when the walk passed its time: in Joan's working hours, on a working
+    // day; together they span the week instead of arriving in one lump at its end.
+    const when = nudges.map((m) => localTime(m.ts, 'America/New_York'));
+    for (const w of when) {
+      expect(['Mon', 'Tue', 'Wed', 'Thu', 'Fri']).toContain(w.weekday);
+      expect(w.hour).toBeGreaterThanOrEqual(9);
+      expect(w.hour).toBeLessThan(18);
+    }
+    expect(new Set(when.map((w) => w.date)).size).toBeGreaterThanOrEqual(4);
+    expect(nudges.map((m) => m.ts)).toEqual(nudges.map((m) => m.ts).sort());
+  });
+
+  it('stays responsive during a walk: a command is served between two stops', async () => {
+    await sb.close();
+    let paused!: (now: Date) => void;
+    let release!: () => void;
+    const atSecondStop = new Promise<Date>((r) => {
+      paused = r;
+    });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    sb = await startSandbox(sandboxConfig(dir), () => {}, {
+      standalone: false,
+      startAt: MONDAY_MORNING,
+      betweenStops: async (stops, now) => {
+        if (stops !== 2) return;
+        paused(now);
+        await gate;
+      },
+    });
+    const stream = await openStream(sb.url);
+    const walk = post('/api/clock', { advance: 'week' });
+    const halfway = await atSecondStop;
+    expect(halfway.getTime()).toBeGreaterThanOrEqual(Date.parse('2026-11-23T16:00:00Z'));
+    // The page's clock moved with the walk: 10:00 and 11:00 in New York.
+    await stream.streamed('"now":"2026-11-23T15:00:00.000Z"');
+    await stream.streamed('"now":"2026-11-23T16:00:00.000Z"');
+    await stream.close();
+    // The walk is held between its stops; a command is served meanwhile, at the walk's time.
+    const r = await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late' });
+    expect(r.status).toBe(200);
+    const parent = (await state()).messages.find((m) => m.text.includes('Acme'));
+    expect(Number(parent?.ts) * 1000).toBeGreaterThanOrEqual(Date.parse('2026-11-23T16:00:00Z'));
+    expect(Number(parent?.ts) * 1000).toBeLessThan(Date.parse('2026-11-23T17:00:00Z'));
+    release();
+    expect((await walk).body).toMatchObject({ ok: true, ticks: 7 * 24 + 1 });
+  });
+
+  it('has a fourth user, in Barcelona, whose cases speak Catalan', async () => {
+    const s = await state();
+    expect(s.users.map((u) => u.id)).toEqual(SANDBOX_USERS.map((u) => u.id));
+    expect(s.users.find((u) => u.id === MONTSE)).toMatchObject({
+      city: 'Barcelona',
+      tz: 'Europe/Madrid',
+      locale: 'ca-ES',
+    });
+    expect(
+      (await post('/api/command', { user: MONTSE, channel: GENERAL, text: 'Acme: late delivery' }))
+        .status,
+    ).toBe(200);
+    const db = new Database(sandboxConfig(dir).databasePath, {
+      readonly: true,
+      fileMustExist: true,
+    });
+    try {
+      const rows = db.prepare('SELECT creator_id, lang FROM cases').all();
+      expect(rows).toEqual([{ creator_id: MONTSE, lang: 'ca' }]);
+    } finally {
+      db.close();
+    }
+    // The thread speaks Catalan too: its first line is the Catalan "you own this case".
+    const [, firstWords] = t('ca')
+      .thread.opened('{owner}', '{step}', '')
+      .split(/\{owner\}|\{step\}/);
+    const reply = (await state()).messages.find((m) => m.thread_ts && m.thread_ts !== m.ts);
+    expect(firstWords).toBeTruthy();
+    expect(reply?.text).toContain(firstWords);
+    expect(reply?.text.startsWith(`<@${MONTSE}>`)).toBe(true);
+  });
+
+  it('marks a channel as shared with the client: conversations.info says so, across a restart', async () => {
+    const flags = async () => {
+      const slack = new WebClient('xoxb-sandbox-test', {
+        slackApiUrl: sb.slackApiUrl,
+        retryConfig: { retries: 0 },
+      });
+      const { channel } = await slack.conversations.info({ channel: ACCOUNTS });
+      return [channel?.is_shared, channel?.is_ext_shared, channel?.is_pending_ext_shared];
+    };
+    expect(await flags()).toEqual([false, false, false]);
+    expect((await state()).channels.map((c) => c.shared)).toEqual(['none', 'none']);
+
+    const stream = await openStream(sb.url);
+    const r = await post('/api/share', { channel: ACCOUNTS, how: 'ext' });
+    expect(r).toEqual({ status: 200, body: { ok: true, channel: ACCOUNTS, shared: 'ext' } });
+    await stream.streamed(`"id":"${ACCOUNTS}","shared":"ext"`);
+    await stream.close();
+    expect(await flags()).toEqual([true, true, false]);
+    expect((await state()).channels).toEqual([
+      { id: GENERAL, name: 'general', shared: 'none' },
+      { id: ACCOUNTS, name: 'accounts', shared: 'ext' },
+    ]);
+
+    expect((await post('/api/share', { channel: ACCOUNTS, how: 'everyone' })).status).toBe(400);
+    expect((await post('/api/share', { channel: 'C0OTHER', how: 'ext' })).status).toBe(400);
+
+    await sb.close();
+    sb = await startSandbox(sandboxConfig(dir), () => {}, { standalone: false });
+    expect(await flags()).toEqual([true, true, false]);
+    expect((await post('/api/share', { channel: ACCOUNTS, how: 'none' })).status).toBe(200);
+    expect(await flags()).toEqual([false, false, false]);
+  });
+
+  it('shows a file the bot uploads in its thread, and serves it as a download', async () => {
+    await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
+    const parent = (await state()).messages[0] as StoredMessage;
+    const slack = new WebClient('xoxb-sandbox-test', {
+      slackApiUrl: sb.slackApiUrl,
+      retryConfig: { retries: 0 },
+    });
+    const bytes = Buffer.from('client;outcome\nAcme;won back \u2713\n');
+    await slack.files.uploadV2({
+      channel_id: GENERAL,
+      thread_ts: parent.ts,
+      file: bytes,
+      filename: 'acme-outcome.csv',
+      title: 'Acme: the outcome',
+      initial_comment: 'Here is the export',
+    });
+    const s = await state();
+    const share = s.messages.find((m) => m.files?.length);
+    expect(share).toMatchObject({ thread_ts: parent.ts, text: 'Here is the export' });
+    const file = share?.files?.[0];
+    expect(file).toMatchObject({ name: 'acme-outcome.csv', title: 'Acme: the outcome' });
+    expect(s.messages.find((m) => m.ts === parent.ts)?.reply_count).toBe(2);
+
+    const got = await fetch(`${sb.url}/files/${file?.id}/acme-outcome.csv`);
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-type')).toBe('text/csv');
+    expect(got.headers.get('content-disposition')).toContain(
+      'attachment; filename="acme-outcome.csv"',
+    );
+    expect(Buffer.from(await got.arrayBuffer()).equals(bytes)).toBe(true);
+    expect((await fetch(`${sb.url}/files/F0NOSUCH`)).status).toBe(404);
+
+    // The bytes are kept beside the database like the messages: the link still works after a restart.
+    await sb.close();
+    sb = await startSandbox(sandboxConfig(dir), () => {}, { standalone: false });
+    const again = await fetch(`${sb.url}/files/${file?.id}`);
+    expect(Buffer.from(await again.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+
   it('rejects unknown users and channels', async () => {
     expect(
       (await post('/api/command', { user: 'U0NOBODY', channel: GENERAL, text: 'x' })).status,
@@ -168,6 +381,31 @@ describe('sandbox server', () => {
     expect((await post('/api/command', { user: JOAN, channel: 'C0OTHER', text: 'x' })).status).toBe(
       400,
     );
+  });
+});
+
+describe('nextWalkStop', () => {
+  const zones = [...new Set(SANDBOX_USERS.map((u) => u.tz))];
+  it.each([
+    ['from 09:30 New York, the next hour', '2026-11-23T14:30:00Z', '2026-11-23T15:00:00.000Z'],
+    ['on the hour, the hour after', '2026-11-23T15:00:00Z', '2026-11-23T16:00:00.000Z'],
+    ['across the night, every hour', '2026-11-24T03:59:59Z', '2026-11-24T04:00:00.000Z'],
+    // Europe/Rome leaves summer time on 2026-10-25 at 01:00Z; New York on 2026-11-01 at 06:00Z.
+    ['Rome leaving summer time', '2026-10-25T00:30:00Z', '2026-10-25T01:00:00.000Z'],
+    ['New York leaving summer time', '2026-11-01T05:10:00Z', '2026-11-01T06:00:00.000Z'],
+  ])('%s', (_what, at, next) => {
+    expect(new Date(nextWalkStop(Date.parse(at), zones)).toISOString()).toBe(next);
+  });
+
+  it("stops on the half hour too for a zone whose hours fall there, and at a working day's :30 start", () => {
+    const at = Date.parse('2026-11-23T10:00:00Z');
+    expect(new Date(nextWalkStop(at, ['Asia/Kolkata', 'UTC'])).toISOString()).toBe(
+      '2026-11-23T10:30:00.000Z',
+    );
+    expect(new Date(nextWalkStop(at, ['UTC'], [0, 30])).toISOString()).toBe(
+      '2026-11-23T10:30:00.000Z',
+    );
+    expect(new Date(nextWalkStop(at, ['UTC'])).toISOString()).toBe('2026-11-23T11:00:00.000Z');
   });
 });
 
