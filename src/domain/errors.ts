@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'invalid_transition',
   'invalid_input',
   'duplicate_request',
+  'changes_open',
 ] as const;
 export type DomainErrorCode = (typeof ERROR_CODES)[number];
 

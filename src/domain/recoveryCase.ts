@@ -36,6 +36,23 @@ export const ANSWER_TRANSITIONS: Record<ClientAnswer | 'none', readonly ClientAn
   accepted: [],
 } as const;
 
+/**
+ * A corrective change promised to the client: what changes, who does it, by when. The step "make
+ * changes and report them" is done when every change is done or dropped with a reason.
+ */
+export interface CorrectiveChange {
+  readonly id: number;
+  readonly what: string;
+  readonly who: string | null;
+  readonly by: Date | null;
+  readonly status: 'open' | 'done' | 'dropped';
+  readonly reason: string | null;
+  readonly doneAt: Date | null;
+}
+
+/** At most this many changes per case (a promise list, not a backlog; and the message stays small). */
+export const MAX_CHANGES = 10;
+
 export interface Outline {
   readonly happened: string;
   readonly why: string;
@@ -140,6 +157,8 @@ export interface RecoveryCase {
    * never posted there; it is kept as the place the client is reached.
    */
   readonly clientChannelId: string | null;
+  /** The corrective changes promised, in the order they were added. */
+  readonly changes: readonly CorrectiveChange[];
   readonly version: number;
   readonly steps: readonly Step[];
   readonly calm: CaseCalm;
@@ -160,7 +179,13 @@ export interface Changed {
 /** Length as people count it: an emoji or an accented letter is one character. */
 export const chars = (s: string): number => [...s].length;
 
-export const LIMITS = { client: 150, summary: 4000, note: 2000, outlineField: 3000 } as const;
+export const LIMITS = {
+  client: 150,
+  summary: 4000,
+  note: 2000,
+  outlineField: 3000,
+  change: 300,
+} as const;
 
 /** How a step looks to a reader at `now`. */
 export type StepView = StepStatus | 'overdue';
@@ -326,6 +351,7 @@ export function openCase(input: OpenCaseInput, pb: Playbook, now: Date): Changed
     closedAt: null,
     deliveryProblem: null,
     clientChannelId: null,
+    changes: [],
     version: 1,
     calm: freshCalm(now),
     steps: pb.steps.map((def, position) => ({
@@ -363,6 +389,125 @@ export function openCase(input: OpenCaseInput, pb: Playbook, now: Date): Changed
   };
 }
 
+/** The corrective-changes step's due time follows its earliest open promise. */
+function withChangesDue(c: RecoveryCase, pb: Playbook): RecoveryCase {
+  const s = c.steps.find((x) => x.key === 'corrective_changes');
+  if (!s || !isOpen(s)) return c;
+  const dates = c.changes
+    .filter((x) => x.status === 'open' && x.by)
+    .map((x) => (x.by as Date).getTime());
+  if (dates.length === 0) return c;
+  const by = new Date(Math.min(...dates));
+  const def = stepDef(pb, 'corrective_changes');
+  const due = def?.ignoreWorkingHours[c.severity]
+    ? by
+    : clampToWorkingHours(by, pb.workingHours, c.tz);
+  if (s.dueAt?.getTime() === due.getTime()) return c;
+  // A promise moved the due time: the step is nudged (and may escalate) from there.
+  const moved = { ...s, dueAt: due, nextRemindAt: due, escalatedAt: null };
+  return { ...c, steps: c.steps.map((x) => (x.key === s.key ? moved : x)) };
+}
+
+/** Every change settled (done, or dropped with a reason): the step is done. */
+function settleChanges(c: RecoveryCase, actor: string, pb: Playbook, now: Date): RecoveryCase {
+  const s = c.steps.find((x) => x.key === 'corrective_changes');
+  if (!s || !isOpen(s) || c.changes.length === 0) return withChangesDue(c, pb);
+  if (c.changes.some((x) => x.status === 'open')) return withChangesDue(c, pb);
+  const done = markDone(s, actor, now);
+  return startTriggered(
+    { ...c, steps: c.steps.map((x) => (x.key === s.key ? done : x)) },
+    pb,
+    now,
+    (st) => typeof st === 'object' && st.afterStep === 'corrective_changes',
+  );
+}
+
+export function addChange(
+  c: RecoveryCase,
+  input: { what: string; who: string | null; by: Date | null },
+  actor: string,
+  pb: Playbook,
+  now: Date,
+): Changed {
+  requireOpen(c);
+  const s = findStep(c, 'corrective_changes');
+  if (!isOpen(s) && s.status !== 'waiting')
+    throw new DomainError('already_done', 'corrective_changes');
+  const what = input.what.trim();
+  if (!what) throw new DomainError('invalid_input', 'change_what');
+  if (chars(what) > LIMITS.change) throw new DomainError('invalid_input', 'change_too_long');
+  if (input.by && input.by <= now) throw new DomainError('invalid_input', 'change_by_past');
+  if (c.changes.length >= MAX_CHANGES) throw new DomainError('invalid_input', 'too_many_changes');
+  const id = c.changes.reduce((m, x) => Math.max(m, x.id), 0) + 1;
+  const change: CorrectiveChange = {
+    id,
+    what,
+    who: input.who,
+    by: input.by,
+    status: 'open',
+    reason: null,
+    doneAt: null,
+  };
+  const next = withChangesDue(
+    { ...c, changes: [...c.changes, change], version: c.version + 1 },
+    pb,
+  );
+  return {
+    case: next,
+    event: {
+      type: 'change_added',
+      actor,
+      stepKey: 'corrective_changes',
+      data: { id, what, who: input.who, by: input.by ? input.by.toISOString() : null },
+    },
+  };
+}
+
+/** A change done, or dropped with a reason; the version is the case's, as on its buttons. */
+export function settleChange(
+  c: RecoveryCase,
+  id: number,
+  outcome: { done: true } | { done: false; reason: string },
+  actor: string,
+  expectedVersion: number | null,
+  pb: Playbook,
+  now: Date,
+): Changed {
+  requireOpen(c);
+  if (expectedVersion !== null && expectedVersion !== c.version)
+    throw new DomainError('stale_action', 'corrective_changes');
+  const x = c.changes.find((y) => y.id === id);
+  if (!x) throw new DomainError('invalid_input', 'change_not_found');
+  if (x.status !== 'open') throw new DomainError('already_done', `change ${id}`);
+  let reason: string | null = null;
+  if (!outcome.done) {
+    reason = outcome.reason.trim();
+    if (!reason) throw new DomainError('reason_required');
+    if (chars(reason) > LIMITS.note) throw new DomainError('invalid_input', 'reason_too_long');
+  }
+  const settled: CorrectiveChange = {
+    ...x,
+    status: outcome.done ? 'done' : 'dropped',
+    reason,
+    doneAt: now,
+  };
+  const next = settleChanges(
+    { ...c, changes: c.changes.map((y) => (y.id === id ? settled : y)), version: c.version + 1 },
+    actor,
+    pb,
+    now,
+  );
+  return {
+    case: next,
+    event: {
+      type: outcome.done ? 'change_done' : 'change_dropped',
+      actor,
+      stepKey: 'corrective_changes',
+      data: reason ? { id, what: x.what, reason } : { id, what: x.what },
+    },
+  };
+}
+
 export function completeStep(
   c: RecoveryCase,
   key: StepKey,
@@ -376,6 +521,8 @@ export function completeStep(
   const s = findStep(c, key);
   checkStepAction(s, expectedVersion);
   if (s.status === 'waiting') throw new DomainError('invalid_transition', `${key} has not started`);
+  if (key === 'corrective_changes' && c.changes.some((x) => x.status === 'open'))
+    throw new DomainError('changes_open', key);
   const done = {
     ...moveStep(s, 'done'),
     doneAt: now,

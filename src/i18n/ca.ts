@@ -234,6 +234,28 @@ export const ca: Catalog = {
     noThread: '(no publicat)',
     link: 'cas',
   },
+  changes: {
+    title: 'Canvis correctius',
+    add: 'Afegeix un canvi',
+    done: 'Fet',
+    drop: 'Descarta',
+    what: 'Què canvia',
+    whatHint:
+      'Concret i comprovable, p. ex. un control de qualitat abans de l’enviament, més estoc, un contacte dedicat, un pla per avisar aviat el client.',
+    who: 'Qui el fa',
+    by: 'Fins a quan',
+    dropTitle: 'Descarta un canvi',
+    dropReason: 'Per què es descarta?',
+    line: (what: string, who: string, by: string) =>
+      `${what}${who ? ` · ${who}` : ''}${by ? ` · ${by}` : ''}`,
+    dropped: (reason: string) => `descartat: ${reason}`,
+    none: 'Encara no hi ha canvis: afegeix cadascun dels que fareu.',
+    added: (who: string, what: string) =>
+      `:hammer_and_wrench: ${who} ha promès un canvi: *${what}*`,
+    doneLine: (who: string, what: string) => `:white_check_mark: ${who} ha fet el canvi: *${what}*`,
+    droppedLine: (who: string, what: string) =>
+      `:fast_forward: ${who} ha descartat un canvi: *${what}*`,
+  },
   shared: {
     withdrawn:
       ':lock: Aquest cas de recuperació ja no es mostra aquí: el canal es comparteix amb persones de fora de l’empresa. Qui se n’encarrega el pot moure a un canal intern.',
@@ -328,6 +350,8 @@ export const ca: Catalog = {
   },
 
   errors: {
+    changes_open:
+      'Encara hi ha canvis correctius oberts: marca cadascun com a fet, o descarta’l amb un motiu.',
     case_not_found: 'Aquest cas no existeix en aquest espai de treball.',
     step_not_found: "Aquest pas no forma part d'aquest cas.",
     stale_action:
@@ -351,6 +375,11 @@ export const ca: Catalog = {
       'Amends no ho ha pogut desar ara mateix (l’emmagatzematge no està disponible), així que no ha canviat res. Torna-ho a provar d’aquí a una estona.',
     busy: 'Amends està ocupat ara mateix i no ho ha agafat; no s’ha desat res. Torna-ho a provar d’aquí a un minut.',
     field: {
+      change_what: 'Digues què canvia, p. ex. un segon control de qualitat abans de l’enviament.',
+      change_too_long: 'Fes el canvi breu (300 caràcters com a màxim).',
+      change_by_past: 'La data ha de ser futura.',
+      too_many_changes: 'Un cas té com a màxim 10 canvis.',
+      change_not_found: 'Aquest canvi no forma part del cas.',
       channel: 'Tria un canal intern per al cas.',
       channel_shared: 'Aquest canal es comparteix fora de l’empresa. Tria’n un d’intern.',
       client:

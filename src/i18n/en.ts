@@ -224,6 +224,26 @@ export const en = {
     noThread: '(not posted)',
     link: 'case',
   },
+  changes: {
+    title: 'Corrective changes',
+    add: 'Add a change',
+    done: 'Done',
+    drop: 'Drop',
+    what: 'What changes',
+    whatHint:
+      'Concrete and checkable, e.g. a quality check before shipping, more stock, a dedicated contact, a plan to warn the client early.',
+    who: 'Who does it',
+    by: 'By when',
+    dropTitle: 'Drop a change',
+    dropReason: 'Why is it dropped?',
+    line: (what: string, who: string, by: string) =>
+      `${what}${who ? ` · ${who}` : ''}${by ? ` · ${by}` : ''}`,
+    dropped: (reason: string) => `dropped: ${reason}`,
+    none: 'No changes listed yet: add each one you will make.',
+    added: (who: string, what: string) => `:hammer_and_wrench: ${who} promised a change: *${what}*`,
+    doneLine: (who: string, what: string) => `:white_check_mark: ${who} made the change: *${what}*`,
+    droppedLine: (who: string, what: string) => `:fast_forward: ${who} dropped a change: *${what}*`,
+  },
   shared: {
     withdrawn:
       ':lock: This recovery case is no longer shown here: this channel is shared with people outside the company. Its owner can move it to an internal channel.',
@@ -320,6 +340,8 @@ export const en = {
   },
 
   errors: {
+    changes_open:
+      'Some corrective changes are still open: mark each one done, or drop it with a reason.',
     case_not_found: 'That case does not exist in this workspace.',
     step_not_found: 'That step is not part of this case.',
     stale_action:
@@ -343,6 +365,11 @@ export const en = {
       'Amends couldn’t save this just now (its storage is unavailable), so nothing changed. Please try again in a moment.',
     busy: 'Amends is busy right now and did not take this; nothing was saved. Please try again in a minute.',
     field: {
+      change_what: 'Say what changes, e.g. a second quality check before shipping.',
+      change_too_long: 'Keep the change short (300 characters at most).',
+      change_by_past: 'The date must be in the future.',
+      too_many_changes: 'A case holds at most 10 changes.',
+      change_not_found: 'That change is not part of this case.',
       channel: 'Pick an internal channel for the case.',
       channel_shared: 'That channel is shared outside the company. Pick an internal one.',
       client: 'Give the client’s name, e.g. `/incident Acme Corp: shipped the wrong pallets`.',

@@ -236,6 +236,29 @@ export const it: Catalog = {
     noThread: '(non pubblicato)',
     link: 'caso',
   },
+  changes: {
+    title: 'Modifiche correttive',
+    add: 'Aggiungi una modifica',
+    done: 'Fatta',
+    drop: 'Abbandona',
+    what: 'Cosa cambia',
+    whatHint:
+      'Concreta e verificabile, ad es. un controllo qualità prima della spedizione, più scorte, un referente dedicato, un piano per avvisare presto il cliente.',
+    who: 'Chi se ne occupa',
+    by: 'Entro quando',
+    dropTitle: 'Abbandona una modifica',
+    dropReason: 'Perché viene abbandonata?',
+    line: (what: string, who: string, by: string) =>
+      `${what}${who ? ` · ${who}` : ''}${by ? ` · ${by}` : ''}`,
+    dropped: (reason: string) => `abbandonata: ${reason}`,
+    none: 'Nessuna modifica ancora: aggiungi ognuna di quelle che farai.',
+    added: (who: string, what: string) =>
+      `:hammer_and_wrench: ${who} ha promesso una modifica: *${what}*`,
+    doneLine: (who: string, what: string) =>
+      `:white_check_mark: ${who} ha fatto la modifica: *${what}*`,
+    droppedLine: (who: string, what: string) =>
+      `:fast_forward: ${who} ha abbandonato una modifica: *${what}*`,
+  },
   shared: {
     withdrawn:
       ':lock: Questo caso di recupero non è più mostrato qui: il canale è condiviso con persone esterne all’azienda. Chi se ne occupa può spostarlo in un canale interno.',
@@ -331,6 +354,8 @@ export const it: Catalog = {
   },
 
   errors: {
+    changes_open:
+      'Alcune modifiche sono ancora aperte: segna ciascuna come fatta, o abbandonala indicando il motivo.',
     case_not_found: 'Questo caso non esiste in questo spazio di lavoro.',
     step_not_found: 'Questo passaggio non fa parte del caso.',
     stale_action:
@@ -354,6 +379,12 @@ export const it: Catalog = {
       'Amends non è riuscito a salvarlo in questo momento (l’archivio non è disponibile), quindi non è cambiato nulla. Riprova tra poco.',
     busy: 'Amends è occupato in questo momento e non ha preso la richiesta; non è stato salvato nulla. Riprova tra un minuto.',
     field: {
+      change_what:
+        'Scrivi cosa cambia, ad es. un secondo controllo qualità prima della spedizione.',
+      change_too_long: 'Tieni la modifica breve (al massimo 300 caratteri).',
+      change_by_past: 'La data deve essere nel futuro.',
+      too_many_changes: 'Un caso contiene al massimo 10 modifiche.',
+      change_not_found: 'Questa modifica non fa parte del caso.',
       channel: 'Scegli un canale interno per il caso.',
       channel_shared: 'Quel canale è condiviso fuori dall’azienda. Scegline uno interno.',
       client:

@@ -3,6 +3,7 @@ import type { Clock } from '../domain/clock.js';
 import { DomainError } from '../domain/errors.js';
 import type { Playbook, Severity, StepKey } from '../domain/playbook.js';
 import {
+  addChange,
   adoptProfile,
   type Changed,
   type ClientAnswer,
@@ -20,6 +21,7 @@ import {
   recordMeeting,
   saveOutline,
   scheduleMoreFollowUps,
+  settleChange,
   skipStep,
   snoozeStep,
   touched,
@@ -337,6 +339,49 @@ export class CaseService {
       caseId,
       (c, now) => scheduleMoreFollowUps(c, actor, this.deps.playbook, now),
       { version },
+    );
+  }
+
+  /** A corrective change promised to the client (a modal's submission, applied once per view). */
+  addChange(
+    teamId: string,
+    caseId: number,
+    input: { what: string; who: string | null; by: Date | null },
+    actor: string,
+    requestKey?: string,
+  ): Changed {
+    return this.#change(
+      teamId,
+      caseId,
+      (c, now) => addChange(c, input, actor, this.deps.playbook, now),
+      { requestKey },
+    );
+  }
+
+  /** A change done (reason null) or dropped with a reason; `version` is the clicked case version. */
+  settleChange(
+    teamId: string,
+    caseId: number,
+    id: number,
+    reason: string | null,
+    actor: string,
+    version: number | null,
+    requestKey?: string,
+  ): Changed {
+    return this.#change(
+      teamId,
+      caseId,
+      (c, now) =>
+        settleChange(
+          c,
+          id,
+          reason === null ? { done: true } : { done: false, reason },
+          actor,
+          version,
+          this.deps.playbook,
+          now,
+        ),
+      { requestKey },
     );
   }
 

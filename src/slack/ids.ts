@@ -17,6 +17,9 @@ export const ACTION = {
   moveCase: 'amends_case_move',
   newCase: 'amends_home_new_case',
   language: 'amends_home_language',
+  addChange: 'amends_change_add',
+  changeDone: 'amends_change_done',
+  changeDrop: 'amends_change_drop',
 } as const;
 
 /** callback_id of every modal. */
@@ -29,6 +32,8 @@ export const VIEW = {
   close: 'amends_close',
   followUp: 'amends_follow_up',
   move: 'amends_move',
+  addChange: 'amends_add_change',
+  dropChange: 'amends_drop_change',
 } as const;
 
 /** block_id / action_id of modal inputs. */
@@ -50,6 +55,9 @@ export const INPUT = {
   followUpNote: 'follow_up_note',
   language: 'language',
   channel: 'channel',
+  changeWhat: 'change_what',
+  changeWho: 'change_who',
+  changeBy: 'change_by',
   outcome: 'outcome',
 } as const;
 
@@ -92,6 +100,19 @@ export function decodeSnooze(v: string | undefined): (StepRef & { choice: Snooze
   return { ...ref, choice: choice as SnoozeChoice };
 }
 
+export interface ChangeRef extends CaseRef {
+  readonly change: number;
+}
+export const encodeChange = (r: ChangeRef): string => `${r.caseId}|c${r.change}|${r.version}`;
+export function decodeChange(v: string | undefined): ChangeRef | null {
+  const [c, ch, ver, ...rest] = (v ?? '').split('|');
+  const caseId = posInt(c);
+  const change = ch?.startsWith('c') ? posInt(ch.slice(1)) : null;
+  const version = posInt(ver);
+  if (caseId === null || change === null || version === null || rest.length) return null;
+  return { caseId, change, version };
+}
+
 export function decodeCase(v: string | undefined): CaseRef | null {
   const [c, ver, ...rest] = (v ?? '').split('|');
   const caseId = posInt(c);
@@ -106,19 +127,29 @@ export interface ModalMeta {
   readonly caseId?: number;
   readonly step?: StepKey;
   readonly version?: number;
+  /** A corrective change's id (dropping one). */
+  readonly change?: number;
 }
 
 export function decodeMeta(s: string | undefined): ModalMeta | null {
   try {
     const m = JSON.parse(s ?? '') as Record<string, unknown>;
     if (typeof m !== 'object' || m === null) return null;
-    const out: { channelId?: string; caseId?: number; step?: StepKey; version?: number } = {};
+    const out: {
+      channelId?: string;
+      caseId?: number;
+      step?: StepKey;
+      version?: number;
+      change?: number;
+    } = {};
     if (typeof m.channelId === 'string' && /^[CGD][A-Z0-9]{2,}$/.test(m.channelId))
       out.channelId = m.channelId;
     if (typeof m.caseId === 'number' && Number.isInteger(m.caseId) && m.caseId > 0)
       out.caseId = m.caseId;
     if (typeof m.step === 'string' && isStep(m.step)) out.step = m.step;
     if (typeof m.version === 'number' && Number.isInteger(m.version)) out.version = m.version;
+    if (typeof m.change === 'number' && Number.isInteger(m.change) && m.change > 0)
+      out.change = m.change;
     return out;
   } catch {
     return null;

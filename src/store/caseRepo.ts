@@ -5,6 +5,7 @@ import type {
   CaseStatus,
   Changed,
   ClientAnswer,
+  CorrectiveChange,
   Outline,
   RecoveryCase,
   Step,
@@ -37,6 +38,7 @@ interface CaseRow {
   closed_at: number | null;
   delivery_problem: string | null;
   client_channel_id: string | null;
+  changes: string | null;
   version: number;
   last_action_at: number | null;
   posted_on: string | null;
@@ -92,6 +94,19 @@ function toStep(r: StepRow): Step {
   };
 }
 
+type StoredChange = Omit<CorrectiveChange, 'by' | 'doneAt'> & {
+  by: number | null;
+  doneAt: number | null;
+};
+
+function parseChanges(json: string): CorrectiveChange[] {
+  return (JSON.parse(json) as StoredChange[]).map((x) => ({
+    ...x,
+    by: date(x.by),
+    doneAt: date(x.doneAt),
+  }));
+}
+
 function toCase(r: CaseRow, steps: StepRow[]): RecoveryCase {
   return {
     id: r.id,
@@ -115,6 +130,7 @@ function toCase(r: CaseRow, steps: StepRow[]): RecoveryCase {
     closedAt: date(r.closed_at),
     deliveryProblem: r.delivery_problem,
     clientChannelId: r.client_channel_id ?? null,
+    changes: r.changes ? parseChanges(r.changes) : [],
     version: r.version,
     steps: steps.map(toStep),
     calm: {
@@ -141,13 +157,13 @@ export class CaseRepo implements CaseStore {
     this.#s = {
       insertCase:
         db.prepare(`INSERT INTO cases (team_id, channel_id, message_ts, client, summary, severity, owner_id, creator_id, status,
-        answer, answered_at, outcome_reason, meeting_at, outline, lang, tz, created_at, closed_at, delivery_problem, version, client_channel_id,
+        answer, answered_at, outcome_reason, meeting_at, outline, lang, tz, created_at, closed_at, delivery_problem, version, client_channel_id, changes,
         last_action_at, posted_on, posts_that_day, last_post_at, quiet_until, stalled_at, stalls)
         VALUES (@team_id, @channel_id, @message_ts, @client, @summary, @severity, @owner_id, @creator_id, @status, @answer, @answered_at,
-        @outcome_reason, @meeting_at, @outline, @lang, @tz, @created_at, @closed_at, @delivery_problem, @version, @client_channel_id,
+        @outcome_reason, @meeting_at, @outline, @lang, @tz, @created_at, @closed_at, @delivery_problem, @version, @client_channel_id, @changes,
         @last_action_at, @posted_on, @posts_that_day, @last_post_at, @quiet_until, @stalled_at, @stalls)`),
       updateCase:
-        db.prepare(`UPDATE cases SET channel_id=@channel_id, client_channel_id=@client_channel_id, message_ts=@message_ts, owner_id=@owner_id, status=@status, answer=@answer,
+        db.prepare(`UPDATE cases SET channel_id=@channel_id, client_channel_id=@client_channel_id, changes=@changes, message_ts=@message_ts, owner_id=@owner_id, status=@status, answer=@answer,
         answered_at=@answered_at, outcome_reason=@outcome_reason, meeting_at=@meeting_at, outline=@outline, lang=@lang, tz=@tz, closed_at=@closed_at,
         delivery_problem=@delivery_problem, version=@version, last_action_at=@last_action_at, posted_on=@posted_on,
         posts_that_day=@posts_that_day, last_post_at=@last_post_at, quiet_until=@quiet_until, stalled_at=@stalled_at,
@@ -382,6 +398,11 @@ export class CaseRepo implements CaseStore {
       closed_at: ms(c.closedAt),
       delivery_problem: c.deliveryProblem,
       client_channel_id: c.clientChannelId,
+      changes: c.changes.length
+        ? JSON.stringify(
+            c.changes.map((x): StoredChange => ({ ...x, by: ms(x.by), doneAt: ms(x.doneAt) })),
+          )
+        : null,
       version: c.version,
       last_action_at: c.calm.lastActionAt.getTime(),
       posted_on: c.calm.postedOn,

@@ -165,6 +165,10 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE cases ADD COLUMN client_channel_id TEXT;
   `,
+  // 8: the corrective changes promised to the client (a small list per case, kept as JSON)
+  `
+  ALTER TABLE cases ADD COLUMN changes TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

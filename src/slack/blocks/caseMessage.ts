@@ -9,7 +9,7 @@ import {
   stepView,
 } from '../../domain/recoveryCase.js';
 import { type Catalog, t } from '../../i18n/index.js';
-import { ACTION, encodeCase, encodeSnooze, encodeStep } from '../ids.js';
+import { ACTION, encodeCase, encodeChange, encodeSnooze, encodeStep } from '../ids.js';
 import { clip, dateToken, escapeMrkdwn, literal, md, mention, plain, span } from './format.js';
 
 type Block = types.KnownBlock;
@@ -81,6 +81,10 @@ export function stepButtons(c: RecoveryCase, s: Step, cat: Catalog): ActionEleme
       els.push(primary(cat.button.compensation, ACTION.compensation));
       break;
     case 'client_answer':
+      break;
+    case 'corrective_changes':
+      els.push(primary(cat.changes.add, ACTION.addChange));
+      els.push({ type: 'button', text: plain(cat.button.done, 75), action_id: ACTION.done, value });
       break;
     case 'keep_trying':
       els.push(primary(cat.button.recordFollowUp, ACTION.followUp));
@@ -160,6 +164,60 @@ export function closeButton(c: RecoveryCase, cat: Catalog): types.Button {
   };
 }
 
+/** One line per corrective change; the open ones with Done and Drop (at most MAX_CHANGES). */
+export function changeBlocks(c: RecoveryCase, cat: Catalog): Block[] {
+  const out: Block[] = [];
+  for (const x of c.changes) {
+    const mark =
+      x.status === 'done'
+        ? ':white_check_mark:'
+        : x.status === 'dropped'
+          ? ':fast_forward:'
+          : ':hammer_and_wrench:';
+    let text = `${mark} ${cat.changes.line(
+      clip(literal(x.what), 300),
+      x.who ? mention(x.who) : '',
+      x.by ? cat.case.due(dateToken(x.by)) : '',
+    )}`;
+    if (x.status === 'dropped' && x.reason)
+      text += `\n>${clip(literal(cat.changes.dropped(x.reason)), 300)}`;
+    const live = c.status === 'open' && x.status === 'open';
+    out.push({
+      type: 'section',
+      block_id: `change_${x.id}`,
+      text: md(text),
+      ...(live
+        ? {
+            accessory: {
+              type: 'overflow',
+              action_id: ACTION.changeDrop,
+              options: [
+                {
+                  text: plain(cat.changes.drop, 75),
+                  value: encodeChange({ caseId: c.id, change: x.id, version: c.version }),
+                },
+              ],
+            },
+          }
+        : {}),
+    });
+    if (live)
+      out.push({
+        type: 'actions',
+        block_id: `change_actions_${x.id}`,
+        elements: [
+          {
+            type: 'button',
+            text: plain(cat.changes.done, 75),
+            action_id: ACTION.changeDone,
+            value: encodeChange({ caseId: c.id, change: x.id, version: c.version }),
+          },
+        ],
+      });
+  }
+  return out;
+}
+
 /** The case's parent message: header, what happened, owner, own-up clock and the checklist with buttons. */
 export function renderCase(c: RecoveryCase, pb: Playbook, now: Date): Rendered {
   const cat = t(c.lang);
@@ -210,6 +268,7 @@ export function renderCase(c: RecoveryCase, pb: Playbook, now: Date): Rendered {
         elements: stepButtons(c, s, cat),
       });
     }
+    if (s.key === 'corrective_changes') blocks.push(...changeBlocks(c, cat));
   }
   blocks.push({ type: 'divider' });
   if (c.status === 'open') {

@@ -229,6 +229,47 @@ export function moveModal(cat: Catalog, c: RecoveryCase): Modal {
   ]);
 }
 
+/** A corrective change: what, who (the owner by default), by when (optional). */
+export function addChangeModal(cat: Catalog, c: RecoveryCase): Modal {
+  const m = cat.changes;
+  return modal(
+    VIEW.addChange,
+    m.add,
+    cat.modal.meeting.submit,
+    cat,
+    { caseId: c.id, version: c.version },
+    [
+      textInput(INPUT.changeWhat, m.what, { max: 300, hint: m.whatHint }),
+      {
+        type: 'input',
+        block_id: INPUT.changeWho,
+        optional: true,
+        label: plain(m.who),
+        element: { type: 'users_select', action_id: INPUT.changeWho, initial_user: c.ownerId },
+      },
+      {
+        type: 'input',
+        block_id: INPUT.changeBy,
+        optional: true,
+        label: plain(m.by),
+        element: { type: 'datepicker', action_id: INPUT.changeBy },
+      },
+    ],
+  );
+}
+
+export function dropChangeModal(cat: Catalog, c: RecoveryCase, change: number): Modal {
+  const m = cat.changes;
+  return modal(
+    VIEW.dropChange,
+    m.dropTitle,
+    m.drop,
+    cat,
+    { caseId: c.id, version: c.version, change },
+    [textInput(INPUT.reason, m.dropReason, { multiline: true, max: 2000 })],
+  );
+}
+
 export const OUTCOMES: readonly Outcome[] = ['won_back', 'lost', 'closed'];
 
 export function closeModal(cat: Catalog, c: RecoveryCase): Modal {

@@ -7,6 +7,7 @@ import { t } from '../../i18n/index.js';
 import { ACTION, encodeCase } from '../ids.js';
 import {
   answerButtons,
+  changeBlocks,
   closeButton,
   type Rendered,
   stepButtons,
@@ -34,6 +35,11 @@ export function alsoWaiting(c: RecoveryCase, pb: Playbook, lead: StepKey, now: D
       !!stepDef(pb, s.key) &&
       !stepDef(pb, s.key)?.cadenceDays,
   );
+}
+
+/** Each open promise nudged like a step: its line with Done and Drop. */
+function openChangeBlocks(c: RecoveryCase, cat: ReturnType<typeof t>): types.KnownBlock[] {
+  return changeBlocks({ ...c, changes: c.changes.filter((x) => x.status === 'open') }, cat);
 }
 
 function others(c: RecoveryCase, pb: Playbook): string {
@@ -133,6 +139,7 @@ export function renderReminder(
     const answer = s.key === 'client_answer' ? answerButtons(c, cat) : [];
     blocks.push({ type: 'actions', elements: [...answer, ...stepButtons(c, s, cat)] });
   }
+  if (r.stepKey === 'corrective_changes') blocks.push(...openChangeBlocks(c, cat));
   const rest = alsoWaiting(c, pb, r.stepKey, now);
   if (rest.length && c.status === 'open') {
     blocks.push({ type: 'context', elements: [md(`*${cat.nudge.alsoOpen}*`)] });
@@ -144,6 +151,7 @@ export function renderReminder(
       });
       const answer = x.key === 'client_answer' ? answerButtons(c, cat) : [];
       blocks.push({ type: 'actions', elements: [...answer, ...stepButtons(c, x, cat)] });
+      if (x.key === 'corrective_changes') blocks.push(...openChangeBlocks(c, cat));
     }
   }
   return { text, blocks };

@@ -12,8 +12,10 @@ import { type Catalog, isLang, t } from '../../../i18n/index.js';
 import { stepTitle } from '../../blocks/caseMessage.js';
 import { dateToken, literal, mention } from '../../blocks/format.js';
 import {
+  addChangeModal,
   closeModal,
   compensationModal,
+  dropChangeModal,
   followUpModal,
   meetingModal,
   moveModal,
@@ -27,6 +29,7 @@ import {
   ACTION,
   type CaseRef,
   decodeCase,
+  decodeChange,
   decodeSnooze,
   decodeStep,
   type StepRef,
@@ -269,6 +272,51 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       .publish(client, team, user)
       .catch((e) => deps.log('views.publish failed', { error: String(e) }));
   });
+
+  // Corrective changes: add (a form), done (a click), drop (a form asking why).
+  app.action(
+    ACTION.addChange,
+    handler(deps, (k, v) => {
+      const ref = stepRef(v);
+      const c = currentStep(deps, k.team, ref);
+      const trigger = (k.args.body as { trigger_id?: string }).trigger_id;
+      if (!trigger) throw bad();
+      const view = addChangeModal(k.cat, c);
+      return () => openModal(deps, k, trigger, view);
+    }),
+  );
+  app.action(
+    ACTION.changeDone,
+    handler(deps, (k, v) => {
+      const ref = decodeChange(v);
+      if (!ref) throw bad();
+      const ch = announce(
+        () => deps.cases.settleChange(k.team, ref.caseId, ref.change, null, k.user, ref.version),
+        (ch, cat) => {
+          const x = ch.case.changes.find((y) => y.id === ref.change);
+          return cat.changes.doneLine(mention(k.user), literal(x?.what ?? ''));
+        },
+      );
+      return after(k, ch);
+    }),
+  );
+  app.action(
+    ACTION.changeDrop,
+    handler(deps, (k, v) => {
+      const ref = decodeChange(v);
+      if (!ref) throw bad();
+      const c = deps.cases.get(k.team, ref.caseId);
+      if (c.status !== 'open') throw new DomainError('case_closed');
+      if (ref.version !== c.version) throw new DomainError('stale_action');
+      const x = c.changes.find((y) => y.id === ref.change);
+      if (!x) throw new DomainError('invalid_input', 'change_not_found');
+      if (x.status !== 'open') throw new DomainError('already_done');
+      const trigger = (k.args.body as { trigger_id?: string }).trigger_id;
+      if (!trigger) throw bad();
+      const view = dropChangeModal(k.cat, c, ref.change);
+      return () => openModal(deps, k, trigger, view);
+    }),
+  );
 
   app.action(
     ACTION.moveCase,

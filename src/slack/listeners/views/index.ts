@@ -86,6 +86,10 @@ const INPUT_BY_DETAIL: Record<string, string> = {
   reason_too_long: INPUT.reason,
   channel: INPUT.channel,
   channel_shared: INPUT.channel,
+  change_what: INPUT.changeWhat,
+  change_too_long: INPUT.changeWhat,
+  too_many_changes: INPUT.changeWhat,
+  change_by_past: INPUT.changeBy,
 };
 
 export function registerViews(app: App, deps: ListenerDeps): void {
@@ -307,6 +311,72 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         };
       },
       INPUT.channel,
+    ),
+  );
+
+  app.view(
+    VIEW.addChange,
+    submission(
+      deps,
+      (a, team, user, meta) => {
+        if (!meta.caseId) throw new DomainError('case_not_found');
+        const v = a.view.state.values;
+        const what = text(v, INPUT.changeWhat);
+        const who = v[INPUT.changeWho]?.[INPUT.changeWho]?.selected_user ?? null;
+        const day = v[INPUT.changeBy]?.[INPUT.changeBy]?.selected_date ?? null;
+        let by: Date | null = null;
+        if (day) {
+          // The end of that working day in the submitter's zone (cached when the form opened).
+          const { tz } = deps.profiles.cachedOrDefault(team, user);
+          by = localToInstant(day, deps.cases.playbook.workingHours.end, tz);
+          if (!by) throw new DomainError('invalid_input', 'change_by_past');
+        }
+        const ch = announce(
+          () =>
+            deps.cases.addChange(
+              team,
+              meta.caseId as number,
+              { what, who, by },
+              user,
+              `view:${a.view.id}`,
+            ),
+          (_ch, cat) => line(cat.changes.added(mention(user), literal(what.trim()))),
+        );
+        return shown(a, ch);
+      },
+      INPUT.changeWhat,
+    ),
+  );
+
+  app.view(
+    VIEW.dropChange,
+    submission(
+      deps,
+      (a, team, user, meta) => {
+        if (!meta.caseId || !meta.change) throw new DomainError('case_not_found');
+        const reason = text(a.view.state.values, INPUT.reason);
+        const change = meta.change;
+        const ch = announce(
+          () =>
+            deps.cases.settleChange(
+              team,
+              meta.caseId as number,
+              change,
+              reason,
+              user,
+              meta.version ?? null,
+              `view:${a.view.id}`,
+            ),
+          (ch, cat) => {
+            const x = ch.case.changes.find((y) => y.id === change);
+            return withUserText(cat.changes.droppedLine(mention(user), literal(x?.what ?? '')), [
+              [cat.changes.dropReason, reason.trim()],
+            ]);
+          },
+        );
+        return shown(a, ch);
+      },
+      INPUT.reason,
     ),
   );
 

@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest';
+import { DomainError } from '../../src/domain/errors.js';
+import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
+import {
+  addChange,
+  completeStep,
+  MAX_CHANGES,
+  openCase as openDomainCase,
+  settleChange,
+} from '../../src/domain/recoveryCase.js';
+import type { StoredView } from '../../src/sandbox/fakeSlack.js';
+import { ACTION, INPUT, VIEW } from '../../src/slack/ids.js';
+import { mrkdwnTexts } from '../helpers/blockKit.js';
+import { CHANNEL, type Harness, MARIA, TEAM } from '../helpers/harness.js';
+import {
+  blockById,
+  click,
+  elementIn,
+  fresh,
+  input,
+  NIKOS,
+  nextView,
+  type Opened,
+  openCase,
+  press,
+  replies,
+  stepOf,
+  submit,
+  useHarness,
+} from '../helpers/slack.js';
+
+const NOW = new Date('2026-11-23T09:00:00Z');
+const later = (days: number) => new Date(NOW.getTime() + days * 86_400_000);
+const base = () =>
+  openDomainCase(
+    {
+      teamId: TEAM,
+      channelId: CHANNEL,
+      client: 'Acme',
+      summary: 'Wrong pallets',
+      severity: 'major',
+      ownerId: MARIA,
+      creatorId: MARIA,
+      lang: 'en',
+      tz: 'Europe/Rome',
+    },
+    DEFAULT_PLAYBOOK,
+    NOW,
+  ).case;
+const code = (f: () => unknown) => {
+  try {
+    f();
+  } catch (e) {
+    return e instanceof DomainError ? `${e.code}${e.detail ? `:${e.detail}` : ''}` : String(e);
+  }
+  return 'no error';
+};
+
+describe('corrective changes (domain)', () => {
+  it('each change has what, who and by when; the step is done only when every change is done or dropped', () => {
+    let c = base();
+    c = addChange(
+      c,
+      { what: 'Second quality check', who: NIKOS, by: later(5) },
+      MARIA,
+      DEFAULT_PLAYBOOK,
+      NOW,
+    ).case;
+    c = addChange(
+      c,
+      { what: 'More stock', who: null, by: null },
+      MARIA,
+      DEFAULT_PLAYBOOK,
+      NOW,
+    ).case;
+    expect(c.changes.map((x) => [x.id, x.what, x.who, x.status])).toEqual([
+      [1, 'Second quality check', NIKOS, 'open'],
+      [2, 'More stock', null, 'open'],
+    ]);
+    // The Done button can't skip the promises.
+    expect(
+      code(() => completeStep(c, 'corrective_changes', MARIA, null, DEFAULT_PLAYBOOK, NOW)),
+    ).toBe('changes_open:corrective_changes');
+    c = settleChange(c, 1, { done: true }, MARIA, c.version, DEFAULT_PLAYBOOK, NOW).case;
+    expect(c.steps.find((s) => s.key === 'corrective_changes')?.status).toBe('pending');
+    expect(
+      code(() =>
+        settleChange(c, 2, { done: false, reason: ' ' }, MARIA, c.version, DEFAULT_PLAYBOOK, NOW),
+      ),
+    ).toBe('reason_required');
+    c = settleChange(
+      c,
+      2,
+      { done: false, reason: 'Supplier cannot' },
+      MARIA,
+      c.version,
+      DEFAULT_PLAYBOOK,
+      NOW,
+    ).case;
+    expect(c.steps.find((s) => s.key === 'corrective_changes')?.status).toBe('done');
+    // …and the client's answer is asked for next.
+    expect(c.steps.find((s) => s.key === 'client_answer')?.status).toBe('pending');
+  });
+
+  it('refuses empty, too long, past, too many, unknown, repeated and stale input', () => {
+    const c = base();
+    const add = (what: string, by: Date | null = null, on = c) =>
+      code(() => addChange(on, { what, who: null, by }, MARIA, DEFAULT_PLAYBOOK, NOW));
+    expect(add('  ')).toBe('invalid_input:change_what');
+    expect(add('x'.repeat(301))).toBe('invalid_input:change_too_long');
+    expect(add('Check', new Date(NOW.getTime() - 1))).toBe('invalid_input:change_by_past');
+    let full = c;
+    for (let i = 0; i < MAX_CHANGES; i++)
+      full = addChange(
+        full,
+        { what: `c${i}`, who: null, by: null },
+        MARIA,
+        DEFAULT_PLAYBOOK,
+        NOW,
+      ).case;
+    expect(add('one more', null, full)).toBe('invalid_input:too_many_changes');
+    const one = addChange(
+      c,
+      { what: 'Check', who: null, by: null },
+      MARIA,
+      DEFAULT_PLAYBOOK,
+      NOW,
+    ).case;
+    expect(
+      code(() => settleChange(one, 9, { done: true }, MARIA, one.version, DEFAULT_PLAYBOOK, NOW)),
+    ).toBe('invalid_input:change_not_found');
+    expect(
+      code(() =>
+        settleChange(one, 1, { done: true }, MARIA, one.version - 1, DEFAULT_PLAYBOOK, NOW),
+      ),
+    ).toBe('stale_action:corrective_changes');
+    const done = settleChange(
+      one,
+      1,
+      { done: true },
+      MARIA,
+      one.version,
+      DEFAULT_PLAYBOOK,
+      NOW,
+    ).case;
+    expect(
+      code(() => settleChange(done, 1, { done: true }, MARIA, null, DEFAULT_PLAYBOOK, NOW)),
+    ).toBe('already_done:change 1');
+  });
+
+  it('the step falls due with its earliest open promise (so it is nudged like a step)', () => {
+    let c = base();
+    const by = new Date('2026-11-25T16:00:00Z'); // Wed 17:00 Rome
+    c = addChange(c, { what: 'Check', who: null, by }, MARIA, DEFAULT_PLAYBOOK, NOW).case;
+    const s = c.steps.find((x) => x.key === 'corrective_changes');
+    expect(s?.dueAt?.toISOString()).toBe('2026-11-25T16:00:00.000Z');
+    expect(s?.nextRemindAt?.toISOString()).toBe('2026-11-25T16:00:00.000Z');
+  });
+});
+
+describe('corrective changes in Slack', () => {
+  const ctx = useHarness();
+
+  async function addVia(h: Harness, o: Opened, what: string): Promise<() => Promise<unknown>> {
+    const n = h.fake.callsTo('views.open').length;
+    const msg = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
+    await press(h, msg, ACTION.addChange, { step: 'corrective_changes' });
+    const view: StoredView = await nextView(h, VIEW.addChange, n);
+    expect(JSON.stringify(view.blocks)).toContain('a quality check before shipping');
+    const values = {
+      ...input.text(INPUT.changeWhat, what),
+      ...input.user(INPUT.changeWho, NIKOS),
+      ...input.date(INPUT.changeBy, '2099-11-27'),
+    };
+    const r = await submit(h, view, values);
+    expect(r).toEqual({ status: 200, text: '' });
+    return () => submit(h, view, values);
+  }
+
+  it('added from a form, shown in the parent with who and by when, done with a click; the step then closes', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    const again = await addVia(h, o, 'Second quality check before shipping');
+    const c = fresh(h, o.c);
+    expect(c.changes).toHaveLength(1);
+    const parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
+    const line = mrkdwnTexts(blockById(parent, 'change_1')).join('\n');
+    expect(line).toContain('Second quality check before shipping');
+    expect(line).toContain(`<@${NIKOS}>`);
+    expect(replies(h, o.parent.ts).at(-1)?.text).toContain('promised a change');
+    // The same submission again (a retry of the same view) adds nothing.
+    await again();
+    expect(fresh(h, o.c).changes).toHaveLength(1);
+
+    const before = fresh(h, o.c);
+    const done = elementIn(parent, 'change_actions_1', ACTION.changeDone);
+    expect(
+      await click(
+        h,
+        { action_id: ACTION.changeDone, value: String(done?.value) },
+        { message: parent },
+      ),
+    ).toEqual({ status: 200, text: '' });
+    // The same click again (its version is old now) changes nothing.
+    await click(
+      h,
+      { action_id: ACTION.changeDone, value: String(done?.value) },
+      { message: parent },
+    );
+    const after = fresh(h, o.c);
+    expect(after.changes[0]?.status).toBe('done');
+    expect(stepOf(after, 'corrective_changes').status).toBe('done');
+    expect(after.version).toBeGreaterThan(before.version);
+    expect(replies(h, o.parent.ts).at(-1)?.text).toContain('made the change');
+  });
+});
