@@ -408,18 +408,13 @@ function withChangesDue(c: RecoveryCase, pb: Playbook): RecoveryCase {
   return { ...c, steps: c.steps.map((x) => (x.key === s.key ? moved : x)) };
 }
 
-/** Every change settled (done, or dropped with a reason): the step is done. */
-function settleChanges(c: RecoveryCase, actor: string, pb: Playbook, now: Date): RecoveryCase {
-  const s = c.steps.find((x) => x.key === 'corrective_changes');
-  if (!s || !isOpen(s) || c.changes.length === 0) return withChangesDue(c, pb);
-  if (c.changes.some((x) => x.status === 'open')) return withChangesDue(c, pb);
-  const done = markDone(s, actor, now);
-  return startTriggered(
-    { ...c, steps: c.steps.map((x) => (x.key === s.key ? done : x)) },
-    pb,
-    now,
-    (st) => typeof st === 'object' && st.afterStep === 'corrective_changes',
-  );
+/**
+ * The step's due time follows the open promises. It is not closed here when the last one is
+ * settled: the step is "make the changes *and report them*", so it closes when the owner marks it
+ * done or sends the client the message, and neither can happen while a promise is still open.
+ */
+function settleChanges(c: RecoveryCase, pb: Playbook): RecoveryCase {
+  return withChangesDue(c, pb);
 }
 
 export function addChange(
@@ -493,9 +488,7 @@ export function settleChange(
   };
   const next = settleChanges(
     { ...c, changes: c.changes.map((y) => (y.id === id ? settled : y)), version: c.version + 1 },
-    actor,
     pb,
-    now,
   );
   return {
     case: next,
@@ -807,6 +800,67 @@ export function moveCase(
       version: c.version + 1,
     },
     event: { type: 'case_moved', actor, data: { from, to, shared: o.fromShared } },
+  };
+}
+
+/** A message to the client, drafted and edited in Amends, kept on record for colleagues to review. */
+export function recordDraft(
+  c: RecoveryCase,
+  subject: string,
+  body: string,
+  actor: string,
+): Changed {
+  requireOpen(c);
+  const s = subject.trim();
+  const b = body.trim();
+  if (!s) throw new DomainError('invalid_input', 'draft_subject');
+  if (!b) throw new DomainError('invalid_input', 'draft_body');
+  if (chars(s) > 200) throw new DomainError('invalid_input', 'draft_subject');
+  if (chars(b) > LIMITS.outlineField) throw new DomainError('invalid_input', 'draft_body');
+  return {
+    case: { ...c, version: c.version + 1 },
+    event: { type: 'client_draft', actor, data: { subject: s, body: b } },
+  };
+}
+
+/**
+ * The owner sent the client the message (drafted in Amends or not): the first time it is the
+ * own-up (its clock is stamped now); later it reports the changes, which closes that step when no
+ * promise is still open.
+ */
+export function recordClientMessage(
+  c: RecoveryCase,
+  actor: string,
+  expectedVersion: number | null,
+  pb: Playbook,
+  now: Date,
+): Changed {
+  requireOpen(c);
+  if (expectedVersion !== null && expectedVersion !== c.version)
+    throw new DomainError('stale_action');
+  const own = findStep(c, 'own_up');
+  const changes = c.steps.find((s) => s.key === 'corrective_changes');
+  let marked: StepKey | null = null;
+  let next: RecoveryCase = { ...c, version: c.version + 1 };
+  if (isOpen(own)) {
+    marked = 'own_up';
+    next = replaceStep(next, markDone(own, actor, now));
+    next = { ...next, version: c.version + 1 };
+  } else if (changes && isOpen(changes) && !c.changes.some((x) => x.status === 'open')) {
+    marked = 'corrective_changes';
+    next = startTriggered(
+      {
+        ...next,
+        steps: next.steps.map((s) => (s.key === changes.key ? markDone(s, actor, now) : s)),
+      },
+      pb,
+      now,
+      (st) => typeof st === 'object' && st.afterStep === 'corrective_changes',
+    );
+  }
+  return {
+    case: next,
+    event: { type: 'client_message_sent', actor, ...(marked ? { stepKey: marked } : {}) },
   };
 }
 

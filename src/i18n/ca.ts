@@ -256,6 +256,34 @@ export const ca: Catalog = {
     droppedLine: (who: string, what: string) =>
       `:fast_forward: ${who} ha descartat un canvi: *${what}*`,
   },
+  draft: {
+    button: 'Esborrany de missatge al client',
+    title: 'Missatge al client',
+    submit: 'Publica per revisar',
+    subject: 'Assumpte',
+    body: 'Missatge',
+    hint: 'Fet a partir del cas. Edita’l lliurement: es publica al fil perquè els companys el revisin, amb un enllaç que l’obre al teu correu.',
+    subjectText: (client: string) => `Les nostres disculpes a ${client} i què hem canviat`,
+    greeting: (client: string) => `Benvolguts ${client},`,
+    apology: (happened: string) =>
+      `Vull demanar-vos disculpes, personalment i en nom de tot l’equip. ${happened} L’error va ser nostre i n’assumim tota la responsabilitat.`,
+    inShort: (summary: string) => `En resum: ${summary}`,
+    changed: 'Què hem canviat ja:',
+    willChange: 'Què canviarem:',
+    by: (when: string) => `fins a ${when}`,
+    compensation: (offer: string) => `Per compensar-vos, us volem oferir: ${offer}.`,
+    warning:
+      'Si mai torna a passar una cosa així, us n’assabentareu per nosaltres primer, de seguida, abans d’haver-ho de notar vosaltres.',
+    meet: 'M’agradaria parlar-ne en persona. Tindríeu temps per a una reunió breu aquesta setmana?',
+    meetAt: (when: string) => `M’agradaria parlar-ne en persona, tal com vam acordar, el ${when}.`,
+    signOff: (name: string) => `Cordialment,\n${name}`,
+    posted: (who: string) => `:envelope: ${who} ha preparat un missatge per al client. Reviseu-lo:`,
+    mailto: 'Obre’l al teu correu',
+    mailtoClipped: 'Obre’l al teu correu (escurçat: copia el text complet de més amunt)',
+    sent: 'Marca com a enviat',
+    sentLine: (who: string) => `:outbox_tray: ${who} ha enviat el missatge al client.`,
+    noOutline: 'Escriu primer l’esquema: el missatge es fa a partir d’ell.',
+  },
   shared: {
     withdrawn:
       ':lock: Aquest cas de recuperació ja no es mostra aquí: el canal es comparteix amb persones de fora de l’empresa. Qui se n’encarrega el pot moure a un canal intern.',
@@ -375,6 +403,8 @@ export const ca: Catalog = {
       'Amends no ho ha pogut desar ara mateix (l’emmagatzematge no està disponible), així que no ha canviat res. Torna-ho a provar d’aquí a una estona.',
     busy: 'Amends està ocupat ara mateix i no ho ha agafat; no s’ha desat res. Torna-ho a provar d’aquí a un minut.',
     field: {
+      draft_subject: 'Posa un assumpte al missatge (200 caràcters com a màxim).',
+      draft_body: 'Escriu el missatge (3.000 caràcters com a màxim).',
       change_what: 'Digues què canvia, p. ex. un segon control de qualitat abans de l’enviament.',
       change_too_long: 'Fes el canvi breu (300 caràcters com a màxim).',
       change_by_past: 'La data ha de ser futura.',

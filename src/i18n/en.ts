@@ -244,6 +244,35 @@ export const en = {
     doneLine: (who: string, what: string) => `:white_check_mark: ${who} made the change: *${what}*`,
     droppedLine: (who: string, what: string) => `:fast_forward: ${who} dropped a change: *${what}*`,
   },
+  draft: {
+    button: 'Draft message to client',
+    title: 'Message to the client',
+    submit: 'Post for review',
+    subject: 'Subject',
+    body: 'Message',
+    hint: 'Built from the case. Edit it freely: it is posted in the thread for colleagues to review, with a link that opens it in your email.',
+    subjectText: (client: string) => `Our apology to ${client}, and what we have changed`,
+    greeting: (client: string) => `Dear ${client},`,
+    apology: (happened: string) =>
+      `I want to apologise, personally and for our whole team. ${happened} That was our mistake, and we take full responsibility for it.`,
+    inShort: (summary: string) => `In short: ${summary}`,
+    changed: 'What we have already changed:',
+    willChange: 'What we will change:',
+    by: (when: string) => `by ${when}`,
+    compensation: (offer: string) => `To make up for it, we would like to offer you: ${offer}.`,
+    warning:
+      'If anything like this ever happens again, you will hear it from us first, straight away, before you have to notice it.',
+    meet: 'I would like to talk it through with you in person. Would you have time for a short meeting this week?',
+    meetAt: (when: string) =>
+      `I would like to talk it through with you in person, as planned on ${when}.`,
+    signOff: (name: string) => `Kind regards,\n${name}`,
+    posted: (who: string) => `:envelope: ${who} drafted a message to the client. Please review it:`,
+    mailto: 'Open it in your email',
+    mailtoClipped: 'Open it in your email (shortened: copy the full text from above)',
+    sent: 'Mark as sent',
+    sentLine: (who: string) => `:outbox_tray: ${who} sent the message to the client.`,
+    noOutline: 'Write the outline first: the message is built from it.',
+  },
   shared: {
     withdrawn:
       ':lock: This recovery case is no longer shown here: this channel is shared with people outside the company. Its owner can move it to an internal channel.',
@@ -365,6 +394,8 @@ export const en = {
       'Amends couldn’t save this just now (its storage is unavailable), so nothing changed. Please try again in a moment.',
     busy: 'Amends is busy right now and did not take this; nothing was saved. Please try again in a minute.',
     field: {
+      draft_subject: 'Give the message a subject (200 characters at most).',
+      draft_body: 'Write the message (3,000 characters at most).',
       change_what: 'Say what changes, e.g. a second quality check before shipping.',
       change_too_long: 'Keep the change short (300 characters at most).',
       change_by_past: 'The date must be in the future.',

@@ -259,6 +259,35 @@ export const it: Catalog = {
     droppedLine: (who: string, what: string) =>
       `:fast_forward: ${who} ha abbandonato una modifica: *${what}*`,
   },
+  draft: {
+    button: 'Bozza di messaggio al cliente',
+    title: 'Messaggio al cliente',
+    submit: 'Pubblica per revisione',
+    subject: 'Oggetto',
+    body: 'Messaggio',
+    hint: 'Costruito dal caso. Modificalo liberamente: viene pubblicato nel thread perché i colleghi lo rivedano, con un link che lo apre nella tua email.',
+    subjectText: (client: string) => `Le nostre scuse a ${client} e cosa abbiamo cambiato`,
+    greeting: (client: string) => `Gentile ${client},`,
+    apology: (happened: string) =>
+      `Desidero scusarmi, personalmente e a nome di tutto il team. ${happened} L’errore è stato nostro e ce ne assumiamo tutta la responsabilità.`,
+    inShort: (summary: string) => `In breve: ${summary}`,
+    changed: 'Cosa abbiamo già cambiato:',
+    willChange: 'Cosa cambieremo:',
+    by: (when: string) => `entro ${when}`,
+    compensation: (offer: string) => `Per rimediare, vorremmo offrirti: ${offer}.`,
+    warning:
+      'Se dovesse succedere di nuovo qualcosa di simile, lo saprai subito da noi, prima di doverlo notare tu.',
+    meet: 'Vorrei parlarne di persona. Avresti tempo per un breve incontro questa settimana?',
+    meetAt: (when: string) => `Vorrei parlarne di persona, come previsto, il ${when}.`,
+    signOff: (name: string) => `Cordiali saluti,\n${name}`,
+    posted: (who: string) =>
+      `:envelope: ${who} ha preparato un messaggio per il cliente. Rivedilo:`,
+    mailto: 'Aprilo nella tua email',
+    mailtoClipped: 'Aprilo nella tua email (abbreviato: copia il testo completo qui sopra)',
+    sent: 'Segna come inviato',
+    sentLine: (who: string) => `:outbox_tray: ${who} ha inviato il messaggio al cliente.`,
+    noOutline: 'Scrivi prima lo schema: il messaggio si basa su quello.',
+  },
   shared: {
     withdrawn:
       ':lock: Questo caso di recupero non è più mostrato qui: il canale è condiviso con persone esterne all’azienda. Chi se ne occupa può spostarlo in un canale interno.',
@@ -379,6 +408,8 @@ export const it: Catalog = {
       'Amends non è riuscito a salvarlo in questo momento (l’archivio non è disponibile), quindi non è cambiato nulla. Riprova tra poco.',
     busy: 'Amends è occupato in questo momento e non ha preso la richiesta; non è stato salvato nulla. Riprova tra un minuto.',
     field: {
+      draft_subject: 'Dai un oggetto al messaggio (al massimo 200 caratteri).',
+      draft_body: 'Scrivi il messaggio (al massimo 3.000 caratteri).',
       change_what:
         'Scrivi cosa cambia, ad es. un secondo controllo qualità prima della spedizione.',
       change_too_long: 'Tieni la modifica breve (al massimo 300 caratteri).',

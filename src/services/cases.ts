@@ -17,6 +17,8 @@ import {
   openCase,
   type RecoveryCase,
   recordAnswer,
+  recordClientMessage,
+  recordDraft,
   recordFollowUp,
   recordMeeting,
   saveOutline,
@@ -382,6 +384,31 @@ export class CaseService {
           now,
         ),
       { requestKey },
+    );
+  }
+
+  draft(
+    teamId: string,
+    caseId: number,
+    subject: string,
+    body: string,
+    actor: string,
+    requestKey?: string,
+  ): Changed {
+    return this.#change(teamId, caseId, (c) => recordDraft(c, subject, body, actor), {
+      requestKey,
+    });
+  }
+
+  /** The message to the client was sent (a click on the reviewed draft). */
+  clientMessageSent(
+    teamId: string,
+    caseId: number,
+    actor: string,
+    version: number | null,
+  ): Changed {
+    return this.#change(teamId, caseId, (c, now) =>
+      recordClientMessage(c, actor, version, this.deps.playbook, now),
     );
   }
 

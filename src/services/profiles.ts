@@ -49,6 +49,11 @@ export class ProfileService {
     return this.toResolved(facts ? { ...facts, chosenLang: cached?.chosenLang } : cached);
   }
 
+  /** The person's name as Slack last gave it (cached), or null. */
+  nameOf(teamId: string, userId: string): string | null {
+    return this.deps.repo.get(teamId, userId)?.name ?? null;
+  }
+
   /** True when Slack was asked about this user recently enough (no lookup needed). */
   isFresh(teamId: string, userId: string, now: Date): boolean {
     const cached = this.deps.repo.get(teamId, userId);

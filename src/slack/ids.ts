@@ -20,6 +20,8 @@ export const ACTION = {
   addChange: 'amends_change_add',
   changeDone: 'amends_change_done',
   changeDrop: 'amends_change_drop',
+  draft: 'amends_case_draft',
+  draftSent: 'amends_case_draft_sent',
 } as const;
 
 /** callback_id of every modal. */
@@ -34,6 +36,7 @@ export const VIEW = {
   move: 'amends_move',
   addChange: 'amends_add_change',
   dropChange: 'amends_drop_change',
+  draft: 'amends_draft',
 } as const;
 
 /** block_id / action_id of modal inputs. */
@@ -58,6 +61,8 @@ export const INPUT = {
   changeWhat: 'change_what',
   changeWho: 'change_who',
   changeBy: 'change_by',
+  draftSubject: 'draft_subject',
+  draftBody: 'draft_body',
   outcome: 'outcome',
 } as const;
 

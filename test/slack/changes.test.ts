@@ -57,7 +57,7 @@ const code = (f: () => unknown) => {
 };
 
 describe('corrective changes (domain)', () => {
-  it('each change has what, who and by when; the step is done only when every change is done or dropped', () => {
+  it('each change has what, who and by when; the step can be done only when every change is done or dropped', () => {
     let c = base();
     c = addChange(
       c,
@@ -97,6 +97,9 @@ describe('corrective changes (domain)', () => {
       DEFAULT_PLAYBOOK,
       NOW,
     ).case;
+    // Settled, not yet reported: the step stays open until it is marked done (or the message sent).
+    expect(c.steps.find((s) => s.key === 'corrective_changes')?.status).toBe('pending');
+    c = completeStep(c, 'corrective_changes', MARIA, null, DEFAULT_PLAYBOOK, NOW).case;
     expect(c.steps.find((s) => s.key === 'corrective_changes')?.status).toBe('done');
     // …and the client's answer is asked for next.
     expect(c.steps.find((s) => s.key === 'client_answer')?.status).toBe('pending');
@@ -177,7 +180,7 @@ describe('corrective changes in Slack', () => {
     return () => submit(h, view, values);
   }
 
-  it('added from a form, shown in the parent with who and by when, done with a click; the step then closes', async () => {
+  it('added from a form, shown in the parent with who and by when, done with a click; then the step can close', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     const again = await addVia(h, o, 'Second quality check before shipping');
@@ -209,7 +212,7 @@ describe('corrective changes in Slack', () => {
     );
     const after = fresh(h, o.c);
     expect(after.changes[0]?.status).toBe('done');
-    expect(stepOf(after, 'corrective_changes').status).toBe('done');
+    expect(stepOf(after, 'corrective_changes').status).toBe('pending');
     expect(after.version).toBeGreaterThan(before.version);
     expect(replies(h, o.parent.ts).at(-1)?.text).toContain('made the change');
   });

@@ -272,10 +272,21 @@ export function renderCase(c: RecoveryCase, pb: Playbook, now: Date): Rendered {
   }
   blocks.push({ type: 'divider' });
   if (c.status === 'open') {
+    // Once the outline exists, the message to the client can be drafted from it.
+    const draft: types.Button[] = c.outline
+      ? [
+          {
+            type: 'button',
+            text: plain(cat.draft.button, 75),
+            action_id: ACTION.draft,
+            value: encodeCase({ caseId: c.id, version: c.version }),
+          },
+        ]
+      : [];
     blocks.push({
       type: 'actions',
       block_id: 'case_actions',
-      elements: [...answerButtons(c, cat), closeButton(c, cat)],
+      elements: [...draft, ...answerButtons(c, cat), closeButton(c, cat)],
     });
   } else {
     const lines = [cat.case.ended(cat.outcome[c.status], c.closedAt ? dateToken(c.closedAt) : '')];

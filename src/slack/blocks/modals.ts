@@ -3,6 +3,7 @@ import { SEVERITIES, type StepKey } from '../../domain/playbook.js';
 import type { Outcome, RecoveryCase } from '../../domain/recoveryCase.js';
 import { type Catalog, LANGUAGES, type Lang, t } from '../../i18n/index.js';
 import { INPUT, type ModalMeta, VIEW } from '../ids.js';
+import type { Draft } from './draft.js';
 import { clip, plain } from './format.js';
 
 type Modal = types.ModalView;
@@ -268,6 +269,23 @@ export function dropChangeModal(cat: Catalog, c: RecoveryCase, change: number): 
     { caseId: c.id, version: c.version, change },
     [textInput(INPUT.reason, m.dropReason, { multiline: true, max: 2000 })],
   );
+}
+
+/** The message to the client, prefilled from the case, to edit before it is posted for review. */
+export function draftModal(cat: Catalog, c: RecoveryCase, d: Draft): Modal {
+  const m = cat.draft;
+  return modal(VIEW.draft, m.title, m.submit, cat, { caseId: c.id, version: c.version }, [
+    { type: 'context', elements: [{ type: 'mrkdwn', text: m.hint }] },
+    textInput(INPUT.draftSubject, m.subject, {
+      max: 200,
+      initial: clip(d.subject, 200, { ellipsis: false }),
+    }),
+    textInput(INPUT.draftBody, m.body, {
+      multiline: true,
+      max: 3000,
+      initial: clip(d.body, 3000, { ellipsis: false }),
+    }),
+  ]);
 }
 
 export const OUTCOMES: readonly Outcome[] = ['won_back', 'lost', 'closed'];

@@ -10,11 +10,13 @@ import { DomainError } from '../../../domain/errors.js';
 import { type Changed, findStep, type RecoveryCase } from '../../../domain/recoveryCase.js';
 import { type Catalog, isLang, t } from '../../../i18n/index.js';
 import { stepTitle } from '../../blocks/caseMessage.js';
+import { buildDraft } from '../../blocks/draft.js';
 import { dateToken, literal, mention } from '../../blocks/format.js';
 import {
   addChangeModal,
   closeModal,
   compensationModal,
+  draftModal,
   dropChangeModal,
   followUpModal,
   meetingModal,
@@ -272,6 +274,34 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       .publish(client, team, user)
       .catch((e) => deps.log('views.publish failed', { error: String(e) }));
   });
+
+  // The message to the client: drafted from the case, edited in a form, posted for review.
+  app.action(
+    ACTION.draft,
+    handler(deps, (k, v) => {
+      const ref = caseRef(v);
+      const c = deps.cases.get(k.team, ref.caseId);
+      if (c.status !== 'open') throw new DomainError('case_closed');
+      const cat = t(c.lang);
+      const d = buildDraft(c, cat, deps.profiles.nameOf(k.team, c.ownerId) ?? '', deps.cases.now());
+      if (!d) throw new DomainError('invalid_input', 'outline');
+      const trigger = (k.args.body as { trigger_id?: string }).trigger_id;
+      if (!trigger) throw bad();
+      const view = draftModal(cat, c, d);
+      return () => openModal(deps, k, trigger, view);
+    }),
+  );
+  app.action(
+    ACTION.draftSent,
+    handler(deps, (k, v) => {
+      const ref = caseRef(v);
+      const ch = announce(
+        () => deps.cases.clientMessageSent(k.team, ref.caseId, k.user, ref.version),
+        (_ch, cat) => cat.draft.sentLine(mention(k.user)),
+      );
+      return after(k, ch);
+    }),
+  );
 
   // Corrective changes: add (a form), done (a click), drop (a form asking why).
   app.action(

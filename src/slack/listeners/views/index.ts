@@ -12,11 +12,12 @@ import { localToInstant } from '../../../domain/workingTime.js';
 import { type Catalog, isLang, t } from '../../../i18n/index.js';
 import type { Rendered } from '../../blocks/caseMessage.js';
 import { stepTitle } from '../../blocks/caseMessage.js';
+import { mailtoLink } from '../../blocks/draft.js';
 import { dateToken, literal, mention } from '../../blocks/format.js';
 import { OUTCOMES } from '../../blocks/modals.js';
 import { line, outlinePost, withUserText } from '../../blocks/thread.js';
 import { friendly } from '../../errors.js';
-import { decodeMeta, INPUT, type ModalMeta, VIEW } from '../../ids.js';
+import { ACTION, decodeMeta, encodeCase, INPUT, type ModalMeta, VIEW } from '../../ids.js';
 import { CHANNEL_SHARED, moveBlocks } from '../../presenter.js';
 import { catFor, type ListenerDeps, teamOf } from '../deps.js';
 
@@ -90,6 +91,8 @@ const INPUT_BY_DETAIL: Record<string, string> = {
   change_too_long: INPUT.changeWhat,
   too_many_changes: INPUT.changeWhat,
   change_by_past: INPUT.changeBy,
+  draft_subject: INPUT.draftSubject,
+  draft_body: INPUT.draftBody,
 };
 
 export function registerViews(app: App, deps: ListenerDeps): void {
@@ -311,6 +314,55 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         };
       },
       INPUT.channel,
+    ),
+  );
+
+  app.view(
+    VIEW.draft,
+    submission(
+      deps,
+      (a, team, user, meta) => {
+        if (!meta.caseId) throw new DomainError('case_not_found');
+        const v = a.view.state.values;
+        const subject = text(v, INPUT.draftSubject);
+        const body = text(v, INPUT.draftBody);
+        const ch = announce(
+          () =>
+            deps.cases.draft(team, meta.caseId as number, subject, body, user, `view:${a.view.id}`),
+          (ch, cat) => {
+            const r = withUserText(cat.draft.posted(mention(user)), [
+              [cat.draft.subject, subject.trim()],
+              [cat.draft.body, body.trim()],
+            ]);
+            const mail = mailtoLink({ subject: subject.trim(), body: body.trim() });
+            const label = mail.clipped ? cat.draft.mailtoClipped : cat.draft.mailto;
+            return {
+              text: r.text,
+              blocks: [
+                ...r.blocks,
+                {
+                  type: 'section',
+                  text: { type: 'mrkdwn', text: `:email: <${mail.url}|${label}>` },
+                },
+                {
+                  type: 'actions',
+                  elements: [
+                    {
+                      type: 'button',
+                      style: 'primary',
+                      text: { type: 'plain_text', text: cat.draft.sent },
+                      action_id: ACTION.draftSent,
+                      value: encodeCase({ caseId: ch.case.id, version: ch.case.version }),
+                    },
+                  ],
+                },
+              ],
+            };
+          },
+        );
+        return shown(a, ch);
+      },
+      INPUT.draftBody,
     ),
   );
 

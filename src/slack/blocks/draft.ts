@@ -1,0 +1,83 @@
+import type { RecoveryCase } from '../../domain/recoveryCase.js';
+import type { Catalog, Lang } from '../../i18n/index.js';
+import { clip } from './format.js';
+
+const LOCALE: Record<Lang, string> = { en: 'en-GB', it: 'it-IT', el: 'el-GR', ca: 'ca-ES' };
+
+/** A date as the client reads it in an email: spelled out in the case's language and zone. */
+export function letterDate(t: Date, lang: Lang, tz: string, withTime = false): string {
+  return new Intl.DateTimeFormat(LOCALE[lang], {
+    dateStyle: 'long',
+    ...(withTime ? { timeStyle: 'short' } : {}),
+    timeZone: tz,
+  }).format(t);
+}
+
+export interface Draft {
+  readonly subject: string;
+  readonly body: string;
+}
+
+/**
+ * The message to the client, built from what the case stores, in the case's language, in our own
+ * words (no external service): an apology that names the harm, what happened in the outline's two
+ * sentences, what has changed and what will, the compensation if one was decided, how the client
+ * will be warned next time, and an offer to meet. Null while there is no outline.
+ */
+export function buildDraft(
+  c: RecoveryCase,
+  cat: Catalog,
+  ownerName: string,
+  now: Date,
+): Draft | null {
+  const o = c.outline;
+  if (!o) return null;
+  const lang = c.lang as Lang;
+  const d = cat.draft;
+  const parts: string[] = [d.greeting(c.client), d.apology(o.happened), d.inShort(o.summary)];
+  const done = c.changes.filter((x) => x.status === 'done');
+  const open = c.changes.filter((x) => x.status === 'open');
+  if (done.length) parts.push([d.changed, ...done.map((x) => `- ${x.what}`)].join('\n'));
+  if (open.length)
+    parts.push(
+      [
+        d.willChange,
+        ...open.map((x) => `- ${x.what}${x.by ? ` (${d.by(letterDate(x.by, lang, c.tz))})` : ''}`),
+      ].join('\n'),
+    );
+  if (!done.length && !open.length) parts.push(o.prevention);
+  const comp = c.steps.find((s) => s.key === 'compensation');
+  if (comp?.status === 'done' && comp.note) parts.push(d.compensation(comp.note));
+  parts.push(d.warning);
+  parts.push(
+    c.meetingAt && c.meetingAt > now ? d.meetAt(letterDate(c.meetingAt, lang, c.tz, true)) : d.meet,
+  );
+  parts.push(d.signOff(ownerName));
+  return { subject: d.subjectText(c.client), body: parts.join('\n\n') };
+}
+
+/** Keeps a `mailto:` link short enough for every mail client and Slack (2,000 characters). */
+export const MAILTO_MAX = 2000;
+
+/**
+ * A `mailto:` link with subject and body filled in (RFC 6068: percent-encoded UTF-8, line breaks
+ * as %0D%0A). A body too long for the limit is cut at a character boundary (never inside a
+ * surrogate pair or a percent escape) and `clipped` says so.
+ */
+export function mailtoLink(d: Draft, max = MAILTO_MAX): { url: string; clipped: boolean } {
+  const enc = (s: string) => encodeURIComponent(s.replace(/\r?\n/g, '\r\n'));
+  const subject = enc(clip(d.subject, 200));
+  const make = (body: string) => `mailto:?subject=${subject}&body=${enc(body)}`;
+  const full = make(d.body);
+  if (full.length <= max) return { url: full, clipped: false };
+  // Binary search on the number of code points kept.
+  const chars = [...d.body];
+  let lo = 0;
+  let hi = chars.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (make(`${chars.slice(0, mid).join('')}…`).length <= max) lo = mid;
+    else hi = mid - 1;
+  }
+  return { url: make(`${chars.slice(0, lo).join('')}…`), clipped: true };
+}

@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
+import {
+  addChange,
+  completeStep,
+  openCase as openDomainCase,
+  type RecoveryCase,
+  recordMeeting,
+  saveOutline,
+  settleChange,
+} from '../../src/domain/recoveryCase.js';
+import { t } from '../../src/i18n/index.js';
+import { buildDraft, MAILTO_MAX, mailtoLink } from '../../src/slack/blocks/draft.js';
+import { ACTION, INPUT, VIEW } from '../../src/slack/ids.js';
+import { CHANNEL, MARIA, TEAM } from '../helpers/harness.js';
+import {
+  blockById,
+  click,
+  elementIn,
+  fresh,
+  input,
+  nextView,
+  openCase,
+  press,
+  replies,
+  stepOf,
+  submit,
+  useHarness,
+} from '../helpers/slack.js';
+
+const NOW = new Date('2026-11-23T09:00:00Z');
+const PB = DEFAULT_PLAYBOOK;
+const OUTLINE = {
+  happened: 'We shipped the wrong pallets to your Turin warehouse on Monday.',
+  why: 'Two orders had the same reference and nobody checked.',
+  prevention: 'A second check of every pallet against the order.',
+  summary: 'We sent you the wrong goods. We now check every pallet twice.',
+};
+
+function caseWith(lang = 'en'): RecoveryCase {
+  let c = openDomainCase(
+    {
+      teamId: TEAM,
+      channelId: CHANNEL,
+      client: 'Acme',
+      summary: 'internal: Luca mixed up the orders',
+      severity: 'major',
+      ownerId: MARIA,
+      creatorId: MARIA,
+      lang,
+      tz: 'Europe/Rome',
+    },
+    PB,
+    NOW,
+  ).case;
+  c = saveOutline(c, OUTLINE, MARIA, NOW).case;
+  c = addChange(c, { what: 'Second pallet check', who: null, by: null }, MARIA, PB, NOW).case;
+  c = settleChange(c, 1, { done: true }, MARIA, c.version, PB, NOW).case;
+  c = addChange(
+    c,
+    { what: 'A dedicated contact', who: null, by: new Date('2026-12-04T16:00:00Z') },
+    MARIA,
+    PB,
+    NOW,
+  ).case;
+  c = completeStep(c, 'compensation', MARIA, null, PB, NOW, 'a 10% credit on the next order').case;
+  return recordMeeting(c, new Date('2026-11-26T14:00:00Z'), MARIA, PB, NOW).case;
+}
+
+describe('the draft to the client', () => {
+  it('names the harm, says what happened in two sentences, what changed and will, the compensation, the warning, and offers to meet', () => {
+    const d = buildDraft(caseWith(), t('en'), 'Maria Rossi', NOW);
+    expect(d?.subject).toBe('Our apology to Acme, and what we have changed');
+    const body = d?.body ?? '';
+    expect(body).toContain('Dear Acme,');
+    expect(body).toContain(
+      `I want to apologise, personally and for our whole team. ${OUTLINE.happened}`,
+    );
+    expect(body).toContain(`In short: ${OUTLINE.summary}`);
+    expect(body).toContain('What we have already changed:\n- Second pallet check');
+    expect(body).toContain('What we will change:\n- A dedicated contact (by 4 December 2026)');
+    expect(body).toContain('we would like to offer you: a 10% credit on the next order.');
+    expect(body).toContain('you will hear it from us first');
+    expect(body).toContain('as planned on 26 November 2026');
+    expect(body).toMatch(/Kind regards,\nMaria Rossi$/);
+    // The team's internal account never goes to the client.
+    expect(body).not.toContain('Luca');
+  });
+
+  it('is written in the case’s language, and needs the outline', () => {
+    const el = buildDraft(caseWith('el'), t('el'), 'Μαρία', NOW)?.body ?? '';
+    expect(el).toContain('Θέλω να ζητήσω συγγνώμη');
+    expect(el).toContain('4 Δεκεμβρίου 2026');
+    const ca = buildDraft(caseWith('ca'), t('ca'), 'Montse', NOW)?.body ?? '';
+    expect(ca).toContain('Benvolguts Acme,');
+    const bare = openDomainCase(
+      {
+        teamId: TEAM,
+        channelId: CHANNEL,
+        client: 'A',
+        summary: 'x',
+        severity: 'minor',
+        ownerId: MARIA,
+        creatorId: MARIA,
+        lang: 'en',
+        tz: 'UTC',
+      },
+      PB,
+      NOW,
+    ).case;
+    expect(buildDraft(bare, t('en'), 'M', NOW)).toBeNull();
+  });
+
+  it('mailto: percent-encoded UTF-8 with CRLF line breaks, and cut at a character boundary when too long', () => {
+    const short = mailtoLink({ subject: 'Our apology & more', body: 'Γεια σας,\nπάμε 😀' });
+    expect(short.clipped).toBe(false);
+    expect(short.url).toContain('subject=Our%20apology%20%26%20more');
+    expect(short.url).toContain('%0D%0A');
+    const body = decodeURIComponent(short.url.split('&body=')[1] ?? '');
+    expect(body).toBe('Γεια σας,\r\nπάμε 😀');
+
+    const long = mailtoLink({ subject: 'S', body: '😀Ω'.repeat(2000) });
+    expect(long.clipped).toBe(true);
+    expect(long.url.length).toBeLessThanOrEqual(MAILTO_MAX);
+    // Never a broken escape or half an emoji: it decodes, and ends with the ellipsis.
+    const cut = decodeURIComponent(long.url.split('&body=')[1] ?? '');
+    expect(cut.endsWith('…')).toBe(true);
+    expect(cut).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+});
+
+describe('the draft in Slack', () => {
+  const ctx = useHarness();
+
+  it('offered once the outline exists; edited in a form, posted for review with a mailto link; "sent" stamps the own-up once', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    expect(
+      elementIn(h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent, 'case_actions', ACTION.draft),
+    ).toBeUndefined();
+    h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
+    await h.amends.presenter.refresh(h.amends.client, fresh(h, o.c));
+    const parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
+    const n = h.fake.callsTo('views.open').length;
+    await press(h, parent, ACTION.draft);
+    const view = await nextView(h, VIEW.draft, n);
+    expect(JSON.stringify(view.blocks)).toContain('In short: We sent you the wrong goods.');
+    const r = await submit(h, view, {
+      ...input.text(INPUT.draftSubject, 'Our apology'),
+      ...input.text(INPUT.draftBody, 'Dear Acme,\nwe are sorry.'),
+    });
+    expect(r).toEqual({ status: 200, text: '' });
+    const post = replies(h, o.parent.ts).at(-1);
+    const json = JSON.stringify(post?.blocks);
+    expect(json).toContain(
+      'mailto:?subject=Our%20apology&body=Dear%20Acme%2C%0D%0Awe%20are%20sorry.',
+    );
+    const sent = (
+      (post?.blocks ?? []) as {
+        type: string;
+        elements?: { action_id?: string; value?: string }[];
+      }[]
+    )
+      .find((b) => b.type === 'actions')
+      ?.elements?.find((e) => e.action_id === ACTION.draftSent);
+    expect(sent).toBeDefined();
+    expect(stepOf(fresh(h, o.c), 'own_up').status).toBe('pending');
+    await click(h, { action_id: ACTION.draftSent, value: String(sent?.value) }, { message: post });
+    const after = fresh(h, o.c);
+    expect(stepOf(after, 'own_up').status).toBe('done');
+    expect(stepOf(after, 'own_up').doneAt).not.toBeNull();
+    // The same click again changes nothing (its version is old now).
+    await click(h, { action_id: ACTION.draftSent, value: String(sent?.value) }, { message: post });
+    const events = h.amends.caseRepo
+      .events(TEAM, o.c.id)
+      .filter((e) => e.type === 'client_message_sent');
+    expect(events).toHaveLength(1);
+    expect(
+      blockById(h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent, 'case_actions'),
+    ).toBeDefined();
+  });
+});
