@@ -27,6 +27,8 @@ const EXPECTED_BOT_SCOPES = [
   'groups:history',
   'channels:read',
   'groups:read',
+  'files:write',
+  'im:write',
 ];
 const EXPECTED_BOT_EVENTS = [
   'app_home_opened',

@@ -77,6 +77,7 @@ export const ca: Catalog = {
     close: 'Tanca el cas',
     moreFollowUps: 'Torna-ho a provar en 30 dies',
     openThread: 'Obre el fil',
+    moveMeeting: 'Canvia la reunió',
     recordFollowUp: 'Registra un seguiment',
   },
   snooze: { hour: '1 hora', tomorrow: 'Demà al matí', nextWeek: 'La setmana vinent' },
@@ -283,6 +284,11 @@ export const ca: Catalog = {
     sent: 'Marca com a enviat',
     sentLine: (who: string) => `:outbox_tray: ${who} ha enviat el missatge al client.`,
     noOutline: 'Escriu primer l’esquema: el missatge es fa a partir d’ell.',
+  },
+  invite: {
+    title: (client: string) => `Reunió amb ${client}`,
+    comment: (url: string) =>
+      `:calendar: La invitació per reenviar al client (obre-la per afegir-la a un calendari), o <${url}|afegeix-la a Google Calendar>. Si la reunió es mou, la nova invitació substitueix aquesta.`,
   },
   shared: {
     withdrawn:

@@ -79,6 +79,7 @@ export const el: Catalog = {
     close: 'Κλείσιμο υπόθεσης',
     moreFollowUps: 'Νέα προσπάθεια σε 30 ημέρες',
     openThread: 'Άνοιγμα νήματος',
+    moveMeeting: 'Αλλαγή συνάντησης',
     recordFollowUp: 'Καταγραφή επικοινωνίας',
   },
   snooze: { hour: '1 ώρα', tomorrow: 'Αύριο το πρωί', nextWeek: 'Την επόμενη εβδομάδα' },
@@ -288,6 +289,11 @@ export const el: Catalog = {
     sent: 'Σημείωση ως απεσταλμένο',
     sentLine: (who: string) => `:outbox_tray: Ο/Η ${who} έστειλε το μήνυμα στον πελάτη.`,
     noOutline: 'Γράψε πρώτα το περίγραμμα: το μήνυμα φτιάχνεται από αυτό.',
+  },
+  invite: {
+    title: (client: string) => `Συνάντηση με ${client}`,
+    comment: (url: string) =>
+      `:calendar: Η πρόσκληση για να την προωθήσεις στον πελάτη (άνοιξέ την για να μπει σε ημερολόγιο), ή <${url}|πρόσθεσέ την στο Google Calendar>. Αν η συνάντηση μετακινηθεί, η νέα πρόσκληση αντικαθιστά αυτήν.`,
   },
   shared: {
     withdrawn:

@@ -69,6 +69,7 @@ export const en = {
     close: 'Close case',
     moreFollowUps: 'Try again in 30 days',
     openThread: 'Open the thread',
+    moveMeeting: 'Move the meeting',
     recordFollowUp: 'Record a follow-up',
   },
   snooze: { hour: '1 hour', tomorrow: 'Tomorrow morning', nextWeek: 'Next week' },
@@ -272,6 +273,11 @@ export const en = {
     sent: 'Mark as sent',
     sentLine: (who: string) => `:outbox_tray: ${who} sent the message to the client.`,
     noOutline: 'Write the outline first: the message is built from it.',
+  },
+  invite: {
+    title: (client: string) => `Meeting with ${client}`,
+    comment: (url: string) =>
+      `:calendar: The invite to forward to the client (open it to add it to a calendar), or <${url}|add it to Google Calendar>. If the meeting moves, the new invite replaces this one.`,
   },
   shared: {
     withdrawn:

@@ -79,6 +79,7 @@ export const it: Catalog = {
     close: 'Chiudi il caso',
     moreFollowUps: 'Riprova tra 30 giorni',
     openThread: 'Apri il thread',
+    moveMeeting: 'Sposta l’incontro',
     recordFollowUp: 'Registra un ricontatto',
   },
   snooze: { hour: '1 ora', tomorrow: 'Domani mattina', nextWeek: 'La settimana prossima' },
@@ -287,6 +288,11 @@ export const it: Catalog = {
     sent: 'Segna come inviato',
     sentLine: (who: string) => `:outbox_tray: ${who} ha inviato il messaggio al cliente.`,
     noOutline: 'Scrivi prima lo schema: il messaggio si basa su quello.',
+  },
+  invite: {
+    title: (client: string) => `Incontro con ${client}`,
+    comment: (url: string) =>
+      `:calendar: L’invito da inoltrare al cliente (aprilo per aggiungerlo a un calendario), oppure <${url}|aggiungilo a Google Calendar>. Se l’incontro si sposta, il nuovo invito sostituisce questo.`,
   },
   shared: {
     withdrawn:

@@ -22,6 +22,7 @@ export const ACTION = {
   changeDrop: 'amends_change_drop',
   draft: 'amends_case_draft',
   draftSent: 'amends_case_draft_sent',
+  moveMeeting: 'amends_case_move_meeting',
 } as const;
 
 /** callback_id of every modal. */

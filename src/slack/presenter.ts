@@ -1,5 +1,6 @@
 import type { types, webApi } from '@slack/bolt';
 import type { Clock } from '../domain/clock.js';
+import { caseInvite } from '../domain/invite.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { RecoveryCase } from '../domain/recoveryCase.js';
 import { type Catalog, t } from '../i18n/index.js';
@@ -285,6 +286,38 @@ export class Presenter {
     await this.guard
       .changed?.(client, c)
       .catch((e: unknown) => this.log('App Home not redrawn', { caseId: c.id, error: String(e) }));
+  }
+
+  /**
+   * The meeting's invite in the thread, for the owner to forward: an .ics file (files.uploadV2)
+   * and a Google Calendar link. Its SEQUENCE is the case's version, which only grows, so a moved
+   * meeting's invite replaces the earlier one (same UID). Never in a channel the client can read.
+   */
+  async sendInvite(client: WebClient, c: RecoveryCase): Promise<void> {
+    if (!c.messageTs || !c.meetingAt) return;
+    if (await this.isShared(client, c)) return;
+    const cat = t(c.lang);
+    try {
+      const invite = caseInvite(c, {
+        title: cat.invite.title(c.client),
+        sequence: c.version,
+        now: this.clock.now(),
+      });
+      if (!invite) return;
+      await client.files.uploadV2({
+        channel_id: c.channelId,
+        thread_ts: c.messageTs,
+        file: Buffer.from(invite.ics, 'utf8'),
+        filename: invite.filename,
+        title: cat.invite.title(c.client),
+        initial_comment: cat.invite.comment(invite.googleUrl),
+      });
+    } catch (e) {
+      this.log('the meeting invite was not posted; the meeting is saved', {
+        caseId: c.id,
+        error: String(e),
+      });
+    }
   }
 
   /**

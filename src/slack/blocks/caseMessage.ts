@@ -273,6 +273,18 @@ export function renderCase(c: RecoveryCase, pb: Playbook, now: Date): Rendered {
   blocks.push({ type: 'divider' });
   if (c.status === 'open') {
     // Once the outline exists, the message to the client can be drafted from it.
+    // A booked meeting can move: the new invite replaces the old one (same UID, higher SEQUENCE).
+    const move: types.Button[] =
+      c.meetingAt && c.meetingAt > now
+        ? [
+            {
+              type: 'button',
+              text: plain(cat.button.moveMeeting, 75),
+              action_id: ACTION.moveMeeting,
+              value: encodeCase({ caseId: c.id, version: c.version }),
+            },
+          ]
+        : [];
     const draft: types.Button[] = c.outline
       ? [
           {
@@ -286,7 +298,7 @@ export function renderCase(c: RecoveryCase, pb: Playbook, now: Date): Rendered {
     blocks.push({
       type: 'actions',
       block_id: 'case_actions',
-      elements: [...draft, ...answerButtons(c, cat), closeButton(c, cat)],
+      elements: [...draft, ...move, ...answerButtons(c, cat), closeButton(c, cat)],
     });
   } else {
     const lines = [cat.case.ended(cat.outcome[c.status], c.closedAt ? dateToken(c.closedAt) : '')];

@@ -216,6 +216,18 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   });
   modalFor(ACTION.outline, (k, c, ref) => outlineModal(k.cat, c, ref.version));
   modalFor(ACTION.meeting, (k, c, ref) => meetingModal(k.cat, c, ref.version));
+  app.action(
+    ACTION.moveMeeting,
+    handler(deps, (k, v) => {
+      const ref = caseRef(v);
+      const c = deps.cases.get(k.team, ref.caseId);
+      if (c.status !== 'open') throw new DomainError('case_closed');
+      const trigger = (k.args.body as { trigger_id?: string }).trigger_id;
+      if (!trigger) throw bad();
+      const view = meetingModal(k.cat, c, findStep(c, 'meeting').version);
+      return () => openModal(deps, k, trigger, view);
+    }),
+  );
   modalFor(ACTION.compensation, (k, c, ref) => compensationModal(k.cat, c, ref.version));
   modalFor(ACTION.followUp, (k, c, ref) => followUpModal(k.cat, c, ref.step, ref.version));
 

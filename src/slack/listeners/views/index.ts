@@ -210,7 +210,10 @@ export function registerViews(app: App, deps: ListenerDeps): void {
           () => deps.cases.meeting(team, meta.caseId as number, at, user, `view:${a.view.id}`),
           (_ch, cat) => line(cat.thread.meeting(mention(user), dateToken(at))),
         );
-        return shown(a, ch);
+        return async () => {
+          await shown(a, ch)();
+          await presenter.sendInvite(a.client, deps.cases.get(team, ch.case.id));
+        };
       },
       INPUT.meetingDate,
     ),

@@ -1,0 +1,83 @@
+import ICAL from 'ical.js';
+import { describe, expect, it } from 'vitest';
+import { ACTION, INPUT, VIEW } from '../../src/slack/ids.js';
+import { CHANNEL, type Harness } from '../helpers/harness.js';
+import {
+  fresh,
+  input,
+  nextView,
+  type Opened,
+  openCase,
+  press,
+  submit,
+  useHarness,
+} from '../helpers/slack.js';
+
+/** Books (or moves) the meeting through the real form, at a wall-clock time in the owner's zone. */
+async function book(h: Harness, o: Opened, date: string, time: string): Promise<void> {
+  const n = h.fake.callsTo('views.open').length;
+  const parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
+  const step = fresh(h, o.c).steps.find((s) => s.key === 'meeting');
+  // Once booked, the meeting step is done: "Move the meeting" opens the same form.
+  if (step?.status === 'pending') await press(h, parent, ACTION.meeting, { step: 'meeting' });
+  else await press(h, parent, ACTION.moveMeeting);
+  const view = await nextView(h, VIEW.meeting, n);
+  const r = await submit(h, view, {
+    ...input.date(INPUT.meetingDate, date),
+    ...input.time(INPUT.meetingTime, time),
+  });
+  expect(r).toEqual({ status: 200, text: '' });
+}
+
+function parse(ics: string) {
+  const comp = new ICAL.Component(ICAL.parse(ics));
+  for (const tz of comp.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(tz);
+  const ev = new ICAL.Event(comp.getFirstSubcomponent('vevent') ?? undefined);
+  return {
+    uid: ev.uid,
+    sequence: ev.sequence,
+    start: ev.startDate.toJSDate(),
+    summary: ev.summary,
+  };
+}
+
+describe('the meeting invite', () => {
+  const ctx = useHarness();
+
+  it('booking the meeting uploads an .ics into the case thread with a Google Calendar link', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    await book(h, o, '2026-11-27', '15:00'); // Maria works in Rome: 14:00Z
+    const file = h.fake.files.at(-1);
+    expect(file?.channel).toBe(CHANNEL);
+    expect(file?.thread_ts).toBe(o.parent.ts);
+    expect(file?.filename).toMatch(/\.ics$/);
+    expect(file?.initial_comment).toContain(
+      'https://calendar.google.com/calendar/render?action=TEMPLATE',
+    );
+    const ev = parse(file?.content.toString('utf8') ?? '');
+    expect(ev.start.toISOString()).toBe('2026-11-27T14:00:00.000Z');
+    expect(ev.summary).toContain('Acme Corp');
+  });
+
+  it('moving the meeting sends an update: same UID, higher SEQUENCE, new time', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    await book(h, o, '2026-11-27', '15:00');
+    await book(h, o, '2026-11-30', '10:30');
+    const [first, second] = h.fake.files.slice(-2).map((f) => parse(f.content.toString('utf8')));
+    expect(second?.uid).toBe(first?.uid);
+    expect(second?.sequence ?? 0).toBeGreaterThan(first?.sequence ?? 0);
+    expect(second?.start.toISOString()).toBe('2026-11-30T09:30:00.000Z');
+  });
+
+  it('is never uploaded into a channel shared with the client', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    h.fake.shareChannel(CHANNEL, 'ext');
+    h.clock.advance(6 * 60_000); // past the sharing cache
+    const before = h.fake.files.length;
+    await book(h, o, '2026-11-27', '15:00');
+    expect(h.fake.files.length).toBe(before);
+  });
+});
