@@ -9,6 +9,8 @@ const minuts = (n: number) => (n === 1 ? '1 minut' : `${n} minuts`);
 const hores = (n: number) => (n === 1 ? '1 hora' : `${n} hores`);
 const dies = (n: number) => (n === 1 ? '1 dia' : `${n} dies`);
 
+const cases = (n: number): string => (n === 1 ? '1 cas' : `${n} casos`);
+
 export const ca: Catalog = {
   langName: 'Català',
   severity: { minor: 'Lleu', major: 'Greu', critical: 'Crític' },
@@ -312,16 +314,18 @@ export const ca: Catalog = {
     scopeChannel: (channel: string) => `casos oberts a ${channel}`,
     scopeAll: 'tot l’espai de treball',
     counts: (n: number, won: number, lost: number, closed: number, open: number) =>
-      `*${n}* casos oberts: ${won} clients recuperats, ${lost} perduts, ${closed} tancats d’una altra manera, ${open} encara oberts.`,
+      `*${n}* ${n === 1 ? 'cas obert' : 'casos oberts'}: ${won} clients recuperats, ${lost} perduts, ${closed} tancats d’una altra manera, ${open} encara oberts.`,
     ownUp: (median: string, p90: string, n: number) =>
-      `Temps fins a reconèixer l’error: mediana ${median}, percentil 90 ${p90} (de ${n} casos).`,
+      `Temps fins a reconèixer l’error: mediana ${median}, percentil 90 ${p90} (de ${cases(n)}).`,
     meeting: (median: string, n: number) =>
-      `Temps fins a la reunió: mediana ${median} (de ${n} casos).`,
+      `Temps fins a la reunió: mediana ${median} (de ${cases(n)}).`,
+    ownUpNone: 'Temps fins a reconèixer l’error: encara cap cas.',
+    meetingNone: 'Temps fins a la reunió: encara cap reunió.',
     noData: 'encara no hi ha dades',
     apology: (pct: string, hits: number, n: number) =>
-      `Amb disculpa: ${pct} (${hits} de ${n} casos).`,
+      `Amb disculpa: ${pct} (${hits} de ${cases(n)}).`,
     compensation: (pct: string, hits: number, n: number) =>
-      `Amb compensació: ${pct} (${hits} de ${n} casos).`,
+      `Amb compensació: ${pct} (${hits} de ${cases(n)}).`,
     winBackTitle: 'Clients recuperats, entre els casos decidits:',
     both: 'disculpa i compensació',
     apologyOnly: 'només disculpa',
@@ -336,7 +340,7 @@ export const ca: Catalog = {
     noRepeat: 'Cap client no ha tingut més d’un cas.',
     trouble: 'Passos que més sovint van amb retard o s’ometen:',
     troubleLine: (step: string, overdue: number, n: number, skipped: number) =>
-      `• ${step}: amb retard en ${overdue} de ${n} casos, omès ${skipped} vegades`,
+      `• ${step}: amb retard en ${overdue} de ${cases(n)}, omès ${skipped} vegades`,
     changesNotDone: (hits: number, n: number) =>
       `Canvis promesos però no fets: ${hits} de ${n} casos tancats.`,
     ownUpSpeed: 'Clients recuperats, segons com de prompte se’ls va informar:',

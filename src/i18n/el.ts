@@ -10,6 +10,8 @@ const lepta = (n: number) => (n === 1 ? '1 λεπτό' : `${n} λεπτά`);
 const ores = (n: number) => (n === 1 ? '1 ώρα' : `${n} ώρες`);
 const meres = (n: number) => (n === 1 ? '1 ημέρα' : `${n} ημέρες`);
 
+const cases = (n: number): string => (n === 1 ? '1 υπόθεση' : `${n} υποθέσεις`);
+
 export const el: Catalog = {
   langName: 'Ελληνικά',
   severity: { minor: 'Ήπια', major: 'Σοβαρή', critical: 'Κρίσιμη' },
@@ -318,16 +320,18 @@ export const el: Catalog = {
     scopeChannel: (channel: string) => `υποθέσεις που άνοιξαν στο ${channel}`,
     scopeAll: 'όλος ο χώρος εργασίας',
     counts: (n: number, won: number, lost: number, closed: number, open: number) =>
-      `*${n}* υποθέσεις: ${won} πελάτες επέστρεψαν, ${lost} χάθηκαν, ${closed} έκλεισαν αλλιώς, ${open} ακόμη ανοιχτές.`,
+      `*${n}* ${n === 1 ? 'υπόθεση' : 'υποθέσεις'}: ${won} πελάτες επέστρεψαν, ${lost} χάθηκαν, ${closed} έκλεισαν αλλιώς, ${open} ακόμη ανοιχτές.`,
     ownUp: (median: string, p90: string, n: number) =>
-      `Χρόνος μέχρι την παραδοχή: διάμεσος ${median}, 90ό εκατοστημόριο ${p90} (από ${n} υποθέσεις).`,
+      `Χρόνος μέχρι την παραδοχή: διάμεσος ${median}, 90ό εκατοστημόριο ${p90} (από ${cases(n)}).`,
     meeting: (median: string, n: number) =>
-      `Χρόνος μέχρι τη συνάντηση: διάμεσος ${median} (από ${n} υποθέσεις).`,
+      `Χρόνος μέχρι τη συνάντηση: διάμεσος ${median} (από ${cases(n)}).`,
+    ownUpNone: 'Χρόνος μέχρι την παραδοχή: καμία υπόθεση ακόμη.',
+    meetingNone: 'Χρόνος μέχρι τη συνάντηση: καμία συνάντηση ακόμη.',
     noData: 'δεν υπάρχουν ακόμη δεδομένα',
     apology: (pct: string, hits: number, n: number) =>
-      `Με συγγνώμη: ${pct} (${hits} από ${n} υποθέσεις).`,
+      `Με συγγνώμη: ${pct} (${hits} από ${cases(n)}).`,
     compensation: (pct: string, hits: number, n: number) =>
-      `Με αποζημίωση: ${pct} (${hits} από ${n} υποθέσεις).`,
+      `Με αποζημίωση: ${pct} (${hits} από ${cases(n)}).`,
     winBackTitle: 'Πελάτες που επέστρεψαν, στις υποθέσεις με απόφαση:',
     both: 'συγγνώμη και αποζημίωση',
     apologyOnly: 'μόνο συγγνώμη',
@@ -342,7 +346,7 @@ export const el: Catalog = {
     noRepeat: 'Κανένας πελάτης δεν είχε περισσότερες από μία υποθέσεις.',
     trouble: 'Βήματα που καθυστερούν ή παραλείπονται πιο συχνά:',
     troubleLine: (step: string, overdue: number, n: number, skipped: number) =>
-      `• ${step}: καθυστέρησε σε ${overdue} από ${n} υποθέσεις, παραλείφθηκε ${skipped} φορές`,
+      `• ${step}: καθυστέρησε σε ${overdue} από ${cases(n)}, παραλείφθηκε ${skipped} φορές`,
     changesNotDone: (hits: number, n: number) =>
       `Αλλαγές που υποσχεθήκαμε αλλά δεν έγιναν: ${hits} από ${n} κλειστές υποθέσεις.`,
     ownUpSpeed: 'Πελάτες που επέστρεψαν, ανάλογα με το πόσο γρήγορα ενημερώθηκαν:',

@@ -4,6 +4,8 @@
  * Arguments such as `who`, `when` and `step` arrive already formatted for Slack (mentions, date tokens).
  * The wording follows the method in shared/recovery-method.md, written in our own words.
  */
+const cases = (n: number): string => (n === 1 ? '1 case' : `${n} cases`);
+
 export const en = {
   langName: 'English',
   severity: { minor: 'Minor', major: 'Major', critical: 'Critical' },
@@ -301,16 +303,18 @@ export const en = {
     scopeChannel: (channel: string) => `cases opened in ${channel}`,
     scopeAll: 'the whole workspace',
     counts: (n: number, won: number, lost: number, closed: number, open: number) =>
-      `*${n}* cases opened: ${won} won back, ${lost} lost, ${closed} closed otherwise, ${open} still open.`,
+      `*${n}* ${n === 1 ? 'case' : 'cases'} opened: ${won} won back, ${lost} lost, ${closed} closed otherwise, ${open} still open.`,
     ownUp: (median: string, p90: string, n: number) =>
-      `Time to own up: median ${median}, 90th percentile ${p90} (from ${n} cases).`,
+      `Time to own up: median ${median}, 90th percentile ${p90} (from ${cases(n)}).`,
     meeting: (median: string, n: number) =>
-      `Time to the meeting: median ${median} (from ${n} cases).`,
+      `Time to the meeting: median ${median} (from ${cases(n)}).`,
+    ownUpNone: 'Time to own up: no case owned up yet.',
+    meetingNone: 'Time to the meeting: no meeting booked yet.',
     noData: 'no data yet',
     apology: (pct: string, hits: number, n: number) =>
-      `Apologised: ${pct} (${hits} of ${n} cases).`,
+      `Apologised: ${pct} (${hits} of ${cases(n)}).`,
     compensation: (pct: string, hits: number, n: number) =>
-      `Compensated: ${pct} (${hits} of ${n} cases).`,
+      `Compensated: ${pct} (${hits} of ${cases(n)}).`,
     winBackTitle: 'Won back, among decided cases:',
     both: 'apology and compensation',
     apologyOnly: 'apology only',
@@ -325,7 +329,7 @@ export const en = {
     noRepeat: 'No client had more than one case.',
     trouble: 'Steps most often overdue or skipped:',
     troubleLine: (step: string, overdue: number, n: number, skipped: number) =>
-      `• ${step}: overdue in ${overdue} of ${n} cases, skipped ${skipped} times`,
+      `• ${step}: overdue in ${overdue} of ${cases(n)}, skipped ${skipped} times`,
     changesNotDone: (hits: number, n: number) =>
       `Corrective changes promised but not done: ${hits} of ${n} ended cases.`,
     ownUpSpeed: 'Won back, by how soon the client was told:',

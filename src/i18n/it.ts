@@ -11,6 +11,8 @@ const giorni = (n: number) => (n === 1 ? '1 giorno' : `${n} giorni`);
 /** `others` in an escalation: mentions joined by ", "; a user group (`<!subteam^…>`) is several people. */
 const severalPeople = (others: string) => others.includes(',') || others.includes('<!subteam^');
 
+const cases = (n: number): string => (n === 1 ? '1 caso' : `${n} casi`);
+
 export const it: Catalog = {
   langName: 'Italiano',
   severity: { minor: 'Lieve', major: 'Grave', critical: 'Critico' },
@@ -316,15 +318,18 @@ export const it: Catalog = {
     scopeChannel: (channel: string) => `casi aperti in ${channel}`,
     scopeAll: 'tutto il workspace',
     counts: (n: number, won: number, lost: number, closed: number, open: number) =>
-      `*${n}* casi aperti: ${won} clienti recuperati, ${lost} persi, ${closed} chiusi in altro modo, ${open} ancora aperti.`,
+      `*${n}* ${n === 1 ? 'caso aperto' : 'casi aperti'}: ${won} clienti recuperati, ${lost} persi, ${closed} chiusi in altro modo, ${open} ancora aperti.`,
     ownUp: (median: string, p90: string, n: number) =>
-      `Tempo per ammettere l’errore: mediana ${median}, 90° percentile ${p90} (su ${n} casi).`,
+      `Tempo per ammettere l’errore: mediana ${median}, 90° percentile ${p90} (su ${cases(n)}).`,
     meeting: (median: string, n: number) =>
-      `Tempo fino all’incontro: mediana ${median} (su ${n} casi).`,
+      `Tempo fino all’incontro: mediana ${median} (su ${cases(n)}).`,
+    ownUpNone: 'Tempo per ammettere l’errore: nessun caso ancora.',
+    meetingNone: 'Tempo fino all’incontro: nessun incontro fissato ancora.',
     noData: 'ancora nessun dato',
-    apology: (pct: string, hits: number, n: number) => `Con scuse: ${pct} (${hits} casi su ${n}).`,
+    apology: (pct: string, hits: number, n: number) =>
+      `Con scuse: ${pct} (${hits} su ${cases(n)}).`,
     compensation: (pct: string, hits: number, n: number) =>
-      `Con un rimedio: ${pct} (${hits} casi su ${n}).`,
+      `Con un rimedio: ${pct} (${hits} su ${cases(n)}).`,
     winBackTitle: 'Clienti recuperati, tra i casi decisi:',
     both: 'scuse e rimedio',
     apologyOnly: 'solo scuse',
@@ -339,7 +344,7 @@ export const it: Catalog = {
     noRepeat: 'Nessun cliente ha avuto più di un caso.',
     trouble: 'Passi più spesso in ritardo o saltati:',
     troubleLine: (step: string, overdue: number, n: number, skipped: number) =>
-      `• ${step}: in ritardo in ${overdue} casi su ${n}, saltato ${skipped} volte`,
+      `• ${step}: in ritardo in ${overdue} su ${cases(n)}, saltato ${skipped} volte`,
     changesNotDone: (hits: number, n: number) =>
       `Modifiche promesse ma non fatte: ${hits} casi chiusi su ${n}.`,
     ownUpSpeed: 'Clienti recuperati, secondo quanto presto sono stati informati:',

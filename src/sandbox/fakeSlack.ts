@@ -333,6 +333,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const archived = new Set<string>();
   const kicked = new Set<string>();
   const sharing = new Map<string, ChannelSharing>();
+  /** Direct messages opened with conversations.open (a second open answers `already_open`). */
+  const openedIms = new Set<string>();
   const files: StoredFile[] = [];
   /** Uploads started with files.getUploadURLExternal and not completed yet, by file id. */
   const uploads = new Map<string, PendingUpload>();
@@ -688,6 +690,51 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         },
       };
     },
+    /**
+     * Opens (or resumes) a direct message: `users` is one user id (an IM, the same `D…` id that
+     * chat.postMessage to that user id posts in) or 2 to 8 (a group DM, a stable `G…` id), or
+     * `channel` resumes one. Answers `{ ok, channel: { id } }`, with `no_op` and `already_open`
+     * when it was open already, and the whole IM object with `return_im`, as Slack does.
+     */
+    'conversations.open': (a) => {
+      const resume = str(a, 'channel');
+      const listed = (str(a, 'users') ?? '')
+        .split(',')
+        .map((u) => u.trim())
+        .filter((u) => u !== '');
+      if (resume && listed.length > 0) fail('invalid_arguments');
+      if (!resume && listed.length === 0) fail('users_list_not_supplied');
+      if (listed.length > 8) fail('too_many_users');
+      for (const u of listed) {
+        if (!/^[UW][A-Z0-9]+$/.test(u) || (users.size > 0 && !users.has(u) && u !== botUserId))
+          fail('user_not_found');
+      }
+      let id: string;
+      if (resume) {
+        if (!/^[DG]/.test(resume)) fail('channel_not_found');
+        id = resume;
+      } else if (listed.length === 1) {
+        id = channelOf({ channel: listed[0] });
+      } else {
+        const key = [...new Set(listed)].sort().join(',');
+        id = `G${key.replace(/[^A-Z0-9]/g, '').slice(0, 10)}`;
+      }
+      const already = openedIms.has(id);
+      openedIms.add(id);
+      const channel: Args = { id };
+      if (truthy(a.return_im)) {
+        Object.assign(channel, {
+          created: Math.floor(now().getTime() / 1000),
+          is_im: id.startsWith('D'),
+          is_mpim: id.startsWith('G'),
+          is_open: true,
+          ...(id.startsWith('D') && listed[0] ? { user: listed[0] } : {}),
+        });
+      }
+      return already
+        ? { ok: true, no_op: true, already_open: true, channel }
+        : { ok: true, channel };
+    },
     /** Step 1 of an upload: a file id and the address its bytes go to. */
     'files.getUploadURLExternal': (a, { json }) => {
       // Slack reads this method's arguments from a form only: a JSON body is invalid_arguments.
@@ -995,6 +1042,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       for (const coll of [views, homeViews, failures, archived, kicked, sharing, uploads])
         coll.clear();
       uploadKeys.clear();
+      openedIms.clear();
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -40,7 +40,7 @@ export const PAGE_HTML = `<!doctype html>
     <div class="side-title">Channels</div>
     <ul id="channel-list" data-testid="channel-list"></ul>
     <div class="side-title">Apps</div>
-    <ul><li class="side-app"><span class="mini-avatar bot">A</span>Amends</li></ul>
+    <ul><li class="side-app" id="app-home-link" data-testid="app-home-link" role="button" tabindex="0" title="Amends: App Home"><span class="mini-avatar bot">A</span>Amends</li></ul>
     <div class="side-help">
       <p>Try<br><code>/incident Acme: late delivery</code><br>or <code>/incident</code> alone for the form.</p>
       <p>Switch user to see what the owner, the creator and others see. Move the clock to watch the reminders.</p>
@@ -58,6 +58,13 @@ export const PAGE_HTML = `<!doctype html>
       </div>
       <div class="composer-hint"><b>/incident</b> Client: what happened &nbsp;·&nbsp; <b>/incident</b> alone opens the form &nbsp;·&nbsp; <b>/incident list</b></div>
     </form>
+  </main>
+  <main id="home" class="home-pane" data-testid="app-home" aria-label="App Home" hidden>
+    <div class="home-head">
+      <div class="home-app"><span class="avatar bot" aria-hidden="true">A</span><span>Amends</span><span class="badge">APP</span></div>
+      <div class="home-tabs" role="tablist"><span class="home-tab active" role="tab" aria-selected="true" data-testid="home-tab">Home</span></div>
+    </div>
+    <div id="home-view" class="home-view" data-testid="home-view" aria-live="polite"></div>
   </main>
   <aside id="thread" class="thread" data-testid="thread-panel" hidden aria-label="Thread">
     <div class="thread-head"><div><b>Thread</b> <span id="thread-channel" class="muted"></span></div>
@@ -98,6 +105,7 @@ button, input, select, textarea { font: inherit; color: inherit; }
 .tb-btn:disabled { opacity: .5; cursor: default; }
 .tb-btn.reset { border-color: rgba(255,150,150,.5); }
 .topbar-right { display: flex; align-items: center; gap: 10px; }
+@media (max-width: 1366px) { .topbar { gap: 10px; } .topbar-left { min-width: 0; } }
 .who { display: flex; align-items: center; gap: 6px; color: var(--side-text); white-space: nowrap; }
 .who select { background: var(--aubergine); color: #fff; border: 1px solid rgba(255,255,255,.3); border-radius: 6px; padding: 3px 6px; font-size: 13px; }
 .sidebar { background: var(--aubergine); color: var(--side-text); overflow-y: auto; padding-bottom: 16px; }
@@ -110,7 +118,19 @@ button, input, select, textarea { font: inherit; color: inherit; }
 .sidebar li:hover { background: var(--aubergine-hover); }
 .sidebar li.active { background: #1164a3; color: #fff; }
 .sidebar li.unread { color: #fff; font-weight: 900; }
-.side-app { display: flex; align-items: center; gap: 8px; padding-left: 20px !important; cursor: default !important; }
+.side-app { display: flex; align-items: center; gap: 8px; padding-left: 20px !important; }
+.home-pane { display: flex; flex-direction: column; min-height: 0; min-width: 0; }
+.home-head { flex: none; border-bottom: 1px solid var(--border); padding: 12px 24px 0; }
+.home-app { display: flex; align-items: center; gap: 10px; font-weight: 900; font-size: 18px; }
+.home-app .avatar { width: 32px; height: 32px; font-size: 14px; }
+.home-tabs { display: flex; gap: 24px; margin-top: 8px; }
+.home-tab { padding: 4px 2px 8px; font-size: 14px; color: var(--muted); border-bottom: 2px solid transparent; }
+.home-tab.active { color: var(--text); font-weight: 700; border-bottom-color: var(--text); }
+.home-view { flex: 1; overflow-y: auto; padding: 10px 24px 28px; }
+.home-view .blocks { max-width: 900px; }
+.home-view .b-header { margin: 14px 0 4px; }
+.home-view .b-header:first-child { margin-top: 4px; }
+.home-view .b-actions { margin: 4px 0 10px; }
 .side-help { margin: 18px 16px 0; font-size: 12.5px; line-height: 1.45; border-top: 1px solid rgba(255,255,255,.1); padding-top: 10px; }
 .side-help code { background: rgba(255,255,255,.12); color: #fff; border-radius: 3px; padding: 0 3px; font-size: 11px; white-space: nowrap; }
 .channel, .thread { display: flex; flex-direction: column; min-height: 0; min-width: 0; }
@@ -220,7 +240,8 @@ export const PAGE_JS = String.raw`(function () {
   var S = {
     users: [], channels: [], bot: { id: '', name: 'Amends' }, team: null,
     me: null, channel: null, messages: [], ephemerals: [], local: [], hidden: {},
-    thread: null, modal: null, offset: 0, unread: {}, seq: 0, busy: false
+    thread: null, modal: null, offset: 0, unread: {}, seq: 0, busy: false,
+    home: false, homes: {}, homeDrawn: null
   };
   var EMOJI = {
     calendar: '\u{1F4C5}', fast_forward: '\u23E9', gift: '\u{1F381}', hourglass: '\u231B',
@@ -229,7 +250,9 @@ export const PAGE_JS = String.raw`(function () {
     warning: '\u26A0\uFE0F', white_check_mark: '\u2705', zzz: '\u{1F4A4}', wave: '\u{1F44B}',
     x: '\u274C', bell: '\u{1F514}', point_right: '\u{1F449}', heavy_check_mark: '\u2714\uFE0F',
     thumbsup: '\u{1F44D}', '+1': '\u{1F44D}', eyes: '\u{1F440}', handshake: '\u{1F91D}',
-    email: '\u{1F4E7}', phone: '\u{1F4DE}', bulb: '\u{1F4A1}', clock1: '\u{1F550}', heart: '\u2764\uFE0F'
+    email: '\u{1F4E7}', phone: '\u{1F4DE}', bulb: '\u{1F4A1}', clock1: '\u{1F550}', heart: '\u2764\uFE0F',
+    pause_button: '\u23F8\uFE0F', speech_balloon: '\u{1F4AC}', outbox_tray: '\u{1F4E4}', envelope: '\u2709\uFE0F',
+    hammer_and_wrench: '\u{1F6E0}\uFE0F'
   };
   var COLORS = ['#2a80b9', '#e8912d', '#2bac76', '#9b59b6', '#d35400'];
 
@@ -464,8 +487,11 @@ export const PAGE_JS = String.raw`(function () {
 
   // ---------- interactive elements in messages ----------
   function sendAction(ctx, blockId, el, extra, button) {
-    if (!ctx.msg) { toast('This message is only a preview; its buttons do nothing.'); return; }
-    var body = { user: S.me, channel: ctx.msg.channel, messageTs: ctx.msg.ts, action_id: el.action_id, block_id: blockId || 'b' };
+    if (!ctx.msg && !ctx.home) { toast('This message is only a preview; its buttons do nothing.'); return; }
+    // From App Home the click names the view (Slack's container type 'view'), else the message.
+    var body = ctx.home
+      ? { user: S.me, viewId: ctx.home.id, action_id: el.action_id, block_id: blockId || 'b' }
+      : { user: S.me, channel: ctx.msg.channel, messageTs: ctx.msg.ts, action_id: el.action_id, block_id: blockId || 'b' };
     Object.keys(extra).forEach(function (k) { body[k] = extra[k]; });
     if (button) button.disabled = true;
     post('/api/action', body).catch(fail).then(function () { if (button) button.disabled = false; });
@@ -486,7 +512,7 @@ export const PAGE_JS = String.raw`(function () {
       var o = h('button', { type: 'button', class: 'overflow-btn', 'data-action-id': el.action_id, 'data-testid': 'overflow', 'aria-label': 'More actions' }, '\u22EE');
       o.addEventListener('click', function (e) {
         e.stopPropagation();
-        openMenu(o, el.options || [], function (opt) { sendAction(ctx, blockId, el, { type: 'overflow', selected_value: opt.value }); });
+        openMenu(o, el.options || [], function (opt) { sendAction(ctx, blockId, el, { type: 'overflow', selected_value: opt.value, selected_text: plainOf(opt.text) }); });
       });
       return o;
     }
@@ -497,7 +523,10 @@ export const PAGE_JS = String.raw`(function () {
     }
     if (t === 'users_select' || t === 'static_select') {
       var s = selectFor(el);
-      s.addEventListener('change', function () { if (s.value) sendAction(ctx, blockId, el, { type: t, selected_value: s.value }); });
+      s.addEventListener('change', function () {
+        var picked = s.selectedOptions[0];
+        if (s.value) sendAction(ctx, blockId, el, { type: t, selected_value: s.value, selected_text: picked ? picked.textContent : s.value });
+      });
       return s;
     }
     return h('span', { class: 'b-unknown' }, '[' + t + ']');
@@ -638,6 +667,7 @@ export const PAGE_JS = String.raw`(function () {
 
   function openThread(channel, ts) {
     if (channel !== S.channel) { S.channel = channel; }
+    S.home = false;
     S.thread = { channel: channel, ts: ts };
     render();
     var tl = $('thread-messages');
@@ -671,9 +701,9 @@ export const PAGE_JS = String.raw`(function () {
     clear(ul);
     S.channels.forEach(function (c) {
       ul.append(h('li', {
-        class: (c.id === S.channel ? 'active' : '') + (S.unread[c.id] ? ' unread' : ''),
+        class: (c.id === S.channel && !S.home ? 'active' : '') + (S.unread[c.id] ? ' unread' : ''),
         'data-testid': 'channel-' + c.name, 'data-channel': c.id,
-        onclick: function () { S.channel = c.id; S.unread[c.id] = false; if (S.thread && S.thread.channel !== c.id) S.thread = null; remember(); render(true); }
+        onclick: function () { S.home = false; S.channel = c.id; S.unread[c.id] = false; if (S.thread && S.thread.channel !== c.id) S.thread = null; remember(); render(true); }
       }, '# ' + c.name, isShared(c) ? h('span', { class: 'shared-mark', 'data-testid': 'shared-mark', title: sharedLabel(c), 'aria-label': sharedLabel(c) }, '\u21C4') : null));
     });
   }
@@ -705,9 +735,51 @@ export const PAGE_JS = String.raw`(function () {
     renderChannels();
     renderShare();
     renderClock();
+    $('app-home-link').classList.toggle('active', S.home);
+    $('home').hidden = !S.home;
+    document.querySelector('main.channel').hidden = S.home;
+    if (S.home) {
+      $('thread').hidden = true;
+      $('app').classList.remove('with-thread');
+      renderHome(false);
+      return;
+    }
+    S.homeDrawn = null;
     renderChannel(forceBottom);
     renderThread();
   }
+
+  // ---------- App Home ----------
+  /** The current user's published home view, drawn with the same blocks as messages; clicks name the view. */
+  function renderHome(force) {
+    var view = S.homes[S.me] || null;
+    var drawn = S.homeDrawn;
+    if (!force && drawn && drawn.view === view && drawn.user === S.me) return;
+    S.homeDrawn = { view: view, user: S.me };
+    var pane = $('home-view');
+    var keep = drawn && drawn.user === S.me ? pane.scrollTop : 0;
+    clear(pane);
+    if (!view) pane.append(h('div', { class: 'empty', 'data-testid': 'home-loading' }, 'Opening App Home…'));
+    else pane.append(renderBlocks(view.blocks, { msg: null, home: view }));
+    pane.setAttribute('data-view-id', view ? view.id : '');
+    pane.scrollTop = keep;
+  }
+  /** Opening the Home tab: Slack sends app_home_opened for this user, and the bot publishes. */
+  function openHome() {
+    S.home = true;
+    S.thread = null;
+    remember();
+    render();
+    var user = S.me;
+    post('/api/home', { user: user }).then(function (r) {
+      if (r.view && !S.homes[user]) S.homes[user] = r.view;
+      render();
+    }).catch(fail);
+  }
+  $('app-home-link').addEventListener('click', openHome);
+  $('app-home-link').addEventListener('keydown', function (e) {
+    if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); openHome(); }
+  });
   var renderQueued = false;
   function renderSoon() {
     if (renderQueued) return;
@@ -715,7 +787,7 @@ export const PAGE_JS = String.raw`(function () {
     requestAnimationFrame(function () { renderQueued = false; render(); });
   }
   function remember() {
-    try { localStorage.setItem('amends-sandbox', JSON.stringify({ me: S.me, channel: S.channel })); } catch (e) { /* private mode */ }
+    try { localStorage.setItem('amends-sandbox', JSON.stringify({ me: S.me, channel: S.channel, home: S.home })); } catch (e) { /* private mode */ }
   }
 
   // ---------- modals ----------
@@ -850,6 +922,7 @@ export const PAGE_JS = String.raw`(function () {
       var d = JSON.parse(e.data);
       S.users = d.users; S.channels = d.channels; S.bot = d.bot; S.team = d.team;
       S.messages = d.messages; S.ephemerals = d.ephemerals; S.local = []; S.hidden = {}; S.unread = {};
+      S.homes = d.homes || {}; S.homeDrawn = null;
       setNow(d.now);
       var saved = {};
       try { saved = JSON.parse(localStorage.getItem('amends-sandbox') || '{}'); } catch (err) { saved = {}; }
@@ -858,8 +931,15 @@ export const PAGE_JS = String.raw`(function () {
       $('team-name').textContent = d.team.name;
       if (S.modal) closeModal();
       renderUsers();
-      render(true);
+      // App Home stays open across a reload or a Reset: opening it again asks the (new) bot for it.
+      if (S.home || (!document.body.hasAttribute('data-ready') && saved.home === true)) openHome();
+      else render(true);
       document.body.setAttribute('data-ready', 'true');
+    });
+    es.addEventListener('home', function (e) {
+      var d = JSON.parse(e.data);
+      S.homes[d.user] = d.view;
+      if (S.home && d.user === S.me) render();
     });
     es.addEventListener('message', function (e) {
       var d = JSON.parse(e.data);
@@ -909,7 +989,8 @@ export const PAGE_JS = String.raw`(function () {
     if (S.modal) closeModal();
     remember();
     renderUsers();
-    render();
+    if (S.home) openHome();
+    else render();
   });
   $('thread-close').addEventListener('click', function () { S.thread = null; render(); });
   function setShared(d) {

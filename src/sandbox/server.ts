@@ -1,10 +1,10 @@
 /**
  * The local sandbox: the real bot (the same `composeAmends` as production, behind its real Bolt
  * HTTP receiver) driven from a Slack-like web page. The page's clicks become signed slash-command,
- * `block_actions` and `view_submission` requests to that receiver; the bot's Web API calls go to
- * the fake Web API (fakeSlack.ts), whose stored messages are pushed to the page over server-sent
- * events. Only the clock (an OffsetClock the page can move forward) and the fake Slack are
- * sandbox-specific.
+ * `block_actions` and `view_submission` requests to that receiver, and opening App Home an
+ * `app_home_opened` event; the bot's Web API calls go to the fake Web API (fakeSlack.ts), whose
+ * stored messages and published home views are pushed to the page over server-sent events. Only
+ * the clock (an OffsetClock the page can move forward) and the fake Slack are sandbox-specific.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -156,6 +156,48 @@ interface World {
   /** Which sandbox user a modal belongs to (Slack opens a modal for the user whose trigger it was). */
   readonly viewOwner: Map<string, string>;
   readonly triggerOwner: Map<string, string>;
+}
+
+/** The direct message channel Slack names in a user's `app_home_opened` event. */
+const homeChannel = (user: string) => `D${user.slice(1)}`;
+
+/**
+ * An Events API envelope with the `app_home_opened` event Slack sends when a person opens the
+ * app's Home tab; like Slack's, it carries the home view already published for them, if any.
+ */
+export function appHomeOpenedEnvelope(
+  teamId: string,
+  user: string,
+  now: Date,
+  view?: StoredView,
+): Record<string, unknown> {
+  const eventTs = (now.getTime() / 1000).toFixed(6);
+  return {
+    token: 'verification_token',
+    team_id: teamId,
+    api_app_id: 'AAMENDS01',
+    event: {
+      type: 'app_home_opened',
+      user,
+      channel: homeChannel(user),
+      tab: 'home',
+      event_ts: eventTs,
+      ...(view ? { view } : {}),
+    },
+    type: 'event_callback',
+    event_id: `Ev${randomBytes(5).toString('hex').toUpperCase()}`,
+    event_time: Math.floor(now.getTime() / 1000),
+    authorizations: [
+      {
+        enterprise_id: null,
+        team_id: teamId,
+        user_id: BOT_USER_ID,
+        is_bot: true,
+        is_enterprise_install: false,
+      },
+    ],
+    is_ext_shared_channel: false,
+  };
 }
 
 class HttpError extends Error {
@@ -454,6 +496,8 @@ export async function startSandbox(
       w.viewOwner.set(v.id, owner);
       broadcast('view', { user: owner, view: v });
     });
+    // App Home, published (views.publish) or updated: the page redraws it if that user has it open.
+    fake.on('home', ({ userId, view }) => broadcast('home', { user: userId, view }));
   };
 
   const teardown = async (w: World, keep: boolean) => {
@@ -485,6 +529,8 @@ export async function startSandbox(
     now: w.clock.now().toISOString(),
     messages: w.fake.messages,
     ephemerals: w.ephemerals,
+    /** App Home views published so far, by user (kept in memory only: opening Home asks again). */
+    homes: Object.fromEntries(w.fake.homeViews),
   });
 
   // Booted once the page's port is ours: a second sandbox on a busy port never touches this database.
@@ -521,8 +567,13 @@ export async function startSandbox(
    * A message the bot put in the ack itself (help, a mistake in what was typed, "busy") shows as
    * a private note, as Slack shows it.
    */
-  const toBot = async (w: World, body: string, to?: { user: string; channel: string }) => {
-    const r = await postSigned(w.botUrl, w.secret, body);
+  const toBot = async (
+    w: World,
+    body: string,
+    to?: { user: string; channel: string },
+    contentType = 'application/x-www-form-urlencoded',
+  ) => {
+    const r = await postSigned(w.botUrl, w.secret, body, contentType);
     if (r.status !== 200) throw new HttpError(502, `the bot answered HTTP ${r.status}`);
     await w.amends.gate.idle();
     if (to && r.text) {
@@ -569,38 +620,70 @@ export async function startSandbox(
       return { ok: true };
     },
 
+    /**
+     * A click in a message (`channel` and `messageTs`) or in the user's App Home (`viewId`): a
+     * `block_actions` payload as Slack sends it from either. From a home view it has no channel,
+     * message or response_url; its container is the view, and the view (with its state) comes along.
+     */
     async action(body) {
       const w = world;
       const u = userOf(body);
-      const ch = channelOf(body);
-      const messageTs = str(body, 'messageTs', 40) ?? '';
-      const message = w.fake.findMessage(ch.id, messageTs);
-      if (!message) throw new HttpError(404, 'no such message');
+      const viewId = str(body, 'viewId', 40);
       const actionId = str(body, 'action_id', 255) ?? '';
+      const blockId = str(body, 'block_id', 255) ?? 'b';
       const type = str(body, 'type', 40) ?? 'button';
       const selected = str(body, 'selected_value', 2000);
-      const payload = blockActionsPayload({
-        teamId: SANDBOX_TEAM.id,
-        teamDomain: SANDBOX_TEAM.domain,
-        userId: u.id,
-        userName: u.name,
-        channelId: ch.id,
-        messageTs,
-        ...(message.thread_ts && message.thread_ts !== message.ts
-          ? { threadTs: message.thread_ts }
-          : {}),
-        message: { ...message, channel: undefined },
-        action: {
-          action_id: actionId,
-          block_id: str(body, 'block_id', 255) ?? 'b',
-          type: type === 'overflow' ? 'overflow' : 'button',
-          ...(type === 'overflow' ? { selected_value: selected ?? '' } : {}),
-          ...(type === 'button' ? { value: str(body, 'value', 2000) ?? '' } : {}),
-        },
-        responseUrl: responseUrl(w, u.id, ch.id),
-        triggerId: newTrigger(w, u.id),
-      });
-      (payload.channel as { name: string }).name = ch.name;
+      const selectedText = str(body, 'selected_text', 2000) ?? selected;
+      const action = {
+        action_id: actionId,
+        block_id: blockId,
+        type: type === 'overflow' ? ('overflow' as const) : ('button' as const),
+        ...(type === 'overflow' ? { selected_value: selected ?? '' } : {}),
+        ...(type === 'button' ? { value: str(body, 'value', 2000) ?? '' } : {}),
+      };
+      let payload: Record<string, unknown>;
+      let home: StoredView | undefined;
+      if (viewId !== undefined) {
+        home = w.fake.homeViews.get(u.id);
+        if (!home || home.id !== viewId) throw new HttpError(404, 'no such view');
+        payload = blockActionsPayload({
+          teamId: SANDBOX_TEAM.id,
+          teamDomain: SANDBOX_TEAM.domain,
+          userId: u.id,
+          userName: u.name,
+          channelId: homeChannel(u.id),
+          messageTs: '',
+          action,
+          responseUrl: '',
+          triggerId: newTrigger(w, u.id),
+        });
+        delete payload.channel;
+        delete payload.message;
+        delete payload.response_url;
+        delete payload.state;
+        payload.container = { type: 'view', view_id: home.id };
+      } else {
+        const ch = channelOf(body);
+        const messageTs = str(body, 'messageTs', 40) ?? '';
+        const message = w.fake.findMessage(ch.id, messageTs);
+        if (!message) throw new HttpError(404, 'no such message');
+        payload = blockActionsPayload({
+          teamId: SANDBOX_TEAM.id,
+          teamDomain: SANDBOX_TEAM.domain,
+          userId: u.id,
+          userName: u.name,
+          channelId: ch.id,
+          messageTs,
+          ...(message.thread_ts && message.thread_ts !== message.ts
+            ? { threadTs: message.thread_ts }
+            : {}),
+          message: { ...message, channel: undefined },
+          action,
+          responseUrl: responseUrl(w, u.id, ch.id),
+          triggerId: newTrigger(w, u.id),
+        });
+        (payload.channel as { name: string }).name = ch.name;
+      }
       // Selects and pickers: the payload carries the choice the way Slack names it per type.
       const a = (payload.actions as Record<string, unknown>[])[0] ?? {};
       const pickedKey = PICKED[type];
@@ -613,10 +696,41 @@ export async function startSandbox(
         delete a.value;
         delete a.text;
         a.type = type;
-        a.selected_option = { text: { type: 'plain_text', text: selected }, value: selected };
+        a.selected_option = { text: { type: 'plain_text', text: selectedText }, value: selected };
+      } else if (type === 'overflow' && selectedText !== selected && isObject(a.selected_option)) {
+        a.selected_option.text = { type: 'plain_text', text: selectedText };
+      }
+      if (home) {
+        // In a view, Slack also keeps what its interactive elements hold in view.state.values.
+        const held = pickedKey
+          ? { type, [pickedKey]: a[pickedKey] }
+          : type === 'static_select'
+            ? { type, selected_option: a.selected_option }
+            : undefined;
+        payload.view = {
+          ...home,
+          state: { values: held ? { [blockId]: { [actionId]: held } } : {} },
+        };
       }
       await toBot(w, interactionBody(payload));
       return { ok: true };
+    },
+
+    /**
+     * The user opens the app's Home tab: Slack sends `app_home_opened`, and the bot publishes
+     * the home (views.publish). Answers with the home view stored for them once the bot is done.
+     */
+    async home(body) {
+      const w = world;
+      const u = userOf(body);
+      const envelope = appHomeOpenedEnvelope(
+        SANDBOX_TEAM.id,
+        u.id,
+        w.clock.now(),
+        w.fake.homeViews.get(u.id),
+      );
+      await toBot(w, JSON.stringify(envelope), undefined, 'application/json');
+      return { ok: true, view: w.fake.homeViews.get(u.id) ?? null };
     },
 
     async submit(body) {

@@ -236,4 +236,99 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
     await page.locator('[data-testid=share-toggle][aria-pressed=false]').waitFor();
     expect(problems).toEqual([]);
   }, 60_000);
+
+  it('opens App Home: the home the bot publishes, its buttons, and a language picked in it', async () => {
+    // A fresh sandbox with a team's week in it: three cases by three people, a step done, one won back.
+    const api = async (path: string, body: unknown) => {
+      const r = await fetch(sandbox.url + path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(r.status).toBe(200);
+    };
+    await api('/api/reset', {});
+    const open = (user: string, channel: string, text: string) =>
+      api('/api/command', { user, channel, text });
+    await open('U0NIKOS001', 'C0SANDBOX1', 'Initech: wrong delivery address');
+    await open('U0MARIA001', 'C0SANDBOX2', 'Globex: invoice sent twice');
+    await open('U0JOAN0001', 'C0SANDBOX1', 'Acme: late delivery');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(sandbox.url);
+    await page.locator('body[data-ready=true]').waitFor();
+    const switcher = page.getByTestId('user-switcher');
+    const channel = page.getByTestId('channel-messages');
+    await page.getByTestId('channel-general').click();
+
+    // Nikos: the client accepted, and he closes the case as won back.
+    await switcher.selectOption('U0NIKOS001');
+    const initech = channel.getByTestId('message').filter({ hasText: 'Initech ·' });
+    await initech.locator('[data-action-id=amends_case_accepted]').click();
+    await initech.locator('[data-action-id=amends_case_accepted]').waitFor({ state: 'detached' });
+    await initech.locator('[data-action-id=amends_case_close]').click();
+    await page.getByTestId('confirm-ok').click();
+    await page.getByTestId('modal').waitFor();
+    await page.getByTestId('modal-submit').click();
+    await page.getByTestId('modal').waitFor({ state: 'detached' });
+    await initech.locator('[data-action-id=amends_case_close]').waitFor({ state: 'detached' });
+
+    // An hour later Joan owns up on Acme.
+    await page.getByTestId('advance-hour').click();
+    await page.getByTestId('toast').filter({ hasText: 'Clock moved on' }).waitFor();
+    await switcher.selectOption('U0JOAN0001');
+    const acme = channel.getByTestId('message').filter({ hasText: 'Acme ·' });
+    await acme.locator('[data-block-id=actions_own_up] [data-action-id=amends_step_done]').click();
+    await acme.locator('[data-block-id=actions_own_up]').waitFor({ state: 'detached' });
+
+    // App Home: the page sends app_home_opened, and draws the home the bot publishes.
+    await page.getByTestId('app-home-link').click();
+    const home = page.getByTestId('home-view');
+    await home
+      .locator('.b-header')
+      .filter({ hasText: /^Amends$/ })
+      .waitFor();
+    expect(await page.getByTestId('channel-messages').isVisible()).toBe(false);
+    const newCase = home.locator('[data-action-id=amends_home_new_case]');
+    expect(await newCase.textContent()).toBe('New case');
+    await home.getByText('Your open steps').waitFor();
+    expect(await home.textContent()).toContain('1 won back');
+    expect(await home.textContent()).toContain('Globex'); // the team's cases: Maria's too
+
+    // Her steps carry their buttons: Done on "Apologize" is a click from the view, and the bot
+    // publishes the home again without that step (and the case message in the channel follows).
+    const apologize = home.locator('.b-section', { hasText: 'Apologize' });
+    await home
+      .locator('.b-section:has-text("Apologize") + .b-actions [data-action-id=amends_step_done]')
+      .click();
+    await apologize.waitFor({ state: 'detached' });
+    await home.getByText('Apologised: 33% (1 of 3 cases)').waitFor();
+
+    // "New case" opens the bot's form, for her, over App Home.
+    await newCase.click();
+    await page.getByTestId('modal-title').filter({ hasText: 'New recovery case' }).waitFor();
+    await page.getByTestId('modal-close').click();
+    await page.getByTestId('modal').waitFor({ state: 'detached' });
+
+    // The README's picture of App Home, refreshed on demand like docs/sandbox.png.
+    await page.getByTestId('toast').waitFor({ state: 'hidden' });
+    const shot = process.env.UPDATE_SCREENSHOT ? 'docs/app-home.png' : 'test-results/app-home.png';
+    mkdirSync(dirname(shot), { recursive: true });
+    await page.screenshot({ path: shot, clip: { x: 0, y: 0, width: 1280, height: 900 } });
+
+    // Italian picked in the home's select: the bot stores it and publishes the home again.
+    await home.locator('select[data-action-id=amends_home_language]').selectOption('it');
+    await home.getByText('I tuoi passi aperti').waitFor();
+    expect(await home.locator('[data-action-id=amends_home_new_case]').textContent()).toBe(
+      'Nuovo caso',
+    );
+    expect(await home.locator('select[data-action-id=amends_home_language]').inputValue()).toBe(
+      'it',
+    );
+
+    // Back in a channel, the messages are there again.
+    await page.getByTestId('channel-general').click();
+    await channel.getByTestId('message').filter({ hasText: 'Acme ·' }).waitFor();
+    expect(await page.getByTestId('app-home').isVisible()).toBe(false);
+    expect(problems).toEqual([]);
+  }, 60_000);
 });

@@ -31,6 +31,18 @@ interface State {
   channels: { id: string; name: string; shared: string }[];
   messages: StoredMessage[];
   ephemerals: { user: string; channel: string; text: string }[];
+  homes: Record<string, HomeView>;
+}
+
+interface HomeView {
+  id: string;
+  type: string;
+  blocks: {
+    type: string;
+    block_id?: string;
+    text?: { text?: string };
+    elements?: { type: string; action_id?: string; value?: string }[];
+  }[];
 }
 
 /** The page's event stream, read as the page reads it; `streamed` resolves once it carried `text`. */
@@ -372,6 +384,62 @@ describe('sandbox server', () => {
     sb = await startSandbox(sandboxConfig(dir), () => {}, { standalone: false });
     const again = await fetch(`${sb.url}/files/${file?.id}`);
     expect(Buffer.from(await again.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+
+  it('opens App Home through /api/home: an app_home_opened event, and the home the bot publishes', async () => {
+    await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
+    expect((await state()).homes).toEqual({});
+    const stream = await openStream(sb.url);
+    const r = await post('/api/home', { user: JOAN });
+    expect(r.status).toBe(200);
+    const view = r.body.view as HomeView;
+    expect(view).toMatchObject({ type: 'home' });
+    // Stored by the fake for that user (and for no one else), and pushed to the page.
+    const { homes } = await state();
+    expect(Object.keys(homes)).toEqual([JOAN]);
+    expect(homes[JOAN]).toEqual(view);
+    const texts = JSON.stringify(view.blocks);
+    expect(texts).toContain('Your open steps');
+    expect(texts).toContain('Acme');
+    await stream.streamed(`event: home\ndata: {"user":"${JOAN}"`);
+    await stream.close();
+
+    // Done on her first step, clicked in App Home: a block_actions from the view (no channel).
+    const done = view.blocks
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id === 'amends_step_done');
+    expect(done?.value).toBeTruthy();
+    const click = await post('/api/action', {
+      user: JOAN,
+      viewId: view.id,
+      action_id: 'amends_step_done',
+      value: done?.value,
+    });
+    expect(click).toEqual({ status: 200, body: { ok: true } });
+    const s = await state();
+    expect(s.messages.some((m) => /marked .*Own up to the client.* done/.test(m.text))).toBe(true);
+    expect(JSON.stringify(s.homes[JOAN]?.blocks)).not.toContain(done?.value);
+
+    // The language select in App Home: the bot stores her choice and publishes the home again.
+    const lang = await post('/api/action', {
+      user: JOAN,
+      viewId: view.id,
+      block_id: 'home_controls',
+      action_id: 'amends_home_language',
+      type: 'static_select',
+      selected_value: 'it',
+      selected_text: 'Italiano',
+    });
+    expect(lang.status).toBe(200);
+    const italian = (await state()).homes[JOAN];
+    expect(italian?.id).toBe(view.id);
+    expect(JSON.stringify(italian?.blocks)).toContain('I tuoi passi aperti');
+
+    // Only the user's own, current home view; only sandbox users.
+    expect(
+      (await post('/api/action', { user: MONTSE, viewId: view.id, action_id: 'x' })).status,
+    ).toBe(404);
+    expect((await post('/api/home', { user: 'U0NOBODY' })).status).toBe(400);
   });
 
   it('rejects unknown users and channels', async () => {

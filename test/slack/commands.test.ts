@@ -441,9 +441,9 @@ describe('/incident report and export', () => {
     expect(body.response_type).toBe('ephemeral');
     const text = JSON.stringify(body.blocks);
     expect(text).toContain(
-      '*1* cases opened: 1 won back, 0 lost, 0 closed otherwise, 0 still open.',
+      '*1* case opened: 1 won back, 0 lost, 0 closed otherwise, 0 still open.',
     );
-    expect(text).toContain('(from 1 cases)');
+    expect(text).toContain('(from 1 case)');
     const all = JSON.stringify(
       (JSON.parse((await command(h, 'report all')).text) as { blocks: unknown[] }).blocks,
     );

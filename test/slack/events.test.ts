@@ -126,10 +126,10 @@ describe('app_home_opened', () => {
     await postEvent(h, home(MARIA));
     const after = mrkdwnTexts(h.fake.homeViews.get(MARIA)?.blocks).join('\n');
     expect(after).toContain(
-      '*1* cases opened: 0 won back, 0 lost, 0 closed otherwise, 1 still open.',
+      '*1* case opened: 0 won back, 0 lost, 0 closed otherwise, 1 still open.',
     );
     expect(after).toContain(
-      'Time to own up: median no data yet, 90th percentile no data yet (from 0 cases).',
+      'Time to own up: no case owned up yet.',
     );
   });
 

@@ -14,8 +14,10 @@ const dur = (d: number | null, cat: Catalog): string =>
 
 function durationLines(s: DurationFigure, m: DurationFigure, cat: Catalog): string[] {
   return [
-    cat.report.ownUp(dur(s.medianMinutes, cat), dur(s.p90Minutes, cat), s.n),
-    cat.report.meeting(dur(m.medianMinutes, cat), m.n),
+    s.n === 0
+      ? cat.report.ownUpNone
+      : cat.report.ownUp(dur(s.medianMinutes, cat), dur(s.p90Minutes, cat), s.n),
+    m.n === 0 ? cat.report.meetingNone : cat.report.meeting(dur(m.medianMinutes, cat), m.n),
   ];
 }
 
