@@ -82,7 +82,12 @@ export const ca: Catalog = {
     moveMeeting: 'Canvia la reunió',
     recordFollowUp: 'Registra un seguiment',
   },
-  snooze: { hour: '1 hora', tomorrow: 'Demà al matí', nextWeek: 'La setmana vinent' },
+  snooze: {
+    hour: '1 hora',
+    tomorrow: 'Demà al matí (hora de qui se n’encarrega)',
+    nextWeek: 'La setmana vinent (hora de qui se n’encarrega)',
+    whose: (owner: string) => ` (el matí de ${owner})`,
+  },
   confirmClose: {
     title: 'Vols tancar aquest cas?',
     text: "Els recordatoris s'aturen i la llista de tasques queda congelada. Podràs indicar si el client s'ha recuperat o s'ha perdut.",

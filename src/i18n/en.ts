@@ -74,7 +74,12 @@ export const en = {
     moveMeeting: 'Move the meeting',
     recordFollowUp: 'Record a follow-up',
   },
-  snooze: { hour: '1 hour', tomorrow: 'Tomorrow morning', nextWeek: 'Next week' },
+  snooze: {
+    hour: '1 hour',
+    tomorrow: 'Tomorrow morning (owner’s time)',
+    nextWeek: 'Next week (owner’s time)',
+    whose: (owner: string) => ` (${owner}’s morning)`,
+  },
   confirmClose: {
     title: 'Close this case?',
     text: 'Reminders stop and the checklist is frozen. You can say whether the client was won back or lost.',

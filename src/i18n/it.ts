@@ -84,7 +84,12 @@ export const it: Catalog = {
     moveMeeting: 'Sposta l’incontro',
     recordFollowUp: 'Registra un ricontatto',
   },
-  snooze: { hour: '1 ora', tomorrow: 'Domani mattina', nextWeek: 'La settimana prossima' },
+  snooze: {
+    hour: '1 ora',
+    tomorrow: 'Domani mattina (ora di chi se ne occupa)',
+    nextWeek: 'La settimana prossima (ora di chi se ne occupa)',
+    whose: (owner: string) => ` (la mattina di ${owner})`,
+  },
   confirmClose: {
     title: 'Chiudere questo caso?',
     text: "I promemoria si fermano e la checklist resta com'è. Potrai indicare se il cliente è stato recuperato o perso.",

@@ -99,8 +99,8 @@ describe('Snooze (overflow: 1 hour / tomorrow morning / next week)', () => {
     ]);
     expect(menu.options.map((x) => x.text.text)).toEqual([
       'Snooze: 1 hour',
-      'Snooze: Tomorrow morning',
-      'Snooze: Next week',
+      'Snooze: Tomorrow morning (owner’s time)',
+      'Snooze: Next week (owner’s time)',
     ]);
   });
 
@@ -115,6 +115,9 @@ describe('Snooze (overflow: 1 hour / tomorrow morning / next week)', () => {
     const line = await clickAndSee(h, o, ACTION.snooze, { step: 'own_up', choice });
     expect(line).toContain('<@U0MARIA01> snoozed *Own up to the client* until');
     expect(line).toContain(tokenFor(until));
+    // A morning is someone's: the line says whose (the owner's), beside the reader's own time.
+    if (choice === 'hour') expect(line).not.toContain('’s morning');
+    else expect(line).toContain(`${tokenFor(until)} (<@U0MARIA01>’s morning)`);
     const s = stepOf(fresh(h, o.c), 'own_up');
     expect(s.status).toBe('snoozed');
     expect(s.snoozedUntil?.toISOString()).toBe(until);

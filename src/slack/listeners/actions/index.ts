@@ -180,10 +180,13 @@ export function registerActions(app: App, deps: ListenerDeps): void {
         () => deps.cases.snooze(k.team, ref.caseId, ref.step, ref.choice, k.user, ref.version),
         (ch, cat) => {
           const until = findStep(ch.case, ref.step).snoozedUntil;
+          // A date token every reader sees in their own zone; "tomorrow morning" and "next week"
+          // are the owner's morning, and the line says so.
+          const whose = ref.choice === 'hour' ? '' : cat.snooze.whose(mention(ch.case.ownerId));
           return cat.thread.snoozed(
             mention(k.user),
             title(ch.case, ref.step, cat),
-            until ? dateToken(until) : '',
+            until ? `${dateToken(until)}${whose}` : '',
           );
         },
       );
