@@ -264,6 +264,11 @@ export function composeAmends(o: ComposeOptions): Amends {
       clock,
       (c) => presenter.refresh(client, c),
       (c) => presenter.isShared(client, c),
+      {
+        owned: (team, user) => caseRepo.listOwned(team, user),
+        lang: (team, user) => profiles.cachedOrDefault(team, user).lang,
+        name: (team, user) => profiles.nameOf(team, user),
+      },
     ),
     clock,
     log,

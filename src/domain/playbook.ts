@@ -52,6 +52,8 @@ export interface CalmPolicy {
   readonly quietAfter: Duration;
   /** A quiet case's nudge interval, in calendar days. */
   readonly quietEveryDays: number;
+  /** A person with this many cases due in one working morning gets one digest message instead of mentions. */
+  readonly digestMin: number;
 }
 
 export interface Playbook {
@@ -85,6 +87,7 @@ export const DEFAULT_CALM: CalmPolicy = {
   criticalOwnUpPerDay: 3,
   quietAfter: d('5wd'),
   quietEveryDays: 7,
+  digestMin: 3,
 };
 
 export const DEFAULT_PLAYBOOK: Playbook = {
@@ -253,11 +256,11 @@ function calmPolicy(v: unknown): CalmPolicy {
   if (!isObj(v))
     throw new PlaybookError(
       'reminders',
-      'must be an object with nudgesPerDay, criticalOwnUpPerDay, quietAfter and/or quietEveryDays',
+      'must be an object with nudgesPerDay, criticalOwnUpPerDay, quietAfter, quietEveryDays and/or digestMin',
     );
   checkKeys(
     v,
-    ['nudgesPerDay', 'criticalOwnUpPerDay', 'quietAfter', 'quietEveryDays'],
+    ['nudgesPerDay', 'criticalOwnUpPerDay', 'quietAfter', 'quietEveryDays', 'digestMin'],
     'reminders',
   );
   return {
@@ -277,6 +280,10 @@ function calmPolicy(v: unknown): CalmPolicy {
       v.quietEveryDays === undefined
         ? DEFAULT_CALM.quietEveryDays
         : wholeNumber(v.quietEveryDays, 'reminders.quietEveryDays', 1, 90),
+    digestMin:
+      v.digestMin === undefined
+        ? DEFAULT_CALM.digestMin
+        : wholeNumber(v.digestMin, 'reminders.digestMin', 2, 100),
   };
 }
 

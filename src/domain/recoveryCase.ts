@@ -96,6 +96,8 @@ export interface CaseCalm {
   readonly stalledAt: Date | null;
   /** How many times it went quiet (each time escalates once). */
   readonly stalls: number;
+  /** The owner-local day whose morning digest lists this case: that day's nudges carry no mention. */
+  readonly digestOn: string | null;
 }
 
 export const freshCalm = (now: Date): CaseCalm => ({
@@ -106,6 +108,7 @@ export const freshCalm = (now: Date): CaseCalm => ({
   quietUntil: null,
   stalledAt: null,
   stalls: 0,
+  digestOn: null,
 });
 
 /** A person acted on the case: it is not stalled any more, and a weekly hold is lifted. */

@@ -5,7 +5,12 @@ import { addDuration } from './duration.js';
 import type { Playbook, StepDef, StepKey } from './playbook.js';
 import { stepDef } from './playbook.js';
 import { cadencePoint, isOpen, type RecoveryCase, type Step } from './recoveryCase.js';
-import { clampToWorkingHours, isWithinWorkingHours, nextWorkingMorning } from './workingTime.js';
+import {
+  clampToWorkingHours,
+  isWithinWorkingHours,
+  nextWorkingMorning,
+  workingWindowOf,
+} from './workingTime.js';
 
 /**
  * nudge        the step is due (first) or still open (repeats)
@@ -23,7 +28,9 @@ export type ReminderKind =
   | 'escalation'
   | 'stalled'
   | 'cadence'
-  | 'cadence_end';
+  | 'cadence_end'
+  /** One direct message to a person, listing the cases due in their working morning. */
+  | 'digest';
 
 export interface PlannedReminder {
   readonly kind: ReminderKind;
@@ -193,6 +200,7 @@ export function localDay(t: Date, tz: string): string {
 
 /** Which post leads when several steps want attention at once. */
 const LEAD: Record<ReminderKind, number> = {
+  digest: 6,
   stalled: 0,
   escalation: 1,
   meeting_prep: 2,
@@ -360,3 +368,21 @@ export function planCase(
     posts: [post],
   };
 }
+
+/** How long "the start of the working day" lasts for the morning digest. */
+const DIGEST_WINDOW_MS = 60 * 60_000;
+/** What counts as "this working morning": cases due before this long after its start. */
+export const MORNING_MS = 4 * 60 * 60_000;
+
+/**
+ * Whether `now` is the start of a person's working day (its first hour), when their morning
+ * digest goes out: the owner-local day, or null.
+ */
+export function digestDay(now: Date, pb: Playbook, tz: string): string | null {
+  const w = workingWindowOf(now, pb.workingHours, tz);
+  if (!w || now < w.start || now.getTime() >= w.start.getTime() + DIGEST_WINDOW_MS) return null;
+  return localDay(now, tz);
+}
+
+/** The digest's occurrence number (its outbox key): the day as yyyymmdd. */
+export const digestOccurrence = (day: string): number => Number(day.replaceAll('-', ''));

@@ -120,6 +120,15 @@ function windowOf(
   return w && { start: new Date(w.start), end: new Date(w.end) };
 }
 
+/** The working window of `t`'s local calendar day, or null if that is not a working day. */
+export function workingWindowOf(
+  t: Date,
+  wh: WorkingHours,
+  tz: string,
+): { start: Date; end: Date } | null {
+  return windowOf(t, 0, wh, tz);
+}
+
 /** The working window containing `t`, or the next one after it. */
 function currentOrNextWindow(t: Date, wh: WorkingHours, tz: string): { start: Date; end: Date } {
   for (let k = 0; k < 15; k++) {

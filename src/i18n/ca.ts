@@ -297,6 +297,11 @@ export const ca: Catalog = {
     comment: (url: string) =>
       `:calendar: La invitació per reenviar al client (obre-la per afegir-la a un calendari), o <${url}|afegeix-la a Google Calendar>. Si la reunió es mou, la nova invitació substitueix aquesta.`,
   },
+  digest: {
+    owner: 'Qui se n’encarrega',
+    intro: (n: number) =>
+      `:sunrise: Bon dia. Avui ${n} casos de recuperació et necessiten; a sota hi ha el pas més urgent de cadascun. Aquest matí els seus fils no et mencionaran.`,
+  },
   shared: {
     withdrawn:
       ':lock: Aquest cas de recuperació ja no es mostra aquí: el canal es comparteix amb persones de fora de l’empresa. Qui se n’encarrega el pot moure a un canal intern.',

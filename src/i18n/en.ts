@@ -286,6 +286,11 @@ export const en = {
     comment: (url: string) =>
       `:calendar: The invite to forward to the client (open it to add it to a calendar), or <${url}|add it to Google Calendar>. If the meeting moves, the new invite replaces this one.`,
   },
+  digest: {
+    owner: 'Owner',
+    intro: (n: number) =>
+      `:sunrise: Good morning. ${n} recovery cases need you today; the most pressing step of each is below. Their threads won't mention you this morning.`,
+  },
   shared: {
     withdrawn:
       ':lock: This recovery case is no longer shown here: this channel is shared with people outside the company. Its owner can move it to an internal channel.',

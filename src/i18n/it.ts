@@ -301,6 +301,11 @@ export const it: Catalog = {
     comment: (url: string) =>
       `:calendar: L’invito da inoltrare al cliente (aprilo per aggiungerlo a un calendario), oppure <${url}|aggiungilo a Google Calendar>. Se l’incontro si sposta, il nuovo invito sostituisce questo.`,
   },
+  digest: {
+    owner: 'Chi se ne occupa',
+    intro: (n: number) =>
+      `:sunrise: Buongiorno. Oggi ${n} casi di recupero hanno bisogno di te; qui sotto il passo più urgente di ciascuno. Stamattina i loro thread non ti menzioneranno.`,
+  },
   shared: {
     withdrawn:
       ':lock: Questo caso di recupero non è più mostrato qui: il canale è condiviso con persone esterne all’azienda. Chi se ne occupa può spostarlo in un canale interno.',

@@ -66,6 +66,8 @@ export interface CaseStore {
 export interface ReminderStore {
   /** Cases with at least one step needing the engine's attention at `now`. */
   casesNeedingAttention(now: Date, limit: number): { teamId: string; caseId: number }[];
+  /** Owners with posted open cases needing attention before `before` (for the morning digest). */
+  ownersWithCasesDue(before: Date): { teamId: string; ownerId: string; caseIds: number[] }[];
   /** Adds outbox rows; a (case, step, kind, occurrence) already there is left as it is. */
   enqueue(c: RecoveryCase, stepKey: StepKey, planned: readonly PlannedReminder[], now: Date): void;
   /** Moves up to `limit` ready reminders (of workspaces not paused) to 'claimed', atomically. */

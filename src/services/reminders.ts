@@ -1,7 +1,14 @@
 import type { Clock } from '../domain/clock.js';
 import type { Playbook } from '../domain/playbook.js';
 import { isOpen, type RecoveryCase } from '../domain/recoveryCase.js';
-import { planCase, type Reminder, reminderKey } from '../domain/reminders.js';
+import {
+  digestDay,
+  digestOccurrence,
+  MORNING_MS,
+  planCase,
+  type Reminder,
+  reminderKey,
+} from '../domain/reminders.js';
 import { clampToWorkingHours, isWithinWorkingHours } from '../domain/workingTime.js';
 import {
   type CaseStore,
@@ -135,7 +142,7 @@ export class ReminderService {
    */
   async plan(now: Date): Promise<number> {
     const { reminders, cases, profiles, tx } = this.#d;
-    let planned = 0;
+    let planned = await this.planDigests(now);
     const seen = new Set<number>();
     for (;;) {
       // A case whose planning failed stays "needing attention"; never loop over it again this tick.
@@ -178,6 +185,45 @@ export class ReminderService {
         await new Promise<void>((r) => setImmediate(r));
       }
       if (due.length < this.#d.batchSize) break;
+    }
+    return planned;
+  }
+
+  /**
+   * The morning digest: at the start of a person's working day, if `digestMin` or more of the cases
+   * they own need attention this morning, one direct message lists them (an outbox row on the first
+   * case, keyed by the day), and those cases' nudges today carry no mention.
+   */
+  async planDigests(now: Date): Promise<number> {
+    const { reminders, cases, profiles, tx, playbook } = this.#d;
+    const min = playbook.calm.digestMin;
+    let planned = 0;
+    for (const g of reminders.ownersWithCasesDue(new Date(now.getTime() + MORNING_MS))) {
+      if (g.caseIds.length < min) continue;
+      try {
+        const { tz } = await profiles.resolve(g.teamId, g.ownerId, now);
+        const day = digestDay(now, playbook, tz);
+        if (!day) continue;
+        planned += tx.run(() => {
+          const due = g.caseIds
+            .map((id) => cases.get(g.teamId, id))
+            .filter(
+              (c): c is RecoveryCase => !!c && c.status === 'open' && c.calm.digestOn !== day,
+            );
+          const first = due[0];
+          if (!first || due.length < min) return 0;
+          reminders.enqueue(
+            first,
+            'own_up',
+            [{ kind: 'digest', occurrence: digestOccurrence(day), notBefore: now, hoursTz: tz }],
+            now,
+          );
+          for (const c of due) cases.save({ ...c, calm: { ...c.calm, digestOn: day } });
+          return 1;
+        });
+      } catch (e) {
+        this.#d.log?.('morning digest not planned', { teamId: g.teamId, error: String(e) });
+      }
     }
     return planned;
   }
@@ -313,7 +359,8 @@ export class ReminderService {
     const key = reminderKey(r);
     try {
       // A retry after a timeout or a 5xx may follow a post Slack did make: look before posting again.
-      const earlier = r.attempts > 1 ? await this.#d.channel.findDelivered(c, key) : null;
+      const earlier =
+        r.attempts > 1 && r.kind !== 'digest' ? await this.#d.channel.findDelivered(c, key) : null;
       if (earlier) {
         reminders.markSent(r.id, earlier, clock.now());
         report.sent++;
@@ -326,6 +373,8 @@ export class ReminderService {
       this.#lastPost.set(channel, pacer.now());
       reminders.markSent(r.id, ts, clock.now());
       report.sent++;
+      // A direct message says nothing about the case's channel or what its parent shows.
+      if (r.kind === 'digest') return;
       if (c.deliveryProblem) this.#d.cases.setDeliveryProblem(c.teamId, c.id, null);
       // A nudge goes out when time changed what the case shows (a step came due or overdue, a
       // snooze ended, a cadence moved on): the parent is redrawn from the stored state, so it
@@ -344,6 +393,11 @@ export class ReminderService {
         this.#lastPost.set(channel, pacer.now() + Math.max(f.retryAfterMs, 1000));
         lane.stopWith = { until, why: f.code };
         report.retried++;
+      } else if (r.kind === 'digest') {
+        // A direct message can't be looked for afterwards (no im:history): whatever went wrong,
+        // it is not sent again (at most once), and it never holds back its case's channel.
+        reminders.markFailed(r.id, `digest_in_doubt:${f.code}`);
+        report.failed++;
       } else if (f.kind === 'channel') {
         reminders.markFailed(r.id, f.code);
         this.#d.cases.setDeliveryProblem(c.teamId, c.id, f.code);
@@ -382,6 +436,8 @@ export class ReminderService {
   #unwanted(r: Reminder, c: RecoveryCase): string | null {
     const current = this.#d.reminders.get(r.id);
     if (current?.status !== 'claimed') return 'no_longer_claimed';
+    // The digest lists the owner's cases as they stand when it is sent: not tied to this step.
+    if (r.kind === 'digest') return null;
     if (c.status !== 'open') return 'case_closed';
     const s = c.steps.find((x) => x.key === r.stepKey);
     if (!s || !isOpen(s)) return 'step_closed';
@@ -433,6 +489,11 @@ export class ReminderService {
           ? await this.#d.channel.deliveredIn(c)
           : new Map<string, string>();
         for (const r of claims) {
+          if (r.kind === 'digest') {
+            // Left in flight by a process that died: it may have been sent. At most once.
+            this.#d.reminders.markFailed(r.id, 'digest_in_doubt:restart');
+            continue;
+          }
           const ts = posted.get(reminderKey(r));
           if (ts) {
             this.#d.reminders.markSent(r.id, ts, this.#d.clock.now());

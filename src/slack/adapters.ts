@@ -2,10 +2,10 @@ import type { webApi } from '@slack/bolt';
 import type { Clock } from '../domain/clock.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { RecoveryCase } from '../domain/recoveryCase.js';
-import type { Reminder } from '../domain/reminders.js';
+import { localDay, type Reminder } from '../domain/reminders.js';
 import type { ReminderChannel, UserDirectory, UserFacts } from '../services/ports.js';
 import { renderCase } from './blocks/caseMessage.js';
-import { REMINDER_EVENT_TYPE, renderReminder } from './blocks/reminder.js';
+import { REMINDER_EVENT_TYPE, renderDigest, renderReminder } from './blocks/reminder.js';
 import { slackErrorCode, toDeliveryFailure } from './errors.js';
 import { postedWith } from './metadata.js';
 
@@ -37,9 +37,42 @@ export class SlackReminderChannel implements ReminderChannel {
     readonly redraw?: (c: RecoveryCase) => Promise<void>,
     /** True when the case's channel is shared with the client: nothing is posted there. */
     readonly shared?: (c: RecoveryCase) => Promise<boolean>,
+    /** For the morning digest: a person's open cases, their language and name. */
+    readonly people?: {
+      readonly owned: (teamId: string, userId: string) => RecoveryCase[];
+      readonly lang: (teamId: string, userId: string) => string;
+      readonly name: (teamId: string, userId: string) => string | null;
+    },
   ) {}
 
+  /** The morning digest: one direct message to the owner, listing the cases of today's digest. */
+  async #deliverDigest(r: Reminder, c: RecoveryCase, key: string): Promise<string> {
+    const now = this.clock.now();
+    const day = localDay(now, r.hoursTz ?? c.tz);
+    const listed = (this.people?.owned(c.teamId, c.ownerId) ?? [c]).filter(
+      (x) => x.calm.digestOn === day,
+    );
+    const lang = this.people?.lang(c.teamId, c.ownerId) ?? c.lang;
+    const m = renderDigest(listed, this.playbook, lang, now);
+    try {
+      const res = await this.client.chat.postMessage({
+        channel: c.ownerId,
+        text: m.text,
+        blocks: m.blocks,
+        unfurl_links: false,
+        metadata: {
+          event_type: REMINDER_EVENT_TYPE,
+          event_payload: { key, case_id: c.id, step: r.stepKey, kind: r.kind },
+        },
+      });
+      return res.ts as string;
+    } catch (e) {
+      throw toDeliveryFailure(e);
+    }
+  }
+
   async deliver(r: Reminder, c: RecoveryCase, key: string): Promise<string> {
+    if (r.kind === 'digest') return this.#deliverDigest(r, c, key);
     if (!c.messageTs)
       throw toDeliveryFailure({
         code: 'slack_webapi_platform_error',
@@ -50,7 +83,9 @@ export class SlackReminderChannel implements ReminderChannel {
         code: 'slack_webapi_platform_error',
         data: { error: 'channel_shared' },
       });
-    const m = renderReminder(r, c, this.playbook, this.clock.now());
+    const m = renderReminder(r, c, this.playbook, this.clock.now(), {
+      ownerName: this.people?.name(c.teamId, c.ownerId) ?? null,
+    });
     try {
       const res = await this.client.chat.postMessage({
         channel: c.channelId,

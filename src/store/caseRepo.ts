@@ -47,6 +47,7 @@ interface CaseRow {
   quiet_until: number | null;
   stalled_at: number | null;
   stalls: number;
+  digest_on: string | null;
 }
 
 interface StepRow {
@@ -141,6 +142,7 @@ function toCase(r: CaseRow, steps: StepRow[]): RecoveryCase {
       quietUntil: date(r.quiet_until),
       stalledAt: date(r.stalled_at),
       stalls: r.stalls,
+      digestOn: r.digest_on ?? null,
     },
   };
 }
@@ -158,16 +160,16 @@ export class CaseRepo implements CaseStore {
       insertCase:
         db.prepare(`INSERT INTO cases (team_id, channel_id, message_ts, client, summary, severity, owner_id, creator_id, status,
         answer, answered_at, outcome_reason, meeting_at, outline, lang, tz, created_at, closed_at, delivery_problem, version, client_channel_id, changes,
-        last_action_at, posted_on, posts_that_day, last_post_at, quiet_until, stalled_at, stalls)
+        last_action_at, posted_on, posts_that_day, last_post_at, quiet_until, stalled_at, stalls, digest_on)
         VALUES (@team_id, @channel_id, @message_ts, @client, @summary, @severity, @owner_id, @creator_id, @status, @answer, @answered_at,
         @outcome_reason, @meeting_at, @outline, @lang, @tz, @created_at, @closed_at, @delivery_problem, @version, @client_channel_id, @changes,
-        @last_action_at, @posted_on, @posts_that_day, @last_post_at, @quiet_until, @stalled_at, @stalls)`),
+        @last_action_at, @posted_on, @posts_that_day, @last_post_at, @quiet_until, @stalled_at, @stalls, @digest_on)`),
       updateCase:
         db.prepare(`UPDATE cases SET channel_id=@channel_id, client_channel_id=@client_channel_id, changes=@changes, message_ts=@message_ts, owner_id=@owner_id, status=@status, answer=@answer,
         answered_at=@answered_at, outcome_reason=@outcome_reason, meeting_at=@meeting_at, outline=@outline, lang=@lang, tz=@tz, closed_at=@closed_at,
         delivery_problem=@delivery_problem, version=@version, last_action_at=@last_action_at, posted_on=@posted_on,
         posts_that_day=@posts_that_day, last_post_at=@last_post_at, quiet_until=@quiet_until, stalled_at=@stalled_at,
-        stalls=@stalls WHERE id=@id AND team_id=@team_id`),
+        stalls=@stalls, digest_on=@digest_on WHERE id=@id AND team_id=@team_id`),
       insertStep:
         db.prepare(`INSERT INTO steps (case_id, team_id, key, position, optional, status, started_at, due_at, done_at, done_by,
         note, snoozed_until, next_remind_at, remind_count, escalated_at, version, next_check_at) VALUES (@case_id, @team_id, @key,
@@ -411,6 +413,7 @@ export class CaseRepo implements CaseStore {
       quiet_until: ms(c.calm.quietUntil),
       stalled_at: ms(c.calm.stalledAt),
       stalls: c.calm.stalls,
+      digest_on: c.calm.digestOn,
     };
   }
 

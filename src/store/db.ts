@@ -169,6 +169,10 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE cases ADD COLUMN changes TEXT;
   `,
+  // 9: the morning digest: the day whose digest lists a case (that day's nudges carry no mention)
+  `
+  ALTER TABLE cases ADD COLUMN digest_on TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

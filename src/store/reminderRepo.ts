@@ -52,6 +52,11 @@ export class ReminderRepo implements ReminderStore {
       attention: db.prepare(
         `SELECT DISTINCT team_id, case_id FROM steps WHERE next_check_at IS NOT NULL AND next_check_at <= ? ORDER BY next_check_at LIMIT ?`,
       ),
+      ownersDue: db.prepare(
+        `SELECT DISTINCT c.team_id, c.owner_id, c.id FROM steps s JOIN cases c ON c.id = s.case_id
+         WHERE s.next_check_at IS NOT NULL AND s.next_check_at <= ? AND c.status = 'open'
+           AND c.message_ts IS NOT NULL ORDER BY c.team_id, c.owner_id, c.id`,
+      ),
       enqueue:
         db.prepare(`INSERT OR IGNORE INTO reminders (team_id, case_id, step_key, kind, occurrence, created_at, not_before, hours_tz, status)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')`),
@@ -95,6 +100,22 @@ export class ReminderRepo implements ReminderStore {
       teamId: r.team_id,
       caseId: r.case_id,
     }));
+  }
+
+  /** Owners with posted open cases needing attention before `before`, with those cases' ids. */
+  ownersWithCasesDue(before: Date): { teamId: string; ownerId: string; caseIds: number[] }[] {
+    const out = new Map<string, { teamId: string; ownerId: string; caseIds: number[] }>();
+    for (const r of this.#s.ownersDue.all(before.getTime()) as {
+      team_id: string;
+      owner_id: string;
+      id: number;
+    }[]) {
+      const k = `${r.team_id}:${r.owner_id}`;
+      const g = out.get(k) ?? { teamId: r.team_id, ownerId: r.owner_id, caseIds: [] };
+      g.caseIds.push(r.id);
+      out.set(k, g);
+    }
+    return [...out.values()];
   }
 
   enqueue(c: RecoveryCase, stepKey: StepKey, planned: readonly PlannedReminder[], now: Date): void {

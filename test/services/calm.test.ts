@@ -171,3 +171,55 @@ describe('the method after the answer', () => {
     expect(events).toHaveLength(1);
   });
 });
+
+describe('the morning digest', () => {
+  /** Digests the owner received (a post to a user id lands in their DM with the app). */
+  const dms = (h: Harness, _user: string) =>
+    h.fake.messages.filter((m) => m.metadata?.event_payload.kind === 'digest');
+
+  it('3 cases due the same morning: one DM at the start of the day, listing each with a Done button; that morning’s nudges carry no mention; sent once', async () => {
+    // Monday 09:00 Rome: three cases opened on Friday are all overdue by Monday morning.
+    h = await startHarness({ now: '2026-11-20T08:00:00Z' });
+    const cs = [
+      await openViaCommand(h, 'Acme: late delivery'),
+      await openViaCommand(h, 'Beta: wrong invoice'),
+      await openViaCommand(h, 'Gamma: broken build'),
+    ];
+    h.clock.set('2026-11-20T16:55:00Z'); // Friday evening: nothing yet (outside the morning window)
+    await h.amends.reminders.tick();
+    expect(dms(h, MARIA)).toHaveLength(0);
+    const before = reminderPosts(h).length;
+    await tickEvery(10, '2026-11-23T09:30:00Z'); // through Monday 10:30 Rome
+    const digest = dms(h, MARIA);
+    expect(digest).toHaveLength(1);
+    expect(digest[0]?.channel).toMatch(/^D/); // her direct message with the app
+    const body = JSON.stringify(digest[0]?.blocks);
+    for (const client of ['Acme', 'Beta', 'Gamma']) expect(body).toContain(client);
+    expect(body.match(/"action_id":"amends_step_done"/g)?.length).toBe(3);
+    // Sent at the start of her day, in her zone.
+    expect(localHour(postedAt(digest[0] as StoredMessage), 'Europe/Rome')).toBe(9);
+    // That morning's thread nudges name her without a ping.
+    const monday = reminderPosts(h)
+      .slice(before)
+      .filter((m) => localDay(postedAt(m), 'Europe/Rome') === '2026-11-23');
+    expect(monday.length).toBeGreaterThan(0);
+    for (const m of monday) expect(m.text).not.toContain(`<@${MARIA}>`);
+    // Once: the rest of the day adds none.
+    await tickEvery(30, '2026-11-23T16:00:00Z');
+    expect(dms(h, MARIA)).toHaveLength(1);
+    for (const c of cs) expect(refresh(h, c).calm.digestOn).toBe('2026-11-23');
+  });
+
+  it('two cases due: no digest, and the nudges mention the owner as usual', async () => {
+    h = await startHarness({ now: '2026-11-20T08:00:00Z' });
+    await openViaCommand(h, 'Acme: late delivery');
+    await openViaCommand(h, 'Beta: wrong invoice');
+    await tickEvery(10, '2026-11-23T09:30:00Z');
+    expect(dms(h, MARIA)).toHaveLength(0);
+    const monday = reminderPosts(h).filter(
+      (m) => localDay(postedAt(m), 'Europe/Rome') === '2026-11-23',
+    );
+    expect(monday.length).toBeGreaterThan(0);
+    for (const m of monday) expect(m.text).toContain(`<@${MARIA}>`);
+  });
+});

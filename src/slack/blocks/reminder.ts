@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import type { Playbook, StepKey } from '../../domain/playbook.js';
 import { stepDef } from '../../domain/playbook.js';
 import { type RecoveryCase, type Step, stepView } from '../../domain/recoveryCase.js';
-import type { ReminderKind } from '../../domain/reminders.js';
+import { localDay, type ReminderKind } from '../../domain/reminders.js';
 import { t } from '../../i18n/index.js';
 import { ACTION, encodeCase } from '../ids.js';
 import {
@@ -61,10 +61,13 @@ export function renderReminder(
   c: RecoveryCase,
   pb: Playbook,
   now: Date = new Date(),
+  o: { ownerName?: string | null } = {},
 ): Rendered {
   const cat = t(c.lang);
   const s = c.steps.find((x) => x.key === r.stepKey);
-  const owner = mention(c.ownerId);
+  // The owner's morning digest already listed this case today: name them without a ping.
+  const quiet = c.calm.digestOn !== null && c.calm.digestOn === localDay(now, c.tz);
+  const owner = quiet ? `*${literal(o.ownerName ?? cat.digest.owner)}*` : mention(c.ownerId);
   const title = literal(stepTitle(r.stepKey, pb, cat));
   const due = s?.dueAt ? dateToken(s.dueAt) : '';
   let text: string;
@@ -153,6 +156,53 @@ export function renderReminder(
       blocks.push({ type: 'actions', elements: [...answer, ...stepButtons(c, x, cat)] });
       if (x.key === 'corrective_changes') blocks.push(...openChangeBlocks(c, cat));
     }
+  }
+  return { text, blocks };
+}
+
+/**
+ * The morning digest, a direct message: each case due this morning with its most pressing step,
+ * a link to its thread and that step's main button.
+ */
+export function renderDigest(
+  cases: readonly RecoveryCase[],
+  pb: Playbook,
+  lang: string,
+  now: Date,
+): Rendered {
+  const cat = t(lang);
+  const items = cases
+    .map((c) => {
+      const open = c.steps.filter(
+        (s) =>
+          (s.status === 'pending' || s.status === 'snoozed') && !stepDef(pb, s.key)?.cadenceDays,
+      );
+      const overdue = open.filter((s) => stepView(s, now) === 'overdue');
+      const lead = (overdue.length ? overdue : open).sort(
+        (a, b) => (a.dueAt?.getTime() ?? Infinity) - (b.dueAt?.getTime() ?? Infinity),
+      )[0];
+      return lead ? { c, s: lead } : null;
+    })
+    .filter((x): x is { c: RecoveryCase; s: Step } => !!x)
+    .slice(0, 15);
+  const text = cat.digest.intro(items.length);
+  const blocks: types.KnownBlock[] = [{ type: 'section', text: md(text) }];
+  for (const { c, s } of items) {
+    const link = c.messageTs
+      ? `https://slack.com/archives/${c.channelId}/p${c.messageTs.replace('.', '')}`
+      : null;
+    const client = literal(c.client);
+    const due = s.dueAt ? ` · ${cat.case.due(dateToken(s.dueAt))}` : '';
+    blocks.push({
+      type: 'section',
+      text: md(
+        `${link ? `<${link}|${client}>` : client} · *${literal(stepTitle(s.key, pb, cat))}*${due}`,
+      ),
+    });
+    const main = stepButtons(c, s, cat)
+      .filter((e) => e.type === 'button')
+      .slice(0, 1);
+    if (main.length) blocks.push({ type: 'actions', elements: main });
   }
   return { text, blocks };
 }
