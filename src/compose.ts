@@ -227,9 +227,10 @@ export function composeAmends(o: ComposeOptions): Amends {
     ttlMs: 12 * 60 * 60_000,
   });
 
+  const lineRepo = new LineRepo(db);
   const cases = new CaseService({
     cases: caseRepo,
-    lines: new LineRepo(db),
+    lines: lineRepo,
     tx: transactor(db),
     playbook: config.playbook,
     profiles,
@@ -248,6 +249,13 @@ export function composeAmends(o: ComposeOptions): Amends {
       recoveryChannel: config.recoveryChannel,
       flag: (c, problem) => caseRepo.setDeliveryProblem(c.teamId, c.id, problem),
       changed: (c2, c) => home.changed(c2, c),
+      threadPosts: (c) => [
+        ...lineRepo.sentFor(c.teamId, c.id),
+        ...reminderRepo
+          .forCase(c.teamId, c.id)
+          .filter((r) => r.status === 'sent' && r.messageTs && r.kind !== 'digest')
+          .map((r) => r.messageTs as string),
+      ],
     },
   );
   const workspaceService = new WorkspaceService(workspaces);

@@ -2,7 +2,8 @@
  * `npm run export -- --team T0123ABCD --out cases.csv`: the same CSV as `/incident export`,
  * read straight from the database (DATABASE_PATH, or --db), for a team's records outside Slack.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, realpathSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { exportCasesCsv } from './services/export.js';
 import { openDatabase } from './store/db.js';
@@ -23,6 +24,9 @@ export function runExport(argv: readonly string[], env: NodeJS.ProcessEnv): stri
     throw new Error('Give the workspace: --team T0123ABCD (its team ID)');
   if (!values.out) throw new Error('Give the file to write: --out cases.csv');
   const path = values.db ?? env.DATABASE_PATH ?? './data/amends.db';
+  // A mistyped path must not quietly create an empty database and export nothing from it.
+  if (!existsSync(path))
+    throw new Error(`No database at ${path}: give --db or set DATABASE_PATH to the bot's database`);
   const db = openDatabase(path);
   try {
     const csv = exportCasesCsv(new ReportRepo(db), { teamId: team });
@@ -33,7 +37,12 @@ export function runExport(argv: readonly string[], env: NodeJS.ProcessEnv): stri
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+const invoked = process.argv[1];
+if (
+  invoked &&
+  existsSync(invoked) &&
+  import.meta.url === pathToFileURL(realpathSync(invoked)).href
+) {
   try {
     console.log(runExport(process.argv.slice(2), process.env));
   } catch (e) {

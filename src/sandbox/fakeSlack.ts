@@ -161,6 +161,7 @@ export type FailureSpec =
 export interface FakeSlackEvents {
   message: [StoredMessage];
   update: [StoredMessage];
+  delete: [StoredMessage];
   ephemeral: [StoredEphemeral];
   view: [StoredView];
   home: [{ userId: string; view: StoredView }];
@@ -542,6 +543,22 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       msg.edited = { user: botUserId, ts: nextTs() };
       emitter.emit('update', msg);
       return { ok: true, channel, ts: msg.ts, text: msg.text, message: apiMessage(msg) };
+    },
+    // Like Slack: a bot deletes only its own messages; a thread parent's reply_count drops.
+    'chat.delete': (a) => {
+      const channel = channelOf(a);
+      if (archived.has(channel)) fail('is_archived');
+      const ts = str(a, 'ts') ?? fail('message_not_found');
+      const msg = findMessage(channel, ts);
+      if (!msg) return fail('message_not_found');
+      if (msg.bot_id !== botId) return fail('cant_delete_message');
+      messages.splice(messages.indexOf(msg), 1);
+      if (msg.thread_ts && msg.thread_ts !== msg.ts) {
+        const parent = findMessage(channel, msg.thread_ts);
+        if (parent?.reply_count) parent.reply_count -= 1;
+      }
+      emitter.emit('delete', msg);
+      return { ok: true, channel, ts };
     },
     'chat.postEphemeral': (a) => {
       const channel = writableChannel(a);

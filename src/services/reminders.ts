@@ -400,8 +400,10 @@ export class ReminderService {
         report.failed++;
       } else if (f.kind === 'channel') {
         reminders.markFailed(r.id, f.code);
-        this.#d.cases.setDeliveryProblem(c.teamId, c.id, f.code);
-        await this.#refresh({ ...c, deliveryProblem: f.code });
+        // A shared channel: the redraw withdraws the parent, flags the case and tells the owner
+        // (flagging it here first would make the redraw think that was done already).
+        if (f.code !== 'channel_shared') this.#d.cases.setDeliveryProblem(c.teamId, c.id, f.code);
+        await this.#refresh(f.code === 'channel_shared' ? c : { ...c, deliveryProblem: f.code });
         report.failed++;
         lane.stopWith = { until: new Date(at.getTime() + 60 * 60_000), why: f.code };
       } else if (f.kind === 'auth') {

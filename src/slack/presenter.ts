@@ -59,6 +59,8 @@ export class Presenter {
       readonly recoveryChannel?: string | null;
       /** Stores why a case is not shown (the presenter's redraws have no CaseService at hand). */
       readonly flag?: (c: RecoveryCase, problem: string | null) => void;
+      /** The ts of what Amends posted in a case's thread (lines, reminders), for a withdrawal. */
+      readonly threadPosts?: (c: RecoveryCase) => string[];
       /** After a change is shown: App Home of the people it concerns is redrawn. */
       readonly changed?: (client: WebClient, c: RecoveryCase) => Promise<void>;
     } = {},
@@ -75,6 +77,7 @@ export class Presenter {
    * privately, with a button to move it. Done once: a case already flagged is left as it is.
    */
   async #withdraw(client: WebClient, c: RecoveryCase): Promise<void> {
+    // Once: the flag is set here, and nothing else sets it (a failed reminder leaves it to this).
     if (c.deliveryProblem === CHANNEL_SHARED) return;
     const cat = t(c.lang);
     try {
@@ -86,6 +89,16 @@ export class Presenter {
           text: cat.shared.withdrawn,
           blocks: [{ type: 'section', text: { type: 'mrkdwn', text: cat.shared.withdrawn } }],
         });
+      // What Amends already wrote in the thread (the outline, offers, nudges) is deleted: bots
+      // may delete their own messages. The stored case keeps all of it.
+      for (const ts of this.guard.threadPosts?.(c) ?? []) {
+        await client.chat.delete({ channel: c.channelId, ts }).catch((e: unknown) =>
+          this.log('could not delete a thread post in a shared channel', {
+            caseId: c.id,
+            error: String(e),
+          }),
+        );
+      }
       await client.chat.postMessage({
         channel: c.ownerId,
         text: cat.shared.ownerNote(`<#${c.channelId}>`, c.client),
@@ -130,6 +143,11 @@ export class Presenter {
             null);
         if (parentTs) {
           const posted = cases.attachMessage(stored, parentTs);
+          // Posted by a run that died, in a channel shared since: withdrawn, nothing added.
+          if (await this.isShared(client, posted)) {
+            await this.#withdraw(client, posted);
+            return { ok: false, code: CHANNEL_SHARED };
+          }
           if (!(await this.#hasFirstReply(client, posted, parentTs)))
             await this.#firstReply(client, posted);
           return { ok: true, case: posted };

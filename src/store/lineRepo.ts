@@ -32,6 +32,9 @@ export class LineRepo implements LineStore {
         `SELECT team_id, case_id, MIN(id) AS first FROM thread_lines WHERE status = 'pending' AND created_at < ?
          GROUP BY team_id, case_id ORDER BY first LIMIT ?`,
       ),
+      sentTs: db.prepare(
+        `SELECT ts FROM thread_lines WHERE case_id = ? AND team_id = ? AND status = 'sent' AND ts IS NOT NULL ORDER BY id`,
+      ),
       sent: db.prepare(
         `UPDATE thread_lines SET status = 'sent', ts = ? WHERE id = ? AND status = 'pending'`,
       ),
@@ -49,6 +52,10 @@ export class LineRepo implements LineStore {
     return (
       this.#s.cases.all(before.getTime(), limit) as { team_id: string; case_id: number }[]
     ).map((r) => ({ teamId: r.team_id, caseId: r.case_id }));
+  }
+  /** The ts of a case's lines already posted. */
+  sentFor(teamId: string, caseId: number): string[] {
+    return (this.#s.sentTs.all(caseId, teamId) as { ts: string }[]).map((r) => r.ts);
   }
   markSent(id: number, ts: string): void {
     this.#s.sent.run(ts, id);

@@ -144,6 +144,22 @@ export function blockProblems(blocks: unknown[], surface: Posted['surface']): st
           p.push(`${where}: min_length ${String(min)}`);
         break;
       }
+      case 'conversations_select': {
+        // Only the filter keys Slack documents, with include from its four kinds.
+        const f = e.filter;
+        if (f !== undefined) {
+          if (!isObj(f)) p.push(`${where}.filter: not an object`);
+          else {
+            for (const k of Object.keys(f))
+              if (!['include', 'exclude_external_shared_channels', 'exclude_bot_users'].includes(k))
+                p.push(`${where}.filter.${k}: unknown`);
+            for (const kind of arr(f.include))
+              if (!['im', 'mpim', 'private', 'public'].includes(String(kind)))
+                p.push(`${where}.filter.include: ${String(kind)}`);
+          }
+        }
+        break;
+      }
       case 'users_select':
       case 'datepicker':
       case 'timepicker':

@@ -128,9 +128,7 @@ describe('app_home_opened', () => {
     expect(after).toContain(
       '*1* case opened: 0 won back, 0 lost, 0 closed otherwise, 1 still open.',
     );
-    expect(after).toContain(
-      'Time to own up: no case owned up yet.',
-    );
+    expect(after).toContain('Time to own up: no case owned up yet.');
   });
 
   it('stays within 100 blocks with many cases, and says how many more there are', async () => {

@@ -1,0 +1,228 @@
+/**
+ * `npm run export -- --team T… --out cases.csv [--db path]`: the same CSV as `/incident export`,
+ * read straight from the database. runExport is called directly on a temp database; one run goes
+ * through the command line itself (exit code and the one-line message on stderr).
+ */
+import { spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_PLAYBOOK } from '../src/domain/playbook.js';
+import { completeStep, openCase } from '../src/domain/recoveryCase.js';
+import { runExport } from '../src/exportCli.js';
+import { BOM, CSV_COLUMNS } from '../src/services/export.js';
+import { CaseRepo } from '../src/store/caseRepo.js';
+import { openDatabase } from '../src/store/db.js';
+import { openInput } from './helpers/builders.js';
+
+const PB = DEFAULT_PLAYBOOK;
+const TEAM = 'T0TEAM001';
+const OTHER = 'T0OTHER01';
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** tsx's loader by its path: the CLI runs in a temp folder, where `tsx` would not resolve. */
+const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+
+let dir: string;
+let dbPath: string;
+let out: string;
+/** Case ids by client, as seeded. */
+let ids: Record<string, number>;
+
+/** Three cases of TEAM (one with a second event) and one of another workspace, in a temp database. */
+function seed(path: string): Record<string, number> {
+  const db = openDatabase(path);
+  try {
+    const cases = new CaseRepo(db, PB);
+    const at = (iso: string) => new Date(iso);
+    const open = (teamId: string, client: string, iso: string) =>
+      cases.insert(openCase(openInput({ teamId, client }), PB, at(iso)), at(iso)).id;
+    const greek = open(TEAM, 'Ξενοδοχείο Ακρόπολις', '2026-03-02T09:00:00Z');
+    cases.update(TEAM, greek, at('2026-03-02T09:45:00Z'), (c) =>
+      completeStep(c, 'own_up', 'U0OWNER01', null, PB, at('2026-03-02T09:45:00Z')),
+    );
+    const catalan = open(TEAM, 'Cafè de l’Òpera', '2026-03-03T09:00:00Z');
+    const formula = open(TEAM, "=cmd|' /C calc'!A0", '2026-03-04T09:00:00Z');
+    const other = open(OTHER, 'Not Ours Ltd', '2026-03-05T09:00:00Z');
+    return { greek, catalan, formula, other };
+  } finally {
+    db.close();
+  }
+}
+
+/** The written file's rows keyed by column (after checking the BOM and the header). */
+function rowsOf(path: string): Record<string, string>[] {
+  const text = readFileSync(path, 'utf8');
+  expect(text.startsWith(BOM)).toBe(true);
+  const [header, ...rows] = text
+    .slice(BOM.length)
+    .split('\r\n')
+    .filter((l) => l !== '')
+    .map((l) => l.split(','));
+  expect(header).toEqual([...CSV_COLUMNS]);
+  return rows.map((r) => Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, r[i] ?? ''])));
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'amends-export-'));
+  dbPath = join(dir, 'amends.db');
+  out = join(dir, 'cases.csv');
+  ids = seed(dbPath);
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('runExport', () => {
+  it('writes the team’s cases (one row per event) to --out and says where from', () => {
+    const said = runExport(['--team', TEAM, '--out', out, '--db', dbPath], {});
+    expect(existsSync(out)).toBe(true);
+    const bytes = readFileSync(out);
+    expect(said).toBe(`Wrote ${out} (${bytes.length} bytes) from ${dbPath}`);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = rowsOf(out);
+    // Greek: case_opened + step_done; Catalan and the formula: case_opened.
+    expect(rows.map((r) => [Number(r.case_id), r.event_type])).toEqual([
+      [ids.greek, 'case_opened'],
+      [ids.greek, 'step_done'],
+      [ids.catalan, 'case_opened'],
+      [ids.formula, 'case_opened'],
+    ]);
+    expect(rows.map((r) => r.client)).toEqual([
+      'Ξενοδοχείο Ακρόπολις',
+      'Ξενοδοχείο Ακρόπολις',
+      'Cafè de l’Òpera',
+      "'=cmd|' /C calc'!A0",
+    ]);
+  });
+
+  it('only exports that team: another workspace’s cases are left out', () => {
+    runExport(['--team', TEAM, '--out', out, '--db', dbPath], {});
+    const text = readFileSync(out, 'utf8');
+    expect(text).not.toContain('Not Ours Ltd');
+    expect(rowsOf(out).every((r) => Number(r.case_id) !== ids.other)).toBe(true);
+
+    const theirs = join(dir, 'theirs.csv');
+    runExport(['--team', OTHER, '--out', theirs, '--db', dbPath], {});
+    expect(rowsOf(theirs).map((r) => [Number(r.case_id), r.client])).toEqual([
+      [ids.other, 'Not Ours Ltd'],
+    ]);
+  });
+
+  it('reads DATABASE_PATH when --db is not given (and --team=… form works)', () => {
+    const said = runExport([`--team=${TEAM}`, `--out=${out}`], { DATABASE_PATH: dbPath });
+    expect(said).toContain(`from ${dbPath}`);
+    expect(rowsOf(out)).toHaveLength(4);
+  });
+
+  it.each([
+    ['missing --team', ['--out', 'x.csv']],
+    ['empty --team', ['--team', '', '--out', 'x.csv']],
+    ['blank --team', ['--team', '   ', '--out', 'x.csv']],
+    ['a channel id', ['--team', 'C0123ABCD', '--out', 'x.csv']],
+    ['lower case', ['--team', 't0team001', '--out', 'x.csv']],
+    ['a workspace name', ['--team', 'acme-corp', '--out', 'x.csv']],
+    ['too short', ['--team', 'T0', '--out', 'x.csv']],
+  ])('refuses %s with a message naming --team, before touching any file', (_n, argv) => {
+    const args = [...argv.map((a) => (a === 'x.csv' ? out : a)), '--db', join(dir, 'never.db')];
+    expect(() => runExport(args, {})).toThrow('Give the workspace: --team T0123ABCD (its team ID)');
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(join(dir, 'never.db'))).toBe(false);
+  });
+
+  it('refuses a missing --out with a message naming --out, before opening the database', () => {
+    const never = join(dir, 'never.db');
+    expect(() => runExport(['--team', TEAM, '--db', never], {})).toThrow(
+      'Give the file to write: --out cases.csv',
+    );
+    expect(existsSync(never)).toBe(false);
+  });
+
+  it('refuses an unknown option', () => {
+    expect(() => runExport(['--team', TEAM, '--out', out, '--tema', 'x'], {})).toThrow(/--tema/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  // Was a bug (fixed; src/exportCli.ts, runExport: `openDatabase(path)`): a --db (or DATABASE_PATH) that does
+  // not exist is not refused. openDatabase creates the folders and a fresh, migrated database
+  // there, the export of it is a header-only file, and the tool prints "Wrote …" as if it had
+  // worked: a typo in the path is indistinguishable from a workspace with no cases, and leaves a
+  // stray database behind. Fix: check `existsSync(path)` first (or open it with better-sqlite3's
+  // `fileMustExist: true`, readonly) and throw e.g. "No database at <path>: give --db or
+  // DATABASE_PATH".
+  it('refuses a database path that does not exist instead of creating one', () => {
+    const typo = join(dir, 'amnds.db');
+    expect(() => runExport(['--team', TEAM, '--out', out, '--db', typo], {})).toThrow(typo);
+    expect(existsSync(typo)).toBe(false);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('the command line', () => {
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, ['--import', TSX, join(ROOT, 'src/exportCli.ts'), ...args], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+
+  it('writes the file and prints one line; a bad --team exits 1 with one readable line', () => {
+    const ok = run(['--team', TEAM, '--out', out, '--db', dbPath]);
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    expect(ok.stdout.trim()).toMatch(new RegExp(`^Wrote ${out} \\(\\d+ bytes\\) from ${dbPath}$`));
+    expect(rowsOf(out)).toHaveLength(4);
+
+    const bad = run(['--team', 'acme', '--out', join(dir, 'bad.csv'), '--db', dbPath]);
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr.trim()).toBe(
+      'amends export: Give the workspace: --team T0123ABCD (its team ID)',
+    );
+    expect(existsSync(join(dir, 'bad.csv'))).toBe(false);
+  });
+
+  // Was a bug (fixed; src/exportCli.ts, last lines: `import.meta.url === \`file://${process.argv[1]}\``): the
+  // "run as a script" check compares a URL with a path glued to "file://". A checkout whose path
+  // has a space (or any character a URL escapes, e.g. "/Users/Jane Doe/amends", "C:\\…") never
+  // matches, so `npm run export` does nothing at all: no file, no message, exit code 0. Fix:
+  // compare like for like, e.g. `process.argv[1] && import.meta.url ===
+  // pathToFileURL(realpathSync(process.argv[1])).href` (realpath also covers a symlinked path).
+  it('works from a folder whose path has a space', () => {
+    const spaced = join(dir, 'my amends');
+    mkdirSync(spaced);
+    cpSync(join(ROOT, 'src'), join(spaced, 'src'), { recursive: true });
+    copyFileSync(join(ROOT, 'package.json'), join(spaced, 'package.json'));
+    symlinkSync(join(ROOT, 'node_modules'), join(spaced, 'node_modules'), 'dir');
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        TSX,
+        join(spaced, 'src/exportCli.ts'),
+        '--team',
+        TEAM,
+        '--out',
+        out,
+        '--db',
+        dbPath,
+      ],
+      { cwd: dir, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain(`Wrote ${out}`);
+    expect(existsSync(out)).toBe(true);
+  });
+});

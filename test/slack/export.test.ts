@@ -1,0 +1,233 @@
+/**
+ * `/incident export`: the workspace's cases as a CSV file, uploaded to the person's DM with Amends
+ * (conversations.open, then files.uploadV2: getUploadURLExternal → upload → completeUploadExternal),
+ * never into the channel where the command was typed.
+ */
+import { describe, expect, it } from 'vitest';
+import { en } from '../../src/i18n/en.js';
+import type { StoredFile } from '../../src/sandbox/fakeSlack.js';
+import { BOM, CSV_COLUMNS } from '../../src/services/export.js';
+import { openViaCommand } from '../helpers/cases.js';
+import { CHANNEL, type Harness, MARIA, present, TEAM } from '../helpers/harness.js';
+import { command, JOAN, OTHER_CHANNEL, OTHER_TEAM, press, useHarness } from '../helpers/slack.js';
+
+/** The DM channel Slack gives a user's conversation with the bot (the fake: D + the user id's tail). */
+const dmOf = (user: string) => `D${user.slice(1)}`;
+
+/** RFC 4180 reader: quoted fields with "" escapes and line breaks inside; CRLF records. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\r' || ch === '\n') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += ch;
+  }
+  if (cell !== '' || row.length > 0) {
+    row.push(cell);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** The uploaded file's rows as objects keyed by column (after checking the BOM and the header). */
+function recordsOf(f: StoredFile): Record<string, string>[] {
+  const text = f.content.toString('utf8');
+  expect(text.startsWith(BOM)).toBe(true);
+  const [header, ...rows] = parseCsv(text.slice(BOM.length));
+  expect(header).toEqual([...CSV_COLUMNS]);
+  return rows.map((r) => {
+    expect(r).toHaveLength(CSV_COLUMNS.length);
+    return Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, r[i] as string]));
+  });
+}
+
+const eventsOf = (h: Harness, team = TEAM) =>
+  h.amends.db
+    .prepare(
+      `SELECT e.case_id AS caseId, e.type AS type FROM events e JOIN cases c ON c.id = e.case_id
+       WHERE c.team_id = ? ORDER BY c.created_at, c.id, e.id`,
+    )
+    .all(team) as { caseId: number; type: string }[];
+
+/** Messages and files the bot put in a channel since the `from`-th call (by any write method). */
+const writesTo = (h: Harness, channel: string, from = 0) =>
+  h.fake.calls
+    .slice(from)
+    .filter((c) => c.args.channel === channel || c.args.channel_id === channel)
+    .filter((c) => /^(chat\.(postMessage|update|postEphemeral)|files\.)/.test(c.method));
+
+describe('/incident export', () => {
+  const ctx = useHarness();
+
+  it('uploads a CSV of every case and event to the person’s DM, never to the channel typed in', async () => {
+    const { h } = ctx;
+    const greek = await openViaCommand(h, 'Ξενοδοχείο Ακρόπολις: λάθος κράτηση');
+    const catalan = await openViaCommand(
+      h,
+      'Fàbrica Puig i Fills, S.L.: comanda d’espècies errònia',
+      {
+        channel: OTHER_CHANNEL,
+      },
+    );
+    const formula = await openViaCommand(h, "=cmd|' /C calc'!A0: invoice with a formula");
+    // A click adds an event of its own: the export has one row per event, not per case.
+    await press(
+      h,
+      present(() => h.fake.findMessage(CHANNEL, greek.messageTs ?? ''), 'parent'),
+      'amends_step_done',
+      {
+        step: 'own_up',
+      },
+    );
+    const mark = h.fake.calls.length;
+    const before = h.fake.messages.length;
+
+    const r = await command(h, 'export');
+    expect(r).toEqual({ status: 200, text: '' });
+
+    // The DM is opened for the person, and the file is completed there.
+    const open = h.fake.callsTo('conversations.open');
+    expect(open.map((c) => c.args.users)).toEqual([MARIA]);
+    expect(h.fake.files).toHaveLength(1);
+    const file = h.fake.files[0] as StoredFile;
+    expect(file.channel).toBe(dmOf(MARIA));
+    expect(file.filename).toBe('amends-cases-2026-11-23.csv');
+    expect(file.title).toBe('Amends cases 2026-11-23');
+    expect(file.initial_comment).toBe(en.report.exportReady);
+    expect(file.mimetype).toBe('text/csv');
+    // Nothing went to the channel the command was typed in (or to any other channel).
+    expect(writesTo(h, CHANNEL, mark)).toEqual([]);
+    const newMessages = h.fake.messages.slice(before);
+    expect(newMessages.map((m) => m.channel)).toEqual([dmOf(MARIA)]);
+    expect(newMessages[0]?.subtype).toBe('file_share');
+    // Nothing said in public or privately in the channel: the file is the answer.
+    expect(h.fake.responses).toEqual([]);
+
+    // UTF-8 with a BOM, the header, then one row per stored event, case by case.
+    expect([...file.content.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = recordsOf(file);
+    const events = eventsOf(h);
+    expect(rows).toHaveLength(events.length);
+    expect(rows.map((x) => [Number(x.case_id), x.event_type])).toEqual(
+      events.map((e) => [e.caseId, e.type]),
+    );
+    expect(new Set(rows.map((x) => Number(x.case_id)))).toEqual(
+      new Set([greek.id, catalan.id, formula.id]),
+    );
+    expect(rows.filter((x) => Number(x.case_id) === greek.id).map((x) => x.event_type)).toContain(
+      'step_done',
+    );
+
+    // Greek and Catalan survive byte for byte; the channel column says where each case lives.
+    const byCase = (id: number) => rows.find((x) => Number(x.case_id) === id);
+    expect(byCase(greek.id)).toMatchObject({ client: 'Ξενοδοχείο Ακρόπολις', channel: CHANNEL });
+    expect(byCase(catalan.id)).toMatchObject({
+      client: 'Fàbrica Puig i Fills, S.L.',
+      channel: OTHER_CHANNEL,
+    });
+    // A client name a spreadsheet would run as a formula gets a leading apostrophe.
+    expect(byCase(formula.id)?.client).toBe("'=cmd|' /C calc'!A0");
+    expect(file.content.toString('utf8')).not.toMatch(/(^|[,\n])=cmd/);
+  });
+
+  it('exports only the workspace the command came from', async () => {
+    const { h } = ctx;
+    const mine = await openViaCommand(h, 'Acme: late pallets');
+    await command(h, 'Other Co: wrong invoice', { team: OTHER_TEAM });
+    expect(eventsOf(h, OTHER_TEAM).length).toBeGreaterThan(0);
+    await command(h, 'export');
+    const file = present(() => h.fake.files[0], 'export file');
+    const rows = recordsOf(file);
+    expect(new Set(rows.map((x) => Number(x.case_id)))).toEqual(new Set([mine.id]));
+    expect(rows.map((x) => x.client)).not.toContain('Other Co');
+  });
+
+  it('each person gets the file in their own DM', async () => {
+    const { h } = ctx;
+    await openViaCommand(h, 'Acme: late pallets');
+    await command(h, 'export', { user: JOAN });
+    expect(h.fake.callsTo('conversations.open').map((c) => c.args.users)).toEqual([JOAN]);
+    expect(h.fake.files.map((f) => f.channel)).toEqual([dmOf(JOAN)]);
+  });
+
+  it('a workspace with no cases gets the header row only', async () => {
+    const { h } = ctx;
+    await command(h, 'export');
+    const file = present(() => h.fake.files[0], 'export file');
+    expect(recordsOf(file)).toEqual([]);
+    expect(file.content.toString('utf8')).toBe(`${BOM}${CSV_COLUMNS.join(',')}\r\n`);
+  });
+
+  it.each([
+    ['files.completeUploadExternal', 'not_in_channel'],
+    ['files.getUploadURLExternal', 'invalid_arguments'],
+    ['conversations.open', 'user_disabled'],
+  ])(
+    'when %s fails (%s), the person is told privately and nothing reaches any channel',
+    async (method, code) => {
+      const { h } = ctx;
+      await openViaCommand(h, 'Acme: late pallets');
+      const mark = h.fake.calls.length;
+      const before = h.fake.messages.length;
+      h.fake.failNext(method, code);
+      const r = await command(h, 'export');
+      expect(r).toEqual({ status: 200, text: '' });
+      expect(h.fake.callsTo(method).length).toBeGreaterThan(0);
+      expect(h.fake.files).toEqual([]);
+      expect(h.fake.messages.slice(before)).toEqual([]);
+      expect(writesTo(h, CHANNEL, mark)).toEqual([]);
+      expect(h.fake.responses.map((x) => x.body)).toEqual([
+        expect.objectContaining({
+          response_type: 'ephemeral',
+          text: en.report.exportFailed(code),
+        }),
+      ]);
+      expect(en.report.exportFailed(code)).toMatch(/^Slack could not take the export file/);
+    },
+  );
+});
+
+describe('the fake’s conversations.open (what /incident export relies on)', () => {
+  const ctx = useHarness();
+
+  it('answers one stable DM id per user, the one a post to the user id lands in', async () => {
+    const { h } = ctx;
+    const client = h.amends.client;
+    const first = await client.conversations.open({ users: MARIA });
+    expect(first).toMatchObject({ ok: true, channel: { id: dmOf(MARIA) } });
+    expect(first.already_open).toBeUndefined();
+    const again = await client.conversations.open({ users: MARIA });
+    expect(again).toMatchObject({
+      ok: true,
+      no_op: true,
+      already_open: true,
+      channel: { id: dmOf(MARIA) },
+    });
+    const full = await client.conversations.open({ users: JOAN, return_im: true });
+    expect(full.channel).toMatchObject({ id: dmOf(JOAN), is_im: true, user: JOAN });
+    const posted = await client.chat.postMessage({ channel: MARIA, text: 'hi' });
+    expect(posted.channel).toBe(dmOf(MARIA));
+    const err = await client.conversations.open({ users: 'U0NOBODY1' }).catch((e: unknown) => e);
+    expect((err as { data?: { error?: string } }).data?.error).toBe('user_not_found');
+    const none = await client.conversations.open({} as never).catch((e: unknown) => e);
+    expect((none as { data?: { error?: string } }).data?.error).toBe('users_list_not_supplied');
+  });
+});
