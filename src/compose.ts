@@ -71,6 +71,11 @@ export interface Amends {
   /** Posts the thread lines a run that died (or a Slack outage) left pending for over a minute. */
   deliverPendingLines(): Promise<number>;
   /**
+   * What time and crashes left out of Slack: first replies not known to be posted (looked for in
+   * the thread first), and parents showing a step as not yet due, or snoozed, after that changed.
+   */
+  settleShown(): Promise<{ firstReplies: number; redrawn: number }>;
+  /**
    * Redraws the parents of cases changed in the five minutes before start: a run that died between
    * a commit and its chat.update left them showing an older state. chat.update is idempotent.
    */
@@ -249,6 +254,8 @@ export function composeAmends(o: ComposeOptions): Amends {
       recoveryChannel: config.recoveryChannel,
       flag: (c, problem) => caseRepo.setDeliveryProblem(c.teamId, c.id, problem),
       changed: (c2, c) => home.changed(c2, c),
+      firstReplied: (c, ts) => caseRepo.setFirstReply(c.teamId, c.id, ts),
+      rendered: (c, at) => caseRepo.setRenderedAt(c.teamId, c.id, at),
       threadPosts: (c) => [
         ...lineRepo.sentFor(c.teamId, c.id),
         ...reminderRepo
@@ -405,6 +412,32 @@ export function composeAmends(o: ComposeOptions): Amends {
       }
       return n;
     },
+    async settleShown() {
+      let firstReplies = 0;
+      let redrawn = 0;
+      const before = new Date(cases.now().getTime() - 60_000);
+      for (const c of caseRepo.listMissingFirstReply(before, 20)) {
+        if (gate.stopping) break;
+        await presenter
+          .ensureFirstReply(client, c)
+          .then(() => firstReplies++)
+          .catch((e: unknown) =>
+            log('could not settle a first reply', { caseId: c.id, error: String(e) }),
+          );
+      }
+      // A step came due or a snooze ended since the parent was drawn: draw it again (at most 50 a
+      // minute, within chat.update's Tier 3).
+      for (const c of caseRepo.listStaleParents(cases.now(), 50)) {
+        if (gate.stopping) break;
+        await presenter
+          .refresh(client, c)
+          .then(() => redrawn++)
+          .catch((e: unknown) =>
+            log('could not redraw a case', { caseId: c.id, error: String(e) }),
+          );
+      }
+      return { firstReplies, redrawn };
+    },
     async redrawRecent() {
       const todo = cases.recentlyChanged(5 * 60_000);
       let n = 0;
@@ -475,6 +508,7 @@ export async function startBot(
         const pending = await amends.publishPending();
         const redrawn = await amends.redrawRecent();
         const threads = await amends.deliverPendingLines();
+        await amends.settleShown();
         return { ...pending, redrawn, threadsWithLines: threads };
       })(),
     )
@@ -492,6 +526,9 @@ export async function startBot(
       );
       if (r.posted || r.failed) log('posted cases Slack had not taken yet', { ...r });
       await amends.gate.track(amends.deliverPendingLines());
+      const s = await amends.gate.track(amends.settleShown());
+      if (s.firstReplies || s.redrawn)
+        log('brought Slack up to date with the stored cases', { ...s });
     } finally {
       sweeping = false;
     }

@@ -60,6 +60,10 @@ export interface CaseStore {
   /** Marks a request key as handled; false if it already was. */
   remember(teamId: string, key: string, now: Date): boolean;
   forgetRequestsBefore(t: Date): void;
+  setFirstReply(teamId: string, id: number, ts: string): void;
+  setRenderedAt(teamId: string, id: number, at: Date): void;
+  listMissingFirstReply(before: Date, limit: number): RecoveryCase[];
+  listStaleParents(now: Date, limit: number): RecoveryCase[];
 }
 
 /** The reminder outbox. */

@@ -61,6 +61,10 @@ export class Presenter {
       readonly flag?: (c: RecoveryCase, problem: string | null) => void;
       /** The ts of what Amends posted in a case's thread (lines, reminders), for a withdrawal. */
       readonly threadPosts?: (c: RecoveryCase) => string[];
+      /** The first reply is in Slack (its ts): the sweep stops looking after it. */
+      readonly firstReplied?: (c: RecoveryCase, ts: string) => void;
+      /** The parent was drawn from the stored state at this time. */
+      readonly rendered?: (c: RecoveryCase, at: Date) => void;
       /** After a change is shown: App Home of the people it concerns is redrawn. */
       readonly changed?: (client: WebClient, c: RecoveryCase) => Promise<void>;
     } = {},
@@ -148,8 +152,7 @@ export class Presenter {
             await this.#withdraw(client, posted);
             return { ok: false, code: CHANNEL_SHARED };
           }
-          if (!(await this.#hasFirstReply(client, posted, parentTs)))
-            await this.#firstReply(client, posted);
+          await this.ensureFirstReply(client, posted);
           return { ok: true, case: posted };
         }
       }
@@ -185,6 +188,7 @@ export class Presenter {
         metadata: { event_type: CASE_EVENT_TYPE, event_payload: { case_id: c.id } },
       });
       const posted = cases.attachMessage(c, res.ts as string);
+      this.guard.rendered?.(posted, this.clock.now());
       if (c.deliveryProblem) cases.flagDelivery(posted, null);
       await this.#firstReply(client, posted);
       return movedFrom ? { ok: true, case: posted, movedFrom } : { ok: true, case: posted };
@@ -210,7 +214,7 @@ export class Presenter {
     if (!c.messageTs) return;
     const r = firstReply(c, this.playbook);
     try {
-      await client.chat.postMessage({
+      const res = await client.chat.postMessage({
         channel: c.channelId,
         thread_ts: c.messageTs,
         text: r.text,
@@ -218,8 +222,9 @@ export class Presenter {
         unfurl_links: false,
         metadata: { event_type: FIRST_REPLY_EVENT_TYPE, event_payload: { case_id: c.id } },
       });
+      this.guard.firstReplied?.(c, res.ts as string);
     } catch (e) {
-      this.log('the first thread reply failed; the case is posted', {
+      this.log('the first thread reply failed; the case is posted (the sweep posts it later)', {
         caseId: c.id,
         error: String(e),
       });
@@ -235,15 +240,22 @@ export class Presenter {
     return postedWith(client, { channel, oldest }, CASE_EVENT_TYPE, numberField('case_id'));
   }
 
-  /** Whether the case's first thread reply is there already (one conversations.replies). */
-  async #hasFirstReply(client: WebClient, c: RecoveryCase, parentTs: string): Promise<boolean> {
+  /**
+   * A posted case whose first reply may be missing (a run died between the parent and the reply,
+   * or Slack failed it): looked for in the thread by its metadata, posted only if absent.
+   */
+  async ensureFirstReply(client: WebClient, c: RecoveryCase): Promise<void> {
+    if (!c.messageTs) return;
+    if (await this.isShared(client, c)) return;
     const found = await postedWith(
       client,
-      { channel: c.channelId, ts: parentTs },
+      { channel: c.channelId, ts: c.messageTs },
       FIRST_REPLY_EVENT_TYPE,
       numberField('case_id'),
     );
-    return found.has(c.id);
+    const ts = found.get(c.id);
+    if (ts) this.guard.firstReplied?.(c, ts);
+    else await this.#firstReply(client, c);
   }
 
   /**
@@ -274,13 +286,15 @@ export class Presenter {
             await this.#withdraw(client, latest);
             return;
           }
-          const r = renderCase(latest, this.playbook, this.clock.now());
+          const drawnAt = this.clock.now();
+          const r = renderCase(latest, this.playbook, drawnAt);
           await client.chat.update({
             channel: latest.channelId,
             ts: latest.messageTs,
             text: r.text,
             blocks: r.blocks,
           });
+          this.guard.rendered?.(latest, drawnAt);
         } while (state.again);
       } finally {
         this.#redraws.delete(c.id);

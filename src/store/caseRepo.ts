@@ -216,6 +216,22 @@ export class CaseRepo implements CaseStore {
         `UPDATE reminders SET status='cancelled' WHERE case_id = ? AND team_id = ? AND status = 'pending'`,
       ),
       setMessage: db.prepare('UPDATE cases SET message_ts = ? WHERE id = ? AND team_id = ?'),
+      setFirstReply: db.prepare('UPDATE cases SET first_reply_ts = ? WHERE id = ? AND team_id = ?'),
+      setRendered: db.prepare(
+        'UPDATE cases SET rendered_at = MAX(COALESCE(rendered_at, 0), ?) WHERE id = ? AND team_id = ?',
+      ),
+      missingFirstReply: db.prepare(
+        `SELECT * FROM cases WHERE message_ts IS NOT NULL AND first_reply_ts IS NULL AND status = 'open'
+           AND created_at < ? ORDER BY id LIMIT ?`,
+      ),
+      staleParents: db.prepare(
+        `SELECT c.* FROM cases c WHERE c.status = 'open' AND c.message_ts IS NOT NULL
+           AND COALESCE(c.delivery_problem, '') != 'channel_shared' AND EXISTS (
+           SELECT 1 FROM steps s WHERE s.case_id = c.id AND (
+             (s.status = 'pending' AND s.due_at > COALESCE(c.rendered_at, 0) AND s.due_at <= @now)
+             OR (s.status = 'snoozed' AND s.snoozed_until > COALESCE(c.rendered_at, 0) AND s.snoozed_until <= @now)))
+         ORDER BY c.id LIMIT @limit`,
+      ),
       setProblem: db.prepare('UPDATE cases SET delivery_problem = ? WHERE id = ? AND team_id = ?'),
       remember: db.prepare(
         'INSERT OR IGNORE INTO handled_requests (team_id, key, at) VALUES (?, ?, ?)',
@@ -291,6 +307,28 @@ export class CaseRepo implements CaseStore {
 
   setMessageTs(teamId: string, id: number, ts: string): void {
     this.#s.setMessage.run(ts, id, teamId);
+  }
+
+  /** The first thread reply is in Slack (its ts). */
+  setFirstReply(teamId: string, id: number, ts: string): void {
+    this.#s.setFirstReply.run(ts, id, teamId);
+  }
+
+  /** The parent was drawn from the stored state at `at`. */
+  setRenderedAt(teamId: string, id: number, at: Date): void {
+    this.#s.setRendered.run(at.getTime(), id, teamId);
+  }
+
+  /** Posted cases whose first reply is not known to be in Slack (opened before `before`). */
+  listMissingFirstReply(before: Date, limit: number): RecoveryCase[] {
+    const rows = this.#s.missingFirstReply.all(before.getTime(), limit) as CaseRow[];
+    return rows.map((r) => toCase(r, this.#s.getSteps.all(r.id, r.team_id) as StepRow[]));
+  }
+
+  /** Posted cases whose parent shows a step as not yet due (or snoozed) that time has moved past. */
+  listStaleParents(now: Date, limit: number): RecoveryCase[] {
+    const rows = this.#s.staleParents.all({ now: now.getTime(), limit }) as CaseRow[];
+    return rows.map((r) => toCase(r, this.#s.getSteps.all(r.id, r.team_id) as StepRow[]));
   }
 
   setDeliveryProblem(teamId: string, id: number, problem: string | null): void {

@@ -173,6 +173,15 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE cases ADD COLUMN digest_on TEXT;
   `,
+  // 10: a posted case's first reply (null: not yet; the sweep posts it), and when its parent was
+  // last drawn (a step coming due or a snooze ending after that makes it stale: the sweep redraws)
+  `
+  ALTER TABLE cases ADD COLUMN first_reply_ts TEXT;
+  ALTER TABLE cases ADD COLUMN rendered_at INTEGER;
+  UPDATE cases SET first_reply_ts = 'before-migration-10' WHERE message_ts IS NOT NULL;
+  UPDATE cases SET rendered_at =
+    COALESCE((SELECT MAX(at) FROM events e WHERE e.case_id = cases.id), created_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
