@@ -365,9 +365,10 @@ export async function startSandbox(
   };
 
   const boot = async (): Promise<World> => {
-    // The database and the fake Slack's messages go together: one without the other starts over.
+    // The database is what matters: a sandbox killed before it saved its Slack state keeps its
+    // cases (they are posted again below); only Slack state without a database starts over.
     const saved = existsSync(dbPath) ? loadSlack(dbPath) : null;
-    if (!saved) removeDatabase(dbPath);
+    if (!existsSync(dbPath)) removeDatabase(dbPath);
     const clock = new OffsetClock();
     const start = saved
       ? new Date(Date.parse(saved.now) + 1000) // past the last ts, so new ones never collide
@@ -412,6 +413,19 @@ export async function startSandbox(
       await fake.close();
       throw e;
     }
+    // Slack state older than the database (or none): time never runs backwards for the cases, and
+    // a case whose message the fake Slack does not have is posted again, as after a real crash.
+    const last = amends.db.prepare('SELECT MAX(at) AS at FROM events').get() as { at: number | null };
+    if (last.at !== null && last.at >= clock.now().getTime())
+      clock.offsetMs = last.at + 1000 - Date.now();
+    const posted = amends.db
+      .prepare('SELECT id, channel_id, message_ts FROM cases WHERE message_ts IS NOT NULL')
+      .all() as { id: number; channel_id: string; message_ts: string }[];
+    for (const r of posted)
+      if (!fake.findMessage(r.channel_id, r.message_ts))
+        amends.db
+          .prepare('UPDATE cases SET message_ts = NULL, first_reply_ts = NULL WHERE id = ?')
+          .run(r.id);
     await amends.reminders.reconcile();
     const port = await amends.start();
     await amends.publishPending();

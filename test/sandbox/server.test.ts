@@ -218,6 +218,21 @@ describe('sandbox server', () => {
     expect(Date.parse(after.now) - Date.parse(before.now)).toBeLessThan(60_000);
   });
 
+  it('killed before it saved its Slack state: the cases are kept and posted again, not wiped', async () => {
+    await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
+    await sb.close();
+    // As if the process died before its (debounced) save: the database is there, the Slack state not.
+    rmSync(`${sandboxConfig(dir).databasePath}.slack.json`, { force: true });
+    sb = await startSandbox(sandboxConfig(dir), () => {}, { standalone: false });
+    const after = await state();
+    const parents = after.messages.filter((m) => m.text.includes('Acme'));
+    expect(parents).toHaveLength(1);
+    // Its thread starts again with the first reply.
+    expect(
+      after.messages.filter((m) => m.thread_ts === parents[0]?.ts && m.ts !== parents[0]?.ts),
+    ).toHaveLength(1);
+  });
+
   it('walks +1 week hour by hour: a neglected case is nudged on several working days, not in one lump', async () => {
     await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
     const opened = (await state()).messages.length;
