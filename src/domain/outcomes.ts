@@ -129,8 +129,9 @@ export interface Learning {
   /** Steps ever overdue or skipped, worst first (overdue + skipped, then playbook order). */
   readonly troubleSteps: readonly StepTrouble[];
   /**
-   * Ended cases (won back, lost or closed) whose corrective changes were never done (no
-   * `step_done` corrective_changes event): n = ended cases, hits = those cases.
+   * Ended cases (won back, lost or closed) with a corrective change promised and never done: a
+   * `change_added` with no `change_done` or `change_dropped` for it; for a case that listed no
+   * changes, the corrective_changes step never done. n = ended cases, hits = those cases.
    */
   readonly changesNotDone: Rate & { readonly caseIds: readonly number[] };
   /** Win-back rate among decided cases by how soon the client was told. */
@@ -151,6 +152,21 @@ export interface WindowOptions {
 }
 
 const DAY_MS = 24 * 60 * 60_000;
+
+/** A promise left open when the case ended (see Learning.changesNotDone). */
+function promiseBroken(c: OutcomeCase): boolean {
+  const open = new Set<unknown>();
+  let listed = false;
+  for (const e of c.events) {
+    const id = e.data?.id;
+    if (e.type === 'change_added') {
+      listed = true;
+      open.add(id);
+    } else if (e.type === 'change_done' || e.type === 'change_dropped') open.delete(id);
+  }
+  if (listed) return open.size > 0;
+  return !c.events.some((e) => e.type === 'step_done' && e.stepKey === 'corrective_changes');
+}
 const MINUTE_MS = 60_000;
 
 const STEP_ORDER: readonly StepKey[] = [
@@ -341,7 +357,7 @@ export function learnAcrossCases(cases: readonly OutcomeCase[], o: WindowOptions
     .sort((a, b) => b.overdue + b.skipped - (a.overdue + a.skipped) || rank(a.key) - rank(b.key));
 
   const ended = w.filter((c) => c.status !== 'open');
-  const notDone = ended.filter((c) => !stepDone(c, 'corrective_changes')).map((c) => c.id);
+  const notDone = ended.filter(promiseBroken).map((c) => c.id);
 
   const decided = w.filter(isDecided);
   const ownUpOf = (c: OutcomeCase) => minutesToOwnUp(c);

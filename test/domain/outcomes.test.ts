@@ -379,3 +379,48 @@ describe('learnAcrossCases', () => {
     assertFinite(one);
   });
 });
+
+describe('corrective changes promised but not done, from the change events', () => {
+  const at = (d: string) => new Date(`2026-11-${d}T10:00:00Z`);
+  const ended = (
+    id: number,
+    events: { type: string; data?: Record<string, unknown>; stepKey?: string }[],
+  ) => ({
+    id,
+    client: `C${id}`,
+    channelId: 'C1',
+    createdAt: at('02'),
+    status: 'won_back' as const,
+    closedAt: at('20'),
+    events: events.map((e) => ({
+      at: at('10'),
+      type: e.type,
+      stepKey: (e.stepKey ?? null) as never,
+      data: e.data ?? null,
+    })),
+  });
+
+  it('counts an ended case with a promise never done or dropped; a case with none listed falls back to the step', () => {
+    const cases = [
+      // two promises, one done, one never settled: broken
+      ended(1, [
+        { type: 'change_added', data: { id: 1 } },
+        { type: 'change_added', data: { id: 2 } },
+        { type: 'change_done', data: { id: 1 } },
+        { type: 'step_done', stepKey: 'corrective_changes' },
+      ]),
+      // one done, one dropped with a reason: kept
+      ended(2, [
+        { type: 'change_added', data: { id: 1 } },
+        { type: 'change_added', data: { id: 2 } },
+        { type: 'change_done', data: { id: 1 } },
+        { type: 'change_dropped', data: { id: 2, reason: 'x' } },
+      ]),
+      // none listed, step done: kept; none listed, step never done: broken
+      ended(3, [{ type: 'step_done', stepKey: 'corrective_changes' }]),
+      ended(4, []),
+    ];
+    const l = learnAcrossCases(cases, { now: at('27') });
+    expect(l.changesNotDone).toMatchObject({ n: 4, hits: 2, caseIds: [1, 4] });
+  });
+});
