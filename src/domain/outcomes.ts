@@ -176,6 +176,7 @@ const STEP_ORDER: readonly StepKey[] = [
   'meeting',
   'compensation',
   'corrective_changes',
+  'fix_meeting',
   'client_answer',
   'keep_trying',
   'check_in',

@@ -11,6 +11,7 @@ export const STEP_KEYS = [
   'meeting',
   'compensation',
   'corrective_changes',
+  'fix_meeting',
   'client_answer',
   'keep_trying',
   'check_in',
@@ -108,6 +109,16 @@ export const DEFAULT_PLAYBOOK: Playbook = {
     { ...base, key: 'meeting', due: all<DueSpec>(d('2wd')) },
     { ...base, key: 'compensation', optional: true, due: all<DueSpec>('meeting') },
     { ...base, key: 'corrective_changes', due: all<DueSpec>(d('5wd')) },
+    {
+      // When the fix needs time: meet again to show it (no nudges; booked when it fits).
+      ...base,
+      key: 'fix_meeting',
+      optional: true,
+      starts: { afterStep: 'meeting' },
+      due: all<DueSpec>('none'),
+      repeat: null,
+      escalateAfter: all<Duration | null>(null),
+    },
     {
       ...base,
       key: 'client_answer',

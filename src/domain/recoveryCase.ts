@@ -147,6 +147,8 @@ export interface RecoveryCase {
   readonly answeredAt: Date | null;
   readonly outcomeReason: string | null;
   readonly meetingAt: Date | null;
+  /** The optional second meeting, to show the client the fix working. */
+  readonly fixMeetingAt: Date | null;
   readonly outline: Outline | null;
   readonly lang: string;
   /** The owner's IANA time zone: working hours are counted in it. */
@@ -347,6 +349,7 @@ export function openCase(input: OpenCaseInput, pb: Playbook, now: Date): Changed
     answeredAt: null,
     outcomeReason: null,
     meetingAt: null,
+    fixMeetingAt: null,
     outline: null,
     lang: input.lang,
     tz: input.tz,
@@ -619,7 +622,36 @@ export function recordMeeting(
       return s;
     }),
   };
+  // What starts once the meeting is booked (the optional second meeting, to show the fix).
+  next = startTriggered(
+    next,
+    pb,
+    now,
+    (st) => typeof st === 'object' && st.afterStep === 'meeting',
+  );
   return { case: next, event: { type: 'meeting_booked', actor, data: { at: at.toISOString() } } };
+}
+
+/**
+ * The second meeting, "when the fix needs time, meet again to show it": booking it (or moving it)
+ * records its time and closes the optional step.
+ */
+export function recordFixMeeting(c: RecoveryCase, at: Date, actor: string, now: Date): Changed {
+  requireOpen(c);
+  if (at <= now) throw new DomainError('invalid_input', 'meeting_in_past');
+  const s = findStep(c, 'fix_meeting');
+  if (s.status === 'waiting' || s.status === 'skipped')
+    throw new DomainError('invalid_transition', 'fix_meeting');
+  const next: RecoveryCase = {
+    ...c,
+    fixMeetingAt: at,
+    version: c.version + 1,
+    steps: c.steps.map((x) => (x.key === 'fix_meeting' && isOpen(x) ? markDone(x, actor, now) : x)),
+  };
+  return {
+    case: next,
+    event: { type: 'fix_meeting_booked', actor, data: { at: at.toISOString() } },
+  };
 }
 
 export function validateOutline(o: Outline): Outline {

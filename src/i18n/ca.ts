@@ -21,6 +21,7 @@ export const ca: Catalog = {
     meeting: 'Concerta una reunió en persona',
     compensation: 'Decideix la compensació',
     corrective_changes: 'Aplica canvis i explica-ho al client',
+    fix_meeting: 'Torna a reunir-te per mostrar la solució',
     client_answer: 'Registra la resposta del client',
     keep_trying: 'Insisteix, amb tacte',
     check_in: 'Mantén un contacte periòdic amb el client',
@@ -45,6 +46,7 @@ export const ca: Catalog = {
     withMeeting: 'durant la reunió',
     startsAfter: 'comença més endavant',
     meetingAt: (when: string) => `Reunió: ${when}`,
+    fixMeetingAt: (when: string) => `Reunió per mostrar la solució: ${when}`,
     toldAfter: (span: string) => `Client informat al cap de ${span}`,
     notToldYet: 'Client encara no informat',
     answer: {
@@ -193,6 +195,8 @@ export const ca: Catalog = {
       'Decideix com compensareu el client: un reemborsament, un crèdit, un extra inesperat. Juntament amb unes disculpes, pot convertir un client decebut en un defensor vostre.',
     corrective_changes:
       "Posa en marxa els canvis (un control de qualitat, més estoc, una persona de contacte dedicada) i explica al client què ha canviat i com l'avisareu la propera vegada.",
+    fix_meeting:
+      'Quan la solució necessita temps, torna a reunir-te amb el client per mostrar-la funcionant. Opcional: reserva-la quan convingui.',
     client_answer:
       'Demana al client la seva resposta i registra-la aquí: ha acceptat o, de moment, ho ha rebutjat.',
     keep_trying:
@@ -293,6 +297,7 @@ export const ca: Catalog = {
     noOutline: 'Escriu primer l’esquema: el missatge es fa a partir d’ell.',
   },
   invite: {
+    fixTitle: (client: string) => `Reunió amb ${client} per mostrar la solució`,
     title: (client: string) => `Reunió amb ${client}`,
     comment: (url: string) =>
       `:calendar: La invitació per reenviar al client (obre-la per afegir-la a un calendari), o <${url}|afegeix-la a Google Calendar>. Si la reunió es mou, la nova invitació substitueix aquesta.`,

@@ -16,6 +16,7 @@ export const en = {
     meeting: 'Book a face-to-face meeting',
     compensation: 'Decide on compensation',
     corrective_changes: 'Make changes and report them',
+    fix_meeting: 'Meet again to show the fix',
     client_answer: "Record the client's answer",
     keep_trying: 'Keep trying, gently',
     check_in: 'Check in on the account',
@@ -40,6 +41,7 @@ export const en = {
     withMeeting: 'due with the meeting',
     startsAfter: 'starts later',
     meetingAt: (when: string) => `Meeting: ${when}`,
+    fixMeetingAt: (when: string) => `Meeting to show the fix: ${when}`,
     toldAfter: (span: string) => `Client told after ${span}`,
     notToldYet: 'Client not told yet',
     answer: { accepted: 'Client accepted the apology', refused: 'Client refused for now' },
@@ -184,6 +186,8 @@ export const en = {
       'Decide what to give back: a refund, a credit, an unexpected extra. With an apology, it turns a hurt client into an advocate.',
     corrective_changes:
       'Put the changes in place (a quality check, more stock, a dedicated contact) and tell the client what changed and how they will be warned next time.',
+    fix_meeting:
+      'When the fix needs time, meet the client again to show it working. Optional: book it when it fits.',
     client_answer:
       'Ask the client for their answer and record it here: accepted, or refused for now.',
     keep_trying:
@@ -282,6 +286,7 @@ export const en = {
     noOutline: 'Write the outline first: the message is built from it.',
   },
   invite: {
+    fixTitle: (client: string) => `Meeting with ${client} to show the fix`,
     title: (client: string) => `Meeting with ${client}`,
     comment: (url: string) =>
       `:calendar: The invite to forward to the client (open it to add it to a calendar), or <${url}|add it to Google Calendar>. If the meeting moves, the new invite replaces this one.`,

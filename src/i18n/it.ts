@@ -23,6 +23,7 @@ export const it: Catalog = {
     meeting: 'Fissa un incontro di persona',
     compensation: 'Decidi cosa offrire al cliente',
     corrective_changes: 'Introduci i cambiamenti e comunicali',
+    fix_meeting: 'Incontra di nuovo il cliente per mostrare la soluzione',
     client_answer: 'Registra la risposta del cliente',
     keep_trying: 'Insisti, con garbo',
     check_in: 'Mantieni un contatto periodico con il cliente',
@@ -47,6 +48,7 @@ export const it: Catalog = {
     withMeeting: "da fare durante l'incontro",
     startsAfter: 'inizia più avanti',
     meetingAt: (when: string) => `Incontro: ${when}`,
+    fixMeetingAt: (when: string) => `Incontro per mostrare la soluzione: ${when}`,
     toldAfter: (span: string) => `Cliente informato dopo ${span}`,
     notToldYet: 'Cliente non ancora informato',
     answer: {
@@ -195,6 +197,8 @@ export const it: Catalog = {
       'Decidi come rimediare: un rimborso, un credito, un extra inaspettato. Insieme alle scuse, può trasformare un cliente deluso in un sostenitore.',
     corrective_changes:
       'Metti in pratica i cambiamenti (un controllo qualità, più scorte, un referente dedicato) e spiega al cliente cosa è cambiato e come verrà avvisato la prossima volta.',
+    fix_meeting:
+      'Se la soluzione richiede tempo, incontra di nuovo il cliente per mostrargliela in funzione. Facoltativo: fissalo quando è il momento.',
     client_answer:
       'Chiedi al cliente la sua risposta e registrala qui: ha accettato, oppure per ora ha rifiutato.',
     keep_trying:
@@ -297,6 +301,7 @@ export const it: Catalog = {
     noOutline: 'Scrivi prima lo schema: il messaggio si basa su quello.',
   },
   invite: {
+    fixTitle: (client: string) => `Incontro con ${client} per mostrare la soluzione`,
     title: (client: string) => `Incontro con ${client}`,
     comment: (url: string) =>
       `:calendar: L’invito da inoltrare al cliente (aprilo per aggiungerlo a un calendario), oppure <${url}|aggiungilo a Google Calendar>. Se l’incontro si sposta, il nuovo invito sostituisce questo.`,

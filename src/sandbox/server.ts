@@ -415,7 +415,9 @@ export async function startSandbox(
     }
     // Slack state older than the database (or none): time never runs backwards for the cases, and
     // a case whose message the fake Slack does not have is posted again, as after a real crash.
-    const last = amends.db.prepare('SELECT MAX(at) AS at FROM events').get() as { at: number | null };
+    const last = amends.db.prepare('SELECT MAX(at) AS at FROM events').get() as {
+      at: number | null;
+    };
     if (last.at !== null && last.at >= clock.now().getTime())
       clock.offsetMs = last.at + 1000 - Date.now();
     const posted = amends.db

@@ -19,6 +19,7 @@ import {
   recordAnswer,
   recordClientMessage,
   recordDraft,
+  recordFixMeeting,
   recordFollowUp,
   recordMeeting,
   saveOutline,
@@ -301,6 +302,18 @@ export class CaseService {
       (c, now) => recordMeeting(c, at, actor, this.deps.playbook, now),
       { requestKey },
     );
+  }
+
+  fixMeeting(
+    teamId: string,
+    caseId: number,
+    at: Date,
+    actor: string,
+    requestKey?: string,
+  ): Changed {
+    return this.#change(teamId, caseId, (c, now) => recordFixMeeting(c, at, actor, now), {
+      requestKey,
+    });
   }
 
   outline(

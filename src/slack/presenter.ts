@@ -325,23 +325,26 @@ export class Presenter {
    * and a Google Calendar link. Its SEQUENCE is the case's version, which only grows, so a moved
    * meeting's invite replaces the earlier one (same UID). Never in a channel the client can read.
    */
-  async sendInvite(client: WebClient, c: RecoveryCase): Promise<void> {
-    if (!c.messageTs || !c.meetingAt) return;
+  async sendInvite(
+    client: WebClient,
+    c: RecoveryCase,
+    kind: 'meeting' | 'fix' = 'meeting',
+  ): Promise<void> {
+    const at = kind === 'fix' ? c.fixMeetingAt : c.meetingAt;
+    if (!c.messageTs || !at) return;
     if (await this.isShared(client, c)) return;
     const cat = t(c.lang);
     try {
-      const invite = caseInvite(c, {
-        title: cat.invite.title(c.client),
-        sequence: c.version,
-        now: this.clock.now(),
-      });
+      // The second meeting has its own UID (its own calendar entry), the same way of updating.
+      const title = kind === 'fix' ? cat.invite.fixTitle(c.client) : cat.invite.title(c.client);
+      const invite = caseInvite(c, { title, sequence: c.version, now: this.clock.now(), kind, at });
       if (!invite) return;
       await client.files.uploadV2({
         channel_id: c.channelId,
         thread_ts: c.messageTs,
         file: Buffer.from(invite.ics, 'utf8'),
         filename: invite.filename,
-        title: cat.invite.title(c.client),
+        title,
         initial_comment: cat.invite.comment(invite.googleUrl),
       });
     } catch (e) {

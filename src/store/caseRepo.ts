@@ -31,6 +31,7 @@ interface CaseRow {
   answered_at: number | null;
   outcome_reason: string | null;
   meeting_at: number | null;
+  fix_meeting_at: number | null;
   outline: string | null;
   lang: string;
   tz: string;
@@ -124,6 +125,7 @@ function toCase(r: CaseRow, steps: StepRow[]): RecoveryCase {
     answeredAt: date(r.answered_at),
     outcomeReason: r.outcome_reason,
     meetingAt: date(r.meeting_at),
+    fixMeetingAt: date(r.fix_meeting_at ?? null),
     outline: r.outline ? (JSON.parse(r.outline) as Outline) : null,
     lang: r.lang,
     tz: r.tz,
@@ -159,13 +161,13 @@ export class CaseRepo implements CaseStore {
     this.#s = {
       insertCase:
         db.prepare(`INSERT INTO cases (team_id, channel_id, message_ts, client, summary, severity, owner_id, creator_id, status,
-        answer, answered_at, outcome_reason, meeting_at, outline, lang, tz, created_at, closed_at, delivery_problem, version, client_channel_id, changes,
+        answer, answered_at, outcome_reason, meeting_at, outline, lang, tz, created_at, closed_at, delivery_problem, version, client_channel_id, changes, fix_meeting_at,
         last_action_at, posted_on, posts_that_day, last_post_at, quiet_until, stalled_at, stalls, digest_on)
         VALUES (@team_id, @channel_id, @message_ts, @client, @summary, @severity, @owner_id, @creator_id, @status, @answer, @answered_at,
-        @outcome_reason, @meeting_at, @outline, @lang, @tz, @created_at, @closed_at, @delivery_problem, @version, @client_channel_id, @changes,
+        @outcome_reason, @meeting_at, @outline, @lang, @tz, @created_at, @closed_at, @delivery_problem, @version, @client_channel_id, @changes, @fix_meeting_at,
         @last_action_at, @posted_on, @posts_that_day, @last_post_at, @quiet_until, @stalled_at, @stalls, @digest_on)`),
       updateCase:
-        db.prepare(`UPDATE cases SET channel_id=@channel_id, client_channel_id=@client_channel_id, changes=@changes, message_ts=@message_ts, owner_id=@owner_id, status=@status, answer=@answer,
+        db.prepare(`UPDATE cases SET channel_id=@channel_id, client_channel_id=@client_channel_id, changes=@changes, fix_meeting_at=@fix_meeting_at, message_ts=@message_ts, owner_id=@owner_id, status=@status, answer=@answer,
         answered_at=@answered_at, outcome_reason=@outcome_reason, meeting_at=@meeting_at, outline=@outline, lang=@lang, tz=@tz, closed_at=@closed_at,
         delivery_problem=@delivery_problem, version=@version, last_action_at=@last_action_at, posted_on=@posted_on,
         posts_that_day=@posts_that_day, last_post_at=@last_post_at, quiet_until=@quiet_until, stalled_at=@stalled_at,
@@ -431,6 +433,7 @@ export class CaseRepo implements CaseStore {
       answered_at: ms(c.answeredAt),
       outcome_reason: c.outcomeReason,
       meeting_at: ms(c.meetingAt),
+      fix_meeting_at: ms(c.fixMeetingAt),
       outline: c.outline ? JSON.stringify(c.outline) : null,
       lang: c.lang,
       tz: c.tz,

@@ -182,6 +182,10 @@ const MIGRATIONS: readonly string[] = [
   UPDATE cases SET rendered_at =
     COALESCE((SELECT MAX(at) FROM events e WHERE e.case_id = cases.id), created_at);
   `,
+  // 11: the optional second meeting (to show the client the fix working)
+  `
+  ALTER TABLE cases ADD COLUMN fix_meeting_at INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

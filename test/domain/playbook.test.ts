@@ -41,6 +41,7 @@ describe('the default playbook (shared/recovery-method.md)', () => {
       'meeting',
       'compensation',
       'corrective_changes',
+      'fix_meeting',
       'client_answer',
       'keep_trying',
       'check_in',
@@ -77,11 +78,18 @@ describe('the default playbook (shared/recovery-method.md)', () => {
     expect(def(pb, key).starts).toEqual(starts);
   });
 
-  it('only compensation and check-ins are optional', () => {
+  it('only compensation, the second meeting (to show the fix) and check-ins are optional', () => {
     expect(pb.steps.filter((s) => s.optional).map((s) => s.key)).toEqual([
       'compensation',
+      'fix_meeting',
       'check_in',
     ]);
+    // Booked when the fix is ready: it starts after the first meeting, is never due, never nags.
+    expect(def(pb, 'fix_meeting')).toMatchObject({
+      starts: { afterStep: 'meeting' },
+      due: allSev('none'),
+      repeat: null,
+    });
   });
 
   it('keep_trying follows up at +7, +14, +30, +60, +90 days; check_in weekly for 4 weeks', () => {

@@ -69,11 +69,12 @@ describe('openCase', () => {
       ['meeting', 'pending'],
       ['compensation', 'pending'],
       ['corrective_changes', 'pending'],
+      ['fix_meeting', 'waiting'],
       ['client_answer', 'waiting'],
       ['keep_trying', 'waiting'],
       ['check_in', 'waiting'],
     ]);
-    expect(c.steps.map((s) => s.position)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(c.steps.map((s) => s.position)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     for (const s of c.steps) {
       expect(s.version).toBe(1);
       expect(s.startedAt).toEqual(s.status === 'pending' ? NOW : null);

@@ -81,3 +81,38 @@ describe('the meeting invite', () => {
     expect(h.fake.files.length).toBe(before);
   });
 });
+
+describe('the second meeting, to show the fix', () => {
+  const ctx = useHarness();
+
+  it('starts after the first meeting; booking it sends its own invite (another UID) and closes the optional step', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    expect(fresh(h, o.c).steps.find((s) => s.key === 'fix_meeting')?.status).toBe('waiting');
+    await book(h, o, '2026-11-27', '15:00');
+    const first = parse(h.fake.files.at(-1)?.content.toString('utf8') ?? '');
+    const c = fresh(h, o.c);
+    const fix = c.steps.find((s) => s.key === 'fix_meeting');
+    expect(fix?.status).toBe('pending');
+    // No nudges for it: it is booked when the fix is ready.
+    expect(fix?.dueAt).toBeNull();
+    const n = h.fake.callsTo('views.open').length;
+    const parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
+    await press(h, parent, ACTION.meeting, { step: 'fix_meeting' });
+    const view = await nextView(h, VIEW.meeting, n);
+    await submit(h, view, {
+      ...input.date(INPUT.meetingDate, '2026-12-10'),
+      ...input.time(INPUT.meetingTime, '11:00'),
+    });
+    const after = fresh(h, o.c);
+    expect(after.fixMeetingAt?.toISOString()).toBe('2026-12-10T10:00:00.000Z');
+    expect(after.steps.find((s) => s.key === 'fix_meeting')?.status).toBe('done');
+    const second = parse(h.fake.files.at(-1)?.content.toString('utf8') ?? '');
+    expect(second.uid).not.toBe(first.uid);
+    expect(second.summary).toContain('to show the fix');
+    expect(second.start.toISOString()).toBe('2026-12-10T10:00:00.000Z');
+    expect(JSON.stringify(h.fake.findMessage(CHANNEL, o.parent.ts)?.blocks)).toContain(
+      'Meeting to show the fix',
+    );
+  });
+});

@@ -75,6 +75,7 @@ export function stepButtons(c: RecoveryCase, s: Step, cat: Catalog): ActionEleme
       els.push(primary(cat.button.outline, ACTION.outline));
       break;
     case 'meeting':
+    case 'fix_meeting':
       els.push(primary(cat.button.meeting, ACTION.meeting));
       break;
     case 'compensation':
@@ -238,6 +239,7 @@ export function renderCase(c: RecoveryCase, pb: Playbook, now: Date): Rendered {
     // The opening time beside it is a date token every reader sees in their own zone.
     facts.push(cat.case.notToldYet);
   if (c.meetingAt) facts.push(cat.case.meetingAt(dateToken(c.meetingAt)));
+  if (c.fixMeetingAt) facts.push(cat.case.fixMeetingAt(dateToken(c.fixMeetingAt)));
   if (c.clientChannelId) facts.push(cat.shared.clientChannel(`<#${c.clientChannelId}>`));
   if (c.answer) facts.push(cat.case.answer[c.answer]);
   blocks.push({ type: 'context', block_id: 'case_facts', elements: [md(facts.join('  ·  '))] });

@@ -157,9 +157,14 @@ export function outlineModal(cat: Catalog, c: RecoveryCase, version: number): Mo
   ]);
 }
 
-export function meetingModal(cat: Catalog, c: RecoveryCase, version: number): Modal {
+export function meetingModal(
+  cat: Catalog,
+  c: RecoveryCase,
+  version: number,
+  step: 'meeting' | 'fix_meeting' = 'meeting',
+): Modal {
   const m = cat.modal.meeting;
-  return modal(VIEW.meeting, m.title, m.submit, cat, { caseId: c.id, step: 'meeting', version }, [
+  return modal(VIEW.meeting, m.title, m.submit, cat, { caseId: c.id, step, version }, [
     {
       type: 'input',
       block_id: INPUT.meetingDate,

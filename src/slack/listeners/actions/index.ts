@@ -218,7 +218,9 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     return skipModal(k.cat, c, ref.step, ref.version);
   });
   modalFor(ACTION.outline, (k, c, ref) => outlineModal(k.cat, c, ref.version));
-  modalFor(ACTION.meeting, (k, c, ref) => meetingModal(k.cat, c, ref.version));
+  modalFor(ACTION.meeting, (k, c, ref) =>
+    meetingModal(k.cat, c, ref.version, ref.step === 'fix_meeting' ? 'fix_meeting' : 'meeting'),
+  );
   app.action(
     ACTION.moveMeeting,
     handler(deps, (k, v) => {

@@ -206,13 +206,21 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         const { tz } = deps.profiles.cachedOrDefault(team, user);
         const at = date && time ? localToInstant(date, time, tz) : null;
         if (!at) throw new DomainError('invalid_input', 'meeting_date');
+        const fix = meta.step === 'fix_meeting';
         const ch = announce(
-          () => deps.cases.meeting(team, meta.caseId as number, at, user, `view:${a.view.id}`),
+          () =>
+            fix
+              ? deps.cases.fixMeeting(team, meta.caseId as number, at, user, `view:${a.view.id}`)
+              : deps.cases.meeting(team, meta.caseId as number, at, user, `view:${a.view.id}`),
           (_ch, cat) => line(cat.thread.meeting(mention(user), dateToken(at))),
         );
         return async () => {
           await shown(a, ch)();
-          await presenter.sendInvite(a.client, deps.cases.get(team, ch.case.id));
+          await presenter.sendInvite(
+            a.client,
+            deps.cases.get(team, ch.case.id),
+            fix ? 'fix' : 'meeting',
+          );
         };
       },
       INPUT.meetingDate,
