@@ -364,6 +364,8 @@ export const ca: Catalog = {
     never: 'mai informats',
     empty:
       'Encara no hi ha casos en aquest període. Obre’n un amb `/incident Client: què ha passat`; les xifres s’omplen a mesura que es decideixen els casos.',
+    exportAdminsOnly:
+      'Només els administradors de l’espai de treball poden exportar tots els casos (inclou casos de canals privats). Demana-ho a un administrador, o fes servir `/incident report`.',
     exportReady: 'L’exportació CSV dels casos d’aquest espai de treball, amb la seva cronologia.',
     exportFailed: (what: string) => `Slack no ha acceptat el fitxer (${what}). Torna-ho a provar.`,
   },

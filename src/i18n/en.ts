@@ -353,6 +353,8 @@ export const en = {
     never: 'never told',
     empty:
       'No cases in this period yet. Open one with `/incident Client: what happened`; the figures fill in as cases are decided.',
+    exportAdminsOnly:
+      'Only workspace admins can export every case (it includes cases from private channels). Ask an admin, or use `/incident report`.',
     exportReady: 'The CSV export of this workspace’s cases and their timelines.',
     exportFailed: (what: string) =>
       `Slack could not take the export file (${what}). Please try again.`,

@@ -368,6 +368,8 @@ export const it: Catalog = {
     never: 'mai informati',
     empty:
       'Ancora nessun caso in questo periodo. Aprine uno con `/incident Cliente: cosa è successo`; i dati arrivano man mano che i casi si concludono.',
+    exportAdminsOnly:
+      'Solo gli amministratori del workspace possono esportare tutti i casi (include i casi dei canali privati). Chiedi a un amministratore, o usa `/incident report`.',
     exportReady: 'L’esportazione CSV dei casi di questo workspace, con la loro cronologia.',
     exportFailed: (what: string) => `Slack non ha accettato il file (${what}). Riprova.`,
   },

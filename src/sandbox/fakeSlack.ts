@@ -16,6 +16,8 @@ export interface FakeUser {
   /** IANA zone, e.g. "Europe/Paris". */
   tz: string;
   locale?: string;
+  /** A workspace admin (users.info `is_admin`). */
+  admin?: boolean;
 }
 
 export type Args = Record<string, unknown>;
@@ -636,6 +638,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         tz_offset: offset,
         profile: { display_name: u.name, real_name: realName },
         is_bot: false,
+        is_admin: !!u.admin,
+        is_owner: false,
         deleted: false,
       };
       // Like Slack, `locale` is only present when asked for.

@@ -57,6 +57,8 @@ export const SANDBOX_USERS: readonly SandboxUser[] = [
     tz: 'America/New_York',
     locale: 'en-US',
     city: 'New York',
+    // A workspace admin: /incident export is for admins.
+    admin: true,
   },
   {
     id: 'U0MARIA001',

@@ -14,7 +14,14 @@ export const SECRET = 'test-signing-secret-0123456789abcdef';
 export const TEAM = 'T0AMENDS1';
 export const CHANNEL = 'C0GENERAL';
 export const USERS: FakeUser[] = [
-  { id: 'U0MARIA01', name: 'maria', realName: 'Maria Rossi', tz: 'Europe/Rome', locale: 'en-US' },
+  {
+    id: 'U0MARIA01',
+    name: 'maria',
+    realName: 'Maria Rossi',
+    tz: 'Europe/Rome',
+    locale: 'en-US',
+    admin: true,
+  },
   {
     id: 'U0NIKOS01',
     name: 'nikos',
@@ -28,6 +35,7 @@ export const USERS: FakeUser[] = [
     realName: 'Joan Smith',
     tz: 'America/New_York',
     locale: 'en-US',
+    admin: true,
   },
 ];
 /** First-time users whose Slack locale is Italian and Catalan (Slack offers no Catalan UI; some set it anyway). */

@@ -231,3 +231,16 @@ describe('the fake’s conversations.open (what /incident export relies on)', ()
     expect((none as { data?: { error?: string } }).data?.error).toBe('users_list_not_supplied');
   });
 });
+
+describe('/incident export is for workspace admins', () => {
+  const ctx = useHarness();
+
+  it('someone who is not an admin is told so privately, and no file is made', async () => {
+    const { h } = ctx;
+    await openViaCommand(h, 'Acme: late pallets');
+    await command(h, 'export', { user: 'U0NIKOS01' });
+    expect(h.fake.files).toEqual([]);
+    const note = present(() => h.fake.responses.at(-1), 'private note').body as { text: string };
+    expect(note.text).toContain('Only workspace admins can export every case');
+  });
+});

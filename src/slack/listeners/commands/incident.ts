@@ -86,6 +86,13 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
       // A file with every case of the workspace goes to the person only (their DM with Amends),
       // never to the channel the command was typed in.
       try {
+        // Every case of the workspace, private channels' included: for its admins only.
+        const who = await client.users.info({ user });
+        const u = who.user as { is_admin?: boolean; is_owner?: boolean } | undefined;
+        if (!u?.is_admin && !u?.is_owner) {
+          await say(cat.report.exportAdminsOnly);
+          return;
+        }
         const csv = deps.reports.exportCsv(team);
         const dm = await client.conversations.open({ users: user });
         const channel = dm.channel?.id;
