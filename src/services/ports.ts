@@ -70,6 +70,16 @@ export interface CaseStore {
 export interface ReminderStore {
   /** Cases with at least one step needing the engine's attention at `now`. */
   casesNeedingAttention(now: Date, limit: number): { teamId: string; caseId: number }[];
+  /** Reserves a post slot in a channel shared by every process (see ReminderRepo.reservePace). */
+  reservePace(
+    teamId: string,
+    channelId: string,
+    now: number,
+    intervalMs: number,
+    staleMs: number,
+  ): number;
+  /** Nothing more in this channel before `until`. */
+  pushPace(teamId: string, channelId: string, until: number): void;
   /** Owners with posted open cases needing attention before `before` (for the morning digest). */
   ownersWithCasesDue(before: Date): { teamId: string; ownerId: string; caseIds: number[] }[];
   /** Adds outbox rows; a (case, step, kind, occurrence) already there is left as it is. */

@@ -21,13 +21,19 @@ import type { ProfileService } from './profiles.js';
 import type { WorkspaceService } from './workspaces.js';
 
 export interface Pacer {
-  /** Monotonic-ish milliseconds used to space posts in one channel. */
+  /**
+   * Milliseconds on a clock every process shares (wall time), used to space posts in one channel:
+   * the slots are reserved in the database, so two processes together keep Slack's pace.
+   */
   now(): number;
   sleep(ms: number): Promise<void>;
 }
 
+/** A channel's reserved time further ahead than this is a clock stepped back: not waited for. */
+const PACE_STALE_MS = 10 * 60_000;
+
 export const realPacer: Pacer = {
-  now: () => performance.now(),
+  now: () => Date.now(),
   sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
 };
 
@@ -86,7 +92,6 @@ export interface TickReport {
  */
 export class ReminderService {
   readonly #d: Required<Omit<ReminderServiceDeps, 'log'>> & Pick<ReminderServiceDeps, 'log'>;
-  readonly #lastPost = new Map<string, number>();
   /** Claims this process holds right now (their lease is renewed while it works). */
   readonly #mine = new Set<number>();
   #renewedAt = Number.NEGATIVE_INFINITY;
@@ -336,8 +341,15 @@ export class ReminderService {
       report.retried++;
       return;
     }
-    const wait =
-      (this.#lastPost.get(channel) ?? Number.NEGATIVE_INFINITY) + channelIntervalMs - pacer.now();
+    // A slot in the channel reserved in the database: every process on it keeps one pace.
+    const slot = reminders.reservePace(
+      r.teamId,
+      channel,
+      pacer.now(),
+      channelIntervalMs,
+      PACE_STALE_MS,
+    );
+    const wait = slot - pacer.now();
     if (wait > 0) await pacer.sleep(wait);
     this.#renewLeases();
     // Re-read right before posting: a step done (or a case closed) meanwhile must not be nudged.
@@ -366,11 +378,10 @@ export class ReminderService {
         report.sent++;
         return;
       }
-      this.#lastPost.set(channel, pacer.now());
       const ts = await this.#d.channel.deliver(r, c, key);
       // Spaced from Slack's answer, not from the request: whatever delayed the request on its way
       // out, Slack had it by now, so the next post can never reach Slack within the interval.
-      this.#lastPost.set(channel, pacer.now());
+      reminders.pushPace(r.teamId, channel, pacer.now() + channelIntervalMs);
       reminders.markSent(r.id, ts, clock.now());
       report.sent++;
       // A direct message says nothing about the case's channel or what its parent shows.
@@ -381,7 +392,7 @@ export class ReminderService {
       // stays true without anyone clicking.
       await this.#refresh({ ...c, deliveryProblem: null });
     } catch (e) {
-      this.#lastPost.set(channel, pacer.now());
+      reminders.pushPace(r.teamId, channel, pacer.now() + channelIntervalMs);
       const f =
         e instanceof DeliveryFailure
           ? e
@@ -390,7 +401,7 @@ export class ReminderService {
       if (f.kind === 'rate_limited') {
         const until = new Date(at.getTime() + Math.max(f.retryAfterMs, 1000));
         reminders.release(r.id, until, f.code);
-        this.#lastPost.set(channel, pacer.now() + Math.max(f.retryAfterMs, 1000));
+        reminders.pushPace(r.teamId, channel, pacer.now() + Math.max(f.retryAfterMs, 1000));
         lane.stopWith = { until, why: f.code };
         report.retried++;
       } else if (r.kind === 'digest') {

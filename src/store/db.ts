@@ -186,6 +186,15 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE cases ADD COLUMN fix_meeting_at INTEGER;
   `,
+  // 12: per-channel pacing shared by every process on the database (Slack: ~1 message/s/channel)
+  `
+  CREATE TABLE channel_pace (
+    team_id    TEXT NOT NULL,
+    channel_id TEXT NOT NULL,
+    next_at    INTEGER NOT NULL,
+    PRIMARY KEY (team_id, channel_id)
+  ) STRICT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

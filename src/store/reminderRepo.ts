@@ -57,6 +57,11 @@ export class ReminderRepo implements ReminderStore {
          WHERE s.next_check_at IS NOT NULL AND s.next_check_at <= ? AND c.status = 'open'
            AND c.message_ts IS NOT NULL ORDER BY c.team_id, c.owner_id, c.id`,
       ),
+      paceGet: db.prepare('SELECT next_at FROM channel_pace WHERE team_id = ? AND channel_id = ?'),
+      paceSet: db.prepare(
+        `INSERT INTO channel_pace (team_id, channel_id, next_at) VALUES (?, ?, ?)
+         ON CONFLICT (team_id, channel_id) DO UPDATE SET next_at = excluded.next_at`,
+      ),
       enqueue:
         db.prepare(`INSERT OR IGNORE INTO reminders (team_id, case_id, step_key, kind, occurrence, created_at, not_before, hours_tz, status)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')`),
@@ -131,6 +136,39 @@ export class ReminderRepo implements ReminderStore {
         p.hoursTz === undefined ? c.tz : p.hoursTz,
       );
     }
+  }
+
+  /**
+   * Reserves the next post slot in a channel, for every process on this database: the slot is the
+   * later of `now` and the channel's next free time, which moves on by `intervalMs`. A next free
+   * time further ahead than `staleMs` (a wall clock stepped back) is not waited for.
+   */
+  reservePace(
+    teamId: string,
+    channelId: string,
+    now: number,
+    intervalMs: number,
+    staleMs: number,
+  ): number {
+    return this.#db
+      .transaction(() => {
+        const row = this.#s.paceGet.get(teamId, channelId) as { next_at: number } | undefined;
+        const next = row && row.next_at - now <= staleMs ? row.next_at : now;
+        const slot = Math.max(now, next);
+        this.#s.paceSet.run(teamId, channelId, slot + intervalMs);
+        return slot;
+      })
+      .immediate();
+  }
+
+  /** Nothing more in this channel before `until` (Slack answered, or asked to wait). */
+  pushPace(teamId: string, channelId: string, until: number): void {
+    this.#db
+      .transaction(() => {
+        const row = this.#s.paceGet.get(teamId, channelId) as { next_at: number } | undefined;
+        if (!row || row.next_at < until) this.#s.paceSet.run(teamId, channelId, until);
+      })
+      .immediate();
   }
 
   /** Moves up to `limit` ready reminders to 'claimed' in one transaction and returns them. */

@@ -8,15 +8,29 @@ import { openViaCommand, refresh, reminderKeys, reminderPosts, step } from '../h
 import { CHANNEL, FakePacer, type Harness, startHarness, TEAM } from '../helpers/harness.js';
 
 /** A second reminder engine on the same database and Slack, as another process would run it. */
-function secondEngine(h: Harness, pacer: Pacer): ReminderService {
+function secondEngine(
+  h: Harness,
+  pacer: Pacer,
+  batchSize?: number,
+  onDeliver?: () => void,
+): ReminderService {
+  const channel = new SlackReminderChannel(h.amends.client, h.amends.cases.playbook, h.clock);
+  if (onDeliver) {
+    const deliver = channel.deliver.bind(channel);
+    channel.deliver = (r, c, key) => {
+      onDeliver();
+      return deliver(r, c, key);
+    };
+  }
   return new ReminderService({
+    ...(batchSize ? { batchSize } : {}),
     tx: transactor(h.amends.db),
     cases: h.amends.caseRepo,
     reminders: h.amends.reminderRepo,
     workspaces: h.amends.workspaces,
     profiles: h.amends.cases.deps.profiles,
     playbook: h.amends.cases.playbook,
-    channel: new SlackReminderChannel(h.amends.client, h.amends.cases.playbook, h.clock),
+    channel,
     clock: h.clock,
     pacer,
   });
@@ -163,6 +177,28 @@ describe('exactly once', () => {
     expect((await first).sent).toBe(2);
     expect(reminderKeys(h)).toHaveLength(2);
     expect(new Set(reminderKeys(h)).size).toBe(2);
+  });
+
+  it('two processes on one database keep one pace per channel together, and post every key once', async () => {
+    const h = await harness({ now: '2026-11-23T08:00:00Z' });
+    for (let i = 0; i < 6; i++) await openViaCommand(h, `Client ${i}: late delivery`);
+    h.clock.set('2026-11-23T12:30:00Z');
+    // One clock both processes share (wall time); each records when it hands a post to Slack.
+    const shared = new FakePacer();
+    const sentAt: number[] = [];
+    const posts = () => postCalls(h).length;
+    // Three claims each at most: both processes post into the channel. Each records the shared
+    // clock when it hands a post to Slack.
+    const a = secondEngine(h, shared, 3, () => sentAt.push(shared.now()));
+    const b = secondEngine(h, shared, 3, () => sentAt.push(shared.now()));
+    await Promise.all([a.tick(), b.tick()]);
+    expect(posts()).toBe(6);
+    expect(new Set(reminderKeys(h)).size).toBe(6);
+    // Consecutive posts in the channel are at least a second apart on the shared clock, although
+    // two processes were posting into it.
+    const sorted = [...sentAt].sort((x, y) => x - y);
+    for (let i = 1; i < sorted.length; i++)
+      expect((sorted[i] as number) - (sorted[i - 1] as number)).toBeGreaterThanOrEqual(1000);
   });
 
   it('Done while a tick is in flight: the step is not nudged', async () => {
