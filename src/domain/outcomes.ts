@@ -1,4 +1,4 @@
-import type { Severity, StepKey } from './playbook.js';
+import { type Severity, STEP_KEYS, type StepKey } from './playbook.js';
 import type { CaseStatus, StepStatus } from './recoveryCase.js';
 
 /*
@@ -169,18 +169,8 @@ function promiseBroken(c: OutcomeCase): boolean {
 }
 const MINUTE_MS = 60_000;
 
-const STEP_ORDER: readonly StepKey[] = [
-  'own_up',
-  'outline',
-  'apologize',
-  'meeting',
-  'compensation',
-  'corrective_changes',
-  'fix_meeting',
-  'client_answer',
-  'keep_trying',
-  'check_in',
-];
+/** The method's order (the default playbook's). */
+const STEP_ORDER: readonly StepKey[] = STEP_KEYS;
 
 /** Linear interpolation between closest ranks (type 7) of ascending-sorted values; null if empty. */
 export function percentile(sorted: readonly number[], p: number): number | null {

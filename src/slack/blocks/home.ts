@@ -6,7 +6,7 @@ import type { Report } from '../../services/reports.js';
 import { ACTION } from '../ids.js';
 import { stepButtons, stepTitle } from './caseMessage.js';
 import { clip, dateToken, literal, md, mention, plain, span } from './format.js';
-import { threadLink } from './lists.js';
+import { lineSections, threadLink } from './lists.js';
 import { outcomeBlocks } from './report.js';
 
 /** Slack's limit for a view; a little is kept free for the footer. */
@@ -108,15 +108,7 @@ export function renderHome(data: HomeData, pb: Playbook): types.HomeView {
     );
     return c.calm.stalledAt ? `${line} · ${cat.home.stalled}` : line;
   });
-  let chunk = '';
-  for (const l of lines) {
-    if (chunk.length + l.length + 1 > 2900) {
-      blocks.push({ type: 'section', text: md(chunk) });
-      chunk = '';
-    }
-    chunk += (chunk ? '\n' : '') + l;
-  }
-  if (chunk) blocks.push({ type: 'section', text: md(chunk) });
+  blocks.push(...lineSections(lines));
   if (data.team.length > MAX_TEAM_CASES)
     blocks.push({
       type: 'context',

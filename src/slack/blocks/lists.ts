@@ -28,6 +28,21 @@ function caseLine(c: RecoveryCase, pb: Playbook, cat: Catalog, teamDomain: strin
   );
 }
 
+/** Lines joined into as few sections as fit (a section holds 3,000 characters). */
+export function lineSections(lines: readonly string[]): types.KnownBlock[] {
+  const out: types.KnownBlock[] = [];
+  let chunk = '';
+  for (const l of lines) {
+    if (chunk && chunk.length + l.length + 1 > 2900) {
+      out.push({ type: 'section', text: md(chunk) });
+      chunk = '';
+    }
+    chunk += (chunk ? '\n' : '') + l;
+  }
+  if (chunk) out.push({ type: 'section', text: md(chunk) });
+  return out;
+}
+
 /** `/incident list`: the channel's open cases and the caller's own, privately. */
 export function renderList(
   cases: readonly RecoveryCase[],
@@ -41,16 +56,7 @@ export function renderList(
   const blocks: types.KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: cat.list.title } },
   ];
-  // sections hold 3,000 characters: chunk the lines
-  let chunk = '';
-  for (const l of lines) {
-    if (chunk.length + l.length + 1 > 2900) {
-      blocks.push({ type: 'section', text: md(chunk) });
-      chunk = '';
-    }
-    chunk += (chunk ? '\n' : '') + l;
-  }
-  if (chunk) blocks.push({ type: 'section', text: md(chunk) });
+  blocks.push(...lineSections(lines));
   return { text: escapeMrkdwn(cat.list.title), blocks: blocks.slice(0, 50) };
 }
 

@@ -54,6 +54,25 @@ function textInput(
   };
 }
 
+/** A channel picker that offers only channels not shared outside the company (and no DMs). */
+function internalChannelInput(label: string, hint: string): types.InputBlock {
+  return {
+    type: 'input',
+    block_id: INPUT.channel,
+    label: plain(label),
+    hint: plain(hint),
+    element: {
+      type: 'conversations_select',
+      action_id: INPUT.channel,
+      filter: {
+        include: ['public', 'private'],
+        exclude_external_shared_channels: true,
+        exclude_bot_users: true,
+      },
+    },
+  };
+}
+
 export function openCaseModal(
   cat: Catalog,
   channelId: string | null,
@@ -64,23 +83,7 @@ export function openCaseModal(
   // Opened from App Home there is no channel yet: the form asks for an internal one.
   const where: types.KnownBlock[] = channelId
     ? []
-    : [
-        {
-          type: 'input',
-          block_id: INPUT.channel,
-          label: plain(cat.home.channel),
-          hint: plain(cat.home.channelHint),
-          element: {
-            type: 'conversations_select',
-            action_id: INPUT.channel,
-            filter: {
-              include: ['public', 'private'],
-              exclude_external_shared_channels: true,
-              exclude_bot_users: true,
-            },
-          },
-        },
-      ];
+    : [internalChannelInput(cat.home.channel, cat.home.channelHint)];
   return modal(VIEW.open, m.title, m.submit, cat, channelId ? { channelId } : {}, [
     ...where,
     textInput(INPUT.client, m.client, { max: 150, hint: m.clientHint }),
@@ -217,21 +220,7 @@ export function followUpModal(
 export function moveModal(cat: Catalog, c: RecoveryCase): Modal {
   const m = cat.shared;
   return modal(VIEW.move, m.moveTitle, m.moveSubmit, cat, { caseId: c.id, version: c.version }, [
-    {
-      type: 'input',
-      block_id: INPUT.channel,
-      label: plain(m.moveChannel),
-      hint: plain(m.moveHint),
-      element: {
-        type: 'conversations_select',
-        action_id: INPUT.channel,
-        filter: {
-          include: ['public', 'private'],
-          exclude_external_shared_channels: true,
-          exclude_bot_users: true,
-        },
-      },
-    },
+    internalChannelInput(m.moveChannel, m.moveHint),
   ]);
 }
 
