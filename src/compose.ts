@@ -111,6 +111,8 @@ export interface ComposeOptions {
   readonly maxWaitMs?: number;
   /** Refuse while the event loop runs this late (ms); off when unset. startBot sets 150. */
   readonly maxLagMs?: number;
+  /** How long a Web API call may take before it counts as failed (default 10 s). */
+  readonly slackTimeoutMs?: number;
 }
 
 /**
@@ -201,7 +203,7 @@ export function composeAmends(o: ComposeOptions): Amends {
   const clientOptions: webApi.WebClientOptions = {
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
     retryConfig: { retries: 0 },
-    timeout: 10_000,
+    timeout: o.slackTimeoutMs ?? 10_000,
     rejectRateLimitedCalls: true,
   };
   const app = new App({

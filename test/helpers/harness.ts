@@ -110,6 +110,10 @@ export async function startHarness(
     maxInFlight?: number;
     /** The fake Web API's answer time per call (default: at once). */
     latencyMs?: number | (() => number);
+    /** How long the bot waits for a Web API call (default: production's 10 s). */
+    slackTimeoutMs?: number;
+    /** RECOVERY_CHANNEL. */
+    recoveryChannel?: string;
   } = {},
 ): Promise<Harness> {
   const secret = o.signingSecret ?? SECRET;
@@ -127,6 +131,7 @@ export async function startHarness(
     slackApiUrl: fake.url,
     signingSecret: secret,
     ...(o.playbook ? { playbook: o.playbook } : {}),
+    ...(o.recoveryChannel ? { recoveryChannel: o.recoveryChannel } : {}),
   });
   const pacer = new FakePacer();
   const amends = composeAmends({
@@ -137,6 +142,7 @@ export async function startHarness(
     // the outcome right after the response, and an absence check means something.
     processBeforeResponse: !o.ackFirst,
     ...(o.maxInFlight !== undefined ? { maxInFlight: o.maxInFlight } : {}),
+    ...(o.slackTimeoutMs !== undefined ? { slackTimeoutMs: o.slackTimeoutMs } : {}),
     pacer,
     host: '127.0.0.1',
     botUserId: fake.botUserId,

@@ -84,3 +84,26 @@ describe('Slack failing while a click is shown', () => {
     expect(JSON.stringify(shown?.blocks)).not.toContain(`"${o.c.id}|own_up|1"`);
   });
 });
+
+describe('Slack hanging past the timeout after it posted', () => {
+  const ctx = useHarness({ slackTimeoutMs: 300 });
+
+  it('the case is stored once; the sweep finds the parent Slack did post, so it is never posted twice', async () => {
+    const { h } = ctx;
+    const release = h.fake.hold(); // Slack takes the post, then answers too late
+    expect((await command(h, 'Acme: wrong pallets')).status).toBe(200);
+    expect(countCases(h)).toBe(1);
+    const stored = h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)[0];
+    expect(stored?.messageTs).toBeNull(); // the bot never heard back
+    release();
+    await h.fake.idle();
+    expect(parentPosts(h)).toHaveLength(1); // Slack has it all the same
+    // /incident list and the minute sweep both try again: they look first, and find it.
+    await command(h, 'list');
+    h.clock.advance(2 * 60_000);
+    await h.amends.publishPending({ olderThanMs: 60_000 });
+    expect(parentPosts(h)).toHaveLength(1);
+    const c = h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)[0];
+    expect(c?.messageTs).toBe(parentPosts(h)[0]?.ts);
+  });
+});
