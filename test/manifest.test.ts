@@ -35,6 +35,7 @@ const EXPECTED_BOT_EVENTS = [
   'app_uninstalled',
   'tokens_revoked',
   'member_joined_channel',
+  'channel_shared',
 ];
 const REQUEST_URL = 'https://example.com/slack/events';
 

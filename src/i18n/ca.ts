@@ -312,6 +312,8 @@ export const ca: Catalog = {
       ':lock: Aquest cas de recuperació ja no es mostra aquí: el canal es comparteix amb persones de fora de l’empresa. Qui se n’encarrega el pot moure a un canal intern.',
     ownerNote: (channel: string, client: string) =>
       `:lock: ${channel} es comparteix amb persones de fora de la teva empresa, així que Amends ha deixat d’escriure-hi el cas de recuperació de ${client} i n’ha amagat el missatge. Mou-lo a un canal intern:`,
+    ownerWaiting: (channel: string, client: string) =>
+      `:lock: ${channel} es comparteix amb persones de fora de la teva empresa, així que el cas de recuperació de ${client} està desat però no s’hi ha publicat. Mou-lo a un canal intern:`,
     notPosted:
       ':lock: Aquest canal es comparteix amb persones de fora de la teva empresa, així que Amends no hi ha publicat el cas. Està desat: tria un canal intern.',
     movedTo: (channel: string) =>

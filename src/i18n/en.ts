@@ -301,6 +301,8 @@ export const en = {
       ':lock: This recovery case is no longer shown here: this channel is shared with people outside the company. Its owner can move it to an internal channel.',
     ownerNote: (channel: string, client: string) =>
       `:lock: ${channel} is shared with people outside your company, so Amends stopped posting the recovery case for ${client} there and hid its message. Move it to an internal channel:`,
+    ownerWaiting: (channel: string, client: string) =>
+      `:lock: ${channel} is shared with people outside your company, so the recovery case for ${client} is saved but not posted there. Move it to an internal channel:`,
     notPosted:
       ':lock: This channel is shared with people outside your company, so Amends did not post the case here. It is saved: choose an internal channel for it.',
     movedTo: (channel: string) =>

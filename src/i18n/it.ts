@@ -316,6 +316,8 @@ export const it: Catalog = {
       ':lock: Questo caso di recupero non è più mostrato qui: il canale è condiviso con persone esterne all’azienda. Chi se ne occupa può spostarlo in un canale interno.',
     ownerNote: (channel: string, client: string) =>
       `:lock: ${channel} è condiviso con persone esterne alla tua azienda, quindi Amends ha smesso di scrivere lì il caso di recupero per ${client} e ne ha nascosto il messaggio. Spostalo in un canale interno:`,
+    ownerWaiting: (channel: string, client: string) =>
+      `:lock: ${channel} è condiviso con persone esterne alla tua azienda, quindi il caso di recupero per ${client} è salvato ma non pubblicato lì. Spostalo in un canale interno:`,
     notPosted:
       ':lock: Questo canale è condiviso con persone esterne alla tua azienda, quindi Amends non ha pubblicato qui il caso. È salvato: scegli un canale interno.',
     movedTo: (channel: string) =>

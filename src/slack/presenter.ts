@@ -158,27 +158,33 @@ export class Presenter {
       }
       // Never into a channel the client can read: the configured recovery channel instead, else
       // the case waits (saved) for someone to pick an internal channel.
-      let movedFrom: string | undefined;
-      if (await this.isShared(client, stored)) {
-        const to = this.guard.recoveryChannel ?? null;
-        const toShared = to ? await this.guard.sharing?.isShared(client, to) : true;
-        if (!to || to === stored.channelId || toShared) {
-          cases.flagDelivery(stored, CHANNEL_SHARED);
-          return { ok: false, code: CHANNEL_SHARED };
-        }
-        movedFrom = stored.channelId;
-        stored = cases.move(stored.teamId, stored.id, to, SYSTEM_ACTOR, {
-          fromShared: true,
-          system: true,
-        }).case;
-      }
-      const c = await cases.adoptProfiles(stored, { keepLang: o.keepLang }).catch((e: unknown) => {
+      // The owner's zone and language first: a case that waits for a channel is counted in them too.
+      let c = await cases.adoptProfiles(stored, { keepLang: o.keepLang }).catch((e: unknown) => {
         this.log('could not adopt the owner’s profile; the case keeps the defaults', {
           caseId: stored.id,
           error: String(e),
         });
         return stored;
       });
+      let movedFrom: string | undefined;
+      if (await this.isShared(client, c)) {
+        const to = this.guard.recoveryChannel ?? null;
+        const toShared = to ? await this.guard.sharing?.isShared(client, to) : true;
+        if (!to || to === c.channelId || toShared) {
+          if (c.deliveryProblem !== CHANNEL_SHARED) {
+            cases.flagDelivery(c, CHANNEL_SHARED);
+            // A private note fades; the owner keeps a direct message with the move button.
+            const cat = t(c.lang);
+            const text = cat.shared.ownerWaiting(`<#${c.channelId}>`, c.client);
+            await client.chat
+              .postMessage({ channel: c.ownerId, text, blocks: moveBlocks(c, text, cat) })
+              .catch((e: unknown) => this.log('could not tell the owner', { error: String(e) }));
+          }
+          return { ok: false, code: CHANNEL_SHARED };
+        }
+        movedFrom = c.channelId;
+        c = cases.move(c.teamId, c.id, to, SYSTEM_ACTOR, { fromShared: true, system: true }).case;
+      }
       const r = renderCase(c, this.playbook, this.clock.now());
       const res = await client.chat.postMessage({
         channel: c.channelId,

@@ -265,11 +265,15 @@ describe('/incident in a channel shared with the client (no recovery channel)', 
     expect(writesTo(h, SHARED)).toEqual([]);
     expect(writesTo(h, OTHER_SHARED)).toEqual([]);
     expect(onlyCase(h)).toMatchObject({ messageTs: null, deliveryProblem: 'channel_shared' });
+    // The owner (who moved it) keeps a DM saying that channel is shared too, with the move button.
     const dm = present(
-      () => h.fake.callsTo('chat.postMessage').find((c) => c.args.channel === MARIA),
+      () =>
+        h.fake
+          .callsTo('chat.postMessage')
+          .find((c) => c.args.channel === MARIA && String(c.args.text).includes(OTHER_SHARED)),
       'DM',
     );
-    expect(dm.args.text).toBe(en.shared.targetShared);
+    expect(dm.args.text).toBe(en.shared.ownerWaiting(`<#${OTHER_SHARED}>`, CLIENT));
 
     const again = await pressMove(h, note, SHARED);
     await submit(h, again, moveTo(INTERNAL));
@@ -372,7 +376,8 @@ describe('the open-case form in a shared channel', () => {
       () => h.fake.callsTo('chat.postMessage').find((c) => c.args.channel === MARIA),
       'DM to the creator',
     );
-    expect(dm.args.text).toBe(en.shared.notPosted);
+    // She is the owner too: one DM, the owner's, with the move button.
+    expect(dm.args.text).toBe(en.shared.ownerWaiting(`<#${SHARED}>`, CLIENT));
     const view2 = await pressMove(h, dm.args as { blocks?: unknown[] }, `D${MARIA.slice(1)}`);
     await submit(h, view2, moveTo(INTERNAL));
     const [parent] = parents(h, INTERNAL);
@@ -734,10 +739,29 @@ describe('with a recovery channel configured (RECOVERY_CHANNEL)', () => {
     await command(h, TYPED, { channel: SHARED });
     expect(writesTo(h, SHARED)).toEqual([]);
     expect(writesTo(h, RECOVERY)).toEqual([]);
-    expect(h.fake.messages.filter(isParent)).toEqual([]);
+    // No channel got a post (the owner's DM with the move button is the only message).
+    expect(h.fake.messages.filter(isParent).filter((m) => !m.channel.startsWith('D'))).toEqual([]);
     expect(onlyCase(h)).toMatchObject({ channelId: SHARED, deliveryProblem: 'channel_shared' });
     const [note] = privateNotes(h);
     expect(note?.text).toBe(en.shared.notPosted);
     moveButton(note?.blocks);
+  });
+});
+
+describe('Slack says a channel was just shared (channel_shared)', () => {
+  const ctx = useChecked();
+
+  it('every case shown there is withdrawn at once, without waiting for a redraw', async () => {
+    const { h } = ctx;
+    const o = await openCase(h, TYPED);
+    h.fake.shareChannel(CHANNEL, 'ext');
+    // Within the sharing cache's 5 minutes: only the event can say so this early.
+    const r = await postEvent(
+      h,
+      eventEnvelope({ type: 'channel_shared', channel: CHANNEL, connected_team_id: 'T0CLIENT1' }),
+    );
+    expect(r.status).toBe(200);
+    expect(h.fake.findMessage(CHANNEL, o.parent.ts)?.text).toBe(en.shared.withdrawn);
+    expect(onlyCase(h).deliveryProblem).toBe('channel_shared');
   });
 });

@@ -24,6 +24,23 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
     if (posted) deps.log('invited into a channel: posted the cases waiting there', { posted });
   });
 
+  // A channel shared with another organisation: every case shown there is withdrawn now (the
+  // parent redrawn as a neutral line, its thread posts deleted, the owner told), not at its next
+  // redraw days later.
+  app.event('channel_shared', async ({ event, body, client, context }) => {
+    const team = teamOf(body) ?? context.teamId;
+    const channel = (event as { channel?: string }).channel;
+    if (!team || !channel) return;
+    deps.presenter.guard.sharing?.forget(channel);
+    const shown = deps.cases.list(team, channel, '').filter((c) => c.channelId === channel);
+    for (const c of shown)
+      await deps.presenter
+        .refresh(client, c)
+        .catch((e) => deps.log('could not withdraw a case', { caseId: c.id, error: String(e) }));
+    if (shown.length)
+      deps.log('channel shared outside: cases withdrawn', { channel, n: shown.length });
+  });
+
   // Uninstalled or token revoked: reminders for that workspace pause (nothing is deleted).
   for (const name of ['app_uninstalled', 'tokens_revoked'] as const) {
     app.event(name, async ({ body, context }) => {

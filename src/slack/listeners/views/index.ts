@@ -153,7 +153,10 @@ export function registerViews(app: App, deps: ListenerDeps): void {
             return;
           }
           if (shown.code === CHANNEL_SHARED) {
-            await dm(cat.shared.notPosted, moveBlocks(c, cat.shared.notPosted, cat));
+            // The owner has a DM with the move button from the presenter; a creator who is not
+            // the owner gets one too.
+            if (user !== c.ownerId)
+              await dm(cat.shared.notPosted, moveBlocks(c, cat.shared.notPosted, cat));
             return;
           }
           // A private note in the channel fails too when the bot is not in it: tell the user in a DM.
@@ -313,6 +316,8 @@ export function registerViews(app: App, deps: ListenerDeps): void {
             deps.reminders.channelOpened(team, to);
             return;
           }
+          // The owner was told by the presenter (with the move button) when the target is shared.
+          if (shown.code === CHANNEL_SHARED && user === ch.case.ownerId) return;
           const note =
             shown.code === CHANNEL_SHARED
               ? cat.shared.targetShared
