@@ -257,7 +257,10 @@ export function summarizeOutcomes(cases: readonly OutcomeCase[], o: WindowOption
     const mm = minutesToMeeting(c);
     if (mm !== null) meeting.push(mm);
   }
-  const apologized = (c: OutcomeCase) => stepDone(c, 'apologize');
+  // The apology step done, or the message to the client (which opens with the apology) sent.
+  const apologized = (c: OutcomeCase) =>
+    stepDone(c, 'apologize') ||
+    c.events.some((e) => e.type === 'client_message_sent' && e.data?.apologized === true);
   const compensated = (c: OutcomeCase) => stepDone(c, 'compensation');
   const decided = w.filter(isDecided);
   const by = (a: boolean, k: boolean) =>

@@ -405,9 +405,10 @@ function withChangesDue(c: RecoveryCase, pb: Playbook): RecoveryCase {
   if (dates.length === 0) return c;
   const by = new Date(Math.min(...dates));
   const def = stepDef(pb, 'corrective_changes');
+  // Due within working hours at or before the promised time, never after it.
   const due = def?.ignoreWorkingHours[c.severity]
     ? by
-    : clampToWorkingHours(by, pb.workingHours, c.tz);
+    : latestWorkingTimeAtOrBefore(by, pb.workingHours, c.tz);
   if (s.dueAt?.getTime() === due.getTime()) return c;
   // A promise moved the due time: the step is nudged (and may escalate) from there.
   const moved = { ...s, dueAt: due, nextRemindAt: due, escalatedAt: null };
@@ -555,7 +556,9 @@ export function snoozeStep(
   checkStepAction(s, expectedVersion);
   if (s.status === 'waiting') throw new DomainError('invalid_transition', `${key} has not started`);
   if (until <= now) throw new DomainError('invalid_input', 'snooze_in_past');
-  const snoozed = { ...moveStep(s, 'snoozed'), snoozedUntil: until, nextRemindAt: until };
+  // A snooze puts a reminder off; it never brings one forward (a step due later stays due later).
+  const remindAt = s.nextRemindAt && s.nextRemindAt > until ? s.nextRemindAt : until;
+  const snoozed = { ...moveStep(s, 'snoozed'), snoozedUntil: until, nextRemindAt: remindAt };
   return {
     case: replaceStep(c, snoozed),
     event: { type: 'step_snoozed', actor, stepKey: key, data: { until: until.toISOString() } },
@@ -877,6 +880,10 @@ export function recordClientMessage(
   const changes = c.steps.find((s) => s.key === 'corrective_changes');
   let marked: StepKey | null = null;
   let next: RecoveryCase = { ...c, version: c.version + 1 };
+  // The message drafted in Amends opens with the apology: sending it is the apology on record.
+  const apology = c.steps.find((s) => s.key === 'apologize');
+  const apologized = !!apology && isOpen(apology);
+  if (apology && apologized) next = replaceStep(next, markDone(apology, actor, now));
   if (isOpen(own)) {
     marked = 'own_up';
     next = replaceStep(next, markDone(own, actor, now));
@@ -895,7 +902,12 @@ export function recordClientMessage(
   }
   return {
     case: next,
-    event: { type: 'client_message_sent', actor, ...(marked ? { stepKey: marked } : {}) },
+    event: {
+      type: 'client_message_sent',
+      actor,
+      ...(marked ? { stepKey: marked } : {}),
+      ...(apologized ? { data: { apologized: true } } : {}),
+    },
   };
 }
 

@@ -424,3 +424,24 @@ describe('corrective changes promised but not done, from the change events', () 
     expect(l.changesNotDone).toMatchObject({ n: 4, hits: 2, caseIds: [1, 4] });
   });
 });
+
+describe('an apology sent in the message to the client counts as an apology', () => {
+  it('client_message_sent with apologized counts like the apology step done', () => {
+    const at = new Date('2026-11-10T10:00:00Z');
+    const c = {
+      id: 1,
+      client: 'Acme',
+      channelId: 'C1',
+      createdAt: at,
+      status: 'won_back' as const,
+      closedAt: at,
+      events: [
+        { at, type: 'client_message_sent', stepKey: null, data: { apologized: true } },
+        { at, type: 'client_accepted', stepKey: null, data: null },
+      ],
+    };
+    const s = summarizeOutcomes([c], { now: new Date('2026-11-27T10:00:00Z') });
+    expect(s.apology).toMatchObject({ n: 1, hits: 1 });
+    expect(s.winBackBy.apologyOnly).toMatchObject({ n: 1, hits: 1 });
+  });
+});

@@ -256,16 +256,23 @@ describe('planStep: escalation', () => {
 
 describe('planStep: snoozed steps', () => {
   it('are nudged when the snooze ends, and become pending again', () => {
-    const until = at('2026-01-15T08:00:00Z'); // Thu 09:00 Rome
+    const until = at('2026-01-15T12:00:00Z'); // Thu 13:00 Rome, after the step's due time
     const c = snoozeStep(open(), 'outline', until, OWNER, 1, NOW).case;
     const s = findStep(c, 'outline');
     expect(nextCheckAt(c, s, PB)).toEqual(until);
-    expect(planStep(c, s, PB, ROME, at('2026-01-15T07:59:00Z')).reminders).toEqual([]);
+    expect(planStep(c, s, PB, ROME, at('2026-01-15T11:59:00Z')).reminders).toEqual([]);
     const p = planStep(c, s, PB, ROME, until);
     expect(p.reminders).toEqual([{ kind: 'nudge', occurrence: 1 }]);
     expect(p.step.status).toBe('pending');
     // repeat 1 working day later
-    expect(iso(p.step.nextRemindAt)).toBe('2026-01-16T08:00:00.000Z');
+    expect(iso(p.step.nextRemindAt)).toBe('2026-01-16T12:00:00.000Z');
+  });
+
+  it('a snooze that ends before the step is due never brings its nudge forward', () => {
+    // outline is due Thu 11:00 Rome (10:00Z); "until Thu 09:00" must not nudge at 09:00.
+    const c = snoozeStep(open(), 'outline', at('2026-01-15T08:00:00Z'), OWNER, 1, NOW).case;
+    const { sent } = simulate(c, 'outline', '2026-01-14T10:00:00Z', '2026-01-15T12:00:00Z');
+    expect(sent).toEqual([{ at: '2026-01-15T10:00:00.000Z', kind: 'nudge', occurrence: 1 }]);
   });
 
   it('a snooze pushes the escalation: it counts from the snooze end', () => {
@@ -283,9 +290,10 @@ describe('planStep: snoozed steps', () => {
   });
 
   it('a snooze that ends at night is nudged the next morning', () => {
-    const c = snoozeStep(open(), 'outline', at('2026-01-14T22:00:00Z'), OWNER, 1, NOW).case;
-    const { sent } = simulate(c, 'outline', '2026-01-14T10:00:00Z', '2026-01-15T12:00:00Z');
-    expect(sent).toEqual([{ at: '2026-01-15T08:00:00.000Z', kind: 'nudge', occurrence: 1 }]);
+    // Thu 23:00 Rome, after the step's due time: nudged Friday at 09:00.
+    const c = snoozeStep(open(), 'outline', at('2026-01-15T22:00:00Z'), OWNER, 1, NOW).case;
+    const { sent } = simulate(c, 'outline', '2026-01-14T10:00:00Z', '2026-01-16T12:00:00Z');
+    expect(sent).toEqual([{ at: '2026-01-16T08:00:00.000Z', kind: 'nudge', occurrence: 1 }]);
   });
 });
 

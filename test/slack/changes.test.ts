@@ -158,6 +158,17 @@ describe('corrective changes (domain)', () => {
     const s = c.steps.find((x) => x.key === 'corrective_changes');
     expect(s?.dueAt?.toISOString()).toBe('2026-11-25T16:00:00.000Z');
     expect(s?.nextRemindAt?.toISOString()).toBe('2026-11-25T16:00:00.000Z');
+    // A promise for late that evening: due within working hours before it, never the next morning.
+    const late = addChange(
+      base(),
+      { what: 'Check', who: null, by: new Date('2026-11-25T22:00:00Z') },
+      MARIA,
+      DEFAULT_PLAYBOOK,
+      NOW,
+    ).case;
+    const due = late.steps.find((x) => x.key === 'corrective_changes')?.dueAt;
+    expect(due?.getTime()).toBeLessThanOrEqual(Date.parse('2026-11-25T22:00:00Z'));
+    expect(due?.toISOString()).toBe('2026-11-25T16:00:00.000Z');
   });
 });
 

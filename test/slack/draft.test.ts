@@ -169,6 +169,8 @@ describe('the draft in Slack', () => {
     const after = fresh(h, o.c);
     expect(stepOf(after, 'own_up').status).toBe('done');
     expect(stepOf(after, 'own_up').doneAt).not.toBeNull();
+    // The message opens with the apology: sent, it is the apology on record (and in the figures).
+    expect(stepOf(after, 'apologize').status).toBe('done');
     // The same click again changes nothing (its version is old now).
     await click(h, { action_id: ACTION.draftSent, value: String(sent?.value) }, { message: post });
     const events = h.amends.caseRepo

@@ -394,8 +394,8 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         const day = v[INPUT.changeBy]?.[INPUT.changeBy]?.selected_date ?? null;
         let by: Date | null = null;
         if (day) {
-          // The end of that working day in the submitter's zone (cached when the form opened).
-          const { tz } = deps.profiles.cachedOrDefault(team, user);
+          // The end of that working day where the case's work is counted: the owner's zone.
+          const { tz } = deps.cases.get(team, meta.caseId);
           by = localToInstant(day, deps.cases.playbook.workingHours.end, tz);
           if (!by) throw new DomainError('invalid_input', 'change_by_past');
         }
