@@ -382,6 +382,8 @@ export const ca: Catalog = {
     '• `/incident Client: què ha passat` obre aquí un cas de recuperació.',
     '• `/incident` obre un formulari amb gravetat, responsable i termini.',
     "• `/incident list` mostra els casos oberts d'aquest canal i els teus.",
+    '• `/incident report` (o `report all`) mostra en privat com han acabat els casos.',
+    '• `/incident export` envia als administradors un CSV de tots els casos.',
     '• `/incident language ca` tria la llengua en què et parla Amends (en, it, el, ca).',
     '• `/incident help` mostra aquest missatge.',
     "El cas viu al fil del seu missatge: fes servir els botons d'allà per marcar passos com a fets, ajornar-los i registrar la resposta del client.",

@@ -373,6 +373,8 @@ export const en = {
     '• `/incident Client: what happened` opens a recovery case here.',
     '• `/incident` opens a form with severity, owner and due time.',
     '• `/incident list` shows the open cases of this channel and your own.',
+    '• `/incident report` (or `report all`) shows privately how your cases turned out.',
+    '• `/incident export` sends workspace admins a CSV of every case.',
     '• `/incident language el` sets the language Amends speaks to you (en, it, el, ca).',
     '• `/incident help` shows this message.',
     'The case lives in the thread of its message: use the buttons there to mark steps done, snooze them, and record the client’s answer.',

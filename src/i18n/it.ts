@@ -387,6 +387,8 @@ export const it: Catalog = {
     '• `/incident Cliente: cosa è successo` apre qui un caso di recupero.',
     '• `/incident` apre un modulo con gravità, responsabile e scadenza.',
     '• `/incident list` mostra i casi aperti in questo canale e quelli affidati a te.',
+    '• `/incident report` (o `report all`) mostra in privato come sono andati i casi.',
+    '• `/incident export` invia agli amministratori del workspace un CSV di tutti i casi.',
     '• `/incident language it` imposta la lingua in cui Amends ti scrive (en, it, el, ca).',
     '• `/incident help` mostra questo messaggio.',
     'Il caso vive nel thread del suo messaggio: lì trovi i pulsanti per segnare i passaggi come fatti, rimandarli e registrare la risposta del cliente.',

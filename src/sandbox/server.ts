@@ -446,6 +446,8 @@ export async function startSandbox(
       triggerOwner: new Map(),
     };
     wire(world);
+    // What boot reposted is saved at once: a second kill before any new activity loses nothing.
+    persist(world);
     return world;
   };
 

@@ -37,6 +37,9 @@ function stepLine(c: RecoveryCase, s: Step, pb: Playbook, cat: Catalog, now: Dat
   // A closed case shows nothing as due or overdue: its reminders have stopped.
   const live = c.status === 'open';
   const view = live ? stepView(s, now) : s.status;
+  // In a closed case a step left open is neither to do nor overdue any more: just its name.
+  if (!live && (isOpen(s) || s.status === 'waiting'))
+    return `:white_circle: ${literal(stepTitle(s.key, pb, cat))}`;
   const parts = [
     `${STATE_EMOJI[view]} *${literal(stepTitle(s.key, pb, cat))}*`,
     cat.stepState[view],

@@ -147,7 +147,7 @@ export function renderReminder(
   if (rest.length && c.status === 'open') {
     blocks.push({ type: 'context', elements: [md(`*${cat.nudge.alsoOpen}*`)] });
     for (const x of rest.slice(0, 8)) {
-      const xDue = x.dueAt ? ` · ${cat.case.due(dateToken(x.dueAt))}` : '';
+      const xDue = ` · ${cat.stepState.overdue}${x.dueAt ? ` · ${cat.case.due(dateToken(x.dueAt))}` : ''}`;
       blocks.push({
         type: 'section',
         text: md(`• *${literal(stepTitle(x.key, pb, cat))}*${xDue}`),
