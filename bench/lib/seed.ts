@@ -84,6 +84,8 @@ export function seedOpenCases(
       repo.insert({ ...changed, case: { ...changed.case, messageTs: ts } }, created);
       steps += changed.case.steps.length;
     }
+    // As the app leaves them: first reply posted, parent drawn now.
+    db.prepare('UPDATE cases SET first_reply_ts = message_ts, rendered_at = ?').run(nowMs);
   })();
   db.pragma('wal_checkpoint(TRUNCATE)');
   return { cases: n, steps, ms: performance.now() - t0 };

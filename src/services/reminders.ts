@@ -95,6 +95,7 @@ export class ReminderService {
   /** Claims this process holds right now (their lease is renewed while it works). */
   readonly #mine = new Set<number>();
   #renewedAt = Number.NEGATIVE_INFINITY;
+  #digestsPlannedAt = Number.NEGATIVE_INFINITY;
   #running = false;
   /** Set by deliver() while planning runs alongside it: more reminders are ready to claim. */
   #planned: (() => void) | null = null;
@@ -201,6 +202,9 @@ export class ReminderService {
    */
   async planDigests(now: Date): Promise<number> {
     const { reminders, cases, profiles, tx, playbook } = this.#d;
+    // The digest goes out in the first hour of a working day: every 10 minutes is enough to look.
+    if (now.getTime() - this.#digestsPlannedAt < 10 * 60_000) return 0;
+    this.#digestsPlannedAt = now.getTime();
     const min = playbook.calm.digestMin;
     let planned = 0;
     for (const g of reminders.ownersWithCasesDue(new Date(now.getTime() + MORNING_MS))) {

@@ -226,14 +226,22 @@ export class CaseRepo implements CaseStore {
         `SELECT * FROM cases WHERE message_ts IS NOT NULL AND first_reply_ts IS NULL AND status = 'open'
            AND created_at < ? ORDER BY id LIMIT ?`,
       ),
+      // Steps that came due (or whose snooze ended) in the window, through their indexes, then
+      // their cases drawn before that moment.
       staleParents: db.prepare(
-        `SELECT c.* FROM cases c WHERE c.status = 'open' AND c.message_ts IS NOT NULL
-           AND COALESCE(c.delivery_problem, '') != 'channel_shared' AND EXISTS (
-           SELECT 1 FROM steps s WHERE s.case_id = c.id AND (
-             (s.status = 'pending' AND s.due_at > COALESCE(c.rendered_at, 0) AND s.due_at <= @now)
-             OR (s.status = 'snoozed' AND s.snoozed_until > COALESCE(c.rendered_at, 0) AND s.snoozed_until <= @now)))
+        `SELECT c.* FROM cases c WHERE c.id IN (
+           SELECT s.case_id FROM steps s INDEXED BY steps_pending_due
+             WHERE s.status = 'pending' AND s.due_at IS NOT NULL AND s.due_at > @since AND s.due_at <= @now
+             AND s.due_at > (SELECT COALESCE(rendered_at, 0) FROM cases x WHERE x.id = s.case_id)
+           UNION
+           SELECT s.case_id FROM steps s INDEXED BY steps_snooze_end
+             WHERE s.status = 'snoozed' AND s.snoozed_until > @since AND s.snoozed_until <= @now
+             AND s.snoozed_until > (SELECT COALESCE(rendered_at, 0) FROM cases x WHERE x.id = s.case_id))
+         AND c.status = 'open' AND c.message_ts IS NOT NULL
+         AND COALESCE(c.delivery_problem, '') != 'channel_shared'
          ORDER BY c.id LIMIT @limit`,
       ),
+
       setProblem: db.prepare('UPDATE cases SET delivery_problem = ? WHERE id = ? AND team_id = ?'),
       remember: db.prepare(
         'INSERT OR IGNORE INTO handled_requests (team_id, key, at) VALUES (?, ?, ?)',
@@ -329,7 +337,9 @@ export class CaseRepo implements CaseStore {
 
   /** Posted cases whose parent shows a step as not yet due (or snoozed) that time has moved past. */
   listStaleParents(now: Date, limit: number): RecoveryCase[] {
-    const rows = this.#s.staleParents.all({ now: now.getTime(), limit }) as CaseRow[];
+    // A crossing more than two days old was redrawn by the sweep then (or by the start-up redraw).
+    const since = now.getTime() - 2 * 24 * 60 * 60_000;
+    const rows = this.#s.staleParents.all({ now: now.getTime(), since, limit }) as CaseRow[];
     return rows.map((r) => toCase(r, this.#s.getSteps.all(r.id, r.team_id) as StepRow[]));
   }
 
