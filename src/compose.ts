@@ -243,6 +243,38 @@ export function composeAmends(o: ComposeOptions): Amends {
     profiles,
     clock,
   });
+  // What Slack shows (a first reply's ts, when a parent was drawn) is a hint for the minute sweep,
+  // not a state change: written in one transaction a second later instead of a commit (an fsync)
+  // per post. A crash loses at most that second's hints: the sweep then looks in the thread, or
+  // draws a parent once more.
+  const hints = new Map<number, { teamId: string; firstReplyTs?: string; renderedAt?: Date }>();
+  let hintTimer: NodeJS.Timeout | undefined;
+  const flushHints = () => {
+    clearTimeout(hintTimer);
+    hintTimer = undefined;
+    if (hints.size === 0 || !db.open) return;
+    const all = [...hints.entries()];
+    hints.clear();
+    db.transaction(() => {
+      for (const [id, h] of all) {
+        if (h.firstReplyTs) caseRepo.setFirstReply(h.teamId, id, h.firstReplyTs);
+        if (h.renderedAt) caseRepo.setRenderedAt(h.teamId, id, h.renderedAt);
+      }
+    })();
+  };
+  const hint = (
+    c: { teamId: string; id: number },
+    h: { firstReplyTs?: string; renderedAt?: Date },
+  ) => {
+    hints.set(c.id, { ...hints.get(c.id), teamId: c.teamId, ...h });
+    hintTimer ??= setTimeout(() => {
+      try {
+        flushHints();
+      } catch (e) {
+        log('could not record what Slack shows; the sweep checks again', { error: String(e) });
+      }
+    }, 1000).unref();
+  };
   const sharing = new ChannelSharing(clock, log);
   const reports = new ReportService(new ReportRepo(db), clock);
   const home = new HomePublisher({ cases, reports, profiles, log });
@@ -256,8 +288,8 @@ export function composeAmends(o: ComposeOptions): Amends {
       recoveryChannel: config.recoveryChannel,
       flag: (c, problem) => caseRepo.setDeliveryProblem(c.teamId, c.id, problem),
       changed: (c2, c) => home.changed(c2, c),
-      firstReplied: (c, ts) => caseRepo.setFirstReply(c.teamId, c.id, ts),
-      rendered: (c, at) => caseRepo.setRenderedAt(c.teamId, c.id, at),
+      firstReplied: (c, ts) => hint(c, { firstReplyTs: ts }),
+      rendered: (c, at) => hint(c, { renderedAt: at }),
       threadPosts: (c) => [
         ...lineRepo.sentFor(c.teamId, c.id),
         ...reminderRepo
@@ -415,30 +447,36 @@ export function composeAmends(o: ComposeOptions): Amends {
       return n;
     },
     async settleShown() {
-      let firstReplies = 0;
-      let redrawn = 0;
-      const before = new Date(cases.now().getTime() - 60_000);
-      for (const c of caseRepo.listMissingFirstReply(before, 20)) {
-        if (gate.stopping) break;
-        await presenter
-          .ensureFirstReply(client, c)
-          .then(() => firstReplies++)
-          .catch((e: unknown) =>
-            log('could not settle a first reply', { caseId: c.id, error: String(e) }),
-          );
+      // The hints of the last second first, so nothing just posted is looked for again.
+      flushHints();
+      try {
+        let firstReplies = 0;
+        let redrawn = 0;
+        const before = new Date(cases.now().getTime() - 60_000);
+        for (const c of caseRepo.listMissingFirstReply(before, 20)) {
+          if (gate.stopping) break;
+          await presenter
+            .ensureFirstReply(client, c)
+            .then(() => firstReplies++)
+            .catch((e: unknown) =>
+              log('could not settle a first reply', { caseId: c.id, error: String(e) }),
+            );
+        }
+        // A step came due or a snooze ended since the parent was drawn: draw it again (at most 50 a
+        // minute, within chat.update's Tier 3).
+        for (const c of caseRepo.listStaleParents(cases.now(), 50)) {
+          if (gate.stopping) break;
+          await presenter
+            .refresh(client, c)
+            .then(() => redrawn++)
+            .catch((e: unknown) =>
+              log('could not redraw a case', { caseId: c.id, error: String(e) }),
+            );
+        }
+        return { firstReplies, redrawn };
+      } finally {
+        flushHints();
       }
-      // A step came due or a snooze ended since the parent was drawn: draw it again (at most 50 a
-      // minute, within chat.update's Tier 3).
-      for (const c of caseRepo.listStaleParents(cases.now(), 50)) {
-        if (gate.stopping) break;
-        await presenter
-          .refresh(client, c)
-          .then(() => redrawn++)
-          .catch((e: unknown) =>
-            log('could not redraw a case', { caseId: c.id, error: String(e) }),
-          );
-      }
-      return { firstReplies, redrawn };
     },
     async redrawRecent() {
       const todo = cases.recentlyChanged(5 * 60_000);
@@ -479,6 +517,11 @@ export function composeAmends(o: ComposeOptions): Amends {
         await app.stop();
       } catch {
         // not started, or already stopped
+      }
+      try {
+        flushHints();
+      } catch {
+        // closing: the sweep checks again after the next start
       }
       await checkpointer.stop();
       db.close();

@@ -11,6 +11,7 @@ describe('Slack brought up to date with the stored cases (the minute sweep)', ()
   it('a first reply lost between the parent and the reply (a run died) is posted once, after looking in the thread', async () => {
     const { h } = ctx;
     const o = await openCase(h);
+    await h.amends.settleShown(); // what Slack shows is recorded (hints are written a second later)
     // As if the run died after the parent: the reply is not in Slack and not recorded.
     const reply = firstReplies(replies(h, o.parent.ts))[0];
     h.fake.messages.splice(h.fake.messages.indexOf(reply as never), 1);
@@ -27,6 +28,7 @@ describe('Slack brought up to date with the stored cases (the minute sweep)', ()
   it('a first reply that is in the thread but was never recorded is only recorded', async () => {
     const { h } = ctx;
     const o = await openCase(h);
+    await h.amends.settleShown();
     h.amends.db.prepare('UPDATE cases SET first_reply_ts = NULL WHERE id = ?').run(o.c.id);
     h.clock.advance(2 * 60_000);
     await h.amends.settleShown();
