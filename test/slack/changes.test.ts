@@ -11,6 +11,7 @@ import {
 import type { StoredView } from '../../src/sandbox/fakeSlack.js';
 import { ACTION, INPUT, VIEW } from '../../src/slack/ids.js';
 import { mrkdwnTexts } from '../helpers/blockKit.js';
+import { openInput } from '../helpers/builders.js';
 import { CHANNEL, type Harness, MARIA, TEAM } from '../helpers/harness.js';
 import {
   blockById,
@@ -33,17 +34,7 @@ const NOW = new Date('2026-11-23T09:00:00Z');
 const later = (days: number) => new Date(NOW.getTime() + days * 86_400_000);
 const base = () =>
   openDomainCase(
-    {
-      teamId: TEAM,
-      channelId: CHANNEL,
-      client: 'Acme',
-      summary: 'Wrong pallets',
-      severity: 'major',
-      ownerId: MARIA,
-      creatorId: MARIA,
-      lang: 'en',
-      tz: 'Europe/Rome',
-    },
+    openInput({ teamId: TEAM, channelId: CHANNEL, ownerId: MARIA, creatorId: MARIA }),
     DEFAULT_PLAYBOOK,
     NOW,
   ).case;

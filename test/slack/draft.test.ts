@@ -12,6 +12,7 @@ import {
 import { t } from '../../src/i18n/index.js';
 import { buildDraft, MAILTO_MAX, mailtoLink } from '../../src/slack/blocks/draft.js';
 import { ACTION, INPUT, VIEW } from '../../src/slack/ids.js';
+import { openInput } from '../helpers/builders.js';
 import { CHANNEL, MARIA, TEAM } from '../helpers/harness.js';
 import {
   blockById,
@@ -39,17 +40,14 @@ const OUTLINE = {
 
 function caseWith(lang = 'en'): RecoveryCase {
   let c = openDomainCase(
-    {
+    openInput({
       teamId: TEAM,
       channelId: CHANNEL,
-      client: 'Acme',
       summary: 'internal: Luca mixed up the orders',
-      severity: 'major',
       ownerId: MARIA,
       creatorId: MARIA,
       lang,
-      tz: 'Europe/Rome',
-    },
+    }),
     PB,
     NOW,
   ).case;
@@ -94,17 +92,7 @@ describe('the draft to the client', () => {
     const ca = buildDraft(caseWith('ca'), t('ca'), 'Montse', NOW)?.body ?? '';
     expect(ca).toContain('Benvolguts Acme,');
     const bare = openDomainCase(
-      {
-        teamId: TEAM,
-        channelId: CHANNEL,
-        client: 'A',
-        summary: 'x',
-        severity: 'minor',
-        ownerId: MARIA,
-        creatorId: MARIA,
-        lang: 'en',
-        tz: 'UTC',
-      },
+      openInput({ teamId: TEAM, channelId: CHANNEL, ownerId: MARIA, creatorId: MARIA }),
       PB,
       NOW,
     ).case;

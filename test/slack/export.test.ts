@@ -3,61 +3,22 @@
  * (conversations.open, then files.uploadV2: getUploadURLExternal → upload → completeUploadExternal),
  * never into the channel where the command was typed.
  */
+
 import { describe, expect, it } from 'vitest';
 import { en } from '../../src/i18n/en.js';
 import type { StoredFile } from '../../src/sandbox/fakeSlack.js';
 import { BOM, CSV_COLUMNS } from '../../src/services/export.js';
 import { openViaCommand } from '../helpers/cases.js';
+import { csvRecords } from '../helpers/csv.js';
 import { CHANNEL, type Harness, MARIA, present, TEAM } from '../helpers/harness.js';
 import { command, JOAN, OTHER_CHANNEL, OTHER_TEAM, press, useHarness } from '../helpers/slack.js';
 
 /** The DM channel Slack gives a user's conversation with the bot (the fake: D + the user id's tail). */
 const dmOf = (user: string) => `D${user.slice(1)}`;
 
-/** RFC 4180 reader: quoted fields with "" escapes and line breaks inside; CRLF records. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\r' || ch === '\n') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length > 0) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows;
-}
-
 /** The uploaded file's rows as objects keyed by column (after checking the BOM and the header). */
-function recordsOf(f: StoredFile): Record<string, string>[] {
-  const text = f.content.toString('utf8');
-  expect(text.startsWith(BOM)).toBe(true);
-  const [header, ...rows] = parseCsv(text.slice(BOM.length));
-  expect(header).toEqual([...CSV_COLUMNS]);
-  return rows.map((r) => {
-    expect(r).toHaveLength(CSV_COLUMNS.length);
-    return Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, r[i] as string]));
-  });
-}
+const recordsOf = (f: StoredFile): Record<string, string>[] =>
+  csvRecords(f.content.toString('utf8'));
 
 const eventsOf = (h: Harness, team = TEAM) =>
   h.amends.db
