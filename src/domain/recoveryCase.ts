@@ -415,15 +415,6 @@ function withChangesDue(c: RecoveryCase, pb: Playbook): RecoveryCase {
   return { ...c, steps: c.steps.map((x) => (x.key === s.key ? moved : x)) };
 }
 
-/**
- * The step's due time follows the open promises. It is not closed here when the last one is
- * settled: the step is "make the changes *and report them*", so it closes when the owner marks it
- * done or sends the client the message, and neither can happen while a promise is still open.
- */
-function settleChanges(c: RecoveryCase, pb: Playbook): RecoveryCase {
-  return withChangesDue(c, pb);
-}
-
 export function addChange(
   c: RecoveryCase,
   input: { what: string; who: string | null; by: Date | null },
@@ -493,7 +484,10 @@ export function settleChange(
     reason,
     doneAt: now,
   };
-  const next = settleChanges(
+  // The step's due time follows the open promises. It is not closed here when the last one is
+  // settled: the step is "make the changes *and report them*", so it closes when the owner marks
+  // it done or sends the client the message, and neither can happen while a promise is open.
+  const next = withChangesDue(
     { ...c, changes: c.changes.map((y) => (y.id === id ? settled : y)), version: c.version + 1 },
     pb,
   );

@@ -53,12 +53,24 @@ export class SlackReminderChannel implements ReminderChannel {
       (x) => x.calm.digestOn === day,
     );
     const lang = this.people?.lang(c.teamId, c.ownerId) ?? c.lang;
-    const m = renderDigest(listed, this.playbook, lang, now);
+    return this.#post(r, c, key, renderDigest(listed, this.playbook, lang, now), c.ownerId);
+  }
+
+  /** Posts a reminder with its key in the message metadata; Slack's refusal as a DeliveryFailure. */
+  async #post(
+    r: Reminder,
+    c: RecoveryCase,
+    key: string,
+    m: { text: string; blocks: unknown[] },
+    channel: string,
+    threadTs?: string,
+  ): Promise<string> {
     try {
       const res = await this.client.chat.postMessage({
-        channel: c.ownerId,
+        channel,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
         text: m.text,
-        blocks: m.blocks,
+        blocks: m.blocks as never,
         unfurl_links: false,
         metadata: {
           event_type: REMINDER_EVENT_TYPE,
@@ -86,22 +98,7 @@ export class SlackReminderChannel implements ReminderChannel {
     const m = renderReminder(r, c, this.playbook, this.clock.now(), {
       ownerName: this.people?.name(c.teamId, c.ownerId) ?? null,
     });
-    try {
-      const res = await this.client.chat.postMessage({
-        channel: c.channelId,
-        thread_ts: c.messageTs,
-        text: m.text,
-        blocks: m.blocks,
-        unfurl_links: false,
-        metadata: {
-          event_type: REMINDER_EVENT_TYPE,
-          event_payload: { key, case_id: c.id, step: r.stepKey, kind: r.kind },
-        },
-      });
-      return res.ts as string;
-    } catch (e) {
-      throw toDeliveryFailure(e);
-    }
+    return this.#post(r, c, key, m, c.channelId, c.messageTs);
   }
 
   async findDelivered(c: RecoveryCase, key: string): Promise<string | null> {
