@@ -22,6 +22,8 @@ export interface CaseHistoryQuery {
 export interface CaseHistorySource {
   /** Cases opened in the window, oldest first, each with its events in log order. */
   load(q: CaseHistoryQuery): CaseHistory[];
+  /** Grows with every event written (any team): a report drawn at the same mark is the same. */
+  mark?(): number;
 }
 
 export const CSV_COLUMNS = [

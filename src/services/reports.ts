@@ -19,6 +19,13 @@ export interface Report {
 
 /** Reports and the export, computed from the events log (through a read-only source). */
 export class ReportService {
+  /**
+   * The last report per team and channel, with the events mark and the hour it was drawn at: App
+   * Home is redrawn after every change for the owner and the creator, and both (and every click
+   * that changes nothing) would otherwise load the team's year of cases again.
+   */
+  readonly #last = new Map<string, { key: string; report: Report }>();
+
   constructor(
     readonly source: CaseHistorySource,
     readonly clock: Clock,
@@ -27,6 +34,18 @@ export class ReportService {
   /** A channel's figures, or the workspace's (channelId null). */
   report(teamId: string, channelId: string | null): Report {
     const now = this.clock.now();
+    const at = `${teamId}|${channelId ?? ''}`;
+    const key = this.source.mark
+      ? `${this.source.mark()}|${Math.floor(now.getTime() / 3_600_000)}`
+      : null;
+    const hit = this.#last.get(at);
+    if (key && hit?.key === key) return hit.report;
+    const report = this.#draw(teamId, channelId, now);
+    if (key) this.#last.set(at, { key, report });
+    return report;
+  }
+
+  #draw(teamId: string, channelId: string | null, now: Date): Report {
     const cases = this.source.load({
       teamId,
       ...(channelId ? { channelId } : {}),

@@ -73,11 +73,17 @@ export class ReportRepo implements CaseHistorySource {
         `SELECT case_id, key, status, due_at, done_at FROM steps
          WHERE team_id = @team_id AND case_id IN (${CASES_IN_WINDOW}) ORDER BY case_id, position`,
       ),
+      mark: db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM events'),
       events: db.prepare(
         `SELECT case_id, at, actor, type, step_key, data FROM events
          WHERE team_id = @team_id AND case_id IN (${CASES_IN_WINDOW}) ORDER BY case_id, id`,
       ),
     };
+  }
+
+  /** The newest event's id (the rowid's maximum: one index step). */
+  mark(): number {
+    return (this.#s.mark.get() as { id: number }).id;
   }
 
   /** Cases opened in [since, until) (either bound may be left out), oldest first; events in log order. */
