@@ -54,6 +54,8 @@ describe('a case nobody touches for two weeks', () => {
     }
     expect(Math.max(...perDay.values())).toBeLessThanOrEqual(2);
     expect(posts.length).toBeLessThanOrEqual(12);
+    // The README's figure: the first reply, four nudges, one escalation, one "gone quiet".
+    expect(posts).toHaveLength(7);
     // It did speak: a neglected case is not silent either.
     expect(reminderPosts(h, c).length).toBeGreaterThanOrEqual(4);
 
