@@ -202,7 +202,7 @@ export const en = {
       `:pause_button: Nothing has moved on this case since ${since}. ${owner}, do one step today or ask a colleague to help. From now on Amends nudges once a week.`,
     due: (owner: string, step: string, why: string) => `${owner}, time for *${step}*. ${why}`,
     again: (owner: string, step: string, due: string) =>
-      `${owner}, *${step}* is still open (was ${due}). A short update now beats a perfect one later.`,
+      `${owner}, *${step}* is still open (was due ${due}). A short update now beats a perfect one later.`,
     meetingPrep: (owner: string, when: string) =>
       `${owner}, the meeting is ${when}. Read your outline once more, open with the apology, and listen without getting defensive.`,
     meetingPrepNoOutline: (owner: string, when: string) =>

@@ -849,6 +849,9 @@ export async function startSandbox(
       await new Promise((r) => setTimeout(r, TICK_WAIT_MS));
       report = await w.amends.reminders.tick();
     }
+    // The bot's minute sweep, as it runs against Slack: a parent whose step came due since it was
+    // drawn is drawn again (a week's walk would otherwise show "To do" past the due time).
+    await w.amends.settleShown();
     return report;
   };
 
