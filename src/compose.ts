@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import {
   App,
   HTTPModuleFunctions,
@@ -21,12 +23,15 @@ import {
   type Ticker,
 } from './scheduler/reminderTick.js';
 import { CaseService } from './services/cases.js';
+import { deadOnThisHost, holderName, Leases } from './services/leases.js';
+import { Presenter } from './services/presenter.js';
 import { ProfileService } from './services/profiles.js';
 import { type Pacer, ReminderService } from './services/reminders.js';
 import { ReportService } from './services/reports.js';
 import { WorkspaceService } from './services/workspaces.js';
 import { SlackReminderChannel, SlackUserDirectory } from './slack/adapters.js';
 import { guardBody } from './slack/bodyGuard.js';
+import { SlackCaseView } from './slack/caseView.js';
 import { checkSlack } from './slack/checkSlack.js';
 import { isChannelProblem } from './slack/errors.js';
 import { Gate, isSlackBody, Malformed, RECEIVED_AT, Refused } from './slack/gate.js';
@@ -36,11 +41,11 @@ import { registerIncidentCommand } from './slack/listeners/commands/incident.js'
 import type { ListenerDeps } from './slack/listeners/deps.js';
 import { registerEvents } from './slack/listeners/events/index.js';
 import { registerViews } from './slack/listeners/views/index.js';
-import { Presenter } from './slack/presenter.js';
 import { ChannelSharing } from './slack/sharing.js';
 import { CaseRepo } from './store/caseRepo.js';
 import { startCheckpointer } from './store/checkpointer.js';
 import { type Db, openDatabase, transactor } from './store/db.js';
+import { LeaseRepo } from './store/leaseRepo.js';
 import { LineRepo } from './store/lineRepo.js';
 import { ProfileRepo } from './store/profileRepo.js';
 import { ReminderRepo } from './store/reminderRepo.js';
@@ -57,6 +62,8 @@ export interface Amends {
   readonly reminderRepo: ReminderRepo;
   readonly workspaces: WorkspaceService;
   readonly presenter: Presenter;
+  /** What the bot knows of channels' sharing (the sandbox's switch makes it forget one). */
+  readonly sharing: ChannelSharing;
   readonly gate: Gate;
   readonly log: Log;
   /** Starts Bolt's receiver; resolves with the HTTP port (null in Socket Mode). */
@@ -113,6 +120,18 @@ export interface ComposeOptions {
   readonly maxLagMs?: number;
   /** How long a Web API call may take before it counts as failed (default 10 s). */
   readonly slackTimeoutMs?: number;
+  /** Who this process is in the database's leases (default: host, pid and a random part). */
+  readonly holder?: string;
+}
+
+/** Whether a process of this host runs (signal 0 checks without sending anything). */
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM'; // someone else's process: alive
+  }
 }
 
 /**
@@ -247,7 +266,10 @@ export function composeAmends(o: ComposeOptions): Amends {
   // not a state change: written in one transaction a second later instead of a commit (an fsync)
   // per post. A crash loses at most that second's hints: the sweep then looks in the thread, or
   // draws a parent once more.
-  const hints = new Map<number, { teamId: string; firstReplyTs?: string; renderedAt?: Date }>();
+  const hints = new Map<
+    number,
+    { teamId: string; firstReplyTs?: string; renderedAt?: Date; renderedVersion?: number }
+  >();
   let hintTimer: NodeJS.Timeout | undefined;
   const flushHints = () => {
     clearTimeout(hintTimer);
@@ -258,15 +280,18 @@ export function composeAmends(o: ComposeOptions): Amends {
     db.transaction(() => {
       for (const [id, h] of all) {
         if (h.firstReplyTs) caseRepo.setFirstReply(h.teamId, id, h.firstReplyTs);
-        if (h.renderedAt) caseRepo.setRenderedAt(h.teamId, id, h.renderedAt);
+        if (h.renderedAt)
+          caseRepo.setRenderedAt(h.teamId, id, h.renderedAt, h.renderedVersion ?? 0);
       }
     })();
   };
   const hint = (
     c: { teamId: string; id: number },
-    h: { firstReplyTs?: string; renderedAt?: Date },
+    h: { firstReplyTs?: string; renderedAt?: Date; renderedVersion?: number },
   ) => {
-    hints.set(c.id, { ...hints.get(c.id), teamId: c.teamId, ...h });
+    const before = hints.get(c.id);
+    const renderedVersion = Math.max(before?.renderedVersion ?? 0, h.renderedVersion ?? 0);
+    hints.set(c.id, { ...before, teamId: c.teamId, ...h, renderedVersion });
     hintTimer ??= setTimeout(() => {
       try {
         flushHints();
@@ -278,27 +303,32 @@ export function composeAmends(o: ComposeOptions): Amends {
   const sharing = new ChannelSharing(clock, log);
   const reports = new ReportService(new ReportRepo(db), clock);
   const home = new HomePublisher({ cases, reports, profiles, log });
-  const presenter = new Presenter(
-    config.playbook,
+  const view = new SlackCaseView(client, config.playbook, sharing);
+  const presenter = new Presenter({
+    view,
+    cases,
     clock,
     log,
-    (team, id) => caseRepo.get(team, id),
-    {
-      sharing,
-      recoveryChannel: config.recoveryChannel,
-      flag: (c, problem) => caseRepo.setDeliveryProblem(c.teamId, c.id, problem),
-      changed: (c2, c) => home.changed(c2, c),
-      firstReplied: (c, ts) => hint(c, { firstReplyTs: ts }),
-      rendered: (c, at) => hint(c, { renderedAt: at }),
-      threadPosts: (c) => [
-        ...lineRepo.sentFor(c.teamId, c.id),
-        ...reminderRepo
-          .forCase(c.teamId, c.id)
-          .filter((r) => r.status === 'sent' && r.messageTs && r.kind !== 'digest')
-          .map((r) => r.messageTs as string),
-      ],
-    },
-  );
+    load: (team, id) => caseRepo.get(team, id),
+    leases: new Leases(
+      new LeaseRepo(db),
+      o.holder ?? holderName(hostname(), process.pid, randomBytes(4).toString('hex')),
+      clock,
+      deadOnThisHost(hostname(), pidAlive),
+    ),
+    recoveryChannel: config.recoveryChannel,
+    flag: (c, problem) => caseRepo.setDeliveryProblem(c.teamId, c.id, problem),
+    changed: (c) => home.changed(client, c),
+    firstReplied: (c, ts) => hint(c, { firstReplyTs: ts }),
+    rendered: (c, at) => hint(c, { renderedAt: at, renderedVersion: c.version }),
+    threadPosts: (c) => [
+      ...lineRepo.sentFor(c.teamId, c.id),
+      ...reminderRepo
+        .forCase(c.teamId, c.id)
+        .filter((r) => r.status === 'sent' && r.messageTs && r.kind !== 'digest')
+        .map((r) => r.messageTs as string),
+    ],
+  });
   const workspaceService = new WorkspaceService(workspaces);
   const reminders = new ReminderService({
     tx: transactor(db),
@@ -311,8 +341,8 @@ export function composeAmends(o: ComposeOptions): Amends {
       client,
       config.playbook,
       clock,
-      (c) => presenter.refresh(client, c),
-      (c) => presenter.isShared(client, c),
+      (c) => presenter.refresh(c),
+      (c) => presenter.isShared(c),
       {
         owned: (team, user) => caseRepo.listOwned(team, user),
         lang: (team, user) => profiles.cachedOrDefault(team, user).lang,
@@ -360,6 +390,7 @@ export function composeAmends(o: ComposeOptions): Amends {
     reminderRepo,
     workspaces: workspaceService,
     presenter,
+    sharing,
     gate,
     log,
     async start() {
@@ -415,17 +446,16 @@ export function composeAmends(o: ComposeOptions): Amends {
       for (const [channel, list] of byChannel) {
         if (gate.stopping) break; // a shutdown leaves the rest to the next start
         const since = new Date(Math.min(...list.map((c) => c.createdAt.getTime())));
-        const found = await presenter.postedIn(client, channel, since).catch((e: unknown) => {
+        const at = cases.now();
+        const map = await presenter.postedIn(channel, since).catch((e: unknown) => {
           log('could not look for earlier posts; trying each case', { channel, error: String(e) });
           return null;
         });
         for (const c of list) {
           if (gate.stopping) break;
           const shown = await presenter.publish(
-            client,
-            cases,
             c,
-            found ? { found } : { recover: true },
+            map ? { found: { map, at } } : { recover: true },
           );
           if (shown.ok) posted++;
           else failed++;
@@ -440,7 +470,7 @@ export function composeAmends(o: ComposeOptions): Amends {
         const c = caseRepo.get(teamId, caseId);
         if (!c) continue;
         await presenter
-          .deliverLines(client, cases, c, { recover: true })
+          .deliverLines(c, { recover: true })
           .catch((e: unknown) => log('could not post thread lines', { caseId, error: String(e) }));
         n++;
       }
@@ -456,7 +486,7 @@ export function composeAmends(o: ComposeOptions): Amends {
         for (const c of caseRepo.listMissingFirstReply(before, 20)) {
           if (gate.stopping) break;
           await presenter
-            .ensureFirstReply(client, c)
+            .ensureFirstReply(c)
             .then(() => firstReplies++)
             .catch((e: unknown) =>
               log('could not settle a first reply', { caseId: c.id, error: String(e) }),
@@ -467,7 +497,7 @@ export function composeAmends(o: ComposeOptions): Amends {
         for (const c of caseRepo.listStaleParents(cases.now(), 50)) {
           if (gate.stopping) break;
           await presenter
-            .refresh(client, c)
+            .refresh(c)
             .then(() => redrawn++)
             .catch((e: unknown) =>
               log('could not redraw a case', { caseId: c.id, error: String(e) }),
@@ -488,7 +518,7 @@ export function composeAmends(o: ComposeOptions): Amends {
           if (n >= 50) await new Promise((r) => setTimeout(r, 4 * 1200));
           n++;
           await presenter
-            .refresh(client, c)
+            .refresh(c)
             .catch((e: unknown) =>
               log('could not redraw a case', { caseId: c?.id, error: String(e) }),
             );

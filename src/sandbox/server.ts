@@ -831,15 +831,9 @@ export async function startSandbox(
     return p;
   };
 
-  /**
-   * The bot keeps a channel's sharing for a few minutes; the sandbox's switch should show at once.
-   * Reached structurally: the sandbox only drives the bot, and an older bot without the cache is fine.
-   */
+  /** The bot keeps a channel's sharing for a few minutes; the sandbox's switch should show at once. */
   const forgetSharing = (w: World, channel: string) => {
-    const presenter = w.amends.presenter as {
-      guard?: { sharing?: { forget?: (channel: string) => void } };
-    };
-    presenter.guard?.sharing?.forget?.(channel);
+    w.amends.sharing.forget(channel);
   };
 
   /** One reminder tick at the current sandbox time, after a cron tick already running (if any). */

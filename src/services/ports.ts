@@ -61,7 +61,8 @@ export interface CaseStore {
   remember(teamId: string, key: string, now: Date): boolean;
   forgetRequestsBefore(t: Date): void;
   setFirstReply(teamId: string, id: number, ts: string): void;
-  setRenderedAt(teamId: string, id: number, at: Date): void;
+  /** The parent was drawn at `at` from the case at `version`. */
+  setRenderedAt(teamId: string, id: number, at: Date, version: number): void;
   listMissingFirstReply(before: Date, limit: number): RecoveryCase[];
   listStaleParents(now: Date, limit: number): RecoveryCase[];
 }
@@ -193,4 +194,64 @@ export interface ReminderChannel {
   deliveredIn(c: RecoveryCase): Promise<Map<string, string>>;
   /** Re-renders the case's parent message from stored state. */
   refreshCase(c: RecoveryCase): Promise<void>;
+}
+
+/**
+ * Leases on work that must not run in two processes at once (posting a case, its thread lines):
+ * held by one process, renewed while it works; another process takes one only once it has run out.
+ */
+export interface LeaseStore {
+  /** Takes (or renews) `key` for `holder` until `now + ms`; false while another holder's lease runs. */
+  take(key: string, holder: string, now: Date, ms: number): boolean;
+  /** Lets `key` go, if `holder` has it. */
+  release(key: string, holder: string): void;
+  /** Who holds `key` now (null: nobody, or the lease ran out). */
+  holderOf(key: string, now: Date): string | null;
+  /** Takes `key` from `from` (a holder known to be dead), if `from` still holds it. */
+  takeFrom(key: string, from: string, holder: string, now: Date, ms: number): boolean;
+}
+
+/** A file posted into a case's thread (the meeting's invite). */
+export interface ThreadFile {
+  readonly content: string;
+  readonly filename: string;
+  readonly title: string;
+  readonly comment: string;
+}
+
+/**
+ * What Slack shows of a case, written by the presenter (services/presenter.ts) and rendered and
+ * sent by the Slack adapter. Every method that writes throws DeliveryFailure; lookups too.
+ */
+export interface CaseView {
+  /** True when the channel is shared with people outside the company (the client may read it). */
+  isShared(channelId: string): Promise<boolean>;
+  /** What is known of a channel's sharing without asking Slack (null: not known). */
+  knownShared(channelId: string): boolean | null;
+  /** Slack is asked again about a channel's sharing (it just changed). */
+  forgetSharing(channelId: string): void;
+  /** Posts the case's parent message, drawn at `now`, with metadata naming the case; its ts. */
+  postParent(c: RecoveryCase, now: Date): Promise<string>;
+  /** Redraws the parent from `c`, as at `now`. */
+  updateParent(c: RecoveryCase, now: Date): Promise<void>;
+  /** Replaces the parent with a neutral line without the case's details (the client may read it). */
+  neutralParent(c: RecoveryCase): Promise<void>;
+  /** Posts the case's first thread reply, with its metadata; its ts. */
+  postFirstReply(c: RecoveryCase): Promise<string>;
+  /** Posts a stored thread line, with its id in the metadata; its ts. */
+  postLine(c: RecoveryCase, line: PendingLine): Promise<string>;
+  /** Posts a file into the case's thread. */
+  postFile(c: RecoveryCase, file: ThreadFile): Promise<void>;
+  /** Deletes one of Amends' own messages. */
+  deletePost(channelId: string, ts: string): Promise<void>;
+  /** Case parents posted in a channel since `since` (less a minute): case id → ts. */
+  parentsIn(channelId: string, since: Date): Promise<Map<number, string>>;
+  /** The case's first reply in its thread, if there: its ts. */
+  firstReplyIn(c: RecoveryCase): Promise<string | null>;
+  /** Thread lines posted in the case's thread: line id → ts. */
+  linesIn(c: RecoveryCase): Promise<Map<number, string>>;
+  /** A direct message to the case's owner with a button to move the case (it waits, or was withdrawn). */
+  tellOwner(c: RecoveryCase, why: 'waiting' | 'withdrawn'): Promise<void>;
+  /** A private note to one person in a channel (or its thread). */
+  note(channelId: string, userId: string, text: string, threadTs?: string): Promise<void>;
 }

@@ -220,7 +220,8 @@ export class CaseRepo implements CaseStore {
       setMessage: db.prepare('UPDATE cases SET message_ts = ? WHERE id = ? AND team_id = ?'),
       setFirstReply: db.prepare('UPDATE cases SET first_reply_ts = ? WHERE id = ? AND team_id = ?'),
       setRendered: db.prepare(
-        'UPDATE cases SET rendered_at = MAX(COALESCE(rendered_at, 0), ?) WHERE id = ? AND team_id = ?',
+        `UPDATE cases SET rendered_at = MAX(COALESCE(rendered_at, 0), ?),
+           rendered_version = MAX(rendered_version, ?) WHERE id = ? AND team_id = ?`,
       ),
       missingFirstReply: db.prepare(
         `SELECT * FROM cases WHERE message_ts IS NOT NULL AND first_reply_ts IS NULL AND status = 'open'
@@ -240,6 +241,14 @@ export class CaseRepo implements CaseStore {
          AND c.status = 'open' AND c.message_ts IS NOT NULL
          AND COALESCE(c.delivery_problem, '') != 'channel_shared'
          ORDER BY c.id LIMIT @limit`,
+      ),
+      // Parents drawn from an older version than the stored one (a redraw failed, or another
+      // process held the case): through their partial index.
+      behindParents: db.prepare(
+        `SELECT * FROM cases INDEXED BY cases_parent_behind
+           WHERE message_ts IS NOT NULL AND rendered_version < version
+           AND COALESCE(delivery_problem, '') != 'channel_shared'
+           ORDER BY id LIMIT ?`,
       ),
 
       setProblem: db.prepare('UPDATE cases SET delivery_problem = ? WHERE id = ? AND team_id = ?'),
@@ -325,8 +334,8 @@ export class CaseRepo implements CaseStore {
   }
 
   /** The parent was drawn from the stored state at `at`. */
-  setRenderedAt(teamId: string, id: number, at: Date): void {
-    this.#s.setRendered.run(at.getTime(), id, teamId);
+  setRenderedAt(teamId: string, id: number, at: Date, version: number): void {
+    this.#s.setRendered.run(at.getTime(), version, id, teamId);
   }
 
   /** Posted cases whose first reply is not known to be in Slack (opened before `before`). */
@@ -340,6 +349,10 @@ export class CaseRepo implements CaseStore {
     // A crossing more than two days old was redrawn by the sweep then (or by the start-up redraw).
     const since = now.getTime() - 2 * 24 * 60 * 60_000;
     const rows = this.#s.staleParents.all({ now: now.getTime(), since, limit }) as CaseRow[];
+    // Drawn from an older version: the redraw after the change never landed.
+    const behind = this.#s.behindParents.all(limit) as CaseRow[];
+    const seen = new Set(rows.map((r) => r.id));
+    for (const r of behind) if (!seen.has(r.id) && rows.length < limit) rows.push(r);
     return rows.map((r) => toCase(r, this.#s.getSteps.all(r.id, r.team_id) as StepRow[]));
   }
 

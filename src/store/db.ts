@@ -202,6 +202,19 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX cases_first_reply_missing ON cases (id)
     WHERE message_ts IS NOT NULL AND first_reply_ts IS NULL AND status = 'open';
   `,
+  // 14: two processes on one database: a lease per case while one writes it into Slack; and the
+  // version a parent was drawn from, so a redraw that failed or was skipped is found and redone
+  `
+  CREATE TABLE leases (
+    key    TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    until  INTEGER NOT NULL
+  ) STRICT;
+  ALTER TABLE cases ADD COLUMN rendered_version INTEGER NOT NULL DEFAULT 0;
+  UPDATE cases SET rendered_version = version;
+  CREATE INDEX cases_parent_behind ON cases (id)
+    WHERE message_ts IS NOT NULL AND rendered_version < version;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -137,7 +137,7 @@ describe('the method after the answer', () => {
     const c = await openViaCommand(h, 'Acme: late delivery');
     await click(h, { action_id: 'amends_case_refused', value: `${c.id}|${c.version}` });
     h.amends.cases.close(TEAM, c.id, 'lost', 'They went elsewhere', MARIA);
-    await h.amends.presenter.refresh(h.amends.client, refresh(h, c));
+    await h.amends.presenter.refresh(refresh(h, c));
     await tickEvery(240, '2027-01-30T08:00:00Z');
     expect(reminderPosts(h, c)).toHaveLength(0);
     const parent = h.fake.messages.find((m) => m.ts === c.messageTs);

@@ -127,7 +127,7 @@ describe('the draft in Slack', () => {
       elementIn(h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent, 'case_actions', ACTION.draft),
     ).toBeUndefined();
     h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
-    await h.amends.presenter.refresh(h.amends.client, fresh(h, o.c));
+    await h.amends.presenter.refresh(fresh(h, o.c));
     const parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
     const n = h.fake.callsTo('views.open').length;
     await press(h, parent, ACTION.draft);

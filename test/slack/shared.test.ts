@@ -451,13 +451,13 @@ describe('a channel that becomes shared after the case was posted', () => {
   it('a plain redraw (presenter.refresh) withdraws it, once: a second redraw neither DMs nor writes again', async () => {
     const { h } = ctx;
     const { c, parent, mark, count } = await postedThenShared(h);
-    await h.amends.presenter.refresh(h.amends.client, c);
+    await h.amends.presenter.refresh(c);
     expectWithdrawn(h, parent.ts);
     expectOnlyWithdrawal(h, mark, count);
     ownerDm(h, mark);
     expect(fresh(h, c).deliveryProblem).toBe('channel_shared');
 
-    await h.amends.presenter.refresh(h.amends.client, fresh(h, c));
+    await h.amends.presenter.refresh(fresh(h, c));
     expectOnlyWithdrawal(h, mark, count);
     ownerDm(h, mark);
   });
@@ -465,14 +465,14 @@ describe('a channel that becomes shared after the case was posted', () => {
   it('pending sharing withdraws it too; org sharing does not', async () => {
     const { h } = ctx;
     const { c, parent, mark, count } = await postedThenShared(h, 'pending');
-    await h.amends.presenter.refresh(h.amends.client, c);
+    await h.amends.presenter.refresh(c);
     expectWithdrawn(h, parent.ts);
     expectOnlyWithdrawal(h, mark, count);
 
     const other = await openCase(h, 'Beta Srl: wrong invoice', { channel: INTERNAL });
     h.fake.shareChannel(INTERNAL, 'org');
     h.clock.advance(6 * 60_000);
-    await h.amends.presenter.refresh(h.amends.client, other.c);
+    await h.amends.presenter.refresh(other.c);
     const shown = present(() => h.fake.findMessage(INTERNAL, other.parent.ts), 'parent');
     expect(shown.text).not.toBe(en.shared.withdrawn);
     expect(blockById(shown, 'case_header')).toMatchObject({ text: { text: 'Beta Srl · Major' } });
@@ -581,7 +581,7 @@ describe('a channel that becomes shared after the case was posted', () => {
     h.fake.shareChannel(CHANNEL, 'ext');
     h.clock.advance(6 * 60_000);
     const mark = h.fake.calls.length;
-    await h.amends.presenter.refresh(h.amends.client, c);
+    await h.amends.presenter.refresh(c);
     const dms = h.fake.calls
       .slice(mark)
       .filter((x) => x.method === 'chat.postMessage' && isDirect(String(x.args.channel)));
@@ -614,7 +614,7 @@ describe('a channel that becomes shared after the case was posted', () => {
     expect(replies(h, opened.parent.ts).some((m) => everything(m).includes(why))).toBe(true);
     h.fake.shareChannel(CHANNEL, 'ext');
     h.clock.advance(6 * 60_000);
-    await h.amends.presenter.refresh(h.amends.client, opened.c);
+    await h.amends.presenter.refresh(opened.c);
     expectWithdrawn(h, opened.parent.ts);
     const leaked = messagesIn(h, CHANNEL).filter((m) => everything(m).includes(why));
     expect(leaked).toEqual([]);

@@ -1,12 +1,13 @@
 import type { Catalog } from '../../i18n/index.js';
 import { t } from '../../i18n/index.js';
+import type { Log } from '../../log.js';
 import type { CaseService } from '../../services/cases.js';
+import type { Presenter } from '../../services/presenter.js';
 import type { ProfileService } from '../../services/profiles.js';
 import type { ReminderService } from '../../services/reminders.js';
 import type { ReportService } from '../../services/reports.js';
 import type { WorkspaceService } from '../../services/workspaces.js';
 import type { HomePublisher } from '../home.js';
-import type { Log, Presenter } from '../presenter.js';
 
 /** What listeners are built from: use-cases and the presenter, never the database itself. */
 export interface ListenerDeps {
@@ -39,7 +40,6 @@ export function teamOf(body: unknown): string | null {
  */
 export async function showWaiting(
   deps: ListenerDeps,
-  client: Parameters<ListenerDeps['presenter']['publish']>[0],
   teamId: string,
   channelId: string,
   /** A case the caller posts itself (the one just opened). */
@@ -49,7 +49,7 @@ export async function showWaiting(
   const waiting = deps.cases.waitingIn(teamId, channelId).filter((c) => c.id !== except);
   let posted = 0;
   for (const c of waiting) {
-    if ((await deps.presenter.publish(client, deps.cases, c, { recover: true })).ok) posted++;
+    if ((await deps.presenter.publish(c, { recover: true })).ok) posted++;
     else break; // still not postable: the rest wait too
   }
   // Invited (the event), or a waiting case just went out: the channel is open to Amends again.

@@ -81,7 +81,6 @@ function handler(deps: ListenerDeps, run: (click: Click, value: string | undefin
     } catch (e) {
       await args.ack();
       await deps.presenter.ephemeral(
-        args.client,
         channel,
         user,
         friendly(e, cat, deps.log),
@@ -134,7 +133,6 @@ async function openModal(
   } catch (e) {
     deps.log('views.open failed', { error: String(e) });
     await deps.presenter.ephemeral(
-      k.args.client,
       k.channel,
       k.user,
       k.cat.errors.formFailed(slackErrorCode(e) ?? 'error'),
@@ -156,8 +154,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   // The line is stored with the change (one transaction) and posted after the ack.
   const announce = (change: () => Changed, say: (ch: Changed, cat: Catalog) => string) =>
     deps.cases.announce(change, (ch) => line(say(ch, t(ch.case.lang))));
-  const after = (k: Click, ch: Changed) => () =>
-    presenter.afterChange(k.args.client, deps.cases, ch.case);
+  const after = (ch: Changed) => () => presenter.afterChange(ch.case);
 
   app.action(
     ACTION.done,
@@ -167,7 +164,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
         () => deps.cases.complete(k.team, ref.caseId, ref.step, k.user, ref.version),
         (ch, cat) => cat.thread.done(mention(k.user), title(ch.case, ref.step, cat)),
       );
-      return after(k, ch);
+      return after(ch);
     }),
   );
 
@@ -190,7 +187,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
           );
         },
       );
-      return after(k, ch);
+      return after(ch);
     }),
   );
 
@@ -245,7 +242,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
           () => deps.cases.answer(k.team, ref.caseId, answer, k.user, ref.version),
           (_ch, cat) => cat.thread[answer](mention(k.user)),
         );
-        return after(k, ch);
+        return after(ch);
       }),
     );
   }
@@ -261,7 +258,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
           return cat.thread.moreFollowUps(mention(k.user), at ? dateToken(at) : '');
         },
       );
-      return after(k, ch);
+      return after(ch);
     }),
   );
 
@@ -316,7 +313,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
         () => deps.cases.clientMessageSent(k.team, ref.caseId, k.user, ref.version),
         (_ch, cat) => cat.draft.sentLine(mention(k.user)),
       );
-      return after(k, ch);
+      return after(ch);
     }),
   );
 
@@ -344,7 +341,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
           return cat.changes.doneLine(mention(k.user), literal(x?.what ?? ''));
         },
       );
-      return after(k, ch);
+      return after(ch);
     }),
   );
   app.action(

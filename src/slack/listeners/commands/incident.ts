@@ -2,11 +2,12 @@ import type { App } from '@slack/bolt';
 import { DomainError } from '../../../domain/errors.js';
 import { LANGUAGES, t } from '../../../i18n/index.js';
 import { parseQuickText } from '../../../services/cases.js';
+import { CHANNEL_SHARED } from '../../../services/presenter.js';
 import { renderHelp, renderList } from '../../blocks/lists.js';
 import { openCaseModal } from '../../blocks/modals.js';
 import { renderReport } from '../../blocks/report.js';
+import { moveBlocks } from '../../caseView.js';
 import { friendly, slackErrorCode } from '../../errors.js';
-import { CHANNEL_SHARED, moveBlocks } from '../../presenter.js';
 import { catFor, type ListenerDeps, showWaiting } from '../deps.js';
 
 const SUBCOMMANDS = new Set(['list', 'help', 'language', 'report', 'export']);
@@ -148,7 +149,7 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
         await deps.profiles.resolve(team, user, deps.cases.now());
         return;
       }
-      await showWaiting(deps, client, team, body.channel_id);
+      await showWaiting(deps, team, body.channel_id);
       const fresh = deps.cases.list(team, body.channel_id, user);
       const r = renderList(fresh, deps.cases.playbook, cat, body.team_domain ?? null);
       await say(r.text, r.blocks);
@@ -177,8 +178,8 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
     }
     await ack();
     // Cases stored here earlier (the bot was not in the channel) go first, in order.
-    await showWaiting(deps, client, team, body.channel_id, stored.id);
-    const shown = await deps.presenter.publish(client, deps.cases, stored);
+    await showWaiting(deps, team, body.channel_id, stored.id);
+    const shown = await deps.presenter.publish(stored);
     if (shown.ok) {
       deps.workspaces.resume(team);
       if (shown.movedFrom) await say(cat.shared.movedTo(`<#${shown.case.channelId}>`));

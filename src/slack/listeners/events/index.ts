@@ -16,26 +16,26 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
   });
 
   // Amends invited into a channel: what waited for it there goes out now.
-  app.event('member_joined_channel', async ({ event, body, client, context }) => {
+  app.event('member_joined_channel', async ({ event, body, context }) => {
     if (!context.botUserId || event.user !== context.botUserId) return;
     const team = teamOf(body) ?? context.teamId;
     if (!team) return;
-    const posted = await showWaiting(deps, client, team, event.channel);
+    const posted = await showWaiting(deps, team, event.channel);
     if (posted) deps.log('invited into a channel: posted the cases waiting there', { posted });
   });
 
   // A channel shared with another organisation: every case shown there is withdrawn now (the
   // parent redrawn as a neutral line, its thread posts deleted, the owner told), not at its next
   // redraw days later.
-  app.event('channel_shared', async ({ event, body, client, context }) => {
+  app.event('channel_shared', async ({ event, body, context }) => {
     const team = teamOf(body) ?? context.teamId;
     const channel = (event as { channel?: string }).channel;
     if (!team || !channel) return;
-    deps.presenter.guard.sharing?.forget(channel);
+    deps.presenter.view.forgetSharing(channel);
     const shown = deps.cases.list(team, channel, '').filter((c) => c.channelId === channel);
     for (const c of shown)
       await deps.presenter
-        .refresh(client, c)
+        .refresh(c)
         .catch((e) => deps.log('could not withdraw a case', { caseId: c.id, error: String(e) }));
     if (shown.length)
       deps.log('channel shared outside: cases withdrawn', { channel, n: shown.length });

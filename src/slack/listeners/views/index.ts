@@ -10,15 +10,16 @@ import { SEVERITIES, type Severity } from '../../../domain/playbook.js';
 import { type Changed, findStep, type Outcome } from '../../../domain/recoveryCase.js';
 import { localToInstant } from '../../../domain/workingTime.js';
 import { type Catalog, isLang, t } from '../../../i18n/index.js';
+import { CHANNEL_SHARED } from '../../../services/presenter.js';
 import type { Rendered } from '../../blocks/caseMessage.js';
 import { stepTitle } from '../../blocks/caseMessage.js';
 import { mailtoLink } from '../../blocks/draft.js';
 import { dateToken, literal, mention } from '../../blocks/format.js';
 import { OUTCOMES } from '../../blocks/modals.js';
 import { line, outlinePost, withUserText } from '../../blocks/thread.js';
+import { moveBlocks } from '../../caseView.js';
 import { friendly } from '../../errors.js';
 import { ACTION, decodeMeta, encodeCase, INPUT, type ModalMeta, VIEW } from '../../ids.js';
-import { CHANNEL_SHARED, moveBlocks } from '../../presenter.js';
 import { catFor, type ListenerDeps, teamOf } from '../deps.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -100,8 +101,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
   // The change and its thread line in one transaction; the line is posted after the ack.
   const announce = (change: () => Changed, say: (ch: Changed, cat: Catalog) => Rendered) =>
     deps.cases.announce(change, (ch) => say(ch, t(ch.case.lang)));
-  const shown = (a: Args, ch: Changed) => () =>
-    presenter.afterChange(a.client, deps.cases, ch.case);
+  const shown = (ch: Changed) => () => presenter.afterChange(ch.case);
 
   app.view(
     VIEW.open,
@@ -142,7 +142,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
           requestKey: `view:${a.view.id}`,
         });
         return async () => {
-          const shown = await presenter.publish(a.client, deps.cases, c, { keepLang: !!lang });
+          const shown = await presenter.publish(c, { keepLang: !!lang });
           const cat = catFor(deps, team, user);
           const dm = (text: string, blocks?: types.KnownBlock[]) =>
             a.client.chat
@@ -190,7 +190,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
           () => deps.cases.outline(team, meta.caseId as number, outline, user, `view:${a.view.id}`),
           (ch, cat) => outlinePost(ch.case.outline ?? outline, user, cat),
         );
-        return shown(a, ch);
+        return shown(ch);
       },
       INPUT.happened,
     ),
@@ -218,12 +218,8 @@ export function registerViews(app: App, deps: ListenerDeps): void {
           (_ch, cat) => line(cat.thread.meeting(mention(user), dateToken(at))),
         );
         return async () => {
-          await shown(a, ch)();
-          await presenter.sendInvite(
-            a.client,
-            deps.cases.get(team, ch.case.id),
-            fix ? 'fix' : 'meeting',
-          );
+          await shown(ch)();
+          await presenter.sendInvite(deps.cases.get(team, ch.case.id), fix ? 'fix' : 'meeting');
         };
       },
       INPUT.meetingDate,
@@ -255,7 +251,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
               [[cat.modal.skip.reason, reason.trim()]],
             ),
         );
-        return shown(a, ch);
+        return shown(ch);
       },
       INPUT.reason,
     ),
@@ -283,7 +279,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
               [cat.modal.compensation.offer, offer.trim()],
             ]),
         );
-        return shown(a, ch);
+        return shown(ch);
       },
       INPUT.offer,
     ),
@@ -297,22 +293,22 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         if (!meta.caseId) throw new DomainError('case_not_found');
         const to = a.view.state.values[INPUT.channel]?.[INPUT.channel]?.selected_conversation;
         if (!to) throw new DomainError('invalid_input', 'channel');
-        if (presenter.guard.sharing?.known(to))
+        if (presenter.view.knownShared(to))
           throw new DomainError('invalid_input', 'channel_shared');
         const before = deps.cases.get(team, meta.caseId);
         const fromShared =
           before.deliveryProblem === CHANNEL_SHARED ||
-          presenter.guard.sharing?.known(before.channelId) === true;
+          presenter.view.knownShared(before.channelId) === true;
         const ch = deps.cases.move(team, meta.caseId, to, user, {
           fromShared,
           requestKey: `view:${a.view.id}`,
         });
         return async () => {
           const cat = catFor(deps, team, user);
-          const shown = await presenter.publish(a.client, deps.cases, ch.case);
+          const shown = await presenter.publish(ch.case);
           if (shown.ok) {
             // What waited for an internal channel goes out there now: lines and held reminders.
-            await presenter.deliverLines(a.client, deps.cases, shown.case);
+            await presenter.deliverLines(shown.case);
             deps.reminders.channelOpened(team, to);
             return;
           }
@@ -376,7 +372,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
             };
           },
         );
-        return shown(a, ch);
+        return shown(ch);
       },
       INPUT.draftBody,
     ),
@@ -410,7 +406,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
             ),
           (_ch, cat) => line(cat.changes.added(mention(user), literal(what.trim()))),
         );
-        return shown(a, ch);
+        return shown(ch);
       },
       INPUT.changeWhat,
     ),
@@ -442,7 +438,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
             ]);
           },
         );
-        return shown(a, ch);
+        return shown(ch);
       },
       INPUT.reason,
     ),
@@ -474,7 +470,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
             ]);
           },
         );
-        return shown(a, ch);
+        return shown(ch);
       },
       INPUT.followUpNote,
     ),
@@ -503,7 +499,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
             ),
           (_ch, cat) => line(cat.thread.closed(mention(user), cat.outcome[outcome as Outcome])),
         );
-        return shown(a, ch);
+        return shown(ch);
       },
       INPUT.reason,
     ),

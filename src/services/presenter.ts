@@ -1,0 +1,463 @@
+import type { Clock } from '../domain/clock.js';
+import { caseInvite } from '../domain/invite.js';
+import type { RecoveryCase } from '../domain/recoveryCase.js';
+import { t } from '../i18n/index.js';
+import type { CaseService } from './cases.js';
+import { LeaseLost, type Leases } from './leases.js';
+import { type CaseView, DeliveryFailure } from './ports.js';
+
+type Log = (msg: string, extra?: Record<string, unknown>) => void;
+
+export type Published =
+  | { readonly ok: true; readonly case: RecoveryCase; readonly movedFrom?: string }
+  | { readonly ok: false; readonly code: string | null };
+
+/** Why a case is not shown in its channel: the channel is shared with people outside the company. */
+export const CHANNEL_SHARED = 'channel_shared';
+
+/** Who moves a case out of a shared channel when nobody asked (the configured recovery channel). */
+export const SYSTEM_ACTOR = 'amends';
+
+/** A channel lookup older than this is not trusted for a case whose lease was just taken. */
+const FOUND_FRESH_MS = 20_000;
+
+export interface PresenterDeps {
+  readonly view: CaseView;
+  readonly cases: CaseService;
+  readonly clock: Clock;
+  readonly log: Log;
+  /** Reads the stored case when a write is sent (so it shows the latest state). */
+  readonly load: (teamId: string, id: number) => RecoveryCase | null;
+  /** Shared with other processes on the database: one writes a case into Slack at a time. */
+  readonly leases?: Leases;
+  /** Where a case asked for in a shared channel is opened instead (RECOVERY_CHANNEL), if set. */
+  readonly recoveryChannel?: string | null;
+  /** Stores why a case is not shown. */
+  readonly flag: (c: RecoveryCase, problem: string | null) => void;
+  /** The ts of what Amends posted in a case's thread (lines, reminders), for a withdrawal. */
+  readonly threadPosts?: (c: RecoveryCase) => string[];
+  /** The first reply is in Slack (its ts): the sweep stops looking after it. */
+  readonly firstReplied?: (c: RecoveryCase, ts: string) => void;
+  /** The parent was drawn from the stored case (its version) at this time. */
+  readonly rendered?: (c: RecoveryCase, at: Date) => void;
+  /** After a change is shown: App Home of the people it concerns is redrawn. */
+  readonly changed?: (c: RecoveryCase) => Promise<void>;
+}
+
+/** The Slack code of a failure from the view, if it has one (not a bare message). */
+function codeOf(e: unknown): string | null {
+  return e instanceof DeliveryFailure && /^[a-z0-9_]+$/.test(e.code) ? e.code : null;
+}
+
+/**
+ * What Slack shows of a case is a projection of the stored case, and this is the one component
+ * that writes it: the parent post and its redraws, the first reply, the thread lines (an outbox),
+ * the invite, the withdrawal from a shared channel and private notes. Reminders go through their
+ * own outbox (ReminderService) and redraw the parent through `refresh`.
+ *
+ * - Every write is drawn from the store when it is sent, so it shows the latest state.
+ * - A case's writes hold its lease (Leases): two processes never write one case at once, and a
+ *   process that finds the lease of one that died looks in Slack before writing.
+ * - What Slack may already have (a crash between the post and recording its ts) is found by
+ *   message metadata before anything is posted again.
+ * - A failure leaves the stored case as it is; the minute sweep brings Slack up to date.
+ */
+export class Presenter {
+  /** Cases being posted by this process right now: the start-up sweep and a listener never both post one. */
+  readonly #posting = new Set<number>();
+  /** Parent redraws on their way, by case: at most one at a time, the next one coalesced. */
+  readonly #redraws = new Map<number, { again: boolean; done: Promise<void> }>();
+  /** The last delivery of thread lines queued, by case: lines of one case go out in order. */
+  readonly #lines = new Map<number, Promise<void>>();
+
+  constructor(readonly deps: PresenterDeps) {}
+
+  get view(): CaseView {
+    return this.deps.view;
+  }
+
+  /** True when the case's channel is one the client can read: nothing of the case goes there. */
+  isShared(c: RecoveryCase): Promise<boolean> {
+    return this.deps.view.isShared(c.channelId);
+  }
+
+  /**
+   * Runs `fn` holding the case's lease. Null (and `fn` not run) while another process holds it:
+   * that process is writing the case, and what it leaves undone the minute sweep picks up.
+   */
+  async #held<T>(c: RecoveryCase, fn: (check: () => void) => Promise<T>): Promise<T | null> {
+    const leases = this.deps.leases;
+    if (!leases) return fn(() => {});
+    const key = `case:${c.id}`;
+    if (!leases.acquire(key)) {
+      this.deps.log('another process is writing this case; left to it', { caseId: c.id });
+      return null;
+    }
+    try {
+      return await fn(() => {
+        if (!leases.renew(key)) throw new LeaseLost(key);
+      });
+    } finally {
+      leases.release(key);
+    }
+  }
+
+  /**
+   * The case's channel turned out to be shared with the client: its parent (if posted) is redrawn
+   * as a neutral line without the case's details, the case is flagged, Amends' own thread posts are
+   * deleted, and the owner is told privately, with a button to move it. Done once.
+   */
+  async #withdraw(stale: RecoveryCase, check: () => void): Promise<void> {
+    const c = this.deps.load(stale.teamId, stale.id) ?? stale;
+    // Once: the flag is set here, and nothing else sets it (a failed reminder leaves it to this).
+    if (c.deliveryProblem === CHANNEL_SHARED) return;
+    const { view, log } = this.deps;
+    try {
+      this.deps.flag(c, CHANNEL_SHARED);
+      check();
+      if (c.messageTs) await view.neutralParent(c);
+      // What Amends already wrote in the thread (the outline, offers, nudges) is deleted: bots
+      // may delete their own messages. The stored case keeps all of it.
+      for (const ts of this.deps.threadPosts?.(c) ?? []) {
+        await view.deletePost(c.channelId, ts).catch((e: unknown) =>
+          log('could not delete a thread post in a shared channel', {
+            caseId: c.id,
+            error: String(e),
+          }),
+        );
+      }
+      await view.tellOwner(c, 'withdrawn');
+    } catch (e) {
+      log('could not withdraw the case from a shared channel', { caseId: c.id, error: String(e) });
+    }
+  }
+
+  /**
+   * Shows a stored case in Slack: first the owner's time zone and the creator's language are asked
+   * of Slack (and adopted while nobody has acted on the case), then the parent message is posted,
+   * its ts stored at once, then the first thread reply. A failure leaves the case stored and
+   * unposted, so the minute sweep (or the next start, or `/incident list`) posts it.
+   */
+  async publish(
+    stored: RecoveryCase,
+    o: {
+      /** Look in the channel first: another run may have posted it before it died. */
+      recover?: boolean;
+      /** What a scan of the channel already found (case id → parent ts), and when it looked. */
+      found?: { readonly map: ReadonlyMap<number, string>; readonly at: Date };
+      /** The case's language was chosen in the form: the creator's does not replace it. */
+      keepLang?: boolean;
+    } = {},
+  ): Promise<Published> {
+    if (stored.messageTs) return { ok: true, case: stored };
+    if (this.#posting.has(stored.id)) return { ok: false, code: 'in_progress' };
+    this.#posting.add(stored.id);
+    try {
+      const r = await this.#held(stored, (check) => this.#publish(stored, o, check));
+      return r ?? { ok: false, code: 'in_progress' };
+    } finally {
+      this.#posting.delete(stored.id);
+    }
+  }
+
+  async #publish(
+    before: RecoveryCase,
+    o: Parameters<Presenter['publish']>[1] & {},
+    check: () => void,
+  ): Promise<Published> {
+    const { view, cases, log, clock } = this.deps;
+    // Read again under the lease: another process may have posted it meanwhile.
+    const stored = this.deps.load(before.teamId, before.id) ?? before;
+    if (stored.messageTs) return { ok: true, case: stored };
+    try {
+      if (o.recover || o.found) {
+        // A case another run stored may have been posted just before that run died: find it first.
+        const fresh = o.found && clock.now().getTime() - o.found.at.getTime() <= FOUND_FRESH_MS;
+        const parentTs = fresh
+          ? (o.found?.map.get(stored.id) ?? null)
+          : ((await view.parentsIn(stored.channelId, stored.createdAt)).get(stored.id) ?? null);
+        if (parentTs) {
+          const posted = cases.attachMessage(stored, parentTs);
+          // Posted by a run that died, in a channel shared since: withdrawn, nothing added.
+          if (await this.isShared(posted)) {
+            await this.#withdraw(posted, check);
+            return { ok: false, code: CHANNEL_SHARED };
+          }
+          await this.#ensureFirstReply(posted, check);
+          return { ok: true, case: posted };
+        }
+      }
+      // Never into a channel the client can read: the configured recovery channel instead, else
+      // the case waits (saved) for someone to pick an internal channel.
+      // The owner's zone and language first: a case that waits for a channel is counted in them too.
+      let c = await cases.adoptProfiles(stored, { keepLang: o.keepLang }).catch((e: unknown) => {
+        log('could not adopt the owner’s profile; the case keeps the defaults', {
+          caseId: stored.id,
+          error: String(e),
+        });
+        return stored;
+      });
+      let movedFrom: string | undefined;
+      if (await this.isShared(c)) {
+        const to = this.deps.recoveryChannel ?? null;
+        const toShared = to ? await view.isShared(to) : true;
+        if (!to || to === c.channelId || toShared) {
+          if (c.deliveryProblem !== CHANNEL_SHARED) {
+            cases.flagDelivery(c, CHANNEL_SHARED);
+            // A private note fades; the owner keeps a direct message with the move button.
+            await view
+              .tellOwner(c, 'waiting')
+              .catch((e: unknown) => log('could not tell the owner', { error: String(e) }));
+          }
+          return { ok: false, code: CHANNEL_SHARED };
+        }
+        movedFrom = c.channelId;
+        c = cases.move(c.teamId, c.id, to, SYSTEM_ACTOR, { fromShared: true, system: true }).case;
+      }
+      check();
+      const drawnAt = clock.now();
+      const ts = await view.postParent(c, drawnAt);
+      const posted = cases.attachMessage(c, ts);
+      this.deps.rendered?.(posted, drawnAt);
+      if (c.deliveryProblem) cases.flagDelivery(posted, null);
+      await this.#firstReply(posted, check);
+      return movedFrom ? { ok: true, case: posted, movedFrom } : { ok: true, case: posted };
+    } catch (e) {
+      const code = codeOf(e);
+      log('could not post the case; it is stored and will be posted again', {
+        caseId: stored.id,
+        error: String(e),
+      });
+      // Remembered, so the periodic sweep leaves a channel Amends is not in to the invitation.
+      try {
+        if (!(e instanceof LeaseLost)) cases.flagDelivery(stored, code ?? 'unavailable');
+      } catch {
+        // the database is closing: the case stays unposted, and the next start posts it
+      }
+      return { ok: false, code };
+    }
+  }
+
+  async #firstReply(c: RecoveryCase, check: () => void): Promise<void> {
+    if (!c.messageTs) return;
+    try {
+      check();
+      this.deps.firstReplied?.(c, await this.deps.view.postFirstReply(c));
+    } catch (e) {
+      this.deps.log(
+        'the first thread reply failed; the case is posted (the sweep posts it later)',
+        {
+          caseId: c.id,
+          error: String(e),
+        },
+      );
+    }
+  }
+
+  /** Case parents posted in a channel since `since` (less a minute), by case id. */
+  postedIn(channel: string, since: Date): Promise<Map<number, string>> {
+    return this.deps.view.parentsIn(channel, since);
+  }
+
+  /**
+   * A posted case whose first reply may be missing (a run died between the parent and the reply,
+   * or Slack failed it): looked for in the thread by its metadata, posted only if absent.
+   */
+  async ensureFirstReply(c: RecoveryCase): Promise<void> {
+    await this.#held(c, (check) => this.#ensureFirstReply(c, check));
+  }
+
+  async #ensureFirstReply(c: RecoveryCase, check: () => void): Promise<void> {
+    if (!c.messageTs) return;
+    if (await this.isShared(c)) return;
+    const ts = await this.deps.view.firstReplyIn(c);
+    if (ts) this.deps.firstReplied?.(c, ts);
+    else await this.#firstReply(c, check);
+  }
+
+  /**
+   * Redraws the case's parent from the latest stored state, read when the update is sent. One
+   * update per case at a time: asked again while one is on its way, it draws once more when that
+   * one is done, with whatever is stored by then (pending redraws coalesce). So the last update
+   * Slack receives always shows the last stored state, however the clicks and Slack's answers
+   * interleave. While another process holds the case, it is left alone: the parent is then behind
+   * the stored version, and the minute sweep draws it.
+   */
+  refresh(c: RecoveryCase): Promise<void> {
+    const running = this.#redraws.get(c.id);
+    if (running) {
+      running.again = true;
+      return running.done;
+    }
+    const state: { again: boolean; done: Promise<void> } = {
+      again: false,
+      done: Promise.resolve(),
+    };
+    state.done = (async () => {
+      try {
+        await this.#held(c, async (check) => {
+          let latest: RecoveryCase | null = c;
+          do {
+            state.again = false;
+            latest = this.deps.load(c.teamId, c.id);
+            if (!latest?.messageTs) return;
+            if (await this.isShared(latest)) {
+              await this.#withdraw(latest, check);
+              return;
+            }
+            check();
+            const drawnAt = this.deps.clock.now();
+            try {
+              await this.deps.view.updateParent(latest, drawnAt);
+            } catch (e) {
+              // The parent is gone or out of reach (deleted, archived channel): trying again every
+              // minute can't help, so it counts as drawn as far as it can be.
+              if (e instanceof DeliveryFailure && e.kind === 'channel')
+                this.deps.rendered?.(latest, drawnAt);
+              throw e;
+            }
+            this.deps.rendered?.(latest, drawnAt);
+          } while (state.again);
+        });
+      } finally {
+        this.#redraws.delete(c.id);
+      }
+    })();
+    this.#redraws.set(c.id, state);
+    return state.done;
+  }
+
+  /**
+   * After a stored change: update the parent in place, then post the case's pending thread lines
+   * (the change's own, stored with it by CaseService.announce).
+   */
+  async afterChange(c: RecoveryCase): Promise<void> {
+    try {
+      await this.refresh(c);
+    } catch (e) {
+      this.deps.log('chat.update failed; the change is stored', {
+        caseId: c.id,
+        error: String(e),
+      });
+    }
+    await this.deliverLines(c);
+    await this.deps
+      .changed?.(c)
+      .catch((e: unknown) =>
+        this.deps.log('App Home not redrawn', { caseId: c.id, error: String(e) }),
+      );
+  }
+
+  /**
+   * The meeting's invite in the thread, for the owner to forward: an .ics file and a Google
+   * Calendar link. Its SEQUENCE is the case's version, which only grows, so a moved meeting's
+   * invite replaces the earlier one (same UID). Never in a channel the client can read.
+   */
+  async sendInvite(c: RecoveryCase, kind: 'meeting' | 'fix' = 'meeting'): Promise<void> {
+    const at = kind === 'fix' ? c.fixMeetingAt : c.meetingAt;
+    if (!c.messageTs || !at) return;
+    if (await this.isShared(c)) return;
+    const cat = t(c.lang);
+    try {
+      // The second meeting has its own UID (its own calendar entry), the same way of updating.
+      const title = kind === 'fix' ? cat.invite.fixTitle(c.client) : cat.invite.title(c.client);
+      const now = this.deps.clock.now();
+      const invite = caseInvite(c, { title, sequence: c.version, now, kind, at });
+      if (!invite) return;
+      await this.deps.view.postFile(c, {
+        content: invite.ics,
+        filename: invite.filename,
+        title,
+        comment: cat.invite.comment(invite.googleUrl),
+      });
+    } catch (e) {
+      this.deps.log('the meeting invite was not posted; the meeting is saved', {
+        caseId: c.id,
+        error: String(e),
+      });
+    }
+  }
+
+  /**
+   * Posts a case's pending thread lines, oldest first, each with its outbox id in its metadata, and
+   * records each one's ts. With `recover`, the thread is read first (one conversations.replies) and
+   * lines a run that died had already posted are only recorded. One delivery per case at a time
+   * in this process, and in every process (the case's lease); lines stored while it runs go out
+   * with it.
+   */
+  deliverLines(c: RecoveryCase, o: { recover?: boolean } = {}): Promise<void> {
+    const previous = this.#lines.get(c.id) ?? Promise.resolve();
+    const mine = previous
+      .catch(() => {})
+      .then(() => this.#held(c, (check) => this.#deliverLines(c, o, check)))
+      .then(() => {});
+    const tail = mine.finally(() => {
+      if (this.#lines.get(c.id) === tail) this.#lines.delete(c.id);
+    });
+    this.#lines.set(c.id, tail);
+    return mine;
+  }
+
+  async #deliverLines(c: RecoveryCase, o: { recover?: boolean }, check: () => void) {
+    const { view, cases, log } = this.deps;
+    let already: Map<number, string> | null = null;
+    // Lines a change stores while these are posted go out in the same hold (a few rounds at most).
+    for (let round = 0; round < 5; round++) {
+      const latest = this.deps.load(c.teamId, c.id) ?? c;
+      if (!latest.messageTs) return;
+      const pending = cases.pendingLines(c.teamId, c.id);
+      if (pending.length === 0) return;
+      // Lines wait (stored) while the channel is shared with the client; a move posts them.
+      if (await this.isShared(latest)) {
+        await this.#withdraw(latest, check);
+        return;
+      }
+      if (o.recover && !already) already = await view.linesIn(latest);
+      for (const l of pending) {
+        const found = already?.get(l.id);
+        if (found) {
+          cases.lineSent(l.id, found);
+          continue;
+        }
+        try {
+          check();
+          cases.lineSent(l.id, await view.postLine(latest, l));
+        } catch (e) {
+          log('thread line not posted yet; it is stored and goes out later', {
+            caseId: c.id,
+            error: String(e),
+          });
+          return; // the rest wait behind it: lines keep their order
+        }
+      }
+    }
+  }
+
+  /**
+   * A private note to one user. When Slack refuses it (an outage, a channel Amends is not in) and
+   * the request came with a response_url, the note goes there instead: that works where the bot
+   * can't post.
+   */
+  async ephemeral(
+    channel: string | undefined,
+    user: string,
+    text: string,
+    threadTs?: string,
+    respond?: (m: {
+      response_type: 'ephemeral';
+      replace_original: false;
+      text: string;
+    }) => Promise<unknown>,
+  ): Promise<void> {
+    try {
+      if (!channel) throw new Error('no channel');
+      await this.deps.view.note(channel, user, text, threadTs);
+    } catch (e) {
+      this.deps.log('ephemeral failed', { channel, error: String(e) });
+      if (!respond) return;
+      await respond({ response_type: 'ephemeral', replace_original: false, text }).catch(
+        (e2: unknown) => this.deps.log('response_url failed too', { error: String(e2) }),
+      );
+    }
+  }
+}

@@ -1,0 +1,217 @@
+import type { types, webApi } from '@slack/bolt';
+import type { Playbook } from '../domain/playbook.js';
+import type { RecoveryCase } from '../domain/recoveryCase.js';
+import { type Catalog, t } from '../i18n/index.js';
+import type { CaseView, PendingLine, ThreadFile } from '../services/ports.js';
+import { renderCase } from './blocks/caseMessage.js';
+import { firstReply } from './blocks/thread.js';
+import { toDeliveryFailure } from './errors.js';
+import { ACTION, encodeCase } from './ids.js';
+import { numberField, postedWith } from './metadata.js';
+import type { ChannelSharing } from './sharing.js';
+
+type WebClient = webApi.WebClient;
+
+/** Message metadata on a case's parent post: how the post is found again after a crash. */
+export const CASE_EVENT_TYPE = 'amends_case';
+/** Message metadata on a thread line about a change (its outbox id). */
+export const LINE_EVENT_TYPE = 'amends_line';
+/** Message metadata on a case's first thread reply. */
+export const FIRST_REPLY_EVENT_TYPE = 'amends_case_first_reply';
+
+/** Every Web API failure leaves as a DeliveryFailure, its Slack code kept. */
+async function slack<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    throw toDeliveryFailure(e);
+  }
+}
+
+/**
+ * How a case is drawn and sent to Slack: Block Kit, message metadata and the Web API. The
+ * Presenter (services/presenter.ts) decides what is written when; this only renders and sends.
+ */
+export class SlackCaseView implements CaseView {
+  constructor(
+    readonly client: WebClient,
+    readonly playbook: Playbook,
+    readonly sharing?: ChannelSharing,
+  ) {}
+
+  async isShared(channelId: string): Promise<boolean> {
+    return !!this.sharing && (await this.sharing.isShared(this.client, channelId));
+  }
+
+  knownShared(channelId: string): boolean | null {
+    return this.sharing?.known(channelId) ?? null;
+  }
+
+  forgetSharing(channelId: string): void {
+    this.sharing?.forget(channelId);
+  }
+
+  /** One message of the case, in its channel or thread, with metadata to find it again by. */
+  async #post(
+    c: RecoveryCase,
+    body: { text: string; blocks: unknown[] },
+    thread: boolean,
+    meta: { event_type: string; event_payload: Record<string, number> },
+  ): Promise<string> {
+    const res = await slack(() =>
+      this.client.chat.postMessage({
+        channel: c.channelId,
+        ...(thread ? { thread_ts: c.messageTs as string } : {}),
+        text: body.text,
+        blocks: body.blocks as types.KnownBlock[],
+        unfurl_links: false,
+        metadata: meta,
+      }),
+    );
+    return res.ts as string;
+  }
+
+  postParent(c: RecoveryCase, now: Date): Promise<string> {
+    return this.#post(c, renderCase(c, this.playbook, now), false, {
+      event_type: CASE_EVENT_TYPE,
+      event_payload: { case_id: c.id },
+    });
+  }
+
+  async updateParent(c: RecoveryCase, now: Date): Promise<void> {
+    if (!c.messageTs) return;
+    const r = renderCase(c, this.playbook, now);
+    await slack(() =>
+      this.client.chat.update({
+        channel: c.channelId,
+        ts: c.messageTs as string,
+        text: r.text,
+        blocks: r.blocks,
+      }),
+    );
+  }
+
+  async neutralParent(c: RecoveryCase): Promise<void> {
+    if (!c.messageTs) return;
+    const text = t(c.lang).shared.withdrawn;
+    await slack(() =>
+      this.client.chat.update({
+        channel: c.channelId,
+        ts: c.messageTs as string,
+        text,
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
+      }),
+    );
+  }
+
+  postFirstReply(c: RecoveryCase): Promise<string> {
+    return this.#post(c, firstReply(c, this.playbook), true, {
+      event_type: FIRST_REPLY_EVENT_TYPE,
+      event_payload: { case_id: c.id },
+    });
+  }
+
+  postLine(c: RecoveryCase, l: PendingLine): Promise<string> {
+    return this.#post(c, { text: l.body.text, blocks: [...l.body.blocks] }, true, {
+      event_type: LINE_EVENT_TYPE,
+      event_payload: { line_id: l.id },
+    });
+  }
+
+  async postFile(c: RecoveryCase, f: ThreadFile): Promise<void> {
+    await slack(() =>
+      this.client.files.uploadV2({
+        channel_id: c.channelId,
+        thread_ts: c.messageTs as string,
+        file: Buffer.from(f.content, 'utf8'),
+        filename: f.filename,
+        title: f.title,
+        initial_comment: f.comment,
+      }),
+    );
+  }
+
+  async deletePost(channelId: string, ts: string): Promise<void> {
+    await slack(() => this.client.chat.delete({ channel: channelId, ts }));
+  }
+
+  parentsIn(channelId: string, since: Date): Promise<Map<number, string>> {
+    const oldest = String(Math.floor(since.getTime() / 1000) - 60);
+    return slack(() =>
+      postedWith(
+        this.client,
+        { channel: channelId, oldest },
+        CASE_EVENT_TYPE,
+        numberField('case_id'),
+      ),
+    );
+  }
+
+  async firstReplyIn(c: RecoveryCase): Promise<string | null> {
+    if (!c.messageTs) return null;
+    const ts = c.messageTs;
+    const found = await slack(() =>
+      postedWith(
+        this.client,
+        { channel: c.channelId, ts },
+        FIRST_REPLY_EVENT_TYPE,
+        numberField('case_id'),
+      ),
+    );
+    return found.get(c.id) ?? null;
+  }
+
+  linesIn(c: RecoveryCase): Promise<Map<number, string>> {
+    const ts = c.messageTs as string;
+    return slack(() =>
+      postedWith(
+        this.client,
+        { channel: c.channelId, ts },
+        LINE_EVENT_TYPE,
+        numberField('line_id'),
+      ),
+    );
+  }
+
+  async tellOwner(c: RecoveryCase, why: 'waiting' | 'withdrawn'): Promise<void> {
+    const cat = t(c.lang);
+    const where = `<#${c.channelId}>`;
+    const text =
+      why === 'waiting'
+        ? cat.shared.ownerWaiting(where, c.client)
+        : cat.shared.ownerNote(where, c.client);
+    await slack(() =>
+      this.client.chat.postMessage({ channel: c.ownerId, text, blocks: moveBlocks(c, text, cat) }),
+    );
+  }
+
+  async note(channelId: string, userId: string, text: string, threadTs?: string): Promise<void> {
+    await slack(() =>
+      this.client.chat.postEphemeral({
+        channel: channelId,
+        user: userId,
+        text,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      }),
+    );
+  }
+}
+
+/** A private note with a button that opens the "move the case" form. */
+export function moveBlocks(c: RecoveryCase, text: string, cat: Catalog): types.KnownBlock[] {
+  return [
+    { type: 'section', text: { type: 'mrkdwn', text } },
+    {
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          style: 'primary',
+          text: { type: 'plain_text', text: cat.shared.moveButton },
+          action_id: ACTION.moveCase,
+          value: encodeCase({ caseId: c.id, version: c.version }),
+        },
+      ],
+    },
+  ];
+}
