@@ -143,6 +143,10 @@ async function startThin(): Promise<() => Promise<void>> {
 async function startAmends(): Promise<() => Promise<void>> {
   if (!args.dbPath || !args.slackApiUrl) throw new Error('amends needs dbPath and slackApiUrl');
   // Loaded here, not at the top: the bare app's memory and start-up must not include Amends' modules.
+  // As src/main.ts does: auth.test is sent before the rest of Amends is loaded.
+  const { checkSlack } = await import('../src/slack/checkSlack.js');
+  const identity = checkSlack({ botToken: BOT_TOKEN, slackApiUrl: args.slackApiUrl });
+  identity.catch(() => {});
   const [{ startBot }, { configWith }, { loggerFromLog }] = await Promise.all([
     import('../src/compose.js'),
     import('../src/config.js'),
@@ -158,7 +162,7 @@ async function startAmends(): Promise<() => Promise<void>> {
     logLevel: 'warn',
   });
   // Exactly what src/main.ts starts in HTTP mode: one thread, Bolt's own receiver.
-  const running = await startBot(config, loggerFromLog(log, 'warn'));
+  const running = await startBot(config, loggerFromLog(log, 'warn'), identity);
   if (args.synchronous) running.amends.db.pragma(`synchronous = ${args.synchronous}`);
   const g = running.amends.gate;
   gate = () => ({ ...g.refused, active: g.active });

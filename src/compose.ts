@@ -32,7 +32,7 @@ import { WorkspaceService } from './services/workspaces.js';
 import { SlackReminderChannel, SlackUserDirectory } from './slack/adapters.js';
 import { guardBody } from './slack/bodyGuard.js';
 import { SlackCaseView } from './slack/caseView.js';
-import { checkSlack } from './slack/checkSlack.js';
+import { type BotIdentity, checkSlack } from './slack/checkSlack.js';
 import { isChannelProblem } from './slack/errors.js';
 import { Gate, isSlackBody, Malformed, RECEIVED_AT, Refused } from './slack/gate.js';
 import { HomePublisher } from './slack/home.js';
@@ -570,8 +570,10 @@ export const DRAIN_MS = 10_000;
 export async function startBot(
   config: Config,
   logger: Logger,
+  /** auth.test already on its way (src/main.ts sends it before loading this module). */
+  identity?: Promise<BotIdentity>,
 ): Promise<{ readonly amends: Amends; readonly port: number | null; stop(): Promise<void> }> {
-  const who = await checkSlack(config);
+  const who = await (identity ?? checkSlack(config));
   const amends = composeAmends({ config, clock: systemClock, logger, maxLagMs: 150, ...who });
   const { log } = amends;
   await amends.reminders.reconcile();

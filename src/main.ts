@@ -1,5 +1,6 @@
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createLogger, logFn } from './log.js';
+import { checkSlack } from './slack/checkSlack.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -24,10 +25,14 @@ async function main(): Promise<void> {
     return;
   }
 
+  // Slack is asked who the bot is before Bolt and the rest are loaded: the round trip overlaps the
+  // loading. (Handled here at once, so a quick failure is not an unhandled rejection meanwhile.)
+  const identity = checkSlack(config);
+  identity.catch(() => {});
   // The signal handlers come first: a SIGTERM during start-up (or right after the "running" line)
   // must still drain, never kill the process outright with the default action.
   const { startBot } = await import('./compose.js');
-  const starting = startBot(config, logger);
+  const starting = startBot(config, logger, identity);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -1,33 +1,65 @@
-import { webApi } from '@slack/bolt';
 import type { Config } from '../config.js';
-import { slackErrorCode } from './errors.js';
 
-/** Fails fast, in one line, when Slack can't be reached or refuses the token (instead of half an hour of retries). */
-export async function checkSlack(config: Config): Promise<{ botUserId: string; botId: string }> {
-  const client = new webApi.WebClient(config.botToken ?? '', {
-    ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
-    retryConfig: { retries: 1, factor: 1, minTimeout: 500, maxTimeout: 1000 },
-    timeout: 8000,
-    logLevel: webApi.LogLevel.ERROR, // the one line below says it all
-  });
-  try {
-    const r = await client.auth.test();
-    return { botUserId: r.user_id ?? '', botId: r.bot_id ?? '' };
-  } catch (e) {
-    const code = slackErrorCode(e);
-    const where = config.slackApiUrl ?? 'https://slack.com/api/';
-    if (
-      code === 'invalid_auth' ||
-      code === 'not_authed' ||
-      code === 'token_revoked' ||
-      code === 'account_inactive'
-    ) {
+/** Who the bot is, from auth.test. */
+export interface BotIdentity {
+  readonly botUserId: string;
+  readonly botId: string;
+}
+
+const REFUSED = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'account_inactive']);
+
+/**
+ * Fails fast, in one line, when Slack can't be reached or refuses the token (instead of half an
+ * hour of retries). One auth.test with Node's own fetch, on purpose without the Web API client:
+ * this module loads nothing, so src/main.ts sends the request before it loads Bolt and the rest of
+ * Amends, and Slack's round trip overlaps that loading instead of adding to start-up.
+ * One retry after half a second for a network failure or a 5xx; 8 s per try.
+ */
+export async function checkSlack(
+  config: Pick<Config, 'botToken' | 'slackApiUrl'>,
+  o: { readonly retryDelayMs?: number } = {},
+): Promise<BotIdentity> {
+  const where = config.slackApiUrl ?? 'https://slack.com/api/';
+  const url = new URL('auth.test', where.endsWith('/') ? where : `${where}/`);
+  let problem = '';
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (attempt) await new Promise((r) => setTimeout(r, o.retryDelayMs ?? 500));
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${config.botToken ?? ''}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: '',
+        signal: AbortSignal.timeout(8000),
+      });
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string } }).cause?.code;
+      problem = cause ?? (e as Error).message;
+      continue;
+    }
+    if (res.status >= 500) {
+      problem = `http_${res.status}`;
+      continue;
+    }
+    const body = (await res.json().catch(() => null)) as {
+      ok?: boolean;
+      error?: string;
+      user_id?: string;
+      bot_id?: string;
+    } | null;
+    if (body?.ok) return { botUserId: body.user_id ?? '', botId: body.bot_id ?? '' };
+    const code = body?.error ?? `http_${res.status}`;
+    if (REFUSED.has(code))
       throw new Error(
         `Slack refused SLACK_BOT_TOKEN (${code}): reinstall the app and copy the Bot User OAuth Token again`,
       );
-    }
-    throw new Error(
-      `Cannot reach Slack at ${where} (${code ?? (e as Error).message}): check the network, a proxy, or SLACK_API_URL`,
-    );
+    problem = code;
+    break;
   }
+  throw new Error(
+    `Cannot reach Slack at ${where} (${problem}): check the network, a proxy, or SLACK_API_URL`,
+  );
 }

@@ -1,0 +1,47 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fakeSlack.js';
+import { checkSlack } from '../../src/slack/checkSlack.js';
+import { TEAM } from '../helpers/harness.js';
+
+let fake: FakeSlack | null = null;
+afterEach(async () => {
+  await fake?.close();
+  fake = null;
+});
+async function slack(): Promise<FakeSlack> {
+  fake = await startFakeSlack({ users: [], teamId: TEAM });
+  return fake;
+}
+
+describe('checkSlack (auth.test before Bolt is loaded)', () => {
+  it('answers who the bot is, sending the token as Slack expects', async () => {
+    const f = await slack();
+    const who = await checkSlack({ botToken: 'xoxb-test', slackApiUrl: f.url });
+    expect(who).toEqual({ botUserId: f.botUserId, botId: f.botId });
+    expect(f.callsTo('auth.test')).toHaveLength(1);
+    expect(f.callsTo('auth.test')[0]?.token).toBe('xoxb-test');
+  });
+
+  it('a refused token: one sentence saying to reinstall, no retry', async () => {
+    const f = await slack();
+    f.failNext('auth.test', 'invalid_auth', 2);
+    await expect(checkSlack({ botToken: 'xoxb-test', slackApiUrl: f.url })).rejects.toThrow(
+      /^Slack refused SLACK_BOT_TOKEN \(invalid_auth\): reinstall the app/,
+    );
+    expect(f.callsTo('auth.test')).toHaveLength(1);
+  });
+
+  it('one 5xx (or an HTML error page) is tried again once; two fail with what to check', async () => {
+    const f = await slack();
+    const config = { botToken: 'xoxb-test', slackApiUrl: f.url };
+    f.failNext('auth.test', { status: 502, html: true });
+    expect(await checkSlack(config, { retryDelayMs: 0 })).toMatchObject({
+      botId: f.botId,
+    });
+    f.failNext('auth.test', { status: 500 }, 2);
+    await expect(checkSlack(config, { retryDelayMs: 0 })).rejects.toThrow(
+      /^Cannot reach Slack at .* \(http_500\): check the network, a proxy, or SLACK_API_URL$/,
+    );
+    expect(f.callsTo('auth.test')).toHaveLength(4);
+  });
+});
