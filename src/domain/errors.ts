@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'invalid_input',
   'duplicate_request',
   'changes_open',
+  'same_case',
 ] as const;
 export type DomainErrorCode = (typeof ERROR_CODES)[number];
 

@@ -409,6 +409,8 @@ export const ca: Catalog = {
   },
 
   errors: {
+    same_case:
+      'Fa pocs minuts has obert un cas amb aquestes mateixes paraules, així que Amends no n’ha obert un altre. Per obrir un altre cas per a aquest client, descriu el que ha passat d’una altra manera.',
     changes_open:
       'Encara hi ha canvis correctius oberts: marca cadascun com a fet, o descarta’l amb un motiu.',
     case_not_found: 'Aquest cas no existeix en aquest espai de treball.',

@@ -400,6 +400,8 @@ export const en = {
   },
 
   errors: {
+    same_case:
+      'You opened a case with these same words a few minutes ago, so Amends did not open a second one. To open another case for this client, describe what happened differently.',
     changes_open:
       'Some corrective changes are still open: mark each one done, or drop it with a reason.',
     case_not_found: 'That case does not exist in this workspace.',

@@ -415,6 +415,8 @@ export const it: Catalog = {
   },
 
   errors: {
+    same_case:
+      "Hai aperto un caso con queste stesse parole pochi minuti fa, quindi Amends non ne ha aperto un secondo. Per aprire un altro caso per questo cliente, descrivi l'accaduto in modo diverso.",
     changes_open:
       'Alcune modifiche sono ancora aperte: segna ciascuna come fatta, o abbandonala indicando il motivo.',
     case_not_found: 'Questo caso non esiste in questo spazio di lavoro.',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { addHours } from 'date-fns/addHours';
 import type { Clock } from '../domain/clock.js';
 import { DomainError } from '../domain/errors.js';
@@ -36,6 +37,9 @@ import type { ProfileService } from './profiles.js';
 
 export const SNOOZE_CHOICES = ['hour', 'tomorrow', 'next_week'] as const;
 export type SnoozeChoice = (typeof SNOOZE_CHOICES)[number];
+
+/** The same case asked for again within this time is a retry, not a second case. */
+export const SAME_CASE_WITHIN_MS = 10 * 60_000;
 
 export interface OpenRequest {
   readonly teamId: string;
@@ -113,7 +117,15 @@ export class CaseService {
       playbook,
       now,
     );
-    return cases.insert(changed, now, req.requestKey);
+    // A person who sends the same words again in the same channel within minutes is retrying
+    // (Slack showed them an error although the first one was stored): no second case.
+    const same = createHash('sha256')
+      .update(JSON.stringify([req.channelId, req.creatorId, req.client, req.summary]))
+      .digest('base64url');
+    return cases.insert(changed, now, req.requestKey, {
+      key: `same:${same}`,
+      withinMs: SAME_CASE_WITHIN_MS,
+    });
   }
 
   /**

@@ -30,7 +30,16 @@ export interface CaseStore {
    * Stores a new case with its steps and first event. A `requestKey` already seen stores nothing and
    * throws DomainError('duplicate_request').
    */
-  insert(changed: Changed, now: Date, requestKey?: string): RecoveryCase;
+  insert(
+    changed: Changed,
+    now: Date,
+    requestKey?: string,
+    /**
+     * What the case was opened from (channel, person and words), remembered for `withinMs`: the same
+     * again within that time stores nothing and throws DomainError('same_case'), in the transaction.
+     */
+    same?: { readonly key: string; readonly withinMs: number },
+  ): RecoveryCase;
   /** Read, decide (pure), write the case and its event: one transaction, the write lock taken first. */
   /**
    * Read, decide, write in one immediate transaction. With a `requestKey` (a modal's view id) a

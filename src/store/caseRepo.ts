@@ -255,6 +255,11 @@ export class CaseRepo implements CaseStore {
       remember: db.prepare(
         'INSERT OR IGNORE INTO handled_requests (team_id, key, at) VALUES (?, ?, ?)',
       ),
+      // The same words again: refused while the last time is within the window, else remembered anew.
+      rememberSame: db.prepare(
+        `INSERT INTO handled_requests (team_id, key, at) VALUES (@team, @key, @now)
+         ON CONFLICT (team_id, key) DO UPDATE SET at = excluded.at WHERE handled_requests.at <= @since`,
+      ),
       forgetOld: db.prepare('DELETE FROM handled_requests WHERE at < ?'),
     };
   }
@@ -276,13 +281,28 @@ export class CaseRepo implements CaseStore {
    * trigger_id, a modal's view id) a repeated delivery of the same request stores nothing and
    * throws `duplicate_request`.
    */
-  insert(changed: Changed, now: Date, requestKey?: string): RecoveryCase {
+  insert(
+    changed: Changed,
+    now: Date,
+    requestKey?: string,
+    same?: { readonly key: string; readonly withinMs: number },
+  ): RecoveryCase {
     return this.#db
       .transaction((): RecoveryCase => {
         const c = changed.case;
         if (requestKey && this.#s.remember.run(c.teamId, requestKey, now.getTime()).changes === 0) {
           throw new DomainError('duplicate_request', requestKey);
         }
+        if (
+          same &&
+          this.#s.rememberSame.run({
+            team: c.teamId,
+            key: same.key,
+            now: now.getTime(),
+            since: now.getTime() - same.withinMs,
+          }).changes === 0
+        )
+          throw new DomainError('same_case');
         const id = Number(this.#s.insertCase.run(this.#caseParams(c)).lastInsertRowid);
         const stored = { ...c, id };
         for (const s of stored.steps) this.#s.insertStep.run(this.#stepParams(stored, s));

@@ -455,3 +455,33 @@ describe('/incident report and export', () => {
     expect(h.fake.messages.filter((m) => m.text?.includes('Outcomes'))).toHaveLength(0);
   });
 });
+
+describe('the same command again (Slack showed an error, but the first was stored)', () => {
+  const ctx = useHarness();
+
+  it('stores nothing the second time, says why privately, and posts one parent', async () => {
+    const { h } = ctx;
+    const { c } = await openCase(h, 'Acme: wrong pallets');
+    h.clock.advance(4 * 60_000); // the person retries a few minutes later
+    const again = await command(h, 'Acme: wrong pallets');
+    expect(again.status).toBe(200);
+    expect(JSON.parse(again.text)).toMatchObject({
+      response_type: 'ephemeral',
+      text: en.errors.same_case,
+    });
+    expect(countCases(h)).toBe(1);
+    expect(parents(h).filter((m) => m.metadata?.event_type === 'amends_case')).toHaveLength(1);
+    expect(fresh(h, c).status).toBe('open');
+  });
+
+  it('other words, another person or another channel open a case; so do the same words later', async () => {
+    const { h } = ctx;
+    await openCase(h, 'Acme: wrong pallets');
+    await openCase(h, 'Acme: wrong pallets, again');
+    await openCase(h, 'Acme: wrong pallets', { user: NIKOS });
+    await openCase(h, 'Acme: wrong pallets', { channel: OTHER_CHANNEL });
+    h.clock.advance(11 * 60_000);
+    await openCase(h, 'Acme: wrong pallets');
+    expect(countCases(h)).toBe(5);
+  });
+});

@@ -438,3 +438,19 @@ describe('modal submissions across workspaces', () => {
     expect(elementIn(o.parent, 'actions_outline', ACTION.outline)).toBeDefined();
   });
 });
+
+describe('the same case again through the form', () => {
+  const ctx = useHarness();
+
+  it('the error shows in the modal, under the client, and nothing is stored', async () => {
+    const { h } = ctx;
+    await openCase(h, 'Acme Corp: Shipped the wrong pallets');
+    const view = await openModal(h);
+    const r = await submit(h, view, openValues({}));
+    expect(JSON.parse(r.text)).toEqual({
+      response_action: 'errors',
+      errors: { client: en.errors.same_case },
+    });
+    expect(countCases(h)).toBe(1);
+  });
+});
