@@ -44,7 +44,7 @@ import { registerViews } from './slack/listeners/views/index.js';
 import { ChannelSharing } from './slack/sharing.js';
 import { CaseRepo } from './store/caseRepo.js';
 import { startCheckpointer } from './store/checkpointer.js';
-import { type Db, openDatabase, transactor } from './store/db.js';
+import { type Db, lightly, openDatabase, transactor } from './store/db.js';
 import { LeaseRepo } from './store/leaseRepo.js';
 import { LineRepo } from './store/lineRepo.js';
 import { ProfileRepo } from './store/profileRepo.js';
@@ -277,13 +277,16 @@ export function composeAmends(o: ComposeOptions): Amends {
     if (hints.size === 0 || !db.open) return;
     const all = [...hints.entries()];
     hints.clear();
-    db.transaction(() => {
-      for (const [id, h] of all) {
-        if (h.firstReplyTs) caseRepo.setFirstReply(h.teamId, id, h.firstReplyTs);
-        if (h.renderedAt)
-          caseRepo.setRenderedAt(h.teamId, id, h.renderedAt, h.renderedVersion ?? 0);
-      }
-    })();
+    // Hints, not state: no fsync for them (lightly), as for the ts of a post.
+    lightly(db, () =>
+      db.transaction(() => {
+        for (const [id, h] of all) {
+          if (h.firstReplyTs) caseRepo.setFirstReply(h.teamId, id, h.firstReplyTs);
+          if (h.renderedAt)
+            caseRepo.setRenderedAt(h.teamId, id, h.renderedAt, h.renderedVersion ?? 0);
+        }
+      })(),
+    );
   };
   const hint = (
     c: { teamId: string; id: number },

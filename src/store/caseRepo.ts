@@ -14,7 +14,7 @@ import type {
 import { isOpen } from '../domain/recoveryCase.js';
 import { nextCheckAt } from '../domain/reminders.js';
 import type { CaseStore } from '../services/ports.js';
-import type { Db } from './db.js';
+import { type Db, lightly } from './db.js';
 
 interface CaseRow {
   id: number;
@@ -344,8 +344,9 @@ export class CaseRepo implements CaseStore {
     if (c.status !== 'open') this.#s.cancelCaseReminders.run(c.id, c.teamId);
   }
 
+  /** Without an fsync (lightly): lost to a power cut, the post is found again by its metadata. */
   setMessageTs(teamId: string, id: number, ts: string): void {
-    this.#s.setMessage.run(ts, id, teamId);
+    lightly(this.#db, () => this.#s.setMessage.run(ts, id, teamId));
   }
 
   /** The first thread reply is in Slack (its ts). */

@@ -14,6 +14,24 @@ export function transactor(db: Db): Transactor {
 }
 
 /**
+ * Runs one write without an fsync (synchronous=NORMAL), for records of what Slack already shows
+ * (a message's ts, a lease): in WAL mode a process crash keeps them; a power cut may lose the last
+ * ones, and then Amends finds the messages again by their metadata before posting anything. Inside
+ * a caller's transaction it is simply part of that transaction.
+ */
+export function lightly<T>(db: Db, fn: () => T): T {
+  if (db.inTransaction) return fn();
+  const mode = db.pragma('synchronous', { simple: true }) as number;
+  if (mode <= 1) return fn(); // already NORMAL (or OFF)
+  db.pragma('synchronous = NORMAL');
+  try {
+    return fn();
+  } finally {
+    db.pragma(`synchronous = ${mode}`);
+  }
+}
+
+/**
  * Versioned migrations, applied in order at start-up inside one transaction each.
  * Append only: never edit a migration that has shipped. Instants are INTEGER milliseconds (UTC).
  */

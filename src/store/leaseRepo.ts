@@ -1,5 +1,5 @@
 import type { LeaseStore } from '../services/ports.js';
-import type { Db } from './db.js';
+import { type Db, lightly } from './db.js';
 
 /**
  * Leases in the database, shared by every process on it. A lease is no state worth a power cut's
@@ -8,10 +8,7 @@ import type { Db } from './db.js';
  */
 export class LeaseRepo implements LeaseStore {
   readonly #s;
-  /** The connection's own setting, put back after each lease write. */
-  readonly #sync: number;
   constructor(readonly db: Db) {
-    this.#sync = db.pragma('synchronous', { simple: true }) as number;
     this.#s = {
       take: db.prepare(
         `INSERT INTO leases (key, holder, until) VALUES (@key, @holder, @until)
@@ -47,14 +44,7 @@ export class LeaseRepo implements LeaseStore {
     );
   }
 
-  /** One statement without an fsync; inside a caller's transaction it is just part of that one. */
   #light<T>(fn: () => T): T {
-    if (this.db.inTransaction) return fn();
-    this.db.pragma('synchronous = NORMAL');
-    try {
-      return fn();
-    } finally {
-      this.db.pragma(`synchronous = ${this.#sync}`);
-    }
+    return lightly(this.db, fn);
   }
 }

@@ -1,5 +1,5 @@
 import type { LineBody, LineStore, PendingLine } from '../services/ports.js';
-import type { Db } from './db.js';
+import { type Db, lightly } from './db.js';
 
 interface LineRow {
   id: number;
@@ -20,7 +20,7 @@ const toLine = (r: LineRow): PendingLine => ({
 /** The thread-line outbox. */
 export class LineRepo implements LineStore {
   readonly #s;
-  constructor(db: Db) {
+  constructor(readonly db: Db) {
     this.#s = {
       add: db.prepare(
         `INSERT INTO thread_lines (team_id, case_id, body, created_at, status) VALUES (?, ?, ?, ?, 'pending')`,
@@ -57,7 +57,8 @@ export class LineRepo implements LineStore {
   sentFor(teamId: string, caseId: number): string[] {
     return (this.#s.sentTs.all(caseId, teamId) as { ts: string }[]).map((r) => r.ts);
   }
+  /** Without an fsync (lightly): lost to a power cut, the line is found again by its metadata. */
   markSent(id: number, ts: string): void {
-    this.#s.sent.run(ts, id);
+    lightly(this.db, () => this.#s.sent.run(ts, id));
   }
 }
