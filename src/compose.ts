@@ -83,11 +83,6 @@ export interface Amends {
    */
   settleShown(): Promise<{ firstReplies: number; redrawn: number }>;
   /**
-   * Redraws the parents of cases changed in the five minutes before start: a run that died between
-   * a commit and its chat.update left them showing an older state. chat.update is idempotent.
-   */
-  redrawRecent(): Promise<number>;
-  /**
    * Refuses new requests (503), then waits up to `timeoutMs` for those in progress, including their
    * Slack calls. Reports how many were still running when it gave up.
    */
@@ -511,25 +506,6 @@ export function composeAmends(o: ComposeOptions): Amends {
         flushHints();
       }
     },
-    async redrawRecent() {
-      const todo = cases.recentlyChanged(5 * 60_000);
-      let n = 0;
-      // Four at a time; chat.update is Tier 3 (about 50 a minute, short bursts tolerated), so past
-      // the first 50 each worker spaces its calls.
-      const worker = async () => {
-        for (let c = todo.shift(); c && !gate.stopping; c = todo.shift()) {
-          if (n >= 50) await new Promise((r) => setTimeout(r, 4 * 1200));
-          n++;
-          await presenter
-            .refresh(c)
-            .catch((e: unknown) =>
-              log('could not redraw a case', { caseId: c?.id, error: String(e) }),
-            );
-        }
-      };
-      await Promise.all([worker(), worker(), worker(), worker()]);
-      return n;
-    },
     async drain(timeoutMs) {
       gate.close();
       let timer: NodeJS.Timeout | undefined;
@@ -586,10 +562,11 @@ export async function startBot(
     .track(
       (async () => {
         const pending = await amends.publishPending();
-        const redrawn = await amends.redrawRecent();
         const threads = await amends.deliverPendingLines();
-        await amends.settleShown();
-        return { ...pending, redrawn, threadsWithLines: threads };
+        // Parents behind their stored case (a run died between a commit and its chat.update) are
+        // redrawn here, 50 at most, and by the minute sweep after.
+        const shown = await amends.settleShown();
+        return { ...pending, threadsWithLines: threads, ...shown };
       })(),
     )
     .then((pending) => log('cases stored but not shown by a previous run', { ...pending }))

@@ -157,17 +157,6 @@ export class CaseService {
     }
   }
 
-  /**
-   * Posted cases changed in the last `withinMs`: after a crash, their parents may not show the
-   * last change yet (the process died between the commit and chat.update).
-   */
-  recentlyChanged(withinMs: number, limit = 200): RecoveryCase[] {
-    return this.deps.cases.listChangedSince(
-      new Date(this.deps.clock.now().getTime() - withinMs),
-      limit,
-    );
-  }
-
   /** A channel's cases whose first post Slack refused: they wait for Amends to be able to post. */
   waitingIn(teamId: string, channelId: string): RecoveryCase[] {
     return this.deps.cases.listWaitingIn(teamId, channelId);

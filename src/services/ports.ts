@@ -63,7 +63,6 @@ export interface CaseStore {
   listOpenInTeam(teamId: string, limit: number): RecoveryCase[];
   /** Open cases of every team never shown in Slack (their parent post failed), oldest first. */
   listUnposted(limit: number): RecoveryCase[];
-  listChangedSince(since: Date, limit: number): RecoveryCase[];
   /** A channel's open cases whose post Slack refused, oldest first (at most 50). */
   listWaitingIn(teamId: string, channelId: string): RecoveryCase[];
   /** Marks a request key as handled; false if it already was. */

@@ -192,12 +192,6 @@ export class CaseRepo implements CaseStore {
       listOpen:
         db.prepare(`SELECT * FROM cases WHERE team_id = @team_id AND status = 'open' AND (channel_id = @channel_id OR owner_id = @user_id)
         ORDER BY created_at DESC LIMIT @limit`),
-      changedSince: db.prepare(
-        // The newest events by rowid (time order), never a scan of the whole audit trail.
-        `SELECT c.* FROM cases c WHERE c.message_ts IS NOT NULL AND c.id IN
-           (SELECT case_id FROM (SELECT case_id, at FROM events ORDER BY id DESC LIMIT 5000) WHERE at >= ?)
-         ORDER BY c.id LIMIT ?`,
-      ),
       waitingIn: db.prepare(
         `SELECT * FROM cases WHERE team_id = ? AND channel_id = ? AND status = 'open'
            AND message_ts IS NULL AND delivery_problem IS NOT NULL ORDER BY id LIMIT 50`,
@@ -393,10 +387,6 @@ export class CaseRepo implements CaseStore {
   }
 
   /** Posted cases with a change at or after `since` (their parent may not show it yet), oldest first. */
-  listChangedSince(since: Date, limit: number): RecoveryCase[] {
-    const rows = this.#s.changedSince.all(since.getTime(), limit) as CaseRow[];
-    return rows.map((r) => toCase(r, this.#s.getSteps.all(r.id, r.team_id) as StepRow[]));
-  }
 
   /** A channel's open cases whose post Slack refused (and that are not being posted right now). */
   listWaitingIn(teamId: string, channelId: string): RecoveryCase[] {

@@ -265,4 +265,48 @@ describe('the bot as a process', () => {
     }
     expect(cases.some((c) => c.client === 'Too-Late')).toBe(false);
   }, 60_000);
+
+  it('two processes on one database, one killed mid-burst: every case has exactly one parent and one first reply', async () => {
+    const a = await startBot();
+    const outcomes: Promise<Outcome>[] = [];
+    let n = 0;
+    // Commands keep coming to A while B starts: B's start-up sweep meets cases A is posting.
+    let sending = true;
+    const toA = (async () => {
+      while (sending) {
+        outcomes.push(command(a, `Two-A${n++}`));
+        await new Promise((r) => setTimeout(r, 15));
+      }
+    })();
+    const b = await startBot();
+    for (let i = 0; i < 10; i++) outcomes.push(command(b, `Two-B${i}`));
+    a.proc.kill('SIGKILL'); // in the middle of A's burst
+    sending = false;
+    await toA;
+    const results = await Promise.all(outcomes);
+    await a.exited;
+    // A restart on the same database while B still runs: it takes over what A left at once.
+    console.log('A killed; starting C');
+    const c = await startBot(/cases stored but not shown by a previous run/);
+    console.log('C ready');
+    for (const bot of [b, c]) bot.proc.kill('SIGTERM');
+    expect(await b.exited, b.lines.join('\n')).toBe(0);
+    expect(await c.exited, c.lines.join('\n')).toBe(0);
+    await fake.idle();
+    expectStored(results);
+    const mine = stored().cases.filter((x) => x.client.startsWith('Two-'));
+    expect(mine.length).toBeGreaterThan(10);
+    const count = (type: string) => {
+      const by = new Map<number, number>();
+      for (const m of fake.messages)
+        if (m.metadata?.event_type === type) {
+          const id = Number(m.metadata.event_payload.case_id);
+          by.set(id, (by.get(id) ?? 0) + 1);
+        }
+      return mine.map((x) => [x.client, by.get(x.id) ?? 0] as const);
+    };
+    expect(count('amends_case').filter(([, k]) => k !== 1)).toEqual([]);
+    expect(count('amends_case_first_reply').filter(([, k]) => k !== 1)).toEqual([]);
+    expect(mine.filter((x) => !x.message_ts)).toEqual([]);
+  }, 60_000);
 });
