@@ -301,7 +301,7 @@ export function composeAmends(o: ComposeOptions): Amends {
   const sharing = new ChannelSharing(clock, log);
   const reports = new ReportService(new ReportRepo(db), clock);
   const home = new HomePublisher({ cases, reports, profiles, log });
-  const view = new SlackCaseView(client, config.playbook, sharing);
+  const view = new SlackCaseView(client, config.playbook, sharing, o.botUserId);
   const presenter = new Presenter({
     view,
     cases,

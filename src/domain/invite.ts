@@ -119,7 +119,8 @@ export function buildInvite(input: InviteInput): Invite {
   });
   return {
     uid,
-    filename: `amends-${kind === 'fix' ? 'fix-meeting' : 'meeting'}-${input.caseId}.ics`,
+    // The SEQUENCE in the name: each version of the invite has its own file, found again by name.
+    filename: `amends-${kind === 'fix' ? 'fix-meeting' : 'meeting'}-${input.caseId}-${input.sequence}.ics`,
     ics: cal.toString(),
     googleUrl: googleCalendarUrl({ title, description, start, end, tz }),
   };

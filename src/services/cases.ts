@@ -171,12 +171,14 @@ export class CaseService {
    * A change and the thread line telling of it, in one transaction: if the change is stored, so is
    * its line, which is then posted exactly once (Presenter.deliverLines), even across a crash.
    */
-  announce(change: () => Changed, line: (ch: Changed) => LineBody): Changed {
+  announce(change: () => Changed, line: (ch: Changed) => LineBody | readonly LineBody[]): Changed {
     const { lines, tx, clock } = this.deps;
     if (!lines || !tx) return change();
     return tx.run(() => {
       const ch = change();
-      lines.add(ch.case.teamId, ch.case.id, line(ch), clock.now());
+      const body = line(ch);
+      for (const l of Array.isArray(body) ? body : [body])
+        lines.add(ch.case.teamId, ch.case.id, l, clock.now());
       return ch;
     });
   }

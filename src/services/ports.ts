@@ -119,6 +119,15 @@ export interface ReminderStore {
 export interface LineBody {
   readonly text: string;
   readonly blocks: readonly unknown[];
+  /**
+   * Not a message but the meeting's invite (an .ics file), drawn when it is sent from the meeting
+   * as saved: its time, and its SEQUENCE (the case's version then).
+   */
+  readonly invite?: {
+    readonly kind: 'meeting' | 'fix';
+    readonly at: string;
+    readonly sequence: number;
+  };
 }
 
 export interface PendingLine {
@@ -248,16 +257,19 @@ export interface CaseView {
   postFirstReply(c: RecoveryCase): Promise<string>;
   /** Posts a stored thread line, with its id in the metadata; its ts. */
   postLine(c: RecoveryCase, line: PendingLine): Promise<string>;
-  /** Posts a file into the case's thread. */
-  postFile(c: RecoveryCase, file: ThreadFile): Promise<void>;
+  /** Posts a file into the case's thread; the file's id. */
+  postFile(c: RecoveryCase, file: ThreadFile): Promise<string>;
   /** Deletes one of Amends' own messages. */
   deletePost(channelId: string, ts: string): Promise<void>;
   /** Case parents posted in a channel since `since` (less a minute): case id → ts. */
   parentsIn(channelId: string, since: Date): Promise<Map<number, string>>;
   /** The case's first reply in its thread, if there: its ts. */
   firstReplyIn(c: RecoveryCase): Promise<string | null>;
-  /** Thread lines posted in the case's thread: line id → ts. */
-  linesIn(c: RecoveryCase): Promise<Map<number, string>>;
+  /**
+   * What Amends posted in the case's thread (one paged conversations.replies): its lines (line id →
+   * ts) and the names of the files shared there (file name → the file's id).
+   */
+  threadOf(c: RecoveryCase): Promise<{ lines: Map<number, string>; files: Map<string, string> }>;
   /** A direct message to the case's owner with a button to move the case (it waits, or was withdrawn). */
   tellOwner(c: RecoveryCase, why: 'waiting' | 'withdrawn'): Promise<void>;
   /** A private note to one person in a channel (or its thread). */

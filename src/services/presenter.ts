@@ -4,7 +4,7 @@ import type { RecoveryCase } from '../domain/recoveryCase.js';
 import { t } from '../i18n/index.js';
 import type { CaseService } from './cases.js';
 import { LeaseLost, type Leases } from './leases.js';
-import { type CaseView, DeliveryFailure } from './ports.js';
+import { type CaseView, DeliveryFailure, type PendingLine } from './ports.js';
 
 type Log = (msg: string, extra?: Record<string, unknown>) => void;
 
@@ -349,33 +349,29 @@ export class Presenter {
   }
 
   /**
-   * The meeting's invite in the thread, for the owner to forward: an .ics file and a Google
-   * Calendar link. Its SEQUENCE is the case's version, which only grows, so a moved meeting's
-   * invite replaces the earlier one (same UID). Never in a channel the client can read.
+   * The meeting's invite (an outbox row stored with the meeting): an .ics file and a Google Calendar
+   * link, for the owner to forward. Its SEQUENCE is the case's version when the meeting was saved,
+   * which only grows, so a moved meeting's invite replaces the earlier one (same UID), and its file
+   * name carries that SEQUENCE, which is how a run after a crash finds it in the thread. Null when
+   * there is nothing to send (the row is then done).
    */
-  async sendInvite(c: RecoveryCase, kind: 'meeting' | 'fix' = 'meeting'): Promise<void> {
-    const at = kind === 'fix' ? c.fixMeetingAt : c.meetingAt;
-    if (!c.messageTs || !at) return;
-    if (await this.isShared(c)) return;
+  #invite(c: RecoveryCase, spec: NonNullable<PendingLine['body']['invite']>) {
     const cat = t(c.lang);
-    try {
-      // The second meeting has its own UID (its own calendar entry), the same way of updating.
-      const title = kind === 'fix' ? cat.invite.fixTitle(c.client) : cat.invite.title(c.client);
-      const now = this.deps.clock.now();
-      const invite = caseInvite(c, { title, sequence: c.version, now, kind, at });
-      if (!invite) return;
-      await this.deps.view.postFile(c, {
-        content: invite.ics,
-        filename: invite.filename,
-        title,
-        comment: cat.invite.comment(invite.googleUrl),
-      });
-    } catch (e) {
-      this.deps.log('the meeting invite was not posted; the meeting is saved', {
-        caseId: c.id,
-        error: String(e),
-      });
-    }
+    const title = spec.kind === 'fix' ? cat.invite.fixTitle(c.client) : cat.invite.title(c.client);
+    const invite = caseInvite(c, {
+      title,
+      sequence: spec.sequence,
+      now: this.deps.clock.now(),
+      kind: spec.kind,
+      at: new Date(spec.at),
+    });
+    if (!invite) return null;
+    return {
+      content: invite.ics,
+      filename: invite.filename,
+      title,
+      comment: cat.invite.comment(invite.googleUrl),
+    };
   }
 
   /**
@@ -400,7 +396,7 @@ export class Presenter {
 
   async #deliverLines(c: RecoveryCase, o: { recover?: boolean }, check: () => void) {
     const { view, cases, log } = this.deps;
-    let already: Map<number, string> | null = null;
+    let already: Awaited<ReturnType<CaseView['threadOf']>> | null = null;
     // Lines a change stores while these are posted go out in the same hold (a few rounds at most).
     for (let round = 0; round < 5; round++) {
       const latest = this.deps.load(c.teamId, c.id) ?? c;
@@ -412,16 +408,22 @@ export class Presenter {
         await this.#withdraw(latest, check);
         return;
       }
-      if (o.recover && !already) already = await view.linesIn(latest);
+      if (o.recover && !already) already = await view.threadOf(latest);
       for (const l of pending) {
-        const found = already?.get(l.id);
+        const file = l.body.invite ? this.#invite(latest, l.body.invite) : null;
+        const found = file
+          ? already?.files.get(file.filename)
+          : l.body.invite
+            ? 'none' // no meeting time any more: nothing to send
+            : already?.lines.get(l.id);
         if (found) {
-          cases.lineSent(l.id, found);
+          cases.lineSent(l.id, file ? `file:${found}` : found);
           continue;
         }
         try {
           check();
-          cases.lineSent(l.id, await view.postLine(latest, l));
+          if (file) cases.lineSent(l.id, `file:${await view.postFile(latest, file)}`);
+          else cases.lineSent(l.id, await view.postLine(latest, l));
         } catch (e) {
           log('thread line not posted yet; it is stored and goes out later', {
             caseId: c.id,

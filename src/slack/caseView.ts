@@ -37,6 +37,8 @@ export class SlackCaseView implements CaseView {
     readonly client: WebClient,
     readonly playbook: Playbook,
     readonly sharing?: ChannelSharing,
+    /** The bot's own user: files in a thread count as Amends' only when it shared them. */
+    readonly botUserId?: string,
   ) {}
 
   async isShared(channelId: string): Promise<boolean> {
@@ -118,8 +120,8 @@ export class SlackCaseView implements CaseView {
     });
   }
 
-  async postFile(c: RecoveryCase, f: ThreadFile): Promise<void> {
-    await slack(() =>
+  async postFile(c: RecoveryCase, f: ThreadFile): Promise<string> {
+    const res = await slack(() =>
       this.client.files.uploadV2({
         channel_id: c.channelId,
         thread_ts: c.messageTs as string,
@@ -129,6 +131,9 @@ export class SlackCaseView implements CaseView {
         initial_comment: f.comment,
       }),
     );
+    // uploadV2 answers one completion per upload, each listing its files.
+    const done = (res as { files?: { files?: { id?: string }[] }[] }).files ?? [];
+    return done[0]?.files?.[0]?.id ?? 'unknown';
   }
 
   async deletePost(channelId: string, ts: string): Promise<void> {
@@ -161,16 +166,25 @@ export class SlackCaseView implements CaseView {
     return found.get(c.id) ?? null;
   }
 
-  linesIn(c: RecoveryCase): Promise<Map<number, string>> {
+  async threadOf(
+    c: RecoveryCase,
+  ): Promise<{ lines: Map<number, string>; files: Map<string, string> }> {
+    const files = new Map<string, string>();
     const ts = c.messageTs as string;
-    return slack(() =>
+    const lines = await slack(() =>
       postedWith(
         this.client,
         { channel: c.channelId, ts },
         LINE_EVENT_TYPE,
         numberField('line_id'),
+        (m) => {
+          if (m.user !== undefined && this.botUserId && m.user !== this.botUserId) return;
+          for (const f of (m as { files?: { id?: string; name?: string }[] }).files ?? [])
+            if (f.name && f.id) files.set(f.name, f.id);
+        },
       ),
     );
+    return { lines, files };
   }
 
   async tellOwner(c: RecoveryCase, why: 'waiting' | 'withdrawn'): Promise<void> {

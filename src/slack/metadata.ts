@@ -13,6 +13,8 @@ export async function postedWith<K>(
   where: { channel: string; oldest: string } | { channel: string; ts: string },
   eventType: string,
   keyOf: (payload: Record<string, unknown>) => K | undefined,
+  /** Sees every message read on the way (for what carries no metadata, such as a file share). */
+  each?: (m: { ts?: string; user?: string }) => void,
 ): Promise<Map<K, string>> {
   const found = new Map<K, string>();
   let cursor: string | undefined;
@@ -30,6 +32,7 @@ export async function postedWith<K>(
           )
         : await client.conversations.history(page);
     for (const m of res.messages ?? []) {
+      each?.(m);
       const meta = (m as { metadata?: Meta }).metadata;
       const key =
         meta?.event_type === eventType && meta.event_payload

@@ -101,7 +101,7 @@ describe('the .ics file', () => {
     expect(event.description).toBe('We sent the wrong pallets. We will fix it by Friday.');
     const stamp = vevent.getFirstProperty('dtstamp');
     expect(stamp?.toICALString()).toBe('DTSTAMP:20260301T090000Z');
-    expect(inv.filename).toBe('amends-meeting-42.ics');
+    expect(inv.filename).toBe('amends-meeting-42-0.ics');
   });
 
   it('uses CRLF line endings and folds every line at 75 octets without splitting a character', () => {
@@ -262,12 +262,15 @@ describe('moving the meeting', () => {
     expect(moved.startDate.toJSDate().toISOString()).toBe('2026-04-02T13:00:00.000Z');
   });
 
-  it('the meeting to show the fix has its own stable UID and file name', () => {
+  it('the meeting to show the fix has its own stable UID, and a file name per SEQUENCE', () => {
     const fix = buildInvite(input({ kind: 'fix' }));
     expect(fix.uid).toBe('amends-case-T0TEAM001-42-fix@amends');
     expect(fix.uid).not.toBe(buildInvite(input()).uid);
     expect(buildInvite(input({ kind: 'fix', sequence: 3 })).uid).toBe(fix.uid);
-    expect(fix.filename).toBe('amends-fix-meeting-42.ics');
+    expect(fix.filename).toBe('amends-fix-meeting-42-0.ics');
+    expect(buildInvite(input({ kind: 'fix', sequence: 3 })).filename).toBe(
+      'amends-fix-meeting-42-3.ics',
+    );
     expect(parse(fix.ics).event.uid).toBe(fix.uid);
   });
 

@@ -116,3 +116,47 @@ describe('the second meeting, to show the fix', () => {
     );
   });
 });
+
+describe('the invite is an outbox row, stored with the meeting', () => {
+  const ctx = useHarness();
+  const inviteRows = (h: Harness) =>
+    h.amends.db
+      .prepare('SELECT id, status, ts FROM thread_lines WHERE body LIKE \'%"invite"%\' ORDER BY id')
+      .all() as { id: number; status: string; ts: string | null }[];
+
+  it('an upload Slack refused goes out with the next sweep, once', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    h.fake.failNext('files.getUploadURLExternal', { status: 500 });
+    const before = h.fake.files.length;
+    await book(h, o, '2026-11-27', '15:00');
+    expect(h.fake.files.length).toBe(before);
+    expect(inviteRows(h).map((r) => r.status)).toEqual(['pending']);
+    h.clock.advance(2 * 60_000);
+    await h.amends.deliverPendingLines();
+    await h.amends.deliverPendingLines();
+    expect(h.fake.files.length).toBe(before + 1);
+    expect(inviteRows(h)).toEqual([
+      expect.objectContaining({ status: 'sent', ts: `file:${h.fake.files.at(-1)?.id}` }),
+    ]);
+  });
+
+  it('a run that died between the upload and recording it: the sweep finds the file by name, and uploads nothing', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    await book(h, o, '2026-11-27', '15:00');
+    const uploaded = h.fake.files.length;
+    // What a crash right after Slack's answer leaves: the row still pending.
+    h.amends.db
+      .prepare(
+        "UPDATE thread_lines SET status = 'pending', ts = NULL WHERE body LIKE '%\"invite\"%'",
+      )
+      .run();
+    h.clock.advance(2 * 60_000);
+    await h.amends.deliverPendingLines();
+    expect(h.fake.files.length).toBe(uploaded);
+    expect(inviteRows(h)).toEqual([
+      expect.objectContaining({ status: 'sent', ts: `file:${h.fake.files.at(-1)?.id}` }),
+    ]);
+  });
+});

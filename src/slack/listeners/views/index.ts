@@ -10,13 +10,13 @@ import { SEVERITIES, type Severity } from '../../../domain/playbook.js';
 import { type Changed, findStep, type Outcome } from '../../../domain/recoveryCase.js';
 import { localToInstant } from '../../../domain/workingTime.js';
 import { type Catalog, isLang, t } from '../../../i18n/index.js';
+import type { LineBody } from '../../../services/ports.js';
 import { CHANNEL_SHARED } from '../../../services/presenter.js';
-import type { Rendered } from '../../blocks/caseMessage.js';
 import { stepTitle } from '../../blocks/caseMessage.js';
 import { mailtoLink } from '../../blocks/draft.js';
 import { dateToken, literal, mention } from '../../blocks/format.js';
 import { OUTCOMES } from '../../blocks/modals.js';
-import { line, outlinePost, withUserText } from '../../blocks/thread.js';
+import { invite, line, outlinePost, withUserText } from '../../blocks/thread.js';
 import { moveBlocks } from '../../caseView.js';
 import { friendly } from '../../errors.js';
 import { ACTION, decodeMeta, encodeCase, INPUT, type ModalMeta, VIEW } from '../../ids.js';
@@ -99,8 +99,10 @@ const INPUT_BY_DETAIL: Record<string, string> = {
 export function registerViews(app: App, deps: ListenerDeps): void {
   const { presenter } = deps;
   // The change and its thread line in one transaction; the line is posted after the ack.
-  const announce = (change: () => Changed, say: (ch: Changed, cat: Catalog) => Rendered) =>
-    deps.cases.announce(change, (ch) => say(ch, t(ch.case.lang)));
+  const announce = (
+    change: () => Changed,
+    say: (ch: Changed, cat: Catalog) => LineBody | readonly LineBody[],
+  ) => deps.cases.announce(change, (ch) => say(ch, t(ch.case.lang)));
   const shown = (ch: Changed) => () => presenter.afterChange(ch.case);
 
   app.view(
@@ -215,12 +217,13 @@ export function registerViews(app: App, deps: ListenerDeps): void {
             fix
               ? deps.cases.fixMeeting(team, meta.caseId as number, at, user, `view:${a.view.id}`)
               : deps.cases.meeting(team, meta.caseId as number, at, user, `view:${a.view.id}`),
-          (_ch, cat) => line(cat.thread.meeting(mention(user), dateToken(at))),
+          // The line, then the invite: two outbox rows stored with the meeting, sent in order.
+          (ch, cat) => [
+            line(cat.thread.meeting(mention(user), dateToken(at))),
+            invite(fix ? 'fix' : 'meeting', at, ch.case.version),
+          ],
         );
-        return async () => {
-          await shown(ch)();
-          await presenter.sendInvite(deps.cases.get(team, ch.case.id), fix ? 'fix' : 'meeting');
-        };
+        return shown(ch);
       },
       INPUT.meetingDate,
     ),
