@@ -85,7 +85,9 @@ export function seedOpenCases(
       steps += changed.case.steps.length;
     }
     // As the app leaves them: first reply posted, parent drawn now.
-    db.prepare('UPDATE cases SET first_reply_ts = message_ts, rendered_at = ?').run(nowMs);
+    db.prepare(
+      'UPDATE cases SET first_reply_ts = message_ts, rendered_at = ?, rendered_version = version',
+    ).run(nowMs);
   })();
   db.pragma('wal_checkpoint(TRUNCATE)');
   return { cases: n, steps, ms: performance.now() - t0 };

@@ -626,7 +626,12 @@ export function recordMeeting(
     now,
     (st) => typeof st === 'object' && st.afterStep === 'meeting',
   );
-  return { case: next, event: { type: 'meeting_booked', actor, data: { at: at.toISOString() } } };
+  // A meeting already booked is moved: the event says from when.
+  const data = {
+    at: at.toISOString(),
+    ...(c.meetingAt ? { from: c.meetingAt.toISOString() } : {}),
+  };
+  return { case: next, event: { type: 'meeting_booked', actor, data } };
 }
 
 /**

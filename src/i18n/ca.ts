@@ -164,6 +164,10 @@ export const ca: Catalog = {
       `:zzz: ${who} ha ajornat *${step}* fins a ${when}.`,
     meeting: (who: string, when: string) =>
       `:calendar: ${who} ha concertat la reunió per a ${when}.`,
+    meetingMoved: (who: string, when: string) =>
+      `:calendar: ${who} ha canviat la reunió a ${when}.`,
+    fixMeeting: (who: string, when: string) =>
+      `:calendar: ${who} ha concertat per a ${when} la reunió per mostrar la solució.`,
     outline: (who: string) => `:memo: ${who} ha escrit el guió de la reunió:`,
     compensation: (who: string) => `:gift: ${who} ha registrat què s'ha ofert al client:`,
     accepted: (who: string) =>

@@ -166,6 +166,10 @@ export const el: Catalog = {
     snoozed: (who: string, step: string, when: string) =>
       `:zzz: ${who} ανέβαλε το βήμα *${step}* έως ${when}.`,
     meeting: (who: string, when: string) => `:calendar: ${who} έκλεισε τη συνάντηση για ${when}.`,
+    meetingMoved: (who: string, when: string) =>
+      `:calendar: ${who} μετέφερε τη συνάντηση: νέα ώρα ${when}.`,
+    fixMeeting: (who: string, when: string) =>
+      `:calendar: ${who} έκλεισε τη συνάντηση για τη λύση για ${when}.`,
     outline: (who: string) => `:memo: ${who} έγραψε το σχέδιο για τη συνάντηση:`,
     compensation: (who: string) => `:gift: ${who} κατέγραψε τι προσφέρθηκε στον πελάτη:`,
     accepted: (who: string) =>

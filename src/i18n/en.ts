@@ -155,6 +155,9 @@ export const en = {
     snoozed: (who: string, step: string, when: string) =>
       `:zzz: ${who} snoozed *${step}* until ${when}.`,
     meeting: (who: string, when: string) => `:calendar: ${who} booked the meeting for ${when}.`,
+    meetingMoved: (who: string, when: string) => `:calendar: ${who} moved the meeting to ${when}.`,
+    fixMeeting: (who: string, when: string) =>
+      `:calendar: ${who} set the meeting to show the fix for ${when}.`,
     outline: (who: string) => `:memo: ${who} wrote the outline for the meeting:`,
     compensation: (who: string) => `:gift: ${who} recorded the offer to the client:`,
     accepted: (who: string) =>

@@ -166,6 +166,10 @@ export const it: Catalog = {
     snoozed: (who: string, step: string, when: string) =>
       `:zzz: ${who} ha rimandato *${step}* a ${when}.`,
     meeting: (who: string, when: string) => `:calendar: ${who} ha fissato l'incontro per ${when}.`,
+    meetingMoved: (who: string, when: string) =>
+      `:calendar: ${who} ha spostato l'incontro a ${when}.`,
+    fixMeeting: (who: string, when: string) =>
+      `:calendar: ${who} ha fissato per ${when} l'incontro per mostrare la soluzione.`,
     outline: (who: string) => `:memo: ${who} ha scritto la scaletta per l'incontro:`,
     compensation: (who: string) => `:gift: ${who} ha registrato cosa è stato offerto al cliente:`,
     accepted: (who: string) =>

@@ -9,6 +9,7 @@ import {
   type Opened,
   openCase,
   press,
+  replies,
   submit,
   useHarness,
 } from '../helpers/slack.js';
@@ -69,6 +70,10 @@ describe('the meeting invite', () => {
     expect(second?.uid).toBe(first?.uid);
     expect(second?.sequence ?? 0).toBeGreaterThan(first?.sequence ?? 0);
     expect(second?.start.toISOString()).toBe('2026-11-30T09:30:00.000Z');
+    // The thread says it was moved, not booked again.
+    const said = replies(h, o.parent.ts).map((m) => m.text);
+    expect(said.filter((t) => t.includes('booked the meeting for'))).toHaveLength(1);
+    expect(said.filter((t) => t.includes('moved the meeting to'))).toHaveLength(1);
   });
 
   it('is never uploaded into a channel shared with the client', async () => {
@@ -111,6 +116,9 @@ describe('the second meeting, to show the fix', () => {
     expect(second.uid).not.toBe(first.uid);
     expect(second.summary).toContain('to show the fix');
     expect(second.start.toISOString()).toBe('2026-12-10T10:00:00.000Z');
+    expect(
+      replies(h, o.parent.ts).filter((m) => m.text.includes('set the meeting to show the fix for')),
+    ).toHaveLength(1);
     expect(JSON.stringify(h.fake.findMessage(CHANNEL, o.parent.ts)?.blocks)).toContain(
       'Meeting to show the fix',
     );

@@ -219,7 +219,13 @@ export function registerViews(app: App, deps: ListenerDeps): void {
               : deps.cases.meeting(team, meta.caseId as number, at, user, `view:${a.view.id}`),
           // The line, then the invite: two outbox rows stored with the meeting, sent in order.
           (ch, cat) => [
-            line(cat.thread.meeting(mention(user), dateToken(at))),
+            line(
+              (fix
+                ? cat.thread.fixMeeting
+                : ch.event.data?.from
+                  ? cat.thread.meetingMoved
+                  : cat.thread.meeting)(mention(user), dateToken(at)),
+            ),
             invite(fix ? 'fix' : 'meeting', at, ch.case.version),
           ],
         );
