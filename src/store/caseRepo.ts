@@ -193,8 +193,9 @@ export class CaseRepo implements CaseStore {
         db.prepare(`SELECT * FROM cases WHERE team_id = @team_id AND status = 'open' AND (channel_id = @channel_id OR owner_id = @user_id)
         ORDER BY created_at DESC LIMIT @limit`),
       waitingIn: db.prepare(
-        `SELECT * FROM cases WHERE team_id = ? AND channel_id = ? AND status = 'open'
-           AND message_ts IS NULL AND delivery_problem IS NOT NULL ORDER BY id LIMIT 50`,
+        `SELECT * FROM cases INDEXED BY cases_waiting WHERE team_id = ? AND channel_id = ?
+           AND status = 'open' AND message_ts IS NULL AND delivery_problem IS NOT NULL
+           ORDER BY id LIMIT 50`,
       ),
       listUnposted: db.prepare(
         `SELECT * FROM cases WHERE message_ts IS NULL AND status = 'open' ORDER BY id LIMIT ?`,
