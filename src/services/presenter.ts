@@ -332,15 +332,18 @@ export class Presenter {
    * (the change's own, stored with it by CaseService.announce).
    */
   async afterChange(c: RecoveryCase): Promise<void> {
-    try {
-      await this.refresh(c);
-    } catch (e) {
-      this.deps.log('chat.update failed; the change is stored', {
-        caseId: c.id,
-        error: String(e),
-      });
-    }
-    await this.deliverLines(c);
+    // One hold of the case's lease for both (the two inside join it).
+    await this.#held(c, async () => {
+      try {
+        await this.refresh(c);
+      } catch (e) {
+        this.deps.log('chat.update failed; the change is stored', {
+          caseId: c.id,
+          error: String(e),
+        });
+      }
+      await this.deliverLines(c);
+    });
     await this.deps
       .changed?.(c)
       .catch((e: unknown) =>
@@ -399,10 +402,10 @@ export class Presenter {
     let already: Awaited<ReturnType<CaseView['threadOf']>> | null = null;
     // Lines a change stores while these are posted go out in the same hold (a few rounds at most).
     for (let round = 0; round < 5; round++) {
-      const latest = this.deps.load(c.teamId, c.id) ?? c;
-      if (!latest.messageTs) return;
       const pending = cases.pendingLines(c.teamId, c.id);
       if (pending.length === 0) return;
+      const latest = this.deps.load(c.teamId, c.id) ?? c;
+      if (!latest.messageTs) return;
       // Lines wait (stored) while the channel is shared with the client; a move posts them.
       if (await this.isShared(latest)) {
         await this.#withdraw(latest, check);
