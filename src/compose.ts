@@ -463,7 +463,9 @@ export function composeAmends(o: ComposeOptions): Amends {
     },
     async deliverPendingLines() {
       let n = 0;
-      for (const { teamId, caseId } of cases.casesWithPendingLines()) {
+      // Each case is one conversations.replies (Tier 3, about 50 a minute, shared with the first
+      // replies' 20 below and the reminders' settling): at most 25 a sweep, the rest next minute.
+      for (const { teamId, caseId } of cases.casesWithPendingLines(25)) {
         if (gate.stopping) break;
         const c = caseRepo.get(teamId, caseId);
         if (!c) continue;

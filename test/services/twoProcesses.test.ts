@@ -207,3 +207,25 @@ describe('two bot processes on one database', () => {
     expect(CHANNEL).toBe(final.channelId);
   });
 });
+
+describe('a sweep after an outage stays within Slack’s Tier 3', () => {
+  it('lines waiting in 30 threads: 25 threads are read and posted this minute, the other 5 the next', async () => {
+    const h = await harness();
+    const opened = [];
+    for (let i = 0; i < 30; i++) opened.push(await openViaCommand(h, `Client ${i}: late delivery`));
+    for (const c of opened)
+      h.amends.cases.announce(
+        () => h.amends.cases.complete(TEAM, c.id, 'own_up', MARIA, null),
+        () => ({ text: `line for ${c.id}`, blocks: [] }),
+      );
+    h.clock.advance(2 * 60_000);
+    const reads = () => h.fake.callsTo('conversations.replies').length;
+    const before = reads();
+    await h.amends.deliverPendingLines();
+    expect(reads() - before).toBe(25);
+    expect(linePosts(h)).toHaveLength(25);
+    await h.amends.deliverPendingLines();
+    expect(reads() - before).toBe(30);
+    expect(linePosts(h)).toHaveLength(30);
+  });
+});
