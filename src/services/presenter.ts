@@ -89,7 +89,18 @@ export class Presenter {
     const leases = this.deps.leases;
     if (!leases) return fn(() => {});
     const key = `case:${c.id}`;
-    if (!leases.acquire(key)) {
+    let mine: boolean;
+    try {
+      mine = leases.acquire(key);
+    } catch (e) {
+      // The database is closing (a shutdown): what is left stays stored for the next start.
+      this.deps.log('could not take the case’s lease; left to the next sweep', {
+        caseId: c.id,
+        error: String(e),
+      });
+      return null;
+    }
+    if (!mine) {
       this.deps.log('another process is writing this case; left to it', { caseId: c.id });
       return null;
     }

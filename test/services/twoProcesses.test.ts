@@ -2,11 +2,17 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Amends, composeAmends } from '../../src/compose.js';
 import { ManualClock } from '../../src/domain/clock.js';
+import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
+import { openCase } from '../../src/domain/recoveryCase.js';
 import { loggerFromLog } from '../../src/log.js';
+import type { CaseService } from '../../src/services/cases.js';
 import { deadOnThisHost, holderName, Leases } from '../../src/services/leases.js';
+import type { CaseView, LeaseStore } from '../../src/services/ports.js';
+import { Presenter } from '../../src/services/presenter.js';
 import { renderCase } from '../../src/slack/blocks/caseMessage.js';
 import { openDatabase } from '../../src/store/db.js';
 import { LeaseRepo } from '../../src/store/leaseRepo.js';
+import { openInput } from '../helpers/builders.js';
 import { openViaCommand, refresh } from '../helpers/cases.js';
 import { testConfig } from '../helpers/config.js';
 import { CHANNEL, type Harness, MARIA, startHarness, TEAM } from '../helpers/harness.js';
@@ -227,5 +233,37 @@ describe('a sweep after an outage stays within Slack’s Tier 3', () => {
     await h.amends.deliverPendingLines();
     expect(reads() - before).toBe(30);
     expect(linePosts(h)).toHaveLength(30);
+  });
+});
+
+describe('a lease that can’t be taken at all', () => {
+  it('the database closing under a publish: nothing is posted, nothing throws, the case waits', async () => {
+    const clock = new ManualClock('2026-11-23T08:00:00Z');
+    const c = { ...openCase(openInput(), DEFAULT_PLAYBOOK, clock.now()).case, id: 1 };
+    const broken: LeaseStore = {
+      take: () => {
+        throw new TypeError('The database connection is not open');
+      },
+      release: () => {},
+      holderOf: () => null,
+      takeFrom: () => false,
+    };
+    const posted: string[] = [];
+    const view = new Proxy({} as CaseView, {
+      get: (_t, name) => async () => void posted.push(String(name)),
+    });
+    const logs: string[] = [];
+    const presenter = new Presenter({
+      view,
+      cases: {} as CaseService,
+      clock,
+      log: (m) => void logs.push(m),
+      load: () => c,
+      leases: new Leases(broken, 'a:1:aa', clock),
+      flag: () => {},
+    });
+    expect(await presenter.publish(c)).toEqual({ ok: false, code: 'in_progress' });
+    expect(posted).toEqual([]);
+    expect(logs).toContain('could not take the case’s lease; left to the next sweep');
   });
 });
