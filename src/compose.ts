@@ -320,6 +320,8 @@ export function composeAmends(o: ComposeOptions): Amends {
     firstReplied: (c, ts) => hint(c, { firstReplyTs: ts }),
     rendered: (c, at) => hint(c, { renderedAt: at, renderedVersion: c.version }),
     threadPosts: (c) => [
+      // The first reply (the marker of migration 10 is no ts), lines and invite files (`file:<id>`).
+      ...caseRepo.firstReplyOf(c.teamId, c.id, flushHints),
       ...lineRepo.sentFor(c.teamId, c.id),
       ...reminderRepo
         .forCase(c.teamId, c.id)

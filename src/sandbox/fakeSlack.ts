@@ -769,6 +769,27 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       uploadKeys.set(key, id);
       return { ok: true, upload_url: `${base}/upload/v1/${key}`, file_id: id };
     },
+    /** A file is deleted with every share of it (a share left with no file goes with it). */
+    'files.delete': (a) => {
+      const id = str(a, 'file') ?? fail('invalid_arguments');
+      const f = files.find((x) => x.id === id) ?? fail('file_not_found');
+      files.splice(files.indexOf(f), 1);
+      if (f.channel && f.message_ts) {
+        const msg = findMessage(f.channel, f.message_ts);
+        if (msg) {
+          msg.files = (msg.files ?? []).filter((x) => x.id !== id);
+          if (msg.files.length === 0) {
+            messages.splice(messages.indexOf(msg), 1);
+            if (msg.thread_ts && msg.thread_ts !== msg.ts) {
+              const parent = findMessage(f.channel, msg.thread_ts);
+              if (parent?.reply_count) parent.reply_count -= 1;
+            }
+            emitter.emit('delete', msg);
+          }
+        }
+      }
+      return { ok: true };
+    },
     /** Step 3: the uploaded files are shared in one message (or stay private without a channel). */
     'files.completeUploadExternal': (a) => {
       const listed = typeof a.files === 'string' ? parseJson(a.files) : a.files;

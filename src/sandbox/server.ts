@@ -163,29 +163,18 @@ interface World {
 /** The direct message channel Slack names in a user's `app_home_opened` event. */
 const homeChannel = (user: string) => `D${user.slice(1)}`;
 
-/**
- * An Events API envelope with the `app_home_opened` event Slack sends when a person opens the
- * app's Home tab; like Slack's, it carries the home view already published for them, if any.
- */
-export function appHomeOpenedEnvelope(
+/** An Events API envelope around one event, as Slack posts it to the app. */
+export function eventEnvelope(
   teamId: string,
-  user: string,
+  event: Record<string, unknown>,
   now: Date,
-  view?: StoredView,
 ): Record<string, unknown> {
   const eventTs = (now.getTime() / 1000).toFixed(6);
   return {
     token: 'verification_token',
     team_id: teamId,
     api_app_id: 'AAMENDS01',
-    event: {
-      type: 'app_home_opened',
-      user,
-      channel: homeChannel(user),
-      tab: 'home',
-      event_ts: eventTs,
-      ...(view ? { view } : {}),
-    },
+    event: { ...event, event_ts: eventTs },
     type: 'event_callback',
     event_id: `Ev${randomBytes(5).toString('hex').toUpperCase()}`,
     event_time: Math.floor(now.getTime() / 1000),
@@ -200,6 +189,29 @@ export function appHomeOpenedEnvelope(
     ],
     is_ext_shared_channel: false,
   };
+}
+
+/**
+ * An Events API envelope with the `app_home_opened` event Slack sends when a person opens the
+ * app's Home tab; like Slack's, it carries the home view already published for them, if any.
+ */
+export function appHomeOpenedEnvelope(
+  teamId: string,
+  user: string,
+  now: Date,
+  view?: StoredView,
+): Record<string, unknown> {
+  return eventEnvelope(
+    teamId,
+    {
+      type: 'app_home_opened',
+      user,
+      channel: homeChannel(user),
+      tab: 'home',
+      ...(view ? { view } : {}),
+    },
+    now,
+  );
 }
 
 class HttpError extends Error {
@@ -810,6 +822,17 @@ export async function startSandbox(
       forgetSharing(w, ch.id);
       broadcast('channel', { id: ch.id, shared: how });
       persist(w);
+      // Shared with another organisation: Slack tells the app at once (an invitation still
+      // pending sends nothing; the bot finds it at its next write there).
+      if (how === 'ext') {
+        const event = { type: 'channel_shared', connected_team_id: 'T0CLIENT01', channel: ch.id };
+        await toBot(
+          w,
+          JSON.stringify(eventEnvelope(SANDBOX_TEAM.id, event, w.clock.now())),
+          undefined,
+          'application/json',
+        );
+      }
       return { ok: true, channel: ch.id, shared: how };
     },
 

@@ -261,6 +261,8 @@ export interface CaseView {
   postFile(c: RecoveryCase, file: ThreadFile): Promise<string>;
   /** Deletes one of Amends' own messages. */
   deletePost(channelId: string, ts: string): Promise<void>;
+  /** Deletes a file Amends uploaded (and so its share in the thread). */
+  deleteFile(fileId: string): Promise<void>;
   /** Case parents posted in a channel since `since` (less a minute): case id → ts. */
   parentsIn(channelId: string, since: Date): Promise<Map<number, string>>;
   /** The case's first reply in its thread, if there: its ts. */

@@ -34,7 +34,10 @@ export interface PresenterDeps {
   readonly recoveryChannel?: string | null;
   /** Stores why a case is not shown. */
   readonly flag: (c: RecoveryCase, problem: string | null) => void;
-  /** The ts of what Amends posted in a case's thread (lines, reminders), for a withdrawal. */
+  /**
+   * What Amends posted in a case's thread (first reply, lines, reminders: their ts; invite files:
+   * `file:<id>`), for a withdrawal.
+   */
   readonly threadPosts?: (c: RecoveryCase) => string[];
   /** The first reply is in Slack (its ts): the sweep stops looking after it. */
   readonly firstReplied?: (c: RecoveryCase, ts: string) => void;
@@ -130,7 +133,10 @@ export class Presenter {
       // What Amends already wrote in the thread (the outline, offers, nudges) is deleted: bots
       // may delete their own messages. The stored case keeps all of it.
       for (const ts of this.deps.threadPosts?.(c) ?? []) {
-        await view.deletePost(c.channelId, ts).catch((e: unknown) =>
+        const gone = ts.startsWith('file:')
+          ? view.deleteFile(ts.slice('file:'.length))
+          : view.deletePost(c.channelId, ts);
+        await gone.catch((e: unknown) =>
           log('could not delete a thread post in a shared channel', {
             caseId: c.id,
             error: String(e),

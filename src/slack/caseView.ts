@@ -140,6 +140,10 @@ export class SlackCaseView implements CaseView {
     await slack(() => this.client.chat.delete({ channel: channelId, ts }));
   }
 
+  async deleteFile(fileId: string): Promise<void> {
+    await slack(() => this.client.files.delete({ file: fileId }));
+  }
+
   parentsIn(channelId: string, since: Date): Promise<Map<number, string>> {
     const oldest = String(Math.floor(since.getTime() / 1000) - 60);
     return slack(() =>

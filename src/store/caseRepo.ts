@@ -214,6 +214,9 @@ export class CaseRepo implements CaseStore {
       ),
       setMessage: db.prepare('UPDATE cases SET message_ts = ? WHERE id = ? AND team_id = ?'),
       setFirstReply: db.prepare('UPDATE cases SET first_reply_ts = ? WHERE id = ? AND team_id = ?'),
+      firstReplyOf: db.prepare(
+        'SELECT first_reply_ts AS ts FROM cases WHERE id = ? AND team_id = ?',
+      ),
       setRendered: db.prepare(
         `UPDATE cases SET rendered_at = MAX(COALESCE(rendered_at, 0), ?),
            rendered_version = MAX(rendered_version, ?) WHERE id = ? AND team_id = ?`,
@@ -342,6 +345,14 @@ export class CaseRepo implements CaseStore {
   /** Without an fsync (lightly): lost to a power cut, the post is found again by its metadata. */
   setMessageTs(teamId: string, id: number, ts: string): void {
     lightly(this.#db, () => this.#s.setMessage.run(ts, id, teamId));
+  }
+
+  /** The first reply's ts, if one is on record (after `flush` has written what is buffered). */
+  firstReplyOf(teamId: string, id: number, flush?: () => void): string[] {
+    flush?.();
+    const r = this.#s.firstReplyOf.get(id, teamId) as { ts: string | null } | undefined;
+    // 'before-migration-10' marks a reply known to exist, ts unknown.
+    return r?.ts && /^\d+\.\d+$/.test(r.ts) ? [r.ts] : [];
   }
 
   /** The first thread reply is in Slack (its ts). */

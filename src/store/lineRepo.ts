@@ -53,11 +53,11 @@ export class LineRepo implements LineStore {
       this.#s.cases.all(before.getTime(), limit) as { team_id: string; case_id: number }[]
     ).map((r) => ({ teamId: r.team_id, caseId: r.case_id }));
   }
-  /** The ts of a case's lines already posted (messages; not the invite files). */
+  /** What a case's lines posted: message ts, and `file:<id>` for the invite files. */
   sentFor(teamId: string, caseId: number): string[] {
     return (this.#s.sentTs.all(caseId, teamId) as { ts: string }[])
       .map((r) => r.ts)
-      .filter((ts) => /^\d+\.\d+$/.test(ts));
+      .filter((ts) => /^\d+\.\d+$/.test(ts) || /^file:F\w+$/.test(ts));
   }
   /** Without an fsync (lightly): lost to a power cut, the line is found again by its metadata. */
   markSent(id: number, ts: string): void {

@@ -17,6 +17,7 @@ import {
   viewSubmissionPayload,
 } from '../../src/sandbox/slackRequests.js';
 import type { SnoozeChoice } from '../../src/services/cases.js';
+import { ACTION, INPUT, VIEW } from '../../src/slack/ids.js';
 import { mentionLeaks, shapeProblems } from './blockKit.js';
 import { CHANNEL, type Harness, MARIA, present, startHarness, TEAM } from './harness.js';
 
@@ -387,3 +388,19 @@ export async function newReplies(
 /** chat.update calls on one message. */
 export const updatesOf = (h: Harness, ts: string) =>
   h.fake.callsTo('chat.update').filter((c) => c.args.ts === ts);
+
+/** Books (or moves) the meeting through the real form, at a wall-clock time in the owner's zone. */
+export async function book(h: Harness, o: Opened, date: string, time: string): Promise<void> {
+  const n = h.fake.callsTo('views.open').length;
+  const parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
+  const step = fresh(h, o.c).steps.find((s) => s.key === 'meeting');
+  // Once booked, the meeting step is done: "Move the meeting" opens the same form.
+  if (step?.status === 'pending') await press(h, parent, ACTION.meeting, { step: 'meeting' });
+  else await press(h, parent, ACTION.moveMeeting);
+  const view = await nextView(h, VIEW.meeting, n);
+  const r = await submit(h, view, {
+    ...input.date(INPUT.meetingDate, date),
+    ...input.time(INPUT.meetingTime, time),
+  });
+  expect(r).toEqual({ status: 200, text: '' });
+}

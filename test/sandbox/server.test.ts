@@ -362,6 +362,18 @@ describe('sandbox server', () => {
     expect(await flags()).toEqual([false, false, false]);
   });
 
+  it('sharing a channel with a case in it sends Slack’s channel_shared event: the case is withdrawn at once', async () => {
+    await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
+    const parent = (await state()).messages[0] as StoredMessage;
+    expect(parent.text).toContain('Acme');
+    expect((await post('/api/share', { channel: GENERAL, how: 'ext' })).status).toBe(200);
+    const after = await state();
+    const now = after.messages.find((m) => m.ts === parent.ts);
+    expect(now?.text).toBe(t('en').shared.withdrawn);
+    // The first reply went with it: nothing of the case is left for the client to read.
+    expect(after.messages.filter((m) => m.channel === GENERAL && m.ts !== parent.ts)).toEqual([]);
+  });
+
   it('shows a file the bot uploads in its thread, and serves it as a download', async () => {
     await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
     const parent = (await state()).messages[0] as StoredMessage;

@@ -3,32 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { ACTION, INPUT, VIEW } from '../../src/slack/ids.js';
 import { CHANNEL, type Harness } from '../helpers/harness.js';
 import {
+  book,
   fresh,
   input,
   nextView,
-  type Opened,
   openCase,
   press,
   replies,
   submit,
   useHarness,
 } from '../helpers/slack.js';
-
-/** Books (or moves) the meeting through the real form, at a wall-clock time in the owner's zone. */
-async function book(h: Harness, o: Opened, date: string, time: string): Promise<void> {
-  const n = h.fake.callsTo('views.open').length;
-  const parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
-  const step = fresh(h, o.c).steps.find((s) => s.key === 'meeting');
-  // Once booked, the meeting step is done: "Move the meeting" opens the same form.
-  if (step?.status === 'pending') await press(h, parent, ACTION.meeting, { step: 'meeting' });
-  else await press(h, parent, ACTION.moveMeeting);
-  const view = await nextView(h, VIEW.meeting, n);
-  const r = await submit(h, view, {
-    ...input.date(INPUT.meetingDate, date),
-    ...input.time(INPUT.meetingTime, time),
-  });
-  expect(r).toEqual({ status: 200, text: '' });
-}
 
 function parse(ics: string) {
   const comp = new ICAL.Component(ICAL.parse(ics));

@@ -8,6 +8,7 @@ import { reminderPosts } from '../helpers/cases.js';
 import { CHANNEL, type Harness, MARIA, present, startHarness, TEAM } from '../helpers/harness.js';
 import {
   blockById,
+  book,
   click,
   command,
   countCases,
@@ -418,7 +419,10 @@ describe('a channel that becomes shared after the case was posted', () => {
     expect(writes.map((w) => [w.method, w.args.text])).toEqual([
       ['chat.update', en.shared.withdrawn],
     ]);
-    expect(messagesIn(h, CHANNEL)).toHaveLength(count);
+    // What Amends had posted in the thread (the first reply, lines) is deleted: only parents stay.
+    const left = messagesIn(h, CHANNEL);
+    expect(left.filter((m) => m.thread_ts && m.thread_ts !== m.ts)).toEqual([]);
+    expect(left.length).toBeLessThan(count);
   }
 
   /** The owner's DM about it: the note names the channel and carries the move button. */
@@ -497,7 +501,8 @@ describe('a channel that becomes shared after the case was posted', () => {
     expect(
       writes.every((w) => w.method === 'chat.update' && w.args.text === en.shared.withdrawn),
     ).toBe(true);
-    expect(messagesIn(h, CHANNEL)).toHaveLength(count);
+    // Nothing was added; the first reply was deleted with the withdrawal.
+    expect(messagesIn(h, CHANNEL)).toHaveLength(count - 1);
     expect(h.fake.findMessage(CHANNEL, parent.ts)).toBeDefined();
   });
 
@@ -618,6 +623,23 @@ describe('a channel that becomes shared after the case was posted', () => {
     expectWithdrawn(h, opened.parent.ts);
     const leaked = messagesIn(h, CHANNEL).filter((m) => everything(m).includes(why));
     expect(leaked).toEqual([]);
+  });
+
+  // Was a bug (found by a sandbox walk): the withdrawal deleted the thread lines and the nudges,
+  // but left the first reply ("you own this case…") and the meeting's invite (its .ics, the
+  // client's name, a calendar link) in the channel the client can read.
+  it('the first reply and the meeting invite are withdrawn too: nothing of the case is left in the thread', async () => {
+    const { h } = ctx;
+    const opened = await openCase(h, TYPED);
+    await book(h, opened, '2026-11-27', '15:00');
+    expect(h.fake.files.filter((f) => f.channel === CHANNEL)).toHaveLength(1);
+    expect(replies(h, opened.parent.ts).length).toBeGreaterThanOrEqual(3); // reply, line, invite
+    h.fake.shareChannel(CHANNEL, 'ext');
+    h.clock.advance(6 * 60_000);
+    await h.amends.presenter.refresh(opened.c);
+    expectWithdrawn(h, opened.parent.ts);
+    expect(replies(h, opened.parent.ts)).toEqual([]);
+    expect(h.fake.files.filter((f) => f.channel === CHANNEL)).toEqual([]);
   });
 
   // Was a bug (fixed; src/slack/presenter.ts `publish`, the `o.recover || o.found` branch): a case whose parent
