@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parsePlaybook, STEP_KEYS, type StepKey } from '../../src/domain/playbook.js';
+import { el } from '../../src/i18n/el.js';
 import { en } from '../../src/i18n/en.js';
 import { interactionBody, postSigned } from '../../src/sandbox/slackRequests.js';
 import type { SnoozeChoice } from '../../src/services/cases.js';
@@ -171,6 +172,21 @@ describe('Skip with a reason (optional steps only)', () => {
     expect(eph).toMatchObject({ channel: CHANNEL, user: MARIA, text: en.errors.not_optional });
     expect(h.fake.callsTo('views.open')).toHaveLength(0);
     expect(stepOf(fresh(h, o.c), 'own_up').status).toBe('pending');
+  });
+});
+
+describe('a private note to someone Amends has not looked up yet', () => {
+  const ctx = useHarness();
+
+  it('a Greek colleague’s first click is a repeat: the note is in Greek, asked of Slack after the ack', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    const old = structuredClone(o.parent);
+    await press(h, o.parent, ACTION.done, { step: 'own_up' });
+    // Nikos has never used Amends: nothing cached about him; he clicks the same (old) button.
+    await press(h, old, ACTION.done, { step: 'own_up', user: NIKOS });
+    const eph = present(() => h.fake.ephemerals.find((e) => e.user === NIKOS), 'ephemeral');
+    expect(eph.text).toBe(el.errors.already_done);
   });
 });
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { el } from '../../src/i18n/el.js';
 import { en } from '../../src/i18n/en.js';
 import { postSigned, sign, signed } from '../../src/sandbox/slackRequests.js';
 import { ACTION, VIEW } from '../../src/slack/ids.js';
@@ -202,7 +203,9 @@ describe('the same button twice, and stale buttons', () => {
     );
     expect(updatesOf(h, o.parent.ts)).toHaveLength(1);
     expect(replies(h, o.parent.ts)).toHaveLength(2);
-    expect(h.fake.ephemerals[0]?.text).toBe(en.errors.already_done);
+    // Whoever lost is told, in their own language (Nikos reads Greek).
+    const note = h.fake.ephemerals[0];
+    expect(note?.text).toBe((note?.user === NIKOS ? el : en).errors.already_done);
   });
 
   it('a button from an older version of the message → nothing changes, a friendly note', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { ca } from '../../src/i18n/ca.js';
 import { en } from '../../src/i18n/en.js';
 import type { ChannelSharing, StoredMessage, StoredView } from '../../src/sandbox/fakeSlack.js';
 import { ACTION, INPUT, VIEW } from '../../src/slack/ids.js';
@@ -282,6 +283,15 @@ describe('/incident in a channel shared with the client (no recovery channel)', 
     expect(onlyCase(h)).toMatchObject({ channelId: INTERNAL, deliveryProblem: null });
     expect(writesTo(h, SHARED)).toEqual([]);
     expect(writesTo(h, OTHER_SHARED)).toEqual([]);
+  });
+
+  it('a first-time Catalan user is told in Catalan (the note follows what publishing learnt of them)', async () => {
+    const { h } = ctx;
+    h.fake.shareChannel(SHARED, 'ext');
+    await command(h, TYPED, { channel: SHARED, user: 'U0JORDI01' });
+    const notes = privateNotes(h);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({ response_type: 'ephemeral', text: ca.shared.notPosted });
   });
 
   it('pending (invited to Slack Connect, not accepted yet) counts as shared', async () => {

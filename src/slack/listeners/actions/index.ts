@@ -80,10 +80,13 @@ function handler(deps: ListenerDeps, run: (click: Click, value: string | undefin
       then = run({ team, user, channel, threadTs, cat, args }, actionValue(args));
     } catch (e) {
       await args.ack();
+      // Someone Amends has not looked up yet reads the note in their own language: Slack is asked
+      // (briefly, after the ack) before it is written.
+      await deps.profiles.resolve(team, user, deps.cases.now(), 700).catch(() => {});
       await deps.presenter.ephemeral(
         channel,
         user,
-        friendly(e, cat, deps.log),
+        friendly(e, catFor(deps, team, user), deps.log),
         threadTs,
         args.respond,
       );

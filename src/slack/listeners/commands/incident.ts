@@ -180,20 +180,22 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
     // Cases stored here earlier (the bot was not in the channel) go first, in order.
     await showWaiting(deps, team, body.channel_id, stored.id);
     const shown = await deps.presenter.publish(stored);
+    // Publishing asked Slack for the person's profile: what is said now is in their language.
+    const said = catFor(deps, team, user);
     if (shown.ok) {
       deps.workspaces.resume(team);
-      if (shown.movedFrom) await say(cat.shared.movedTo(`<#${shown.case.channelId}>`));
+      if (shown.movedFrom) await say(said.shared.movedTo(`<#${shown.case.channelId}>`));
       return;
     }
     if (shown.code === CHANNEL_SHARED) {
       // Said privately (the response URL): nothing of the case reaches the shared channel.
-      await say(cat.shared.notPosted, moveBlocks(stored, cat.shared.notPosted, cat));
+      await say(said.shared.notPosted, moveBlocks(stored, said.shared.notPosted, said));
       return;
     }
     await say(
       shown.code === 'not_in_channel' || shown.code === 'channel_not_found'
-        ? cat.errors.notInChannel
-        : cat.errors.slack(shown.code ?? 'error'),
+        ? said.errors.notInChannel
+        : said.errors.slack(shown.code ?? 'error'),
     );
   });
 }
