@@ -436,9 +436,35 @@ export class CaseService {
     actor: string,
     o: { fromShared: boolean; requestKey?: string; system?: boolean },
   ): Changed {
-    return this.#change(teamId, caseId, (c) => moveCase(c, to, actor, o), {
-      requestKey: o.requestKey,
-      system: o.system,
+    const { lines, tx, clock } = this.deps;
+    const move = () =>
+      this.#change(teamId, caseId, (c) => moveCase(c, to, actor, o), {
+        requestKey: o.requestKey,
+        system: o.system,
+      });
+    if (!lines || !tx) return move();
+    // The meetings still to come get their invite again in the new thread (the old one's is
+    // withdrawn or left behind): outbox rows in the move's own transaction.
+    return tx.run(() => {
+      const ch = move();
+      const now = clock.now();
+      const waiting = lines.pendingFor(teamId, caseId);
+      for (const [kind, at] of [
+        ['meeting', ch.case.meetingAt],
+        ['fix', ch.case.fixMeetingAt],
+      ] as const)
+        if (at && at > now && !waiting.some((l) => l.body.invite?.kind === kind))
+          lines.add(
+            teamId,
+            caseId,
+            {
+              text: '',
+              blocks: [],
+              invite: { kind, at: at.toISOString(), sequence: ch.case.version },
+            },
+            now,
+          );
+      return ch;
     });
   }
 

@@ -550,6 +550,29 @@ describe('a channel that becomes shared after the case was posted', () => {
     expectWithdrawn(h, parent.ts);
   });
 
+  // Found by a sandbox walk: after the move the new thread had no invite for the meeting to come
+  // (it had been posted, then withdrawn, in the shared channel).
+  it('moving it sends the invite of a meeting still to come into the new thread, once', async () => {
+    const { h } = ctx;
+    const opened = await openCase(h, TYPED);
+    await book(h, opened, '2026-11-27', '15:00');
+    h.fake.shareChannel(CHANNEL, 'ext');
+    h.clock.advance(6 * 60_000);
+    const mark = h.fake.calls.length;
+    await h.amends.presenter.refresh(opened.c);
+    const view = await pressMove(h, ownerDm(h, mark), `D${MARIA.slice(1)}`);
+    await submit(h, view, moveTo(INTERNAL));
+    const moved = fresh(h, opened.c);
+    const inside = h.fake.files.filter((f) => f.channel === INTERNAL);
+    expect(inside).toHaveLength(1);
+    expect(inside[0]?.thread_ts).toBe(moved.messageTs);
+    expect(h.fake.files.filter((f) => f.channel === CHANNEL)).toEqual([]);
+    // A later sweep finds nothing more to send.
+    h.clock.advance(2 * 60_000);
+    await h.amends.deliverPendingLines();
+    expect(h.fake.files.filter((f) => f.channel === INTERNAL)).toHaveLength(1);
+  });
+
   it('moving it from the owner’s DM posts it afresh internally, with the line and the reminder that waited', async () => {
     const { h } = ctx;
     const { c, parent, mark, count } = await postedThenShared(h);
