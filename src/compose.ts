@@ -319,15 +319,18 @@ export function composeAmends(o: ComposeOptions): Amends {
     changed: (c) => home.changed(client, c),
     firstReplied: (c, ts) => hint(c, { firstReplyTs: ts }),
     rendered: (c, at) => hint(c, { renderedAt: at, renderedVersion: c.version }),
-    threadPosts: (c) => [
-      // The first reply (the marker of migration 10 is no ts), lines and invite files (`file:<id>`).
-      ...caseRepo.firstReplyOf(c.teamId, c.id, flushHints),
-      ...lineRepo.sentFor(c.teamId, c.id),
-      ...reminderRepo
-        .forCase(c.teamId, c.id)
-        .filter((r) => r.status === 'sent' && r.messageTs && r.kind !== 'digest')
-        .map((r) => r.messageTs as string),
-    ],
+    threadPosts: (c) => {
+      flushHints(); // a first reply posted in the last second is on record too
+      // The first reply, the lines and the invite files (`file:<id>`), and the nudges.
+      return [
+        ...caseRepo.firstReplyOf(c.teamId, c.id),
+        ...lineRepo.sentFor(c.teamId, c.id),
+        ...reminderRepo
+          .forCase(c.teamId, c.id)
+          .filter((r) => r.status === 'sent' && r.messageTs && r.kind !== 'digest')
+          .map((r) => r.messageTs as string),
+      ];
+    },
   });
   const workspaceService = new WorkspaceService(workspaces);
   const reminders = new ReminderService({
@@ -494,8 +497,8 @@ export function composeAmends(o: ComposeOptions): Amends {
               log('could not settle a first reply', { caseId: c.id, error: String(e) }),
             );
         }
-        // A step came due or a snooze ended since the parent was drawn: draw it again (at most 50 a
-        // minute, within chat.update's Tier 3).
+        // A step came due or a snooze ended since the parent was drawn, or the parent was drawn from
+        // an older version of the case: draw it again (at most 50 a minute, chat.update's Tier 3).
         for (const c of caseRepo.listStaleParents(cases.now(), 50)) {
           if (gate.stopping) break;
           await presenter

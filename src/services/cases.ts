@@ -38,6 +38,14 @@ import type { ProfileService } from './profiles.js';
 export const SNOOZE_CHOICES = ['hour', 'tomorrow', 'next_week'] as const;
 export type SnoozeChoice = (typeof SNOOZE_CHOICES)[number];
 
+/**
+ * The meeting's invite as a thread-line outbox row: the presenter draws the .ics from it when it is
+ * sent (services/presenter.ts), at this time and SEQUENCE.
+ */
+export function inviteLine(kind: 'meeting' | 'fix', at: Date, sequence: number): LineBody {
+  return { text: '', blocks: [], invite: { kind, at: at.toISOString(), sequence } };
+}
+
 /** The same case asked for again within this time is a retry, not a second case. */
 export const SAME_CASE_WITHIN_MS = 10 * 60_000;
 
@@ -454,16 +462,7 @@ export class CaseService {
         ['fix', ch.case.fixMeetingAt],
       ] as const)
         if (at && at > now && !waiting.some((l) => l.body.invite?.kind === kind))
-          lines.add(
-            teamId,
-            caseId,
-            {
-              text: '',
-              blocks: [],
-              invite: { kind, at: at.toISOString(), sequence: ch.case.version },
-            },
-            now,
-          );
+          lines.add(teamId, caseId, inviteLine(kind, at, ch.case.version), now);
       return ch;
     });
   }

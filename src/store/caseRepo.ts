@@ -347,9 +347,8 @@ export class CaseRepo implements CaseStore {
     lightly(this.#db, () => this.#s.setMessage.run(ts, id, teamId));
   }
 
-  /** The first reply's ts, if one is on record (after `flush` has written what is buffered). */
-  firstReplyOf(teamId: string, id: number, flush?: () => void): string[] {
-    flush?.();
+  /** The first reply's ts, if one is on record. */
+  firstReplyOf(teamId: string, id: number): string[] {
     const r = this.#s.firstReplyOf.get(id, teamId) as { ts: string | null } | undefined;
     // 'before-migration-10' marks a reply known to exist, ts unknown.
     return r?.ts && /^\d+\.\d+$/.test(r.ts) ? [r.ts] : [];

@@ -23,14 +23,14 @@ export class LeaseRepo implements LeaseStore {
 
   take(key: string, holder: string, now: Date, ms: number): boolean {
     return (
-      this.#light(() =>
+      lightly(this.db, () =>
         this.#s.take.run({ key, holder, until: now.getTime() + ms, now: now.getTime() }),
       ).changes === 1
     );
   }
 
   release(key: string, holder: string): void {
-    this.#light(() => this.#s.release.run(key, holder));
+    lightly(this.db, () => this.#s.release.run(key, holder));
   }
 
   holderOf(key: string, now: Date): string | null {
@@ -40,11 +40,8 @@ export class LeaseRepo implements LeaseStore {
 
   takeFrom(key: string, from: string, holder: string, now: Date, ms: number): boolean {
     return (
-      this.#light(() => this.#s.takeFrom.run(holder, now.getTime() + ms, key, from)).changes === 1
+      lightly(this.db, () => this.#s.takeFrom.run(holder, now.getTime() + ms, key, from))
+        .changes === 1
     );
-  }
-
-  #light<T>(fn: () => T): T {
-    return lightly(this.db, fn);
   }
 }

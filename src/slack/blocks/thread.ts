@@ -3,7 +3,6 @@ import type { Playbook } from '../../domain/playbook.js';
 import type { Outline, RecoveryCase } from '../../domain/recoveryCase.js';
 import type { Catalog } from '../../i18n/index.js';
 import { t } from '../../i18n/index.js';
-import type { LineBody } from '../../services/ports.js';
 import type { Rendered } from './caseMessage.js';
 import { stepTitle } from './caseMessage.js';
 import { escapeMrkdwn, literal, md, mention, plain } from './format.js';
@@ -11,14 +10,6 @@ import { escapeMrkdwn, literal, md, mention, plain } from './format.js';
 /** A one-line thread message in mrkdwn (the line is built from escaped parts). */
 export function line(text: string): Rendered {
   return { text, blocks: [{ type: 'section', text: md(text) }] };
-}
-
-/**
- * The meeting's invite as a thread-line outbox row: the presenter draws the .ics from it when it is
- * sent (services/presenter.ts).
- */
-export function invite(kind: 'meeting' | 'fix', at: Date, sequence: number): LineBody {
-  return { text: '', blocks: [], invite: { kind, at: at.toISOString(), sequence } };
 }
 
 /** The bot's first reply in a new case's thread: what to do first, and why. */

@@ -10,13 +10,14 @@ import { SEVERITIES, type Severity } from '../../../domain/playbook.js';
 import { type Changed, findStep, type Outcome } from '../../../domain/recoveryCase.js';
 import { localToInstant } from '../../../domain/workingTime.js';
 import { type Catalog, isLang, t } from '../../../i18n/index.js';
+import { inviteLine } from '../../../services/cases.js';
 import type { LineBody } from '../../../services/ports.js';
 import { CHANNEL_SHARED } from '../../../services/presenter.js';
 import { stepTitle } from '../../blocks/caseMessage.js';
 import { mailtoLink } from '../../blocks/draft.js';
 import { dateToken, literal, mention } from '../../blocks/format.js';
 import { OUTCOMES } from '../../blocks/modals.js';
-import { invite, line, outlinePost, withUserText } from '../../blocks/thread.js';
+import { line, outlinePost, withUserText } from '../../blocks/thread.js';
 import { moveBlocks } from '../../caseView.js';
 import { friendly } from '../../errors.js';
 import { ACTION, decodeMeta, encodeCase, INPUT, type ModalMeta, VIEW } from '../../ids.js';
@@ -226,7 +227,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
                   ? cat.thread.meetingMoved
                   : cat.thread.meeting)(mention(user), dateToken(at)),
             ),
-            invite(fix ? 'fix' : 'meeting', at, ch.case.version),
+            inviteLine(fix ? 'fix' : 'meeting', at, ch.case.version),
           ],
         );
         return shown(ch);
