@@ -147,6 +147,22 @@ async function openModal(
   await deps.profiles.resolve(k.team, k.user, deps.cases.now());
 }
 
+/**
+ * What a click that opens a form does: its trigger is checked now (without one there is nothing to
+ * open: a private note says so after the ack), the form is built from the stored case, and it is
+ * opened after the ack.
+ */
+function form(
+  deps: ListenerDeps,
+  k: Click,
+  build: () => Parameters<typeof openModal>[3],
+): () => Promise<void> {
+  const trigger = (k.args.body as { trigger_id?: string }).trigger_id;
+  if (!trigger) throw bad();
+  const view = build();
+  return () => openModal(deps, k, trigger, view);
+}
+
 export function registerActions(app: App, deps: ListenerDeps): void {
   const { presenter } = deps;
   const pb = () => deps.cases.playbook;
@@ -207,10 +223,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       handler(deps, (k, v) => {
         const ref = stepRef(v);
         const c = currentStep(deps, k.team, ref);
-        const trigger = (k.args.body as { trigger_id?: string }).trigger_id;
-        if (!trigger) throw bad();
-        const view = build(k, c, ref);
-        return () => openModal(deps, k, trigger, view);
+        return form(deps, k, () => build(k, c, ref));
       }),
     );
   modalFor(ACTION.skip, (k, c, ref) => {
@@ -227,10 +240,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       const ref = caseRef(v);
       const c = deps.cases.get(k.team, ref.caseId);
       if (c.status !== 'open') throw new DomainError('case_closed');
-      const trigger = (k.args.body as { trigger_id?: string }).trigger_id;
-      if (!trigger) throw bad();
-      const view = meetingModal(k.cat, c, findStep(c, 'meeting').version);
-      return () => openModal(deps, k, trigger, view);
+      return form(deps, k, () => meetingModal(k.cat, c, findStep(c, 'meeting').version));
     }),
   );
   modalFor(ACTION.compensation, (k, c, ref) => compensationModal(k.cat, c, ref.version));
@@ -302,10 +312,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       const cat = t(c.lang);
       const d = buildDraft(c, cat, deps.profiles.nameOf(k.team, c.ownerId) ?? '', deps.cases.now());
       if (!d) throw new DomainError('invalid_input', 'outline');
-      const trigger = (k.args.body as { trigger_id?: string }).trigger_id;
-      if (!trigger) throw bad();
-      const view = draftModal(cat, c, d);
-      return () => openModal(deps, k, trigger, view);
+      return form(deps, k, () => draftModal(cat, c, d));
     }),
   );
   app.action(
@@ -326,10 +333,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     handler(deps, (k, v) => {
       const ref = stepRef(v);
       const c = currentStep(deps, k.team, ref);
-      const trigger = (k.args.body as { trigger_id?: string }).trigger_id;
-      if (!trigger) throw bad();
-      const view = addChangeModal(k.cat, c);
-      return () => openModal(deps, k, trigger, view);
+      return form(deps, k, () => addChangeModal(k.cat, c));
     }),
   );
   app.action(
@@ -358,10 +362,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       const x = c.changes.find((y) => y.id === ref.change);
       if (!x) throw new DomainError('invalid_input', 'change_not_found');
       if (x.status !== 'open') throw new DomainError('already_done');
-      const trigger = (k.args.body as { trigger_id?: string }).trigger_id;
-      if (!trigger) throw bad();
-      const view = dropChangeModal(k.cat, c, ref.change);
-      return () => openModal(deps, k, trigger, view);
+      return form(deps, k, () => dropChangeModal(k.cat, c, ref.change));
     }),
   );
 
@@ -371,10 +372,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       const ref = caseRef(v);
       const c = deps.cases.get(k.team, ref.caseId);
       if (c.status !== 'open') throw new DomainError('case_closed');
-      const trigger = (k.args.body as { trigger_id?: string }).trigger_id;
-      if (!trigger) throw bad();
-      const view = moveModal(k.cat, c);
-      return () => openModal(deps, k, trigger, view);
+      return form(deps, k, () => moveModal(k.cat, c));
     }),
   );
 
@@ -384,10 +382,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       const ref = caseRef(v);
       const c = deps.cases.get(k.team, ref.caseId);
       if (c.status !== 'open') throw new DomainError('case_closed');
-      const trigger = (k.args.body as { trigger_id?: string }).trigger_id;
-      if (!trigger) throw bad();
-      const view = closeModal(k.cat, c);
-      return () => openModal(deps, k, trigger, view);
+      return form(deps, k, () => closeModal(k.cat, c));
     }),
   );
 }
