@@ -42,6 +42,7 @@ import type { ListenerDeps } from './slack/listeners/deps.js';
 import { registerEvents } from './slack/listeners/events/index.js';
 import { registerViews } from './slack/listeners/views/index.js';
 import { ChannelSharing } from './slack/sharing.js';
+import { keepAliveFetch } from './slack/transport.js';
 import { CaseRepo } from './store/caseRepo.js';
 import { startCheckpointer } from './store/checkpointer.js';
 import { type Db, lightly, openDatabase, transactor } from './store/db.js';
@@ -219,6 +220,7 @@ export function composeAmends(o: ComposeOptions): Amends {
     retryConfig: { retries: 0 },
     timeout: o.slackTimeoutMs ?? 10_000,
     rejectRateLimitedCalls: true,
+    fetch: keepAliveFetch(),
   };
   const app = new App({
     token: config.botToken ?? '',

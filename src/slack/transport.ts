@@ -1,0 +1,112 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { FetchFunction } from '@slack/web-api';
+
+type FetchResponse = Awaited<ReturnType<FetchFunction>>;
+type FetchHeaders = FetchResponse['headers'];
+
+/**
+ * The Web API client's transport: `@slack/web-api`'s own `fetch` option (its documented place for
+ * transport-level behaviour), implemented with Node's `http`/`https` and one keep-alive agent per
+ * protocol. Node's global `fetch` builds a WHATWG Request, Response, stream and header list for each
+ * call; on the benchmark's `/incident` that machinery was about a tenth of Amends' busy time, while a
+ * Web API call needs only a form body out and a JSON text back. Everything that is not a plain string
+ * body (file uploads send FormData) goes to the global `fetch` as before.
+ *
+ * What the client relies on is kept: the status and its text, the headers (`retry-after` for 429,
+ * the OAuth scopes), the body as text, JSON or bytes, and the abort signal of its timeout, which
+ * also ends a response still arriving. Errors (refused connection, reset, abort) reject, and the
+ * client turns them into its `slack_webapi_request_error`, as it does with `fetch`'s.
+ */
+export function keepAliveFetch(o: { readonly maxSockets?: number } = {}): FetchFunction {
+  const agents = {
+    http: new http.Agent({ keepAlive: true, maxSockets: o.maxSockets ?? 100 }),
+    https: new https.Agent({ keepAlive: true, maxSockets: o.maxSockets ?? 100 }),
+  };
+  return (input, init = {}) => {
+    const { body, signal } = init;
+    if (body !== undefined && typeof body !== 'string')
+      return globalThis.fetch(input, init as RequestInit) as Promise<FetchResponse>;
+    const url = typeof input === 'string' ? new URL(input) : input;
+    const secure = url.protocol === 'https:';
+    return new Promise<FetchResponse>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const headers: Record<string, string | number> = { ...init.headers };
+      if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
+      const req = (secure ? https : http).request(
+        url,
+        {
+          method: init.method ?? 'GET',
+          headers,
+          agent: secure ? agents.https : agents.http,
+          ...(signal ? { signal } : {}),
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('aborted', () => reject(signal?.reason ?? new Error('response aborted')));
+          res.on('end', () =>
+            resolve(
+              new BufferedResponse(
+                url.href,
+                res.statusCode ?? 0,
+                res.statusMessage ?? '',
+                res.headers,
+                Buffer.concat(chunks),
+              ),
+            ),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  };
+}
+
+/** A response whose body has fully arrived: the part of `Response` the Web API client reads. */
+class BufferedResponse implements FetchResponse {
+  readonly headers: FetchHeaders;
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    readonly statusText: string,
+    raw: http.IncomingHttpHeaders,
+    readonly body: Buffer,
+  ) {
+    this.headers = new ReceivedHeaders(raw);
+  }
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300;
+  }
+  async text(): Promise<string> {
+    return this.body.toString('utf8');
+  }
+  async json(): Promise<unknown> {
+    return JSON.parse(this.body.toString('utf8'));
+  }
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const { buffer, byteOffset, byteLength } = this.body;
+    return buffer.slice(byteOffset, byteOffset + byteLength) as ArrayBuffer;
+  }
+}
+
+/** Node's header object (lower-case names, repeated headers as arrays) read the way `Headers` is. */
+class ReceivedHeaders implements FetchHeaders {
+  constructor(readonly raw: http.IncomingHttpHeaders) {}
+  get(name: string): string | null {
+    const v = this.raw[name.toLowerCase()];
+    if (v === undefined) return null;
+    return Array.isArray(v) ? v.join(', ') : v;
+  }
+  *entries(): IterableIterator<[string, string]> {
+    for (const name of Object.keys(this.raw)) {
+      const v = this.get(name);
+      if (v !== null) yield [name, v];
+    }
+  }
+}
