@@ -1,7 +1,8 @@
 /**
  * `node dist/bench/probe.js [cases] [seconds] [rate]`: the same-offered-load rows of the request
  * path alone (bare, then Amends, per load kind), with each server's event-loop delay. A quick loop
- * for working on ack latency; `npm run bench` is the full, reported run.
+ * for working on ack latency (and, with a rate past capacity and CONNS=1000, on overload); `npm run
+ * bench` is the full, reported run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,10 @@ import { clickTargets, seedOpenCases, seedProfiles } from './lib/seed.js';
 import type { FromServer, ServerArgs } from './server.js';
 
 const [cases = 20_000, seconds = 10, rate = 100] = process.argv.slice(2).map(Number);
+// Env: ONLY=amends|bare, LOADS=command,click, CONNS (keep-alive sockets at most; 50).
+const kinds = (process.env.ONLY ? [process.env.ONLY] : ['bare', 'amends']) as ('bare' | 'amends')[];
+const loads = (process.env.LOADS?.split(',') ?? ['command', 'click']) as ('command' | 'click')[];
+const conns = Number(process.env.CONNS ?? 50);
 const dir = mkdtempSync(join(tmpdir(), 'amends-probe-'));
 try {
   const fake = forkChild<FromFake>(new URL('./fakeApi.js', import.meta.url), {
@@ -30,7 +35,7 @@ try {
   fake.send({ type: 'parents', items: targets.map((t) => ({ channel: t.channel, ts: t.ts })) });
   await fake.next('parents');
   const responseUrl = `${api.responseUrlBase}bench`;
-  for (const kind of ['bare', 'amends'] as const) {
+  for (const kind of kinds) {
     const port = await freePort();
     const args: ServerArgs =
       kind === 'bare' ? { kind, port } : { kind, port, dbPath, slackApiUrl: api.url };
@@ -42,19 +47,19 @@ try {
     const idle = await child.next('stats');
     console.log(`${kind} at rest: rss ${(idle.rss / 2 ** 20).toFixed(0)} MB`);
     const url = `http://127.0.0.1:${port}/slack/events`;
-    for (const load of ['command', 'click'] as const) {
+    for (const load of loads) {
       const bodies =
         load === 'command' ? commandBodies(responseUrl, kind) : clickBodies(targets, responseUrl);
       await runFixedRate(url, rate, 50, 2, bodies); // warm-up
       await new Promise((r) => setTimeout(r, 1500));
       child.send({ type: 'stats' });
       await child.next('stats');
-      const f = await runFixedRate(url, rate, 50, seconds, bodies);
+      const f = await runFixedRate(url, rate, conns, seconds, bodies);
       child.send({ type: 'stats' });
       const s = await child.next('stats');
       const d = s.loopDelay;
       console.log(
-        `${kind.padEnd(6)} ${load.padEnd(7)} ${rate}/s: p50 ${f.p50.toFixed(2)} p99 ${f.p99.toFixed(2)} max ${f.max.toFixed(1)} ms | loop delay p50 ${d.p50.toFixed(2)} p99 ${d.p99.toFixed(2)} max ${d.max.toFixed(1)} ms | gc ${s.gc.count}x ${s.gc.totalMs.toFixed(0)} ms max ${s.gc.maxMs.toFixed(1)} >10ms ${s.gc.over10} | errors ${f.errors}`,
+        `${kind.padEnd(6)} ${load.padEnd(7)} ${rate}/s: p50 ${f.p50.toFixed(2)} p99 ${f.p99.toFixed(2)} max ${f.max.toFixed(1)} ms | loop delay p50 ${d.p50.toFixed(2)} p99 ${d.p99.toFixed(2)} max ${d.max.toFixed(1)} ms | gc ${s.gc.count}x ${s.gc.totalMs.toFixed(0)} ms max ${s.gc.maxMs.toFixed(1)} >10ms ${s.gc.over10} | errors ${f.errors} | slowest ${f.maxAnswer.toFixed(0)} ms, ${f.over3s} after 3 s, refused ${f.refusedBusy + f.refused503}`,
       );
       await new Promise((r) => setTimeout(r, 1500));
     }

@@ -562,7 +562,7 @@ export async function startBot(
   identity?: Promise<BotIdentity>,
 ): Promise<{ readonly amends: Amends; readonly port: number | null; stop(): Promise<void> }> {
   const who = await (identity ?? checkSlack(config));
-  const amends = composeAmends({ config, clock: systemClock, logger, maxLagMs: 150, ...who });
+  const amends = composeAmends({ config, clock: systemClock, logger, maxLagMs: 15, ...who });
   const { log } = amends;
   await amends.reminders.reconcile();
   const port = await amends.start();

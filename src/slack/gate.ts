@@ -36,15 +36,51 @@ export interface GateOptions {
   readonly maxWaitMs: number;
   readonly now?: () => number;
   /**
-   * Refuse while the event loop is this late (ms, measured over the last few hundred ms): past
-   * capacity the CPU, not the queue of requests, is what makes acks slow, and refusing early
-   * keeps the acks of the requests taken short. Off when unset (tests).
+   * Refuse while the event loop is this late (ms, see LagMeter): past capacity the CPU, not the
+   * queue of requests, is what makes acks slow, and refusing early keeps each turn of the loop
+   * short. Off when unset (tests).
    */
   readonly maxLagMs?: number;
   /** The event loop's recent lateness in ms (default: a probe timer started by startLagProbe()). */
   readonly lag?: () => number;
   /** The sentence a refused slash command gets (it is answered, so the user knows). */
   readonly busyText: (body: { team_id?: string; user_id?: string }) => string;
+}
+
+/**
+ * How late the event loop runs, from a timer meant to beat every `beatMs`. Past capacity this is
+ * what decides: Node accepts one new connection per turn of the event loop, so while turns are
+ * long (every ready socket's request handled back to back), connections wait in the kernel's
+ * accept queue, unseen, for seconds. Refusing as soon as a turn runs long keeps turns short, so
+ * accepting keeps up. The reading:
+ * - the lateness of past beats, smoothed (a fifth of each new one): one pause (a reminder tick,
+ *   a GC, the minute sweep) moves it little and is soon forgotten, lateness that persists is read
+ *   in full within a few beats;
+ * - once that shows the loop running late at all (over a quarter of a beat), also how overdue the
+ *   next beat already is: inside a long turn the timer can't fire, and this grows with every
+ *   request handled in it. At rest it is not counted, so the requests that queued behind a single
+ *   pause are taken, not refused.
+ * Times come in as arguments: no clock is read here.
+ */
+export class LagMeter {
+  #last: number;
+  #smooth = 0;
+  constructor(
+    readonly beatMs: number,
+    now: number,
+  ) {
+    this.#last = now;
+  }
+  /** The timer fired at `now`. */
+  beat(now: number): void {
+    const late = Math.max(0, now - this.#last - this.beatMs);
+    this.#last = now;
+    this.#smooth = this.#smooth * 0.8 + late * 0.2;
+  }
+  lag(now: number): number {
+    if (this.#smooth <= this.beatMs / 4) return this.#smooth;
+    return Math.max(this.#smooth, now - this.#last - this.beatMs);
+  }
 }
 
 /** When the HTTP server received a request (set by a 'request' listener ahead of Bolt's). */
@@ -64,7 +100,7 @@ export class Gate {
   /** Requests refused since start, by reason. */
   readonly refused = { busy: 0, stopping: 0 };
 
-  #lagMs = 0;
+  #meter: LagMeter | null = null;
   #probe: NodeJS.Timeout | null = null;
 
   constructor(o: GateOptions) {
@@ -72,33 +108,18 @@ export class Gate {
     this.#now = o.now ?? (() => performance.now());
   }
 
-  #lastBeat = 0;
-  #beatMs = 20;
-
-  /**
-   * The event loop's recent lateness, in ms: what the probe measured, or, in the middle of a long
-   * run of ready sockets (the probe can't fire until it ends), how overdue its next beat is now.
-   */
+  /** The event loop's lateness now, in ms (see LagMeter); 0 before startLagProbe(). */
   get lagMs(): number {
     if (this.#o.lag) return this.#o.lag();
-    if (!this.#probe) return this.#lagMs;
-    return Math.max(this.#lagMs, performance.now() - this.#lastBeat - this.#beatMs);
+    return this.#meter?.lag(performance.now()) ?? 0;
   }
 
-  /**
-   * Measures how late a 20 ms timer fires; the figure decays by 30% a beat, so it reflects the
-   * last few hundred milliseconds. Stopped by close().
-   */
+  /** Starts the probe timer (every `intervalMs`, unref'd). Stopped by close(). */
   startLagProbe(intervalMs = 20): void {
     if (this.#probe) return;
-    this.#beatMs = intervalMs;
-    this.#lastBeat = performance.now();
-    this.#probe = setInterval(() => {
-      const now = performance.now();
-      const late = Math.max(0, now - this.#lastBeat - intervalMs);
-      this.#lastBeat = now;
-      this.#lagMs = Math.max(late, this.#lagMs * 0.7);
-    }, intervalMs);
+    const meter = new LagMeter(intervalMs, performance.now());
+    this.#meter = meter;
+    this.#probe = setInterval(() => meter.beat(performance.now()), intervalMs);
     this.#probe.unref();
   }
 

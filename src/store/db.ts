@@ -21,14 +21,39 @@ export function transactor(db: Db): Transactor {
  */
 export function lightly<T>(db: Db, fn: () => T): T {
   if (db.inTransaction) return fn();
-  const mode = db.pragma('synchronous', { simple: true }) as number;
+  const s = syncStatements(db);
+  const mode = s.read.get() as number;
   if (mode <= 1) return fn(); // already NORMAL (or OFF)
-  db.pragma('synchronous = NORMAL');
+  s.set(1).run();
   try {
     return fn();
   } finally {
-    db.pragma(`synchronous = ${mode}`);
+    s.set(mode).run();
   }
+}
+
+/** `lightly()` runs on most Slack answers: its PRAGMA statements are prepared once per connection. */
+const pragmaCache = new WeakMap<
+  Db,
+  { read: Database.Statement; set: (mode: number) => Database.Statement }
+>();
+function syncStatements(db: Db) {
+  let s = pragmaCache.get(db);
+  if (!s) {
+    const sets = new Map<number, Database.Statement>();
+    s = {
+      read: db.prepare('PRAGMA synchronous').pluck(),
+      set: (mode) => {
+        const known = sets.get(mode);
+        if (known) return known;
+        const st = db.prepare(`PRAGMA synchronous = ${Math.trunc(mode)}`);
+        sets.set(mode, st);
+        return st;
+      },
+    };
+    pragmaCache.set(db, s);
+  }
+  return s;
 }
 
 /**

@@ -8,8 +8,10 @@ export class WorkspaceRepo implements WorkspaceStore {
     this.#s = {
       pause: db.prepare(`INSERT INTO workspaces (team_id, paused_reason, paused_at) VALUES (?, ?, ?)
         ON CONFLICT (team_id) DO UPDATE SET paused_reason = excluded.paused_reason, paused_at = excluded.paused_at`),
+      // Only a paused workspace is written: resuming runs after every post that works.
       resume: db.prepare(
-        'UPDATE workspaces SET paused_reason = NULL, paused_at = NULL WHERE team_id = ?',
+        `UPDATE workspaces SET paused_reason = NULL, paused_at = NULL
+         WHERE team_id = ? AND paused_reason IS NOT NULL`,
       ),
       get: db.prepare('SELECT paused_reason FROM workspaces WHERE team_id = ?'),
     };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Gate, RECEIVED_AT, Refused } from '../../src/slack/gate.js';
+import { Gate, LagMeter, RECEIVED_AT, Refused } from '../../src/slack/gate.js';
 
 /** Runs one request through the gate's middleware; `work` stands for the listener. */
 function run(
@@ -91,5 +91,47 @@ describe('the gate', () => {
     g.close();
     await expect(run(g, { command: true }).done).rejects.toMatchObject({ why: 'stopping' });
     expect(g.refused.stopping).toBe(1);
+  });
+});
+
+describe('LagMeter (how late the event loop runs; times are given, nothing waits)', () => {
+  const beats = (m: LagMeter, from: number, every: number, n: number) => {
+    let t = from;
+    for (let i = 0; i < n; i++) {
+      t += every;
+      m.beat(t);
+    }
+    return t;
+  };
+
+  it('on time it reads 0, even inside one long turn: what queued behind a pause is taken', () => {
+    const m = new LagMeter(20, 0);
+    const t = beats(m, 0, 20, 10);
+    expect(m.lag(t + 5)).toBe(0);
+    expect(m.lag(t + 110)).toBe(0);
+  });
+
+  it('once the loop runs late, a long turn reads how overdue the next beat is', () => {
+    const m = new LagMeter(20, 0);
+    const t = beats(m, 0, 20 + 12, 5); // every beat 12 ms late: smoothed ~8.1 ms
+    expect(m.lag(t)).toBeCloseTo(12 * (1 - 0.8 ** 5), 5);
+    // 55 ms into a turn that has not let the timer fire: 35 ms overdue, refused past 15.
+    expect(m.lag(t + 55)).toBe(35);
+  });
+
+  it('one pause (a reminder tick, a GC) is forgotten once the loop is back on time', () => {
+    const m = new LagMeter(20, 0);
+    let t = beats(m, 0, 20, 10);
+    t += 20 + 60; // one beat 60 ms late
+    m.beat(t);
+    expect(m.lag(t)).toBeLessThan(15);
+    t = beats(m, t, 20, 10);
+    expect(m.lag(t)).toBeLessThan(2);
+  });
+
+  it('lateness that persists is read as lateness within a few beats', () => {
+    const m = new LagMeter(20, 0);
+    const t = beats(m, 0, 20 + 45, 8); // every beat 45 ms late
+    expect(m.lag(t)).toBeGreaterThan(15);
   });
 });

@@ -15,7 +15,7 @@ import {
   snoozeStep,
 } from '../../src/domain/recoveryCase.js';
 import { CaseRepo } from '../../src/store/caseRepo.js';
-import { type Db, migrate, openDatabase, SCHEMA_VERSION } from '../../src/store/db.js';
+import { type Db, lightly, migrate, openDatabase, SCHEMA_VERSION } from '../../src/store/db.js';
 import { ReminderRepo } from '../../src/store/reminderRepo.js';
 import { WorkspaceRepo } from '../../src/store/workspaceRepo.js';
 import { domainError, openInput } from '../helpers/builders.js';
@@ -569,5 +569,32 @@ describe('WorkspaceRepo', () => {
     workspaces.resume(TEAM);
     expect(workspaces.pausedReason(TEAM)).toBeNull();
     expect(reminders.claimReady(NOW, 10).map((r) => r.teamId)).toEqual([TEAM]);
+  });
+
+  it('resuming a workspace that is not paused writes nothing (it runs after every post)', () => {
+    const before = db.prepare('SELECT total_changes()').pluck().get();
+    workspaces.resume(TEAM);
+    workspaces.pause(OTHER, 'token_revoked', NOW);
+    workspaces.resume(OTHER);
+    workspaces.resume(OTHER);
+    // The pause and its one resume, nothing for the rest.
+    expect(db.prepare('SELECT total_changes()').pluck().get()).toBe(Number(before) + 2);
+  });
+});
+
+describe('lightly', () => {
+  it('writes with synchronous=NORMAL and puts FULL back, also when the write throws', () => {
+    const mode = () => db.pragma('synchronous', { simple: true });
+    expect(mode()).toBe(2);
+    expect(lightly(db, () => mode())).toBe(1);
+    expect(mode()).toBe(2);
+    expect(() =>
+      lightly(db, () => {
+        throw new Error('refused');
+      }),
+    ).toThrow('refused');
+    expect(mode()).toBe(2);
+    // Inside a transaction it is part of that transaction (the mode can't change there).
+    db.transaction(() => expect(lightly(db, () => mode())).toBe(2))();
   });
 });
