@@ -6,8 +6,10 @@
  * Times are written in the owner's zone (DTSTART;TZID=…) with that zone's VTIMEZONE, which is
  * computed here from the runtime's IANA data (Intl, through @date-fns/tz): see `vtimezone`.
  */
+
+import { createRequire } from 'node:module';
 import { TZDate, tzOffset } from '@date-fns/tz';
-import { ICalCalendar, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import type * as IcalGenerator from 'ical-generator';
 import { DomainError } from './errors.js';
 import type { RecoveryCase } from './recoveryCase.js';
 import { isValidTimeZone } from './workingTime.js';
@@ -53,7 +55,17 @@ export const DEFAULT_MEETING_MINUTES = 60;
  * owner forwards the file; a PUBLISH is added to the recipient's calendar as it is, and a later
  * one with the same UID and a higher SEQUENCE replaces it.
  */
-export const INVITE_METHOD = ICalCalendarMethod.PUBLISH;
+export const INVITE_METHOD = 'PUBLISH' as IcalGenerator.ICalCalendarMethod.PUBLISH;
+
+/**
+ * ical-generator, loaded by the first invite built: most processes build none for a long while,
+ * and loading it is a few milliseconds of every start-up.
+ */
+let ical: typeof IcalGenerator | null = null;
+function icalGenerator(): typeof IcalGenerator {
+  ical ??= createRequire(import.meta.url)('ical-generator') as typeof IcalGenerator;
+  return ical;
+}
 /** Google's render links stop working somewhere past 2,000 characters in some browsers. */
 export const GOOGLE_URL_MAX = 2000;
 const PROD_ID = { company: 'Amends', product: 'Amends', language: 'EN' } as const;
@@ -97,6 +109,7 @@ export function buildInvite(input: InviteInput): Invite {
     !isAmbiguousWallTime(start, tz) &&
     !isAmbiguousWallTime(end, tz);
 
+  const { ICalCalendar, ICalEventStatus } = icalGenerator();
   const cal = new ICalCalendar({ prodId: PROD_ID, method: INVITE_METHOD });
   if (zoned) {
     // No calendar-wide name: with one ical-generator would write DTSTAMP as local time.

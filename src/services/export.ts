@@ -1,4 +1,5 @@
-import { stringify } from 'csv-stringify/sync';
+import { createRequire } from 'node:module';
+import type * as CsvStringify from 'csv-stringify/sync';
 import type { CaseHistory } from '../domain/outcomes.js';
 
 /*
@@ -86,6 +87,8 @@ export function casesToCsv(cases: readonly CaseHistory[]): string {
       rows.push([...head, iso(e.at), e.type, e.stepKey ?? '', e.actor, details(e.data)]);
     }
   }
+  // Loaded by the first export, not at every start-up (it is most of ten milliseconds).
+  const { stringify } = createRequire(import.meta.url)('csv-stringify/sync') as typeof CsvStringify;
   return stringify(
     rows.map((r) => r.map(neutralizeCell)),
     {
