@@ -18,11 +18,14 @@ type FetchHeaders = FetchResponse['headers'];
  * also ends a response still arriving. Errors (refused connection, reset, abort) reject, and the
  * client turns them into its `slack_webapi_request_error`, as it does with `fetch`'s.
  */
-export function keepAliveFetch(o: { readonly maxSockets?: number } = {}): FetchFunction {
-  const agents = {
-    http: new http.Agent({ keepAlive: true, maxSockets: o.maxSockets ?? 100 }),
-    https: new https.Agent({ keepAlive: true, maxSockets: o.maxSockets ?? 100 }),
-  };
+export function keepAliveFetch(
+  o: { readonly maxSockets?: number; readonly idleMs?: number } = {},
+): FetchFunction {
+  // An idle connection is closed after 4 s, as undici (Node's fetch) does by default: a post must
+  // not go out on a connection the server is closing at that moment, and Slack's side keeps idle
+  // connections open longer than that.
+  const shape = { keepAlive: true, maxSockets: o.maxSockets ?? 100, timeout: o.idleMs ?? 4000 };
+  const agents = { http: new http.Agent(shape), https: new https.Agent(shape) };
   return (input, init = {}) => {
     const { body, signal } = init;
     if (body !== undefined && typeof body !== 'string')

@@ -78,6 +78,22 @@ describe('keepAliveFetch (the Web API client over node:http)', () => {
     expect(a.connections()).toBe(1);
   });
 
+  it('closes a connection left idle, so no post goes out on one the server is closing', async () => {
+    const a = await api((_req, _body, res) => json(res, 200, { ok: true }));
+    const c = new WebClient('xoxb-test', {
+      slackApiUrl: a.url,
+      fetch: keepAliveFetch({ idleMs: 30 }),
+      retryConfig: { retries: 0 },
+    });
+    const closed = new Promise((resolve) =>
+      server?.once('connection', (s) => s.once('close', resolve)),
+    );
+    await c.chat.postMessage({ channel: 'C1', text: 'x' });
+    await closed; // the client's agent closed it: the server saw the socket end
+    await c.chat.postMessage({ channel: 'C1', text: 'y' });
+    expect(a.connections()).toBe(2);
+  });
+
   it("a refusal is Slack's error code, as before", async () => {
     const a = await api((_req, _body, res) =>
       json(res, 200, { ok: false, error: 'not_in_channel' }),
