@@ -51,7 +51,6 @@ export function keepAliveFetch(
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('error', reject);
-          res.on('aborted', () => reject(signal?.reason ?? new Error('response aborted')));
           res.on('end', () =>
             resolve(
               new BufferedResponse(
