@@ -5,8 +5,9 @@
  * gets its own database seeded by its own seeder (CASES open cases, default 10^4) and runs as
  * bench/server.ts runs it (`startBot`); one fake Web API (50 ms) serves both. A round is a 3 s
  * warm-up and 8 s of closed-loop load (10 connections): `/incident` commands, or with CLICK=1 the
- * own-up "Done" click on a different case each time (PROFILE=<dir> writes each server's V8 CPU profile there). It prints the requests answered and the CPU
+ * own-up "Done" click on a different case each time. It prints the requests answered and the CPU
  * per request (the server's CPU over the round and 1.5 s after it, divided by the requests).
+ * PROFILE=<dir> also writes each server's V8 CPU profile to <dir>/a and <dir>/b.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +30,6 @@ const trees = [a, b];
 const rounds = Number(process.argv[4] ?? 2);
 const cases = Number(process.env.CASES ?? 10_000);
 const click = process.env.CLICK === '1';
-/** With PROFILE=<dir>, each server writes a V8 CPU profile to <dir>/a or <dir>/b. */
 const profileDir = process.env.PROFILE ? resolve(process.env.PROFILE) : null;
 const here = new URL('./', import.meta.url);
 const inTree = (tree: string, path: string) => pathToFileURL(join(tree, 'dist', path)).href;

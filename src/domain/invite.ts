@@ -6,7 +6,6 @@
  * Times are written in the owner's zone (DTSTART;TZID=…) with that zone's VTIMEZONE, which is
  * computed here from the runtime's IANA data (Intl, through @date-fns/tz): see `vtimezone`.
  */
-
 import { createRequire } from 'node:module';
 import { TZDate, tzOffset } from '@date-fns/tz';
 import type * as IcalGenerator from 'ical-generator';
@@ -58,14 +57,12 @@ export const DEFAULT_MEETING_MINUTES = 60;
 export const INVITE_METHOD = 'PUBLISH' as IcalGenerator.ICalCalendarMethod.PUBLISH;
 
 /**
- * ical-generator, loaded by the first invite built: most processes build none for a long while,
- * and loading it is a few milliseconds of every start-up.
+ * ical-generator, loaded by the first invite built (Node keeps it after that): most processes build
+ * none for a long while, and loading it is a few milliseconds of every start-up.
  */
-let ical: typeof IcalGenerator | null = null;
-function icalGenerator(): typeof IcalGenerator {
-  ical ??= createRequire(import.meta.url)('ical-generator') as typeof IcalGenerator;
-  return ical;
-}
+const icalGenerator = () =>
+  createRequire(import.meta.url)('ical-generator') as typeof IcalGenerator;
+
 /** Google's render links stop working somewhere past 2,000 characters in some browsers. */
 export const GOOGLE_URL_MAX = 2000;
 const PROD_ID = { company: 'Amends', product: 'Amends', language: 'EN' } as const;
