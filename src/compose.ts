@@ -84,6 +84,19 @@ export interface Amends {
    */
   settleShown(): Promise<{ firstReplies: number; redrawn: number }>;
   /**
+   * Brings Slack up to the stored cases, as start-up and the minute sweep do (in the running bot and
+   * in the sandbox alike): unposted cases, then pending thread lines, then first replies and stale
+   * parents. The options are publishPending's.
+   */
+  catchUp(o?: Parameters<Amends['publishPending']>[0]): Promise<{
+    posted: number;
+    failed: number;
+    left: number;
+    threadsWithLines: number;
+    firstReplies: number;
+    redrawn: number;
+  }>;
+  /**
    * Refuses new requests (503), then waits up to `timeoutMs` for those in progress, including their
    * Slack calls. Reports how many were still running when it gave up.
    */
@@ -483,6 +496,12 @@ export function composeAmends(o: ComposeOptions): Amends {
       }
       return n;
     },
+    async catchUp(o = {}) {
+      const pending = await this.publishPending(o);
+      const threadsWithLines = await this.deliverPendingLines();
+      const shown = await this.settleShown();
+      return { ...pending, threadsWithLines, ...shown };
+    },
     async settleShown() {
       // The hints of the last second first, so nothing just posted is looked for again.
       flushHints();
@@ -567,17 +586,10 @@ export async function startBot(
   await amends.reminders.reconcile();
   const port = await amends.start();
   // In the background, so start-up doesn't wait on Slack; a shutdown waits for it like a request.
+  // Parents behind their stored case (a run died between a commit and its chat.update) are redrawn
+  // here, 50 at most, and by the minute sweep after.
   void amends.gate
-    .track(
-      (async () => {
-        const pending = await amends.publishPending();
-        const threads = await amends.deliverPendingLines();
-        // Parents behind their stored case (a run died between a commit and its chat.update) are
-        // redrawn here, 50 at most, and by the minute sweep after.
-        const shown = await amends.settleShown();
-        return { ...pending, threadsWithLines: threads, ...shown };
-      })(),
-    )
+    .track(amends.catchUp())
     .then((pending) => log('cases stored but not shown by a previous run', { ...pending }))
     .catch((e) => log('could not post the cases a previous run left', { error: String(e) }));
   // Every minute, cases Slack could not take (an outage) are tried again, at most once a minute
@@ -588,13 +600,10 @@ export async function startBot(
     sweeping = true;
     try {
       const r = await amends.gate.track(
-        amends.publishPending({ olderThanMs: 60_000, skipChannelProblems: true }),
+        amends.catchUp({ olderThanMs: 60_000, skipChannelProblems: true }),
       );
-      if (r.posted || r.failed) log('posted cases Slack had not taken yet', { ...r });
-      await amends.gate.track(amends.deliverPendingLines());
-      const s = await amends.gate.track(amends.settleShown());
-      if (s.firstReplies || s.redrawn)
-        log('brought Slack up to date with the stored cases', { ...s });
+      if (r.posted || r.failed || r.firstReplies || r.redrawn)
+        log('brought Slack up to date with the stored cases', { ...r });
     } finally {
       sweeping = false;
     }

@@ -444,7 +444,8 @@ export async function startSandbox(
           .run(r.id);
     await amends.reminders.reconcile();
     const port = await amends.start();
-    await amends.publishPending();
+    // As the bot's start-up: what a previous run stored but never showed is shown now.
+    await amends.catchUp();
     const ticker = scheduleReminders(config.reminderCron, amends.reminders, quietLog);
     const world: World = {
       fake,
@@ -866,9 +867,10 @@ export async function startSandbox(
       await new Promise((r) => setTimeout(r, TICK_WAIT_MS));
       report = await w.amends.reminders.tick();
     }
-    // The bot's minute sweep, as it runs against Slack: a parent whose step came due since it was
-    // drawn is drawn again (a week's walk would otherwise show "To do" past the due time).
-    await w.amends.settleShown();
+    // The bot's minute sweep, as it runs against Slack: cases, thread lines and first replies Slack
+    // lacks are posted, and a parent whose step came due since it was drawn is drawn again (a
+    // week's walk would otherwise show "To do" past the due time).
+    await w.amends.catchUp({ olderThanMs: 60_000, skipChannelProblems: true });
     return report;
   };
 

@@ -233,6 +233,28 @@ describe('sandbox server', () => {
     ).toHaveLength(1);
   });
 
+  it('restarted after a crash, it catches up as the bot does: lines left pending are posted, once', async () => {
+    await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
+    await sb.close();
+    // As if the process died between storing a thread line and posting it.
+    const db = new Database(sandboxConfig(dir).databasePath);
+    const c = db.prepare('SELECT id, team_id, created_at FROM cases').get() as {
+      id: number;
+      team_id: string;
+      created_at: number;
+    };
+    const body = { text: 'left pending by a crash', blocks: [] };
+    db.prepare(
+      `INSERT INTO thread_lines (team_id, case_id, body, created_at, status) VALUES (?, ?, ?, ?, 'pending')`,
+    ).run(c.team_id, c.id, JSON.stringify(body), c.created_at);
+    db.close();
+    sb = await startSandbox(sandboxConfig(dir), () => {}, { standalone: false });
+    await post('/api/clock', { advance: 'hour' });
+    await post('/api/clock', { advance: 'hour' });
+    const posted = (await state()).messages.filter((m) => m.text === body.text);
+    expect(posted).toHaveLength(1);
+  });
+
   it('walks +1 week hour by hour: a neglected case is nudged on several working days, not in one lump', async () => {
     await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
     const opened = (await state()).messages.length;
