@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { keepAliveFetch } from './transport.js';
 
 /** Who the bot is, from auth.test. */
 export interface BotIdentity {
@@ -21,12 +22,13 @@ export async function checkSlack(
 ): Promise<BotIdentity> {
   const where = config.slackApiUrl ?? 'https://slack.com/api/';
   const url = new URL('auth.test', where.endsWith('/') ? where : `${where}/`);
+  const post = keepAliveFetch({ maxSockets: 1 });
   let problem = '';
   for (let attempt = 0; attempt < 2; attempt++) {
     if (attempt) await new Promise((r) => setTimeout(r, o.retryDelayMs ?? 500));
-    let res: Response;
+    let res: Awaited<ReturnType<typeof post>>;
     try {
-      res = await fetch(url, {
+      res = await post(url, {
         method: 'POST',
         headers: {
           authorization: `Bearer ${config.botToken ?? ''}`,
@@ -36,8 +38,7 @@ export async function checkSlack(
         signal: AbortSignal.timeout(8000),
       });
     } catch (e) {
-      const cause = (e as { cause?: { code?: string } }).cause?.code;
-      problem = cause ?? (e as Error).message;
+      problem = (e as { code?: string }).code ?? (e as Error).message;
       continue;
     }
     if (res.status >= 500) {

@@ -45,3 +45,15 @@ describe('checkSlack (auth.test before Bolt is loaded)', () => {
     expect(f.callsTo('auth.test')).toHaveLength(4);
   });
 });
+
+describe('checkSlack when nothing answers', () => {
+  it('a refused connection is tried once more, then named in the one line', async () => {
+    const f = await slack();
+    const url = f.url;
+    await f.close();
+    fake = null;
+    await expect(
+      checkSlack({ botToken: 'xoxb-test', slackApiUrl: url }, { retryDelayMs: 0 }),
+    ).rejects.toThrow(/^Cannot reach Slack at .* \(ECONNREFUSED\): check the network/);
+  });
+});
