@@ -144,14 +144,22 @@ async function startAmends(): Promise<() => Promise<void>> {
   if (!args.dbPath || !args.slackApiUrl) throw new Error('amends needs dbPath and slackApiUrl');
   // Loaded here, not at the top: the bare app's memory and start-up must not include Amends' modules.
   // As src/main.ts does: auth.test is sent before the rest of Amends is loaded.
-  const { checkSlack } = await import('../src/slack/checkSlack.js');
+  // From the bundle `npm start` runs (dist/app, scripts/bundle.mjs), not tsc's one file per module.
+  const app = (path: string) => import(new URL(`../app/${path}`, import.meta.url).href);
+  const { checkSlack } = (await app(
+    'slack/checkSlack.js',
+  )) as typeof import('../src/slack/checkSlack.js');
   const identity = checkSlack({ botToken: BOT_TOKEN, slackApiUrl: args.slackApiUrl });
   identity.catch(() => {});
-  const [{ startBot }, { configWith }, { loggerFromLog }] = await Promise.all([
-    import('../src/compose.js'),
-    import('../src/config.js'),
-    import('../src/log.js'),
-  ]);
+  const [{ startBot }, { configWith }, { loggerFromLog }] = (await Promise.all([
+    app('compose.js'),
+    app('config.js'),
+    app('log.js'),
+  ])) as [
+    typeof import('../src/compose.js'),
+    typeof import('../src/config.js'),
+    typeof import('../src/log.js'),
+  ];
   const config = configWith({
     mode: 'http',
     botToken: BOT_TOKEN,

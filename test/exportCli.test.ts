@@ -5,7 +5,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import {
-  copyFileSync,
   cpSync,
   existsSync,
   mkdirSync,
@@ -16,8 +15,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PLAYBOOK } from '../src/domain/playbook.js';
 import { completeStep, openCase } from '../src/domain/recoveryCase.js';
 import { runExport } from '../src/exportCli.js';
@@ -25,13 +24,12 @@ import { BOM, CSV_COLUMNS } from '../src/services/export.js';
 import { CaseRepo } from '../src/store/caseRepo.js';
 import { openDatabase } from '../src/store/db.js';
 import { openInput } from './helpers/builders.js';
+import { type Bundle, buildBundle } from './helpers/bundle.js';
 
 const PB = DEFAULT_PLAYBOOK;
 const TEAM = 'T0TEAM001';
 const OTHER = 'T0OTHER01';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** tsx's loader by its path: the CLI runs in a temp folder, where `tsx` would not resolve. */
-const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 
 let dir: string;
 let dbPath: string;
@@ -169,9 +167,14 @@ describe('runExport', () => {
   });
 });
 
-describe('the command line', () => {
+describe('the command line (the bundle `npm run export` runs)', () => {
+  let bundle: Bundle;
+  beforeAll(() => {
+    bundle = buildBundle();
+  });
+  afterAll(() => bundle.remove());
   const run = (args: string[], env: Record<string, string> = {}) =>
-    spawnSync(process.execPath, ['--import', TSX, join(ROOT, 'src/exportCli.ts'), ...args], {
+    spawnSync(process.execPath, [bundle.exportCli, ...args], {
       cwd: dir,
       env: { PATH: process.env.PATH ?? '', ...env },
       encoding: 'utf8',
@@ -203,22 +206,11 @@ describe('the command line', () => {
   it('works from a folder whose path has a space', () => {
     const spaced = join(dir, 'my amends');
     mkdirSync(spaced);
-    cpSync(join(ROOT, 'src'), join(spaced, 'src'), { recursive: true });
-    copyFileSync(join(ROOT, 'package.json'), join(spaced, 'package.json'));
+    cpSync(bundle.dir, join(spaced, 'app'), { recursive: true });
     symlinkSync(join(ROOT, 'node_modules'), join(spaced, 'node_modules'), 'dir');
     const r = spawnSync(
       process.execPath,
-      [
-        '--import',
-        TSX,
-        join(spaced, 'src/exportCli.ts'),
-        '--team',
-        TEAM,
-        '--out',
-        out,
-        '--db',
-        dbPath,
-      ],
+      [join(spaced, 'app/exportCli.js'), '--team', TEAM, '--out', out, '--db', dbPath],
       { cwd: dir, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8', timeout: 60_000 },
     );
     expect(r.stderr).toBe('');

@@ -3,13 +3,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildBundle } from './helpers/bundle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amends-main-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const bundle = buildBundle();
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  bundle.remove();
+});
 
-/** Runs the real entry point with only the given environment (no inherited SLACK_* variables). */
+/**
+ * Runs the real entry point (the bundle `npm start` runs) with only the given environment (no
+ * inherited SLACK_* variables).
+ */
 function start(env: Record<string, string>) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const r = spawnSync(process.execPath, [bundle.main], {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',

@@ -1,5 +1,5 @@
 /**
- * The real entry point (src/main.ts, HTTP mode) as a process of its own, against a slow fake Slack:
+ * The real entry point (the bundle `npm start` runs, HTTP mode) as a process of its own, against a slow fake Slack:
  * killed with SIGKILL in the middle of bursts, and stopped with SIGTERM. Every command or click that
  * got its 200 must be stored; with SIGTERM it must also be shown in Slack, or left as a row the
  * next start sends.
@@ -20,6 +20,7 @@ import {
   slashCommandBody,
 } from '../../src/sandbox/slackRequests.js';
 import { ACTION } from '../../src/slack/ids.js';
+import { type Bundle, buildBundle } from '../helpers/bundle.js';
 import { MARIA, TEAM, USERS } from '../helpers/harness.js';
 
 const SECRET = 'process-test-signing-secret';
@@ -27,13 +28,16 @@ const CHANNEL = 'C0BURST01';
 const dir = mkdtempSync(join(tmpdir(), 'amends-process-'));
 const dbPath = join(dir, 'amends.db');
 let fake: FakeSlack;
+let bundle: Bundle;
 
 beforeAll(async () => {
+  bundle = buildBundle();
   // Slack answers in 150 ms, so a kill lands while posts are on their way.
   fake = await startFakeSlack({ users: USERS, teamId: TEAM, latencyMs: 150 });
 });
 afterAll(async () => {
   await fake.close();
+  bundle.remove();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -45,7 +49,7 @@ interface Bot {
 }
 
 /**
- * Starts src/main.ts in HTTP mode; resolves once it has printed a line matching `ready` (by default
+ * Starts the bundled main.js in HTTP mode; resolves once it has printed a line matching `ready` (by default
  * its "running" line; no polling).
  */
 async function startBot(ready = /running \(HTTP\) on port/): Promise<Bot> {
@@ -53,7 +57,7 @@ async function startBot(ready = /running \(HTTP\) on port/): Promise<Bot> {
   await new Promise<void>((r) => free.listen(0, '127.0.0.1', r));
   const freePort = (free.address() as AddressInfo).port;
   await new Promise((r) => free.close(r));
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const proc = spawn(process.execPath, [bundle.main], {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
