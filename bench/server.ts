@@ -11,7 +11,7 @@
  */
 import { subscribe } from 'node:diagnostics_channel';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
-import { App, HTTPReceiver, LogLevel, type webApi } from '@slack/bolt';
+import type { App, webApi } from '@slack/bolt';
 import { BOT_ID, BOT_TOKEN, BOT_USER, peakRssBytes, rssSampler, SECRET } from './lib/common.js';
 
 export interface ServerArgs {
@@ -83,7 +83,9 @@ const send = (m: FromServer) => process.send?.(m);
 let gate: () => Extract<FromServer, { type: 'stats' }>['gate'] = () => null;
 
 /** Bolt's own HTTP receiver, as an app would configure it: ack first, work after. */
-function boltApp(clientOptions?: webApi.WebClientOptions): App {
+async function boltApp(clientOptions?: webApi.WebClientOptions): Promise<App> {
+  // Loaded here, as every kind loads Bolt itself: Amends sends auth.test before it loads Bolt.
+  const { App, HTTPReceiver, LogLevel } = await import('@slack/bolt');
   const receiver = new HTTPReceiver({
     signingSecret: SECRET,
     endpoints: '/slack/events',
@@ -112,7 +114,7 @@ function boltApp(clientOptions?: webApi.WebClientOptions): App {
 }
 
 async function startBare(): Promise<() => Promise<void>> {
-  const app = boltApp();
+  const app = await boltApp();
   app.command('/incident', async ({ ack }) => {
     await ack();
   });
@@ -128,7 +130,7 @@ async function startBare(): Promise<() => Promise<void>> {
 async function startThin(): Promise<() => Promise<void>> {
   if (!args.slackApiUrl) throw new Error('thin needs slackApiUrl');
   // The Web API client as Amends configures it (no retries), so the post's path is the same.
-  const app = boltApp({ slackApiUrl: args.slackApiUrl, retryConfig: { retries: 0 } });
+  const app = await boltApp({ slackApiUrl: args.slackApiUrl, retryConfig: { retries: 0 } });
   app.command('/incident', async ({ ack, body, client }) => {
     await ack();
     await client.chat.postMessage({ channel: body.channel_id, text: `Case: ${body.text}` });
@@ -143,23 +145,21 @@ async function startThin(): Promise<() => Promise<void>> {
 async function startAmends(): Promise<() => Promise<void>> {
   if (!args.dbPath || !args.slackApiUrl) throw new Error('amends needs dbPath and slackApiUrl');
   // Loaded here, not at the top: the bare app's memory and start-up must not include Amends' modules.
-  // As src/main.ts does: auth.test is sent before the rest of Amends is loaded.
-  // From the bundle `npm start` runs (dist/app, scripts/bundle.mjs), not tsc's one file per module.
+  // From the bundle `npm start` runs (dist/app, scripts/bundle.mjs), in src/main.ts's order: the
+  // settings, the logger and checkSlack; auth.test is sent; then Bolt and the rest of Amends load.
   const app = (path: string) => import(new URL(`../app/${path}`, import.meta.url).href);
-  const { checkSlack } = (await app(
-    'slack/checkSlack.js',
-  )) as typeof import('../src/slack/checkSlack.js');
-  const identity = checkSlack({ botToken: BOT_TOKEN, slackApiUrl: args.slackApiUrl });
-  identity.catch(() => {});
-  const [{ startBot }, { configWith }, { loggerFromLog }] = (await Promise.all([
-    app('compose.js'),
+  const [{ checkSlack }, { configWith }, { loggerFromLog }] = (await Promise.all([
+    app('slack/checkSlack.js'),
     app('config.js'),
     app('log.js'),
   ])) as [
-    typeof import('../src/compose.js'),
+    typeof import('../src/slack/checkSlack.js'),
     typeof import('../src/config.js'),
     typeof import('../src/log.js'),
   ];
+  const identity = checkSlack({ botToken: BOT_TOKEN, slackApiUrl: args.slackApiUrl });
+  identity.catch(() => {});
+  const { startBot } = (await app('compose.js')) as typeof import('../src/compose.js');
   const config = configWith({
     mode: 'http',
     botToken: BOT_TOKEN,

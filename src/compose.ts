@@ -44,7 +44,7 @@ import { registerViews } from './slack/listeners/views/index.js';
 import { ChannelSharing } from './slack/sharing.js';
 import { keepAliveFetch } from './slack/transport.js';
 import { CaseRepo } from './store/caseRepo.js';
-import { startCheckpointer } from './store/checkpointer.js';
+import { type Checkpointer, startCheckpointer } from './store/checkpointer.js';
 import { type Db, lightly, openDatabase, transactor } from './store/db.js';
 import { LeaseRepo } from './store/leaseRepo.js';
 import { LineRepo } from './store/lineRepo.js';
@@ -152,12 +152,17 @@ export function composeAmends(o: ComposeOptions): Amends {
   const { config, clock } = o;
   const log = logFn(o.logger);
   const db = openDatabase(config.databasePath);
-  // WAL checkpoints run on their own connection and thread, so no commit waits for one.
+  // WAL checkpoints run on their own connection and thread, so no commit waits for one. The thread
+  // starts once the app listens (start()): nothing needs a checkpoint sooner, and starting a Node
+  // worker (~40 ms of CPU on its own thread) would compete with the start-up for two cores.
   db.pragma('wal_autocheckpoint = 0');
-  const checkpointer = startCheckpointer(config.databasePath, (e) => {
-    log('background checkpoints failed; back to automatic checkpoints', { error: String(e) });
-    db.pragma('wal_autocheckpoint = 1000');
-  });
+  let checkpointer: Checkpointer | null = null;
+  const startCheckpoints = () => {
+    checkpointer ??= startCheckpointer(config.databasePath, (e) => {
+      log('background checkpoints failed; back to automatic checkpoints', { error: String(e) });
+      db.pragma('wal_autocheckpoint = 1000');
+    });
+  };
   const caseRepo = new CaseRepo(db, config.playbook);
   const reminderRepo = new ReminderRepo(db);
   const workspaces = new WorkspaceRepo(db);
@@ -418,6 +423,7 @@ export function composeAmends(o: ComposeOptions): Amends {
       const listen =
         config.mode === 'socket' ? undefined : { port: config.port, host: o.host, backlog: 4096 };
       const server = (await app.start(listen as never)) as unknown;
+      startCheckpoints();
       if (o.maxLagMs !== undefined) gate.startLagProbe();
       if (config.mode === 'socket') return null;
       const http = server as Server;
@@ -560,7 +566,7 @@ export function composeAmends(o: ComposeOptions): Amends {
       } catch {
         // closing: the sweep checks again after the next start
       }
-      await checkpointer.stop();
+      await checkpointer?.stop();
       db.close();
     },
   };
