@@ -15,7 +15,8 @@ import { clickTargets, seedOpenCases, seedProfiles } from './lib/seed.js';
 import type { FromServer, ServerArgs } from './server.js';
 
 const [cases = 20_000, seconds = 10, rate = 100] = process.argv.slice(2).map(Number);
-// Env: ONLY=amends|bare, LOADS=command,click, CONNS (keep-alive sockets at most; 50).
+// Env: ONLY=amends|bare, LOADS=command,click, CONNS (keep-alive sockets at most; 50), PROFILE=<dir>
+// (a V8 CPU profile of each server, written when it stops).
 const kinds = (process.env.ONLY ? [process.env.ONLY] : ['bare', 'amends']) as ('bare' | 'amends')[];
 const loads = (process.env.LOADS?.split(',') ?? ['command', 'click']) as ('command' | 'click')[];
 const conns = Number(process.env.CONNS ?? 50);
@@ -39,7 +40,10 @@ try {
     const port = await freePort();
     const args: ServerArgs =
       kind === 'bare' ? { kind, port } : { kind, port, dbPath, slackApiUrl: api.url };
-    const child = forkChild<FromServer>(new URL('./server.js', import.meta.url), args);
+    const execArgv = process.env.PROFILE
+      ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.PROFILE, kind)}`]
+      : [];
+    const child = forkChild<FromServer>(new URL('./server.js', import.meta.url), args, execArgv);
     await waitHealthy(`http://127.0.0.1:${port}/healthz`, performance.now());
     await child.next('ready');
     await new Promise((r) => setTimeout(r, 1000));
