@@ -211,9 +211,9 @@ export const en = {
     meetingPrepNoOutline: (owner: string, when: string) =>
       `${owner}, the meeting is ${when} and there is no outline yet. Write it now: what happened, why, what will prevent it, in two sentences.`,
     escalation: (owner: string, step: string, due: string, others: string) =>
-      `:rotating_light: *${step}* is overdue (was ${due}). ${owner} owns it; ${others}, can you help move it forward today?`,
+      `:rotating_light: *${step}* is overdue (was due ${due}). ${owner} owns it; ${others}, can you help move it forward today?`,
     escalationAlone: (owner: string, step: string, due: string) =>
-      `:rotating_light: *${step}* is overdue (was ${due}). ${owner}, it is now the most urgent thing on this case: do it today, or ask a colleague to help.`,
+      `:rotating_light: *${step}* is overdue (was due ${due}). ${owner}, it is now the most urgent thing on this case: do it today, or ask a colleague to help.`,
     keepTrying: (owner: string, n: number, idea: string) =>
       `${owner}, follow-up ${n}: reach out to the client again. ${idea} Remind them gently that everyone makes mistakes; what counts is what changed.`,
     keepTryingIdeas: [
