@@ -98,7 +98,7 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
     await page.getByTestId('advance-day').click();
     // dates render in the reader's zone: "was yesterday 9:30 AM" for Joan in New York
     await thread
-      .getByText(/Write the outline is overdue \(was yesterday 9:30\sAM\)/)
+      .getByText(/Write the outline is overdue \(was due yesterday 9:30\sAM\)/)
       .first()
       .waitFor();
 
