@@ -36,7 +36,7 @@ import {
   decodeStep,
   type StepRef,
 } from '../../ids.js';
-import { catFor, type ListenerDeps, teamOf } from '../deps.js';
+import { byId, catFor, type ListenerDeps, teamOf } from '../deps.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -164,6 +164,7 @@ function form(
 }
 
 export function registerActions(app: App, deps: ListenerDeps): void {
+  const buttons = byId<Args>((a) => a.action.action_id);
   const { presenter } = deps;
   const pb = () => deps.cases.playbook;
   // Playbook titles are admin-written text: escaped like any other text in mrkdwn.
@@ -175,7 +176,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     deps.cases.announce(change, (ch) => line(say(ch, t(ch.case.lang))));
   const after = (ch: Changed) => () => presenter.afterChange(ch.case);
 
-  app.action(
+  buttons.on(
     ACTION.done,
     handler(deps, (k, v) => {
       const ref = stepRef(v);
@@ -187,7 +188,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     }),
   );
 
-  app.action(
+  buttons.on(
     ACTION.snooze,
     handler(deps, (k, v) => {
       const ref = decodeSnooze(v);
@@ -218,7 +219,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       ref: StepRef,
     ) => Parameters<Args['client']['views']['open']>[0]['view'],
   ) =>
-    app.action(
+    buttons.on(
       id,
       handler(deps, (k, v) => {
         const ref = stepRef(v);
@@ -234,7 +235,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   modalFor(ACTION.meeting, (k, c, ref) =>
     meetingModal(k.cat, c, ref.version, ref.step === 'fix_meeting' ? 'fix_meeting' : 'meeting'),
   );
-  app.action(
+  buttons.on(
     ACTION.moveMeeting,
     handler(deps, (k, v) => {
       const ref = caseRef(v);
@@ -247,7 +248,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   modalFor(ACTION.followUp, (k, c, ref) => followUpModal(k.cat, c, ref.step, ref.version));
 
   for (const answer of ['accepted', 'refused'] as const) {
-    app.action(
+    buttons.on(
       ACTION[answer],
       handler(deps, (k, v) => {
         const ref = caseRef(v);
@@ -260,7 +261,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     );
   }
 
-  app.action(
+  buttons.on(
     ACTION.moreFollowUps,
     handler(deps, (k, v) => {
       const ref = caseRef(v);
@@ -276,7 +277,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   );
 
   // App Home: "New case" opens the same form as /incident, with a channel picker.
-  app.action(ACTION.newCase, async ({ ack, body, client }) => {
+  buttons.on(ACTION.newCase, async ({ ack, body, client }) => {
     await ack();
     const team = teamOf(body);
     const user = body.user?.id;
@@ -289,7 +290,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   });
 
   // App Home: the viewer's language, stored, and the home redrawn in it.
-  app.action(ACTION.language, async ({ ack, body, action, client }) => {
+  buttons.on(ACTION.language, async ({ ack, body, action, client }) => {
     await ack();
     const team = teamOf(body);
     const user = body.user?.id;
@@ -303,7 +304,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   });
 
   // The message to the client: drafted from the case, edited in a form, posted for review.
-  app.action(
+  buttons.on(
     ACTION.draft,
     handler(deps, (k, v) => {
       const ref = caseRef(v);
@@ -315,7 +316,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       return form(deps, k, () => draftModal(cat, c, d));
     }),
   );
-  app.action(
+  buttons.on(
     ACTION.draftSent,
     handler(deps, (k, v) => {
       const ref = caseRef(v);
@@ -328,7 +329,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   );
 
   // Corrective changes: add (a form), done (a click), drop (a form asking why).
-  app.action(
+  buttons.on(
     ACTION.addChange,
     handler(deps, (k, v) => {
       const ref = stepRef(v);
@@ -336,7 +337,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       return form(deps, k, () => addChangeModal(k.cat, c));
     }),
   );
-  app.action(
+  buttons.on(
     ACTION.changeDone,
     handler(deps, (k, v) => {
       const ref = decodeChange(v);
@@ -351,7 +352,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       return after(ch);
     }),
   );
-  app.action(
+  buttons.on(
     ACTION.changeDrop,
     handler(deps, (k, v) => {
       const ref = decodeChange(v);
@@ -366,7 +367,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     }),
   );
 
-  app.action(
+  buttons.on(
     ACTION.moveCase,
     handler(deps, (k, v) => {
       const ref = caseRef(v);
@@ -376,7 +377,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     }),
   );
 
-  app.action(
+  buttons.on(
     ACTION.close,
     handler(deps, (k, v) => {
       const ref = caseRef(v);
@@ -385,4 +386,5 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       return form(deps, k, () => closeModal(k.cat, c));
     }),
   );
+  app.action({ type: 'block_actions' }, buttons.dispatch);
 }

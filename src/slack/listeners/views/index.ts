@@ -21,7 +21,7 @@ import { line, outlinePost, withUserText } from '../../blocks/thread.js';
 import { moveBlocks } from '../../caseView.js';
 import { friendly } from '../../errors.js';
 import { ACTION, decodeMeta, encodeCase, INPUT, type ModalMeta, VIEW } from '../../ids.js';
-import { catFor, type ListenerDeps, teamOf } from '../deps.js';
+import { byId, catFor, type ListenerDeps, teamOf } from '../deps.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 type Values = ViewSubmitAction['view']['state']['values'];
@@ -98,6 +98,7 @@ const INPUT_BY_DETAIL: Record<string, string> = {
 };
 
 export function registerViews(app: App, deps: ListenerDeps): void {
+  const forms = byId<Args>((a) => a.view.callback_id);
   const { presenter } = deps;
   // The change and its thread line in one transaction; the line is posted after the ack.
   const announce = (
@@ -106,7 +107,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
   ) => deps.cases.announce(change, (ch) => say(ch, t(ch.case.lang)));
   const shown = (ch: Changed) => () => presenter.afterChange(ch.case);
 
-  app.view(
+  forms.on(
     VIEW.open,
     submission(
       deps,
@@ -176,7 +177,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     ),
   );
 
-  app.view(
+  forms.on(
     VIEW.outline,
     submission(
       deps,
@@ -199,7 +200,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     ),
   );
 
-  app.view(
+  forms.on(
     VIEW.meeting,
     submission(
       deps,
@@ -236,7 +237,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     ),
   );
 
-  app.view(
+  forms.on(
     VIEW.skip,
     submission(
       deps,
@@ -267,7 +268,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     ),
   );
 
-  app.view(
+  forms.on(
     VIEW.compensation,
     submission(
       deps,
@@ -295,7 +296,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     ),
   );
 
-  app.view(
+  forms.on(
     VIEW.move,
     submission(
       deps,
@@ -339,7 +340,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     ),
   );
 
-  app.view(
+  forms.on(
     VIEW.draft,
     submission(
       deps,
@@ -388,7 +389,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     ),
   );
 
-  app.view(
+  forms.on(
     VIEW.addChange,
     submission(
       deps,
@@ -422,7 +423,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     ),
   );
 
-  app.view(
+  forms.on(
     VIEW.dropChange,
     submission(
       deps,
@@ -454,7 +455,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     ),
   );
 
-  app.view(
+  forms.on(
     VIEW.followUp,
     submission(
       deps,
@@ -486,7 +487,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     ),
   );
 
-  app.view(
+  forms.on(
     VIEW.close,
     submission(
       deps,
@@ -514,4 +515,5 @@ export function registerViews(app: App, deps: ListenerDeps): void {
       INPUT.reason,
     ),
   );
+  app.view({ type: 'view_submission' }, forms.dispatch);
 }
