@@ -422,7 +422,11 @@ export function composeAmends(o: ComposeOptions): Amends {
       // default backlog is 511; the kernel caps this at net.core.somaxconn).
       const listen =
         config.mode === 'socket' ? undefined : { port: config.port, host: o.host, backlog: 4096 };
-      const server = (await app.start(listen as never)) as unknown;
+      const server = (await app.start(listen as never).catch((e: NodeJS.ErrnoException) => {
+        throw e.code === 'EADDRINUSE'
+          ? new Error(`port ${config.port} is already in use: set PORT to another port`)
+          : e;
+      })) as unknown;
       startCheckpoints();
       if (o.maxLagMs !== undefined) gate.startLagProbe();
       if (config.mode === 'socket') return null;

@@ -5,7 +5,7 @@
 import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { exportCasesCsv } from './services/export.js';
+import { casesToCsv } from './services/export.js';
 import { openDatabase } from './store/db.js';
 import { ReportRepo } from './store/reportRepo.js';
 
@@ -29,9 +29,14 @@ export function runExport(argv: readonly string[], env: NodeJS.ProcessEnv): stri
     throw new Error(`No database at ${path}: give --db or set DATABASE_PATH to the bot's database`);
   const db = openDatabase(path);
   try {
-    const csv = exportCasesCsv(new ReportRepo(db), { teamId: team });
+    const cases = new ReportRepo(db).load({ teamId: team });
+    const csv = Buffer.from(casesToCsv(cases), 'utf8');
     writeFileSync(values.out, csv);
-    return `Wrote ${values.out} (${csv.length} bytes) from ${path}`;
+    const wrote = `Wrote ${values.out} (${csv.length} bytes) from ${path}`;
+    // A header and no rows: most often a mistyped team ID, so say so rather than look like success.
+    return cases.length === 0
+      ? `${wrote}: no cases for ${team} in this database (check --team)`
+      : wrote;
   } finally {
     db.close();
   }

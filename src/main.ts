@@ -25,18 +25,18 @@ async function main(): Promise<void> {
     return;
   }
 
-  // Slack is asked who the bot is before Bolt and the rest are loaded: the round trip overlaps the
-  // loading. (Handled here at once, so a quick failure is not an unhandled rejection meanwhile.)
-  const identity = checkSlack(config);
-  identity.catch(() => {});
-  // The signal handlers come first: a SIGTERM during start-up (or right after the "running" line)
-  // must still drain, never kill the process outright with the default action.
-  const { startBot } = await import('./compose.js');
-  const starting = startBot(config, logger, identity);
+  // The signal handlers come first: a SIGTERM at any moment of the start-up must end the process
+  // cleanly, never with the default action, and never wait for Slack. Until startBot runs, nothing
+  // is open (no database, no port), so the process just exits; after, the bot drains.
+  let starting: Promise<Awaited<ReturnType<typeof import('./compose.js').startBot>>> | null = null;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    if (!starting) {
+      logger.info({ signal }, 'stopped during start-up: nothing had started');
+      process.exit(0);
+    }
     logger.info({ signal }, 'shutting down');
     try {
       const bot = await starting;
@@ -49,6 +49,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  // Slack is asked who the bot is before Bolt and the rest are loaded: the round trip overlaps the
+  // loading. (Handled here at once, so a quick failure is not an unhandled rejection meanwhile.)
+  const identity = checkSlack(config);
+  identity.catch(() => {});
+  const { startBot } = await import('./compose.js');
+  // A refused token or an unreachable Slack ends here, with its one line (main's catch).
+  await identity;
+  if (stopping) return;
+  starting = startBot(config, logger, identity);
   const bot = await starting;
   console.log(
     bot.port === null

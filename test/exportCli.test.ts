@@ -118,6 +118,15 @@ describe('runExport', () => {
     ]);
   });
 
+  it('a team with no cases here (a mistyped ID, most often) writes the header and says so', () => {
+    const none = join(dir, 'none.csv');
+    const said = runExport(['--team', 'T0NOPE01', '--out', none, '--db', dbPath], {});
+    expect(said).toBe(
+      `Wrote ${none} (${readFileSync(none).length} bytes) from ${dbPath}: no cases for T0NOPE01 in this database (check --team)`,
+    );
+    expect(rowsOf(none)).toEqual([]);
+  });
+
   it('reads DATABASE_PATH when --db is not given (and --team=… form works)', () => {
     const said = runExport([`--team=${TEAM}`, `--out=${out}`], { DATABASE_PATH: dbPath });
     expect(said).toContain(`from ${dbPath}`);

@@ -1,9 +1,12 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startFakeSlack } from '../src/sandbox/fakeSlack.js';
 import { buildBundle } from './helpers/bundle.js';
+import { TEAM } from './helpers/harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amends-main-'));
 const bundle = buildBundle();
@@ -31,6 +34,39 @@ function start(env: Record<string, string>) {
   return { status: r.status, lines };
 }
 
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const { port } = probe.address() as { port: number };
+  await new Promise((r) => probe.close(r));
+  return port;
+}
+
+/** The bundle in HTTP mode, started in the background: its output, and its exit code once it ends. */
+function startHttp(o: { db: string; slackApiUrl: string; port: number }) {
+  const proc = spawn(process.execPath, [bundle.main], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      DATABASE_PATH: join(dir, o.db),
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: 's',
+      SLACK_API_URL: o.slackApiUrl,
+      PORT: String(o.port),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out = { stdout: '', stderr: '' };
+  proc.stdout?.on('data', (d: Buffer) => {
+    out.stdout += d.toString();
+  });
+  proc.stderr?.on('data', (d: Buffer) => {
+    out.stderr += d.toString();
+  });
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  return { proc, out, exited };
+}
+
 describe('start-up', () => {
   it('with a token but no route to Slack: one line saying what to check, and exit 1', () => {
     const r = start({
@@ -52,5 +88,48 @@ describe('start-up', () => {
       'amends: Set SLACK_SIGNING_SECRET for HTTP mode: from your Slack app’s Basic Information page',
       'amends: PORT must be a port number 1-65535 (got "eighty")',
     ]);
+  });
+
+  it('SIGTERM while Slack has not answered yet: a clean exit at once, not a failure after the retries', async () => {
+    // A Slack that takes the request and never answers (checkSlack would retry for ~16 s).
+    let arrived: () => void = () => {};
+    const asked = new Promise<void>((r) => {
+      arrived = r;
+    });
+    const hanging: Server = createServer(() => arrived());
+    await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
+    const { port } = hanging.address() as { port: number };
+    const bot = startHttp({
+      db: 'term.db',
+      slackApiUrl: `http://127.0.0.1:${port}/api/`,
+      port: await freePort(),
+    });
+    try {
+      await asked; // auth.test is on its way: the start-up is waiting for Slack
+      bot.proc.kill('SIGTERM');
+      expect(await bot.exited).toBe(0);
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise((r) => hanging.close(r));
+    }
+    expect(bot.out.stdout).toContain('stopped during start-up: nothing had started');
+    expect(bot.out.stdout + bot.out.stderr).not.toContain('shutdown failed');
+  });
+
+  it('a port already in use: one line saying to set PORT, and exit 1', async () => {
+    const fake = await startFakeSlack({ users: [], teamId: TEAM });
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, r));
+    const { port } = busy.address() as { port: number };
+    try {
+      const bot = startHttp({ db: 'busy.db', slackApiUrl: fake.url, port });
+      expect(await bot.exited).toBe(1);
+      expect(bot.out.stderr.trim()).toBe(
+        `amends: port ${port} is already in use: set PORT to another port`,
+      );
+    } finally {
+      await new Promise((r) => busy.close(r));
+      await fake.close();
+    }
   });
 });

@@ -52,7 +52,12 @@ export async function checkSlack(
       bot_id?: string;
     } | null;
     if (body?.ok) return { botUserId: body.user_id ?? '', botId: body.bot_id ?? '' };
-    const code = body?.error ?? `http_${res.status}`;
+    if (!body) {
+      // Something answered, but not Slack's Web API (a proxy's page, a wrong SLACK_API_URL).
+      problem = `HTTP ${res.status}, not a Slack API answer`;
+      break;
+    }
+    const code = body.error ?? `http_${res.status}`;
     if (REFUSED.has(code))
       throw new Error(
         `Slack refused SLACK_BOT_TOKEN (${code}): reinstall the app and copy the Bot User OAuth Token again`,

@@ -57,3 +57,24 @@ describe('checkSlack when nothing answers', () => {
     ).rejects.toThrow(/^Cannot reach Slack at .* \(ECONNREFUSED\): check the network/);
   });
 });
+
+describe('checkSlack when something else answers', () => {
+  it('a page that is not the Web API (200, HTML) is named as such, not as unreachable', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html><body>Welcome to the proxy</body></html>');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as { port: number };
+    try {
+      await expect(
+        checkSlack({ botToken: 'xoxb-test', slackApiUrl: `http://127.0.0.1:${port}/api/` }),
+      ).rejects.toThrow(
+        /^Cannot reach Slack at .* \(HTTP 200, not a Slack API answer\): check the network, a proxy, or SLACK_API_URL$/,
+      );
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
