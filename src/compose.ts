@@ -76,8 +76,11 @@ export interface Amends {
     /** Leave out cases whose channel refused them (not in it, archived): they wait for a person. */
     skipChannelProblems?: boolean;
   }): Promise<{ posted: number; failed: number; left: number }>;
-  /** Posts the thread lines a run that died (or a Slack outage) left pending for over a minute. */
-  deliverPendingLines(): Promise<number>;
+  /**
+   * Posts the thread lines a run that died (or a Slack outage) left pending for over a minute
+   * (`olderThanMs`; younger ones may be on their way from another process).
+   */
+  deliverPendingLines(o?: { readonly olderThanMs?: number }): Promise<number>;
   /**
    * What time and crashes left out of Slack: first replies not known to be posted (looked for in
    * the thread first), and parents showing a step as not yet due, or snoozed, after that changed.
@@ -86,7 +89,8 @@ export interface Amends {
   /**
    * Brings Slack up to the stored cases, as start-up and the minute sweep do (in the running bot and
    * in the sandbox alike): unposted cases, then pending thread lines, then first replies and stale
-   * parents. The options are publishPending's.
+   * parents. The options are publishPending's; `olderThanMs` also applies to the lines (a minute
+   * when not given).
    */
   catchUp(o?: Parameters<Amends['publishPending']>[0]): Promise<{
     posted: number;
@@ -491,11 +495,11 @@ export function composeAmends(o: ComposeOptions): Amends {
       }
       return { posted, failed, left: waiting.length - posted - failed };
     },
-    async deliverPendingLines() {
+    async deliverPendingLines(o = {}) {
       let n = 0;
       // Each case is one conversations.replies (Tier 3, about 50 a minute, shared with the first
       // replies' 20 below and the reminders' settling): at most 25 a sweep, the rest next minute.
-      for (const { teamId, caseId } of cases.casesWithPendingLines(25)) {
+      for (const { teamId, caseId } of cases.casesWithPendingLines(25, o.olderThanMs)) {
         if (gate.stopping) break;
         const c = caseRepo.get(teamId, caseId);
         if (!c) continue;
@@ -508,7 +512,9 @@ export function composeAmends(o: ComposeOptions): Amends {
     },
     async catchUp(o = {}) {
       const pending = await this.publishPending(o);
-      const threadsWithLines = await this.deliverPendingLines();
+      const threadsWithLines = await this.deliverPendingLines(
+        o.olderThanMs === undefined ? {} : { olderThanMs: o.olderThanMs },
+      );
       const shown = await this.settleShown();
       return { ...pending, threadsWithLines, ...shown };
     },

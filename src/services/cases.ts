@@ -197,10 +197,10 @@ export class CaseService {
   }
 
   /** Cases with lines a run that died left unposted (pending for over a minute). */
-  casesWithPendingLines(limit = 200): { teamId: string; caseId: number }[] {
+  casesWithPendingLines(limit = 200, olderThanMs = 60_000): { teamId: string; caseId: number }[] {
     return (
       this.deps.lines?.casesWithPending(
-        new Date(this.deps.clock.now().getTime() - 60_000),
+        new Date(this.deps.clock.now().getTime() - olderThanMs),
         limit,
       ) ?? []
     );

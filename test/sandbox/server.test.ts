@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -233,7 +233,7 @@ describe('sandbox server', () => {
     ).toHaveLength(1);
   });
 
-  it('restarted after a crash, it catches up as the bot does: lines left pending are posted, once', async () => {
+  it('restarted after a crash, it catches up as the bot does: lines left pending are posted at once, and once', async () => {
     await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
     await sb.close();
     // As if the process died between storing a thread line and posting it.
@@ -249,10 +249,37 @@ describe('sandbox server', () => {
     ).run(c.team_id, c.id, JSON.stringify(body), c.created_at);
     db.close();
     sb = await startSandbox(sandboxConfig(dir), () => {}, { standalone: false });
+    // At once, without waiting for the clock to move (its clock does not move on its own).
+    const lines = async () => (await state()).messages.filter((m) => m.text === body.text);
+    expect(await lines()).toHaveLength(1);
     await post('/api/clock', { advance: 'hour' });
     await post('/api/clock', { advance: 'hour' });
-    const posted = (await state()).messages.filter((m) => m.text === body.text);
-    expect(posted).toHaveLength(1);
+    expect(await lines()).toHaveLength(1);
+  });
+
+  it('a very long /incident reaches the bot, whose own limit answers it; nothing is opened', async () => {
+    const r = await post('/api/command', {
+      user: JOAN,
+      channel: GENERAL,
+      text: `Acme: ${'late again '.repeat(1000)}`,
+    });
+    expect(r.status).toBe(200);
+    const s = await state();
+    expect(s.messages).toEqual([]);
+    expect(s.ephemerals.map((e) => e.text)).toContainEqual(
+      expect.stringContaining(t('en').errors.field.summary_too_long),
+    );
+  });
+
+  it('what its Slack answered ok to is on disk at once: a kill right after loses no post', async () => {
+    await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
+    // Read at once, as a restart after a SIGKILL would: no close(), no save on the way out.
+    const onDisk = JSON.parse(
+      readFileSync(`${sandboxConfig(dir).databasePath}.slack.json`, 'utf8'),
+    ) as { messages: StoredMessage[] };
+    const shown = (await state()).messages;
+    expect(shown.length).toBeGreaterThanOrEqual(2); // the parent and its first reply
+    expect(onDisk.messages.map((m) => m.ts)).toEqual(shown.map((m) => m.ts));
   });
 
   it('walks +1 week hour by hour: a neglected case is nudged on several working days, not in one lump', async () => {
