@@ -652,7 +652,15 @@ export function recordFixMeeting(c: RecoveryCase, at: Date, actor: string, now: 
   };
   return {
     case: next,
-    event: { type: 'fix_meeting_booked', actor, data: { at: at.toISOString() } },
+    // Booked again: moved, and the event says from when (as for the first meeting).
+    event: {
+      type: 'fix_meeting_booked',
+      actor,
+      data: {
+        at: at.toISOString(),
+        ...(c.fixMeetingAt ? { from: c.fixMeetingAt.toISOString() } : {}),
+      },
+    },
   };
 }
 

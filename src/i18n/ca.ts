@@ -82,6 +82,7 @@ export const ca: Catalog = {
     moreFollowUps: 'Torna-ho a provar en 30 dies',
     openThread: 'Obre el fil',
     moveMeeting: 'Canvia la reunió',
+    moveFixMeeting: 'Canvia la reunió de la solució',
     recordFollowUp: 'Registra un seguiment',
   },
   snooze: {
@@ -131,6 +132,8 @@ export const ca: Catalog = {
     meeting: {
       title: 'Concerta la reunió',
       submit: 'Desa',
+      moveTitle: 'Canvia la reunió',
+      moveSubmit: 'Canvia',
       date: 'Data',
       time: 'Hora',
       hint: 'En persona o, si més no, per videotrucada. A la teva zona horària.',
@@ -168,6 +171,8 @@ export const ca: Catalog = {
       `:calendar: ${who} ha canviat la reunió a ${when}.`,
     fixMeeting: (who: string, when: string) =>
       `:calendar: ${who} ha concertat per a ${when} la reunió per mostrar la solució.`,
+    fixMeetingMoved: (who: string, when: string) =>
+      `:calendar: ${who} ha canviat a ${when} la reunió per mostrar la solució.`,
     outline: (who: string) => `:memo: ${who} ha escrit el guió de la reunió:`,
     compensation: (who: string) => `:gift: ${who} ha registrat què s'ha ofert al client:`,
     accepted: (who: string) =>

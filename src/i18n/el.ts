@@ -84,6 +84,7 @@ export const el: Catalog = {
     moreFollowUps: 'Νέα προσπάθεια σε 30 ημέρες',
     openThread: 'Άνοιγμα νήματος',
     moveMeeting: 'Αλλαγή συνάντησης',
+    moveFixMeeting: 'Αλλαγή συνάντησης για τη λύση',
     recordFollowUp: 'Καταγραφή επικοινωνίας',
   },
   snooze: {
@@ -134,6 +135,8 @@ export const el: Catalog = {
     meeting: {
       title: 'Κλείσε τη συνάντηση',
       submit: 'Αποθήκευση',
+      moveTitle: 'Αλλαγή συνάντησης',
+      moveSubmit: 'Αλλαγή',
       date: 'Ημερομηνία',
       time: 'Ώρα',
       hint: 'Πρόσωπο με πρόσωπο ή τουλάχιστον ζωντανά. Στη δική σου ζώνη ώρας.',
@@ -170,6 +173,8 @@ export const el: Catalog = {
       `:calendar: ${who} μετέφερε τη συνάντηση: νέα ώρα ${when}.`,
     fixMeeting: (who: string, when: string) =>
       `:calendar: ${who} έκλεισε τη συνάντηση για τη λύση για ${when}.`,
+    fixMeetingMoved: (who: string, when: string) =>
+      `:calendar: ${who} μετέφερε τη συνάντηση για τη λύση: νέα ώρα ${when}.`,
     outline: (who: string) => `:memo: ${who} έγραψε το σχέδιο για τη συνάντηση:`,
     compensation: (who: string) => `:gift: ${who} κατέγραψε τι προσφέρθηκε στον πελάτη:`,
     accepted: (who: string) =>

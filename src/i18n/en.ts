@@ -74,6 +74,7 @@ export const en = {
     moreFollowUps: 'Try again in 30 days',
     openThread: 'Open the thread',
     moveMeeting: 'Move the meeting',
+    moveFixMeeting: 'Move the fix meeting',
     recordFollowUp: 'Record a follow-up',
   },
   snooze: {
@@ -123,6 +124,8 @@ export const en = {
     meeting: {
       title: 'Book the meeting',
       submit: 'Save',
+      moveTitle: 'Move the meeting',
+      moveSubmit: 'Move',
       date: 'Date',
       time: 'Time',
       hint: 'Face to face, or at least live. Your own time zone.',
@@ -158,6 +161,8 @@ export const en = {
     meetingMoved: (who: string, when: string) => `:calendar: ${who} moved the meeting to ${when}.`,
     fixMeeting: (who: string, when: string) =>
       `:calendar: ${who} set the meeting to show the fix for ${when}.`,
+    fixMeetingMoved: (who: string, when: string) =>
+      `:calendar: ${who} moved the meeting to show the fix to ${when}.`,
     outline: (who: string) => `:memo: ${who} wrote the outline for the meeting:`,
     compensation: (who: string) => `:gift: ${who} recorded the offer to the client:`,
     accepted: (who: string) =>

@@ -84,6 +84,7 @@ export const it: Catalog = {
     moreFollowUps: 'Riprova tra 30 giorni',
     openThread: 'Apri il thread',
     moveMeeting: 'Sposta l’incontro',
+    moveFixMeeting: 'Sposta l’incontro sulla soluzione',
     recordFollowUp: 'Registra un ricontatto',
   },
   snooze: {
@@ -134,6 +135,8 @@ export const it: Catalog = {
     meeting: {
       title: "Fissa l'incontro",
       submit: 'Salva',
+      moveTitle: 'Sposta l’incontro',
+      moveSubmit: 'Sposta',
       date: 'Data',
       time: 'Ora',
       hint: 'Di persona, o almeno in videochiamata. Orario nel tuo fuso.',
@@ -170,6 +173,8 @@ export const it: Catalog = {
       `:calendar: ${who} ha spostato l'incontro a ${when}.`,
     fixMeeting: (who: string, when: string) =>
       `:calendar: ${who} ha fissato per ${when} l'incontro per mostrare la soluzione.`,
+    fixMeetingMoved: (who: string, when: string) =>
+      `:calendar: ${who} ha spostato a ${when} l'incontro per mostrare la soluzione.`,
     outline: (who: string) => `:memo: ${who} ha scritto la scaletta per l'incontro:`,
     compensation: (who: string) => `:gift: ${who} ha registrato cosa è stato offerto al cliente:`,
     accepted: (who: string) =>

@@ -23,6 +23,7 @@ export const ACTION = {
   draft: 'amends_case_draft',
   draftSent: 'amends_case_draft_sent',
   moveMeeting: 'amends_case_move_meeting',
+  moveFixMeeting: 'amends_case_move_fix_meeting',
 } as const;
 
 /** callback_id of every modal. */

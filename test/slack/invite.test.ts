@@ -109,6 +109,50 @@ describe('the second meeting, to show the fix', () => {
   });
 });
 
+describe('moving a meeting', () => {
+  const ctx = useHarness();
+
+  it('the form says "Move", shows the booked time in the clicker’s zone, and the fix meeting moves too', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    await book(h, o, '2026-11-27', '15:00'); // Maria works in Rome: 14:00Z
+    let n = h.fake.callsTo('views.open').length;
+    let parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
+    await press(h, parent, ACTION.moveMeeting);
+    const moving = JSON.stringify(await nextView(h, VIEW.meeting, n));
+    expect(moving).toContain('"Move the meeting"');
+    expect(moving).toContain('"initial_date":"2026-11-27"');
+    expect(moving).toContain('"initial_time":"15:00"');
+
+    // The second meeting, to show the fix: booked, then moved from the case's message.
+    n = h.fake.callsTo('views.open').length;
+    await press(h, parent, ACTION.meeting, { step: 'fix_meeting' });
+    const booking = await nextView(h, VIEW.meeting, n);
+    expect(JSON.stringify(booking)).toContain('"Book the meeting"');
+    await submit(h, booking, {
+      ...input.date(INPUT.meetingDate, '2026-12-10'),
+      ...input.time(INPUT.meetingTime, '11:00'),
+    });
+    const first = parse(h.fake.files.at(-1)?.content.toString('utf8') ?? '');
+    parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
+    n = h.fake.callsTo('views.open').length;
+    await press(h, parent, ACTION.moveFixMeeting);
+    const view = await nextView(h, VIEW.meeting, n);
+    expect(JSON.stringify(view)).toContain('"initial_date":"2026-12-10"');
+    await submit(h, view, {
+      ...input.date(INPUT.meetingDate, '2026-12-11'),
+      ...input.time(INPUT.meetingTime, '16:30'),
+    });
+    expect(fresh(h, o.c).fixMeetingAt?.toISOString()).toBe('2026-12-11T15:30:00.000Z');
+    const second = parse(h.fake.files.at(-1)?.content.toString('utf8') ?? '');
+    expect(second.uid).toBe(first.uid);
+    expect(second.sequence).toBeGreaterThan(first.sequence);
+    const said = replies(h, o.parent.ts).map((m) => m.text);
+    expect(said.filter((t) => t.includes('moved the meeting to show the fix to'))).toHaveLength(1);
+    expect(said.filter((t) => t.includes('set the meeting to show the fix for'))).toHaveLength(1);
+  });
+});
+
 describe('the invite is an outbox row, stored with the meeting', () => {
   const ctx = useHarness();
   const inviteRows = (h: Harness) =>

@@ -279,17 +279,22 @@ export function renderCase(c: RecoveryCase, pb: Playbook, now: Date): Rendered {
   if (c.status === 'open') {
     // Once the outline exists, the message to the client can be drafted from it.
     // A booked meeting can move: the new invite replaces the old one (same UID, higher SEQUENCE).
-    const move: types.Button[] =
-      c.meetingAt && c.meetingAt > now
+    // So can the second meeting, to show the fix.
+    const moveButton = (at: Date | null, label: string, action_id: string): types.Button[] =>
+      at && at > now
         ? [
             {
               type: 'button',
-              text: plain(cat.button.moveMeeting, 75),
-              action_id: ACTION.moveMeeting,
+              text: plain(label, 75),
+              action_id,
               value: encodeCase({ caseId: c.id, version: c.version }),
             },
           ]
         : [];
+    const move = [
+      ...moveButton(c.meetingAt, cat.button.moveMeeting, ACTION.moveMeeting),
+      ...moveButton(c.fixMeetingAt, cat.button.moveFixMeeting, ACTION.moveFixMeeting),
+    ];
     const draft: types.Button[] = c.outline
       ? [
           {

@@ -1,4 +1,6 @@
+import { TZDate } from '@date-fns/tz';
 import type { types } from '@slack/bolt';
+import { format } from 'date-fns/format';
 import { SEVERITIES, type StepKey } from '../../domain/playbook.js';
 import type { Outcome, RecoveryCase } from '../../domain/recoveryCase.js';
 import { type Catalog, LANGUAGES, type Lang, t } from '../../i18n/index.js';
@@ -160,28 +162,49 @@ export function outlineModal(cat: Catalog, c: RecoveryCase, version: number): Mo
   ]);
 }
 
+/**
+ * Booking a meeting, or moving one (`moving`: the booked time, shown filled in, in the zone the
+ * form's answer is read in).
+ */
 export function meetingModal(
   cat: Catalog,
   c: RecoveryCase,
   version: number,
   step: 'meeting' | 'fix_meeting' = 'meeting',
+  moving?: { readonly at: Date; readonly tz: string },
 ): Modal {
   const m = cat.modal.meeting;
-  return modal(VIEW.meeting, m.title, m.submit, cat, { caseId: c.id, step, version }, [
-    {
-      type: 'input',
-      block_id: INPUT.meetingDate,
-      label: plain(m.date),
-      hint: plain(m.hint),
-      element: { type: 'datepicker', action_id: INPUT.meetingDate },
-    },
-    {
-      type: 'input',
-      block_id: INPUT.meetingTime,
-      label: plain(m.time),
-      element: { type: 'timepicker', action_id: INPUT.meetingTime },
-    },
-  ]);
+  const local = moving ? new TZDate(moving.at.getTime(), moving.tz) : null;
+  return modal(
+    VIEW.meeting,
+    moving ? m.moveTitle : m.title,
+    moving ? m.moveSubmit : m.submit,
+    cat,
+    { caseId: c.id, step, version },
+    [
+      {
+        type: 'input',
+        block_id: INPUT.meetingDate,
+        label: plain(m.date),
+        hint: plain(m.hint),
+        element: {
+          type: 'datepicker',
+          action_id: INPUT.meetingDate,
+          ...(local ? { initial_date: format(local, 'yyyy-MM-dd') } : {}),
+        },
+      },
+      {
+        type: 'input',
+        block_id: INPUT.meetingTime,
+        label: plain(m.time),
+        element: {
+          type: 'timepicker',
+          action_id: INPUT.meetingTime,
+          ...(local ? { initial_time: format(local, 'HH:mm') } : {}),
+        },
+      },
+    ],
+  );
 }
 
 export function skipModal(cat: Catalog, c: RecoveryCase, step: StepKey, version: number): Modal {

@@ -235,15 +235,22 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   modalFor(ACTION.meeting, (k, c, ref) =>
     meetingModal(k.cat, c, ref.version, ref.step === 'fix_meeting' ? 'fix_meeting' : 'meeting'),
   );
-  buttons.on(
-    ACTION.moveMeeting,
-    handler(deps, (k, v) => {
-      const ref = caseRef(v);
-      const c = deps.cases.get(k.team, ref.caseId);
-      if (c.status !== 'open') throw new DomainError('case_closed');
-      return form(deps, k, () => meetingModal(k.cat, c, findStep(c, 'meeting').version));
-    }),
-  );
+  // A booked meeting (or the one to show the fix) moved: the booking form, filled with its time in
+  // the clicker's zone, in which the answer is read.
+  for (const step of ['meeting', 'fix_meeting'] as const)
+    buttons.on(
+      step === 'meeting' ? ACTION.moveMeeting : ACTION.moveFixMeeting,
+      handler(deps, (k, v) => {
+        const ref = caseRef(v);
+        const c = deps.cases.get(k.team, ref.caseId);
+        if (c.status !== 'open') throw new DomainError('case_closed');
+        const at = step === 'meeting' ? c.meetingAt : c.fixMeetingAt;
+        const { tz } = deps.profiles.cachedOrDefault(k.team, k.user);
+        return form(deps, k, () =>
+          meetingModal(k.cat, c, findStep(c, step).version, step, at ? { at, tz } : undefined),
+        );
+      }),
+    );
   modalFor(ACTION.compensation, (k, c, ref) => compensationModal(k.cat, c, ref.version));
   modalFor(ACTION.followUp, (k, c, ref) => followUpModal(k.cat, c, ref.step, ref.version));
 

@@ -223,7 +223,9 @@ export function registerViews(app: App, deps: ListenerDeps): void {
           (ch, cat) => [
             line(
               (fix
-                ? cat.thread.fixMeeting
+                ? ch.event.data?.from
+                  ? cat.thread.fixMeetingMoved
+                  : cat.thread.fixMeeting
                 : ch.event.data?.from
                   ? cat.thread.meetingMoved
                   : cat.thread.meeting)(mention(user), dateToken(at)),
