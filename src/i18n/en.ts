@@ -191,7 +191,7 @@ export const en = {
     meeting:
       'Book a face-to-face meeting, or at least a live call. Showing up is what professionals do.',
     compensation:
-      'Decide what to give back: a refund, a credit, an unexpected extra. With an apology, it turns a hurt client into an advocate.',
+      'Decide what to give back: a refund, a credit, an unexpected extra. Offered with an apology, it can turn a hurt client into an advocate.',
     corrective_changes:
       'Put the changes in place (a quality check, more stock, a dedicated contact) and tell the client what changed and how they will be warned next time.',
     fix_meeting:
