@@ -18,11 +18,12 @@ const REFUSED = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'account
  */
 export async function checkSlack(
   config: Pick<Config, 'botToken' | 'slackApiUrl'>,
-  o: { readonly retryDelayMs?: number } = {},
+  o: { readonly retryDelayMs?: number; readonly timeoutMs?: number } = {},
 ): Promise<BotIdentity> {
   const where = config.slackApiUrl ?? 'https://slack.com/api/';
   const url = new URL('auth.test', where.endsWith('/') ? where : `${where}/`);
   const post = keepAliveFetch({ maxSockets: 1 });
+  const timeoutMs = o.timeoutMs ?? 8000;
   let problem = '';
   for (let attempt = 0; attempt < 2; attempt++) {
     if (attempt) await new Promise((r) => setTimeout(r, o.retryDelayMs ?? 500));
@@ -35,10 +36,14 @@ export async function checkSlack(
           'content-type': 'application/x-www-form-urlencoded',
         },
         body: '',
-        signal: AbortSignal.timeout(8000),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (e) {
-      problem = (e as { code?: string }).code ?? (e as Error).message;
+      const code = (e as { code?: string }).code;
+      problem =
+        code === 'ABORT_ERR'
+          ? `no answer within ${timeoutMs / 1000} s`
+          : (code ?? (e as Error).message);
       continue;
     }
     if (res.status >= 500) {

@@ -78,3 +78,29 @@ describe('checkSlack when something else answers', () => {
     }
   });
 });
+
+describe('checkSlack when Slack never answers', () => {
+  it('each try gives up after its timeout, and the line says there was no answer', async () => {
+    const { createServer } = await import('node:http');
+    let asked = 0;
+    const server = createServer(() => {
+      asked++; // and never answer
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as { port: number };
+    try {
+      await expect(
+        checkSlack(
+          { botToken: 'xoxb-test', slackApiUrl: `http://127.0.0.1:${port}/api/` },
+          { retryDelayMs: 0, timeoutMs: 50 },
+        ),
+      ).rejects.toThrow(
+        /^Cannot reach Slack at .* \(no answer within 0\.05 s\): check the network/,
+      );
+      expect(asked).toBe(2);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
