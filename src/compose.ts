@@ -129,7 +129,7 @@ export interface ComposeOptions {
   readonly maxInFlight?: number;
   /** A request older than this when its turn comes is refused as busy (default 1500 ms). */
   readonly maxWaitMs?: number;
-  /** Refuse while the event loop runs this late (ms); off when unset. startBot sets 150. */
+  /** Refuse while the event loop runs this late (ms); off when unset. startBot sets 15. */
   readonly maxLagMs?: number;
   /** How long a Web API call may take before it counts as failed (default 10 s). */
   readonly slackTimeoutMs?: number;

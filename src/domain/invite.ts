@@ -40,7 +40,7 @@ export interface InviteInput {
 
 export interface Invite {
   readonly uid: string;
-  /** ASCII file name for the upload, e.g. `amends-meeting-42.ics`. */
+  /** ASCII file name for the upload, e.g. `amends-meeting-42-2.ics` (case 42, sequence 2). */
   readonly filename: string;
   /** The iCalendar object, CRLF line endings, folded at 75 octets. */
   readonly ics: string;

@@ -11,9 +11,10 @@ const REFUSED = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'account
 
 /**
  * Fails fast, in one line, when Slack can't be reached or refuses the token (instead of half an
- * hour of retries). One auth.test with Node's own fetch, on purpose without the Web API client:
- * this module loads nothing, so src/main.ts sends the request before it loads Bolt and the rest of
- * Amends, and Slack's round trip overlaps that loading instead of adding to start-up.
+ * hour of retries). One auth.test over the Web API's own transport (`node:http`, ./transport.ts), on
+ * purpose without the Web API client: this module loads nothing else, so src/main.ts sends the
+ * request before it loads Bolt and the rest of Amends, and Slack's round trip overlaps that loading
+ * instead of adding to start-up. (Node's global `fetch` would load undici first: ~25 ms.)
  * One retry after half a second for a network failure or a 5xx; 8 s per try.
  */
 export async function checkSlack(

@@ -60,7 +60,7 @@ export function renderReminder(
   r: ReminderInput,
   c: RecoveryCase,
   pb: Playbook,
-  now: Date = new Date(),
+  now: Date,
   o: { ownerName?: string | null } = {},
 ): Rendered {
   const cat = t(c.lang);

@@ -67,8 +67,9 @@ export function catFor(deps: ListenerDeps, teamId: string, userId: string): Cata
 /**
  * Buttons (or forms) registered with Bolt once, and dispatched here by their id. Bolt runs one
  * middleware chain per registered listener for every request, matched or not: with a listener per
- * button and per form, every request walked 33 chains (a loop of `app.processEvent` takes ~110 µs a
- * command with Amends' 33 listeners and ~15 µs with one). An id nobody handles is left unacknowledged,
+ * button and per form, every request walked 37 chains, 31 of them buttons and forms (in a loop of
+ * `app.processEvent`, an app with 33 listeners took ~110 µs a command, one with a single listener
+ * ~15 µs). An id nobody handles is left unacknowledged,
  * as it was with no listener matching it: Bolt's receiver logs it and answers 404.
  */
 export function byId<A>(idOf: (args: A) => string | undefined): {
