@@ -1,9 +1,16 @@
-import type { App } from '@slack/bolt';
-import { type ListenerDeps, showWaiting, teamOf } from '../deps.js';
+import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
+import { byId, type ListenerDeps, showWaiting, teamOf } from '../deps.js';
+
+type Args<E extends string = string> = SlackEventMiddlewareArgs<E> & AllMiddlewareArgs;
 
 export function registerEvents(app: App, deps: ListenerDeps): void {
+  // One Bolt listener for every event, dispatched by its type, as buttons and forms are (byId).
+  // Bolt acknowledges an event before any listener runs.
+  const events = byId<Args>((a) => a.event.type);
+  const on = <E extends string>(type: E, listener: (a: Args<E>) => Promise<void>) =>
+    events.on(type, listener as (a: Args) => Promise<void>);
   // App Home: the user's own open cases.
-  app.event('app_home_opened', async ({ event, body, client, context }) => {
+  on('app_home_opened', async ({ event, body, client, context }) => {
     if (event.tab !== 'home') return;
     const team = teamOf(body) ?? context.teamId;
     if (!team) return;
@@ -16,7 +23,7 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
   });
 
   // Amends invited into a channel: what waited for it there goes out now.
-  app.event('member_joined_channel', async ({ event, body, context }) => {
+  on('member_joined_channel', async ({ event, body, context }) => {
     if (!context.botUserId || event.user !== context.botUserId) return;
     const team = teamOf(body) ?? context.teamId;
     if (!team) return;
@@ -27,7 +34,7 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
   // A channel shared with another organisation: every case shown there is withdrawn now (the
   // parent redrawn as a neutral line, its thread posts deleted, the owner told), not at its next
   // redraw days later.
-  app.event('channel_shared', async ({ event, body, context }) => {
+  on('channel_shared', async ({ event, body, context }) => {
     const team = teamOf(body) ?? context.teamId;
     const channel = (event as { channel?: string }).channel;
     if (!team || !channel) return;
@@ -43,7 +50,7 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
 
   // Uninstalled or token revoked: reminders for that workspace pause (nothing is deleted).
   for (const name of ['app_uninstalled', 'tokens_revoked'] as const) {
-    app.event(name, async ({ body, context }) => {
+    on(name, async ({ body, context }) => {
       const team =
         teamOf(body) ?? context.teamId ?? (body as { enterprise_id?: string }).enterprise_id;
       if (!team) return;
@@ -51,4 +58,5 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
       deps.log('workspace paused', { team, reason: name });
     });
   }
+  app.event(/.*/, events.dispatch);
 }
