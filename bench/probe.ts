@@ -7,11 +7,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../src/store/db.js';
 import type { FakeApiArgs, FromFake } from './fakeApi.js';
 import { clickBodies, commandBodies, runFixedRate } from './lib/load.js';
 import { forkChild, freePort, killChildren, waitHealthy } from './lib/procs.js';
-import { clickTargets, seedOpenCases, seedProfiles } from './lib/seed.js';
+import { seedDatabase } from './lib/seed.js';
 import type { FromServer, ServerArgs } from './server.js';
 
 const [cases = 20_000, seconds = 10, rate = 100] = process.argv.slice(2).map(Number);
@@ -28,11 +27,7 @@ try {
   } satisfies FakeApiArgs);
   const api = await fake.next('ready');
   const dbPath = join(dir, 'amends.db');
-  const db = openDatabase(dbPath);
-  seedProfiles(db, new Date());
-  seedOpenCases(db, cases, { seed: 1, channels: 50, now: new Date() });
-  const targets = clickTargets(db, Math.min(cases, 5000));
-  db.close();
+  const targets = seedDatabase(dbPath, cases, Math.min(cases, 5000));
   fake.send({ type: 'parents', items: targets.map((t) => ({ channel: t.channel, ts: t.ts })) });
   await fake.next('parents');
   const responseUrl = `${api.responseUrlBase}bench`;

@@ -6,11 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../src/store/db.js';
 import type { FakeApiArgs, FromFake } from './fakeApi.js';
 import { median } from './lib/common.js';
 import { forkChild, freePort, killChildren, waitHealthy } from './lib/procs.js';
-import { seedOpenCases, seedProfiles } from './lib/seed.js';
+import { seedDatabase } from './lib/seed.js';
 import type { FromServer, ServerArgs } from './server.js';
 
 const [cases = 100_000, rounds = 7] = process.argv.slice(2).map(Number);
@@ -23,10 +22,7 @@ try {
   } satisfies FakeApiArgs);
   const api = await fake.next('ready');
   const dbPath = join(dir, 'amends.db');
-  const db = openDatabase(dbPath);
-  seedProfiles(db, new Date());
-  seedOpenCases(db, cases, { seed: 1, channels: 50, now: new Date() });
-  db.close();
+  seedDatabase(dbPath, cases);
   const times: Record<'bare' | 'amends', number[]> = { bare: [], amends: [] };
   for (let i = 0; i < rounds; i++)
     for (const kind of ['bare', 'amends'] as const) {

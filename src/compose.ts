@@ -512,9 +512,7 @@ export function composeAmends(o: ComposeOptions): Amends {
     },
     async catchUp(o = {}) {
       const pending = await this.publishPending(o);
-      const threadsWithLines = await this.deliverPendingLines(
-        o.olderThanMs === undefined ? {} : { olderThanMs: o.olderThanMs },
-      );
+      const threadsWithLines = await this.deliverPendingLines(o);
       const shown = await this.settleShown();
       return { ...pending, threadsWithLines, ...shown };
     },

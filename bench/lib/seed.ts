@@ -1,7 +1,7 @@
 import { DEFAULT_PLAYBOOK, type Severity, stepDef } from '../../src/domain/playbook.js';
 import { completeStep, openCase } from '../../src/domain/recoveryCase.js';
 import { CaseRepo } from '../../src/store/caseRepo.js';
-import type { Db } from '../../src/store/db.js';
+import { type Db, openDatabase } from '../../src/store/db.js';
 import { ProfileRepo } from '../../src/store/profileRepo.js';
 import { channelId, pick, prng, TEAM, USER_COUNT, userId } from './common.js';
 
@@ -242,4 +242,20 @@ export function seedSteps(db: Db, o: StepSeed): StepSeedResult {
     dueCaseIds,
     ms: performance.now() - t0,
   };
+}
+
+/**
+ * A database at `path` with the bench's users and `cases` open cases (seeded PRNG), as the probe
+ * and the start-up bench use it; returns up to `clicks` click targets.
+ */
+export function seedDatabase(path: string, cases: number, clicks = 0): ClickTarget[] {
+  const db = openDatabase(path);
+  try {
+    const now = new Date();
+    seedProfiles(db, now);
+    seedOpenCases(db, cases, { seed: 1, channels: 50, now });
+    return clicks > 0 ? clickTargets(db, clicks) : [];
+  } finally {
+    db.close();
+  }
 }
