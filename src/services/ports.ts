@@ -75,6 +75,17 @@ export interface CaseStore {
   listStaleParents(now: Date, limit: number): RecoveryCase[];
 }
 
+/** Where a page of due steps ended: the next one starts after it. */
+export interface DueCursor {
+  readonly at: number;
+  readonly rowid: number;
+}
+
+export interface DuePage {
+  readonly cases: readonly { teamId: string; ownerId: string; caseId: number }[];
+  readonly next: DueCursor | null;
+}
+
 /** The reminder outbox. */
 export interface ReminderStore {
   /** Cases with at least one step needing the engine's attention at `now`. */
@@ -89,8 +100,12 @@ export interface ReminderStore {
   ): number;
   /** Nothing more in this channel before `until`. */
   pushPace(teamId: string, channelId: string, until: number): void;
-  /** Owners with posted open cases needing attention before `before` (for the morning digest). */
-  ownersWithCasesDue(before: Date): { teamId: string; ownerId: string; caseIds: number[] }[];
+  /**
+   * One page of the steps needing attention before `before`, in order, after `after`: the posted
+   * open cases they belong to (a case once per due step), and where the next page starts (null
+   * after the last). For the morning digest, which must not hold the event loop over 10^5 cases.
+   */
+  casesDuePage(before: Date, after: DueCursor | null, limit: number): DuePage;
   /** Adds outbox rows; a (case, step, kind, occurrence) already there is left as it is. */
   enqueue(c: RecoveryCase, stepKey: StepKey, planned: readonly PlannedReminder[], now: Date): void;
   /** Moves up to `limit` ready reminders (of workspaces not paused) to 'claimed', atomically. */

@@ -13,6 +13,7 @@ import { clampToWorkingHours, isWithinWorkingHours } from '../domain/workingTime
 import {
   type CaseStore,
   DeliveryFailure,
+  type DuePage,
   type ReminderChannel,
   type ReminderStore,
   type Transactor,
@@ -65,6 +66,8 @@ const RECONCILE_SPACING_MS = 1200;
 
 /** Cases planned per transaction. */
 const PLAN_CHUNK = 50;
+/** Due steps read per page by the morning digest: 2,000 took 10-20 ms with 10^5 open cases. */
+const DIGEST_PAGE = 500;
 
 /** One channel's queue of claimed reminders, posted one at a time. */
 interface Lane {
@@ -207,8 +210,26 @@ export class ReminderService {
     this.#digestsPlannedAt = now.getTime();
     const min = playbook.calm.digestMin;
     let planned = 0;
-    for (const g of reminders.ownersWithCasesDue(new Date(now.getTime() + MORNING_MS))) {
-      if (g.caseIds.length < min) continue;
+    // Who owns what is due this morning, read a page at a time (with 10^5 open cases, one query
+    // held the event loop for ~70 ms, and the gate turned commands away as busy meanwhile).
+    const before = new Date(now.getTime() + MORNING_MS);
+    const owners = new Map<string, { teamId: string; ownerId: string; ids: Set<number> }>();
+    for (let page: DuePage | null = null; !page || page.next; ) {
+      page = reminders.casesDuePage(before, page?.next ?? null, DIGEST_PAGE);
+      for (const { teamId, ownerId, caseId } of page.cases) {
+        const k = `${teamId}\u0000${ownerId}`;
+        const g = owners.get(k) ?? { teamId, ownerId, ids: new Set<number>() };
+        g.ids.add(caseId);
+        owners.set(k, g);
+      }
+      if (page.next) await new Promise<void>((r) => setImmediate(r));
+    }
+    // In (team, owner) order, each owner's cases by id (the digest's row sits on the first).
+    const groups = [...owners]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, g]) => ({ ...g, caseIds: [...g.ids].sort((a, b) => a - b) }))
+      .filter((g) => g.caseIds.length >= min);
+    for (const g of groups) {
       try {
         const { tz } = await profiles.resolve(g.teamId, g.ownerId, now);
         const day = digestDay(now, playbook, tz);
@@ -230,6 +251,8 @@ export class ReminderService {
           for (const c of due) cases.save({ ...c, calm: { ...c.calm, digestOn: day } });
           return 1;
         });
+        // One owner's cases written: acks and posts go before the next owner's.
+        await new Promise<void>((r) => setImmediate(r));
       } catch (e) {
         this.#d.log?.('morning digest not planned', { teamId: g.teamId, error: String(e) });
       }

@@ -6,7 +6,7 @@ import type {
   ReminderKind,
   ReminderStatus,
 } from '../domain/reminders.js';
-import type { ReminderStore } from '../services/ports.js';
+import type { DueCursor, DuePage, ReminderStore } from '../services/ports.js';
 import type { Db } from './db.js';
 
 interface Row {
@@ -52,10 +52,14 @@ export class ReminderRepo implements ReminderStore {
       attention: db.prepare(
         `SELECT DISTINCT team_id, case_id FROM steps WHERE next_check_at IS NOT NULL AND next_check_at <= ? ORDER BY next_check_at LIMIT ?`,
       ),
-      ownersDue: db.prepare(
-        `SELECT DISTINCT c.team_id, c.owner_id, c.id FROM steps s JOIN cases c ON c.id = s.case_id
-         WHERE s.next_check_at IS NOT NULL AND s.next_check_at <= ? AND c.status = 'open'
-           AND c.message_ts IS NOT NULL ORDER BY c.team_id, c.owner_id, c.id`,
+      // Keyset pages over the index of steps needing attention (rowid breaks ties), so the morning
+      // digest reads 10^5 due cases a page at a time and the event loop gets through between pages.
+      duePage: db.prepare(
+        `SELECT s.next_check_at AS at, s.rowid AS rid, c.team_id, c.owner_id, c.id, c.status,
+                c.message_ts IS NOT NULL AS posted
+         FROM steps s JOIN cases c ON c.id = s.case_id
+         WHERE s.next_check_at IS NOT NULL AND s.next_check_at <= ? AND (s.next_check_at, s.rowid) > (?, ?)
+         ORDER BY s.next_check_at, s.rowid LIMIT ?`,
       ),
       paceGet: db.prepare('SELECT next_at FROM channel_pace WHERE team_id = ? AND channel_id = ?'),
       paceSet: db.prepare(
@@ -108,19 +112,28 @@ export class ReminderRepo implements ReminderStore {
   }
 
   /** Owners with posted open cases needing attention before `before`, with those cases' ids. */
-  ownersWithCasesDue(before: Date): { teamId: string; ownerId: string; caseIds: number[] }[] {
-    const out = new Map<string, { teamId: string; ownerId: string; caseIds: number[] }>();
-    for (const r of this.#s.ownersDue.all(before.getTime()) as {
+  casesDuePage(before: Date, after: DueCursor | null, limit: number): DuePage {
+    const rows = this.#s.duePage.all(
+      before.getTime(),
+      after?.at ?? Number.MIN_SAFE_INTEGER,
+      after?.rowid ?? 0,
+      limit,
+    ) as {
+      at: number;
+      rid: number;
       team_id: string;
       owner_id: string;
       id: number;
-    }[]) {
-      const k = `${r.team_id}:${r.owner_id}`;
-      const g = out.get(k) ?? { teamId: r.team_id, ownerId: r.owner_id, caseIds: [] };
-      g.caseIds.push(r.id);
-      out.set(k, g);
-    }
-    return [...out.values()];
+      status: string;
+      posted: number;
+    }[];
+    const last = rows.at(-1);
+    return {
+      cases: rows
+        .filter((r) => r.status === 'open' && r.posted === 1)
+        .map((r) => ({ teamId: r.team_id, ownerId: r.owner_id, caseId: r.id })),
+      next: last && rows.length === limit ? { at: last.at, rowid: last.rid } : null,
+    };
   }
 
   enqueue(c: RecoveryCase, stepKey: StepKey, planned: readonly PlannedReminder[], now: Date): void {

@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RecoveryCase } from '../../src/domain/recoveryCase.js';
 import type { StoredMessage } from '../../src/sandbox/fakeSlack.js';
+import { ReminderRepo } from '../../src/store/reminderRepo.js';
 import { openViaCommand, refresh, reminderPosts, step, threadReplies } from '../helpers/cases.js';
 import { type Harness, MARIA, startHarness, TEAM } from '../helpers/harness.js';
 import { click } from '../helpers/slack.js';
@@ -210,6 +211,45 @@ describe('the morning digest', () => {
     await tickEvery(30, '2026-11-23T16:00:00Z');
     expect(dms(h, MARIA)).toHaveLength(1);
     for (const c of cs) expect(refresh(h, c).calm.digestOn).toBe('2026-11-23');
+  });
+
+  it('reads who owns what a page at a time, letting the event loop through between pages', async () => {
+    // With 10^5 open cases the read was one query holding the loop for ~70 ms: the gate turned
+    // commands away as busy meanwhile. Pages of one due step here: the digest must come out the
+    // same, and an immediate queued at the first page must run before the last page is read.
+    h = await startHarness({ now: '2026-11-20T08:00:00Z' });
+    for (const text of ['Acme: late delivery', 'Beta: wrong invoice', 'Gamma: broken build'])
+      await openViaCommand(h, text);
+    const page = ReminderRepo.prototype.casesDuePage;
+    let pages = 0;
+    let yielded: boolean | null = null;
+    const spy = vi.spyOn(ReminderRepo.prototype, 'casesDuePage').mockImplementation(function (
+      this: ReminderRepo,
+      before,
+      after,
+      _limit,
+    ) {
+      if (after === null) {
+        yielded = false;
+        setImmediate(() => {
+          yielded = true;
+        });
+      }
+      pages++;
+      const p = page.call(this, before, after, 1);
+      if (!p.next) expect(yielded, 'an immediate ran between the pages').toBe(true);
+      return p;
+    });
+    try {
+      h.clock.set('2026-11-23T08:05:00Z'); // Monday 09:05 Rome
+      await h.amends.reminders.tick();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(pages).toBeGreaterThan(3); // one per due step: several steps per case
+    expect(dms(h, MARIA)).toHaveLength(1);
+    const body = JSON.stringify(dms(h, MARIA)[0]?.blocks);
+    for (const client of ['Acme', 'Beta', 'Gamma']) expect(body).toContain(client);
   });
 
   it('two cases due: no digest, and the nudges mention the owner as usual', async () => {

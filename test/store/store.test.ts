@@ -551,6 +551,56 @@ describe('ReminderRepo', () => {
     );
     expect(details).not.toMatch(/SCAN steps/);
   });
+  it('casesDuePage reads every due step once, page by page, whatever ties the pages fall on', () => {
+    // 7 cases opened at the same instant: their steps share next_check_at values, so pages of 2
+    // end in the middle of a tie; the rowid breaks it.
+    const open = Array.from({ length: 7 }, (_, i) =>
+      cases.insert(opened({ ownerId: `U0OWNER0${i % 3}` }), NOW),
+    );
+    for (const c of open) cases.setMessageTs(TEAM, c.id, `1700000000.00000${c.id}`);
+    const unposted = cases.insert(opened(), NOW); // never shown in Slack: no digest
+    const closed = cases.insert(opened(), NOW);
+    cases.setMessageTs(TEAM, closed.id, '1700000001.000001');
+    cases.update(TEAM, closed.id, NOW, (c) => closeCase(c, 'closed', null, OWNER, NOW));
+    const before = at('2026-01-16T00:00:00Z');
+    const all = db
+      .prepare(
+        'SELECT COUNT(*) AS n FROM steps WHERE next_check_at IS NOT NULL AND next_check_at <= ?',
+      )
+      .get(before.getTime()) as { n: number };
+    expect(all.n).toBeGreaterThan(7); // more due steps than cases, in ties
+
+    const seen: number[] = [];
+    let pages = 0;
+    for (let page = reminders.casesDuePage(before, null, 2); ; ) {
+      pages++;
+      expect(page.cases.length).toBeLessThanOrEqual(2);
+      seen.push(...page.cases.map((c) => c.caseId));
+      if (!page.next) break;
+      page = reminders.casesDuePage(before, page.next, 2);
+    }
+    expect(pages).toBeGreaterThanOrEqual(Math.ceil(all.n / 2));
+    // Every due step of the posted open cases, once each; no other case.
+    const expected = open.flatMap((c) =>
+      Array(
+        (
+          db
+            .prepare(
+              'SELECT COUNT(*) AS n FROM steps WHERE case_id = ? AND next_check_at IS NOT NULL AND next_check_at <= ?',
+            )
+            .get(c.id, before.getTime()) as { n: number }
+        ).n,
+      ).fill(c.id),
+    );
+    expect(seen.sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b));
+    expect(seen).not.toContain(unposted.id);
+    expect(seen).not.toContain(closed.id);
+    // The owners come with the cases.
+    const first = reminders
+      .casesDuePage(before, null, 100)
+      .cases.find((c) => c.caseId === open[1]?.id);
+    expect(first).toEqual({ teamId: TEAM, ownerId: 'U0OWNER01', caseId: open[1]?.id });
+  });
 });
 
 describe('WorkspaceRepo', () => {
