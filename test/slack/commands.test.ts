@@ -219,6 +219,21 @@ describe('/incident list, help and unknown words', () => {
     expect(h.fake.callsTo('chat.postMessage')).toHaveLength(before);
   });
 
+  it('marks a case whose next step is overdue, as the case message does', async () => {
+    const { h } = ctx;
+    const late = await openCase(h, 'Late Ltd: nobody told them');
+    h.clock.advance(2 * 24 * 60 * 60_000); // own-up was due within hours
+    const fresh = await openCase(h, 'Fresh Ltd: just happened');
+    await command(h, 'list');
+    const res = present(() => h.fake.responses.find((x) => x.body.text === en.list.title), 'list');
+    const lines = JSON.stringify(res.body.blocks).split('\\n');
+    const lineOf = (client: string) => present(() => lines.find((l) => l.includes(client)), client);
+    expect(lineOf(late.c.client)).toContain(`:red_circle:`);
+    expect(lineOf(late.c.client)).toContain(`*${en.stepState.overdue}*`);
+    expect(lineOf(fresh.c.client)).not.toContain(en.stepState.overdue);
+    expect(lineOf(fresh.c.client)).not.toContain(':red_circle:');
+  });
+
   it('says so when there is nothing open', async () => {
     const { h } = ctx;
     await command(h, 'LIST');

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { Playbook } from '../../domain/playbook.js';
-import { isOpen, type RecoveryCase } from '../../domain/recoveryCase.js';
+import { isOpen, type RecoveryCase, stepView } from '../../domain/recoveryCase.js';
 import type { Catalog } from '../../i18n/index.js';
 import type { Rendered } from './caseMessage.js';
 import { stepTitle } from './caseMessage.js';
@@ -13,12 +13,29 @@ export function threadLink(c: RecoveryCase, teamDomain: string | null): string |
   return `https://${host}/archives/${c.channelId}/p${c.messageTs.replace('.', '')}`;
 }
 
-function caseLine(c: RecoveryCase, pb: Playbook, cat: Catalog, teamDomain: string | null): string {
-  const link = threadLink(c, teamDomain);
+/** The next open step as the list says it: overdue marked as on the case, a snooze with its end. */
+function nextStep(c: RecoveryCase, pb: Playbook, cat: Catalog, now: Date): string {
   const next = c.steps.find(isOpen);
-  const nextText = next
-    ? `${literal(stepTitle(next.key, pb, cat))}${next.dueAt ? ` (${cat.case.due(dateToken(next.dueAt))})` : ''}`
-    : cat.list.allDone;
+  if (!next) return cat.list.allDone;
+  const title = literal(stepTitle(next.key, pb, cat));
+  if (next.status === 'snoozed' && next.snoozedUntil)
+    return `${title} (${cat.case.snoozedUntil(dateToken(next.snoozedUntil))})`;
+  if (!next.dueAt) return title;
+  const due = `${title} (${cat.case.due(dateToken(next.dueAt))})`;
+  return stepView(next, now) === 'overdue'
+    ? `:red_circle: ${due} · *${cat.stepState.overdue}*`
+    : due;
+}
+
+function caseLine(
+  c: RecoveryCase,
+  pb: Playbook,
+  cat: Catalog,
+  teamDomain: string | null,
+  now: Date,
+): string {
+  const link = threadLink(c, teamDomain);
+  const nextText = nextStep(c, pb, cat, now);
   return cat.list.line(
     link ? `<${link}|${cat.list.link} #${c.id}>` : `#${c.id} ${cat.list.noThread}`,
     clip(literal(c.client), 80),
@@ -49,10 +66,11 @@ export function renderList(
   pb: Playbook,
   cat: Catalog,
   teamDomain: string | null,
+  now: Date,
 ): Rendered {
   if (cases.length === 0)
     return { text: cat.list.empty, blocks: [{ type: 'section', text: md(cat.list.empty) }] };
-  const lines = cases.map((c) => caseLine(c, pb, cat, teamDomain));
+  const lines = cases.map((c) => caseLine(c, pb, cat, teamDomain, now));
   const blocks: types.KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: cat.list.title } },
   ];

@@ -151,7 +151,13 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
       }
       await showWaiting(deps, team, body.channel_id);
       const fresh = deps.cases.list(team, body.channel_id, user);
-      const r = renderList(fresh, deps.cases.playbook, cat, body.team_domain ?? null);
+      const r = renderList(
+        fresh,
+        deps.cases.playbook,
+        cat,
+        body.team_domain ?? null,
+        deps.cases.now(),
+      );
       await say(r.text, r.blocks);
       return;
     }
