@@ -895,7 +895,13 @@ export function recordClientMessage(
     marked = 'own_up';
     next = replaceStep(next, markDone(own, actor, now));
     next = { ...next, version: c.version + 1 };
-  } else if (changes && isOpen(changes) && !c.changes.some((x) => x.status === 'open')) {
+  } else if (
+    changes &&
+    isOpen(changes) &&
+    // A report needs something to report: at least one change done, none still promised.
+    c.changes.some((x) => x.status === 'done') &&
+    !c.changes.some((x) => x.status === 'open')
+  ) {
     marked = 'corrective_changes';
     next = startTriggered(
       {
@@ -916,6 +922,17 @@ export function recordClientMessage(
       ...(apologized ? { data: { apologized: true } } : {}),
     },
   };
+}
+
+/** The steps a sent client message marked done (see recordClientMessage), in playbook order. */
+export function stepsDoneBySend(ch: Changed): StepKey[] {
+  const e = ch.event;
+  if (e.type !== 'client_message_sent') return [];
+  const keys: StepKey[] = [];
+  if (e.stepKey === 'own_up') keys.push('own_up');
+  if ((e.data as { apologized?: boolean } | undefined)?.apologized) keys.push('apologize');
+  if (e.stepKey === 'corrective_changes') keys.push('corrective_changes');
+  return keys;
 }
 
 export function closeCase(

@@ -290,7 +290,9 @@ export const en = {
     mailto: 'Open it in your email',
     mailtoClipped: 'Open it in your email (shortened: copy the full text from above)',
     sent: 'Mark as sent',
-    sentLine: (who: string) => `:outbox_tray: ${who} sent the message to the client.`,
+    sentLine: (who: string, done: string) =>
+      `:outbox_tray: ${who} sent the message to the client.` +
+      (done ? ` Marked done: ${done}.` : ''),
     noOutline: 'Write the outline first: the message is built from it.',
   },
   invite: {

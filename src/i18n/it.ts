@@ -306,7 +306,9 @@ export const it: Catalog = {
     mailto: 'Aprilo nella tua email',
     mailtoClipped: 'Aprilo nella tua email (abbreviato: copia il testo completo qui sopra)',
     sent: 'Segna come inviato',
-    sentLine: (who: string) => `:outbox_tray: ${who} ha inviato il messaggio al cliente.`,
+    sentLine: (who: string, done: string) =>
+      `:outbox_tray: ${who} ha inviato il messaggio al cliente.` +
+      (done ? ` Segnati come fatti: ${done}.` : ''),
     noOutline: 'Scrivi prima lo schema: il messaggio si basa su quello.',
   },
   invite: {

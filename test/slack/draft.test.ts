@@ -13,7 +13,7 @@ import { t } from '../../src/i18n/index.js';
 import { buildDraft, MAILTO_MAX, mailtoLink } from '../../src/slack/blocks/draft.js';
 import { ACTION, INPUT, VIEW } from '../../src/slack/ids.js';
 import { openInput } from '../helpers/builders.js';
-import { CHANNEL, MARIA, TEAM } from '../helpers/harness.js';
+import { CHANNEL, type Harness, MARIA, TEAM } from '../helpers/harness.js';
 import {
   blockById,
   click,
@@ -168,5 +168,60 @@ describe('the draft in Slack', () => {
     expect(
       blockById(h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent, 'case_actions'),
     ).toBeDefined();
+  });
+
+  /** Drafts and "sends" a message to the client through the form and the draft's button. */
+  async function sendDraft(h: Harness, o: Awaited<ReturnType<typeof openCase>>) {
+    await h.amends.presenter.refresh(fresh(h, o.c));
+    const parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
+    const n = h.fake.callsTo('views.open').length;
+    await press(h, parent, ACTION.draft);
+    const view = await nextView(h, VIEW.draft, n);
+    await submit(h, view, {
+      ...input.text(INPUT.draftSubject, 'About the order'),
+      ...input.text(INPUT.draftBody, 'Dear Acme,\nwe are sorry.'),
+    });
+    const post = replies(h, o.parent.ts).at(-1);
+    const sent = (
+      (post?.blocks ?? []) as {
+        type: string;
+        elements?: { action_id?: string; value?: string }[];
+      }[]
+    )
+      .find((b) => b.type === 'actions')
+      ?.elements?.find((e) => e.action_id === ACTION.draftSent);
+    await click(h, { action_id: ACTION.draftSent, value: String(sent?.value) }, { message: post });
+    return replies(h, o.parent.ts).at(-1)?.text ?? '';
+  }
+
+  it('a message sent before any change is recorded reports none: the corrective step stays open, and the thread says what the click closed', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
+    h.amends.cases.complete(TEAM, o.c.id, 'own_up', MARIA, null);
+    const said = await sendDraft(h, o);
+    const after = fresh(h, o.c);
+    expect(stepOf(after, 'apologize').status).toBe('done');
+    expect(stepOf(after, 'corrective_changes').status).toBe('pending');
+    expect(stepOf(after, 'client_answer').status).not.toBe('pending');
+    expect(said).toContain('sent the message to the client. Marked done: *Apologize');
+    expect(said).not.toContain('changes');
+  });
+
+  it('a message sent once every change is done reports them: the corrective step is done, and the thread says so', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
+    h.amends.cases.complete(TEAM, o.c.id, 'own_up', MARIA, null);
+    const added = h.amends.cases.addChange(
+      TEAM,
+      o.c.id,
+      { what: 'Second check on labels', who: MARIA, by: null },
+      MARIA,
+    );
+    const change = added.case.changes[0];
+    h.amends.cases.settleChange(TEAM, o.c.id, Number(change?.id), null, MARIA, null);
+    await sendDraft(h, o); // the apology
+    expect(stepOf(fresh(h, o.c), 'corrective_changes').status).toBe('done');
   });
 });

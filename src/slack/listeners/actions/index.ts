@@ -7,7 +7,12 @@ import type {
   SlackActionMiddlewareArgs,
 } from '@slack/bolt';
 import { DomainError } from '../../../domain/errors.js';
-import { type Changed, findStep, type RecoveryCase } from '../../../domain/recoveryCase.js';
+import {
+  type Changed,
+  findStep,
+  type RecoveryCase,
+  stepsDoneBySend,
+} from '../../../domain/recoveryCase.js';
 import { type Catalog, isLang, t } from '../../../i18n/index.js';
 import { stepTitle } from '../../blocks/caseMessage.js';
 import { buildDraft } from '../../blocks/draft.js';
@@ -329,7 +334,14 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       const ref = caseRef(v);
       const ch = announce(
         () => deps.cases.clientMessageSent(k.team, ref.caseId, k.user, ref.version),
-        (_ch, cat) => cat.draft.sentLine(mention(k.user)),
+        // Say what the click closed: the thread is the case's record.
+        (ch, cat) =>
+          cat.draft.sentLine(
+            mention(k.user),
+            stepsDoneBySend(ch)
+              .map((key) => `*${literal(stepTitle(key, deps.cases.playbook, cat))}*`)
+              .join(', '),
+          ),
       );
       return after(ch);
     }),
