@@ -781,7 +781,8 @@ export function recordFollowUp(
     status: 'pending',
     snoozedUntil: null,
     note: n,
-    remindCount: s.remindCount + 1,
+    // A follow-up is not a nudge: the next nudge keeps its number (follow-up 2 after 1, not 3).
+    remindCount: s.remindCount,
     dueAt: nextAt,
     nextRemindAt: nextAt,
     version: s.version + 1,

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RecoveryCase } from '../../src/domain/recoveryCase.js';
+import { en } from '../../src/i18n/en.js';
 import type { StoredMessage } from '../../src/sandbox/fakeSlack.js';
 import { ReminderRepo } from '../../src/store/reminderRepo.js';
 import { openViaCommand, refresh, reminderPosts, step, threadReplies } from '../helpers/cases.js';
@@ -144,6 +145,24 @@ describe('the method after the answer', () => {
     const parent = h.fake.messages.find((m) => m.ts === c.messageTs);
     const text = JSON.stringify(parent?.blocks);
     expect(text).not.toMatch(/due |Overdue|To do/);
+  });
+
+  it('follow-ups are numbered 1, 2, 3 whether or not the owner records one in between', async () => {
+    h = await startHarness({ now: '2026-11-23T08:00:00Z' });
+    const c = await openViaCommand(h, 'Acme: late delivery');
+    await click(h, { action_id: 'amends_case_refused', value: `${c.id}|${c.version}` });
+    await tickEvery(60, '2026-12-01T08:00:00Z'); // the +7 nudge: follow-up 1
+    const keep = step(refresh(h, c), 'keep_trying');
+    h.amends.cases.followUp(TEAM, c.id, 'keep_trying', 'Called them', MARIA, keep.version);
+    await tickEvery(60, '2026-12-24T12:00:00Z'); // +14 and +30 (follow-ups 2 and 3)
+    const numbers = reminderPosts(h, c)
+      .map((m) => /follow-up (\d+):/.exec(m.text ?? '')?.[1])
+      .filter((n): n is string => n !== undefined)
+      .map(Number);
+    expect(numbers.slice(0, 3)).toEqual([1, 2, 3]);
+    // Each with its own idea: the second idea after the first.
+    const ideas = reminderPosts(h, c).filter((m) => /follow-up \d+:/.test(m.text ?? ''));
+    expect(ideas[1]?.text).toContain(en.nudge.keepTryingIdeas[1]);
   });
 
   it('a keep-trying follow-up is recorded with a note, and the next nudge moves to the next point', async () => {
