@@ -15,7 +15,12 @@ export function threadLink(c: RecoveryCase, teamDomain: string | null): string |
 
 /** The next open step as the list says it: overdue marked as on the case, a snooze with its end. */
 function nextStep(c: RecoveryCase, pb: Playbook, cat: Catalog, now: Date): string {
-  const next = c.steps.find(isOpen);
+  // The step that needs doing first: the earliest due of those to do, else the first required one
+  // in order (an optional step with no date never hides a dated one), else a snoozed one.
+  const open = c.steps.filter(isOpen);
+  const toDo = open.filter((s) => s.status === 'pending');
+  const dated = toDo.filter((s) => s.dueAt).sort((a, b) => Number(a.dueAt) - Number(b.dueAt));
+  const next = dated[0] ?? toDo.find((s) => !s.optional) ?? toDo[0] ?? open[0];
   if (!next) return cat.list.allDone;
   const title = literal(stepTitle(next.key, pb, cat));
   if (next.status === 'snoozed' && next.snoozedUntil)
