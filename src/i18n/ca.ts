@@ -284,7 +284,9 @@ export const ca: Catalog = {
     subject: 'Assumpte',
     body: 'Missatge',
     hint: 'Fet a partir del cas. Edita’l lliurement: es publica al fil perquè els companys el revisin, amb un enllaç que l’obre al teu correu.',
-    subjectText: (client: string) => `Les nostres disculpes a ${client} i què hem canviat`,
+    subjectText: (client: string) => `Les nostres disculpes a ${client}`,
+    subjectChanged: (client: string) => `Les nostres disculpes a ${client} i què hem canviat`,
+    prevention: (text: string) => `Què evitarà que torni a passar: ${text}`,
     greeting: (client: string) => `Benvolguts ${client},`,
     apology: (happened: string) =>
       `Vull demanar-vos disculpes, personalment i en nom de tot l’equip. ${happened} L’error va ser nostre i n’assumim tota la responsabilitat.`,

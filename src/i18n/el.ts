@@ -287,7 +287,9 @@ export const el: Catalog = {
     subject: 'Θέμα',
     body: 'Μήνυμα',
     hint: 'Φτιαγμένο από την υπόθεση. Άλλαξέ το ελεύθερα: δημοσιεύεται στο νήμα για έλεγχο από τους συναδέλφους, με σύνδεσμο που το ανοίγει στο email σου.',
-    subjectText: (client: string) => `Η συγγνώμη μας προς ${client} και τι αλλάξαμε`,
+    subjectText: (client: string) => `Η συγγνώμη μας προς ${client}`,
+    subjectChanged: (client: string) => `Η συγγνώμη μας προς ${client} και τι αλλάξαμε`,
+    prevention: (text: string) => `Τι θα αποτρέψει να ξανασυμβεί: ${text}`,
     greeting: (client: string) => `Αγαπητοί ${client},`,
     apology: (happened: string) =>
       `Θέλω να ζητήσω συγγνώμη, προσωπικά και εκ μέρους όλης της ομάδας. ${happened} Το λάθος ήταν δικό μας και αναλαμβάνουμε πλήρως την ευθύνη.`,

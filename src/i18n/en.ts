@@ -271,7 +271,9 @@ export const en = {
     subject: 'Subject',
     body: 'Message',
     hint: 'Built from the case. Edit it freely: it is posted in the thread for colleagues to review, with a link that opens it in your email.',
-    subjectText: (client: string) => `Our apology to ${client}, and what we have changed`,
+    subjectText: (client: string) => `Our apology to ${client}`,
+    subjectChanged: (client: string) => `Our apology to ${client}, and what we have changed`,
+    prevention: (text: string) => `What will keep it from happening again: ${text}`,
     greeting: (client: string) => `Dear ${client},`,
     apology: (happened: string) =>
       `I want to apologise, personally and for our whole team. ${happened} That was our mistake, and we take full responsibility for it.`,

@@ -12,6 +12,8 @@ const giorni = (n: number) => (n === 1 ? '1 giorno' : `${n} giorni`);
 const severalPeople = (others: string) => others.includes(',') || others.includes('<!subteam^');
 
 const cases = (n: number): string => (n === 1 ? '1 caso' : `${n} casi`);
+/** "a" before a name, "ad" before one starting with a (ad Acme, a Beta). */
+const toClient = (name: string) => (/^\s*[aàAÀ]/.test(name) ? `ad ${name}` : `a ${name}`);
 
 export const it: Catalog = {
   langName: 'Italiano',
@@ -287,7 +289,10 @@ export const it: Catalog = {
     subject: 'Oggetto',
     body: 'Messaggio',
     hint: 'Costruito dal caso. Modificalo liberamente: viene pubblicato nel thread perché i colleghi lo rivedano, con un link che lo apre nella tua email.',
-    subjectText: (client: string) => `Le nostre scuse a ${client} e cosa abbiamo cambiato`,
+    subjectText: (client: string) => `Le nostre scuse ${toClient(client)}`,
+    subjectChanged: (client: string) =>
+      `Le nostre scuse ${toClient(client)} e cosa abbiamo cambiato`,
+    prevention: (text: string) => `Cosa eviterà che si ripeta: ${text}`,
     greeting: (client: string) => `Gentile ${client},`,
     apology: (happened: string) =>
       `Desidero scusarmi, personalmente e a nome di tutto il team. ${happened} L’errore è stato nostro e ce ne assumiamo tutta la responsabilità.`,
@@ -295,10 +300,10 @@ export const it: Catalog = {
     changed: 'Cosa abbiamo già cambiato:',
     willChange: 'Cosa cambieremo:',
     by: (when: string) => `entro ${when}`,
-    compensation: (offer: string) => `Per rimediare, vorremmo offrirti: ${offer}.`,
+    compensation: (offer: string) => `Per rimediare, vorremmo offrirvi: ${offer}.`,
     warning:
-      'Se dovesse succedere di nuovo qualcosa di simile, lo saprai subito da noi, prima di doverlo notare tu.',
-    meet: 'Vorrei parlarne di persona. Avresti tempo per un breve incontro questa settimana?',
+      'Se dovesse succedere di nuovo qualcosa di simile, lo saprete subito da noi, prima di doverlo notare voi.',
+    meet: 'Vorrei parlarne di persona. Avreste tempo per un breve incontro questa settimana?',
     meetAt: (when: string) => `Vorrei parlarne di persona, come previsto, il ${when}.`,
     signOff: (name: string) => `Cordiali saluti,\n${name}`,
     posted: (who: string) =>

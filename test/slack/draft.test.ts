@@ -99,6 +99,36 @@ describe('the draft to the client', () => {
     expect(buildDraft(bare, t('en'), 'M', NOW)).toBeNull();
   });
 
+  it('before any change is done: a subject that claims none, the prevention with a lead-in, and every outline text ended as a sentence', () => {
+    const c = saveOutline(
+      openDomainCase(
+        openInput({ teamId: TEAM, channelId: CHANNEL, ownerId: MARIA, creatorId: MARIA }),
+        PB,
+        NOW,
+      ).case,
+      { ...OUTLINE, happened: 'We shipped the wrong pallets', prevention: 'Double label checks' },
+      MARIA,
+      NOW,
+    ).case;
+    const d = buildDraft(c, t('en'), 'Maria', NOW);
+    expect(d?.subject).toBe('Our apology to Acme');
+    expect(d?.body).toContain('We shipped the wrong pallets. That was our mistake');
+    expect(d?.body).toContain('What will keep it from happening again: Double label checks.');
+    // Text that ends itself is left as it is.
+    expect(d?.body).toContain(`In short: ${OUTLINE.summary}\n`);
+  });
+
+  it('Italian: one form of address throughout (the client as "voi"), and "ad" before a name in a', () => {
+    const d = buildDraft(caseWith('it'), t('it'), 'Maria', NOW);
+    expect(d?.subject).toBe('Le nostre scuse ad Acme e cosa abbiamo cambiato');
+    const body = d?.body ?? '';
+    expect(body).toContain('offrirvi');
+    expect(body).toContain('lo saprete subito da noi');
+    expect(body).not.toMatch(/\b(saprai|tu|Avresti|offrirti)\b/);
+    expect(t('it').draft.subjectText('Beta')).toBe('Le nostre scuse a Beta');
+    expect(t('it').draft.meet).toContain('Avreste tempo');
+  });
+
   it('mailto: percent-encoded UTF-8 with CRLF line breaks, and cut at a character boundary when too long', () => {
     const short = mailtoLink({ subject: 'Our apology & more', body: 'Γεια σας,\nπάμε 😀' });
     expect(short.clipped).toBe(false);

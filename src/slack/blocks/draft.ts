@@ -24,6 +24,12 @@ export interface Draft {
  * sentences, what has changed and what will, the compensation if one was decided, how the client
  * will be warned next time, and an offer to meet. Null while there is no outline.
  */
+/** Outline text as a sentence in the letter: ended with a full stop unless it has its own ending. */
+function sentence(text: string): string {
+  const t = text.trim();
+  return /[.!?…;:)"»”’]$/u.test(t) ? t : `${t}.`;
+}
+
 export function buildDraft(
   c: RecoveryCase,
   cat: Catalog,
@@ -34,7 +40,11 @@ export function buildDraft(
   if (!o) return null;
   const lang = c.lang as Lang;
   const d = cat.draft;
-  const parts: string[] = [d.greeting(c.client), d.apology(o.happened), d.inShort(o.summary)];
+  const parts: string[] = [
+    d.greeting(c.client),
+    d.apology(sentence(o.happened)),
+    d.inShort(sentence(o.summary)),
+  ];
   const done = c.changes.filter((x) => x.status === 'done');
   const open = c.changes.filter((x) => x.status === 'open');
   if (done.length) parts.push([d.changed, ...done.map((x) => `- ${x.what}`)].join('\n'));
@@ -45,7 +55,7 @@ export function buildDraft(
         ...open.map((x) => `- ${x.what}${x.by ? ` (${d.by(letterDate(x.by, lang, c.tz))})` : ''}`),
       ].join('\n'),
     );
-  if (!done.length && !open.length) parts.push(o.prevention);
+  if (!done.length && !open.length) parts.push(d.prevention(sentence(o.prevention)));
   const comp = c.steps.find((s) => s.key === 'compensation');
   if (comp?.status === 'done' && comp.note) parts.push(d.compensation(comp.note));
   parts.push(d.warning);
@@ -53,7 +63,9 @@ export function buildDraft(
     c.meetingAt && c.meetingAt > now ? d.meetAt(letterDate(c.meetingAt, lang, c.tz, true)) : d.meet,
   );
   parts.push(d.signOff(ownerName));
-  return { subject: d.subjectText(c.client), body: parts.join('\n\n') };
+  // The subject claims changes only when some are done.
+  const subject = done.length ? d.subjectChanged(c.client) : d.subjectText(c.client);
+  return { subject, body: parts.join('\n\n') };
 }
 
 /** Keeps a `mailto:` link short enough for every mail client and Slack (2,000 characters). */
