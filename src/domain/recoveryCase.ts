@@ -768,7 +768,7 @@ export function recordFollowUp(
   if (!def?.cadenceDays || !isOpen(s) || !s.startedAt)
     throw new DomainError('invalid_transition', `${key} is not following up`);
   const n = note.trim();
-  if (!n) throw new DomainError('reason_required');
+  if (!n) throw new DomainError('reason_required', 'note_empty');
   if (chars(n) > LIMITS.note) throw new DomainError('invalid_input', 'note_too_long');
   const startedAt = s.startedAt;
   const points = def.cadenceDays.map((days) => cadencePoint(startedAt, days, c, pb, def));

@@ -449,6 +449,9 @@ export const ca: Catalog = {
       'Amends no ho ha pogut desar ara mateix (l’emmagatzematge no està disponible), així que no ha canviat res. Torna-ho a provar d’aquí a una estona.',
     busy: 'Amends està ocupat ara mateix i no ho ha agafat; no s’ha desat res. Torna-ho a provar d’aquí a un minut.',
     field: {
+      due_time_without_date: 'Tria un dia per a aquesta hora, o esborra l’hora.',
+      offer_empty: 'Escriu què oferiu al client (un reemborsament, un crèdit, un extra).',
+      note_empty: 'Escriu què has fet: n’hi ha prou amb una línia.',
       draft_subject: 'Posa un assumpte al missatge (200 caràcters com a màxim).',
       draft_body: 'Escriu el missatge (3.000 caràcters com a màxim).',
       change_what: 'Digues què canvia, p. ex. un segon control de qualitat abans de l’enviament.',

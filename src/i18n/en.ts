@@ -439,6 +439,9 @@ export const en = {
       'Amends couldn’t save this just now (its storage is unavailable), so nothing changed. Please try again in a moment.',
     busy: 'Amends is busy right now and did not take this; nothing was saved. Please try again in a minute.',
     field: {
+      due_time_without_date: 'Pick a day for that time, or clear the time.',
+      offer_empty: 'Please write what you are offering the client (a refund, a credit, an extra).',
+      note_empty: 'Please write what you did: a line is enough.',
       draft_subject: 'Give the message a subject (200 characters at most).',
       draft_body: 'Write the message (3,000 characters at most).',
       change_what: 'Say what changes, e.g. a second quality check before shipping.',

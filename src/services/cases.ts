@@ -259,7 +259,7 @@ export class CaseService {
     requestKey?: string,
   ): Changed {
     const o = offer.trim();
-    if (!o) throw new DomainError('reason_required');
+    if (!o) throw new DomainError('reason_required', 'offer_empty');
     if (chars(o) > LIMITS.note) throw new DomainError('invalid_input', 'note_too_long');
     return this.#change(
       teamId,

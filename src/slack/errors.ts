@@ -81,7 +81,7 @@ export function friendly(
   log: (msg: string, extra: Record<string, unknown>) => void,
 ): string {
   if (isDomainError(e)) {
-    if (e.code === 'invalid_input' && e.detail) {
+    if ((e.code === 'invalid_input' || e.code === 'reason_required') && e.detail) {
       const field = (cat.errors.field as Record<string, string>)[
         e.detail.startsWith('outline_') ? 'outline' : e.detail
       ];

@@ -255,3 +255,36 @@ describe('the draft in Slack', () => {
     expect(stepOf(fresh(h, o.c), 'corrective_changes').status).toBe('done');
   });
 });
+
+describe('forms that need a line of text', () => {
+  const ctx = useHarness();
+
+  it('an empty offer is asked for as an offer, not as a reason, and nothing changes', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    const n = h.fake.callsTo('views.open').length;
+    await press(h, h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent, ACTION.compensation, {
+      step: 'compensation',
+    });
+    const view = await nextView(h, VIEW.compensation, n);
+    const r = await submit(h, view, input.text(INPUT.offer, '   '));
+    const body = JSON.parse(r.text) as { response_action: string; errors: Record<string, string> };
+    expect(body.response_action).toBe('errors');
+    expect(Object.values(body.errors)).toEqual([t('en').errors.field.offer_empty]);
+    expect(stepOf(fresh(h, o.c), 'compensation').status).toBe('pending');
+  });
+
+  it('an empty follow-up note is asked for as what was done, and nothing changes', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    await click(h, { action_id: ACTION.refused, value: `${o.c.id}|${fresh(h, o.c).version}` });
+    const parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
+    const n = h.fake.callsTo('views.open').length;
+    await press(h, parent, ACTION.followUp, { step: 'keep_trying' });
+    const view = await nextView(h, VIEW.followUp, n);
+    const r = await submit(h, view, input.text(INPUT.followUpNote, ''));
+    const body = JSON.parse(r.text) as { response_action: string; errors: Record<string, string> };
+    expect(Object.values(body.errors)).toEqual([t('en').errors.field.note_empty]);
+    expect(stepOf(fresh(h, o.c), 'keep_trying').note).toBeNull();
+  });
+});

@@ -80,6 +80,7 @@ const INPUT_BY_DETAIL: Record<string, string> = {
   summary: INPUT.summary,
   summary_too_long: INPUT.summary,
   due_in_past: INPUT.dueDate,
+  due_time_without_date: INPUT.dueDate,
   meeting_in_past: INPUT.meetingDate,
   meeting_date: INPUT.meetingDate,
   outline_happened: INPUT.happened,
@@ -124,6 +125,8 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         const dueDate = v[INPUT.dueDate]?.[INPUT.dueDate]?.selected_date ?? null;
         const dueTime = v[INPUT.dueTime]?.[INPUT.dueTime]?.selected_time ?? null;
         let dueOverride: Date | null = null;
+        // A time alone would be dropped without a word: ask for its day instead.
+        if (dueTime && !dueDate) throw new DomainError('invalid_input', 'due_time_without_date');
         if (dueDate) {
           // Cached when the form was opened (after that ack), else the default zone.
           const { tz } = deps.profiles.cachedOrDefault(team, user);
