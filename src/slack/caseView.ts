@@ -4,6 +4,7 @@ import type { RecoveryCase } from '../domain/recoveryCase.js';
 import { type Catalog, t } from '../i18n/index.js';
 import type { CaseView, PendingLine, ThreadFile } from '../services/ports.js';
 import { renderCase } from './blocks/caseMessage.js';
+import { clip, literal } from './blocks/format.js';
 import { firstReply } from './blocks/thread.js';
 import { toDeliveryFailure } from './errors.js';
 import { ACTION, encodeCase } from './ids.js';
@@ -194,10 +195,12 @@ export class SlackCaseView implements CaseView {
   async tellOwner(c: RecoveryCase, why: 'waiting' | 'withdrawn'): Promise<void> {
     const cat = t(c.lang);
     const where = `<#${c.channelId}>`;
+    // The client's name as typed, shown as text: a "<!channel>" in it must not ping anyone.
+    const client = clip(literal(c.client), 80);
     const text =
       why === 'waiting'
-        ? cat.shared.ownerWaiting(where, c.client)
-        : cat.shared.ownerNote(where, c.client);
+        ? cat.shared.ownerWaiting(where, client)
+        : cat.shared.ownerNote(where, client);
     await slack(() =>
       this.client.chat.postMessage({ channel: c.ownerId, text, blocks: moveBlocks(c, text, cat) }),
     );

@@ -447,6 +447,27 @@ describe('a channel that becomes shared after the case was posted', () => {
     return dm;
   }
 
+  it('the owner’s note shows the client’s name as text: a "<!channel>" typed in it pings nobody', async () => {
+    const { h } = ctx;
+    await openCase(h, '<!channel> Corp: shipped the wrong pallets');
+    h.fake.shareChannel(CHANNEL, 'ext');
+    h.clock.advance(6 * 60_000);
+    const mark = h.fake.calls.length;
+    await command(h, 'list'); // any request that publishes the channel's cases finds it shared
+    await h.amends.presenter.refresh(
+      present(() => h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)[0], 'case'),
+    );
+    const dm = present(
+      () =>
+        h.fake.calls
+          .slice(mark)
+          .find((c) => c.method === 'chat.postMessage' && c.args.channel === MARIA),
+      'owner note',
+    ).args as { text?: string; blocks?: unknown[] };
+    expect(dm.text).toContain('&lt;!channel&gt; Corp');
+    expect(JSON.stringify(dm)).not.toContain('<!channel>');
+  });
+
   it('a click on the case redraws the parent as a neutral line, posts nothing more there, DMs the owner', async () => {
     const { h } = ctx;
     const { c, parent, mark, count } = await postedThenShared(h);
