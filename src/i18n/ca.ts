@@ -344,7 +344,7 @@ export const ca: Catalog = {
     scopeChannel: (channel: string) => `casos oberts a ${channel}`,
     scopeAll: 'tot l’espai de treball',
     counts: (n: number, won: number, lost: number, closed: number, open: number) =>
-      `*${n}* ${n === 1 ? 'cas obert' : 'casos oberts'}: ${won} clients recuperats, ${lost} perduts, ${closed} tancats d’una altra manera, ${open} encara oberts.`,
+      `*${n}* ${n === 1 ? 'cas obert' : 'casos oberts'}: ${won} ${won === 1 ? 'client recuperat' : 'clients recuperats'}, ${lost} ${lost === 1 ? 'perdut' : 'perduts'}, ${closed} ${closed === 1 ? 'tancat' : 'tancats'} d’una altra manera, ${open} encara ${open === 1 ? 'obert' : 'oberts'}.`,
     ownUp: (median: string, p90: string, n: number) =>
       `Temps fins a reconèixer l’error: mediana ${median}, percentil 90 ${p90} (de ${cases(n)}).`,
     meeting: (median: string, n: number) =>
@@ -370,9 +370,9 @@ export const ca: Catalog = {
     noRepeat: 'Cap client no ha tingut més d’un cas.',
     trouble: 'Passos que més sovint van amb retard o s’ometen:',
     troubleLine: (step: string, overdue: number, n: number, skipped: number) =>
-      `• ${step}: amb retard en ${overdue} de ${cases(n)}, omès ${skipped} vegades`,
+      `• ${step}: amb retard en ${overdue} de ${cases(n)}, omès ${skipped} ${skipped === 1 ? 'vegada' : 'vegades'}`,
     changesNotDone: (hits: number, n: number) =>
-      `Canvis promesos però no fets: ${hits} de ${n} casos tancats.`,
+      `Canvis promesos però no fets: ${hits} de ${n} ${n === 1 ? 'cas tancat' : 'casos tancats'}.`,
     ownUpSpeed: 'Clients recuperats, segons com de prompte se’ls va informar:',
     within24h: 'en 24 h',
     later: 'més tard',

@@ -350,7 +350,7 @@ export const el: Catalog = {
     scopeChannel: (channel: string) => `υποθέσεις που άνοιξαν στο ${channel}`,
     scopeAll: 'όλος ο χώρος εργασίας',
     counts: (n: number, won: number, lost: number, closed: number, open: number) =>
-      `*${n}* ${n === 1 ? 'υπόθεση' : 'υποθέσεις'}: ${won} πελάτες επέστρεψαν, ${lost} χάθηκαν, ${closed} έκλεισαν αλλιώς, ${open} ακόμη ανοιχτές.`,
+      `*${n}* ${n === 1 ? 'υπόθεση' : 'υποθέσεις'}: ${won} ${won === 1 ? 'πελάτης επέστρεψε' : 'πελάτες επέστρεψαν'}, ${lost} ${lost === 1 ? 'χάθηκε' : 'χάθηκαν'}, ${closed} ${closed === 1 ? 'έκλεισε' : 'έκλεισαν'} αλλιώς, ${open} ακόμη ${open === 1 ? 'ανοιχτή' : 'ανοιχτές'}.`,
     ownUp: (median: string, p90: string, n: number) =>
       `Χρόνος μέχρι την παραδοχή: διάμεσος ${median}, 90ό εκατοστημόριο ${p90} (από ${cases(n)}).`,
     meeting: (median: string, n: number) =>
@@ -376,9 +376,9 @@ export const el: Catalog = {
     noRepeat: 'Κανένας πελάτης δεν είχε περισσότερες από μία υποθέσεις.',
     trouble: 'Βήματα που καθυστερούν ή παραλείπονται πιο συχνά:',
     troubleLine: (step: string, overdue: number, n: number, skipped: number) =>
-      `• ${step}: καθυστέρησε σε ${overdue} από ${cases(n)}, παραλείφθηκε ${skipped} φορές`,
+      `• ${step}: καθυστέρησε σε ${overdue} από ${cases(n)}, παραλείφθηκε ${skipped} ${skipped === 1 ? 'φορά' : 'φορές'}`,
     changesNotDone: (hits: number, n: number) =>
-      `Αλλαγές που υποσχεθήκαμε αλλά δεν έγιναν: ${hits} από ${n} κλειστές υποθέσεις.`,
+      `Αλλαγές που υποσχεθήκαμε αλλά δεν έγιναν: ${hits} από ${n} ${n === 1 ? 'κλειστή υπόθεση' : 'κλειστές υποθέσεις'}.`,
     ownUpSpeed: 'Πελάτες που επέστρεψαν, ανάλογα με το πόσο γρήγορα ενημερώθηκαν:',
     within24h: 'μέσα σε 24 ώρες',
     later: 'αργότερα',

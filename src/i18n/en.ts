@@ -358,9 +358,9 @@ export const en = {
     noRepeat: 'No client had more than one case.',
     trouble: 'Steps most often overdue or skipped:',
     troubleLine: (step: string, overdue: number, n: number, skipped: number) =>
-      `• ${step}: overdue in ${overdue} of ${cases(n)}, skipped ${skipped} times`,
+      `• ${step}: overdue in ${overdue} of ${cases(n)}, skipped ${skipped === 1 ? 'once' : `${skipped} times`}`,
     changesNotDone: (hits: number, n: number) =>
-      `Corrective changes promised but not done: ${hits} of ${n} ended cases.`,
+      `Corrective changes promised but not done: ${hits} of ${n} ended ${n === 1 ? 'case' : 'cases'}.`,
     ownUpSpeed: 'Won back, by how soon the client was told:',
     within24h: 'within 24 h',
     later: 'later',

@@ -351,7 +351,7 @@ export const it: Catalog = {
     scopeChannel: (channel: string) => `casi aperti in ${channel}`,
     scopeAll: 'tutto il workspace',
     counts: (n: number, won: number, lost: number, closed: number, open: number) =>
-      `*${n}* ${n === 1 ? 'caso aperto' : 'casi aperti'}: ${won} clienti recuperati, ${lost} persi, ${closed} chiusi in altro modo, ${open} ancora aperti.`,
+      `*${n}* ${n === 1 ? 'caso aperto' : 'casi aperti'}: ${won} ${won === 1 ? 'cliente recuperato' : 'clienti recuperati'}, ${lost} ${lost === 1 ? 'perso' : 'persi'}, ${closed} ${closed === 1 ? 'chiuso' : 'chiusi'} in altro modo, ${open} ancora ${open === 1 ? 'aperto' : 'aperti'}.`,
     ownUp: (median: string, p90: string, n: number) =>
       `Tempo per ammettere l’errore: mediana ${median}, 90° percentile ${p90} (su ${cases(n)}).`,
     meeting: (median: string, n: number) =>
@@ -377,9 +377,9 @@ export const it: Catalog = {
     noRepeat: 'Nessun cliente ha avuto più di un caso.',
     trouble: 'Passi più spesso in ritardo o saltati:',
     troubleLine: (step: string, overdue: number, n: number, skipped: number) =>
-      `• ${step}: in ritardo in ${overdue} su ${cases(n)}, saltato ${skipped} volte`,
+      `• ${step}: in ritardo in ${overdue} su ${cases(n)}, saltato ${skipped} ${skipped === 1 ? 'volta' : 'volte'}`,
     changesNotDone: (hits: number, n: number) =>
-      `Modifiche promesse ma non fatte: ${hits} casi chiusi su ${n}.`,
+      `Modifiche promesse ma non fatte: ${hits} su ${n} ${n === 1 ? 'caso chiuso' : 'casi chiusi'}.`,
     ownUpSpeed: 'Clienti recuperati, secondo quanto presto sono stati informati:',
     within24h: 'entro 24 h',
     later: 'più tardi',

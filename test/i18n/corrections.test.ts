@@ -140,3 +140,49 @@ describe('Catalan', () => {
     expect(matching(ca, /\ba canvi\b/i)).toEqual([]);
   });
 });
+
+describe('the outcomes report counts one in the singular', () => {
+  it.each([
+    [en, ['1 won back', 'skipped once', '1 of 1 ended case.']],
+    [
+      itCatalog,
+      [
+        '1 cliente recuperato',
+        '1 perso',
+        '1 chiuso in altro modo',
+        'ancora aperto',
+        'saltato 1 volta',
+        '1 su 1 caso chiuso.',
+      ],
+    ],
+    [
+      el,
+      [
+        '1 πελάτης επέστρεψε',
+        '1 χάθηκε',
+        '1 έκλεισε',
+        'ακόμη ανοιχτή',
+        '1 φορά',
+        '1 από 1 κλειστή υπόθεση.',
+      ],
+    ],
+    [
+      ca,
+      [
+        '1 client recuperat',
+        '1 perdut',
+        '1 tancat',
+        'encara obert',
+        'omès 1 vegada',
+        '1 de 1 cas tancat.',
+      ],
+    ],
+  ] as [Catalog, string[]][])('%#', (cat, expected) => {
+    const said = [
+      cat.report.counts(4, 1, 1, 1, 1),
+      cat.report.troubleLine('Step', 1, 1, 1),
+      cat.report.changesNotDone(1, 1),
+    ].join('\n');
+    for (const e of expected) expect(said).toContain(e);
+  });
+});
