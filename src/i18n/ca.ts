@@ -429,7 +429,7 @@ export const ca: Catalog = {
     case_not_found: 'Aquest cas no existeix en aquest espai de treball.',
     step_not_found: "Aquest pas no forma part d'aquest cas.",
     stale_action:
-      "Aquest botó és d'una versió anterior del cas; no ha canviat res. Fes servir el missatge més recent.",
+      "No ha canviat res: el cas ja havia avançat des que va aparèixer aquest botó (també passa si s'hi fa clic una segona vegada). El missatge del cas mostra en quin punt és.",
     already_done: 'Ja està fet; no ha canviat res.',
     case_closed: 'Aquest cas està tancat; no ha canviat res.',
     not_optional: 'Aquest pas forma part del mètode i no es pot ometre.',

@@ -419,7 +419,7 @@ export const en = {
     case_not_found: 'That case does not exist in this workspace.',
     step_not_found: 'That step is not part of this case.',
     stale_action:
-      'This button is from an older version of the case; nothing changed. Use the latest message.',
+      'Nothing changed: the case had moved on since this button was drawn (a second click on the same button does this too). The case message shows where it stands.',
     already_done: 'Already done; nothing changed.',
     case_closed: 'This case is closed; nothing changed.',
     not_optional: 'This step is part of the method and cannot be skipped.',

@@ -438,7 +438,7 @@ export const it: Catalog = {
     case_not_found: 'Questo caso non esiste in questo spazio di lavoro.',
     step_not_found: 'Questo passaggio non fa parte del caso.',
     stale_action:
-      'Questo pulsante appartiene a una versione precedente del caso; non è cambiato nulla. Usa il messaggio più recente.',
+      'Non è cambiato nulla: il caso era già andato avanti da quando è comparso questo pulsante (succede anche cliccandolo una seconda volta). Il messaggio del caso mostra a che punto è.',
     already_done: 'Già fatto; non è cambiato nulla.',
     case_closed: 'Questo caso è chiuso; non è cambiato nulla.',
     not_optional: 'Questo passaggio fa parte del metodo e non si può saltare.',
