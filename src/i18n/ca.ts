@@ -21,7 +21,7 @@ export const ca: Catalog = {
     meeting: 'Concerta una reunió en persona',
     compensation: 'Decideix la compensació',
     corrective_changes: 'Aplica canvis i explica-ho al client',
-    fix_meeting: 'Torna a reunir-te per mostrar la solució',
+    fix_meeting: 'Concerta una segona reunió per mostrar la solució',
     client_answer: 'Registra la resposta del client',
     keep_trying: 'Insisteix, amb tacte',
     check_in: 'Mantén un contacte periòdic amb el client',

@@ -16,7 +16,7 @@ export const en = {
     meeting: 'Book a face-to-face meeting',
     compensation: 'Decide on compensation',
     corrective_changes: 'Make changes and report them',
-    fix_meeting: 'Meet again to show the fix',
+    fix_meeting: 'Book a second meeting to show the fix',
     client_answer: "Record the client's answer",
     keep_trying: 'Keep trying, gently',
     check_in: 'Check in on the account',

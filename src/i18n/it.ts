@@ -25,7 +25,7 @@ export const it: Catalog = {
     meeting: 'Fissa un incontro di persona',
     compensation: 'Decidi cosa offrire al cliente',
     corrective_changes: 'Introduci i cambiamenti e comunicali',
-    fix_meeting: 'Incontra di nuovo il cliente per mostrare la soluzione',
+    fix_meeting: 'Fissa un secondo incontro per mostrare la soluzione',
     client_answer: 'Registra la risposta del cliente',
     keep_trying: 'Insisti, con garbo',
     check_in: 'Mantieni un contatto periodico con il cliente',
