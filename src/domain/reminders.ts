@@ -60,6 +60,8 @@ export interface Reminder {
   readonly status: ReminderStatus;
   readonly attempts: number;
   readonly claimedAt: Date | null;
+  /** When it was planned: a nudge planned before someone acted on the case is not sent. */
+  readonly createdAt: Date;
   readonly messageTs: string | null;
   readonly error: string | null;
 }

@@ -21,6 +21,7 @@ interface Row {
   status: ReminderStatus;
   attempts: number;
   claimed_at: number | null;
+  created_at: number;
   message_ts: string | null;
   error: string | null;
 }
@@ -37,6 +38,7 @@ const toReminder = (r: Row): Reminder => ({
   status: r.status,
   attempts: r.attempts,
   claimedAt: r.claimed_at === null ? null : new Date(r.claimed_at),
+  createdAt: new Date(r.created_at),
   messageTs: r.message_ts,
   error: r.error,
 });

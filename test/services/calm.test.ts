@@ -194,6 +194,38 @@ describe('the method after the answer', () => {
   });
 });
 
+describe('a nudge and a click', () => {
+  it('a nudge planned before someone acts on the case is not posted after the click', async () => {
+    h = await startHarness({ now: '2026-11-23T08:00:00Z' }); // Monday 09:00 Rome
+    const c = await openViaCommand(h, 'Acme: late delivery');
+    h.clock.set('2026-11-24T08:30:00Z'); // the own-up is overdue: the tick's plan makes a nudge
+    await h.amends.reminders.plan(h.clock.now());
+    const planned = h.amends.reminderRepo.forCase(TEAM, c.id).filter((r) => r.status === 'pending');
+    expect(planned.map((r) => r.kind)).toContain('nudge');
+    const before = reminderPosts(h, c).length;
+    // Before it goes out, Maria writes the outline: she is on the case.
+    h.clock.advance(60_000);
+    h.amends.cases.outline(
+      TEAM,
+      c.id,
+      {
+        happened: 'Wrong pallets.',
+        why: 'Same reference.',
+        prevention: 'Check twice.',
+        summary: 'Sorry.',
+      },
+      MARIA,
+    );
+    await h.amends.reminders.tick();
+    expect(reminderPosts(h, c)).toHaveLength(before);
+    const after = h.amends.reminderRepo.forCase(TEAM, c.id).find((r) => r.id === planned[0]?.id);
+    expect(after).toMatchObject({ status: 'cancelled', error: 'acted_since' });
+    // The step is still overdue: it is nudged again on a later day, not dropped.
+    await tickEvery(60, '2026-11-26T16:00:00Z');
+    expect(reminderPosts(h, c).length).toBeGreaterThan(before);
+  });
+});
+
 describe('the morning digest', () => {
   /** Digests the owner received (a post to a user id lands in their DM with the app). */
   const dms = (h: Harness, _user: string) =>
