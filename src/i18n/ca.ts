@@ -271,8 +271,7 @@ export const ca: Catalog = {
       `${what}${who ? ` · ${who}` : ''}${by ? ` · ${by}` : ''}`,
     dropped: (reason: string) => `descartat: ${reason}`,
     none: 'Encara no hi ha canvis: afegeix cadascun dels que fareu.',
-    added: (who: string, what: string) =>
-      `:hammer_and_wrench: ${who} ha promès un canvi: *${what}*`,
+    added: (who: string, what: string) => `:hammer_and_wrench: ${who} ha promès un canvi: ${what}`,
     doneLine: (who: string, what: string) => `:white_check_mark: ${who} ha fet el canvi: *${what}*`,
     droppedLine: (who: string, what: string) =>
       `:fast_forward: ${who} ha descartat un canvi: *${what}*`,

@@ -274,7 +274,7 @@ export const el: Catalog = {
     dropped: (reason: string) => `εγκαταλείφθηκε: ${reason}`,
     none: 'Καμία αλλαγή ακόμη: πρόσθεσε καθεμία που θα κάνετε.',
     added: (who: string, what: string) =>
-      `:hammer_and_wrench: Ο/Η ${who} υποσχέθηκε μια αλλαγή: *${what}*`,
+      `:hammer_and_wrench: Ο/Η ${who} υποσχέθηκε μια αλλαγή: ${what}`,
     doneLine: (who: string, what: string) =>
       `:white_check_mark: Ο/Η ${who} έκανε την αλλαγή: *${what}*`,
     droppedLine: (who: string, what: string) =>

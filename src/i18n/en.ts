@@ -260,7 +260,7 @@ export const en = {
       `${what}${who ? ` · ${who}` : ''}${by ? ` · ${by}` : ''}`,
     dropped: (reason: string) => `dropped: ${reason}`,
     none: 'No changes listed yet: add each one you will make.',
-    added: (who: string, what: string) => `:hammer_and_wrench: ${who} promised a change: *${what}*`,
+    added: (who: string, what: string) => `:hammer_and_wrench: ${who} promised a change: ${what}`,
     doneLine: (who: string, what: string) => `:white_check_mark: ${who} made the change: *${what}*`,
     droppedLine: (who: string, what: string) => `:fast_forward: ${who} dropped a change: *${what}*`,
   },

@@ -276,7 +276,7 @@ export const it: Catalog = {
     dropped: (reason: string) => `abbandonata: ${reason}`,
     none: 'Nessuna modifica ancora: aggiungi ognuna di quelle che farai.',
     added: (who: string, what: string) =>
-      `:hammer_and_wrench: ${who} ha promesso una modifica: *${what}*`,
+      `:hammer_and_wrench: ${who} ha promesso una modifica: ${what}`,
     doneLine: (who: string, what: string) =>
       `:white_check_mark: ${who} ha fatto la modifica: *${what}*`,
     droppedLine: (who: string, what: string) =>

@@ -192,7 +192,11 @@ describe('corrective changes in Slack', () => {
     const line = mrkdwnTexts(blockById(parent, 'change_1')).join('\n');
     expect(line).toContain('Second quality check before shipping');
     expect(line).toContain(`<@${NIKOS}>`);
-    expect(replies(h, o.parent.ts).at(-1)?.text).toContain('promised a change');
+    const said = replies(h, o.parent.ts).at(-1)?.text ?? '';
+    expect(said).toContain('promised a change: *Second quality check before shipping*');
+    // Who does it and by when, as the parent lists them.
+    expect(said).toContain(`<@${NIKOS}>`);
+    expect(said).toMatch(/due <!date\^\d+\^/);
     // The same submission again (a retry of the same view) adds nothing.
     await again();
     expect(fresh(h, o.c).changes).toHaveLength(1);

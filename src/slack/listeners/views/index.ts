@@ -420,7 +420,18 @@ export function registerViews(app: App, deps: ListenerDeps): void {
               user,
               `view:${a.view.id}`,
             ),
-          (_ch, cat) => line(cat.changes.added(mention(user), literal(what.trim()))),
+          // Who does it and by when, as the case message lists it.
+          (_ch, cat) =>
+            line(
+              cat.changes.added(
+                mention(user),
+                cat.changes.line(
+                  `*${literal(what.trim())}*`,
+                  who ? mention(who) : '',
+                  by ? cat.case.due(dateToken(by)) : '',
+                ),
+              ),
+            ),
         );
         return shown(ch);
       },
