@@ -289,6 +289,8 @@ export const ca: Catalog = {
     greeting: (client: string) => `Benvolguts ${client},`,
     apology: (happened: string) =>
       `Vull demanar-vos disculpes, personalment i en nom de tot l’equip. ${happened} L’error va ser nostre i n’assumim tota la responsabilitat.`,
+    followUp:
+      'Us escric per donar continuïtat a les nostres disculpes i per explicar-vos què hem fet des de llavors.',
     inShort: (summary: string) => `En resum: ${summary}`,
     changed: 'Què hem canviat ja:',
     willChange: 'Què canviarem:',

@@ -293,6 +293,7 @@ export const el: Catalog = {
     greeting: (client: string) => `Αγαπητοί ${client},`,
     apology: (happened: string) =>
       `Θέλω να ζητήσω συγγνώμη, προσωπικά και εκ μέρους όλης της ομάδας. ${happened} Το λάθος ήταν δικό μας και αναλαμβάνουμε πλήρως την ευθύνη.`,
+    followUp: 'Σας γράφω σε συνέχεια της συγγνώμης μας, για να σας πω τι κάναμε από τότε.',
     inShort: (summary: string) => `Με λίγα λόγια: ${summary}`,
     changed: 'Τι έχουμε ήδη αλλάξει:',
     willChange: 'Τι θα αλλάξουμε:',

@@ -296,6 +296,8 @@ export const it: Catalog = {
     greeting: (client: string) => `Gentile ${client},`,
     apology: (happened: string) =>
       `Desidero scusarmi, personalmente e a nome di tutto il team. ${happened} L’errore è stato nostro e ce ne assumiamo tutta la responsabilità.`,
+    followUp:
+      'Vi scrivo per dare seguito alle nostre scuse e per dirvi cosa abbiamo fatto da allora.',
     inShort: (summary: string) => `In breve: ${summary}`,
     changed: 'Cosa abbiamo già cambiato:',
     willChange: 'Cosa cambieremo:',

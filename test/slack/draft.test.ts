@@ -5,6 +5,7 @@ import {
   completeStep,
   openCase as openDomainCase,
   type RecoveryCase,
+  recordClientMessage,
   recordMeeting,
   saveOutline,
   settleChange,
@@ -127,6 +128,17 @@ describe('the draft to the client', () => {
     expect(body).not.toMatch(/\b(saprai|tu|Avresti|offrirti)\b/);
     expect(t('it').draft.subjectText('Beta')).toBe('Le nostre scuse a Beta');
     expect(t('it').draft.meet).toContain('Avreste tempo');
+  });
+
+  it('once the apology is on record, the next message follows it up instead of apologising in full again', () => {
+    const c = caseWith();
+    const sent = recordClientMessage(c, MARIA, c.version, PB, NOW).case;
+    const d = buildDraft(sent, t('en'), 'Maria', NOW);
+    expect(d?.body).toContain(t('en').draft.followUp);
+    expect(d?.body).not.toContain('I want to apologise');
+    expect(d?.body).not.toContain(OUTLINE.happened);
+    // What changed is what this message is for.
+    expect(d?.body).toContain('What we have already changed:\n- Second pallet check');
   });
 
   it('mailto: percent-encoded UTF-8 with CRLF line breaks, and cut at a character boundary when too long', () => {

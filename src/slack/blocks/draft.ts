@@ -40,11 +40,12 @@ export function buildDraft(
   if (!o) return null;
   const lang = c.lang as Lang;
   const d = cat.draft;
-  const parts: string[] = [
-    d.greeting(c.client),
-    d.apology(sentence(o.happened)),
-    d.inShort(sentence(o.summary)),
-  ];
+  // Once the apology is on record (a message sent, or said at the meeting), a later message
+  // follows it up instead of apologising in full again.
+  const apologized = c.steps.some((s) => s.key === 'apologize' && s.status === 'done');
+  const parts: string[] = apologized
+    ? [d.greeting(c.client), d.followUp]
+    : [d.greeting(c.client), d.apology(sentence(o.happened)), d.inShort(sentence(o.summary))];
   const done = c.changes.filter((x) => x.status === 'done');
   const open = c.changes.filter((x) => x.status === 'open');
   if (done.length) parts.push([d.changed, ...done.map((x) => `- ${x.what}`)].join('\n'));
