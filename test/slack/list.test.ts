@@ -46,4 +46,11 @@ describe('/incident list: the next step of a case', () => {
     expect(line).not.toContain(en.stepState.overdue);
     expect(line).toContain('snoozed until');
   });
+
+  it('says when a case has gone quiet, as App Home does', () => {
+    const c = withSteps({ own_up: { status: 'pending', dueAt: new Date('2026-11-30T14:00:00Z') } });
+    const quiet = { ...c, calm: { ...c.calm, stalledAt: new Date('2026-11-30T16:00:00Z') } };
+    expect(lineOf(quiet)).toContain(en.home.stalled);
+    expect(lineOf(c)).not.toContain(en.home.stalled);
+  });
 });

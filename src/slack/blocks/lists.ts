@@ -41,13 +41,15 @@ function caseLine(
 ): string {
   const link = threadLink(c, teamDomain);
   const nextText = nextStep(c, pb, cat, now);
-  return cat.list.line(
+  const line = cat.list.line(
     link ? `<${link}|${cat.list.link} #${c.id}>` : `#${c.id} ${cat.list.noThread}`,
     clip(literal(c.client), 80),
     cat.severity[c.severity],
     mention(c.ownerId),
     nextText,
   );
+  // Gone quiet, as App Home and the parent say.
+  return c.calm.stalledAt ? `${line} · ${cat.home.stalled}` : line;
 }
 
 /** Lines joined into as few sections as fit (a section holds 3,000 characters). */
