@@ -62,9 +62,10 @@ export const PAGE_HTML = `<!doctype html>
   <main id="home" class="home-pane" data-testid="app-home" aria-label="App Home" hidden>
     <div class="home-head">
       <div class="home-app"><span class="avatar bot" aria-hidden="true">A</span><span>Amends</span><span class="badge">APP</span></div>
-      <div class="home-tabs" role="tablist"><span class="home-tab active" role="tab" aria-selected="true" data-testid="home-tab">Home</span></div>
+      <div class="home-tabs" role="tablist"><span class="home-tab active" id="home-tab" role="tab" tabindex="0" aria-selected="true" data-testid="home-tab">Home</span><span class="home-tab" id="messages-tab" role="tab" tabindex="0" aria-selected="false" data-testid="messages-tab">Messages</span></div>
     </div>
     <div id="home-view" class="home-view" data-testid="home-view" aria-live="polite"></div>
+    <div id="dm-messages" class="messages" data-testid="dm-messages" aria-live="polite" hidden></div>
   </main>
   <aside id="thread" class="thread" data-testid="thread-panel" hidden aria-label="Thread">
     <div class="thread-head"><div><b>Thread</b> <span id="thread-channel" class="muted"></span></div>
@@ -125,7 +126,9 @@ button, input, select, textarea { font: inherit; color: inherit; }
 .home-app .avatar { width: 32px; height: 32px; font-size: 14px; }
 .home-tabs { display: flex; gap: 24px; margin-top: 8px; }
 .home-tab { padding: 4px 2px 8px; font-size: 14px; color: var(--muted); border-bottom: 2px solid transparent; }
+.home-tab { cursor: pointer; }
 .home-tab.active { color: var(--text); font-weight: 700; border-bottom-color: var(--text); }
+.home-tab.unread { color: var(--text); font-weight: 900; }
 .home-view { flex: 1; overflow-y: auto; padding: 10px 24px 28px; }
 .home-view .blocks { max-width: 900px; }
 .home-view .b-header { margin: 14px 0 4px; }
@@ -241,7 +244,7 @@ export const PAGE_JS = String.raw`(function () {
     users: [], channels: [], bot: { id: '', name: 'Amends' }, team: null,
     me: null, channel: null, messages: [], ephemerals: [], local: [], hidden: {},
     thread: null, modal: null, offset: 0, unread: {}, seq: 0, busy: false,
-    home: false, homes: {}, homeDrawn: null
+    home: false, tab: 'home', homes: {}, homeDrawn: null
   };
   var EMOJI = {
     calendar: '\u{1F4C5}', fast_forward: '\u23E9', gift: '\u{1F381}', hourglass: '\u231B',
@@ -289,6 +292,8 @@ export const PAGE_JS = String.raw`(function () {
     return u ? u.name : id;
   }
   function channelById(id) { return S.channels.find(function (c) { return c.id === id; }); }
+  /** A user's DM with the app: where Slack puts what the bot posts to their user id. */
+  function dmOf(id) { return 'D' + String(id || '').slice(1); }
   function color(id) { var n = 0; for (var i = 0; i < id.length; i++) n = (n * 31 + id.charCodeAt(i)) >>> 0; return COLORS[n % COLORS.length]; }
   function initials(name) { return name.split(/\s+/).map(function (p) { return p.charAt(0); }).join('').slice(0, 2).toUpperCase(); }
   function nowMs() { return Date.now() + S.offset; }
@@ -487,11 +492,14 @@ export const PAGE_JS = String.raw`(function () {
 
   // ---------- interactive elements in messages ----------
   function sendAction(ctx, blockId, el, extra, button) {
-    if (!ctx.msg && !ctx.home) { toast('This message is only a preview; its buttons do nothing.'); return; }
-    // From App Home the click names the view (Slack's container type 'view'), else the message.
+    if (!ctx.msg && !ctx.home && !ctx.eph) { toast('This message is only a preview; its buttons do nothing.'); return; }
+    // From App Home the click names the view (Slack's container type 'view'), from an ephemeral
+    // its id, else the message (in a channel or in the DM with the app).
     var body = ctx.home
       ? { user: S.me, viewId: ctx.home.id, action_id: el.action_id, block_id: blockId || 'b' }
-      : { user: S.me, channel: ctx.msg.channel, messageTs: ctx.msg.ts, action_id: el.action_id, block_id: blockId || 'b' };
+      : ctx.eph
+        ? { user: S.me, ephemeral: ctx.eph.id, action_id: el.action_id, block_id: blockId || 'b' }
+        : { user: S.me, channel: ctx.msg.channel, messageTs: ctx.msg.ts, action_id: el.action_id, block_id: blockId || 'b' };
     Object.keys(extra).forEach(function (k) { body[k] = extra[k]; });
     if (button) button.disabled = true;
     post('/api/action', body).catch(fail).then(function () { if (button) button.disabled = false; });
@@ -537,6 +545,13 @@ export const PAGE_JS = String.raw`(function () {
     if (el.type === 'users_select') {
       S.users.forEach(function (u) { s.append(h('option', { value: u.id }, u.name)); });
       if (el.initial_user) s.value = el.initial_user;
+    } else if (el.type === 'conversations_select') {
+      // The sandbox's channels; a filter leaving out channels shared with another company does so.
+      var f = el.filter || {};
+      S.channels.forEach(function (c) {
+        if (!(f.exclude_external_shared_channels && c.shared === 'ext')) s.append(h('option', { value: c.id }, '# ' + c.name));
+      });
+      if (el.initial_conversation) s.value = el.initial_conversation;
     } else {
       var opts = (el.options || []).slice();
       (el.option_groups || []).forEach(function (g) { opts = opts.concat(g.options || []); });
@@ -623,7 +638,7 @@ export const PAGE_JS = String.raw`(function () {
         h('button', { type: 'button', onclick: function () { S.hidden[key] = true; render(); } }, 'Dismiss')),
       h('div', { class: 'meta' }, h('span', { class: 'name' }, e.local ? 'Slackbot' : S.bot.name), e.local ? null : h('span', { class: 'badge' }, 'APP'),
         h('span', { class: 'time' }, timeOf(tsDate(e.ts)))),
-      e.blocks && e.blocks.length ? renderBlocks(e.blocks, { msg: null }) : h('div', { class: 'blocks' }, mrkdwn(e.text)));
+      e.blocks && e.blocks.length ? renderBlocks(e.blocks, e.id && !e.local ? { msg: null, eph: e } : { msg: null }) : h('div', { class: 'blocks' }, mrkdwn(e.text)));
     var av = e.local ? h('div', { class: 'avatar' }, 'S') : avatarFor(S.bot.id);
     if (e.local) av.style.background = '#4a8a8c';
     return h('div', { class: 'msg ephemeral', 'data-testid': 'ephemeral', 'data-ts': e.ts }, av, body);
@@ -635,23 +650,41 @@ export const PAGE_JS = String.raw`(function () {
   }
   function nearBottom(el) { return el.scrollHeight - el.scrollTop - el.clientHeight < 120; }
 
+  /** A conversation's top-level messages and the current user's ephemerals in it, oldest first. */
+  function itemsIn(channel) {
+    var items = S.messages.filter(function (m) { return m.channel === channel && isTop(m); })
+      .map(function (m) { return { ts: m.ts, el: function () { return messageEl(m, false); } }; })
+      .concat(myEphemerals(channel, null).map(function (e) { return { ts: e.ts, el: function () { return ephemeralEl(e); } }; }));
+    items.sort(byTs);
+    return items;
+  }
   function renderChannel(forceBottom) {
     var list = $('messages');
-    var stick = forceBottom || nearBottom(list);
-    var keep = list.scrollTop;
-    clear(list);
     var ch = channelById(S.channel);
     $('channel-title').textContent = '# ' + (ch ? ch.name : '');
     $('composer').placeholder = 'Message #' + (ch ? ch.name : '') + '   (try /incident Acme: late delivery)';
-    var items = S.messages.filter(function (m) { return m.channel === S.channel && isTop(m); })
-      .map(function (m) { return { ts: m.ts, el: function () { return messageEl(m, false); } }; })
-      .concat(myEphemerals(S.channel, null).map(function (e) { return { ts: e.ts, el: function () { return ephemeralEl(e); } }; }));
-    items.sort(byTs);
-    if (!items.length) {
-      list.append(h('div', { class: 'empty', 'data-testid': 'empty' },
+    drawItems(list, itemsIn(S.channel), forceBottom, function () {
+      return h('div', { class: 'empty', 'data-testid': 'empty' },
         h('b', null, 'This is the very beginning of #' + (ch ? ch.name : '') + '.'), h('br'),
-        'Open a recovery case: type ', h('code', null, '/incident Acme: late delivery'), ' below, or ', h('code', null, '/incident'), ' for the full form.'));
-    }
+        'Open a recovery case: type ', h('code', null, '/incident Acme: late delivery'), ' below, or ', h('code', null, '/incident'), ' for the full form.');
+    });
+  }
+  /** The user's DM with the app (its Messages tab): what the bot wrote to them, buttons and all. */
+  function renderDm(forceBottom) {
+    var dm = dmOf(S.me);
+    S.unread[dm] = false;
+    drawItems($('dm-messages'), itemsIn(dm), forceBottom, function () {
+      return h('div', { class: 'empty', 'data-testid': 'empty' },
+        h('b', null, 'This is your direct message with Amends.'), h('br'),
+        'Amends writes to you here when it needs you: when a channel with your case in it is shared with the client, for one.');
+    });
+  }
+  /** Messages under day separators, kept scrolled to the bottom if they were (or asked to). */
+  function drawItems(list, items, forceBottom, empty) {
+    var stick = forceBottom || nearBottom(list);
+    var keep = list.scrollTop;
+    clear(list);
+    if (!items.length) list.append(empty());
     var lastDay = null;
     items.forEach(function (it) {
       var d = tsDate(it.ts), key = dayKey(d);
@@ -735,13 +768,24 @@ export const PAGE_JS = String.raw`(function () {
     renderChannels();
     renderShare();
     renderClock();
+    var messages = S.tab === 'messages';
+    var unread = !!S.unread[dmOf(S.me)] && !(S.home && messages);
     $('app-home-link').classList.toggle('active', S.home);
+    $('app-home-link').classList.toggle('unread', unread);
     $('home').hidden = !S.home;
     document.querySelector('main.channel').hidden = S.home;
     if (S.home) {
       $('thread').hidden = true;
       $('app').classList.remove('with-thread');
-      renderHome(false);
+      [['home-tab', !messages], ['messages-tab', messages]].forEach(function (t) {
+        $(t[0]).classList.toggle('active', t[1]);
+        $(t[0]).setAttribute('aria-selected', t[1] ? 'true' : 'false');
+      });
+      $('messages-tab').classList.toggle('unread', unread);
+      $('home-view').hidden = messages;
+      $('dm-messages').hidden = !messages;
+      if (messages) renderDm(forceBottom);
+      else renderHome(false);
       return;
     }
     S.homeDrawn = null;
@@ -767,6 +811,7 @@ export const PAGE_JS = String.raw`(function () {
   /** Opening the Home tab: Slack sends app_home_opened for this user, and the bot publishes. */
   function openHome() {
     S.home = true;
+    S.tab = 'home';
     S.thread = null;
     remember();
     render();
@@ -776,9 +821,21 @@ export const PAGE_JS = String.raw`(function () {
       render();
     }).catch(fail);
   }
-  $('app-home-link').addEventListener('click', openHome);
-  $('app-home-link').addEventListener('keydown', function (e) {
-    if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); openHome(); }
+  /** The Messages tab: the user's DM with the app (Slack sends no event the bot listens to). */
+  function openMessages() {
+    S.home = true;
+    S.tab = 'messages';
+    S.thread = null;
+    remember();
+    render(true);
+  }
+  /** The app in the sidebar opens on the tab last seen, as Slack does. */
+  function openApp() { if (S.tab === 'messages') openMessages(); else openHome(); }
+  [['app-home-link', openApp], ['home-tab', openHome], ['messages-tab', openMessages]].forEach(function (x) {
+    $(x[0]).addEventListener('click', x[1]);
+    $(x[0]).addEventListener('keydown', function (e) {
+      if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); x[1](); }
+    });
   });
   var renderQueued = false;
   function renderSoon() {
@@ -787,7 +844,7 @@ export const PAGE_JS = String.raw`(function () {
     requestAnimationFrame(function () { renderQueued = false; render(); });
   }
   function remember() {
-    try { localStorage.setItem('amends-sandbox', JSON.stringify({ me: S.me, channel: S.channel, home: S.home })); } catch (e) { /* private mode */ }
+    try { localStorage.setItem('amends-sandbox', JSON.stringify({ me: S.me, channel: S.channel, home: S.home, tab: S.tab })); } catch (e) { /* private mode */ }
   }
 
   // ---------- modals ----------
@@ -807,11 +864,12 @@ export const PAGE_JS = String.raw`(function () {
           if (el.placeholder) input.placeholder = plainOf(el.placeholder);
           input.value = prev ? (prev.value || '') : (el.initial_value || '');
           get = function () { return { type: t, value: input.value === '' ? null : input.value }; };
-        } else if (t === 'static_select' || t === 'users_select') {
+        } else if (t === 'static_select' || t === 'users_select' || t === 'conversations_select') {
           input = selectFor(el);
-          if (prev) input.value = t === 'users_select' ? (prev.selected_user || '') : (prev.selected_option ? prev.selected_option.value : '');
+          if (prev) input.value = t === 'users_select' ? (prev.selected_user || '') : t === 'conversations_select' ? (prev.selected_conversation || '') : (prev.selected_option ? prev.selected_option.value : '');
           get = function () {
             if (t === 'users_select') return { type: t, selected_user: input.value || null };
+            if (t === 'conversations_select') return { type: t, selected_conversation: input.value || null };
             var o = input.selectedOptions[0];
             return { type: t, selected_option: input.value ? { text: { type: 'plain_text', text: o ? o.textContent : input.value, emoji: true }, value: input.value } : null };
           };
@@ -866,7 +924,7 @@ export const PAGE_JS = String.raw`(function () {
       var v = f.get();
       values[f.block.block_id] = values[f.block.block_id] || {};
       values[f.block.block_id][f.action] = v;
-      var empty = v.value === null || v.selected_option === null || v.selected_user === null || v.selected_date === null || v.selected_time === null;
+      var empty = v.value === null || v.selected_option === null || v.selected_user === null || v.selected_conversation === null || v.selected_date === null || v.selected_time === null;
       if (!f.block.optional && empty) problems[f.block.block_id] = 'Please complete this required field.';
       else if (v.value && f.el.min_length && v.value.length < f.el.min_length) problems[f.block.block_id] = 'Please enter at least ' + f.el.min_length + ' characters.';
     });
@@ -932,7 +990,8 @@ export const PAGE_JS = String.raw`(function () {
       if (S.modal) closeModal();
       renderUsers();
       // App Home stays open across a reload or a Reset: opening it again asks the (new) bot for it.
-      if (S.home || (!document.body.hasAttribute('data-ready') && saved.home === true)) openHome();
+      if (!document.body.hasAttribute('data-ready') && saved.tab === 'messages') S.tab = 'messages';
+      if (S.home || (!document.body.hasAttribute('data-ready') && saved.home === true)) openApp();
       else render(true);
       document.body.setAttribute('data-ready', 'true');
     });
@@ -989,7 +1048,7 @@ export const PAGE_JS = String.raw`(function () {
     if (S.modal) closeModal();
     remember();
     renderUsers();
-    if (S.home) openHome();
+    if (S.home) openApp();
     else render();
   });
   $('thread-close').addEventListener('click', function () { S.thread = null; render(); });

@@ -136,8 +136,12 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-/** A page-side ephemeral: from chat.postEphemeral, or a `respond()` to a response_url. */
+/**
+ * A page-side ephemeral: from chat.postEphemeral, or a `respond()` to a response_url. Its `id` is
+ * how the page names it in a click (Slack knows it by its channel and ts; ours are not unique).
+ */
 interface PageEphemeral {
+  id: string;
   channel: string;
   user: string;
   ts: string;
@@ -160,8 +164,12 @@ interface World {
   readonly triggerOwner: Map<string, string>;
 }
 
-/** The direct message channel Slack names in a user's `app_home_opened` event. */
+/**
+ * The direct message channel Slack names in a user's `app_home_opened` event: the user's DM with
+ * the app, where the fake Slack also puts what the bot posts to that user's id.
+ */
 const homeChannel = (user: string) => `D${user.slice(1)}`;
+const ephemeralId = () => `eph-${randomBytes(6).toString('hex')}`;
 
 /** An Events API envelope around one event, as Slack posts it to the app. */
 export function eventEnvelope(
@@ -458,7 +466,8 @@ export async function startSandbox(
       clock,
       botUrl: `http://127.0.0.1:${port}/slack/events`,
       secret,
-      ephemerals: saved?.ephemerals ?? [],
+      // Saved before ephemerals had ids: they are given one, so their buttons work too.
+      ephemerals: (saved?.ephemerals ?? []).map((e) => (e.id ? e : { ...e, id: ephemeralId() })),
       viewOwner: new Map(),
       triggerOwner: new Map(),
     };
@@ -493,6 +502,7 @@ export async function startSandbox(
     fake.on('update', (m: StoredMessage) => broadcast('update', { message: m }));
     fake.on('ephemeral', (e) => {
       const eph: PageEphemeral = {
+        id: ephemeralId(),
         channel: e.channel,
         user: e.user,
         ts: e.message_ts,
@@ -508,6 +518,7 @@ export async function startSandbox(
       const [user, channel] = r.path.split('/');
       if (!user || !channel || r.body.delete_original) return;
       const eph: PageEphemeral = {
+        id: ephemeralId(),
         channel,
         user,
         ts: (w.clock.now().getTime() / 1000).toFixed(6),
@@ -580,6 +591,9 @@ export async function startSandbox(
     if (!c) throw new HttpError(400, 'unknown channel');
     return c;
   };
+  /** The `channel.name` of an interaction payload: Slack names a DM "directmessage". */
+  const channelName = (id: string) =>
+    id.startsWith('D') ? 'directmessage' : (SANDBOX_CHANNELS.find((c) => c.id === id)?.name ?? id);
   const responseUrl = (w: World, user: string, channel: string) =>
     `${w.fake.responseUrlBase}${user}/${channel}/${++responses}`;
   const newTrigger = (w: World, user: string) => {
@@ -652,14 +666,17 @@ export async function startSandbox(
     },
 
     /**
-     * A click in a message (`channel` and `messageTs`) or in the user's App Home (`viewId`): a
-     * `block_actions` payload as Slack sends it from either. From a home view it has no channel,
-     * message or response_url; its container is the view, and the view (with its state) comes along.
+     * A click in a message (`channel` and `messageTs`; the channel may be the user's DM with the
+     * app), in an ephemeral only they see (`ephemeral`, its id in the state) or in the user's App
+     * Home (`viewId`): a `block_actions` payload as Slack sends it from each. From a home view it has
+     * no channel, message or response_url; its container is the view, and the view (with its state)
+     * comes along. From an ephemeral the container says so, and there is no message.
      */
     async action(body) {
       const w = world;
       const u = userOf(body);
       const viewId = str(body, 'viewId', 40);
+      const ephemeral = str(body, 'ephemeral', 40);
       const actionId = str(body, 'action_id', 255) ?? '';
       const blockId = str(body, 'block_id', 255) ?? 'b';
       const type = str(body, 'type', 40) ?? 'button';
@@ -693,8 +710,29 @@ export async function startSandbox(
         delete payload.response_url;
         delete payload.state;
         payload.container = { type: 'view', view_id: home.id };
+      } else if (ephemeral !== undefined) {
+        // Only the user it was for can click it: anyone else's (or a made-up id) is not found.
+        const eph = w.ephemerals.find((e) => e.id === ephemeral && e.user === u.id);
+        if (!eph) throw new HttpError(404, 'no such ephemeral message');
+        payload = blockActionsPayload({
+          teamId: SANDBOX_TEAM.id,
+          teamDomain: SANDBOX_TEAM.domain,
+          userId: u.id,
+          userName: u.name,
+          channelId: eph.channel,
+          channelName: channelName(eph.channel),
+          messageTs: eph.ts,
+          ...(eph.thread_ts ? { threadTs: eph.thread_ts } : {}),
+          ephemeral: true,
+          action,
+          responseUrl: responseUrl(w, u.id, eph.channel),
+          triggerId: newTrigger(w, u.id),
+        });
       } else {
-        const ch = channelOf(body);
+        // A channel's message, or one in the user's own DM with the app (another's is unknown).
+        const dm = homeChannel(u.id);
+        const ch =
+          str(body, 'channel') === dm ? { id: dm, name: channelName(dm) } : channelOf(body);
         const messageTs = str(body, 'messageTs', 40) ?? '';
         const message = w.fake.findMessage(ch.id, messageTs);
         if (!message) throw new HttpError(404, 'no such message');
@@ -704,6 +742,7 @@ export async function startSandbox(
           userId: u.id,
           userName: u.name,
           channelId: ch.id,
+          channelName: ch.name,
           messageTs,
           ...(message.thread_ts && message.thread_ts !== message.ts
             ? { threadTs: message.thread_ts }
@@ -713,7 +752,6 @@ export async function startSandbox(
           responseUrl: responseUrl(w, u.id, ch.id),
           triggerId: newTrigger(w, u.id),
         });
-        (payload.channel as { name: string }).name = ch.name;
       }
       // Selects and pickers: the payload carries the choice the way Slack names it per type.
       const a = (payload.actions as Record<string, unknown>[])[0] ?? {};

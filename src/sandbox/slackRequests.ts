@@ -85,13 +85,19 @@ export interface ActionInput {
   readonly type?: 'button' | 'overflow';
 }
 
-/** A `block_actions` payload from a (possibly threaded) channel message. */
+/**
+ * A `block_actions` payload from a (possibly threaded) channel message, or a DM with the app
+ * (`channelName` "directmessage"). A click in an ephemeral message (`ephemeral`) has
+ * `container.is_ephemeral` and no `message`: Slack does not send what only one person saw.
+ */
 export function blockActionsPayload(
   a: Actor & {
     channelId: string;
+    channelName?: string;
     messageTs: string;
     threadTs?: string;
     message?: Record<string, unknown>;
+    ephemeral?: boolean;
     action: ActionInput;
     responseUrl: string;
     triggerId?: string;
@@ -122,15 +128,17 @@ export function blockActionsPayload(
       type: 'message',
       message_ts: a.messageTs,
       channel_id: a.channelId,
-      is_ephemeral: false,
+      is_ephemeral: a.ephemeral === true,
       ...(a.threadTs ? { thread_ts: a.threadTs } : {}),
     },
     trigger_id: a.triggerId ?? triggerId(),
     team: { id: a.teamId, domain: a.teamDomain ?? 'sandbox' },
     enterprise: null,
     is_enterprise_install: false,
-    channel: { id: a.channelId, name: 'general' },
-    message: a.message ?? { type: 'message', ts: a.messageTs, text: '' },
+    channel: { id: a.channelId, name: a.channelName ?? 'general' },
+    ...(a.ephemeral
+      ? {}
+      : { message: a.message ?? { type: 'message', ts: a.messageTs, text: '' } }),
     state: { values: {} },
     response_url: a.responseUrl,
     actions: [action],

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_WORKING_HOURS } from '../../src/domain/workingTime.js';
 import { t } from '../../src/i18n/index.js';
 import type { StoredMessage } from '../../src/sandbox/fakeSlack.js';
@@ -19,6 +19,8 @@ import { MONDAY_MORNING, sandboxConfig } from '../helpers/sandboxConfig.js';
 
 const JOAN = 'U0JOAN0001';
 const MONTSE = 'U0MONTSE01';
+/** Joan's DM with the app: where the bot's chat.postMessage to her user id lands. */
+const JOAN_DM = 'D0JOAN0001';
 
 const GENERAL = 'C0SANDBOX1';
 const ACCOUNTS = 'C0SANDBOX2';
@@ -30,8 +32,44 @@ interface State {
   users: { id: string; name: string; tz: string; city: string; locale: string }[];
   channels: { id: string; name: string; shared: string }[];
   messages: StoredMessage[];
-  ephemerals: { user: string; channel: string; text: string }[];
+  ephemerals: {
+    id: string;
+    user: string;
+    channel: string;
+    ts: string;
+    text: string;
+    blocks?: Block[];
+  }[];
   homes: Record<string, HomeView>;
+}
+
+interface Block {
+  type: string;
+  elements?: { type: string; action_id?: string; value?: string }[];
+}
+
+/** The button with this action_id in some blocks. */
+const buttonIn = (blocks: Block[] | undefined, actionId: string) =>
+  (blocks ?? []).flatMap((b) => b.elements ?? []).find((e) => e.action_id === actionId);
+
+/**
+ * The interaction payloads the sandbox posts to the bot's receiver from now on, as the bot reads
+ * them: the sandbox runs in this process, so its fetch to the receiver is seen here.
+ */
+function interactionsToBot() {
+  const spy = vi.spyOn(globalThis, 'fetch');
+  return {
+    payloads: () =>
+      spy.mock.calls
+        .filter(([url]) => String(url).endsWith('/slack/events'))
+        .map(([, init]) => String(init?.body ?? ''))
+        .filter((body) => body.startsWith('payload='))
+        .map(
+          (body) =>
+            JSON.parse(new URLSearchParams(body).get('payload') ?? '{}') as Record<string, unknown>,
+        ),
+    restore: () => spy.mockRestore(),
+  };
 }
 
 interface HomeView {
@@ -63,6 +101,12 @@ async function openStream(url: string) {
   })();
   return {
     contentType: stream.headers.get('content-type'),
+    /** The data of every `event` frame streamed so far. */
+    events: (event: string) =>
+      seen
+        .split('\n\n')
+        .filter((f) => f.startsWith(`event: ${event}\n`))
+        .map((f) => JSON.parse(f.slice(f.indexOf('\ndata: ') + 7)) as Record<string, unknown>),
     streamed: (text: string) =>
       seen.includes(text)
         ? Promise.resolve()
@@ -421,6 +465,149 @@ describe('sandbox server', () => {
     expect(now?.text).toBe(t('en').shared.withdrawn);
     // The first reply went with it: nothing of the case is left for the client to read.
     expect(after.messages.filter((m) => m.channel === GENERAL && m.ts !== parent.ts)).toEqual([]);
+  });
+
+  it('clicks *Move the case* in the private answer from a shared channel: an ephemeral click, the move form, the case posted in an internal channel', async () => {
+    await post('/api/share', { channel: ACCOUNTS, how: 'ext' });
+    await post('/api/command', { user: JOAN, channel: ACCOUNTS, text: 'Sharedco: test' });
+    const before = await state();
+    // Nothing of the case in the shared channel (the owner, Joan, is also told in her DM).
+    expect(before.messages.filter((m) => m.channel === ACCOUNTS)).toEqual([]);
+    const eph = before.ephemerals.find((e) => buttonIn(e.blocks, 'amends_case_move'));
+    expect(eph).toMatchObject({ user: JOAN, channel: ACCOUNTS, text: t('en').shared.notPosted });
+    const move = buttonIn(eph?.blocks, 'amends_case_move');
+    const click = { action_id: 'amends_case_move', value: move?.value };
+
+    const bot = interactionsToBot();
+    try {
+      // Only Joan can click her ephemeral; a made-up one is not found; neither reaches the bot.
+      const forged = [
+        await post('/api/action', { user: MONTSE, ephemeral: eph?.id, ...click }),
+        await post('/api/action', { user: JOAN, ephemeral: 'eph-000000000000', ...click }),
+        await post('/api/action', { user: JOAN, ephemeral: 42, ...click }),
+      ];
+      expect(forged.map((r) => r.status)).toEqual([404, 404, 400]);
+      expect(forged[0]?.body).toEqual({ ok: false, error: 'no such ephemeral message' });
+      expect(bot.payloads()).toEqual([]);
+
+      const stream = await openStream(sb.url);
+      await stream.streamed('event: snapshot');
+      const r = await post('/api/action', { user: JOAN, ephemeral: eph?.id, ...click });
+      expect(r).toEqual({ status: 200, body: { ok: true } });
+
+      // Slack's shape for a click in an ephemeral: the container says so, and there is no message.
+      const [payload] = bot.payloads();
+      const real = JSON.parse(
+        readFileSync(
+          new URL('../fixtures/slack/block_actions.ephemeral_enterprise.json', import.meta.url),
+          'utf8',
+        ),
+      ) as { container: Record<string, unknown> };
+      expect(Object.keys(payload?.container ?? {}).sort()).toEqual(
+        Object.keys(real.container).sort(),
+      );
+      expect(payload?.container).toEqual({
+        type: 'message',
+        message_ts: eph?.ts,
+        channel_id: ACCOUNTS,
+        is_ephemeral: true,
+      });
+      expect(payload).not.toHaveProperty('message');
+      expect(payload?.channel).toEqual({ id: ACCOUNTS, name: 'accounts' });
+      expect(payload?.response_url).toEqual(expect.stringContaining(`/${JOAN}/${ACCOUNTS}/`));
+
+      // The move form opens for Joan; she picks #general, and the case is posted there.
+      await stream.streamed('"callback_id":"amends_move"');
+      const form = stream.events('view').at(-1) as { user: string; view: { id: string } };
+      await stream.close();
+      expect(form).toMatchObject({ user: JOAN, view: { callback_id: 'amends_move' } });
+      const done = await post('/api/submit', {
+        user: JOAN,
+        viewId: form.view.id,
+        values: {
+          channel: { channel: { type: 'conversations_select', selected_conversation: GENERAL } },
+        },
+      });
+      expect(done).toEqual({ status: 200, body: { ok: true, close: true } });
+    } finally {
+      bot.restore();
+    }
+    const after = await state();
+    expect(after.messages.filter((m) => m.channel === ACCOUNTS)).toEqual([]);
+    const parent = after.messages.find((m) => m.channel === GENERAL && m.text.includes('Sharedco'));
+    expect(parent?.blocks?.[0]).toMatchObject({ type: 'header' });
+  });
+
+  it('shows the DM the owner gets when a case’s channel becomes shared, and its *Move the case* button works', async () => {
+    await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
+    await post('/api/share', { channel: GENERAL, how: 'ext' });
+    const dm = (await state()).messages.find((m) => m.channel === JOAN_DM);
+    const move = buttonIn(dm?.blocks as Block[] | undefined, 'amends_case_move');
+    expect(move?.value).toBeTruthy();
+    const click = { action_id: 'amends_case_move', value: move?.value };
+
+    const bot = interactionsToBot();
+    try {
+      // Joan's DM is hers: Montse can't click in it, nor anyone in a DM that isn't there.
+      const forged = [
+        await post('/api/action', { user: MONTSE, channel: JOAN_DM, messageTs: dm?.ts, ...click }),
+        await post('/api/action', {
+          user: JOAN,
+          channel: 'D0MONTSE01',
+          messageTs: dm?.ts,
+          ...click,
+        }),
+        await post('/api/action', {
+          user: JOAN,
+          channel: JOAN_DM,
+          messageTs: '1.000100',
+          ...click,
+        }),
+      ];
+      expect(forged.map((r) => r.status)).toEqual([400, 400, 404]);
+      expect(bot.payloads()).toEqual([]);
+
+      const stream = await openStream(sb.url);
+      await stream.streamed('event: snapshot');
+      const r = await post('/api/action', {
+        user: JOAN,
+        channel: JOAN_DM,
+        messageTs: dm?.ts,
+        ...click,
+      });
+      expect(r).toEqual({ status: 200, body: { ok: true } });
+      // A click in the app's DM is a message click: the channel is the "directmessage".
+      const [payload] = bot.payloads();
+      expect(payload).toMatchObject({
+        container: {
+          type: 'message',
+          message_ts: dm?.ts,
+          channel_id: JOAN_DM,
+          is_ephemeral: false,
+        },
+        channel: { id: JOAN_DM, name: 'directmessage' },
+        message: { ts: dm?.ts, blocks: dm?.blocks },
+      });
+
+      await stream.streamed('"callback_id":"amends_move"');
+      const form = stream.events('view').at(-1) as { user: string; view: { id: string } };
+      await stream.close();
+      expect(form).toMatchObject({ user: JOAN, view: { callback_id: 'amends_move' } });
+      const done = await post('/api/submit', {
+        user: JOAN,
+        viewId: form.view.id,
+        values: {
+          channel: { channel: { type: 'conversations_select', selected_conversation: ACCOUNTS } },
+        },
+      });
+      expect(done).toEqual({ status: 200, body: { ok: true, close: true } });
+    } finally {
+      bot.restore();
+    }
+    const moved = (await state()).messages.find(
+      (m) => m.channel === ACCOUNTS && m.text.includes('Acme'),
+    );
+    expect(moved?.blocks?.[0]).toMatchObject({ type: 'header', text: { text: 'Acme · Major' } });
   });
 
   it('shows a file the bot uploads in its thread, and serves it as a download', async () => {
