@@ -7,7 +7,6 @@ import {
   MORNING_MS,
   planCase,
   type Reminder,
-  type ReminderKind,
   reminderKey,
 } from '../domain/reminders.js';
 import { clampToWorkingHours, isWithinWorkingHours } from '../domain/workingTime.js';
@@ -67,8 +66,6 @@ const RECONCILE_SPACING_MS = 1200;
 
 /** Cases planned per transaction. */
 const PLAN_CHUNK = 50;
-/** Reminders that speak of nobody acting: not sent once someone has. */
-const INACTION: ReadonlySet<ReminderKind> = new Set(['nudge', 'escalation', 'stalled']);
 /** Due steps read per page by the morning digest: 2,000 took 10-20 ms with 10^5 open cases. */
 const DIGEST_PAGE = 500;
 
@@ -486,9 +483,10 @@ export class ReminderService {
     if (!s || !isOpen(s)) return 'step_closed';
     if (s.status === 'snoozed' && s.snoozedUntil && s.snoozedUntil > this.#d.clock.now())
       return 'step_snoozed';
-    // Someone acted on the case after this was planned: a nudge about inaction (or an escalation,
-    // or "gone quiet") would land right after their click. The step's next nudge stays planned.
-    if (INACTION.has(r.kind) && c.calm.lastActionAt > r.createdAt) return 'acted_since';
+    // Someone acted on the case after this nudge was planned: it would land right after their
+    // click. The step's next nudge stays planned. (An escalation or "gone quiet" post is sent all
+    // the same: the step was marked escalated when it was planned, so dropping it would lose it.)
+    if (r.kind === 'nudge' && c.calm.lastActionAt > r.createdAt) return 'acted_since';
     return null;
   }
 

@@ -4,7 +4,7 @@ import { en } from '../../src/i18n/en.js';
 import type { StoredMessage } from '../../src/sandbox/fakeSlack.js';
 import { ReminderRepo } from '../../src/store/reminderRepo.js';
 import { openViaCommand, refresh, reminderPosts, step, threadReplies } from '../helpers/cases.js';
-import { type Harness, MARIA, startHarness, TEAM } from '../helpers/harness.js';
+import { type Harness, MARIA, present, startHarness, TEAM } from '../helpers/harness.js';
 import { click } from '../helpers/slack.js';
 
 const JOAN = 'U0JOAN001';
@@ -223,6 +223,39 @@ describe('a nudge and a click', () => {
     // The step is still overdue: it is nudged again on a later day, not dropped.
     await tickEvery(60, '2026-11-26T16:00:00Z');
     expect(reminderPosts(h, c).length).toBeGreaterThan(before);
+  });
+});
+
+describe('an escalation and a click', () => {
+  it('an escalation planned before the owner acts on another step is still sent (the step counts as escalated)', async () => {
+    h = await startHarness({ now: '2026-11-23T08:00:00Z' });
+    const c = await openForMaria('Acme: shipped the wrong pallets');
+    const pendingEscalation = () =>
+      h.amends.reminderRepo
+        .forCase(TEAM, c.id)
+        .find((r) => r.kind === 'escalation' && r.status === 'pending');
+    // Tick until the escalation is planned and waiting (for Joan's hours in New York).
+    const end = new Date('2026-12-07T00:00:00Z').getTime();
+    while (!pendingEscalation() && h.clock.now().getTime() < end) {
+      h.clock.advance(15 * 60_000);
+      await h.amends.reminders.plan(h.clock.now());
+    }
+    const esc = present(() => pendingEscalation(), 'a planned escalation');
+    h.clock.advance(60_000);
+    h.amends.cases.outline(
+      TEAM,
+      c.id,
+      {
+        happened: 'Wrong pallets.',
+        why: 'Same reference.',
+        prevention: 'Check twice.',
+        summary: 'Sorry.',
+      },
+      MARIA,
+    );
+    await tickEvery(15, new Date(h.clock.now().getTime() + 24 * 3600_000).toISOString());
+    const after = h.amends.reminderRepo.forCase(TEAM, c.id).find((r) => r.id === esc.id);
+    expect(after?.status).toBe('sent');
   });
 });
 
