@@ -203,6 +203,18 @@ export function isOpen(s: Step): boolean {
   return s.status === 'pending' || s.status === 'snoozed';
 }
 
+/**
+ * The step that needs doing first, as a list names it: the earliest due of those to do, else the
+ * first required one in order (an optional step with no date never hides a dated one), else a
+ * snoozed one; null when nothing is open.
+ */
+export function nextStepToDo(c: RecoveryCase): Step | null {
+  const open = c.steps.filter(isOpen);
+  const toDo = open.filter((s) => s.status === 'pending');
+  const dated = toDo.filter((s) => s.dueAt).sort((a, b) => Number(a.dueAt) - Number(b.dueAt));
+  return dated[0] ?? toDo.find((s) => !s.optional) ?? toDo[0] ?? open[0] ?? null;
+}
+
 export function findStep(c: RecoveryCase, key: StepKey): Step {
   const s = c.steps.find((x) => x.key === key);
   if (!s) throw new DomainError('step_not_found', key);

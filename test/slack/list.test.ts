@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
-import { openCase, type RecoveryCase, type Step } from '../../src/domain/recoveryCase.js';
+import {
+  nextStepToDo,
+  openCase,
+  type RecoveryCase,
+  type Step,
+} from '../../src/domain/recoveryCase.js';
 import { en } from '../../src/i18n/en.js';
 import { renderList } from '../../src/slack/blocks/lists.js';
 import { openInput } from '../helpers/builders.js';
@@ -26,6 +31,8 @@ describe('/incident list: the next step of a case', () => {
       fix_meeting: { status: 'pending', dueAt: null },
       client_answer: { status: 'pending', dueAt: new Date('2026-12-02T16:00:00Z') },
     });
+    // One choice for the list and App Home.
+    expect(nextStepToDo(c)?.key).toBe('client_answer');
     const line = lineOf(c);
     expect(line).toContain(en.stepTitle.client_answer);
     expect(line).not.toContain(en.stepTitle.fix_meeting);

@@ -1,6 +1,12 @@
 import type { types } from '@slack/bolt';
 import type { Playbook } from '../../domain/playbook.js';
-import { isOpen, type RecoveryCase, type Step, stepView } from '../../domain/recoveryCase.js';
+import {
+  isOpen,
+  nextStepToDo,
+  type RecoveryCase,
+  type Step,
+  stepView,
+} from '../../domain/recoveryCase.js';
 import { type Catalog, LANGUAGES, type Lang, t } from '../../i18n/index.js';
 import type { Report } from '../../services/reports.js';
 import { ACTION } from '../ids.js';
@@ -96,7 +102,7 @@ export function renderHome(data: HomeData, pb: Playbook): types.HomeView {
   if (data.team.length === 0) blocks.push({ type: 'section', text: md(cat.home.firstCase) });
   const lines = data.team.slice(0, MAX_TEAM_CASES).map((c) => {
     const link = threadLink(c, data.teamDomain);
-    const next = c.steps.find(isOpen);
+    const next = nextStepToDo(c);
     const nextText = next ? literal(stepTitle(next.key, pb, cat)) : cat.list.allDone;
     const age = span((data.now.getTime() - c.createdAt.getTime()) / 60_000, cat);
     const line = cat.home.caseLine(

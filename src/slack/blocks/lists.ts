@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { Playbook } from '../../domain/playbook.js';
-import { isOpen, type RecoveryCase, stepView } from '../../domain/recoveryCase.js';
+import { nextStepToDo, type RecoveryCase, stepView } from '../../domain/recoveryCase.js';
 import type { Catalog } from '../../i18n/index.js';
 import type { Rendered } from './caseMessage.js';
 import { stepTitle } from './caseMessage.js';
@@ -15,12 +15,7 @@ export function threadLink(c: RecoveryCase, teamDomain: string | null): string |
 
 /** The next open step as the list says it: overdue marked as on the case, a snooze with its end. */
 function nextStep(c: RecoveryCase, pb: Playbook, cat: Catalog, now: Date): string {
-  // The step that needs doing first: the earliest due of those to do, else the first required one
-  // in order (an optional step with no date never hides a dated one), else a snoozed one.
-  const open = c.steps.filter(isOpen);
-  const toDo = open.filter((s) => s.status === 'pending');
-  const dated = toDo.filter((s) => s.dueAt).sort((a, b) => Number(a.dueAt) - Number(b.dueAt));
-  const next = dated[0] ?? toDo.find((s) => !s.optional) ?? toDo[0] ?? open[0];
+  const next = nextStepToDo(c);
   if (!next) return cat.list.allDone;
   const title = literal(stepTitle(next.key, pb, cat));
   if (next.status === 'snoozed' && next.snoozedUntil)
