@@ -937,7 +937,7 @@ export function recordClientMessage(
   };
 }
 
-/** The steps a sent client message marked done (see recordClientMessage), in playbook order. */
+/** The steps a sent client message marked done (see recordClientMessage), in the method's order. */
 export function stepsDoneBySend(ch: Changed): StepKey[] {
   const e = ch.event;
   if (e.type !== 'client_message_sent') return [];

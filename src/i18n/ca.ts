@@ -305,9 +305,10 @@ export const ca: Catalog = {
     mailto: 'Obre’l al teu correu',
     mailtoClipped: 'Obre’l al teu correu (escurçat: copia el text complet de més amunt)',
     sent: 'Marca com a enviat',
-    sentLine: (who: string, done: string) =>
-      `:outbox_tray: ${who} ha enviat el missatge al client.` +
-      (done ? ` Marcats com a fets: ${done}.` : ''),
+    sentLine: (who: string) => `:outbox_tray: ${who} ha enviat el missatge al client.`,
+    markedOne: (step: string) => ` Marcat com a fet: ${step}.`,
+    markedMany: (steps: string) => ` Marcats com a fets: ${steps}.`,
+    and: 'i',
     noOutline: 'Escriu primer l’esquema: el missatge es fa a partir d’ell.',
   },
   invite: {

@@ -310,9 +310,10 @@ export const el: Catalog = {
     mailto: 'Άνοιγμα στο email σου',
     mailtoClipped: 'Άνοιγμα στο email σου (συντομευμένο: αντέγραψε όλο το κείμενο από πάνω)',
     sent: 'Σημείωση ως απεσταλμένο',
-    sentLine: (who: string, done: string) =>
-      `:outbox_tray: Ο/Η ${who} έστειλε το μήνυμα στον πελάτη.` +
-      (done ? ` Σημειώθηκαν ως ολοκληρωμένα: ${done}.` : ''),
+    sentLine: (who: string) => `:outbox_tray: Ο/Η ${who} έστειλε το μήνυμα στον πελάτη.`,
+    markedOne: (step: string) => ` Σημειώθηκε ως ολοκληρωμένο: ${step}.`,
+    markedMany: (steps: string) => ` Σημειώθηκαν ως ολοκληρωμένα: ${steps}.`,
+    and: 'και',
     noOutline: 'Γράψε πρώτα το περίγραμμα: το μήνυμα φτιάχνεται από αυτό.',
   },
   invite: {

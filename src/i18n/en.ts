@@ -293,9 +293,10 @@ export const en = {
     mailto: 'Open it in your email',
     mailtoClipped: 'Open it in your email (shortened: copy the full text from above)',
     sent: 'Mark as sent',
-    sentLine: (who: string, done: string) =>
-      `:outbox_tray: ${who} sent the message to the client.` +
-      (done ? ` Marked done: ${done}.` : ''),
+    sentLine: (who: string) => `:outbox_tray: ${who} sent the message to the client.`,
+    markedOne: (step: string) => ` Marked done: ${step}.`,
+    markedMany: (steps: string) => ` Marked done: ${steps}.`,
+    and: 'and',
     noOutline: 'Write the outline first: the message is built from it.',
   },
   invite: {

@@ -313,9 +313,10 @@ export const it: Catalog = {
     mailto: 'Aprilo nella tua email',
     mailtoClipped: 'Aprilo nella tua email (abbreviato: copia il testo completo qui sopra)',
     sent: 'Segna come inviato',
-    sentLine: (who: string, done: string) =>
-      `:outbox_tray: ${who} ha inviato il messaggio al cliente.` +
-      (done ? ` Segnati come fatti: ${done}.` : ''),
+    sentLine: (who: string) => `:outbox_tray: ${who} ha inviato il messaggio al cliente.`,
+    markedOne: (step: string) => ` Segnato come fatto: ${step}.`,
+    markedMany: (steps: string) => ` Segnati come fatti: ${steps}.`,
+    and: 'e',
     noOutline: 'Scrivi prima lo schema: il messaggio si basa su quello.',
   },
   invite: {

@@ -201,6 +201,10 @@ describe('the draft in Slack', () => {
     expect(stepOf(after, 'own_up').doneAt).not.toBeNull();
     // The message opens with the apology: sent, it is the apology on record (and in the figures).
     expect(stepOf(after, 'apologize').status).toBe('done');
+    // The thread says what the click marked done: both steps, named.
+    expect(replies(h, o.parent.ts).at(-1)?.text).toContain(
+      `Marked done: *${t('en').stepTitle.own_up}* and *${t('en').stepTitle.apologize}*.`,
+    );
     // The same click again changes nothing (its version is old now).
     await click(h, { action_id: ACTION.draftSent, value: String(sent?.value) }, { message: post });
     const events = h.amends.caseRepo

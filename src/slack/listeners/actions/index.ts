@@ -335,13 +335,18 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       const ch = announce(
         () => deps.cases.clientMessageSent(k.team, ref.caseId, k.user, ref.version),
         // Say what the click closed: the thread is the case's record.
-        (ch, cat) =>
-          cat.draft.sentLine(
-            mention(k.user),
-            stepsDoneBySend(ch)
-              .map((key) => `*${literal(stepTitle(key, deps.cases.playbook, cat))}*`)
-              .join(', '),
-          ),
+        (ch, cat) => {
+          const titles = stepsDoneBySend(ch).map(
+            (key) => `*${literal(stepTitle(key, deps.cases.playbook, cat))}*`,
+          );
+          const last = titles.pop();
+          const marked = !last
+            ? ''
+            : titles.length === 0
+              ? cat.draft.markedOne(last)
+              : cat.draft.markedMany(`${titles.join(', ')} ${cat.draft.and} ${last}`);
+          return `${cat.draft.sentLine(mention(k.user))}${marked}`;
+        },
       );
       return after(ch);
     }),
