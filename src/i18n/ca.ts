@@ -11,6 +11,10 @@ const dies = (n: number) => (n === 1 ? '1 dia' : `${n} dies`);
 
 const cases = (n: number): string => (n === 1 ? '1 cas' : `${n} casos`);
 
+/** "de" before a number, elided where it is read with a vowel (d’1, d’11, de 8). */
+const casesWord = (n: number) => (n === 1 ? 'cas' : 'casos');
+const de = (n: number) => (n === 1 || n === 11 ? `d’${n}` : `de ${n}`);
+
 export const ca: Catalog = {
   langName: 'Català',
   severity: { minor: 'Lleu', major: 'Greu', critical: 'Crític' },
@@ -291,6 +295,8 @@ export const ca: Catalog = {
       `Vull demanar-vos disculpes, personalment i en nom de tot l’equip. ${happened} L’error va ser nostre i n’assumim tota la responsabilitat.`,
     followUp:
       'Us escric per donar continuïtat a les nostres disculpes i per explicar-vos què hem fet des de llavors.',
+    followUpPending:
+      'Us escric per donar continuïtat a les nostres disculpes i per explicar-vos com estan les coses.',
     inShort: (summary: string) => `En resum: ${summary}`,
     changed: 'Què hem canviat ja:',
     willChange: 'Què canviarem:',
@@ -348,23 +354,23 @@ export const ca: Catalog = {
     counts: (n: number, won: number, lost: number, closed: number, open: number) =>
       `*${n}* ${n === 1 ? 'cas obert' : 'casos oberts'}: ${won} ${won === 1 ? 'client recuperat' : 'clients recuperats'}, ${lost} ${lost === 1 ? 'perdut' : 'perduts'}, ${closed} ${closed === 1 ? 'tancat' : 'tancats'} d’una altra manera, ${open} encara ${open === 1 ? 'obert' : 'oberts'}.`,
     ownUp: (median: string, p90: string, n: number) =>
-      `Temps fins a reconèixer l’error: mediana ${median}, percentil 90 ${p90} (de ${cases(n)}).`,
+      `Temps fins a reconèixer l’error: mediana ${median}, percentil 90 ${p90} (${de(n)} ${casesWord(n)}).`,
     meeting: (median: string, n: number) =>
-      `Temps fins a la reunió: mediana ${median} (de ${cases(n)}).`,
+      `Temps fins a la reunió: mediana ${median} (${de(n)} ${casesWord(n)}).`,
     ownUpNone: 'Temps fins a reconèixer l’error: encara cap cas.',
     meetingNone: 'Temps fins a la reunió: encara cap reunió.',
     noData: 'encara no hi ha dades',
     apology: (pct: string, hits: number, n: number) =>
-      `Amb disculpa: ${pct} (${hits} de ${cases(n)}).`,
+      `Amb disculpa: ${pct} (${hits} ${de(n)} ${casesWord(n)}).`,
     compensation: (pct: string, hits: number, n: number) =>
-      `Amb compensació: ${pct} (${hits} de ${cases(n)}).`,
+      `Amb compensació: ${pct} (${hits} ${de(n)} ${casesWord(n)}).`,
     winBackTitle: 'Clients recuperats, entre els casos decidits:',
     both: 'disculpa i compensació',
     apologyOnly: 'només disculpa',
     compensationOnly: 'només compensació',
     neither: 'cap de les dues',
     line: (label: string, pct: string, hits: number, n: number) =>
-      `• ${label}: ${pct} (${hits} de ${n})`,
+      `• ${label}: ${pct} (${hits} ${de(n)})`,
     research:
       'Per comparar: en la recerca, la compensació sola va satisfer al voltant del 37% dels clients; amb una disculpa, el 74%.',
     learningTitle: 'Què ensenyen els casos anteriors (darrers 365 dies)',
@@ -372,9 +378,9 @@ export const ca: Catalog = {
     noRepeat: 'Cap client no ha tingut més d’un cas.',
     trouble: 'Passos que més sovint van amb retard o s’ometen:',
     troubleLine: (step: string, overdue: number, n: number, skipped: number) =>
-      `• ${step}: amb retard en ${overdue} de ${cases(n)}, omès ${skipped} ${skipped === 1 ? 'vegada' : 'vegades'}`,
+      `• ${step}: amb retard en ${overdue} ${de(n)} ${casesWord(n)}, omès ${skipped} ${skipped === 1 ? 'vegada' : 'vegades'}`,
     changesNotDone: (hits: number, n: number) =>
-      `Canvis promesos però no fets: ${hits} de ${n} ${n === 1 ? 'cas tancat' : 'casos tancats'}.`,
+      `Canvis promesos però no fets: ${hits} ${de(n)} ${n === 1 ? 'cas tancat' : 'casos tancats'}.`,
     ownUpSpeed: 'Clients recuperats, segons com de prompte se’ls va informar:',
     within24h: 'en 24 h',
     later: 'més tard',

@@ -278,6 +278,8 @@ export const en = {
     apology: (happened: string) =>
       `I want to apologise, personally and for our whole team. ${happened} That was our mistake, and we take full responsibility for it.`,
     followUp: 'I am writing to follow up on our apology, and to tell you what we have done since.',
+    followUpPending:
+      'I am writing to follow up on our apology, and to tell you where things stand.',
     inShort: (summary: string) => `In short: ${summary}`,
     changed: 'What we have already changed:',
     willChange: 'What we will change:',

@@ -298,6 +298,7 @@ export const it: Catalog = {
       `Desidero scusarmi, personalmente e a nome di tutto il team. ${happened} L’errore è stato nostro e ce ne assumiamo tutta la responsabilità.`,
     followUp:
       'Vi scrivo per dare seguito alle nostre scuse e per dirvi cosa abbiamo fatto da allora.',
+    followUpPending: 'Vi scrivo per dare seguito alle nostre scuse e per dirvi a che punto siamo.',
     inShort: (summary: string) => `In breve: ${summary}`,
     changed: 'Cosa abbiamo già cambiato:',
     willChange: 'Cosa cambieremo:',

@@ -174,7 +174,7 @@ describe('the outcomes report counts one in the singular', () => {
         '1 tancat',
         'encara obert',
         'omès 1 vegada',
-        '1 de 1 cas tancat.',
+        '1 d’1 cas tancat.',
       ],
     ],
   ] as [Catalog, string[]][])('%#', (cat, expected) => {
@@ -184,5 +184,13 @@ describe('the outcomes report counts one in the singular', () => {
       cat.report.changesNotDone(1, 1),
     ].join('\n');
     for (const e of expected) expect(said).toContain(e);
+  });
+});
+
+describe('Catalan elides "de" before a number read with a vowel', () => {
+  it('d’1 and d’11, de 8', () => {
+    expect(ca.report.apology('50%', 1, 1)).toContain('(1 d’1 cas)');
+    expect(ca.report.apology('9%', 1, 11)).toContain('(1 d’11 casos)');
+    expect(ca.report.apology('13%', 1, 8)).toContain('(1 de 8 casos)');
   });
 });

@@ -117,6 +117,13 @@ describe('the draft to the client', () => {
     expect(d?.body).toContain('What will keep it from happening again: Double label checks.');
     // Text that ends itself is left as it is.
     expect(d?.body).toContain(`In short: ${OUTLINE.summary}\n`);
+    // A bracket or a colon does not end a sentence; a stop inside a closing quote does.
+    const ended = (happened: string) =>
+      buildDraft(saveOutline(c, { ...OUTLINE, happened }, MARIA, NOW).case, t('en'), 'M', NOW)
+        ?.body;
+    expect(ended('We shipped it twice (wrongly)')).toContain('(wrongly). That was');
+    expect(ended('We wrote to the wrong address:')).toContain('address:. That was');
+    expect(ended('We said "it is done."')).toContain('"it is done." That was');
   });
 
   it('Italian: one form of address throughout (the client as "voi"), and "ad" before a name in a', () => {
@@ -139,6 +146,23 @@ describe('the draft to the client', () => {
     expect(d?.body).not.toContain(OUTLINE.happened);
     // What changed is what this message is for.
     expect(d?.body).toContain('What we have already changed:\n- Second pallet check');
+  });
+
+  it('a follow-up before any change is done claims none done: it says where things stand', () => {
+    const c = saveOutline(
+      openDomainCase(
+        openInput({ teamId: TEAM, channelId: CHANNEL, ownerId: MARIA, creatorId: MARIA }),
+        PB,
+        NOW,
+      ).case,
+      OUTLINE,
+      MARIA,
+      NOW,
+    ).case;
+    const sent = recordClientMessage(c, MARIA, c.version, PB, NOW).case;
+    const body = buildDraft(sent, t('en'), 'Maria', NOW)?.body ?? '';
+    expect(body).toContain(t('en').draft.followUpPending);
+    expect(body).not.toContain('what we have done since');
   });
 
   it('mailto: percent-encoded UTF-8 with CRLF line breaks, and cut at a character boundary when too long', () => {

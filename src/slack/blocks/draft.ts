@@ -27,7 +27,8 @@ export interface Draft {
 /** Outline text as a sentence in the letter: ended with a full stop unless it has its own ending. */
 function sentence(text: string): string {
   const t = text.trim();
-  return /[.!?…;:)"»”’]$/u.test(t) ? t : `${t}.`;
+  // A closing bracket or quote ends a sentence only after its own stop; ';' is Greek's '?'.
+  return /[.!?…;][)"»”’]*$/u.test(t) ? t : `${t}.`;
 }
 
 export function buildDraft(
@@ -43,11 +44,11 @@ export function buildDraft(
   // Once the apology is on record (a message sent, or said at the meeting), a later message
   // follows it up instead of apologising in full again.
   const apologized = c.steps.some((s) => s.key === 'apologize' && s.status === 'done');
-  const parts: string[] = apologized
-    ? [d.greeting(c.client), d.followUp]
-    : [d.greeting(c.client), d.apology(sentence(o.happened)), d.inShort(sentence(o.summary))];
   const done = c.changes.filter((x) => x.status === 'done');
   const open = c.changes.filter((x) => x.status === 'open');
+  const parts: string[] = apologized
+    ? [d.greeting(c.client), done.length ? d.followUp : d.followUpPending]
+    : [d.greeting(c.client), d.apology(sentence(o.happened)), d.inShort(sentence(o.summary))];
   if (done.length) parts.push([d.changed, ...done.map((x) => `- ${x.what}`)].join('\n'));
   if (open.length)
     parts.push(
