@@ -9,10 +9,8 @@ const minuts = (n: number) => (n === 1 ? '1 minut' : `${n} minuts`);
 const hores = (n: number) => (n === 1 ? '1 hora' : `${n} hores`);
 const dies = (n: number) => (n === 1 ? '1 dia' : `${n} dies`);
 
-const cases = (n: number): string => (n === 1 ? '1 cas' : `${n} casos`);
-
-/** "de" before a number, elided where it is read with a vowel (d’1, d’11, de 8). */
 const casesWord = (n: number) => (n === 1 ? 'cas' : 'casos');
+/** "de" before a number, elided where it is read with a vowel (d’1, d’11, de 8). */
 const de = (n: number) => (n === 1 || n === 11 ? `d’${n}` : `de ${n}`);
 
 export const ca: Catalog = {
