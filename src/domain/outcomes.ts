@@ -165,7 +165,7 @@ function promiseBroken(c: OutcomeCase): boolean {
     } else if (e.type === 'change_done' || e.type === 'change_dropped') open.delete(id);
   }
   if (listed) return open.size > 0;
-  return !c.events.some((e) => e.type === 'step_done' && e.stepKey === 'corrective_changes');
+  return !stepDone(c, 'corrective_changes');
 }
 const MINUTE_MS = 60_000;
 
@@ -220,11 +220,26 @@ function inWindow<C extends OutcomeCase>(cases: readonly C[], from: Date, to: Da
 const firstEvent = (c: OutcomeCase, type: string, key?: StepKey): HistoryEvent | undefined =>
   c.events.find((e) => e.type === type && (key === undefined || e.stepKey === key));
 
-const stepDone = (c: OutcomeCase, key: StepKey): boolean => !!firstEvent(c, 'step_done', key);
+/**
+ * When a step was first done: by its own click, or by sending the client message, which can stamp
+ * the own-up, put the apology on record and report the changes (see recordClientMessage).
+ */
+const doneEvent = (c: OutcomeCase, key: StepKey): HistoryEvent | undefined =>
+  c.events.find((e) => {
+    if (e.type === 'step_done') return e.stepKey === key;
+    if (e.type !== 'client_message_sent') return false;
+    return (
+      e.stepKey === key ||
+      (key === 'apologize' && e.data?.apologized === true) ||
+      (key === 'corrective_changes' && e.data?.changes === true)
+    );
+  });
 
-/** Minutes from opening until the own_up step was done (event log), or null if it never was. */
+const stepDone = (c: OutcomeCase, key: StepKey): boolean => !!doneEvent(c, key);
+
+/** Minutes from opening until the own-up was done (event log; a click or the sent message), or null. */
 export function minutesToOwnUp(c: OutcomeCase): number | null {
-  const e = firstEvent(c, 'step_done', 'own_up');
+  const e = doneEvent(c, 'own_up');
   return e ? (e.at.getTime() - c.createdAt.getTime()) / MINUTE_MS : null;
 }
 
@@ -258,9 +273,7 @@ export function summarizeOutcomes(cases: readonly OutcomeCase[], o: WindowOption
     if (mm !== null) meeting.push(mm);
   }
   // The apology step done, or the message to the client (which opens with the apology) sent.
-  const apologized = (c: OutcomeCase) =>
-    stepDone(c, 'apologize') ||
-    c.events.some((e) => e.type === 'client_message_sent' && e.data?.apologized === true);
+  const apologized = (c: OutcomeCase) => stepDone(c, 'apologize');
   const compensated = (c: OutcomeCase) => stepDone(c, 'compensation');
   const decided = w.filter(isDecided);
   const by = (a: boolean, k: boolean) =>

@@ -898,24 +898,21 @@ export function recordClientMessage(
     throw new DomainError('stale_action');
   const own = findStep(c, 'own_up');
   const changes = c.steps.find((s) => s.key === 'corrective_changes');
-  let marked: StepKey | null = null;
   let next: RecoveryCase = { ...c, version: c.version + 1 };
   // The message drafted in Amends opens with the apology: sending it is the apology on record.
   const apology = c.steps.find((s) => s.key === 'apologize');
   const apologized = !!apology && isOpen(apology);
   if (apology && apologized) next = replaceStep(next, markDone(apology, actor, now));
-  if (isOpen(own)) {
-    marked = 'own_up';
-    next = replaceStep(next, markDone(own, actor, now));
-    next = { ...next, version: c.version + 1 };
-  } else if (
-    changes &&
+  const ownedUp = isOpen(own);
+  if (ownedUp) next = replaceStep(next, markDone(own, actor, now));
+  // It reports the changes when there is something to report: at least one change done, none
+  // still promised (the first message may do both, when the changes came first).
+  const reported =
+    !!changes &&
     isOpen(changes) &&
-    // A report needs something to report: at least one change done, none still promised.
     c.changes.some((x) => x.status === 'done') &&
-    !c.changes.some((x) => x.status === 'open')
-  ) {
-    marked = 'corrective_changes';
+    !c.changes.some((x) => x.status === 'open');
+  if (changes && reported)
     next = startTriggered(
       {
         ...next,
@@ -925,14 +922,18 @@ export function recordClientMessage(
       now,
       (st) => typeof st === 'object' && st.afterStep === 'corrective_changes',
     );
-  }
+  const marked: StepKey | null = ownedUp ? 'own_up' : reported ? 'corrective_changes' : null;
+  const data = {
+    ...(apologized ? { apologized: true } : {}),
+    ...(reported ? { changes: true } : {}),
+  };
   return {
     case: next,
     event: {
       type: 'client_message_sent',
       actor,
       ...(marked ? { stepKey: marked } : {}),
-      ...(apologized ? { data: { apologized: true } } : {}),
+      ...(Object.keys(data).length ? { data } : {}),
     },
   };
 }
@@ -944,7 +945,8 @@ export function stepsDoneBySend(ch: Changed): StepKey[] {
   const keys: StepKey[] = [];
   if (e.stepKey === 'own_up') keys.push('own_up');
   if ((e.data as { apologized?: boolean } | undefined)?.apologized) keys.push('apologize');
-  if (e.stepKey === 'corrective_changes') keys.push('corrective_changes');
+  if (e.stepKey === 'corrective_changes' || (e.data as { changes?: boolean } | undefined)?.changes)
+    keys.push('corrective_changes');
   return keys;
 }
 

@@ -250,6 +250,13 @@ describe('minutesToOwnUp / minutesToMeeting', () => {
     expect(minutesToOwnUp(c)).toBe(90);
     expect(minutesToMeeting(c)).toBeNull();
   });
+
+  it('count an own-up stamped by sending the client message (Mark as sent), as the case shows it', () => {
+    const c = kase(1, '2026-03-01T09:00:00Z', 'open', [
+      ev('client_message_sent', 25, 'own_up', { apologized: true }),
+    ]);
+    expect(minutesToOwnUp(c)).toBe(25);
+  });
 });
 
 describe('learnAcrossCases', () => {

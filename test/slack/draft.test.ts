@@ -278,6 +278,24 @@ describe('the draft in Slack', () => {
     expect(said).not.toContain('changes');
   });
 
+  it('the first message, sent once a change is done, owns up and reports the change at once', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
+    const added = h.amends.cases.addChange(
+      TEAM,
+      o.c.id,
+      { what: 'Second check on labels', who: MARIA, by: null },
+      MARIA,
+    );
+    h.amends.cases.settleChange(TEAM, o.c.id, Number(added.case.changes[0]?.id), null, MARIA, null);
+    const said = await sendDraft(h, o);
+    const after = fresh(h, o.c);
+    expect(stepOf(after, 'own_up').status).toBe('done');
+    expect(stepOf(after, 'corrective_changes').status).toBe('done');
+    expect(said).toContain(`*${t('en').stepTitle.corrective_changes}*`);
+  });
+
   it('a message sent once every change is done reports them: the corrective step is done, and the thread says so', async () => {
     const { h } = ctx;
     const o = await openCase(h);
