@@ -206,11 +206,13 @@ export class CaseRepo implements CaseStore {
       listOwned: db.prepare(
         `SELECT * FROM cases WHERE team_id = ? AND status = 'open' AND owner_id = ? ORDER BY created_at DESC LIMIT ?`,
       ),
+      // The morning digest sits on a case's own_up row but lists several cases: a step or a case
+      // closing never cancels it (it is drawn from the cases as they stand when it is sent).
       cancelStepReminders: db.prepare(
-        `UPDATE reminders SET status='cancelled' WHERE case_id = ? AND team_id = ? AND step_key = ? AND status = 'pending'`,
+        `UPDATE reminders SET status='cancelled' WHERE case_id = ? AND team_id = ? AND step_key = ? AND status = 'pending' AND kind != 'digest'`,
       ),
       cancelCaseReminders: db.prepare(
-        `UPDATE reminders SET status='cancelled' WHERE case_id = ? AND team_id = ? AND status = 'pending'`,
+        `UPDATE reminders SET status='cancelled' WHERE case_id = ? AND team_id = ? AND status = 'pending' AND kind != 'digest'`,
       ),
       setMessage: db.prepare('UPDATE cases SET message_ts = ? WHERE id = ? AND team_id = ?'),
       setFirstReply: db.prepare('UPDATE cases SET first_reply_ts = ? WHERE id = ? AND team_id = ?'),

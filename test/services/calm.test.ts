@@ -336,6 +336,21 @@ describe('the morning digest', () => {
     for (const client of ['Acme', 'Beta', 'Gamma']) expect(body).toContain(client);
   });
 
+  it('the digest goes out when the first case listed already has its own-up done (it sits on that row)', async () => {
+    h = await startHarness({ now: '2026-11-20T08:00:00Z' });
+    const cs = [
+      await openViaCommand(h, 'Acme: late delivery'),
+      await openViaCommand(h, 'Beta: wrong invoice'),
+      await openViaCommand(h, 'Gamma: broken build'),
+    ];
+    const first = cs[0] as RecoveryCase;
+    h.amends.cases.complete(TEAM, first.id, 'own_up', MARIA, null);
+    await tickEvery(10, '2026-11-23T09:30:00Z'); // through Monday 10:30 Rome
+    expect(dms(h, MARIA)).toHaveLength(1);
+    const row = h.amends.reminderRepo.forCase(TEAM, first.id).find((r) => r.kind === 'digest');
+    expect(row?.status).toBe('sent');
+  });
+
   it('two cases due: no digest, and the nudges mention the owner as usual', async () => {
     h = await startHarness({ now: '2026-11-20T08:00:00Z' });
     await openViaCommand(h, 'Acme: late delivery');
