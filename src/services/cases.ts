@@ -424,15 +424,24 @@ export class CaseService {
     });
   }
 
-  /** The message to the client was sent (a click on the reviewed draft). */
+  /**
+   * The message to the client was sent (a click on the reviewed draft). With a `requestKey` (the
+   * draft's message) the click counts once whatever happened to the case since the draft was
+   * posted; a second click on the same draft is a duplicate. Without one, `version` must match.
+   */
   clientMessageSent(
     teamId: string,
     caseId: number,
     actor: string,
     version: number | null,
+    requestKey?: string,
   ): Changed {
-    return this.#change(teamId, caseId, (c, now) =>
-      recordClientMessage(c, actor, version, this.deps.playbook, now),
+    return this.#change(
+      teamId,
+      caseId,
+      (c, now) =>
+        recordClientMessage(c, actor, requestKey ? null : version, this.deps.playbook, now),
+      { requestKey },
     );
   }
 

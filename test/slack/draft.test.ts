@@ -21,6 +21,7 @@ import {
   elementIn,
   fresh,
   input,
+  NIKOS,
   nextView,
   openCase,
   press,
@@ -276,6 +277,40 @@ describe('the draft in Slack', () => {
     expect(stepOf(after, 'client_answer').status).not.toBe('pending');
     expect(said).toContain('sent the message to the client. Marked done: *Apologize');
     expect(said).not.toContain('changes');
+  });
+
+  it('Mark as sent still counts after other clicks on the case since the draft was posted; twice on it, once', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
+    await h.amends.presenter.refresh(fresh(h, o.c));
+    const n = h.fake.callsTo('views.open').length;
+    await press(h, h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent, ACTION.draft);
+    const view = await nextView(h, VIEW.draft, n);
+    await submit(h, view, {
+      ...input.text(INPUT.draftSubject, 'About the order'),
+      ...input.text(INPUT.draftBody, 'Dear Acme,\nwe are sorry.'),
+    });
+    const post = replies(h, o.parent.ts).at(-1);
+    const sent = (
+      (post?.blocks ?? []) as {
+        type: string;
+        elements?: { action_id?: string; value?: string }[];
+      }[]
+    )
+      .find((b) => b.type === 'actions')
+      ?.elements?.find((e) => e.action_id === ACTION.draftSent);
+    // A colleague adds a change meanwhile: the case moves on.
+    h.amends.cases.addChange(TEAM, o.c.id, { what: 'Label check', who: null, by: null }, NIKOS);
+    const clickSent = () =>
+      click(h, { action_id: ACTION.draftSent, value: String(sent?.value) }, { message: post });
+    await clickSent();
+    expect(stepOf(fresh(h, o.c), 'own_up').status).toBe('done');
+    await clickSent();
+    const events = h.amends.caseRepo
+      .events(TEAM, o.c.id)
+      .filter((e) => e.type === 'client_message_sent');
+    expect(events).toHaveLength(1);
   });
 
   it('the first message, sent once a change is done, owns up and reports the change at once', async () => {

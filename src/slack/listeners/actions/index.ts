@@ -333,7 +333,18 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     handler(deps, (k, v) => {
       const ref = caseRef(v);
       const ch = announce(
-        () => deps.cases.clientMessageSent(k.team, ref.caseId, k.user, ref.version),
+        // Keyed by the draft's own message: a second click on it is "already received", while
+        // other clicks on the case since the draft was posted don't make it stale.
+        () => {
+          const ts = (k.args.body.container as { message_ts?: string } | undefined)?.message_ts;
+          return deps.cases.clientMessageSent(
+            k.team,
+            ref.caseId,
+            k.user,
+            ref.version,
+            ts ? `draft_sent:${ref.caseId}:${ts}` : undefined,
+          );
+        },
         // Say what the click closed: the thread is the case's record.
         (ch, cat) => {
           const titles = stepsDoneBySend(ch).map(
