@@ -125,6 +125,10 @@ describe('the draft to the client', () => {
     expect(ended('We shipped it twice (wrongly)')).toContain('(wrongly). That was');
     expect(ended('We wrote to the wrong address:')).toContain('address:. That was');
     expect(ended('We said "it is done."')).toContain('"it is done." That was');
+    // A sentence starts with a capital, whatever the form held.
+    expect(ended('the invoice had the wrong VAT rate')).toContain(
+      'our whole team. The invoice had the wrong VAT rate. That was',
+    );
   });
 
   it('Italian: one form of address throughout (the client as "voi"), and "ad" before a name in a', () => {

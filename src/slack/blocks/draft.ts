@@ -25,8 +25,10 @@ export interface Draft {
  * will be warned next time, and an offer to meet. Null while there is no outline.
  */
 /** Outline text as a sentence in the letter: ended with a full stop unless it has its own ending. */
-function sentence(text: string): string {
-  const t = text.trim();
+function sentence(text: string, lang: Lang): string {
+  const trimmed = text.trim();
+  // Starts with a capital, as a sentence in a letter does (the form's text is often lower case).
+  const t = trimmed.charAt(0).toLocaleUpperCase(lang) + trimmed.slice(1);
   // A closing bracket or quote ends a sentence only after its own stop; ';' is Greek's '?'.
   return /[.!?…;][)"»”’]*$/u.test(t) ? t : `${t}.`;
 }
@@ -48,7 +50,11 @@ export function buildDraft(
   const open = c.changes.filter((x) => x.status === 'open');
   const parts: string[] = apologized
     ? [d.greeting(c.client), done.length ? d.followUp : d.followUpPending]
-    : [d.greeting(c.client), d.apology(sentence(o.happened)), d.inShort(sentence(o.summary))];
+    : [
+        d.greeting(c.client),
+        d.apology(sentence(o.happened, lang)),
+        d.inShort(sentence(o.summary, lang)),
+      ];
   if (done.length) parts.push([d.changed, ...done.map((x) => `- ${x.what}`)].join('\n'));
   if (open.length)
     parts.push(
@@ -57,7 +63,7 @@ export function buildDraft(
         ...open.map((x) => `- ${x.what}${x.by ? ` (${d.by(letterDate(x.by, lang, c.tz))})` : ''}`),
       ].join('\n'),
     );
-  if (!done.length && !open.length) parts.push(d.prevention(sentence(o.prevention)));
+  if (!done.length && !open.length) parts.push(d.prevention(sentence(o.prevention, lang)));
   const comp = c.steps.find((s) => s.key === 'compensation');
   if (comp?.status === 'done' && comp.note) parts.push(d.compensation(comp.note));
   parts.push(d.warning);
