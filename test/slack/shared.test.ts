@@ -234,6 +234,22 @@ describe('/incident in a channel shared with the client (no recovery channel)', 
     expect(messagesIn(h, SHARED)).toEqual([]);
   });
 
+  it('moving to a direct message is refused inside the modal, and nothing moves', async () => {
+    const { h } = ctx;
+    h.fake.shareChannel(SHARED, 'ext');
+    await command(h, TYPED, { channel: SHARED });
+    const note = present(() => h.fake.responses[0], 'private note').body;
+    const view = await pressMove(h, note, SHARED);
+    const r = await submit(h, view, moveTo('D0MARIA001'));
+    expect(JSON.parse(r.text)).toEqual({
+      response_action: 'errors',
+      errors: { [INPUT.channel]: en.errors.field.channel },
+    });
+    expect(storedCases(h).map((x) => fresh(h, { teamId: x.team_id, id: x.id }).channelId)).toEqual([
+      SHARED,
+    ]);
+  });
+
   it('moving to a channel known to be shared too is refused inside the modal, and nothing moves', async () => {
     const { h } = ctx;
     h.fake.shareChannel(SHARED, 'ext');

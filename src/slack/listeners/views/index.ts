@@ -308,7 +308,9 @@ export function registerViews(app: App, deps: ListenerDeps): void {
       (a, team, user, meta) => {
         if (!meta.caseId) throw new DomainError('case_not_found');
         const to = a.view.state.values[INPUT.channel]?.[INPUT.channel]?.selected_conversation;
-        if (!to) throw new DomainError('invalid_input', 'channel');
+        // A channel (C…) or private channel (G…): never a direct message or a group DM.
+        if (!to || !/^[CG][A-Z0-9]{2,}$/.test(to))
+          throw new DomainError('invalid_input', 'channel');
         if (presenter.view.knownShared(to))
           throw new DomainError('invalid_input', 'channel_shared');
         const before = deps.cases.get(team, meta.caseId);
