@@ -132,6 +132,16 @@ function escalationAt(
   return def.ignoreWorkingHours[c.severity] ? at : clampToWorkingHours(at, pb.workingHours, c.tz);
 }
 
+const DAY_MS = 24 * 60 * 60_000;
+
+/**
+ * A step that ignores working hours (a critical own-up, by default) is urgent on the case's first
+ * day only: its nudges come at any hour in the first 24 hours, then in working hours like any other.
+ */
+function anyHourNow(c: RecoveryCase, def: StepDef, now: Date): boolean {
+  return def.ignoreWorkingHours[c.severity] && now.getTime() - c.createdAt.getTime() < DAY_MS;
+}
+
 /**
  * Decides, at `now`, which reminders a step owes and when it next needs attention. Pure: the
  * engine stores the returned step and the reminders in one transaction. `tz` is the owner's
@@ -140,7 +150,7 @@ function escalationAt(
 export function planStep(c: RecoveryCase, s: Step, pb: Playbook, tz: string, now: Date): StepPlan {
   const def = stepDef(pb, s.key);
   if (!def || c.status !== 'open' || !isOpen(s)) return { step: s, reminders: [] };
-  const ignoreHours = def.ignoreWorkingHours[c.severity];
+  const ignoreHours = anyHourNow(c, def, now);
   const inHours = ignoreHours || isWithinWorkingHours(now, pb.workingHours, tz);
   const later = (t: Date) => (ignoreHours ? t : clampToWorkingHours(t, pb.workingHours, tz));
   const reminders: PlannedReminder[] = [];
@@ -336,7 +346,8 @@ export function planCase(
           a.step.position - b.step.position,
       )[0] as { step: Step; r: PlannedReminder };
     const pingsOthers = leading.r.kind === 'escalation';
-    const anyHour = stepDef(pb, leading.step.key)?.ignoreWorkingHours[c.severity] ?? false;
+    const leadDef = stepDef(pb, leading.step.key);
+    const anyHour = leadDef ? anyHourNow(c, leadDef, now) : false;
     steps = plans.map((p) => {
       if (p.before.key !== leading.step.key) return folds(p) ? p.plan.step : p.before;
       // An escalation turned into a nudge counts as one (its key's occurrence).

@@ -179,6 +179,21 @@ describe('planStep: nudges', () => {
     ]);
   });
 
+  it('a critical own_up is urgent on its first day only: after 24 hours a night nudge waits for the morning', () => {
+    const c = open({ severity: 'critical' }, PB, at('2026-01-19T20:00:00Z')); // Mon 21:00 Rome
+    // Still open at 03:00 Rome on Wednesday, 31 hours on: the nudge due then waits for 09:00.
+    const s = { ...findStep(c, 'own_up'), nextRemindAt: at('2026-01-21T02:00:00Z') };
+    const p = planStep(c, s, PB, ROME, at('2026-01-21T02:00:00Z'));
+    expect(p.reminders).toEqual([]);
+    expect(iso(p.step.nextRemindAt)).toBe('2026-01-21T08:00:00.000Z');
+    // On the first night it still comes at once.
+    const first = { ...findStep(c, 'own_up'), nextRemindAt: at('2026-01-19T23:00:00Z') };
+    expect(planStep(c, first, PB, ROME, at('2026-01-19T23:00:00Z')).reminders).toContainEqual({
+      kind: 'nudge',
+      occurrence: 1,
+    });
+  });
+
   it('a major own_up due at the same night hour waits for Monday', () => {
     const c = open({ severity: 'major' }, PB, at('2026-01-17T22:00:00Z'));
     const s = { ...findStep(c, 'own_up'), nextRemindAt: at('2026-01-18T00:00:00Z') };
