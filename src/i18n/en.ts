@@ -443,6 +443,7 @@ export const en = {
       'Amends couldn’t save this just now (its storage is unavailable), so nothing changed. Please try again in a moment.',
     busy: 'Amends is busy right now and did not take this; nothing was saved. Please try again in a minute.',
     field: {
+      owner: 'Pick a person to own the case, not Amends itself.',
       due_time_without_date: 'Pick a day for that time, or clear the time.',
       offer_empty: 'Please write what you are offering the client (a refund, a credit, an extra).',
       note_empty: 'Please write what you did: a line is enough.',

@@ -462,6 +462,7 @@ export const it: Catalog = {
       'Amends non è riuscito a salvarlo in questo momento (l’archivio non è disponibile), quindi non è cambiato nulla. Riprova tra poco.',
     busy: 'Amends è occupato in questo momento e non ha preso la richiesta; non è stato salvato nulla. Riprova tra un minuto.',
     field: {
+      owner: 'Scegli una persona a cui affidare il caso, non Amends.',
       due_time_without_date: 'Scegli un giorno per quell’ora, oppure cancella l’ora.',
       offer_empty: 'Scrivi cosa offrite al cliente (un rimborso, un credito, un extra).',
       note_empty: 'Scrivi cosa hai fatto: basta una riga.',

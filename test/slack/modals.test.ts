@@ -108,6 +108,7 @@ describe('the open-case modal', () => {
     ['unknown severity', { severity: 'apocalyptic' }, 'client'],
     ['due time in the past', { date: '2026-11-20', time: '09:00' }, 'due_date'],
     ['a due time without its day', { date: null, time: '10:00' }, 'due_date'],
+    ['Amends itself as the owner', { owner: 'UFAKEBOT01' }, 'owner'],
   ])('%s → response_action errors on that input, nothing stored', async (_n, values, block) => {
     const { h } = ctx;
     const view = await openModal(h);

@@ -77,6 +77,7 @@ function submission(
 const INPUT_BY_DETAIL: Record<string, string> = {
   client: INPUT.client,
   client_too_long: INPUT.client,
+  owner: INPUT.owner,
   summary: INPUT.summary,
   summary_too_long: INPUT.summary,
   due_in_past: INPUT.dueDate,
@@ -122,6 +123,9 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         if (!(SEVERITIES as readonly string[]).includes(sev))
           throw new DomainError('invalid_input', 'client');
         const owner = v[INPUT.owner]?.[INPUT.owner]?.selected_user ?? user;
+        // A person owns the case: never Amends itself (its nudges would go nowhere).
+        if (a.context.botUserId && owner === a.context.botUserId)
+          throw new DomainError('invalid_input', 'owner');
         const dueDate = v[INPUT.dueDate]?.[INPUT.dueDate]?.selected_date ?? null;
         const dueTime = v[INPUT.dueTime]?.[INPUT.dueTime]?.selected_time ?? null;
         let dueOverride: Date | null = null;
