@@ -288,7 +288,8 @@ export interface CaseView {
    */
   threadOf(c: RecoveryCase): Promise<{ lines: Map<number, string>; files: Map<string, string> }>;
   /** A direct message to the case's owner with a button to move the case (it waits, or was withdrawn). */
-  tellOwner(c: RecoveryCase, why: 'waiting' | 'withdrawn'): Promise<void>;
+  /** A direct message to the owner, in `lang` (theirs, when known). */
+  tellOwner(c: RecoveryCase, why: 'waiting' | 'withdrawn', lang: string): Promise<void>;
   /** A private note to one person in a channel (or its thread). */
   note(channelId: string, userId: string, text: string, threadTs?: string): Promise<void>;
 }

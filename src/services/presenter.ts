@@ -75,6 +75,11 @@ export class Presenter {
 
   constructor(readonly deps: PresenterDeps) {}
 
+  /** The owner's own language for a note meant for them alone; the case's if Amends doesn't know it. */
+  #ownerLang(c: RecoveryCase): string {
+    return this.deps.cases.deps.profiles.cachedLang(c.teamId, c.ownerId) ?? c.lang;
+  }
+
   get view(): CaseView {
     return this.deps.view;
   }
@@ -143,7 +148,7 @@ export class Presenter {
           }),
         );
       }
-      await view.tellOwner(c, 'withdrawn');
+      await view.tellOwner(c, 'withdrawn', this.#ownerLang(c));
     } catch (e) {
       log('could not withdraw the case from a shared channel', { caseId: c.id, error: String(e) });
     }
@@ -223,7 +228,7 @@ export class Presenter {
             cases.flagDelivery(c, CHANNEL_SHARED);
             // A private note fades; the owner keeps a direct message with the move button.
             await view
-              .tellOwner(c, 'waiting')
+              .tellOwner(c, 'waiting', this.#ownerLang(c))
               .catch((e: unknown) => log('could not tell the owner', { error: String(e) }));
           }
           return { ok: false, code: CHANNEL_SHARED };

@@ -67,6 +67,12 @@ export class ProfileService {
     return lang;
   }
 
+  /** The person's language if Amends knows it (cached: their choice or Slack locale), else null. */
+  cachedLang(teamId: string, userId: string): Lang | null {
+    const p = this.deps.repo.get(teamId, userId);
+    return p ? this.toResolved(p).lang : null;
+  }
+
   /** Cached facts only, no Slack call (for hot paths such as rendering). */
   cachedOrDefault(teamId: string, userId: string): ResolvedUser {
     return this.toResolved(this.deps.repo.get(teamId, userId));

@@ -192,8 +192,8 @@ export class SlackCaseView implements CaseView {
     return { lines, files };
   }
 
-  async tellOwner(c: RecoveryCase, why: 'waiting' | 'withdrawn'): Promise<void> {
-    const cat = t(c.lang);
+  async tellOwner(c: RecoveryCase, why: 'waiting' | 'withdrawn', lang: string): Promise<void> {
+    const cat = t(lang);
     const where = `<#${c.channelId}>`;
     // The client's name as typed, shown as text: a "<!channel>" in it must not ping anyone.
     const client = clip(literal(c.client), 80);

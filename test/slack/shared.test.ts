@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { ca } from '../../src/i18n/ca.js';
+import { el } from '../../src/i18n/el.js';
 import { en } from '../../src/i18n/en.js';
 import type { ChannelSharing, StoredMessage, StoredView } from '../../src/sandbox/fakeSlack.js';
 import { ACTION, INPUT, VIEW } from '../../src/slack/ids.js';
@@ -661,8 +662,9 @@ describe('a channel that becomes shared after the case was posted', () => {
       .slice(mark)
       .filter((x) => x.method === 'chat.postMessage' && isDirect(String(x.args.channel)));
     expect(dms.map((d) => d.args.channel)).toEqual([NIKOS]);
-    // In the case's language (its creator's, English here), naming the channel and the client.
-    expect(dms[0]?.args.text).toBe(en.shared.ownerNote(`<#${CHANNEL}>`, CLIENT));
+    // In the owner's own language (Greek), not the case's (its creator's, English here): a note
+    // meant for one reader. It names the channel and the client.
+    expect(dms[0]?.args.text).toBe(el.shared.ownerNote(`<#${CHANNEL}>`, CLIENT));
     expect(h.fake.findMessage(CHANNEL, parent.ts)?.text).toBe(en.shared.withdrawn);
   });
 
