@@ -186,6 +186,8 @@ export const ca: Catalog = {
       `:repeat: ${who} ha programat un altre contacte de seguiment per a ${when}.`,
     followUp: (who: string, when: string) =>
       `:speech_balloon: ${who} ha tornat a contactar el client. Proper seguiment ${when}.`,
+    checkedIn: (who: string, when: string) =>
+      `:speech_balloon: ${who} ha fet el contacte periòdic amb el client. Proper contacte periòdic ${when}.`,
   },
   outline: {
     happened: 'Què ha passat',

@@ -186,6 +186,8 @@ export const el: Catalog = {
       `:repeat: ${who} προγραμμάτισε μία ακόμη προσπάθεια επικοινωνίας για ${when}.`,
     followUp: (who: string, when: string) =>
       `:speech_balloon: Ο/Η ${who} επικοινώνησε ξανά. Επόμενη επικοινωνία ${when}.`,
+    checkedIn: (who: string, when: string) =>
+      `:speech_balloon: Ο/Η ${who} είχε την τακτική επικοινωνία με τον πελάτη. Επόμενη τακτική επικοινωνία ${when}.`,
   },
   outline: {
     happened: 'Τι συνέβη',

@@ -174,6 +174,8 @@ export const en = {
       `:repeat: ${who} scheduled another follow-up for ${when}.`,
     followUp: (who: string, when: string) =>
       `:speech_balloon: ${who} followed up. Next follow-up ${when}.`,
+    checkedIn: (who: string, when: string) =>
+      `:speech_balloon: ${who} checked in with the client. Next check-in ${when}.`,
   },
   outline: {
     happened: 'What happened',

@@ -188,6 +188,8 @@ export const it: Catalog = {
       `:repeat: ${who} ha programmato un altro ricontatto per ${when}.`,
     followUp: (who: string, when: string) =>
       `:speech_balloon: ${who} ha ricontattato il cliente. Prossimo ricontatto ${when}.`,
+    checkedIn: (who: string, when: string) =>
+      `:speech_balloon: ${who} ha sentito il cliente. Prossimo contatto periodico ${when}.`,
   },
   outline: {
     happened: 'Cosa è successo',

@@ -384,4 +384,18 @@ describe('forms that need a line of text', () => {
     expect(Object.values(body.errors)).toEqual([t('en').errors.field.note_empty]);
     expect(stepOf(fresh(h, o.c), 'keep_trying').note).toBeNull();
   });
+
+  it('a check-in recorded after a win is said as a check-in, not as trying again', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    await click(h, { action_id: ACTION.accepted, value: `${o.c.id}|${fresh(h, o.c).version}` });
+    const parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
+    const n = h.fake.callsTo('views.open').length;
+    await press(h, parent, ACTION.followUp, { step: 'check_in' });
+    const view = await nextView(h, VIEW.followUp, n);
+    await submit(h, view, input.text(INPUT.followUpNote, 'Called them, all fine'));
+    const said = replies(h, o.parent.ts).at(-1)?.text ?? '';
+    expect(said).toContain('checked in with the client. Next check-in');
+    expect(said).not.toContain('followed up');
+  });
 });

@@ -498,7 +498,9 @@ export function registerViews(app: App, deps: ListenerDeps): void {
             ),
           (ch, cat) => {
             const next = findStep(ch.case, step).dueAt;
-            return withUserText(cat.thread.followUp(mention(user), next ? dateToken(next) : ''), [
+            // A check-in (after a win) is said as one, not as trying again.
+            const said = step === 'check_in' ? cat.thread.checkedIn : cat.thread.followUp;
+            return withUserText(said(mention(user), next ? dateToken(next) : ''), [
               [cat.modal.followUp.note, note.trim()],
             ]);
           },
