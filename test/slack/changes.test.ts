@@ -221,5 +221,11 @@ describe('corrective changes in Slack', () => {
     expect(stepOf(after, 'corrective_changes').status).toBe('pending');
     expect(after.version).toBeGreaterThan(before.version);
     expect(replies(h, o.parent.ts).at(-1)?.text).toContain('made the change');
+    // Done, the change is no longer shown as due (it was, with its date, while open).
+    expect(line).toMatch(/due <!date\^/);
+    const redrawn = h.fake.findMessage(CHANNEL, o.parent.ts) ?? parent;
+    const doneLine = mrkdwnTexts(blockById(redrawn, 'change_1')).join('\n');
+    expect(doneLine).toContain('Second quality check before shipping');
+    expect(doneLine).not.toMatch(/due <!date/);
   });
 });

@@ -181,7 +181,8 @@ export function changeBlocks(c: RecoveryCase, cat: Catalog): Block[] {
     let text = `${mark} ${cat.changes.line(
       clip(literal(x.what), 300),
       x.who ? mention(x.who) : '',
-      x.by ? cat.case.due(dateToken(x.by)) : '',
+      // A change done or dropped is not due any more.
+      x.by && x.status === 'open' ? cat.case.due(dateToken(x.by)) : '',
     )}`;
     if (x.status === 'dropped' && x.reason)
       text += `\n>${clip(literal(cat.changes.dropped(x.reason)), 300)}`;
