@@ -614,6 +614,9 @@ export function recordMeeting(
 ): Changed {
   requireOpen(c);
   if (at <= now) throw new DomainError('invalid_input', 'meeting_in_past');
+  // Saved unchanged: nothing moved, so no "moved the meeting" and no new invite.
+  if (c.meetingAt && c.meetingAt.getTime() === at.getTime())
+    throw new DomainError('invalid_input', 'meeting_unchanged');
   let next: RecoveryCase = { ...c, meetingAt: at, version: c.version + 1 };
   next = {
     ...next,
@@ -656,6 +659,8 @@ export function recordFixMeeting(c: RecoveryCase, at: Date, actor: string, now: 
   const s = findStep(c, 'fix_meeting');
   if (s.status === 'waiting' || s.status === 'skipped')
     throw new DomainError('invalid_transition', 'fix_meeting');
+  if (c.fixMeetingAt && c.fixMeetingAt.getTime() === at.getTime())
+    throw new DomainError('invalid_input', 'meeting_unchanged');
   const next: RecoveryCase = {
     ...c,
     fixMeetingAt: at,

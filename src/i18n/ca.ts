@@ -457,6 +457,8 @@ export const ca: Catalog = {
       'Amends no ho ha pogut desar ara mateix (l’emmagatzematge no està disponible), així que no ha canviat res. Torna-ho a provar d’aquí a una estona.',
     busy: 'Amends està ocupat ara mateix i no ho ha agafat; no s’ha desat res. Torna-ho a provar d’aquí a un minut.',
     field: {
+      meeting_unchanged:
+        'És l’hora que ja hi ha: tria un altre dia o una altra hora per moure la reunió.',
       owner: 'Tria una persona que se n’encarregui, no pas Amends.',
       due_time_without_date: 'Tria un dia per a aquesta hora, o esborra l’hora.',
       offer_empty: 'Escriu què oferiu al client (un reemborsament, un crèdit, un extra).',

@@ -445,6 +445,8 @@ export const en = {
       'Amends couldn’t save this just now (its storage is unavailable), so nothing changed. Please try again in a moment.',
     busy: 'Amends is busy right now and did not take this; nothing was saved. Please try again in a minute.',
     field: {
+      meeting_unchanged:
+        'That is the time already booked: pick another day or time to move the meeting.',
       owner: 'Pick a person to own the case, not Amends itself.',
       due_time_without_date: 'Pick a day for that time, or clear the time.',
       offer_empty: 'Please write what you are offering the client (a refund, a credit, an extra).',

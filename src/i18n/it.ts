@@ -464,6 +464,8 @@ export const it: Catalog = {
       'Amends non è riuscito a salvarlo in questo momento (l’archivio non è disponibile), quindi non è cambiato nulla. Riprova tra poco.',
     busy: 'Amends è occupato in questo momento e non ha preso la richiesta; non è stato salvato nulla. Riprova tra un minuto.',
     field: {
+      meeting_unchanged:
+        'È l’orario già fissato: scegli un altro giorno o un’altra ora per spostare l’incontro.',
       owner: 'Scegli una persona a cui affidare il caso, non Amends.',
       due_time_without_date: 'Scegli un giorno per quell’ora, oppure cancella l’ora.',
       offer_empty: 'Scrivi cosa offrite al cliente (un rimborso, un credito, un extra).',

@@ -386,6 +386,14 @@ describe('recordMeeting', () => {
     });
   });
 
+  it('saving the meeting unchanged is refused: nothing moved, so no move is announced', () => {
+    const c = recordMeeting(open(), later(3000), OWNER, PB, NOW).case;
+    const e = domainError(() => recordMeeting(c, later(3000), OWNER, PB, NOW));
+    expect([e.code, e.detail]).toEqual(['invalid_input', 'meeting_unchanged']);
+    // Another time moves it.
+    expect(recordMeeting(c, later(3060), OWNER, PB, NOW).case.meetingAt).toEqual(later(3060));
+  });
+
   it('a meeting sooner than a day away reminds right away', () => {
     const soon = later(120);
     const c = recordMeeting(open(), soon, OWNER, PB, NOW).case;

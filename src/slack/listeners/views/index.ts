@@ -83,6 +83,7 @@ const INPUT_BY_DETAIL: Record<string, string> = {
   due_in_past: INPUT.dueDate,
   due_time_without_date: INPUT.dueDate,
   meeting_in_past: INPUT.meetingDate,
+  meeting_unchanged: INPUT.meetingDate,
   meeting_date: INPUT.meetingDate,
   outline_happened: INPUT.happened,
   outline_why: INPUT.why,
