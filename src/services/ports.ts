@@ -287,8 +287,10 @@ export interface CaseView {
    * ts) and the names of the files shared there (file name → the file's id).
    */
   threadOf(c: RecoveryCase): Promise<{ lines: Map<number, string>; files: Map<string, string> }>;
-  /** A direct message to the case's owner with a button to move the case (it waits, or was withdrawn). */
-  /** A direct message to the owner, in `lang` (theirs, when known). */
+  /**
+   * A direct message to the case's owner with a button to move the case (it waits, or was
+   * withdrawn), in `lang` (the owner's, when known).
+   */
   tellOwner(c: RecoveryCase, why: 'waiting' | 'withdrawn', lang: string): Promise<void>;
   /** A private note to one person in a channel (or its thread). */
   note(channelId: string, userId: string, text: string, threadTs?: string): Promise<void>;

@@ -23,6 +23,13 @@ async function tickEvery(minutes: number, untilIso: string): Promise<void> {
   }
 }
 
+/** An outline: writing it is an action on the case that leaves the own-up as it is. */
+const OUTLINE = {
+  happened: 'Wrong pallets.',
+  why: 'Same reference.',
+  prevention: 'Check twice.',
+  summary: 'Sorry.',
+};
 const postedAt = (m: StoredMessage): Date => new Date(Number(m.ts.split('.')[0]) * 1000);
 const localDay = (d: Date, tz: string) =>
   new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(d);
@@ -205,17 +212,7 @@ describe('a nudge and a click', () => {
     const before = reminderPosts(h, c).length;
     // Before it goes out, Maria writes the outline: she is on the case.
     h.clock.advance(60_000);
-    h.amends.cases.outline(
-      TEAM,
-      c.id,
-      {
-        happened: 'Wrong pallets.',
-        why: 'Same reference.',
-        prevention: 'Check twice.',
-        summary: 'Sorry.',
-      },
-      MARIA,
-    );
+    h.amends.cases.outline(TEAM, c.id, OUTLINE, MARIA); // Maria acts on another step
     await h.amends.reminders.tick();
     expect(reminderPosts(h, c)).toHaveLength(before);
     const after = h.amends.reminderRepo.forCase(TEAM, c.id).find((r) => r.id === planned[0]?.id);
@@ -242,17 +239,7 @@ describe('an escalation and a click', () => {
     }
     const esc = present(() => pendingEscalation(), 'a planned escalation');
     h.clock.advance(60_000);
-    h.amends.cases.outline(
-      TEAM,
-      c.id,
-      {
-        happened: 'Wrong pallets.',
-        why: 'Same reference.',
-        prevention: 'Check twice.',
-        summary: 'Sorry.',
-      },
-      MARIA,
-    );
+    h.amends.cases.outline(TEAM, c.id, OUTLINE, MARIA); // Maria acts on another step
     await tickEvery(15, new Date(h.clock.now().getTime() + 24 * 3600_000).toISOString());
     const after = h.amends.reminderRepo.forCase(TEAM, c.id).find((r) => r.id === esc.id);
     expect(after?.status).toBe('sent');

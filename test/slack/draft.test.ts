@@ -245,8 +245,8 @@ describe('the draft in Slack', () => {
     ).toBeDefined();
   });
 
-  /** Drafts and "sends" a message to the client through the form and the draft's button. */
-  async function sendDraft(h: Harness, o: Awaited<ReturnType<typeof openCase>>) {
+  /** Drafts a message to the client through the form; `clickSent` presses the draft's button. */
+  async function postDraft(h: Harness, o: Awaited<ReturnType<typeof openCase>>) {
     await h.amends.presenter.refresh(fresh(h, o.c));
     const parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
     const n = h.fake.callsTo('views.open').length;
@@ -265,7 +265,14 @@ describe('the draft in Slack', () => {
     )
       .find((b) => b.type === 'actions')
       ?.elements?.find((e) => e.action_id === ACTION.draftSent);
-    await click(h, { action_id: ACTION.draftSent, value: String(sent?.value) }, { message: post });
+    const clickSent = () =>
+      click(h, { action_id: ACTION.draftSent, value: String(sent?.value) }, { message: post });
+    return { post, clickSent };
+  }
+
+  /** Drafts and "sends" a message to the client; what the thread said last. */
+  async function sendDraft(h: Harness, o: Awaited<ReturnType<typeof openCase>>) {
+    await (await postDraft(h, o)).clickSent();
     return replies(h, o.parent.ts).at(-1)?.text ?? '';
   }
 
@@ -287,27 +294,9 @@ describe('the draft in Slack', () => {
     const { h } = ctx;
     const o = await openCase(h);
     h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
-    await h.amends.presenter.refresh(fresh(h, o.c));
-    const n = h.fake.callsTo('views.open').length;
-    await press(h, h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent, ACTION.draft);
-    const view = await nextView(h, VIEW.draft, n);
-    await submit(h, view, {
-      ...input.text(INPUT.draftSubject, 'About the order'),
-      ...input.text(INPUT.draftBody, 'Dear Acme,\nwe are sorry.'),
-    });
-    const post = replies(h, o.parent.ts).at(-1);
-    const sent = (
-      (post?.blocks ?? []) as {
-        type: string;
-        elements?: { action_id?: string; value?: string }[];
-      }[]
-    )
-      .find((b) => b.type === 'actions')
-      ?.elements?.find((e) => e.action_id === ACTION.draftSent);
+    const { clickSent } = await postDraft(h, o);
     // A colleague adds a change meanwhile: the case moves on.
     h.amends.cases.addChange(TEAM, o.c.id, { what: 'Label check', who: null, by: null }, NIKOS);
-    const clickSent = () =>
-      click(h, { action_id: ACTION.draftSent, value: String(sent?.value) }, { message: post });
     await clickSent();
     expect(stepOf(fresh(h, o.c), 'own_up').status).toBe('done');
     await clickSent();

@@ -18,12 +18,6 @@ export interface Draft {
   readonly body: string;
 }
 
-/**
- * The message to the client, built from what the case stores, in the case's language, in our own
- * words (no external service): an apology that names the harm, what happened in the outline's two
- * sentences, what has changed and what will, the compensation if one was decided, how the client
- * will be warned next time, and an offer to meet. Null while there is no outline.
- */
 /** Outline text as a sentence in the letter: ended with a full stop unless it has its own ending. */
 function sentence(text: string, lang: Lang): string {
   const trimmed = text.trim();
@@ -33,6 +27,12 @@ function sentence(text: string, lang: Lang): string {
   return /[.!?…;][)"»”’]*$/u.test(t) ? t : `${t}.`;
 }
 
+/**
+ * The message to the client, built from what the case stores, in the case's language, in our own
+ * words (no external service): an apology that names the harm, what happened in the outline's two
+ * sentences, what has changed and what will, the compensation if one was decided, how the client
+ * will be warned next time, and an offer to meet. Null while there is no outline.
+ */
 export function buildDraft(
   c: RecoveryCase,
   cat: Catalog,
