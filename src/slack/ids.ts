@@ -162,3 +162,8 @@ export function decodeMeta(s: string | undefined): ModalMeta | null {
     return null;
   }
 }
+
+/** A channel (C…) or a private channel (G…) where a case can live: never a DM or a group DM. */
+export function isChannelId(id: string | null | undefined): id is string {
+  return typeof id === 'string' && /^[CG][A-Z0-9]{2,}$/.test(id);
+}

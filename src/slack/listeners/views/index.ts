@@ -20,7 +20,15 @@ import { OUTCOMES } from '../../blocks/modals.js';
 import { line, outlinePost, withUserText } from '../../blocks/thread.js';
 import { moveBlocks } from '../../caseView.js';
 import { friendly } from '../../errors.js';
-import { ACTION, decodeMeta, encodeCase, INPUT, type ModalMeta, VIEW } from '../../ids.js';
+import {
+  ACTION,
+  decodeMeta,
+  encodeCase,
+  INPUT,
+  isChannelId,
+  type ModalMeta,
+  VIEW,
+} from '../../ids.js';
 import { byId, catFor, type ListenerDeps, teamOf } from '../deps.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -118,8 +126,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         const v = a.view.state.values;
         const channelId =
           meta.channelId ?? v[INPUT.channel]?.[INPUT.channel]?.selected_conversation ?? null;
-        if (!channelId || !/^[CG][A-Z0-9]{2,}$/.test(channelId))
-          throw new DomainError('invalid_input', 'channel');
+        if (!isChannelId(channelId)) throw new DomainError('invalid_input', 'channel');
         const sev = selected(v, INPUT.severity) ?? 'major';
         if (!(SEVERITIES as readonly string[]).includes(sev))
           throw new DomainError('invalid_input', 'client');
@@ -313,9 +320,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
       (a, team, user, meta) => {
         if (!meta.caseId) throw new DomainError('case_not_found');
         const to = a.view.state.values[INPUT.channel]?.[INPUT.channel]?.selected_conversation;
-        // A channel (C…) or private channel (G…): never a direct message or a group DM.
-        if (!to || !/^[CG][A-Z0-9]{2,}$/.test(to))
-          throw new DomainError('invalid_input', 'channel');
+        if (!isChannelId(to)) throw new DomainError('invalid_input', 'channel');
         if (presenter.view.knownShared(to))
           throw new DomainError('invalid_input', 'channel_shared');
         const before = deps.cases.get(team, meta.caseId);
