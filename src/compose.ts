@@ -14,6 +14,7 @@ import {
 } from '@slack/bolt';
 import type { Config } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
+import { wellFormed } from './domain/text.js';
 import { t } from './i18n/index.js';
 import { boltLogger, type Log, type Logger, logFn } from './log.js';
 import {
@@ -191,9 +192,25 @@ export function composeAmends(o: ComposeOptions): Amends {
         .errors.busy,
   });
 
+  // No automatic retries: a retried chat.postMessage can post twice. Reminders retry from the outbox.
+  const clientOptions: webApi.WebClientOptions = {
+    ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
+    retryConfig: { retries: 0 },
+    timeout: o.slackTimeoutMs ?? 10_000,
+    rejectRateLimitedCalls: true,
+    fetch: keepAliveFetch(),
+  };
   let receiver: Receiver;
   if (config.mode === 'socket') {
-    receiver = new SocketModeReceiver({ appToken: config.appToken ?? '', logger, logLevel });
+    receiver = new SocketModeReceiver({
+      appToken: config.appToken ?? '',
+      logger,
+      logLevel,
+      // apps.connections.open goes to SLACK_API_URL too (GovSlack, a test server). It keeps the
+      // socket client's own retries: asking twice for a socket posts nothing, and without them one
+      // failed call while reconnecting is an unhandled rejection and the bot never comes back.
+      installerOptions: { clientOptions: { ...clientOptions, retryConfig: undefined } },
+    });
   } else {
     receiver = new HTTPReceiver({
       signingSecret: config.signingSecret ?? '',
@@ -236,14 +253,6 @@ export function composeAmends(o: ComposeOptions): Amends {
     });
   }
 
-  // No automatic retries: a retried chat.postMessage can post twice. Reminders retry from the outbox.
-  const clientOptions: webApi.WebClientOptions = {
-    ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
-    retryConfig: { retries: 0 },
-    timeout: o.slackTimeoutMs ?? 10_000,
-    rejectRateLimitedCalls: true,
-    fetch: keepAliveFetch(),
-  };
   const app = new App({
     token: config.botToken ?? '',
     receiver,
@@ -259,9 +268,12 @@ export function composeAmends(o: ComposeOptions): Amends {
   const client = app.client;
   // A signed body that is not a Slack payload (`payload=null`, an empty form) is refused with a 400
   // before Bolt looks into it, instead of a TypeError and a 500, or a 404 three seconds later.
+  // Every request (HTTP, Socket Mode, sandbox) passes here before Bolt reads it: its text is made
+  // well-formed once, so no listener, store or encoder downstream meets a lone surrogate.
   const processEvent = app.processEvent.bind(app);
   app.processEvent = async (event) => {
     if (!isSlackBody(event.body)) throw new Malformed();
+    wellFormed(event.body);
     return processEvent(event);
   };
   profiles = new ProfileService({
@@ -342,6 +354,7 @@ export function composeAmends(o: ComposeOptions): Amends {
     flag: (c, problem) => caseRepo.setDeliveryProblem(c.teamId, c.id, problem),
     changed: (c) => home.changed(client, c),
     firstReplied: (c, ts) => hint(c, { firstReplyTs: ts }),
+    retry: (c) => retrySoon(c),
     rendered: (c, at) => hint(c, { renderedAt: at, renderedVersion: c.version }),
     threadPosts: (c) => {
       flushHints(); // a first reply posted in the last second is on record too
@@ -356,6 +369,46 @@ export function composeAmends(o: ComposeOptions): Amends {
       ];
     },
   });
+  // Slack could not say whether a case's channel is shared: nothing was posted there. The case is
+  // brought up to date again after 2 s, 4 s, ... 32 s (the sharing check has its own back-off per
+  // channel); past that the minute sweep goes on trying.
+  const retrying = new Map<number, { attempt: number; timer?: NodeJS.Timeout }>();
+  const bringUp = async (id: number, teamId: string) => {
+    const c = caseRepo.get(teamId, id);
+    if (!c) return;
+    if (!c.messageTs) {
+      await presenter.publish(c, { recover: true });
+      return;
+    }
+    await presenter.refresh(c).catch(() => {}); // logged and retried by the presenter
+    await presenter.deliverLines(c);
+    await presenter.ensureFirstReply(c).catch(() => {});
+  };
+  const retrySoon = (c: { id: number; teamId: string }) => {
+    const r = retrying.get(c.id) ?? { attempt: 0 };
+    if (r.timer || gate.stopping) return;
+    if (r.attempt >= 5) {
+      retrying.delete(c.id);
+      return;
+    }
+    r.attempt++;
+    r.timer = setTimeout(
+      () => {
+        r.timer = undefined;
+        if (gate.stopping) return;
+        void gate
+          .track(bringUp(c.id, c.teamId))
+          .catch((e: unknown) => log('could not bring a case up to date', { error: String(e) }))
+          .finally(() => {
+            // Not asked again during this attempt: Slack answered, the case is where it should be.
+            if (!retrying.get(c.id)?.timer) retrying.delete(c.id);
+          });
+      },
+      1000 * 2 ** r.attempt,
+    );
+    r.timer.unref();
+    retrying.set(c.id, r);
+  };
   const workspaceService = new WorkspaceService(workspaces);
   const reminders = new ReminderService({
     tx: transactor(db),
@@ -574,6 +627,7 @@ export function composeAmends(o: ComposeOptions): Amends {
       } catch {
         // closing: the sweep checks again after the next start
       }
+      for (const r of retrying.values()) clearTimeout(r.timer);
       await checkpointer?.stop();
       db.close();
     },

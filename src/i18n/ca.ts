@@ -335,6 +335,9 @@ export const ca: Catalog = {
       `:lock: ${channel} es comparteix amb persones de fora de la teva empresa, així que Amends ha deixat d’escriure-hi el cas de recuperació de ${client} i n’ha amagat el missatge. Mou-lo a un canal intern:`,
     ownerWaiting: (channel: string, client: string) =>
       `:lock: ${channel} es comparteix amb persones de fora de la teva empresa, així que el cas de recuperació de ${client} està desat però no s’hi ha publicat. Mou-lo a un canal intern:`,
+    /** The case waits: Slack could not say whether the channel is shared outside the company. */
+    unknown:
+      ':hourglass: El cas està desat, però Amends encara no l’ha publicat: Slack no ha confirmat que aquest canal sigui intern, i un cas de recuperació no va mai on el client el pugui llegir. Amends ho continua comprovant i el publicarà tan bon punt Slack ho confirmi.',
     notPosted:
       ':lock: Aquest canal es comparteix amb persones de fora de la teva empresa, així que Amends no hi ha publicat el cas. Està desat: tria un canal intern.',
     movedTo: (channel: string) =>
@@ -391,6 +394,8 @@ export const ca: Catalog = {
       'Només els administradors de l’espai de treball poden exportar tots els casos (inclou casos de canals privats). Demana-ho a un administrador, o fes servir `/incident report`.',
     exportReady: 'L’exportació CSV dels casos d’aquest espai de treball, amb la seva cronologia.',
     exportFailed: (what: string) => `Slack no ha acceptat el fitxer (${what}). Torna-ho a provar.`,
+    exportAdminCheckFailed:
+      'Amends no ha pogut comprovar amb Slack si ets administrador de l’espai de treball, així que no ha exportat res. Torna-ho a provar d’aquí a un minut.',
   },
   language: {
     set: (name: string) => `Fet: a partir d'ara Amends et parlarà en ${name}.`,
@@ -447,12 +452,31 @@ export const ca: Catalog = {
     duplicate_request: 'Ja ho hem rebut; no ha canviat res.',
     unknown: (id: string) =>
       `Alguna cosa ha fallat per part nostra i no s'ha desat; torna-ho a provar. Si ens contactes, indica el codi ${id}.`,
-    slack: (what: string) =>
-      `Slack ha rebutjat l'actualització (${what}). El canvi s'ha desat i es veurà a la propera actualització.`,
+    /** A saved case not in its channel yet (errors.ts notShown): what happened, what Amends does. */
+    notShown: {
+      busy:
+        'Slack està saturat ara mateix, així que el cas encara no és al canal. Està desat: Amends ho torna a provar cada minut i el publica tan aviat com Slack ho permeti.',
+      silent:
+        'Slack no ha respost, així que el cas encara no és al canal. Està desat: Amends ho torna a provar cada minut i el publica tan aviat com Slack respongui.',
+      later:
+        'El cas està desat, però encara no és al canal. Amends ho torna a provar cada minut i el publica tan aviat com pugui.',
+      storage:
+        'El cas s’ha desat, però després Amends no ha pogut escriure al seu emmagatzematge, així que la publicació no s’ha completat. Amends ho torna a provar cada minut i l’acabarà tot sol.',
+      blocked:
+        'El cas està desat, però Slack no deixa que Amends publiqui en aquell canal (potser està arxivat, o s’hi ha restringit la publicació). Quan Amends hi pugui tornar a escriure, escriu `/incident list` al canal per publicar-lo.',
+      access:
+        'El cas està desat, però Slack ha denegat a Amends l’accés a aquest espai de treball, així que no és al canal. Potser cal que un administrador torni a instal·lar Amends; el cas es publicarà quan l’accés torni a funcionar.',
+    },
     notInChannel:
       'El cas està desat, però Amends encara no és en aquest canal. Escriu `/invite @Amends` i després `/incident list` per publicar-lo aquí.',
-    formFailed: (what: string) =>
-      `Slack no ha pogut obrir el formulari (${what}); no ha canviat res. Torna-hi a fer clic.`,
+    /** A form that did not open (errors.ts formFailed): nothing changed. */
+    form: {
+      busy:
+        'Slack està saturat ara mateix, així que el formulari no s’ha obert. No ha canviat res; torna-ho a provar d’aquí a un minut.',
+      silent:
+        'Slack no ha respost, així que el formulari no s’ha obert. No ha canviat res; torna-ho a provar.',
+      failed: 'Ara mateix no s’ha pogut obrir el formulari. No ha canviat res; torna-ho a provar.',
+    },
     notSaved:
       'Amends no ho ha pogut desar ara mateix (l’emmagatzematge no està disponible), així que no ha canviat res. Torna-ho a provar d’aquí a una estona.',
     busy: 'Amends està ocupat ara mateix i no ho ha agafat; no s’ha desat res. Torna-ho a provar d’aquí a un minut.',
@@ -484,6 +508,8 @@ export const ca: Catalog = {
       reason_too_long: 'El motiu és massa llarg (2.000 caràcters com a màxim).',
       note_too_long: 'El text és massa llarg (2.000 caràcters com a màxim).',
       outline: 'Omple totes les parts del guió.',
+      outline_too_long: 'Escurça aquesta part del guió (3.000 caràcters com a màxim).',
+      outline_summary_too_long: 'Aquí n’hi ha prou amb dues frases (600 caràcters com a màxim).',
       value:
         'No s’ha pogut llegir aquest botó; no ha canviat res. Fes servir els botons de l’últim missatge del cas.',
     },

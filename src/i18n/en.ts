@@ -321,6 +321,9 @@ export const en = {
       `:lock: ${channel} is shared with people outside your company, so Amends stopped posting the recovery case for ${client} there and hid its message. Move it to an internal channel:`,
     ownerWaiting: (channel: string, client: string) =>
       `:lock: ${channel} is shared with people outside your company, so the recovery case for ${client} is saved but not posted there. Move it to an internal channel:`,
+    /** The case waits: Slack could not say whether the channel is shared outside the company. */
+    unknown:
+      ':hourglass: Your case is saved, but Amends has not posted it yet: Slack did not confirm that this channel is internal, and a recovery case never goes where the client might read it. Amends keeps checking and posts it as soon as Slack confirms.',
     notPosted:
       ':lock: This channel is shared with people outside your company, so Amends did not post the case here. It is saved: choose an internal channel for it.',
     movedTo: (channel: string) =>
@@ -378,6 +381,8 @@ export const en = {
     exportReady: 'The CSV export of this workspace’s cases and their timelines.',
     exportFailed: (what: string) =>
       `Slack could not take the export file (${what}). Please try again.`,
+    exportAdminCheckFailed:
+      'Amends could not check with Slack whether you are a workspace admin, so nothing was exported. Please try again in a minute.',
   },
   language: {
     set: (name: string) => `Done: Amends will speak ${name} to you from now on.`,
@@ -435,12 +440,30 @@ export const en = {
     duplicate_request: 'Already received; nothing changed.',
     unknown: (id: string) =>
       `Something went wrong on our side, so this was not saved; please try again. Quote ${id} if you contact us.`,
-    slack: (what: string) =>
-      `Slack refused the update (${what}). The change is saved and will show on the next update.`,
+    /** A saved case not in its channel yet (errors.ts notShown): what happened, what Amends does. */
+    notShown: {
+      busy:
+        'Slack is busy right now, so the case is not in the channel yet. It is saved: Amends tries again every minute and posts it as soon as Slack lets it.',
+      silent:
+        'Slack did not answer just now, so the case is not in the channel yet. It is saved: Amends tries again every minute and posts it as soon as Slack answers.',
+      later:
+        'The case is saved, but it is not in the channel yet. Amends tries again every minute and posts it as soon as it can.',
+      storage:
+        'The case was saved, but then Amends could not write to its storage, so posting it is not finished. Amends tries again every minute and finishes on its own.',
+      blocked:
+        'The case is saved, but Slack does not let Amends post in that channel (it may be archived, or posting there may be restricted). Once Amends can post there again, type `/incident list` in the channel to post it.',
+      access:
+        'The case is saved, but Slack refused Amends access to this workspace, so it is not in the channel. A workspace admin may need to reinstall Amends; the case is posted once access works again.',
+    },
     notInChannel:
       'The case is saved, but Amends is not in this channel yet. Type `/invite @Amends`, then `/incident list` to post it here.',
-    formFailed: (what: string) =>
-      `Slack could not open the form (${what}); nothing changed. Please click again.`,
+    /** A form that did not open (errors.ts formFailed): nothing changed. */
+    form: {
+      busy:
+        'Slack is busy right now, so the form did not open. Nothing changed; please try again in a minute.',
+      silent: 'Slack did not answer, so the form did not open. Nothing changed; please try again.',
+      failed: 'The form could not open just now. Nothing changed; please try again.',
+    },
     notSaved:
       'Amends couldn’t save this just now (its storage is unavailable), so nothing changed. Please try again in a moment.',
     busy: 'Amends is busy right now and did not take this; nothing was saved. Please try again in a minute.',
@@ -471,6 +494,8 @@ export const en = {
       reason_too_long: 'The reason is too long (2,000 characters at most).',
       note_too_long: 'That is too long (2,000 characters at most).',
       outline: 'Fill in every part of the outline.',
+      outline_too_long: 'Keep this part of the outline shorter (3,000 characters at most).',
+      outline_summary_too_long: 'Two sentences are enough here (600 characters at most).',
       value:
         'That button could not be read; nothing changed. Use the buttons on the latest case message.',
     },

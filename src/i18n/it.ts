@@ -340,6 +340,9 @@ export const it: Catalog = {
       `:lock: ${channel} è condiviso con persone esterne alla tua azienda, quindi Amends ha smesso di scrivere lì il caso di recupero per ${client} e ne ha nascosto il messaggio. Spostalo in un canale interno:`,
     ownerWaiting: (channel: string, client: string) =>
       `:lock: ${channel} è condiviso con persone esterne alla tua azienda, quindi il caso di recupero per ${client} è salvato ma non pubblicato lì. Spostalo in un canale interno:`,
+    /** The case waits: Slack could not say whether the channel is shared outside the company. */
+    unknown:
+      ':hourglass: Il caso è salvato, ma Amends non l’ha ancora pubblicato: Slack non ha confermato che questo canale sia interno, e un caso di recupero non va mai dove il cliente potrebbe leggerlo. Amends continua a controllare e lo pubblica appena Slack lo conferma.',
     notPosted:
       ':lock: Questo canale è condiviso con persone esterne alla tua azienda, quindi Amends non ha pubblicato qui il caso. È salvato: scegli un canale interno.',
     movedTo: (channel: string) =>
@@ -396,6 +399,8 @@ export const it: Catalog = {
       'Solo gli amministratori del workspace possono esportare tutti i casi (include i casi dei canali privati). Chiedi a un amministratore, o usa `/incident report`.',
     exportReady: 'L’esportazione CSV dei casi di questo workspace, con la loro cronologia.',
     exportFailed: (what: string) => `Slack non ha accettato il file (${what}). Riprova.`,
+    exportAdminCheckFailed:
+      'Amends non è riuscito a verificare con Slack se sei un amministratore del workspace, quindi non ha esportato nulla. Riprova tra un minuto.',
   },
   language: {
     set: (name: string) => `Fatto: d'ora in poi Amends ti scriverà in ${name}.`,
@@ -454,12 +459,32 @@ export const it: Catalog = {
     duplicate_request: 'Già ricevuto; non è cambiato nulla.',
     unknown: (id: string) =>
       `Qualcosa è andato storto da parte nostra, quindi non è stato salvato; riprova. Se ci contatti, indica il codice ${id}.`,
-    slack: (what: string) =>
-      `Slack ha rifiutato l'aggiornamento (${what}). La modifica è salvata e comparirà al prossimo aggiornamento.`,
+    /** A saved case not in its channel yet (errors.ts notShown): what happened, what Amends does. */
+    notShown: {
+      busy:
+        'Slack è sovraccarico in questo momento, quindi il caso non è ancora nel canale. È salvato: Amends riprova ogni minuto e lo pubblica appena Slack lo consente.',
+      silent:
+        'Slack non ha risposto, quindi il caso non è ancora nel canale. È salvato: Amends riprova ogni minuto e lo pubblica appena Slack risponde.',
+      later:
+        'Il caso è salvato, ma non è ancora nel canale. Amends riprova ogni minuto e lo pubblica appena possibile.',
+      storage:
+        'Il caso è stato salvato, ma poi Amends non è riuscito a scrivere nel suo archivio, quindi la pubblicazione non è completa. Amends riprova ogni minuto e la completa da solo.',
+      blocked:
+        'Il caso è salvato, ma Slack non permette ad Amends di pubblicare in quel canale (forse è archiviato, o la pubblicazione lì è limitata). Quando Amends potrà di nuovo scriverci, scrivi `/incident list` nel canale per pubblicarlo.',
+      access:
+        'Il caso è salvato, ma Slack ha negato ad Amends l’accesso a questo workspace, quindi non è nel canale. Forse un amministratore deve reinstallare Amends; il caso verrà pubblicato appena l’accesso tornerà a funzionare.',
+    },
     notInChannel:
       'Il caso è salvato, ma Amends non è ancora in questo canale. Scrivi `/invite @Amends`, poi `/incident list` per pubblicarlo qui.',
-    formFailed: (what: string) =>
-      `Slack non è riuscito ad aprire il modulo (${what}); non è cambiato nulla. Clicca di nuovo.`,
+    /** A form that did not open (errors.ts formFailed): nothing changed. */
+    form: {
+      busy:
+        'Slack è sovraccarico in questo momento, quindi il modulo non si è aperto. Non è cambiato nulla; riprova tra un minuto.',
+      silent:
+        'Slack non ha risposto, quindi il modulo non si è aperto. Non è cambiato nulla; riprova.',
+      failed:
+        'Non è stato possibile aprire il modulo in questo momento. Non è cambiato nulla; riprova.',
+    },
     notSaved:
       'Amends non è riuscito a salvarlo in questo momento (l’archivio non è disponibile), quindi non è cambiato nulla. Riprova tra poco.',
     busy: 'Amends è occupato in questo momento e non ha preso la richiesta; non è stato salvato nulla. Riprova tra un minuto.',
@@ -493,6 +518,8 @@ export const it: Catalog = {
       reason_too_long: 'Il motivo è troppo lungo (massimo 2.000 caratteri).',
       note_too_long: 'Il testo è troppo lungo (massimo 2.000 caratteri).',
       outline: 'Compila tutte le parti della scaletta.',
+      outline_too_long: 'Accorcia questa parte della scaletta (al massimo 3.000 caratteri).',
+      outline_summary_too_long: 'Qui bastano due frasi (al massimo 600 caratteri).',
       value:
         'Non riesco a leggere questo pulsante; non è cambiato nulla. Usa i pulsanti dell’ultimo messaggio del caso.',
     },

@@ -4,7 +4,7 @@ import type { RecoveryCase } from '../domain/recoveryCase.js';
 import { t } from '../i18n/index.js';
 import type { CaseService } from './cases.js';
 import { LeaseLost, type Leases } from './leases.js';
-import { type CaseView, DeliveryFailure, type PendingLine } from './ports.js';
+import { type CaseView, DeliveryFailure, isStorageFailure, type PendingLine } from './ports.js';
 
 type Log = (msg: string, extra?: Record<string, unknown>) => void;
 
@@ -14,6 +14,23 @@ export type Published =
 
 /** Why a case is not shown in its channel: the channel is shared with people outside the company. */
 export const CHANNEL_SHARED = 'channel_shared';
+
+/**
+ * Why a stored case is not shown: Amends' own storage failed after the case was saved (recording
+ * the post, say). The sweep finishes it, looking in Slack first.
+ */
+export const STORAGE_FAILED = 'storage_failed';
+
+/**
+ * Why a case is not shown yet: Slack could not say whether its channel is shared outside the
+ * company (an error, a timeout, a missing scope). Nothing of the case goes there until it can.
+ */
+export const SHARING_UNKNOWN = 'sharing_unknown';
+
+/** True for the failure CaseView.isShared throws when Slack can't say. */
+export function isSharingUnknown(e: unknown): boolean {
+  return e instanceof DeliveryFailure && e.code === SHARING_UNKNOWN;
+}
 
 /** Who moves a case out of a shared channel when nobody asked (the configured recovery channel). */
 export const SYSTEM_ACTOR = 'amends';
@@ -45,6 +62,11 @@ export interface PresenterDeps {
   readonly rendered?: (c: RecoveryCase, at: Date) => void;
   /** After a change is shown: App Home of the people it concerns is redrawn. */
   readonly changed?: (c: RecoveryCase) => Promise<void>;
+  /**
+   * Slack could not say whether the case's channel is shared: nothing was written there, and the
+   * case is to be brought up to date again after a back-off (compose's retry timer).
+   */
+  readonly retry?: (c: RecoveryCase) => void;
 }
 
 /** The Slack code of a failure from the view, if it has one (not a bare message). */
@@ -87,6 +109,19 @@ export class Presenter {
   /** True when the case's channel is one the client can read: nothing of the case goes there. */
   isShared(c: RecoveryCase): Promise<boolean> {
     return this.deps.view.isShared(c.channelId);
+  }
+
+  /**
+   * isShared, and when Slack can't say, the case is brought up to date again later (the failure
+   * is rethrown: nothing is written meanwhile).
+   */
+  async #sharedOrWait(c: RecoveryCase): Promise<boolean> {
+    try {
+      return await this.isShared(c);
+    } catch (e) {
+      if (isSharingUnknown(e)) this.deps.retry?.(c);
+      throw e;
+    }
   }
 
   /**
@@ -250,13 +285,14 @@ export class Presenter {
         caseId: stored.id,
         error: String(e),
       });
+      if (isSharingUnknown(e)) this.deps.retry?.(stored);
       // Remembered, so the periodic sweep leaves a channel Amends is not in to the invitation.
       try {
         if (!(e instanceof LeaseLost)) cases.flagDelivery(stored, code ?? 'unavailable');
       } catch {
         // the database is closing: the case stays unposted, and the next start posts it
       }
-      return { ok: false, code };
+      return { ok: false, code: code ?? (isStorageFailure(e) ? STORAGE_FAILED : null) };
     }
   }
 
@@ -291,7 +327,7 @@ export class Presenter {
 
   async #ensureFirstReply(c: RecoveryCase, check: () => void): Promise<void> {
     if (!c.messageTs) return;
-    if (await this.isShared(c)) return;
+    if (await this.#sharedOrWait(c)) return;
     const ts = await this.deps.view.firstReplyIn(c);
     if (ts) this.deps.firstReplied?.(c, ts);
     else await this.#firstReply(c, check);
@@ -323,7 +359,7 @@ export class Presenter {
             state.again = false;
             latest = this.deps.load(c.teamId, c.id);
             if (!latest?.messageTs) return;
-            if (await this.isShared(latest)) {
+            if (await this.#sharedOrWait(latest)) {
               await this.#withdraw(latest, check);
               return;
             }
@@ -429,7 +465,18 @@ export class Presenter {
       const latest = this.deps.load(c.teamId, c.id) ?? c;
       if (!latest.messageTs) return;
       // Lines wait (stored) while the channel is shared with the client; a move posts them.
-      if (await this.isShared(latest)) {
+      // While Slack can't say, they wait too, and are tried again after a back-off.
+      let shared: boolean;
+      try {
+        shared = await this.#sharedOrWait(latest);
+      } catch (e) {
+        if (!isSharingUnknown(e)) throw e;
+        log('thread lines wait: Slack could not say whether the channel is shared', {
+          caseId: c.id,
+        });
+        return;
+      }
+      if (shared) {
         await this.#withdraw(latest, check);
         return;
       }

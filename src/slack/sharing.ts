@@ -1,11 +1,27 @@
 import type { webApi } from '@slack/bolt';
 import type { Clock } from '../domain/clock.js';
 import type { Log } from '../log.js';
+import { DeliveryFailure } from '../services/ports.js';
+import { SHARING_UNKNOWN } from '../services/presenter.js';
+import { slackErrorCode } from './errors.js';
 
 type WebClient = webApi.WebClient;
 
 /** How long a channel's sharing is trusted before Slack is asked again. */
 const TTL_MS = 5 * 60_000;
+/** After a failed check, Slack is asked again no sooner than this; doubled each time, up to the cap. */
+const FIRST_BACKOFF_MS = 1_000;
+const MAX_BACKOFF_MS = 60_000;
+
+/** Slack's answers that mean Amends is set up wrong (a scope, a token), not that Slack is busy. */
+const SETUP_ERRORS = new Set([
+  'missing_scope',
+  'not_allowed_token_type',
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'no_permission',
+]);
 
 /**
  * The sharing flags of conversations.info. A channel the client can read is one shared with
@@ -24,12 +40,21 @@ export function isSharedWithOutsiders(ch: SharingFlags): boolean {
 }
 
 /**
- * Whether a channel is shared outside the company (Slack Connect), asked of Slack before a case
- * is posted there and cached briefly, so a channel that becomes shared later is noticed within
- * minutes at the cost of one conversations.info per channel per TTL.
+ * Whether a channel is shared outside the company (Slack Connect), asked of Slack before anything
+ * of a case is posted there, and trusted for a short time (TTL), so a channel that becomes shared
+ * later is noticed within minutes at the cost of one conversations.info per channel per TTL.
+ *
+ * It fails closed: when Slack can't say (an error, a timeout, a missing scope), `isShared` throws a
+ * transient DeliveryFailure (`sharing_unknown`) and the caller posts nothing there. An answer past
+ * its TTL is never used. After a failure, Slack is asked again only after a back-off (1 s, doubling
+ * to a minute), so a burst of cases in one channel during an outage costs one call, not one each.
+ * A channel Slack says it can't find (a private channel Amends is not in) is a channel problem,
+ * as a post there would be: the case waits for Amends to be invited.
  */
 export class ChannelSharing {
   readonly #cache = new Map<string, { shared: boolean; at: number }>();
+  readonly #failed = new Map<string, { until: number; backoff: number; code: string }>();
+  readonly #setupLogged = new Set<string>();
 
   constructor(
     readonly clock: Clock,
@@ -43,25 +68,58 @@ export class ChannelSharing {
     const now = this.clock.now().getTime();
     const hit = this.#cache.get(channel);
     if (hit && now - hit.at < this.ttlMs) return hit.shared;
+    const failed = this.#failed.get(channel);
+    if (failed && now < failed.until) throw unknown(failed.code);
     try {
       const res = await client.conversations.info({ channel });
       const shared = isSharedWithOutsiders((res.channel ?? {}) as SharingFlags);
-      this.#cache.set(channel, { shared, at: now });
+      this.#cache.set(channel, { shared, at: this.clock.now().getTime() });
+      this.#failed.delete(channel);
       return shared;
     } catch (e) {
-      // Slack can't say right now: the last answer stands; with none, the post itself will tell
-      // (a channel Amends can't read is one it can't post in either).
-      this.log('could not check whether the channel is shared', { channel, error: String(e) });
-      return hit?.shared ?? false;
+      const code = slackErrorCode(e) ?? 'request_error';
+      this.#cache.delete(channel);
+      if (code === 'channel_not_found') {
+        this.#failed.delete(channel);
+        throw new DeliveryFailure('channel', code);
+      }
+      const backoff = Math.min(MAX_BACKOFF_MS, failed ? failed.backoff * 2 : FIRST_BACKOFF_MS);
+      this.#failed.set(channel, { until: this.clock.now().getTime() + backoff, backoff, code });
+      if (SETUP_ERRORS.has(code)) {
+        if (!this.#setupLogged.has(code)) {
+          this.#setupLogged.add(code);
+          this.log(
+            'setup error: Slack would not say whether channels are shared outside the company, so Amends posts no case until it can (reinstall the app with the channels:read and groups:read scopes of manifest.yml)',
+            { channel, slack: code },
+          );
+        }
+      } else {
+        this.log('could not check whether the channel is shared; nothing is posted there yet', {
+          channel,
+          slack: code,
+          retryInMs: backoff,
+        });
+      }
+      throw unknown(code);
     }
   }
 
-  /** What the cache says, without asking Slack (null: not known). */
+  /** What the cache says within its TTL, without asking Slack (null: not known). */
   known(channel: string): boolean | null {
-    return this.#cache.get(channel)?.shared ?? null;
+    const hit = this.#cache.get(channel);
+    if (!hit || this.clock.now().getTime() - hit.at >= this.ttlMs) return null;
+    return hit.shared;
   }
 
+  /** Slack is asked again at the next check (the channel's sharing just changed). */
   forget(channel: string): void {
     this.#cache.delete(channel);
+    this.#failed.delete(channel);
   }
+}
+
+function unknown(why: string): DeliveryFailure {
+  const f = new DeliveryFailure('transient', SHARING_UNKNOWN);
+  f.message = `transient: ${SHARING_UNKNOWN} (${why})`;
+  return f;
 }

@@ -157,6 +157,9 @@ describe('exactly once', () => {
     await openViaCommand(h, 'Beta: wrong invoice', { channel: 'C0OTHER01' });
     h.clock.set('2026-11-23T12:30:00Z');
     const second = secondEngine(h, new FakePacer());
+    // Both channels known to be internal (asked just before): only the posts hang.
+    for (const ch of [CHANNEL, 'C0OTHER01'])
+      expect(await h.amends.sharing.isShared(h.amends.client, ch)).toBe(false);
     const release = h.fake.hold(); // the first process's posts are on their way
     const first = h.amends.reminders.tick();
     await new Promise<void>((resolve) => {

@@ -25,20 +25,31 @@ const parentPosts = (h: Parameters<typeof countCases>[0]) =>
 describe('Slack failing while a case is opened', () => {
   const ctx = useHarness();
 
-  it.each<[string, FailureSpec, string]>([
-    ['an HTML 502 from a proxy', { status: 502, html: true }, 'http_502'],
-    ['a 500', { status: 500 }, 'http_500'],
-    ['429 with Retry-After', { status: 429, retryAfter: 30 }, 'ratelimited'],
-    ['msg_too_long', 'msg_too_long', 'msg_too_long'],
+  it.each<[string, FailureSpec, string, string]>([
+    [
+      'an HTML 502 from a proxy',
+      { status: 502, html: true },
+      'http_502',
+      en.errors.notShown.silent,
+    ],
+    ['a 500', { status: 500 }, 'http_500', en.errors.notShown.silent],
+    [
+      '429 with Retry-After',
+      { status: 429, retryAfter: 30 },
+      'ratelimited',
+      en.errors.notShown.busy,
+    ],
+    ['msg_too_long', 'msg_too_long', 'msg_too_long', en.errors.notShown.later],
   ])(
     '%s: the case is stored once, the user reads it is saved, and it is posted once Slack answers',
-    async (_n, failure, code) => {
+    async (_n, failure, code, told) => {
       const { h } = ctx;
       h.fake.failNext('chat.postMessage', failure);
       expect((await command(h, 'Acme: wrong pallets')).status).toBe(200);
       expect(countCases(h)).toBe(1);
       expect(parentPosts(h)).toHaveLength(0);
-      expect(h.fake.responses.map((r) => r.body.text)).toEqual([en.errors.slack(code)]);
+      // What happened, in plain words (no internal code), and that the case is saved.
+      expect(h.fake.responses.map((r) => r.body.text)).toEqual([told]);
       const [stored] = h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA);
       expect(stored?.deliveryProblem).toBe(code);
       // The minute sweep, once Slack answers again.
@@ -90,6 +101,8 @@ describe('Slack hanging past the timeout after it posted', () => {
 
   it('the case is stored once; the sweep finds the parent Slack did post, so it is never posted twice', async () => {
     const { h } = ctx;
+    // The channel is known to be internal (asked just before): only the post hangs.
+    expect(await h.amends.sharing.isShared(h.amends.client, CHANNEL)).toBe(false);
     const release = h.fake.hold(); // Slack takes the post, then answers too late
     expect((await command(h, 'Acme: wrong pallets')).status).toBe(200);
     expect(countCases(h)).toBe(1);

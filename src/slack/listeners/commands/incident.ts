@@ -2,12 +2,12 @@ import type { App } from '@slack/bolt';
 import { DomainError } from '../../../domain/errors.js';
 import { LANGUAGES, t } from '../../../i18n/index.js';
 import { parseQuickText } from '../../../services/cases.js';
-import { CHANNEL_SHARED } from '../../../services/presenter.js';
+import { CHANNEL_SHARED, SHARING_UNKNOWN } from '../../../services/presenter.js';
 import { renderHelp, renderList } from '../../blocks/lists.js';
 import { openCaseModal } from '../../blocks/modals.js';
 import { renderReport } from '../../blocks/report.js';
 import { moveBlocks } from '../../caseView.js';
-import { friendly, slackErrorCode } from '../../errors.js';
+import { formFailed, friendly, notShown, slackErrorCode } from '../../errors.js';
 import { catFor, type ListenerDeps, showWaiting } from '../deps.js';
 
 const SUBCOMMANDS = new Set(['list', 'help', 'language', 'report', 'export']);
@@ -86,15 +86,29 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
       await ack();
       // A file with every case of the workspace goes to the person only (their DM with Amends),
       // never to the channel the command was typed in.
+      // Every case of the workspace, private channels' included: for its admins only.
+      let u: { is_admin?: boolean; is_owner?: boolean } | undefined;
       try {
-        // Every case of the workspace, private channels' included: for its admins only.
-        const who = await client.users.info({ user });
-        const u = who.user as { is_admin?: boolean; is_owner?: boolean } | undefined;
-        if (!u?.is_admin && !u?.is_owner) {
-          await say(cat.report.exportAdminsOnly);
-          return;
-        }
-        const csv = deps.reports.exportCsv(team);
+        u = (await client.users.info({ user })).user as typeof u;
+      } catch (e) {
+        // No file was made: the person reads that the check failed, not that an upload did.
+        deps.log('export: admin check failed', { error: String(e) });
+        await say(cat.report.exportAdminCheckFailed);
+        return;
+      }
+      if (!u?.is_admin && !u?.is_owner) {
+        await say(cat.report.exportAdminsOnly);
+        return;
+      }
+      // Written a page at a time between other requests (seconds with 10^5 events).
+      let csv: Buffer;
+      try {
+        csv = await deps.reports.exportCsv(team);
+      } catch (e) {
+        await say(friendly(e, cat, deps.log));
+        return;
+      }
+      try {
         const dm = await client.conversations.open({ users: user });
         const channel = dm.channel?.id;
         if (!channel) throw new Error('no DM channel');
@@ -140,12 +154,17 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
         // The form speaks the person's language and reads its dates in their time zone: Slack is
         // asked first (briefly: the trigger lasts 3 s), and the answer is cached for the submission.
         const { lang } = await deps.profiles.resolve(team, user, deps.cases.now(), LOOKUP_MS);
-        await client.views
-          .open({
+        try {
+          await client.views.open({
             trigger_id: body.trigger_id,
             view: openCaseModal(t(lang), body.channel_id, user, lang),
-          })
-          .catch((e) => deps.log('views.open failed', { error: String(e) }));
+          });
+        } catch (e) {
+          // Said privately (the response URL), in their language: the form did not open.
+          deps.log('views.open failed', { error: String(e) });
+          await say(formFailed(e, t(lang)));
+          return;
+        }
         await deps.profiles.resolve(team, user, deps.cases.now());
         return;
       }
@@ -199,9 +218,11 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
       return;
     }
     await say(
-      shown.code === 'not_in_channel' || shown.code === 'channel_not_found'
-        ? said.errors.notInChannel
-        : said.errors.slack(shown.code ?? 'error'),
+      shown.code === SHARING_UNKNOWN
+        ? said.shared.unknown
+        : shown.code === 'not_in_channel' || shown.code === 'channel_not_found'
+          ? said.errors.notInChannel
+          : notShown(shown.code, said),
     );
   });
 }

@@ -12,14 +12,14 @@ import { localToInstant } from '../../../domain/workingTime.js';
 import { type Catalog, isLang, t } from '../../../i18n/index.js';
 import { inviteLine } from '../../../services/cases.js';
 import type { LineBody } from '../../../services/ports.js';
-import { CHANNEL_SHARED } from '../../../services/presenter.js';
+import { CHANNEL_SHARED, SHARING_UNKNOWN } from '../../../services/presenter.js';
 import { stepTitle } from '../../blocks/caseMessage.js';
 import { mailtoLink } from '../../blocks/draft.js';
 import { dateToken, literal, mention } from '../../blocks/format.js';
 import { OUTCOMES } from '../../blocks/modals.js';
 import { line, outlinePost, withUserText } from '../../blocks/thread.js';
 import { moveBlocks } from '../../caseView.js';
-import { friendly } from '../../errors.js';
+import { friendly, notShown } from '../../errors.js';
 import {
   ACTION,
   decodeMeta,
@@ -29,7 +29,7 @@ import {
   type ModalMeta,
   VIEW,
 } from '../../ids.js';
-import { byId, catFor, type ListenerDeps, teamOf } from '../deps.js';
+import { byId, catFor, type ListenerDeps, teamOf, unhandled } from '../deps.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 type Values = ViewSubmitAction['view']['state']['values'];
@@ -97,6 +97,10 @@ const INPUT_BY_DETAIL: Record<string, string> = {
   outline_why: INPUT.why,
   outline_prevention: INPUT.prevention,
   outline_summary: INPUT.twoSentences,
+  outline_happened_too_long: INPUT.happened,
+  outline_why_too_long: INPUT.why,
+  outline_prevention_too_long: INPUT.prevention,
+  outline_summary_too_long: INPUT.twoSentences,
   reason_too_long: INPUT.reason,
   channel: INPUT.channel,
   channel_shared: INPUT.channel,
@@ -109,7 +113,10 @@ const INPUT_BY_DETAIL: Record<string, string> = {
 };
 
 export function registerViews(app: App, deps: ListenerDeps): void {
-  const forms = byId<Args>((a) => a.view.callback_id);
+  const forms = byId<Args>(
+    (a) => a.view.callback_id,
+    (a) => unhandled(() => a.ack(), deps.log, { kind: 'view', id: a.view.callback_id }),
+  );
   const { presenter } = deps;
   // The change and its thread line in one transaction; the line is posted after the ack.
   const announce = (
@@ -180,9 +187,11 @@ export function registerViews(app: App, deps: ListenerDeps): void {
           }
           // A private note in the channel fails too when the bot is not in it: tell the user in a DM.
           const note =
-            shown.code === 'not_in_channel' || shown.code === 'channel_not_found'
-              ? cat.errors.notInChannel
-              : cat.errors.slack(shown.code ?? 'error');
+            shown.code === SHARING_UNKNOWN
+              ? cat.shared.unknown
+              : shown.code === 'not_in_channel' || shown.code === 'channel_not_found'
+                ? cat.errors.notInChannel
+                : notShown(shown.code, cat);
           await a.client.chat
             .postMessage({ channel: user, text: note })
             .catch((e) => deps.log('could not tell the user', { error: String(e) }));
@@ -345,9 +354,11 @@ export function registerViews(app: App, deps: ListenerDeps): void {
           const note =
             shown.code === CHANNEL_SHARED
               ? cat.shared.targetShared
-              : shown.code === 'not_in_channel' || shown.code === 'channel_not_found'
-                ? cat.errors.notInChannel
-                : cat.errors.slack(shown.code ?? 'error');
+              : shown.code === SHARING_UNKNOWN
+                ? cat.shared.unknown
+                : shown.code === 'not_in_channel' || shown.code === 'channel_not_found'
+                  ? cat.errors.notInChannel
+                  : notShown(shown.code, cat);
           await a.client.chat
             .postMessage({ channel: user, text: note })
             .catch((e) => deps.log('could not tell the user', { error: String(e) }));
