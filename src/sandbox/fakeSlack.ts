@@ -180,6 +180,11 @@ export interface FakeSlackOptions {
   teamId?: string;
   botUserId?: string;
   now?: () => Date;
+  /**
+   * A Socket Mode server (`ws://…`): apps.connections.open answers it, with a fresh ticket each
+   * time as Slack does. Without it that method answers `unknown_method`, like any other gap.
+   */
+  socketModeUrl?: string;
 }
 
 export interface FakeSlack extends EventEmitter<FakeSlackEvents> {
@@ -496,7 +501,17 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     return file;
   };
 
-  const handlers: Record<string, (a: Args, ctx: { json: boolean }) => Args> = {
+  let tickets = 0;
+  const handlers: Record<string, (a: Args, ctx: { json: boolean; token: string }) => Args> = {
+    'apps.connections.open': (_a, ctx) => {
+      if (!opts.socketModeUrl) fail('unknown_method');
+      // Only an app-level token opens a socket (a bot token is refused, as by Slack).
+      if (!ctx.token.startsWith('xapp-')) fail('not_allowed_token_type');
+      const url = new URL(opts.socketModeUrl as string);
+      url.searchParams.set('ticket', String(++tickets));
+      url.searchParams.set('app_id', APP_ID);
+      return { ok: true, url: url.toString() };
+    },
     'auth.test': () => ({
       ok: true,
       url: `${PERMALINK_HOST}/`,
@@ -912,7 +927,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     if (!handler) return send(res, 200, { ok: false, error: 'unknown_method' });
     if (!token) return send(res, 200, { ok: false, error: 'not_authed' });
     try {
-      send(res, 200, handler(args, { json: (req.headers['content-type'] ?? '').includes('json') }));
+      const json = (req.headers['content-type'] ?? '').includes('json');
+      send(res, 200, handler(args, { json, token }));
     } catch (e) {
       if (!(e instanceof SlackError)) throw e;
       send(res, 200, { ok: false, error: e.message });

@@ -94,6 +94,22 @@ describe('fakeSlack', () => {
     expect(fake.callsTo('reactions.add')).toHaveLength(1);
   });
 
+  it('opens Socket Mode sockets for an app-level token only, each with its own ticket', async () => {
+    expect(await slackError(client.apps.connections.open())).toBe('unknown_method'); // no server
+    const sm = await startFakeSlack({ socketModeUrl: 'ws://127.0.0.1:9/link/' });
+    try {
+      const open = (token: string) =>
+        new WebClient(token, { slackApiUrl: sm.url, retryConfig: { retries: 0 } }).apps.connections
+          .open()
+          .then((r) => r.url);
+      expect(await slackError(open('xoxb-bot'))).toBe('not_allowed_token_type');
+      expect(await open('xapp-1-A1-2-x')).toBe('ws://127.0.0.1:9/link/?ticket=1&app_id=AFAKEAPP01');
+      expect(await open('xapp-1-A1-2-x')).toBe('ws://127.0.0.1:9/link/?ticket=2&app_id=AFAKEAPP01');
+    } finally {
+      await sm.close();
+    }
+  });
+
   it('validates and injects errors', async () => {
     expect(await slackError(client.chat.postMessage({ channel: '', text: 'x' }))).toBe(
       'channel_not_found',
