@@ -189,6 +189,8 @@ export const LIMITS = {
   summary: 4000,
   note: 2000,
   outlineField: 3000,
+  /** The outline's two sentences: what the form takes (and can show again). */
+  outlineSummary: 600,
   change: 300,
 } as const;
 
@@ -690,7 +692,7 @@ export function validateOutline(o: Outline): Outline {
   };
   for (const [k, v] of Object.entries(t)) {
     if (!v) throw new DomainError('invalid_input', `outline_${k}`);
-    if (chars(v) > LIMITS.outlineField)
+    if (chars(v) > (k === 'summary' ? LIMITS.outlineSummary : LIMITS.outlineField))
       throw new DomainError('invalid_input', `outline_${k}_too_long`);
   }
   return t;

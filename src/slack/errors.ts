@@ -82,9 +82,14 @@ export function friendly(
 ): string {
   if (isDomainError(e)) {
     if ((e.code === 'invalid_input' || e.code === 'reason_required') && e.detail) {
-      const field = (cat.errors.field as Record<string, string>)[
-        e.detail.startsWith('outline_') ? 'outline' : e.detail
-      ];
+      const fields = cat.errors.field as Record<string, string>;
+      const d = e.detail;
+      // An outline part left empty, or too long (the limit is named: three parts share one).
+      const field =
+        fields[d] ??
+        (d.startsWith('outline_')
+          ? fields[d.endsWith('_too_long') ? 'outline_too_long' : 'outline']
+          : undefined);
       if (field) return field;
     }
     return cat.errors[e.code];

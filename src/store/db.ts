@@ -264,6 +264,11 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX cases_waiting ON cases (team_id, channel_id, id)
     WHERE message_ts IS NULL AND status = 'open' AND delivery_problem IS NOT NULL;
   `,
+  // 16: the export reads a team's cases in pages, in opening order, each page starting where the
+  // last one stopped: without this index every page would sort all of the team's cases again
+  `
+  CREATE INDEX cases_by_opening ON cases (team_id, created_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -275,7 +280,7 @@ export function openDatabase(path: string): Db {
   try {
     // busy_timeout first: switching to WAL takes a lock another process may briefly hold.
     db.pragma('busy_timeout = 5000');
-    db.pragma('journal_mode = WAL');
+    pragmaWhenFree(db, 'journal_mode = WAL');
     // FULL: a reminder recorded as sent must survive a power cut, or it could be posted twice.
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
@@ -291,16 +296,40 @@ export function openDatabase(path: string): Db {
 }
 
 export function migrate(db: Db): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
-    throw new Error(
-      `database schema version ${current} is newer than this build (${MIGRATIONS.length}); upgrade Amends`,
+  const newer = (v: number) =>
+    new Error(
+      `database schema version ${v} is newer than this build (${MIGRATIONS.length}); upgrade Amends`,
     );
-  }
-  for (let v = current; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
+  const version = () => db.pragma('user_version', { simple: true }) as number;
+  const seen = version();
+  if (seen > MIGRATIONS.length) throw newer(seen);
+  if (seen === MIGRATIONS.length) return;
+  // Under the write lock (BEGIN IMMEDIATE waits for it, up to busy_timeout), the version is read
+  // again: processes starting together on one database migrate once, and the others find it done.
+  db.transaction(() => {
+    const current = version();
+    if (current > MIGRATIONS.length) throw newer(current);
+    for (let v = current; v < MIGRATIONS.length; v++) {
       db.exec(MIGRATIONS[v] as string);
       db.pragma(`user_version = ${v + 1}`);
-    }).immediate();
+    }
+  }).immediate();
+}
+
+/**
+ * A pragma that needs a lock another process may hold for a moment (switching to WAL while a
+ * second process opens the same new file): SQLite answers SQLITE_BUSY at once there, without its
+ * busy handler, so it is tried again for up to `ms`.
+ */
+function pragmaWhenFree(db: Db, pragma: string, ms = 5000): void {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      db.pragma(pragma);
+      return;
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > until) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
   }
 }

@@ -157,7 +157,8 @@ export function outlineModal(cat: Catalog, c: RecoveryCase, version: number): Mo
       multiline: true,
       max: 600,
       hint: m.summaryHint,
-      initial: o?.summary,
+      // Never longer than the field takes (max_length), even from an outline stored before.
+      initial: o?.summary ? clip(o.summary, 600, { ellipsis: false }) : undefined,
     }),
   ]);
 }

@@ -1,0 +1,62 @@
+/**
+ * Processes starting together on one new database: each opens it, and exactly one of them
+ * migrates it; none fails with "database is locked" or "table already exists".
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase, SCHEMA_VERSION } from '../../src/store/db.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'amends-migrate-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+type Answer = { ok: boolean; version?: number; error?: string };
+
+function child(db: string): { proc: ChildProcess; ready: Promise<void>; answer: Promise<Answer> } {
+  const proc = fork(join(import.meta.dirname, '../helpers/openChild.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, DB: db },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let ready!: () => void;
+  let answer!: (a: Answer) => void;
+  const r = {
+    proc,
+    ready: new Promise<void>((res) => {
+      ready = res;
+    }),
+    answer: new Promise<Answer>((res) => {
+      answer = res;
+    }),
+  };
+  proc.on('message', (m) => (m === 'ready' ? ready() : answer(m as Answer)));
+  proc.on('exit', (code) => answer({ ok: false, error: `exited with ${code} before answering` }));
+  return r;
+}
+
+describe('processes starting together', () => {
+  it('two processes on a new database, ten times: both start, and the schema is migrated once', async () => {
+    for (let round = 0; round < 10; round++) {
+      const db = join(dir, `round-${round}.db`);
+      const pair = [child(db), child(db)];
+      await Promise.all(pair.map((p) => p.ready)); // both loaded: the opens race
+      for (const p of pair) p.proc.send('go');
+      const answers = await Promise.all(pair.map((p) => p.answer));
+      expect(answers, `round ${round}`).toEqual([
+        { ok: true, version: SCHEMA_VERSION },
+        { ok: true, version: SCHEMA_VERSION },
+      ]);
+    }
+  }, 120_000);
+
+  it('a database migrated by another process is opened without migrating again', () => {
+    const path = join(dir, 'twice.db');
+    const first = openDatabase(path);
+    const second = openDatabase(path);
+    expect(second.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    first.close();
+    second.close();
+  });
+});
