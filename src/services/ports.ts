@@ -205,6 +205,34 @@ export interface UserDirectory {
  */
 export type DeliveryFailureKind = 'rate_limited' | 'channel' | 'auth' | 'transient';
 
+/**
+ * SQLite's primary result codes (better-sqlite3 puts the extended one on `code`, e.g.
+ * SQLITE_IOERR_WRITE) that mean the storage itself failed: full, unreadable, locked, read-only.
+ * A constraint or a mistake in a query is not one of them.
+ */
+const STORAGE_CODES = new Set([
+  'SQLITE_FULL',
+  'SQLITE_IOERR',
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_READONLY',
+  'SQLITE_CANTOPEN',
+  'SQLITE_CORRUPT',
+  'SQLITE_NOTADB',
+  'SQLITE_NOMEM',
+  'SQLITE_PROTOCOL',
+  'SQLITE_PERM',
+  'SQLITE_NOLFS',
+]);
+
+/** True when a write (or read) failed because the storage did: the transaction was rolled back. */
+export function isStorageFailure(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  const [sqlite, primary] = code.split('_');
+  return STORAGE_CODES.has(`${sqlite}_${primary}`);
+}
+
 export class DeliveryFailure extends Error {
   constructor(
     readonly kind: DeliveryFailureKind,

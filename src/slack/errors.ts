@@ -7,7 +7,8 @@ import {
 } from '@slack/web-api';
 import { isDomainError } from '../domain/errors.js';
 import type { Catalog } from '../i18n/index.js';
-import { DeliveryFailure } from '../services/ports.js';
+import { DeliveryFailure, isStorageFailure } from '../services/ports.js';
+import { STORAGE_FAILED } from '../services/presenter.js';
 
 const CHANNEL_ERRORS = new Set([
   'channel_not_found',
@@ -95,9 +96,9 @@ export function friendly(
     return cat.errors[e.code];
   }
   const id = `E-${randomBytes(4).toString('hex')}`;
-  const storage = (e as { code?: unknown })?.code;
-  if (typeof storage === 'string' && storage.startsWith('SQLITE_')) {
+  if (isStorageFailure(e)) {
     // Disk full, database locked or unreadable: the transaction was rolled back, nothing changed.
+    const storage = (e as { code: string }).code;
     log('could not save', { id, error: e instanceof Error ? e.message : String(e), storage });
     return cat.errors.notSaved;
   }
@@ -108,4 +109,69 @@ export function friendly(
     slack: code,
   });
   return cat.errors.unknown(id);
+}
+
+/**
+ * What went wrong with Slack, in a person's terms: `busy` (rate limited), `silent` (no answer: a
+ * 5xx, a proxy's error page, the network, a timeout, or Slack's own internal error), `refused`
+ * (Slack answered no). Null when the failure is not Slack's.
+ */
+export type SlackTrouble = 'busy' | 'silent' | 'refused';
+
+/** Platform errors that are Slack failing on its side, not a no to the request. */
+const SLACK_SIDE = new Set([
+  'fatal_error',
+  'internal_error',
+  'service_unavailable',
+  'request_timeout',
+]);
+
+/** A code slackErrorCode (or a DeliveryFailure) gives, as a kind of trouble. */
+function troubleOfCode(code: string): SlackTrouble {
+  if (code === 'ratelimited') return 'busy';
+  if (code === 'request_error' || /^http_\d+$/.test(code) || SLACK_SIDE.has(code)) return 'silent';
+  return 'refused';
+}
+
+/** The kind of trouble a Web API failure is, recognised by @slack/web-api's error classes. */
+export function slackTrouble(e: unknown): SlackTrouble | null {
+  switch ((e as { code?: string } | null)?.code) {
+    case ErrorCode.RateLimitedError:
+      return 'busy';
+    case ErrorCode.HTTPError:
+    case ErrorCode.RequestError:
+      return 'silent';
+    case ErrorCode.PlatformError: {
+      const code = (e as WebAPIPlatformError).data.error;
+      return code === 'ratelimited' ? 'busy' : SLACK_SIDE.has(code) ? 'silent' : 'refused';
+    }
+    default:
+      return null;
+  }
+}
+
+/** What the person reads when a form they asked for did not open: nothing changed, and why. */
+export function formFailed(e: unknown, cat: Catalog): string {
+  const trouble = slackTrouble(e);
+  return trouble === 'busy'
+    ? cat.errors.form.busy
+    : trouble === 'silent'
+      ? cat.errors.form.silent
+      : cat.errors.form.failed;
+}
+
+/**
+ * What the person reads when a case they saved (opened, or moved) is not in its channel yet: the
+ * code of the presenter's failure, said as what happened and what Amends does about it. Every
+ * one of these paths has the case stored; the minute sweep posts what is not a channel problem.
+ */
+export function notShown(code: string | null, cat: Catalog): string {
+  const s = cat.errors.notShown;
+  if (code === 'not_in_channel' || code === 'channel_not_found') return cat.errors.notInChannel;
+  if (code === STORAGE_FAILED) return s.storage;
+  if (code === null) return s.later;
+  if (CHANNEL_ERRORS.has(code)) return s.blocked;
+  if (AUTH_ERRORS.has(code)) return s.access;
+  const trouble = troubleOfCode(code);
+  return trouble === 'busy' ? s.busy : trouble === 'silent' ? s.silent : s.later;
 }

@@ -9,11 +9,41 @@ export class Malformed extends Error {
   }
 }
 
-/** Whether a parsed body has the shape of something Slack sends (a command, a payload, an event). */
+/** Interaction payloads: Slack sends each with the user who acted (Bolt reads `user.id`). */
+const INTERACTIONS = new Set([
+  'block_actions',
+  'block_suggestion',
+  'view_submission',
+  'view_closed',
+  'shortcut',
+  'message_action',
+  'interactive_message',
+  'dialog_submission',
+]);
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Whether a parsed body has the shape of something Slack sends (a command, a payload, an event).
+ * What Bolt could not route (a click without its actions: a 404 three seconds later) or would
+ * fail on (an interaction without its user: a 500) is not: it is refused at once.
+ */
 export function isSlackBody(body: unknown): boolean {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
-  const b = body as { command?: unknown; type?: unknown; event?: unknown };
-  return typeof b.command === 'string' || typeof b.type === 'string';
+  if (!isObject(body)) return false;
+  const b = body as { command?: unknown; type?: unknown; event?: unknown; user?: unknown };
+  if (typeof b.command === 'string') return true;
+  if (typeof b.type !== 'string') return false;
+  if (b.type === 'event_callback') return isObject(b.event);
+  if (!INTERACTIONS.has(b.type)) return true;
+  if (!isObject(b.user) || typeof b.user.id !== 'string') return false;
+  if (b.type === 'block_actions') {
+    const actions = (body as { actions?: unknown }).actions;
+    return Array.isArray(actions) && actions.length > 0 && actions.every(isObject);
+  }
+  if (b.type === 'view_submission' || b.type === 'view_closed')
+    return isObject((body as { view?: unknown }).view);
+  return true;
 }
 
 /** A request refused before any listener ran: nothing was stored. The receiver answers 503. */

@@ -31,7 +31,7 @@ import {
   skipModal,
 } from '../../blocks/modals.js';
 import { line } from '../../blocks/thread.js';
-import { friendly, slackErrorCode } from '../../errors.js';
+import { formFailed, friendly } from '../../errors.js';
 import {
   ACTION,
   type CaseRef,
@@ -41,7 +41,7 @@ import {
   decodeStep,
   type StepRef,
 } from '../../ids.js';
-import { byId, catFor, type ListenerDeps, teamOf } from '../deps.js';
+import { byId, catFor, type ListenerDeps, teamOf, unhandled } from '../deps.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -143,7 +143,7 @@ async function openModal(
     await deps.presenter.ephemeral(
       k.channel,
       k.user,
-      k.cat.errors.formFailed(slackErrorCode(e) ?? 'error'),
+      formFailed(e, k.cat),
       k.threadTs,
       k.args.respond,
     );
@@ -169,7 +169,10 @@ function form(
 }
 
 export function registerActions(app: App, deps: ListenerDeps): void {
-  const buttons = byId<Args>((a) => a.action.action_id);
+  const buttons = byId<Args>(
+    (a) => a.action.action_id,
+    (a) => unhandled(a.ack, deps.log, { kind: 'action', id: a.action.action_id }),
+  );
   const { presenter } = deps;
   const pb = () => deps.cases.playbook;
   // Playbook titles are admin-written text: escaped like any other text in mrkdwn.
