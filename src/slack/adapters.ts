@@ -3,6 +3,7 @@ import type { Clock } from '../domain/clock.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { RecoveryCase } from '../domain/recoveryCase.js';
 import { localDay, type Reminder } from '../domain/reminders.js';
+import { wellFormed } from '../domain/text.js';
 import type { ReminderChannel, UserDirectory, UserFacts } from '../services/ports.js';
 import { renderCase } from './blocks/caseMessage.js';
 import { REMINDER_EVENT_TYPE, renderDigest, renderReminder } from './blocks/reminder.js';
@@ -19,7 +20,12 @@ export class SlackUserDirectory implements UserDirectory {
       const res = await this.client.users.info({ user: userId, include_locale: true });
       const u = res.user;
       if (!u) return null;
-      return { tz: u.tz ?? null, locale: u.locale ?? null, name: u.real_name ?? u.name ?? null };
+      // A name is kept and written into drafts and invites: well-formed, as all text from Slack.
+      return wellFormed({
+        tz: u.tz ?? null,
+        locale: u.locale ?? null,
+        name: u.real_name ?? u.name ?? null,
+      });
     } catch (e) {
       if (slackErrorCode(e) === 'user_not_found') return null;
       throw e;

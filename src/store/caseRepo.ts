@@ -13,6 +13,7 @@ import type {
 } from '../domain/recoveryCase.js';
 import { isOpen } from '../domain/recoveryCase.js';
 import { nextCheckAt } from '../domain/reminders.js';
+import { wellFormed } from '../domain/text.js';
 import type { CaseStore } from '../services/ports.js';
 import { type Db, lightly } from './db.js';
 
@@ -101,8 +102,15 @@ type StoredChange = Omit<CorrectiveChange, 'by' | 'doneAt'> & {
   doneAt: number | null;
 };
 
+/**
+ * A JSON column as stored text: made well-formed on read. JSON keeps a lone surrogate as `\ud800`,
+ * so a case stored before text was repaired at the door would break every read of it again (the
+ * plain text columns come back well-formed already: SQLite's bytes decode to U+FFFD).
+ */
+const readJson = <T>(json: string): T => wellFormed(JSON.parse(json) as T);
+
 function parseChanges(json: string): CorrectiveChange[] {
-  return (JSON.parse(json) as StoredChange[]).map((x) => ({
+  return readJson<StoredChange[]>(json).map((x) => ({
     ...x,
     by: date(x.by),
     doneAt: date(x.doneAt),
@@ -126,7 +134,7 @@ function toCase(r: CaseRow, steps: StepRow[]): RecoveryCase {
     outcomeReason: r.outcome_reason,
     meetingAt: date(r.meeting_at),
     fixMeetingAt: date(r.fix_meeting_at ?? null),
-    outline: r.outline ? (JSON.parse(r.outline) as Outline) : null,
+    outline: r.outline ? readJson<Outline>(r.outline) : null,
     lang: r.lang,
     tz: r.tz,
     createdAt: new Date(r.created_at),
@@ -438,7 +446,7 @@ export class CaseRepo implements CaseStore {
       actor: r.actor,
       type: r.type,
       ...(r.step_key ? { stepKey: r.step_key } : {}),
-      ...(r.data ? { data: JSON.parse(r.data) as Record<string, unknown> } : {}),
+      ...(r.data ? { data: readJson<Record<string, unknown>>(r.data) } : {}),
     }));
   }
 

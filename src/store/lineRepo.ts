@@ -1,3 +1,4 @@
+import { wellFormed } from '../domain/text.js';
 import type { LineBody, LineStore, PendingLine } from '../services/ports.js';
 import { type Db, lightly } from './db.js';
 
@@ -13,7 +14,8 @@ const toLine = (r: LineRow): PendingLine => ({
   id: r.id,
   teamId: r.team_id,
   caseId: r.case_id,
-  body: JSON.parse(r.body) as LineBody,
+  // Well-formed on read: a line stored before the door repaired text is posted as text.
+  body: wellFormed(JSON.parse(r.body) as LineBody),
   createdAt: new Date(r.created_at),
 });
 

@@ -2,6 +2,7 @@ import type { CaseHistory, HistoryEvent, StepSnapshot } from '../domain/outcomes
 import type { Severity, StepKey } from '../domain/playbook.js';
 import type { CaseStatus, StepStatus } from '../domain/recoveryCase.js';
 import type { CaseHistoryQuery, CaseHistorySource } from '../services/export.js';
+import { wellFormed } from '../domain/text.js';
 import type { Db } from './db.js';
 
 interface CaseRow {
@@ -45,7 +46,7 @@ const date = (n: number | null): Date | null => (n === null ? null : new Date(n)
 function parseData(s: string | null): Readonly<Record<string, unknown>> | null {
   if (s === null) return null;
   try {
-    const v: unknown = JSON.parse(s);
+    const v: unknown = wellFormed(JSON.parse(s));
     return typeof v === 'object' && v !== null && !Array.isArray(v)
       ? (v as Record<string, unknown>)
       : { value: v };

@@ -82,16 +82,17 @@ export const MAILTO_MAX = 2000;
 /**
  * A `mailto:` link with subject and body filled in (RFC 6068: percent-encoded UTF-8, line breaks
  * as %0D%0A). A body too long for the limit is cut at a character boundary (never inside a
- * surrogate pair or a percent escape) and `clipped` says so.
+ * surrogate pair or a percent escape) and `clipped` says so. Never throws: a lone surrogate (on
+ * which encodeURIComponent throws) is encoded as U+FFFD.
  */
 export function mailtoLink(d: Draft, max = MAILTO_MAX): { url: string; clipped: boolean } {
-  const enc = (s: string) => encodeURIComponent(s.replace(/\r?\n/g, '\r\n'));
+  const enc = (s: string) => encodeURIComponent(s.toWellFormed().replace(/\r?\n/g, '\r\n'));
   const subject = enc(clip(d.subject, 200));
   const make = (body: string) => `mailto:?subject=${subject}&body=${enc(body)}`;
   const full = make(d.body);
   if (full.length <= max) return { url: full, clipped: false };
   // Binary search on the number of code points kept.
-  const chars = [...d.body];
+  const chars = [...d.body.toWellFormed()];
   let lo = 0;
   let hi = chars.length;
   while (lo < hi) {
