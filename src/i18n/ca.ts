@@ -510,8 +510,6 @@ export const ca: Catalog = {
       outline: 'Omple totes les parts del guió.',
       outline_too_long: 'Escurça aquesta part del guió (3.000 caràcters com a màxim).',
       outline_summary_too_long: 'Aquí n’hi ha prou amb dues frases (600 caràcters com a màxim).',
-      outline_too_long: 'Escurça aquesta part del guió (3.000 caràcters com a màxim).',
-      outline_summary_too_long: 'Aquí n’hi ha prou amb dues frases (600 caràcters com a màxim).',
       value:
         'No s’ha pogut llegir aquest botó; no ha canviat res. Fes servir els botons de l’últim missatge del cas.',
     },

@@ -496,8 +496,6 @@ export const en = {
       outline: 'Fill in every part of the outline.',
       outline_too_long: 'Keep this part of the outline shorter (3,000 characters at most).',
       outline_summary_too_long: 'Two sentences are enough here (600 characters at most).',
-      outline_too_long: 'Keep this part of the outline shorter (3,000 characters at most).',
-      outline_summary_too_long: 'Two sentences are enough here (600 characters at most).',
       value:
         'That button could not be read; nothing changed. Use the buttons on the latest case message.',
     },

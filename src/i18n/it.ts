@@ -520,8 +520,6 @@ export const it: Catalog = {
       outline: 'Compila tutte le parti della scaletta.',
       outline_too_long: 'Accorcia questa parte della scaletta (al massimo 3.000 caratteri).',
       outline_summary_too_long: 'Qui bastano due frasi (al massimo 600 caratteri).',
-      outline_too_long: 'Accorcia questa parte della scaletta (al massimo 3.000 caratteri).',
-      outline_summary_too_long: 'Qui bastano due frasi (al massimo 600 caratteri).',
       value:
         'Non riesco a leggere questo pulsante; non è cambiato nulla. Usa i pulsanti dell’ultimo messaggio del caso.',
     },
