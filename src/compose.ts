@@ -126,12 +126,10 @@ export interface ComposeOptions {
    * work is finished). Production answers at the listener's ack, which comes after the commit.
    */
   readonly processBeforeResponse?: boolean;
-  /** Requests worked on at once (default 100). */
+  /** Requests worked on at once, Slack calls included: a bound on memory (default 1000). */
   readonly maxInFlight?: number;
-  /** A request older than this when its turn comes is refused as busy (default 1500 ms). */
-  readonly maxWaitMs?: number;
-  /** Refuse while the event loop runs this late (ms); off when unset. startBot sets 15. */
-  readonly maxLagMs?: number;
+  /** A request whose ack is expected later than this after its arrival is refused (default 2000 ms). */
+  readonly boundMs?: number;
   /** How long a Web API call may take before it counts as failed (default 10 s). */
   readonly slackTimeoutMs?: number;
   /** Who this process is in the database's leases (default: host, pid and a random part). */
@@ -184,9 +182,8 @@ export function composeAmends(o: ComposeOptions): Amends {
   // Built once the app (and its Web API client) exists; the gate only needs it for a busy answer.
   let profiles: ProfileService | null = null;
   const gate = new Gate({
-    maxInFlight: o.maxInFlight ?? 100,
-    maxWaitMs: o.maxWaitMs ?? 1500,
-    ...(o.maxLagMs !== undefined ? { maxLagMs: o.maxLagMs } : {}),
+    maxInFlight: o.maxInFlight ?? 1000,
+    boundMs: o.boundMs ?? 2000,
     busyText: (b) =>
       t(profiles?.cachedOrDefault(b.team_id ?? '', b.user_id ?? '').lang ?? config.defaultLang)
         .errors.busy,
@@ -274,7 +271,8 @@ export function composeAmends(o: ComposeOptions): Amends {
   app.processEvent = async (event) => {
     if (!isSlackBody(event.body)) throw new Malformed();
     wellFormed(event.body);
-    return processEvent(event);
+    // Taken or refused here, before Bolt does any work: see Gate.
+    return gate.handle(event, () => processEvent(event));
   };
   profiles = new ProfileService({
     repo: profileRepo,
@@ -445,15 +443,12 @@ export function composeAmends(o: ComposeOptions): Amends {
     home,
     log,
   };
-  app.use(gate.middleware);
   registerIncidentCommand(app, deps);
   registerActions(app, deps);
   registerViews(app, deps);
   registerEvents(app, deps);
   app.error(async (e) => {
     const original = (e as { original?: unknown }).original ?? e;
-    // Refused before any listener ran: the receiver answers 503 (see processEventErrorHandler).
-    if (original instanceof Refused) throw original;
     log('unhandled listener error', {
       error: original instanceof Error ? (original.stack ?? original.message) : String(original),
     });
@@ -485,7 +480,6 @@ export function composeAmends(o: ComposeOptions): Amends {
           : e;
       })) as unknown;
       startCheckpoints();
-      if (o.maxLagMs !== undefined) gate.startLagProbe();
       if (config.mode === 'socket') return null;
       const http = server as Server;
       // Ahead of Bolt's own listener: stamp the arrival (the gate refuses what waited too long) and
@@ -649,7 +643,7 @@ export async function startBot(
   identity?: Promise<BotIdentity>,
 ): Promise<{ readonly amends: Amends; readonly port: number | null; stop(): Promise<void> }> {
   const who = await (identity ?? checkSlack(config));
-  const amends = composeAmends({ config, clock: systemClock, logger, maxLagMs: 15, ...who });
+  const amends = composeAmends({ config, clock: systemClock, logger, ...who });
   const { log } = amends;
   await amends.reminders.reconcile();
   const port = await amends.start();
