@@ -454,8 +454,7 @@ export const ca: Catalog = {
       `Alguna cosa ha fallat per part nostra i no s'ha desat; torna-ho a provar. Si ens contactes, indica el codi ${id}.`,
     /** A saved case not in its channel yet (errors.ts notShown): what happened, what Amends does. */
     notShown: {
-      busy:
-        'Slack està saturat ara mateix, així que el cas encara no és al canal. Està desat: Amends ho torna a provar cada minut i el publica tan aviat com Slack ho permeti.',
+      busy: 'Slack està saturat ara mateix, així que el cas encara no és al canal. Està desat: Amends ho torna a provar cada minut i el publica tan aviat com Slack ho permeti.',
       silent:
         'Slack no ha respost, així que el cas encara no és al canal. Està desat: Amends ho torna a provar cada minut i el publica tan aviat com Slack respongui.',
       later:
@@ -471,8 +470,7 @@ export const ca: Catalog = {
       'El cas està desat, però Amends encara no és en aquest canal. Escriu `/invite @Amends` i després `/incident list` per publicar-lo aquí.',
     /** A form that did not open (errors.ts formFailed): nothing changed. */
     form: {
-      busy:
-        'Slack està saturat ara mateix, així que el formulari no s’ha obert. No ha canviat res; torna-ho a provar d’aquí a un minut.',
+      busy: 'Slack està saturat ara mateix, així que el formulari no s’ha obert. No ha canviat res; torna-ho a provar d’aquí a un minut.',
       silent:
         'Slack no ha respost, així que el formulari no s’ha obert. No ha canviat res; torna-ho a provar.',
       failed: 'Ara mateix no s’ha pogut obrir el formulari. No ha canviat res; torna-ho a provar.',

@@ -442,8 +442,7 @@ export const en = {
       `Something went wrong on our side, so this was not saved; please try again. Quote ${id} if you contact us.`,
     /** A saved case not in its channel yet (errors.ts notShown): what happened, what Amends does. */
     notShown: {
-      busy:
-        'Slack is busy right now, so the case is not in the channel yet. It is saved: Amends tries again every minute and posts it as soon as Slack lets it.',
+      busy: 'Slack is busy right now, so the case is not in the channel yet. It is saved: Amends tries again every minute and posts it as soon as Slack lets it.',
       silent:
         'Slack did not answer just now, so the case is not in the channel yet. It is saved: Amends tries again every minute and posts it as soon as Slack answers.',
       later:
@@ -459,8 +458,7 @@ export const en = {
       'The case is saved, but Amends is not in this channel yet. Type `/invite @Amends`, then `/incident list` to post it here.',
     /** A form that did not open (errors.ts formFailed): nothing changed. */
     form: {
-      busy:
-        'Slack is busy right now, so the form did not open. Nothing changed; please try again in a minute.',
+      busy: 'Slack is busy right now, so the form did not open. Nothing changed; please try again in a minute.',
       silent: 'Slack did not answer, so the form did not open. Nothing changed; please try again.',
       failed: 'The form could not open just now. Nothing changed; please try again.',
     },

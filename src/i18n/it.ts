@@ -461,8 +461,7 @@ export const it: Catalog = {
       `Qualcosa è andato storto da parte nostra, quindi non è stato salvato; riprova. Se ci contatti, indica il codice ${id}.`,
     /** A saved case not in its channel yet (errors.ts notShown): what happened, what Amends does. */
     notShown: {
-      busy:
-        'Slack è sovraccarico in questo momento, quindi il caso non è ancora nel canale. È salvato: Amends riprova ogni minuto e lo pubblica appena Slack lo consente.',
+      busy: 'Slack è sovraccarico in questo momento, quindi il caso non è ancora nel canale. È salvato: Amends riprova ogni minuto e lo pubblica appena Slack lo consente.',
       silent:
         'Slack non ha risposto, quindi il caso non è ancora nel canale. È salvato: Amends riprova ogni minuto e lo pubblica appena Slack risponde.',
       later:
@@ -478,8 +477,7 @@ export const it: Catalog = {
       'Il caso è salvato, ma Amends non è ancora in questo canale. Scrivi `/invite @Amends`, poi `/incident list` per pubblicarlo qui.',
     /** A form that did not open (errors.ts formFailed): nothing changed. */
     form: {
-      busy:
-        'Slack è sovraccarico in questo momento, quindi il modulo non si è aperto. Non è cambiato nulla; riprova tra un minuto.',
+      busy: 'Slack è sovraccarico in questo momento, quindi il modulo non si è aperto. Non è cambiato nulla; riprova tra un minuto.',
       silent:
         'Slack non ha risposto, quindi il modulo non si è aperto. Non è cambiato nulla; riprova.',
       failed:

@@ -56,70 +56,41 @@ export class Refused extends Error {
 }
 
 export interface GateOptions {
-  /** Requests worked on at once (from the listener's start to the end of its Slack calls). */
+  /**
+   * Requests worked on at once (from their arrival to the end of their Slack calls): a bound on
+   * memory, not on speed (default 1000).
+   */
   readonly maxInFlight: number;
   /**
-   * A request that already waited this long for the event loop is refused instead of worked on:
-   * past capacity, the ack of the requests taken stays under Slack's 3 s, and the refused ones
-   * cost almost nothing, so the backlog drains.
+   * A request is taken when its ack is expected within this many ms of its arrival (default 2000,
+   * well inside Slack's 3 s): the time it already waited plus, for each request taken and not yet
+   * acknowledged and for itself, the measured time between acks.
    */
-  readonly maxWaitMs: number;
+  readonly boundMs: number;
   readonly now?: () => number;
-  /**
-   * Refuse while the event loop is this late (ms, see LagMeter): past capacity the CPU, not the
-   * queue of requests, is what makes acks slow, and refusing early keeps each turn of the loop
-   * short. Off when unset (tests).
-   */
-  readonly maxLagMs?: number;
-  /** The event loop's recent lateness in ms (default: a probe timer started by startLagProbe()). */
-  readonly lag?: () => number;
   /** The sentence a refused slash command gets (it is answered, so the user knows). */
   readonly busyText: (body: { team_id?: string; user_id?: string }) => string;
-}
-
-/**
- * How late the event loop runs, from a timer meant to beat every `beatMs`. Past capacity this is
- * what decides: Node accepts one new connection per turn of the event loop, so while turns are
- * long (every ready socket's request handled back to back), connections wait in the kernel's
- * accept queue, unseen, for seconds. Refusing as soon as a turn runs long keeps turns short, so
- * accepting keeps up. The reading:
- * - the lateness of past beats, smoothed (a fifth of each new one): one pause (a reminder tick,
- *   a GC, the minute sweep) moves it little and is soon forgotten, lateness that persists is read
- *   in full within a few beats;
- * - once that shows the loop running late at all (over a quarter of a beat), also how overdue the
- *   next beat already is: inside a long turn the timer can't fire, and this grows with every
- *   request handled in it. At rest it is not counted, so the requests that queued behind a single
- *   pause are taken, not refused.
- * Times come in as arguments: no clock is read here.
- */
-export class LagMeter {
-  #last: number;
-  #smooth = 0;
-  constructor(
-    readonly beatMs: number,
-    now: number,
-  ) {
-    this.#last = now;
-  }
-  /** The timer fired at `now`. */
-  beat(now: number): void {
-    const late = Math.max(0, now - this.#last - this.beatMs);
-    this.#last = now;
-    this.#smooth = this.#smooth * 0.8 + late * 0.2;
-  }
-  lag(now: number): number {
-    if (this.#smooth <= this.beatMs / 4) return this.#smooth;
-    return Math.max(this.#smooth, now - this.#last - this.beatMs);
-  }
 }
 
 /** When the HTTP server received a request (set by a 'request' listener ahead of Bolt's). */
 export const RECEIVED_AT = 'amendsReceivedAt';
 
+/** What the gate needs of a request as the receiver hands it to the app (Bolt's ReceiverEvent). */
+export interface GatedEvent {
+  readonly body: unknown;
+  ack: (response?: unknown) => Promise<void>;
+  readonly customProperties?: Record<string, unknown>;
+}
+
 /**
- * The in-flight limit and the drain, as one Bolt global middleware. Every request's listener runs
- * inside it, including the Slack calls made after its ack, so `idle()` resolving means that all
- * work of the requests taken is finished.
+ * Admission and the drain, around the app's processing of each request (compose wraps
+ * `app.processEvent` with `handle`). A request is refused only when it would be acknowledged too
+ * late: the gate keeps the number of requests taken and not yet acknowledged, and how long apart
+ * acks come while requests wait (a moving average, so it follows the machine's real speed, the
+ * commit and the first Slack lookups included). A short stall of the event loop refuses nothing: a
+ * burst that fits in the bound is taken whole. Every request's work runs inside `handle`, including
+ * the Slack calls made after its ack, so `idle()` resolving means all work of the requests taken is
+ * finished.
  */
 export class Gate {
   readonly #o: GateOptions;
@@ -127,30 +98,17 @@ export class Gate {
   #active = 0;
   #stopping = false;
   #idle: (() => void)[] = [];
+  /** Requests taken and not yet acknowledged. */
+  #waiting = 0;
+  /** The average time between two acks while requests wait, ms (a first guess until measured). */
+  #perAckMs = 5;
+  #lastAckAt = 0;
   /** Requests refused since start, by reason. */
   readonly refused = { busy: 0, stopping: 0 };
-
-  #meter: LagMeter | null = null;
-  #probe: NodeJS.Timeout | null = null;
 
   constructor(o: GateOptions) {
     this.#o = o;
     this.#now = o.now ?? (() => performance.now());
-  }
-
-  /** The event loop's lateness now, in ms (see LagMeter); 0 before startLagProbe(). */
-  get lagMs(): number {
-    if (this.#o.lag) return this.#o.lag();
-    return this.#meter?.lag(performance.now()) ?? 0;
-  }
-
-  /** Starts the probe timer (every `intervalMs`, unref'd). Stopped by close(). */
-  startLagProbe(intervalMs = 20): void {
-    if (this.#probe) return;
-    const meter = new LagMeter(intervalMs, performance.now());
-    this.#meter = meter;
-    this.#probe = setInterval(() => meter.beat(performance.now()), intervalMs);
-    this.#probe.unref();
   }
 
   get active(): number {
@@ -161,11 +119,14 @@ export class Gate {
     return this.#stopping;
   }
 
+  /** The time between acks the gate expects now, in ms. */
+  get perAckMs(): number {
+    return this.#perAckMs;
+  }
+
   /** From now on every request is refused (503); those already taken go on. */
   close(): void {
     this.#stopping = true;
-    if (this.#probe) clearInterval(this.#probe);
-    this.#probe = null;
   }
 
   /** Resolves when no request is being worked on. */
@@ -188,33 +149,60 @@ export class Gate {
     if (this.#active === 0) for (const resolve of this.#idle.splice(0)) resolve();
   }
 
-  readonly middleware: Middleware<AnyMiddlewareArgs> = async (args) => {
-    const { next, context, body } = args;
+  /** When the ack of a request arriving now is expected, in ms from its arrival. */
+  expectedAckMs(waited: number): number {
+    return waited + (this.#waiting + 1) * this.#perAckMs;
+  }
+
+  #acked(takenAt: number): void {
+    const now = this.#now();
+    // The gap since the previous ack, or since this one was taken if that came later: what one
+    // more request in the queue costs.
+    const sample = now - Math.max(this.#lastAckAt, takenAt);
+    this.#lastAckAt = now;
+    this.#waiting--;
+    this.#perAckMs = Math.max(0.1, this.#perAckMs * 0.9 + sample * 0.1);
+  }
+
+  /**
+   * Takes the request and runs `process` (the app's processing of it), or refuses it: a slash
+   * command is answered at once with the busy text, anything else throws Refused (the receiver
+   * answers 503, so Slack retries what it retries).
+   */
+  async handle<T>(event: GatedEvent, process: () => Promise<T>): Promise<T | undefined> {
     if (this.#stopping) {
       this.refused.stopping++;
       throw new Refused('stopping');
     }
-    const received = context[RECEIVED_AT] as number | undefined;
-    const waited = received === undefined ? 0 : this.#now() - received;
-    const late = this.#o.maxLagMs !== undefined && this.lagMs > this.#o.maxLagMs;
-    if (this.#active >= this.#o.maxInFlight || waited > this.#o.maxWaitMs || late) {
+    const taken = this.#now();
+    const received = event.customProperties?.[RECEIVED_AT] as number | undefined;
+    const waited = received === undefined ? 0 : taken - received;
+    if (this.#active >= this.#o.maxInFlight || this.expectedAckMs(waited) > this.#o.boundMs) {
       this.refused.busy++;
-      const b = body as { command?: string; team_id?: string; user_id?: string };
-      if (b.command && 'ack' in args && typeof args.ack === 'function') {
+      const b = event.body as { command?: string; team_id?: string; user_id?: string };
+      if (typeof b.command === 'string') {
         // A slash command that can't be taken is told so at once; nothing is stored.
-        await (args.ack as (r: unknown) => Promise<void>)({
-          response_type: 'ephemeral',
-          text: this.#o.busyText(b),
-        });
-        return;
+        await event.ack({ response_type: 'ephemeral', text: this.#o.busyText(b) });
+        return undefined;
       }
       throw new Refused('busy');
     }
     this.#active++;
+    this.#waiting++;
+    let acked = false;
+    const ack = event.ack;
+    event.ack = async (response?: unknown) => {
+      if (!acked) {
+        acked = true;
+        this.#acked(taken);
+      }
+      return ack(response);
+    };
     try {
-      await next();
+      return await process();
     } finally {
+      if (!acked) this.#waiting--;
       this.#release();
     }
-  };
+  }
 }
