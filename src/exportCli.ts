@@ -2,10 +2,10 @@
  * `npm run export -- --team T0123ABCD --out cases.csv`: the same CSV as `/incident export`,
  * read straight from the database (DATABASE_PATH, or --db), for a team's records outside Slack.
  */
-import { existsSync, realpathSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, realpathSync, rmSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { casesToCsv } from './services/export.js';
+import { CsvPages } from './services/export.js';
 import { openDatabase } from './store/db.js';
 import { ReportRepo } from './store/reportRepo.js';
 
@@ -29,12 +29,24 @@ export function runExport(argv: readonly string[], env: NodeJS.ProcessEnv): stri
     throw new Error(`No database at ${path}: give --db or set DATABASE_PATH to the bot's database`);
   const db = openDatabase(path);
   try {
-    const cases = new ReportRepo(db).load({ teamId: team });
-    const csv = Buffer.from(casesToCsv(cases), 'utf8');
-    writeFileSync(values.out, csv);
-    const wrote = `Wrote ${values.out} (${csv.length} bytes) from ${path}`;
+    // Written a page at a time: memory stays at one page whatever the size of the workspace.
+    const pages = new CsvPages(new ReportRepo(db), { teamId: team });
+    let bytes = 0;
+    const fd = openSync(values.out, 'w');
+    try {
+      for (let piece = pages.next(5000); piece; piece = pages.next(5000)) {
+        for (let at = 0; at < piece.length; ) at += writeSync(fd, piece, at);
+        bytes += piece.length;
+      }
+    } catch (e) {
+      closeSync(fd);
+      rmSync(values.out, { force: true }); // no half-written file left to be taken for the export
+      throw e;
+    }
+    closeSync(fd);
+    const wrote = `Wrote ${values.out} (${bytes} bytes) from ${path}`;
     // A header and no rows: most often a mistyped team ID, so say so rather than look like success.
-    return cases.length === 0
+    return pages.rows === 0
       ? `${wrote}: no cases for ${team} in this database (check --team)`
       : wrote;
   } finally {

@@ -7,6 +7,7 @@ import {
   CSV_COLUMNS,
   casesToCsv,
   exportCasesCsv,
+  exportCasesCsvPaged,
   neutralizeCell,
 } from '../../src/services/export.js';
 import { csvRecords } from '../helpers/csv.js';
@@ -223,5 +224,98 @@ describe('exportCasesCsv', () => {
     expect(Buffer.isBuffer(buf)).toBe(true);
     expect([...buf.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(records(buf.toString('utf8'))[0]?.client).toBe('Σοφία ΑΕ');
+  });
+});
+
+describe('exportCasesCsvPaged (written a page at a time, the event loop let through between)', () => {
+  /** n cases of one event each, ids 1..n, a minute apart. */
+  const many = (n: number) =>
+    Array.from({ length: n }, (_, i) =>
+      kase({
+        id: i + 1,
+        client: `Client ${i + 1}`,
+        createdAt: new Date(Date.UTC(2026, 2, 2, 9, i)),
+      }),
+    );
+
+  /**
+   * A source that serves many(n) in pages, one row per case, and makes each page "take"
+   * `msPerRow(page number)` ms a row on the clock `now` reads.
+   */
+  function pagedSource(n: number, msPerRow: (page: number) => number) {
+    const cases = many(n);
+    const clock = { t: 0 };
+    const limits: number[] = [];
+    const source: CaseHistorySource = {
+      load: () => cases,
+      exportPage: (_q, after, limit) => {
+        limits.push(limit);
+        const from = after?.caseId ?? 0;
+        const part = cases.slice(from, from + limit);
+        clock.t += part.length * msPerRow(limits.length);
+        const last = part.at(-1);
+        return {
+          rows: part.map((c) => ({ case: c, event: c.events[0] ?? null })),
+          next:
+            last && part.length === limit
+              ? {
+                  at: last.createdAt.getTime(),
+                  caseId: last.id,
+                  eventId: 0,
+                  upTo: { caseId: n, eventId: n },
+                }
+              : null,
+        };
+      },
+    };
+    return { source, clock, limits, cases };
+  }
+
+  it('gives exportCasesCsv’s bytes, from a paged source and from one that can only load', async () => {
+    const { source, cases } = pagedSource(700, () => 0.01);
+    const once = exportCasesCsv(source, { teamId: 'T0TEAM001' });
+    expect(records(once.toString('utf8'))).toHaveLength(700);
+    expect((await exportCasesCsvPaged(source, { teamId: 'T0TEAM001' })).equals(once)).toBe(true);
+    const loadOnly: CaseHistorySource = { load: () => cases };
+    const paged = await exportCasesCsvPaged(loadOnly, { teamId: 'T0TEAM001' }, { firstPage: 64 });
+    expect(paged.equals(once)).toBe(true);
+    const empty = await exportCasesCsvPaged({ load: () => [] }, { teamId: 'T0TEAM001' });
+    expect(empty.toString('utf8')).toBe(`${BOM}${CSV_COLUMNS.join(',')}\r\n`);
+  });
+
+  it('lets the event loop through after every page', async () => {
+    const { source, clock, limits } = pagedSource(1000, () => 0.01);
+    let pauses = 0;
+    await exportCasesCsvPaged(
+      source,
+      { teamId: 'T0TEAM001' },
+      { now: () => clock.t, pause: async () => void pauses++ },
+    );
+    expect(limits.length).toBeGreaterThan(1);
+    expect(pauses).toBe(limits.length);
+  });
+
+  it('sizes its pages to take about pageMs: growing at most twofold, shrinking at once', async () => {
+    // 0.01 ms a row for five pages (2 ms is 200 rows), then ten times slower (20 rows; 50 at least).
+    const { source, clock, limits } = pagedSource(3000, (page) => (page <= 5 ? 0.01 : 0.1));
+    await exportCasesCsvPaged(
+      source,
+      { teamId: 'T0TEAM001' },
+      { now: () => clock.t, pause: async () => {}, pageMs: 2, firstPage: 50 },
+    );
+    expect(limits.slice(0, 8)).toEqual([50, 100, 200, 200, 200, 200, 50, 50]);
+  });
+
+  it('stops with an error when a page does not move on, instead of writing it for ever', async () => {
+    const c = kase();
+    const stuck = { at: 0, caseId: 1, eventId: 1, upTo: { caseId: 1, eventId: 1 } };
+    const source: CaseHistorySource = {
+      load: () => [c],
+      exportPage: () => ({ rows: [{ case: c, event: null }], next: stuck }),
+    };
+    // (setImmediate between pages, as in the bot: without the check, the test's timeout ends it)
+    await expect(exportCasesCsvPaged(source, { teamId: 'T0TEAM001' })).rejects.toThrow(
+      'did not move on',
+    );
   });
 });

@@ -9,7 +9,14 @@ import {
   recordMeeting,
   skipStep,
 } from '../../src/domain/recoveryCase.js';
-import { casesToCsv } from '../../src/services/export.js';
+import {
+  type CaseHistoryQuery,
+  casesToCsv,
+  type ExportCursor,
+  type ExportRow,
+  exportCasesCsv,
+  exportCasesCsvPaged,
+} from '../../src/services/export.js';
 import { CaseRepo } from '../../src/store/caseRepo.js';
 import { type Db, openDatabase } from '../../src/store/db.js';
 import { ReportRepo } from '../../src/store/reportRepo.js';
@@ -207,5 +214,142 @@ describe('ReportRepo.load', () => {
     expect(lines).toHaveLength(1 + 5 + 1); // header, case A's five events, case B's one
     expect(csv).toContain('Ξενοδοχείο Ακρόπολις');
     expect(csv).toContain('Ferreteria Puig i Fills');
+  });
+});
+
+describe('ReportRepo.exportPage (the export, a page at a time)', () => {
+  /** Every page from the start, `limit` rows each: the rows, and how many pages it took. */
+  function pagesOf(q: CaseHistoryQuery, limit: number) {
+    const rows: ExportRow[] = [];
+    let pages = 0;
+    let after: ExportCursor | null = null;
+    do {
+      const page = report.exportPage(q, after, limit);
+      expect(page.rows.length).toBeLessThanOrEqual(limit);
+      rows.push(...page.rows);
+      after = page.next;
+      pages++;
+      if (pages > 1000) throw new Error('the pages never end');
+    } while (after);
+    return { rows, pages };
+  }
+
+  /** What a row says, as load() gives it: case id, then the event (null for a case without one). */
+  const flat = (rows: readonly ExportRow[]) =>
+    rows.map((r) => [r.case.id, r.case.client, r.case.status, r.event]);
+  const fromLoad = (q: CaseHistoryQuery) =>
+    report
+      .load(q)
+      .flatMap((c): unknown[][] =>
+        c.events.length === 0
+          ? [[c.id, c.client, c.status, null]]
+          : c.events.map((e) => [c.id, c.client, c.status, e]),
+      );
+
+  /** seed(), plus two cases opened at the same instant and one whose events are gone. */
+  function seedMore() {
+    const s = seed();
+    const same = at('2026-03-02T12:00:00Z');
+    const tie1 = open({ channelId: 'C1', client: 'Tie one' }, same);
+    const tie2 = open({ channelId: 'C2', client: 'Tie two' }, same);
+    cases.update(TEAM, tie1, at('2026-03-02T12:30:00Z'), (c) =>
+      completeStep(c, 'own_up', OWNER, null, PB, at('2026-03-02T12:30:00Z'), 'note, "quoted"\nx'),
+    );
+    const bare = open({ channelId: 'C2', client: 'No events' }, at('2026-03-02T13:00:00Z'));
+    db.prepare('DELETE FROM events WHERE case_id = ?').run(bare);
+    return { ...s, tie1, tie2, bare };
+  }
+
+  it.each([1, 2, 3, 5, 1000])(
+    'pages of %i row(s) give load()’s rows in order, none missed or twice',
+    (limit) => {
+      seedMore();
+      for (const q of [
+        { teamId: TEAM },
+        { teamId: TEAM, channelId: 'C1' },
+        { teamId: TEAM, since: at('2026-03-02T09:00:00Z'), until: at('2026-03-03T09:00:00Z') },
+        { teamId: OTHER },
+        { teamId: 'T0NOBODY1' },
+      ]) {
+        const expected = fromLoad(q);
+        const { rows, pages } = pagesOf(q, limit);
+        expect(flat(rows)).toEqual(expected);
+        // One page more only when the last one came out exactly full.
+        expect(pages).toBe(Math.max(1, Math.floor(expected.length / limit) + 1));
+      }
+    },
+  );
+
+  it('keeps a case without events as one row, and its cut timeline whole across pages', () => {
+    const { a, bare } = seedMore();
+    const { rows } = pagesOf({ teamId: TEAM }, 2);
+    expect(rows.filter((r) => r.case.id === bare)).toEqual([
+      { case: expect.objectContaining({ id: bare, client: 'No events' }), event: null },
+    ]);
+    expect(rows.filter((r) => r.case.id === a).map((r) => r.event?.type)).toEqual([
+      'case_opened',
+      'step_done',
+      'meeting_booked',
+      'step_skipped',
+      'case_closed',
+    ]);
+  });
+
+  it('leaves out what is written after the first page: the workspace as it was asked for', () => {
+    const { b, c } = seed();
+    const before = fromLoad({ teamId: TEAM });
+    const first = report.exportPage({ teamId: TEAM }, null, 1);
+    expect(first.rows.map((r) => r.case.id)).toEqual([c]);
+    // Between two pages: an event on the case being read, one on a case not read yet, a new case.
+    db.prepare(
+      `INSERT INTO events (team_id, case_id, at, actor, type) VALUES (?, ?, ?, 'U0X', 'note')`,
+    ).run(TEAM, c, at('2026-03-10T10:00:00Z').getTime());
+    cases.update(TEAM, b, at('2026-03-10T09:00:00Z'), (x) =>
+      completeStep(x, 'own_up', OWNER, null, PB, at('2026-03-10T09:00:00Z')),
+    );
+    open({ channelId: 'C1', client: 'Opened meanwhile' }, at('2026-03-10T11:00:00Z'));
+    const rest: ExportRow[] = [];
+    for (let after = first.next; after; ) {
+      if (rest.length > 100) throw new Error('the pages never end');
+      const page = report.exportPage({ teamId: TEAM }, after, 1);
+      rest.push(...page.rows);
+      after = page.next;
+    }
+    expect(flat([...first.rows, ...rest])).toEqual(before);
+  });
+
+  it('reads each page through the opening-time index, never sorting the team’s cases again', () => {
+    const prepare = vi.spyOn(db, 'prepare');
+    new ReportRepo(db);
+    const sql = prepare.mock.calls
+      .map(([text]) => text)
+      .find((text) => text.includes('LIMIT @limit'));
+    prepare.mockRestore();
+    const plan = db
+      .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      .all({
+        team_id: TEAM,
+        channel_id: null,
+        since: null,
+        until: null,
+        up_to_case: 1e9,
+        up_to_event: 1e9,
+        after_at: 0,
+        after_case: 0,
+        after_event: 0,
+        limit: 10,
+      })
+      .map((r) => (r as { detail: string }).detail)
+      .join('\n');
+    expect(plan).toContain('USING INDEX cases_by_opening');
+    expect(plan).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('written a page at a time, the CSV is the one written at once, byte for byte', async () => {
+    seedMore();
+    for (const firstPage of [1, 3, 200]) {
+      const paged = await exportCasesCsvPaged(report, { teamId: TEAM }, { firstPage });
+      expect(paged.equals(exportCasesCsv(report, { teamId: TEAM }))).toBe(true);
+    }
   });
 });
