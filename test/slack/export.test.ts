@@ -204,4 +204,22 @@ describe('/incident export is for workspace admins', () => {
     const note = present(() => h.fake.responses.at(-1), 'private note').body as { text: string };
     expect(note.text).toContain('Only workspace admins can export every case');
   });
+
+  it('when Slack cannot say whether the person is an admin, they read that, not that an upload failed', async () => {
+    const { h } = ctx;
+    await openViaCommand(h, 'Acme: late pallets');
+    const mark = h.fake.calls.length;
+    h.fake.failNext('users.info', 'fatal_error');
+    const r = await command(h, 'export');
+    expect(r).toEqual({ status: 200, text: '' });
+    expect(h.fake.calls.slice(mark).map((c) => c.method)).toEqual(['users.info']);
+    expect(h.fake.files).toEqual([]);
+    expect(h.fake.responses.map((x) => x.body)).toEqual([
+      expect.objectContaining({
+        response_type: 'ephemeral',
+        text: en.report.exportAdminCheckFailed,
+      }),
+    ]);
+    expect(en.report.exportAdminCheckFailed).toMatch(/could not check with Slack whether you are/);
+  });
 });
