@@ -24,7 +24,7 @@ import {
   type Ticker,
 } from './scheduler/reminderTick.js';
 import { CaseService } from './services/cases.js';
-import { deadOnThisHost, holderName, Leases } from './services/leases.js';
+import { ALIVE_MS, deadOnThisHost, holderName, Leases, Liveness } from './services/leases.js';
 import { Presenter } from './services/presenter.js';
 import { ProfileService } from './services/profiles.js';
 import { type Pacer, ReminderService } from './services/reminders.js';
@@ -49,6 +49,7 @@ import { type Checkpointer, startCheckpointer } from './store/checkpointer.js';
 import { type Db, lightly, openDatabase, transactor } from './store/db.js';
 import { LeaseRepo } from './store/leaseRepo.js';
 import { LineRepo } from './store/lineRepo.js';
+import { ProcessRepo } from './store/processRepo.js';
 import { ProfileRepo } from './store/profileRepo.js';
 import { ReminderRepo } from './store/reminderRepo.js';
 import { ReportRepo } from './store/reportRepo.js';
@@ -86,7 +87,10 @@ export interface Amends {
    * What time and crashes left out of Slack: first replies not known to be posted (looked for in
    * the thread first), and parents showing a step as not yet due, or snoozed, after that changed.
    */
-  settleShown(): Promise<{ firstReplies: number; redrawn: number }>;
+  settleShown(o?: {
+    /** Only first replies of cases posted at least this long ago (default a minute). */
+    readonly olderThanMs?: number;
+  }): Promise<{ firstReplies: number; redrawn: number }>;
   /**
    * Brings Slack up to the stored cases, as start-up and the minute sweep do (in the running bot and
    * in the sandbox alike): unposted cases, then pending thread lines, then first replies and stale
@@ -332,6 +336,17 @@ export function composeAmends(o: ComposeOptions): Amends {
       }
     }, 1000).unref();
   };
+  // Who this process is in leases and claims, and its heartbeat: what a dead process held is taken
+  // over within seconds (at once on this host), on any number of hosts.
+  const holder = o.holder ?? holderName(hostname(), process.pid, randomBytes(4).toString('hex'));
+  const liveness = new Liveness(
+    new ProcessRepo(db),
+    holder,
+    Date.now,
+    deadOnThisHost(hostname(), pidAlive),
+    log,
+  );
+  liveness.start();
   const sharing = new ChannelSharing(clock, log);
   const reports = new ReportService(new ReportRepo(db), clock);
   const home = new HomePublisher({ cases, reports, profiles, log });
@@ -342,12 +357,7 @@ export function composeAmends(o: ComposeOptions): Amends {
     clock,
     log,
     load: (team, id) => caseRepo.get(team, id),
-    leases: new Leases(
-      new LeaseRepo(db),
-      o.holder ?? holderName(hostname(), process.pid, randomBytes(4).toString('hex')),
-      clock,
-      deadOnThisHost(hostname(), pidAlive),
-    ),
+    leases: new Leases(new LeaseRepo(db), holder, clock, liveness.isGone),
     recoveryChannel: config.recoveryChannel,
     flag: (c, problem) => caseRepo.setDeliveryProblem(c.teamId, c.id, problem),
     changed: (c) => home.changed(client, c),
@@ -409,6 +419,8 @@ export function composeAmends(o: ComposeOptions): Amends {
   };
   const workspaceService = new WorkspaceService(workspaces);
   const reminders = new ReminderService({
+    holder,
+    isGone: liveness.isGone,
     tx: transactor(db),
     cases: caseRepo,
     reminders: reminderRepo,
@@ -560,16 +572,16 @@ export function composeAmends(o: ComposeOptions): Amends {
     async catchUp(o = {}) {
       const pending = await this.publishPending(o);
       const threadsWithLines = await this.deliverPendingLines(o);
-      const shown = await this.settleShown();
+      const shown = await this.settleShown(o);
       return { ...pending, threadsWithLines, ...shown };
     },
-    async settleShown() {
+    async settleShown(o = {}) {
       // The hints of the last second first, so nothing just posted is looked for again.
       flushHints();
       try {
         let firstReplies = 0;
         let redrawn = 0;
-        const before = new Date(cases.now().getTime() - 60_000);
+        const before = new Date(cases.now().getTime() - (o.olderThanMs ?? 60_000));
         for (const c of caseRepo.listMissingFirstReply(before, 20)) {
           if (gate.stopping) break;
           await presenter
@@ -622,6 +634,7 @@ export function composeAmends(o: ComposeOptions): Amends {
         // closing: the sweep checks again after the next start
       }
       for (const r of retrying.values()) clearTimeout(r.timer);
+      liveness.stop();
       await checkpointer?.stop();
       db.close();
     },
@@ -650,10 +663,21 @@ export async function startBot(
   // In the background, so start-up doesn't wait on Slack; a shutdown waits for it like a request.
   // Parents behind their stored case (a run died between a commit and its chat.update) are redrawn
   // here, 50 at most, and by the minute sweep after.
-  void amends.gate
-    .track(amends.catchUp())
-    .then((pending) => log('cases stored but not shown by a previous run', { ...pending }))
-    .catch((e) => log('could not post the cases a previous run left', { error: String(e) }));
+  // Everything, however recent: what a dead process held is taken over at once when its pid is
+  // gone from this host; held by a process of another host, once its heartbeat runs out, so the
+  // catch-up runs again just after that (ALIVE_MS), with the claims it left.
+  const catchUpNow = () =>
+    amends.gate
+      .track(amends.catchUp({ olderThanMs: 0 }))
+      .then((pending) => log('cases stored but not shown by a previous run', { ...pending }))
+      .catch((e) => log('could not post the cases a previous run left', { error: String(e) }));
+  void catchUpNow();
+  const again = setTimeout(() => {
+    if (amends.gate.stopping) return;
+    void amends.gate.track(amends.reminders.reconcile()).catch(() => {});
+    void catchUpNow();
+  }, ALIVE_MS + 1000);
+  again.unref();
   // Every minute, cases Slack could not take (an outage) are tried again, at most once a minute
   // each; cases opened in the last minute are left to the process posting them.
   let sweeping = false;
@@ -679,6 +703,7 @@ export async function startBot(
     amends,
     port,
     async stop() {
+      clearTimeout(again);
       const started = performance.now();
       const inFlight = amends.gate.active;
       const drain = amends.drain(DRAIN_MS);

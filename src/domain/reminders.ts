@@ -60,6 +60,8 @@ export interface Reminder {
   readonly status: ReminderStatus;
   readonly attempts: number;
   readonly claimedAt: Date | null;
+  /** The process holding the claim (null: claimed by a version that did not record it). */
+  readonly claimedBy?: string | null;
   /** When it was planned: a nudge planned before someone acted on the case is not sent. */
   readonly createdAt: Date;
   readonly messageTs: string | null;

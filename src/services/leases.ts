@@ -1,5 +1,5 @@
 import type { Clock } from '../domain/clock.js';
-import type { LeaseStore } from './ports.js';
+import type { LeaseStore, ProcessStore } from './ports.js';
 
 /** How long a lease runs without renewal: longer than any one Slack call (10 s) and its retries. */
 export const LEASE_MS = 90_000;
@@ -91,7 +91,8 @@ export function holderName(host: string, pid: number, random: string): string {
 
 /**
  * A holder that was a process of this host whose pid no longer runs. `alive` asks the OS (a
- * signal 0); a holder of another host is never taken for dead.
+ * signal 0); a holder of another host, or one whose pid runs (perhaps reused: a container restarted
+ * in place), is left to its heartbeat (Liveness).
  */
 export function deadOnThisHost(
   host: string,
@@ -101,5 +102,68 @@ export function deadOnThisHost(
     const m = /^(.*):(\d+):[0-9a-f]+$/.exec(holder);
     if (!m || m[1] !== host) return false;
     return !alive(Number(m[2]));
+  };
+}
+
+/** How often a process says in the database that it is alive, and for how long that holds. */
+export const HEARTBEAT_MS = 2_000;
+export const ALIVE_MS = 6_000;
+
+/**
+ * Whether the process named in a lease or a claim still runs, on any host: each process writes a
+ * heartbeat every HEARTBEAT_MS that holds for ALIVE_MS, and deletes it when it stops. A holder
+ * without a live heartbeat is gone, and what it held is taken over at once instead of after its
+ * lease (90 s) runs out; on this host a holder whose pid is gone is known at once, without waiting
+ * for its heartbeat to run out. The heartbeat is on the wall clock (`now`), not the case clock: it
+ * is about processes, not about the cases' time.
+ */
+export class Liveness {
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly store: ProcessStore,
+    readonly holder: string,
+    readonly now: () => number = Date.now,
+    /** A faster answer for holders of this host (deadOnThisHost). */
+    readonly deadHere: (holder: string) => boolean = () => false,
+    readonly log: (msg: string, extra?: Record<string, unknown>) => void = () => {},
+  ) {}
+
+  /** Says it is alive now and every HEARTBEAT_MS from now on (the timer is unref'd). */
+  start(): void {
+    this.beat();
+    if (this.#timer) return;
+    this.#timer = setInterval(() => this.beat(), HEARTBEAT_MS);
+    this.#timer.unref();
+  }
+
+  beat(): void {
+    try {
+      const now = this.now();
+      this.store.beat(this.holder, now + ALIVE_MS);
+      // Heartbeats of processes gone for a minute are of no use to anyone.
+      this.store.forgetBefore(now - 60_000);
+    } catch (e) {
+      // A busy or closing database: the next beat is 2 s away, well inside ALIVE_MS.
+      this.log('could not write the heartbeat', { error: String(e) });
+    }
+  }
+
+  /** Stops the heartbeat and says this process is gone (what it still holds is free at once). */
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    try {
+      this.store.gone(this.holder);
+    } catch {
+      // the database is closing: the heartbeat runs out by itself
+    }
+  }
+
+  readonly isGone = (holder: string): boolean => {
+    if (holder === this.holder) return false;
+    if (this.deadHere(holder)) return true;
+    const until = this.store.aliveUntil(holder);
+    return until === null || until < this.now();
   };
 }

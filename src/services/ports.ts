@@ -109,7 +109,8 @@ export interface ReminderStore {
   /** Adds outbox rows; a (case, step, kind, occurrence) already there is left as it is. */
   enqueue(c: RecoveryCase, stepKey: StepKey, planned: readonly PlannedReminder[], now: Date): void;
   /** Moves up to `limit` ready reminders (of workspaces not paused) to 'claimed', atomically. */
-  claimReady(now: Date, limit: number): Reminder[];
+  /** `holder`: the process claiming them (recorded, so a restart can tell a dead process's claims). */
+  claimReady(now: Date, limit: number, holder?: string | null): Reminder[];
   get(id: number): Reminder | null;
   markSent(id: number, ts: string, now: Date): void;
   /** Back to the queue, not before `at`. */
@@ -269,6 +270,18 @@ export interface LeaseStore {
   holderOf(key: string, now: Date): string | null;
   /** Takes `key` from `from` (a holder known to be dead), if `from` still holds it. */
   takeFrom(key: string, from: string, holder: string, now: Date, ms: number): boolean;
+}
+
+/** Each process's heartbeat, in the database every process shares (see Liveness). */
+export interface ProcessStore {
+  /** `holder` is alive until `aliveUntil` (ms since the epoch, wall clock). */
+  beat(holder: string, aliveUntil: number): void;
+  /** `holder` stopped cleanly. */
+  gone(holder: string): void;
+  /** Until when `holder` said it is alive (null: no heartbeat: it stopped, or never beat). */
+  aliveUntil(holder: string): number | null;
+  /** Drops heartbeats that ran out before `at`. */
+  forgetBefore(at: number): void;
 }
 
 /** A file posted into a case's thread (the meeting's invite). */

@@ -57,6 +57,10 @@ export interface ReminderServiceDeps {
    * claim whose lease has run out was left by a process that died, and is settled.
    */
   readonly leaseMs?: number;
+  /** This process, as recorded on its claims. */
+  readonly holder?: string;
+  /** True when the process that holds a claim is gone: its claims are settled at once. */
+  readonly isGone?: (holder: string) => boolean;
   readonly log?: (msg: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -94,7 +98,8 @@ export interface TickReport {
  * A claimed row left behind by a crash is reconciled against the case thread before anything is re-sent.
  */
 export class ReminderService {
-  readonly #d: Required<Omit<ReminderServiceDeps, 'log'>> & Pick<ReminderServiceDeps, 'log'>;
+  readonly #d: Required<Omit<ReminderServiceDeps, 'log' | 'holder' | 'isGone'>> &
+    Pick<ReminderServiceDeps, 'log' | 'holder' | 'isGone'>;
   /** Claims this process holds right now (their lease is renewed while it works). */
   readonly #mine = new Set<number>();
   #renewedAt = Number.NEGATIVE_INFINITY;
@@ -288,7 +293,7 @@ export class ReminderService {
     const claim = () => {
       const want = batchSize - held;
       if (closed || exhausted || want <= 0 || (held > 0 && want < refillAt)) return;
-      const claimed = reminders.claimReady(this.#d.clock.now(), want);
+      const claimed = reminders.claimReady(this.#d.clock.now(), want, this.#d.holder ?? null);
       if (claimed.length < want && planned) exhausted = true;
       for (const r of claimed) {
         const c = cases.get(r.teamId, r.caseId);
@@ -511,8 +516,10 @@ export class ReminderService {
     const byCase = new Map<number, Reminder[]>();
     for (const r of this.#d.reminders.inFlight()) {
       if (this.#mine.has(r.id)) continue;
-      // Another process's claim, still leased: it is posting it right now.
-      if (r.claimedAt && r.claimedAt.getTime() > expired) continue;
+      // Another live process's claim, still leased: it is posting it right now.
+      const gone =
+        !!r.claimedBy && r.claimedBy !== this.#d.holder && !!this.#d.isGone?.(r.claimedBy);
+      if (r.claimedAt && r.claimedAt.getTime() > expired && !gone) continue;
       byCase.set(r.caseId, [...(byCase.get(r.caseId) ?? []), r]);
     }
     // One conversations.replies per thread, whatever the number of claims in it; past a short

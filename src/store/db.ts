@@ -269,6 +269,15 @@ const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX cases_by_opening ON cases (team_id, created_at);
   `,
+  // 17: which process holds a reminder's claim, and each process's heartbeat: a restart takes over
+  // what a dead process left (its heartbeat ran out) within seconds, on any host
+  `
+  ALTER TABLE reminders ADD COLUMN claimed_by TEXT;
+  CREATE TABLE processes (
+    holder      TEXT PRIMARY KEY,
+    alive_until INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -21,6 +21,7 @@ interface Row {
   status: ReminderStatus;
   attempts: number;
   claimed_at: number | null;
+  claimed_by?: string | null;
   created_at: number;
   message_ts: string | null;
   error: string | null;
@@ -38,6 +39,7 @@ const toReminder = (r: Row): Reminder => ({
   status: r.status,
   attempts: r.attempts,
   claimedAt: r.claimed_at === null ? null : new Date(r.claimed_at),
+  claimedBy: r.claimed_by ?? null,
   createdAt: new Date(r.created_at),
   messageTs: r.message_ts,
   error: r.error,
@@ -74,7 +76,7 @@ export class ReminderRepo implements ReminderStore {
       ready: db.prepare(`SELECT r.* FROM reminders r LEFT JOIN workspaces w ON w.team_id = r.team_id
         WHERE r.status = 'pending' AND r.not_before <= ? AND w.paused_reason IS NULL ORDER BY r.not_before, r.id LIMIT ?`),
       claim: db.prepare(
-        `UPDATE reminders SET status='claimed', claimed_at=?, attempts=attempts+1 WHERE id=? AND status='pending'`,
+        `UPDATE reminders SET status='claimed', claimed_at=?, claimed_by=?, attempts=attempts+1 WHERE id=? AND status='pending'`,
       ),
       get: db.prepare('SELECT * FROM reminders WHERE id = ?'),
       sent: db.prepare(
@@ -187,19 +189,20 @@ export class ReminderRepo implements ReminderStore {
   }
 
   /** Moves up to `limit` ready reminders to 'claimed' in one transaction and returns them. */
-  claimReady(now: Date, limit: number): Reminder[] {
+  claimReady(now: Date, limit: number, holder: string | null = null): Reminder[] {
     return this.#db
       .transaction(() => {
         const rows = this.#s.ready.all(now.getTime(), limit) as Row[];
         const claimed: Reminder[] = [];
         for (const r of rows) {
-          if (this.#s.claim.run(now.getTime(), r.id).changes === 1)
+          if (this.#s.claim.run(now.getTime(), holder, r.id).changes === 1)
             claimed.push(
               toReminder({
                 ...r,
                 status: 'claimed',
                 attempts: r.attempts + 1,
                 claimed_at: now.getTime(),
+                claimed_by: holder,
               }),
             );
         }

@@ -4,10 +4,7 @@
  * got its 200 must be stored; with SIGTERM it must also be shown in Slack, or left as a row the
  * next start sends.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -20,6 +17,7 @@ import {
   slashCommandBody,
 } from '../../src/sandbox/slackRequests.js';
 import { ACTION } from '../../src/slack/ids.js';
+import { type Bot, startBotProcess } from '../helpers/botProcess.js';
 import { type Bundle, buildBundle } from '../helpers/bundle.js';
 import { MARIA, TEAM, USERS } from '../helpers/harness.js';
 
@@ -41,61 +39,15 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Bot {
-  readonly proc: ChildProcess;
-  readonly url: string;
-  readonly lines: string[];
-  readonly exited: Promise<number | null>;
-}
-
-/**
- * Starts the bundled main.js in HTTP mode; resolves once it has printed a line matching `ready` (by default
- * its "running" line; no polling).
- */
-async function startBot(ready = /running \(HTTP\) on port/): Promise<Bot> {
-  const free = createServer();
-  await new Promise<void>((r) => free.listen(0, '127.0.0.1', r));
-  const freePort = (free.address() as AddressInfo).port;
-  await new Promise((r) => free.close(r));
-  const proc = spawn(process.execPath, [bundle.main], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      SLACK_BOT_TOKEN: 'xoxb-process-test',
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: fake.url,
-      PORT: String(freePort),
-      DATABASE_PATH: dbPath,
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** Starts the bundled main.js in HTTP mode on this test's database and fake Slack. */
+function startBot(ready?: RegExp): Promise<Bot> {
+  return startBotProcess({
+    main: bundle.main,
+    secret: SECRET,
+    slackApiUrl: fake.url,
+    dbPath,
+    ...(ready ? { ready } : {}),
   });
-  const lines: string[] = [];
-  const exited = new Promise<number | null>((resolve) =>
-    proc.once('exit', (code, signal) => {
-      if (signal) lines.push(`killed by ${signal}`);
-      resolve(code);
-    }),
-  );
-  let port = 0;
-  await new Promise<void>((resolve, reject) => {
-    let buf = '';
-    const onData = (chunk: Buffer) => {
-      buf += chunk.toString('utf8');
-      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        lines.push(line);
-        const m = /running \(HTTP\) on port (\d+)/.exec(line);
-        if (m) port = Number(m[1]);
-        if (ready.test(line)) resolve();
-      }
-    };
-    proc.stdout?.on('data', onData);
-    proc.stderr?.on('data', onData);
-    void exited.then((code) => reject(new Error(`bot exited (${code}): ${lines.join('\n')}`)));
-  });
-  return { proc, url: `http://127.0.0.1:${port}/slack/events`, lines, exited };
 }
 
 type Sent = { kind: 'command'; client: string } | { kind: 'click'; caseId: number };

@@ -1,0 +1,298 @@
+/**
+ * A bot killed with SIGKILL in the middle of a burst of commands, meeting bookings and clicks, then
+ * started again: within 15 s of the restart everything stored is in Slack (each case's parent and
+ * first reply, each thread line, each meeting's invite), exactly once, counted at the fake Slack by
+ * the metadata of each post. The restart does not wait for the dead process's leases to run out.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fakeSlack.js';
+import {
+  blockActionsPayload,
+  interactionBody,
+  postSigned,
+  slashCommandBody,
+  viewSubmissionPayload,
+} from '../../src/sandbox/slackRequests.js';
+import { ACTION, INPUT, VIEW } from '../../src/slack/ids.js';
+import { type Bot, startBotProcess } from '../helpers/botProcess.js';
+import { type Bundle, buildBundle } from '../helpers/bundle.js';
+import { MARIA, TEAM, USERS } from '../helpers/harness.js';
+
+const SECRET = 'restart-test-signing-secret';
+const CHANNEL = 'C0RESTART';
+const dir = mkdtempSync(join(tmpdir(), 'amends-restart-'));
+const dbPath = join(dir, 'amends.db');
+let fake: FakeSlack;
+let bundle: Bundle;
+
+beforeAll(async () => {
+  bundle = buildBundle();
+  // Slack answers in 150 ms, so the kill lands while posts are on their way.
+  fake = await startFakeSlack({ users: USERS, teamId: TEAM, latencyMs: 150 });
+});
+afterAll(async () => {
+  await fake.close();
+  bundle.remove();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const startBot = (ready?: RegExp): Promise<Bot> =>
+  startBotProcess({
+    main: bundle.main,
+    secret: SECRET,
+    slackApiUrl: fake.url,
+    dbPath,
+    ...(ready ? { ready } : {}),
+  });
+
+const send = (bot: Bot, body: string) =>
+  postSigned(bot.url, SECRET, body).then(
+    (r) => r.status,
+    () => 0,
+  );
+
+const command = (bot: Bot, client: string) =>
+  send(
+    bot,
+    slashCommandBody({
+      teamId: TEAM,
+      userId: MARIA,
+      channelId: CHANNEL,
+      text: `${client}: shipped the wrong pallets`,
+      responseUrl: `${fake.responseUrlBase}cmd`,
+    }),
+  );
+
+type Obj = Record<string, unknown>;
+
+/** The value of the button `actionId` on a message, as Slack would send it back. */
+function buttonValue(blocks: unknown[] | undefined, actionId: string, step?: string): string {
+  for (const b of (blocks ?? []) as Obj[])
+    for (const e of (Array.isArray(b.elements) ? b.elements : []) as Obj[])
+      if (e.action_id === actionId && (!step || String(e.value).includes(`|${step}|`)))
+        return String(e.value);
+  throw new Error(`no ${actionId} button`);
+}
+
+const press = (bot: Bot, ts: string, actionId: string, value: string, triggerId?: string) =>
+  send(
+    bot,
+    interactionBody(
+      blockActionsPayload({
+        teamId: TEAM,
+        userId: MARIA,
+        channelId: CHANNEL,
+        messageTs: ts,
+        action: { action_id: actionId, value },
+        responseUrl: `${fake.responseUrlBase}click`,
+        ...(triggerId ? { triggerId } : {}),
+      }),
+    ),
+  );
+
+/** What the fake Slack stores: a post, an update, a modal. */
+const EVENTS = ['message', 'update', 'view'] as const;
+
+/** Resolves when `done()` holds, checked after everything Slack stores; rejects after `ms`. */
+function until(done: () => boolean, ms: number, what: string): Promise<number> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!done()) return;
+      stop();
+      resolve(performance.now() - t0);
+    };
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`${what}: not done within ${ms} ms`));
+    }, ms);
+    const stop = () => {
+      clearTimeout(timer);
+      for (const e of EVENTS) fake.off(e, check);
+    };
+    for (const e of EVENTS) fake.on(e, check);
+    check();
+  });
+}
+
+/** What the database holds, read with a connection of the test's own. */
+function stored() {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    const cases = db
+      .prepare('SELECT id, client, message_ts, meeting_at FROM cases ORDER BY id')
+      .all() as {
+      id: number;
+      client: string;
+      message_ts: string | null;
+      meeting_at: number | null;
+    }[];
+    const lines = db.prepare('SELECT id, case_id, body FROM thread_lines ORDER BY id').all() as {
+      id: number;
+      case_id: number;
+      body: string;
+    }[];
+    return { cases, lines };
+  } finally {
+    db.close();
+  }
+}
+
+/** Posts by metadata type and id (case id, or line id for lines). */
+function postsBy(type: string, field: string): Map<number, number> {
+  const by = new Map<number, number>();
+  for (const m of fake.messages)
+    if (m.metadata?.event_type === type) {
+      const id = Number(m.metadata.event_payload[field]);
+      by.set(id, (by.get(id) ?? 0) + 1);
+    }
+  return by;
+}
+
+/** Invite files shared in each case's thread, by case id. */
+function invitesBy(cases: { id: number; message_ts: string | null }[]): Map<number, number> {
+  const by = new Map<number, number>();
+  for (const c of cases) {
+    const n = fake.files.filter((f) => c.message_ts && f.thread_ts === c.message_ts).length;
+    if (n) by.set(c.id, n);
+  }
+  return by;
+}
+
+/** Everything stored is shown: [what is missing]. */
+function missing(): string[] {
+  const { cases, lines } = stored();
+  const parents = postsBy('amends_case', 'case_id');
+  const firsts = postsBy('amends_case_first_reply', 'case_id');
+  const linePosts = postsBy('amends_line', 'line_id');
+  const invites = invitesBy(cases);
+  const out: string[] = [];
+  for (const c of cases) {
+    if (!parents.get(c.id)) out.push(`parent of ${c.client}`);
+    if (!firsts.get(c.id)) out.push(`first reply of ${c.client}`);
+    if (c.meeting_at && !invites.get(c.id)) out.push(`invite of ${c.client}`);
+  }
+  for (const l of lines)
+    if (!(JSON.parse(l.body) as { invite?: unknown }).invite && !linePosts.get(l.id))
+      out.push(`line ${l.id} of case ${l.case_id}`);
+  return out;
+}
+
+/** The next weekday at least two days ahead, as YYYY-MM-DD. */
+function meetingDay(): string {
+  const d = new Date(Date.now() + 2 * 86_400_000);
+  while (d.getUTCDay() === 0 || d.getUTCDay() === 6) d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+describe('a restart after SIGKILL', () => {
+  it('brings every case, first reply, thread line and invite the dead process left into Slack within 15 s, exactly once', async () => {
+    const a = await startBot();
+    // Six cases shown, each with its meeting form open.
+    for (let i = 0; i < 6; i++) expect(await command(a, `Open-${i}`)).toBe(200);
+    await until(() => postsBy('amends_case_first_reply', 'case_id').size === 6, 15_000, 'setup');
+    const open = stored().cases;
+    const forms = new Map<number, { id: string; private_metadata?: string }>();
+    for (const [i, c] of open.entries()) {
+      const parent = fake.messages.find((m) => m.ts === c.message_ts);
+      const trigger = `restart-meeting-${i}`;
+      expect(
+        await press(
+          a,
+          c.message_ts ?? '',
+          ACTION.meeting,
+          buttonValue(parent?.blocks, ACTION.meeting),
+          trigger,
+        ),
+      ).toBe(200);
+    }
+    // views.open is answered after the click's ack: the forms are there once the fake has them.
+    await until(
+      () => [...fake.views.values()].filter((v) => v.callback_id === VIEW.meeting).length === 6,
+      15_000,
+      'forms',
+    );
+    for (const v of fake.views.values()) {
+      const meta = JSON.parse(v.private_metadata ?? '{}') as { caseId?: number };
+      if (v.callback_id === VIEW.meeting && meta.caseId) forms.set(meta.caseId, v);
+    }
+    expect(forms.size).toBe(6);
+
+    // The burst: new cases, bookings and clicks at once, while Slack hangs: every request is
+    // stored and acknowledged, and its Slack calls are on their way when the process is killed.
+    // Slack then takes the calls it had received (a post the dead process never heard back about).
+    const release = fake.hold();
+    const day = meetingDay();
+    const burst: Promise<number>[] = [];
+    for (let i = 0; i < 12; i++) burst.push(command(a, `Burst-${i}`));
+    for (const c of open) {
+      const view = forms.get(c.id);
+      if (!view) continue;
+      burst.push(
+        send(
+          a,
+          interactionBody(
+            viewSubmissionPayload({
+              teamId: TEAM,
+              userId: MARIA,
+              view: { ...view, callback_id: VIEW.meeting },
+              values: {
+                [INPUT.meetingDate]: {
+                  [INPUT.meetingDate]: { type: 'datepicker', selected_date: day },
+                },
+                [INPUT.meetingTime]: {
+                  [INPUT.meetingTime]: { type: 'timepicker', selected_time: '11:00' },
+                },
+              },
+            }),
+          ),
+        ),
+      );
+      const parent = fake.messages.find((m) => m.ts === c.message_ts);
+      burst.push(
+        press(
+          a,
+          c.message_ts ?? '',
+          ACTION.done,
+          buttonValue(parent?.blocks, ACTION.done, 'own_up'),
+        ),
+      );
+    }
+    expect(await Promise.all(burst)).toEqual(burst.map(() => 200));
+    a.proc.kill('SIGKILL');
+    await a.exited;
+    release();
+    await fake.idle();
+    const left = missing();
+    // The kill did leave work undone (else this test proves nothing).
+    expect(left.length).toBeGreaterThan(0);
+
+    const b = await startBot();
+    const ms = await until(
+      () => missing().length === 0,
+      15_000,
+      `after the restart (${left.length} left: ${left.slice(0, 5).join(', ')})`,
+    );
+    b.proc.kill('SIGTERM');
+    expect(await b.exited, b.lines.join('\n')).toBe(0);
+    await fake.idle();
+    expect(ms).toBeLessThan(15_000);
+
+    // Exactly once.
+    const { cases, lines } = stored();
+    const parents = postsBy('amends_case', 'case_id');
+    const firsts = postsBy('amends_case_first_reply', 'case_id');
+    const linePosts = postsBy('amends_line', 'line_id');
+    const invites = invitesBy(cases);
+    expect(cases.filter((c) => parents.get(c.id) !== 1).map((c) => c.client)).toEqual([]);
+    expect(cases.filter((c) => firsts.get(c.id) !== 1).map((c) => c.client)).toEqual([]);
+    expect([...linePosts].filter(([, n]) => n !== 1)).toEqual([]);
+    expect(lines.filter((l) => (linePosts.get(l.id) ?? 0) > 1)).toEqual([]);
+    expect([...invites].filter(([, n]) => n !== 1)).toEqual([]);
+    expect(cases.filter((c) => c.meeting_at).length).toBeGreaterThan(0);
+  }, 120_000);
+});
