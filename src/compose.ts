@@ -41,6 +41,7 @@ import { registerActions } from './slack/listeners/actions/index.js';
 import { registerIncidentCommand } from './slack/listeners/commands/incident.js';
 import type { ListenerDeps } from './slack/listeners/deps.js';
 import { registerEvents } from './slack/listeners/events/index.js';
+import { registerShortcuts } from './slack/listeners/shortcuts/index.js';
 import { registerViews } from './slack/listeners/views/index.js';
 import { ChannelSharing } from './slack/sharing.js';
 import { keepAliveFetch } from './slack/transport.js';
@@ -90,6 +91,11 @@ export interface Amends {
   settleShown(o?: {
     /** Only first replies of cases posted at least this long ago (default a minute). */
     readonly olderThanMs?: number;
+    /**
+     * First replies looked for (one conversations.replies each, Tier 3: about 50 a minute): 20 a
+     * minute for the sweep, more in the one burst of a start-up.
+     */
+    readonly firstReplies?: number;
   }): Promise<{ firstReplies: number; redrawn: number }>;
   /**
    * Brings Slack up to the stored cases, as start-up and the minute sweep do (in the running bot and
@@ -97,7 +103,9 @@ export interface Amends {
    * parents. The options are publishPending's; `olderThanMs` also applies to the lines (a minute
    * when not given).
    */
-  catchUp(o?: Parameters<Amends['publishPending']>[0]): Promise<{
+  catchUp(
+    o?: Parameters<Amends['publishPending']>[0] & Parameters<Amends['settleShown']>[0],
+  ): Promise<{
     posted: number;
     failed: number;
     left: number;
@@ -459,6 +467,7 @@ export function composeAmends(o: ComposeOptions): Amends {
   registerActions(app, deps);
   registerViews(app, deps);
   registerEvents(app, deps);
+  registerShortcuts(app, deps);
   app.error(async (e) => {
     const original = (e as { original?: unknown }).original ?? e;
     log('unhandled listener error', {
@@ -530,12 +539,14 @@ export function composeAmends(o: ComposeOptions): Amends {
             c.createdAt.getTime() <= before &&
             !(o.skipChannelProblems && isChannelProblem(c.deliveryProblem)),
         );
-      // One look at each channel for the posts a run that died had made, then one case at a time.
+      // One look at each channel for the posts a run that died had made, then one case at a time
+      // in each channel (Slack paces posts per channel); a few channels at once, so a restart after
+      // a crash in a busy workspace is not one long queue.
       const byChannel = new Map<string, typeof waiting>();
       for (const c of waiting)
         byChannel.set(c.channelId, [...(byChannel.get(c.channelId) ?? []), c]);
-      for (const [channel, list] of byChannel) {
-        if (gate.stopping) break; // a shutdown leaves the rest to the next start
+      const lanes = [...byChannel];
+      const lane = async ([channel, list]: (typeof lanes)[number]) => {
         const since = new Date(Math.min(...list.map((c) => c.createdAt.getTime())));
         const at = cases.now();
         const map = await presenter.postedIn(channel, since).catch((e: unknown) => {
@@ -543,7 +554,7 @@ export function composeAmends(o: ComposeOptions): Amends {
           return null;
         });
         for (const c of list) {
-          if (gate.stopping) break;
+          if (gate.stopping) break; // a shutdown leaves the rest to the next start
           const shown = await presenter.publish(
             c,
             map ? { found: { map, at } } : { recover: true },
@@ -551,7 +562,13 @@ export function composeAmends(o: ComposeOptions): Amends {
           if (shown.ok) posted++;
           else failed++;
         }
-      }
+      };
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(PENDING_LANES, lanes.length) }, async () => {
+          for (let l = lanes[next++]; l && !gate.stopping; l = lanes[next++]) await lane(l);
+        }),
+      );
       return { posted, failed, left: waiting.length - posted - failed };
     },
     async deliverPendingLines(o = {}) {
@@ -582,7 +599,7 @@ export function composeAmends(o: ComposeOptions): Amends {
         let firstReplies = 0;
         let redrawn = 0;
         const before = new Date(cases.now().getTime() - (o.olderThanMs ?? 60_000));
-        for (const c of caseRepo.listMissingFirstReply(before, 20)) {
+        for (const c of caseRepo.listMissingFirstReply(before, o.firstReplies ?? 20)) {
           if (gate.stopping) break;
           await presenter
             .ensureFirstReply(c)
@@ -641,6 +658,9 @@ export function composeAmends(o: ComposeOptions): Amends {
   };
 }
 
+/** Channels whose waiting cases are posted at once by publishPending (one case at a time in each). */
+const PENDING_LANES = 4;
+
 /** How long a shutdown waits for the requests in progress (Kubernetes allows 30 s by default). */
 export const DRAIN_MS = 10_000;
 
@@ -668,7 +688,7 @@ export async function startBot(
   // catch-up runs again just after that (ALIVE_MS), with the claims it left.
   const catchUpNow = () =>
     amends.gate
-      .track(amends.catchUp({ olderThanMs: 0 }))
+      .track(amends.catchUp({ olderThanMs: 0, firstReplies: 50 }))
       .then((pending) => log('cases stored but not shown by a previous run', { ...pending }))
       .catch((e) => log('could not post the cases a previous run left', { error: String(e) }));
   void catchUpNow();
