@@ -57,8 +57,10 @@ export const ca: Catalog = {
     },
     ended: (outcome: string, when: string) => `${outcome} ${when}`,
     reason: (reason: string) => `Motiu: ${reason}`,
-    deliveryProblem: (why: string) =>
-      `:warning: Amends no ha pogut publicar aquí (${why}). Comprova que l'aplicació s'ha afegit a aquest canal i que el canal no està arxivat.`,
+    deliveryProblem:
+      ':warning: Amends no ha pogut publicar aquí. Comprova que l’aplicació s’ha afegit a aquest canal i que el canal no està arxivat.',
+    deliveryRetrying:
+      ':hourglass: Slack no ha acceptat l’última publicació d’Amends aquí. El cas està desat; Amends ho torna a provar cada minut.',
     fallback: (client: string, severity: string) => `Cas de recuperació: ${client} (${severity})`,
     skipReason: (reason: string) => `Omès: ${reason}`,
     offered: (what: string) => `Oferta: ${what}`,

@@ -56,8 +56,10 @@ export const el: Catalog = {
     },
     ended: (outcome: string, when: string) => `${outcome} ${when}`,
     reason: (reason: string) => `Λόγος: ${reason}`,
-    deliveryProblem: (why: string) =>
-      `:warning: Το Amends δεν μπόρεσε να δημοσιεύσει εδώ (${why}). Έλεγξε ότι η εφαρμογή έχει προστεθεί σε αυτό το κανάλι και ότι το κανάλι δεν έχει αρχειοθετηθεί.`,
+    deliveryProblem:
+      ':warning: Το Amends δεν μπόρεσε να δημοσιεύσει εδώ. Έλεγξε ότι η εφαρμογή έχει προστεθεί σε αυτό το κανάλι και ότι το κανάλι δεν έχει αρχειοθετηθεί.',
+    deliveryRetrying:
+      ':hourglass: Το Slack δεν δέχτηκε την τελευταία ανάρτηση του Amends εδώ. Η υπόθεση είναι αποθηκευμένη· το Amends ξαναδοκιμάζει κάθε λεπτό.',
     fallback: (client: string, severity: string) =>
       `Υπόθεση ανάκτησης πελάτη: ${client} (${severity})`,
     skipReason: (reason: string) => `Παραλείφθηκε: ${reason}`,

@@ -47,8 +47,11 @@ export const en = {
     answer: { accepted: 'Client accepted the apology', refused: 'Client refused for now' },
     ended: (outcome: string, when: string) => `${outcome} ${when}`,
     reason: (reason: string) => `Reason: ${reason}`,
-    deliveryProblem: (why: string) =>
-      `:warning: Amends could not post here (${why}). Check that the app is in this channel and the channel is not archived.`,
+    deliveryProblem:
+      ':warning: Amends could not post here. Check that the app is in this channel and the channel is not archived.',
+    /** Slack failed or did not answer Amends' last post here (not a problem of the channel). */
+    deliveryRetrying:
+      ':hourglass: Slack did not take Amends’ last post here. The case is saved; Amends tries again every minute.',
     fallback: (client: string, severity: string) => `Recovery case for ${client} (${severity})`,
     skipReason: (reason: string) => `Skipped: ${reason}`,
     offered: (what: string) => `Offered: ${what}`,

@@ -59,8 +59,10 @@ export const it: Catalog = {
     },
     ended: (outcome: string, when: string) => `${outcome} ${when}`,
     reason: (reason: string) => `Motivo: ${reason}`,
-    deliveryProblem: (why: string) =>
-      `:warning: Amends non è riuscito a pubblicare qui (${why}). Controlla che l'app sia stata aggiunta a questo canale e che il canale non sia archiviato.`,
+    deliveryProblem:
+      ':warning: Amends non è riuscito a pubblicare qui. Controlla che l’app sia stata aggiunta a questo canale e che il canale non sia archiviato.',
+    deliveryRetrying:
+      ':hourglass: Slack non ha accettato l’ultimo messaggio di Amends qui. Il caso è salvato; Amends riprova ogni minuto.',
     fallback: (client: string, severity: string) => `Caso di recupero per ${client} (${severity})`,
     skipReason: (reason: string) => `Saltato: ${reason}`,
     offered: (what: string) => `Offerta: ${what}`,

@@ -220,31 +220,37 @@ export interface PagedExportOptions {
   readonly now?: () => number;
 }
 
+/** A CSV file as the pieces it was written in, `length` bytes in all. */
+export interface CsvFile {
+  readonly pieces: readonly Buffer[];
+  readonly length: number;
+}
+
 /**
  * exportCasesCsv's bytes, written a page at a time with the event loop let through between pages:
  * with 10^5 events the whole export takes seconds of CPU, and done at once it held the loop for
  * all of them (the gate turned every command sent meanwhile away as busy). Each page is sized to
  * take about `pageMs`, whatever the machine, so a request waits at most about that long behind it.
- * Memory: the file's bytes once, plus one page of rows.
+ * The file stays in its pieces (one per page): memory is the file's bytes once, plus one page of rows.
  */
-export async function exportCasesCsvPaged(
+export async function exportCsvPieces(
   source: CaseHistorySource,
   q: CaseHistoryQuery,
   o: PagedExportOptions = {},
-): Promise<Buffer> {
+): Promise<CsvFile> {
   const pageMs = o.pageMs ?? 2;
   const now = o.now ?? (() => performance.now());
   const pause = o.pause ?? (() => new Promise<void>((r) => setImmediate(r)));
   const pages = new CsvPages(source, q);
   const pieces: Buffer[] = [];
-  let size = 0;
+  let length = 0;
   let limit = o.firstPage ?? 200;
   for (;;) {
     const t0 = now();
     const piece = pages.next(limit);
     if (!piece) break;
     pieces.push(piece);
-    size += piece.length;
+    length += piece.length;
     const took = now() - t0;
     // Toward the page that takes pageMs, at most doubling at a time (one quick page after a pause
     // of the machine must not make the next one long).
@@ -252,5 +258,15 @@ export async function exportCasesCsvPaged(
     limit = Math.max(50, Math.min(5000, limit * 2, fit));
     await pause();
   }
-  return Buffer.concat(pieces, size);
+  return { pieces, length };
+}
+
+/** exportCsvPieces's file as one Buffer: exportCasesCsv's bytes. */
+export async function exportCasesCsvPaged(
+  source: CaseHistorySource,
+  q: CaseHistoryQuery,
+  o: PagedExportOptions = {},
+): Promise<Buffer> {
+  const file = await exportCsvPieces(source, q, o);
+  return Buffer.concat(file.pieces, file.length);
 }

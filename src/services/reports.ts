@@ -5,7 +5,7 @@ import {
   type OutcomeSummary,
   summarizeOutcomes,
 } from '../domain/outcomes.js';
-import { type CaseHistorySource, exportCasesCsvPaged } from './export.js';
+import { type CaseHistorySource, type CsvFile, exportCsvPieces } from './export.js';
 
 /** The outcomes window (App Home, `/incident report`) and the learning window, in days. */
 export const OUTCOME_DAYS = 90;
@@ -61,7 +61,7 @@ export class ReportService {
    * Every case of the workspace with its timeline, as CSV (UTF-8 with a BOM), written a page at a
    * time between other requests: commands sent during a large export are answered as usual.
    */
-  exportCsv(teamId: string): Promise<Buffer> {
-    return exportCasesCsvPaged(this.source, { teamId });
+  exportCsv(teamId: string): Promise<CsvFile> {
+    return exportCsvPieces(this.source, { teamId });
   }
 }

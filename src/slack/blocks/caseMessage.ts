@@ -9,7 +9,8 @@ import {
   stepView,
 } from '../../domain/recoveryCase.js';
 import { type Catalog, t } from '../../i18n/index.js';
-import { ACTION, encodeCase, encodeChange, encodeSnooze, encodeStep } from '../ids.js';
+import { isChannelProblem } from '../errors.js';
+import { ACTION, encodeCase, encodeChange, encodeSnooze, encodeStep, isPermalink } from '../ids.js';
 import { clip, dateToken, escapeMrkdwn, literal, md, mention, plain, span } from './format.js';
 
 type Block = types.KnownBlock;
@@ -257,7 +258,15 @@ export function renderCase(c: RecoveryCase, pb: Playbook, now: Date): Rendered {
     blocks.push({
       type: 'context',
       block_id: 'case_problem',
-      elements: [md(cat.case.deliveryProblem(`\`${escapeMrkdwn(c.deliveryProblem)}\``))],
+      // In words, never Slack's code: a problem of the channel only a person can fix, or Slack
+      // failing for a while (Amends tries again by itself).
+      elements: [
+        md(
+          isChannelProblem(c.deliveryProblem)
+            ? cat.case.deliveryProblem
+            : cat.case.deliveryRetrying,
+        ),
+      ],
     });
   blocks.push({ type: 'divider' });
 

@@ -2,12 +2,14 @@ import type { App } from '@slack/bolt';
 import { DomainError } from '../../../domain/errors.js';
 import { LANGUAGES, t } from '../../../i18n/index.js';
 import { parseQuickText } from '../../../services/cases.js';
+import type { CsvFile } from '../../../services/export.js';
 import { CHANNEL_SHARED, SHARING_UNKNOWN } from '../../../services/presenter.js';
 import { renderHelp, renderList } from '../../blocks/lists.js';
 import { openCaseModal } from '../../blocks/modals.js';
 import { renderReport } from '../../blocks/report.js';
 import { moveBlocks } from '../../caseView.js';
 import { formFailed, friendly, notShown, slackErrorCode } from '../../errors.js';
+import { shareFile } from '../../upload.js';
 import { catFor, type ListenerDeps, showWaiting } from '../deps.js';
 
 const SUBCOMMANDS = new Set(['list', 'help', 'language', 'report', 'export']);
@@ -101,7 +103,7 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
         return;
       }
       // Written a page at a time between other requests (seconds with 10^5 events).
-      let csv: Buffer;
+      let csv: CsvFile;
       try {
         csv = await deps.reports.exportCsv(team);
       } catch (e) {
@@ -113,12 +115,11 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
         const channel = dm.channel?.id;
         if (!channel) throw new Error('no DM channel');
         const day = deps.cases.now().toISOString().slice(0, 10);
-        await client.files.uploadV2({
-          channel_id: channel,
-          file: csv,
+        await shareFile(client, csv, {
+          channelId: channel,
           filename: `amends-cases-${day}.csv`,
           title: `Amends cases ${day}`,
-          initial_comment: cat.report.exportReady,
+          comment: cat.report.exportReady,
         });
       } catch (e) {
         deps.log('export failed', { error: String(e) });
