@@ -42,6 +42,7 @@ import { registerIncidentCommand } from './slack/listeners/commands/incident.js'
 import type { ListenerDeps } from './slack/listeners/deps.js';
 import { registerEvents } from './slack/listeners/events/index.js';
 import { registerShortcuts } from './slack/listeners/shortcuts/index.js';
+import { registerUnhandled } from './slack/listeners/unhandled.js';
 import { registerViews } from './slack/listeners/views/index.js';
 import { ChannelSharing } from './slack/sharing.js';
 import { keepAliveFetch } from './slack/transport.js';
@@ -467,6 +468,7 @@ export function composeAmends(o: ComposeOptions): Amends {
   registerActions(app, deps);
   registerViews(app, deps);
   registerEvents(app, deps);
+  registerUnhandled(app);
   registerShortcuts(app, deps);
   app.error(async (e) => {
     const original = (e as { original?: unknown }).original ?? e;
