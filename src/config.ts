@@ -7,9 +7,11 @@ import {
   type Playbook,
   PlaybookError,
   parsePlaybook,
+  withHolidays,
 } from './domain/playbook.js';
 import { checkPlaybook } from './domain/playbookCheck.js';
 import { isValidTimeZone } from './domain/workingTime.js';
+import { HolidaysError, publicHolidays } from './holidays.js';
 import { isLang, LANGUAGES, type Lang } from './i18n/index.js';
 
 export type Mode = 'http' | 'socket' | 'sandbox';
@@ -22,8 +24,11 @@ export interface Config {
   readonly port: number;
   readonly databasePath: string;
   readonly slackApiUrl: string | null;
+  /** Working hours in it skip the playbook's own holidays and those of `holidays`. */
   readonly playbook: Playbook;
   readonly playbookPath: string | null;
+  /** Whose public holidays are not working time: "IT", "US-NY" (date-holidays' codes); null: none. */
+  readonly holidays: string | null;
   readonly reminderCron: string;
   readonly defaultTz: string;
   readonly defaultLang: Lang;
@@ -67,13 +72,14 @@ export function readPlaybookFile(path: string): Playbook {
  * sandbox, the benchmark and the tests, which build the app without reading the environment.
  */
 export function configWith(o: Pick<Config, 'mode' | 'databasePath'> & Partial<Config>): Config {
+  const playbook = o.playbook ?? DEFAULT_PLAYBOOK;
+  const holidays = o.holidays ? publicHolidays(o.holidays) : null;
   return {
     botToken: null,
     signingSecret: null,
     appToken: null,
     port: 0,
     slackApiUrl: null,
-    playbook: DEFAULT_PLAYBOOK,
     playbookPath: null,
     reminderCron: '* * * * *',
     defaultTz: 'UTC',
@@ -81,6 +87,8 @@ export function configWith(o: Pick<Config, 'mode' | 'databasePath'> & Partial<Co
     recoveryChannel: null,
     logLevel: 'info',
     ...o,
+    playbook: holidays ? withHolidays(playbook, holidays.calendar) : playbook,
+    holidays: holidays?.setting ?? null,
   };
 }
 
@@ -180,6 +188,19 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     }
   }
 
+  let holidays: string | null = null;
+  const holidaysRaw = get('HOLIDAYS');
+  if (holidaysRaw) {
+    try {
+      const h = publicHolidays(holidaysRaw);
+      holidays = h.setting;
+      playbook = withHolidays(playbook, h.calendar);
+    } catch (e) {
+      if (e instanceof HolidaysError) problems.push(e.message);
+      else throw e;
+    }
+  }
+
   const databasePath =
     mode === 'sandbox'
       ? (get('SANDBOX_DATABASE_PATH') ?? './data/sandbox.db')
@@ -196,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     slackApiUrl,
     playbook,
     playbookPath,
+    holidays,
     reminderCron,
     defaultTz,
     defaultLang: langRaw as Lang,

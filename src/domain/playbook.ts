@@ -1,5 +1,10 @@
 import { type Duration, parseDuration } from './duration.js';
-import { DEFAULT_WORKING_HOURS, parseHHMM, type WorkingHours } from './workingTime.js';
+import {
+  DEFAULT_WORKING_HOURS,
+  type HolidayCalendar,
+  parseHHMM,
+  type WorkingHours,
+} from './workingTime.js';
 
 export const SEVERITIES = ['minor', 'major', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -58,7 +63,13 @@ export interface CalmPolicy {
 }
 
 export interface Playbook {
+  /** Carries the holidays (see withHolidays): no working time on them. */
   readonly workingHours: WorkingHours;
+  /**
+   * Days off beyond the workspace's public holidays (HOLIDAYS): "2026-12-24" is that day,
+   * "12-24" that day every year.
+   */
+  readonly holidays: readonly string[];
   readonly calm: CalmPolicy;
   /** A user (U…/W…) or user group (S…) also mentioned on escalations. */
   readonly escalationTarget: string | null;
@@ -93,6 +104,7 @@ export const DEFAULT_CALM: CalmPolicy = {
 
 export const DEFAULT_PLAYBOOK: Playbook = {
   workingHours: DEFAULT_WORKING_HOURS,
+  holidays: [],
   calm: DEFAULT_CALM,
   escalationTarget: null,
   steps: [
@@ -252,6 +264,45 @@ function workingHours(v: unknown): WorkingHours {
   return { start: start as string, end: end as string, days: [...new Set(days)].sort() };
 }
 
+const HOLIDAY_DATE = /^(?:(\d{4})-)?(\d{2})-(\d{2})$/;
+
+function holidayDates(v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v))
+    throw new PlaybookError('holidays', 'must be a list of dates such as ["2026-12-24", "08-14"]');
+  return v.map((x, i) => {
+    const m = typeof x === 'string' ? HOLIDAY_DATE.exec(x.trim()) : null;
+    // A year's own date must exist that year; "02-29" exists in leap years.
+    const [year, month, day] = m ? [Number(m[1] ?? 2024), Number(m[2]), Number(m[3])] : [0, 0, 0];
+    const real = new Date(Date.UTC(year, month - 1, day));
+    if (!m || month < 1 || day < 1 || real.getUTCMonth() !== month - 1)
+      throw new PlaybookError(
+        `holidays[${i}]`,
+        `${JSON.stringify(x)} is not a date (write "2026-12-24" for that day, or "12-24" for every year)`,
+      );
+    return (x as string).trim();
+  });
+}
+
+/**
+ * The playbook with its working hours closed on its own `holidays` and on `calendar`'s dates (the
+ * workspace's public holidays, built at composition from HOLIDAYS). Every working-time computation
+ * reads the playbook's working hours, so due times, nudges, follow-up dates, escalations and going
+ * quiet all step over them.
+ */
+export function withHolidays(pb: Playbook, calendar: HolidayCalendar | null = null): Playbook {
+  const { holidays: before, ...hours } = pb.workingHours;
+  const exact = new Set(pb.holidays.filter((d) => d.length === 10));
+  const yearly = new Set(pb.holidays.filter((d) => d.length === 5));
+  const own: HolidayCalendar | null = pb.holidays.length
+    ? (date) => exact.has(date) || yearly.has(date.slice(5))
+    : null;
+  const holidays: HolidayCalendar | null =
+    own && calendar ? (date) => own(date) || calendar(date) : (own ?? calendar);
+  if (!holidays && !before) return pb;
+  return { ...pb, workingHours: holidays ? { ...hours, holidays } : hours };
+}
+
 function wholeNumber(v: unknown, path: string, min: number, max: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
     throw new PlaybookError(
@@ -394,7 +445,7 @@ export function parsePlaybook(raw: unknown): Playbook {
       '(top level)',
       'must be a mapping with workingHours, escalationTarget and/or steps',
     );
-  checkKeys(raw, ['workingHours', 'escalationTarget', 'reminders', 'steps'], '');
+  checkKeys(raw, ['workingHours', 'holidays', 'escalationTarget', 'reminders', 'steps'], '');
   const et = raw.escalationTarget;
   if (
     et !== undefined &&
@@ -426,10 +477,11 @@ export function parsePlaybook(raw: unknown): Playbook {
       }
     }
   }
-  return {
+  return withHolidays({
     workingHours: workingHours(raw.workingHours),
+    holidays: holidayDates(raw.holidays),
     calm: calmPolicy(raw.reminders),
     escalationTarget: (et as string | null | undefined) ?? null,
     steps,
-  };
+  });
 }

@@ -1,11 +1,27 @@
 import { TZDate } from '@date-fns/tz';
 
+/**
+ * Whether a local calendar date ("2026-12-25") is a holiday. It is data to the domain: built at
+ * composition (the workspace's public holidays and the playbook's own dates), asked in the zone
+ * whose working hours are being counted, and it must answer the same for the same date every time.
+ */
+export type HolidayCalendar = (localDate: string) => boolean;
+
 /** Working hours in a person's own time zone. Days are ISO weekdays: 1 = Monday … 7 = Sunday. */
 export interface WorkingHours {
   readonly start: string; // "09:00"
   readonly end: string; // "18:00"
   readonly days: readonly number[];
+  /** Dates with no working time at all, whatever their weekday; none when absent. */
+  readonly holidays?: HolidayCalendar;
 }
+
+/**
+ * How far the working-time functions look for a working day: a year, so that a long closure
+ * (a holiday calendar plus a playbook's extra dates, on a team working one day a week) is crossed,
+ * while hours that leave no working day at all still end in an error instead of a hang.
+ */
+const SCAN_DAYS = 366;
 
 export const DEFAULT_WORKING_HOURS: WorkingHours = {
   start: '09:00',
@@ -80,18 +96,36 @@ function instantOf(day: number, minute: number, tz: string): number {
   return remember(instantMemo, key, at.getTime());
 }
 
+const calendarIds = new WeakMap<HolidayCalendar, number>();
+let calendarIdNext = 1;
+/** Two calendars are told apart by identity: the memo below must not mix their answers. */
+function calendarId(cal: HolidayCalendar | undefined): number {
+  if (!cal) return 0;
+  let id = calendarIds.get(cal);
+  if (id === undefined) {
+    id = calendarIdNext++;
+    calendarIds.set(cal, id);
+  }
+  return id;
+}
+
 const hoursKeys = new WeakMap<WorkingHours, string>();
 function hoursKey(wh: WorkingHours): string {
   let k = hoursKeys.get(wh);
   if (k === undefined) {
-    k = `${wh.start}-${wh.end}-${wh.days.join(',')}`;
+    k = `${wh.start}-${wh.end}-${wh.days.join(',')}-${calendarId(wh.holidays)}`;
     hoursKeys.set(wh, k);
   }
   return k;
 }
 
+/** Local calendar day `day` (days since 1970-01-01) as "yyyy-mm-dd". */
+function isoDate(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
 const windowMemo = new Map<string, { start: number; end: number } | null>();
-/** The working window of local calendar day `day` (days since 1970-01-01), or null if not a working day. */
+/** The working window of local calendar day `day` (days since 1970-01-01), or null if not a working day (a weekend, a holiday). */
 function windowOfDay(
   day: number,
   wh: WorkingHours,
@@ -103,6 +137,8 @@ function windowOfDay(
   // A calendar date's weekday does not depend on the zone.
   const weekday = new Date(day * DAY_MS).getUTCDay() || 7;
   if (!wh.days.includes(weekday)) return remember(windowMemo, key, null);
+  // A holiday is the local date in the zone being counted: 25 December in Rome and in New York.
+  if (wh.holidays?.(isoDate(day))) return remember(windowMemo, key, null);
   return remember(windowMemo, key, {
     start: instantOf(day, minutesOf(wh.start), tz),
     end: instantOf(day, minutesOf(wh.end), tz),
@@ -131,7 +167,7 @@ export function workingWindowOf(
 
 /** The working window containing `t`, or the next one after it. */
 function currentOrNextWindow(t: Date, wh: WorkingHours, tz: string): { start: Date; end: Date } {
-  for (let k = 0; k < 15; k++) {
+  for (let k = 0; k <= SCAN_DAYS; k++) {
     const w = windowOf(t, k, wh, tz);
     if (w && t.getTime() < w.end.getTime()) return w;
   }
@@ -181,7 +217,7 @@ export function addWorkingDays(t: Date, days: number, wh: WorkingHours, tz: stri
 
 /** Start of the next working day's window strictly after the local day of `t` ("tomorrow morning"). */
 export function nextWorkingMorning(t: Date, wh: WorkingHours, tz: string): Date {
-  for (let k = 1; k < 15; k++) {
+  for (let k = 1; k <= SCAN_DAYS; k++) {
     const w = windowOf(t, k, wh, tz);
     if (w) return w.start;
   }
@@ -191,7 +227,7 @@ export function nextWorkingMorning(t: Date, wh: WorkingHours, tz: string): Date 
 /** First working morning of the next ISO week ("next week"). */
 export function nextWeekMorning(t: Date, wh: WorkingHours, tz: string): Date {
   const toMonday = 8 - isoWeekday(new TZDate(t.getTime(), tz));
-  for (let k = toMonday; k < toMonday + 14; k++) {
+  for (let k = toMonday; k < toMonday + SCAN_DAYS; k++) {
     const w = windowOf(t, k, wh, tz);
     if (w) return w.start;
   }
@@ -223,7 +259,7 @@ export function localToInstant(date: string, time: string, tz: string): Date | n
 
 /** `t` if inside working hours, else the last working minute before it ("the working day before"). */
 export function latestWorkingTimeAtOrBefore(t: Date, wh: WorkingHours, tz: string): Date {
-  for (let k = 0; k < 15; k++) {
+  for (let k = 0; k <= SCAN_DAYS; k++) {
     const w = windowOf(t, -k, wh, tz);
     if (!w || w.start > t) continue;
     return t < w.end ? t : new Date(w.end.getTime() - 60 * 60_000);

@@ -114,6 +114,8 @@ export async function startHarness(
     slackTimeoutMs?: number;
     /** RECOVERY_CHANNEL. */
     recoveryChannel?: string;
+    /** HOLIDAYS: whose public holidays are not working time ("IT", "US-NY"). */
+    holidays?: string;
   } = {},
 ): Promise<Harness> {
   const secret = o.signingSecret ?? SECRET;
@@ -132,6 +134,7 @@ export async function startHarness(
     signingSecret: secret,
     ...(o.playbook ? { playbook: o.playbook } : {}),
     ...(o.recoveryChannel ? { recoveryChannel: o.recoveryChannel } : {}),
+    ...(o.holidays ? { holidays: o.holidays } : {}),
   });
   const pacer = new FakePacer();
   const amends = composeAmends({
