@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
+import { SHORTCUT } from '../src/slack/ids.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -57,6 +58,12 @@ interface Manifest {
       messages_tab_read_only_enabled?: boolean;
     };
     slash_commands?: SlashCommand[];
+    shortcuts?: {
+      name: string;
+      type: 'message' | 'global';
+      callback_id: string;
+      description: string;
+    }[];
   };
   oauth_config?: { scopes?: { bot?: string[]; user?: string[] } };
   settings?: {
@@ -141,6 +148,20 @@ describe('manifest.yml', () => {
       should_escape: false,
       url: REQUEST_URL,
     });
+  });
+
+  it('declares the message and global shortcuts with the callback_ids the app listens to', () => {
+    const shortcuts = manifest.features?.shortcuts ?? [];
+    expect(shortcuts.map((x) => [x.type, x.callback_id])).toEqual([
+      ['message', SHORTCUT.fromMessage],
+      ['global', SHORTCUT.open],
+    ]);
+    for (const x of shortcuts) {
+      expect(x.name).toBe('Open a recovery case');
+      expect(x.description).toMatch(/recovery case/);
+    }
+    // Shortcuts reach the app through interactivity.
+    expect(manifest.settings?.interactivity?.is_enabled).toBe(true);
   });
 
   it('requests exactly the expected bot scopes and no user scopes', () => {

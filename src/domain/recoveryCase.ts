@@ -162,6 +162,8 @@ export interface RecoveryCase {
    * never posted there; it is kept as the place the client is reached.
    */
   readonly clientChannelId: string | null;
+  /** The permalink of the message the case was opened from (a message shortcut), or null. */
+  readonly sourceLink: string | null;
   /** The corrective changes promised, in the order they were added. */
   readonly changes: readonly CorrectiveChange[];
   readonly version: number;
@@ -329,6 +331,8 @@ export interface OpenCaseInput {
   readonly tz: string;
   /** Overrides when own_up is due (the first step). */
   readonly dueOverride?: Date | null;
+  /** The permalink of the message the case is opened from. */
+  readonly sourceLink?: string | null;
 }
 
 export function validateOpenInput(
@@ -371,6 +375,7 @@ export function openCase(input: OpenCaseInput, pb: Playbook, now: Date): Changed
     closedAt: null,
     deliveryProblem: null,
     clientChannelId: null,
+    sourceLink: input.sourceLink ?? null,
     changes: [],
     version: 1,
     calm: freshCalm(now),

@@ -67,6 +67,7 @@ export const ca: Catalog = {
     stalled: (since: string) =>
       `:pause_button: Aturat: res no s'ha mogut des de ${since}. Amends t'ho recordarà un cop per setmana fins que algú actuï.`,
     notNeeded: 'Ja no cal: el client ha acceptat',
+    fromMessage: 'Del missatge original',
   },
   span: {
     minutes: (n: number) => minuts(n),

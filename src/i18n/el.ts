@@ -67,6 +67,7 @@ export const el: Catalog = {
     stalled: (since: string) =>
       `:pause_button: Σε αναμονή: τίποτα δεν έχει προχωρήσει από ${since}. Το Amends θα υπενθυμίζει μία φορά την εβδομάδα μέχρι να κινηθεί κάποιος.`,
     notNeeded: 'Δεν χρειάζεται πια: ο πελάτης δέχτηκε',
+    fromMessage: 'Από το αρχικό μήνυμα',
   },
   span: {
     minutes: (n: number) => lepta(n),

@@ -58,6 +58,8 @@ export const en = {
     stalled: (since: string) =>
       `:pause_button: Stalled: nothing has moved since ${since}. Amends nudges once a week until someone acts.`,
     notNeeded: 'Not needed now: the client accepted',
+    /** The link on a case opened from a message (the message shortcut) back to that message. */
+    fromMessage: 'From this message',
   },
   span: {
     minutes: (n: number) => (n === 1 ? '1 minute' : `${n} minutes`),

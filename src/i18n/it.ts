@@ -69,6 +69,7 @@ export const it: Catalog = {
     stalled: (since: string) =>
       `:pause_button: Fermo: nessun passo avanti dal ${since}. Amends ti ricorderà il caso una volta a settimana finché qualcuno non agisce.`,
     notNeeded: 'Non serve più: il cliente ha accettato',
+    fromMessage: 'Dal messaggio originale',
   },
   span: {
     minutes: (n: number) => minuti(n),

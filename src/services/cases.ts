@@ -60,6 +60,8 @@ export interface OpenRequest {
   readonly dueOverride?: Date | null;
   /** The case's language, chosen in the form (default: the creator's). */
   readonly lang?: Lang;
+  /** The permalink of the message the case is opened from (the message shortcut). */
+  readonly sourceLink?: string | null;
   /** Idempotency key (trigger_id of the command, id of the modal view). */
   readonly requestKey: string;
 }
@@ -121,6 +123,7 @@ export class CaseService {
         lang: req.lang ?? creator.lang,
         tz: owner.tz,
         dueOverride: req.dueOverride ?? null,
+        sourceLink: req.sourceLink ?? null,
       },
       playbook,
       now,

@@ -41,6 +41,14 @@ export const VIEW = {
   draft: 'amends_draft',
 } as const;
 
+/** callback_id of the shortcuts (manifest.yml declares them). */
+export const SHORTCUT = {
+  /** On a message: open a case from it. */
+  fromMessage: 'amends_case_from_message',
+  /** From anywhere (the shortcuts menu, search): the empty form. */
+  open: 'amends_case_shortcut',
+} as const;
+
 /** block_id / action_id of modal inputs. */
 export const INPUT = {
   client: 'client',
@@ -136,6 +144,8 @@ export interface ModalMeta {
   readonly version?: number;
   /** A corrective change's id (dropping one). */
   readonly change?: number;
+  /** The permalink of the message a case is opened from (the message shortcut). */
+  readonly link?: string;
 }
 
 export function decodeMeta(s: string | undefined): ModalMeta | null {
@@ -148,6 +158,7 @@ export function decodeMeta(s: string | undefined): ModalMeta | null {
       step?: StepKey;
       version?: number;
       change?: number;
+      link?: string;
     } = {};
     if (typeof m.channelId === 'string' && /^[CGD][A-Z0-9]{2,}$/.test(m.channelId))
       out.channelId = m.channelId;
@@ -157,10 +168,19 @@ export function decodeMeta(s: string | undefined): ModalMeta | null {
     if (typeof m.version === 'number' && Number.isInteger(m.version)) out.version = m.version;
     if (typeof m.change === 'number' && Number.isInteger(m.change) && m.change > 0)
       out.change = m.change;
+    if (isPermalink(m.link)) out.link = m.link;
     return out;
   } catch {
     return null;
   }
+}
+
+/**
+ * A message's permalink as Slack gives it (chat.getPermalink): an https address that can sit in a
+ * mrkdwn link (`<url|label>`) without breaking out of it.
+ */
+export function isPermalink(v: unknown): v is string {
+  return typeof v === 'string' && v.length <= 1000 && /^https:\/\/[^\s<>|]+$/.test(v);
 }
 
 /** A channel (C…) or a private channel (G…) where a case can live: never a DM or a group DM. */

@@ -40,6 +40,7 @@ interface CaseRow {
   closed_at: number | null;
   delivery_problem: string | null;
   client_channel_id: string | null;
+  source_link: string | null;
   changes: string | null;
   version: number;
   last_action_at: number | null;
@@ -141,6 +142,7 @@ function toCase(r: CaseRow, steps: StepRow[]): RecoveryCase {
     closedAt: date(r.closed_at),
     deliveryProblem: r.delivery_problem,
     clientChannelId: r.client_channel_id ?? null,
+    sourceLink: r.source_link ?? null,
     changes: r.changes ? parseChanges(r.changes) : [],
     version: r.version,
     steps: steps.map(toStep),
@@ -170,10 +172,10 @@ export class CaseRepo implements CaseStore {
       insertCase:
         db.prepare(`INSERT INTO cases (team_id, channel_id, message_ts, client, summary, severity, owner_id, creator_id, status,
         answer, answered_at, outcome_reason, meeting_at, outline, lang, tz, created_at, closed_at, delivery_problem, version, client_channel_id, changes, fix_meeting_at,
-        last_action_at, posted_on, posts_that_day, last_post_at, quiet_until, stalled_at, stalls, digest_on)
+        last_action_at, posted_on, posts_that_day, last_post_at, quiet_until, stalled_at, stalls, digest_on, source_link)
         VALUES (@team_id, @channel_id, @message_ts, @client, @summary, @severity, @owner_id, @creator_id, @status, @answer, @answered_at,
         @outcome_reason, @meeting_at, @outline, @lang, @tz, @created_at, @closed_at, @delivery_problem, @version, @client_channel_id, @changes, @fix_meeting_at,
-        @last_action_at, @posted_on, @posts_that_day, @last_post_at, @quiet_until, @stalled_at, @stalls, @digest_on)`),
+        @last_action_at, @posted_on, @posts_that_day, @last_post_at, @quiet_until, @stalled_at, @stalls, @digest_on, @source_link)`),
       updateCase:
         db.prepare(`UPDATE cases SET channel_id=@channel_id, client_channel_id=@client_channel_id, changes=@changes, fix_meeting_at=@fix_meeting_at, message_ts=@message_ts, owner_id=@owner_id, status=@status, answer=@answer,
         answered_at=@answered_at, outcome_reason=@outcome_reason, meeting_at=@meeting_at, outline=@outline, lang=@lang, tz=@tz, closed_at=@closed_at,
@@ -496,6 +498,7 @@ export class CaseRepo implements CaseStore {
       closed_at: ms(c.closedAt),
       delivery_problem: c.deliveryProblem,
       client_channel_id: c.clientChannelId,
+      source_link: c.sourceLink,
       changes: c.changes.length
         ? JSON.stringify(
             c.changes.map((x): StoredChange => ({ ...x, by: ms(x.by), doneAt: ms(x.doneAt) })),

@@ -278,6 +278,10 @@ const MIGRATIONS: readonly string[] = [
     alive_until INTEGER NOT NULL
   ) STRICT;
   `,
+  // 18: a case opened from a message (the message shortcut) keeps that message's permalink
+  `
+  ALTER TABLE cases ADD COLUMN source_link TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -246,6 +246,9 @@ export function renderCase(c: RecoveryCase, pb: Playbook, now: Date): Rendered {
   if (c.meetingAt) facts.push(cat.case.meetingAt(dateToken(c.meetingAt)));
   if (c.fixMeetingAt) facts.push(cat.case.fixMeetingAt(dateToken(c.fixMeetingAt)));
   if (c.clientChannelId) facts.push(cat.shared.clientChannel(`<#${c.clientChannelId}>`));
+  // Opened from a message (the message shortcut): a link back to it.
+  if (c.sourceLink && isPermalink(c.sourceLink))
+    facts.push(`<${c.sourceLink}|${escapeMrkdwn(cat.case.fromMessage)}>`);
   if (c.answer) facts.push(cat.case.answer[c.answer]);
   blocks.push({ type: 'context', block_id: 'case_facts', elements: [md(facts.join('  ·  '))] });
   if (c.status === 'open' && c.calm.stalledAt)

@@ -4,9 +4,9 @@ import { format } from 'date-fns/format';
 import { SEVERITIES, type StepKey } from '../../domain/playbook.js';
 import type { Outcome, RecoveryCase } from '../../domain/recoveryCase.js';
 import { type Catalog, LANGUAGES, type Lang, t } from '../../i18n/index.js';
-import { INPUT, type ModalMeta, VIEW } from '../ids.js';
+import { INPUT, isPermalink, type ModalMeta, VIEW } from '../ids.js';
 import type { Draft } from './draft.js';
-import { clip, plain } from './format.js';
+import { clip, escapeMrkdwn, md, plain } from './format.js';
 
 type Modal = types.ModalView;
 
@@ -75,22 +75,45 @@ function internalChannelInput(label: string, hint: string): types.InputBlock {
   };
 }
 
+/** The longest text the form's *what happened* field takes (Slack's max_length is 1..3000). */
+export const SUMMARY_FIELD_MAX = 3000;
+
 export function openCaseModal(
   cat: Catalog,
   channelId: string | null,
   callerId: string,
   lang: Lang = 'en',
+  /** Opened from a message (the message shortcut): its text, and its permalink to keep. */
+  from: { readonly summary?: string; readonly link?: string | null } = {},
 ): Modal {
   const m = cat.modal.open;
-  // Opened from App Home there is no channel yet: the form asks for an internal one.
+  // Opened from App Home (or a shortcut outside a channel) there is no channel yet: the form asks
+  // for an internal one.
   const where: types.KnownBlock[] = channelId
     ? []
     : [internalChannelInput(cat.home.channel, cat.home.channelHint)];
-  return modal(VIEW.open, m.title, m.submit, cat, channelId ? { channelId } : {}, [
+  const link = isPermalink(from.link) ? from.link : null;
+  const source: types.KnownBlock[] = link
+    ? [
+        {
+          type: 'context',
+          block_id: 'from_message',
+          elements: [md(`<${link}|${escapeMrkdwn(cat.case.fromMessage)}>`)],
+        },
+      ]
+    : [];
+  const meta: ModalMeta = { ...(channelId ? { channelId } : {}), ...(link ? { link } : {}) };
+  return modal(VIEW.open, m.title, m.submit, cat, meta, [
+    ...source,
     ...where,
     textInput(INPUT.client, m.client, { max: 150, hint: m.clientHint }),
     // Slack accepts max_length 1..3000 (views.open fails otherwise); /incident text allows 4,000.
-    textInput(INPUT.summary, m.summary, { multiline: true, max: 3000, hint: m.summaryHint }),
+    textInput(INPUT.summary, m.summary, {
+      multiline: true,
+      max: SUMMARY_FIELD_MAX,
+      hint: m.summaryHint,
+      ...(from.summary ? { initial: from.summary } : {}),
+    }),
     {
       type: 'input',
       block_id: INPUT.severity,

@@ -101,7 +101,7 @@ export function byId<A>(
 export async function unhandled(
   ack: () => Promise<void>,
   log: Log,
-  what: { kind: 'action' | 'view'; id: string | undefined },
+  what: { kind: 'action' | 'view' | 'shortcut'; id: string | undefined },
 ): Promise<void> {
   await ack();
   log('nothing handles this; acknowledged', what);

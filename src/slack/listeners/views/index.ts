@@ -165,6 +165,8 @@ export function registerViews(app: App, deps: ListenerDeps): void {
           severity: sev as Severity,
           ownerId: owner,
           dueOverride,
+          // Opened from a message (the message shortcut): its permalink stays on the case.
+          sourceLink: meta.link ?? null,
           requestKey: `view:${a.view.id}`,
         });
         return async () => {
