@@ -35,7 +35,7 @@ import { guardBody } from './slack/bodyGuard.js';
 import { SlackCaseView } from './slack/caseView.js';
 import { type BotIdentity, checkSlack } from './slack/checkSlack.js';
 import { isChannelProblem } from './slack/errors.js';
-import { Gate, isSlackBody, Malformed, RECEIVED_AT, Refused } from './slack/gate.js';
+import { AcceptQueue, Gate, isSlackBody, Malformed, RECEIVED_AT, Refused } from './slack/gate.js';
 import { HomePublisher } from './slack/home.js';
 import { registerActions } from './slack/listeners/actions/index.js';
 import { registerIncidentCommand } from './slack/listeners/commands/incident.js';
@@ -512,8 +512,15 @@ export function composeAmends(o: ComposeOptions): Amends {
         res: ServerResponse,
       ) => void)[];
       http.removeAllListeners('request');
+      // A connection's first request counts from when the connection may have reached the kernel's
+      // accept queue (AcceptQueue), later ones on it from when they are read.
+      const queue = new AcceptQueue();
+      const waitingSince = new WeakMap<object, number>();
+      http.on('connection', (socket) => waitingSince.set(socket, queue.accepted()));
       http.on('request', (req: IncomingMessage, res: ServerResponse) => {
-        (req as unknown as Record<string, number>)[RECEIVED_AT] = performance.now();
+        const since = waitingSince.get(req.socket);
+        waitingSince.delete(req.socket);
+        (req as unknown as Record<string, number>)[RECEIVED_AT] = since ?? performance.now();
         const path = (req.url ?? '').split('?')[0];
         const pass = () => {
           for (const l of bolt) l.call(http, req, res);

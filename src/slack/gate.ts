@@ -1,5 +1,3 @@
-import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
-
 /** A body Slack would never send (`payload=null`, an empty form): 400, nothing stored. */
 export class Malformed extends Error {
   readonly code = 'amends_malformed';
@@ -204,5 +202,45 @@ export class Gate {
       if (!acked) this.#waiting--;
       this.#release();
     }
+  }
+}
+
+/**
+ * How long a new connection may have waited in the kernel's accept queue, which the process can't
+ * see: Node 20 accepts one connection per turn of the event loop (`node dist/bench/acceptPerTurn.js`
+ * after a build), so a burst of simultaneous connections queues there, and the last one of 500
+ * waits 500 turns before its request is read. A connection accepted in the turn right after one
+ * that also accepted one was waiting in that queue, which has not been empty since the run of such
+ * turns began: its wait is taken as the time since then (at most; exact for a burst sent at once).
+ * Turns are counted only while connections keep coming (a setImmediate chain that stops 50 ms after
+ * the last accept), so an idle bot spins nothing.
+ */
+export class AcceptQueue {
+  #turn = 0;
+  #counting = false;
+  #lastAcceptTurn = -2;
+  #lastAcceptAt = Number.NEGATIVE_INFINITY;
+  #since = 0;
+
+  constructor(readonly now: () => number = () => performance.now()) {}
+
+  #count = (): void => {
+    this.#turn++;
+    if (this.now() - this.#lastAcceptAt < 50) setImmediate(this.#count);
+    else this.#counting = false;
+  };
+
+  /** A connection was accepted now: since when it (at most) waited. */
+  accepted(): number {
+    const now = this.now();
+    const inRun = this.#turn - this.#lastAcceptTurn <= 1;
+    if (!inRun) this.#since = now;
+    this.#lastAcceptTurn = this.#turn;
+    this.#lastAcceptAt = now;
+    if (!this.#counting) {
+      this.#counting = true;
+      setImmediate(this.#count);
+    }
+    return this.#since;
   }
 }

@@ -108,6 +108,8 @@ export async function startHarness(
     ackFirst?: boolean;
     /** Requests worked on at once before the next is refused (default: production's). */
     maxInFlight?: number;
+    /** A request expected to be acknowledged later than this after it arrived is refused (ms). */
+    boundMs?: number;
     /** The fake Web API's answer time per call (default: at once). */
     latencyMs?: number | (() => number);
     /** How long the bot waits for a Web API call (default: production's 10 s). */
@@ -145,6 +147,7 @@ export async function startHarness(
     // the outcome right after the response, and an absence check means something.
     processBeforeResponse: !o.ackFirst,
     ...(o.maxInFlight !== undefined ? { maxInFlight: o.maxInFlight } : {}),
+    ...(o.boundMs !== undefined ? { boundMs: o.boundMs } : {}),
     ...(o.slackTimeoutMs !== undefined ? { slackTimeoutMs: o.slackTimeoutMs } : {}),
     pacer,
     host: '127.0.0.1',

@@ -1,6 +1,9 @@
 /**
- * A burst of simultaneous /incident commands that fits in Slack's 3 s is taken whole: none is
- * answered "busy", every case is stored once and posted once.
+ * A burst of simultaneous /incident commands is taken whole while it fits in the gate's bound: none
+ * is answered "busy" (no cap on requests in flight, no refusal for a stalled loop), every case is
+ * stored once and posted once. The test client, the fake Slack and the app share one event loop
+ * here, on a machine running other test files at once, so the bound is set wide: whether 500 fit in
+ * production's 2 s on this machine is `npm run bench`'s burst rows, not a timed test.
  */
 import { describe, expect, it } from 'vitest';
 import { en } from '../../src/i18n/en.js';
@@ -10,7 +13,7 @@ const parentPosts = (h: Parameters<typeof countCases>[0]) =>
   h.fake.messages.filter((m) => m.metadata?.event_type === 'amends_case');
 
 describe('a burst of commands', () => {
-  const ctx = useHarness();
+  const ctx = useHarness({ boundMs: 30_000 });
 
   it.each([200, 500])(
     '%i simultaneous /incident: none refused, all stored and posted once',

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { Gate, RECEIVED_AT, Refused } from '../../src/slack/gate.js';
+import { AcceptQueue, Gate, RECEIVED_AT, Refused } from '../../src/slack/gate.js';
 
 /** A clock the test moves by hand. */
 function manual(start = 10_000) {
   let t = start;
-  return { now: () => t, advance: (ms: number) => void (t += ms) };
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 }
 
 /** Runs one request through the gate; `work` stands for the app's processing (it may ack). */
@@ -156,5 +161,31 @@ describe('the gate', () => {
     g.close();
     await expect(run(g, { command: true }).done).rejects.toMatchObject({ why: 'stopping' });
     expect(g.refused.stopping).toBe(1);
+  });
+});
+
+describe('AcceptQueue (how long a new connection may have waited before it was accepted)', () => {
+  const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+
+  it('a connection accepted in the turn after another counts from when that run of accepts began', async () => {
+    const clock = manual(1000);
+    const q = new AcceptQueue(clock.now);
+    expect(q.accepted()).toBe(1000);
+    for (let i = 1; i <= 3; i++) {
+      await nextTurn();
+      clock.advance(10);
+      expect(q.accepted()).toBe(1000); // the burst's first arrival: they all waited since then
+    }
+  });
+
+  it('a turn without an accept ends the run: the next connection counts from its own accept', async () => {
+    const clock = manual(1000);
+    const q = new AcceptQueue(clock.now);
+    q.accepted();
+    await nextTurn();
+    await nextTurn();
+    await nextTurn();
+    clock.advance(40);
+    expect(q.accepted()).toBe(1040);
   });
 });
