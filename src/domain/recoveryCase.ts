@@ -414,7 +414,11 @@ export function openCase(input: OpenCaseInput, pb: Playbook, now: Date): Changed
   };
 }
 
-/** The corrective-changes step's due time follows its earliest open promise. */
+/**
+ * The corrective-changes step is due at its earliest open promise, to the minute, as the change's
+ * own line says (a promise made in the form is the end of that working day). Its first nudge comes
+ * within working hours before it, so the owner hears of it while the promise can still be kept.
+ */
 function withChangesDue(c: RecoveryCase, pb: Playbook): RecoveryCase {
   const s = c.steps.find((x) => x.key === 'corrective_changes');
   if (!s || !isOpen(s)) return c;
@@ -422,15 +426,10 @@ function withChangesDue(c: RecoveryCase, pb: Playbook): RecoveryCase {
     .filter((x) => x.status === 'open' && x.by)
     .map((x) => (x.by as Date).getTime());
   if (dates.length === 0) return c;
-  const by = new Date(Math.min(...dates));
-  const def = stepDef(pb, 'corrective_changes');
-  // Due within working hours at or before the promised time, never after it.
-  const due = def?.ignoreWorkingHours[c.severity]
-    ? by
-    : latestWorkingTimeAtOrBefore(by, pb.workingHours, c.tz);
+  const due = new Date(Math.min(...dates));
   if (s.dueAt?.getTime() === due.getTime()) return c;
   // A promise moved the due time: the step is nudged (and may escalate) from there.
-  const moved = { ...s, dueAt: due, nextRemindAt: due, escalatedAt: null };
+  const moved = { ...s, dueAt: due, nextRemindAt: remind, escalatedAt: null };
   return { ...c, steps: c.steps.map((x) => (x.key === s.key ? moved : x)) };
 }
 
@@ -504,6 +503,10 @@ export function settleChange(
     doneAt: now,
   };
   // The step's due time follows the open promises. It is not closed here when the last one is
+  const def = stepDef(pb, 'corrective_changes');
+  const remind = def?.ignoreWorkingHours[c.severity]
+    ? due
+    : latestWorkingTimeAtOrBefore(due, pb.workingHours, c.tz);
   // settled: the step is "make the changes *and report them*", so it closes when the owner marks
   // it done or sends the client the message, and neither can happen while a promise is open.
   const next = withChangesDue(

@@ -149,7 +149,8 @@ describe('corrective changes (domain)', () => {
     const s = c.steps.find((x) => x.key === 'corrective_changes');
     expect(s?.dueAt?.toISOString()).toBe('2026-11-25T16:00:00.000Z');
     expect(s?.nextRemindAt?.toISOString()).toBe('2026-11-25T16:00:00.000Z');
-    // A promise for late that evening: due within working hours before it, never the next morning.
+    // A promise for late that evening: due at the promise itself, as the change's line says; its
+    // first nudge within working hours before it, never the next morning.
     const late = addChange(
       base(),
       { what: 'Check', who: null, by: new Date('2026-11-25T22:00:00Z') },
@@ -157,9 +158,9 @@ describe('corrective changes (domain)', () => {
       DEFAULT_PLAYBOOK,
       NOW,
     ).case;
-    const due = late.steps.find((x) => x.key === 'corrective_changes')?.dueAt;
-    expect(due?.getTime()).toBeLessThanOrEqual(Date.parse('2026-11-25T22:00:00Z'));
-    expect(due?.toISOString()).toBe('2026-11-25T16:00:00.000Z');
+    const step = late.steps.find((x) => x.key === 'corrective_changes');
+    expect(step?.dueAt?.toISOString()).toBe('2026-11-25T22:00:00.000Z');
+    expect(step?.nextRemindAt?.toISOString()).toBe('2026-11-25T16:00:00.000Z');
   });
 });
 
@@ -197,6 +198,10 @@ describe('corrective changes in Slack', () => {
     // Who does it and by when, as the parent lists them.
     expect(said).toContain(`<@${NIKOS}>`);
     expect(said).toMatch(/due <!date\^\d+\^/);
+    // The step is due at that promise, to the minute: the end of that working day.
+    expect(stepOf(c, 'corrective_changes').dueAt?.toISOString()).toBe(
+      c.changes[0]?.by?.toISOString(),
+    );
     // The same submission again (a retry of the same view) adds nothing.
     await again();
     expect(fresh(h, o.c).changes).toHaveLength(1);
