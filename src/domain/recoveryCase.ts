@@ -428,6 +428,10 @@ function withChangesDue(c: RecoveryCase, pb: Playbook): RecoveryCase {
   if (dates.length === 0) return c;
   const due = new Date(Math.min(...dates));
   if (s.dueAt?.getTime() === due.getTime()) return c;
+  const def = stepDef(pb, 'corrective_changes');
+  const remind = def?.ignoreWorkingHours[c.severity]
+    ? due
+    : latestWorkingTimeAtOrBefore(due, pb.workingHours, c.tz);
   // A promise moved the due time: the step is nudged (and may escalate) from there.
   const moved = { ...s, dueAt: due, nextRemindAt: remind, escalatedAt: null };
   return { ...c, steps: c.steps.map((x) => (x.key === s.key ? moved : x)) };
@@ -503,10 +507,6 @@ export function settleChange(
     doneAt: now,
   };
   // The step's due time follows the open promises. It is not closed here when the last one is
-  const def = stepDef(pb, 'corrective_changes');
-  const remind = def?.ignoreWorkingHours[c.severity]
-    ? due
-    : latestWorkingTimeAtOrBefore(due, pb.workingHours, c.tz);
   // settled: the step is "make the changes *and report them*", so it closes when the owner marks
   // it done or sends the client the message, and neither can happen while a promise is open.
   const next = withChangesDue(
