@@ -208,6 +208,18 @@ export function isOpen(s: Step): boolean {
 }
 
 /**
+ * A step that waits for one of the client's answers is out of play once the other answer is
+ * recorded (keep trying after an acceptance; check-ins after a refusal) or once the case has ended,
+ * since nothing starts on an ended case: the case message leaves it out instead of "not started".
+ */
+export function outOfPlay(c: RecoveryCase, s: Step, pb: Playbook): boolean {
+  if (s.status !== 'waiting') return false;
+  const starts = stepDef(pb, s.key)?.starts;
+  if (starts !== 'accepted' && starts !== 'refused') return false;
+  return c.status !== 'open' || (c.answer !== null && c.answer !== starts);
+}
+
+/**
  * The step that needs doing first, as a list names it: the earliest due of those to do, else the
  * first required one in order (an optional step with no date never hides a dated one), else a
  * snoozed one; null when nothing is open.

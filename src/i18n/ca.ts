@@ -55,6 +55,7 @@ export const ca: Catalog = {
       accepted: 'El client ha acceptat les disculpes',
       refused: 'De moment, el client ho ha rebutjat',
     },
+    refusedEnded: 'El client ho ha rebutjat',
     ended: (outcome: string, when: string) => `${outcome} ${when}`,
     reason: (reason: string) => `Motiu: ${reason}`,
     deliveryProblem:
@@ -277,6 +278,7 @@ export const ca: Catalog = {
     line: (what: string, who: string, by: string) =>
       `${what}${who ? ` · ${who}` : ''}${by ? ` · ${by}` : ''}`,
     dropped: (reason: string) => `descartat: ${reason}`,
+    notDone: 'No fet',
     none: 'Encara no hi ha canvis: afegeix cadascun dels que fareu.',
     added: (who: string, what: string) => `:hammer_and_wrench: ${who} ha promès un canvi: ${what}`,
     doneLine: (who: string, what: string) => `:white_check_mark: ${who} ha fet el canvi: *${what}*`,

@@ -54,6 +54,7 @@ export const el: Catalog = {
       accepted: 'Ο πελάτης αποδέχτηκε τη συγγνώμη',
       refused: 'Ο πελάτης αρνήθηκε προς το παρόν',
     },
+    refusedEnded: 'Ο πελάτης αρνήθηκε',
     ended: (outcome: string, when: string) => `${outcome} ${when}`,
     reason: (reason: string) => `Λόγος: ${reason}`,
     deliveryProblem:
@@ -277,6 +278,7 @@ export const el: Catalog = {
     line: (what: string, who: string, by: string) =>
       `${what}${who ? ` · ${who}` : ''}${by ? ` · ${by}` : ''}`,
     dropped: (reason: string) => `εγκαταλείφθηκε: ${reason}`,
+    notDone: 'Δεν έγινε',
     none: 'Καμία αλλαγή ακόμη: πρόσθεσε καθεμία που θα κάνετε.',
     added: (who: string, what: string) =>
       `:hammer_and_wrench: Ο/Η ${who} υποσχέθηκε μια αλλαγή: ${what}`,

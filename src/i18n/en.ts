@@ -45,6 +45,8 @@ export const en = {
     toldAfter: (span: string) => `Client told after ${span}`,
     notToldYet: 'Client not told yet',
     answer: { accepted: 'Client accepted the apology', refused: 'Client refused for now' },
+    /** The refusal on a case that has ended: no longer "for now". */
+    refusedEnded: 'Client refused',
     ended: (outcome: string, when: string) => `${outcome} ${when}`,
     reason: (reason: string) => `Reason: ${reason}`,
     deliveryProblem:
@@ -266,6 +268,8 @@ export const en = {
     line: (what: string, who: string, by: string) =>
       `${what}${who ? ` · ${who}` : ''}${by ? ` · ${by}` : ''}`,
     dropped: (reason: string) => `dropped: ${reason}`,
+    /** A change still open when the case ended. */
+    notDone: 'Not done',
     none: 'No changes listed yet: add each one you will make.',
     added: (who: string, what: string) => `:hammer_and_wrench: ${who} promised a change: ${what}`,
     doneLine: (who: string, what: string) => `:white_check_mark: ${who} made the change: *${what}*`,

@@ -57,6 +57,7 @@ export const it: Catalog = {
       accepted: 'Il cliente ha accettato le scuse',
       refused: 'Per ora il cliente ha rifiutato',
     },
+    refusedEnded: 'Il cliente ha rifiutato',
     ended: (outcome: string, when: string) => `${outcome} ${when}`,
     reason: (reason: string) => `Motivo: ${reason}`,
     deliveryProblem:
@@ -279,6 +280,7 @@ export const it: Catalog = {
     line: (what: string, who: string, by: string) =>
       `${what}${who ? ` · ${who}` : ''}${by ? ` · ${by}` : ''}`,
     dropped: (reason: string) => `abbandonata: ${reason}`,
+    notDone: 'Non fatta',
     none: 'Nessuna modifica ancora: aggiungi ognuna di quelle che farai.',
     added: (who: string, what: string) =>
       `:hammer_and_wrench: ${who} ha promesso una modifica: ${what}`,

@@ -3,6 +3,7 @@ import { type Playbook, type StepKey, stepDef } from '../../domain/playbook.js';
 import {
   isOpen,
   NOT_NEEDED_AFTER_ANSWER,
+  outOfPlay,
   ownUpMinutes,
   type RecoveryCase,
   type Step,
@@ -169,21 +170,31 @@ export function closeButton(c: RecoveryCase, cat: Catalog): types.Button {
   };
 }
 
-/** One line per corrective change; the open ones with Done and Drop (at most MAX_CHANGES). */
-export function changeBlocks(c: RecoveryCase, cat: Catalog): Block[] {
+/**
+ * One line per corrective change; the open ones with Done and Drop (at most MAX_CHANGES). An open
+ * promise past its date reads as overdue, like a step; on an ended case it reads as not done.
+ */
+export function changeBlocks(c: RecoveryCase, cat: Catalog, now: Date): Block[] {
   const out: Block[] = [];
   for (const x of c.changes) {
+    const ended = c.status !== 'open' && x.status === 'open';
+    const overdue = !ended && x.status === 'open' && !!x.by && x.by <= now;
     const mark =
       x.status === 'done'
         ? ':white_check_mark:'
         : x.status === 'dropped'
           ? ':fast_forward:'
-          : ':hammer_and_wrench:';
+          : ended
+            ? ':white_circle:'
+            : overdue
+              ? STATE_EMOJI.overdue
+              : ':hammer_and_wrench:';
+    // A change done or dropped is not due any more, nor one left open when the case ended.
+    const due = x.by && x.status === 'open' ? cat.case.due(dateToken(x.by)) : '';
     let text = `${mark} ${cat.changes.line(
       clip(literal(x.what), 300),
       x.who ? mention(x.who) : '',
-      // A change done or dropped is not due any more.
-      x.by && x.status === 'open' ? cat.case.due(dateToken(x.by)) : '',
+      ended ? cat.changes.notDone : overdue ? `${cat.stepState.overdue} · ${due}` : due,
     )}`;
     if (x.status === 'dropped' && x.reason)
       text += `\n>${clip(literal(cat.changes.dropped(x.reason)), 300)}`;
@@ -249,7 +260,13 @@ export function renderCase(c: RecoveryCase, pb: Playbook, now: Date): Rendered {
   // Opened from a message (the message shortcut): a link back to it.
   if (c.sourceLink && isPermalink(c.sourceLink))
     facts.push(`<${c.sourceLink}|${escapeMrkdwn(cat.case.fromMessage)}>`);
-  if (c.answer) facts.push(cat.case.answer[c.answer]);
+  // Once the case has ended, a refusal is no longer "for now".
+  if (c.answer)
+    facts.push(
+      c.status !== 'open' && c.answer === 'refused'
+        ? cat.case.refusedEnded
+        : cat.case.answer[c.answer],
+    );
   blocks.push({ type: 'context', block_id: 'case_facts', elements: [md(facts.join('  ·  '))] });
   if (c.status === 'open' && c.calm.stalledAt)
     blocks.push({
@@ -274,6 +291,8 @@ export function renderCase(c: RecoveryCase, pb: Playbook, now: Date): Rendered {
   blocks.push({ type: 'divider' });
 
   for (const s of c.steps) {
+    // Keep trying once the client accepted, check-ins once they refused: never to start, not shown.
+    if (outOfPlay(c, s, pb)) continue;
     blocks.push({
       type: 'section',
       block_id: `step_${s.key}`,
@@ -286,7 +305,7 @@ export function renderCase(c: RecoveryCase, pb: Playbook, now: Date): Rendered {
         elements: stepButtons(c, s, cat),
       });
     }
-    if (s.key === 'corrective_changes') blocks.push(...changeBlocks(c, cat));
+    if (s.key === 'corrective_changes') blocks.push(...changeBlocks(c, cat, now));
   }
   blocks.push({ type: 'divider' });
   if (c.status === 'open') {

@@ -38,8 +38,12 @@ export function alsoWaiting(c: RecoveryCase, pb: Playbook, lead: StepKey, now: D
 }
 
 /** Each open promise nudged like a step: its line with Done and Drop. */
-function openChangeBlocks(c: RecoveryCase, cat: ReturnType<typeof t>): types.KnownBlock[] {
-  return changeBlocks({ ...c, changes: c.changes.filter((x) => x.status === 'open') }, cat);
+function openChangeBlocks(
+  c: RecoveryCase,
+  cat: ReturnType<typeof t>,
+  now: Date,
+): types.KnownBlock[] {
+  return changeBlocks({ ...c, changes: c.changes.filter((x) => x.status === 'open') }, cat, now);
 }
 
 function others(c: RecoveryCase, pb: Playbook): string {
@@ -142,7 +146,7 @@ export function renderReminder(
     const answer = s.key === 'client_answer' ? answerButtons(c, cat) : [];
     blocks.push({ type: 'actions', elements: [...answer, ...stepButtons(c, s, cat)] });
   }
-  if (r.stepKey === 'corrective_changes') blocks.push(...openChangeBlocks(c, cat));
+  if (r.stepKey === 'corrective_changes') blocks.push(...openChangeBlocks(c, cat, now));
   const rest = alsoWaiting(c, pb, r.stepKey, now);
   if (rest.length && c.status === 'open') {
     blocks.push({ type: 'context', elements: [md(`*${cat.nudge.alsoOpen}*`)] });
@@ -154,7 +158,7 @@ export function renderReminder(
       });
       const answer = x.key === 'client_answer' ? answerButtons(c, cat) : [];
       blocks.push({ type: 'actions', elements: [...answer, ...stepButtons(c, x, cat)] });
-      if (x.key === 'corrective_changes') blocks.push(...openChangeBlocks(c, cat));
+      if (x.key === 'corrective_changes') blocks.push(...openChangeBlocks(c, cat, now));
     }
   }
   return { text, blocks };
