@@ -986,7 +986,7 @@ export function closeCase(
 ): Changed {
   if (!CASE_TRANSITIONS[c.status].includes(outcome)) throw new DomainError('case_closed');
   const r = reason?.trim() || null;
-  if (outcome === 'lost' && !r) throw new DomainError('reason_required');
+  if (outcome === 'lost' && !r) throw new DomainError('reason_required', 'lost_reason');
   if (r && chars(r) > LIMITS.note) throw new DomainError('invalid_input', 'reason_too_long');
   const next: RecoveryCase = {
     ...c,

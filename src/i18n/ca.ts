@@ -1,4 +1,12 @@
+import { dayOfMonth } from './dates.js';
 import type { Catalog } from './en.js';
+
+/** The article before a date: "el 9 de desembre", but "l’1", "l’11" (and "al"/"a l’" likewise). */
+const elided = (day: string) => [1, 11].includes(dayOfMonth(day) ?? 0);
+const elDia = (day: string) => (elided(day) ? `l’${day}` : `el ${day}`);
+const alDia = (day: string) => (elided(day) ? `a l’${day}` : `al ${day}`);
+/** A language's name inside a sentence: "en català", not "en Català". */
+const inSentence = (name: string) => name.charAt(0).toLocaleLowerCase('ca') + name.slice(1);
 
 /**
  * Catalan copy, informal "tu" as Slack teams use it. Written from shared/recovery-method.md,
@@ -17,7 +25,7 @@ export const ca: Catalog = {
   langName: 'Català',
   severity: { minor: 'Lleu', major: 'Greu', critical: 'Crític' },
   stepTitle: {
-    own_up: "Reconeix l'error davant del client",
+    own_up: 'Reconeix l’error davant del client',
     outline: 'Escriu el guió',
     apologize: 'Demana disculpes i assumeix la responsabilitat',
     meeting: 'Concerta una reunió en persona',
@@ -40,7 +48,7 @@ export const ca: Catalog = {
   case: {
     header: (client: string, severity: string) => `${client} · ${severity}`,
     whatHappened: 'Què ha passat',
-    owner: (who: string) => `Se n'encarrega ${who}`,
+    owner: (who: string) => `Se n’encarrega ${who}`,
     openedBy: (who: string, when: string) => `Obert per ${who}, ${when}`,
     due: (when: string) => `termini: ${when}`,
     doneBy: (who: string, when: string) => `per ${who}, ${when}`,
@@ -66,7 +74,7 @@ export const ca: Catalog = {
     skipReason: (reason: string) => `Omès: ${reason}`,
     offered: (what: string) => `Oferta: ${what}`,
     stalled: (since: string) =>
-      `:pause_button: Aturat: res no s'ha mogut des de ${since}. Amends t'ho recordarà un cop per setmana fins que algú actuï.`,
+      `:pause_button: Aturat: res no s’ha mogut des de ${since}. Amends t’ho recordarà un cop per setmana fins que algú actuï.`,
     notNeeded: 'Ja no cal: el client ha acceptat',
     fromMessage: 'Del missatge original',
   },
@@ -81,7 +89,7 @@ export const ca: Catalog = {
     skip: 'Omet',
     meeting: 'Concerta la reunió',
     outline: 'Escriu el guió',
-    compensation: "Registra l'oferta",
+    compensation: 'Registra l’oferta',
     accepted: 'El client ha acceptat',
     refused: 'El client ho ha rebutjat',
     close: 'Tanca el cas',
@@ -93,19 +101,19 @@ export const ca: Catalog = {
   },
   snooze: {
     hour: '1 hora',
-    tomorrow: 'Demà al matí (hora de qui se n’encarrega)',
-    nextWeek: 'La setmana vinent (hora de qui se n’encarrega)',
+    tomorrow: 'demà al matí (hora de qui se n’encarrega)',
+    nextWeek: 'la setmana vinent (hora de qui se n’encarrega)',
     whose: (owner: string) => ` (el matí de ${owner})`,
   },
   confirmClose: {
     title: 'Vols tancar aquest cas?',
-    text: "Els recordatoris s'aturen i la llista de tasques queda congelada. Podràs indicar si el client s'ha recuperat o s'ha perdut.",
+    text: 'Els recordatoris s’aturen i la llista de tasques queda congelada. Podràs indicar si el client s’ha recuperat o s’ha perdut.',
     confirm: 'Tanca-ho',
-    deny: "Deixa'l obert",
+    deny: 'Deixa’l obert',
   },
   confirmRefused: {
     title: 'El client ho ha rebutjat?',
-    text: "Durant les properes setmanes, Amends et recordarà que hi tornis, amb tacte. No et rendeixis: si deixes d'intentar-ho, el client no tornarà pel seu compte.",
+    text: 'Durant les properes setmanes, Amends et recordarà que hi tornis, amb tacte. No et rendeixis: si deixes d’intentar-ho, el client no tornarà pel seu compte.',
     confirm: 'Sí, registra-ho',
     deny: 'Cancel·la',
   },
@@ -121,7 +129,7 @@ export const ca: Catalog = {
       severity: 'Gravetat',
       owner: 'Responsable',
       due: 'Informa el client abans de',
-      dueHint: "Substitueix el termini per defecte per reconèixer l'error",
+      dueHint: 'Substitueix el termini per defecte per reconèixer l’error',
       dueTime: 'Hora',
       language: 'Llengua del cas',
       languageHint: 'Amends la fa servir en tot el que escriu al fil del cas.',
@@ -133,7 +141,7 @@ export const ca: Catalog = {
       why: 'Per què ha anat malament',
       prevention: 'Què evitarà que es repeteixi',
       summary: 'En dues frases',
-      summaryHint: "El que diràs primer. Tingues els detalls a punt per si el client te'ls demana.",
+      summaryHint: 'El que diràs primer. Tingues els detalls a punt per si el client te’ls demana.',
     },
     meeting: {
       title: 'Concerta la reunió',
@@ -144,7 +152,7 @@ export const ca: Catalog = {
       time: 'Hora',
       hint: 'En persona o, si més no, per videotrucada. A la teva zona horària.',
     },
-    skip: { title: 'Omet un pas', submit: 'Omet', reason: "Per què l'omets?" },
+    skip: { title: 'Omet un pas', submit: 'Omet', reason: 'Per què l’omets?' },
     compensation: {
       title: 'Compensació',
       submit: 'Desa',
@@ -161,7 +169,8 @@ export const ca: Catalog = {
       title: 'Tanca el cas',
       submit: 'Tanca el cas',
       outcome: 'Resultat',
-      reason: "Motiu (obligatori si s'ha perdut el client)",
+      reason: 'Motiu',
+      reasonHint: 'Obligatori si el resultat és «Perdut»: explica per què s’ha perdut el client.',
     },
   },
   thread: {
@@ -171,27 +180,27 @@ export const ca: Catalog = {
     skipped: (who: string, step: string) => `:fast_forward: ${who} ha omès *${step}*.`,
     snoozed: (who: string, step: string, when: string) =>
       `:zzz: ${who} ha ajornat *${step}* fins a ${when}.`,
-    meeting: (who: string, when: string) =>
-      `:calendar: ${who} ha concertat la reunió per a ${when}.`,
-    meetingMoved: (who: string, when: string) =>
-      `:calendar: ${who} ha canviat la reunió a ${when}.`,
-    fixMeeting: (who: string, when: string) =>
-      `:calendar: ${who} ha concertat per a ${when} la reunió per mostrar la solució.`,
-    fixMeetingMoved: (who: string, when: string) =>
-      `:calendar: ${who} ha canviat a ${when} la reunió per mostrar la solució.`,
+    meeting: (who: string, day: string, time: string) =>
+      `:calendar: ${who} ha concertat la reunió per ${alDia(day)} a les ${time}.`,
+    meetingMoved: (who: string, day: string, time: string) =>
+      `:calendar: ${who} ha canviat la reunió ${alDia(day)} a les ${time}.`,
+    fixMeeting: (who: string, day: string, time: string) =>
+      `:calendar: ${who} ha concertat per ${alDia(day)} a les ${time} la reunió per mostrar la solució.`,
+    fixMeetingMoved: (who: string, day: string, time: string) =>
+      `:calendar: ${who} ha canviat ${alDia(day)} a les ${time} la reunió per mostrar la solució.`,
     outline: (who: string) => `:memo: ${who} ha escrit el guió de la reunió:`,
-    compensation: (who: string) => `:gift: ${who} ha registrat què s'ha ofert al client:`,
+    compensation: (who: string) => `:gift: ${who} ha registrat què s’ha ofert al client:`,
     accepted: (who: string) =>
-      `:tada: ${who} ha registrat que el client ha acceptat. A partir d'ara comença el contacte periòdic amb el client.`,
+      `:tada: ${who} ha registrat que el client ha acceptat. A partir d’ara comença el contacte periòdic amb el client.`,
     refused: (who: string) =>
       `:hourglass_flowing_sand: ${who} ha registrat que el client ho ha rebutjat. Amends us recordarà que ho torneu a provar, amb tacte.`,
     closed: (who: string, outcome: string) => `:lock: ${who} ha tancat el cas: ${outcome}.`,
     moreFollowUps: (who: string, when: string) =>
-      `:repeat: ${who} ha programat un altre contacte de seguiment per a ${when}.`,
+      `:repeat: ${who} ha programat un altre contacte de seguiment per ${alDia(when)}.`,
     followUp: (who: string, when: string) =>
-      `:speech_balloon: ${who} ha tornat a contactar el client. Proper seguiment ${when}.`,
+      `:speech_balloon: ${who} ha tornat a contactar el client. Proper seguiment: ${elDia(when)}.`,
     checkedIn: (who: string, when: string) =>
-      `:speech_balloon: ${who} ha fet el contacte periòdic amb el client. Proper contacte periòdic ${when}.`,
+      `:speech_balloon: ${who} ha fet el contacte periòdic amb el client. Proper contacte periòdic: ${elDia(when)}.`,
   },
   outline: {
     happened: 'Què ha passat',
@@ -203,7 +212,7 @@ export const ca: Catalog = {
     own_up:
       'Explica al client què ha anat malament abans que ho descobreixi pel seu compte. La rapidesa compta més que la perfecció: amagar-ho, negar-ho o posar excuses li diu que no es pot refiar de tu quan les coses es compliquen.',
     outline:
-      "Abans de parlar, escriu què ha passat, per què i què evitarà que es repeteixi, i assegura't que ho saps dir en dues frases.",
+      'Abans de parlar, escriu què ha passat, per què i què evitarà que es repeteixi, i assegura’t que ho saps dir en dues frases.',
     apologize:
       'Comença amb unes disculpes que diguin clarament quin mal heu causat i després assumeix-ne la responsabilitat: «ens hem equivocat i és culpa nostra». Si pots, digues-ho en directe.',
     meeting:
@@ -211,7 +220,7 @@ export const ca: Catalog = {
     compensation:
       'Decideix com compensareu el client: un reemborsament, un crèdit, un extra inesperat. Juntament amb unes disculpes, pot convertir un client decebut en un defensor vostre.',
     corrective_changes:
-      "Posa en marxa els canvis (un control de qualitat, més estoc, una persona de contacte dedicada) i explica al client què ha canviat i com l'avisareu la propera vegada.",
+      'Posa en marxa els canvis (un control de qualitat, més estoc, una persona de contacte dedicada) i explica al client què ha canviat i com l’avisareu la propera vegada.',
     fix_meeting:
       'Quan la solució necessita temps, torna a reunir-te amb el client per mostrar-la funcionant. Opcional: reserva-la quan convingui.',
     client_answer:
@@ -224,9 +233,9 @@ export const ca: Catalog = {
   nudge: {
     alsoOpen: 'També pendent en aquest cas:',
     stalled: (owner: string, since: string, others: string) =>
-      `:pause_button: En aquest cas no s'ha mogut res des de ${since}. Se n'encarrega ${owner}; ${others}, podeu ajudar a reprendre'l? A partir d'ara Amends ho recordarà un cop per setmana.`,
+      `:pause_button: En aquest cas no s’ha mogut res des de ${since}. Se n’encarrega ${owner}; ${others}, podeu ajudar a reprendre’l? A partir d’ara Amends ho recordarà un cop per setmana.`,
     stalledAlone: (owner: string, since: string) =>
-      `:pause_button: En aquest cas no s'ha mogut res des de ${since}. ${owner}, fes un pas avui o demana ajuda a un company. A partir d'ara Amends ho recordarà un cop per setmana.`,
+      `:pause_button: En aquest cas no s’ha mogut res des de ${since}. ${owner}, fes un pas avui o demana ajuda a un company. A partir d’ara Amends ho recordarà un cop per setmana.`,
     due: (owner: string, step: string, why: string) => `${owner}, et toca: *${step}*. ${why}`,
     again: (owner: string, step: string, due: string) =>
       `${owner}, *${step}* encara està pendent (termini: ${due}). Una actualització breu ara val més que una de perfecta més tard.`,
@@ -235,24 +244,24 @@ export const ca: Catalog = {
     meetingPrepNoOutline: (owner: string, when: string) =>
       `${owner}, la reunió és ${when} i encara no hi ha guió. Escriu-lo ara: què ha passat, per què, què evitarà que es repeteixi, en dues frases.`,
     escalation: (owner: string, step: string, due: string, others: string) =>
-      `:rotating_light: *${step}* va amb retard (termini: ${due}). Se n'encarrega ${owner}; ${others}, podeu ajudar a tirar-ho endavant avui?`,
+      `:rotating_light: *${step}* va amb retard (termini: ${due}). Se n’encarrega ${owner}; ${others}, podeu ajudar a tirar-ho endavant avui?`,
     escalationAlone: (owner: string, step: string, due: string) =>
-      `:rotating_light: *${step}* va amb retard (termini: ${due}). ${owner}, ara és el més urgent d'aquest cas: fes-ho avui o demana ajuda a un company.`,
+      `:rotating_light: *${step}* va amb retard (termini: ${due}). ${owner}, ara és el més urgent d’aquest cas: fes-ho avui o demana ajuda a un company.`,
     keepTrying: (owner: string, n: number, idea: string) =>
-      `${owner}, seguiment ${n}: torna a contactar amb el client. ${idea} Recorda-li amb tacte que tothom s'equivoca; el que compta és què ha canviat.`,
+      `${owner}, seguiment ${n}: torna a contactar amb el client. ${idea} Recorda-li amb tacte que tothom s’equivoca; el que compta és què ha canviat.`,
     keepTryingIdeas: [
       'Proposa-li una primera comanda més petita, perquè tornar-ho a provar li costi poc.',
       'Ofereix-li una prova gratuïta del servei que va fallar.',
       'Ofereix-te a revisar personalment cada aspecte del seu compte fins que et digui que ja no cal.',
-      "Explica-li els canvis que heu fet des d'aleshores, amb un exemple concret.",
+      'Explica-li els canvis que heu fet des d’aleshores, amb un exemple concret.',
       'Demana-li quinze minuts per escoltar què el faria tornar.',
     ],
     keepTryingEnd: (owner: string) =>
-      `${owner}, aquest era l'últim seguiment previst. Si el client no ha tornat, tanca el cas com a perdut indicant-ne el motiu, o programa un intent més.`,
+      `${owner}, aquest era l’últim seguiment previst. Si el client no ha tornat, tanca el cas com a perdut indicant-ne el motiu, o programa un intent més.`,
     checkIn: (owner: string, n: number) =>
       `${owner}, contacte periòdic ${n}: pregunta al client com van les coses des dels canvis i si encara hi ha res que el preocupi.`,
     checkInEnd: (owner: string) =>
-      `${owner}, aquest era l'últim contacte periòdic previst. Si el client està content, tanca el cas com a recuperat.`,
+      `${owner}, aquest era l’últim contacte periòdic previst. Si el client està content, tanca el cas com a recuperat.`,
   },
   list: {
     title: 'Casos de recuperació oberts',
@@ -291,7 +300,7 @@ export const ca: Catalog = {
     submit: 'Publica per revisar',
     subject: 'Assumpte',
     body: 'Missatge',
-    hint: 'Fet a partir del cas. Edita’l lliurement: es publica al fil perquè els companys el revisin, amb un enllaç que l’obre al teu correu.',
+    hint: 'Fet a partir del cas. Edita’l lliurement: es publica al fil perquè els companys el revisin, amb un enllaç que l’obre al teu programa de correu.',
     subjectText: (client: string) => `Les nostres disculpes a ${client}`,
     subjectChanged: (client: string) => `Les nostres disculpes a ${client} i què hem canviat`,
     prevention: (text: string) => `Què evitarà que torni a passar: ${text}`,
@@ -305,16 +314,17 @@ export const ca: Catalog = {
     inShort: (summary: string) => `En resum: ${summary}`,
     changed: 'Què hem canviat ja:',
     willChange: 'Què canviarem:',
-    by: (when: string) => `fins a ${when}`,
+    by: (when: string) => `fins ${alDia(when)}`,
     compensation: (offer: string) => `Per compensar-vos, us volem oferir: ${offer}.`,
     warning:
       'Si mai torna a passar una cosa així, us n’assabentareu per nosaltres primer, de seguida, abans d’haver-ho de notar vosaltres.',
     meet: 'M’agradaria parlar-ne en persona. Tindríeu temps per a una reunió breu aquesta setmana?',
-    meetAt: (when: string) => `M’agradaria parlar-ne en persona, tal com vam acordar, el ${when}.`,
+    meetAt: (when: string) =>
+      `M’agradaria parlar-ne en persona, tal com vam acordar, ${elDia(when)}.`,
     signOff: (name: string) => `Cordialment,\n${name}`,
     posted: (who: string) => `:envelope: ${who} ha preparat un missatge per al client. Reviseu-lo:`,
-    mailto: 'Obre’l al teu correu',
-    mailtoClipped: 'Obre’l al teu correu (escurçat: copia el text complet de més amunt)',
+    mailto: 'Obre’l al programa de correu',
+    mailtoClipped: 'Obre’l al programa de correu (escurçat: copia el text complet de més amunt)',
     sent: 'Marca com a enviat',
     sentLine: (who: string) => `:outbox_tray: ${who} ha enviat el missatge al client.`,
     markedOne: (step: string) => ` Marcat com a fet: ${step}.`,
@@ -335,25 +345,25 @@ export const ca: Catalog = {
   },
   shared: {
     withdrawn:
-      ':lock: Aquest cas de recuperació ja no es mostra aquí: el canal es comparteix amb persones de fora de l’empresa. Qui se n’encarrega el pot moure a un canal intern.',
+      ':lock: Aquest cas de recuperació ja no es mostra aquí: el canal està compartit amb persones de fora de l’empresa. Qui se n’encarrega el pot moure a un canal intern.',
     ownerNote: (channel: string, client: string) =>
-      `:lock: ${channel} es comparteix amb persones de fora de la teva empresa, així que Amends ha deixat d’escriure-hi el cas de recuperació de ${client} i n’ha amagat el missatge. Mou-lo a un canal intern:`,
+      `:lock: ${channel} està compartit amb persones de fora de la teva empresa, així que Amends ha deixat d’escriure-hi el cas de recuperació de ${client} i n’ha amagat el missatge. Mou-lo a un canal intern:`,
     ownerWaiting: (channel: string, client: string) =>
-      `:lock: ${channel} es comparteix amb persones de fora de la teva empresa, així que el cas de recuperació de ${client} està desat però no s’hi ha publicat. Mou-lo a un canal intern:`,
+      `:lock: ${channel} està compartit amb persones de fora de la teva empresa, així que el cas de recuperació de ${client} està desat però no s’hi ha publicat. Mou-lo a un canal intern:`,
     /** The case waits: Slack could not say whether the channel is shared outside the company. */
     unknown:
       ':hourglass: El cas està desat, però Amends encara no l’ha publicat: Slack no ha confirmat que aquest canal sigui intern, i un cas de recuperació no va mai on el client el pugui llegir. Amends ho continua comprovant i el publicarà tan bon punt Slack ho confirmi.',
     notPosted:
-      ':lock: Aquest canal es comparteix amb persones de fora de la teva empresa, així que Amends no hi ha publicat el cas. Està desat: tria un canal intern.',
+      ':lock: Aquest canal està compartit amb persones de fora de la teva empresa, així que Amends no hi ha publicat el cas. Està desat: tria un canal intern.',
     movedTo: (channel: string) =>
-      `:lock: Aquest canal es comparteix amb persones de fora de la teva empresa, així que Amends ha obert el cas a ${channel} i ha anotat aquest canal com el lloc on parles amb el client.`,
+      `:lock: Aquest canal està compartit amb persones de fora de la teva empresa, així que Amends ha obert el cas a ${channel} i ha anotat aquest canal com el lloc on parles amb el client.`,
     moveButton: 'Mou el cas',
     moveTitle: 'Mou el cas',
     moveSubmit: 'Mou',
     moveChannel: 'Canal intern',
     moveHint: 'Només canals no compartits fora de l’empresa. Primer convida-hi Amends.',
-    targetShared: 'Aquest canal també es comparteix fora de l’empresa. Tria’n un d’intern.',
-    clientChannel: (channel: string) => `Client contactat a ${channel}`,
+    targetShared: 'Aquest canal també està compartit fora de l’empresa. Tria’n un d’intern.',
+    clientChannel: (channel: string) => `Es parla amb el client a ${channel}`,
   },
   report: {
     title: (scope: string) => `Resultats dels darrers 90 dies: ${scope}`,
@@ -403,21 +413,21 @@ export const ca: Catalog = {
       'Amends no ha pogut comprovar amb Slack si ets administrador de l’espai de treball, així que no ha exportat res. Torna-ho a provar d’aquí a un minut.',
   },
   language: {
-    set: (name: string) => `Fet: a partir d'ara Amends et parlarà en ${name}.`,
+    set: (name: string) => `Fet: a partir d’ara Amends et parlarà en ${inSentence(name)}.`,
     current: (name: string, choices: string) =>
-      `Amends et parla en ${name}. Per canviar-ho, escriu \`/incident language\` i un de: ${choices}.`,
-    unknown: (choices: string) => `Amends encara no parla aquesta llengua. Tria'n una: ${choices}.`,
+      `Amends et parla en ${inSentence(name)}. Per canviar-ho, escriu \`/incident language\` i un de: ${choices}.`,
+    unknown: (choices: string) => `Amends encara no parla aquesta llengua. Tria’n una: ${choices}.`,
   },
   help: [
-    "*Amends* acompanya el teu equip, pas a pas, per recuperar un client després d'un error.",
+    '*Amends* acompanya el teu equip, pas a pas, per recuperar un client després d’un error.',
     '• `/incident Client: què ha passat` obre aquí un cas de recuperació.',
     '• `/incident` obre un formulari amb gravetat, responsable i termini.',
-    "• `/incident list` mostra els casos oberts d'aquest canal i els teus.",
+    '• `/incident list` mostra els casos oberts d’aquest canal i els teus.',
     '• `/incident report` (o `report all`) mostra en privat com han acabat els casos.',
     '• `/incident export` envia als administradors un CSV de tots els casos.',
     '• `/incident language ca` tria la llengua en què et parla Amends (en, it, el, ca).',
     '• `/incident help` mostra aquest missatge.',
-    "El cas viu al fil del seu missatge: fes servir els botons d'allà per marcar passos com a fets, ajornar-los i registrar la resposta del client.",
+    'El cas viu al fil del seu missatge: fes servir els botons d’allà per marcar passos com a fets, ajornar-los i registrar la resposta del client.',
   ].join('\n'),
   home: {
     title: 'Amends',
@@ -445,18 +455,18 @@ export const ca: Catalog = {
     changes_open:
       'Encara hi ha canvis correctius oberts: marca cadascun com a fet, o descarta’l amb un motiu.',
     case_not_found: 'Aquest cas no existeix en aquest espai de treball.',
-    step_not_found: "Aquest pas no forma part d'aquest cas.",
+    step_not_found: 'Aquest pas no forma part d’aquest cas.',
     stale_action:
-      "No ha canviat res: el cas ja havia avançat des que va aparèixer aquest botó (també passa si s'hi fa clic una segona vegada). El missatge del cas mostra en quin punt és.",
+      'No ha canviat res: el cas ja havia avançat des que va aparèixer aquest botó (també passa si s’hi fa clic una segona vegada). El missatge del cas mostra en quin punt és.',
     already_done: 'Ja està fet; no ha canviat res.',
     case_closed: 'Aquest cas està tancat; no ha canviat res.',
     not_optional: 'Aquest pas forma part del mètode i no es pot ometre.',
     reason_required: 'Indica un motiu, si us plau.',
-    invalid_transition: "Això no encaixa amb l'estat actual del cas; no ha canviat res.",
+    invalid_transition: 'Això no encaixa amb l’estat actual del cas; no ha canviat res.',
     invalid_input: 'Revisa el que has escrit.',
     duplicate_request: 'Ja ho hem rebut; no ha canviat res.',
     unknown: (id: string) =>
-      `Alguna cosa ha fallat per part nostra i no s'ha desat; torna-ho a provar. Si ens contactes, indica el codi ${id}.`,
+      `Alguna cosa ha fallat per part nostra i no s’ha desat; torna-ho a provar. Si ens contactes, indica el codi ${id}.`,
     /** A saved case not in its channel yet (errors.ts notShown): what happened, what Amends does. */
     notShown: {
       busy: 'Slack està saturat ara mateix, així que el cas encara no és al canal. Està desat: Amends ho torna a provar cada minut i el publica tan aviat com Slack ho permeti.',
@@ -498,7 +508,7 @@ export const ca: Catalog = {
       too_many_changes: 'Un cas té com a màxim 10 canvis.',
       change_not_found: 'Aquest canvi no forma part del cas.',
       channel: 'Tria un canal intern per al cas.',
-      channel_shared: 'Aquest canal es comparteix fora de l’empresa. Tria’n un d’intern.',
+      channel_shared: 'Aquest canal està compartit fora de l’empresa. Tria’n un d’intern.',
       client:
         'Indica el nom del client, p. ex. `/incident Acme Corp: hem enviat els palets equivocats`.',
       summary:
@@ -507,8 +517,10 @@ export const ca: Catalog = {
       summary_too_long: 'La descripció és massa llarga (4.000 caràcters com a màxim).',
       due_in_past: 'El termini ha de ser en el futur.',
       meeting_in_past: 'La reunió ha de ser en el futur.',
-      meeting_date: "Tria la data i l'hora de la reunió.",
+      meeting_date: 'Tria la data i l’hora de la reunió.',
       reason_too_long: 'El motiu és massa llarg (2.000 caràcters com a màxim).',
+      lost_reason:
+        'El resultat és «Perdut», així que cal un motiu: explica per què s’ha perdut el client.',
       note_too_long: 'El text és massa llarg (2.000 caràcters com a màxim).',
       outline: 'Omple totes les parts del guió.',
       outline_too_long: 'Escurça aquesta part del guió (3.000 caràcters com a màxim).',

@@ -1,5 +1,8 @@
 import type { Catalog } from './en.js';
 
+/** A language's name inside a sentence: "στα ελληνικά", not "στα Ελληνικά". */
+const inSentence = (name: string) => name.charAt(0).toLocaleLowerCase('el') + name.slice(1);
+
 /**
  * Greek copy, addressing the teammate in the singular as a chat bot would. Written from
  * shared/recovery-method.md, not translated line by line from the English catalog.
@@ -44,7 +47,7 @@ export const el: Catalog = {
     due: (when: string) => `προθεσμία: ${when}`,
     doneBy: (who: string, when: string) => `από ${who}, ${when}`,
     snoozedUntil: (when: string) => `σε αναβολή έως ${when}`,
-    withMeeting: 'μαζί με τη συνάντηση',
+    withMeeting: 'στη συνάντηση',
     startsAfter: 'ξεκινά αργότερα',
     meetingAt: (when: string) => `Συνάντηση: ${when}`,
     fixMeetingAt: (when: string) => `Συνάντηση για να δείξουμε τη λύση: ${when}`,
@@ -62,12 +65,12 @@ export const el: Catalog = {
     deliveryRetrying:
       ':hourglass: Το Slack δεν δέχτηκε την τελευταία ανάρτηση του Amends εδώ. Η υπόθεση είναι αποθηκευμένη· το Amends ξαναδοκιμάζει κάθε λεπτό.',
     fallback: (client: string, severity: string) =>
-      `Υπόθεση ανάκτησης πελάτη: ${client} (${severity})`,
+      `Υπόθεση αποκατάστασης: ${client} (${severity})`,
     skipReason: (reason: string) => `Παραλείφθηκε: ${reason}`,
     offered: (what: string) => `Προσφορά: ${what}`,
     stalled: (since: string) =>
-      `:pause_button: Σε αναμονή: τίποτα δεν έχει προχωρήσει από ${since}. Το Amends θα υπενθυμίζει μία φορά την εβδομάδα μέχρι να κινηθεί κάποιος.`,
-    notNeeded: 'Δεν χρειάζεται πια: ο πελάτης δέχτηκε',
+      `:pause_button: Χωρίς κίνηση: τίποτα δεν έχει προχωρήσει από ${since}. Το Amends θα υπενθυμίζει μία φορά την εβδομάδα μέχρι να κινηθεί κάποιος.`,
+    notNeeded: 'Δεν χρειάζεται πια: ο πελάτης αποδέχτηκε',
     fromMessage: 'Από το αρχικό μήνυμα',
   },
   span: {
@@ -77,30 +80,30 @@ export const el: Catalog = {
   },
   button: {
     done: 'Έγινε',
-    snooze: 'Αναβολή',
-    skip: 'Παράλειψη',
+    snooze: 'Ανάβαλέ το',
+    skip: 'Παράλειψέ το',
     meeting: 'Κλείσε τη συνάντηση',
     outline: 'Γράψε το σχέδιο',
     compensation: 'Κατέγραψε την προσφορά',
-    accepted: 'Ο πελάτης δέχτηκε',
+    accepted: 'Ο πελάτης αποδέχτηκε',
     refused: 'Ο πελάτης αρνήθηκε',
-    close: 'Κλείσιμο υπόθεσης',
-    moreFollowUps: 'Νέα προσπάθεια σε 30 ημέρες',
-    openThread: 'Άνοιγμα νήματος',
-    moveMeeting: 'Αλλαγή συνάντησης',
-    moveFixMeeting: 'Αλλαγή συνάντησης για τη λύση',
-    recordFollowUp: 'Καταγραφή επικοινωνίας',
+    close: 'Κλείσε την υπόθεση',
+    moreFollowUps: 'Ξαναπροσπάθησε σε 30 ημέρες',
+    openThread: 'Άνοιξε το νήμα',
+    moveMeeting: 'Μετακίνησε τη συνάντηση',
+    moveFixMeeting: 'Μετακίνησε τη συνάντηση για τη λύση',
+    recordFollowUp: 'Κατέγραψε επικοινωνία',
   },
   snooze: {
     hour: '1 ώρα',
-    tomorrow: 'Αύριο το πρωί (ώρα του/της υπευθύνου)',
-    nextWeek: 'Την επόμενη εβδομάδα (ώρα του/της υπευθύνου)',
+    tomorrow: 'αύριο το πρωί (ώρα του/της υπευθύνου)',
+    nextWeek: 'την επόμενη εβδομάδα (ώρα του/της υπευθύνου)',
     whose: (owner: string) => ` (το πρωί του/της ${owner})`,
   },
   confirmClose: {
     title: 'Να κλείσει η υπόθεση;',
     text: 'Οι υπενθυμίσεις σταματούν και η λίστα ελέγχου «παγώνει». Μπορείς να δηλώσεις αν ο πελάτης επέστρεψε ή χάθηκε.',
-    confirm: 'Κλείσιμο',
+    confirm: 'Κλείσε την υπόθεση',
     deny: 'Να μείνει ανοιχτή',
   },
   confirmRefused: {
@@ -112,8 +115,8 @@ export const el: Catalog = {
   modal: {
     cancel: 'Ακύρωση',
     open: {
-      title: 'Νέα υπόθεση ανάκτησης',
-      submit: 'Άνοιγμα υπόθεσης',
+      title: 'Νέα υπόθεση',
+      submit: 'Άνοιξε την υπόθεση',
       client: 'Πελάτης',
       clientHint: 'Ο πελάτης που απογοητεύσαμε, π.χ. Acme Corp',
       summary: 'Τι συνέβη',
@@ -145,7 +148,7 @@ export const el: Catalog = {
       time: 'Ώρα',
       hint: 'Πρόσωπο με πρόσωπο ή τουλάχιστον ζωντανά. Στη δική σου ζώνη ώρας.',
     },
-    skip: { title: 'Παράλειψη βήματος', submit: 'Παράλειψη', reason: 'Γιατί το παραλείπεις;' },
+    skip: { title: 'Παράλειψη βήματος', submit: 'Παράλειψέ το', reason: 'Γιατί το παραλείπεις;' },
     compensation: {
       title: 'Αποζημίωση',
       submit: 'Αποθήκευση',
@@ -160,9 +163,10 @@ export const el: Catalog = {
     },
     close: {
       title: 'Κλείσιμο υπόθεσης',
-      submit: 'Κλείσιμο υπόθεσης',
+      submit: 'Κλείσε την υπόθεση',
       outcome: 'Έκβαση',
-      reason: 'Λόγος (υποχρεωτικό αν ο πελάτης χάθηκε)',
+      reason: 'Λόγος',
+      reasonHint: 'Υποχρεωτικό όταν η έκβαση είναι «Χάθηκε»: γράψε γιατί χάθηκε ο πελάτης.',
     },
   },
   thread: {
@@ -172,17 +176,18 @@ export const el: Catalog = {
     skipped: (who: string, step: string) => `:fast_forward: ${who} παρέλειψε το βήμα *${step}*.`,
     snoozed: (who: string, step: string, when: string) =>
       `:zzz: ${who} ανέβαλε το βήμα *${step}* έως ${when}.`,
-    meeting: (who: string, when: string) => `:calendar: ${who} έκλεισε τη συνάντηση για ${when}.`,
-    meetingMoved: (who: string, when: string) =>
-      `:calendar: ${who} μετέφερε τη συνάντηση: νέα ώρα ${when}.`,
-    fixMeeting: (who: string, when: string) =>
-      `:calendar: ${who} έκλεισε τη συνάντηση για τη λύση για ${when}.`,
-    fixMeetingMoved: (who: string, when: string) =>
-      `:calendar: ${who} μετέφερε τη συνάντηση για τη λύση: νέα ώρα ${when}.`,
+    meeting: (who: string, day: string, time: string) =>
+      `:calendar: ${who} έκλεισε τη συνάντηση για τις ${day}, στις ${time}.`,
+    meetingMoved: (who: string, day: string, time: string) =>
+      `:calendar: ${who} μετέφερε τη συνάντηση για τις ${day}, στις ${time}.`,
+    fixMeeting: (who: string, day: string, time: string) =>
+      `:calendar: ${who} έκλεισε τη συνάντηση για τη λύση: ${day}, στις ${time}.`,
+    fixMeetingMoved: (who: string, day: string, time: string) =>
+      `:calendar: ${who} μετέφερε τη συνάντηση για τη λύση: ${day}, στις ${time}.`,
     outline: (who: string) => `:memo: ${who} έγραψε το σχέδιο για τη συνάντηση:`,
     compensation: (who: string) => `:gift: ${who} κατέγραψε τι προσφέρθηκε στον πελάτη:`,
     accepted: (who: string) =>
-      `:tada: ${who} κατέγραψε ότι ο πελάτης δέχτηκε. Από τώρα ξεκινά η τακτική επικοινωνία με τον πελάτη.`,
+      `:tada: ${who} κατέγραψε ότι ο πελάτης αποδέχτηκε. Από τώρα ξεκινά η τακτική επικοινωνία με τον πελάτη.`,
     refused: (who: string) =>
       `:hourglass_flowing_sand: ${who} κατέγραψε ότι ο πελάτης αρνήθηκε. Το Amends θα σας θυμίζει να ξαναπροσπαθήσετε, διακριτικά.`,
     closed: (who: string, outcome: string) => `:lock: ${who} έκλεισε την υπόθεση: ${outcome}.`,
@@ -237,7 +242,7 @@ export const el: Catalog = {
     escalation: (owner: string, step: string, due: string, others: string) =>
       `:rotating_light: Το βήμα *${step}* έχει καθυστερήσει (προθεσμία: ${due}). Το έχει αναλάβει ${owner}. ${others}, μπορείτε να βοηθήσετε να προχωρήσει σήμερα;`,
     escalationAlone: (owner: string, step: string, due: string) =>
-      `:rotating_light: Το βήμα *${step}* έχει καθυστερήσει (προθεσμία: ${due}). ${owner}, είναι πλέον το πιο επείγον σε αυτή την υπόθεση: κάν' το σήμερα ή ζήτα βοήθεια από έναν συνάδελφο.`,
+      `:rotating_light: Το βήμα *${step}* έχει καθυστερήσει (προθεσμία: ${due}). ${owner}, είναι πλέον το πιο επείγον σε αυτή την υπόθεση: κάν’ το σήμερα ή ζήτα βοήθεια από έναν συνάδελφο.`,
     keepTrying: (owner: string, n: number, idea: string) =>
       `${owner}, προσπάθεια ${n}: ξαναπιάσε την επαφή με τον πελάτη. ${idea} Θύμισέ του διακριτικά ότι όλοι κάνουμε λάθη· αυτό που μετράει είναι τι άλλαξε.`,
     keepTryingIdeas: [
@@ -255,7 +260,7 @@ export const el: Catalog = {
       `${owner}, αυτή ήταν η τελευταία προγραμματισμένη τακτική επικοινωνία. Αν ο πελάτης είναι ικανοποιημένος, κλείσε την υπόθεση ως «Ο πελάτης επέστρεψε».`,
   },
   list: {
-    title: 'Ανοιχτές υποθέσεις ανάκτησης',
+    title: 'Ανοιχτές υποθέσεις αποκατάστασης',
     empty: 'Καμία ανοιχτή υπόθεση εδώ ή με ανάθεση σε σένα. Ωραία.',
     line: (link: string, client: string, severity: string, owner: string, next: string) =>
       `• ${link} ${client} (${severity}), ανάθεση σε ${owner}: ${next}`,
@@ -265,9 +270,9 @@ export const el: Catalog = {
   },
   changes: {
     title: 'Διορθωτικές αλλαγές',
-    add: 'Προσθήκη αλλαγής',
+    add: 'Πρόσθεσε αλλαγή',
     done: 'Έγινε',
-    drop: 'Εγκατάλειψη',
+    drop: 'Εγκατάλειψέ την',
     what: 'Τι αλλάζει',
     whatHint:
       'Συγκεκριμένη και ελέγξιμη, π.χ. ποιοτικός έλεγχος πριν την αποστολή, περισσότερο απόθεμα, σταθερός υπεύθυνος επικοινωνίας, σχέδιο έγκαιρης ενημέρωσης του πελάτη.',
@@ -288,12 +293,12 @@ export const el: Catalog = {
       `:fast_forward: Ο/Η ${who} εγκατέλειψε μια αλλαγή: *${what}*`,
   },
   draft: {
-    button: 'Πρόχειρο μήνυμα στον πελάτη',
+    button: 'Ετοίμασε μήνυμα στον πελάτη',
     title: 'Μήνυμα στον πελάτη',
     submit: 'Δημοσίευση για έλεγχο',
     subject: 'Θέμα',
     body: 'Μήνυμα',
-    hint: 'Φτιαγμένο από την υπόθεση. Άλλαξέ το ελεύθερα: δημοσιεύεται στο νήμα για έλεγχο από τους συναδέλφους, με σύνδεσμο που το ανοίγει στο email σου.',
+    hint: 'Φτιαγμένο από την υπόθεση. Άλλαξέ το ελεύθερα: δημοσιεύεται στο νήμα για έλεγχο από τους συναδέλφους, με σύνδεσμο που το ανοίγει στο πρόγραμμα αλληλογραφίας σου.',
     subjectText: (client: string) => `Η συγγνώμη μας προς ${client}`,
     subjectChanged: (client: string) => `Η συγγνώμη μας προς ${client} και τι αλλάξαμε`,
     prevention: (text: string) => `Τι θα εμποδίσει να ξανασυμβεί: ${text}`,
@@ -305,7 +310,7 @@ export const el: Catalog = {
     inShort: (summary: string) => `Με λίγα λόγια: ${summary}`,
     changed: 'Τι έχουμε ήδη αλλάξει:',
     willChange: 'Τι θα αλλάξουμε:',
-    by: (when: string) => `έως ${when}`,
+    by: (when: string) => `έως τις ${when}`,
     compensation: (offer: string) =>
       `Για να το επανορθώσουμε, θα θέλαμε να σας προσφέρουμε: ${offer}.`,
     warning:
@@ -315,9 +320,10 @@ export const el: Catalog = {
       `Θα ήθελα να το συζητήσουμε από κοντά, όπως κανονίσαμε, στις ${when}.`,
     signOff: (name: string) => `Με εκτίμηση,\n${name}`,
     posted: (who: string) => `:envelope: Ο/Η ${who} ετοίμασε μήνυμα προς τον πελάτη. Ελέγξτε το:`,
-    mailto: 'Άνοιγμα στο email σου',
-    mailtoClipped: 'Άνοιγμα στο email σου (συντομευμένο: αντέγραψε όλο το κείμενο από πάνω)',
-    sent: 'Σημείωση ως απεσταλμένο',
+    mailto: 'Άνοιξέ το στο πρόγραμμα αλληλογραφίας',
+    mailtoClipped:
+      'Άνοιξέ το στο πρόγραμμα αλληλογραφίας (συντομευμένο: αντέγραψε όλο το κείμενο από πάνω)',
+    sent: 'Σημείωσέ το ως απεσταλμένο',
     sentLine: (who: string) => `:outbox_tray: Ο/Η ${who} έστειλε το μήνυμα στον πελάτη.`,
     markedOne: (step: string) => ` Σημειώθηκε ως ολοκληρωμένο: ${step}.`,
     markedMany: (steps: string) => ` Σημειώθηκαν ως ολοκληρωμένα: ${steps}.`,
@@ -349,7 +355,7 @@ export const el: Catalog = {
       ':lock: Αυτό το κανάλι είναι κοινόχρηστο με άτομα εκτός της εταιρείας σου, οπότε το Amends δεν δημοσίευσε εδώ την υπόθεση. Έχει αποθηκευτεί: διάλεξε ένα εσωτερικό κανάλι.',
     movedTo: (channel: string) =>
       `:lock: Αυτό το κανάλι είναι κοινόχρηστο με άτομα εκτός της εταιρείας σου, οπότε το Amends άνοιξε την υπόθεση στο ${channel} και σημείωσε αυτό το κανάλι ως το σημείο επικοινωνίας με τον πελάτη.`,
-    moveButton: 'Μεταφορά υπόθεσης',
+    moveButton: 'Μετάφερε την υπόθεση',
     moveTitle: 'Μεταφορά υπόθεσης',
     moveSubmit: 'Μεταφορά',
     moveChannel: 'Εσωτερικό κανάλι',
@@ -406,15 +412,15 @@ export const el: Catalog = {
       'Το Amends δεν μπόρεσε να ελέγξει με το Slack αν είσαι διαχειριστής του χώρου εργασίας, οπότε δεν εξήγαγε τίποτα. Δοκίμασε ξανά σε ένα λεπτό.',
   },
   language: {
-    set: (name: string) => `Έγινε: από εδώ και πέρα το Amends θα σου μιλά στα ${name}.`,
+    set: (name: string) => `Έγινε: από εδώ και πέρα το Amends θα σου μιλά στα ${inSentence(name)}.`,
     current: (name: string, choices: string) =>
-      `Το Amends σου μιλά στα ${name}. Για αλλαγή, γράψε \`/incident language\` και ένα από: ${choices}.`,
+      `Το Amends σου μιλά στα ${inSentence(name)}. Για αλλαγή, γράψε \`/incident language\` και ένα από: ${choices}.`,
     unknown: (choices: string) =>
       `Το Amends δεν μιλά ακόμη αυτή τη γλώσσα. Διάλεξε ένα από: ${choices}.`,
   },
   help: [
     'Το *Amends* καθοδηγεί την ομάδα σου βήμα βήμα, για να ξανακερδίσετε έναν πελάτη μετά από ένα λάθος.',
-    '• `/incident Πελάτης: τι συνέβη` ανοίγει εδώ μια υπόθεση ανάκτησης.',
+    '• `/incident Πελάτης: τι συνέβη` ανοίγει εδώ μια υπόθεση αποκατάστασης.',
     '• `/incident` ανοίγει μια φόρμα με σοβαρότητα, ανάθεση και προθεσμία.',
     '• `/incident list` δείχνει τις ανοιχτές υποθέσεις αυτού του καναλιού και τις δικές σου.',
     '• `/incident report` (ή `report all`) δείχνει ιδιωτικά πώς κατέληξαν οι υποθέσεις.',
@@ -435,7 +441,7 @@ export const el: Catalog = {
       '*Καμία ανοιχτή υπόθεση.* Όταν ένα λάθος βλάπτει έναν πελάτη, άνοιξε αμέσως υπόθεση: το Amends δημοσιεύει στο κανάλι μια λίστα (παραδοχή, περίγραμμα, συνάντηση, συγγνώμη, αποζημίωση, αναφορά αλλαγών) και καθοδηγεί ήρεμα τον/την υπεύθυνο/η.',
     caseLine: (link: string, client: string, owner: string, next: string, age: string) =>
       `• ${link} *${client}*, υπεύθυνος/η ${owner}: ${next} · ανοιχτή εδώ και ${age}`,
-    stalled: ':pause_button: σε αναμονή',
+    stalled: ':pause_button: χωρίς κίνηση',
     more: (n: number) => `…και ${n} ακόμη`,
     newCase: 'Νέα υπόθεση',
     language: 'Γλώσσα',
@@ -513,6 +519,7 @@ export const el: Catalog = {
       meeting_in_past: 'Η συνάντηση πρέπει να είναι στο μέλλον.',
       meeting_date: 'Διάλεξε ημερομηνία και ώρα για τη συνάντηση.',
       reason_too_long: 'Ο λόγος είναι πολύ μεγάλος (έως 2.000 χαρακτήρες).',
+      lost_reason: 'Η έκβαση είναι «Χάθηκε», οπότε χρειάζεται λόγος: γράψε γιατί χάθηκε ο πελάτης.',
       note_too_long: 'Το κείμενο είναι πολύ μεγάλο (έως 2.000 χαρακτήρες).',
       outline: 'Συμπλήρωσε όλα τα μέρη του σχεδίου.',
       outline_too_long: 'Κάνε αυτό το μέρος του σχεδίου πιο σύντομο (έως 3.000 χαρακτήρες).',

@@ -12,12 +12,12 @@ export const en = {
   stepTitle: {
     own_up: 'Own up to the client',
     outline: 'Write the outline',
-    apologize: 'Apologize and take responsibility',
+    apologize: 'Apologise and take responsibility',
     meeting: 'Book a face-to-face meeting',
     compensation: 'Decide on compensation',
     corrective_changes: 'Make changes and report them',
     fix_meeting: 'Book a second meeting to show the fix',
-    client_answer: "Record the client's answer",
+    client_answer: 'Record the client’s answer',
     keep_trying: 'Keep trying, gently',
     check_in: 'Check in on the account',
   },
@@ -86,8 +86,8 @@ export const en = {
   },
   snooze: {
     hour: '1 hour',
-    tomorrow: 'Tomorrow morning (owner’s time)',
-    nextWeek: 'Next week (owner’s time)',
+    tomorrow: 'tomorrow morning (owner’s time)',
+    nextWeek: 'next week (owner’s time)',
     whose: (owner: string) => ` (${owner}’s morning)`,
   },
   confirmClose: {
@@ -98,7 +98,7 @@ export const en = {
   },
   confirmRefused: {
     title: 'The client refused?',
-    text: "Amends will remind you to follow up gently over the next weeks. Don't give up: a client you stop asking will not come back on their own.",
+    text: 'Amends will remind you to follow up gently over the next weeks. Don’t give up: a client you stop asking will not come back on their own.',
     confirm: 'Yes, record it',
     deny: 'Cancel',
   },
@@ -154,7 +154,8 @@ export const en = {
       title: 'Close the case',
       submit: 'Close case',
       outcome: 'Outcome',
-      reason: 'Reason (required when the client is lost)',
+      reason: 'Reason',
+      reasonHint: 'Required when the outcome is Lost: say why the client was lost.',
     },
   },
   thread: {
@@ -164,12 +165,14 @@ export const en = {
     skipped: (who: string, step: string) => `:fast_forward: ${who} skipped *${step}*.`,
     snoozed: (who: string, step: string, when: string) =>
       `:zzz: ${who} snoozed *${step}* until ${when}.`,
-    meeting: (who: string, when: string) => `:calendar: ${who} booked the meeting for ${when}.`,
-    meetingMoved: (who: string, when: string) => `:calendar: ${who} moved the meeting to ${when}.`,
-    fixMeeting: (who: string, when: string) =>
-      `:calendar: ${who} set the meeting to show the fix for ${when}.`,
-    fixMeetingMoved: (who: string, when: string) =>
-      `:calendar: ${who} moved the meeting to show the fix to ${when}.`,
+    meeting: (who: string, day: string, time: string) =>
+      `:calendar: ${who} booked the meeting for ${day} at ${time}.`,
+    meetingMoved: (who: string, day: string, time: string) =>
+      `:calendar: ${who} moved the meeting to ${day} at ${time}.`,
+    fixMeeting: (who: string, day: string, time: string) =>
+      `:calendar: ${who} set the meeting to show the fix for ${day} at ${time}.`,
+    fixMeetingMoved: (who: string, day: string, time: string) =>
+      `:calendar: ${who} moved the meeting to show the fix to ${day} at ${time}.`,
     outline: (who: string) => `:memo: ${who} wrote the outline for the meeting:`,
     compensation: (who: string) => `:gift: ${who} recorded the offer to the client:`,
     accepted: (who: string) =>
@@ -281,7 +284,7 @@ export const en = {
     submit: 'Post for review',
     subject: 'Subject',
     body: 'Message',
-    hint: 'Built from the case. Edit it freely: it is posted in the thread for colleagues to review, with a link that opens it in your email.',
+    hint: 'Built from the case. Edit it freely: it is posted in the thread for colleagues to review, with a link that opens it in your mail app.',
     subjectText: (client: string) => `Our apology to ${client}`,
     subjectChanged: (client: string) => `Our apology to ${client}, and what we have changed`,
     prevention: (text: string) => `What will keep it from happening again: ${text}`,
@@ -303,8 +306,8 @@ export const en = {
       `I would like to talk it through with you in person, as planned on ${when}.`,
     signOff: (name: string) => `Kind regards,\n${name}`,
     posted: (who: string) => `:envelope: ${who} drafted a message to the client. Please review it:`,
-    mailto: 'Open it in your email',
-    mailtoClipped: 'Open it in your email (shortened: copy the full text from above)',
+    mailto: 'Open it in your mail app',
+    mailtoClipped: 'Open it in your mail app (shortened: copy the full text from above)',
     sent: 'Mark as sent',
     sentLine: (who: string) => `:outbox_tray: ${who} sent the message to the client.`,
     markedOne: (step: string) => ` Marked done: ${step}.`,
@@ -321,7 +324,7 @@ export const en = {
   digest: {
     owner: 'Owner',
     intro: (n: number) =>
-      `:sunrise: Good morning. ${n} recovery cases need you today; the most pressing step of each is below. Their threads won't mention you this morning.`,
+      `:sunrise: Good morning. ${n} recovery cases need you today; the most pressing step of each is below. Their threads won’t mention you this morning.`,
   },
   shared: {
     withdrawn:
@@ -336,14 +339,14 @@ export const en = {
     notPosted:
       ':lock: This channel is shared with people outside your company, so Amends did not post the case here. It is saved: choose an internal channel for it.',
     movedTo: (channel: string) =>
-      `:lock: This channel is shared with people outside your company, so Amends opened the case in ${channel} instead, and noted this channel as where you reach the client.`,
+      `:lock: This channel is shared with people outside your company, so Amends opened the case in ${channel} instead, and noted this channel as where you talk with the client.`,
     moveButton: 'Move the case',
     moveTitle: 'Move the case',
     moveSubmit: 'Move',
     moveChannel: 'Internal channel',
     moveHint: 'Only channels not shared outside the company. Invite Amends there first.',
     targetShared: 'That channel is shared outside the company too. Pick an internal one.',
-    clientChannel: (channel: string) => `Client reached in ${channel}`,
+    clientChannel: (channel: string) => `We talk with the client in ${channel}`,
   },
   report: {
     title: (scope: string) => `Outcomes of the last 90 days: ${scope}`,
@@ -499,6 +502,7 @@ export const en = {
       meeting_in_past: 'The meeting must be in the future.',
       meeting_date: 'Pick the meeting’s date and time.',
       reason_too_long: 'The reason is too long (2,000 characters at most).',
+      lost_reason: 'The outcome is Lost, so a reason is required: say why the client was lost.',
       note_too_long: 'That is too long (2,000 characters at most).',
       outline: 'Fill in every part of the outline.',
       outline_too_long: 'Keep this part of the outline shorter (3,000 characters at most).',

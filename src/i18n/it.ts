@@ -1,3 +1,4 @@
+import { dayOfMonth } from './dates.js';
 import type { Catalog } from './en.js';
 
 /**
@@ -12,6 +13,12 @@ const giorni = (n: number) => (n === 1 ? '1 giorno' : `${n} giorni`);
 const severalPeople = (others: string) => others.includes(',') || others.includes('<!subteam^');
 
 const cases = (n: number): string => (n === 1 ? '1 caso' : `${n} casi`);
+/** The article before a date: "il 9 dicembre", but "l’1", "l’8", "l’11" (and "al"/"all’" likewise). */
+const elided = (day: string) => [1, 8, 11].includes(dayOfMonth(day) ?? 0);
+const il = (day: string) => (elided(day) ? `l’${day}` : `il ${day}`);
+const al = (day: string) => (elided(day) ? `all’${day}` : `al ${day}`);
+/** A language's name inside a sentence: "in italiano", not "in Italiano". */
+const inSentence = (name: string) => name.charAt(0).toLocaleLowerCase('it') + name.slice(1);
 /** "a" before a name, "ad" before one starting with a (ad Acme, a Beta). */
 const toClient = (name: string) => (/^\s*[aàAÀ]/.test(name) ? `ad ${name}` : `a ${name}`);
 
@@ -19,12 +26,12 @@ export const it: Catalog = {
   langName: 'Italiano',
   severity: { minor: 'Lieve', major: 'Grave', critical: 'Critico' },
   stepTitle: {
-    own_up: "Ammetti l'errore con il cliente",
+    own_up: 'Ammetti l’errore con il cliente',
     outline: 'Scrivi la scaletta',
     apologize: 'Scusati e assumiti la responsabilità',
     meeting: 'Fissa un incontro di persona',
     compensation: 'Decidi cosa offrire al cliente',
-    corrective_changes: 'Introduci i cambiamenti e comunicali',
+    corrective_changes: 'Apporta le modifiche e comunicale',
     fix_meeting: 'Fissa un secondo incontro per mostrare la soluzione',
     client_answer: 'Registra la risposta del cliente',
     keep_trying: 'Insisti, con garbo',
@@ -47,7 +54,7 @@ export const it: Catalog = {
     due: (when: string) => `scadenza: ${when}`,
     doneBy: (who: string, when: string) => `da ${who}, ${when}`,
     snoozedUntil: (when: string) => `rimandato a ${when}`,
-    withMeeting: "da fare durante l'incontro",
+    withMeeting: 'durante l’incontro',
     startsAfter: 'inizia più avanti',
     meetingAt: (when: string) => `Incontro: ${when}`,
     fixMeetingAt: (when: string) => `Incontro per mostrare la soluzione: ${when}`,
@@ -81,9 +88,9 @@ export const it: Catalog = {
     done: 'Fatto',
     snooze: 'Rimanda',
     skip: 'Salta',
-    meeting: "Fissa l'incontro",
+    meeting: 'Fissa l’incontro',
     outline: 'Scrivi la scaletta',
-    compensation: "Registra l'offerta",
+    compensation: 'Registra l’offerta',
     accepted: 'Il cliente ha accettato',
     refused: 'Il cliente ha rifiutato',
     close: 'Chiudi il caso',
@@ -95,13 +102,13 @@ export const it: Catalog = {
   },
   snooze: {
     hour: '1 ora',
-    tomorrow: 'Domani mattina (ora di chi se ne occupa)',
-    nextWeek: 'La settimana prossima (ora di chi se ne occupa)',
+    tomorrow: 'domani mattina (ora del responsabile)',
+    nextWeek: 'la settimana prossima (ora del responsabile)',
     whose: (owner: string) => ` (la mattina di ${owner})`,
   },
   confirmClose: {
     title: 'Chiudere questo caso?',
-    text: "I promemoria si fermano e la checklist resta com'è. Potrai indicare se il cliente è stato recuperato o perso.",
+    text: 'I promemoria si fermano e la checklist resta com’è. Potrai indicare se il cliente è stato recuperato o perso.',
     confirm: 'Chiudi',
     deny: 'Lascialo aperto',
   },
@@ -123,13 +130,13 @@ export const it: Catalog = {
       severity: 'Gravità',
       owner: 'Responsabile',
       due: 'Informa il cliente entro',
-      dueHint: "Sostituisce la scadenza predefinita per ammettere l'errore",
+      dueHint: 'Sostituisce la scadenza predefinita per ammettere l’errore',
       dueTime: 'Ora',
       language: 'Lingua del caso',
       languageHint: 'Amends la usa per tutto ciò che scrive nel thread del caso.',
     },
     outline: {
-      title: "Scaletta dell'incontro",
+      title: 'Scaletta dell’incontro',
       submit: 'Salva la scaletta',
       happened: 'Cosa è successo',
       why: 'Perché è andata storta',
@@ -139,7 +146,7 @@ export const it: Catalog = {
         'Quello che dirai per primo. Tieni pronti i dettagli, nel caso il cliente li chieda.',
     },
     meeting: {
-      title: "Fissa l'incontro",
+      title: 'Fissa l’incontro',
       submit: 'Salva',
       moveTitle: 'Sposta l’incontro',
       moveSubmit: 'Sposta',
@@ -164,7 +171,8 @@ export const it: Catalog = {
       title: 'Chiudi il caso',
       submit: 'Chiudi il caso',
       outcome: 'Esito',
-      reason: 'Motivo (obbligatorio se il cliente è perso)',
+      reason: 'Motivo',
+      reasonHint: 'Obbligatorio se l’esito è «Perso»: scrivi perché avete perso il cliente.',
     },
   },
   thread: {
@@ -174,14 +182,15 @@ export const it: Catalog = {
     skipped: (who: string, step: string) => `:fast_forward: ${who} ha saltato *${step}*.`,
     snoozed: (who: string, step: string, when: string) =>
       `:zzz: ${who} ha rimandato *${step}* a ${when}.`,
-    meeting: (who: string, when: string) => `:calendar: ${who} ha fissato l'incontro per ${when}.`,
-    meetingMoved: (who: string, when: string) =>
-      `:calendar: ${who} ha spostato l'incontro a ${when}.`,
-    fixMeeting: (who: string, when: string) =>
-      `:calendar: ${who} ha fissato per ${when} l'incontro per mostrare la soluzione.`,
-    fixMeetingMoved: (who: string, when: string) =>
-      `:calendar: ${who} ha spostato a ${when} l'incontro per mostrare la soluzione.`,
-    outline: (who: string) => `:memo: ${who} ha scritto la scaletta per l'incontro:`,
+    meeting: (who: string, day: string, time: string) =>
+      `:calendar: ${who} ha fissato l’incontro per ${il(day)} alle ${time}.`,
+    meetingMoved: (who: string, day: string, time: string) =>
+      `:calendar: ${who} ha spostato l’incontro ${al(day)} alle ${time}.`,
+    fixMeeting: (who: string, day: string, time: string) =>
+      `:calendar: ${who} ha fissato per ${il(day)} alle ${time} l’incontro per mostrare la soluzione.`,
+    fixMeetingMoved: (who: string, day: string, time: string) =>
+      `:calendar: ${who} ha spostato ${al(day)} alle ${time} l’incontro per mostrare la soluzione.`,
+    outline: (who: string) => `:memo: ${who} ha scritto la scaletta per l’incontro:`,
     compensation: (who: string) => `:gift: ${who} ha registrato cosa è stato offerto al cliente:`,
     accepted: (who: string) =>
       `:tada: ${who} ha registrato che il cliente ha accettato. Da adesso partono i contatti periodici con il cliente.`,
@@ -189,11 +198,11 @@ export const it: Catalog = {
       `:hourglass_flowing_sand: ${who} ha registrato che il cliente ha rifiutato. Amends ti ricorderà di riprovarci, con garbo.`,
     closed: (who: string, outcome: string) => `:lock: ${who} ha chiuso il caso: ${outcome}.`,
     moreFollowUps: (who: string, when: string) =>
-      `:repeat: ${who} ha programmato un altro ricontatto per ${when}.`,
+      `:repeat: ${who} ha programmato un altro ricontatto per ${il(when)}.`,
     followUp: (who: string, when: string) =>
-      `:speech_balloon: ${who} ha ricontattato il cliente. Prossimo ricontatto ${when}.`,
+      `:speech_balloon: ${who} ha ricontattato il cliente. Prossimo ricontatto: ${il(when)}.`,
     checkedIn: (who: string, when: string) =>
-      `:speech_balloon: ${who} ha sentito il cliente. Prossimo contatto periodico ${when}.`,
+      `:speech_balloon: ${who} ha sentito il cliente. Prossimo contatto periodico: ${il(when)}.`,
   },
   outline: {
     happened: 'Cosa è successo',
@@ -203,7 +212,7 @@ export const it: Catalog = {
   },
   why: {
     own_up:
-      "Di' al cliente cosa è andato storto prima che lo scopra da solo. La rapidità conta più della forma: nascondere, negare o cercare scuse gli dice che non può fidarsi di te quando le cose si fanno difficili.",
+      'Di’ al cliente cosa è andato storto prima che lo scopra da solo. La rapidità conta più della forma: nascondere, negare o cercare scuse gli dice che non può fidarsi di te quando le cose si fanno difficili.',
     outline:
       'Prima di parlare, scrivi cosa è successo, perché e cosa eviterà che si ripeta, e fai in modo di saperlo dire in due frasi.',
     apologize:
@@ -213,7 +222,7 @@ export const it: Catalog = {
     compensation:
       'Decidi come rimediare: un rimborso, un credito, un extra inaspettato. Insieme alle scuse, può trasformare un cliente deluso in un sostenitore.',
     corrective_changes:
-      'Metti in pratica i cambiamenti (un controllo qualità, più scorte, un referente dedicato) e spiega al cliente cosa è cambiato e come verrà avvisato la prossima volta.',
+      'Metti in pratica le modifiche (un controllo qualità, più scorte, un referente dedicato) e spiega al cliente cosa è cambiato e come verrà avvisato la prossima volta.',
     fix_meeting:
       'Se la soluzione richiede tempo, incontra di nuovo il cliente per mostrargliela in funzione. Facoltativo: fissalo quando è il momento.',
     client_answer:
@@ -226,16 +235,16 @@ export const it: Catalog = {
   nudge: {
     alsoOpen: 'In attesa anche su questo caso:',
     stalled: (owner: string, since: string, others: string) =>
-      `:pause_button: Su questo caso non si muove nulla dal ${since}. Se ne occupa ${owner}; ${others}, potete aiutare a rimetterlo in moto? D'ora in poi Amends lo ricorderà una volta a settimana.`,
+      `:pause_button: Su questo caso non si muove nulla dal ${since}. Se ne occupa ${owner}; ${others}, potete aiutare a rimetterlo in moto? D’ora in poi Amends lo ricorderà una volta a settimana.`,
     stalledAlone: (owner: string, since: string) =>
-      `:pause_button: Su questo caso non si muove nulla dal ${since}. ${owner}, fai un passo oggi o chiedi aiuto a un collega. D'ora in poi Amends lo ricorderà una volta a settimana.`,
+      `:pause_button: Su questo caso non si muove nulla dal ${since}. ${owner}, fai un passo oggi o chiedi aiuto a un collega. D’ora in poi Amends lo ricorderà una volta a settimana.`,
     due: (owner: string, step: string, why: string) => `${owner}, tocca a te: *${step}*. ${why}`,
     again: (owner: string, step: string, due: string) =>
       `${owner}, *${step}* è ancora da fare (scadenza: ${due}). Un aggiornamento breve adesso vale più di uno perfetto domani.`,
     meetingPrep: (owner: string, when: string) =>
-      `${owner}, l'incontro è ${when}. Rileggi la scaletta, comincia con le scuse e ascolta senza metterti sulla difensiva.`,
+      `${owner}, l’incontro è ${when}. Rileggi la scaletta, comincia con le scuse e ascolta senza metterti sulla difensiva.`,
     meetingPrepNoOutline: (owner: string, when: string) =>
-      `${owner}, l'incontro è ${when} e non c'è ancora una scaletta. Scrivila adesso: cosa è successo, perché, cosa eviterà che si ripeta, in due frasi.`,
+      `${owner}, l’incontro è ${when} e non c’è ancora una scaletta. Scrivila adesso: cosa è successo, perché, cosa eviterà che si ripeta, in due frasi.`,
     escalation: (owner: string, step: string, due: string, others: string) =>
       `:rotating_light: *${step}* è in ritardo (scadenza: ${due}). Se ne occupa ${owner}; ${others}, ${severalPeople(others) ? 'potete' : 'puoi'} dare una mano a sbloccarlo oggi?`,
     escalationAlone: (owner: string, step: string, due: string) =>
@@ -250,11 +259,11 @@ export const it: Catalog = {
       'Chiedigli quindici minuti per capire cosa lo farebbe tornare.',
     ],
     keepTryingEnd: (owner: string) =>
-      `${owner}, questo era l'ultimo ricontatto previsto. Se il cliente non è tornato, chiudi il caso come perso indicando il motivo, oppure programma un altro tentativo.`,
+      `${owner}, questo era l’ultimo ricontatto previsto. Se il cliente non è tornato, chiudi il caso come perso indicando il motivo, oppure programma un altro tentativo.`,
     checkIn: (owner: string, n: number) =>
-      `${owner}, contatto periodico n. ${n}: chiedi al cliente come vanno le cose dopo i cambiamenti e se c'è ancora qualcosa che non lo convince.`,
+      `${owner}, contatto periodico n. ${n}: chiedi al cliente come vanno le cose dopo le modifiche e se c’è ancora qualcosa che non lo convince.`,
     checkInEnd: (owner: string) =>
-      `${owner}, questo era l'ultimo contatto periodico previsto. Se il cliente è soddisfatto, chiudi il caso come recuperato.`,
+      `${owner}, questo era l’ultimo contatto periodico previsto. Se il cliente è soddisfatto, chiudi il caso come recuperato.`,
   },
   list: {
     title: 'Casi di recupero aperti',
@@ -295,12 +304,12 @@ export const it: Catalog = {
     submit: 'Pubblica per revisione',
     subject: 'Oggetto',
     body: 'Messaggio',
-    hint: 'Costruito dal caso. Modificalo liberamente: viene pubblicato nel thread perché i colleghi lo rivedano, con un link che lo apre nella tua email.',
+    hint: 'Costruito dal caso. Modificalo liberamente: viene pubblicato nel thread perché i colleghi lo rivedano, con un link che lo apre nel tuo programma di posta.',
     subjectText: (client: string) => `Le nostre scuse ${toClient(client)}`,
     subjectChanged: (client: string) =>
       `Le nostre scuse ${toClient(client)} e cosa abbiamo cambiato`,
     prevention: (text: string) => `Cosa eviterà che si ripeta: ${text}`,
-    greeting: (client: string) => `Gentile ${client},`,
+    greeting: (client: string) => `Spett.le ${client},`,
     apology: (happened: string) =>
       `Desidero scusarmi, personalmente e a nome di tutto il team. ${happened} L’errore è stato nostro e ce ne assumiamo tutta la responsabilità.`,
     followUp:
@@ -309,17 +318,17 @@ export const it: Catalog = {
     inShort: (summary: string) => `In breve: ${summary}`,
     changed: 'Cosa abbiamo già cambiato:',
     willChange: 'Cosa cambieremo:',
-    by: (when: string) => `entro ${when}`,
+    by: (when: string) => `entro ${il(when)}`,
     compensation: (offer: string) => `Per rimediare, vorremmo offrirvi: ${offer}.`,
     warning:
-      'Se dovesse succedere di nuovo qualcosa di simile, lo saprete subito da noi, prima di doverlo notare voi.',
+      'Se dovesse succedere di nuovo qualcosa di simile, lo saprete subito da noi, prima che ve ne accorgiate voi.',
     meet: 'Vorrei parlarne di persona. Avreste tempo per un breve incontro questa settimana?',
-    meetAt: (when: string) => `Vorrei parlarne di persona, come previsto, il ${when}.`,
+    meetAt: (when: string) => `Vorrei parlarne di persona, come previsto, ${il(when)}.`,
     signOff: (name: string) => `Cordiali saluti,\n${name}`,
     posted: (who: string) =>
       `:envelope: ${who} ha preparato un messaggio per il cliente. Rivedilo:`,
-    mailto: 'Aprilo nella tua email',
-    mailtoClipped: 'Aprilo nella tua email (abbreviato: copia il testo completo qui sopra)',
+    mailto: 'Aprilo nel programma di posta',
+    mailtoClipped: 'Aprilo nel programma di posta (abbreviato: copia il testo completo qui sopra)',
     sent: 'Segna come inviato',
     sentLine: (who: string) => `:outbox_tray: ${who} ha inviato il messaggio al cliente.`,
     markedOne: (step: string) => ` Segnato come fatto: ${step}.`,
@@ -351,14 +360,14 @@ export const it: Catalog = {
     notPosted:
       ':lock: Questo canale è condiviso con persone esterne alla tua azienda, quindi Amends non ha pubblicato qui il caso. È salvato: scegli un canale interno.',
     movedTo: (channel: string) =>
-      `:lock: Questo canale è condiviso con persone esterne alla tua azienda, quindi Amends ha aperto il caso in ${channel} e ha annotato questo canale come quello in cui raggiungi il cliente.`,
+      `:lock: Questo canale è condiviso con persone esterne alla tua azienda, quindi Amends ha aperto il caso in ${channel} e ha annotato questo canale come quello in cui parli con il cliente.`,
     moveButton: 'Sposta il caso',
     moveTitle: 'Sposta il caso',
     moveSubmit: 'Sposta',
     moveChannel: 'Canale interno',
     moveHint: 'Solo canali non condivisi fuori dall’azienda. Prima invita Amends nel canale.',
     targetShared: 'Anche quel canale è condiviso fuori dall’azienda. Scegline uno interno.',
-    clientChannel: (channel: string) => `Cliente raggiunto in ${channel}`,
+    clientChannel: (channel: string) => `Si parla con il cliente in ${channel}`,
   },
   report: {
     title: (scope: string) => `Risultati degli ultimi 90 giorni: ${scope}`,
@@ -408,9 +417,9 @@ export const it: Catalog = {
       'Amends non è riuscito a verificare con Slack se sei un amministratore del workspace, quindi non ha esportato nulla. Riprova tra un minuto.',
   },
   language: {
-    set: (name: string) => `Fatto: d'ora in poi Amends ti scriverà in ${name}.`,
+    set: (name: string) => `Fatto: d’ora in poi Amends ti scriverà in ${inSentence(name)}.`,
     current: (name: string, choices: string) =>
-      `Amends ti scrive in ${name}. Per cambiare, scrivi \`/incident language\` seguito da uno di: ${choices}.`,
+      `Amends ti scrive in ${inSentence(name)}. Per cambiare, scrivi \`/incident language\` seguito da uno di: ${choices}.`,
     unknown: (choices: string) =>
       `Amends non parla ancora questa lingua. Scegline una tra: ${choices}.`,
   },
@@ -448,7 +457,7 @@ export const it: Catalog = {
 
   errors: {
     same_case:
-      "Hai aperto un caso con queste stesse parole pochi minuti fa, quindi Amends non ne ha aperto un secondo. Per aprire un altro caso per questo cliente, descrivi l'accaduto in modo diverso.",
+      'Hai aperto un caso con queste stesse parole pochi minuti fa, quindi Amends non ne ha aperto un secondo. Per aprire un altro caso per questo cliente, descrivi l’accaduto in modo diverso.',
     changes_open:
       'Alcune modifiche sono ancora aperte: segna ciascuna come fatta, o abbandonala indicando il motivo.',
     case_not_found: 'Questo caso non esiste in questo spazio di lavoro.',
@@ -516,9 +525,11 @@ export const it: Catalog = {
       summary_too_long:
         'La descrizione di cosa è successo è troppo lunga (massimo 4.000 caratteri).',
       due_in_past: 'La scadenza deve essere nel futuro.',
-      meeting_in_past: "L'incontro deve essere nel futuro.",
-      meeting_date: "Scegli data e ora dell'incontro.",
+      meeting_in_past: 'L’incontro deve essere nel futuro.',
+      meeting_date: 'Scegli data e ora dell’incontro.',
       reason_too_long: 'Il motivo è troppo lungo (massimo 2.000 caratteri).',
+      lost_reason:
+        'L’esito è «Perso», quindi serve un motivo: scrivi perché avete perso il cliente.',
       note_too_long: 'Il testo è troppo lungo (massimo 2.000 caratteri).',
       outline: 'Compila tutte le parti della scaletta.',
       outline_too_long: 'Accorcia questa parte della scaletta (al massimo 3.000 caratteri).',

@@ -294,11 +294,11 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
     expect(await home.textContent()).toContain('1 won back');
     expect(await home.textContent()).toContain('Globex'); // the team's cases: Maria's too
 
-    // Her steps carry their buttons: Done on "Apologize" is a click from the view, and the bot
+    // Her steps carry their buttons: Done on "Apologise" is a click from the view, and the bot
     // publishes the home again without that step (and the case message in the channel follows).
-    const apologize = home.locator('.b-section', { hasText: 'Apologize' });
+    const apologize = home.locator('.b-section', { hasText: 'Apologise' });
     await home
-      .locator('.b-section:has-text("Apologize") + .b-actions [data-action-id=amends_step_done]')
+      .locator('.b-section:has-text("Apologise") + .b-actions [data-action-id=amends_step_done]')
       .click();
     await apologize.waitFor({ state: 'detached' });
     await home.getByText('Apologised: 33% (1 of 3 cases)').waitFor();

@@ -4,6 +4,7 @@ import { el } from '../../src/i18n/el.js';
 import { en } from '../../src/i18n/en.js';
 import type { Catalog } from '../../src/i18n/index.js';
 import { it as itCatalog } from '../../src/i18n/it.js';
+import { dateToken, dayToken, timeToken } from '../../src/slack/blocks/format.js';
 
 /**
  * Pins the copy corrections from the native reading of the catalogs, so a later edit does not
@@ -120,9 +121,9 @@ describe('Greek', () => {
 });
 
 describe('Catalan', () => {
-  it('names the owner with "Se n\'encarrega"', () => {
-    expect(ca.case.owner('<@U1>')).toBe("Se n'encarrega <@U1>");
-    expect(ca.nudge.escalation('<@U1>', 'Pas', 'avui', '<@U2>')).toContain("Se n'encarrega <@U1>");
+  it('names the owner with "Se n’encarrega"', () => {
+    expect(ca.case.owner('<@U1>')).toBe('Se n’encarrega <@U1>');
+    expect(ca.nudge.escalation('<@U1>', 'Pas', 'avui', '<@U2>')).toContain('Se n’encarrega <@U1>');
   });
 
   it('says "fins a" before a date', () => {
@@ -193,4 +194,91 @@ describe('Catalan elides "de" before a number read with a vowel', () => {
     expect(ca.report.apology('9%', 1, 11)).toContain('(1 d’11 casos)');
     expect(ca.report.apology('13%', 1, 8)).toContain('(1 de 8 casos)');
   });
+});
+
+/** Issue 23's native review: each line is the reviewed wording, in the catalog it belongs to. */
+describe('the native review of issue 23', () => {
+  const ts = (iso: string) => new Date(iso);
+
+  it.each(Object.entries(all))('%s uses one apostrophe, the typographic one', (_lang, c) => {
+    expect(matching(c, /\p{L}'/u)).toEqual([]);
+  });
+
+  it('Italian', () => {
+    const c = itCatalog;
+    expect(`${c.stepState.pending} · ${c.case.withMeeting}`).toBe('Da fare · durante l’incontro');
+    expect(c.stepTitle.corrective_changes).toBe('Apporta le modifiche e comunicale');
+    expect(`${c.button.snooze}: ${c.snooze.tomorrow}`).toBe(
+      'Rimanda: domani mattina (ora del responsabile)',
+    );
+    const nine = ts('2026-12-09T10:00:00Z');
+    expect(c.thread.meeting('<@U1>', dayToken(nine), timeToken(nine))).toBe(
+      ':calendar: <@U1> ha fissato l’incontro per il <!date^1796810400^{date_short}|2026-12-09> alle <!date^1796810400^{time}|10:00 UTC>.',
+    );
+    // Before "otto" and "undici" the article is elided.
+    const eight = ts('2026-12-08T10:00:00Z');
+    expect(c.thread.meeting('<@U1>', dayToken(eight), timeToken(eight))).toContain('per l’<!date^');
+    expect(c.thread.meetingMoved('<@U1>', dayToken(eight), timeToken(eight))).toContain(
+      'ha spostato l’incontro all’<!date^',
+    );
+    expect(c.draft.greeting('Ferramenta Conti')).toBe('Spett.le Ferramenta Conti,');
+    expect(c.draft.inShort('vi abbiamo…')).toBe('In breve: vi abbiamo…');
+    expect(`(${c.draft.by('15 dicembre 2026')})`).toBe('(entro il 15 dicembre 2026)');
+    expect(c.draft.by('11 dicembre 2026')).toBe('entro l’11 dicembre 2026');
+    expect(c.draft.warning).toContain('prima che ve ne accorgiate voi');
+    expect(c.draft.mailto).toBe('Aprilo nel programma di posta');
+    expect(c.thread.followUp('<@U1>', dateToken(ts('2026-12-23T09:00:00Z')))).toContain(
+      'Prossimo ricontatto: il <!date^',
+    );
+    expect(c.language.set(c.langName)).toContain('in italiano');
+    expect(c.shared.clientChannel('<#C1>')).toBe('Si parla con il cliente in <#C1>');
+  });
+
+  it('Greek', () => {
+    expect(el.home.stalled).toBe(':pause_button: χωρίς κίνηση');
+    expect(el.case.stalled('X')).toMatch(/^:pause_button: Χωρίς κίνηση:/);
+    expect(matching(el, /σε αναμονή/i)).toEqual([]);
+    expect(el.button.accepted).toBe('Ο πελάτης αποδέχτηκε');
+    expect(`${el.stepState.pending} · ${el.case.withMeeting}`).toBe('Εκκρεμεί · στη συνάντηση');
+    expect(el.language.set(el.langName)).toContain('στα ελληνικά');
+    expect(el.language.current(el.langName, 'X')).toContain('στα ελληνικά');
+    // "ανάκτηση" reads as data recovery: a case is "υπόθεση αποκατάστασης" everywhere.
+    expect(matching(el, /ανάκτησ/i)).toEqual([]);
+    expect(el.help).toContain('υπόθεση αποκατάστασης');
+    expect(el.changes.add).toBe('Πρόσθεσε αλλαγή');
+    expect(el.button.skip).toBe('Παράλειψέ το');
+    expect(el.button.close).toBe('Κλείσε την υπόθεση');
+  });
+
+  it('Catalan', () => {
+    expect(ca.shared.clientChannel('<#C1>')).toBe('Es parla amb el client a <#C1>');
+    expect(ca.shared.notPosted).toMatch(/^:lock: Aquest canal està compartit amb /);
+    expect(matching(ca, /es comparteix/i)).toEqual([]);
+    expect(ca.language.set(ca.langName)).toContain('en català');
+    expect(ca.draft.by('1 de desembre del 2026')).toBe('fins a l’1 de desembre del 2026');
+    expect(ca.draft.by('9 de desembre del 2026')).toBe('fins al 9 de desembre del 2026');
+  });
+
+  it('English', () => {
+    // One spelling in the text people read (the step key `apologize` is not text).
+    expect(matching(en, /apologiz/i)).toEqual([]);
+    expect(en.stepTitle.apologize).toBe('Apologise and take responsibility');
+    // Says where the client is talked to, not that they were "reached".
+    expect(en.shared.clientChannel('<#C1>')).toBe('We talk with the client in <#C1>');
+    expect(matching(en, /reached in/i)).toEqual([]);
+  });
+
+  it.each(Object.entries(all))(
+    '%s: the close form says the reason is required when lost, and its error agrees',
+    (_lang, c) => {
+      const hint = c.modal.close.reasonHint;
+      const error = c.errors.field.lost_reason;
+      // Both name the outcome as the form's option shows it, and ask the same thing.
+      expect(hint).toContain(c.outcome.lost);
+      expect(error).toContain(c.outcome.lost);
+      expect(hint.split(': ').at(-1)).toBe(error.split(': ').at(-1));
+      // The label leaves "when" to the hint (Slack itself marks the field optional).
+      expect(c.modal.close.reason).not.toMatch(/[(:]/);
+    },
+  );
 });

@@ -100,8 +100,8 @@ describe('Snooze (overflow: 1 hour / tomorrow morning / next week)', () => {
     ]);
     expect(menu.options.map((x) => x.text.text)).toEqual([
       'Snooze: 1 hour',
-      'Snooze: Tomorrow morning (owner’s time)',
-      'Snooze: Next week (owner’s time)',
+      'Snooze: tomorrow morning (owner’s time)',
+      'Snooze: next week (owner’s time)',
     ]);
   });
 

@@ -76,7 +76,10 @@ describe('the draft to the client', () => {
     expect(body).toContain(
       `I want to apologise, personally and for our whole team. ${OUTLINE.happened}`,
     );
-    expect(body).toContain(`In short: ${OUTLINE.summary}`);
+    // After the colon the summary starts with a small letter, as a colon wants in all four languages.
+    expect(body).toContain(
+      'In short: we sent you the wrong goods. We now check every pallet twice.',
+    );
     expect(body).toContain('What we have already changed:\n- Second pallet check');
     expect(body).toContain('What we will change:\n- A dedicated contact (by 4 December 2026)');
     expect(body).toContain('we would like to offer you: a 10% credit on the next order.');
@@ -117,7 +120,9 @@ describe('the draft to the client', () => {
     expect(d?.body).toContain('We shipped the wrong pallets. That was our mistake');
     expect(d?.body).toContain('What will keep it from happening again: Double label checks.');
     // Text that ends itself is left as it is.
-    expect(d?.body).toContain(`In short: ${OUTLINE.summary}\n`);
+    expect(d?.body).toContain(
+      'In short: we sent you the wrong goods. We now check every pallet twice.\n',
+    );
     // A bracket or a colon does not end a sentence; a stop inside a closing quote does.
     const ended = (happened: string) =>
       buildDraft(saveOutline(c, { ...OUTLINE, happened }, MARIA, NOW).case, t('en'), 'M', NOW)
@@ -128,6 +133,57 @@ describe('the draft to the client', () => {
     // A sentence starts with a capital, whatever the form held.
     expect(ended('the invoice had the wrong VAT rate')).toContain(
       'our whole team. The invoice had the wrong VAT rate. That was',
+    );
+  });
+
+  it('Italian, as the native review asked: Spett.le, "In breve: vi…", "entro il …", and the warning', () => {
+    let c = openDomainCase(
+      openInput({ client: 'Ferramenta Conti', lang: 'it', ownerId: MARIA, creatorId: MARIA }),
+      PB,
+      NOW,
+    ).case;
+    c = saveOutline(
+      c,
+      {
+        ...OUTLINE,
+        summary:
+          'Vi abbiamo consegnato la merce sbagliata. Ora controlliamo ogni bancale due volte.',
+      },
+      MARIA,
+      NOW,
+    ).case;
+    const by = (day: string) => new Date(`${day}T17:00:00Z`); // 18:00 in Rome
+    c = addChange(
+      c,
+      { what: 'Un referente dedicato', who: null, by: by('2026-12-15') },
+      MARIA,
+      PB,
+      NOW,
+    ).case;
+    c = addChange(c, { what: 'Più scorte', who: null, by: by('2026-12-11') }, MARIA, PB, NOW).case;
+    c = addChange(
+      c,
+      { what: 'Un secondo controllo', who: null, by: by('2026-12-08') },
+      MARIA,
+      PB,
+      NOW,
+    ).case;
+    const body = buildDraft(c, t('it'), 'Maria', NOW)?.body ?? '';
+    expect(body).toMatch(/^Spett\.le Ferramenta Conti,\n/);
+    expect(body).toContain('In breve: vi abbiamo consegnato la merce sbagliata.');
+    expect(body).toContain('- Un referente dedicato (entro il 15 dicembre 2026)');
+    expect(body).toContain('- Più scorte (entro l’11 dicembre 2026)');
+    expect(body).toContain('- Un secondo controllo (entro l’8 dicembre 2026)');
+    expect(body).toContain('lo saprete subito da noi, prima che ve ne accorgiate voi.');
+    // A name keeps its capital after the colon.
+    const named = saveOutline(
+      c,
+      { ...OUTLINE, summary: 'Ferramenta Conti ha ricevuto la merce sbagliata.' },
+      MARIA,
+      NOW,
+    ).case;
+    expect(buildDraft(named, t('it'), 'Maria', NOW)?.body).toContain(
+      'In breve: Ferramenta Conti ha ricevuto',
     );
   });
 
@@ -203,7 +259,7 @@ describe('the draft in Slack', () => {
     const n = h.fake.callsTo('views.open').length;
     await press(h, parent, ACTION.draft);
     const view = await nextView(h, VIEW.draft, n);
-    expect(JSON.stringify(view.blocks)).toContain('In short: We sent you the wrong goods.');
+    expect(JSON.stringify(view.blocks)).toContain('In short: we sent you the wrong goods.');
     const r = await submit(h, view, {
       ...input.text(INPUT.draftSubject, 'Our apology'),
       ...input.text(INPUT.draftBody, 'Dear Acme,\nwe are sorry.'),
@@ -286,7 +342,7 @@ describe('the draft in Slack', () => {
     expect(stepOf(after, 'apologize').status).toBe('done');
     expect(stepOf(after, 'corrective_changes').status).toBe('pending');
     expect(stepOf(after, 'client_answer').status).not.toBe('pending');
-    expect(said).toContain('sent the message to the client. Marked done: *Apologize');
+    expect(said).toContain('sent the message to the client. Marked done: *Apologise');
     expect(said).not.toContain('changes');
   });
 

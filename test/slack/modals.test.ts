@@ -247,8 +247,10 @@ describe('Meeting', () => {
     expect(c.meetingAt?.toISOString()).toBe(at);
     expect(stepOf(c, 'meeting')).toMatchObject({ status: 'done', doneBy: JOAN });
     expect(stepOf(c, 'apologize').dueAt?.toISOString()).toBe(at);
-    expect(post.text).toContain(
-      `<@U0JOAN001> booked the meeting for <!date^${Date.parse(at) / 1000}^`,
+    // A date and a time ("for Nov 26, 2026 at 10:00 AM"), never "for tomorrow".
+    const unix = Date.parse(at) / 1000;
+    expect(post.text).toBe(
+      `:calendar: <@U0JOAN001> booked the meeting for <!date^${unix}^{date_short}|2026-11-26> at <!date^${unix}^{time}|15:00 UTC>.`,
     );
     const parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
     expect(JSON.stringify(blockById(parent, 'case_facts'))).toContain('Meeting: <!date^');
@@ -367,11 +369,21 @@ describe('Close submission', () => {
     const { h } = ctx;
     const o = await openCase(h);
     const view = await modalFrom(h, o, ACTION.close, VIEW.close);
+    // The form says when the reason is required, before anyone is refused for leaving it empty.
+    const reasonInput = (view.blocks as { block_id?: string }[]).find(
+      (b) => b.block_id === 'reason',
+    ) as {
+      label: { text: string };
+      hint?: { text: string };
+    };
+    expect(reasonInput.label.text).toBe('Reason');
+    expect(reasonInput.hint?.text).toBe(en.modal.close.reasonHint);
     const noReason = await submit(h, view, {
       ...input.radio('outcome', 'lost'),
       ...input.text('reason', null),
     });
-    expect(errorsOf(noReason).errors).toEqual({ reason: en.errors.reason_required });
+    // The error says what the form's hint says: a reason is required when the outcome is Lost.
+    expect(errorsOf(noReason).errors).toEqual({ reason: en.errors.field.lost_reason });
     expect(fresh(h, o.c).status).toBe('open');
     expect(updatesOf(h, o.parent.ts)).toHaveLength(0);
 

@@ -28,6 +28,22 @@ function sentence(text: string, lang: Lang): string {
 }
 
 /**
+ * The two-sentence summary after "In short:": a colon is followed by a small letter in all four
+ * languages, so a capitalised first word is lowered ("In breve: vi abbiamo…"), unless it is a name:
+ * a word of the client's name, one with more capitals than its first (ACME, McKay), or English "I".
+ */
+function afterColon(text: string, lang: Lang, client: string): string {
+  const s = sentence(text, lang);
+  const word = /^\p{L}+/u.exec(s)?.[0] ?? '';
+  const ordinary =
+    word !== '' &&
+    word.slice(1) === word.slice(1).toLocaleLowerCase(lang) &&
+    !(lang === 'en' && word === 'I');
+  const named = client.split(/[^\p{L}\p{N}]+/u).includes(word);
+  return ordinary && !named ? s.charAt(0).toLocaleLowerCase(lang) + s.slice(1) : s;
+}
+
+/**
  * The message to the client, built from what the case stores, in the case's language, in our own
  * words (no external service): an apology that names the harm, what happened in the outline's two
  * sentences, what has changed and what will, the compensation if one was decided, how the client
@@ -53,7 +69,7 @@ export function buildDraft(
     : [
         d.greeting(c.client),
         d.apology(sentence(o.happened, lang)),
-        d.inShort(sentence(o.summary, lang)),
+        d.inShort(afterColon(o.summary, lang, c.client)),
       ];
   if (done.length) parts.push([d.changed, ...done.map((x) => `- ${x.what}`)].join('\n'));
   if (open.length)

@@ -50,6 +50,20 @@ export function dateToken(t: Date): string {
   return `<!date^${unix}^{date_short_pretty} {time}|${fallback}>`;
 }
 
+/**
+ * The day and the time of `t` as two tokens, for sentences that say "on <day> at <time>": the day
+ * is always a date, never "today" or "tomorrow", which could not follow "on". The day's fallback
+ * is the ISO date (a catalog reads the day of the month from it: "l’8", "l’11" in Italian).
+ */
+export function dayToken(t: Date): string {
+  const unix = Math.floor(t.getTime() / 1000);
+  return `<!date^${unix}^{date_short}|${t.toISOString().slice(0, 10)}>`;
+}
+export function timeToken(t: Date): string {
+  const unix = Math.floor(t.getTime() / 1000);
+  return `<!date^${unix}^{time}|${t.toISOString().slice(11, 16)} UTC>`;
+}
+
 export function span(minutes: number, cat: Catalog): string {
   const m = Math.max(0, Math.round(minutes));
   if (m < 60) return cat.span.minutes(m);

@@ -347,6 +347,12 @@ export function closeModal(cat: Catalog, c: RecoveryCase): Modal {
         options: OUTCOMES.map((o) => ({ text: plain(cat.outcome[o]), value: o })),
       },
     },
-    textInput(INPUT.reason, m.reason, { multiline: true, max: 2000, optional: true }),
+    // Optional for every outcome but Lost: the hint says so in the words of the error it prevents.
+    textInput(INPUT.reason, m.reason, {
+      multiline: true,
+      max: 2000,
+      optional: true,
+      hint: m.reasonHint,
+    }),
   ]);
 }

@@ -15,7 +15,7 @@ import type { LineBody } from '../../../services/ports.js';
 import { CHANNEL_SHARED, SHARING_UNKNOWN } from '../../../services/presenter.js';
 import { stepTitle } from '../../blocks/caseMessage.js';
 import { mailtoLink } from '../../blocks/draft.js';
-import { dateToken, literal, mention } from '../../blocks/format.js';
+import { dateToken, dayToken, literal, mention, timeToken } from '../../blocks/format.js';
 import { OUTCOMES } from '../../blocks/modals.js';
 import { line, outlinePost, withUserText } from '../../blocks/thread.js';
 import { moveBlocks } from '../../caseView.js';
@@ -254,7 +254,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
                   : cat.thread.fixMeeting
                 : ch.event.data?.from
                   ? cat.thread.meetingMoved
-                  : cat.thread.meeting)(mention(user), dateToken(at)),
+                  : cat.thread.meeting)(mention(user), dayToken(at), timeToken(at)),
             ),
             inviteLine(fix ? 'fix' : 'meeting', at, ch.case.version),
           ],
