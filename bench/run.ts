@@ -12,6 +12,8 @@
  *      capacity: the slowest answer, and how many were refused.
  *   5. The reminder path (tick cost, paced delivery), for information.
  *   6. Memory, and start-up to a ready /healthz on 10^5 cases.
+ *   7. `/incident export` of 10^5 events while `/incident` keeps arriving: its time, peak memory,
+ *      and the acks of the commands sent during it (p99, refused) against the same load without it.
  * Prints every figure and a Targets table, writes JSON to bench-results/, removes every temporary
  * database. Exit code 0 when it ran: targets are reported (PASS/MISS), never asserted. `--profile`
  * also writes V8 CPU profiles of the servers and the reminder process to bench-results/profiles/.
@@ -21,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openDatabase } from '../src/store/db.js';
 import type { CommitArgs, CommitFigure, FromCommit } from './commitBench.js';
+import { type ExportFigure, exportBench } from './exportBench.js';
 import type { FakeApiArgs, FromFake } from './fakeApi.js';
 import { machine, median, percentile, SECRET, sleep } from './lib/common.js';
 import {
@@ -76,6 +79,13 @@ interface Params {
   readonly delivery: { reminders: number; channels: number; latencyMs: number };
   /** Simultaneous /incident commands sent at once (each on its own connection). */
   readonly bursts: readonly number[];
+  /** Events in the exported workspace; /incident a second meanwhile, over this many connections. */
+  readonly exportEvents: number;
+  readonly exportRate: number;
+  /** The load with no export, then the load each export is sent into (longer than the export). */
+  readonly exportUsualSeconds: number;
+  readonly exportLoadSeconds: number;
+  readonly exportRounds: number;
   readonly seed: number;
 }
 
@@ -101,6 +111,11 @@ const FULL: Params = {
   due: 100,
   delivery: { reminders: 1000, channels: 50, latencyMs: 50 },
   bursts: [200, 500],
+  exportEvents: 100_000,
+  exportRate: 20,
+  exportUsualSeconds: 10,
+  exportLoadSeconds: 10,
+  exportRounds: 3,
   seed: 20261123,
 };
 
@@ -119,6 +134,10 @@ const QUICK: Params = {
   tickSizes: [1000, 10_000],
   tickRuns: 3,
   delivery: { reminders: 100, channels: 20, latencyMs: 50 },
+  exportEvents: 5000,
+  exportUsualSeconds: 2,
+  exportLoadSeconds: 3,
+  exportRounds: 1,
 };
 
 /** What a row ran on: the three servers, and Amends with synchronous=NORMAL. */
@@ -706,8 +725,23 @@ async function main(): Promise<void> {
     // Delivery is measured from the calls the fake records: here it keeps them.
     const idle = await startFake(P, false);
     const rem = await reminderPath(P, dir, idle);
+    progress(`export of ${P.exportEvents.toLocaleString('en')} events while /incident arrives`);
+    const exp = await exportBench({
+      dir,
+      events: P.exportEvents,
+      rate: P.exportRate,
+      connections: P.rateConnections,
+      usualSeconds: P.exportUsualSeconds,
+      loadSeconds: P.exportLoadSeconds,
+      rounds: P.exportRounds,
+      seed: P.seed,
+      fake: idle.fake,
+      api: idle.api,
+      port: await freePort(),
+      start: async (args) => (await startServer(args)).child,
+    });
     await idle.fake.stop();
-    report(P, quick, m, req, others, commits, rem, (performance.now() - t0) / 1000);
+    report(P, quick, m, req, others, commits, rem, exp, (performance.now() - t0) / 1000);
   } finally {
     cleanup();
   }
@@ -729,6 +763,7 @@ function report(
   others: OthersLoad | null,
   commits: CommitFigure[],
   rem: Awaited<ReturnType<typeof reminderPath>>,
+  exp: ExportFigure,
   seconds: number,
 ): void {
   const targets: Target[] = [];
@@ -1112,6 +1147,44 @@ function report(
       `  WARNING: signature check not 200/401 on ${badSigning.map(([w, s]) => `${w} (${s.good}/${s.bad})`).join(', ')}`,
     );
 
+  console.log(
+    `\n7. /incident export of ${sup(exp.events)} events (${exp.cases.toLocaleString('en')} cases) while /incident arrives at ${exp.rate} req/s (open loop):\n` +
+      '   the export from its command to the file shared in the DM (as the fake Web API saw it); the acks of the commands sent while it ran,\n' +
+      '   against the same load with no export just before',
+  );
+  const ackRow = (what: string, a: ExportFigure['usual']) => [
+    what,
+    String(a.sent),
+    `${ms(a.p50)} / ${ms(a.p99)}`,
+    ms(a.max),
+    String(a.refused),
+    String(a.failed),
+  ];
+  console.log(
+    table([
+      ['/incident', 'sent', 'ack p50 / p99', 'slowest', 'refused', 'unanswered'],
+      ackRow('no export', exp.usual),
+      ackRow('during an export', exp.during),
+    ]),
+  );
+  console.log(
+    `  export (median of ${exp.rounds}): ${Number.isFinite(exp.exportMs) ? `${(exp.exportMs / 1000).toFixed(2)} s` : 'never finished'}` +
+      `${exp.coveredByLoad ? '' : ' (an export outlasted the load sent with it: fewer commands ran during it)'}; ` +
+      `server RSS ${mb(exp.rssBefore)} before, peak ${mb(exp.peakRss)}; event-loop delay p99 ${ms(exp.loopDelayP99)}, max ${ms(exp.loopDelayMax)}`,
+  );
+  const exportP99 = exp.during.p99;
+  const exportLimit = exp.usual.p99 + 10;
+  targets.push({
+    what: `/incident during an export of ${sup(exp.events)} events: ack p99 and refusals`,
+    measured: `${ms(exportP99, 1)} (no export: ${ms(exp.usual.p99, 1)}); ${exp.during.refused} refused, ${exp.during.failed} unanswered of ${exp.during.sent}`,
+    limit: 'p99 <= usual + 10 ms, none refused',
+    pass:
+      exportP99 <= exportLimit &&
+      exp.during.refused === 0 &&
+      exp.during.failed === 0 &&
+      exp.during.sent > 0,
+  });
+
   console.log('\nTargets');
   console.log(
     table([
@@ -1135,6 +1208,7 @@ function report(
     othersLoad: others,
     commits,
     reminderPath: { ticks: rem.ticks as TickFigure[], tickRatio, queryRatio, delivery: d },
+    export: exp,
     startup: { bareMs: bareStart, amendsMs: amendsStart, ratio: startRatio },
     logs,
     targets,

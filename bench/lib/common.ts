@@ -22,6 +22,8 @@ export const users = (n = USER_COUNT): FakeUser[] =>
     name: `user${i}`,
     tz: ZONES[i % ZONES.length] as string,
     locale: 'en-US',
+    // The first is a workspace admin: `/incident export` is theirs (bench/exportBench.ts).
+    ...(i === 0 ? { admin: true } : {}),
   }));
 
 /** mulberry32: small, fast and good enough to pick names and times reproducibly. */

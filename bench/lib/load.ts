@@ -235,8 +235,8 @@ export type Outcome = 'accepted' | 'busy' | '503' | 'other' | 'error';
 export interface FixedRateOptions {
   /** Called as each request is handed to the socket, with the time on `monoMs`'s clock. */
   readonly onSend?: (body: string, atMono: number) => void;
-  /** Called once each request is answered (or failed). */
-  readonly onAnswer?: (body: string, outcome: Outcome) => void;
+  /** Called once each request is answered (or failed), with its latency (ms from when it was due). */
+  readonly onAnswer?: (body: string, outcome: Outcome, ms: number) => void;
 }
 
 /**
@@ -298,14 +298,14 @@ export async function runFixedRate(
             else if (outcome === 'other') otherNon2xx++;
             else if (outcome === 'busy') refusedBusy++;
             else latencies.push(ms);
-            o.onAnswer?.(body, outcome);
+            o.onAnswer?.(body, outcome, ms);
             resolve();
           });
         },
       );
       req.on('error', () => {
         errors++;
-        o.onAnswer?.(body, 'error');
+        o.onAnswer?.(body, 'error', performance.now() - due);
         resolve();
       });
       req.on('timeout', () => req.destroy());
