@@ -31,6 +31,8 @@ export interface StepSnapshot {
   readonly status: StepStatus;
   readonly dueAt: Date | null;
   readonly doneAt: Date | null;
+  /** A follow-up cadence's record (keep trying, check-ins), when it has one. */
+  readonly followUps?: { readonly recorded: number; readonly missed: number };
 }
 
 /** The minimal input of the outcome figures: a case, its events in log order, its steps if known. */
@@ -101,6 +103,19 @@ export interface OutcomeSummary {
     readonly compensationOnly: Rate;
     readonly neither: Rate;
   };
+  /** Keep-trying follow-ups and check-ins (step snapshots): recorded, and dates missed. */
+  readonly followUps: FollowUpFigure;
+}
+
+/**
+ * The follow-ups after the client's answer, summed over the n cases with any on record: those
+ * recorded, and the dates that passed with none recorded (a missed date is counted once it is
+ * behind the next date, or behind the offer to close after the last one).
+ */
+export interface FollowUpFigure {
+  readonly n: number;
+  readonly recorded: number;
+  readonly missed: number;
 }
 
 export interface RepeatClient {
@@ -278,6 +293,16 @@ export function summarizeOutcomes(cases: readonly OutcomeCase[], o: WindowOption
   const decided = w.filter(isDecided);
   const by = (a: boolean, k: boolean) =>
     winBack(decided.filter((c) => apologized(c) === a && compensated(c) === k));
+  const followUps = { n: 0, recorded: 0, missed: 0 };
+  for (const c of w) {
+    const on = (c.steps ?? []).flatMap((s) => (s.followUps ? [s.followUps] : []));
+    if (!on.some((f) => f.recorded + f.missed > 0)) continue;
+    followUps.n++;
+    for (const f of on) {
+      followUps.recorded += f.recorded;
+      followUps.missed += f.missed;
+    }
+  }
   return {
     from,
     to,
@@ -298,6 +323,7 @@ export function summarizeOutcomes(cases: readonly OutcomeCase[], o: WindowOption
       compensationOnly: by(false, true),
       neither: by(false, false),
     },
+    followUps,
   };
 }
 

@@ -77,7 +77,25 @@ export interface Step {
   readonly escalatedAt: Date | null;
   /** Grows on every user action on the step: a button carrying an older version is stale. */
   readonly version: number;
+  /** A follow-up cadence's record (keep trying, check-ins); absent: nothing recorded or missed. */
+  readonly cadence?: CadenceLog;
 }
+
+/**
+ * What a follow-up cadence (keep trying, check-ins) has on record, so a date nobody followed up
+ * on stays visible instead of rolling silently on to the next one.
+ */
+export interface CadenceLog {
+  /** Follow-ups recorded: the one asked for next is number `recorded + 1`. */
+  readonly recorded: number;
+  /** Dates that passed with no follow-up recorded, oldest first. */
+  readonly missed: readonly Date[];
+  /** Dates added once the plan ran out ("try again in 30 days"). */
+  readonly extra: readonly Date[];
+}
+
+export const NO_CADENCE: CadenceLog = { recorded: 0, missed: [], extra: [] };
+export const cadenceOf = (s: Step): CadenceLog => s.cadence ?? NO_CADENCE;
 
 /**
  * How much the case has said lately, so a case that lasts weeks stays calm (see planCase in
@@ -222,10 +240,13 @@ export function outOfPlay(c: RecoveryCase, s: Step, pb: Playbook): boolean {
 /**
  * The step that needs doing first, as a list names it: the earliest due of those to do, else the
  * first required one in order (an optional step with no date never hides a dated one), else a
- * snoozed one; null when nothing is open.
+ * snoozed one; null when nothing is open. With the playbook, after a refusal the steps held from
+ * before the answer come only when nothing else is open (keep trying leads).
  */
-export function nextStepToDo(c: RecoveryCase): Step | null {
-  const open = c.steps.filter(isOpen);
+export function nextStepToDo(c: RecoveryCase, pb?: Playbook): Step | null {
+  const all = c.steps.filter(isOpen);
+  const live = pb ? all.filter((s) => !heldByRefusal(c, s, pb)) : all;
+  const open = live.length ? live : all;
   const toDo = open.filter((s) => s.status === 'pending');
   const dated = toDo.filter((s) => s.dueAt).sort((a, b) => Number(a.dueAt) - Number(b.dueAt));
   return dated[0] ?? toDo.find((s) => !s.optional) ?? toDo[0] ?? open[0] ?? null;
@@ -300,6 +321,51 @@ export function cadencePoint(
 ): Date {
   const t = addLocalDays(start, days, c.tz);
   return def.ignoreWorkingHours[c.severity] ? t : clampToWorkingHours(t, pb.workingHours, c.tz);
+}
+
+/** Days after a cadence's last date (or its last follow-up) before the owner is offered to close. */
+export const CLOSE_OFFER_DAYS = 7;
+
+/** The dates a cadence step asks for a follow-up: the plan's from its start, then any added. */
+export function cadencePoints(c: RecoveryCase, s: Step, pb: Playbook): Date[] {
+  const def = stepDef(pb, s.key);
+  const startedAt = s.startedAt;
+  if (!def?.cadenceDays || !startedAt) return [];
+  return [
+    ...def.cadenceDays.map((days) => cadencePoint(startedAt, days, c, pb, def)),
+    ...cadenceOf(s).extra,
+  ].sort((a, b) => a.getTime() - b.getTime());
+}
+
+/** When a cadence whose last date (or follow-up) was `t` offers the owner to close the case. */
+export function closeOfferAt(t: Date, c: RecoveryCase, pb: Playbook, s: Step): Date {
+  const def = stepDef(pb, s.key);
+  return def
+    ? cadencePoint(t, CLOSE_OFFER_DAYS, c, pb, def)
+    : addLocalDays(t, CLOSE_OFFER_DAYS, c.tz);
+}
+
+/** The log with `dates` added to its missed ones (each once, in order). */
+export function withMissed(log: CadenceLog, dates: readonly Date[]): CadenceLog {
+  if (dates.length === 0) return log;
+  const seen = new Set(log.missed.map((d) => d.getTime()));
+  const added = dates.filter((d) => !seen.has(d.getTime()));
+  if (added.length === 0) return log;
+  return {
+    ...log,
+    missed: [...log.missed, ...added].sort((a, b) => a.getTime() - b.getTime()),
+  };
+}
+
+/**
+ * After a refusal only the keep-trying cadence speaks: a step still open from before the answer
+ * (the apology, the compensation, the changes…) stays on the case as open, and is never nudged,
+ * escalated or counted as overdue. Steps that start with the refusal itself are not held.
+ */
+export function heldByRefusal(c: RecoveryCase, s: Step, pb: Playbook): boolean {
+  if (c.status !== 'open' || c.answer !== 'refused' || !isOpen(s)) return false;
+  const def = stepDef(pb, s.key);
+  return !def?.cadenceDays && def?.starts !== 'refused';
 }
 
 function start(c: RecoveryCase, s: Step, pb: Playbook, now: Date): Step {
@@ -789,7 +855,9 @@ export function recordAnswer(
 
 /**
  * A keep-trying follow-up or a check-in the owner made, with a short note ("offered a small trial
- * order"): it counts as the cadence's current point, so the next nudge is the next point.
+ * order"): it answers the cadence's current date, so the next nudge is the next date; dates that
+ * passed before it with nothing recorded stay missed. After the last date, the owner is offered to
+ * close the case CLOSE_OFFER_DAYS later.
  */
 export function recordFollowUp(
   c: RecoveryCase,
@@ -809,21 +877,25 @@ export function recordFollowUp(
   const n = note.trim();
   if (!n) throw new DomainError('reason_required', 'note_empty');
   if (chars(n) > LIMITS.note) throw new DomainError('invalid_input', 'note_too_long');
-  const startedAt = s.startedAt;
-  const points = def.cadenceDays.map((days) => cadencePoint(startedAt, days, c, pb, def));
-  // The follow-up stands for every point up to a few days from now: the next nudge is the first
-  // point after that (or a month on, past the last point), never two days after a follow-up.
+  const points = cadencePoints(c, s, pb);
+  // The follow-up stands for every date up to a few days from now: the next nudge is the first
+  // date after that, never two days after a follow-up.
   const gapEnd = now.getTime() + FOLLOW_UP_GAP_DAYS * 24 * 60 * 60_000;
-  const nextAt = points.find((p) => p.getTime() >= gapEnd) ?? cadencePoint(now, 30, c, pb, def);
+  const nextAt = points.find((p) => p.getTime() >= gapEnd) ?? null;
+  // It answers the latest date passed; earlier ones still waiting (downtime) were missed.
+  const due = s.dueAt;
+  const waiting = due && due <= now ? points.filter((p) => p >= due && p <= now) : [];
+  const log = withMissed(cadenceOf(s), waiting.slice(0, -1));
   const next: Step = {
     ...s,
     status: 'pending',
     snoozedUntil: null,
     note: n,
-    // A follow-up is not a nudge: the next nudge keeps its number (follow-up 2 after 1, not 3).
+    // A follow-up is not a nudge: the reminders' keys keep counting the posts.
     remindCount: s.remindCount,
     dueAt: nextAt,
-    nextRemindAt: nextAt,
+    nextRemindAt: nextAt ?? closeOfferAt(now, c, pb, s),
+    cadence: { ...log, recorded: log.recorded + 1 },
     version: s.version + 1,
   };
   return {
@@ -850,7 +922,15 @@ export function scheduleMoreFollowUps(
   if (!isOpen(s)) throw new DomainError('invalid_transition', 'keep_trying is not running');
   const def = stepDef(pb, 'keep_trying');
   const at = def ? cadencePoint(now, days, c, pb, def) : addDays(now, days);
-  const next = { ...s, dueAt: at, nextRemindAt: at, version: s.version + 1 };
+  // A date added to the plan: asked for like the others, then the offer to close again.
+  const log = cadenceOf(s);
+  const next: Step = {
+    ...s,
+    dueAt: at,
+    nextRemindAt: at,
+    cadence: { ...log, extra: [...log.extra, at] },
+    version: s.version + 1,
+  };
   return {
     case: replaceStep(c, next),
     event: {

@@ -4,7 +4,16 @@ import { format } from 'date-fns/format';
 import { addDuration } from './duration.js';
 import type { Playbook, StepDef, StepKey } from './playbook.js';
 import { stepDef } from './playbook.js';
-import { cadencePoint, isOpen, type RecoveryCase, type Step } from './recoveryCase.js';
+import {
+  cadenceOf,
+  cadencePoints,
+  closeOfferAt,
+  heldByRefusal,
+  isOpen,
+  type RecoveryCase,
+  type Step,
+  withMissed,
+} from './recoveryCase.js';
 import {
   clampToWorkingHours,
   isWithinWorkingHours,
@@ -16,8 +25,8 @@ import {
  * nudge        the step is due (first) or still open (repeats)
  * meeting_prep the day before the meeting: outline + apology reminder
  * escalation   overdue by the escalation delay: once, to a wider audience
- * cadence      keep-trying / check-in follow-up n
- * cadence_end  the last follow-up: mark the case lost, or schedule more
+ * cadence      keep-trying / check-in: a follow-up date (the last one included)
+ * cadence_end  after the last date: close the case, or schedule more
  */
 /** A nudge on a meeting-bound step this close to the meeting is the meeting prep (a weekend can stretch "the day before"). */
 const PREP_WINDOW_MS = 4 * 24 * 60 * 60_000;
@@ -82,7 +91,7 @@ export interface StepPlan {
 
 /** Earliest instant this step needs the reminder engine's attention (indexed in the store), or null. */
 export function nextCheckAt(c: RecoveryCase, s: Step, pb: Playbook): Date | null {
-  if (c.status !== 'open' || !isOpen(s)) return null;
+  if (c.status !== 'open' || !isOpen(s) || heldByRefusal(c, s, pb)) return null;
   const def = stepDef(pb, s.key);
   let at: number | null = null;
   const consider = (d: Date | null) => {
@@ -95,6 +104,8 @@ export function nextCheckAt(c: RecoveryCase, s: Step, pb: Playbook): Date | null
     const stall = stallAt(c, pb, c.tz);
     if (stall) consider(stall > s.dueAt ? stall : s.dueAt);
   }
+  // So does a refused case whose follow-ups lapse while nobody acts.
+  if (lapsed(c, s, pb)) consider(stallAt(c, pb, c.tz));
   if (at === null) return null;
   // While the case's budget is spent or it is quiet, nothing is looked at before the hold ends;
   // but the meeting's prep keeps its date, and so does a follow-up cadence in a quiet case.
@@ -112,6 +123,62 @@ function isPrepTime(c: RecoveryCase, s: Step, t: Date): boolean {
     t < c.meetingAt &&
     c.meetingAt.getTime() - t.getTime() <= PREP_WINDOW_MS
   );
+}
+
+/**
+ * A refused case's follow-up cadence with a date missed since anyone last acted on the case: what
+ * makes a refused case go quiet (its one escalation), as an overdue step does before the answer.
+ */
+function lapsed(c: RecoveryCase, s: Step, pb: Playbook): boolean {
+  return (
+    c.answer === 'refused' &&
+    isOpen(s) &&
+    !!stepDef(pb, s.key)?.cadenceDays &&
+    cadenceOf(s).missed.some((d) => d > c.calm.lastActionAt)
+  );
+}
+
+/**
+ * What a follow-up cadence owes when its reminder time comes: a post asking for the follow-up of
+ * the latest date passed (dates passed before it with nothing recorded are marked missed), or,
+ * CLOSE_OFFER_DAYS after the last date (or the last follow-up), the offer to close the case (any
+ * date still waiting is missed). The step stays due at the date asked for until a follow-up is
+ * recorded, so the case shows it as overdue, never as due at the next date. Null `kind`: nothing to
+ * post (a snooze ended before the next date of a cadence already followed up).
+ */
+function followUpDue(
+  c: RecoveryCase,
+  s: Step,
+  pb: Playbook,
+  now: Date,
+): { kind: 'cadence' | 'cadence_end' | null; step: Step } {
+  const due = s.dueAt;
+  if (due && due > now) return { kind: null, step: { ...s, nextRemindAt: due } };
+  const points = cadencePoints(c, s, pb);
+  const passed = points.filter((p) => p <= now);
+  const current = passed.at(-1) ?? null;
+  const upcoming = points.find((p) => p > now) ?? null;
+  // Asked for, or passed during downtime, and nothing recorded since.
+  const waiting = due ? passed.filter((p) => p >= due) : [];
+  const log = cadenceOf(s);
+  if (!upcoming && (!due || !current || now >= closeOfferAt(current, c, pb, s))) {
+    const cadence = withMissed(log, waiting);
+    return { kind: 'cadence_end', step: { ...s, dueAt: null, nextRemindAt: null, cadence } };
+  }
+  const asked = current ?? due;
+  const cadence = withMissed(
+    log,
+    waiting.filter((p) => !asked || p < asked),
+  );
+  return {
+    kind: 'cadence',
+    step: {
+      ...s,
+      dueAt: asked,
+      nextRemindAt: upcoming ?? (asked ? closeOfferAt(asked, c, pb, s) : null),
+      cadence,
+    },
+  };
 }
 
 /** When a case nobody acts on goes quiet, or null if it already has. */
@@ -151,7 +218,8 @@ function anyHourNow(c: RecoveryCase, def: StepDef, now: Date): boolean {
  */
 export function planStep(c: RecoveryCase, s: Step, pb: Playbook, tz: string, now: Date): StepPlan {
   const def = stepDef(pb, s.key);
-  if (!def || c.status !== 'open' || !isOpen(s)) return { step: s, reminders: [] };
+  if (!def || c.status !== 'open' || !isOpen(s) || heldByRefusal(c, s, pb))
+    return { step: s, reminders: [] };
   const ignoreHours = anyHourNow(c, def, now);
   const inHours = ignoreHours || isWithinWorkingHours(now, pb.workingHours, tz);
   const later = (t: Date) => (ignoreHours ? t : clampToWorkingHours(t, pb.workingHours, tz));
@@ -168,17 +236,19 @@ export function planStep(c: RecoveryCase, s: Step, pb: Playbook, tz: string, now
     if (!inHours) {
       // A reminder due at night waits for the morning.
       step = { ...step, nextRemindAt: later(now) };
+    } else if (def.cadenceDays && step.startedAt) {
+      const f = followUpDue(c, step, pb, now);
+      const live = step.status === 'snoozed' ? 'pending' : step.status;
+      if (f.kind) {
+        const occurrence = step.remindCount + 1;
+        reminders.push({ kind: f.kind, occurrence });
+        step = { ...f.step, status: live, remindCount: occurrence };
+      } else step = { ...f.step, status: live };
     } else {
       const occurrence = step.remindCount + 1;
       let next: Date | null;
       let kind: ReminderKind = 'nudge';
-      if (def.cadenceDays && step.startedAt) {
-        const startedAt = step.startedAt;
-        const points = def.cadenceDays.map((days) => cadencePoint(startedAt, days, c, pb, def));
-        const upcoming = points.find((p) => p > now) ?? null;
-        kind = upcoming ? 'cadence' : 'cadence_end';
-        next = upcoming;
-      } else if (c.meetingAt && isPrepTime(c, s, now)) {
+      if (c.meetingAt && isPrepTime(c, s, now)) {
         kind = 'meeting_prep';
         next = def.repeat ? later(addDuration(c.meetingAt, def.repeat, pb.workingHours, tz)) : null;
       } else {
@@ -190,7 +260,6 @@ export function planStep(c: RecoveryCase, s: Step, pb: Playbook, tz: string, now
         status: step.status === 'snoozed' ? 'pending' : step.status,
         remindCount: occurrence,
         nextRemindAt: next,
-        dueAt: def.cadenceDays ? next : step.dueAt,
       };
     }
   }
@@ -245,15 +314,22 @@ export function planCase(
   const plans = c.steps.map((s) => ({ before: s, plan: planStep(c, s, pb, tz, now) }));
   const wanted = plans.filter((p) => p.plan.reminders.length > 0);
   const overdue = c.steps.filter(
-    (s) => s.status === 'pending' && s.dueAt && s.dueAt <= now && !stepDef(pb, s.key)?.cadenceDays,
+    (s) =>
+      s.status === 'pending' &&
+      s.dueAt &&
+      s.dueAt <= now &&
+      !stepDef(pb, s.key)?.cadenceDays &&
+      !heldByRefusal(c, s, pb),
   );
+  const settled = { ...c, tz, steps: plans.map((p) => p.plan.step) };
+  // After a refusal, follow-ups missed while nobody acts are what makes the case go quiet.
+  const lapsing = settled.steps.filter((s) => lapsed(settled, s, pb));
   const stall = stallAt(c, pb, tz);
   // A dated post (a follow-up, the meeting's prep) goes first; going quiet can wait a day.
   const dated = wanted.some((p) =>
     p.plan.reminders.some((r) => r.kind !== 'nudge' && r.kind !== 'escalation'),
   );
-  const stallDue = !!stall && stall <= now && overdue.length > 0 && !dated;
-  const settled = { ...c, tz, steps: plans.map((p) => p.plan.step) };
+  const stallDue = !!stall && stall <= now && overdue.length + lapsing.length > 0 && !dated;
   if (wanted.length === 0 && !stallDue) {
     const hold = c.calm.quietUntil && c.calm.quietUntil <= now ? null : c.calm.quietUntil;
     return { case: { ...settled, calm: { ...c.calm, quietUntil: hold } }, posts: [] };
@@ -314,7 +390,7 @@ export function planCase(
   const inOthersHours = (t: Date) => clampToWorkingHours(t, pb.workingHours, zones.others);
   let calm = c.calm;
   if (stallDue) {
-    const lead = overdue[0] as Step;
+    const lead = (overdue[0] ?? lapsing[0]) as Step;
     const occurrence = c.calm.stalls + 1;
     post = {
       stepKey: lead.key,
@@ -325,7 +401,9 @@ export function planCase(
     };
     // The quiet case's one escalation stands for every step's own.
     steps = plans.map((p) => (folds(p) ? p.plan.step : p.before));
-    steps = steps.map((s) => (isOpen(s) && !s.escalatedAt ? { ...s, escalatedAt: now } : s));
+    steps = steps.map((s) =>
+      isOpen(s) && !s.escalatedAt && !heldByRefusal(c, s, pb) ? { ...s, escalatedAt: now } : s,
+    );
     calm = { ...calm, stalledAt: now, stalls: occurrence };
   } else {
     // A case pings someone else once per stretch without action: a further overdue step after an

@@ -76,6 +76,12 @@ export const ca: Catalog = {
     stalled: (since: string) =>
       `:pause_button: Aturat: res no s’ha mogut des de ${since}. Amends t’ho recordarà un cop per setmana fins que algú actuï.`,
     notNeeded: 'Ja no cal: el client ha acceptat',
+    heldAfterRefusal: 'obert des d’abans de la resposta del client: sense recordatoris',
+    stalledRefused: (since: string) =>
+      `:pause_button: Aturat: res no s’ha mogut des de ${since}. Amends només segueix les dates dels seguiments.`,
+    followUps: (n: number) => `seguiments registrats: ${n}`,
+    checkIns: (n: number) => `contactes periòdics registrats: ${n}`,
+    missed: (dates: string) => `Dates passades sense res registrat: ${dates}`,
     fromMessage: 'Del missatge original',
   },
   span: {
@@ -201,6 +207,10 @@ export const ca: Catalog = {
       `:speech_balloon: ${who} ha tornat a contactar el client. Proper seguiment: ${elDia(when)}.`,
     checkedIn: (who: string, when: string) =>
       `:speech_balloon: ${who} ha fet el contacte periòdic amb el client. Proper contacte periòdic: ${elDia(when)}.`,
+    followUpLast: (who: string, when: string) =>
+      `:speech_balloon: ${who} ha tornat a contactar el client. Era l’últim seguiment previst: ${elDia(when)} Amends et preguntarà si cal tancar el cas o tornar-ho a provar.`,
+    checkedInLast: (who: string, when: string) =>
+      `:speech_balloon: ${who} ha fet el contacte periòdic amb el client. Era l’últim previst: ${elDia(when)} Amends et preguntarà si cal tancar el cas com a recuperat.`,
   },
   outline: {
     happened: 'Què ha passat',
@@ -262,6 +272,20 @@ export const ca: Catalog = {
       `${owner}, contacte periòdic ${n}: pregunta al client com van les coses des dels canvis i si encara hi ha res que el preocupi.`,
     checkInEnd: (owner: string) =>
       `${owner}, aquest era l’últim contacte periòdic previst. Si el client està content, tanca el cas com a recuperat.`,
+    lastFollowUp: 'Aquest és l’últim seguiment previst.',
+    lastCheckIn: 'Aquest és l’últim contacte periòdic previst.',
+    cadenceMissed: (n: number, dates: string) =>
+      `No hi ha res registrat ${n === 1 ? 'per a aquesta data' : `per a aquestes ${n} dates`}: ${dates}. Si vas contactar el client, registra-ho, perquè el cas mostri què s’ha fet.`,
+    stillOpen: (steps: string) =>
+      `D’abans de la seva resposta encara queda per fer: ${steps}. Pot formar part d’aquesta petita petició.`,
+    followUpTally: (recorded: number, missed: number) =>
+      `Seguiments registrats: ${recorded}${missed ? `; dates passades sense res registrat: ${missed}` : ''}.`,
+    checkInTally: (recorded: number, missed: number) =>
+      `Contactes periòdics registrats: ${recorded}${missed ? `; dates passades sense res registrat: ${missed}` : ''}.`,
+    stalledRefused: (owner: string, since: string, others: string) =>
+      `:pause_button: En aquest cas no s’ha mogut res des de ${since}, i una data de seguiment ha passat sense res registrat. Se n’encarrega ${owner}; ${others}, podeu ajudar a trobar una petita oportunitat per demanar al client? Amends només segueix les dates dels seguiments.`,
+    stalledRefusedAlone: (owner: string, since: string) =>
+      `:pause_button: En aquest cas no s’ha mogut res des de ${since}, i una data de seguiment ha passat sense res registrat. ${owner}, contacta avui el client o demana ajuda a un company. Amends només segueix les dates dels seguiments.`,
   },
   list: {
     title: 'Casos de recuperació oberts',
@@ -399,6 +423,8 @@ export const ca: Catalog = {
       `• ${step}: amb retard en ${overdue} ${de(n)} ${casesWord(n)}, omès ${skipped} ${skipped === 1 ? 'vegada' : 'vegades'}`,
     changesNotDone: (hits: number, n: number) =>
       `Canvis promesos però no fets: ${hits} ${de(n)} ${n === 1 ? 'cas tancat' : 'casos tancats'}.`,
+    followUps: (recorded: number, missed: number, n: number) =>
+      `Seguiments després de la resposta: ${recorded} registrats, ${missed} perduts (dates passades sense res registrat), en ${n} ${casesWord(n)}.`,
     ownUpSpeed: 'Clients recuperats, segons com de prompte se’ls va informar:',
     within24h: 'en 24 h',
     later: 'més tard',

@@ -60,6 +60,12 @@ export const en = {
     stalled: (since: string) =>
       `:pause_button: Stalled: nothing has moved since ${since}. Amends nudges once a week until someone acts.`,
     notNeeded: 'Not needed now: the client accepted',
+    heldAfterRefusal: 'open from before the client’s answer: no reminders',
+    stalledRefused: (since: string) =>
+      `:pause_button: Stalled: nothing has moved since ${since}. Amends keeps to the follow-up dates, nothing more.`,
+    followUps: (n: number) => `follow-ups recorded: ${n}`,
+    checkIns: (n: number) => `check-ins recorded: ${n}`,
+    missed: (dates: string) => `Dates passed with nothing recorded: ${dates}`,
     /** The link on a case opened from a message (the message shortcut) back to that message. */
     fromMessage: 'From this message',
   },
@@ -186,6 +192,10 @@ export const en = {
       `:speech_balloon: ${who} followed up. Next follow-up ${when}.`,
     checkedIn: (who: string, when: string) =>
       `:speech_balloon: ${who} checked in with the client. Next check-in ${when}.`,
+    followUpLast: (who: string, when: string) =>
+      `:speech_balloon: ${who} followed up. That was the last planned follow-up: Amends asks whether to close the case or try again ${when}.`,
+    checkedInLast: (who: string, when: string) =>
+      `:speech_balloon: ${who} checked in with the client. That was the last planned check-in: Amends asks whether to close the case as won back ${when}.`,
   },
   outline: {
     happened: 'What happened',
@@ -246,6 +256,20 @@ export const en = {
       `${owner}, check-in ${n}: ask the client how things are going since the changes, and whether anything still bothers them.`,
     checkInEnd: (owner: string) =>
       `${owner}, that was the last planned check-in. If the client is happy, close the case as won back.`,
+    lastFollowUp: 'This is the last planned follow-up.',
+    lastCheckIn: 'This is the last planned check-in.',
+    cadenceMissed: (n: number, dates: string) =>
+      `Nothing is recorded for ${n === 1 ? 'this date' : `these ${n} dates`}: ${dates}. If you did get in touch, record it, so the case shows what was done.`,
+    stillOpen: (steps: string) =>
+      `Still open from before their answer: ${steps}. Any of it can be part of this small ask.`,
+    followUpTally: (recorded: number, missed: number) =>
+      `Follow-ups recorded: ${recorded}${missed ? `; dates passed with nothing recorded: ${missed}` : ''}.`,
+    checkInTally: (recorded: number, missed: number) =>
+      `Check-ins recorded: ${recorded}${missed ? `; dates passed with nothing recorded: ${missed}` : ''}.`,
+    stalledRefused: (owner: string, since: string, others: string) =>
+      `:pause_button: Nothing has moved on this case since ${since}, and a follow-up date went by with nothing recorded. ${owner} owns it; ${others}, can you help find a small chance to ask the client for? Amends keeps to the follow-up dates, nothing more.`,
+    stalledRefusedAlone: (owner: string, since: string) =>
+      `:pause_button: Nothing has moved on this case since ${since}, and a follow-up date went by with nothing recorded. ${owner}, get in touch today, or ask a colleague to help. Amends keeps to the follow-up dates, nothing more.`,
   },
   list: {
     title: 'Open recovery cases',
@@ -382,6 +406,8 @@ export const en = {
       `• ${step}: overdue in ${overdue} of ${cases(n)}, skipped ${skipped === 1 ? 'once' : `${skipped} times`}`,
     changesNotDone: (hits: number, n: number) =>
       `Corrective changes promised but not done: ${hits} of ${n} ended ${n === 1 ? 'case' : 'cases'}.`,
+    followUps: (recorded: number, missed: number, n: number) =>
+      `Follow-ups after the answer: ${recorded} recorded, ${missed} missed (dates passed with nothing recorded), in ${cases(n)}.`,
     ownUpSpeed: 'Won back, by how soon the client was told:',
     within24h: 'within 24 h',
     later: 'later',

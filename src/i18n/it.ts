@@ -77,6 +77,12 @@ export const it: Catalog = {
     stalled: (since: string) =>
       `:pause_button: Fermo: nessun passo avanti dal ${since}. Amends ti ricorderà il caso una volta a settimana finché qualcuno non agisce.`,
     notNeeded: 'Non serve più: il cliente ha accettato',
+    heldAfterRefusal: 'aperto da prima della risposta del cliente: nessun promemoria',
+    stalledRefused: (since: string) =>
+      `:pause_button: Fermo: nessun passo avanti dal ${since}. Amends si attiene alle date dei ricontatti, niente di più.`,
+    followUps: (n: number) => `ricontatti registrati: ${n}`,
+    checkIns: (n: number) => `contatti periodici registrati: ${n}`,
+    missed: (dates: string) => `Date passate senza nulla di registrato: ${dates}`,
     fromMessage: 'Dal messaggio originale',
   },
   span: {
@@ -203,6 +209,10 @@ export const it: Catalog = {
       `:speech_balloon: ${who} ha ricontattato il cliente. Prossimo ricontatto: ${il(when)}.`,
     checkedIn: (who: string, when: string) =>
       `:speech_balloon: ${who} ha sentito il cliente. Prossimo contatto periodico: ${il(when)}.`,
+    followUpLast: (who: string, when: string) =>
+      `:speech_balloon: ${who} ha ricontattato il cliente. Era l’ultimo ricontatto previsto: ${il(when)} Amends ti chiederà se chiudere il caso o riprovare.`,
+    checkedInLast: (who: string, when: string) =>
+      `:speech_balloon: ${who} ha sentito il cliente. Era l’ultimo contatto periodico previsto: ${il(when)} Amends ti chiederà se chiudere il caso come recuperato.`,
   },
   outline: {
     happened: 'Cosa è successo',
@@ -264,6 +274,20 @@ export const it: Catalog = {
       `${owner}, contatto periodico n. ${n}: chiedi al cliente come vanno le cose dopo le modifiche e se c’è ancora qualcosa che non lo convince.`,
     checkInEnd: (owner: string) =>
       `${owner}, questo era l’ultimo contatto periodico previsto. Se il cliente è soddisfatto, chiudi il caso come recuperato.`,
+    lastFollowUp: 'Questo è l’ultimo ricontatto previsto.',
+    lastCheckIn: 'Questo è l’ultimo contatto periodico previsto.',
+    cadenceMissed: (n: number, dates: string) =>
+      `Non è registrato nulla ${n === 1 ? 'per questa data' : `per queste ${n} date`}: ${dates}. Se hai sentito il cliente, registralo: così il caso mostra cosa è stato fatto.`,
+    stillOpen: (steps: string) =>
+      `Da prima della sua risposta resta da fare: ${steps}. Anche questo può entrare in questa piccola richiesta.`,
+    followUpTally: (recorded: number, missed: number) =>
+      `Ricontatti registrati: ${recorded}${missed ? `; date passate senza nulla di registrato: ${missed}` : ''}.`,
+    checkInTally: (recorded: number, missed: number) =>
+      `Contatti periodici registrati: ${recorded}${missed ? `; date passate senza nulla di registrato: ${missed}` : ''}.`,
+    stalledRefused: (owner: string, since: string, others: string) =>
+      `:pause_button: Su questo caso non si muove nulla dal ${since}, e una data di ricontatto è passata senza nulla di registrato. Se ne occupa ${owner}; ${others}, ${severalPeople(others) ? 'potete' : 'puoi'} aiutare a trovare una piccola occasione da chiedere al cliente? Amends si attiene alle date dei ricontatti, niente di più.`,
+    stalledRefusedAlone: (owner: string, since: string) =>
+      `:pause_button: Su questo caso non si muove nulla dal ${since}, e una data di ricontatto è passata senza nulla di registrato. ${owner}, fatti sentire oggi o chiedi aiuto a un collega. Amends si attiene alle date dei ricontatti, niente di più.`,
   },
   list: {
     title: 'Casi di recupero aperti',
@@ -403,6 +427,8 @@ export const it: Catalog = {
       `• ${step}: in ritardo in ${overdue} su ${cases(n)}, saltato ${skipped} ${skipped === 1 ? 'volta' : 'volte'}`,
     changesNotDone: (hits: number, n: number) =>
       `Modifiche promesse ma non fatte: ${hits} su ${n} ${n === 1 ? 'caso chiuso' : 'casi chiusi'}.`,
+    followUps: (recorded: number, missed: number, n: number) =>
+      `Ricontatti dopo la risposta: ${recorded} registrati, ${missed} saltati (date passate senza nulla di registrato), in ${cases(n)}.`,
     ownUpSpeed: 'Clienti recuperati, secondo quanto presto sono stati informati:',
     within24h: 'entro 24 h',
     later: 'più tardi',

@@ -1,6 +1,6 @@
 import type { Clock } from '../domain/clock.js';
 import type { Playbook } from '../domain/playbook.js';
-import { isOpen, type RecoveryCase } from '../domain/recoveryCase.js';
+import { heldByRefusal, isOpen, type RecoveryCase } from '../domain/recoveryCase.js';
 import {
   digestDay,
   digestOccurrence,
@@ -488,6 +488,8 @@ export class ReminderService {
     if (!s || !isOpen(s)) return 'step_closed';
     if (s.status === 'snoozed' && s.snoozedUntil && s.snoozedUntil > this.#d.clock.now())
       return 'step_snoozed';
+    // Planned before the client refused: after a refusal only the keep-trying cadence speaks.
+    if (heldByRefusal(c, s, this.#d.playbook)) return 'held_after_refusal';
     // Someone acted on the case after this nudge was planned: it would land right after their
     // click. The step's next nudge stays planned. (An escalation or "gone quiet" post is sent all
     // the same: the step was marked escalated when it was planned, so dropping it would lose it.)

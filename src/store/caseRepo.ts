@@ -1,6 +1,7 @@
 import { DomainError } from '../domain/errors.js';
 import type { Playbook, Severity, StepKey } from '../domain/playbook.js';
 import type {
+  CadenceLog,
   CaseEvent,
   CaseStatus,
   Changed,
@@ -69,6 +70,7 @@ interface StepRow {
   remind_count: number;
   escalated_at: number | null;
   version: number;
+  cadence?: string | null;
 }
 
 export interface EventRecord extends CaseEvent {
@@ -95,7 +97,39 @@ function toStep(r: StepRow): Step {
     remindCount: r.remind_count,
     escalatedAt: date(r.escalated_at),
     version: r.version,
+    ...(r.cadence ? { cadence: readCadence(r.cadence) } : {}),
   };
+}
+
+/** A cadence's record as stored: instants as epoch milliseconds. */
+interface StoredCadence {
+  recorded: number;
+  missed: number[];
+  extra: number[];
+}
+
+/** A follow-up cadence's record from its JSON column (see writeCadence). */
+export function readCadence(json: string): CadenceLog {
+  const v = JSON.parse(json) as Partial<StoredCadence>;
+  const dates = (xs: unknown) =>
+    Array.isArray(xs) ? xs.filter((x) => typeof x === 'number').map((x) => new Date(x)) : [];
+  return {
+    recorded: typeof v.recorded === 'number' ? v.recorded : 0,
+    missed: dates(v.missed),
+    extra: dates(v.extra),
+  };
+}
+
+/** The JSON column of a cadence's record; null when nothing is on record. */
+export function writeCadence(log: CadenceLog | undefined): string | null {
+  if (!log || (log.recorded === 0 && log.missed.length === 0 && log.extra.length === 0))
+    return null;
+  const out: StoredCadence = {
+    recorded: log.recorded,
+    missed: log.missed.map((d) => d.getTime()),
+    extra: log.extra.map((d) => d.getTime()),
+  };
+  return JSON.stringify(out);
 }
 
 type StoredChange = Omit<CorrectiveChange, 'by' | 'doneAt'> & {
@@ -184,13 +218,13 @@ export class CaseRepo implements CaseStore {
         stalls=@stalls, digest_on=@digest_on WHERE id=@id AND team_id=@team_id`),
       insertStep:
         db.prepare(`INSERT INTO steps (case_id, team_id, key, position, optional, status, started_at, due_at, done_at, done_by,
-        note, snoozed_until, next_remind_at, remind_count, escalated_at, version, next_check_at) VALUES (@case_id, @team_id, @key,
+        note, snoozed_until, next_remind_at, remind_count, escalated_at, version, next_check_at, cadence) VALUES (@case_id, @team_id, @key,
         @position, @optional, @status, @started_at, @due_at, @done_at, @done_by, @note, @snoozed_until, @next_remind_at, @remind_count,
-        @escalated_at, @version, @next_check_at)`),
+        @escalated_at, @version, @next_check_at, @cadence)`),
       updateStep:
         db.prepare(`UPDATE steps SET status=@status, started_at=@started_at, due_at=@due_at, done_at=@done_at, done_by=@done_by,
         note=@note, snoozed_until=@snoozed_until, next_remind_at=@next_remind_at, remind_count=@remind_count, escalated_at=@escalated_at,
-        version=@version, next_check_at=@next_check_at WHERE case_id=@case_id AND team_id=@team_id AND key=@key`),
+        version=@version, next_check_at=@next_check_at, cadence=@cadence WHERE case_id=@case_id AND team_id=@team_id AND key=@key`),
       getCase: db.prepare('SELECT * FROM cases WHERE id = ? AND team_id = ?'),
       getSteps: db.prepare(
         'SELECT * FROM steps WHERE case_id = ? AND team_id = ? ORDER BY position',
@@ -535,6 +569,7 @@ export class CaseRepo implements CaseStore {
       escalated_at: ms(s.escalatedAt),
       version: s.version,
       next_check_at: ms(nextCheckAt(c, s, this.#pb)),
+      cadence: writeCadence(s.cadence),
     };
   }
 }

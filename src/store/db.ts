@@ -282,6 +282,11 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE cases ADD COLUMN source_link TEXT;
   `,
+  // 19: a follow-up cadence's record (JSON: follow-ups recorded, dates missed, dates added), so a
+  // date nobody followed up on stays visible
+  `
+  ALTER TABLE steps ADD COLUMN cadence TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -10,6 +10,7 @@ import type {
   ExportPage,
   ExportRow,
 } from '../services/export.js';
+import { readCadence } from './caseRepo.js';
 import type { Db } from './db.js';
 
 interface CaseRow {
@@ -30,6 +31,7 @@ interface StepRow {
   status: StepStatus;
   due_at: number | null;
   done_at: number | null;
+  cadence: string | null;
 }
 
 interface EventRow {
@@ -117,7 +119,7 @@ export class ReportRepo implements CaseHistorySource {
          FROM cases WHERE ${IN_WINDOW} ORDER BY created_at, id`,
       ),
       steps: db.prepare(
-        `SELECT case_id, key, status, due_at, done_at FROM steps
+        `SELECT case_id, key, status, due_at, done_at, cadence FROM steps
          WHERE team_id = @team_id AND case_id IN (${CASES_IN_WINDOW}) ORDER BY case_id, position`,
       ),
       mark: db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM events'),
@@ -149,7 +151,14 @@ export class ReportRepo implements CaseHistorySource {
       const steps = new Map<number, StepSnapshot[]>();
       for (const r of this.#s.steps.all(params) as StepRow[]) {
         const list = steps.get(r.case_id) ?? [];
-        list.push({ key: r.key, status: r.status, dueAt: date(r.due_at), doneAt: date(r.done_at) });
+        const log = r.cadence ? readCadence(r.cadence) : null;
+        list.push({
+          key: r.key,
+          status: r.status,
+          dueAt: date(r.due_at),
+          doneAt: date(r.done_at),
+          ...(log ? { followUps: { recorded: log.recorded, missed: log.missed.length } } : {}),
+        });
         steps.set(r.case_id, list);
       }
       const events = new Map<number, (HistoryEvent & { actor: string })[]>();

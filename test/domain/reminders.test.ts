@@ -6,16 +6,21 @@ import {
   type StepKey,
 } from '../../src/domain/playbook.js';
 import {
+  cadenceOf,
   closeCase,
   completeStep,
   findStep,
+  heldByRefusal,
   type OpenCaseInput,
   openCase,
   type RecoveryCase,
   recordAnswer,
+  recordFollowUp,
   recordMeeting,
   type Step,
+  scheduleMoreFollowUps,
   snoozeStep,
+  stepView,
 } from '../../src/domain/recoveryCase.js';
 import { nextCheckAt, type PlannedReminder, planStep } from '../../src/domain/reminders.js';
 import { isWithinWorkingHours } from '../../src/domain/workingTime.js';
@@ -321,9 +326,11 @@ describe('planStep: cadence steps (keep_trying, check_in)', () => {
     '2026-03-16T08:00:00.000Z', // +60 is Sunday 15 March → Monday 09:00
     '2026-04-14T09:00:00.000Z', // Tue 11:00 CEST: same wall-clock time after the change
   ];
+  /** A week after the last date: the offer to close. */
+  const CLOSE_OFFER = '2026-04-21T09:00:00.000Z';
   const refused = () => recordAnswer(open(), 'refused', OWNER, PB, NOW).case;
 
-  it('follows up at each point, the last one as cadence_end', () => {
+  it('asks at each point, the last one too, then offers to close a week after it', () => {
     const c = refused();
     expect(iso(findStep(c, 'keep_trying').dueAt)).toBe(POINTS[0]);
     const { sent, case: after } = simulate(
@@ -338,18 +345,30 @@ describe('planStep: cadence steps (keep_trying, check_in)', () => {
       { at: POINTS[1], kind: 'cadence', occurrence: 2 },
       { at: POINTS[2], kind: 'cadence', occurrence: 3 },
       { at: POINTS[3], kind: 'cadence', occurrence: 4 },
-      { at: POINTS[4], kind: 'cadence_end', occurrence: 5 },
+      { at: POINTS[4], kind: 'cadence', occurrence: 5 },
+      { at: CLOSE_OFFER, kind: 'cadence_end', occurrence: 6 },
     ]);
     const kt = findStep(after, 'keep_trying');
     expect(kt.nextRemindAt).toBeNull();
-    expect(nextCheckAt(after, kt, PB)).toBeNull();
+    // What is left is the case going quiet (its one escalation, planned by planCase); once it has,
+    // nothing more.
+    const quiet = { ...after, calm: { ...after.calm, stalledAt: at(CLOSE_OFFER) } };
+    expect(nextCheckAt(quiet, kt, PB)).toBeNull();
+    // Nobody recorded anything: every date is on record as missed.
+    expect(cadenceOf(kt)).toEqual({ recorded: 0, missed: POINTS.map(at), extra: [] });
   });
 
-  it('each follow-up moves dueAt to the next point', () => {
+  it('the step stays due at the date asked until the next one comes; then that date is missed', () => {
     const c = refused();
-    const p = planStep(c, findStep(c, 'keep_trying'), PB, ROME, at(POINTS[0] as string));
-    expect(iso(p.step.nextRemindAt)).toBe(POINTS[1]);
-    expect(iso(p.step.dueAt)).toBe(POINTS[1]);
+    const p1 = planStep(c, findStep(c, 'keep_trying'), PB, ROME, at(POINTS[0] as string));
+    expect(iso(p1.step.dueAt)).toBe(POINTS[0]);
+    expect(iso(p1.step.nextRemindAt)).toBe(POINTS[1]);
+    expect(cadenceOf(p1.step).missed).toEqual([]);
+    const c1 = withStep(c, p1.step);
+    expect(stepView(p1.step, at('2026-01-22T10:00:00Z'))).toBe('overdue');
+    const p2 = planStep(c1, p1.step, PB, ROME, at(POINTS[1] as string));
+    expect(iso(p2.step.dueAt)).toBe(POINTS[1]);
+    expect(cadenceOf(p2.step).missed).toEqual([at(POINTS[0] as string)]);
   });
 
   it('after long downtime: one catch-up follow-up, then the next future point', () => {
@@ -364,6 +383,14 @@ describe('planStep: cadence steps (keep_trying, check_in)', () => {
     const p = planStep(c, findStep(c, 'keep_trying'), PB, ROME, at('2026-06-01T10:00:00Z'));
     expect(p.reminders).toEqual([{ kind: 'cadence_end', occurrence: 1 }]);
     expect(p.step.nextRemindAt).toBeNull();
+    expect(cadenceOf(p.step).missed).toHaveLength(5);
+  });
+
+  it('after long downtime: the dates passed before the one asked for are missed', () => {
+    const c = refused();
+    const p = planStep(c, findStep(c, 'keep_trying'), PB, ROME, at('2026-03-20T10:00:00Z'));
+    expect(iso(p.step.dueAt)).toBe(POINTS[3]);
+    expect(cadenceOf(p.step).missed).toEqual(POINTS.slice(0, 3).map(at));
   });
 
   it('a catch-up that falls at night waits for the morning', () => {
@@ -382,7 +409,8 @@ describe('planStep: cadence steps (keep_trying, check_in)', () => {
       { at: '2026-01-21T10:00:00.000Z', kind: 'cadence', occurrence: 1 },
       { at: '2026-01-28T10:00:00.000Z', kind: 'cadence', occurrence: 2 },
       { at: '2026-02-04T10:00:00.000Z', kind: 'cadence', occurrence: 3 },
-      { at: '2026-02-11T10:00:00.000Z', kind: 'cadence_end', occurrence: 4 },
+      { at: '2026-02-11T10:00:00.000Z', kind: 'cadence', occurrence: 4 },
+      { at: '2026-02-18T10:00:00.000Z', kind: 'cadence_end', occurrence: 5 },
     ]);
   });
 
@@ -404,6 +432,119 @@ describe('planStep: cadence steps (keep_trying, check_in)', () => {
     );
     expect(p.reminders).toEqual([{ kind: 'cadence', occurrence: 1 }]);
     expect(iso(p.step.nextRemindAt)).toBe('2026-03-16T14:00:00.000Z'); // Mon 10:00 EDT
+  });
+});
+
+describe('follow-ups recorded and missed', () => {
+  // Refused Wed 2026-01-14 11:00 Rome: dates 21 Jan, 28 Jan, 13 Feb, 16 Mar, 14 Apr.
+  const refused = () => recordAnswer(open(), 'refused', OWNER, PB, NOW).case;
+  const kt = (c: RecoveryCase) => findStep(c, 'keep_trying');
+  const plan = (c: RecoveryCase, when: string) => {
+    const p = planStep(c, kt(c), PB, ROME, at(when));
+    return { c: withStep(c, p.step), reminders: p.reminders };
+  };
+  const follow = (c: RecoveryCase, when: string) =>
+    recordFollowUp(c, 'keep_trying', 'Called them', OWNER, null, PB, at(when)).case;
+
+  it('counts recorded follow-ups and missed dates: a follow-up answers the date asked, a date passed with none is missed', () => {
+    let c = refused();
+    c = plan(c, '2026-01-21T10:00:00Z').c; // asks for 21 Jan
+    c = follow(c, '2026-01-22T10:00:00Z'); // answers it
+    expect(cadenceOf(kt(c))).toEqual({ recorded: 1, missed: [], extra: [] });
+    expect(iso(kt(c).dueAt)).toBe('2026-01-28T10:00:00.000Z');
+    c = plan(c, '2026-01-28T10:00:00Z').c; // asks for 28 Jan: nothing comes
+    c = plan(c, '2026-02-13T10:00:00Z').c; // asks for 13 Feb: 28 Jan is missed
+    expect(cadenceOf(kt(c))).toEqual({
+      recorded: 1,
+      missed: [at('2026-01-28T10:00:00Z')],
+      extra: [],
+    });
+    // Late, but recorded: 13 Feb is answered, not missed.
+    c = follow(c, '2026-02-20T10:00:00Z');
+    expect(cadenceOf(kt(c)).recorded).toBe(2);
+    c = plan(c, '2026-03-16T08:00:00Z').c;
+    c = plan(c, '2026-04-14T09:00:00Z').c; // the last date asks too; 16 Mar missed
+    expect(cadenceOf(kt(c)).missed).toHaveLength(2);
+  });
+
+  it('a follow-up recorded on the last date: the offer to close comes a week later, nothing missed', () => {
+    let c = refused();
+    c = follow(c, '2026-01-20T10:00:00Z'); // answers 21 Jan
+    c = follow(c, '2026-01-28T11:00:00Z');
+    c = follow(c, '2026-02-13T11:00:00Z');
+    c = follow(c, '2026-03-16T09:00:00Z');
+    c = follow(c, '2026-04-14T10:00:00Z');
+    const s = kt(c);
+    expect(s.dueAt).toBeNull();
+    expect(iso(s.nextRemindAt)).toBe('2026-04-21T10:00:00.000Z');
+    const end = plan(c, '2026-04-21T10:00:00Z');
+    expect(end.reminders).toEqual([{ kind: 'cadence_end', occurrence: 1 }]);
+    expect(cadenceOf(kt(end.c))).toEqual({ recorded: 5, missed: [], extra: [] });
+  });
+
+  it('"Try again in 30 days" adds a date: asked for like the others, then the offer to close again', () => {
+    let c = refused();
+    for (const when of [
+      '2026-01-21T10:00:00Z',
+      '2026-01-28T10:00:00Z',
+      '2026-02-13T10:00:00Z',
+      '2026-03-16T08:00:00Z',
+      '2026-04-14T09:00:00Z',
+      '2026-04-21T09:00:00Z',
+    ])
+      c = plan(c, when).c;
+    c = scheduleMoreFollowUps(c, OWNER, PB, at('2026-04-22T09:00:00Z')).case;
+    const extra = '2026-05-22T09:00:00.000Z';
+    expect(iso(kt(c).dueAt)).toBe(extra);
+    const ask = plan(c, extra);
+    expect(ask.reminders.map((r) => r.kind)).toEqual(['cadence']);
+    expect(iso(kt(ask.c).nextRemindAt)).toBe('2026-05-29T09:00:00.000Z');
+    const end = plan(ask.c, '2026-05-29T09:00:00Z');
+    expect(end.reminders.map((r) => r.kind)).toEqual(['cadence_end']);
+    expect(cadenceOf(kt(end.c)).missed).toHaveLength(6);
+  });
+
+  it('check-ins alike: a check-in nobody recorded stays overdue at its date, then shows as missed', () => {
+    // Accepted Wed 2026-12-16 10:00 Rome: check-ins on 23 Dec, 30 Dec, 6 Jan, 13 Jan.
+    const when = at('2026-12-16T09:00:00Z');
+    let c = recordAnswer(open({}, PB, when), 'accepted', OWNER, PB, when).case;
+    const ci = (x: RecoveryCase) => findStep(x, 'check_in');
+    const p = planStep(c, ci(c), PB, ROME, at('2026-12-23T09:00:00Z'));
+    c = withStep(c, p.step);
+    // Christmas: still due on the 23rd, overdue, not "due 30 Dec".
+    expect(iso(ci(c).dueAt)).toBe('2026-12-23T09:00:00.000Z');
+    expect(stepView(ci(c), at('2026-12-25T09:00:00Z'))).toBe('overdue');
+    c = withStep(c, planStep(c, ci(c), PB, ROME, at('2026-12-30T09:00:00Z')).step);
+    expect(cadenceOf(ci(c)).missed).toEqual([at('2026-12-23T09:00:00Z')]);
+  });
+});
+
+describe('after a refusal only the keep-trying cadence speaks', () => {
+  const meetingAt = at('2026-01-16T14:00:00Z');
+
+  it('steps open from before the answer plan nothing and need no look; keep trying does', () => {
+    const booked = recordMeeting(open(), meetingAt, OWNER, PB, NOW).case;
+    const c = recordAnswer(booked, 'refused', OWNER, PB, at('2026-01-16T16:00:00Z')).case;
+    const later = at('2026-02-02T10:00:00Z'); // long past every pre-answer due time
+    for (const key of [
+      'own_up',
+      'outline',
+      'apologize',
+      'compensation',
+      'corrective_changes',
+    ] as const) {
+      const s = findStep(c, key);
+      expect(s.status, key).toBe('pending');
+      expect(heldByRefusal(c, s, PB), key).toBe(true);
+      expect(nextCheckAt(c, s, PB), key).toBeNull();
+      expect(planStep(c, s, PB, ROME, later).reminders, key).toEqual([]);
+    }
+    expect(heldByRefusal(c, findStep(c, 'keep_trying'), PB)).toBe(false);
+    expect(nextCheckAt(c, findStep(c, 'keep_trying'), PB)).not.toBeNull();
+    // The same steps before the answer are nudged as usual.
+    expect(planStep(booked, findStep(booked, 'outline'), PB, ROME, later).reminders).not.toEqual(
+      [],
+    );
   });
 });
 

@@ -39,6 +39,12 @@ const numberParams: Record<string, number[]> = {
   'span.days': [0, 1],
   'nudge.keepTrying': [1],
   'nudge.checkIn': [1],
+  'nudge.cadenceMissed': [0],
+  'nudge.followUpTally': [0, 1],
+  'nudge.checkInTally': [0, 1],
+  'case.followUps': [0],
+  'case.checkIns': [0],
+  'report.followUps': [0, 1, 2],
 };
 
 function sampleArgs(path: string, arity: number): (string | number)[] {

@@ -2,7 +2,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RecoveryCase } from '../../src/domain/recoveryCase.js';
 import { en } from '../../src/i18n/en.js';
 import type { StoredMessage } from '../../src/sandbox/fakeSlack.js';
+import { ReportService } from '../../src/services/reports.js';
+import { outcomeBlocks } from '../../src/slack/blocks/report.js';
 import { ReminderRepo } from '../../src/store/reminderRepo.js';
+import { ReportRepo } from '../../src/store/reportRepo.js';
 import { openViaCommand, refresh, reminderPosts, step, threadReplies } from '../helpers/cases.js';
 import { type Harness, MARIA, present, startHarness, TEAM } from '../helpers/harness.js';
 import { click } from '../helpers/slack.js';
@@ -154,22 +157,43 @@ describe('the method after the answer', () => {
     expect(text).not.toMatch(/due |Overdue|To do/);
   });
 
-  it('follow-ups are numbered 1, 2, 3 whether or not the owner records one in between', async () => {
+  it('missed dates are shown and counted; follow-ups are numbered by those recorded', async () => {
+    // Refused Mon 23 Nov 09:00 Rome: dates 30 Nov, 7 Dec, 23 Dec, then 22 Jan and 22 Feb.
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: late delivery');
     await click(h, { action_id: 'amends_case_refused', value: `${c.id}|${c.version}` });
-    await tickEvery(60, '2026-12-01T08:00:00Z'); // the +7 nudge: follow-up 1
+    await tickEvery(60, '2026-12-01T08:00:00Z'); // 30 Nov: follow-up 1
     const keep = step(refresh(h, c), 'keep_trying');
     h.amends.cases.followUp(TEAM, c.id, 'keep_trying', 'Called them', MARIA, keep.version);
-    await tickEvery(60, '2026-12-24T12:00:00Z'); // +14 and +30 (follow-ups 2 and 3)
-    const numbers = reminderPosts(h, c)
-      .map((m) => /follow-up (\d+):/.exec(m.text ?? '')?.[1])
-      .filter((n): n is string => n !== undefined)
-      .map(Number);
-    expect(numbers.slice(0, 3)).toEqual([1, 2, 3]);
+    // 7 Dec asks for follow-up 2 and nothing is recorded; 23 Dec asks for it again.
+    await tickEvery(60, '2026-12-24T12:00:00Z');
+    const asks = reminderPosts(h, c).filter((m) => kindOf(m) === 'cadence');
+    const numbers = asks.map((m) => Number(/follow-up (\d+):/.exec(m.text ?? '')?.[1]));
+    expect(numbers).toEqual([1, 2, 2]);
     // Each with its own idea: the second idea after the first.
-    const ideas = reminderPosts(h, c).filter((m) => /follow-up \d+:/.test(m.text ?? ''));
-    expect(ideas[1]?.text).toContain(en.nudge.keepTryingIdeas[1]);
+    expect(asks[1]?.text).toContain(en.nudge.keepTryingIdeas[1]);
+    // The third names the date that went by with nothing recorded.
+    expect(asks[1]?.text).not.toContain('Nothing is recorded');
+    expect(asks[2]?.text).toContain('Nothing is recorded for this date: <!date^');
+    expect(asks[2]?.text).toContain('|2026-12-07>');
+    // The parent: one follow-up recorded, 7 Dec missed, 23 Dec overdue (not "due 22 Jan").
+    const kt = step(refresh(h, c), 'keep_trying');
+    expect(kt.dueAt?.toISOString()).toBe('2026-12-23T08:00:00.000Z');
+    const parent = h.fake.messages.find((m) => m.ts === c.messageTs);
+    const line = JSON.stringify(
+      ((parent?.blocks ?? []) as { block_id?: string }[]).find(
+        (b) => b.block_id === 'step_keep_trying',
+      ),
+    );
+    expect(line).toContain('Overdue');
+    expect(line).toContain(en.case.followUps(1));
+    expect(line).toContain('Dates passed with nothing recorded: <!date^');
+    expect(line).toContain('|2026-12-07>');
+    // And in the outcomes.
+    const report = new ReportService(new ReportRepo(h.amends.db), h.clock).report(TEAM, null);
+    expect(report.summary.followUps).toEqual({ n: 1, recorded: 1, missed: 1 });
+    const shown = JSON.stringify(outcomeBlocks(report, en, 'all'));
+    expect(shown).toContain(en.report.followUps(1, 1, 1));
   });
 
   it('a keep-trying follow-up is recorded with a note, and the next nudge moves to the next point', async () => {
@@ -198,6 +222,132 @@ describe('the method after the answer', () => {
       .events(TEAM, c.id)
       .filter((e) => e.type === 'follow_up_recorded');
     expect(events).toHaveLength(1);
+  });
+});
+
+describe('a refused case nobody touches', () => {
+  it('over 100 days: only the keep-trying cadence speaks, one post a day at most, 6 in its 90 days; nothing about the steps from before the answer', async () => {
+    // Mon 7 Dec 09:00 Rome. Owned up, outline written, meeting on Wed 9 Dec 14:00 Rome; the client
+    // refuses after it, with the apology, the compensation and the changes still open.
+    h = await startHarness({ now: '2026-12-07T08:00:00Z' });
+    const c = await openViaCommand(h, 'Acme: shipped the wrong pallets');
+    h.amends.cases.complete(TEAM, c.id, 'own_up', MARIA, null);
+    h.amends.cases.outline(TEAM, c.id, OUTLINE, MARIA);
+    h.amends.cases.meeting(TEAM, c.id, new Date('2026-12-09T13:00:00Z'), MARIA);
+    await tickEvery(30, '2026-12-09T15:00:00Z');
+    const before = refresh(h, c);
+    for (const key of ['apologize', 'compensation', 'corrective_changes'])
+      expect(step(before, key).status, key).toBe('pending');
+    await click(h, { action_id: 'amends_case_refused', value: `${c.id}|${before.version}` });
+    const refusedAt = h.clock.now();
+    await h.amends.presenter.refresh(refresh(h, c));
+    const said = threadReplies(h, c).length; // up to the refusal's own line
+
+    await tickEvery(30, '2027-03-19T16:00:00Z'); // 100 days on
+    const posts = threadReplies(h, c).slice(said);
+    // Everything said after the refusal is the engine's, about keep trying.
+    expect(posts.every((m) => m.metadata?.event_type === 'amends_reminder')).toBe(true);
+    for (const m of posts)
+      expect(String(m.metadata?.event_payload.key)).toMatch(new RegExp(`^${c.id}:keep_trying:`));
+    // When, and what kind.
+    const days = posts.map((m) => localDay(postedAt(m), 'Europe/Rome'));
+    expect(days).toEqual([
+      '2026-12-16', // +7
+      '2026-12-23', // +14: 16 Dec went by with nothing recorded
+      '2026-12-24', // the case goes quiet: its one escalation
+      '2027-01-08', // +30
+      '2027-02-08', // +60 (Sunday 7 Feb → Monday)
+      '2027-03-09', // +90: the last date asks for the follow-up too
+      '2027-03-16', // a week on: the offer to close
+    ]);
+    expect(posts.map(kindOf)).toEqual([
+      'cadence',
+      'cadence',
+      'stalled',
+      'cadence',
+      'cadence',
+      'cadence',
+      'cadence_end',
+    ]);
+    expect(new Set(days).size).toBe(days.length); // never two on a day
+    const in90 = posts.filter(
+      (m) => postedAt(m).getTime() <= refusedAt.getTime() + 90 * 86_400_000,
+    );
+    expect(in90.length).toBeLessThanOrEqual(6);
+    expect(in90).toHaveLength(6);
+
+    // Nothing about the steps from before the answer: no button of theirs, no nudge; their names
+    // come only inside each follow-up's small ask.
+    const held = ['apologize', 'compensation', 'corrective_changes'] as const;
+    const stillOpen = en.nudge.stillOpen(held.map((k) => `*${en.stepTitle[k]}*`).join(', '));
+    for (const m of posts) {
+      const body = JSON.stringify(m.blocks);
+      for (const key of ['own_up', 'outline', 'meeting', 'fix_meeting', ...held])
+        expect(body, `${kindOf(m)} ${key}`).not.toContain(`"${c.id}|${key}|`);
+      const text = (m.text ?? '').replace(stillOpen, '');
+      for (const key of held) expect(text).not.toContain(en.stepTitle[key]);
+    }
+    // What each says.
+    const asks = posts.filter((m) => kindOf(m) === 'cadence');
+    for (const m of asks) {
+      expect(m.text).toContain(`<@${MARIA}>, follow-up 1:`); // none recorded yet
+      expect(m.text).toContain(stillOpen);
+    }
+    expect(asks[0]?.text).not.toContain('Nothing is recorded');
+    expect(asks[1]?.text).toContain('Nothing is recorded for this date:');
+    expect(asks[3]?.text).toContain('Nothing is recorded for these 3 dates:');
+    expect(asks.map((m) => (m.text ?? '').includes(en.nudge.lastFollowUp))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      true,
+    ]);
+    const quiet = posts.find((m) => kindOf(m) === 'stalled');
+    expect(quiet?.text).toContain('a follow-up date went by with nothing recorded');
+    expect(quiet?.text).not.toContain('once a week');
+    const end = posts.find((m) => kindOf(m) === 'cadence_end');
+    expect(end?.text).toContain(en.nudge.keepTryingEnd(`<@${MARIA}>`));
+    expect(end?.text).toContain(en.nudge.followUpTally(0, 5));
+    const ids = ((end?.blocks ?? []) as { type: string; elements?: { action_id?: string }[] }[])
+      .filter((b) => b.type === 'actions')
+      .flatMap((b) => b.elements?.map((e) => e.action_id) ?? []);
+    expect(ids).toEqual(['amends_case_more', 'amends_case_close']);
+
+    // The parent: the steps from before the answer are open, not overdue, and not chased; the five
+    // dates show as missed.
+    const parent = h.fake.messages.find((m) => m.ts === c.messageTs);
+    const blocks = (parent?.blocks ?? []) as { block_id?: string }[];
+    const line = (key: string) =>
+      JSON.stringify(blocks.find((b) => b.block_id === `step_${key}`) ?? null);
+    for (const key of held) {
+      expect(line(key), key).toContain(en.case.heldAfterRefusal);
+      expect(line(key), key).not.toContain('Overdue');
+    }
+    expect(line('keep_trying')).toContain(en.case.followUps(0));
+    expect(line('keep_trying').match(/<!date\^/g)).toHaveLength(5);
+  }, 120_000);
+});
+
+describe('a post planned before the refusal', () => {
+  it('is not sent once the client refused: an escalation about the own-up waiting for the creator’s hours is cancelled', async () => {
+    h = await startHarness({ now: '2026-11-23T08:00:00Z' });
+    const c = await openForMaria('Acme: shipped the wrong pallets');
+    const pendingEscalation = () =>
+      h.amends.reminderRepo
+        .forCase(TEAM, c.id)
+        .find((r) => r.kind === 'escalation' && r.status === 'pending');
+    const end = new Date('2026-12-07T00:00:00Z').getTime();
+    while (!pendingEscalation() && h.clock.now().getTime() < end) {
+      h.clock.advance(15 * 60_000);
+      await h.amends.reminders.plan(h.clock.now());
+    }
+    const esc = present(() => pendingEscalation(), 'a planned escalation');
+    h.clock.advance(60_000);
+    h.amends.cases.answer(TEAM, c.id, 'refused', MARIA);
+    await tickEvery(15, new Date(h.clock.now().getTime() + 24 * 3600_000).toISOString());
+    const after = h.amends.reminderRepo.forCase(TEAM, c.id).find((r) => r.id === esc.id);
+    expect(after).toMatchObject({ status: 'cancelled', error: 'held_after_refusal' });
   });
 });
 

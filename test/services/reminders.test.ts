@@ -144,19 +144,22 @@ describe('escalation', () => {
 });
 
 describe('client answer cadences', () => {
-  it('refused → keep-trying follow-ups at +7/+14/+30/+60/+90 days, then asks to mark lost or schedule more', async () => {
+  it('refused → keep-trying follow-ups at +7/+14/+30/+60/+90 days, then (a week on) asks to mark lost or schedule more', async () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: late delivery');
     await click(h, { action_id: 'amends_case_refused', value: `${c.id}|${c.version}` });
     expect(refresh(h, c).answer).toBe('refused');
     await tickEvery(60 * 6, '2027-03-01T12:00:00Z');
     const keep = reminderKeys(h).filter((k) => k.includes(':keep_trying:'));
+    // Nobody records a follow-up: once a date has gone by with none, the case goes quiet once.
     expect(keep).toEqual([
       `${c.id}:keep_trying:cadence:1`,
       `${c.id}:keep_trying:cadence:2`,
+      `${c.id}:keep_trying:stalled:1`,
       `${c.id}:keep_trying:cadence:3`,
       `${c.id}:keep_trying:cadence:4`,
-      `${c.id}:keep_trying:cadence_end:5`,
+      `${c.id}:keep_trying:cadence:5`,
+      `${c.id}:keep_trying:cadence_end:6`,
     ]);
     const first = reminderPosts(h, c).find(
       (m) => m.metadata?.event_payload.key === `${c.id}:keep_trying:cadence:1`,
@@ -176,7 +179,7 @@ describe('client answer cadences', () => {
     expect(ids).toEqual(['amends_case_more', 'amends_case_close']);
   });
 
-  it('accepted → weekly check-ins for 4 weeks', async () => {
+  it('accepted → weekly check-ins for 4 weeks, then (a week on) the offer to close', async () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: late delivery');
     await click(h, { action_id: 'amends_case_accepted', value: `${c.id}|${c.version}` });
@@ -186,7 +189,8 @@ describe('client answer cadences', () => {
       `${c.id}:check_in:cadence:1`,
       `${c.id}:check_in:cadence:2`,
       `${c.id}:check_in:cadence:3`,
-      `${c.id}:check_in:cadence_end:4`,
+      `${c.id}:check_in:cadence:4`,
+      `${c.id}:check_in:cadence_end:5`,
     ]);
   });
 

@@ -1,6 +1,8 @@
 import type { types } from '@slack/bolt';
 import { type Playbook, type StepKey, stepDef } from '../../domain/playbook.js';
 import {
+  cadenceOf,
+  heldByRefusal,
   isOpen,
   NOT_NEEDED_AFTER_ANSWER,
   outOfPlay,
@@ -12,7 +14,17 @@ import {
 import { type Catalog, t } from '../../i18n/index.js';
 import { isChannelProblem } from '../errors.js';
 import { ACTION, encodeCase, encodeChange, encodeSnooze, encodeStep, isPermalink } from '../ids.js';
-import { clip, dateToken, escapeMrkdwn, literal, md, mention, plain, span } from './format.js';
+import {
+  clip,
+  dateToken,
+  dayToken,
+  escapeMrkdwn,
+  literal,
+  md,
+  mention,
+  plain,
+  span,
+} from './format.js';
 
 type Block = types.KnownBlock;
 type ActionElement = types.Button | types.Overflow;
@@ -38,7 +50,9 @@ export function stepTitle(key: StepKey, pb: Playbook, cat: Catalog): string {
 function stepLine(c: RecoveryCase, s: Step, pb: Playbook, cat: Catalog, now: Date): string {
   // A closed case shows nothing as due or overdue: its reminders have stopped.
   const live = c.status === 'open';
-  const view = live ? stepView(s, now) : s.status;
+  // After a refusal a step from before the answer is open but not chased: never "overdue".
+  const held = heldByRefusal(c, s, pb);
+  const view = live && !held ? stepView(s, now) : s.status;
   // In a closed case a step left open is neither to do nor overdue any more: just its name.
   if (!live && (isOpen(s) || s.status === 'waiting'))
     return `:white_circle: ${literal(stepTitle(s.key, pb, cat))}`;
@@ -48,6 +62,7 @@ function stepLine(c: RecoveryCase, s: Step, pb: Playbook, cat: Catalog, now: Dat
   ];
   if (s.status === 'done' && s.doneBy && s.doneAt)
     parts.push(cat.case.doneBy(mention(s.doneBy), dateToken(s.doneAt)));
+  else if (held) parts.push(cat.case.heldAfterRefusal);
   else if (live && s.status === 'snoozed' && s.snoozedUntil)
     parts.push(cat.case.snoozedUntil(dateToken(s.snoozedUntil)));
   else if (live && isOpen(s) && s.dueAt) parts.push(cat.case.due(dateToken(s.dueAt)));
@@ -61,6 +76,20 @@ function stepLine(c: RecoveryCase, s: Step, pb: Playbook, cat: Catalog, now: Dat
   if (s.note && s.status === 'done' && s.key === 'compensation')
     line += `\n>${clip(literal(cat.case.offered(s.note)), 300)}`;
   return line;
+}
+
+/**
+ * A follow-up cadence's record after its step line: the follow-ups recorded, and the dates that
+ * went by with none recorded (open or ended case alike: the record stays true).
+ */
+function cadenceRecord(s: Step, pb: Playbook, cat: Catalog): string {
+  const log = cadenceOf(s);
+  if (!stepDef(pb, s.key)?.cadenceDays || log.recorded + log.missed.length === 0) return '';
+  const count = s.key === 'check_in' ? cat.case.checkIns : cat.case.followUps;
+  const missed = log.missed.length
+    ? `\n>${cat.case.missed(log.missed.map(dayToken).join(', '))}`
+    : '';
+  return ` · ${count(log.recorded)}${missed}`;
 }
 
 /** The buttons for an open step: on the case message and on every nudge about it. */
@@ -272,7 +301,14 @@ export function renderCase(c: RecoveryCase, pb: Playbook, now: Date): Rendered {
     blocks.push({
       type: 'context',
       block_id: 'case_stalled',
-      elements: [md(cat.case.stalled(dateToken(c.calm.lastActionAt)))],
+      elements: [
+        md(
+          // A refused case goes quiet on its follow-ups, and keeps to their dates afterwards.
+          (c.answer === 'refused' ? cat.case.stalledRefused : cat.case.stalled)(
+            dateToken(c.calm.lastActionAt),
+          ),
+        ),
+      ],
     });
   if (c.deliveryProblem)
     blocks.push({
@@ -296,7 +332,7 @@ export function renderCase(c: RecoveryCase, pb: Playbook, now: Date): Rendered {
     blocks.push({
       type: 'section',
       block_id: `step_${s.key}`,
-      text: md(stepLine(c, s, pb, cat, now)),
+      text: md(stepLine(c, s, pb, cat, now) + cadenceRecord(s, pb, cat)),
     });
     if (c.status === 'open' && isOpen(s)) {
       blocks.push({

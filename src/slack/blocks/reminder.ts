@@ -1,7 +1,14 @@
 import type { types } from '@slack/bolt';
 import type { Playbook, StepKey } from '../../domain/playbook.js';
 import { stepDef } from '../../domain/playbook.js';
-import { type RecoveryCase, type Step, stepView } from '../../domain/recoveryCase.js';
+import {
+  cadenceOf,
+  cadencePoints,
+  heldByRefusal,
+  type RecoveryCase,
+  type Step,
+  stepView,
+} from '../../domain/recoveryCase.js';
 import { localDay, type ReminderKind } from '../../domain/reminders.js';
 import { t } from '../../i18n/index.js';
 import { ACTION, encodeCase } from '../ids.js';
@@ -13,7 +20,7 @@ import {
   stepButtons,
   stepTitle,
 } from './caseMessage.js';
-import { dateToken, literal, md, mention, mentionTarget, plain } from './format.js';
+import { dateToken, dayToken, literal, md, mention, mentionTarget, plain } from './format.js';
 
 export const REMINDER_EVENT_TYPE = 'amends_reminder';
 
@@ -25,7 +32,7 @@ export interface ReminderInput {
 
 /**
  * Steps that need the owner besides the one a post leads with: open, not snoozed, and overdue
- * (a follow-up cadence speaks in its own posts).
+ * (a follow-up cadence speaks in its own posts; after a refusal, steps from before it are held).
  */
 export function alsoWaiting(c: RecoveryCase, pb: Playbook, lead: StepKey, now: Date): Step[] {
   return c.steps.filter(
@@ -33,8 +40,45 @@ export function alsoWaiting(c: RecoveryCase, pb: Playbook, lead: StepKey, now: D
       s.key !== lead &&
       stepView(s, now) === 'overdue' &&
       !!stepDef(pb, s.key) &&
-      !stepDef(pb, s.key)?.cadenceDays,
+      !stepDef(pb, s.key)?.cadenceDays &&
+      !heldByRefusal(c, s, pb),
   );
+}
+
+/**
+ * A follow-up prompt (keep trying, check-in): numbered by the follow-ups recorded, saying when it
+ * is the last planned one and which dates went by with nothing recorded; after a refusal, it names
+ * what is still open from before the answer as part of the small ask.
+ */
+function followUpText(
+  c: RecoveryCase,
+  s: Step,
+  pb: Playbook,
+  cat: ReturnType<typeof t>,
+  owner: string,
+  occurrence: number,
+): string {
+  const log = cadenceOf(s);
+  const n = log.recorded + 1;
+  const checkIn = s.key === 'check_in';
+  const ideas = cat.nudge.keepTryingIdeas;
+  const parts = [
+    checkIn
+      ? cat.nudge.checkIn(owner, n)
+      : cat.nudge.keepTrying(owner, n, ideas[(occurrence - 1) % ideas.length] ?? ''),
+  ];
+  const last = cadencePoints(c, s, pb).at(-1);
+  if (last && s.dueAt?.getTime() === last.getTime())
+    parts.push(checkIn ? cat.nudge.lastCheckIn : cat.nudge.lastFollowUp);
+  if (log.missed.length)
+    parts.push(cat.nudge.cadenceMissed(log.missed.length, log.missed.map(dayToken).join(', ')));
+  // What was due before the answer (an undated optional step, like the second meeting, is not).
+  const held = c.steps.filter((x) => heldByRefusal(c, x, pb) && x.dueAt);
+  if (!checkIn && held.length)
+    parts.push(
+      cat.nudge.stillOpen(held.map((x) => `*${literal(stepTitle(x.key, pb, cat))}*`).join(', ')),
+    );
+  return parts.join(' ');
 }
 
 /** Each open promise nudged like a step: its line with Done and Drop. */
@@ -87,7 +131,12 @@ export function renderReminder(
     case 'stalled': {
       const o = others(c, pb);
       const since = dateToken(c.calm.lastActionAt);
-      text = o ? cat.nudge.stalled(owner, since, o) : cat.nudge.stalledAlone(owner, since);
+      // A refused case goes quiet on its follow-ups, and keeps to their dates afterwards.
+      if (stepDef(pb, r.stepKey)?.cadenceDays)
+        text = o
+          ? cat.nudge.stalledRefused(owner, since, o)
+          : cat.nudge.stalledRefusedAlone(owner, since);
+      else text = o ? cat.nudge.stalled(owner, since, o) : cat.nudge.stalledAlone(owner, since);
       break;
     }
     case 'meeting_prep': {
@@ -105,20 +154,17 @@ export function renderReminder(
       break;
     }
     case 'cadence':
-      text =
-        r.stepKey === 'check_in'
-          ? cat.nudge.checkIn(owner, r.occurrence)
-          : cat.nudge.keepTrying(
-              owner,
-              r.occurrence,
-              cat.nudge.keepTryingIdeas[(r.occurrence - 1) % cat.nudge.keepTryingIdeas.length] ??
-                '',
-            );
+      text = s ? followUpText(c, s, pb, cat, owner, r.occurrence) : '';
       break;
-    case 'cadence_end':
-      text =
-        r.stepKey === 'check_in' ? cat.nudge.checkInEnd(owner) : cat.nudge.keepTryingEnd(owner);
+    case 'cadence_end': {
+      // The offer to close, with what the follow-ups add up to.
+      const log = s ? cadenceOf(s) : null;
+      const checkIn = r.stepKey === 'check_in';
+      text = checkIn ? cat.nudge.checkInEnd(owner) : cat.nudge.keepTryingEnd(owner);
+      if (log && log.recorded + log.missed.length > 0)
+        text += ` ${(checkIn ? cat.nudge.checkInTally : cat.nudge.followUpTally)(log.recorded, log.missed.length)}`;
       break;
+    }
     default:
       text =
         r.occurrence === 1 || !s?.dueAt
@@ -179,7 +225,9 @@ export function renderDigest(
     .map((c) => {
       const open = c.steps.filter(
         (s) =>
-          (s.status === 'pending' || s.status === 'snoozed') && !stepDef(pb, s.key)?.cadenceDays,
+          (s.status === 'pending' || s.status === 'snoozed') &&
+          !stepDef(pb, s.key)?.cadenceDays &&
+          !heldByRefusal(c, s, pb),
       );
       const overdue = open.filter((s) => stepView(s, now) === 'overdue');
       const lead = (overdue.length ? overdue : open).sort(

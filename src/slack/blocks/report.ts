@@ -42,6 +42,10 @@ export function outcomeBlocks(r: Report, cat: Catalog, scope: string): types.Kno
           ...durationLines(s.timeToOwnUp, s.timeToMeeting, cat),
           cat.report.apology(pct(s.apology, cat), s.apology.hits, s.apology.n),
           cat.report.compensation(pct(s.compensation, cat), s.compensation.hits, s.compensation.n),
+          // Follow-ups after the answer: recorded, and dates that went by with none recorded.
+          ...(s.followUps.n
+            ? [cat.report.followUps(s.followUps.recorded, s.followUps.missed, s.followUps.n)]
+            : []),
         ].join('\n'),
       ),
     },

@@ -516,12 +516,21 @@ export function registerViews(app: App, deps: ListenerDeps): void {
               `view:${a.view.id}`,
             ),
           (ch, cat) => {
-            const next = findStep(ch.case, step).dueAt;
-            // A check-in (after a win) is said as one, not as trying again.
-            const said = step === 'check_in' ? cat.thread.checkedIn : cat.thread.followUp;
-            return withUserText(said(mention(user), next ? dateToken(next) : ''), [
-              [cat.modal.followUp.note, note.trim()],
-            ]);
+            const s = findStep(ch.case, step);
+            const next = s.dueAt;
+            // A check-in (after a win) is said as one, not as trying again; after the last
+            // planned one, what comes is the offer to close.
+            const checkIn = step === 'check_in';
+            const said = next
+              ? (checkIn ? cat.thread.checkedIn : cat.thread.followUp)(
+                  mention(user),
+                  dateToken(next),
+                )
+              : (checkIn ? cat.thread.checkedInLast : cat.thread.followUpLast)(
+                  mention(user),
+                  s.nextRemindAt ? dateToken(s.nextRemindAt) : '',
+                );
+            return withUserText(said, [[cat.modal.followUp.note, note.trim()]]);
           },
         );
         return shown(ch);
