@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { Playbook } from '../../domain/playbook.js';
 import {
+  heldByRefusal,
   isOpen,
   nextStepToDo,
   type RecoveryCase,
@@ -34,13 +35,21 @@ export interface HomeData {
 
 const EMOJI = { overdue: ':red_circle:', pending: ':radio_button:', snoozed: ':zzz:' } as const;
 
-/** The viewer's open steps, overdue first, then by due time (no due time last). */
+/**
+ * The viewer's open steps, overdue first, then by due time (no due time last). After a refusal a
+ * step held from before the answer is listed, never as overdue (see heldByRefusal).
+ */
 export function openSteps(
   owned: readonly RecoveryCase[],
   now: Date,
+  pb?: Playbook,
 ): { c: RecoveryCase; s: Step; overdue: boolean }[] {
   const out = owned.flatMap((c) =>
-    c.steps.filter(isOpen).map((s) => ({ c, s, overdue: stepView(s, now) === 'overdue' })),
+    c.steps.filter(isOpen).map((s) => ({
+      c,
+      s,
+      overdue: stepView(s, now) === 'overdue' && !(pb && heldByRefusal(c, s, pb)),
+    })),
   );
   const due = (s: Step) => s.dueAt?.getTime() ?? Number.POSITIVE_INFINITY;
   return out.sort(
@@ -81,7 +90,7 @@ export function renderHome(data: HomeData, pb: Playbook): types.HomeView {
     { type: 'header', text: plain(cat.home.yourSteps, 150) },
   ];
 
-  const steps = openSteps(data.owned, data.now);
+  const steps = openSteps(data.owned, data.now, pb);
   if (steps.length === 0) blocks.push({ type: 'section', text: md(cat.home.noSteps) });
   for (const { c, s, overdue } of steps.slice(0, MAX_STEPS)) {
     const link = threadLink(c, data.teamDomain);
@@ -102,7 +111,7 @@ export function renderHome(data: HomeData, pb: Playbook): types.HomeView {
   if (data.team.length === 0) blocks.push({ type: 'section', text: md(cat.home.firstCase) });
   const lines = data.team.slice(0, MAX_TEAM_CASES).map((c) => {
     const link = threadLink(c, data.teamDomain);
-    const next = nextStepToDo(c);
+    const next = nextStepToDo(c, pb);
     const nextText = next ? literal(stepTitle(next.key, pb, cat)) : cat.list.allDone;
     const age = span((data.now.getTime() - c.createdAt.getTime()) / 60_000, cat);
     const line = cat.home.caseLine(

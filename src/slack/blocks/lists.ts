@@ -1,6 +1,11 @@
 import type { types } from '@slack/bolt';
 import type { Playbook } from '../../domain/playbook.js';
-import { nextStepToDo, type RecoveryCase, stepView } from '../../domain/recoveryCase.js';
+import {
+  heldByRefusal,
+  nextStepToDo,
+  type RecoveryCase,
+  stepView,
+} from '../../domain/recoveryCase.js';
 import type { Catalog } from '../../i18n/index.js';
 import type { Rendered } from './caseMessage.js';
 import { stepTitle } from './caseMessage.js';
@@ -15,14 +20,14 @@ export function threadLink(c: RecoveryCase, teamDomain: string | null): string |
 
 /** The next open step as the list says it: overdue marked as on the case, a snooze with its end. */
 function nextStep(c: RecoveryCase, pb: Playbook, cat: Catalog, now: Date): string {
-  const next = nextStepToDo(c);
+  const next = nextStepToDo(c, pb);
   if (!next) return cat.list.allDone;
   const title = literal(stepTitle(next.key, pb, cat));
   if (next.status === 'snoozed' && next.snoozedUntil)
     return `${title} (${cat.case.snoozedUntil(dateToken(next.snoozedUntil))})`;
   if (!next.dueAt) return title;
   const due = `${title} (${cat.case.due(dateToken(next.dueAt))})`;
-  return stepView(next, now) === 'overdue'
+  return stepView(next, now) === 'overdue' && !heldByRefusal(c, next, pb)
     ? `:red_circle: ${due} · *${cat.stepState.overdue}*`
     : due;
 }
