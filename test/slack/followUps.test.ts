@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_PLAYBOOK as PB } from '../../src/domain/playbook.js';
+import {
+  nextStepToDo,
+  openCase as openDomainCase,
+  recordAnswer,
+  recordMeeting,
+} from '../../src/domain/recoveryCase.js';
+import { openSteps } from '../../src/slack/blocks/home.js';
 import { ACTION, INPUT, VIEW } from '../../src/slack/ids.js';
+import { openInput } from '../helpers/builders.js';
 import { CHANNEL } from '../helpers/harness.js';
 import {
   click,
@@ -40,5 +49,21 @@ describe('recording the last planned follow-up', () => {
     expect(said).toContain(String(Date.parse('2027-03-01T09:00:00Z') / 1000));
     expect(said).not.toContain('Next follow-up');
     expect(JSON.stringify(line?.blocks)).toContain('Offered a small trial order');
+  });
+});
+
+describe('App Home and the list after a refusal', () => {
+  it('never mark a step from before the answer overdue, and name keep trying as what comes next', () => {
+    const t0 = new Date('2026-12-07T08:00:00Z');
+    let c = openDomainCase(openInput({ tz: 'Europe/Rome' }), PB, t0).case;
+    c = recordMeeting(c, new Date('2026-12-09T13:00:00Z'), 'U1', PB, t0).case;
+    c = recordAnswer(c, 'refused', 'U1', PB, new Date('2026-12-09T15:00:00Z')).case;
+    const later = new Date('2027-01-20T10:00:00Z');
+    expect(nextStepToDo(c, PB)?.key).toBe('keep_trying');
+    const steps = openSteps([c], later, PB);
+    expect(steps.find((x) => x.s.key === 'apologize')?.overdue).toBe(false);
+    expect(steps.find((x) => x.s.key === 'keep_trying')?.overdue).toBe(true);
+    // Without the playbook (before this change) the old apology led, overdue.
+    expect(nextStepToDo(c)?.key).not.toBe('keep_trying');
   });
 });
