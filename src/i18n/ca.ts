@@ -434,7 +434,8 @@ export const ca: Catalog = {
     exportAdminsOnly:
       'Només els administradors de l’espai de treball poden exportar tots els casos (inclou casos de canals privats). Demana-ho a un administrador, o fes servir `/incident report`.',
     exportReady: 'L’exportació CSV dels casos d’aquest espai de treball, amb la seva cronologia.',
-    exportFailed: (what: string) => `Slack no ha acceptat el fitxer (${what}). Torna-ho a provar.`,
+    exportFailed:
+      'Slack no ha acceptat el fitxer de l’exportació, així que no s’ha enviat res. No ha canviat res: torna-ho a provar d’aquí a un minut.',
     exportAdminCheckFailed:
       'Amends no ha pogut comprovar amb Slack si ets administrador de l’espai de treball, així que no ha exportat res. Torna-ho a provar d’aquí a un minut.',
   },

@@ -417,8 +417,8 @@ export const en = {
     exportAdminsOnly:
       'Only workspace admins can export every case (it includes cases from private channels). Ask an admin, or use `/incident report`.',
     exportReady: 'The CSV export of this workspace’s cases and their timelines.',
-    exportFailed: (what: string) =>
-      `Slack could not take the export file (${what}). Please try again.`,
+    exportFailed:
+      'Slack did not take the export file just now, so nothing was sent. Nothing changed: please try again in a minute.',
     exportAdminCheckFailed:
       'Amends could not check with Slack whether you are a workspace admin, so nothing was exported. Please try again in a minute.',
   },

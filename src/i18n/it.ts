@@ -438,7 +438,8 @@ export const it: Catalog = {
     exportAdminsOnly:
       'Solo gli amministratori del workspace possono esportare tutti i casi (include i casi dei canali privati). Chiedi a un amministratore, o usa `/incident report`.',
     exportReady: 'L’esportazione CSV dei casi di questo workspace, con la loro cronologia.',
-    exportFailed: (what: string) => `Slack non ha accettato il file (${what}). Riprova.`,
+    exportFailed:
+      'Slack non ha accettato il file dell’esportazione, quindi non è stato inviato nulla. Non è cambiato niente: riprova tra un minuto.',
     exportAdminCheckFailed:
       'Amends non è riuscito a verificare con Slack se sei un amministratore del workspace, quindi non ha esportato nulla. Riprova tra un minuto.',
   },

@@ -122,8 +122,8 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
           comment: cat.report.exportReady,
         });
       } catch (e) {
-        deps.log('export failed', { error: String(e) });
-        await say(cat.report.exportFailed(slackErrorCode(e) ?? 'error'));
+        deps.log('export failed', { error: String(e), slack: slackErrorCode(e) });
+        await say(cat.report.exportFailed);
       }
       return;
     }
