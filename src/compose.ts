@@ -516,7 +516,12 @@ export function composeAmends(o: ComposeOptions): Amends {
       // accept queue (AcceptQueue), later ones on it from when they are read.
       const queue = new AcceptQueue();
       const waitingSince = new WeakMap<object, number>();
-      http.on('connection', (socket) => waitingSince.set(socket, queue.accepted()));
+      http.on('connection', (socket) => {
+        waitingSince.set(socket, queue.accepted());
+        // Only a request already sent with the connection (read within the next two turns) waited
+        // in the queue; a connection opened ahead of its first request (a client's pool) did not.
+        setImmediate(() => setImmediate(() => waitingSince.delete(socket)));
+      });
       http.on('request', (req: IncomingMessage, res: ServerResponse) => {
         const since = waitingSince.get(req.socket);
         waitingSince.delete(req.socket);

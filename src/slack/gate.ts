@@ -212,35 +212,34 @@ export class Gate {
  * waits 500 turns before its request is read. A connection accepted in the turn right after one
  * that also accepted one was waiting in that queue, which has not been empty since the run of such
  * turns began: its wait is taken as the time since then (at most; exact for a burst sent at once).
- * Turns are counted only while connections keep coming (a setImmediate chain that stops 50 ms after
- * the last accept), so an idle bot spins nothing.
+ * Turns are watched only during a run: an accept schedules a look at the end of the next turn, and
+ * the run ends at the first turn without an accept, so an idle bot spins nothing and an accept
+ * costs one extra turn at most.
  */
 export class AcceptQueue {
-  #turn = 0;
-  #counting = false;
-  #lastAcceptTurn = -2;
-  #lastAcceptAt = Number.NEGATIVE_INFINITY;
+  /** A run of turns that each accepted a connection is going on. */
+  #inRun = false;
+  #acceptedThisTurn = false;
   #since = 0;
 
   constructor(readonly now: () => number = () => performance.now()) {}
 
-  #count = (): void => {
-    this.#turn++;
-    if (this.now() - this.#lastAcceptAt < 50) setImmediate(this.#count);
-    else this.#counting = false;
+  /** At the end of a turn (setImmediate): the run goes on only if this turn accepted too. */
+  #turnEnded = (): void => {
+    if (this.#acceptedThisTurn) {
+      this.#acceptedThisTurn = false;
+      setImmediate(this.#turnEnded);
+    } else this.#inRun = false;
   };
 
   /** A connection was accepted now: since when it (at most) waited. */
   accepted(): number {
-    const now = this.now();
-    const inRun = this.#turn - this.#lastAcceptTurn <= 1;
-    if (!inRun) this.#since = now;
-    this.#lastAcceptTurn = this.#turn;
-    this.#lastAcceptAt = now;
-    if (!this.#counting) {
-      this.#counting = true;
-      setImmediate(this.#count);
+    if (!this.#inRun) {
+      this.#inRun = true;
+      this.#since = this.now();
+      setImmediate(this.#turnEnded);
     }
+    this.#acceptedThisTurn = true;
     return this.#since;
   }
 }
