@@ -14,6 +14,8 @@
  *   6. Memory, and start-up to a ready /healthz on 10^5 cases.
  *   7. `/incident export` of 10^5 events while `/incident` keeps arriving: its time, peak memory,
  *      and the acks of the commands sent during it (p99, refused) against the same load without it.
+ *   8. Restart recovery: the bot as `npm start` runs it, killed with SIGKILL while N cases wait for
+ *      Slack, restarted: the time until every case has its parent and first reply, none twice.
  * Prints every figure and a Targets table, writes JSON to bench-results/, removes every temporary
  * database. Exit code 0 when it ran: targets are reported (PASS/MISS), never asserted. `--profile`
  * also writes V8 CPU profiles of the servers and the reminder process to bench-results/profiles/.
@@ -45,6 +47,7 @@ import { type DeliveryFigure, pacing } from './lib/pacing.js';
 import { type Child, forkChild, freePort, killChildren, waitHealthy } from './lib/procs.js';
 import { type ClickTarget, clickTargets, seedOpenCases, seedProfiles } from './lib/seed.js';
 import type { FromReminders, ReminderArgs, TickFigure } from './reminderBench.js';
+import { type RestartFigure, restartRecovery } from './restartBench.js';
 import type { FromServer, ServerArgs } from './server.js';
 
 interface Params {
@@ -81,6 +84,8 @@ interface Params {
   readonly bursts: readonly number[];
   /** Events in the exported workspace; /incident a second meanwhile, over this many connections. */
   readonly exportEvents: number;
+  /** Cases a SIGKILLed bot leaves unshown before the restart row. */
+  readonly restartCommands: number;
   readonly exportRate: number;
   /** The load with no export, then the load each export is sent into (longer than the export). */
   readonly exportUsualSeconds: number;
@@ -112,6 +117,7 @@ const FULL: Params = {
   delivery: { reminders: 1000, channels: 50, latencyMs: 50 },
   bursts: [200, 500],
   exportEvents: 100_000,
+  restartCommands: 200,
   exportRate: 20,
   exportUsualSeconds: 10,
   exportLoadSeconds: 10,
@@ -135,6 +141,7 @@ const QUICK: Params = {
   tickRuns: 3,
   delivery: { reminders: 100, channels: 20, latencyMs: 50 },
   exportEvents: 5000,
+  restartCommands: 20,
   exportUsualSeconds: 2,
   exportLoadSeconds: 3,
   exportRounds: 1,
@@ -741,7 +748,9 @@ async function main(): Promise<void> {
       start: async (args) => (await startServer(args)).child,
     });
     await idle.fake.stop();
-    report(P, quick, m, req, others, commits, rem, exp, (performance.now() - t0) / 1000);
+    progress(`restart after SIGKILL with ${P.restartCommands} cases waiting for Slack`);
+    const restart = await restartRecovery({ commands: P.restartCommands });
+    report(P, quick, m, req, others, commits, rem, exp, restart, (performance.now() - t0) / 1000);
   } finally {
     cleanup();
   }
@@ -764,6 +773,7 @@ function report(
   commits: CommitFigure[],
   rem: Awaited<ReturnType<typeof reminderPath>>,
   exp: ExportFigure,
+  restart: RestartFigure,
   seconds: number,
 ): void {
   const targets: Target[] = [];
@@ -1185,6 +1195,28 @@ function report(
       exp.during.sent > 0,
   });
 
+  console.log(
+    `\n8. Restart after SIGKILL: ${restart.stored} /incident taken while Slack hung, the bot killed, Slack answering again (50 ms a call);\n` +
+      '   a new process on the same database, timed from its spawn',
+  );
+  console.log(
+    table([
+      ['cases left unshown', 'ready (/healthz)', 'all shown', 'shown twice'],
+      [
+        String(restart.pending),
+        ms(restart.readyMs, 0),
+        ms(restart.recoveredMs, 0),
+        String(restart.twice),
+      ],
+    ]),
+  );
+  targets.push({
+    what: `restart after SIGKILL: ${restart.pending} cases left unshown all in Slack, exactly once`,
+    measured: `${ms(restart.recoveredMs, 0)}, ${restart.twice} twice`,
+    limit: '<= 15000 ms, none twice',
+    pass: restart.recoveredMs <= 15_000 && restart.twice === 0 && restart.pending > 0,
+  });
+
   console.log('\nTargets');
   console.log(
     table([
@@ -1209,6 +1241,7 @@ function report(
     commits,
     reminderPath: { ticks: rem.ticks as TickFigure[], tickRatio, queryRatio, delivery: d },
     export: exp,
+    restart,
     startup: { bareMs: bareStart, amendsMs: amendsStart, ratio: startRatio },
     logs,
     targets,
