@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePlaybook } from '../../src/domain/playbook.js';
+import { en } from '../../src/i18n/en.js';
 import type { Pacer } from '../../src/services/reminders.js';
 import { ReminderService } from '../../src/services/reminders.js';
 import { SlackReminderChannel } from '../../src/slack/adapters.js';
@@ -343,7 +344,10 @@ describe('Slack errors', () => {
       expect(row?.error).toBe(code);
       expect(refresh(h, c).deliveryProblem).toBe(code);
       const update = h.fake.callsTo('chat.update').at(-1);
-      expect(JSON.stringify(update?.args.blocks)).toContain(code);
+      // Said in words on the case message (check the channel), never as Slack's code.
+      const shown = JSON.stringify(update?.args.blocks);
+      expect(shown).toContain(JSON.stringify(en.case.deliveryProblem).slice(1, -1));
+      expect(shown).not.toContain(code);
       const before = postCalls(h).length;
       for (let i = 0; i < 5; i++) {
         h.clock.advance(60_000);

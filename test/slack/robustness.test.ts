@@ -143,7 +143,7 @@ describe('a case Slack would not take', () => {
 describe('the longest outline', () => {
   const ctx = useHarness();
 
-  it('four full parts are posted within Slack’s 12,000 characters a message (checked after each test)', async () => {
+  it('four full parts (3,000 characters each, 600 for the summary) are posted within Slack’s 12,000 characters a message (checked after each test)', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     const n = h.fake.callsTo('views.open').length;
@@ -154,7 +154,7 @@ describe('the longest outline', () => {
       ...input.text('happened', full('h')),
       ...input.text('why', full('w')),
       ...input.text('prevention', full('p')),
-      ...input.text('two_sentences', full('s')),
+      ...input.text('two_sentences', 's'.repeat(600)),
     });
     expect(r.status).toBe(200);
     expect(fresh(h, o.c).outline?.why).toBe(full('w'));
