@@ -296,9 +296,11 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
 
     // Her steps carry their buttons: Done on "Apologise" is a click from the view, and the bot
     // publishes the home again without that step (and the case message in the channel follows).
-    const apologize = home.locator('.b-section', { hasText: 'Apologise' });
+    // (The step's title, not the outcomes' "Apologised: …" line below it.)
+    const step = 'Apologise and take responsibility';
+    const apologize = home.locator('.b-section', { hasText: step });
     await home
-      .locator('.b-section:has-text("Apologise") + .b-actions [data-action-id=amends_step_done]')
+      .locator(`.b-section:has-text("${step}") + .b-actions [data-action-id=amends_step_done]`)
       .click();
     await apologize.waitFor({ state: 'detached' });
     await home.getByText('Apologised: 33% (1 of 3 cases)').waitFor();
