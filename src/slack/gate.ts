@@ -156,7 +156,9 @@ export class Gate {
     const now = this.#now();
     // The gap since the previous ack, or since this one was taken if that came later: what one
     // more request in the queue costs.
-    const sample = now - Math.max(this.#lastAckAt, takenAt);
+    // A stall longer than the bound says nothing about the next requests: capped, so one long pause
+    // can't make the gate refuse everything after it.
+    const sample = Math.min(this.#o.boundMs, now - Math.max(this.#lastAckAt, takenAt));
     this.#lastAckAt = now;
     this.#waiting--;
     this.#perAckMs = Math.max(0.1, this.#perAckMs * 0.9 + sample * 0.1);
@@ -175,7 +177,11 @@ export class Gate {
     const taken = this.#now();
     const received = event.customProperties?.[RECEIVED_AT] as number | undefined;
     const waited = received === undefined ? 0 : taken - received;
-    if (this.#active >= this.#o.maxInFlight || this.expectedAckMs(waited) > this.#o.boundMs) {
+    // With nothing waiting ahead of it, a request is taken however slow the last ones were: only
+    // its own wait can keep it out.
+    const late =
+      this.#waiting === 0 ? waited > this.#o.boundMs : this.expectedAckMs(waited) > this.#o.boundMs;
+    if (this.#active >= this.#o.maxInFlight || late) {
       this.refused.busy++;
       const b = event.body as { command?: string; team_id?: string; user_id?: string };
       if (typeof b.command === 'string') {

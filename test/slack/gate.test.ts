@@ -189,3 +189,21 @@ describe('AcceptQueue (how long a new connection may have waited before it was a
     expect(q.accepted()).toBe(1040);
   });
 });
+
+describe('the gate after a long stall', () => {
+  it('one stall past the bound does not shut the gate: the next request with nothing ahead is taken', async () => {
+    const clock = manual();
+    const g = gate(clock);
+    await run(g, {
+      work: async (ack) => {
+        clock.advance(20_000); // a 20 s stall before this request's ack
+        await ack();
+      },
+    }).done;
+    expect(g.perAckMs).toBeLessThanOrEqual(2000);
+    const next = run(g, { command: true, receivedAt: clock.now() });
+    await next.done;
+    expect(next.acks).toEqual([undefined]);
+    expect(g.refused.busy).toBe(0);
+  });
+});
