@@ -18,6 +18,7 @@ import {
   type ReminderStore,
   type Transactor,
 } from './ports.js';
+import { SHARING_UNKNOWN } from './presenter.js';
 import type { ProfileService } from './profiles.js';
 import type { WorkspaceService } from './workspaces.js';
 
@@ -457,6 +458,11 @@ export class ReminderService {
           error: f.code,
         });
         lane.stopWith = { until: at, why: f.code };
+        report.retried++;
+      } else if (f.code === SHARING_UNKNOWN) {
+        // Slack could not say whether the channel is shared: nothing was posted, and waiting for it
+        // is not a failed attempt (a missing scope must not use up every nudge's tries).
+        reminders.postpone(r.id, new Date(at.getTime() + 60_000), f.code);
         report.retried++;
       } else if (r.attempts >= this.#d.maxAttempts) {
         reminders.markFailed(r.id, f.code);
