@@ -29,6 +29,11 @@ export class Leases {
      */
     readonly isDead: (holder: string) => boolean = () => false,
     readonly ms = LEASE_MS,
+    /**
+     * True when this process's own heartbeat lapsed (a stall of the event loop): others may have
+     * taken its leases, so each is checked in the database before the next write.
+     */
+    readonly lapsed: () => boolean = () => false,
   ) {}
 
   /** Takes `key` (or joins this process's hold on it); false while another process holds it. */
@@ -56,7 +61,7 @@ export class Leases {
     const mine = this.#held.get(key);
     if (!mine) return false;
     const now = this.clock.now();
-    if (now.getTime() - mine.at < this.ms / 3) return true;
+    if (now.getTime() - mine.at < this.ms / 3 && !this.lapsed()) return true;
     if (!this.store.take(key, this.holder, now, this.ms)) return false;
     mine.at = now.getTime();
     return true;
@@ -119,6 +124,8 @@ export const ALIVE_MS = 6_000;
  */
 export class Liveness {
   #timer: NodeJS.Timeout | null = null;
+  /** When this process last wrote its heartbeat (wall clock). */
+  #beatAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly store: ProcessStore,
@@ -141,8 +148,10 @@ export class Liveness {
     try {
       const now = this.now();
       this.store.beat(this.holder, now + ALIVE_MS);
-      // Heartbeats of processes gone for a minute are of no use to anyone.
-      this.store.forgetBefore(now - 60_000);
+      this.#beatAt = now;
+      // Heartbeats of processes gone for ten minutes are of no use to anyone (their leases, 90 s,
+      // have run out long since).
+      this.store.forgetBefore(now - 10 * 60_000);
     } catch (e) {
       // A busy or closing database: the next beat is 2 s away, well inside ALIVE_MS.
       this.log('could not write the heartbeat', { error: String(e) });
@@ -160,10 +169,21 @@ export class Liveness {
     }
   }
 
+  /**
+   * A holder is gone when its pid is gone from this host, or its heartbeat ran out (or it stopped).
+   * One with no heartbeat at all (a process of a version before heartbeats, during an upgrade) is
+   * not known to be gone: its leases run out by themselves.
+   */
   readonly isGone = (holder: string): boolean => {
     if (holder === this.holder) return false;
     if (this.deadHere(holder)) return true;
     const until = this.store.aliveUntil(holder);
-    return until === null || until < this.now();
+    return until !== null && until < this.now();
   };
+
+  /**
+   * This process's own heartbeat is older than a beat and a half (the event loop stalled, or the
+   * database refused the beat): other processes may soon take, or have taken, what it holds.
+   */
+  readonly lapsed = (): boolean => this.now() - this.#beatAt > HEARTBEAT_MS * 1.5;
 }

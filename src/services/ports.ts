@@ -276,9 +276,9 @@ export interface LeaseStore {
 export interface ProcessStore {
   /** `holder` is alive until `aliveUntil` (ms since the epoch, wall clock). */
   beat(holder: string, aliveUntil: number): void;
-  /** `holder` stopped cleanly. */
+  /** `holder` stopped cleanly (its heartbeat is kept, run out: a holder known to be gone). */
   gone(holder: string): void;
-  /** Until when `holder` said it is alive (null: no heartbeat: it stopped, or never beat). */
+  /** Until when `holder` said it is alive (null: no heartbeat known: a holder of an older version). */
   aliveUntil(holder: string): number | null;
   /** Drops heartbeats that ran out before `at`. */
   forgetBefore(at: number): void;

@@ -14,7 +14,7 @@ export class ProcessRepo implements ProcessStore {
         `INSERT INTO processes (holder, alive_until) VALUES (?, ?)
          ON CONFLICT (holder) DO UPDATE SET alive_until = excluded.alive_until`,
       ),
-      gone: db.prepare('DELETE FROM processes WHERE holder = ?'),
+      gone: db.prepare('UPDATE processes SET alive_until = 0 WHERE holder = ?'),
       until: db.prepare('SELECT alive_until FROM processes WHERE holder = ?').pluck(),
       forget: db.prepare('DELETE FROM processes WHERE alive_until < ?'),
     };

@@ -40,15 +40,36 @@ describe('liveness', () => {
     expect(me.isGone('there:7:aa')).toBe(false);
   });
 
-  it('a holder that stopped cleanly, or never beat, is gone at once; this process never is', () => {
+  it('a holder that stopped cleanly is gone at once; one never seen beating is left to its lease; this process never is', () => {
     const repo = new ProcessRepo(open());
     const other = new Liveness(repo, 'there:7:aa', () => 5);
     const me = new Liveness(repo, 'here:1:bb', () => 5);
     other.beat();
     other.stop();
     expect(me.isGone('there:7:aa')).toBe(true);
-    expect(me.isGone('nobody:1:cc')).toBe(true);
+    // A process of a version before heartbeats (a rolling upgrade): not known to be gone.
+    expect(me.isGone('nobody:1:cc')).toBe(false);
     expect(me.isGone('here:1:bb')).toBe(false);
+  });
+
+  it('a process whose own heartbeat lapsed (a stalled loop) checks its lease before the next write, and finds it taken', () => {
+    const d = open();
+    const processes = new ProcessRepo(d);
+    const leases = new LeaseRepo(d);
+    const clock = new ManualClock('2026-11-23T08:00:00Z');
+    let wall = 1_000_000;
+    const me = new Liveness(processes, 'here:1:bb', () => wall);
+    me.beat();
+    const mine = new Leases(leases, 'here:1:bb', clock, me.isGone, 90_000, me.lapsed);
+    expect(mine.acquire('case:1')).toBe(true);
+    // Stalled 7 s: another process saw the heartbeat run out and took the case.
+    wall += 7_000;
+    clock.advance(7_000);
+    const other = new Liveness(processes, 'there:7:aa', () => wall);
+    other.beat();
+    expect(new Leases(leases, 'there:7:aa', clock, other.isGone).acquire('case:1')).toBe(true);
+    expect(me.lapsed()).toBe(true);
+    expect(mine.renew('case:1')).toBe(false); // no write: the case is the other's now
   });
 
   it('on this host a holder whose pid is gone is known at once, heartbeat or not', () => {
