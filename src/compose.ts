@@ -366,7 +366,14 @@ export function composeAmends(o: ComposeOptions): Amends {
     clock,
     log,
     load: (team, id) => caseRepo.get(team, id),
-    leases: new Leases(new LeaseRepo(db), holder, clock, liveness.isGone),
+    leases: new Leases(
+      new LeaseRepo(db),
+      holder,
+      clock,
+      liveness.isGone,
+      undefined,
+      liveness.lapsed,
+    ),
     recoveryChannel: config.recoveryChannel,
     flag: (c, problem) => caseRepo.setDeliveryProblem(c.teamId, c.id, problem),
     changed: (c) => home.changed(client, c),
@@ -397,9 +404,12 @@ export function composeAmends(o: ComposeOptions): Amends {
       await presenter.publish(c, { recover: true });
       return;
     }
-    await presenter.refresh(c).catch(() => {}); // logged and retried by the presenter
-    await presenter.deliverLines(c);
-    await presenter.ensureFirstReply(c).catch(() => {});
+    // Each step on its own: a redraw that fails leaves the lines and the first reply to try.
+    const failed = (what: string) => (e: unknown) =>
+      log(`could not ${what}; the sweep tries again`, { caseId: id, error: String(e) });
+    await presenter.refresh(c).catch(failed('redraw the case'));
+    await presenter.deliverLines(c).catch(failed('post its thread lines'));
+    await presenter.ensureFirstReply(c).catch(failed('post its first reply'));
   };
   const retrySoon = (c: { id: number; teamId: string }) => {
     const r = retrying.get(c.id) ?? { attempt: 0 };
@@ -700,11 +710,29 @@ export async function startBot(
   // Everything, however recent: what a dead process held is taken over at once when its pid is
   // gone from this host; held by a process of another host, once its heartbeat runs out, so the
   // catch-up runs again just after that (ALIVE_MS), with the claims it left.
+  // One catch-up at a time in this process (start-up, its second run, the minute sweep): two at once
+  // would both find the same first reply missing.
+  let catching: Promise<void> | null = null;
+  const catchUpOnce = (o: Parameters<Amends['catchUp']>[0], say: string, always = false) => {
+    if (catching || amends.gate.stopping) return catching ?? Promise.resolve();
+    catching = amends.gate
+      .track(amends.catchUp(o))
+      .then((r) => {
+        if (always || r.posted || r.failed || r.firstReplies || r.redrawn || r.threadsWithLines)
+          log(say, { ...r });
+      })
+      .catch((e) => log('could not bring Slack up to date', { error: String(e) }))
+      .finally(() => {
+        catching = null;
+      });
+    return catching;
+  };
   const catchUpNow = () =>
-    amends.gate
-      .track(amends.catchUp({ olderThanMs: 0, firstReplies: 50 }))
-      .then((pending) => log('cases stored but not shown by a previous run', { ...pending }))
-      .catch((e) => log('could not post the cases a previous run left', { error: String(e) }));
+    catchUpOnce(
+      { olderThanMs: 0, firstReplies: 50 },
+      'cases stored but not shown by a previous run',
+      true,
+    );
   void catchUpNow();
   const again = setTimeout(() => {
     if (amends.gate.stopping) return;
@@ -714,20 +742,11 @@ export async function startBot(
   again.unref();
   // Every minute, cases Slack could not take (an outage) are tried again, at most once a minute
   // each; cases opened in the last minute are left to the process posting them.
-  let sweeping = false;
-  const sweep = async () => {
-    if (sweeping || amends.gate.stopping) return;
-    sweeping = true;
-    try {
-      const r = await amends.gate.track(
-        amends.catchUp({ olderThanMs: 60_000, skipChannelProblems: true }),
-      );
-      if (r.posted || r.failed || r.firstReplies || r.redrawn)
-        log('brought Slack up to date with the stored cases', { ...r });
-    } finally {
-      sweeping = false;
-    }
-  };
+  const sweep = () =>
+    catchUpOnce(
+      { olderThanMs: 60_000, skipChannelProblems: true },
+      'brought Slack up to date with the stored cases',
+    );
   const tickers: Ticker[] = [
     scheduleReminders(config.reminderCron, amends.reminders, log),
     scheduleSweep('* * * * *', sweep, log),

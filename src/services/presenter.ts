@@ -92,6 +92,8 @@ export class Presenter {
   readonly #posting = new Set<number>();
   /** Parent redraws on their way, by case: at most one at a time, the next one coalesced. */
   readonly #redraws = new Map<number, { again: boolean; done: Promise<void> }>();
+  /** Cases whose first reply this process is posting right now. */
+  readonly #replying = new Set<number>();
   /** The last delivery of thread lines queued, by case: lines of one case go out in order. */
   readonly #lines = new Map<number, Promise<void>>();
 
@@ -297,7 +299,8 @@ export class Presenter {
   }
 
   async #firstReply(c: RecoveryCase, check: () => void): Promise<void> {
-    if (!c.messageTs) return;
+    if (!c.messageTs || this.#replying.has(c.id)) return;
+    this.#replying.add(c.id);
     try {
       check();
       this.deps.firstReplied?.(c, await this.deps.view.postFirstReply(c));
@@ -309,6 +312,8 @@ export class Presenter {
           error: String(e),
         },
       );
+    } finally {
+      this.#replying.delete(c.id);
     }
   }
 
@@ -326,7 +331,8 @@ export class Presenter {
   }
 
   async #ensureFirstReply(c: RecoveryCase, check: () => void): Promise<void> {
-    if (!c.messageTs) return;
+    // Being posted by this process right now (its lease is re-entrant here): not looked for again.
+    if (!c.messageTs || this.#replying.has(c.id)) return;
     if (await this.#sharedOrWait(c)) return;
     const ts = await this.deps.view.firstReplyIn(c);
     if (ts) this.deps.firstReplied?.(c, ts);
@@ -448,9 +454,13 @@ export class Presenter {
       .catch(() => {})
       .then(() => this.#held(c, (check) => this.#deliverLines(c, o, check)))
       .then(() => {});
-    const tail = mine.finally(() => {
-      if (this.#lines.get(c.id) === tail) this.#lines.delete(c.id);
-    });
+    // The queue's tail never rejects (the caller gets `mine`'s failure): an unhandled rejection
+    // would end the process.
+    const tail = mine
+      .catch(() => {})
+      .finally(() => {
+        if (this.#lines.get(c.id) === tail) this.#lines.delete(c.id);
+      });
     this.#lines.set(c.id, tail);
     return mine;
   }
@@ -470,9 +480,12 @@ export class Presenter {
       try {
         shared = await this.#sharedOrWait(latest);
       } catch (e) {
-        if (!isSharingUnknown(e)) throw e;
+        if (!(e instanceof DeliveryFailure)) throw e;
+        // Unknown sharing (tried again after a back-off) or a channel Amends can't see: the lines
+        // wait, stored, as they do for a failed post.
         log('thread lines wait: Slack could not say whether the channel is shared', {
           caseId: c.id,
+          slack: e.code,
         });
         return;
       }

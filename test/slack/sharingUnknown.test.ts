@@ -125,6 +125,21 @@ describe('the sharing check failing while a case is opened', () => {
 describe('the sharing check failing for a case already shown', () => {
   const ctx = useHarness();
 
+  it('channel_not_found on a click (Amends removed from a private channel): the click is stored, its line waits, nothing is left unhandled', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    h.clock.advance(6 * 60_000);
+    h.fake.failNext('conversations.info', 'channel_not_found', 2); // the redraw's check, the lines'
+    const from = h.fake.calls.length;
+    expect((await press(h, o.parent, ACTION.done, { step: 'own_up' })).status).toBe(200);
+    expect(stepOf(fresh(h, o.c), 'own_up').status).toBe('done');
+    expect(writesToChannel(h, from)).toEqual([]);
+    // Invited back: the minute sweep posts what waited, once.
+    const before = replies(h, o.parent.ts).length;
+    await sweepLater(h);
+    expect(replies(h, o.parent.ts).length).toBe(before + 1);
+  });
+
   it('a click is stored; neither the redraw nor its thread line goes out until Slack says internal', async () => {
     const { h } = ctx;
     const o = await openCase(h);
