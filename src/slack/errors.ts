@@ -8,7 +8,7 @@ import {
 import { isDomainError } from '../domain/errors.js';
 import type { Catalog } from '../i18n/index.js';
 import { DeliveryFailure, isStorageFailure } from '../services/ports.js';
-import { STORAGE_FAILED } from '../services/presenter.js';
+import { SHARING_UNKNOWN, STORAGE_FAILED } from '../services/presenter.js';
 
 const CHANNEL_ERRORS = new Set([
   'channel_not_found',
@@ -167,6 +167,7 @@ export function formFailed(e: unknown, cat: Catalog): string {
  */
 export function notShown(code: string | null, cat: Catalog): string {
   const s = cat.errors.notShown;
+  if (code === SHARING_UNKNOWN) return cat.shared.unknown;
   if (code === 'not_in_channel' || code === 'channel_not_found') return cat.errors.notInChannel;
   if (code === STORAGE_FAILED) return s.storage;
   if (code === null) return s.later;

@@ -3,7 +3,7 @@ import { DomainError } from '../../../domain/errors.js';
 import { LANGUAGES, t } from '../../../i18n/index.js';
 import { parseQuickText } from '../../../services/cases.js';
 import type { CsvFile } from '../../../services/export.js';
-import { CHANNEL_SHARED, SHARING_UNKNOWN } from '../../../services/presenter.js';
+import { CHANNEL_SHARED } from '../../../services/presenter.js';
 import { renderHelp, renderList } from '../../blocks/lists.js';
 import { openCaseModal } from '../../blocks/modals.js';
 import { renderReport } from '../../blocks/report.js';
@@ -218,12 +218,6 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
       await say(said.shared.notPosted, moveBlocks(stored, said.shared.notPosted, said));
       return;
     }
-    await say(
-      shown.code === SHARING_UNKNOWN
-        ? said.shared.unknown
-        : shown.code === 'not_in_channel' || shown.code === 'channel_not_found'
-          ? said.errors.notInChannel
-          : notShown(shown.code, said),
-    );
+    await say(notShown(shown.code, said));
   });
 }

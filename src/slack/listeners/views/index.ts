@@ -12,7 +12,7 @@ import { localToInstant } from '../../../domain/workingTime.js';
 import { type Catalog, isLang, t } from '../../../i18n/index.js';
 import { inviteLine } from '../../../services/cases.js';
 import type { LineBody } from '../../../services/ports.js';
-import { CHANNEL_SHARED, SHARING_UNKNOWN } from '../../../services/presenter.js';
+import { CHANNEL_SHARED } from '../../../services/presenter.js';
 import { stepTitle } from '../../blocks/caseMessage.js';
 import { mailtoLink } from '../../blocks/draft.js';
 import { dateToken, dayToken, literal, mention, timeToken } from '../../blocks/format.js';
@@ -188,12 +188,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
             return;
           }
           // A private note in the channel fails too when the bot is not in it: tell the user in a DM.
-          const note =
-            shown.code === SHARING_UNKNOWN
-              ? cat.shared.unknown
-              : shown.code === 'not_in_channel' || shown.code === 'channel_not_found'
-                ? cat.errors.notInChannel
-                : notShown(shown.code, cat);
+          const note = notShown(shown.code, cat);
           await a.client.chat
             .postMessage({ channel: user, text: note })
             .catch((e) => deps.log('could not tell the user', { error: String(e) }));
@@ -354,13 +349,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
           // The owner was told by the presenter (with the move button) when the target is shared.
           if (shown.code === CHANNEL_SHARED && user === ch.case.ownerId) return;
           const note =
-            shown.code === CHANNEL_SHARED
-              ? cat.shared.targetShared
-              : shown.code === SHARING_UNKNOWN
-                ? cat.shared.unknown
-                : shown.code === 'not_in_channel' || shown.code === 'channel_not_found'
-                  ? cat.errors.notInChannel
-                  : notShown(shown.code, cat);
+            shown.code === CHANNEL_SHARED ? cat.shared.targetShared : notShown(shown.code, cat);
           await a.client.chat
             .postMessage({ channel: user, text: note })
             .catch((e) => deps.log('could not tell the user', { error: String(e) }));
