@@ -532,10 +532,22 @@ export function composeAmends(o: ComposeOptions): Amends {
         // in the queue; a connection opened ahead of its first request (a client's pool) did not.
         setImmediate(() => setImmediate(() => waitingSince.delete(socket)));
       });
+      // Every request read in one turn of the event loop was ready when the turn began (the poll
+      // returns every ready socket at once), and a long turn handles them back to back: each counts
+      // from the turn's first request, so past capacity the ones at the end of a long turn are seen
+      // to have waited, and refused, instead of answered seconds late.
+      let turnBegan: number | null = null;
       http.on('request', (req: IncomingMessage, res: ServerResponse) => {
+        const now = performance.now();
+        if (turnBegan === null) {
+          turnBegan = now;
+          setImmediate(() => {
+            turnBegan = null;
+          });
+        }
         const since = waitingSince.get(req.socket);
         waitingSince.delete(req.socket);
-        (req as unknown as Record<string, number>)[RECEIVED_AT] = since ?? performance.now();
+        (req as unknown as Record<string, number>)[RECEIVED_AT] = Math.min(since ?? now, turnBegan);
         const path = (req.url ?? '').split('?')[0];
         const pass = () => {
           for (const l of bolt) l.call(http, req, res);
