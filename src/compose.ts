@@ -545,9 +545,9 @@ export function composeAmends(o: ComposeOptions): Amends {
             turnBegan = null;
           });
         }
-        const since = waitingSince.get(req.socket);
+        const since = waitingSince.get(req.socket) ?? queue.queuingSince ?? now;
         waitingSince.delete(req.socket);
-        (req as unknown as Record<string, number>)[RECEIVED_AT] = Math.min(since ?? now, turnBegan);
+        (req as unknown as Record<string, number>)[RECEIVED_AT] = Math.min(since, turnBegan);
         const path = (req.url ?? '').split('?')[0];
         const pass = () => {
           for (const l of bolt) l.call(http, req, res);

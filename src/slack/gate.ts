@@ -238,6 +238,14 @@ export class AcceptQueue {
     } else this.#inRun = false;
   };
 
+  /**
+   * While connections are queuing in the kernel (a run of turns that each accepted one), since when;
+   * null when the queue is empty. Any request read meanwhile waited behind that queue's turns.
+   */
+  get queuingSince(): number | null {
+    return this.#inRun ? this.#since : null;
+  }
+
   /** A connection was accepted now: since when it (at most) waited. */
   accepted(): number {
     if (!this.#inRun) {

@@ -178,6 +178,21 @@ describe('AcceptQueue (how long a new connection may have waited before it was a
     }
   });
 
+  it('while connections queue, a request on an older connection counts from when the queue began', async () => {
+    const clock = manual(1000);
+    const q = new AcceptQueue(clock.now);
+    expect(q.queuingSince).toBeNull();
+    q.accepted();
+    await nextTurn();
+    clock.advance(10);
+    q.accepted();
+    expect(q.queuingSince).toBe(1000);
+    await nextTurn();
+    await nextTurn();
+    await nextTurn();
+    expect(q.queuingSince).toBeNull(); // a turn accepted nothing: the queue is empty
+  });
+
   it('a turn without an accept ends the run: the next connection counts from its own accept', async () => {
     const clock = manual(1000);
     const q = new AcceptQueue(clock.now);
