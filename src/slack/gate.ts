@@ -66,6 +66,13 @@ export interface GateOptions {
    */
   readonly boundMs: number;
   readonly now?: () => number;
+  /**
+   * Requests whose work after the ack (Slack calls, redraws) runs at once; the others' acks are
+   * sent, and their work waits its turn (default 32). Past capacity that work is what fills the
+   * event loop, and while it does new connections wait unseen in the kernel's accept queue: bounded,
+   * turns stay short, connections are accepted, and the gate sees (and refuses) what doesn't fit.
+   */
+  readonly afterAckSlots?: number;
   /** The sentence a refused slash command gets (it is answered, so the user knows). */
   readonly busyText: (body: { team_id?: string; user_id?: string }) => string;
 }
@@ -194,20 +201,43 @@ export class Gate {
     this.#active++;
     this.#waiting++;
     let acked = false;
+    let slot = false;
     const ack = event.ack;
     event.ack = async (response?: unknown) => {
-      if (!acked) {
-        acked = true;
-        this.#acked(taken);
-      }
-      return ack(response);
+      if (acked) return ack(response);
+      acked = true;
+      this.#acked(taken);
+      await ack(response);
+      // Slack has its answer; the work after it (Slack calls, redraws) waits for a slot.
+      await this.#slot();
+      slot = true;
     };
     try {
       return await process();
     } finally {
       if (!acked) this.#waiting--;
+      if (slot) this.#freeSlot();
       this.#release();
     }
+  }
+
+  /** Requests in their work after the ack, and those waiting to start it. */
+  #afterAck = 0;
+  readonly #slotQueue: (() => void)[] = [];
+
+  #slot(): Promise<void> {
+    if (this.#afterAck < (this.#o.afterAckSlots ?? 32)) {
+      this.#afterAck++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#slotQueue.push(resolve));
+  }
+
+  #freeSlot(): void {
+    const next = this.#slotQueue.shift();
+    if (next)
+      next(); // handed over: the count stays
+    else this.#afterAck--;
   }
 }
 

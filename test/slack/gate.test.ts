@@ -222,3 +222,48 @@ describe('the gate after a long stall', () => {
     expect(g.refused.busy).toBe(0);
   });
 });
+
+describe('work after the ack', () => {
+  it('runs for so many requests at once; the others are acknowledged at once and start as slots free', async () => {
+    const g = new Gate({
+      maxInFlight: 1000,
+      boundMs: 2000,
+      afterAckSlots: 1,
+      now: manual().now,
+      busyText: () => 'busy',
+    });
+    const order: string[] = [];
+    let finishFirst!: () => void;
+    let firstStarted!: () => void;
+    const started = new Promise<void>((r) => {
+      firstStarted = r;
+    });
+    const first = run(g, {
+      work: async (ack) => {
+        await ack();
+        order.push('first after ack');
+        firstStarted();
+        await new Promise<void>((r) => {
+          finishFirst = r;
+        });
+        order.push('first done');
+      },
+    });
+    await started; // the first holds the one slot
+    const second = run(g, {
+      work: async (ack) => {
+        const acking = ack();
+        order.push('second acked');
+        await acking;
+        order.push('second after ack');
+      },
+    });
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(second.acks).toEqual([undefined]); // Slack has its answer already
+    expect(order).toEqual(['first after ack', 'second acked']); // its work waits for the slot
+    finishFirst();
+    await first.done;
+    await second.done;
+    expect(order).toEqual(['first after ack', 'second acked', 'first done', 'second after ack']);
+  });
+});
