@@ -37,21 +37,22 @@ export class SlackCaseView implements CaseView {
   constructor(
     readonly client: WebClient,
     readonly playbook: Playbook,
-    readonly sharing?: ChannelSharing,
+    /** Asked before anything of a case goes to a channel (it fails closed). */
+    readonly sharing: ChannelSharing,
     /** The bot's own user: files in a thread count as Amends' only when it shared them. */
     readonly botUserId?: string,
   ) {}
 
   async isShared(channelId: string): Promise<boolean> {
-    return !!this.sharing && (await this.sharing.isShared(this.client, channelId));
+    return this.sharing.isShared(this.client, channelId);
   }
 
   knownShared(channelId: string): boolean | null {
-    return this.sharing?.known(channelId) ?? null;
+    return this.sharing.known(channelId);
   }
 
   forgetSharing(channelId: string): void {
-    this.sharing?.forget(channelId);
+    this.sharing.forget(channelId);
   }
 
   /** One message of the case, in its channel or thread, with metadata to find it again by. */
