@@ -9,23 +9,43 @@ import type { PlannedReminder, Reminder } from '../domain/reminders.js';
  */
 
 /**
- * Runs work atomically. Synchronous on purpose: decide and write inside, call Slack after, never
- * `await` inside (a SQLite write transaction must not stay open across the event loop).
+ * The repositories as one unit of work sees them: every read and write through them is part of its
+ * transaction (on PostgreSQL, on the connection it holds), so no write can escape it.
  */
-export interface Transactor {
+export interface Tx extends Repos {
+  /** A savepoint: a throw rolls back only `fn`'s writes, and the unit goes on. */
+  run<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+}
+
+/** Every repository. Used outside a unit of work, each call is a transaction of its own. */
+export interface Repos {
+  readonly cases: CaseStore;
+  readonly reminders: ReminderStore;
+  readonly lines: LineStore;
+  readonly workspaces: WorkspaceStore;
+  readonly profiles: ProfileStore;
+  readonly leases: LeaseStore;
+  readonly processes: ProcessStore;
+}
+
+/**
+ * Runs a use-case's load, decide (pure, in domain/) and save atomically. Slack is never called
+ * inside: decide and write, commit, then call Slack, then record what it answered.
+ */
+export interface UnitOfWork {
   /**
-   * Runs `fn` in one write transaction, taking the write lock up front (a read-then-write never
-   * meets a busy upgrade halfway), and returns its result; a throw rolls it all back. Inside another
-   * `run` it is a savepoint: a throw rolls back only `fn`'s writes and the outer work goes on.
+   * Runs `fn` in one transaction (on SQLite the write lock is taken first and units run one after
+   * another; on PostgreSQL one pooled connection is held) and commits; a throw rolls it all back.
+   * `light`: records of what Slack already shows, whose commit need not wait for the disk.
    */
-  run<T>(fn: () => T): T;
+  run<T>(fn: (tx: Tx) => Promise<T>, opts?: { readonly light?: boolean }): Promise<T>;
 }
 
 /** The recovery-case aggregate (case, steps and audit events). All but listUnposted take a team. */
 export interface CaseStore {
-  get(teamId: string, id: number): RecoveryCase | null;
+  get(teamId: string, id: number): Promise<RecoveryCase | null>;
   /** Like get; throws DomainError('case_not_found') when there is no such case. */
-  require(teamId: string, id: number): RecoveryCase;
+  require(teamId: string, id: number): Promise<RecoveryCase>;
   /**
    * Stores a new case with its steps and first event. A `requestKey` already seen stores nothing and
    * throws DomainError('duplicate_request').
@@ -39,7 +59,7 @@ export interface CaseStore {
      * again within that time stores nothing and throws DomainError('same_case'), in the transaction.
      */
     same?: { readonly key: string; readonly withinMs: number },
-  ): RecoveryCase;
+  ): Promise<RecoveryCase>;
   /** Read, decide (pure), write the case and its event: one transaction, the write lock taken first. */
   /**
    * Read, decide, write in one immediate transaction. With a `requestKey` (a modal's view id) a
@@ -51,28 +71,28 @@ export interface CaseStore {
     now: Date,
     decide: (c: RecoveryCase) => Changed,
     requestKey?: string,
-  ): Changed;
+  ): Promise<Changed>;
   /** Writes a case and its steps; pending reminders of steps no longer open are cancelled. */
-  save(c: RecoveryCase): void;
-  setMessageTs(teamId: string, id: number, ts: string): void;
-  setDeliveryProblem(teamId: string, id: number, problem: string | null): void;
+  save(c: RecoveryCase): Promise<void>;
+  setMessageTs(teamId: string, id: number, ts: string): Promise<void>;
+  setDeliveryProblem(teamId: string, id: number, problem: string | null): Promise<void>;
   /** Open cases of a channel plus the user's own, newest first. */
-  listOpen(teamId: string, channelId: string, userId: string, limit?: number): RecoveryCase[];
-  listOwned(teamId: string, userId: string, limit?: number): RecoveryCase[];
+  listOpen(teamId: string, channelId: string, userId: string, limit?: number): Promise<RecoveryCase[]>;
+  listOwned(teamId: string, userId: string, limit?: number): Promise<RecoveryCase[]>;
   /** The workspace's open cases, newest first. */
-  listOpenInTeam(teamId: string, limit: number): RecoveryCase[];
+  listOpenInTeam(teamId: string, limit: number): Promise<RecoveryCase[]>;
   /** Open cases of every team never shown in Slack (their parent post failed), oldest first. */
-  listUnposted(limit: number): RecoveryCase[];
+  listUnposted(limit: number): Promise<RecoveryCase[]>;
   /** A channel's open cases whose post Slack refused, oldest first (at most 50). */
-  listWaitingIn(teamId: string, channelId: string): RecoveryCase[];
+  listWaitingIn(teamId: string, channelId: string): Promise<RecoveryCase[]>;
   /** Marks a request key as handled; false if it already was. */
-  remember(teamId: string, key: string, now: Date): boolean;
-  forgetRequestsBefore(t: Date): void;
-  setFirstReply(teamId: string, id: number, ts: string): void;
+  remember(teamId: string, key: string, now: Date): Promise<boolean>;
+  forgetRequestsBefore(t: Date): Promise<void>;
+  setFirstReply(teamId: string, id: number, ts: string): Promise<void>;
   /** The parent was drawn at `at` from the case at `version`. */
-  setRenderedAt(teamId: string, id: number, at: Date, version: number): void;
-  listMissingFirstReply(before: Date, limit: number): RecoveryCase[];
-  listStaleParents(now: Date, limit: number): RecoveryCase[];
+  setRenderedAt(teamId: string, id: number, at: Date, version: number): Promise<void>;
+  listMissingFirstReply(before: Date, limit: number): Promise<RecoveryCase[]>;
+  listStaleParents(now: Date, limit: number): Promise<RecoveryCase[]>;
 }
 
 /** Where a page of due steps ended: the next one starts after it. */
@@ -89,7 +109,7 @@ export interface DuePage {
 /** The reminder outbox. */
 export interface ReminderStore {
   /** Cases with at least one step needing the engine's attention at `now`. */
-  casesNeedingAttention(now: Date, limit: number): { teamId: string; caseId: number }[];
+  casesNeedingAttention(now: Date, limit: number): Promise<{ teamId: string; caseId: number }[]>;
   /** Reserves a post slot in a channel shared by every process (see ReminderRepo.reservePace). */
   reservePace(
     teamId: string,
@@ -97,38 +117,38 @@ export interface ReminderStore {
     now: number,
     intervalMs: number,
     staleMs: number,
-  ): number;
+  ): Promise<number>;
   /** Nothing more in this channel before `until`. */
-  pushPace(teamId: string, channelId: string, until: number): void;
+  pushPace(teamId: string, channelId: string, until: number): Promise<void>;
   /**
    * One page of the steps needing attention before `before`, in order, after `after`: the posted
    * open cases they belong to (a case once per due step), and where the next page starts (null
    * after the last). For the morning digest, which must not hold the event loop over 10^5 cases.
    */
-  casesDuePage(before: Date, after: DueCursor | null, limit: number): DuePage;
+  casesDuePage(before: Date, after: DueCursor | null, limit: number): Promise<DuePage>;
   /** Adds outbox rows; a (case, step, kind, occurrence) already there is left as it is. */
-  enqueue(c: RecoveryCase, stepKey: StepKey, planned: readonly PlannedReminder[], now: Date): void;
+  enqueue(c: RecoveryCase, stepKey: StepKey, planned: readonly PlannedReminder[], now: Date): Promise<void>;
   /** Moves up to `limit` ready reminders (of workspaces not paused) to 'claimed', atomically. */
   /** `holder`: the process claiming them (recorded, so a restart can tell a dead process's claims). */
-  claimReady(now: Date, limit: number, holder?: string | null): Reminder[];
-  get(id: number): Reminder | null;
-  markSent(id: number, ts: string, now: Date): void;
+  claimReady(now: Date, limit: number, holder?: string | null): Promise<Reminder[]>;
+  get(id: number): Promise<Reminder | null>;
+  markSent(id: number, ts: string, now: Date): Promise<void>;
   /** Back to the queue, not before `at`. */
-  release(id: number, at: Date, error: string | null): void;
+  release(id: number, at: Date, error: string | null): Promise<void>;
   /** Back to the queue, not before `at`, without counting as an attempt (it was never tried). */
-  postpone(id: number, at: Date, why: string): void;
-  markFailed(id: number, error: string): void;
+  postpone(id: number, at: Date, why: string): Promise<void>;
+  markFailed(id: number, error: string): Promise<void>;
   /** A claimed reminder that must not be posted after all. */
-  cancelClaimed(id: number, why: string): void;
+  cancelClaimed(id: number, why: string): Promise<void>;
   /** Every claimed reminder, whichever process claimed it. */
-  inFlight(): Reminder[];
+  inFlight(): Promise<Reminder[]>;
   /** The claims' lease runs from `now` again: the process holding them is alive and working. */
-  renew(ids: readonly number[], now: Date): void;
+  renew(ids: readonly number[], now: Date): Promise<void>;
   /**
    * Reminders of a channel's open cases that failed because the bot was not in the channel go back
    * to the queue (the bot has been invited). Returns how many.
    */
-  retryChannel(teamId: string, channelId: string, now: Date): number;
+  retryChannel(teamId: string, channelId: string, now: Date): Promise<number>;
 }
 
 /** What a thread line says: Slack's fallback text and its blocks (rendered by the Slack adapter). */
@@ -156,26 +176,26 @@ export interface PendingLine {
 
 /** Thread lines waiting to be posted, in the order their changes were stored. */
 export interface LineStore {
-  add(teamId: string, caseId: number, body: LineBody, now: Date): number;
-  pendingFor(teamId: string, caseId: number): PendingLine[];
+  add(teamId: string, caseId: number, body: LineBody, now: Date): Promise<number>;
+  pendingFor(teamId: string, caseId: number): Promise<PendingLine[]>;
   /** Cases with a line pending since before `before` (a run that died left it), oldest first. */
-  casesWithPending(before: Date, limit: number): { teamId: string; caseId: number }[];
-  markSent(id: number, ts: string): void;
+  casesWithPending(before: Date, limit: number): Promise<{ teamId: string; caseId: number }[]>;
+  markSent(id: number, ts: string): Promise<void>;
 }
 
 /** Workspaces whose reminders are paused (token revoked, app uninstalled). */
 export interface WorkspaceStore {
-  pause(teamId: string, reason: string, now: Date): void;
-  resume(teamId: string): void;
-  pausedReason(teamId: string): string | null;
+  pause(teamId: string, reason: string, now: Date): Promise<void>;
+  resume(teamId: string): Promise<void>;
+  pausedReason(teamId: string): Promise<string | null>;
 }
 
 /** Cached Slack user facts, so reminders don't call users.info on every tick. */
 export interface ProfileStore {
-  get(teamId: string, userId: string): UserProfile | null;
-  put(teamId: string, userId: string, facts: UserFacts, now: Date): void;
+  get(teamId: string, userId: string): Promise<UserProfile | null>;
+  put(teamId: string, userId: string, facts: UserFacts, now: Date): Promise<void>;
   /** Stores the language a person chose; Slack's later answers never overwrite it. */
-  choose(teamId: string, userId: string, lang: string): void;
+  choose(teamId: string, userId: string, lang: string): Promise<void>;
 }
 
 /** What the services need to know about a Slack user. */
@@ -226,12 +246,25 @@ const STORAGE_CODES = new Set([
   'SQLITE_NOLFS',
 ]);
 
+/**
+ * PostgreSQL's SQLSTATE classes that mean the database could not do the work (not a mistake in a
+ * query): 08 connection, 53 insufficient resources, 57 operator intervention (shutdown, cancel),
+ * 58 system error, XX internal; and 40 (serialization failure, deadlock): rolled back, try again.
+ */
+const PG_STORAGE_CLASSES = new Set(['08', '40', '53', '57', '58', 'XX']);
+/** Node's socket errors when the database server cannot be reached at all. */
+const NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+
 /** True when a write (or read) failed because the storage did: the transaction was rolled back. */
 export function isStorageFailure(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return false;
-  const [sqlite, primary] = code.split('_');
-  return STORAGE_CODES.has(`${sqlite}_${primary}`);
+  if (code.startsWith('SQLITE_')) {
+    const [sqlite, primary] = code.split('_');
+    return STORAGE_CODES.has(`${sqlite}_${primary}`);
+  }
+  if (NET_CODES.has(code)) return true;
+  return /^[0-9A-Z]{5}$/.test(code) && PG_STORAGE_CLASSES.has(code.slice(0, 2));
 }
 
 export class DeliveryFailure extends Error {
@@ -263,25 +296,25 @@ export interface ReminderChannel {
  */
 export interface LeaseStore {
   /** Takes (or renews) `key` for `holder` until `now + ms`; false while another holder's lease runs. */
-  take(key: string, holder: string, now: Date, ms: number): boolean;
+  take(key: string, holder: string, now: Date, ms: number): Promise<boolean>;
   /** Lets `key` go, if `holder` has it. */
-  release(key: string, holder: string): void;
+  release(key: string, holder: string): Promise<void>;
   /** Who holds `key` now (null: nobody, or the lease ran out). */
-  holderOf(key: string, now: Date): string | null;
+  holderOf(key: string, now: Date): Promise<string | null>;
   /** Takes `key` from `from` (a holder known to be dead), if `from` still holds it. */
-  takeFrom(key: string, from: string, holder: string, now: Date, ms: number): boolean;
+  takeFrom(key: string, from: string, holder: string, now: Date, ms: number): Promise<boolean>;
 }
 
 /** Each process's heartbeat, in the database every process shares (see Liveness). */
 export interface ProcessStore {
   /** `holder` is alive until `aliveUntil` (ms since the epoch, wall clock). */
-  beat(holder: string, aliveUntil: number): void;
+  beat(holder: string, aliveUntil: number): Promise<void>;
   /** `holder` stopped cleanly (its heartbeat is kept, run out: a holder known to be gone). */
-  gone(holder: string): void;
+  gone(holder: string): Promise<void>;
   /** Until when `holder` said it is alive (null: no heartbeat known: a holder of an older version). */
-  aliveUntil(holder: string): number | null;
+  aliveUntil(holder: string): Promise<number | null>;
   /** Drops heartbeats that ran out before `at`. */
-  forgetBefore(at: number): void;
+  forgetBefore(at: number): Promise<void>;
 }
 
 /** A file posted into a case's thread (the meeting's invite). */

@@ -1,0 +1,125 @@
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import type { Playbook } from '../domain/playbook.js';
+import type { Repos, Tx, UnitOfWork } from '../services/ports.js';
+import { CaseRepo } from './caseRepo.js';
+import { migrate, migratePostgres, openDatabase } from './db.js';
+import { LeaseRepo } from './leaseRepo.js';
+import { LineRepo } from './lineRepo.js';
+import { ProcessRepo } from './processRepo.js';
+import { ProfileRepo } from './profileRepo.js';
+import { ReminderRepo } from './reminderRepo.js';
+import { ReportRepo } from './reportRepo.js';
+import { type Conn, type Dialect, PgConn, SqliteConn } from './sql.js';
+import { WorkspaceRepo } from './workspaceRepo.js';
+
+/** The store as the composition root holds it: one engine behind the ports. */
+export interface Store {
+  readonly engine: Dialect;
+  /** Each call on its own (a transaction of its own where it writes). */
+  readonly repos: Repos;
+  readonly uow: UnitOfWork;
+  /** Read-only reports and exports. */
+  readonly reports: ReportRepo;
+  /** The database itself, for the store's own commands (copy, counts). */
+  readonly conn: Conn;
+  /** The SQLite connection (null on PostgreSQL): the WAL checkpointer's settings. */
+  readonly sqlite: Database.Database | null;
+  readonly open: boolean;
+  close(): Promise<void>;
+}
+
+/** The repositories on one connection (the database, or one transaction's). */
+export function reposOn(conn: Conn, playbook: Playbook): Repos {
+  return {
+    cases: new CaseRepo(conn, playbook),
+    reminders: new ReminderRepo(conn),
+    lines: new LineRepo(conn),
+    workspaces: new WorkspaceRepo(conn),
+    profiles: new ProfileRepo(conn),
+    leases: new LeaseRepo(conn),
+    processes: new ProcessRepo(conn),
+  };
+}
+
+function txOn(conn: Conn, playbook: Playbook): Tx {
+  const tx: Tx = {
+    ...reposOn(conn, playbook),
+    run: (fn) => conn.savepoint((c) => fn(c === conn ? tx : txOn(c, playbook))),
+  };
+  return tx;
+}
+
+function storeOn(
+  conn: Conn,
+  playbook: Playbook,
+  sqlite: Database.Database | null,
+  close: () => Promise<void>,
+): Store {
+  let open = true;
+  return {
+    engine: conn.dialect,
+    conn,
+    repos: reposOn(conn, playbook),
+    uow: {
+      run: (fn, opts) => conn.transaction((c) => fn(txOn(c, playbook)), opts),
+    },
+    reports: new ReportRepo(conn),
+    sqlite,
+    get open() {
+      return open && (sqlite ? sqlite.open : true);
+    },
+    close: async () => {
+      if (!open) return;
+      open = false;
+      await close();
+    },
+  };
+}
+
+/** A store on an open (and migrated) SQLite database. */
+export function sqliteStore(db: Database.Database, playbook: Playbook): Store {
+  return storeOn(new SqliteConn(db), playbook, db, async () => {
+    db.close();
+  });
+}
+
+/** 64-bit integers (our instants in milliseconds, counts) as numbers: they fit in 2^53. */
+const types = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === 20
+      ? (v: string) => Number(v)
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+export interface StoreOptions {
+  /** `postgres://…` selects PostgreSQL; otherwise the SQLite file at `path`. */
+  readonly url?: string | null;
+  readonly path: string;
+  readonly playbook: Playbook;
+  /** Connections held at most (PostgreSQL). */
+  readonly poolSize?: number;
+}
+
+/** Opens the configured engine and applies its migrations. */
+export async function openStore(o: StoreOptions): Promise<Store> {
+  if (o.url && /^postgres(ql)?:\/\//.test(o.url)) {
+    const pool = new pg.Pool({
+      connectionString: o.url,
+      max: o.poolSize ?? 10,
+      types,
+      application_name: 'amends',
+    });
+    try {
+      await migratePostgres(pool);
+    } catch (e) {
+      await pool.end();
+      throw e;
+    }
+    return storeOn(new PgConn(pool), o.playbook, null, () => pool.end());
+  }
+  const db = openDatabase(o.path);
+  return sqliteStore(db, o.playbook);
+}
+
+export { Database, migrate };

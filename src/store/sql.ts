@@ -1,0 +1,309 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type Database from 'better-sqlite3';
+import type pg from 'pg';
+
+/**
+ * One way to run SQL on either engine. The repositories are written once, in the SQL both engines
+ * speak (`?` placeholders, `ON CONFLICT`, `RETURNING`, `CASE`), and run on a `Conn`: the database
+ * itself (each statement on its own, or a transaction opened by `transaction`) or one transaction's
+ * connection, handed to the work inside it.
+ *
+ * SQLite (better-sqlite3, synchronous) has one connection: units of work are serialised by a queue,
+ * so one never sees another's half-done writes, and a statement outside any unit waits for the one
+ * running. PostgreSQL (pg) holds one pooled connection for a unit of work.
+ */
+export type Param = string | number | null;
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Conn {
+  readonly dialect: Dialect;
+  /** True inside a transaction (statements are part of it). */
+  readonly inTransaction: boolean;
+  all<R>(sql: string, params?: readonly Param[]): Promise<R[]>;
+  get<R>(sql: string, params?: readonly Param[]): Promise<R | undefined>;
+  /** Runs a write; how many rows it changed. */
+  run(sql: string, params?: readonly Param[]): Promise<number>;
+  /**
+   * Runs `fn` in one transaction (the write lock taken first on SQLite) and commits; a throw rolls
+   * it back. Inside a transaction `fn` simply runs as part of it. `light`: the commit need not reach
+   * the disk before it returns (records of what Slack already shows: see `lightly` in db.ts).
+   */
+  transaction<T>(fn: (c: Conn) => Promise<T>, opts?: { light?: boolean }): Promise<T>;
+  /** Inside a transaction: a savepoint (a throw rolls back only `fn`'s writes). Outside: a transaction. */
+  savepoint<T>(fn: (c: Conn) => Promise<T>): Promise<T>;
+}
+
+/** `?` placeholders as PostgreSQL's `$1, $2…` (outside quoted strings), translated once per text. */
+const pgTexts = new Map<string, string>();
+export function toPostgres(sql: string): string {
+  const known = pgTexts.get(sql);
+  if (known !== undefined) return known;
+  let out = '';
+  let n = 0;
+  let quote: string | null = null;
+  for (const ch of sql) {
+    if (quote) {
+      if (ch === quote) quote = null;
+      out += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      out += ch;
+    } else if (ch === '?') {
+      n += 1;
+      out += `$${n}`;
+    } else out += ch;
+  }
+  if (pgTexts.size < 5000) pgTexts.set(sql, out);
+  return out;
+}
+
+/** A FIFO lock: the units of work of one SQLite connection run one after another. */
+class Queue {
+  #tail: Promise<void> = Promise.resolve();
+  #busy = 0;
+  get busy(): boolean {
+    return this.#busy > 0;
+  }
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    const prev = this.#tail;
+    let done!: () => void;
+    this.#tail = new Promise<void>((r) => {
+      done = r;
+    });
+    this.#busy += 1;
+    try {
+      await prev;
+      return await fn();
+    } finally {
+      this.#busy -= 1;
+      done();
+    }
+  }
+}
+
+type Stmt = Database.Statement;
+
+/** Statements prepared once per connection and text. */
+class Statements {
+  readonly #cache = new Map<string, Stmt>();
+  constructor(readonly db: Database.Database) {}
+  of(sql: string): Stmt {
+    let s = this.#cache.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.#cache.set(sql, s);
+    }
+    return s;
+  }
+}
+
+/** A SQLite connection shared by the process: statements outside a unit of work wait for it. */
+export class SqliteConn implements Conn {
+  readonly dialect = 'sqlite' as const;
+  readonly #st: Statements;
+  readonly #queue = new Queue();
+  readonly #tx: SqliteTx;
+  /** Set while a unit of work runs: a statement on the database itself from inside it is a bug. */
+  readonly #inside = new AsyncLocalStorage<{ active: boolean }>();
+  #syncRead: Stmt | null = null;
+  constructor(readonly db: Database.Database) {
+    this.#st = new Statements(db);
+    this.#tx = new SqliteTx(this.#st);
+  }
+  get inTransaction(): boolean {
+    return false;
+  }
+  /** Runs `fn` now if nothing holds the connection, else after what does. */
+  #when<T>(fn: () => T): Promise<T> {
+    this.#outside();
+    if (!this.#queue.busy) {
+      try {
+        return Promise.resolve(fn());
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    return this.#queue.run(async () => fn());
+  }
+  all<R>(sql: string, params: readonly Param[] = []): Promise<R[]> {
+    return this.#when(() => this.#st.of(sql).all(...params) as R[]);
+  }
+  get<R>(sql: string, params: readonly Param[] = []): Promise<R | undefined> {
+    return this.#when(() => this.#st.of(sql).get(...params) as R | undefined);
+  }
+  run(sql: string, params: readonly Param[] = []): Promise<number> {
+    return this.#when(() => this.#st.of(sql).run(...params).changes);
+  }
+  /**
+   * On the one connection a statement from inside a running unit of work, not through its `tx`,
+   * would wait for that unit forever: it is refused instead, as the bug it is.
+   */
+  #outside(): void {
+    if (this.#inside.getStore()?.active)
+      throw new Error('a statement inside a unit of work must go through its tx, not the database');
+  }
+  transaction<T>(fn: (c: Conn) => Promise<T>, opts?: { light?: boolean }): Promise<T> {
+    this.#outside();
+    return this.#queue.run(async () => {
+      const db = this.db;
+      const light = opts?.light === true && this.#setSync(1);
+      try {
+        this.#st.of('BEGIN IMMEDIATE').run();
+        const flag = { active: true };
+        try {
+          const out = await this.#inside.run(flag, () => fn(this.#tx));
+          this.#st.of('COMMIT').run();
+          return out;
+        } catch (e) {
+          if (db.inTransaction) this.#st.of('ROLLBACK').run();
+          throw e;
+        } finally {
+          flag.active = false;
+        }
+      } finally {
+        if (light !== false) this.#setSync(light);
+      }
+    });
+  }
+  savepoint<T>(fn: (c: Conn) => Promise<T>): Promise<T> {
+    return this.transaction(fn);
+  }
+  /**
+   * Sets PRAGMA synchronous to `mode` and returns the mode it had, or false when it already was at
+   * most `mode` (nothing to restore).
+   */
+  #setSync(mode: number): number | false {
+    this.#syncRead ??= this.db.prepare('PRAGMA synchronous').pluck();
+    const was = this.#syncRead.get() as number;
+    if (was <= mode) return false;
+    this.db.pragma(`synchronous = ${Math.trunc(mode)}`);
+    return was;
+  }
+}
+
+/** The connection as seen from inside a SQLite transaction. */
+class SqliteTx implements Conn {
+  readonly dialect = 'sqlite' as const;
+  #depth = 0;
+  constructor(readonly st: Statements) {}
+  get inTransaction(): boolean {
+    return true;
+  }
+  async all<R>(sql: string, params: readonly Param[] = []): Promise<R[]> {
+    return this.st.of(sql).all(...params) as R[];
+  }
+  async get<R>(sql: string, params: readonly Param[] = []): Promise<R | undefined> {
+    return this.st.of(sql).get(...params) as R | undefined;
+  }
+  async run(sql: string, params: readonly Param[] = []): Promise<number> {
+    return this.st.of(sql).run(...params).changes;
+  }
+  transaction<T>(fn: (c: Conn) => Promise<T>): Promise<T> {
+    return fn(this);
+  }
+  async savepoint<T>(fn: (c: Conn) => Promise<T>): Promise<T> {
+    const name = `sp${++this.#depth}`;
+    this.st.db.exec(`SAVEPOINT ${name}`);
+    try {
+      const out = await fn(this);
+      this.st.db.exec(`RELEASE ${name}`);
+      return out;
+    } catch (e) {
+      this.st.db.exec(`ROLLBACK TO ${name}`);
+      this.st.db.exec(`RELEASE ${name}`);
+      throw e;
+    } finally {
+      this.#depth -= 1;
+    }
+  }
+}
+
+/** A PostgreSQL pool: each statement on any free connection; a transaction holds one. */
+export class PgConn implements Conn {
+  readonly dialect = 'postgres' as const;
+  constructor(readonly pool: pg.Pool) {}
+  get inTransaction(): boolean {
+    return false;
+  }
+  async all<R>(sql: string, params: readonly Param[] = []): Promise<R[]> {
+    return (await this.pool.query(toPostgres(sql), params as Param[])).rows as R[];
+  }
+  async get<R>(sql: string, params: readonly Param[] = []): Promise<R | undefined> {
+    return (await this.pool.query(toPostgres(sql), params as Param[])).rows[0] as R | undefined;
+  }
+  async run(sql: string, params: readonly Param[] = []): Promise<number> {
+    return (await this.pool.query(toPostgres(sql), params as Param[])).rowCount ?? 0;
+  }
+  async transaction<T>(fn: (c: Conn) => Promise<T>, opts?: { light?: boolean }): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: unknown = null;
+    try {
+      await client.query('BEGIN');
+      if (opts?.light) await client.query('SET LOCAL synchronous_commit = off');
+      try {
+        const out = await fn(new PgTx(client));
+        await client.query('COMMIT');
+        return out;
+      } catch (e) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (r) {
+          broken = r; // the connection is unusable: don't give it back to the pool
+        }
+        throw e;
+      }
+    } finally {
+      client.release(broken instanceof Error ? broken : undefined);
+    }
+  }
+  savepoint<T>(fn: (c: Conn) => Promise<T>): Promise<T> {
+    return this.transaction(fn);
+  }
+}
+
+class PgTx implements Conn {
+  readonly dialect = 'postgres' as const;
+  #depth = 0;
+  constructor(readonly client: pg.PoolClient) {}
+  get inTransaction(): boolean {
+    return true;
+  }
+  async all<R>(sql: string, params: readonly Param[] = []): Promise<R[]> {
+    return (await this.client.query(toPostgres(sql), params as Param[])).rows as R[];
+  }
+  async get<R>(sql: string, params: readonly Param[] = []): Promise<R | undefined> {
+    return (await this.client.query(toPostgres(sql), params as Param[])).rows[0] as R | undefined;
+  }
+  async run(sql: string, params: readonly Param[] = []): Promise<number> {
+    return (await this.client.query(toPostgres(sql), params as Param[])).rowCount ?? 0;
+  }
+  transaction<T>(fn: (c: Conn) => Promise<T>): Promise<T> {
+    return fn(this);
+  }
+  async savepoint<T>(fn: (c: Conn) => Promise<T>): Promise<T> {
+    const name = `sp${++this.#depth}`;
+    await this.client.query(`SAVEPOINT ${name}`);
+    try {
+      const out = await fn(this);
+      await this.client.query(`RELEASE SAVEPOINT ${name}`);
+      return out;
+    } catch (e) {
+      await this.client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      await this.client.query(`RELEASE SAVEPOINT ${name}`);
+      throw e;
+    } finally {
+      this.#depth -= 1;
+    }
+  }
+}
+
+/** `FOR UPDATE` where the engine has row locks (SQLite's write lock is taken by BEGIN IMMEDIATE). */
+export function forUpdate(c: Conn, skipLocked = false): string {
+  if (c.dialect !== 'postgres') return '';
+  return skipLocked ? ' FOR UPDATE SKIP LOCKED' : ' FOR UPDATE';
+}
+
+/** The larger of two values, in either engine's words. */
+export function greatest(c: Conn, a: string, b: string): string {
+  return c.dialect === 'postgres' ? `GREATEST(${a}, ${b})` : `MAX(${a}, ${b})`;
+}
