@@ -50,8 +50,9 @@ for (const tree of trees) {
   const dbPath = join(dir, 'amends.db');
   const db = openDatabase(dbPath);
   const now = new Date();
-  seed.seedProfiles(db, now);
-  seed.seedOpenCases(db, cases, { seed: 7, channels: 50, now });
+  // Awaited: this tree's seeder may be one from before the store was async (then nothing to wait).
+  await seed.seedProfiles(db, now);
+  await seed.seedOpenCases(db, cases, { seed: 7, channels: 50, now });
   const targets = seed.clickTargets(db, 40_000) as ClickTarget[];
   db.close();
   // Each round takes 4,000 fresh clicks for its warm-up and 4,000 for its load.

@@ -33,7 +33,7 @@ export type FromCommit =
 const args = JSON.parse(process.argv[2] ?? '{}') as CommitArgs;
 const MODES = ['FULL', 'NORMAL'] as const;
 
-function build(mode: (typeof MODES)[number]): Amends {
+async function build(mode: (typeof MODES)[number]): Promise<Amends> {
   const config = configWith({
     mode: 'http',
     botToken: BOT_TOKEN,
@@ -42,13 +42,20 @@ function build(mode: (typeof MODES)[number]): Amends {
     slackApiUrl: 'http://127.0.0.1:9/api/',
     logLevel: 'warn',
   });
-  const amends = composeAmends({ config, clock: systemClock, logger: loggerFromLog(() => {}) });
-  amends.db.pragma(`synchronous = ${mode}`);
+  const amends = await composeAmends({
+    config,
+    clock: systemClock,
+    logger: loggerFromLog(() => {}),
+  });
+  // The bot's own SQLite connection (synchronous is a setting of the connection).
+  const sqlite = amends.store.sqlite;
+  if (!sqlite) throw new Error('the commit bench measures SQLite');
+  sqlite.pragma(`synchronous = ${mode}`);
   return amends;
 }
 
 async function main(): Promise<CommitFigure[]> {
-  const apps = MODES.map(build);
+  const apps: Amends[] = [];
   const times: number[][] = MODES.map(() => []);
   let n = 0;
   const open = (a: Amends) =>
@@ -61,12 +68,13 @@ async function main(): Promise<CommitFigure[]> {
       requestKey: `commit:${++n}`,
     });
   try {
+    for (const mode of MODES) apps.push(await build(mode));
     const warm = Math.max(10, Math.round(args.commits / 10));
-    for (let i = 0; i < warm; i++) for (const a of apps) open(a);
+    for (let i = 0; i < warm; i++) for (const a of apps) await open(a);
     for (let i = 0; i < args.commits; i++)
       for (const [m, a] of apps.entries()) {
         const t0 = performance.now();
-        open(a);
+        await open(a);
         times[m]?.push(performance.now() - t0);
       }
   } finally {

@@ -184,7 +184,7 @@ export async function exportBench(o: ExportBenchArgs): Promise<ExportFigure> {
   const dbPath = join(o.dir, 'export.db');
   const db = openDatabase(dbPath);
   const now = new Date();
-  seedProfiles(db, now);
+  await seedProfiles(db, now);
   const seeded = seedHistory(db, {
     teamId: TEAM,
     events: o.events,

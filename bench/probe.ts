@@ -27,7 +27,7 @@ try {
   } satisfies FakeApiArgs);
   const api = await fake.next('ready');
   const dbPath = join(dir, 'amends.db');
-  const targets = seedDatabase(dbPath, cases, Math.min(cases, 5000));
+  const targets = await seedDatabase(dbPath, cases, Math.min(cases, 5000));
   fake.send({ type: 'parents', items: targets.map((t) => ({ channel: t.channel, ts: t.ts })) });
   await fake.next('parents');
   const responseUrl = `${api.responseUrlBase}bench`;

@@ -17,11 +17,8 @@ import type { ReminderChannel } from '../src/services/ports.js';
 import { ProfileService } from '../src/services/profiles.js';
 import { type Pacer, ReminderService } from '../src/services/reminders.js';
 import { WorkspaceService } from '../src/services/workspaces.js';
-import { CaseRepo } from '../src/store/caseRepo.js';
-import { type Db, openDatabase, transactor } from '../src/store/db.js';
-import { ProfileRepo } from '../src/store/profileRepo.js';
-import { ReminderRepo } from '../src/store/reminderRepo.js';
-import { WorkspaceRepo } from '../src/store/workspaceRepo.js';
+import { type Db, openDatabase } from '../src/store/db.js';
+import { type Store, sqliteStore } from '../src/store/index.js';
 import {
   BOT_ID,
   BOT_TOKEN,
@@ -94,19 +91,19 @@ const nullChannel: ReminderChannel = {
 };
 const noWait: Pacer = { now: () => 0, sleep: async () => {} };
 
-function service(db: Db): ReminderService {
+function service(store: Store): ReminderService {
   const profiles = new ProfileService({
-    repo: new ProfileRepo(db),
+    repo: store.repos.profiles,
     directory: { lookup: async () => ({ tz: 'UTC', locale: 'en-US', name: null }) },
     defaultTz: 'UTC',
     defaultLang: 'en',
     ttlMs: 12 * 60 * 60_000,
   });
   return new ReminderService({
-    tx: transactor(db),
-    cases: new CaseRepo(db, DEFAULT_PLAYBOOK),
-    reminders: new ReminderRepo(db),
-    workspaces: new WorkspaceService(new WorkspaceRepo(db)),
+    uow: store.uow,
+    cases: store.repos.cases,
+    reminders: store.repos.reminders,
+    workspaces: new WorkspaceService(store.repos.workspaces),
     profiles,
     playbook: DEFAULT_PLAYBOOK,
     channel: nullChannel,
@@ -122,9 +119,11 @@ const fileBytes = (db: Db): number => {
 
 async function tickFigure(targetSteps: number, index: number): Promise<TickFigure> {
   const path = join(args.dir, `tick-${targetSteps}.db`);
+  // The bench's own connection, for what no port does: seeding a million steps, the query plan,
+  // and putting the due steps back between runs (SQLite's SQL, on SQLite only).
   const admin = openDatabase(path);
   try {
-    seedProfiles(admin, NOW);
+    await seedProfiles(admin, NOW);
     const seeded = seedSteps(admin, {
       cases: Math.round(targetSteps / DEFAULT_PLAYBOOK.steps.length),
       channels: 50,
@@ -157,13 +156,12 @@ async function tickFigure(targetSteps: number, index: number): Promise<TickFigur
     // for a tick a minute after the last one (the OS cache stays warm).
     const queryRuns: number[] = [];
     for (let i = 0; i < args.runs; i++) {
-      const db = openDatabase(path);
-      const repo = new ReminderRepo(db);
+      const store = sqliteStore(openDatabase(path), DEFAULT_PLAYBOOK);
       const t0 = performance.now();
-      const found = repo.casesNeedingAttention(NOW, 500);
+      const found = await store.repos.reminders.casesNeedingAttention(NOW, 500);
       queryRuns.push(performance.now() - t0);
+      await store.close();
       if (found.length !== seeded.due) throw new Error(`query found ${found.length} cases`);
-      db.close();
     }
     const tickRuns: number[] = [];
     let planned = 0;
@@ -173,14 +171,14 @@ async function tickFigure(targetSteps: number, index: number): Promise<TickFigur
     for (let i = -warmUp; i < args.runs; i++) {
       reset();
       admin.pragma('wal_checkpoint(TRUNCATE)');
-      const db = openDatabase(path);
-      const svc = service(db);
+      const store = sqliteStore(openDatabase(path), DEFAULT_PLAYBOOK);
+      const svc = service(store);
       const t0 = performance.now();
       const r = await svc.tick();
       if (i >= 0) tickRuns.push(performance.now() - t0);
       planned = r.planned;
       sent = r.sent;
-      db.close();
+      await store.close();
     }
     return {
       targetSteps,
@@ -207,7 +205,7 @@ async function delivery(): Promise<DeliveryRun> {
   const { reminders, channels, latencyMs } = args.delivery;
   const path = join(args.dir, 'delivery.db');
   const seedDb = openDatabase(path);
-  seedProfiles(seedDb, NOW);
+  await seedProfiles(seedDb, NOW);
   seedSteps(seedDb, {
     cases: reminders,
     channels,
@@ -231,7 +229,7 @@ async function delivery(): Promise<DeliveryRun> {
     slackApiUrl: args.slackApiUrl,
     logLevel: 'error',
   });
-  const amends = composeAmends({
+  const amends = await composeAmends({
     config,
     clock,
     logger: loggerFromLog((msg) => {
@@ -240,6 +238,7 @@ async function delivery(): Promise<DeliveryRun> {
     botUserId: BOT_USER,
     botId: BOT_ID,
   });
+  const outbox = amends.reminderRepo;
   try {
     const startedAt = Date.now();
     const t0 = performance.now();
@@ -248,12 +247,12 @@ async function delivery(): Promise<DeliveryRun> {
     do {
       await amends.reminders.tick();
       ticks++;
-    } while ((amends.reminderRepo.countsByStatus().pending ?? 0) > 0 && ticks < 20);
+    } while (((await outbox.countsByStatus()).pending ?? 0) > 0 && ticks < 20);
     return {
       reminders,
       channels,
       latencyMs,
-      sent: amends.reminderRepo.countsByStatus().sent ?? 0,
+      sent: (await outbox.countsByStatus()).sent ?? 0,
       ticks,
       totalMs: performance.now() - t0,
       startedAt,

@@ -329,8 +329,12 @@ async function requestPath(P: Params, dir: string, { fake, api }: Fake) {
   progress(`seeding ${P.requestCases.toLocaleString('en')} open cases (seeded PRNG)`);
   const db = openDatabase(dbPath);
   const now = new Date();
-  seedProfiles(db, now);
-  const seeded = seedOpenCases(db, P.requestCases, { seed: P.seed, channels: P.channels, now });
+  await seedProfiles(db, now);
+  const seeded = await seedOpenCases(db, P.requestCases, {
+    seed: P.seed,
+    channels: P.channels,
+    now,
+  });
   const targets: ClickTarget[] = clickTargets(db, P.clickTargets);
   const dbBytes =
     (db.pragma('page_count', { simple: true }) as number) *

@@ -171,7 +171,8 @@ async function startAmends(): Promise<() => Promise<void>> {
   });
   // Exactly what src/main.ts starts in HTTP mode: one thread, Bolt's own receiver.
   const running = await startBot(config, loggerFromLog(log, 'warn'), identity);
-  if (args.synchronous) running.amends.db.pragma(`synchronous = ${args.synchronous}`);
+  // The bot's own SQLite connection (synchronous is a setting of the connection).
+  if (args.synchronous) running.amends.store.sqlite?.pragma(`synchronous = ${args.synchronous}`);
   const g = running.amends.gate;
   gate = () => ({ ...g.refused, active: g.active });
   return () => running.stop();

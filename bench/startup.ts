@@ -22,7 +22,7 @@ try {
   } satisfies FakeApiArgs);
   const api = await fake.next('ready');
   const dbPath = join(dir, 'amends.db');
-  seedDatabase(dbPath, cases);
+  await seedDatabase(dbPath, cases);
   const times: Record<'bare' | 'amends', number[]> = { bare: [], amends: [] };
   for (let i = 0; i < rounds; i++)
     for (const kind of ['bare', 'amends'] as const) {

@@ -6,12 +6,13 @@
  *
  * CommonJS packages, the native driver and anything located on disk at run time stay external and
  * load from node_modules as before: Bolt and its Web API client, better-sqlite3 (and the checkpoint
- * thread, which resolves it by path), pino and pino-pretty (worker transports), node-cron (its
- * background tasks fork a file by path), and the libraries loaded on first use (yaml,
- * ical-generator, csv-stringify). Names are kept and nothing is minified, so a stack trace reads as
+ * thread, which resolves it by path), pg (PostgreSQL's driver, CommonJS; its optional native
+ * binding pg-native, which Amends never installs, stays a name pg asks for at run time), pino and
+ * pino-pretty (worker transports), node-cron (its background tasks fork a file by path), and the
+ * libraries loaded on first use (yaml, ical-generator, csv-stringify). Names are kept and nothing is minified, so a stack trace reads as
  * the source does; a source map is written next to each file for `node --enable-source-maps`.
  *
- * Entry points: the bot (main), the export command, and the modules the benchmark's Amends server
+ * Entry points: the bot (main), the export, copy and migrate commands, and the modules the benchmark's Amends server
  * loads the way main does (checkSlack, then compose/config/log), so it measures this same code.
  */
 
@@ -31,6 +32,8 @@ await build({
   entryPoints: [
     'main.ts',
     'exportCli.ts',
+    'copyCli.ts',
+    'store/migrateCli.ts',
     'compose.ts',
     'config.ts',
     'log.ts',
@@ -45,6 +48,6 @@ await build({
   target: 'node20',
   sourcemap: true,
   chunkNames: 'chunks/[name]-[hash]',
-  external: Object.keys(dependencies).filter((d) => !inlined.has(d)),
+  external: [...Object.keys(dependencies).filter((d) => !inlined.has(d)), 'pg-native'],
   logLevel: 'warning',
 });

@@ -15,7 +15,7 @@ import {
 import type { Config } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { wellFormed } from './domain/text.js';
-import { t } from './i18n/index.js';
+import { type Lang, t } from './i18n/index.js';
 import { boltLogger, type Log, type Logger, logFn } from './log.js';
 import {
   scheduleHousekeeping,
@@ -46,20 +46,16 @@ import { registerUnhandled } from './slack/listeners/unhandled.js';
 import { registerViews } from './slack/listeners/views/index.js';
 import { ChannelSharing } from './slack/sharing.js';
 import { keepAliveFetch } from './slack/transport.js';
-import { CaseRepo } from './store/caseRepo.js';
+import type { CaseRepo } from './store/caseRepo.js';
 import { type Checkpointer, startCheckpointer } from './store/checkpointer.js';
-import { type Db, lightly, openDatabase, transactor } from './store/db.js';
-import { LeaseRepo } from './store/leaseRepo.js';
-import { LineRepo } from './store/lineRepo.js';
-import { ProcessRepo } from './store/processRepo.js';
-import { ProfileRepo } from './store/profileRepo.js';
-import { ReminderRepo } from './store/reminderRepo.js';
-import { ReportRepo } from './store/reportRepo.js';
-import { WorkspaceRepo } from './store/workspaceRepo.js';
+import { openStore, type Store } from './store/index.js';
+import type { LineRepo } from './store/lineRepo.js';
+import type { ReminderRepo } from './store/reminderRepo.js';
 
 export interface Amends {
   readonly app: App;
-  readonly db: Db;
+  /** The database (SQLite or PostgreSQL) behind the ports; closed by stop(). */
+  readonly store: Store;
   readonly client: webApi.WebClient;
   readonly cases: CaseService;
   readonly reminders: ReminderService;
@@ -119,7 +115,7 @@ export interface Amends {
    * Slack calls. Reports how many were still running when it gave up.
    */
   drain(timeoutMs: number): Promise<{ left: number }>;
-  /** Drains (if not done), stops the receiver and closes the database. */
+  /** Stops the receiver, records the last hints and closes the database. */
   stop(): Promise<void>;
 }
 
@@ -163,26 +159,46 @@ function pidAlive(pid: number): boolean {
  * Wires config → database → repositories → use-cases → Bolt app (its own receiver) and listeners.
  * No behaviour of its own: every decision lives in domain/ and services/, every Slack detail in slack/.
  * One path in every mode: receiver → gate → listener → use-case (commit) → ack → Slack calls.
+ * Async because the database is opened (and migrated) first: PostgreSQL's is a round trip.
  */
-export function composeAmends(o: ComposeOptions): Amends {
+export async function composeAmends(o: ComposeOptions): Promise<Amends> {
+  const store = await openStore({
+    url: o.config.databaseUrl,
+    path: o.config.databasePath,
+    playbook: o.config.playbook,
+  });
+  try {
+    return await wire(o, store);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
+
+async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
   const { config, clock } = o;
   const log = logFn(o.logger);
-  const db = openDatabase(config.databasePath);
-  // WAL checkpoints run on their own connection and thread, so no commit waits for one. The thread
-  // starts once the app listens (start()): nothing needs a checkpoint sooner, and starting a Node
-  // worker (~40 ms of CPU on its own thread) would compete with the start-up for two cores.
-  db.pragma('wal_autocheckpoint = 0');
+  // SQLite only: WAL checkpoints run on their own connection and thread, so no commit waits for
+  // one. The thread starts once the app listens (start()): nothing needs a checkpoint sooner, and
+  // starting a Node worker (~40 ms of CPU on its own thread) would compete with the start-up for
+  // two cores. PostgreSQL checkpoints on its own.
+  const sqlite = store.sqlite;
+  sqlite?.pragma('wal_autocheckpoint = 0');
   let checkpointer: Checkpointer | null = null;
   const startCheckpoints = () => {
+    if (!sqlite) return;
     checkpointer ??= startCheckpointer(config.databasePath, (e) => {
       log('background checkpoints failed; back to automatic checkpoints', { error: String(e) });
-      db.pragma('wal_autocheckpoint = 1000');
+      if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
     });
   };
-  const caseRepo = new CaseRepo(db, config.playbook);
-  const reminderRepo = new ReminderRepo(db);
-  const workspaces = new WorkspaceRepo(db);
-  const profileRepo = new ProfileRepo(db);
+  // The repositories each call runs on (a transaction of its own where it writes); atomic work goes
+  // through store.uow. store/index.ts builds them from these classes, whose extra reads (the posts
+  // of a thread) compose uses below.
+  const repos = store.repos;
+  const caseRepo = repos.cases as CaseRepo;
+  const reminderRepo = repos.reminders as ReminderRepo;
+  const lineRepo = repos.lines as LineRepo;
 
   const logLevel = {
     debug: LogLevel.DEBUG,
@@ -197,9 +213,24 @@ export function composeAmends(o: ComposeOptions): Amends {
   const gate = new Gate({
     maxInFlight: o.maxInFlight ?? 1000,
     boundMs: o.boundMs ?? 2000,
-    busyText: (b) =>
-      t(profiles?.cachedOrDefault(b.team_id ?? '', b.user_id ?? '').lang ?? config.defaultLang)
-        .errors.busy,
+    busyText: async (b) => {
+      // The person's cached language if the database answers at once; past capacity the read may
+      // wait behind the very work that makes the bot busy, and the default language will do.
+      let timer: NodeJS.Timeout | undefined;
+      const lang = await Promise.race([
+        profiles
+          ? profiles.cachedOrDefault(b.team_id ?? '', b.user_id ?? '').then(
+              (p) => p.lang,
+              () => config.defaultLang,
+            )
+          : config.defaultLang,
+        new Promise<Lang>((resolve) => {
+          timer = setTimeout(() => resolve(config.defaultLang), BUSY_LOOKUP_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+      return t(lang).errors.busy;
+    },
   });
 
   // No automatic retries: a retried chat.postMessage can post twice. Reminders retry from the outbox.
@@ -288,18 +319,17 @@ export function composeAmends(o: ComposeOptions): Amends {
     return gate.handle(event, () => processEvent(event));
   };
   profiles = new ProfileService({
-    repo: profileRepo,
+    repo: repos.profiles,
     directory: new SlackUserDirectory(client),
     defaultTz: config.defaultTz,
     defaultLang: config.defaultLang,
     ttlMs: 12 * 60 * 60_000,
   });
 
-  const lineRepo = new LineRepo(db);
   const cases = new CaseService({
     cases: caseRepo,
     lines: lineRepo,
-    tx: transactor(db),
+    uow: store.uow,
     playbook: config.playbook,
     profiles,
     clock,
@@ -313,22 +343,30 @@ export function composeAmends(o: ComposeOptions): Amends {
     { teamId: string; firstReplyTs?: string; renderedAt?: Date; renderedVersion?: number }
   >();
   let hintTimer: NodeJS.Timeout | undefined;
-  const flushHints = () => {
+  // The flush on its way: a flush asked for meanwhile resolves only once that one is stored too, so
+  // whoever flushes before a read (the sweep, a withdrawal) reads every hint taken before it.
+  let flushing: Promise<void> = Promise.resolve();
+  const flushHints = (): Promise<void> => {
     clearTimeout(hintTimer);
     hintTimer = undefined;
-    if (hints.size === 0 || !db.open) return;
+    if (hints.size === 0 || !store.open) return flushing;
     const all = [...hints.entries()];
     hints.clear();
-    // Hints, not state: no fsync for them (lightly), as for the ts of a post.
-    lightly(db, () =>
-      db.transaction(() => {
-        for (const [id, h] of all) {
-          if (h.firstReplyTs) caseRepo.setFirstReply(h.teamId, id, h.firstReplyTs);
-          if (h.renderedAt)
-            caseRepo.setRenderedAt(h.teamId, id, h.renderedAt, h.renderedVersion ?? 0);
-        }
-      })(),
+    // Hints, not state: no fsync for them (light), as for the ts of a post.
+    const run = flushing.then(() =>
+      store.uow.run(
+        async (tx) => {
+          for (const [id, h] of all) {
+            if (h.firstReplyTs) await tx.cases.setFirstReply(h.teamId, id, h.firstReplyTs);
+            if (h.renderedAt)
+              await tx.cases.setRenderedAt(h.teamId, id, h.renderedAt, h.renderedVersion ?? 0);
+          }
+        },
+        { light: true },
+      ),
     );
+    flushing = run.catch(() => {}); // the next flush waits for this one, failed or not
+    return run;
   };
   const hint = (
     c: { teamId: string; id: number },
@@ -338,26 +376,26 @@ export function composeAmends(o: ComposeOptions): Amends {
     const renderedVersion = Math.max(before?.renderedVersion ?? 0, h.renderedVersion ?? 0);
     hints.set(c.id, { ...before, teamId: c.teamId, ...h, renderedVersion });
     hintTimer ??= setTimeout(() => {
-      try {
-        flushHints();
-      } catch (e) {
-        log('could not record what Slack shows; the sweep checks again', { error: String(e) });
-      }
+      flushHints().catch((e: unknown) =>
+        log('could not record what Slack shows; the sweep checks again', { error: String(e) }),
+      );
     }, 1000).unref();
   };
   // Who this process is in leases and claims, and its heartbeat: what a dead process held is taken
   // over within seconds (at once on this host), on any number of hosts.
   const holder = o.holder ?? holderName(hostname(), process.pid, randomBytes(4).toString('hex'));
   const liveness = new Liveness(
-    new ProcessRepo(db),
+    repos.processes,
     holder,
     Date.now,
     deadOnThisHost(hostname(), pidAlive),
     log,
   );
-  liveness.start();
+  // The first heartbeat is written before the app takes a request (a failure is logged: the next
+  // beat is 2 s away).
+  await liveness.start();
   const sharing = new ChannelSharing(clock, log);
-  const reports = new ReportService(new ReportRepo(db), clock);
+  const reports = new ReportService(store.reports, clock);
   const home = new HomePublisher({ cases, reports, profiles, log });
   const view = new SlackCaseView(client, config.playbook, sharing, o.botUserId);
   const presenter = new Presenter({
@@ -366,28 +404,27 @@ export function composeAmends(o: ComposeOptions): Amends {
     clock,
     log,
     load: (team, id) => caseRepo.get(team, id),
-    leases: new Leases(
-      new LeaseRepo(db),
-      holder,
-      clock,
-      liveness.isGone,
-      undefined,
-      liveness.lapsed,
-    ),
+    leases: new Leases(repos.leases, holder, clock, liveness.isGone, undefined, liveness.lapsed),
     recoveryChannel: config.recoveryChannel,
     flag: (c, problem) => caseRepo.setDeliveryProblem(c.teamId, c.id, problem),
     changed: (c) => home.changed(client, c),
     firstReplied: (c, ts) => hint(c, { firstReplyTs: ts }),
     retry: (c) => retrySoon(c),
     rendered: (c, at) => hint(c, { renderedAt: at, renderedVersion: c.version }),
-    threadPosts: (c) => {
-      flushHints(); // a first reply posted in the last second is on record too
+    threadPosts: async (c) => {
+      // A first reply posted in the last second is on record too (a failed flush: the sweep's
+      // look in the thread finds it later).
+      await flushHints().catch(() => {});
       // The first reply, the lines and the invite files (`file:<id>`), and the nudges.
+      const [first, lines, nudges] = await Promise.all([
+        caseRepo.firstReplyOf(c.teamId, c.id),
+        lineRepo.sentFor(c.teamId, c.id),
+        reminderRepo.forCase(c.teamId, c.id),
+      ]);
       return [
-        ...caseRepo.firstReplyOf(c.teamId, c.id),
-        ...lineRepo.sentFor(c.teamId, c.id),
-        ...reminderRepo
-          .forCase(c.teamId, c.id)
+        ...first,
+        ...lines,
+        ...nudges
           .filter((r) => r.status === 'sent' && r.messageTs && r.kind !== 'digest')
           .map((r) => r.messageTs as string),
       ];
@@ -398,7 +435,7 @@ export function composeAmends(o: ComposeOptions): Amends {
   // channel); past that the minute sweep goes on trying.
   const retrying = new Map<number, { attempt: number; timer?: NodeJS.Timeout }>();
   const bringUp = async (id: number, teamId: string) => {
-    const c = caseRepo.get(teamId, id);
+    const c = await caseRepo.get(teamId, id);
     if (!c) return;
     if (!c.messageTs) {
       await presenter.publish(c, { recover: true });
@@ -436,11 +473,11 @@ export function composeAmends(o: ComposeOptions): Amends {
     r.timer.unref();
     retrying.set(c.id, r);
   };
-  const workspaceService = new WorkspaceService(workspaces);
+  const workspaceService = new WorkspaceService(repos.workspaces);
   const reminders = new ReminderService({
     holder,
     isGone: liveness.isGone,
-    tx: transactor(db),
+    uow: store.uow,
     cases: caseRepo,
     reminders: reminderRepo,
     workspaces: workspaceService,
@@ -454,8 +491,8 @@ export function composeAmends(o: ComposeOptions): Amends {
       (c) => presenter.isShared(c),
       {
         owned: (team, user) => caseRepo.listOwned(team, user),
-        lang: (team, user) => profiles.cachedOrDefault(team, user).lang,
-        name: (team, user) => profiles.nameOf(team, user),
+        lang: async (team, user) => (await profiles.cachedOrDefault(team, user)).lang,
+        name: async (team, user) => profiles.nameOf(team, user),
       },
     ),
     clock,
@@ -488,9 +525,9 @@ export function composeAmends(o: ComposeOptions): Amends {
   });
 
   let stopped = false;
-  return {
+  const amends: Amends = {
     app,
-    db,
+    store,
     client,
     cases,
     reminders,
@@ -568,13 +605,11 @@ export function composeAmends(o: ComposeOptions): Amends {
       let posted = 0;
       let failed = 0;
       const before = cases.now().getTime() - (o.olderThanMs ?? 0);
-      const waiting = cases
-        .unposted()
-        .filter(
-          (c) =>
-            c.createdAt.getTime() <= before &&
-            !(o.skipChannelProblems && isChannelProblem(c.deliveryProblem)),
-        );
+      const waiting = (await cases.unposted()).filter(
+        (c) =>
+          c.createdAt.getTime() <= before &&
+          !(o.skipChannelProblems && isChannelProblem(c.deliveryProblem)),
+      );
       // One look at each channel for the posts a run that died had made, then one case at a time
       // in each channel (Slack paces posts per channel); a few channels at once, so a restart after
       // a crash in a busy workspace is not one long queue.
@@ -611,9 +646,9 @@ export function composeAmends(o: ComposeOptions): Amends {
       let n = 0;
       // Each case is one conversations.replies (Tier 3, about 50 a minute, shared with the first
       // replies' 20 below and the reminders' settling): at most 25 a sweep, the rest next minute.
-      for (const { teamId, caseId } of cases.casesWithPendingLines(25, o.olderThanMs)) {
+      for (const { teamId, caseId } of await cases.casesWithPendingLines(25, o.olderThanMs)) {
         if (gate.stopping) break;
-        const c = caseRepo.get(teamId, caseId);
+        const c = await caseRepo.get(teamId, caseId);
         if (!c) continue;
         await presenter
           .deliverLines(c, { recover: true })
@@ -630,12 +665,12 @@ export function composeAmends(o: ComposeOptions): Amends {
     },
     async settleShown(o = {}) {
       // The hints of the last second first, so nothing just posted is looked for again.
-      flushHints();
+      await flushHints();
       try {
         let firstReplies = 0;
         let redrawn = 0;
         const before = new Date(cases.now().getTime() - (o.olderThanMs ?? 60_000));
-        for (const c of caseRepo.listMissingFirstReply(before, o.firstReplies ?? 20)) {
+        for (const c of await caseRepo.listMissingFirstReply(before, o.firstReplies ?? 20)) {
           if (gate.stopping) break;
           await presenter
             .ensureFirstReply(c)
@@ -646,7 +681,7 @@ export function composeAmends(o: ComposeOptions): Amends {
         }
         // A step came due or a snooze ended since the parent was drawn, or the parent was drawn from
         // an older version of the case: draw it again (at most 50 a minute, chat.update's Tier 3).
-        for (const c of caseRepo.listStaleParents(cases.now(), 50)) {
+        for (const c of await caseRepo.listStaleParents(cases.now(), 50)) {
           if (gate.stopping) break;
           await presenter
             .refresh(c)
@@ -657,7 +692,7 @@ export function composeAmends(o: ComposeOptions): Amends {
         }
         return { firstReplies, redrawn };
       } finally {
-        flushHints();
+        await flushHints();
       }
     },
     async drain(timeoutMs) {
@@ -681,18 +716,20 @@ export function composeAmends(o: ComposeOptions): Amends {
       } catch {
         // not started, or already stopped
       }
-      try {
-        flushHints();
-      } catch {
-        // closing: the sweep checks again after the next start
-      }
+      // The last hints (failing: the sweep checks again after the next start).
+      await flushHints().catch(() => {});
       for (const r of retrying.values()) clearTimeout(r.timer);
-      liveness.stop();
+      await liveness.stop();
+      // The checkpoint thread's last TRUNCATE, then the database itself.
       await checkpointer?.stop();
-      db.close();
+      await store.close();
     },
   };
+  return amends;
 }
+
+/** How long a refused slash command waits for the person's cached language (then the default). */
+const BUSY_LOOKUP_MS = 200;
 
 /** Channels whose waiting cases are posted at once by publishPending (one case at a time in each). */
 const PENDING_LANES = 4;
@@ -712,10 +749,17 @@ export async function startBot(
   identity?: Promise<BotIdentity>,
 ): Promise<{ readonly amends: Amends; readonly port: number | null; stop(): Promise<void> }> {
   const who = await (identity ?? checkSlack(config));
-  const amends = composeAmends({ config, clock: systemClock, logger, ...who });
+  const amends = await composeAmends({ config, clock: systemClock, logger, ...who });
   const { log } = amends;
-  await amends.reminders.reconcile();
-  const port = await amends.start();
+  let port: number | null;
+  try {
+    await amends.reminders.reconcile();
+    port = await amends.start();
+  } catch (e) {
+    // Nothing left open behind the failure (a PostgreSQL pool would keep the process alive).
+    await amends.stop().catch(() => {});
+    throw e;
+  }
   // In the background, so start-up doesn't wait on Slack; a shutdown waits for it like a request.
   // Parents behind their stored case (a run died between a commit and its chat.update) are redrawn
   // here, 50 at most, and by the minute sweep after.
@@ -775,7 +819,10 @@ export async function startBot(
       // A reminder tick in progress finishes its posts (stop() waits for it); no new tick starts.
       await Promise.all(tickers.map((t) => t.stop()));
       const { left } = await drain;
-      const unposted = amends.cases.unposted().length;
+      const unposted = await amends.cases.unposted().then(
+        (l) => l.length,
+        () => null, // not known: the database failed; the next start posts them anyway
+      );
       log('drained', {
         requestsInProgress: inFlight,
         finished: inFlight - left,

@@ -22,7 +22,10 @@ export interface Config {
   readonly signingSecret: string | null;
   readonly appToken: string | null;
   readonly port: number;
+  /** The SQLite file, used when `databaseUrl` is not set. */
   readonly databasePath: string;
+  /** A PostgreSQL database (`postgres://…`) instead of the SQLite file; null: SQLite. */
+  readonly databaseUrl: string | null;
   readonly slackApiUrl: string | null;
   /** Working hours in it skip the playbook's own holidays and those of `holidays`. */
   readonly playbook: Playbook;
@@ -79,6 +82,7 @@ export function configWith(o: Pick<Config, 'mode' | 'databasePath'> & Partial<Co
     signingSecret: null,
     appToken: null,
     port: 0,
+    databaseUrl: null,
     slackApiUrl: null,
     playbookPath: null,
     reminderCron: '* * * * *',
@@ -205,6 +209,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     mode === 'sandbox'
       ? (get('SANDBOX_DATABASE_PATH') ?? './data/sandbox.db')
       : (get('DATABASE_PATH') ?? './data/amends.db');
+  // PostgreSQL instead of the SQLite file. The sandbox keeps its own SQLite file (it rewrites what it
+  // stores as its fake Slack needs): it never touches the bot's database.
+  const databaseUrl = mode === 'sandbox' ? null : get('DATABASE_URL');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    // Only the scheme is repeated: the rest of a database URL may hold its password.
+    const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(databaseUrl)?.[1];
+    problems.push(
+      `DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/amends (got ${scheme ? `a ${scheme}: URL` : 'no URL scheme'})`,
+    );
+  }
 
   if (problems.length) throw new ConfigError(problems);
   return {
@@ -214,6 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     appToken,
     port,
     databasePath,
+    databaseUrl,
     slackApiUrl,
     playbook,
     playbookPath,

@@ -94,6 +94,28 @@ describe('loadConfig: run mode', () => {
   ])('database path for %j is %s (the sandbox never touches the real one)', (env, path) => {
     expect(loadConfig(env).databasePath).toBe(path);
   });
+
+  it.each<[NodeJS.ProcessEnv, string | null]>([
+    [{ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET }, null],
+    [
+      { SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET, DATABASE_URL: 'postgres://db/amends' },
+      'postgres://db/amends',
+    ],
+    [
+      {
+        SLACK_BOT_TOKEN: BOT,
+        SLACK_SIGNING_SECRET: SECRET,
+        DATABASE_URL: ' postgresql://amends:pw@db:5432/amends ',
+      },
+      'postgresql://amends:pw@db:5432/amends',
+    ],
+    [{ DATABASE_URL: 'postgres://db/amends' }, null],
+  ])(
+    'DATABASE_URL for %j is %s (PostgreSQL; the sandbox keeps its own SQLite file)',
+    (env, url) => {
+      expect(loadConfig(env).databaseUrl).toBe(url);
+    },
+  );
 });
 
 describe('loadConfig: one clear line per problem, naming the variable', () => {
@@ -163,6 +185,20 @@ describe('loadConfig: one clear line per problem, naming the variable', () => {
       [/^SLACK_API_URL must be a URL .*"localhost api"/],
     ],
     ['SLACK_API_URL not http(s)', { SLACK_API_URL: 'ftp://example.com/api/' }, [/^SLACK_API_URL/]],
+    [
+      'DATABASE_URL not PostgreSQL',
+      {
+        SLACK_BOT_TOKEN: BOT,
+        SLACK_SIGNING_SECRET: SECRET,
+        DATABASE_URL: 'mysql://u:pw@db/amends',
+      },
+      [/^DATABASE_URL must be a PostgreSQL URL such as postgres:\/\/.* \(got a mysql: URL\)$/],
+    ],
+    [
+      'DATABASE_URL a path',
+      { SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET, DATABASE_URL: './data/amends.db' },
+      [/^DATABASE_URL must be a PostgreSQL URL .*\(got no URL scheme\)$/],
+    ],
   ])('%s', (_label, env, expected) => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(expected.length);
@@ -170,6 +206,17 @@ describe('loadConfig: one clear line per problem, naming the variable', () => {
       expect(problems[i]).toMatch(re);
       expect(problems[i]).not.toContain('\n');
     });
+  });
+
+  it('a DATABASE_URL refused is not repeated: its password stays out of the logs', () => {
+    const problems = problemsOf({
+      SLACK_BOT_TOKEN: BOT,
+      SLACK_SIGNING_SECRET: SECRET,
+      DATABASE_URL: 'mysql://amends:s3cret-pw@db.internal/amends',
+    });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).not.toContain('s3cret-pw');
+    expect(problems[0]).not.toContain('db.internal');
   });
 
   it('reports every problem at once, one line each', () => {

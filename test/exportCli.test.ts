@@ -21,8 +21,8 @@ import { DEFAULT_PLAYBOOK } from '../src/domain/playbook.js';
 import { completeStep, openCase } from '../src/domain/recoveryCase.js';
 import { runExport } from '../src/exportCli.js';
 import { BOM, CSV_COLUMNS } from '../src/services/export.js';
-import { CaseRepo } from '../src/store/caseRepo.js';
 import { openDatabase } from '../src/store/db.js';
+import { sqliteStore } from '../src/store/index.js';
 import { openInput } from './helpers/builders.js';
 import { type Bundle, buildBundle } from './helpers/bundle.js';
 
@@ -38,23 +38,23 @@ let out: string;
 let ids: Record<string, number>;
 
 /** Three cases of TEAM (one with a second event) and one of another workspace, in a temp database. */
-function seed(path: string): Record<string, number> {
-  const db = openDatabase(path);
+async function seed(path: string): Promise<Record<string, number>> {
+  const store = sqliteStore(openDatabase(path), PB);
   try {
-    const cases = new CaseRepo(db, PB);
+    const { cases } = store.repos;
     const at = (iso: string) => new Date(iso);
-    const open = (teamId: string, client: string, iso: string) =>
-      cases.insert(openCase(openInput({ teamId, client }), PB, at(iso)), at(iso)).id;
-    const greek = open(TEAM, 'Ξενοδοχείο Ακρόπολις', '2026-03-02T09:00:00Z');
-    cases.update(TEAM, greek, at('2026-03-02T09:45:00Z'), (c) =>
+    const open = async (teamId: string, client: string, iso: string) =>
+      (await cases.insert(openCase(openInput({ teamId, client }), PB, at(iso)), at(iso))).id;
+    const greek = await open(TEAM, 'Ξενοδοχείο Ακρόπολις', '2026-03-02T09:00:00Z');
+    await cases.update(TEAM, greek, at('2026-03-02T09:45:00Z'), (c) =>
       completeStep(c, 'own_up', 'U0OWNER01', null, PB, at('2026-03-02T09:45:00Z')),
     );
-    const catalan = open(TEAM, 'Cafè de l’Òpera', '2026-03-03T09:00:00Z');
-    const formula = open(TEAM, "=cmd|' /C calc'!A0", '2026-03-04T09:00:00Z');
-    const other = open(OTHER, 'Not Ours Ltd', '2026-03-05T09:00:00Z');
+    const catalan = await open(TEAM, 'Cafè de l’Òpera', '2026-03-03T09:00:00Z');
+    const formula = await open(TEAM, "=cmd|' /C calc'!A0", '2026-03-04T09:00:00Z');
+    const other = await open(OTHER, 'Not Ours Ltd', '2026-03-05T09:00:00Z');
     return { greek, catalan, formula, other };
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
@@ -71,11 +71,11 @@ function rowsOf(path: string): Record<string, string>[] {
   return rows.map((r) => Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, r[i] ?? ''])));
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'amends-export-'));
   dbPath = join(dir, 'amends.db');
   out = join(dir, 'cases.csv');
-  ids = seed(dbPath);
+  ids = await seed(dbPath);
 });
 
 afterEach(() => {
@@ -83,8 +83,8 @@ afterEach(() => {
 });
 
 describe('runExport', () => {
-  it('writes the team’s cases (one row per event) to --out and says where from', () => {
-    const said = runExport(['--team', TEAM, '--out', out, '--db', dbPath], {});
+  it('writes the team’s cases (one row per event) to --out and says where from', async () => {
+    const said = await runExport(['--team', TEAM, '--out', out, '--db', dbPath], {});
     expect(existsSync(out)).toBe(true);
     const bytes = readFileSync(out);
     expect(said).toBe(`Wrote ${out} (${bytes.length} bytes) from ${dbPath}`);
@@ -105,30 +105,30 @@ describe('runExport', () => {
     ]);
   });
 
-  it('only exports that team: another workspace’s cases are left out', () => {
-    runExport(['--team', TEAM, '--out', out, '--db', dbPath], {});
+  it('only exports that team: another workspace’s cases are left out', async () => {
+    await runExport(['--team', TEAM, '--out', out, '--db', dbPath], {});
     const text = readFileSync(out, 'utf8');
     expect(text).not.toContain('Not Ours Ltd');
     expect(rowsOf(out).every((r) => Number(r.case_id) !== ids.other)).toBe(true);
 
     const theirs = join(dir, 'theirs.csv');
-    runExport(['--team', OTHER, '--out', theirs, '--db', dbPath], {});
+    await runExport(['--team', OTHER, '--out', theirs, '--db', dbPath], {});
     expect(rowsOf(theirs).map((r) => [Number(r.case_id), r.client])).toEqual([
       [ids.other, 'Not Ours Ltd'],
     ]);
   });
 
-  it('a team with no cases here (a mistyped ID, most often) writes the header and says so', () => {
+  it('a team with no cases here (a mistyped ID, most often) writes the header and says so', async () => {
     const none = join(dir, 'none.csv');
-    const said = runExport(['--team', 'T0NOPE01', '--out', none, '--db', dbPath], {});
+    const said = await runExport(['--team', 'T0NOPE01', '--out', none, '--db', dbPath], {});
     expect(said).toBe(
       `Wrote ${none} (${readFileSync(none).length} bytes) from ${dbPath}: no cases for T0NOPE01 in this database (check --team)`,
     );
     expect(rowsOf(none)).toEqual([]);
   });
 
-  it('reads DATABASE_PATH when --db is not given (and --team=… form works)', () => {
-    const said = runExport([`--team=${TEAM}`, `--out=${out}`], { DATABASE_PATH: dbPath });
+  it('reads DATABASE_PATH when --db is not given (and --team=… form works)', async () => {
+    const said = await runExport([`--team=${TEAM}`, `--out=${out}`], { DATABASE_PATH: dbPath });
     expect(said).toContain(`from ${dbPath}`);
     expect(rowsOf(out)).toHaveLength(4);
   });
@@ -141,23 +141,27 @@ describe('runExport', () => {
     ['lower case', ['--team', 't0team001', '--out', 'x.csv']],
     ['a workspace name', ['--team', 'acme-corp', '--out', 'x.csv']],
     ['too short', ['--team', 'T0', '--out', 'x.csv']],
-  ])('refuses %s with a message naming --team, before touching any file', (_n, argv) => {
+  ])('refuses %s with a message naming --team, before touching any file', async (_n, argv) => {
     const args = [...argv.map((a) => (a === 'x.csv' ? out : a)), '--db', join(dir, 'never.db')];
-    expect(() => runExport(args, {})).toThrow('Give the workspace: --team T0123ABCD (its team ID)');
+    await expect(runExport(args, {})).rejects.toThrow(
+      'Give the workspace: --team T0123ABCD (its team ID)',
+    );
     expect(existsSync(out)).toBe(false);
     expect(existsSync(join(dir, 'never.db'))).toBe(false);
   });
 
-  it('refuses a missing --out with a message naming --out, before opening the database', () => {
+  it('refuses a missing --out with a message naming --out, before opening the database', async () => {
     const never = join(dir, 'never.db');
-    expect(() => runExport(['--team', TEAM, '--db', never], {})).toThrow(
+    await expect(runExport(['--team', TEAM, '--db', never], {})).rejects.toThrow(
       'Give the file to write: --out cases.csv',
     );
     expect(existsSync(never)).toBe(false);
   });
 
-  it('refuses an unknown option', () => {
-    expect(() => runExport(['--team', TEAM, '--out', out, '--tema', 'x'], {})).toThrow(/--tema/);
+  it('refuses an unknown option', async () => {
+    await expect(runExport(['--team', TEAM, '--out', out, '--tema', 'x'], {})).rejects.toThrow(
+      /--tema/,
+    );
     expect(existsSync(out)).toBe(false);
   });
 
@@ -168,11 +172,26 @@ describe('runExport', () => {
   // stray database behind. Fix: check `existsSync(path)` first (or open it with better-sqlite3's
   // `fileMustExist: true`, readonly) and throw e.g. "No database at <path>: give --db or
   // DATABASE_PATH".
-  it('refuses a database path that does not exist instead of creating one', () => {
+  it('refuses a database path that does not exist instead of creating one', async () => {
     const typo = join(dir, 'amnds.db');
-    expect(() => runExport(['--team', TEAM, '--out', out, '--db', typo], {})).toThrow(typo);
+    await expect(runExport(['--team', TEAM, '--out', out, '--db', typo], {})).rejects.toThrow(typo);
     expect(existsSync(typo)).toBe(false);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses a DATABASE_URL that is not PostgreSQL, naming the variable, before any file', async () => {
+    await expect(
+      runExport(['--team', TEAM, '--out', out], { DATABASE_URL: 'mysql://db/amends' }),
+    ).rejects.toThrow('DATABASE_URL must be a PostgreSQL URL');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('--db names a SQLite file even when DATABASE_URL is set', async () => {
+    const said = await runExport(['--team', TEAM, '--out', out, '--db', dbPath], {
+      DATABASE_URL: 'postgres://nowhere.invalid/amends',
+    });
+    expect(said).toContain(`from ${dbPath}`);
+    expect(rowsOf(out)).toHaveLength(4);
   });
 });
 

@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,5 +74,54 @@ describe('the import direction (biome.json noRestrictedImports)', () => {
 
   it('lets imports that point inwards through', () => {
     for (const file of Object.keys(GOOD)) expect(flagged(), result.output).not.toContain(file);
+  });
+});
+
+// SQL lives in src/store/ only: every other layer reaches the database through the ports
+// (services/ports.ts) and the store's factory (store/index.ts), so both engines (SQLite and
+// PostgreSQL) run the same code above the store, and no query escapes its unit of work.
+const SQL =
+  /\b(SELECT\s[^;]{0,400}?\sFROM\s|INSERT\s+INTO\s|UPDATE\s+\w+\s+SET\s|DELETE\s+FROM\s|CREATE\s+(TABLE|INDEX)\s|ALTER\s+TABLE\s|DROP\s+TABLE\s|BEGIN\s+IMMEDIATE|PRAGMA\s+\w+)/;
+const DRIVER =
+  /from\s+['"](better-sqlite3|pg)['"]|import\(\s*['"](better-sqlite3|pg)['"]\s*\)|\.prepare\(/;
+/** What in `text` is SQL or a database driver (null: nothing). */
+const sqlIn = (text: string) => (SQL.exec(text) ?? DRIVER.exec(text))?.[0] ?? null;
+
+describe('SQL only under src/store/', () => {
+  const files = (dir: string): string[] =>
+    readdirSync(dir).flatMap((n) => {
+      const p = path.join(dir, n);
+      return statSync(p).isDirectory() ? files(p) : [p];
+    });
+
+  it('tells SQL and drivers from words', () => {
+    for (const bad of [
+      "conn.get('SELECT id, team_id FROM cases WHERE message_ts = ?', [ts])",
+      'await conn.run(`UPDATE thread_lines SET status = ?`, [s])',
+      "conn.run('INSERT INTO events (case_id) VALUES (?)', [id])",
+      "conn.run('DELETE FROM requests WHERE at < ?', [t])",
+      "import Database from 'better-sqlite3';",
+      "import pg from 'pg';",
+      "db.prepare('x')",
+    ])
+      expect(sqlIn(bad), bad).not.toBeNull();
+    for (const words of [
+      'Select the channel from the list',
+      'Update the case: set a new date',
+      "import { t } from '../i18n/index.js';",
+      '// the pg pool (see store/sql.ts)',
+    ])
+      expect(sqlIn(words), words).toBeNull();
+  });
+
+  it('no file of src/ outside src/store/ holds a SQL statement or opens a database driver', () => {
+    const src = path.join(repoRoot, 'src');
+    const found = files(src)
+      .filter((f) => f.endsWith('.ts') && !f.startsWith(path.join(src, 'store') + path.sep))
+      .flatMap((f) => {
+        const hit = sqlIn(readFileSync(f, 'utf8'));
+        return hit ? [`${path.relative(repoRoot, f)}: ${hit.slice(0, 60)}`] : [];
+      });
+    expect(found).toEqual([]);
   });
 });

@@ -23,6 +23,7 @@ import {
 import { type Log, loggerFromLog } from '../log.js';
 import { scheduleReminders, type Ticker } from '../scheduler/reminderTick.js';
 import type { TickReport } from '../services/reminders.js';
+import { SandboxRepo } from '../store/sandboxRepo.js';
 import {
   type ChannelSharing,
   type FakeSlack,
@@ -424,7 +425,7 @@ export async function startSandbox(
     };
     let amends: Amends;
     try {
-      amends = composeAmends({
+      amends = await composeAmends({
         config: botConfig,
         clock,
         logger: loggerFromLog(quietLog, config.logLevel),
@@ -439,19 +440,13 @@ export async function startSandbox(
     }
     // Slack state older than the database (or none): time never runs backwards for the cases, and
     // a case whose message the fake Slack does not have is posted again, as after a real crash.
-    const last = amends.db.prepare('SELECT MAX(at) AS at FROM events').get() as {
-      at: number | null;
-    };
-    if (last.at !== null && last.at >= clock.now().getTime())
-      clock.offsetMs = last.at + 1000 - Date.now();
-    const posted = amends.db
-      .prepare('SELECT id, channel_id, message_ts FROM cases WHERE message_ts IS NOT NULL')
-      .all() as { id: number; channel_id: string; message_ts: string }[];
-    for (const r of posted)
-      if (!fake.findMessage(r.channel_id, r.message_ts))
-        amends.db
-          .prepare('UPDATE cases SET message_ts = NULL, first_reply_ts = NULL WHERE id = ?')
-          .run(r.id);
+    const records = new SandboxRepo(amends.store.conn);
+    const last = await records.lastEventAt();
+    if (last !== null && last >= clock.now().getTime()) clock.offsetMs = last + 1000 - Date.now();
+    const posted = await records.posted();
+    await records.forgetPosts(
+      posted.filter((r) => !fake.findMessage(r.channelId, r.messageTs)).map((r) => r.id),
+    );
     await amends.reminders.reconcile();
     const port = await amends.start();
     // As the bot's start-up: what a previous run stored but never showed is shown now, thread lines

@@ -23,7 +23,7 @@ const MAX_SLEEP_MS = 60_000;
  * minute of a held event loop for every-second ones. And after a step back it waits for a slot
  * that may be a week away. This loop reads the clock each time it wakes instead: after a jump it
  * logs one line, skips what was missed and ticks at the next slot; the job is idempotent (what is
- * due lives in SQLite), so that one tick catches up.
+ * due lives in the database), so that one tick catches up.
  */
 function every(
   expression: string,
@@ -120,7 +120,7 @@ function every(
   };
 }
 
-/** Cron only ticks: what is due lives in SQLite, so a missed or skipped tick heals on the next one. */
+/** Cron only ticks: what is due lives in the database, so a missed or skipped tick heals on the next one. */
 export function scheduleReminders(
   expression: string,
   reminders: ReminderService,
@@ -143,6 +143,9 @@ export function scheduleSweep(expression: string, sweep: () => Promise<void>, lo
 }
 
 /** Hourly upkeep: idempotency keys older than a day are dropped. */
-export function scheduleHousekeeping(forgetOldRequests: () => void, log: Log): Ticker {
+export function scheduleHousekeeping(
+  forgetOldRequests: () => Promise<void> | void,
+  log: Log,
+): Ticker {
   return every('17 * * * *', 'amends-housekeeping', forgetOldRequests, log);
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { addHours } from 'date-fns/addHours';
 import type { Clock } from '../domain/clock.js';
@@ -32,7 +33,7 @@ import {
 } from '../domain/recoveryCase.js';
 import { nextWeekMorning, nextWorkingMorning } from '../domain/workingTime.js';
 import type { Lang } from '../i18n/index.js';
-import type { CaseStore, LineBody, LineStore, PendingLine, Transactor } from './ports.js';
+import type { CaseStore, LineBody, LineStore, PendingLine, Tx, UnitOfWork } from './ports.js';
 import type { ProfileService } from './profiles.js';
 
 export const SNOOZE_CHOICES = ['hour', 'tomorrow', 'next_week'] as const;
@@ -67,10 +68,12 @@ export interface OpenRequest {
 }
 
 export interface CaseServiceDeps {
+  /** The cases, for reads and writes that stand alone (each its own transaction). */
   readonly cases: CaseStore;
-  /** The thread-line outbox, written in the change's transaction (see `announce`). */
-  readonly lines?: LineStore;
-  readonly tx?: Transactor;
+  /** The thread-line outbox, outside a unit of work (in one, the unit's own: see `announce`). */
+  readonly lines: LineStore;
+  /** Atomic work: a change and its thread lines (`announce`), a move and its invites. */
+  readonly uow: UnitOfWork;
   readonly playbook: Playbook;
   readonly profiles: ProfileService;
   readonly clock: Clock;
@@ -87,9 +90,55 @@ export function parseQuickText(text: string): { client: string; summary: string 
   return { client, summary };
 }
 
+/** A unit of work this service runs (see CaseService.#unit), while its work runs. */
+interface Scope {
+  readonly tx: Tx;
+  active: boolean;
+}
+
 /** The recovery-case use-cases. Each one is a single stored state change with its audit event. */
 export class CaseService {
+  /**
+   * The unit of work `announce` and `move` run their work in: a use-case called from inside it
+   * (the `change` a listener hands to `announce`, which calls `complete`, `skip`...) reads and
+   * writes through that unit's repositories, so it is part of the same transaction.
+   */
+  readonly #scope = new AsyncLocalStorage<Scope>();
+
   constructor(readonly deps: CaseServiceDeps) {}
+
+  /** The unit of work running around this call, if any. */
+  #tx(): Tx | null {
+    const s = this.#scope.getStore();
+    return s?.active ? s.tx : null;
+  }
+
+  /** The cases: the running unit's, or the store's (each call its own transaction). */
+  #cases(): CaseStore {
+    return this.#tx()?.cases ?? this.deps.cases;
+  }
+
+  #lines(): LineStore {
+    return this.#tx()?.lines ?? this.deps.lines;
+  }
+
+  /**
+   * Runs `fn` atomically: in a unit of work of its own, or, inside one already running, in a
+   * savepoint of it (a throw rolls back only `fn`'s writes). The use-cases `fn` calls join it.
+   */
+  #unit<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const run = async (tx: Tx): Promise<T> => {
+      const scope: Scope = { tx, active: true };
+      try {
+        return await this.#scope.run(scope, () => fn(tx));
+      } finally {
+        // Work left running after the unit (none should be) goes to the store, not a closed unit.
+        scope.active = false;
+      }
+    };
+    const outer = this.#tx();
+    return outer ? outer.run(run) : this.deps.uow.run(run);
+  }
 
   get playbook(): Playbook {
     return this.deps.playbook;
@@ -100,16 +149,16 @@ export class CaseService {
   }
 
   /**
-   * Stores a new case, synchronously, before Slack is answered: no Slack call happens here. The
-   * owner's time zone and the creator's language come from the profile cache (or the defaults);
-   * `adoptProfiles` corrects them once Slack has been asked, after the ack.
+   * Stores a new case before Slack is answered: no Slack call happens here. The owner's time zone
+   * and the creator's language come from the profile cache (or the defaults); `adoptProfiles`
+   * corrects them once Slack has been asked, after the ack.
    */
-  open(req: OpenRequest): RecoveryCase {
-    const { cases, playbook, profiles, clock } = this.deps;
+  async open(req: OpenRequest): Promise<RecoveryCase> {
+    const { playbook, profiles, clock } = this.deps;
     const ownerId = req.ownerId ?? req.creatorId;
-    const owner = profiles.cachedOrDefault(req.teamId, ownerId);
+    const owner = await profiles.cachedOrDefault(req.teamId, ownerId);
     const creator =
-      ownerId === req.creatorId ? owner : profiles.cachedOrDefault(req.teamId, req.creatorId);
+      ownerId === req.creatorId ? owner : await profiles.cachedOrDefault(req.teamId, req.creatorId);
     const now = clock.now();
     const changed = openCase(
       {
@@ -133,7 +182,7 @@ export class CaseService {
     const same = createHash('sha256')
       .update(JSON.stringify([req.channelId, req.creatorId, req.client, req.summary]))
       .digest('base64url');
-    return cases.insert(changed, now, req.requestKey, {
+    return this.#cases().insert(changed, now, req.requestKey, {
       key: `same:${same}`,
       withinMs: SAME_CASE_WITHIN_MS,
     });
@@ -152,115 +201,121 @@ export class CaseService {
     // A language chosen in the form stands; otherwise the case takes its creator's.
     const creator = o.keepLang ? { ...resolved, lang: c.lang } : resolved;
     if (owner.tz === c.tz && creator.lang === c.lang) return c;
-    const current = this.deps.cases.require(c.teamId, c.id);
+    const current = await this.#cases().require(c.teamId, c.id);
     if (!adoptProfile(current, owner.tz, creator.lang, playbook)) return current;
     try {
-      return this.deps.cases.update(c.teamId, c.id, clock.now(), (latest) => {
-        const ch = adoptProfile(latest, owner.tz, creator.lang, playbook);
-        if (!ch) throw new DomainError('stale_action');
-        return ch;
-      }).case;
+      // Read, decide and write again in one transaction: the check above may be stale by now.
+      const ch = await this.#cases().update(c.teamId, c.id, clock.now(), (latest) => {
+        const adopted = adoptProfile(latest, owner.tz, creator.lang, playbook);
+        if (!adopted) throw new DomainError('stale_action');
+        return adopted;
+      });
+      return ch.case;
     } catch (e) {
-      // Someone acted on it meanwhile (another process): their case stands as it is.
+      // Someone acted on it meanwhile (another request or process): their case stands as it is.
       if (e instanceof DomainError && e.code === 'stale_action')
-        return this.deps.cases.require(c.teamId, c.id);
+        return this.#cases().require(c.teamId, c.id);
       throw e;
     }
   }
 
   /** A channel's cases whose first post Slack refused: they wait for Amends to be able to post. */
-  waitingIn(teamId: string, channelId: string): RecoveryCase[] {
-    return this.deps.cases.listWaitingIn(teamId, channelId);
+  async waitingIn(teamId: string, channelId: string): Promise<RecoveryCase[]> {
+    return this.#cases().listWaitingIn(teamId, channelId);
   }
 
   /** Open cases whose parent message never reached Slack, oldest first (at most `limit`). */
-  unposted(limit = 200): RecoveryCase[] {
-    return this.deps.cases.listUnposted(limit);
+  async unposted(limit = 200): Promise<RecoveryCase[]> {
+    return this.#cases().listUnposted(limit);
   }
 
   /**
-   * A change and the thread line telling of it, in one transaction: if the change is stored, so is
-   * its line, which is then posted exactly once (Presenter.deliverLines), even across a crash.
+   * A change and the thread line telling of it, in one unit of work: if the change is stored, so
+   * is its line, which is then posted exactly once (Presenter.deliverLines), even across a crash.
+   * `change` calls one of this service's use-cases (`complete`, `skip`...): it runs inside the
+   * unit and joins it. Nothing in `change` or `line` may call Slack (the unit is still open).
    */
-  announce(change: () => Changed, line: (ch: Changed) => LineBody | readonly LineBody[]): Changed {
-    const { lines, tx, clock } = this.deps;
-    if (!lines || !tx) return change();
-    return tx.run(() => {
-      const ch = change();
+  async announce(
+    change: () => Promise<Changed>,
+    line: (ch: Changed) => LineBody | readonly LineBody[],
+  ): Promise<Changed> {
+    return this.#unit(async (tx) => {
+      const ch = await change();
       const body = line(ch);
       for (const l of Array.isArray(body) ? body : [body])
-        lines.add(ch.case.teamId, ch.case.id, l, clock.now());
+        await tx.lines.add(ch.case.teamId, ch.case.id, l, this.deps.clock.now());
       return ch;
     });
   }
 
   /** Lines of the case not posted yet, in order. */
-  pendingLines(teamId: string, caseId: number): PendingLine[] {
-    return this.deps.lines?.pendingFor(teamId, caseId) ?? [];
+  async pendingLines(teamId: string, caseId: number): Promise<PendingLine[]> {
+    return this.#lines().pendingFor(teamId, caseId);
   }
 
   /** Cases with lines a run that died left unposted (pending for over a minute). */
-  casesWithPendingLines(limit = 200, olderThanMs = 60_000): { teamId: string; caseId: number }[] {
-    return (
-      this.deps.lines?.casesWithPending(
-        new Date(this.deps.clock.now().getTime() - olderThanMs),
-        limit,
-      ) ?? []
+  async casesWithPendingLines(
+    limit = 200,
+    olderThanMs = 60_000,
+  ): Promise<{ teamId: string; caseId: number }[]> {
+    return this.#lines().casesWithPending(
+      new Date(this.deps.clock.now().getTime() - olderThanMs),
+      limit,
     );
   }
 
-  lineSent(id: number, ts: string): void {
-    this.deps.lines?.markSent(id, ts);
+  async lineSent(id: number, ts: string): Promise<void> {
+    return this.#lines().markSent(id, ts);
   }
 
   /** True the first time a request key is seen: guards modal-opening commands against replays. */
-  firstDelivery(teamId: string, key: string): boolean {
-    return this.deps.cases.remember(teamId, key, this.deps.clock.now());
+  async firstDelivery(teamId: string, key: string): Promise<boolean> {
+    return this.#cases().remember(teamId, key, this.deps.clock.now());
   }
 
   /**
    * Slack retries and replays arrive within minutes; a day of idempotency keys is plenty. Run from the
    * scheduler so the table stays small.
    */
-  forgetOldRequests(): void {
-    this.deps.cases.forgetRequestsBefore(
+  async forgetOldRequests(): Promise<void> {
+    return this.#cases().forgetRequestsBefore(
       new Date(this.deps.clock.now().getTime() - 24 * 60 * 60_000),
     );
   }
 
-  get(teamId: string, caseId: number): RecoveryCase {
-    return this.deps.cases.require(teamId, caseId);
+  async get(teamId: string, caseId: number): Promise<RecoveryCase> {
+    return this.#cases().require(teamId, caseId);
   }
 
-  attachMessage(c: RecoveryCase, ts: string): RecoveryCase {
-    this.deps.cases.setMessageTs(c.teamId, c.id, ts);
+  async attachMessage(c: RecoveryCase, ts: string): Promise<RecoveryCase> {
+    await this.#cases().setMessageTs(c.teamId, c.id, ts);
     return { ...c, messageTs: ts };
   }
 
-  flagDelivery(c: RecoveryCase, problem: string | null): void {
-    this.deps.cases.setDeliveryProblem(c.teamId, c.id, problem);
+  async flagDelivery(c: RecoveryCase, problem: string | null): Promise<void> {
+    return this.#cases().setDeliveryProblem(c.teamId, c.id, problem);
   }
 
-  complete(
+  async complete(
     teamId: string,
     caseId: number,
     key: StepKey,
     actor: string,
     version: number | null,
-  ): Changed {
+  ): Promise<Changed> {
     return this.#change(teamId, caseId, (c, now) =>
       completeStep(c, key, actor, version, this.deps.playbook, now),
     );
   }
 
-  recordCompensation(
+  async recordCompensation(
     teamId: string,
     caseId: number,
     offer: string,
     actor: string,
     version: number | null,
     requestKey?: string,
-  ): Changed {
+  ): Promise<Changed> {
     const o = offer.trim();
     if (!o) throw new DomainError('reason_required', 'offer_empty');
     if (chars(o) > LIMITS.note) throw new DomainError('invalid_input', 'note_too_long');
@@ -272,14 +327,14 @@ export class CaseService {
     );
   }
 
-  snooze(
+  async snooze(
     teamId: string,
     caseId: number,
     key: StepKey,
     choice: SnoozeChoice,
     actor: string,
     version: number | null,
-  ): Changed {
+  ): Promise<Changed> {
     const wh = this.deps.playbook.workingHours;
     return this.#change(teamId, caseId, (c, now) => {
       const until =
@@ -292,7 +347,7 @@ export class CaseService {
     });
   }
 
-  skip(
+  async skip(
     teamId: string,
     caseId: number,
     key: StepKey,
@@ -300,7 +355,7 @@ export class CaseService {
     actor: string,
     version: number | null,
     requestKey?: string,
-  ): Changed {
+  ): Promise<Changed> {
     return this.#change(
       teamId,
       caseId,
@@ -309,7 +364,13 @@ export class CaseService {
     );
   }
 
-  meeting(teamId: string, caseId: number, at: Date, actor: string, requestKey?: string): Changed {
+  async meeting(
+    teamId: string,
+    caseId: number,
+    at: Date,
+    actor: string,
+    requestKey?: string,
+  ): Promise<Changed> {
     return this.#change(
       teamId,
       caseId,
@@ -318,37 +379,37 @@ export class CaseService {
     );
   }
 
-  fixMeeting(
+  async fixMeeting(
     teamId: string,
     caseId: number,
     at: Date,
     actor: string,
     requestKey?: string,
-  ): Changed {
+  ): Promise<Changed> {
     return this.#change(teamId, caseId, (c, now) => recordFixMeeting(c, at, actor, now), {
       requestKey,
     });
   }
 
-  outline(
+  async outline(
     teamId: string,
     caseId: number,
     outline: Outline,
     actor: string,
     requestKey?: string,
-  ): Changed {
+  ): Promise<Changed> {
     return this.#change(teamId, caseId, (c, now) => saveOutline(c, outline, actor, now), {
       requestKey,
     });
   }
 
-  answer(
+  async answer(
     teamId: string,
     caseId: number,
     answer: ClientAnswer,
     actor: string,
     version: number | null = null,
-  ): Changed {
+  ): Promise<Changed> {
     return this.#change(
       teamId,
       caseId,
@@ -357,12 +418,12 @@ export class CaseService {
     );
   }
 
-  moreFollowUps(
+  async moreFollowUps(
     teamId: string,
     caseId: number,
     actor: string,
     version: number | null = null,
-  ): Changed {
+  ): Promise<Changed> {
     return this.#change(
       teamId,
       caseId,
@@ -372,13 +433,13 @@ export class CaseService {
   }
 
   /** A corrective change promised to the client (a modal's submission, applied once per view). */
-  addChange(
+  async addChange(
     teamId: string,
     caseId: number,
     input: { what: string; who: string | null; by: Date | null },
     actor: string,
     requestKey?: string,
-  ): Changed {
+  ): Promise<Changed> {
     return this.#change(
       teamId,
       caseId,
@@ -388,7 +449,7 @@ export class CaseService {
   }
 
   /** A change done (reason null) or dropped with a reason; `version` is the clicked case version. */
-  settleChange(
+  async settleChange(
     teamId: string,
     caseId: number,
     id: number,
@@ -396,7 +457,7 @@ export class CaseService {
     actor: string,
     version: number | null,
     requestKey?: string,
-  ): Changed {
+  ): Promise<Changed> {
     return this.#change(
       teamId,
       caseId,
@@ -414,14 +475,14 @@ export class CaseService {
     );
   }
 
-  draft(
+  async draft(
     teamId: string,
     caseId: number,
     subject: string,
     body: string,
     actor: string,
     requestKey?: string,
-  ): Changed {
+  ): Promise<Changed> {
     return this.#change(teamId, caseId, (c) => recordDraft(c, subject, body, actor), {
       requestKey,
     });
@@ -432,13 +493,13 @@ export class CaseService {
    * draft's message) the click counts once whatever happened to the case since the draft was
    * posted; a second click on the same draft is a duplicate. Without one, `version` must match.
    */
-  clientMessageSent(
+  async clientMessageSent(
     teamId: string,
     caseId: number,
     actor: string,
     version: number | null,
     requestKey?: string,
-  ): Changed {
+  ): Promise<Changed> {
     return this.#change(
       teamId,
       caseId,
@@ -449,37 +510,33 @@ export class CaseService {
   }
 
   /** Moves a case to another channel; `fromShared`: it was in one shared with the client. */
-  move(
+  async move(
     teamId: string,
     caseId: number,
     to: string,
     actor: string,
     o: { fromShared: boolean; requestKey?: string; system?: boolean },
-  ): Changed {
-    const { lines, tx, clock } = this.deps;
-    const move = () =>
-      this.#change(teamId, caseId, (c) => moveCase(c, to, actor, o), {
+  ): Promise<Changed> {
+    // The meetings still to come get their invite again in the new thread (the old one's is
+    // withdrawn or left behind): outbox rows in the move's own unit of work.
+    return this.#unit(async (tx) => {
+      const ch = await this.#change(teamId, caseId, (c) => moveCase(c, to, actor, o), {
         requestKey: o.requestKey,
         system: o.system,
       });
-    if (!lines || !tx) return move();
-    // The meetings still to come get their invite again in the new thread (the old one's is
-    // withdrawn or left behind): outbox rows in the move's own transaction.
-    return tx.run(() => {
-      const ch = move();
-      const now = clock.now();
-      const waiting = lines.pendingFor(teamId, caseId);
+      const now = this.deps.clock.now();
+      const waiting = await tx.lines.pendingFor(teamId, caseId);
       for (const [kind, at] of [
         ['meeting', ch.case.meetingAt],
         ['fix', ch.case.fixMeetingAt],
       ] as const)
         if (at && at > now && !waiting.some((l) => l.body.invite?.kind === kind))
-          lines.add(teamId, caseId, inviteLine(kind, at, ch.case.version), now);
+          await tx.lines.add(teamId, caseId, inviteLine(kind, at, ch.case.version), now);
       return ch;
     });
   }
 
-  followUp(
+  async followUp(
     teamId: string,
     caseId: number,
     key: StepKey,
@@ -487,7 +544,7 @@ export class CaseService {
     actor: string,
     version: number | null,
     requestKey?: string,
-  ): Changed {
+  ): Promise<Changed> {
     return this.#change(
       teamId,
       caseId,
@@ -496,43 +553,44 @@ export class CaseService {
     );
   }
 
-  close(
+  async close(
     teamId: string,
     caseId: number,
     outcome: Outcome,
     reason: string | null,
     actor: string,
     requestKey?: string,
-  ): Changed {
+  ): Promise<Changed> {
     return this.#change(teamId, caseId, (c, now) => closeCase(c, outcome, reason, actor, now), {
       requestKey,
     });
   }
 
-  list(teamId: string, channelId: string, userId: string): RecoveryCase[] {
-    return this.deps.cases.listOpen(teamId, channelId, userId);
+  async list(teamId: string, channelId: string, userId: string): Promise<RecoveryCase[]> {
+    return this.#cases().listOpen(teamId, channelId, userId);
   }
 
-  listOwned(teamId: string, userId: string): RecoveryCase[] {
-    return this.deps.cases.listOwned(teamId, userId);
+  async listOwned(teamId: string, userId: string): Promise<RecoveryCase[]> {
+    return this.#cases().listOwned(teamId, userId);
   }
 
-  listOpenInTeam(teamId: string, limit = 26): RecoveryCase[] {
-    return this.deps.cases.listOpenInTeam(teamId, limit);
+  async listOpenInTeam(teamId: string, limit = 26): Promise<RecoveryCase[]> {
+    return this.#cases().listOpenInTeam(teamId, limit);
   }
 
   /**
    * One state change. `version`: the case version the clicked button carried (a repeated or stale
    * click changes nothing); `requestKey`: a modal's view id (a repeated submission changes nothing).
+   * Read, decide and write are one transaction (CaseStore.update), or part of the running unit.
    */
   #change(
     teamId: string,
     caseId: number,
     decide: (c: RecoveryCase, now: Date) => Changed,
     o: { version?: number | null; requestKey?: string; system?: boolean } = {},
-  ): Changed {
+  ): Promise<Changed> {
     const now = this.deps.clock.now();
-    return this.deps.cases.update(
+    return this.#cases().update(
       teamId,
       caseId,
       now,

@@ -16,6 +16,12 @@ export const LEASE_MS = 90_000;
  */
 export class Leases {
   readonly #held = new Map<string, { n: number; at: number }>();
+  /**
+   * The last take or release of a key on its way to the store: the next one waits for it, so a
+   * hold taken (or joined) and one let go at once reach the store in the order they were asked
+   * (a release queued after a join must not drop the lease the join counts on).
+   */
+  readonly #queued = new Map<string, Promise<unknown>>();
 
   constructor(
     readonly store: LeaseStore,
@@ -27,7 +33,7 @@ export class Leases {
      * leases are taken at once instead of after they run out, so a restart after a crash posts
      * what the dead process left without waiting.
      */
-    readonly isDead: (holder: string) => boolean = () => false,
+    readonly isDead: (holder: string) => boolean | Promise<boolean> = () => false,
     readonly ms = LEASE_MS,
     /**
      * True when this process's own heartbeat lapsed (a stall of the event loop): others may have
@@ -36,48 +42,61 @@ export class Leases {
     readonly lapsed: () => boolean = () => false,
   ) {}
 
+  /** Runs `fn` after the take or release of `key` on its way (see #queued). */
+  #inTurn<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const mine = (this.#queued.get(key) ?? Promise.resolve()).then(fn);
+    const tail = mine.catch(() => {});
+    this.#queued.set(key, tail);
+    void tail.then(() => {
+      if (this.#queued.get(key) === tail) this.#queued.delete(key);
+    });
+    return mine;
+  }
+
   /** Takes `key` (or joins this process's hold on it); false while another process holds it. */
-  acquire(key: string): boolean {
-    const mine = this.#held.get(key);
-    if (mine) {
-      mine.n++;
-      return this.renew(key);
-    }
-    const now = this.clock.now();
-    if (!this.store.take(key, this.holder, now, this.ms)) {
-      const other = this.store.holderOf(key, now);
-      if (!other || !this.isDead(other)) return false;
-      if (!this.store.takeFrom(key, other, this.holder, now, this.ms)) return false;
-    }
-    this.#held.set(key, { n: 1, at: now.getTime() });
-    return true;
+  acquire(key: string): Promise<boolean> {
+    return this.#inTurn(key, async () => {
+      const mine = this.#held.get(key);
+      if (mine) {
+        mine.n++;
+        return this.renew(key);
+      }
+      const now = this.clock.now();
+      if (!(await this.store.take(key, this.holder, now, this.ms))) {
+        const other = await this.store.holderOf(key, now);
+        if (!other || !(await this.isDead(other))) return false;
+        if (!(await this.store.takeFrom(key, other, this.holder, now, this.ms))) return false;
+      }
+      this.#held.set(key, { n: 1, at: now.getTime() });
+      return true;
+    });
   }
 
   /**
    * Before a write: the lease is renewed once a third of it has passed. False if it ran out and
    * another process took it meanwhile (then the write must not happen).
    */
-  renew(key: string): boolean {
+  async renew(key: string): Promise<boolean> {
     const mine = this.#held.get(key);
     if (!mine) return false;
     const now = this.clock.now();
     if (now.getTime() - mine.at < this.ms / 3 && !this.lapsed()) return true;
-    if (!this.store.take(key, this.holder, now, this.ms)) return false;
-    mine.at = now.getTime();
+    if (!(await this.store.take(key, this.holder, now, this.ms))) return false;
+    mine.at = Math.max(mine.at, now.getTime());
     return true;
   }
 
-  /** Ends one hold; the last one lets the key go for every process. */
-  release(key: string): void {
-    const mine = this.#held.get(key);
-    if (!mine) return;
-    if (--mine.n > 0) return;
-    this.#held.delete(key);
-    try {
-      this.store.release(key, this.holder);
-    } catch {
+  /** Ends one hold; the last one lets the key go for every process. Never rejects. */
+  release(key: string): Promise<void> {
+    return this.#inTurn(key, async () => {
+      const mine = this.#held.get(key);
+      if (!mine) return;
+      if (--mine.n > 0) return;
+      this.#held.delete(key);
+      await this.store.release(key, this.holder);
+    }).catch(() => {
       // the database is closing: the lease runs out by itself
-    }
+    });
   }
 }
 
@@ -126,6 +145,8 @@ export class Liveness {
   #timer: NodeJS.Timeout | null = null;
   /** When this process last wrote its heartbeat (wall clock). */
   #beatAt = Number.NEGATIVE_INFINITY;
+  /** Beats on their way: the timer adds none while one is (a slow database), and stop waits for them. */
+  readonly #beats = new Set<Promise<void>>();
 
   constructor(
     readonly store: ProcessStore,
@@ -136,34 +157,55 @@ export class Liveness {
     readonly log: (msg: string, extra?: Record<string, unknown>) => void = () => {},
   ) {}
 
-  /** Says it is alive now and every HEARTBEAT_MS from now on (the timer is unref'd). */
-  start(): void {
-    this.beat();
-    if (this.#timer) return;
-    this.#timer = setInterval(() => this.beat(), HEARTBEAT_MS);
-    this.#timer.unref();
+  /**
+   * Says it is alive now and every HEARTBEAT_MS from now on (the timer is unref'd). Resolves once
+   * the first beat is written (or failed: logged).
+   */
+  async start(): Promise<void> {
+    const first = this.beat();
+    if (!this.#timer) {
+      // beat() never rejects: a failure is logged, and the next beat is 2 s away.
+      this.#timer = setInterval(() => {
+        if (this.#beats.size === 0) void this.beat();
+      }, HEARTBEAT_MS);
+      this.#timer.unref();
+    }
+    await first;
   }
 
-  beat(): void {
+  /** Writes the heartbeat. Never rejects. */
+  beat(): Promise<void> {
+    const p = this.#beat();
+    this.#beats.add(p);
+    void p.then(() => this.#beats.delete(p));
+    return p;
+  }
+
+  async #beat(): Promise<void> {
     try {
       const now = this.now();
-      this.store.beat(this.holder, now + ALIVE_MS);
+      await this.store.beat(this.holder, now + ALIVE_MS);
       this.#beatAt = now;
       // Heartbeats of processes gone for ten minutes are of no use to anyone (their leases, 90 s,
       // have run out long since).
-      this.store.forgetBefore(now - 10 * 60_000);
+      await this.store.forgetBefore(now - 10 * 60_000);
     } catch (e) {
       // A busy or closing database: the next beat is 2 s away, well inside ALIVE_MS.
       this.log('could not write the heartbeat', { error: String(e) });
     }
   }
 
-  /** Stops the heartbeat and says this process is gone (what it still holds is free at once). */
-  stop(): void {
+  /**
+   * Stops the heartbeat and says this process is gone (what it still holds is free at once).
+   * Never rejects.
+   */
+  async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
+    // A beat written after `gone` would say this process is alive again for ALIVE_MS.
+    await Promise.all([...this.#beats]);
     try {
-      this.store.gone(this.holder);
+      await this.store.gone(this.holder);
     } catch {
       // the database is closing: the heartbeat runs out by itself
     }
@@ -174,10 +216,10 @@ export class Liveness {
    * One with no heartbeat at all (a process of a version before heartbeats, during an upgrade) is
    * not known to be gone: its leases run out by themselves.
    */
-  readonly isGone = (holder: string): boolean => {
+  readonly isGone = async (holder: string): Promise<boolean> => {
     if (holder === this.holder) return false;
     if (this.deadHere(holder)) return true;
-    const until = this.store.aliveUntil(holder);
+    const until = await this.store.aliveUntil(holder);
     return until !== null && until < this.now();
   };
 

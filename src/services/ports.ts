@@ -95,10 +95,11 @@ export interface CaseStore {
   listStaleParents(now: Date, limit: number): Promise<RecoveryCase[]>;
 }
 
-/** Where a page of due steps ended: the next one starts after it. */
+/** Where a page of due steps ended (the last step's due time, case and key): the next starts after it. */
 export interface DueCursor {
   readonly at: number;
-  readonly rowid: number;
+  readonly caseId: number;
+  readonly key: string;
 }
 
 export interface DuePage {

@@ -44,22 +44,22 @@ export interface PresenterDeps {
   readonly clock: Clock;
   readonly log: Log;
   /** Reads the stored case when a write is sent (so it shows the latest state). */
-  readonly load: (teamId: string, id: number) => RecoveryCase | null;
+  readonly load: (teamId: string, id: number) => Promise<RecoveryCase | null>;
   /** Shared with other processes on the database: one writes a case into Slack at a time. */
   readonly leases?: Leases;
   /** Where a case asked for in a shared channel is opened instead (RECOVERY_CHANNEL), if set. */
   readonly recoveryChannel?: string | null;
   /** Stores why a case is not shown. */
-  readonly flag: (c: RecoveryCase, problem: string | null) => void;
+  readonly flag: (c: RecoveryCase, problem: string | null) => Promise<void>;
   /**
    * What Amends posted in a case's thread (first reply, lines, reminders: their ts; invite files:
    * `file:<id>`), for a withdrawal.
    */
-  readonly threadPosts?: (c: RecoveryCase) => string[];
-  /** The first reply is in Slack (its ts): the sweep stops looking after it. */
-  readonly firstReplied?: (c: RecoveryCase, ts: string) => void;
-  /** The parent was drawn from the stored case (its version) at this time. */
-  readonly rendered?: (c: RecoveryCase, at: Date) => void;
+  readonly threadPosts?: (c: RecoveryCase) => Promise<string[]>;
+  /** The first reply is in Slack (its ts): the sweep stops looking after it. Awaited. */
+  readonly firstReplied?: (c: RecoveryCase, ts: string) => void | Promise<void>;
+  /** The parent was drawn from the stored case (its version) at this time. Awaited. */
+  readonly rendered?: (c: RecoveryCase, at: Date) => void | Promise<void>;
   /** After a change is shown: App Home of the people it concerns is redrawn. */
   readonly changed?: (c: RecoveryCase) => Promise<void>;
   /**
@@ -96,12 +96,14 @@ export class Presenter {
   readonly #replying = new Set<number>();
   /** The last delivery of thread lines queued, by case: lines of one case go out in order. */
   readonly #lines = new Map<number, Promise<void>>();
+  /** Cases being withdrawn from a shared channel by this process right now (see #withdraw). */
+  readonly #withdrawing = new Set<number>();
 
   constructor(readonly deps: PresenterDeps) {}
 
   /** The owner's own language for a note meant for them alone; the case's if Amends doesn't know it. */
-  #ownerLang(c: RecoveryCase): string {
-    return this.deps.cases.deps.profiles.cachedLang(c.teamId, c.ownerId) ?? c.lang;
+  async #ownerLang(c: RecoveryCase): Promise<string> {
+    return (await this.deps.cases.deps.profiles.cachedLang(c.teamId, c.ownerId)) ?? c.lang;
   }
 
   get view(): CaseView {
@@ -130,13 +132,16 @@ export class Presenter {
    * Runs `fn` holding the case's lease. Null (and `fn` not run) while another process holds it:
    * that process is writing the case, and what it leaves undone the minute sweep picks up.
    */
-  async #held<T>(c: RecoveryCase, fn: (check: () => void) => Promise<T>): Promise<T | null> {
+  async #held<T>(
+    c: RecoveryCase,
+    fn: (check: () => Promise<void>) => Promise<T>,
+  ): Promise<T | null> {
     const leases = this.deps.leases;
-    if (!leases) return fn(() => {});
+    if (!leases) return fn(async () => {});
     const key = `case:${c.id}`;
     let mine: boolean;
     try {
-      mine = leases.acquire(key);
+      mine = await leases.acquire(key);
     } catch (e) {
       // The database is closing (a shutdown): what is left stays stored for the next start.
       this.deps.log('could not take the case’s lease; left to the next sweep', {
@@ -150,11 +155,11 @@ export class Presenter {
       return null;
     }
     try {
-      return await fn(() => {
-        if (!leases.renew(key)) throw new LeaseLost(key);
+      return await fn(async () => {
+        if (!(await leases.renew(key))) throw new LeaseLost(key);
       });
     } finally {
-      leases.release(key);
+      await leases.release(key);
     }
   }
 
@@ -163,18 +168,30 @@ export class Presenter {
    * as a neutral line without the case's details, the case is flagged, Amends' own thread posts are
    * deleted, and the owner is told privately, with a button to move it. Done once.
    */
-  async #withdraw(stale: RecoveryCase, check: () => void): Promise<void> {
-    const c = this.deps.load(stale.teamId, stale.id) ?? stale;
+  async #withdraw(stale: RecoveryCase, check: () => Promise<void>): Promise<void> {
+    // Once: while this process withdraws the case (its lease held: no other process does), a
+    // redraw or a line delivery that finds the channel shared too leaves it to this one.
+    if (this.#withdrawing.has(stale.id)) return;
+    this.#withdrawing.add(stale.id);
+    try {
+      await this.#withdrawOnce(stale, check);
+    } finally {
+      this.#withdrawing.delete(stale.id);
+    }
+  }
+
+  async #withdrawOnce(stale: RecoveryCase, check: () => Promise<void>): Promise<void> {
+    const c = (await this.deps.load(stale.teamId, stale.id)) ?? stale;
     // Once: the flag is set here, and nothing else sets it (a failed reminder leaves it to this).
     if (c.deliveryProblem === CHANNEL_SHARED) return;
     const { view, log } = this.deps;
     try {
-      this.deps.flag(c, CHANNEL_SHARED);
-      check();
+      await this.deps.flag(c, CHANNEL_SHARED);
+      await check();
       if (c.messageTs) await view.neutralParent(c);
       // What Amends already wrote in the thread (the outline, offers, nudges) is deleted: bots
       // may delete their own messages. The stored case keeps all of it.
-      for (const ts of this.deps.threadPosts?.(c) ?? []) {
+      for (const ts of (await this.deps.threadPosts?.(c)) ?? []) {
         const gone = ts.startsWith('file:')
           ? view.deleteFile(ts.slice('file:'.length))
           : view.deletePost(c.channelId, ts);
@@ -185,7 +202,7 @@ export class Presenter {
           }),
         );
       }
-      await view.tellOwner(c, 'withdrawn', this.#ownerLang(c));
+      await view.tellOwner(c, 'withdrawn', await this.#ownerLang(c));
     } catch (e) {
       log('could not withdraw the case from a shared channel', { caseId: c.id, error: String(e) });
     }
@@ -222,11 +239,11 @@ export class Presenter {
   async #publish(
     before: RecoveryCase,
     o: Parameters<Presenter['publish']>[1] & {},
-    check: () => void,
+    check: () => Promise<void>,
   ): Promise<Published> {
     const { view, cases, log, clock } = this.deps;
     // Read again under the lease: another process may have posted it meanwhile.
-    const stored = this.deps.load(before.teamId, before.id) ?? before;
+    const stored = (await this.deps.load(before.teamId, before.id)) ?? before;
     if (stored.messageTs) return { ok: true, case: stored };
     try {
       if (o.recover || o.found) {
@@ -236,7 +253,7 @@ export class Presenter {
           ? (o.found?.map.get(stored.id) ?? null)
           : ((await view.parentsIn(stored.channelId, stored.createdAt)).get(stored.id) ?? null);
         if (parentTs) {
-          const posted = cases.attachMessage(stored, parentTs);
+          const posted = await cases.attachMessage(stored, parentTs);
           // Posted by a run that died, in a channel shared since: withdrawn, nothing added.
           if (await this.isShared(posted)) {
             await this.#withdraw(posted, check);
@@ -262,23 +279,24 @@ export class Presenter {
         const toShared = to ? await view.isShared(to) : true;
         if (!to || to === c.channelId || toShared) {
           if (c.deliveryProblem !== CHANNEL_SHARED) {
-            cases.flagDelivery(c, CHANNEL_SHARED);
+            await cases.flagDelivery(c, CHANNEL_SHARED);
             // A private note fades; the owner keeps a direct message with the move button.
             await view
-              .tellOwner(c, 'waiting', this.#ownerLang(c))
+              .tellOwner(c, 'waiting', await this.#ownerLang(c))
               .catch((e: unknown) => log('could not tell the owner', { error: String(e) }));
           }
           return { ok: false, code: CHANNEL_SHARED };
         }
         movedFrom = c.channelId;
-        c = cases.move(c.teamId, c.id, to, SYSTEM_ACTOR, { fromShared: true, system: true }).case;
+        c = (await cases.move(c.teamId, c.id, to, SYSTEM_ACTOR, { fromShared: true, system: true }))
+          .case;
       }
-      check();
+      await check();
       const drawnAt = clock.now();
       const ts = await view.postParent(c, drawnAt);
-      const posted = cases.attachMessage(c, ts);
-      this.deps.rendered?.(posted, drawnAt);
-      if (c.deliveryProblem) cases.flagDelivery(posted, null);
+      const posted = await cases.attachMessage(c, ts);
+      await this.deps.rendered?.(posted, drawnAt);
+      if (c.deliveryProblem) await cases.flagDelivery(posted, null);
       await this.#firstReply(posted, check);
       return movedFrom ? { ok: true, case: posted, movedFrom } : { ok: true, case: posted };
     } catch (e) {
@@ -290,7 +308,7 @@ export class Presenter {
       if (isSharingUnknown(e)) this.deps.retry?.(stored);
       // Remembered, so the periodic sweep leaves a channel Amends is not in to the invitation.
       try {
-        if (!(e instanceof LeaseLost)) cases.flagDelivery(stored, code ?? 'unavailable');
+        if (!(e instanceof LeaseLost)) await cases.flagDelivery(stored, code ?? 'unavailable');
       } catch {
         // the database is closing: the case stays unposted, and the next start posts it
       }
@@ -298,12 +316,12 @@ export class Presenter {
     }
   }
 
-  async #firstReply(c: RecoveryCase, check: () => void): Promise<void> {
+  async #firstReply(c: RecoveryCase, check: () => Promise<void>): Promise<void> {
     if (!c.messageTs || this.#replying.has(c.id)) return;
     this.#replying.add(c.id);
     try {
-      check();
-      this.deps.firstReplied?.(c, await this.deps.view.postFirstReply(c));
+      await check();
+      await this.deps.firstReplied?.(c, await this.deps.view.postFirstReply(c));
     } catch (e) {
       this.deps.log(
         'the first thread reply failed; the case is posted (the sweep posts it later)',
@@ -330,12 +348,12 @@ export class Presenter {
     await this.#held(c, (check) => this.#ensureFirstReply(c, check));
   }
 
-  async #ensureFirstReply(c: RecoveryCase, check: () => void): Promise<void> {
+  async #ensureFirstReply(c: RecoveryCase, check: () => Promise<void>): Promise<void> {
     // Being posted by this process right now (its lease is re-entrant here): not looked for again.
     if (!c.messageTs || this.#replying.has(c.id)) return;
     if (await this.#sharedOrWait(c)) return;
     const ts = await this.deps.view.firstReplyIn(c);
-    if (ts) this.deps.firstReplied?.(c, ts);
+    if (ts) await this.deps.firstReplied?.(c, ts);
     else await this.#firstReply(c, check);
   }
 
@@ -363,13 +381,13 @@ export class Presenter {
           let latest: RecoveryCase | null = c;
           do {
             state.again = false;
-            latest = this.deps.load(c.teamId, c.id);
+            latest = await this.deps.load(c.teamId, c.id);
             if (!latest?.messageTs) return;
             if (await this.#sharedOrWait(latest)) {
               await this.#withdraw(latest, check);
               return;
             }
-            check();
+            await check();
             const drawnAt = this.deps.clock.now();
             try {
               await this.deps.view.updateParent(latest, drawnAt);
@@ -377,10 +395,10 @@ export class Presenter {
               // The parent is gone or out of reach (deleted, archived channel): trying again every
               // minute can't help, so it counts as drawn as far as it can be.
               if (e instanceof DeliveryFailure && e.kind === 'channel')
-                this.deps.rendered?.(latest, drawnAt);
+                await this.deps.rendered?.(latest, drawnAt);
               throw e;
             }
-            this.deps.rendered?.(latest, drawnAt);
+            await this.deps.rendered?.(latest, drawnAt);
           } while (state.again);
         });
       } finally {
@@ -465,14 +483,14 @@ export class Presenter {
     return mine;
   }
 
-  async #deliverLines(c: RecoveryCase, o: { recover?: boolean }, check: () => void) {
+  async #deliverLines(c: RecoveryCase, o: { recover?: boolean }, check: () => Promise<void>) {
     const { view, cases, log } = this.deps;
     let already: Awaited<ReturnType<CaseView['threadOf']>> | null = null;
     // Lines a change stores while these are posted go out in the same hold (a few rounds at most).
     for (let round = 0; round < 5; round++) {
-      const pending = cases.pendingLines(c.teamId, c.id);
+      const pending = await cases.pendingLines(c.teamId, c.id);
       if (pending.length === 0) return;
-      const latest = this.deps.load(c.teamId, c.id) ?? c;
+      const latest = (await this.deps.load(c.teamId, c.id)) ?? c;
       if (!latest.messageTs) return;
       // Lines wait (stored) while the channel is shared with the client; a move posts them.
       // While Slack can't say, they wait too, and are tried again after a back-off.
@@ -502,13 +520,13 @@ export class Presenter {
             ? 'none' // no meeting time any more: nothing to send
             : already?.lines.get(l.id);
         if (found) {
-          cases.lineSent(l.id, file ? `file:${found}` : found);
+          await cases.lineSent(l.id, file ? `file:${found}` : found);
           continue;
         }
         try {
-          check();
-          if (file) cases.lineSent(l.id, `file:${await view.postFile(latest, file)}`);
-          else cases.lineSent(l.id, await view.postLine(latest, l));
+          await check();
+          if (file) await cases.lineSent(l.id, `file:${await view.postFile(latest, file)}`);
+          else await cases.lineSent(l.id, await view.postLine(latest, l));
         } catch (e) {
           log('thread line not posted yet; it is stored and goes out later', {
             caseId: c.id,

@@ -29,13 +29,13 @@ export class ProfileService {
   async resolve(teamId: string, userId: string, now: Date, waitMs?: number): Promise<ResolvedUser> {
     const { repo, directory, ttlMs } = this.deps;
     const maxWaitMs = waitMs ?? this.deps.maxWaitMs ?? 1500;
-    const cached = repo.get(teamId, userId);
+    const cached = await repo.get(teamId, userId);
     if (cached && now.getTime() - cached.fetchedAt.getTime() <= ttlMs)
       return this.toResolved(cached);
     const lookup = directory
       .lookup(teamId, userId)
-      .then((facts) => {
-        if (facts) repo.put(teamId, userId, facts, now);
+      .then(async (facts) => {
+        if (facts) await repo.put(teamId, userId, facts, now);
         return facts;
       })
       // Slack unreachable (or the store closed meanwhile): a stale answer or the defaults will do.
@@ -50,32 +50,32 @@ export class ProfileService {
   }
 
   /** The person's name as Slack last gave it (cached), or null. */
-  nameOf(teamId: string, userId: string): string | null {
-    return this.deps.repo.get(teamId, userId)?.name ?? null;
+  async nameOf(teamId: string, userId: string): Promise<string | null> {
+    return (await this.deps.repo.get(teamId, userId))?.name ?? null;
   }
 
   /** True when Slack was asked about this user recently enough (no lookup needed). */
-  isFresh(teamId: string, userId: string, now: Date): boolean {
-    const cached = this.deps.repo.get(teamId, userId);
+  async isFresh(teamId: string, userId: string, now: Date): Promise<boolean> {
+    const cached = await this.deps.repo.get(teamId, userId);
     return !!cached && now.getTime() - cached.fetchedAt.getTime() <= this.deps.ttlMs;
   }
 
   /** A person's own choice of language (`/incident language el`): it wins over their Slack locale. */
-  chooseLanguage(teamId: string, userId: string, lang: string): Lang {
+  async chooseLanguage(teamId: string, userId: string, lang: string): Promise<Lang> {
     if (!isLang(lang)) throw new Error(`not a language: ${lang}`);
-    this.deps.repo.choose(teamId, userId, lang);
+    await this.deps.repo.choose(teamId, userId, lang);
     return lang;
   }
 
   /** The person's language if Amends knows it (cached: their choice or Slack locale), else null. */
-  cachedLang(teamId: string, userId: string): Lang | null {
-    const p = this.deps.repo.get(teamId, userId);
+  async cachedLang(teamId: string, userId: string): Promise<Lang | null> {
+    const p = await this.deps.repo.get(teamId, userId);
     return p ? this.toResolved(p).lang : null;
   }
 
   /** Cached facts only, no Slack call (for hot paths such as rendering). */
-  cachedOrDefault(teamId: string, userId: string): ResolvedUser {
-    return this.toResolved(this.deps.repo.get(teamId, userId));
+  async cachedOrDefault(teamId: string, userId: string): Promise<ResolvedUser> {
+    return this.toResolved(await this.deps.repo.get(teamId, userId));
   }
 
   private toResolved(

@@ -16,7 +16,8 @@ import {
   type DuePage,
   type ReminderChannel,
   type ReminderStore,
-  type Transactor,
+  type Repos,
+  type UnitOfWork,
 } from './ports.js';
 import { SHARING_UNKNOWN } from './presenter.js';
 import type { ProfileService } from './profiles.js';
@@ -40,7 +41,9 @@ export const realPacer: Pacer = {
 };
 
 export interface ReminderServiceDeps {
-  readonly tx: Transactor;
+  /** Planning: a chunk of cases (or one owner's digest) read, decided and written atomically. */
+  readonly uow: UnitOfWork;
+  /** Reads and writes that stand alone (each its own transaction), outside any unit of work. */
   readonly cases: CaseStore;
   readonly reminders: ReminderStore;
   readonly workspaces: WorkspaceService;
@@ -61,7 +64,7 @@ export interface ReminderServiceDeps {
   /** This process, as recorded on its claims. */
   readonly holder?: string;
   /** True when the process that holds a claim is gone: its claims are settled at once. */
-  readonly isGone?: (holder: string) => boolean;
+  readonly isGone?: (holder: string) => boolean | Promise<boolean>;
   readonly log?: (msg: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -69,7 +72,7 @@ export interface ReminderServiceDeps {
 const RECONCILE_BURST = 20;
 const RECONCILE_SPACING_MS = 1200;
 
-/** Cases planned per transaction. */
+/** Cases planned per unit of work. */
 const PLAN_CHUNK = 50;
 /** Due steps read per page by the morning digest: 2,000 took 10-20 ms with 10^5 open cases. */
 const DIGEST_PAGE = 500;
@@ -93,7 +96,7 @@ export interface TickReport {
 }
 
 /**
- * The reminder engine. Cron only ticks; whether something is due lives in SQLite.
+ * The reminder engine. Cron only ticks; whether something is due lives in the database.
  *  1. plan: steps needing attention → outbox rows (unique per case/step/kind/occurrence)
  *  2. deliver: claim ready rows in a transaction, post them paced per channel, record the ts
  * A claimed row left behind by a crash is reconciled against the case thread before anything is re-sent.
@@ -121,7 +124,7 @@ export class ReminderService {
   }
 
   /** The bot was invited into a channel: what failed there for want of it goes out again. */
-  channelOpened(teamId: string, channelId: string): number {
+  async channelOpened(teamId: string, channelId: string): Promise<number> {
     return this.#d.reminders.retryChannel(teamId, channelId, this.#d.clock.now());
   }
 
@@ -152,25 +155,26 @@ export class ReminderService {
 
   /**
    * Turns steps that need attention into outbox rows. Returns how many reminders were planned.
-   * Cases are written PLAN_CHUNK to a transaction (a savepoint each): one durable commit per chunk
-   * instead of per case, and the event loop is never held for long.
+   * Cases are written PLAN_CHUNK to a unit of work (a savepoint each): one durable commit per
+   * chunk instead of per case, and the event loop is never held for long. Slack (the owners'
+   * profiles) is asked before a chunk's unit begins, never inside it.
    */
   async plan(now: Date): Promise<number> {
-    const { reminders, cases, profiles, tx } = this.#d;
+    const { reminders, cases, profiles, uow } = this.#d;
     let planned = await this.planDigests(now);
     const seen = new Set<number>();
     for (;;) {
       // A case whose planning failed stays "needing attention"; never loop over it again this tick.
-      const due = reminders
-        .casesNeedingAttention(now, this.#d.batchSize + seen.size)
-        .filter((d) => !seen.has(d.caseId));
+      const due = (
+        await reminders.casesNeedingAttention(now, this.#d.batchSize + seen.size)
+      ).filter((d) => !seen.has(d.caseId));
       if (due.length === 0) break;
       for (let i = 0; i < due.length; i += PLAN_CHUNK) {
         const chunk: { teamId: string; caseId: number; tz: string; othersTz: string }[] = [];
         for (const { teamId, caseId } of due.slice(i, i + PLAN_CHUNK)) {
           seen.add(caseId);
           try {
-            const c0 = cases.get(teamId, caseId);
+            const c0 = await cases.get(teamId, caseId);
             if (!c0) continue;
             const owner = await profiles.resolve(teamId, c0.ownerId, now);
             // An escalation pings the creator: it waits for the creator's working hours.
@@ -183,11 +187,11 @@ export class ReminderService {
             this.#d.log?.('reminder planning failed', { teamId, caseId, error: String(e) });
           }
         }
-        planned += tx.run(() => {
+        planned += await uow.run(async (tx) => {
           let n = 0;
           for (const { teamId, caseId, tz, othersTz } of chunk) {
             try {
-              n += tx.run(() => this.#planCase(teamId, caseId, tz, othersTz, now));
+              n += await tx.run((t) => this.#planCase(t, teamId, caseId, tz, othersTz, now));
             } catch (e) {
               // One broken case never stops the batch (its savepoint is rolled back).
               this.#d.log?.('reminder planning failed', { teamId, caseId, error: String(e) });
@@ -210,7 +214,7 @@ export class ReminderService {
    * case, keyed by the day), and those cases' nudges today carry no mention.
    */
   async planDigests(now: Date): Promise<number> {
-    const { reminders, cases, profiles, tx, playbook } = this.#d;
+    const { reminders, profiles, uow, playbook } = this.#d;
     // The digest goes out in the first hour of a working day: every 10 minutes is enough to look.
     if (now.getTime() - this.#digestsPlannedAt < 10 * 60_000) return 0;
     this.#digestsPlannedAt = now.getTime();
@@ -221,7 +225,7 @@ export class ReminderService {
     const before = new Date(now.getTime() + MORNING_MS);
     const owners = new Map<string, { teamId: string; ownerId: string; ids: Set<number> }>();
     for (let page: DuePage | null = null; !page || page.next; ) {
-      page = reminders.casesDuePage(before, page?.next ?? null, DIGEST_PAGE);
+      page = await reminders.casesDuePage(before, page?.next ?? null, DIGEST_PAGE);
       for (const { teamId, ownerId, caseId } of page.cases) {
         const k = `${teamId}\u0000${ownerId}`;
         const g = owners.get(k) ?? { teamId, ownerId, ids: new Set<number>() };
@@ -240,21 +244,22 @@ export class ReminderService {
         const { tz } = await profiles.resolve(g.teamId, g.ownerId, now);
         const day = digestDay(now, playbook, tz);
         if (!day) continue;
-        planned += tx.run(() => {
-          const due = g.caseIds
-            .map((id) => cases.get(g.teamId, id))
-            .filter(
-              (c): c is RecoveryCase => !!c && c.status === 'open' && c.calm.digestOn !== day,
-            );
+        // Read, decide and write in one unit: a case changed meanwhile is counted as it stands.
+        planned += await uow.run(async (tx) => {
+          const due: RecoveryCase[] = [];
+          for (const id of g.caseIds) {
+            const c = await tx.cases.get(g.teamId, id);
+            if (c && c.status === 'open' && c.calm.digestOn !== day) due.push(c);
+          }
           const first = due[0];
           if (!first || due.length < min) return 0;
-          reminders.enqueue(
+          await tx.reminders.enqueue(
             first,
             'own_up',
             [{ kind: 'digest', occurrence: digestOccurrence(day), notBefore: now, hoursTz: tz }],
             now,
           );
-          for (const c of due) cases.save({ ...c, calm: { ...c.calm, digestOn: day } });
+          for (const c of due) await tx.cases.save({ ...c, calm: { ...c.calm, digestOn: day } });
           return 1;
         });
         // One owner's cases written: acks and posts go before the next owner's.
@@ -266,13 +271,20 @@ export class ReminderService {
     return planned;
   }
 
-  #planCase(teamId: string, caseId: number, tz: string, othersTz: string, now: Date): number {
-    const { reminders, cases, playbook } = this.#d;
-    const c = cases.get(teamId, caseId);
+  /** Reads the case, plans it (pure) and writes its reminders and the case, through `tx`. */
+  async #planCase(
+    tx: Repos,
+    teamId: string,
+    caseId: number,
+    tz: string,
+    othersTz: string,
+    now: Date,
+  ): Promise<number> {
+    const c = await tx.cases.get(teamId, caseId);
     if (!c) return 0;
-    const plan = planCase(c, playbook, { owner: tz, others: othersTz }, now);
-    for (const p of plan.posts) reminders.enqueue(c, p.stepKey, [p], now);
-    cases.save(plan.case);
+    const plan = planCase(c, this.#d.playbook, { owner: tz, others: othersTz }, now);
+    for (const p of plan.posts) await tx.reminders.enqueue(c, p.stepKey, [p], now);
+    await tx.cases.save(plan.case);
     return plan.posts.length;
   }
 
@@ -290,20 +302,23 @@ export class ReminderService {
     let exhausted = false;
     let planned = !planning;
     let closed = false;
+    let failure: unknown = null;
     const refillAt = Math.max(1, Math.floor(batchSize / 10));
-    const claim = () => {
+    const claimOnce = async () => {
       const want = batchSize - held;
       if (closed || exhausted || want <= 0 || (held > 0 && want < refillAt)) return;
-      const claimed = reminders.claimReady(this.#d.clock.now(), want, this.#d.holder ?? null);
+      const claimed = await reminders.claimReady(this.#d.clock.now(), want, this.#d.holder ?? null);
       if (claimed.length < want && planned) exhausted = true;
+      // Counted at once: posts that end meanwhile must not make room for more than `batchSize`.
+      held += claimed.length;
       for (const r of claimed) {
-        const c = cases.get(r.teamId, r.caseId);
+        const c = await cases.get(r.teamId, r.caseId);
         if (!c) {
-          reminders.cancelClaimed(r.id, 'case_missing');
+          held--;
+          await reminders.cancelClaimed(r.id, 'case_missing');
           continue;
         }
         this.#mine.add(r.id);
-        held++;
         let lane = lanes.get(c.channelId);
         if (!lane) {
           lane = { channel: c.channelId, queue: [], stopWith: null, busy: false };
@@ -319,6 +334,28 @@ export class ReminderService {
         }
       }
     };
+    // One claim at a time (each one reads what the last left); asked again while one runs, it
+    // claims once more when that one is done.
+    let claiming: Promise<void> | null = null;
+    let again = false;
+    const claim = () => {
+      if (claiming) {
+        again = true;
+        return;
+      }
+      claiming = (async () => {
+        do {
+          again = false;
+          await claimOnce();
+        } while (again && !closed);
+      })()
+        .catch((e: unknown) => {
+          failure ??= e;
+        })
+        .finally(() => {
+          claiming = null;
+        });
+    };
     const done = (r: Reminder) => {
       held--;
       this.#mine.delete(r.id);
@@ -333,12 +370,13 @@ export class ReminderService {
       this.#planned = claim;
       planning.then(planEnded, planEnded);
     }
-    let failure: unknown = null;
     try {
       claim();
       for (;;) {
-        if (running.size) {
-          for (const s of await Promise.allSettled([...running]))
+        if (running.size || claiming) {
+          const waits: Promise<void>[] = [...running];
+          if (claiming) waits.push(claiming);
+          for (const s of await Promise.allSettled(waits))
             if (s.status === 'rejected') failure ??= s.reason;
         } else if (!planned && planning) await planning.catch(() => {});
         else break;
@@ -370,12 +408,12 @@ export class ReminderService {
     const { reminders, pacer, channelIntervalMs, clock } = this.#d;
     const { channel } = lane;
     if (lane.stopWith) {
-      reminders.release(r.id, lane.stopWith.until, lane.stopWith.why);
+      await reminders.release(r.id, lane.stopWith.until, lane.stopWith.why);
       report.retried++;
       return;
     }
     // A slot in the channel reserved in the database: every process on it keeps one pace.
-    const slot = reminders.reservePace(
+    const slot = await reminders.reservePace(
       r.teamId,
       channel,
       pacer.now(),
@@ -384,12 +422,12 @@ export class ReminderService {
     );
     const wait = slot - pacer.now();
     if (wait > 0) await pacer.sleep(wait);
-    this.#renewLeases();
+    await this.#renewLeases();
     // Re-read right before posting: a step done (or a case closed) meanwhile must not be nudged.
-    const c = this.#d.cases.get(r.teamId, r.caseId);
-    const why = c ? this.#unwanted(r, c) : 'case_missing';
+    const c = await this.#d.cases.get(r.teamId, r.caseId);
+    const why = c ? await this.#unwanted(r, c) : 'case_missing';
     if (why || !c) {
-      reminders.cancelClaimed(r.id, why ?? 'case_missing');
+      await reminders.cancelClaimed(r.id, why ?? 'case_missing');
       report.cancelled++;
       return;
     }
@@ -397,7 +435,11 @@ export class ReminderService {
     const at0 = clock.now();
     const wh = this.#d.playbook.workingHours;
     if (r.hoursTz && !isWithinWorkingHours(at0, wh, r.hoursTz)) {
-      reminders.postpone(r.id, clampToWorkingHours(at0, wh, r.hoursTz), 'outside_working_hours');
+      await reminders.postpone(
+        r.id,
+        clampToWorkingHours(at0, wh, r.hoursTz),
+        'outside_working_hours',
+      );
       report.retried++;
       return;
     }
@@ -407,25 +449,25 @@ export class ReminderService {
       const earlier =
         r.attempts > 1 && r.kind !== 'digest' ? await this.#d.channel.findDelivered(c, key) : null;
       if (earlier) {
-        reminders.markSent(r.id, earlier, clock.now());
+        await reminders.markSent(r.id, earlier, clock.now());
         report.sent++;
         return;
       }
       const ts = await this.#d.channel.deliver(r, c, key);
       // Spaced from Slack's answer, not from the request: whatever delayed the request on its way
       // out, Slack had it by now, so the next post can never reach Slack within the interval.
-      reminders.pushPace(r.teamId, channel, pacer.now() + channelIntervalMs);
-      reminders.markSent(r.id, ts, clock.now());
+      await reminders.pushPace(r.teamId, channel, pacer.now() + channelIntervalMs);
+      await reminders.markSent(r.id, ts, clock.now());
       report.sent++;
       // A direct message says nothing about the case's channel or what its parent shows.
       if (r.kind === 'digest') return;
-      if (c.deliveryProblem) this.#d.cases.setDeliveryProblem(c.teamId, c.id, null);
+      if (c.deliveryProblem) await this.#d.cases.setDeliveryProblem(c.teamId, c.id, null);
       // A nudge goes out when time changed what the case shows (a step came due or overdue, a
       // snooze ended, a cadence moved on): the parent is redrawn from the stored state, so it
       // stays true without anyone clicking.
       await this.#refresh({ ...c, deliveryProblem: null });
     } catch (e) {
-      reminders.pushPace(r.teamId, channel, pacer.now() + channelIntervalMs);
+      await reminders.pushPace(r.teamId, channel, pacer.now() + channelIntervalMs);
       const f =
         e instanceof DeliveryFailure
           ? e
@@ -433,26 +475,27 @@ export class ReminderService {
       const at = clock.now();
       if (f.kind === 'rate_limited') {
         const until = new Date(at.getTime() + Math.max(f.retryAfterMs, 1000));
-        reminders.release(r.id, until, f.code);
-        reminders.pushPace(r.teamId, channel, pacer.now() + Math.max(f.retryAfterMs, 1000));
+        await reminders.release(r.id, until, f.code);
+        await reminders.pushPace(r.teamId, channel, pacer.now() + Math.max(f.retryAfterMs, 1000));
         lane.stopWith = { until, why: f.code };
         report.retried++;
       } else if (r.kind === 'digest') {
         // A direct message can't be looked for afterwards (no im:history): whatever went wrong,
         // it is not sent again (at most once), and it never holds back its case's channel.
-        reminders.markFailed(r.id, `digest_in_doubt:${f.code}`);
+        await reminders.markFailed(r.id, `digest_in_doubt:${f.code}`);
         report.failed++;
       } else if (f.kind === 'channel') {
-        reminders.markFailed(r.id, f.code);
+        await reminders.markFailed(r.id, f.code);
         // A shared channel: the redraw withdraws the parent, flags the case and tells the owner
         // (flagging it here first would make the redraw think that was done already).
-        if (f.code !== 'channel_shared') this.#d.cases.setDeliveryProblem(c.teamId, c.id, f.code);
+        if (f.code !== 'channel_shared')
+          await this.#d.cases.setDeliveryProblem(c.teamId, c.id, f.code);
         await this.#refresh(f.code === 'channel_shared' ? c : { ...c, deliveryProblem: f.code });
         report.failed++;
         lane.stopWith = { until: new Date(at.getTime() + 60 * 60_000), why: f.code };
       } else if (f.kind === 'auth') {
-        this.#d.workspaces.pause(c.teamId, f.code, at);
-        reminders.release(r.id, at, f.code);
+        await this.#d.workspaces.pause(c.teamId, f.code, at);
+        await reminders.release(r.id, at, f.code);
         this.#d.log?.('workspace paused: Slack refused its token', {
           teamId: c.teamId,
           error: f.code,
@@ -462,30 +505,31 @@ export class ReminderService {
       } else if (f.code === SHARING_UNKNOWN) {
         // Slack could not say whether the channel is shared: nothing was posted, and waiting for it
         // is not a failed attempt (a missing scope must not use up every nudge's tries).
-        reminders.postpone(r.id, new Date(at.getTime() + 60_000), f.code);
+        await reminders.postpone(r.id, new Date(at.getTime() + 60_000), f.code);
         report.retried++;
       } else if (r.attempts >= this.#d.maxAttempts) {
-        reminders.markFailed(r.id, f.code);
+        await reminders.markFailed(r.id, f.code);
         report.failed++;
       } else {
         // Exponential back-off from the outbox, never from the HTTP client (which could double-post).
         const delay = Math.min(60 * 60_000, 30_000 * 2 ** (r.attempts - 1));
-        reminders.release(r.id, new Date(at.getTime() + delay), f.code);
+        await reminders.release(r.id, new Date(at.getTime() + delay), f.code);
         report.retried++;
       }
     }
   }
 
   /** Every third of a lease, the claims this process holds are renewed (one transaction). */
-  #renewLeases(): void {
+  async #renewLeases(): Promise<void> {
     const now = this.#d.clock.now();
     if (now.getTime() - this.#renewedAt < this.#d.leaseMs / 3 || this.#mine.size === 0) return;
+    // Set before the write: the lanes posting meanwhile don't renew the same claims again.
     this.#renewedAt = now.getTime();
-    this.#d.reminders.renew([...this.#mine], now);
+    await this.#d.reminders.renew([...this.#mine], now);
   }
 
-  #unwanted(r: Reminder, c: RecoveryCase): string | null {
-    const current = this.#d.reminders.get(r.id);
+  async #unwanted(r: Reminder, c: RecoveryCase): Promise<string | null> {
+    const current = await this.#d.reminders.get(r.id);
     if (current?.status !== 'claimed') return 'no_longer_claimed';
     // The digest lists the owner's cases as they stand when it is sent: not tied to this step.
     if (r.kind === 'digest') return null;
@@ -522,11 +566,11 @@ export class ReminderService {
     let requeued = 0;
     const expired = this.#d.clock.now().getTime() - this.#d.leaseMs;
     const byCase = new Map<number, Reminder[]>();
-    for (const r of this.#d.reminders.inFlight()) {
+    for (const r of await this.#d.reminders.inFlight()) {
       if (this.#mine.has(r.id)) continue;
       // Another live process's claim, still leased: it is posting it right now.
       const gone =
-        !!r.claimedBy && r.claimedBy !== this.#d.holder && !!this.#d.isGone?.(r.claimedBy);
+        !!r.claimedBy && r.claimedBy !== this.#d.holder && !!(await this.#d.isGone?.(r.claimedBy));
       if (r.claimedAt && r.claimedAt.getTime() > expired && !gone) continue;
       byCase.set(r.caseId, [...(byCase.get(r.caseId) ?? []), r]);
     }
@@ -536,9 +580,9 @@ export class ReminderService {
     for (const claims of byCase.values()) {
       const first = claims[0];
       if (!first) continue;
-      const c = this.#d.cases.get(first.teamId, first.caseId);
+      const c = await this.#d.cases.get(first.teamId, first.caseId);
       if (!c) {
-        for (const r of claims) this.#d.reminders.cancelClaimed(r.id, 'case_missing');
+        for (const r of claims) await this.#d.reminders.cancelClaimed(r.id, 'case_missing');
         continue;
       }
       try {
@@ -550,15 +594,15 @@ export class ReminderService {
         for (const r of claims) {
           if (r.kind === 'digest') {
             // Left in flight by a process that died: it may have been sent. At most once.
-            this.#d.reminders.markFailed(r.id, 'digest_in_doubt:restart');
+            await this.#d.reminders.markFailed(r.id, 'digest_in_doubt:restart');
             continue;
           }
           const ts = posted.get(reminderKey(r));
           if (ts) {
-            this.#d.reminders.markSent(r.id, ts, this.#d.clock.now());
+            await this.#d.reminders.markSent(r.id, ts, this.#d.clock.now());
             found++;
           } else {
-            this.#d.reminders.release(r.id, this.#d.clock.now(), 'requeued_after_restart');
+            await this.#d.reminders.release(r.id, this.#d.clock.now(), 'requeued_after_restart');
             requeued++;
           }
         }

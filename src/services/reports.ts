@@ -32,21 +32,21 @@ export class ReportService {
   ) {}
 
   /** A channel's figures, or the workspace's (channelId null). */
-  report(teamId: string, channelId: string | null): Report {
+  async report(teamId: string, channelId: string | null): Promise<Report> {
     const now = this.clock.now();
     const at = `${teamId}|${channelId ?? ''}`;
     const key = this.source.mark
-      ? `${this.source.mark()}|${Math.floor(now.getTime() / 3_600_000)}`
+      ? `${await this.source.mark()}|${Math.floor(now.getTime() / 3_600_000)}`
       : null;
     const hit = this.#last.get(at);
     if (key && hit?.key === key) return hit.report;
-    const report = this.#draw(teamId, channelId, now);
+    const report = await this.#draw(teamId, channelId, now);
     if (key) this.#last.set(at, { key, report });
     return report;
   }
 
-  #draw(teamId: string, channelId: string | null, now: Date): Report {
-    const cases = this.source.load({
+  async #draw(teamId: string, channelId: string | null, now: Date): Promise<Report> {
+    const cases = await this.source.load({
       teamId,
       ...(channelId ? { channelId } : {}),
       since: new Date(now.getTime() - LEARNING_DAYS * DAY_MS),

@@ -12,16 +12,16 @@ export class WorkspaceService {
     this.#store = store;
   }
 
-  pause(teamId: string, reason: string, now: Date): void {
-    this.#store.pause(teamId, reason, now);
+  async pause(teamId: string, reason: string, now: Date): Promise<void> {
+    await this.#store.pause(teamId, reason, now);
   }
 
-  resume(teamId: string): void {
-    this.#store.resume(teamId);
+  async resume(teamId: string): Promise<void> {
+    await this.#store.resume(teamId);
   }
 
   /** Why the workspace's reminders are paused, or null when they are not. */
-  pausedReason(teamId: string): string | null {
+  async pausedReason(teamId: string): Promise<string | null> {
     return this.#store.pausedReason(teamId);
   }
 }

@@ -45,9 +45,9 @@ export class SlackReminderChannel implements ReminderChannel {
     readonly shared?: (c: RecoveryCase) => Promise<boolean>,
     /** For the morning digest: a person's open cases, their language and name. */
     readonly people?: {
-      readonly owned: (teamId: string, userId: string) => RecoveryCase[];
-      readonly lang: (teamId: string, userId: string) => string;
-      readonly name: (teamId: string, userId: string) => string | null;
+      readonly owned: (teamId: string, userId: string) => Promise<RecoveryCase[]>;
+      readonly lang: (teamId: string, userId: string) => Promise<string>;
+      readonly name: (teamId: string, userId: string) => Promise<string | null>;
     },
   ) {}
 
@@ -55,10 +55,10 @@ export class SlackReminderChannel implements ReminderChannel {
   async #deliverDigest(r: Reminder, c: RecoveryCase, key: string): Promise<string> {
     const now = this.clock.now();
     const day = localDay(now, r.hoursTz ?? c.tz);
-    const listed = (this.people?.owned(c.teamId, c.ownerId) ?? [c]).filter(
+    const listed = ((await this.people?.owned(c.teamId, c.ownerId)) ?? [c]).filter(
       (x) => x.calm.digestOn === day,
     );
-    const lang = this.people?.lang(c.teamId, c.ownerId) ?? c.lang;
+    const lang = (await this.people?.lang(c.teamId, c.ownerId)) ?? c.lang;
     return this.#post(r, c, key, renderDigest(listed, this.playbook, lang, now), c.ownerId);
   }
 
@@ -102,7 +102,7 @@ export class SlackReminderChannel implements ReminderChannel {
         data: { error: 'channel_shared' },
       });
     const m = renderReminder(r, c, this.playbook, this.clock.now(), {
-      ownerName: this.people?.name(c.teamId, c.ownerId) ?? null,
+      ownerName: (await this.people?.name(c.teamId, c.ownerId)) ?? null,
     });
     return this.#post(r, c, key, m, c.channelId, c.messageTs);
   }

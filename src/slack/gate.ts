@@ -73,8 +73,11 @@ export interface GateOptions {
    * turns stay short, connections are accepted, and the gate sees (and refuses) what doesn't fit.
    */
   readonly afterAckSlots?: number;
-  /** The sentence a refused slash command gets (it is answered, so the user knows). */
-  readonly busyText: (body: { team_id?: string; user_id?: string }) => string;
+  /**
+   * The sentence a refused slash command gets (it is answered, so the user knows). It may look the
+   * person's language up, briefly: it must resolve (never reject) well within Slack's 3 s.
+   */
+  readonly busyText: (body: { team_id?: string; user_id?: string }) => string | Promise<string>;
 }
 
 /** When the HTTP server received a request (set by a 'request' listener ahead of Bolt's). */
@@ -193,7 +196,7 @@ export class Gate {
       const b = event.body as { command?: string; team_id?: string; user_id?: string };
       if (typeof b.command === 'string') {
         // A slash command that can't be taken is told so at once; nothing is stored.
-        await event.ack({ response_type: 'ephemeral', text: this.#o.busyText(b) });
+        await event.ack({ response_type: 'ephemeral', text: await this.#o.busyText(b) });
         return undefined;
       }
       throw new Refused('busy');

@@ -54,13 +54,20 @@ export class HomePublisher {
         do {
           state.again = false;
           const { cases, reports, profiles } = this.deps;
+          // Read with what is stored now (a change committed meanwhile sets `again`).
+          const [profile, owned, open, report] = await Promise.all([
+            profiles.cachedOrDefault(team, user),
+            cases.listOwned(team, user),
+            cases.listOpenInTeam(team),
+            reports.report(team, null),
+          ]);
           const view = renderHome(
             {
               viewer: user,
-              lang: profiles.cachedOrDefault(team, user).lang,
-              owned: cases.listOwned(team, user),
-              team: cases.listOpenInTeam(team),
-              report: reports.report(team, null),
+              lang: profile.lang,
+              owned,
+              team: open,
+              report,
               teamDomain: null,
               now: cases.now(),
             },

@@ -16,7 +16,7 @@ import { isOpen } from '../domain/recoveryCase.js';
 import { nextCheckAt } from '../domain/reminders.js';
 import { wellFormed } from '../domain/text.js';
 import type { CaseStore } from '../services/ports.js';
-import { type Db, lightly } from './db.js';
+import { type Conn, type Dialect, forUpdate, greatest, type Param } from './sql.js';
 
 interface CaseRow {
   id: number;
@@ -56,6 +56,7 @@ interface CaseRow {
 
 interface StepRow {
   case_id: number;
+  team_id: string;
   key: StepKey;
   position: number;
   optional: number;
@@ -70,6 +71,7 @@ interface StepRow {
   remind_count: number;
   escalated_at: number | null;
   version: number;
+  next_check_at: number | null;
   cadence?: string | null;
 }
 
@@ -193,131 +195,274 @@ function toCase(r: CaseRow, steps: StepRow[]): RecoveryCase {
   };
 }
 
-/** The recovery-case aggregate (case + steps + audit events). Every statement filters by team_id. */
+/** The columns a new case is stored with. */
+const CASE_INSERT = [
+  'team_id',
+  'channel_id',
+  'message_ts',
+  'client',
+  'summary',
+  'severity',
+  'owner_id',
+  'creator_id',
+  'status',
+  'answer',
+  'answered_at',
+  'outcome_reason',
+  'meeting_at',
+  'outline',
+  'lang',
+  'tz',
+  'created_at',
+  'closed_at',
+  'delivery_problem',
+  'version',
+  'client_channel_id',
+  'changes',
+  'fix_meeting_at',
+  'last_action_at',
+  'posted_on',
+  'posts_that_day',
+  'last_post_at',
+  'quiet_until',
+  'stalled_at',
+  'stalls',
+  'digest_on',
+  'source_link',
+] as const;
+
+/** The columns a case's change writes (its client, summary, severity, creator and opening stay). */
+const CASE_UPDATE = [
+  'channel_id',
+  'client_channel_id',
+  'changes',
+  'fix_meeting_at',
+  'message_ts',
+  'owner_id',
+  'status',
+  'answer',
+  'answered_at',
+  'outcome_reason',
+  'meeting_at',
+  'outline',
+  'lang',
+  'tz',
+  'closed_at',
+  'delivery_problem',
+  'version',
+  'last_action_at',
+  'posted_on',
+  'posts_that_day',
+  'last_post_at',
+  'quiet_until',
+  'stalled_at',
+  'stalls',
+  'digest_on',
+] as const;
+
+/** The columns a new step is stored with. */
+const STEP_INSERT = [
+  'case_id',
+  'team_id',
+  'key',
+  'position',
+  'optional',
+  'status',
+  'started_at',
+  'due_at',
+  'done_at',
+  'done_by',
+  'note',
+  'snoozed_until',
+  'next_remind_at',
+  'remind_count',
+  'escalated_at',
+  'version',
+  'next_check_at',
+  'cadence',
+] as const;
+
+/** The columns a step's change writes (its case, key, position and optional stay). */
+const STEP_UPDATE = [
+  'status',
+  'started_at',
+  'due_at',
+  'done_at',
+  'done_by',
+  'note',
+  'snoozed_until',
+  'next_remind_at',
+  'remind_count',
+  'escalated_at',
+  'version',
+  'next_check_at',
+  'cadence',
+] as const;
+
+type CaseParams = Record<(typeof CASE_INSERT)[number] | (typeof CASE_UPDATE)[number], Param> & {
+  id: number;
+};
+type StepParams = Record<(typeof STEP_INSERT)[number], Param>;
+
+const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+const values = <K extends string>(cols: readonly K[], p: Record<K, Param>): Param[] =>
+  cols.map((k) => p[k]);
+
+const INSERT_CASE = `INSERT INTO cases (${CASE_INSERT.join(', ')}) VALUES (${marks(CASE_INSERT.length)}) RETURNING id`;
+const UPDATE_CASE = `UPDATE cases SET ${CASE_UPDATE.map((k) => `${k} = ?`).join(', ')} WHERE id = ? AND team_id = ?`;
+const INSERT_STEP = `INSERT INTO steps (${STEP_INSERT.join(', ')}) VALUES (${marks(STEP_INSERT.length)})`;
+const UPDATE_STEP = `UPDATE steps SET ${STEP_UPDATE.map((k) => `${k} = ?`).join(', ')} WHERE case_id = ? AND team_id = ? AND key = ?`;
+const GET_CASE = 'SELECT * FROM cases WHERE id = ? AND team_id = ?';
+const GET_STEPS = 'SELECT * FROM steps WHERE case_id = ? AND team_id = ? ORDER BY position';
+const INSERT_EVENT =
+  'INSERT INTO events (team_id, case_id, at, actor, type, step_key, data) VALUES (?, ?, ?, ?, ?, ?, ?)';
+const EVENTS = 'SELECT * FROM events WHERE team_id = ? AND case_id = ? ORDER BY id';
+const LIST_OPEN = `SELECT * FROM cases WHERE team_id = ? AND status = 'open' AND (channel_id = ? OR owner_id = ?)
+  ORDER BY created_at DESC LIMIT ?`;
+// Meant for the partial index cases_waiting (the few cases Slack refused), with no index hint (only
+// SQLite has one): SQLite's planner picks it over cases_by_channel once it covers status too, i.e.
+// (team_id, channel_id, status, id); on (team_id, channel_id, id) it walks cases_by_channel instead.
+const WAITING_IN = `SELECT * FROM cases WHERE team_id = ? AND channel_id = ?
+  AND status = 'open' AND message_ts IS NULL AND delivery_problem IS NOT NULL
+  ORDER BY id LIMIT 50`;
+const LIST_UNPOSTED = `SELECT * FROM cases WHERE message_ts IS NULL AND status = 'open' ORDER BY id LIMIT ?`;
+const LIST_OPEN_IN_TEAM = `SELECT * FROM cases WHERE team_id = ? AND status = 'open' ORDER BY created_at DESC LIMIT ?`;
+const LIST_OWNED = `SELECT * FROM cases WHERE team_id = ? AND status = 'open' AND owner_id = ? ORDER BY created_at DESC LIMIT ?`;
+// The morning digest sits on a case's own_up row but lists several cases: a step or a case
+// closing never cancels it (it is drawn from the cases as they stand when it is sent).
+const CANCEL_CASE_REMINDERS = `UPDATE reminders SET status = 'cancelled'
+  WHERE case_id = ? AND team_id = ? AND status = 'pending' AND kind != 'digest'`;
+const SET_MESSAGE = 'UPDATE cases SET message_ts = ? WHERE id = ? AND team_id = ?';
+const SET_FIRST_REPLY = 'UPDATE cases SET first_reply_ts = ? WHERE id = ? AND team_id = ?';
+const FIRST_REPLY_OF = 'SELECT first_reply_ts AS ts FROM cases WHERE id = ? AND team_id = ?';
+const MISSING_FIRST_REPLY = `SELECT * FROM cases WHERE message_ts IS NOT NULL AND first_reply_ts IS NULL AND status = 'open'
+  AND created_at < ? ORDER BY id LIMIT ?`;
+// Steps that came due (or whose snooze ended) in the window, through their indexes (the partial
+// steps_pending_due and steps_snooze_end: the planner picks them), then their cases drawn before
+// that moment. Parameters: since, now, since, now, limit.
+const STALE_PARENTS = `SELECT c.* FROM cases c WHERE c.id IN (
+    SELECT s.case_id FROM steps s
+      WHERE s.status = 'pending' AND s.due_at IS NOT NULL AND s.due_at > ? AND s.due_at <= ?
+      AND s.due_at > (SELECT COALESCE(rendered_at, 0) FROM cases x WHERE x.id = s.case_id)
+    UNION
+    SELECT s.case_id FROM steps s
+      WHERE s.status = 'snoozed' AND s.snoozed_until > ? AND s.snoozed_until <= ?
+      AND s.snoozed_until > (SELECT COALESCE(rendered_at, 0) FROM cases x WHERE x.id = s.case_id))
+  AND c.status = 'open' AND c.message_ts IS NOT NULL
+  AND COALESCE(c.delivery_problem, '') != 'channel_shared'
+  ORDER BY c.id LIMIT ?`;
+// Parents drawn from an older version than the stored one (a redraw failed, or another process
+// held the case): through their partial index cases_parent_behind.
+const BEHIND_PARENTS = `SELECT * FROM cases
+  WHERE message_ts IS NOT NULL AND rendered_version < version
+  AND COALESCE(delivery_problem, '') != 'channel_shared'
+  ORDER BY id LIMIT ?`;
+const SET_PROBLEM = 'UPDATE cases SET delivery_problem = ? WHERE id = ? AND team_id = ?';
+const REMEMBER = `INSERT INTO handled_requests (team_id, key, at) VALUES (?, ?, ?)
+  ON CONFLICT (team_id, key) DO NOTHING`;
+// The same words again: refused while the last time is within the window, else remembered anew.
+// Parameters: team, key, now, since.
+const REMEMBER_SAME = `INSERT INTO handled_requests (team_id, key, at) VALUES (?, ?, ?)
+  ON CONFLICT (team_id, key) DO UPDATE SET at = excluded.at WHERE handled_requests.at <= ?`;
+const FORGET_OLD = 'DELETE FROM handled_requests WHERE at < ?';
+
+/** A text that differs by engine (a row lock, GREATEST), built once per engine. */
+function perEngine(build: (c: Conn) => string): (c: Conn) => string {
+  const texts = new Map<Dialect, string>();
+  return (c) => {
+    let t = texts.get(c.dialect);
+    if (t === undefined) {
+      t = build(c);
+      texts.set(c.dialect, t);
+    }
+    return t;
+  };
+}
+
+/** The case row, locked until the transaction ends where the engine has row locks (PostgreSQL). */
+const GET_CASE_LOCKED = perEngine((c) => GET_CASE + forUpdate(c));
+const SET_RENDERED = perEngine(
+  (c) => `UPDATE cases SET rendered_at = ${greatest(c, 'COALESCE(rendered_at, 0)', '?')},
+  rendered_version = ${greatest(c, 'rendered_version', '?')} WHERE id = ? AND team_id = ?`,
+);
+
+/**
+ * The steps of several cases, by case and position, in one statement: the ids are padded to a
+ * power of two (repeating the last), so a handful of texts serve every page.
+ */
+const STEPS_PER_READ = 64;
+const stepsOfTexts = new Map<number, string>();
+function stepsOf(ids: readonly number[]): { sql: string; params: Param[] } {
+  let size = 1;
+  while (size < ids.length) size *= 2;
+  let sql = stepsOfTexts.get(size);
+  if (sql === undefined) {
+    sql = `SELECT * FROM steps WHERE case_id IN (${marks(size)}) ORDER BY case_id, position`;
+    stepsOfTexts.set(size, sql);
+  }
+  const params: Param[] = [...ids];
+  while (params.length < size) params.push(ids[ids.length - 1] as number);
+  return { sql, params };
+}
+
+/** Cancels the pending reminders (but the digest) of a case's steps no longer open; by key count. */
+const cancelStepsTexts = new Map<number, string>();
+function cancelSteps(n: number): string {
+  let sql = cancelStepsTexts.get(n);
+  if (sql === undefined) {
+    sql = `UPDATE reminders SET status = 'cancelled' WHERE case_id = ? AND team_id = ? AND status = 'pending'
+      AND kind != 'digest' AND step_key IN (${marks(n)})`;
+    cancelStepsTexts.set(n, sql);
+  }
+  return sql;
+}
+
+/** True when the step row as loaded already holds what `p` would write. */
+function unchanged(row: StepRow, p: StepParams): boolean {
+  const r = row as unknown as Record<string, unknown>;
+  return STEP_UPDATE.every((k) => r[k] === p[k]);
+}
+
+/**
+ * The recovery-case aggregate (case + steps + audit events). Every statement filters by team_id.
+ * It runs on a `Conn`: the database (each call on its own; a call that writes several rows is a
+ * transaction of its own) or a unit of work's transaction (every call part of it).
+ */
 export class CaseRepo implements CaseStore {
-  readonly #db: Db;
   readonly #pb: Playbook;
-  readonly #s;
 
-  constructor(db: Db, playbook: Playbook) {
-    this.#db = db;
+  constructor(
+    readonly conn: Conn,
+    playbook: Playbook,
+  ) {
     this.#pb = playbook;
-    this.#s = {
-      insertCase:
-        db.prepare(`INSERT INTO cases (team_id, channel_id, message_ts, client, summary, severity, owner_id, creator_id, status,
-        answer, answered_at, outcome_reason, meeting_at, outline, lang, tz, created_at, closed_at, delivery_problem, version, client_channel_id, changes, fix_meeting_at,
-        last_action_at, posted_on, posts_that_day, last_post_at, quiet_until, stalled_at, stalls, digest_on, source_link)
-        VALUES (@team_id, @channel_id, @message_ts, @client, @summary, @severity, @owner_id, @creator_id, @status, @answer, @answered_at,
-        @outcome_reason, @meeting_at, @outline, @lang, @tz, @created_at, @closed_at, @delivery_problem, @version, @client_channel_id, @changes, @fix_meeting_at,
-        @last_action_at, @posted_on, @posts_that_day, @last_post_at, @quiet_until, @stalled_at, @stalls, @digest_on, @source_link)`),
-      updateCase:
-        db.prepare(`UPDATE cases SET channel_id=@channel_id, client_channel_id=@client_channel_id, changes=@changes, fix_meeting_at=@fix_meeting_at, message_ts=@message_ts, owner_id=@owner_id, status=@status, answer=@answer,
-        answered_at=@answered_at, outcome_reason=@outcome_reason, meeting_at=@meeting_at, outline=@outline, lang=@lang, tz=@tz, closed_at=@closed_at,
-        delivery_problem=@delivery_problem, version=@version, last_action_at=@last_action_at, posted_on=@posted_on,
-        posts_that_day=@posts_that_day, last_post_at=@last_post_at, quiet_until=@quiet_until, stalled_at=@stalled_at,
-        stalls=@stalls, digest_on=@digest_on WHERE id=@id AND team_id=@team_id`),
-      insertStep:
-        db.prepare(`INSERT INTO steps (case_id, team_id, key, position, optional, status, started_at, due_at, done_at, done_by,
-        note, snoozed_until, next_remind_at, remind_count, escalated_at, version, next_check_at, cadence) VALUES (@case_id, @team_id, @key,
-        @position, @optional, @status, @started_at, @due_at, @done_at, @done_by, @note, @snoozed_until, @next_remind_at, @remind_count,
-        @escalated_at, @version, @next_check_at, @cadence)`),
-      updateStep:
-        db.prepare(`UPDATE steps SET status=@status, started_at=@started_at, due_at=@due_at, done_at=@done_at, done_by=@done_by,
-        note=@note, snoozed_until=@snoozed_until, next_remind_at=@next_remind_at, remind_count=@remind_count, escalated_at=@escalated_at,
-        version=@version, next_check_at=@next_check_at, cadence=@cadence WHERE case_id=@case_id AND team_id=@team_id AND key=@key`),
-      getCase: db.prepare('SELECT * FROM cases WHERE id = ? AND team_id = ?'),
-      getSteps: db.prepare(
-        'SELECT * FROM steps WHERE case_id = ? AND team_id = ? ORDER BY position',
-      ),
-      insertEvent: db.prepare(
-        'INSERT INTO events (team_id, case_id, at, actor, type, step_key, data) VALUES (@team_id, @case_id, @at, @actor, @type, @step_key, @data)',
-      ),
-      events: db.prepare('SELECT * FROM events WHERE team_id = ? AND case_id = ? ORDER BY id'),
-      listOpen:
-        db.prepare(`SELECT * FROM cases WHERE team_id = @team_id AND status = 'open' AND (channel_id = @channel_id OR owner_id = @user_id)
-        ORDER BY created_at DESC LIMIT @limit`),
-      waitingIn: db.prepare(
-        `SELECT * FROM cases INDEXED BY cases_waiting WHERE team_id = ? AND channel_id = ?
-           AND status = 'open' AND message_ts IS NULL AND delivery_problem IS NOT NULL
-           ORDER BY id LIMIT 50`,
-      ),
-      listUnposted: db.prepare(
-        `SELECT * FROM cases WHERE message_ts IS NULL AND status = 'open' ORDER BY id LIMIT ?`,
-      ),
-      listOpenInTeam: db.prepare(
-        `SELECT * FROM cases WHERE team_id = ? AND status = 'open' ORDER BY created_at DESC LIMIT ?`,
-      ),
-      listOwned: db.prepare(
-        `SELECT * FROM cases WHERE team_id = ? AND status = 'open' AND owner_id = ? ORDER BY created_at DESC LIMIT ?`,
-      ),
-      // The morning digest sits on a case's own_up row but lists several cases: a step or a case
-      // closing never cancels it (it is drawn from the cases as they stand when it is sent).
-      cancelStepReminders: db.prepare(
-        `UPDATE reminders SET status='cancelled' WHERE case_id = ? AND team_id = ? AND step_key = ? AND status = 'pending' AND kind != 'digest'`,
-      ),
-      cancelCaseReminders: db.prepare(
-        `UPDATE reminders SET status='cancelled' WHERE case_id = ? AND team_id = ? AND status = 'pending' AND kind != 'digest'`,
-      ),
-      setMessage: db.prepare('UPDATE cases SET message_ts = ? WHERE id = ? AND team_id = ?'),
-      setFirstReply: db.prepare('UPDATE cases SET first_reply_ts = ? WHERE id = ? AND team_id = ?'),
-      firstReplyOf: db.prepare(
-        'SELECT first_reply_ts AS ts FROM cases WHERE id = ? AND team_id = ?',
-      ),
-      setRendered: db.prepare(
-        `UPDATE cases SET rendered_at = MAX(COALESCE(rendered_at, 0), ?),
-           rendered_version = MAX(rendered_version, ?) WHERE id = ? AND team_id = ?`,
-      ),
-      missingFirstReply: db.prepare(
-        `SELECT * FROM cases WHERE message_ts IS NOT NULL AND first_reply_ts IS NULL AND status = 'open'
-           AND created_at < ? ORDER BY id LIMIT ?`,
-      ),
-      // Steps that came due (or whose snooze ended) in the window, through their indexes, then
-      // their cases drawn before that moment.
-      staleParents: db.prepare(
-        `SELECT c.* FROM cases c WHERE c.id IN (
-           SELECT s.case_id FROM steps s INDEXED BY steps_pending_due
-             WHERE s.status = 'pending' AND s.due_at IS NOT NULL AND s.due_at > @since AND s.due_at <= @now
-             AND s.due_at > (SELECT COALESCE(rendered_at, 0) FROM cases x WHERE x.id = s.case_id)
-           UNION
-           SELECT s.case_id FROM steps s INDEXED BY steps_snooze_end
-             WHERE s.status = 'snoozed' AND s.snoozed_until > @since AND s.snoozed_until <= @now
-             AND s.snoozed_until > (SELECT COALESCE(rendered_at, 0) FROM cases x WHERE x.id = s.case_id))
-         AND c.status = 'open' AND c.message_ts IS NOT NULL
-         AND COALESCE(c.delivery_problem, '') != 'channel_shared'
-         ORDER BY c.id LIMIT @limit`,
-      ),
-      // Parents drawn from an older version than the stored one (a redraw failed, or another
-      // process held the case): through their partial index.
-      behindParents: db.prepare(
-        `SELECT * FROM cases INDEXED BY cases_parent_behind
-           WHERE message_ts IS NOT NULL AND rendered_version < version
-           AND COALESCE(delivery_problem, '') != 'channel_shared'
-           ORDER BY id LIMIT ?`,
-      ),
-
-      setProblem: db.prepare('UPDATE cases SET delivery_problem = ? WHERE id = ? AND team_id = ?'),
-      remember: db.prepare(
-        'INSERT OR IGNORE INTO handled_requests (team_id, key, at) VALUES (?, ?, ?)',
-      ),
-      // The same words again: refused while the last time is within the window, else remembered anew.
-      rememberSame: db.prepare(
-        `INSERT INTO handled_requests (team_id, key, at) VALUES (@team, @key, @now)
-         ON CONFLICT (team_id, key) DO UPDATE SET at = excluded.at WHERE handled_requests.at <= @since`,
-      ),
-      forgetOld: db.prepare('DELETE FROM handled_requests WHERE at < ?'),
-    };
   }
 
-  get(teamId: string, id: number): RecoveryCase | null {
-    const row = this.#s.getCase.get(id, teamId) as CaseRow | undefined;
-    if (!row) return null;
-    return toCase(row, this.#s.getSteps.all(id, teamId) as StepRow[]);
+  /**
+   * Inside a transaction on PostgreSQL the case row is read `FOR UPDATE`: a unit of work that reads
+   * a case, decides and saves it holds the case until it commits, as SQLite's write lock holds the
+   * whole database, so two replicas' changes to one case never interleave (nor lose one another).
+   */
+  async get(teamId: string, id: number): Promise<RecoveryCase | null> {
+    const loaded = await this.#load(this.conn, teamId, id);
+    return loaded && toCase(loaded.row, loaded.steps);
   }
 
-  require(teamId: string, id: number): RecoveryCase {
-    const c = this.get(teamId, id);
+  async require(teamId: string, id: number): Promise<RecoveryCase> {
+    const c = await this.get(teamId, id);
     if (!c) throw new DomainError('case_not_found', String(id));
     return c;
+  }
+
+  /** The case row (locked inside a transaction, where the engine has row locks) and its steps. */
+  async #load(
+    c: Conn,
+    teamId: string,
+    id: number,
+  ): Promise<{ row: CaseRow; steps: StepRow[] } | null> {
+    const row = await c.get<CaseRow>(c.inTransaction ? GET_CASE_LOCKED(c) : GET_CASE, [id, teamId]);
+    if (!row) return null;
+    return { row, steps: await c.all<StepRow>(GET_STEPS, [id, teamId]) };
   }
 
   /**
@@ -330,152 +475,186 @@ export class CaseRepo implements CaseStore {
     now: Date,
     requestKey?: string,
     same?: { readonly key: string; readonly withinMs: number },
-  ): RecoveryCase {
-    return this.#db
-      .transaction((): RecoveryCase => {
-        const c = changed.case;
-        if (requestKey && this.#s.remember.run(c.teamId, requestKey, now.getTime()).changes === 0) {
-          throw new DomainError('duplicate_request', requestKey);
-        }
-        if (
-          same &&
-          this.#s.rememberSame.run({
-            team: c.teamId,
-            key: same.key,
-            now: now.getTime(),
-            since: now.getTime() - same.withinMs,
-          }).changes === 0
-        )
-          throw new DomainError('same_case');
-        const id = Number(this.#s.insertCase.run(this.#caseParams(c)).lastInsertRowid);
-        const stored = { ...c, id };
-        for (const s of stored.steps) this.#s.insertStep.run(this.#stepParams(stored, s));
-        this.#appendEvent(stored, changed.event, now);
-        return stored;
-      })
-      .immediate();
+  ): Promise<RecoveryCase> {
+    return this.conn.transaction(async (tx): Promise<RecoveryCase> => {
+      const c = changed.case;
+      const at = now.getTime();
+      if (requestKey && (await tx.run(REMEMBER, [c.teamId, requestKey, at])) === 0) {
+        throw new DomainError('duplicate_request', requestKey);
+      }
+      if (same && (await tx.run(REMEMBER_SAME, [c.teamId, same.key, at, at - same.withinMs])) === 0)
+        throw new DomainError('same_case');
+      const r = await tx.get<{ id: number }>(INSERT_CASE, values(CASE_INSERT, this.#caseParams(c)));
+      if (!r) throw new Error('case not stored');
+      const stored = { ...c, id: Number(r.id) };
+      for (const s of stored.steps)
+        await tx.run(INSERT_STEP, values(STEP_INSERT, this.#stepParams(stored, s)));
+      await this.#appendEvent(tx, stored, changed.event, now);
+      return stored;
+    });
   }
 
-  /** Read, decide (pure), write: one immediate transaction per state change, with its event. */
+  /**
+   * Read, decide (pure), write: one transaction per state change (SQLite takes the write lock
+   * first; PostgreSQL reads the case row FOR UPDATE), with its event. Only the steps the decision
+   * changed are written.
+   */
   update(
     teamId: string,
     id: number,
     now: Date,
     decide: (c: RecoveryCase) => Changed,
     requestKey?: string,
-  ): Changed {
-    return this.#db
-      .transaction((): Changed => {
-        const before = this.require(teamId, id);
-        if (requestKey && this.#s.remember.run(teamId, requestKey, now.getTime()).changes === 0)
-          throw new DomainError('duplicate_request', requestKey);
-        const changed = decide(before);
-        this.save(changed.case);
-        this.#appendEvent(changed.case, changed.event, now);
-        return changed;
-      })
-      .immediate();
+  ): Promise<Changed> {
+    return this.conn.transaction(async (tx): Promise<Changed> => {
+      const loaded = await this.#load(tx, teamId, id);
+      if (!loaded) throw new DomainError('case_not_found', String(id));
+      const before = toCase(loaded.row, loaded.steps);
+      if (requestKey && (await tx.run(REMEMBER, [teamId, requestKey, now.getTime()])) === 0)
+        throw new DomainError('duplicate_request', requestKey);
+      const changed = decide(before);
+      await this.#save(tx, changed.case, loaded.steps);
+      await this.#appendEvent(tx, changed.case, changed.event, now);
+      return changed;
+    });
   }
 
   /** Writes a case and its steps; pending reminders of steps no longer open are cancelled. */
-  save(c: RecoveryCase): void {
-    this.#s.updateCase.run(this.#caseParams(c));
-    for (const s of c.steps) {
-      this.#s.updateStep.run(this.#stepParams(c, s));
-      if (!isOpen(s) || s.status === 'snoozed')
-        this.#s.cancelStepReminders.run(c.id, c.teamId, s.key);
-    }
-    if (c.status !== 'open') this.#s.cancelCaseReminders.run(c.id, c.teamId);
+  save(c: RecoveryCase): Promise<void> {
+    return this.conn.transaction((tx) => this.#save(tx, c, null));
   }
 
-  /** Without an fsync (lightly): lost to a power cut, the post is found again by its metadata. */
-  setMessageTs(teamId: string, id: number, ts: string): void {
-    lightly(this.#db, () => this.#s.setMessage.run(ts, id, teamId));
+  /**
+   * Writes the case row, then its steps: every step, or with `loaded` (the step rows read under
+   * the case's lock in this transaction) only those whose columns would change. The case row is
+   * always written first, so on PostgreSQL every writer of a case's steps holds its row lock and
+   * the rows loaded under it are what the table holds.
+   */
+  async #save(tx: Conn, c: RecoveryCase, loaded: readonly StepRow[] | null): Promise<void> {
+    const p = this.#caseParams(c);
+    await tx.run(UPDATE_CASE, [...values(CASE_UPDATE, p), p.id, p.team_id]);
+    const was = loaded && new Map(loaded.map((r) => [r.key, r]));
+    const closed: StepKey[] = [];
+    for (const s of c.steps) {
+      const sp = this.#stepParams(c, s);
+      const row = was?.get(s.key);
+      if (!row || !unchanged(row, sp))
+        await tx.run(UPDATE_STEP, [...values(STEP_UPDATE, sp), sp.case_id, sp.team_id, sp.key]);
+      if (!isOpen(s) || s.status === 'snoozed') closed.push(s.key);
+    }
+    // A case no longer open cancels its reminders of every step; else those of its steps no
+    // longer open (one statement either way).
+    if (c.status !== 'open') await tx.run(CANCEL_CASE_REMINDERS, [c.id, c.teamId]);
+    else if (closed.length > 0)
+      await tx.run(cancelSteps(closed.length), [c.id, c.teamId, ...closed]);
+  }
+
+  /** Written lightly (no fsync): lost to a power cut, the post is found again by its metadata. */
+  async setMessageTs(teamId: string, id: number, ts: string): Promise<void> {
+    await this.conn.transaction((tx) => tx.run(SET_MESSAGE, [ts, id, teamId]), { light: true });
   }
 
   /** The first reply's ts, if one is on record. */
-  firstReplyOf(teamId: string, id: number): string[] {
-    const r = this.#s.firstReplyOf.get(id, teamId) as { ts: string | null } | undefined;
+  async firstReplyOf(teamId: string, id: number): Promise<string[]> {
+    const r = await this.conn.get<{ ts: string | null }>(FIRST_REPLY_OF, [id, teamId]);
     // 'before-migration-10' marks a reply known to exist, ts unknown.
     return r?.ts && /^\d+\.\d+$/.test(r.ts) ? [r.ts] : [];
   }
 
   /** The first thread reply is in Slack (its ts). */
-  setFirstReply(teamId: string, id: number, ts: string): void {
-    this.#s.setFirstReply.run(ts, id, teamId);
+  async setFirstReply(teamId: string, id: number, ts: string): Promise<void> {
+    await this.conn.run(SET_FIRST_REPLY, [ts, id, teamId]);
   }
 
   /** The parent was drawn from the stored state at `at`. */
-  setRenderedAt(teamId: string, id: number, at: Date, version: number): void {
-    this.#s.setRendered.run(at.getTime(), version, id, teamId);
+  async setRenderedAt(teamId: string, id: number, at: Date, version: number): Promise<void> {
+    await this.conn.run(SET_RENDERED(this.conn), [at.getTime(), version, id, teamId]);
   }
 
   /** Posted cases whose first reply is not known to be in Slack (opened before `before`). */
-  listMissingFirstReply(before: Date, limit: number): RecoveryCase[] {
-    const rows = this.#s.missingFirstReply.all(before.getTime(), limit) as CaseRow[];
-    return rows.map((r) => toCase(r, this.#s.getSteps.all(r.id, r.team_id) as StepRow[]));
+  async listMissingFirstReply(before: Date, limit: number): Promise<RecoveryCase[]> {
+    return this.#cases(
+      await this.conn.all<CaseRow>(MISSING_FIRST_REPLY, [before.getTime(), limit]),
+    );
   }
 
   /** Posted cases whose parent shows a step as not yet due (or snoozed) that time has moved past. */
-  listStaleParents(now: Date, limit: number): RecoveryCase[] {
+  async listStaleParents(now: Date, limit: number): Promise<RecoveryCase[]> {
     // A crossing more than two days old was redrawn by the sweep then (or by the start-up redraw).
-    const since = now.getTime() - 2 * 24 * 60 * 60_000;
-    const rows = this.#s.staleParents.all({ now: now.getTime(), since, limit }) as CaseRow[];
+    const t = now.getTime();
+    const since = t - 2 * 24 * 60 * 60_000;
+    const rows = await this.conn.all<CaseRow>(STALE_PARENTS, [since, t, since, t, limit]);
     // Drawn from an older version: the redraw after the change never landed.
-    const behind = this.#s.behindParents.all(limit) as CaseRow[];
+    const behind = await this.conn.all<CaseRow>(BEHIND_PARENTS, [limit]);
     const seen = new Set(rows.map((r) => r.id));
     for (const r of behind) if (!seen.has(r.id) && rows.length < limit) rows.push(r);
-    return rows.map((r) => toCase(r, this.#s.getSteps.all(r.id, r.team_id) as StepRow[]));
+    return this.#cases(rows);
   }
 
-  setDeliveryProblem(teamId: string, id: number, problem: string | null): void {
-    this.#s.setProblem.run(problem, id, teamId);
+  async setDeliveryProblem(teamId: string, id: number, problem: string | null): Promise<void> {
+    await this.conn.run(SET_PROBLEM, [problem, id, teamId]);
   }
 
   /** Open cases of a channel plus the caller's own, newest first. */
-  listOpen(teamId: string, channelId: string, userId: string, limit = 30): RecoveryCase[] {
-    const rows = this.#s.listOpen.all({
-      team_id: teamId,
-      channel_id: channelId,
-      user_id: userId,
-      limit,
-    }) as CaseRow[];
-    return rows.map((r) => toCase(r, this.#s.getSteps.all(r.id, teamId) as StepRow[]));
+  async listOpen(
+    teamId: string,
+    channelId: string,
+    userId: string,
+    limit = 30,
+  ): Promise<RecoveryCase[]> {
+    return this.#cases(await this.conn.all<CaseRow>(LIST_OPEN, [teamId, channelId, userId, limit]));
   }
 
-  /** Posted cases with a change at or after `since` (their parent may not show it yet), oldest first. */
-
   /** A channel's open cases whose post Slack refused (and that are not being posted right now). */
-  listWaitingIn(teamId: string, channelId: string): RecoveryCase[] {
-    const rows = this.#s.waitingIn.all(teamId, channelId) as CaseRow[];
-    return rows.map((r) => toCase(r, this.#s.getSteps.all(r.id, teamId) as StepRow[]));
+  async listWaitingIn(teamId: string, channelId: string): Promise<RecoveryCase[]> {
+    return this.#cases(await this.conn.all<CaseRow>(WAITING_IN, [teamId, channelId]));
   }
 
   /** Open cases never shown in Slack (their parent post failed or never happened), oldest first. */
-  listUnposted(limit: number): RecoveryCase[] {
-    const rows = this.#s.listUnposted.all(limit) as CaseRow[];
-    return rows.map((r) => toCase(r, this.#s.getSteps.all(r.id, r.team_id) as StepRow[]));
+  async listUnposted(limit: number): Promise<RecoveryCase[]> {
+    return this.#cases(await this.conn.all<CaseRow>(LIST_UNPOSTED, [limit]));
   }
 
-  listOpenInTeam(teamId: string, limit: number): RecoveryCase[] {
-    const rows = this.#s.listOpenInTeam.all(teamId, limit) as CaseRow[];
-    return rows.map((r) => toCase(r, this.#s.getSteps.all(r.id, teamId) as StepRow[]));
+  async listOpenInTeam(teamId: string, limit: number): Promise<RecoveryCase[]> {
+    return this.#cases(await this.conn.all<CaseRow>(LIST_OPEN_IN_TEAM, [teamId, limit]));
   }
 
-  listOwned(teamId: string, userId: string, limit = 30): RecoveryCase[] {
-    const rows = this.#s.listOwned.all(teamId, userId, limit) as CaseRow[];
-    return rows.map((r) => toCase(r, this.#s.getSteps.all(r.id, teamId) as StepRow[]));
+  async listOwned(teamId: string, userId: string, limit = 30): Promise<RecoveryCase[]> {
+    return this.#cases(await this.conn.all<CaseRow>(LIST_OWNED, [teamId, userId, limit]));
   }
 
-  events(teamId: string, caseId: number): EventRecord[] {
-    const rows = this.#s.events.all(teamId, caseId) as {
+  /**
+   * Case rows with their steps, in the rows' order: the steps read a page of cases at a time (not
+   * a statement per case). A step belongs to its case's team (as `get` reads it).
+   */
+  async #cases(rows: readonly CaseRow[]): Promise<RecoveryCase[]> {
+    const steps = new Map<number, StepRow[]>();
+    for (let i = 0; i < rows.length; i += STEPS_PER_READ) {
+      const ids = rows.slice(i, i + STEPS_PER_READ).map((r) => r.id);
+      const q = stepsOf(ids);
+      for (const s of await this.conn.all<StepRow>(q.sql, q.params)) {
+        const of = steps.get(s.case_id);
+        if (of) of.push(s);
+        else steps.set(s.case_id, [s]);
+      }
+    }
+    return rows.map((r) =>
+      toCase(
+        r,
+        (steps.get(r.id) ?? []).filter((s) => s.team_id === r.team_id),
+      ),
+    );
+  }
+
+  async events(teamId: string, caseId: number): Promise<EventRecord[]> {
+    const rows = await this.conn.all<{
       id: number;
       at: number;
       actor: string;
       type: string;
       step_key: StepKey | null;
       data: string | null;
-    }[];
+    }>(EVENTS, [teamId, caseId]);
     return rows.map((r) => ({
       id: r.id,
       at: new Date(r.at),
@@ -487,28 +666,28 @@ export class CaseRepo implements CaseStore {
   }
 
   /** Marks a request key as handled; false if it was already. */
-  remember(teamId: string, key: string, now: Date): boolean {
-    return this.#s.remember.run(teamId, key, now.getTime()).changes === 1;
+  async remember(teamId: string, key: string, now: Date): Promise<boolean> {
+    return (await this.conn.run(REMEMBER, [teamId, key, now.getTime()])) === 1;
   }
 
   /** Slack only retries or replays within minutes; a day of keys is plenty. */
-  forgetRequestsBefore(t: Date): void {
-    this.#s.forgetOld.run(t.getTime());
+  async forgetRequestsBefore(t: Date): Promise<void> {
+    await this.conn.run(FORGET_OLD, [t.getTime()]);
   }
 
-  #appendEvent(c: RecoveryCase, e: CaseEvent, now: Date): void {
-    this.#s.insertEvent.run({
-      team_id: c.teamId,
-      case_id: c.id,
-      at: now.getTime(),
-      actor: e.actor,
-      type: e.type,
-      step_key: e.stepKey ?? null,
-      data: e.data ? JSON.stringify(e.data) : null,
-    });
+  async #appendEvent(tx: Conn, c: RecoveryCase, e: CaseEvent, now: Date): Promise<void> {
+    await tx.run(INSERT_EVENT, [
+      c.teamId,
+      c.id,
+      now.getTime(),
+      e.actor,
+      e.type,
+      e.stepKey ?? null,
+      e.data ? JSON.stringify(e.data) : null,
+    ]);
   }
 
-  #caseParams(c: RecoveryCase) {
+  #caseParams(c: RecoveryCase): CaseParams {
     return {
       id: c.id,
       team_id: c.teamId,
@@ -550,7 +729,7 @@ export class CaseRepo implements CaseStore {
     };
   }
 
-  #stepParams(c: RecoveryCase, s: Step) {
+  #stepParams(c: RecoveryCase, s: Step): StepParams {
     return {
       case_id: c.id,
       team_id: c.teamId,

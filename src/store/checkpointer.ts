@@ -6,7 +6,8 @@ import { Worker } from 'node:worker_threads';
  * checkpoints, every so often one commit on the main thread copies the WAL back into the database
  * and fsyncs it, holding the event loop (and every Slack ack behind it) for tens of milliseconds.
  * Here the main connection only appends to the WAL (`wal_autocheckpoint = 0`) and this thread
- * checkpoints it in the background (PASSIVE: never blocks the writer).
+ * checkpoints it in the background (PASSIVE: never blocks the writer). SQLite only: a PostgreSQL
+ * server checkpoints on its own.
  */
 const WORKER = `
 const { workerData, parentPort } = require('node:worker_threads');

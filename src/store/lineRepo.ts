@@ -1,6 +1,14 @@
 import { wellFormed } from '../domain/text.js';
 import type { LineBody, LineStore, PendingLine } from '../services/ports.js';
-import { type Db, lightly } from './db.js';
+import type { Conn } from './sql.js';
+
+const ADD = `INSERT INTO thread_lines (team_id, case_id, body, created_at, status) VALUES (?, ?, ?, ?, 'pending')
+  RETURNING id`;
+const PENDING = `SELECT * FROM thread_lines WHERE case_id = ? AND team_id = ? AND status = 'pending' ORDER BY id`;
+const CASES = `SELECT team_id, case_id, MIN(id) AS first FROM thread_lines WHERE status = 'pending' AND created_at < ?
+  GROUP BY team_id, case_id ORDER BY first LIMIT ?`;
+const SENT_TS = `SELECT ts FROM thread_lines WHERE case_id = ? AND team_id = ? AND status = 'sent' AND ts IS NOT NULL ORDER BY id`;
+const MARK_SENT = `UPDATE thread_lines SET status = 'sent', ts = ? WHERE id = ? AND status = 'pending'`;
 
 interface LineRow {
   id: number;
@@ -21,48 +29,38 @@ const toLine = (r: LineRow): PendingLine => ({
 
 /** The thread-line outbox. */
 export class LineRepo implements LineStore {
-  readonly #s;
-  constructor(readonly db: Db) {
-    this.#s = {
-      add: db.prepare(
-        `INSERT INTO thread_lines (team_id, case_id, body, created_at, status) VALUES (?, ?, ?, ?, 'pending')`,
-      ),
-      pending: db.prepare(
-        `SELECT * FROM thread_lines WHERE case_id = ? AND team_id = ? AND status = 'pending' ORDER BY id`,
-      ),
-      cases: db.prepare(
-        `SELECT team_id, case_id, MIN(id) AS first FROM thread_lines WHERE status = 'pending' AND created_at < ?
-         GROUP BY team_id, case_id ORDER BY first LIMIT ?`,
-      ),
-      sentTs: db.prepare(
-        `SELECT ts FROM thread_lines WHERE case_id = ? AND team_id = ? AND status = 'sent' AND ts IS NOT NULL ORDER BY id`,
-      ),
-      sent: db.prepare(
-        `UPDATE thread_lines SET status = 'sent', ts = ? WHERE id = ? AND status = 'pending'`,
-      ),
-    };
+  constructor(readonly conn: Conn) {}
+  async add(teamId: string, caseId: number, body: LineBody, now: Date): Promise<number> {
+    const r = await this.conn.get<{ id: number }>(ADD, [
+      teamId,
+      caseId,
+      JSON.stringify(body),
+      now.getTime(),
+    ]);
+    if (!r) throw new Error('thread line not stored');
+    return Number(r.id);
   }
-  add(teamId: string, caseId: number, body: LineBody, now: Date): number {
-    return Number(
-      this.#s.add.run(teamId, caseId, JSON.stringify(body), now.getTime()).lastInsertRowid,
-    );
+  async pendingFor(teamId: string, caseId: number): Promise<PendingLine[]> {
+    return (await this.conn.all<LineRow>(PENDING, [caseId, teamId])).map(toLine);
   }
-  pendingFor(teamId: string, caseId: number): PendingLine[] {
-    return (this.#s.pending.all(caseId, teamId) as LineRow[]).map(toLine);
-  }
-  casesWithPending(before: Date, limit: number): { teamId: string; caseId: number }[] {
-    return (
-      this.#s.cases.all(before.getTime(), limit) as { team_id: string; case_id: number }[]
-    ).map((r) => ({ teamId: r.team_id, caseId: r.case_id }));
+  async casesWithPending(
+    before: Date,
+    limit: number,
+  ): Promise<{ teamId: string; caseId: number }[]> {
+    const rows = await this.conn.all<{ team_id: string; case_id: number }>(CASES, [
+      before.getTime(),
+      limit,
+    ]);
+    return rows.map((r) => ({ teamId: r.team_id, caseId: r.case_id }));
   }
   /** What a case's lines posted: message ts, and `file:<id>` for the invite files. */
-  sentFor(teamId: string, caseId: number): string[] {
-    return (this.#s.sentTs.all(caseId, teamId) as { ts: string }[])
+  async sentFor(teamId: string, caseId: number): Promise<string[]> {
+    return (await this.conn.all<{ ts: string }>(SENT_TS, [caseId, teamId]))
       .map((r) => r.ts)
       .filter((ts) => /^\d+\.\d+$/.test(ts) || /^file:F\w+$/.test(ts));
   }
-  /** Without an fsync (lightly): lost to a power cut, the line is found again by its metadata. */
-  markSent(id: number, ts: string): void {
-    lightly(this.db, () => this.#s.sent.run(ts, id));
+  /** Written lightly (no fsync): lost to a power cut, the line is found again by its metadata. */
+  async markSent(id: number, ts: string): Promise<void> {
+    await this.conn.transaction((c) => c.run(MARK_SENT, [ts, id]), { light: true });
   }
 }

@@ -1,5 +1,11 @@
 import type { ProcessStore } from '../services/ports.js';
-import { type Db, lightly } from './db.js';
+import type { Conn } from './sql.js';
+
+const BEAT = `INSERT INTO processes (holder, alive_until) VALUES (?, ?)
+  ON CONFLICT (holder) DO UPDATE SET alive_until = excluded.alive_until`;
+const GONE = 'UPDATE processes SET alive_until = 0 WHERE holder = ?';
+const ALIVE_UNTIL = 'SELECT alive_until FROM processes WHERE holder = ?';
+const FORGET = 'DELETE FROM processes WHERE alive_until < ?';
 
 /**
  * Each process's heartbeat, shared by every process on the database: a process whose heartbeat ran
@@ -7,32 +13,22 @@ import { type Db, lightly } from './db.js';
  * state worth a power cut's fsync (one that stops every process on the machine): written lightly.
  */
 export class ProcessRepo implements ProcessStore {
-  readonly #s;
-  constructor(readonly db: Db) {
-    this.#s = {
-      beat: db.prepare(
-        `INSERT INTO processes (holder, alive_until) VALUES (?, ?)
-         ON CONFLICT (holder) DO UPDATE SET alive_until = excluded.alive_until`,
-      ),
-      gone: db.prepare('UPDATE processes SET alive_until = 0 WHERE holder = ?'),
-      until: db.prepare('SELECT alive_until FROM processes WHERE holder = ?').pluck(),
-      forget: db.prepare('DELETE FROM processes WHERE alive_until < ?'),
-    };
+  constructor(readonly conn: Conn) {}
+
+  async beat(holder: string, aliveUntil: number): Promise<void> {
+    await this.conn.transaction((c) => c.run(BEAT, [holder, aliveUntil]), { light: true });
   }
 
-  beat(holder: string, aliveUntil: number): void {
-    lightly(this.db, () => this.#s.beat.run(holder, aliveUntil));
+  async gone(holder: string): Promise<void> {
+    await this.conn.transaction((c) => c.run(GONE, [holder]), { light: true });
   }
 
-  gone(holder: string): void {
-    lightly(this.db, () => this.#s.gone.run(holder));
+  async aliveUntil(holder: string): Promise<number | null> {
+    const r = await this.conn.get<{ alive_until: number }>(ALIVE_UNTIL, [holder]);
+    return r?.alive_until ?? null;
   }
 
-  aliveUntil(holder: string): number | null {
-    return (this.#s.until.get(holder) as number | undefined) ?? null;
-  }
-
-  forgetBefore(at: number): void {
-    lightly(this.db, () => this.#s.forget.run(at));
+  async forgetBefore(at: number): Promise<void> {
+    await this.conn.transaction((c) => c.run(FORGET, [at]), { light: true });
   }
 }

@@ -1,32 +1,27 @@
 import type { ProfileStore, UserFacts, UserProfile } from '../services/ports.js';
-import type { Db } from './db.js';
+import type { Conn } from './sql.js';
+
+const GET =
+  'SELECT tz, locale, name, fetched_at, lang FROM user_profiles WHERE team_id = ? AND user_id = ?';
+const PUT = `INSERT INTO user_profiles (team_id, user_id, tz, locale, name, fetched_at) VALUES (?, ?, ?, ?, ?, ?)
+  ON CONFLICT (team_id, user_id) DO UPDATE SET tz = excluded.tz, locale = excluded.locale, name = excluded.name, fetched_at = excluded.fetched_at`;
+// A choice made before Slack was ever asked leaves the facts empty and stale (fetched_at 0).
+const CHOOSE = `INSERT INTO user_profiles (team_id, user_id, tz, locale, name, fetched_at, lang) VALUES (?, ?, NULL, NULL, NULL, 0, ?)
+  ON CONFLICT (team_id, user_id) DO UPDATE SET lang = excluded.lang`;
+
+interface ProfileRow {
+  tz: string | null;
+  locale: string | null;
+  name: string | null;
+  fetched_at: number;
+  lang: string | null;
+}
 
 /** Cached Slack user facts (time zone, locale) so reminders don't call users.info on every tick. */
 export class ProfileRepo implements ProfileStore {
-  readonly #s;
-  constructor(db: Db) {
-    this.#s = {
-      get: db.prepare(
-        'SELECT tz, locale, name, fetched_at, lang FROM user_profiles WHERE team_id = ? AND user_id = ?',
-      ),
-      put: db.prepare(`INSERT INTO user_profiles (team_id, user_id, tz, locale, name, fetched_at) VALUES (?, ?, ?, ?, ?, ?)
-        ON CONFLICT (team_id, user_id) DO UPDATE SET tz = excluded.tz, locale = excluded.locale, name = excluded.name, fetched_at = excluded.fetched_at`),
-      // A choice made before Slack was ever asked leaves the facts empty and stale (fetched_at 0).
-      choose:
-        db.prepare(`INSERT INTO user_profiles (team_id, user_id, tz, locale, name, fetched_at, lang) VALUES (?, ?, NULL, NULL, NULL, 0, ?)
-        ON CONFLICT (team_id, user_id) DO UPDATE SET lang = excluded.lang`),
-    };
-  }
-  get(teamId: string, userId: string): UserProfile | null {
-    const r = this.#s.get.get(teamId, userId) as
-      | {
-          tz: string | null;
-          locale: string | null;
-          name: string | null;
-          fetched_at: number;
-          lang: string | null;
-        }
-      | undefined;
+  constructor(readonly conn: Conn) {}
+  async get(teamId: string, userId: string): Promise<UserProfile | null> {
+    const r = await this.conn.get<ProfileRow>(GET, [teamId, userId]);
     return r
       ? {
           tz: r.tz,
@@ -37,10 +32,10 @@ export class ProfileRepo implements ProfileStore {
         }
       : null;
   }
-  choose(teamId: string, userId: string, lang: string): void {
-    this.#s.choose.run(teamId, userId, lang);
+  async choose(teamId: string, userId: string, lang: string): Promise<void> {
+    await this.conn.run(CHOOSE, [teamId, userId, lang]);
   }
-  put(teamId: string, userId: string, p: UserFacts, now: Date): void {
-    this.#s.put.run(teamId, userId, p.tz, p.locale, p.name, now.getTime());
+  async put(teamId: string, userId: string, p: UserFacts, now: Date): Promise<void> {
+    await this.conn.run(PUT, [teamId, userId, p.tz, p.locale, p.name, now.getTime()]);
   }
 }

@@ -7,7 +7,7 @@ import type {
   ReminderStatus,
 } from '../domain/reminders.js';
 import type { DueCursor, DuePage, ReminderStore } from '../services/ports.js';
-import type { Db } from './db.js';
+import { type Conn, forUpdate, greatest } from './sql.js';
 
 interface Row {
   id: number;
@@ -45,114 +45,156 @@ const toReminder = (r: Row): Reminder => ({
   error: r.error,
 });
 
+/**
+ * Each case once, in the order of its earliest step needing attention, walking the index of those
+ * steps (next_check_at, case_id, key) and stopping after `limit` cases: a step is the case's first
+ * when no other step of the case comes before it (a lookup of the case's few steps by primary key).
+ * So its cost follows the cases asked for, not every due step (a backlog after a night away).
+ */
+const ATTENTION = `SELECT team_id, case_id FROM steps
+  WHERE next_check_at IS NOT NULL AND next_check_at <= ?
+    AND NOT EXISTS (
+      SELECT 1 FROM steps o
+      WHERE o.case_id = steps.case_id AND o.next_check_at IS NOT NULL
+        AND (o.next_check_at < steps.next_check_at
+          OR (o.next_check_at = steps.next_check_at AND o.key < steps.key)))
+  ORDER BY next_check_at, case_id, key LIMIT ?`;
+
+/**
+ * Keyset pages over the index of steps needing attention, the step's primary key breaking ties,
+ * so the morning digest reads 10^5 due cases a page at a time and the event loop gets through
+ * between pages.
+ */
+const DUE_PAGE = `SELECT s.next_check_at AS at, s.case_id AS step_case, s.key AS step_key,
+    c.team_id, c.owner_id, c.id, c.status,
+    CASE WHEN c.message_ts IS NOT NULL THEN 1 ELSE 0 END AS posted
+  FROM steps s JOIN cases c ON c.id = s.case_id
+  WHERE s.next_check_at IS NOT NULL AND s.next_check_at <= ?
+    AND (s.next_check_at, s.case_id, s.key) > (?, ?, ?)
+  ORDER BY s.next_check_at, s.case_id, s.key LIMIT ?`;
+
+const ENQUEUE = `INSERT INTO reminders (team_id, case_id, step_key, kind, occurrence, created_at, not_before, hours_tz, status)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending') ON CONFLICT DO NOTHING`;
+
+/** Nothing before `until`: the channel's next free time moves forward only. */
+const PUSH_PACE = `INSERT INTO channel_pace (team_id, channel_id, next_at) VALUES (?, ?, ?)
+  ON CONFLICT (team_id, channel_id) DO UPDATE SET next_at = excluded.next_at
+  WHERE channel_pace.next_at < excluded.next_at`;
+
+const GET = 'SELECT * FROM reminders WHERE id = ?';
+const SENT = `UPDATE reminders SET status='sent', sent_at=?, message_ts=?, error=NULL WHERE id=? AND status='claimed'`;
+const RELEASE = `UPDATE reminders SET status='pending', not_before=?, error=? WHERE id=? AND status='claimed'`;
+const FAIL = `UPDATE reminders SET status='failed', error=? WHERE id=? AND status IN ('claimed','pending')`;
+const CANCEL = `UPDATE reminders SET status='cancelled', error=? WHERE id=? AND status='claimed'`;
+const IN_FLIGHT = `SELECT * FROM reminders WHERE status='claimed' ORDER BY id`;
+const RENEW = `UPDATE reminders SET claimed_at=? WHERE id=? AND status='claimed'`;
+const RETRY_CHANNEL = `UPDATE reminders SET status='pending', attempts=0, not_before=?, error=NULL
+  WHERE status='failed' AND error IN ('not_in_channel','channel_not_found','channel_shared')
+    AND case_id IN (SELECT id FROM cases WHERE team_id=? AND channel_id=? AND status='open')`;
+const FOR_CASE = 'SELECT * FROM reminders WHERE team_id = ? AND case_id = ? ORDER BY id';
+const COUNTS = 'SELECT status, COUNT(*) AS n FROM reminders GROUP BY status ORDER BY status';
+
+/** The statements whose words differ between the engines. */
+function dialectSql(c: Conn) {
+  return {
+    /**
+     * The slot is the later of now and the channel's next free time, unless that is further ahead
+     * than `staleMs` (then now); the channel's next free time becomes slot + interval. One upsert:
+     * the row is locked while it is computed, so two processes never get the same slot.
+     */
+    reservePace: `INSERT INTO channel_pace (team_id, channel_id, next_at) VALUES (?, ?, ?)
+      ON CONFLICT (team_id, channel_id) DO UPDATE SET next_at =
+        CASE WHEN channel_pace.next_at <= ? THEN ${greatest(c, 'channel_pace.next_at', '?')} ELSE ? END + ?
+      RETURNING next_at`,
+    /**
+     * One statement: the ready rows (of workspaces not paused, oldest first) are picked and moved to
+     * 'claimed'. On PostgreSQL rows another process is claiming are skipped (SKIP LOCKED), so two
+     * processes never claim the same reminder, nor wait for each other; SQLite has one writer.
+     */
+    claim: `UPDATE reminders SET status='claimed', claimed_at=?, claimed_by=?, attempts=attempts+1
+      WHERE id IN (
+        SELECT r.id FROM reminders r
+        WHERE r.status = 'pending' AND r.not_before <= ?
+          AND NOT EXISTS (
+            SELECT 1 FROM workspaces w WHERE w.team_id = r.team_id AND w.paused_reason IS NOT NULL)
+        ORDER BY r.not_before, r.id LIMIT ?${forUpdate(c, true)})
+      RETURNING *`,
+    postpone: `UPDATE reminders SET status='pending', not_before=?, error=?, attempts=${greatest(c, 'attempts-1', '0')}
+      WHERE id=? AND status='claimed'`,
+  };
+}
+
 /** The reminder outbox: a row per (case, step, kind, occurrence), so nothing is ever planned twice. */
 export class ReminderRepo implements ReminderStore {
-  readonly #db: Db;
-  readonly #s;
+  readonly #sql: ReturnType<typeof dialectSql>;
 
-  constructor(db: Db) {
-    this.#db = db;
-    this.#s = {
-      attention: db.prepare(
-        `SELECT DISTINCT team_id, case_id FROM steps WHERE next_check_at IS NOT NULL AND next_check_at <= ? ORDER BY next_check_at LIMIT ?`,
-      ),
-      // Keyset pages over the index of steps needing attention (rowid breaks ties), so the morning
-      // digest reads 10^5 due cases a page at a time and the event loop gets through between pages.
-      duePage: db.prepare(
-        `SELECT s.next_check_at AS at, s.rowid AS rid, c.team_id, c.owner_id, c.id, c.status,
-                c.message_ts IS NOT NULL AS posted
-         FROM steps s JOIN cases c ON c.id = s.case_id
-         WHERE s.next_check_at IS NOT NULL AND s.next_check_at <= ? AND (s.next_check_at, s.rowid) > (?, ?)
-         ORDER BY s.next_check_at, s.rowid LIMIT ?`,
-      ),
-      paceGet: db.prepare('SELECT next_at FROM channel_pace WHERE team_id = ? AND channel_id = ?'),
-      paceSet: db.prepare(
-        `INSERT INTO channel_pace (team_id, channel_id, next_at) VALUES (?, ?, ?)
-         ON CONFLICT (team_id, channel_id) DO UPDATE SET next_at = excluded.next_at`,
-      ),
-      enqueue:
-        db.prepare(`INSERT OR IGNORE INTO reminders (team_id, case_id, step_key, kind, occurrence, created_at, not_before, hours_tz, status)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')`),
-      ready: db.prepare(`SELECT r.* FROM reminders r LEFT JOIN workspaces w ON w.team_id = r.team_id
-        WHERE r.status = 'pending' AND r.not_before <= ? AND w.paused_reason IS NULL ORDER BY r.not_before, r.id LIMIT ?`),
-      claim: db.prepare(
-        `UPDATE reminders SET status='claimed', claimed_at=?, claimed_by=?, attempts=attempts+1 WHERE id=? AND status='pending'`,
-      ),
-      get: db.prepare('SELECT * FROM reminders WHERE id = ?'),
-      sent: db.prepare(
-        `UPDATE reminders SET status='sent', sent_at=?, message_ts=?, error=NULL WHERE id=? AND status='claimed'`,
-      ),
-      release: db.prepare(
-        `UPDATE reminders SET status='pending', not_before=?, error=? WHERE id=? AND status='claimed'`,
-      ),
-      postpone: db.prepare(
-        `UPDATE reminders SET status='pending', not_before=?, error=?, attempts=MAX(attempts-1, 0) WHERE id=? AND status='claimed'`,
-      ),
-      fail: db.prepare(
-        `UPDATE reminders SET status='failed', error=? WHERE id=? AND status IN ('claimed','pending')`,
-      ),
-      cancel: db.prepare(
-        `UPDATE reminders SET status='cancelled', error=? WHERE id=? AND status='claimed'`,
-      ),
-      inFlight: db.prepare(`SELECT * FROM reminders WHERE status='claimed' ORDER BY id`),
-      renew: db.prepare(`UPDATE reminders SET claimed_at=? WHERE id=? AND status='claimed'`),
-      retryChannel:
-        db.prepare(`UPDATE reminders SET status='pending', attempts=0, not_before=@now, error=NULL
-        WHERE status='failed' AND error IN ('not_in_channel','channel_not_found','channel_shared')
-          AND case_id IN (SELECT id FROM cases WHERE team_id=@team AND channel_id=@channel AND status='open')`),
-      forCase: db.prepare('SELECT * FROM reminders WHERE team_id = ? AND case_id = ? ORDER BY id'),
-      counts: db.prepare('SELECT status, COUNT(*) AS n FROM reminders GROUP BY status'),
-    };
+  constructor(readonly conn: Conn) {
+    this.#sql = dialectSql(conn);
   }
 
   /** Cases with at least one step needing attention at `now` (uses the partial index). */
-  casesNeedingAttention(now: Date, limit: number): { teamId: string; caseId: number }[] {
-    return (
-      this.#s.attention.all(now.getTime(), limit) as { team_id: string; case_id: number }[]
-    ).map((r) => ({
-      teamId: r.team_id,
-      caseId: r.case_id,
-    }));
+  async casesNeedingAttention(
+    now: Date,
+    limit: number,
+  ): Promise<{ teamId: string; caseId: number }[]> {
+    const rows = await this.conn.all<{ team_id: string; case_id: number }>(ATTENTION, [
+      now.getTime(),
+      limit,
+    ]);
+    return rows.map((r) => ({ teamId: r.team_id, caseId: r.case_id }));
   }
 
   /** Owners with posted open cases needing attention before `before`, with those cases' ids. */
-  casesDuePage(before: Date, after: DueCursor | null, limit: number): DuePage {
-    const rows = this.#s.duePage.all(
-      before.getTime(),
-      after?.at ?? Number.MIN_SAFE_INTEGER,
-      after?.rowid ?? 0,
-      limit,
-    ) as {
+  async casesDuePage(before: Date, after: DueCursor | null, limit: number): Promise<DuePage> {
+    const rows = await this.conn.all<{
       at: number;
-      rid: number;
+      step_case: number;
+      step_key: string;
       team_id: string;
       owner_id: string;
       id: number;
       status: string;
       posted: number;
-    }[];
+    }>(DUE_PAGE, [
+      before.getTime(),
+      after?.at ?? Number.MIN_SAFE_INTEGER,
+      after?.caseId ?? 0,
+      after?.key ?? '',
+      limit,
+    ]);
     const last = rows.at(-1);
     return {
       cases: rows
         .filter((r) => r.status === 'open' && r.posted === 1)
         .map((r) => ({ teamId: r.team_id, ownerId: r.owner_id, caseId: r.id })),
-      next: last && rows.length === limit ? { at: last.at, rowid: last.rid } : null,
+      next:
+        last && rows.length === limit
+          ? { at: last.at, caseId: last.step_case, key: last.step_key }
+          : null,
     };
   }
 
-  enqueue(c: RecoveryCase, stepKey: StepKey, planned: readonly PlannedReminder[], now: Date): void {
-    for (const p of planned) {
-      this.#s.enqueue.run(
-        c.teamId,
-        c.id,
-        stepKey,
-        p.kind,
-        p.occurrence,
-        now.getTime(),
-        (p.notBefore ?? now).getTime(),
-        p.hoursTz === undefined ? c.tz : p.hoursTz,
-      );
-    }
+  /** A row already there for (case, step, kind, occurrence) is left as it is. */
+  async enqueue(
+    c: RecoveryCase,
+    stepKey: StepKey,
+    planned: readonly PlannedReminder[],
+    now: Date,
+  ): Promise<void> {
+    if (planned.length === 0) return;
+    await this.conn.transaction(async (t) => {
+      for (const p of planned)
+        await t.run(ENQUEUE, [
+          c.teamId,
+          c.id,
+          stepKey,
+          p.kind,
+          p.occurrence,
+          now.getTime(),
+          (p.notBefore ?? now).getTime(),
+          p.hoursTz === undefined ? c.tz : p.hoursTz,
+        ]);
+    });
   }
 
   /**
@@ -160,107 +202,95 @@ export class ReminderRepo implements ReminderStore {
    * later of `now` and the channel's next free time, which moves on by `intervalMs`. A next free
    * time further ahead than `staleMs` (a wall clock stepped back) is not waited for.
    */
-  reservePace(
+  async reservePace(
     teamId: string,
     channelId: string,
     now: number,
     intervalMs: number,
     staleMs: number,
-  ): number {
-    return this.#db
-      .transaction(() => {
-        const row = this.#s.paceGet.get(teamId, channelId) as { next_at: number } | undefined;
-        const next = row && row.next_at - now <= staleMs ? row.next_at : now;
-        const slot = Math.max(now, next);
-        this.#s.paceSet.run(teamId, channelId, slot + intervalMs);
-        return slot;
-      })
-      .immediate();
+  ): Promise<number> {
+    const row = await this.conn.get<{ next_at: number }>(this.#sql.reservePace, [
+      teamId,
+      channelId,
+      now + intervalMs,
+      now + staleMs,
+      now,
+      now,
+      intervalMs,
+    ]);
+    return Number(row?.next_at) - intervalMs;
   }
 
   /** Nothing more in this channel before `until` (Slack answered, or asked to wait). */
-  pushPace(teamId: string, channelId: string, until: number): void {
-    this.#db
-      .transaction(() => {
-        const row = this.#s.paceGet.get(teamId, channelId) as { next_at: number } | undefined;
-        if (!row || row.next_at < until) this.#s.paceSet.run(teamId, channelId, until);
-      })
-      .immediate();
+  async pushPace(teamId: string, channelId: string, until: number): Promise<void> {
+    await this.conn.run(PUSH_PACE, [teamId, channelId, until]);
   }
 
-  /** Moves up to `limit` ready reminders to 'claimed' in one transaction and returns them. */
-  claimReady(now: Date, limit: number, holder: string | null = null): Reminder[] {
-    return this.#db
-      .transaction(() => {
-        const rows = this.#s.ready.all(now.getTime(), limit) as Row[];
-        const claimed: Reminder[] = [];
-        for (const r of rows) {
-          if (this.#s.claim.run(now.getTime(), holder, r.id).changes === 1)
-            claimed.push(
-              toReminder({
-                ...r,
-                status: 'claimed',
-                attempts: r.attempts + 1,
-                claimed_at: now.getTime(),
-                claimed_by: holder,
-              }),
-            );
-        }
-        return claimed;
-      })
-      .immediate();
+  /**
+   * Moves up to `limit` ready reminders to 'claimed' in one statement and returns them, oldest
+   * first (the order they were picked in).
+   */
+  async claimReady(now: Date, limit: number, holder: string | null = null): Promise<Reminder[]> {
+    const rows = await this.conn.all<Row>(this.#sql.claim, [
+      now.getTime(),
+      holder,
+      now.getTime(),
+      limit,
+    ]);
+    return rows.sort((a, b) => a.not_before - b.not_before || a.id - b.id).map(toReminder);
   }
 
-  get(id: number): Reminder | null {
-    const r = this.#s.get.get(id) as Row | undefined;
+  async get(id: number): Promise<Reminder | null> {
+    const r = await this.conn.get<Row>(GET, [id]);
     return r ? toReminder(r) : null;
   }
 
-  markSent(id: number, ts: string, now: Date): void {
-    this.#s.sent.run(now.getTime(), ts, id);
+  async markSent(id: number, ts: string, now: Date): Promise<void> {
+    await this.conn.run(SENT, [now.getTime(), ts, id]);
   }
 
   /** Back to the queue, not before `at` (rate limits, timeouts, a restart that found no trace in Slack). */
-  release(id: number, at: Date, error: string | null): void {
-    this.#s.release.run(at.getTime(), error, id);
+  async release(id: number, at: Date, error: string | null): Promise<void> {
+    await this.conn.run(RELEASE, [at.getTime(), error, id]);
   }
 
   /** Back to the queue without counting as an attempt: it was never tried (outside working hours). */
-  postpone(id: number, at: Date, why: string): void {
-    this.#s.postpone.run(at.getTime(), why, id);
+  async postpone(id: number, at: Date, why: string): Promise<void> {
+    await this.conn.run(this.#sql.postpone, [at.getTime(), why, id]);
   }
 
-  markFailed(id: number, error: string): void {
-    this.#s.fail.run(error, id);
+  async markFailed(id: number, error: string): Promise<void> {
+    await this.conn.run(FAIL, [error, id]);
   }
 
-  renew(ids: readonly number[], now: Date): void {
-    this.#db.transaction(() => {
-      for (const id of ids) this.#s.renew.run(now.getTime(), id);
-    })();
+  async renew(ids: readonly number[], now: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await this.conn.transaction(async (t) => {
+      for (const id of ids) await t.run(RENEW, [now.getTime(), id]);
+    });
   }
 
-  retryChannel(teamId: string, channelId: string, now: Date): number {
-    return this.#s.retryChannel.run({ team: teamId, channel: channelId, now: now.getTime() })
-      .changes;
+  async retryChannel(teamId: string, channelId: string, now: Date): Promise<number> {
+    return this.conn.run(RETRY_CHANNEL, [now.getTime(), teamId, channelId]);
   }
 
   /** A claimed reminder whose step was done meanwhile: never posted. */
-  cancelClaimed(id: number, why: string): void {
-    this.#s.cancel.run(why, id);
+  async cancelClaimed(id: number, why: string): Promise<void> {
+    await this.conn.run(CANCEL, [why, id]);
   }
 
-  inFlight(): Reminder[] {
-    return (this.#s.inFlight.all() as Row[]).map(toReminder);
+  async inFlight(): Promise<Reminder[]> {
+    return (await this.conn.all<Row>(IN_FLIGHT)).map(toReminder);
   }
 
-  forCase(teamId: string, caseId: number): Reminder[] {
-    return (this.#s.forCase.all(teamId, caseId) as Row[]).map(toReminder);
+  async forCase(teamId: string, caseId: number): Promise<Reminder[]> {
+    return (await this.conn.all<Row>(FOR_CASE, [teamId, caseId])).map(toReminder);
   }
 
-  countsByStatus(): Record<string, number> {
+  async countsByStatus(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
-    for (const r of this.#s.counts.all() as { status: string; n: number }[]) out[r.status] = r.n;
+    for (const r of await this.conn.all<{ status: string; n: number }>(COUNTS))
+      out[r.status] = Number(r.n);
     return out;
   }
 }

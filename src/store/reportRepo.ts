@@ -11,7 +11,7 @@ import type {
   ExportRow,
 } from '../services/export.js';
 import { readCadence } from './caseRepo.js';
-import type { Db } from './db.js';
+import type { Conn, Param } from './sql.js';
 
 interface CaseRow {
   id: number;
@@ -43,34 +43,57 @@ interface EventRow {
   data: string | null;
 }
 
-/** The cases of one team (optionally one channel) opened in [since, until), by their opening time. */
-const IN_WINDOW = `team_id = @team_id
-    AND (@channel_id IS NULL OR channel_id = @channel_id)
-    AND (@since IS NULL OR created_at >= @since)
-    AND (@until IS NULL OR created_at < @until)`;
+/**
+ * The cases of one team (optionally one channel) opened in [since, until): parameters team, channel
+ * twice, since twice, until twice (see `windowParams`). A bound left out is NULL; the CASTs give
+ * PostgreSQL the type of a parameter it sees only in `IS NULL`.
+ */
+const IN_WINDOW = `team_id = ?
+    AND (CAST(? AS TEXT) IS NULL OR channel_id = ?)
+    AND (CAST(? AS BIGINT) IS NULL OR created_at >= ?)
+    AND (CAST(? AS BIGINT) IS NULL OR created_at < ?)`;
 const CASES_IN_WINDOW = `SELECT id FROM cases WHERE ${IN_WINDOW}`;
+
+const CASES = `SELECT id, team_id, channel_id, client, severity, owner_id, status, created_at, closed_at
+  FROM cases WHERE ${IN_WINDOW} ORDER BY created_at, id`;
+const STEPS = `SELECT case_id, key, status, due_at, done_at, cadence FROM steps
+  WHERE team_id = ? AND case_id IN (${CASES_IN_WINDOW}) ORDER BY case_id, position`;
+const EVENTS = `SELECT case_id, at, actor, type, step_key, data FROM events
+  WHERE team_id = ? AND case_id IN (${CASES_IN_WINDOW}) ORDER BY case_id, id`;
+const MARK = 'SELECT COALESCE(MAX(id), 0) AS id FROM events';
+const LAST_CASE = 'SELECT COALESCE(MAX(id), 0) AS id FROM cases';
+
+/** The window's parameters, in IN_WINDOW's order. */
+function windowParams(q: CaseHistoryQuery): Param[] {
+  const channel = q.channelId ?? null;
+  const since = q.since ? q.since.getTime() : null;
+  const until = q.until ? q.until.getTime() : null;
+  return [q.teamId, channel, channel, since, since, until, until];
+}
 
 /**
  * One page of the export: the window's cases in opening order (through cases_by_opening, so a page
  * starts where the last stopped instead of sorting the team's cases again), each with its events in
- * log order, or once with none. A page starts after (@after_at, @after_case) and, inside that case,
- * after event @after_event; nothing newer than the export's start (@up_to_case, @up_to_event).
+ * log order, or once with none. A page starts after (after_at, after_case) and, inside that case,
+ * after event after_event; nothing newer than the export's start (up_to_case, up_to_event).
+ * Parameters: up_to_event, after_case, after_event, the window (7), up_to_case, after_at,
+ * after_case, after_case, limit.
  */
 const EXPORT_PAGE = `
   SELECT c.id, c.channel_id, c.client, c.severity, c.owner_id, c.status, c.created_at, c.closed_at,
          e.id AS event_id, e.at, e.actor, e.type, e.step_key, e.data
-  FROM cases c INDEXED BY cases_by_opening
-  LEFT JOIN events e ON e.team_id = c.team_id AND e.case_id = c.id AND e.id <= @up_to_event
-    AND (c.id <> @after_case OR e.id > @after_event)
-  WHERE c.team_id = @team_id
-    AND (@channel_id IS NULL OR c.channel_id = @channel_id)
-    AND (@since IS NULL OR c.created_at >= @since)
-    AND (@until IS NULL OR c.created_at < @until)
-    AND c.id <= @up_to_case
-    AND (c.created_at, c.id) >= (@after_at, @after_case)
-    AND NOT (c.id = @after_case AND e.id IS NULL)
+  FROM cases c
+  LEFT JOIN events e ON e.team_id = c.team_id AND e.case_id = c.id AND e.id <= ?
+    AND (c.id <> ? OR e.id > ?)
+  WHERE c.team_id = ?
+    AND (CAST(? AS TEXT) IS NULL OR c.channel_id = ?)
+    AND (CAST(? AS BIGINT) IS NULL OR c.created_at >= ?)
+    AND (CAST(? AS BIGINT) IS NULL OR c.created_at < ?)
+    AND c.id <= ?
+    AND (c.created_at, c.id) >= (?, ?)
+    AND NOT (c.id = ? AND e.id IS NULL)
   ORDER BY c.created_at, c.id, e.id
-  LIMIT @limit`;
+  LIMIT ?`;
 
 interface ExportRowRow {
   id: number;
@@ -108,87 +131,71 @@ function parseData(s: string | null): Readonly<Record<string, unknown>> | null {
  * Three statements per load (cases, steps, events), whatever the number of cases: no N+1.
  */
 export class ReportRepo implements CaseHistorySource {
-  readonly #db: Db;
-  readonly #s;
+  constructor(readonly conn: Conn) {}
 
-  constructor(db: Db) {
-    this.#db = db;
-    this.#s = {
-      cases: db.prepare(
-        `SELECT id, team_id, channel_id, client, severity, owner_id, status, created_at, closed_at
-         FROM cases WHERE ${IN_WINDOW} ORDER BY created_at, id`,
-      ),
-      steps: db.prepare(
-        `SELECT case_id, key, status, due_at, done_at, cadence FROM steps
-         WHERE team_id = @team_id AND case_id IN (${CASES_IN_WINDOW}) ORDER BY case_id, position`,
-      ),
-      mark: db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM events'),
-      lastCase: db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM cases').pluck(),
-      exportPage: db.prepare(EXPORT_PAGE),
-      events: db.prepare(
-        `SELECT case_id, at, actor, type, step_key, data FROM events
-         WHERE team_id = @team_id AND case_id IN (${CASES_IN_WINDOW}) ORDER BY case_id, id`,
-      ),
-    };
-  }
-
-  /** The newest event's id (the rowid's maximum: one index step). */
-  mark(): number {
-    return (this.#s.mark.get() as { id: number }).id;
+  /** The newest event's id (the primary key's maximum: one index step). */
+  async mark(): Promise<number> {
+    return Number((await this.conn.get<{ id: number }>(MARK))?.id ?? 0);
   }
 
   /** Cases opened in [since, until) (either bound may be left out), oldest first; events in log order. */
-  load(q: CaseHistoryQuery): CaseHistory[] {
-    const params = {
-      team_id: q.teamId,
-      channel_id: q.channelId ?? null,
-      since: q.since ? q.since.getTime() : null,
-      until: q.until ? q.until.getTime() : null,
+  async load(q: CaseHistoryQuery): Promise<CaseHistory[]> {
+    const params = windowParams(q);
+    // One read transaction: the three statements see the same snapshot of the database (on
+    // PostgreSQL that takes REPEATABLE READ: each statement of a READ COMMITTED one has its own).
+    const read = async (c: Conn) => {
+      const caseRows = await c.all<CaseRow>(CASES, params);
+      const stepRows = await c.all<StepRow>(STEPS, [q.teamId, ...params]);
+      const eventRows = await c.all<EventRow>(EVENTS, [q.teamId, ...params]);
+      return { caseRows, stepRows, eventRows };
     };
-    // One read transaction: the three statements see the same snapshot of the database.
-    return this.#db.transaction(() => {
-      const caseRows = this.#s.cases.all(params) as CaseRow[];
-      const steps = new Map<number, StepSnapshot[]>();
-      for (const r of this.#s.steps.all(params) as StepRow[]) {
-        const list = steps.get(r.case_id) ?? [];
-        const log = r.cadence ? readCadence(r.cadence) : null;
-        list.push({
-          key: r.key,
-          status: r.status,
-          dueAt: date(r.due_at),
-          doneAt: date(r.done_at),
-          ...(log ? { followUps: { recorded: log.recorded, missed: log.missed.length } } : {}),
+    const { caseRows, stepRows, eventRows } = this.conn.inTransaction
+      ? await read(this.conn)
+      : await this.conn.transaction(async (c) => {
+          if (c.dialect === 'postgres')
+            await c.run('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+          return read(c);
         });
-        steps.set(r.case_id, list);
-      }
-      const events = new Map<number, (HistoryEvent & { actor: string })[]>();
-      for (const r of this.#s.events.all(params) as EventRow[]) {
-        const list = events.get(r.case_id) ?? [];
-        list.push({
-          at: new Date(r.at),
-          type: r.type,
-          stepKey: r.step_key,
-          actor: r.actor,
-          data: parseData(r.data),
-        });
-        events.set(r.case_id, list);
-      }
-      return caseRows.map(
-        (r): CaseHistory => ({
-          id: r.id,
-          teamId: r.team_id,
-          channelId: r.channel_id,
-          client: r.client,
-          severity: r.severity,
-          ownerId: r.owner_id,
-          status: r.status,
-          createdAt: new Date(r.created_at),
-          closedAt: date(r.closed_at),
-          steps: steps.get(r.id) ?? [],
-          events: events.get(r.id) ?? [],
-        }),
-      );
-    })();
+    const steps = new Map<number, StepSnapshot[]>();
+    for (const r of stepRows) {
+      const list = steps.get(r.case_id) ?? [];
+      const log = r.cadence ? readCadence(r.cadence) : null;
+      list.push({
+        key: r.key,
+        status: r.status,
+        dueAt: date(r.due_at),
+        doneAt: date(r.done_at),
+        ...(log ? { followUps: { recorded: log.recorded, missed: log.missed.length } } : {}),
+      });
+      steps.set(r.case_id, list);
+    }
+    const events = new Map<number, (HistoryEvent & { actor: string })[]>();
+    for (const r of eventRows) {
+      const list = events.get(r.case_id) ?? [];
+      list.push({
+        at: new Date(r.at),
+        type: r.type,
+        stepKey: r.step_key,
+        actor: r.actor,
+        data: parseData(r.data),
+      });
+      events.set(r.case_id, list);
+    }
+    return caseRows.map(
+      (r): CaseHistory => ({
+        id: r.id,
+        teamId: r.team_id,
+        channelId: r.channel_id,
+        client: r.client,
+        severity: r.severity,
+        ownerId: r.owner_id,
+        status: r.status,
+        createdAt: new Date(r.created_at),
+        closedAt: date(r.closed_at),
+        steps: steps.get(r.id) ?? [],
+        events: events.get(r.id) ?? [],
+      }),
+    );
   }
 
   /**
@@ -196,20 +203,27 @@ export class ReportRepo implements CaseHistorySource {
    * over an index, however large the team. The first page fixes what the export includes (the
    * newest case and event then); a case's columns are read with each page, as they are then.
    */
-  exportPage(q: CaseHistoryQuery, after: ExportCursor | null, limit: number): ExportPage {
-    const upTo = after?.upTo ?? { caseId: this.#s.lastCase.get() as number, eventId: this.mark() };
-    const rows = this.#s.exportPage.all({
-      team_id: q.teamId,
-      channel_id: q.channelId ?? null,
-      since: q.since ? q.since.getTime() : null,
-      until: q.until ? q.until.getTime() : null,
-      up_to_case: upTo.caseId,
-      up_to_event: upTo.eventId,
-      after_at: after?.at ?? Number.MIN_SAFE_INTEGER,
-      after_case: after?.caseId ?? 0,
-      after_event: after?.eventId ?? 0,
+  async exportPage(
+    q: CaseHistoryQuery,
+    after: ExportCursor | null,
+    limit: number,
+  ): Promise<ExportPage> {
+    const upTo = after?.upTo ?? {
+      caseId: Number((await this.conn.get<{ id: number }>(LAST_CASE))?.id ?? 0),
+      eventId: await this.mark(),
+    };
+    const afterCase = after?.caseId ?? 0;
+    const rows = await this.conn.all<ExportRowRow>(EXPORT_PAGE, [
+      upTo.eventId,
+      afterCase,
+      after?.eventId ?? 0,
+      ...windowParams(q),
+      upTo.caseId,
+      after?.at ?? Number.MIN_SAFE_INTEGER,
+      afterCase,
+      afterCase,
       limit,
-    }) as ExportRowRow[];
+    ]);
     const out: ExportRow[] = [];
     let head = null as ExportCase | null;
     for (const r of rows) {

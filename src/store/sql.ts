@@ -26,7 +26,7 @@ export interface Conn {
   /**
    * Runs `fn` in one transaction (the write lock taken first on SQLite) and commits; a throw rolls
    * it back. Inside a transaction `fn` simply runs as part of it. `light`: the commit need not reach
-   * the disk before it returns (records of what Slack already shows: see `lightly` in db.ts).
+   * the disk before it returns (records of what Slack already shows: a message's ts, a lease; a crash keeps them, a power cut may lose the last ones, and the messages are found again by their metadata).
    */
   transaction<T>(fn: (c: Conn) => Promise<T>, opts?: { light?: boolean }): Promise<T>;
   /** Inside a transaction: a savepoint (a throw rolls back only `fn`'s writes). Outside: a transaction. */

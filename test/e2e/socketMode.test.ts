@@ -98,13 +98,13 @@ const incident = (text: string): Frame =>
     ),
   );
 
-const openCount = () => amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA).length;
+const openCount = async () => (await amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)).length;
 
 /** Sends `/incident <client>: <summary>`; resolves with the ack, the parent and its first reply. */
 async function openCase(conn: Conn, client: string, summary: string) {
   const parent = nextPost((m) => m.channel === CHANNEL && isParent(m) && m.text.includes(client));
   const ack = await conn.envelope('slash_commands', incident(`${client}: ${summary}`));
-  const storedAtAck = openCount();
+  const storedAtAck = await openCount();
   const p = await parent;
   const first = await nextPost((m) => m.thread_ts === p.ts);
   return { ack, storedAtAck, parent: p, first };
@@ -133,7 +133,7 @@ beforeAll(async () => {
     now: () => clock.now(),
     socketModeUrl: `ws://127.0.0.1:${port}/link/`,
   });
-  amends = composeAmends({
+  amends = await composeAmends({
     config: testConfig({
       mode: 'socket',
       appToken: APP_TOKEN,
@@ -173,7 +173,7 @@ describe('Socket Mode against a local Slack', () => {
     opened = await openCase(conns[0] as Conn, 'Acme Corp', 'shipped the wrong pallets to Turin');
     expect(opened.ack).toEqual({ envelope_id: opened.ack.envelope_id, payload: {} });
     expect(opened.storedAtAck).toBe(1);
-    const [c] = amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA);
+    const [c] = await amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA);
     expect(c?.client).toBe('Acme Corp');
     expect(opened.parent.text).toContain('Acme Corp');
     expect(fake.callsTo('chat.postMessage')[0]?.token).toBe('xoxb-test-token');
@@ -181,7 +181,7 @@ describe('Socket Mode against a local Slack', () => {
 
   it('a click on the case’s button (an interactive envelope) is acked, stored and redrawn', async () => {
     const { parent } = opened;
-    const [c] = amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA);
+    const [c] = await amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA);
     if (!c) throw new Error('no case');
     const onScreen = fake.findMessage(CHANNEL, parent.ts) ?? parent;
     const redrawn = new Promise<StoredMessage>((resolve) => {
@@ -214,7 +214,7 @@ describe('Socket Mode against a local Slack', () => {
       }),
     );
     expect(ack).toEqual({ envelope_id: ack.envelope_id, payload: {} });
-    const stored = amends.caseRepo.get(TEAM, c.id);
+    const stored = await amends.caseRepo.get(TEAM, c.id);
     expect(stored?.steps.find((s) => s.key === 'own_up')?.status).toBe('done');
     const shown = await redrawn;
     expect(JSON.stringify(shown.blocks)).not.toContain(`"${c.id}|own_up|`);

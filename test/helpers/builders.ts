@@ -17,13 +17,26 @@ export function openInput(o: Partial<OpenCaseInput> = {}): OpenCaseInput {
   };
 }
 
-/** Runs `fn` and returns the DomainError it throws (fails if it throws nothing or something else). */
-export function domainError(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
+/**
+ * Runs `fn` and returns the DomainError it throws (fails if it throws nothing or something else).
+ * Given an async `fn` (a store or service call), it returns a Promise of the DomainError it rejects with.
+ */
+export function domainError(fn: () => Promise<unknown>): Promise<DomainError>;
+export function domainError(fn: () => unknown): DomainError;
+export function domainError(fn: () => unknown): DomainError | Promise<DomainError> {
+  const caught = (e: unknown): DomainError => {
     if (e instanceof DomainError) return e;
     throw e;
+  };
+  const none = (): never => {
+    throw new Error('expected a DomainError');
+  };
+  let v: unknown;
+  try {
+    v = fn();
+  } catch (e) {
+    return caught(e);
   }
-  throw new Error('expected a DomainError');
+  if (v instanceof Promise) return v.then(none, caught);
+  return none();
 }

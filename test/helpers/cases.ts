@@ -8,15 +8,16 @@ export async function openViaCommand(
   text: string,
   o: { user?: string; channel?: string } = {},
 ): Promise<RecoveryCase> {
-  const before = h.amends.db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM cases').get() as {
-    m: number;
-  };
+  // No port finds "the newest case" (ids are what tell): read through the store's executor (either engine).
+  const conn = h.amends.store.conn;
+  const before = await conn.get<{ m: number }>('SELECT COALESCE(MAX(id), 0) AS m FROM cases');
   const r = await h.command(text, o);
   if (r.status !== 200) throw new Error(`command answered ${r.status}`);
-  const id = present(() => {
-    const row = h.amends.db
-      .prepare('SELECT id, message_ts FROM cases WHERE id > ? ORDER BY id DESC LIMIT 1')
-      .get(before.m) as { id: number; message_ts: string | null } | undefined;
+  const id = await present(async () => {
+    const row = await conn.get<{ id: number; message_ts: string | null }>(
+      'SELECT id, message_ts FROM cases WHERE id > ? ORDER BY id DESC LIMIT 1',
+      [before?.m ?? 0],
+    );
     return row?.message_ts ? row.id : undefined;
   }, 'case posted');
   present(
@@ -44,7 +45,8 @@ export function reminderKeys(h: Harness): string[] {
   return reminderPosts(h).map((m) => String(m.metadata?.event_payload.key));
 }
 
-export function refresh(h: Harness, c: RecoveryCase): RecoveryCase {
+/** The case as stored now. */
+export function refresh(h: Harness, c: RecoveryCase): Promise<RecoveryCase> {
   return h.amends.caseRepo.require(TEAM, c.id);
 }
 

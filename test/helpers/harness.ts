@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type Database from 'better-sqlite3';
 import { type Amends, composeAmends } from '../../src/compose.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { Playbook } from '../../src/domain/playbook.js';
@@ -90,12 +91,35 @@ export interface Harness {
 
 /**
  * Reads what the bot did. The harness answers a request only once its work is finished (Slack calls
- * included), so this never waits: it returns the value, or fails naming what is missing.
+ * included), so this never waits for the bot: it returns the value, or fails naming what is missing.
+ * A read of the store is async: given an async `fn`, it returns a Promise (await it); it still only
+ * reads once, it does not poll.
  */
-export function present<T>(fn: () => T | undefined | null | false, what = 'condition'): T {
+export function present<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  what?: string,
+): Promise<T>;
+export function present<T>(fn: () => T | undefined | null | false, what?: string): T;
+export function present<T>(
+  fn: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  what = 'condition',
+): T | Promise<T> {
+  const check = (v: T | undefined | null | false): T => {
+    if (!v) throw new Error(`expected ${what}, but the bot's work was finished without it`);
+    return v;
+  };
   const v = fn();
-  if (!v) throw new Error(`expected ${what}, but the bot's work was finished without it`);
-  return v;
+  return v instanceof Promise ? v.then(check) : check(v);
+}
+
+/**
+ * The SQLite database under the harness's store, for a test that sets up a state no port can reach
+ * (a column no use-case writes). Tests that use it run on SQLite only.
+ */
+export function sqliteOf(h: Harness): Database.Database {
+  const db = h.amends.store.sqlite;
+  if (!db) throw new Error('this test needs the SQLite store');
+  return db;
 }
 
 export async function startHarness(
@@ -139,7 +163,7 @@ export async function startHarness(
     ...(o.holidays ? { holidays: o.holidays } : {}),
   });
   const pacer = new FakePacer();
-  const amends = composeAmends({
+  const amends = await composeAmends({
     config,
     clock,
     logger: loggerFromLog((msg, extra) => void logs.push(extra ? { msg, extra } : { msg })),

@@ -13,7 +13,7 @@ const config = testConfig({
   slackApiUrl: process.env.SLACK_API_URL as string,
 });
 const clock = new ManualClock(process.env.NOW as string);
-const amends = composeAmends({
+const amends = await composeAmends({
   config,
   clock,
   logger: loggerFromLog(() => {}),

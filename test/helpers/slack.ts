@@ -46,17 +46,23 @@ export function replies(h: Harness, parentTs: string): StoredMessage[] {
   return h.fake.messages.filter((m) => m.thread_ts === parentTs && m.ts !== parentTs);
 }
 
-export function countCases(h: Harness): number {
-  return (h.amends.db.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n;
+/** How many rows `table` holds (no port counts them: read through the store's executor). */
+async function countRows(h: Harness, table: 'cases' | 'events'): Promise<number> {
+  const row = await h.amends.store.conn.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
+  return Number(row?.n ?? 0);
 }
 
-export function countEvents(h: Harness): number {
-  return (h.amends.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+export function countCases(h: Harness): Promise<number> {
+  return countRows(h, 'cases');
+}
+
+export function countEvents(h: Harness): Promise<number> {
+  return countRows(h, 'events');
 }
 
 /** The stored case, as the database has it now. */
-export function fresh(h: Harness, c: { teamId: string; id: number }): RecoveryCase {
-  const r = h.amends.caseRepo.get(c.teamId, c.id);
+export async function fresh(h: Harness, c: { teamId: string; id: number }): Promise<RecoveryCase> {
+  const r = await h.amends.caseRepo.get(c.teamId, c.id);
   if (!r) throw new Error(`case ${c.id} is gone`);
   return r;
 }
@@ -67,10 +73,12 @@ export function stepOf(c: RecoveryCase, key: StepKey): Step {
   return s;
 }
 
-export function caseWithTs(h: Harness, ts: string): RecoveryCase | null {
-  const row = h.amends.db.prepare('SELECT id, team_id FROM cases WHERE message_ts = ?').get(ts) as
-    | { id: number; team_id: string }
-    | undefined;
+/** The case whose parent message is `ts` (no port looks a case up by its message: read directly). */
+export async function caseWithTs(h: Harness, ts: string): Promise<RecoveryCase | null> {
+  const row = await h.amends.store.conn.get<{ id: number; team_id: string }>(
+    'SELECT id, team_id FROM cases WHERE message_ts = ?',
+    [ts],
+  );
   return row ? h.amends.caseRepo.get(row.team_id, row.id) : null;
 }
 
@@ -110,7 +118,7 @@ export async function openCase(
     'parent message',
   );
   const first = present(() => replies(h, parent.ts)[0], 'first thread reply');
-  const c = present(() => caseWithTs(h, parent.ts), 'message ts stored');
+  const c = await present(() => caseWithTs(h, parent.ts), 'message ts stored');
   return { c, parent, first };
 }
 
@@ -393,7 +401,7 @@ export const updatesOf = (h: Harness, ts: string) =>
 export async function book(h: Harness, o: Opened, date: string, time: string): Promise<void> {
   const n = h.fake.callsTo('views.open').length;
   const parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
-  const step = fresh(h, o.c).steps.find((s) => s.key === 'meeting');
+  const step = (await fresh(h, o.c)).steps.find((s) => s.key === 'meeting');
   // Once booked, the meeting step is done: "Move the meeting" opens the same form.
   if (step?.status === 'pending') await press(h, parent, ACTION.meeting, { step: 'meeting' });
   else await press(h, parent, ACTION.moveMeeting);

@@ -3,19 +3,26 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_WORKING_HOURS } from '../../src/domain/workingTime.js';
 import { t } from '../../src/i18n/index.js';
 import type { StoredMessage } from '../../src/sandbox/fakeSlack.js';
 import {
   nextWalkStop,
+  SANDBOX_TEAM,
   SANDBOX_USERS,
   type Sandbox,
   sandboxStart,
   startSandbox,
 } from '../../src/sandbox/server.js';
+import { openStore, type Store } from '../../src/store/index.js';
 import { MONDAY_MORNING, sandboxConfig } from '../helpers/sandboxConfig.js';
+
+/** The sandbox's database (its SQLite file), opened beside it as another process would. */
+function storeOf(dir: string): Promise<Store> {
+  const config = sandboxConfig(dir);
+  return openStore({ path: config.databasePath, playbook: config.playbook });
+}
 
 const JOAN = 'U0JOAN0001';
 const MONTSE = 'U0MONTSE01';
@@ -281,17 +288,15 @@ describe('sandbox server', () => {
     await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
     await sb.close();
     // As if the process died between storing a thread line and posting it.
-    const db = new Database(sandboxConfig(dir).databasePath);
-    const c = db.prepare('SELECT id, team_id, created_at FROM cases').get() as {
-      id: number;
-      team_id: string;
-      created_at: number;
-    };
     const body = { text: 'left pending by a crash', blocks: [] };
-    db.prepare(
-      `INSERT INTO thread_lines (team_id, case_id, body, created_at, status) VALUES (?, ?, ?, ?, 'pending')`,
-    ).run(c.team_id, c.id, JSON.stringify(body), c.created_at);
-    db.close();
+    const store = await storeOf(dir);
+    try {
+      const [c] = await store.repos.cases.listOpenInTeam(SANDBOX_TEAM.id, 10);
+      if (!c) throw new Error('no case stored');
+      await store.repos.lines.add(c.teamId, c.id, body, c.createdAt);
+    } finally {
+      await store.close();
+    }
     sb = await startSandbox(sandboxConfig(dir), () => {}, { standalone: false });
     // At once, without waiting for the clock to move (its clock does not move on its own).
     const lines = async () => (await state()).messages.filter((m) => m.text === body.text);
@@ -402,15 +407,14 @@ describe('sandbox server', () => {
       (await post('/api/command', { user: MONTSE, channel: GENERAL, text: 'Acme: late delivery' }))
         .status,
     ).toBe(200);
-    const db = new Database(sandboxConfig(dir).databasePath, {
-      readonly: true,
-      fileMustExist: true,
-    });
+    const store = await storeOf(dir);
     try {
-      const rows = db.prepare('SELECT creator_id, lang FROM cases').all();
-      expect(rows).toEqual([{ creator_id: MONTSE, lang: 'ca' }]);
+      const rows = await store.repos.cases.listOpenInTeam(SANDBOX_TEAM.id, 10);
+      expect(rows.map((c) => ({ creatorId: c.creatorId, lang: c.lang }))).toEqual([
+        { creatorId: MONTSE, lang: 'ca' },
+      ]);
     } finally {
-      db.close();
+      await store.close();
     }
     // The thread speaks Catalan too: its first line is the Catalan "you own this case".
     const [, firstWords] = t('ca')

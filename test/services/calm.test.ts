@@ -5,7 +5,6 @@ import type { StoredMessage } from '../../src/sandbox/fakeSlack.js';
 import { ReportService } from '../../src/services/reports.js';
 import { outcomeBlocks } from '../../src/slack/blocks/report.js';
 import { ReminderRepo } from '../../src/store/reminderRepo.js';
-import { ReportRepo } from '../../src/store/reportRepo.js';
 import { openViaCommand, refresh, reminderPosts, step, threadReplies } from '../helpers/cases.js';
 import { type Harness, MARIA, present, startHarness, TEAM } from '../helpers/harness.js';
 import { click } from '../helpers/slack.js';
@@ -45,9 +44,7 @@ const kindOf = (m: StoredMessage) => String(m.metadata?.event_payload.kind);
 /** Joan (New York) opens a case for Maria (Rome) to own: the owner and the creator differ. */
 async function openForMaria(text: string): Promise<RecoveryCase> {
   const c = await openViaCommand(h, text, { user: JOAN });
-  h.amends.db
-    .prepare("UPDATE cases SET owner_id = ?, tz = 'Europe/Rome' WHERE id = ?")
-    .run(MARIA, c.id);
+  await h.amends.caseRepo.save({ ...c, ownerId: MARIA, tz: 'Europe/Rome' });
   return refresh(h, c);
 }
 
@@ -84,7 +81,7 @@ describe('a case nobody touches for two weeks', () => {
     }
     // Gone quiet: escalated once, then weekly; the parent says so.
     expect(pings.filter((m) => kindOf(m) === 'stalled')).toHaveLength(1);
-    const stalled = refresh(h, c);
+    const stalled = await refresh(h, c);
     expect(stalled.calm.stalledAt).not.toBeNull();
     const parent = h.fake.messages.find((m) => m.ts === c.messageTs);
     expect(JSON.stringify(parent?.blocks)).toContain('case_stalled');
@@ -94,10 +91,10 @@ describe('a case nobody touches for two weeks', () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: late delivery');
     await tickEvery(30, '2026-12-02T08:00:00Z');
-    expect(refresh(h, c).calm.stalledAt).not.toBeNull();
-    const own = step(refresh(h, c), 'own_up');
+    expect((await refresh(h, c)).calm.stalledAt).not.toBeNull();
+    const own = step(await refresh(h, c), 'own_up');
     await click(h, { action_id: 'amends_step_done', value: `${c.id}|own_up|${own.version}` });
-    expect(refresh(h, c).calm.stalledAt).toBeNull();
+    expect((await refresh(h, c)).calm.stalledAt).toBeNull();
     const parent = h.fake.messages.find((m) => m.ts === c.messageTs);
     expect(JSON.stringify(parent?.blocks)).not.toContain('case_stalled');
     const before = reminderPosts(h, c).length;
@@ -125,7 +122,7 @@ describe('the method after the answer', () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: late delivery');
     await click(h, { action_id: 'amends_case_accepted', value: `${c.id}|${c.version}` });
-    const after = refresh(h, c);
+    const after = await refresh(h, c);
     for (const key of ['outline', 'meeting', 'apologize', 'compensation']) {
       expect(step(after, key).status).toBe('skipped');
       expect(step(after, key).note).toBe('not_needed_after_answer');
@@ -148,8 +145,8 @@ describe('the method after the answer', () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: late delivery');
     await click(h, { action_id: 'amends_case_refused', value: `${c.id}|${c.version}` });
-    h.amends.cases.close(TEAM, c.id, 'lost', 'They went elsewhere', MARIA);
-    await h.amends.presenter.refresh(refresh(h, c));
+    await h.amends.cases.close(TEAM, c.id, 'lost', 'They went elsewhere', MARIA);
+    await h.amends.presenter.refresh(await refresh(h, c));
     await tickEvery(240, '2027-01-30T08:00:00Z');
     expect(reminderPosts(h, c)).toHaveLength(0);
     const parent = h.fake.messages.find((m) => m.ts === c.messageTs);
@@ -163,8 +160,8 @@ describe('the method after the answer', () => {
     const c = await openViaCommand(h, 'Acme: late delivery');
     await click(h, { action_id: 'amends_case_refused', value: `${c.id}|${c.version}` });
     await tickEvery(60, '2026-12-01T08:00:00Z'); // 30 Nov: follow-up 1
-    const keep = step(refresh(h, c), 'keep_trying');
-    h.amends.cases.followUp(TEAM, c.id, 'keep_trying', 'Called them', MARIA, keep.version);
+    const keep = step(await refresh(h, c), 'keep_trying');
+    await h.amends.cases.followUp(TEAM, c.id, 'keep_trying', 'Called them', MARIA, keep.version);
     // 7 Dec asks for follow-up 2 and nothing is recorded; 23 Dec asks for it again.
     await tickEvery(60, '2026-12-24T12:00:00Z');
     const asks = reminderPosts(h, c).filter((m) => kindOf(m) === 'cadence');
@@ -177,7 +174,7 @@ describe('the method after the answer', () => {
     expect(asks[2]?.text).toContain('Nothing is recorded for this date: <!date^');
     expect(asks[2]?.text).toContain('|2026-12-07>');
     // The parent: one follow-up recorded, 7 Dec missed, 23 Dec overdue (not "due 22 Jan").
-    const kt = step(refresh(h, c), 'keep_trying');
+    const kt = step(await refresh(h, c), 'keep_trying');
     expect(kt.dueAt?.toISOString()).toBe('2026-12-23T08:00:00.000Z');
     const parent = h.fake.messages.find((m) => m.ts === c.messageTs);
     const line = JSON.stringify(
@@ -190,7 +187,7 @@ describe('the method after the answer', () => {
     expect(line).toContain('Dates passed with nothing recorded: <!date^');
     expect(line).toContain('|2026-12-07>');
     // And in the outcomes.
-    const report = new ReportService(new ReportRepo(h.amends.db), h.clock).report(TEAM, null);
+    const report = await new ReportService(h.amends.store.reports, h.clock).report(TEAM, null);
     expect(report.summary.followUps).toEqual({ n: 1, recorded: 1, missed: 1 });
     const shown = JSON.stringify(outcomeBlocks(report, en, 'all'));
     expect(shown).toContain(en.report.followUps(1, 1, 1));
@@ -201,8 +198,8 @@ describe('the method after the answer', () => {
     const c = await openViaCommand(h, 'Acme: late delivery');
     await click(h, { action_id: 'amends_case_refused', value: `${c.id}|${c.version}` });
     h.clock.set('2026-11-27T10:00:00Z'); // day 4, before the +7 point
-    const keep = step(refresh(h, c), 'keep_trying');
-    const ch = h.amends.cases.followUp(
+    const keep = step(await refresh(h, c), 'keep_trying');
+    const ch = await h.amends.cases.followUp(
       TEAM,
       c.id,
       'keep_trying',
@@ -215,12 +212,12 @@ describe('the method after the answer', () => {
     // +7 (30 Nov) is within three days: the next is +14, 7 Dec 09:00 Rome.
     expect(s.dueAt?.toISOString()).toBe('2026-12-07T08:00:00.000Z');
     // The same click again (an older version) changes nothing.
-    expect(() =>
+    await expect(
       h.amends.cases.followUp(TEAM, c.id, 'keep_trying', 'again', MARIA, keep.version),
-    ).toThrow();
-    const events = h.amends.caseRepo
-      .events(TEAM, c.id)
-      .filter((e) => e.type === 'follow_up_recorded');
+    ).rejects.toThrow();
+    const events = (await h.amends.caseRepo.events(TEAM, c.id)).filter(
+      (e) => e.type === 'follow_up_recorded',
+    );
     expect(events).toHaveLength(1);
   });
 });
@@ -231,16 +228,16 @@ describe('a refused case nobody touches', () => {
     // refuses after it, with the apology, the compensation and the changes still open.
     h = await startHarness({ now: '2026-12-07T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: shipped the wrong pallets');
-    h.amends.cases.complete(TEAM, c.id, 'own_up', MARIA, null);
-    h.amends.cases.outline(TEAM, c.id, OUTLINE, MARIA);
-    h.amends.cases.meeting(TEAM, c.id, new Date('2026-12-09T13:00:00Z'), MARIA);
+    await h.amends.cases.complete(TEAM, c.id, 'own_up', MARIA, null);
+    await h.amends.cases.outline(TEAM, c.id, OUTLINE, MARIA);
+    await h.amends.cases.meeting(TEAM, c.id, new Date('2026-12-09T13:00:00Z'), MARIA);
     await tickEvery(30, '2026-12-09T15:00:00Z');
-    const before = refresh(h, c);
+    const before = await refresh(h, c);
     for (const key of ['apologize', 'compensation', 'corrective_changes'])
       expect(step(before, key).status, key).toBe('pending');
     await click(h, { action_id: 'amends_case_refused', value: `${c.id}|${before.version}` });
     const refusedAt = h.clock.now();
-    await h.amends.presenter.refresh(refresh(h, c));
+    await h.amends.presenter.refresh(await refresh(h, c));
     const said = threadReplies(h, c).length; // up to the refusal's own line
 
     await tickEvery(30, '2027-03-19T16:00:00Z'); // 100 days on
@@ -333,20 +330,20 @@ describe('a post planned before the refusal', () => {
   it('is not sent once the client refused: an escalation about the own-up waiting for the creator’s hours is cancelled', async () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openForMaria('Acme: shipped the wrong pallets');
-    const pendingEscalation = () =>
-      h.amends.reminderRepo
-        .forCase(TEAM, c.id)
-        .find((r) => r.kind === 'escalation' && r.status === 'pending');
+    const pendingEscalation = async () =>
+      (await h.amends.reminderRepo.forCase(TEAM, c.id)).find(
+        (r) => r.kind === 'escalation' && r.status === 'pending',
+      );
     const end = new Date('2026-12-07T00:00:00Z').getTime();
-    while (!pendingEscalation() && h.clock.now().getTime() < end) {
+    while (!(await pendingEscalation()) && h.clock.now().getTime() < end) {
       h.clock.advance(15 * 60_000);
       await h.amends.reminders.plan(h.clock.now());
     }
-    const esc = present(() => pendingEscalation(), 'a planned escalation');
+    const esc = await present(() => pendingEscalation(), 'a planned escalation');
     h.clock.advance(60_000);
-    h.amends.cases.answer(TEAM, c.id, 'refused', MARIA);
+    await h.amends.cases.answer(TEAM, c.id, 'refused', MARIA);
     await tickEvery(15, new Date(h.clock.now().getTime() + 24 * 3600_000).toISOString());
-    const after = h.amends.reminderRepo.forCase(TEAM, c.id).find((r) => r.id === esc.id);
+    const after = (await h.amends.reminderRepo.forCase(TEAM, c.id)).find((r) => r.id === esc.id);
     expect(after).toMatchObject({ status: 'cancelled', error: 'held_after_refusal' });
   });
 });
@@ -357,15 +354,19 @@ describe('a nudge and a click', () => {
     const c = await openViaCommand(h, 'Acme: late delivery');
     h.clock.set('2026-11-24T08:30:00Z'); // the own-up is overdue: the tick's plan makes a nudge
     await h.amends.reminders.plan(h.clock.now());
-    const planned = h.amends.reminderRepo.forCase(TEAM, c.id).filter((r) => r.status === 'pending');
+    const planned = (await h.amends.reminderRepo.forCase(TEAM, c.id)).filter(
+      (r) => r.status === 'pending',
+    );
     expect(planned.map((r) => r.kind)).toContain('nudge');
     const before = reminderPosts(h, c).length;
     // Before it goes out, Maria writes the outline: she is on the case.
     h.clock.advance(60_000);
-    h.amends.cases.outline(TEAM, c.id, OUTLINE, MARIA); // Maria acts on another step
+    await h.amends.cases.outline(TEAM, c.id, OUTLINE, MARIA); // Maria acts on another step
     await h.amends.reminders.tick();
     expect(reminderPosts(h, c)).toHaveLength(before);
-    const after = h.amends.reminderRepo.forCase(TEAM, c.id).find((r) => r.id === planned[0]?.id);
+    const after = (await h.amends.reminderRepo.forCase(TEAM, c.id)).find(
+      (r) => r.id === planned[0]?.id,
+    );
     expect(after).toMatchObject({ status: 'cancelled', error: 'acted_since' });
     // The step is still overdue: it is nudged again on a later day, not dropped.
     await tickEvery(60, '2026-11-26T16:00:00Z');
@@ -377,21 +378,21 @@ describe('an escalation and a click', () => {
   it('an escalation planned before the owner acts on another step is still sent (the step counts as escalated)', async () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openForMaria('Acme: shipped the wrong pallets');
-    const pendingEscalation = () =>
-      h.amends.reminderRepo
-        .forCase(TEAM, c.id)
-        .find((r) => r.kind === 'escalation' && r.status === 'pending');
+    const pendingEscalation = async () =>
+      (await h.amends.reminderRepo.forCase(TEAM, c.id)).find(
+        (r) => r.kind === 'escalation' && r.status === 'pending',
+      );
     // Tick until the escalation is planned and waiting (for Joan's hours in New York).
     const end = new Date('2026-12-07T00:00:00Z').getTime();
-    while (!pendingEscalation() && h.clock.now().getTime() < end) {
+    while (!(await pendingEscalation()) && h.clock.now().getTime() < end) {
       h.clock.advance(15 * 60_000);
       await h.amends.reminders.plan(h.clock.now());
     }
-    const esc = present(() => pendingEscalation(), 'a planned escalation');
+    const esc = await present(() => pendingEscalation(), 'a planned escalation');
     h.clock.advance(60_000);
-    h.amends.cases.outline(TEAM, c.id, OUTLINE, MARIA); // Maria acts on another step
+    await h.amends.cases.outline(TEAM, c.id, OUTLINE, MARIA); // Maria acts on another step
     await tickEvery(15, new Date(h.clock.now().getTime() + 24 * 3600_000).toISOString());
-    const after = h.amends.reminderRepo.forCase(TEAM, c.id).find((r) => r.id === esc.id);
+    const after = (await h.amends.reminderRepo.forCase(TEAM, c.id)).find((r) => r.id === esc.id);
     expect(after?.status).toBe('sent');
   });
 });
@@ -431,7 +432,7 @@ describe('the morning digest', () => {
     // Once: the rest of the day adds none.
     await tickEvery(30, '2026-11-23T16:00:00Z');
     expect(dms(h, MARIA)).toHaveLength(1);
-    for (const c of cs) expect(refresh(h, c).calm.digestOn).toBe('2026-11-23');
+    for (const c of cs) expect((await refresh(h, c)).calm.digestOn).toBe('2026-11-23');
   });
 
   it('reads who owns what a page at a time, letting the event loop through between pages', async () => {
@@ -444,7 +445,7 @@ describe('the morning digest', () => {
     const page = ReminderRepo.prototype.casesDuePage;
     let pages = 0;
     let yielded: boolean | null = null;
-    const spy = vi.spyOn(ReminderRepo.prototype, 'casesDuePage').mockImplementation(function (
+    const spy = vi.spyOn(ReminderRepo.prototype, 'casesDuePage').mockImplementation(async function (
       this: ReminderRepo,
       before,
       after,
@@ -457,7 +458,7 @@ describe('the morning digest', () => {
         });
       }
       pages++;
-      const p = page.call(this, before, after, 1);
+      const p = await page.call(this, before, after, 1);
       if (!p.next) expect(yielded, 'an immediate ran between the pages').toBe(true);
       return p;
     });
@@ -481,10 +482,12 @@ describe('the morning digest', () => {
       await openViaCommand(h, 'Gamma: broken build'),
     ];
     const first = cs[0] as RecoveryCase;
-    h.amends.cases.complete(TEAM, first.id, 'own_up', MARIA, null);
+    await h.amends.cases.complete(TEAM, first.id, 'own_up', MARIA, null);
     await tickEvery(10, '2026-11-23T09:30:00Z'); // through Monday 10:30 Rome
     expect(dms(h, MARIA)).toHaveLength(1);
-    const row = h.amends.reminderRepo.forCase(TEAM, first.id).find((r) => r.kind === 'digest');
+    const row = (await h.amends.reminderRepo.forCase(TEAM, first.id)).find(
+      (r) => r.kind === 'digest',
+    );
     expect(row?.status).toBe('sent');
   });
 

@@ -37,7 +37,7 @@ describe('crash in the middle of a batch', () => {
     const db = join(dir, 'amends.db');
     try {
       const config = testConfig({ databasePath: db, slackApiUrl: fake.url });
-      const seed = composeAmends({
+      const seed = await composeAmends({
         config,
         clock,
         logger: loggerFromLog(() => {}),
@@ -46,7 +46,7 @@ describe('crash in the middle of a batch', () => {
       });
       for (let ch = 0; ch < CHANNELS; ch++) {
         for (let i = 0; i < PER_CHANNEL; i++) {
-          const stored = seed.cases.open({
+          const stored = await seed.cases.open({
             teamId: TEAM,
             channelId: `C0CRASH${ch}`,
             creatorId: 'U0MARIA01',
@@ -57,7 +57,7 @@ describe('crash in the middle of a batch', () => {
           // as after the ack: the owner's zone (Rome) from Slack
           const c = await seed.cases.adoptProfiles(stored);
           const res = await seed.client.chat.postMessage({ channel: c.channelId, text: 'case' });
-          seed.cases.attachMessage(c, res.ts as string);
+          await seed.cases.attachMessage(c, res.ts as string);
         }
       }
       await seed.stop();

@@ -4,7 +4,6 @@ import { en } from '../../src/i18n/en.js';
 import type { Pacer } from '../../src/services/reminders.js';
 import { ReminderService } from '../../src/services/reminders.js';
 import { SlackReminderChannel } from '../../src/slack/adapters.js';
-import { transactor } from '../../src/store/db.js';
 import { openViaCommand, refresh, reminderKeys, reminderPosts, step } from '../helpers/cases.js';
 import { CHANNEL, FakePacer, type Harness, startHarness, TEAM } from '../helpers/harness.js';
 
@@ -25,7 +24,7 @@ function secondEngine(
   }
   return new ReminderService({
     ...(batchSize ? { batchSize } : {}),
-    tx: transactor(h.amends.db),
+    uow: h.amends.store.uow,
     cases: h.amends.caseRepo,
     reminders: h.amends.reminderRepo,
     workspaces: h.amends.workspaces,
@@ -110,7 +109,7 @@ describe('exactly once', () => {
     h.clock.set('2026-11-23T12:30:00Z');
     await h.amends.reminders.plan(h.clock.now());
     // A "previous process" claimed both, posted a's nudge to Slack, and died before recording anything.
-    const claimed = h.amends.reminderRepo.claimReady(h.clock.now(), 10);
+    const claimed = await h.amends.reminderRepo.claimReady(h.clock.now(), 10);
     expect(claimed).toHaveLength(2);
     const ra = claimed.find((r) => r.caseId === a.id);
     await h.amends.client.chat.postMessage({
@@ -231,12 +230,12 @@ describe('exactly once', () => {
     await asleep; // the second post waits for pacing
     const first = reminderPosts(h)[0];
     const waiting = first?.thread_ts === a.messageTs ? b : a;
-    h.amends.cases.complete(
+    await h.amends.cases.complete(
       TEAM,
       waiting.id,
       'own_up',
       'U0MARIA01',
-      step(refresh(h, waiting), 'own_up').version,
+      step(await refresh(h, waiting), 'own_up').version,
     );
     release();
     const report = await running;
@@ -339,10 +338,10 @@ describe('Slack errors', () => {
       h.clock.set('2026-11-23T12:30:00Z');
       const r = await h.amends.reminders.tick();
       expect(r.failed).toBe(1);
-      const row = h.amends.reminderRepo.forCase(TEAM, c.id)[0];
+      const row = (await h.amends.reminderRepo.forCase(TEAM, c.id))[0];
       expect(row?.status).toBe('failed');
       expect(row?.error).toBe(code);
-      expect(refresh(h, c).deliveryProblem).toBe(code);
+      expect((await refresh(h, c)).deliveryProblem).toBe(code);
       const update = h.fake.callsTo('chat.update').at(-1);
       // Said in words on the case message (check the channel), never as Slack's code.
       const shown = JSON.stringify(update?.args.blocks);
@@ -365,12 +364,12 @@ describe('Slack errors', () => {
       h.fake.failNext('chat.postMessage', code, 1);
       h.clock.set('2026-11-23T12:30:00Z');
       await h.amends.reminders.tick();
-      expect(h.amends.workspaces.pausedReason(TEAM)).toBe(code);
+      expect(await h.amends.workspaces.pausedReason(TEAM)).toBe(code);
       const before = postCalls(h).length;
       h.clock.advance(3_600_000);
       await h.amends.reminders.tick();
       expect(postCalls(h).length).toBe(before);
-      h.amends.workspaces.resume(TEAM);
+      await h.amends.workspaces.resume(TEAM);
       await h.amends.reminders.tick();
       expect(reminderPosts(h)).toHaveLength(1);
     },

@@ -210,16 +210,16 @@ describe('neutralizeCell', () => {
 });
 
 describe('exportCasesCsv', () => {
-  it('loads through the source with the query and returns UTF-8 bytes with a BOM', () => {
+  it('loads through the source with the query and returns UTF-8 bytes with a BOM', async () => {
     const seen: CaseHistoryQuery[] = [];
     const source: CaseHistorySource = {
-      load: (q) => {
+      load: async (q) => {
         seen.push(q);
         return [kase({ client: 'Σοφία ΑΕ' })];
       },
     };
     const q = { teamId: 'T0TEAM001', channelId: 'C0CHAN001', since: at('2026-01-01T00:00:00Z') };
-    const buf = exportCasesCsv(source, q);
+    const buf = await exportCasesCsv(source, q);
     expect(seen).toEqual([q]);
     expect(Buffer.isBuffer(buf)).toBe(true);
     expect([...buf.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -247,8 +247,8 @@ describe('exportCasesCsvPaged (written a page at a time, the event loop let thro
     const clock = { t: 0 };
     const limits: number[] = [];
     const source: CaseHistorySource = {
-      load: () => cases,
-      exportPage: (_q, after, limit) => {
+      load: async () => cases,
+      exportPage: async (_q, after, limit) => {
         limits.push(limit);
         const from = after?.caseId ?? 0;
         const part = cases.slice(from, from + limit);
@@ -273,13 +273,13 @@ describe('exportCasesCsvPaged (written a page at a time, the event loop let thro
 
   it('gives exportCasesCsv’s bytes, from a paged source and from one that can only load', async () => {
     const { source, cases } = pagedSource(700, () => 0.01);
-    const once = exportCasesCsv(source, { teamId: 'T0TEAM001' });
+    const once = await exportCasesCsv(source, { teamId: 'T0TEAM001' });
     expect(records(once.toString('utf8'))).toHaveLength(700);
     expect((await exportCasesCsvPaged(source, { teamId: 'T0TEAM001' })).equals(once)).toBe(true);
-    const loadOnly: CaseHistorySource = { load: () => cases };
+    const loadOnly: CaseHistorySource = { load: async () => cases };
     const paged = await exportCasesCsvPaged(loadOnly, { teamId: 'T0TEAM001' }, { firstPage: 64 });
     expect(paged.equals(once)).toBe(true);
-    const empty = await exportCasesCsvPaged({ load: () => [] }, { teamId: 'T0TEAM001' });
+    const empty = await exportCasesCsvPaged({ load: async () => [] }, { teamId: 'T0TEAM001' });
     expect(empty.toString('utf8')).toBe(`${BOM}${CSV_COLUMNS.join(',')}\r\n`);
   });
 
@@ -310,8 +310,8 @@ describe('exportCasesCsvPaged (written a page at a time, the event loop let thro
     const c = kase();
     const stuck = { at: 0, caseId: 1, eventId: 1, upTo: { caseId: 1, eventId: 1 } };
     const source: CaseHistorySource = {
-      load: () => [c],
-      exportPage: () => ({ rows: [{ case: c, event: null }], next: stuck }),
+      load: async () => [c],
+      exportPage: async () => ({ rows: [{ case: c, event: null }], next: stuck }),
     };
     // (setImmediate between pages, as in the bot: without the check, the test's timeout ends it)
     await expect(exportCasesCsvPaged(source, { teamId: 'T0TEAM001' })).rejects.toThrow(

@@ -2,19 +2,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
 import type { UserDirectory, UserFacts } from '../../src/services/ports.js';
 import { ProfileService } from '../../src/services/profiles.js';
-import { type Db, openDatabase } from '../../src/store/db.js';
-import { ProfileRepo } from '../../src/store/profileRepo.js';
+import { openDatabase } from '../../src/store/db.js';
+import { type Store, sqliteStore } from '../../src/store/index.js';
 
 let dir: string;
-let db: Db;
+let store: Store;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'amends-profiles-'));
-  db = openDatabase(join(dir, 'a.db'));
+  store = sqliteStore(openDatabase(join(dir, 'a.db')), DEFAULT_PLAYBOOK);
 });
-afterEach(() => {
-  db.close();
+afterEach(async () => {
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -23,7 +24,7 @@ const ROME: UserFacts = { tz: 'Europe/Rome', locale: 'it-IT', name: 'Maria' };
 
 function service(directory: UserDirectory) {
   return new ProfileService({
-    repo: new ProfileRepo(db),
+    repo: store.repos.profiles,
     directory,
     defaultTz: 'UTC',
     defaultLang: 'en',
@@ -65,7 +66,7 @@ describe('ProfileService', () => {
     answer(ROME);
     await asked;
     await new Promise((r) => setImmediate(r)); // the cache write chained on the answer
-    expect(s.cachedOrDefault('T1', 'U1')).toEqual({ tz: 'Europe/Rome', lang: 'it' });
+    expect(await s.cachedOrDefault('T1', 'U1')).toEqual({ tz: 'Europe/Rome', lang: 'it' });
   });
 
   it('an unreachable Slack falls back to a stale answer, else the defaults', async () => {

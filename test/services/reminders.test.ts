@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePlaybook } from '../../src/domain/playbook.js';
 import { openViaCommand, refresh, reminderKeys, reminderPosts, step } from '../helpers/cases.js';
-import { type Harness, MARIA, startHarness, TEAM } from '../helpers/harness.js';
+import { type Harness, MARIA, sqliteOf, startHarness, TEAM } from '../helpers/harness.js';
 import { click } from '../helpers/slack.js';
 
 const HOUR = 3_600_000;
@@ -45,7 +45,7 @@ describe('nudges', () => {
       'amends_step_done',
       'amends_step_snooze',
     ]);
-    const row = h.amends.reminderRepo.forCase(TEAM, c.id)[0];
+    const row = (await h.amends.reminderRepo.forCase(TEAM, c.id))[0];
     expect(row?.status).toBe('sent');
     expect(row?.messageTs).toBe(p?.ts);
   });
@@ -59,9 +59,9 @@ describe('nudges', () => {
     await tickEvery(15, '2026-11-24T16:59:00Z');
     expect(reminderKeys(h)).toEqual([`${c.id}:own_up:nudge:1`, `${c.id}:own_up:nudge:2`]);
 
-    const own = step(refresh(h, c), 'own_up');
+    const own = step(await refresh(h, c), 'own_up');
     await click(h, { action_id: 'amends_step_done', value: `${c.id}|own_up|${own.version}` });
-    expect(step(refresh(h, c), 'own_up').status).toBe('done');
+    expect(step(await refresh(h, c), 'own_up').status).toBe('done');
     await tickEvery(30, '2026-11-26T18:00:00Z');
     expect(reminderKeys(h).filter((k) => k.includes(':own_up:'))).toHaveLength(2);
   });
@@ -104,18 +104,18 @@ describe('nudges', () => {
     h = await startHarness({ now: '2026-11-21T22:00:00Z' }); // Saturday 23:00 Rome
     await h.command('/incident');
     const c = await openViaCommand(h, 'Acme: data leak');
-    // re-open as critical through the store to keep this test about reminders
-    h.amends.db.prepare("UPDATE cases SET severity='critical' WHERE id=?").run(c.id);
-    h.amends.db
-      .prepare(
-        "UPDATE steps SET due_at=?, next_remind_at=?, next_check_at=? WHERE case_id=? AND key='own_up'",
-      )
-      .run(
-        Date.parse('2026-11-22T00:00:00Z'),
-        Date.parse('2026-11-22T00:00:00Z'),
-        Date.parse('2026-11-22T00:00:00Z'),
-        c.id,
-      );
+    // re-open as critical through the store to keep this test about reminders (no use-case changes
+    // a case's severity: straight in the SQLite database)
+    const db = sqliteOf(h);
+    db.prepare("UPDATE cases SET severity='critical' WHERE id=?").run(c.id);
+    db.prepare(
+      "UPDATE steps SET due_at=?, next_remind_at=?, next_check_at=? WHERE case_id=? AND key='own_up'",
+    ).run(
+      Date.parse('2026-11-22T00:00:00Z'),
+      Date.parse('2026-11-22T00:00:00Z'),
+      Date.parse('2026-11-22T00:00:00Z'),
+      c.id,
+    );
     await tickEvery(15, '2026-11-22T00:15:00Z');
     expect(reminderKeys(h)).toContain(`${c.id}:own_up:nudge:1`);
   });
@@ -127,7 +127,7 @@ describe('escalation', () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z', playbook });
     const c = await openViaCommand(h, 'Acme: broken build', { user: MARIA });
     // Hand the case to Nikos so the creator (Maria) differs from the owner.
-    h.amends.db.prepare("UPDATE cases SET owner_id='U0NIKOS01' WHERE id=?").run(c.id);
+    await h.amends.caseRepo.save({ ...c, ownerId: 'U0NIKOS01' });
     await tickEvery(30, '2026-11-25T16:00:00Z');
     const esc = reminderPosts(h, c).filter((m) =>
       String(m.metadata?.event_payload.key).includes(':escalation:'),
@@ -148,7 +148,7 @@ describe('client answer cadences', () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: late delivery');
     await click(h, { action_id: 'amends_case_refused', value: `${c.id}|${c.version}` });
-    expect(refresh(h, c).answer).toBe('refused');
+    expect((await refresh(h, c)).answer).toBe('refused');
     await tickEvery(60 * 6, '2027-03-01T12:00:00Z');
     const keep = reminderKeys(h).filter((k) => k.includes(':keep_trying:'));
     // Nobody records a follow-up: once a date has gone by with none, the case goes quiet once.
@@ -183,7 +183,7 @@ describe('client answer cadences', () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: late delivery');
     await click(h, { action_id: 'amends_case_accepted', value: `${c.id}|${c.version}` });
-    expect(refresh(h, c).answer).toBe('accepted');
+    expect((await refresh(h, c)).answer).toBe('accepted');
     await tickEvery(60 * 6, '2027-01-10T12:00:00Z');
     expect(reminderKeys(h).filter((k) => k.includes(':check_in:'))).toEqual([
       `${c.id}:check_in:cadence:1`,
@@ -203,8 +203,8 @@ describe('client answer cadences', () => {
       prevention: 'Buffer',
       summary: 'We were late. We added a buffer.',
     };
-    h.amends.cases.outline(TEAM, c.id, outline, MARIA);
-    h.amends.cases.meeting(TEAM, c.id, new Date('2026-11-27T14:00:00Z'), MARIA);
+    await h.amends.cases.outline(TEAM, c.id, outline, MARIA);
+    await h.amends.cases.meeting(TEAM, c.id, new Date('2026-11-27T14:00:00Z'), MARIA);
     await tickEvery(30, '2026-11-26T15:00:00Z');
     const prep = reminderPosts(h, c).filter((m) =>
       String(m.metadata?.event_payload.key).includes('meeting_prep'),
@@ -227,7 +227,7 @@ describe('snooze', () => {
       action_id: 'amends_step_snooze',
       selected_value: `${c.id}|own_up|${own.version}|next_week`,
     });
-    expect(step(refresh(h, c), 'own_up').status).toBe('snoozed');
+    expect(step(await refresh(h, c), 'own_up').status).toBe('snoozed');
     await tickEvery(60, '2026-11-30T07:00:00Z');
     expect(reminderKeys(h).filter((k) => k.includes(':own_up:'))).toHaveLength(0);
     const before = reminderPosts(h, c).length;

@@ -11,7 +11,7 @@ import type { CaseView, LeaseStore } from '../../src/services/ports.js';
 import { Presenter } from '../../src/services/presenter.js';
 import { renderCase } from '../../src/slack/blocks/caseMessage.js';
 import { openDatabase } from '../../src/store/db.js';
-import { LeaseRepo } from '../../src/store/leaseRepo.js';
+import { sqliteStore } from '../../src/store/index.js';
 import { openInput } from '../helpers/builders.js';
 import { openViaCommand, refresh } from '../helpers/cases.js';
 import { testConfig } from '../helpers/config.js';
@@ -30,8 +30,8 @@ afterEach(async () => {
 });
 
 /** A second bot process on the harness's database and Slack (its own connection and leases). */
-function secondProcess(h: Harness, holder = 'host-b:2:beef'): Amends {
-  const a = composeAmends({
+async function secondProcess(h: Harness, holder = 'host-b:2:beef'): Promise<Amends> {
+  const a = await composeAmends({
     config: testConfig({
       databasePath: join(h.dir, 'amends.db'),
       slackApiUrl: h.fake.url,
@@ -66,36 +66,36 @@ const linePosts = (h: Harness) =>
 describe('leases', () => {
   it('one holder at a time; renewed by its holder; taken by another only once run out', async () => {
     const h = await harness();
-    const repo = new LeaseRepo(h.amends.db);
+    const repo = h.amends.store.repos.leases;
     const t0 = new Date('2026-11-23T08:00:00Z');
     const at = (s: number) => new Date(t0.getTime() + s * 1000);
-    expect(repo.take('case:1', 'a', t0, 90_000)).toBe(true);
-    expect(repo.take('case:1', 'b', at(1), 90_000)).toBe(false);
-    expect(repo.take('case:1', 'a', at(60), 90_000)).toBe(true); // renewed: until 150 s
-    expect(repo.take('case:1', 'b', at(120), 90_000)).toBe(false);
-    expect(repo.holderOf('case:1', at(120))).toBe('a');
-    expect(repo.take('case:1', 'b', at(151), 90_000)).toBe(true);
-    repo.release('case:1', 'a'); // not a's any more: nothing happens
-    expect(repo.holderOf('case:1', at(152))).toBe('b');
-    repo.release('case:1', 'b');
-    expect(repo.holderOf('case:1', at(152))).toBeNull();
+    expect(await repo.take('case:1', 'a', t0, 90_000)).toBe(true);
+    expect(await repo.take('case:1', 'b', at(1), 90_000)).toBe(false);
+    expect(await repo.take('case:1', 'a', at(60), 90_000)).toBe(true); // renewed: until 150 s
+    expect(await repo.take('case:1', 'b', at(120), 90_000)).toBe(false);
+    expect(await repo.holderOf('case:1', at(120))).toBe('a');
+    expect(await repo.take('case:1', 'b', at(151), 90_000)).toBe(true);
+    await repo.release('case:1', 'a'); // not a's any more: nothing happens
+    expect(await repo.holderOf('case:1', at(152))).toBe('b');
+    await repo.release('case:1', 'b');
+    expect(await repo.holderOf('case:1', at(152))).toBeNull();
   });
 
   it("a lease write leaves the connection's synchronous setting as it was (FULL)", async () => {
     const h = await harness();
     const db = openDatabase(join(h.dir, 'amends.db'));
+    const store = sqliteStore(db, DEFAULT_PLAYBOOK);
     try {
-      const repo = new LeaseRepo(db);
-      repo.take('k', 'a', new Date(), 1000);
+      await store.repos.leases.take('k', 'a', new Date(), 1000);
       expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL, as opened
     } finally {
-      db.close();
+      await store.close();
     }
   });
 
   it('a holder that was a process of this host whose pid is gone is taken over at once', async () => {
     const h = await harness();
-    const repo = new LeaseRepo(h.amends.db);
+    const repo = h.amends.store.repos.leases;
     const clock = new ManualClock('2026-11-23T08:00:00Z');
     const dead = holderName('here', 999_999, 'aa');
     const abroad = holderName('there', 999_999, 'bb');
@@ -104,28 +104,28 @@ describe('leases', () => {
     expect(isDead(abroad)).toBe(false); // another host's pid says nothing here
     expect(isDead(holderName('here', 1, 'cc'))).toBe(false);
     expect(isDead('not a holder')).toBe(false);
-    repo.take('case:7', dead, clock.now(), 90_000);
-    repo.take('case:8', abroad, clock.now(), 90_000);
+    await repo.take('case:7', dead, clock.now(), 90_000);
+    await repo.take('case:8', abroad, clock.now(), 90_000);
     const mine = new Leases(repo, holderName('here', 1, 'dd'), clock, isDead);
-    expect(mine.acquire('case:7')).toBe(true);
-    expect(mine.acquire('case:8')).toBe(false);
+    expect(await mine.acquire('case:7')).toBe(true);
+    expect(await mine.acquire('case:8')).toBe(false);
     // Re-entrant in the process: the last release lets it go for everyone.
-    expect(mine.acquire('case:7')).toBe(true);
-    mine.release('case:7');
-    expect(repo.holderOf('case:7', clock.now())).toBe(mine.holder);
-    mine.release('case:7');
-    expect(repo.holderOf('case:7', clock.now())).toBeNull();
+    expect(await mine.acquire('case:7')).toBe(true);
+    await mine.release('case:7');
+    expect(await repo.holderOf('case:7', clock.now())).toBe(mine.holder);
+    await mine.release('case:7');
+    expect(await repo.holderOf('case:7', clock.now())).toBeNull();
   });
 
   it('renewal fails once another process took a lease that ran out: the write is not made', async () => {
     const h = await harness();
-    const repo = new LeaseRepo(h.amends.db);
+    const repo = h.amends.store.repos.leases;
     const clock = new ManualClock('2026-11-23T08:00:00Z');
     const mine = new Leases(repo, 'a:1:aa', clock);
-    expect(mine.acquire('case:3')).toBe(true);
+    expect(await mine.acquire('case:3')).toBe(true);
     clock.advance(100_000); // a hung call: the lease ran out
-    expect(repo.take('case:3', 'b:2:bb', clock.now(), 90_000)).toBe(true);
-    expect(mine.renew('case:3')).toBe(false);
+    expect(await repo.take('case:3', 'b:2:bb', clock.now(), 90_000)).toBe(true);
+    expect(await mine.renew('case:3')).toBe(false);
   });
 });
 
@@ -135,9 +135,9 @@ describe('two bot processes on one database', () => {
     const release = h.fake.hold(); // the first process's posts are on their way
     const r = await h.command('Acme: late delivery');
     expect(r.status).toBe(200);
-    const stored = h.amends.caseRepo.listOpenInTeam(TEAM, 10)[0];
+    const stored = (await h.amends.caseRepo.listOpenInTeam(TEAM, 10))[0];
     expect(stored?.messageTs).toBeNull();
-    const b = secondProcess(h);
+    const b = await secondProcess(h);
     const sweep = b.publishPending(); // what a second process does when it starts
     release();
     const swept = await sweep;
@@ -146,7 +146,7 @@ describe('two bot processes on one database', () => {
     const id = stored?.id ?? 0;
     expect(parentsOf(h, id)).toHaveLength(1);
     expect(firstRepliesOf(h, id)).toHaveLength(1);
-    expect(refresh(h, { id } as never).messageTs).toBe(parentsOf(h, id)[0]?.ts);
+    expect((await refresh(h, { id } as never)).messageTs).toBe(parentsOf(h, id)[0]?.ts);
     expect(swept.posted).toBe(0);
   });
 
@@ -159,32 +159,32 @@ describe('two bot processes on one database', () => {
       [2, 'outline'],
       [3, 'meeting'],
     ] as const)
-      h.amends.cases.announce(
+      await h.amends.cases.announce(
         () => h.amends.cases.complete(TEAM, c.id, key, MARIA, null),
         () => ({ text: `line ${n}`, blocks: [] }),
       );
-    expect(h.amends.cases.pendingLines(TEAM, c.id)).toHaveLength(3);
+    expect(await h.amends.cases.pendingLines(TEAM, c.id)).toHaveLength(3);
     h.clock.advance(2 * 60_000);
-    const b = secondProcess(h);
+    const b = await secondProcess(h);
     await Promise.all([h.amends.deliverPendingLines(), b.deliverPendingLines()]);
     // Whichever process holds the case posts them; the other leaves them.
     const ids = linePosts(h).map((m) => Number(m.metadata?.event_payload.line_id));
     expect(ids).toHaveLength(3);
     expect(new Set(ids).size).toBe(3);
     expect(linePosts(h).map((m) => m.text)).toEqual(['line 1', 'line 2', 'line 3']);
-    expect(h.amends.cases.pendingLines(TEAM, c.id)).toHaveLength(0);
+    expect(await h.amends.cases.pendingLines(TEAM, c.id)).toHaveLength(0);
   });
 
   it('a redraw one process skips because the other holds the case is made by the next sweep: the parent ends on the stored state', async () => {
     const h = await harness();
     const c = await openViaCommand(h, 'Acme: late delivery');
-    const b = secondProcess(h);
+    const b = await secondProcess(h);
     // Process A redraws after a change, and Slack is slow to answer it.
     const release = h.fake.hold();
-    const a1 = h.amends.cases.complete(TEAM, c.id, 'own_up', MARIA, null);
+    const a1 = await h.amends.cases.complete(TEAM, c.id, 'own_up', MARIA, null);
     const first = h.amends.presenter.refresh(a1.case);
     // Meanwhile process B stores another change; its redraw finds the case held by A.
-    const b1 = b.cases.complete(TEAM, c.id, 'outline', MARIA, null);
+    const b1 = await b.cases.complete(TEAM, c.id, 'outline', MARIA, null);
     await b.presenter.refresh(b1.case);
     release();
     await first;
@@ -196,12 +196,14 @@ describe('two bot processes on one database', () => {
         .at(-1)?.args;
     // A's update was drawn before B's change: Slack shows the older state for now.
     expect(JSON.stringify(drawn()?.blocks)).not.toEqual(
-      JSON.stringify(renderCase(refresh(h, c), h.amends.cases.playbook, h.clock.now()).blocks),
+      JSON.stringify(
+        renderCase(await refresh(h, c), h.amends.cases.playbook, h.clock.now()).blocks,
+      ),
     );
     // The next sweep (either process) finds the parent behind the stored version and redraws it.
     h.clock.advance(60_000);
     await b.settleShown();
-    const final = refresh(h, c);
+    const final = await refresh(h, c);
     expect(JSON.stringify(drawn()?.blocks)).toEqual(
       JSON.stringify(renderCase(final, h.amends.cases.playbook, h.clock.now()).blocks),
     );
@@ -219,7 +221,7 @@ describe('a sweep after an outage stays within Slack’s Tier 3', () => {
     const opened = [];
     for (let i = 0; i < 30; i++) opened.push(await openViaCommand(h, `Client ${i}: late delivery`));
     for (const c of opened)
-      h.amends.cases.announce(
+      await h.amends.cases.announce(
         () => h.amends.cases.complete(TEAM, c.id, 'own_up', MARIA, null),
         () => ({ text: `line for ${c.id}`, blocks: [] }),
       );
@@ -240,12 +242,12 @@ describe('a lease that can’t be taken at all', () => {
     const clock = new ManualClock('2026-11-23T08:00:00Z');
     const c = { ...openCase(openInput(), DEFAULT_PLAYBOOK, clock.now()).case, id: 1 };
     const broken: LeaseStore = {
-      take: () => {
+      take: async () => {
         throw new TypeError('The database connection is not open');
       },
-      release: () => {},
-      holderOf: () => null,
-      takeFrom: () => false,
+      release: async () => {},
+      holderOf: async () => null,
+      takeFrom: async () => false,
     };
     const posted: string[] = [];
     const view = new Proxy({} as CaseView, {
@@ -257,9 +259,9 @@ describe('a lease that can’t be taken at all', () => {
       cases: {} as CaseService,
       clock,
       log: (m) => void logs.push(m),
-      load: () => c,
+      load: async () => c,
       leases: new Leases(broken, 'a:1:aa', clock),
-      flag: () => {},
+      flag: async () => {},
     });
     expect(await presenter.publish(c)).toEqual({ ok: false, code: 'in_progress' });
     expect(posted).toEqual([]);

@@ -61,14 +61,14 @@ describe('Done', () => {
     h.clock.advance(25 * 60_000);
     const line = await clickAndSee(h, o, ACTION.done, { step: 'own_up', user: NIKOS });
     expect(line).toBe(':white_check_mark: <@U0NIKOS01> marked *Own up to the client* done.');
-    const c = fresh(h, o.c);
+    const c = await fresh(h, o.c);
     expect(stepOf(c, 'own_up')).toMatchObject({
       status: 'done',
       doneBy: NIKOS,
       doneAt: new Date('2026-11-23T08:25:00Z'),
       version: 2,
     });
-    expect(h.amends.caseRepo.events(TEAM, c.id).at(-1)).toMatchObject({
+    expect((await h.amends.caseRepo.events(TEAM, c.id)).at(-1)).toMatchObject({
       type: 'step_done',
       actor: NIKOS,
       stepKey: 'own_up',
@@ -119,7 +119,7 @@ describe('Snooze (overflow: 1 hour / tomorrow morning / next week)', () => {
     // A morning is someone's: the line says whose (the owner's), beside the reader's own time.
     if (choice === 'hour') expect(line).not.toContain('’s morning');
     else expect(line).toMatch(/\|[^>]+> \(<@U0MARIA01>’s morning\)\.$/);
-    const s = stepOf(fresh(h, o.c), 'own_up');
+    const s = stepOf(await fresh(h, o.c), 'own_up');
     expect(s.status).toBe('snoozed');
     expect(s.snoozedUntil?.toISOString()).toBe(until);
     expect(stepText(h, o, 'own_up')).toContain(`snoozed until ${tokenFor(until)}`);
@@ -160,7 +160,7 @@ describe('Skip with a reason (optional steps only)', () => {
     expect(view.blocks.map((b) => b.block_id)).toEqual(['reason']);
     expect(updatesOf(h, o.parent.ts)).toHaveLength(0);
     expect(replies(h, o.parent.ts)).toHaveLength(before);
-    expect(stepOf(fresh(h, o.c), 'compensation').status).toBe('pending');
+    expect(stepOf(await fresh(h, o.c), 'compensation').status).toBe('pending');
   });
 
   it('refuses to skip a required step, even with a forged click', async () => {
@@ -171,7 +171,7 @@ describe('Skip with a reason (optional steps only)', () => {
     const eph = present(() => h.fake.ephemerals[0], 'ephemeral');
     expect(eph).toMatchObject({ channel: CHANNEL, user: MARIA, text: en.errors.not_optional });
     expect(h.fake.callsTo('views.open')).toHaveLength(0);
-    expect(stepOf(fresh(h, o.c), 'own_up').status).toBe('pending');
+    expect(stepOf(await fresh(h, o.c), 'own_up').status).toBe('pending');
   });
 });
 
@@ -198,7 +198,7 @@ describe('Client accepted / refused / Close case', () => {
     const o = await openCase(h);
     const line = await clickAndSee(h, o, ACTION.accepted, { user: JOAN });
     expect(line).toContain('<@U0JOAN001> recorded that the client accepted');
-    const c = fresh(h, o.c);
+    const c = await fresh(h, o.c);
     expect(c.answer).toBe('accepted');
     expect(stepOf(c, 'client_answer').status).toBe('done');
     expect(stepOf(c, 'check_in').status).toBe('pending');
@@ -219,7 +219,7 @@ describe('Client accepted / refused / Close case', () => {
     });
     const line = await clickAndSee(h, o, ACTION.refused);
     expect(line).toContain('<@U0MARIA01> recorded that the client refused');
-    const c = fresh(h, o.c);
+    const c = await fresh(h, o.c);
     expect(c.answer).toBe('refused');
     expect(stepOf(c, 'keep_trying').status).toBe('pending');
     const msg = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
@@ -258,7 +258,7 @@ describe('Client accepted / refused / Close case', () => {
       'closed',
     ]);
     expect(view.blocks[1]).toMatchObject({ block_id: 'reason', optional: true });
-    expect(fresh(h, o.c).status).toBe('open');
+    expect((await fresh(h, o.c)).status).toBe('open');
     expect(updatesOf(h, o.parent.ts)).toHaveLength(0);
   });
 });
@@ -269,11 +269,11 @@ describe('a button on a closed case', () => {
   it('changes nothing and says the case is closed', async () => {
     const { h } = ctx;
     const o = await openCase(h);
-    h.amends.cases.close(TEAM, o.c.id, 'closed', null, MARIA);
+    await h.amends.cases.close(TEAM, o.c.id, 'closed', null, MARIA);
     await press(h, o.parent, ACTION.done, { step: 'own_up' });
     const eph = present(() => h.fake.ephemerals[0], 'ephemeral');
     expect(eph.text).toBe(en.errors.case_closed);
-    expect(stepOf(fresh(h, o.c), 'own_up').status).toBe('pending');
+    expect(stepOf(await fresh(h, o.c), 'own_up').status).toBe('pending');
     expect(updatesOf(h, o.parent.ts)).toHaveLength(0);
   });
 });
@@ -284,7 +284,7 @@ describe('a button inside the thread', () => {
   it('answers a refused click privately in that thread', async () => {
     const { h } = ctx;
     const o = await openCase(h);
-    h.amends.cases.close(TEAM, o.c.id, 'closed', null, MARIA);
+    await h.amends.cases.close(TEAM, o.c.id, 'closed', null, MARIA);
     await press(h, o.parent, ACTION.done, {
       step: 'corrective_changes',
       threadTs: o.parent.ts,
@@ -356,6 +356,6 @@ describe('our block_actions payload has Slack’s shape', () => {
     const r = await postSigned(h.url, h.secret, interactionBody(p));
     expect(r).toEqual({ status: 200, text: '' });
     present(() => updatesOf(h, o.parent.ts).length === 1, 'update');
-    expect(stepOf(fresh(h, o.c), 'own_up').status).toBe('done');
+    expect(stepOf(await fresh(h, o.c), 'own_up').status).toBe('done');
   });
 });

@@ -27,7 +27,7 @@ describe('a burst of commands', () => {
       expect(answers.filter((a) => a.status !== 200)).toEqual([]);
       expect(answers.filter((a) => a.text.includes(en.errors.busy))).toEqual([]);
       expect(h.amends.gate.refused.busy).toBe(0);
-      expect(countCases(h)).toBe(n);
+      expect(await countCases(h)).toBe(n);
       const posted = parentPosts(h);
       expect(posted).toHaveLength(n);
       expect(new Set(posted.map((m) => m.metadata?.event_payload?.case_id)).size).toBe(n);

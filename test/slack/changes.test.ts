@@ -187,7 +187,7 @@ describe('corrective changes in Slack', () => {
     const { h } = ctx;
     const o = await openCase(h);
     const again = await addVia(h, o, 'Second quality check before shipping');
-    const c = fresh(h, o.c);
+    const c = await fresh(h, o.c);
     expect(c.changes).toHaveLength(1);
     const parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
     const line = mrkdwnTexts(blockById(parent, 'change_1')).join('\n');
@@ -204,9 +204,9 @@ describe('corrective changes in Slack', () => {
     );
     // The same submission again (a retry of the same view) adds nothing.
     await again();
-    expect(fresh(h, o.c).changes).toHaveLength(1);
+    expect((await fresh(h, o.c)).changes).toHaveLength(1);
 
-    const before = fresh(h, o.c);
+    const before = await fresh(h, o.c);
     const done = elementIn(parent, 'change_actions_1', ACTION.changeDone);
     expect(
       await click(
@@ -221,7 +221,7 @@ describe('corrective changes in Slack', () => {
       { action_id: ACTION.changeDone, value: String(done?.value) },
       { message: parent },
     );
-    const after = fresh(h, o.c);
+    const after = await fresh(h, o.c);
     expect(after.changes[0]?.status).toBe('done');
     expect(stepOf(after, 'corrective_changes').status).toBe('pending');
     expect(after.version).toBeGreaterThan(before.version);

@@ -57,7 +57,9 @@ describe('/incident Client: what happened', () => {
     });
     // Stored at once in the default zone (UTC); once Slack said Maria is in Rome, the untouched
     // case took her zone, on record.
-    expect(h.amends.caseRepo.events(TEAM, c.id).map((e) => [e.type, e.actor, e.data])).toEqual([
+    expect(
+      (await h.amends.caseRepo.events(TEAM, c.id)).map((e) => [e.type, e.actor, e.data]),
+    ).toEqual([
       ['case_opened', MARIA, { severity: 'major', owner: MARIA }],
       ['profile_adopted', MARIA, { tz: 'Europe/Rome', lang: 'en' }],
     ]);
@@ -131,15 +133,15 @@ describe('/incident Client: what happened', () => {
     expect((await command(h, 'Acme: wrong pallets')).status).toBe(200);
     const note = present(() => h.fake.responses[0], 'private note');
     expect(note.body).toMatchObject({ response_type: 'ephemeral', text: en.errors.notInChannel });
-    expect(countCases(h)).toBe(1);
-    const stored = h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)[0];
+    expect(await countCases(h)).toBe(1);
+    const stored = (await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA))[0];
     expect(stored?.messageTs).toBeNull();
 
     await command(h, 'list');
     const list = present(() => h.fake.responses[1], 'list');
     const parent = parents(h)[0];
     expect(parent).toBeDefined();
-    expect(fresh(h, stored ?? { teamId: TEAM, id: 0 }).messageTs).toBe(parent?.ts);
+    expect((await fresh(h, stored ?? { teamId: TEAM, id: 0 })).messageTs).toBe(parent?.ts);
     expect(JSON.stringify(list.body.blocks)).toContain(
       `https://sandbox.slack.com/archives/${CHANNEL}/p${parent?.ts.replace('.', '')}`,
     );
@@ -172,7 +174,7 @@ describe('/incident with no text opens the modal', () => {
     });
     expect(byId.due_date).toMatchObject({ optional: true, element: { type: 'datepicker' } });
     expect(byId.due_time).toMatchObject({ optional: true, element: { type: 'timepicker' } });
-    expect(countCases(h)).toBe(0);
+    expect(await countCases(h)).toBe(0);
     expect(h.fake.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
@@ -180,7 +182,7 @@ describe('/incident with no text opens the modal', () => {
     const { h } = ctx;
     await command(h, '   \t ');
     present(() => h.fake.callsTo('views.open')[0], 'views.open');
-    expect(countCases(h)).toBe(0);
+    expect(await countCases(h)).toBe(0);
   });
 });
 
@@ -199,7 +201,7 @@ describe('/incident list, help and unknown words', () => {
       channel: OTHER_CHANNEL,
     });
     const closed = await openCase(h, 'Closed Ltd: closed already');
-    h.amends.cases.close(TEAM, closed.c.id, 'closed', null, MARIA);
+    await h.amends.cases.close(TEAM, closed.c.id, 'closed', null, MARIA);
     await openCase(h, 'Other Team Ltd: another workspace', { team: OTHER_TEAM });
 
     const before = h.fake.callsTo('chat.postMessage').length;
@@ -258,7 +260,7 @@ describe('/incident list, help and unknown words', () => {
       expect(help.text).toContain('/incident list');
       expect(help.text).not.toMatch(/Quote E-|Error|stack/i);
       expect(h.fake.calls.map((c) => c.method)).toEqual(['users.info']);
-      expect(countCases(h)).toBe(0);
+      expect(await countCases(h)).toBe(0);
       // Known now: the next help travels in the ack itself, with no Slack call at all.
       const again = await command(h, word);
       expect((JSON.parse(again.text) as { text: string }).text).toBe(en.help);
@@ -299,20 +301,20 @@ describe('stored before acknowledged, acknowledged before Slack is called (produ
     const r = await command(h, 'Acme: wrong pallets');
     expect(r).toEqual({ status: 200, text: '' });
     // The ack came after the commit: the case is stored, and Slack has answered nothing yet.
-    expect(countCases(h)).toBe(1);
+    expect(await countCases(h)).toBe(1);
     expect(parents(h)).toHaveLength(0);
     release();
     await h.amends.gate.idle();
     const parent = parents(h)[0];
     expect(parent?.text).toContain('Acme');
-    expect(h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)[0]?.messageTs).toBe(parent?.ts);
+    expect((await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA))[0]?.messageTs).toBe(parent?.ts);
   });
 
   it('a click is stored when its 200 arrives, before the case message is redrawn', async () => {
     const { h } = ctx;
     await command(h, 'Acme: wrong pallets');
     await h.amends.gate.idle();
-    const c = h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)[0];
+    const c = (await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA))[0];
     if (!c?.messageTs) throw new Error('case not posted');
     const release = h.fake.hold();
     const r = await click(
@@ -321,7 +323,7 @@ describe('stored before acknowledged, acknowledged before Slack is called (produ
       { messageTs: c.messageTs },
     );
     expect(r.status).toBe(200);
-    expect(stepOf(fresh(h, c), 'own_up').status).toBe('done');
+    expect(stepOf(await fresh(h, c), 'own_up').status).toBe('done');
     release();
     await h.amends.gate.idle();
     expect(h.fake.callsTo('chat.update')).toHaveLength(1);
@@ -349,12 +351,14 @@ describe('past capacity: refused at once, nothing stored', () => {
     const busy = await command(h, 'Beta: wrong invoice');
     expect(busy.status).toBe(200);
     expect(JSON.parse(busy.text)).toEqual({ response_type: 'ephemeral', text: en.errors.busy });
-    const c = h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)[0];
+    const c = (await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA))[0];
     if (!c) throw new Error('first case not stored');
     const refused = await click(h, { action_id: ACTION.done, value: `${c.id}|own_up|1` });
     expect(refused.status).toBe(503);
-    expect(stepOf(fresh(h, c), 'own_up').status).toBe('pending');
-    expect(h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA).map((x) => x.client)).toEqual(['Acme']);
+    expect(stepOf(await fresh(h, c), 'own_up').status).toBe('pending');
+    expect((await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)).map((x) => x.client)).toEqual([
+      'Acme',
+    ]);
     expect(h.amends.gate.refused.busy).toBe(2);
     release();
     await h.amends.gate.idle();
@@ -364,7 +368,7 @@ describe('past capacity: refused at once, nothing stored', () => {
       200,
     );
     await h.amends.gate.idle();
-    expect(stepOf(fresh(h, c), 'own_up').status).toBe('done');
+    expect(stepOf(await fresh(h, c), 'own_up').status).toBe('done');
   });
 });
 
@@ -388,7 +392,7 @@ describe('bad text gets a friendly private answer and stores nothing', () => {
     const r = await command(h, text);
     expect(r.status).toBe(200);
     expect(JSON.parse(r.text)).toMatchObject({ response_type: 'ephemeral', text: expected });
-    expect(countCases(h)).toBe(0);
+    expect(await countCases(h)).toBe(0);
     expect(h.fake.callsTo('chat.postMessage')).toHaveLength(0);
     expect(h.fake.callsTo('views.open')).toHaveLength(0);
   });
@@ -427,9 +431,7 @@ describe('the language of a first request', () => {
     expect((JSON.parse(bad.text) as { text: string }).text).toContain(
       'Amends does not speak that language yet',
     );
-    expect(
-      h.amends.db.prepare('SELECT COUNT(*) AS n FROM user_profiles WHERE lang IS NOT NULL').get(),
-    ).toEqual({ n: 0 });
+    expect((await h.amends.store.repos.profiles.get(TEAM, MARIA))?.chosenLang ?? null).toBeNull();
     const r = await command(h, 'language el', { user: MARIA });
     expect((JSON.parse(r.text) as { text: string }).text).toBe(t('el').language.set('Ελληνικά'));
     await command(h, 'help', { user: MARIA });
@@ -449,8 +451,8 @@ describe('/incident report and export', () => {
     const a = await openViaCommand(h, 'Acme: late delivery');
     await openViaCommand(h, 'Beta: wrong invoice', { channel: OTHER_CHANNEL });
     const own = a.steps.find((s) => s.key === 'own_up');
-    h.amends.cases.complete(TEAM, a.id, 'own_up', MARIA, own?.version ?? null);
-    h.amends.cases.close(TEAM, a.id, 'won_back', null, MARIA);
+    await h.amends.cases.complete(TEAM, a.id, 'own_up', MARIA, own?.version ?? null);
+    await h.amends.cases.close(TEAM, a.id, 'won_back', null, MARIA);
     const r = await command(h, 'report');
     const body = JSON.parse(r.text) as { response_type: string; blocks: unknown[] };
     expect(body.response_type).toBe('ephemeral');
@@ -484,9 +486,9 @@ describe('the same command again (Slack showed an error, but the first was store
       response_type: 'ephemeral',
       text: en.errors.same_case,
     });
-    expect(countCases(h)).toBe(1);
+    expect(await countCases(h)).toBe(1);
     expect(parents(h).filter((m) => m.metadata?.event_type === 'amends_case')).toHaveLength(1);
-    expect(fresh(h, c).status).toBe('open');
+    expect((await fresh(h, c)).status).toBe('open');
   });
 
   it('other words, another person or another channel open a case; so do the same words later', async () => {
@@ -497,6 +499,6 @@ describe('the same command again (Slack showed an error, but the first was store
     await openCase(h, 'Acme: wrong pallets', { channel: OTHER_CHANNEL });
     h.clock.advance(11 * 60_000);
     await openCase(h, 'Acme: wrong pallets');
-    expect(countCases(h)).toBe(5);
+    expect(await countCases(h)).toBe(5);
   });
 });

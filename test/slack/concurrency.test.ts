@@ -59,7 +59,7 @@ describe('parallel clicks on one case, Slack answering in 30–300 ms', () => {
     expect(rs.every((r) => r.status === 200)).toBe(true);
 
     const shown = h.fake.findMessage(CHANNEL, o.parent.ts);
-    const expected = renderCase(fresh(h, o.c), h.amends.cases.playbook, h.clock.now());
+    const expected = renderCase(await fresh(h, o.c), h.amends.cases.playbook, h.clock.now());
     expect(shown?.blocks).toEqual(expected.blocks);
     expect(shown?.text).toBe(expected.text);
   });
@@ -68,14 +68,14 @@ describe('parallel clicks on one case, Slack answering in 30–300 ms', () => {
     const { h } = ctx;
     const o = await openCase(h);
     const done = actionOn(o.parent, ACTION.done, { step: 'own_up' });
-    const events = countEvents(h);
+    const events = await countEvents(h);
     const before = replies(h, o.parent.ts).length;
     const rs = await Promise.all(
       Array.from({ length: 50 }, () => click(h, done, { message: o.parent })),
     );
     expect(rs.every((r) => r.status === 200)).toBe(true);
-    expect(countEvents(h)).toBe(events + 1);
-    expect(stepOf(fresh(h, o.c), 'own_up').status).toBe('done');
+    expect(await countEvents(h)).toBe(events + 1);
+    expect(stepOf(await fresh(h, o.c), 'own_up').status).toBe('done');
     expect(replies(h, o.parent.ts)).toHaveLength(before + 1);
     expect(h.fake.ephemerals).toHaveLength(49);
   });

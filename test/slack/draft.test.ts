@@ -253,8 +253,8 @@ describe('the draft in Slack', () => {
     expect(
       elementIn(h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent, 'case_actions', ACTION.draft),
     ).toBeUndefined();
-    h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
-    await h.amends.presenter.refresh(fresh(h, o.c));
+    await h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
+    await h.amends.presenter.refresh(await fresh(h, o.c));
     const parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
     const n = h.fake.callsTo('views.open').length;
     await press(h, parent, ACTION.draft);
@@ -279,9 +279,9 @@ describe('the draft in Slack', () => {
       .find((b) => b.type === 'actions')
       ?.elements?.find((e) => e.action_id === ACTION.draftSent);
     expect(sent).toBeDefined();
-    expect(stepOf(fresh(h, o.c), 'own_up').status).toBe('pending');
+    expect(stepOf(await fresh(h, o.c), 'own_up').status).toBe('pending');
     await click(h, { action_id: ACTION.draftSent, value: String(sent?.value) }, { message: post });
-    const after = fresh(h, o.c);
+    const after = await fresh(h, o.c);
     expect(stepOf(after, 'own_up').status).toBe('done');
     expect(stepOf(after, 'own_up').doneAt).not.toBeNull();
     // The message opens with the apology: sent, it is the apology on record (and in the figures).
@@ -292,9 +292,9 @@ describe('the draft in Slack', () => {
     );
     // The same click again changes nothing (its version is old now).
     await click(h, { action_id: ACTION.draftSent, value: String(sent?.value) }, { message: post });
-    const events = h.amends.caseRepo
-      .events(TEAM, o.c.id)
-      .filter((e) => e.type === 'client_message_sent');
+    const events = (await h.amends.caseRepo.events(TEAM, o.c.id)).filter(
+      (e) => e.type === 'client_message_sent',
+    );
     expect(events).toHaveLength(1);
     expect(
       blockById(h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent, 'case_actions'),
@@ -303,7 +303,7 @@ describe('the draft in Slack', () => {
 
   /** Drafts a message to the client through the form; `clickSent` presses the draft's button. */
   async function postDraft(h: Harness, o: Awaited<ReturnType<typeof openCase>>) {
-    await h.amends.presenter.refresh(fresh(h, o.c));
+    await h.amends.presenter.refresh(await fresh(h, o.c));
     const parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
     const n = h.fake.callsTo('views.open').length;
     await press(h, parent, ACTION.draft);
@@ -335,10 +335,10 @@ describe('the draft in Slack', () => {
   it('a message sent before any change is recorded reports none: the corrective step stays open, and the thread says what the click closed', async () => {
     const { h } = ctx;
     const o = await openCase(h);
-    h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
-    h.amends.cases.complete(TEAM, o.c.id, 'own_up', MARIA, null);
+    await h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
+    await h.amends.cases.complete(TEAM, o.c.id, 'own_up', MARIA, null);
     const said = await sendDraft(h, o);
-    const after = fresh(h, o.c);
+    const after = await fresh(h, o.c);
     expect(stepOf(after, 'apologize').status).toBe('done');
     expect(stepOf(after, 'corrective_changes').status).toBe('pending');
     expect(stepOf(after, 'client_answer').status).not.toBe('pending');
@@ -349,32 +349,44 @@ describe('the draft in Slack', () => {
   it('Mark as sent still counts after other clicks on the case since the draft was posted; twice on it, once', async () => {
     const { h } = ctx;
     const o = await openCase(h);
-    h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
+    await h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
     const { clickSent } = await postDraft(h, o);
     // A colleague adds a change meanwhile: the case moves on.
-    h.amends.cases.addChange(TEAM, o.c.id, { what: 'Label check', who: null, by: null }, NIKOS);
+    await h.amends.cases.addChange(
+      TEAM,
+      o.c.id,
+      { what: 'Label check', who: null, by: null },
+      NIKOS,
+    );
     await clickSent();
-    expect(stepOf(fresh(h, o.c), 'own_up').status).toBe('done');
+    expect(stepOf(await fresh(h, o.c), 'own_up').status).toBe('done');
     await clickSent();
-    const events = h.amends.caseRepo
-      .events(TEAM, o.c.id)
-      .filter((e) => e.type === 'client_message_sent');
+    const events = (await h.amends.caseRepo.events(TEAM, o.c.id)).filter(
+      (e) => e.type === 'client_message_sent',
+    );
     expect(events).toHaveLength(1);
   });
 
   it('the first message, sent once a change is done, owns up and reports the change at once', async () => {
     const { h } = ctx;
     const o = await openCase(h);
-    h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
-    const added = h.amends.cases.addChange(
+    await h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
+    const added = await h.amends.cases.addChange(
       TEAM,
       o.c.id,
       { what: 'Second check on labels', who: MARIA, by: null },
       MARIA,
     );
-    h.amends.cases.settleChange(TEAM, o.c.id, Number(added.case.changes[0]?.id), null, MARIA, null);
+    await h.amends.cases.settleChange(
+      TEAM,
+      o.c.id,
+      Number(added.case.changes[0]?.id),
+      null,
+      MARIA,
+      null,
+    );
     const said = await sendDraft(h, o);
-    const after = fresh(h, o.c);
+    const after = await fresh(h, o.c);
     expect(stepOf(after, 'own_up').status).toBe('done');
     expect(stepOf(after, 'corrective_changes').status).toBe('done');
     expect(said).toContain(`*${t('en').stepTitle.corrective_changes}*`);
@@ -383,18 +395,18 @@ describe('the draft in Slack', () => {
   it('a message sent once every change is done reports them: the corrective step is done, and the thread says so', async () => {
     const { h } = ctx;
     const o = await openCase(h);
-    h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
-    h.amends.cases.complete(TEAM, o.c.id, 'own_up', MARIA, null);
-    const added = h.amends.cases.addChange(
+    await h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
+    await h.amends.cases.complete(TEAM, o.c.id, 'own_up', MARIA, null);
+    const added = await h.amends.cases.addChange(
       TEAM,
       o.c.id,
       { what: 'Second check on labels', who: MARIA, by: null },
       MARIA,
     );
     const change = added.case.changes[0];
-    h.amends.cases.settleChange(TEAM, o.c.id, Number(change?.id), null, MARIA, null);
+    await h.amends.cases.settleChange(TEAM, o.c.id, Number(change?.id), null, MARIA, null);
     await sendDraft(h, o); // the apology
-    expect(stepOf(fresh(h, o.c), 'corrective_changes').status).toBe('done');
+    expect(stepOf(await fresh(h, o.c), 'corrective_changes').status).toBe('done');
   });
 });
 
@@ -413,13 +425,16 @@ describe('forms that need a line of text', () => {
     const body = JSON.parse(r.text) as { response_action: string; errors: Record<string, string> };
     expect(body.response_action).toBe('errors');
     expect(Object.values(body.errors)).toEqual([t('en').errors.field.offer_empty]);
-    expect(stepOf(fresh(h, o.c), 'compensation').status).toBe('pending');
+    expect(stepOf(await fresh(h, o.c), 'compensation').status).toBe('pending');
   });
 
   it('an empty follow-up note is asked for as what was done, and nothing changes', async () => {
     const { h } = ctx;
     const o = await openCase(h);
-    await click(h, { action_id: ACTION.refused, value: `${o.c.id}|${fresh(h, o.c).version}` });
+    await click(h, {
+      action_id: ACTION.refused,
+      value: `${o.c.id}|${(await fresh(h, o.c)).version}`,
+    });
     const parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
     const n = h.fake.callsTo('views.open').length;
     await press(h, parent, ACTION.followUp, { step: 'keep_trying' });
@@ -427,13 +442,16 @@ describe('forms that need a line of text', () => {
     const r = await submit(h, view, input.text(INPUT.followUpNote, ''));
     const body = JSON.parse(r.text) as { response_action: string; errors: Record<string, string> };
     expect(Object.values(body.errors)).toEqual([t('en').errors.field.note_empty]);
-    expect(stepOf(fresh(h, o.c), 'keep_trying').note).toBeNull();
+    expect(stepOf(await fresh(h, o.c), 'keep_trying').note).toBeNull();
   });
 
   it('a check-in recorded after a win is said as a check-in, not as trying again', async () => {
     const { h } = ctx;
     const o = await openCase(h);
-    await click(h, { action_id: ACTION.accepted, value: `${o.c.id}|${fresh(h, o.c).version}` });
+    await click(h, {
+      action_id: ACTION.accepted,
+      value: `${o.c.id}|${(await fresh(h, o.c)).version}`,
+    });
     const parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
     const n = h.fake.callsTo('views.open').length;
     await press(h, parent, ACTION.followUp, { step: 'check_in' });

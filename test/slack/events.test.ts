@@ -31,18 +31,21 @@ describe('app_uninstalled / tokens_revoked', () => {
     ['tokens_revoked', 'event_callback.tokens_revoked.json'],
   ])('%s (fixture envelope, signed JSON) pauses the workspace', async (reason, file) => {
     const { h } = ctx;
-    expect(h.amends.workspaces.pausedReason(TEAM)).toBeNull();
+    expect(await h.amends.workspaces.pausedReason(TEAM)).toBeNull();
     const r = await postEvent(h, envelope(file));
     expect(r.status).toBe(200);
-    present(() => h.amends.workspaces.pausedReason(TEAM) === reason, `paused: ${reason}`);
-    expect(h.amends.workspaces.pausedReason(OTHER_TEAM)).toBeNull();
+    await present(
+      async () => (await h.amends.workspaces.pausedReason(TEAM)) === reason,
+      `paused: ${reason}`,
+    );
+    expect(await h.amends.workspaces.pausedReason(OTHER_TEAM)).toBeNull();
   });
 
   it('another workspace uninstalling leaves this one running', async () => {
     const { h } = ctx;
     await postEvent(h, envelope('event_callback.app_uninstalled.json', OTHER_TEAM));
-    present(() => h.amends.workspaces.pausedReason(OTHER_TEAM), 'other paused');
-    expect(h.amends.workspaces.pausedReason(TEAM)).toBeNull();
+    await present(async () => await h.amends.workspaces.pausedReason(OTHER_TEAM), 'other paused');
+    expect(await h.amends.workspaces.pausedReason(TEAM)).toBeNull();
   });
 
   it('a retried delivery (x-slack-retry-num) is harmless', async () => {
@@ -54,7 +57,10 @@ describe('app_uninstalled / tokens_revoked', () => {
       'x-slack-retry-reason': 'http_timeout',
     });
     expect(r.status).toBe(200);
-    present(() => h.amends.workspaces.pausedReason(TEAM) === 'tokens_revoked', 'paused');
+    await present(
+      async () => (await h.amends.workspaces.pausedReason(TEAM)) === 'tokens_revoked',
+      'paused',
+    );
   });
 
   it('our envelope builder has every key of Slack’s fixture envelopes (but Grid’s enterprise_id)', () => {
@@ -154,9 +160,7 @@ describe('app_home_opened', () => {
     await click(h, { type: 'overflow', action_id: 'amends_home_language', selected_value: 'el' });
     const greek = mrkdwnTexts(h.fake.homeViews.get(MARIA)?.blocks).join('\n');
     expect(greek).toContain('Γράψε `/incident Πελάτης: τι συνέβη`');
-    expect(
-      h.amends.db.prepare('SELECT lang FROM user_profiles WHERE user_id = ?').get(MARIA),
-    ).toEqual({ lang: 'el' });
+    expect((await h.amends.store.repos.profiles.get(TEAM, MARIA))?.chosenLang).toBe('el');
   });
 
   it('ignores the Messages tab', async () => {

@@ -20,13 +20,15 @@ const dmOf = (user: string) => `D${user.slice(1)}`;
 const recordsOf = (f: StoredFile): Record<string, string>[] =>
   csvRecords(f.content.toString('utf8'));
 
-const eventsOf = (h: Harness, team = TEAM) =>
-  h.amends.db
-    .prepare(
-      `SELECT e.case_id AS caseId, e.type AS type FROM events e JOIN cases c ON c.id = e.case_id
+/** A workspace's events, case after case, as stored (no port reads them across cases: the store's executor). */
+const eventsOf = async (h: Harness, team = TEAM) =>
+  (
+    await h.amends.store.conn.all<{ case_id: number; type: string }>(
+      `SELECT e.case_id AS case_id, e.type AS type FROM events e JOIN cases c ON c.id = e.case_id
        WHERE c.team_id = ? ORDER BY c.created_at, c.id, e.id`,
+      [team],
     )
-    .all(team) as { caseId: number; type: string }[];
+  ).map((e) => ({ caseId: e.case_id, type: e.type }));
 
 /** Messages and files the bot put in a channel since the `from`-th call (by any write method). */
 const writesTo = (h: Harness, channel: string, from = 0) =>
@@ -85,7 +87,7 @@ describe('/incident export', () => {
     // UTF-8 with a BOM, the header, then one row per stored event, case by case.
     expect([...file.content.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = recordsOf(file);
-    const events = eventsOf(h);
+    const events = await eventsOf(h);
     expect(rows).toHaveLength(events.length);
     expect(rows.map((x) => [Number(x.case_id), x.event_type])).toEqual(
       events.map((e) => [e.caseId, e.type]),
@@ -113,7 +115,7 @@ describe('/incident export', () => {
     const { h } = ctx;
     const mine = await openViaCommand(h, 'Acme: late pallets');
     await command(h, 'Other Co: wrong invoice', { team: OTHER_TEAM });
-    expect(eventsOf(h, OTHER_TEAM).length).toBeGreaterThan(0);
+    expect((await eventsOf(h, OTHER_TEAM)).length).toBeGreaterThan(0);
     await command(h, 'export');
     const file = present(() => h.fake.files[0], 'export file');
     const rows = recordsOf(file);

@@ -10,8 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { seedHistory } from '../../bench/lib/seed.js';
+import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
 import { exportCasesCsv } from '../../src/services/export.js';
 import { openDatabase } from '../../src/store/db.js';
+import { sqliteStore } from '../../src/store/index.js';
 import { ReportRepo } from '../../src/store/reportRepo.js';
 import { CHANNEL, type Harness, MARIA, present, startHarness, TEAM } from '../helpers/harness.js';
 import { JOAN, NIKOS, OTHER_CHANNEL } from '../helpers/slack.js';
@@ -40,8 +42,9 @@ describe('/incident export of 10^5 events while commands arrive', () => {
       from: new Date('2025-01-06T08:00:00Z'),
       seed: 21,
     });
-    const expected = exportCasesCsv(new ReportRepo(db), { teamId: TEAM });
-    db.close();
+    const store = sqliteStore(db, DEFAULT_PLAYBOOK);
+    const expected = await exportCasesCsv(store.reports, { teamId: TEAM });
+    await store.close();
     expect(seeded.events).toBe(100_000);
     const harness = await startHarness({ dir });
     h = harness;
@@ -81,10 +84,11 @@ describe('/incident export of 10^5 events while commands arrive', () => {
     // None was turned away: each was answered as usual (an empty ack) and its case stored.
     expect(answers).toEqual(clients.map(() => ({ status: 200, text: '' })));
     expect(harness.amends.gate.refused.busy).toBe(0);
-    const stored = harness.amends.db
-      .prepare(`SELECT client FROM cases WHERE team_id = ? AND client LIKE '% Ltd' ORDER BY id`)
-      .pluck()
-      .all(TEAM);
+    // The seeded cases are older (2025): the newest open ones are these, in any order.
+    const stored = (await harness.amends.caseRepo.listOpenInTeam(TEAM, 50))
+      .filter((c) => c.client.endsWith(' Ltd'))
+      .sort((a, b) => a.id - b.id)
+      .map((c) => c.client);
     expect(stored).toEqual(clients.map((c) => `${c} Ltd`));
 
     // The file is the one the export made at once before (byte for byte): every seeded event, case

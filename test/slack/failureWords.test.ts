@@ -2,6 +2,7 @@
  * Every failure tells the truth in the person's words: a form that could not open, storage that
  * failed, Slack busy or silent; and a request no listener handles is answered at once.
  */
+import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ca } from '../../src/i18n/ca.js';
 import { el } from '../../src/i18n/el.js';
@@ -13,7 +14,7 @@ import { isStorageFailure } from '../../src/services/ports.js';
 import { STORAGE_FAILED } from '../../src/services/presenter.js';
 import { notShown } from '../../src/slack/errors.js';
 import { ACTION, VIEW } from '../../src/slack/ids.js';
-import { CHANNEL, MARIA, TEAM } from '../helpers/harness.js';
+import { CHANNEL, type Harness, MARIA, TEAM } from '../helpers/harness.js';
 import {
   clickPayload,
   command,
@@ -52,7 +53,7 @@ describe('a bare /incident whose form Slack will not open', () => {
       expect(r).toEqual({ status: 200, text: '' });
       expect(h.fake.callsTo('views.open')).toHaveLength(1);
       expect(told(h)).toEqual([sentence]);
-      expect(countCases(h)).toBe(0);
+      expect(await countCases(h)).toBe(0);
     },
   );
 
@@ -83,7 +84,7 @@ describe('a button whose form Slack will not open', () => {
     h.fake.failNext('views.open', { status: 502, html: true });
     expect((await press(h, o.parent, ACTION.outline, { step: 'outline' })).status).toBe(200);
     expect(h.fake.ephemerals.map((e) => e.text)).toEqual([en.errors.form.silent]);
-    expect(stepOf(fresh(h, o.c), 'outline').status).toBe('pending');
+    expect(stepOf(await fresh(h, o.c), 'outline').status).toBe('pending');
   });
 });
 
@@ -93,7 +94,7 @@ describe('requests no listener handles are answered at once', () => {
   it('a click on a button this version does not know: 200, nothing stored, nothing sent', async () => {
     const { h } = ctx;
     const o = await openCase(h);
-    const events = countEvents(h);
+    const events = await countEvents(h);
     const calls = h.fake.calls.length;
     const r = await postSigned(
       h.url,
@@ -109,7 +110,7 @@ describe('requests no listener handles are answered at once', () => {
       ),
     );
     expect(r).toEqual({ status: 200, text: '' });
-    expect(countEvents(h)).toBe(events);
+    expect(await countEvents(h)).toBe(events);
     expect(h.fake.calls.length).toBe(calls);
     expect(h.fake.responses).toEqual([]);
   });
@@ -117,7 +118,7 @@ describe('requests no listener handles are answered at once', () => {
   it('a form this version does not know: 200 (the modal closes), nothing stored', async () => {
     const { h } = ctx;
     const o = await openCase(h);
-    const events = countEvents(h);
+    const events = await countEvents(h);
     const calls = h.fake.calls.length;
     const n = h.fake.callsTo('views.open').length;
     await press(h, o.parent, ACTION.outline, { step: 'outline' });
@@ -128,9 +129,9 @@ describe('requests no listener handles are answered at once', () => {
       input.text('happened', 'Wrong pallets loaded.'),
     );
     expect(r).toEqual({ status: 200, text: '' });
-    expect(countEvents(h)).toBe(events);
+    expect(await countEvents(h)).toBe(events);
     expect(h.fake.calls.length).toBe(calls + 1); // the views.open of the form itself
-    expect(fresh(h, o.c).outline).toBeNull();
+    expect((await fresh(h, o.c)).outline).toBeNull();
   });
 
   const clickWithout = (
@@ -160,11 +161,11 @@ describe('requests no listener handles are answered at once', () => {
   ])('%s → 400 at once (not a 500, not a 404 after 3 s), nothing stored', async (_n, drop) => {
     const { h } = ctx;
     await openCase(h);
-    const events = countEvents(h);
+    const events = await countEvents(h);
     const calls = h.fake.calls.length;
     const r = await clickWithout(h, drop);
     expect(r.status).toBe(400);
-    expect(countEvents(h)).toBe(events);
+    expect(await countEvents(h)).toBe(events);
     expect(h.fake.calls.length).toBe(calls);
   });
 
@@ -174,15 +175,22 @@ describe('requests no listener handles are answered at once', () => {
     const n = h.fake.callsTo('views.open').length;
     await press(h, o.parent, ACTION.outline, { step: 'outline' });
     const view = await nextView(h, VIEW.outline, n);
-    const events = countEvents(h);
+    const events = await countEvents(h);
     for (const key of ['user', 'view']) {
       const p = submitPayload(view, input.text('happened', 'x'));
       delete p[key];
       expect((await postSigned(h.url, h.secret, interactionBody(p))).status).toBe(400);
     }
-    expect(countEvents(h)).toBe(events);
+    expect(await countEvents(h)).toBe(events);
   });
 });
+
+/** The harness's SQLite database: SQLite's own switches make the storage fail as a disk would. */
+function sqliteOf(h: Harness): Database.Database {
+  const db = h.amends.store.sqlite;
+  if (!db) throw new Error('the harness runs on SQLite');
+  return db;
+}
 
 describe('storage that fails', () => {
   const ctx = useHarness();
@@ -192,13 +200,13 @@ describe('storage that fails', () => {
     ctx.allowUnexpected = true;
     await openCase(h); // the database as it is in use
     // The database may not grow by a page: what a full disk does to a write.
-    const pages = h.amends.db.pragma('page_count', { simple: true }) as number;
-    h.amends.db.pragma(`max_page_count = ${pages}`);
+    const pages = sqliteOf(h).pragma('page_count', { simple: true }) as number;
+    sqliteOf(h).pragma(`max_page_count = ${pages}`);
     // Two pages' worth of text (Greek letters take two bytes each): it cannot fit in free space.
     const r = await command(h, `Beta: ${'λάθος παλέτες. '.repeat(260)}`);
-    h.amends.db.pragma('max_page_count = 1073741823');
+    sqliteOf(h).pragma('max_page_count = 1073741823');
     expect(JSON.parse(r.text)).toEqual({ response_type: 'ephemeral', text: en.errors.notSaved });
-    expect(countCases(h)).toBe(1);
+    expect(await countCases(h)).toBe(1);
     expect(h.logs.find((l) => l.msg === 'could not save')?.extra?.storage).toBe('SQLITE_FULL');
   });
 
@@ -208,14 +216,14 @@ describe('storage that fails', () => {
     const n = h.fake.callsTo('views.open').length;
     await press(h, o.parent, ACTION.close);
     const view = await nextView(h, VIEW.close, n);
-    h.amends.db.pragma('query_only = ON');
+    sqliteOf(h).pragma('query_only = ON');
     const r = await submit(h, view, input.radio('outcome', 'won_back'));
-    h.amends.db.pragma('query_only = OFF');
+    sqliteOf(h).pragma('query_only = OFF');
     expect(r.status).toBe(200);
     const body = JSON.parse(r.text) as { response_action: string; errors: Record<string, string> };
     expect(body.response_action).toBe('errors');
     expect(Object.values(body.errors)).toEqual([en.errors.notSaved]);
-    expect(fresh(h, o.c).status).toBe('open');
+    expect((await fresh(h, o.c)).status).toBe('open');
   });
 
   it('storage failing after the case was saved and posted: no "Slack refused"; the sweep finishes it once', async () => {
@@ -223,20 +231,20 @@ describe('storage that fails', () => {
     ctx.allowUnexpected = true;
     // Slack takes the parent; then the database refuses to record its ts.
     const full = (m: { metadata?: { event_type?: string } }) => {
-      if (m.metadata?.event_type === 'amends_case') h.amends.db.pragma('query_only = ON');
+      if (m.metadata?.event_type === 'amends_case') sqliteOf(h).pragma('query_only = ON');
     };
     h.fake.on('message', full);
     expect((await command(h, 'Acme: wrong pallets')).status).toBe(200);
-    h.amends.db.pragma('query_only = OFF');
+    sqliteOf(h).pragma('query_only = OFF');
     h.fake.off('message', full);
     expect(told(h)).toEqual([en.errors.notShown.storage]);
-    expect(countCases(h)).toBe(1);
+    expect(await countCases(h)).toBe(1);
     const parents = () => h.fake.messages.filter((m) => m.metadata?.event_type === 'amends_case');
     expect(parents()).toHaveLength(1);
     h.clock.advance(61_000);
     expect((await h.amends.publishPending({ olderThanMs: 60_000 })).posted).toBe(1);
     expect(parents()).toHaveLength(1); // found in the channel, not posted again
-    const [c] = h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA);
+    const [c] = await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA);
     expect(c?.messageTs).toBe(parents()[0]?.ts);
     expect(replies(h, parents()[0]?.ts ?? '')).toHaveLength(1);
   });
@@ -245,7 +253,14 @@ describe('storage that fails', () => {
     const err = (code: string) => Object.assign(new Error(code), { code });
     for (const code of ['SQLITE_FULL', 'SQLITE_IOERR_WRITE', 'SQLITE_BUSY', 'SQLITE_READONLY'])
       expect(isStorageFailure(err(code)), code).toBe(true);
-    for (const code of ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_ERROR', 'ECONNRESET'])
+    for (const code of ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_ERROR'])
+      expect(isStorageFailure(err(code)), code).toBe(false);
+    // PostgreSQL: its SQLSTATE classes of a database that could not do the work (53100 disk full,
+    // 57P01 shut down, 08006 connection lost, 40001 serialization), and a server out of reach.
+    for (const code of ['53100', '57P01', '08006', '40001', 'XX000', 'ECONNREFUSED', 'ECONNRESET'])
+      expect(isStorageFailure(err(code)), code).toBe(true);
+    // A unique violation, a syntax error, an undefined column: mistakes, not storage.
+    for (const code of ['23505', '42601', '42703', '22P02'])
       expect(isStorageFailure(err(code)), code).toBe(false);
     expect(isStorageFailure(null)).toBe(false);
   });

@@ -31,7 +31,10 @@ describe('recording the last planned follow-up', () => {
   it('says that was the last one and when the offer to close comes, not "next follow-up"', async () => {
     const { h } = ctx;
     const o = await openCase(h);
-    await click(h, { action_id: ACTION.refused, value: `${o.c.id}|${fresh(h, o.c).version}` });
+    await click(h, {
+      action_id: ACTION.refused,
+      value: `${o.c.id}|${(await fresh(h, o.c)).version}`,
+    });
     h.clock.set('2027-02-22T09:00:00Z');
     const parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
     const n = h.fake.callsTo('views.open').length;
@@ -39,7 +42,7 @@ describe('recording the last planned follow-up', () => {
     const view = await nextView(h, VIEW.followUp, n);
     await submit(h, view, input.text(INPUT.followUpNote, 'Offered a small trial order'));
 
-    const s = stepOf(fresh(h, o.c), 'keep_trying');
+    const s = stepOf(await fresh(h, o.c), 'keep_trying');
     expect(s.dueAt).toBeNull();
     // A week on, the offer to close.
     expect(s.nextRemindAt?.toISOString()).toBe('2027-03-01T09:00:00.000Z');

@@ -77,10 +77,12 @@ describe('the second meeting, to show the fix', () => {
   it('starts after the first meeting; booking it sends its own invite (another UID) and closes the optional step', async () => {
     const { h } = ctx;
     const o = await openCase(h);
-    expect(fresh(h, o.c).steps.find((s) => s.key === 'fix_meeting')?.status).toBe('waiting');
+    expect((await fresh(h, o.c)).steps.find((s) => s.key === 'fix_meeting')?.status).toBe(
+      'waiting',
+    );
     await book(h, o, '2026-11-27', '15:00');
     const first = parse(h.fake.files.at(-1)?.content.toString('utf8') ?? '');
-    const c = fresh(h, o.c);
+    const c = await fresh(h, o.c);
     const fix = c.steps.find((s) => s.key === 'fix_meeting');
     expect(fix?.status).toBe('pending');
     // No nudges for it: it is booked when the fix is ready.
@@ -93,7 +95,7 @@ describe('the second meeting, to show the fix', () => {
       ...input.date(INPUT.meetingDate, '2026-12-10'),
       ...input.time(INPUT.meetingTime, '11:00'),
     });
-    const after = fresh(h, o.c);
+    const after = await fresh(h, o.c);
     expect(after.fixMeetingAt?.toISOString()).toBe('2026-12-10T10:00:00.000Z');
     expect(after.steps.find((s) => s.key === 'fix_meeting')?.status).toBe('done');
     const second = parse(h.fake.files.at(-1)?.content.toString('utf8') ?? '');
@@ -143,7 +145,7 @@ describe('moving a meeting', () => {
       ...input.date(INPUT.meetingDate, '2026-12-11'),
       ...input.time(INPUT.meetingTime, '16:30'),
     });
-    expect(fresh(h, o.c).fixMeetingAt?.toISOString()).toBe('2026-12-11T15:30:00.000Z');
+    expect((await fresh(h, o.c)).fixMeetingAt?.toISOString()).toBe('2026-12-11T15:30:00.000Z');
     const second = parse(h.fake.files.at(-1)?.content.toString('utf8') ?? '');
     expect(second.uid).toBe(first.uid);
     expect(second.sequence).toBeGreaterThan(first.sequence);
@@ -155,10 +157,11 @@ describe('moving a meeting', () => {
 
 describe('the invite is an outbox row, stored with the meeting', () => {
   const ctx = useHarness();
+  // The outbox rows of invites, sent or not (no port lists sent lines: the store's executor).
   const inviteRows = (h: Harness) =>
-    h.amends.db
-      .prepare('SELECT id, status, ts FROM thread_lines WHERE body LIKE \'%"invite"%\' ORDER BY id')
-      .all() as { id: number; status: string; ts: string | null }[];
+    h.amends.store.conn.all<{ id: number; status: string; ts: string | null }>(
+      `SELECT id, status, ts FROM thread_lines WHERE body LIKE '%"invite"%' ORDER BY id`,
+    );
 
   it('an upload Slack refused goes out with the next sweep, once', async () => {
     const { h } = ctx;
@@ -167,12 +170,12 @@ describe('the invite is an outbox row, stored with the meeting', () => {
     const before = h.fake.files.length;
     await book(h, o, '2026-11-27', '15:00');
     expect(h.fake.files.length).toBe(before);
-    expect(inviteRows(h).map((r) => r.status)).toEqual(['pending']);
+    expect((await inviteRows(h)).map((r) => r.status)).toEqual(['pending']);
     h.clock.advance(2 * 60_000);
     await h.amends.deliverPendingLines();
     await h.amends.deliverPendingLines();
     expect(h.fake.files.length).toBe(before + 1);
-    expect(inviteRows(h)).toEqual([
+    expect(await inviteRows(h)).toEqual([
       expect.objectContaining({ status: 'sent', ts: `file:${h.fake.files.at(-1)?.id}` }),
     ]);
   });
@@ -183,15 +186,13 @@ describe('the invite is an outbox row, stored with the meeting', () => {
     await book(h, o, '2026-11-27', '15:00');
     const uploaded = h.fake.files.length;
     // What a crash right after Slack's answer leaves: the row still pending.
-    h.amends.db
-      .prepare(
-        "UPDATE thread_lines SET status = 'pending', ts = NULL WHERE body LIKE '%\"invite\"%'",
-      )
-      .run();
+    await h.amends.store.conn.run(
+      `UPDATE thread_lines SET status = 'pending', ts = NULL WHERE body LIKE '%"invite"%'`,
+    );
     h.clock.advance(2 * 60_000);
     await h.amends.deliverPendingLines();
     expect(h.fake.files.length).toBe(uploaded);
-    expect(inviteRows(h)).toEqual([
+    expect(await inviteRows(h)).toEqual([
       expect.objectContaining({ status: 'sent', ts: `file:${h.fake.files.at(-1)?.id}` }),
     ]);
   });

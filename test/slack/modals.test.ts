@@ -69,7 +69,7 @@ describe('the open-case modal', () => {
     expect(r).toEqual({ status: 200, text: '' });
     const parent = present(() => parents(h)[0], 'parent');
     const first = present(() => replies(h, parent.ts)[0], 'first reply');
-    const c = h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)[0];
+    const c = (await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA))[0];
     expect(c).toMatchObject({
       client: 'Acme Corp',
       summary: 'Shipped the wrong pallets',
@@ -84,7 +84,10 @@ describe('the open-case modal', () => {
       text: { text: 'Acme Corp · Critical' },
     });
     expect(first.text).toContain('<@U0NIKOS01>, you own this case.');
-    present(() => fresh(h, c ?? { teamId: TEAM, id: 0 }).messageTs === parent.ts, 'ts stored');
+    await present(
+      async () => (await fresh(h, c ?? { teamId: TEAM, id: 0 })).messageTs === parent.ts,
+      'ts stored',
+    );
   });
 
   it('reads the optional due date and time in the submitter’s time zone', async () => {
@@ -94,7 +97,7 @@ describe('the open-case modal', () => {
       user: JOAN,
     });
     present(() => parents(h)[0], 'parent');
-    const c = h.amends.caseRepo.listOpen(TEAM, CHANNEL, JOAN)[0];
+    const c = (await h.amends.caseRepo.listOpen(TEAM, CHANNEL, JOAN))[0];
     // 10:30 in New York (EST) = 15:30 UTC, though the owner is in Rome
     expect(c && stepOf(c, 'own_up').dueAt?.toISOString()).toBe('2026-11-24T15:30:00.000Z');
   });
@@ -118,7 +121,7 @@ describe('the open-case modal', () => {
     expect(body.response_action).toBe('errors');
     expect(Object.keys(body.errors)).toEqual([block]);
     expect(body.errors[block]).not.toMatch(/E-[0-9a-f]{8}/);
-    expect(countCases(h)).toBe(0);
+    expect(await countCases(h)).toBe(0);
     expect(h.fake.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
@@ -131,7 +134,7 @@ describe('the open-case modal', () => {
     expect((await submit(h, view, openValues({}))).text).toBe('');
     expect((await submit(h, view, openValues({}))).text).toBe('');
     present(() => parents(h)[0], 'parent');
-    expect(countCases(h)).toBe(1);
+    expect(await countCases(h)).toBe(1);
     expect(parents(h)).toHaveLength(1);
   });
 
@@ -142,7 +145,7 @@ describe('the open-case modal', () => {
       const r = await submit(h, { ...view, private_metadata: meta }, openValues({}));
       expect(errorsOf(r).response_action).toBe('errors');
     }
-    expect(countCases(h)).toBe(0);
+    expect(await countCases(h)).toBe(0);
   });
 
   it('a Slack Connect submitter (fixture shape) opens the case in the installing workspace', async () => {
@@ -161,8 +164,12 @@ describe('the open-case modal', () => {
     const r = await postSigned(h.url, h.secret, interactionBody(p));
     expect(r).toEqual({ status: 200, text: '' });
     present(() => parents(h)[0], 'parent');
-    const all = h.amends.db.prepare('SELECT team_id, creator_id FROM cases').all();
-    expect(all).toEqual([{ team_id: TEAM, creator_id: 'W111' }]);
+    // The one case stored, in the installing workspace.
+    expect(await countCases(h)).toBe(1);
+    const all = await h.amends.caseRepo.listOpenInTeam(TEAM, 10);
+    expect(all.map((c) => ({ teamId: c.teamId, creatorId: c.creatorId }))).toEqual([
+      { teamId: TEAM, creatorId: 'W111' },
+    ]);
   });
 });
 
@@ -243,7 +250,7 @@ describe('Meeting', () => {
     );
     expect(h.fake.callsTo('users.info').some((c) => c.args.user === JOAN)).toBe(true);
     const at = '2026-11-26T15:00:00.000Z'; // 10:00 in New York
-    const c = fresh(h, o.c);
+    const c = await fresh(h, o.c);
     expect(c.meetingAt?.toISOString()).toBe(at);
     expect(stepOf(c, 'meeting')).toMatchObject({ status: 'done', doneBy: JOAN });
     expect(stepOf(c, 'apologize').dueAt?.toISOString()).toBe(at);
@@ -270,7 +277,7 @@ describe('Meeting', () => {
       ...input.time('meeting_time', time),
     });
     expect(Object.keys(errorsOf(r).errors)).toEqual([block]);
-    expect(fresh(h, o.c).meetingAt).toBeNull();
+    expect((await fresh(h, o.c)).meetingAt).toBeNull();
     expect(updatesOf(h, o.parent.ts)).toHaveLength(0);
   });
 });
@@ -307,7 +314,7 @@ describe('Outline', () => {
     expect(blocks[0]?.element.initial_value).toBe(o.c.summary);
 
     const post = await submitAndSee(h, o, view, values());
-    const c = fresh(h, o.c);
+    const c = await fresh(h, o.c);
     expect(c.outline).toEqual(outline);
     expect(stepOf(c, 'outline')).toMatchObject({ status: 'done', doneBy: MARIA });
     expect(post.text).toBe(':memo: <@U0MARIA01> wrote the outline for the meeting:');
@@ -315,7 +322,7 @@ describe('Outline', () => {
       .filter((b) => b.type === 'section' && b.text?.type === 'plain_text')
       .map((b) => b.text?.text);
     expect(plain).toEqual([outline.summary, outline.happened, outline.why, outline.prevention]);
-    expect(h.amends.caseRepo.events(TEAM, c.id).at(-1)?.type).toBe('outline_saved');
+    expect((await h.amends.caseRepo.events(TEAM, c.id)).at(-1)?.type).toBe('outline_saved');
   });
 
   it('an empty part → errors on that input, nothing stored', async () => {
@@ -324,7 +331,7 @@ describe('Outline', () => {
     const view = await modalFrom(h, o, ACTION.outline, VIEW.outline, { step: 'outline' });
     const r = await submit(h, view, values({ why: '   ' }));
     expect(errorsOf(r).errors).toEqual({ why: en.errors.field.outline });
-    expect(fresh(h, o.c).outline).toBeNull();
+    expect((await fresh(h, o.c)).outline).toBeNull();
     expect(updatesOf(h, o.parent.ts)).toHaveLength(0);
   });
 });
@@ -338,13 +345,13 @@ describe('Skip submission', () => {
     const view = await modalFrom(h, o, ACTION.skip, VIEW.skip, { step: 'compensation' });
     const empty = await submit(h, view, input.text('reason', '  '));
     expect(errorsOf(empty).errors).toEqual({ reason: en.errors.reason_required });
-    expect(stepOf(fresh(h, o.c), 'compensation').status).toBe('pending');
+    expect(stepOf(await fresh(h, o.c), 'compensation').status).toBe('pending');
 
     const reason = 'The client asked for <!here> nothing *extra*';
     const post = await submitAndSee(h, o, view, input.text('reason', reason), { user: NIKOS });
     expect(post.text).toBe(':fast_forward: <@U0NIKOS01> skipped *Decide on compensation*.');
     expect(JSON.stringify(post.blocks)).toContain(JSON.stringify(reason));
-    const s = stepOf(fresh(h, o.c), 'compensation');
+    const s = stepOf(await fresh(h, o.c), 'compensation');
     expect(s).toMatchObject({ status: 'skipped', doneBy: NIKOS, note: reason });
     const parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
     expect(blockById(parent, 'actions_compensation')).toBeUndefined();
@@ -357,7 +364,7 @@ describe('Skip submission', () => {
     await submitAndSee(h, o, view, input.text('reason', 'Not needed'));
     const r = await submit(h, view, input.text('reason', 'Again'));
     expect(r).toEqual({ status: 200, text: '' });
-    expect(stepOf(fresh(h, o.c), 'compensation').note).toBe('Not needed');
+    expect(stepOf(await fresh(h, o.c), 'compensation').note).toBe('Not needed');
     expect(updatesOf(h, o.parent.ts)).toHaveLength(1);
   });
 });
@@ -384,7 +391,7 @@ describe('Close submission', () => {
     });
     // The error says what the form's hint says: a reason is required when the outcome is Lost.
     expect(errorsOf(noReason).errors).toEqual({ reason: en.errors.field.lost_reason });
-    expect(fresh(h, o.c).status).toBe('open');
+    expect((await fresh(h, o.c)).status).toBe('open');
     expect(updatesOf(h, o.parent.ts)).toHaveLength(0);
 
     const post = await submitAndSee(h, o, view, {
@@ -392,7 +399,7 @@ describe('Close submission', () => {
       ...input.text('reason', 'They moved to a competitor'),
     });
     expect(post.text).toBe(':lock: <@U0MARIA01> closed the case: Lost.');
-    const c = fresh(h, o.c);
+    const c = await fresh(h, o.c);
     expect(c).toMatchObject({ status: 'lost', outcomeReason: 'They moved to a competitor' });
     const parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
     expect(blockById(parent, 'case_actions')).toBeUndefined();
@@ -412,7 +419,7 @@ describe('Close submission', () => {
       ...input.radio('outcome', 'won_back'),
       ...input.text('reason', null),
     });
-    expect(fresh(h, o.c).status).toBe('won_back');
+    expect((await fresh(h, o.c)).status).toBe('won_back');
   });
 
   it('a forged outcome → errors, nothing changes', async () => {
@@ -424,7 +431,7 @@ describe('Close submission', () => {
       ...input.text('reason', 'x'),
     });
     expect(errorsOf(r).response_action).toBe('errors');
-    expect(fresh(h, o.c).status).toBe('open');
+    expect((await fresh(h, o.c)).status).toBe('open');
   });
 });
 
@@ -447,7 +454,7 @@ describe('modal submissions across workspaces', () => {
       { team: OTHER_TEAM },
     );
     expect(errorsOf(r).errors).toEqual({ happened: en.errors.case_not_found });
-    expect(fresh(h, o.c).outline).toBeNull();
+    expect((await fresh(h, o.c)).outline).toBeNull();
     expect(updatesOf(h, o.parent.ts)).toHaveLength(0);
     expect(elementIn(o.parent, 'actions_outline', ACTION.outline)).toBeDefined();
   });
@@ -465,6 +472,6 @@ describe('the same case again through the form', () => {
       response_action: 'errors',
       errors: { client: en.errors.same_case },
     });
-    expect(countCases(h)).toBe(1);
+    expect(await countCases(h)).toBe(1);
   });
 });

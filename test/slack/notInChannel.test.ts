@@ -22,7 +22,7 @@ describe('Amends is not in the channel', () => {
     const { h } = ctx;
     h.fake.kickFromChannel(CHANNEL);
     expect((await command(h, 'Acme: wrong pallets')).status).toBe(200);
-    expect(countCases(h)).toBe(1);
+    expect(await countCases(h)).toBe(1);
     expect(h.fake.responses.map((r) => r.body.text)).toEqual([en.errors.notInChannel]);
     expect(en.errors.notInChannel).toMatch(/saved/);
     expect(parents(h)).toHaveLength(0);
@@ -40,11 +40,11 @@ describe('Amends is not in the channel', () => {
     const [parent] = parents(h);
     expect(parent?.text).toBe('Recovery case for Acme (Major)');
     expect(replies(h, parent?.ts ?? '')).toHaveLength(1);
-    expect(h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)[0]?.messageTs).toBe(parent?.ts);
+    expect((await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA))[0]?.messageTs).toBe(parent?.ts);
     // The same event again (Slack retries) posts nothing more.
     await postEvent(h, joined);
     expect(parents(h)).toHaveLength(1);
-    expect(countCases(h)).toBe(1);
+    expect(await countCases(h)).toBe(1);
   });
 
   it('a nudge that failed while Amends was out of the channel goes out once it is invited back', async () => {

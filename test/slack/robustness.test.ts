@@ -36,7 +36,7 @@ describe('bodies Slack would never send', () => {
     const { h } = ctx;
     const r = await postSigned(h.url, h.secret, body, type);
     expect(r.status).toBe(400);
-    expect(countCases(h)).toBe(0);
+    expect(await countCases(h)).toBe(0);
     expect(h.fake.calls).toEqual([]);
   });
 });
@@ -47,12 +47,12 @@ describe('the same thing twice', () => {
   it('"Client refused" clicked twice from the same message: one change, the second is told it is stale', async () => {
     const { h } = ctx;
     const o = await openCase(h);
-    const events = countEvents(h);
+    const events = await countEvents(h);
     const old = structuredClone(o.parent); // the message as it was before the first click
     const first = await press(h, old, ACTION.refused);
     const second = await press(h, old, ACTION.refused);
     expect([first.status, second.status]).toEqual([200, 200]);
-    expect(countEvents(h)).toBe(events + 1);
+    expect(await countEvents(h)).toBe(events + 1);
     expect(h.fake.ephemerals.map((e) => e.text)).toEqual([en.errors.stale_action]);
   });
 
@@ -60,16 +60,16 @@ describe('the same thing twice', () => {
     const { h } = ctx;
     const o = await openCase(h);
     await press(h, o.parent, ACTION.refused);
-    const c = fresh(h, o.c); // refused: "More follow-ups" is offered with the case's version
+    const c = await fresh(h, o.c); // refused: "More follow-ups" is offered with the case's version
 
     const value = `${c.id}|${c.version}`;
     const before = replies(h, o.parent.ts).length;
-    const events = countEvents(h);
+    const events = await countEvents(h);
     const rs = await Promise.all(
       [1, 2, 3, 4, 5].map(() => click(h, { action_id: ACTION.moreFollowUps, value })),
     );
     expect(rs.every((r) => r.status === 200)).toBe(true);
-    expect(countEvents(h)).toBe(events + 1);
+    expect(await countEvents(h)).toBe(events + 1);
     expect(replies(h, o.parent.ts)).toHaveLength(before + 1);
   });
 
@@ -86,10 +86,10 @@ describe('the same thing twice', () => {
       ...input.text('two_sentences', 'We sent the wrong pallets. Two people now check labels.'),
     };
     const before = replies(h, o.parent.ts).length;
-    const events = countEvents(h);
+    const events = await countEvents(h);
     const [a, b] = [await submit(h, view, values), await submit(h, view, values)];
     expect([a.status, b.status]).toEqual([200, 200]);
-    expect(countEvents(h)).toBe(events + 1);
+    expect(await countEvents(h)).toBe(events + 1);
     expect(replies(h, o.parent.ts)).toHaveLength(before + 1);
   });
 });
@@ -121,7 +121,7 @@ describe('a case Slack would not take', () => {
     expect(en.errors.notShown.silent).toMatch(/saved/);
     h.fake.kickFromChannel('C0ELSEWHERE');
     await command(h, 'Beta: wrong invoice', { channel: 'C0ELSEWHERE' });
-    expect(countCases(h)).toBe(2);
+    expect(await countCases(h)).toBe(2);
     // Opened less than a minute ago: left to the process posting it.
     expect(
       await h.amends.publishPending({ olderThanMs: 60_000, skipChannelProblems: true }),
@@ -133,9 +133,9 @@ describe('a case Slack would not take', () => {
     const parents = h.fake.messages.filter((m) => m.metadata?.event_type === 'amends_case');
     expect(parents.map((m) => m.channel)).toEqual([CHANNEL]);
     // The case of this channel (both were opened at the same instant: listed in either order).
-    const acme = h.amends.caseRepo
-      .listOpen(TEAM, CHANNEL, MARIA)
-      .find((c) => c.channelId === CHANNEL);
+    const acme = (await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)).find(
+      (c) => c.channelId === CHANNEL,
+    );
     expect(acme?.deliveryProblem).toBeNull();
   });
 });
@@ -157,7 +157,7 @@ describe('the longest outline', () => {
       ...input.text('two_sentences', 's'.repeat(600)),
     });
     expect(r.status).toBe(200);
-    expect(fresh(h, o.c).outline?.why).toBe(full('w'));
+    expect((await fresh(h, o.c)).outline?.why).toBe(full('w'));
     const post = replies(h, o.parent.ts).at(-1);
     expect(JSON.stringify(post?.blocks)).toContain('wwww');
   });
@@ -170,17 +170,20 @@ describe('a change that cannot be saved', () => {
     const { h } = ctx;
     const o = await openCase(h);
     ctx.allowUnexpected = true;
-    h.amends.db.pragma('query_only = ON'); // every write now fails, as with a full disk
+    // Every write now fails, as with a full disk (SQLite's own switch: the harness runs on SQLite).
+    const sqlite = h.amends.store.sqlite;
+    if (!sqlite) throw new Error('the harness runs on SQLite');
+    sqlite.pragma('query_only = ON');
     const r = await press(h, o.parent, ACTION.done, { step: 'own_up' });
     expect(r.status).toBe(200);
     expect(h.fake.ephemerals.map((e) => e.text)).toEqual([en.errors.notSaved]);
     const c = await command(h, 'Beta: wrong invoice');
     expect(JSON.parse(c.text)).toEqual({ response_type: 'ephemeral', text: en.errors.notSaved });
-    h.amends.db.pragma('query_only = OFF');
-    expect(stepOf(fresh(h, o.c), 'own_up').status).toBe('pending');
-    expect(countCases(h)).toBe(1);
+    sqlite.pragma('query_only = OFF');
+    expect(stepOf(await fresh(h, o.c), 'own_up').status).toBe('pending');
+    expect(await countCases(h)).toBe(1);
     expect(updatesOf(h, o.parent.ts)).toHaveLength(0);
-    expect(h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)).toHaveLength(1);
+    expect(await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)).toHaveLength(1);
   });
 });
 
@@ -196,15 +199,15 @@ describe('a thread line whose post never happened (the process died after the co
       text,
       blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
     });
-    h.amends.cases.announce(
+    await h.amends.cases.announce(
       () => h.amends.cases.complete(TEAM, o.c.id, 'own_up', MARIA, 1),
       () => line('first line'),
     );
-    h.amends.cases.announce(
+    await h.amends.cases.announce(
       () => h.amends.cases.answer(TEAM, o.c.id, 'refused', MARIA),
       () => line('second line'),
     );
-    const [first] = h.amends.cases.pendingLines(TEAM, o.c.id);
+    const [first] = await h.amends.cases.pendingLines(TEAM, o.c.id);
     // The dead process had posted the first one: Slack has it, the database doesn't know.
     await h.amends.client.chat.postMessage({
       channel: CHANNEL,
@@ -220,7 +223,7 @@ describe('a thread line whose post never happened (the process died after the co
     expect(texts.filter((t) => t === 'first line')).toHaveLength(1);
     expect(texts.filter((t) => t === 'second line')).toHaveLength(1);
     expect(texts.indexOf('first line')).toBeLessThan(texts.indexOf('second line'));
-    expect(h.amends.cases.pendingLines(TEAM, o.c.id)).toEqual([]);
+    expect(await h.amends.cases.pendingLines(TEAM, o.c.id)).toEqual([]);
     expect(await h.amends.deliverPendingLines()).toBe(0);
   });
 });

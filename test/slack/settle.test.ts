@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CHANNEL, TEAM } from '../helpers/harness.js';
+import { CHANNEL, type Harness, TEAM } from '../helpers/harness.js';
 import { fresh, openCase, replies, useHarness } from '../helpers/slack.js';
+
+/**
+ * As if the first reply's ts was never recorded. No port forgets it (only the sweep's own hints
+ * write it): through the store's executor.
+ */
+const clearFirstReply = (h: Harness, id: number) =>
+  h.amends.store.conn.run('UPDATE cases SET first_reply_ts = NULL WHERE id = ?', [id]);
 
 const firstReplies = (msgs: { ts: string; metadata?: { event_type: string } }[]) =>
   msgs.filter((m) => m.metadata?.event_type === 'amends_case_first_reply');
@@ -15,7 +22,7 @@ describe('Slack brought up to date with the stored cases (the minute sweep)', ()
     // As if the run died after the parent: the reply is not in Slack and not recorded.
     const reply = firstReplies(replies(h, o.parent.ts))[0];
     h.fake.messages.splice(h.fake.messages.indexOf(reply as never), 1);
-    h.amends.db.prepare('UPDATE cases SET first_reply_ts = NULL WHERE id = ?').run(o.c.id);
+    await clearFirstReply(h, o.c.id);
     // Left to the process posting it for a minute.
     expect(await h.amends.settleShown()).toMatchObject({ firstReplies: 0 });
     h.clock.advance(2 * 60_000);
@@ -29,11 +36,13 @@ describe('Slack brought up to date with the stored cases (the minute sweep)', ()
     const { h } = ctx;
     const o = await openCase(h);
     await h.amends.settleShown();
-    h.amends.db.prepare('UPDATE cases SET first_reply_ts = NULL WHERE id = ?').run(o.c.id);
+    await clearFirstReply(h, o.c.id);
     h.clock.advance(2 * 60_000);
     await h.amends.settleShown();
     expect(firstReplies(replies(h, o.parent.ts))).toHaveLength(1);
-    const row = h.amends.db.prepare('SELECT first_reply_ts FROM cases WHERE id = ?').get(o.c.id);
+    const row = await h.amends.store.conn.get('SELECT first_reply_ts FROM cases WHERE id = ?', [
+      o.c.id,
+    ]);
     expect(row).toEqual({ first_reply_ts: firstReplies(replies(h, o.parent.ts))[0]?.ts });
   });
 
@@ -49,6 +58,6 @@ describe('Slack brought up to date with the stored cases (the minute sweep)', ()
     const updates = h.fake.callsTo('chat.update').length;
     expect((await h.amends.settleShown()).redrawn).toBe(0);
     expect(h.fake.callsTo('chat.update')).toHaveLength(updates);
-    expect(fresh(h, o.c).teamId).toBe(TEAM);
+    expect((await fresh(h, o.c)).teamId).toBe(TEAM);
   });
 });

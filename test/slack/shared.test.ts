@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import type { RecoveryCase } from '../../src/domain/recoveryCase.js';
 import { ca } from '../../src/i18n/ca.js';
 import { el } from '../../src/i18n/el.js';
 import { en } from '../../src/i18n/en.js';
@@ -114,16 +115,18 @@ const moveTo = (channel: string) => ({
   },
 });
 
-const storedCases = (h: Harness) =>
-  h.amends.db.prepare('SELECT id, team_id FROM cases ORDER BY id').all() as {
-    id: number;
-    team_id: string;
-  }[];
+/** Every stored case, oldest first, in every workspace (no port lists them all: the store's executor). */
+async function storedCases(h: Harness): Promise<RecoveryCase[]> {
+  const rows = await h.amends.store.conn.all<{ id: number; team_id: string }>(
+    'SELECT id, team_id FROM cases ORDER BY id',
+  );
+  return Promise.all(rows.map((r) => fresh(h, { teamId: r.team_id, id: r.id })));
+}
 
-function onlyCase(h: Harness) {
-  const [row] = storedCases(h);
-  if (!row) throw new Error('no case stored');
-  return fresh(h, { teamId: row.team_id, id: row.id });
+async function onlyCase(h: Harness): Promise<RecoveryCase> {
+  const [c] = await storedCases(h);
+  if (!c) throw new Error('no case stored');
+  return c;
 }
 
 /** The private notes the user got through the command's response URL. */
@@ -171,8 +174,8 @@ describe('/incident in a channel shared with the client (no recovery channel)', 
     expect(h.fake.callsTo('conversations.info').map((c) => c.args.channel)).toContain(SHARED);
 
     // Stored, unposted, flagged.
-    expect(countCases(h)).toBe(1);
-    const c = onlyCase(h);
+    expect(await countCases(h)).toBe(1);
+    const c = await onlyCase(h);
     expect(c).toMatchObject({
       channelId: SHARED,
       messageTs: null,
@@ -219,17 +222,16 @@ describe('/incident in a channel shared with the client (no recovery channel)', 
     // The parent names the channel where the client is reached.
     expect(everything(parent)).toContain(en.shared.clientChannel(`<#${SHARED}>`));
 
-    const c = onlyCase(h);
+    const c = await onlyCase(h);
     expect(c).toMatchObject({
       channelId: INTERNAL,
       messageTs: parent.ts,
       clientChannelId: SHARED,
       deliveryProblem: null,
     });
-    expect(h.amends.caseRepo.events(TEAM, c.id).map((e) => [e.type, e.data])).toContainEqual([
-      'case_moved',
-      { from: SHARED, to: INTERNAL, shared: true },
-    ]);
+    expect(
+      (await h.amends.caseRepo.events(TEAM, c.id)).map((e) => [e.type, e.data]),
+    ).toContainEqual(['case_moved', { from: SHARED, to: INTERNAL, shared: true }]);
     // Still nothing in the shared channel, ever.
     expect(writesTo(h, SHARED)).toEqual([]);
     expect(messagesIn(h, SHARED)).toEqual([]);
@@ -246,9 +248,7 @@ describe('/incident in a channel shared with the client (no recovery channel)', 
       response_action: 'errors',
       errors: { [INPUT.channel]: en.errors.field.channel },
     });
-    expect(storedCases(h).map((x) => fresh(h, { teamId: x.team_id, id: x.id }).channelId)).toEqual([
-      SHARED,
-    ]);
+    expect((await storedCases(h)).map((x) => x.channelId)).toEqual([SHARED]);
   });
 
   it('moving to a channel known to be shared too is refused inside the modal, and nothing moves', async () => {
@@ -268,7 +268,7 @@ describe('/incident in a channel shared with the client (no recovery channel)', 
     });
     expect(writesTo(h, SHARED)).toEqual([]);
     expect(writesTo(h, INTERNAL)).toEqual([]);
-    const moved = storedCases(h).map((x) => fresh(h, { teamId: x.team_id, id: x.id }).channelId);
+    const moved = (await storedCases(h)).map((x) => x.channelId);
     expect(moved).toEqual([INTERNAL, SHARED]);
   });
 
@@ -283,7 +283,7 @@ describe('/incident in a channel shared with the client (no recovery channel)', 
     expect(await submit(h, view, moveTo(OTHER_SHARED))).toEqual({ status: 200, text: '' });
     expect(writesTo(h, SHARED)).toEqual([]);
     expect(writesTo(h, OTHER_SHARED)).toEqual([]);
-    expect(onlyCase(h)).toMatchObject({ messageTs: null, deliveryProblem: 'channel_shared' });
+    expect(await onlyCase(h)).toMatchObject({ messageTs: null, deliveryProblem: 'channel_shared' });
     // The owner (who moved it) keeps a DM saying that channel is shared too, with the move button.
     const dm = present(
       () =>
@@ -297,7 +297,7 @@ describe('/incident in a channel shared with the client (no recovery channel)', 
     const again = await pressMove(h, note, SHARED);
     await submit(h, again, moveTo(INTERNAL));
     expect(parents(h, INTERNAL)).toHaveLength(1);
-    expect(onlyCase(h)).toMatchObject({ channelId: INTERNAL, deliveryProblem: null });
+    expect(await onlyCase(h)).toMatchObject({ channelId: INTERNAL, deliveryProblem: null });
     expect(writesTo(h, SHARED)).toEqual([]);
     expect(writesTo(h, OTHER_SHARED)).toEqual([]);
   });
@@ -317,7 +317,7 @@ describe('/incident in a channel shared with the client (no recovery channel)', 
     expect((await command(h, TYPED, { channel: SHARED })).status).toBe(200);
     expect(writesTo(h, SHARED)).toEqual([]);
     expect(messagesIn(h, SHARED)).toEqual([]);
-    expect(onlyCase(h)).toMatchObject({ messageTs: null, deliveryProblem: 'channel_shared' });
+    expect(await onlyCase(h)).toMatchObject({ messageTs: null, deliveryProblem: 'channel_shared' });
     const [note] = privateNotes(h);
     expect(note?.text).toBe(en.shared.notPosted);
     moveButton(note?.blocks);
@@ -338,7 +338,7 @@ describe('/incident in a channel shared with the client (no recovery channel)', 
     h.fake.shareChannel(SHARED, 'ext');
     await command(h, TYPED, { channel: SHARED });
     await command(h, 'Beta: wrong invoice', { channel: SHARED });
-    expect(countCases(h)).toBe(2);
+    expect(await countCases(h)).toBe(2);
     expect(writesTo(h, SHARED)).toEqual([]);
     expect(messagesIn(h, SHARED)).toEqual([]);
     expect(privateNotes(h).map((n) => n.text)).toEqual([en.shared.notPosted, en.shared.notPosted]);
@@ -360,7 +360,7 @@ describe('/incident in a channel shared with the client (no recovery channel)', 
     expect((await postEvent(h, joined)).status).toBe(200);
     expect(writesTo(h, SHARED)).toEqual([]);
     expect(messagesIn(h, SHARED)).toEqual([]);
-    expect(onlyCase(h).deliveryProblem).toBe('channel_shared');
+    expect((await onlyCase(h)).deliveryProblem).toBe('channel_shared');
   });
 
   it('the start-up sweep (publishPending) leaves a case asked for in a shared channel unposted', async () => {
@@ -392,7 +392,7 @@ describe('the open-case form in a shared channel', () => {
     expect(r).toEqual({ status: 200, text: '' });
     expect(writesTo(h, SHARED)).toEqual([]);
     expect(messagesIn(h, SHARED)).toEqual([]);
-    expect(onlyCase(h)).toMatchObject({
+    expect(await onlyCase(h)).toMatchObject({
       channelId: SHARED,
       messageTs: null,
       severity: 'critical',
@@ -412,7 +412,7 @@ describe('the open-case form in a shared channel', () => {
     expect(parent && blockById(parent, 'case_header')).toMatchObject({
       text: { text: `${CLIENT} · Critical` },
     });
-    expect(onlyCase(h)).toMatchObject({ channelId: INTERNAL, clientChannelId: SHARED });
+    expect(await onlyCase(h)).toMatchObject({ channelId: INTERNAL, clientChannelId: SHARED });
     expect(writesTo(h, SHARED)).toEqual([]);
   });
 });
@@ -472,7 +472,10 @@ describe('a channel that becomes shared after the case was posted', () => {
     const mark = h.fake.calls.length;
     await command(h, 'list'); // any request that publishes the channel's cases finds it shared
     await h.amends.presenter.refresh(
-      present(() => h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)[0], 'case'),
+      await present(
+        async () => (await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA))[0],
+        'case',
+      ),
     );
     const dm = present(
       () =>
@@ -494,10 +497,10 @@ describe('a channel that becomes shared after the case was posted', () => {
     expectOnlyWithdrawal(h, mark, count);
     ownerDm(h, mark);
     // The click itself is stored; its thread line waits (stored) instead of going to the channel.
-    const now = fresh(h, c);
+    const now = await fresh(h, c);
     expect(now.deliveryProblem).toBe('channel_shared');
     expect(now.steps.find((s) => s.key === 'own_up')?.status).toBe('done');
-    expect(h.amends.cases.pendingLines(TEAM, c.id)).toHaveLength(1);
+    expect(await h.amends.cases.pendingLines(TEAM, c.id)).toHaveLength(1);
   });
 
   it('a plain redraw (presenter.refresh) withdraws it, once: a second redraw neither DMs nor writes again', async () => {
@@ -507,9 +510,9 @@ describe('a channel that becomes shared after the case was posted', () => {
     expectWithdrawn(h, parent.ts);
     expectOnlyWithdrawal(h, mark, count);
     ownerDm(h, mark);
-    expect(fresh(h, c).deliveryProblem).toBe('channel_shared');
+    expect((await fresh(h, c)).deliveryProblem).toBe('channel_shared');
 
-    await h.amends.presenter.refresh(fresh(h, c));
+    await h.amends.presenter.refresh(await fresh(h, c));
     expectOnlyWithdrawal(h, mark, count);
     ownerDm(h, mark);
   });
@@ -528,7 +531,7 @@ describe('a channel that becomes shared after the case was posted', () => {
     const shown = present(() => h.fake.findMessage(INTERNAL, other.parent.ts), 'parent');
     expect(shown.text).not.toBe(en.shared.withdrawn);
     expect(blockById(shown, 'case_header')).toMatchObject({ text: { text: 'Beta Srl · Major' } });
-    expect(fresh(h, other.c).deliveryProblem).toBeNull();
+    expect((await fresh(h, other.c)).deliveryProblem).toBeNull();
   });
 
   it('a due reminder is not posted there: it fails as channel_shared (and the parent is withdrawn)', async () => {
@@ -538,9 +541,10 @@ describe('a channel that becomes shared after the case was posted', () => {
     const report = await h.amends.reminders.tick();
     expect(report.sent).toBe(0);
     expect(reminderPosts(h)).toEqual([]);
-    const rows = h.amends.db
-      .prepare('SELECT status, error FROM reminders WHERE case_id = ?')
-      .all(c.id) as { status: string; error: string | null }[];
+    const rows = (await h.amends.reminderRepo.forCase(TEAM, c.id)).map((r) => ({
+      status: r.status,
+      error: r.error,
+    }));
     expect(rows.length).toBeGreaterThan(0);
     expect(rows).toContainEqual({ status: 'failed', error: 'channel_shared' });
     expect(rows.filter((x) => x.status === 'sent')).toEqual([]);
@@ -600,7 +604,7 @@ describe('a channel that becomes shared after the case was posted', () => {
     await h.amends.presenter.refresh(opened.c);
     const view = await pressMove(h, ownerDm(h, mark), `D${MARIA.slice(1)}`);
     await submit(h, view, moveTo(INTERNAL));
-    const moved = fresh(h, opened.c);
+    const moved = await fresh(h, opened.c);
     const inside = h.fake.files.filter((f) => f.channel === INTERNAL);
     expect(inside).toHaveLength(1);
     expect(inside[0]?.thread_ts).toBe(moved.messageTs);
@@ -622,7 +626,7 @@ describe('a channel that becomes shared after the case was posted', () => {
     });
     await submit(h, view, moveTo(INTERNAL));
 
-    const moved = fresh(h, c);
+    const moved = await fresh(h, c);
     expect(moved).toMatchObject({
       channelId: INTERNAL,
       clientChannelId: CHANNEL,
@@ -635,7 +639,7 @@ describe('a channel that becomes shared after the case was posted', () => {
     const thread = replies(h, np?.ts ?? '');
     expect(thread).toHaveLength(2);
     expect(thread[1]?.text).toContain('marked');
-    expect(h.amends.cases.pendingLines(TEAM, c.id)).toEqual([]);
+    expect(await h.amends.cases.pendingLines(TEAM, c.id)).toEqual([]);
     // The shared channel got nothing but the neutral redraw.
     expectOnlyWithdrawal(h, mark, count);
   });
@@ -653,7 +657,7 @@ describe('a channel that becomes shared after the case was posted', () => {
     });
     const [parent] = parents(h);
     if (!parent) throw new Error('no parent');
-    const c = onlyCase(h);
+    const c = await onlyCase(h);
     h.fake.shareChannel(CHANNEL, 'ext');
     h.clock.advance(6 * 60_000);
     const mark = h.fake.calls.length;
@@ -723,7 +727,7 @@ describe('a channel that becomes shared after the case was posted', () => {
   // lookup), and for a found parent, attach it and #withdraw instead of posting the first reply.
   it('the start-up sweep does not write into a channel shared after a run died mid-post', async () => {
     const { h } = ctx;
-    const stored = h.amends.cases.open({
+    const stored = await h.amends.cases.open({
       teamId: TEAM,
       channelId: CHANNEL,
       creatorId: MARIA,
@@ -778,7 +782,7 @@ describe('with a recovery channel configured (RECOVERY_CHANNEL)', () => {
     expect(blockById(parent, 'case_header')).toMatchObject({ text: { text: `${CLIENT} · Major` } });
     expect(everything(parent)).toContain(en.shared.clientChannel(`<#${SHARED}>`));
 
-    const c = onlyCase(h);
+    const c = await onlyCase(h);
     expect(c).toMatchObject({
       channelId: RECOVERY,
       clientChannelId: SHARED,
@@ -786,7 +790,7 @@ describe('with a recovery channel configured (RECOVERY_CHANNEL)', () => {
       deliveryProblem: null,
     });
     expect(
-      h.amends.caseRepo.events(TEAM, c.id).map((e) => [e.type, e.actor, e.data]),
+      (await h.amends.caseRepo.events(TEAM, c.id)).map((e) => [e.type, e.actor, e.data]),
     ).toContainEqual(['case_moved', 'amends', { from: SHARED, to: RECOVERY, shared: true }]);
     expect(privateNotes(h)).toEqual([
       expect.objectContaining({
@@ -835,7 +839,10 @@ describe('with a recovery channel configured (RECOVERY_CHANNEL)', () => {
     expect(writesTo(h, RECOVERY)).toEqual([]);
     // No channel got a post (the owner's DM with the move button is the only message).
     expect(h.fake.messages.filter(isParent).filter((m) => !m.channel.startsWith('D'))).toEqual([]);
-    expect(onlyCase(h)).toMatchObject({ channelId: SHARED, deliveryProblem: 'channel_shared' });
+    expect(await onlyCase(h)).toMatchObject({
+      channelId: SHARED,
+      deliveryProblem: 'channel_shared',
+    });
     const [note] = privateNotes(h);
     expect(note?.text).toBe(en.shared.notPosted);
     moveButton(note?.blocks);
@@ -856,6 +863,6 @@ describe('Slack says a channel was just shared (channel_shared)', () => {
     );
     expect(r.status).toBe(200);
     expect(h.fake.findMessage(CHANNEL, o.parent.ts)?.text).toBe(en.shared.withdrawn);
-    expect(onlyCase(h).deliveryProblem).toBe('channel_shared');
+    expect((await onlyCase(h)).deliveryProblem).toBe('channel_shared');
   });
 });

@@ -57,10 +57,10 @@ describe('the sharing check failing while a case is opened', () => {
       h.fake.failNext('conversations.info', failure);
       const r = await command(h, 'Acme: wrong pallets');
       expect(r.status).toBe(200);
-      expect(countCases(h)).toBe(1);
+      expect(await countCases(h)).toBe(1);
       expect(writesToChannel(h)).toEqual([]);
       expect(h.fake.responses.map((x) => x.body.text)).toEqual([en.shared.unknown]);
-      const [stored] = h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA);
+      const [stored] = await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA);
       expect(stored?.messageTs).toBeNull();
       expect(stored?.deliveryProblem).toBe('sharing_unknown');
 
@@ -68,7 +68,7 @@ describe('the sharing check failing while a case is opened', () => {
       expect(parentPosts(h)).toHaveLength(1);
       const parent = parentPosts(h)[0];
       expect(replies(h, parent?.ts ?? '')).toHaveLength(1);
-      const c = fresh(h, { teamId: TEAM, id: stored?.id ?? 0 });
+      const c = await fresh(h, { teamId: TEAM, id: stored?.id ?? 0 });
       expect(c.messageTs).toBe(parent?.ts);
       expect(c.deliveryProblem).toBeNull();
       // A second sweep finds nothing to do: posted exactly once.
@@ -132,7 +132,7 @@ describe('the sharing check failing for a case already shown', () => {
     h.fake.failNext('conversations.info', 'channel_not_found', 2); // the redraw's check, the lines'
     const from = h.fake.calls.length;
     expect((await press(h, o.parent, ACTION.done, { step: 'own_up' })).status).toBe(200);
-    expect(stepOf(fresh(h, o.c), 'own_up').status).toBe('done');
+    expect(stepOf(await fresh(h, o.c), 'own_up').status).toBe('done');
     expect(writesToChannel(h, from)).toEqual([]);
     // Invited back: the minute sweep posts what waited, once.
     const before = replies(h, o.parent.ts).length;
@@ -147,7 +147,7 @@ describe('the sharing check failing for a case already shown', () => {
     h.fake.failNext('conversations.info', { status: 500 });
     const from = h.fake.calls.length;
     expect((await press(h, o.parent, ACTION.done, { step: 'own_up' })).status).toBe(200);
-    expect(stepOf(fresh(h, o.c), 'own_up').status).toBe('done');
+    expect(stepOf(await fresh(h, o.c), 'own_up').status).toBe('done');
     expect(writesToChannel(h, from)).toEqual([]);
     const before = replies(h, o.parent.ts).length;
 

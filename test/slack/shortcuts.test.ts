@@ -144,10 +144,14 @@ describe('the message shortcut: a case from a message', () => {
 
     const said = summaryField(view).initial_value ?? '';
     expect(await submit(h, view, formValues(said))).toEqual({ status: 200, text: '' });
-    const c = present(() => h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)[0], 'case stored');
+    const c = await present(
+      async () => (await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA))[0],
+      'case stored',
+    );
     expect(c).toMatchObject({ channelId: CHANNEL, summary: said, sourceLink: permalinkOf(msg) });
+    const { messageTs } = await fresh(h, c);
     const parent = present(
-      () => parents(h).find((m) => m.bot_id && m.ts === fresh(h, c).messageTs),
+      () => parents(h).find((m) => m.bot_id && m.ts === messageTs),
       'case posted in the message’s channel',
     );
     const facts = JSON.stringify(blockById(parent, 'case_facts'));
@@ -197,7 +201,10 @@ describe('the message shortcut: a case from a message', () => {
         [INPUT.channel]: { type: 'conversations_select', selected_conversation: OTHER_CHANNEL },
       },
     });
-    const c = present(() => h.amends.caseRepo.listOpen(TEAM, OTHER_CHANNEL, MARIA)[0], 'case');
+    const c = await present(
+      async () => (await h.amends.caseRepo.listOpen(TEAM, OTHER_CHANNEL, MARIA))[0],
+      'case',
+    );
     expect(c.sourceLink).toBe(permalinkOf(msg));
     present(() => parents(h, OTHER_CHANNEL).find((m) => m.bot_id), 'posted in the picked channel');
   });
@@ -209,7 +216,10 @@ describe('the message shortcut: a case from a message', () => {
     await send(h, messageShortcut(h, msg));
     const view = openedForm(h, 0);
     await submit(h, view, formValues('You sent us the wrong pallets again.'));
-    const c = present(() => h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)[0], 'case stored');
+    const c = await present(
+      async () => (await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA))[0],
+      'case stored',
+    );
     expect(c.messageTs).toBeNull();
     expect(h.fake.messages.filter((m) => m.channel === CHANNEL && m.bot_id && isParent(m))).toEqual(
       [],
@@ -230,7 +240,10 @@ describe('the message shortcut: a case from a message', () => {
     expect(JSON.parse(view.private_metadata)).toEqual({ channelId: CHANNEL });
     expect(blockById(view, 'from_message')).toBeUndefined();
     await submit(h, view, formValues('Wrong pallets'));
-    const c = present(() => h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)[0], 'case');
+    const c = await present(
+      async () => (await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA))[0],
+      'case',
+    );
     expect(c.sourceLink).toBeNull();
     const parent = present(() => parents(h).find((m) => m.bot_id), 'parent');
     expect(JSON.stringify(parent.blocks)).not.toContain(en.case.fromMessage);
@@ -243,7 +256,7 @@ describe('the message shortcut: a case from a message', () => {
     expect(await send(h, messageShortcut(h, msg))).toEqual({ status: 200, text: '' });
     const note = present(() => h.fake.responses[0], 'private note');
     expect(note.body).toMatchObject({ response_type: 'ephemeral', text: en.errors.form.silent });
-    expect(h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)).toEqual([]);
+    expect(await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)).toEqual([]);
     expect(h.fake.messages.filter((m) => m.bot_id)).toEqual([]);
   });
 });
@@ -269,7 +282,10 @@ describe('the global shortcut: the form from anywhere', () => {
         [INPUT.channel]: { type: 'conversations_select', selected_conversation: OTHER_CHANNEL },
       },
     });
-    const c = present(() => h.amends.caseRepo.listOpen(TEAM, OTHER_CHANNEL, MARIA)[0], 'case');
+    const c = await present(
+      async () => (await h.amends.caseRepo.listOpen(TEAM, OTHER_CHANNEL, MARIA))[0],
+      'case',
+    );
     expect(c.sourceLink).toBeNull();
     present(() => parents(h, OTHER_CHANNEL).find((m) => m.bot_id), 'posted in the picked channel');
   });

@@ -46,11 +46,11 @@ describe('Slack failing while a case is opened', () => {
       const { h } = ctx;
       h.fake.failNext('chat.postMessage', failure);
       expect((await command(h, 'Acme: wrong pallets')).status).toBe(200);
-      expect(countCases(h)).toBe(1);
+      expect(await countCases(h)).toBe(1);
       expect(parentPosts(h)).toHaveLength(0);
       // What happened, in plain words (no internal code), and that the case is saved.
       expect(h.fake.responses.map((r) => r.body.text)).toEqual([told]);
-      const [stored] = h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA);
+      const [stored] = await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA);
       expect(stored?.deliveryProblem).toBe(code);
       // The minute sweep, once Slack answers again.
       h.clock.advance(61_000);
@@ -73,7 +73,7 @@ describe('Slack failing while a case is opened', () => {
       await h.amends.publishPending({ olderThanMs: 60_000, skipChannelProblems: true });
       expect(posts()).toBe(1 + minute);
     }
-    expect(countCases(h)).toBe(1);
+    expect(await countCases(h)).toBe(1);
     expect(parentPosts(h)).toHaveLength(0);
   });
 });
@@ -87,7 +87,7 @@ describe('Slack failing while a click is shown', () => {
     const o = await openCase(h);
     h.fake.failNext('chat.update', { status: 502, html: true });
     expect((await press(h, o.parent, ACTION.done, { step: 'own_up' })).status).toBe(200);
-    expect(stepOf(fresh(h, o.c), 'own_up').status).toBe('done');
+    expect(stepOf(await fresh(h, o.c), 'own_up').status).toBe('done');
     expect(updatesOf(h, o.parent.ts)).toHaveLength(1); // tried once, refused
     const msg = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
     await press(h, msg, ACTION.snooze, { step: 'outline', choice: 'hour' });
@@ -105,8 +105,8 @@ describe('Slack hanging past the timeout after it posted', () => {
     expect(await h.amends.sharing.isShared(h.amends.client, CHANNEL)).toBe(false);
     const release = h.fake.hold(); // Slack takes the post, then answers too late
     expect((await command(h, 'Acme: wrong pallets')).status).toBe(200);
-    expect(countCases(h)).toBe(1);
-    const stored = h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)[0];
+    expect(await countCases(h)).toBe(1);
+    const stored = (await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA))[0];
     expect(stored?.messageTs).toBeNull(); // the bot never heard back
     release();
     await h.fake.idle();
@@ -116,7 +116,7 @@ describe('Slack hanging past the timeout after it posted', () => {
     h.clock.advance(2 * 60_000);
     await h.amends.publishPending({ olderThanMs: 60_000 });
     expect(parentPosts(h)).toHaveLength(1);
-    const c = h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA)[0];
+    const c = (await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA))[0];
     expect(c?.messageTs).toBe(parentPosts(h)[0]?.ts);
   });
 });

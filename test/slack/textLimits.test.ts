@@ -80,7 +80,7 @@ describe('a text over its limit', () => {
       [INPUT.twoSentences]: en.errors.field.outline_summary_too_long,
     });
     expect(en.errors.field.outline_summary_too_long).toContain('600');
-    expect(fresh(h, o.c).outline).toBeNull();
+    expect((await fresh(h, o.c)).outline).toBeNull();
     // Just within every limit, it is taken.
     expect(
       await submit(
@@ -89,7 +89,7 @@ describe('a text over its limit', () => {
         outlineValues({ happened: 'x'.repeat(LIMITS.outlineField), summary: 'y'.repeat(600) }),
       ),
     ).toEqual({ status: 200, text: '' });
-    expect(fresh(h, o.c).outline?.summary).toHaveLength(600);
+    expect((await fresh(h, o.c)).outline?.summary).toHaveLength(600);
   });
 
   it('every language names the outline’s limits', () => {
@@ -146,13 +146,13 @@ describe('a text over its limit', () => {
       }),
     ).toEqual({ [INPUT.reason]: field.reason_too_long });
 
-    h.amends.cases.outline(
+    await h.amends.cases.outline(
       TEAM,
       o.c.id,
       { happened: 'We erred', why: 'Haste', prevention: 'Checks', summary: 'Sorry.' },
       MARIA,
     );
-    await h.amends.presenter.refresh(fresh(h, o.c));
+    await h.amends.presenter.refresh(await fresh(h, o.c));
     const draft = await formFrom(h, o, ACTION.draft, VIEW.draft);
     expect(
       await refused(h, draft, {
@@ -167,7 +167,10 @@ describe('a text over its limit', () => {
       }),
     ).toEqual({ [INPUT.draftBody]: field.draft_body });
 
-    await click(h, { action_id: ACTION.refused, value: `${o.c.id}|${fresh(h, o.c).version}` });
+    await click(h, {
+      action_id: ACTION.refused,
+      value: `${o.c.id}|${(await fresh(h, o.c)).version}`,
+    });
     const followUp = await formFrom(h, o, ACTION.followUp, VIEW.followUp, {
       step: 'keep_trying',
     });
@@ -187,11 +190,13 @@ describe('a text over its limit', () => {
     ] as const)
       expect(msg).toContain(limit.toLocaleString('en-US'));
     // None of it was stored.
-    expect(countCases(h)).toBe(1);
-    const after = fresh(h, o.c);
+    expect(await countCases(h)).toBe(1);
+    const after = await fresh(h, o.c);
     expect(after.changes).toEqual([]);
     expect(stepOf(after, 'compensation').status).toBe('pending');
     expect(stepOf(after, 'keep_trying').note).toBeNull();
-    expect(h.amends.caseRepo.events(TEAM, o.c.id).map((e) => e.type)).not.toContain('client_draft');
+    expect((await h.amends.caseRepo.events(TEAM, o.c.id)).map((e) => e.type)).not.toContain(
+      'client_draft',
+    );
   });
 });

@@ -21,8 +21,8 @@ describe('requests nothing handles', () => {
       is_cleared: false,
     });
     expect((await postSigned(h.url, h.secret, body)).status).toBe(200);
-    expect(countCases(h)).toBe(0);
-    expect(countEvents(h)).toBe(0);
+    expect(await countCases(h)).toBe(0);
+    expect(await countEvents(h)).toBe(0);
   });
 
   it('a block_suggestion for a select Amends does not have: 200 with no options', async () => {

@@ -3,13 +3,13 @@
  * character) in any text a person sends becomes one U+FFFD before anything reads it, so the draft,
  * the invite and the store keep working; text stored by an older version is repaired on read.
  */
+import type Database from 'better-sqlite3';
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import type { StoredView } from '../../src/sandbox/fakeSlack.js';
 import { slashCommandBody } from '../../src/sandbox/slackRequests.js';
 import { mailtoLink } from '../../src/slack/blocks/draft.js';
 import { ACTION, INPUT, VIEW } from '../../src/slack/ids.js';
-import type { Db } from '../../src/store/db.js';
 import { CHANNEL, type Harness, MARIA, present, TEAM, USERS } from '../helpers/harness.js';
 import {
   blockById,
@@ -63,8 +63,10 @@ function lone(v: unknown, at = ''): string[] {
  * Every stored value that holds a surrogate: as SQLite bytes (ED A0..BF: a lone surrogate as
  * better-sqlite3 writes it, which reads back as three U+FFFD) or as a JSON escape (`\ud800`, which
  * reads back as the lone surrogate itself). In UTF-8 an ED byte only ever starts a character.
+ * A check of SQLite's own bytes, on the harness's SQLite database.
  */
-function storedSurrogates(db: Db): string[] {
+function storedSurrogates(db: Database.Database | null): string[] {
+  if (!db) throw new Error('the harness runs on SQLite');
   const found: string[] = [];
   const tables = db
     .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
@@ -160,7 +162,7 @@ describe('a lone surrogate in what a person types', () => {
 
       // The slash command (Socket Mode's JSON).
       expect(await socketCommand(h, `Beta${s} Srl: late${s} delivery`)).toBeUndefined();
-      const viaCommand = h.amends.caseRepo.listOpenInTeam(TEAM, 10)[0];
+      const viaCommand = (await h.amends.caseRepo.listOpenInTeam(TEAM, 10))[0];
       expect(viaCommand?.client).toBe(`Beta${r} Srl`);
       expect(viaCommand?.summary).toBe(`late${r} delivery`);
 
@@ -174,8 +176,9 @@ describe('a lone surrogate in what a person types', () => {
         ...input.select(INPUT.severity, 'major'),
         ...input.user(INPUT.owner, ANA),
       });
-      const c0 = present(
-        () => h.amends.caseRepo.listOpenInTeam(TEAM, 10).find((c) => c.ownerId === ANA),
+      const c0 = await present(
+        async () =>
+          (await h.amends.caseRepo.listOpenInTeam(TEAM, 10)).find((c) => c.ownerId === ANA),
         'the case from the form',
       );
       const parent = present(
@@ -193,7 +196,7 @@ describe('a lone surrogate in what a person types', () => {
         ...input.text(INPUT.prevention, `A second${s} check`),
         ...input.text(INPUT.twoSentences, `We sent the wrong goods.${s} We check twice now.`),
       });
-      expect(fresh(h, o.c).outline).toEqual({
+      expect((await fresh(h, o.c)).outline).toEqual({
         happened: `We shipped${r} the wrong pallets`,
         why: `Two orders${r} looked alike`,
         prevention: `A second${r} check`,
@@ -205,12 +208,12 @@ describe('a lone surrogate in what a person types', () => {
         step: 'corrective_changes',
       });
       await accepted(h, change, input.text(INPUT.changeWhat, `Label${s} check`));
-      expect(fresh(h, o.c).changes[0]?.what).toBe(`Label${r} check`);
+      expect((await fresh(h, o.c)).changes[0]?.what).toBe(`Label${r} check`);
       const offer = await formFrom(h, o, ACTION.compensation, VIEW.compensation, {
         step: 'compensation',
       });
       await accepted(h, offer, input.text(INPUT.offer, `A 10%${s} credit`));
-      expect(stepOf(fresh(h, o.c), 'compensation').note).toBe(`A 10%${r} credit`);
+      expect(stepOf(await fresh(h, o.c), 'compensation').note).toBe(`A 10%${r} credit`);
 
       // The draft: built from all of that (and the owner's name), edited, posted with a mailto link.
       const draft = await formFrom(h, o, ACTION.draft, VIEW.draft);
@@ -226,9 +229,9 @@ describe('a lone surrogate in what a person types', () => {
       const posted = replies(h, o.parent.ts).slice(before);
       const mailto = /mailto:\?subject=([^&]*)&body=([^|>]*)/.exec(JSON.stringify(posted));
       expect(decodeURIComponent(mailto?.[1] ?? '')).toBe(`About${r} the order`);
-      const draftEvent = h.amends.caseRepo
-        .events(TEAM, o.c.id)
-        .find((e) => e.type === 'client_draft');
+      const draftEvent = (await h.amends.caseRepo.events(TEAM, o.c.id)).find(
+        (e) => e.type === 'client_draft',
+      );
       expect(draftEvent?.data).toEqual({
         subject: `About${r} the order`,
         body: `Dear Acme${r},\nwe are sorry.`,
@@ -260,7 +263,7 @@ describe('a lone surrogate in what a person types', () => {
       await accepted(h, await nextView(h, VIEW.dropChange, n), {
         ...input.text(INPUT.reason, `Not${s} needed`),
       });
-      expect(fresh(h, o.c).changes[0]?.reason).toBe(`Not${r} needed`);
+      expect((await fresh(h, o.c)).changes[0]?.reason).toBe(`Not${r} needed`);
 
       // On the command's case: a step skipped, the client's refusal, a follow-up note.
       const b = viaCommand as NonNullable<typeof viaCommand>;
@@ -272,8 +275,11 @@ describe('a lone surrogate in what a person types', () => {
       await accepted(h, await formFrom(h, ob, ACTION.skip, VIEW.skip, { step: 'compensation' }), {
         ...input.text(INPUT.reason, `They${s} declined`),
       });
-      expect(stepOf(fresh(h, b), 'compensation').note).toBe(`They${r} declined`);
-      await click(h, { action_id: ACTION.refused, value: `${b.id}|${fresh(h, b).version}` });
+      expect(stepOf(await fresh(h, b), 'compensation').note).toBe(`They${r} declined`);
+      await click(h, {
+        action_id: ACTION.refused,
+        value: `${b.id}|${(await fresh(h, b)).version}`,
+      });
       await accepted(
         h,
         await formFrom(h, ob, ACTION.followUp, VIEW.followUp, { step: 'keep_trying' }),
@@ -281,17 +287,17 @@ describe('a lone surrogate in what a person types', () => {
           ...input.text(INPUT.followUpNote, `Called${s} them`),
         },
       );
-      expect(stepOf(fresh(h, b), 'keep_trying').note).toBe(`Called${r} them`);
+      expect(stepOf(await fresh(h, b), 'keep_trying').note).toBe(`Called${r} them`);
 
       // The form case closed, with a reason.
       await accepted(h, await formFrom(h, o, ACTION.close, VIEW.close), {
         ...input.radio(INPUT.outcome, 'closed'),
         ...input.text(INPUT.reason, `Client${s} moved on`),
       });
-      expect(fresh(h, o.c).outcomeReason).toBe(`Client${r} moved on`);
+      expect((await fresh(h, o.c)).outcomeReason).toBe(`Client${r} moved on`);
 
       // Nothing stored holds a surrogate, nothing sent to Slack does, and nothing failed.
-      expect(storedSurrogates(h.amends.db)).toEqual([]);
+      expect(storedSurrogates(h.amends.store.sqlite)).toEqual([]);
       expect(h.fake.calls.flatMap((call) => lone(call.args, call.method))).toEqual([]);
       expect(h.fake.responses.flatMap((x, i) => lone(x, `response ${i}`))).toEqual([]);
     },
@@ -307,26 +313,25 @@ describe('a lone surrogate in what a person types', () => {
       prevention: 'A second check',
       summary: 'We sent the wrong goods.\udfff We check twice now.',
     };
-    h.amends.db
-      .prepare('UPDATE cases SET outline = ? WHERE id = ?')
-      .run(JSON.stringify(outline), o.c.id);
+    // A state no port writes any more (they store well-formed text): through the store's executor.
+    const conn = h.amends.store.conn;
+    await conn.run('UPDATE cases SET outline = ? WHERE id = ?', [JSON.stringify(outline), o.c.id]);
     expect(JSON.stringify(outline)).toContain('\\ud800');
-    h.amends.db
-      .prepare(
-        `INSERT INTO thread_lines (team_id, case_id, body, created_at, status) VALUES (?, ?, ?, ?, 'pending')`,
-      )
-      .run(
+    await conn.run(
+      `INSERT INTO thread_lines (team_id, case_id, body, created_at, status) VALUES (?, ?, ?, ?, 'pending')`,
+      [
         TEAM,
         o.c.id,
         JSON.stringify({ text: 'An old line\udc00', blocks: [] }),
         h.clock.now().getTime(),
-      );
+      ],
+    );
 
-    const c = fresh(h, o.c);
+    const c = await fresh(h, o.c);
     expect(lone(c)).toEqual([]);
     expect(c.outline?.happened).toBe('We shipped\ufffd the wrong pallets');
     expect(c.outline?.summary).toBe('We sent the wrong goods.\ufffd We check twice now.');
-    expect(lone(h.amends.caseRepo.events(TEAM, o.c.id))).toEqual([]);
+    expect(lone(await h.amends.caseRepo.events(TEAM, o.c.id))).toEqual([]);
 
     // The pending line goes out as text.
     await h.amends.presenter.deliverLines(c);

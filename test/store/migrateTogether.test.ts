@@ -1,4 +1,5 @@
 /**
+ * SQLite only (PostgreSQL's counterpart is in postgresConcurrency.test.ts).
  * Processes starting together on one new database: each opens it, and exactly one of them
  * migrates it; none fails with "database is locked" or "table already exists".
  */
@@ -6,8 +7,11 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase, SCHEMA_VERSION } from '../../src/store/db.js';
+import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
+import { SCHEMA_VERSION, sqliteVersion } from '../../src/store/db.js';
+import { openStore } from '../../src/store/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amends-migrate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,12 +55,19 @@ describe('processes starting together', () => {
     }
   }, 120_000);
 
-  it('a database migrated by another process is opened without migrating again', () => {
+  it('a database migrated by another process is opened without migrating again', async () => {
     const path = join(dir, 'twice.db');
-    const first = openDatabase(path);
-    const second = openDatabase(path);
-    expect(second.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    first.close();
-    second.close();
+    const first = await openStore({ path, playbook: DEFAULT_PLAYBOOK });
+    const second = await openStore({ path, playbook: DEFAULT_PLAYBOOK });
+    try {
+      expect(second.engine).toBe('sqlite');
+      expect(sqliteVersion(second.sqlite as Database.Database)).toBe(SCHEMA_VERSION);
+      // Both work on it: what one writes, the other reads.
+      await first.repos.workspaces.pause('T1', 'token_revoked', new Date());
+      expect(await second.repos.workspaces.pausedReason('T1')).toBe('token_revoked');
+    } finally {
+      await first.close();
+      await second.close();
+    }
   });
 });

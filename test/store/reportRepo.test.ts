@@ -1,4 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+/**
+ * The reports' reads (ReportRepo), on both engines: "[sqlite] …" and "[postgres] …".
+ */
+import type Database from 'better-sqlite3';
+import { describe, expect, it, vi } from 'vitest';
 import { learnAcrossCases, summarizeOutcomes } from '../../src/domain/outcomes.js';
 import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
 import {
@@ -17,10 +21,10 @@ import {
   exportCasesCsv,
   exportCasesCsvPaged,
 } from '../../src/services/export.js';
-import { CaseRepo } from '../../src/store/caseRepo.js';
-import { type Db, openDatabase } from '../../src/store/db.js';
 import { ReportRepo } from '../../src/store/reportRepo.js';
 import { openInput } from '../helpers/builders.js';
+import { describeEngines } from '../helpers/postgres.js';
+import { recording, type Seen, storePerTest } from './engine.js';
 
 const PB = DEFAULT_PLAYBOOK;
 const TEAM = 'T0TEAM001';
@@ -28,328 +32,352 @@ const OTHER = 'T0OTHER01';
 const OWNER = 'U0OWNER01';
 const at = (iso: string) => new Date(iso);
 
-let db: Db;
-let cases: CaseRepo;
-let report: ReportRepo;
+describeEngines('reports', (engine) => {
+  const s = storePerTest(engine);
 
-beforeEach(() => {
-  db = openDatabase(':memory:');
-  cases = new CaseRepo(db, PB);
-  report = new ReportRepo(db);
-});
-
-afterEach(() => {
-  db.close();
-});
-
-function open(o: Partial<OpenCaseInput>, now: Date): number {
-  return cases.insert(openCase(openInput({ teamId: TEAM, ...o }), PB, now), now).id;
-}
-
-/**
- * A: channel C1, Greek client, owned up after 45 min, meeting booked for 49 h after opening,
- *    compensation skipped, won back.
- * B: channel C2, Catalan client, still open.
- * C: channel C1, opened over a year earlier, lost.
- * D: another team.
- */
-function seed() {
-  const openedA = at('2026-03-02T09:00:00Z');
-  const a = open({ channelId: 'C1', client: 'Ξενοδοχείο Ακρόπολις' }, openedA);
-  const t = (minutes: number) => new Date(openedA.getTime() + minutes * 60_000);
-  cases.update(TEAM, a, t(45), (c) => completeStep(c, 'own_up', OWNER, null, PB, t(45)));
-  cases.update(TEAM, a, t(120), (c) =>
-    recordMeeting(c, at('2026-03-04T10:00:00Z'), OWNER, PB, t(120)),
-  );
-  cases.update(TEAM, a, t(130), (c) =>
-    skipStep(c, 'compensation', 'Sense compensació: «no cal»', OWNER, null, PB, t(130)),
-  );
-  cases.update(TEAM, a, t(5000), (c) => closeCase(c, 'won_back', null, 'U0BOSS001', t(5000)));
-
-  const b = open(
-    { channelId: 'C2', client: 'Ferreteria Puig i Fills' },
-    at('2026-03-03T09:00:00Z'),
-  );
-
-  const openedC = at('2025-01-10T09:00:00Z');
-  const c = open({ channelId: 'C1', client: 'Acme' }, openedC);
-  cases.update(TEAM, c, at('2025-01-20T09:00:00Z'), (x) =>
-    closeCase(x, 'lost', 'went elsewhere', OWNER, at('2025-01-20T09:00:00Z')),
-  );
-
-  const d = cases.insert(
-    openCase(openInput({ teamId: OTHER, channelId: 'C1' }), PB, at('2026-03-02T09:30:00Z')),
-    at('2026-03-02T09:30:00Z'),
-  ).id;
-  return { a, b, c, d };
-}
-
-describe('ReportRepo.load', () => {
-  it('gives nothing for a team without cases', () => {
-    expect(report.load({ teamId: TEAM })).toEqual([]);
-    seed();
-    expect(report.load({ teamId: 'T0NOBODY1' })).toEqual([]);
-  });
-
-  it("loads a team's cases, oldest first, and no other team's", () => {
-    const { a, b, c } = seed();
-    const all = report.load({ teamId: TEAM });
-    expect(all.map((x) => x.id)).toEqual([c, a, b]);
-    expect(all.every((x) => x.teamId === TEAM)).toBe(true);
-  });
-
-  it('filters by channel and by opening time in [since, until)', () => {
-    const { a, b } = seed();
-    const since = at('2026-01-01T00:00:00Z');
-    expect(report.load({ teamId: TEAM, since }).map((x) => x.id)).toEqual([a, b]);
-    expect(report.load({ teamId: TEAM, channelId: 'C1', since }).map((x) => x.id)).toEqual([a]);
-    expect(report.load({ teamId: TEAM, channelId: 'C2' }).map((x) => x.id)).toEqual([b]);
-    // since is inclusive, until exclusive
-    expect(
-      report.load({ teamId: TEAM, since: at('2026-03-02T09:00:00Z') }).map((x) => x.id),
-    ).toEqual([a, b]);
-    expect(
-      report.load({ teamId: TEAM, since, until: at('2026-03-03T09:00:00Z') }).map((x) => x.id),
-    ).toEqual([a]);
-  });
-
-  it('maps the case row, its steps in playbook order and its events in log order', () => {
-    const { a } = seed();
-    const [x] = report.load({ teamId: TEAM, channelId: 'C1', since: at('2026-01-01T00:00:00Z') });
-    expect(x).toMatchObject({
-      id: a,
-      teamId: TEAM,
-      channelId: 'C1',
-      client: 'Ξενοδοχείο Ακρόπολις',
-      severity: 'major',
-      ownerId: OWNER,
-      status: 'won_back',
-      createdAt: at('2026-03-02T09:00:00Z'),
-      closedAt: at('2026-03-05T20:20:00Z'),
-    });
-    expect(x?.steps.map((s) => s.key)).toEqual(PB.steps.map((s) => s.key));
-    expect(x?.steps.find((s) => s.key === 'own_up')).toMatchObject({
-      status: 'done',
-      doneAt: at('2026-03-02T09:45:00Z'),
-    });
-    expect(x?.steps.find((s) => s.key === 'compensation')?.status).toBe('skipped');
-    expect(x?.events).toEqual([
-      {
-        at: at('2026-03-02T09:00:00Z'),
-        type: 'case_opened',
-        stepKey: null,
-        actor: OWNER,
-        data: { severity: 'major', owner: OWNER },
-      },
-      {
-        at: at('2026-03-02T09:45:00Z'),
-        type: 'step_done',
-        stepKey: 'own_up',
-        actor: OWNER,
-        data: null,
-      },
-      {
-        at: at('2026-03-02T11:00:00Z'),
-        type: 'meeting_booked',
-        stepKey: null,
-        actor: OWNER,
-        data: { at: '2026-03-04T10:00:00.000Z' },
-      },
-      {
-        at: at('2026-03-02T11:10:00Z'),
-        type: 'step_skipped',
-        stepKey: 'compensation',
-        actor: OWNER,
-        data: { reason: 'Sense compensació: «no cal»' },
-      },
-      {
-        at: at('2026-03-05T20:20:00Z'),
-        type: 'case_closed',
-        stepKey: null,
-        actor: 'U0BOSS001',
-        data: { outcome: 'won_back' },
-      },
-    ]);
-  });
-
-  it('keeps a row whose data is not JSON instead of failing', () => {
-    const { b } = seed();
-    db.prepare(
-      `INSERT INTO events (team_id, case_id, at, actor, type, step_key, data)
-       VALUES (?, ?, ?, 'U0X', 'step_done', NULL, 'not json')`,
-    ).run(TEAM, b, at('2026-03-03T10:00:00Z').getTime());
-    const [x] = report.load({ teamId: TEAM, channelId: 'C2' });
-    expect(x?.events.at(-1)?.data).toEqual({ raw: 'not json' });
-  });
-
-  it('prepares nothing per load: three prepared statements, whatever the number of cases', () => {
-    seed();
-    for (let i = 0; i < 20; i++)
-      open({ channelId: 'C3' }, at(`2026-02-${String(i + 1).padStart(2, '0')}T09:00:00Z`));
-    const prepare = vi.spyOn(db, 'prepare');
-    const all = report.load({ teamId: TEAM });
-    expect(all).toHaveLength(23);
-    expect(all.every((x) => x.steps.length === PB.steps.length && x.events.length >= 1)).toBe(true);
-    expect(prepare).not.toHaveBeenCalled();
-  });
-
-  it('feeds the outcome figures and the export', () => {
-    seed();
-    const now = at('2026-03-31T12:00:00Z');
-    const loaded = report.load({ teamId: TEAM, since: new Date(now.getTime() - 365 * 86_400_000) });
-    const s = summarizeOutcomes(loaded, { now });
-    expect(s.counts).toEqual({ n: 2, wonBack: 1, lost: 0, closed: 0, open: 1 });
-    expect(s.timeToOwnUp).toEqual({ n: 1, medianMinutes: 45, p90Minutes: 45 });
-    // 2026-03-02T09:00Z → 2026-03-04T10:00Z = 49 h
-    expect(s.timeToMeeting).toEqual({ n: 1, medianMinutes: 49 * 60, p90Minutes: 49 * 60 });
-    expect(s.compensation).toEqual({ n: 2, hits: 0, value: 0 });
-    expect(s.winBackBy.neither).toEqual({ n: 1, hits: 1, value: 1 });
-
-    const l = learnAcrossCases(loaded, { now });
-    expect(l.changesNotDone).toEqual({ n: 1, hits: 1, value: 1, caseIds: [loaded[0]?.id] });
-    expect(l.troubleSteps.find((t) => t.key === 'compensation')?.skipped).toBe(1);
-
-    const csv = casesToCsv(loaded);
-    const lines = csv.trimEnd().split('\r\n');
-    expect(lines).toHaveLength(1 + 5 + 1); // header, case A's five events, case B's one
-    expect(csv).toContain('Ξενοδοχείο Ακρόπολις');
-    expect(csv).toContain('Ferreteria Puig i Fills');
-  });
-});
-
-describe('ReportRepo.exportPage (the export, a page at a time)', () => {
-  /** Every page from the start, `limit` rows each: the rows, and how many pages it took. */
-  function pagesOf(q: CaseHistoryQuery, limit: number) {
-    const rows: ExportRow[] = [];
-    let pages = 0;
-    let after: ExportCursor | null = null;
-    do {
-      const page = report.exportPage(q, after, limit);
-      expect(page.rows.length).toBeLessThanOrEqual(limit);
-      rows.push(...page.rows);
-      after = page.next;
-      pages++;
-      if (pages > 1000) throw new Error('the pages never end');
-    } while (after);
-    return { rows, pages };
+  async function open(o: Partial<OpenCaseInput>, now: Date): Promise<number> {
+    return (await s.cases.insert(openCase(openInput({ teamId: TEAM, ...o }), PB, now), now)).id;
   }
 
-  /** What a row says, as load() gives it: case id, then the event (null for a case without one). */
-  const flat = (rows: readonly ExportRow[]) =>
-    rows.map((r) => [r.case.id, r.case.client, r.case.status, r.event]);
-  const fromLoad = (q: CaseHistoryQuery) =>
-    report
-      .load(q)
-      .flatMap((c): unknown[][] =>
+  /**
+   * A: channel C1, Greek client, owned up after 45 min, meeting booked for 49 h after opening,
+   *    compensation skipped, won back.
+   * B: channel C2, Catalan client, still open.
+   * C: channel C1, opened over a year earlier, lost.
+   * D: another team.
+   */
+  async function seed() {
+    const openedA = at('2026-03-02T09:00:00Z');
+    const a = await open({ channelId: 'C1', client: 'Ξενοδοχείο Ακρόπολις' }, openedA);
+    const t = (minutes: number) => new Date(openedA.getTime() + minutes * 60_000);
+    await s.cases.update(TEAM, a, t(45), (c) => completeStep(c, 'own_up', OWNER, null, PB, t(45)));
+    await s.cases.update(TEAM, a, t(120), (c) =>
+      recordMeeting(c, at('2026-03-04T10:00:00Z'), OWNER, PB, t(120)),
+    );
+    await s.cases.update(TEAM, a, t(130), (c) =>
+      skipStep(c, 'compensation', 'Sense compensació: «no cal»', OWNER, null, PB, t(130)),
+    );
+    await s.cases.update(TEAM, a, t(5000), (c) =>
+      closeCase(c, 'won_back', null, 'U0BOSS001', t(5000)),
+    );
+
+    const b = await open(
+      { channelId: 'C2', client: 'Ferreteria Puig i Fills' },
+      at('2026-03-03T09:00:00Z'),
+    );
+
+    const openedC = at('2025-01-10T09:00:00Z');
+    const c = await open({ channelId: 'C1', client: 'Acme' }, openedC);
+    await s.cases.update(TEAM, c, at('2025-01-20T09:00:00Z'), (x) =>
+      closeCase(x, 'lost', 'went elsewhere', OWNER, at('2025-01-20T09:00:00Z')),
+    );
+
+    const d = (
+      await s.cases.insert(
+        openCase(openInput({ teamId: OTHER, channelId: 'C1' }), PB, at('2026-03-02T09:30:00Z')),
+        at('2026-03-02T09:30:00Z'),
+      )
+    ).id;
+    return { a, b, c, d };
+  }
+
+  describe('ReportRepo.load', () => {
+    it('gives nothing for a team without cases', async () => {
+      expect(await s.reports.load({ teamId: TEAM })).toEqual([]);
+      await seed();
+      expect(await s.reports.load({ teamId: 'T0NOBODY1' })).toEqual([]);
+    });
+
+    it("loads a team's cases, oldest first, and no other team's", async () => {
+      const { a, b, c } = await seed();
+      const all = await s.reports.load({ teamId: TEAM });
+      expect(all.map((x) => x.id)).toEqual([c, a, b]);
+      expect(all.every((x) => x.teamId === TEAM)).toBe(true);
+    });
+
+    it('filters by channel and by opening time in [since, until)', async () => {
+      const { a, b } = await seed();
+      const since = at('2026-01-01T00:00:00Z');
+      expect((await s.reports.load({ teamId: TEAM, since })).map((x) => x.id)).toEqual([a, b]);
+      expect(
+        (await s.reports.load({ teamId: TEAM, channelId: 'C1', since })).map((x) => x.id),
+      ).toEqual([a]);
+      expect((await s.reports.load({ teamId: TEAM, channelId: 'C2' })).map((x) => x.id)).toEqual([
+        b,
+      ]);
+      // since is inclusive, until exclusive
+      expect(
+        (await s.reports.load({ teamId: TEAM, since: at('2026-03-02T09:00:00Z') })).map(
+          (x) => x.id,
+        ),
+      ).toEqual([a, b]);
+      expect(
+        (await s.reports.load({ teamId: TEAM, since, until: at('2026-03-03T09:00:00Z') })).map(
+          (x) => x.id,
+        ),
+      ).toEqual([a]);
+    });
+
+    it('maps the case row, its steps in playbook order and its events in log order', async () => {
+      const { a } = await seed();
+      const [x] = await s.reports.load({
+        teamId: TEAM,
+        channelId: 'C1',
+        since: at('2026-01-01T00:00:00Z'),
+      });
+      expect(x).toMatchObject({
+        id: a,
+        teamId: TEAM,
+        channelId: 'C1',
+        client: 'Ξενοδοχείο Ακρόπολις',
+        severity: 'major',
+        ownerId: OWNER,
+        status: 'won_back',
+        createdAt: at('2026-03-02T09:00:00Z'),
+        closedAt: at('2026-03-05T20:20:00Z'),
+      });
+      expect(x?.steps.map((st) => st.key)).toEqual(PB.steps.map((st) => st.key));
+      expect(x?.steps.find((st) => st.key === 'own_up')).toMatchObject({
+        status: 'done',
+        doneAt: at('2026-03-02T09:45:00Z'),
+      });
+      expect(x?.steps.find((st) => st.key === 'compensation')?.status).toBe('skipped');
+      expect(x?.events).toEqual([
+        {
+          at: at('2026-03-02T09:00:00Z'),
+          type: 'case_opened',
+          stepKey: null,
+          actor: OWNER,
+          data: { severity: 'major', owner: OWNER },
+        },
+        {
+          at: at('2026-03-02T09:45:00Z'),
+          type: 'step_done',
+          stepKey: 'own_up',
+          actor: OWNER,
+          data: null,
+        },
+        {
+          at: at('2026-03-02T11:00:00Z'),
+          type: 'meeting_booked',
+          stepKey: null,
+          actor: OWNER,
+          data: { at: '2026-03-04T10:00:00.000Z' },
+        },
+        {
+          at: at('2026-03-02T11:10:00Z'),
+          type: 'step_skipped',
+          stepKey: 'compensation',
+          actor: OWNER,
+          data: { reason: 'Sense compensació: «no cal»' },
+        },
+        {
+          at: at('2026-03-05T20:20:00Z'),
+          type: 'case_closed',
+          stepKey: null,
+          actor: 'U0BOSS001',
+          data: { outcome: 'won_back' },
+        },
+      ]);
+    });
+
+    it('keeps a row whose data is not JSON instead of failing', async () => {
+      const { b } = await seed();
+      await s.conn.run(
+        `INSERT INTO events (team_id, case_id, at, actor, type, step_key, data)
+       VALUES (?, ?, ?, 'U0X', 'step_done', NULL, 'not json')`,
+        [TEAM, b, at('2026-03-03T10:00:00Z').getTime()],
+      );
+      const [x] = await s.reports.load({ teamId: TEAM, channelId: 'C2' });
+      expect(x?.events.at(-1)?.data).toEqual({ raw: 'not json' });
+    });
+
+    it('reads with three statements per load, whatever the number of cases (no N+1)', async () => {
+      await seed();
+      const few = recording(s.conn);
+      expect(await new ReportRepo(few.conn).load({ teamId: TEAM })).toHaveLength(3);
+      for (let i = 0; i < 20; i++)
+        await open({ channelId: 'C3' }, at(`2026-02-${String(i + 1).padStart(2, '0')}T09:00:00Z`));
+      const many = recording(s.conn);
+      const all = await new ReportRepo(many.conn).load({ teamId: TEAM });
+      expect(all).toHaveLength(23);
+      expect(all.every((x) => x.steps.length === PB.steps.length && x.events.length >= 1)).toBe(
+        true,
+      );
+      // Three reads (on PostgreSQL after the SET TRANSACTION that gives them one snapshot).
+      const reads = (seen: readonly Seen[]) => seen.filter((x) => x.kind !== 'run');
+      expect(reads(few.seen)).toHaveLength(3);
+      expect(reads(many.seen)).toHaveLength(3);
+      expect(many.seen.map((x) => x.sql)).toEqual(few.seen.map((x) => x.sql));
+    });
+
+    if (engine === 'sqlite')
+      it('prepares nothing per load once warm: SQLite statements are prepared once per text', async () => {
+        await seed();
+        await s.reports.load({ teamId: TEAM });
+        for (let i = 0; i < 20; i++)
+          await open(
+            { channelId: 'C3' },
+            at(`2026-02-${String(i + 1).padStart(2, '0')}T09:00:00Z`),
+          );
+        const prepare = vi.spyOn(s.store.sqlite as Database.Database, 'prepare');
+        try {
+          expect(await s.reports.load({ teamId: TEAM })).toHaveLength(23);
+          expect(prepare).not.toHaveBeenCalled();
+        } finally {
+          prepare.mockRestore();
+        }
+      });
+
+    it('feeds the outcome figures and the export', async () => {
+      await seed();
+      const now = at('2026-03-31T12:00:00Z');
+      const loaded = await s.reports.load({
+        teamId: TEAM,
+        since: new Date(now.getTime() - 365 * 86_400_000),
+      });
+      const o = summarizeOutcomes(loaded, { now });
+      expect(o.counts).toEqual({ n: 2, wonBack: 1, lost: 0, closed: 0, open: 1 });
+      expect(o.timeToOwnUp).toEqual({ n: 1, medianMinutes: 45, p90Minutes: 45 });
+      // 2026-03-02T09:00Z → 2026-03-04T10:00Z = 49 h
+      expect(o.timeToMeeting).toEqual({ n: 1, medianMinutes: 49 * 60, p90Minutes: 49 * 60 });
+      expect(o.compensation).toEqual({ n: 2, hits: 0, value: 0 });
+      expect(o.winBackBy.neither).toEqual({ n: 1, hits: 1, value: 1 });
+
+      const l = learnAcrossCases(loaded, { now });
+      expect(l.changesNotDone).toEqual({ n: 1, hits: 1, value: 1, caseIds: [loaded[0]?.id] });
+      expect(l.troubleSteps.find((t) => t.key === 'compensation')?.skipped).toBe(1);
+
+      const csv = casesToCsv(loaded);
+      const lines = csv.trimEnd().split('\r\n');
+      expect(lines).toHaveLength(1 + 5 + 1); // header, case A's five events, case B's one
+      expect(csv).toContain('Ξενοδοχείο Ακρόπολις');
+      expect(csv).toContain('Ferreteria Puig i Fills');
+    });
+  });
+
+  describe('ReportRepo.exportPage (the export, a page at a time)', () => {
+    /** Every page from the start, `limit` rows each: the rows, and how many pages it took. */
+    async function pagesOf(q: CaseHistoryQuery, limit: number) {
+      const rows: ExportRow[] = [];
+      let pages = 0;
+      let after: ExportCursor | null = null;
+      do {
+        const page = await s.reports.exportPage(q, after, limit);
+        expect(page.rows.length).toBeLessThanOrEqual(limit);
+        rows.push(...page.rows);
+        after = page.next;
+        pages++;
+        if (pages > 1000) throw new Error('the pages never end');
+      } while (after);
+      return { rows, pages };
+    }
+
+    /** What a row says, as load() gives it: case id, then the event (null for a case without one). */
+    const flat = (rows: readonly ExportRow[]) =>
+      rows.map((r) => [r.case.id, r.case.client, r.case.status, r.event]);
+    const fromLoad = async (q: CaseHistoryQuery) =>
+      (await s.reports.load(q)).flatMap((c): unknown[][] =>
         c.events.length === 0
           ? [[c.id, c.client, c.status, null]]
           : c.events.map((e) => [c.id, c.client, c.status, e]),
       );
 
-  /** seed(), plus two cases opened at the same instant and one whose events are gone. */
-  function seedMore() {
-    const s = seed();
-    const same = at('2026-03-02T12:00:00Z');
-    const tie1 = open({ channelId: 'C1', client: 'Tie one' }, same);
-    const tie2 = open({ channelId: 'C2', client: 'Tie two' }, same);
-    cases.update(TEAM, tie1, at('2026-03-02T12:30:00Z'), (c) =>
-      completeStep(c, 'own_up', OWNER, null, PB, at('2026-03-02T12:30:00Z'), 'note, "quoted"\nx'),
-    );
-    const bare = open({ channelId: 'C2', client: 'No events' }, at('2026-03-02T13:00:00Z'));
-    db.prepare('DELETE FROM events WHERE case_id = ?').run(bare);
-    return { ...s, tie1, tie2, bare };
-  }
+    /** seed(), plus two cases opened at the same instant and one whose events are gone. */
+    async function seedMore() {
+      const base = await seed();
+      const same = at('2026-03-02T12:00:00Z');
+      const tie1 = await open({ channelId: 'C1', client: 'Tie one' }, same);
+      const tie2 = await open({ channelId: 'C2', client: 'Tie two' }, same);
+      await s.cases.update(TEAM, tie1, at('2026-03-02T12:30:00Z'), (c) =>
+        completeStep(c, 'own_up', OWNER, null, PB, at('2026-03-02T12:30:00Z'), 'note, "quoted"\nx'),
+      );
+      const bare = await open({ channelId: 'C2', client: 'No events' }, at('2026-03-02T13:00:00Z'));
+      await s.conn.run('DELETE FROM events WHERE case_id = ?', [bare]);
+      return { ...base, tie1, tie2, bare };
+    }
 
-  it.each([1, 2, 3, 5, 1000])(
-    'pages of %i row(s) give load()’s rows in order, none missed or twice',
-    (limit) => {
-      seedMore();
-      for (const q of [
-        { teamId: TEAM },
-        { teamId: TEAM, channelId: 'C1' },
-        { teamId: TEAM, since: at('2026-03-02T09:00:00Z'), until: at('2026-03-03T09:00:00Z') },
-        { teamId: OTHER },
-        { teamId: 'T0NOBODY1' },
-      ]) {
-        const expected = fromLoad(q);
-        const { rows, pages } = pagesOf(q, limit);
-        expect(flat(rows)).toEqual(expected);
-        // One page more only when the last one came out exactly full.
-        expect(pages).toBe(Math.max(1, Math.floor(expected.length / limit) + 1));
+    it.each([1, 2, 3, 5, 1000])(
+      'pages of %i row(s) give load()’s rows in order, none missed or twice',
+      async (limit) => {
+        await seedMore();
+        for (const q of [
+          { teamId: TEAM },
+          { teamId: TEAM, channelId: 'C1' },
+          { teamId: TEAM, since: at('2026-03-02T09:00:00Z'), until: at('2026-03-03T09:00:00Z') },
+          { teamId: OTHER },
+          { teamId: 'T0NOBODY1' },
+        ]) {
+          const expected = await fromLoad(q);
+          const { rows, pages } = await pagesOf(q, limit);
+          expect(flat(rows)).toEqual(expected);
+          // One page more only when the last one came out exactly full.
+          expect(pages).toBe(Math.max(1, Math.floor(expected.length / limit) + 1));
+        }
+      },
+    );
+
+    it('keeps a case without events as one row, and its cut timeline whole across pages', async () => {
+      const { a, bare } = await seedMore();
+      const { rows } = await pagesOf({ teamId: TEAM }, 2);
+      expect(rows.filter((r) => r.case.id === bare)).toEqual([
+        { case: expect.objectContaining({ id: bare, client: 'No events' }), event: null },
+      ]);
+      expect(rows.filter((r) => r.case.id === a).map((r) => r.event?.type)).toEqual([
+        'case_opened',
+        'step_done',
+        'meeting_booked',
+        'step_skipped',
+        'case_closed',
+      ]);
+    });
+
+    it('leaves out what is written after the first page: the workspace as it was asked for', async () => {
+      const { b, c } = await seed();
+      const before = await fromLoad({ teamId: TEAM });
+      const first = await s.reports.exportPage({ teamId: TEAM }, null, 1);
+      expect(first.rows.map((r) => r.case.id)).toEqual([c]);
+      // Between two pages: an event on the case being read, one on a case not read yet, a new case.
+      await s.conn.run(
+        `INSERT INTO events (team_id, case_id, at, actor, type) VALUES (?, ?, ?, 'U0X', 'note')`,
+        [TEAM, c, at('2026-03-10T10:00:00Z').getTime()],
+      );
+      await s.cases.update(TEAM, b, at('2026-03-10T09:00:00Z'), (x) =>
+        completeStep(x, 'own_up', OWNER, null, PB, at('2026-03-10T09:00:00Z')),
+      );
+      await open({ channelId: 'C1', client: 'Opened meanwhile' }, at('2026-03-10T11:00:00Z'));
+      const rest: ExportRow[] = [];
+      for (let after = first.next; after; ) {
+        if (rest.length > 100) throw new Error('the pages never end');
+        const page = await s.reports.exportPage({ teamId: TEAM }, after, 1);
+        rest.push(...page.rows);
+        after = page.next;
       }
-    },
-  );
+      expect(flat([...first.rows, ...rest])).toEqual(before);
+    });
 
-  it('keeps a case without events as one row, and its cut timeline whole across pages', () => {
-    const { a, bare } = seedMore();
-    const { rows } = pagesOf({ teamId: TEAM }, 2);
-    expect(rows.filter((r) => r.case.id === bare)).toEqual([
-      { case: expect.objectContaining({ id: bare, client: 'No events' }), event: null },
-    ]);
-    expect(rows.filter((r) => r.case.id === a).map((r) => r.event?.type)).toEqual([
-      'case_opened',
-      'step_done',
-      'meeting_booked',
-      'step_skipped',
-      'case_closed',
-    ]);
-  });
+    if (engine === 'sqlite')
+      it('reads each page through the opening-time index, never sorting the team’s cases again', async () => {
+        const recorded = recording(s.conn);
+        await new ReportRepo(recorded.conn).exportPage({ teamId: TEAM }, null, 10);
+        const page = recorded.seen.find(({ sql }) => /LIMIT/i.test(sql) && /events/i.test(sql));
+        expect(page, 'the page query').toBeDefined();
+        const { sql, params } = page as Seen;
+        const plan = (s.store.sqlite as Database.Database)
+          .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+          .all(...params)
+          .map((r) => (r as { detail: string }).detail)
+          .join('\n');
+        expect(plan).toContain('USING INDEX cases_by_opening');
+        expect(plan).not.toMatch(/TEMP B-TREE/);
+      });
 
-  it('leaves out what is written after the first page: the workspace as it was asked for', () => {
-    const { b, c } = seed();
-    const before = fromLoad({ teamId: TEAM });
-    const first = report.exportPage({ teamId: TEAM }, null, 1);
-    expect(first.rows.map((r) => r.case.id)).toEqual([c]);
-    // Between two pages: an event on the case being read, one on a case not read yet, a new case.
-    db.prepare(
-      `INSERT INTO events (team_id, case_id, at, actor, type) VALUES (?, ?, ?, 'U0X', 'note')`,
-    ).run(TEAM, c, at('2026-03-10T10:00:00Z').getTime());
-    cases.update(TEAM, b, at('2026-03-10T09:00:00Z'), (x) =>
-      completeStep(x, 'own_up', OWNER, null, PB, at('2026-03-10T09:00:00Z')),
-    );
-    open({ channelId: 'C1', client: 'Opened meanwhile' }, at('2026-03-10T11:00:00Z'));
-    const rest: ExportRow[] = [];
-    for (let after = first.next; after; ) {
-      if (rest.length > 100) throw new Error('the pages never end');
-      const page = report.exportPage({ teamId: TEAM }, after, 1);
-      rest.push(...page.rows);
-      after = page.next;
-    }
-    expect(flat([...first.rows, ...rest])).toEqual(before);
-  });
-
-  it('reads each page through the opening-time index, never sorting the team’s cases again', () => {
-    const prepare = vi.spyOn(db, 'prepare');
-    new ReportRepo(db);
-    const sql = prepare.mock.calls
-      .map(([text]) => text)
-      .find((text) => text.includes('LIMIT @limit'));
-    prepare.mockRestore();
-    const plan = db
-      .prepare(`EXPLAIN QUERY PLAN ${sql}`)
-      .all({
-        team_id: TEAM,
-        channel_id: null,
-        since: null,
-        until: null,
-        up_to_case: 1e9,
-        up_to_event: 1e9,
-        after_at: 0,
-        after_case: 0,
-        after_event: 0,
-        limit: 10,
-      })
-      .map((r) => (r as { detail: string }).detail)
-      .join('\n');
-    expect(plan).toContain('USING INDEX cases_by_opening');
-    expect(plan).not.toMatch(/TEMP B-TREE/);
-  });
-
-  it('written a page at a time, the CSV is the one written at once, byte for byte', async () => {
-    seedMore();
-    for (const firstPage of [1, 3, 200]) {
-      const paged = await exportCasesCsvPaged(report, { teamId: TEAM }, { firstPage });
-      expect(paged.equals(exportCasesCsv(report, { teamId: TEAM }))).toBe(true);
-    }
+    it('written a page at a time, the CSV is the one written at once, byte for byte', async () => {
+      await seedMore();
+      for (const firstPage of [1, 3, 200]) {
+        const paged = await exportCasesCsvPaged(s.reports, { teamId: TEAM }, { firstPage });
+        expect(paged.equals(await exportCasesCsv(s.reports, { teamId: TEAM }))).toBe(true);
+      }
+    });
   });
 });

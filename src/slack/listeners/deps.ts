@@ -46,7 +46,7 @@ export async function showWaiting(
   except?: number,
 ): Promise<number> {
   // One indexed query for this channel; cases being posted right now have no failure on record.
-  const waiting = deps.cases.waitingIn(teamId, channelId).filter((c) => c.id !== except);
+  const waiting = (await deps.cases.waitingIn(teamId, channelId)).filter((c) => c.id !== except);
   let posted = 0;
   for (const c of waiting) {
     if ((await deps.presenter.publish(c, { recover: true })).ok) posted++;
@@ -55,13 +55,13 @@ export async function showWaiting(
   // Invited (the event), or a waiting case just went out: the channel is open to Amends again.
   // (Not on every command: that would be a second write for each new case.)
   if (posted === waiting.length && (posted > 0 || except === undefined))
-    deps.reminders.channelOpened(teamId, channelId);
+    await deps.reminders.channelOpened(teamId, channelId);
   return posted;
 }
 
 /** The language to answer one user in: their cached Slack locale, or the default. */
-export function catFor(deps: ListenerDeps, teamId: string, userId: string): Catalog {
-  return t(deps.profiles.cachedOrDefault(teamId, userId).lang);
+export async function catFor(deps: ListenerDeps, teamId: string, userId: string): Promise<Catalog> {
+  return t((await deps.profiles.cachedOrDefault(teamId, userId)).lang);
 }
 
 /**

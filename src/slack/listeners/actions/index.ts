@@ -63,10 +63,13 @@ function actionValue(args: Args): string | undefined {
 type Then = () => Promise<void>;
 
 /**
- * Parse, one use-case (decided and committed synchronously), ack, then the Slack calls. A domain
+ * Parse, one use-case (decided and committed before the ack), ack, then the Slack calls. A domain
  * error changes nothing and becomes a private note after the ack.
  */
-function handler(deps: ListenerDeps, run: (click: Click, value: string | undefined) => Then) {
+function handler(
+  deps: ListenerDeps,
+  run: (click: Click, value: string | undefined) => Promise<Then>,
+) {
   return async (args: Args) => {
     const team = teamOf(args.body);
     const user = args.body.user?.id;
@@ -79,10 +82,10 @@ function handler(deps: ListenerDeps, run: (click: Click, value: string | undefin
       | undefined;
     const channel = args.body.channel?.id ?? container?.channel_id;
     const threadTs = container?.thread_ts;
-    const cat = catFor(deps, team, user);
+    const cat = await catFor(deps, team, user);
     let then: Then;
     try {
-      then = run({ team, user, channel, threadTs, cat, args }, actionValue(args));
+      then = await run({ team, user, channel, threadTs, cat, args }, actionValue(args));
     } catch (e) {
       await args.ack();
       // Someone Amends has not looked up yet reads the note in their own language: Slack is asked
@@ -91,7 +94,7 @@ function handler(deps: ListenerDeps, run: (click: Click, value: string | undefin
       await deps.presenter.ephemeral(
         channel,
         user,
-        friendly(e, catFor(deps, team, user), deps.log),
+        friendly(e, await catFor(deps, team, user), deps.log),
         threadTs,
         args.respond,
       );
@@ -117,8 +120,8 @@ function caseRef(v: string | undefined): CaseRef {
 }
 
 /** A modal is only opened for a step whose button is current: a stale button says so instead. */
-function currentStep(deps: ListenerDeps, team: string, ref: StepRef): RecoveryCase {
-  const c = deps.cases.get(team, ref.caseId);
+async function currentStep(deps: ListenerDeps, team: string, ref: StepRef): Promise<RecoveryCase> {
+  const c = await deps.cases.get(team, ref.caseId);
   if (c.status !== 'open') throw new DomainError('case_closed');
   const s = findStep(c, ref.step);
   if (s.status === 'done' || s.status === 'skipped') throw new DomainError('already_done');
@@ -180,15 +183,15 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     literal(stepTitle(key, pb(), cat));
   // Thread lines are written in the case's language, so the whole thread reads in one language.
   // The line is stored with the change (one transaction) and posted after the ack.
-  const announce = (change: () => Changed, say: (ch: Changed, cat: Catalog) => string) =>
+  const announce = (change: () => Promise<Changed>, say: (ch: Changed, cat: Catalog) => string) =>
     deps.cases.announce(change, (ch) => line(say(ch, t(ch.case.lang))));
   const after = (ch: Changed) => () => presenter.afterChange(ch.case);
 
   buttons.on(
     ACTION.done,
-    handler(deps, (k, v) => {
+    handler(deps, async (k, v) => {
       const ref = stepRef(v);
-      const ch = announce(
+      const ch = await announce(
         () => deps.cases.complete(k.team, ref.caseId, ref.step, k.user, ref.version),
         (ch, cat) => cat.thread.done(mention(k.user), title(ch.case, ref.step, cat)),
       );
@@ -198,10 +201,10 @@ export function registerActions(app: App, deps: ListenerDeps): void {
 
   buttons.on(
     ACTION.snooze,
-    handler(deps, (k, v) => {
+    handler(deps, async (k, v) => {
       const ref = decodeSnooze(v);
       if (!ref) throw bad();
-      const ch = announce(
+      const ch = await announce(
         () => deps.cases.snooze(k.team, ref.caseId, ref.step, ref.choice, k.user, ref.version),
         (ch, cat) => {
           const until = findStep(ch.case, ref.step).snoozedUntil;
@@ -229,9 +232,9 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   ) =>
     buttons.on(
       id,
-      handler(deps, (k, v) => {
+      handler(deps, async (k, v) => {
         const ref = stepRef(v);
-        const c = currentStep(deps, k.team, ref);
+        const c = await currentStep(deps, k.team, ref);
         return form(deps, k, () => build(k, c, ref));
       }),
     );
@@ -248,12 +251,12 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   for (const step of ['meeting', 'fix_meeting'] as const)
     buttons.on(
       step === 'meeting' ? ACTION.moveMeeting : ACTION.moveFixMeeting,
-      handler(deps, (k, v) => {
+      handler(deps, async (k, v) => {
         const ref = caseRef(v);
-        const c = deps.cases.get(k.team, ref.caseId);
+        const c = await deps.cases.get(k.team, ref.caseId);
         if (c.status !== 'open') throw new DomainError('case_closed');
         const at = step === 'meeting' ? c.meetingAt : c.fixMeetingAt;
-        const { tz } = deps.profiles.cachedOrDefault(k.team, k.user);
+        const { tz } = await deps.profiles.cachedOrDefault(k.team, k.user);
         return form(deps, k, () =>
           meetingModal(k.cat, c, findStep(c, step).version, step, at ? { at, tz } : undefined),
         );
@@ -265,9 +268,9 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   for (const answer of ['accepted', 'refused'] as const) {
     buttons.on(
       ACTION[answer],
-      handler(deps, (k, v) => {
+      handler(deps, async (k, v) => {
         const ref = caseRef(v);
-        const ch = announce(
+        const ch = await announce(
           () => deps.cases.answer(k.team, ref.caseId, answer, k.user, ref.version),
           (_ch, cat) => cat.thread[answer](mention(k.user)),
         );
@@ -278,9 +281,9 @@ export function registerActions(app: App, deps: ListenerDeps): void {
 
   buttons.on(
     ACTION.moreFollowUps,
-    handler(deps, (k, v) => {
+    handler(deps, async (k, v) => {
       const ref = caseRef(v);
-      const ch = announce(
+      const ch = await announce(
         () => deps.cases.moreFollowUps(k.team, ref.caseId, k.user, ref.version),
         (ch, cat) => {
           const at = findStep(ch.case, 'keep_trying').dueAt;
@@ -298,7 +301,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     const user = body.user?.id;
     const trigger = (body as { trigger_id?: string }).trigger_id;
     if (!team || !user || !trigger) return;
-    const { lang } = deps.profiles.cachedOrDefault(team, user);
+    const { lang } = await deps.profiles.cachedOrDefault(team, user);
     await client.views
       .open({ trigger_id: trigger, view: openCaseModal(t(lang), null, user, lang) })
       .catch((e) => deps.log('views.open failed', { error: String(e) }));
@@ -311,7 +314,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     const user = body.user?.id;
     const picked = (action as { selected_option?: { value?: string } }).selected_option?.value;
     if (!team || !user || !picked || !isLang(picked)) return;
-    deps.profiles.chooseLanguage(team, user, picked);
+    await deps.profiles.chooseLanguage(team, user, picked);
     deps.home.opened(team, user);
     await deps.home
       .publish(client, team, user)
@@ -321,21 +324,22 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   // The message to the client: drafted from the case, edited in a form, posted for review.
   buttons.on(
     ACTION.draft,
-    handler(deps, (k, v) => {
+    handler(deps, async (k, v) => {
       const ref = caseRef(v);
-      const c = deps.cases.get(k.team, ref.caseId);
+      const c = await deps.cases.get(k.team, ref.caseId);
       if (c.status !== 'open') throw new DomainError('case_closed');
       const cat = t(c.lang);
-      const d = buildDraft(c, cat, deps.profiles.nameOf(k.team, c.ownerId) ?? '', deps.cases.now());
+      const owner = (await deps.profiles.nameOf(k.team, c.ownerId)) ?? '';
+      const d = buildDraft(c, cat, owner, deps.cases.now());
       if (!d) throw new DomainError('invalid_input', 'outline');
       return form(deps, k, () => draftModal(cat, c, d));
     }),
   );
   buttons.on(
     ACTION.draftSent,
-    handler(deps, (k, v) => {
+    handler(deps, async (k, v) => {
       const ref = caseRef(v);
-      const ch = announce(
+      const ch = await announce(
         // Keyed by the draft's own message: a second click on it is "already received", while
         // other clicks on the case since the draft was posted don't make it stale.
         () => {
@@ -369,18 +373,18 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   // Corrective changes: add (a form), done (a click), drop (a form asking why).
   buttons.on(
     ACTION.addChange,
-    handler(deps, (k, v) => {
+    handler(deps, async (k, v) => {
       const ref = stepRef(v);
-      const c = currentStep(deps, k.team, ref);
+      const c = await currentStep(deps, k.team, ref);
       return form(deps, k, () => addChangeModal(k.cat, c));
     }),
   );
   buttons.on(
     ACTION.changeDone,
-    handler(deps, (k, v) => {
+    handler(deps, async (k, v) => {
       const ref = decodeChange(v);
       if (!ref) throw bad();
-      const ch = announce(
+      const ch = await announce(
         () => deps.cases.settleChange(k.team, ref.caseId, ref.change, null, k.user, ref.version),
         (ch, cat) => {
           const x = ch.case.changes.find((y) => y.id === ref.change);
@@ -392,10 +396,10 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   );
   buttons.on(
     ACTION.changeDrop,
-    handler(deps, (k, v) => {
+    handler(deps, async (k, v) => {
       const ref = decodeChange(v);
       if (!ref) throw bad();
-      const c = deps.cases.get(k.team, ref.caseId);
+      const c = await deps.cases.get(k.team, ref.caseId);
       if (c.status !== 'open') throw new DomainError('case_closed');
       if (ref.version !== c.version) throw new DomainError('stale_action');
       const x = c.changes.find((y) => y.id === ref.change);
@@ -407,9 +411,9 @@ export function registerActions(app: App, deps: ListenerDeps): void {
 
   buttons.on(
     ACTION.moveCase,
-    handler(deps, (k, v) => {
+    handler(deps, async (k, v) => {
       const ref = caseRef(v);
-      const c = deps.cases.get(k.team, ref.caseId);
+      const c = await deps.cases.get(k.team, ref.caseId);
       if (c.status !== 'open') throw new DomainError('case_closed');
       return form(deps, k, () => moveModal(k.cat, c));
     }),
@@ -417,9 +421,9 @@ export function registerActions(app: App, deps: ListenerDeps): void {
 
   buttons.on(
     ACTION.close,
-    handler(deps, (k, v) => {
+    handler(deps, async (k, v) => {
       const ref = caseRef(v);
-      const c = deps.cases.get(k.team, ref.caseId);
+      const c = await deps.cases.get(k.team, ref.caseId);
       if (c.status !== 'open') throw new DomainError('case_closed');
       return form(deps, k, () => closeModal(k.cat, c));
     }),

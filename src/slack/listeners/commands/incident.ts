@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { DomainError } from '../../../domain/errors.js';
-import { LANGUAGES, t } from '../../../i18n/index.js';
+import type { RecoveryCase } from '../../../domain/recoveryCase.js';
+import { LANGUAGES, type Lang, t } from '../../../i18n/index.js';
 import { parseQuickText } from '../../../services/cases.js';
 import type { CsvFile } from '../../../services/export.js';
 import { CHANNEL_SHARED } from '../../../services/presenter.js';
@@ -31,14 +32,14 @@ const ephemeral = (text: string, blocks?: unknown[]): Ephemeral => ({
 });
 
 /**
- * `/incident …`: parse, store (synchronously), ack, and only then call Slack. What the user is told
- * at once (help, a mistake in what they typed) travels in the ack itself.
+ * `/incident …`: parse, store (the commit awaited), ack, and only then call Slack. What the user is
+ * told at once (help, a mistake in what they typed) travels in the ack itself.
  */
 export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
   app.command('/incident', async ({ ack, body, client, respond }) => {
     const team = body.team_id;
     const user = body.user_id;
-    const cat = catFor(deps, team, user);
+    const cat = await catFor(deps, team, user);
     const say = (text: string, blocks?: unknown[]) =>
       respond(ephemeral(text, blocks)).catch((e) =>
         deps.log('respond failed', { error: String(e) }),
@@ -58,9 +59,9 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
         await ack(ephemeral(cat.language.unknown(choices)));
         return;
       }
-      let chosen: ReturnType<typeof deps.profiles.chooseLanguage>;
+      let chosen: Lang;
       try {
-        chosen = deps.profiles.chooseLanguage(team, user, arg);
+        chosen = await deps.profiles.chooseLanguage(team, user, arg);
       } catch (e) {
         await ack(ephemeral(friendly(e, cat, deps.log)));
         return;
@@ -74,7 +75,7 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
       const all = text.split(/\s+/)[1]?.toLowerCase() === 'all';
       let r: ReturnType<typeof renderReport>;
       try {
-        const report = deps.reports.report(team, all ? null : body.channel_id);
+        const report = await deps.reports.report(team, all ? null : body.channel_id);
         const scope = all ? cat.report.scopeAll : cat.report.scopeChannel(`<#${body.channel_id}>`);
         r = renderReport(report, deps.cases.playbook, cat, scope);
       } catch (e) {
@@ -128,7 +129,7 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
       return;
     }
     if (!isCreate && text && word !== 'list' && (SUBCOMMANDS.has(word) || !/\s/.test(text))) {
-      if (deps.profiles.isFresh(team, user, deps.cases.now())) {
+      if (await deps.profiles.isFresh(team, user, deps.cases.now())) {
         const r = renderHelp(cat);
         await ack(ephemeral(r.text, r.blocks));
         return;
@@ -144,7 +145,7 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
       // The form, or the list: a replayed or retried command (same trigger_id) does nothing again.
       let first: boolean;
       try {
-        first = deps.cases.firstDelivery(team, requestKey);
+        first = await deps.cases.firstDelivery(team, requestKey);
       } catch (e) {
         await ack(ephemeral(friendly(e, cat, deps.log)));
         return;
@@ -170,7 +171,7 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
         return;
       }
       await showWaiting(deps, team, body.channel_id);
-      const fresh = deps.cases.list(team, body.channel_id, user);
+      const fresh = await deps.cases.list(team, body.channel_id, user);
       const r = renderList(
         fresh,
         deps.cases.playbook,
@@ -182,10 +183,10 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
       return;
     }
 
-    let stored: ReturnType<typeof deps.cases.open>;
+    let stored: RecoveryCase;
     try {
       const { client: clientName, summary } = parseQuickText(text);
-      stored = deps.cases.open({
+      stored = await deps.cases.open({
         teamId: team,
         channelId: body.channel_id,
         creatorId: user,
@@ -207,9 +208,9 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
     await showWaiting(deps, team, body.channel_id, stored.id);
     const shown = await deps.presenter.publish(stored);
     // Publishing asked Slack for the person's profile: what is said now is in their language.
-    const said = catFor(deps, team, user);
+    const said = await catFor(deps, team, user);
     if (shown.ok) {
-      deps.workspaces.resume(team);
+      await deps.workspaces.resume(team);
       if (shown.movedFrom) await say(said.shared.movedTo(`<#${shown.case.channelId}>`));
       return;
     }

@@ -39,7 +39,7 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
     const channel = (event as { channel?: string }).channel;
     if (!team || !channel) return;
     deps.presenter.view.forgetSharing(channel);
-    const shown = deps.cases.list(team, channel, '').filter((c) => c.channelId === channel);
+    const shown = (await deps.cases.list(team, channel, '')).filter((c) => c.channelId === channel);
     for (const c of shown)
       await deps.presenter
         .refresh(c)
@@ -54,7 +54,7 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
       const team =
         teamOf(body) ?? context.teamId ?? (body as { enterprise_id?: string }).enterprise_id;
       if (!team) return;
-      deps.workspaces.pause(team, name, deps.cases.now());
+      await deps.workspaces.pause(team, name, deps.cases.now());
       deps.log('workspace paused', { team, reason: name });
     });
   }

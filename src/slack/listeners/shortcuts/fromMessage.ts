@@ -30,16 +30,21 @@ export function fromMessageShortcut(deps: ListenerDeps) {
     const inDm = name === 'directmessage' || name.startsWith('mpdm-');
     const channelId = isChannelId(s.channel?.id) && !inDm ? s.channel.id : null;
     const ts = s.message_ts || s.message?.ts;
+    const mentioned = mentionedUsers(text);
     // Asked of Slack at once, each for a short while only (the trigger lasts 3 s).
     const [{ lang }, link] = await Promise.all([
       deps.profiles.resolve(team, user, now, LOOKUP_MS),
       s.channel?.id && ts ? permalinkOf(a, deps, s.channel.id, ts) : Promise.resolve(null),
-      ...mentionedUsers(text)
-        .slice(0, MAX_NAMES)
-        .map((id) => deps.profiles.resolve(team, id, now, LOOKUP_MS)),
+      ...mentioned.slice(0, MAX_NAMES).map((id) => deps.profiles.resolve(team, id, now, LOOKUP_MS)),
     ]);
+    // The names as cached now (those just asked for included), for every person mentioned.
+    const names = new Map(
+      await Promise.all(
+        mentioned.map(async (id) => [id, await deps.profiles.nameOf(team, id)] as const),
+      ),
+    );
     const summary = clipPlain(
-      readableText(text, (id) => deps.profiles.nameOf(team, id)),
+      readableText(text, (id) => names.get(id) ?? null),
       SUMMARY_FIELD_MAX,
     );
     await showCaseForm(deps, a, {

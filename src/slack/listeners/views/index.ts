@@ -44,7 +44,12 @@ const selected = (v: Values, id: string): string | undefined =>
  */
 function submission(
   deps: ListenerDeps,
-  run: (a: Args, team: string, user: string, meta: ModalMeta) => (() => Promise<void>) | null,
+  run: (
+    a: Args,
+    team: string,
+    user: string,
+    meta: ModalMeta,
+  ) => Promise<(() => Promise<void>) | null>,
   errorBlock: string,
 ) {
   return async (args: Args) => {
@@ -54,14 +59,14 @@ function submission(
     if (!team || !meta) {
       await args.ack({
         response_action: 'errors',
-        errors: { [errorBlock]: catFor(deps, team ?? '', user).errors.invalid_input },
+        errors: { [errorBlock]: (await catFor(deps, team ?? '', user)).errors.invalid_input },
       });
       return;
     }
-    const cat = catFor(deps, team, user);
+    const cat = await catFor(deps, team, user);
     let then: (() => Promise<void>) | null;
     try {
-      then = run(args, team, user, meta);
+      then = await run(args, team, user, meta);
     } catch (e) {
       if (e instanceof DomainError && e.code === 'duplicate_request') {
         await args.ack();
@@ -120,7 +125,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
   const { presenter } = deps;
   // The change and its thread line in one transaction; the line is posted after the ack.
   const announce = (
-    change: () => Changed,
+    change: () => Promise<Changed>,
     say: (ch: Changed, cat: Catalog) => LineBody | readonly LineBody[],
   ) => deps.cases.announce(change, (ch) => say(ch, t(ch.case.lang)));
   const shown = (ch: Changed) => () => presenter.afterChange(ch.case);
@@ -129,7 +134,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     VIEW.open,
     submission(
       deps,
-      (a, team, user, meta) => {
+      async (a, team, user, meta) => {
         const v = a.view.state.values;
         const channelId =
           meta.channelId ?? v[INPUT.channel]?.[INPUT.channel]?.selected_conversation ?? null;
@@ -148,14 +153,14 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         if (dueTime && !dueDate) throw new DomainError('invalid_input', 'due_time_without_date');
         if (dueDate) {
           // Cached when the form was opened (after that ack), else the default zone.
-          const { tz } = deps.profiles.cachedOrDefault(team, user);
+          const { tz } = await deps.profiles.cachedOrDefault(team, user);
           dueOverride = localToInstant(dueDate, dueTime ?? '18:00', tz);
           if (!dueOverride) throw new DomainError('invalid_input', 'due_in_past');
         }
         const picked = selected(v, INPUT.language);
         if (picked && !isLang(picked)) throw new DomainError('invalid_input', 'client');
         const lang = picked && isLang(picked) ? picked : null;
-        const c = deps.cases.open({
+        const c = await deps.cases.open({
           teamId: team,
           channelId,
           creatorId: user,
@@ -171,7 +176,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         });
         return async () => {
           const shown = await presenter.publish(c, { keepLang: !!lang });
-          const cat = catFor(deps, team, user);
+          const cat = await catFor(deps, team, user);
           const dm = (text: string, blocks?: types.KnownBlock[]) =>
             a.client.chat
               .postMessage({ channel: user, text, ...(blocks ? { blocks } : {}) })
@@ -202,7 +207,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     VIEW.outline,
     submission(
       deps,
-      (a, team, user, meta) => {
+      async (a, team, user, meta) => {
         if (!meta.caseId) throw new DomainError('case_not_found');
         const v = a.view.state.values;
         const outline = {
@@ -211,7 +216,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
           prevention: text(v, INPUT.prevention),
           summary: text(v, INPUT.twoSentences),
         };
-        const ch = announce(
+        const ch = await announce(
           () => deps.cases.outline(team, meta.caseId as number, outline, user, `view:${a.view.id}`),
           (ch, cat) => outlinePost(ch.case.outline ?? outline, user, cat),
         );
@@ -225,17 +230,17 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     VIEW.meeting,
     submission(
       deps,
-      (a, team, user, meta) => {
+      async (a, team, user, meta) => {
         if (!meta.caseId) throw new DomainError('case_not_found');
         const v = a.view.state.values;
         const date = v[INPUT.meetingDate]?.[INPUT.meetingDate]?.selected_date;
         const time = v[INPUT.meetingTime]?.[INPUT.meetingTime]?.selected_time;
         // Cached when the form was opened (after that ack), else the default zone.
-        const { tz } = deps.profiles.cachedOrDefault(team, user);
+        const { tz } = await deps.profiles.cachedOrDefault(team, user);
         const at = date && time ? localToInstant(date, time, tz) : null;
         if (!at) throw new DomainError('invalid_input', 'meeting_date');
         const fix = meta.step === 'fix_meeting';
-        const ch = announce(
+        const ch = await announce(
           () =>
             fix
               ? deps.cases.fixMeeting(team, meta.caseId as number, at, user, `view:${a.view.id}`)
@@ -264,11 +269,11 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     VIEW.skip,
     submission(
       deps,
-      (a, team, user, meta) => {
+      async (a, team, user, meta) => {
         if (!meta.caseId || !meta.step) throw new DomainError('case_not_found');
         const step = meta.step;
         const reason = text(a.view.state.values, INPUT.reason);
-        const ch = announce(
+        const ch = await announce(
           () =>
             deps.cases.skip(
               team,
@@ -295,10 +300,10 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     VIEW.compensation,
     submission(
       deps,
-      (a, team, user, meta) => {
+      async (a, team, user, meta) => {
         if (!meta.caseId) throw new DomainError('case_not_found');
         const offer = text(a.view.state.values, INPUT.offer);
-        const ch = announce(
+        const ch = await announce(
           () =>
             deps.cases.recordCompensation(
               team,
@@ -323,27 +328,27 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     VIEW.move,
     submission(
       deps,
-      (a, team, user, meta) => {
+      async (a, team, user, meta) => {
         if (!meta.caseId) throw new DomainError('case_not_found');
         const to = a.view.state.values[INPUT.channel]?.[INPUT.channel]?.selected_conversation;
         if (!isChannelId(to)) throw new DomainError('invalid_input', 'channel');
         if (presenter.view.knownShared(to))
           throw new DomainError('invalid_input', 'channel_shared');
-        const before = deps.cases.get(team, meta.caseId);
+        const before = await deps.cases.get(team, meta.caseId);
         const fromShared =
           before.deliveryProblem === CHANNEL_SHARED ||
           presenter.view.knownShared(before.channelId) === true;
-        const ch = deps.cases.move(team, meta.caseId, to, user, {
+        const ch = await deps.cases.move(team, meta.caseId, to, user, {
           fromShared,
           requestKey: `view:${a.view.id}`,
         });
         return async () => {
-          const cat = catFor(deps, team, user);
+          const cat = await catFor(deps, team, user);
           const shown = await presenter.publish(ch.case);
           if (shown.ok) {
             // What waited for an internal channel goes out there now: lines and held reminders.
             await presenter.deliverLines(shown.case);
-            deps.reminders.channelOpened(team, to);
+            await deps.reminders.channelOpened(team, to);
             return;
           }
           // The owner was told by the presenter (with the move button) when the target is shared.
@@ -363,12 +368,12 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     VIEW.draft,
     submission(
       deps,
-      (a, team, user, meta) => {
+      async (a, team, user, meta) => {
         if (!meta.caseId) throw new DomainError('case_not_found');
         const v = a.view.state.values;
         const subject = text(v, INPUT.draftSubject);
         const body = text(v, INPUT.draftBody);
-        const ch = announce(
+        const ch = await announce(
           () =>
             deps.cases.draft(team, meta.caseId as number, subject, body, user, `view:${a.view.id}`),
           (ch, cat) => {
@@ -412,7 +417,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     VIEW.addChange,
     submission(
       deps,
-      (a, team, user, meta) => {
+      async (a, team, user, meta) => {
         if (!meta.caseId) throw new DomainError('case_not_found');
         const v = a.view.state.values;
         const what = text(v, INPUT.changeWhat);
@@ -421,11 +426,11 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         let by: Date | null = null;
         if (day) {
           // The end of that working day where the case's work is counted: the owner's zone.
-          const { tz } = deps.cases.get(team, meta.caseId);
+          const { tz } = await deps.cases.get(team, meta.caseId);
           by = localToInstant(day, deps.cases.playbook.workingHours.end, tz);
           if (!by) throw new DomainError('invalid_input', 'change_by_past');
         }
-        const ch = announce(
+        const ch = await announce(
           () =>
             deps.cases.addChange(
               team,
@@ -457,11 +462,11 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     VIEW.dropChange,
     submission(
       deps,
-      (a, team, user, meta) => {
+      async (a, team, user, meta) => {
         if (!meta.caseId || !meta.change) throw new DomainError('case_not_found');
         const reason = text(a.view.state.values, INPUT.reason);
         const change = meta.change;
-        const ch = announce(
+        const ch = await announce(
           () =>
             deps.cases.settleChange(
               team,
@@ -489,11 +494,11 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     VIEW.followUp,
     submission(
       deps,
-      (a, team, user, meta) => {
+      async (a, team, user, meta) => {
         if (!meta.caseId || !meta.step) throw new DomainError('case_not_found');
         const step = meta.step;
         const note = text(a.view.state.values, INPUT.followUpNote);
-        const ch = announce(
+        const ch = await announce(
           () =>
             deps.cases.followUp(
               team,
@@ -532,14 +537,14 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     VIEW.close,
     submission(
       deps,
-      (a, team, user, meta) => {
+      async (a, team, user, meta) => {
         if (!meta.caseId) throw new DomainError('case_not_found');
         const v = a.view.state.values;
         const outcome = selected(v, INPUT.outcome);
         if (!outcome || !(OUTCOMES as readonly string[]).includes(outcome))
           throw new DomainError('invalid_input', 'outcome');
         const reason = text(v, INPUT.reason);
-        const ch = announce(
+        const ch = await announce(
           () =>
             deps.cases.close(
               team,
