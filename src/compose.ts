@@ -166,6 +166,10 @@ export async function composeAmends(o: ComposeOptions): Promise<Amends> {
     url: o.config.databaseUrl,
     path: o.config.databasePath,
     playbook: o.config.playbook,
+    onPoolError: (e) =>
+      logFn(o.logger)('a database connection was lost while idle; the next query opens another', {
+        error: String(e),
+      }),
   });
   try {
     return await wire(o, store);
@@ -394,7 +398,7 @@ async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
   // The first heartbeat is written before the app takes a request (a failure is logged: the next
   // beat is 2 s away).
   await liveness.start();
-  const sharing = new ChannelSharing(clock, log);
+  const sharing = new ChannelSharing(clock, log, undefined, repos.sharing);
   const reports = new ReportService(store.reports, clock);
   const home = new HomePublisher({ cases, reports, profiles, log });
   const view = new SlackCaseView(client, config.playbook, sharing, o.botUserId);

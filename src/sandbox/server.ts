@@ -851,7 +851,7 @@ export async function startSandbox(
       if (!how || !SHARINGS.includes(how))
         throw new HttpError(400, 'how: ext, pending, org or none');
       w.fake.shareChannel(ch.id, how);
-      forgetSharing(w, ch.id);
+      await forgetSharing(w, ch.id);
       broadcast('channel', { id: ch.id, shared: how });
       persist(w);
       // Shared with another organisation: Slack tells the app at once (an invitation still
@@ -887,9 +887,7 @@ export async function startSandbox(
   };
 
   /** The bot keeps a channel's sharing for a few minutes; the sandbox's switch should show at once. */
-  const forgetSharing = (w: World, channel: string) => {
-    w.amends.sharing.forget(channel);
-  };
+  const forgetSharing = (w: World, channel: string) => w.amends.sharing.forget(channel);
 
   /** One reminder tick at the current sandbox time, after a cron tick already running (if any). */
   const tickNow = async (w: World): Promise<TickReport> => {

@@ -26,6 +26,7 @@ export interface Repos {
   readonly profiles: ProfileStore;
   readonly leases: LeaseStore;
   readonly processes: ProcessStore;
+  readonly sharing: SharingStore;
 }
 
 /**
@@ -318,6 +319,18 @@ export interface ProcessStore {
   forgetBefore(at: number): Promise<void>;
 }
 
+/**
+ * What every process knows of a channel's sharing outside the company: Slack's last answer, or that
+ * it changed (a channel_shared event one replica received), so no replica posts a case into a
+ * channel another has just learned is shared.
+ */
+export interface SharingStore {
+  /** The last word on `channelId` and when it was said (ms); shared null: ask Slack again. */
+  get(channelId: string): Promise<{ shared: boolean | null; at: number } | null>;
+  /** Records it; an older word than the one stored changes nothing. */
+  put(channelId: string, shared: boolean | null, at: number): Promise<void>;
+}
+
 /** A file posted into a case's thread (the meeting's invite). */
 export interface ThreadFile {
   readonly content: string;
@@ -335,8 +348,11 @@ export interface CaseView {
   isShared(channelId: string): Promise<boolean>;
   /** What is known of a channel's sharing without asking Slack (null: not known). */
   knownShared(channelId: string): boolean | null;
-  /** Slack is asked again about a channel's sharing (it just changed). */
-  forgetSharing(channelId: string): void;
+  /**
+   * A channel's sharing just changed (an event): `shared` when it is known (channel_shared), or null
+   * (Slack is asked again). Every process sees it before its next post there.
+   */
+  forgetSharing(channelId: string, shared?: boolean | null): Promise<void>;
   /** Posts the case's parent message, drawn at `now`, with metadata naming the case; its ts. */
   postParent(c: RecoveryCase, now: Date): Promise<string>;
   /** Redraws the parent from `c`, as at `now`. */

@@ -51,8 +51,8 @@ export class SlackCaseView implements CaseView {
     return this.sharing.known(channelId);
   }
 
-  forgetSharing(channelId: string): void {
-    this.sharing.forget(channelId);
+  forgetSharing(channelId: string, shared: boolean | null = null): Promise<void> {
+    return this.sharing.forget(channelId, shared);
   }
 
   /** One message of the case, in its channel or thread, with metadata to find it again by. */

@@ -1,7 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Clock } from '../domain/clock.js';
 import type { Log } from '../log.js';
-import { DeliveryFailure } from '../services/ports.js';
+import { DeliveryFailure, type SharingStore } from '../services/ports.js';
 import { SHARING_UNKNOWN } from '../services/presenter.js';
 import { slackErrorCode } from './errors.js';
 
@@ -50,6 +50,11 @@ export function isSharedWithOutsiders(ch: SharingFlags): boolean {
  * to a minute), so a burst of cases in one channel during an outage costs one call, not one each.
  * A channel Slack says it can't find (a private channel Amends is not in) is a channel problem,
  * as a post there would be: the case waits for Amends to be invited.
+ *
+ * With a store (the database every replica shares), what one process learns every process knows:
+ * Slack's answers are written there (one conversations.info per channel per TTL for all replicas),
+ * and a change one replica hears of (a channel_shared event) is read by the others before their
+ * next post there. The store is read before every answer; memory only saves the call to Slack.
  */
 export class ChannelSharing {
   readonly #cache = new Map<string, { shared: boolean; at: number }>();
@@ -60,21 +65,40 @@ export class ChannelSharing {
     readonly clock: Clock,
     readonly log: Log,
     readonly ttlMs = TTL_MS,
+    readonly store: SharingStore | null = null,
   ) {}
 
   async isShared(client: WebClient, channel: string): Promise<boolean> {
     // A direct message is between the bot and one person.
     if (channel.startsWith('D')) return false;
     const now = this.clock.now().getTime();
+    // Another process's word, newer than this one's memory, wins: a change it heard of (null: ask
+    // Slack again), or an answer it had from Slack.
+    const word = this.store ? await this.store.get(channel) : null;
     const hit = this.#cache.get(channel);
-    if (hit && now - hit.at < this.ttlMs) return hit.shared;
+    if (word && (!hit || word.at > hit.at)) {
+      this.#cache.delete(channel);
+      if (word.shared !== null && now - word.at < this.ttlMs) {
+        this.#cache.set(channel, { shared: word.shared, at: word.at });
+        return word.shared;
+      }
+      if (word.shared === null) this.#failed.delete(channel);
+    } else if (hit && now - hit.at < this.ttlMs) return hit.shared;
     const failed = this.#failed.get(channel);
     if (failed && now < failed.until) throw unknown(failed.code);
     try {
       const res = await client.conversations.info({ channel });
       const shared = isSharedWithOutsiders((res.channel ?? {}) as SharingFlags);
-      this.#cache.set(channel, { shared, at: this.clock.now().getTime() });
+      const at = this.clock.now().getTime();
+      this.#cache.set(channel, { shared, at });
       this.#failed.delete(channel);
+      // For the other replicas: a failed write only means they ask Slack themselves.
+      await this.store?.put(channel, shared, at).catch((e: unknown) => {
+        this.log('could not record a channel’s sharing for other processes', {
+          channel,
+          error: String(e),
+        });
+      });
       return shared;
     } catch (e) {
       const code = slackErrorCode(e) ?? 'request_error';
@@ -111,10 +135,17 @@ export class ChannelSharing {
     return hit.shared;
   }
 
-  /** Slack is asked again at the next check (the channel's sharing just changed). */
-  forget(channel: string): void {
+  /**
+   * The channel's sharing just changed: `shared` when the change says (channel_shared), else Slack
+   * is asked again at the next check. Written for every process first (a throw means it was not:
+   * the caller's event handler fails and Slack delivers the event again).
+   */
+  async forget(channel: string, shared: boolean | null = null): Promise<void> {
+    const at = this.clock.now().getTime();
+    await this.store?.put(channel, shared, at);
     this.#cache.delete(channel);
     this.#failed.delete(channel);
+    if (shared !== null) this.#cache.set(channel, { shared, at });
   }
 }
 

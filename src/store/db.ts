@@ -434,6 +434,25 @@ const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX cases_waiting ON cases (team_id, channel_id, status, id)
     WHERE message_ts IS NULL AND status = 'open' AND delivery_problem IS NOT NULL;
   `,
+  // 22: what is known of a channel's sharing with other organisations, for every process: Slack's
+  // last answer and when (shared NULL: it changed, ask Slack again). A channel_shared event reaches
+  // one replica; the others read this row before they post there.
+  {
+    sqlite: `
+  CREATE TABLE channel_sharing (
+    channel_id TEXT PRIMARY KEY,
+    shared     INTEGER CHECK (shared IN (0, 1)),
+    at         INTEGER NOT NULL
+  ) STRICT;
+  `,
+    postgres: `
+  CREATE TABLE channel_sharing (
+    channel_id TEXT PRIMARY KEY,
+    shared     INTEGER CHECK (shared IN (0, 1)),
+    at         BIGINT NOT NULL
+  );
+  `,
+  },
 ];
 
 export const SCHEMA_VERSION = BASELINE + MIGRATIONS.length;

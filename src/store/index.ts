@@ -10,6 +10,7 @@ import { ProcessRepo } from './processRepo.js';
 import { ProfileRepo } from './profileRepo.js';
 import { ReminderRepo } from './reminderRepo.js';
 import { ReportRepo } from './reportRepo.js';
+import { SharingRepo } from './sharingRepo.js';
 import { type Conn, type Dialect, PgConn, SqliteConn } from './sql.js';
 import { WorkspaceRepo } from './workspaceRepo.js';
 
@@ -39,6 +40,7 @@ export function reposOn(conn: Conn, playbook: Playbook): Repos {
     profiles: new ProfileRepo(conn),
     leases: new LeaseRepo(conn),
     processes: new ProcessRepo(conn),
+    sharing: new SharingRepo(conn),
   };
 }
 
@@ -99,6 +101,8 @@ export interface StoreOptions {
   readonly playbook: Playbook;
   /** Connections held at most (PostgreSQL). */
   readonly poolSize?: number;
+  /** An idle pooled connection failed (PostgreSQL): for the log. */
+  readonly onPoolError?: (e: Error) => void;
 }
 
 /** Opens the configured engine and applies its migrations. */
@@ -110,6 +114,9 @@ export async function openStore(o: StoreOptions): Promise<Store> {
       types,
       application_name: 'amends',
     });
+    // A pooled connection the server ends while idle (a restart, an idle timeout) is reported
+    // here; the pool drops it and opens another on the next query. Unheard, it would end the process.
+    pool.on('error', (e) => o.onPoolError?.(e));
     try {
       await migratePostgres(pool);
     } catch (e) {

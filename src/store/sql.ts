@@ -161,7 +161,8 @@ export class SqliteConn implements Conn {
           flag.active = false;
         }
       } finally {
-        if (light !== false) this.#setSync(light);
+        // Back to what it was (FULL): every later commit waits for the disk again.
+        if (light !== false) this.db.pragma(`synchronous = ${Math.trunc(light)}`);
       }
     });
   }

@@ -104,7 +104,8 @@ async function startCluster(bin: string): Promise<PgServer> {
   const asRoot = process.getuid?.() === 0;
   const owner = asRoot ? userIds('postgres') : null;
   if (asRoot && !owner) throw new Error('running as root and there is no postgres user');
-  const dir = mkdtempSync(join(tmpdir(), 'amends-pg-'));
+  // As root, under /tmp: the postgres user must be able to reach the folder.
+  const dir = mkdtempSync(join(owner && existsSync('/tmp') ? '/tmp' : tmpdir(), 'amends-pg-'));
   const data = join(dir, 'data');
   const log = join(dir, 'server.log');
   if (owner) {
@@ -136,18 +137,27 @@ async function startCluster(bin: string): Promise<PgServer> {
       '--no-sync',
       '--no-instructions',
     ]);
-    const port = await freePort();
-    const opts = [
-      '-F',
-      `-p ${port}`,
-      `-k ${dir}`,
-      '-c listen_addresses=127.0.0.1',
-      '-c fsync=off',
-      '-c synchronous_commit=off',
-      '-c full_page_writes=off',
-      '-c max_connections=200',
-    ].join(' ');
-    run('pg_ctl', ['-D', data, '-l', log, '-w', '-t', '30', '-o', opts, 'start']);
+    // The free port may be taken before the server binds it: another one, then.
+    let port = 0;
+    for (let attempt = 1; ; attempt++) {
+      port = await freePort();
+      const opts = [
+        '-F',
+        `-p ${port}`,
+        `-k ${dir}`,
+        '-c listen_addresses=127.0.0.1',
+        '-c fsync=off',
+        '-c synchronous_commit=off',
+        '-c full_page_writes=off',
+        '-c max_connections=200',
+      ].join(' ');
+      try {
+        run('pg_ctl', ['-D', data, '-l', log, '-w', '-t', '30', '-o', opts, 'start']);
+        break;
+      } catch (e) {
+        if (attempt >= 3) throw e;
+      }
+    }
     return {
       url: `postgres://postgres@127.0.0.1:${port}/postgres`,
       origin: `a throwaway cluster (${bin}) on port ${port}`,

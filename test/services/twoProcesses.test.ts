@@ -1,10 +1,8 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Amends, composeAmends } from '../../src/compose.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
 import { openCase } from '../../src/domain/recoveryCase.js';
-import { loggerFromLog } from '../../src/log.js';
 import type { CaseService } from '../../src/services/cases.js';
 import { deadOnThisHost, holderName, Leases } from '../../src/services/leases.js';
 import type { CaseView, LeaseStore } from '../../src/services/ports.js';
@@ -14,11 +12,11 @@ import { openDatabase } from '../../src/store/db.js';
 import { sqliteStore } from '../../src/store/index.js';
 import { openInput } from '../helpers/builders.js';
 import { openViaCommand, refresh } from '../helpers/cases.js';
-import { testConfig } from '../helpers/config.js';
 import { type Harness, MARIA, startHarness, TEAM } from '../helpers/harness.js';
+import { type OtherProcess, startOtherProcess } from '../helpers/otherProcess.js';
 
 const harnesses: Harness[] = [];
-const others: Amends[] = [];
+const others: OtherProcess[] = [];
 async function harness(o: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
   const h = await startHarness(o);
   harnesses.push(h);
@@ -29,21 +27,12 @@ afterEach(async () => {
   for (const h of harnesses.splice(0)) await h.close();
 });
 
-/** A second bot process on the harness's database and Slack (its own connection and leases). */
-async function secondProcess(h: Harness, holder = 'host-b:2:beef'): Promise<Amends> {
-  const a = await composeAmends({
-    config: testConfig({
-      databasePath: join(h.dir, 'amends.db'),
-      slackApiUrl: h.fake.url,
-      signingSecret: h.secret,
-    }),
-    clock: h.clock,
-    logger: loggerFromLog(() => {}),
-    host: '127.0.0.1',
-    botUserId: h.fake.botUserId,
-    botId: h.fake.botId,
-    holder,
-  });
+/**
+ * A second bot process on the harness's database and Slack (its own connection and leases): a
+ * process of its own, as in production (see test/helpers/otherProcess.ts).
+ */
+async function secondProcess(h: Harness, holder = 'host-b:2:beef'): Promise<OtherProcess> {
+  const a = await startOtherProcess(h, { holder });
   others.push(a);
   return a;
 }
@@ -184,8 +173,8 @@ describe('two bot processes on one database', () => {
     const a1 = await h.amends.cases.complete(TEAM, c.id, 'own_up', MARIA, null);
     const first = h.amends.presenter.refresh(a1.case);
     // Meanwhile process B stores another change; its redraw finds the case held by A.
-    const b1 = await b.cases.complete(TEAM, c.id, 'outline', MARIA, null);
-    await b.presenter.refresh(b1.case);
+    await b.complete(TEAM, c.id, 'outline', MARIA, null);
+    await b.refresh(TEAM, c.id);
     release();
     await first;
     await h.fake.idle();

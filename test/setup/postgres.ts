@@ -18,6 +18,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => {};
   }
   const { server } = found;
+  if (process.env.CI === 'true') console.log(`PostgreSQL for the tests: ${server.origin}`);
   project.provide('amendsPgUrl', server.url);
   project.provide('amendsPgMissing', '');
   return () => server.stop();

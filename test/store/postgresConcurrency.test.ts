@@ -9,6 +9,7 @@ import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
 import { type OpenCaseInput, openCase, type RecoveryCase } from '../../src/domain/recoveryCase.js';
 import type { CaseStore } from '../../src/services/ports.js';
 import { migratePostgres } from '../../src/store/db.js';
+import type { PgConn } from '../../src/store/sql.js';
 import { openInput } from '../helpers/builders.js';
 import { describePostgres, freshPgDatabase, type PgDatabase } from '../helpers/postgres.js';
 import { storePerTest } from './engine.js';
@@ -80,6 +81,44 @@ describePostgres('several pools on one database', () => {
     expect(inFlight).toHaveLength(total);
     expect(new Set(inFlight.map((r) => r.claimedBy))).toEqual(new Set(['one', 'two']));
     expect(inFlight.every((r) => r.attempts === 1)).toBe(true);
+  });
+});
+
+describePostgres('connections the server drops', () => {
+  const s = storePerTest('postgres');
+
+  it('an idle pooled connection ended by the server neither crashes the process nor breaks the store', async () => {
+    // Several connections opened, then idle in the pool.
+    await Promise.all(
+      Array.from({ length: 4 }, (_, i) =>
+        s.store.uow.run(async (tx) => tx.workspaces.pause(`T${i}`, 'r', NOW)),
+      ),
+    );
+    const pool = (s.conn as PgConn).pool;
+    expect(pool.idleCount).toBeGreaterThan(0);
+    // pg-pool re-emits an idle client's error on the pool: with no listener there, an uncaught
+    // exception that ends the process.
+    expect(pool.listenerCount('error'), 'an error listener on the pool').toBeGreaterThan(0);
+    // What a server restart or an idle timeout in between does to them.
+    const admin = new pg.Client({ connectionString: s.where });
+    await admin.connect();
+    try {
+      const ended = await admin.query(
+        `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+      );
+      expect(ended.rowCount).toBeGreaterThan(0);
+    } finally {
+      await admin.end();
+    }
+    // The pool sees its connections end (an 'error' on each idle client) and lets them go.
+    for (let i = 0; i < 200 && pool.totalCount > 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(pool.totalCount).toBe(0);
+    // And the store goes on, on new connections.
+    expect(await s.workspaces.pausedReason('T1')).toBe('r');
+    await s.store.uow.run(async (tx) => tx.workspaces.resume('T1'));
+    expect(await s.workspaces.pausedReason('T1')).toBeNull();
   });
 });
 

@@ -38,7 +38,8 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
     const team = teamOf(body) ?? context.teamId;
     const channel = (event as { channel?: string }).channel;
     if (!team || !channel) return;
-    deps.presenter.view.forgetSharing(channel);
+    // Every replica reads this before its next post there (it is in the database first).
+    await deps.presenter.view.forgetSharing(channel, true);
     const shown = (await deps.cases.list(team, channel, '')).filter((c) => c.channelId === channel);
     for (const c of shown)
       await deps.presenter
