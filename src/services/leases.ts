@@ -184,11 +184,11 @@ export class Liveness {
   async #beat(): Promise<void> {
     try {
       const now = this.now();
-      await this.store.beat(this.holder, now + ALIVE_MS);
+      await this.store.beat(this.holder, now, ALIVE_MS);
       this.#beatAt = now;
       // Heartbeats of processes gone for ten minutes are of no use to anyone (their leases, 90 s,
       // have run out long since).
-      await this.store.forgetBefore(now - 10 * 60_000);
+      await this.store.forgetBefore(now, 10 * 60_000);
     } catch (e) {
       // A busy or closing database: the next beat is 2 s away, well inside ALIVE_MS.
       this.log('could not write the heartbeat', { error: String(e) });
@@ -212,15 +212,15 @@ export class Liveness {
   }
 
   /**
-   * A holder is gone when its pid is gone from this host, or its heartbeat ran out (or it stopped).
+   * A holder is gone when its pid is gone from this host (SQLite: one host), or its heartbeat ran out
+   * by the database's clock (or it stopped).
    * One with no heartbeat at all (a process of a version before heartbeats, during an upgrade) is
    * not known to be gone: its leases run out by themselves.
    */
   readonly isGone = async (holder: string): Promise<boolean> => {
     if (holder === this.holder) return false;
     if (this.deadHere(holder)) return true;
-    const until = await this.store.aliveUntil(holder);
-    return until !== null && until < this.now();
+    return (await this.store.ranOut(holder, this.now())) === true;
   };
 
   /**

@@ -307,16 +307,23 @@ export interface LeaseStore {
   takeFrom(key: string, from: string, holder: string, now: Date, ms: number): Promise<boolean>;
 }
 
-/** Each process's heartbeat, in the database every process shares (see Liveness). */
+/**
+ * Each process's heartbeat, in the database every process shares (see Liveness). Instants are
+ * measured by the database's clock: on PostgreSQL the server's (`now` arguments are not used there:
+ * replicas' clocks may disagree), on SQLite the caller's (one file, one host).
+ */
 export interface ProcessStore {
-  /** `holder` is alive until `aliveUntil` (ms since the epoch, wall clock). */
-  beat(holder: string, aliveUntil: number): Promise<void>;
+  /** `holder` is alive for `forMs` from now. */
+  beat(holder: string, now: number, forMs: number): Promise<void>;
   /** `holder` stopped cleanly (its heartbeat is kept, run out: a holder known to be gone). */
   gone(holder: string): Promise<void>;
-  /** Until when `holder` said it is alive (null: no heartbeat known: a holder of an older version). */
-  aliveUntil(holder: string): Promise<number | null>;
-  /** Drops heartbeats that ran out before `at`. */
-  forgetBefore(at: number): Promise<void>;
+  /**
+   * Whether `holder`'s heartbeat has run out at `now`: true (gone), false (alive), null (no
+   * heartbeat known: a holder of an older version, left to its leases).
+   */
+  ranOut(holder: string, now: number): Promise<boolean | null>;
+  /** Drops heartbeats that ran out more than `agoMs` before now. */
+  forgetBefore(now: number, agoMs: number): Promise<void>;
 }
 
 /**

@@ -1,36 +1,54 @@
 import type { LeaseStore } from '../services/ports.js';
-import type { Conn } from './sql.js';
+import { type Conn, dbNow } from './sql.js';
 
-const TAKE = `INSERT INTO leases (key, holder, until) VALUES (?, ?, ?)
+/**
+ * The statements, with the instant they measure against: on SQLite the caller's `now` (one file, one
+ * host: its clock is the database's), on PostgreSQL the server's own clock, so replicas on hosts
+ * whose clocks disagree still agree on when a lease runs out. `?` then stands for the duration.
+ */
+const texts = (now: string, until: string) => ({
+  take: `INSERT INTO leases (key, holder, until) VALUES (?, ?, ${until})
   ON CONFLICT (key) DO UPDATE SET holder = excluded.holder, until = excluded.until
-  WHERE leases.holder = excluded.holder OR leases.until <= ?`;
-const RELEASE = 'DELETE FROM leases WHERE key = ? AND holder = ?';
-const HOLDER = 'SELECT holder FROM leases WHERE key = ? AND until > ?';
-const TAKE_FROM = 'UPDATE leases SET holder = ?, until = ? WHERE key = ? AND holder = ?';
+  WHERE leases.holder = excluded.holder OR leases.until <= ${now}`,
+  release: 'DELETE FROM leases WHERE key = ? AND holder = ?',
+  holder: `SELECT holder FROM leases WHERE key = ? AND until > ${now}`,
+  takeFrom: `UPDATE leases SET holder = ?, until = ${until} WHERE key = ? AND holder = ?`,
+});
+const SQLITE = texts('?', '?');
+const POSTGRES = texts(dbNow('postgres'), `${dbNow('postgres')} + ?`);
 
 /**
  * Leases in the database, shared by every process on it. A lease is no state worth a power cut's
  * fsync: it is written lightly (on SQLite with synchronous=NORMAL: in WAL mode a process crash
  * still keeps it; on PostgreSQL without waiting for the commit to reach the disk). A power cut
  * stops every process on the machine, and with them every lease's holder.
+ *
+ * On PostgreSQL a lease runs out by the database server's clock (the `now` arguments are not used
+ * there): the replicas' own clocks may disagree by seconds.
  */
 export class LeaseRepo implements LeaseStore {
-  constructor(readonly conn: Conn) {}
+  readonly #pg: boolean;
+  constructor(readonly conn: Conn) {
+    this.#pg = conn.dialect === 'postgres';
+  }
 
   async take(key: string, holder: string, now: Date, ms: number): Promise<boolean> {
     const t = now.getTime();
-    const changed = await this.conn.transaction((c) => c.run(TAKE, [key, holder, t + ms, t]), {
-      light: true,
-    });
+    const [sql, params] = this.#pg
+      ? [POSTGRES.take, [key, holder, ms]]
+      : [SQLITE.take, [key, holder, t + ms, t]];
+    const changed = await this.conn.transaction((c) => c.run(sql, params), { light: true });
     return changed === 1;
   }
 
   async release(key: string, holder: string): Promise<void> {
-    await this.conn.transaction((c) => c.run(RELEASE, [key, holder]), { light: true });
+    await this.conn.transaction((c) => c.run(SQLITE.release, [key, holder]), { light: true });
   }
 
   async holderOf(key: string, now: Date): Promise<string | null> {
-    const r = await this.conn.get<{ holder: string }>(HOLDER, [key, now.getTime()]);
+    const r = this.#pg
+      ? await this.conn.get<{ holder: string }>(POSTGRES.holder, [key])
+      : await this.conn.get<{ holder: string }>(SQLITE.holder, [key, now.getTime()]);
     return r?.holder ?? null;
   }
 
@@ -41,10 +59,10 @@ export class LeaseRepo implements LeaseStore {
     now: Date,
     ms: number,
   ): Promise<boolean> {
-    const changed = await this.conn.transaction(
-      (c) => c.run(TAKE_FROM, [holder, now.getTime() + ms, key, from]),
-      { light: true },
-    );
+    const [sql, params] = this.#pg
+      ? [POSTGRES.takeFrom, [holder, ms, key, from]]
+      : [SQLITE.takeFrom, [holder, now.getTime() + ms, key, from]];
+    const changed = await this.conn.transaction((c) => c.run(sql, params), { light: true });
     return changed === 1;
   }
 }

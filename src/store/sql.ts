@@ -31,6 +31,12 @@ export interface Conn {
   transaction<T>(fn: (c: Conn) => Promise<T>, opts?: { light?: boolean }): Promise<T>;
   /** Inside a transaction: a savepoint (a throw rolls back only `fn`'s writes). Outside: a transaction. */
   savepoint<T>(fn: (c: Conn) => Promise<T>): Promise<T>;
+  /**
+   * Told the text of every statement sent to the database through this connection and the
+   * transactions it opens, control statements included (BEGIN, COMMIT, SAVEPOINT, PRAGMA): how
+   * the tests count a request's work. Unset, it costs nothing.
+   */
+  onStatement?: ((sql: string) => void) | undefined;
 }
 
 /** `?` placeholders as PostgreSQL's `$1, $2…` (outside quoted strings), translated once per text. */
@@ -83,17 +89,24 @@ class Queue {
 
 type Stmt = Database.Statement;
 
-/** Statements prepared once per connection and text. */
+/** Statements prepared once per connection and text; each one taken is counted (onStatement). */
 class Statements {
   readonly #cache = new Map<string, Stmt>();
+  onStatement: ((sql: string) => void) | undefined = undefined;
   constructor(readonly db: Database.Database) {}
   of(sql: string): Stmt {
+    this.onStatement?.(sql);
     let s = this.#cache.get(sql);
     if (!s) {
       s = this.db.prepare(sql);
       this.#cache.set(sql, s);
     }
     return s;
+  }
+  /** A statement with no result and no parameters (a savepoint, a pragma), not kept prepared. */
+  exec(sql: string): void {
+    this.onStatement?.(sql);
+    this.db.exec(sql);
   }
 }
 
@@ -112,6 +125,12 @@ export class SqliteConn implements Conn {
   }
   get inTransaction(): boolean {
     return false;
+  }
+  get onStatement(): ((sql: string) => void) | undefined {
+    return this.#st.onStatement;
+  }
+  set onStatement(fn: ((sql: string) => void) | undefined) {
+    this.#st.onStatement = fn;
   }
   /** Runs `fn` now if nothing holds the connection, else after what does. */
   #when<T>(fn: () => T): Promise<T> {
@@ -162,7 +181,7 @@ export class SqliteConn implements Conn {
         }
       } finally {
         // Back to what it was (FULL): every later commit waits for the disk again.
-        if (light !== false) this.db.pragma(`synchronous = ${Math.trunc(light)}`);
+        if (light !== false) this.#st.exec(`PRAGMA synchronous = ${Math.trunc(light)}`);
       }
     });
   }
@@ -175,9 +194,10 @@ export class SqliteConn implements Conn {
    */
   #setSync(mode: number): number | false {
     this.#syncRead ??= this.db.prepare('PRAGMA synchronous').pluck();
+    this.#st.onStatement?.('PRAGMA synchronous');
     const was = this.#syncRead.get() as number;
     if (was <= mode) return false;
-    this.db.pragma(`synchronous = ${Math.trunc(mode)}`);
+    this.#st.exec(`PRAGMA synchronous = ${Math.trunc(mode)}`);
     return was;
   }
 }
@@ -189,6 +209,9 @@ class SqliteTx implements Conn {
   constructor(readonly st: Statements) {}
   get inTransaction(): boolean {
     return true;
+  }
+  get onStatement(): ((sql: string) => void) | undefined {
+    return this.st.onStatement;
   }
   async all<R>(sql: string, params: readonly Param[] = []): Promise<R[]> {
     return this.st.of(sql).all(...params) as R[];
@@ -204,14 +227,14 @@ class SqliteTx implements Conn {
   }
   async savepoint<T>(fn: (c: Conn) => Promise<T>): Promise<T> {
     const name = `sp${++this.#depth}`;
-    this.st.db.exec(`SAVEPOINT ${name}`);
+    this.st.exec(`SAVEPOINT ${name}`);
     try {
       const out = await fn(this);
-      this.st.db.exec(`RELEASE ${name}`);
+      this.st.exec(`RELEASE ${name}`);
       return out;
     } catch (e) {
-      this.st.db.exec(`ROLLBACK TO ${name}`);
-      this.st.db.exec(`RELEASE ${name}`);
+      this.st.exec(`ROLLBACK TO ${name}`);
+      this.st.exec(`RELEASE ${name}`);
       throw e;
     } finally {
       this.#depth -= 1;
@@ -222,32 +245,38 @@ class SqliteTx implements Conn {
 /** A PostgreSQL pool: each statement on any free connection; a transaction holds one. */
 export class PgConn implements Conn {
   readonly dialect = 'postgres' as const;
+  onStatement: ((sql: string) => void) | undefined = undefined;
   constructor(readonly pool: pg.Pool) {}
   get inTransaction(): boolean {
     return false;
   }
+  #query(sql: string, params: readonly Param[]) {
+    this.onStatement?.(sql);
+    return this.pool.query(toPostgres(sql), params as Param[]);
+  }
   async all<R>(sql: string, params: readonly Param[] = []): Promise<R[]> {
-    return (await this.pool.query(toPostgres(sql), params as Param[])).rows as R[];
+    return (await this.#query(sql, params)).rows as R[];
   }
   async get<R>(sql: string, params: readonly Param[] = []): Promise<R | undefined> {
-    return (await this.pool.query(toPostgres(sql), params as Param[])).rows[0] as R | undefined;
+    return (await this.#query(sql, params)).rows[0] as R | undefined;
   }
   async run(sql: string, params: readonly Param[] = []): Promise<number> {
-    return (await this.pool.query(toPostgres(sql), params as Param[])).rowCount ?? 0;
+    return (await this.#query(sql, params)).rowCount ?? 0;
   }
   async transaction<T>(fn: (c: Conn) => Promise<T>, opts?: { light?: boolean }): Promise<T> {
     const client = await this.pool.connect();
+    const tx = new PgTx(client, this);
     let broken: unknown = null;
     try {
-      await client.query('BEGIN');
-      if (opts?.light) await client.query('SET LOCAL synchronous_commit = off');
+      await tx.control('BEGIN');
+      if (opts?.light) await tx.control('SET LOCAL synchronous_commit = off');
       try {
-        const out = await fn(new PgTx(client));
-        await client.query('COMMIT');
+        const out = await fn(tx);
+        await tx.control('COMMIT');
         return out;
       } catch (e) {
         try {
-          await client.query('ROLLBACK');
+          await tx.control('ROLLBACK');
         } catch (r) {
           broken = r; // the connection is unusable: don't give it back to the pool
         }
@@ -265,32 +294,47 @@ export class PgConn implements Conn {
 class PgTx implements Conn {
   readonly dialect = 'postgres' as const;
   #depth = 0;
-  constructor(readonly client: pg.PoolClient) {}
+  constructor(
+    readonly client: pg.PoolClient,
+    readonly owner: PgConn,
+  ) {}
   get inTransaction(): boolean {
     return true;
   }
+  get onStatement(): ((sql: string) => void) | undefined {
+    return this.owner.onStatement;
+  }
+  #query(sql: string, params: readonly Param[]) {
+    this.owner.onStatement?.(sql);
+    return this.client.query(toPostgres(sql), params as Param[]);
+  }
+  /** A statement with no parameters and no result (BEGIN, COMMIT, SAVEPOINT…). */
+  async control(sql: string): Promise<void> {
+    this.owner.onStatement?.(sql);
+    await this.client.query(sql);
+  }
   async all<R>(sql: string, params: readonly Param[] = []): Promise<R[]> {
-    return (await this.client.query(toPostgres(sql), params as Param[])).rows as R[];
+    return (await this.#query(sql, params)).rows as R[];
   }
   async get<R>(sql: string, params: readonly Param[] = []): Promise<R | undefined> {
-    return (await this.client.query(toPostgres(sql), params as Param[])).rows[0] as R | undefined;
+    return (await this.#query(sql, params)).rows[0] as R | undefined;
   }
   async run(sql: string, params: readonly Param[] = []): Promise<number> {
-    return (await this.client.query(toPostgres(sql), params as Param[])).rowCount ?? 0;
+    return (await this.#query(sql, params)).rowCount ?? 0;
   }
   transaction<T>(fn: (c: Conn) => Promise<T>): Promise<T> {
     return fn(this);
   }
   async savepoint<T>(fn: (c: Conn) => Promise<T>): Promise<T> {
     const name = `sp${++this.#depth}`;
-    await this.client.query(`SAVEPOINT ${name}`);
+    await this.control(`SAVEPOINT ${name}`);
     try {
       const out = await fn(this);
-      await this.client.query(`RELEASE SAVEPOINT ${name}`);
+      await this.control(`RELEASE SAVEPOINT ${name}`);
       return out;
     } catch (e) {
-      await this.client.query(`ROLLBACK TO SAVEPOINT ${name}`);
-      await this.client.query(`RELEASE SAVEPOINT ${name}`);
+      await this.control(`ROLLBACK TO SAVEPOINT ${name}`);
+      await this.control(`RELEASE SAVEPOINT ${name}`);
       throw e;
     } finally {
       this.#depth -= 1;
@@ -307,4 +351,13 @@ export function forUpdate(c: Conn, skipLocked = false): string {
 /** The larger of two values, in either engine's words. */
 export function greatest(c: Conn, a: string, b: string): string {
   return c.dialect === 'postgres' ? `GREATEST(${a}, ${b})` : `MAX(${a}, ${b})`;
+}
+
+/**
+ * The database's clock in milliseconds since the epoch, as SQL: PostgreSQL's server clock (the
+ * replicas' clocks may disagree); SQLite has no server, and its callers pass the host's clock.
+ */
+export function dbNow(dialect: Dialect): string {
+  if (dialect !== 'postgres') throw new Error('SQLite measures time with the caller’s clock');
+  return '(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::bigint';
 }

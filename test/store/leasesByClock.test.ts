@@ -1,0 +1,58 @@
+/**
+ * Leases and heartbeats on both engines: who holds what, and when it runs out. On PostgreSQL time is
+ * the server's (replicas on hosts whose clocks disagree still agree); on SQLite the caller's (one
+ * file, one host). Durations here are already over (negative) or far from over, so nothing waits.
+ */
+import { expect, it } from 'vitest';
+import { describeEngines } from '../helpers/postgres.js';
+import { storePerTest } from './engine.js';
+
+const HOUR = 3600_000;
+
+describeEngines('leases and heartbeats', (engine) => {
+  const s = storePerTest(engine);
+  const now = new Date('2026-01-14T10:00:00Z');
+
+  it('a lease held by one holder is refused to another until it runs out, then taken', async () => {
+    expect(await s.leases.take('case:1', 'a', now, HOUR)).toBe(true);
+    expect(await s.leases.take('case:1', 'b', now, HOUR)).toBe(false);
+    expect(await s.leases.holderOf('case:1', now)).toBe('a');
+    expect(await s.leases.take('case:1', 'a', now, HOUR)).toBe(true); // renewed by its holder
+    await s.leases.release('case:1', 'b'); // not b's: nothing happens
+    expect(await s.leases.holderOf('case:1', now)).toBe('a');
+    expect(await s.leases.takeFrom('case:1', 'b', 'c', now, HOUR)).toBe(false); // b never held it
+    expect(await s.leases.takeFrom('case:1', 'a', 'c', now, HOUR)).toBe(true); // a is known dead
+    expect(await s.leases.holderOf('case:1', now)).toBe('c');
+    await s.leases.release('case:1', 'c');
+    expect(await s.leases.holderOf('case:1', now)).toBeNull();
+    // A lease that has run out (taken for a negative time) is anybody's.
+    expect(await s.leases.take('case:2', 'a', now, -1000)).toBe(true);
+    expect(await s.leases.holderOf('case:2', now)).toBeNull();
+    expect(await s.leases.take('case:2', 'b', now, HOUR)).toBe(true);
+  });
+
+  it('a heartbeat says alive until it runs out; a clean stop says gone; no heartbeat says nothing', async () => {
+    const t = now.getTime();
+    expect(await s.processes.ranOut('never', t)).toBeNull();
+    await s.processes.beat('alive', t, HOUR);
+    expect(await s.processes.ranOut('alive', t)).toBe(false);
+    await s.processes.beat('late', t, -1000);
+    expect(await s.processes.ranOut('late', t)).toBe(true);
+    await s.processes.gone('alive');
+    expect(await s.processes.ranOut('alive', t)).toBe(true);
+    await s.processes.forgetBefore(t, 0);
+    expect(await s.processes.ranOut('late', t)).toBeNull();
+  });
+
+  if (engine === 'postgres')
+    it("runs out by the server's clock, whatever the replicas' clocks say", async () => {
+      // A replica whose clock is a year behind, and one a year ahead: the same lease for both.
+      const behind = new Date(Date.now() - 365 * 24 * HOUR);
+      const ahead = new Date(Date.now() + 365 * 24 * HOUR);
+      expect(await s.leases.take('case:9', 'slow-clock', behind, HOUR)).toBe(true);
+      expect(await s.leases.take('case:9', 'fast-clock', ahead, HOUR)).toBe(false);
+      expect(await s.leases.holderOf('case:9', ahead)).toBe('slow-clock');
+      await s.processes.beat('slow-clock', behind.getTime(), HOUR);
+      expect(await s.processes.ranOut('slow-clock', ahead.getTime())).toBe(false);
+    });
+});
