@@ -40,7 +40,15 @@ describePostgres('db:copy moves a SQLite database into an empty PostgreSQL one',
     const cases = [];
     for (const c of opened) cases.push(await s.repos.cases.get(TEAM, c.id));
     const counts: Record<string, number> = {};
-    for (const t of ['cases', 'steps', 'events', 'reminders', 'thread_lines', 'handled_requests', 'user_profiles'])
+    for (const t of [
+      'cases',
+      'steps',
+      'events',
+      'reminders',
+      'thread_lines',
+      'handled_requests',
+      'user_profiles',
+    ])
       counts[t] = (
         (await s.conn.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${t}`)) as { n: number }
       ).n;
