@@ -18,6 +18,7 @@ import {
   slashCommandBody,
 } from '../../src/sandbox/slackRequests.js';
 import { ACTION } from '../../src/slack/ids.js';
+import { eventEnvelope } from '../../src/sandbox/server.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import type { ReminderRepo } from '../../src/store/reminderRepo.js';
 import { type Bot, startBotProcess } from '../helpers/botProcess.js';
@@ -276,4 +277,109 @@ describePostgres('three replicas on one PostgreSQL', () => {
     }
     expect([...posted.values()].reduce((n, k) => n + k, 0)).toBeGreaterThan(0);
   }, 180_000);
+});
+
+describePostgres('a channel shared with the client, as two replicas hear of it', () => {
+  let pgDb2: PgDatabase;
+  const two: Bot[] = [];
+  let fake2: FakeSlack;
+  let bundle2: Bundle;
+  beforeAll(async () => {
+    bundle2 = buildBundle();
+    fake2 = await startFakeSlack({ users: USERS, teamId: TEAM });
+    pgDb2 = await freshPgDatabase();
+  });
+  afterAll(async () => {
+    for (const b of two) if (b.proc.exitCode === null) b.proc.kill('SIGKILL');
+    await Promise.all(two.map((b) => b.exited));
+    await fake2?.close();
+    await pgDb2?.drop();
+    bundle2?.remove();
+  });
+
+  it('channel_shared reaches replica A while B has just seen the channel internal: B posts nothing there', async () => {
+    const start = () =>
+      startBotProcess({
+        main: bundle2.main,
+        secret: SECRET,
+        slackApiUrl: fake2.url,
+        dbPath: '/nonexistent/unused.db',
+        env: { DATABASE_URL: pgDb2.url },
+      });
+    two.push(...(await Promise.all([start(), start()])));
+    const [a, b] = two as [Bot, Bot];
+    const cmd = (bot: Bot, client: string) =>
+      postSigned(
+        bot.url,
+        SECRET,
+        slashCommandBody({
+          teamId: TEAM,
+          userId: MARIA,
+          channelId: CHANNEL,
+          text: `${client}: shipped the wrong pallets`,
+          responseUrl: `${fake2.responseUrlBase}cmd`,
+        }),
+      );
+    const parentsIn = () =>
+      fake2.messages.filter(
+        (m) => m.channel === CHANNEL && m.metadata?.event_type === 'amends_case',
+      ).length;
+    /** Resolves once the fake Slack stored a message making `done()` true (15 s at most). */
+    const stored = (done: () => boolean) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (!done()) return;
+          clearTimeout(t);
+          fake2.off('message', check);
+          resolve();
+        };
+        const t = setTimeout(() => {
+          fake2.off('message', check);
+          reject(new Error('not posted within 15 s'));
+        }, 15_000);
+        fake2.on('message', check);
+        check();
+      });
+    // B sees the channel internal (Slack says so) and posts a case there: its answer is fresh.
+    expect((await cmd(b, 'Before')).status).toBe(200);
+    await stored(() => parentsIn() === 1);
+
+    // The channel is shared with the client; Slack tells replica A only.
+    fake2.shareChannel(CHANNEL, 'ext');
+    const event = { type: 'channel_shared', connected_team_id: 'T0CLIENT01', channel: CHANNEL };
+    const r = await postSigned(
+      a.url,
+      SECRET,
+      JSON.stringify(eventEnvelope(TEAM, event, new Date())),
+      'application/json',
+    );
+    expect(r.status).toBe(200);
+    // A withdraws the case shown there (its parent redrawn as a neutral line): the event is handled.
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, 15_000);
+      fake2.once('update', () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+    await fake2.idle();
+
+    // B, with its own answer still fresh in memory, is asked for a case there: nothing of it shows.
+    const shown = parentsIn();
+    const calls = fake2.calls.length;
+    expect((await cmd(b, 'After')).status).toBe(200);
+    // B's work after the ack ends with a direct message to the owner: saved, not posted there.
+    const told = () =>
+      fake2.messages.some((m) => m.channel === MARIA && /\bAfter\b/.test(m.text ?? ''));
+    await stored(told);
+    await fake2.idle();
+    expect(fake2.calls.length).toBeGreaterThan(calls);
+    expect(parentsIn()).toBe(shown);
+    const after = fake2.messages.filter(
+      (m) => m.channel === CHANNEL && JSON.stringify(m).includes('After'),
+    );
+    expect(after).toEqual([]);
+    for (const bot of two) bot.proc.kill('SIGTERM');
+    for (const bot of two) expect(await bot.exited, bot.lines.join('\n')).toBe(0);
+  }, 120_000);
 });
