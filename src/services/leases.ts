@@ -58,8 +58,11 @@ export class Leases {
     return this.#inTurn(key, async () => {
       const mine = this.#held.get(key);
       if (mine) {
+        // Joined only when the lease is still ours: a hold counted on a lost lease would never be
+        // released by its caller (it was told false), and the key would stay held here forever.
+        if (!(await this.renew(key))) return false;
         mine.n++;
-        return this.renew(key);
+        return true;
       }
       const now = this.clock.now();
       if (!(await this.store.take(key, this.holder, now, this.ms))) {

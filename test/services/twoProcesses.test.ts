@@ -127,9 +127,14 @@ describe('two bot processes on one database', () => {
     const stored = (await h.amends.caseRepo.listOpenInTeam(TEAM, 10))[0];
     expect(stored?.messageTs).toBeNull();
     const b = await secondProcess(h);
-    const sweep = b.publishPending(); // what a second process does when it starts
+    // What a second process does when it starts, while the first still posts the case (holding its
+    // lease): it takes each case's lease before it reads Slack, so it leaves this one alone without
+    // a single Web API call (N replicas make no more calls than one).
+    const calls = h.fake.calls.length;
+    const swept = await b.publishPending();
+    expect(h.fake.calls.slice(calls).map((c) => c.method)).toEqual([]);
+    expect(swept).toEqual({ posted: 0, failed: 0, left: 1 });
     release();
-    const swept = await sweep;
     await h.fake.idle();
     await h.amends.drain(10_000);
     const id = stored?.id ?? 0;
@@ -171,7 +176,17 @@ describe('two bot processes on one database', () => {
     // Process A redraws after a change, and Slack is slow to answer it.
     const release = h.fake.hold();
     const a1 = await h.amends.cases.complete(TEAM, c.id, 'own_up', MARIA, null);
+    // A's redraw is drawn and on its way to Slack (the call has reached it) before B changes anything.
+    const onItsWay = new Promise<void>((resolve) => {
+      const check = (call: { method: string }) => {
+        if (call.method !== 'chat.update') return;
+        h.fake.off('call', check);
+        resolve();
+      };
+      h.fake.on('call', check);
+    });
     const first = h.amends.presenter.refresh(a1.case);
+    await onItsWay;
     // Meanwhile process B stores another change; its redraw finds the case held by A.
     await b.complete(TEAM, c.id, 'outline', MARIA, null);
     await b.refresh(TEAM, c.id);
