@@ -1,9 +1,10 @@
 /**
- * What one case's commit costs with synchronous=FULL (as src/store/db.ts sets it) and with NORMAL:
- * two Amends built by composeAmends on two temporary databases, one of them switched to NORMAL,
- * and `cases.open` (the domain's openCase and CaseRepo.insert, one immediate transaction) timed
- * alternately on each, so both see the same disk at the same moments. Run in its own process
- * (forked by bench/run.ts); sends one {type:'result'} over IPC, then exits.
+ * What one case's commit costs with synchronous=FULL (as src/store/db.ts sets it) and with NORMAL,
+ * and on PostgreSQL when given one: an Amends built by composeAmends on each (two temporary SQLite
+ * databases, one of them switched to NORMAL; a fresh PostgreSQL database), and `cases.open` (the
+ * domain's openCase and CaseRepo.insert, one unit of work) timed alternately on each, so all see
+ * the same disk at the same moments. Run in its own process (forked by bench/run.ts); sends one
+ * {type:'result'} over IPC, then exits.
  */
 import { join } from 'node:path';
 import { type Amends, composeAmends } from '../src/compose.js';
@@ -16,10 +17,13 @@ export interface CommitArgs {
   readonly dir: string;
   /** Timed commits per mode (after a warm-up of a tenth as many). */
   readonly commits: number;
+  /** An empty PostgreSQL database: its commits are timed too (mode POSTGRES). */
+  readonly databaseUrl?: string;
 }
 
 export interface CommitFigure {
-  readonly mode: 'FULL' | 'NORMAL';
+  /** SQLite with synchronous=FULL or NORMAL, or PostgreSQL (synchronous_commit as the server has it). */
+  readonly mode: 'FULL' | 'NORMAL' | 'POSTGRES';
   readonly commits: number;
   readonly medianMs: number;
   readonly p99Ms: number;
@@ -31,14 +35,19 @@ export type FromCommit =
   | { type: 'result'; ok: false; message: string };
 
 const args = JSON.parse(process.argv[2] ?? '{}') as CommitArgs;
-const MODES = ['FULL', 'NORMAL'] as const;
+const MODES: CommitFigure['mode'][] = [
+  'FULL',
+  'NORMAL',
+  ...(args.databaseUrl ? ['POSTGRES' as const] : []),
+];
 
-async function build(mode: (typeof MODES)[number]): Promise<Amends> {
+async function build(mode: CommitFigure['mode']): Promise<Amends> {
   const config = configWith({
     mode: 'http',
     botToken: BOT_TOKEN,
     signingSecret: SECRET,
     databasePath: join(args.dir, `commit-${mode.toLowerCase()}.db`),
+    databaseUrl: mode === 'POSTGRES' ? (args.databaseUrl ?? null) : null,
     slackApiUrl: 'http://127.0.0.1:9/api/',
     logLevel: 'warn',
   });
@@ -47,9 +56,10 @@ async function build(mode: (typeof MODES)[number]): Promise<Amends> {
     clock: systemClock,
     logger: loggerFromLog(() => {}),
   });
+  if (mode === 'POSTGRES') return amends;
   // The bot's own SQLite connection (synchronous is a setting of the connection).
   const sqlite = amends.store.sqlite;
-  if (!sqlite) throw new Error('the commit bench measures SQLite');
+  if (!sqlite) throw new Error(`the ${mode} commit is SQLite's`);
   sqlite.pragma(`synchronous = ${mode}`);
   return amends;
 }

@@ -7,7 +7,10 @@
  *   2. Time from a `/incident` to its parent message arriving at the fake Web API: Amends against
  *      the thinnest Bolt bot that acks and posts one message.
  *   3. The commit in the ack: the 100 req/s `/incident` row with synchronous=FULL and NORMAL, and
- *      one case's commit timed alone in both modes.
+ *      one case's commit timed alone in both modes (and on PostgreSQL). The ack target is bare
+ *      Bolt's p99 plus one synced commit's p99 (FULL) plus 1 ms, all from this run.
+ *   3b. PostgreSQL (when a server is there): the 100 req/s `/incident` row on one Amends backed by
+ *      PostgreSQL, beside the SQLite one: ack, parent message, CPU of the bot and of the database.
  *   4. Saturation: capacity (closed loop) and CPU per request; then open loop at 1.5x Amends'
  *      capacity: the slowest answer, and how many were refused.
  *   5. The reminder path (tick cost, paced delivery), for information.
@@ -16,6 +19,12 @@
  *      and the acks of the commands sent during it (p99, refused) against the same load without it.
  *   8. Restart recovery: the bot as `npm start` runs it, killed with SIGKILL while N cases wait for
  *      Slack, restarted: the time until every case has its parent and first reply, none twice.
+ *   9. PostgreSQL replicas (when a server is there): reminder delivery by 1, 2 and 4 bot processes
+ *      on one database (10^5 due reminders over 1,000 channels), none twice; and the failover of a
+ *      SIGKILLed replica's claims (bench/replicaBench.ts).
+ * PostgreSQL: AMENDS_BENCH_DATABASE_URL, else the server at 127.0.0.1:5432 (user postgres); each
+ * row on a database of its own, dropped after it. Without one those rows are skipped (one line says
+ * why).
  * Prints every figure and a Targets table, writes JSON to bench-results/, removes every temporary
  * database. Exit code 0 when it ran: targets are reported (PASS/MISS), never asserted. `--profile`
  * also writes V8 CPU profiles of the servers and the reminder process to bench-results/profiles/.
@@ -23,6 +32,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { copySqliteToPostgres } from '../src/store/copy.js';
 import { openDatabase } from '../src/store/db.js';
 import type { CommitArgs, CommitFigure, FromCommit } from './commitBench.js';
 import { type ExportFigure, exportBench } from './exportBench.js';
@@ -44,9 +54,25 @@ import {
 } from './lib/load.js';
 import { type OthersLoad, watchOthers } from './lib/machineLoad.js';
 import { type DeliveryFigure, pacing } from './lib/pacing.js';
+import {
+  type BenchDatabase,
+  createDatabase,
+  dropLeftDatabases,
+  findBenchPostgres,
+  watchBackends,
+} from './lib/pg.js';
 import { type Child, forkChild, freePort, killChildren, waitHealthy } from './lib/procs.js';
 import { type ClickTarget, clickTargets, seedOpenCases, seedProfiles } from './lib/seed.js';
+import { type Target, table } from './lib/table.js';
 import type { FromReminders, ReminderArgs, TickFigure } from './reminderBench.js';
+import {
+  killReplicas,
+  REPLICA_FULL,
+  REPLICA_QUICK,
+  type ReplicaFigure,
+  replicaBench,
+} from './replicaBench.js';
+import { printReplicas } from './replicaReport.js';
 import { type RestartFigure, restartRecovery } from './restartBench.js';
 import type { FromServer, ServerArgs } from './server.js';
 
@@ -147,8 +173,8 @@ const QUICK: Params = {
   exportRounds: 1,
 };
 
-/** What a row ran on: the three servers, and Amends with synchronous=NORMAL. */
-type Who = 'bare' | 'thin' | 'amends' | 'normal';
+/** What a row ran on: the three servers, Amends with synchronous=NORMAL, and Amends on PostgreSQL. */
+type Who = 'bare' | 'thin' | 'amends' | 'normal' | 'pg';
 type Stats = Extract<FromServer, { type: 'stats' }>;
 
 /** Time from sending a /incident to its parent message reaching the fake Web API. */
@@ -324,7 +350,7 @@ async function checkSigning(url: string, body: string): Promise<{ good: number; 
   return { good: good.status, bad: bad.status };
 }
 
-async function requestPath(P: Params, dir: string, { fake, api }: Fake) {
+async function requestPath(P: Params, dir: string, { fake, api }: Fake, pgServer: string | null) {
   const dbPath = join(dir, 'amends.db');
   progress(`seeding ${P.requestCases.toLocaleString('en')} open cases (seeded PRNG)`);
   const db = openDatabase(dbPath);
@@ -343,6 +369,16 @@ async function requestPath(P: Params, dir: string, { fake, api }: Fake) {
   progress(
     `seeded ${seeded.cases} cases / ${seeded.steps} steps in ${(seeded.ms / 1000).toFixed(1)} s (${mb(dbBytes)}); ${targets.length} click targets`,
   );
+  // The same cases in a PostgreSQL database of its own (the db:copy code), before any server ran.
+  let pgDb: BenchDatabase | null = null;
+  let copyMs = Number.NaN;
+  if (pgServer) {
+    const t0 = performance.now();
+    pgDb = await createDatabase(pgServer, 'incident');
+    await copySqliteToPostgres(dbPath, pgDb.url);
+    copyMs = performance.now() - t0;
+    progress(`copied into PostgreSQL (${pgDb.name}) in ${(copyMs / 1000).toFixed(1)} s`);
+  }
 
   const responseUrl = `${api.responseUrlBase}bench`;
   const ports: Record<Who, number> = {
@@ -350,6 +386,7 @@ async function requestPath(P: Params, dir: string, { fake, api }: Fake) {
     thin: await freePort(),
     amends: await freePort(),
     normal: await freePort(),
+    pg: await freePort(),
   };
   const argsOf = (who: Who): ServerArgs => {
     if (who === 'bare') return { kind: 'bare', port: ports.bare };
@@ -360,6 +397,7 @@ async function requestPath(P: Params, dir: string, { fake, api }: Fake) {
       dbPath,
       slackApiUrl: api.url,
       ...(who === 'normal' ? { synchronous: 'NORMAL' as const } : {}),
+      ...(who === 'pg' && pgDb ? { databaseUrl: pgDb.url } : {}),
     };
   };
   const urlOf = (who: Who) => `http://127.0.0.1:${ports[who]}/slack/events`;
@@ -511,6 +549,8 @@ async function requestPath(P: Params, dir: string, { fake, api }: Fake) {
   /** What each first process had logged by the end of the signature check. */
   const expectedLogs: Partial<Record<Who, Record<string, number>>> = {};
   let clicks = { fresh: 0, repeated: 0 };
+  /** The PostgreSQL backends' CPU per request of the pg row (null: not measurable, or no row). */
+  let pgDbCpu: number | null = null;
   try {
     for (const who of ['bare', 'thin', 'amends'] as const) await up(who);
     // Resident memory at rest, before any load: what the process costs just by being up.
@@ -537,6 +577,7 @@ async function requestPath(P: Params, dir: string, { fake, api }: Fake) {
       thin: commandBodies(responseUrl, 't'),
       amends: commandBodies(responseUrl, 'a'),
       normal: commandBodies(responseUrl, 'n'),
+      pg: commandBodies(responseUrl, 'p'),
     };
     for (const who of ['bare', 'thin', 'amends'] as const) await warm(who, cmd[who]);
     // The CPU each spends at rest (timers, Amends' checkpoint thread, this bench's sampling), taken
@@ -572,6 +613,22 @@ async function requestPath(P: Params, dir: string, { fake, api }: Fake) {
       await openRow('normal', 'command', cmd.normal, top, P.rateSeconds, P.rateConnections),
     );
     await down('normal');
+    // PostgreSQL: the same row on one Amends backed by the copy of the seeded cases (then dropped).
+    if (pgServer && pgDb) {
+      await up('pg');
+      await warm('pg', cmd.pg);
+      const backends = await watchBackends(pgServer, pgDb.name);
+      const row = await openRow('pg', 'command', cmd.pg, top, P.rateSeconds, P.rateConnections);
+      const dbCpu = await backends.stop();
+      open.push(row);
+      const answered = row.requests + row.refusedBusy + row.refused503;
+      pgDbCpu = dbCpu === null ? null : dbCpu / Math.max(1, answered);
+      progress(
+        `PostgreSQL backends: ${pgDbCpu === null ? 'CPU not measurable (server not on this machine)' : `${pgDbCpu.toFixed(2)} ms CPU/request`}`,
+      );
+      await down('pg');
+      await pgDb.drop();
+    }
     await up('amends');
     await warm('amends', cmd.amends);
 
@@ -622,6 +679,7 @@ async function requestPath(P: Params, dir: string, { fake, api }: Fake) {
     clicks = amendsClicks.used();
   } finally {
     for (const who of Object.keys(servers) as Who[]) await down(who).catch(() => {});
+    await pgDb?.drop().catch(() => {});
   }
   return {
     seeded: { ...seeded, dbBytes, clickTargets: targets.length },
@@ -637,19 +695,32 @@ async function requestPath(P: Params, dir: string, { fake, api }: Fake) {
     clicks,
     finals,
     expectedLogs,
+    pg: pgServer ? { copyMs, dbCpuMsPerRequest: pgDbCpu } : null,
   };
 }
 
-async function commitCost(P: Params, dir: string): Promise<CommitFigure[]> {
-  progress(`one case's commit, ${P.commits} times with synchronous=FULL and with NORMAL`);
-  const child = forkChild<FromCommit>(new URL('./commitBench.js', import.meta.url), {
-    dir,
-    commits: P.commits,
-  } satisfies CommitArgs);
-  const r = await child.next('result', 10 * 60_000);
-  await child.stop();
-  if (!r.ok) throw new Error(`commit bench failed: ${r.message}`);
-  return r.figures;
+async function commitCost(
+  P: Params,
+  dir: string,
+  pgServer: string | null,
+): Promise<CommitFigure[]> {
+  progress(
+    `one case's commit, ${P.commits} times with synchronous=FULL and with NORMAL${pgServer ? ', and on PostgreSQL' : ''}`,
+  );
+  const pgDb = pgServer ? await createDatabase(pgServer, 'commit') : null;
+  try {
+    const child = forkChild<FromCommit>(new URL('./commitBench.js', import.meta.url), {
+      dir,
+      commits: P.commits,
+      ...(pgDb ? { databaseUrl: pgDb.url } : {}),
+    } satisfies CommitArgs);
+    const r = await child.next('result', 10 * 60_000);
+    await child.stop();
+    if (!r.ok) throw new Error(`commit bench failed: ${r.message}`);
+    return r.figures;
+  } finally {
+    await pgDb?.drop();
+  }
 }
 
 async function reminderPath(P: Params, dir: string, { fake, api }: Fake) {
@@ -677,25 +748,6 @@ async function reminderPath(P: Params, dir: string, { fake, api }: Fake) {
   return { ticks: r.ticks, peakRss: r.peakRss, delivery: pacing(r.delivery, items) };
 }
 
-interface Target {
-  readonly what: string;
-  readonly measured: string;
-  readonly limit: string;
-  readonly pass: boolean;
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows
-    .map((r, ri) => {
-      const line = r
-        .map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
-        .join('   ');
-      return ri === 0 ? `  ${line}\n  ${'-'.repeat(line.length)}` : `  ${line}`;
-    })
-    .join('\n');
-}
-
 const sup = (n: number) => {
   const e = Math.log10(n);
   return Number.isInteger(e) ? `10^${e}` : n.toLocaleString('en');
@@ -716,21 +768,29 @@ async function main(): Promise<void> {
   console.log(
     `  ${m.date} | ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB | node ${m.node} | ${m.os}`,
   );
+  const pgFound = await findBenchPostgres();
+  const pgServer = 'url' in pgFound ? pgFound.url : null;
+  console.log(
+    'url' in pgFound
+      ? `  PostgreSQL rows on ${pgFound.origin}, a database of their own each`
+      : `  PostgreSQL rows skipped: ${pgFound.missing}`,
+  );
   const dir = mkdtempSync(join(tmpdir(), 'amends-bench-'));
   const cleanup = () => {
     killChildren();
+    killReplicas();
     rmSync(dir, { recursive: true, force: true });
   };
   process.once('SIGINT', () => {
     cleanup();
-    process.exit(130);
+    void dropLeftDatabases().finally(() => process.exit(130));
   });
   try {
     const t0 = performance.now();
-    const commits = await commitCost(P, dir);
+    const commits = await commitCost(P, dir, pgServer);
     const loaded = await startFake(P, true);
     const watch = watchOthers();
-    const req = await requestPath(P, dir, loaded);
+    const req = await requestPath(P, dir, loaded, pgServer);
     const others = watch.stop();
     await loaded.fake.stop();
     // Delivery is measured from the calls the fake records: here it keeps them.
@@ -754,9 +814,27 @@ async function main(): Promise<void> {
     await idle.fake.stop();
     progress(`restart after SIGKILL with ${P.restartCommands} cases waiting for Slack`);
     const restart = await restartRecovery({ commands: P.restartCommands });
-    report(P, quick, m, req, others, commits, rem, exp, restart, (performance.now() - t0) / 1000);
+    const RP = quick ? REPLICA_QUICK : REPLICA_FULL;
+    const replicas = pgServer
+      ? await replicaBench({ ...RP, server: pgServer, dir, progress: (s) => progress(s) })
+      : null;
+    report(
+      P,
+      quick,
+      m,
+      req,
+      others,
+      commits,
+      rem,
+      exp,
+      restart,
+      replicas ? { fig: replicas, sizes: RP } : null,
+      'missing' in pgFound ? pgFound.missing : null,
+      (performance.now() - t0) / 1000,
+    );
   } finally {
     cleanup();
+    await dropLeftDatabases();
   }
 }
 
@@ -778,12 +856,15 @@ function report(
   rem: Awaited<ReturnType<typeof reminderPath>>,
   exp: ExportFigure,
   restart: RestartFigure,
+  replicas: { fig: ReplicaFigure; sizes: typeof REPLICA_FULL } | null,
+  /** Why the PostgreSQL rows were skipped (null: they ran). */
+  pgMissing: string | null,
   seconds: number,
 ): void {
   const targets: Target[] = [];
-  // The physical limit of a durable ack: bare Bolt's p99, one synced commit (FULL, its median in
-  // this run), and 1 ms.
-  const syncedCommitMs = commits.find((c) => c.mode === 'FULL')?.medianMs ?? Number.NaN;
+  // The physical limit of a durable ack: bare Bolt's p99 at the same offered load, one synced
+  // commit's p99 (commitBench, synchronous=FULL), and 1 ms, all measured in this run.
+  const syncedCommitMs = commits.find((c) => c.mode === 'FULL')?.p99Ms ?? Number.NaN;
   const openOf = (who: Who, load: LoadKind, rate: number) =>
     req.open.find((r) => r.who === who && r.load === load && r.rate === rate);
   const refusedOf = (r: { refusedBusy: number; refused503: number }) =>
@@ -841,13 +922,18 @@ function report(
       ]);
       const limit = b.p99 + syncedCommitMs + 1;
       targets.push({
-        what: `ack p99 at ${rate} req/s, ${SHORT[load]} (Amends vs bare + commit + 1 ms)`,
+        what: `ack p99 at ${rate} req/s, ${SHORT[load]} (Amends <= bare p99 + synced commit p99 + 1 ms)`,
         measured: `${ms(a.p99, 2)} (bare ${ms(b.p99, 2)}, ${x(r)})${troubles(a) ? `, ${troubles(a)} refused/lost` : ''}`,
-        limit: `<= ${ms(limit, 2)} (${ms(b.p99, 2)} + ${ms(syncedCommitMs, 2)} + 1 ms)`,
+        limit: `<= ${ms(limit, 2)} (bare ${ms(b.p99, 2)} + commit ${ms(syncedCommitMs, 2)} + 1 ms)`,
         pass: a.p99 <= limit && troubles(a) === 0,
       });
     }
   console.log(table(same));
+  const cFullFig = commits.find((c) => c.mode === 'FULL');
+  console.log(
+    `  Ack target: bare Bolt's p99 at the same offered load + one synced commit's p99 + 1 ms. The synced commit: ${ms(syncedCommitMs, 3)},\n` +
+      `  the p99 of ${cFullFig?.commits ?? 0} cases.open commits timed alone with synchronous=FULL in this run (median ${ms(cFullFig?.medianMs ?? Number.NaN, 3)}; section 3)`,
+  );
   console.log(
     '  CPU/req: server CPU (user + system, all threads) over the row and the work it left behind, per request, less the CPU the server spends at rest\n' +
       `  (at rest: ${(['bare', 'thin', 'amends'] as const).map((w) => `${w} ${(req.idleCpu[w] ?? 0).toFixed(1)}`).join(', ')} ms/s)`,
@@ -911,6 +997,54 @@ function report(
       ],
     ]),
   );
+
+  const pgRow = openOf('pg', 'command', top);
+  const cPg = commits.find((c) => c.mode === 'POSTGRES');
+  if (pgMissing) console.log(`\n3b. PostgreSQL rows skipped: ${pgMissing}`);
+  else if (pgRow && full) {
+    const dbCpu = req.pg?.dbCpuMsPerRequest ?? null;
+    console.log(
+      `\n3b. PostgreSQL against SQLite: the ${top} req/s /incident row on one Amends backed by PostgreSQL (a copy of the same seeded\n` +
+        `   cases, ${ms(req.pg?.copyMs ?? Number.NaN, 0)} to copy), right after the NORMAL row; beside it the SQLite row (FULL) above. One case's commit\n` +
+        "   timed alone on each (cases.open, one unit of work). The bot's CPU is its process; on PostgreSQL the database works in its\n" +
+        '   own processes (backends serving the database, from /proc: a server on this machine; WAL writer and checkpointer not counted)',
+    );
+    const both = (f: (r: OpenRow) => string): [string, string] => [f(full), f(pgRow)];
+    console.log(
+      table([
+        ['', 'SQLite (FULL)', 'PostgreSQL'],
+        [`ack p50 / p99 at ${top} req/s`, ...both((r) => `${ms(r.p50)} / ${ms(r.p99)}`)],
+        ['slowest ack', ...both((r) => ms(r.max, 1))],
+        [
+          'parent message p50 / p99',
+          ...both((r) => (r.arrival ? `${ms(r.arrival.p50)} / ${ms(r.arrival.p99)}` : 'n/a')),
+        ],
+        ['CPU/request, the bot', ...both((r) => ms(r.netCpuMsPerRequest))],
+        ['CPU/request, the database', '(in the bot)', dbCpu === null ? 'n/a' : ms(dbCpu)],
+        [
+          'CPU/request, both',
+          ms(full.netCpuMsPerRequest),
+          dbCpu === null ? 'n/a' : ms(pgRow.netCpuMsPerRequest + dbCpu),
+        ],
+        ['refused / lost', ...both((r) => String(troubles(r)))],
+        [
+          'one commit: median / p99',
+          cFull ? `${ms(cFull.medianMs, 3)} / ${ms(cFull.p99Ms, 3)}` : 'n/a',
+          cPg ? `${ms(cPg.medianMs, 3)} / ${ms(cPg.p99Ms, 3)}` : 'n/a',
+        ],
+      ]),
+    );
+    const b = openOf('bare', 'command', top);
+    if (b && cPg) {
+      const limit = b.p99 + cPg.p99Ms + 1;
+      targets.push({
+        what: `ack p99 at ${top} req/s, /incident on PostgreSQL (<= bare p99 + its commit p99 + 1 ms)`,
+        measured: `${ms(pgRow.p99, 2)} (SQLite ${ms(full.p99, 2)})${troubles(pgRow) ? `, ${troubles(pgRow)} refused/lost` : ''}`,
+        limit: `<= ${ms(limit, 2)} (bare ${ms(b.p99, 2)} + commit ${ms(cPg.p99Ms, 2)} + 1 ms)`,
+        pass: pgRow.p99 <= limit && troubles(pgRow) === 0,
+      });
+    }
+  }
 
   console.log(
     `\n4. Saturation. Capacity: closed loop (${P.capacitySeconds} s a row; each connection sends its next request when the last is answered),\n` +
@@ -1140,7 +1274,7 @@ function report(
   // What the servers logged (Amends at warn; the thin bot its errors), less the signature check's
   // expected line: nothing, when all went well.
   const logs: Record<string, Record<string, number>> = {};
-  for (const who of ['bare', 'thin', 'amends', 'normal'] as const)
+  for (const who of ['bare', 'thin', 'amends', 'normal', 'pg'] as const)
     for (const [i, s] of (req.finals[who] ?? []).entries())
       for (const [k, n] of Object.entries(s.logs)) {
         const l = logs[who] ?? {};
@@ -1221,6 +1355,9 @@ function report(
     pass: restart.recoveredMs <= 15_000 && restart.twice === 0 && restart.pending > 0,
   });
 
+  if (replicas) printReplicas(replicas.fig, replicas.sizes, targets);
+  else if (pgMissing) console.log(`\n9. PostgreSQL replica rows skipped: ${pgMissing}`);
+
   console.log('\nTargets');
   console.log(
     table([
@@ -1246,6 +1383,8 @@ function report(
     reminderPath: { ticks: rem.ticks as TickFigure[], tickRatio, queryRatio, delivery: d },
     export: exp,
     restart,
+    replicas: replicas?.fig ?? null,
+    postgres: pgMissing ? { skipped: pgMissing } : { incident: req.pg },
     startup: { bareMs: bareStart, amendsMs: amendsStart, ratio: startRatio },
     logs,
     targets,

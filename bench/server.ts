@@ -5,8 +5,9 @@
  *   thin    the thinnest bot that answers a command with a message: Bolt's HTTPReceiver, /incident
  *           acks, then one chat.postMessage to the (fake) Web API
  *   amends  Amends as src/main.ts starts it in HTTP mode (startBot: Bolt's HTTPReceiver), on a seeded
- *           database; `synchronous: 'NORMAL'` lowers the durability of its commits (a bench-only
- *           variant, to measure what the FULL fsync costs the ack)
+ *           database (SQLite, or PostgreSQL with `databaseUrl`); `synchronous: 'NORMAL'` lowers the
+ *           durability of its SQLite commits (a bench-only variant, to measure what the FULL fsync
+ *           costs the ack)
  * IPC: sends {type:'ready'} once listening; answers {type:'stats'}; exits on {type:'stop'}.
  */
 import { subscribe } from 'node:diagnostics_channel';
@@ -18,6 +19,8 @@ export interface ServerArgs {
   readonly kind: 'bare' | 'thin' | 'amends';
   readonly port: number;
   readonly dbPath?: string;
+  /** Amends only: `postgres://…` runs it on PostgreSQL (DATABASE_URL), else on the file at dbPath. */
+  readonly databaseUrl?: string;
   readonly slackApiUrl?: string;
   /** Amends only: set after start-up, on its connection (src/store/db.ts sets FULL). */
   readonly synchronous?: 'FULL' | 'NORMAL';
@@ -166,6 +169,7 @@ async function startAmends(): Promise<() => Promise<void>> {
     signingSecret: SECRET,
     port: args.port,
     databasePath: args.dbPath,
+    databaseUrl: args.databaseUrl ?? null,
     slackApiUrl: args.slackApiUrl,
     logLevel: 'warn',
   });

@@ -24,11 +24,14 @@ const DAY = 24 * HOUR;
  * The ports run on a store over the same connection, which the caller closes (not the store).
  */
 
-/** Cached Slack profiles for every bench user, fresh at `now`: no users.info on the hot path. */
-export async function seedProfiles(db: Db, now: Date): Promise<void> {
+/**
+ * Cached Slack profiles for every bench user, fresh at `now`: no users.info on the hot path. All in
+ * one time zone, `tz` (UTC unless told).
+ */
+export async function seedProfiles(db: Db, now: Date, tz = 'UTC'): Promise<void> {
   await sqliteStore(db, DEFAULT_PLAYBOOK).uow.run(async (tx) => {
     for (let i = 0; i < USER_COUNT; i++)
-      await tx.profiles.put(TEAM, userId(i), { tz: 'UTC', locale: 'en-US', name: `user${i}` }, now);
+      await tx.profiles.put(TEAM, userId(i), { tz, locale: 'en-US', name: `user${i}` }, now);
   });
 }
 
@@ -123,6 +126,11 @@ export interface StepSeed {
   readonly posted: boolean;
   /** One earlier reminder per case already sent, so the outbox is not empty. */
   readonly history: boolean;
+  /**
+   * Every case as a running bot leaves it: first reply posted, parent drawn at `now` (a bot started
+   * on the database has nothing to catch up). Needs `posted`.
+   */
+  readonly shown?: boolean;
 }
 
 export interface StepSeedResult {
@@ -236,6 +244,10 @@ export function seedSteps(db: Db, o: StepSeed): StepSeedResult {
       }
       if (o.history) insSent.run(TEAM, id, created, created, created, ts);
     }
+    if (o.shown && o.posted)
+      db.prepare(
+        'UPDATE cases SET first_reply_ts = message_ts, rendered_at = ?, rendered_version = version',
+      ).run(now);
   })();
   db.pragma('wal_checkpoint(TRUNCATE)');
   return {

@@ -201,10 +201,9 @@ export class CaseService {
     // A language chosen in the form stands; otherwise the case takes its creator's.
     const creator = o.keepLang ? { ...resolved, lang: c.lang } : resolved;
     if (owner.tz === c.tz && creator.lang === c.lang) return c;
-    const current = await this.#cases().require(c.teamId, c.id);
-    if (!adoptProfile(current, owner.tz, creator.lang, playbook)) return current;
     try {
-      // Read, decide and write again in one transaction: the check above may be stale by now.
+      // Read, decide and write in one transaction (`c` may be stale by now): nothing is written
+      // when the case can't take them any more.
       const ch = await this.#cases().update(c.teamId, c.id, clock.now(), (latest) => {
         const adopted = adoptProfile(latest, owner.tz, creator.lang, playbook);
         if (!adopted) throw new DomainError('stale_action');

@@ -27,6 +27,7 @@ export interface Repos {
   readonly leases: LeaseStore;
   readonly processes: ProcessStore;
   readonly sharing: SharingStore;
+  readonly viewers: HomeViewerStore;
 }
 
 /**
@@ -78,7 +79,12 @@ export interface CaseStore {
   setMessageTs(teamId: string, id: number, ts: string): Promise<void>;
   setDeliveryProblem(teamId: string, id: number, problem: string | null): Promise<void>;
   /** Open cases of a channel plus the user's own, newest first. */
-  listOpen(teamId: string, channelId: string, userId: string, limit?: number): Promise<RecoveryCase[]>;
+  listOpen(
+    teamId: string,
+    channelId: string,
+    userId: string,
+    limit?: number,
+  ): Promise<RecoveryCase[]>;
   listOwned(teamId: string, userId: string, limit?: number): Promise<RecoveryCase[]>;
   /** The workspace's open cases, newest first. */
   listOpenInTeam(teamId: string, limit: number): Promise<RecoveryCase[]>;
@@ -94,6 +100,8 @@ export interface CaseStore {
   setRenderedAt(teamId: string, id: number, at: Date, version: number): Promise<void>;
   listMissingFirstReply(before: Date, limit: number): Promise<RecoveryCase[]>;
   listStaleParents(now: Date, limit: number): Promise<RecoveryCase[]>;
+  /** The first reply's ts, if one is on record ([] or [ts]). */
+  firstReplyOf(teamId: string, id: number): Promise<string[]>;
 }
 
 /** Where a page of due steps ended (the last step's due time, case and key): the next starts after it. */
@@ -110,8 +118,14 @@ export interface DuePage {
 
 /** The reminder outbox. */
 export interface ReminderStore {
-  /** Cases with at least one step needing the engine's attention at `now`. */
-  casesNeedingAttention(now: Date, limit: number): Promise<{ teamId: string; caseId: number }[]>;
+  /**
+   * Cases with at least one step needing the engine's attention at `now`, with their owner and
+   * creator where the store reads them along (their profiles are looked up before planning).
+   */
+  casesNeedingAttention(
+    now: Date,
+    limit: number,
+  ): Promise<{ teamId: string; caseId: number; ownerId?: string; creatorId?: string }[]>;
   /** Reserves a post slot in a channel shared by every process (see ReminderRepo.reservePace). */
   reservePace(
     teamId: string,
@@ -129,7 +143,12 @@ export interface ReminderStore {
    */
   casesDuePage(before: Date, after: DueCursor | null, limit: number): Promise<DuePage>;
   /** Adds outbox rows; a (case, step, kind, occurrence) already there is left as it is. */
-  enqueue(c: RecoveryCase, stepKey: StepKey, planned: readonly PlannedReminder[], now: Date): Promise<void>;
+  enqueue(
+    c: RecoveryCase,
+    stepKey: StepKey,
+    planned: readonly PlannedReminder[],
+    now: Date,
+  ): Promise<void>;
   /** Moves up to `limit` ready reminders (of workspaces not paused) to 'claimed', atomically. */
   /** `holder`: the process claiming them (recorded, so a restart can tell a dead process's claims). */
   claimReady(now: Date, limit: number, holder?: string | null): Promise<Reminder[]>;
@@ -144,6 +163,8 @@ export interface ReminderStore {
   cancelClaimed(id: number, why: string): Promise<void>;
   /** Every claimed reminder, whichever process claimed it. */
   inFlight(): Promise<Reminder[]>;
+  /** Every reminder of a case, whatever its status. */
+  forCase(teamId: string, caseId: number): Promise<Reminder[]>;
   /** The claims' lease runs from `now` again: the process holding them is alive and working. */
   renew(ids: readonly number[], now: Date): Promise<void>;
   /**
@@ -183,6 +204,8 @@ export interface LineStore {
   /** Cases with a line pending since before `before` (a run that died left it), oldest first. */
   casesWithPending(before: Date, limit: number): Promise<{ teamId: string; caseId: number }[]>;
   markSent(id: number, ts: string): Promise<void>;
+  /** What a case's lines posted: message ts, and `file:<id>` for the invite files. */
+  sentFor(teamId: string, caseId: number): Promise<string[]>;
 }
 
 /** Workspaces whose reminders are paused (token revoked, app uninstalled). */
@@ -336,6 +359,20 @@ export interface SharingStore {
   get(channelId: string): Promise<{ shared: boolean | null; at: number } | null>;
   /** Records it; an older word than the one stored changes nothing. */
   put(channelId: string, shared: boolean | null, at: number): Promise<void>;
+}
+
+/**
+ * Who looks at App Home, for every process: a change handled by one replica redraws the home of
+ * the people it concerns wherever they opened theirs. A record of who looks, not state: a lost row
+ * only means a home is redrawn when its viewer opens it again.
+ */
+export interface HomeViewerStore {
+  /** `userId` opened App Home at `at` (ms). */
+  opened(teamId: string, userId: string, at: number): Promise<void>;
+  /** Of `userIds`, those who opened App Home at `since` (ms) or later. */
+  watching(teamId: string, userIds: readonly string[], since: number): Promise<string[]>;
+  /** Forgets who opened it before `at` (ms). */
+  forgetBefore(at: number): Promise<void>;
 }
 
 /** A file posted into a case's thread (the meeting's invite). */

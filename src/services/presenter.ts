@@ -90,8 +90,11 @@ function codeOf(e: unknown): string | null {
 export class Presenter {
   /** Cases being posted by this process right now: the start-up sweep and a listener never both post one. */
   readonly #posting = new Set<number>();
-  /** Parent redraws on their way, by case: at most one at a time, the next one coalesced. */
-  readonly #redraws = new Map<number, { again: boolean; done: Promise<void> }>();
+  /**
+   * Parent redraws on their way, by case: at most one at a time, the next one coalesced. `done`
+   * gives the case as last read for its draw (null: not drawn).
+   */
+  readonly #redraws = new Map<number, { again: boolean; done: Promise<RecoveryCase | null> }>();
   /** Cases whose first reply this process is posting right now. */
   readonly #replying = new Set<number>();
   /** The last delivery of thread lines queued, by case: lines of one case go out in order. */
@@ -365,27 +368,32 @@ export class Presenter {
    * interleave. While another process holds the case, it is left alone: the parent is then behind
    * the stored version, and the minute sweep draws it.
    */
-  refresh(c: RecoveryCase): Promise<void> {
+  async refresh(c: RecoveryCase): Promise<void> {
+    await this.#refresh(c);
+  }
+
+  /** refresh; the case as read for the last draw (null when none was drawn). */
+  #refresh(c: RecoveryCase): Promise<RecoveryCase | null> {
     const running = this.#redraws.get(c.id);
     if (running) {
       running.again = true;
       return running.done;
     }
-    const state: { again: boolean; done: Promise<void> } = {
+    const state: { again: boolean; done: Promise<RecoveryCase | null> } = {
       again: false,
-      done: Promise.resolve(),
+      done: Promise.resolve(null),
     };
     state.done = (async () => {
       try {
-        await this.#held(c, async (check) => {
+        return await this.#held(c, async (check) => {
           let latest: RecoveryCase | null = c;
           do {
             state.again = false;
             latest = await this.deps.load(c.teamId, c.id);
-            if (!latest?.messageTs) return;
+            if (!latest?.messageTs) return null;
             if (await this.#sharedOrWait(latest)) {
               await this.#withdraw(latest, check);
-              return;
+              return null;
             }
             await check();
             const drawnAt = this.deps.clock.now();
@@ -400,6 +408,7 @@ export class Presenter {
             }
             await this.deps.rendered?.(latest, drawnAt);
           } while (state.again);
+          return latest;
         });
       } finally {
         this.#redraws.delete(c.id);
@@ -414,17 +423,19 @@ export class Presenter {
    * (the change's own, stored with it by CaseService.announce).
    */
   async afterChange(c: RecoveryCase): Promise<void> {
-    // One hold of the case's lease for both (the two inside join it).
+    // One hold of the case's lease for both (the two inside join it), and one read of the case:
+    // the lines go out with the case as the redraw read it under that hold.
     await this.#held(c, async () => {
+      let drawn: RecoveryCase | null = null;
       try {
-        await this.refresh(c);
+        drawn = await this.#refresh(c);
       } catch (e) {
         this.deps.log('chat.update failed; the change is stored', {
           caseId: c.id,
           error: String(e),
         });
       }
-      await this.deliverLines(c);
+      await this.#queueLines(c, {}, drawn);
     });
     await this.deps
       .changed?.(c)
@@ -467,10 +478,23 @@ export class Presenter {
    * with it.
    */
   deliverLines(c: RecoveryCase, o: { recover?: boolean } = {}): Promise<void> {
-    const previous = this.#lines.get(c.id) ?? Promise.resolve();
-    const mine = previous
+    return this.#queueLines(c, o, null);
+  }
+
+  /**
+   * deliverLines; `read`: the case as read a moment ago under the lease this process holds (its
+   * lines go out with it, without reading it again), if no delivery is queued before this one.
+   */
+  #queueLines(
+    c: RecoveryCase,
+    o: { recover?: boolean },
+    read: RecoveryCase | null,
+  ): Promise<void> {
+    const previous = this.#lines.get(c.id);
+    const fresh = previous ? null : read;
+    const mine = (previous ?? Promise.resolve())
       .catch(() => {})
-      .then(() => this.#held(c, (check) => this.#deliverLines(c, o, check)))
+      .then(() => this.#held(c, (check) => this.#deliverLines(c, o, check, fresh)))
       .then(() => {});
     // The queue's tail never rejects (the caller gets `mine`'s failure): an unhandled rejection
     // would end the process.
@@ -483,14 +507,19 @@ export class Presenter {
     return mine;
   }
 
-  async #deliverLines(c: RecoveryCase, o: { recover?: boolean }, check: () => Promise<void>) {
+  async #deliverLines(
+    c: RecoveryCase,
+    o: { recover?: boolean },
+    check: () => Promise<void>,
+    read: RecoveryCase | null,
+  ) {
     const { view, cases, log } = this.deps;
     let already: Awaited<ReturnType<CaseView['threadOf']>> | null = null;
     // Lines a change stores while these are posted go out in the same hold (a few rounds at most).
     for (let round = 0; round < 5; round++) {
       const pending = await cases.pendingLines(c.teamId, c.id);
       if (pending.length === 0) return;
-      const latest = (await this.deps.load(c.teamId, c.id)) ?? c;
+      const latest = (round === 0 ? read : null) ?? (await this.deps.load(c.teamId, c.id)) ?? c;
       if (!latest.messageTs) return;
       // Lines wait (stored) while the channel is shared with the client; a move posts them.
       // While Slack can't say, they wait too, and are tried again after a back-off.

@@ -1,10 +1,11 @@
 import type { Clock } from '../domain/clock.js';
-import type { Playbook } from '../domain/playbook.js';
+import type { Playbook, StepKey } from '../domain/playbook.js';
 import { heldByRefusal, isOpen, type RecoveryCase } from '../domain/recoveryCase.js';
 import {
   digestDay,
   digestOccurrence,
   MORNING_MS,
+  type PlannedPost,
   planCase,
   type Reminder,
   reminderKey,
@@ -19,7 +20,7 @@ import {
   type Repos,
   type UnitOfWork,
 } from './ports.js';
-import { SHARING_UNKNOWN } from './presenter.js';
+import { type Presenter, SHARING_UNKNOWN } from './presenter.js';
 import type { ProfileService } from './profiles.js';
 import type { WorkspaceService } from './workspaces.js';
 
@@ -50,6 +51,13 @@ export interface ReminderServiceDeps {
   readonly profiles: ProfileService;
   readonly playbook: Playbook;
   readonly channel: ReminderChannel;
+  /**
+   * What Slack shows of a case: before a nudge is posted it says whether the case's channel is
+   * shared with the client (then nothing is posted there), and after one it redraws the parent (its
+   * shared, coalescing redraw). Without it (a bare engine in tests and benches) nothing is checked
+   * and the channel's plain redraw is used.
+   */
+  readonly presenter?: Pick<Presenter, 'isShared' | 'refresh'>;
   readonly clock: Clock;
   readonly pacer?: Pacer;
   /** Slack allows about one message per second per channel. */
@@ -77,10 +85,23 @@ const PLAN_CHUNK = 50;
 /** Due steps read per page by the morning digest: 2,000 took 10-20 ms with 10^5 open cases. */
 const DIGEST_PAGE = 500;
 
+/** A chunk's case to plan, with the time zones of the people its posts ping. */
+interface Planning {
+  readonly teamId: string;
+  readonly caseId: number;
+  readonly tz: string;
+  readonly othersTz: string;
+}
+
 /** One channel's queue of claimed reminders, posted one at a time. */
 interface Lane {
   readonly channel: string;
   readonly queue: Reminder[];
+  /**
+   * The case of the reminder the lane starts with, as read when it was claimed a moment ago: it is
+   * posted without reading the case again unless it waits for the channel's pace first.
+   */
+  first: { readonly id: number; readonly c: RecoveryCase } | null;
   /** After a rate limit, a closed channel or a refused token, the rest of the queue goes back. */
   stopWith: { until: Date; why: string } | null;
   busy: boolean;
@@ -102,8 +123,8 @@ export interface TickReport {
  * A claimed row left behind by a crash is reconciled against the case thread before anything is re-sent.
  */
 export class ReminderService {
-  readonly #d: Required<Omit<ReminderServiceDeps, 'log' | 'holder' | 'isGone'>> &
-    Pick<ReminderServiceDeps, 'log' | 'holder' | 'isGone'>;
+  readonly #d: Required<Omit<ReminderServiceDeps, 'log' | 'holder' | 'isGone' | 'presenter'>> &
+    Pick<ReminderServiceDeps, 'log' | 'holder' | 'isGone' | 'presenter'>;
   /** Claims this process holds right now (their lease is renewed while it works). */
   readonly #mine = new Set<number>();
   #renewedAt = Number.NEGATIVE_INFINITY;
@@ -160,8 +181,9 @@ export class ReminderService {
    * profiles) is asked before a chunk's unit begins, never inside it.
    */
   async plan(now: Date): Promise<number> {
-    const { reminders, cases, profiles, uow } = this.#d;
+    const { reminders, cases, profiles } = this.#d;
     let planned = await this.planDigests(now);
+    if (planned > 0) this.#planned?.();
     const seen = new Set<number>();
     for (;;) {
       // A case whose planning failed stays "needing attention"; never loop over it again this tick.
@@ -170,35 +192,29 @@ export class ReminderService {
       ).filter((d) => !seen.has(d.caseId));
       if (due.length === 0) break;
       for (let i = 0; i < due.length; i += PLAN_CHUNK) {
-        const chunk: { teamId: string; caseId: number; tz: string; othersTz: string }[] = [];
-        for (const { teamId, caseId } of due.slice(i, i + PLAN_CHUNK)) {
+        const chunk: Planning[] = [];
+        for (const d of due.slice(i, i + PLAN_CHUNK)) {
+          const { teamId, caseId } = d;
           seen.add(caseId);
           try {
-            const c0 = await cases.get(teamId, caseId);
-            if (!c0) continue;
-            const owner = await profiles.resolve(teamId, c0.ownerId, now);
+            // Whose profiles: read with the due cases (else the case is read for them).
+            const who =
+              d.ownerId && d.creatorId
+                ? { ownerId: d.ownerId, creatorId: d.creatorId }
+                : await cases.get(teamId, caseId);
+            if (!who) continue;
+            const owner = await profiles.resolve(teamId, who.ownerId, now);
             // An escalation pings the creator: it waits for the creator's working hours.
             const creator =
-              c0.creatorId === c0.ownerId
+              who.creatorId === who.ownerId
                 ? owner
-                : await profiles.resolve(teamId, c0.creatorId, now);
+                : await profiles.resolve(teamId, who.creatorId, now);
             chunk.push({ teamId, caseId, tz: owner.tz, othersTz: creator.tz });
           } catch (e) {
             this.#d.log?.('reminder planning failed', { teamId, caseId, error: String(e) });
           }
         }
-        planned += await uow.run(async (tx) => {
-          let n = 0;
-          for (const { teamId, caseId, tz, othersTz } of chunk) {
-            try {
-              n += await tx.run((t) => this.#planCase(t, teamId, caseId, tz, othersTz, now));
-            } catch (e) {
-              // One broken case never stops the batch (its savepoint is rolled back).
-              this.#d.log?.('reminder planning failed', { teamId, caseId, error: String(e) });
-            }
-          }
-          return n;
-        });
+        if (chunk.length > 0) planned += await this.#planChunk(chunk, now);
         this.#planned?.();
         // Let the event loop through between chunks: acks, and posts of what is already planned.
         await new Promise<void>((r) => setImmediate(r));
@@ -271,6 +287,37 @@ export class ReminderService {
     return planned;
   }
 
+  /**
+   * Plans a chunk of cases in one unit of work, at first without a savepoint per case (two
+   * statements each, for a failure that hardly ever comes): if one fails, the unit is rolled back
+   * and the chunk planned again with one per case, so one broken case never stops the rest.
+   */
+  async #planChunk(chunk: readonly Planning[], now: Date): Promise<number> {
+    const { uow } = this.#d;
+    try {
+      return await uow.run(async (tx) => {
+        let n = 0;
+        for (const p of chunk)
+          n += await this.#planCase(tx, p.teamId, p.caseId, p.tz, p.othersTz, now);
+        return n;
+      });
+    } catch {
+      // Again, a savepoint per case: the failure is logged with its case below.
+    }
+    return uow.run(async (tx) => {
+      let n = 0;
+      for (const { teamId, caseId, tz, othersTz } of chunk) {
+        try {
+          n += await tx.run((t) => this.#planCase(t, teamId, caseId, tz, othersTz, now));
+        } catch (e) {
+          // One broken case never stops the batch (its savepoint is rolled back).
+          this.#d.log?.('reminder planning failed', { teamId, caseId, error: String(e) });
+        }
+      }
+      return n;
+    });
+  }
+
   /** Reads the case, plans it (pure) and writes its reminders and the case, through `tx`. */
   async #planCase(
     tx: Repos,
@@ -283,7 +330,11 @@ export class ReminderService {
     const c = await tx.cases.get(teamId, caseId);
     if (!c) return 0;
     const plan = planCase(c, this.#d.playbook, { owner: tz, others: othersTz }, now);
-    for (const p of plan.posts) await tx.reminders.enqueue(c, p.stepKey, [p], now);
+    // A statement per step planned for (usually one).
+    const byStep = new Map<StepKey, PlannedPost[]>();
+    for (const p of plan.posts) byStep.set(p.stepKey, [...(byStep.get(p.stepKey) ?? []), p]);
+    for (const [key, posts] of byStep) await tx.reminders.enqueue(c, key, posts, now);
+    // Only what planning changed is written (the repository compares with the case as read).
     await tx.cases.save(plan.case);
     return plan.posts.length;
   }
@@ -301,14 +352,26 @@ export class ReminderService {
     let held = 0;
     let exhausted = false;
     let planned = !planning;
+    /** Chunks the planning alongside has stored so far. */
+    let chunks = 0;
+    /** A claim found fewer ready than it asked for, begun after this many chunks (-1: none did). */
+    let shortAfter = -1;
     let closed = false;
     let failure: unknown = null;
     const refillAt = Math.max(1, Math.floor(batchSize / 10));
     const claimOnce = async () => {
       const want = batchSize - held;
       if (closed || exhausted || want <= 0 || (held > 0 && want < refillAt)) return;
-      const claimed = await reminders.claimReady(this.#d.clock.now(), want, this.#d.holder ?? null);
-      if (claimed.length < want && planned) exhausted = true;
+      const at = this.#d.clock.now();
+      const began = chunks;
+      const claimed = await reminders.claimReady(at, want, this.#d.holder ?? null);
+      // Claims just taken need no renewal for a third of a lease (older ones set the pace).
+      if (this.#mine.size === 0 && claimed.length > 0) this.#renewedAt = at.getTime();
+      // Nothing more is ready once the planning has ended, unless a chunk was stored meanwhile.
+      if (claimed.length < want) {
+        shortAfter = began;
+        if (planned && began === chunks) exhausted = true;
+      }
       // Counted at once: posts that end meanwhile must not make room for more than `batchSize`.
       held += claimed.length;
       for (const r of claimed) {
@@ -321,12 +384,13 @@ export class ReminderService {
         this.#mine.add(r.id);
         let lane = lanes.get(c.channelId);
         if (!lane) {
-          lane = { channel: c.channelId, queue: [], stopWith: null, busy: false };
+          lane = { channel: c.channelId, queue: [], stopWith: null, busy: false, first: null };
           lanes.set(c.channelId, lane);
         }
         lane.queue.push(r);
         if (!lane.busy) {
           lane.busy = true;
+          lane.first = { id: r.id, c };
           const run: Promise<void> = this.#runLane(lane, report, done).finally(() =>
             running.delete(run),
           );
@@ -364,10 +428,15 @@ export class ReminderService {
     const planEnded = () => {
       planned = true;
       this.#planned = null;
-      claim();
+      // A claim since the last chunk already found all there is: none again for nothing.
+      if (!claiming && shortAfter === chunks) exhausted = true;
+      else claim();
     };
     if (planning) {
-      this.#planned = claim;
+      this.#planned = () => {
+        chunks++;
+        claim();
+      };
       planning.then(planEnded, planEnded);
     }
     try {
@@ -423,8 +492,11 @@ export class ReminderService {
     const wait = slot - pacer.now();
     if (wait > 0) await pacer.sleep(wait);
     await this.#renewLeases();
-    // Re-read right before posting: a step done (or a case closed) meanwhile must not be nudged.
-    const c = await this.#d.cases.get(r.teamId, r.caseId);
+    // Read right before posting (unless it was, when claimed a moment ago, and nothing was waited
+    // for since): a step done (or a case closed) meanwhile must not be nudged.
+    const read = lane.first?.id === r.id && wait <= 0 ? lane.first.c : null;
+    lane.first = null;
+    const c = read ?? (await this.#d.cases.get(r.teamId, r.caseId));
     const why = c ? await this.#unwanted(r, c) : 'case_missing';
     if (why || !c) {
       await reminders.cancelClaimed(r.id, why ?? 'case_missing');
@@ -453,6 +525,9 @@ export class ReminderService {
         report.sent++;
         return;
       }
+      // Never into a channel shared with the client (the redraw below withdraws the case).
+      if (r.kind !== 'digest' && c.messageTs && (await this.#d.presenter?.isShared(c)))
+        throw new DeliveryFailure('channel', 'channel_shared');
       const ts = await this.#d.channel.deliver(r, c, key);
       // Spaced from Slack's answer, not from the request: whatever delayed the request on its way
       // out, Slack had it by now, so the next post can never reach Slack within the interval.
@@ -549,7 +624,8 @@ export class ReminderService {
 
   async #refresh(c: RecoveryCase): Promise<void> {
     try {
-      await this.#d.channel.refreshCase(c);
+      const { presenter, channel } = this.#d;
+      await (presenter ? presenter.refresh(c) : channel.refreshCase(c));
     } catch {
       // the flag is stored; the message shows it on its next successful update
     }

@@ -33,16 +33,16 @@ export class SlackUserDirectory implements UserDirectory {
   }
 }
 
-/** Posts reminders into case threads, with message metadata carrying the reminder's key. */
+/**
+ * Posts reminders into case threads, with message metadata carrying the reminder's key. Only Slack:
+ * whether the case's channel may be posted in, and the parent's redraw after a nudge, are the
+ * reminder engine's to ask of the Presenter (ReminderServiceDeps.presenter), not this adapter's.
+ */
 export class SlackReminderChannel implements ReminderChannel {
   constructor(
     readonly client: WebClient,
     readonly playbook: Playbook,
     readonly clock: Clock,
-    /** The shared, coalescing redraw (Presenter.refresh); a plain chat.update without it. */
-    readonly redraw?: (c: RecoveryCase) => Promise<void>,
-    /** True when the case's channel is shared with the client: nothing is posted there. */
-    readonly shared?: (c: RecoveryCase) => Promise<boolean>,
     /** For the morning digest: a person's open cases, their language and name. */
     readonly people?: {
       readonly owned: (teamId: string, userId: string) => Promise<RecoveryCase[]>;
@@ -96,11 +96,6 @@ export class SlackReminderChannel implements ReminderChannel {
         code: 'slack_webapi_platform_error',
         data: { error: 'thread_not_found' },
       });
-    if (await this.shared?.(c))
-      throw toDeliveryFailure({
-        code: 'slack_webapi_platform_error',
-        data: { error: 'channel_shared' },
-      });
     const m = renderReminder(r, c, this.playbook, this.clock.now(), {
       ownerName: (await this.people?.name(c.teamId, c.ownerId)) ?? null,
     });
@@ -125,8 +120,8 @@ export class SlackReminderChannel implements ReminderChannel {
     }
   }
 
+  /** A plain chat.update (an engine without a Presenter: tests, benches). */
   async refreshCase(c: RecoveryCase): Promise<void> {
-    if (this.redraw) return this.redraw(c);
     if (!c.messageTs) return;
     const r = renderCase(c, this.playbook, this.clock.now());
     await this.client.chat.update({

@@ -154,7 +154,7 @@ function parseChanges(json: string): CorrectiveChange[] {
   }));
 }
 
-function toCase(r: CaseRow, steps: StepRow[]): RecoveryCase {
+function toCase(r: CaseRow, steps: readonly StepRow[]): RecoveryCase {
   return {
     id: r.id,
     teamId: r.team_id,
@@ -310,10 +310,60 @@ const values = <K extends string>(cols: readonly K[], p: Record<K, Param>): Para
 
 const INSERT_CASE = `INSERT INTO cases (${CASE_INSERT.join(', ')}) VALUES (${marks(CASE_INSERT.length)}) RETURNING id`;
 const UPDATE_CASE = `UPDATE cases SET ${CASE_UPDATE.map((k) => `${k} = ?`).join(', ')} WHERE id = ? AND team_id = ?`;
-const INSERT_STEP = `INSERT INTO steps (${STEP_INSERT.join(', ')}) VALUES (${marks(STEP_INSERT.length)})`;
-const UPDATE_STEP = `UPDATE steps SET ${STEP_UPDATE.map((k) => `${k} = ?`).join(', ')} WHERE case_id = ? AND team_id = ? AND key = ?`;
-const GET_CASE = 'SELECT * FROM cases WHERE id = ? AND team_id = ?';
-const GET_STEPS = 'SELECT * FROM steps WHERE case_id = ? AND team_id = ? ORDER BY position';
+
+/** A text per number of rows, built once. */
+function byCount(build: (n: number) => string): (n: number) => string {
+  const texts = new Map<number, string>();
+  return (n) => {
+    let t = texts.get(n);
+    if (t === undefined) {
+      t = build(n);
+      texts.set(n, t);
+    }
+    return t;
+  };
+}
+const stepRows = (n: number) =>
+  Array.from({ length: n }, () => `(${marks(STEP_INSERT.length)})`).join(', ');
+/** A new case's steps, in one statement. */
+const INSERT_STEPS = byCount((n) => `INSERT INTO steps (${STEP_INSERT.join(', ')}) VALUES ${stepRows(n)}`);
+/**
+ * Steps written in one statement: each row replaces the stored step's changing columns (its case,
+ * key, position and optional stay). A step of another team is left as it is.
+ */
+const WRITE_STEPS = byCount(
+  (n) => `INSERT INTO steps (${STEP_INSERT.join(', ')}) VALUES ${stepRows(n)}
+  ON CONFLICT (case_id, key) DO UPDATE SET ${STEP_UPDATE.map((k) => `${k} = excluded.${k}`).join(', ')}
+  WHERE steps.team_id = excluded.team_id`,
+);
+/** The steps' columns, as read with their case (`s_key`…: no name of the case's own). */
+const STEP_COLUMNS = [
+  'case_id',
+  'team_id',
+  'key',
+  'position',
+  'optional',
+  'status',
+  'started_at',
+  'due_at',
+  'done_at',
+  'done_by',
+  'note',
+  'snoozed_until',
+  'next_remind_at',
+  'remind_count',
+  'escalated_at',
+  'version',
+  'next_check_at',
+  'cadence',
+] as const satisfies readonly (keyof StepRow)[];
+/**
+ * A case and its steps in one statement: a row per step (the case's columns on each), by position;
+ * one row with no step for a case without steps.
+ */
+const GET_CASE = `SELECT c.*, ${STEP_COLUMNS.map((k) => `s.${k} AS s_${k}`).join(', ')}
+  FROM cases c LEFT JOIN steps s ON s.case_id = c.id AND s.team_id = c.team_id
+  WHERE c.id = ? AND c.team_id = ? ORDER BY s.position`;
 const INSERT_EVENT =
   'INSERT INTO events (team_id, case_id, at, actor, type, step_key, data) VALUES (?, ?, ?, ?, ?, ?, ?)';
 const EVENTS = 'SELECT * FROM events WHERE team_id = ? AND case_id = ? ORDER BY id';
@@ -360,6 +410,13 @@ const BEHIND_PARENTS = `SELECT * FROM cases
 const SET_PROBLEM = 'UPDATE cases SET delivery_problem = ? WHERE id = ? AND team_id = ?';
 const REMEMBER = `INSERT INTO handled_requests (team_id, key, at) VALUES (?, ?, ?)
   ON CONFLICT (team_id, key) DO NOTHING`;
+// A request key (remembered once) and the same words (again only past the window) in one statement:
+// the keys it returns are those it stored. Parameters: team, request key, now, team, same key, now,
+// same key, since.
+const REMEMBER_BOTH = `INSERT INTO handled_requests (team_id, key, at) VALUES (?, ?, ?), (?, ?, ?)
+  ON CONFLICT (team_id, key) DO UPDATE SET at = excluded.at
+  WHERE handled_requests.key = ? AND handled_requests.at <= ?
+  RETURNING key`;
 // The same words again: refused while the last time is within the window, else remembered anew.
 // Parameters: team, key, now, since.
 const REMEMBER_SAME = `INSERT INTO handled_requests (team_id, key, at) VALUES (?, ?, ?)
@@ -379,8 +436,11 @@ function perEngine(build: (c: Conn) => string): (c: Conn) => string {
   };
 }
 
-/** The case row, locked until the transaction ends where the engine has row locks (PostgreSQL). */
-const GET_CASE_LOCKED = perEngine((c) => GET_CASE + forUpdate(c));
+/**
+ * The case row, locked until the transaction ends where the engine has row locks (PostgreSQL; the
+ * steps are written only by the holder of their case's row lock).
+ */
+const GET_CASE_LOCKED = perEngine((c) => GET_CASE + (forUpdate(c) && `${forUpdate(c)} OF c`));
 const SET_RENDERED = perEngine(
   (c) => `UPDATE cases SET rendered_at = ${greatest(c, 'COALESCE(rendered_at, 0)', '?')},
   rendered_version = ${greatest(c, 'rendered_version', '?')} WHERE id = ? AND team_id = ?`,
@@ -417,6 +477,20 @@ function cancelSteps(n: number): string {
   return sql;
 }
 
+/** A step's columns from a row of GET_CASE. */
+const PREFIXED = STEP_COLUMNS.map((k) => [k, `s_${k}`] as const);
+function stepOf(r: Record<string, unknown>): StepRow {
+  const s: Record<string, unknown> = {};
+  for (const [k, from] of PREFIXED) s[k] = r[from];
+  return s as unknown as StepRow;
+}
+
+/** A case as read: its row and its steps' rows. */
+interface Loaded {
+  readonly row: CaseRow;
+  readonly steps: readonly StepRow[];
+}
+
 /** True when the step row as loaded already holds what `p` would write. */
 function unchanged(row: StepRow, p: StepParams): boolean {
   const r = row as unknown as Record<string, unknown>;
@@ -439,13 +513,22 @@ export class CaseRepo implements CaseStore {
   }
 
   /**
-   * Inside a transaction on PostgreSQL the case row is read `FOR UPDATE`: a unit of work that reads
-   * a case, decides and saves it holds the case until it commits, as SQLite's write lock holds the
-   * whole database, so two replicas' changes to one case never interleave (nor lose one another).
+   * The cases this transaction read, as read (a repository inside a unit of work only): `save`
+   * writes only what differs from them. Forgotten once saved (a savepoint may roll the save back).
+   */
+  readonly #read = new Map<number, Loaded>();
+
+  /**
+   * One statement (the case with its steps). Inside a transaction on PostgreSQL the case row is
+   * read `FOR UPDATE`: a unit of work that reads a case, decides and saves it holds the case until
+   * it commits, as SQLite's write lock holds the whole database, so two replicas' changes to one
+   * case never interleave (nor lose one another).
    */
   async get(teamId: string, id: number): Promise<RecoveryCase | null> {
     const loaded = await this.#load(this.conn, teamId, id);
-    return loaded && toCase(loaded.row, loaded.steps);
+    if (!loaded) return null;
+    if (this.conn.inTransaction) this.#read.set(id, loaded);
+    return toCase(loaded.row, loaded.steps);
   }
 
   async require(teamId: string, id: number): Promise<RecoveryCase> {
@@ -455,14 +538,14 @@ export class CaseRepo implements CaseStore {
   }
 
   /** The case row (locked inside a transaction, where the engine has row locks) and its steps. */
-  async #load(
-    c: Conn,
-    teamId: string,
-    id: number,
-  ): Promise<{ row: CaseRow; steps: StepRow[] } | null> {
-    const row = await c.get<CaseRow>(c.inTransaction ? GET_CASE_LOCKED(c) : GET_CASE, [id, teamId]);
-    if (!row) return null;
-    return { row, steps: await c.all<StepRow>(GET_STEPS, [id, teamId]) };
+  async #load(c: Conn, teamId: string, id: number): Promise<Loaded | null> {
+    const rows = await c.all<CaseRow & Record<string, unknown>>(
+      c.inTransaction ? GET_CASE_LOCKED(c) : GET_CASE,
+      [id, teamId],
+    );
+    const first = rows[0];
+    if (!first) return null;
+    return { row: first, steps: first.s_key === null ? [] : rows.map(stepOf) };
   }
 
   /**
@@ -479,16 +562,37 @@ export class CaseRepo implements CaseStore {
     return this.conn.transaction(async (tx): Promise<RecoveryCase> => {
       const c = changed.case;
       const at = now.getTime();
-      if (requestKey && (await tx.run(REMEMBER, [c.teamId, requestKey, at])) === 0) {
-        throw new DomainError('duplicate_request', requestKey);
+      if (requestKey && same && requestKey !== same.key) {
+        const stored = await tx.all<{ key: string }>(REMEMBER_BOTH, [
+          c.teamId,
+          requestKey,
+          at,
+          c.teamId,
+          same.key,
+          at,
+          same.key,
+          at - same.withinMs,
+        ]);
+        if (!stored.some((r) => r.key === requestKey))
+          throw new DomainError('duplicate_request', requestKey);
+        if (!stored.some((r) => r.key === same.key)) throw new DomainError('same_case');
+      } else {
+        if (requestKey && (await tx.run(REMEMBER, [c.teamId, requestKey, at])) === 0)
+          throw new DomainError('duplicate_request', requestKey);
+        if (
+          same &&
+          (await tx.run(REMEMBER_SAME, [c.teamId, same.key, at, at - same.withinMs])) === 0
+        )
+          throw new DomainError('same_case');
       }
-      if (same && (await tx.run(REMEMBER_SAME, [c.teamId, same.key, at, at - same.withinMs])) === 0)
-        throw new DomainError('same_case');
       const r = await tx.get<{ id: number }>(INSERT_CASE, values(CASE_INSERT, this.#caseParams(c)));
       if (!r) throw new Error('case not stored');
       const stored = { ...c, id: Number(r.id) };
-      for (const s of stored.steps)
-        await tx.run(INSERT_STEP, values(STEP_INSERT, this.#stepParams(stored, s)));
+      if (stored.steps.length > 0)
+        await tx.run(
+          INSERT_STEPS(stored.steps.length),
+          stored.steps.flatMap((s) => values(STEP_INSERT, this.#stepParams(stored, s))),
+        );
       await this.#appendEvent(tx, stored, changed.event, now);
       return stored;
     });
@@ -513,45 +617,63 @@ export class CaseRepo implements CaseStore {
       if (requestKey && (await tx.run(REMEMBER, [teamId, requestKey, now.getTime()])) === 0)
         throw new DomainError('duplicate_request', requestKey);
       const changed = decide(before);
-      await this.#save(tx, changed.case, loaded.steps);
+      await this.#save(tx, changed.case, loaded);
       await this.#appendEvent(tx, changed.case, changed.event, now);
       return changed;
     });
   }
 
-  /** Writes a case and its steps; pending reminders of steps no longer open are cancelled. */
+  /**
+   * Writes a case and its steps; pending reminders of steps no longer open are cancelled. In a
+   * unit of work that read the case, only the steps that changed since are written.
+   */
   save(c: RecoveryCase): Promise<void> {
-    return this.conn.transaction((tx) => this.#save(tx, c, null));
+    const read = this.conn.inTransaction ? this.#read.get(c.id) : undefined;
+    this.#read.delete(c.id);
+    return this.conn.transaction((tx) =>
+      this.#save(tx, c, read?.row.team_id === c.teamId ? read : null),
+    );
   }
 
   /**
-   * Writes the case row, then its steps: every step, or with `loaded` (the step rows read under
-   * the case's lock in this transaction) only those whose columns would change. The case row is
-   * always written first, so on PostgreSQL every writer of a case's steps holds its row lock and
-   * the rows loaded under it are what the table holds.
+   * Writes the case row, then its steps: every step, or with `loaded` (the case as read under its
+   * lock in this transaction) only those whose columns would change, in one statement. The case
+   * row is always written first, so on PostgreSQL every writer of a case's steps holds its row
+   * lock and the rows loaded under it are what the table holds. Reminders still pending for what
+   * this save closes are cancelled: a step no longer open, or every step of a case that ended.
    */
-  async #save(tx: Conn, c: RecoveryCase, loaded: readonly StepRow[] | null): Promise<void> {
+  async #save(tx: Conn, c: RecoveryCase, loaded: Loaded | null): Promise<void> {
     const p = this.#caseParams(c);
     await tx.run(UPDATE_CASE, [...values(CASE_UPDATE, p), p.id, p.team_id]);
-    const was = loaded && new Map(loaded.map((r) => [r.key, r]));
+    const was = loaded && new Map(loaded.steps.map((r) => [r.key, r]));
+    const changed: Param[] = [];
+    let n = 0;
     const closed: StepKey[] = [];
     for (const s of c.steps) {
       const sp = this.#stepParams(c, s);
       const row = was?.get(s.key);
-      if (!row || !unchanged(row, sp))
-        await tx.run(UPDATE_STEP, [...values(STEP_UPDATE, sp), sp.case_id, sp.team_id, sp.key]);
-      if (!isOpen(s) || s.status === 'snoozed') closed.push(s.key);
+      if (!row || !unchanged(row, sp)) {
+        changed.push(...values(STEP_INSERT, sp));
+        n++;
+      }
+      // Closed (or snoozed) by this save: a step that was pending (a snoozed or closed one had its
+      // reminders cancelled then; one nudged after all is dropped when it is sent). Without the
+      // rows as read, every step not open.
+      if ((!isOpen(s) || s.status === 'snoozed') && (!row || row.status === 'pending'))
+        closed.push(s.key);
     }
+    if (n > 0) await tx.run(WRITE_STEPS(n), changed);
     // A case no longer open cancels its reminders of every step; else those of its steps no
     // longer open (one statement either way).
-    if (c.status !== 'open') await tx.run(CANCEL_CASE_REMINDERS, [c.id, c.teamId]);
-    else if (closed.length > 0)
+    if (c.status !== 'open') {
+      if (loaded?.row.status !== c.status) await tx.run(CANCEL_CASE_REMINDERS, [c.id, c.teamId]);
+    } else if (closed.length > 0)
       await tx.run(cancelSteps(closed.length), [c.id, c.teamId, ...closed]);
   }
 
   /** Written lightly (no fsync): lost to a power cut, the post is found again by its metadata. */
   async setMessageTs(teamId: string, id: number, ts: string): Promise<void> {
-    await this.conn.transaction((tx) => tx.run(SET_MESSAGE, [ts, id, teamId]), { light: true });
+    await this.conn.run(SET_MESSAGE, [ts, id, teamId], { light: true });
   }
 
   /** The first reply's ts, if one is on record. */

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
 
 /**
  * Runs SQLite's WAL checkpoints on a worker thread with its own connection. With automatic
@@ -74,6 +75,35 @@ export function startCheckpointer(
       worker.postMessage('stop');
       await done;
       await worker.terminate();
+    },
+  };
+}
+
+/**
+ * A SQLite store's WAL checkpoints on their own connection and thread, so no commit waits for one:
+ * automatic checkpoints stop at once, and the thread starts with `start()` (once the app listens:
+ * nothing needs a checkpoint sooner, and starting a Node worker, ~40 ms of CPU on its own thread,
+ * would compete with the start-up for two cores). If the thread fails, automatic checkpoints come
+ * back. Nothing on PostgreSQL (`sqlite` null), which checkpoints on its own.
+ */
+export function backgroundCheckpoints(
+  sqlite: Database.Database | null,
+  file: string,
+  log: (msg: string, extra?: Record<string, unknown>) => void,
+): { start(): void; stop(): Promise<void> } {
+  sqlite?.pragma('wal_autocheckpoint = 0');
+  let checkpointer: Checkpointer | null = null;
+  return {
+    start() {
+      if (!sqlite) return;
+      checkpointer ??= startCheckpointer(file, (e) => {
+        log('background checkpoints failed; back to automatic checkpoints', { error: String(e) });
+        if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
+      });
+    },
+    async stop() {
+      // The checkpoint thread's last TRUNCATE.
+      await checkpointer?.stop();
     },
   };
 }

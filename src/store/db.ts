@@ -453,6 +453,26 @@ const MIGRATIONS: readonly Migration[] = [
   );
   `,
   },
+  // 23: who opened App Home and when, for every process: a change handled by one replica redraws
+  // the home of the people it concerns wherever they opened theirs.
+  {
+    sqlite: `
+  CREATE TABLE home_viewers (
+    team_id   TEXT NOT NULL,
+    user_id   TEXT NOT NULL,
+    opened_at INTEGER NOT NULL,
+    PRIMARY KEY (team_id, user_id)
+  ) STRICT;
+  `,
+    postgres: `
+  CREATE TABLE home_viewers (
+    team_id   TEXT NOT NULL,
+    user_id   TEXT NOT NULL,
+    opened_at BIGINT NOT NULL,
+    PRIMARY KEY (team_id, user_id)
+  );
+  `,
+  },
 ];
 
 export const SCHEMA_VERSION = BASELINE + MIGRATIONS.length;

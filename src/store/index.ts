@@ -4,6 +4,7 @@ import type { Playbook } from '../domain/playbook.js';
 import type { Repos, Tx, UnitOfWork } from '../services/ports.js';
 import { CaseRepo } from './caseRepo.js';
 import { migrate, migratePostgres, openDatabase } from './db.js';
+import { HomeViewerRepo } from './homeViewerRepo.js';
 import { LeaseRepo } from './leaseRepo.js';
 import { LineRepo } from './lineRepo.js';
 import { ProcessRepo } from './processRepo.js';
@@ -41,6 +42,7 @@ export function reposOn(conn: Conn, playbook: Playbook): Repos {
     leases: new LeaseRepo(conn),
     processes: new ProcessRepo(conn),
     sharing: new SharingRepo(conn),
+    viewers: new HomeViewerRepo(conn),
   };
 }
 

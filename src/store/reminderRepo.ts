@@ -49,9 +49,13 @@ const toReminder = (r: Row): Reminder => ({
  * Each case once, in the order of its earliest step needing attention, walking the index of those
  * steps (next_check_at, case_id, key) and stopping after `limit` cases: a step is the case's first
  * when no other step of the case comes before it (a lookup of the case's few steps by primary key).
- * So its cost follows the cases asked for, not every due step (a backlog after a night away).
+ * So its cost follows the cases asked for, not every due step (a backlog after a night away). The
+ * case's owner and creator come with it (by primary key), for their profiles.
  */
-const ATTENTION = `SELECT team_id, case_id FROM steps
+const ATTENTION = `SELECT team_id, case_id,
+    (SELECT owner_id FROM cases c WHERE c.id = steps.case_id) AS owner_id,
+    (SELECT creator_id FROM cases c WHERE c.id = steps.case_id) AS creator_id
+  FROM steps
   WHERE next_check_at IS NOT NULL AND next_check_at <= ?
     AND NOT EXISTS (
       SELECT 1 FROM steps o
@@ -73,8 +77,34 @@ const DUE_PAGE = `SELECT s.next_check_at AS at, s.case_id AS step_case, s.key AS
     AND (s.next_check_at, s.case_id, s.key) > (?, ?, ?)
   ORDER BY s.next_check_at, s.case_id, s.key LIMIT ?`;
 
-const ENQUEUE = `INSERT INTO reminders (team_id, case_id, step_key, kind, occurrence, created_at, not_before, hours_tz, status)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending') ON CONFLICT DO NOTHING`;
+/** Outbox rows, in one statement, by their number. */
+const enqueueTexts = new Map<number, string>();
+function enqueueText(n: number): string {
+  let sql = enqueueTexts.get(n);
+  if (sql === undefined) {
+    const rows = Array.from({ length: n }, () => "(?, ?, ?, ?, ?, ?, ?, ?, 'pending')").join(', ');
+    sql = `INSERT INTO reminders (team_id, case_id, step_key, kind, occurrence, created_at, not_before, hours_tz, status)
+  VALUES ${rows} ON CONFLICT DO NOTHING`;
+    enqueueTexts.set(n, sql);
+  }
+  return sql;
+}
+
+/**
+ * Claims renewed in one statement: the ids padded to a power of two (repeating the last), so a
+ * handful of texts serve every count; at most RENEW_MAX a statement.
+ */
+const RENEW_MAX = 512;
+const renewTexts = new Map<number, string>();
+function renewText(size: number): string {
+  let sql = renewTexts.get(size);
+  if (sql === undefined) {
+    const marks = Array.from({ length: size }, () => '?').join(', ');
+    sql = `UPDATE reminders SET claimed_at=? WHERE status='claimed' AND id IN (${marks})`;
+    renewTexts.set(size, sql);
+  }
+  return sql;
+}
 
 /** Nothing before `until`: the channel's next free time moves forward only. */
 const PUSH_PACE = `INSERT INTO channel_pace (team_id, channel_id, next_at) VALUES (?, ?, ?)
@@ -87,7 +117,6 @@ const RELEASE = `UPDATE reminders SET status='pending', not_before=?, error=? WH
 const FAIL = `UPDATE reminders SET status='failed', error=? WHERE id=? AND status IN ('claimed','pending')`;
 const CANCEL = `UPDATE reminders SET status='cancelled', error=? WHERE id=? AND status='claimed'`;
 const IN_FLIGHT = `SELECT * FROM reminders WHERE status='claimed' ORDER BY id`;
-const RENEW = `UPDATE reminders SET claimed_at=? WHERE id=? AND status='claimed'`;
 const RETRY_CHANNEL = `UPDATE reminders SET status='pending', attempts=0, not_before=?, error=NULL
   WHERE status='failed' AND error IN ('not_in_channel','channel_not_found','channel_shared')
     AND case_id IN (SELECT id FROM cases WHERE team_id=? AND channel_id=? AND status='open')`;
@@ -136,12 +165,19 @@ export class ReminderRepo implements ReminderStore {
   async casesNeedingAttention(
     now: Date,
     limit: number,
-  ): Promise<{ teamId: string; caseId: number }[]> {
-    const rows = await this.conn.all<{ team_id: string; case_id: number }>(ATTENTION, [
-      now.getTime(),
-      limit,
-    ]);
-    return rows.map((r) => ({ teamId: r.team_id, caseId: r.case_id }));
+  ): Promise<{ teamId: string; caseId: number; ownerId?: string; creatorId?: string }[]> {
+    const rows = await this.conn.all<{
+      team_id: string;
+      case_id: number;
+      owner_id: string | null;
+      creator_id: string | null;
+    }>(ATTENTION, [now.getTime(), limit]);
+    return rows.map((r) => ({
+      teamId: r.team_id,
+      caseId: r.case_id,
+      ...(r.owner_id !== null ? { ownerId: r.owner_id } : {}),
+      ...(r.creator_id !== null ? { creatorId: r.creator_id } : {}),
+    }));
   }
 
   /** Owners with posted open cases needing attention before `before`, with those cases' ids. */
@@ -174,7 +210,7 @@ export class ReminderRepo implements ReminderStore {
     };
   }
 
-  /** A row already there for (case, step, kind, occurrence) is left as it is. */
+  /** One statement; a row already there for (case, step, kind, occurrence) is left as it is. */
   async enqueue(
     c: RecoveryCase,
     stepKey: StepKey,
@@ -182,19 +218,19 @@ export class ReminderRepo implements ReminderStore {
     now: Date,
   ): Promise<void> {
     if (planned.length === 0) return;
-    await this.conn.transaction(async (t) => {
-      for (const p of planned)
-        await t.run(ENQUEUE, [
-          c.teamId,
-          c.id,
-          stepKey,
-          p.kind,
-          p.occurrence,
-          now.getTime(),
-          (p.notBefore ?? now).getTime(),
-          p.hoursTz === undefined ? c.tz : p.hoursTz,
-        ]);
-    });
+    await this.conn.run(
+      enqueueText(planned.length),
+      planned.flatMap((p) => [
+        c.teamId,
+        c.id,
+        stepKey,
+        p.kind,
+        p.occurrence,
+        now.getTime(),
+        (p.notBefore ?? now).getTime(),
+        p.hoursTz === undefined ? c.tz : p.hoursTz,
+      ]),
+    );
   }
 
   /**
@@ -263,11 +299,20 @@ export class ReminderRepo implements ReminderStore {
     await this.conn.run(FAIL, [error, id]);
   }
 
+  /** One statement (a few for thousands of claims: then in one transaction). */
   async renew(ids: readonly number[], now: Date): Promise<void> {
     if (ids.length === 0) return;
-    await this.conn.transaction(async (t) => {
-      for (const id of ids) await t.run(RENEW, [now.getTime(), id]);
-    });
+    const write = async (c: Conn) => {
+      for (let i = 0; i < ids.length; i += RENEW_MAX) {
+        const part = ids.slice(i, i + RENEW_MAX);
+        let size = 1;
+        while (size < part.length) size *= 2;
+        const params: number[] = [now.getTime(), ...part];
+        while (params.length < size + 1) params.push(part[part.length - 1] as number);
+        await c.run(renewText(size), params);
+      }
+    };
+    await (ids.length <= RENEW_MAX ? write(this.conn) : this.conn.transaction(write));
   }
 
   async retryChannel(teamId: string, channelId: string, now: Date): Promise<number> {

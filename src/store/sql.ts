@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import type pg from 'pg';
 
 /**
@@ -8,9 +8,10 @@ import type pg from 'pg';
  * itself (each statement on its own, or a transaction opened by `transaction`) or one transaction's
  * connection, handed to the work inside it.
  *
- * SQLite (better-sqlite3, synchronous) has one connection: units of work are serialised by a queue,
- * so one never sees another's half-done writes, and a statement outside any unit waits for the one
- * running. PostgreSQL (pg) holds one pooled connection for a unit of work.
+ * SQLite (better-sqlite3, synchronous) has one connection for reads and durable writes, and one for
+ * light writes; units of work on both are serialised by one queue, so one never sees another's
+ * half-done writes, and a statement outside any unit waits for the one running. PostgreSQL (pg)
+ * holds one pooled connection for a unit of work.
  */
 export type Param = string | number | null;
 export type Dialect = 'sqlite' | 'postgres';
@@ -21,8 +22,12 @@ export interface Conn {
   readonly inTransaction: boolean;
   all<R>(sql: string, params?: readonly Param[]): Promise<R[]>;
   get<R>(sql: string, params?: readonly Param[]): Promise<R | undefined>;
-  /** Runs a write; how many rows it changed. */
-  run(sql: string, params?: readonly Param[]): Promise<number>;
+  /**
+   * Runs a write; how many rows it changed. Outside a transaction it is one of its own, and
+   * `light` commits it as `transaction`'s `light` does (one statement, where the engine allows);
+   * inside one, it is part of it and `light` changes nothing.
+   */
+  run(sql: string, params?: readonly Param[], opts?: { light?: boolean }): Promise<number>;
   /**
    * Runs `fn` in one transaction (the write lock taken first on SQLite) and commits; a throw rolls
    * it back. Inside a transaction `fn` simply runs as part of it. `light`: the commit need not reach
@@ -110,27 +115,54 @@ class Statements {
   }
 }
 
-/** A SQLite connection shared by the process: statements outside a unit of work wait for it. */
+/** One better-sqlite3 connection: its statements, and the connection as a transaction sees it. */
+interface Side {
+  readonly db: Database.Database;
+  readonly st: Statements;
+  readonly tx: SqliteTx;
+}
+
+function side(db: Database.Database, onStatement?: (sql: string) => void): Side {
+  const st = new Statements(db);
+  st.onStatement = onStatement;
+  return { db, st, tx: new SqliteTx(st) };
+}
+
+/**
+ * The SQLite database as the process shares it: statements outside a unit of work wait for it.
+ *
+ * Light writes (`light`: records of what Slack already shows) go through a second connection to
+ * the same file, opened with synchronous=NORMAL: in WAL mode its commits are not synced to the disk
+ * (a process crash keeps them, a power cut may lose the last ones) and cost no fsync, while the
+ * main connection stays at FULL, so every other commit (a case, its outbox rows) is on the disk
+ * before it returns, and with it every light one written before it (one WAL file). No PRAGMA is
+ * switched per write. Both connections' units of work go through one queue: no two write
+ * transactions ever interleave, and a statement never waits on the other connection's lock.
+ * An in-memory database (or one not in WAL mode) has no second connection: its light writes
+ * commit like any other.
+ */
 export class SqliteConn implements Conn {
   readonly dialect = 'sqlite' as const;
-  readonly #st: Statements;
+  readonly #main: Side;
+  /** The light writes' connection: opened at the first one; false where there is none. */
+  #light: Side | false | null = null;
   readonly #queue = new Queue();
-  readonly #tx: SqliteTx;
   /** Set while a unit of work runs: a statement on the database itself from inside it is a bug. */
   readonly #inside = new AsyncLocalStorage<{ active: boolean }>();
-  #syncRead: Stmt | null = null;
+  #onStatement: ((sql: string) => void) | undefined = undefined;
   constructor(readonly db: Database.Database) {
-    this.#st = new Statements(db);
-    this.#tx = new SqliteTx(this.#st);
+    this.#main = side(db);
   }
   get inTransaction(): boolean {
     return false;
   }
   get onStatement(): ((sql: string) => void) | undefined {
-    return this.#st.onStatement;
+    return this.#onStatement;
   }
   set onStatement(fn: ((sql: string) => void) | undefined) {
-    this.#st.onStatement = fn;
+    this.#onStatement = fn;
+    this.#main.st.onStatement = fn;
+    if (this.#light) this.#light.st.onStatement = fn;
   }
   /** Runs `fn` now if nothing holds the connection, else after what does. */
   #when<T>(fn: () => T): Promise<T> {
@@ -145,13 +177,16 @@ export class SqliteConn implements Conn {
     return this.#queue.run(async () => fn());
   }
   all<R>(sql: string, params: readonly Param[] = []): Promise<R[]> {
-    return this.#when(() => this.#st.of(sql).all(...params) as R[]);
+    return this.#when(() => this.#main.st.of(sql).all(...params) as R[]);
   }
   get<R>(sql: string, params: readonly Param[] = []): Promise<R | undefined> {
-    return this.#when(() => this.#st.of(sql).get(...params) as R | undefined);
+    return this.#when(() => this.#main.st.of(sql).get(...params) as R | undefined);
   }
-  run(sql: string, params: readonly Param[] = []): Promise<number> {
-    return this.#when(() => this.#st.of(sql).run(...params).changes);
+  run(sql: string, params: readonly Param[] = [], opts?: { light?: boolean }): Promise<number> {
+    return this.#when(() => {
+      const { st } = opts?.light ? this.#lightSide() : this.#main;
+      return st.of(sql).run(...params).changes;
+    });
   }
   /**
    * On the one connection a statement from inside a running unit of work, not through its `tx`,
@@ -164,41 +199,61 @@ export class SqliteConn implements Conn {
   transaction<T>(fn: (c: Conn) => Promise<T>, opts?: { light?: boolean }): Promise<T> {
     this.#outside();
     return this.#queue.run(async () => {
-      const db = this.db;
-      const light = opts?.light === true && this.#setSync(1);
+      const { db, st, tx } = opts?.light ? this.#lightSide() : this.#main;
+      st.of('BEGIN IMMEDIATE').run();
+      const flag = { active: true };
       try {
-        this.#st.of('BEGIN IMMEDIATE').run();
-        const flag = { active: true };
-        try {
-          const out = await this.#inside.run(flag, () => fn(this.#tx));
-          this.#st.of('COMMIT').run();
-          return out;
-        } catch (e) {
-          if (db.inTransaction) this.#st.of('ROLLBACK').run();
-          throw e;
-        } finally {
-          flag.active = false;
-        }
+        const out = await this.#inside.run(flag, () => fn(tx));
+        st.of('COMMIT').run();
+        return out;
+      } catch (e) {
+        if (db.inTransaction) st.of('ROLLBACK').run();
+        throw e;
       } finally {
-        // Back to what it was (FULL): every later commit waits for the disk again.
-        if (light !== false) this.#st.exec(`PRAGMA synchronous = ${Math.trunc(light)}`);
+        flag.active = false;
       }
     });
   }
   savepoint<T>(fn: (c: Conn) => Promise<T>): Promise<T> {
     return this.transaction(fn);
   }
-  /**
-   * Sets PRAGMA synchronous to `mode` and returns the mode it had, or false when it already was at
-   * most `mode` (nothing to restore).
-   */
-  #setSync(mode: number): number | false {
-    this.#syncRead ??= this.db.prepare('PRAGMA synchronous').pluck();
-    this.#st.onStatement?.('PRAGMA synchronous');
-    const was = this.#syncRead.get() as number;
-    if (was <= mode) return false;
-    this.#st.exec(`PRAGMA synchronous = ${Math.trunc(mode)}`);
-    return was;
+  /** Closes the light writes' connection, then the database. */
+  close(): void {
+    this.#closeLight();
+    if (this.db.open) this.db.close();
+  }
+  #closeLight(): void {
+    if (this.#light && this.#light.db.open) this.#light.db.close();
+    this.#light = false;
+  }
+  /** The light writes' connection (opened now if it is the first), or the main one where none. */
+  #lightSide(): Side {
+    if (!this.db.open) {
+      // The database was closed (Store.close): so is this, and the write fails as it would there.
+      this.#closeLight();
+      return this.#main;
+    }
+    if (this.#light === null) this.#light = this.#openLight();
+    return this.#light || this.#main;
+  }
+  #openLight(): Side | false {
+    const main = this.db;
+    if (main.memory || main.readonly || main.pragma('journal_mode', { simple: true }) !== 'wal')
+      return false;
+    const db = new Database(main.name, { fileMustExist: true });
+    try {
+      db.pragma('busy_timeout = 5000');
+      // Not synced at each commit: the next FULL commit of the main connection syncs the WAL.
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      // Checkpoints as the main connection has them (none when a background thread runs them).
+      db.pragma(`wal_autocheckpoint = ${Number(main.pragma('wal_autocheckpoint', { simple: true }))}`);
+      db.pragma('cache_size = -2048');
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    return side(db, this.#onStatement);
   }
 }
 
@@ -219,7 +274,7 @@ class SqliteTx implements Conn {
   async get<R>(sql: string, params: readonly Param[] = []): Promise<R | undefined> {
     return this.st.of(sql).get(...params) as R | undefined;
   }
-  async run(sql: string, params: readonly Param[] = []): Promise<number> {
+  async run(sql: string, params: readonly Param[] = [], _opts?: { light?: boolean }): Promise<number> {
     return this.st.of(sql).run(...params).changes;
   }
   transaction<T>(fn: (c: Conn) => Promise<T>): Promise<T> {
@@ -260,7 +315,8 @@ export class PgConn implements Conn {
   async get<R>(sql: string, params: readonly Param[] = []): Promise<R | undefined> {
     return (await this.#query(sql, params)).rows[0] as R | undefined;
   }
-  async run(sql: string, params: readonly Param[] = []): Promise<number> {
+  async run(sql: string, params: readonly Param[] = [], opts?: { light?: boolean }): Promise<number> {
+    if (opts?.light) return this.transaction((c) => c.run(sql, params), { light: true });
     return (await this.#query(sql, params)).rowCount ?? 0;
   }
   async transaction<T>(fn: (c: Conn) => Promise<T>, opts?: { light?: boolean }): Promise<T> {
@@ -319,7 +375,7 @@ class PgTx implements Conn {
   async get<R>(sql: string, params: readonly Param[] = []): Promise<R | undefined> {
     return (await this.#query(sql, params)).rows[0] as R | undefined;
   }
-  async run(sql: string, params: readonly Param[] = []): Promise<number> {
+  async run(sql: string, params: readonly Param[] = [], _opts?: { light?: boolean }): Promise<number> {
     return (await this.#query(sql, params)).rowCount ?? 0;
   }
   transaction<T>(fn: (c: Conn) => Promise<T>): Promise<T> {

@@ -7,8 +7,8 @@
  */
 import { composeAmends } from '../../src/compose.js';
 import { ManualClock } from '../../src/domain/clock.js';
-import { loggerFromLog } from '../../src/log.js';
 import type { StepKey } from '../../src/domain/playbook.js';
+import { loggerFromLog } from '../../src/log.js';
 import { testConfig } from './config.js';
 import type { ChildCall, ChildReply } from './otherProcess.js';
 

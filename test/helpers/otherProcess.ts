@@ -20,7 +20,13 @@ export type ChildCall = { readonly id: number; readonly now: string } & (
   | { readonly op: 'reconcile'; readonly args: [] }
   | {
       readonly op: 'complete';
-      readonly args: [teamId: string, caseId: number, key: string, actor: string, version: number | null];
+      readonly args: [
+        teamId: string,
+        caseId: number,
+        key: string,
+        actor: string,
+        version: number | null,
+      ];
     }
   | { readonly op: 'refresh'; readonly args: [teamId: string, caseId: number] }
   | { readonly op: 'stop'; readonly args: [] }

@@ -315,7 +315,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     const picked = (action as { selected_option?: { value?: string } }).selected_option?.value;
     if (!team || !user || !picked || !isLang(picked)) return;
     await deps.profiles.chooseLanguage(team, user, picked);
-    deps.home.opened(team, user);
+    await deps.home.opened(team, user);
     await deps.home
       .publish(client, team, user)
       .catch((e) => deps.log('views.publish failed', { error: String(e) }));

@@ -16,7 +16,7 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
     if (!team) return;
     // Their language first (briefly), so a first visit reads in it; then the home is kept current.
     await deps.profiles.resolve(team, event.user, deps.cases.now(), 700);
-    deps.home.opened(team, event.user);
+    await deps.home.opened(team, event.user);
     await deps.home
       .publish(client, team, event.user)
       .catch((e) => deps.log('views.publish failed', { error: String(e) }));

@@ -1,0 +1,245 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  App,
+  HTTPModuleFunctions,
+  HTTPReceiver,
+  LogLevel,
+  type Receiver,
+  type ReceiverProcessEventErrorHandlerArgs,
+  SocketModeReceiver,
+  type webApi,
+} from '@slack/bolt';
+import type { Config } from '../config.js';
+import { wellFormed } from '../domain/text.js';
+import type { Lang } from '../i18n/index.js';
+import { t } from '../i18n/index.js';
+import { boltLogger, type Log, type Logger } from '../log.js';
+import { guardBody } from './bodyGuard.js';
+import { AcceptQueue, type Gate, isSlackBody, Malformed, RECEIVED_AT, Refused } from './gate.js';
+import { keepAliveFetch } from './transport.js';
+
+/** How long a refused slash command waits for the person's cached language (then the default). */
+const BUSY_LOOKUP_MS = 200;
+
+/**
+ * The gate's answer to a slash command it cannot take: in the person's cached language if the
+ * database answers at once; past capacity the read may wait behind the very work that makes the
+ * bot busy, and the default language will do.
+ */
+export function busyText(
+  defaultLang: Lang,
+  cachedLang: (teamId: string, userId: string) => Promise<Lang>,
+): (b: { team_id?: string; user_id?: string }) => Promise<string> {
+  return async (b) => {
+    let timer: NodeJS.Timeout | undefined;
+    const lang = await Promise.race([
+      cachedLang(b.team_id ?? '', b.user_id ?? '').catch(() => defaultLang),
+      new Promise<Lang>((resolve) => {
+        timer = setTimeout(() => resolve(defaultLang), BUSY_LOOKUP_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    return t(lang).errors.busy;
+  };
+}
+
+export interface BoltAppOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly gate: Gate;
+  readonly botUserId?: string;
+  readonly botId?: string;
+  /**
+   * Answer Slack only after the listener's work, Slack calls included (tests: a response means the
+   * work is finished). Production answers at the listener's ack, which comes after the commit.
+   */
+  readonly processBeforeResponse?: boolean;
+  /** How long a Web API call may take before it counts as failed (default 10 s). */
+  readonly slackTimeoutMs?: number;
+}
+
+/**
+ * The Bolt app on its own receiver (HTTP or Socket Mode), every request passing the gate first.
+ * One path in every mode: receiver → gate → listener → use-case (commit) → ack → Slack calls.
+ */
+export function createBoltApp(o: BoltAppOptions): App {
+  const { config, gate } = o;
+  const logLevel = {
+    debug: LogLevel.DEBUG,
+    info: LogLevel.INFO,
+    warn: LogLevel.WARN,
+    error: LogLevel.ERROR,
+  }[config.logLevel];
+  const logger = boltLogger(o.logger);
+  // No automatic retries: a retried chat.postMessage can post twice. Reminders retry from the outbox.
+  const clientOptions: webApi.WebClientOptions = {
+    ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
+    retryConfig: { retries: 0 },
+    timeout: o.slackTimeoutMs ?? 10_000,
+    rejectRateLimitedCalls: true,
+    fetch: keepAliveFetch(),
+  };
+  let receiver: Receiver;
+  if (config.mode === 'socket') {
+    receiver = new SocketModeReceiver({
+      appToken: config.appToken ?? '',
+      logger,
+      logLevel,
+      // apps.connections.open goes to SLACK_API_URL too (GovSlack, a test server). It keeps the
+      // socket client's own retries: asking twice for a socket posts nothing, and without them one
+      // failed call while reconnecting is an unhandled rejection and the bot never comes back.
+      installerOptions: { clientOptions: { ...clientOptions, retryConfig: undefined } },
+    });
+  } else {
+    receiver = new HTTPReceiver({
+      signingSecret: config.signingSecret ?? '',
+      logger,
+      logLevel,
+      processBeforeResponse: o.processBeforeResponse ?? false,
+      customRoutes: [
+        {
+          path: '/healthz',
+          method: ['GET', 'HEAD'],
+          handler: (_req, res) => {
+            const ok = !gate.stopping;
+            res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ ok, stopping: gate.stopping, inFlight: gate.active }));
+          },
+        },
+      ],
+      customPropertiesExtractor: (req) => ({
+        [RECEIVED_AT]: (req as { [RECEIVED_AT]?: number })[RECEIVED_AT] ?? performance.now(),
+      }),
+      // A refused request already has its 503; only a listener that never acked is worth a line.
+      unhandledRequestHandler: (args) => {
+        if (args.response.headersSent) return;
+        HTTPModuleFunctions.defaultUnhandledRequestHandler(args);
+      },
+      processEventErrorHandler: async (args: ReceiverProcessEventErrorHandlerArgs) => {
+        if (args.error instanceof Refused && !args.response.headersSent) {
+          args.response.writeHead(503, { 'retry-after': '30' });
+          args.response.end();
+          return false;
+        }
+        if (args.error instanceof Malformed && !args.response.headersSent) {
+          args.logger.warn('refused a signed request whose body is not a Slack payload');
+          args.response.writeHead(400);
+          args.response.end();
+          return false;
+        }
+        return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+      },
+    });
+  }
+
+  const app = new App({
+    token: config.botToken ?? '',
+    receiver,
+    clientOptions,
+    logger,
+    logLevel,
+    tokenVerificationEnabled: false,
+    // Amends keeps no conversation state in Bolt: its store would run on every request for nothing.
+    convoStore: false,
+    ...(o.botUserId ? { botUserId: o.botUserId } : {}),
+    ...(o.botId ? { botId: o.botId } : {}),
+  });
+  // A signed body that is not a Slack payload (`payload=null`, an empty form) is refused with a 400
+  // before Bolt looks into it, instead of a TypeError and a 500, or a 404 three seconds later.
+  // Every request (HTTP, Socket Mode, sandbox) passes here before Bolt reads it: its text is made
+  // well-formed once, so no listener, store or encoder downstream meets a lone surrogate.
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = async (event) => {
+    if (!isSlackBody(event.body)) throw new Malformed();
+    wellFormed(event.body);
+    // Taken or refused here, before Bolt does any work: see Gate.
+    return gate.handle(event, () => processEvent(event));
+  };
+  return app;
+}
+
+/**
+ * Starts the app's receiver; resolves with the HTTP port (null in Socket Mode). In HTTP mode each
+ * request is stamped with when it arrived (the gate refuses what waited too long), and the body of
+ * Slack's endpoint is read first (src/slack/bodyGuard.ts), then handed to Bolt.
+ */
+export async function startBoltApp(
+  app: App,
+  o: { readonly config: Config; readonly host?: string | undefined; readonly log: Log },
+): Promise<number | null> {
+  const { config, log } = o;
+  // A deep accept queue: past capacity, a connection the kernel drops waits for TCP's SYN retry
+  // (1 s, 3 s, 7 s...) however fast the app refuses the request once it is in (Node's
+  // default backlog is 511; the kernel caps this at net.core.somaxconn).
+  const listen =
+    config.mode === 'socket' ? undefined : { port: config.port, host: o.host, backlog: 4096 };
+  const server = (await app.start(listen as never).catch((e: NodeJS.ErrnoException) => {
+    throw e.code === 'EADDRINUSE'
+      ? new Error(`port ${config.port} is already in use: set PORT to another port`)
+      : e;
+  })) as unknown;
+  if (config.mode === 'socket') return null;
+  const http = server as Server;
+  // Ahead of Bolt's own listener.
+  const bolt = http.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  http.removeAllListeners('request');
+  // A connection's first request counts from when the connection may have reached the kernel's
+  // accept queue (AcceptQueue), later ones on it from when they are read.
+  const queue = new AcceptQueue();
+  const waitingSince = new WeakMap<object, number>();
+  http.on('connection', (socket) => {
+    waitingSince.set(socket, queue.accepted());
+    // Only a request already sent with the connection (read within the next two turns) waited
+    // in the queue; a connection opened ahead of its first request (a client's pool) did not.
+    setImmediate(() => setImmediate(() => waitingSince.delete(socket)));
+  });
+  // Every request read in one turn of the event loop was ready when the turn began (the poll
+  // returns every ready socket at once), and a long turn handles them back to back: each counts
+  // from the turn's first request, so past capacity the ones at the end of a long turn are seen
+  // to have waited, and refused, instead of answered seconds late.
+  let turnBegan: number | null = null;
+  http.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const now = performance.now();
+    if (turnBegan === null) {
+      turnBegan = now;
+      setImmediate(() => {
+        turnBegan = null;
+      });
+    }
+    const since = waitingSince.get(req.socket) ?? queue.queuingSince ?? now;
+    waitingSince.delete(req.socket);
+    (req as unknown as Record<string, number>)[RECEIVED_AT] = Math.min(since, turnBegan);
+    const path = (req.url ?? '').split('?')[0];
+    const pass = () => {
+      for (const l of bolt) l.call(http, req, res);
+    };
+    if (req.method !== 'POST' || path !== '/slack/events') return pass();
+    guardBody(req, res, { signingSecret: config.signingSecret ?? '' }).then(
+      (ok) => ok && pass(),
+      (e: unknown) => {
+        log('could not read a request', { error: String(e) });
+        if (!res.headersSent) res.writeHead(500).end();
+      },
+    );
+  });
+  http.keepAliveTimeout = 65_000; // longer than the load balancers' usual 60 s idle timeout
+  return (http.address() as AddressInfo).port;
+}
+
+/**
+ * Refuses new requests (503), then waits up to `timeoutMs` for those in progress, including their
+ * Slack calls. Reports how many were still running when it gave up.
+ */
+export async function drain(gate: Gate, timeoutMs: number): Promise<{ left: number }> {
+  gate.close();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    gate.idle(),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  return { left: gate.active };
+}
