@@ -10,6 +10,12 @@ import { type FakeSlack, type FakeUser, startFakeSlack } from '../../src/sandbox
 import { postSigned, slashCommandBody } from '../../src/sandbox/slackRequests.js';
 import type { Pacer } from '../../src/services/reminders.js';
 import { testConfig } from './config.js';
+import { freshPgDatabase } from './postgres.js';
+
+/** The engine the harness runs on when a test does not say: AMENDS_TEST_ENGINE, else SQLite. */
+export function testEngine(): 'sqlite' | 'postgres' {
+  return process.env.AMENDS_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+}
 
 export const SECRET = 'test-signing-secret-0123456789abcdef';
 export const TEAM = 'T0AMENDS1';
@@ -142,6 +148,8 @@ export async function startHarness(
     recoveryChannel?: string;
     /** HOLIDAYS: whose public holidays are not working time ("IT", "US-NY"). */
     holidays?: string;
+    /** The engine (default: AMENDS_TEST_ENGINE, else SQLite). */
+    engine?: 'sqlite' | 'postgres';
   } = {},
 ): Promise<Harness> {
   const secret = o.signingSecret ?? SECRET;
@@ -154,7 +162,14 @@ export async function startHarness(
     ...(o.latencyMs !== undefined ? { latencyMs: o.latencyMs } : {}),
   });
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'amends-test-'));
+  // AMENDS_TEST_ENGINE=postgres (set by .ci/run for a second pass of the listener and service
+  // suites): the harness's bot runs on a fresh PostgreSQL database of its own instead of SQLite.
+  const pgDb =
+    o.engine === 'postgres' || (!o.engine && testEngine() === 'postgres')
+      ? await freshPgDatabase()
+      : null;
   const config = testConfig({
+    ...(pgDb ? { databaseUrl: pgDb.url } : {}),
     databasePath: join(dir, 'amends.db'),
     slackApiUrl: fake.url,
     signingSecret: secret,
@@ -208,6 +223,7 @@ export async function startHarness(
     async close() {
       await amends.stop();
       await fake.close();
+      await pgDb?.drop();
       if (!o.dir) rmSync(dir, { recursive: true, force: true });
     },
   };

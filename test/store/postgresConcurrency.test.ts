@@ -6,7 +6,12 @@
 import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
 import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
-import { type OpenCaseInput, openCase, type RecoveryCase } from '../../src/domain/recoveryCase.js';
+import {
+  completeStep,
+  type OpenCaseInput,
+  openCase,
+  type RecoveryCase,
+} from '../../src/domain/recoveryCase.js';
 import type { CaseStore } from '../../src/services/ports.js';
 import { migratePostgres } from '../../src/store/db.js';
 import type { PgConn } from '../../src/store/sql.js';
@@ -41,6 +46,27 @@ describePostgres('several pools on one database', () => {
     expect(marks.sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
     expect(back.version).toBe(1 + n);
     expect(await s.cases.events(TEAM, c.id)).toHaveLength(1 + n);
+  });
+
+  it('the same step completed from two pools at once: one completes it, the other sees it done', async () => {
+    // Each decision reads the steps: one that waited for the case's lock must read them as the
+    // winner committed them (a statement that waited sees other tables as they were when it began).
+    for (let round = 0; round < 10; round++) {
+      const c = await s.cases.insert(opened(), NOW);
+      const other = (await s.another()).repos.cases;
+      const results = await Promise.allSettled(
+        [s.cases, other].map((repo, i) =>
+          repo.update(TEAM, c.id, later(1), (x: RecoveryCase) =>
+            completeStep(x, 'own_up', `U0CLICK0${i}`, x.steps[0]?.version ?? null, PB, later(1)),
+          ),
+        ),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      expect((lost.reason as { code?: string }).code).toBe('already_done');
+      const done = (await s.cases.events(TEAM, c.id)).filter((e) => e.type === 'step_done');
+      expect(done).toHaveLength(1);
+    }
   });
 
   it('claimReady from two pools at once never hands out one reminder twice (SKIP LOCKED)', async () => {

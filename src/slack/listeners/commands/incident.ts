@@ -210,7 +210,11 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
     // Publishing asked Slack for the person's profile: what is said now is in their language.
     const said = await catFor(deps, team, user);
     if (shown.ok) {
-      await deps.workspaces.resume(team);
+      // A workspace paused earlier works again. Its record failing must not hide that the case was
+      // posted: the next post that works resumes it.
+      await deps.workspaces.resume(team).catch((e: unknown) =>
+        deps.log('could not record that the workspace works again', { error: String(e) }),
+      );
       if (shown.movedFrom) await say(said.shared.movedTo(`<#${shown.case.channelId}>`));
       return;
     }
