@@ -12,7 +12,7 @@ import { openDatabase } from '../../src/store/db.js';
 import { sqliteStore } from '../../src/store/index.js';
 import { openInput } from '../helpers/builders.js';
 import { openViaCommand, refresh } from '../helpers/cases.js';
-import { type Harness, MARIA, startHarness, TEAM } from '../helpers/harness.js';
+import { type Harness, MARIA, startHarness, TEAM, testEngine } from '../helpers/harness.js';
 import { type OtherProcess, startOtherProcess } from '../helpers/otherProcess.js';
 
 const harnesses: Harness[] = [];
@@ -52,7 +52,8 @@ const firstRepliesOf = (h: Harness, caseId: number) =>
 const linePosts = (h: Harness) =>
   h.fake.messages.filter((m) => m.metadata?.event_type === 'amends_line');
 
-describe('leases', () => {
+// SQLite only: two processes on one SQLite file (PostgreSQL replicas: test/e2e/replicas.test.ts).
+describe.skipIf(testEngine() === 'postgres')('leases', () => {
   it('one holder at a time; renewed by its holder; taken by another only once run out', async () => {
     const h = await harness();
     const repo = h.amends.store.repos.leases;
@@ -118,7 +119,7 @@ describe('leases', () => {
   });
 });
 
-describe('two bot processes on one database', () => {
+describe.skipIf(testEngine() === 'postgres')('two bot processes on one database', () => {
   it('a start-up sweep in a second process leaves alone a case the first is posting: one parent, one first reply', async () => {
     const h = await harness({ ackFirst: true });
     const release = h.fake.hold(); // the first process's posts are on their way

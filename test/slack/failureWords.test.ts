@@ -14,7 +14,7 @@ import { isStorageFailure } from '../../src/services/ports.js';
 import { STORAGE_FAILED } from '../../src/services/presenter.js';
 import { notShown } from '../../src/slack/errors.js';
 import { ACTION, VIEW } from '../../src/slack/ids.js';
-import { CHANNEL, type Harness, MARIA, TEAM } from '../helpers/harness.js';
+import { CHANNEL, type Harness, MARIA, TEAM, testEngine } from '../helpers/harness.js';
 import {
   clickPayload,
   command,
@@ -192,7 +192,26 @@ function sqliteOf(h: Harness): Database.Database {
   return db;
 }
 
-describe('storage that fails', () => {
+/**
+ * From now on every write fails as on a full disk, on every connection of the store: the ts of a
+ * post is a light write, which SQLite makes on a connection of its own, out of reach of a pragma
+ * set on the main one. Reads go on. Returns the function that frees the disk again.
+ */
+function diskFull(h: Harness): () => void {
+  const conn = h.amends.store.conn;
+  const before = conn.onStatement;
+  conn.onStatement = (sql) => {
+    before?.(sql);
+    if (/^\s*(INSERT|UPDATE|DELETE)\b/i.test(sql))
+      throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+  };
+  return () => {
+    conn.onStatement = before;
+  };
+}
+
+// SQLite only: makes SQLite's own storage fail.
+describe.skipIf(testEngine() === 'postgres')('storage that fails', () => {
   const ctx = useHarness();
 
   it('a full disk while a case is opened: the person reads that Amends could not save, and nothing is stored', async () => {
@@ -230,12 +249,13 @@ describe('storage that fails', () => {
     const { h } = ctx;
     ctx.allowUnexpected = true;
     // Slack takes the parent; then the database refuses to record its ts.
+    let refill = () => {};
     const full = (m: { metadata?: { event_type?: string } }) => {
-      if (m.metadata?.event_type === 'amends_case') sqliteOf(h).pragma('query_only = ON');
+      if (m.metadata?.event_type === 'amends_case') refill = diskFull(h);
     };
     h.fake.on('message', full);
     expect((await command(h, 'Acme: wrong pallets')).status).toBe(200);
-    sqliteOf(h).pragma('query_only = OFF');
+    refill();
     h.fake.off('message', full);
     expect(told(h)).toEqual([en.errors.notShown.storage]);
     expect(await countCases(h)).toBe(1);
