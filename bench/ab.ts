@@ -8,6 +8,10 @@
  * own-up "Done" click on a different case each time. It prints the requests answered and the CPU
  * per request (the server's CPU over the round and 1.5 s after it, divided by the requests).
  * PROFILE=<dir> also writes each server's V8 CPU profile to <dir>/a and <dir>/b.
+ * Only the dist/ layout and the server's IPC are shared between the trees: each one's database is
+ * opened and seeded by its own code, so a tree from before the store became async (7ab721a, whose
+ * seeder is synchronous) runs beside this one (SQLite; `git archive <commit> | tar -x -C <dir>`, a
+ * node_modules link, and its own build work as well as a worktree).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -9,8 +9,8 @@
  * code); every row runs on a fresh copy of the template (CREATE DATABASE … TEMPLATE) and drops it
  * after. The bots plan the due steps into the outbox and post them, each channel paced to one
  * message a second across every process. They run a playbook whose working hours are the whole
- * day, every day, and the owners' time zone is chosen so that no digest is due: whenever the bench
- * runs, every reminder is due at once.
+ * day, every day, and the owners live where it is about noon (no morning digest): whenever the
+ * bench runs, every reminder is due at once.
  *
  *  - Throughput: N = 1, 2, 4 replicas. The replicas' auth.test answers are held until all N have
  *    asked, so they finish starting together; the figure is the reminders posted (distinct metadata
@@ -124,10 +124,10 @@ export interface ReplicaFigure {
   readonly tz: string;
 }
 
-type Sizes = Omit<ReplicaArgs, 'server' | 'dir' | 'progress'>;
+export type ReplicaSizes = Omit<ReplicaArgs, 'server' | 'dir' | 'progress'>;
 
 /** `npm run bench`: 10^5 reminders over 1,000 channels (100 each: 99 s at Slack's pace, at best). */
-export const REPLICA_FULL: Sizes = {
+export const REPLICA_FULL: ReplicaSizes = {
   reminders: 100_000,
   channels: 1000,
   replicas: [1, 2, 4],
@@ -141,7 +141,7 @@ export const REPLICA_FULL: Sizes = {
  * `--quick`: one reminder per channel, 1 and 2 replicas; the failover on 20 reminders over two
  * channels (paced: the killed replica still holds most of them).
  */
-export const REPLICA_QUICK: Sizes = {
+export const REPLICA_QUICK: ReplicaSizes = {
   ...REPLICA_FULL,
   reminders: 1000,
   replicas: [1, 2],
@@ -149,18 +149,30 @@ export const REPLICA_QUICK: Sizes = {
   quietMs: 30_000,
 };
 
+/**
+ * The sizes for `npm run bench` (`quick`: its --quick mode). AMENDS_BENCH_REPLICA_REMINDERS sets the
+ * delivery rows' reminders (10^5 by default: on two cores each row takes many minutes).
+ */
+export function replicaSizes(quick: boolean): ReplicaSizes {
+  const base = quick ? REPLICA_QUICK : REPLICA_FULL;
+  const n = Number(process.env.AMENDS_BENCH_REPLICA_REMINDERS);
+  return Number.isInteger(n) && n > 0 ? { ...base, reminders: n } : base;
+}
+
 const MAIN = fileURLToPath(new URL('../app/main.js', import.meta.url));
 
 /** Reminders are due whatever the day and hour the bench runs: working hours all day, every day. */
 const ALWAYS = { workingHours: { start: '00:00', end: '23:59', days: [1, 2, 3, 4, 5, 6, 7] } };
 
 /**
- * A zone where it is now between 02:00 and 21:59: inside the hours above, and past the first hour
- * of the working day, when the morning digest would go out instead of mentions.
+ * A zone where it is about noon now (Etc/GMT±N): ten hours inside the hours above either way, and
+ * far from the first hour of the working day, when the morning digest would go out instead of
+ * mentions, however long the rows run.
  */
-function zoneAwayFromMidnight(now: Date): string {
-  const h = now.getUTCHours();
-  return h >= 2 && h <= 21 ? 'UTC' : 'Etc/GMT+6';
+function zoneAtNoon(now: Date): string {
+  const k = 12 - now.getUTCHours();
+  // POSIX signs: Etc/GMT-12 is 12 hours ahead of UTC.
+  return k === 0 ? 'UTC' : k > 0 ? `Etc/GMT-${k}` : `Etc/GMT+${-k}`;
 }
 
 interface Replica {
@@ -343,6 +355,11 @@ async function startRow(
   const late = setTimeout(release, 30_000);
   try {
     await Promise.all(replicas.map((r) => r.ready));
+  } catch (e) {
+    for (const r of replicas) r.proc.kill('SIGKILL');
+    await Promise.all(replicas.map((r) => r.exited));
+    await fake.close();
+    throw e;
   } finally {
     clearTimeout(late);
   }
@@ -366,14 +383,16 @@ async function throughputRow(
 ): Promise<ThroughputFigure> {
   const db = await createDatabase(a.server, `replicas${n}`, tpl.name);
   let started: Started | null = null;
+  const cpu = await watchBackends(a.server, db.name);
   try {
-    const cpu = await watchBackends(a.server, db.name);
     const s = await startRow(a, n, db.url, playbook);
     started = s;
+    // Their start-up (loading, migrations checked) is not the delivery's.
+    const cpuAtStart = s.replicas.reduce((t, r) => t + cpuMs(r.proc.pid), 0);
     const complete = await s.fake.waitForKeys(a.reminders, a.quietMs);
     // A duplicate would come late (a claim taken twice): the replicas run on a moment more.
     await sleep(2000);
-    const botCpu = s.replicas.reduce((t, r) => t + cpuMs(r.proc.pid), 0);
+    const botCpu = s.replicas.reduce((t, r) => t + cpuMs(r.proc.pid), 0) - cpuAtStart;
     const dbCpu = await cpu.stop();
     for (const r of s.replicas) await stopReplica(r);
     const { fake, releasedAt } = s;
@@ -406,6 +425,7 @@ async function throughputRow(
     );
     return fig;
   } finally {
+    await cpu.stop();
     if (started) {
       for (const r of started.replicas) await stopReplica(r).catch(() => {});
       await started.fake.close();
@@ -460,7 +480,7 @@ async function failoverRow(
     // Waits until none of its claims is in flight and every one is posted; stops at a stall.
     let settledMs = Number.NaN;
     let lastSeen = performance.now();
-    let posted = fake.byKey.size;
+    let progress = '';
     let unsettled = claims.length;
     for (;;) {
       const left = (await store.repos.reminders.inFlight()).filter((r) => ids.has(r.id)).length;
@@ -470,11 +490,13 @@ async function failoverRow(
         settledMs = performance.now() - killedAt;
         break;
       }
-      if (fake.byKey.size !== posted) {
-        posted = fake.byKey.size;
+      // Progress: a post, or one of its claims settled (a reconcile spaces its thread reads).
+      const now = `${fake.byKey.size}/${left}`;
+      if (now !== progress) {
+        progress = now;
         lastSeen = performance.now();
       }
-      // Nothing posted for a long while, and the dead one's claims not settled: give up waiting.
+      // Nothing moved for a long while, and the dead one's claims not settled: give up waiting.
       if (performance.now() - lastSeen > Math.max(a.quietMs, 120_000)) break;
       await sleep(200);
     }
@@ -520,7 +542,7 @@ async function failoverRow(
 export async function replicaBench(a: ReplicaArgs): Promise<ReplicaFigure> {
   const playbook = join(a.dir, 'always.playbook.json');
   writeFileSync(playbook, JSON.stringify(ALWAYS));
-  const tz = zoneAwayFromMidnight(new Date());
+  const tz = zoneAtNoon(new Date());
   const seedMs: Record<string, number> = {};
   const throughput: ThroughputFigure[] = [];
   let failover: FailoverFigure | null = null;

@@ -11,14 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { machine } from './lib/common.js';
 import { dropLeftDatabases, findBenchPostgres } from './lib/pg.js';
-import { killReplicas, REPLICA_FULL, REPLICA_QUICK, replicaBench } from './replicaBench.js';
+import { killReplicas, replicaBench, replicaSizes } from './replicaBench.js';
 import { printReplicas } from './replicaReport.js';
 
 const quick = process.argv.includes('--quick');
 const [reminders, replicas, fReminders, fChannels] = process.argv
   .slice(2)
   .filter((a) => !a.startsWith('--'));
-const base = quick ? REPLICA_QUICK : REPLICA_FULL;
+const base = replicaSizes(quick);
 const P = {
   ...base,
   ...(reminders ? { reminders: Number(reminders) } : {}),

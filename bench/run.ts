@@ -67,10 +67,10 @@ import { type Target, table } from './lib/table.js';
 import type { FromReminders, ReminderArgs, TickFigure } from './reminderBench.js';
 import {
   killReplicas,
-  REPLICA_FULL,
-  REPLICA_QUICK,
   type ReplicaFigure,
+  type ReplicaSizes,
   replicaBench,
+  replicaSizes,
 } from './replicaBench.js';
 import { printReplicas } from './replicaReport.js';
 import { type RestartFigure, restartRecovery } from './restartBench.js';
@@ -814,7 +814,7 @@ async function main(): Promise<void> {
     await idle.fake.stop();
     progress(`restart after SIGKILL with ${P.restartCommands} cases waiting for Slack`);
     const restart = await restartRecovery({ commands: P.restartCommands });
-    const RP = quick ? REPLICA_QUICK : REPLICA_FULL;
+    const RP = replicaSizes(quick);
     const replicas = pgServer
       ? await replicaBench({ ...RP, server: pgServer, dir, progress: (s) => progress(s) })
       : null;
@@ -856,7 +856,7 @@ function report(
   rem: Awaited<ReturnType<typeof reminderPath>>,
   exp: ExportFigure,
   restart: RestartFigure,
-  replicas: { fig: ReplicaFigure; sizes: typeof REPLICA_FULL } | null,
+  replicas: { fig: ReplicaFigure; sizes: ReplicaSizes } | null,
   /** Why the PostgreSQL rows were skipped (null: they ran). */
   pgMissing: string | null,
   seconds: number,

@@ -31,14 +31,25 @@ async function answers(url: string): Promise<boolean> {
 /** Where the PostgreSQL rows run, or in one line why they are skipped. */
 export async function findBenchPostgres(): Promise<PgFound> {
   const given = process.env.AMENDS_BENCH_DATABASE_URL;
+  let found: { url: string; origin: string };
   if (given) {
-    if (await answers(given)) return { url: given, origin: 'AMENDS_BENCH_DATABASE_URL' };
-    return { missing: 'AMENDS_BENCH_DATABASE_URL is set but its server does not answer' };
+    if (!(await answers(given)))
+      return { missing: 'AMENDS_BENCH_DATABASE_URL is set but its server does not answer' };
+    found = { url: given, origin: 'AMENDS_BENCH_DATABASE_URL' };
+  } else if (await answers(LOCAL)) found = { url: LOCAL, origin: '127.0.0.1:5432 (user postgres)' };
+  else
+    return {
+      missing: 'AMENDS_BENCH_DATABASE_URL is not set and no PostgreSQL answers at 127.0.0.1:5432',
+    };
+  // Every row makes a database of its own: a user that may not is found out now, not mid-run.
+  try {
+    await (await createDatabase(found.url, 'probe')).drop();
+  } catch (e) {
+    return {
+      missing: `${found.origin} answers, but a database cannot be created and dropped there (${(e as Error).message})`,
+    };
   }
-  if (await answers(LOCAL)) return { url: LOCAL, origin: '127.0.0.1:5432 (user postgres)' };
-  return {
-    missing: 'AMENDS_BENCH_DATABASE_URL is not set and no PostgreSQL answers at 127.0.0.1:5432',
-  };
+  return found;
 }
 
 /** `url` with its database name replaced. */
@@ -157,15 +168,19 @@ export async function watchBackends(server: string, database: string): Promise<B
     sampling = sampling.then(sample).catch(() => {});
   }, 1000);
   timer.unref();
+  let stopped: Promise<number> | null = null;
   return {
-    stop: async () => {
-      clearInterval(timer);
-      await sampling;
-      await sample().catch(() => {});
-      await c.end().catch(() => {});
-      let ticks = 0;
-      for (const [pid, t] of last) ticks += t - (first.get(pid) ?? t);
-      return (ticks * 1000) / TICKS_PER_S;
+    stop: () => {
+      stopped ??= (async () => {
+        clearInterval(timer);
+        await sampling;
+        await sample().catch(() => {});
+        await c.end().catch(() => {});
+        let ticks = 0;
+        for (const [pid, t] of last) ticks += t - (first.get(pid) ?? t);
+        return (ticks * 1000) / TICKS_PER_S;
+      })();
+      return stopped;
     },
   };
 }

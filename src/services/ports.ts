@@ -119,12 +119,13 @@ export interface DuePage {
 /** The reminder outbox. */
 export interface ReminderStore {
   /**
-   * Cases with at least one step needing the engine's attention at `now`, with their owner and
-   * creator where the store reads them along (their profiles are looked up before planning).
+   * Cases with at least one step needing the engine's attention at `now`; with `people`, their
+   * owner and creator too (their profiles are looked up before planning).
    */
   casesNeedingAttention(
     now: Date,
     limit: number,
+    o?: { readonly people?: boolean },
   ): Promise<{ teamId: string; caseId: number; ownerId?: string; creatorId?: string }[]>;
   /** Reserves a post slot in a channel shared by every process (see ReminderRepo.reservePace). */
   reservePace(
@@ -161,6 +162,17 @@ export interface ReminderStore {
   markFailed(id: number, error: string): Promise<void>;
   /** A claimed reminder that must not be posted after all. */
   cancelClaimed(id: number, why: string): Promise<void>;
+  /**
+   * Takes over a claim another process left (it is gone, or its lease ran out), if it is still as
+   * seen (same holder, same claim time): one process settles it, however many look at once.
+   */
+  takeOver(
+    id: number,
+    from: string | null,
+    claimedAt: Date | null,
+    holder: string,
+    now: Date,
+  ): Promise<boolean>;
   /** Every claimed reminder, whichever process claimed it. */
   inFlight(): Promise<Reminder[]>;
   /** Every reminder of a case, whatever its status. */

@@ -485,11 +485,7 @@ export class Presenter {
    * deliverLines; `read`: the case as read a moment ago under the lease this process holds (its
    * lines go out with it, without reading it again), if no delivery is queued before this one.
    */
-  #queueLines(
-    c: RecoveryCase,
-    o: { recover?: boolean },
-    read: RecoveryCase | null,
-  ): Promise<void> {
+  #queueLines(c: RecoveryCase, o: { recover?: boolean }, read: RecoveryCase | null): Promise<void> {
     const previous = this.#lines.get(c.id);
     const fresh = previous ? null : read;
     const mine = (previous ?? Promise.resolve())

@@ -82,6 +82,9 @@ const RECONCILE_SPACING_MS = 1200;
 
 /** Cases planned per unit of work. */
 const PLAN_CHUNK = 50;
+/** How often a tick that goes on (a backlog) looks again for claims a dead process left. */
+const RECONCILE_EVERY_MS = 5000;
+
 /** Due steps read per page by the morning digest: 2,000 took 10-20 ms with 10^5 open cases. */
 const DIGEST_PAGE = 500;
 
@@ -129,6 +132,8 @@ export class ReminderService {
   readonly #mine = new Set<number>();
   #renewedAt = Number.NEGATIVE_INFINITY;
   #digestsPlannedAt = Number.NEGATIVE_INFINITY;
+  /** When reconcile() last looked for claims other processes left. */
+  #reconciledAt = Number.NEGATIVE_INFINITY;
   #running = false;
   /** Set by deliver() while planning runs alongside it: more reminders are ready to claim. */
   #planned: (() => void) | null = null;
@@ -188,7 +193,7 @@ export class ReminderService {
     for (;;) {
       // A case whose planning failed stays "needing attention"; never loop over it again this tick.
       const due = (
-        await reminders.casesNeedingAttention(now, this.#d.batchSize + seen.size)
+        await reminders.casesNeedingAttention(now, this.#d.batchSize + seen.size, { people: true })
       ).filter((d) => !seen.has(d.caseId));
       if (due.length === 0) break;
       for (let i = 0; i < due.length; i += PLAN_CHUNK) {
@@ -363,6 +368,9 @@ export class ReminderService {
       const want = batchSize - held;
       if (closed || exhausted || want <= 0 || (held > 0 && want < refillAt)) return;
       const at = this.#d.clock.now();
+      // A long tick (a backlog) looks again, every few seconds, for claims a dead process left:
+      // they are settled and back in the queue now, not after this whole backlog.
+      if (at.getTime() - this.#reconciledAt >= RECONCILE_EVERY_MS) await this.reconcile();
       const began = chunks;
       const claimed = await reminders.claimReady(at, want, this.#d.holder ?? null);
       // Claims just taken need no renewal for a third of a lease (older ones set the pace).
@@ -638,6 +646,7 @@ export class ReminderService {
    * asked, the claim waits for the next tick.
    */
   async reconcile(): Promise<{ found: number; requeued: number }> {
+    this.#reconciledAt = this.#d.clock.now().getTime();
     let found = 0;
     let requeued = 0;
     const expired = this.#d.clock.now().getTime() - this.#d.leaseMs;
@@ -648,6 +657,20 @@ export class ReminderService {
       const gone =
         !!r.claimedBy && r.claimedBy !== this.#d.holder && !!(await this.#d.isGone?.(r.claimedBy));
       if (r.claimedAt && r.claimedAt.getTime() > expired && !gone) continue;
+      // Taken over first, as it was seen: of several processes looking at once, one settles it
+      // (another that requeued it while this one read the thread would have it posted twice).
+      const holder = this.#d.holder ?? null;
+      if (
+        holder &&
+        !(await this.#d.reminders.takeOver(
+          r.id,
+          r.claimedBy ?? null,
+          r.claimedAt,
+          holder,
+          this.#d.clock.now(),
+        ))
+      )
+        continue;
       byCase.set(r.caseId, [...(byCase.get(r.caseId) ?? []), r]);
     }
     // One conversations.replies per thread, whatever the number of claims in it; past a short

@@ -51,7 +51,8 @@ export async function copySqliteToPostgres(from: string, to: string): Promise<Co
       const report: { table: string; rows: number }[] = [];
       await client.query('BEGIN');
       try {
-        for (const table of tables) report.push({ table, rows: await copyTable(src, client, table) });
+        for (const table of tables)
+          report.push({ table, rows: await copyTable(src, client, table) });
         await client.query('COMMIT');
       } catch (e) {
         await client.query('ROLLBACK');
@@ -107,9 +108,9 @@ async function copyTable(
   client: pg.PoolClient,
   table: string,
 ): Promise<number> {
-  const srcCols = (src.prepare(`PRAGMA table_info(${quote(table)})`).all() as { name: string }[]).map(
-    (c) => c.name,
-  );
+  const srcCols = (
+    src.prepare(`PRAGMA table_info(${quote(table)})`).all() as { name: string }[]
+  ).map((c) => c.name);
   const dst = await client.query<{ column_name: string; is_identity: string }>(
     `SELECT column_name, is_identity FROM information_schema.columns
      WHERE table_schema = current_schema() AND table_name = $1`,

@@ -27,7 +27,7 @@ export class HomeViewerRepo implements HomeViewerStore {
   constructor(readonly conn: Conn) {}
 
   async opened(teamId: string, userId: string, at: number): Promise<void> {
-    await this.conn.transaction((c) => c.run(OPENED, [teamId, userId, at]), { light: true });
+    await this.conn.run(OPENED, [teamId, userId, at], { light: true });
   }
 
   async watching(teamId: string, userIds: readonly string[], since: number): Promise<string[]> {
@@ -42,6 +42,6 @@ export class HomeViewerRepo implements HomeViewerStore {
   }
 
   async forgetBefore(at: number): Promise<void> {
-    await this.conn.transaction((c) => c.run(FORGET, [at]), { light: true });
+    await this.conn.run(FORGET, [at], { light: true });
   }
 }

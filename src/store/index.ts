@@ -83,9 +83,9 @@ function storeOn(
 
 /** A store on an open (and migrated) SQLite database. */
 export function sqliteStore(db: Database.Database, playbook: Playbook): Store {
-  return storeOn(new SqliteConn(db), playbook, db, async () => {
-    db.close();
-  });
+  const conn = new SqliteConn(db);
+  // Both connections: the light writes' one too.
+  return storeOn(conn, playbook, db, async () => conn.close());
 }
 
 /** 64-bit integers (our instants in milliseconds, counts) as numbers: they fit in 2^53. */

@@ -37,12 +37,12 @@ export class LeaseRepo implements LeaseStore {
     const [sql, params] = this.#pg
       ? [POSTGRES.take, [key, holder, ms]]
       : [SQLITE.take, [key, holder, t + ms, t]];
-    const changed = await this.conn.transaction((c) => c.run(sql, params), { light: true });
+    const changed = await this.conn.run(sql, params, { light: true });
     return changed === 1;
   }
 
   async release(key: string, holder: string): Promise<void> {
-    await this.conn.transaction((c) => c.run(SQLITE.release, [key, holder]), { light: true });
+    await this.conn.run(SQLITE.release, [key, holder], { light: true });
   }
 
   async holderOf(key: string, now: Date): Promise<string | null> {
@@ -62,7 +62,7 @@ export class LeaseRepo implements LeaseStore {
     const [sql, params] = this.#pg
       ? [POSTGRES.takeFrom, [holder, ms, key, from]]
       : [SQLITE.takeFrom, [holder, now.getTime() + ms, key, from]];
-    const changed = await this.conn.transaction((c) => c.run(sql, params), { light: true });
+    const changed = await this.conn.run(sql, params, { light: true });
     return changed === 1;
   }
 }

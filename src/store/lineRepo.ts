@@ -61,6 +61,6 @@ export class LineRepo implements LineStore {
   }
   /** Written lightly (no fsync): lost to a power cut, the line is found again by its metadata. */
   async markSent(id: number, ts: string): Promise<void> {
-    await this.conn.transaction((c) => c.run(MARK_SENT, [ts, id]), { light: true });
+    await this.conn.run(MARK_SENT, [ts, id], { light: true });
   }
 }

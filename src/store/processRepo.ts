@@ -31,11 +31,11 @@ export class ProcessRepo implements ProcessStore {
     const [sql, params] = this.#pg
       ? [POSTGRES.beat, [holder, forMs]]
       : [SQLITE.beat, [holder, now, forMs]];
-    await this.conn.transaction((c) => c.run(sql, params), { light: true });
+    await this.conn.run(sql, params, { light: true });
   }
 
   async gone(holder: string): Promise<void> {
-    await this.conn.transaction((c) => c.run(SQLITE.gone, [holder]), { light: true });
+    await this.conn.run(SQLITE.gone, [holder], { light: true });
   }
 
   async ranOut(holder: string, now: number): Promise<boolean | null> {
@@ -47,6 +47,6 @@ export class ProcessRepo implements ProcessStore {
 
   async forgetBefore(now: number, agoMs: number): Promise<void> {
     const [sql, params] = this.#pg ? [POSTGRES.forget, [agoMs]] : [SQLITE.forget, [now, agoMs]];
-    await this.conn.transaction((c) => c.run(sql, params), { light: true });
+    await this.conn.run(sql, params, { light: true });
   }
 }

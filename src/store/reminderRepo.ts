@@ -49,12 +49,16 @@ const toReminder = (r: Row): Reminder => ({
  * Each case once, in the order of its earliest step needing attention, walking the index of those
  * steps (next_check_at, case_id, key) and stopping after `limit` cases: a step is the case's first
  * when no other step of the case comes before it (a lookup of the case's few steps by primary key).
- * So its cost follows the cases asked for, not every due step (a backlog after a night away). The
- * case's owner and creator come with it (by primary key), for their profiles.
+ * So its cost follows the cases asked for, not every due step (a backlog after a night away).
+ * `people`: the case's owner and creator come with it (by primary key), for their profiles.
  */
-const ATTENTION = `SELECT team_id, case_id,
+const attention = (people: boolean) => `SELECT team_id, case_id${
+  people
+    ? `,
     (SELECT owner_id FROM cases c WHERE c.id = steps.case_id) AS owner_id,
-    (SELECT creator_id FROM cases c WHERE c.id = steps.case_id) AS creator_id
+    (SELECT creator_id FROM cases c WHERE c.id = steps.case_id) AS creator_id`
+    : ''
+}
   FROM steps
   WHERE next_check_at IS NOT NULL AND next_check_at <= ?
     AND NOT EXISTS (
@@ -63,6 +67,8 @@ const ATTENTION = `SELECT team_id, case_id,
         AND (o.next_check_at < steps.next_check_at
           OR (o.next_check_at = steps.next_check_at AND o.key < steps.key)))
   ORDER BY next_check_at, case_id, key LIMIT ?`;
+const ATTENTION = attention(false);
+const ATTENTION_PEOPLE = attention(true);
 
 /**
  * Keyset pages over the index of steps needing attention, the step's primary key breaking ties,
@@ -165,19 +171,19 @@ export class ReminderRepo implements ReminderStore {
   async casesNeedingAttention(
     now: Date,
     limit: number,
+    o: { readonly people?: boolean } = {},
   ): Promise<{ teamId: string; caseId: number; ownerId?: string; creatorId?: string }[]> {
     const rows = await this.conn.all<{
       team_id: string;
       case_id: number;
-      owner_id: string | null;
-      creator_id: string | null;
-    }>(ATTENTION, [now.getTime(), limit]);
-    return rows.map((r) => ({
-      teamId: r.team_id,
-      caseId: r.case_id,
-      ...(r.owner_id !== null ? { ownerId: r.owner_id } : {}),
-      ...(r.creator_id !== null ? { creatorId: r.creator_id } : {}),
-    }));
+      owner_id?: string | null;
+      creator_id?: string | null;
+    }>(o.people ? ATTENTION_PEOPLE : ATTENTION, [now.getTime(), limit]);
+    return rows.map((r) =>
+      r.owner_id && r.creator_id
+        ? { teamId: r.team_id, caseId: r.case_id, ownerId: r.owner_id, creatorId: r.creator_id }
+        : { teamId: r.team_id, caseId: r.case_id },
+    );
   }
 
   /** Owners with posted open cases needing attention before `before`, with those cases' ids. */
@@ -322,6 +328,28 @@ export class ReminderRepo implements ReminderStore {
   /** A claimed reminder whose step was done meanwhile: never posted. */
   async cancelClaimed(id: number, why: string): Promise<void> {
     await this.conn.run(CANCEL, [why, id]);
+  }
+
+  async takeOver(
+    id: number,
+    from: string | null,
+    claimedAt: Date | null,
+    holder: string,
+    now: Date,
+  ): Promise<boolean> {
+    const n = await this.conn.run(
+      `UPDATE reminders SET claimed_by = ?, claimed_at = ? WHERE id = ? AND status = 'claimed'
+       AND ${from === null ? 'claimed_by IS NULL' : 'claimed_by = ?'}
+       AND ${claimedAt === null ? 'claimed_at IS NULL' : 'claimed_at = ?'}`,
+      [
+        holder,
+        now.getTime(),
+        id,
+        ...(from === null ? [] : [from]),
+        ...(claimedAt === null ? [] : [claimedAt.getTime()]),
+      ],
+    );
+    return n === 1;
   }
 
   async inFlight(): Promise<Reminder[]> {

@@ -20,9 +20,8 @@ export class SharingRepo implements SharingStore {
   }
 
   async put(channelId: string, shared: boolean | null, at: number): Promise<void> {
-    await this.conn.transaction(
-      (c) => c.run(PUT, [channelId, shared === null ? null : shared ? 1 : 0, at]),
-      { light: true },
-    );
+    await this.conn.run(PUT, [channelId, shared === null ? null : shared ? 1 : 0, at], {
+      light: true,
+    });
   }
 }

@@ -23,15 +23,18 @@ export interface Conn {
   all<R>(sql: string, params?: readonly Param[]): Promise<R[]>;
   get<R>(sql: string, params?: readonly Param[]): Promise<R | undefined>;
   /**
-   * Runs a write; how many rows it changed. Outside a transaction it is one of its own, and
-   * `light` commits it as `transaction`'s `light` does (one statement, where the engine allows);
-   * inside one, it is part of it and `light` changes nothing.
+   * Runs a write; how many rows it changed. Outside a transaction it is a transaction of its own,
+   * committed lightly with `light` (see `transaction`): on SQLite still one statement (on the light
+   * writes' connection), on PostgreSQL with synchronous_commit off. Inside one it is part of it,
+   * and `light` changes nothing.
    */
   run(sql: string, params?: readonly Param[], opts?: { light?: boolean }): Promise<number>;
   /**
    * Runs `fn` in one transaction (the write lock taken first on SQLite) and commits; a throw rolls
    * it back. Inside a transaction `fn` simply runs as part of it. `light`: the commit need not reach
-   * the disk before it returns (records of what Slack already shows: a message's ts, a lease; a crash keeps them, a power cut may lose the last ones, and the messages are found again by their metadata).
+   * the disk before it returns (records of what Slack already shows: a message's ts, a lease; a
+   * crash keeps them, a power cut may lose the last ones, and the messages are found again by
+   * their metadata). A light write of one statement is cheaper as `run(…, { light: true })`.
    */
   transaction<T>(fn: (c: Conn) => Promise<T>, opts?: { light?: boolean }): Promise<T>;
   /** Inside a transaction: a savepoint (a throw rolls back only `fn`'s writes). Outside: a transaction. */
@@ -223,7 +226,8 @@ export class SqliteConn implements Conn {
     if (this.db.open) this.db.close();
   }
   #closeLight(): void {
-    if (this.#light && this.#light.db.open) this.#light.db.close();
+    const light = this.#light || null;
+    if (light?.db.open) light.db.close();
     this.#light = false;
   }
   /** The light writes' connection (opened now if it is the first), or the main one where none. */
@@ -247,7 +251,9 @@ export class SqliteConn implements Conn {
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
       // Checkpoints as the main connection has them (none when a background thread runs them).
-      db.pragma(`wal_autocheckpoint = ${Number(main.pragma('wal_autocheckpoint', { simple: true }))}`);
+      db.pragma(
+        `wal_autocheckpoint = ${Number(main.pragma('wal_autocheckpoint', { simple: true }))}`,
+      );
       db.pragma('cache_size = -2048');
     } catch (e) {
       db.close();
@@ -274,7 +280,11 @@ class SqliteTx implements Conn {
   async get<R>(sql: string, params: readonly Param[] = []): Promise<R | undefined> {
     return this.st.of(sql).get(...params) as R | undefined;
   }
-  async run(sql: string, params: readonly Param[] = [], _opts?: { light?: boolean }): Promise<number> {
+  async run(
+    sql: string,
+    params: readonly Param[] = [],
+    _opts?: { light?: boolean },
+  ): Promise<number> {
     return this.st.of(sql).run(...params).changes;
   }
   transaction<T>(fn: (c: Conn) => Promise<T>): Promise<T> {
@@ -315,7 +325,11 @@ export class PgConn implements Conn {
   async get<R>(sql: string, params: readonly Param[] = []): Promise<R | undefined> {
     return (await this.#query(sql, params)).rows[0] as R | undefined;
   }
-  async run(sql: string, params: readonly Param[] = [], opts?: { light?: boolean }): Promise<number> {
+  async run(
+    sql: string,
+    params: readonly Param[] = [],
+    opts?: { light?: boolean },
+  ): Promise<number> {
     if (opts?.light) return this.transaction((c) => c.run(sql, params), { light: true });
     return (await this.#query(sql, params)).rowCount ?? 0;
   }
@@ -375,7 +389,11 @@ class PgTx implements Conn {
   async get<R>(sql: string, params: readonly Param[] = []): Promise<R | undefined> {
     return (await this.#query(sql, params)).rows[0] as R | undefined;
   }
-  async run(sql: string, params: readonly Param[] = [], _opts?: { light?: boolean }): Promise<number> {
+  async run(
+    sql: string,
+    params: readonly Param[] = [],
+    _opts?: { light?: boolean },
+  ): Promise<number> {
     return (await this.#query(sql, params)).rowCount ?? 0;
   }
   transaction<T>(fn: (c: Conn) => Promise<T>): Promise<T> {

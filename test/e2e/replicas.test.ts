@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
 import type { RecoveryCase } from '../../src/domain/recoveryCase.js';
 import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fakeSlack.js';
+import { eventEnvelope } from '../../src/sandbox/server.js';
 import {
   blockActionsPayload,
   interactionBody,
@@ -18,7 +19,6 @@ import {
   slashCommandBody,
 } from '../../src/sandbox/slackRequests.js';
 import { ACTION } from '../../src/slack/ids.js';
-import { eventEnvelope } from '../../src/sandbox/server.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import type { ReminderRepo } from '../../src/store/reminderRepo.js';
 import { type Bot, startBotProcess } from '../helpers/botProcess.js';
@@ -370,7 +370,9 @@ describePostgres('a channel shared with the client, as two replicas hear of it',
     expect((await cmd(b, 'After')).status).toBe(200);
     // B's work after the ack ends with a direct message to the owner: saved, not posted there.
     const told = () =>
-      fake2.messages.some((m) => m.channel === MARIA && /\bAfter\b/.test(m.text ?? ''));
+      fake2.messages.some(
+        (m) => (m.channel === MARIA || m.channel.startsWith('D')) && /\bAfter\b/.test(m.text ?? ''),
+      );
     await stored(told);
     await fake2.idle();
     expect(fake2.calls.length).toBeGreaterThan(calls);

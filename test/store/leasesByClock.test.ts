@@ -4,6 +4,9 @@
  * file, one host). Durations here are already over (negative) or far from over, so nothing waits.
  */
 import { expect, it } from 'vitest';
+import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
+import { openCase } from '../../src/domain/recoveryCase.js';
+import { openInput } from '../helpers/builders.js';
 import { describeEngines } from '../helpers/postgres.js';
 import { storePerTest } from './engine.js';
 
@@ -42,6 +45,31 @@ describeEngines('leases and heartbeats', (engine) => {
     expect(await s.processes.ranOut('alive', t)).toBe(true);
     await s.processes.forgetBefore(t, 0);
     expect(await s.processes.ranOut('late', t)).toBeNull();
+  });
+
+  it('a claim a dead process left is taken over by one process only, and only as it was seen', async () => {
+    const c = await s.cases.insert(
+      openCase(
+        openInput({ teamId: 'T0TEAM001', ownerId: 'U0OWNER01', creatorId: 'U0OWNER01' }),
+        DEFAULT_PLAYBOOK,
+        now,
+      ),
+      now,
+    );
+    await s.reminders.enqueue(c, 'own_up', [{ kind: 'nudge', occurrence: 1, notBefore: now }], now);
+    const [r] = await s.reminders.claimReady(now, 10, 'dead');
+    if (!r) throw new Error('nothing claimed');
+    const other = (await s.another()).repos.reminders;
+    const later = new Date(now.getTime() + 60_000);
+    const won = await Promise.all([
+      s.reminders.takeOver(r.id, 'dead', r.claimedAt, 'b', later),
+      other.takeOver(r.id, 'dead', r.claimedAt, 'c', later),
+    ]);
+    expect(won.filter(Boolean)).toHaveLength(1);
+    // Seen before the takeover: the claim is no longer as it was.
+    expect(await s.reminders.takeOver(r.id, 'dead', r.claimedAt, 'd', later)).toBe(false);
+    const [back] = await s.reminders.inFlight();
+    expect(back?.claimedBy).toBe(won[0] ? 'b' : 'c');
   });
 
   if (engine === 'postgres')

@@ -4,11 +4,13 @@
  * after another on its one connection (and refuses a statement that bypasses the unit's tx);
  * PostgreSQL holds a pooled connection per unit, and units run side by side.
  */
+
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
 import { type OpenCaseInput, openCase } from '../../src/domain/recoveryCase.js';
 import type { Tx } from '../../src/services/ports.js';
+import type { Conn } from '../../src/store/sql.js';
 import { openInput } from '../helpers/builders.js';
 import { describeEngines } from '../helpers/postgres.js';
 import { storePerTest } from './engine.js';
@@ -208,14 +210,16 @@ describeEngines('unit of work', (engine) => {
         }
       });
 
-      it('light: synchronous=NORMAL for the unit, FULL put back after, also when it throws', async () => {
+      it('light: on a connection of its own at synchronous=NORMAL; the main one stays FULL, also when it throws', async () => {
         const db = s.store.sqlite as Database.Database;
         const mode = () => db.pragma('synchronous', { simple: true });
+        const inUnit = async (c: Conn) =>
+          (await c.get<{ synchronous: number }>('PRAGMA synchronous'))?.synchronous;
         expect(mode()).toBe(2);
-        expect(await uow().run(async () => mode(), { light: true })).toBe(1);
+        expect(await s.conn.transaction(inUnit, { light: true })).toBe(1);
         expect(mode()).toBe(2);
         await expect(
-          uow().run(
+          s.conn.transaction(
             async () => {
               throw new Error('refused');
             },
@@ -223,11 +227,32 @@ describeEngines('unit of work', (engine) => {
           ),
         ).rejects.toThrow('refused');
         expect(mode()).toBe(2);
-        expect(await uow().run(async () => mode())).toBe(2);
-        // Inside a transaction a light flag changes nothing (the mode can't change there).
+        expect(await s.conn.transaction(inUnit)).toBe(2);
+        // Inside a transaction a light flag changes nothing.
+        expect(await s.conn.transaction(async (c) => c.transaction(inUnit, { light: true }))).toBe(
+          2,
+        );
+        // A light write of one statement is that statement alone (no PRAGMA, no BEGIN), and the
+        // main connection reads it at once.
+        const seen: string[] = [];
+        s.conn.onStatement = (sql) => seen.push(sql);
+        try {
+          await s.conn.run(
+            'INSERT INTO workspaces (team_id, paused_reason, paused_at) VALUES (?, ?, ?)',
+            ['x', 'r', 1],
+            { light: true },
+          );
+        } finally {
+          s.conn.onStatement = undefined;
+        }
+        expect(seen).toHaveLength(1);
         expect(
-          await s.conn.transaction(async (c) => c.transaction(async () => mode(), { light: true })),
-        ).toBe(2);
+          await s.conn.get<{ paused_reason: string }>(
+            'SELECT paused_reason FROM workspaces WHERE team_id = ?',
+            ['x'],
+          ),
+        ).toEqual({ paused_reason: 'r' });
+        expect(mode()).toBe(2);
       });
     });
   }
