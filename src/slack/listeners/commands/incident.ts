@@ -212,9 +212,11 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
     if (shown.ok) {
       // A workspace paused earlier works again. Its record failing must not hide that the case was
       // posted: the next post that works resumes it.
-      await deps.workspaces.resume(team).catch((e: unknown) =>
-        deps.log('could not record that the workspace works again', { error: String(e) }),
-      );
+      await deps.workspaces
+        .resume(team)
+        .catch((e: unknown) =>
+          deps.log('could not record that the workspace works again', { error: String(e) }),
+        );
       if (shown.movedFrom) await say(said.shared.movedTo(`<#${shown.case.channelId}>`));
       return;
     }
