@@ -16,7 +16,7 @@ import { isOpen } from '../domain/recoveryCase.js';
 import { nextCheckAt } from '../domain/reminders.js';
 import { wellFormed } from '../domain/text.js';
 import type { CaseStore } from '../services/ports.js';
-import { type Conn, type Dialect, forUpdate, greatest, type Param } from './sql.js';
+import { type Conn, type Dialect, greatest, type Param } from './sql.js';
 
 interface CaseRow {
   id: number;
@@ -445,11 +445,6 @@ const GET_CASE = perEngine((c) => {
     FROM steps s WHERE s.case_id = c.id AND s.team_id = c.team_id) AS steps_json
   FROM cases c WHERE c.id = ? AND c.team_id = ?`;
 });
-/**
- * The case row, locked until the transaction ends where the engine has row locks (PostgreSQL; the
- * steps are written only by the holder of their case's row lock).
- */
-const GET_CASE_LOCKED = perEngine((c) => GET_CASE(c) + forUpdate(c));
 /** PostgreSQL: the case row's lock, taken before the case is read (see #load). */
 const LOCK_CASE = 'SELECT id FROM cases WHERE id = ? AND team_id = ? FOR UPDATE';
 const SET_RENDERED = perEngine(
@@ -536,7 +531,8 @@ export class CaseRepo implements CaseStore {
 
   /**
    * One statement (the case with its steps). Inside a transaction on PostgreSQL the case row is
-   * read `FOR UPDATE`: a unit of work that reads a case, decides and saves it holds the case until
+   * locked first (`FOR UPDATE`, one more statement): a unit of work that reads a case, decides and
+   * saves it holds the case until
    * it commits, as SQLite's write lock holds the whole database, so two replicas' changes to one
    * case never interleave (nor lose one another).
    */
@@ -560,10 +556,7 @@ export class CaseRepo implements CaseStore {
     // (the steps) as it was when the statement began: one statement would decide on stale steps
     // (two clicks of one button would both complete it). The next statement's snapshot is fresh.
     if (c.inTransaction && c.dialect === 'postgres') await c.get(LOCK_CASE, [id, teamId]);
-    const row = await c.get<CaseRow & { steps_json: unknown }>(
-      c.inTransaction && c.dialect !== 'postgres' ? GET_CASE_LOCKED(c) : GET_CASE(c),
-      [id, teamId],
-    );
+    const row = await c.get<CaseRow & { steps_json: unknown }>(GET_CASE(c), [id, teamId]);
     return row ? { row, steps: stepsOfJson(row.steps_json) } : null;
   }
 
@@ -619,7 +612,7 @@ export class CaseRepo implements CaseStore {
 
   /**
    * Read, decide (pure), write: one transaction per state change (SQLite takes the write lock
-   * first; PostgreSQL reads the case row FOR UPDATE), with its event. Only the steps the decision
+   * first; PostgreSQL locks the case row before reading it), with its event. Only the steps the decision
    * changed are written.
    */
   update(
