@@ -307,23 +307,30 @@ class SqliteTx implements Conn {
   }
 }
 
-/** A PostgreSQL pool: each statement on any free connection; a transaction holds one. */
-export class PgConn implements Conn {
+/** all/get/run over one way of sending a query (the pool, or a transaction's client). */
+abstract class PgQueries {
   readonly dialect = 'postgres' as const;
+  protected abstract query(sql: string, params: readonly Param[]): Promise<pg.QueryResult>;
+  async all<R>(sql: string, params: readonly Param[] = []): Promise<R[]> {
+    return (await this.query(sql, params)).rows as R[];
+  }
+  async get<R>(sql: string, params: readonly Param[] = []): Promise<R | undefined> {
+    return (await this.query(sql, params)).rows[0] as R | undefined;
+  }
+}
+
+/** A PostgreSQL pool: each statement on any free connection; a transaction holds one. */
+export class PgConn extends PgQueries implements Conn {
   onStatement: ((sql: string) => void) | undefined = undefined;
-  constructor(readonly pool: pg.Pool) {}
+  constructor(readonly pool: pg.Pool) {
+    super();
+  }
   get inTransaction(): boolean {
     return false;
   }
-  #query(sql: string, params: readonly Param[]) {
+  protected query(sql: string, params: readonly Param[]): Promise<pg.QueryResult> {
     this.onStatement?.(sql);
     return this.pool.query(toPostgres(sql), params as Param[]);
-  }
-  async all<R>(sql: string, params: readonly Param[] = []): Promise<R[]> {
-    return (await this.#query(sql, params)).rows as R[];
-  }
-  async get<R>(sql: string, params: readonly Param[] = []): Promise<R | undefined> {
-    return (await this.#query(sql, params)).rows[0] as R | undefined;
   }
   async run(
     sql: string,
@@ -331,7 +338,7 @@ export class PgConn implements Conn {
     opts?: { light?: boolean },
   ): Promise<number> {
     if (opts?.light) return this.transaction((c) => c.run(sql, params), { light: true });
-    return (await this.#query(sql, params)).rowCount ?? 0;
+    return (await this.query(sql, params)).rowCount ?? 0;
   }
   async transaction<T>(fn: (c: Conn) => Promise<T>, opts?: { light?: boolean }): Promise<T> {
     const client = await this.pool.connect();
@@ -361,20 +368,21 @@ export class PgConn implements Conn {
   }
 }
 
-class PgTx implements Conn {
-  readonly dialect = 'postgres' as const;
+class PgTx extends PgQueries implements Conn {
   #depth = 0;
   constructor(
     readonly client: pg.PoolClient,
     readonly owner: PgConn,
-  ) {}
+  ) {
+    super();
+  }
   get inTransaction(): boolean {
     return true;
   }
   get onStatement(): ((sql: string) => void) | undefined {
     return this.owner.onStatement;
   }
-  #query(sql: string, params: readonly Param[]) {
+  protected query(sql: string, params: readonly Param[]): Promise<pg.QueryResult> {
     this.owner.onStatement?.(sql);
     return this.client.query(toPostgres(sql), params as Param[]);
   }
@@ -383,18 +391,9 @@ class PgTx implements Conn {
     this.owner.onStatement?.(sql);
     await this.client.query(sql);
   }
-  async all<R>(sql: string, params: readonly Param[] = []): Promise<R[]> {
-    return (await this.#query(sql, params)).rows as R[];
-  }
-  async get<R>(sql: string, params: readonly Param[] = []): Promise<R | undefined> {
-    return (await this.#query(sql, params)).rows[0] as R | undefined;
-  }
-  async run(
-    sql: string,
-    params: readonly Param[] = [],
-    _opts?: { light?: boolean },
-  ): Promise<number> {
-    return (await this.#query(sql, params)).rowCount ?? 0;
+  /** Inside the transaction a light write is simply part of it. */
+  async run(sql: string, params: readonly Param[] = []): Promise<number> {
+    return (await this.query(sql, params)).rowCount ?? 0;
   }
   transaction<T>(fn: (c: Conn) => Promise<T>): Promise<T> {
     return fn(this);
