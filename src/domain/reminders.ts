@@ -1,6 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays } from 'date-fns/addDays';
 import { format } from 'date-fns/format';
+import { startOfDay } from 'date-fns/startOfDay';
 import { addDuration } from './duration.js';
 import type { Playbook, StepDef, StepKey } from './playbook.js';
 import { stepDef } from './playbook.js';
@@ -113,6 +114,16 @@ export function nextCheckAt(c: RecoveryCase, s: Step, pb: Playbook): Date | null
     (s.nextRemindAt && isPrepTime(c, s, s.nextRemindAt)) || (def?.cadenceDays && c.calm.stalledAt);
   const hold = exempt ? 0 : (c.calm.quietUntil?.getTime() ?? 0);
   return new Date(Math.max(at, hold));
+}
+
+/**
+ * When a quiet case may speak again after a post at `since`: the start of the working day
+ * `quietEveryDays` later. Not the post's instant plus a week: a tick a few seconds earlier than
+ * last week's would hold it to the next tick, and it would slip later every week.
+ */
+function quietPostOpens(since: Date, pb: Playbook, tz: string): Date {
+  const day = startOfDay(addDays(new TZDate(since.getTime(), tz), pb.calm.quietEveryDays));
+  return clampToWorkingHours(new Date(day.getTime()), pb.workingHours, tz);
 }
 
 /** A nudge of the apology at `t` is the meeting's prep (the working day before the meeting). */
@@ -367,12 +378,7 @@ export function planCase(
       p.plan.reminders.some((r) => r.kind === 'cadence' || r.kind === 'cadence_end'),
     )
   ) {
-    const since = c.calm.lastPostAt ?? c.calm.stalledAt;
-    const weekly = clampToWorkingHours(
-      new Date(addDays(new TZDate(since.getTime(), tz), pb.calm.quietEveryDays).getTime()),
-      pb.workingHours,
-      tz,
-    );
+    const weekly = quietPostOpens(c.calm.lastPostAt ?? c.calm.stalledAt, pb, tz);
     if (weekly > now) opensAt = weekly;
   }
   if (opensAt) {
@@ -446,11 +452,7 @@ export function planCase(
   const postsToday = used + 1;
   let quietUntil: Date | null = null;
   if (calm.stalledAt) {
-    quietUntil = clampToWorkingHours(
-      new Date(addDays(new TZDate(now.getTime(), tz), pb.calm.quietEveryDays).getTime()),
-      pb.workingHours,
-      tz,
-    );
+    quietUntil = quietPostOpens(now, pb, tz);
   } else if (postsToday >= cap) quietUntil = nextWorkingMorning(now, pb.workingHours, tz);
   return {
     case: {

@@ -103,6 +103,35 @@ describe('a case nobody touches for two weeks', () => {
   });
 });
 
+describe('a case that has gone quiet', () => {
+  it('posts once a week at the same local hour, week after week, however late each tick runs', async () => {
+    h = await startHarness({ now: '2026-11-23T08:00:00Z' });
+    const c = await openViaCommand(h, 'Acme: shipped the wrong pallets');
+    // Hourly ticks, each a few seconds late by a different amount (as a real tick runs late by
+    // its work): a weekly date taken from the last post's exact instant falls a few seconds after
+    // the tick a week on, and the post slips an hour, one more each week.
+    const start = h.clock.now().getTime();
+    for (let k = 1; k <= 24 * 7 * 9; k++) {
+      h.clock.set(new Date(start + k * 3_600_000 + (k % 5) * 10_000).toISOString());
+      await h.amends.reminders.tick();
+    }
+    const posts = reminderPosts(h, c);
+    const stalledAt = posts.findIndex((m) => kindOf(m) === 'stalled');
+    const weekly = posts.slice(stalledAt + 1);
+    expect(weekly.length).toBeGreaterThanOrEqual(6);
+    const hours = weekly.map((m) => localHour(postedAt(m), 'Europe/Rome'));
+    expect(new Set(hours)).toEqual(new Set([9])); // the start of the owner's working day
+    for (let i = 1; i < weekly.length; i++) {
+      const days =
+        (postedAt(weekly[i] as StoredMessage).getTime() -
+          postedAt(weekly[i - 1] as StoredMessage).getTime()) /
+        86_400_000;
+      expect(days).toBeGreaterThan(6.9);
+      expect(days).toBeLessThan(9); // a weekend or a holiday may push one on
+    }
+  });
+});
+
 describe('after downtime or a clock jump', () => {
   it('a case gets one catch-up post, however long the gap', async () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
