@@ -9,6 +9,19 @@ import { CHANNEL, FakePacer, type Harness, startHarness, TEAM } from '../helpers
 import { startOtherProcess } from '../helpers/otherProcess.js';
 
 /** A second reminder engine on the same database and Slack, as another process would run it. */
+/** One process's view of a clock shared by several: its time is where its own last wait ended. */
+class ProcessView implements Pacer {
+  #woke: number | null = null;
+  constructor(private readonly shared: FakePacer) {}
+  now(): number {
+    return this.#woke ?? this.shared.now();
+  }
+  async sleep(ms: number): Promise<void> {
+    this.#woke = this.now() + ms;
+    this.shared.t = Math.max(this.shared.t, this.#woke);
+  }
+}
+
 function secondEngine(
   h: Harness,
   pacer: Pacer,
@@ -186,14 +199,17 @@ describe('exactly once', () => {
     const h = await harness({ now: '2026-11-23T08:00:00Z' });
     for (let i = 0; i < 6; i++) await openViaCommand(h, `Client ${i}: late delivery`);
     h.clock.set('2026-11-23T12:30:00Z');
-    // One clock both processes share (wall time); each records when it hands a post to Slack.
+    // One clock both processes share (wall time). A fake sleep moves it at once, so while one
+    // process waits another may move it further: each process sees it from where its own last
+    // wait ended (as a process woken by its timer would), and records that when it posts.
     const shared = new FakePacer();
     const sentAt: number[] = [];
     const posts = () => postCalls(h).length;
-    // Three claims each at most: both processes post into the channel. Each records the shared
-    // clock when it hands a post to Slack.
-    const a = secondEngine(h, shared, 3, () => sentAt.push(shared.now()));
-    const b = secondEngine(h, shared, 3, () => sentAt.push(shared.now()));
+    const va = new ProcessView(shared);
+    const vb = new ProcessView(shared);
+    // Three claims each at most: both processes post into the channel.
+    const a = secondEngine(h, va, 3, () => sentAt.push(va.now()));
+    const b = secondEngine(h, vb, 3, () => sentAt.push(vb.now()));
     await Promise.all([a.tick(), b.tick()]);
     expect(posts()).toBe(6);
     expect(new Set(reminderKeys(h)).size).toBe(6);
