@@ -55,6 +55,16 @@ describe('a lost case', () => {
     expect(everything(blocks)).not.toContain(en.stepState.waiting);
   });
 
+  it('an answered case never reads "Client not told yet", even with its own-up not clicked', () => {
+    const open = renderCase(opened(), PB, at('2026-11-30T08:00:00Z')).blocks;
+    expect(textOf(open, 'case_facts')).toContain(en.case.notToldYet);
+    for (const answer of ['refused', 'accepted'] as const) {
+      const c = recordAnswer(opened(), answer, OWNER, PB, at('2026-11-30T09:00:00Z')).case;
+      const { blocks } = renderCase(c, PB, at('2026-11-30T10:00:00Z'));
+      expect(textOf(blocks, 'case_facts')).not.toContain(en.case.notToldYet);
+    }
+  });
+
   it('while the case is open the refusal is still "for now"', () => {
     const c = recordAnswer(opened(), 'refused', OWNER, PB, at('2026-11-30T09:00:00Z')).case;
     const { blocks } = renderCase(c, PB, at('2026-11-30T10:00:00Z'));

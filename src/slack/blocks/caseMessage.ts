@@ -279,7 +279,8 @@ export function renderCase(c: RecoveryCase, pb: Playbook, now: Date): Rendered {
   ];
   const told = ownUpMinutes(c);
   if (told !== null) facts.push(cat.case.toldAfter(span(told, cat)));
-  else if (c.status === 'open')
+  // Not once the client has answered: an answer means the client was told, whatever was clicked.
+  else if (c.status === 'open' && c.answer === null)
     // No running count here: the message is not redrawn every minute, and a count would go stale.
     // The opening time beside it is a date token every reader sees in their own zone.
     facts.push(cat.case.notToldYet);
