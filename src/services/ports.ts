@@ -387,6 +387,49 @@ export interface HomeViewerStore {
   forgetBefore(at: number): Promise<void>;
 }
 
+/**
+ * Where a workspace (or an Enterprise Grid org) installed Amends, as Slack's OAuth gave it: the
+ * installation is Slack's object, kept whole (its tokens sealed at rest by the store). A
+ * workspace's own installation is found by its team id alone; an org-wide one by its enterprise id.
+ */
+export interface InstallationRecord {
+  readonly enterpriseId: string | null;
+  readonly teamId: string | null;
+  readonly isEnterpriseInstall: boolean;
+  /** Who installed (or last re-installed) it: their own installation is kept too. */
+  readonly userId: string;
+  /** Slack's installation object (JSON), tokens included. */
+  readonly installation: unknown;
+}
+
+/** Which installation: a workspace's (by team) or an org's (by enterprise, `isEnterpriseInstall`). */
+export interface InstallationQuery {
+  readonly enterpriseId?: string | null;
+  readonly teamId?: string | null;
+  readonly isEnterpriseInstall: boolean;
+  /** Also the installation of this person, when they installed it themselves. */
+  readonly userId?: string | null;
+}
+
+export interface InstallationStore {
+  /**
+   * Records an installation, as the workspace's latest and as its installer's; called again after
+   * every token refresh, so an upsert.
+   */
+  save(rec: InstallationRecord, at: number): Promise<void>;
+  /** The workspace's (or org's) latest installation, and the asking user's own if there is one. */
+  find(q: InstallationQuery): Promise<{ latest: unknown; user: unknown | null } | null>;
+  /**
+   * Deletes the installation: with a `userId`, only that person's; without, the workspace's
+   * (or org's) every row, tokens and all. The number of rows deleted.
+   */
+  delete(q: InstallationQuery): Promise<number>;
+  /** Every workspace and org with an installation (for jobs that call Slack with no request). */
+  installed(): Promise<
+    { enterpriseId: string | null; teamId: string | null; isEnterpriseInstall: boolean }[]
+  >;
+}
+
 /** A file posted into a case's thread (the meeting's invite). */
 export interface ThreadFile {
   readonly content: string;

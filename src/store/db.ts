@@ -473,6 +473,37 @@ const MIGRATIONS: readonly Migration[] = [
   );
   `,
   },
+  // 24: where Amends is installed (OAuth): Slack's installation object, sealed (its tokens are
+  // encrypted at rest), per workspace (scope 'T:<team>') or org ('E:<enterprise>'), as the latest
+  // one (user_id '') and as its installer's.
+  {
+    sqlite: `
+  CREATE TABLE installations (
+    scope                 TEXT NOT NULL,
+    user_id               TEXT NOT NULL,
+    enterprise_id         TEXT,
+    team_id               TEXT,
+    is_enterprise_install INTEGER NOT NULL CHECK (is_enterprise_install IN (0, 1)),
+    sealed                TEXT NOT NULL,
+    installed_at          INTEGER NOT NULL,
+    updated_at            INTEGER NOT NULL,
+    PRIMARY KEY (scope, user_id)
+  ) STRICT;
+  `,
+    postgres: `
+  CREATE TABLE installations (
+    scope                 TEXT NOT NULL,
+    user_id               TEXT NOT NULL,
+    enterprise_id         TEXT,
+    team_id               TEXT,
+    is_enterprise_install INTEGER NOT NULL CHECK (is_enterprise_install IN (0, 1)),
+    sealed                TEXT NOT NULL,
+    installed_at          BIGINT NOT NULL,
+    updated_at            BIGINT NOT NULL,
+    PRIMARY KEY (scope, user_id)
+  );
+  `,
+  },
 ];
 
 export const SCHEMA_VERSION = BASELINE + MIGRATIONS.length;

@@ -1,0 +1,211 @@
+/**
+ * Where Amends is installed (OAuth), on both engines: Slack's installation kept whole and sealed,
+ * found by team (or by enterprise for an org-wide install), with the installer's own beside it;
+ * an upsert (saved again after every token refresh); deleted at once on uninstall.
+ */
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { InstallationRepo } from '../../src/store/installationRepo.js';
+import { parseKeys, TokenCipher } from '../../src/store/tokenCipher.js';
+import { describeEngines } from '../helpers/postgres.js';
+import { storePerTest } from './engine.js';
+
+const key = () => randomBytes(32);
+
+/** A workspace installation as Slack's OAuth (v2) gives it to Bolt's installer. */
+function installation(team: string, user: string, bot = `xoxb-${team}-1`) {
+  return {
+    team: { id: team, name: `Team ${team}` },
+    enterprise: undefined,
+    user: { id: user, token: undefined, scopes: undefined },
+    bot: { id: `B${team}`, userId: `U${team}BOT`, token: bot, scopes: ['chat:write', 'commands'] },
+    appId: 'A0AMENDS01',
+    tokenType: 'bot',
+    isEnterpriseInstall: false,
+    authVersion: 'v2',
+  };
+}
+
+describe('TokenCipher', () => {
+  it('opens what it sealed; each seal is different (fresh nonce) and shows nothing of the token', () => {
+    const c = new TokenCipher([key()]);
+    const a = c.seal('xoxb-secret-token');
+    const b = c.seal('xoxb-secret-token');
+    expect(a).not.toBe(b);
+    expect(a).not.toContain('secret');
+    expect(c.open(a)).toBe('xoxb-secret-token');
+    expect(c.open(b)).toBe('xoxb-secret-token');
+  });
+
+  it('refuses a value altered by one character, and one sealed by a key it was not given', () => {
+    const c = new TokenCipher([key()]);
+    const sealed = c.seal('xoxb-secret-token');
+    const parts = sealed.split('.');
+    const body = parts[4] as string;
+    parts[4] = (body[0] === 'A' ? 'B' : 'A') + body.slice(1);
+    expect(() => c.open(parts.join('.'))).toThrow(/altered/);
+    expect(() => new TokenCipher([key()]).open(sealed)).toThrow(/not among the keys given/);
+    expect(() => c.open('xoxb-plain')).toThrow(/not a sealed value/);
+  });
+
+  it('during a key change both keys open, the new one seals, and old values read as stale', () => {
+    const oldKey = key();
+    const newKey = key();
+    const before = new TokenCipher([oldKey]).seal('t1');
+    const both = new TokenCipher([newKey, oldKey]);
+    expect(both.open(before)).toBe('t1');
+    expect(both.isStale(before)).toBe(true);
+    expect(both.isStale(both.seal('t2'))).toBe(false);
+  });
+
+  it('reads keys as 64 hex digits or base64, one or two, and says how to make one when wrong', () => {
+    const k = key();
+    expect(parseKeys(k.toString('hex'))[0]?.equals(k)).toBe(true);
+    expect(parseKeys(`${k.toString('base64')}, ${key().toString('hex')}`)).toHaveLength(2);
+    expect(() => parseKeys('short')).toThrow(/openssl rand -base64 32/);
+    expect(() => parseKeys('  ')).toThrow(/no encryption key/);
+    expect(() => new TokenCipher([k, k])).toThrow(/twice/);
+  });
+});
+
+describeEngines('installations', (engine) => {
+  const s = storePerTest(engine);
+  const cipher = new TokenCipher([key()]);
+  const repo = () => new InstallationRepo(s.conn, cipher);
+
+  it('a workspace installation is found by its team, with the asking installer’s own; never in clear text', async () => {
+    const r = repo();
+    await r.save(
+      {
+        enterpriseId: null,
+        teamId: 'T1',
+        isEnterpriseInstall: false,
+        userId: 'U1',
+        installation: installation('T1', 'U1'),
+      },
+      1000,
+    );
+    const found = await r.find({ teamId: 'T1', isEnterpriseInstall: false, userId: 'U1' });
+    expect(found?.latest).toMatchObject({ bot: { token: 'xoxb-T1-1' } });
+    expect(found?.user).toMatchObject({ user: { id: 'U1' } });
+    // Someone else in the workspace: the workspace's installation, no installation of their own.
+    const other = await r.find({ teamId: 'T1', isEnterpriseInstall: false, userId: 'U2' });
+    expect(other?.latest).toMatchObject({ bot: { token: 'xoxb-T1-1' } });
+    expect(other?.user).toBeNull();
+    expect(await r.find({ teamId: 'T2', isEnterpriseInstall: false })).toBeNull();
+    const raw = await s.conn.all<{ sealed: string }>('SELECT sealed FROM installations');
+    expect(raw).toHaveLength(2);
+    for (const row of raw) expect(row.sealed).not.toContain('xoxb');
+  });
+
+  it('saving again (a token refresh, a re-install) replaces the tokens, keeps one row each', async () => {
+    const r = repo();
+    const rec = { enterpriseId: null, teamId: 'T1', isEnterpriseInstall: false, userId: 'U1' };
+    await r.save({ ...rec, installation: installation('T1', 'U1', 'xoxb-old') }, 1000);
+    await r.save({ ...rec, installation: installation('T1', 'U1', 'xoxb-new') }, 2000);
+    // Another admin re-installs: they become the latest, the first keeps their own.
+    await r.save(
+      { ...rec, userId: 'U3', installation: installation('T1', 'U3', 'xoxb-newer') },
+      3000,
+    );
+    expect((await r.find({ teamId: 'T1', isEnterpriseInstall: false }))?.latest).toMatchObject({
+      bot: { token: 'xoxb-newer' },
+      user: { id: 'U3' },
+    });
+    const mine = await r.find({ teamId: 'T1', isEnterpriseInstall: false, userId: 'U1' });
+    expect(mine?.user).toMatchObject({ bot: { token: 'xoxb-new' } });
+    const n = await s.conn.get<{ n: number }>('SELECT COUNT(*) AS n FROM installations');
+    expect(Number(n?.n)).toBe(3);
+    expect(await r.installed()).toEqual([
+      { enterpriseId: null, teamId: 'T1', isEnterpriseInstall: false },
+    ]);
+  });
+
+  it('an org-wide install is found by its enterprise id, not by a team; teams stay apart', async () => {
+    const r = repo();
+    await r.save(
+      {
+        enterpriseId: 'E1',
+        teamId: null,
+        isEnterpriseInstall: true,
+        userId: 'U9',
+        installation: {
+          ...installation('X', 'U9', 'xoxb-org'),
+          team: undefined,
+          enterprise: { id: 'E1' },
+          isEnterpriseInstall: true,
+        },
+      },
+      1000,
+    );
+    await r.save(
+      {
+        enterpriseId: null,
+        teamId: 'T2',
+        isEnterpriseInstall: false,
+        userId: 'U2',
+        installation: installation('T2', 'U2'),
+      },
+      1000,
+    );
+    expect(
+      (await r.find({ enterpriseId: 'E1', teamId: 'T5', isEnterpriseInstall: true }))?.latest,
+    ).toMatchObject({
+      bot: { token: 'xoxb-org' },
+    });
+    expect(
+      await r.find({ enterpriseId: 'E1', teamId: 'T5', isEnterpriseInstall: false }),
+    ).toBeNull();
+    expect(await r.find({ enterpriseId: 'E2', isEnterpriseInstall: true })).toBeNull();
+    await expect(r.find({ isEnterpriseInstall: true })).rejects.toThrow(/enterprise id/);
+    await expect(r.find({ isEnterpriseInstall: false })).rejects.toThrow(/team id/);
+    expect(await r.installed()).toEqual([
+      { enterpriseId: 'E1', teamId: null, isEnterpriseInstall: true },
+      { enterpriseId: null, teamId: 'T2', isEnterpriseInstall: false },
+    ]);
+  });
+
+  it('uninstalling deletes every row of the workspace at once, another workspace’s none; a user’s own alone', async () => {
+    const r = repo();
+    for (const [team, user] of [
+      ['T1', 'U1'],
+      ['T1', 'U3'],
+      ['T2', 'U2'],
+    ] as const)
+      await r.save(
+        {
+          enterpriseId: null,
+          teamId: team,
+          isEnterpriseInstall: false,
+          userId: user,
+          installation: installation(team, user),
+        },
+        1000,
+      );
+    expect(await r.delete({ teamId: 'T1', isEnterpriseInstall: false, userId: 'U1' })).toBe(1);
+    expect(await r.delete({ teamId: 'T1', isEnterpriseInstall: false })).toBe(2);
+    expect(await r.find({ teamId: 'T1', isEnterpriseInstall: false })).toBeNull();
+    expect(await r.delete({ teamId: 'T1', isEnterpriseInstall: false })).toBe(0); // repeated: nothing
+    expect((await r.find({ teamId: 'T2', isEnterpriseInstall: false }))?.latest).toBeTruthy();
+  });
+
+  it('after a key change, rewrap seals every row with the new key; then the old key can go', async () => {
+    const oldKey = key();
+    const newKey = key();
+    const rec = { enterpriseId: null, teamId: 'T1', isEnterpriseInstall: false, userId: 'U1' };
+    await new InstallationRepo(s.conn, new TokenCipher([oldKey])).save(
+      { ...rec, installation: installation('T1', 'U1') },
+      1000,
+    );
+    const q = { teamId: 'T1', isEnterpriseInstall: false } as const;
+    // The old key forgotten too soon: the store says so rather than reading garbage.
+    await expect(new InstallationRepo(s.conn, new TokenCipher([newKey])).find(q)).rejects.toThrow(
+      /not among the keys given/,
+    );
+    const during = new InstallationRepo(s.conn, new TokenCipher([newKey, oldKey]));
+    expect(await during.rewrap()).toBe(2);
+    expect(await during.rewrap()).toBe(0);
+    const after = new InstallationRepo(s.conn, new TokenCipher([newKey]));
+    expect((await after.find(q))?.latest).toMatchObject({ bot: { token: 'xoxb-T1-1' } });
+  });
+});
