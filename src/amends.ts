@@ -39,6 +39,11 @@ export interface Amends {
   settleShown(o?: SettleOptions): Promise<{ firstReplies: number; redrawn: number }>;
   /** Projection.catchUp: Slack brought up to the stored cases (all three above). */
   catchUp(o?: PendingOptions & SettleOptions): Promise<CaughtUp>;
+  /**
+   * Hourly upkeep: idempotency keys older than a day dropped, and the data of workspaces
+   * uninstalled longer ago than the retention period deleted (each logged).
+   */
+  housekeeping(): Promise<void>;
   /** Projection.sweep: the start-up catch-up, or the minute sweep (one process at a time). */
   sweep(kind: 'start' | 'minute'): Promise<void>;
   /**

@@ -188,6 +188,18 @@ async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
     settleShown: (p) => projection.settleShown(p),
     catchUp: (p) => projection.catchUp(p),
     sweep: (kind) => projection.sweep(kind),
+    async housekeeping() {
+      await cases.forgetOldRequests();
+      for (const { teamId, deleted } of await workspaces.purgeUninstalled(
+        clock.now(),
+        config.retentionDays,
+      ))
+        log('workspace data deleted: uninstalled longer ago than the retention period', {
+          team: teamId,
+          retentionDays: config.retentionDays,
+          rows: deleted,
+        });
+    },
     drain: (timeoutMs) => drain(gate, timeoutMs),
     async stop() {
       if (stopped) return;
@@ -246,7 +258,7 @@ export async function startBot(
   const tickers: Ticker[] = [
     scheduleReminders(config.reminderCron, amends.reminders, log),
     scheduleSweep('* * * * *', () => amends.sweep('minute'), log),
-    scheduleHousekeeping(() => amends.cases.forgetOldRequests(), log),
+    scheduleHousekeeping(() => amends.housekeeping(), log),
   ];
   return {
     amends,

@@ -41,6 +41,8 @@ export interface Config {
    */
   readonly recoveryChannel: string | null;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Days a workspace's data is kept after it uninstalled Amends, then deleted. */
+  readonly retentionDays: number;
 }
 
 /** Start-up problems, one readable line each, naming what to set. */
@@ -90,6 +92,7 @@ export function configWith(o: Pick<Config, 'mode' | 'databasePath'> & Partial<Co
     defaultLang: 'en',
     recoveryChannel: null,
     logLevel: 'info',
+    retentionDays: 30,
     ...o,
     playbook: holidays ? withHolidays(playbook, holidays.calendar) : playbook,
     holidays: holidays?.setting ?? null,
@@ -175,6 +178,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       `RECOVERY_CHANNEL must be a channel ID such as C0123ABCD (Slack: channel details → About; got "${recoveryChannel}")`,
     );
 
+  const retentionRaw = get('UNINSTALLED_RETENTION_DAYS') ?? '30';
+  const retentionDays = Number(retentionRaw);
+  if (!/^\d+$/.test(retentionRaw) || retentionDays < 1 || retentionDays > 3650)
+    problems.push(
+      `UNINSTALLED_RETENTION_DAYS must be a whole number of days from 1 to 3650 (got "${retentionRaw}")`,
+    );
+
   const logLevel = (get('LOG_LEVEL') ?? 'info') as Config['logLevel'];
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
     problems.push(`LOG_LEVEL must be debug, info, warn or error (got "${logLevel}")`);
@@ -238,5 +248,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     defaultLang: langRaw as Lang,
     recoveryChannel,
     logLevel,
+    retentionDays,
   };
 }

@@ -180,6 +180,11 @@ describe('loadConfig: one clear line per problem, naming the variable', () => {
     ],
     ['LOG_LEVEL unknown', { LOG_LEVEL: 'loud' }, [/^LOG_LEVEL must be debug, info, warn or error/]],
     [
+      'UNINSTALLED_RETENTION_DAYS not a number of days',
+      { UNINSTALLED_RETENTION_DAYS: '0' },
+      [/^UNINSTALLED_RETENTION_DAYS must be a whole number of days from 1 to 3650 \(got "0"\)$/],
+    ],
+    [
       'SLACK_API_URL not a URL',
       { SLACK_API_URL: 'localhost api' },
       [/^SLACK_API_URL must be a URL .*"localhost api"/],
@@ -255,6 +260,7 @@ describe('loadConfig: valid settings', () => {
     ['DEFAULT_TIMEZONE', 'America/New_York', 'defaultTz', 'America/New_York'],
     ['DEFAULT_LANGUAGE', 'ca', 'defaultLang', 'ca'],
     ['LOG_LEVEL', 'debug', 'logLevel', 'debug'],
+    ['UNINSTALLED_RETENTION_DAYS', '90', 'retentionDays', 90],
   ])('%s=%j → %s %j', (name, raw, field, value) => {
     expect(loadConfig({ [name]: raw })).toHaveProperty(field, value);
   });

@@ -142,10 +142,7 @@ export function scheduleSweep(expression: string, sweep: () => Promise<void>, lo
   return every(expression, 'amends-sweep', sweep, log);
 }
 
-/** Hourly upkeep: idempotency keys older than a day are dropped. */
-export function scheduleHousekeeping(
-  forgetOldRequests: () => Promise<void> | void,
-  log: Log,
-): Ticker {
-  return every('17 * * * *', 'amends-housekeeping', forgetOldRequests, log);
+/** Hourly upkeep (Amends.housekeeping): old idempotency keys, and uninstalled workspaces past retention. */
+export function scheduleHousekeeping(housekeeping: () => Promise<void> | void, log: Log): Ticker {
+  return every('17 * * * *', 'amends-housekeeping', housekeeping, log);
 }

@@ -222,9 +222,19 @@ export interface LineStore {
 
 /** Workspaces whose reminders are paused (token revoked, app uninstalled). */
 export interface WorkspaceStore {
+  /** Pauses its reminders (an uninstalled workspace stays uninstalled). */
   pause(teamId: string, reason: string, now: Date): Promise<void>;
   resume(teamId: string): Promise<void>;
   pausedReason(teamId: string): Promise<string | null>;
+  /** The workspace uninstalled Amends: paused as `uninstalled` from the first word of it. */
+  uninstalled(teamId: string, now: Date): Promise<void>;
+  /** Workspaces uninstalled before `at`, the oldest first. */
+  uninstalledBefore(at: Date): Promise<string[]>;
+  /**
+   * Deletes everything of a workspace still uninstalled since before `before`, in one
+   * transaction: the rows deleted per table, or null when it is installed again.
+   */
+  purge(teamId: string, before: Date): Promise<Record<string, number> | null>;
 }
 
 /** Cached Slack user facts, so reminders don't call users.info on every tick. */

@@ -1,4 +1,4 @@
-import type { WorkspaceStore } from './ports.js';
+import type { InstallationStore, WorkspaceStore } from './ports.js';
 
 /**
  * Pausing and resuming a workspace's reminders. Paused when the app is uninstalled or Slack refuses
@@ -7,9 +7,12 @@ import type { WorkspaceStore } from './ports.js';
  */
 export class WorkspaceService {
   readonly #store: WorkspaceStore;
+  /** Where installations are kept (OAuth mode); null with one workspace's token in the settings. */
+  readonly #installations: InstallationStore | null;
 
-  constructor(store: WorkspaceStore) {
+  constructor(store: WorkspaceStore, installations: InstallationStore | null = null) {
     this.#store = store;
+    this.#installations = installations;
   }
 
   async pause(teamId: string, reason: string, now: Date): Promise<void> {
@@ -18,6 +21,33 @@ export class WorkspaceService {
 
   async resume(teamId: string): Promise<void> {
     await this.#store.resume(teamId);
+  }
+
+  /**
+   * The workspace uninstalled Amends (app_uninstalled, or tokens_revoked naming bot tokens, in
+   * either order): all work there stops; its data is kept for the retention period.
+   */
+  async uninstalled(teamId: string, now: Date): Promise<void> {
+    await this.#store.uninstalled(teamId, now);
+    // Its tokens go at once (Slack's guidance), not with the rest of its data.
+    await this.#installations?.delete({ teamId, isEnterpriseInstall: false });
+  }
+
+  /**
+   * Deletes the data of every workspace uninstalled more than `retentionDays` before `now` (and
+   * not installed again since); what was deleted, per workspace.
+   */
+  async purgeUninstalled(
+    now: Date,
+    retentionDays: number,
+  ): Promise<{ teamId: string; deleted: Record<string, number> }[]> {
+    const before = new Date(now.getTime() - retentionDays * 86_400_000);
+    const done: { teamId: string; deleted: Record<string, number> }[] = [];
+    for (const teamId of await this.#store.uninstalledBefore(before)) {
+      const deleted = await this.#store.purge(teamId, before);
+      if (deleted) done.push({ teamId, deleted });
+    }
+    return done;
   }
 
   /** Why the workspace's reminders are paused, or null when they are not. */

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { UNINSTALLED } from '../../src/store/workspaceRepo.js';
 import { mrkdwnTexts } from '../helpers/blockKit.js';
 import { openViaCommand } from '../helpers/cases.js';
-import { MARIA, present, TEAM } from '../helpers/harness.js';
+import { CHANNEL, MARIA, present, TEAM } from '../helpers/harness.js';
 import {
   click,
   command,
@@ -29,16 +30,77 @@ describe('app_uninstalled / tokens_revoked', () => {
   it.each([
     ['app_uninstalled', 'event_callback.app_uninstalled.json'],
     ['tokens_revoked', 'event_callback.tokens_revoked.json'],
-  ])('%s (fixture envelope, signed JSON) pauses the workspace', async (reason, file) => {
+  ])(
+    '%s (fixture envelope, signed JSON) stops the workspace’s work as uninstalled',
+    async (_, file) => {
+      const { h } = ctx;
+      expect(await h.amends.workspaces.pausedReason(TEAM)).toBeNull();
+      const r = await postEvent(h, envelope(file));
+      expect(r.status).toBe(200);
+      await present(
+        async () => (await h.amends.workspaces.pausedReason(TEAM)) === UNINSTALLED,
+        'uninstalled',
+      );
+      expect(await h.amends.workspaces.pausedReason(OTHER_TEAM)).toBeNull();
+    },
+  );
+
+  it('tokens_revoked naming only user tokens changes nothing (Amends holds none)', async () => {
     const { h } = ctx;
+    const env = envelope('event_callback.tokens_revoked.json');
+    const event = env.event as { tokens: Record<string, unknown> };
+    const userOnly = { ...env, event: { ...event, tokens: { oauth: ['W111'] } } };
+    expect((await postEvent(h, userOnly)).status).toBe(200);
+    present(() => h.logs.find((l) => l.msg.startsWith('user tokens revoked')), 'the event handled');
     expect(await h.amends.workspaces.pausedReason(TEAM)).toBeNull();
-    const r = await postEvent(h, envelope(file));
-    expect(r.status).toBe(200);
+  });
+
+  it('both events, in either order and repeated: uninstalled from the first', async () => {
+    const { h } = ctx;
+    await postEvent(h, envelope('event_callback.tokens_revoked.json'));
     await present(
-      async () => (await h.amends.workspaces.pausedReason(TEAM)) === reason,
-      `paused: ${reason}`,
+      async () =>
+        (await h.amends.store.repos.workspaces.uninstalledBefore(new Date(Date.now() + 1)))
+          .length === 1,
+      'uninstalled',
     );
-    expect(await h.amends.workspaces.pausedReason(OTHER_TEAM)).toBeNull();
+    const first = h.amends.cases.now();
+    h.clock.advance(3_600_000);
+    await postEvent(h, envelope('event_callback.app_uninstalled.json'));
+    await postEvent(h, envelope('event_callback.tokens_revoked.json'));
+    present(
+      () => h.logs.filter((l) => l.msg.startsWith('workspace uninstalled')).length >= 3,
+      'all three handled',
+    );
+    // Still uninstalled as of the first word (its retention counts from then).
+    expect(
+      await h.amends.store.repos.workspaces.uninstalledBefore(new Date(first.getTime() + 1)),
+    ).toEqual([TEAM]);
+  });
+
+  it('the workspace’s cases are kept for the retention period, then deleted and logged; another’s stay', async () => {
+    const { h } = ctx;
+    const mine = await openViaCommand(h, 'Acme: wrong pallets');
+    expect((await h.command('Globex: late delivery', { team: OTHER_TEAM })).status).toBe(200);
+    const others = await h.amends.cases.list(OTHER_TEAM, CHANNEL, '');
+    expect(others).toHaveLength(1);
+    await postEvent(h, envelope('event_callback.app_uninstalled.json'));
+    await present(
+      async () => (await h.amends.workspaces.pausedReason(TEAM)) === UNINSTALLED,
+      'uninstalled',
+    );
+    h.clock.advance(29 * 86_400_000);
+    await h.amends.housekeeping();
+    expect(await h.amends.caseRepo.get(TEAM, mine.id)).not.toBeNull(); // still kept (export)
+    h.clock.advance(2 * 86_400_000);
+    await h.amends.housekeeping();
+    expect(await h.amends.caseRepo.get(TEAM, mine.id)).toBeNull();
+    expect(await h.amends.cases.list(OTHER_TEAM, CHANNEL, '')).toEqual(others);
+    const said = present(
+      () => h.logs.find((l) => l.msg.startsWith('workspace data deleted')),
+      'the deletion logged',
+    );
+    expect(said.extra).toMatchObject({ team: TEAM, retentionDays: 30 });
   });
 
   it('another workspace uninstalling leaves this one running', async () => {
@@ -58,7 +120,7 @@ describe('app_uninstalled / tokens_revoked', () => {
     });
     expect(r.status).toBe(200);
     await present(
-      async () => (await h.amends.workspaces.pausedReason(TEAM)) === 'tokens_revoked',
+      async () => (await h.amends.workspaces.pausedReason(TEAM)) === UNINSTALLED,
       'paused',
     );
   });

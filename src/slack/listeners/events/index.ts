@@ -49,15 +49,27 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
       deps.log('channel shared outside: cases withdrawn', { channel, n: shown.length });
   });
 
-  // Uninstalled or token revoked: reminders for that workspace pause (nothing is deleted).
-  for (const name of ['app_uninstalled', 'tokens_revoked'] as const) {
-    on(name, async ({ body, context }) => {
-      const team =
-        teamOf(body) ?? context.teamId ?? (body as { enterprise_id?: string }).enterprise_id;
-      if (!team) return;
-      await deps.workspaces.pause(team, name, deps.cases.now());
-      deps.log('workspace paused', { team, reason: name });
-    });
-  }
+  // Uninstalled, or the bot's token revoked (the two come in either order): every piece of work
+  // for that workspace stops and its tokens are deleted at once; its cases are kept for the
+  // retention period (UNINSTALLED_RETENTION_DAYS), then deleted. User tokens alone revoked: Amends
+  // holds none, so nothing changes.
+  const uninstalled = async (body: unknown, context: { teamId?: string }, why: string) => {
+    const team = teamOf(body) ?? context.teamId ?? null;
+    if (!team) return;
+    await deps.workspaces.uninstalled(team, deps.cases.now());
+    deps.log(
+      'workspace uninstalled: work stopped, tokens deleted, data kept for the retention period',
+      {
+        team,
+        why,
+      },
+    );
+  };
+  on('app_uninstalled', async ({ body, context }) => uninstalled(body, context, 'app_uninstalled'));
+  on('tokens_revoked', async ({ event, body, context }) => {
+    const bot = (event as { tokens?: { bot?: unknown[] } }).tokens?.bot ?? [];
+    if (bot.length > 0) return uninstalled(body, context, 'tokens_revoked');
+    deps.log('user tokens revoked: Amends holds none, nothing to do', { team: teamOf(body) });
+  });
   app.event(/.*/, events.dispatch);
 }
