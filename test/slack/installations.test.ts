@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InstallProvider } from '@slack/oauth';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlackInstallations } from '../../src/slack/installations.js';
 import { InstallationRepo } from '../../src/store/installationRepo.js';
 import { TokenCipher } from '../../src/store/tokenCipher.js';
@@ -151,5 +151,94 @@ describeEngines('Bolt’s InstallProvider on our installation store', (engine) =
     await expect(
       provider(st).authorize({ enterpriseId: undefined, teamId: 'T1', isEnterpriseInstall: false }),
     ).rejects.toThrow(/not installed/);
+  });
+
+  describe('token rotation across processes', () => {
+    const expiring = (token: string, refresh: string) => ({
+      team: { id: 'T1', name: 'T1' },
+      enterprise: undefined,
+      user: { id: 'U1', token: undefined, scopes: undefined },
+      bot: {
+        id: 'B1',
+        userId: 'UB1',
+        token,
+        refreshToken: refresh,
+        expiresAt: Math.floor(now.t.getTime() / 1000) + 3600, // an hour left
+        scopes: ['chat:write'],
+      },
+      isEnterpriseInstall: false as const,
+      authVersion: 'v2' as const,
+    });
+    const q = { enterpriseId: undefined, teamId: 'T1', isEnterpriseInstall: false } as const;
+
+    it('two processes needing a fresh token at once: one refresh, both use its token, Bolt refreshes nothing', async () => {
+      // On PostgreSQL another pool; on SQLite the same connection (two SQLite stores in one
+      // process wait for each other's write lock with the event loop blocked): the lease is by holder.
+      const other = engine === 'postgres' ? await s.another() : s.store;
+      const spent: string[] = [];
+      let release: () => void = () => {};
+      const slow = new Promise<void>((r) => {
+        release = r;
+      });
+      const outcomes: string[] = [];
+      const make = (conn: typeof s.conn, leases: typeof s.store.repos.leases, holder: string) =>
+        new SlackInstallations(
+          new InstallationRepo(conn, cipher),
+          { now: () => now.t },
+          {
+            leases,
+            holder,
+            refresh: async (token) => {
+              spent.push(token);
+              await slow;
+              return {
+                access_token: 'xoxe.xoxb-new',
+                refresh_token: 'xoxe-r2',
+                expires_in: 43_200,
+              };
+            },
+            wait: async () => {
+              release(); // the other process is waiting: let the refresh answer
+              await new Promise((r) => setImmediate(r));
+            },
+            onRefresh: (o) => outcomes.push(o),
+          },
+        );
+      const a = make(s.conn, s.store.repos.leases, 'replica-a');
+      const b = make(other.conn, other.repos.leases, 'replica-b');
+      await a.storeInstallation(expiring('xoxe.xoxb-old', 'xoxe-r1'));
+      const [ia, ib] = await Promise.all([a.fetchInstallation(q), b.fetchInstallation(q)]);
+      expect(spent).toEqual(['xoxe-r1']); // the refresh token spent once
+      expect(ia.bot?.token).toBe('xoxe.xoxb-new');
+      expect(ib.bot?.token).toBe('xoxe.xoxb-new');
+      expect(outcomes.sort()).toEqual(['read_another', 'refreshed']);
+      // Bolt's own authorize sees 12 hours left: it refreshes nothing itself.
+      const before = refreshes.length;
+      expect((await provider(a).authorize(q)).botToken).toBe('xoxe.xoxb-new');
+      expect(refreshes.length).toBe(before);
+    });
+
+    it('a refresh Slack refuses is an error (counted), and the lease is let go so a later try works', async () => {
+      const outcomes: string[] = [];
+      let fail = true;
+      const st = new SlackInstallations(
+        new InstallationRepo(s.conn, cipher),
+        { now: () => now.t },
+        {
+          leases: s.store.repos.leases,
+          holder: 'replica-a',
+          refresh: async () => {
+            if (fail) throw new Error('invalid_refresh_token');
+            return { access_token: 'xoxe.xoxb-new', refresh_token: 'xoxe-r2', expires_in: 43_200 };
+          },
+          onRefresh: (o) => outcomes.push(o),
+        },
+      );
+      await st.storeInstallation(expiring('xoxe.xoxb-old', 'xoxe-r1'));
+      await expect(st.fetchInstallation(q)).rejects.toThrow(/invalid_refresh_token/);
+      fail = false;
+      expect((await st.fetchInstallation(q)).bot?.token).toBe('xoxe.xoxb-new');
+      expect(outcomes).toEqual(['failed', 'refreshed']);
+    });
   });
 });
