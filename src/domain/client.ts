@@ -119,10 +119,15 @@ export interface MeetingDetails {
 }
 
 export const MEETING_LENGTHS = [15, 30, 45, 60, 90, 120] as const;
+export const DEFAULT_MEETING_LENGTH = 60;
 
-export function checkMeetingDetails(place: string | null | undefined, minutes: unknown): MeetingDetails {
+export function checkMeetingDetails(
+  place: string | null | undefined,
+  minutes: unknown,
+): MeetingDetails {
   const p = (place ?? '').trim().replace(/\s+/g, ' ');
-  if (chars(p) > CLIENT_LIMITS.place) throw new DomainError('invalid_input', 'meeting_place_too_long');
+  if (chars(p) > CLIENT_LIMITS.place)
+    throw new DomainError('invalid_input', 'meeting_place_too_long');
   const m = typeof minutes === 'string' ? Number(minutes) : minutes;
   if (!(MEETING_LENGTHS as readonly unknown[]).includes(m))
     throw new DomainError('invalid_input', 'meeting_length');

@@ -11,6 +11,7 @@ import {
 } from '../domain/client.js';
 import type { Clock } from '../domain/clock.js';
 import { DomainError } from '../domain/errors.js';
+import { clientKey } from '../domain/outcomes.js';
 import type { Playbook, Severity, StepKey } from '../domain/playbook.js';
 import {
   addChange,
@@ -40,7 +41,6 @@ import {
   touched,
 } from '../domain/recoveryCase.js';
 import { nextWeekMorning, nextWorkingMorning } from '../domain/workingTime.js';
-import { clientKey } from '../domain/outcomes.js';
 import type { Lang } from '../i18n/index.js';
 import type {
   CaseStore,
@@ -73,7 +73,10 @@ function withMeetingDetails(
   if (!details) return ch;
   return {
     case: { ...ch.case, meetings: { ...ch.case.meetings, [kind]: details } },
-    event: { ...ch.event, data: { ...ch.event.data, place: details.place, minutes: details.minutes } },
+    event: {
+      ...ch.event,
+      data: { ...ch.event.data, place: details.place, minutes: details.minutes },
+    },
   };
 }
 
@@ -250,6 +253,11 @@ export class CaseService {
   /** The client's record a case links to; null for a case from before client records. */
   async clientOf(c: RecoveryCase): Promise<Client | null> {
     return c.clientId ? this.#clients().get(c.teamId, c.clientId) : null;
+  }
+
+  /** One client record of the workspace, or null. */
+  client(teamId: string, id: number): Promise<Client | null> {
+    return this.#clients().get(teamId, id);
   }
 
   /** The client record under this name (no case, no accents), if there is one. */
@@ -445,7 +453,11 @@ export class CaseService {
       teamId,
       caseId,
       (c, now) =>
-        withMeetingDetails(recordMeeting(c, at, actor, this.deps.playbook, now), 'meeting', details),
+        withMeetingDetails(
+          recordMeeting(c, at, actor, this.deps.playbook, now),
+          'meeting',
+          details,
+        ),
       { requestKey },
     );
   }

@@ -42,7 +42,13 @@ export interface ClientStore {
    * Stores the client named `name` (its key: clientKey(name)) with these details, the record's
    * name becoming `name`; a record already there under the key is updated. Returns it as stored.
    */
-  save(teamId: string, key: string, name: string, details: ClientDetails, now: Date): Promise<Client>;
+  save(
+    teamId: string,
+    key: string,
+    name: string,
+    details: ClientDetails,
+    now: Date,
+  ): Promise<Client>;
 }
 
 /**

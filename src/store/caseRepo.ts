@@ -855,7 +855,8 @@ export class CaseRepo implements CaseStore {
       client_channel_id: c.clientChannelId,
       source_link: c.sourceLink,
       client_id: c.clientId ?? null,
-      meetings: c.meetings && (c.meetings.meeting || c.meetings.fix) ? JSON.stringify(c.meetings) : null,
+      meetings:
+        c.meetings && (c.meetings.meeting || c.meetings.fix) ? JSON.stringify(c.meetings) : null,
       changes: c.changes.length
         ? JSON.stringify(
             c.changes.map((x): StoredChange => ({ ...x, by: ms(x.by), doneAt: ms(x.doneAt) })),
