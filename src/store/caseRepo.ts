@@ -182,7 +182,7 @@ function toCase(r: CaseRow, steps: readonly StepRow[]): RecoveryCase {
     deliveryProblem: r.delivery_problem,
     clientChannelId: r.client_channel_id ?? null,
     sourceLink: r.source_link ?? null,
-    clientId: r.client_id ?? null,
+    ...(r.client_id ? { clientId: r.client_id } : {}),
     ...(r.meetings ? { meetings: readJson<Meetings>(r.meetings) } : {}),
     changes: r.changes ? parseChanges(r.changes) : [],
     version: r.version,

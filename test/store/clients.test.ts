@@ -84,7 +84,7 @@ describeEngines('client records', (engine) => {
     expect(read.meetingAt).toEqual(at);
     expect(read.meetings).toEqual({ meeting: { place: 'Lleida', minutes: 45 } });
     const old = await s.store.repos.cases.require('T1', before.id);
-    expect(old.clientId).toBeNull();
+    expect(old.clientId ?? null).toBeNull();
     expect(old.meetings).toBeUndefined();
   });
 });
