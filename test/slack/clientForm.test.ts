@@ -6,6 +6,7 @@
  */
 import ICAL from 'ical.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { interactionBody, postSigned } from '../../src/sandbox/slackRequests.js';
 import { ACTION, INPUT, VIEW } from '../../src/slack/ids.js';
 import { CHANNEL, type Harness, MARIA, TEAM } from '../helpers/harness.js';
 import {
@@ -141,6 +142,67 @@ describe('the client record in the new-case form', () => {
     const after = await h.amends.store.repos.clients.list(TEAM, 10);
     expect(after).toHaveLength(1);
     expect(after[0]).toMatchObject({ ...DETAILS, contact: 'Ana Puig', name: 'CAFE & CO' });
+  });
+
+  it('picking a known client draws the form again with its details filled in', async () => {
+    const { h } = ctx;
+    await submit(h, await openForm(h), formValues({ client: 'Café & Co' }));
+    const [client] = await h.amends.store.repos.clients.list(TEAM, 10);
+    const view = await openForm(h);
+    const id = String(client?.id);
+    // As Slack sends it: a block_actions from the modal (container: the view) with its state.
+    const payload = {
+      type: 'block_actions',
+      user: { id: MARIA, username: 'maria', name: 'maria', team_id: TEAM },
+      api_app_id: 'AAMENDS01',
+      token: 'legacy',
+      container: { type: 'view', view_id: view.id },
+      trigger_id: '1.2.3',
+      team: { id: TEAM, domain: 'sandbox' },
+      enterprise: null,
+      is_enterprise_install: false,
+      view: { ...view, state: { values: input.select(INPUT.clientPick, id) } },
+      actions: [
+        {
+          type: 'static_select',
+          action_id: INPUT.clientPick,
+          block_id: INPUT.clientPick,
+          selected_option: { text: { type: 'plain_text', text: 'Café & Co' }, value: id },
+          action_ts: '1.0',
+        },
+      ],
+    };
+    const r = await postSigned(h.url, h.secret, interactionBody(payload));
+    expect(r.status).toBe(200);
+    const update = h.fake.callsTo('views.update').at(-1)?.args as
+      | { view_id?: string; hash?: string; view?: { blocks?: unknown[]; callback_id?: string } }
+      | undefined;
+    expect(update?.view_id).toBe(view.id);
+    expect(update?.hash).toBe(view.hash);
+    expect(update?.view?.callback_id).toBe(VIEW.open);
+    const blocks = (update?.view?.blocks ?? []) as {
+      block_id?: string;
+      element?: { initial_value?: string; initial_option?: { value?: string } };
+    }[];
+    const filled = (base: string) => blocks.find((b) => b.block_id === `${base}:${id}`)?.element;
+    expect(filled(INPUT.clientContact)?.initial_value).toBe(DETAILS.contact);
+    expect(filled(INPUT.clientEmail)?.initial_value).toBe(DETAILS.email);
+    expect(filled(INPUT.clientTz)?.initial_value).toBe(DETAILS.tz);
+    expect(filled(INPUT.clientLang)?.initial_option?.value).toBe(DETAILS.lang);
+    expect(filled(INPUT.clientPlace)?.initial_value).toBe(DETAILS.place);
+    // Submitted from the filled form (block ids with the client's id), an error lands on its field.
+    const stored = [...h.fake.views.values()].find((v) => v.id === view.id);
+    if (!stored) throw new Error('no view');
+    const values = Object.fromEntries(
+      Object.entries(formValues({ pick: id, summary: 'Again', details: { email: 'bad' } })).map(
+        ([k, v]) => [k.startsWith('client_') && k !== INPUT.clientPick ? `${k}:${id}` : k, v],
+      ),
+    );
+    const bad = await submit(h, stored, values);
+    expect(errorsOf(bad).errors).toEqual({
+      [`${INPUT.clientEmail}:${id}`]: expect.stringMatching(/email address/),
+    });
+    expect(await countCases(h)).toBe(1);
   });
 
   it('a picked client no longer on record is a friendly error, nothing stored', async () => {

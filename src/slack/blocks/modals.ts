@@ -88,6 +88,8 @@ export function openCaseModal(
   from: { readonly summary?: string; readonly link?: string | null } = {},
   /** The workspace's clients on record, offered to pick from. */
   known: readonly Client[] = [],
+  /** The one picked, whose details the form is drawn again with (see clientDetailBlocks). */
+  filled?: Client,
 ): Modal {
   const m = cat.modal.open;
   // Opened from App Home (or a shortcut outside a channel) there is no channel yet: the form asks
@@ -113,6 +115,8 @@ export function openCaseModal(
           type: 'input',
           block_id: INPUT.clientPick,
           optional: true,
+          // Picking one tells Amends at once, which draws the form again with its details.
+          dispatch_action: true,
           label: plain(m.knownClient),
           hint: plain(m.knownClientHint),
           element: {
@@ -183,7 +187,7 @@ export function openCaseModal(
         options: LANGUAGES.map((l) => ({ text: plain(t(l).langName), value: l })),
       },
     },
-    ...clientDetailBlocks(cat),
+    ...clientDetailBlocks(cat, filled),
   ]);
 }
 

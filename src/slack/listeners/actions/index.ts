@@ -37,9 +37,12 @@ import {
   type CaseRef,
   decodeCase,
   decodeChange,
+  decodeMeta,
   decodeSnooze,
   decodeStep,
+  INPUT,
   type StepRef,
+  VIEW,
 } from '../../ids.js';
 import { byId, catFor, knownClients, type ListenerDeps, teamOf, unhandled } from '../deps.js';
 
@@ -327,6 +330,40 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     await client.views
       .open({ trigger_id: trigger, view: openCaseModal(t(lang), null, user, lang, {}, known) })
       .catch((e) => deps.log('views.open failed', { error: String(e) }));
+  });
+
+  // The new-case form: a known client picked fills in its details (the form drawn again, its
+  // detail fields under new block ids so Slack shows the values; what was typed elsewhere stays).
+  // Where no such event comes (the sandbox), the submission uses the details on record instead.
+  buttons.on(INPUT.clientPick, async ({ ack, body, action, client }) => {
+    await ack();
+    const team = teamOf(body);
+    const user = body.user?.id;
+    const view = (
+      body as {
+        view?: { id?: string; hash?: string; callback_id?: string; private_metadata?: string };
+      }
+    ).view;
+    const picked = (action as { selected_option?: { value?: string } }).selected_option?.value;
+    if (!team || !user || !view?.id || view.callback_id !== VIEW.open) return;
+    if (!picked || !/^\d{1,12}$/.test(picked)) return;
+    const known = await deps.cases.client(team, Number(picked));
+    if (!known) return;
+    const meta = decodeMeta(view.private_metadata) ?? {};
+    const { lang } = await deps.profiles.cachedOrDefault(team, user);
+    const list = await knownClients(deps, team);
+    const form = openCaseModal(
+      t(lang),
+      meta.channelId ?? null,
+      user,
+      lang,
+      { link: meta.link ?? null },
+      list,
+      known,
+    );
+    await client.views
+      .update({ view_id: view.id, ...(view.hash ? { hash: view.hash } : {}), view: form })
+      .catch((e) => deps.log('views.update failed', { error: String(e) }));
   });
 
   // App Home: the viewer's language, stored, and the home redrawn in it.
