@@ -260,10 +260,6 @@ export class CaseService {
     return this.#clients().get(teamId, id);
   }
 
-  /** The client record under this name (no case, no accents), if there is one. */
-  clientNamed(teamId: string, name: string): Promise<Client | null> {
-    return this.#clients().byKey(teamId, clientKey(name));
-  }
 
   /**
    * After the ack: asks Slack (through the profile cache) for the owner's time zone and the
