@@ -260,7 +260,6 @@ export class CaseService {
     return this.#clients().get(teamId, id);
   }
 
-
   /**
    * After the ack: asks Slack (through the profile cache) for the owner's time zone and the
    * creator's language, and lets a case nobody has touched yet take them. Returns the case as stored.
