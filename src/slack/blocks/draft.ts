@@ -125,8 +125,7 @@ export function buildDraft(
         ...open.map((x) => `- ${x.what}${x.by ? ` (${d.by(letterDate(x.by, lang, tz))})` : ''}`),
       ].join('\n'),
     );
-  if (!done.length && !open.length && !accepted)
-    parts.push(d.prevention(sentence(o.prevention, lang)));
+  if (!done.length && !open.length) parts.push(d.prevention(sentence(o.prevention, lang)));
   // Compensation is offered once, before the client's answer: never again after they accepted.
   const comp = c.steps.find((s) => s.key === 'compensation');
   if (!accepted && comp?.status === 'done' && comp.note) parts.push(d.compensation(comp.note));
