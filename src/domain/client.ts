@@ -93,17 +93,6 @@ export function canonicalZone(tz: string): string {
   return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
 }
 
-/** What is on record after a form: a field left empty keeps what was stored. */
-export function mergeDetails(stored: ClientDetails, given: ClientDetails): ClientDetails {
-  return {
-    contact: given.contact ?? stored.contact,
-    email: given.email ?? stored.email,
-    tz: given.tz ?? stored.tz,
-    lang: given.lang ?? stored.lang,
-    place: given.place ?? stored.place,
-  };
-}
-
 /** A client name as typed, checked as a case's client is. */
 export function clientName(name: string): string {
   const n = name.trim().replace(/\s+/g, ' ');

@@ -6,7 +6,6 @@ import {
   type ClientDetails,
   clientName,
   type MeetingDetails,
-  mergeDetails,
   NO_DETAILS,
 } from '../domain/client.js';
 import type { Clock } from '../domain/clock.js';
@@ -232,11 +231,10 @@ export class CaseService {
       .digest('base64url');
     // The client's record and the case that links to it, in one unit of work.
     return this.#unit(async () => {
+      // A detail left empty keeps what is on record (ClientStore.save).
       const name = clientName(req.client);
-      const key = clientKey(name);
-      const stored = await this.#clients().byKey(req.teamId, key);
-      const details = mergeDetails(stored ?? NO_DETAILS, req.clientDetails ?? NO_DETAILS);
-      const client = await this.#clients().save(req.teamId, key, name, details, now);
+      const details = req.clientDetails ?? NO_DETAILS;
+      const client = await this.#clients().save(req.teamId, clientKey(name), name, details, now);
       const linked = { ...changed, case: { ...changed.case, clientId: client.id } };
       return this.#cases().insert(linked, now, req.requestKey, {
         key: `same:${same}`,

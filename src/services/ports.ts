@@ -40,7 +40,8 @@ export interface ClientStore {
   list(teamId: string, limit: number): Promise<Client[]>;
   /**
    * Stores the client named `name` (its key: clientKey(name)) with these details, the record's
-   * name becoming `name`; a record already there under the key is updated. Returns it as stored.
+   * name becoming `name`. A record already there under the key is updated: each detail given
+   * replaces the stored one, a null detail keeps it. Returns the record as stored.
    */
   save(
     teamId: string,

@@ -19,11 +19,16 @@ const COLUMNS = 'id, team_id, key, name, contact, email, tz, lang, place, update
 const GET = `SELECT ${COLUMNS} FROM clients WHERE team_id = ? AND id = ?`;
 const BY_KEY = `SELECT ${COLUMNS} FROM clients WHERE team_id = ? AND key = ?`;
 const LIST = `SELECT ${COLUMNS} FROM clients WHERE team_id = ? ORDER BY updated_at DESC, id DESC LIMIT ?`;
-// Two processes saving the same new client at once: one inserts, the other updates that row.
+// One statement, no read first: a detail given (not null) replaces the stored one, a null keeps
+// it. Two processes saving the same new client at once: one inserts, the other updates that row.
 const SAVE = `INSERT INTO clients (team_id, key, name, contact, email, tz, lang, place, created_at, updated_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-  ON CONFLICT (team_id, key) DO UPDATE SET name = excluded.name, contact = excluded.contact,
-    email = excluded.email, tz = excluded.tz, lang = excluded.lang, place = excluded.place,
+  ON CONFLICT (team_id, key) DO UPDATE SET name = excluded.name,
+    contact = COALESCE(excluded.contact, clients.contact),
+    email = COALESCE(excluded.email, clients.email),
+    tz = COALESCE(excluded.tz, clients.tz),
+    lang = COALESCE(excluded.lang, clients.lang),
+    place = COALESCE(excluded.place, clients.place),
     updated_at = excluded.updated_at
   RETURNING ${COLUMNS}`;
 

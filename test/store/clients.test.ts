@@ -54,6 +54,19 @@ describeEngines('client records', (engine) => {
       T1,
     );
     expect(again.id).toBe(a.id);
+    // A detail not given (null) keeps what is stored.
+    const kept = await clients.save(
+      'T1',
+      a.key,
+      'Ferreteria Nuñez',
+      { ...NO_DETAILS, tz: 'Europe/Madrid' },
+      T1,
+    );
+    expect(kept).toMatchObject({
+      ...ANNA,
+      email: 'compres@ferreteria.example',
+      tz: 'Europe/Madrid',
+    });
     expect(again).toMatchObject({ name: 'Ferreteria Nuñez', email: 'compres@ferreteria.example' });
     expect((await clients.list('T1', 10)).map((c) => c.name)).toEqual(['Ferreteria Nuñez', 'Acme']);
     expect((await clients.list('T1', 1)).map((c) => c.name)).toEqual(['Ferreteria Nuñez']);
