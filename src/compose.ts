@@ -98,6 +98,7 @@ async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
     playbook,
     profiles,
     clock,
+    clients: repos.clients,
   });
   // Who this process is in leases and claims, and its heartbeat: what a dead process held is taken
   // over within seconds, on any number of hosts. On SQLite (one file, so one host) a holder whose

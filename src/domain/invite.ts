@@ -22,8 +22,10 @@ export interface InviteInput {
   /** Which of the case's meetings: each has its own stable UID. Default 'meeting'. */
   readonly kind?: MeetingKind;
   readonly start: Date;
-  /** The owner's IANA time zone (the case's `tz`). */
+  /** The zone the times are written in: the client's when known, else the owner's (case `tz`). */
   readonly tz: string;
+  /** Where the meeting is (LOCATION), or none. */
+  readonly location?: string | null;
   /** Default 60. */
   readonly durationMinutes?: number;
   /** 0 for the first invite; one more every time the meeting moves (same UID, higher SEQUENCE). */
@@ -91,6 +93,9 @@ export function buildInvite(input: InviteInput): Invite {
   );
   const title = cleanText(input.title).trim();
   const description = cleanText(input.description).trim();
+  const location = cleanText(input.location ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
   check(title.length > 0, 'invite_title');
 
   const tz = canonicalZone(input.tz);
@@ -124,6 +129,7 @@ export function buildInvite(input: InviteInput): Invite {
     timezone: zoned ? tz : null,
     summary: title,
     description: description ? { plain: description } : null,
+    ...(location ? { location } : {}),
     status: ICalEventStatus.CONFIRMED,
     ...(organizer ? { organizer } : {}),
   });
@@ -132,7 +138,7 @@ export function buildInvite(input: InviteInput): Invite {
     // The SEQUENCE in the name: each version of the invite has its own file, found again by name.
     filename: `amends-${kind === 'fix' ? 'fix-meeting' : 'meeting'}-${input.caseId}-${input.sequence}.ics`,
     ics: cal.toString(),
-    googleUrl: googleCalendarUrl({ title, description, start, end, tz }),
+    googleUrl: googleCalendarUrl({ title, description, start, end, tz, location }),
   };
 }
 
@@ -152,6 +158,9 @@ export function caseInvite(
     readonly at?: Date;
     readonly durationMinutes?: number;
     readonly organizer?: InviteInput['organizer'];
+    /** The zone to write the times in (the client's); default the case's. */
+    readonly tz?: string;
+    readonly location?: string | null;
   },
 ): Invite | null {
   const kind = opts.kind ?? 'meeting';
@@ -162,7 +171,8 @@ export function caseInvite(
     caseId: c.id,
     kind,
     start,
-    tz: c.tz,
+    tz: opts.tz ?? c.tz,
+    ...(opts.location ? { location: opts.location } : {}),
     sequence: opts.sequence,
     title: opts.title,
     description: opts.description ?? c.outline?.summary ?? '',
@@ -181,10 +191,12 @@ export function googleCalendarUrl(e: {
   readonly start: Date;
   readonly end: Date;
   readonly tz: string;
+  readonly location?: string;
 }): string {
   const head = 'https://calendar.google.com/calendar/render?action=TEMPLATE&text=';
   const dates = `&dates=${utcStamp(e.start)}/${utcStamp(e.end)}`;
-  const ctz = `&ctz=${encodeURIComponent(e.tz)}`;
+  const where = e.location ? `&location=${clipEncoded(e.location, 400)}` : '';
+  const ctz = `${where}&ctz=${encodeURIComponent(e.tz)}`;
   const detailsKey = '&details=';
   const room = GOOGLE_URL_MAX - head.length - dates.length - ctz.length;
   // The title keeps what it needs, within reason; the details get the rest.

@@ -215,9 +215,18 @@ function durationFigure(minutes: number[]): DurationFigure {
   };
 }
 
-/** A client's name as cases are grouped by it: trimmed, inner spaces collapsed, NFC, lower case. */
+/**
+ * A client's name as cases are grouped by it and a client record is found again: trimmed, inner
+ * spaces collapsed, lower case, without accents ("Café" and "CAFE", "Σοφία" and "ΣΟΦΙΑ" are one).
+ */
 export function clientKey(client: string): string {
-  return client.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+  return client
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .normalize('NFC')
+    .trim()
+    .replace(/\s+/g, ' ')
+    .toLowerCase();
 }
 
 function windowOf(o: WindowOptions, defaultDays: number): { from: Date; to: Date } {

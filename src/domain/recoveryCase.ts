@@ -1,5 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays } from 'date-fns/addDays';
+import type { MeetingDetails } from './client.js';
 import { addDuration } from './duration.js';
 import { DomainError } from './errors.js';
 import { type Playbook, type Severity, type StepDef, type StepKey, stepDef } from './playbook.js';
@@ -184,9 +185,19 @@ export interface RecoveryCase {
   readonly sourceLink: string | null;
   /** The corrective changes promised, in the order they were added. */
   readonly changes: readonly CorrectiveChange[];
+  /** The client's record (contact, email, zone, language, place); absent on cases from before. */
+  readonly clientId?: number | null;
+  /** Each meeting's place and length, as chosen when it was booked; absent: none chosen. */
+  readonly meetings?: Meetings;
   readonly version: number;
   readonly steps: readonly Step[];
   readonly calm: CaseCalm;
+}
+
+/** The place and length chosen for the case's meeting and for its fix meeting. */
+export interface Meetings {
+  readonly meeting?: MeetingDetails;
+  readonly fix?: MeetingDetails;
 }
 
 export interface CaseEvent {

@@ -137,6 +137,22 @@ export const ca: Catalog = {
       due: 'Informa el client abans de',
       dueHint: 'Substitueix el termini per defecte per reconèixer l’error',
       dueTime: 'Hora',
+      knownClient: 'Client conegut',
+      knownClientHint:
+        'Tria’l per fer servir les dades que ja consten, o escriu a sota el nom d’un client nou.',
+      clientNewHint: 'Un client nou; deixa-ho buit per fer servir el que has triat a dalt.',
+      clientDetails:
+        '*Les dades del client*, per al missatge i la invitació. Si deixes un camp buit, es manté el que ja consta.',
+      contact: 'Persona de contacte',
+      email: 'Correu de la persona de contacte',
+      clientTz: 'Zona horària del client',
+      clientTzHint:
+        'P. ex. America/New_York o Europe/Madrid: les hores escrites per al client la fan servir.',
+      clientLang: 'Llengua del client',
+      clientLangHint: 'El missatge i la invitació s’escriuen en aquesta llengua.',
+      place: 'Lloc habitual de les reunions',
+      placeHint:
+        'Una adreça, una sala o un enllaç de videotrucada; es proposa quan es fixa una reunió.',
       language: 'Llengua del cas',
       languageHint: 'Amends la fa servir en tot el que escriu al fil del cas.',
     },
@@ -154,6 +170,12 @@ export const ca: Catalog = {
       submit: 'Desa',
       moveTitle: 'Canvia la reunió',
       moveSubmit: 'Canvia',
+      place: 'Lloc',
+      placeHint: 'Una adreça, una sala o un enllaç de videotrucada: va a la invitació.',
+      length: 'Durada',
+      minutes: (n: number) => `${n} minuts`,
+      clientTime: (zone: string) =>
+        `A la teva zona horària. La invitació i el missatge la donen en la del client: ${zone}.`,
       date: 'Data',
       time: 'Hora',
       hint: 'En persona o, si més no, per videotrucada. A la teva zona horària.',
@@ -345,6 +367,14 @@ export const ca: Catalog = {
     meet: 'M’agradaria parlar-ne en persona. Tindríeu temps per a una reunió breu aquesta setmana?',
     meetAt: (when: string) =>
       `M’agradaria parlar-ne en persona, tal com vam acordar, ${elDia(when)}.`,
+    greetingPerson: (name: string) => `Benvolgut/da ${name},`,
+    subjectUpdate: (client: string) => `${client}: com van les coses que us vam prometre`,
+    afterAccepted:
+      'Gràcies per donar-nos l’oportunitat de posar-hi remei. Us explico com estan les coses que us vam prometre.',
+    afterAcceptedPending:
+      'Gràcies per donar-nos l’oportunitat de posar-hi remei. Us poso al dia del que us vam prometre.',
+    talkAgain:
+      'Si voleu repassar-ho junts, estaré encantat de parlar-ne o de trobar-nos quan us vagi bé.',
     signOff: (name: string) => `Cordialment,\n${name}`,
     posted: (who: string) => `:envelope: ${who} ha preparat un missatge per al client. Reviseu-lo:`,
     mailto: 'Obre’l al programa de correu',
@@ -543,6 +573,16 @@ export const ca: Catalog = {
       client_too_long: 'El nom del client és massa llarg (150 caràcters com a màxim).',
       summary_too_long: 'La descripció és massa llarga (4.000 caràcters com a màxim).',
       due_in_past: 'El termini ha de ser en el futur.',
+      client_email: 'Aquesta adreça de correu no sembla correcta: escriu-la com nom@exemple.cat.',
+      client_tz:
+        'Zona horària desconeguda: escriu-la com Regió/Ciutat, p. ex. America/New_York o Europe/Madrid.',
+      client_lang: 'Tria una de les llengües que es proposen.',
+      client_contact_too_long:
+        'El nom de la persona de contacte és massa llarg (150 caràcters com a màxim).',
+      client_place_too_long: 'El lloc és massa llarg (300 caràcters com a màxim).',
+      client_pick: 'Aquest client ja no consta: escriu-ne el nom.',
+      meeting_place_too_long: 'El lloc és massa llarg (300 caràcters com a màxim).',
+      meeting_length: 'Tria quant dura la reunió.',
       meeting_in_past: 'La reunió ha de ser en el futur.',
       meeting_date: 'Tria la data i l’hora de la reunió.',
       reason_too_long: 'El motiu és massa llarg (2.000 caràcters com a màxim).',

@@ -138,6 +138,22 @@ export const it: Catalog = {
       due: 'Informa il cliente entro',
       dueHint: 'Sostituisce la scadenza predefinita per ammettere l’errore',
       dueTime: 'Ora',
+      knownClient: 'Cliente già noto',
+      knownClientHint:
+        'Sceglilo per usare i dati già registrati, oppure scrivi qui sotto il nome di un nuovo cliente.',
+      clientNewHint: 'Un nuovo cliente; lascia vuoto per usare quello scelto sopra.',
+      clientDetails:
+        '*I dati del cliente*, per il messaggio e l’invito. Se lasci vuoto un campo, resta quello registrato.',
+      contact: 'Referente',
+      email: 'Email del referente',
+      clientTz: 'Fuso orario del cliente',
+      clientTzHint:
+        'Per es. America/New_York o Europe/Rome: gli orari scritti per il cliente lo usano.',
+      clientLang: 'Lingua del cliente',
+      clientLangHint: 'Il messaggio e l’invito sono scritti in questa lingua.',
+      place: 'Luogo abituale degli incontri',
+      placeHint:
+        'Un indirizzo, una sala o un link di videochiamata; proposto quando si fissa un incontro.',
       language: 'Lingua del caso',
       languageHint: 'Amends la usa per tutto ciò che scrive nel thread del caso.',
     },
@@ -156,6 +172,12 @@ export const it: Catalog = {
       submit: 'Salva',
       moveTitle: 'Sposta l’incontro',
       moveSubmit: 'Sposta',
+      place: 'Luogo',
+      placeHint: 'Un indirizzo, una sala o un link di videochiamata: va nell’invito.',
+      length: 'Durata',
+      minutes: (n: number) => `${n} minuti`,
+      clientTime: (zone: string) =>
+        `Orario nel tuo fuso. L’invito e il messaggio lo riportano nel fuso del cliente: ${zone}.`,
       date: 'Data',
       time: 'Ora',
       hint: 'Di persona, o almeno in videochiamata. Orario nel tuo fuso.',
@@ -348,6 +370,14 @@ export const it: Catalog = {
       'Se dovesse succedere di nuovo qualcosa di simile, lo saprete subito da noi, prima che ve ne accorgiate voi.',
     meet: 'Vorrei parlarne di persona. Avreste tempo per un breve incontro questa settimana?',
     meetAt: (when: string) => `Vorrei parlarne di persona, come previsto, ${il(when)}.`,
+    greetingPerson: (name: string) => `Gentile ${name},`,
+    subjectUpdate: (client: string) => `${client}: aggiornamento su quanto promesso`,
+    afterAccepted:
+      'Grazie per averci dato la possibilità di rimediare. Ecco a che punto siamo con quanto vi abbiamo promesso.',
+    afterAcceptedPending:
+      'Grazie per averci dato la possibilità di rimediare. Vi aggiorno su quanto vi abbiamo promesso.',
+    talkAgain:
+      'Se volete ripercorrere qualcosa insieme, sarò felice di sentirci o di incontrarci quando vi è più comodo.',
     signOff: (name: string) => `Cordiali saluti,\n${name}`,
     posted: (who: string) =>
       `:envelope: ${who} ha preparato un messaggio per il cliente. Rivedilo:`,
@@ -552,6 +582,15 @@ export const it: Catalog = {
       summary_too_long:
         'La descrizione di cosa è successo è troppo lunga (massimo 4.000 caratteri).',
       due_in_past: 'La scadenza deve essere nel futuro.',
+      client_email: 'Questo indirizzo email non sembra corretto: scrivilo come nome@esempio.it.',
+      client_tz:
+        'Fuso orario sconosciuto: scrivilo come Regione/Città, per es. America/New_York o Europe/Rome.',
+      client_lang: 'Scegli una delle lingue proposte.',
+      client_contact_too_long: 'Il nome del referente è troppo lungo (al massimo 150 caratteri).',
+      client_place_too_long: 'Il luogo è troppo lungo (al massimo 300 caratteri).',
+      client_pick: 'Questo cliente non è più registrato: scrivi il nome.',
+      meeting_place_too_long: 'Il luogo è troppo lungo (al massimo 300 caratteri).',
+      meeting_length: 'Scegli quanto dura l’incontro.',
       meeting_in_past: 'L’incontro deve essere nel futuro.',
       meeting_date: 'Scegli data e ora dell’incontro.',
       reason_too_long: 'Il motivo è troppo lungo (massimo 2.000 caratteri).',

@@ -1,8 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { addHours } from 'date-fns/addHours';
+import {
+  type Client,
+  type ClientDetails,
+  clientName,
+  type MeetingDetails,
+  NO_DETAILS,
+} from '../domain/client.js';
 import type { Clock } from '../domain/clock.js';
 import { DomainError } from '../domain/errors.js';
+import { clientKey } from '../domain/outcomes.js';
 import type { Playbook, Severity, StepKey } from '../domain/playbook.js';
 import {
   addChange,
@@ -33,7 +41,15 @@ import {
 } from '../domain/recoveryCase.js';
 import { nextWeekMorning, nextWorkingMorning } from '../domain/workingTime.js';
 import type { Lang } from '../i18n/index.js';
-import type { CaseStore, LineBody, LineStore, PendingLine, Tx, UnitOfWork } from './ports.js';
+import type {
+  CaseStore,
+  ClientStore,
+  LineBody,
+  LineStore,
+  PendingLine,
+  Tx,
+  UnitOfWork,
+} from './ports.js';
 import type { ProfileService } from './profiles.js';
 
 export const SNOOZE_CHOICES = ['hour', 'tomorrow', 'next_week'] as const;
@@ -45,6 +61,22 @@ export type SnoozeChoice = (typeof SNOOZE_CHOICES)[number];
  */
 export function inviteLine(kind: 'meeting' | 'fix', at: Date, sequence: number): LineBody {
   return { text: '', blocks: [], invite: { kind, at: at.toISOString(), sequence } };
+}
+
+/** A booked meeting's place and length on the case, and in its event for the audit trail. */
+function withMeetingDetails(
+  ch: Changed,
+  kind: 'meeting' | 'fix',
+  details: MeetingDetails | undefined,
+): Changed {
+  if (!details) return ch;
+  return {
+    case: { ...ch.case, meetings: { ...ch.case.meetings, [kind]: details } },
+    event: {
+      ...ch.event,
+      data: { ...ch.event.data, place: details.place, minutes: details.minutes },
+    },
+  };
 }
 
 /** The same case asked for again within this time is a retry, not a second case. */
@@ -63,6 +95,12 @@ export interface OpenRequest {
   readonly lang?: Lang;
   /** The permalink of the message the case is opened from (the message shortcut). */
   readonly sourceLink?: string | null;
+  /**
+   * The client's details from the form (checked: checkClientDetails). The case links to the client
+   * record found by the name (clientKey), created if new; a detail given replaces the stored one,
+   * one left empty keeps it.
+   */
+  readonly clientDetails?: ClientDetails;
   /** Idempotency key (trigger_id of the command, id of the modal view). */
   readonly requestKey: string;
 }
@@ -77,7 +115,12 @@ export interface CaseServiceDeps {
   readonly playbook: Playbook;
   readonly profiles: ProfileService;
   readonly clock: Clock;
+  /** The client records (outside a unit of work; in one, the unit's own). */
+  readonly clients: ClientStore;
 }
+
+/** How many known clients the form offers (a static_select holds 100 options at most). */
+export const KNOWN_CLIENTS_MAX = 100;
 
 /** "Acme Corp: shipped the wrong pallets" → client before the first colon, what happened after it. */
 export function parseQuickText(text: string): { client: string; summary: string } {
@@ -116,6 +159,10 @@ export class CaseService {
   /** The cases: the running unit's, or the store's (each call its own transaction). */
   #cases(): CaseStore {
     return this.#tx()?.cases ?? this.deps.cases;
+  }
+
+  #clients(): ClientStore {
+    return this.#tx()?.clients ?? this.deps.clients;
   }
 
   #lines(): LineStore {
@@ -182,10 +229,33 @@ export class CaseService {
     const same = createHash('sha256')
       .update(JSON.stringify([req.channelId, req.creatorId, req.client, req.summary]))
       .digest('base64url');
-    return this.#cases().insert(changed, now, req.requestKey, {
-      key: `same:${same}`,
-      withinMs: SAME_CASE_WITHIN_MS,
+    // The client's record and the case that links to it, in one unit of work.
+    return this.#unit(async () => {
+      // A detail left empty keeps what is on record (ClientStore.save).
+      const name = clientName(req.client);
+      const details = req.clientDetails ?? NO_DETAILS;
+      const client = await this.#clients().save(req.teamId, clientKey(name), name, details, now);
+      const linked = { ...changed, case: { ...changed.case, clientId: client.id } };
+      return this.#cases().insert(linked, now, req.requestKey, {
+        key: `same:${same}`,
+        withinMs: SAME_CASE_WITHIN_MS,
+      });
     });
+  }
+
+  /** The clients the form offers, the most recently used first. */
+  knownClients(teamId: string): Promise<Client[]> {
+    return this.#clients().list(teamId, KNOWN_CLIENTS_MAX);
+  }
+
+  /** The client's record a case links to; null for a case from before client records. */
+  async clientOf(c: RecoveryCase): Promise<Client | null> {
+    return c.clientId ? this.#clients().get(c.teamId, c.clientId) : null;
+  }
+
+  /** One client record of the workspace, or null. */
+  client(teamId: string, id: number): Promise<Client | null> {
+    return this.#clients().get(teamId, id);
   }
 
   /**
@@ -369,11 +439,18 @@ export class CaseService {
     at: Date,
     actor: string,
     requestKey?: string,
+    /** Its place and length, chosen in the booking form. */
+    details?: MeetingDetails,
   ): Promise<Changed> {
     return this.#change(
       teamId,
       caseId,
-      (c, now) => recordMeeting(c, at, actor, this.deps.playbook, now),
+      (c, now) =>
+        withMeetingDetails(
+          recordMeeting(c, at, actor, this.deps.playbook, now),
+          'meeting',
+          details,
+        ),
       { requestKey },
     );
   }
@@ -384,10 +461,14 @@ export class CaseService {
     at: Date,
     actor: string,
     requestKey?: string,
+    details?: MeetingDetails,
   ): Promise<Changed> {
-    return this.#change(teamId, caseId, (c, now) => recordFixMeeting(c, at, actor, now), {
-      requestKey,
-    });
+    return this.#change(
+      teamId,
+      caseId,
+      (c, now) => withMeetingDetails(recordFixMeeting(c, at, actor, now), 'fix', details),
+      { requestKey },
+    );
   }
 
   async outline(

@@ -1,3 +1,4 @@
+import type { Client, ClientDetails } from '../domain/client.js';
 import type { StepKey } from '../domain/playbook.js';
 import type { Changed, RecoveryCase } from '../domain/recoveryCase.js';
 import type { PlannedReminder, Reminder } from '../domain/reminders.js';
@@ -28,6 +29,27 @@ export interface Repos {
   readonly processes: ProcessStore;
   readonly sharing: SharingStore;
   readonly viewers: HomeViewerStore;
+  readonly clients: ClientStore;
+}
+
+/** The clients of each workspace, found by clientKey(name) (no case, no accents). */
+export interface ClientStore {
+  get(teamId: string, id: number): Promise<Client | null>;
+  byKey(teamId: string, key: string): Promise<Client | null>;
+  /** The workspace's clients, the most recently used first, at most `limit`. */
+  list(teamId: string, limit: number): Promise<Client[]>;
+  /**
+   * Stores the client named `name` (its key: clientKey(name)) with these details, the record's
+   * name becoming `name`. A record already there under the key is updated: each detail given
+   * replaces the stored one, a null detail keeps it. Returns the record as stored.
+   */
+  save(
+    teamId: string,
+    key: string,
+    name: string,
+    details: ClientDetails,
+    now: Date,
+  ): Promise<Client>;
 }
 
 /**

@@ -451,15 +451,23 @@ export class Presenter {
    * name carries that SEQUENCE, which is how a run after a crash finds it in the thread. Null when
    * there is nothing to send (the row is then done).
    */
-  #invite(c: RecoveryCase, spec: NonNullable<PendingLine['body']['invite']>) {
+  async #invite(c: RecoveryCase, spec: NonNullable<PendingLine['body']['invite']>) {
     const cat = t(c.lang);
-    const title = spec.kind === 'fix' ? cat.invite.fixTitle(c.client) : cat.invite.title(c.client);
+    // Written for the client: its title in the client's language, its times in the client's zone,
+    // at the place and for the length chosen when it was booked.
+    const client = await this.deps.cases.clientOf(c);
+    const theirs = t(client?.lang ?? c.lang);
+    const title =
+      spec.kind === 'fix' ? theirs.invite.fixTitle(c.client) : theirs.invite.title(c.client);
+    const details = c.meetings?.[spec.kind === 'fix' ? 'fix' : 'meeting'];
     const invite = caseInvite(c, {
       title,
       sequence: spec.sequence,
       now: this.deps.clock.now(),
       kind: spec.kind,
       at: new Date(spec.at),
+      ...(client?.tz ? { tz: client.tz } : {}),
+      ...(details ? { durationMinutes: details.minutes, location: details.place } : {}),
     });
     if (!invite) return null;
     return {
@@ -538,7 +546,7 @@ export class Presenter {
       }
       if (o.recover && !already) already = await view.threadOf(latest);
       for (const l of pending) {
-        const file = l.body.invite ? this.#invite(latest, l.body.invite) : null;
+        const file = l.body.invite ? await this.#invite(latest, l.body.invite) : null;
         const found = file
           ? already?.files.get(file.filename)
           : l.body.invite

@@ -74,6 +74,16 @@ export const INPUT = {
   draftSubject: 'draft_subject',
   draftBody: 'draft_body',
   outcome: 'outcome',
+  // The client's record in the new-case form. The detail fields' block ids get `:<client id>`
+  // when the form is filled from a known client, so Slack draws the filled-in values.
+  clientPick: 'client_pick',
+  clientContact: 'client_contact',
+  clientEmail: 'client_email',
+  clientTz: 'client_tz',
+  clientLang: 'client_lang',
+  clientPlace: 'client_place',
+  meetingPlace: 'meeting_place',
+  meetingLength: 'meeting_length',
 } as const;
 
 export interface StepRef {

@@ -7,6 +7,7 @@ import type {
   Changed,
   ClientAnswer,
   CorrectiveChange,
+  Meetings,
   Outline,
   RecoveryCase,
   Step,
@@ -42,6 +43,8 @@ interface CaseRow {
   delivery_problem: string | null;
   client_channel_id: string | null;
   source_link: string | null;
+  client_id?: number | null;
+  meetings?: string | null;
   changes: string | null;
   version: number;
   last_action_at: number | null;
@@ -179,6 +182,8 @@ function toCase(r: CaseRow, steps: readonly StepRow[]): RecoveryCase {
     deliveryProblem: r.delivery_problem,
     clientChannelId: r.client_channel_id ?? null,
     sourceLink: r.source_link ?? null,
+    ...(r.client_id ? { clientId: r.client_id } : {}),
+    ...(r.meetings ? { meetings: readJson<Meetings>(r.meetings) } : {}),
     changes: r.changes ? parseChanges(r.changes) : [],
     version: r.version,
     steps: steps.map(toStep),
@@ -229,11 +234,14 @@ const CASE_INSERT = [
   'stalls',
   'digest_on',
   'source_link',
+  'client_id',
+  'meetings',
 ] as const;
 
 /** The columns a case's change writes (its client, summary, severity, creator and opening stay). */
 const CASE_UPDATE = [
   'channel_id',
+  'meetings',
   'client_channel_id',
   'changes',
   'fix_meeting_at',
@@ -846,6 +854,9 @@ export class CaseRepo implements CaseStore {
       delivery_problem: c.deliveryProblem,
       client_channel_id: c.clientChannelId,
       source_link: c.sourceLink,
+      client_id: c.clientId ?? null,
+      meetings:
+        c.meetings && (c.meetings.meeting || c.meetings.fix) ? JSON.stringify(c.meetings) : null,
       changes: c.changes.length
         ? JSON.stringify(
             c.changes.map((x): StoredChange => ({ ...x, by: ms(x.by), doneAt: ms(x.doneAt) })),

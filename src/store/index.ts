@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Playbook } from '../domain/playbook.js';
 import type { Repos, Tx, UnitOfWork } from '../services/ports.js';
 import { CaseRepo } from './caseRepo.js';
+import { ClientRepo } from './clientRepo.js';
 import { migrate, migratePostgres, openDatabase } from './db.js';
 import { HomeViewerRepo } from './homeViewerRepo.js';
 import { LeaseRepo } from './leaseRepo.js';
@@ -43,6 +44,7 @@ export function reposOn(conn: Conn, playbook: Playbook): Repos {
     processes: new ProcessRepo(conn),
     sharing: new SharingRepo(conn),
     viewers: new HomeViewerRepo(conn),
+    clients: new ClientRepo(conn),
   };
 }
 

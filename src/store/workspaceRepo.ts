@@ -29,6 +29,7 @@ export const WORKSPACE_TABLES = [
   'home_viewers',
   'installations',
   'cases',
+  'clients',
   'workspaces',
 ] as const;
 // Only a paused workspace is written: resuming runs after every post that works.

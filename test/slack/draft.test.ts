@@ -69,7 +69,7 @@ function caseWith(lang = 'en'): RecoveryCase {
 
 describe('the draft to the client', () => {
   it('names the harm, says what happened in two sentences, what changed and will, the compensation, the warning, and offers to meet', () => {
-    const d = buildDraft(caseWith(), t('en'), 'Maria Rossi', NOW);
+    const d = buildDraft(caseWith(), 'Maria Rossi', NOW);
     expect(d?.subject).toBe('Our apology to Acme, and what we have changed');
     const body = d?.body ?? '';
     expect(body).toContain('Dear Acme,');
@@ -91,17 +91,17 @@ describe('the draft to the client', () => {
   });
 
   it('is written in the case’s language, and needs the outline', () => {
-    const el = buildDraft(caseWith('el'), t('el'), 'Μαρία', NOW)?.body ?? '';
+    const el = buildDraft(caseWith('el'), 'Μαρία', NOW)?.body ?? '';
     expect(el).toContain('Θέλω να ζητήσω συγγνώμη');
     expect(el).toContain('4 Δεκεμβρίου 2026');
-    const ca = buildDraft(caseWith('ca'), t('ca'), 'Montse', NOW)?.body ?? '';
+    const ca = buildDraft(caseWith('ca'), 'Montse', NOW)?.body ?? '';
     expect(ca).toContain('Benvolguts Acme,');
     const bare = openDomainCase(
       openInput({ teamId: TEAM, channelId: CHANNEL, ownerId: MARIA, creatorId: MARIA }),
       PB,
       NOW,
     ).case;
-    expect(buildDraft(bare, t('en'), 'M', NOW)).toBeNull();
+    expect(buildDraft(bare, 'M', NOW)).toBeNull();
   });
 
   it('before any change is done: a subject that claims none, the prevention with a lead-in, and every outline text ended as a sentence', () => {
@@ -115,7 +115,7 @@ describe('the draft to the client', () => {
       MARIA,
       NOW,
     ).case;
-    const d = buildDraft(c, t('en'), 'Maria', NOW);
+    const d = buildDraft(c, 'Maria', NOW);
     expect(d?.subject).toBe('Our apology to Acme');
     expect(d?.body).toContain('We shipped the wrong pallets. That was our mistake');
     expect(d?.body).toContain('What will keep it from happening again: Double label checks.');
@@ -125,8 +125,7 @@ describe('the draft to the client', () => {
     );
     // A bracket or a colon does not end a sentence; a stop inside a closing quote does.
     const ended = (happened: string) =>
-      buildDraft(saveOutline(c, { ...OUTLINE, happened }, MARIA, NOW).case, t('en'), 'M', NOW)
-        ?.body;
+      buildDraft(saveOutline(c, { ...OUTLINE, happened }, MARIA, NOW).case, 'M', NOW)?.body;
     expect(ended('We shipped it twice (wrongly)')).toContain('(wrongly). That was');
     expect(ended('We wrote to the wrong address:')).toContain('address:. That was');
     expect(ended('We said "it is done."')).toContain('"it is done." That was');
@@ -168,7 +167,7 @@ describe('the draft to the client', () => {
       PB,
       NOW,
     ).case;
-    const body = buildDraft(c, t('it'), 'Maria', NOW)?.body ?? '';
+    const body = buildDraft(c, 'Maria', NOW)?.body ?? '';
     expect(body).toMatch(/^Spett\.le Ferramenta Conti,\n/);
     expect(body).toContain('In breve: vi abbiamo consegnato la merce sbagliata.');
     expect(body).toContain('- Un referente dedicato (entro il 15 dicembre 2026)');
@@ -182,13 +181,13 @@ describe('the draft to the client', () => {
       MARIA,
       NOW,
     ).case;
-    expect(buildDraft(named, t('it'), 'Maria', NOW)?.body).toContain(
+    expect(buildDraft(named, 'Maria', NOW)?.body).toContain(
       'In breve: Ferramenta Conti ha ricevuto',
     );
   });
 
   it('Italian: one form of address throughout (the client as "voi"), and "ad" before a name in a', () => {
-    const d = buildDraft(caseWith('it'), t('it'), 'Maria', NOW);
+    const d = buildDraft(caseWith('it'), 'Maria', NOW);
     expect(d?.subject).toBe('Le nostre scuse ad Acme e cosa abbiamo cambiato');
     const body = d?.body ?? '';
     expect(body).toContain('offrirvi');
@@ -201,7 +200,7 @@ describe('the draft to the client', () => {
   it('once the apology is on record, the next message follows it up instead of apologising in full again', () => {
     const c = caseWith();
     const sent = recordClientMessage(c, MARIA, c.version, PB, NOW).case;
-    const d = buildDraft(sent, t('en'), 'Maria', NOW);
+    const d = buildDraft(sent, 'Maria', NOW);
     expect(d?.body).toContain(t('en').draft.followUp);
     expect(d?.body).not.toContain('I want to apologise');
     expect(d?.body).not.toContain(OUTLINE.happened);
@@ -221,7 +220,7 @@ describe('the draft to the client', () => {
       NOW,
     ).case;
     const sent = recordClientMessage(c, MARIA, c.version, PB, NOW).case;
-    const body = buildDraft(sent, t('en'), 'Maria', NOW)?.body ?? '';
+    const body = buildDraft(sent, 'Maria', NOW)?.body ?? '';
     expect(body).toContain(t('en').draft.followUpPending);
     expect(body).not.toContain('what we have done since');
   });

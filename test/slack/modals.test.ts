@@ -240,6 +240,8 @@ describe('Meeting', () => {
     expect(types).toEqual([
       ['meeting_date', 'datepicker'],
       ['meeting_time', 'timepicker'],
+      ['meeting_length', 'static_select'],
+      ['meeting_place', 'plain_text_input'],
     ]);
     const post = await submitAndSee(
       h,

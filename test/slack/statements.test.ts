@@ -16,8 +16,11 @@ import { command, NIKOS, openCase, press, useHarness } from '../helpers/slack.js
 
 /** Issue #22: a `/incident` from a person whose profile is cached. */
 const KNOWN_USER = 15;
-/** A first-time user's: Slack's profile stored and adopted by the case (its steps in one write). */
-const FIRST_TIME = 21;
+/**
+ * A first-time user's: Slack's profile stored and adopted by the case (its steps in one write). The
+ * client's record is saved with the case, one statement (issue #23).
+ */
+const FIRST_TIME = 22;
 /** A click completing a step: the change and its thread line, the redraw, the line posted. */
 const CLICK = 18;
 /** Issue #22: a delivered reminder, per case (the parent's redraw after it apart: REDRAW). */

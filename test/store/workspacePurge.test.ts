@@ -44,6 +44,13 @@ describeEngines('uninstalled workspaces', (engine) => {
       },
       NOW.getTime(),
     );
+    await s.store.repos.clients.save(
+      team,
+      'acme',
+      'Acme',
+      { contact: null, email: null, tz: null, lang: null, place: null },
+      NOW,
+    );
     await s.workspaces.pause(team, 'invalid_auth', NOW);
   }
   const rowsOf = async (team: string) => {

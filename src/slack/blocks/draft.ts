@@ -1,16 +1,57 @@
+import type { Client } from '../../domain/client.js';
 import type { RecoveryCase } from '../../domain/recoveryCase.js';
-import type { Catalog, Lang } from '../../i18n/index.js';
+import { t as catalog, isLang, type Lang } from '../../i18n/index.js';
 import { clip } from './format.js';
 
 const LOCALE: Record<Lang, string> = { en: 'en-GB', it: 'it-IT', el: 'el-GR', ca: 'ca-ES' };
 
-/** A date as the client reads it in an email: spelled out in the case's language and zone. */
+/**
+ * A date as the client reads it in an email: spelled out in the client's language and zone. With
+ * the time, the zone is named too ("11 December 2026 at 09:30 (Eastern Time)"): a reader in
+ * another zone is never left to guess whose 09:30 it is.
+ */
 export function letterDate(t: Date, lang: Lang, tz: string, withTime = false): string {
-  return new Intl.DateTimeFormat(LOCALE[lang], {
+  const date = new Intl.DateTimeFormat(LOCALE[lang], {
     dateStyle: 'long',
     ...(withTime ? { timeStyle: 'short' } : {}),
     timeZone: tz,
   }).format(t);
+  return withTime ? `${date} (${zoneName(t, lang, tz)})` : date;
+}
+
+/** The zone's name as the reader's language says it ("Eastern Time", "Ora dell’Europa centrale"). */
+export function zoneName(t: Date, lang: Lang, tz: string): string {
+  if (tz === 'UTC' || tz === 'Etc/UTC') return 'UTC';
+  const part = new Intl.DateTimeFormat(LOCALE[lang], { timeZone: tz, timeZoneName: 'longGeneric' })
+    .formatToParts(t)
+    .find((p) => p.type === 'timeZoneName');
+  return part?.value ?? tz;
+}
+
+/** Who the message is to and how to write to them: from the client's record, else the case's. */
+export interface Recipient {
+  /** The greeting's name: the contact person, else the client's name. */
+  readonly name: string;
+  /** The name is a person's (the contact), not the company's: the greeting says so. */
+  readonly person: boolean;
+  readonly email: string | null;
+  readonly lang: Lang;
+  readonly tz: string;
+}
+
+/** The draft's reader: the client record's contact, language and zone, each else the case's. */
+export function recipientOf(
+  c: RecoveryCase,
+  client: Pick<Client, 'contact' | 'email' | 'lang' | 'tz'> | null,
+): Recipient {
+  const lang = client?.lang && isLang(client.lang) ? client.lang : (c.lang as Lang);
+  return {
+    name: client?.contact ?? c.client,
+    person: !!client?.contact,
+    email: client?.email ?? null,
+    lang,
+    tz: client?.tz ?? c.tz,
+  };
 }
 
 export interface Draft {
@@ -44,51 +85,67 @@ function afterColon(text: string, lang: Lang, client: string): string {
 }
 
 /**
- * The message to the client, built from what the case stores, in the case's language, in our own
- * words (no external service): an apology that names the harm, what happened in the outline's two
- * sentences, what has changed and what will, the compensation if one was decided, how the client
- * will be warned next time, and an offer to meet. Null while there is no outline.
+ * The message to the client, built from what the case stores, in our own words (no external
+ * service), addressed to the client's contact in the client's language, every time in the client's
+ * zone with the zone named (`to`: recipientOf; default the case's client, language and zone): an
+ * apology that names the harm, what happened in the outline's two sentences, what has changed and
+ * what will, the compensation if one was decided, how the client will be warned next time, and an
+ * offer to meet. Once the client has accepted, it neither apologises nor offers compensation again,
+ * and a meeting already past is never called planned. Null while there is no outline.
  */
 export function buildDraft(
   c: RecoveryCase,
-  cat: Catalog,
   ownerName: string,
   now: Date,
+  to: Recipient = recipientOf(c, null),
 ): Draft | null {
   const o = c.outline;
   if (!o) return null;
-  const lang = c.lang as Lang;
-  const d = cat.draft;
+  const { lang, tz } = to;
+  const d = catalog(lang).draft;
+  const accepted = c.answer === 'accepted';
   // Once the apology is on record (a message sent, or said at the meeting), a later message
   // follows it up instead of apologising in full again.
   const apologized = c.steps.some((s) => s.key === 'apologize' && s.status === 'done');
   const done = c.changes.filter((x) => x.status === 'done');
   const open = c.changes.filter((x) => x.status === 'open');
-  const parts: string[] = apologized
-    ? [d.greeting(c.client), done.length ? d.followUp : d.followUpPending]
-    : [
-        d.greeting(c.client),
-        d.apology(sentence(o.happened, lang)),
-        d.inShort(afterColon(o.summary, lang, c.client)),
-      ];
+  const parts: string[] = [to.person ? d.greetingPerson(to.name) : d.greeting(to.name)];
+  if (accepted) parts.push(done.length ? d.afterAccepted : d.afterAcceptedPending);
+  else if (apologized) parts.push(done.length ? d.followUp : d.followUpPending);
+  else
+    parts.push(
+      d.apology(sentence(o.happened, lang)),
+      d.inShort(afterColon(o.summary, lang, c.client)),
+    );
   if (done.length) parts.push([d.changed, ...done.map((x) => `- ${x.what}`)].join('\n'));
   if (open.length)
     parts.push(
       [
         d.willChange,
-        ...open.map((x) => `- ${x.what}${x.by ? ` (${d.by(letterDate(x.by, lang, c.tz))})` : ''}`),
+        ...open.map((x) => `- ${x.what}${x.by ? ` (${d.by(letterDate(x.by, lang, tz))})` : ''}`),
       ].join('\n'),
     );
   if (!done.length && !open.length) parts.push(d.prevention(sentence(o.prevention, lang)));
+  // Compensation is offered once, before the client's answer: never again after they accepted.
   const comp = c.steps.find((s) => s.key === 'compensation');
-  if (comp?.status === 'done' && comp.note) parts.push(d.compensation(comp.note));
+  if (!accepted && comp?.status === 'done' && comp.note) parts.push(d.compensation(comp.note));
   parts.push(d.warning);
-  parts.push(
-    c.meetingAt && c.meetingAt > now ? d.meetAt(letterDate(c.meetingAt, lang, c.tz, true)) : d.meet,
-  );
+  // Only a meeting still to come is "planned"; after one has taken place, or the answer, a new
+  // conversation is offered without asking for the one that already happened.
+  const next = [c.meetingAt, c.fixMeetingAt]
+    .filter((x): x is Date => !!x && x > now)
+    .sort((a, b) => a.getTime() - b.getTime())[0];
+  if (next) parts.push(d.meetAt(letterDate(next, lang, tz, true)));
+  else if (accepted || (c.meetingAt && c.meetingAt <= now)) parts.push(d.talkAgain);
+  else parts.push(d.meet);
   parts.push(d.signOff(ownerName));
-  // The subject claims changes only when some are done.
-  const subject = done.length ? d.subjectChanged(c.client) : d.subjectText(c.client);
+  // The subject claims changes only when some are done; after acceptance it is an update, not an
+  // apology.
+  const subject = accepted
+    ? d.subjectUpdate(c.client)
+    : done.length
+      ? d.subjectChanged(c.client)
+      : d.subjectText(c.client);
   return { subject, body: parts.join('\n\n') };
 }
 
@@ -101,10 +158,18 @@ export const MAILTO_MAX = 2000;
  * surrogate pair or a percent escape) and `clipped` says so. Never throws: a lone surrogate (on
  * which encodeURIComponent throws) is encoded as U+FFFD.
  */
-export function mailtoLink(d: Draft, max = MAILTO_MAX): { url: string; clipped: boolean } {
+export function mailtoLink(
+  d: Draft,
+  max = MAILTO_MAX,
+  /** The recipient's address (an addr-spec: RFC 6068 carries no display name), or none. */
+  to: string | null = null,
+): { url: string; clipped: boolean } {
   const enc = (s: string) => encodeURIComponent(s.toWellFormed().replace(/\r?\n/g, '\r\n'));
   const subject = enc(clip(d.subject, 200));
-  const make = (body: string) => `mailto:?subject=${subject}&body=${enc(body)}`;
+  // In the address every character but letters, digits and -._~!$'()*+,;=:@ is percent-encoded
+  // (RFC 6068 section 2: `%`, `?`, `&`, `#` and non-ASCII among them); the `@` stays.
+  const addr = to ? to.split('@').map(enc).join('@') : '';
+  const make = (body: string) => `mailto:${addr}?subject=${subject}&body=${enc(body)}`;
   const full = make(d.body);
   if (full.length <= max) return { url: full, clipped: false };
   // Binary search on the number of code points kept.

@@ -1,11 +1,12 @@
 import { TZDate } from '@date-fns/tz';
 import type { types } from '@slack/bolt';
 import { format } from 'date-fns/format';
+import { type Client, DEFAULT_MEETING_LENGTH, MEETING_LENGTHS } from '../../domain/client.js';
 import { SEVERITIES, type StepKey } from '../../domain/playbook.js';
 import type { Outcome, RecoveryCase } from '../../domain/recoveryCase.js';
 import { type Catalog, LANGUAGES, type Lang, t } from '../../i18n/index.js';
 import { INPUT, isPermalink, type ModalMeta, VIEW } from '../ids.js';
-import type { Draft } from './draft.js';
+import { type Draft, zoneName } from './draft.js';
 import { clip, escapeMrkdwn, md, plain } from './format.js';
 
 type Modal = types.ModalView;
@@ -85,6 +86,10 @@ export function openCaseModal(
   lang: Lang = 'en',
   /** Opened from a message (the message shortcut): its text, and its permalink to keep. */
   from: { readonly summary?: string; readonly link?: string | null } = {},
+  /** The workspace's clients on record, offered to pick from. */
+  known: readonly Client[] = [],
+  /** The one picked, whose details the form is drawn again with (see clientDetailBlocks). */
+  filled?: Client,
 ): Modal {
   const m = cat.modal.open;
   // Opened from App Home (or a shortcut outside a channel) there is no channel yet: the form asks
@@ -103,10 +108,34 @@ export function openCaseModal(
       ]
     : [];
   const meta: ModalMeta = { ...(channelId ? { channelId } : {}), ...(link ? { link } : {}) };
+  // The clients on record, to pick instead of typing (the name field is then for a new one).
+  const pick: types.KnownBlock[] = known.length
+    ? [
+        {
+          type: 'input',
+          block_id: INPUT.clientPick,
+          optional: true,
+          // Picking one tells Amends at once, which draws the form again with its details.
+          dispatch_action: true,
+          label: plain(m.knownClient),
+          hint: plain(m.knownClientHint),
+          element: {
+            type: 'static_select',
+            action_id: INPUT.clientPick,
+            options: known.slice(0, 100).map(clientOption),
+          },
+        },
+      ]
+    : [];
   return modal(VIEW.open, m.title, m.submit, cat, meta, [
     ...source,
     ...where,
-    textInput(INPUT.client, m.client, { max: 150, hint: m.clientHint }),
+    ...pick,
+    textInput(INPUT.client, m.client, {
+      max: 150,
+      hint: known.length ? m.clientNewHint : m.clientHint,
+      optional: known.length > 0,
+    }),
     // Slack accepts max_length 1..3000 (views.open fails otherwise); /incident text allows 4,000.
     textInput(INPUT.summary, m.summary, {
       multiline: true,
@@ -158,7 +187,56 @@ export function openCaseModal(
         options: LANGUAGES.map((l) => ({ text: plain(t(l).langName), value: l })),
       },
     },
+    ...clientDetailBlocks(cat, filled),
   ]);
+}
+
+/** A known client in the picker: its name, and its contact when there is one. */
+function clientOption(c: Client): types.PlainTextOption {
+  return {
+    text: plain(c.contact ? `${c.name} · ${c.contact}` : c.name, 75),
+    value: String(c.id),
+  };
+}
+
+/**
+ * The client's details, all optional (a field left empty keeps what is on record). `filled`: a
+ * known client's, written in; the block ids then carry its id, so Slack draws those values.
+ */
+export function clientDetailBlocks(cat: Catalog, filled?: Client): types.KnownBlock[] {
+  const m = cat.modal.open;
+  const id = (base: string) => (filled ? `${base}:${filled.id}` : base);
+  const field = (base: string, label: string, max: number, value: string | null, hint?: string) => {
+    const b = textInput(base, label, {
+      max,
+      optional: true,
+      ...(hint ? { hint } : {}),
+      ...(value ? { initial: value } : {}),
+    });
+    return { ...b, block_id: id(base) };
+  };
+  const lang =
+    filled?.lang && (LANGUAGES as readonly string[]).includes(filled.lang) ? filled.lang : null;
+  return [
+    { type: 'context', block_id: 'client_details', elements: [md(m.clientDetails)] },
+    field(INPUT.clientContact, m.contact, 150, filled?.contact ?? null),
+    field(INPUT.clientEmail, m.email, 254, filled?.email ?? null),
+    field(INPUT.clientTz, m.clientTz, 64, filled?.tz ?? null, m.clientTzHint),
+    {
+      type: 'input',
+      block_id: id(INPUT.clientLang),
+      optional: true,
+      label: plain(m.clientLang),
+      hint: plain(m.clientLangHint),
+      element: {
+        type: 'static_select',
+        action_id: INPUT.clientLang,
+        ...(lang ? { initial_option: { text: plain(t(lang).langName), value: lang } } : {}),
+        options: LANGUAGES.map((l) => ({ text: plain(t(l).langName), value: l })),
+      },
+    },
+    field(INPUT.clientPlace, m.place, 300, filled?.place ?? null, m.placeHint),
+  ];
 }
 
 export function outlineModal(cat: Catalog, c: RecoveryCase, version: number): Modal {
@@ -196,9 +274,22 @@ export function meetingModal(
   version: number,
   step: 'meeting' | 'fix_meeting' = 'meeting',
   moving?: { readonly at: Date; readonly tz: string },
+  /**
+   * The client's record (its usual place is offered, its zone named in the hint, in `lang` and as
+   * of `now`).
+   */
+  o: { readonly client?: Client | null; readonly lang?: Lang; readonly now?: Date } = {},
 ): Modal {
+  const client = o.client ?? null;
   const m = cat.modal.meeting;
   const local = moving ? new TZDate(moving.at.getTime(), moving.tz) : null;
+  const booked = c.meetings?.[step === 'fix_meeting' ? 'fix' : 'meeting'];
+  const place = booked?.place ?? client?.place ?? null;
+  const minutes = booked?.minutes ?? DEFAULT_MEETING_LENGTH;
+  const lengthOption = (n: number) => ({ text: plain(m.minutes(n)), value: String(n) });
+  const hint = client?.tz
+    ? `${m.hint} ${m.clientTime(`${zoneName(moving?.at ?? o.now ?? c.createdAt, o.lang ?? 'en', client.tz)} (${client.tz})`)}`
+    : m.hint;
   return modal(
     VIEW.meeting,
     moving ? m.moveTitle : m.title,
@@ -210,7 +301,7 @@ export function meetingModal(
         type: 'input',
         block_id: INPUT.meetingDate,
         label: plain(m.date),
-        hint: plain(m.hint),
+        hint: plain(hint),
         element: {
           type: 'datepicker',
           action_id: INPUT.meetingDate,
@@ -227,6 +318,23 @@ export function meetingModal(
           ...(local ? { initial_time: format(local, 'HH:mm') } : {}),
         },
       },
+      {
+        type: 'input',
+        block_id: INPUT.meetingLength,
+        label: plain(m.length),
+        element: {
+          type: 'static_select',
+          action_id: INPUT.meetingLength,
+          initial_option: lengthOption(minutes),
+          options: MEETING_LENGTHS.map(lengthOption),
+        },
+      },
+      textInput(INPUT.meetingPlace, m.place, {
+        max: 300,
+        optional: true,
+        hint: m.placeHint,
+        ...(place ? { initial: place } : {}),
+      }),
     ],
   );
 }

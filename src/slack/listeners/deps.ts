@@ -1,3 +1,4 @@
+import type { Client } from '../../domain/client.js';
 import type { Catalog } from '../../i18n/index.js';
 import { t } from '../../i18n/index.js';
 import type { Log } from '../../log.js';
@@ -105,4 +106,17 @@ export async function unhandled(
 ): Promise<void> {
   await ack();
   log('nothing handles this; acknowledged', what);
+}
+
+/**
+ * The workspace's clients on record, for the new-case form to offer. A store that fails here only
+ * costs the picker: the form opens without it (the trigger lasts 3 s).
+ */
+export async function knownClients(deps: ListenerDeps, teamId: string): Promise<Client[]> {
+  try {
+    return await deps.cases.knownClients(teamId);
+  } catch (e) {
+    deps.log('known clients not read', { error: String(e) });
+    return [];
+  }
 }

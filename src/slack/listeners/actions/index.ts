@@ -15,7 +15,7 @@ import {
 } from '../../../domain/recoveryCase.js';
 import { type Catalog, isLang, t } from '../../../i18n/index.js';
 import { stepTitle } from '../../blocks/caseMessage.js';
-import { buildDraft } from '../../blocks/draft.js';
+import { buildDraft, recipientOf } from '../../blocks/draft.js';
 import { dateToken, literal, mention } from '../../blocks/format.js';
 import {
   addChangeModal,
@@ -37,11 +37,14 @@ import {
   type CaseRef,
   decodeCase,
   decodeChange,
+  decodeMeta,
   decodeSnooze,
   decodeStep,
+  INPUT,
   type StepRef,
+  VIEW,
 } from '../../ids.js';
-import { byId, catFor, type ListenerDeps, teamOf, unhandled } from '../deps.js';
+import { byId, catFor, knownClients, type ListenerDeps, teamOf, unhandled } from '../deps.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -243,8 +246,24 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     return skipModal(k.cat, c, ref.step, ref.version);
   });
   modalFor(ACTION.outline, (k, c, ref) => outlineModal(k.cat, c, ref.version));
-  modalFor(ACTION.meeting, (k, c, ref) =>
-    meetingModal(k.cat, c, ref.version, ref.step === 'fix_meeting' ? 'fix_meeting' : 'meeting'),
+  // Booking: the length and place are chosen too (the client's usual place offered), and the hint
+  // names the client's zone, in which the invite and the message give the time.
+  buttons.on(
+    ACTION.meeting,
+    handler(deps, async (k, v) => {
+      const ref = stepRef(v);
+      const c = await currentStep(deps, k.team, ref);
+      const client = await deps.cases.clientOf(c);
+      const { lang } = await deps.profiles.cachedOrDefault(k.team, k.user);
+      const step = ref.step === 'fix_meeting' ? 'fix_meeting' : 'meeting';
+      return form(deps, k, () =>
+        meetingModal(k.cat, c, ref.version, step, undefined, {
+          client,
+          lang,
+          now: deps.cases.now(),
+        }),
+      );
+    }),
   );
   // A booked meeting (or the one to show the fix) moved: the booking form, filled with its time in
   // the clicker's zone, in which the answer is read.
@@ -256,9 +275,14 @@ export function registerActions(app: App, deps: ListenerDeps): void {
         const c = await deps.cases.get(k.team, ref.caseId);
         if (c.status !== 'open') throw new DomainError('case_closed');
         const at = step === 'meeting' ? c.meetingAt : c.fixMeetingAt;
-        const { tz } = await deps.profiles.cachedOrDefault(k.team, k.user);
+        const { tz, lang } = await deps.profiles.cachedOrDefault(k.team, k.user);
+        const client = await deps.cases.clientOf(c);
         return form(deps, k, () =>
-          meetingModal(k.cat, c, findStep(c, step).version, step, at ? { at, tz } : undefined),
+          meetingModal(k.cat, c, findStep(c, step).version, step, at ? { at, tz } : undefined, {
+            client,
+            lang,
+            now: deps.cases.now(),
+          }),
         );
       }),
     );
@@ -302,9 +326,44 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     const trigger = (body as { trigger_id?: string }).trigger_id;
     if (!team || !user || !trigger) return;
     const { lang } = await deps.profiles.cachedOrDefault(team, user);
+    const known = await knownClients(deps, team);
     await client.views
-      .open({ trigger_id: trigger, view: openCaseModal(t(lang), null, user, lang) })
+      .open({ trigger_id: trigger, view: openCaseModal(t(lang), null, user, lang, {}, known) })
       .catch((e) => deps.log('views.open failed', { error: String(e) }));
+  });
+
+  // The new-case form: a known client picked fills in its details (the form drawn again, its
+  // detail fields under new block ids so Slack shows the values; what was typed elsewhere stays).
+  // Where no such event comes (the sandbox), the submission uses the details on record instead.
+  buttons.on(INPUT.clientPick, async ({ ack, body, action, client }) => {
+    await ack();
+    const team = teamOf(body);
+    const user = body.user?.id;
+    const view = (
+      body as {
+        view?: { id?: string; hash?: string; callback_id?: string; private_metadata?: string };
+      }
+    ).view;
+    const picked = (action as { selected_option?: { value?: string } }).selected_option?.value;
+    if (!team || !user || !view?.id || view.callback_id !== VIEW.open) return;
+    if (!picked || !/^\d{1,12}$/.test(picked)) return;
+    const known = await deps.cases.client(team, Number(picked));
+    if (!known) return;
+    const meta = decodeMeta(view.private_metadata) ?? {};
+    const { lang } = await deps.profiles.cachedOrDefault(team, user);
+    const list = await knownClients(deps, team);
+    const form = openCaseModal(
+      t(lang),
+      meta.channelId ?? null,
+      user,
+      lang,
+      { link: meta.link ?? null },
+      list,
+      known,
+    );
+    await client.views
+      .update({ view_id: view.id, ...(view.hash ? { hash: view.hash } : {}), view: form })
+      .catch((e) => deps.log('views.update failed', { error: String(e) }));
   });
 
   // App Home: the viewer's language, stored, and the home redrawn in it.
@@ -330,7 +389,9 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       if (c.status !== 'open') throw new DomainError('case_closed');
       const cat = t(c.lang);
       const owner = (await deps.profiles.nameOf(k.team, c.ownerId)) ?? '';
-      const d = buildDraft(c, cat, owner, deps.cases.now());
+      // To the client's contact, in the client's language and zone (the case's when not on record).
+      const to = recipientOf(c, await deps.cases.clientOf(c));
+      const d = buildDraft(c, owner, deps.cases.now(), to);
       if (!d) throw new DomainError('invalid_input', 'outline');
       return form(deps, k, () => draftModal(cat, c, d));
     }),

@@ -11,7 +11,7 @@ import { renderReport } from '../../blocks/report.js';
 import { moveBlocks } from '../../caseView.js';
 import { formFailed, friendly, notShown, slackErrorCode } from '../../errors.js';
 import { shareFile } from '../../upload.js';
-import { catFor, type ListenerDeps, showWaiting } from '../deps.js';
+import { catFor, knownClients, type ListenerDeps, showWaiting } from '../deps.js';
 
 const SUBCOMMANDS = new Set(['list', 'help', 'language', 'report', 'export']);
 
@@ -156,10 +156,11 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
         // The form speaks the person's language and reads its dates in their time zone: Slack is
         // asked first (briefly: the trigger lasts 3 s), and the answer is cached for the submission.
         const { lang } = await deps.profiles.resolve(team, user, deps.cases.now(), LOOKUP_MS);
+        const known = await knownClients(deps, team);
         try {
           await client.views.open({
             trigger_id: body.trigger_id,
-            view: openCaseModal(t(lang), body.channel_id, user, lang),
+            view: openCaseModal(t(lang), body.channel_id, user, lang, {}, known),
           });
         } catch (e) {
           // Said privately (the response URL), in their language: the form did not open.

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackShortcut, SlackShortcutMiddlewareArgs } fr
 import { type Lang, t } from '../../../i18n/index.js';
 import { openCaseModal } from '../../blocks/modals.js';
 import { formFailed } from '../../errors.js';
-import type { ListenerDeps } from '../deps.js';
+import { knownClients, type ListenerDeps } from '../deps.js';
 
 export type ShortcutArgs = SlackShortcutMiddlewareArgs<SlackShortcut> & AllMiddlewareArgs;
 
@@ -37,10 +37,11 @@ export async function showCaseForm(
   },
 ): Promise<void> {
   const user = a.shortcut.user.id;
+  const known = await knownClients(deps, o.team);
   try {
     await a.client.views.open({
       trigger_id: a.shortcut.trigger_id,
-      view: openCaseModal(t(o.lang), o.channelId, user, o.lang, o.from ?? {}),
+      view: openCaseModal(t(o.lang), o.channelId, user, o.lang, o.from ?? {}, known),
     });
   } catch (e) {
     deps.log('views.open failed', { error: String(e) });

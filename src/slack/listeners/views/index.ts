@@ -5,11 +5,16 @@ import type {
   types,
   ViewSubmitAction,
 } from '@slack/bolt';
+import {
+  checkClientDetails,
+  checkMeetingDetails,
+  DEFAULT_MEETING_LENGTH,
+} from '../../../domain/client.js';
 import { DomainError } from '../../../domain/errors.js';
 import { SEVERITIES, type Severity } from '../../../domain/playbook.js';
 import { type Changed, findStep, type Outcome } from '../../../domain/recoveryCase.js';
 import { localToInstant } from '../../../domain/workingTime.js';
-import { type Catalog, isLang, t } from '../../../i18n/index.js';
+import { type Catalog, isLang, LANGUAGES, t } from '../../../i18n/index.js';
 import { inviteLine } from '../../../services/cases.js';
 import type { LineBody } from '../../../services/ports.js';
 import { CHANNEL_SHARED } from '../../../services/presenter.js';
@@ -37,6 +42,14 @@ type Values = ViewSubmitAction['view']['state']['values'];
 const text = (v: Values, id: string): string => v[id]?.[id]?.value ?? '';
 const selected = (v: Values, id: string): string | undefined =>
   v[id]?.[id]?.selected_option?.value ?? undefined;
+/** The block the form has for `id`: itself, or `id:<client id>` once filled from a known client. */
+const blockOf = (v: Values, id: string): string =>
+  id in v ? id : (Object.keys(v).find((k) => k.startsWith(`${id}:`)) ?? id);
+/** A client-detail field's value, wherever its block is. */
+const detail = (v: Values, id: string): string | null => {
+  const e = v[blockOf(v, id)]?.[id];
+  return (e?.selected_option?.value ?? e?.value ?? null) || null;
+};
 
 /**
  * Modal submissions. Input problems answer inside the modal (response_action: errors) and change
@@ -72,10 +85,12 @@ function submission(
         await args.ack();
         return;
       }
-      const block =
+      const block = blockOf(
+        args.view.state.values,
         e instanceof DomainError && e.detail && e.detail in INPUT_BY_DETAIL
           ? (INPUT_BY_DETAIL[e.detail] as string)
-          : errorBlock;
+          : errorBlock,
+      );
       await args.ack({
         response_action: 'errors',
         errors: { [block]: friendly(e, cat, deps.log) },
@@ -115,6 +130,14 @@ const INPUT_BY_DETAIL: Record<string, string> = {
   change_by_past: INPUT.changeBy,
   draft_subject: INPUT.draftSubject,
   draft_body: INPUT.draftBody,
+  client_pick: INPUT.clientPick,
+  client_email: INPUT.clientEmail,
+  client_tz: INPUT.clientTz,
+  client_lang: INPUT.clientLang,
+  client_contact_too_long: INPUT.clientContact,
+  client_place_too_long: INPUT.clientPlace,
+  meeting_place_too_long: INPUT.meetingPlace,
+  meeting_length: INPUT.meetingLength,
 };
 
 export function registerViews(app: App, deps: ListenerDeps): void {
@@ -160,12 +183,34 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         const picked = selected(v, INPUT.language);
         if (picked && !isLang(picked)) throw new DomainError('invalid_input', 'client');
         const lang = picked && isLang(picked) ? picked : null;
+        // The client: a new name typed, else the one picked from those on record.
+        let clientName = text(v, INPUT.client);
+        const pickedClient = selected(v, INPUT.clientPick);
+        if (!clientName.trim() && pickedClient) {
+          const known = /^\d{1,12}$/.test(pickedClient)
+            ? await deps.cases.client(team, Number(pickedClient))
+            : null;
+          if (!known) throw new DomainError('invalid_input', 'client_pick');
+          clientName = known.name;
+        }
+        // Checked before anything is stored: a bad email or zone changes nothing.
+        const clientDetails = checkClientDetails(
+          {
+            contact: detail(v, INPUT.clientContact),
+            email: detail(v, INPUT.clientEmail),
+            tz: detail(v, INPUT.clientTz),
+            lang: detail(v, INPUT.clientLang),
+            place: detail(v, INPUT.clientPlace),
+          },
+          LANGUAGES,
+        );
         const c = await deps.cases.open({
           teamId: team,
           channelId,
           creatorId: user,
           ...(lang ? { lang } : {}),
-          client: text(v, INPUT.client),
+          clientDetails,
+          client: clientName,
           summary: text(v, INPUT.summary),
           severity: sev as Severity,
           ownerId: owner,
@@ -239,12 +284,18 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         const { tz } = await deps.profiles.cachedOrDefault(team, user);
         const at = date && time ? localToInstant(date, time, tz) : null;
         if (!at) throw new DomainError('invalid_input', 'meeting_date');
+        // A form drawn before length and place were asked has neither: an hour, no place.
+        const details = checkMeetingDetails(
+          text(v, INPUT.meetingPlace),
+          selected(v, INPUT.meetingLength) ?? DEFAULT_MEETING_LENGTH,
+        );
         const fix = meta.step === 'fix_meeting';
+        const key = `view:${a.view.id}`;
         const ch = await announce(
           () =>
             fix
-              ? deps.cases.fixMeeting(team, meta.caseId as number, at, user, `view:${a.view.id}`)
-              : deps.cases.meeting(team, meta.caseId as number, at, user, `view:${a.view.id}`),
+              ? deps.cases.fixMeeting(team, meta.caseId as number, at, user, key, details)
+              : deps.cases.meeting(team, meta.caseId as number, at, user, key, details),
           // The line, then the invite: two outbox rows stored with the meeting, sent in order.
           (ch, cat) => [
             line(
@@ -373,6 +424,8 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         const v = a.view.state.values;
         const subject = text(v, INPUT.draftSubject);
         const body = text(v, INPUT.draftBody);
+        // The link opens the message addressed to the client's contact, when one is on record.
+        const to = (await deps.cases.clientOf(await deps.cases.get(team, meta.caseId)))?.email;
         const ch = await announce(
           () =>
             deps.cases.draft(team, meta.caseId as number, subject, body, user, `view:${a.view.id}`),
@@ -381,7 +434,11 @@ export function registerViews(app: App, deps: ListenerDeps): void {
               [cat.draft.subject, subject.trim()],
               [cat.draft.body, body.trim()],
             ]);
-            const mail = mailtoLink({ subject: subject.trim(), body: body.trim() });
+            const mail = mailtoLink(
+              { subject: subject.trim(), body: body.trim() },
+              undefined,
+              to ?? null,
+            );
             const label = mail.clipped ? cat.draft.mailtoClipped : cat.draft.mailto;
             return {
               text: r.text,
