@@ -1,0 +1,80 @@
+/**
+ * One Web API client for many workspaces: each call carries the token of the workspace whose work
+ * is in progress, and a call outside any is refused without reaching Slack.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fakeSlack.js';
+import { forTeam, NoWorkspace, TeamClient } from '../../src/slack/teamClient.js';
+
+let fake: FakeSlack;
+beforeEach(async () => {
+  fake = await startFakeSlack({
+    users: [{ id: 'U1', name: 'ana', tz: 'UTC' }],
+    teamId: 'T1',
+    botUserId: 'UBOT',
+  });
+});
+afterEach(async () => {
+  await fake.close();
+});
+
+describe('TeamClient', () => {
+  const options = () => ({ slackApiUrl: fake.url, retryConfig: { retries: 0 } });
+
+  it('each workspace’s work calls Slack with its own token, however deep and concurrent', async () => {
+    const asked: string[] = [];
+    const client = new TeamClient(async (team) => {
+      asked.push(team);
+      return `xoxb-${team}`;
+    }, options());
+    const post = (text: string) => client.chat.postMessage({ channel: 'C1', text });
+    await Promise.all([
+      forTeam('T1', async () => {
+        await post('one');
+        await new Promise((r) => setImmediate(r));
+        await post('two');
+      }),
+      forTeam('T2', () => post('three')),
+    ]);
+    const byText = new Map(fake.callsTo('chat.postMessage').map((c) => [c.args.text, c.token]));
+    expect(byText).toEqual(
+      new Map([
+        ['one', 'xoxb-T1'],
+        ['two', 'xoxb-T1'],
+        ['three', 'xoxb-T2'],
+      ]),
+    );
+    expect(asked.sort()).toEqual(['T1', 'T2']); // looked up once each, then kept
+  });
+
+  it('a call outside any workspace’s work is refused and never reaches Slack', async () => {
+    const client = new TeamClient(async (team) => `xoxb-${team}`, options());
+    await expect(client.chat.postMessage({ channel: 'C1', text: 'x' })).rejects.toBeInstanceOf(
+      NoWorkspace,
+    );
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
+  it('a workspace with no token (uninstalled) fails its call; the next call asks again; forget drops a kept one', async () => {
+    let installed = false;
+    const client = new TeamClient(async (team) => {
+      if (!installed) throw new Error(`Amends is not installed in workspace ${team}`);
+      return `xoxb-${team}-${Date.now()}`;
+    }, options());
+    await expect(forTeam('T1', () => client.auth.test())).rejects.toThrow(/not installed/);
+    installed = true;
+    await forTeam('T1', () => client.auth.test());
+    const first = fake.callsTo('auth.test').at(-1)?.token;
+    expect(first).toMatch(/^xoxb-T1-/);
+    client.forget('T1');
+    await new Promise((r) => setTimeout(r, 2));
+    await forTeam('T1', () => client.auth.test());
+    expect(fake.callsTo('auth.test').at(-1)?.token).not.toBe(first);
+  });
+
+  it('a token given with the call (a request’s own, from Bolt) is used as given', async () => {
+    const client = new TeamClient(async () => 'xoxb-looked-up', options());
+    await client.chat.postMessage({ channel: 'C1', text: 'x', token: 'xoxb-request' });
+    expect(fake.callsTo('chat.postMessage')[0]?.token).toBe('xoxb-request');
+  });
+});
