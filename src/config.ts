@@ -13,6 +13,7 @@ import { checkPlaybook } from './domain/playbookCheck.js';
 import { isValidTimeZone } from './domain/workingTime.js';
 import { HolidaysError, publicHolidays } from './holidays.js';
 import { isLang, LANGUAGES, type Lang } from './i18n/index.js';
+import { parseKeys } from './store/tokenCipher.js';
 
 export type Mode = 'http' | 'socket' | 'sandbox';
 
@@ -43,6 +44,18 @@ export interface Config {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Days a workspace's data is kept after it uninstalled Amends, then deleted. */
   readonly retentionDays: number;
+  /** Many workspaces, installed with Add to Slack (HTTP mode); null: one workspace's bot token. */
+  readonly oauth: OAuthSettings | null;
+}
+
+/** What OAuth mode needs: the app's credentials and the keys that seal tokens at rest. */
+export interface OAuthSettings {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Signs the install flow's state (a secret of your own, long and random). */
+  readonly stateSecret: string;
+  /** AES-256 keys (32 bytes each): the first seals, every one opens (a key change). */
+  readonly keys: readonly Buffer[];
 }
 
 /** Start-up problems, one readable line each, naming what to set. */
@@ -93,6 +106,7 @@ export function configWith(o: Pick<Config, 'mode' | 'databasePath'> & Partial<Co
     recoveryChannel: null,
     logLevel: 'info',
     retentionDays: 30,
+    oauth: null,
     ...o,
     playbook: holidays ? withHolidays(playbook, holidays.calendar) : playbook,
     holidays: holidays?.setting ?? null,
@@ -118,13 +132,43 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       mode = 'sandbox';
     } else mode = forced;
   } else if (appToken) mode = 'socket';
-  else if (botToken || signingSecret) mode = 'http';
+  else if (botToken || signingSecret || get('SLACK_CLIENT_ID')) mode = 'http';
   else mode = 'sandbox';
 
-  if (mode === 'http') {
-    if (!botToken)
+  // OAuth: many workspaces, each installed with Add to Slack; no bot token in the settings.
+  const clientId = get('SLACK_CLIENT_ID');
+  let oauth: OAuthSettings | null = null;
+  if (clientId && mode !== 'sandbox') {
+    const clientSecret = get('SLACK_CLIENT_SECRET');
+    const stateSecret = get('SLACK_STATE_SECRET');
+    if (mode === 'socket')
       problems.push(
-        'Set SLACK_BOT_TOKEN (xoxb-…) for HTTP mode: from your Slack app’s OAuth & Permissions page',
+        'SLACK_CLIENT_ID (installs in many workspaces) needs HTTP mode: unset SLACK_APP_TOKEN, and set SLACK_SIGNING_SECRET',
+      );
+    if (botToken)
+      problems.push(
+        'Set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID (installs in many workspaces), not both',
+      );
+    if (!clientSecret)
+      problems.push(
+        'Set SLACK_CLIENT_SECRET for installs: from your Slack app’s Basic Information page',
+      );
+    if (!stateSecret)
+      problems.push(
+        'Set SLACK_STATE_SECRET for installs: a long random secret of your own (e.g. openssl rand -base64 32)',
+      );
+    else if (stateSecret.length < 16)
+      problems.push(
+        'SLACK_STATE_SECRET must be at least 16 characters (e.g. openssl rand -base64 32)',
+      );
+    const keys = encryptionKeys(get, problems);
+    if (clientSecret && stateSecret && keys) oauth = { clientId, clientSecret, stateSecret, keys };
+  }
+
+  if (mode === 'http') {
+    if (!botToken && !clientId)
+      problems.push(
+        'Set SLACK_BOT_TOKEN (xoxb-…) for HTTP mode: from your Slack app’s OAuth & Permissions page (or SLACK_CLIENT_ID to install in many workspaces)',
       );
     if (!signingSecret)
       problems.push(
@@ -249,5 +293,43 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     recoveryChannel,
     logLevel,
     retentionDays,
+    oauth,
   };
+}
+
+/**
+ * The keys that seal tokens at rest, from AMENDS_ENCRYPTION_KEY or the file AMENDS_ENCRYPTION_KEY_FILE
+ * (a secret mounted as a file): one key, or the new then the old during a key change. Null, with
+ * the problem said, when missing or malformed; the keys themselves never appear in a message.
+ */
+function encryptionKeys(get: (k: string) => string | null, problems: string[]): Buffer[] | null {
+  const inline = get('AMENDS_ENCRYPTION_KEY');
+  const file = get('AMENDS_ENCRYPTION_KEY_FILE');
+  if (inline && file) {
+    problems.push('Set AMENDS_ENCRYPTION_KEY or AMENDS_ENCRYPTION_KEY_FILE, not both');
+    return null;
+  }
+  let text = inline;
+  if (file) {
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      problems.push(
+        `AMENDS_ENCRYPTION_KEY_FILE ${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
+      return null;
+    }
+  }
+  if (!text) {
+    problems.push(
+      'Set AMENDS_ENCRYPTION_KEY (or AMENDS_ENCRYPTION_KEY_FILE) for installs: it encrypts the workspaces’ tokens at rest (make one with: openssl rand -base64 32)',
+    );
+    return null;
+  }
+  try {
+    return parseKeys(text);
+  } catch (e) {
+    problems.push(`AMENDS_ENCRYPTION_KEY: ${(e as Error).message}`);
+    return null;
+  }
 }

@@ -376,3 +376,77 @@ describe('the committed example playbooks', () => {
     expect(c.playbook).not.toEqual(DEFAULT_PLAYBOOK);
   });
 });
+
+describe('OAuth (many workspaces)', () => {
+  const KEY = 'q'.repeat(43) + '=';
+  const oauthEnv = {
+    SLACK_CLIENT_ID: '111.222',
+    SLACK_CLIENT_SECRET: 'client-secret',
+    SLACK_STATE_SECRET: 'a-state-secret-of-my-own',
+    SLACK_SIGNING_SECRET: 'signing',
+    AMENDS_ENCRYPTION_KEY: KEY,
+  };
+
+  it('SLACK_CLIENT_ID selects HTTP mode with installs; no bot token needed', () => {
+    const c = loadConfig(oauthEnv);
+    expect(c.mode).toBe('http');
+    expect(c.botToken).toBeNull();
+    expect(c.oauth?.clientId).toBe('111.222');
+    expect(c.oauth?.keys).toHaveLength(1);
+  });
+
+  it('the key may come from a file (a mounted secret), the new one then the old during a change', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amends-key-'));
+    const file = join(dir, 'key');
+    writeFileSync(file, `${'a'.repeat(64)}\n${KEY}\n`);
+    const { AMENDS_ENCRYPTION_KEY: _, ...rest } = oauthEnv;
+    expect(loadConfig({ ...rest, AMENDS_ENCRYPTION_KEY_FILE: file }).oauth?.keys).toHaveLength(2);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['no client secret', { SLACK_CLIENT_SECRET: '' }, /^Set SLACK_CLIENT_SECRET for installs/],
+    ['no state secret', { SLACK_STATE_SECRET: '' }, /^Set SLACK_STATE_SECRET for installs/],
+    [
+      'a short state secret',
+      { SLACK_STATE_SECRET: 'short' },
+      /^SLACK_STATE_SECRET must be at least 16/,
+    ],
+    [
+      'no encryption key',
+      { AMENDS_ENCRYPTION_KEY: '' },
+      /^Set AMENDS_ENCRYPTION_KEY .*openssl rand -base64 32/,
+    ],
+    [
+      'a bad key',
+      { AMENDS_ENCRYPTION_KEY: 'not-a-key' },
+      /^AMENDS_ENCRYPTION_KEY: encryption key 1 is not 32 bytes/,
+    ],
+    [
+      'a key file that is not there',
+      { AMENDS_ENCRYPTION_KEY: '', AMENDS_ENCRYPTION_KEY_FILE: '/nowhere/key' },
+      /^AMENDS_ENCRYPTION_KEY_FILE \/nowhere\/key cannot be read \(ENOENT\)$/,
+    ],
+    [
+      'a bot token too',
+      { SLACK_BOT_TOKEN: 'xoxb-1' },
+      /^Set SLACK_BOT_TOKEN \(one workspace\) or SLACK_CLIENT_ID/,
+    ],
+    [
+      'Socket Mode',
+      { SLACK_APP_TOKEN: 'xapp-1' },
+      /^SLACK_CLIENT_ID \(installs in many workspaces\) needs HTTP mode/,
+    ],
+  ])('%s → one line saying what to set', (_, change, line) => {
+    let err: unknown;
+    try {
+      loadConfig({ ...oauthEnv, ...change });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).problems.some((p) => line.test(p))).toBe(true);
+    // The key is never repeated in a message.
+    expect((err as ConfigError).message).not.toContain(KEY);
+  });
+});
