@@ -7,8 +7,12 @@ import type { CaseStatus, StepStatus } from './recoveryCase.js';
  * Pure: the caller hands in the cases (with their event log and a snapshot of their steps) and `now`.
  *
  * Definitions (the README's "Outcomes" should repeat them):
- * - A case belongs to a window by its opening time: `now - days < createdAt <= now`.
- * - Outcome counts use the case's current status (open, won_back, lost, closed).
+ * - A window is `now - days < t <= now`. A case counts as opened in it by its opening time, and as
+ *   won back, lost or closed in it by the time it was decided (closedAt): a case opened 100 days ago
+ *   and lost yesterday is lost in the 90-day window. Open cases are those open now, whenever opened.
+ * - Figures about how the team answers a new case (time to own up, to the meeting, apology and
+ *   compensation rates, repeat clients, overdue steps) rest on the cases opened in the window;
+ *   win-back rates and promises not kept rest on the cases decided (or ended) in it.
  * - Durations are minutes (rounded to a thousandth), from the case's opening to the event, read
  *   from the event log.
  * - Percentiles use linear interpolation between closest ranks (Hyndman-Fan type 7: numpy's and
@@ -40,6 +44,8 @@ export interface OutcomeCase {
   readonly id: number;
   readonly client: string;
   readonly channelId: string;
+  /** Needed only for the lists of lost and refused cases. */
+  readonly ownerId?: string;
   readonly createdAt: Date;
   readonly status: CaseStatus;
   readonly closedAt: Date | null;
@@ -72,13 +78,38 @@ export interface DurationFigure {
 }
 
 export interface OutcomeCounts {
-  /** Cases opened in the window; the other counts add up to it. */
-  readonly n: number;
+  /** Cases opened in the window. */
+  readonly opened: number;
+  /** Cases won back in the window (by the time of the decision, whenever opened). */
   readonly wonBack: number;
+  /** Cases lost in the window (by the time of the decision, whenever opened). */
   readonly lost: number;
-  /** Closed without being won back or lost. */
+  /** Closed in the window without being won back or lost. */
   readonly closed: number;
+  /** Cases open now, whenever opened. */
   readonly open: number;
+  /** Of the open cases, those whose client refused (the team keeps trying). */
+  readonly refused: number;
+}
+
+/** A case lost in the window, as App Home and the report list it. */
+export interface LostCase {
+  readonly id: number;
+  readonly client: string;
+  readonly channelId: string;
+  readonly ownerId: string | null;
+  readonly lostAt: Date;
+  /** The reason given when it was closed as lost. */
+  readonly reason: string | null;
+}
+
+/** An open case whose client refused: the team is still trying to win it back. */
+export interface RefusedCase {
+  readonly id: number;
+  readonly client: string;
+  readonly channelId: string;
+  readonly ownerId: string | null;
+  readonly refusedAt: Date;
 }
 
 export interface OutcomeSummary {
@@ -96,7 +127,10 @@ export interface OutcomeSummary {
   readonly apology: Rate;
   /** Cases whose compensation step was done (`step_done`; a skip is no compensation), out of the cases opened. */
   readonly compensation: Rate;
-  /** Win-back rate among decided cases (won_back or lost), split by apology × compensation. */
+  /**
+   * Win-back rate among the cases decided in the window (won_back or lost, by the decision's time),
+   * split by apology × compensation.
+   */
   readonly winBackBy: {
     readonly apologyAndCompensation: Rate;
     readonly apologyOnly: Rate;
@@ -105,6 +139,12 @@ export interface OutcomeSummary {
   };
   /** Keep-trying follow-ups and check-ins (step snapshots): recorded, and dates missed. */
   readonly followUps: FollowUpFigure;
+  /** The cases lost in the window, the latest decision first. */
+  readonly lostCases: readonly LostCase[];
+  /** The open cases whose client refused, the latest refusal first. */
+  readonly refusedCases: readonly RefusedCase[];
+  /** Whether anything happened: a case opened or decided in the window, or one open now. */
+  readonly empty: boolean;
 }
 
 /**
@@ -144,12 +184,13 @@ export interface Learning {
   /** Steps ever overdue or skipped, worst first (overdue + skipped, then playbook order). */
   readonly troubleSteps: readonly StepTrouble[];
   /**
-   * Ended cases (won back, lost or closed) with a corrective change promised and never done: a
-   * `change_added` with no `change_done` or `change_dropped` for it; for a case that listed no
-   * changes, the corrective_changes step never done. n = ended cases, hits = those cases.
+   * Cases ended in the window (won back, lost or closed, whenever opened) with a corrective change
+   * promised and never done: a `change_added` with no `change_done` or `change_dropped` for it; for
+   * a case that listed no changes, the corrective_changes step never done. n = ended cases, hits =
+   * those cases.
    */
   readonly changesNotDone: Rate & { readonly caseIds: readonly number[] };
-  /** Win-back rate among decided cases by how soon the client was told. */
+  /** Win-back rate among the cases decided in the window by how soon the client was told. */
   readonly winBackByOwnUp: {
     /** Owned up at most 24 h after opening. */
     readonly within24h: Rate;
@@ -226,10 +267,37 @@ function windowOf(o: WindowOptions, defaultDays: number): { from: Date; to: Date
   return { from: new Date(o.now.getTime() - days * DAY_MS), to: o.now };
 }
 
+const within = (t: Date | null, from: Date, to: Date): boolean =>
+  !!t && t.getTime() > from.getTime() && t.getTime() <= to.getTime();
+
+/** The cases opened in the window. */
 function inWindow<C extends OutcomeCase>(cases: readonly C[], from: Date, to: Date): C[] {
-  return cases.filter(
-    (c) => c.createdAt.getTime() > from.getTime() && c.createdAt.getTime() <= to.getTime(),
-  );
+  return cases.filter((c) => within(c.createdAt, from, to));
+}
+
+/** The cases that ended (won back, lost or closed) in the window, whenever they were opened. */
+function endedInWindow<C extends OutcomeCase>(cases: readonly C[], from: Date, to: Date): C[] {
+  return cases.filter((c) => c.status !== 'open' && within(c.closedAt, from, to));
+}
+
+/**
+ * When the client's refusal stands: the last answer on record is a refusal (an acceptance after
+ * it, or an answer undone, ends it). Null when the client did not refuse, or accepted since.
+ */
+export function refusedAt(c: OutcomeCase): Date | null {
+  let at: Date | null = null;
+  for (const e of c.events) {
+    if (e.type === 'client_refused') at = e.at;
+    else if (e.type === 'client_accepted') at = null;
+  }
+  return at;
+}
+
+/** The reason a case was closed with (its last case_closed event), or null. */
+function closeReason(c: OutcomeCase): string | null {
+  const e = c.events.findLast((x) => x.type === 'case_closed');
+  const r = e?.data?.reason;
+  return typeof r === 'string' && r.trim() ? r : null;
 }
 
 const firstEvent = (c: OutcomeCase, type: string, key?: StepKey): HistoryEvent | undefined =>
@@ -274,11 +342,18 @@ function winBack(cases: readonly OutcomeCase[]): Rate {
   return rate(decided.filter((c) => c.status === 'won_back').length, decided.length);
 }
 
-/** The outcome figures of the cases opened in the last `days` (default 90) before `now`. */
+/**
+ * The outcome figures of the last `days` (default 90) before `now`: cases opened in the window,
+ * cases decided in it (whenever opened), and the cases open now.
+ */
 export function summarizeOutcomes(cases: readonly OutcomeCase[], o: WindowOptions): OutcomeSummary {
   const { from, to } = windowOf(o, 90);
   const w = inWindow(cases, from, to);
-  const count = (s: CaseStatus) => w.filter((c) => c.status === s).length;
+  const ended = endedInWindow(cases, from, to);
+  const count = (s: CaseStatus) => ended.filter((c) => c.status === s).length;
+  const openNow = cases.filter(
+    (c) => c.status === 'open' && c.createdAt.getTime() <= to.getTime(),
+  );
   const ownUp: number[] = [];
   const meeting: number[] = [];
   for (const c of w) {
@@ -290,11 +365,13 @@ export function summarizeOutcomes(cases: readonly OutcomeCase[], o: WindowOption
   // The apology step done, or the message to the client (which opens with the apology) sent.
   const apologized = (c: OutcomeCase) => stepDone(c, 'apologize');
   const compensated = (c: OutcomeCase) => stepDone(c, 'compensation');
-  const decided = w.filter(isDecided);
+  const decided = ended.filter(isDecided);
   const by = (a: boolean, k: boolean) =>
     winBack(decided.filter((c) => apologized(c) === a && compensated(c) === k));
+  // Follow-ups come after the answer, often long after the opening: the cases opened or ended in
+  // the window and those still open.
   const followUps = { n: 0, recorded: 0, missed: 0 };
-  for (const c of w) {
+  for (const c of new Set([...w, ...ended, ...openNow])) {
     const on = (c.steps ?? []).flatMap((s) => (s.followUps ? [s.followUps] : []));
     if (!on.some((f) => f.recorded + f.missed > 0)) continue;
     followUps.n++;
@@ -303,15 +380,45 @@ export function summarizeOutcomes(cases: readonly OutcomeCase[], o: WindowOption
       followUps.missed += f.missed;
     }
   }
+  const lostCases = ended
+    .filter((c) => c.status === 'lost')
+    .map(
+      (c): LostCase => ({
+        id: c.id,
+        client: c.client,
+        channelId: c.channelId,
+        ownerId: c.ownerId ?? null,
+        lostAt: c.closedAt as Date,
+        reason: closeReason(c),
+      }),
+    )
+    .sort((a, b) => b.lostAt.getTime() - a.lostAt.getTime() || b.id - a.id);
+  const refusedCases = openNow
+    .flatMap((c): RefusedCase[] => {
+      const r = refusedAt(c);
+      return r
+        ? [
+            {
+              id: c.id,
+              client: c.client,
+              channelId: c.channelId,
+              ownerId: c.ownerId ?? null,
+              refusedAt: r,
+            },
+          ]
+        : [];
+    })
+    .sort((a, b) => b.refusedAt.getTime() - a.refusedAt.getTime() || b.id - a.id);
   return {
     from,
     to,
     counts: {
-      n: w.length,
+      opened: w.length,
       wonBack: count('won_back'),
       lost: count('lost'),
       closed: count('closed'),
-      open: count('open'),
+      open: openNow.length,
+      refused: refusedCases.length,
     },
     timeToOwnUp: durationFigure(ownUp),
     timeToMeeting: durationFigure(meeting),
@@ -324,6 +431,9 @@ export function summarizeOutcomes(cases: readonly OutcomeCase[], o: WindowOption
       neither: by(false, false),
     },
     followUps,
+    lostCases,
+    refusedCases,
+    empty: w.length === 0 && ended.length === 0 && openNow.length === 0,
   };
 }
 
@@ -389,10 +499,13 @@ export function learnAcrossCases(cases: readonly OutcomeCase[], o: WindowOptions
     .filter((t) => t.overdue + t.skipped > 0)
     .sort((a, b) => b.overdue + b.skipped - (a.overdue + a.skipped) || rank(a.key) - rank(b.key));
 
-  const ended = w.filter((c) => c.status !== 'open');
+  // Promises and win-back rates: the cases that ended in the window, whenever opened.
+  const ended = endedInWindow(cases, from, to).sort(
+    (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id,
+  );
   const notDone = ended.filter(promiseBroken).map((c) => c.id);
 
-  const decided = w.filter(isDecided);
+  const decided = ended.filter(isDecided);
   const ownUpOf = (c: OutcomeCase) => minutesToOwnUp(c);
   return {
     from,

@@ -7,6 +7,7 @@ import type { CsvFile } from '../../../services/export.js';
 import { CHANNEL_SHARED } from '../../../services/presenter.js';
 import { renderHelp, renderList } from '../../blocks/lists.js';
 import { openCaseModal } from '../../blocks/modals.js';
+import { channelMention } from '../../blocks/format.js';
 import { renderReport } from '../../blocks/report.js';
 import { moveBlocks } from '../../caseView.js';
 import { formFailed, friendly, notShown, slackErrorCode } from '../../errors.js';
@@ -76,7 +77,10 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
       let r: ReturnType<typeof renderReport>;
       try {
         const report = await deps.reports.report(team, all ? null : body.channel_id);
-        const scope = all ? cat.report.scopeAll : cat.report.scopeChannel(`<#${body.channel_id}>`);
+        // The channel as a mention: it renders in the report's mrkdwn line, never in plain text.
+        const scope = all
+          ? cat.report.scopeAll
+          : cat.report.scopeChannel(channelMention(body.channel_id));
         r = renderReport(report, deps.cases.playbook, cat, scope);
       } catch (e) {
         await ack(ephemeral(friendly(e, cat, deps.log)));
