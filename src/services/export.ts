@@ -14,6 +14,11 @@ export interface CaseHistoryQuery {
   readonly channelId?: string | null;
   readonly since?: Date | null;
   readonly until?: Date | null;
+  /**
+   * Also the cases closed in [since, until) whenever they were opened, and those open now (opened
+   * before `until`): what the outcome figures count (load only; the export reads by opening).
+   */
+  readonly decidedOrOpen?: boolean;
 }
 
 /**

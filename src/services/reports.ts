@@ -50,6 +50,8 @@ export class ReportService {
       teamId,
       ...(channelId ? { channelId } : {}),
       since: new Date(now.getTime() - LEARNING_DAYS * DAY_MS),
+      // A case decided in the window counts there whenever it was opened; open ones count as open.
+      decidedOrOpen: true,
     });
     return {
       summary: summarizeOutcomes(cases, { now, days: OUTCOME_DAYS }),

@@ -53,17 +53,39 @@ const IN_WINDOW = `team_id = ?
     AND (CAST(? AS BIGINT) IS NULL OR created_at >= ?)
     AND (CAST(? AS BIGINT) IS NULL OR created_at < ?)`;
 const CASES_IN_WINDOW = `SELECT id FROM cases WHERE ${IN_WINDOW}`;
+/**
+ * The reports' cases: opened in the window, or open now (opened before `until`), or closed in the
+ * window whenever opened (see `reportParams`). The last two read cases_by_closing.
+ */
+const CASES_OF_REPORT = `${CASES_IN_WINDOW}
+  UNION SELECT id FROM cases WHERE team_id = ?
+    AND (CAST(? AS TEXT) IS NULL OR channel_id = ?)
+    AND closed_at IS NULL AND status = 'open'
+    AND (CAST(? AS BIGINT) IS NULL OR created_at < ?)
+  UNION SELECT id FROM cases WHERE team_id = ?
+    AND (CAST(? AS TEXT) IS NULL OR channel_id = ?)
+    AND closed_at IS NOT NULL
+    AND (CAST(? AS BIGINT) IS NULL OR closed_at >= ?)
+    AND (CAST(? AS BIGINT) IS NULL OR closed_at < ?)`;
 
-const CASES = `SELECT id, team_id, channel_id, client, severity, owner_id, status, created_at, closed_at
-  FROM cases WHERE ${IN_WINDOW} ORDER BY created_at, id`;
-const STEPS = `SELECT case_id, key, status, due_at, done_at, cadence FROM steps
-  WHERE team_id = ? AND case_id IN (${CASES_IN_WINDOW}) ORDER BY case_id, position`;
-const EVENTS = `SELECT case_id, at, actor, type, step_key, data FROM events
-  WHERE team_id = ? AND case_id IN (${CASES_IN_WINDOW}) ORDER BY case_id, id`;
+/** The three reads of a load, over the cases that `ids` selects. */
+const readsOver = (ids: string) => ({
+  cases: `SELECT id, team_id, channel_id, client, severity, owner_id, status, created_at, closed_at
+  FROM cases WHERE id IN (${ids}) ORDER BY created_at, id`,
+  steps: `SELECT case_id, key, status, due_at, done_at, cadence FROM steps
+  WHERE team_id = ? AND case_id IN (${ids}) ORDER BY case_id, position`,
+  events: `SELECT case_id, at, actor, type, step_key, data FROM events
+  WHERE team_id = ? AND case_id IN (${ids}) ORDER BY case_id, id`,
+});
+const OPENED = readsOver(CASES_IN_WINDOW);
+const OF_REPORT = readsOver(CASES_OF_REPORT);
 const MARK = 'SELECT COALESCE(MAX(id), 0) AS id FROM events';
 const LAST_CASE = 'SELECT COALESCE(MAX(id), 0) AS id FROM cases';
 
-/** The window's parameters, in IN_WINDOW's order. */
+/**
+ * The window's parameters, in IN_WINDOW's order: team, channel twice, since twice, until twice. (The
+ * report's open branch takes team, channel twice and until twice; its closed branch all seven.)
+ */
 function windowParams(q: CaseHistoryQuery): Param[] {
   const channel = q.channelId ?? null;
   const since = q.since ? q.since.getTime() : null;
@@ -138,15 +160,21 @@ export class ReportRepo implements CaseHistorySource {
     return Number((await this.conn.get<{ id: number }>(MARK))?.id ?? 0);
   }
 
-  /** Cases opened in [since, until) (either bound may be left out), oldest first; events in log order. */
+  /**
+   * Cases opened in [since, until) (either bound may be left out), and with `decidedOrOpen` also those
+   * closed in it or open now; oldest first, events in log order.
+   */
   async load(q: CaseHistoryQuery): Promise<CaseHistory[]> {
-    const params = windowParams(q);
+    const w = windowParams(q);
+    const { sql, params } = q.decidedOrOpen
+      ? { sql: OF_REPORT, params: [...w, ...w.slice(0, 3), ...w.slice(5), ...w] }
+      : { sql: OPENED, params: w };
     // One read transaction: the three statements see the same snapshot of the database (on
     // PostgreSQL that takes REPEATABLE READ: each statement of a READ COMMITTED one has its own).
     const read = async (c: Conn) => {
-      const caseRows = await c.all<CaseRow>(CASES, params);
-      const stepRows = await c.all<StepRow>(STEPS, [q.teamId, ...params]);
-      const eventRows = await c.all<EventRow>(EVENTS, [q.teamId, ...params]);
+      const caseRows = await c.all<CaseRow>(sql.cases, params);
+      const stepRows = await c.all<StepRow>(sql.steps, [q.teamId, ...params]);
+      const eventRows = await c.all<EventRow>(sql.events, [q.teamId, ...params]);
       return { caseRows, stepRows, eventRows };
     };
     const { caseRows, stepRows, eventRows } = this.conn.inTransaction

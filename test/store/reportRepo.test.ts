@@ -3,6 +3,7 @@
  */
 import type Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
+import { ManualClock } from '../../src/domain/clock.js';
 import { learnAcrossCases, summarizeOutcomes } from '../../src/domain/outcomes.js';
 import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
 import {
@@ -21,6 +22,7 @@ import {
   exportCasesCsv,
   exportCasesCsvPaged,
 } from '../../src/services/export.js';
+import { ReportService } from '../../src/services/reports.js';
 import { ReportRepo } from '../../src/store/reportRepo.js';
 import { openInput } from '../helpers/builders.js';
 import { describeEngines } from '../helpers/postgres.js';
@@ -237,7 +239,7 @@ describeEngines('reports', (engine) => {
         since: new Date(now.getTime() - 365 * 86_400_000),
       });
       const o = summarizeOutcomes(loaded, { now });
-      expect(o.counts).toEqual({ n: 2, wonBack: 1, lost: 0, closed: 0, open: 1 });
+      expect(o.counts).toEqual({ opened: 2, wonBack: 1, lost: 0, closed: 0, open: 1, refused: 0 });
       expect(o.timeToOwnUp).toEqual({ n: 1, medianMinutes: 45, p90Minutes: 45 });
       // 2026-03-02T09:00Z → 2026-03-04T10:00Z = 49 h
       expect(o.timeToMeeting).toEqual({ n: 1, medianMinutes: 49 * 60, p90Minutes: 49 * 60 });
@@ -254,6 +256,77 @@ describeEngines('reports', (engine) => {
       expect(csv).toContain('Ξενοδοχείο Ακρόπολις');
       expect(csv).toContain('Ferreteria Puig i Fills');
     });
+  });
+
+  describe('ReportRepo.load for the reports (decidedOrOpen)', () => {
+    const now = at('2026-03-31T12:00:00Z');
+    const since = new Date(now.getTime() - 365 * 86_400_000);
+
+    /** seed(), plus: opened 400 days ago and lost yesterday; opened 400 days ago, still open. */
+    async function seedOld() {
+      const base = await seed();
+      const lostLate = await open(
+        { channelId: 'C1', client: 'Lost late' },
+        at('2025-02-24T12:00:00Z'),
+      );
+      await s.cases.update(TEAM, lostLate, at('2026-03-30T12:00:00Z'), (x) =>
+        closeCase(x, 'lost', 'too many mistakes', OWNER, at('2026-03-30T12:00:00Z')),
+      );
+      const stillOpen = await open(
+        { channelId: 'C2', client: 'Still open' },
+        at('2025-02-24T13:00:00Z'),
+      );
+      return { ...base, lostLate, stillOpen };
+    }
+
+    it('also loads the cases closed in the window whenever opened, and those open now', async () => {
+      const { a, b, lostLate, stillOpen } = await seedOld();
+      // By opening only: the two recent cases.
+      expect((await s.reports.load({ teamId: TEAM, since })).map((x) => x.id)).toEqual([a, b]);
+      // C (opened and lost over a year ago) stays out; D is another team's.
+      const loaded = await s.reports.load({ teamId: TEAM, since, decidedOrOpen: true });
+      expect(loaded.map((x) => x.id)).toEqual([lostLate, stillOpen, a, b]);
+      expect(
+        (await s.reports.load({ teamId: TEAM, channelId: 'C1', since, decidedOrOpen: true })).map(
+          (x) => x.id,
+        ),
+      ).toEqual([lostLate, a]);
+      // The one opened 400 days ago and lost yesterday counts as lost in the 90-day window.
+      const o = summarizeOutcomes(loaded, { now });
+      expect(o.counts).toEqual({ opened: 2, wonBack: 1, lost: 1, closed: 0, open: 2, refused: 0 });
+      expect(o.lostCases).toMatchObject([
+        {
+          id: lostLate,
+          client: 'Lost late',
+          reason: 'too many mistakes',
+          ownerId: expect.any(String),
+        },
+      ]);
+    });
+
+    it('through ReportService: App Home’s figures say "1 lost" right after the loss', async () => {
+      const { lostLate } = await seedOld();
+      const reports = new ReportService(s.reports, new ManualClock('2026-03-31T12:00:00Z'));
+      const r = await reports.report(TEAM, null);
+      expect(r.summary.counts.lost).toBe(1);
+      expect(r.summary.lostCases.map((x) => x.id)).toEqual([lostLate]);
+      expect((await reports.report(TEAM, 'C2')).summary.counts).toMatchObject({ lost: 0, open: 2 });
+    });
+
+    if (engine === 'sqlite')
+      it('reads the closed and the open cases through cases_by_closing', async () => {
+        await seedOld();
+        const recorded = recording(s.conn);
+        await new ReportRepo(recorded.conn).load({ teamId: TEAM, since, decidedOrOpen: true });
+        const first = recorded.seen.find((x) => x.kind === 'all') as Seen;
+        const plan = (s.store.sqlite as Database.Database)
+          .prepare(`EXPLAIN QUERY PLAN ${first.sql}`)
+          .all(...first.params)
+          .map((r) => (r as { detail: string }).detail)
+          .join('\n');
+        expect(plan).toContain('cases_by_closing');
+        expect(plan).not.toMatch(/SCAN cases(?! USING)/);
+      });
   });
 
   describe('ReportRepo.exportPage (the export, a page at a time)', () => {
