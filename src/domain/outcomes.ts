@@ -59,6 +59,8 @@ export interface CaseHistory extends OutcomeCase {
   readonly teamId: string;
   readonly severity: Severity;
   readonly ownerId: string;
+  /** What happened, as written when the case was opened (loaded for the export only). */
+  readonly summary?: string;
   readonly events: readonly (HistoryEvent & { readonly actor: string })[];
   readonly steps: readonly StepSnapshot[];
 }
@@ -307,7 +309,7 @@ const firstEvent = (c: OutcomeCase, type: string, key?: StepKey): HistoryEvent |
  * When a step was first done: by its own click, or by sending the client message, which can stamp
  * the own-up, put the apology on record and report the changes (see recordClientMessage).
  */
-const doneEvent = (c: OutcomeCase, key: StepKey): HistoryEvent | undefined =>
+export const doneEvent = (c: OutcomeCase, key: StepKey): HistoryEvent | undefined =>
   c.events.find((e) => {
     if (e.type === 'step_done') return e.stepKey === key;
     if (e.type !== 'client_message_sent') return false;
@@ -528,5 +530,88 @@ export function learnAcrossCases(cases: readonly OutcomeCase[], o: WindowOptions
       ),
       never: winBack(decided.filter((c) => ownUpOf(c) === null)),
     },
+  };
+}
+
+/** One case in a few facts, as the per-case export sheet shows it (a manager's spreadsheet row). */
+export interface CaseFacts {
+  /** The client's answer on record (the last one), and when it was given. */
+  readonly answer: 'accepted' | 'refused' | null;
+  readonly answeredAt: Date | null;
+  /** When the client was told (the own-up done), and how long after the opening. */
+  readonly ownedUpAt: Date | null;
+  readonly ownUpMinutes: number | null;
+  /** The meeting's time as last booked. */
+  readonly meetingAt: Date | null;
+  readonly apologized: boolean;
+  /** Compensation given (the step done), skipped (with its reason), or not decided. */
+  readonly compensation: 'given' | 'skipped' | null;
+  /** The note of the compensation step, or the reason it was skipped. */
+  readonly compensationNote: string | null;
+  readonly changes: {
+    readonly promised: number;
+    readonly done: number;
+    readonly dropped: number;
+    readonly open: number;
+  };
+  readonly followUps: { readonly recorded: number; readonly missed: number };
+  /** The reason given when the case was closed. */
+  readonly outcomeReason: string | null;
+  readonly lastEventAt: Date | null;
+}
+
+const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : null);
+
+/** A case's facts from its event log and step snapshots (see CaseFacts). */
+export function caseFacts(c: OutcomeCase): CaseFacts {
+  let answer: CaseFacts['answer'] = null;
+  let answeredAt: Date | null = null;
+  let meetingAt: Date | null = null;
+  let compensation: CaseFacts['compensation'] = null;
+  let compensationNote: string | null = null;
+  const changes = new Map<unknown, 'open' | 'done' | 'dropped'>();
+  for (const e of c.events) {
+    if (e.type === 'client_accepted' || e.type === 'client_refused') {
+      answer = e.type === 'client_accepted' ? 'accepted' : 'refused';
+      answeredAt = e.at;
+    } else if (e.type === 'meeting_booked') {
+      const t = typeof e.data?.at === 'string' ? Date.parse(e.data.at) : Number.NaN;
+      if (!Number.isNaN(t)) meetingAt = new Date(t);
+    } else if (e.type === 'step_skipped' && e.stepKey === 'compensation') {
+      compensation = 'skipped';
+      compensationNote = text(e.data?.reason);
+    } else if (e.type === 'step_done' && e.stepKey === 'compensation') {
+      compensation = 'given';
+      compensationNote = text(e.data?.note);
+    } else if (e.type === 'change_added') changes.set(e.data?.id, 'open');
+    else if (e.type === 'change_done') changes.set(e.data?.id, 'done');
+    else if (e.type === 'change_dropped') changes.set(e.data?.id, 'dropped');
+  }
+  const states = [...changes.values()];
+  const own = doneEvent(c, 'own_up');
+  const followUps = { recorded: 0, missed: 0 };
+  for (const st of c.steps ?? [])
+    if (st.followUps) {
+      followUps.recorded += st.followUps.recorded;
+      followUps.missed += st.followUps.missed;
+    }
+  return {
+    answer,
+    answeredAt,
+    ownedUpAt: own?.at ?? null,
+    ownUpMinutes: minutesToOwnUp(c),
+    meetingAt,
+    apologized: !!doneEvent(c, 'apologize'),
+    compensation,
+    compensationNote,
+    changes: {
+      promised: states.length,
+      done: states.filter((x) => x === 'done').length,
+      dropped: states.filter((x) => x === 'dropped').length,
+      open: states.filter((x) => x === 'open').length,
+    },
+    followUps,
+    outcomeReason: closeReason(c),
+    lastEventAt: c.events.at(-1)?.at ?? null,
   };
 }

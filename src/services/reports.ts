@@ -5,7 +5,7 @@ import {
   type OutcomeSummary,
   summarizeOutcomes,
 } from '../domain/outcomes.js';
-import { type CaseHistorySource, type CsvFile, exportCsvPieces } from './export.js';
+import { type CaseHistorySource, type ExportFiles, exportFiles } from './export.js';
 
 /** The outcomes window (App Home, `/incident report`) and the learning window, in days. */
 export const OUTCOME_DAYS = 90;
@@ -60,10 +60,11 @@ export class ReportService {
   }
 
   /**
-   * Every case of the workspace with its timeline, as CSV (UTF-8 with a BOM), written a page at a
-   * time between other requests: commands sent during a large export are answered as usual.
+   * Every case of the workspace as two CSV files (UTF-8 with a BOM): the case sheet, one row per
+   * case, and the timeline, one row per event; written a page at a time between other requests, so
+   * commands sent during a large export are answered as usual.
    */
-  exportCsv(teamId: string): Promise<CsvFile> {
-    return exportCsvPieces(this.source, { teamId });
+  exportCsv(teamId: string): Promise<ExportFiles> {
+    return exportFiles(this.source, { teamId });
   }
 }

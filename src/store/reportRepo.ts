@@ -3,9 +3,12 @@ import type { Severity, StepKey } from '../domain/playbook.js';
 import type { CaseStatus, StepStatus } from '../domain/recoveryCase.js';
 import { wellFormed } from '../domain/text.js';
 import type {
+  CaseCursor,
   CaseHistoryQuery,
   CaseHistorySource,
+  CasePage,
   ExportCase,
+  KnownNames,
   ExportCursor,
   ExportPage,
   ExportRow,
@@ -78,6 +81,25 @@ const readsOver = (ids: string) => ({
   WHERE team_id = ? AND case_id IN (${ids}) ORDER BY case_id, id`,
 });
 const OPENED = readsOver(CASES_IN_WINDOW);
+
+/**
+ * A page of the case sheet: the window's cases in opening order after (after_at, after_case), none
+ * newer than the export's start. Parameters: the window (7), up_to_case, after_at, after_case, limit.
+ */
+const CASE_PAGE_IDS = `SELECT id FROM cases WHERE ${IN_WINDOW}
+    AND id <= ? AND (created_at, id) > (?, ?)
+  ORDER BY created_at, id LIMIT ?`;
+const PAGE = {
+  cases: `SELECT id, team_id, channel_id, client, summary, severity, owner_id, status, created_at,
+    closed_at FROM cases WHERE id IN (${CASE_PAGE_IDS}) ORDER BY created_at, id`,
+  steps: `SELECT case_id, key, status, due_at, done_at, cadence FROM steps
+  WHERE team_id = ? AND case_id IN (${CASE_PAGE_IDS}) ORDER BY case_id, position`,
+  events: `SELECT case_id, at, actor, type, step_key, data FROM events
+  WHERE team_id = ? AND id <= ? AND case_id IN (${CASE_PAGE_IDS}) ORDER BY case_id, id`,
+};
+const PEOPLE =
+  'SELECT user_id AS id, name FROM user_profiles WHERE team_id = ? AND name IS NOT NULL';
+const CHANNELS = 'SELECT channel_id AS id, name FROM channel_sharing WHERE name IS NOT NULL';
 const OF_REPORT = readsOver(CASES_OF_REPORT);
 const MARK = 'SELECT COALESCE(MAX(id), 0) AS id FROM events';
 const LAST_CASE = 'SELECT COALESCE(MAX(id), 0) AS id FROM cases';
@@ -148,6 +170,55 @@ function parseData(s: string | null): Readonly<Record<string, unknown>> | null {
   }
 }
 
+/** Cases, their steps and their events, as read, into case histories (rows in the reads' order). */
+function assemble(
+  caseRows: readonly (CaseRow & { summary?: string })[],
+  stepRows: readonly StepRow[],
+  eventRows: readonly EventRow[],
+): CaseHistory[] {
+  const steps = new Map<number, StepSnapshot[]>();
+  for (const r of stepRows) {
+    const list = steps.get(r.case_id) ?? [];
+    const log = r.cadence ? readCadence(r.cadence) : null;
+    list.push({
+      key: r.key,
+      status: r.status,
+      dueAt: date(r.due_at),
+      doneAt: date(r.done_at),
+      ...(log ? { followUps: { recorded: log.recorded, missed: log.missed.length } } : {}),
+    });
+    steps.set(r.case_id, list);
+  }
+  const events = new Map<number, (HistoryEvent & { actor: string })[]>();
+  for (const r of eventRows) {
+    const list = events.get(r.case_id) ?? [];
+    list.push({
+      at: new Date(r.at),
+      type: r.type,
+      stepKey: r.step_key,
+      actor: r.actor,
+      data: parseData(r.data),
+    });
+    events.set(r.case_id, list);
+  }
+  return caseRows.map(
+    (r): CaseHistory => ({
+      ...(r.summary !== undefined ? { summary: r.summary } : {}),
+      id: r.id,
+      teamId: r.team_id,
+      channelId: r.channel_id,
+      client: r.client,
+      severity: r.severity,
+      ownerId: r.owner_id,
+      status: r.status,
+      createdAt: new Date(r.created_at),
+      closedAt: date(r.closed_at),
+      steps: steps.get(r.id) ?? [],
+      events: events.get(r.id) ?? [],
+    }),
+  );
+}
+
 /**
  * Read-only: the cases of a team with their steps and audit trail, for reports and exports.
  * Three statements per load (cases, steps, events), whatever the number of cases: no N+1.
@@ -184,46 +255,7 @@ export class ReportRepo implements CaseHistorySource {
             await c.run('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
           return read(c);
         });
-    const steps = new Map<number, StepSnapshot[]>();
-    for (const r of stepRows) {
-      const list = steps.get(r.case_id) ?? [];
-      const log = r.cadence ? readCadence(r.cadence) : null;
-      list.push({
-        key: r.key,
-        status: r.status,
-        dueAt: date(r.due_at),
-        doneAt: date(r.done_at),
-        ...(log ? { followUps: { recorded: log.recorded, missed: log.missed.length } } : {}),
-      });
-      steps.set(r.case_id, list);
-    }
-    const events = new Map<number, (HistoryEvent & { actor: string })[]>();
-    for (const r of eventRows) {
-      const list = events.get(r.case_id) ?? [];
-      list.push({
-        at: new Date(r.at),
-        type: r.type,
-        stepKey: r.step_key,
-        actor: r.actor,
-        data: parseData(r.data),
-      });
-      events.set(r.case_id, list);
-    }
-    return caseRows.map(
-      (r): CaseHistory => ({
-        id: r.id,
-        teamId: r.team_id,
-        channelId: r.channel_id,
-        client: r.client,
-        severity: r.severity,
-        ownerId: r.owner_id,
-        status: r.status,
-        createdAt: new Date(r.created_at),
-        closedAt: date(r.closed_at),
-        steps: steps.get(r.id) ?? [],
-        events: events.get(r.id) ?? [],
-      }),
-    );
+    return assemble(caseRows, stepRows, eventRows);
   }
 
   /**
@@ -293,6 +325,67 @@ export class ReportRepo implements CaseHistorySource {
               upTo,
             }
           : null,
+      upTo,
+    };
+  }
+
+  /**
+   * The case sheet's cases after `after` (from the start when null), at most `limit` of them, each
+   * whole: one read of a page of case ids over cases_by_opening, with its steps and events (up to
+   * the export's newest event), in one snapshot. The first page fixes what the export includes.
+   */
+  async casePage(
+    q: CaseHistoryQuery,
+    after: CaseCursor | null,
+    limit: number,
+  ): Promise<CasePage> {
+    const upTo = after?.upTo ?? {
+      caseId: Number((await this.conn.get<{ id: number }>(LAST_CASE))?.id ?? 0),
+      eventId: await this.mark(),
+    };
+    const ids = [
+      ...windowParams(q),
+      upTo.caseId,
+      after?.at ?? Number.MIN_SAFE_INTEGER,
+      after?.caseId ?? 0,
+      limit,
+    ];
+    const read = async (c: Conn) => {
+      const caseRows = await c.all<CaseRow & { summary: string }>(PAGE.cases, ids);
+      const stepRows = await c.all<StepRow>(PAGE.steps, [q.teamId, ...ids]);
+      const eventRows = await c.all<EventRow>(PAGE.events, [q.teamId, upTo.eventId, ...ids]);
+      return { caseRows, stepRows, eventRows };
+    };
+    const rows = this.conn.inTransaction
+      ? await read(this.conn)
+      : await this.conn.transaction(async (c) => {
+          if (c.dialect === 'postgres')
+            await c.run('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+          return read(c);
+        });
+    const cases = assemble(rows.caseRows, rows.stepRows, rows.eventRows);
+    const last = rows.caseRows.at(-1);
+    return {
+      cases,
+      next:
+        last && rows.caseRows.length === limit
+          ? { at: last.created_at, caseId: last.id, upTo }
+          : null,
+      upTo,
+    };
+  }
+
+  /**
+   * The names the bot knows: the team's people (the profiles cache: Slack's real name) and every
+   * channel Slack named when asked whether it is shared (a few hundred rows; only the ids of this
+   * team's cases are ever looked up in it).
+   */
+  async names(teamId: string): Promise<KnownNames> {
+    const people = await this.conn.all<{ id: string; name: string }>(PEOPLE, [teamId]);
+    const channels = await this.conn.all<{ id: string; name: string }>(CHANNELS);
+    return {
+      people: new Map(people.map((r) => [r.id, r.name])),
+      channels: new Map(channels.map((r) => [r.id, r.name])),
     };
   }
 }
