@@ -60,7 +60,7 @@ export async function runExport(argv: readonly string[], env: NodeJS.ProcessEnv)
     let cases: CaseSheetPages;
     try {
       eventBytes = await writePages(events, timeline, 5000);
-      cases = new CaseSheetPages(store.reports, { teamId: team }, events.upTo);
+      cases = new CaseSheetPages(store.reports, { teamId: team }, events.upTo, events.names);
       caseBytes = await writePages(cases, out, 500);
     } catch (e) {
       // No half-written file left to be taken for the export.

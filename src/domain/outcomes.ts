@@ -59,7 +59,7 @@ export interface CaseHistory extends OutcomeCase {
   readonly teamId: string;
   readonly severity: Severity;
   readonly ownerId: string;
-  /** What happened, as written when the case was opened (loaded for the export only). */
+  /** What happened, as written when the case was opened. */
   readonly summary?: string;
   readonly events: readonly (HistoryEvent & { readonly actor: string })[];
   readonly steps: readonly StepSnapshot[];

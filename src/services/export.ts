@@ -441,7 +441,8 @@ export class CsvPages implements CsvPager {
   #after: ExportCursor | null = null;
   #started = false;
   #done = false;
-  #names: KnownNames = NO_NAMES;
+  /** The names the export writes (read at its first page). */
+  names: KnownNames = NO_NAMES;
   /** A source without pages: its rows, loaded at the first page. */
   #loaded: ExportRow[] | null = null;
   /** Rows returned so far. */
@@ -459,7 +460,7 @@ export class CsvPages implements CsvPager {
     if (this.#done) return null;
     const first = !this.#started;
     this.#started = true;
-    if (first) this.#names = await namesOf(this.#source, this.#q.teamId);
+    if (first) this.names = await namesOf(this.#source, this.#q.teamId);
     let rows: readonly ExportRow[];
     if (this.#source.exportPage) {
       const page = await this.#source.exportPage(this.#q, this.#after, Math.max(1, limit));
@@ -483,14 +484,14 @@ export class CsvPages implements CsvPager {
       this.#done = this.#loaded.length === 0;
     }
     this.rows += rows.length;
-    return Buffer.from(csvText(rows, first, this.#names), 'utf8');
+    return Buffer.from(csvText(rows, first, this.names), 'utf8');
   }
 }
 
 /**
  * The case sheet being written, a page of cases at a time (each case whole: its steps and events),
- * as CsvPages writes the timeline. Given `upTo` (the timeline's), it stops where the timeline does:
- * the two files describe the same moment.
+ * as CsvPages writes the timeline. Given the timeline's `upTo` and names, it stops where the
+ * timeline does and names people as it did: the two files describe the same moment.
  */
 export class CaseSheetPages implements CsvPager {
   readonly #source: CaseHistorySource;
@@ -498,21 +499,27 @@ export class CaseSheetPages implements CsvPager {
   #after: CaseCursor | null;
   #started = false;
   #done = false;
-  #names: KnownNames = NO_NAMES;
+  #names: KnownNames | null;
   #loaded: CaseHistory[] | null = null;
   rows = 0;
 
-  constructor(source: CaseHistorySource, q: CaseHistoryQuery, upTo: ExportBound | null = null) {
+  constructor(
+    source: CaseHistorySource,
+    q: CaseHistoryQuery,
+    upTo: ExportBound | null = null,
+    names: KnownNames | null = null,
+  ) {
     this.#source = source;
     this.#q = q;
     this.#after = upTo ? { at: Number.MIN_SAFE_INTEGER, caseId: 0, upTo } : null;
+    this.#names = names;
   }
 
   async next(limit: number): Promise<Buffer | null> {
     if (this.#done) return null;
     const first = !this.#started;
     this.#started = true;
-    if (first) this.#names = await namesOf(this.#source, this.#q.teamId);
+    this.#names ??= await namesOf(this.#source, this.#q.teamId);
     let cases: readonly CaseHistory[];
     if (this.#source.casePage) {
       const page = await this.#source.casePage(this.#q, this.#after, Math.max(1, limit));
@@ -607,7 +614,7 @@ export async function exportFiles(
   const pages = new CsvPages(source, q);
   const timeline = await piecesOf(pages, o);
   // Cases a case page reads are ten rows of the timeline or so: pages of cases start smaller.
-  const cases = await piecesOf(new CaseSheetPages(source, q, pages.upTo), {
+  const cases = await piecesOf(new CaseSheetPages(source, q, pages.upTo, pages.names), {
     ...o,
     firstPage: Math.max(1, Math.round((o.firstPage ?? 200) / 10)),
   });

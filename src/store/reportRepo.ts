@@ -73,8 +73,8 @@ const CASES_OF_REPORT = `${CASES_IN_WINDOW}
 
 /** The three reads of a load, over the cases that `ids` selects. */
 const readsOver = (ids: string) => ({
-  cases: `SELECT id, team_id, channel_id, client, severity, owner_id, status, created_at, closed_at
-  FROM cases WHERE id IN (${ids}) ORDER BY created_at, id`,
+  cases: `SELECT id, team_id, channel_id, client, summary, severity, owner_id, status, created_at,
+    closed_at FROM cases WHERE id IN (${ids}) ORDER BY created_at, id`,
   steps: `SELECT case_id, key, status, due_at, done_at, cadence FROM steps
   WHERE team_id = ? AND case_id IN (${ids}) ORDER BY case_id, position`,
   events: `SELECT case_id, at, actor, type, step_key, data FROM events
@@ -243,7 +243,7 @@ export class ReportRepo implements CaseHistorySource {
     // One read transaction: the three statements see the same snapshot of the database (on
     // PostgreSQL that takes REPEATABLE READ: each statement of a READ COMMITTED one has its own).
     const read = async (c: Conn) => {
-      const caseRows = await c.all<CaseRow>(sql.cases, params);
+      const caseRows = await c.all<CaseRow & { summary: string }>(sql.cases, params);
       const stepRows = await c.all<StepRow>(sql.steps, [q.teamId, ...params]);
       const eventRows = await c.all<EventRow>(sql.events, [q.teamId, ...params]);
       return { caseRows, stepRows, eventRows };

@@ -14,7 +14,9 @@ import {
   recordMeeting,
   skipStep,
 } from '../../src/domain/recoveryCase.js';
+import type { CaseHistory } from '../../src/domain/outcomes.js';
 import {
+  type CaseCursor,
   type CaseHistoryQuery,
   casesToCsv,
   type ExportCursor,
@@ -327,6 +329,82 @@ describeEngines('reports', (engine) => {
         expect(plan).toContain('cases_by_closing');
         expect(plan).not.toMatch(/SCAN cases(?! USING)/);
       });
+  });
+
+  describe('ReportRepo.casePage and names (the case sheet)', () => {
+    /** Every page from the start, `limit` cases each. */
+    async function casePagesOf(q: CaseHistoryQuery, limit: number) {
+      const out: CaseHistory[] = [];
+      let after: CaseCursor | null = null;
+      let pages = 0;
+      do {
+        const page = await s.reports.casePage(q, after, limit);
+        expect(page.cases.length).toBeLessThanOrEqual(limit);
+        out.push(...page.cases);
+        after = page.next;
+        if (++pages > 1000) throw new Error('the pages never end');
+      } while (after);
+      return out;
+    }
+
+    it.each([1, 2, 1000])(
+      'pages of %i case(s) give load()’s cases, whole, in order',
+      async (limit) => {
+        await seed();
+        const same = at('2026-03-02T12:00:00Z');
+        await open({ channelId: 'C1', client: 'Tie one' }, same);
+        await open({ channelId: 'C2', client: 'Tie two' }, same);
+        for (const q of [{ teamId: TEAM }, { teamId: TEAM, channelId: 'C1' }, { teamId: OTHER }]) {
+          const loaded = await s.reports.load(q);
+          expect(await casePagesOf(q, limit)).toEqual(loaded);
+        }
+        const [first] = await s.reports.load({ teamId: TEAM, channelId: 'C2' });
+        expect(first?.summary).toBe(openInput().summary);
+      },
+    );
+
+    it('stops where the export began: a case or event written after its first page is left out', async () => {
+      const { b, c } = await seed();
+      const first = await s.reports.casePage({ teamId: TEAM }, null, 1);
+      expect(first.cases.map((x) => x.id)).toEqual([c]);
+      await s.cases.update(TEAM, b, at('2026-03-10T09:00:00Z'), (x) =>
+        completeStep(x, 'own_up', OWNER, null, PB, at('2026-03-10T09:00:00Z')),
+      );
+      await open({ channelId: 'C1', client: 'Opened meanwhile' }, at('2026-03-10T11:00:00Z'));
+      const rest = await s.reports.casePage({ teamId: TEAM }, first.next, 10);
+      expect(rest.next).toBeNull();
+      expect(rest.cases.map((x) => x.client)).toEqual([
+        'Ξενοδοχείο Ακρόπολις',
+        'Ferreteria Puig i Fills',
+      ]);
+      // B's own-up came after: its events stop at the export's start (its steps are read as they are).
+      expect(rest.cases[1]?.events.map((e) => e.type)).toEqual(['case_opened']);
+    });
+
+    it('names the team’s people from the profiles cache and channels from Slack’s last word', async () => {
+      const now = at('2026-03-02T09:00:00Z');
+      await s.profiles.put(TEAM, 'U0MARIA01', { tz: null, locale: null, name: 'Maria Rossi' }, now);
+      await s.profiles.put(TEAM, 'U0NONAME1', { tz: null, locale: null, name: null }, now);
+      await s.profiles.put(OTHER, 'U0THEIRS1', { tz: null, locale: null, name: 'Not ours' }, now);
+      const sharing = s.store.repos.sharing;
+      await sharing.put('C0CARE001', false, 1000, 'customer-care');
+      // An event about the channel (no name) keeps the name; a later answer renames it.
+      await sharing.put('C0CARE001', null, 2000);
+      await sharing.put('C0SALES01', false, 1000, 'sales');
+      await sharing.put('C0SALES01', false, 3000, 'sales-emea');
+      await sharing.put('C0NONAME1', false, 1000);
+      const names = await s.reports.names(TEAM);
+      expect([...names.people]).toEqual([['U0MARIA01', 'Maria Rossi']]);
+      expect(new Map(names.channels)).toEqual(
+        new Map([
+          ['C0CARE001', 'customer-care'],
+          ['C0SALES01', 'sales-emea'],
+        ]),
+      );
+      // An older answer changes nothing, its name included.
+      await sharing.put('C0SALES01', false, 2500, 'old-name');
+      expect((await s.reports.names(TEAM)).channels.get('C0SALES01')).toBe('sales-emea');
+    });
   });
 
   describe('ReportRepo.exportPage (the export, a page at a time)', () => {
