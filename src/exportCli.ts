@@ -8,7 +8,7 @@ import { closeSync, existsSync, openSync, realpathSync, rmSync, writeSync } from
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PLAYBOOK } from './domain/playbook.js';
-import { CaseSheetPages, CsvPages, type CsvPager } from './services/export.js';
+import { CaseSheetPages, type CsvPager, CsvPages } from './services/export.js';
 import { openStore } from './store/index.js';
 
 /** Where the export reads from: the PostgreSQL database or the SQLite file, as the bot finds it. */

@@ -25,8 +25,8 @@ import { BOM, CASE_COLUMNS, TIMELINE_COLUMNS } from '../src/services/export.js';
 import { openDatabase } from '../src/store/db.js';
 import { sqliteStore } from '../src/store/index.js';
 import { openInput } from './helpers/builders.js';
-import { parseCsv } from './helpers/csv.js';
 import { type Bundle, buildBundle } from './helpers/bundle.js';
+import { parseCsv } from './helpers/csv.js';
 
 const PB = DEFAULT_PLAYBOOK;
 const TEAM = 'T0TEAM001';

@@ -353,9 +353,7 @@ export function summarizeOutcomes(cases: readonly OutcomeCase[], o: WindowOption
   const w = inWindow(cases, from, to);
   const ended = endedInWindow(cases, from, to);
   const count = (s: CaseStatus) => ended.filter((c) => c.status === s).length;
-  const openNow = cases.filter(
-    (c) => c.status === 'open' && c.createdAt.getTime() <= to.getTime(),
-  );
+  const openNow = cases.filter((c) => c.status === 'open' && c.createdAt.getTime() <= to.getTime());
   const ownUp: number[] = [];
   const meeting: number[] = [];
   for (const c of w) {

@@ -407,7 +407,14 @@ export const ca: Catalog = {
       `*${opened}* ${opened === 1 ? 'cas nou' : 'casos nous'}. Decidits en aquests 90 dies: ${won} ${won === 1 ? 'client recuperat' : 'clients recuperats'}, ${lost} ${lost === 1 ? 'perdut' : 'perduts'}, ${closed} ${closed === 1 ? 'tancat' : 'tancats'} d’una altra manera. ${open} encara ${open === 1 ? 'obert' : 'oberts'}${refused ? `, dels quals ${refused} ${refused === 1 ? 'rebutjat' : 'rebutjats'} pel client (l’equip continua intentant-ho)` : ''}.`,
     lostTitle: 'Perduts en aquests 90 dies',
     refusedTitle: 'Rebutjats pel client: l’equip continua intentant-ho',
-    lostLine: (ref: string, client: string, owner: string, channel: string, when: string, reason: string) =>
+    lostLine: (
+      ref: string,
+      client: string,
+      owner: string,
+      channel: string,
+      when: string,
+      reason: string,
+    ) =>
       `• ${ref} *${client}*, se n’encarrega ${owner}, ${channel} · perdut: ${when}${reason ? ` · motiu: ${reason}` : ''}`,
     refusedLine: (ref: string, client: string, owner: string, channel: string, when: string) =>
       `• ${ref} *${client}*, se n’encarrega ${owner}, ${channel} · rebutjat: ${when}`,

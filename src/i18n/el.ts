@@ -406,7 +406,14 @@ export const el: Catalog = {
       `*${opened}* ${opened === 1 ? 'νέα υπόθεση' : 'νέες υποθέσεις'}. Κρίθηκαν αυτές τις 90 ημέρες: ${won} ${won === 1 ? 'πελάτης επέστρεψε' : 'πελάτες επέστρεψαν'}, ${lost} ${lost === 1 ? 'χάθηκε' : 'χάθηκαν'}, ${closed} ${closed === 1 ? 'έκλεισε' : 'έκλεισαν'} αλλιώς. ${open} ακόμη ${open === 1 ? 'ανοιχτή' : 'ανοιχτές'}${refused ? `, από τις οποίες ${refused} με άρνηση του πελάτη (η ομάδα συνεχίζει να προσπαθεί)` : ''}.`,
     lostTitle: 'Χάθηκαν αυτές τις 90 ημέρες',
     refusedTitle: 'Ο πελάτης αρνήθηκε: η ομάδα συνεχίζει να προσπαθεί',
-    lostLine: (ref: string, client: string, owner: string, channel: string, when: string, reason: string) =>
+    lostLine: (
+      ref: string,
+      client: string,
+      owner: string,
+      channel: string,
+      when: string,
+      reason: string,
+    ) =>
       `• ${ref} *${client}*, υπεύθυνος/η ${owner}, ${channel} · χάθηκε: ${when}${reason ? ` · αιτία: ${reason}` : ''}`,
     refusedLine: (ref: string, client: string, owner: string, channel: string, when: string) =>
       `• ${ref} *${client}*, υπεύθυνος/η ${owner}, ${channel} · άρνηση: ${when}`,

@@ -390,7 +390,14 @@ export const en = {
       `*${opened}* ${opened === 1 ? 'case' : 'cases'} opened. Decided in these 90 days: ${won} won back, ${lost} lost, ${closed} closed otherwise. Open now: ${open}${refused ? `, of which ${refused} refused (the team keeps trying)` : ''}.`,
     lostTitle: 'Lost in these 90 days',
     refusedTitle: 'Refused by the client, still being won back',
-    lostLine: (ref: string, client: string, owner: string, channel: string, when: string, reason: string) =>
+    lostLine: (
+      ref: string,
+      client: string,
+      owner: string,
+      channel: string,
+      when: string,
+      reason: string,
+    ) =>
       `• ${ref} *${client}*, owner ${owner}, ${channel} · lost: ${when}${reason ? ` · why: ${reason}` : ''}`,
     refusedLine: (ref: string, client: string, owner: string, channel: string, when: string) =>
       `• ${ref} *${client}*, owner ${owner}, ${channel} · refused: ${when}`,

@@ -411,7 +411,14 @@ export const it: Catalog = {
       `*${opened}* ${opened === 1 ? 'nuovo caso' : 'nuovi casi'}. Decisi in questi 90 giorni: ${won} ${won === 1 ? 'cliente recuperato' : 'clienti recuperati'}, ${lost} ${lost === 1 ? 'perso' : 'persi'}, ${closed} ${closed === 1 ? 'chiuso' : 'chiusi'} in altro modo. ${open} ancora ${open === 1 ? 'aperto' : 'aperti'}${refused ? `, di cui ${refused} ${refused === 1 ? 'rifiutato' : 'rifiutati'} dal cliente (si continua a provare)` : ''}.`,
     lostTitle: 'Persi in questi 90 giorni',
     refusedTitle: 'Rifiutati dal cliente: si continua a provare',
-    lostLine: (ref: string, client: string, owner: string, channel: string, when: string, reason: string) =>
+    lostLine: (
+      ref: string,
+      client: string,
+      owner: string,
+      channel: string,
+      when: string,
+      reason: string,
+    ) =>
       `• ${ref} *${client}*, se ne occupa ${owner}, ${channel} · perso: ${when}${reason ? ` · motivo: ${reason}` : ''}`,
     refusedLine: (ref: string, client: string, owner: string, channel: string, when: string) =>
       `• ${ref} *${client}*, se ne occupa ${owner}, ${channel} · rifiutato: ${when}`,

@@ -254,7 +254,8 @@ function detailCells(
   const outcome = str(take('outcome'));
   let when = '';
   for (const k of ['at', 'until', 'by', 'next'])
-    if (!when && typeof d[k] === 'string' && ISO_INSTANT.test(d[k] as string)) when = whenOf(take(k));
+    if (!when && typeof d[k] === 'string' && ISO_INSTANT.test(d[k] as string))
+      when = whenOf(take(k));
   const previous =
     typeof d.from === 'string' && ISO_INSTANT.test(d.from) ? whenOf(take('from')) : '';
   let change = '';
@@ -264,7 +265,8 @@ function detailCells(
   }
   let person = '';
   for (const k of ['who', 'owner'])
-    if (!person && typeof d[k] === 'string' && USER_ID.test(d[k] as string)) person = take(k) as string;
+    if (!person && typeof d[k] === 'string' && USER_ID.test(d[k] as string))
+      person = take(k) as string;
   const other = Object.entries(d)
     .filter(([, v]) => v !== null && v !== undefined)
     .map(([k, v]) => `${label(k)}: ${valueText(v, names)}`)

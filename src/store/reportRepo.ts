@@ -8,10 +8,10 @@ import type {
   CaseHistorySource,
   CasePage,
   ExportCase,
-  KnownNames,
   ExportCursor,
   ExportPage,
   ExportRow,
+  KnownNames,
 } from '../services/export.js';
 import { readCadence } from './caseRepo.js';
 import type { Conn, Param } from './sql.js';
@@ -71,16 +71,19 @@ const CASES_OF_REPORT = `${CASES_IN_WINDOW}
     AND (CAST(? AS BIGINT) IS NULL OR closed_at >= ?)
     AND (CAST(? AS BIGINT) IS NULL OR closed_at < ?)`;
 
-/** The three reads of a load, over the cases that `ids` selects. */
-const readsOver = (ids: string) => ({
-  cases: `SELECT id, team_id, channel_id, client, summary, severity, owner_id, status, created_at,
-    closed_at FROM cases WHERE id IN (${ids}) ORDER BY created_at, id`,
+/**
+ * The three reads of a load, over the cases that `ids` selects; the case's summary (what happened)
+ * only for the export: the reports never show it, and App Home's redraws need not carry it.
+ */
+const readsOver = (ids: string, summary: boolean) => ({
+  cases: `SELECT id, team_id, channel_id, client, ${summary ? 'summary, ' : ''}severity, owner_id,
+    status, created_at, closed_at FROM cases WHERE id IN (${ids}) ORDER BY created_at, id`,
   steps: `SELECT case_id, key, status, due_at, done_at, cadence FROM steps
   WHERE team_id = ? AND case_id IN (${ids}) ORDER BY case_id, position`,
   events: `SELECT case_id, at, actor, type, step_key, data FROM events
   WHERE team_id = ? AND case_id IN (${ids}) ORDER BY case_id, id`,
 });
-const OPENED = readsOver(CASES_IN_WINDOW);
+const OPENED = readsOver(CASES_IN_WINDOW, true);
 
 /**
  * A page of the case sheet: the window's cases in opening order after (after_at, after_case), none
@@ -100,7 +103,7 @@ const PAGE = {
 const PEOPLE =
   'SELECT user_id AS id, name FROM user_profiles WHERE team_id = ? AND name IS NOT NULL';
 const CHANNELS = 'SELECT channel_id AS id, name FROM channel_sharing WHERE name IS NOT NULL';
-const OF_REPORT = readsOver(CASES_OF_REPORT);
+const OF_REPORT = readsOver(CASES_OF_REPORT, false);
 const MARK = 'SELECT COALESCE(MAX(id), 0) AS id FROM events';
 const LAST_CASE = 'SELECT COALESCE(MAX(id), 0) AS id FROM cases';
 
@@ -243,7 +246,7 @@ export class ReportRepo implements CaseHistorySource {
     // One read transaction: the three statements see the same snapshot of the database (on
     // PostgreSQL that takes REPEATABLE READ: each statement of a READ COMMITTED one has its own).
     const read = async (c: Conn) => {
-      const caseRows = await c.all<CaseRow & { summary: string }>(sql.cases, params);
+      const caseRows = await c.all<CaseRow & { summary?: string }>(sql.cases, params);
       const stepRows = await c.all<StepRow>(sql.steps, [q.teamId, ...params]);
       const eventRows = await c.all<EventRow>(sql.events, [q.teamId, ...params]);
       return { caseRows, stepRows, eventRows };
@@ -334,11 +337,7 @@ export class ReportRepo implements CaseHistorySource {
    * whole: one read of a page of case ids over cases_by_opening, with its steps and events (up to
    * the export's newest event), in one snapshot. The first page fixes what the export includes.
    */
-  async casePage(
-    q: CaseHistoryQuery,
-    after: CaseCursor | null,
-    limit: number,
-  ): Promise<CasePage> {
+  async casePage(q: CaseHistoryQuery, after: CaseCursor | null, limit: number): Promise<CasePage> {
     const upTo = after?.upTo ?? {
       caseId: Number((await this.conn.get<{ id: number }>(LAST_CASE))?.id ?? 0),
       eventId: await this.mark(),

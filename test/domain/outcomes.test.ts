@@ -427,18 +427,14 @@ describe('decided cases count in the window of their decision (issue 23)', () =>
     closedAt: '2026-03-31T12:00:00Z',
   });
   // Opened 120 days ago, refused 95 days ago, still open: open now, and refused.
-  const refusedLongAgo = kase(6, '2025-12-01T12:00:00Z', 'open', [
-    ev('client_refused', 25 * DAY),
-  ]);
+  const refusedLongAgo = kase(6, '2025-12-01T12:00:00Z', 'open', [ev('client_refused', 25 * DAY)]);
   // Refused, then accepted: open, not refused.
   const refusedThenAccepted = kase(7, '2026-03-01T12:00:00Z', 'open', [
     ev('client_refused', DAY),
     ev('client_accepted', 3 * DAY),
   ]);
   // Refused last week: the latest refusal comes first in the list.
-  const refusedLastWeek = kase(8, '2026-03-10T12:00:00Z', 'open', [
-    ev('client_refused', 14 * DAY),
-  ]);
+  const refusedLastWeek = kase(8, '2026-03-10T12:00:00Z', 'open', [ev('client_refused', 14 * DAY)]);
   const all = [
     lostYesterday,
     wonBeforeWindow,
@@ -462,7 +458,14 @@ describe('decided cases count in the window of their decision (issue 23)', () =>
     });
     // The day before it was lost it was still open, and refused.
     const dayBefore = summarizeOutcomes(
-      [{ ...lostYesterday, status: 'open', closedAt: null, events: lostYesterday.events.slice(0, -1) }],
+      [
+        {
+          ...lostYesterday,
+          status: 'open',
+          closedAt: null,
+          events: lostYesterday.events.slice(0, -1),
+        },
+      ],
       { now: at('2026-03-29T12:00:00Z') },
     );
     expect(dayBefore.counts).toMatchObject({ lost: 0, open: 1, refused: 1 });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { seedHistory } from '../../bench/lib/seed.js';
 import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
-import { exportCasesCsv, exportCaseSheetCsv } from '../../src/services/export.js';
+import { exportCaseSheetCsv, exportCasesCsv } from '../../src/services/export.js';
 import { openDatabase } from '../../src/store/db.js';
 import { sqliteStore } from '../../src/store/index.js';
 import { ReportRepo } from '../../src/store/reportRepo.js';

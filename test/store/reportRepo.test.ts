@@ -4,6 +4,7 @@
 import type Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
+import type { CaseHistory } from '../../src/domain/outcomes.js';
 import { learnAcrossCases, summarizeOutcomes } from '../../src/domain/outcomes.js';
 import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
 import {
@@ -14,7 +15,6 @@ import {
   recordMeeting,
   skipStep,
 } from '../../src/domain/recoveryCase.js';
-import type { CaseHistory } from '../../src/domain/outcomes.js';
 import {
   type CaseCursor,
   type CaseHistoryQuery,
