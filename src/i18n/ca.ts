@@ -393,7 +393,7 @@ export const ca: Catalog = {
     title: (scope: string) => `Resultats dels darrers 90 dies: ${scope}`,
     heading: 'Resultats dels darrers 90 dies',
     about: (scope: string) =>
-      `Per a ${scope}: els casos oberts en aquests 90 dies, els que s’hi han decidit (encara que s’haguessin obert abans) i els que són oberts ara.`,
+      `Sobre ${scope}: els casos oberts en aquests 90 dies, els que s’hi han decidit (encara que s’haguessin obert abans) i els que són oberts ara.`,
     scopeChannel: (channel: string) => `els casos de ${channel}`,
     scopeAll: 'tot l’espai de treball',
     counts: (
@@ -492,6 +492,7 @@ export const ca: Catalog = {
     caseLine: (link: string, client: string, owner: string, next: string, age: string) =>
       `• ${link} *${client}*, se n’encarrega ${owner}: ${next} · obert fa ${age}`,
     stalled: ':pause_button: aturat',
+    refused: 'el client ha dit que no: continuem intentant-ho',
     more: (n: number) => `…i ${n} més`,
     newCase: 'Cas nou',
     language: 'Llengua',

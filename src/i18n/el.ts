@@ -493,6 +493,7 @@ export const el: Catalog = {
     caseLine: (link: string, client: string, owner: string, next: string, age: string) =>
       `• ${link} *${client}*, υπεύθυνος/η ${owner}: ${next} · ανοιχτή εδώ και ${age}`,
     stalled: ':pause_button: χωρίς κίνηση',
+    refused: 'ο πελάτης αρνήθηκε: συνεχίζουμε να προσπαθούμε',
     more: (n: number) => `…και ${n} ακόμη`,
     newCase: 'Νέα υπόθεση',
     language: 'Γλώσσα',

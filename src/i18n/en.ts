@@ -476,6 +476,7 @@ export const en = {
     caseLine: (link: string, client: string, owner: string, next: string, age: string) =>
       `• ${link} *${client}*, owner ${owner}: ${next} · opened ${age} ago`,
     stalled: ':pause_button: stalled',
+    refused: 'the client refused: keep trying',
     more: (n: number) => `…and ${n} more`,
     newCase: 'New case',
     language: 'Language',

@@ -498,6 +498,7 @@ export const it: Catalog = {
     caseLine: (link: string, client: string, owner: string, next: string, age: string) =>
       `• ${link} *${client}*, se ne occupa ${owner}: ${next} · aperto da ${age}`,
     stalled: ':pause_button: fermo',
+    refused: 'il cliente ha rifiutato: si continua a provare',
     more: (n: number) => `…e altri ${n}`,
     newCase: 'Nuovo caso',
     language: 'Lingua',

@@ -163,6 +163,9 @@ describe('app_home_opened', () => {
     expect(refusedLine).toContain('*Refusing Ltd*');
     expect(refusedLine).toContain(`owner <@${refused.ownerId}>`);
     expect(refusedLine).toContain('· refused: <!date^');
+    // Its line among the team's open cases says so too.
+    const teamLine = lines.find((l) => l.includes('*Refusing Ltd*') && l.includes('opened'));
+    expect(teamLine).toContain('· the client refused: keep trying');
     // Plain-text blocks never carry a mention Slack would show raw.
     expect(JSON.stringify(view.blocks)).not.toMatch(/"type":"plain_text","text":"[^"]*<[#@]/);
   });
