@@ -143,7 +143,7 @@ export interface OutcomeSummary {
   readonly followUps: FollowUpFigure;
   /** The cases lost in the window, the latest decision first. */
   readonly lostCases: readonly LostCase[];
-  /** The open cases whose client refused, the latest refusal first. */
+  /** The open cases whose client refused, the latest refusal first (see OpenNow: maybe not all). */
   readonly refusedCases: readonly RefusedCase[];
   /** Whether anything happened: a case opened or decided in the window, or one open now. */
   readonly empty: boolean;
@@ -207,6 +207,19 @@ export interface WindowOptions {
   readonly now: Date;
   /** Days back from `now` (24 h each); 90 for the outcomes, 365 for learning by default. */
   readonly days?: number;
+  /**
+   * The cases open now as the store counts them, whenever opened (the cases handed in need not hold
+   * them all); without it, the open cases among those handed in.
+   */
+  readonly openNow?: OpenNow;
+}
+
+/** The cases open now: how many, how many the client refused, and the latest refusals. */
+export interface OpenNow {
+  readonly open: number;
+  readonly refused: number;
+  /** The latest refusals first (possibly not all of them: `refused` says how many). */
+  readonly refusedCases: readonly RefusedCase[];
 }
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -393,7 +406,7 @@ export function summarizeOutcomes(cases: readonly OutcomeCase[], o: WindowOption
       }),
     )
     .sort((a, b) => b.lostAt.getTime() - a.lostAt.getTime() || b.id - a.id);
-  const refusedCases = openNow
+  const refusedLoaded = openNow
     .flatMap((c): RefusedCase[] => {
       const r = refusedAt(c);
       return r
@@ -409,6 +422,11 @@ export function summarizeOutcomes(cases: readonly OutcomeCase[], o: WindowOption
         : [];
     })
     .sort((a, b) => b.refusedAt.getTime() - a.refusedAt.getTime() || b.id - a.id);
+  const open = o.openNow ?? {
+    open: openNow.length,
+    refused: refusedLoaded.length,
+    refusedCases: refusedLoaded,
+  };
   return {
     from,
     to,
@@ -417,8 +435,8 @@ export function summarizeOutcomes(cases: readonly OutcomeCase[], o: WindowOption
       wonBack: count('won_back'),
       lost: count('lost'),
       closed: count('closed'),
-      open: openNow.length,
-      refused: refusedCases.length,
+      open: open.open,
+      refused: open.refused,
     },
     timeToOwnUp: durationFigure(ownUp),
     timeToMeeting: durationFigure(meeting),
@@ -432,8 +450,8 @@ export function summarizeOutcomes(cases: readonly OutcomeCase[], o: WindowOption
     },
     followUps,
     lostCases,
-    refusedCases,
-    empty: w.length === 0 && ended.length === 0 && openNow.length === 0,
+    refusedCases: open.refusedCases,
+    empty: w.length === 0 && ended.length === 0 && open.open === 0,
   };
 }
 

@@ -1,6 +1,11 @@
 import { createRequire } from 'node:module';
 import type * as CsvStringify from 'csv-stringify/sync';
-import { type CaseHistory, caseFacts, type HistoryEvent } from '../domain/outcomes.js';
+import {
+  type CaseHistory,
+  caseFacts,
+  type HistoryEvent,
+  type OpenNow,
+} from '../domain/outcomes.js';
 
 /*
  * The CSV export of a workspace's cases, as two files a manager can paste into a spreadsheet: the
@@ -19,10 +24,10 @@ export interface CaseHistoryQuery {
   readonly since?: Date | null;
   readonly until?: Date | null;
   /**
-   * Also the cases closed in [since, until) whenever they were opened, and those open now (opened
-   * before `until`): what the outcome figures count (load only; the export reads by opening).
+   * Also the cases closed in [since, until) whenever they were opened: the outcome figures count a
+   * decision in the window of its time (load only; the export reads by opening).
    */
-  readonly decidedOrOpen?: boolean;
+  readonly decidedToo?: boolean;
 }
 
 /**
@@ -44,6 +49,11 @@ export interface CaseHistorySource {
    * and event of `after.upTo` (or of the moment of the first page). A source without it: load().
    */
   casePage?(q: CaseHistoryQuery, after: CaseCursor | null, limit: number): Promise<CasePage>;
+  /**
+   * The cases open now whenever opened (a channel's, or the team's with null): counted, with the
+   * `limit` latest refusals among them. A source without it: the open cases among those loaded.
+   */
+  openNow?(teamId: string, channelId: string | null, limit: number): Promise<OpenNow>;
   /** The names the bot knows for people of this team and for channels. */
   names?(teamId: string): Promise<KnownNames>;
 }

@@ -11,6 +11,8 @@ import { type CaseHistorySource, type ExportFiles, exportFiles } from './export.
 export const OUTCOME_DAYS = 90;
 export const LEARNING_DAYS = 365;
 const DAY_MS = 24 * 60 * 60_000;
+/** Refused cases listed at most (App Home and the report show ten, then "…and N more"). */
+const LISTED_REFUSALS = 50;
 
 export interface Report {
   readonly summary: OutcomeSummary;
@@ -50,11 +52,19 @@ export class ReportService {
       teamId,
       ...(channelId ? { channelId } : {}),
       since: new Date(now.getTime() - LEARNING_DAYS * DAY_MS),
-      // A case decided in the window counts there whenever it was opened; open ones count as open.
-      decidedOrOpen: true,
+      // A case decided in the window counts there whenever it was opened.
+      decidedToo: true,
     });
+    // The cases open now, however old: counted by the store, not loaded.
+    const openNow = this.source.openNow
+      ? await this.source.openNow(teamId, channelId, LISTED_REFUSALS)
+      : undefined;
     return {
-      summary: summarizeOutcomes(cases, { now, days: OUTCOME_DAYS }),
+      summary: summarizeOutcomes(cases, {
+        now,
+        days: OUTCOME_DAYS,
+        ...(openNow ? { openNow } : {}),
+      }),
       learning: learnAcrossCases(cases, { now, days: LEARNING_DAYS }),
     };
   }

@@ -1,4 +1,4 @@
-import type { CaseHistory, HistoryEvent, StepSnapshot } from '../domain/outcomes.js';
+import type { CaseHistory, HistoryEvent, OpenNow, StepSnapshot } from '../domain/outcomes.js';
 import type { Severity, StepKey } from '../domain/playbook.js';
 import type { CaseStatus, StepStatus } from '../domain/recoveryCase.js';
 import { wellFormed } from '../domain/text.js';
@@ -57,19 +57,33 @@ const IN_WINDOW = `team_id = ?
     AND (CAST(? AS BIGINT) IS NULL OR created_at < ?)`;
 const CASES_IN_WINDOW = `SELECT id FROM cases WHERE ${IN_WINDOW}`;
 /**
- * The reports' cases: opened in the window, or open now (opened before `until`), or closed in the
- * window whenever opened (see `reportParams`). The last two read cases_by_closing.
+ * The reports' cases: opened in [since, until), or closed in it whenever opened. Each part a range
+ * over its index (cases_by_opening, cases_by_closing) with no optional bound, which SQLite could not
+ * search by: App Home is drawn again after every change. Parameters: team, since, until, twice;
+ * with a channel, team, channel, since, until, twice.
  */
-const CASES_OF_REPORT = `${CASES_IN_WINDOW}
-  UNION SELECT id FROM cases WHERE team_id = ?
-    AND (CAST(? AS TEXT) IS NULL OR channel_id = ?)
-    AND closed_at IS NULL AND status = 'open'
-    AND (CAST(? AS BIGINT) IS NULL OR created_at < ?)
-  UNION SELECT id FROM cases WHERE team_id = ?
-    AND (CAST(? AS TEXT) IS NULL OR channel_id = ?)
-    AND closed_at IS NOT NULL
-    AND (CAST(? AS BIGINT) IS NULL OR closed_at >= ?)
-    AND (CAST(? AS BIGINT) IS NULL OR closed_at < ?)`;
+const reportCases = (channel: boolean) => {
+  const ch = channel ? ' AND channel_id = ?' : '';
+  return `SELECT id FROM cases WHERE team_id = ?${ch} AND created_at >= ? AND created_at < ?
+  UNION SELECT id FROM cases WHERE team_id = ?${ch} AND closed_at >= ? AND closed_at < ?`;
+};
+
+/**
+ * The cases open now (closed_at NULL: closing a case always stamps it), whenever opened: how many,
+ * and how many of them the client refused. Counted over cases_by_closing, which holds the channel
+ * and the answer too, never loaded: a workspace with thousands of old open cases redraws App Home
+ * without reading their events.
+ */
+const openNowSql = (channel: boolean) => `SELECT COUNT(*) AS open,
+    COALESCE(SUM(CASE WHEN answer = 'refused' THEN 1 ELSE 0 END), 0) AS refused
+  FROM cases WHERE team_id = ? AND closed_at IS NULL${channel ? ' AND channel_id = ?' : ''}`;
+/** The latest refusals among them (parameters: team, the channel if any, limit). */
+const refusedNowSql = (channel: boolean) => `SELECT id, client, channel_id, owner_id, answered_at
+  FROM cases WHERE team_id = ? AND closed_at IS NULL${channel ? ' AND channel_id = ?' : ''}
+    AND answer = 'refused'
+  ORDER BY answered_at DESC, id DESC LIMIT ?`;
+const OPEN_NOW = { team: openNowSql(false), channel: openNowSql(true) };
+const REFUSED_NOW = { team: refusedNowSql(false), channel: refusedNowSql(true) };
 
 /**
  * The three reads of a load, over the cases that `ids` selects; the case's summary (what happened)
@@ -103,14 +117,14 @@ const PAGE = {
 const PEOPLE =
   'SELECT user_id AS id, name FROM user_profiles WHERE team_id = ? AND name IS NOT NULL';
 const CHANNELS = 'SELECT channel_id AS id, name FROM channel_sharing WHERE name IS NOT NULL';
-const OF_REPORT = readsOver(CASES_OF_REPORT, false);
+const OF_REPORT = {
+  team: readsOver(reportCases(false), false),
+  channel: readsOver(reportCases(true), false),
+};
 const MARK = 'SELECT COALESCE(MAX(id), 0) AS id FROM events';
 const LAST_CASE = 'SELECT COALESCE(MAX(id), 0) AS id FROM cases';
 
-/**
- * The window's parameters, in IN_WINDOW's order: team, channel twice, since twice, until twice. (The
- * report's open branch takes team, channel twice and until twice; its closed branch all seven.)
- */
+/** The window's parameters, in IN_WINDOW's order: team, channel twice, since twice, until twice. */
 function windowParams(q: CaseHistoryQuery): Param[] {
   const channel = q.channelId ?? null;
   const since = q.since ? q.since.getTime() : null;
@@ -222,6 +236,15 @@ function assemble(
   );
 }
 
+/** The reports' reads and their parameters (see reportCases). */
+function reportQuery(q: CaseHistoryQuery): { sql: typeof OPENED; params: Param[] } {
+  const since = q.since ? q.since.getTime() : Number.MIN_SAFE_INTEGER;
+  const until = q.until ? q.until.getTime() : Number.MAX_SAFE_INTEGER;
+  const head: Param[] = q.channelId ? [q.teamId, q.channelId] : [q.teamId];
+  const part = [...head, since, until];
+  return { sql: q.channelId ? OF_REPORT.channel : OF_REPORT.team, params: [...part, ...part] };
+}
+
 /**
  * Read-only: the cases of a team with their steps and audit trail, for reports and exports.
  * Three statements per load (cases, steps, events), whatever the number of cases: no N+1.
@@ -235,14 +258,13 @@ export class ReportRepo implements CaseHistorySource {
   }
 
   /**
-   * Cases opened in [since, until) (either bound may be left out), and with `decidedOrOpen` also those
-   * closed in it or open now; oldest first, events in log order.
+   * Cases opened in [since, until) (either bound may be left out), and with `decidedToo` also those
+   * closed in it whenever opened; oldest first, events in log order.
    */
   async load(q: CaseHistoryQuery): Promise<CaseHistory[]> {
-    const w = windowParams(q);
-    const { sql, params } = q.decidedOrOpen
-      ? { sql: OF_REPORT, params: [...w, ...w.slice(0, 3), ...w.slice(5), ...w] }
-      : { sql: OPENED, params: w };
+    const { sql, params } = q.decidedToo
+      ? reportQuery(q)
+      : { sql: OPENED, params: windowParams(q) };
     // One read transaction: the three statements see the same snapshot of the database (on
     // PostgreSQL that takes REPEATABLE READ: each statement of a READ COMMITTED one has its own).
     const read = async (c: Conn) => {
@@ -259,6 +281,33 @@ export class ReportRepo implements CaseHistorySource {
           return read(c);
         });
     return assemble(caseRows, stepRows, eventRows);
+  }
+
+  /** The cases open now (see OPEN_NOW), with the `limit` latest refusals among them. */
+  async openNow(teamId: string, channelId: string | null, limit: number): Promise<OpenNow> {
+    const where: Param[] = channelId ? [teamId, channelId] : [teamId];
+    const counts = await this.conn.get<{ open: number | string; refused: number | string }>(
+      channelId ? OPEN_NOW.channel : OPEN_NOW.team,
+      where,
+    );
+    const rows = await this.conn.all<{
+      id: number;
+      client: string;
+      channel_id: string;
+      owner_id: string;
+      answered_at: number | null;
+    }>(channelId ? REFUSED_NOW.channel : REFUSED_NOW.team, [...where, limit]);
+    return {
+      open: Number(counts?.open ?? 0),
+      refused: Number(counts?.refused ?? 0),
+      refusedCases: rows.map((r) => ({
+        id: Number(r.id),
+        client: r.client,
+        channelId: r.channel_id,
+        ownerId: r.owner_id,
+        refusedAt: new Date(Number(r.answered_at ?? 0)),
+      })),
+    };
   }
 
   /**

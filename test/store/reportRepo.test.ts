@@ -12,6 +12,7 @@ import {
   completeStep,
   type OpenCaseInput,
   openCase,
+  recordAnswer,
   recordMeeting,
   skipStep,
 } from '../../src/domain/recoveryCase.js';
@@ -260,11 +261,14 @@ describeEngines('reports', (engine) => {
     });
   });
 
-  describe('ReportRepo.load for the reports (decidedOrOpen)', () => {
+  describe('the reports’ reads: decided cases by decision, open cases counted (decidedToo, openNow)', () => {
     const now = at('2026-03-31T12:00:00Z');
     const since = new Date(now.getTime() - 365 * 86_400_000);
 
-    /** seed(), plus: opened 400 days ago and lost yesterday; opened 400 days ago, still open. */
+    /**
+     * seed(), plus: opened 400 days ago and lost yesterday; opened 400 days ago, still open and
+     * refused 390 days ago; opened 10 days ago, refused 5 days ago.
+     */
     async function seedOld() {
       const base = await seed();
       const lostLate = await open(
@@ -278,56 +282,126 @@ describeEngines('reports', (engine) => {
         { channelId: 'C2', client: 'Still open' },
         at('2025-02-24T13:00:00Z'),
       );
-      return { ...base, lostLate, stillOpen };
+      await s.cases.update(TEAM, stillOpen, at('2025-03-06T13:00:00Z'), (x) =>
+        recordAnswer(x, 'refused', OWNER, PB, at('2025-03-06T13:00:00Z')),
+      );
+      const refusedLately = await open(
+        { channelId: 'C1', client: 'Refused lately' },
+        at('2026-03-21T12:00:00Z'),
+      );
+      await s.cases.update(TEAM, refusedLately, at('2026-03-26T12:00:00Z'), (x) =>
+        recordAnswer(x, 'refused', OWNER, PB, at('2026-03-26T12:00:00Z')),
+      );
+      return { ...base, lostLate, stillOpen, refusedLately };
     }
 
-    it('also loads the cases closed in the window whenever opened, and those open now', async () => {
-      const { a, b, lostLate, stillOpen } = await seedOld();
-      // By opening only: the two recent cases.
-      expect((await s.reports.load({ teamId: TEAM, since })).map((x) => x.id)).toEqual([a, b]);
-      // C (opened and lost over a year ago) stays out; D is another team's.
-      const loaded = await s.reports.load({ teamId: TEAM, since, decidedOrOpen: true });
-      expect(loaded.map((x) => x.id)).toEqual([lostLate, stillOpen, a, b]);
+    it('also loads the cases closed in the window whenever opened', async () => {
+      const { a, b, lostLate, refusedLately } = await seedOld();
+      // By opening only: the recent cases.
+      expect((await s.reports.load({ teamId: TEAM, since })).map((x) => x.id)).toEqual([
+        a,
+        b,
+        refusedLately,
+      ]);
+      // C (opened and lost over a year ago) stays out; D is another team's; the old open case is
+      // counted, not loaded.
+      const loaded = await s.reports.load({ teamId: TEAM, since, decidedToo: true });
+      expect(loaded.map((x) => x.id)).toEqual([lostLate, a, b, refusedLately]);
       expect(
-        (await s.reports.load({ teamId: TEAM, channelId: 'C1', since, decidedOrOpen: true })).map(
+        (await s.reports.load({ teamId: TEAM, channelId: 'C1', since, decidedToo: true })).map(
           (x) => x.id,
         ),
-      ).toEqual([lostLate, a]);
+      ).toEqual([lostLate, a, refusedLately]);
       // The one opened 400 days ago and lost yesterday counts as lost in the 90-day window.
       const o = summarizeOutcomes(loaded, { now });
-      expect(o.counts).toEqual({ opened: 2, wonBack: 1, lost: 1, closed: 0, open: 2, refused: 0 });
+      expect(o.counts).toMatchObject({ opened: 3, wonBack: 1, lost: 1, closed: 0 });
       expect(o.lostCases).toMatchObject([
-        {
-          id: lostLate,
-          client: 'Lost late',
-          reason: 'too many mistakes',
-          ownerId: expect.any(String),
-        },
+        { id: lostLate, client: 'Lost late', reason: 'too many mistakes', ownerId: OWNER },
       ]);
     });
 
+    it('counts the cases open now however old, and lists the latest refusals', async () => {
+      const { b, stillOpen, refusedLately } = await seedOld();
+      const all = await s.reports.openNow(TEAM, null, 10);
+      expect(all).toMatchObject({ open: 3, refused: 2 });
+      expect(all.refusedCases).toEqual([
+        {
+          id: refusedLately,
+          client: 'Refused lately',
+          channelId: 'C1',
+          ownerId: OWNER,
+          refusedAt: at('2026-03-26T12:00:00Z'),
+        },
+        {
+          id: stillOpen,
+          client: 'Still open',
+          channelId: 'C2',
+          ownerId: OWNER,
+          refusedAt: at('2025-03-06T13:00:00Z'),
+        },
+      ]);
+      expect((await s.reports.openNow(TEAM, null, 1)).refusedCases.map((x) => x.id)).toEqual([
+        refusedLately,
+      ]);
+      expect(await s.reports.openNow(TEAM, 'C2', 10)).toMatchObject({ open: 2, refused: 1 });
+      expect(await s.reports.openNow('T0NOBODY1', null, 10)).toEqual({
+        open: 0,
+        refused: 0,
+        refusedCases: [],
+      });
+      // Accepted after the refusal: no longer refused; closed: no longer open.
+      await s.cases.update(TEAM, stillOpen, at('2026-03-30T09:00:00Z'), (x) =>
+        recordAnswer(x, 'accepted', OWNER, PB, at('2026-03-30T09:00:00Z')),
+      );
+      await s.cases.update(TEAM, b, at('2026-03-30T10:00:00Z'), (x) =>
+        closeCase(x, 'closed', null, OWNER, at('2026-03-30T10:00:00Z')),
+      );
+      expect(await s.reports.openNow(TEAM, null, 10)).toMatchObject({ open: 2, refused: 1 });
+    });
+
     it('through ReportService: App Home’s figures say "1 lost" right after the loss', async () => {
-      const { lostLate } = await seedOld();
+      const { lostLate, stillOpen, refusedLately } = await seedOld();
       const reports = new ReportService(s.reports, new ManualClock('2026-03-31T12:00:00Z'));
       const r = await reports.report(TEAM, null);
-      expect(r.summary.counts.lost).toBe(1);
+      expect(r.summary.counts).toEqual({
+        opened: 3,
+        wonBack: 1,
+        lost: 1,
+        closed: 0,
+        open: 3,
+        refused: 2,
+      });
       expect(r.summary.lostCases.map((x) => x.id)).toEqual([lostLate]);
-      expect((await reports.report(TEAM, 'C2')).summary.counts).toMatchObject({ lost: 0, open: 2 });
+      expect(r.summary.refusedCases.map((x) => x.id)).toEqual([refusedLately, stillOpen]);
+      expect((await reports.report(TEAM, 'C2')).summary.counts).toMatchObject({
+        lost: 0,
+        open: 2,
+        refused: 1,
+      });
     });
 
     if (engine === 'sqlite')
-      it('reads the closed and the open cases through cases_by_closing', async () => {
+      it('reads the closed cases and counts the open ones through cases_by_closing', async () => {
         await seedOld();
         const recorded = recording(s.conn);
-        await new ReportRepo(recorded.conn).load({ teamId: TEAM, since, decidedOrOpen: true });
-        const first = recorded.seen.find((x) => x.kind === 'all') as Seen;
-        const plan = (s.store.sqlite as Database.Database)
-          .prepare(`EXPLAIN QUERY PLAN ${first.sql}`)
-          .all(...first.params)
-          .map((r) => (r as { detail: string }).detail)
-          .join('\n');
-        expect(plan).toContain('cases_by_closing');
-        expect(plan).not.toMatch(/SCAN cases(?! USING)/);
+        const repo = new ReportRepo(recorded.conn);
+        await repo.load({ teamId: TEAM, since, decidedToo: true });
+        await repo.openNow(TEAM, null, 10);
+        const plans = recorded.seen
+          .filter((x) => x.kind !== 'run' && /closed_at/.test(x.sql))
+          .map(({ sql, params }) =>
+            (s.store.sqlite as Database.Database)
+              .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+              .all(...params)
+              .map((r) => (r as { detail: string }).detail)
+              .join('\n'),
+          );
+        // The load's three reads, the count and the refusals.
+        expect(plans).toHaveLength(5);
+        for (const plan of plans) {
+          expect(plan).toContain('cases_by_closing');
+          expect(plan).not.toMatch(/SCAN cases(?! USING)/);
+        }
       });
   });
 
