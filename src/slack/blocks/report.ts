@@ -46,7 +46,8 @@ function lostAndRefused(r: Report, cat: Catalog): types.KnownBlock[] {
         ...s.refusedCases
           .slice(0, MAX_LISTED)
           .map((x) => cat.report.refusedLine(...listed(x), dateToken(x.refusedAt))),
-        ...more(s.refusedCases.length),
+        // The store lists the latest refusals only; the count says how many there are.
+        ...more(Math.max(s.counts.refused, s.refusedCases.length)),
       ]),
     );
   if (s.lostCases.length)
