@@ -1,13 +1,14 @@
 /**
- * `npm run export -- --team T0123ABCD --out cases.csv`: the same CSV as `/incident export`,
- * read straight from the database (DATABASE_URL for PostgreSQL, else DATABASE_PATH, or --db for a
- * SQLite file), for a team's records outside Slack.
+ * `npm run export -- --team T0123ABCD --out cases.csv [--timeline events.csv]`: the same two CSV
+ * files as `/incident export` (the case sheet at --out, the timeline beside it, `cases-timeline.csv`
+ * unless --timeline says where), read straight from the database (DATABASE_URL for PostgreSQL, else
+ * DATABASE_PATH, or --db for a SQLite file), for a team's records outside Slack.
  */
 import { closeSync, existsSync, openSync, realpathSync, rmSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PLAYBOOK } from './domain/playbook.js';
-import { CsvPages } from './services/export.js';
+import { CaseSheetPages, type CsvPager, CsvPages } from './services/export.js';
 import { openStore } from './store/index.js';
 
 /** Where the export reads from: the PostgreSQL database or the SQLite file, as the bot finds it. */
@@ -36,6 +37,7 @@ export async function runExport(argv: readonly string[], env: NodeJS.ProcessEnv)
     options: {
       team: { type: 'string' },
       out: { type: 'string' },
+      timeline: { type: 'string' },
       db: { type: 'string' },
     },
     strict: true,
@@ -44,32 +46,50 @@ export async function runExport(argv: readonly string[], env: NodeJS.ProcessEnv)
   if (!team || !/^[TE][A-Z0-9]{2,}$/.test(team))
     throw new Error('Give the workspace: --team T0123ABCD (its team ID)');
   if (!values.out) throw new Error('Give the file to write: --out cases.csv');
+  const out = values.out;
+  const timeline = values.timeline ?? `${out.replace(/\.csv$/i, '')}-timeline.csv`;
+  if (timeline === out) throw new Error('Give --timeline a file other than --out');
   const { url, path, name } = databaseOf(values.db, env);
   const store = await openStore({ url, path, playbook: DEFAULT_PLAYBOOK });
   try {
-    // Written a page at a time: memory stays at one page whatever the size of the workspace.
-    const pages = new CsvPages(store.reports, { teamId: team });
-    let bytes = 0;
-    const fd = openSync(values.out, 'w');
+    // Written a page at a time: memory stays at one page whatever the size of the workspace. The
+    // timeline first; the case sheet stops where it did (the same cases and events).
+    const events = new CsvPages(store.reports, { teamId: team });
+    let eventBytes: number;
+    let caseBytes: number;
+    let cases: CaseSheetPages;
     try {
-      for (let piece = await pages.next(5000); piece; piece = await pages.next(5000)) {
-        for (let at = 0; at < piece.length; ) at += writeSync(fd, piece, at);
-        bytes += piece.length;
-      }
+      eventBytes = await writePages(events, timeline, 5000);
+      cases = new CaseSheetPages(store.reports, { teamId: team }, events.upTo, events.names);
+      caseBytes = await writePages(cases, out, 500);
     } catch (e) {
-      closeSync(fd);
-      rmSync(values.out, { force: true }); // no half-written file left to be taken for the export
+      // No half-written file left to be taken for the export.
+      for (const f of [out, timeline]) rmSync(f, { force: true });
       throw e;
     }
-    closeSync(fd);
-    const wrote = `Wrote ${values.out} (${bytes} bytes) from ${name}`;
+    const wrote = `Wrote ${out} (${caseBytes} bytes) and ${timeline} (${eventBytes} bytes) from ${name}`;
     // A header and no rows: most often a mistyped team ID, so say so rather than look like success.
-    return pages.rows === 0
+    return cases.rows === 0
       ? `${wrote}: no cases for ${team} in this database (check --team)`
-      : wrote;
+      : `${wrote}: ${cases.rows} ${cases.rows === 1 ? 'case' : 'cases'}, ${events.rows} ${events.rows === 1 ? 'event' : 'events'}`;
   } finally {
     await store.close();
   }
+}
+
+/** Writes a pager's pieces to `file`, `limit` rows a page; the bytes written. */
+async function writePages(pages: CsvPager, file: string, limit: number): Promise<number> {
+  let bytes = 0;
+  const fd = openSync(file, 'w');
+  try {
+    for (let piece = await pages.next(limit); piece; piece = await pages.next(limit)) {
+      for (let at = 0; at < piece.length; ) at += writeSync(fd, piece, at);
+      bytes += piece.length;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return bytes;
 }
 
 const invoked = process.argv[1];

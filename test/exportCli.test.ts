@@ -1,6 +1,7 @@
 /**
- * `npm run export -- --team T… --out cases.csv [--db path]`: the same CSV as `/incident export`,
- * read straight from the database. runExport is called directly on a temp database; one run goes
+ * `npm run export -- --team T… --out cases.csv [--timeline events.csv] [--db path]`: the same two
+ * CSV files as `/incident export` (the case sheet at --out, the timeline beside it), read straight
+ * from the database. runExport is called directly on a temp database; one run goes
  * through the command line itself (exit code and the one-line message on stderr).
  */
 import { spawnSync } from 'node:child_process';
@@ -20,11 +21,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { DEFAULT_PLAYBOOK } from '../src/domain/playbook.js';
 import { completeStep, openCase } from '../src/domain/recoveryCase.js';
 import { runExport } from '../src/exportCli.js';
-import { BOM, CSV_COLUMNS } from '../src/services/export.js';
+import { BOM, CASE_COLUMNS, TIMELINE_COLUMNS } from '../src/services/export.js';
 import { openDatabase } from '../src/store/db.js';
 import { sqliteStore } from '../src/store/index.js';
 import { openInput } from './helpers/builders.js';
 import { type Bundle, buildBundle } from './helpers/bundle.js';
+import { parseCsv } from './helpers/csv.js';
 
 const PB = DEFAULT_PLAYBOOK;
 const TEAM = 'T0TEAM001';
@@ -34,6 +36,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 let dir: string;
 let dbPath: string;
 let out: string;
+/** Where the timeline goes by default: beside --out. */
+let timeline: string;
 /** Case ids by client, as seeded. */
 let ids: Record<string, number>;
 
@@ -58,23 +62,26 @@ async function seed(path: string): Promise<Record<string, number>> {
   }
 }
 
-/** The written file's rows keyed by column (after checking the BOM and the header). */
-function rowsOf(path: string): Record<string, string>[] {
+/** A written file's rows keyed by column (after checking the BOM and the header). */
+function rowsIn(path: string, columns: readonly string[]): Record<string, string>[] {
   const text = readFileSync(path, 'utf8');
   expect(text.startsWith(BOM)).toBe(true);
-  const [header, ...rows] = text
-    .slice(BOM.length)
-    .split('\r\n')
-    .filter((l) => l !== '')
-    .map((l) => l.split(','));
-  expect(header).toEqual([...CSV_COLUMNS]);
-  return rows.map((r) => Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, r[i] ?? ''])));
+  const [header, ...rows] = parseCsv(text.slice(BOM.length));
+  expect(header).toEqual([...columns]);
+  return rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i] ?? ''])));
 }
+/** The timeline's rows (one per event). */
+const rowsOf = (path: string) => rowsIn(path, TIMELINE_COLUMNS);
+/** The case sheet's rows (one per case). */
+const casesIn = (path: string) => rowsIn(path, CASE_COLUMNS);
+/** Where the timeline of the case sheet at `path` goes by default. */
+const timelineOf = (path: string) => path.replace(/\.csv$/, '-timeline.csv');
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'amends-export-'));
   dbPath = join(dir, 'amends.db');
   out = join(dir, 'cases.csv');
+  timeline = join(dir, 'cases-timeline.csv');
   ids = await seed(dbPath);
 });
 
@@ -83,15 +90,24 @@ afterEach(() => {
 });
 
 describe('runExport', () => {
-  it('writes the team’s cases (one row per event) to --out and says where from', async () => {
+  it('writes the case sheet to --out and the timeline beside it, and says where from', async () => {
     const said = await runExport(['--team', TEAM, '--out', out, '--db', dbPath], {});
     expect(existsSync(out)).toBe(true);
     const bytes = readFileSync(out);
-    expect(said).toBe(`Wrote ${out} (${bytes.length} bytes) from ${dbPath}`);
+    const events = readFileSync(timeline);
+    expect(said).toBe(
+      `Wrote ${out} (${bytes.length} bytes) and ${timeline} (${events.length} bytes) from ${dbPath}: 3 cases, 4 events`,
+    );
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const rows = rowsOf(out);
+    expect([...events.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(casesIn(out).map((r) => [Number(r.case_id), r.client, r.own_up_hours])).toEqual([
+      [ids.greek, 'Ξενοδοχείο Ακρόπολις', '0.75'],
+      [ids.catalan, 'Cafè de l’Òpera', ''],
+      [ids.formula, "'=cmd|' /C calc'!A0", ''],
+    ]);
+    const rows = rowsOf(timeline);
     // Greek: case_opened + step_done; Catalan and the formula: case_opened.
-    expect(rows.map((r) => [Number(r.case_id), r.event_type])).toEqual([
+    expect(rows.map((r) => [Number(r.case_id), r.event])).toEqual([
       [ids.greek, 'case_opened'],
       [ids.greek, 'step_done'],
       [ids.catalan, 'case_opened'],
@@ -107,30 +123,43 @@ describe('runExport', () => {
 
   it('only exports that team: another workspace’s cases are left out', async () => {
     await runExport(['--team', TEAM, '--out', out, '--db', dbPath], {});
-    const text = readFileSync(out, 'utf8');
-    expect(text).not.toContain('Not Ours Ltd');
-    expect(rowsOf(out).every((r) => Number(r.case_id) !== ids.other)).toBe(true);
+    for (const f of [out, timeline]) expect(readFileSync(f, 'utf8')).not.toContain('Not Ours Ltd');
+    expect(rowsOf(timeline).every((r) => Number(r.case_id) !== ids.other)).toBe(true);
 
     const theirs = join(dir, 'theirs.csv');
-    await runExport(['--team', OTHER, '--out', theirs, '--db', dbPath], {});
-    expect(rowsOf(theirs).map((r) => [Number(r.case_id), r.client])).toEqual([
+    const events = join(dir, 'their-events.csv');
+    await runExport(['--team', OTHER, '--out', theirs, '--timeline', events, '--db', dbPath], {});
+    expect(casesIn(theirs).map((r) => [Number(r.case_id), r.client])).toEqual([
       [ids.other, 'Not Ours Ltd'],
     ]);
+    expect(rowsOf(events).map((r) => [Number(r.case_id), r.event])).toEqual([
+      [ids.other, 'case_opened'],
+    ]);
+    expect(existsSync(timelineOf(theirs))).toBe(false);
+  });
+
+  it('refuses a --timeline that is the --out file', async () => {
+    await expect(
+      runExport(['--team', TEAM, '--out', out, '--timeline', out, '--db', dbPath], {}),
+    ).rejects.toThrow('Give --timeline a file other than --out');
+    expect(existsSync(out)).toBe(false);
   });
 
   it('a team with no cases here (a mistyped ID, most often) writes the header and says so', async () => {
     const none = join(dir, 'none.csv');
     const said = await runExport(['--team', 'T0NOPE01', '--out', none, '--db', dbPath], {});
     expect(said).toBe(
-      `Wrote ${none} (${readFileSync(none).length} bytes) from ${dbPath}: no cases for T0NOPE01 in this database (check --team)`,
+      `Wrote ${none} (${readFileSync(none).length} bytes) and ${timelineOf(none)} (${readFileSync(timelineOf(none)).length} bytes) from ${dbPath}: no cases for T0NOPE01 in this database (check --team)`,
     );
-    expect(rowsOf(none)).toEqual([]);
+    expect(casesIn(none)).toEqual([]);
+    expect(rowsOf(timelineOf(none))).toEqual([]);
   });
 
   it('reads DATABASE_PATH when --db is not given (and --team=… form works)', async () => {
     const said = await runExport([`--team=${TEAM}`, `--out=${out}`], { DATABASE_PATH: dbPath });
     expect(said).toContain(`from ${dbPath}`);
-    expect(rowsOf(out)).toHaveLength(4);
+    expect(rowsOf(timeline)).toHaveLength(4);
+    expect(casesIn(out)).toHaveLength(3);
   });
 
   it.each([
@@ -191,7 +220,7 @@ describe('runExport', () => {
       DATABASE_URL: 'postgres://nowhere.invalid/amends',
     });
     expect(said).toContain(`from ${dbPath}`);
-    expect(rowsOf(out)).toHaveLength(4);
+    expect(rowsOf(timeline)).toHaveLength(4);
   });
 });
 
@@ -213,8 +242,13 @@ describe('the command line (the bundle `npm run export` runs)', () => {
     const ok = run(['--team', TEAM, '--out', out, '--db', dbPath]);
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
-    expect(ok.stdout.trim()).toMatch(new RegExp(`^Wrote ${out} \\(\\d+ bytes\\) from ${dbPath}$`));
-    expect(rowsOf(out)).toHaveLength(4);
+    expect(ok.stdout.trim()).toMatch(
+      new RegExp(
+        `^Wrote ${out} \\(\\d+ bytes\\) and ${timeline} \\(\\d+ bytes\\) from ${dbPath}: 3 cases, 4 events$`,
+      ),
+    );
+    expect(rowsOf(timeline)).toHaveLength(4);
+    expect(casesIn(out)).toHaveLength(3);
 
     const bad = run(['--team', 'acme', '--out', join(dir, 'bad.csv'), '--db', dbPath]);
     expect(bad.status).toBe(1);

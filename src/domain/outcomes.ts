@@ -7,8 +7,12 @@ import type { CaseStatus, StepStatus } from './recoveryCase.js';
  * Pure: the caller hands in the cases (with their event log and a snapshot of their steps) and `now`.
  *
  * Definitions (the README's "Outcomes" should repeat them):
- * - A case belongs to a window by its opening time: `now - days < createdAt <= now`.
- * - Outcome counts use the case's current status (open, won_back, lost, closed).
+ * - A window is `now - days < t <= now`. A case counts as opened in it by its opening time, and as
+ *   won back, lost or closed in it by the time it was decided (closedAt): a case opened 100 days ago
+ *   and lost yesterday is lost in the 90-day window. Open cases are those open now, whenever opened.
+ * - Figures about how the team answers a new case (time to own up, to the meeting, apology and
+ *   compensation rates, repeat clients, overdue steps) rest on the cases opened in the window;
+ *   win-back rates and promises not kept rest on the cases decided (or ended) in it.
  * - Durations are minutes (rounded to a thousandth), from the case's opening to the event, read
  *   from the event log.
  * - Percentiles use linear interpolation between closest ranks (Hyndman-Fan type 7: numpy's and
@@ -40,6 +44,8 @@ export interface OutcomeCase {
   readonly id: number;
   readonly client: string;
   readonly channelId: string;
+  /** Needed only for the lists of lost and refused cases. */
+  readonly ownerId?: string;
   readonly createdAt: Date;
   readonly status: CaseStatus;
   readonly closedAt: Date | null;
@@ -53,6 +59,8 @@ export interface CaseHistory extends OutcomeCase {
   readonly teamId: string;
   readonly severity: Severity;
   readonly ownerId: string;
+  /** What happened, as written when the case was opened. */
+  readonly summary?: string;
   readonly events: readonly (HistoryEvent & { readonly actor: string })[];
   readonly steps: readonly StepSnapshot[];
 }
@@ -72,13 +80,38 @@ export interface DurationFigure {
 }
 
 export interface OutcomeCounts {
-  /** Cases opened in the window; the other counts add up to it. */
-  readonly n: number;
+  /** Cases opened in the window. */
+  readonly opened: number;
+  /** Cases won back in the window (by the time of the decision, whenever opened). */
   readonly wonBack: number;
+  /** Cases lost in the window (by the time of the decision, whenever opened). */
   readonly lost: number;
-  /** Closed without being won back or lost. */
+  /** Closed in the window without being won back or lost. */
   readonly closed: number;
+  /** Cases open now, whenever opened. */
   readonly open: number;
+  /** Of the open cases, those whose client refused (the team keeps trying). */
+  readonly refused: number;
+}
+
+/** A case lost in the window, as App Home and the report list it. */
+export interface LostCase {
+  readonly id: number;
+  readonly client: string;
+  readonly channelId: string;
+  readonly ownerId: string | null;
+  readonly lostAt: Date;
+  /** The reason given when it was closed as lost. */
+  readonly reason: string | null;
+}
+
+/** An open case whose client refused: the team is still trying to win it back. */
+export interface RefusedCase {
+  readonly id: number;
+  readonly client: string;
+  readonly channelId: string;
+  readonly ownerId: string | null;
+  readonly refusedAt: Date;
 }
 
 export interface OutcomeSummary {
@@ -96,7 +129,10 @@ export interface OutcomeSummary {
   readonly apology: Rate;
   /** Cases whose compensation step was done (`step_done`; a skip is no compensation), out of the cases opened. */
   readonly compensation: Rate;
-  /** Win-back rate among decided cases (won_back or lost), split by apology × compensation. */
+  /**
+   * Win-back rate among the cases decided in the window (won_back or lost, by the decision's time),
+   * split by apology × compensation.
+   */
   readonly winBackBy: {
     readonly apologyAndCompensation: Rate;
     readonly apologyOnly: Rate;
@@ -105,6 +141,12 @@ export interface OutcomeSummary {
   };
   /** Keep-trying follow-ups and check-ins (step snapshots): recorded, and dates missed. */
   readonly followUps: FollowUpFigure;
+  /** The cases lost in the window, the latest decision first. */
+  readonly lostCases: readonly LostCase[];
+  /** The open cases whose client refused, the latest refusal first (see OpenNow: maybe not all). */
+  readonly refusedCases: readonly RefusedCase[];
+  /** Whether anything happened: a case opened or decided in the window, or one open now. */
+  readonly empty: boolean;
 }
 
 /**
@@ -144,12 +186,13 @@ export interface Learning {
   /** Steps ever overdue or skipped, worst first (overdue + skipped, then playbook order). */
   readonly troubleSteps: readonly StepTrouble[];
   /**
-   * Ended cases (won back, lost or closed) with a corrective change promised and never done: a
-   * `change_added` with no `change_done` or `change_dropped` for it; for a case that listed no
-   * changes, the corrective_changes step never done. n = ended cases, hits = those cases.
+   * Cases ended in the window (won back, lost or closed, whenever opened) with a corrective change
+   * promised and never done: a `change_added` with no `change_done` or `change_dropped` for it; for
+   * a case that listed no changes, the corrective_changes step never done. n = ended cases, hits =
+   * those cases.
    */
   readonly changesNotDone: Rate & { readonly caseIds: readonly number[] };
-  /** Win-back rate among decided cases by how soon the client was told. */
+  /** Win-back rate among the cases decided in the window by how soon the client was told. */
   readonly winBackByOwnUp: {
     /** Owned up at most 24 h after opening. */
     readonly within24h: Rate;
@@ -164,6 +207,19 @@ export interface WindowOptions {
   readonly now: Date;
   /** Days back from `now` (24 h each); 90 for the outcomes, 365 for learning by default. */
   readonly days?: number;
+  /**
+   * The cases open now as the store counts them, whenever opened (the cases handed in need not hold
+   * them all); without it, the open cases among those handed in.
+   */
+  readonly openNow?: OpenNow;
+}
+
+/** The cases open now: how many, how many the client refused, and the latest refusals. */
+export interface OpenNow {
+  readonly open: number;
+  readonly refused: number;
+  /** The latest refusals first (possibly not all of them: `refused` says how many). */
+  readonly refusedCases: readonly RefusedCase[];
 }
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -235,10 +291,37 @@ function windowOf(o: WindowOptions, defaultDays: number): { from: Date; to: Date
   return { from: new Date(o.now.getTime() - days * DAY_MS), to: o.now };
 }
 
+const within = (t: Date | null, from: Date, to: Date): boolean =>
+  !!t && t.getTime() > from.getTime() && t.getTime() <= to.getTime();
+
+/** The cases opened in the window. */
 function inWindow<C extends OutcomeCase>(cases: readonly C[], from: Date, to: Date): C[] {
-  return cases.filter(
-    (c) => c.createdAt.getTime() > from.getTime() && c.createdAt.getTime() <= to.getTime(),
-  );
+  return cases.filter((c) => within(c.createdAt, from, to));
+}
+
+/** The cases that ended (won back, lost or closed) in the window, whenever they were opened. */
+function endedInWindow<C extends OutcomeCase>(cases: readonly C[], from: Date, to: Date): C[] {
+  return cases.filter((c) => c.status !== 'open' && within(c.closedAt, from, to));
+}
+
+/**
+ * When the client's refusal stands: the last answer on record is a refusal (an acceptance after
+ * it, or an answer undone, ends it). Null when the client did not refuse, or accepted since.
+ */
+export function refusedAt(c: OutcomeCase): Date | null {
+  let at: Date | null = null;
+  for (const e of c.events) {
+    if (e.type === 'client_refused') at = e.at;
+    else if (e.type === 'client_accepted') at = null;
+  }
+  return at;
+}
+
+/** The reason a case was closed with (its last case_closed event), or null. */
+function closeReason(c: OutcomeCase): string | null {
+  const e = c.events.findLast((x) => x.type === 'case_closed');
+  const r = e?.data?.reason;
+  return typeof r === 'string' && r.trim() ? r : null;
 }
 
 const firstEvent = (c: OutcomeCase, type: string, key?: StepKey): HistoryEvent | undefined =>
@@ -248,7 +331,7 @@ const firstEvent = (c: OutcomeCase, type: string, key?: StepKey): HistoryEvent |
  * When a step was first done: by its own click, or by sending the client message, which can stamp
  * the own-up, put the apology on record and report the changes (see recordClientMessage).
  */
-const doneEvent = (c: OutcomeCase, key: StepKey): HistoryEvent | undefined =>
+export const doneEvent = (c: OutcomeCase, key: StepKey): HistoryEvent | undefined =>
   c.events.find((e) => {
     if (e.type === 'step_done') return e.stepKey === key;
     if (e.type !== 'client_message_sent') return false;
@@ -283,11 +366,16 @@ function winBack(cases: readonly OutcomeCase[]): Rate {
   return rate(decided.filter((c) => c.status === 'won_back').length, decided.length);
 }
 
-/** The outcome figures of the cases opened in the last `days` (default 90) before `now`. */
+/**
+ * The outcome figures of the last `days` (default 90) before `now`: cases opened in the window,
+ * cases decided in it (whenever opened), and the cases open now.
+ */
 export function summarizeOutcomes(cases: readonly OutcomeCase[], o: WindowOptions): OutcomeSummary {
   const { from, to } = windowOf(o, 90);
   const w = inWindow(cases, from, to);
-  const count = (s: CaseStatus) => w.filter((c) => c.status === s).length;
+  const ended = endedInWindow(cases, from, to);
+  const count = (s: CaseStatus) => ended.filter((c) => c.status === s).length;
+  const openNow = cases.filter((c) => c.status === 'open' && c.createdAt.getTime() <= to.getTime());
   const ownUp: number[] = [];
   const meeting: number[] = [];
   for (const c of w) {
@@ -299,11 +387,13 @@ export function summarizeOutcomes(cases: readonly OutcomeCase[], o: WindowOption
   // The apology step done, or the message to the client (which opens with the apology) sent.
   const apologized = (c: OutcomeCase) => stepDone(c, 'apologize');
   const compensated = (c: OutcomeCase) => stepDone(c, 'compensation');
-  const decided = w.filter(isDecided);
+  const decided = ended.filter(isDecided);
   const by = (a: boolean, k: boolean) =>
     winBack(decided.filter((c) => apologized(c) === a && compensated(c) === k));
+  // Follow-ups come after the answer, often long after the opening: the cases opened or ended in
+  // the window and those still open.
   const followUps = { n: 0, recorded: 0, missed: 0 };
-  for (const c of w) {
+  for (const c of new Set([...w, ...ended, ...openNow])) {
     const on = (c.steps ?? []).flatMap((s) => (s.followUps ? [s.followUps] : []));
     if (!on.some((f) => f.recorded + f.missed > 0)) continue;
     followUps.n++;
@@ -312,15 +402,50 @@ export function summarizeOutcomes(cases: readonly OutcomeCase[], o: WindowOption
       followUps.missed += f.missed;
     }
   }
+  const lostCases = ended
+    .filter((c) => c.status === 'lost')
+    .map(
+      (c): LostCase => ({
+        id: c.id,
+        client: c.client,
+        channelId: c.channelId,
+        ownerId: c.ownerId ?? null,
+        lostAt: c.closedAt as Date,
+        reason: closeReason(c),
+      }),
+    )
+    .sort((a, b) => b.lostAt.getTime() - a.lostAt.getTime() || b.id - a.id);
+  const refusedLoaded = openNow
+    .flatMap((c): RefusedCase[] => {
+      const r = refusedAt(c);
+      return r
+        ? [
+            {
+              id: c.id,
+              client: c.client,
+              channelId: c.channelId,
+              ownerId: c.ownerId ?? null,
+              refusedAt: r,
+            },
+          ]
+        : [];
+    })
+    .sort((a, b) => b.refusedAt.getTime() - a.refusedAt.getTime() || b.id - a.id);
+  const open = o.openNow ?? {
+    open: openNow.length,
+    refused: refusedLoaded.length,
+    refusedCases: refusedLoaded,
+  };
   return {
     from,
     to,
     counts: {
-      n: w.length,
+      opened: w.length,
       wonBack: count('won_back'),
       lost: count('lost'),
       closed: count('closed'),
-      open: count('open'),
+      open: open.open,
+      refused: open.refused,
     },
     timeToOwnUp: durationFigure(ownUp),
     timeToMeeting: durationFigure(meeting),
@@ -333,6 +458,9 @@ export function summarizeOutcomes(cases: readonly OutcomeCase[], o: WindowOption
       neither: by(false, false),
     },
     followUps,
+    lostCases,
+    refusedCases: open.refusedCases,
+    empty: w.length === 0 && ended.length === 0 && open.open === 0,
   };
 }
 
@@ -398,10 +526,13 @@ export function learnAcrossCases(cases: readonly OutcomeCase[], o: WindowOptions
     .filter((t) => t.overdue + t.skipped > 0)
     .sort((a, b) => b.overdue + b.skipped - (a.overdue + a.skipped) || rank(a.key) - rank(b.key));
 
-  const ended = w.filter((c) => c.status !== 'open');
+  // Promises and win-back rates: the cases that ended in the window, whenever opened.
+  const ended = endedInWindow(cases, from, to).sort(
+    (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id,
+  );
   const notDone = ended.filter(promiseBroken).map((c) => c.id);
 
-  const decided = w.filter(isDecided);
+  const decided = ended.filter(isDecided);
   const ownUpOf = (c: OutcomeCase) => minutesToOwnUp(c);
   return {
     from,
@@ -424,5 +555,88 @@ export function learnAcrossCases(cases: readonly OutcomeCase[], o: WindowOptions
       ),
       never: winBack(decided.filter((c) => ownUpOf(c) === null)),
     },
+  };
+}
+
+/** One case in a few facts, as the per-case export sheet shows it (a manager's spreadsheet row). */
+export interface CaseFacts {
+  /** The client's answer on record (the last one), and when it was given. */
+  readonly answer: 'accepted' | 'refused' | null;
+  readonly answeredAt: Date | null;
+  /** When the client was told (the own-up done), and how long after the opening. */
+  readonly ownedUpAt: Date | null;
+  readonly ownUpMinutes: number | null;
+  /** The meeting's time as last booked. */
+  readonly meetingAt: Date | null;
+  readonly apologized: boolean;
+  /** Compensation given (the step done), skipped (with its reason), or not decided. */
+  readonly compensation: 'given' | 'skipped' | null;
+  /** The note of the compensation step, or the reason it was skipped. */
+  readonly compensationNote: string | null;
+  readonly changes: {
+    readonly promised: number;
+    readonly done: number;
+    readonly dropped: number;
+    readonly open: number;
+  };
+  readonly followUps: { readonly recorded: number; readonly missed: number };
+  /** The reason given when the case was closed. */
+  readonly outcomeReason: string | null;
+  readonly lastEventAt: Date | null;
+}
+
+const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : null);
+
+/** A case's facts from its event log and step snapshots (see CaseFacts). */
+export function caseFacts(c: OutcomeCase): CaseFacts {
+  let answer: CaseFacts['answer'] = null;
+  let answeredAt: Date | null = null;
+  let meetingAt: Date | null = null;
+  let compensation: CaseFacts['compensation'] = null;
+  let compensationNote: string | null = null;
+  const changes = new Map<unknown, 'open' | 'done' | 'dropped'>();
+  for (const e of c.events) {
+    if (e.type === 'client_accepted' || e.type === 'client_refused') {
+      answer = e.type === 'client_accepted' ? 'accepted' : 'refused';
+      answeredAt = e.at;
+    } else if (e.type === 'meeting_booked') {
+      const t = typeof e.data?.at === 'string' ? Date.parse(e.data.at) : Number.NaN;
+      if (!Number.isNaN(t)) meetingAt = new Date(t);
+    } else if (e.type === 'step_skipped' && e.stepKey === 'compensation') {
+      compensation = 'skipped';
+      compensationNote = text(e.data?.reason);
+    } else if (e.type === 'step_done' && e.stepKey === 'compensation') {
+      compensation = 'given';
+      compensationNote = text(e.data?.note);
+    } else if (e.type === 'change_added') changes.set(e.data?.id, 'open');
+    else if (e.type === 'change_done') changes.set(e.data?.id, 'done');
+    else if (e.type === 'change_dropped') changes.set(e.data?.id, 'dropped');
+  }
+  const states = [...changes.values()];
+  const own = doneEvent(c, 'own_up');
+  const followUps = { recorded: 0, missed: 0 };
+  for (const st of c.steps ?? [])
+    if (st.followUps) {
+      followUps.recorded += st.followUps.recorded;
+      followUps.missed += st.followUps.missed;
+    }
+  return {
+    answer,
+    answeredAt,
+    ownedUpAt: own?.at ?? null,
+    ownUpMinutes: minutesToOwnUp(c),
+    meetingAt,
+    apologized: !!doneEvent(c, 'apologize'),
+    compensation,
+    compensationNote,
+    changes: {
+      promised: states.length,
+      done: states.filter((x) => x === 'done').length,
+      dropped: states.filter((x) => x === 'dropped').length,
+      open: states.filter((x) => x === 'open').length,
+    },
+    followUps,
+    outcomeReason: closeReason(c),
+    lastEventAt: c.events.at(-1)?.at ?? null,
   };
 }

@@ -421,10 +421,33 @@ export const ca: Catalog = {
   },
   report: {
     title: (scope: string) => `Resultats dels darrers 90 dies: ${scope}`,
-    scopeChannel: (channel: string) => `casos oberts a ${channel}`,
+    heading: 'Resultats dels darrers 90 dies',
+    about: (scope: string) =>
+      `Sobre ${scope}: els casos oberts en aquests 90 dies, els que s’hi han decidit (encara que s’haguessin obert abans) i els que són oberts ara.`,
+    scopeChannel: (channel: string) => `els casos de ${channel}`,
     scopeAll: 'tot l’espai de treball',
-    counts: (n: number, won: number, lost: number, closed: number, open: number) =>
-      `*${n}* ${n === 1 ? 'cas obert' : 'casos oberts'}: ${won} ${won === 1 ? 'client recuperat' : 'clients recuperats'}, ${lost} ${lost === 1 ? 'perdut' : 'perduts'}, ${closed} ${closed === 1 ? 'tancat' : 'tancats'} d’una altra manera, ${open} encara ${open === 1 ? 'obert' : 'oberts'}.`,
+    counts: (
+      opened: number,
+      won: number,
+      lost: number,
+      closed: number,
+      open: number,
+      refused: number,
+    ) =>
+      `*${opened}* ${opened === 1 ? 'cas nou' : 'casos nous'}. Decidits en aquests 90 dies: ${won} ${won === 1 ? 'client recuperat' : 'clients recuperats'}, ${lost} ${lost === 1 ? 'perdut' : 'perduts'}, ${closed} ${closed === 1 ? 'tancat' : 'tancats'} d’una altra manera. ${open} encara ${open === 1 ? 'obert' : 'oberts'}${refused ? `, dels quals ${refused} ${refused === 1 ? 'rebutjat' : 'rebutjats'} pel client (l’equip continua intentant-ho)` : ''}.`,
+    lostTitle: 'Perduts en aquests 90 dies',
+    refusedTitle: 'Rebutjats pel client: l’equip continua intentant-ho',
+    lostLine: (
+      ref: string,
+      client: string,
+      owner: string,
+      channel: string,
+      when: string,
+      reason: string,
+    ) =>
+      `• ${ref} *${client}*, se n’encarrega ${owner}, ${channel} · perdut: ${when}${reason ? ` · motiu: ${reason}` : ''}`,
+    refusedLine: (ref: string, client: string, owner: string, channel: string, when: string) =>
+      `• ${ref} *${client}*, se n’encarrega ${owner}, ${channel} · rebutjat: ${when}`,
     ownUp: (median: string, p90: string, n: number) =>
       `Temps fins a reconèixer l’error: mediana ${median}, percentil 90 ${p90} (${de(n)} ${casesWord(n)}).`,
     meeting: (median: string, n: number) =>
@@ -463,7 +486,8 @@ export const ca: Catalog = {
       'Encara no hi ha casos en aquest període. Obre’n un amb `/incident Client: què ha passat`; les xifres s’omplen a mesura que es decideixen els casos.',
     exportAdminsOnly:
       'Només els administradors de l’espai de treball poden exportar tots els casos (inclou casos de canals privats). Demana-ho a un administrador, o fes servir `/incident report`.',
-    exportReady: 'L’exportació CSV dels casos d’aquest espai de treball, amb la seva cronologia.',
+    exportReady:
+      'L’exportació dels casos d’aquest espai de treball: una fila per cas (cases) i tots els esdeveniments de cada cas (timeline), tots dos en CSV.',
     exportFailed:
       'Slack no ha acceptat el fitxer de l’exportació, així que no s’ha enviat res. No ha canviat res: torna-ho a provar d’aquí a un minut.',
     exportAdminCheckFailed:
@@ -498,6 +522,7 @@ export const ca: Catalog = {
     caseLine: (link: string, client: string, owner: string, next: string, age: string) =>
       `• ${link} *${client}*, se n’encarrega ${owner}: ${next} · obert fa ${age}`,
     stalled: ':pause_button: aturat',
+    refused: 'el client ha dit que no: continuem intentant-ho',
     more: (n: number) => `…i ${n} més`,
     newCase: 'Cas nou',
     language: 'Llengua',

@@ -420,11 +420,34 @@ export const el: Catalog = {
     clientChannel: (channel: string) => `Επικοινωνία με τον πελάτη στο ${channel}`,
   },
   report: {
-    title: (scope: string) => `Αποτελέσματα των τελευταίων 90 ημερών: ${scope}`,
-    scopeChannel: (channel: string) => `υποθέσεις που άνοιξαν στο ${channel}`,
-    scopeAll: 'όλος ο χώρος εργασίας',
-    counts: (n: number, won: number, lost: number, closed: number, open: number) =>
-      `*${n}* ${n === 1 ? 'υπόθεση' : 'υποθέσεις'}: ${won} ${won === 1 ? 'πελάτης επέστρεψε' : 'πελάτες επέστρεψαν'}, ${lost} ${lost === 1 ? 'χάθηκε' : 'χάθηκαν'}, ${closed} ${closed === 1 ? 'έκλεισε' : 'έκλεισαν'} αλλιώς, ${open} ακόμη ${open === 1 ? 'ανοιχτή' : 'ανοιχτές'}.`,
+    title: (scope: string) => `Αποτελέσματα των τελευταίων 90 ημερών για ${scope}`,
+    heading: 'Αποτελέσματα των τελευταίων 90 ημερών',
+    about: (scope: string) =>
+      `Για ${scope}: οι υποθέσεις που άνοιξαν αυτές τις 90 ημέρες, όσες κρίθηκαν μέσα σε αυτές (όποτε κι αν άνοιξαν) και όσες είναι ανοιχτές τώρα.`,
+    scopeChannel: (channel: string) => `τις υποθέσεις του ${channel}`,
+    scopeAll: 'όλο τον χώρο εργασίας',
+    counts: (
+      opened: number,
+      won: number,
+      lost: number,
+      closed: number,
+      open: number,
+      refused: number,
+    ) =>
+      `*${opened}* ${opened === 1 ? 'νέα υπόθεση' : 'νέες υποθέσεις'}. Κρίθηκαν αυτές τις 90 ημέρες: ${won} ${won === 1 ? 'πελάτης επέστρεψε' : 'πελάτες επέστρεψαν'}, ${lost} ${lost === 1 ? 'χάθηκε' : 'χάθηκαν'}, ${closed} ${closed === 1 ? 'έκλεισε' : 'έκλεισαν'} αλλιώς. ${open} ακόμη ${open === 1 ? 'ανοιχτή' : 'ανοιχτές'}${refused ? `, από τις οποίες ${refused} με άρνηση του πελάτη (η ομάδα συνεχίζει να προσπαθεί)` : ''}.`,
+    lostTitle: 'Χάθηκαν αυτές τις 90 ημέρες',
+    refusedTitle: 'Ο πελάτης αρνήθηκε: η ομάδα συνεχίζει να προσπαθεί',
+    lostLine: (
+      ref: string,
+      client: string,
+      owner: string,
+      channel: string,
+      when: string,
+      reason: string,
+    ) =>
+      `• ${ref} *${client}*, υπεύθυνος/η ${owner}, ${channel} · χάθηκε: ${when}${reason ? ` · αιτία: ${reason}` : ''}`,
+    refusedLine: (ref: string, client: string, owner: string, channel: string, when: string) =>
+      `• ${ref} *${client}*, υπεύθυνος/η ${owner}, ${channel} · άρνηση: ${when}`,
     ownUp: (median: string, p90: string, n: number) =>
       `Χρόνος μέχρι την παραδοχή: διάμεσος ${median}, 90ό εκατοστημόριο ${p90} (από ${cases(n)}).`,
     meeting: (median: string, n: number) =>
@@ -463,7 +486,8 @@ export const el: Catalog = {
       'Δεν υπάρχουν ακόμη υποθέσεις σε αυτή την περίοδο. Άνοιξε μία με `/incident Πελάτης: τι συνέβη`· τα στοιχεία συμπληρώνονται καθώς κλείνουν οι υποθέσεις.',
     exportAdminsOnly:
       'Μόνο οι διαχειριστές του χώρου εργασίας μπορούν να εξαγάγουν όλες τις υποθέσεις (περιλαμβάνει υποθέσεις από ιδιωτικά κανάλια). Ζήτα από έναν διαχειριστή ή χρησιμοποίησε το `/incident report`.',
-    exportReady: 'Η εξαγωγή CSV των υποθέσεων αυτού του χώρου εργασίας, με το ιστορικό τους.',
+    exportReady:
+      'Η εξαγωγή των υποθέσεων αυτού του χώρου εργασίας: μία γραμμή ανά υπόθεση (cases) και όλα τα γεγονότα κάθε υπόθεσης (timeline), και τα δύο σε CSV.',
     exportFailed:
       'Το Slack δεν δέχτηκε το αρχείο της εξαγωγής, οπότε δεν στάλθηκε τίποτα. Δεν άλλαξε τίποτα: δοκίμασε ξανά σε ένα λεπτό.',
     exportAdminCheckFailed:
@@ -500,6 +524,7 @@ export const el: Catalog = {
     caseLine: (link: string, client: string, owner: string, next: string, age: string) =>
       `• ${link} *${client}*, υπεύθυνος/η ${owner}: ${next} · ανοιχτή εδώ και ${age}`,
     stalled: ':pause_button: χωρίς κίνηση',
+    refused: 'ο πελάτης αρνήθηκε: συνεχίζουμε να προσπαθούμε',
     more: (n: number) => `…και ${n} ακόμη`,
     newCase: 'Νέα υπόθεση',
     language: 'Γλώσσα',

@@ -401,10 +401,33 @@ export const en = {
   },
   report: {
     title: (scope: string) => `Outcomes of the last 90 days: ${scope}`,
-    scopeChannel: (channel: string) => `cases opened in ${channel}`,
+    heading: 'Outcomes of the last 90 days',
+    about: (scope: string) =>
+      `For ${scope}: cases opened in these 90 days, cases decided in them (whenever opened), and cases open now.`,
+    scopeChannel: (channel: string) => `the cases of ${channel}`,
     scopeAll: 'the whole workspace',
-    counts: (n: number, won: number, lost: number, closed: number, open: number) =>
-      `*${n}* ${n === 1 ? 'case' : 'cases'} opened: ${won} won back, ${lost} lost, ${closed} closed otherwise, ${open} still open.`,
+    counts: (
+      opened: number,
+      won: number,
+      lost: number,
+      closed: number,
+      open: number,
+      refused: number,
+    ) =>
+      `*${opened}* ${opened === 1 ? 'case' : 'cases'} opened. Decided in these 90 days: ${won} won back, ${lost} lost, ${closed} closed otherwise. Open now: ${open}${refused ? `, of which ${refused} refused (the team keeps trying)` : ''}.`,
+    lostTitle: 'Lost in these 90 days',
+    refusedTitle: 'Refused by the client, still being won back',
+    lostLine: (
+      ref: string,
+      client: string,
+      owner: string,
+      channel: string,
+      when: string,
+      reason: string,
+    ) =>
+      `• ${ref} *${client}*, owner ${owner}, ${channel} · lost: ${when}${reason ? ` · why: ${reason}` : ''}`,
+    refusedLine: (ref: string, client: string, owner: string, channel: string, when: string) =>
+      `• ${ref} *${client}*, owner ${owner}, ${channel} · refused: ${when}`,
     ownUp: (median: string, p90: string, n: number) =>
       `Time to own up: median ${median}, 90th percentile ${p90} (from ${cases(n)}).`,
     meeting: (median: string, n: number) =>
@@ -443,7 +466,8 @@ export const en = {
       'No cases in this period yet. Open one with `/incident Client: what happened`; the figures fill in as cases are decided.',
     exportAdminsOnly:
       'Only workspace admins can export every case (it includes cases from private channels). Ask an admin, or use `/incident report`.',
-    exportReady: 'The CSV export of this workspace’s cases and their timelines.',
+    exportReady:
+      'The export of this workspace’s cases: one row per case (cases), and every event of each case (timeline), both CSV.',
     exportFailed:
       'Slack did not take the export file just now, so nothing was sent. Nothing changed: please try again in a minute.',
     exportAdminCheckFailed:
@@ -479,6 +503,7 @@ export const en = {
     caseLine: (link: string, client: string, owner: string, next: string, age: string) =>
       `• ${link} *${client}*, owner ${owner}: ${next} · opened ${age} ago`,
     stalled: ':pause_button: stalled',
+    refused: 'the client refused: keep trying',
     more: (n: number) => `…and ${n} more`,
     newCase: 'New case',
     language: 'Language',

@@ -425,10 +425,33 @@ export const it: Catalog = {
   },
   report: {
     title: (scope: string) => `Risultati degli ultimi 90 giorni: ${scope}`,
-    scopeChannel: (channel: string) => `casi aperti in ${channel}`,
+    heading: 'Risultati degli ultimi 90 giorni',
+    about: (scope: string) =>
+      `Per ${scope}: i casi aperti in questi 90 giorni, quelli decisi in questo periodo (anche se aperti prima) e quelli aperti adesso.`,
+    scopeChannel: (channel: string) => `i casi di ${channel}`,
     scopeAll: 'tutto il workspace',
-    counts: (n: number, won: number, lost: number, closed: number, open: number) =>
-      `*${n}* ${n === 1 ? 'caso aperto' : 'casi aperti'}: ${won} ${won === 1 ? 'cliente recuperato' : 'clienti recuperati'}, ${lost} ${lost === 1 ? 'perso' : 'persi'}, ${closed} ${closed === 1 ? 'chiuso' : 'chiusi'} in altro modo, ${open} ancora ${open === 1 ? 'aperto' : 'aperti'}.`,
+    counts: (
+      opened: number,
+      won: number,
+      lost: number,
+      closed: number,
+      open: number,
+      refused: number,
+    ) =>
+      `*${opened}* ${opened === 1 ? 'nuovo caso' : 'nuovi casi'}. Decisi in questi 90 giorni: ${won} ${won === 1 ? 'cliente recuperato' : 'clienti recuperati'}, ${lost} ${lost === 1 ? 'perso' : 'persi'}, ${closed} ${closed === 1 ? 'chiuso' : 'chiusi'} in altro modo. ${open} ancora ${open === 1 ? 'aperto' : 'aperti'}${refused ? `, di cui ${refused} ${refused === 1 ? 'rifiutato' : 'rifiutati'} dal cliente (si continua a provare)` : ''}.`,
+    lostTitle: 'Persi in questi 90 giorni',
+    refusedTitle: 'Rifiutati dal cliente: si continua a provare',
+    lostLine: (
+      ref: string,
+      client: string,
+      owner: string,
+      channel: string,
+      when: string,
+      reason: string,
+    ) =>
+      `• ${ref} *${client}*, se ne occupa ${owner}, ${channel} · perso: ${when}${reason ? ` · motivo: ${reason}` : ''}`,
+    refusedLine: (ref: string, client: string, owner: string, channel: string, when: string) =>
+      `• ${ref} *${client}*, se ne occupa ${owner}, ${channel} · rifiutato: ${when}`,
     ownUp: (median: string, p90: string, n: number) =>
       `Tempo per ammettere l’errore: mediana ${median}, 90° percentile ${p90} (su ${cases(n)}).`,
     meeting: (median: string, n: number) =>
@@ -467,7 +490,8 @@ export const it: Catalog = {
       'Ancora nessun caso in questo periodo. Aprine uno con `/incident Cliente: cosa è successo`; i dati arrivano man mano che i casi si concludono.',
     exportAdminsOnly:
       'Solo gli amministratori del workspace possono esportare tutti i casi (include i casi dei canali privati). Chiedi a un amministratore, o usa `/incident report`.',
-    exportReady: 'L’esportazione CSV dei casi di questo workspace, con la loro cronologia.',
+    exportReady:
+      'L’esportazione dei casi di questo workspace: una riga per caso (cases) e tutti gli eventi di ogni caso (timeline), entrambi in CSV.',
     exportFailed:
       'Slack non ha accettato il file dell’esportazione, quindi non è stato inviato nulla. Non è cambiato niente: riprova tra un minuto.',
     exportAdminCheckFailed:
@@ -504,6 +528,7 @@ export const it: Catalog = {
     caseLine: (link: string, client: string, owner: string, next: string, age: string) =>
       `• ${link} *${client}*, se ne occupa ${owner}: ${next} · aperto da ${age}`,
     stalled: ':pause_button: fermo',
+    refused: 'il cliente ha rifiutato: si continua a provare',
     more: (n: number) => `…e altri ${n}`,
     newCase: 'Nuovo caso',
     language: 'Lingua',

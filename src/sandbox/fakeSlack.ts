@@ -177,6 +177,8 @@ export interface FakeSlackOptions {
   /** How long each Web API call takes; a function draws it per call (random latencies). */
   latencyMs?: number | (() => number);
   users?: FakeUser[];
+  /** Channels' names (conversations.info `name`); any other channel is named by its id in lower case. */
+  channels?: readonly { readonly id: string; readonly name: string }[];
   teamId?: string;
   botUserId?: string;
   now?: () => Date;
@@ -327,6 +329,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const botId = `B${botUserId.slice(1)}`;
   const latencyMs = opts.latencyMs ?? 0;
   const users = new Map((opts.users ?? []).map((u) => [u.id, u]));
+  const channelNames = new Map((opts.channels ?? []).map((c) => [c.id, c.name]));
+  const nameOf = (id: string) => channelNames.get(id) ?? id.toLowerCase();
   for (const u of users.values()) zoneInfo(u.tz, now()); // throws early on a bad zone
 
   const emitter = new EventEmitter<FakeSlackEvents>();
@@ -488,7 +492,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     if (c && f.message_ts) {
       const share: Args = {
         ts: f.message_ts,
-        ...(where === 'ims' ? {} : { channel_name: c.toLowerCase() }),
+        ...(where === 'ims' ? {} : { channel_name: nameOf(c) }),
         team_id: teamId,
         share_user_id: botUserId,
         reply_users: [],
@@ -712,7 +716,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         ok: true,
         channel: {
           id,
-          name: im ? undefined : id.toLowerCase(),
+          name: im ? undefined : nameOf(id),
           is_channel: !im,
           is_im: im,
           is_member: !kicked.has(id),

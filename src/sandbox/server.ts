@@ -401,6 +401,7 @@ export async function startSandbox(
     clock.offsetMs = start.getTime() - Date.now();
     const fake = await startFakeSlack({
       users: [...users],
+      channels: SANDBOX_CHANNELS,
       teamId: SANDBOX_TEAM.id,
       botUserId: BOT_USER_ID,
       now: () => clock.now(),

@@ -401,8 +401,11 @@ export interface ProcessStore {
 export interface SharingStore {
   /** The last word on `channelId` and when it was said (ms); shared null: ask Slack again. */
   get(channelId: string): Promise<{ shared: boolean | null; at: number } | null>;
-  /** Records it; an older word than the one stored changes nothing. */
-  put(channelId: string, shared: boolean | null, at: number): Promise<void>;
+  /**
+   * Records it, with the channel's name when Slack gave one (the export names channels from it; a
+   * word without a name keeps the last one); an older word than the one stored changes nothing.
+   */
+  put(channelId: string, shared: boolean | null, at: number, name?: string | null): Promise<void>;
 }
 
 /**

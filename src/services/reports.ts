@@ -5,12 +5,14 @@ import {
   type OutcomeSummary,
   summarizeOutcomes,
 } from '../domain/outcomes.js';
-import { type CaseHistorySource, type CsvFile, exportCsvPieces } from './export.js';
+import { type CaseHistorySource, type ExportFiles, exportFiles } from './export.js';
 
 /** The outcomes window (App Home, `/incident report`) and the learning window, in days. */
 export const OUTCOME_DAYS = 90;
 export const LEARNING_DAYS = 365;
 const DAY_MS = 24 * 60 * 60_000;
+/** Refused cases listed at most (App Home and the report show ten, then "…and N more"). */
+const LISTED_REFUSALS = 50;
 
 export interface Report {
   readonly summary: OutcomeSummary;
@@ -50,18 +52,29 @@ export class ReportService {
       teamId,
       ...(channelId ? { channelId } : {}),
       since: new Date(now.getTime() - LEARNING_DAYS * DAY_MS),
+      // A case decided in the window counts there whenever it was opened.
+      decidedToo: true,
     });
+    // The cases open now, however old: counted by the store, not loaded.
+    const openNow = this.source.openNow
+      ? await this.source.openNow(teamId, channelId, LISTED_REFUSALS)
+      : undefined;
     return {
-      summary: summarizeOutcomes(cases, { now, days: OUTCOME_DAYS }),
+      summary: summarizeOutcomes(cases, {
+        now,
+        days: OUTCOME_DAYS,
+        ...(openNow ? { openNow } : {}),
+      }),
       learning: learnAcrossCases(cases, { now, days: LEARNING_DAYS }),
     };
   }
 
   /**
-   * Every case of the workspace with its timeline, as CSV (UTF-8 with a BOM), written a page at a
-   * time between other requests: commands sent during a large export are answered as usual.
+   * Every case of the workspace as two CSV files (UTF-8 with a BOM): the case sheet, one row per
+   * case, and the timeline, one row per event; written a page at a time between other requests, so
+   * commands sent during a large export are answered as usual.
    */
-  exportCsv(teamId: string): Promise<CsvFile> {
-    return exportCsvPieces(this.source, { teamId });
+  exportCsv(teamId: string): Promise<ExportFiles> {
+    return exportFiles(this.source, { teamId });
   }
 }

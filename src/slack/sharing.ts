@@ -92,8 +92,11 @@ export class ChannelSharing {
       const at = this.clock.now().getTime();
       this.#cache.set(channel, { shared, at });
       this.#failed.delete(channel);
+      // Its name too, for the export (which names channels without asking Slack once per row).
+      const name =
+        typeof res.channel?.name === 'string' && res.channel.name ? res.channel.name : null;
       // For the other replicas: a failed write only means they ask Slack themselves.
-      await this.store?.put(channel, shared, at).catch((e: unknown) => {
+      await this.store?.put(channel, shared, at, name).catch((e: unknown) => {
         this.log('could not record a channel’s sharing for other processes', {
           channel,
           error: String(e),

@@ -20,13 +20,37 @@ export class UploadRefused extends Error {
 const UPLOAD_MS = 60_000;
 
 /**
- * Shares a file in a channel as files.uploadV2 does (files.getUploadURLExternal, the bytes to the
- * upload URL, files.completeUploadExternal), with the bytes sent raw, piece by piece, instead of
- * as multipart form data. uploadV2 copies the whole file twice (a Uint8Array, a Blob) and encodes it
- * in long synchronous steps: with 10^5 events (18 MB) three of them held the event loop 15 to 40 ms
- * each, and commands sent meanwhile waited. Slack takes raw bytes at the upload URL.
+ * Shares files in a channel as files.uploadV2 does (files.getUploadURLExternal and the bytes to the
+ * upload URL for each, then one files.completeUploadExternal: one message holding them all), with
+ * the bytes sent raw, piece by piece, instead of as multipart form data. uploadV2 copies the whole
+ * file twice (a Uint8Array, a Blob) and encodes it in long synchronous steps: with 10^5 events
+ * (18 MB) three of them held the event loop 15 to 40 ms each, and commands sent meanwhile waited.
+ * Slack takes raw bytes at the upload URL.
  */
-export async function shareFile(
+export async function shareFiles(
+  client: webApi.WebClient,
+  files: readonly (FilePieces & { readonly filename: string; readonly title: string })[],
+  o: { readonly channelId: string; readonly comment: string },
+): Promise<void> {
+  const done: { id: string; title: string }[] = [];
+  for (const file of files) {
+    const { upload_url: url, file_id: id } = await client.files.getUploadURLExternal({
+      filename: file.filename,
+      length: file.length,
+    });
+    if (!url || !id) throw new Error('files.getUploadURLExternal gave no upload URL');
+    await postPieces(url, file);
+    done.push({ id, title: file.title });
+  }
+  await client.files.completeUploadExternal({
+    files: done as [{ id: string; title: string }, ...{ id: string; title: string }[]],
+    channel_id: o.channelId,
+    initial_comment: o.comment,
+  });
+}
+
+/** One file shared in a channel (see shareFiles). */
+export function shareFile(
   client: webApi.WebClient,
   file: FilePieces,
   o: {
@@ -36,17 +60,7 @@ export async function shareFile(
     readonly comment: string;
   },
 ): Promise<void> {
-  const { upload_url: url, file_id: id } = await client.files.getUploadURLExternal({
-    filename: o.filename,
-    length: file.length,
-  });
-  if (!url || !id) throw new Error('files.getUploadURLExternal gave no upload URL');
-  await postPieces(url, file);
-  await client.files.completeUploadExternal({
-    files: [{ id, title: o.title }],
-    channel_id: o.channelId,
-    initial_comment: o.comment,
-  });
+  return shareFiles(client, [{ ...file, filename: o.filename, title: o.title }], o);
 }
 
 /** POSTs the pieces as the request body (its length given up front), waiting when the socket is full. */

@@ -168,8 +168,9 @@ describe('summarizeOutcomes', () => {
     expect(summarizeOutcomes(cases, { now: NOW })).toEqual(r); // 90 days by default
   });
 
-  it('counts the cases opened in the window by their status', () => {
-    expect(r.counts).toEqual({ n: 7, wonBack: 2, lost: 2, closed: 1, open: 2 });
+  it('counts the cases opened, decided in the window, and open now', () => {
+    // Here every decided case was decided at its opening (kase's default closedAt).
+    expect(r.counts).toEqual({ opened: 7, wonBack: 2, lost: 2, closed: 1, open: 2, refused: 0 });
   });
 
   it('takes the median and 90th percentile of the time to own up from the event log', () => {
@@ -199,7 +200,10 @@ describe('summarizeOutcomes', () => {
 
   it('gives n = 0 and nulls, never NaN, for no cases', () => {
     const e = summarizeOutcomes([], { now: NOW });
-    expect(e.counts).toEqual({ n: 0, wonBack: 0, lost: 0, closed: 0, open: 0 });
+    expect(e.counts).toEqual({ opened: 0, wonBack: 0, lost: 0, closed: 0, open: 0, refused: 0 });
+    expect(e.empty).toBe(true);
+    expect(e.lostCases).toEqual([]);
+    expect(e.refusedCases).toEqual([]);
     expect(e.timeToOwnUp).toEqual({ n: 0, medianMinutes: null, p90Minutes: null });
     expect(e.timeToMeeting).toEqual({ n: 0, medianMinutes: null, p90Minutes: null });
     expect(e.apology).toEqual({ n: 0, hits: 0, value: null });
@@ -207,7 +211,9 @@ describe('summarizeOutcomes', () => {
     for (const f of Object.values(e.winBackBy)) expect(f).toEqual({ n: 0, hits: 0, value: null });
     assertFinite(e);
     // and cases all outside the window are no cases
-    expect(summarizeOutcomes([cases[6] as OutcomeCase], { now: NOW }).counts.n).toBe(0);
+    const old = summarizeOutcomes([cases[6] as OutcomeCase], { now: NOW });
+    expect(old.counts.opened + old.counts.wonBack).toBe(0);
+    expect(old.empty).toBe(true);
   });
 
   it('gives the single value as median and p90 for one case', () => {
@@ -221,7 +227,7 @@ describe('summarizeOutcomes', () => {
       ],
       { now: NOW },
     );
-    expect(one.counts).toEqual({ n: 1, wonBack: 1, lost: 0, closed: 0, open: 0 });
+    expect(one.counts).toEqual({ opened: 1, wonBack: 1, lost: 0, closed: 0, open: 0, refused: 0 });
     expect(one.timeToOwnUp).toEqual({ n: 1, medianMinutes: 45, p90Minutes: 45 });
     expect(one.timeToMeeting).toEqual({ n: 1, medianMinutes: 1000, p90Minutes: 1000 });
     expect(one.apology).toEqual({ n: 1, hits: 1, value: 1 });
@@ -386,6 +392,127 @@ describe('learnAcrossCases', () => {
     expect(one.changesNotDone).toEqual({ n: 1, hits: 0, value: 0, caseIds: [] });
     expect(one.winBackByOwnUp.within24h).toEqual({ n: 1, hits: 1, value: 1 });
     assertFinite(one);
+  });
+});
+
+describe('decided cases count in the window of their decision (issue 23)', () => {
+  // NOW is 2026-03-31T12:00Z; the 90-day window is (2025-12-31T12:00Z, NOW].
+  const DAY = 24 * 60;
+  const lostYesterday = kase(
+    1,
+    '2025-12-21T12:00:00Z', // 100 days before NOW
+    'lost',
+    [
+      done('own_up', 60),
+      ev('client_refused', 20 * DAY),
+      ev('case_closed', 99 * DAY, null, { outcome: 'lost', reason: 'went to a competitor' }),
+    ],
+    { closedAt: '2026-03-30T12:00:00Z' },
+  );
+  // Opened 120 days ago, won back 91 days ago: decided before the window, counts nowhere.
+  const wonBeforeWindow = kase(2, '2025-12-01T12:00:00Z', 'won_back', [done('own_up', 30)], {
+    closedAt: '2025-12-30T12:00:00Z',
+  });
+  // Opened 10 days ago and won back 5 days ago: opened and decided in the window.
+  const wonRecently = kase(
+    3,
+    '2026-03-21T12:00:00Z',
+    'won_back',
+    [done('own_up', 30), done('apologize', 100), ev('client_accepted', 2 * DAY)],
+    { closedAt: '2026-03-26T12:00:00Z' },
+  );
+  // Decided exactly at the window's start (out) and exactly now (in).
+  const lostAtStart = kase(4, '2025-11-01T09:00:00Z', 'lost', [], {
+    closedAt: '2025-12-31T12:00:00Z',
+  });
+  const wonNow = kase(5, '2025-10-01T09:00:00Z', 'won_back', [], {
+    closedAt: '2026-03-31T12:00:00Z',
+  });
+  // Opened 120 days ago, refused 95 days ago, still open: open now, and refused.
+  const refusedLongAgo = kase(6, '2025-12-01T12:00:00Z', 'open', [ev('client_refused', 25 * DAY)]);
+  // Refused, then accepted: open, not refused.
+  const refusedThenAccepted = kase(7, '2026-03-01T12:00:00Z', 'open', [
+    ev('client_refused', DAY),
+    ev('client_accepted', 3 * DAY),
+  ]);
+  // Refused last week: the latest refusal comes first in the list.
+  const refusedLastWeek = kase(8, '2026-03-10T12:00:00Z', 'open', [ev('client_refused', 14 * DAY)]);
+  const all = [
+    lostYesterday,
+    wonBeforeWindow,
+    wonRecently,
+    lostAtStart,
+    wonNow,
+    refusedLongAgo,
+    refusedThenAccepted,
+    refusedLastWeek,
+  ].map((c) => ({ ...c, ownerId: `U0OWNER0${c.id}` }));
+  const r = summarizeOutcomes(all, { now: NOW, days: 90 });
+
+  it('a case opened 100 days ago and lost yesterday counts as lost in the 90-day window', () => {
+    expect(summarizeOutcomes([lostYesterday], { now: NOW }).counts).toEqual({
+      opened: 0,
+      wonBack: 0,
+      lost: 1,
+      closed: 0,
+      open: 0,
+      refused: 0,
+    });
+    // The day before it was lost it was still open, and refused.
+    const dayBefore = summarizeOutcomes(
+      [
+        {
+          ...lostYesterday,
+          status: 'open',
+          closedAt: null,
+          events: lostYesterday.events.slice(0, -1),
+        },
+      ],
+      { now: at('2026-03-29T12:00:00Z') },
+    );
+    expect(dayBefore.counts).toMatchObject({ lost: 0, open: 1, refused: 1 });
+  });
+
+  it('counts decisions by their time, at the edges too, and open cases whenever opened', () => {
+    // opened in the window: 3, 7, 8; won back in it: 3 and 5 (decided exactly now); lost: 1 (4 is
+    // exactly at the start: out); open now: 6, 7, 8, of them 6 and 8 refused.
+    expect(r.counts).toEqual({ opened: 3, wonBack: 2, lost: 1, closed: 0, open: 3, refused: 2 });
+    expect(r.empty).toBe(false);
+  });
+
+  it('lists the lost cases with the reason, and the refused ones, latest first', () => {
+    expect(r.lostCases).toEqual([
+      {
+        id: 1,
+        client: 'Client 1',
+        channelId: 'C0CHAN001',
+        ownerId: 'U0OWNER01',
+        lostAt: at('2026-03-30T12:00:00Z'),
+        reason: 'went to a competitor',
+      },
+    ]);
+    expect(r.refusedCases.map((x) => [x.id, x.refusedAt.toISOString()])).toEqual([
+      [8, '2026-03-24T12:00:00.000Z'],
+      [6, '2025-12-26T12:00:00.000Z'],
+    ]);
+    expect(r.refusedCases[0]?.ownerId).toBe('U0OWNER08');
+  });
+
+  it('rates winning back among the cases decided in the window', () => {
+    // decided in the window: 1 (lost, no apology), 3 (won, apology), 5 (won, neither)
+    expect(r.winBackBy.apologyOnly).toEqual({ n: 1, hits: 1, value: 1 });
+    expect(r.winBackBy.neither).toEqual({ n: 2, hits: 1, value: 0.5 });
+    const l = learnAcrossCases(all, { now: NOW, days: 90 });
+    // own-up within 24 h: 1 (lost) and 3 (won); never: 5
+    expect(l.winBackByOwnUp.within24h).toEqual({ n: 2, hits: 1, value: 0.5 });
+    expect(l.winBackByOwnUp.never).toEqual({ n: 1, hits: 1, value: 1 });
+    // ended in the window: 1, 3, 5 (none listed a change nor did the step)
+    expect(l.changesNotDone).toMatchObject({ n: 3, hits: 3, caseIds: [5, 1, 3] });
+  });
+
+  it('is empty only when nothing was opened or decided in the window and nothing is open', () => {
+    expect(summarizeOutcomes([wonBeforeWindow, lostAtStart], { now: NOW }).empty).toBe(true);
+    expect(summarizeOutcomes([refusedLongAgo], { now: NOW }).empty).toBe(false);
   });
 });
 

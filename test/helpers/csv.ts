@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { BOM, CSV_COLUMNS } from '../../src/services/export.js';
+import { BOM, TIMELINE_COLUMNS } from '../../src/services/export.js';
 
 /**
  * RFC 4180 reader for the tests (csv-parse is not installed): quoted fields with "" escapes and
@@ -37,13 +37,19 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-/** An export's rows as objects keyed by column, after checking its BOM and its header. */
-export function csvRecords(csv: string): Record<string, string>[] {
+/**
+ * An export's rows as objects keyed by column, after checking its BOM and its header (the
+ * timeline's columns unless others are given: CASE_COLUMNS for the case sheet).
+ */
+export function csvRecords(
+  csv: string,
+  columns: readonly string[] = TIMELINE_COLUMNS,
+): Record<string, string>[] {
   expect(csv.startsWith(BOM)).toBe(true);
   const [header, ...rows] = parseCsv(csv.slice(BOM.length));
-  expect(header).toEqual([...CSV_COLUMNS]);
+  expect(header).toEqual([...columns]);
   return rows.map((r) => {
-    expect(r).toHaveLength(CSV_COLUMNS.length);
-    return Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, r[i] as string]));
+    expect(r).toHaveLength(columns.length);
+    return Object.fromEntries(columns.map((c, i) => [c, r[i] as string]));
   });
 }

@@ -45,6 +45,7 @@ const numberParams: Record<string, number[]> = {
   'case.followUps': [0],
   'case.checkIns': [0],
   'report.followUps': [0, 1, 2],
+  'report.counts': [0, 1, 2, 3, 4, 5],
 };
 
 function sampleArgs(path: string, arity: number): (string | number)[] {

@@ -180,7 +180,7 @@ describe('the outcomes report counts one in the singular', () => {
     ],
   ] as [Catalog, string[]][])('%#', (cat, expected) => {
     const said = [
-      cat.report.counts(4, 1, 1, 1, 1),
+      cat.report.counts(4, 1, 1, 1, 1, 0),
       cat.report.troubleLine('Step', 1, 1, 1),
       cat.report.changesNotDone(1, 1),
     ].join('\n');

@@ -2,18 +2,24 @@ import { describe, expect, it } from 'vitest';
 import type { CaseHistory } from '../../src/domain/outcomes.js';
 import {
   BOM,
+  CASE_COLUMNS,
   type CaseHistoryQuery,
   type CaseHistorySource,
-  CSV_COLUMNS,
+  caseSheetCsv,
   casesToCsv,
+  exportCaseSheetCsv,
   exportCasesCsv,
   exportCasesCsvPaged,
+  exportFiles,
+  type KnownNames,
   neutralizeCell,
+  TIMELINE_COLUMNS,
 } from '../../src/services/export.js';
 import { csvRecords } from '../helpers/csv.js';
 
 /** Parses an export (BOM removed) into objects keyed by column. */
-const records = csvRecords;
+const records = (csv: string) => csvRecords(csv);
+const caseRecords = (csv: string) => csvRecords(csv, CASE_COLUMNS);
 
 const at = (iso: string) => new Date(iso);
 
@@ -45,11 +51,11 @@ function kase(o: Partial<CaseHistory> = {}): CaseHistory {
 describe('casesToCsv', () => {
   it('starts with a BOM and a header, even with no cases', () => {
     const csv = casesToCsv([]);
-    expect(csv).toBe(`${BOM}${CSV_COLUMNS.join(',')}\r\n`);
+    expect(csv).toBe(`${BOM}${TIMELINE_COLUMNS.join(',')}\r\n`);
     expect(records(csv)).toEqual([]);
   });
 
-  it('writes one row per event with the case columns and ISO instants', () => {
+  it('writes one row per event with the case columns, instants in UTC as spreadsheets read them', () => {
     const c = kase({
       id: 7,
       status: 'won_back',
@@ -77,33 +83,173 @@ describe('casesToCsv', () => {
     const caseCols = {
       case_id: '7',
       client: 'Acme',
-      channel: 'C0CHAN001',
+      channel_id: 'C0CHAN001',
+      channel_name: '',
       severity: 'major',
-      owner: 'U0OWNER01',
+      owner_id: 'U0OWNER01',
+      owner_name: '',
       status: 'won_back',
-      opened_at: '2026-03-02T09:00:00.000Z',
-      closed_at: '2026-03-05T16:30:00.000Z',
+      opened_utc: '2026-03-02 09:00:00',
+      closed_utc: '2026-03-05 16:30:00',
+    };
+    const noDetails = {
+      note: '',
+      outcome: '',
+      when_utc: '',
+      previous_when_utc: '',
+      change: '',
+      person_id: '',
+      person_name: '',
+      other_details: '',
     };
     expect(rows[0]).toEqual({
       ...caseCols,
-      event_at: '2026-03-02T09:00:00.000Z',
-      event_type: 'case_opened',
+      event_utc: '2026-03-02 09:00:00',
+      event: 'case_opened',
       step: '',
-      actor: 'U0OWNER01',
-      details: '{"severity":"major","owner":"U0OWNER01"}',
+      actor_id: 'U0OWNER01',
+      actor_name: '',
+      ...noDetails,
+      // The owner at opening is the event's person; the severity, an other detail.
+      person_id: 'U0OWNER01',
+      other_details: 'severity: major',
     });
     expect(rows[1]).toEqual({
       ...caseCols,
-      event_at: '2026-03-02T10:15:00.000Z',
-      event_type: 'step_done',
+      event_utc: '2026-03-02 10:15:00',
+      event: 'step_done',
       step: 'own_up',
-      actor: 'U0OWNER01',
-      details: '',
+      actor_id: 'U0OWNER01',
+      actor_name: '',
+      ...noDetails,
     });
     expect(rows[2]).toMatchObject({
-      event_type: 'case_closed',
-      actor: 'U0BOSS001',
-      details: '{"outcome":"won_back"}',
+      event: 'case_closed',
+      actor_id: 'U0BOSS001',
+      outcome: 'won_back',
+    });
+  });
+
+  describe('people and channels by name, details in readable columns (issue 23)', () => {
+    const names: KnownNames = {
+      people: new Map([
+        ['U0OWNER01', 'Maria Rossi'],
+        ['U0JOAN001', 'Joan Smith'],
+      ]),
+      channels: new Map([
+        ['C0CHAN001', 'customer-care'],
+        ['C0SHARED1', 'acme-shared'],
+      ]),
+    };
+    const e = (
+      type: string,
+      data: Record<string, unknown> | null,
+      stepKey: string | null = null,
+    ) => ({
+      at: at('2026-03-03T09:00:00Z'),
+      type,
+      stepKey: stepKey as never,
+      actor: 'U0JOAN001',
+      data,
+    });
+    const c = kase({
+      status: 'lost',
+      closedAt: at('2026-03-20T09:00:00Z'),
+      events: [
+        e('case_opened', { severity: 'major', owner: 'U0OWNER01' }),
+        e('step_skipped', { reason: 'Sense compensació' }, 'compensation'),
+        e('meeting_booked', { at: '2026-03-05T10:00:00.000Z', from: '2026-03-04T10:00:00.000Z' }),
+        e('step_snoozed', { until: '2026-03-04T08:00:00.000Z' }, 'outline'),
+        e(
+          'change_added',
+          {
+            id: 2,
+            what: 'A second check, before shipping',
+            who: 'U0JOAN001',
+            by: '2026-03-10T17:00:00.000Z',
+          },
+          'corrective_changes',
+        ),
+        e(
+          'change_dropped',
+          { id: 2, what: 'A second check, before shipping', reason: 'too slow' },
+          'corrective_changes',
+        ),
+        e('case_moved', { from: 'C0SHARED1', to: 'C0CHAN001', shared: true }),
+        e('client_accepted', { notNeeded: ['meeting', 'apologize'] }),
+        e('outline_saved', {
+          happened: 'Late pallets',
+          why: 'A missed check',
+          prevention: 'Two checks',
+          summary: 'We were late',
+        }),
+        e('step_done', null, 'own_up'),
+        e('case_closed', { outcome: 'lost', reason: 'went elsewhere' }),
+        e('odd', { raw: 'not json' }),
+        e('someone_else', { who: 'U0NOBODY1' }),
+      ],
+    });
+    const rows = records(casesToCsv([c], names));
+    const byEvent = (type: string) => rows.find((r) => r.event === type) as Record<string, string>;
+
+    it('names the owner, the actor and the channel beside their ids', () => {
+      expect(rows[0]).toMatchObject({
+        owner_id: 'U0OWNER01',
+        owner_name: 'Maria Rossi',
+        channel_id: 'C0CHAN001',
+        channel_name: 'customer-care',
+        actor_id: 'U0JOAN001',
+        actor_name: 'Joan Smith',
+        person_id: 'U0OWNER01',
+        person_name: 'Maria Rossi',
+      });
+    });
+
+    it('leaves a name it does not know empty and keeps the id, never a guess', () => {
+      expect(byEvent('someone_else')).toMatchObject({ person_id: 'U0NOBODY1', person_name: '' });
+      const unknown = records(
+        casesToCsv([kase({ ownerId: 'U0NEWBIE1', channelId: 'C0NEW0001' })], names),
+      );
+      expect(unknown[0]).toMatchObject({
+        owner_id: 'U0NEWBIE1',
+        owner_name: '',
+        channel_id: 'C0NEW0001',
+        channel_name: '',
+      });
+    });
+
+    it('writes no JSON in any cell: each detail in its column or as a "what: value" line', () => {
+      expect(byEvent('step_skipped')).toMatchObject({
+        note: 'Sense compensació',
+        other_details: '',
+      });
+      expect(byEvent('meeting_booked')).toMatchObject({
+        when_utc: '2026-03-05 10:00:00',
+        previous_when_utc: '2026-03-04 10:00:00',
+        other_details: '',
+      });
+      expect(byEvent('step_snoozed')).toMatchObject({ when_utc: '2026-03-04 08:00:00' });
+      expect(byEvent('change_added')).toMatchObject({
+        change: '2. A second check, before shipping',
+        person_id: 'U0JOAN001',
+        person_name: 'Joan Smith',
+        when_utc: '2026-03-10 17:00:00',
+        other_details: '',
+      });
+      expect(byEvent('change_dropped')).toMatchObject({
+        change: '2. A second check, before shipping',
+        note: 'too slow',
+      });
+      expect(byEvent('case_moved').other_details).toBe(
+        'from: #acme-shared (C0SHARED1)\nto: #customer-care (C0CHAN001)\nshared: yes',
+      );
+      expect(byEvent('client_accepted').other_details).toBe('not needed: meeting, apologize');
+      expect(byEvent('outline_saved').other_details).toBe(
+        'happened: Late pallets\nwhy: A missed check\nprevention: Two checks\nsummary: We were late',
+      );
+      expect(byEvent('case_closed')).toMatchObject({ outcome: 'lost', note: 'went elsewhere' });
+      expect(byEvent('odd').other_details).toBe('raw: not json');
+      for (const r of rows) for (const v of Object.values(r)) expect(v).not.toMatch(/^[{[]"/);
     });
   });
 
@@ -112,12 +258,12 @@ describe('casesToCsv', () => {
     expect(rows).toEqual([
       expect.objectContaining({
         case_id: '1',
-        closed_at: '',
-        event_at: '',
-        event_type: '',
+        closed_utc: '',
+        event_utc: '',
+        event: '',
         step: '',
-        actor: '',
-        details: '',
+        actor_id: '',
+        other_details: '',
       }),
     ]);
   });
@@ -151,9 +297,9 @@ describe('casesToCsv', () => {
     const d = kase({ id: 2, client: catalan, ownerId: note });
     const rows = records(casesToCsv([c, d]));
     expect(rows[0]?.client).toBe(greek);
-    expect(JSON.parse(rows[0]?.details as string)).toEqual({ reason: catalan });
+    expect(rows[0]?.note).toBe(catalan);
     expect(rows[1]?.client).toBe(catalan);
-    expect(rows[1]?.owner).toBe(note);
+    expect(rows[1]?.owner_id).toBe(note);
     // the bytes are UTF-8: decoding the Buffer gives the same text back
     const buf = Buffer.from(casesToCsv([c]), 'utf8');
     expect(buf.toString('utf8')).toContain(greek);
@@ -182,9 +328,9 @@ describe('casesToCsv', () => {
     });
     const [row] = records(casesToCsv([c]));
     expect(row?.client).toBe(`'${evil}`);
-    expect(row?.owner).toBe(`'${evil}`);
-    expect(row?.event_type).toBe(`'${evil}`);
-    expect(row?.actor).toBe(`'${evil}`);
+    expect(row?.owner_id).toBe(`'${evil}`);
+    expect(row?.event).toBe(`'${evil}`);
+    expect(row?.actor_id).toBe(`'${evil}`);
   });
 });
 
@@ -280,7 +426,7 @@ describe('exportCasesCsvPaged (written a page at a time, the event loop let thro
     const paged = await exportCasesCsvPaged(loadOnly, { teamId: 'T0TEAM001' }, { firstPage: 64 });
     expect(paged.equals(once)).toBe(true);
     const empty = await exportCasesCsvPaged({ load: async () => [] }, { teamId: 'T0TEAM001' });
-    expect(empty.toString('utf8')).toBe(`${BOM}${CSV_COLUMNS.join(',')}\r\n`);
+    expect(empty.toString('utf8')).toBe(`${BOM}${TIMELINE_COLUMNS.join(',')}\r\n`);
   });
 
   it('lets the event loop through after every page', async () => {
@@ -317,5 +463,128 @@ describe('exportCasesCsvPaged (written a page at a time, the event loop let thro
     await expect(exportCasesCsvPaged(source, { teamId: 'T0TEAM001' })).rejects.toThrow(
       'did not move on',
     );
+  });
+});
+
+describe('the case sheet: one row per case (issue 23)', () => {
+  const names: KnownNames = {
+    people: new Map([['U0OWNER01', 'Maria Rossi']]),
+    channels: new Map([['C0CHAN001', 'customer-care']]),
+  };
+  const ev = (
+    iso: string,
+    type: string,
+    data: Record<string, unknown> | null = null,
+    stepKey: string | null = null,
+  ) => ({ at: at(iso), type, stepKey: stepKey as never, actor: 'U0OWNER01', data });
+  const lost = kase({
+    id: 4,
+    client: 'Ferramenta Conti',
+    summary: 'Wrong invoice, twice',
+    status: 'lost',
+    closedAt: at('2026-05-01T10:00:00Z'),
+    steps: [
+      {
+        key: 'keep_trying',
+        status: 'pending',
+        dueAt: null,
+        doneAt: null,
+        followUps: { recorded: 2, missed: 1 },
+      },
+    ],
+    events: [
+      ev('2026-03-02T09:00:00Z', 'case_opened', { severity: 'major', owner: 'U0OWNER01' }),
+      ev('2026-03-02T10:30:00Z', 'step_done', null, 'own_up'),
+      ev('2026-03-02T11:00:00Z', 'meeting_booked', { at: '2026-03-04T10:00:00.000Z' }),
+      ev('2026-03-03T11:00:00Z', 'meeting_booked', {
+        at: '2026-03-05T15:00:00.000Z',
+        from: '2026-03-04T10:00:00.000Z',
+      }),
+      ev('2026-03-05T16:00:00Z', 'step_done', null, 'apologize'),
+      ev('2026-03-05T16:10:00Z', 'step_done', { note: '20% off the next order' }, 'compensation'),
+      ev('2026-03-05T16:20:00Z', 'change_added', { id: 1, what: 'Two checks' }),
+      ev('2026-03-05T16:21:00Z', 'change_added', { id: 2, what: 'A contact person' }),
+      ev('2026-03-05T16:22:00Z', 'change_added', { id: 3, what: 'Weekly call' }),
+      ev('2026-03-08T09:00:00Z', 'change_done', { id: 1, what: 'Two checks' }),
+      ev('2026-03-09T09:00:00Z', 'change_dropped', { id: 3, what: 'Weekly call', reason: 'no' }),
+      ev('2026-03-10T09:00:00Z', 'client_refused'),
+      ev('2026-05-01T10:00:00Z', 'case_closed', { outcome: 'lost', reason: '=went elsewhere' }),
+    ],
+  });
+  const open = kase({ id: 5, client: 'Beta', ownerId: 'U0NEWBIE1', channelId: 'C0NEW0001' });
+
+  it('says in one row what a manager asks of a case, names beside ids', () => {
+    const rows = caseRecords(caseSheetCsv([lost, open], names));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toEqual({
+      case_id: '4',
+      client: 'Ferramenta Conti',
+      what_happened: 'Wrong invoice, twice',
+      severity: 'major',
+      status: 'lost',
+      client_answer: 'refused',
+      answered_utc: '2026-03-10 09:00:00',
+      owner_id: 'U0OWNER01',
+      owner_name: 'Maria Rossi',
+      channel_id: 'C0CHAN001',
+      channel_name: 'customer-care',
+      opened_utc: '2026-03-02 09:00:00',
+      owned_up_utc: '2026-03-02 10:30:00',
+      own_up_hours: '1.5',
+      meeting_utc: '2026-03-05 15:00:00',
+      apologised: 'yes',
+      compensation: 'given',
+      compensation_note: '20% off the next order',
+      changes_promised: '3',
+      changes_done: '1',
+      changes_dropped: '1',
+      changes_open: '1',
+      follow_ups_recorded: '2',
+      follow_ups_missed: '1',
+      decided_utc: '2026-05-01 10:00:00',
+      // A reason a spreadsheet would run as a formula is neutralised like every cell.
+      outcome_reason: "'=went elsewhere",
+      last_event_utc: '2026-05-01 10:00:00',
+      events: '13',
+    });
+    // An open case: nothing decided; names not known stay empty, the ids are kept.
+    expect(rows[1]).toMatchObject({
+      case_id: '5',
+      status: 'open',
+      client_answer: '',
+      owner_id: 'U0NEWBIE1',
+      owner_name: '',
+      channel_id: 'C0NEW0001',
+      channel_name: '',
+      owned_up_utc: '',
+      own_up_hours: '',
+      apologised: 'no',
+      compensation: '',
+      changes_promised: '0',
+      decided_utc: '',
+      events: '1',
+    });
+  });
+
+  it('starts with a BOM and its header, even with no cases', () => {
+    expect(caseSheetCsv([])).toBe(`${BOM}${CASE_COLUMNS.join(',')}\r\n`);
+  });
+
+  it('exportFiles gives both files from a source, names from the source, paged as at once', async () => {
+    const source: CaseHistorySource = {
+      load: async () => [lost, open],
+      names: async () => names,
+    };
+    const q = { teamId: 'T0TEAM001' };
+    const files = await exportFiles(source, q, { firstPage: 1, pause: async () => {} });
+    const whole = (f: { pieces: readonly Buffer[]; length: number }) =>
+      Buffer.concat(f.pieces, f.length);
+    expect(whole(files.cases).equals(await exportCaseSheetCsv(source, q))).toBe(true);
+    expect(whole(files.timeline).equals(await exportCasesCsv(source, q))).toBe(true);
+    expect(caseRecords(whole(files.cases).toString('utf8')).map((r) => r.owner_name)).toEqual([
+      'Maria Rossi',
+      '',
+    ]);
+    expect(records(whole(files.timeline).toString('utf8'))).toHaveLength(14);
   });
 });

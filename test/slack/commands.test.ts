@@ -458,16 +458,38 @@ describe('/incident report and export', () => {
     expect(body.response_type).toBe('ephemeral');
     const text = JSON.stringify(body.blocks);
     expect(text).toContain(
-      '*1* case opened: 1 won back, 0 lost, 0 closed otherwise, 0 still open.',
+      '*1* case opened. Decided in these 90 days: 1 won back, 0 lost, 0 closed otherwise. Open now: 0.',
     );
     expect(text).toContain('(from 1 case)');
+    // The header is plain text with no raw channel id; the channel is a mention in mrkdwn, where
+    // Slack draws it as its name.
+    const blocks = body.blocks as {
+      type: string;
+      text?: { type: string; text: string };
+      elements?: { type: string; text: string }[];
+    }[];
+    expect(blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: 'Outcomes of the last 90 days' },
+    });
+    expect(blocks[1]).toEqual({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `For the cases of <#${CHANNEL}>: cases opened in these 90 days, cases decided in them (whenever opened), and cases open now.`,
+        },
+      ],
+    });
+    for (const b of blocks)
+      if (b.text?.type === 'plain_text') expect(b.text.text).not.toMatch(/<[#@]|C0/);
     const all = JSON.stringify(
       (JSON.parse((await command(h, 'report all')).text) as { blocks: unknown[] }).blocks,
     );
     expect(all).toContain(
-      '*2* cases opened: 1 won back, 0 lost, 0 closed otherwise, 1 still open.',
+      '*2* cases opened. Decided in these 90 days: 1 won back, 0 lost, 0 closed otherwise. Open now: 1.',
     );
-    expect(all).toContain('the whole workspace');
+    expect(all).toContain('For the whole workspace:');
     // Nothing was posted anywhere for it.
     expect(h.fake.messages.filter((m) => m.text?.includes('Outcomes'))).toHaveLength(0);
   });

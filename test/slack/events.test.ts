@@ -194,9 +194,42 @@ describe('app_home_opened', () => {
     await postEvent(h, home(MARIA));
     const after = mrkdwnTexts(h.fake.homeViews.get(MARIA)?.blocks).join('\n');
     expect(after).toContain(
-      '*1* case opened: 0 won back, 0 lost, 0 closed otherwise, 1 still open.',
+      '*1* case opened. Decided in these 90 days: 0 won back, 0 lost, 0 closed otherwise. Open now: 1.',
     );
     expect(after).toContain('Time to own up: no case owned up yet.');
+  });
+
+  it('counts a case lost right now though opened 100 days ago, and lists the lost and the refused cases', async () => {
+    const { h } = ctx;
+    const old = await openViaCommand(h, 'Old Client: wrong delivery in August');
+    h.clock.advance(100 * 24 * 60 * 60_000);
+    await h.amends.cases.close(TEAM, old.id, 'lost', 'they went to a competitor', MARIA);
+    const refused = await openViaCommand(h, 'Refusing Ltd: late pallets', { user: JOAN });
+    await h.amends.cases.answer(TEAM, refused.id, 'refused', JOAN);
+    await postEvent(h, home(MARIA));
+    const view = present(() => h.fake.homeViews.get(MARIA), 'home');
+    const text = mrkdwnTexts(view.blocks).join('\n');
+    // Not "0 lost": the loss counts in the window of its decision.
+    expect(text).toContain(
+      '*1* case opened. Decided in these 90 days: 0 won back, 1 lost, 0 closed otherwise. Open now: 1, of which 1 refused (the team keeps trying).',
+    );
+    const lines = text.split('\n');
+    expect(lines).toContain('*Lost in these 90 days*');
+    const lostLine = lines.find((l) => l.startsWith(`• #${old.id} `));
+    expect(lostLine).toContain('*Old Client*');
+    expect(lostLine).toContain(`owner <@${old.ownerId}>, <#${CHANNEL}>`);
+    expect(lostLine).toMatch(/· lost: <!date\^\d+\^\{date_short_pretty\} \{time\}\|[^>]+>/);
+    expect(lostLine).toContain('· why: they went to a competitor');
+    expect(lines).toContain('*Refused by the client, still being won back*');
+    const refusedLine = lines.find((l) => l.startsWith(`• #${refused.id} `));
+    expect(refusedLine).toContain('*Refusing Ltd*');
+    expect(refusedLine).toContain(`owner <@${refused.ownerId}>`);
+    expect(refusedLine).toContain('· refused: <!date^');
+    // Its line among the team's open cases says so too.
+    const teamLine = lines.find((l) => l.includes('*Refusing Ltd*') && l.includes('opened'));
+    expect(teamLine).toContain('· the client refused: keep trying');
+    // Plain-text blocks never carry a mention Slack would show raw.
+    expect(JSON.stringify(view.blocks)).not.toMatch(/"type":"plain_text","text":"[^"]*<[#@]/);
   });
 
   it('stays within 100 blocks with many cases, and says how many more there are', async () => {

@@ -1,13 +1,14 @@
 /**
- * `/incident export`: the workspace's cases as a CSV file, uploaded to the person's DM with Amends
- * (conversations.open, then files.uploadV2: getUploadURLExternal → upload → completeUploadExternal),
+ * `/incident export`: the workspace's cases as two CSV files (the case sheet, one row per case, and
+ * the timeline, one row per event), shared in one message in the person's DM with Amends
+ * (conversations.open, then getUploadURLExternal → upload for each, one completeUploadExternal),
  * never into the channel where the command was typed.
  */
 
 import { describe, expect, it } from 'vitest';
 import { en } from '../../src/i18n/en.js';
 import type { StoredFile } from '../../src/sandbox/fakeSlack.js';
-import { BOM, CSV_COLUMNS } from '../../src/services/export.js';
+import { BOM, CASE_COLUMNS, TIMELINE_COLUMNS } from '../../src/services/export.js';
 import { openViaCommand } from '../helpers/cases.js';
 import { csvRecords } from '../helpers/csv.js';
 import { CHANNEL, type Harness, MARIA, present, TEAM } from '../helpers/harness.js';
@@ -16,9 +17,24 @@ import { command, JOAN, OTHER_CHANNEL, OTHER_TEAM, press, useHarness } from '../
 /** The DM channel Slack gives a user's conversation with the bot (the fake: D + the user id's tail). */
 const dmOf = (user: string) => `D${user.slice(1)}`;
 
-/** The uploaded file's rows as objects keyed by column (after checking the BOM and the header). */
+/** The uploaded timeline's rows as objects keyed by column (after checking the BOM and the header). */
 const recordsOf = (f: StoredFile): Record<string, string>[] =>
   csvRecords(f.content.toString('utf8'));
+/** The uploaded case sheet's rows, keyed by column. */
+const caseRecordsOf = (f: StoredFile): Record<string, string>[] =>
+  csvRecords(f.content.toString('utf8'), CASE_COLUMNS);
+/** The export's two files, as the fake stored them: the case sheet, then the timeline. */
+const exportFiles = (h: Harness) => {
+  const cases = present(
+    () => h.fake.files.find((f) => f.filename.startsWith('amends-cases-')),
+    'case sheet',
+  );
+  const timeline = present(
+    () => h.fake.files.find((f) => f.filename.startsWith('amends-timeline-')),
+    'timeline',
+  );
+  return { cases, timeline };
+};
 
 /** A workspace's events, case after case, as stored (no port reads them across cases: the store's executor). */
 const eventsOf = async (h: Harness, team = TEAM) =>
@@ -69,18 +85,25 @@ describe('/incident export', () => {
     // The DM is opened for the person, and the file is completed there.
     const open = h.fake.callsTo('conversations.open');
     expect(open.map((c) => c.args.users)).toEqual([MARIA]);
-    expect(h.fake.files).toHaveLength(1);
-    const file = h.fake.files[0] as StoredFile;
-    expect(file.channel).toBe(dmOf(MARIA));
-    expect(file.filename).toBe('amends-cases-2026-11-23.csv');
-    expect(file.title).toBe('Amends cases 2026-11-23');
-    expect(file.initial_comment).toBe(en.report.exportReady);
-    expect(file.mimetype).toBe('text/csv');
+    // Two files, shared together in one message of the DM: the case sheet first, then the timeline.
+    expect(h.fake.callsTo('files.completeUploadExternal')).toHaveLength(1);
+    expect(h.fake.files.map((f) => [f.filename, f.title])).toEqual([
+      ['amends-cases-2026-11-23.csv', 'Amends cases 2026-11-23'],
+      ['amends-timeline-2026-11-23.csv', 'Amends timeline 2026-11-23'],
+    ]);
+    const { cases: sheet, timeline: file } = exportFiles(h);
+    for (const f of [sheet, file]) {
+      expect(f.channel).toBe(dmOf(MARIA));
+      expect(f.initial_comment).toBe(en.report.exportReady);
+      expect(f.mimetype).toBe('text/csv');
+    }
+    expect(sheet.message_ts).toBe(file.message_ts);
     // Nothing went to the channel the command was typed in (or to any other channel).
     expect(writesTo(h, CHANNEL, mark)).toEqual([]);
     const newMessages = h.fake.messages.slice(before);
     expect(newMessages.map((m) => m.channel)).toEqual([dmOf(MARIA)]);
     expect(newMessages[0]?.subtype).toBe('file_share');
+    expect(newMessages[0]?.files).toHaveLength(2);
     // Nothing said in public or privately in the channel: the file is the answer.
     expect(h.fake.responses).toEqual([]);
 
@@ -89,26 +112,82 @@ describe('/incident export', () => {
     const rows = recordsOf(file);
     const events = await eventsOf(h);
     expect(rows).toHaveLength(events.length);
-    expect(rows.map((x) => [Number(x.case_id), x.event_type])).toEqual(
+    expect(rows.map((x) => [Number(x.case_id), x.event])).toEqual(
       events.map((e) => [e.caseId, e.type]),
     );
     expect(new Set(rows.map((x) => Number(x.case_id)))).toEqual(
       new Set([greek.id, catalan.id, formula.id]),
     );
-    expect(rows.filter((x) => Number(x.case_id) === greek.id).map((x) => x.event_type)).toContain(
+    expect(rows.filter((x) => Number(x.case_id) === greek.id).map((x) => x.event)).toContain(
       'step_done',
     );
 
     // Greek and Catalan survive byte for byte; the channel column says where each case lives.
     const byCase = (id: number) => rows.find((x) => Number(x.case_id) === id);
-    expect(byCase(greek.id)).toMatchObject({ client: 'Ξενοδοχείο Ακρόπολις', channel: CHANNEL });
+    expect(byCase(greek.id)).toMatchObject({
+      client: 'Ξενοδοχείο Ακρόπολις',
+      channel_id: CHANNEL,
+    });
     expect(byCase(catalan.id)).toMatchObject({
       client: 'Fàbrica Puig i Fills, S.L.',
-      channel: OTHER_CHANNEL,
+      channel_id: OTHER_CHANNEL,
     });
     // A client name a spreadsheet would run as a formula gets a leading apostrophe.
     expect(byCase(formula.id)?.client).toBe("'=cmd|' /C calc'!A0");
     expect(file.content.toString('utf8')).not.toMatch(/(^|[,\n])=cmd/);
+
+    // The case sheet: one row per case, in opening order, the own-up stamped on the Greek one.
+    const sheetRows = caseRecordsOf(sheet);
+    expect(sheetRows.map((x) => Number(x.case_id))).toEqual([greek.id, catalan.id, formula.id]);
+    expect(sheetRows[0]).toMatchObject({ client: 'Ξενοδοχείο Ακρόπολις', status: 'open' });
+    expect(sheetRows[0]?.owned_up_utc).not.toBe('');
+    expect(sheetRows[1]?.owned_up_utc).toBe('');
+    expect(sheetRows[2]?.client).toBe("'=cmd|' /C calc'!A0");
+  });
+
+  it('names people and channels from what the bot already knows, never asking Slack per row', async () => {
+    const { h } = ctx;
+    // Opening a case asks Slack once for the person (users.info) and the channel (conversations.info).
+    const c = await openViaCommand(h, 'Acme: late pallets', { user: JOAN });
+    const a = await openViaCommand(h, 'Beta: wrong invoice');
+    const mark = h.fake.calls.length;
+    await command(h, 'export');
+    // No users.info or conversations.info for the rows: only the admin check.
+    const asked = h.fake.calls.slice(mark).map((x) => x.method);
+    expect(asked.filter((m) => m === 'users.info')).toHaveLength(1);
+    expect(asked).not.toContain('conversations.info');
+    const { cases: sheet, timeline } = exportFiles(h);
+    const known = await h.amends.store.repos.profiles.get(TEAM, JOAN);
+    expect(known?.name).toBeTruthy();
+    const rows = caseRecordsOf(sheet);
+    expect(rows.find((r) => Number(r.case_id) === c.id)).toMatchObject({
+      owner_id: JOAN,
+      owner_name: known?.name,
+      channel_id: CHANNEL,
+      // The fake names a channel by its id in lower case, as conversations.info gave it.
+      channel_name: CHANNEL.toLowerCase(),
+    });
+    expect(rows.find((r) => Number(r.case_id) === a.id)?.owner_id).toBe(MARIA);
+    const events = recordsOf(timeline);
+    expect(events.find((r) => Number(r.case_id) === c.id)).toMatchObject({
+      event: 'case_opened',
+      actor_id: JOAN,
+      actor_name: known?.name,
+      channel_name: CHANNEL.toLowerCase(),
+    });
+    // Someone the bot never saw: the id stays, the name is empty.
+    await h.amends.store.conn.run('DELETE FROM user_profiles WHERE user_id = ?', [JOAN]);
+    await command(h, 'export', { user: MARIA });
+    const again = caseRecordsOf(
+      present(
+        () => h.fake.files.filter((f) => f.filename.startsWith('amends-cases-'))[1],
+        'second sheet',
+      ),
+    );
+    expect(again.find((r) => Number(r.case_id) === c.id)).toMatchObject({
+      owner_id: JOAN,
+      owner_name: '',
+    });
   });
 
   it('exports only the workspace the command came from', async () => {
@@ -117,10 +196,11 @@ describe('/incident export', () => {
     await command(h, 'Other Co: wrong invoice', { team: OTHER_TEAM });
     expect((await eventsOf(h, OTHER_TEAM)).length).toBeGreaterThan(0);
     await command(h, 'export');
-    const file = present(() => h.fake.files[0], 'export file');
+    const { cases: sheet, timeline: file } = exportFiles(h);
     const rows = recordsOf(file);
     expect(new Set(rows.map((x) => Number(x.case_id)))).toEqual(new Set([mine.id]));
     expect(rows.map((x) => x.client)).not.toContain('Other Co');
+    expect(caseRecordsOf(sheet).map((x) => Number(x.case_id))).toEqual([mine.id]);
   });
 
   it('each person gets the file in their own DM', async () => {
@@ -128,15 +208,16 @@ describe('/incident export', () => {
     await openViaCommand(h, 'Acme: late pallets');
     await command(h, 'export', { user: JOAN });
     expect(h.fake.callsTo('conversations.open').map((c) => c.args.users)).toEqual([JOAN]);
-    expect(h.fake.files.map((f) => f.channel)).toEqual([dmOf(JOAN)]);
+    expect(h.fake.files.map((f) => f.channel)).toEqual([dmOf(JOAN), dmOf(JOAN)]);
   });
 
-  it('a workspace with no cases gets the header row only', async () => {
+  it('a workspace with no cases gets the header rows only', async () => {
     const { h } = ctx;
     await command(h, 'export');
-    const file = present(() => h.fake.files[0], 'export file');
+    const { cases: sheet, timeline: file } = exportFiles(h);
     expect(recordsOf(file)).toEqual([]);
-    expect(file.content.toString('utf8')).toBe(`${BOM}${CSV_COLUMNS.join(',')}\r\n`);
+    expect(file.content.toString('utf8')).toBe(`${BOM}${TIMELINE_COLUMNS.join(',')}\r\n`);
+    expect(sheet.content.toString('utf8')).toBe(`${BOM}${CASE_COLUMNS.join(',')}\r\n`);
   });
 
   it.each([

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { seedHistory } from '../../bench/lib/seed.js';
 import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
-import { exportCasesCsv } from '../../src/services/export.js';
+import { exportCaseSheetCsv, exportCasesCsv } from '../../src/services/export.js';
 import { openDatabase } from '../../src/store/db.js';
 import { sqliteStore } from '../../src/store/index.js';
 import { ReportRepo } from '../../src/store/reportRepo.js';
@@ -55,6 +55,7 @@ describe.skipIf(testEngine() === 'postgres')(
       });
       const store = sqliteStore(db, DEFAULT_PLAYBOOK);
       const expected = await exportCasesCsv(store.reports, { teamId: TEAM });
+      const expectedSheet = await exportCaseSheetCsv(store.reports, { teamId: TEAM });
       await store.close();
       expect(seeded.events).toBe(100_000);
       const harness = await startHarness({ dir });
@@ -104,9 +105,18 @@ describe.skipIf(testEngine() === 'postgres')(
 
       // The file is the one the export made at once before (byte for byte): every seeded event, case
       // after case, and nothing written after it was asked for.
-      const file = present(() => harness.fake.files[0], 'export file');
+      const file = present(
+        () => harness.fake.files.find((f) => f.filename.startsWith('amends-timeline-')),
+        'timeline',
+      );
       expect(file.content.length).toBe(expected.length);
       expect(file.content.equals(expected)).toBe(true);
+      // The case sheet, read a page of cases at a time after it, stops at the same cases.
+      const sheet = present(
+        () => harness.fake.files.find((f) => f.filename.startsWith('amends-cases-')),
+        'case sheet',
+      );
+      expect(sheet.content.equals(expectedSheet)).toBe(true);
     }, 60_000);
   },
 );

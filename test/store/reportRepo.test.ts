@@ -3,6 +3,8 @@
  */
 import type Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
+import { ManualClock } from '../../src/domain/clock.js';
+import type { CaseHistory } from '../../src/domain/outcomes.js';
 import { learnAcrossCases, summarizeOutcomes } from '../../src/domain/outcomes.js';
 import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
 import {
@@ -10,10 +12,12 @@ import {
   completeStep,
   type OpenCaseInput,
   openCase,
+  recordAnswer,
   recordMeeting,
   skipStep,
 } from '../../src/domain/recoveryCase.js';
 import {
+  type CaseCursor,
   type CaseHistoryQuery,
   casesToCsv,
   type ExportCursor,
@@ -21,6 +25,7 @@ import {
   exportCasesCsv,
   exportCasesCsvPaged,
 } from '../../src/services/export.js';
+import { ReportService } from '../../src/services/reports.js';
 import { ReportRepo } from '../../src/store/reportRepo.js';
 import { openInput } from '../helpers/builders.js';
 import { describeEngines } from '../helpers/postgres.js';
@@ -237,7 +242,7 @@ describeEngines('reports', (engine) => {
         since: new Date(now.getTime() - 365 * 86_400_000),
       });
       const o = summarizeOutcomes(loaded, { now });
-      expect(o.counts).toEqual({ n: 2, wonBack: 1, lost: 0, closed: 0, open: 1 });
+      expect(o.counts).toEqual({ opened: 2, wonBack: 1, lost: 0, closed: 0, open: 1, refused: 0 });
       expect(o.timeToOwnUp).toEqual({ n: 1, medianMinutes: 45, p90Minutes: 45 });
       // 2026-03-02T09:00Z → 2026-03-04T10:00Z = 49 h
       expect(o.timeToMeeting).toEqual({ n: 1, medianMinutes: 49 * 60, p90Minutes: 49 * 60 });
@@ -253,6 +258,226 @@ describeEngines('reports', (engine) => {
       expect(lines).toHaveLength(1 + 5 + 1); // header, case A's five events, case B's one
       expect(csv).toContain('Ξενοδοχείο Ακρόπολις');
       expect(csv).toContain('Ferreteria Puig i Fills');
+    });
+  });
+
+  describe('the reports’ reads: decided cases by decision, open cases counted (decidedToo, openNow)', () => {
+    const now = at('2026-03-31T12:00:00Z');
+    const since = new Date(now.getTime() - 365 * 86_400_000);
+
+    /**
+     * seed(), plus: opened 400 days ago and lost yesterday; opened 400 days ago, still open and
+     * refused 390 days ago; opened 10 days ago, refused 5 days ago.
+     */
+    async function seedOld() {
+      const base = await seed();
+      const lostLate = await open(
+        { channelId: 'C1', client: 'Lost late' },
+        at('2025-02-24T12:00:00Z'),
+      );
+      await s.cases.update(TEAM, lostLate, at('2026-03-30T12:00:00Z'), (x) =>
+        closeCase(x, 'lost', 'too many mistakes', OWNER, at('2026-03-30T12:00:00Z')),
+      );
+      const stillOpen = await open(
+        { channelId: 'C2', client: 'Still open' },
+        at('2025-02-24T13:00:00Z'),
+      );
+      await s.cases.update(TEAM, stillOpen, at('2025-03-06T13:00:00Z'), (x) =>
+        recordAnswer(x, 'refused', OWNER, PB, at('2025-03-06T13:00:00Z')),
+      );
+      const refusedLately = await open(
+        { channelId: 'C1', client: 'Refused lately' },
+        at('2026-03-21T12:00:00Z'),
+      );
+      await s.cases.update(TEAM, refusedLately, at('2026-03-26T12:00:00Z'), (x) =>
+        recordAnswer(x, 'refused', OWNER, PB, at('2026-03-26T12:00:00Z')),
+      );
+      return { ...base, lostLate, stillOpen, refusedLately };
+    }
+
+    it('also loads the cases closed in the window whenever opened', async () => {
+      const { a, b, lostLate, refusedLately } = await seedOld();
+      // By opening only: the recent cases.
+      expect((await s.reports.load({ teamId: TEAM, since })).map((x) => x.id)).toEqual([
+        a,
+        b,
+        refusedLately,
+      ]);
+      // C (opened and lost over a year ago) stays out; D is another team's; the old open case is
+      // counted, not loaded.
+      const loaded = await s.reports.load({ teamId: TEAM, since, decidedToo: true });
+      expect(loaded.map((x) => x.id)).toEqual([lostLate, a, b, refusedLately]);
+      expect(
+        (await s.reports.load({ teamId: TEAM, channelId: 'C1', since, decidedToo: true })).map(
+          (x) => x.id,
+        ),
+      ).toEqual([lostLate, a, refusedLately]);
+      // The one opened 400 days ago and lost yesterday counts as lost in the 90-day window.
+      const o = summarizeOutcomes(loaded, { now });
+      expect(o.counts).toMatchObject({ opened: 3, wonBack: 1, lost: 1, closed: 0 });
+      expect(o.lostCases).toMatchObject([
+        { id: lostLate, client: 'Lost late', reason: 'too many mistakes', ownerId: OWNER },
+      ]);
+    });
+
+    it('counts the cases open now however old, and lists the latest refusals', async () => {
+      const { b, stillOpen, refusedLately } = await seedOld();
+      const all = await s.reports.openNow(TEAM, null, 10);
+      expect(all).toMatchObject({ open: 3, refused: 2 });
+      expect(all.refusedCases).toEqual([
+        {
+          id: refusedLately,
+          client: 'Refused lately',
+          channelId: 'C1',
+          ownerId: OWNER,
+          refusedAt: at('2026-03-26T12:00:00Z'),
+        },
+        {
+          id: stillOpen,
+          client: 'Still open',
+          channelId: 'C2',
+          ownerId: OWNER,
+          refusedAt: at('2025-03-06T13:00:00Z'),
+        },
+      ]);
+      expect((await s.reports.openNow(TEAM, null, 1)).refusedCases.map((x) => x.id)).toEqual([
+        refusedLately,
+      ]);
+      expect(await s.reports.openNow(TEAM, 'C2', 10)).toMatchObject({ open: 2, refused: 1 });
+      expect(await s.reports.openNow('T0NOBODY1', null, 10)).toEqual({
+        open: 0,
+        refused: 0,
+        refusedCases: [],
+      });
+      // Accepted after the refusal: no longer refused; closed: no longer open.
+      await s.cases.update(TEAM, stillOpen, at('2026-03-30T09:00:00Z'), (x) =>
+        recordAnswer(x, 'accepted', OWNER, PB, at('2026-03-30T09:00:00Z')),
+      );
+      await s.cases.update(TEAM, b, at('2026-03-30T10:00:00Z'), (x) =>
+        closeCase(x, 'closed', null, OWNER, at('2026-03-30T10:00:00Z')),
+      );
+      expect(await s.reports.openNow(TEAM, null, 10)).toMatchObject({ open: 2, refused: 1 });
+    });
+
+    it('through ReportService: App Home’s figures say "1 lost" right after the loss', async () => {
+      const { lostLate, stillOpen, refusedLately } = await seedOld();
+      const reports = new ReportService(s.reports, new ManualClock('2026-03-31T12:00:00Z'));
+      const r = await reports.report(TEAM, null);
+      expect(r.summary.counts).toEqual({
+        opened: 3,
+        wonBack: 1,
+        lost: 1,
+        closed: 0,
+        open: 3,
+        refused: 2,
+      });
+      expect(r.summary.lostCases.map((x) => x.id)).toEqual([lostLate]);
+      expect(r.summary.refusedCases.map((x) => x.id)).toEqual([refusedLately, stillOpen]);
+      expect((await reports.report(TEAM, 'C2')).summary.counts).toMatchObject({
+        lost: 0,
+        open: 2,
+        refused: 1,
+      });
+    });
+
+    if (engine === 'sqlite')
+      it('reads the closed cases and counts the open ones through cases_by_closing', async () => {
+        await seedOld();
+        const recorded = recording(s.conn);
+        const repo = new ReportRepo(recorded.conn);
+        await repo.load({ teamId: TEAM, since, decidedToo: true });
+        await repo.openNow(TEAM, null, 10);
+        const plans = recorded.seen
+          .filter((x) => x.kind !== 'run' && /closed_at/.test(x.sql))
+          .map(({ sql, params }) =>
+            (s.store.sqlite as Database.Database)
+              .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+              .all(...params)
+              .map((r) => (r as { detail: string }).detail)
+              .join('\n'),
+          );
+        // The load's three reads, the count and the refusals.
+        expect(plans).toHaveLength(5);
+        for (const plan of plans) {
+          expect(plan).toContain('cases_by_closing');
+          expect(plan).not.toMatch(/SCAN cases(?! USING)/);
+        }
+      });
+  });
+
+  describe('ReportRepo.casePage and names (the case sheet)', () => {
+    /** Every page from the start, `limit` cases each. */
+    async function casePagesOf(q: CaseHistoryQuery, limit: number) {
+      const out: CaseHistory[] = [];
+      let after: CaseCursor | null = null;
+      let pages = 0;
+      do {
+        const page = await s.reports.casePage(q, after, limit);
+        expect(page.cases.length).toBeLessThanOrEqual(limit);
+        out.push(...page.cases);
+        after = page.next;
+        if (++pages > 1000) throw new Error('the pages never end');
+      } while (after);
+      return out;
+    }
+
+    it.each([1, 2, 1000])(
+      'pages of %i case(s) give load()’s cases, whole, in order',
+      async (limit) => {
+        await seed();
+        const same = at('2026-03-02T12:00:00Z');
+        await open({ channelId: 'C1', client: 'Tie one' }, same);
+        await open({ channelId: 'C2', client: 'Tie two' }, same);
+        for (const q of [{ teamId: TEAM }, { teamId: TEAM, channelId: 'C1' }, { teamId: OTHER }]) {
+          const loaded = await s.reports.load(q);
+          expect(await casePagesOf(q, limit)).toEqual(loaded);
+        }
+        const [first] = await s.reports.load({ teamId: TEAM, channelId: 'C2' });
+        expect(first?.summary).toBe(openInput().summary);
+      },
+    );
+
+    it('stops where the export began: a case or event written after its first page is left out', async () => {
+      const { b, c } = await seed();
+      const first = await s.reports.casePage({ teamId: TEAM }, null, 1);
+      expect(first.cases.map((x) => x.id)).toEqual([c]);
+      await s.cases.update(TEAM, b, at('2026-03-10T09:00:00Z'), (x) =>
+        completeStep(x, 'own_up', OWNER, null, PB, at('2026-03-10T09:00:00Z')),
+      );
+      await open({ channelId: 'C1', client: 'Opened meanwhile' }, at('2026-03-10T11:00:00Z'));
+      const rest = await s.reports.casePage({ teamId: TEAM }, first.next, 10);
+      expect(rest.next).toBeNull();
+      expect(rest.cases.map((x) => x.client)).toEqual([
+        'Ξενοδοχείο Ακρόπολις',
+        'Ferreteria Puig i Fills',
+      ]);
+      // B's own-up came after: its events stop at the export's start (its steps are read as they are).
+      expect(rest.cases[1]?.events.map((e) => e.type)).toEqual(['case_opened']);
+    });
+
+    it('names the team’s people from the profiles cache and channels from Slack’s last word', async () => {
+      const now = at('2026-03-02T09:00:00Z');
+      await s.profiles.put(TEAM, 'U0MARIA01', { tz: null, locale: null, name: 'Maria Rossi' }, now);
+      await s.profiles.put(TEAM, 'U0NONAME1', { tz: null, locale: null, name: null }, now);
+      await s.profiles.put(OTHER, 'U0THEIRS1', { tz: null, locale: null, name: 'Not ours' }, now);
+      const sharing = s.store.repos.sharing;
+      await sharing.put('C0CARE001', false, 1000, 'customer-care');
+      // An event about the channel (no name) keeps the name; a later answer renames it.
+      await sharing.put('C0CARE001', null, 2000);
+      await sharing.put('C0SALES01', false, 1000, 'sales');
+      await sharing.put('C0SALES01', false, 3000, 'sales-emea');
+      await sharing.put('C0NONAME1', false, 1000);
+      const names = await s.reports.names(TEAM);
+      expect([...names.people]).toEqual([['U0MARIA01', 'Maria Rossi']]);
+      expect(new Map(names.channels)).toEqual(
+        new Map([
+          ['C0CARE001', 'customer-care'],
+          ['C0SALES01', 'sales-emea'],
+        ]),
+      );
+      // An older answer changes nothing, its name included.
+      await sharing.put('C0SALES01', false, 2500, 'old-name');
+      expect((await s.reports.names(TEAM)).channels.get('C0SALES01')).toBe('sales-emea');
     });
   });
 

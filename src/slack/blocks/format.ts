@@ -39,6 +39,10 @@ export function clip(s: string, max: number, o: { ellipsis?: boolean } = {}): st
 export const mention = (userId: string): string =>
   /^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : literal(userId);
 
+/** A channel as mrkdwn shows it (its name, as a link): only where mrkdwn renders, never in plain_text. */
+export const channelMention = (channelId: string): string =>
+  /^[CG][A-Z0-9]+$/.test(channelId) ? `<#${channelId}>` : literal(channelId);
+
 export function mentionTarget(id: string): string {
   return id.startsWith('S') ? `<!subteam^${id}>` : mention(id);
 }

@@ -121,7 +121,9 @@ export function renderHome(data: HomeData, pb: Playbook): types.HomeView {
       nextText,
       age,
     );
-    return c.calm.stalledAt ? `${line} · ${cat.home.stalled}` : line;
+    // A refused case is still open: the team keeps trying, and App Home says so on its line.
+    const refused = c.answer === 'refused' ? `${line} · ${cat.home.refused}` : line;
+    return c.calm.stalledAt ? `${refused} · ${cat.home.stalled}` : refused;
   });
   blocks.push(...lineSections(lines));
   if (data.team.length > MAX_TEAM_CASES)

@@ -5,7 +5,8 @@ import type { Catalog } from '../../i18n/index.js';
 import type { Report } from '../../services/reports.js';
 import type { Rendered } from './caseMessage.js';
 import { stepTitle } from './caseMessage.js';
-import { clip, literal, md, span } from './format.js';
+import { channelMention, clip, dateToken, literal, md, mention, span } from './format.js';
+import { lineSections } from './lists.js';
 
 const pct = (r: Rate, cat: Catalog): string =>
   r.value === null ? cat.report.noData : `${Math.round(r.value * 100)}%`;
@@ -21,13 +22,65 @@ function durationLines(s: DurationFigure, m: DurationFigure, cat: Catalog): stri
   ];
 }
 
-/** The outcome figures (90 days): each with the number of cases it rests on. */
+/** At most this many lost (and refused) cases are listed; the rest are counted. */
+const MAX_LISTED = 10;
+
+/** `#12`, `*Acme*`, owner and channel of a listed case, ready for the catalog's line. */
+const listed = (x: { id: number; client: string; ownerId: string | null; channelId: string }) =>
+  [
+    `#${x.id}`,
+    clip(literal(x.client), 80),
+    x.ownerId ? mention(x.ownerId) : '?',
+    channelMention(x.channelId),
+  ] as const;
+
+/** The cases lost in the window and the open ones the client refused, each with its date. */
+function lostAndRefused(r: Report, cat: Catalog): types.KnownBlock[] {
+  const s = r.summary;
+  const blocks: types.KnownBlock[] = [];
+  const more = (n: number) => (n > MAX_LISTED ? [cat.home.more(n - MAX_LISTED)] : []);
+  if (s.refusedCases.length)
+    blocks.push(
+      ...lineSections([
+        `*${cat.report.refusedTitle}*`,
+        ...s.refusedCases
+          .slice(0, MAX_LISTED)
+          .map((x) => cat.report.refusedLine(...listed(x), dateToken(x.refusedAt))),
+        // The store lists the latest refusals only; the count says how many there are.
+        ...more(Math.max(s.counts.refused, s.refusedCases.length)),
+      ]),
+    );
+  if (s.lostCases.length)
+    blocks.push(
+      ...lineSections([
+        `*${cat.report.lostTitle}*`,
+        ...s.lostCases
+          .slice(0, MAX_LISTED)
+          .map((x) =>
+            cat.report.lostLine(
+              ...listed(x),
+              dateToken(x.lostAt),
+              x.reason ? clip(literal(x.reason), 200) : '',
+            ),
+          ),
+        ...more(s.lostCases.length),
+      ]),
+    );
+  return blocks;
+}
+
+/**
+ * The outcome figures (90 days), each with the number of cases it rests on, then the lost and the
+ * refused cases. The header is plain text; what the figures cover (a channel mention, which only
+ * renders in mrkdwn) is the context line under it.
+ */
 export function outcomeBlocks(r: Report, cat: Catalog, scope: string): types.KnownBlock[] {
   const s = r.summary;
   const blocks: types.KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: clip(cat.report.title(scope), 150) } },
+    { type: 'header', text: { type: 'plain_text', text: clip(cat.report.heading, 150) } },
+    { type: 'context', elements: [md(clip(cat.report.about(scope), 3000))] },
   ];
-  if (s.counts.n === 0) {
+  if (s.empty) {
     blocks.push({ type: 'section', text: md(cat.report.empty) });
     return blocks;
   }
@@ -38,7 +91,7 @@ export function outcomeBlocks(r: Report, cat: Catalog, scope: string): types.Kno
       type: 'section',
       text: md(
         [
-          cat.report.counts(c.n, c.wonBack, c.lost, c.closed, c.open),
+          cat.report.counts(c.opened, c.wonBack, c.lost, c.closed, c.open, c.refused),
           ...durationLines(s.timeToOwnUp, s.timeToMeeting, cat),
           cat.report.apology(pct(s.apology, cat), s.apology.hits, s.apology.n),
           cat.report.compensation(pct(s.compensation, cat), s.compensation.hits, s.compensation.n),
@@ -77,6 +130,7 @@ export function outcomeBlocks(r: Report, cat: Catalog, scope: string): types.Kno
       ),
     },
     { type: 'context', elements: [md(cat.report.research)] },
+    ...lostAndRefused(r, cat),
   );
   return blocks;
 }
@@ -119,7 +173,7 @@ export function learningBlocks(r: Report, pb: Playbook, cat: Catalog): types.Kno
 /** `/incident report`: the figures privately, for a channel or the workspace. */
 export function renderReport(r: Report, pb: Playbook, cat: Catalog, scope: string): Rendered {
   const blocks = [...outcomeBlocks(r, cat, scope)];
-  if (r.summary.counts.n > 0 || r.learning.repeatClients.length > 0)
+  if (!r.summary.empty || r.learning.repeatClients.length > 0)
     blocks.push({ type: 'divider' }, ...learningBlocks(r, pb, cat));
   return { text: cat.report.title(scope), blocks };
 }

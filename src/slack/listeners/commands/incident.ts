@@ -3,14 +3,15 @@ import { DomainError } from '../../../domain/errors.js';
 import type { RecoveryCase } from '../../../domain/recoveryCase.js';
 import { LANGUAGES, type Lang, t } from '../../../i18n/index.js';
 import { parseQuickText } from '../../../services/cases.js';
-import type { CsvFile } from '../../../services/export.js';
+import type { ExportFiles } from '../../../services/export.js';
 import { CHANNEL_SHARED } from '../../../services/presenter.js';
+import { channelMention } from '../../blocks/format.js';
 import { renderHelp, renderList } from '../../blocks/lists.js';
 import { openCaseModal } from '../../blocks/modals.js';
 import { renderReport } from '../../blocks/report.js';
 import { moveBlocks } from '../../caseView.js';
 import { formFailed, friendly, notShown, slackErrorCode } from '../../errors.js';
-import { shareFile } from '../../upload.js';
+import { shareFiles } from '../../upload.js';
 import { catFor, knownClients, type ListenerDeps, showWaiting } from '../deps.js';
 
 const SUBCOMMANDS = new Set(['list', 'help', 'language', 'report', 'export']);
@@ -76,7 +77,10 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
       let r: ReturnType<typeof renderReport>;
       try {
         const report = await deps.reports.report(team, all ? null : body.channel_id);
-        const scope = all ? cat.report.scopeAll : cat.report.scopeChannel(`<#${body.channel_id}>`);
+        // The channel as a mention: it renders in the report's mrkdwn line, never in plain text.
+        const scope = all
+          ? cat.report.scopeAll
+          : cat.report.scopeChannel(channelMention(body.channel_id));
         r = renderReport(report, deps.cases.playbook, cat, scope);
       } catch (e) {
         await ack(ephemeral(friendly(e, cat, deps.log)));
@@ -104,7 +108,7 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
         return;
       }
       // Written a page at a time between other requests (seconds with 10^5 events).
-      let csv: CsvFile;
+      let csv: ExportFiles;
       try {
         csv = await deps.reports.exportCsv(team);
       } catch (e) {
@@ -116,12 +120,19 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
         const channel = dm.channel?.id;
         if (!channel) throw new Error('no DM channel');
         const day = deps.cases.now().toISOString().slice(0, 10);
-        await shareFile(client, csv, {
-          channelId: channel,
-          filename: `amends-cases-${day}.csv`,
-          title: `Amends cases ${day}`,
-          comment: cat.report.exportReady,
-        });
+        // Two files in one message: the case sheet (one row per case), then the timeline.
+        await shareFiles(
+          client,
+          [
+            { ...csv.cases, filename: `amends-cases-${day}.csv`, title: `Amends cases ${day}` },
+            {
+              ...csv.timeline,
+              filename: `amends-timeline-${day}.csv`,
+              title: `Amends timeline ${day}`,
+            },
+          ],
+          { channelId: channel, comment: cat.report.exportReady },
+        );
       } catch (e) {
         deps.log('export failed', { error: String(e), slack: slackErrorCode(e) });
         await say(cat.report.exportFailed);
