@@ -187,6 +187,34 @@ export interface RecoveryCase {
   readonly version: number;
   readonly steps: readonly Step[];
   readonly calm: CaseCalm;
+  /** The last click, kept for a few minutes so it can be undone (null: nothing to undo). */
+  readonly undo?: UndoPoint | null;
+}
+
+/** How long the last click can be undone. */
+export const UNDO_WITHIN_MS = 10 * 60_000;
+
+/** What an undoable click may change, as it was before it. */
+export interface UndoState {
+  readonly steps: readonly Step[];
+  readonly answer: ClientAnswer | null;
+  readonly answeredAt: Date | null;
+  readonly changes: readonly CorrectiveChange[];
+}
+
+/** The last click on a case, with the state it changed, so the thread line can undo it. */
+export interface UndoPoint {
+  /** The event the click recorded (step_done, client_accepted...). */
+  readonly type: string;
+  readonly stepKey: StepKey | null;
+  readonly actor: string;
+  readonly at: Date;
+  /** The case's version right after the click: it can be undone only while the case is there. */
+  readonly version: number;
+  readonly before: UndoState;
+  /** Set once undone (a second Undo says so). */
+  readonly undoneBy: string | null;
+  readonly undoneAt: Date | null;
 }
 
 export interface CaseEvent {
@@ -1133,5 +1161,85 @@ export function adoptProfile(
       steps,
     },
     event: { type: 'profile_adopted', actor: c.creatorId, data: { tz, lang } },
+  };
+}
+
+/** The click that made `ch` from `before`, remembered on the case so its thread line can undo it. */
+export function rememberUndo(before: RecoveryCase, ch: Changed, now: Date): Changed {
+  const point: UndoPoint = {
+    type: ch.event.type,
+    stepKey: ch.event.stepKey ?? null,
+    actor: ch.event.actor,
+    at: now,
+    version: ch.case.version,
+    before: {
+      steps: before.steps,
+      answer: before.answer,
+      answeredAt: before.answeredAt,
+      changes: before.changes,
+    },
+    undoneBy: null,
+    undoneAt: null,
+  };
+  return { ...ch, case: { ...ch.case, undo: point } };
+}
+
+/** Why an Undo changes nothing (DomainError `cannot_undo`'s detail). */
+export type UndoRefusal = 'already' | 'expired' | 'moved_on' | 'elsewhere' | 'not_yours';
+
+/**
+ * Undoes the case's last click, from its thread line (`version`: the case's version the line was
+ * drawn after; `where`: the channel the click came from). Only the last click, only within
+ * UNDO_WITHIN_MS, only in the case's own channel, by the person who clicked or the owner. The steps,
+ * the client's answer and the changes go back to what they were (the own-up clock too); the audit
+ * trail keeps both events. Reminder counts never go back (each post keeps a fresh key), and step
+ * versions keep growing (a button drawn before the undo stays stale).
+ */
+export function undoLast(
+  c: RecoveryCase,
+  version: number,
+  actor: string,
+  where: string | null,
+  now: Date,
+): Changed {
+  const refuse = (why: UndoRefusal): never => {
+    throw new DomainError('cannot_undo', why);
+  };
+  if (version > c.version) throw new DomainError('invalid_input', 'value');
+  if (where !== null && where !== c.channelId) refuse('elsewhere');
+  const u = c.undo;
+  if (!u || u.version !== version) return refuse('moved_on');
+  if (u.undoneAt) refuse('already');
+  if (c.version !== u.version || c.status !== 'open') refuse('moved_on');
+  if (now.getTime() - u.at.getTime() > UNDO_WITHIN_MS) refuse('expired');
+  if (actor !== u.actor && actor !== c.ownerId) refuse('not_yours');
+  const was = new Map(u.before.steps.map((s) => [s.key, s]));
+  const steps = c.steps.map((s) => {
+    const b = was.get(s.key);
+    if (!b) return s;
+    return {
+      ...b,
+      remindCount: Math.max(s.remindCount, b.remindCount),
+      escalatedAt: s.escalatedAt ?? b.escalatedAt,
+      version: Math.max(s.version, b.version) + 1,
+    };
+  });
+  const next: RecoveryCase = {
+    ...c,
+    steps,
+    answer: u.before.answer,
+    answeredAt: u.before.answeredAt,
+    changes: u.before.changes,
+    version: c.version + 1,
+    undo: { ...u, undoneBy: actor, undoneAt: now },
+  };
+  return {
+    case: next,
+    event: {
+      type: 'undone',
+      actor,
+      ...(u.stepKey ? { stepKey: u.stepKey } : {}),
+      data: { undid: u.type, by: u.actor, at: u.at.toISOString() },
+    },
   };
 }

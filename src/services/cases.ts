@@ -24,12 +24,14 @@ import {
   recordFixMeeting,
   recordFollowUp,
   recordMeeting,
+  rememberUndo,
   saveOutline,
   scheduleMoreFollowUps,
   settleChange,
   skipStep,
   snoozeStep,
   touched,
+  undoLast,
 } from '../domain/recoveryCase.js';
 import { nextWeekMorning, nextWorkingMorning } from '../domain/workingTime.js';
 import type { Lang } from '../i18n/index.js';
@@ -302,9 +304,28 @@ export class CaseService {
     actor: string,
     version: number | null,
   ): Promise<Changed> {
-    return this.#change(teamId, caseId, (c, now) =>
-      completeStep(c, key, actor, version, this.deps.playbook, now),
+    return this.#change(
+      teamId,
+      caseId,
+      (c, now) => completeStep(c, key, actor, version, this.deps.playbook, now),
+      { undo: 'remember' },
     );
+  }
+
+  /**
+   * Undoes the case's last click from its thread line: `version` is the case's version the line
+   * was drawn after, `where` the channel the click came from (see undoLast).
+   */
+  async undo(
+    teamId: string,
+    caseId: number,
+    version: number,
+    actor: string,
+    where: string | null,
+  ): Promise<Changed> {
+    return this.#change(teamId, caseId, (c, now) => undoLast(c, version, actor, where, now), {
+      undo: 'keep',
+    });
   }
 
   async recordCompensation(
@@ -335,15 +356,20 @@ export class CaseService {
     version: number | null,
   ): Promise<Changed> {
     const wh = this.deps.playbook.workingHours;
-    return this.#change(teamId, caseId, (c, now) => {
-      const until =
-        choice === 'hour'
-          ? addHours(now, 1)
-          : choice === 'tomorrow'
-            ? nextWorkingMorning(now, wh, c.tz)
-            : nextWeekMorning(now, wh, c.tz);
-      return snoozeStep(c, key, until, actor, version, now);
-    });
+    return this.#change(
+      teamId,
+      caseId,
+      (c, now) => {
+        const until =
+          choice === 'hour'
+            ? addHours(now, 1)
+            : choice === 'tomorrow'
+              ? nextWorkingMorning(now, wh, c.tz)
+              : nextWeekMorning(now, wh, c.tz);
+        return snoozeStep(c, key, until, actor, version, now);
+      },
+      { undo: 'remember' },
+    );
   }
 
   async skip(
@@ -413,7 +439,7 @@ export class CaseService {
       teamId,
       caseId,
       (c, now) => recordAnswer(c, answer, actor, this.deps.playbook, now),
-      { version },
+      { version, undo: 'remember' },
     );
   }
 
@@ -470,7 +496,8 @@ export class CaseService {
           this.deps.playbook,
           now,
         ),
-      { requestKey },
+      // A click (Done) can be undone; a drop is a form with a reason.
+      { requestKey, ...(reason === null ? { undo: 'remember' as const } : {}) },
     );
   }
 
@@ -504,7 +531,7 @@ export class CaseService {
       caseId,
       (c, now) =>
         recordClientMessage(c, actor, requestKey ? null : version, this.deps.playbook, now),
-      { requestKey },
+      { requestKey, undo: 'remember' },
     );
   }
 
@@ -586,7 +613,13 @@ export class CaseService {
     teamId: string,
     caseId: number,
     decide: (c: RecoveryCase, now: Date) => Changed,
-    o: { version?: number | null; requestKey?: string; system?: boolean } = {},
+    o: {
+      version?: number | null;
+      requestKey?: string;
+      system?: boolean;
+      /** `remember`: the click can be undone from its thread line; `keep`: the undo itself. */
+      undo?: 'remember' | 'keep';
+    } = {},
   ): Promise<Changed> {
     const now = this.deps.clock.now();
     return this.#cases().update(
@@ -596,9 +629,13 @@ export class CaseService {
       (c) => {
         if (o.version != null && o.version !== c.version && c.status === 'open')
           throw new DomainError('stale_action');
-        // A person acting on the case: it is not stalled any more.
         const ch = decide(c, now);
-        return o.system ? ch : { ...ch, case: touched(ch.case, now) };
+        if (o.system) return ch;
+        // A person acting on the case: it is not stalled any more. Their action is now the last
+        // one: undoable, or nothing is left to undo.
+        const acted = { ...ch, case: touched(ch.case, now) };
+        if (o.undo === 'remember') return rememberUndo(c, acted, now);
+        return o.undo === 'keep' ? acted : { ...acted, case: { ...acted.case, undo: null } };
       },
       o.requestKey,
     );

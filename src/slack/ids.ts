@@ -24,6 +24,10 @@ export const ACTION = {
   draftSent: 'amends_case_draft_sent',
   moveMeeting: 'amends_case_move_meeting',
   moveFixMeeting: 'amends_case_move_fix_meeting',
+  /** On the thread line of the last click: takes it back (for a few minutes). */
+  undo: 'amends_case_undo',
+  /** The parent's overflow menu of less frequent actions (owner, severity, outline, meeting). */
+  caseMenu: 'amends_case_menu',
 } as const;
 
 /** callback_id of every modal. */

@@ -473,6 +473,11 @@ const MIGRATIONS: readonly Migration[] = [
   );
   `,
   },
+  // 24: the last click on a case and what it changed, so its thread line can undo it for a few
+  // minutes (JSON; null: nothing to undo)
+  `
+  ALTER TABLE cases ADD COLUMN undo TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = BASELINE + MIGRATIONS.length;

@@ -1,8 +1,9 @@
 import type { types } from '@slack/bolt';
 import type { Playbook } from '../../domain/playbook.js';
-import type { Outline, RecoveryCase } from '../../domain/recoveryCase.js';
+import type { CaseEvent, Outline, RecoveryCase } from '../../domain/recoveryCase.js';
 import type { Catalog } from '../../i18n/index.js';
 import { t } from '../../i18n/index.js';
+import { ACTION, encodeCase } from '../ids.js';
 import type { Rendered } from './caseMessage.js';
 import { stepTitle } from './caseMessage.js';
 import { escapeMrkdwn, literal, md, mention, plain } from './format.js';
@@ -10,6 +11,49 @@ import { escapeMrkdwn, literal, md, mention, plain } from './format.js';
 /** A one-line thread message in mrkdwn (the line is built from escaped parts). */
 export function line(text: string): Rendered {
   return { text, blocks: [{ type: 'section', text: md(text) }] };
+}
+
+/**
+ * A thread line of a click that can be undone for a few minutes: the line with an Undo button
+ * carrying the case and its version right after the click (see undoLast).
+ */
+export function undoableLine(text: string, c: RecoveryCase, cat: Catalog): Rendered {
+  return {
+    text,
+    blocks: [
+      {
+        type: 'section',
+        block_id: 'undo_line',
+        text: md(text),
+        accessory: {
+          type: 'button',
+          text: plain(cat.corrections.undo, 75),
+          action_id: ACTION.undo,
+          value: encodeCase({ caseId: c.id, version: c.version }),
+        },
+      },
+    ],
+  };
+}
+
+/** What an undo took back, as its thread line names it. */
+export function undoneWhat(e: CaseEvent, pb: Playbook, cat: Catalog): string {
+  const w = cat.corrections.what;
+  const undid = (e.data as { undid?: string } | undefined)?.undid;
+  const step = e.stepKey ? literal(stepTitle(e.stepKey, pb, cat)) : '';
+  switch (undid) {
+    case 'step_done':
+      return w.step_done(step);
+    case 'step_snoozed':
+      return w.step_snoozed(step);
+    case 'client_accepted':
+    case 'client_refused':
+    case 'client_message_sent':
+    case 'change_done':
+      return w[undid];
+    default:
+      return w.other;
+  }
 }
 
 /** The bot's first reply in a new case's thread: what to do first, and why. */

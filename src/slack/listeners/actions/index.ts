@@ -30,7 +30,7 @@ import {
   outlineModal,
   skipModal,
 } from '../../blocks/modals.js';
-import { line } from '../../blocks/thread.js';
+import { line, undoableLine, undoneWhat } from '../../blocks/thread.js';
 import { formFailed, friendly } from '../../errors.js';
 import {
   ACTION,
@@ -185,13 +185,19 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   // The line is stored with the change (one transaction) and posted after the ack.
   const announce = (change: () => Promise<Changed>, say: (ch: Changed, cat: Catalog) => string) =>
     deps.cases.announce(change, (ch) => line(say(ch, t(ch.case.lang))));
+  // A click that can be undone: its line carries the Undo button (the case's version after it).
+  const undoable = (change: () => Promise<Changed>, say: (ch: Changed, cat: Catalog) => string) =>
+    deps.cases.announce(change, (ch) => {
+      const cat = t(ch.case.lang);
+      return undoableLine(say(ch, cat), ch.case, cat);
+    });
   const after = (ch: Changed) => () => presenter.afterChange(ch.case);
 
   buttons.on(
     ACTION.done,
     handler(deps, async (k, v) => {
       const ref = stepRef(v);
-      const ch = await announce(
+      const ch = await undoable(
         () => deps.cases.complete(k.team, ref.caseId, ref.step, k.user, ref.version),
         (ch, cat) => cat.thread.done(mention(k.user), title(ch.case, ref.step, cat)),
       );
@@ -204,7 +210,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     handler(deps, async (k, v) => {
       const ref = decodeSnooze(v);
       if (!ref) throw bad();
-      const ch = await announce(
+      const ch = await undoable(
         () => deps.cases.snooze(k.team, ref.caseId, ref.step, ref.choice, k.user, ref.version),
         (ch, cat) => {
           const until = findStep(ch.case, ref.step).snoozedUntil;
@@ -270,7 +276,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       ACTION[answer],
       handler(deps, async (k, v) => {
         const ref = caseRef(v);
-        const ch = await announce(
+        const ch = await undoable(
           () => deps.cases.answer(k.team, ref.caseId, answer, k.user, ref.version),
           (_ch, cat) => cat.thread[answer](mention(k.user)),
         );
@@ -278,6 +284,20 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       }),
     );
   }
+
+  // Undo, on the thread line of the last click: only in the case's own channel (the click's
+  // channel is Slack's word, in a signed request), only while nothing has happened since.
+  buttons.on(
+    ACTION.undo,
+    handler(deps, async (k, v) => {
+      const ref = caseRef(v);
+      const ch = await announce(
+        () => deps.cases.undo(k.team, ref.caseId, ref.version, k.user, k.channel ?? null),
+        (ch, cat) => cat.corrections.undone(mention(k.user), undoneWhat(ch.event, pb(), cat)),
+      );
+      return after(ch);
+    }),
+  );
 
   buttons.on(
     ACTION.moreFollowUps,
@@ -339,7 +359,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     ACTION.draftSent,
     handler(deps, async (k, v) => {
       const ref = caseRef(v);
-      const ch = await announce(
+      const ch = await undoable(
         // Keyed by the draft's own message: a second click on it is "already received", while
         // other clicks on the case since the draft was posted don't make it stale.
         () => {
@@ -384,7 +404,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     handler(deps, async (k, v) => {
       const ref = decodeChange(v);
       if (!ref) throw bad();
-      const ch = await announce(
+      const ch = await undoable(
         () => deps.cases.settleChange(k.team, ref.caseId, ref.change, null, k.user, ref.version),
         (ch, cat) => {
           const x = ch.case.changes.find((y) => y.id === ref.change);
