@@ -564,6 +564,25 @@ export class Presenter {
   }
 
   /**
+   * Redraws one of the case's thread lines (a draft whose "Mark as sent" was used). Best effort:
+   * what it records is stored already, and a failure only leaves the line as it was.
+   */
+  async updateLine(
+    c: RecoveryCase,
+    ts: string,
+    body: { text: string; blocks: unknown[] },
+  ): Promise<void> {
+    try {
+      await this.deps.view.updateLine(c, ts, body);
+    } catch (e) {
+      this.deps.log('thread line not redrawn; the change is stored', {
+        caseId: c.id,
+        error: String(e),
+      });
+    }
+  }
+
+  /**
    * A private note to one user. When Slack refuses it (an outage, a channel Amends is not in) and
    * the request came with a response_url, the note goes there instead: that works where the bot
    * can't post.

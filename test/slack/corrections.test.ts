@@ -2,24 +2,35 @@ import { describe, expect, it } from 'vitest';
 import { UNDO_WITHIN_MS } from '../../src/domain/recoveryCase.js';
 import { en } from '../../src/i18n/en.js';
 import type { StoredMessage } from '../../src/sandbox/fakeSlack.js';
-import { ACTION } from '../../src/slack/ids.js';
+import { ACTION, INPUT, VIEW } from '../../src/slack/ids.js';
 import { CHANNEL, type Harness, MARIA, present, TEAM } from '../helpers/harness.js';
 import {
   blockById,
   click,
   countEvents,
+  elementIn,
   fresh,
+  input,
   JOAN,
   NIKOS,
   newReplies,
+  nextView,
   type Opened,
   OTHER_CHANNEL,
   openCase,
   press,
   replies,
   stepOf,
+  submit,
   useHarness,
 } from '../helpers/slack.js';
+
+const OUTLINE = {
+  happened: 'We shipped the wrong goods',
+  why: 'The picking list was stale',
+  prevention: 'A second check before shipping',
+  summary: 'we sent you the wrong goods. It will not happen again.',
+};
 
 const parentOf = (h: Harness, o: Opened): StoredMessage =>
   h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
@@ -196,5 +207,67 @@ describe('Undo on the thread line of the last click', () => {
       (r) => r.stepKey === 'check_in' && r.status === 'pending',
     );
     expect(pending).toEqual([]);
+  });
+});
+
+describe('confirmations, and a used "Mark as sent"', () => {
+  const ctx = useHarness();
+
+  it('asks before Client accepted and before Done on the own-up, as before Client refused', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    const parent = parentOf(h, o);
+    const accepted = elementIn(parent, 'case_actions', ACTION.accepted) as {
+      confirm?: { title: { text: string }; confirm: { text: string } };
+    };
+    expect(accepted.confirm?.title.text).toBe(en.corrections.confirmAccepted.title);
+    expect(elementIn(parent, 'case_actions', ACTION.refused)?.confirm).toBeDefined();
+    const ownUp = elementIn(parent, 'actions_own_up', ACTION.done) as {
+      confirm?: { title: { text: string }; text: { text: string } };
+    };
+    expect(ownUp.confirm?.title.text).toBe(en.corrections.confirmOwnUp.title);
+    expect(ownUp.confirm?.text.text).toBe(en.corrections.confirmOwnUp.text);
+    // Other steps' Done is one click.
+    expect(elementIn(parent, 'actions_apologize', ACTION.done)?.confirm).toBeUndefined();
+  });
+
+  it('the draft shows that its "Mark as sent" was used, by whom and when, and the click can be undone', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    await h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
+    await h.amends.presenter.refresh(await fresh(h, o.c));
+    const n = h.fake.callsTo('views.open').length;
+    await press(h, parentOf(h, o), ACTION.draft);
+    const view = await nextView(h, VIEW.draft, n);
+    await submit(h, view, {
+      ...input.text(INPUT.draftSubject, 'About the order'),
+      ...input.text(INPUT.draftBody, 'Dear Acme,\nwe are sorry.'),
+    });
+    const post = replies(h, o.parent.ts).at(-1) as StoredMessage;
+    const sent = (
+      post.blocks as { type: string; elements?: { action_id?: string; value?: string }[] }[]
+    )
+      .find((b) => b.type === 'actions')
+      ?.elements?.find((e) => e.action_id === ACTION.draftSent);
+    h.clock.advance(5 * 60_000);
+    const before = replies(h, o.parent.ts).length;
+    await click(h, { action_id: ACTION.draftSent, value: String(sent?.value) }, { message: post });
+    const [line] = await newReplies(h, o.parent.ts, before);
+    const draft = h.fake.findMessage(CHANNEL, post.ts) as StoredMessage;
+    expect(JSON.stringify(draft.blocks)).not.toContain(ACTION.draftSent);
+    expect(JSON.stringify(blockById(draft, 'draft_sent'))).toContain(
+      `Marked as sent by <@U0MARIA01>, <!date^${Date.parse('2026-11-23T08:05:00Z') / 1000}^`,
+    );
+    // The draft itself is still there to read.
+    expect(JSON.stringify(draft.blocks)).toContain('About the order');
+    expect(stepOf(await fresh(h, o.c), 'own_up').status).toBe('done');
+    // Undone: the own-up is not told yet again, the apology not on record.
+    await clickUndo(h, line as StoredMessage);
+    const c = await fresh(h, o.c);
+    expect(stepOf(c, 'own_up').status).toBe('pending');
+    expect(stepOf(c, 'apologize').status).not.toBe('done');
+    expect(replies(h, o.parent.ts).at(-1)?.text).toContain(
+      'undid the message to the client marked as sent',
+    );
   });
 });

@@ -128,6 +128,18 @@ export function stepButtons(c: RecoveryCase, s: Step, cat: Catalog): ActionEleme
       els.push(primary(cat.button.recordFollowUp, ACTION.followUp));
       els.push({ type: 'button', text: plain(cat.button.done, 75), action_id: ACTION.done, value });
       break;
+    case 'own_up':
+      // Done on the own-up stamps the own-up clock: asked first, as the client's answers are.
+      els.push({
+        ...primary(cat.button.done, ACTION.done),
+        confirm: {
+          title: plain(cat.corrections.confirmOwnUp.title, 100),
+          text: plain(cat.corrections.confirmOwnUp.text, 300),
+          confirm: plain(cat.corrections.confirmOwnUp.confirm, 30),
+          deny: plain(cat.corrections.confirmOwnUp.deny, 30),
+        },
+      });
+      break;
     default:
       els.push(primary(cat.button.done, ACTION.done));
   }
@@ -164,6 +176,12 @@ export function answerButtons(c: RecoveryCase, cat: Catalog): types.Button[] {
       text: plain(cat.button.accepted, 75),
       action_id: ACTION.accepted,
       value,
+      confirm: {
+        title: plain(cat.corrections.confirmAccepted.title, 100),
+        text: plain(cat.corrections.confirmAccepted.text, 300),
+        confirm: plain(cat.corrections.confirmAccepted.confirm, 30),
+        deny: plain(cat.corrections.confirmAccepted.deny, 30),
+      },
     });
   if (c.answer === null) {
     out.push({

@@ -15,7 +15,7 @@ import {
 } from '../../../domain/recoveryCase.js';
 import { type Catalog, isLang, t } from '../../../i18n/index.js';
 import { stepTitle } from '../../blocks/caseMessage.js';
-import { buildDraft } from '../../blocks/draft.js';
+import { buildDraft, draftUsed } from '../../blocks/draft.js';
 import { dateToken, literal, mention } from '../../blocks/format.js';
 import {
   addChangeModal,
@@ -386,7 +386,18 @@ export function registerActions(app: App, deps: ListenerDeps): void {
           return `${cat.draft.sentLine(mention(k.user))}${marked}`;
         },
       );
-      return after(ch);
+      // The draft shows its button was used: who marked it sent, and when (after the ack).
+      const msg = (k.args.body as { message?: { ts?: string; text?: string; blocks?: unknown[] } })
+        .message;
+      return async () => {
+        await presenter.afterChange(ch.case);
+        if (!msg?.ts || !Array.isArray(msg.blocks)) return;
+        const used = draftUsed(msg.blocks, t(ch.case.lang), k.user, deps.cases.now());
+        await presenter.updateLine(ch.case, msg.ts, {
+          text: msg.text || used.text,
+          blocks: used.blocks,
+        });
+      };
     }),
   );
 
