@@ -36,6 +36,11 @@ export interface InviteInput {
   readonly now: Date;
   /** Written as ORGANIZER when known (RFC 5546 wants one in a PUBLISH; clients accept none). */
   readonly organizer?: { readonly name: string; readonly email: string };
+  /**
+   * The meeting is off: the same event (same UID) with STATUS:CANCELLED at a higher SEQUENCE, which
+   * a calendar that has the invite applies over it.
+   */
+  readonly cancelled?: boolean;
 }
 
 export interface Invite {
@@ -124,13 +129,13 @@ export function buildInvite(input: InviteInput): Invite {
     timezone: zoned ? tz : null,
     summary: title,
     description: description ? { plain: description } : null,
-    status: ICalEventStatus.CONFIRMED,
+    status: input.cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     ...(organizer ? { organizer } : {}),
   });
   return {
     uid,
     // The SEQUENCE in the name: each version of the invite has its own file, found again by name.
-    filename: `amends-${kind === 'fix' ? 'fix-meeting' : 'meeting'}-${input.caseId}-${input.sequence}.ics`,
+    filename: `amends-${kind === 'fix' ? 'fix-meeting' : 'meeting'}-${input.caseId}-${input.sequence}${input.cancelled ? '-cancelled' : ''}.ics`,
     ics: cal.toString(),
     googleUrl: googleCalendarUrl({ title, description, start, end, tz }),
   };
@@ -152,6 +157,7 @@ export function caseInvite(
     readonly at?: Date;
     readonly durationMinutes?: number;
     readonly organizer?: InviteInput['organizer'];
+    readonly cancelled?: boolean;
   },
 ): Invite | null {
   const kind = opts.kind ?? 'meeting';
@@ -169,6 +175,7 @@ export function caseInvite(
     now: opts.now,
     ...(opts.durationMinutes !== undefined ? { durationMinutes: opts.durationMinutes } : {}),
     ...(opts.organizer ? { organizer: opts.organizer } : {}),
+    ...(opts.cancelled ? { cancelled: true } : {}),
   });
 }
 

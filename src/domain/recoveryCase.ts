@@ -812,9 +812,27 @@ export function validateOutline(o: Outline): Outline {
   return t;
 }
 
+/**
+ * Saves the outline. Saved again over an earlier one, it is an edit (`outline_edited`, with what it
+ * said before), refused when nothing changed.
+ */
 export function saveOutline(c: RecoveryCase, outline: Outline, actor: string, now: Date): Changed {
   requireOpen(c);
   const o = validateOutline(outline);
+  const was = c.outline;
+  if (was) {
+    if (
+      was.happened === o.happened &&
+      was.why === o.why &&
+      was.prevention === o.prevention &&
+      was.summary === o.summary
+    )
+      throw new DomainError('invalid_input', 'outline_unchanged');
+    return {
+      case: { ...c, outline: o, version: c.version + 1 },
+      event: { type: 'outline_edited', actor, data: { ...o, before: { ...was } } },
+    };
+  }
   let next: RecoveryCase = { ...c, outline: o, version: c.version + 1 };
   next = {
     ...next,
@@ -1241,5 +1259,170 @@ export function undoLast(
       ...(u.stepKey ? { stepKey: u.stepKey } : {}),
       data: { undid: u.type, by: u.actor, at: u.at.toISOString() },
     },
+  };
+}
+
+/**
+ * Due times planned again after the owner (their zone) or the severity changed: every open step
+ * whose due time is still the one the playbook gave it (`before`'s plan, from when it started) gets
+ * the one `after`'s plan gives. A due time set by hand (the form's "tell the client by"), by a
+ * promise or by the meeting is kept, and so are the follow-up cadences' dates. A step not yet
+ * nudged is nudged at its new due time; one already nudged keeps its next nudge while it stays
+ * overdue, and waits for its new due time when that is later than now.
+ */
+function replanDue(
+  before: RecoveryCase,
+  after: RecoveryCase,
+  pb: Playbook,
+  now: Date,
+): RecoveryCase {
+  const steps = after.steps.map((s) => {
+    const def = stepDef(pb, s.key);
+    if (!def || def.cadenceDays || !isOpen(s) || !s.startedAt) return s;
+    const planned = dueFor(def, before, pb, s.startedAt);
+    if ((s.dueAt?.getTime() ?? null) !== (planned?.getTime() ?? null)) return s;
+    const due = dueFor(def, after, pb, s.startedAt);
+    if ((due?.getTime() ?? null) === (s.dueAt?.getTime() ?? null)) return s;
+    if (s.status === 'snoozed') return { ...s, dueAt: due, escalatedAt: null };
+    const nextRemindAt = !due || due > now || s.remindCount === 0 ? due : (s.nextRemindAt ?? due);
+    return { ...s, dueAt: due, nextRemindAt, escalatedAt: due && due > now ? null : s.escalatedAt };
+  });
+  return { ...after, steps };
+}
+
+/** The steps whose due time a re-plan moved, with their new due time (for the thread line). */
+export function movedDue(
+  before: RecoveryCase,
+  after: RecoveryCase,
+): { key: StepKey; dueAt: Date | null }[] {
+  const was = new Map(before.steps.map((s) => [s.key, s.dueAt?.getTime() ?? null]));
+  return after.steps
+    .filter((s) => was.has(s.key) && was.get(s.key) !== (s.dueAt?.getTime() ?? null))
+    .map((s) => ({ key: s.key, dueAt: s.dueAt }));
+}
+
+/** movedDue as an event's data: step and new due time (ISO, or null). */
+function movedList(
+  before: RecoveryCase,
+  after: RecoveryCase,
+): { step: StepKey; due: string | null }[] {
+  return movedDue(before, after).map((m) => ({
+    step: m.key,
+    due: m.dueAt ? m.dueAt.toISOString() : null,
+  }));
+}
+
+/**
+ * Hands the case over: `ownerId` owns it from now, and due times move to their working hours
+ * (`tz`: their zone as known now; see retimeOwner for when Slack says otherwise).
+ */
+export function changeOwner(
+  c: RecoveryCase,
+  ownerId: string,
+  tz: string,
+  actor: string,
+  pb: Playbook,
+  now: Date,
+): Changed {
+  requireOpen(c);
+  if (!ownerId) throw new DomainError('invalid_input', 'owner');
+  if (ownerId === c.ownerId) throw new DomainError('invalid_input', 'owner_unchanged');
+  const next = replanDue(c, { ...c, ownerId, tz, version: c.version + 1 }, pb, now);
+  return {
+    case: next,
+    event: {
+      type: 'owner_changed',
+      actor,
+      data: {
+        from: c.ownerId,
+        to: ownerId,
+        tz,
+        ...(tz !== c.tz ? { fromTz: c.tz } : {}),
+        moved: movedList(c, next),
+      },
+    },
+  };
+}
+
+/**
+ * The new owner's time zone as Slack gives it, once asked (after the hand-over was acknowledged):
+ * due times move to it. Nothing to do (stale_action) when the case has another owner by now or is
+ * already in that zone.
+ */
+export function retimeOwner(
+  c: RecoveryCase,
+  ownerId: string,
+  tz: string,
+  pb: Playbook,
+  now: Date,
+): Changed {
+  if (c.status !== 'open' || c.ownerId !== ownerId || c.tz === tz)
+    throw new DomainError('stale_action');
+  const next = replanDue(c, { ...c, tz, version: c.version + 1 }, pb, now);
+  return {
+    case: next,
+    event: {
+      type: 'owner_zone',
+      actor: ownerId,
+      data: { tz, from: c.tz, moved: movedList(c, next) },
+    },
+  };
+}
+
+/** A new severity: due times are planned again for it (see replanDue). */
+export function changeSeverity(
+  c: RecoveryCase,
+  severity: Severity,
+  actor: string,
+  pb: Playbook,
+  now: Date,
+): Changed {
+  requireOpen(c);
+  if (severity === c.severity) throw new DomainError('invalid_input', 'severity_unchanged');
+  const next = replanDue(c, { ...c, severity, version: c.version + 1 }, pb, now);
+  return {
+    case: next,
+    event: {
+      type: 'severity_changed',
+      actor,
+      data: { from: c.severity, to: severity, moved: movedList(c, next) },
+    },
+  };
+}
+
+/**
+ * The meeting is off: its time is cleared, the meeting step is to do again (due as when it first
+ * started, counted from now), and the steps due with the meeting wait for the next one. The event
+ * keeps the cancelled time (the cancellation's .ics is drawn from it).
+ */
+export function cancelMeeting(c: RecoveryCase, actor: string, pb: Playbook, now: Date): Changed {
+  requireOpen(c);
+  const at = c.meetingAt;
+  if (!at || at <= now) throw new DomainError('invalid_input', 'no_meeting');
+  const base: RecoveryCase = { ...c, meetingAt: null, version: c.version + 1 };
+  const steps = base.steps.map((s) => {
+    const def = stepDef(pb, s.key);
+    if (!def) return s;
+    if (s.key === 'meeting' && s.status === 'done') {
+      const due = dueFor(def, base, pb, now);
+      return {
+        ...s,
+        status: 'pending' as const,
+        doneAt: null,
+        doneBy: null,
+        startedAt: now,
+        dueAt: due,
+        nextRemindAt: due,
+        escalatedAt: null,
+        version: s.version + 1,
+      };
+    }
+    if (def.due[c.severity] === 'meeting' && isOpen(s))
+      return { ...s, dueAt: null, nextRemindAt: null, escalatedAt: null };
+    return s;
+  });
+  return {
+    case: { ...base, steps },
+    event: { type: 'meeting_cancelled', actor, stepKey: 'meeting', data: { at: at.toISOString() } },
   };
 }

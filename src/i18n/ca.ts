@@ -173,6 +173,7 @@ export const ca: Catalog = {
       label: 'Nou responsable',
       hint: 'S’avisa el nou responsable al fil, i els terminis passen al seu horari de feina.',
       submit: 'Traspassa-ho',
+      retimed: ':clock3: Els terminis han passat a l’horari de feina del nou responsable:',
       line: (who: string, from: string, to: string) =>
         `:busts_in_silhouette: ${who} ha traspassat el cas de ${from} a ${to}. ${to}, ara és teu: els terminis segueixen el teu horari de feina.`,
     },

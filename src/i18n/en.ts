@@ -160,6 +160,7 @@ export const en = {
       label: 'New owner',
       hint: 'The new owner is told in the thread, and due times move to their working hours.',
       submit: 'Hand over',
+      retimed: ':clock3: Due times moved to the new owner’s working hours:',
       line: (who: string, from: string, to: string) =>
         `:busts_in_silhouette: ${who} handed the case over from ${from} to ${to}. ${to}, it is yours now: due times follow your working hours.`,
     },

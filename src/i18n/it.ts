@@ -174,6 +174,7 @@ export const it: Catalog = {
       label: 'Nuovo responsabile',
       hint: 'Il nuovo responsabile viene avvisato nel thread e le scadenze passano al suo orario di lavoro.',
       submit: 'Passa il caso',
+      retimed: ':clock3: Le scadenze sono passate all’orario di lavoro del nuovo responsabile:',
       line: (who: string, from: string, to: string) =>
         `:busts_in_silhouette: ${who} ha passato il caso da ${from} a ${to}. ${to}, ora è tuo: le scadenze seguono il tuo orario di lavoro.`,
     },

@@ -9,6 +9,9 @@ import {
   adoptProfile,
   type Changed,
   type ClientAnswer,
+  cancelMeeting,
+  changeOwner,
+  changeSeverity,
   chars,
   closeCase,
   completeStep,
@@ -25,6 +28,7 @@ import {
   recordFollowUp,
   recordMeeting,
   rememberUndo,
+  retimeOwner,
   saveOutline,
   scheduleMoreFollowUps,
   settleChange,
@@ -45,8 +49,17 @@ export type SnoozeChoice = (typeof SNOOZE_CHOICES)[number];
  * The meeting's invite as a thread-line outbox row: the presenter draws the .ics from it when it is
  * sent (services/presenter.ts), at this time and SEQUENCE.
  */
-export function inviteLine(kind: 'meeting' | 'fix', at: Date, sequence: number): LineBody {
-  return { text: '', blocks: [], invite: { kind, at: at.toISOString(), sequence } };
+export function inviteLine(
+  kind: 'meeting' | 'fix',
+  at: Date,
+  sequence: number,
+  o: { cancelled?: boolean } = {},
+): LineBody {
+  return {
+    text: '',
+    blocks: [],
+    invite: { kind, at: at.toISOString(), sequence, ...(o.cancelled ? { cancelled: true } : {}) },
+  };
 }
 
 /** The same case asked for again within this time is a retry, not a second case. */
@@ -532,6 +545,69 @@ export class CaseService {
       (c, now) =>
         recordClientMessage(c, actor, requestKey ? null : version, this.deps.playbook, now),
       { requestKey, undo: 'remember' },
+    );
+  }
+
+  /**
+   * Hands the case over to `ownerId`, in `tz`: their time zone as cached (Slack is not asked before
+   * the ack); `retimeOwner` corrects it once Slack has said. A form's
+   * submission, applied once.
+   */
+  async changeOwner(
+    teamId: string,
+    caseId: number,
+    ownerId: string,
+    tz: string,
+    actor: string,
+    requestKey?: string,
+  ): Promise<Changed> {
+    return this.#change(
+      teamId,
+      caseId,
+      (c, now) => changeOwner(c, ownerId, tz, actor, this.deps.playbook, now),
+      { requestKey },
+    );
+  }
+
+  /**
+   * After a hand-over is acknowledged and Slack has said the new owner's zone (`tz`): the due times
+   * move to it. Throws stale_action when there is nothing to do (another owner by now, same zone).
+   */
+  async retimeOwner(teamId: string, caseId: number, ownerId: string, tz: string): Promise<Changed> {
+    return this.#change(
+      teamId,
+      caseId,
+      (c, now) => retimeOwner(c, ownerId, tz, this.deps.playbook, now),
+      { system: true },
+    );
+  }
+
+  async changeSeverity(
+    teamId: string,
+    caseId: number,
+    severity: Severity,
+    actor: string,
+    requestKey?: string,
+  ): Promise<Changed> {
+    return this.#change(
+      teamId,
+      caseId,
+      (c, now) => changeSeverity(c, severity, actor, this.deps.playbook, now),
+      { requestKey },
+    );
+  }
+
+  async cancelMeeting(
+    teamId: string,
+    caseId: number,
+    actor: string,
+    requestKey?: string,
+  ): Promise<Changed> {
+    return this.#change(
+      teamId,
+      caseId,
+      (c, now) => cancelMeeting(c, actor, this.deps.playbook, now),
+      { requestKey },
     );
   }
 

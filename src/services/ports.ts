@@ -198,6 +198,8 @@ export interface LineBody {
     readonly kind: 'meeting' | 'fix';
     readonly at: string;
     readonly sequence: number;
+    /** The meeting at `at` is cancelled: the .ics withdraws it (STATUS:CANCELLED). */
+    readonly cancelled?: boolean;
   };
 }
 

@@ -460,13 +460,17 @@ export class Presenter {
       now: this.deps.clock.now(),
       kind: spec.kind,
       at: new Date(spec.at),
+      ...(spec.cancelled ? { cancelled: true } : {}),
     });
     if (!invite) return null;
     return {
       content: invite.ics,
       filename: invite.filename,
       title,
-      comment: cat.invite.comment(invite.googleUrl),
+      // A cancellation has no calendar link to offer: it only withdraws the event.
+      comment: spec.cancelled
+        ? cat.corrections.cancel.comment
+        : cat.invite.comment(invite.googleUrl),
     };
   }
 

@@ -1,3 +1,4 @@
+import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { UNDO_WITHIN_MS } from '../../src/domain/recoveryCase.js';
 import { en } from '../../src/i18n/en.js';
@@ -6,6 +7,7 @@ import { ACTION, INPUT, VIEW } from '../../src/slack/ids.js';
 import { CHANNEL, type Harness, MARIA, present, TEAM } from '../helpers/harness.js';
 import {
   blockById,
+  book,
   click,
   countEvents,
   elementIn,
@@ -271,3 +273,239 @@ describe('confirmations, and a used "Mark as sent"', () => {
     );
   });
 });
+
+/** Picks `choice` in the parent's overflow menu, then waits for the form it opens. */
+async function menu(h: Harness, o: Opened, choice: string, callbackId: string, user = MARIA) {
+  const parent = parentOf(h, o);
+  const el = elementIn(parent, 'case_actions', ACTION.caseMenu) as {
+    options: { value: string }[];
+  };
+  const opt = el.options.find((x) => x.value.endsWith(`|${choice}`));
+  if (!opt) throw new Error(`no menu option ${choice}`);
+  const n = h.fake.callsTo('views.open').length;
+  expect(
+    await click(
+      h,
+      {
+        action_id: ACTION.caseMenu,
+        block_id: 'case_actions',
+        type: 'overflow',
+        selected_value: opt.value,
+      },
+      { message: structuredClone(parent), user },
+    ),
+  ).toEqual({ status: 200, text: '' });
+  return nextView(h, callbackId, n);
+}
+
+const menuChoices = (h: Harness, o: Opened): string[] =>
+  (
+    elementIn(parentOf(h, o), 'case_actions', ACTION.caseMenu) as { options: { value: string }[] }
+  ).options.map((x) => x.value.split('|')[2] as string);
+
+const token = (iso: string) => `<!date^${Date.parse(iso) / 1000}^`;
+
+describe('hand-over, severity, outline and meeting, from the parent’s menu', () => {
+  const ctx = useHarness();
+
+  it('offers the less frequent actions in one overflow menu: outline and meeting only when there is one', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    expect(menuChoices(h, o)).toEqual(['owner', 'severity']);
+    await h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
+    await h.amends.cases.meeting(TEAM, o.c.id, new Date('2026-11-27T14:00:00Z'), MARIA);
+    await h.amends.presenter.refresh(await fresh(h, o.c));
+    expect(menuChoices(h, o)).toEqual(['owner', 'severity', 'outline', 'cancel_meeting']);
+  });
+
+  it('change owner: the new owner is told once in the thread, due times move to their hours, reminders follow', async () => {
+    const { h } = ctx;
+    const o = await openCase(h); // Monday 08:00Z: 09:00 in Rome, 03:00 in New York
+    expect(stepOf(o.c, 'own_up').dueAt?.toISOString()).toBe('2026-11-23T12:00:00.000Z');
+    const before = replies(h, o.parent.ts).length;
+    const view = await menu(h, o, 'owner', VIEW.owner);
+    expect(await submit(h, view, input.user(INPUT.owner, JOAN))).toEqual({
+      status: 200,
+      text: '',
+    });
+    const c = await fresh(h, o.c);
+    expect(c.ownerId).toBe(JOAN);
+    expect(c.tz).toBe('America/New_York');
+    // Four working hours from 09:00 in New York (the case opened before Joan's day began).
+    expect(stepOf(c, 'own_up')).toMatchObject({
+      dueAt: new Date('2026-11-23T18:00:00Z'),
+      nextRemindAt: new Date('2026-11-23T18:00:00Z'),
+    });
+    const added = await newReplies(h, o.parent.ts, before);
+    const said = added.map((m) => m.text).join('\n');
+    expect(added[0]?.text).toContain(
+      ':busts_in_silhouette: <@U0MARIA01> handed the case over from <@U0MARIA01> to <@U0JOAN001>. <@U0JOAN001>, it is yours now',
+    );
+    expect(said).toContain(`*Own up to the client* · due ${token('2026-11-23T18:00:00Z')}`);
+    // Told once: one mention of the new owner's line, not one per line.
+    expect(added.filter((m) => m.text.includes(`<@${JOAN}>`))).toHaveLength(1);
+    expect(JSON.stringify(blockById(parentOf(h, o), 'case_facts'))).toContain(`<@${JOAN}>`);
+    const events = (await h.amends.caseRepo.events(TEAM, c.id)).map((e) => e.type);
+    expect(events.slice(-2)).toEqual(['owner_changed', 'owner_zone']);
+
+    // The own-up is not nudged at its old due time, and is at its new one.
+    const nudges = async () =>
+      (await h.amends.reminderRepo.forCase(TEAM, c.id)).filter(
+        (r) => r.stepKey === 'own_up' && r.status === 'sent',
+      );
+    h.clock.set(new Date('2026-11-23T12:30:00Z'));
+    await h.amends.reminders.tick();
+    expect(await nudges()).toEqual([]);
+    h.clock.set(new Date('2026-11-23T18:01:00Z'));
+    await h.amends.reminders.tick();
+    expect(await nudges()).toHaveLength(1);
+
+    // The same owner again changes nothing, and the form says so.
+    const again = await menu(h, o, 'owner', VIEW.owner);
+    const r = await submit(h, again, input.user(INPUT.owner, JOAN));
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.text)).toEqual({
+      response_action: 'errors',
+      errors: { [INPUT.owner]: en.corrections.field.owner_unchanged },
+    });
+    expect((await fresh(h, o.c)).version).toBe((await fresh(h, c)).version);
+  });
+
+  it('change severity: due times planned again, the thread says so, reminders follow', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    h.clock.advance(30 * 60_000);
+    const before = replies(h, o.parent.ts).length;
+    const view = await menu(h, o, 'severity', VIEW.severity);
+    expect(await submit(h, view, input.select(INPUT.severity, 'critical'))).toEqual({
+      status: 200,
+      text: '',
+    });
+    const c = await fresh(h, o.c);
+    expect(c.severity).toBe('critical');
+    // Critical: the client is told within 2 hours of opening.
+    expect(stepOf(c, 'own_up').dueAt?.toISOString()).toBe('2026-11-23T10:00:00.000Z');
+    const [said] = await newReplies(h, o.parent.ts, before);
+    expect(said?.text).toContain(
+      ':triangular_flag_on_post: <@U0MARIA01> changed the severity from Major to Critical. Due times were planned again.',
+    );
+    expect(said?.text).toContain(`*Own up to the client* · due ${token('2026-11-23T10:00:00Z')}`);
+    expect(JSON.stringify(blockById(parentOf(h, o), 'case_header'))).toContain('Critical');
+    expect((await h.amends.caseRepo.events(TEAM, c.id)).at(-1)).toMatchObject({
+      type: 'severity_changed',
+      actor: MARIA,
+      data: { from: 'major', to: 'critical' },
+    });
+    h.clock.set(new Date('2026-11-23T10:01:00Z'));
+    await h.amends.reminders.tick();
+    const sent = (await h.amends.reminderRepo.forCase(TEAM, c.id)).filter(
+      (r) => r.stepKey === 'own_up' && r.status === 'sent',
+    );
+    expect(sent).toHaveLength(1);
+
+    const again = await menu(h, o, 'severity', VIEW.severity);
+    const r = await submit(h, again, input.select(INPUT.severity, 'critical'));
+    expect(JSON.parse(r.text)).toEqual({
+      response_action: 'errors',
+      errors: { [INPUT.severity]: en.corrections.field.severity_unchanged },
+    });
+  });
+
+  it('edit the outline: the form is filled in, the thread says it changed and how it reads, the audit keeps the old text', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    await h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
+    await h.amends.presenter.refresh(await fresh(h, o.c));
+    const view = await menu(h, o, 'outline', VIEW.outline, NIKOS);
+    expect(JSON.stringify(view.blocks)).toContain(OUTLINE.why);
+    const before = replies(h, o.parent.ts).length;
+    const values = {
+      ...input.text(INPUT.happened, OUTLINE.happened),
+      ...input.text(INPUT.why, 'Two orders shared one picking list'),
+      ...input.text(INPUT.prevention, OUTLINE.prevention),
+      ...input.text(INPUT.twoSentences, OUTLINE.summary),
+    };
+    expect(await submit(h, view, values, { user: NIKOS })).toEqual({ status: 200, text: '' });
+    const [said] = await newReplies(h, o.parent.ts, before);
+    expect(said?.text).toBe(':memo: <@U0NIKOS01> edited the outline. It now reads:');
+    expect(JSON.stringify(said?.blocks)).toContain('Two orders shared one picking list');
+    const c = await fresh(h, o.c);
+    expect(c.outline?.why).toBe('Two orders shared one picking list');
+    expect((await h.amends.caseRepo.events(TEAM, c.id)).at(-1)).toMatchObject({
+      type: 'outline_edited',
+      actor: NIKOS,
+      data: { why: 'Two orders shared one picking list', before: { why: OUTLINE.why } },
+    });
+    // The same text again changes nothing.
+    const again = await menu(h, o, 'outline', VIEW.outline);
+    const r = await submit(h, again, values);
+    expect(JSON.parse(r.text)).toEqual({
+      response_action: 'errors',
+      errors: { [INPUT.happened]: en.corrections.field.outline_unchanged },
+    });
+  });
+
+  it('cancel the meeting: an .ics with STATUS:CANCELLED, the same UID and a higher SEQUENCE; the meeting is to book again', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    await book(h, o, '2026-11-27', '15:00'); // 14:00Z
+    const booked = parse(h.fake.files.at(-1)?.content.toString('utf8') ?? '');
+    expect(stepOf(await fresh(h, o.c), 'meeting').status).toBe('done');
+    const before = replies(h, o.parent.ts).length;
+    const files = h.fake.files.length;
+    const view = await menu(h, o, 'cancel_meeting', VIEW.cancelMeeting);
+    expect(JSON.stringify(view.blocks)).toContain(token('2026-11-27T14:00:00Z'));
+    expect(await submit(h, view, {})).toEqual({ status: 200, text: '' });
+    const [said] = await newReplies(h, o.parent.ts, before);
+    expect(said?.text).toContain(
+      `:x: <@U0MARIA01> cancelled the meeting of ${token('2026-11-27T14:00:00Z')}`,
+    );
+    expect(h.fake.files).toHaveLength(files + 1);
+    const file = h.fake.files.at(-1);
+    expect(file?.thread_ts).toBe(o.parent.ts);
+    expect(file?.filename).toMatch(/-cancelled\.ics$/);
+    expect(file?.initial_comment).toBe(en.corrections.cancel.comment);
+    const cancelled = parse(file?.content.toString('utf8') ?? '');
+    expect(cancelled.uid).toBe(booked.uid);
+    expect(cancelled.sequence).toBeGreaterThan(booked.sequence);
+    expect(cancelled.status).toBe('CANCELLED');
+    expect(cancelled.start.toISOString()).toBe('2026-11-27T14:00:00.000Z');
+    const c = await fresh(h, o.c);
+    expect(c.meetingAt).toBeNull();
+    expect(stepOf(c, 'meeting')).toMatchObject({ status: 'pending', doneAt: null });
+    expect(stepOf(c, 'meeting').dueAt).not.toBeNull();
+    expect(stepOf(c, 'meeting').nextRemindAt).toEqual(stepOf(c, 'meeting').dueAt);
+    // The steps due with the meeting wait for the next one.
+    expect(stepOf(c, 'apologize')).toMatchObject({ dueAt: null, nextRemindAt: null });
+    expect((await h.amends.caseRepo.events(TEAM, c.id)).at(-1)).toMatchObject({
+      type: 'meeting_cancelled',
+      actor: MARIA,
+      data: { at: '2026-11-27T14:00:00.000Z' },
+    });
+    expect(menuChoices(h, o)).not.toContain('cancel_meeting');
+    expect(blockById(parentOf(h, o), 'actions_meeting')).toBeDefined();
+
+    // The same form submitted again is one cancellation; a new form says there is none to cancel.
+    expect(await submit(h, view, {})).toEqual({ status: 200, text: '' });
+    expect(h.fake.files).toHaveLength(files + 1);
+    // Booking again: a new invite for the same event, at a higher SEQUENCE still.
+    await book(h, o, '2026-11-30', '10:30');
+    const rebooked = parse(h.fake.files.at(-1)?.content.toString('utf8') ?? '');
+    expect(rebooked.uid).toBe(booked.uid);
+    expect(rebooked.sequence).toBeGreaterThan(cancelled.sequence);
+    expect(rebooked.status).toBe('CONFIRMED');
+  });
+});
+
+function parse(ics: string) {
+  const comp = new ICAL.Component(ICAL.parse(ics));
+  for (const tz of comp.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(tz);
+  const vevent = comp.getFirstSubcomponent('vevent');
+  const ev = new ICAL.Event(vevent ?? undefined);
+  return {
+    uid: ev.uid,
+    sequence: ev.sequence,
+    start: ev.startDate.toJSDate(),
+    status: String(vevent?.getFirstPropertyValue('status') ?? ''),
+  };
+}

@@ -13,7 +13,16 @@ import {
 } from '../../domain/recoveryCase.js';
 import { type Catalog, t } from '../../i18n/index.js';
 import { isChannelProblem } from '../errors.js';
-import { ACTION, encodeCase, encodeChange, encodeSnooze, encodeStep, isPermalink } from '../ids.js';
+import {
+  ACTION,
+  type CaseMenuChoice,
+  encodeCase,
+  encodeChange,
+  encodeMenu,
+  encodeSnooze,
+  encodeStep,
+  isPermalink,
+} from '../ids.js';
 import {
   clip,
   dateToken,
@@ -218,6 +227,32 @@ export function closeButton(c: RecoveryCase, cat: Catalog): types.Button {
 }
 
 /**
+ * The less frequent actions, in one overflow menu so the message does not grow a wall of buttons:
+ * hand over, change the severity, edit the outline (once written), cancel the meeting (while one
+ * is to come).
+ */
+export function caseMenu(c: RecoveryCase, cat: Catalog, now: Date): types.Overflow {
+  const ref = { caseId: c.id, version: c.version };
+  const m = cat.corrections.menu;
+  const choices: [CaseMenuChoice, string][] = [
+    ['owner', m.owner],
+    ['severity', m.severity],
+    ...(c.outline ? [['outline', m.outline] as [CaseMenuChoice, string]] : []),
+    ...(c.meetingAt && c.meetingAt > now
+      ? [['cancel_meeting', m.cancelMeeting] as [CaseMenuChoice, string]]
+      : []),
+  ];
+  return {
+    type: 'overflow',
+    action_id: ACTION.caseMenu,
+    options: choices.map(([choice, label]) => ({
+      text: plain(label, 75),
+      value: encodeMenu(ref, choice),
+    })),
+  };
+}
+
+/**
  * One line per corrective change; the open ones with Done and Drop (at most MAX_CHANGES). An open
  * promise past its date reads as overdue, like a step; on an ended case it reads as not done.
  */
@@ -394,7 +429,13 @@ export function renderCase(c: RecoveryCase, pb: Playbook, now: Date): Rendered {
     blocks.push({
       type: 'actions',
       block_id: 'case_actions',
-      elements: [...draft, ...move, ...answerButtons(c, cat), closeButton(c, cat)],
+      elements: [
+        ...draft,
+        ...move,
+        ...answerButtons(c, cat),
+        closeButton(c, cat),
+        caseMenu(c, cat, now),
+      ],
     });
   } else {
     const lines = [cat.case.ended(cat.outcome[c.status], c.closedAt ? dateToken(c.closedAt) : '')];

@@ -1,12 +1,12 @@
 import type { types } from '@slack/bolt';
-import type { Playbook } from '../../domain/playbook.js';
+import type { Playbook, StepKey } from '../../domain/playbook.js';
 import type { CaseEvent, Outline, RecoveryCase } from '../../domain/recoveryCase.js';
 import type { Catalog } from '../../i18n/index.js';
 import { t } from '../../i18n/index.js';
 import { ACTION, encodeCase } from '../ids.js';
 import type { Rendered } from './caseMessage.js';
 import { stepTitle } from './caseMessage.js';
-import { escapeMrkdwn, literal, md, mention, plain } from './format.js';
+import { dateToken, escapeMrkdwn, literal, md, mention, plain } from './format.js';
 
 /** A one-line thread message in mrkdwn (the line is built from escaped parts). */
 export function line(text: string): Rendered {
@@ -93,11 +93,33 @@ export function withUserText(
 /** What Slack accepts in all of a message's blocks together, less a margin for escaping. */
 export const MESSAGE_TEXT_LIMIT = 11_500;
 
-export function outlinePost(o: Outline, actor: string, cat: Catalog): Rendered {
-  return withUserText(cat.thread.outline(mention(actor)), [
+export function outlinePost(
+  o: Outline,
+  actor: string,
+  cat: Catalog,
+  o2: { edited?: boolean } = {},
+): Rendered {
+  const intro = (o2.edited ? cat.corrections.outlineEdited : cat.thread.outline)(mention(actor));
+  return withUserText(intro, [
     [cat.outline.summary, o.summary],
     [cat.outline.happened, o.happened],
     [cat.outline.why, o.why],
     [cat.outline.prevention, o.prevention],
   ]);
+}
+
+/**
+ * The steps a re-plan moved (an event's `moved` data), one per line with its new due time as a
+ * date token, after the line that says why.
+ */
+export function movedLines(e: CaseEvent, pb: Playbook, cat: Catalog): string {
+  const moved = (e.data as { moved?: { step?: string; due?: string | null }[] } | undefined)?.moved;
+  if (!Array.isArray(moved)) return '';
+  return moved
+    .filter((m) => typeof m.step === 'string' && typeof m.due === 'string')
+    .map((m) => {
+      const key = m.step as StepKey;
+      return `\n• *${literal(stepTitle(key, pb, cat))}* · ${cat.case.due(dateToken(new Date(m.due as string)))}`;
+    })
+    .join('');
 }

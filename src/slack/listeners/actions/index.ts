@@ -19,6 +19,7 @@ import { buildDraft, draftUsed } from '../../blocks/draft.js';
 import { dateToken, literal, mention } from '../../blocks/format.js';
 import {
   addChangeModal,
+  cancelMeetingModal,
   closeModal,
   compensationModal,
   draftModal,
@@ -28,6 +29,8 @@ import {
   moveModal,
   openCaseModal,
   outlineModal,
+  ownerModal,
+  severityModal,
   skipModal,
 } from '../../blocks/modals.js';
 import { line, undoableLine, undoneWhat } from '../../blocks/thread.js';
@@ -37,6 +40,7 @@ import {
   type CaseRef,
   decodeCase,
   decodeChange,
+  decodeMenu,
   decodeSnooze,
   decodeStep,
   type StepRef,
@@ -437,6 +441,31 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       if (!x) throw new DomainError('invalid_input', 'change_not_found');
       if (x.status !== 'open') throw new DomainError('already_done');
       return form(deps, k, () => dropChangeModal(k.cat, c, ref.change));
+    }),
+  );
+
+  // The parent's overflow menu: each choice opens its form, drawn from the stored case.
+  buttons.on(
+    ACTION.caseMenu,
+    handler(deps, async (k, v) => {
+      const ref = decodeMenu(v);
+      if (!ref) throw bad();
+      const c = await deps.cases.get(k.team, ref.caseId);
+      if (c.status !== 'open') throw new DomainError('case_closed');
+      switch (ref.choice) {
+        case 'owner':
+          return form(deps, k, () => ownerModal(k.cat, c));
+        case 'severity':
+          return form(deps, k, () => severityModal(k.cat, c));
+        case 'outline':
+          if (!c.outline) throw new DomainError('invalid_transition', 'no_outline');
+          return form(deps, k, () => outlineModal(k.cat, c, findStep(c, 'outline').version));
+        case 'cancel_meeting': {
+          const at = c.meetingAt;
+          if (!at || at <= deps.cases.now()) throw new DomainError('invalid_input', 'no_meeting');
+          return form(deps, k, () => cancelMeetingModal(k.cat, c, dateToken(at)));
+        }
+      }
     }),
   );
 
