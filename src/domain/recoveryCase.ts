@@ -196,6 +196,7 @@ export const UNDO_WITHIN_MS = 10 * 60_000;
 
 /** What an undoable click may change, as it was before it. */
 export interface UndoState {
+  /** The steps the click changed, as they were. */
   readonly steps: readonly Step[];
   readonly answer: ClientAnswer | null;
   readonly answeredAt: Date | null;
@@ -1184,6 +1185,24 @@ export function adoptProfile(
 
 /** The click that made `ch` from `before`, remembered on the case so its thread line can undo it. */
 export function rememberUndo(before: RecoveryCase, ch: Changed, now: Date): Changed {
+  // Only the steps the click changed: an undo leaves the others as they are by then (a nudge the
+  // reminder engine posted meanwhile about another step stays posted, and is not owed again).
+  const after = new Map(ch.case.steps.map((s) => [s.key, s]));
+  const t = (d: Date | null) => d?.getTime() ?? null;
+  const changed = before.steps.filter((b) => {
+    const a = after.get(b.key);
+    return (
+      !a ||
+      a.status !== b.status ||
+      a.version !== b.version ||
+      t(a.startedAt) !== t(b.startedAt) ||
+      t(a.dueAt) !== t(b.dueAt) ||
+      t(a.doneAt) !== t(b.doneAt) ||
+      t(a.snoozedUntil) !== t(b.snoozedUntil) ||
+      t(a.nextRemindAt) !== t(b.nextRemindAt) ||
+      a.note !== b.note
+    );
+  });
   const point: UndoPoint = {
     type: ch.event.type,
     stepKey: ch.event.stepKey ?? null,
@@ -1191,7 +1210,7 @@ export function rememberUndo(before: RecoveryCase, ch: Changed, now: Date): Chan
     at: now,
     version: ch.case.version,
     before: {
-      steps: before.steps,
+      steps: changed,
       answer: before.answer,
       answeredAt: before.answeredAt,
       changes: before.changes,

@@ -190,3 +190,26 @@ describe('undoLast', () => {
     );
   });
 });
+
+describe('undoLast and the reminder engine', () => {
+  it('leaves a step the click did not change as the engine left it (a nudge posted meanwhile is not owed again)', () => {
+    const c = opened();
+    const ch = rememberUndo(c, completeStep(c, 'own_up', 'U1', null, PB, minutes(1)), minutes(1));
+    expect(ch.case.undo?.before.steps.map((s) => s.key)).toEqual(['own_up']);
+    // The engine nudged the outline meanwhile: its count and next nudge moved, the version did not.
+    const nudged: RecoveryCase = {
+      ...ch.case,
+      steps: ch.case.steps.map((s) =>
+        s.key === 'outline'
+          ? { ...s, remindCount: 1, nextRemindAt: at('2026-11-24T08:00:00Z') }
+          : s,
+      ),
+    };
+    const undone = undoLast(nudged, ch.case.version, 'U1', null, minutes(5)).case;
+    expect(step(undone, 'outline')).toMatchObject({
+      remindCount: 1,
+      nextRemindAt: at('2026-11-24T08:00:00Z'),
+    });
+    expect(step(undone, 'own_up')?.status).toBe('pending');
+  });
+});
