@@ -129,8 +129,8 @@ export const ca: Catalog = {
     undone: (who: string, what: string) =>
       `:leftwards_arrow_with_hook: ${who} ha desfet ${what}. El cas torna a estar com abans.`,
     what: {
-      step_done: (step: string) => `*${step}* marcat com a fet`,
-      step_snoozed: (step: string) => `l’ajornament de *${step}*`,
+      step_done: (step: string) => `el pas *${step}* marcat com a fet`,
+      step_snoozed: (step: string) => `l’ajornament del pas *${step}*`,
       client_accepted: 'l’acceptació del client',
       client_refused: 'el rebuig del client',
       client_message_sent: 'l’enviament del missatge al client',

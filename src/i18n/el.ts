@@ -122,10 +122,10 @@ export const el: Catalog = {
   corrections: {
     undo: 'Αναίρεση',
     undone: (who: string, what: string) =>
-      `:leftwards_arrow_with_hook: Ο/Η ${who} αναίρεσε ${what}. Η υπόθεση είναι ξανά όπως πριν.`,
+      `:leftwards_arrow_with_hook: ${who} αναίρεσε ${what}. Η υπόθεση είναι ξανά όπως πριν.`,
     what: {
-      step_done: (step: string) => `την ολοκλήρωση του *${step}*`,
-      step_snoozed: (step: string) => `την αναβολή του *${step}*`,
+      step_done: (step: string) => `την ολοκλήρωση του βήματος *${step}*`,
+      step_snoozed: (step: string) => `την αναβολή του βήματος *${step}*`,
       client_accepted: 'την αποδοχή του πελάτη',
       client_refused: 'την άρνηση του πελάτη',
       client_message_sent: 'την αποστολή του μηνύματος στον πελάτη',
@@ -170,7 +170,7 @@ export const el: Catalog = {
       submit: 'Παράδωσέ την',
       retimed: ':clock3: Οι προθεσμίες μεταφέρθηκαν στο ωράριο του/της νέου/νέας υπευθύνου:',
       line: (who: string, from: string, to: string) =>
-        `:busts_in_silhouette: Ο/Η ${who} παρέδωσε την υπόθεση από τον/την ${from} στον/στην ${to}. ${to}, είναι πλέον δική σου: οι προθεσμίες ακολουθούν το ωράριό σου.`,
+        `:busts_in_silhouette: ${who} παρέδωσε την υπόθεση από τον/την ${from} στον/στην ${to}. ${to}, είναι πλέον δική σου: οι προθεσμίες ακολουθούν το ωράριό σου.`,
     },
     severity: {
       title: 'Αλλαγή σοβαρότητας',
@@ -178,9 +178,9 @@ export const el: Catalog = {
       hint: 'Οι προθεσμίες υπολογίζονται ξανά για τη νέα σοβαρότητα, από τότε που ξεκίνησε κάθε βήμα.',
       submit: 'Αποθήκευση',
       line: (who: string, from: string, to: string) =>
-        `:triangular_flag_on_post: Ο/Η ${who} άλλαξε τη σοβαρότητα από «${from}» σε «${to}». Οι προθεσμίες υπολογίστηκαν ξανά.`,
+        `:triangular_flag_on_post: ${who} άλλαξε τη σοβαρότητα από «${from}» σε «${to}». Οι προθεσμίες υπολογίστηκαν ξανά.`,
     },
-    outlineEdited: (who: string) => `:memo: Ο/Η ${who} διόρθωσε το σχέδιο. Τώρα λέει:`,
+    outlineEdited: (who: string) => `:memo: ${who} διόρθωσε το σχέδιο. Τώρα λέει:`,
     cancel: {
       title: 'Ακύρωση συνάντησης',
       text: (when: string) =>
@@ -188,7 +188,7 @@ export const el: Catalog = {
       submit: 'Ακύρωσε τη συνάντηση',
       close: 'Να μείνει',
       line: (who: string, when: string) =>
-        `:x: Ο/Η ${who} ακύρωσε τη συνάντηση της ${when}. Στείλε στον πελάτη την ακύρωση παρακάτω και κλείσε νέα ώρα.`,
+        `:x: ${who} ακύρωσε τη συνάντηση της ${when}. Στείλε στον πελάτη την ακύρωση παρακάτω και κλείσε νέα ώρα.`,
       comment: 'Ακύρωση για το ημερολόγιο του πελάτη.',
     },
     field: {

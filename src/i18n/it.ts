@@ -130,8 +130,8 @@ export const it: Catalog = {
     undone: (who: string, what: string) =>
       `:leftwards_arrow_with_hook: ${who} ha annullato ${what}. Il caso è tornato com’era prima.`,
     what: {
-      step_done: (step: string) => `*${step}* segnato come fatto`,
-      step_snoozed: (step: string) => `il rinvio di *${step}*`,
+      step_done: (step: string) => `il passo *${step}* segnato come fatto`,
+      step_snoozed: (step: string) => `il rinvio del passo *${step}*`,
       client_accepted: 'l’accettazione del cliente',
       client_refused: 'il rifiuto del cliente',
       client_message_sent: 'l’invio del messaggio al cliente',
