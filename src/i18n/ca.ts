@@ -128,6 +128,8 @@ export const ca: Catalog = {
     undo: 'Desfés',
     undone: (who: string, what: string) =>
       `:leftwards_arrow_with_hook: ${who} ha desfet ${what}. El cas torna a estar com abans.`,
+    undoneMark: (who: string, when: string) =>
+      `:leftwards_arrow_with_hook: Desfet per ${who}, ${when}.`,
     what: {
       step_done: (step: string) => `el pas *${step}* marcat com a fet`,
       step_snoozed: (step: string) => `l’ajornament del pas *${step}*`,

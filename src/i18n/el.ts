@@ -123,6 +123,8 @@ export const el: Catalog = {
     undo: 'Αναίρεση',
     undone: (who: string, what: string) =>
       `:leftwards_arrow_with_hook: ${who} αναίρεσε ${what}. Η υπόθεση είναι ξανά όπως πριν.`,
+    undoneMark: (who: string, when: string) =>
+      `:leftwards_arrow_with_hook: Αναιρέθηκε από τον/την ${who}, ${when}.`,
     what: {
       step_done: (step: string) => `την ολοκλήρωση του βήματος *${step}*`,
       step_snoozed: (step: string) => `την αναβολή του βήματος *${step}*`,

@@ -114,6 +114,8 @@ export const en = {
     /** The thread line of an undo: who undid what (a `what` below). */
     undone: (who: string, what: string) =>
       `:leftwards_arrow_with_hook: ${who} undid ${what}. The case is back as it was before.`,
+    undoneMark: (who: string, when: string) =>
+      `:leftwards_arrow_with_hook: Undone by ${who}, ${when}.`,
     what: {
       step_done: (step: string) => `*${step}* marked done`,
       step_snoozed: (step: string) => `the snooze of *${step}*`,

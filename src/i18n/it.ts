@@ -129,6 +129,8 @@ export const it: Catalog = {
     undo: 'Annulla',
     undone: (who: string, what: string) =>
       `:leftwards_arrow_with_hook: ${who} ha annullato ${what}. Il caso è tornato com’era prima.`,
+    undoneMark: (who: string, when: string) =>
+      `:leftwards_arrow_with_hook: Annullato da ${who}, ${when}.`,
     what: {
       step_done: (step: string) => `il passo *${step}* segnato come fatto`,
       step_snoozed: (step: string) => `il rinvio del passo *${step}*`,

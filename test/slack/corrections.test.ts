@@ -48,7 +48,8 @@ async function clickLine(
   expect(await press(h, parentOf(h, o), actionId, opts)).toEqual({ status: 200, text: '' });
   const added = await newReplies(h, o.parent.ts, before);
   expect(added).toHaveLength(1);
-  return added[0] as StoredMessage;
+  // As the clicker's Slack shows it now (a later click comes from this copy, button and all).
+  return structuredClone(added[0]) as StoredMessage;
 }
 
 /** The Undo button on a thread line, as Slack sends its click. */
@@ -100,8 +101,12 @@ describe('Undo on the thread line of the last click', () => {
     expect(said?.text).toBe(
       ':leftwards_arrow_with_hook: <@U0MARIA01> undid *Own up to the client* marked done. The case is back as it was before.',
     );
-    // The undo line itself carries no Undo.
+    // The undo line itself carries no Undo; the line undone loses its button and says so.
     expect(blockById(said as StoredMessage, 'undo_line')).toBeUndefined();
+    const undone = h.fake.findMessage(CHANNEL, line.ts) as StoredMessage;
+    expect(JSON.stringify(undone.blocks)).not.toContain(ACTION.undo);
+    expect(JSON.stringify(blockById(undone, 'undo_used'))).toContain('Undone by <@U0MARIA01>');
+    expect(undone.text).toBe(line.text);
     const c = await fresh(h, o.c);
     expect(stepOf(c, 'own_up')).toMatchObject({
       status: 'pending',

@@ -36,6 +36,29 @@ export function undoableLine(text: string, c: RecoveryCase, cat: Catalog): Rende
   };
 }
 
+/**
+ * A thread line whose Undo was used: the same line without its button, and who undid it and when.
+ * `blocks` are the line's as Slack sent them with the click.
+ */
+export function undoUsed(
+  blocks: readonly unknown[],
+  cat: Catalog,
+  who: string,
+  at: Date,
+): { text: string; blocks: unknown[] } {
+  const text = cat.corrections.undoneMark(mention(who), dateToken(at));
+  const kept = blocks.map((b) => {
+    const block = b as { accessory?: { action_id?: string } };
+    if (block.accessory?.action_id !== ACTION.undo) return b;
+    const { accessory: _, ...rest } = block;
+    return rest;
+  });
+  return {
+    text,
+    blocks: [...kept, { type: 'context', block_id: 'undo_used', elements: [md(text)] }],
+  };
+}
+
 /** What an undo took back, as its thread line names it. */
 export function undoneWhat(e: CaseEvent, pb: Playbook, cat: Catalog): string {
   const w = cat.corrections.what;

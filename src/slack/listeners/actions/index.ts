@@ -33,7 +33,7 @@ import {
   severityModal,
   skipModal,
 } from '../../blocks/modals.js';
-import { line, undoableLine, undoneWhat } from '../../blocks/thread.js';
+import { line, undoableLine, undoneWhat, undoUsed } from '../../blocks/thread.js';
 import { formFailed, friendly } from '../../errors.js';
 import {
   ACTION,
@@ -299,7 +299,18 @@ export function registerActions(app: App, deps: ListenerDeps): void {
         () => deps.cases.undo(k.team, ref.caseId, ref.version, k.user, k.channel ?? null),
         (ch, cat) => cat.corrections.undone(mention(k.user), undoneWhat(ch.event, pb(), cat)),
       );
-      return after(ch);
+      // The line whose Undo was used loses its button and says who undid it (after the ack).
+      const msg = (k.args.body as { message?: { ts?: string; text?: string; blocks?: unknown[] } })
+        .message;
+      return async () => {
+        await presenter.afterChange(ch.case);
+        if (!msg?.ts || !Array.isArray(msg.blocks)) return;
+        const used = undoUsed(msg.blocks, t(ch.case.lang), k.user, deps.cases.now());
+        await presenter.updateLine(ch.case, msg.ts, {
+          text: msg.text || used.text,
+          blocks: used.blocks,
+        });
+      };
     }),
   );
 
