@@ -1410,19 +1410,29 @@ export function changeSeverity(
 }
 
 /**
- * The meeting is off: its time is cleared, the meeting step is to do again (due as when it first
- * started, counted from now), and the steps due with the meeting wait for the next one. The event
- * keeps the cancelled time (the cancellation's .ics is drawn from it).
+ * The meeting (or, `fix`, the one to show the fix) is off: its time is cleared, its step is to do
+ * again (due as when it first started, counted from now), and the steps due with the meeting wait
+ * for the next one. The event keeps the cancelled time (the cancellation's .ics is drawn from it).
  */
-export function cancelMeeting(c: RecoveryCase, actor: string, pb: Playbook, now: Date): Changed {
+export function cancelMeeting(
+  c: RecoveryCase,
+  actor: string,
+  pb: Playbook,
+  now: Date,
+  kind: 'meeting' | 'fix' = 'meeting',
+): Changed {
   requireOpen(c);
-  const at = c.meetingAt;
+  const fix = kind === 'fix';
+  const at = fix ? c.fixMeetingAt : c.meetingAt;
   if (!at || at <= now) throw new DomainError('invalid_input', 'no_meeting');
-  const base: RecoveryCase = { ...c, meetingAt: null, version: c.version + 1 };
+  const key: StepKey = fix ? 'fix_meeting' : 'meeting';
+  const base: RecoveryCase = fix
+    ? { ...c, fixMeetingAt: null, version: c.version + 1 }
+    : { ...c, meetingAt: null, version: c.version + 1 };
   const steps = base.steps.map((s) => {
     const def = stepDef(pb, s.key);
     if (!def) return s;
-    if (s.key === 'meeting' && s.status === 'done') {
+    if (s.key === key && s.status === 'done') {
       const due = dueFor(def, base, pb, now);
       return {
         ...s,
@@ -1436,12 +1446,17 @@ export function cancelMeeting(c: RecoveryCase, actor: string, pb: Playbook, now:
         version: s.version + 1,
       };
     }
-    if (def.due[c.severity] === 'meeting' && isOpen(s))
+    if (!fix && def.due[c.severity] === 'meeting' && isOpen(s))
       return { ...s, dueAt: null, nextRemindAt: null, escalatedAt: null };
     return s;
   });
   return {
     case: { ...base, steps },
-    event: { type: 'meeting_cancelled', actor, stepKey: 'meeting', data: { at: at.toISOString() } },
+    event: {
+      type: fix ? 'fix_meeting_cancelled' : 'meeting_cancelled',
+      actor,
+      stepKey: key,
+      data: { at: at.toISOString() },
+    },
   };
 }

@@ -169,6 +169,7 @@ export const ca: Catalog = {
       severity: 'Canvia la gravetat',
       outline: 'Edita el guió',
       cancelMeeting: 'Cancel·la la reunió',
+      cancelFixMeeting: 'Cancel·la la reunió de la solució',
     },
     owner: {
       title: 'Canvia el responsable',
@@ -196,6 +197,8 @@ export const ca: Catalog = {
       close: 'Mantén-la',
       line: (who: string, when: string) =>
         `:x: ${who} ha cancel·lat la reunió del ${when}. Envia al client la cancel·lació d’aquí sota i concerta una nova hora.`,
+      fixLine: (who: string, when: string) =>
+        `:x: ${who} ha cancel·lat la reunió per mostrar la solució del ${when}. Envia al client la cancel·lació d’aquí sota i concerta una nova hora quan convingui.`,
       comment: 'Cancel·lació per al calendari del client.',
     },
     field: {

@@ -156,6 +156,7 @@ export const en = {
       severity: 'Change severity',
       outline: 'Edit the outline',
       cancelMeeting: 'Cancel the meeting',
+      cancelFixMeeting: 'Cancel the fix meeting',
     },
     owner: {
       title: 'Change owner',
@@ -183,6 +184,8 @@ export const en = {
       close: 'Keep it',
       line: (who: string, when: string) =>
         `:x: ${who} cancelled the meeting of ${when}. Send the client the cancellation below, and book a new time.`,
+      fixLine: (who: string, when: string) =>
+        `:x: ${who} cancelled the meeting to show the fix, ${when}. Send the client the cancellation below, and book a new time when it fits.`,
       comment: 'Cancellation for the client’s calendar.',
     },
     /** invalid_input details of these actions. */

@@ -170,6 +170,7 @@ export const it: Catalog = {
       severity: 'Cambia gravità',
       outline: 'Modifica la scaletta',
       cancelMeeting: 'Annulla l’incontro',
+      cancelFixMeeting: 'Annulla l’incontro sulla soluzione',
     },
     owner: {
       title: 'Cambia responsabile',
@@ -197,6 +198,8 @@ export const it: Catalog = {
       close: 'Mantienilo',
       line: (who: string, when: string) =>
         `:x: ${who} ha annullato l’incontro del ${when}. Manda al cliente l’annullamento qui sotto e fissa un nuovo orario.`,
+      fixLine: (who: string, when: string) =>
+        `:x: ${who} ha annullato l’incontro per mostrare la soluzione del ${when}. Manda al cliente l’annullamento qui sotto e fissa un nuovo orario quando conviene.`,
       comment: 'Annullamento per il calendario del cliente.',
     },
     field: {

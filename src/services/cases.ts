@@ -597,16 +597,18 @@ export class CaseService {
     );
   }
 
+  /** Cancels the meeting (or, `fix`, the one to show the fix). A form's submission, applied once. */
   async cancelMeeting(
     teamId: string,
     caseId: number,
     actor: string,
     requestKey?: string,
+    kind: 'meeting' | 'fix' = 'meeting',
   ): Promise<Changed> {
     return this.#change(
       teamId,
       caseId,
-      (c, now) => cancelMeeting(c, actor, this.deps.playbook, now),
+      (c, now) => cancelMeeting(c, actor, this.deps.playbook, now, kind),
       { requestKey },
     );
   }

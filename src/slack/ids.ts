@@ -196,7 +196,13 @@ export function isChannelId(id: string | null | undefined): id is string {
 }
 
 /** The less frequent actions, in the parent's overflow menu. */
-export const CASE_MENU = ['owner', 'severity', 'outline', 'cancel_meeting'] as const;
+export const CASE_MENU = [
+  'owner',
+  'severity',
+  'outline',
+  'cancel_meeting',
+  'cancel_fix_meeting',
+] as const;
 export type CaseMenuChoice = (typeof CASE_MENU)[number];
 
 export const encodeMenu = (r: CaseRef, choice: CaseMenuChoice): string =>

@@ -500,6 +500,32 @@ describe('hand-over, severity, outline and meeting, from the parent’s menu', (
     expect(rebooked.sequence).toBeGreaterThan(cancelled.sequence);
     expect(rebooked.status).toBe('CONFIRMED');
   });
+
+  it('cancel the meeting to show the fix: its own event (UID) withdrawn; the first meeting stays', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    const first = new Date('2026-11-27T14:00:00Z');
+    await h.amends.cases.meeting(TEAM, o.c.id, first, MARIA);
+    await h.amends.cases.fixMeeting(TEAM, o.c.id, new Date('2026-12-04T10:00:00Z'), MARIA);
+    await h.amends.presenter.refresh(await fresh(h, o.c));
+    expect(menuChoices(h, o)).toContain('cancel_fix_meeting');
+    const before = replies(h, o.parent.ts).length;
+    const view = await menu(h, o, 'cancel_fix_meeting', VIEW.cancelMeeting);
+    expect(await submit(h, view, {})).toEqual({ status: 200, text: '' });
+    const [said] = await newReplies(h, o.parent.ts, before);
+    expect(said?.text).toContain(
+      `:x: <@U0MARIA01> cancelled the meeting to show the fix, ${token('2026-12-04T10:00:00Z')}`,
+    );
+    const ev = parse(h.fake.files.at(-1)?.content.toString('utf8') ?? '');
+    expect(ev.uid).toMatch(/-fix@amends$/);
+    expect(ev.status).toBe('CANCELLED');
+    const c = await fresh(h, o.c);
+    expect(c.fixMeetingAt).toBeNull();
+    expect(c.meetingAt).toEqual(first);
+    expect(stepOf(c, 'fix_meeting').status).toBe('pending');
+    expect(stepOf(c, 'meeting').status).toBe('done');
+    expect((await h.amends.caseRepo.events(TEAM, c.id)).at(-1)?.type).toBe('fix_meeting_cancelled');
+  });
 });
 
 function parse(ics: string) {

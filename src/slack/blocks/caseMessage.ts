@@ -241,6 +241,9 @@ export function caseMenu(c: RecoveryCase, cat: Catalog, now: Date): types.Overfl
     ...(c.meetingAt && c.meetingAt > now
       ? [['cancel_meeting', m.cancelMeeting] as [CaseMenuChoice, string]]
       : []),
+    ...(c.fixMeetingAt && c.fixMeetingAt > now
+      ? [['cancel_fix_meeting', m.cancelFixMeeting] as [CaseMenuChoice, string]]
+      : []),
   ];
   return {
     type: 'overflow',

@@ -395,10 +395,16 @@ export function severityModal(cat: Catalog, c: RecoveryCase): Modal {
 }
 
 /** Asks before the meeting is cancelled (its time as a date token each reader sees in their zone). */
-export function cancelMeetingModal(cat: Catalog, c: RecoveryCase, when: string): Modal {
+export function cancelMeetingModal(
+  cat: Catalog,
+  c: RecoveryCase,
+  when: string,
+  step: 'meeting' | 'fix_meeting' = 'meeting',
+): Modal {
   const m = cat.corrections.cancel;
+  const meta: ModalMeta = { caseId: c.id, version: c.version, step };
   return {
-    ...modal(VIEW.cancelMeeting, m.title, m.submit, cat, { caseId: c.id, version: c.version }, [
+    ...modal(VIEW.cancelMeeting, m.title, m.submit, cat, meta, [
       { type: 'section', block_id: 'cancel_meeting', text: md(m.text(when)) },
     ]),
     close: plain(m.close, 24),

@@ -471,10 +471,14 @@ export function registerActions(app: App, deps: ListenerDeps): void {
         case 'outline':
           if (!c.outline) throw new DomainError('invalid_transition', 'no_outline');
           return form(deps, k, () => outlineModal(k.cat, c, findStep(c, 'outline').version));
-        case 'cancel_meeting': {
-          const at = c.meetingAt;
+        case 'cancel_meeting':
+        case 'cancel_fix_meeting': {
+          const fix = ref.choice === 'cancel_fix_meeting';
+          const at = fix ? c.fixMeetingAt : c.meetingAt;
           if (!at || at <= deps.cases.now()) throw new DomainError('invalid_input', 'no_meeting');
-          return form(deps, k, () => cancelMeetingModal(k.cat, c, dateToken(at)));
+          return form(deps, k, () =>
+            cancelMeetingModal(k.cat, c, dateToken(at), fix ? 'fix_meeting' : 'meeting'),
+          );
         }
       }
     }),

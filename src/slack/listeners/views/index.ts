@@ -375,15 +375,28 @@ export function registerViews(app: App, deps: ListenerDeps): void {
       deps,
       async (a, team, user, meta) => {
         if (!meta.caseId) throw new DomainError('case_not_found');
+        const fix = meta.step === 'fix_meeting';
         let ch: Changed;
         try {
           ch = await announce(
-            () => deps.cases.cancelMeeting(team, meta.caseId as number, user, `view:${a.view.id}`),
+            () =>
+              deps.cases.cancelMeeting(
+                team,
+                meta.caseId as number,
+                user,
+                `view:${a.view.id}`,
+                fix ? 'fix' : 'meeting',
+              ),
             (ch, cat) => {
               const at = new Date(String(ch.event.data?.at));
               return [
-                line(cat.corrections.cancel.line(mention(user), dateToken(at))),
-                inviteLine('meeting', at, ch.case.version, { cancelled: true }),
+                line(
+                  (fix ? cat.corrections.cancel.fixLine : cat.corrections.cancel.line)(
+                    mention(user),
+                    dateToken(at),
+                  ),
+                ),
+                inviteLine(fix ? 'fix' : 'meeting', at, ch.case.version, { cancelled: true }),
               ];
             },
           );
