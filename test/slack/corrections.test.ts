@@ -459,6 +459,7 @@ describe('hand-over, severity, outline and meeting, from the parent’s menu', (
     const before = replies(h, o.parent.ts).length;
     const files = h.fake.files.length;
     const view = await menu(h, o, 'cancel_meeting', VIEW.cancelMeeting);
+    const other = await menu(h, o, 'cancel_meeting', VIEW.cancelMeeting);
     expect(JSON.stringify(view.blocks)).toContain(token('2026-11-27T14:00:00Z'));
     expect(await submit(h, view, {})).toEqual({ status: 200, text: '' });
     const [said] = await newReplies(h, o.parent.ts, before);
@@ -490,9 +491,19 @@ describe('hand-over, severity, outline and meeting, from the parent’s menu', (
     expect(menuChoices(h, o)).not.toContain('cancel_meeting');
     expect(blockById(parentOf(h, o), 'actions_meeting')).toBeDefined();
 
-    // The same form submitted again is one cancellation; a new form says there is none to cancel.
+    // The same form submitted again is one cancellation; a second form opened before it changes
+    // nothing either, and a direct message says why.
+    const shown = replies(h, o.parent.ts).length;
     expect(await submit(h, view, {})).toEqual({ status: 200, text: '' });
+    expect(await submit(h, other, {})).toEqual({ status: 200, text: '' });
     expect(h.fake.files).toHaveLength(files + 1);
+    expect(replies(h, o.parent.ts)).toHaveLength(shown);
+    expect(
+      h.fake
+        .callsTo('chat.postMessage')
+        .filter((x) => x.args.channel === MARIA)
+        .at(-1)?.args.text,
+    ).toBe(en.corrections.field.no_meeting);
     // Booking again: a new invite for the same event, at a higher SEQUENCE still.
     await book(h, o, '2026-11-30', '10:30');
     const rebooked = parse(h.fake.files.at(-1)?.content.toString('utf8') ?? '');
