@@ -197,6 +197,33 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     });
   const after = (ch: Changed) => () => presenter.afterChange(ch.case);
 
+  /**
+   * After the ack: the change shown, then the clicked thread line (its blocks as Slack sent them
+   * with the click) redrawn by `used`, which says the button was used.
+   */
+  const redrawClicked =
+    (
+      k: Click,
+      ch: Changed,
+      used: (
+        blocks: readonly unknown[],
+        cat: Catalog,
+        who: string,
+        at: Date,
+      ) => { text: string; blocks: unknown[] },
+    ): Then =>
+    async () => {
+      await presenter.afterChange(ch.case);
+      const msg = (k.args.body as { message?: { ts?: string; text?: string; blocks?: unknown[] } })
+        .message;
+      if (!msg?.ts || !Array.isArray(msg.blocks)) return;
+      const drawn = used(msg.blocks, t(ch.case.lang), k.user, deps.cases.now());
+      await presenter.updateLine(ch.case, msg.ts, {
+        text: msg.text || drawn.text,
+        blocks: drawn.blocks,
+      });
+    };
+
   buttons.on(
     ACTION.done,
     handler(deps, async (k, v) => {
@@ -300,17 +327,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
         (ch, cat) => cat.corrections.undone(mention(k.user), undoneWhat(ch.event, pb(), cat)),
       );
       // The line whose Undo was used loses its button and says who undid it (after the ack).
-      const msg = (k.args.body as { message?: { ts?: string; text?: string; blocks?: unknown[] } })
-        .message;
-      return async () => {
-        await presenter.afterChange(ch.case);
-        if (!msg?.ts || !Array.isArray(msg.blocks)) return;
-        const used = undoUsed(msg.blocks, t(ch.case.lang), k.user, deps.cases.now());
-        await presenter.updateLine(ch.case, msg.ts, {
-          text: msg.text || used.text,
-          blocks: used.blocks,
-        });
-      };
+      return redrawClicked(k, ch, undoUsed);
     }),
   );
 
@@ -402,17 +419,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
         },
       );
       // The draft shows its button was used: who marked it sent, and when (after the ack).
-      const msg = (k.args.body as { message?: { ts?: string; text?: string; blocks?: unknown[] } })
-        .message;
-      return async () => {
-        await presenter.afterChange(ch.case);
-        if (!msg?.ts || !Array.isArray(msg.blocks)) return;
-        const used = draftUsed(msg.blocks, t(ch.case.lang), k.user, deps.cases.now());
-        await presenter.updateLine(ch.case, msg.ts, {
-          text: msg.text || used.text,
-          blocks: used.blocks,
-        });
-      };
+      return redrawClicked(k, ch, draftUsed);
     }),
   );
 
