@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'duplicate_request',
   'changes_open',
   'same_case',
+  'cannot_undo',
 ] as const;
 export type DomainErrorCode = (typeof ERROR_CODES)[number];
 

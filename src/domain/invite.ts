@@ -38,6 +38,11 @@ export interface InviteInput {
   readonly now: Date;
   /** Written as ORGANIZER when known (RFC 5546 wants one in a PUBLISH; clients accept none). */
   readonly organizer?: { readonly name: string; readonly email: string };
+  /**
+   * The meeting is off: the same event (same UID) with STATUS:CANCELLED at a higher SEQUENCE, which
+   * a calendar that has the invite applies over it.
+   */
+  readonly cancelled?: boolean;
 }
 
 export interface Invite {
@@ -130,13 +135,13 @@ export function buildInvite(input: InviteInput): Invite {
     summary: title,
     description: description ? { plain: description } : null,
     ...(location ? { location } : {}),
-    status: ICalEventStatus.CONFIRMED,
+    status: input.cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     ...(organizer ? { organizer } : {}),
   });
   return {
     uid,
     // The SEQUENCE in the name: each version of the invite has its own file, found again by name.
-    filename: `amends-${kind === 'fix' ? 'fix-meeting' : 'meeting'}-${input.caseId}-${input.sequence}.ics`,
+    filename: `amends-${kind === 'fix' ? 'fix-meeting' : 'meeting'}-${input.caseId}-${input.sequence}${input.cancelled ? '-cancelled' : ''}.ics`,
     ics: cal.toString(),
     googleUrl: googleCalendarUrl({ title, description, start, end, tz, location }),
   };
@@ -161,6 +166,7 @@ export function caseInvite(
     /** The zone to write the times in (the client's); default the case's. */
     readonly tz?: string;
     readonly location?: string | null;
+    readonly cancelled?: boolean;
   },
 ): Invite | null {
   const kind = opts.kind ?? 'meeting';
@@ -179,6 +185,7 @@ export function caseInvite(
     now: opts.now,
     ...(opts.durationMinutes !== undefined ? { durationMinutes: opts.durationMinutes } : {}),
     ...(opts.organizer ? { organizer: opts.organizer } : {}),
+    ...(opts.cancelled ? { cancelled: true } : {}),
   });
 }
 

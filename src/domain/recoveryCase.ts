@@ -192,6 +192,35 @@ export interface RecoveryCase {
   readonly version: number;
   readonly steps: readonly Step[];
   readonly calm: CaseCalm;
+  /** The last click, kept for a few minutes so it can be undone (null: nothing to undo). */
+  readonly undo?: UndoPoint | null;
+}
+
+/** How long the last click can be undone. */
+export const UNDO_WITHIN_MS = 10 * 60_000;
+
+/** What an undoable click may change, as it was before it. */
+export interface UndoState {
+  /** The steps the click changed, as they were. */
+  readonly steps: readonly Step[];
+  readonly answer: ClientAnswer | null;
+  readonly answeredAt: Date | null;
+  readonly changes: readonly CorrectiveChange[];
+}
+
+/** The last click on a case, with the state it changed, so the thread line can undo it. */
+export interface UndoPoint {
+  /** The event the click recorded (step_done, client_accepted...). */
+  readonly type: string;
+  readonly stepKey: StepKey | null;
+  readonly actor: string;
+  readonly at: Date;
+  /** The case's version right after the click: it can be undone only while the case is there. */
+  readonly version: number;
+  readonly before: UndoState;
+  /** Set once undone (a second Undo says so). */
+  readonly undoneBy: string | null;
+  readonly undoneAt: Date | null;
 }
 
 /** The place and length chosen for the case's meeting and for its fix meeting. */
@@ -795,9 +824,27 @@ export function validateOutline(o: Outline): Outline {
   return t;
 }
 
+/**
+ * Saves the outline. Saved again over an earlier one, it is an edit (`outline_edited`, with what it
+ * said before), refused when nothing changed.
+ */
 export function saveOutline(c: RecoveryCase, outline: Outline, actor: string, now: Date): Changed {
   requireOpen(c);
   const o = validateOutline(outline);
+  const was = c.outline;
+  if (was) {
+    if (
+      was.happened === o.happened &&
+      was.why === o.why &&
+      was.prevention === o.prevention &&
+      was.summary === o.summary
+    )
+      throw new DomainError('invalid_input', 'outline_unchanged');
+    return {
+      case: { ...c, outline: o, version: c.version + 1 },
+      event: { type: 'outline_edited', actor, data: { ...o, before: { ...was } } },
+    };
+  }
   let next: RecoveryCase = { ...c, outline: o, version: c.version + 1 };
   next = {
     ...next,
@@ -1144,5 +1191,283 @@ export function adoptProfile(
       steps,
     },
     event: { type: 'profile_adopted', actor: c.creatorId, data: { tz, lang } },
+  };
+}
+
+/** The click that made `ch` from `before`, remembered on the case so its thread line can undo it. */
+export function rememberUndo(before: RecoveryCase, ch: Changed, now: Date): Changed {
+  // Only the steps the click changed: an undo leaves the others as they are by then (a nudge the
+  // reminder engine posted meanwhile about another step stays posted, and is not owed again).
+  const after = new Map(ch.case.steps.map((s) => [s.key, s]));
+  const t = (d: Date | null) => d?.getTime() ?? null;
+  const changed = before.steps.filter((b) => {
+    const a = after.get(b.key);
+    return (
+      !a ||
+      a.status !== b.status ||
+      a.version !== b.version ||
+      t(a.startedAt) !== t(b.startedAt) ||
+      t(a.dueAt) !== t(b.dueAt) ||
+      t(a.doneAt) !== t(b.doneAt) ||
+      t(a.snoozedUntil) !== t(b.snoozedUntil) ||
+      t(a.nextRemindAt) !== t(b.nextRemindAt) ||
+      a.note !== b.note
+    );
+  });
+  const point: UndoPoint = {
+    type: ch.event.type,
+    stepKey: ch.event.stepKey ?? null,
+    actor: ch.event.actor,
+    at: now,
+    version: ch.case.version,
+    before: {
+      steps: changed,
+      answer: before.answer,
+      answeredAt: before.answeredAt,
+      changes: before.changes,
+    },
+    undoneBy: null,
+    undoneAt: null,
+  };
+  return { ...ch, case: { ...ch.case, undo: point } };
+}
+
+/** Why an Undo changes nothing (DomainError `cannot_undo`'s detail). */
+export type UndoRefusal = 'already' | 'expired' | 'moved_on' | 'elsewhere' | 'not_yours';
+
+/**
+ * Undoes the case's last click, from its thread line (`version`: the case's version the line was
+ * drawn after; `where`: the channel the click came from). Only the last click, only within
+ * UNDO_WITHIN_MS, only in the case's own channel, by the person who clicked or the owner. The steps,
+ * the client's answer and the changes go back to what they were (the own-up clock too); the audit
+ * trail keeps both events. Reminder counts never go back (each post keeps a fresh key), and step
+ * versions keep growing (a button drawn before the undo stays stale).
+ */
+export function undoLast(
+  c: RecoveryCase,
+  version: number,
+  actor: string,
+  where: string | null,
+  now: Date,
+): Changed {
+  const refuse = (why: UndoRefusal): never => {
+    throw new DomainError('cannot_undo', why);
+  };
+  if (version > c.version) throw new DomainError('invalid_input', 'value');
+  if (where !== null && where !== c.channelId) refuse('elsewhere');
+  const u = c.undo;
+  if (!u || u.version !== version) return refuse('moved_on');
+  if (u.undoneAt) refuse('already');
+  if (c.version !== u.version || c.status !== 'open') refuse('moved_on');
+  if (now.getTime() - u.at.getTime() > UNDO_WITHIN_MS) refuse('expired');
+  if (actor !== u.actor && actor !== c.ownerId) refuse('not_yours');
+  const was = new Map(u.before.steps.map((s) => [s.key, s]));
+  const steps = c.steps.map((s) => {
+    const b = was.get(s.key);
+    if (!b) return s;
+    return {
+      ...b,
+      remindCount: Math.max(s.remindCount, b.remindCount),
+      escalatedAt: s.escalatedAt ?? b.escalatedAt,
+      version: Math.max(s.version, b.version) + 1,
+    };
+  });
+  const next: RecoveryCase = {
+    ...c,
+    steps,
+    answer: u.before.answer,
+    answeredAt: u.before.answeredAt,
+    changes: u.before.changes,
+    version: c.version + 1,
+    undo: { ...u, undoneBy: actor, undoneAt: now },
+  };
+  return {
+    case: next,
+    event: {
+      type: 'undone',
+      actor,
+      ...(u.stepKey ? { stepKey: u.stepKey } : {}),
+      data: { undid: u.type, by: u.actor, at: u.at.toISOString() },
+    },
+  };
+}
+
+/**
+ * Due times planned again after the owner (their zone) or the severity changed: every open step
+ * whose due time is still the one the playbook gave it (`before`'s plan, from when it started) gets
+ * the one `after`'s plan gives. A due time set by hand (the form's "tell the client by"), by a
+ * promise or by the meeting is kept, and so are the follow-up cadences' dates. A step not yet
+ * nudged is nudged at its new due time; one already nudged keeps its next nudge while it stays
+ * overdue, and waits for its new due time when that is later than now.
+ */
+function replanDue(
+  before: RecoveryCase,
+  after: RecoveryCase,
+  pb: Playbook,
+  now: Date,
+): RecoveryCase {
+  const steps = after.steps.map((s) => {
+    const def = stepDef(pb, s.key);
+    if (!def || def.cadenceDays || !isOpen(s) || !s.startedAt) return s;
+    const planned = dueFor(def, before, pb, s.startedAt);
+    if ((s.dueAt?.getTime() ?? null) !== (planned?.getTime() ?? null)) return s;
+    const due = dueFor(def, after, pb, s.startedAt);
+    if ((due?.getTime() ?? null) === (s.dueAt?.getTime() ?? null)) return s;
+    if (s.status === 'snoozed') return { ...s, dueAt: due, escalatedAt: null };
+    const nextRemindAt = !due || due > now || s.remindCount === 0 ? due : (s.nextRemindAt ?? due);
+    return { ...s, dueAt: due, nextRemindAt, escalatedAt: due && due > now ? null : s.escalatedAt };
+  });
+  return { ...after, steps };
+}
+
+/** The steps whose due time a re-plan moved, with their new due time (for the thread line). */
+export function movedDue(
+  before: RecoveryCase,
+  after: RecoveryCase,
+): { key: StepKey; dueAt: Date | null }[] {
+  const was = new Map(before.steps.map((s) => [s.key, s.dueAt?.getTime() ?? null]));
+  return after.steps
+    .filter((s) => was.has(s.key) && was.get(s.key) !== (s.dueAt?.getTime() ?? null))
+    .map((s) => ({ key: s.key, dueAt: s.dueAt }));
+}
+
+/** movedDue as an event's data: step and new due time (ISO, or null). */
+function movedList(
+  before: RecoveryCase,
+  after: RecoveryCase,
+): { step: StepKey; due: string | null }[] {
+  return movedDue(before, after).map((m) => ({
+    step: m.key,
+    due: m.dueAt ? m.dueAt.toISOString() : null,
+  }));
+}
+
+/**
+ * Hands the case over: `ownerId` owns it from now, and due times move to their working hours
+ * (`tz`: their zone as known now; see retimeOwner for when Slack says otherwise).
+ */
+export function changeOwner(
+  c: RecoveryCase,
+  ownerId: string,
+  tz: string,
+  actor: string,
+  pb: Playbook,
+  now: Date,
+): Changed {
+  requireOpen(c);
+  if (!ownerId) throw new DomainError('invalid_input', 'owner');
+  if (ownerId === c.ownerId) throw new DomainError('invalid_input', 'owner_unchanged');
+  const next = replanDue(c, { ...c, ownerId, tz, version: c.version + 1 }, pb, now);
+  return {
+    case: next,
+    event: {
+      type: 'owner_changed',
+      actor,
+      data: {
+        from: c.ownerId,
+        to: ownerId,
+        tz,
+        ...(tz !== c.tz ? { fromTz: c.tz } : {}),
+        moved: movedList(c, next),
+      },
+    },
+  };
+}
+
+/**
+ * The new owner's time zone as Slack gives it, once asked (after the hand-over was acknowledged):
+ * due times move to it. Nothing to do (stale_action) when the case has another owner by now or is
+ * already in that zone.
+ */
+export function retimeOwner(
+  c: RecoveryCase,
+  ownerId: string,
+  tz: string,
+  pb: Playbook,
+  now: Date,
+): Changed {
+  if (c.status !== 'open' || c.ownerId !== ownerId || c.tz === tz)
+    throw new DomainError('stale_action');
+  const next = replanDue(c, { ...c, tz, version: c.version + 1 }, pb, now);
+  return {
+    case: next,
+    event: {
+      type: 'owner_zone',
+      actor: ownerId,
+      data: { tz, from: c.tz, moved: movedList(c, next) },
+    },
+  };
+}
+
+/** A new severity: due times are planned again for it (see replanDue). */
+export function changeSeverity(
+  c: RecoveryCase,
+  severity: Severity,
+  actor: string,
+  pb: Playbook,
+  now: Date,
+): Changed {
+  requireOpen(c);
+  if (severity === c.severity) throw new DomainError('invalid_input', 'severity_unchanged');
+  const next = replanDue(c, { ...c, severity, version: c.version + 1 }, pb, now);
+  return {
+    case: next,
+    event: {
+      type: 'severity_changed',
+      actor,
+      data: { from: c.severity, to: severity, moved: movedList(c, next) },
+    },
+  };
+}
+
+/**
+ * The meeting (or, `fix`, the one to show the fix) is off: its time is cleared, its step is to do
+ * again (due as when it first started, counted from now), and the steps due with the meeting wait
+ * for the next one. The event keeps the cancelled time (the cancellation's .ics is drawn from it).
+ */
+export function cancelMeeting(
+  c: RecoveryCase,
+  actor: string,
+  pb: Playbook,
+  now: Date,
+  kind: 'meeting' | 'fix' = 'meeting',
+): Changed {
+  requireOpen(c);
+  const fix = kind === 'fix';
+  const at = fix ? c.fixMeetingAt : c.meetingAt;
+  if (!at || at <= now) throw new DomainError('invalid_input', 'no_meeting');
+  const key: StepKey = fix ? 'fix_meeting' : 'meeting';
+  const base: RecoveryCase = fix
+    ? { ...c, fixMeetingAt: null, version: c.version + 1 }
+    : { ...c, meetingAt: null, version: c.version + 1 };
+  const steps = base.steps.map((s) => {
+    const def = stepDef(pb, s.key);
+    if (!def) return s;
+    if (s.key === key && s.status === 'done') {
+      const due = dueFor(def, base, pb, now);
+      return {
+        ...s,
+        status: 'pending' as const,
+        doneAt: null,
+        doneBy: null,
+        startedAt: now,
+        dueAt: due,
+        nextRemindAt: due,
+        escalatedAt: null,
+        version: s.version + 1,
+      };
+    }
+    if (!fix && def.due[c.severity] === 'meeting' && isOpen(s))
+      return { ...s, dueAt: null, nextRemindAt: null, escalatedAt: null };
+    return s;
+  });
+  return {
+    case: { ...base, steps },
+    event: {
+      type: fix ? 'fix_meeting_cancelled' : 'meeting_cancelled',
+      actor,
+      stepKey: key,
+      data: { at: at.toISOString() },
+    },
   };
 }

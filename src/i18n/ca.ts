@@ -123,6 +123,91 @@ export const ca: Catalog = {
     confirm: 'Sí, registra-ho',
     deny: 'Cancel·la',
   },
+  /** Correccions i traspassos: desfer, confirmacions, responsable, gravetat, guió, reunió. */
+  corrections: {
+    undo: 'Desfés',
+    undone: (who: string, what: string) =>
+      `:leftwards_arrow_with_hook: ${who} ha desfet ${what}. El cas torna a estar com abans.`,
+    undoneMark: (who: string, when: string) =>
+      `:leftwards_arrow_with_hook: Desfet per ${who}, ${when}.`,
+    what: {
+      step_done: (step: string) => `el pas *${step}* marcat com a fet`,
+      step_snoozed: (step: string) => `l’ajornament del pas *${step}*`,
+      client_accepted: 'l’acceptació del client',
+      client_refused: 'el rebuig del client',
+      client_message_sent: 'l’enviament del missatge al client',
+      change_done: 'un canvi marcat com a fet',
+      other: 'l’últim clic',
+    },
+    refused: {
+      already: 'Ja s’havia desfet; no ha canviat res.',
+      expired:
+        'És massa tard per desfer-ho: un clic es pot desfer durant 10 minuts. No ha canviat res; el missatge del cas mostra com està.',
+      moved_on:
+        'Només es pot desfer l’últim clic d’un cas, i el cas ha avançat des d’aquest. No ha canviat res.',
+      elsewhere:
+        'Aquest cas és en un altre canal, així que no es pot desfer des d’aquí. No ha canviat res.',
+      not_yours:
+        'Només ho pot desfer qui ha fet el clic o la persona responsable del cas. No ha canviat res.',
+    },
+    confirmAccepted: {
+      title: 'El client ha acceptat?',
+      text: 'Els passos que quedaven oberts d’abans de la resposta es tanquen com a innecessaris, i comença el contacte periòdic amb el client.',
+      confirm: 'Sí, registra-ho',
+      deny: 'Cancel·la',
+    },
+    confirmOwnUp: {
+      title: 'El client ja ho sap?',
+      text: 'Això registra quan el client ho ha sabut per vosaltres: el temps fins a admetre-ho s’atura ara.',
+      confirm: 'Sí, ho sap',
+      deny: 'Cancel·la',
+    },
+    sentUsed: (who: string, when: string) =>
+      `:white_check_mark: ${who} l’ha marcat com a enviat, ${when}.`,
+    menu: {
+      owner: 'Canvia el responsable',
+      severity: 'Canvia la gravetat',
+      outline: 'Edita el guió',
+      cancelMeeting: 'Cancel·la la reunió',
+      cancelFixMeeting: 'Cancel·la la reunió de la solució',
+    },
+    owner: {
+      title: 'Canvia el responsable',
+      label: 'Nou responsable',
+      hint: 'S’avisa el nou responsable al fil, i els terminis passen al seu horari de feina.',
+      submit: 'Traspassa-ho',
+      retimed: ':clock3: Els terminis han passat a l’horari de feina del nou responsable:',
+      line: (who: string, from: string, to: string) =>
+        `:busts_in_silhouette: ${who} ha traspassat el cas de ${from} a ${to}. ${to}, ara és teu: els terminis segueixen el teu horari de feina.`,
+    },
+    severity: {
+      title: 'Canvia la gravetat',
+      label: 'Gravetat',
+      hint: 'Els terminis es tornen a calcular per a la nova gravetat, des que va començar cada pas.',
+      submit: 'Desa',
+      line: (who: string, from: string, to: string) =>
+        `:triangular_flag_on_post: ${who} ha canviat la gravetat de ${from} a ${to}. S’han tornat a calcular els terminis.`,
+    },
+    outlineEdited: (who: string) => `:memo: ${who} ha editat el guió. Ara diu:`,
+    cancel: {
+      title: 'Cancel·la la reunió',
+      text: (when: string) =>
+        `Vols cancel·lar la reunió del ${when}? Al fil es publica una cancel·lació per al calendari, per enviar-la al client, i el pas de la reunió torna a quedar obert.`,
+      submit: 'Cancel·la la reunió',
+      close: 'Mantén-la',
+      line: (who: string, when: string) =>
+        `:x: ${who} ha cancel·lat la reunió del ${when}. Envia al client la cancel·lació d’aquí sota i concerta una nova hora.`,
+      fixLine: (who: string, when: string) =>
+        `:x: ${who} ha cancel·lat la reunió per mostrar la solució del ${when}. Envia al client la cancel·lació d’aquí sota i concerta una nova hora quan convingui.`,
+      comment: 'Cancel·lació per al calendari del client.',
+    },
+    field: {
+      owner_unchanged: 'Aquesta persona ja és la responsable del cas; no ha canviat res.',
+      severity_unchanged: 'El cas ja té aquesta gravetat; no ha canviat res.',
+      outline_unchanged: 'El guió és igual que abans; no ha canviat res.',
+      no_meeting: 'No hi ha cap reunió pendent per cancel·lar; no ha canviat res.',
+    },
+  },
   modal: {
     cancel: 'Cancel·la',
     open: {
@@ -532,6 +617,7 @@ export const ca: Catalog = {
   },
 
   errors: {
+    cannot_undo: 'Ja no es pot desfer; no ha canviat res.',
     same_case:
       'Fa pocs minuts has obert un cas amb aquestes mateixes paraules, així que Amends no n’ha obert un altre. Per obrir un altre cas per a aquest client, descriu el que ha passat d’una altra manera.',
     changes_open:

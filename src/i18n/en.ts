@@ -108,6 +108,94 @@ export const en = {
     confirm: 'Yes, record it',
     deny: 'Cancel',
   },
+  /** Corrections and hand-overs: undo, confirmations, owner, severity, outline, meeting. */
+  corrections: {
+    undo: 'Undo',
+    /** The thread line of an undo: who undid what (a `what` below). */
+    undone: (who: string, what: string) =>
+      `:leftwards_arrow_with_hook: ${who} undid ${what}. The case is back as it was before.`,
+    undoneMark: (who: string, when: string) =>
+      `:leftwards_arrow_with_hook: Undone by ${who}, ${when}.`,
+    what: {
+      step_done: (step: string) => `*${step}* marked done`,
+      step_snoozed: (step: string) => `the snooze of *${step}*`,
+      client_accepted: 'the client’s acceptance',
+      client_refused: 'the client’s refusal',
+      client_message_sent: 'the message to the client marked as sent',
+      change_done: 'a corrective change marked done',
+      other: 'the last click',
+    },
+    /** Why an Undo changed nothing (DomainError cannot_undo). */
+    refused: {
+      already: 'This was already undone; nothing changed.',
+      expired:
+        'Too late to undo: a click can be undone for 10 minutes. Nothing changed; the case message shows where it stands.',
+      moved_on:
+        'Only the last click on a case can be undone, and the case has moved on since this one. Nothing changed.',
+      elsewhere:
+        'That case lives in another channel, so it can’t be undone from here. Nothing changed.',
+      not_yours: 'Only the person who clicked, or the case owner, can undo this. Nothing changed.',
+    },
+    confirmAccepted: {
+      title: 'The client accepted?',
+      text: 'Steps still open from before the answer close as not needed, and check-ins on the account start.',
+      confirm: 'Yes, record it',
+      deny: 'Cancel',
+    },
+    confirmOwnUp: {
+      title: 'Has the client been told?',
+      text: 'This records when the client heard it from you: the own-up clock stops now.',
+      confirm: 'Yes, they know',
+      deny: 'Cancel',
+    },
+    /** On the draft once its "Mark as sent" was used. */
+    sentUsed: (who: string, when: string) =>
+      `:white_check_mark: Marked as sent by ${who}, ${when}.`,
+    menu: {
+      owner: 'Change owner',
+      severity: 'Change severity',
+      outline: 'Edit the outline',
+      cancelMeeting: 'Cancel the meeting',
+      cancelFixMeeting: 'Cancel the fix meeting',
+    },
+    owner: {
+      title: 'Change owner',
+      label: 'New owner',
+      hint: 'The new owner is told in the thread, and due times move to their working hours.',
+      submit: 'Hand over',
+      retimed: ':clock3: Due times moved to the new owner’s working hours:',
+      line: (who: string, from: string, to: string) =>
+        `:busts_in_silhouette: ${who} handed the case over from ${from} to ${to}. ${to}, it is yours now: due times follow your working hours.`,
+    },
+    severity: {
+      title: 'Change severity',
+      label: 'Severity',
+      hint: 'Due times are planned again for the new severity, from when each step started.',
+      submit: 'Save',
+      line: (who: string, from: string, to: string) =>
+        `:triangular_flag_on_post: ${who} changed the severity from ${from} to ${to}. Due times were planned again.`,
+    },
+    outlineEdited: (who: string) => `:memo: ${who} edited the outline. It now reads:`,
+    cancel: {
+      title: 'Cancel the meeting',
+      text: (when: string) =>
+        `Cancel the meeting of ${when}? A cancellation for the calendar is posted in the thread, to send to the client, and the meeting step is open again.`,
+      submit: 'Cancel the meeting',
+      close: 'Keep it',
+      line: (who: string, when: string) =>
+        `:x: ${who} cancelled the meeting of ${when}. Send the client the cancellation below, and book a new time.`,
+      fixLine: (who: string, when: string) =>
+        `:x: ${who} cancelled the meeting to show the fix, ${when}. Send the client the cancellation below, and book a new time when it fits.`,
+      comment: 'Cancellation for the client’s calendar.',
+    },
+    /** invalid_input details of these actions. */
+    field: {
+      owner_unchanged: 'That person already owns the case; nothing changed.',
+      severity_unchanged: 'The case already has that severity; nothing changed.',
+      outline_unchanged: 'The outline is the same as before; nothing changed.',
+      no_meeting: 'There is no meeting still to come to cancel; nothing changed.',
+    },
+  },
   modal: {
     cancel: 'Cancel',
     open: {
@@ -513,6 +601,7 @@ export const en = {
   },
 
   errors: {
+    cannot_undo: 'That can’t be undone any more; nothing changed.',
     same_case:
       'You opened a case with these same words a few minutes ago, so Amends did not open a second one. To open another case for this client, describe what happened differently.',
     changes_open:

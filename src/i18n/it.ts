@@ -124,6 +124,91 @@ export const it: Catalog = {
     confirm: 'Sì, registra',
     deny: 'Annulla',
   },
+  /** Correzioni e passaggi di consegne: annulla, conferme, responsabile, gravità, scaletta, incontro. */
+  corrections: {
+    undo: 'Annulla',
+    undone: (who: string, what: string) =>
+      `:leftwards_arrow_with_hook: ${who} ha annullato ${what}. Il caso è tornato com’era prima.`,
+    undoneMark: (who: string, when: string) =>
+      `:leftwards_arrow_with_hook: Annullato da ${who}, ${when}.`,
+    what: {
+      step_done: (step: string) => `il passo *${step}* segnato come fatto`,
+      step_snoozed: (step: string) => `il rinvio del passo *${step}*`,
+      client_accepted: 'l’accettazione del cliente',
+      client_refused: 'il rifiuto del cliente',
+      client_message_sent: 'l’invio del messaggio al cliente',
+      change_done: 'una modifica segnata come fatta',
+      other: 'l’ultimo clic',
+    },
+    refused: {
+      already: 'È già stato annullato; non è cambiato nulla.',
+      expired:
+        'Troppo tardi per annullare: un clic si può annullare entro 10 minuti. Non è cambiato nulla; il messaggio del caso mostra a che punto è.',
+      moved_on:
+        'Si può annullare solo l’ultimo clic su un caso, e dopo questo il caso è andato avanti. Non è cambiato nulla.',
+      elsewhere:
+        'Quel caso è in un altro canale, quindi non si può annullare da qui. Non è cambiato nulla.',
+      not_yours:
+        'Può annullarlo solo chi ha cliccato, oppure il responsabile del caso. Non è cambiato nulla.',
+    },
+    confirmAccepted: {
+      title: 'Il cliente ha accettato?',
+      text: 'I passi ancora aperti da prima della risposta si chiudono come non più necessari, e partono i contatti periodici con il cliente.',
+      confirm: 'Sì, registralo',
+      deny: 'Annulla',
+    },
+    confirmOwnUp: {
+      title: 'Il cliente è stato avvisato?',
+      text: 'Così registri quando il cliente l’ha saputo da te: il tempo di ammissione si ferma adesso.',
+      confirm: 'Sì, lo sa',
+      deny: 'Annulla',
+    },
+    sentUsed: (who: string, when: string) =>
+      `:white_check_mark: Segnato come inviato da ${who}, ${when}.`,
+    menu: {
+      owner: 'Cambia responsabile',
+      severity: 'Cambia gravità',
+      outline: 'Modifica la scaletta',
+      cancelMeeting: 'Annulla l’incontro',
+      cancelFixMeeting: 'Annulla l’incontro sulla soluzione',
+    },
+    owner: {
+      title: 'Cambia responsabile',
+      label: 'Nuovo responsabile',
+      hint: 'Il nuovo responsabile viene avvisato nel thread e le scadenze passano al suo orario di lavoro.',
+      submit: 'Passa il caso',
+      retimed: ':clock3: Le scadenze sono passate all’orario di lavoro del nuovo responsabile:',
+      line: (who: string, from: string, to: string) =>
+        `:busts_in_silhouette: ${who} ha passato il caso da ${from} a ${to}. ${to}, ora è tuo: le scadenze seguono il tuo orario di lavoro.`,
+    },
+    severity: {
+      title: 'Cambia gravità',
+      label: 'Gravità',
+      hint: 'Le scadenze vengono ricalcolate per la nuova gravità, da quando è iniziato ogni passo.',
+      submit: 'Salva',
+      line: (who: string, from: string, to: string) =>
+        `:triangular_flag_on_post: ${who} ha cambiato la gravità da ${from} a ${to}. Le scadenze sono state ricalcolate.`,
+    },
+    outlineEdited: (who: string) => `:memo: ${who} ha modificato la scaletta. Ora dice:`,
+    cancel: {
+      title: 'Annulla l’incontro',
+      text: (when: string) =>
+        `Annullare l’incontro del ${when}? Nel thread arriva un annullamento per il calendario da mandare al cliente, e il passo dell’incontro torna da fare.`,
+      submit: 'Annulla l’incontro',
+      close: 'Mantienilo',
+      line: (who: string, when: string) =>
+        `:x: ${who} ha annullato l’incontro del ${when}. Manda al cliente l’annullamento qui sotto e fissa un nuovo orario.`,
+      fixLine: (who: string, when: string) =>
+        `:x: ${who} ha annullato l’incontro per mostrare la soluzione del ${when}. Manda al cliente l’annullamento qui sotto e fissa un nuovo orario quando conviene.`,
+      comment: 'Annullamento per il calendario del cliente.',
+    },
+    field: {
+      owner_unchanged: 'Quella persona è già responsabile del caso; non è cambiato nulla.',
+      severity_unchanged: 'Il caso ha già questa gravità; non è cambiato nulla.',
+      outline_unchanged: 'La scaletta è uguale a prima; non è cambiato nulla.',
+      no_meeting: 'Non c’è un incontro in programma da annullare; non è cambiato nulla.',
+    },
+  },
   modal: {
     cancel: 'Annulla',
     open: {
@@ -538,6 +623,7 @@ export const it: Catalog = {
   },
 
   errors: {
+    cannot_undo: 'Non si può più annullare; non è cambiato nulla.',
     same_case:
       'Hai aperto un caso con queste stesse parole pochi minuti fa, quindi Amends non ne ha aperto un secondo. Per aprire un altro caso per questo cliente, descrivi l’accaduto in modo diverso.',
     changes_open:

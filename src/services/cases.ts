@@ -17,6 +17,9 @@ import {
   adoptProfile,
   type Changed,
   type ClientAnswer,
+  cancelMeeting,
+  changeOwner,
+  changeSeverity,
   chars,
   closeCase,
   completeStep,
@@ -32,12 +35,15 @@ import {
   recordFixMeeting,
   recordFollowUp,
   recordMeeting,
+  rememberUndo,
+  retimeOwner,
   saveOutline,
   scheduleMoreFollowUps,
   settleChange,
   skipStep,
   snoozeStep,
   touched,
+  undoLast,
 } from '../domain/recoveryCase.js';
 import { nextWeekMorning, nextWorkingMorning } from '../domain/workingTime.js';
 import type { Lang } from '../i18n/index.js';
@@ -59,8 +65,17 @@ export type SnoozeChoice = (typeof SNOOZE_CHOICES)[number];
  * The meeting's invite as a thread-line outbox row: the presenter draws the .ics from it when it is
  * sent (services/presenter.ts), at this time and SEQUENCE.
  */
-export function inviteLine(kind: 'meeting' | 'fix', at: Date, sequence: number): LineBody {
-  return { text: '', blocks: [], invite: { kind, at: at.toISOString(), sequence } };
+export function inviteLine(
+  kind: 'meeting' | 'fix',
+  at: Date,
+  sequence: number,
+  o: { cancelled?: boolean } = {},
+): LineBody {
+  return {
+    text: '',
+    blocks: [],
+    invite: { kind, at: at.toISOString(), sequence, ...(o.cancelled ? { cancelled: true } : {}) },
+  };
 }
 
 /** A booked meeting's place and length on the case, and in its event for the audit trail. */
@@ -372,9 +387,28 @@ export class CaseService {
     actor: string,
     version: number | null,
   ): Promise<Changed> {
-    return this.#change(teamId, caseId, (c, now) =>
-      completeStep(c, key, actor, version, this.deps.playbook, now),
+    return this.#change(
+      teamId,
+      caseId,
+      (c, now) => completeStep(c, key, actor, version, this.deps.playbook, now),
+      { undo: 'remember' },
     );
+  }
+
+  /**
+   * Undoes the case's last click from its thread line: `version` is the case's version the line
+   * was drawn after, `where` the channel the click came from (see undoLast).
+   */
+  async undo(
+    teamId: string,
+    caseId: number,
+    version: number,
+    actor: string,
+    where: string | null,
+  ): Promise<Changed> {
+    return this.#change(teamId, caseId, (c, now) => undoLast(c, version, actor, where, now), {
+      undo: 'keep',
+    });
   }
 
   async recordCompensation(
@@ -405,15 +439,20 @@ export class CaseService {
     version: number | null,
   ): Promise<Changed> {
     const wh = this.deps.playbook.workingHours;
-    return this.#change(teamId, caseId, (c, now) => {
-      const until =
-        choice === 'hour'
-          ? addHours(now, 1)
-          : choice === 'tomorrow'
-            ? nextWorkingMorning(now, wh, c.tz)
-            : nextWeekMorning(now, wh, c.tz);
-      return snoozeStep(c, key, until, actor, version, now);
-    });
+    return this.#change(
+      teamId,
+      caseId,
+      (c, now) => {
+        const until =
+          choice === 'hour'
+            ? addHours(now, 1)
+            : choice === 'tomorrow'
+              ? nextWorkingMorning(now, wh, c.tz)
+              : nextWeekMorning(now, wh, c.tz);
+        return snoozeStep(c, key, until, actor, version, now);
+      },
+      { undo: 'remember' },
+    );
   }
 
   async skip(
@@ -494,7 +533,7 @@ export class CaseService {
       teamId,
       caseId,
       (c, now) => recordAnswer(c, answer, actor, this.deps.playbook, now),
-      { version },
+      { version, undo: 'remember' },
     );
   }
 
@@ -551,7 +590,8 @@ export class CaseService {
           this.deps.playbook,
           now,
         ),
-      { requestKey },
+      // A click (Done) can be undone; a drop is a form with a reason.
+      { requestKey, ...(reason === null ? { undo: 'remember' as const } : {}) },
     );
   }
 
@@ -585,6 +625,71 @@ export class CaseService {
       caseId,
       (c, now) =>
         recordClientMessage(c, actor, requestKey ? null : version, this.deps.playbook, now),
+      { requestKey, undo: 'remember' },
+    );
+  }
+
+  /**
+   * Hands the case over to `ownerId`, in `tz`: their time zone as cached (Slack is not asked before
+   * the ack); `retimeOwner` corrects it once Slack has said. A form's
+   * submission, applied once.
+   */
+  async changeOwner(
+    teamId: string,
+    caseId: number,
+    ownerId: string,
+    tz: string,
+    actor: string,
+    requestKey?: string,
+  ): Promise<Changed> {
+    return this.#change(
+      teamId,
+      caseId,
+      (c, now) => changeOwner(c, ownerId, tz, actor, this.deps.playbook, now),
+      { requestKey },
+    );
+  }
+
+  /**
+   * After a hand-over is acknowledged and Slack has said the new owner's zone (`tz`): the due times
+   * move to it. Throws stale_action when there is nothing to do (another owner by now, same zone).
+   */
+  async retimeOwner(teamId: string, caseId: number, ownerId: string, tz: string): Promise<Changed> {
+    return this.#change(
+      teamId,
+      caseId,
+      (c, now) => retimeOwner(c, ownerId, tz, this.deps.playbook, now),
+      { system: true },
+    );
+  }
+
+  async changeSeverity(
+    teamId: string,
+    caseId: number,
+    severity: Severity,
+    actor: string,
+    requestKey?: string,
+  ): Promise<Changed> {
+    return this.#change(
+      teamId,
+      caseId,
+      (c, now) => changeSeverity(c, severity, actor, this.deps.playbook, now),
+      { requestKey },
+    );
+  }
+
+  /** Cancels the meeting (or, `fix`, the one to show the fix). A form's submission, applied once. */
+  async cancelMeeting(
+    teamId: string,
+    caseId: number,
+    actor: string,
+    requestKey?: string,
+    kind: 'meeting' | 'fix' = 'meeting',
+  ): Promise<Changed> {
+    return this.#change(
+      teamId,
+      caseId,
+      (c, now) => cancelMeeting(c, actor, this.deps.playbook, now, kind),
       { requestKey },
     );
   }
@@ -667,7 +772,13 @@ export class CaseService {
     teamId: string,
     caseId: number,
     decide: (c: RecoveryCase, now: Date) => Changed,
-    o: { version?: number | null; requestKey?: string; system?: boolean } = {},
+    o: {
+      version?: number | null;
+      requestKey?: string;
+      system?: boolean;
+      /** `remember`: the click can be undone from its thread line; `keep`: the undo itself. */
+      undo?: 'remember' | 'keep';
+    } = {},
   ): Promise<Changed> {
     const now = this.deps.clock.now();
     return this.#cases().update(
@@ -677,9 +788,13 @@ export class CaseService {
       (c) => {
         if (o.version != null && o.version !== c.version && c.status === 'open')
           throw new DomainError('stale_action');
-        // A person acting on the case: it is not stalled any more.
         const ch = decide(c, now);
-        return o.system ? ch : { ...ch, case: touched(ch.case, now) };
+        if (o.system) return ch;
+        // A person acting on the case: it is not stalled any more. Their action is now the last
+        // one: undoable, or nothing is left to undo.
+        const acted = { ...ch, case: touched(ch.case, now) };
+        if (o.undo === 'remember') return rememberUndo(c, acted, now);
+        return o.undo === 'keep' ? acted : { ...acted, case: { ...acted.case, undo: null } };
       },
       o.requestKey,
     );

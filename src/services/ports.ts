@@ -220,6 +220,8 @@ export interface LineBody {
     readonly kind: 'meeting' | 'fix';
     readonly at: string;
     readonly sequence: number;
+    /** The meeting at `at` is cancelled: the .ics withdraws it (STATUS:CANCELLED). */
+    readonly cancelled?: boolean;
   };
 }
 
@@ -497,6 +499,8 @@ export interface CaseView {
   postFirstReply(c: RecoveryCase): Promise<string>;
   /** Posts a stored thread line, with its id in the metadata; its ts. */
   postLine(c: RecoveryCase, line: PendingLine): Promise<string>;
+  /** Redraws one of the case's thread lines (its ts) with `body`. */
+  updateLine(c: RecoveryCase, ts: string, body: { text: string; blocks: unknown[] }): Promise<void>;
   /** Posts a file into the case's thread; the file's id. */
   postFile(c: RecoveryCase, file: ThreadFile): Promise<string>;
   /** Deletes one of Amends' own messages. */

@@ -468,13 +468,17 @@ export class Presenter {
       at: new Date(spec.at),
       ...(client?.tz ? { tz: client.tz } : {}),
       ...(details ? { durationMinutes: details.minutes, location: details.place } : {}),
+      ...(spec.cancelled ? { cancelled: true } : {}),
     });
     if (!invite) return null;
     return {
       content: invite.ics,
       filename: invite.filename,
       title,
-      comment: cat.invite.comment(invite.googleUrl),
+      // A cancellation has no calendar link to offer: it only withdraws the event.
+      comment: spec.cancelled
+        ? cat.corrections.cancel.comment
+        : cat.invite.comment(invite.googleUrl),
     };
   }
 
@@ -568,6 +572,25 @@ export class Presenter {
           return; // the rest wait behind it: lines keep their order
         }
       }
+    }
+  }
+
+  /**
+   * Redraws one of the case's thread lines (a draft whose "Mark as sent" was used). Best effort:
+   * what it records is stored already, and a failure only leaves the line as it was.
+   */
+  async updateLine(
+    c: RecoveryCase,
+    ts: string,
+    body: { text: string; blocks: unknown[] },
+  ): Promise<void> {
+    try {
+      await this.deps.view.updateLine(c, ts, body);
+    } catch (e) {
+      this.deps.log('thread line not redrawn; the change is stored', {
+        caseId: c.id,
+        error: String(e),
+      });
     }
   }
 

@@ -122,6 +122,21 @@ export class SlackCaseView implements CaseView {
     });
   }
 
+  async updateLine(
+    c: RecoveryCase,
+    ts: string,
+    body: { text: string; blocks: unknown[] },
+  ): Promise<void> {
+    await slack(() =>
+      this.client.chat.update({
+        channel: c.channelId,
+        ts,
+        text: body.text,
+        blocks: body.blocks as types.KnownBlock[],
+      }),
+    );
+  }
+
   async postFile(c: RecoveryCase, f: ThreadFile): Promise<string> {
     const res = await slack(() =>
       this.client.files.uploadV2({

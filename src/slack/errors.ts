@@ -82,6 +82,10 @@ export function friendly(
   log: (msg: string, extra: Record<string, unknown>) => void,
 ): string {
   if (isDomainError(e)) {
+    if (e.code === 'cannot_undo' && e.detail && e.detail in cat.corrections.refused)
+      return cat.corrections.refused[e.detail as keyof Catalog['corrections']['refused']];
+    if (e.code === 'invalid_input' && e.detail && e.detail in cat.corrections.field)
+      return cat.corrections.field[e.detail as keyof Catalog['corrections']['field']];
     if ((e.code === 'invalid_input' || e.code === 'reason_required') && e.detail) {
       const fields = cat.errors.field as Record<string, string>;
       const d = e.detail;

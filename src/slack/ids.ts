@@ -24,6 +24,10 @@ export const ACTION = {
   draftSent: 'amends_case_draft_sent',
   moveMeeting: 'amends_case_move_meeting',
   moveFixMeeting: 'amends_case_move_fix_meeting',
+  /** On the thread line of the last click: takes it back (for a few minutes). */
+  undo: 'amends_case_undo',
+  /** The parent's overflow menu of less frequent actions (owner, severity, outline, meeting). */
+  caseMenu: 'amends_case_menu',
 } as const;
 
 /** callback_id of every modal. */
@@ -39,6 +43,9 @@ export const VIEW = {
   addChange: 'amends_add_change',
   dropChange: 'amends_drop_change',
   draft: 'amends_draft',
+  owner: 'amends_change_owner',
+  severity: 'amends_change_severity',
+  cancelMeeting: 'amends_cancel_meeting',
 } as const;
 
 /** callback_id of the shortcuts (manifest.yml declares them). */
@@ -196,4 +203,26 @@ export function isPermalink(v: unknown): v is string {
 /** A channel (C…) or a private channel (G…) where a case can live: never a DM or a group DM. */
 export function isChannelId(id: string | null | undefined): id is string {
   return typeof id === 'string' && /^[CG][A-Z0-9]{2,}$/.test(id);
+}
+
+/** The less frequent actions, in the parent's overflow menu. */
+export const CASE_MENU = [
+  'owner',
+  'severity',
+  'outline',
+  'cancel_meeting',
+  'cancel_fix_meeting',
+] as const;
+export type CaseMenuChoice = (typeof CASE_MENU)[number];
+
+export const encodeMenu = (r: CaseRef, choice: CaseMenuChoice): string =>
+  `${encodeCase(r)}|${choice}`;
+
+export function decodeMenu(v: string | undefined): (CaseRef & { choice: CaseMenuChoice }) | null {
+  const parts = (v ?? '').split('|');
+  const choice = parts[2];
+  const ref = decodeCase(parts.slice(0, 2).join('|'));
+  if (!ref || parts.length !== 3 || !choice) return null;
+  if (!(CASE_MENU as readonly string[]).includes(choice)) return null;
+  return { ...ref, choice: choice as CaseMenuChoice };
 }

@@ -12,6 +12,7 @@ import type {
   RecoveryCase,
   Step,
   StepStatus,
+  UndoPoint,
 } from '../domain/recoveryCase.js';
 import { isOpen } from '../domain/recoveryCase.js';
 import { nextCheckAt } from '../domain/reminders.js';
@@ -55,6 +56,7 @@ interface CaseRow {
   stalled_at: number | null;
   stalls: number;
   digest_on: string | null;
+  undo?: string | null;
 }
 
 interface StepRow {
@@ -157,6 +159,97 @@ function parseChanges(json: string): CorrectiveChange[] {
   }));
 }
 
+/** A step as the undo column stores it: instants as epoch milliseconds. */
+type StoredStep = Omit<
+  Step,
+  'startedAt' | 'dueAt' | 'doneAt' | 'snoozedUntil' | 'nextRemindAt' | 'escalatedAt' | 'cadence'
+> & {
+  startedAt: number | null;
+  dueAt: number | null;
+  doneAt: number | null;
+  snoozedUntil: number | null;
+  nextRemindAt: number | null;
+  escalatedAt: number | null;
+  cadence: string | null;
+};
+
+interface StoredUndo {
+  type: string;
+  stepKey: StepKey | null;
+  actor: string;
+  at: number;
+  version: number;
+  steps: StoredStep[];
+  answer: ClientAnswer | null;
+  answeredAt: number | null;
+  changes: StoredChange[];
+  undoneBy: string | null;
+  undoneAt: number | null;
+}
+
+/** The undo column (the last click and what it changed); null when there is nothing to undo. */
+export function writeUndo(u: UndoPoint | null | undefined): string | null {
+  if (!u) return null;
+  const out: StoredUndo = {
+    type: u.type,
+    stepKey: u.stepKey,
+    actor: u.actor,
+    at: u.at.getTime(),
+    version: u.version,
+    steps: u.before.steps.map((s) => {
+      const { cadence, ...rest } = s;
+      return {
+        ...rest,
+        startedAt: ms(s.startedAt),
+        dueAt: ms(s.dueAt),
+        doneAt: ms(s.doneAt),
+        snoozedUntil: ms(s.snoozedUntil),
+        nextRemindAt: ms(s.nextRemindAt),
+        escalatedAt: ms(s.escalatedAt),
+        cadence: writeCadence(cadence),
+      };
+    }),
+    answer: u.before.answer,
+    answeredAt: ms(u.before.answeredAt),
+    changes: u.before.changes.map((x) => ({ ...x, by: ms(x.by), doneAt: ms(x.doneAt) })),
+    undoneBy: u.undoneBy,
+    undoneAt: ms(u.undoneAt),
+  };
+  return JSON.stringify(out);
+}
+
+export function readUndo(json: string | null | undefined): UndoPoint | null {
+  if (!json) return null;
+  const v = readJson<StoredUndo>(json);
+  return {
+    type: v.type,
+    stepKey: v.stepKey,
+    actor: v.actor,
+    at: new Date(v.at),
+    version: v.version,
+    before: {
+      steps: v.steps.map((s) => {
+        const { cadence, ...rest } = s;
+        return {
+          ...rest,
+          startedAt: date(s.startedAt),
+          dueAt: date(s.dueAt),
+          doneAt: date(s.doneAt),
+          snoozedUntil: date(s.snoozedUntil),
+          nextRemindAt: date(s.nextRemindAt),
+          escalatedAt: date(s.escalatedAt),
+          ...(cadence ? { cadence: readCadence(cadence) } : {}),
+        };
+      }),
+      answer: v.answer,
+      answeredAt: date(v.answeredAt),
+      changes: v.changes.map((x) => ({ ...x, by: date(x.by), doneAt: date(x.doneAt) })),
+    },
+    undoneBy: v.undoneBy,
+    undoneAt: date(v.undoneAt),
+  };
+}
+
 function toCase(r: CaseRow, steps: readonly StepRow[]): RecoveryCase {
   return {
     id: r.id,
@@ -197,6 +290,7 @@ function toCase(r: CaseRow, steps: readonly StepRow[]): RecoveryCase {
       stalls: r.stalls,
       digestOn: r.digest_on ?? null,
     },
+    ...(r.undo ? { undo: readUndo(r.undo) } : {}),
   };
 }
 
@@ -238,8 +332,10 @@ const CASE_INSERT = [
   'meetings',
 ] as const;
 
-/** The columns a case's change writes (its client, summary, severity, creator and opening stay). */
+/** The columns a case's change writes (its client, summary, creator and opening stay). */
 const CASE_UPDATE = [
+  'severity',
+  'undo',
   'channel_id',
   'meetings',
   'client_channel_id',
@@ -871,6 +967,7 @@ export class CaseRepo implements CaseStore {
       stalled_at: ms(c.calm.stalledAt),
       stalls: c.calm.stalls,
       digest_on: c.calm.digestOn,
+      undo: writeUndo(c.undo),
     };
   }
 

@@ -557,6 +557,11 @@ const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX cases_by_closing ON cases (team_id, closed_at, channel_id, answer);
   ALTER TABLE channel_sharing ADD COLUMN name TEXT;
   `,
+  // 27: the last click on a case and what it changed, so its thread line can undo it for a few
+  // minutes (JSON; null: nothing to undo)
+  `
+  ALTER TABLE cases ADD COLUMN undo TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = BASELINE + MIGRATIONS.length;

@@ -86,6 +86,9 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
     await caseMessage
       .locator('[data-block-id=actions_own_up] [data-action-id=amends_step_done]')
       .click();
+    // It stops the own-up clock: a confirm dialog first.
+    await page.getByTestId('confirm-dialog').waitFor();
+    await page.getByTestId('confirm-ok').click();
     await caseMessage.locator('[data-block-id=actions_own_up]').waitFor({ state: 'detached' });
     await caseMessage.getByTestId('reply-count').click();
     const thread = page.getByTestId('thread-messages');
@@ -264,6 +267,7 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
     await switcher.selectOption('U0NIKOS001');
     const initech = channel.getByTestId('message').filter({ hasText: 'Initech ·' });
     await initech.locator('[data-action-id=amends_case_accepted]').click();
+    await page.getByTestId('confirm-ok').click();
     await initech.locator('[data-action-id=amends_case_accepted]').waitFor({ state: 'detached' });
     await initech.locator('[data-action-id=amends_case_close]').click();
     await page.getByTestId('confirm-ok').click();
@@ -278,6 +282,7 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
     await switcher.selectOption('U0JOAN0001');
     const acme = channel.getByTestId('message').filter({ hasText: 'Acme ·' });
     await acme.locator('[data-block-id=actions_own_up] [data-action-id=amends_step_done]').click();
+    await page.getByTestId('confirm-ok').click();
     await acme.locator('[data-block-id=actions_own_up]').waitFor({ state: 'detached' });
 
     // App Home: the page sends app_home_opened, and draws the home the bot publishes.

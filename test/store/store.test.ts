@@ -15,6 +15,7 @@ import {
   type OpenCaseInput,
   openCase,
   type RecoveryCase,
+  rememberUndo,
   type StepStatus,
   snoozeStep,
 } from '../../src/domain/recoveryCase.js';
@@ -225,6 +226,43 @@ describeEngines('store', (engine) => {
       );
       expect(stored.id).toBeGreaterThan(0);
       expect(await s.cases.get(TEAM, stored.id)).toEqual({ ...full, id: stored.id });
+    });
+
+    it('round-trips the last click kept for Undo (steps, answer, changes) and its severity', async () => {
+      const stored = await s.cases.insert(opened(), NOW);
+      const c = (await s.cases.get(TEAM, stored.id)) as RecoveryCase;
+      const ch = await s.cases.update(TEAM, c.id, later(5), (x) =>
+        rememberUndo(x, completeStep(x, 'own_up', OWNER, null, PB, later(5)), later(5)),
+      );
+      const withChange: RecoveryCase = {
+        ...ch.case,
+        severity: 'critical',
+        undo: ch.case.undo
+          ? {
+              ...ch.case.undo,
+              before: {
+                ...ch.case.undo.before,
+                answer: 'refused',
+                answeredAt: at('2026-01-14T10:01:00Z'),
+                changes: [
+                  {
+                    id: 1,
+                    what: 'Second check ✓',
+                    who: null,
+                    by: at('2026-01-20T16:00:00Z'),
+                    status: 'open',
+                    reason: null,
+                    doneAt: null,
+                  },
+                ],
+              },
+            }
+          : null,
+      };
+      await s.cases.save(withChange);
+      const back = await s.cases.get(TEAM, c.id);
+      expect(back).toEqual(withChange);
+      expect(back?.undo?.before.steps.find((x) => x.key === 'own_up')?.status).toBe('pending');
     });
 
     it('round-trips the nulls of a fresh case', async () => {

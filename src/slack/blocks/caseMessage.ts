@@ -13,7 +13,16 @@ import {
 } from '../../domain/recoveryCase.js';
 import { type Catalog, t } from '../../i18n/index.js';
 import { isChannelProblem } from '../errors.js';
-import { ACTION, encodeCase, encodeChange, encodeSnooze, encodeStep, isPermalink } from '../ids.js';
+import {
+  ACTION,
+  type CaseMenuChoice,
+  encodeCase,
+  encodeChange,
+  encodeMenu,
+  encodeSnooze,
+  encodeStep,
+  isPermalink,
+} from '../ids.js';
 import {
   clip,
   dateToken,
@@ -128,6 +137,18 @@ export function stepButtons(c: RecoveryCase, s: Step, cat: Catalog): ActionEleme
       els.push(primary(cat.button.recordFollowUp, ACTION.followUp));
       els.push({ type: 'button', text: plain(cat.button.done, 75), action_id: ACTION.done, value });
       break;
+    case 'own_up':
+      // Done on the own-up stamps the own-up clock: asked first, as the client's answers are.
+      els.push({
+        ...primary(cat.button.done, ACTION.done),
+        confirm: {
+          title: plain(cat.corrections.confirmOwnUp.title, 100),
+          text: plain(cat.corrections.confirmOwnUp.text, 300),
+          confirm: plain(cat.corrections.confirmOwnUp.confirm, 30),
+          deny: plain(cat.corrections.confirmOwnUp.deny, 30),
+        },
+      });
+      break;
     default:
       els.push(primary(cat.button.done, ACTION.done));
   }
@@ -164,6 +185,12 @@ export function answerButtons(c: RecoveryCase, cat: Catalog): types.Button[] {
       text: plain(cat.button.accepted, 75),
       action_id: ACTION.accepted,
       value,
+      confirm: {
+        title: plain(cat.corrections.confirmAccepted.title, 100),
+        text: plain(cat.corrections.confirmAccepted.text, 300),
+        confirm: plain(cat.corrections.confirmAccepted.confirm, 30),
+        deny: plain(cat.corrections.confirmAccepted.deny, 30),
+      },
     });
   if (c.answer === null) {
     out.push({
@@ -196,6 +223,35 @@ export function closeButton(c: RecoveryCase, cat: Catalog): types.Button {
       deny: plain(cat.confirmClose.deny, 30),
       style: 'danger',
     },
+  };
+}
+
+/**
+ * The less frequent actions, in one overflow menu so the message does not grow a wall of buttons:
+ * hand over, change the severity, edit the outline (once written), cancel the meeting (while one
+ * is to come).
+ */
+export function caseMenu(c: RecoveryCase, cat: Catalog, now: Date): types.Overflow {
+  const ref = { caseId: c.id, version: c.version };
+  const m = cat.corrections.menu;
+  const choices: [CaseMenuChoice, string][] = [
+    ['owner', m.owner],
+    ['severity', m.severity],
+    ...(c.outline ? [['outline', m.outline] as [CaseMenuChoice, string]] : []),
+    ...(c.meetingAt && c.meetingAt > now
+      ? [['cancel_meeting', m.cancelMeeting] as [CaseMenuChoice, string]]
+      : []),
+    ...(c.fixMeetingAt && c.fixMeetingAt > now
+      ? [['cancel_fix_meeting', m.cancelFixMeeting] as [CaseMenuChoice, string]]
+      : []),
+  ];
+  return {
+    type: 'overflow',
+    action_id: ACTION.caseMenu,
+    options: choices.map(([choice, label]) => ({
+      text: plain(label, 75),
+      value: encodeMenu(ref, choice),
+    })),
   };
 }
 
@@ -377,7 +433,13 @@ export function renderCase(c: RecoveryCase, pb: Playbook, now: Date): Rendered {
     blocks.push({
       type: 'actions',
       block_id: 'case_actions',
-      elements: [...draft, ...move, ...answerButtons(c, cat), closeButton(c, cat)],
+      elements: [
+        ...draft,
+        ...move,
+        ...answerButtons(c, cat),
+        closeButton(c, cat),
+        caseMenu(c, cat, now),
+      ],
     });
   } else {
     const lines = [cat.case.ended(cat.outcome[c.status], c.closedAt ? dateToken(c.closedAt) : '')];

@@ -1,7 +1,8 @@
 import type { Client } from '../../domain/client.js';
 import type { RecoveryCase } from '../../domain/recoveryCase.js';
-import { t as catalog, isLang, type Lang } from '../../i18n/index.js';
-import { clip } from './format.js';
+import { type Catalog, t as catalog, isLang, type Lang } from '../../i18n/index.js';
+import { ACTION } from '../ids.js';
+import { clip, dateToken, md, mention } from './format.js';
 
 const LOCALE: Record<Lang, string> = { en: 'en-GB', it: 'it-IT', el: 'el-GR', ca: 'ca-ES' };
 
@@ -182,4 +183,30 @@ export function mailtoLink(
     else hi = mid - 1;
   }
   return { url: make(`${chars.slice(0, lo).join('')}…`), clipped: true };
+}
+
+/**
+ * The posted draft once its "Mark as sent" was used: the button gone, and a line saying who used it
+ * and when in its place. `blocks` are the draft's as Slack sent them with the click.
+ */
+export function draftUsed(
+  blocks: readonly unknown[],
+  cat: Catalog,
+  who: string,
+  at: Date,
+): { text: string; blocks: unknown[] } {
+  const isSent = (e: unknown) => (e as { action_id?: string }).action_id === ACTION.draftSent;
+  const kept: unknown[] = [];
+  for (const b of blocks) {
+    const block = b as { type?: string; elements?: unknown[] };
+    if (block.type === 'actions' && Array.isArray(block.elements) && block.elements.some(isSent)) {
+      const rest = block.elements.filter((e) => !isSent(e));
+      if (rest.length) kept.push({ ...block, elements: rest });
+      continue;
+    }
+    kept.push(b);
+  }
+  const text = cat.corrections.sentUsed(mention(who), dateToken(at));
+  kept.push({ type: 'context', block_id: 'draft_sent', elements: [md(text)] });
+  return { text, blocks: kept };
 }

@@ -464,3 +464,57 @@ export function closeModal(cat: Catalog, c: RecoveryCase): Modal {
     }),
   ]);
 }
+
+/** Hands the case over: the new owner (never the current one: that changes nothing). */
+export function ownerModal(cat: Catalog, c: RecoveryCase): Modal {
+  const m = cat.corrections.owner;
+  return modal(VIEW.owner, m.title, m.submit, cat, { caseId: c.id, version: c.version }, [
+    {
+      type: 'input',
+      block_id: INPUT.owner,
+      label: plain(m.label),
+      hint: plain(m.hint),
+      element: { type: 'users_select', action_id: INPUT.owner, initial_user: c.ownerId },
+    },
+  ]);
+}
+
+/** A new severity for the case, the current one selected. */
+export function severityModal(cat: Catalog, c: RecoveryCase): Modal {
+  const m = cat.corrections.severity;
+  const option = (s: (typeof SEVERITIES)[number]) => ({
+    text: plain(cat.severity[s], 75),
+    value: s,
+  });
+  return modal(VIEW.severity, m.title, m.submit, cat, { caseId: c.id, version: c.version }, [
+    {
+      type: 'input',
+      block_id: INPUT.severity,
+      label: plain(m.label),
+      hint: plain(m.hint),
+      element: {
+        type: 'static_select',
+        action_id: INPUT.severity,
+        options: SEVERITIES.map(option),
+        initial_option: option(c.severity),
+      },
+    },
+  ]);
+}
+
+/** Asks before the meeting is cancelled (its time as a date token each reader sees in their zone). */
+export function cancelMeetingModal(
+  cat: Catalog,
+  c: RecoveryCase,
+  when: string,
+  step: 'meeting' | 'fix_meeting' = 'meeting',
+): Modal {
+  const m = cat.corrections.cancel;
+  const meta: ModalMeta = { caseId: c.id, version: c.version, step };
+  return {
+    ...modal(VIEW.cancelMeeting, m.title, m.submit, cat, meta, [
+      { type: 'section', block_id: 'cancel_meeting', text: md(m.text(when)) },
+    ]),
+    close: plain(m.close, 24),
+  };
+}

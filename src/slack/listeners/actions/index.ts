@@ -15,10 +15,11 @@ import {
 } from '../../../domain/recoveryCase.js';
 import { type Catalog, isLang, t } from '../../../i18n/index.js';
 import { stepTitle } from '../../blocks/caseMessage.js';
-import { buildDraft, recipientOf } from '../../blocks/draft.js';
+import { buildDraft, draftUsed, recipientOf } from '../../blocks/draft.js';
 import { dateToken, literal, mention } from '../../blocks/format.js';
 import {
   addChangeModal,
+  cancelMeetingModal,
   closeModal,
   compensationModal,
   draftModal,
@@ -28,15 +29,18 @@ import {
   moveModal,
   openCaseModal,
   outlineModal,
+  ownerModal,
+  severityModal,
   skipModal,
 } from '../../blocks/modals.js';
-import { line } from '../../blocks/thread.js';
+import { line, undoableLine, undoneWhat, undoUsed } from '../../blocks/thread.js';
 import { formFailed, friendly } from '../../errors.js';
 import {
   ACTION,
   type CaseRef,
   decodeCase,
   decodeChange,
+  decodeMenu,
   decodeMeta,
   decodeSnooze,
   decodeStep,
@@ -188,13 +192,46 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   // The line is stored with the change (one transaction) and posted after the ack.
   const announce = (change: () => Promise<Changed>, say: (ch: Changed, cat: Catalog) => string) =>
     deps.cases.announce(change, (ch) => line(say(ch, t(ch.case.lang))));
+  // A click that can be undone: its line carries the Undo button (the case's version after it).
+  const undoable = (change: () => Promise<Changed>, say: (ch: Changed, cat: Catalog) => string) =>
+    deps.cases.announce(change, (ch) => {
+      const cat = t(ch.case.lang);
+      return undoableLine(say(ch, cat), ch.case, cat);
+    });
   const after = (ch: Changed) => () => presenter.afterChange(ch.case);
+
+  /**
+   * After the ack: the change shown, then the clicked thread line (its blocks as Slack sent them
+   * with the click) redrawn by `used`, which says the button was used.
+   */
+  const redrawClicked =
+    (
+      k: Click,
+      ch: Changed,
+      used: (
+        blocks: readonly unknown[],
+        cat: Catalog,
+        who: string,
+        at: Date,
+      ) => { text: string; blocks: unknown[] },
+    ): Then =>
+    async () => {
+      await presenter.afterChange(ch.case);
+      const msg = (k.args.body as { message?: { ts?: string; text?: string; blocks?: unknown[] } })
+        .message;
+      if (!msg?.ts || !Array.isArray(msg.blocks)) return;
+      const drawn = used(msg.blocks, t(ch.case.lang), k.user, deps.cases.now());
+      await presenter.updateLine(ch.case, msg.ts, {
+        text: msg.text || drawn.text,
+        blocks: drawn.blocks,
+      });
+    };
 
   buttons.on(
     ACTION.done,
     handler(deps, async (k, v) => {
       const ref = stepRef(v);
-      const ch = await announce(
+      const ch = await undoable(
         () => deps.cases.complete(k.team, ref.caseId, ref.step, k.user, ref.version),
         (ch, cat) => cat.thread.done(mention(k.user), title(ch.case, ref.step, cat)),
       );
@@ -207,7 +244,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     handler(deps, async (k, v) => {
       const ref = decodeSnooze(v);
       if (!ref) throw bad();
-      const ch = await announce(
+      const ch = await undoable(
         () => deps.cases.snooze(k.team, ref.caseId, ref.step, ref.choice, k.user, ref.version),
         (ch, cat) => {
           const until = findStep(ch.case, ref.step).snoozedUntil;
@@ -294,7 +331,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       ACTION[answer],
       handler(deps, async (k, v) => {
         const ref = caseRef(v);
-        const ch = await announce(
+        const ch = await undoable(
           () => deps.cases.answer(k.team, ref.caseId, answer, k.user, ref.version),
           (_ch, cat) => cat.thread[answer](mention(k.user)),
         );
@@ -302,6 +339,21 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       }),
     );
   }
+
+  // Undo, on the thread line of the last click: only in the case's own channel (the click's
+  // channel is Slack's word, in a signed request), only while nothing has happened since.
+  buttons.on(
+    ACTION.undo,
+    handler(deps, async (k, v) => {
+      const ref = caseRef(v);
+      const ch = await announce(
+        () => deps.cases.undo(k.team, ref.caseId, ref.version, k.user, k.channel ?? null),
+        (ch, cat) => cat.corrections.undone(mention(k.user), undoneWhat(ch.event, pb(), cat)),
+      );
+      // The line whose Undo was used loses its button and says who undid it (after the ack).
+      return redrawClicked(k, ch, undoUsed);
+    }),
+  );
 
   buttons.on(
     ACTION.moreFollowUps,
@@ -400,7 +452,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     ACTION.draftSent,
     handler(deps, async (k, v) => {
       const ref = caseRef(v);
-      const ch = await announce(
+      const ch = await undoable(
         // Keyed by the draft's own message: a second click on it is "already received", while
         // other clicks on the case since the draft was posted don't make it stale.
         () => {
@@ -427,7 +479,8 @@ export function registerActions(app: App, deps: ListenerDeps): void {
           return `${cat.draft.sentLine(mention(k.user))}${marked}`;
         },
       );
-      return after(ch);
+      // The draft shows its button was used: who marked it sent, and when (after the ack).
+      return redrawClicked(k, ch, draftUsed);
     }),
   );
 
@@ -445,7 +498,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     handler(deps, async (k, v) => {
       const ref = decodeChange(v);
       if (!ref) throw bad();
-      const ch = await announce(
+      const ch = await undoable(
         () => deps.cases.settleChange(k.team, ref.caseId, ref.change, null, k.user, ref.version),
         (ch, cat) => {
           const x = ch.case.changes.find((y) => y.id === ref.change);
@@ -467,6 +520,35 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       if (!x) throw new DomainError('invalid_input', 'change_not_found');
       if (x.status !== 'open') throw new DomainError('already_done');
       return form(deps, k, () => dropChangeModal(k.cat, c, ref.change));
+    }),
+  );
+
+  // The parent's overflow menu: each choice opens its form, drawn from the stored case.
+  buttons.on(
+    ACTION.caseMenu,
+    handler(deps, async (k, v) => {
+      const ref = decodeMenu(v);
+      if (!ref) throw bad();
+      const c = await deps.cases.get(k.team, ref.caseId);
+      if (c.status !== 'open') throw new DomainError('case_closed');
+      switch (ref.choice) {
+        case 'owner':
+          return form(deps, k, () => ownerModal(k.cat, c));
+        case 'severity':
+          return form(deps, k, () => severityModal(k.cat, c));
+        case 'outline':
+          if (!c.outline) throw new DomainError('invalid_transition', 'no_outline');
+          return form(deps, k, () => outlineModal(k.cat, c, findStep(c, 'outline').version));
+        case 'cancel_meeting':
+        case 'cancel_fix_meeting': {
+          const fix = ref.choice === 'cancel_fix_meeting';
+          const at = fix ? c.fixMeetingAt : c.meetingAt;
+          if (!at || at <= deps.cases.now()) throw new DomainError('invalid_input', 'no_meeting');
+          return form(deps, k, () =>
+            cancelMeetingModal(k.cat, c, dateToken(at), fix ? 'fix_meeting' : 'meeting'),
+          );
+        }
+      }
     }),
   );
 

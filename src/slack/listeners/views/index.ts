@@ -22,7 +22,7 @@ import { stepTitle } from '../../blocks/caseMessage.js';
 import { mailtoLink } from '../../blocks/draft.js';
 import { dateToken, dayToken, literal, mention, timeToken } from '../../blocks/format.js';
 import { OUTCOMES } from '../../blocks/modals.js';
-import { line, outlinePost, withUserText } from '../../blocks/thread.js';
+import { line, movedLines, outlinePost, withUserText } from '../../blocks/thread.js';
 import { moveBlocks } from '../../caseView.js';
 import { friendly, notShown } from '../../errors.js';
 import {
@@ -138,6 +138,10 @@ const INPUT_BY_DETAIL: Record<string, string> = {
   client_place_too_long: INPUT.clientPlace,
   meeting_place_too_long: INPUT.meetingPlace,
   meeting_length: INPUT.meetingLength,
+  owner_unchanged: INPUT.owner,
+  severity: INPUT.severity,
+  severity_unchanged: INPUT.severity,
+  outline_unchanged: INPUT.happened,
 };
 
 export function registerViews(app: App, deps: ListenerDeps): void {
@@ -263,7 +267,11 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         };
         const ch = await announce(
           () => deps.cases.outline(team, meta.caseId as number, outline, user, `view:${a.view.id}`),
-          (ch, cat) => outlinePost(ch.case.outline ?? outline, user, cat),
+          // Saved over an earlier outline: the thread says it changed, and how it reads now.
+          (ch, cat) =>
+            outlinePost(ch.case.outline ?? outline, user, cat, {
+              edited: ch.event.type === 'outline_edited',
+            }),
         );
         return shown(ch);
       },
@@ -313,6 +321,150 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         return shown(ch);
       },
       INPUT.meetingDate,
+    ),
+  );
+
+  // Hand-over: the new owner is told in the thread (mentioned once, in the line stored with the
+  // change); after the ack their zone is asked of Slack and the due times follow it.
+  forms.on(
+    VIEW.owner,
+    submission(
+      deps,
+      async (a, team, user, meta) => {
+        if (!meta.caseId) throw new DomainError('case_not_found');
+        const owner = a.view.state.values[INPUT.owner]?.[INPUT.owner]?.selected_user ?? null;
+        if (!owner || (a.context.botUserId && owner === a.context.botUserId))
+          throw new DomainError('invalid_input', 'owner');
+        // Their zone as cached (or the default) now; Slack's word after the ack.
+        const { tz } = await deps.profiles.cachedOrDefault(team, owner);
+        const ch = await announce(
+          () =>
+            deps.cases.changeOwner(
+              team,
+              meta.caseId as number,
+              owner,
+              tz,
+              user,
+              `view:${a.view.id}`,
+            ),
+          (ch, cat) =>
+            line(
+              cat.corrections.owner.line(
+                mention(user),
+                mention(String(ch.event.data?.from ?? '')),
+                mention(owner),
+              ) + movedLines(ch.event, deps.cases.playbook, cat),
+            ),
+        );
+        return async () => {
+          // The zone used was the cached one (or the default): Slack's word moves the due times,
+          // and the thread lists what moved (without pinging the new owner a second time).
+          let c = ch.case;
+          try {
+            const { tz } = await deps.profiles.resolve(team, owner, deps.cases.now());
+            if (tz !== c.tz)
+              c = (
+                await announce(
+                  () => deps.cases.retimeOwner(team, c.id, owner, tz),
+                  (r, cat) => {
+                    const moved = movedLines(r.event, deps.cases.playbook, cat);
+                    return moved ? [line(cat.corrections.owner.retimed + moved)] : [];
+                  },
+                )
+              ).case;
+          } catch (e) {
+            if (!(e instanceof DomainError))
+              deps.log('the new owner’s zone is not known yet', { caseId: c.id, error: String(e) });
+          }
+          await presenter.afterChange(c);
+        };
+      },
+      INPUT.owner,
+    ),
+  );
+
+  forms.on(
+    VIEW.severity,
+    submission(
+      deps,
+      async (a, team, user, meta) => {
+        if (!meta.caseId) throw new DomainError('case_not_found');
+        const sev = selected(a.view.state.values, INPUT.severity);
+        if (!sev || !(SEVERITIES as readonly string[]).includes(sev))
+          throw new DomainError('invalid_input', 'severity');
+        const ch = await announce(
+          () =>
+            deps.cases.changeSeverity(
+              team,
+              meta.caseId as number,
+              sev as Severity,
+              user,
+              `view:${a.view.id}`,
+            ),
+          (ch, cat) => {
+            const from = String(ch.event.data?.from ?? '') as Severity;
+            return line(
+              cat.corrections.severity.line(
+                mention(user),
+                cat.severity[from] ?? from,
+                cat.severity[sev as Severity],
+              ) + movedLines(ch.event, deps.cases.playbook, cat),
+            );
+          },
+        );
+        return shown(ch);
+      },
+      INPUT.severity,
+    ),
+  );
+
+  // The meeting is off: the line, then the cancellation's .ics (same UID, higher SEQUENCE), stored
+  // with the change and sent in order.
+  forms.on(
+    VIEW.cancelMeeting,
+    submission(
+      deps,
+      async (a, team, user, meta) => {
+        if (!meta.caseId) throw new DomainError('case_not_found');
+        const fix = meta.step === 'fix_meeting';
+        let ch: Changed;
+        try {
+          ch = await announce(
+            () =>
+              deps.cases.cancelMeeting(
+                team,
+                meta.caseId as number,
+                user,
+                `view:${a.view.id}`,
+                fix ? 'fix' : 'meeting',
+              ),
+            (ch, cat) => {
+              const at = new Date(String(ch.event.data?.at));
+              return [
+                line(
+                  (fix ? cat.corrections.cancel.fixLine : cat.corrections.cancel.line)(
+                    mention(user),
+                    dateToken(at),
+                  ),
+                ),
+                inviteLine(fix ? 'fix' : 'meeting', at, ch.case.version, { cancelled: true }),
+              ];
+            },
+          );
+        } catch (e) {
+          // The form has no field to show an error beside (the meeting passed, or was cancelled or
+          // moved meanwhile): it closes, and a direct message says why nothing changed.
+          if (!(e instanceof DomainError) || e.code === 'duplicate_request') throw e;
+          const note = friendly(e, await catFor(deps, team, user), deps.log);
+          return async () => {
+            await a.client.chat
+              .postMessage({ channel: user, text: note })
+              .catch((err) => deps.log('could not tell the user', { error: String(err) }));
+          };
+        }
+        return shown(ch);
+      },
+      'cancel_meeting',
     ),
   );
 
