@@ -5,6 +5,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { SHORTCUT } from '../src/slack/ids.js';
+import { BOT_SCOPES } from '../src/slack/scopes.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -257,5 +258,37 @@ describe('Slack request fixtures', () => {
         );
       }
     }
+  });
+});
+
+describe('manifest.oauth.yml (installs in many workspaces)', () => {
+  const validate = compileSchema();
+  const read = (file: string) =>
+    parseDocument(readFileSync(path.resolve(repoRoot, file), 'utf8')).toJS() as Manifest & {
+      oauth_config?: { redirect_urls?: string[] };
+    };
+  const oauth = read('manifest.oauth.yml');
+  const single = read('manifest.yml');
+
+  it("validates against Slack's manifest schema", () => {
+    validate(oauth);
+    expect(formatErrors(validate.errors)).toBe('');
+  });
+
+  it('is the same app as manifest.yml but for HTTP, the install redirect and token rotation', () => {
+    expect(oauth.settings?.socket_mode_enabled).toBe(false);
+    expect(oauth.settings?.token_rotation_enabled).toBe(true);
+    expect(oauth.oauth_config?.redirect_urls).toEqual(['https://example.com/slack/oauth_redirect']);
+    const { redirect_urls: _, ...oauthConfig } = oauth.oauth_config ?? {};
+    expect({
+      ...oauth,
+      oauth_config: oauthConfig,
+      settings: { ...oauth.settings, socket_mode_enabled: true, token_rotation_enabled: false },
+    }).toEqual(single);
+  });
+
+  it('asks for the scopes Amends requests when it is installed (BOT_SCOPES)', () => {
+    expect(oauth.oauth_config?.scopes?.bot).toEqual([...BOT_SCOPES]);
+    expect(single.oauth_config?.scopes?.bot).toEqual([...BOT_SCOPES]);
   });
 });
