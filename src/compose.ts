@@ -99,8 +99,10 @@ async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
     slack: slackAuth,
     metrics,
   });
+  // (Port 0 is "any free port": two listeners asking for it never share one.)
   const ownListener =
-    config.healthPort !== null && (config.mode === 'socket' || config.healthPort !== config.port);
+    config.healthPort !== null &&
+    (config.mode === 'socket' || config.healthPort !== config.port || config.port === 0);
   let probeServer: Awaited<ReturnType<typeof startProbeServer>> | null = null;
   const app = createBoltApp({
     ...o,

@@ -253,3 +253,37 @@ describe('probes in Socket Mode (their own listener, HEALTH_PORT)', () => {
     expect(amends.ops.healthPort()).not.toBeNull();
   });
 });
+
+describe('probes in HTTP mode with HEALTH_PORT', () => {
+  it('a listener of their own: probes on both ports, /metrics only on HEALTH_PORT', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amends-probes-'));
+    const fake = await startFakeSlack({ users: USERS, teamId: TEAM });
+    const amends = await composeAmends({
+      config: testConfig({
+        healthPort: 0,
+        databasePath: join(dir, 'amends.db'),
+        slackApiUrl: fake.url,
+      }),
+      clock: new ManualClock('2026-11-23T08:00:00Z'),
+      host: '127.0.0.1',
+      logger: loggerFromLog(() => {}),
+    });
+    try {
+      const port = await amends.start();
+      const health = amends.ops.healthPort();
+      expect(health).not.toBe(port);
+      const main = `http://127.0.0.1:${port}`;
+      const side = `http://127.0.0.1:${health}`;
+      for (const url of [main, side]) {
+        expect((await getJson(`${url}/livez`)).status).toBe(200);
+        expect((await getJson(`${url}/readyz`)).status).toBe(200);
+      }
+      expect((await fetch(`${main}/metrics`)).status).toBe(404);
+      expect(sample(await metricsOf(side), 'amends_outbox_claims_in_flight')).toBe(0);
+    } finally {
+      await amends.stop();
+      await fake.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
