@@ -92,13 +92,14 @@ async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
     processMetrics: o.processMetrics ?? false,
   });
   const slackAuth = new SlackAuth();
-  const routes = probeRoutes({
+  const probes = probeRoutes({
     draining: () => gate.stopping,
     storeOpen: () => store.open,
     ops: store.ops,
     slack: slackAuth,
     metrics,
   });
+  const { routes } = probes;
   // (Port 0 is "any free port": two listeners asking for it never share one.)
   const ownListener =
     config.healthPort !== null &&
@@ -224,6 +225,7 @@ async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
     },
     async start() {
       const port = await startBoltApp(app, { config, host: o.host, log });
+      probes.start();
       if (ownListener && config.healthPort !== null)
         probeServer = await startProbeServer(routes, config.healthPort, o.host);
       checkpoints.start();
@@ -250,6 +252,7 @@ async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
       await checkpoints.stop();
       await store.close();
       await probeServer?.close();
+      probes.stop();
     },
   };
 }

@@ -84,9 +84,12 @@ const json = (res: ServerResponse, status: number, body: unknown, head: boolean)
  *   Slack has not refused the token. 503 with the failing check named otherwise.
  * - /metrics: the Prometheus text exposition (src/ops/metrics.ts).
  */
-export function probeRoutes(d: ProbeDeps, o: { metrics?: boolean } = {}): Route[] {
+export function probeRoutes(
+  d: ProbeDeps,
+  o: { metrics?: boolean } = {},
+): { readonly routes: Route[]; start(): void; stop(): void } {
+  // The loop's delay, sampled only while the app runs (a timer every 20 ms: stopped with the app).
   const loop = monitorEventLoopDelay({ resolution: 20 });
-  loop.enable();
   const checkMs = d.checkMs ?? 2000;
   const readiness = async (): Promise<{ ok: boolean; checks: Record<string, string> }> => {
     const checks: Record<string, string> = {};
@@ -145,7 +148,7 @@ export function probeRoutes(d: ProbeDeps, o: { metrics?: boolean } = {}): Route[
         );
       },
     });
-  return routes;
+  return { routes, start: () => loop.enable(), stop: () => loop.disable() };
 }
 
 /** A listener of its own for the probes (Socket Mode has no HTTP port; or HEALTH_PORT in HTTP mode). */
