@@ -2,6 +2,8 @@ import type { App, webApi } from '@slack/bolt';
 import type { Config } from './config.js';
 import type { Clock } from './domain/clock.js';
 import type { Log, Logger } from './log.js';
+import type { Metrics } from './ops/metrics.js';
+import type { SlackAuth } from './ops/probes.js';
 import type { CaseService } from './services/cases.js';
 import type { Presenter } from './services/presenter.js';
 import type { CaughtUp, PendingOptions, SettleOptions } from './services/projection.js';
@@ -29,6 +31,14 @@ export interface Amends {
   readonly sharing: ChannelSharing;
   readonly gate: Gate;
   readonly log: Log;
+  /** Probes and metrics (src/ops/). */
+  readonly ops: {
+    readonly metrics: Metrics;
+    /** Whether Slack still accepts the token (the readiness probe's Slack check). */
+    readonly slack: SlackAuth;
+    /** The probes' own listener's port once started (HEALTH_PORT, Socket Mode); null: none. */
+    healthPort(): number | null;
+  };
   /** Starts Bolt's receiver; resolves with the HTTP port (null in Socket Mode). */
   start(): Promise<number | null>;
   /** Projection.publishPending: the stored cases whose parent never reached Slack. */
@@ -76,4 +86,6 @@ export interface ComposeOptions {
   readonly slackTimeoutMs?: number;
   /** Who this process is in the database's leases (default: host, pid and a random part). */
   readonly holder?: string;
+  /** Node's own process series in /metrics (CPU, memory, event loop, GC): the running bot. */
+  readonly processMetrics?: boolean;
 }

@@ -4,6 +4,9 @@ import type { Amends, ComposeOptions } from './amends.js';
 import type { Config } from './config.js';
 import { systemClock } from './domain/clock.js';
 import { type Logger, logFn } from './log.js';
+import { countedLeases, countedReminders } from './ops/instrument.js';
+import { Metrics } from './ops/metrics.js';
+import { probeRoutes, SlackAuth, startProbeServer } from './ops/probes.js';
 import {
   scheduleHousekeeping,
   scheduleReminders,
@@ -80,7 +83,37 @@ async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
       busyProfiles ? (await busyProfiles.cachedOrDefault(team, user)).lang : config.defaultLang,
     ),
   });
-  const app = createBoltApp({ ...o, gate });
+  // Probes and metrics (src/ops/): on the HTTP receiver's port, or on a listener of their own
+  // (HEALTH_PORT; always in Socket Mode, which has no HTTP port). With HEALTH_PORT set in HTTP mode,
+  // /metrics is served there only, not on the port Slack's requests come in on.
+  const metrics = new Metrics({
+    outbox: (now) => store.ops.outbox(now),
+    now: () => clock.now().getTime(),
+    processMetrics: o.processMetrics ?? false,
+  });
+  const slackAuth = new SlackAuth();
+  const probes = probeRoutes({
+    draining: () => gate.stopping,
+    storeOpen: () => store.open,
+    ops: store.ops,
+    slack: slackAuth,
+    metrics,
+  });
+  const { routes } = probes;
+  // (Port 0 is "any free port": two listeners asking for it never share one.)
+  const ownListener =
+    config.healthPort !== null &&
+    (config.mode === 'socket' || config.healthPort !== config.port || config.port === 0);
+  let probeServer: Awaited<ReturnType<typeof startProbeServer>> | null = null;
+  const app = createBoltApp({
+    ...o,
+    gate,
+    routes: ownListener ? routes.filter((r) => r.path !== '/metrics') : routes,
+    observeSlack: (method, status, seconds, error) => {
+      metrics.slackCall(method, status, seconds);
+      slackAuth.answered(error);
+    },
+  });
   const client = app.client;
   const profiles = new ProfileService({
     repo: repos.profiles,
@@ -122,7 +155,14 @@ async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
     cases,
     clock,
     log,
-    leases: new Leases(repos.leases, holder, clock, liveness.isGone, undefined, liveness.lapsed),
+    leases: new Leases(
+      countedLeases(repos.leases, metrics),
+      holder,
+      clock,
+      liveness.isGone,
+      undefined,
+      liveness.lapsed,
+    ),
     recoveryChannel: config.recoveryChannel,
     changed: (c) => home.changed(client, c),
     repos,
@@ -138,7 +178,7 @@ async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
     isGone: liveness.isGone,
     uow,
     cases: repos.cases,
-    reminders: repos.reminders,
+    reminders: countedReminders(repos.reminders, metrics),
     workspaces,
     profiles,
     playbook,
@@ -179,8 +219,16 @@ async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
     sharing,
     gate,
     log,
+    ops: {
+      metrics,
+      slack: slackAuth,
+      healthPort: () => probeServer?.port ?? null,
+    },
     async start() {
       const port = await startBoltApp(app, { config, host: o.host, log });
+      probes.start();
+      if (ownListener && config.healthPort !== null)
+        probeServer = await startProbeServer(routes, config.healthPort, o.host);
       checkpoints.start();
       return port;
     },
@@ -216,6 +264,8 @@ async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
       await liveness.stop();
       await checkpoints.stop();
       await store.close();
+      await probeServer?.close();
+      probes.stop();
     },
   };
 }
@@ -235,7 +285,13 @@ export async function startBot(
   identity?: Promise<BotIdentity>,
 ): Promise<{ readonly amends: Amends; readonly port: number | null; stop(): Promise<void> }> {
   const who = await (identity ?? checkSlack(config));
-  const amends = await composeAmends({ config, clock: systemClock, logger, ...who });
+  const amends = await composeAmends({
+    config,
+    clock: systemClock,
+    logger,
+    processMetrics: true,
+    ...who,
+  });
   const { log, gate } = amends;
   let port: number | null;
   try {

@@ -23,6 +23,11 @@ export interface Config {
   readonly signingSecret: string | null;
   readonly appToken: string | null;
   readonly port: number;
+  /**
+   * The probes' and /metrics' own listener (HEALTH_PORT): always in Socket Mode (default: PORT);
+   * in HTTP mode only when set (then /metrics is served there and not on PORT). Null: none.
+   */
+  readonly healthPort: number | null;
   /** The SQLite file, used when `databaseUrl` is not set. */
   readonly databasePath: string;
   /** A PostgreSQL database (`postgres://…`) instead of the SQLite file; null: SQLite. */
@@ -97,6 +102,7 @@ export function configWith(o: Pick<Config, 'mode' | 'databasePath'> & Partial<Co
     signingSecret: null,
     appToken: null,
     port: 0,
+    healthPort: null,
     databaseUrl: null,
     slackApiUrl: null,
     playbookPath: null,
@@ -190,6 +196,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (!/^\d+$/.test(portRaw) || port < 1 || port > 65535)
     problems.push(`PORT must be a port number 1-65535 (got "${portRaw}")`);
 
+  const healthRaw = get('HEALTH_PORT');
+  let healthPort: number | null = mode === 'socket' ? port : null;
+  if (healthRaw) {
+    healthPort = Number(healthRaw);
+    if (!/^\d+$/.test(healthRaw) || healthPort < 1 || healthPort > 65535)
+      problems.push(`HEALTH_PORT must be a port number 1-65535 (got "${healthRaw}")`);
+  }
+
   let slackApiUrl = get('SLACK_API_URL');
   if (slackApiUrl) {
     try {
@@ -281,6 +295,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     signingSecret,
     appToken,
     port,
+    healthPort: mode === 'sandbox' ? null : healthPort,
     databasePath,
     databaseUrl,
     slackApiUrl,

@@ -60,10 +60,14 @@ async function main(): Promise<void> {
   if (stopping) return;
   starting = startBot(config, logger, identity);
   const bot = await starting;
+  const health = bot.amends.ops.healthPort();
+  const probes = '/livez, /readyz (/healthz), /metrics';
   console.log(
     bot.port === null
-      ? 'Amends is running (Socket Mode)'
-      : `Amends is running (HTTP) on port ${bot.port}: Slack endpoint /slack/events, health /healthz`,
+      ? `Amends is running (Socket Mode); probes ${probes} on port ${health}`
+      : `Amends is running (HTTP) on port ${bot.port}: Slack endpoint /slack/events, ${
+          health === null ? `probes ${probes}` : `probes ${probes} on port ${health}`
+        }`,
   );
 }
 

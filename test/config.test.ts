@@ -163,6 +163,12 @@ describe('loadConfig: one clear line per problem, naming the variable', () => {
     ['PORT fractional', { PORT: '80.5' }, [/^PORT .*"80.5"/]],
     ['PORT with a suffix', { PORT: '3000x' }, [/^PORT .*"3000x"/]],
     [
+      'HEALTH_PORT not a number',
+      { HEALTH_PORT: 'x' },
+      [/^HEALTH_PORT must be a port number .*"x"/],
+    ],
+    ['HEALTH_PORT 0', { HEALTH_PORT: '0' }, [/^HEALTH_PORT .*"0"/]],
+    [
       'REMINDER_CRON not cron',
       { REMINDER_CRON: 'every minute' },
       [/^REMINDER_CRON is not a cron expression \(got "every minute"\)/],
@@ -448,5 +454,30 @@ describe('OAuth (many workspaces)', () => {
     expect((err as ConfigError).problems.some((p) => line.test(p))).toBe(true);
     // The key is never repeated in a message.
     expect((err as ConfigError).message).not.toContain(KEY);
+  });
+});
+
+describe('loadConfig: HEALTH_PORT (the probes’ own listener)', () => {
+  it.each<[string, NodeJS.ProcessEnv, number | null]>([
+    ['Socket Mode: on PORT by default', { SLACK_APP_TOKEN: APP, SLACK_BOT_TOKEN: BOT }, 3000],
+    [
+      'Socket Mode: PORT moves it',
+      { SLACK_APP_TOKEN: APP, SLACK_BOT_TOKEN: BOT, PORT: '8080' },
+      8080,
+    ],
+    [
+      'Socket Mode: HEALTH_PORT',
+      { SLACK_APP_TOKEN: APP, SLACK_BOT_TOKEN: BOT, HEALTH_PORT: '9090' },
+      9090,
+    ],
+    ['HTTP: none (probes on PORT)', { SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET }, null],
+    [
+      'HTTP: HEALTH_PORT',
+      { SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET, HEALTH_PORT: '9090' },
+      9090,
+    ],
+    ['sandbox: none', { HEALTH_PORT: '9090' }, null],
+  ])('%s', (_, env, port) => {
+    expect(loadConfig(env).healthPort).toBe(port);
   });
 });

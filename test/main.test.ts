@@ -1,10 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startFakeSlack } from '../src/sandbox/fakeSlack.js';
+import { openDatabase, SCHEMA_VERSION, sqliteVersion } from '../src/store/db.js';
 import { buildBundle } from './helpers/bundle.js';
 import { TEAM } from './helpers/harness.js';
 
@@ -131,5 +133,82 @@ describe('start-up', () => {
       await new Promise((r) => busy.close(r));
       await fake.close();
     }
+  });
+});
+
+describe('schema versions at start-up and in `npm run migrate`', () => {
+  /** A SQLite file at `version` (a real schema, then its version moved as a newer build would). */
+  function dbAt(name: string, version: number): string {
+    const path = join(dir, name);
+    const db = openDatabase(path);
+    db.pragma(`user_version = ${version}`);
+    db.close();
+    return path;
+  }
+  const migrateCli = () => join(bundle.dir, 'store', 'migrateCli.js');
+  const run = (args: string[], env: Record<string, string>) => {
+    const r = spawnSync(process.execPath, [migrateCli(), ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    return {
+      status: r.status,
+      lines: `${r.stdout}${r.stderr}`.split('\n').filter((l) => l.trim()),
+    };
+  };
+
+  it('a database newer than this build: the bot refuses it in one line, exit 1, the file untouched', async () => {
+    const fake = await startFakeSlack({ users: [], teamId: TEAM });
+    const path = dbAt('newer.db', SCHEMA_VERSION + 1);
+    try {
+      const bot = startHttp({ db: 'newer.db', slackApiUrl: fake.url, port: await freePort() });
+      expect(await bot.exited).toBe(1);
+      const lines = `${bot.out.stdout}${bot.out.stderr}`.split('\n').filter((l) => l.trim());
+      expect(lines).toEqual([
+        `amends: database schema version ${SCHEMA_VERSION + 1} is newer than this build (${SCHEMA_VERSION}); upgrade Amends`,
+      ]);
+    } finally {
+      await fake.close();
+    }
+    const db = new Database(path, { readonly: true });
+    expect(sqliteVersion(db)).toBe(SCHEMA_VERSION + 1);
+    db.close();
+  });
+
+  it('migrate --check: one line; exit 0 when current, 1 when behind or missing, 2 when newer; changes nothing', () => {
+    const current = dbAt('current.db', SCHEMA_VERSION);
+    expect(run(['--check'], { DATABASE_PATH: current })).toEqual({
+      status: 0,
+      lines: [`${current} is at schema version ${SCHEMA_VERSION}, this build's`],
+    });
+    const behind = dbAt('behind.db', SCHEMA_VERSION - 1);
+    expect(run(['--check'], { DATABASE_PATH: behind })).toEqual({
+      status: 1,
+      lines: [
+        `${behind} is at schema version ${SCHEMA_VERSION - 1}, behind this build's ${SCHEMA_VERSION}: run npm run migrate`,
+      ],
+    });
+    const missing = join(dir, 'missing.db');
+    expect(run(['--check'], { DATABASE_PATH: missing })).toEqual({
+      status: 1,
+      lines: [
+        `${missing} does not exist yet: npm run migrate creates it at schema version ${SCHEMA_VERSION}`,
+      ],
+    });
+    expect(existsSync(missing)).toBe(false);
+    const newer = dbAt('newer2.db', SCHEMA_VERSION + 1);
+    expect(run(['--check'], { DATABASE_PATH: newer }).status).toBe(2);
+    expect(run(['--frobnicate'], { DATABASE_PATH: newer })).toMatchObject({
+      status: 64,
+      lines: [expect.stringMatching(/^amends migrate: .*--frobnicate.*the only option is --check/)],
+    });
+    // Migrating a newer database is refused too, in one line.
+    expect(run([], { DATABASE_PATH: newer })).toEqual({
+      status: 1,
+      lines: [
+        `amends migrate: database schema version ${SCHEMA_VERSION + 1} is newer than this build (${SCHEMA_VERSION}); upgrade Amends`,
+      ],
+    });
   });
 });

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   App,
+  type CustomRoute,
   HTTPModuleFunctions,
   HTTPReceiver,
   LogLevel,
@@ -17,7 +18,7 @@ import { t } from '../i18n/index.js';
 import { boltLogger, type Log, type Logger } from '../log.js';
 import { guardBody } from './bodyGuard.js';
 import { AcceptQueue, type Gate, isSlackBody, Malformed, RECEIVED_AT, Refused } from './gate.js';
-import { keepAliveFetch } from './transport.js';
+import { keepAliveFetch, observedFetch, type SlackCallObserver } from './transport.js';
 
 /** How long a refused slash command waits for the person's cached language (then the default). */
 const BUSY_LOOKUP_MS = 200;
@@ -57,6 +58,13 @@ export interface BoltAppOptions {
   readonly processBeforeResponse?: boolean;
   /** How long a Web API call may take before it counts as failed (default 10 s). */
   readonly slackTimeoutMs?: number;
+  /**
+   * Extra routes of the HTTP receiver: the probes and /metrics (src/ops/probes.ts). Socket Mode has
+   * no HTTP receiver: its probes get a listener of their own.
+   */
+  readonly routes?: readonly CustomRoute[];
+  /** Told of every Web API call's end (method, HTTP status, duration, Slack's error): /metrics. */
+  readonly observeSlack?: SlackCallObserver;
 }
 
 /**
@@ -78,7 +86,7 @@ export function createBoltApp(o: BoltAppOptions): App {
     retryConfig: { retries: 0 },
     timeout: o.slackTimeoutMs ?? 10_000,
     rejectRateLimitedCalls: true,
-    fetch: keepAliveFetch(),
+    fetch: o.observeSlack ? observedFetch(keepAliveFetch(), o.observeSlack) : keepAliveFetch(),
   };
   let receiver: Receiver;
   if (config.mode === 'socket') {
@@ -97,17 +105,7 @@ export function createBoltApp(o: BoltAppOptions): App {
       logger,
       logLevel,
       processBeforeResponse: o.processBeforeResponse ?? false,
-      customRoutes: [
-        {
-          path: '/healthz',
-          method: ['GET', 'HEAD'],
-          handler: (_req, res) => {
-            const ok = !gate.stopping;
-            res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-            res.end(JSON.stringify({ ok, stopping: gate.stopping, inFlight: gate.active }));
-          },
-        },
-      ],
+      customRoutes: [...(o.routes ?? [])],
       customPropertiesExtractor: (req) => ({
         [RECEIVED_AT]: (req as { [RECEIVED_AT]?: number })[RECEIVED_AT] ?? performance.now(),
       }),

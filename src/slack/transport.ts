@@ -112,3 +112,54 @@ class ReceivedHeaders implements FetchHeaders {
     }
   }
 }
+
+/** Told of each Web API call's end: the method, the HTTP status (0: no answer), seconds, Slack's error. */
+export type SlackCallObserver = (
+  method: string,
+  status: number,
+  seconds: number,
+  error: string | null,
+) => void;
+
+/**
+ * A transport that tells `observe` how each call went, for /metrics and the readiness probe: the
+ * method is the URL's last segment (`…/api/chat.postMessage`); Slack's `error` is read only from a
+ * body already in memory that says `"ok":false` (the keep-alive transport's), so a successful call
+ * costs no parse. Never changes the response.
+ */
+export function observedFetch(inner: FetchFunction, observe: SlackCallObserver): FetchFunction {
+  return async (input, init) => {
+    const started = performance.now();
+    const url = typeof input === 'string' ? input : input.href;
+    const method = url.split('?')[0]?.split('/').pop() ?? '';
+    const tell = (status: number, error: string | null) => {
+      try {
+        observe(method, status, (performance.now() - started) / 1000, error);
+      } catch {
+        // an observer's failure must never fail the call
+      }
+    };
+    let res: FetchResponse;
+    try {
+      res = await inner(input, init);
+    } catch (e) {
+      tell(0, null);
+      throw e;
+    }
+    tell(res.status, res instanceof BufferedResponse ? slackError(res.body) : null);
+    return res;
+  };
+}
+
+const NOT_OK = Buffer.from('"ok":false');
+
+/** Slack's `error` in a JSON body that says `"ok":false` (null otherwise). */
+function slackError(body: Buffer): string | null {
+  if (body.indexOf(NOT_OK) < 0) return null;
+  try {
+    const e = (JSON.parse(body.toString('utf8')) as { error?: unknown }).error;
+    return typeof e === 'string' ? e : null;
+  } catch {
+    return null;
+  }
+}

@@ -8,6 +8,7 @@ import { migrate, migratePostgres, openDatabase } from './db.js';
 import { HomeViewerRepo } from './homeViewerRepo.js';
 import { LeaseRepo } from './leaseRepo.js';
 import { LineRepo } from './lineRepo.js';
+import { OpsRepo } from './opsRepo.js';
 import { ProcessRepo } from './processRepo.js';
 import { ProfileRepo } from './profileRepo.js';
 import { ReminderRepo } from './reminderRepo.js';
@@ -24,6 +25,8 @@ export interface Store {
   readonly uow: UnitOfWork;
   /** Read-only reports and exports. */
   readonly reports: ReportRepo;
+  /** The readiness probe's and the metrics' questions (src/ops/). */
+  readonly ops: OpsRepo;
   /** The database itself, for the store's own commands (copy, counts). */
   readonly conn: Conn;
   /** The SQLite connection (null on PostgreSQL): the WAL checkpointer's settings. */
@@ -71,6 +74,7 @@ function storeOn(
       run: (fn, opts) => conn.transaction((c) => fn(txOn(c, playbook)), opts),
     },
     reports: new ReportRepo(conn),
+    ops: new OpsRepo(conn),
     sqlite,
     get open() {
       return open && (sqlite ? sqlite.open : true);

@@ -1,0 +1,55 @@
+import { SCHEMA_VERSION } from './db.js';
+import type { Conn } from './sql.js';
+
+/** What the outbox holds at one instant, for /metrics (no team in it: one set of series). */
+export interface OutboxState {
+  /** The oldest reminder ready to go (`not_before` passed) and still pending: since when (ms). */
+  readonly oldestReadyReminderAt: number | null;
+  /** The oldest thread line waiting to be posted: when it was written (ms). */
+  readonly oldestPendingLineAt: number | null;
+  /** Reminders claimed by a process and not yet settled (sent, failed, released). */
+  readonly claimsInFlight: number;
+}
+
+/**
+ * The store as operations see it: the readiness probe's questions (does the database answer, at
+ * which schema version) and the outbox's gauges. Each is one short statement through an index
+ * (reminders_ready, thread_lines_pending): a probe every few seconds costs nothing.
+ */
+export class OpsRepo {
+  constructor(readonly conn: Conn) {}
+
+  /** The version the database says it is at (SQLite's user_version, PostgreSQL's amends_schema). */
+  async schemaVersion(): Promise<number> {
+    if (this.conn.dialect === 'sqlite') {
+      const r = await this.conn.get<{ user_version: number }>('PRAGMA user_version');
+      return r?.user_version ?? 0;
+    }
+    const r = await this.conn.get<{ version: number }>('SELECT version FROM amends_schema');
+    return r?.version ?? 0;
+  }
+
+  /** Whether the schema is the one this build writes. */
+  async schemaCurrent(): Promise<{ ok: boolean; version: number; expected: number }> {
+    const version = await this.schemaVersion();
+    return { ok: version === SCHEMA_VERSION, version, expected: SCHEMA_VERSION };
+  }
+
+  async outbox(now: number): Promise<OutboxState> {
+    const ready = await this.conn.get<{ at: number | null }>(
+      `SELECT MIN(not_before) AS at FROM reminders WHERE status = 'pending' AND not_before <= ?`,
+      [now],
+    );
+    const line = await this.conn.get<{ at: number | null }>(
+      `SELECT MIN(created_at) AS at FROM thread_lines WHERE status = 'pending'`,
+    );
+    const claimed = await this.conn.get<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM reminders WHERE status = 'claimed'`,
+    );
+    return {
+      oldestReadyReminderAt: ready?.at ?? null,
+      oldestPendingLineAt: line?.at ?? null,
+      claimsInFlight: Number(claimed?.n ?? 0),
+    };
+  }
+}
