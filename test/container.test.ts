@@ -148,6 +148,7 @@ describe('compose.yaml', () => {
     expect(migrate?.restart).toBe('no');
     expect(migrate?.depends_on).toEqual({ db: { condition: 'service_healthy' } });
     expect(amends?.image).toBe(migrate?.image);
+    expect(amends?.build).toBe('.');
     expect(amends?.depends_on).toMatchObject({
       migrate: { condition: 'service_completed_successfully' },
     });
