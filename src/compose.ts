@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Amends, ComposeOptions } from './amends.js';
 import type { Config } from './config.js';
 import { systemClock } from './domain/clock.js';
+import { installations } from './installs.js';
 import { type Logger, logFn } from './log.js';
 import { countedLeases, countedReminders } from './ops/instrument.js';
 import { Metrics } from './ops/metrics.js';
@@ -15,13 +16,14 @@ import {
 } from './scheduler/reminderTick.js';
 import { CaseService } from './services/cases.js';
 import { ALIVE_MS, deadOnThisHost, holderName, Leases, Liveness } from './services/leases.js';
+import type { InWorkspace } from './services/ports.js';
 import { ProfileService } from './services/profiles.js';
 import { Projection } from './services/projection.js';
 import { ReminderService } from './services/reminders.js';
 import { ReportService } from './services/reports.js';
 import { WorkspaceService } from './services/workspaces.js';
 import { SlackReminderChannel, SlackUserDirectory } from './slack/adapters.js';
-import { busyText, createBoltApp, drain, startBoltApp } from './slack/boltApp.js';
+import { busyText, createBoltApp, drain, startBoltApp, webClientOptions } from './slack/boltApp.js';
 import { SlackCaseView } from './slack/caseView.js';
 import { type BotIdentity, checkSlack } from './slack/checkSlack.js';
 import { isChannelProblem } from './slack/errors.js';
@@ -29,6 +31,8 @@ import { Gate } from './slack/gate.js';
 import { HomePublisher } from './slack/home.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { ChannelSharing } from './slack/sharing.js';
+import { forTeam, TeamClient } from './slack/teamClient.js';
+import type { SlackCallObserver } from './slack/transport.js';
 import type { CaseRepo } from './store/caseRepo.js';
 import { backgroundCheckpoints } from './store/checkpointer.js';
 import { openStore, type Store } from './store/index.js';
@@ -105,16 +109,50 @@ async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
     config.healthPort !== null &&
     (config.mode === 'socket' || config.healthPort !== config.port || config.port === 0);
   let probeServer: Awaited<ReturnType<typeof startProbeServer>> | null = null;
+  // Who this process is in leases and claims, and its heartbeat: what a dead process held is taken
+  // over within seconds, on any number of hosts. On SQLite (one file, so one host) a holder whose
+  // pid is gone is known dead at once; on PostgreSQL only heartbeats count, by the server's clock:
+  // a pid means nothing on another machine. The first heartbeat is written before the app takes a
+  // request (a failure is logged: the next beat is 2 s away).
+  const holder = o.holder ?? holderName(hostname(), process.pid, randomBytes(4).toString('hex'));
+  const observeSlack: SlackCallObserver = (method, status, seconds, error) => {
+    metrics.slackCall(method, status, seconds);
+    // With many workspaces one workspace's refused token says nothing of the others'.
+    if (!config.oauth) slackAuth.answered(error);
+  };
+  const installed = config.oauth
+    ? installations(
+        config.oauth,
+        store,
+        holder,
+        clock,
+        log,
+        metrics,
+        o.slackTimeoutMs,
+        config.slackApiUrl,
+      )
+    : null;
   const app = createBoltApp({
     ...o,
     gate,
     routes: ownListener ? routes.filter((r) => r.path !== '/metrics') : routes,
-    observeSlack: (method, status, seconds, error) => {
-      metrics.slackCall(method, status, seconds);
-      slackAuth.answered(error);
-    },
+    observeSlack,
+    ...(installed ? { installationStore: installed.slack } : {}),
   });
-  const client = app.client;
+  // One workspace: Bolt's client with the bot token. Many: each call with its workspace's token.
+  const client = installed
+    ? new TeamClient(
+        installed.tokenOf,
+        webClientOptions({
+          slackApiUrl: config.slackApiUrl,
+          slackTimeoutMs: o.slackTimeoutMs,
+          observeSlack,
+        }),
+      )
+    : app.client;
+  const inWorkspace: InWorkspace | undefined = installed
+    ? (team, fn) => forTeam(team, fn)
+    : undefined;
   const profiles = new ProfileService({
     repo: repos.profiles,
     directory: new SlackUserDirectory(client),
@@ -133,12 +171,6 @@ async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
     clock,
     clients: repos.clients,
   });
-  // Who this process is in leases and claims, and its heartbeat: what a dead process held is taken
-  // over within seconds, on any number of hosts. On SQLite (one file, so one host) a holder whose
-  // pid is gone is known dead at once; on PostgreSQL only heartbeats count, by the server's clock:
-  // a pid means nothing on another machine. The first heartbeat is written before the app takes a
-  // request (a failure is logged: the next beat is 2 s away).
-  const holder = o.holder ?? holderName(hostname(), process.pid, randomBytes(4).toString('hex'));
   const liveness = new Liveness(
     repos.processes,
     holder,
@@ -165,6 +197,7 @@ async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
     ),
     recoveryChannel: config.recoveryChannel,
     changed: (c) => home.changed(client, c),
+    ...(inWorkspace ? { inWorkspace } : {}),
     repos,
     uow,
     work: gate,
@@ -172,7 +205,7 @@ async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
     isChannelProblem,
   });
   const { presenter } = projection;
-  const workspaces = new WorkspaceService(repos.workspaces);
+  const workspaces = new WorkspaceService(repos.workspaces, installed?.repo ?? null);
   const reminders = new ReminderService({
     holder,
     isGone: liveness.isGone,
@@ -284,7 +317,8 @@ export async function startBot(
   /** auth.test already on its way (src/main.ts sends it before loading this module). */
   identity?: Promise<BotIdentity>,
 ): Promise<{ readonly amends: Amends; readonly port: number | null; stop(): Promise<void> }> {
-  const who = await (identity ?? checkSlack(config));
+  // Many workspaces: no one bot token to check; each installation is checked as it is used.
+  const who = config.oauth ? {} : await (identity ?? checkSlack(config));
   const amends = await composeAmends({
     config,
     clock: systemClock,

@@ -52,8 +52,8 @@ async function main(): Promise<void> {
 
   // Slack is asked who the bot is before Bolt and the rest are loaded: the round trip overlaps the
   // loading. (Handled here at once, so a quick failure is not an unhandled rejection meanwhile.)
-  const identity = checkSlack(config);
-  identity.catch(() => {});
+  const identity = config.oauth ? undefined : checkSlack(config);
+  identity?.catch(() => {});
   const { startBot } = await import('./compose.js');
   // A refused token or an unreachable Slack ends here, with its one line (main's catch).
   await identity;
@@ -66,8 +66,8 @@ async function main(): Promise<void> {
     bot.port === null
       ? `Amends is running (Socket Mode); probes ${probes} on port ${health}`
       : `Amends is running (HTTP) on port ${bot.port}: Slack endpoint /slack/events, ${
-          health === null ? `probes ${probes}` : `probes ${probes} on port ${health}`
-        }`,
+          config.oauth ? 'install page /slack/install, ' : ''
+        }${health === null ? `probes ${probes}` : `probes ${probes} on port ${health}`}`,
   );
 }
 

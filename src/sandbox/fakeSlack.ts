@@ -506,6 +506,45 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   };
 
   let tickets = 0;
+  // OAuth: an install's code is "<team>:<user>" (":rotate" after it: a rotating token, 12 hours);
+  // each refresh token can be spent once, as Slack's.
+  let grants = 0;
+  const refreshTokens = new Map<string, string>(); // refresh token → team
+  const oauthAccess = (a: Args): Args => {
+    if (!str(a, 'client_id') || !str(a, 'client_secret')) fail('invalid_client_id');
+    const issue = (team: string, rotate: boolean) => {
+      grants++;
+      const refresh = rotate ? `xoxe-1-${team}-${grants}` : undefined;
+      if (refresh) refreshTokens.set(refresh, team);
+      return {
+        access_token: `${rotate ? 'xoxe.' : ''}xoxb-${team}-${grants}`,
+        ...(refresh ? { refresh_token: refresh, expires_in: 43_200 } : {}),
+      };
+    };
+    if (str(a, 'grant_type') === 'refresh_token') {
+      const spent = str(a, 'refresh_token') ?? '';
+      const team = refreshTokens.get(spent);
+      if (!team) fail('invalid_refresh_token');
+      refreshTokens.delete(spent);
+      return { ok: true, token_type: 'bot', ...issue(team as string, true) };
+    }
+    const m = /^(T[A-Z0-9]+):(U[A-Z0-9]+)(:rotate)?$/.exec(str(a, 'code') ?? '');
+    if (!m) fail('invalid_code');
+    const [, team, user, rotate] = m as RegExpExecArray;
+    return {
+      ok: true,
+      app_id: APP_ID,
+      authed_user: { id: user },
+      scope:
+        'commands,chat:write,users:read,channels:history,groups:history,channels:read,groups:read,files:write,im:write',
+      token_type: 'bot',
+      bot_user_id: botUserId,
+      team: { id: team, name: `Workspace ${team}` },
+      enterprise: null,
+      is_enterprise_install: false,
+      ...issue(team as string, !!rotate),
+    };
+  };
   const handlers: Record<string, (a: Args, ctx: { json: boolean; token: string }) => Args> = {
     'apps.connections.open': (_a, ctx) => {
       if (!opts.socketModeUrl) fail('unknown_method');
@@ -927,6 +966,15 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       );
     }
     if (parseError) return send(res, 200, { ok: false, error: parseError });
+    // The app's own credentials, not a token: an install's code, or a refresh.
+    if (method === 'oauth.v2.access') {
+      try {
+        return send(res, 200, oauthAccess(args));
+      } catch (e) {
+        if (!(e instanceof SlackError)) throw e;
+        return send(res, 200, { ok: false, error: e.message });
+      }
+    }
     const handler = handlers[method];
     if (!handler) return send(res, 200, { ok: false, error: 'unknown_method' });
     if (!token) return send(res, 200, { ok: false, error: 'not_authed' });

@@ -467,6 +467,13 @@ export interface InstallationStore {
   >;
 }
 
+/**
+ * Runs `fn` as work for one workspace: with many workspaces (OAuth), every Slack call inside it is
+ * made with that workspace's own token (the Slack adapter's TeamClient). With one workspace, `fn`
+ * simply runs.
+ */
+export type InWorkspace = <T>(teamId: string, fn: () => Promise<T>) => Promise<T>;
+
 /** A file posted into a case's thread (the meeting's invite). */
 export interface ThreadFile {
   readonly content: string;

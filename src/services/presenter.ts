@@ -4,7 +4,13 @@ import type { RecoveryCase } from '../domain/recoveryCase.js';
 import { t } from '../i18n/index.js';
 import type { CaseService } from './cases.js';
 import { LeaseLost, type Leases } from './leases.js';
-import { type CaseView, DeliveryFailure, isStorageFailure, type PendingLine } from './ports.js';
+import {
+  type CaseView,
+  DeliveryFailure,
+  type InWorkspace,
+  isStorageFailure,
+  type PendingLine,
+} from './ports.js';
 
 type Log = (msg: string, extra?: Record<string, unknown>) => void;
 
@@ -62,6 +68,8 @@ export interface PresenterDeps {
   readonly rendered?: (c: RecoveryCase, at: Date) => void | Promise<void>;
   /** After a change is shown: App Home of the people it concerns is redrawn. */
   readonly changed?: (c: RecoveryCase) => Promise<void>;
+  /** Each case's Slack work runs as its own workspace's (many workspaces: its token). */
+  readonly inWorkspace?: InWorkspace;
   /**
    * Slack could not say whether the case's channel is shared: nothing was written there, and the
    * case is to be brought up to date again after a back-off (compose's retry timer).
@@ -102,7 +110,30 @@ export class Presenter {
   /** Cases being withdrawn from a shared channel by this process right now (see #withdraw). */
   readonly #withdrawing = new Set<number>();
 
-  constructor(readonly deps: PresenterDeps) {}
+  constructor(readonly deps: PresenterDeps) {
+    // Every public method that shows a case runs as work for the case's workspace: with many
+    // workspaces, each Slack call in it carries that workspace's token, however it was reached (a
+    // request, a reminder, a sweep).
+    const scope = deps.inWorkspace;
+    if (scope) {
+      const self = this as unknown as Record<
+        string,
+        (c: RecoveryCase, ...a: unknown[]) => Promise<unknown>
+      >;
+      for (const m of [
+        'isShared',
+        'publish',
+        'ensureFirstReply',
+        'refresh',
+        'afterChange',
+        'deliverLines',
+        'updateLine',
+      ] as const) {
+        const f = (self[m] as (c: RecoveryCase, ...a: unknown[]) => Promise<unknown>).bind(this);
+        self[m] = (c, ...a) => scope(c.teamId, () => f(c, ...a));
+      }
+    }
+  }
 
   /** The owner's own language for a note meant for them alone; the case's if Amends doesn't know it. */
   async #ownerLang(c: RecoveryCase): Promise<string> {
@@ -338,9 +369,10 @@ export class Presenter {
     }
   }
 
-  /** Case parents posted in a channel since `since` (less a minute), by case id. */
-  postedIn(channel: string, since: Date): Promise<Map<number, string>> {
-    return this.deps.view.parentsIn(channel, since);
+  /** Case parents posted in a workspace's channel since `since` (less a minute), by case id. */
+  postedIn(teamId: string, channel: string, since: Date): Promise<Map<number, string>> {
+    const look = () => this.deps.view.parentsIn(channel, since);
+    return this.deps.inWorkspace ? this.deps.inWorkspace(teamId, look) : look();
   }
 
   /**

@@ -15,7 +15,7 @@ export interface Work {
 export interface ProjectionDeps
   extends Pick<
     PresenterDeps,
-    'view' | 'cases' | 'clock' | 'log' | 'leases' | 'recoveryChannel' | 'changed'
+    'view' | 'cases' | 'clock' | 'log' | 'leases' | 'recoveryChannel' | 'changed' | 'inWorkspace'
   > {
   /** The repositories the sweeps read, each call on its own. */
   readonly repos: Pick<Repos, 'cases' | 'lines' | 'reminders'>;
@@ -106,6 +106,7 @@ export class Projection {
       rendered: this.hints.rendered,
       retry: (c) => this.#retrySoon(c),
       threadPosts: (c) => this.#threadPosts(c),
+      ...(deps.inWorkspace ? { inWorkspace: deps.inWorkspace } : {}),
     });
   }
 
@@ -203,10 +204,15 @@ export class Projection {
         if (held.length === 0) return;
         const since = new Date(Math.min(...held.map((c) => c.createdAt.getTime())));
         const at = cases.now();
-        const map = await this.presenter.postedIn(channel, since).catch((e: unknown) => {
-          log('could not look for earlier posts; trying each case', { channel, error: String(e) });
-          return null;
-        });
+        const map = await this.presenter
+          .postedIn((held[0] as RecoveryCase).teamId, channel, since)
+          .catch((e: unknown) => {
+            log('could not look for earlier posts; trying each case', {
+              channel,
+              error: String(e),
+            });
+            return null;
+          });
         for (const c of held) {
           if (this.#stopping) break; // a shutdown leaves the rest to the next start
           if (!(await keep(c))) continue; // its lease ran out and another process has it

@@ -9,15 +9,18 @@ import { renderCase } from './blocks/caseMessage.js';
 import { REMINDER_EVENT_TYPE, renderDigest, renderReminder } from './blocks/reminder.js';
 import { slackErrorCode, toDeliveryFailure } from './errors.js';
 import { postedWith } from './metadata.js';
+import { forTeam } from './teamClient.js';
 
 type WebClient = webApi.WebClient;
 
 /** users.info → the facts the services need. */
 export class SlackUserDirectory implements UserDirectory {
   constructor(readonly client: WebClient) {}
-  async lookup(_teamId: string, userId: string): Promise<UserFacts | null> {
+  async lookup(teamId: string, userId: string): Promise<UserFacts | null> {
     try {
-      const res = await this.client.users.info({ user: userId, include_locale: true });
+      const res = await forTeam(teamId, () =>
+        this.client.users.info({ user: userId, include_locale: true }),
+      );
       const u = res.user;
       if (!u) return null;
       // A name is kept and written into drafts and invites: well-formed, as all text from Slack.
@@ -89,7 +92,12 @@ export class SlackReminderChannel implements ReminderChannel {
     }
   }
 
-  async deliver(r: Reminder, c: RecoveryCase, key: string): Promise<string> {
+  // Each method is work for the case's own workspace (its token, with many workspaces).
+  deliver(r: Reminder, c: RecoveryCase, key: string): Promise<string> {
+    return forTeam(c.teamId, () => this.#deliver(r, c, key));
+  }
+
+  async #deliver(r: Reminder, c: RecoveryCase, key: string): Promise<string> {
     if (r.kind === 'digest') return this.#deliverDigest(r, c, key);
     if (!c.messageTs)
       throw toDeliveryFailure({
@@ -107,13 +115,16 @@ export class SlackReminderChannel implements ReminderChannel {
   }
 
   async deliveredIn(c: RecoveryCase): Promise<Map<string, string>> {
-    if (!c.messageTs) return new Map();
+    const ts = c.messageTs;
+    if (!ts) return new Map();
     try {
-      return await postedWith(
-        this.client,
-        { channel: c.channelId, ts: c.messageTs },
-        REMINDER_EVENT_TYPE,
-        (p) => (typeof p.key === 'string' ? p.key : undefined),
+      return await forTeam(c.teamId, () =>
+        postedWith(
+          this.client,
+          { channel: c.channelId, ts },
+          REMINDER_EVENT_TYPE,
+          (p) => (typeof p.key === 'string' ? p.key : undefined),
+        ),
       );
     } catch (e) {
       throw toDeliveryFailure(e);
@@ -124,11 +135,13 @@ export class SlackReminderChannel implements ReminderChannel {
   async refreshCase(c: RecoveryCase): Promise<void> {
     if (!c.messageTs) return;
     const r = renderCase(c, this.playbook, this.clock.now());
-    await this.client.chat.update({
-      channel: c.channelId,
-      ts: c.messageTs,
-      text: r.text,
-      blocks: r.blocks,
-    });
+    await forTeam(c.teamId, () =>
+      this.client.chat.update({
+        channel: c.channelId,
+        ts: c.messageTs as string,
+        text: r.text,
+        blocks: r.blocks,
+      }),
+    );
   }
 }

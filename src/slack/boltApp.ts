@@ -5,6 +5,7 @@ import {
   type CustomRoute,
   HTTPModuleFunctions,
   HTTPReceiver,
+  type InstallationStore,
   LogLevel,
   type Receiver,
   type ReceiverProcessEventErrorHandlerArgs,
@@ -18,6 +19,8 @@ import { t } from '../i18n/index.js';
 import { boltLogger, type Log, type Logger } from '../log.js';
 import { guardBody } from './bodyGuard.js';
 import { AcceptQueue, type Gate, isSlackBody, Malformed, RECEIVED_AT, Refused } from './gate.js';
+import { BOT_SCOPES } from './scopes.js';
+import { forTeam } from './teamClient.js';
 import { keepAliveFetch, observedFetch, type SlackCallObserver } from './transport.js';
 
 /** How long a refused slash command waits for the person's cached language (then the default). */
@@ -65,6 +68,29 @@ export interface BoltAppOptions {
   readonly routes?: readonly CustomRoute[];
   /** Told of every Web API call's end (method, HTTP status, duration, Slack's error): /metrics. */
   readonly observeSlack?: SlackCallObserver;
+  /**
+   * Installs in many workspaces (config.oauth): where installations are kept. Bolt's installer
+   * serves /slack/install and /slack/oauth_redirect and authorizes each request from it.
+   */
+  readonly installationStore?: InstallationStore;
+}
+
+/**
+ * The Web API client options every client of Amends uses (Bolt's, the installer's, TeamClient's).
+ * No automatic retries: a retried chat.postMessage can post twice. Reminders retry from the outbox.
+ */
+export function webClientOptions(o: {
+  readonly slackApiUrl: string | null;
+  readonly slackTimeoutMs?: number | undefined;
+  readonly observeSlack?: SlackCallObserver | undefined;
+}): webApi.WebClientOptions {
+  return {
+    ...(o.slackApiUrl ? { slackApiUrl: o.slackApiUrl } : {}),
+    retryConfig: { retries: 0 },
+    timeout: o.slackTimeoutMs ?? 10_000,
+    rejectRateLimitedCalls: true,
+    fetch: o.observeSlack ? observedFetch(keepAliveFetch(), o.observeSlack) : keepAliveFetch(),
+  };
 }
 
 /**
@@ -80,14 +106,12 @@ export function createBoltApp(o: BoltAppOptions): App {
     error: LogLevel.ERROR,
   }[config.logLevel];
   const logger = boltLogger(o.logger);
-  // No automatic retries: a retried chat.postMessage can post twice. Reminders retry from the outbox.
-  const clientOptions: webApi.WebClientOptions = {
-    ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
-    retryConfig: { retries: 0 },
-    timeout: o.slackTimeoutMs ?? 10_000,
-    rejectRateLimitedCalls: true,
-    fetch: o.observeSlack ? observedFetch(keepAliveFetch(), o.observeSlack) : keepAliveFetch(),
-  };
+  const clientOptions = webClientOptions({
+    slackApiUrl: config.slackApiUrl,
+    slackTimeoutMs: o.slackTimeoutMs,
+    observeSlack: o.observeSlack,
+  });
+  const oauth = config.oauth && o.installationStore ? config.oauth : null;
   let receiver: Receiver;
   if (config.mode === 'socket') {
     receiver = new SocketModeReceiver({
@@ -104,6 +128,30 @@ export function createBoltApp(o: BoltAppOptions): App {
       signingSecret: config.signingSecret ?? '',
       logger,
       logLevel,
+      // Many workspaces: Bolt's own installer (Add to Slack at /slack/install, the redirect at
+      // /slack/oauth_redirect, the state signed and checked against its cookie), with our store.
+      ...(oauth
+        ? {
+            clientId: oauth.clientId,
+            clientSecret: oauth.clientSecret,
+            stateSecret: oauth.stateSecret,
+            scopes: [...BOT_SCOPES],
+            installationStore: o.installationStore,
+            installerOptions: {
+              directInstall: false,
+              // oauth.v2.access goes to SLACK_API_URL too (GovSlack, the tests' fake Slack).
+              clientOptions: { ...clientOptions, retryConfig: undefined },
+              ...(config.slackApiUrl
+                ? {
+                    authorizationUrl: new URL(
+                      '../oauth/v2/authorize',
+                      config.slackApiUrl,
+                    ).toString(),
+                  }
+                : {}),
+            },
+          }
+        : {}),
       processBeforeResponse: o.processBeforeResponse ?? false,
       customRoutes: [...(o.routes ?? [])],
       customPropertiesExtractor: (req) => ({
@@ -132,7 +180,8 @@ export function createBoltApp(o: BoltAppOptions): App {
   }
 
   const app = new App({
-    token: config.botToken ?? '',
+    // With installs, each request's token comes from its workspace's installation (authorize).
+    ...(oauth ? {} : { token: config.botToken ?? '' }),
     receiver,
     clientOptions,
     logger,
@@ -147,6 +196,14 @@ export function createBoltApp(o: BoltAppOptions): App {
   // before Bolt looks into it, instead of a TypeError and a 500, or a 404 three seconds later.
   // Every request (HTTP, Socket Mode, sandbox) passes here before Bolt reads it: its text is made
   // well-formed once, so no listener, store or encoder downstream meets a lone surrogate.
+  // Many workspaces: a request's work (its listener, and what runs after the ack) is its
+  // workspace's, and every Slack call in it goes out with the token Bolt authorized it with.
+  if (oauth)
+    app.use(async ({ context, next }) => {
+      const team = context.teamId ?? context.enterpriseId;
+      if (!team) return next();
+      return forTeam(team, () => next(), context.botToken);
+    });
   const processEvent = app.processEvent.bind(app);
   app.processEvent = async (event) => {
     if (!isSlackBody(event.body)) throw new Malformed();

@@ -38,6 +38,11 @@ export interface RotationOptions {
   readonly wait?: (ms: number) => Promise<void>;
   /** Told each refresh's outcome (metrics, the log). */
   readonly onRefresh?: (outcome: 'refreshed' | 'failed' | 'read_another', team: string) => void;
+  /**
+   * Told after a workspace's installation is saved (installed, installed again, or a token
+   * refreshed): a workspace paused or uninstalled before works again.
+   */
+  readonly onStored?: (teamId: string) => Promise<void>;
 }
 
 const REFRESH_LEASE_MS = 30_000;
@@ -83,6 +88,8 @@ export class SlackInstallations implements SlackInstallationStore {
       },
       this.clock.now().getTime(),
     );
+    const team = installation.team?.id;
+    if (team && !isEnterpriseInstall) await this.rotation?.onStored?.(team);
   }
 
   async fetchInstallation(

@@ -2,19 +2,22 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { type WebAPICallResult, WebClient, type WebClientOptions } from '@slack/web-api';
 
 /** The workspace the work in progress belongs to (a request's, a reminder's, a case's). */
-const current = new AsyncLocalStorage<string>();
+const current = new AsyncLocalStorage<{ readonly team: string; readonly token?: string }>();
 
 /**
  * Runs `fn` as work for workspace `team`: every Web API call made through a TeamClient inside it,
- * however deep, carries that workspace's own token.
+ * however deep, carries that workspace's own token. A request's work is given the token Bolt
+ * authorized it with; other work has it looked up. Work already running for `team` keeps its token.
  */
-export function forTeam<T>(team: string, fn: () => T): T {
-  return current.run(team, fn);
+export function forTeam<T>(team: string, fn: () => T, token?: string): T {
+  const now = current.getStore();
+  if (now?.team === team && !token) return fn();
+  return current.run(token ? { team, token } : { team }, fn);
 }
 
 /** The workspace of the work in progress (null: none said). */
 export function currentTeam(): string | null {
-  return current.getStore() ?? null;
+  return current.getStore()?.team ?? null;
 }
 
 /** A Web API call made outside any workspace's work: with many workspaces, it has no token. */
@@ -52,9 +55,12 @@ export class TeamClient extends WebClient {
   ): Promise<WebAPICallResult> {
     // A token given with the call (Bolt's own, for a request) wins: it is that request's workspace's.
     if (options.token) return super.apiCall(method, options);
-    const team = current.getStore();
-    if (!team) throw new NoWorkspace(method);
-    return super.apiCall(method, { ...options, token: await this.#token(team) });
+    const work = current.getStore();
+    if (!work) throw new NoWorkspace(method);
+    return super.apiCall(method, {
+      ...options,
+      token: work.token ?? (await this.#token(work.team)),
+    });
   }
 
   #token(team: string): Promise<string> {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +60,9 @@ USERS.push(
 export const MARIA = 'U0MARIA01';
 
 /** A pacer that never sleeps for real: it moves its own time forward and records every wait. */
+/** The app's client id in OAuth mode (the harness's `oauth` option). */
+export const OAUTH_CLIENT_ID = '1111.2222';
+
 export class FakePacer implements Pacer {
   t = 0;
   sleeps: number[] = [];
@@ -150,6 +154,8 @@ export async function startHarness(
     holidays?: string;
     /** The engine (default: AMENDS_TEST_ENGINE, else SQLite). */
     engine?: 'sqlite' | 'postgres';
+    /** Installs in many workspaces (OAuth): no bot token; each workspace installs first. */
+    oauth?: boolean;
   } = {},
 ): Promise<Harness> {
   const secret = o.signingSecret ?? SECRET;
@@ -176,6 +182,17 @@ export async function startHarness(
     ...(o.playbook ? { playbook: o.playbook } : {}),
     ...(o.recoveryChannel ? { recoveryChannel: o.recoveryChannel } : {}),
     ...(o.holidays ? { holidays: o.holidays } : {}),
+    ...(o.oauth
+      ? {
+          botToken: null,
+          oauth: {
+            clientId: OAUTH_CLIENT_ID,
+            clientSecret: 'test-client-secret',
+            stateSecret: 'test-state-secret-0123456789',
+            keys: [randomBytes(32)],
+          },
+        }
+      : {}),
   });
   const pacer = new FakePacer();
   const amends = await composeAmends({

@@ -1,0 +1,68 @@
+import { WebClient } from '@slack/web-api';
+import type { OAuthSettings } from './config.js';
+import type { Clock } from './domain/clock.js';
+import type { Log } from './log.js';
+import type { Metrics } from './ops/metrics.js';
+import { webClientOptions } from './slack/boltApp.js';
+import { type Refreshed, SlackInstallations } from './slack/installations.js';
+import type { Store } from './store/index.js';
+import { InstallationRepo } from './store/installationRepo.js';
+import { TokenCipher } from './store/tokenCipher.js';
+
+/** What many workspaces (OAuth) add to the composition. */
+export interface Installs {
+  /** Our installations, sealed at rest: the uninstall deletes through it. */
+  readonly repo: InstallationRepo;
+  /** Bolt's installation store over it, with token rotation done once per workspace. */
+  readonly slack: SlackInstallations;
+  /** A workspace's bot token now (refreshed first when it is about to expire). */
+  readonly tokenOf: (team: string) => Promise<string>;
+}
+
+/**
+ * Installs in many workspaces: the installations in our database (either engine), sealed with
+ * AMENDS_ENCRYPTION_KEY; a refresh of a rotating token under a lease, so replicas never spend one
+ * refresh token twice; each refresh's outcome counted (/metrics) and logged (never the token).
+ */
+export function installations(
+  oauth: OAuthSettings,
+  store: Store,
+  holder: string,
+  clock: Clock,
+  log: Log,
+  metrics: Metrics,
+  slackTimeoutMs: number | undefined,
+  slackApiUrl: string | null,
+): Installs {
+  const repo = new InstallationRepo(store.conn, new TokenCipher(oauth.keys));
+  const oauthClient = new WebClient(undefined, webClientOptions({ slackApiUrl, slackTimeoutMs }));
+  const slack = new SlackInstallations(repo, clock, {
+    leases: store.repos.leases,
+    holder,
+    refresh: async (refreshToken) =>
+      (await oauthClient.oauth.v2.access({
+        client_id: oauth.clientId,
+        client_secret: oauth.clientSecret,
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+      })) as unknown as Refreshed,
+    onRefresh: (outcome, team) => {
+      if (outcome !== 'read_another') metrics.tokenRefreshes.inc({ outcome });
+      log(`token refresh: ${outcome}`, { team });
+    },
+    onStored: (team) => store.repos.workspaces.resume(team),
+  });
+  return {
+    repo,
+    slack,
+    async tokenOf(team) {
+      const i = await slack.fetchInstallation({
+        teamId: team,
+        enterpriseId: undefined,
+        isEnterpriseInstall: false,
+      });
+      if (!i.bot?.token) throw new Error(`the installation of workspace ${team} has no bot token`);
+      return i.bot.token;
+    },
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * Installs in many workspaces (OAuth), through the real app: Bolt's own installer at
+ * /slack/install and /slack/oauth_redirect against the fake Slack's oauth.v2.access, installations
+ * in our database, each workspace's requests and jobs calling Slack with its own token, token
+ * rotation, and an uninstall that stops one workspace and leaves the other.
+ */
+import { request } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { reminderKeys } from '../helpers/cases.js';
+import {
+  CHANNEL,
+  type Harness,
+  OAUTH_CLIENT_ID,
+  present,
+  startHarness,
+} from '../helpers/harness.js';
+import { eventEnvelope, postEvent } from '../helpers/slack.js';
+
+const ACME = 'T0ACME001';
+const GLOBEX = 'T0GLOBEX1';
+
+let h: Harness;
+afterEach(async () => {
+  await h?.close();
+});
+
+/** A plain GET to the app (a browser following the install flow), with the cookies it holds. */
+function get(
+  url: string,
+  cookie?: string,
+): Promise<{ status: number; body: string; location?: string; setCookie: string[] }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: cookie ? { cookie } : {} }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => {
+        body += c;
+      });
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body,
+          ...(res.headers.location ? { location: res.headers.location } : {}),
+          setCookie: res.headers['set-cookie'] ?? [],
+        }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Add to Slack, as an admin of `team` would: the install page, Slack's consent, the redirect. */
+async function install(team: string, admin: string, o: { rotate?: boolean } = {}) {
+  const base = h.url.replace(/\/slack\/events$/, '');
+  const page = await get(`${base}/slack/install`);
+  expect(page.status).toBe(200);
+  const href = /<a href="([^"]+)"/.exec(page.body)?.[1]?.replace(/&amp;/g, '&');
+  expect(href, page.body).toBeTruthy();
+  const consent = new URL(href as string);
+  const state = consent.searchParams.get('state');
+  expect(consent.searchParams.get('client_id')).toBe(OAUTH_CLIENT_ID);
+  const cookie = page.setCookie.map((c) => c.split(';')[0]).join('; ');
+  // Slack sends the admin back with a code (the fake's: "<team>:<user>[:rotate]").
+  const code = `${team}:${admin}${o.rotate ? ':rotate' : ''}`;
+  return get(
+    `${base}/slack/oauth_redirect?code=${encodeURIComponent(code)}&state=${state}`,
+    cookie,
+  );
+}
+
+const tokensOf = (method: string, text: RegExp) =>
+  h.fake
+    .callsTo(method)
+    .filter((c) => text.test(String(c.args.text ?? '')))
+    .map((c) => c.token);
+
+describe('OAuth: installs in many workspaces', () => {
+  it('Add to Slack installs a workspace; its /incident posts with its own token, another’s with its own', async () => {
+    h = await startHarness({ oauth: true });
+    const done = await install(ACME, 'U0ADMIN01');
+    expect(done.status).toBe(200);
+    expect(h.fake.callsTo('oauth.v2.access')).toHaveLength(1);
+    await install(GLOBEX, 'U0ADMIN02');
+    expect((await h.command('Wile E: anvils late', { team: ACME })).status).toBe(200);
+    expect((await h.command('Hank: wrong budget', { team: GLOBEX })).status).toBe(200);
+    const acmeToken = tokensOf('chat.postMessage', /Wile E/);
+    const globexToken = tokensOf('chat.postMessage', /Hank/);
+    expect(acmeToken.length).toBeGreaterThan(0);
+    expect(new Set(acmeToken)).toEqual(
+      new Set([expect.stringMatching(new RegExp(`^xoxb-${ACME}-`))]),
+    );
+    expect(new Set(globexToken)).toEqual(
+      new Set([expect.stringMatching(new RegExp(`^xoxb-${GLOBEX}-`))]),
+    );
+    // The tokens are sealed at rest: the database never holds one in clear.
+    const rows = await h.amends.store.conn.all<{ sealed: string }>(
+      'SELECT sealed FROM installations',
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) expect(r.sealed).not.toContain('xoxb');
+  });
+
+  it('a state that was not issued, or no code, installs nothing', async () => {
+    h = await startHarness({ oauth: true });
+    const base = h.url.replace(/\/slack\/events$/, '');
+    const forged = await get(`${base}/slack/oauth_redirect?code=${ACME}%3AU0ADMIN01&state=forged`);
+    expect(forged.status).toBe(400);
+    expect(forged.body).toContain('slack_oauth_invalid_state');
+    expect(h.fake.callsTo('oauth.v2.access')).toHaveLength(0);
+    // A command from the workspace that did not get installed does nothing.
+    expect((await h.command('Globex: hello', { team: GLOBEX })).status).toBe(200); // Bolt's ack
+    expect(tokensOf('chat.postMessage', /Globex/)).toEqual([]);
+  });
+
+  it('a request from a workspace that never installed is refused: nothing stored, nothing posted', async () => {
+    h = await startHarness({ oauth: true });
+    await install(ACME, 'U0ADMIN01');
+    // Bolt acknowledges it (Slack would only retry) and calls no listener.
+    const r = await h.command('Intruder: hello', { team: 'T0NOBODY1' });
+    expect(r.status).toBe(200);
+    expect(h.fake.callsTo('chat.postMessage')).toHaveLength(0);
+    expect(await h.amends.cases.list('T0NOBODY1', CHANNEL, '')).toEqual([]);
+  });
+
+  it('reminders (no request behind them) go out with each workspace’s own token', async () => {
+    h = await startHarness({ oauth: true, now: '2026-11-23T08:00:00Z' });
+    await install(ACME, 'U0ADMIN01');
+    await install(GLOBEX, 'U0ADMIN02');
+    await h.command('Wile E: anvils late', { team: ACME });
+    await h.command('Hank: wrong budget', { team: GLOBEX });
+    h.clock.set('2026-11-23T12:30:00Z');
+    await h.amends.reminders.tick();
+    const nudges = h.fake
+      .callsTo('chat.postMessage')
+      .filter(
+        (c) =>
+          (c.args.metadata as { event_type?: string } | undefined)?.event_type ===
+          'amends_reminder',
+      );
+    expect(nudges).toHaveLength(2);
+    for (const n of nudges) {
+      const key = String((n.args.metadata as { event_payload: { key: string } }).event_payload.key);
+      expect(key).toBeTruthy();
+    }
+    expect(new Set(nudges.map((n) => String(n.token).split('-')[1]))).toEqual(
+      new Set([ACME, GLOBEX]),
+    );
+    expect(reminderKeys(h)).toHaveLength(2);
+  });
+
+  it('a rotating token is refreshed once before it expires, by the request that needs it, and used', async () => {
+    h = await startHarness({ oauth: true, now: new Date().toISOString() });
+    await install(ACME, 'U0ADMIN01', { rotate: true });
+    await h.command('Wile E: anvils late', { team: ACME });
+    const refreshes = () =>
+      h.fake.callsTo('oauth.v2.access').filter((c) => c.args.grant_type === 'refresh_token');
+    expect(refreshes()).toHaveLength(0);
+    expect(tokensOf('chat.postMessage', /Wile E/)[0]).toBe(`xoxe.xoxb-${ACME}-1`);
+    h.clock.advance(10 * 3_600_000); // 2 hours left of 12: within the 3 hours it refreshes ahead
+    await h.command('Road Runner: beeped twice', { team: ACME });
+    expect(refreshes()).toHaveLength(1);
+    expect(new Set(tokensOf('chat.postMessage', /Road Runner/))).toEqual(
+      new Set([`xoxe.xoxb-${ACME}-2`]),
+    );
+    await h.command('Coyote: fell off', { team: ACME });
+    expect(refreshes()).toHaveLength(1); // fresh for 12 hours now
+  });
+
+  it('a job with no request behind it refreshes the token the same way', async () => {
+    h = await startHarness({ oauth: true, now: '2026-12-08T08:00:00Z' });
+    await install(ACME, 'U0ADMIN01', { rotate: true });
+    await h.command('Wile E: anvils late', { team: ACME });
+    // The install's token lives 12 hours from the real clock's now: move the bot's clock to 2
+    // hours before it runs out, inside working hours for the nudge (Rome).
+    const refreshes = () =>
+      h.fake.callsTo('oauth.v2.access').filter((c) => c.args.grant_type === 'refresh_token');
+    h.clock.set(new Date(Date.now() + 10 * 3_600_000).toISOString());
+    const before = h.fake.callsTo('chat.postMessage').length;
+    await h.amends.presenter.refresh((await h.amends.cases.list(ACME, CHANNEL, ''))[0] as never);
+    expect(refreshes()).toHaveLength(1);
+    const after = h.fake.calls.filter((c) => c.method === 'chat.update').at(-1);
+    expect(after?.token).toBe(`xoxe.xoxb-${ACME}-2`);
+    expect(h.fake.callsTo('chat.postMessage').length).toBe(before);
+  });
+
+  it('uninstalling one workspace deletes its installation at once; the other goes on', async () => {
+    h = await startHarness({ oauth: true });
+    await install(ACME, 'U0ADMIN01');
+    await install(GLOBEX, 'U0ADMIN02');
+    expect((await postEvent(h, eventEnvelope({ type: 'app_uninstalled' }, ACME))).status).toBe(200);
+    await present(
+      async () => (await h.amends.workspaces.pausedReason(ACME)) === 'uninstalled',
+      'uninstalled',
+    );
+    const rows = await h.amends.store.conn.all<{ scope: string }>(
+      'SELECT scope FROM installations',
+    );
+    expect(new Set(rows.map((r) => r.scope))).toEqual(new Set([`T:${GLOBEX}`]));
+    await h.command('Wile E: anvils late', { team: ACME }); // acknowledged by Bolt, nothing done
+    expect(tokensOf('chat.postMessage', /Wile E/)).toEqual([]);
+    await h.command('Hank: wrong budget', { team: GLOBEX });
+    expect(tokensOf('chat.postMessage', /Hank/).length).toBeGreaterThan(0);
+    // Installed again: it works again, and its pause is lifted.
+    await install(ACME, 'U0ADMIN01');
+    expect(await h.amends.workspaces.pausedReason(ACME)).toBeNull();
+    await h.command('Wile E: anvils late', { team: ACME });
+    expect(tokensOf('chat.postMessage', /Wile E/).length).toBeGreaterThan(0);
+  });
+});
