@@ -1132,7 +1132,15 @@ export function closeCase(
     outcomeReason: r,
     closedAt: now,
     version: c.version + 1,
-    steps: c.steps.map((s) => (s.nextRemindAt ? { ...s, nextRemindAt: null } : s)),
+    steps: c.steps.map((s) => {
+      // A follow-up date asked for and still waiting when the case ends was missed: it stays on
+      // the record (the parent, the outcomes) instead of vanishing with the case.
+      const follows = s.key === 'keep_trying' || s.key === 'check_in';
+      const waiting = follows && isOpen(s) && s.dueAt && s.dueAt <= now ? s.dueAt : null;
+      const cadence = waiting ? withMissed(cadenceOf(s), [waiting]) : s.cadence;
+      if (!s.nextRemindAt && cadence === s.cadence) return s;
+      return { ...s, nextRemindAt: null, ...(cadence ? { cadence } : {}) };
+    }),
   };
   return {
     case: next,

@@ -186,3 +186,35 @@ describe('in Italian', () => {
     expect(textOf(blocks, 'change_1')).toContain(itCatalog.changes.notDone);
   });
 });
+
+describe('a follow-up date still waiting when the case ends', () => {
+  it('is missed on the record: shown on the closed parent and counted, not dropped with the case', () => {
+    let c = recordAnswer(opened(), 'refused', OWNER, PB, at('2026-11-30T09:00:00Z')).case;
+    // The engine asked for the +14 follow-up (14 Dec) after the +7 (7 Dec) went by unrecorded.
+    c = {
+      ...c,
+      steps: c.steps.map((s) =>
+        s.key === 'keep_trying'
+          ? {
+              ...s,
+              dueAt: at('2026-12-14T08:00:00Z'),
+              cadence: { recorded: 0, missed: [at('2026-12-07T08:00:00Z')], extra: [] },
+            }
+          : s,
+      ),
+    };
+    c = closeCase(c, 'lost', 'They went to a competitor', OWNER, at('2026-12-21T09:00:00Z')).case;
+    const kt = c.steps.find((s) => s.key === 'keep_trying');
+    expect(kt?.cadence?.missed.map((d) => d.toISOString())).toEqual([
+      '2026-12-07T08:00:00.000Z',
+      '2026-12-14T08:00:00.000Z',
+    ]);
+    expect(kt?.nextRemindAt).toBeNull();
+    const line = textOf(renderCase(c, PB, at('2026-12-22T09:00:00Z')).blocks, 'step_keep_trying');
+    expect(line).toContain('|2026-12-14>');
+    // A date not yet come when the case ends is not missed.
+    let d = recordAnswer(opened(), 'refused', OWNER, PB, at('2026-11-30T09:00:00Z')).case;
+    d = closeCase(d, 'lost', 'Gone', OWNER, at('2026-12-01T09:00:00Z')).case;
+    expect(d.steps.find((s) => s.key === 'keep_trying')?.cadence?.missed ?? []).toEqual([]);
+  });
+});
