@@ -245,7 +245,7 @@ export const en = {
       length: 'Length',
       minutes: (n: number) => `${n} minutes`,
       clientTime: (zone: string) =>
-        `Your own time zone. The invite and the message give it in the client’s: ${zone}.`,
+        `The invite and the message give it in the client’s: ${zone}.`,
       date: 'Date',
       time: 'Time',
       hint: 'Face to face, or at least live. Your own time zone.',

@@ -7,7 +7,7 @@
  */
 import ICAL from 'ical.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkClientDetails, isEmail } from '../../src/domain/client.js';
+import { type Client, checkClientDetails, isEmail } from '../../src/domain/client.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { caseInvite } from '../../src/domain/invite.js';
 import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
@@ -21,8 +21,10 @@ import {
   saveOutline,
   settleChange,
 } from '../../src/domain/recoveryCase.js';
-import { LANGUAGES, type Lang } from '../../src/i18n/index.js';
+import { LANGUAGES, type Lang, t as catalogFor } from '../../src/i18n/index.js';
 import { buildDraft, mailtoLink, recipientOf } from '../../src/slack/blocks/draft.js';
+import { meetingModal } from '../../src/slack/blocks/modals.js';
+import { INPUT } from '../../src/slack/ids.js';
 import { openInput } from '../helpers/builders.js';
 
 const PB = DEFAULT_PLAYBOOK;
@@ -227,4 +229,34 @@ describe('the client details a form gives', () => {
     });
     expect(isEmail("o'brien+orders@example.co.uk")).toBe(true);
   });
+});
+
+describe('the booking form for a client in another zone', () => {
+  it.each(LANGUAGES)(
+    'says once, in %s, that the time is the owner’s, then names the client’s zone',
+    (lang) => {
+      const cat = catalogFor(lang);
+      const client: Client = {
+        id: 1,
+        teamId: 'T1',
+        name: 'Café & Co',
+        key: 'cafe & co',
+        updatedAt: NOW,
+        ...CLIENT,
+      };
+      const view = meetingModal(cat, romeCase(), 3, 'meeting', undefined, {
+        client,
+        lang,
+        now: NOW,
+      });
+      const hint = JSON.stringify(
+        (view.blocks as { block_id?: string; hint?: { text: string } }[]).find(
+          (b) => b.block_id === INPUT.meetingDate,
+        )?.hint?.text,
+      );
+      const own = cat.modal.meeting.hint.split('. ').at(-1) as string;
+      expect(hint.split(own)).toHaveLength(2);
+      expect(hint).toContain('(America/New_York)');
+    },
+  );
 });
