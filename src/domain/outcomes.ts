@@ -324,9 +324,6 @@ function closeReason(c: OutcomeCase): string | null {
   return typeof r === 'string' && r.trim() ? r : null;
 }
 
-const firstEvent = (c: OutcomeCase, type: string, key?: StepKey): HistoryEvent | undefined =>
-  c.events.find((e) => e.type === type && (key === undefined || e.stepKey === key));
-
 /**
  * When a step was first done: by its own click, or by sending the client message, which can stamp
  * the own-up, put the apology on record and report the changes (see recordClientMessage).

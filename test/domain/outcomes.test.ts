@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  caseFacts,
   clientKey,
   type HistoryEvent,
   learnAcrossCases,
-  caseFacts,
   minutesToMeeting,
   minutesToOwnUp,
   type OutcomeCase,
