@@ -545,6 +545,9 @@ describe('issue #23 walked again: five cases, 7 December 2026 to 15 March 2027, 
   it('an accepted case lists no keep-trying; an overdue promise is marked overdue; the changes step is due at it', () => {
     for (const o of [cases.en, cases.ny])
       expect(blockById(parentOf(o), 'step_keep_trying')).toBeUndefined();
+    // Accepted with no meeting: the second meeting, which starts after the first, never will.
+    expect(blockById(parentOf(cases.ny), 'step_fix_meeting')).toBeUndefined();
+    expect(JSON.stringify(parentOf(cases.ny).blocks)).not.toContain(en.stepState.waiting);
     const change = lineOf(cases.en, 'change_1');
     expect(change).toContain(en.stepState.overdue);
     const promise = `<!date^${Date.parse('2026-12-11T17:00:00Z') / 1000}^`;

@@ -89,6 +89,22 @@ describe('an accepted case', () => {
     expect(textOf(blocks, 'step_check_in')).toContain(en.stepTitle.check_in);
   });
 
+  it('accepted with no meeting booked: the second meeting, which starts after the first, is not listed', () => {
+    const before = renderCase(opened(), PB, NOW).blocks;
+    expect(textOf(before, 'step_fix_meeting')).toContain(en.stepState.waiting);
+    const c = recordAnswer(opened(), 'accepted', OWNER, PB, at('2026-11-30T09:00:00Z')).case;
+    expect(c.steps.find((s) => s.key === 'meeting')?.status).toBe('skipped');
+    const { blocks } = renderCase(c, PB, at('2026-11-30T10:00:00Z'));
+    expect(block(blocks, 'step_fix_meeting')).toBeUndefined();
+    expect(everything(blocks)).not.toContain(en.stepState.waiting);
+    // Closed with the changes still open: the client's answer it waits for never comes either.
+    const closed = closeCase(opened(), 'closed', null, OWNER, at('2026-11-30T09:00:00Z')).case;
+    const shown = renderCase(closed, PB, at('2026-11-30T10:00:00Z')).blocks;
+    expect(block(shown, 'step_client_answer')).toBeUndefined();
+    expect(block(shown, 'step_fix_meeting')).toBeUndefined();
+    expect(everything(shown)).not.toContain(en.stepState.waiting);
+  });
+
   it('once won back and closed, still does not list it', () => {
     let c = recordAnswer(opened(), 'accepted', OWNER, PB, at('2026-11-30T09:00:00Z')).case;
     c = closeCase(c, 'won_back', null, OWNER, at('2026-12-28T09:00:00Z')).case;
