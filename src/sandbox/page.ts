@@ -1007,6 +1007,12 @@ export const PAGE_JS = String.raw`(function () {
       render();
     });
     es.addEventListener('update', function (e) { upsert(JSON.parse(e.data).message); render(); });
+    es.addEventListener('delete', function (e) {
+      var d = JSON.parse(e.data);
+      S.messages = S.messages.filter(function (x) { return !(x.channel === d.message.channel && x.ts === d.message.ts); });
+      upsert(d.parent);
+      render();
+    });
     es.addEventListener('ephemeral', function (e) {
       var d = JSON.parse(e.data);
       S.ephemerals.push(d);
