@@ -302,7 +302,9 @@ export const PAGE_JS = String.raw`(function () {
     thumbsup: '\u{1F44D}', '+1': '\u{1F44D}', eyes: '\u{1F440}', handshake: '\u{1F91D}',
     email: '\u{1F4E7}', phone: '\u{1F4DE}', bulb: '\u{1F4A1}', clock1: '\u{1F550}', heart: '\u2764\uFE0F',
     pause_button: '\u23F8\uFE0F', speech_balloon: '\u{1F4AC}', outbox_tray: '\u{1F4E4}', envelope: '\u2709\uFE0F',
-    hammer_and_wrench: '\u{1F6E0}\uFE0F'
+    hammer_and_wrench: '\u{1F6E0}\uFE0F', busts_in_silhouette: '\u{1F465}', clock3: '\u{1F552}',
+    leftwards_arrow_with_hook: '\u21A9\uFE0F', triangular_flag_on_post: '\u{1F6A9}',
+    white_circle: '\u26AA', sunrise: '\u{1F305}'
   };
   var COLORS = ['#2a80b9', '#e8912d', '#2bac76', '#9b59b6', '#d35400'];
 

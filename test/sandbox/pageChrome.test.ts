@@ -33,3 +33,21 @@ describe('the sandbox page’s chrome', () => {
     expect(rest).toContain("chrome('optional')");
   });
 });
+
+describe('the sandbox page’s emoji', () => {
+  it('draws every shortcode the bot writes', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const dirs = ['src/i18n', 'src/slack/blocks'];
+    const used = new Set<string>();
+    for (const d of dirs)
+      for (const f of readdirSync(d).filter((x) => x.endsWith('.ts')))
+        for (const m of readFileSync(`${d}/${f}`, 'utf8').matchAll(/:([a-z0-9_+]+):/g))
+          used.add(m[1] as string);
+    const table = PAGE_JS.slice(
+      PAGE_JS.indexOf('var EMOJI = {'),
+      PAGE_JS.indexOf('};', PAGE_JS.indexOf('var EMOJI = {')),
+    );
+    const drawn = new Set([...table.matchAll(/'?([a-z0-9_+]+)'?:\s*'/g)].map((m) => m[1]));
+    expect([...used].filter((k) => !drawn.has(k))).toEqual([]);
+  });
+});
