@@ -324,9 +324,6 @@ function closeReason(c: OutcomeCase): string | null {
   return typeof r === 'string' && r.trim() ? r : null;
 }
 
-const firstEvent = (c: OutcomeCase, type: string, key?: StepKey): HistoryEvent | undefined =>
-  c.events.find((e) => e.type === type && (key === undefined || e.stepKey === key));
-
 /**
  * When a step was first done: by its own click, or by sending the client message, which can stamp
  * the own-up, put the apology on record and report the changes (see recordClientMessage).
@@ -350,9 +347,16 @@ export function minutesToOwnUp(c: OutcomeCase): number | null {
   return e ? (e.at.getTime() - c.createdAt.getTime()) / MINUTE_MS : null;
 }
 
-/** Minutes from opening until the meeting first booked takes place, or null without a valid one. */
+/**
+ * Minutes from opening until the meeting first booked takes place, or null without a valid one. A
+ * cancelled meeting never took place: the first booking after the last cancellation counts.
+ */
 export function minutesToMeeting(c: OutcomeCase): number | null {
-  const e = firstEvent(c, 'meeting_booked');
+  let e: HistoryEvent | undefined;
+  for (const x of c.events) {
+    if (x.type === 'meeting_cancelled') e = undefined;
+    else if (x.type === 'meeting_booked' && !e) e = x;
+  }
   const at = e?.data?.at;
   if (typeof at !== 'string') return null;
   const t = Date.parse(at);
@@ -602,6 +606,8 @@ export function caseFacts(c: OutcomeCase): CaseFacts {
     } else if (e.type === 'meeting_booked') {
       const t = typeof e.data?.at === 'string' ? Date.parse(e.data.at) : Number.NaN;
       if (!Number.isNaN(t)) meetingAt = new Date(t);
+    } else if (e.type === 'meeting_cancelled') {
+      meetingAt = null;
     } else if (e.type === 'step_skipped' && e.stepKey === 'compensation') {
       compensation = 'skipped';
       compensationNote = text(e.data?.reason);

@@ -269,10 +269,16 @@ export function isOpen(s: Step): boolean {
  * A step that waits for one of the client's answers is out of play once the other answer is
  * recorded (keep trying after an acceptance; check-ins after a refusal) or once the case has ended,
  * since nothing starts on an ended case: the case message leaves it out instead of "not started".
+ * So is a step that starts after another one which was skipped (the second meeting, once the first
+ * is "not needed now" because the client accepted without one): that step is never done.
  */
 export function outOfPlay(c: RecoveryCase, s: Step, pb: Playbook): boolean {
   if (s.status !== 'waiting') return false;
   const starts = stepDef(pb, s.key)?.starts;
+  if (typeof starts === 'object' && starts !== null) {
+    if (c.status !== 'open') return true;
+    return c.steps.find((x) => x.key === starts.afterStep)?.status === 'skipped';
+  }
   if (starts !== 'accepted' && starts !== 'refused') return false;
   return c.status !== 'open' || (c.answer !== null && c.answer !== starts);
 }
@@ -1132,7 +1138,15 @@ export function closeCase(
     outcomeReason: r,
     closedAt: now,
     version: c.version + 1,
-    steps: c.steps.map((s) => (s.nextRemindAt ? { ...s, nextRemindAt: null } : s)),
+    steps: c.steps.map((s) => {
+      // A follow-up date asked for and still waiting when the case ends was missed: it stays on
+      // the record (the parent, the outcomes) instead of vanishing with the case.
+      const follows = s.key === 'keep_trying' || s.key === 'check_in';
+      const waiting = follows && isOpen(s) && s.dueAt && s.dueAt <= now ? s.dueAt : null;
+      const cadence = waiting ? withMissed(cadenceOf(s), [waiting]) : s.cadence;
+      if (!s.nextRemindAt && cadence === s.cadence) return s;
+      return { ...s, nextRemindAt: null, ...(cadence ? { cadence } : {}) };
+    }),
   };
   return {
     case: next,

@@ -260,7 +260,7 @@ export const ca: Catalog = {
       length: 'Durada',
       minutes: (n: number) => `${n} minuts`,
       clientTime: (zone: string) =>
-        `A la teva zona horària. La invitació i el missatge la donen en la del client: ${zone}.`,
+        `La invitació i el missatge la donen en la del client: ${zone}.`,
       date: 'Data',
       time: 'Hora',
       hint: 'En persona o, si més no, per videotrucada. A la teva zona horària.',

@@ -244,8 +244,7 @@ export const en = {
       placeHint: 'An address, a room or a video link: it goes in the invite.',
       length: 'Length',
       minutes: (n: number) => `${n} minutes`,
-      clientTime: (zone: string) =>
-        `Your own time zone. The invite and the message give it in the client’s: ${zone}.`,
+      clientTime: (zone: string) => `The invite and the message give it in the client’s: ${zone}.`,
       date: 'Date',
       time: 'Time',
       hint: 'Face to face, or at least live. Your own time zone.',

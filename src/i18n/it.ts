@@ -262,7 +262,7 @@ export const it: Catalog = {
       length: 'Durata',
       minutes: (n: number) => `${n} minuti`,
       clientTime: (zone: string) =>
-        `Orario nel tuo fuso. L’invito e il messaggio lo riportano nel fuso del cliente: ${zone}.`,
+        `L’invito e il messaggio lo riportano nel fuso del cliente: ${zone}.`,
       date: 'Data',
       time: 'Ora',
       hint: 'Di persona, o almeno in videochiamata. Orario nel tuo fuso.',

@@ -237,8 +237,55 @@ a:hover { text-decoration: underline; }
 .toast { position: fixed; bottom: 18px; left: 50%; transform: translateX(-50%); background: #1d1c1d; color: #fff; padding: 9px 16px; border-radius: 6px; font-size: 14px; z-index: 40; max-width: 80vw; }
 `;
 
+/**
+ * The page's own chrome (what Slack's client draws around the bot's messages), in the viewer's
+ * language: the sandbox's users speak English, Italian, Greek and Catalan. `{n}` is a count.
+ */
+export const PAGE_CHROME = {
+  en: {
+    select: 'Select…',
+    optional: '(optional)',
+    reply: '1 reply',
+    replies: '{n} replies',
+    lastReply: 'Last reply',
+    cancel: 'Cancel',
+  },
+  it: {
+    select: 'Seleziona…',
+    optional: '(facoltativo)',
+    reply: '1 risposta',
+    replies: '{n} risposte',
+    lastReply: 'Ultima risposta',
+    cancel: 'Annulla',
+  },
+  el: {
+    select: 'Επίλεξε…',
+    optional: '(προαιρετικό)',
+    reply: '1 απάντηση',
+    replies: '{n} απαντήσεις',
+    lastReply: 'Τελευταία απάντηση',
+    cancel: 'Ακύρωση',
+  },
+  ca: {
+    select: 'Selecciona…',
+    optional: '(opcional)',
+    reply: '1 resposta',
+    replies: '{n} respostes',
+    lastReply: 'Darrera resposta',
+    cancel: 'Cancel·la',
+  },
+} as const;
+
 export const PAGE_JS = String.raw`(function () {
   'use strict';
+  var CHROME = ${JSON.stringify(PAGE_CHROME)};
+  /** The page's chrome in the viewer's language (their Slack locale), English otherwise. */
+  function chrome(key, n) {
+    var lang = String(me().locale || 'en').slice(0, 2).toLowerCase();
+    var words = CHROME[lang] || CHROME.en;
+    return String(words[key]).replace('{n}', String(n));
+  }
+  function replyCount(n) { return n === 1 ? chrome('reply') : chrome('replies', n); }
   var BT = String.fromCharCode(96);
   var S = {
     users: [], channels: [], bot: { id: '', name: 'Amends' }, team: null,
@@ -255,7 +302,9 @@ export const PAGE_JS = String.raw`(function () {
     thumbsup: '\u{1F44D}', '+1': '\u{1F44D}', eyes: '\u{1F440}', handshake: '\u{1F91D}',
     email: '\u{1F4E7}', phone: '\u{1F4DE}', bulb: '\u{1F4A1}', clock1: '\u{1F550}', heart: '\u2764\uFE0F',
     pause_button: '\u23F8\uFE0F', speech_balloon: '\u{1F4AC}', outbox_tray: '\u{1F4E4}', envelope: '\u2709\uFE0F',
-    hammer_and_wrench: '\u{1F6E0}\uFE0F'
+    hammer_and_wrench: '\u{1F6E0}\uFE0F', busts_in_silhouette: '\u{1F465}', clock3: '\u{1F552}',
+    leftwards_arrow_with_hook: '\u21A9\uFE0F', triangular_flag_on_post: '\u{1F6A9}',
+    white_circle: '\u26AA', sunrise: '\u{1F305}'
   };
   var COLORS = ['#2a80b9', '#e8912d', '#2bac76', '#9b59b6', '#d35400'];
 
@@ -465,7 +514,7 @@ export const PAGE_JS = String.raw`(function () {
         h('h2', null, plainOf(c.title) || 'Are you sure?'),
         h('p', null, textObj(c.text)),
         h('div', { class: 'row' },
-          h('button', { type: 'button', class: 'btn', 'data-testid': 'confirm-deny', onclick: function () { done(false); } }, plainOf(c.deny) || 'Cancel'),
+          h('button', { type: 'button', class: 'btn', 'data-testid': 'confirm-deny', onclick: function () { done(false); } }, plainOf(c.deny) || chrome('cancel')),
           h('button', { type: 'button', class: 'btn ' + (c.style === 'danger' ? 'danger solid' : 'primary'), 'data-testid': 'confirm-ok', onclick: function () { done(true); } }, plainOf(c.confirm) || 'Yes'))));
       ov.hidden = false;
       ov.querySelector('[data-testid=confirm-ok]').focus();
@@ -541,7 +590,7 @@ export const PAGE_JS = String.raw`(function () {
   }
   function selectFor(el) {
     var s = h('select', { 'data-action-id': el.action_id });
-    s.append(h('option', { value: '' }, plainOf(el.placeholder) || 'Select…'));
+    s.append(h('option', { value: '' }, plainOf(el.placeholder) || chrome('select')));
     if (el.type === 'users_select') {
       S.users.forEach(function (u) { s.append(h('option', { value: u.id }, u.name)); });
       if (el.initial_user) s.value = el.initial_user;
@@ -611,8 +660,8 @@ export const PAGE_JS = String.raw`(function () {
     if (!inThread && m.reply_count) {
       body.append(h('div', { class: 'replies' },
         h('button', { type: 'button', class: 'reply-link', 'data-testid': 'reply-count', onclick: function () { openThread(m.channel, m.ts); } },
-          m.reply_count === 1 ? '1 reply' : m.reply_count + ' replies'),
-        m.latest_reply ? h('span', { class: 'muted' }, 'Last reply ' + (relativeDay(tsDate(m.latest_reply)) || fmt(tsDate(m.latest_reply), { month: 'short', day: 'numeric' })) + ' ' + timeOf(tsDate(m.latest_reply))) : null));
+          replyCount(m.reply_count)),
+        m.latest_reply ? h('span', { class: 'muted' }, chrome('lastReply') + ' ' + (relativeDay(tsDate(m.latest_reply)) || fmt(tsDate(m.latest_reply), { month: 'short', day: 'numeric' })) + ' ' + timeOf(tsDate(m.latest_reply))) : null));
     }
     return h('div', { class: 'msg', 'data-testid': 'message', 'data-ts': m.ts }, avatarFor(m.user), body);
   }
@@ -724,7 +773,7 @@ export const PAGE_JS = String.raw`(function () {
       .concat(myEphemerals(parent.channel, parent.ts).map(function (e) { return { ts: e.ts, el: function () { return ephemeralEl(e); } }; }));
     replies.sort(byTs);
     var n = parent.reply_count || 0;
-    list.append(h('div', { class: 'thread-sep' }, n === 1 ? '1 reply' : n + ' replies'));
+    list.append(h('div', { class: 'thread-sep' }, replyCount(n)));
     replies.forEach(function (r) { list.append(r.el()); });
     list.scrollTop = stick ? list.scrollHeight : keep;
   }
@@ -909,7 +958,7 @@ export const PAGE_JS = String.raw`(function () {
         if (input.setAttribute) { input.id = id; input.setAttribute('data-block-id', b.block_id); input.setAttribute('data-action-id', aid); }
         var err = errors && errors[b.block_id];
         var wrap = h('div', { class: 'field' + (err ? ' has-err' : ''), 'data-testid': 'field-' + b.block_id },
-          h('label', { class: 'lbl', for: id }, plainOf(b.label), b.optional ? h('span', { class: 'opt' }, ' (optional)') : null),
+          h('label', { class: 'lbl', for: id }, plainOf(b.label), b.optional ? h('span', { class: 'opt' }, ' ' + chrome('optional')) : null),
           input,
           b.hint ? h('div', { class: 'hint' }, plainOf(b.hint)) : null,
           err ? h('div', { class: 'err', 'data-testid': 'field-error' }, err) : null);
@@ -944,7 +993,7 @@ export const PAGE_JS = String.raw`(function () {
         h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Close', onclick: closeModal }, '\u2715')),
       h('div', { class: 'modal-body' }, renderBlocks(view.blocks, { msg: null, form: form })),
       h('div', { class: 'modal-foot' },
-        h('button', { type: 'button', class: 'btn', 'data-testid': 'modal-close', onclick: closeModal }, plainOf(view.close) || 'Cancel'),
+        h('button', { type: 'button', class: 'btn', 'data-testid': 'modal-close', onclick: closeModal }, plainOf(view.close) || chrome('cancel')),
         submit));
     box.addEventListener('submit', function (e) {
       e.preventDefault();
@@ -1007,6 +1056,12 @@ export const PAGE_JS = String.raw`(function () {
       render();
     });
     es.addEventListener('update', function (e) { upsert(JSON.parse(e.data).message); render(); });
+    es.addEventListener('delete', function (e) {
+      var d = JSON.parse(e.data);
+      S.messages = S.messages.filter(function (x) { return !(x.channel === d.message.channel && x.ts === d.message.ts); });
+      upsert(d.parent);
+      render();
+    });
     es.addEventListener('ephemeral', function (e) {
       var d = JSON.parse(e.data);
       S.ephemerals.push(d);

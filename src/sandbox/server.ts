@@ -496,6 +496,12 @@ export async function startSandbox(
       broadcast('message', { message: m, parent });
     });
     fake.on('update', (m: StoredMessage) => broadcast('update', { message: m }));
+    // A deleted message leaves the page at once (with its thread's parent, whose reply count fell).
+    fake.on('delete', (m: StoredMessage) => {
+      const parent =
+        m.thread_ts && m.thread_ts !== m.ts ? fake.findMessage(m.channel, m.thread_ts) : undefined;
+      broadcast('delete', { message: { channel: m.channel, ts: m.ts }, parent });
+    });
     fake.on('ephemeral', (e) => {
       const eph: PageEphemeral = {
         id: ephemeralId(),

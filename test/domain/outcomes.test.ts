@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  caseFacts,
   clientKey,
   type HistoryEvent,
   learnAcrossCases,
@@ -257,6 +258,30 @@ describe('minutesToOwnUp / minutesToMeeting', () => {
     ]);
     expect(minutesToOwnUp(c)).toBe(90);
     expect(minutesToMeeting(c)).toBeNull();
+  });
+
+  it('a cancelled meeting never took place: not counted, and the next booking is', () => {
+    const cancelled = kase(1, '2026-03-01T09:00:00Z', 'lost', [
+      meeting(10, 2000),
+      ev('meeting_cancelled', 60),
+    ]);
+    expect(minutesToMeeting(cancelled)).toBeNull();
+    expect(caseFacts(cancelled).meetingAt).toBeNull();
+    const again = kase(2, '2026-03-01T09:00:00Z', 'open', [
+      meeting(10, 2000),
+      ev('meeting_cancelled', 60),
+      meeting(70, 3000),
+    ]);
+    expect(minutesToMeeting(again)).toBe(3000);
+    expect(caseFacts(again).meetingAt?.getTime()).toBe(
+      Date.parse('2026-03-01T09:00:00Z') + 3000 * MIN,
+    );
+    // The fix meeting's cancellation leaves the first meeting as it was.
+    const fix = kase(3, '2026-03-01T09:00:00Z', 'open', [
+      meeting(10, 2000),
+      ev('fix_meeting_cancelled', 60),
+    ]);
+    expect(minutesToMeeting(fix)).toBe(2000);
   });
 
   it('count an own-up stamped by sending the client message (Mark as sent), as the case shows it', () => {

@@ -471,6 +471,31 @@ describe('sandbox server', () => {
     expect(after.messages.filter((m) => m.channel === GENERAL && m.ts !== parent.ts)).toEqual([]);
   });
 
+  it('a message the bot deletes leaves the page at once: the stream says so, with the parent’s new reply count', async () => {
+    const stream = await openStream(sb.url);
+    try {
+      await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
+      const parent = (await state()).messages[0] as StoredMessage;
+      const reply = (await state()).messages.find(
+        (m) => m.thread_ts === parent.ts && m.ts !== parent.ts,
+      ) as StoredMessage;
+      expect(reply).toBeDefined();
+      // Sharing the channel withdraws the case: its thread lines are deleted.
+      expect((await post('/api/share', { channel: GENERAL, how: 'ext' })).status).toBe(200);
+      await stream.streamed('event: delete');
+      const deleted = stream.events('delete') as {
+        message: { channel: string; ts: string };
+        parent?: StoredMessage;
+      }[];
+      expect(deleted.map((d) => d.message)).toContainEqual({ channel: GENERAL, ts: reply.ts });
+      const last = deleted.find((d) => d.message.ts === reply.ts);
+      expect(last?.parent?.ts).toBe(parent.ts);
+      expect((await state()).messages.some((m) => m.ts === reply.ts)).toBe(false);
+    } finally {
+      await stream.close();
+    }
+  });
+
   it('clicks *Move the case* in the private answer from a shared channel: an ephemeral click, the move form, the case posted in an internal channel', async () => {
     await post('/api/share', { channel: ACCOUNTS, how: 'ext' });
     await post('/api/command', { user: JOAN, channel: ACCOUNTS, text: 'Sharedco: test' });

@@ -89,6 +89,22 @@ describe('an accepted case', () => {
     expect(textOf(blocks, 'step_check_in')).toContain(en.stepTitle.check_in);
   });
 
+  it('accepted with no meeting booked: the second meeting, which starts after the first, is not listed', () => {
+    const before = renderCase(opened(), PB, NOW).blocks;
+    expect(textOf(before, 'step_fix_meeting')).toContain(en.stepState.waiting);
+    const c = recordAnswer(opened(), 'accepted', OWNER, PB, at('2026-11-30T09:00:00Z')).case;
+    expect(c.steps.find((s) => s.key === 'meeting')?.status).toBe('skipped');
+    const { blocks } = renderCase(c, PB, at('2026-11-30T10:00:00Z'));
+    expect(block(blocks, 'step_fix_meeting')).toBeUndefined();
+    expect(everything(blocks)).not.toContain(en.stepState.waiting);
+    // Closed with the changes still open: the client's answer it waits for never comes either.
+    const closed = closeCase(opened(), 'closed', null, OWNER, at('2026-11-30T09:00:00Z')).case;
+    const shown = renderCase(closed, PB, at('2026-11-30T10:00:00Z')).blocks;
+    expect(block(shown, 'step_client_answer')).toBeUndefined();
+    expect(block(shown, 'step_fix_meeting')).toBeUndefined();
+    expect(everything(shown)).not.toContain(en.stepState.waiting);
+  });
+
   it('once won back and closed, still does not list it', () => {
     let c = recordAnswer(opened(), 'accepted', OWNER, PB, at('2026-11-30T09:00:00Z')).case;
     c = closeCase(c, 'won_back', null, OWNER, at('2026-12-28T09:00:00Z')).case;
@@ -184,5 +200,37 @@ describe('in Italian', () => {
     expect(textOf(blocks, 'case_facts')).toContain('Il cliente ha rifiutato');
     expect(everything(blocks)).not.toContain('Per ora');
     expect(textOf(blocks, 'change_1')).toContain(itCatalog.changes.notDone);
+  });
+});
+
+describe('a follow-up date still waiting when the case ends', () => {
+  it('is missed on the record: shown on the closed parent and counted, not dropped with the case', () => {
+    let c = recordAnswer(opened(), 'refused', OWNER, PB, at('2026-11-30T09:00:00Z')).case;
+    // The engine asked for the +14 follow-up (14 Dec) after the +7 (7 Dec) went by unrecorded.
+    c = {
+      ...c,
+      steps: c.steps.map((s) =>
+        s.key === 'keep_trying'
+          ? {
+              ...s,
+              dueAt: at('2026-12-14T08:00:00Z'),
+              cadence: { recorded: 0, missed: [at('2026-12-07T08:00:00Z')], extra: [] },
+            }
+          : s,
+      ),
+    };
+    c = closeCase(c, 'lost', 'They went to a competitor', OWNER, at('2026-12-21T09:00:00Z')).case;
+    const kt = c.steps.find((s) => s.key === 'keep_trying');
+    expect(kt?.cadence?.missed.map((d) => d.toISOString())).toEqual([
+      '2026-12-07T08:00:00.000Z',
+      '2026-12-14T08:00:00.000Z',
+    ]);
+    expect(kt?.nextRemindAt).toBeNull();
+    const line = textOf(renderCase(c, PB, at('2026-12-22T09:00:00Z')).blocks, 'step_keep_trying');
+    expect(line).toContain('|2026-12-14>');
+    // A date not yet come when the case ends is not missed.
+    let d = recordAnswer(opened(), 'refused', OWNER, PB, at('2026-11-30T09:00:00Z')).case;
+    d = closeCase(d, 'lost', 'Gone', OWNER, at('2026-12-01T09:00:00Z')).case;
+    expect(d.steps.find((s) => s.key === 'keep_trying')?.cadence?.missed ?? []).toEqual([]);
   });
 });

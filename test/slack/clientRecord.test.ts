@@ -7,7 +7,7 @@
  */
 import ICAL from 'ical.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkClientDetails, isEmail } from '../../src/domain/client.js';
+import { type Client, checkClientDetails, isEmail } from '../../src/domain/client.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { caseInvite } from '../../src/domain/invite.js';
 import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
@@ -21,8 +21,10 @@ import {
   saveOutline,
   settleChange,
 } from '../../src/domain/recoveryCase.js';
-import { LANGUAGES, type Lang } from '../../src/i18n/index.js';
-import { buildDraft, mailtoLink, recipientOf } from '../../src/slack/blocks/draft.js';
+import { t as catalogFor, LANGUAGES, type Lang } from '../../src/i18n/index.js';
+import { buildDraft, mailtoLink, recipientOf, zoneName } from '../../src/slack/blocks/draft.js';
+import { meetingModal } from '../../src/slack/blocks/modals.js';
+import { INPUT } from '../../src/slack/ids.js';
 import { openInput } from '../helpers/builders.js';
 
 const PB = DEFAULT_PLAYBOOK;
@@ -82,11 +84,11 @@ describe('the draft to a client on record', () => {
     const c = romeCase();
     const ca = buildDraft(c, 'Maria', NOW, recipientOf(c, { ...CLIENT, lang: 'ca' }))?.body ?? '';
     expect(ca.startsWith('Benvolgut/da José Núñez,')).toBe(true);
-    expect(ca).toMatch(/10:00 \(Hora oriental d’Amèrica del Nord\)/);
+    expect(ca).toMatch(/10:00 \(hora oriental d’Amèrica del Nord\)/);
     // A case with no client record: the case's client, language and zone, as before.
     const it = buildDraft(c, 'Maria', NOW, recipientOf(c, null))?.body ?? '';
     expect(it.startsWith('Spett.le Café & Co? 100%,')).toBe(true);
-    expect(it).toMatch(/16:00 \(Ora dell’Europa centrale\)/);
+    expect(it).toMatch(/16:00 \(ora dell’Europa centrale\)/);
   });
 
   it('after the client accepted: no second apology, no compensation again, no past meeting called planned', () => {
@@ -226,5 +228,51 @@ describe('the client details a form gives', () => {
       place: null,
     });
     expect(isEmail("o'brien+orders@example.co.uk")).toBe(true);
+  });
+});
+
+describe('the booking form for a client in another zone', () => {
+  it.each(LANGUAGES)(
+    'says once, in %s, that the time is the owner’s, then names the client’s zone',
+    (lang) => {
+      const cat = catalogFor(lang);
+      const client: Client = {
+        id: 1,
+        teamId: 'T1',
+        name: 'Café & Co',
+        key: 'cafe & co',
+        updatedAt: NOW,
+        ...CLIENT,
+      };
+      const view = meetingModal(cat, romeCase(), 3, 'meeting', undefined, {
+        client,
+        lang,
+        now: NOW,
+      });
+      const hint = JSON.stringify(
+        (view.blocks as { block_id?: string; hint?: { text: string } }[]).find(
+          (b) => b.block_id === INPUT.meetingDate,
+        )?.hint?.text,
+      );
+      const own = cat.modal.meeting.hint.split('. ').at(-1) as string;
+      expect(hint.split(own)).toHaveLength(2);
+      expect(hint).toContain('(America/New_York)');
+    },
+  );
+});
+
+describe('the zone named inside a sentence', () => {
+  const DEC = new Date('2026-12-09T10:00:00Z');
+  it.each([
+    ['en', 'America/New_York', 'Eastern Time'],
+    ['it', 'Europe/Rome', 'ora dell’Europa centrale'],
+    ['el', 'Europe/Rome', 'ώρα Κεντρικής Ευρώπης'],
+    ['ca', 'Europe/Madrid', 'hora d’Europa central'],
+    // No generic name: the runtime's country fallback ("Hora de: Regne Unit") is not written.
+    ['ca', 'Europe/London', 'hora del meridià de Greenwich'],
+    ['el', 'Europe/London', 'μέση ώρα Γκρίνουιτς'],
+    ['en', 'UTC', 'UTC'],
+  ] as const)('in %s, %s reads "%s"', (lang, tz, name) => {
+    expect(zoneName(DEC, lang, tz)).toBe(name);
   });
 });

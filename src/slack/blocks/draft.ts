@@ -20,13 +20,25 @@ export function letterDate(t: Date, lang: Lang, tz: string, withTime = false): s
   return withTime ? `${date} (${zoneName(t, lang, tz)})` : date;
 }
 
-/** The zone's name as the reader's language says it ("Eastern Time", "Ora dell’Europa centrale"). */
+/**
+ * The zone's name as the reader's language says it inside a sentence ("Eastern Time", "ora
+ * dell’Europa centrale", "ώρα Κεντρικής Ευρώπης"): Italian, Greek and Catalan write the common noun
+ * that opens it in lower case mid-sentence. Where the runtime has no generic name and falls back
+ * to the country in punctuation ("Hora de: Regne Unit", "Ώρα (Ηνωμένο Βασίλειο)"), the zone's
+ * specific name is used ("Hora del meridià de Greenwich"), unless that is only an offset.
+ */
 export function zoneName(t: Date, lang: Lang, tz: string): string {
   if (tz === 'UTC' || tz === 'Etc/UTC') return 'UTC';
-  const part = new Intl.DateTimeFormat(LOCALE[lang], { timeZone: tz, timeZoneName: 'longGeneric' })
-    .formatToParts(t)
-    .find((p) => p.type === 'timeZoneName');
-  return part?.value ?? tz;
+  const named = (style: 'longGeneric' | 'long') =>
+    new Intl.DateTimeFormat(LOCALE[lang], { timeZone: tz, timeZoneName: style })
+      .formatToParts(t)
+      .find((p) => p.type === 'timeZoneName')?.value;
+  let name = named('longGeneric') ?? tz;
+  if (/[:()]/.test(name)) {
+    const specific = named('long');
+    if (specific && !/^GMT/.test(specific)) name = specific;
+  }
+  return lang === 'en' ? name : name.charAt(0).toLocaleLowerCase(LOCALE[lang]) + name.slice(1);
 }
 
 /** Who the message is to and how to write to them: from the client's record, else the case's. */
