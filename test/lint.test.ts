@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import {
-  mkdirSync,
+  appendFileSync,
+  cpSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
-  writeFileSync,
+  symlinkSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,66 +15,133 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const biome = path.resolve(repoRoot, 'node_modules/@biomejs/biome/bin/biome');
+const depcruise = path.resolve(
+  repoRoot,
+  'node_modules/dependency-cruiser/bin/dependency-cruise.mjs',
+);
 
-// Imports point one way: domain ← services ← adapters (store, slack, scheduler) ← main.
-// Each file below is linted with the project's biome.json, in a scratch copy of the layout.
+// Imports point one way: domain ← services ← adapters (store, slack, scheduler, sandbox, ops) ←
+// composition, as an allow list (.dependency-cruiser.cjs, run by `npm run lint`). Each probe is a
+// file of one import, cruised with the project's rules in a scratch copy of src/.
+// A target starting with `src/` is a file of the project (imported by its relative path).
 const BAD: Record<string, string> = {
-  'src/services/usesStore.ts': `import type { CaseRepo } from '../store/caseRepo.js';\nexport type A = CaseRepo;\n`,
-  'src/services/usesSqlite.ts': `import Database from 'better-sqlite3';\nexport const a = Database;\n`,
-  'src/slack/listeners/commands/usesStore.ts': `import type { WorkspaceRepo } from '../../../store/workspaceRepo.js';\nexport type A = WorkspaceRepo;\n`,
-  'src/domain/usesServices.ts': `import type { CaseService } from '../services/cases.js';\nexport type A = CaseService;\n`,
-  'src/domain/usesCron.ts': `import cron from 'node-cron';\nexport const a = cron;\n`,
-  'src/store/usesSlack.ts': `import { ACTION } from '../slack/ids.js';\nexport const a = ACTION;\n`,
+  // domain/ imports only domain/ and pure libraries
+  'src/domain/usesServices.ts': 'src/services/cases.ts',
+  'src/domain/usesI18n.ts': 'src/i18n/index.ts',
+  'src/domain/usesFs.ts': 'node:fs',
+  'src/domain/usesCron.ts': 'node-cron',
+  // i18n/ imports only i18n/ and domain/
+  'src/i18n/usesServices.ts': 'src/services/presenter.ts',
+  // services/ import only services/, domain/, i18n/ and pure code
+  'src/services/usesStore.ts': 'src/store/caseRepo.ts',
+  'src/services/usesConfig.ts': 'src/config.ts',
+  'src/services/usesLog.ts': 'src/log.ts',
+  'src/services/usesHttp.ts': 'node:http',
+  'src/services/usesSqlite.ts': 'better-sqlite3',
+  // an adapter imports no other adapter
+  'src/store/usesSlack.ts': 'src/slack/ids.ts',
+  'src/slack/listeners/commands/usesStore.ts': 'src/store/workspaceRepo.ts',
+  'src/scheduler/usesStore.ts': 'src/store/index.ts',
+  'src/ops/usesStore.ts': 'src/store/opsRepo.ts',
+  'src/sandbox/usesScheduler.ts': 'src/scheduler/reminderTick.ts',
+  'src/slack/usesSandbox.ts': 'src/sandbox/fakeSlack.ts',
+  // an adapter imports no composition file
+  'src/slack/usesConfig.ts': 'src/config.ts',
+  'src/store/usesCompose.ts': 'src/compose.ts',
+  'src/ops/usesMain.ts': 'src/main.ts',
+  // log.ts (the logger) imports no file of src/ (the probe is added to the real file)
+  'src/log.ts': 'src/domain/text.ts',
+  // a file of src/ in no layer is allowed nothing: it must be put in one
+  'src/helpers.ts': 'src/domain/text.ts',
 };
 const GOOD: Record<string, string> = {
-  'src/services/usesPorts.ts': `import { isOpen } from '../domain/recoveryCase.js';\nimport type { CaseStore } from './ports.js';\nexport type A = CaseStore;\nexport const b = isOpen;\n`,
-  'src/store/implementsPorts.ts': `import type { CaseStore } from '../services/ports.js';\nexport type A = CaseStore;\n`,
-  'src/slack/listeners/usesService.ts': `import type { WorkspaceService } from '../../services/workspaces.js';\nexport type A = WorkspaceService;\n`,
-  'src/domain/usesI18n.ts': `import { t } from '../i18n/index.js';\nexport const a = t;\n`,
+  'src/domain/usesDomain.ts': 'src/domain/text.ts',
+  'src/domain/usesDates.ts': 'date-fns/addDays',
+  'src/i18n/usesDomain.ts': 'src/domain/duration.ts',
+  'src/services/usesPorts.ts': 'src/services/ports.ts',
+  'src/services/usesDomain.ts': 'src/domain/recoveryCase.ts',
+  'src/services/usesI18n.ts': 'src/i18n/index.ts',
+  'src/services/usesCrypto.ts': 'node:crypto',
+  'src/store/implementsPorts.ts': 'src/services/ports.ts',
+  'src/store/usesDriver.ts': 'better-sqlite3',
+  'src/slack/listeners/usesService.ts': 'src/services/workspaces.ts',
+  'src/slack/usesLog.ts': 'src/log.ts',
+  'src/slack/usesBolt.ts': '@slack/bolt',
+  'src/scheduler/usesService.ts': 'src/services/reminders.ts',
+  'src/ops/usesPorts.ts': 'src/services/ports.ts',
+  'src/sandbox/usesDomain.ts': 'src/domain/clock.ts',
+  'src/probeCli.ts': 'src/store/index.ts',
 };
 
-const RULE = 'lint/style/noRestrictedImports';
+/** One import of `target`, from `file`. */
+const probe = (file: string, target: string) => {
+  const spec = target.startsWith('src/')
+    ? `./${path.posix.relative(path.posix.dirname(file), target)}`
+        .replace(/^\.\/\.\.\//, '../')
+        .replace(/\.ts$/, '.js')
+    : target;
+  return `export * as layerProbe from '${spec}';\n`;
+};
 
-describe('the import direction (biome.json noRestrictedImports)', () => {
+interface Violation {
+  readonly from: string;
+  readonly to: string;
+  readonly rule: { readonly name: string; readonly severity: string };
+}
+
+describe('the import direction (.dependency-cruiser.cjs, an allow list)', () => {
   let dir: string;
-  let result: { status: number | null; output: string };
+  let result: { status: number | null; output: string; violations: readonly Violation[] };
 
   beforeAll(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'amends-lint-'));
-    const config = JSON.parse(readFileSync(path.join(repoRoot, 'biome.json'), 'utf8'));
-    delete config.$schema;
-    writeFileSync(path.join(dir, 'biome.json'), JSON.stringify(config));
-    for (const [file, text] of Object.entries({ ...BAD, ...GOOD })) {
-      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-      writeFileSync(path.join(dir, file), text);
-    }
-    const run = spawnSync(process.execPath, [biome, 'lint', '--reporter=concise', 'src'], {
-      cwd: dir,
-      encoding: 'utf8',
-    });
-    result = { status: run.status, output: `${run.stdout}\n${run.stderr}` };
-  });
+    dir = mkdtempSync(path.join(tmpdir(), 'amends-layers-'));
+    cpSync(path.join(repoRoot, 'src'), path.join(dir, 'src'), { recursive: true });
+    for (const f of ['.dependency-cruiser.cjs', 'tsconfig.json', 'package.json'])
+      cpSync(path.join(repoRoot, f), path.join(dir, f));
+    symlinkSync(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+    const probes = { ...BAD, ...GOOD };
+    // A new file holds its probe alone; an existing one (log.ts) gets it added at its end.
+    for (const [file, target] of Object.entries(probes))
+      appendFileSync(path.join(dir, file), probe(file, target));
+    const run = spawnSync(
+      process.execPath,
+      [
+        depcruise,
+        '--config',
+        '.dependency-cruiser.cjs',
+        '--output-type',
+        'err',
+        '--max-depth',
+        '1',
+      ].concat(Object.keys(probes)),
+      { cwd: dir, encoding: 'utf8' },
+    );
+    const output = `${run.stdout}\n${run.stderr}`;
+    // The lint's own report: one line a violation, `  error not-in-allowed: FROM → TO`.
+    const violations = [...output.matchAll(/^\s*(\w+) ([\w-]+): (\S+) → (\S+)$/gm)].map(
+      ([, severity, name, from, to]) => ({ from, to, rule: { name, severity } }) as Violation,
+    );
+    result = { status: run.status, output, violations };
+  }, 60_000);
 
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** The files with a diagnostic of `rule` (any rule when omitted), from the concise report. */
-  const flagged = (rule = '') =>
-    result.output
-      .split('\n')
-      .filter((l) => l.includes(`: ${rule}`))
-      .map((l) => /(src\/[^:\s]+):\d+:\d+/.exec(l)?.[1])
-      .filter((f) => f !== undefined);
+  const flagged = () => new Set(result.violations.map((v) => v.from));
 
-  it('fails the lint when an inner layer imports an outer one', () => {
+  it('fails the lint for each import no rule allows', () => {
     expect(result.status, result.output).not.toBe(0);
-    expect(new Set(flagged(RULE))).toEqual(new Set(Object.keys(BAD)));
+    expect(flagged()).toEqual(new Set(Object.keys(BAD)));
+    for (const v of result.violations) {
+      expect(v.rule, `${v.from} → ${v.to}`).toEqual({ name: 'not-in-allowed', severity: 'error' });
+      // the probe's own import, nothing else of the file (a package resolves into node_modules/)
+      expect(v.to).toContain(BAD[v.from]?.replace(/^node:/, ''));
+    }
   });
 
-  it('lets imports that point inwards through', () => {
-    for (const file of Object.keys(GOOD)) expect(flagged(), result.output).not.toContain(file);
+  it('lets imports that point inwards, and the composition files, through', () => {
+    for (const file of Object.keys(GOOD)) expect([...flagged()], result.output).not.toContain(file);
   });
 });
 

@@ -1,5 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { OutboxState } from '../store/opsRepo.js';
+import type { OutboxState } from '../services/ports.js';
 
 /** The reminder kinds (src/domain/reminders.ts), each counted from 0 so its series exists at once. */
 const KINDS = [

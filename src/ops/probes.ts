@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { OpsRepo } from '../store/opsRepo.js';
+import type { OpsStore } from '../services/ports.js';
 import type { Metrics } from './metrics.js';
 
 /** Slack's answers that mean the bot token no longer works (a restart with a new one is needed). */
@@ -38,7 +38,7 @@ export interface ProbeDeps {
   readonly draining: () => boolean;
   /** False once the store was closed. */
   readonly storeOpen: () => boolean;
-  readonly ops: OpsRepo;
+  readonly ops: OpsStore;
   readonly slack: SlackAuth;
   readonly metrics: Metrics;
   /** How long a readiness check may take before it counts as failed (default 2 s). */

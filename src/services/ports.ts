@@ -531,3 +531,20 @@ export interface CaseView {
   /** A private note to one person in a channel (or its thread). */
   note(channelId: string, userId: string, text: string, threadTs?: string): Promise<void>;
 }
+
+/** What the outbox holds at one instant, for /metrics (no team in it: one set of series). */
+export interface OutboxState {
+  /** The oldest reminder ready to go (`not_before` passed) and still pending: since when (ms). */
+  readonly oldestReadyReminderAt: number | null;
+  /** The oldest thread line waiting to be posted: when it was written (ms). */
+  readonly oldestPendingLineAt: number | null;
+  /** Reminders claimed by a process and not yet settled (sent, failed, released). */
+  readonly claimsInFlight: number;
+}
+
+/** The store as operations see it (store/opsRepo.ts): the readiness probe and the outbox's gauges. */
+export interface OpsStore {
+  /** Whether the schema is the one this build writes. */
+  schemaCurrent(): Promise<{ ok: boolean; version: number; expected: number }>;
+  outbox(now: number): Promise<OutboxState>;
+}

@@ -12,7 +12,6 @@ import {
   SocketModeReceiver,
   type webApi,
 } from '@slack/bolt';
-import type { Config } from '../config.js';
 import { wellFormed } from '../domain/text.js';
 import type { Lang } from '../i18n/index.js';
 import { t } from '../i18n/index.js';
@@ -48,8 +47,22 @@ export function busyText(
   };
 }
 
+/**
+ * The settings this adapter reads. src/config.ts's Config has them all and compose hands it in;
+ * the adapter names its own slice so that it never imports the composition's files.
+ */
+export interface SlackSettings {
+  readonly mode: 'http' | 'socket' | 'sandbox';
+  readonly botToken: string | null;
+  readonly signingSecret: string | null;
+  readonly appToken: string | null;
+  readonly port: number;
+  readonly slackApiUrl: string | null;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
 export interface BoltAppOptions {
-  readonly config: Config;
+  readonly config: SlackSettings;
   readonly logger: Logger;
   readonly gate: Gate;
   readonly botUserId?: string;
@@ -221,7 +234,7 @@ export function createBoltApp(o: BoltAppOptions): App {
  */
 export async function startBoltApp(
   app: App,
-  o: { readonly config: Config; readonly host?: string | undefined; readonly log: Log },
+  o: { readonly config: SlackSettings; readonly host?: string | undefined; readonly log: Log },
 ): Promise<number | null> {
   const { config, log } = o;
   // A deep accept queue: past capacity, a connection the kernel drops waits for TCP's SYN retry

@@ -1,4 +1,3 @@
-import type { Config } from '../config.js';
 import { keepAliveFetch } from './transport.js';
 
 /** Who the bot is, from auth.test. */
@@ -18,7 +17,7 @@ const REFUSED = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'account
  * One retry after half a second for a network failure or a 5xx; 8 s per try.
  */
 export async function checkSlack(
-  config: Pick<Config, 'botToken' | 'slackApiUrl'>,
+  config: { readonly botToken: string | null; readonly slackApiUrl: string | null },
   o: { readonly retryDelayMs?: number; readonly timeoutMs?: number } = {},
 ): Promise<BotIdentity> {
   const where = config.slackApiUrl ?? 'https://slack.com/api/';

@@ -1,22 +1,13 @@
+import type { OpsStore, OutboxState } from '../services/ports.js';
 import { SCHEMA_VERSION } from './db.js';
 import type { Conn } from './sql.js';
-
-/** What the outbox holds at one instant, for /metrics (no team in it: one set of series). */
-export interface OutboxState {
-  /** The oldest reminder ready to go (`not_before` passed) and still pending: since when (ms). */
-  readonly oldestReadyReminderAt: number | null;
-  /** The oldest thread line waiting to be posted: when it was written (ms). */
-  readonly oldestPendingLineAt: number | null;
-  /** Reminders claimed by a process and not yet settled (sent, failed, released). */
-  readonly claimsInFlight: number;
-}
 
 /**
  * The store as operations see it: the readiness probe's questions (does the database answer, at
  * which schema version) and the outbox's gauges. Each is one short statement through an index
  * (reminders_ready, thread_lines_pending): a probe every few seconds costs nothing.
  */
-export class OpsRepo {
+export class OpsRepo implements OpsStore {
   constructor(readonly conn: Conn) {}
 
   /** The version the database says it is at (SQLite's user_version, PostgreSQL's amends_schema). */
