@@ -7,10 +7,11 @@ const ADAPTERS = '(store|slack|scheduler|sandbox|ops)';
 const PURE_LIBS = '(^|/)node_modules/(date-fns|@date-fns/tz|ical-generator|csv-stringify)/';
 /**
  * The composition files, which alone see everything: they read the environment, build the
- * adapters and hand them to the use-cases. holidays.ts is config.ts's reader of public holidays.
+ * adapters and hand them to the use-cases. holidays.ts is config.ts's reader of public holidays;
+ * installs.ts builds what installs in many workspaces add (OAuth), for compose.ts.
  */
 const COMPOSITION = [
-  '^src/(amends|compose|main|config|holidays)\\.ts$',
+  '^src/(amends|compose|installs|main|config|holidays)\\.ts$',
   '^src/[A-Za-z]+Cli\\.ts$',
 ];
 

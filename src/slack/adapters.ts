@@ -119,11 +119,8 @@ export class SlackReminderChannel implements ReminderChannel {
     if (!ts) return new Map();
     try {
       return await forTeam(c.teamId, () =>
-        postedWith(
-          this.client,
-          { channel: c.channelId, ts },
-          REMINDER_EVENT_TYPE,
-          (p) => (typeof p.key === 'string' ? p.key : undefined),
+        postedWith(this.client, { channel: c.channelId, ts }, REMINDER_EVENT_TYPE, (p) =>
+          typeof p.key === 'string' ? p.key : undefined,
         ),
       );
     } catch (e) {

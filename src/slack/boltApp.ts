@@ -59,6 +59,12 @@ export interface SlackSettings {
   readonly port: number;
   readonly slackApiUrl: string | null;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Installs in many workspaces: the app's credentials (null: one workspace's bot token). */
+  readonly oauth: {
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly stateSecret: string;
+  } | null;
 }
 
 export interface BoltAppOptions {
