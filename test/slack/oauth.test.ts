@@ -6,6 +6,8 @@
  */
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { en } from '../../src/i18n/en.js';
+import { ACTION, VIEW } from '../../src/slack/ids.js';
 import { reminderKeys } from '../helpers/cases.js';
 import {
   CHANNEL,
@@ -14,7 +16,15 @@ import {
   present,
   startHarness,
 } from '../helpers/harness.js';
-import { eventEnvelope, postEvent } from '../helpers/slack.js';
+import {
+  eventEnvelope,
+  input,
+  nextView,
+  openCase,
+  postEvent,
+  press,
+  submit,
+} from '../helpers/slack.js';
 
 const ACME = 'T0ACME001';
 const GLOBEX = 'T0GLOBEX1';
@@ -206,5 +216,42 @@ describe('OAuth: installs in many workspaces', () => {
     expect(await h.amends.workspaces.pausedReason(ACME)).toBeNull();
     await h.command('Wile E: anvils late', { team: ACME });
     expect(tokensOf('chat.postMessage', /Wile E/).length).toBeGreaterThan(0);
+  });
+
+  it('two workspaces installed: a button or a form from one naming the other’s case changes nothing, reveals nothing', async () => {
+    h = await startHarness({ oauth: true });
+    await install(ACME, 'U0ADMIN01');
+    await install(GLOBEX, 'U0ADMIN02');
+    const o = await openCase(h, 'Wile E: anvils late', { team: ACME });
+    const events = (await h.amends.caseRepo.events(ACME, o.c.id)).length;
+    // Globex's user presses a button carrying Acme's case (its value).
+    await press(h, o.parent, ACTION.done, { step: 'own_up', team: GLOBEX });
+    const note = present(() => h.fake.callsTo('chat.postEphemeral').at(-1), 'a private note');
+    expect(note.args.text).toBe(en.errors.case_not_found); // nothing of Acme's case in it
+    expect(note.token).toMatch(new RegExp(`^xoxb-${GLOBEX}-`)); // said in Globex, by Globex's token
+    // A form opened in Acme (its metadata names Acme's case), submitted from Globex.
+    const n = h.fake.callsTo('views.open').length;
+    await press(h, o.parent, ACTION.outline, { step: 'outline', team: ACME });
+    const view = await nextView(h, VIEW.outline, n);
+    await submit(
+      h,
+      view,
+      {
+        ...input.text('happened', 'Forged.'),
+        ...input.text('why', 'Forged.'),
+        ...input.text('prevention', 'Forged.'),
+        ...input.text('two_sentences', 'Forged.'),
+      },
+      { team: GLOBEX },
+    );
+    const after = await h.amends.caseRepo.get(ACME, o.c.id);
+    expect(after?.outline).toBeNull();
+    expect(after?.steps.find((x) => x.key === 'own_up')?.status).toBe('pending');
+    expect((await h.amends.caseRepo.events(ACME, o.c.id)).length).toBe(events);
+    // Nothing was written into Acme's thread with Globex's token, nor with Acme's after the forgeries.
+    const globexInAcme = h.fake.calls.filter(
+      (c) => c.token?.includes(GLOBEX) && c.args.thread_ts === o.parent.ts,
+    );
+    expect(globexInAcme).toEqual([]);
   });
 });
