@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { ACTION, INPUT } from '../../ids.js';
-import { byId, type ListenerDeps, unhandled } from '../deps.js';
+import { byId, unhandled } from '../byId.js';
+import type { ListenerDeps } from '../deps.js';
 import { addChangeAction } from './addChange.js';
 import { answerAction } from './answer.js';
 import { caseMenuAction } from './caseMenu.js';

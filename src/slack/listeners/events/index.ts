@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
-import { byId, type ListenerDeps } from '../deps.js';
+import { byId } from '../byId.js';
+import type { ListenerDeps } from '../deps.js';
 import { appHomeOpened } from './appHomeOpened.js';
 import { channelShared } from './channelShared.js';
 import type { EventArgs } from './event.js';

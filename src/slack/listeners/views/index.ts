@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { VIEW } from '../../ids.js';
-import { byId, type ListenerDeps, unhandled } from '../deps.js';
+import { byId, unhandled } from '../byId.js';
+import type { ListenerDeps } from '../deps.js';
 import { addChangeView } from './addChange.js';
 import { cancelMeetingView } from './cancelMeeting.js';
 import { closeView } from './close.js';
