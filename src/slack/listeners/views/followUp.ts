@@ -1,24 +1,20 @@
-import { DomainError } from '../../../domain/errors.js';
 import { findStep } from '../../../domain/recoveryCase.js';
 import { dateToken, mention } from '../../blocks/format.js';
 import { withUserText } from '../../blocks/thread.js';
 import { INPUT } from '../../ids.js';
 import type { ListenerDeps } from '../deps.js';
-import { announce, caseIdOf, onSubmit, requestKey, shown, text } from './submission.js';
+import { announce, onSubmit, requestKey, shown, stepOf, text } from './submission.js';
 
 /** A follow-up (or check-in) recorded with its note; the thread says when the next one is due. */
 export function followUpView(deps: ListenerDeps) {
   return onSubmit(
     deps,
     async (a, team, user, meta) => {
-      if (!meta.step) throw new DomainError('case_not_found');
-      const caseId = caseIdOf(meta);
-      const step = meta.step;
+      const { caseId, step, version } = stepOf(meta);
       const note = text(a.view.state.values, INPUT.followUpNote);
       const ch = await announce(
         deps,
-        () =>
-          deps.cases.followUp(team, caseId, step, note, user, meta.version ?? null, requestKey(a)),
+        () => deps.cases.followUp(team, caseId, step, note, user, version, requestKey(a)),
         (ch, cat) => {
           const s = findStep(ch.case, step);
           const next = s.dueAt;

@@ -1,24 +1,20 @@
-import { DomainError } from '../../../domain/errors.js';
 import { stepTitle } from '../../blocks/caseMessage.js';
 import { literal, mention } from '../../blocks/format.js';
 import { withUserText } from '../../blocks/thread.js';
 import { INPUT } from '../../ids.js';
 import type { ListenerDeps } from '../deps.js';
-import { announce, caseIdOf, onSubmit, requestKey, shown, text } from './submission.js';
+import { announce, onSubmit, requestKey, shown, stepOf, text } from './submission.js';
 
 /** An optional step skipped, with the reason given in the thread. */
 export function skipView(deps: ListenerDeps) {
   return onSubmit(
     deps,
     async (a, team, user, meta) => {
-      if (!meta.step) throw new DomainError('case_not_found');
-      const caseId = caseIdOf(meta);
-      const step = meta.step;
+      const { caseId, step, version } = stepOf(meta);
       const reason = text(a.view.state.values, INPUT.reason);
       const ch = await announce(
         deps,
-        () =>
-          deps.cases.skip(team, caseId, step, reason, user, meta.version ?? null, requestKey(a)),
+        () => deps.cases.skip(team, caseId, step, reason, user, version, requestKey(a)),
         (_ch, cat) =>
           withUserText(
             cat.thread.skipped(mention(user), literal(stepTitle(step, deps.cases.playbook, cat))),

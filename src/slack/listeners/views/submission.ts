@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { DomainError } from '../../../domain/errors.js';
+import type { StepKey } from '../../../domain/playbook.js';
 import type { Changed } from '../../../domain/recoveryCase.js';
 import { type Catalog, t } from '../../../i18n/index.js';
 import type { LineBody } from '../../../services/ports.js';
@@ -139,4 +140,10 @@ export const shown =
 export function caseIdOf(meta: ModalMeta): number {
   if (!meta.caseId) throw new DomainError('case_not_found');
   return meta.caseId;
+}
+
+/** The case and step a step's form is about, and the case version it was drawn from. */
+export function stepOf(meta: ModalMeta): { caseId: number; step: StepKey; version: number | null } {
+  if (!meta.caseId || !meta.step) throw new DomainError('case_not_found');
+  return { caseId: meta.caseId, step: meta.step, version: meta.version ?? null };
 }
