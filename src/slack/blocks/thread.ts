@@ -175,16 +175,19 @@ export function draftPost(
       { type: 'section', text: { type: 'mrkdwn', text: `:email: <${mail.url}|${label}>` } },
       {
         type: 'actions',
-        elements: [
-          {
-            type: 'button',
-            style: 'primary',
-            text: { type: 'plain_text', text: cat.draft.sent },
-            action_id: ACTION.draftSent,
-            value: encodeCase({ caseId: c.id, version: c.version }),
-          },
-        ],
+        elements: [caseButton(c, cat.draft.sent, ACTION.draftSent)],
       },
     ],
+  };
+}
+
+/** A primary button acting on the case as it is now (its id and version in the value). */
+export function caseButton(c: RecoveryCase, text: string, actionId: string): types.Button {
+  return {
+    type: 'button',
+    style: 'primary',
+    text: { type: 'plain_text', text },
+    action_id: actionId,
+    value: encodeCase({ caseId: c.id, version: c.version }),
   };
 }
