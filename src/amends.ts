@@ -6,6 +6,7 @@ import type { Metrics } from './ops/metrics.js';
 import type { SlackAuth } from './ops/probes.js';
 import type { CaseService } from './services/cases.js';
 import type { Presenter } from './services/presenter.js';
+import type { ProfileService } from './services/profiles.js';
 import type { CaughtUp, PendingOptions, SettleOptions } from './services/projection.js';
 import type { Pacer, ReminderService } from './services/reminders.js';
 import type { WorkspaceService } from './services/workspaces.js';
@@ -22,6 +23,8 @@ export interface Amends {
   readonly store: Store;
   readonly client: webApi.WebClient;
   readonly cases: CaseService;
+  /** People's cached language, zone and name (the case service is handed them; it does not lend them). */
+  readonly profiles: ProfileService;
   readonly reminders: ReminderService;
   readonly caseRepo: CaseRepo;
   readonly reminderRepo: ReminderRepo;

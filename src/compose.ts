@@ -185,6 +185,7 @@ async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
   const projection = new Projection({
     view: new SlackCaseView(client, playbook, sharing, o.botUserId),
     cases,
+    cachedLang: (team, user) => profiles.cachedLang(team, user),
     clock,
     log,
     leases: new Leases(
@@ -244,6 +245,7 @@ async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
     store,
     client,
     cases,
+    profiles,
     reminders,
     caseRepo: repos.cases as CaseRepo,
     reminderRepo: repos.reminders as ReminderRepo,

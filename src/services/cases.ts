@@ -163,7 +163,7 @@ export class CaseService {
    */
   readonly #scope = new AsyncLocalStorage<Scope>();
 
-  constructor(readonly deps: CaseServiceDeps) {}
+  constructor(private readonly deps: CaseServiceDeps) {}
 
   /** The unit of work running around this call, if any. */
   #tx(): Tx | null {

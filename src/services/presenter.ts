@@ -47,6 +47,11 @@ const FOUND_FRESH_MS = 20_000;
 export interface PresenterDeps {
   readonly view: CaseView;
   readonly cases: CaseService;
+  /**
+   * A person's own language as Amends has it cached (chosen, or Slack's locale), null when it has
+   * none: a note meant for the owner alone is written in it. Without it, the case's language.
+   */
+  readonly cachedLang?: (teamId: string, userId: string) => Promise<string | null>;
   readonly clock: Clock;
   readonly log: Log;
   /** Reads the stored case when a write is sent (so it shows the latest state). */
@@ -110,7 +115,7 @@ export class Presenter {
   /** Cases being withdrawn from a shared channel by this process right now (see #withdraw). */
   readonly #withdrawing = new Set<number>();
 
-  constructor(readonly deps: PresenterDeps) {
+  constructor(private readonly deps: PresenterDeps) {
     // Every public method that shows a case runs as work for the case's workspace: with many
     // workspaces, each Slack call in it carries that workspace's token, however it was reached (a
     // request, a reminder, a sweep).
@@ -137,7 +142,7 @@ export class Presenter {
 
   /** The owner's own language for a note meant for them alone; the case's if Amends doesn't know it. */
   async #ownerLang(c: RecoveryCase): Promise<string> {
-    return (await this.deps.cases.deps.profiles.cachedLang(c.teamId, c.ownerId)) ?? c.lang;
+    return (await this.deps.cachedLang?.(c.teamId, c.ownerId)) ?? c.lang;
   }
 
   get view(): CaseView {

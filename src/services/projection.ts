@@ -14,9 +14,10 @@ export interface Work {
 
 export interface ProjectionDeps
   extends Pick<
-    PresenterDeps,
-    'view' | 'cases' | 'clock' | 'log' | 'leases' | 'recoveryChannel' | 'changed' | 'inWorkspace'
-  > {
+      PresenterDeps,
+      'view' | 'cases' | 'clock' | 'log' | 'leases' | 'recoveryChannel' | 'changed' | 'inWorkspace'
+    >,
+    Required<Pick<PresenterDeps, 'cachedLang'>> {
   /** The repositories the sweeps read, each call on its own. */
   readonly repos: Pick<Repos, 'cases' | 'lines' | 'reminders'>;
   /** For the hints (ShownHints): written together, lightly. */
@@ -95,6 +96,7 @@ export class Projection {
     this.presenter = new Presenter({
       view: deps.view,
       cases: deps.cases,
+      cachedLang: deps.cachedLang,
       clock: deps.clock,
       log: deps.log,
       load: (team, id) => repos.cases.get(team, id),

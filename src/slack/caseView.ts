@@ -5,9 +5,9 @@ import { type Catalog, t } from '../i18n/index.js';
 import type { CaseView, PendingLine, ThreadFile } from '../services/ports.js';
 import { renderCase } from './blocks/caseMessage.js';
 import { clip, literal } from './blocks/format.js';
-import { firstReply } from './blocks/thread.js';
+import { caseButton, firstReply } from './blocks/thread.js';
 import { toDeliveryFailure } from './errors.js';
-import { ACTION, encodeCase } from './ids.js';
+import { ACTION } from './ids.js';
 import { numberField, postedWith } from './metadata.js';
 import type { ChannelSharing } from './sharing.js';
 
@@ -240,15 +240,7 @@ export function moveBlocks(c: RecoveryCase, text: string, cat: Catalog): types.K
     { type: 'section', text: { type: 'mrkdwn', text } },
     {
       type: 'actions',
-      elements: [
-        {
-          type: 'button',
-          style: 'primary',
-          text: { type: 'plain_text', text: cat.shared.moveButton },
-          action_id: ACTION.moveCase,
-          value: encodeCase({ caseId: c.id, version: c.version }),
-        },
-      ],
+      elements: [caseButton(c, cat.shared.moveButton, ACTION.moveCase)],
     },
   ];
 }

@@ -42,7 +42,7 @@ function secondEngine(
     cases: h.amends.caseRepo,
     reminders: h.amends.reminderRepo,
     workspaces: h.amends.workspaces,
-    profiles: h.amends.cases.deps.profiles,
+    profiles: h.amends.profiles,
     playbook: h.amends.cases.playbook,
     channel,
     clock: h.clock,

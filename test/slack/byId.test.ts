@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byId } from '../../src/slack/listeners/deps.js';
+import { byId } from '../../src/slack/listeners/byId.js';
 
 describe('buttons and forms dispatched by id (one Bolt listener per kind)', () => {
   type A = { id?: string; seen: string[] };

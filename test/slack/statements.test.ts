@@ -115,7 +115,7 @@ describe.skipIf(testEngine() === 'postgres')('statements per request', () => {
    */
   async function count(h: Harness, fn: () => Promise<unknown>): Promise<Seen[]> {
     await h.amends.settleShown({ firstReplies: 0 });
-    h.amends.cases.deps.profiles.forgetRecent();
+    h.amends.profiles.forgetRecent();
     heldBeats = new Promise<void>((r) => {
       resume = r;
     });

@@ -6,6 +6,7 @@ import { t } from '../../i18n/index.js';
 import { ACTION, encodeCase } from '../ids.js';
 import type { Rendered } from './caseMessage.js';
 import { stepTitle } from './caseMessage.js';
+import { mailtoLink } from './draft.js';
 import { dateToken, escapeMrkdwn, literal, md, mention, plain } from './format.js';
 
 /** A one-line thread message in mrkdwn (the line is built from escaped parts). */
@@ -145,4 +146,48 @@ export function movedLines(e: CaseEvent, pb: Playbook, cat: Catalog): string {
       return `\n• *${literal(stepTitle(key, pb, cat))}* · ${cat.case.due(dateToken(new Date(m.due as string)))}`;
     })
     .join('');
+}
+
+/**
+ * The draft to the client, posted in the thread for review: who posted it, its subject and body, a
+ * link that opens it in the mail program (addressed to the client's contact, when on record), and
+ * the button that marks it sent.
+ */
+export function draftPost(
+  c: RecoveryCase,
+  user: string,
+  draft: { readonly subject: string; readonly body: string },
+  to: string | null,
+  cat: Catalog,
+): Rendered {
+  const subject = draft.subject.trim();
+  const body = draft.body.trim();
+  const r = withUserText(cat.draft.posted(mention(user)), [
+    [cat.draft.subject, subject],
+    [cat.draft.body, body],
+  ]);
+  const mail = mailtoLink({ subject, body }, undefined, to);
+  const label = mail.clipped ? cat.draft.mailtoClipped : cat.draft.mailto;
+  return {
+    text: r.text,
+    blocks: [
+      ...r.blocks,
+      { type: 'section', text: { type: 'mrkdwn', text: `:email: <${mail.url}|${label}>` } },
+      {
+        type: 'actions',
+        elements: [caseButton(c, cat.draft.sent, ACTION.draftSent)],
+      },
+    ],
+  };
+}
+
+/** A primary button acting on the case as it is now (its id and version in the value). */
+export function caseButton(c: RecoveryCase, text: string, actionId: string): types.Button {
+  return {
+    type: 'button',
+    style: 'primary',
+    text: { type: 'plain_text', text },
+    action_id: actionId,
+    value: encodeCase({ caseId: c.id, version: c.version }),
+  };
 }

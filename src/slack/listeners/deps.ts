@@ -66,49 +66,6 @@ export async function catFor(deps: ListenerDeps, teamId: string, userId: string)
 }
 
 /**
- * Buttons (or forms) registered with Bolt once, and dispatched here by their id. Bolt runs one
- * middleware chain per registered listener for every request, matched or not: with a listener per
- * button and per form, every request walked 37 chains, 31 of them buttons and forms (in a loop of
- * `app.processEvent`, an app with 33 listeners took ~110 µs a command, one with a single listener
- * ~15 µs). An id nobody handles goes to `unmatched`: buttons and forms acknowledge it at once
- * (see `unhandled`), instead of Slack waiting 3 s for a 404.
- */
-export function byId<A>(
-  idOf: (args: A) => string | undefined,
-  unmatched?: (args: A) => Promise<void>,
-): {
-  on(id: string, listener: (args: A) => Promise<void>): void;
-  dispatch(args: A): Promise<void>;
-} {
-  const routes = new Map<string, (args: A) => Promise<void>>();
-  return {
-    on(id, listener) {
-      if (routes.has(id)) throw new Error(`two listeners for ${id}`);
-      routes.set(id, listener);
-    },
-    async dispatch(args) {
-      const id = idOf(args);
-      const listener = id === undefined ? undefined : routes.get(id);
-      if (listener) await listener(args);
-      else await unmatched?.(args);
-    },
-  };
-}
-
-/**
- * A button or form no listener of this version handles (one from an older version, a stray
- * request): acknowledged at once, nothing stored, nothing said.
- */
-export async function unhandled(
-  ack: () => Promise<void>,
-  log: Log,
-  what: { kind: 'action' | 'view' | 'shortcut'; id: string | undefined },
-): Promise<void> {
-  await ack();
-  log('nothing handles this; acknowledged', what);
-}
-
-/**
  * The workspace's clients on record, for the new-case form to offer. A store that fails here only
  * costs the picker: the form opens without it (the trigger lasts 3 s).
  */

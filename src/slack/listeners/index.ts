@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { registerActions } from './actions/index.js';
-import { registerIncidentCommand } from './commands/incident.js';
+import { registerCommands } from './commands/index.js';
 import type { ListenerDeps } from './deps.js';
 import { registerEvents } from './events/index.js';
 import { registerShortcuts } from './shortcuts/index.js';
@@ -9,7 +9,7 @@ import { registerViews } from './views/index.js';
 
 /** Every listener of the app, and the log line for an error none of them handled. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
-  registerIncidentCommand(app, deps);
+  registerCommands(app, deps);
   registerActions(app, deps);
   registerViews(app, deps);
   registerEvents(app, deps);

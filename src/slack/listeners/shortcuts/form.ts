@@ -3,6 +3,7 @@ import { type Lang, t } from '../../../i18n/index.js';
 import { openCaseModal } from '../../blocks/modals.js';
 import { formFailed } from '../../errors.js';
 import { knownClients, type ListenerDeps } from '../deps.js';
+import { tellInDm } from '../tell.js';
 
 export type ShortcutArgs = SlackShortcutMiddlewareArgs<SlackShortcut> & AllMiddlewareArgs;
 
@@ -13,12 +14,8 @@ export type ShortcutArgs = SlackShortcutMiddlewareArgs<SlackShortcut> & AllMiddl
 export const LOOKUP_MS = 700;
 
 /** A private word to the person, in their direct message with Amends (shortcuts have no channel). */
-export async function tellInDm(a: ShortcutArgs, deps: ListenerDeps, text: string): Promise<void> {
-  await a.client.chat
-    .postMessage({ channel: a.shortcut.user.id, text })
-    .then(() => undefined)
-    .catch((e) => deps.log('could not tell the user', { error: String(e) }));
-}
+export const tellPerson = (a: ShortcutArgs, deps: ListenerDeps, text: string): Promise<void> =>
+  tellInDm(a.client, a.shortcut.user.id, { text }, deps.log);
 
 /**
  * Opens the new-case form with the shortcut's trigger (after the ack). When Slack won't open it the

@@ -2,7 +2,7 @@ import { SUMMARY_FIELD_MAX } from '../../blocks/modals.js';
 import { isChannelId, isPermalink } from '../../ids.js';
 import { clipPlain, mentionedUsers, messageText, readableText } from '../../messageText.js';
 import { type ListenerDeps, teamOf } from '../deps.js';
-import { LOOKUP_MS, type ShortcutArgs, showCaseForm, tellInDm } from './form.js';
+import { LOOKUP_MS, type ShortcutArgs, showCaseForm, tellPerson } from './form.js';
 import { newCaseShortcut } from './newCase.js';
 
 /** At most this many people mentioned in the message are looked up for their names. */
@@ -60,7 +60,7 @@ export function fromMessageShortcut(deps: ListenerDeps) {
           .then(() => undefined)
           .catch((e) => {
             deps.log('response_url failed', { error: String(e) });
-            return tellInDm(a, deps, said);
+            return tellPerson(a, deps, said);
           }),
     });
   };

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { SHORTCUT } from '../../ids.js';
-import { byId, type ListenerDeps, unhandled } from '../deps.js';
+import { byId, unhandled } from '../byId.js';
+import type { ListenerDeps } from '../deps.js';
 import type { ShortcutArgs } from './form.js';
 import { fromMessageShortcut } from './fromMessage.js';
 import { newCaseShortcut } from './newCase.js';

@@ -1,5 +1,5 @@
 import { type ListenerDeps, teamOf } from '../deps.js';
-import { LOOKUP_MS, type ShortcutArgs, showCaseForm, tellInDm } from './form.js';
+import { LOOKUP_MS, type ShortcutArgs, showCaseForm, tellPerson } from './form.js';
 
 /**
  * The global shortcut (from the shortcuts menu or search, anywhere in Slack): the empty new-case
@@ -16,7 +16,7 @@ export function newCaseShortcut(deps: ListenerDeps) {
       team,
       lang,
       channelId: null,
-      tell: (text) => tellInDm(a, deps, text),
+      tell: (text) => tellPerson(a, deps, text),
     });
   };
 }

@@ -1,0 +1,21 @@
+import { literal, mention } from '../../blocks/format.js';
+import { decodeChange } from '../../ids.js';
+import type { ListenerDeps } from '../deps.js';
+import { bad, onClick, shown, undoable } from './click.js';
+
+/** A corrective change marked done (a click, with Undo). */
+export function changeDoneAction(deps: ListenerDeps) {
+  return onClick(deps, async (k, v) => {
+    const ref = decodeChange(v);
+    if (!ref) throw bad();
+    const ch = await undoable(
+      deps,
+      () => deps.cases.settleChange(k.team, ref.caseId, ref.change, null, k.user, ref.version),
+      (ch, cat) => {
+        const x = ch.case.changes.find((y) => y.id === ref.change);
+        return cat.changes.doneLine(mention(k.user), literal(x?.what ?? ''));
+      },
+    );
+    return shown(deps, ch);
+  });
+}
