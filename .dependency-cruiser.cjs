@@ -11,7 +11,7 @@ const PURE_LIBS = '(^|/)node_modules/(date-fns|@date-fns/tz|ical-generator|csv-s
  * installs.ts builds what installs in many workspaces add (OAuth), for compose.ts.
  */
 const COMPOSITION = [
-  '^src/(amends|compose|installs|main|config|holidays)\\.ts$',
+  '^src/(amends|compose|installs|main|start|config|holidays)\\.ts$',
   '^src/[A-Za-z]+Cli\\.ts$',
 ];
 

@@ -162,7 +162,7 @@ async function startAmends(): Promise<() => Promise<void>> {
   ];
   const identity = checkSlack({ botToken: BOT_TOKEN, slackApiUrl: args.slackApiUrl });
   identity.catch(() => {});
-  const { startBot } = (await app('compose.js')) as typeof import('../src/compose.js');
+  const { startBot } = (await app('start.js')) as typeof import('../src/start.js');
   const config = configWith({
     mode: 'http',
     botToken: BOT_TOKEN,

@@ -13,7 +13,7 @@
  * the source does; a source map is written next to each file for `node --enable-source-maps`.
  *
  * Entry points: the bot (main), the export, copy, backup and migrate commands, and the modules the benchmark's Amends server
- * loads the way main does (checkSlack, then compose/config/log), so it measures this same code.
+ * loads the way main does (checkSlack, then start/compose/config/log), so it measures this same code.
  */
 
 import { readFileSync, rmSync } from 'node:fs';
@@ -36,6 +36,7 @@ await build({
     'backupCli.ts',
     'store/migrateCli.ts',
     'compose.ts',
+    'start.ts',
     'config.ts',
     'log.ts',
     'slack/checkSlack.ts',

@@ -6,8 +6,7 @@ import { systemClock } from './domain/clock.js';
 import { installations } from './installs.js';
 import { type Logger, logFn } from './log.js';
 import { countedLeases, countedReminders } from './ops/instrument.js';
-import { Metrics } from './ops/metrics.js';
-import { probeRoutes, SlackAuth, startProbeServer } from './ops/probes.js';
+import { observability } from './ops/observability.js';
 import {
   scheduleHousekeeping,
   scheduleReminders,
@@ -87,28 +86,17 @@ async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
       busyProfiles ? (await busyProfiles.cachedOrDefault(team, user)).lang : config.defaultLang,
     ),
   });
-  // Probes and metrics (src/ops/): on the HTTP receiver's port, or on a listener of their own
-  // (HEALTH_PORT; always in Socket Mode, which has no HTTP port). With HEALTH_PORT set in HTTP mode,
-  // /metrics is served there only, not on the port Slack's requests come in on.
-  const metrics = new Metrics({
-    outbox: (now) => store.ops.outbox(now),
+  const observed = observability({
+    mode: config.mode,
+    port: config.port,
+    healthPort: config.healthPort,
+    ops: store.ops,
     now: () => clock.now().getTime(),
-    processMetrics: o.processMetrics ?? false,
-  });
-  const slackAuth = new SlackAuth();
-  const probes = probeRoutes({
     draining: () => gate.stopping,
     storeOpen: () => store.open,
-    ops: store.ops,
-    slack: slackAuth,
-    metrics,
+    processMetrics: o.processMetrics ?? false,
   });
-  const { routes } = probes;
-  // (Port 0 is "any free port": two listeners asking for it never share one.)
-  const ownListener =
-    config.healthPort !== null &&
-    (config.mode === 'socket' || config.healthPort !== config.port || config.port === 0);
-  let probeServer: Awaited<ReturnType<typeof startProbeServer>> | null = null;
+  const { metrics, slackAuth } = observed;
   // Who this process is in leases and claims, and its heartbeat: what a dead process held is taken
   // over within seconds, on any number of hosts. On SQLite (one file, so one host) a holder whose
   // pid is gone is known dead at once; on PostgreSQL only heartbeats count, by the server's clock:
@@ -135,7 +123,7 @@ async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
   const app = createBoltApp({
     ...o,
     gate,
-    routes: ownListener ? routes.filter((r) => r.path !== '/metrics') : routes,
+    routes: observed.receiverRoutes,
     observeSlack,
     ...(installed ? { installationStore: installed.slack } : {}),
   });
@@ -257,13 +245,11 @@ async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
     ops: {
       metrics,
       slack: slackAuth,
-      healthPort: () => probeServer?.port ?? null,
+      healthPort: () => observed.port(),
     },
     async start() {
       const port = await startBoltApp(app, { config, host: o.host, log });
-      probes.start();
-      if (ownListener && config.healthPort !== null)
-        probeServer = await startProbeServer(routes, config.healthPort, o.host);
+      await observed.start(o.host);
       checkpoints.start();
       return port;
     },
@@ -299,84 +285,7 @@ async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
       await liveness.stop();
       await checkpoints.stop();
       await store.close();
-      await probeServer?.close();
-      probes.stop();
-    },
-  };
-}
-
-/** How long a shutdown waits for the requests in progress (Kubernetes allows 30 s by default). */
-export const DRAIN_MS = 10_000;
-
-/**
- * The bot as it runs against Slack (HTTP or Socket Mode): fail fast if Slack refuses the token, wire
- * the app, settle reminder claims a previous process left in flight, start, post the cases a
- * previous process stored but never showed, then tick reminders, sweep and tidy up.
- */
-export async function startBot(
-  config: Config,
-  logger: Logger,
-  /** auth.test already on its way (src/main.ts sends it before loading this module). */
-  identity?: Promise<BotIdentity>,
-): Promise<{ readonly amends: Amends; readonly port: number | null; stop(): Promise<void> }> {
-  // Many workspaces: no one bot token to check; each installation is checked as it is used.
-  const who = config.oauth ? {} : await (identity ?? checkSlack(config));
-  const amends = await composeAmends({
-    config,
-    clock: systemClock,
-    logger,
-    processMetrics: true,
-    ...who,
-  });
-  const { log, gate } = amends;
-  let port: number | null;
-  try {
-    await amends.reminders.reconcile();
-    port = await amends.start();
-  } catch (e) {
-    // Nothing left open behind the failure (a PostgreSQL pool would keep the process alive).
-    await amends.stop().catch(() => {});
-    throw e;
-  }
-  // In the background, so start-up doesn't wait on Slack. What a dead process held is taken over
-  // at once when its pid is gone from this host; held by a process of another host, once its
-  // heartbeat runs out: so the start-up catch-up runs again just after that, with the claims it left.
-  void amends.sweep('start');
-  const again = setTimeout(() => {
-    if (gate.stopping) return;
-    void gate.track(amends.reminders.reconcile()).catch(() => {});
-    void amends.sweep('start');
-  }, ALIVE_MS + 1000);
-  again.unref();
-  const tickers: Ticker[] = [
-    scheduleReminders(config.reminderCron, amends.reminders, log),
-    scheduleSweep('* * * * *', () => amends.sweep('minute'), log),
-    scheduleHousekeeping(() => amends.housekeeping(), log),
-  ];
-  return {
-    amends,
-    port,
-    async stop() {
-      clearTimeout(again);
-      const started = performance.now();
-      const inFlight = gate.active;
-      const draining = amends.drain(DRAIN_MS);
-      // A reminder tick in progress finishes its posts (stop() waits for it); no new tick starts.
-      await Promise.all(tickers.map((t) => t.stop()));
-      const { left } = await draining;
-      const unposted = await amends.cases.unposted().then(
-        (l) => l.length,
-        () => null, // not known: the database failed; the next start posts them anyway
-      );
-      log('drained', {
-        requestsInProgress: inFlight,
-        finished: inFlight - left,
-        abandoned: left,
-        refused: gate.refused.stopping,
-        casesLeftToPost: unposted,
-        ms: Math.round(performance.now() - started),
-      });
-      await amends.stop();
+      await observed.stop();
     },
   };
 }

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   // The signal handlers come first: a SIGTERM at any moment of the start-up must end the process
   // cleanly, never with the default action, and never wait for Slack. Until startBot runs, nothing
   // is open (no database, no port), so the process just exits; after, the bot drains.
-  let starting: Promise<Awaited<ReturnType<typeof import('./compose.js').startBot>>> | null = null;
+  let starting: Promise<Awaited<ReturnType<typeof import('./start.js').startBot>>> | null = null;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   // loading. (Handled here at once, so a quick failure is not an unhandled rejection meanwhile.)
   const identity = config.oauth ? undefined : checkSlack(config);
   identity?.catch(() => {});
-  const { startBot } = await import('./compose.js');
+  const { startBot } = await import('./start.js');
   // A refused token or an unreachable Slack ends here, with its one line (main's catch).
   await identity;
   if (stopping) return;

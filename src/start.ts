@@ -1,0 +1,88 @@
+import { type Amends, composeAmends } from './compose.js';
+import type { Config } from './config.js';
+import { systemClock } from './domain/clock.js';
+import type { Logger } from './log.js';
+import {
+  scheduleHousekeeping,
+  scheduleReminders,
+  scheduleSweep,
+  type Ticker,
+} from './scheduler/reminderTick.js';
+import { ALIVE_MS } from './services/leases.js';
+import { type BotIdentity, checkSlack } from './slack/checkSlack.js';
+
+/** How long a shutdown waits for the requests in progress (Kubernetes allows 30 s by default). */
+export const DRAIN_MS = 10_000;
+
+/**
+ * The bot as it runs against Slack (HTTP or Socket Mode): fail fast if Slack refuses the token, wire
+ * the app, settle reminder claims a previous process left in flight, start, post the cases a
+ * previous process stored but never showed, then tick reminders, sweep and tidy up.
+ */
+export async function startBot(
+  config: Config,
+  logger: Logger,
+  /** auth.test already on its way (src/main.ts sends it before loading this module). */
+  identity?: Promise<BotIdentity>,
+): Promise<{ readonly amends: Amends; readonly port: number | null; stop(): Promise<void> }> {
+  // Many workspaces: no one bot token to check; each installation is checked as it is used.
+  const who = config.oauth ? {} : await (identity ?? checkSlack(config));
+  const amends = await composeAmends({
+    config,
+    clock: systemClock,
+    logger,
+    processMetrics: true,
+    ...who,
+  });
+  const { log, gate } = amends;
+  let port: number | null;
+  try {
+    await amends.reminders.reconcile();
+    port = await amends.start();
+  } catch (e) {
+    // Nothing left open behind the failure (a PostgreSQL pool would keep the process alive).
+    await amends.stop().catch(() => {});
+    throw e;
+  }
+  // In the background, so start-up doesn't wait on Slack. What a dead process held is taken over
+  // at once when its pid is gone from this host; held by a process of another host, once its
+  // heartbeat runs out: so the start-up catch-up runs again just after that, with the claims it left.
+  void amends.sweep('start');
+  const again = setTimeout(() => {
+    if (gate.stopping) return;
+    void gate.track(amends.reminders.reconcile()).catch(() => {});
+    void amends.sweep('start');
+  }, ALIVE_MS + 1000);
+  again.unref();
+  const tickers: Ticker[] = [
+    scheduleReminders(config.reminderCron, amends.reminders, log),
+    scheduleSweep('* * * * *', () => amends.sweep('minute'), log),
+    scheduleHousekeeping(() => amends.housekeeping(), log),
+  ];
+  return {
+    amends,
+    port,
+    async stop() {
+      clearTimeout(again);
+      const started = performance.now();
+      const inFlight = gate.active;
+      const draining = amends.drain(DRAIN_MS);
+      // A reminder tick in progress finishes its posts (stop() waits for it); no new tick starts.
+      await Promise.all(tickers.map((t) => t.stop()));
+      const { left } = await draining;
+      const unposted = await amends.cases.unposted().then(
+        (l) => l.length,
+        () => null, // not known: the database failed; the next start posts them anyway
+      );
+      log('drained', {
+        requestsInProgress: inFlight,
+        finished: inFlight - left,
+        abandoned: left,
+        refused: gate.refused.stopping,
+        casesLeftToPost: unposted,
+        ms: Math.round(performance.now() - started),
+      });
+      await amends.stop();
+    },
+  };
+}
