@@ -115,12 +115,16 @@ const moveTo = (channel: string) => ({
   },
 });
 
-/** Every stored case, oldest first, in every workspace (no port lists them all: the store's executor). */
+/**
+ * Every stored case, oldest first: this test's workspace's (the report's read), after checking that
+ * no other workspace holds one (the store's row count).
+ */
 async function storedCases(h: Harness): Promise<RecoveryCase[]> {
-  const rows = await h.amends.store.conn.all<{ id: number; team_id: string }>(
-    'SELECT id, team_id FROM cases ORDER BY id',
-  );
-  return Promise.all(rows.map((r) => fresh(h, { teamId: r.team_id, id: r.id })));
+  const ids = (await h.amends.store.reports.load({ teamId: TEAM })).map((c) => c.id);
+  const all = (await h.amends.store.ops.rows()).cases;
+  if (all !== ids.length)
+    throw new Error(`${all - ids.length} case(s) stored in another workspace`);
+  return Promise.all(ids.map((id) => fresh(h, { teamId: TEAM, id })));
 }
 
 async function onlyCase(h: Harness): Promise<RecoveryCase> {
