@@ -138,3 +138,13 @@ export function fileAtSchemaVersion(path: string, version: number): void {
     db.close();
   }
 }
+
+/** The schema version a SQLite file says it is at, read without changing the file. */
+export function schemaVersionOfFile(path: string): number {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return db.pragma('user_version', { simple: true }) as number;
+  } finally {
+    db.close();
+  }
+}
