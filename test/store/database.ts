@@ -80,7 +80,7 @@ export async function refuseConnections(store: Store): Promise<() => Promise<voi
 }
 
 /** The installations' stored form, as the file holds it (to show the tokens are sealed at rest). */
-export async function storedInstallations(store: Store): Promise<string[]> {
+export async function storedInstallations(store: Pick<Store, 'conn'>): Promise<string[]> {
   const rows = await store.conn.all<{ sealed: string }>('SELECT sealed FROM installations');
   return rows.map((r) => r.sealed);
 }
