@@ -29,6 +29,7 @@ import {
   submit,
   unexpectedErrors,
 } from '../helpers/slack.js';
+import { everyCase } from '../helpers/stored.js';
 
 /** The channel the client is in (shared with their organisation in each test that needs it). */
 const SHARED = 'C0CLIENT1';
@@ -115,17 +116,8 @@ const moveTo = (channel: string) => ({
   },
 });
 
-/**
- * Every stored case, oldest first: this test's workspace's (the report's read), after checking that
- * no other workspace holds one (the store's row count).
- */
-async function storedCases(h: Harness): Promise<RecoveryCase[]> {
-  const ids = (await h.amends.store.reports.load({ teamId: TEAM })).map((c) => c.id);
-  const all = (await h.amends.store.ops.rows()).cases;
-  if (all !== ids.length)
-    throw new Error(`${all - ids.length} case(s) stored in another workspace`);
-  return Promise.all(ids.map((id) => fresh(h, { teamId: TEAM, id })));
-}
+/** Every stored case, oldest first (there is no case in another workspace). */
+const storedCases = (h: Harness): Promise<RecoveryCase[]> => everyCase(h.amends.store, TEAM);
 
 async function onlyCase(h: Harness): Promise<RecoveryCase> {
   const [c] = await storedCases(h);
