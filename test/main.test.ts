@@ -8,7 +8,7 @@ import { startFakeSlack } from '../src/sandbox/fakeSlack.js';
 import { openDatabase, SCHEMA_VERSION } from '../src/store/db.js';
 import { buildBundle } from './helpers/bundle.js';
 import { TEAM } from './helpers/harness.js';
-import { schemaVersionOfFile, setSchemaVersion } from './store/database.js';
+import { fileAtSchemaVersion, schemaVersionOfFile } from './store/database.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amends-main-'));
 const bundle = buildBundle();
@@ -140,9 +140,8 @@ describe('schema versions at start-up and in `npm run migrate`', () => {
   /** A SQLite file at `version` (a real schema, then its version moved as a newer build would). */
   function dbAt(name: string, version: number): string {
     const path = join(dir, name);
-    const db = openDatabase(path);
-    setSchemaVersion(db, version);
-    db.close();
+    openDatabase(path).close(); // a real schema, at this build's version
+    fileAtSchemaVersion(path, version);
     return path;
   }
   const migrateCli = () => join(bundle.dir, 'store', 'migrateCli.js');

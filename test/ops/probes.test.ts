@@ -20,7 +20,7 @@ import { testConfig } from '../helpers/config.js';
 import { CHANNEL, type Harness, startHarness, TEAM, USERS } from '../helpers/harness.js';
 import { describePostgres } from '../helpers/postgres.js';
 import { parsePrometheusText, sample } from '../helpers/promText.js';
-import { refuseConnections, setSchemaVersion, sqliteOf } from '../store/database.js';
+import { refuseConnections, setSchemaVersion } from '../store/database.js';
 
 const base = (h: Harness) => h.url.replace(/\/slack\/events$/, '');
 
@@ -72,15 +72,14 @@ describe('probes in HTTP mode (on the receiver’s port)', () => {
 
   it('/readyz turns 503 when the database is closed, and when its schema is not this build’s', async () => {
     h = await startHarness({ engine: 'sqlite' });
-    const db = sqliteOf(h.amends.store);
-    setSchemaVersion(db, SCHEMA_VERSION - 1);
+    setSchemaVersion(h.amends.store, SCHEMA_VERSION - 1);
     const behind = await getJson(`${base(h)}/readyz`);
     expect(behind.status).toBe(503);
     expect(behind.body.checks).toMatchObject({
       database: 'ok',
       schema: `at version ${SCHEMA_VERSION - 1}, this build expects ${SCHEMA_VERSION}: run npm run migrate`,
     });
-    setSchemaVersion(db, SCHEMA_VERSION);
+    setSchemaVersion(h.amends.store, SCHEMA_VERSION);
     expect((await getJson(`${base(h)}/readyz`)).status).toBe(200);
     await h.amends.store.close();
     const gone = await getJson(`${base(h)}/readyz`);

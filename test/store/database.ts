@@ -51,9 +51,9 @@ export function readOnly(store: Store): () => void {
   return () => void db.pragma('query_only = OFF');
 }
 
-/** Moves the schema version the SQLite database says it is at, as an older or newer build would. */
-export function setSchemaVersion(db: Database.Database, version: number): void {
-  db.pragma(`user_version = ${Math.trunc(version)}`);
+/** Moves the schema version the store's SQLite database says it is at, as another build would. */
+export function setSchemaVersion(store: Store, version: number): void {
+  sqliteOf(store).pragma(`user_version = ${Math.trunc(version)}`);
 }
 
 /**
@@ -133,7 +133,7 @@ export async function storedSurrogates(store: Store): Promise<string[]> {
 export function fileAtSchemaVersion(path: string, version: number): void {
   const db = new Database(path, { fileMustExist: true });
   try {
-    setSchemaVersion(db, version);
+    db.pragma(`user_version = ${Math.trunc(version)}`);
   } finally {
     db.close();
   }
