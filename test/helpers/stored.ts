@@ -9,7 +9,8 @@ import type { Store } from '../../src/store/index.js';
 export async function everyCase(store: Store, team: string): Promise<RecoveryCase[]> {
   const ids = (await store.reports.load({ teamId: team })).map((c) => c.id);
   const all = (await store.ops.rows()).cases;
-  if (all !== ids.length) throw new Error(`${all - ids.length} case(s) stored in another workspace`);
+  if (all !== ids.length)
+    throw new Error(`${all - ids.length} case(s) stored in another workspace`);
   const cases: RecoveryCase[] = [];
   for (const id of ids) cases.push(await store.repos.cases.require(team, id));
   return cases;

@@ -13,7 +13,7 @@ import { isStorageFailure } from '../../src/services/ports.js';
 import { STORAGE_FAILED } from '../../src/services/presenter.js';
 import { notShown } from '../../src/slack/errors.js';
 import { ACTION, VIEW } from '../../src/slack/ids.js';
-import { CHANNEL, type Harness, MARIA, TEAM, testEngine } from '../helpers/harness.js';
+import { CHANNEL, MARIA, TEAM, testEngine } from '../helpers/harness.js';
 import {
   clickPayload,
   command,

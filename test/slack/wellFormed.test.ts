@@ -9,15 +9,7 @@ import type { StoredView } from '../../src/sandbox/fakeSlack.js';
 import { slashCommandBody } from '../../src/sandbox/slackRequests.js';
 import { mailtoLink } from '../../src/slack/blocks/draft.js';
 import { ACTION, INPUT, VIEW } from '../../src/slack/ids.js';
-import {
-  CHANNEL,
-  type Harness,
-  MARIA,
-  present,
-  TEAM,
-  testEngine,
-  USERS,
-} from '../helpers/harness.js';
+import { CHANNEL, type Harness, MARIA, present, TEAM, USERS } from '../helpers/harness.js';
 import {
   blockById,
   book,
