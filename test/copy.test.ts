@@ -24,7 +24,8 @@ describePostgres('db:copy moves a SQLite database into an empty PostgreSQL one',
   ] as const;
 
   beforeAll(async () => {
-    h = await startHarness({ now: '2026-11-23T08:00:00Z' });
+    // The source is a SQLite file whichever engine the run's other suites use.
+    h = await startHarness({ now: '2026-11-23T08:00:00Z', engine: 'sqlite' });
     path = join(h.dir, 'amends.db');
     for (const [user, text] of by) opened.push((await openCase(h, text, { user })).c);
     // Time passes: the reminder engine plans and posts (outbox rows, their state), lines are stored.
