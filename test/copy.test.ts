@@ -2,8 +2,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCopy } from '../src/copyCli.js';
 import { DEFAULT_PLAYBOOK } from '../src/domain/playbook.js';
-import type { RecoveryCase } from '../src/domain/recoveryCase.js';
+import { openCase as opening, type RecoveryCase } from '../src/domain/recoveryCase.js';
+import type { CaseRepo } from '../src/store/caseRepo.js';
 import { openStore, type Store } from '../src/store/index.js';
+import { openInput } from './helpers/builders.js';
 import { type Harness, startHarness, TEAM } from './helpers/harness.js';
 import { describePostgres, freshPgDatabase, type PgDatabase } from './helpers/postgres.js';
 import { openCase } from './helpers/slack.js';
@@ -22,7 +24,8 @@ describePostgres('db:copy moves a SQLite database into an empty PostgreSQL one',
   ] as const;
 
   beforeAll(async () => {
-    h = await startHarness({ now: '2026-11-23T08:00:00Z' });
+    // The source is a SQLite file whichever engine the run's other suites use.
+    h = await startHarness({ now: '2026-11-23T08:00:00Z', engine: 'sqlite' });
     path = join(h.dir, 'amends.db');
     for (const [user, text] of by) opened.push((await openCase(h, text, { user })).c);
     // Time passes: the reminder engine plans and posts (outbox rows, their state), lines are stored.
@@ -39,19 +42,7 @@ describePostgres('db:copy moves a SQLite database into an empty PostgreSQL one',
   async function everything(s: Store) {
     const cases = [];
     for (const c of opened) cases.push(await s.repos.cases.get(TEAM, c.id));
-    const counts: Record<string, number> = {};
-    for (const t of [
-      'cases',
-      'steps',
-      'events',
-      'reminders',
-      'thread_lines',
-      'handled_requests',
-      'user_profiles',
-    ])
-      counts[t] = (
-        (await s.conn.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${t}`)) as { n: number }
-      ).n;
+    const counts = await s.ops.rows();
     const history = await s.reports.load({ teamId: TEAM });
     return { cases, counts, history };
   }
@@ -74,13 +65,14 @@ describePostgres('db:copy moves a SQLite database into an empty PostgreSQL one',
     try {
       const after = await everything(pg);
       expect(after).toEqual(before);
-      // Ids go on after the copied ones: a new case does not collide with a copied one.
-      const next = await pg.conn.get<{ id: number }>(
-        `INSERT INTO events (team_id, case_id, at, actor, type, step_key, data)
-         VALUES (?, ?, 0, 'test', 'note', NULL, NULL) RETURNING id`,
-        [TEAM, opened[0]?.id ?? 0],
+      // Ids go on after the copied ones: a new case, and its first event, collide with no copied one.
+      const next = await pg.repos.cases.insert(
+        opening(openInput({ teamId: TEAM }), DEFAULT_PLAYBOOK, h.clock.now()),
+        h.clock.now(),
       );
-      expect(next?.id).toBeGreaterThan(before.counts.events ?? 0);
+      expect(next.id).toBeGreaterThan(Math.max(...opened.map((c) => c.id)));
+      const [first] = await (pg.repos.cases as CaseRepo).events(TEAM, next.id);
+      expect(first?.id).toBeGreaterThan(before.counts.events);
     } finally {
       await pg.close();
     }

@@ -193,3 +193,61 @@ describe('SQL only under src/store/', () => {
     expect(found).toEqual([]);
   });
 });
+
+// Tests too: outside test/store/ a test plants and reads state through the ports and the builders
+// of test/helpers/ (so the listener and service suites run unchanged on both engines); what only
+// the database can show or do (its file's bytes, pragmas, a full disk) is asked of
+// test/store/database.ts, where SQL is allowed.
+/** The store's executor or its SQLite handle, reached around the ports. */
+const HANDLE = /\.conn\.|\.sqlite\b|\bsqliteOf\b|\.pragma\(/;
+/** Files outside test/store/ allowed SQL or a driver, each with the reason. */
+const TEST_EXCEPTIONS: Record<string, string> = {
+  'test/helpers/postgres.ts':
+    'the throwaway PostgreSQL cluster: creates, lists and drops databases on the server itself',
+  'test/lint.test.ts': 'this check: its samples of SQL are what it must recognise',
+};
+const sqlInTest = (text: string) => sqlIn(text) ?? HANDLE.exec(text)?.[0] ?? null;
+
+describe('SQL only under test/store/ among the tests', () => {
+  const files = (dir: string): string[] =>
+    readdirSync(dir).flatMap((n) => {
+      const p = path.join(dir, n);
+      return statSync(p).isDirectory() ? files(p) : [p];
+    });
+
+  it('tells the executor and the SQLite handle from words', () => {
+    for (const bad of [
+      "await h.amends.store.conn.run('x', [id])",
+      'h.amends.store.sqlite?.close()',
+      'sqliteOf(h).exec(x)',
+      "db.pragma('query_only = ON')",
+    ])
+      expect(sqlInTest(bad), bad).not.toBeNull();
+    for (const words of [
+      'new InstallationRepo(s.conn, cipher)',
+      'the sqlite engine',
+      "engine: 'sqlite'",
+      'await h.amends.store.ops.rows()',
+    ])
+      expect(sqlInTest(words), words).toBeNull();
+  });
+
+  it('no test file outside test/store/ runs SQL, opens a driver or reaches the store around its ports', () => {
+    const test = path.join(repoRoot, 'test');
+    const found = files(test)
+      .filter((f) => f.endsWith('.ts') && !f.startsWith(path.join(test, 'store') + path.sep))
+      .filter((f) => !(path.relative(repoRoot, f).split(path.sep).join('/') in TEST_EXCEPTIONS))
+      .flatMap((f) => {
+        const hit = sqlInTest(readFileSync(f, 'utf8'));
+        return hit ? [`${path.relative(repoRoot, f)}: ${hit.slice(0, 60)}`] : [];
+      });
+    expect(found).toEqual([]);
+  });
+
+  it('lists only exceptions that exist and need it', () => {
+    for (const [file, why] of Object.entries(TEST_EXCEPTIONS)) {
+      expect(why.length, file).toBeGreaterThan(10);
+      expect(sqlInTest(readFileSync(path.join(repoRoot, file), 'utf8')), file).not.toBeNull();
+    }
+  });
+});

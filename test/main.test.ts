@@ -3,12 +3,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startFakeSlack } from '../src/sandbox/fakeSlack.js';
-import { openDatabase, SCHEMA_VERSION, sqliteVersion } from '../src/store/db.js';
+import { openDatabase, SCHEMA_VERSION } from '../src/store/db.js';
 import { buildBundle } from './helpers/bundle.js';
 import { TEAM } from './helpers/harness.js';
+import { fileAtSchemaVersion, schemaVersionOfFile } from './store/database.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amends-main-'));
 const bundle = buildBundle();
@@ -140,9 +140,8 @@ describe('schema versions at start-up and in `npm run migrate`', () => {
   /** A SQLite file at `version` (a real schema, then its version moved as a newer build would). */
   function dbAt(name: string, version: number): string {
     const path = join(dir, name);
-    const db = openDatabase(path);
-    db.pragma(`user_version = ${version}`);
-    db.close();
+    openDatabase(path).close(); // a real schema, at this build's version
+    fileAtSchemaVersion(path, version);
     return path;
   }
   const migrateCli = () => join(bundle.dir, 'store', 'migrateCli.js');
@@ -171,9 +170,7 @@ describe('schema versions at start-up and in `npm run migrate`', () => {
     } finally {
       await fake.close();
     }
-    const db = new Database(path, { readonly: true });
-    expect(sqliteVersion(db)).toBe(SCHEMA_VERSION + 1);
-    db.close();
+    expect(schemaVersionOfFile(path)).toBe(SCHEMA_VERSION + 1);
   });
 
   it('migrate --check: one line; exit 0 when current, 1 when behind or missing, 2 when newer; changes nothing', () => {

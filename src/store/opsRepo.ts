@@ -2,6 +2,18 @@ import type { OpsStore, OutboxState } from '../services/ports.js';
 import { SCHEMA_VERSION } from './db.js';
 import type { Conn } from './sql.js';
 
+/** The tables OpsRepo.rows counts. */
+const COUNTED = [
+  'cases',
+  'steps',
+  'events',
+  'reminders',
+  'thread_lines',
+  'handled_requests',
+  'user_profiles',
+] as const;
+export type CountedTable = (typeof COUNTED)[number];
+
 /**
  * The store as operations see it: the readiness probe's questions (does the database answer, at
  * which schema version) and the outbox's gauges. Each is one short statement through an index
@@ -9,6 +21,20 @@ import type { Conn } from './sql.js';
  */
 export class OpsRepo implements OpsStore {
   constructor(readonly conn: Conn) {}
+
+  /**
+   * How many rows each table of the cases' data holds, on either engine: what an operator checks
+   * after a copy or a restore (db:copy and backups report the same counts). A count per table, so
+   * not for a probe.
+   */
+  async rows(): Promise<Record<CountedTable, number>> {
+    const out = {} as Record<CountedTable, number>;
+    for (const t of COUNTED) {
+      const r = await this.conn.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${t}`);
+      out[t] = Number(r?.n ?? 0);
+    }
+    return out;
+  }
 
   /** The version the database says it is at (SQLite's user_version, PostgreSQL's amends_schema). */
   async schemaVersion(): Promise<number> {

@@ -7,8 +7,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
 import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fakeSlack.js';
 import {
   blockActionsPayload,
@@ -17,9 +17,11 @@ import {
   slashCommandBody,
 } from '../../src/sandbox/slackRequests.js';
 import { ACTION } from '../../src/slack/ids.js';
+import { openStore, type Store } from '../../src/store/index.js';
 import { type Bot, startBotProcess } from '../helpers/botProcess.js';
 import { type Bundle, buildBundle } from '../helpers/bundle.js';
 import { MARIA, TEAM, USERS } from '../helpers/harness.js';
+import { everyCase } from '../helpers/stored.js';
 
 const SECRET = 'process-test-signing-secret';
 const CHANNEL = 'C0BURST01';
@@ -34,6 +36,7 @@ beforeAll(async () => {
   fake = await startFakeSlack({ users: USERS, teamId: TEAM, latencyMs: 150 });
 });
 afterAll(async () => {
+  await reader?.close();
   await fake.close();
   bundle.remove();
   rmSync(dir, { recursive: true, force: true });
@@ -86,34 +89,28 @@ function click(bot: Bot, caseId: number, messageTs: string): Promise<Outcome> {
   );
 }
 
-/** What the database holds, read with a connection of the test's own. */
-function stored() {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    const cases = db.prepare('SELECT id, client, message_ts FROM cases ORDER BY id').all() as {
-      id: number;
-      client: string;
-      message_ts: string | null;
-    }[];
-    const done = new Set(
-      (
-        db.prepare("SELECT case_id FROM steps WHERE key = 'own_up' AND status = 'done'").all() as {
-          case_id: number;
-        }[]
-      ).map((r) => r.case_id),
-    );
-    return { cases, done };
-  } finally {
-    db.close();
-  }
+/** The store on the bot's database, opened by the test (a connection of its own) once there is one. */
+let reader: Store | undefined;
+
+/** What the database holds, read through the store's ports on a connection of the test's own. */
+async function stored() {
+  reader ??= await openStore({ path: dbPath, playbook: DEFAULT_PLAYBOOK });
+  const all = await everyCase(reader, TEAM);
+  const cases = all.map((c) => ({ id: c.id, client: c.client, message_ts: c.messageTs }));
+  const done = new Set(
+    all
+      .filter((c) => c.steps.some((s) => s.key === 'own_up' && s.status === 'done'))
+      .map((c) => c.id),
+  );
+  return { cases, done };
 }
 
 /** An acknowledged request: 200 with an empty body (a busy or error answer carries a text). */
 const acked = (o: Outcome) => o.status === 200 && o.body === '';
 
 /** Every request that got its 200 is in the database. */
-function expectStored(outcomes: Outcome[]) {
-  const { cases, done } = stored();
+async function expectStored(outcomes: Outcome[]) {
+  const { cases, done } = await stored();
   const clients = new Set(cases.map((c) => c.client));
   for (const o of outcomes.filter(acked)) {
     if (o.sent.kind === 'command') expect(clients, o.sent.client).toContain(o.sent.client);
@@ -127,7 +124,7 @@ describe('the bot as a process', () => {
     for (let round = 0; round < 4; round++) {
       const bot = await startBot();
       // Clicks on cases earlier rounds posted and nobody has completed yet.
-      const { cases, done } = stored();
+      const { cases, done } = await stored();
       const clickable = cases.filter((c) => c.message_ts && !done.has(c.id)).slice(0, 8);
       const burst: Promise<Outcome>[] = [];
       for (let i = 0; i < 12; i++) burst.push(command(bot, `Round${round}-Client${i}`));
@@ -145,7 +142,7 @@ describe('the bot as a process', () => {
       await bot.exited;
       await fake.idle();
       outcomes.push(...results);
-      expectStored(results);
+      await expectStored(results);
     }
     // The rounds did exercise both sides: some requests answered, some cut off.
     expect(outcomes.filter(acked).length).toBeGreaterThan(0);
@@ -153,7 +150,7 @@ describe('the bot as a process', () => {
     const bot = await startBot(/cases stored but not shown by a previous run/);
     bot.proc.kill('SIGTERM');
     expect(await bot.exited, bot.lines.join('\n')).toBe(0);
-    const { cases } = stored();
+    const { cases } = await stored();
     expect(cases.filter((c) => !c.message_ts).map((c) => c.client)).toEqual([]);
     // ...and none twice, although some were posted by a run killed before it could link them.
     const posts = new Map<number, number>();
@@ -166,7 +163,7 @@ describe('the bot as a process', () => {
     expect(posts.size).toBe(cases.length);
     // Every acknowledged click shows in Slack: the parent of each case whose own-up is stored as
     // done is drawn with it done (a run killed between the commit and chat.update is redrawn).
-    const { done } = stored();
+    const { done } = await stored();
     for (const o of outcomes.filter((x) => acked(x) && x.sent.kind === 'click')) {
       const id = o.sent.kind === 'click' ? o.sent.caseId : 0;
       const c = cases.find((x) => x.id === id);
@@ -211,8 +208,8 @@ describe('the bot as a process', () => {
     expect(report.requestsInProgress).toBeGreaterThanOrEqual(taken.length);
     expect(report.abandoned).toBe(0);
     // Every acknowledged command is stored and shown in Slack (or left to the next start).
-    expectStored(first);
-    const { cases } = stored();
+    await expectStored(first);
+    const { cases } = await stored();
     const shown = new Set(fake.messages.map((m) => m.ts));
     for (const o of taken) {
       const c = cases.find((x) => o.sent.kind === 'command' && x.client === o.sent.client);
@@ -249,8 +246,8 @@ describe('the bot as a process', () => {
     expect(await b.exited, b.lines.join('\n')).toBe(0);
     expect(await c.exited, c.lines.join('\n')).toBe(0);
     await fake.idle();
-    expectStored(results);
-    const mine = stored().cases.filter((x) => x.client.startsWith('Two-'));
+    await expectStored(results);
+    const mine = (await stored()).cases.filter((x) => x.client.startsWith('Two-'));
     expect(mine.length).toBeGreaterThan(10);
     const count = (type: string) => {
       const by = new Map<number, number>();

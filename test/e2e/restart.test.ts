@@ -7,8 +7,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
+import type { RecoveryCase } from '../../src/domain/recoveryCase.js';
 import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fakeSlack.js';
 import {
   blockActionsPayload,
@@ -17,10 +18,13 @@ import {
   slashCommandBody,
   viewSubmissionPayload,
 } from '../../src/sandbox/slackRequests.js';
+import type { PendingLine } from '../../src/services/ports.js';
 import { ACTION, INPUT, VIEW } from '../../src/slack/ids.js';
+import { openStore, type Store } from '../../src/store/index.js';
 import { type Bot, startBotProcess } from '../helpers/botProcess.js';
 import { type Bundle, buildBundle } from '../helpers/bundle.js';
 import { MARIA, TEAM, USERS } from '../helpers/harness.js';
+import { everyCase } from '../helpers/stored.js';
 
 const SECRET = 'restart-test-signing-secret';
 const CHANNEL = 'C0RESTART';
@@ -35,6 +39,7 @@ beforeAll(async () => {
   fake = await startFakeSlack({ users: USERS, teamId: TEAM, latencyMs: 150 });
 });
 afterAll(async () => {
+  await reader?.close();
   await fake.close();
   bundle.remove();
   rmSync(dir, { recursive: true, force: true });
@@ -97,20 +102,49 @@ const press = (bot: Bot, ts: string, actionId: string, value: string, triggerId?
 /** What the fake Slack stores: a post, an update, a modal. */
 const EVENTS = ['message', 'update', 'view'] as const;
 
-/** Resolves when `done()` holds, checked after everything Slack stores; rejects after `ms`. */
-function until(done: () => boolean, ms: number, what: string): Promise<number> {
+/**
+ * Resolves when `done()` holds, checked after everything Slack stores (one check at a time, and
+ * once more when Slack stored something during it); rejects after `ms`.
+ */
+function until(done: () => boolean | Promise<boolean>, ms: number, what: string): Promise<number> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
+    let running = false;
+    let again = false;
+    let over = false;
     const check = () => {
-      if (!done()) return;
-      stop();
-      resolve(performance.now() - t0);
+      if (over) return;
+      if (running) {
+        again = true;
+        return;
+      }
+      running = true;
+      Promise.resolve()
+        .then(done)
+        .then(
+          (ok) => {
+            running = false;
+            if (over) return;
+            if (ok) {
+              stop();
+              resolve(performance.now() - t0);
+            } else if (again) {
+              again = false;
+              check();
+            }
+          },
+          (e: unknown) => {
+            stop();
+            reject(e);
+          },
+        );
     };
     const timer = setTimeout(() => {
       stop();
       reject(new Error(`${what}: not done within ${ms} ms`));
     }, ms);
     const stop = () => {
+      over = true;
       clearTimeout(timer);
       for (const e of EVENTS) fake.off(e, check);
     };
@@ -119,27 +153,24 @@ function until(done: () => boolean, ms: number, what: string): Promise<number> {
   });
 }
 
-/** What the database holds, read with a connection of the test's own. */
-function stored() {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    const cases = db
-      .prepare('SELECT id, client, message_ts, meeting_at FROM cases ORDER BY id')
-      .all() as {
-      id: number;
-      client: string;
-      message_ts: string | null;
-      meeting_at: number | null;
-    }[];
-    const lines = db.prepare('SELECT id, case_id, body FROM thread_lines ORDER BY id').all() as {
-      id: number;
-      case_id: number;
-      body: string;
-    }[];
-    return { cases, lines };
-  } finally {
-    db.close();
+/** The store on the bot's database, opened by the test (a connection of its own) once there is one. */
+let reader: Store | undefined;
+
+/**
+ * What the database holds, read through the store's ports on a connection of the test's own: the
+ * cases, and each case's thread lines still waiting (id and body) and those sent (their ts).
+ */
+async function stored() {
+  reader ??= await openStore({ path: dbPath, playbook: DEFAULT_PLAYBOOK });
+  const cases = await everyCase(reader, TEAM);
+  const pending: PendingLine[] = [];
+  const sent: { caseId: number; ts: string }[] = [];
+  for (const c of cases) {
+    pending.push(...(await reader.repos.lines.pendingFor(TEAM, c.id)));
+    for (const ts of await reader.repos.lines.sentFor(TEAM, c.id))
+      if (!ts.startsWith('file:')) sent.push({ caseId: c.id, ts });
   }
+  return { cases, lines: { pending, sent } };
 }
 
 /** Posts by metadata type and id (case id, or line id for lines). */
@@ -154,18 +185,21 @@ function postsBy(type: string, field: string): Map<number, number> {
 }
 
 /** Invite files shared in each case's thread, by case id. */
-function invitesBy(cases: { id: number; message_ts: string | null }[]): Map<number, number> {
+function invitesBy(cases: readonly RecoveryCase[]): Map<number, number> {
   const by = new Map<number, number>();
   for (const c of cases) {
-    const n = fake.files.filter((f) => c.message_ts && f.thread_ts === c.message_ts).length;
+    const n = fake.files.filter((f) => c.messageTs && f.thread_ts === c.messageTs).length;
     if (n) by.set(c.id, n);
   }
   return by;
 }
 
-/** Everything stored is shown: [what is missing]. */
-function missing(): string[] {
-  const { cases, lines } = stored();
+/**
+ * Everything stored is shown: [what is missing]. A line still waiting is shown when Slack has a
+ * post of it (a run died before recording it); a line recorded as sent, when Slack has its ts.
+ */
+async function missing(): Promise<string[]> {
+  const { cases, lines } = await stored();
   const parents = postsBy('amends_case', 'case_id');
   const firsts = postsBy('amends_case_first_reply', 'case_id');
   const linePosts = postsBy('amends_line', 'line_id');
@@ -174,11 +208,12 @@ function missing(): string[] {
   for (const c of cases) {
     if (!parents.get(c.id)) out.push(`parent of ${c.client}`);
     if (!firsts.get(c.id)) out.push(`first reply of ${c.client}`);
-    if (c.meeting_at && !invites.get(c.id)) out.push(`invite of ${c.client}`);
+    if (c.meetingAt && !invites.get(c.id)) out.push(`invite of ${c.client}`);
   }
-  for (const l of lines)
-    if (!(JSON.parse(l.body) as { invite?: unknown }).invite && !linePosts.get(l.id))
-      out.push(`line ${l.id} of case ${l.case_id}`);
+  for (const l of lines.pending)
+    if (!l.body.invite && !linePosts.get(l.id)) out.push(`line ${l.id} of case ${l.caseId}`);
+  for (const l of lines.sent)
+    if (!fake.messages.some((m) => m.ts === l.ts)) out.push(`line ${l.ts} of case ${l.caseId}`);
   return out;
 }
 
@@ -195,15 +230,15 @@ describe('a restart after SIGKILL', () => {
     // Six cases shown, each with its meeting form open.
     for (let i = 0; i < 6; i++) expect(await command(a, `Open-${i}`)).toBe(200);
     await until(() => postsBy('amends_case_first_reply', 'case_id').size === 6, 15_000, 'setup');
-    const open = stored().cases;
+    const open = (await stored()).cases;
     const forms = new Map<number, { id: string; private_metadata?: string }>();
     for (const [i, c] of open.entries()) {
-      const parent = fake.messages.find((m) => m.ts === c.message_ts);
+      const parent = fake.messages.find((m) => m.ts === c.messageTs);
       const trigger = `restart-meeting-${i}`;
       expect(
         await press(
           a,
-          c.message_ts ?? '',
+          c.messageTs ?? '',
           ACTION.meeting,
           buttonValue(parent?.blocks, ACTION.meeting),
           trigger,
@@ -252,11 +287,11 @@ describe('a restart after SIGKILL', () => {
           ),
         ),
       );
-      const parent = fake.messages.find((m) => m.ts === c.message_ts);
+      const parent = fake.messages.find((m) => m.ts === c.messageTs);
       burst.push(
         press(
           a,
-          c.message_ts ?? '',
+          c.messageTs ?? '',
           ACTION.done,
           buttonValue(parent?.blocks, ACTION.done, 'own_up'),
         ),
@@ -267,13 +302,13 @@ describe('a restart after SIGKILL', () => {
     await a.exited;
     release();
     await fake.idle();
-    const left = missing();
+    const left = await missing();
     // The kill did leave work undone (else this test proves nothing).
     expect(left.length).toBeGreaterThan(0);
 
     const b = await startBot();
     const ms = await until(
-      () => missing().length === 0,
+      async () => (await missing()).length === 0,
       15_000,
       `after the restart (${left.length} left: ${left.slice(0, 5).join(', ')})`,
     );
@@ -283,7 +318,7 @@ describe('a restart after SIGKILL', () => {
     expect(ms).toBeLessThan(15_000);
 
     // Exactly once.
-    const { cases, lines } = stored();
+    const { cases, lines } = await stored();
     const parents = postsBy('amends_case', 'case_id');
     const firsts = postsBy('amends_case_first_reply', 'case_id');
     const linePosts = postsBy('amends_line', 'line_id');
@@ -291,8 +326,8 @@ describe('a restart after SIGKILL', () => {
     expect(cases.filter((c) => parents.get(c.id) !== 1).map((c) => c.client)).toEqual([]);
     expect(cases.filter((c) => firsts.get(c.id) !== 1).map((c) => c.client)).toEqual([]);
     expect([...linePosts].filter(([, n]) => n !== 1)).toEqual([]);
-    expect(lines.filter((l) => (linePosts.get(l.id) ?? 0) > 1)).toEqual([]);
+    expect(lines.pending.filter((l) => (linePosts.get(l.id) ?? 0) > 1)).toEqual([]);
     expect([...invites].filter(([, n]) => n !== 1)).toEqual([]);
-    expect(cases.filter((c) => c.meeting_at).length).toBeGreaterThan(0);
+    expect(cases.filter((c) => c.meetingAt).length).toBeGreaterThan(0);
   }, 120_000);
 });

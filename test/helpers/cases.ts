@@ -1,6 +1,7 @@
 import type { RecoveryCase } from '../../src/domain/recoveryCase.js';
 import type { StoredMessage } from '../../src/sandbox/fakeSlack.js';
 import { CHANNEL, type Harness, present, TEAM } from './harness.js';
+import { caseIdOf } from './slack.js';
 
 /** Opens a case through the real slash command and waits until its parent message is posted. */
 export async function openViaCommand(
@@ -8,17 +9,22 @@ export async function openViaCommand(
   text: string,
   o: { user?: string; channel?: string } = {},
 ): Promise<RecoveryCase> {
-  // No port finds "the newest case" (ids are what tell): read through the store's executor (either engine).
-  const conn = h.amends.store.conn;
-  const before = await conn.get<{ m: number }>('SELECT COALESCE(MAX(id), 0) AS m FROM cases');
+  const seen = new Set(h.fake.messages.map((m) => m.ts));
   const r = await h.command(text, o);
   if (r.status !== 200) throw new Error(`command answered ${r.status}`);
+  // The newest case the command posted: its parent post names it, and the store has its ts.
   const id = await present(async () => {
-    const row = await conn.get<{ id: number; message_ts: string | null }>(
-      'SELECT id, message_ts FROM cases WHERE id > ? ORDER BY id DESC LIMIT 1',
-      [before?.m ?? 0],
-    );
-    return row?.message_ts ? row.id : undefined;
+    const posted = h.fake.messages
+      .filter((m) => !seen.has(m.ts))
+      .flatMap((m) => {
+        const id = caseIdOf(m);
+        return id === null ? [] : [{ id, ts: m.ts }];
+      })
+      .sort((a, b) => b.id - a.id)[0];
+    if (!posted) return undefined;
+    return (await h.amends.caseRepo.get(TEAM, posted.id))?.messageTs === posted.ts
+      ? posted.id
+      : undefined;
   }, 'case posted');
   present(
     () =>

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
 import { type Amends, composeAmends } from '../../src/compose.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { Playbook } from '../../src/domain/playbook.js';
@@ -120,16 +119,6 @@ export function present<T>(
   };
   const v = fn();
   return v instanceof Promise ? v.then(check) : check(v);
-}
-
-/**
- * The SQLite database under the harness's store, for a test that sets up a state no port can reach
- * (a column no use-case writes). Tests that use it run on SQLite only.
- */
-export function sqliteOf(h: Harness): Database.Database {
-  const db = h.amends.store.sqlite;
-  if (!db) throw new Error('this test needs the SQLite store');
-  return db;
 }
 
 export async function startHarness(

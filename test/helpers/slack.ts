@@ -17,6 +17,7 @@ import {
   viewSubmissionPayload,
 } from '../../src/sandbox/slackRequests.js';
 import type { SnoozeChoice } from '../../src/services/cases.js';
+import { CASE_EVENT_TYPE } from '../../src/slack/caseView.js';
 import { ACTION, INPUT, VIEW } from '../../src/slack/ids.js';
 import { mentionLeaks, shapeProblems } from './blockKit.js';
 import { CHANNEL, type Harness, MARIA, present, startHarness, TEAM } from './harness.js';
@@ -46,10 +47,9 @@ export function replies(h: Harness, parentTs: string): StoredMessage[] {
   return h.fake.messages.filter((m) => m.thread_ts === parentTs && m.ts !== parentTs);
 }
 
-/** How many rows `table` holds (no port counts them: read through the store's executor). */
+/** How many rows `table` holds, in every workspace (the store's own row counts). */
 async function countRows(h: Harness, table: 'cases' | 'events'): Promise<number> {
-  const row = await h.amends.store.conn.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
-  return Number(row?.n ?? 0);
+  return (await h.amends.store.ops.rows())[table];
 }
 
 export function countCases(h: Harness): Promise<number> {
@@ -73,13 +73,26 @@ export function stepOf(c: RecoveryCase, key: StepKey): Step {
   return s;
 }
 
-/** The case whose parent message is `ts` (no port looks a case up by its message: read directly). */
-export async function caseWithTs(h: Harness, ts: string): Promise<RecoveryCase | null> {
-  const row = await h.amends.store.conn.get<{ id: number; team_id: string }>(
-    'SELECT id, team_id FROM cases WHERE message_ts = ?',
-    [ts],
-  );
-  return row ? h.amends.caseRepo.get(row.team_id, row.id) : null;
+/**
+ * The case whose parent message is `ts` in `team`, once its ts is stored: the parent's metadata
+ * names the case (as Slack would show it), the store says whether it recorded the ts.
+ */
+export async function caseWithTs(
+  h: Harness,
+  ts: string,
+  team = TEAM,
+): Promise<RecoveryCase | null> {
+  const id = caseIdOf(h.fake.messages.find((m) => m.ts === ts && isParent(m)));
+  if (id === null) return null;
+  const c = await h.amends.caseRepo.get(team, id);
+  return c?.messageTs === ts ? c : null;
+}
+
+/** The case a parent post names in its metadata (null: not a case's parent). */
+export function caseIdOf(m: StoredMessage | undefined): number | null {
+  if (m?.metadata?.event_type !== CASE_EVENT_TYPE) return null;
+  const id = Number(m.metadata.event_payload.case_id);
+  return Number.isInteger(id) ? id : null;
 }
 
 /** A slash command as Slack sends it: the typed text entity-encoded, url-encoded body, signed. */
@@ -118,7 +131,7 @@ export async function openCase(
     'parent message',
   );
   const first = present(() => replies(h, parent.ts)[0], 'first thread reply');
-  const c = await present(() => caseWithTs(h, parent.ts), 'message ts stored');
+  const c = await present(() => caseWithTs(h, parent.ts, o.team), 'message ts stored');
   return { c, parent, first };
 }
 

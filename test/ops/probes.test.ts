@@ -9,7 +9,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { composeAmends } from '../../src/compose.js';
@@ -18,9 +17,10 @@ import { loggerFromLog } from '../../src/log.js';
 import { startFakeSlack } from '../../src/sandbox/fakeSlack.js';
 import { SCHEMA_VERSION } from '../../src/store/db.js';
 import { testConfig } from '../helpers/config.js';
-import { CHANNEL, type Harness, sqliteOf, startHarness, TEAM, USERS } from '../helpers/harness.js';
-import { describePostgres, pgServerUrl } from '../helpers/postgres.js';
+import { CHANNEL, type Harness, startHarness, TEAM, USERS } from '../helpers/harness.js';
+import { describePostgres } from '../helpers/postgres.js';
 import { parsePrometheusText, sample } from '../helpers/promText.js';
+import { refuseConnections, setSchemaVersion } from '../store/database.js';
 
 const base = (h: Harness) => h.url.replace(/\/slack\/events$/, '');
 
@@ -72,15 +72,14 @@ describe('probes in HTTP mode (on the receiver’s port)', () => {
 
   it('/readyz turns 503 when the database is closed, and when its schema is not this build’s', async () => {
     h = await startHarness({ engine: 'sqlite' });
-    const db = sqliteOf(h);
-    db.pragma(`user_version = ${SCHEMA_VERSION - 1}`);
+    setSchemaVersion(h.amends.store, SCHEMA_VERSION - 1);
     const behind = await getJson(`${base(h)}/readyz`);
     expect(behind.status).toBe(503);
     expect(behind.body.checks).toMatchObject({
       database: 'ok',
       schema: `at version ${SCHEMA_VERSION - 1}, this build expects ${SCHEMA_VERSION}: run npm run migrate`,
     });
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    setSchemaVersion(h.amends.store, SCHEMA_VERSION);
     expect((await getJson(`${base(h)}/readyz`)).status).toBe(200);
     await h.amends.store.close();
     const gone = await getJson(`${base(h)}/readyz`);
@@ -104,25 +103,16 @@ describe('probes in HTTP mode (on the receiver’s port)', () => {
 describePostgres('probes on PostgreSQL', () => {
   it('/readyz turns 503 while the database refuses connections, and 200 once it is back', async () => {
     h = await startHarness({ engine: 'postgres' });
-    const name = (await h.amends.store.conn.get<{ d: string }>('SELECT current_database() AS d'))
-      ?.d as string;
     expect((await getJson(`${base(h)}/readyz`)).status).toBe(200);
-    const admin = new pg.Client({ connectionString: pgServerUrl() as string });
-    await admin.connect();
+    const letIn = await refuseConnections(h.amends.store);
     try {
-      await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
-      await admin.query(
-        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
-        [name],
-      );
       const gone = await getJson(`${base(h)}/readyz`);
       expect(gone.status).toBe(503);
       expect(gone.body.checks).toMatchObject({ schema: 'unknown' });
       expect((gone.body.checks as Record<string, string>).database).not.toBe('ok');
       expect((await getJson(`${base(h)}/livez`)).status).toBe(200);
     } finally {
-      await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
-      await admin.end();
+      await letIn();
     }
     expect((await getJson(`${base(h)}/readyz`)).status).toBe(200);
   });

@@ -1,14 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePlaybook } from '../../src/domain/playbook.js';
 import { openViaCommand, refresh, reminderKeys, reminderPosts, step } from '../helpers/cases.js';
-import {
-  type Harness,
-  MARIA,
-  sqliteOf,
-  startHarness,
-  TEAM,
-  testEngine,
-} from '../helpers/harness.js';
+import { type Harness, MARIA, startHarness, TEAM } from '../helpers/harness.js';
 import { click } from '../helpers/slack.js';
 
 const HOUR = 3_600_000;
@@ -107,28 +100,23 @@ describe('nudges', () => {
     expect(times).toEqual([Date.parse('2026-11-23T18:00:00Z'), Date.parse('2026-11-24T14:00:00Z')]);
   });
 
-  it.skipIf(testEngine() === 'postgres')(
-    'critical own_up ignores working hours (playbook default)',
-    async () => {
-      h = await startHarness({ now: '2026-11-21T22:00:00Z' }); // Saturday 23:00 Rome
-      await h.command('/incident');
-      const c = await openViaCommand(h, 'Acme: data leak');
-      // re-open as critical through the store to keep this test about reminders (no use-case changes
-      // a case's severity: straight in the SQLite database)
-      const db = sqliteOf(h);
-      db.prepare("UPDATE cases SET severity='critical' WHERE id=?").run(c.id);
-      db.prepare(
-        "UPDATE steps SET due_at=?, next_remind_at=?, next_check_at=? WHERE case_id=? AND key='own_up'",
-      ).run(
-        Date.parse('2026-11-22T00:00:00Z'),
-        Date.parse('2026-11-22T00:00:00Z'),
-        Date.parse('2026-11-22T00:00:00Z'),
-        c.id,
-      );
-      await tickEvery(15, '2026-11-22T00:15:00Z');
-      expect(reminderKeys(h)).toContain(`${c.id}:own_up:nudge:1`);
-    },
-  );
+  it('critical own_up ignores working hours (playbook default)', async () => {
+    h = await startHarness({ now: '2026-11-21T22:00:00Z' }); // Saturday 23:00 Rome
+    await h.command('/incident');
+    const c = await openViaCommand(h, 'Acme: data leak');
+    // Planted as critical through the repository, to keep this test about reminders (no use-case
+    // changes a case's severity): own_up due, and its nudge planned, at midnight.
+    const midnight = new Date('2026-11-22T00:00:00Z');
+    await h.amends.caseRepo.save({
+      ...c,
+      severity: 'critical',
+      steps: c.steps.map((s) =>
+        s.key === 'own_up' ? { ...s, dueAt: midnight, nextRemindAt: midnight } : s,
+      ),
+    });
+    await tickEvery(15, '2026-11-22T00:15:00Z');
+    expect(reminderKeys(h)).toContain(`${c.id}:own_up:nudge:1`);
+  });
 });
 
 describe('escalation', () => {

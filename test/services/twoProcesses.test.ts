@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
@@ -8,8 +7,6 @@ import { deadOnThisHost, holderName, Leases } from '../../src/services/leases.js
 import type { CaseView, LeaseStore } from '../../src/services/ports.js';
 import { Presenter } from '../../src/services/presenter.js';
 import { renderCase } from '../../src/slack/blocks/caseMessage.js';
-import { openDatabase } from '../../src/store/db.js';
-import { sqliteStore } from '../../src/store/index.js';
 import { openInput } from '../helpers/builders.js';
 import { openViaCommand, refresh } from '../helpers/cases.js';
 import { type Harness, MARIA, startHarness, TEAM, testEngine } from '../helpers/harness.js';
@@ -69,18 +66,6 @@ describe.skipIf(testEngine() === 'postgres')('leases', () => {
     expect(await repo.holderOf('case:1', at(152))).toBe('b');
     await repo.release('case:1', 'b');
     expect(await repo.holderOf('case:1', at(152))).toBeNull();
-  });
-
-  it("a lease write leaves the connection's synchronous setting as it was (FULL)", async () => {
-    const h = await harness();
-    const db = openDatabase(join(h.dir, 'amends.db'));
-    const store = sqliteStore(db, DEFAULT_PLAYBOOK);
-    try {
-      await store.repos.leases.take('k', 'a', new Date(), 1000);
-      expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL, as opened
-    } finally {
-      await store.close();
-    }
   });
 
   it('a holder that was a process of this host whose pid is gone is taken over at once', async () => {

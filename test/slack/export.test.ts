@@ -6,9 +6,12 @@
  */
 
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
+import { openCase } from '../../src/domain/recoveryCase.js';
 import { en } from '../../src/i18n/en.js';
 import type { StoredFile } from '../../src/sandbox/fakeSlack.js';
 import { BOM, CASE_COLUMNS, TIMELINE_COLUMNS } from '../../src/services/export.js';
+import { openInput } from '../helpers/builders.js';
 import { openViaCommand } from '../helpers/cases.js';
 import { csvRecords } from '../helpers/csv.js';
 import { CHANNEL, type Harness, MARIA, present, TEAM } from '../helpers/harness.js';
@@ -36,15 +39,11 @@ const exportFiles = (h: Harness) => {
   return { cases, timeline };
 };
 
-/** A workspace's events, case after case, as stored (no port reads them across cases: the store's executor). */
+/** A workspace's events, case after case, as stored (the report's read of its history). */
 const eventsOf = async (h: Harness, team = TEAM) =>
-  (
-    await h.amends.store.conn.all<{ case_id: number; type: string }>(
-      `SELECT e.case_id AS case_id, e.type AS type FROM events e JOIN cases c ON c.id = e.case_id
-       WHERE c.team_id = ? ORDER BY c.created_at, c.id, e.id`,
-      [team],
-    )
-  ).map((e) => ({ caseId: e.case_id, type: e.type }));
+  (await h.amends.store.reports.load({ teamId: team })).flatMap((c) =>
+    c.events.map((e) => ({ caseId: c.id, type: e.type })),
+  );
 
 /** Messages and files the bot put in a channel since the `from`-th call (by any write method). */
 const writesTo = (h: Harness, channel: string, from = 0) =>
@@ -175,8 +174,17 @@ describe('/incident export', () => {
       actor_name: known?.name,
       channel_name: CHANNEL.toLowerCase(),
     });
-    // Someone the bot never saw: the id stays, the name is empty.
-    await h.amends.store.conn.run('DELETE FROM user_profiles WHERE user_id = ?', [JOAN]);
+    // Someone the bot never saw (no profile of theirs): the id stays, the name is empty.
+    const STRANGER = 'U0NEVER01';
+    expect(await h.amends.store.repos.profiles.get(TEAM, STRANGER)).toBeNull();
+    const theirs = await h.amends.caseRepo.insert(
+      openCase(
+        openInput({ teamId: TEAM, channelId: CHANNEL, ownerId: STRANGER, creatorId: STRANGER }),
+        DEFAULT_PLAYBOOK,
+        h.clock.now(),
+      ),
+      h.clock.now(),
+    );
     await command(h, 'export', { user: MARIA });
     const again = caseRecordsOf(
       present(
@@ -184,8 +192,8 @@ describe('/incident export', () => {
         'second sheet',
       ),
     );
-    expect(again.find((r) => Number(r.case_id) === c.id)).toMatchObject({
-      owner_id: JOAN,
+    expect(again.find((r) => Number(r.case_id) === theirs.id)).toMatchObject({
+      owner_id: STRANGER,
       owner_name: '',
     });
   });

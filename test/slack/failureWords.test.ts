@@ -2,7 +2,6 @@
  * Every failure tells the truth in the person's words: a form that could not open, storage that
  * failed, Slack busy or silent; and a request no listener handles is answered at once.
  */
-import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ca } from '../../src/i18n/ca.js';
 import { el } from '../../src/i18n/el.js';
@@ -14,7 +13,7 @@ import { isStorageFailure } from '../../src/services/ports.js';
 import { STORAGE_FAILED } from '../../src/services/presenter.js';
 import { notShown } from '../../src/slack/errors.js';
 import { ACTION, VIEW } from '../../src/slack/ids.js';
-import { CHANNEL, type Harness, MARIA, TEAM, testEngine } from '../helpers/harness.js';
+import { CHANNEL, MARIA, TEAM, testEngine } from '../helpers/harness.js';
 import {
   clickPayload,
   command,
@@ -32,6 +31,7 @@ import {
   submitPayload,
   useHarness,
 } from '../helpers/slack.js';
+import { failEveryWrite, fillTheDisk, readOnly } from '../store/database.js';
 
 const told = (h: { fake: { responses: { body: { text?: string } }[] } }) =>
   h.fake.responses.map((r) => r.body.text);
@@ -185,31 +185,6 @@ describe('requests no listener handles are answered at once', () => {
   });
 });
 
-/** The harness's SQLite database: SQLite's own switches make the storage fail as a disk would. */
-function sqliteOf(h: Harness): Database.Database {
-  const db = h.amends.store.sqlite;
-  if (!db) throw new Error('the harness runs on SQLite');
-  return db;
-}
-
-/**
- * From now on every write fails as on a full disk, on every connection of the store: the ts of a
- * post is a light write, which SQLite makes on a connection of its own, out of reach of a pragma
- * set on the main one. Reads go on. Returns the function that frees the disk again.
- */
-function diskFull(h: Harness): () => void {
-  const conn = h.amends.store.conn;
-  const before = conn.onStatement;
-  conn.onStatement = (sql) => {
-    before?.(sql);
-    if (/^\s*(INSERT|UPDATE|DELETE)\b/i.test(sql))
-      throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
-  };
-  return () => {
-    conn.onStatement = before;
-  };
-}
-
 // SQLite only: makes SQLite's own storage fail.
 describe.skipIf(testEngine() === 'postgres')('storage that fails', () => {
   const ctx = useHarness();
@@ -219,11 +194,10 @@ describe.skipIf(testEngine() === 'postgres')('storage that fails', () => {
     ctx.allowUnexpected = true;
     await openCase(h); // the database as it is in use
     // The database may not grow by a page: what a full disk does to a write.
-    const pages = sqliteOf(h).pragma('page_count', { simple: true }) as number;
-    sqliteOf(h).pragma(`max_page_count = ${pages}`);
+    const grow = fillTheDisk(h.amends.store);
     // Two pages' worth of text (Greek letters take two bytes each): it cannot fit in free space.
     const r = await command(h, `Beta: ${'λάθος παλέτες. '.repeat(260)}`);
-    sqliteOf(h).pragma('max_page_count = 1073741823');
+    grow();
     expect(JSON.parse(r.text)).toEqual({ response_type: 'ephemeral', text: en.errors.notSaved });
     expect(await countCases(h)).toBe(1);
     expect(h.logs.find((l) => l.msg === 'could not save')?.extra?.storage).toBe('SQLITE_FULL');
@@ -235,9 +209,9 @@ describe.skipIf(testEngine() === 'postgres')('storage that fails', () => {
     const n = h.fake.callsTo('views.open').length;
     await press(h, o.parent, ACTION.close);
     const view = await nextView(h, VIEW.close, n);
-    sqliteOf(h).pragma('query_only = ON');
+    const writable = readOnly(h.amends.store);
     const r = await submit(h, view, input.radio('outcome', 'won_back'));
-    sqliteOf(h).pragma('query_only = OFF');
+    writable();
     expect(r.status).toBe(200);
     const body = JSON.parse(r.text) as { response_action: string; errors: Record<string, string> };
     expect(body.response_action).toBe('errors');
@@ -251,7 +225,7 @@ describe.skipIf(testEngine() === 'postgres')('storage that fails', () => {
     // Slack takes the parent; then the database refuses to record its ts.
     let refill = () => {};
     const full = (m: { metadata?: { event_type?: string } }) => {
-      if (m.metadata?.event_type === 'amends_case') refill = diskFull(h);
+      if (m.metadata?.event_type === 'amends_case') refill = failEveryWrite(h.amends.store);
     };
     h.fake.on('message', full);
     expect((await command(h, 'Acme: wrong pallets')).status).toBe(200);

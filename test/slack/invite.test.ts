@@ -1,6 +1,7 @@
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { ACTION, INPUT, VIEW } from '../../src/slack/ids.js';
+import { dieAfterNextInviteUpload } from '../helpers/crash.js';
 import { CHANNEL, type Harness } from '../helpers/harness.js';
 import {
   book,
@@ -157,11 +158,15 @@ describe('moving a meeting', () => {
 
 describe('the invite is an outbox row, stored with the meeting', () => {
   const ctx = useHarness();
-  // The outbox rows of invites, sent or not (no port lists sent lines: the store's executor).
-  const inviteRows = (h: Harness) =>
-    h.amends.store.conn.all<{ id: number; status: string; ts: string | null }>(
-      `SELECT id, status, ts FROM thread_lines WHERE body LIKE '%"invite"%' ORDER BY id`,
-    );
+  /** The case's invites as the outbox holds them: how many wait, and the files of those sent. */
+  const invites = async (h: Harness, c: { teamId: string; id: number }) => ({
+    pending: (await h.amends.store.repos.lines.pendingFor(c.teamId, c.id)).filter(
+      (l) => l.body.invite,
+    ).length,
+    sent: (await h.amends.store.repos.lines.sentFor(c.teamId, c.id)).filter((ts) =>
+      ts.startsWith('file:'),
+    ),
+  });
 
   it('an upload Slack refused goes out with the next sweep, once', async () => {
     const { h } = ctx;
@@ -170,30 +175,34 @@ describe('the invite is an outbox row, stored with the meeting', () => {
     const before = h.fake.files.length;
     await book(h, o, '2026-11-27', '15:00');
     expect(h.fake.files.length).toBe(before);
-    expect((await inviteRows(h)).map((r) => r.status)).toEqual(['pending']);
+    expect(await invites(h, o.c)).toEqual({ pending: 1, sent: [] });
     h.clock.advance(2 * 60_000);
     await h.amends.deliverPendingLines();
     await h.amends.deliverPendingLines();
     expect(h.fake.files.length).toBe(before + 1);
-    expect(await inviteRows(h)).toEqual([
-      expect.objectContaining({ status: 'sent', ts: `file:${h.fake.files.at(-1)?.id}` }),
-    ]);
+    expect(await invites(h, o.c)).toEqual({
+      pending: 0,
+      sent: [`file:${h.fake.files.at(-1)?.id}`],
+    });
   });
 
   it('a run that died between the upload and recording it: the sweep finds the file by name, and uploads nothing', async () => {
     const { h } = ctx;
     const o = await openCase(h);
+    const before = h.fake.files.length;
+    // What a crash right after Slack's answer leaves: the file uploaded, the row still pending.
+    const restore = dieAfterNextInviteUpload();
     await book(h, o, '2026-11-27', '15:00');
+    restore();
     const uploaded = h.fake.files.length;
-    // What a crash right after Slack's answer leaves: the row still pending.
-    await h.amends.store.conn.run(
-      `UPDATE thread_lines SET status = 'pending', ts = NULL WHERE body LIKE '%"invite"%'`,
-    );
+    expect(uploaded).toBe(before + 1);
+    expect(await invites(h, o.c)).toEqual({ pending: 1, sent: [] });
     h.clock.advance(2 * 60_000);
     await h.amends.deliverPendingLines();
     expect(h.fake.files.length).toBe(uploaded);
-    expect(await inviteRows(h)).toEqual([
-      expect.objectContaining({ status: 'sent', ts: `file:${h.fake.files.at(-1)?.id}` }),
-    ]);
+    expect(await invites(h, o.c)).toEqual({
+      pending: 0,
+      sent: [`file:${h.fake.files.at(-1)?.id}`],
+    });
   });
 });

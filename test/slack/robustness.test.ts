@@ -22,6 +22,7 @@ import {
   updatesOf,
   useHarness,
 } from '../helpers/slack.js';
+import { readOnly } from '../store/database.js';
 
 describe('bodies Slack would never send', () => {
   const ctx = useHarness();
@@ -172,15 +173,13 @@ describe.skipIf(testEngine() === 'postgres')('a change that cannot be saved', ()
     const o = await openCase(h);
     ctx.allowUnexpected = true;
     // Every write now fails, as with a full disk (SQLite's own switch: the harness runs on SQLite).
-    const sqlite = h.amends.store.sqlite;
-    if (!sqlite) throw new Error('the harness runs on SQLite');
-    sqlite.pragma('query_only = ON');
+    const writable = readOnly(h.amends.store);
     const r = await press(h, o.parent, ACTION.done, { step: 'own_up' });
     expect(r.status).toBe(200);
     expect(h.fake.ephemerals.map((e) => e.text)).toEqual([en.errors.notSaved]);
     const c = await command(h, 'Beta: wrong invoice');
     expect(JSON.parse(c.text)).toEqual({ response_type: 'ephemeral', text: en.errors.notSaved });
-    sqlite.pragma('query_only = OFF');
+    writable();
     expect(stepOf(await fresh(h, o.c), 'own_up').status).toBe('pending');
     expect(await countCases(h)).toBe(1);
     expect(updatesOf(h, o.parent.ts)).toHaveLength(0);

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CHANNEL, type Harness, TEAM } from '../helpers/harness.js';
+import { loseFirstReplyHints } from '../helpers/crash.js';
+import { CHANNEL, TEAM } from '../helpers/harness.js';
 import { fresh, openCase, replies, useHarness } from '../helpers/slack.js';
-
-/**
- * As if the first reply's ts was never recorded. No port forgets it (only the sweep's own hints
- * write it): through the store's executor.
- */
-const clearFirstReply = (h: Harness, id: number) =>
-  h.amends.store.conn.run('UPDATE cases SET first_reply_ts = NULL WHERE id = ?', [id]);
 
 const firstReplies = (msgs: { ts: string; metadata?: { event_type: string } }[]) =>
   msgs.filter((m) => m.metadata?.event_type === 'amends_case_first_reply');
@@ -17,12 +11,15 @@ describe('Slack brought up to date with the stored cases (the minute sweep)', ()
 
   it('a first reply lost between the parent and the reply (a run died) is posted once, after looking in the thread', async () => {
     const { h } = ctx;
+    // As if the run died after the parent: the reply is not recorded (its hint is lost)...
+    const restore = loseFirstReplyHints();
     const o = await openCase(h);
     await h.amends.settleShown(); // what Slack shows is recorded (hints are written a second later)
-    // As if the run died after the parent: the reply is not in Slack and not recorded.
+    restore();
+    expect(await h.amends.caseRepo.firstReplyOf(TEAM, o.c.id)).toEqual([]);
+    // ...and not in Slack.
     const reply = firstReplies(replies(h, o.parent.ts))[0];
     h.fake.messages.splice(h.fake.messages.indexOf(reply as never), 1);
-    await clearFirstReply(h, o.c.id);
     // Left to the process posting it for a minute.
     expect(await h.amends.settleShown()).toMatchObject({ firstReplies: 0 });
     h.clock.advance(2 * 60_000);
@@ -34,16 +31,17 @@ describe('Slack brought up to date with the stored cases (the minute sweep)', ()
 
   it('a first reply that is in the thread but was never recorded is only recorded', async () => {
     const { h } = ctx;
+    const restore = loseFirstReplyHints(); // the run died before its hints were written
     const o = await openCase(h);
     await h.amends.settleShown();
-    await clearFirstReply(h, o.c.id);
+    restore();
+    expect(await h.amends.caseRepo.firstReplyOf(TEAM, o.c.id)).toEqual([]);
     h.clock.advance(2 * 60_000);
     await h.amends.settleShown();
     expect(firstReplies(replies(h, o.parent.ts))).toHaveLength(1);
-    const row = await h.amends.store.conn.get('SELECT first_reply_ts FROM cases WHERE id = ?', [
-      o.c.id,
+    expect(await h.amends.caseRepo.firstReplyOf(TEAM, o.c.id)).toEqual([
+      firstReplies(replies(h, o.parent.ts))[0]?.ts,
     ]);
-    expect(row).toEqual({ first_reply_ts: firstReplies(replies(h, o.parent.ts))[0]?.ts });
   });
 
   it('a step that comes due with no nudge (the day’s budget is spent) is redrawn as overdue, once', async () => {

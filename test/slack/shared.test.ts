@@ -29,6 +29,7 @@ import {
   submit,
   unexpectedErrors,
 } from '../helpers/slack.js';
+import { everyCase } from '../helpers/stored.js';
 
 /** The channel the client is in (shared with their organisation in each test that needs it). */
 const SHARED = 'C0CLIENT1';
@@ -115,13 +116,8 @@ const moveTo = (channel: string) => ({
   },
 });
 
-/** Every stored case, oldest first, in every workspace (no port lists them all: the store's executor). */
-async function storedCases(h: Harness): Promise<RecoveryCase[]> {
-  const rows = await h.amends.store.conn.all<{ id: number; team_id: string }>(
-    'SELECT id, team_id FROM cases ORDER BY id',
-  );
-  return Promise.all(rows.map((r) => fresh(h, { teamId: r.team_id, id: r.id })));
-}
+/** Every stored case, oldest first (there is no case in another workspace). */
+const storedCases = (h: Harness): Promise<RecoveryCase[]> => everyCase(h.amends.store, TEAM);
 
 async function onlyCase(h: Harness): Promise<RecoveryCase> {
   const [c] = await storedCases(h);

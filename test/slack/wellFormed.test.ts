@@ -3,22 +3,13 @@
  * character) in any text a person sends becomes one U+FFFD before anything reads it, so the draft,
  * the invite and the store keep working; text stored by an older version is repaired on read.
  */
-import type Database from 'better-sqlite3';
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import type { StoredView } from '../../src/sandbox/fakeSlack.js';
 import { slashCommandBody } from '../../src/sandbox/slackRequests.js';
 import { mailtoLink } from '../../src/slack/blocks/draft.js';
 import { ACTION, INPUT, VIEW } from '../../src/slack/ids.js';
-import {
-  CHANNEL,
-  type Harness,
-  MARIA,
-  present,
-  TEAM,
-  testEngine,
-  USERS,
-} from '../helpers/harness.js';
+import { CHANNEL, type Harness, MARIA, present, TEAM, USERS } from '../helpers/harness.js';
 import {
   blockById,
   book,
@@ -35,6 +26,7 @@ import {
   submit,
   useHarness,
 } from '../helpers/slack.js';
+import { storedSurrogates } from '../store/database.js';
 
 /** An owner whose Slack name carries a lone surrogate (users.info answers it as `\ud800`). */
 const ANA = 'U0ANARUIZ';
@@ -65,36 +57,6 @@ function lone(v: unknown, at = ''): string[] {
       ...lone(x, `${at}.${k}`),
     ]);
   return [];
-}
-
-/**
- * Every stored value that holds a surrogate: as SQLite bytes (ED A0..BF: a lone surrogate as
- * better-sqlite3 writes it, which reads back as three U+FFFD) or as a JSON escape (`\ud800`, which
- * reads back as the lone surrogate itself). In UTF-8 an ED byte only ever starts a character.
- * A check of SQLite's own bytes, on the harness's SQLite database.
- */
-function storedSurrogates(db: Database.Database | null): string[] {
-  if (!db) throw new Error('the harness runs on SQLite');
-  const found: string[] = [];
-  const tables = db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-    .all() as { name: string }[];
-  for (const { name } of tables) {
-    const cols = db.prepare(`PRAGMA table_info("${name}")`).all() as { name: string }[];
-    for (const { name: col } of cols) {
-      const rows = db
-        .prepare(
-          `SELECT CAST("${col}" AS BLOB) AS b FROM "${name}" WHERE typeof("${col}") = 'text'`,
-        )
-        .all() as { b: Buffer }[];
-      for (const { b } of rows) {
-        const bytes = b.some((x, i) => x === 0xed && (b[i + 1] ?? 0) >= 0xa0);
-        const escaped = /\\u[dD][89a-fA-F][0-9a-fA-F]{2}/.test(b.toString('utf8'));
-        if (bytes || escaped) found.push(`${name}.${col}: ${b.toString('utf8').slice(0, 80)}`);
-      }
-    }
-  }
-  return found;
 }
 
 /** The modal the button `actionId` opens on the case's parent as it is now. */
@@ -159,8 +121,7 @@ describe('the mailto link', () => {
   });
 });
 
-// SQLite only: reads the bytes SQLite stored.
-describe.skipIf(testEngine() === 'postgres')('a lone surrogate in what a person types', () => {
+describe('a lone surrogate in what a person types', () => {
   const ctx = useHarness();
 
   it.each(VARIANTS)(
@@ -306,7 +267,7 @@ describe.skipIf(testEngine() === 'postgres')('a lone surrogate in what a person 
       expect((await fresh(h, o.c)).outcomeReason).toBe(`Client${r} moved on`);
 
       // Nothing stored holds a surrogate, nothing sent to Slack does, and nothing failed.
-      expect(storedSurrogates(h.amends.store.sqlite)).toEqual([]);
+      expect(await storedSurrogates(h.amends.store)).toEqual([]);
       expect(h.fake.calls.flatMap((call) => lone(call.args, call.method))).toEqual([]);
       expect(h.fake.responses.flatMap((x, i) => lone(x, `response ${i}`))).toEqual([]);
     },
@@ -322,18 +283,15 @@ describe.skipIf(testEngine() === 'postgres')('a lone surrogate in what a person 
       prevention: 'A second check',
       summary: 'We sent the wrong goods.\udfff We check twice now.',
     };
-    // A state no port writes any more (they store well-formed text): through the store's executor.
-    const conn = h.amends.store.conn;
-    await conn.run('UPDATE cases SET outline = ? WHERE id = ?', [JSON.stringify(outline), o.c.id]);
+    // A state no use-case writes any more (they take well-formed text), planted through the
+    // repositories, which store what they are given: JSON keeps the lone surrogate as an escape.
+    await h.amends.caseRepo.save({ ...(await fresh(h, o.c)), outline });
     expect(JSON.stringify(outline)).toContain('\\ud800');
-    await conn.run(
-      `INSERT INTO thread_lines (team_id, case_id, body, created_at, status) VALUES (?, ?, ?, ?, 'pending')`,
-      [
-        TEAM,
-        o.c.id,
-        JSON.stringify({ text: 'An old line\udc00', blocks: [] }),
-        h.clock.now().getTime(),
-      ],
+    await h.amends.store.repos.lines.add(
+      TEAM,
+      o.c.id,
+      { text: 'An old line\udc00', blocks: [] },
+      h.clock.now(),
     );
 
     const c = await fresh(h, o.c);

@@ -75,6 +75,11 @@ describeEngines('store', (engine) => {
         }
       });
 
+      it("a lease write leaves the connection's synchronous setting as it was (FULL)", async () => {
+        await s.store.repos.leases.take('k', 'a', new Date(), 1000);
+        expect(db().pragma('synchronous', { simple: true })).toBe(2); // FULL, as opened
+      });
+
       it('writes through a WAL file next to the database', async () => {
         await s.cases.insert(opened(), NOW);
         expect(existsSync(`${s.where}-wal`)).toBe(true);
