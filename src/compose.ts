@@ -125,7 +125,9 @@ async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
     gate,
     routes: observed.receiverRoutes,
     observeSlack,
-    ...(installed ? { installationStore: installed.slack } : {}),
+    ...(installed
+      ? { installationStore: installed.slack, onOrgWorkspace: installed.seenInOrg }
+      : {}),
   });
   // One workspace: Bolt's client with the bot token. Many: each call with its workspace's token.
   const client = installed

@@ -17,6 +17,8 @@ export interface Installs {
   readonly slack: SlackInstallations;
   /** A workspace's bot token now (refreshed first when it is about to expire). */
   readonly tokenOf: (team: string) => Promise<string>;
+  /** Records that a workspace's request came through its org's install (once per process). */
+  readonly seenInOrg: (team: string, enterprise: string) => Promise<void>;
 }
 
 /**
@@ -52,17 +54,33 @@ export function installations(
     },
     onStored: (team) => store.repos.workspaces.resume(team),
   });
+  const seen = new Set<string>();
   return {
     repo,
     slack,
     async tokenOf(team) {
-      const i = await slack.fetchInstallation({
-        teamId: team,
-        enterpriseId: undefined,
-        isEnterpriseInstall: false,
-      });
+      // The workspace's own installation, else that of the org it was seen in (Enterprise Grid).
+      const org = (await repo.find({ teamId: team, isEnterpriseInstall: false }))
+        ? null
+        : await repo.orgOf(team);
+      const i = await slack.fetchInstallation(
+        org
+          ? { teamId: team, enterpriseId: org, isEnterpriseInstall: true }
+          : { teamId: team, enterpriseId: undefined, isEnterpriseInstall: false },
+      );
       if (!i.bot?.token) throw new Error(`the installation of workspace ${team} has no bot token`);
       return i.bot.token;
+    },
+    async seenInOrg(team, enterprise) {
+      // Written once per process and workspace, before the request's work (its jobs need it).
+      const key = `${team}:${enterprise}`;
+      if (seen.has(key)) return;
+      try {
+        await repo.seenInOrg(team, enterprise, clock.now().getTime());
+        seen.add(key);
+      } catch (e) {
+        log('could not record a workspace’s org', { team, enterprise, error: String(e) });
+      }
     },
   };
 }

@@ -506,7 +506,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   };
 
   let tickets = 0;
-  // OAuth: an install's code is "<team>:<user>" (":rotate" after it: a rotating token, 12 hours);
+  // OAuth: an install's code is "<team>:<user>" or "<enterprise>:<user>" for an org-wide install
+  // (":rotate" after it: a rotating token, 12 hours);
   // each refresh token can be spent once, as Slack's.
   let grants = 0;
   const refreshTokens = new Map<string, string>(); // refresh token → team
@@ -528,9 +529,11 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       refreshTokens.delete(spent);
       return { ok: true, token_type: 'bot', ...issue(team as string, true) };
     }
-    const m = /^(T[A-Z0-9]+):(U[A-Z0-9]+)(:rotate)?$/.exec(str(a, 'code') ?? '');
+    // "E…:U…": an org-wide install (Enterprise Grid), for every workspace of the org.
+    const m = /^([TE][A-Z0-9]+):(U[A-Z0-9]+)(:rotate)?$/.exec(str(a, 'code') ?? '');
     if (!m) fail('invalid_code');
-    const [, team, user, rotate] = m as RegExpExecArray;
+    const [, where, user, rotate] = m as RegExpExecArray;
+    const org = (where as string).startsWith('E');
     return {
       ok: true,
       app_id: APP_ID,
@@ -539,10 +542,10 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         'commands,chat:write,users:read,channels:history,groups:history,channels:read,groups:read,files:write,im:write',
       token_type: 'bot',
       bot_user_id: botUserId,
-      team: { id: team, name: `Workspace ${team}` },
-      enterprise: null,
-      is_enterprise_install: false,
-      ...issue(team as string, !!rotate),
+      team: org ? null : { id: where, name: `Workspace ${where}` },
+      enterprise: org ? { id: where, name: `Org ${where}` } : null,
+      is_enterprise_install: org,
+      ...issue(where as string, !!rotate),
     };
   };
   const handlers: Record<string, (a: Args, ctx: { json: boolean; token: string }) => Args> = {

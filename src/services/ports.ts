@@ -461,6 +461,12 @@ export interface InstallationStore {
    * (or org's) every row, tokens and all. The number of rows deleted.
    */
   delete(q: InstallationQuery): Promise<number>;
+  /** Workspace `teamId` was seen in org `enterpriseId`, on a request through the org's install. */
+  seenInOrg(teamId: string, enterpriseId: string, at: number): Promise<void>;
+  /** The org a workspace was last seen in (null: none known). */
+  orgOf(teamId: string): Promise<string | null>;
+  /** The workspaces seen in an org. */
+  teamsOf(enterpriseId: string): Promise<string[]>;
   /** Every workspace and org with an installation (for jobs that call Slack with no request). */
   installed(): Promise<
     { enterpriseId: string | null; teamId: string | null; isEnterpriseInstall: boolean }[]

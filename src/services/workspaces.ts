@@ -34,6 +34,17 @@ export class WorkspaceService {
   }
 
   /**
+   * An org-wide install was removed (Enterprise Grid): its installation goes at once, and every
+   * workspace seen through it is uninstalled as one would be. The workspaces, as known.
+   */
+  async orgUninstalled(enterpriseId: string, now: Date): Promise<string[]> {
+    const teams = (await this.#installations?.teamsOf(enterpriseId)) ?? [];
+    await this.#installations?.delete({ enterpriseId, isEnterpriseInstall: true });
+    for (const team of teams) await this.#store.uninstalled(team, now);
+    return teams;
+  }
+
+  /**
    * Deletes the data of every workspace uninstalled more than `retentionDays` before `now` (and
    * not installed again since); what was deleted, per workspace.
    */

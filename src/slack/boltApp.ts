@@ -92,6 +92,8 @@ export interface BoltAppOptions {
    * serves /slack/install and /slack/oauth_redirect and authorizes each request from it.
    */
   readonly installationStore?: InstallationStore;
+  /** A workspace's request came through its org's install: told the workspace and the org. */
+  readonly onOrgWorkspace?: (teamId: string, enterpriseId: string) => Promise<void>;
 }
 
 /**
@@ -221,6 +223,8 @@ export function createBoltApp(o: BoltAppOptions): App {
     app.use(async ({ context, next }) => {
       const team = context.teamId ?? context.enterpriseId;
       if (!team) return next();
+      if (context.isEnterpriseInstall && context.teamId && context.enterpriseId)
+        await o.onOrgWorkspace?.(context.teamId, context.enterpriseId);
       return forTeam(team, () => next(), context.botToken);
     });
   const processEvent = app.processEvent.bind(app);

@@ -562,6 +562,24 @@ const MIGRATIONS: readonly Migration[] = [
   `
   ALTER TABLE cases ADD COLUMN undo TEXT;
   `,
+  // 28: which org a workspace belongs to, as seen on its requests through an org-wide install
+  // (Enterprise Grid): the reminders and sweeps of its cases find the org's installation by it.
+  {
+    sqlite: `
+  CREATE TABLE org_workspaces (
+    team_id       TEXT PRIMARY KEY,
+    enterprise_id TEXT NOT NULL,
+    seen_at       INTEGER NOT NULL
+  ) STRICT;
+  `,
+    postgres: `
+  CREATE TABLE org_workspaces (
+    team_id       TEXT PRIMARY KEY,
+    enterprise_id TEXT NOT NULL,
+    seen_at       BIGINT NOT NULL
+  );
+  `,
+  },
 ];
 
 export const SCHEMA_VERSION = BASELINE + MIGRATIONS.length;

@@ -19,6 +19,10 @@ const UPSERT = `INSERT INTO installations
 const FIND = 'SELECT user_id, sealed FROM installations WHERE scope = ? AND user_id IN (?, ?)';
 const DELETE_ALL = 'DELETE FROM installations WHERE scope = ?';
 const DELETE_USER = 'DELETE FROM installations WHERE scope = ? AND user_id = ?';
+const SEEN_IN_ORG = `INSERT INTO org_workspaces (team_id, enterprise_id, seen_at) VALUES (?, ?, ?)
+  ON CONFLICT (team_id) DO UPDATE SET enterprise_id = excluded.enterprise_id, seen_at = excluded.seen_at`;
+const ORG_OF = 'SELECT enterprise_id FROM org_workspaces WHERE team_id = ?';
+const TEAMS_OF = 'SELECT team_id FROM org_workspaces WHERE enterprise_id = ? ORDER BY team_id';
 const INSTALLED = `SELECT enterprise_id, team_id, is_enterprise_install FROM installations
   WHERE user_id = '' ORDER BY scope`;
 
@@ -87,6 +91,22 @@ export class InstallationRepo implements InstallationStore {
     return q.userId
       ? await this.conn.run(DELETE_USER, [scope, q.userId])
       : await this.conn.run(DELETE_ALL, [scope]);
+  }
+
+  async seenInOrg(teamId: string, enterpriseId: string, at: number): Promise<void> {
+    await this.conn.run(SEEN_IN_ORG, [teamId, enterpriseId, at], { light: true });
+  }
+
+  async orgOf(teamId: string): Promise<string | null> {
+    return (
+      (await this.conn.get<{ enterprise_id: string }>(ORG_OF, [teamId]))?.enterprise_id ?? null
+    );
+  }
+
+  async teamsOf(enterpriseId: string): Promise<string[]> {
+    return (await this.conn.all<{ team_id: string }>(TEAMS_OF, [enterpriseId])).map(
+      (r) => r.team_id,
+    );
   }
 
   async installed(): Promise<

@@ -28,6 +28,7 @@ export const WORKSPACE_TABLES = [
   'channel_pace',
   'home_viewers',
   'installations',
+  'org_workspaces',
   'cases',
   'clients',
   'workspaces',

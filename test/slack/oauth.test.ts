@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { en } from '../../src/i18n/en.js';
+import { postSigned } from '../../src/sandbox/slackRequests.js';
 import { ACTION, VIEW } from '../../src/slack/ids.js';
 import { InstallationRepo } from '../../src/store/installationRepo.js';
 import { TokenCipher } from '../../src/store/tokenCipher.js';
@@ -20,6 +21,7 @@ import {
   startHarness,
 } from '../helpers/harness.js';
 import {
+  commandBody,
   eventEnvelope,
   input,
   nextView,
@@ -257,5 +259,46 @@ describe('OAuth: installs in many workspaces', () => {
       (c) => c.token?.includes(GLOBEX) && c.args.thread_ts === o.parent.ts,
     );
     expect(globexInAcme).toEqual([]);
+  });
+
+  it('an org-wide install (Enterprise Grid) serves its workspaces, requests and jobs alike; removing it stops them', async () => {
+    const ORG = 'E0ORG0001';
+    const GRID = 'T0GRID001';
+    h = await startHarness({ oauth: true });
+    expect((await install(ORG, 'U0ADMIN01')).status).toBe(200);
+    // A command in a workspace of the org, through the org's install (as Slack sends it).
+    const body = new URLSearchParams(commandBody(h, 'Initech: TPS reports', { team: GRID }));
+    body.set('enterprise_id', ORG);
+    body.set('is_enterprise_install', 'true');
+    const r = await postSigned(
+      h.url,
+      h.secret,
+      body.toString(),
+      'application/x-www-form-urlencoded',
+    );
+    expect(r.status).toBe(200);
+    expect(new Set(tokensOf('chat.postMessage', /Initech/))).toEqual(new Set([`xoxb-${ORG}-1`]));
+    // A job with no request behind it: the case's redraw finds the org's install by the workspace.
+    const [c] = await h.amends.cases.list(GRID, CHANNEL, '');
+    expect(c).toBeDefined();
+    const n = h.fake.callsTo('chat.update').length;
+    await h.amends.presenter.refresh(c as NonNullable<typeof c>);
+    expect(
+      h.fake
+        .callsTo('chat.update')
+        .slice(n)
+        .map((x) => x.token),
+    ).toEqual([`xoxb-${ORG}-1`]);
+    // The org's install removed: its installation goes, its workspaces stop.
+    const env = eventEnvelope({ type: 'app_uninstalled' }, GRID);
+    env.enterprise_id = ORG;
+    env.authorizations = [{ enterprise_id: ORG, team_id: null, is_enterprise_install: true }];
+    expect((await postEvent(h, env)).status).toBe(200);
+    expect(await h.amends.workspaces.pausedReason(GRID)).toBe('uninstalled');
+    const left = await new InstallationRepo(
+      h.amends.store.conn,
+      new TokenCipher([randomBytes(32)]),
+    ).installed();
+    expect(left).toEqual([]);
   });
 });

@@ -189,6 +189,19 @@ describeEngines('installations', (engine) => {
     expect((await r.find({ teamId: 'T2', isEnterpriseInstall: false }))?.latest).toBeTruthy();
   });
 
+  it('the org a workspace was seen in is kept for every process; the latest word wins', async () => {
+    const r = repo();
+    expect(await r.orgOf('T1')).toBeNull();
+    await r.seenInOrg('T1', 'E1', 1000);
+    await r.seenInOrg('T2', 'E1', 1000);
+    await r.seenInOrg('T3', 'E2', 1000);
+    expect(await new InstallationRepo((await s.another()).conn, cipher).orgOf('T1')).toBe('E1');
+    expect(await r.teamsOf('E1')).toEqual(['T1', 'T2']);
+    await r.seenInOrg('T1', 'E2', 2000); // moved to another org
+    expect(await r.orgOf('T1')).toBe('E2');
+    expect(await r.teamsOf('E1')).toEqual(['T2']);
+  });
+
   it('after a key change, rewrap seals every row with the new key; then the old key can go', async () => {
     const oldKey = key();
     const newKey = key();

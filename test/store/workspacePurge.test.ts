@@ -51,6 +51,11 @@ describeEngines('uninstalled workspaces', (engine) => {
       { contact: null, email: null, tz: null, lang: null, place: null },
       NOW,
     );
+    await new InstallationRepo(s.conn, new TokenCipher([randomBytes(32)])).seenInOrg(
+      team,
+      'E0ORG0001',
+      NOW.getTime(),
+    );
     await s.workspaces.pause(team, 'invalid_auth', NOW);
   }
   const rowsOf = async (team: string) => {

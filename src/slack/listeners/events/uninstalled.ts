@@ -12,6 +12,25 @@ async function uninstalled(
   context: { teamId?: string },
   why: string,
 ): Promise<void> {
+  // An org-wide install (Enterprise Grid) removed: the org's installation and its workspaces.
+  const b = body as {
+    enterprise_id?: string;
+    is_enterprise_install?: boolean;
+    authorizations?: { is_enterprise_install?: boolean }[];
+  };
+  const org = b.is_enterprise_install ?? b.authorizations?.[0]?.is_enterprise_install ?? false;
+  if (org && b.enterprise_id) {
+    const teams = await deps.workspaces.orgUninstalled(b.enterprise_id, deps.cases.now());
+    deps.log(
+      'org uninstalled: its workspaces’ work stopped, tokens deleted, data kept for the retention period',
+      {
+        enterprise: b.enterprise_id,
+        teams,
+        why,
+      },
+    );
+    return;
+  }
   const team = teamOf(body) ?? context.teamId ?? null;
   if (!team) return;
   await deps.workspaces.uninstalled(team, deps.cases.now());
