@@ -1116,10 +1116,10 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
       'content-security-policy':
-        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'",
     });
     res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
 <style>body{font-family:Lato,"Helvetica Neue",Arial,sans-serif;background:#f4ede4;color:#1d1c1d;margin:0;padding:48px 16px}
 main{max-width:520px;margin:0 auto;background:#fff;border-radius:8px;padding:28px 32px;box-shadow:0 1px 6px rgba(0,0,0,.12)}
 h1{font-size:24px;margin:0 0 12px}ul{padding-left:20px;line-height:1.6}select{font:inherit;padding:4px 6px}
