@@ -5,6 +5,8 @@
  * `app_home_opened` event; the bot's Web API calls go to the fake Web API (fakeSlack.ts), whose
  * stored messages and published home views are pushed to the page over server-sent events. Only
  * the clock (an OffsetClock the page can move forward) and the fake Slack are sandbox-specific.
+ * The bot runs in OAuth mode with two workspaces: the first installed at start-up, the second by
+ * the viewer with Add to Slack (the real install flow, through the fake Slack's consent page).
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -347,18 +349,18 @@ function removeDatabase(path: string): void {
  * (owner-only), never read from the environment. Reset deletes it with the database.
  */
 const SANDBOX_KEY = '.key';
-function sandboxKey(dbPath: string): Buffer {
+function sandboxKey(dbPath: string): { key: Buffer; made: boolean } {
   const file = dbPath + SANDBOX_KEY;
   try {
     const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-    if (key.length === 32) return key;
+    if (key.length === 32) return { key, made: false };
   } catch {
     // none yet
   }
   const key = randomBytes(32);
   writeFileSync(file, key.toString('base64'), { mode: 0o600 });
   chmodSync(file, 0o600);
-  return key;
+  return { key, made: true };
 }
 
 /** Walks one HTTP step of the install flow without following its redirect. */
@@ -545,6 +547,7 @@ export async function startSandbox(
     }
     mkdirSync(dirname(dbPath), { recursive: true });
     const secret = randomBytes(24).toString('hex');
+    const key = sandboxKey(dbPath);
     // Many workspaces, as a hosted Amends runs: OAuth with the sandbox's own secrets and key (never
     // the environment's), each workspace's token sealed at rest in the sandbox's database.
     const botConfig: Config = {
@@ -559,7 +562,7 @@ export async function startSandbox(
         clientId: SANDBOX_CLIENT_ID,
         clientSecret: randomBytes(16).toString('hex'),
         stateSecret: randomBytes(24).toString('hex'),
-        keys: [sandboxKey(dbPath)],
+        keys: [key.key],
       },
     };
     const installed = new Set<string>();
@@ -618,6 +621,13 @@ export async function startSandbox(
       name: 'Amends',
       redirectUrl: `${botBase}/slack/oauth_redirect`,
     });
+    // A new key cannot open what an old one sealed (the key file was deleted, or the database is
+    // from before the sandbox had installs): those installations are made again.
+    if (key.made && (await records.forgetInstallations()) > 0)
+      log(
+        'sandbox: its installations were sealed with a key it no longer has; installing again',
+        {},
+      );
     for (const team of await records.installedTeams()) {
       installed.add(team);
       fake.markInstalled(team);

@@ -912,6 +912,23 @@ describe('sandbox server', () => {
       expect(existsSync(`${sandboxConfig(dir).databasePath}.key`)).toBe(true);
     });
 
+    it('its key lost, the sandbox installs its first workspace again and the second waits for Add to Slack', async () => {
+      expect((await addToSlack()).status).toBe(303);
+      await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
+      await sb.close();
+      rmSync(`${sandboxConfig(dir).databasePath}.key`);
+      sb = await startSandbox(sandboxConfig(dir), () => {}, { standalone: false });
+      expect(
+        (await post('/api/command', { user: JOAN, channel: GENERAL, text: 'list' })).status,
+      ).toBe(200);
+      expect(
+        (await post('/api/command', { user: ALEX, channel: ORCHARD_GENERAL, text: 'list' })).status,
+      ).toBe(409);
+      // The case is still there, and its workspace's new token answers it.
+      const s = await state();
+      expect(s.ephemerals.map((e) => JSON.stringify(e)).join(' ')).toContain('Acme');
+    });
+
     it('the consent page answers only the sandbox app, and a forged redirect installs nothing', async () => {
       const slack = new URL(sb.slackApiUrl);
       // The first workspace's install at start-up is the one exchange of a code so far.
