@@ -124,7 +124,6 @@ button, input, select, textarea { font: inherit; color: inherit; }
 .tb-btn.reset { border-color: rgba(255,150,150,.5); }
 .topbar-right { display: flex; align-items: center; gap: 10px; }
 @media (max-width: 1366px) { .topbar { gap: 10px; } .topbar-left { min-width: 0; } }
-@media (max-width: 1366px) { .clock-label { display: none; } }
 .who { display: flex; align-items: center; gap: 6px; color: var(--side-text); white-space: nowrap; }
 .who select { background: var(--aubergine); color: #fff; border: 1px solid rgba(255,255,255,.3); border-radius: 6px; padding: 3px 6px; font-size: 13px; }
 .sidebar { background: var(--aubergine); color: var(--side-text); overflow-y: auto; padding-bottom: 16px; }
