@@ -1350,6 +1350,7 @@ button.allow{background:#007a5a;border-color:#007a5a;color:#fff}.muted{color:#61
         coll.clear();
       uploadKeys.clear();
       openedIms.clear();
+      installed.clear();
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
