@@ -10,6 +10,7 @@ import type { ProfileService } from './services/profiles.js';
 import type { CaughtUp, PendingOptions, SettleOptions } from './services/projection.js';
 import type { Pacer, ReminderService } from './services/reminders.js';
 import type { WorkspaceService } from './services/workspaces.js';
+import type { InstallFlow } from './slack/boltApp.js';
 import type { Gate } from './slack/gate.js';
 import type { ChannelSharing } from './slack/sharing.js';
 import type { CaseRepo } from './store/caseRepo.js';
@@ -91,4 +92,6 @@ export interface ComposeOptions {
   readonly holder?: string;
   /** Node's own process series in /metrics (CPU, memory, event loop, GC): the running bot. */
   readonly processMetrics?: boolean;
+  /** See BoltAppOptions.installFlow (the sandbox's Add to Slack). */
+  readonly installFlow?: InstallFlow;
 }

@@ -101,6 +101,8 @@ export interface StoredFile {
   mimetype: string;
   /** When it was completed (the fake's clock, ms). */
   at: number;
+  /** The workspace it was uploaded in (absent: the fake's default workspace). */
+  team?: string;
   /** The ts of the message that shared it, if it was shared. */
   message_ts?: string;
 }
@@ -180,6 +182,15 @@ export interface FakeSlackOptions {
   /** Channels' names (conversations.info `name`); any other channel is named by its id in lower case. */
   channels?: readonly { readonly id: string; readonly name: string }[];
   teamId?: string;
+  /** The default workspace's name (auth.test, the consent page). */
+  teamName?: string;
+  /**
+   * More workspaces, each with its own people and channels (ids unique across them). A call's
+   * workspace is its token's (`xoxb-<team>-<n>`, as oauth.v2.access issues them; any other token is
+   * the default workspace's), and a call naming another workspace's channel, person or view is
+   * refused as Slack would (channel_not_found, user_not_found, not_found).
+   */
+  workspaces?: readonly FakeWorkspace[];
   botUserId?: string;
   now?: () => Date;
   /**
@@ -187,6 +198,21 @@ export interface FakeSlackOptions {
    * time as Slack does. Without it that method answers `unknown_method`, like any other gap.
    */
   socketModeUrl?: string;
+}
+
+export interface FakeWorkspace {
+  readonly id: string;
+  readonly name: string;
+  readonly users?: readonly FakeUser[];
+  readonly channels?: readonly { readonly id: string; readonly name: string }[];
+}
+
+/** The app installs go to (the consent page's Allow sends the admin back there with a code). */
+export interface FakeApp {
+  readonly clientId: string;
+  readonly name: string;
+  /** The app's configured Redirect URL (Bolt's /slack/oauth_redirect). */
+  readonly redirectUrl: string;
 }
 
 export interface FakeSlack extends EventEmitter<FakeSlackEvents> {
@@ -228,6 +254,15 @@ export interface FakeSlack extends EventEmitter<FakeSlackEvents> {
   shareChannel(id: string, how: ChannelSharing): void;
   /** How a channel is shared (`none` unless shareChannel said otherwise). */
   sharingOf(id: string): ChannelSharing;
+  /**
+   * The app installs go to: its consent page (`/oauth/v2/authorize`, what Bolt's /slack/install
+   * sends the admin to) answers only this client id, and sends the admin back to its Redirect URL.
+   */
+  registerApp(app: FakeApp): void;
+  /** Marks a workspace as having the app (the consent page then offers the others first). */
+  markInstalled(team: string): void;
+  /** The workspace a token belongs to (the default workspace's for a token naming none). */
+  teamOfToken(token: string): string;
   reset(): void;
   close(): Promise<void>;
 }
@@ -328,8 +363,45 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const botUserId = opts.botUserId ?? 'UFAKEBOT01';
   const botId = `B${botUserId.slice(1)}`;
   const latencyMs = opts.latencyMs ?? 0;
-  const users = new Map((opts.users ?? []).map((u) => [u.id, u]));
-  const channelNames = new Map((opts.channels ?? []).map((c) => [c.id, c.name]));
+  const workspaces: FakeWorkspace[] = [
+    {
+      id: teamId,
+      name: opts.teamName ?? 'Fake Team',
+      users: opts.users ?? [],
+      channels: opts.channels ?? [],
+    },
+    ...(opts.workspaces ?? []),
+  ];
+  const users = new Map(workspaces.flatMap((w) => (w.users ?? []).map((u) => [u.id, u] as const)));
+  const channelNames = new Map(
+    workspaces.flatMap((w) => (w.channels ?? []).map((c) => [c.id, c.name] as const)),
+  );
+  /** Which workspace a person or a channel (a DM: its person's) belongs to, when one was named. */
+  const ownerOf = new Map<string, string>();
+  for (const w of workspaces) {
+    for (const u of w.users ?? []) {
+      ownerOf.set(u.id, w.id);
+      ownerOf.set(`D${u.id.slice(1)}`, w.id);
+    }
+    for (const c of w.channels ?? []) ownerOf.set(c.id, w.id);
+  }
+  const known = new Set(workspaces.map((w) => w.id));
+  const teamOfToken = (token: string): string => {
+    const named = /^(?:xoxe\.)?xox[bp]-(T[A-Z0-9]+)-/.exec(token)?.[1];
+    return named && known.has(named) ? named : teamId;
+  };
+  /**
+   * The workspace of the call being answered. Handlers are synchronous: it is set just before one
+   * runs and read only inside it.
+   */
+  let callTeam = teamId;
+  /** Another workspace's channel, person or DM: Slack does not find it with this token. */
+  const foreign = (id: string) => {
+    const owner = ownerOf.get(id);
+    return owner !== undefined && owner !== callTeam;
+  };
+  let app: FakeApp | null = null;
+  const installed = new Set<string>();
   const nameOf = (id: string) => channelNames.get(id) ?? id.toLowerCase();
   for (const u of users.values()) zoneInfo(u.tz, now()); // throws early on a bad zone
 
@@ -370,7 +442,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   /** Slack opens a DM when you post to a user id; the response names the D channel. */
   const channelOf = (a: Args, key = 'channel'): string => {
     const c = str(a, key) ?? fail('channel_not_found');
-    return /^[UW]/.test(c) ? `D${c.slice(1)}` : c;
+    const id = /^[UW]/.test(c) ? `D${c.slice(1)}` : c;
+    if (foreign(id)) fail('channel_not_found');
+    return id;
   };
   const writableChannel = (a: Args): string => {
     const c = channelOf(a);
@@ -422,7 +496,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     }
     return {
       id,
-      team_id: teamId,
+      team_id: callTeam,
       type,
       blocks,
       private_metadata: privateMetadata,
@@ -438,7 +512,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       root_view_id: root,
       previous_view_id: previous,
       app_id: APP_ID,
-      app_installed_team_id: teamId,
+      app_installed_team_id: callTeam,
       bot_id: botId,
     };
   };
@@ -457,7 +531,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     const { filetype, pretty_type } = typeOf(f.filename);
     const c = f.channel;
     const where = c?.startsWith('D') ? 'ims' : c?.startsWith('G') ? 'groups' : 'channels';
-    const path = `${teamId}-${f.id}`;
+    const team = f.team ?? teamId;
+    const path = `${team}-${f.id}`;
     const name = encodeURIComponent(f.filename);
     const file: SlackFile = {
       id: f.id,
@@ -469,7 +544,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       filetype,
       pretty_type,
       user: botUserId,
-      user_team: teamId,
+      user_team: team,
       editable: false,
       size: f.content.length,
       mode: 'hosted',
@@ -493,7 +568,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       const share: Args = {
         ts: f.message_ts,
         ...(where === 'ims' ? {} : { channel_name: nameOf(c) }),
-        team_id: teamId,
+        team_id: team,
         share_user_id: botUserId,
         reply_users: [],
         reply_users_count: 0,
@@ -534,6 +609,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     if (!m) fail('invalid_code');
     const [, where, user, rotate] = m as RegExpExecArray;
     const org = (where as string).startsWith('E');
+    installed.add(where as string);
     return {
       ok: true,
       app_id: APP_ID,
@@ -542,7 +618,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         'commands,chat:write,users:read,channels:history,groups:history,channels:read,groups:read,files:write,im:write',
       token_type: 'bot',
       bot_user_id: botUserId,
-      team: org ? null : { id: where, name: `Workspace ${where}` },
+      team: org
+        ? null
+        : { id: where, name: workspaces.find((w) => w.id === where)?.name ?? `Workspace ${where}` },
       enterprise: org ? { id: where, name: `Org ${where}` } : null,
       is_enterprise_install: org,
       ...issue(where as string, !!rotate),
@@ -558,12 +636,13 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       url.searchParams.set('app_id', APP_ID);
       return { ok: true, url: url.toString() };
     },
-    'auth.test': () => ({
+    'auth.test': (_a, ctx) => ({
       ok: true,
       url: `${PERMALINK_HOST}/`,
-      team: 'Fake Team',
+      team: workspaces.find((w) => w.id === callTeam)?.name ?? 'Fake Team',
       user: 'amends',
-      team_id: teamId,
+      // A token naming a workspace the fake was not told of (the tests' installs) is still its own.
+      team_id: /^(?:xoxe\.)?xox[bp]-(T[A-Z0-9]+)-/.exec(ctx.token)?.[1] ?? callTeam,
       user_id: botUserId,
       bot_id: botId,
       is_enterprise_install: false,
@@ -626,6 +705,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     'chat.postEphemeral': (a) => {
       const channel = writableChannel(a);
       const user = str(a, 'user') ?? fail('user_not_in_channel');
+      if (foreign(user)) fail('user_not_in_channel');
       const text = str(a, 'text');
       const blocks = blocksOf(a, 50);
       if (text === undefined && blocks === undefined) fail('no_text');
@@ -658,7 +738,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       if (!viewId && !externalId) fail('invalid_arguments');
       const all = [...views.values(), ...homeViews.values()];
       const old = all.find((v) => (viewId ? v.id === viewId : v.external_id === externalId));
-      if (!old) return fail('not_found');
+      if (!old || old.team_id !== callTeam) return fail('not_found');
       const hash = str(a, 'hash');
       if (hash && hash !== old.hash) fail('hash_conflict');
       const view = buildView(a, old.id, old.root_view_id, old.previous_view_id);
@@ -674,6 +754,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     },
     'views.publish': (a) => {
       const userId = str(a, 'user_id') ?? fail('invalid_arguments');
+      if (foreign(userId)) fail('user_not_found');
       const old = homeViews.get(userId);
       const hash = str(a, 'hash');
       if (hash && old && hash !== old.hash) fail('hash_conflict');
@@ -686,12 +767,12 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     },
     'users.info': (a) => {
       const u = users.get(str(a, 'user') ?? fail('user_not_found'));
-      if (!u) return fail('user_not_found');
+      if (!u || foreign(u.id)) return fail('user_not_found');
       const { offset, label } = zoneInfo(u.tz, now());
       const realName = u.realName ?? u.name;
       const user: Args = {
         id: u.id,
-        team_id: teamId,
+        team_id: ownerOf.get(u.id) ?? teamId,
         name: u.name,
         real_name: realName,
         tz: u.tz,
@@ -790,6 +871,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       for (const u of listed) {
         if (!/^[UW][A-Z0-9]+$/.test(u) || (users.size > 0 && !users.has(u) && u !== botUserId))
           fail('user_not_found');
+        if (foreign(u)) fail('user_not_found');
       }
       let id: string;
       if (resume) {
@@ -878,6 +960,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         const title = named[i]?.title;
         const f: StoredFile = {
           id: u.id,
+          team: callTeam,
           filename: u.filename,
           title: typeof title === 'string' && title !== '' ? title : u.filename,
           channel,
@@ -983,6 +1066,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     if (!token) return send(res, 200, { ok: false, error: 'not_authed' });
     try {
       const json = (req.headers['content-type'] ?? '').includes('json');
+      callTeam = teamOfToken(token);
       send(res, 200, handler(args, { json, token }));
     } catch (e) {
       if (!(e instanceof SlackError)) throw e;
@@ -1026,6 +1110,112 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     res.end(`OK - ${content.length}`);
   };
 
+  const escapeHtml = (v: string) =>
+    v.replace(
+      /[&<>"']/g,
+      (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+    );
+  const page = (res: ServerResponse, status: number, title: string, body: string) => {
+    res.writeHead(status, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy':
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'",
+    });
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
+<style>body{font-family:Lato,"Helvetica Neue",Arial,sans-serif;background:#f4ede4;color:#1d1c1d;margin:0;padding:48px 16px}
+main{max-width:520px;margin:0 auto;background:#fff;border-radius:8px;padding:28px 32px;box-shadow:0 1px 6px rgba(0,0,0,.12)}
+h1{font-size:24px;margin:0 0 12px}ul{padding-left:20px;line-height:1.6}select{font:inherit;padding:4px 6px}
+.row{display:flex;gap:10px;justify-content:flex-end;margin-top:22px}
+button{font:inherit;font-weight:700;border-radius:4px;padding:8px 18px;cursor:pointer;border:1px solid #bbb;background:#fff}
+button.allow{background:#007a5a;border-color:#007a5a;color:#fff}.muted{color:#616061;font-size:13px}</style>
+</head><body><main>${body}</main></body></html>`);
+  };
+
+  /**
+   * Slack's consent page, small: "Install <app> in <workspace>?", the scopes asked for, a
+   * workspace picker (the first without the app, or `team`), Allow and Cancel. Both go back to the
+   * app's Redirect URL with the state: Allow with a code ("<team>:<admin>", what oauth.v2.access
+   * takes), Cancel with error=access_denied, as Slack does.
+   */
+  const authorize = (url: URL, res: ServerResponse) => {
+    const q = url.searchParams;
+    if (!app || q.get('client_id') !== app.clientId)
+      return page(
+        res,
+        400,
+        'Invalid client_id',
+        '<h1>Invalid client_id</h1><p>No app has this client id.</p>',
+      );
+    const redirect = q.get('redirect_uri');
+    if (redirect && redirect !== app.redirectUrl)
+      return page(
+        res,
+        400,
+        'Bad redirect_uri',
+        '<h1>redirect_uri did not match</h1><p>It must be the app’s Redirect URL.</p>',
+      );
+    const asked = q.get('team');
+    const chosen =
+      workspaces.find((w) => w.id === asked) ??
+      workspaces.find((w) => !installed.has(w.id)) ??
+      workspaces[0];
+    const name = escapeHtml(app.name);
+    const options = workspaces
+      .map(
+        (w) =>
+          `<option value="${escapeHtml(w.id)}"${w === chosen ? ' selected' : ''}>${escapeHtml(w.name)}${installed.has(w.id) ? ' (installed)' : ''}</option>`,
+      )
+      .join('');
+    const scopes = (q.get('scope') ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((x) => `<li><code>${escapeHtml(x)}</code></li>`)
+      .join('');
+    const hidden = ['client_id', 'state', 'scope']
+      .map((k) => `<input type="hidden" name="${k}" value="${escapeHtml(q.get(k) ?? '')}">`)
+      .join('');
+    return page(
+      res,
+      200,
+      `Install ${app.name} in ${chosen?.name ?? ''}?`,
+      `<form method="post" action="/oauth/v2/authorize">${hidden}
+<h1 data-testid="consent-title">Install ${name} in ${escapeHtml(chosen?.name ?? '')}?</h1>
+<p><label>Workspace <select name="team" data-testid="consent-team">${options}</select></label></p>
+<p>${name} is asking to:</p><ul>${scopes}</ul>
+<p class="muted">This is the sandbox’s stand-in for Slack: nothing leaves this machine.</p>
+<div class="row"><button type="submit" name="decision" value="cancel" data-testid="consent-cancel">Cancel</button>
+<button type="submit" name="decision" value="allow" class="allow" data-testid="consent-allow">Allow</button></div></form>`,
+    );
+  };
+  const decide = (raw: string, res: ServerResponse) => {
+    const f = new URLSearchParams(raw);
+    if (!app || f.get('client_id') !== app.clientId)
+      return page(
+        res,
+        400,
+        'Invalid client_id',
+        '<h1>Invalid client_id</h1><p>No app has this client id.</p>',
+      );
+    const back = new URL(app.redirectUrl);
+    const state = f.get('state');
+    if (state !== null) back.searchParams.set('state', state);
+    const w = workspaces.find((x) => x.id === f.get('team'));
+    if (f.get('decision') !== 'allow') back.searchParams.set('error', 'access_denied');
+    else if (!w) return page(res, 400, 'Unknown workspace', '<h1>No such workspace</h1>');
+    else {
+      // The installer: the workspace's admin (its first person when none is marked).
+      const admin = (w.users ?? []).find((u) => u.admin) ?? w.users?.[0];
+      if (!admin)
+        return page(res, 400, 'No one to install', '<h1>This workspace has no members</h1>');
+      back.searchParams.set('code', `${w.id}:${admin.id}`);
+    }
+    res.writeHead(302, { location: back.toString(), 'cache-control': 'no-store' });
+    res.end();
+  };
+
   let answering = 0;
   let idleWaiters: (() => void)[] = [];
   const server = createServer((req, res) => {
@@ -1056,6 +1246,10 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
             idleWaiters = [];
             for (const w of waiting) w();
           });
+      if (url.pathname === '/oauth/v2/authorize') {
+        if (req.method === 'GET') return authorize(url, res);
+        if (req.method === 'POST') return decide(raw, res);
+      }
       if (api?.[1] && (req.method === 'POST' || req.method === 'GET')) {
         answering++;
         void done(handleApi(api[1], req, raw, url.searchParams, res));
@@ -1150,12 +1344,18 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       else sharing.set(id, how);
     },
     sharingOf: (id: string): ChannelSharing => sharing.get(id) ?? 'none',
+    registerApp(a: FakeApp) {
+      app = a;
+    },
+    markInstalled: (team: string) => void installed.add(team),
+    teamOfToken,
     reset() {
       for (const list of [calls, messages, ephemerals, responses, files]) list.length = 0;
       for (const coll of [views, homeViews, failures, archived, kicked, sharing, uploads])
         coll.clear();
       uploadKeys.clear();
       openedIms.clear();
+      installed.clear();
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -35,15 +35,21 @@ export const PAGE_HTML = `<!doctype html>
       <button type="button" class="tb-btn reset" id="reset" data-testid="reset">Reset</button>
     </div>
   </header>
+  <nav class="rail" id="workspace-rail" data-testid="workspace-switcher" aria-label="Workspaces"></nav>
   <nav class="sidebar" aria-label="Channels">
-    <div class="ws"><div class="ws-name">Amends sandbox</div><div class="ws-sub">Everything stays on this machine</div></div>
+    <div class="ws"><div class="ws-name" id="ws-name" data-testid="workspace-name">Amends sandbox</div><div class="ws-sub" id="ws-sub">Everything stays on this machine</div></div>
     <div class="side-title">Channels</div>
     <ul id="channel-list" data-testid="channel-list"></ul>
     <div class="side-title">Apps</div>
     <ul><li class="side-app" id="app-home-link" data-testid="app-home-link" role="button" tabindex="0" title="Amends: App Home"><span class="mini-avatar bot">A</span>Amends</li></ul>
+    <div class="add-app" id="add-app" data-testid="add-app" hidden>
+      <p>Amends is not installed in this workspace yet.</p>
+      <a class="add-to-slack" id="add-to-slack" data-testid="add-to-slack" href="/install">Add to Slack</a>
+    </div>
     <div class="side-help">
       <p>Try<br><code>/incident Acme: late delivery</code><br>or <code>/incident</code> alone for the form.</p>
       <p>Switch user to see what the owner, the creator and others see. Move the clock to watch the reminders.</p>
+      <p>The second workspace on the left has no Amends yet: install it with <b>Add to Slack</b>, and see that its cases never meet the first one’s.</p>
     </div>
   </nav>
   <main class="channel" aria-label="Channel">
@@ -92,8 +98,19 @@ html, body { margin: 0; height: 100%; }
 body { background: #fff; }
 button, input, select, textarea { font: inherit; color: inherit; }
 [hidden] { display: none !important; }
-#app { display: grid; height: 100vh; grid-template-columns: 240px 1fr; grid-template-rows: 44px 1fr; }
-#app.with-thread { grid-template-columns: 240px 1fr 420px; }
+#app { display: grid; height: 100vh; grid-template-columns: 64px 240px 1fr; grid-template-rows: 44px 1fr; }
+#app.with-thread { grid-template-columns: 64px 240px 1fr 420px; }
+.rail { background: var(--aubergine-dark); display: flex; flex-direction: column; align-items: center; gap: 14px; padding: 12px 0; border-right: 1px solid rgba(255,255,255,.08); }
+.ws-btn { position: relative; width: 40px; height: 40px; border-radius: 10px; border: 0; background: #fff; color: var(--aubergine-dark); font-weight: 900; font-size: 15px; cursor: pointer; }
+.ws-btn.active { box-shadow: 0 0 0 2px var(--aubergine-dark), 0 0 0 4px #fff; }
+.ws-btn:not(.active) { opacity: .75; }
+.ws-btn:hover { opacity: 1; }
+.ws-btn.unread::after { content: ""; position: absolute; right: -4px; top: -4px; width: 10px; height: 10px; border-radius: 50%; background: var(--red); border: 2px solid var(--aubergine-dark); }
+.ws-btn .ws-plus { position: absolute; right: -6px; bottom: -6px; width: 18px; height: 18px; border-radius: 50%; background: #ecb22e; color: var(--aubergine-dark); font-size: 13px; line-height: 18px; }
+.add-app { margin: 6px 16px 0; font-size: 12.5px; line-height: 1.45; }
+.add-app p { margin: 0 0 8px; }
+.add-to-slack { display: inline-block; background: #fff; color: var(--aubergine-dark); font-weight: 900; border-radius: 6px; padding: 6px 12px; }
+.add-to-slack:hover { text-decoration: none; background: #ecb22e; }
 .topbar { grid-column: 1 / -1; background: var(--aubergine-dark); color: #fff; display: flex; align-items: center; gap: 16px; padding: 0 12px; font-size: 13px; }
 .topbar-left { display: flex; align-items: center; gap: 8px; font-weight: 700; font-size: 15px; min-width: 216px; }
 .logo { display: inline-grid; place-items: center; width: 24px; height: 24px; border-radius: 6px; background: #ecb22e; color: var(--aubergine-dark); font-weight: 900; }
@@ -289,6 +306,7 @@ export const PAGE_JS = String.raw`(function () {
   var BT = String.fromCharCode(96);
   var S = {
     users: [], channels: [], bot: { id: '', name: 'Amends' }, team: null,
+    workspaces: [], ws: null, meOf: {}, channelOf: {},
     me: null, channel: null, messages: [], ephemerals: [], local: [], hidden: {},
     thread: null, modal: null, offset: 0, unread: {}, seq: 0, busy: false,
     home: false, tab: 'home', homes: {}, homeDrawn: null
@@ -341,6 +359,16 @@ export const PAGE_JS = String.raw`(function () {
     return u ? u.name : id;
   }
   function channelById(id) { return S.channels.find(function (c) { return c.id === id; }); }
+  /** The workspace shown, and any channel of any workspace (the stream names them all). */
+  function currentWs() { return S.workspaces.find(function (w) { return w.team.id === S.ws; }) || S.workspaces[0]; }
+  function anyChannel(id) {
+    for (var i = 0; i < S.workspaces.length; i++) {
+      var c = S.workspaces[i].channels.find(function (x) { return x.id === id; });
+      if (c) return c;
+    }
+    return channelById(id);
+  }
+  function installedHere() { var w = currentWs(); return !w || w.installed; }
   /** A user's DM with the app: where Slack puts what the bot posts to their user id. */
   function dmOf(id) { return 'D' + String(id || '').slice(1); }
   function color(id) { var n = 0; for (var i = 0; i < id.length; i++) n = (n * 31 + id.charCodeAt(i)) >>> 0; return COLORS[n % COLORS.length]; }
@@ -713,6 +741,12 @@ export const PAGE_JS = String.raw`(function () {
     $('channel-title').textContent = '# ' + (ch ? ch.name : '');
     $('composer').placeholder = 'Message #' + (ch ? ch.name : '') + '   (try /incident Acme: late delivery)';
     drawItems(list, itemsIn(S.channel), forceBottom, function () {
+      if (!installedHere()) {
+        return h('div', { class: 'empty', 'data-testid': 'empty' },
+          h('b', null, 'This is the very beginning of #' + (ch ? ch.name : '') + ' in ' + currentWs().team.name + '.'), h('br'),
+          'Amends is not installed in this workspace yet: ', h('a', { href: '/install', 'data-testid': 'add-to-slack-empty' }, 'Add to Slack'),
+          ' walks you through the install. The cases of the other workspace will never show here.');
+      }
       return h('div', { class: 'empty', 'data-testid': 'empty' },
         h('b', null, 'This is the very beginning of #' + (ch ? ch.name : '') + '.'), h('br'),
         'Open a recovery case: type ', h('code', null, '/incident Acme: late delivery'), ' below, or ', h('code', null, '/incident'), ' for the full form.');
@@ -813,7 +847,51 @@ export const PAGE_JS = String.raw`(function () {
     var u = me();
     $('clock-now').textContent = fmt(new Date(nowMs()), { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }) + ' \u00B7 ' + cityOfUser(u);
   }
+  function renderWorkspaces() {
+    var rail = $('workspace-rail');
+    clear(rail);
+    S.workspaces.forEach(function (w) {
+      var unread = w.channels.some(function (c) { return S.unread[c.id]; });
+      var label = w.team.name + (w.installed ? '' : ' (Amends not installed yet)');
+      rail.append(h('button', {
+        type: 'button', class: 'ws-btn' + (w.team.id === S.ws ? ' active' : '') + (unread && w.team.id !== S.ws ? ' unread' : ''),
+        'data-testid': 'workspace-' + w.team.id, 'data-team': w.team.id, title: label, 'aria-label': label,
+        'aria-pressed': w.team.id === S.ws ? 'true' : 'false',
+        onclick: function () { switchWorkspace(w.team.id); }
+      }, initials(w.team.name), w.installed ? null : h('span', { class: 'ws-plus', 'aria-hidden': 'true' }, '+')));
+    });
+    var cur = currentWs();
+    if (!cur) return;
+    $('ws-name').textContent = cur.team.name;
+    $('team-name').textContent = cur.team.name;
+    $('ws-sub').textContent = cur.installed ? 'Everything stays on this machine' : 'Amends is not installed here yet';
+    $('add-app').hidden = !!cur.installed;
+    $('app-home-link').hidden = !cur.installed;
+  }
+  /** Shows another workspace, as a person of it (the one last chosen there, or its first). */
+  function useWorkspace(id) {
+    var w = S.workspaces.find(function (x) { return x.team.id === id; }) || S.workspaces[0];
+    if (!w) return;
+    S.ws = w.team.id;
+    S.users = w.users;
+    S.channels = w.channels;
+    if (!userById(S.me)) S.me = userById(S.meOf[S.ws]) ? S.meOf[S.ws] : S.users[0].id;
+    if (!channelById(S.channel)) S.channel = channelById(S.channelOf[S.ws]) ? S.channelOf[S.ws] : S.channels[0].id;
+  }
+  function switchWorkspace(id) {
+    if (id === S.ws) return;
+    S.meOf[S.ws] = S.me;
+    S.channelOf[S.ws] = S.channel;
+    S.thread = null;
+    if (S.modal) closeModal();
+    useWorkspace(id);
+    remember();
+    renderUsers();
+    if (S.home && installedHere()) openApp();
+    else { S.home = false; render(true); }
+  }
   function render(forceBottom) {
+    renderWorkspaces();
     renderChannels();
     renderShare();
     renderClock();
@@ -893,7 +971,9 @@ export const PAGE_JS = String.raw`(function () {
     requestAnimationFrame(function () { renderQueued = false; render(); });
   }
   function remember() {
-    try { localStorage.setItem('amends-sandbox', JSON.stringify({ me: S.me, channel: S.channel, home: S.home, tab: S.tab })); } catch (e) { /* private mode */ }
+    S.meOf[S.ws] = S.me;
+    S.channelOf[S.ws] = S.channel;
+    try { localStorage.setItem('amends-sandbox', JSON.stringify({ me: S.me, channel: S.channel, home: S.home, tab: S.tab, ws: S.ws, meOf: S.meOf, channelOf: S.channelOf })); } catch (e) { /* private mode */ }
   }
 
   // ---------- modals ----------
@@ -1027,20 +1107,32 @@ export const PAGE_JS = String.raw`(function () {
     var es = new EventSource('/events');
     es.addEventListener('snapshot', function (e) {
       var d = JSON.parse(e.data);
-      S.users = d.users; S.channels = d.channels; S.bot = d.bot; S.team = d.team;
+      S.bot = d.bot; S.team = d.team;
+      S.workspaces = d.workspaces || [{ team: d.team, installed: true, users: d.users, channels: d.channels }];
       S.messages = d.messages; S.ephemerals = d.ephemerals; S.local = []; S.hidden = {}; S.unread = {};
       S.homes = d.homes || {}; S.homeDrawn = null;
       setNow(d.now);
       var saved = {};
       try { saved = JSON.parse(localStorage.getItem('amends-sandbox') || '{}'); } catch (err) { saved = {}; }
-      if (!S.me || !userById(S.me)) S.me = userById(saved.me) ? saved.me : S.users[0].id;
-      if (!S.channel || !channelById(S.channel)) S.channel = channelById(saved.channel) ? saved.channel : S.channels[0].id;
-      $('team-name').textContent = d.team.name;
+      if (!S.ws) {
+        S.meOf = saved.meOf || {}; S.channelOf = saved.channelOf || {};
+        if (saved.ws) { S.meOf[saved.ws] = S.meOf[saved.ws] || saved.me; S.channelOf[saved.ws] = S.channelOf[saved.ws] || saved.channel; }
+      }
+      // Back from Add to Slack: the workspace just installed (or the reason it was not).
+      var params = new URLSearchParams(location.search);
+      var back = params.get('workspace');
+      var problem = params.get('install_error');
+      if (back || problem) history.replaceState(null, '', '/');
+      var wanted = back || S.ws || saved.ws || S.workspaces[0].team.id;
+      if (wanted !== S.ws) { S.me = null; S.channel = null; }
+      useWorkspace(wanted);
+      if (back && installedHere()) toast('Amends is installed in ' + currentWs().team.name + ': try /incident here, then switch workspace');
+      if (problem) toast(problem === 'slack_oauth_installer_authorization_error' ? 'The install was cancelled: nothing was installed' : 'The install did not finish (' + problem + '): nothing was installed');
       if (S.modal) closeModal();
       renderUsers();
       // App Home stays open across a reload or a Reset: opening it again asks the (new) bot for it.
       if (!document.body.hasAttribute('data-ready') && saved.tab === 'messages') S.tab = 'messages';
-      if (S.home || (!document.body.hasAttribute('data-ready') && saved.home === true)) openApp();
+      if (installedHere() && (S.home || (!document.body.hasAttribute('data-ready') && saved.home === true && !back))) openApp();
       else render(true);
       document.body.setAttribute('data-ready', 'true');
     });
@@ -1075,6 +1167,14 @@ export const PAGE_JS = String.raw`(function () {
     // A walk through a week sends a clock event per hour: the clock shows each, the rest redraws once a frame.
     es.addEventListener('clock', function (e) { setNow(JSON.parse(e.data).now); renderClock(); renderSoon(); });
     es.addEventListener('channel', function (e) { setShared(JSON.parse(e.data)); });
+    // A workspace got Amends (an install finished, here or in another tab).
+    es.addEventListener('workspaces', function (e) {
+      JSON.parse(e.data).workspaces.forEach(function (w) {
+        var mine = S.workspaces.find(function (x) { return x.team.id === w.team.id; });
+        if (mine) mine.installed = w.installed;
+      });
+      render();
+    });
   }
 
   // ---------- controls ----------
@@ -1088,7 +1188,10 @@ export const PAGE_JS = String.raw`(function () {
     var text = input.value.trim();
     if (!text) return;
     var m = /^\/incident(?:\s+([\s\S]*))?$/.exec(text);
-    if (m) {
+    if (m && !installedHere()) {
+      input.value = '';
+      localNote('/incident is not a command here yet: Amends is not installed in ' + currentWs().team.name + '. Install it with Add to Slack, in the sidebar.');
+    } else if (m) {
       input.value = '';
       post('/api/command', { user: S.me, channel: S.channel, text: (m[1] || '').trim() }).catch(function (err) { input.value = text; fail(err); });
     } else if (text.charAt(0) === '/') {
@@ -1108,7 +1211,7 @@ export const PAGE_JS = String.raw`(function () {
   });
   $('thread-close').addEventListener('click', function () { S.thread = null; render(); });
   function setShared(d) {
-    var c = channelById(d.id);
+    var c = anyChannel(d.id);
     if (c) { c.shared = d.shared; render(); }
   }
   $('share-toggle').addEventListener('click', function () {

@@ -5,9 +5,19 @@
  * `app_home_opened` event; the bot's Web API calls go to the fake Web API (fakeSlack.ts), whose
  * stored messages and published home views are pushed to the page over server-sent events. Only
  * the clock (an OffsetClock the page can move forward) and the fake Slack are sandbox-specific.
+ * The bot runs in OAuth mode with two workspaces: the first installed at start-up, the second by
+ * the viewer with Add to Slack (the real install flow, through the fake Slack's consent page).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
@@ -28,6 +38,7 @@ import {
   type ChannelSharing,
   type FakeSlack,
   type FakeUser,
+  type RecordedCall,
   type StoredFile,
   type StoredMessage,
   type StoredResponse,
@@ -97,6 +108,51 @@ export const SANDBOX_CHANNELS = [
 export const SANDBOX_TEAM = { id: 'T0SANDBOX1', domain: 'amends-sandbox', name: 'Amends sandbox' };
 const BOT_USER_ID = 'U0AMENDS01';
 
+/** A Slack workspace of the sandbox: its people and channels (ids unique across workspaces). */
+export interface SandboxWorkspace {
+  readonly team: { readonly id: string; readonly domain: string; readonly name: string };
+  readonly users: readonly SandboxUser[];
+  readonly channels: readonly { readonly id: string; readonly name: string }[];
+}
+
+/**
+ * The sandbox's two workspaces. Amends is installed in the first at start-up; the newcomer installs
+ * it in the second with Add to Slack (the real install flow, against the fake Slack's consent page),
+ * and sees that nothing of one workspace's cases shows in the other.
+ */
+export const SANDBOX_WORKSPACES: readonly SandboxWorkspace[] = [
+  { team: SANDBOX_TEAM, users: SANDBOX_USERS, channels: SANDBOX_CHANNELS },
+  {
+    team: { id: 'T0SANDBOX2', domain: 'orchard-studio', name: 'Orchard Studio' },
+    users: [
+      {
+        id: 'U0ALEX0001',
+        name: 'alex',
+        realName: 'Alex Morgan',
+        tz: 'Europe/London',
+        locale: 'en-GB',
+        city: 'London',
+        admin: true,
+      },
+      {
+        id: 'U0ELENI001',
+        name: 'eleni',
+        realName: 'Eleni Kosta',
+        tz: 'Europe/Athens',
+        locale: 'el-GR',
+        city: 'Thessaloniki',
+      },
+    ],
+    channels: [
+      { id: 'C0ORCHARD1', name: 'general' },
+      { id: 'C0ORCHARD2', name: 'clients' },
+    ],
+  },
+];
+
+/** The sandbox app's client id (its fake Slack answers only this one at the consent page). */
+const SANDBOX_CLIENT_ID = '1000.2000';
+
 const STEPS = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 } as const;
 type Advance = keyof typeof STEPS;
 const SHARINGS: readonly ChannelSharing[] = ['ext', 'pending', 'org', 'none'];
@@ -134,6 +190,8 @@ export interface Sandbox {
   readonly url: string;
   /** The fake Web API the bot talks to (it changes on Reset). */
   readonly slackApiUrl: string;
+  /** The Web API calls the fake Slack received since the last start or Reset (method, args, token). */
+  slackCalls(): readonly RecordedCall[];
   close(): Promise<void>;
 }
 
@@ -158,7 +216,11 @@ interface World {
   readonly ticker: Ticker;
   readonly clock: OffsetClock;
   readonly botUrl: string;
+  /** The bot's HTTP address (its /slack/install and /slack/oauth_redirect). */
+  readonly botBase: string;
   readonly secret: string;
+  /** The workspaces Amends is installed in (team ids). */
+  readonly installed: Set<string>;
   readonly ephemerals: PageEphemeral[];
   /** Which sandbox user a modal belongs to (Slack opens a modal for the user whose trigger it was). */
   readonly viewOwner: Map<string, string>;
@@ -277,8 +339,70 @@ export function nextWalkStop(
 }
 
 function removeDatabase(path: string): void {
-  for (const suffix of ['', '-wal', '-shm', '-journal', SLACK_STATE])
+  for (const suffix of ['', '-wal', '-shm', '-journal', SLACK_STATE, SANDBOX_KEY])
     rmSync(path + suffix, { force: true });
+}
+
+/**
+ * The key that seals the sandbox's installations (its bot runs in OAuth mode, tokens encrypted at
+ * rest like anywhere else): the sandbox's own, made on first use and kept beside its database
+ * (owner-only), never read from the environment. Reset deletes it with the database.
+ */
+const SANDBOX_KEY = '.key';
+function sandboxKey(dbPath: string): { key: Buffer; made: boolean } {
+  const file = dbPath + SANDBOX_KEY;
+  try {
+    const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+    if (key.length === 32) return { key, made: false };
+  } catch {
+    // none yet
+  }
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('base64'), { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return { key, made: true };
+}
+
+/** Walks one HTTP step of the install flow without following its redirect. */
+async function step(url: string, init: RequestInit = {}) {
+  const r = await fetch(url, { ...init, redirect: 'manual' });
+  await r.arrayBuffer();
+  return {
+    status: r.status,
+    location: r.headers.get('location'),
+    cookies: r.headers.getSetCookie(),
+  };
+}
+
+/**
+ * Installs Amends in a workspace the way an admin does, over HTTP: the bot's /slack/install (a
+ * redirect to Slack's consent page, with the state in a cookie), Allow on the fake Slack's consent
+ * page, and the bot's /slack/oauth_redirect with the code. The sandbox's first workspace is
+ * installed so at start-up; the page's Add to Slack walks the same steps in the browser.
+ */
+export async function installThroughSlack(botBase: string, team: string): Promise<void> {
+  const start = await step(`${botBase}/slack/install`);
+  if (start.status !== 302 || !start.location)
+    throw new Error(`/slack/install answered HTTP ${start.status}`);
+  const consent = new URL(start.location);
+  const form = new URLSearchParams({
+    client_id: consent.searchParams.get('client_id') ?? '',
+    state: consent.searchParams.get('state') ?? '',
+    scope: consent.searchParams.get('scope') ?? '',
+    team,
+    decision: 'allow',
+  });
+  const allowed = await step(`${consent.origin}${consent.pathname}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+  });
+  if (allowed.status !== 302 || !allowed.location)
+    throw new Error(`the consent page answered HTTP ${allowed.status}`);
+  const cookie = start.cookies.map((c) => c.split(';')[0]).join('; ');
+  const done = await step(allowed.location, { headers: { cookie } });
+  if (done.status !== 303 || !done.location?.includes(`workspace=${team}`))
+    throw new Error(`the install did not finish (HTTP ${done.status} ${done.location ?? ''})`);
 }
 
 /**
@@ -326,15 +450,15 @@ function saveSlack(
     ephemerals: w.ephemerals,
     files: w.fake.files.map((f) => ({ ...f, content: f.content.toString('base64') })),
     shared: Object.fromEntries(
-      SANDBOX_CHANNELS.map((c) => [c.id, w.fake.sharingOf(c.id)]).filter(
-        ([, how]) => how !== 'none',
-      ),
+      ALL_CHANNELS.map((c) => [c.id, w.fake.sharingOf(c.id)]).filter(([, how]) => how !== 'none'),
     ),
   };
   const tmp = `${dbPath}${SLACK_STATE}.tmp`;
   writeFileSync(tmp, JSON.stringify(saved));
   renameSync(tmp, dbPath + SLACK_STATE);
 }
+
+const ALL_CHANNELS = SANDBOX_WORKSPACES.flatMap((ws) => ws.channels);
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -374,7 +498,7 @@ export async function startSandbox(
   opts: SandboxOptions = {},
 ): Promise<Sandbox> {
   const standalone = opts.standalone ?? true;
-  const users = SANDBOX_USERS;
+  const users = SANDBOX_WORKSPACES.flatMap((ws) => ws.users);
   const defaultTz = users[0]?.tz ?? 'UTC';
   const dbPath = config.databasePath;
   const host = opts.host ?? '127.0.0.1';
@@ -399,10 +523,18 @@ export async function startSandbox(
       ? new Date(Date.parse(saved.now) + 1000) // past the last ts, so new ones never collide
       : (opts.startAt ?? sandboxStart(new Date(), config.playbook.workingHours, defaultTz));
     clock.offsetMs = start.getTime() - Date.now();
+    const [first, ...others] = SANDBOX_WORKSPACES as [SandboxWorkspace, ...SandboxWorkspace[]];
     const fake = await startFakeSlack({
-      users: [...users],
-      channels: SANDBOX_CHANNELS,
-      teamId: SANDBOX_TEAM.id,
+      users: [...first.users],
+      channels: first.channels,
+      teamId: first.team.id,
+      teamName: first.team.name,
+      workspaces: others.map((ws) => ({
+        id: ws.team.id,
+        name: ws.team.name,
+        users: ws.users,
+        channels: ws.channels,
+      })),
       botUserId: BOT_USER_ID,
       now: () => clock.now(),
     });
@@ -415,15 +547,25 @@ export async function startSandbox(
     }
     mkdirSync(dirname(dbPath), { recursive: true });
     const secret = randomBytes(24).toString('hex');
+    const key = sandboxKey(dbPath);
+    // Many workspaces, as a hosted Amends runs: OAuth with the sandbox's own secrets and key (never
+    // the environment's), each workspace's token sealed at rest in the sandbox's database.
     const botConfig: Config = {
       ...config,
       mode: 'sandbox',
-      botToken: `xoxb-sandbox-${randomBytes(8).toString('hex')}`,
+      botToken: null,
       signingSecret: secret,
       appToken: null,
       port: 0,
       slackApiUrl: fake.url,
+      oauth: {
+        clientId: SANDBOX_CLIENT_ID,
+        clientSecret: randomBytes(16).toString('hex'),
+        stateSecret: randomBytes(24).toString('hex'),
+        keys: [key.key],
+      },
     };
+    const installed = new Set<string>();
     let amends: Amends;
     try {
       amends = await composeAmends({
@@ -434,6 +576,28 @@ export async function startSandbox(
         botUserId: fake.botUserId,
         botId: fake.botId,
         channelIntervalMs: opts.channelIntervalMs ?? 150,
+        // Add to Slack starts on the page, so /slack/install goes straight to the consent page;
+        // the install ends back on the page, on the workspace just installed (or saying why not).
+        installFlow: {
+          directInstall: true,
+          callbackOptions: {
+            success: (installation, _o, _req, res) => {
+              const team = installation.team?.id ?? '';
+              installed.add(team);
+              fake.markInstalled(team);
+              broadcast('workspaces', { workspaces: workspacesOf(installed, fake) });
+              res.writeHead(303, { location: `${pageUrl}/?workspace=${encodeURIComponent(team)}` });
+              res.end();
+            },
+            failure: (error, _o, _req, res) => {
+              log('sandbox install did not finish', { code: error.code });
+              res.writeHead(303, {
+                location: `${pageUrl}/?install_error=${encodeURIComponent(error.code)}`,
+              });
+              res.end();
+            },
+          },
+        },
       });
     } catch (e) {
       await fake.close();
@@ -450,6 +614,35 @@ export async function startSandbox(
     );
     await amends.reminders.reconcile();
     const port = await amends.start();
+    const botBase = `http://127.0.0.1:${port}`;
+    // The app's settings in the fake Slack: its Redirect URL is this bot's.
+    fake.registerApp({
+      clientId: SANDBOX_CLIENT_ID,
+      name: 'Amends',
+      redirectUrl: `${botBase}/slack/oauth_redirect`,
+    });
+    // A new key cannot open what an old one sealed (the key file was deleted, or the database is
+    // from before the sandbox had installs): those installations are made again.
+    if (key.made && (await records.forgetInstallations()) > 0)
+      log(
+        'sandbox: its installations were sealed with a key it no longer has; installing again',
+        {},
+      );
+    for (const team of await records.installedTeams()) {
+      installed.add(team);
+      fake.markInstalled(team);
+    }
+    // The first workspace has Amends from the start, installed as an admin would (once: a restart
+    // keeps its installation in the database).
+    if (!installed.has(first.team.id)) {
+      try {
+        await installThroughSlack(botBase, first.team.id);
+      } catch (e) {
+        await amends.stop();
+        await fake.close();
+        throw e;
+      }
+    }
     // As the bot's start-up: what a previous run stored but never showed is shown now, thread lines
     // of the last minute included (the sandbox is one process: nothing else is posting them, and
     // its clock does not move on its own, so "a minute later" would wait for the next clock stop).
@@ -460,8 +653,10 @@ export async function startSandbox(
       amends,
       ticker,
       clock,
-      botUrl: `http://127.0.0.1:${port}/slack/events`,
+      botUrl: `${botBase}/slack/events`,
+      botBase,
       secret,
+      installed,
       // Saved before ephemerals had ids: they are given one, so their buttons work too.
       ephemerals: (saved?.ephemerals ?? []).map((e) => (e.id ? e : { ...e, id: ephemeralId() })),
       viewOwner: new Map(),
@@ -557,18 +752,32 @@ export async function startSandbox(
     if (keep) persist(w);
   };
 
+  const pageUser = (u: SandboxUser) => ({
+    id: u.id,
+    name: u.realName ?? u.name,
+    handle: u.name,
+    tz: u.tz,
+    city: u.city,
+    locale: u.locale ?? 'en-US',
+  });
+  const channelsOf = (ws: SandboxWorkspace, fake: FakeSlack) =>
+    ws.channels.map((c) => ({ ...c, shared: fake.sharingOf(c.id) }));
+  /** Each workspace with its people and channels, and whether Amends is installed there. */
+  const workspacesOf = (installed: ReadonlySet<string>, fake: FakeSlack) =>
+    SANDBOX_WORKSPACES.map((ws) => ({
+      team: ws.team,
+      installed: installed.has(ws.team.id),
+      users: ws.users.map(pageUser),
+      channels: channelsOf(ws, fake),
+    }));
+
   const snapshot = (w: World) => ({
+    /** The first workspace's team, people and channels (as before there were two). */
     team: SANDBOX_TEAM,
     bot: { id: w.fake.botUserId, name: 'Amends' },
-    users: users.map((u) => ({
-      id: u.id,
-      name: u.realName ?? u.name,
-      handle: u.name,
-      tz: u.tz,
-      city: u.city,
-      locale: u.locale ?? 'en-US',
-    })),
+    users: SANDBOX_USERS.map(pageUser),
     channels: SANDBOX_CHANNELS.map((c) => ({ ...c, shared: w.fake.sharingOf(c.id) })),
+    workspaces: workspacesOf(w.installed, w.fake),
     now: w.clock.now().toISOString(),
     messages: w.fake.messages,
     ephemerals: w.ephemerals,
@@ -587,15 +796,27 @@ export async function startSandbox(
     if (!u) throw new HttpError(400, 'unknown user');
     return u;
   };
-  const channelOf = (body: Record<string, unknown>) => {
+  /** The workspace a person belongs to: their requests carry its team id, and need Amends there. */
+  const workspaceOf = (w: World, u: SandboxUser): SandboxWorkspace => {
+    const ws = SANDBOX_WORKSPACES.find((x) => x.users.some((y) => y.id === u.id));
+    if (!ws) throw new HttpError(400, 'unknown user');
+    if (!w.installed.has(ws.team.id))
+      throw new HttpError(
+        409,
+        `Amends is not installed in ${ws.team.name} yet: install it with Add to Slack`,
+      );
+    return ws;
+  };
+  /** A channel of the person's own workspace (another's is unknown to them, as in Slack). */
+  const channelOf = (body: Record<string, unknown>, ws: SandboxWorkspace) => {
     const id = str(body, 'channel');
-    const c = SANDBOX_CHANNELS.find((x) => x.id === id);
+    const c = ws.channels.find((x) => x.id === id);
     if (!c) throw new HttpError(400, 'unknown channel');
     return c;
   };
   /** The `channel.name` of an interaction payload: Slack names a DM "directmessage". */
   const channelName = (id: string) =>
-    id.startsWith('D') ? 'directmessage' : (SANDBOX_CHANNELS.find((c) => c.id === id)?.name ?? id);
+    id.startsWith('D') ? 'directmessage' : (ALL_CHANNELS.find((c) => c.id === id)?.name ?? id);
   const responseUrl = (w: World, user: string, channel: string) =>
     `${w.fake.responseUrlBase}${user}/${channel}/${++responses}`;
   const newTrigger = (w: World, user: string) => {
@@ -646,14 +867,15 @@ export async function startSandbox(
     async command(body) {
       const w = world;
       const u = userOf(body);
-      const ch = channelOf(body);
+      const ws = workspaceOf(w, u);
+      const ch = channelOf(body, ws);
       // Long text goes through, as Slack sends it: the bot's own limit answers it, in the user's words.
       const text = (str(body, 'text', 40_000) ?? '').replace(/^\/incident\b/, '').trim();
       await toBot(
         w,
         slashCommandBody({
-          teamId: SANDBOX_TEAM.id,
-          teamDomain: SANDBOX_TEAM.domain,
+          teamId: ws.team.id,
+          teamDomain: ws.team.domain,
           userId: u.id,
           userName: u.name,
           channelId: ch.id,
@@ -677,6 +899,7 @@ export async function startSandbox(
     async action(body) {
       const w = world;
       const u = userOf(body);
+      const ws = workspaceOf(w, u);
       const viewId = str(body, 'viewId', 40);
       const ephemeral = str(body, 'ephemeral', 40);
       const actionId = str(body, 'action_id', 255) ?? '';
@@ -697,8 +920,8 @@ export async function startSandbox(
         home = w.fake.homeViews.get(u.id);
         if (!home || home.id !== viewId) throw new HttpError(404, 'no such view');
         payload = blockActionsPayload({
-          teamId: SANDBOX_TEAM.id,
-          teamDomain: SANDBOX_TEAM.domain,
+          teamId: ws.team.id,
+          teamDomain: ws.team.domain,
           userId: u.id,
           userName: u.name,
           channelId: homeChannel(u.id),
@@ -717,8 +940,8 @@ export async function startSandbox(
         const eph = w.ephemerals.find((e) => e.id === ephemeral && e.user === u.id);
         if (!eph) throw new HttpError(404, 'no such ephemeral message');
         payload = blockActionsPayload({
-          teamId: SANDBOX_TEAM.id,
-          teamDomain: SANDBOX_TEAM.domain,
+          teamId: ws.team.id,
+          teamDomain: ws.team.domain,
           userId: u.id,
           userName: u.name,
           channelId: eph.channel,
@@ -734,13 +957,13 @@ export async function startSandbox(
         // A channel's message, or one in the user's own DM with the app (another's is unknown).
         const dm = homeChannel(u.id);
         const ch =
-          str(body, 'channel') === dm ? { id: dm, name: channelName(dm) } : channelOf(body);
+          str(body, 'channel') === dm ? { id: dm, name: channelName(dm) } : channelOf(body, ws);
         const messageTs = str(body, 'messageTs', 40) ?? '';
         const message = w.fake.findMessage(ch.id, messageTs);
         if (!message) throw new HttpError(404, 'no such message');
         payload = blockActionsPayload({
-          teamId: SANDBOX_TEAM.id,
-          teamDomain: SANDBOX_TEAM.domain,
+          teamId: ws.team.id,
+          teamDomain: ws.team.domain,
           userId: u.id,
           userName: u.name,
           channelId: ch.id,
@@ -794,8 +1017,9 @@ export async function startSandbox(
     async home(body) {
       const w = world;
       const u = userOf(body);
+      const ws = workspaceOf(w, u);
       const envelope = appHomeOpenedEnvelope(
-        SANDBOX_TEAM.id,
+        ws.team.id,
         u.id,
         w.clock.now(),
         w.fake.homeViews.get(u.id),
@@ -807,6 +1031,7 @@ export async function startSandbox(
     async submit(body) {
       const w = world;
       const u = userOf(body);
+      const ws = workspaceOf(w, u);
       const viewId = str(body, 'viewId', 40) ?? '';
       const view = w.fake.views.get(viewId);
       if (!view || w.viewOwner.get(viewId) !== u.id) throw new HttpError(404, 'no such modal');
@@ -817,8 +1042,8 @@ export async function startSandbox(
         w,
         interactionBody(
           viewSubmissionPayload({
-            teamId: SANDBOX_TEAM.id,
-            teamDomain: SANDBOX_TEAM.domain,
+            teamId: ws.team.id,
+            teamDomain: ws.team.domain,
             userId: u.id,
             userName: u.name,
             view: {
@@ -853,7 +1078,9 @@ export async function startSandbox(
      */
     async share(body) {
       const w = world;
-      const ch = channelOf(body);
+      const ws = SANDBOX_WORKSPACES.find((x) => x.channels.some((c) => c.id === body.channel));
+      if (!ws) throw new HttpError(400, 'unknown channel');
+      const ch = channelOf(body, ws);
       const how = str(body, 'how', 10) as ChannelSharing | undefined;
       if (!how || !SHARINGS.includes(how))
         throw new HttpError(400, 'how: ext, pending, org or none');
@@ -863,11 +1090,12 @@ export async function startSandbox(
       persist(w);
       // Shared with another organisation: Slack tells the app at once (an invitation still
       // pending sends nothing; the bot finds it at its next write there).
-      if (how === 'ext') {
+      // A workspace without Amends sends the app nothing.
+      if (how === 'ext' && w.installed.has(ws.team.id)) {
         const event = { type: 'channel_shared', connected_team_id: 'T0CLIENT01', channel: ch.id };
         await toBot(
           w,
-          JSON.stringify(eventEnvelope(SANDBOX_TEAM.id, event, w.clock.now())),
+          JSON.stringify(eventEnvelope(ws.team.id, event, w.clock.now())),
           undefined,
           'application/json',
         );
@@ -967,6 +1195,8 @@ export async function startSandbox(
   };
 
   let pagePort = 0;
+  /** The page's address: where an install ends. */
+  let pageUrl = '';
   const allowedHosts = () => [
     `127.0.0.1:${pagePort}`,
     `localhost:${pagePort}`,
@@ -1039,6 +1269,15 @@ export async function startSandbox(
         return;
       }
       if (url.pathname === '/favicon.ico') return send(res, 204, 'text/plain', '');
+      // Add to Slack: the bot's own install path (its port changes with each start and Reset).
+      if (url.pathname === '/install') {
+        res.writeHead(302, {
+          location: `${world.botBase}/slack/install`,
+          'cache-control': 'no-store',
+        });
+        res.end();
+        return;
+      }
       const file = /^\/files\/(F[A-Z0-9]+)(?:\/[^/]*)?$/.exec(url.pathname);
       if (file) return download(res, file[1] ?? '');
       return json(res, 404, { error: 'not found' });
@@ -1071,6 +1310,7 @@ export async function startSandbox(
     throw e;
   }
   pagePort = (server.address() as AddressInfo).port;
+  pageUrl = `http://${host.includes(':') ? `[${host}]` : host}:${pagePort}`;
   try {
     world = await boot();
   } catch (e) {
@@ -1111,6 +1351,7 @@ export async function startSandbox(
     get slackApiUrl() {
       return world.fake.url;
     },
+    slackCalls: () => world.fake.calls,
     close,
   };
 }

@@ -5,6 +5,7 @@ import {
   type CustomRoute,
   HTTPModuleFunctions,
   HTTPReceiver,
+  type HTTPReceiverOptions,
   type InstallationStore,
   LogLevel,
   type Receiver,
@@ -94,6 +95,19 @@ export interface BoltAppOptions {
   readonly installationStore?: InstallationStore;
   /** A workspace's request came through its org's install: told the workspace and the org. */
   readonly onOrgWorkspace?: (teamId: string, enterpriseId: string) => Promise<void>;
+  /**
+   * The sandbox's install flow: straight from /slack/install to the consent page (its own page has
+   * the Add to Slack button), and back to its page when the install is done or failed.
+   */
+  readonly installFlow?: InstallFlow;
+}
+
+/** How Bolt's installer begins (directInstall) and ends (its callbacks) an install. */
+export interface InstallFlow {
+  readonly directInstall?: boolean;
+  readonly callbackOptions?: NonNullable<
+    HTTPReceiverOptions['installerOptions']
+  >['callbackOptions'];
 }
 
 /**
@@ -159,7 +173,10 @@ export function createBoltApp(o: BoltAppOptions): App {
             scopes: [...BOT_SCOPES],
             installationStore: o.installationStore,
             installerOptions: {
-              directInstall: false,
+              directInstall: o.installFlow?.directInstall ?? false,
+              ...(o.installFlow?.callbackOptions
+                ? { callbackOptions: o.installFlow.callbackOptions }
+                : {}),
               // oauth.v2.access goes to SLACK_API_URL too (GovSlack, the tests' fake Slack).
               clientOptions: { ...clientOptions, retryConfig: undefined },
               ...(config.slackApiUrl

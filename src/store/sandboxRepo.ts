@@ -2,6 +2,9 @@ import type { Conn } from './sql.js';
 
 const LAST_EVENT = 'SELECT MAX(at) AS at FROM events';
 const POSTED = 'SELECT id, channel_id, message_ts FROM cases WHERE message_ts IS NOT NULL';
+const INSTALLED_TEAMS = `SELECT team_id FROM installations
+  WHERE user_id = '' AND is_enterprise_install = 0 AND team_id IS NOT NULL`;
+const FORGET_INSTALLATIONS = 'DELETE FROM installations';
 const FORGET_POST = 'UPDATE cases SET message_ts = NULL, first_reply_ts = NULL WHERE id = ?';
 
 /** A case as Slack should be showing it: its parent post. */
@@ -23,6 +26,20 @@ export class SandboxRepo {
   async lastEventAt(): Promise<number | null> {
     const r = await this.conn.get<{ at: number | null }>(LAST_EVENT);
     return r?.at ?? null;
+  }
+
+  /** The workspaces Amends is installed in (OAuth), by team id. */
+  async installedTeams(): Promise<string[]> {
+    const rows = await this.conn.all<{ team_id: string }>(INSTALLED_TEAMS);
+    return rows.map((r) => r.team_id);
+  }
+
+  /**
+   * Forgets every installation: sealed with a key the sandbox no longer has, none could be opened.
+   * Their workspaces are installed again (the first at once, the others with Add to Slack).
+   */
+  async forgetInstallations(): Promise<number> {
+    return this.conn.run(FORGET_INSTALLATIONS);
   }
 
   /** Every case with a parent post on record. */

@@ -116,7 +116,6 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
     await page.getByTestId('advance-week').click();
     const followUp = thread.getByTestId('message').filter({ hasText: 'follow-up 1' });
     await followUp.waitFor();
-    await followUp.scrollIntoViewIfNeeded();
 
     // the screenshot: the case's header in the channel, the thread with its nudges beside it
     await caseMessage.evaluate((el) => el.scrollIntoView({ block: 'start' }));
@@ -189,7 +188,9 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
       .getByTestId('message')
       .filter({ hasText: 'Initech' });
     // The page's own chrome speaks the viewer's language too ("1 reply" in Catalan).
-    expect(await caseMessage.getByTestId('reply-count').textContent()).toMatch(/^\d+ respost(a|es)$/);
+    expect(await caseMessage.getByTestId('reply-count').textContent()).toMatch(
+      /^(1 resposta|\d+ respostes)$/,
+    );
     await caseMessage.getByTestId('reply-count').click();
     const thread = page.getByTestId('thread-messages');
     // Its first line, "you own this case" in Catalan, as the page shows it (mrkdwn rendered).
@@ -338,6 +339,63 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
     await page.getByTestId('channel-general').click();
     await channel.getByTestId('message').filter({ hasText: 'Acme ·' }).waitFor();
     expect(await page.getByTestId('app-home').isVisible()).toBe(false);
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('installs Amends in the second workspace with Add to Slack, and keeps each workspace’s cases to itself', async () => {
+    // A case in the first workspace.
+    const opened = await fetch(`${sandbox.url}/api/command`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'U0JOAN0001', channel: 'C0SANDBOX1', text: 'Umbrella: late' }),
+    });
+    expect(opened.status).toBe(200);
+    await page.goto(sandbox.url);
+    await page.locator('body[data-ready=true]').waitFor();
+    await page.getByTestId('channel-general').click();
+    await page.getByTestId('channel-messages').getByText('Umbrella ·').first().waitFor();
+
+    // The second workspace, from the rail: no Amends there yet, none of the first one's cases.
+    await page.getByTestId('workspace-T0SANDBOX2').click();
+    expect(await page.getByTestId('workspace-name').textContent()).toBe('Orchard Studio');
+    expect(await page.getByTestId('user-switcher').inputValue()).toBe('U0ALEX0001');
+    await page.getByTestId('add-to-slack').waitFor();
+    expect(await page.getByTestId('app-home-link').isVisible()).toBe(false);
+    expect(await page.getByTestId('channel-messages').textContent()).not.toContain('Umbrella');
+
+    // Add to Slack: the bot's /slack/install, Slack's consent page, Allow, back on the page.
+    await page.getByTestId('add-to-slack').click();
+    await page
+      .getByTestId('consent-title')
+      .filter({ hasText: 'Install Amends in Orchard Studio?' })
+      .waitFor();
+    await page.getByTestId('consent-allow').click();
+    await page.waitForURL(`${sandbox.url}/`);
+    await page.locator('body[data-ready=true]').waitFor();
+    expect(await page.getByTestId('workspace-name').textContent()).toBe('Orchard Studio');
+    await page.getByTestId('app-home-link').waitFor();
+    expect(await page.getByTestId('add-app').isVisible()).toBe(false);
+
+    // A case here; App Home shows it and nothing of the first workspace's.
+    await page.getByTestId('composer').fill('/incident Pearfield: wrong invoice');
+    await page.getByTestId('composer').press('Enter');
+    const channel = page.getByTestId('channel-messages');
+    await channel.getByTestId('message').filter({ hasText: 'Pearfield ·' }).waitFor();
+    expect(await channel.textContent()).not.toContain('Umbrella');
+    await page.getByTestId('app-home-link').click();
+    const home = page.getByTestId('home-view');
+    await home.getByText('Pearfield').first().waitFor();
+    expect(await home.textContent()).not.toContain('Umbrella');
+    expect(await home.textContent()).not.toContain('Globex');
+
+    // Back in the first workspace: its cases, none of the second's.
+    await page.getByTestId('workspace-T0SANDBOX1').click();
+    expect(await page.getByTestId('user-switcher').inputValue()).toMatch(
+      /^U0(JOAN|MARIA|NIKOS|MONTSE)/,
+    );
+    await page.getByTestId('channel-general').click();
+    await channel.getByTestId('message').filter({ hasText: 'Umbrella ·' }).waitFor();
+    expect(await channel.textContent()).not.toContain('Pearfield');
     expect(problems).toEqual([]);
   }, 60_000);
 });

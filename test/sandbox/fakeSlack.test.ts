@@ -387,3 +387,55 @@ describe('fakeSlack shared channels', () => {
     expect(await flags('C2')).toEqual([false, false, false, false]);
   });
 });
+
+describe('fakeSlack with two workspaces', () => {
+  it('answers each token as its own workspace and refuses the other’s channels, people and views', async () => {
+    const two = await startFakeSlack({
+      teamId: 'T0ONE0001',
+      teamName: 'One',
+      users: [{ id: 'U0ANA0001', name: 'ana', tz: 'UTC' }],
+      channels: [{ id: 'C0ONE0001', name: 'general' }],
+      workspaces: [
+        {
+          id: 'T0TWO0001',
+          name: 'Two',
+          users: [{ id: 'U0BO00001', name: 'bo', tz: 'UTC' }],
+          channels: [{ id: 'C0TWO0001', name: 'general' }],
+        },
+      ],
+    });
+    try {
+      const one = new WebClient('xoxb-T0ONE0001-1', {
+        slackApiUrl: two.url,
+        retryConfig: { retries: 0 },
+      });
+      const other = new WebClient('xoxb-T0TWO0001-2', {
+        slackApiUrl: two.url,
+        retryConfig: { retries: 0 },
+      });
+      expect((await other.auth.test()).team_id).toBe('T0TWO0001');
+      expect((await one.auth.test()).team).toBe('One');
+      expect((await other.chat.postMessage({ channel: 'C0TWO0001', text: 'hi' })).ok).toBe(true);
+      expect(await slackError(other.chat.postMessage({ channel: 'C0ONE0001', text: 'x' }))).toBe(
+        'channel_not_found',
+      );
+      expect(await slackError(other.users.info({ user: 'U0ANA0001' }))).toBe('user_not_found');
+      expect((await other.users.info({ user: 'U0BO00001' })).user?.team_id).toBe('T0TWO0001');
+      expect(await slackError(one.chat.postMessage({ channel: 'U0BO00001', text: 'x' }))).toBe(
+        'channel_not_found',
+      );
+      const home = { type: 'home' as const, blocks: [] };
+      expect(await slackError(one.views.publish({ user_id: 'U0BO00001', view: home }))).toBe(
+        'user_not_found',
+      );
+      const published = await other.views.publish({ user_id: 'U0BO00001', view: home });
+      expect(published.view?.team_id).toBe('T0TWO0001');
+      expect(
+        await slackError(one.views.update({ view_id: published.view?.id ?? '', view: home })),
+      ).toBe('not_found');
+      expect(two.messages.map((m) => m.channel)).toEqual(['C0TWO0001']);
+    } finally {
+      await two.close();
+    }
+  });
+});

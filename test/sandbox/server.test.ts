@@ -11,6 +11,7 @@ import {
   nextWalkStop,
   SANDBOX_TEAM,
   SANDBOX_USERS,
+  SANDBOX_WORKSPACES,
   type Sandbox,
   sandboxStart,
   startSandbox,
@@ -732,6 +733,221 @@ describe('sandbox server', () => {
       (await post('/api/action', { user: MONTSE, viewId: view.id, action_id: 'x' })).status,
     ).toBe(404);
     expect((await post('/api/home', { user: 'U0NOBODY' })).status).toBe(400);
+  });
+
+  describe('a second workspace, installed from the page with Add to Slack', () => {
+    const SECOND = SANDBOX_WORKSPACES[1] as (typeof SANDBOX_WORKSPACES)[number];
+    const ORCHARD = SECOND.team.id;
+    const ALEX = 'U0ALEX0001';
+    const ORCHARD_GENERAL = 'C0ORCHARD1';
+
+    /** One step of a browser's walk through the flow: the answer, its redirect, its cookies. */
+    const get = async (url: string, init: RequestInit = {}) => {
+      const r = await fetch(url, { ...init, redirect: 'manual' });
+      return {
+        status: r.status,
+        location: r.headers.get('location') ?? '',
+        cookies: r.headers.getSetCookie().map((c) => c.split(';')[0]),
+        body: await r.text(),
+      };
+    };
+
+    /** Add to Slack on the page, Allow on the consent page, back on the page: as a browser does. */
+    async function addToSlack(decision: 'allow' | 'cancel' = 'allow') {
+      const button = await get(`${sb.url}/install`);
+      expect(button.status).toBe(302);
+      const install = await get(button.location);
+      expect(install.status).toBe(302); // straight on to Slack's consent page
+      const consent = await get(install.location);
+      expect(consent.status).toBe(200);
+      expect(consent.body).toContain(`Install Amends in ${SECOND.team.name}?`);
+      const action = new URL(install.location);
+      const fields = Object.fromEntries(
+        [...consent.body.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g)].map(
+          (m) => [m[1], (m[2] ?? '').replace(/&amp;/g, '&')],
+        ),
+      );
+      // The workspace picker offers the one without Amends first.
+      expect(consent.body).toMatch(new RegExp(`<option value="${ORCHARD}" selected>`));
+      const answered = await get(`${action.origin}${action.pathname}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ...fields, team: ORCHARD, decision }).toString(),
+      });
+      expect(answered.status).toBe(302);
+      return get(answered.location, { headers: { cookie: install.cookies.join('; ') } });
+    }
+
+    it('installs through the real flow; cases, lists, homes and reports of one never show in the other, each called with its own token', async () => {
+      const before = await state();
+      expect(
+        (
+          before as unknown as { workspaces: { team: { id: string }; installed: boolean }[] }
+        ).workspaces.map((w) => [w.team.id, w.installed]),
+      ).toEqual([
+        [SANDBOX_TEAM.id, true],
+        [ORCHARD, false],
+      ]);
+      // Not installed yet: the page's requests there are refused, in words, and reach no bot.
+      const early = await post('/api/command', { user: ALEX, channel: ORCHARD_GENERAL, text: 'x' });
+      expect(early.status).toBe(409);
+      expect(early.body.error).toContain('Add to Slack');
+
+      // Cancel on the consent page: back on the page saying so, nothing installed.
+      const cancelled = await addToSlack('cancel');
+      expect(cancelled.status).toBe(303);
+      // (Bolt's code for a refused authorization: access_denied from Slack.)
+      expect(cancelled.location).toBe(
+        `${sb.url}/?install_error=slack_oauth_installer_authorization_error`,
+      );
+      expect((await post('/api/home', { user: ALEX })).status).toBe(409);
+
+      const stream = await openStream(sb.url);
+      const done = await addToSlack();
+      expect(done).toMatchObject({ status: 303, location: `${sb.url}/?workspace=${ORCHARD}` });
+      await stream.streamed('event: workspaces');
+      await stream.close();
+      const after = (await state()) as unknown as {
+        workspaces: { team: { id: string }; installed: boolean; users: { id: string }[] }[];
+      };
+      expect(after.workspaces.map((w) => w.installed)).toEqual([true, true]);
+      expect(after.workspaces[1]?.users.map((u) => u.id)).toEqual(SECOND.users.map((u) => u.id));
+
+      // A case in each workspace.
+      const calls0 = sb.slackCalls().length;
+      await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
+      await post('/api/command', {
+        user: ALEX,
+        channel: ORCHARD_GENERAL,
+        text: 'Pearfield: wrong invoice',
+      });
+      const s = await state();
+      const inChannel = (ch: string) => s.messages.filter((m) => m.channel === ch);
+      expect(
+        inChannel(GENERAL)
+          .map((m) => m.text)
+          .join(' '),
+      ).toContain('Acme');
+      expect(
+        inChannel(GENERAL)
+          .map((m) => m.text)
+          .join(' '),
+      ).not.toContain('Pearfield');
+      expect(
+        inChannel(ORCHARD_GENERAL)
+          .map((m) => m.text)
+          .join(' '),
+      ).toContain('Pearfield');
+      expect(
+        inChannel(ORCHARD_GENERAL)
+          .map((m) => m.text)
+          .join(' '),
+      ).not.toContain('Acme');
+      // A channel of the other workspace is unknown to its people.
+      expect((await post('/api/command', { user: ALEX, channel: GENERAL, text: 'x' })).status).toBe(
+        400,
+      );
+
+      // /incident list, and the report, in each: only its own case.
+      for (const [user, channel, own, other] of [
+        [JOAN, GENERAL, 'Acme', 'Pearfield'],
+        [ALEX, ORCHARD_GENERAL, 'Pearfield', 'Acme'],
+      ] as const) {
+        for (const text of ['list', 'report all']) {
+          const n = (await state()).ephemerals.length;
+          expect((await post('/api/command', { user, channel, text })).status).toBe(200);
+          const said = (await state()).ephemerals
+            .slice(n)
+            .filter((e) => e.user === user)
+            .map((e) => JSON.stringify(e))
+            .join(' ');
+          expect(said, `${user} ${text}`).not.toContain(other);
+          if (text === 'list') expect(said).toContain(own);
+        }
+      }
+
+      // App Home: each sees their own workspace's case, none of the other's.
+      const joanHome = JSON.stringify((await post('/api/home', { user: JOAN })).body.view);
+      const alexHome = JSON.stringify((await post('/api/home', { user: ALEX })).body.view);
+      expect(joanHome).toContain('Acme');
+      expect(joanHome).not.toContain('Pearfield');
+      expect(alexHome).toContain('Pearfield');
+      expect(alexHome).not.toContain('Acme');
+
+      // Every Web API call went out with the token of the workspace whose channel or person it names.
+      const teamOf = new Map<string, string>();
+      for (const ws of SANDBOX_WORKSPACES) {
+        for (const c of ws.channels) teamOf.set(c.id, ws.team.id);
+        for (const u of ws.users) {
+          teamOf.set(u.id, ws.team.id);
+          teamOf.set(`D${u.id.slice(1)}`, ws.team.id);
+        }
+      }
+      const calls = sb.slackCalls().slice(calls0);
+      expect(calls.length).toBeGreaterThan(0);
+      const tokenTeams = new Set<string>();
+      for (const c of calls) {
+        const team = /^xoxb-(T[A-Z0-9]+)-\d+$/.exec(c.token ?? '')?.[1];
+        expect(team, `${c.method} ${c.token}`).toBeDefined();
+        tokenTeams.add(team as string);
+        for (const key of ['channel', 'channel_id', 'user', 'user_id']) {
+          const named = teamOf.get(String(c.args[key] ?? ''));
+          if (named) expect(team, `${c.method} ${key}=${String(c.args[key])}`).toBe(named);
+        }
+      }
+      expect(tokenTeams).toEqual(new Set([SANDBOX_TEAM.id, ORCHARD]));
+
+      // The installation survives a restart (sealed with the sandbox's own key, beside its database).
+      await sb.close();
+      expect(existsSync(`${sandboxConfig(dir).databasePath}.key`)).toBe(true);
+      sb = await startSandbox(sandboxConfig(dir), () => {}, { standalone: false });
+      expect(
+        (await post('/api/command', { user: ALEX, channel: ORCHARD_GENERAL, text: 'list' })).status,
+      ).toBe(200);
+      // Reset forgets it: the second workspace is to be installed again.
+      await post('/api/reset', {});
+      expect(
+        (await post('/api/command', { user: ALEX, channel: ORCHARD_GENERAL, text: 'x' })).status,
+      ).toBe(409);
+      expect(existsSync(`${sandboxConfig(dir).databasePath}.key`)).toBe(true);
+    });
+
+    it('its key lost, the sandbox installs its first workspace again and the second waits for Add to Slack', async () => {
+      expect((await addToSlack()).status).toBe(303);
+      await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
+      await sb.close();
+      rmSync(`${sandboxConfig(dir).databasePath}.key`);
+      sb = await startSandbox(sandboxConfig(dir), () => {}, { standalone: false });
+      expect(
+        (await post('/api/command', { user: JOAN, channel: GENERAL, text: 'list' })).status,
+      ).toBe(200);
+      expect(
+        (await post('/api/command', { user: ALEX, channel: ORCHARD_GENERAL, text: 'list' })).status,
+      ).toBe(409);
+      // The case is still there, and its workspace's new token answers it.
+      const s = await state();
+      expect(s.ephemerals.map((e) => JSON.stringify(e)).join(' ')).toContain('Acme');
+    });
+
+    it('the consent page answers only the sandbox app, and a forged redirect installs nothing', async () => {
+      const slack = new URL(sb.slackApiUrl);
+      // The first workspace's install at start-up is the one exchange of a code so far.
+      const exchanges = () => sb.slackCalls().filter((c) => c.method === 'oauth.v2.access');
+      expect(exchanges()).toHaveLength(1);
+      const bad = await get(`${slack.origin}/oauth/v2/authorize?client_id=9999.1&state=x`);
+      expect(bad.status).toBe(400);
+      expect(bad.body).toContain('Invalid client_id');
+      // A code and state the bot never issued (no cookie): refused, back on the page saying why.
+      const install = await get(`${sb.url}/install`);
+      const base = new URL(install.location).origin;
+      const forged = await get(
+        `${base}/slack/oauth_redirect?code=${ORCHARD}%3A${ALEX}&state=forged`,
+      );
+      expect(forged.status).toBe(303);
+      expect(forged.location).toContain('/?install_error=');
+      expect((await post('/api/home', { user: ALEX })).status).toBe(409);
+      expect(exchanges()).toHaveLength(1);
+    });
   });
 
   it('rejects unknown users and channels', async () => {
