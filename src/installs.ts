@@ -48,7 +48,7 @@ export function installations(
       })) as unknown as Refreshed,
     onRefresh: (outcome, team) => {
       if (outcome !== 'read_another') metrics.tokenRefreshes.inc({ outcome });
-      log(`token refresh: ${outcome}`, { team });
+      log.info(`token refresh: ${outcome}`, { team });
     },
     onStored: (team) => store.repos.workspaces.resume(team),
   });

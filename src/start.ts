@@ -74,7 +74,7 @@ export async function startBot(
         (l) => l.length,
         () => null, // not known: the database failed; the next start posts them anyway
       );
-      log('drained', {
+      log.info('drained', {
         requestsInProgress: inFlight,
         finished: inFlight - left,
         abandoned: left,

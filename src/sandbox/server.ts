@@ -20,7 +20,7 @@ import {
   nextWorkingMorning,
   type WorkingHours,
 } from '../domain/workingTime.js';
-import { type Log, loggerFromLog } from '../log.js';
+import { type LogSink, loggerFromLog, logTo } from '../log.js';
 import { scheduleReminders, type Ticker } from '../scheduler/reminderTick.js';
 import type { TickReport } from '../services/reminders.js';
 import { SandboxRepo } from '../store/sandboxRepo.js';
@@ -370,7 +370,7 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 
 export async function startSandbox(
   config: Config,
-  log: Log,
+  sink: LogSink,
   opts: SandboxOptions = {},
 ): Promise<Sandbox> {
   const standalone = opts.standalone ?? true;
@@ -380,9 +380,10 @@ export async function startSandbox(
   const host = opts.host ?? '127.0.0.1';
   const clients = new Set<ServerResponse>();
   // Routine lines ("reminder tick") would drown the one line the sandbox prints; problems still show.
-  const quietLog: Log = (msg, extra) => {
-    if (msg !== 'reminder tick') log(msg, extra);
+  const quietLog: LogSink = (msg, extra, level) => {
+    if (msg !== 'reminder tick') sink(msg, extra, level);
   };
+  const log = logTo(quietLog, config.logLevel);
 
   const broadcast = (event: string, data: unknown) => {
     const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -454,7 +455,7 @@ export async function startSandbox(
     // of the last minute included (the sandbox is one process: nothing else is posting them, and
     // its clock does not move on its own, so "a minute later" would wait for the next clock stop).
     await amends.catchUp({ olderThanMs: 0 });
-    const ticker = scheduleReminders(config.reminderCron, amends.reminders, quietLog);
+    const ticker = scheduleReminders(config.reminderCron, amends.reminders, log);
     const world: World = {
       fake,
       amends,
@@ -481,7 +482,7 @@ export async function startSandbox(
     try {
       saveSlack(dbPath, w);
     } catch (e) {
-      log('sandbox could not save its Slack state', { error: String(e) });
+      log.error('sandbox could not save its Slack state', { err: e });
     }
   };
 
@@ -1053,7 +1054,7 @@ export async function startSandbox(
         (out) => json(res, 200, out),
         (e: unknown) => {
           if (e instanceof HttpError) return json(res, e.status, { ok: false, error: e.message });
-          log('sandbox request failed', { path: url.pathname, error: String(e) });
+          log.error('sandbox request failed', { path: url.pathname, err: e });
           json(res, 500, { ok: false, error: 'the sandbox hit an error (see the terminal)' });
         },
       );

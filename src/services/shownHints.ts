@@ -1,6 +1,4 @@
-import type { UnitOfWork } from './ports.js';
-
-type Log = (msg: string, extra?: Record<string, unknown>) => void;
+import type { Log, UnitOfWork } from './ports.js';
 
 interface Hint {
   readonly teamId: string;
@@ -58,8 +56,8 @@ export class ShownHints {
     this.#hints.set(c.id, { ...before, teamId: c.teamId, ...h, renderedVersion });
     this.#timer ??= setTimeout(() => {
       this.flush().catch((e: unknown) =>
-        this.deps.log('could not record what Slack shows; the sweep checks again', {
-          error: String(e),
+        this.deps.log.error('could not record what Slack shows; the sweep checks again', {
+          err: e,
         }),
       );
     }, FLUSH_AFTER_MS).unref();

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
+import type { Log } from '../services/ports.js';
 
 /**
  * Runs SQLite's WAL checkpoints on a worker thread with its own connection. With automatic
@@ -89,7 +90,7 @@ export function startCheckpointer(
 export function backgroundCheckpoints(
   sqlite: Database.Database | null,
   file: string,
-  log: (msg: string, extra?: Record<string, unknown>) => void,
+  log: Log,
 ): { start(): void; stop(): Promise<void> } {
   sqlite?.pragma('wal_autocheckpoint = 0');
   let checkpointer: Checkpointer | null = null;
@@ -97,7 +98,7 @@ export function backgroundCheckpoints(
     start() {
       if (!sqlite) return;
       checkpointer ??= startCheckpointer(file, (e) => {
-        log('background checkpoints failed; back to automatic checkpoints', { error: String(e) });
+        log.error('background checkpoints failed; back to automatic checkpoints', { err: e });
         if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
       });
     },

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { scheduleReminders, scheduleSweep, type Ticker } from '../../src/scheduler/reminderTick.js';
 import type { ReminderService } from '../../src/services/reminders.js';
+import { memoryLog } from '../helpers/log.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -14,9 +15,7 @@ let lines: Line[];
 let tickers: Ticker[];
 let consoleSpies: MockInstance[];
 
-const log = (message: string, fields?: Record<string, unknown>) => {
-  lines.push({ message, fields });
-};
+const log = memoryLog(({ msg, fields }) => void lines.push({ message: msg, fields }));
 const jumpLines = () => lines.filter((l) => l.message.startsWith('clock jumped'));
 const consoleCalls = () => consoleSpies.reduce((n, s) => n + s.mock.calls.length, 0);
 const iso = (ms: number) => new Date(ms).toISOString();

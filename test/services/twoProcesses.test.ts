@@ -10,6 +10,7 @@ import { renderCase } from '../../src/slack/blocks/caseMessage.js';
 import { openInput } from '../helpers/builders.js';
 import { openViaCommand, refresh } from '../helpers/cases.js';
 import { type Harness, MARIA, startHarness, TEAM, testEngine } from '../helpers/harness.js';
+import { memoryLog } from '../helpers/log.js';
 import { type OtherProcess, startOtherProcess } from '../helpers/otherProcess.js';
 
 const harnesses: Harness[] = [];
@@ -248,7 +249,7 @@ describe('a lease that can’t be taken at all', () => {
       view,
       cases: {} as CaseService,
       clock,
-      log: (m) => void logs.push(m),
+      log: memoryLog(({ msg }) => void logs.push(msg)),
       load: async () => c,
       leases: new Leases(broken, 'a:1:aa', clock),
       flag: async () => {},

@@ -129,7 +129,7 @@ async function openModal(deps: ListenerDeps, k: Click, trigger: string, view: Fo
   try {
     await k.args.client.views.open({ trigger_id: trigger, view });
   } catch (e) {
-    deps.log('views.open failed', { error: String(e) });
+    deps.log.error('views.open failed', { err: e });
     await deps.presenter.ephemeral(
       k.channel,
       k.user,
