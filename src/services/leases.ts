@@ -45,6 +45,7 @@ export class Leases {
   /** Runs `fn` after the take or release of `key` on its way (see #queued). */
   #inTurn<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const mine = (this.#queued.get(key) ?? Promise.resolve()).then(fn);
+    // The queue's tail never rejects (the caller gets `mine`'s failure, and handles or logs it).
     const tail = mine.catch(() => {});
     this.#queued.set(key, tail);
     void tail.then(() => {

@@ -550,7 +550,7 @@ export class Presenter {
     const previous = this.#lines.get(c.id);
     const fresh = previous ? null : read;
     const mine = (previous ?? Promise.resolve())
-      .catch(() => {})
+      .catch(() => {}) // the earlier delivery's failure is its caller's; this one goes ahead
       .then(() => this.#held(c, (check) => this.#deliverLines(c, o, check, fresh)))
       .then(() => {});
     // The queue's tail never rejects (the caller gets `mine`'s failure): an unhandled rejection

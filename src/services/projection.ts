@@ -120,7 +120,7 @@ export class Projection {
   async #threadPosts(c: RecoveryCase): Promise<string[]> {
     // A first reply posted in the last second is on record too (a failed flush: the sweep's look
     // in the thread finds it later).
-    await this.hints.flush().catch(() => {});
+    await this.hints.flushOrLog();
     const { repos } = this.deps;
     // The first reply, the lines and the invite files (`file:<id>`), and the nudges.
     const [first, lines, nudges] = await Promise.all([
@@ -170,12 +170,13 @@ export class Projection {
         // The cases still waiting their turn keep their leases too (a write once a third has passed).
         let mine = true;
         for (const h of held.slice(held.indexOf(c)))
+          // A renewal that fails counts as a lease lost: the case is left to whoever holds it.
           if (!(await leases.renew(caseKey(h.id)).catch(() => false)) && h === c) mine = false;
         return mine;
       };
       return await fn(held, keep);
     } finally {
-      await this.hints.flush().catch(() => {});
+      await this.hints.flushOrLog();
       for (const id of taken) await leases.release(caseKey(id));
     }
   }
@@ -332,7 +333,9 @@ export class Projection {
     const run = async () => {
       const shared = !start && leases;
       if (shared && !(await leases.acquire(SWEEP_KEY))) return;
-      // Renewed while it runs (a sweep after an outage may outlast a lease).
+      // Renewed while it runs (a sweep after an outage may outlast a lease). A renewal that fails
+      // is tried again a third of a lease later; if all fail, the lease runs out and another
+      // process sweeps, which a sweep is made to allow (each case is taken under its own lease).
       const renew = shared
         ? setInterval(() => void leases.renew(SWEEP_KEY).catch(() => false), LEASE_MS / 3)
         : undefined;
@@ -414,7 +417,7 @@ export class Projection {
 
   /** Records the last hints and drops the retries (a shutdown: the next start's sweep has them). */
   async stop(): Promise<void> {
-    await this.hints.flush().catch(() => {});
+    await this.hints.flushOrLog();
     for (const r of this.#retrying.values()) clearTimeout(r.timer);
     this.#retrying.clear();
   }

@@ -456,7 +456,9 @@ export class ReminderService {
           if (claiming) waits.push(claiming);
           for (const s of await Promise.allSettled(waits))
             if (s.status === 'rejected') failure ??= s.reason;
-        } else if (!planned && planning) await planning.catch(() => {});
+        } else if (!planned && planning)
+          // Only waits for the plan here: its failure reaches the tick, which awaits it after this.
+          await planning.catch(() => {});
         else break;
       }
     } finally {

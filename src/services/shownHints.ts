@@ -63,6 +63,13 @@ export class ShownHints {
     }, FLUSH_AFTER_MS).unref();
   }
 
+  /** flush, its failure logged (hints, not state: the sweep checks again). */
+  flushOrLog(): Promise<void> {
+    return this.flush().catch((e: unknown) =>
+      this.deps.log.error('could not record what Slack shows; the sweep checks again', { err: e }),
+    );
+  }
+
   /** Writes the hints taken so far (and waits for a flush on its way). */
   flush(): Promise<void> {
     clearTimeout(this.#timer);
