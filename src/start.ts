@@ -41,9 +41,9 @@ export async function startBot(
     port = await amends.start();
   } catch (e) {
     // Nothing left open behind the failure (a PostgreSQL pool would keep the process alive).
-    await amends.stop().catch((s: unknown) =>
-      log.error('could not close what start-up opened', { err: s }),
-    );
+    await amends
+      .stop()
+      .catch((s: unknown) => log.error('could not close what start-up opened', { err: s }));
     throw e;
   }
   // In the background, so start-up doesn't wait on Slack. What a dead process held is taken over

@@ -35,14 +35,18 @@ describe('the Log port on pino', () => {
     const { log, lines } = collected('info');
     log.error('failed', { err: new TypeError('bad input') });
     expect(lines[0]?.err).toMatchObject({ type: 'TypeError', message: 'bad input' });
-    expect((lines[0]?.err as { stack: string }).stack).toMatch(/^TypeError: bad input\n\s+at /);
+    expect((lines[0]?.err as { stack?: string } | undefined)?.stack).toMatch(
+      /^TypeError: bad input\n\s+at /,
+    );
   });
 
   it('scrubs a Slack token out of an error’s message and stack', () => {
     const { log, lines } = collected('info');
     log.error('failed', { err: new Error('refused xoxb-123-456-abcdef') });
     expect(JSON.stringify(lines[0])).not.toContain('xoxb-123');
-    expect((lines[0]?.err as { message: string }).message).toBe('refused xoxb-[redacted]');
+    expect((lines[0]?.err as { message?: string } | undefined)?.message).toBe(
+      'refused xoxb-[redacted]',
+    );
   });
 
   it('adds a child’s bindings to each of its lines', () => {

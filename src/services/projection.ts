@@ -169,8 +169,8 @@ export class Projection {
       const keep = async (c: RecoveryCase) => {
         // The cases still waiting their turn keep their leases too (a write once a third has passed).
         let mine = true;
+        // A renewal that fails counts as a lease lost: the case is left to whoever holds it.
         for (const h of held.slice(held.indexOf(c)))
-          // A renewal that fails counts as a lease lost: the case is left to whoever holds it.
           if (!(await leases.renew(caseKey(h.id)).catch(() => false)) && h === c) mine = false;
         return mine;
       };
