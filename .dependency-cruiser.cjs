@@ -55,6 +55,11 @@ module.exports = {
       to: { dependencyTypes: ['npm', 'npm-dev', 'core'] },
     },
     {
+      comment: 'log.ts implements the Log port of services/ports.ts (and imports nothing else of src/).',
+      from: { path: '^src/log\\.ts$' },
+      to: { path: '^src/services/ports\\.ts$' },
+    },
+    {
       comment:
         'Deliberate, for now: the sandbox server composes a bot of its own against the fake ' +
         'Slack (composeAmends, the reminder scheduler, the store’s sandbox records). Issue #25 ' +

@@ -4,7 +4,7 @@ import type { Amends, ComposeOptions } from './amends.js';
 import type { Config } from './config.js';
 import { systemClock } from './domain/clock.js';
 import { installations } from './installs.js';
-import { type Logger, logFn } from './log.js';
+import { type Logger, logPort } from './log.js';
 import { countedLeases, countedReminders } from './ops/instrument.js';
 import { observability } from './ops/observability.js';
 import {
@@ -60,9 +60,10 @@ export async function composeAmends(o: ComposeOptions): Promise<Amends> {
     path: o.config.databasePath,
     playbook: o.config.playbook,
     onPoolError: (e) =>
-      logFn(o.logger)('a database connection was lost while idle; the next query opens another', {
-        error: String(e),
-      }),
+      logPort(o.logger).warn(
+        'a database connection was lost while idle; the next query opens another',
+        { err: e },
+      ),
   });
   try {
     return await wire(o, store);
@@ -74,7 +75,7 @@ export async function composeAmends(o: ComposeOptions): Promise<Amends> {
 
 async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
   const { config, clock } = o;
-  const log = logFn(o.logger);
+  const log = logPort(o.logger);
   const { repos, uow } = store;
   const checkpoints = backgroundCheckpoints(store.sqlite, config.databasePath, log);
   // The gate needs the profiles for a busy answer only; they need the app's Web API client.
@@ -266,7 +267,7 @@ async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
         clock.now(),
         config.retentionDays,
       ))
-        log('workspace data deleted: uninstalled longer ago than the retention period', {
+        log.info('workspace data deleted: uninstalled longer ago than the retention period', {
           team: teamId,
           retentionDays: config.retentionDays,
           rows: deleted,

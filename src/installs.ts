@@ -50,7 +50,8 @@ export function installations(
       })) as unknown as Refreshed,
     onRefresh: (outcome, team) => {
       if (outcome !== 'read_another') metrics.tokenRefreshes.inc({ outcome });
-      log(`token refresh: ${outcome}`, { team });
+      if (outcome === 'failed') log.error(`token refresh: ${outcome}`, { team });
+      else log.info(`token refresh: ${outcome}`, { team });
     },
     onStored: (team) => store.repos.workspaces.resume(team),
   });
@@ -79,7 +80,7 @@ export function installations(
         await repo.seenInOrg(team, enterprise, clock.now().getTime());
         seen.add(key);
       } catch (e) {
-        log('could not record a workspace’s org', { team, enterprise, error: String(e) });
+        log.error('could not record a workspace’s org', { team, enterprise, err: e });
       }
     },
   };

@@ -1,11 +1,14 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import type { Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import pino, { type DestinationStream, type Logger } from 'pino';
+import type { Log, LogFields } from './services/ports.js';
 
 export type { Logger } from 'pino';
+export type { Log, LogFields } from './services/ports.js';
 
-/** What the rest of the code logs through: a message and, optionally, structured details. */
-export type Log = (msg: string, extra?: Record<string, unknown>) => void;
+/** A line as the sandbox and the tests collect it: message, details, level name. */
+export type LogSink = (msg: string, extra?: Record<string, unknown>, level?: string) => void;
 
 /** Slack tokens and secrets that can turn up inside a free-text message (an error, a URL). */
 const SECRET_TEXT = /\b(xox[abposr]|xapp|xoxe(?:\.xox[bp])?)-[A-Za-z0-9-]+/g;
@@ -37,6 +40,27 @@ export interface LoggerOptions {
   readonly destination?: DestinationStream;
 }
 
+/** The fields of the request or job in progress (its `team` and `case`), added to every line. */
+const scope = new AsyncLocalStorage<LogFields>();
+
+/**
+ * Runs `fn` with `fields` on every line logged inside it, by any logger, including the work it
+ * starts and does not await (the Slack calls after an ack). Nested scopes add to the outer one.
+ */
+export function logScope<T>(fields: LogFields, fn: () => T): T {
+  const outer = scope.getStore();
+  return scope.run(outer ? { ...outer, ...fields } : fields, fn);
+}
+
+/** pino's own `err` serializer (type, message, stack, cause), with tokens scrubbed from its text. */
+function errSerializer(e: unknown): unknown {
+  if (!(e instanceof Error)) return typeof e === 'string' ? scrub(e) : e;
+  const s = pino.stdSerializers.err(e) as unknown as Record<string, unknown>;
+  for (const k of ['message', 'stack'] as const)
+    if (typeof s[k] === 'string') s[k] = scrub(s[k] as string);
+  return s;
+}
+
 /**
  * The one logger: pino, JSON in production, pretty in the sandbox and in development. Tokens and
  * secrets are redacted by field name and, inside messages, by shape. Synchronous output, so the
@@ -58,6 +82,8 @@ export function createLogger(o: LoggerOptions): Logger {
     {
       level: o.level,
       base: undefined,
+      serializers: { err: errSerializer },
+      mixin: () => ({ ...scope.getStore() }),
       redact: { paths: REDACT, censor: '[redacted]' },
       hooks: {
         logMethod(args, method) {
@@ -72,21 +98,28 @@ export function createLogger(o: LoggerOptions): Logger {
   );
 }
 
+const clean = (fields: LogFields): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? scrub(v) : v]),
+  );
+
 /**
- * The code's `Log` on top of pino: a line whose details carry an `error` is a warning, anything
- * else is information. Error texts are scrubbed of tokens as well.
+ * The `Log` port on top of pino: the level is the one the caller names; texts in the details are
+ * scrubbed of tokens; `err` goes through pino's error serializer (its stack is kept).
  */
-export function logFn(logger: Logger): Log {
-  return (msg, extra) => {
-    if (!extra) {
-      logger.info(msg);
-      return;
-    }
-    const clean = Object.fromEntries(
-      Object.entries(extra).map(([k, v]) => [k, typeof v === 'string' ? scrub(v) : v]),
-    );
-    if ('error' in extra) logger.warn(clean, msg);
-    else logger.info(clean, msg);
+export function logPort(logger: Logger): Log {
+  const at =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (msg: string, fields?: LogFields): void => {
+      if (fields) logger[level](clean(fields), msg);
+      else logger[level](msg);
+    };
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: (bindings) => logPort(logger.child(clean(bindings))),
   };
 }
 
@@ -98,11 +131,19 @@ const text = (parts: unknown[]): string =>
 /** Bolt's Logger interface, written to the same pino logger (Bolt's `logger` option). */
 export function boltLogger(root: Logger): BoltLogger {
   let l = root.child({ name: 'bolt' });
+  // An Error among Bolt's arguments goes out as `err`, with its stack.
+  const at =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...m: unknown[]): void => {
+      const err = m.find((p) => p instanceof Error);
+      if (err) l[level]({ err }, text(m));
+      else l[level](text(m));
+    };
   return {
-    debug: (...m: unknown[]) => l.debug(text(m)),
-    info: (...m: unknown[]) => l.info(text(m)),
-    warn: (...m: unknown[]) => l.warn(text(m)),
-    error: (...m: unknown[]) => l.error(text(m)),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
     setLevel: (level: LogLevel) => {
       l.level = level;
     },
@@ -114,21 +155,35 @@ export function boltLogger(root: Logger): BoltLogger {
 }
 
 /**
- * A pino logger whose lines are handed to a `Log` function (message and details): the sandbox and
+ * A pino logger whose lines are handed to a sink (message, details, level name): the sandbox and
  * the tests give Bolt a real logger while keeping their own sink.
  */
-export function loggerFromLog(log: Log, level: LoggerOptions['level'] = 'info'): Logger {
+export function loggerFromLog(log: LogSink, level: LoggerOptions['level'] = 'info'): Logger {
   return createLogger({
     level,
     destination: {
       write(line: string) {
         try {
-          const { msg, level: _l, time: _t, ...rest } = JSON.parse(line) as Record<string, unknown>;
-          log(String(msg ?? ''), Object.keys(rest).length ? rest : undefined);
+          const { msg, level: n, time: _t, ...rest } = JSON.parse(line) as Record<string, unknown>;
+          const name = typeof n === 'number' ? pino.levels.labels[n] : undefined;
+          log(String(msg ?? ''), Object.keys(rest).length ? rest : undefined, name);
         } catch {
+          // Not a JSON line (pino writes only JSON here): handed on as text, not lost.
           log(line.trim());
         }
       },
     },
   });
 }
+
+/** A sink that writes each line to a pino logger at the line's own level (the sandbox's output). */
+export const sinkTo =
+  (logger: Logger): LogSink =>
+  (msg, extra, level) => {
+    const at = level === 'debug' || level === 'warn' || level === 'error' ? level : 'info';
+    logger[at](extra ?? {}, msg);
+  };
+
+/** The `Log` port writing to a sink: the sandbox's and the tests' own collection of lines. */
+export const logTo = (sink: LogSink, level: LoggerOptions['level'] = 'info'): Log =>
+  logPort(loggerFromLog(sink, level));

@@ -1,5 +1,5 @@
 import { type Config, ConfigError, loadConfig } from './config.js';
-import { createLogger, logFn } from './log.js';
+import { createLogger, sinkTo } from './log.js';
 import { checkSlack } from './slack/checkSlack.js';
 
 async function main(): Promise<void> {
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   if (config.mode === 'sandbox') {
     const { startSandbox } = await import('./sandbox/server.js');
     // The sandbox prints its one line and stops itself on SIGINT/SIGTERM.
-    await startSandbox(config, logFn(logger));
+    await startSandbox(config, sinkTo(logger));
     return;
   }
 
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
       const bot = await starting;
       await bot.stop();
     } catch (e) {
-      logger.error({ error: String(e) }, 'shutdown failed');
+      logger.error({ err: e }, 'shutdown failed');
       process.exit(1);
     }
     process.exit(0);

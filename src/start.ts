@@ -41,7 +41,9 @@ export async function startBot(
     port = await amends.start();
   } catch (e) {
     // Nothing left open behind the failure (a PostgreSQL pool would keep the process alive).
-    await amends.stop().catch(() => {});
+    await amends
+      .stop()
+      .catch((s: unknown) => log.error('could not close what start-up opened', { err: s }));
     throw e;
   }
   // In the background, so start-up doesn't wait on Slack. What a dead process held is taken over
@@ -50,7 +52,9 @@ export async function startBot(
   void amends.sweep('start');
   const again = setTimeout(() => {
     if (gate.stopping) return;
-    void gate.track(amends.reminders.reconcile()).catch(() => {});
+    void gate
+      .track(amends.reminders.reconcile())
+      .catch((e: unknown) => log.error('could not reconcile reminders; will retry', { err: e }));
     void amends.sweep('start');
   }, ALIVE_MS + 1000);
   again.unref();
@@ -74,7 +78,7 @@ export async function startBot(
         (l) => l.length,
         () => null, // not known: the database failed; the next start posts them anyway
       );
-      log('drained', {
+      log.info('drained', {
         requestsInProgress: inFlight,
         finished: inFlight - left,
         abandoned: left,

@@ -30,7 +30,7 @@ import {
   nextWorkingMorning,
   type WorkingHours,
 } from '../domain/workingTime.js';
-import { type Log, loggerFromLog } from '../log.js';
+import { type LogSink, loggerFromLog, logTo } from '../log.js';
 import { scheduleReminders, type Ticker } from '../scheduler/reminderTick.js';
 import type { TickReport } from '../services/reminders.js';
 import { SandboxRepo } from '../store/sandboxRepo.js';
@@ -494,7 +494,7 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 
 export async function startSandbox(
   config: Config,
-  log: Log,
+  sink: LogSink,
   opts: SandboxOptions = {},
 ): Promise<Sandbox> {
   const standalone = opts.standalone ?? true;
@@ -504,9 +504,10 @@ export async function startSandbox(
   const host = opts.host ?? '127.0.0.1';
   const clients = new Set<ServerResponse>();
   // Routine lines ("reminder tick") would drown the one line the sandbox prints; problems still show.
-  const quietLog: Log = (msg, extra) => {
-    if (msg !== 'reminder tick') log(msg, extra);
+  const quietLog: LogSink = (msg, extra, level) => {
+    if (msg !== 'reminder tick') sink(msg, extra, level);
   };
+  const log = logTo(quietLog, config.logLevel);
 
   const broadcast = (event: string, data: unknown) => {
     const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -590,7 +591,7 @@ export async function startSandbox(
               res.end();
             },
             failure: (error, _o, _req, res) => {
-              log('sandbox install did not finish', { code: error.code });
+              log.warn('sandbox install did not finish', { code: error.code });
               res.writeHead(303, {
                 location: `${pageUrl}/?install_error=${encodeURIComponent(error.code)}`,
               });
@@ -624,7 +625,7 @@ export async function startSandbox(
     // A new key cannot open what an old one sealed (the key file was deleted, or the database is
     // from before the sandbox had installs): those installations are made again.
     if (key.made && (await records.forgetInstallations()) > 0)
-      log(
+      log.warn(
         'sandbox: its installations were sealed with a key it no longer has; installing again',
         {},
       );
@@ -647,7 +648,7 @@ export async function startSandbox(
     // of the last minute included (the sandbox is one process: nothing else is posting them, and
     // its clock does not move on its own, so "a minute later" would wait for the next clock stop).
     await amends.catchUp({ olderThanMs: 0 });
-    const ticker = scheduleReminders(config.reminderCron, amends.reminders, quietLog);
+    const ticker = scheduleReminders(config.reminderCron, amends.reminders, log);
     const world: World = {
       fake,
       amends,
@@ -676,7 +677,7 @@ export async function startSandbox(
     try {
       saveSlack(dbPath, w);
     } catch (e) {
-      log('sandbox could not save its Slack state', { error: String(e) });
+      log.error('sandbox could not save its Slack state', { err: e });
     }
   };
 
@@ -1292,7 +1293,7 @@ export async function startSandbox(
         (out) => json(res, 200, out),
         (e: unknown) => {
           if (e instanceof HttpError) return json(res, e.status, { ok: false, error: e.message });
-          log('sandbox request failed', { path: url.pathname, error: String(e) });
+          log.error('sandbox request failed', { path: url.pathname, err: e });
           json(res, 500, { ok: false, error: 'the sandbox hit an error (see the terminal)' });
         },
       );

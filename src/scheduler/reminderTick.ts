@@ -1,7 +1,6 @@
 import cron from 'node-cron';
+import type { Log } from '../services/ports.js';
 import type { ReminderService } from '../services/reminders.js';
-
-type Log = (m: string, x?: Record<string, unknown>) => void;
 
 export interface Ticker {
   stop(): Promise<void>;
@@ -37,7 +36,7 @@ function every(
       try {
         await job();
       } catch (e) {
-        log(`${name} failed`, { error: String(e) });
+        log.error(`${name} failed`, { err: e });
       }
     },
     { name },
@@ -67,7 +66,7 @@ function every(
     running = true;
     task
       .execute()
-      .catch((e: unknown) => log(`${name} failed`, { error: String(e) }))
+      .catch((e: unknown) => log.error(`${name} failed`, { err: e }))
       .finally(() => {
         running = false;
       });
@@ -79,7 +78,7 @@ function every(
     try {
       if (now >= after) {
         // A whole slot or more went by unseen: the clock jumped, the host slept or the loop was held.
-        log('clock jumped: skipped missed ticks', {
+        log.warn('clock jumped: skipped missed ticks', {
           task: name,
           missedMs: now - due,
           from: new Date(due).toISOString(),
@@ -94,7 +93,7 @@ function every(
         const waited = due;
         plan();
         if (due < waited)
-          log('clock went back: ticking on the new time', {
+          log.warn('clock went back: ticking on the new time', {
             task: name,
             backMs: wakeAt - now,
             from: new Date(waited).toISOString(),
@@ -103,7 +102,7 @@ function every(
       }
       // Otherwise it woke early only to read the clock, and `due` stands.
     } catch (e) {
-      log(`${name} failed`, { error: String(e) });
+      log.error(`${name} failed`, { err: e });
     }
     arm();
   };
@@ -131,7 +130,7 @@ export function scheduleReminders(
     'amends-reminders',
     async () => {
       const r = await reminders.tick();
-      if (r.planned || r.sent || r.failed) log('reminder tick', { ...r });
+      if (r.planned || r.sent || r.failed) log.info('reminder tick', { ...r });
     },
     log,
   );

@@ -1,5 +1,5 @@
 import type { Clock } from '../domain/clock.js';
-import type { LeaseStore, ProcessStore } from './ports.js';
+import type { LeaseStore, Log, ProcessStore } from './ports.js';
 
 /** How long a lease runs without renewal: longer than any one Slack call (10 s) and its retries. */
 export const LEASE_MS = 90_000;
@@ -45,6 +45,7 @@ export class Leases {
   /** Runs `fn` after the take or release of `key` on its way (see #queued). */
   #inTurn<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const mine = (this.#queued.get(key) ?? Promise.resolve()).then(fn);
+    // The queue's tail never rejects (the caller gets `mine`'s failure, and handles or logs it).
     const tail = mine.catch(() => {});
     this.#queued.set(key, tail);
     void tail.then(() => {
@@ -157,7 +158,7 @@ export class Liveness {
     readonly now: () => number = Date.now,
     /** A faster answer for holders of this host (deadOnThisHost). */
     readonly deadHere: (holder: string) => boolean = () => false,
-    readonly log: (msg: string, extra?: Record<string, unknown>) => void = () => {},
+    readonly log?: Log,
   ) {}
 
   /**
@@ -194,7 +195,7 @@ export class Liveness {
       await this.store.forgetBefore(now, 10 * 60_000);
     } catch (e) {
       // A busy or closing database: the next beat is 2 s away, well inside ALIVE_MS.
-      this.log('could not write the heartbeat', { error: String(e) });
+      this.log?.error('could not write the heartbeat', { err: e });
     }
   }
 

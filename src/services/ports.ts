@@ -554,3 +554,19 @@ export interface OpsStore {
   schemaCurrent(): Promise<{ ok: boolean; version: number; expected: number }>;
   outbox(now: number): Promise<OutboxState>;
 }
+
+/** Details of a log line; `err` is the caught value itself (its stack is kept), never its text. */
+export type LogFields = Readonly<Record<string, unknown>>;
+
+/**
+ * What the code logs through (pino behind it, src/log.ts). A failure is logged at `error` with
+ * `err`; an expected condition the code handles at `warn` or `info`. `child` binds fields (the
+ * `team` and `case` a line is about) to every line logged through it.
+ */
+export interface Log {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  child(bindings: LogFields): Log;
+}

@@ -9,10 +9,9 @@ import {
   DeliveryFailure,
   type InWorkspace,
   isStorageFailure,
+  type Log,
   type PendingLine,
 } from './ports.js';
-
-type Log = (msg: string, extra?: Record<string, unknown>) => void;
 
 export type Published =
   | { readonly ok: true; readonly case: RecoveryCase; readonly movedFrom?: string }
@@ -183,14 +182,18 @@ export class Presenter {
       mine = await leases.acquire(key);
     } catch (e) {
       // The database is closing (a shutdown): what is left stays stored for the next start.
-      this.deps.log('could not take the case’s lease; left to the next sweep', {
-        caseId: c.id,
-        error: String(e),
+      this.deps.log.error('could not take the case’s lease; left to the next sweep', {
+        team: c.teamId,
+        case: c.id,
+        err: e,
       });
       return null;
     }
     if (!mine) {
-      this.deps.log('another process is writing this case; left to it', { caseId: c.id });
+      this.deps.log.info('another process is writing this case; left to it', {
+        team: c.teamId,
+        case: c.id,
+      });
       return null;
     }
     try {
@@ -235,15 +238,20 @@ export class Presenter {
           ? view.deleteFile(ts.slice('file:'.length))
           : view.deletePost(c.channelId, ts);
         await gone.catch((e: unknown) =>
-          log('could not delete a thread post in a shared channel', {
-            caseId: c.id,
-            error: String(e),
+          log.error('could not delete a thread post in a shared channel', {
+            team: c.teamId,
+            case: c.id,
+            err: e,
           }),
         );
       }
       await view.tellOwner(c, 'withdrawn', await this.#ownerLang(c));
     } catch (e) {
-      log('could not withdraw the case from a shared channel', { caseId: c.id, error: String(e) });
+      log.error('could not withdraw the case from a shared channel', {
+        team: c.teamId,
+        case: c.id,
+        err: e,
+      });
     }
   }
 
@@ -306,9 +314,10 @@ export class Presenter {
       // the case waits (saved) for someone to pick an internal channel.
       // The owner's zone and language first: a case that waits for a channel is counted in them too.
       let c = await cases.adoptProfiles(stored, { keepLang: o.keepLang }).catch((e: unknown) => {
-        log('could not adopt the owner’s profile; the case keeps the defaults', {
-          caseId: stored.id,
-          error: String(e),
+        log.error('could not adopt the owner’s profile; the case keeps the defaults', {
+          team: stored.teamId,
+          case: stored.id,
+          err: e,
         });
         return stored;
       });
@@ -322,7 +331,7 @@ export class Presenter {
             // A private note fades; the owner keeps a direct message with the move button.
             await view
               .tellOwner(c, 'waiting', await this.#ownerLang(c))
-              .catch((e: unknown) => log('could not tell the owner', { error: String(e) }));
+              .catch((e: unknown) => log.error('could not tell the owner', { err: e }));
           }
           return { ok: false, code: CHANNEL_SHARED };
         }
@@ -340,9 +349,10 @@ export class Presenter {
       return movedFrom ? { ok: true, case: posted, movedFrom } : { ok: true, case: posted };
     } catch (e) {
       const code = codeOf(e);
-      log('could not post the case; it is stored and will be posted again', {
-        caseId: stored.id,
-        error: String(e),
+      log.error('could not post the case; it is stored and will be posted again', {
+        team: stored.teamId,
+        case: stored.id,
+        err: e,
       });
       if (isSharingUnknown(e)) this.deps.retry?.(stored);
       // Remembered, so the periodic sweep leaves a channel Amends is not in to the invitation.
@@ -362,11 +372,12 @@ export class Presenter {
       await check();
       await this.deps.firstReplied?.(c, await this.deps.view.postFirstReply(c));
     } catch (e) {
-      this.deps.log(
+      this.deps.log.error(
         'the first thread reply failed; the case is posted (the sweep posts it later)',
         {
-          caseId: c.id,
-          error: String(e),
+          team: c.teamId,
+          case: c.id,
+          err: e,
         },
       );
     } finally {
@@ -467,9 +478,10 @@ export class Presenter {
       try {
         drawn = await this.#refresh(c);
       } catch (e) {
-        this.deps.log('chat.update failed; the change is stored', {
-          caseId: c.id,
-          error: String(e),
+        this.deps.log.error('chat.update failed; the change is stored', {
+          team: c.teamId,
+          case: c.id,
+          err: e,
         });
       }
       await this.#queueLines(c, {}, drawn);
@@ -477,7 +489,7 @@ export class Presenter {
     await this.deps
       .changed?.(c)
       .catch((e: unknown) =>
-        this.deps.log('App Home not redrawn', { caseId: c.id, error: String(e) }),
+        this.deps.log.error('App Home not redrawn', { team: c.teamId, case: c.id, err: e }),
       );
   }
 
@@ -538,7 +550,7 @@ export class Presenter {
     const previous = this.#lines.get(c.id);
     const fresh = previous ? null : read;
     const mine = (previous ?? Promise.resolve())
-      .catch(() => {})
+      .catch(() => {}) // the earlier delivery's failure is its caller's; this one goes ahead
       .then(() => this.#held(c, (check) => this.#deliverLines(c, o, check, fresh)))
       .then(() => {});
     // The queue's tail never rejects (the caller gets `mine`'s failure): an unhandled rejection
@@ -575,8 +587,9 @@ export class Presenter {
         if (!(e instanceof DeliveryFailure)) throw e;
         // Unknown sharing (tried again after a back-off) or a channel Amends can't see: the lines
         // wait, stored, as they do for a failed post.
-        log('thread lines wait: Slack could not say whether the channel is shared', {
-          caseId: c.id,
+        log.warn('thread lines wait: Slack could not say whether the channel is shared', {
+          team: c.teamId,
+          case: c.id,
           slack: e.code,
         });
         return;
@@ -602,9 +615,10 @@ export class Presenter {
           if (file) await cases.lineSent(l.id, `file:${await view.postFile(latest, file)}`);
           else await cases.lineSent(l.id, await view.postLine(latest, l));
         } catch (e) {
-          log('thread line not posted yet; it is stored and goes out later', {
-            caseId: c.id,
-            error: String(e),
+          log.error('thread line not posted yet; it is stored and goes out later', {
+            team: c.teamId,
+            case: c.id,
+            err: e,
           });
           return; // the rest wait behind it: lines keep their order
         }
@@ -624,9 +638,10 @@ export class Presenter {
     try {
       await this.deps.view.updateLine(c, ts, body);
     } catch (e) {
-      this.deps.log('thread line not redrawn; the change is stored', {
-        caseId: c.id,
-        error: String(e),
+      this.deps.log.error('thread line not redrawn; the change is stored', {
+        team: c.teamId,
+        case: c.id,
+        err: e,
       });
     }
   }
@@ -651,10 +666,10 @@ export class Presenter {
       if (!channel) throw new Error('no channel');
       await this.deps.view.note(channel, user, text, threadTs);
     } catch (e) {
-      this.deps.log('ephemeral failed', { channel, error: String(e) });
+      this.deps.log.error('ephemeral failed', { channel, err: e });
       if (!respond) return;
       await respond({ response_type: 'ephemeral', replace_original: false, text }).catch(
-        (e2: unknown) => this.deps.log('response_url failed too', { error: String(e2) }),
+        (e2: unknown) => this.deps.log.error('response_url failed too', { err: e2 }),
       );
     }
   }

@@ -120,7 +120,7 @@ export class Projection {
   async #threadPosts(c: RecoveryCase): Promise<string[]> {
     // A first reply posted in the last second is on record too (a failed flush: the sweep's look
     // in the thread finds it later).
-    await this.hints.flush().catch(() => {});
+    await this.hints.flushOrLog();
     const { repos } = this.deps;
     // The first reply, the lines and the invite files (`file:<id>`), and the nudges.
     const [first, lines, nudges] = await Promise.all([
@@ -154,9 +154,10 @@ export class Projection {
       const held: RecoveryCase[] = [];
       for (const c of list) {
         const mine = await leases.acquire(caseKey(c.id)).catch((e: unknown) => {
-          log('could not take the case’s lease; left to the next sweep', {
-            caseId: c.id,
-            error: String(e),
+          log.error('could not take the case’s lease; left to the next sweep', {
+            team: c.teamId,
+            case: c.id,
+            err: e,
           });
           return false;
         });
@@ -168,13 +169,14 @@ export class Projection {
       const keep = async (c: RecoveryCase) => {
         // The cases still waiting their turn keep their leases too (a write once a third has passed).
         let mine = true;
+        // A renewal that fails counts as a lease lost: the case is left to whoever holds it.
         for (const h of held.slice(held.indexOf(c)))
           if (!(await leases.renew(caseKey(h.id)).catch(() => false)) && h === c) mine = false;
         return mine;
       };
       return await fn(held, keep);
     } finally {
-      await this.hints.flush().catch(() => {});
+      await this.hints.flushOrLog();
       for (const id of taken) await leases.release(caseKey(id));
     }
   }
@@ -209,9 +211,9 @@ export class Projection {
         const map = await this.presenter
           .postedIn((held[0] as RecoveryCase).teamId, channel, since)
           .catch((e: unknown) => {
-            log('could not look for earlier posts; trying each case', {
+            log.error('could not look for earlier posts; trying each case', {
               channel,
-              error: String(e),
+              err: e,
             });
             return null;
           });
@@ -255,7 +257,9 @@ export class Projection {
       if (!c) continue;
       await this.presenter
         .deliverLines(c, { recover: true })
-        .catch((e: unknown) => log('could not post thread lines', { caseId, error: String(e) }));
+        .catch((e: unknown) =>
+          log.error('could not post thread lines', { team: teamId, case: caseId, err: e }),
+        );
       n++;
     }
     return n;
@@ -280,7 +284,7 @@ export class Projection {
           .ensureFirstReply(c)
           .then(() => firstReplies++)
           .catch((e: unknown) =>
-            log('could not settle a first reply', { caseId: c.id, error: String(e) }),
+            log.error('could not settle a first reply', { team: c.teamId, case: c.id, err: e }),
           );
       }
       // A step came due or a snooze ended since the parent was drawn, or the parent was drawn from
@@ -291,7 +295,7 @@ export class Projection {
           .refresh(c)
           .then(() => redrawn++)
           .catch((e: unknown) =>
-            log('could not redraw a case', { caseId: c.id, error: String(e) }),
+            log.error('could not redraw a case', { team: c.teamId, case: c.id, err: e }),
           );
       }
       return { firstReplies, redrawn };
@@ -329,7 +333,9 @@ export class Projection {
     const run = async () => {
       const shared = !start && leases;
       if (shared && !(await leases.acquire(SWEEP_KEY))) return;
-      // Renewed while it runs (a sweep after an outage may outlast a lease).
+      // Renewed while it runs (a sweep after an outage may outlast a lease). A renewal that fails
+      // is tried again a third of a lease later; if all fail, the lease runs out and another
+      // process sweeps, which a sweep is made to allow (each case is taken under its own lease).
       const renew = shared
         ? setInterval(() => void leases.renew(SWEEP_KEY).catch(() => false), LEASE_MS / 3)
         : undefined;
@@ -341,7 +347,7 @@ export class Projection {
             : { olderThanMs: 60_000, skipChannelProblems: true },
         );
         if (start || r.posted || r.failed || r.firstReplies || r.redrawn || r.threadsWithLines)
-          log(
+          log.info(
             start
               ? 'cases stored but not shown by a previous run'
               : 'brought Slack up to date with the stored cases',
@@ -354,7 +360,7 @@ export class Projection {
     };
     this.#catching = work
       .track(run())
-      .catch((e) => log('could not bring Slack up to date', { error: String(e) }))
+      .catch((e) => log.error('could not bring Slack up to date', { err: e }))
       .finally(() => {
         this.#catching = null;
       });
@@ -381,7 +387,7 @@ export class Projection {
         if (work.stopping) return;
         void work
           .track(this.#bringUp(c.id, c.teamId))
-          .catch((e: unknown) => log('could not bring a case up to date', { error: String(e) }))
+          .catch((e: unknown) => log.error('could not bring a case up to date', { err: e }))
           .finally(() => {
             // Not asked again during this attempt: Slack answered, the case is where it should be.
             if (!this.#retrying.get(c.id)?.timer) this.#retrying.delete(c.id);
@@ -403,7 +409,7 @@ export class Projection {
     }
     // Each step on its own: a redraw that fails leaves the lines and the first reply to try.
     const failed = (what: string) => (e: unknown) =>
-      log(`could not ${what}; the sweep tries again`, { caseId: id, error: String(e) });
+      log.error(`could not ${what}; the sweep tries again`, { team: teamId, case: id, err: e });
     await this.presenter.refresh(c).catch(failed('redraw the case'));
     await this.presenter.deliverLines(c).catch(failed('post its thread lines'));
     await this.presenter.ensureFirstReply(c).catch(failed('post its first reply'));
@@ -411,7 +417,7 @@ export class Projection {
 
   /** Records the last hints and drops the retries (a shutdown: the next start's sweep has them). */
   async stop(): Promise<void> {
-    await this.hints.flush().catch(() => {});
+    await this.hints.flushOrLog();
     for (const r of this.#retrying.values()) clearTimeout(r.timer);
     this.#retrying.clear();
   }

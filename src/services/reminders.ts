@@ -15,6 +15,7 @@ import {
   type CaseStore,
   DeliveryFailure,
   type DuePage,
+  type Log,
   type ReminderChannel,
   type ReminderStore,
   type Repos,
@@ -73,7 +74,7 @@ export interface ReminderServiceDeps {
   readonly holder?: string;
   /** True when the process that holds a claim is gone: its claims are settled at once. */
   readonly isGone?: (holder: string) => boolean | Promise<boolean>;
-  readonly log?: (msg: string, extra?: Record<string, unknown>) => void;
+  readonly log?: Log;
 }
 
 /** Threads read at once when settling abandoned claims, then one every RECONCILE_SPACING_MS. */
@@ -216,7 +217,7 @@ export class ReminderService {
                 : await profiles.resolve(teamId, who.creatorId, now);
             chunk.push({ teamId, caseId, tz: owner.tz, othersTz: creator.tz });
           } catch (e) {
-            this.#d.log?.('reminder planning failed', { teamId, caseId, error: String(e) });
+            this.#d.log?.error('reminder planning failed', { team: teamId, case: caseId, err: e });
           }
         }
         if (chunk.length > 0) planned += await this.#planChunk(chunk, now);
@@ -286,7 +287,7 @@ export class ReminderService {
         // One owner's cases written: acks and posts go before the next owner's.
         await new Promise<void>((r) => setImmediate(r));
       } catch (e) {
-        this.#d.log?.('morning digest not planned', { teamId: g.teamId, error: String(e) });
+        this.#d.log?.error('morning digest not planned', { team: g.teamId, err: e });
       }
     }
     return planned;
@@ -316,7 +317,7 @@ export class ReminderService {
           n += await tx.run((t) => this.#planCase(t, teamId, caseId, tz, othersTz, now));
         } catch (e) {
           // One broken case never stops the batch (its savepoint is rolled back).
-          this.#d.log?.('reminder planning failed', { teamId, caseId, error: String(e) });
+          this.#d.log?.error('reminder planning failed', { team: teamId, case: caseId, err: e });
         }
       }
       return n;
@@ -455,7 +456,9 @@ export class ReminderService {
           if (claiming) waits.push(claiming);
           for (const s of await Promise.allSettled(waits))
             if (s.status === 'rejected') failure ??= s.reason;
-        } else if (!planned && planning) await planning.catch(() => {});
+        } else if (!planned && planning)
+          // Only waits for the plan here: its failure reaches the tick, which awaits it after this.
+          await planning.catch(() => {});
         else break;
       }
     } finally {
@@ -579,9 +582,9 @@ export class ReminderService {
       } else if (f.kind === 'auth') {
         await this.#d.workspaces.pause(c.teamId, f.code, at);
         await reminders.release(r.id, at, f.code);
-        this.#d.log?.('workspace paused: Slack refused its token', {
-          teamId: c.teamId,
-          error: f.code,
+        this.#d.log?.warn('workspace paused: Slack refused its token', {
+          team: c.teamId,
+          slack: f.code,
         });
         lane.stopWith = { until: at, why: f.code };
         report.retried++;
@@ -706,9 +709,10 @@ export class ReminderService {
           }
         }
       } catch (e) {
-        this.#d.log?.('could not reconcile reminders; will retry', {
-          caseId: c.id,
-          error: String(e),
+        this.#d.log?.error('could not reconcile reminders; will retry', {
+          team: c.teamId,
+          case: c.id,
+          err: e,
         });
         // Rate limited: the rest waits for the next tick instead of pressing on.
         if (e instanceof DeliveryFailure && e.kind === 'rate_limited') break;

@@ -1,6 +1,4 @@
-import type { UnitOfWork } from './ports.js';
-
-type Log = (msg: string, extra?: Record<string, unknown>) => void;
+import type { Log, UnitOfWork } from './ports.js';
 
 interface Hint {
   readonly teamId: string;
@@ -58,11 +56,18 @@ export class ShownHints {
     this.#hints.set(c.id, { ...before, teamId: c.teamId, ...h, renderedVersion });
     this.#timer ??= setTimeout(() => {
       this.flush().catch((e: unknown) =>
-        this.deps.log('could not record what Slack shows; the sweep checks again', {
-          error: String(e),
+        this.deps.log.error('could not record what Slack shows; the sweep checks again', {
+          err: e,
         }),
       );
     }, FLUSH_AFTER_MS).unref();
+  }
+
+  /** flush, its failure logged (hints, not state: the sweep checks again). */
+  flushOrLog(): Promise<void> {
+    return this.flush().catch((e: unknown) =>
+      this.deps.log.error('could not record what Slack shows; the sweep checks again', { err: e }),
+    );
   }
 
   /** Writes the hints taken so far (and waits for a flush on its way). */

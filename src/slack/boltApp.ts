@@ -16,9 +16,10 @@ import {
 import { wellFormed } from '../domain/text.js';
 import type { Lang } from '../i18n/index.js';
 import { t } from '../i18n/index.js';
-import { boltLogger, type Log, type Logger } from '../log.js';
+import { boltLogger, type Log, type Logger, logScope } from '../log.js';
 import { guardBody } from './bodyGuard.js';
 import { AcceptQueue, type Gate, isSlackBody, Malformed, RECEIVED_AT, Refused } from './gate.js';
+import { requestLogFields } from './logFields.js';
 import { BOT_SCOPES } from './scopes.js';
 import { forTeam } from './teamClient.js';
 import { keepAliveFetch, observedFetch, type SlackCallObserver } from './transport.js';
@@ -248,8 +249,11 @@ export function createBoltApp(o: BoltAppOptions): App {
   app.processEvent = async (event) => {
     if (!isSlackBody(event.body)) throw new Malformed();
     wellFormed(event.body);
-    // Taken or refused here, before Bolt does any work: see Gate.
-    return gate.handle(event, () => processEvent(event));
+    // Taken or refused here, before Bolt does any work: see Gate. Every line logged for this
+    // request (its listener, the error handler, the Slack calls after the ack) names its team and case.
+    return logScope(requestLogFields(event.body), () =>
+      gate.handle(event, () => processEvent(event)),
+    );
   };
   return app;
 }
@@ -313,7 +317,7 @@ export async function startBoltApp(
     guardBody(req, res, { signingSecret: config.signingSecret ?? '' }).then(
       (ok) => ok && pass(),
       (e: unknown) => {
-        log('could not read a request', { error: String(e) });
+        log.error('could not read a request', { err: e });
         if (!res.headersSent) res.writeHead(500).end();
       },
     );

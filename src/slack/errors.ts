@@ -7,7 +7,7 @@ import {
 } from '@slack/web-api';
 import { isDomainError } from '../domain/errors.js';
 import type { Catalog } from '../i18n/index.js';
-import { DeliveryFailure, isStorageFailure } from '../services/ports.js';
+import { DeliveryFailure, isStorageFailure, type Log } from '../services/ports.js';
 import { SHARING_UNKNOWN, STORAGE_FAILED } from '../services/presenter.js';
 
 const CHANNEL_ERRORS = new Set([
@@ -76,11 +76,7 @@ export function toDeliveryFailure(e: unknown): DeliveryFailure {
  * The one error mapper: known domain codes become a friendly sentence; anything else is logged with
  * an id the user can quote.
  */
-export function friendly(
-  e: unknown,
-  cat: Catalog,
-  log: (msg: string, extra: Record<string, unknown>) => void,
-): string {
+export function friendly(e: unknown, cat: Catalog, log: Log): string {
   if (isDomainError(e)) {
     if (e.code === 'cannot_undo' && e.detail && e.detail in cat.corrections.refused)
       return cat.corrections.refused[e.detail as keyof Catalog['corrections']['refused']];
@@ -103,13 +99,13 @@ export function friendly(
   if (isStorageFailure(e)) {
     // Disk full, database locked or unreadable: the transaction was rolled back, nothing changed.
     const storage = (e as { code: string }).code;
-    log('could not save', { id, error: e instanceof Error ? e.message : String(e), storage });
+    log.error('could not save', { id, err: e, storage });
     return cat.errors.notSaved;
   }
   const code = slackErrorCode(e);
-  log('unexpected error', {
+  log.error('unexpected error', {
     id,
-    error: e instanceof Error ? (e.stack ?? e.message) : String(e),
+    err: e,
     slack: code,
   });
   return cat.errors.unknown(id);

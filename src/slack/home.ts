@@ -58,7 +58,7 @@ export class HomePublisher {
         await this.deps.viewers.forgetBefore(now - VIEWER_TTL_MS);
       }
     } catch (e) {
-      this.deps.log('could not record who opened App Home', { error: String(e) });
+      this.deps.log.error('could not record who opened App Home', { err: e });
     }
   }
 

@@ -97,9 +97,9 @@ export class ChannelSharing {
         typeof res.channel?.name === 'string' && res.channel.name ? res.channel.name : null;
       // For the other replicas: a failed write only means they ask Slack themselves.
       await this.store?.put(channel, shared, at, name).catch((e: unknown) => {
-        this.log('could not record a channel’s sharing for other processes', {
+        this.log.error('could not record a channel’s sharing for other processes', {
           channel,
-          error: String(e),
+          err: e,
         });
       });
       return shared;
@@ -115,17 +115,20 @@ export class ChannelSharing {
       if (SETUP_ERRORS.has(code)) {
         if (!this.#setupLogged.has(code)) {
           this.#setupLogged.add(code);
-          this.log(
+          this.log.error(
             'setup error: Slack would not say whether channels are shared outside the company, so Amends posts no case until it can (reinstall the app with the channels:read and groups:read scopes of manifest.yml)',
             { channel, slack: code },
           );
         }
       } else {
-        this.log('could not check whether the channel is shared; nothing is posted there yet', {
-          channel,
-          slack: code,
-          retryInMs: backoff,
-        });
+        this.log.warn(
+          'could not check whether the channel is shared; nothing is posted there yet',
+          {
+            channel,
+            slack: code,
+            retryInMs: backoff,
+          },
+        );
       }
       throw unknown(code);
     }

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
+import type { Log } from '../services/ports.js';
 
 /**
  * Runs SQLite's WAL checkpoints on a worker thread with its own connection. With automatic
@@ -15,6 +16,7 @@ const { workerData, parentPort } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 5000');
+// A checkpoint that fails (the database busy) leaves the WAL as it is; the next interval tries again.
 const checkpoint = (mode) => { try { db.pragma('wal_checkpoint(' + mode + ')'); } catch {} };
 const timer = setInterval(() => checkpoint('PASSIVE'), workerData.intervalMs);
 parentPort.on('message', (m) => {
@@ -89,7 +91,7 @@ export function startCheckpointer(
 export function backgroundCheckpoints(
   sqlite: Database.Database | null,
   file: string,
-  log: (msg: string, extra?: Record<string, unknown>) => void,
+  log: Log,
 ): { start(): void; stop(): Promise<void> } {
   sqlite?.pragma('wal_autocheckpoint = 0');
   let checkpointer: Checkpointer | null = null;
@@ -97,7 +99,7 @@ export function backgroundCheckpoints(
     start() {
       if (!sqlite) return;
       checkpointer ??= startCheckpointer(file, (e) => {
-        log('background checkpoints failed; back to automatic checkpoints', { error: String(e) });
+        log.error('background checkpoints failed; back to automatic checkpoints', { err: e });
         if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
       });
     },

@@ -74,6 +74,13 @@ export class FakePacer implements Pacer {
   }
 }
 
+/** A line the app logged: message, details (bound fields and `err` included) and level name. */
+export interface LoggedLine {
+  readonly msg: string;
+  readonly extra?: Record<string, unknown>;
+  readonly level?: string;
+}
+
 export interface Harness {
   readonly amends: Amends;
   readonly fake: FakeSlack;
@@ -83,8 +90,8 @@ export interface Harness {
   readonly dir: string;
   /** The signing secret the receiver verifies requests with. */
   readonly secret: string;
-  /** Everything the app logged (message + details), oldest first. */
-  readonly logs: { msg: string; extra?: Record<string, unknown> }[];
+  /** Everything the app logged (message, details, level), oldest first. */
+  readonly logs: LoggedLine[];
   command(
     text: string,
     o?: {
@@ -145,10 +152,12 @@ export async function startHarness(
     engine?: 'sqlite' | 'postgres';
     /** Installs in many workspaces (OAuth): no bot token; each workspace installs first. */
     oauth?: boolean;
+    /** LOG_LEVEL: the least severe level the app's logger writes (default info). */
+    logLevel?: 'debug' | 'info' | 'warn' | 'error';
   } = {},
 ): Promise<Harness> {
   const secret = o.signingSecret ?? SECRET;
-  const logs: { msg: string; extra?: Record<string, unknown> }[] = [];
+  const logs: LoggedLine[] = [];
   const clock = new ManualClock(o.now ?? '2026-11-23T08:00:00Z');
   const fake = await startFakeSlack({
     users: USERS,
@@ -187,7 +196,10 @@ export async function startHarness(
   const amends = await composeAmends({
     config,
     clock,
-    logger: loggerFromLog((msg, extra) => void logs.push(extra ? { msg, extra } : { msg })),
+    logger: loggerFromLog(
+      (msg, extra, level) => void logs.push({ msg, ...(extra ? { extra } : {}), level }),
+      o.logLevel ?? 'info',
+    ),
     // Slack is answered once the listener's work, Slack calls included, is finished: a test reads
     // the outcome right after the response, and an absence check means something.
     processBeforeResponse: !o.ackFirst,

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { scheduleReminders, scheduleSweep, type Ticker } from '../../src/scheduler/reminderTick.js';
 import type { ReminderService } from '../../src/services/reminders.js';
+import { memoryLog } from '../helpers/log.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -14,9 +15,11 @@ let lines: Line[];
 let tickers: Ticker[];
 let consoleSpies: MockInstance[];
 
-const log = (message: string, fields?: Record<string, unknown>) => {
-  lines.push({ message, fields });
-};
+let levels: string[];
+const log = memoryLog(({ level, msg, fields }) => {
+  levels.push(level);
+  lines.push({ message: msg, fields });
+});
 const jumpLines = () => lines.filter((l) => l.message.startsWith('clock jumped'));
 const consoleCalls = () => consoleSpies.reduce((n, s) => n + s.mock.calls.length, 0);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -39,6 +42,7 @@ function stepWallClock(byMs: number) {
 
 beforeEach(() => {
   lines = [];
+  levels = [];
   tickers = [];
   // performance.now() stays real: it measures how long the event loop is held.
   vi.useFakeTimers({
@@ -174,8 +178,9 @@ describe('the ticker otherwise', () => {
     expect(most).toBe(1);
     expect(started).toBe(2);
     expect(lines).toEqual([
-      { message: 'amends-sweep failed', fields: { error: 'Error: Slack said no' } },
+      { message: 'amends-sweep failed', fields: { err: new Error('Slack said no') } },
     ]);
+    expect(levels).toEqual(['error']);
     expect(consoleCalls()).toBe(0);
   });
 

@@ -10,6 +10,7 @@ import { renderCase } from '../../src/slack/blocks/caseMessage.js';
 import { openInput } from '../helpers/builders.js';
 import { openViaCommand, refresh } from '../helpers/cases.js';
 import { type Harness, MARIA, startHarness, TEAM, testEngine } from '../helpers/harness.js';
+import { type LogLine, memoryLog } from '../helpers/log.js';
 import { type OtherProcess, startOtherProcess } from '../helpers/otherProcess.js';
 
 const harnesses: Harness[] = [];
@@ -243,18 +244,23 @@ describe('a lease that can’t be taken at all', () => {
     const view = new Proxy({} as CaseView, {
       get: (_t, name) => async () => void posted.push(String(name)),
     });
-    const logs: string[] = [];
+    const logs: LogLine[] = [];
     const presenter = new Presenter({
       view,
       cases: {} as CaseService,
       clock,
-      log: (m) => void logs.push(m),
+      log: memoryLog((line) => void logs.push(line)),
       load: async () => c,
       leases: new Leases(broken, 'a:1:aa', clock),
       flag: async () => {},
     });
     expect(await presenter.publish(c)).toEqual({ ok: false, code: 'in_progress' });
     expect(posted).toEqual([]);
-    expect(logs).toContain('could not take the case’s lease; left to the next sweep');
+    // Logged as a failure, naming its workspace and case, with the error itself (its stack).
+    expect(logs).toContainEqual({
+      level: 'error',
+      msg: 'could not take the case’s lease; left to the next sweep',
+      fields: { team: c.teamId, case: c.id, err: expect.any(TypeError) },
+    });
   });
 });

@@ -40,5 +40,5 @@ export async function unhandled(
   what: { kind: 'action' | 'view' | 'shortcut'; id: string | undefined },
 ): Promise<void> {
   await ack();
-  log('nothing handles this; acknowledged', what);
+  log.info('nothing handles this; acknowledged', what);
 }

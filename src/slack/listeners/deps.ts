@@ -73,7 +73,7 @@ export async function knownClients(deps: ListenerDeps, teamId: string): Promise<
   try {
     return await deps.cases.knownClients(teamId);
   } catch (e) {
-    deps.log('known clients not read', { error: String(e) });
+    deps.log.error('known clients not read', { err: e });
     return [];
   }
 }

@@ -17,8 +17,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerShortcuts(app, deps);
   app.error(async (e) => {
     const original = (e as { original?: unknown }).original ?? e;
-    deps.log('unhandled listener error', {
-      error: original instanceof Error ? (original.stack ?? original.message) : String(original),
+    deps.log.error('unhandled listener error', {
+      err: original,
     });
   });
 }

@@ -62,5 +62,5 @@ export async function tellInDm(
       ...(said.blocks ? { blocks: said.blocks } : {}),
     })
     .then(() => undefined)
-    .catch((e) => log('could not tell the user', { error: String(e) }));
+    .catch((e) => log.error('could not tell the user', { err: e }));
 }

@@ -66,7 +66,7 @@ export function onClick(
     } catch (e) {
       await args.ack();
       // Someone Amends has not looked up yet reads the note in their own language: Slack is asked
-      // (briefly, after the ack) before it is written.
+      // (briefly, after the ack) before it is written; without an answer, in the stored or default one.
       await deps.profiles.resolve(team, user, deps.cases.now(), 700).catch(() => {});
       await deps.presenter.ephemeral(
         channel,
@@ -129,7 +129,7 @@ async function openModal(deps: ListenerDeps, k: Click, trigger: string, view: Fo
   try {
     await k.args.client.views.open({ trigger_id: trigger, view });
   } catch (e) {
-    deps.log('views.open failed', { error: String(e) });
+    deps.log.error('views.open failed', { err: e });
     await deps.presenter.ephemeral(
       k.channel,
       k.user,

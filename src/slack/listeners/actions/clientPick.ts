@@ -38,6 +38,6 @@ export function clientPickAction(deps: ListenerDeps) {
     );
     await client.views
       .update({ view_id: view.id, ...(view.hash ? { hash: view.hash } : {}), view: form })
-      .catch((e) => deps.log('views.update failed', { error: String(e) }));
+      .catch((e) => deps.log.error('views.update failed', { err: e }));
   };
 }

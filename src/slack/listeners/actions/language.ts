@@ -14,6 +14,6 @@ export function languageAction(deps: ListenerDeps) {
     await deps.home.opened(team, user);
     await deps.home
       .publish(client, team, user)
-      .catch((e) => deps.log('views.publish failed', { error: String(e) }));
+      .catch((e) => deps.log.error('views.publish failed', { err: e }));
   };
 }

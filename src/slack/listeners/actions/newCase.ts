@@ -15,6 +15,6 @@ export function newCaseAction(deps: ListenerDeps) {
     const known = await knownClients(deps, team);
     await client.views
       .open({ trigger_id: trigger, view: openCaseModal(t(lang), null, user, lang, {}, known) })
-      .catch((e) => deps.log('views.open failed', { error: String(e) }));
+      .catch((e) => deps.log.error('views.open failed', { err: e }));
   };
 }

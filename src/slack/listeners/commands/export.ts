@@ -19,7 +19,7 @@ export function exportCommand(deps: ListenerDeps) {
       u = (await client.users.info({ user })).user as typeof u;
     } catch (e) {
       // No file was made: the person reads that the check failed, not that an upload did.
-      deps.log('export: admin check failed', { error: String(e) });
+      deps.log.error('export: admin check failed', { err: e });
       await say(cat.report.exportAdminCheckFailed);
       return;
     }
@@ -54,7 +54,7 @@ export function exportCommand(deps: ListenerDeps) {
         { channelId: channel, comment: cat.report.exportReady },
       );
     } catch (e) {
-      deps.log('export failed', { error: String(e), slack: slackErrorCode(e) });
+      deps.log.error('export failed', { err: e, slack: slackErrorCode(e) });
       await say(cat.report.exportFailed);
     }
   };

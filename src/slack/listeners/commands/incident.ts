@@ -58,9 +58,7 @@ export function incidentCommand(deps: ListenerDeps) {
       text,
       requestKey: `cmd:${body.trigger_id}`,
       say: (said, blocks) =>
-        respond(ephemeral(said, blocks)).catch((e) =>
-          deps.log('respond failed', { error: String(e) }),
-        ),
+        respond(ephemeral(said, blocks)).catch((e) => deps.log.error('respond failed', { err: e })),
     };
     await run[subcommandOf(text)](c);
   };

@@ -21,7 +21,7 @@ export function newCaseCommand(deps: ListenerDeps) {
       });
     } catch (e) {
       // Said privately (the response URL), in their language: the form did not open.
-      deps.log('views.open failed', { error: String(e) });
+      deps.log.error('views.open failed', { err: e });
       await c.say(formFailed(e, t(lang)));
       return;
     }

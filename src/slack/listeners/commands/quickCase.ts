@@ -46,7 +46,7 @@ export function quickCaseCommand(deps: ListenerDeps) {
       await deps.workspaces
         .resume(team)
         .catch((e: unknown) =>
-          deps.log('could not record that the workspace works again', { error: String(e) }),
+          deps.log.error('could not record that the workspace works again', { err: e }),
         );
     // Said privately (the response URL): nothing of the case reaches a shared channel.
     const said = toldAfterPublish(shown, { case: stored, user, cat, did: 'opened', where: 'here' });

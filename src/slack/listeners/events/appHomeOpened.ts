@@ -12,6 +12,6 @@ export function appHomeOpened(deps: ListenerDeps) {
     await deps.home.opened(team, event.user);
     await deps.home
       .publish(client, team, event.user)
-      .catch((e) => deps.log('views.publish failed', { error: String(e) }));
+      .catch((e) => deps.log.error('views.publish failed', { err: e }));
   };
 }

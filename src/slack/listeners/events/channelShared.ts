@@ -17,8 +17,10 @@ export function channelShared(deps: ListenerDeps) {
     for (const c of shown)
       await deps.presenter
         .refresh(c)
-        .catch((e) => deps.log('could not withdraw a case', { caseId: c.id, error: String(e) }));
+        .catch((e) =>
+          deps.log.error('could not withdraw a case', { team: c.teamId, case: c.id, err: e }),
+        );
     if (shown.length)
-      deps.log('channel shared outside: cases withdrawn', { channel, n: shown.length });
+      deps.log.info('channel shared outside: cases withdrawn', { channel, n: shown.length });
   };
 }

@@ -8,6 +8,6 @@ export function memberJoinedChannel(deps: ListenerDeps) {
     const team = teamOf(body) ?? context.teamId;
     if (!team) return;
     const posted = await showWaiting(deps, team, event.channel);
-    if (posted) deps.log('invited into a channel: posted the cases waiting there', { posted });
+    if (posted) deps.log.info('invited into a channel: posted the cases waiting there', { posted });
   };
 }

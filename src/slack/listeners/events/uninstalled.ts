@@ -21,7 +21,7 @@ async function uninstalled(
   const org = b.is_enterprise_install ?? b.authorizations?.[0]?.is_enterprise_install ?? false;
   if (org && b.enterprise_id) {
     const teams = await deps.workspaces.orgUninstalled(b.enterprise_id, deps.cases.now());
-    deps.log(
+    deps.log.info(
       'org uninstalled: its workspaces’ work stopped, tokens deleted, data kept for the retention period',
       {
         enterprise: b.enterprise_id,
@@ -34,7 +34,7 @@ async function uninstalled(
   const team = teamOf(body) ?? context.teamId ?? null;
   if (!team) return;
   await deps.workspaces.uninstalled(team, deps.cases.now());
-  deps.log(
+  deps.log.info(
     'workspace uninstalled: work stopped, tokens deleted, data kept for the retention period',
     {
       team,
@@ -54,6 +54,6 @@ export function tokensRevoked(deps: ListenerDeps) {
   return async ({ event, body, context }: EventArgs<'tokens_revoked'>): Promise<void> => {
     const bot = (event as { tokens?: { bot?: unknown[] } }).tokens?.bot ?? [];
     if (bot.length > 0) return uninstalled(deps, body, context, 'tokens_revoked');
-    deps.log('user tokens revoked: Amends holds none, nothing to do', { team: teamOf(body) });
+    deps.log.info('user tokens revoked: Amends holds none, nothing to do', { team: teamOf(body) });
   };
 }

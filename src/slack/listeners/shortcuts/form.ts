@@ -41,7 +41,7 @@ export async function showCaseForm(
       view: openCaseModal(t(o.lang), o.channelId, user, o.lang, o.from ?? {}, known),
     });
   } catch (e) {
-    deps.log('views.open failed', { error: String(e) });
+    deps.log.error('views.open failed', { err: e });
     await o.tell(formFailed(e, t(o.lang)));
     return;
   }

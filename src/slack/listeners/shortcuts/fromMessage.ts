@@ -59,7 +59,7 @@ export function fromMessageShortcut(deps: ListenerDeps) {
           .respond({ response_type: 'ephemeral', replace_original: false, text: said })
           .then(() => undefined)
           .catch((e) => {
-            deps.log('response_url failed', { error: String(e) });
+            deps.log.error('response_url failed', { err: e });
             return tellPerson(a, deps, said);
           }),
     });
@@ -81,13 +81,13 @@ async function permalinkOf(
     .getPermalink({ channel, message_ts: ts })
     .then((r) => (isPermalink(r.permalink) ? r.permalink : null))
     .catch((e) => {
-      deps.log('chat.getPermalink failed; the case keeps no link', { error: String(e) });
+      deps.log.error('chat.getPermalink failed; the case keeps no link', { err: e });
       return null;
     });
   const link = await Promise.race([asked, late]);
   clearTimeout(timer);
   if (link === 'late') {
-    deps.log('chat.getPermalink too slow; the case keeps no link', { channel });
+    deps.log.warn('chat.getPermalink too slow; the case keeps no link', { channel });
     return null;
   }
   return link;

@@ -50,7 +50,11 @@ export function ownerView(deps: ListenerDeps) {
             ).case;
         } catch (e) {
           if (!(e instanceof DomainError))
-            deps.log('the new owner’s zone is not known yet', { caseId: c.id, error: String(e) });
+            deps.log.error('the new owner’s zone is not known yet', {
+              team: c.teamId,
+              case: c.id,
+              err: e,
+            });
         }
         await deps.presenter.afterChange(c);
       };

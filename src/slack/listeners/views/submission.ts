@@ -73,7 +73,7 @@ export function onSubmit(
       return;
     }
     await args.ack();
-    if (then) await then().catch((e) => deps.log('after submission', { error: String(e) }));
+    if (then) await then().catch((e) => deps.log.error('after submission', { err: e }));
   };
 }
 
