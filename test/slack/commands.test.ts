@@ -6,7 +6,7 @@ import { t } from '../../src/i18n/index.js';
 import { postSigned } from '../../src/sandbox/slackRequests.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { openViaCommand } from '../helpers/cases.js';
-import { CHANNEL, MARIA, present, TEAM } from '../helpers/harness.js';
+import { CHANNEL, type Harness, MARIA, present, TEAM } from '../helpers/harness.js';
 import {
   blockById,
   click,
@@ -425,13 +425,17 @@ describe('the language of a first request', () => {
     );
   });
 
-  it('`/incident language el` is stored and wins over the Slack locale; a bad code changes nothing', async () => {
+  it('`/incident language` with a code Amends does not speak says so and stores nothing', async () => {
     const { h } = ctx;
     const bad = await command(h, 'language xx', { user: MARIA });
     expect((JSON.parse(bad.text) as { text: string }).text).toContain(
       'Amends does not speak that language yet',
     );
     expect((await h.amends.store.repos.profiles.get(TEAM, MARIA))?.chosenLang ?? null).toBeNull();
+  });
+
+  it('`/incident language el` makes Amends speak Greek to her, over the Slack locale', async () => {
+    const { h } = ctx;
     const r = await command(h, 'language el', { user: MARIA });
     expect((JSON.parse(r.text) as { text: string }).text).toBe(t('el').language.set('Ελληνικά'));
     await command(h, 'help', { user: MARIA });
@@ -446,13 +450,22 @@ describe('the language of a first request', () => {
 describe('/incident report and export', () => {
   const ctx = useHarness();
 
-  it('`/incident report` answers privately with the channel’s figures; `report all` with the workspace’s', async () => {
-    const { h } = ctx;
+  /** A case won back in CHANNEL and one open in OTHER_CHANNEL. */
+  async function oneWonOneOpen(h: Harness) {
     const a = await openViaCommand(h, 'Acme: late delivery');
     await openViaCommand(h, 'Beta: wrong invoice', { channel: OTHER_CHANNEL });
     const own = a.steps.find((s) => s.key === 'own_up');
     await h.amends.cases.complete(TEAM, a.id, 'own_up', MARIA, own?.version ?? null);
     await h.amends.cases.close(TEAM, a.id, 'won_back', null, MARIA);
+  }
+
+  /** Nothing was posted anywhere for a report. */
+  const nothingPosted = (h: Harness) =>
+    expect(h.fake.messages.filter((m) => m.text?.includes('Outcomes'))).toHaveLength(0);
+
+  it('`/incident report` answers privately with the channel’s figures', async () => {
+    const { h } = ctx;
+    await oneWonOneOpen(h);
     const r = await command(h, 'report');
     const body = JSON.parse(r.text) as { response_type: string; blocks: unknown[] };
     expect(body.response_type).toBe('ephemeral');
@@ -483,15 +496,23 @@ describe('/incident report and export', () => {
     });
     for (const b of blocks)
       if (b.text?.type === 'plain_text') expect(b.text.text).not.toMatch(/<[#@]|C0/);
-    const all = JSON.stringify(
-      (JSON.parse((await command(h, 'report all')).text) as { blocks: unknown[] }).blocks,
-    );
+    nothingPosted(h);
+  });
+
+  it('`/incident report all` answers privately with the workspace’s figures', async () => {
+    const { h } = ctx;
+    await oneWonOneOpen(h);
+    const answer = JSON.parse((await command(h, 'report all')).text) as {
+      response_type: string;
+      blocks: unknown[];
+    };
+    expect(answer.response_type).toBe('ephemeral');
+    const all = JSON.stringify(answer.blocks);
     expect(all).toContain(
       '*2* cases opened. Decided in these 90 days: 1 won back, 0 lost, 0 closed otherwise. Open now: 1.',
     );
     expect(all).toContain('For the whole workspace:');
-    // Nothing was posted anywhere for it.
-    expect(h.fake.messages.filter((m) => m.text?.includes('Outcomes'))).toHaveLength(0);
+    nothingPosted(h);
   });
 });
 
