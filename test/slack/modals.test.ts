@@ -374,7 +374,7 @@ describe('Skip submission', () => {
 describe('Close submission', () => {
   const ctx = useHarness();
 
-  it('outcome lost needs a reason; with one the case ends and the buttons go', async () => {
+  it('outcome lost without a reason is refused in the form, which said so, and nothing changes', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     const view = await modalFrom(h, o, ACTION.close, VIEW.close);
@@ -395,7 +395,12 @@ describe('Close submission', () => {
     expect(errorsOf(noReason).errors).toEqual({ reason: en.errors.field.lost_reason });
     expect((await fresh(h, o.c)).status).toBe('open');
     expect(updatesOf(h, o.parent.ts)).toHaveLength(0);
+  });
 
+  it('outcome lost with a reason ends the case and its buttons go', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    const view = await modalFrom(h, o, ACTION.close, VIEW.close);
     const post = await submitAndSee(h, o, view, {
       ...input.radio('outcome', 'lost'),
       ...input.text('reason', 'They moved to a competitor'),
