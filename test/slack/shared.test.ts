@@ -524,13 +524,16 @@ describe('a channel that becomes shared after the case was posted', () => {
     ownerDm(h, mark);
   });
 
-  it('pending sharing withdraws it too; org sharing does not', async () => {
+  it('pending sharing withdraws it too', async () => {
     const { h } = ctx;
     const { c, parent, mark, count } = await postedThenShared(h, 'pending');
     await h.amends.presenter.refresh(c);
     expectWithdrawn(h, parent.ts);
     expectOnlyWithdrawal(h, mark, count);
+  });
 
+  it('sharing inside the organisation does not withdraw it', async () => {
+    const { h } = ctx;
     const other = await openCase(h, 'Beta Srl: wrong invoice', { channel: INTERNAL });
     h.fake.shareChannel(INTERNAL, 'org');
     h.clock.advance(6 * 60_000);
