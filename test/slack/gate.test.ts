@@ -224,7 +224,7 @@ describe('the gate after a long stall', () => {
 });
 
 describe('work after the ack', () => {
-  it('runs for so many requests at once; the others are acknowledged at once and start as slots free', async () => {
+  it('past its slots, a request is acknowledged at once and its work after the ack waits for a free slot', async () => {
     const g = new Gate({
       maxInFlight: 1000,
       boundMs: 2000,
