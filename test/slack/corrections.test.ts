@@ -213,14 +213,27 @@ describe('Undo on the thread line of the last click', () => {
     expect(await countEvents(h)).toBe(events);
   });
 
-  it('the owner may undo a colleague’s click; Client accepted goes back to no answer', async () => {
-    const { h } = ctx;
+  /** Nikos records "Client accepted"; the owner (Maria) undoes it. */
+  async function acceptedThenUndone(h: Harness) {
     const o = await openCase(h);
     const line = await clickLine(h, o, ACTION.accepted, { user: NIKOS });
     const accepted = await fresh(h, o.c);
     expect(accepted.answer).toBe('accepted');
     expect(stepOf(accepted, 'check_in').status).toBe('pending');
     await clickUndo(h, line);
+    return o;
+  }
+
+  it('the owner may undo a colleague’s click', async () => {
+    const { h } = ctx;
+    const o = await acceptedThenUndone(h);
+    expect((await fresh(h, o.c)).answer).toBeNull();
+    expect(replies(h, o.parent.ts).at(-1)?.text).toContain('undid the client’s acceptance');
+  });
+
+  it('undoing Client accepted goes back to no answer, its check-ins waiting and unplanned', async () => {
+    const { h } = ctx;
+    const o = await acceptedThenUndone(h);
     const c = await fresh(h, o.c);
     expect(c.answer).toBeNull();
     expect(c.answeredAt).toBeNull();

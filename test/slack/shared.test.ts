@@ -200,13 +200,17 @@ describe('/incident in a channel shared with the client (no recovery channel)', 
     expect(button).toMatchObject({ type: 'button', text: { text: en.shared.moveButton } });
   });
 
-  it('the move button opens a modal offering only channels not shared outside; moving posts the case there', async () => {
-    const { h } = ctx;
+  /** The move form, opened from the private note of a case asked for in SHARED. */
+  async function moveForm(h: Harness) {
     h.fake.shareChannel(SHARED, 'ext');
     await command(h, TYPED, { channel: SHARED });
     const note = present(() => h.fake.responses[0], 'private note').body;
+    return pressMove(h, note, SHARED);
+  }
 
-    const view = await pressMove(h, note, SHARED);
+  it('the move button opens a modal offering only channels not shared outside', async () => {
+    const { h } = ctx;
+    const view = await moveForm(h);
     expect(view.callback_id).toBe(VIEW.move);
     expect(channelSelect(view)).toMatchObject({
       type: 'conversations_select',
@@ -215,7 +219,11 @@ describe('/incident in a channel shared with the client (no recovery channel)', 
     });
     // Opening the form wrote nothing into the shared channel.
     expect(writesTo(h, SHARED)).toEqual([]);
+  });
 
+  it('moving posts the case in the channel chosen, and nothing in the shared one', async () => {
+    const { h } = ctx;
+    const view = await moveForm(h);
     const r = await submit(h, view, moveTo(INTERNAL));
     expect(r).toEqual({ status: 200, text: '' });
 
