@@ -341,14 +341,19 @@ describe('Outline', () => {
 describe('Skip submission', () => {
   const ctx = useHarness();
 
-  it('skips the optional step with its reason; the thread names who skipped what', async () => {
+  it('a blank reason is refused in the modal, and the step stays open', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     const view = await modalFrom(h, o, ACTION.skip, VIEW.skip, { step: 'compensation' });
     const empty = await submit(h, view, input.text('reason', '  '));
     expect(errorsOf(empty).errors).toEqual({ reason: en.errors.reason_required });
     expect(stepOf(await fresh(h, o.c), 'compensation').status).toBe('pending');
+  });
 
+  it('skips the optional step with its reason, and the thread names who skipped what', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    const view = await modalFrom(h, o, ACTION.skip, VIEW.skip, { step: 'compensation' });
     const reason = 'The client asked for <!here> nothing *extra*';
     const post = await submitAndSee(h, o, view, input.text('reason', reason), { user: NIKOS });
     expect(post.text).toBe(':fast_forward: <@U0NIKOS01> skipped *Decide on compensation*.');
