@@ -92,9 +92,15 @@ describe('the default playbook (shared/recovery-method.md)', () => {
     });
   });
 
-  it('keep_trying follows up at +7, +14, +30, +60, +90 days; check_in weekly for 4 weeks', () => {
+  it('keep_trying follows up at +7, +14, +30, +60, +90 days', () => {
     expect(def(pb, 'keep_trying').cadenceDays).toEqual([7, 14, 30, 60, 90]);
+  });
+
+  it('check_in follows up weekly for 4 weeks', () => {
     expect(def(pb, 'check_in').cadenceDays).toEqual([7, 14, 21, 28]);
+  });
+
+  it('only keep_trying and check_in follow a cadence', () => {
     const cadence = pb.steps.filter((s) => s.cadenceDays).map((s) => s.key);
     expect(cadence).toEqual(['keep_trying', 'check_in']);
   });

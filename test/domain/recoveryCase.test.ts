@@ -286,11 +286,15 @@ describe('snoozeStep', () => {
     );
   });
 
-  it('waiting → invalid_transition; done → already_done', () => {
+  it('a waiting step → invalid_transition', () => {
     const c = open();
     expect(domainError(() => snoozeStep(c, 'client_answer', later(60), OWNER, 1, NOW)).code).toBe(
       'invalid_transition',
     );
+  });
+
+  it('a done step → already_done', () => {
+    const c = open();
     const done = completeStep(c, 'own_up', OWNER, 1, PB, NOW).case;
     expect(domainError(() => snoozeStep(done, 'own_up', later(60), OWNER, 2, NOW)).code).toBe(
       'already_done',

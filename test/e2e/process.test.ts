@@ -21,6 +21,7 @@ import { openStore, type Store } from '../../src/store/index.js';
 import { type Bot, startBotProcess } from '../helpers/botProcess.js';
 import { type Bundle, buildBundle } from '../helpers/bundle.js';
 import { MARIA, TEAM, USERS } from '../helpers/harness.js';
+import { useSeededRandom } from '../helpers/random.js';
 import { everyCase } from '../helpers/stored.js';
 
 const SECRET = 'process-test-signing-secret';
@@ -119,6 +120,9 @@ async function expectStored(outcomes: Outcome[]) {
 }
 
 describe('the bot as a process', () => {
+  // Kill moments are drawn from a seeded sequence; a failure names the seed to replay it.
+  const { random } = useSeededRandom();
+
   it('SIGKILL at random moments in bursts of commands and clicks: every request answered 200 is stored', async () => {
     const outcomes: Outcome[] = [];
     for (let round = 0; round < 4; round++) {
@@ -130,7 +134,7 @@ describe('the bot as a process', () => {
       for (let i = 0; i < 12; i++) burst.push(command(bot, `Round${round}-Client${i}`));
       for (const c of clickable) burst.push(click(bot, c.id, c.message_ts ?? ''));
       // The kill lands somewhere in the burst: before, during or after the commits and posts.
-      const killAfter = 20 + Math.floor(Math.random() * 400);
+      const killAfter = 20 + Math.floor(random() * 400);
       const killer = new Promise<void>((resolve) =>
         setTimeout(() => {
           bot.proc.kill('SIGKILL');

@@ -485,6 +485,8 @@ describe('issue #23 walked again: five cases, 7 December 2026 to 15 March 2027, 
       (m) => postedAt(m).getTime() <= seen.refusedAt.getTime() + 90 * 86_400_000,
     );
     expect(in90.length).toBeLessThanOrEqual(6);
+    // The follow-ups do come (the checks below hold for an empty thread too).
+    expect(after.map(kindOf)).toContain('cadence');
     expect(after.every((m) => ['cadence', 'cadence_end', 'stalled'].includes(kindOf(m)))).toBe(
       true,
     );

@@ -183,16 +183,23 @@ describe('the method after the answer', () => {
     expect(text).not.toMatch(/due |Overdue|To do/);
   });
 
-  it('missed dates are shown and counted; follow-ups are numbered by those recorded', async () => {
-    // Refused Mon 23 Nov 09:00 Rome: dates 30 Nov, 7 Dec, 23 Dec, then 22 Jan and 22 Feb.
+  /**
+   * Refused Mon 23 Nov 09:00 Rome: dates 30 Nov, 7 Dec, 23 Dec, then 22 Jan and 22 Feb. The first
+   * follow-up is recorded; 7 Dec asks for follow-up 2 and nothing is recorded; 23 Dec asks again.
+   */
+  async function oneRecordedOneMissed() {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: late delivery');
     await click(h, { action_id: 'amends_case_refused', value: `${c.id}|${c.version}` });
     await tickEvery(60, '2026-12-01T08:00:00Z'); // 30 Nov: follow-up 1
     const keep = step(await refresh(h, c), 'keep_trying');
     await h.amends.cases.followUp(TEAM, c.id, 'keep_trying', 'Called them', MARIA, keep.version);
-    // 7 Dec asks for follow-up 2 and nothing is recorded; 23 Dec asks for it again.
     await tickEvery(60, '2026-12-24T12:00:00Z');
+    return c;
+  }
+
+  it('follow-ups are numbered by those recorded, and the ask after a missed date names it', async () => {
+    const c = await oneRecordedOneMissed();
     const asks = reminderPosts(h, c).filter((m) => kindOf(m) === 'cadence');
     const numbers = asks.map((m) => Number(/follow-up (\d+):/.exec(m.text ?? '')?.[1]));
     expect(numbers).toEqual([1, 2, 2]);
@@ -202,6 +209,10 @@ describe('the method after the answer', () => {
     expect(asks[1]?.text).not.toContain('Nothing is recorded');
     expect(asks[2]?.text).toContain('Nothing is recorded for this date: <!date^');
     expect(asks[2]?.text).toContain('|2026-12-07>');
+  });
+
+  it('a missed date is shown on the parent and counted in the outcomes', async () => {
+    const c = await oneRecordedOneMissed();
     // The parent: one follow-up recorded, 7 Dec missed, 23 Dec overdue (not "due 22 Jan").
     const kt = step(await refresh(h, c), 'keep_trying');
     expect(kt.dueAt?.toISOString()).toBe('2026-12-23T08:00:00.000Z');

@@ -148,15 +148,25 @@ describe('exactly once', () => {
     ).toBe(true);
   });
 
-  it('a 5xx is not retried by the HTTP client; the outbox retries later, once', async () => {
+  /** A due nudge whose post Slack answers with a 500, after the first tick. */
+  async function after500() {
     const h = await harness({ now: '2026-11-23T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: late delivery');
     h.fake.failNext('chat.postMessage', { status: 500 });
     h.clock.set('2026-11-23T12:30:00Z');
     const r = await h.amends.reminders.tick();
+    return { h, c, r };
+  }
+
+  it('a 5xx is not retried by the HTTP client', async () => {
+    const { h, r } = await after500();
     expect(r.retried).toBe(1);
     expect(postCalls(h)).toHaveLength(1); // one attempt, no automatic retries
     expect(reminderPosts(h)).toHaveLength(0);
+  });
+
+  it('after a 5xx the outbox backs off, then posts it once', async () => {
+    const { h, c } = await after500();
     await h.amends.reminders.tick();
     expect(postCalls(h)).toHaveLength(1); // backing off
     h.clock.advance(60_000);

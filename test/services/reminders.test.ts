@@ -50,7 +50,7 @@ describe('nudges', () => {
     expect(row?.messageTs).toBe(p?.ts);
   });
 
-  it('nudges a case at most once a working day, repeating an open step the next day, and Done stops it', async () => {
+  it('nudges a case at most once a working day, repeating an open step the next day', async () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: late delivery');
     // 13:00 Rome first nudge; its 4-working-hour repeat (17:00) waits for the next working day.
@@ -58,12 +58,18 @@ describe('nudges', () => {
     expect(reminderKeys(h)).toEqual([`${c.id}:own_up:nudge:1`]);
     await tickEvery(15, '2026-11-24T16:59:00Z');
     expect(reminderKeys(h)).toEqual([`${c.id}:own_up:nudge:1`, `${c.id}:own_up:nudge:2`]);
+  });
 
+  it('Done stops the nudges of its step', async () => {
+    h = await startHarness({ now: '2026-11-23T08:00:00Z' });
+    const c = await openViaCommand(h, 'Acme: late delivery');
+    await tickEvery(15, '2026-11-23T22:59:00Z');
+    expect(reminderKeys(h)).toEqual([`${c.id}:own_up:nudge:1`]);
     const own = step(await refresh(h, c), 'own_up');
     await click(h, { action_id: 'amends_step_done', value: `${c.id}|own_up|${own.version}` });
     expect(step(await refresh(h, c), 'own_up').status).toBe('done');
     await tickEvery(30, '2026-11-26T18:00:00Z');
-    expect(reminderKeys(h).filter((k) => k.includes(':own_up:'))).toHaveLength(2);
+    expect(reminderKeys(h).filter((k) => k.includes(':own_up:'))).toHaveLength(1);
   });
 
   it('waits for the morning when a reminder comes due at night, in the owner’s time zone', async () => {

@@ -52,21 +52,47 @@ const linePosts = (h: Harness) =>
 
 // SQLite only: two processes on one SQLite file (PostgreSQL replicas: test/e2e/replicas.test.ts).
 describe.skipIf(testEngine() === 'postgres')('leases', () => {
-  it('one holder at a time; renewed by its holder; taken by another only once run out', async () => {
-    const h = await harness();
-    const repo = h.amends.store.repos.leases;
-    const t0 = new Date('2026-11-23T08:00:00Z');
-    const at = (s: number) => new Date(t0.getTime() + s * 1000);
+  const t0 = new Date('2026-11-23T08:00:00Z');
+  /** `s` seconds after t0. */
+  const at = (s: number) => new Date(t0.getTime() + s * 1000);
+  /** The lease repository on a fresh database, with 'case:1' taken by 'a' at t0 for 90 s. */
+  async function takenByA() {
+    const repo = (await harness()).amends.store.repos.leases;
     expect(await repo.take('case:1', 'a', t0, 90_000)).toBe(true);
+    return repo;
+  }
+
+  it('has one holder at a time', async () => {
+    const repo = await takenByA();
     expect(await repo.take('case:1', 'b', at(1), 90_000)).toBe(false);
+  });
+
+  it('is renewed by its holder', async () => {
+    const repo = await takenByA();
     expect(await repo.take('case:1', 'a', at(60), 90_000)).toBe(true); // renewed: until 150 s
     expect(await repo.take('case:1', 'b', at(120), 90_000)).toBe(false);
     expect(await repo.holderOf('case:1', at(120))).toBe('a');
+  });
+
+  it('is taken by another only once run out', async () => {
+    const repo = await takenByA();
+    expect(await repo.take('case:1', 'a', at(60), 90_000)).toBe(true); // renewed: until 150 s
+    expect(await repo.take('case:1', 'b', at(120), 90_000)).toBe(false);
     expect(await repo.take('case:1', 'b', at(151), 90_000)).toBe(true);
-    await repo.release('case:1', 'a'); // not a's any more: nothing happens
     expect(await repo.holderOf('case:1', at(152))).toBe('b');
-    await repo.release('case:1', 'b');
-    expect(await repo.holderOf('case:1', at(152))).toBeNull();
+  });
+
+  it('released by a former holder, stays with its holder', async () => {
+    const repo = await takenByA();
+    expect(await repo.take('case:1', 'b', at(91), 90_000)).toBe(true);
+    await repo.release('case:1', 'a'); // not a's any more: nothing happens
+    expect(await repo.holderOf('case:1', at(92))).toBe('b');
+  });
+
+  it('released by its holder, has none', async () => {
+    const repo = await takenByA();
+    await repo.release('case:1', 'a');
+    expect(await repo.holderOf('case:1', at(1))).toBeNull();
   });
 
   it('a holder that was a process of this host whose pid is gone is taken over at once', async () => {

@@ -55,12 +55,23 @@ async function clickAndSee(
 describe('Done', () => {
   const ctx = useHarness();
 
-  it('marks the step done, updates the parent in place and says who did it in the thread', async () => {
-    const { h } = ctx;
+  /** Nikos clicks Done on the own-up 25 minutes after the case opened. */
+  async function doneByNikos(h: Harness) {
     const o = await openCase(h);
     h.clock.advance(25 * 60_000);
     const line = await clickAndSee(h, o, ACTION.done, { step: 'own_up', user: NIKOS });
+    return { o, line };
+  }
+
+  it('says who marked the step done in the thread', async () => {
+    const { h } = ctx;
+    const { line } = await doneByNikos(h);
     expect(line).toBe(':white_check_mark: <@U0NIKOS01> marked *Own up to the client* done.');
+  });
+
+  it('stores the step done, by whom and when, with its event', async () => {
+    const { h } = ctx;
+    const { o } = await doneByNikos(h);
     const c = await fresh(h, o.c);
     expect(stepOf(c, 'own_up')).toMatchObject({
       status: 'done',
@@ -73,6 +84,11 @@ describe('Done', () => {
       actor: NIKOS,
       stepKey: 'own_up',
     });
+  });
+
+  it('updates the parent in place: the step done, its buttons gone, the time to own up', async () => {
+    const { h } = ctx;
+    const { o } = await doneByNikos(h);
     const parent = h.fake.findMessage(CHANNEL, o.parent.ts);
     expect(parent?.edited).toBeDefined();
     expect(stepText(h, o, 'own_up')).toContain('Done · by <@U0NIKOS01>');

@@ -69,6 +69,11 @@ describe('a lost case', () => {
     const c = recordAnswer(opened(), 'refused', OWNER, PB, at('2026-11-30T09:00:00Z')).case;
     const { blocks } = renderCase(c, PB, at('2026-11-30T10:00:00Z'));
     expect(textOf(blocks, 'case_facts')).toContain(en.case.answer.refused);
+  });
+
+  it('check-ins are listed only once the client accepts', () => {
+    const c = recordAnswer(opened(), 'refused', OWNER, PB, at('2026-11-30T09:00:00Z')).case;
+    const { blocks } = renderCase(c, PB, at('2026-11-30T10:00:00Z'));
     // Refused: check-ins are out of play until an acceptance is recorded.
     expect(block(blocks, 'step_check_in')).toBeUndefined();
     const accepted = recordAnswer(c, 'accepted', OWNER, PB, at('2026-12-07T09:00:00Z')).case;
@@ -115,13 +120,18 @@ describe('an accepted case', () => {
 });
 
 describe('a closed case’s open changes', () => {
-  it('read as not done: no due date, no overdue mark, no buttons; done ones stay done', () => {
+  /** One change left open, one done, the case closed; rendered long after the promised date. */
+  function closedWithChanges() {
     let c = withChange(opened(), FRIDAY);
     c = withChange(c, FRIDAY, 'A dedicated contact');
     c = settleChange(c, 2, { done: true }, OWNER, null, PB, at('2026-11-24T09:00:00Z')).case;
     c = closeCase(c, 'closed', null, OWNER, at('2026-11-25T09:00:00Z')).case;
-    // Rendered long after the promised date: a closed case is not "overdue" any more either.
-    const { blocks } = renderCase(c, PB, at('2026-12-10T09:00:00Z'));
+    return renderCase(c, PB, at('2026-12-10T09:00:00Z')).blocks;
+  }
+
+  it('read as not done: no due date, no overdue mark, no buttons', () => {
+    // A closed case is not "overdue" any more either.
+    const blocks = closedWithChanges();
     const open = textOf(blocks, 'change_1');
     expect(open).toContain('Second check of every pallet');
     expect(open).toContain(en.changes.notDone);
@@ -129,6 +139,10 @@ describe('a closed case’s open changes', () => {
     expect(open).not.toMatch(/due <!date/);
     expect(open).not.toContain(en.stepState.overdue);
     expect(block(blocks, 'change_actions_1')).toBeUndefined();
+  });
+
+  it('done ones stay done', () => {
+    const blocks = closedWithChanges();
     const done = textOf(blocks, 'change_2');
     expect(done).toMatch(/^:white_check_mark: /);
     expect(done).not.toContain(en.changes.notDone);

@@ -48,7 +48,8 @@ const code = (f: () => unknown) => {
 };
 
 describe('corrective changes (domain)', () => {
-  it('each change has what, who and by when; the step can be done only when every change is done or dropped', () => {
+  /** A case with two open changes: one with who and by when, one with neither. */
+  function twoChanges() {
     let c = base();
     c = addChange(
       c,
@@ -64,10 +65,18 @@ describe('corrective changes (domain)', () => {
       DEFAULT_PLAYBOOK,
       NOW,
     ).case;
-    expect(c.changes.map((x) => [x.id, x.what, x.who, x.status])).toEqual([
+    return c;
+  }
+
+  it('each change is kept with what and who, open', () => {
+    expect(twoChanges().changes.map((x) => [x.id, x.what, x.who, x.status])).toEqual([
       [1, 'Second quality check', NIKOS, 'open'],
       [2, 'More stock', null, 'open'],
     ]);
+  });
+
+  it('the step can be done only when every change is done or dropped', () => {
+    let c = twoChanges();
     // The Done button can't skip the promises.
     expect(
       code(() => completeStep(c, 'corrective_changes', MARIA, null, DEFAULT_PLAYBOOK, NOW)),
@@ -96,14 +105,26 @@ describe('corrective changes (domain)', () => {
     expect(c.steps.find((s) => s.key === 'client_answer')?.status).toBe('pending');
   });
 
-  it('refuses empty, too long, past, too many, unknown, repeated and stale input', () => {
-    const c = base();
-    const add = (what: string, by: Date | null = null, on = c) =>
-      code(() => addChange(on, { what, who: null, by }, MARIA, DEFAULT_PLAYBOOK, NOW));
+  const add = (what: string, by: Date | null = null, on = base()) =>
+    code(() => addChange(on, { what, who: null, by }, MARIA, DEFAULT_PLAYBOOK, NOW));
+  /** A case with one open change (id 1), "Check". */
+  const withOne = () =>
+    addChange(base(), { what: 'Check', who: null, by: null }, MARIA, DEFAULT_PLAYBOOK, NOW).case;
+
+  it('refuses an empty change', () => {
     expect(add('  ')).toBe('invalid_input:change_what');
+  });
+
+  it('refuses a change too long', () => {
     expect(add('x'.repeat(301))).toBe('invalid_input:change_too_long');
+  });
+
+  it('refuses a change promised for the past', () => {
     expect(add('Check', new Date(NOW.getTime() - 1))).toBe('invalid_input:change_by_past');
-    let full = c;
+  });
+
+  it('refuses a change past the most a case holds', () => {
+    let full = base();
     for (let i = 0; i < MAX_CHANGES; i++)
       full = addChange(
         full,
@@ -113,21 +134,26 @@ describe('corrective changes (domain)', () => {
         NOW,
       ).case;
     expect(add('one more', null, full)).toBe('invalid_input:too_many_changes');
-    const one = addChange(
-      c,
-      { what: 'Check', who: null, by: null },
-      MARIA,
-      DEFAULT_PLAYBOOK,
-      NOW,
-    ).case;
+  });
+
+  it('refuses to settle a change the case does not have', () => {
+    const one = withOne();
     expect(
       code(() => settleChange(one, 9, { done: true }, MARIA, one.version, DEFAULT_PLAYBOOK, NOW)),
     ).toBe('invalid_input:change_not_found');
+  });
+
+  it('refuses to settle a change from a stale version', () => {
+    const one = withOne();
     expect(
       code(() =>
         settleChange(one, 1, { done: true }, MARIA, one.version - 1, DEFAULT_PLAYBOOK, NOW),
       ),
     ).toBe('stale_action:corrective_changes');
+  });
+
+  it('refuses to settle a change twice', () => {
+    const one = withOne();
     const done = settleChange(
       one,
       1,

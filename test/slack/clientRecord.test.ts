@@ -210,7 +210,7 @@ describe('the client details a form gives', () => {
     expect((err as DomainError).detail).toBe(detail);
   });
 
-  it('trims, keeps empty as null and spells the zone as the runtime does', () => {
+  it('normalises what was typed: trimmed, empty as null, the zone spelled as the runtime does', () => {
     expect(
       checkClientDetails(
         {
@@ -227,6 +227,9 @@ describe('the client details a form gives', () => {
       lang: null,
       place: null,
     });
+  });
+
+  it('takes an address with an apostrophe and a plus', () => {
     expect(isEmail("o'brien+orders@example.co.uk")).toBe(true);
   });
 });

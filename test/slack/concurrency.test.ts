@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { renderCase } from '../../src/slack/blocks/caseMessage.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { CHANNEL } from '../helpers/harness.js';
+import { useSeededRandom } from '../helpers/random.js';
 import {
   actionOn,
   click,
@@ -17,19 +18,9 @@ import {
   useHarness,
 } from '../helpers/slack.js';
 
-/** A fixed pseudo-random sequence (mulberry32), so a failure can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('parallel clicks on one case, Slack answering in 30–300 ms', () => {
-  const random = seeded(20261127);
+  // Latencies come from a seeded sequence; a failure names the seed to replay it.
+  const { random } = useSeededRandom();
   const ctx = useHarness({ latencyMs: () => 30 + Math.floor(random() * 270) });
 
   it('20 different actions at once: the parent Slack shows last is the render of the final stored state', async () => {

@@ -140,8 +140,11 @@ describe('Undo on the thread line of the last click', () => {
     expect(sent).toHaveLength(1);
   });
 
-  it('a second Undo, an Undo after 10 minutes, an Undo of a click the case moved on from, from another channel or by someone else change nothing and say why', async () => {
-    const { h } = ctx;
+  /**
+   * A case with Done on the own-up, then a snooze of the outline (the last click); `nothingChanged`
+   * checks that the case, its events and its thread are as they were then.
+   */
+  async function doneThenSnoozed(h: Harness) {
     const o = await openCase(h);
     const done = await clickLine(h, o, ACTION.done, { step: 'own_up' });
     const snoozed = await clickLine(h, o, ACTION.snooze, { step: 'outline', choice: 'hour' });
@@ -153,27 +156,42 @@ describe('Undo on the thread line of the last click', () => {
       expect((await fresh(h, o.c)).version).toBe(version);
       expect(replies(h, o.parent.ts)).toHaveLength(lines);
     };
+    return { o, done, snoozed, events, nothingChanged };
+  }
 
+  it('an Undo of a click the case moved on from changes nothing and says why', async () => {
+    const { h } = ctx;
+    const { o, done, nothingChanged } = await doneThenSnoozed(h);
     // The Done is no longer the last click.
     expect(await clickUndo(h, done)).toEqual({ status: 200, text: '' });
     expect(lastNote(h, MARIA)).toBe(en.corrections.refused.moved_on);
     expect(stepOf(await fresh(h, o.c), 'own_up').status).toBe('done');
     await nothingChanged();
+  });
 
-    // The same line's click from a channel the case is not in (a forged or copied payload).
+  it('an Undo from a channel the case is not in changes nothing and says why', async () => {
+    const { h } = ctx;
+    const { snoozed, nothingChanged } = await doneThenSnoozed(h);
+    // The last line's click from another channel (a forged or copied payload).
     expect(await clickUndo(h, snoozed, { channel: OTHER_CHANNEL })).toEqual({
       status: 200,
       text: '',
     });
     expect(lastNote(h, MARIA)).toBe(en.corrections.refused.elsewhere);
     await nothingChanged();
+  });
 
-    // Someone who neither clicked nor owns the case.
+  it('an Undo by someone who neither clicked nor owns the case changes nothing and says why', async () => {
+    const { h } = ctx;
+    const { snoozed, nothingChanged } = await doneThenSnoozed(h);
     await clickUndo(h, snoozed, { user: JOAN });
     expect(lastNote(h, JOAN)).toBe(en.corrections.refused.not_yours);
     await nothingChanged();
+  });
 
-    // The snooze is undone once; the second click says it already was.
+  it('a second Undo of the same click changes nothing and says it already was', async () => {
+    const { h } = ctx;
+    const { o, snoozed, events } = await doneThenSnoozed(h);
     await clickUndo(h, snoozed);
     const after = await fresh(h, o.c);
     expect(stepOf(after, 'outline')).toMatchObject({ status: 'pending', snoozedUntil: null });
@@ -195,14 +213,27 @@ describe('Undo on the thread line of the last click', () => {
     expect(await countEvents(h)).toBe(events);
   });
 
-  it('the owner may undo a colleague’s click; Client accepted goes back to no answer', async () => {
-    const { h } = ctx;
+  /** Nikos records "Client accepted"; the owner (Maria) undoes it. */
+  async function acceptedThenUndone(h: Harness) {
     const o = await openCase(h);
     const line = await clickLine(h, o, ACTION.accepted, { user: NIKOS });
     const accepted = await fresh(h, o.c);
     expect(accepted.answer).toBe('accepted');
     expect(stepOf(accepted, 'check_in').status).toBe('pending');
     await clickUndo(h, line);
+    return o;
+  }
+
+  it('the owner may undo a colleague’s click', async () => {
+    const { h } = ctx;
+    const o = await acceptedThenUndone(h);
+    expect((await fresh(h, o.c)).answer).toBeNull();
+    expect(replies(h, o.parent.ts).at(-1)?.text).toContain('undid the client’s acceptance');
+  });
+
+  it('undoing Client accepted goes back to no answer, its check-ins waiting and unplanned', async () => {
+    const { h } = ctx;
+    const o = await acceptedThenUndone(h);
     const c = await fresh(h, o.c);
     expect(c.answer).toBeNull();
     expect(c.answeredAt).toBeNull();

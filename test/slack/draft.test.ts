@@ -68,7 +68,7 @@ function caseWith(lang = 'en'): RecoveryCase {
 }
 
 describe('the draft to the client', () => {
-  it('names the harm, says what happened in two sentences, what changed and will, the compensation, the warning, and offers to meet', () => {
+  it('a draft of a case with everything recorded holds every part of the recovery', () => {
     const d = buildDraft(caseWith(), 'Maria Rossi', NOW);
     expect(d?.subject).toBe('Our apology to Acme, and what we have changed');
     const body = d?.body ?? '';
@@ -90,12 +90,15 @@ describe('the draft to the client', () => {
     expect(body).not.toContain('Luca');
   });
 
-  it('is written in the case’s language, and needs the outline', () => {
+  it('is written in the case’s language', () => {
     const el = buildDraft(caseWith('el'), 'Μαρία', NOW)?.body ?? '';
     expect(el).toContain('Θέλω να ζητήσω συγγνώμη');
     expect(el).toContain('4 Δεκεμβρίου 2026');
     const ca = buildDraft(caseWith('ca'), 'Montse', NOW)?.body ?? '';
     expect(ca).toContain('Benvolguts Acme,');
+  });
+
+  it('is not drafted before the outline exists', () => {
     const bare = openDomainCase(
       openInput({ teamId: TEAM, channelId: CHANNEL, ownerId: MARIA, creatorId: MARIA }),
       PB,
@@ -104,8 +107,9 @@ describe('the draft to the client', () => {
     expect(buildDraft(bare, 'M', NOW)).toBeNull();
   });
 
-  it('before any change is done: a subject that claims none, the prevention with a lead-in, and every outline text ended as a sentence', () => {
-    const c = saveOutline(
+  /** A case with its outline saved and no change done yet. */
+  const outlinedOnly = () =>
+    saveOutline(
       openDomainCase(
         openInput({ teamId: TEAM, channelId: CHANNEL, ownerId: MARIA, creatorId: MARIA }),
         PB,
@@ -115,10 +119,21 @@ describe('the draft to the client', () => {
       MARIA,
       NOW,
     ).case;
+
+  it('before any change is done, the subject claims none', () => {
+    expect(buildDraft(outlinedOnly(), 'Maria', NOW)?.subject).toBe('Our apology to Acme');
+  });
+
+  it('before any change is done, the prevention comes with a lead-in', () => {
+    expect(buildDraft(outlinedOnly(), 'Maria', NOW)?.body).toContain(
+      'What will keep it from happening again: Double label checks.',
+    );
+  });
+
+  it('every outline text is ended as a sentence', () => {
+    const c = outlinedOnly();
     const d = buildDraft(c, 'Maria', NOW);
-    expect(d?.subject).toBe('Our apology to Acme');
     expect(d?.body).toContain('We shipped the wrong pallets. That was our mistake');
-    expect(d?.body).toContain('What will keep it from happening again: Double label checks.');
     // Text that ends itself is left as it is.
     expect(d?.body).toContain(
       'In short: we sent you the wrong goods. We now check every pallet twice.\n',
@@ -225,14 +240,16 @@ describe('the draft to the client', () => {
     expect(body).not.toContain('what we have done since');
   });
 
-  it('mailto: percent-encoded UTF-8 with CRLF line breaks, and cut at a character boundary when too long', () => {
+  it('mailto: percent-encoded UTF-8 with CRLF line breaks', () => {
     const short = mailtoLink({ subject: 'Our apology & more', body: 'Γεια σας,\nπάμε 😀' });
     expect(short.clipped).toBe(false);
     expect(short.url).toContain('subject=Our%20apology%20%26%20more');
     expect(short.url).toContain('%0D%0A');
     const body = decodeURIComponent(short.url.split('&body=')[1] ?? '');
     expect(body).toBe('Γεια σας,\r\nπάμε 😀');
+  });
 
+  it('mailto: a body too long is cut at a character boundary', () => {
     const long = mailtoLink({ subject: 'S', body: '😀Ω'.repeat(2000) });
     expect(long.clipped).toBe(true);
     expect(long.url.length).toBeLessThanOrEqual(MAILTO_MAX);
@@ -295,9 +312,10 @@ describe('the draft in Slack', () => {
       (e) => e.type === 'client_message_sent',
     );
     expect(events).toHaveLength(1);
-    expect(
-      blockById(h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent, 'case_actions'),
-    ).toBeDefined();
+    // The parent as Slack shows it now (not the copy from before the click) keeps its actions.
+    const shown = h.fake.findMessage(CHANNEL, o.parent.ts);
+    expect(shown, 'the parent in Slack').toBeDefined();
+    expect(blockById(shown ?? {}, 'case_actions')).toBeDefined();
   });
 
   /** Drafts a message to the client through the form; `clickSent` presses the draft's button. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { UNINSTALLED } from '../../src/store/workspaceRepo.js';
 import { mrkdwnTexts } from '../helpers/blockKit.js';
 import { openViaCommand } from '../helpers/cases.js';
-import { CHANNEL, MARIA, present, TEAM } from '../helpers/harness.js';
+import { CHANNEL, type Harness, MARIA, present, TEAM } from '../helpers/harness.js';
 import {
   click,
   command,
@@ -172,24 +172,32 @@ describe('app_home_opened', () => {
     expect(h.fake.homeViews.get(MARIA)?.type).toBe('home');
   });
 
-  it('says so when the user owns nothing, and escapes what others typed', async () => {
+  it('says so when the user owns nothing', async () => {
     const { h } = ctx;
     await openCase(h, 'R&D <!channel> *Ltd*: wrong pallets', { user: JOAN });
-    await postEvent(h, home(JOAN));
     await postEvent(h, home(MARIA));
-    present(() => h.fake.homeViews.get(MARIA) && h.fake.homeViews.get(JOAN), 'both homes');
-    const joan = mrkdwnTexts(h.fake.homeViews.get(JOAN)?.blocks).join('\n');
-    expect(joan).toContain('R&amp;D &lt;!channel&gt;');
-    const maria = split(h.fake.homeViews.get(MARIA));
+    const maria = split(present(() => h.fake.homeViews.get(MARIA), 'Maria’s home'));
     expect(maria.mine).toContain('Nothing waits for you.');
   });
 
-  it('teaches when the workspace has no case yet, and shows outcomes with how many cases they rest on', async () => {
+  it('escapes what others typed', async () => {
+    const { h } = ctx;
+    await openCase(h, 'R&D <!channel> *Ltd*: wrong pallets', { user: JOAN });
+    await postEvent(h, home(JOAN));
+    const joan = present(() => h.fake.homeViews.get(JOAN), 'Joan’s home');
+    expect(mrkdwnTexts(joan.blocks).join('\n')).toContain('R&amp;D &lt;!channel&gt;');
+  });
+
+  it('teaches when the workspace has no case yet', async () => {
     const { h } = ctx;
     await postEvent(h, home(MARIA));
     const first = mrkdwnTexts(h.fake.homeViews.get(MARIA)?.blocks).join('\n');
     expect(first).toContain('No open cases.');
     expect(first).toContain('No cases in this period yet.');
+  });
+
+  it('shows outcomes with how many cases they rest on', async () => {
+    const { h } = ctx;
     await openCase(h, 'Acme Corp: wrong pallets');
     await postEvent(h, home(MARIA));
     const after = mrkdwnTexts(h.fake.homeViews.get(MARIA)?.blocks).join('\n');
@@ -199,8 +207,8 @@ describe('app_home_opened', () => {
     expect(after).toContain('Time to own up: no case owned up yet.');
   });
 
-  it('counts a case lost right now though opened 100 days ago, and lists the lost and the refused cases', async () => {
-    const { h } = ctx;
+  /** A case opened 100 days ago and lost now, and one refused; Maria's home drawn after. */
+  async function lostAndRefused(h: Harness) {
     const old = await openViaCommand(h, 'Old Client: wrong delivery in August');
     h.clock.advance(100 * 24 * 60 * 60_000);
     await h.amends.cases.close(TEAM, old.id, 'lost', 'they went to a competitor', MARIA);
@@ -208,11 +216,21 @@ describe('app_home_opened', () => {
     await h.amends.cases.answer(TEAM, refused.id, 'refused', JOAN);
     await postEvent(h, home(MARIA));
     const view = present(() => h.fake.homeViews.get(MARIA), 'home');
-    const text = mrkdwnTexts(view.blocks).join('\n');
+    return { old, refused, view, text: mrkdwnTexts(view.blocks).join('\n') };
+  }
+
+  it('counts a case lost right now though opened 100 days ago', async () => {
+    const { h } = ctx;
+    const { text } = await lostAndRefused(h);
     // Not "0 lost": the loss counts in the window of its decision.
     expect(text).toContain(
       '*1* case opened. Decided in these 90 days: 0 won back, 1 lost, 0 closed otherwise. Open now: 1, of which 1 refused (the team keeps trying).',
     );
+  });
+
+  it('lists the lost and the refused cases', async () => {
+    const { h } = ctx;
+    const { old, refused, view, text } = await lostAndRefused(h);
     const lines = text.split('\n');
     expect(lines).toContain('*Lost in these 90 days*');
     const lostLine = lines.find((l) => l.startsWith(`• #${old.id} `));
@@ -242,7 +260,7 @@ describe('app_home_opened', () => {
     expect(text).toMatch(/…and \d+ more/);
   });
 
-  it('is redrawn after a change that concerns the viewer, and in the language they pick there', async () => {
+  it('is redrawn after a change that concerns the viewer', async () => {
     const { h } = ctx;
     const c = await openViaCommand(h, 'Acme Corp: wrong pallets');
     await postEvent(h, home(MARIA));
@@ -251,6 +269,12 @@ describe('app_home_opened', () => {
     await click(h, { action_id: 'amends_step_done', value: `${c.id}|own_up|${own?.version}` });
     expect(h.fake.callsTo('views.publish').length).toBeGreaterThan(before);
     expect(split(h.fake.homeViews.get(MARIA)).mine).not.toContain('Own up to the client');
+  });
+
+  it('is redrawn in the language the viewer picks there, and the choice is stored', async () => {
+    const { h } = ctx;
+    await openViaCommand(h, 'Acme Corp: wrong pallets');
+    await postEvent(h, home(MARIA));
     // A static_select sends selected_option like an overflow menu does.
     await click(h, { type: 'overflow', action_id: 'amends_home_language', selected_value: 'el' });
     const greek = mrkdwnTexts(h.fake.homeViews.get(MARIA)?.blocks).join('\n');

@@ -40,17 +40,29 @@ const gate = (clock = manual(), o: { maxInFlight?: number; boundMs?: number } = 
   });
 
 describe('the gate', () => {
-  it('refuses a request that already waited past the bound, and takes one that did not', async () => {
-    const clock = manual();
-    const g = gate(clock);
-    let ran = 0;
+  /** Work that counts its runs and acknowledges at once. */
+  const counting = () => {
+    const counter = { ran: 0 };
     const work = async (ack: () => Promise<void>) => {
-      ran++;
+      counter.ran++;
       await ack();
     };
+    return { counter, work };
+  };
+
+  it('takes a request that waited less than the bound', async () => {
+    const g = gate(manual());
+    const { counter, work } = counting();
     await run(g, { receivedAt: 10_000 - 1900, work }).done;
+    expect(counter.ran).toBe(1);
+    expect(g.refused.busy).toBe(0);
+  });
+
+  it('refuses a request that already waited past the bound, without running it', async () => {
+    const g = gate(manual());
+    const { counter, work } = counting();
     await expect(run(g, { receivedAt: 10_000 - 2100, work }).done).rejects.toBeInstanceOf(Refused);
-    expect(ran).toBe(1);
+    expect(counter.ran).toBe(0);
     expect(g.refused.busy).toBe(1);
   });
 
@@ -224,7 +236,7 @@ describe('the gate after a long stall', () => {
 });
 
 describe('work after the ack', () => {
-  it('runs for so many requests at once; the others are acknowledged at once and start as slots free', async () => {
+  it('past its slots, a request is acknowledged at once and its work after the ack waits for a free slot', async () => {
     const g = new Gate({
       maxInFlight: 1000,
       boundMs: 2000,

@@ -75,19 +75,25 @@ describe('the meeting invite', () => {
 describe('the second meeting, to show the fix', () => {
   const ctx = useHarness();
 
-  it('starts after the first meeting; booking it sends its own invite (another UID) and closes the optional step', async () => {
+  it('waits for the first meeting, then is open with no due date', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     expect((await fresh(h, o.c)).steps.find((s) => s.key === 'fix_meeting')?.status).toBe(
       'waiting',
     );
     await book(h, o, '2026-11-27', '15:00');
-    const first = parse(h.fake.files.at(-1)?.content.toString('utf8') ?? '');
     const c = await fresh(h, o.c);
     const fix = c.steps.find((s) => s.key === 'fix_meeting');
     expect(fix?.status).toBe('pending');
     // No nudges for it: it is booked when the fix is ready.
     expect(fix?.dueAt).toBeNull();
+  });
+
+  it('booking it closes the optional step and sends its own invite (another UID)', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    await book(h, o, '2026-11-27', '15:00');
+    const first = parse(h.fake.files.at(-1)?.content.toString('utf8') ?? '');
     const n = h.fake.callsTo('views.open').length;
     const parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
     await press(h, parent, ACTION.meeting, { step: 'fix_meeting' });

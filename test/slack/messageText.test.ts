@@ -29,7 +29,19 @@ describe('a Slack message as a person reads it', () => {
     ).toBe('@support @S0X Feb 18th');
   });
 
-  it('links with their label and address; bare links and mail addresses as the address', () => {
+  it('a labelled link reads as its label and address', () => {
+    expect(read('<https://example.com/o/42|order 42>')).toBe('order 42 (https://example.com/o/42)');
+  });
+
+  it('a bare link reads as its address', () => {
+    expect(read('<https://example.com>')).toBe('https://example.com');
+  });
+
+  it('a mail address reads as the address', () => {
+    expect(read('<mailto:a@b.it|a@b.it>')).toBe('a@b.it');
+  });
+
+  it('links in a row keep their spacing', () => {
     expect(
       read('<https://example.com/o/42|order 42> <https://example.com> <mailto:a@b.it|a@b.it>'),
     ).toBe('order 42 (https://example.com/o/42) https://example.com a@b.it');

@@ -341,14 +341,19 @@ describe('Outline', () => {
 describe('Skip submission', () => {
   const ctx = useHarness();
 
-  it('skips the optional step with its reason; the thread names who skipped what', async () => {
+  it('a blank reason is refused in the modal, and the step stays open', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     const view = await modalFrom(h, o, ACTION.skip, VIEW.skip, { step: 'compensation' });
     const empty = await submit(h, view, input.text('reason', '  '));
     expect(errorsOf(empty).errors).toEqual({ reason: en.errors.reason_required });
     expect(stepOf(await fresh(h, o.c), 'compensation').status).toBe('pending');
+  });
 
+  it('skips the optional step with its reason, and the thread names who skipped what', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    const view = await modalFrom(h, o, ACTION.skip, VIEW.skip, { step: 'compensation' });
     const reason = 'The client asked for <!here> nothing *extra*';
     const post = await submitAndSee(h, o, view, input.text('reason', reason), { user: NIKOS });
     expect(post.text).toBe(':fast_forward: <@U0NIKOS01> skipped *Decide on compensation*.');
@@ -374,7 +379,7 @@ describe('Skip submission', () => {
 describe('Close submission', () => {
   const ctx = useHarness();
 
-  it('outcome lost needs a reason; with one the case ends and the buttons go', async () => {
+  it('outcome lost without a reason is refused in the form, which said so, and nothing changes', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     const view = await modalFrom(h, o, ACTION.close, VIEW.close);
@@ -395,7 +400,12 @@ describe('Close submission', () => {
     expect(errorsOf(noReason).errors).toEqual({ reason: en.errors.field.lost_reason });
     expect((await fresh(h, o.c)).status).toBe('open');
     expect(updatesOf(h, o.parent.ts)).toHaveLength(0);
+  });
 
+  it('outcome lost with a reason ends the case and its buttons go', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    const view = await modalFrom(h, o, ACTION.close, VIEW.close);
     const post = await submitAndSee(h, o, view, {
       ...input.radio('outcome', 'lost'),
       ...input.text('reason', 'They moved to a competitor'),

@@ -348,6 +348,8 @@ describe('what people type is stored exactly and never pings the channel', () =>
     expect(shown.type).toBe('plain_text');
     expect(summary.startsWith(shown.text.replace(/…$/, ''))).toBe(true);
     if (summary.length <= 3000) expect(shown.text).toBe(summary);
+    // Clipped, it keeps all it can (the prefix check above holds for an empty text too).
+    else expect([shown.text.length > 2900, shown.text.length <= 3000]).toEqual([true, true]);
     expect(o.parent.text).toBe(`Recovery case for ${slackEncode(client)} (Major)`);
 
     // Every other surface that shows the case: list, App Home, a click, a skip reason.

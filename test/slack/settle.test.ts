@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderCase } from '../../src/slack/blocks/caseMessage.js';
 import { loseFirstReplyHints } from '../helpers/crash.js';
 import { CHANNEL, TEAM } from '../helpers/harness.js';
 import { fresh, openCase, replies, useHarness } from '../helpers/slack.js';
@@ -56,6 +57,8 @@ describe('Slack brought up to date with the stored cases (the minute sweep)', ()
     const updates = h.fake.callsTo('chat.update').length;
     expect((await h.amends.settleShown()).redrawn).toBe(0);
     expect(h.fake.callsTo('chat.update')).toHaveLength(updates);
-    expect((await fresh(h, o.c)).teamId).toBe(TEAM);
+    // What the sweep drew is the stored case as it renders at that moment.
+    const expected = renderCase(await fresh(h, o.c), h.amends.cases.playbook, h.clock.now());
+    expect(h.fake.findMessage(CHANNEL, o.parent.ts)?.blocks).toEqual(expected.blocks);
   });
 });

@@ -156,20 +156,27 @@ function useChecked(start: () => Promise<Harness> = () => startHarness()): { h: 
 describe('/incident in a channel shared with the client (no recovery channel)', () => {
   const ctx = useChecked();
 
-  it('ext-shared: nothing reaches the channel; stored as channel_shared; a private note with a move button', async () => {
-    const { h } = ctx;
+  /** /incident in SHARED once Slack says it is shared with another organisation. */
+  async function inExtShared(h: Harness) {
     h.fake.shareChannel(SHARED, 'ext');
     const r = await command(h, TYPED, { channel: SHARED });
     expect(r).toEqual({ status: 200, text: '' });
+  }
 
+  it('ext-shared: nothing of the case reaches the channel', async () => {
+    const { h } = ctx;
+    await inExtShared(h);
     // Nothing of the case in the channel: no post, no update, no thread, not even a private note.
     expect(writesTo(h, SHARED)).toEqual([]);
     expect(messagesIn(h, SHARED)).toEqual([]);
     expect(h.fake.ephemerals).toEqual([]);
     // Slack was asked whether the channel is shared before anything went there.
     expect(h.fake.callsTo('conversations.info').map((c) => c.args.channel)).toContain(SHARED);
+  });
 
-    // Stored, unposted, flagged.
+  it('ext-shared: the case is stored unposted, flagged channel_shared', async () => {
+    const { h } = ctx;
+    await inExtShared(h);
     expect(await countCases(h)).toBe(1);
     const c = await onlyCase(h);
     expect(c).toMatchObject({
@@ -180,7 +187,11 @@ describe('/incident in a channel shared with the client (no recovery channel)', 
       deliveryProblem: 'channel_shared',
       clientChannelId: null,
     });
+  });
 
+  it('ext-shared: the person is told privately, with a button to move the case', async () => {
+    const { h } = ctx;
+    await inExtShared(h);
     // Told privately, through the response URL, with a button to move the case.
     const notes = privateNotes(h);
     expect(notes).toHaveLength(1);
@@ -189,13 +200,17 @@ describe('/incident in a channel shared with the client (no recovery channel)', 
     expect(button).toMatchObject({ type: 'button', text: { text: en.shared.moveButton } });
   });
 
-  it('the move button opens a modal offering only channels not shared outside; moving posts the case there', async () => {
-    const { h } = ctx;
+  /** The move form, opened from the private note of a case asked for in SHARED. */
+  async function moveForm(h: Harness) {
     h.fake.shareChannel(SHARED, 'ext');
     await command(h, TYPED, { channel: SHARED });
     const note = present(() => h.fake.responses[0], 'private note').body;
+    return pressMove(h, note, SHARED);
+  }
 
-    const view = await pressMove(h, note, SHARED);
+  it('the move button opens a modal offering only channels not shared outside', async () => {
+    const { h } = ctx;
+    const view = await moveForm(h);
     expect(view.callback_id).toBe(VIEW.move);
     expect(channelSelect(view)).toMatchObject({
       type: 'conversations_select',
@@ -204,7 +219,11 @@ describe('/incident in a channel shared with the client (no recovery channel)', 
     });
     // Opening the form wrote nothing into the shared channel.
     expect(writesTo(h, SHARED)).toEqual([]);
+  });
 
+  it('moving posts the case in the channel chosen, and nothing in the shared one', async () => {
+    const { h } = ctx;
+    const view = await moveForm(h);
     const r = await submit(h, view, moveTo(INTERNAL));
     expect(r).toEqual({ status: 200, text: '' });
 
@@ -513,13 +532,16 @@ describe('a channel that becomes shared after the case was posted', () => {
     ownerDm(h, mark);
   });
 
-  it('pending sharing withdraws it too; org sharing does not', async () => {
+  it('pending sharing withdraws it too', async () => {
     const { h } = ctx;
     const { c, parent, mark, count } = await postedThenShared(h, 'pending');
     await h.amends.presenter.refresh(c);
     expectWithdrawn(h, parent.ts);
     expectOnlyWithdrawal(h, mark, count);
+  });
 
+  it('sharing inside the organisation does not withdraw it', async () => {
+    const { h } = ctx;
     const other = await openCase(h, 'Beta Srl: wrong invoice', { channel: INTERNAL });
     h.fake.shareChannel(INTERNAL, 'org');
     h.clock.advance(6 * 60_000);
@@ -750,10 +772,17 @@ describe('a channel that becomes shared after the case was posted', () => {
 const isDirect = (ch: string) => /^[UWD]/.test(ch);
 
 describe('RECOVERY_CHANNEL', () => {
-  it('RECOVERY_CHANNEL is read into config.recoveryChannel, and a malformed one is refused', () => {
-    const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
+  const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
+
+  it('is read into config.recoveryChannel', () => {
     expect(loadConfig({ ...base, RECOVERY_CHANNEL: RECOVERY }).recoveryChannel).toBe(RECOVERY);
+  });
+
+  it('unset, leaves config.recoveryChannel null', () => {
     expect(loadConfig(base).recoveryChannel).toBeNull();
+  });
+
+  it('malformed, is refused naming the setting', () => {
     expect(() => loadConfig({ ...base, RECOVERY_CHANNEL: '#recovery' })).toThrow(
       /RECOVERY_CHANNEL/,
     );

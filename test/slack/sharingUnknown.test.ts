@@ -140,7 +140,7 @@ describe('the sharing check failing for a case already shown', () => {
     expect(replies(h, o.parent.ts).length).toBe(before + 1);
   });
 
-  it('a click is stored; neither the redraw nor its thread line goes out until Slack says internal', async () => {
+  it('a click is stored at once, and shown (redraw and thread line) only once Slack says the channel is internal', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     h.clock.advance(6 * 60_000);

@@ -99,7 +99,7 @@ describe('Slack failing while a click is shown', () => {
 describe('Slack hanging past the timeout after it posted', () => {
   const ctx = useHarness({ slackTimeoutMs: 300 });
 
-  it('the case is stored once; the sweep finds the parent Slack did post, so it is never posted twice', async () => {
+  it('a parent Slack posted after the timeout is found by the retries and never posted twice', async () => {
     const { h } = ctx;
     // The channel is known to be internal (asked just before): only the post hangs.
     expect(await h.amends.sharing.isShared(h.amends.client, CHANNEL)).toBe(false);

@@ -55,21 +55,39 @@ describe('TeamClient', () => {
     expect(fake.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
-  it('a workspace with no token (uninstalled) fails its call; the next call asks again; forget drops a kept one', async () => {
-    let installed = false;
+  /** A client whose look-up fails until `installed`, then hands out a new token each time. */
+  function lookingUp() {
+    const state = { installed: false, lookups: 0 };
     const client = new TeamClient(async (team) => {
-      if (!installed) throw new Error(`Amends is not installed in workspace ${team}`);
-      return `xoxb-${team}-${Date.now()}`;
+      if (!state.installed) throw new Error(`Amends is not installed in workspace ${team}`);
+      return `xoxb-${team}-${++state.lookups}`;
     }, options());
+    return { client, state };
+  }
+
+  it('a workspace with no token (uninstalled) fails its call, and it never reaches Slack', async () => {
+    const { client } = lookingUp();
     await expect(forTeam('T1', () => client.auth.test())).rejects.toThrow(/not installed/);
-    installed = true;
+    expect(fake.callsTo('auth.test')).toHaveLength(0);
+  });
+
+  it('after a failed look-up the next call asks again', async () => {
+    const { client, state } = lookingUp();
+    await expect(forTeam('T1', () => client.auth.test())).rejects.toThrow(/not installed/);
+    state.installed = true;
     await forTeam('T1', () => client.auth.test());
-    const first = fake.callsTo('auth.test').at(-1)?.token;
-    expect(first).toMatch(/^xoxb-T1-/);
+    expect(fake.callsTo('auth.test').at(-1)?.token).toBe('xoxb-T1-1');
+  });
+
+  it('keeps a token it looked up, and forget drops it', async () => {
+    const { client, state } = lookingUp();
+    state.installed = true;
+    await forTeam('T1', () => client.auth.test());
+    await forTeam('T1', () => client.auth.test());
+    expect(fake.callsTo('auth.test').map((c) => c.token)).toEqual(['xoxb-T1-1', 'xoxb-T1-1']);
     client.forget('T1');
-    await new Promise((r) => setTimeout(r, 2));
     await forTeam('T1', () => client.auth.test());
-    expect(fake.callsTo('auth.test').at(-1)?.token).not.toBe(first);
+    expect(fake.callsTo('auth.test').at(-1)?.token).toBe('xoxb-T1-2');
   });
 
   it('a token given with the call (a request’s own, from Bolt) is used as given', async () => {
