@@ -143,10 +143,10 @@ export function touched(c: RecoveryCase, now: Date): RecoveryCase {
   };
 }
 
-/** Why a step closed without being done when the client accepted: it only mattered before the answer. */
 /** A recorded follow-up is never followed by a nudge sooner than this. */
 const FOLLOW_UP_GAP_DAYS = 3;
 
+/** Why a step closed without being done when the client accepted: it only mattered before the answer. */
 export const NOT_NEEDED_AFTER_ANSWER = 'not_needed_after_answer';
 /** Steps that only matter before the client's answer. */
 const BEFORE_ANSWER: readonly StepKey[] = ['outline', 'meeting', 'apologize', 'compensation'];

@@ -22,16 +22,17 @@ import {
   workingWindowOf,
 } from './workingTime.js';
 
+/** A nudge on a meeting-bound step this close to the meeting is the meeting prep (a weekend can stretch "the day before"). */
+const PREP_WINDOW_MS = 4 * 24 * 60 * 60_000;
+
 /**
  * nudge        the step is due (first) or still open (repeats)
  * meeting_prep the day before the meeting: outline + apology reminder
  * escalation   overdue by the escalation delay: once, to a wider audience
+ * stalled      the case went quiet for want of action
  * cadence      keep-trying / check-in: a follow-up date (the last one included)
  * cadence_end  after the last date: close the case, or schedule more
  */
-/** A nudge on a meeting-bound step this close to the meeting is the meeting prep (a weekend can stretch "the day before"). */
-const PREP_WINDOW_MS = 4 * 24 * 60 * 60_000;
-
 export type ReminderKind =
   | 'nudge'
   | 'meeting_prep'

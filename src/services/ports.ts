@@ -84,10 +84,10 @@ export interface CaseStore {
      */
     same?: { readonly key: string; readonly withinMs: number },
   ): Promise<RecoveryCase>;
-  /** Read, decide (pure), write the case and its event: one transaction, the write lock taken first. */
   /**
-   * Read, decide, write in one immediate transaction. With a `requestKey` (a modal's view id) a
-   * repeated delivery changes nothing and throws `duplicate_request`, in the same transaction.
+   * Read, decide (pure), write the case and its event in one transaction, the case's write lock taken
+   * first. With a `requestKey` (a modal's view id) a repeated delivery changes nothing and throws
+   * `duplicate_request`, in the same transaction.
    */
   update(
     teamId: string,
@@ -172,8 +172,10 @@ export interface ReminderStore {
     planned: readonly PlannedReminder[],
     now: Date,
   ): Promise<void>;
-  /** Moves up to `limit` ready reminders (of workspaces not paused) to 'claimed', atomically. */
-  /** `holder`: the process claiming them (recorded, so a restart can tell a dead process's claims). */
+  /**
+   * Moves up to `limit` ready reminders (of workspaces not paused) to 'claimed', atomically, for
+   * `holder` (recorded, so a restart can tell a dead process's claims).
+   */
   claimReady(now: Date, limit: number, holder?: string | null): Promise<Reminder[]>;
   get(id: number): Promise<Reminder | null>;
   markSent(id: number, ts: string, now: Date): Promise<void>;
