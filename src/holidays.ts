@@ -12,7 +12,7 @@ export class HolidaysError extends Error {
 
 const DAY_MS = 86_400_000;
 
-/** date-holidays (with its data, about 0.1 s to load) is loaded only when HOLIDAYS is set. */
+/** date-holidays is slow to load with its data, so it is loaded only when HOLIDAYS is set. */
 function load(): typeof Holidays {
   return createRequire(import.meta.url)('date-holidays') as typeof Holidays;
 }
@@ -73,8 +73,8 @@ export function publicHolidays(setting: string): { setting: string; calendar: Ho
   }
   const hd = new Hd({ country, state, region });
 
-  // Built a year at a time, on first use (the first year costs ~20 ms), and kept: the answers are
-  // fixed, and working time asks about the same few years.
+  // Built a year at a time, on first use, and kept: the answers are fixed, and working time asks
+  // about the same few years.
   const dates = new Set<string>();
   const years = new Set<number>();
   const loadYear = (year: number) => {

@@ -669,10 +669,8 @@ export async function startSandbox(
     return world;
   };
 
-  // Saved at once, before the fake answers the call that changed it: whatever Slack said "ok" to
-  // survives a kill of the process, as it does in Slack (with a save 300 ms later, a kill lost thread
-  // lines and reminders the database had as posted, and moved the clock back). A save is the whole
-  // state as JSON, about 1 ms for 100 kB (a five-week walk with several cases).
+  // Saved at once, before the fake answers the call that changed it, so whatever Slack said "ok" to
+  // survives a kill of the process as it does in Slack (a delayed save lost posted lines on a kill).
   const persist = (w: World) => {
     try {
       saveSlack(dbPath, w);

@@ -568,11 +568,9 @@ export interface CsvFile {
 }
 
 /**
- * A pager's whole file, written a page at a time with the event loop let through between pages:
- * with 10^5 events the whole export takes seconds of CPU, and done at once it held the loop for
- * all of them (the gate turned every command sent meanwhile away as busy). Each page is sized to
- * take about `pageMs`, whatever the machine, so a request waits at most about that long behind it.
- * The file stays in its pieces (one per page): memory is the file's bytes once, plus one page of rows.
+ * A pager's whole file, a page at a time with the event loop let through between pages, so a large
+ * export never makes the gate turn commands away. Each page is sized to take about `pageMs` on any
+ * machine; the file stays in its pieces (one per page), so its bytes are held once.
  */
 async function piecesOf(pages: CsvPager, o: PagedExportOptions): Promise<CsvFile> {
   const pageMs = o.pageMs ?? 2;

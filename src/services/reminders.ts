@@ -86,7 +86,7 @@ const PLAN_CHUNK = 50;
 /** How often a tick that goes on (a backlog) looks again for claims a dead process left. */
 const RECONCILE_EVERY_MS = 5000;
 
-/** Due steps read per page by the morning digest: 2,000 took 10-20 ms with 10^5 open cases. */
+/** Due steps read per page by the morning digest: small, so no page holds the event loop for long. */
 const DIGEST_PAGE = 500;
 
 /** A chunk's case to plan, with the time zones of the people its posts ping. */
@@ -242,8 +242,8 @@ export class ReminderService {
     this.#digestsPlannedAt = now.getTime();
     const min = playbook.calm.digestMin;
     let planned = 0;
-    // Who owns what is due this morning, read a page at a time (with 10^5 open cases, one query
-    // held the event loop for ~70 ms, and the gate turned commands away as busy meanwhile).
+    // Who owns what is due this morning, read a page at a time: one query over every open case held
+    // the event loop long enough for the gate to turn commands away as busy.
     const before = new Date(now.getTime() + MORNING_MS);
     const owners = new Map<string, { teamId: string; ownerId: string; ids: Set<number> }>();
     for (let page: DuePage | null = null; !page || page.next; ) {

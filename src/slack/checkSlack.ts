@@ -9,12 +9,10 @@ export interface BotIdentity {
 const REFUSED = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'account_inactive']);
 
 /**
- * Fails fast, in one line, when Slack can't be reached or refuses the token (instead of half an
- * hour of retries). One auth.test over the Web API's own transport (`node:http`, ./transport.ts), on
- * purpose without the Web API client: this module loads nothing else, so src/main.ts sends the
- * request before it loads Bolt and the rest of Amends, and Slack's round trip overlaps that loading
- * instead of adding to start-up. (Node's global `fetch` would load undici first: ~25 ms.)
- * One retry after half a second for a network failure or a 5xx; 8 s per try.
+ * Fails fast, in one line, when Slack can't be reached or refuses the token. One auth.test over
+ * `node:http` (./transport.ts), without the Web API client or `fetch`, so src/main.ts can send it
+ * before loading Bolt and the round trip overlaps start-up. One retry after 0.5 s for a network
+ * failure or a 5xx; 8 s per try.
  */
 export async function checkSlack(
   config: { readonly botToken: string | null; readonly slackApiUrl: string | null },

@@ -6,12 +6,10 @@ type FetchResponse = Awaited<ReturnType<FetchFunction>>;
 type FetchHeaders = FetchResponse['headers'];
 
 /**
- * The Web API client's transport: `@slack/web-api`'s own `fetch` option (its documented place for
- * transport-level behaviour), implemented with Node's `http`/`https` and one keep-alive agent per
- * protocol. Node's global `fetch` builds a WHATWG Request, Response, stream and header list for each
- * call; on the benchmark's `/incident` that machinery was about a tenth of Amends' busy time, while a
- * Web API call needs only a form body out and a JSON text back. Everything that is not a plain string
- * body (file uploads send FormData) goes to the global `fetch` as before.
+ * The Web API client's transport (`@slack/web-api`'s `fetch` option) on Node's `http`/`https` with
+ * one keep-alive agent per protocol: a Web API call needs only a form body out and JSON text back,
+ * and the global `fetch`'s WHATWG objects cost CPU on every call. Bodies that are not plain strings
+ * (file uploads send FormData) still go to the global `fetch`.
  *
  * What the client relies on is kept: the status and its text, the headers (`retry-after` for 429,
  * the OAuth scopes), the body as text, JSON or bytes, and the abort signal of its timeout, which

@@ -20,12 +20,9 @@ export class UploadRefused extends Error {
 const UPLOAD_MS = 60_000;
 
 /**
- * Shares files in a channel as files.uploadV2 does (files.getUploadURLExternal and the bytes to the
- * upload URL for each, then one files.completeUploadExternal: one message holding them all), with
- * the bytes sent raw, piece by piece, instead of as multipart form data. uploadV2 copies the whole
- * file twice (a Uint8Array, a Blob) and encodes it in long synchronous steps: with 10^5 events
- * (18 MB) three of them held the event loop 15 to 40 ms each, and commands sent meanwhile waited.
- * Slack takes raw bytes at the upload URL.
+ * Shares files in one message as files.uploadV2 does (getUploadURLExternal per file, then one
+ * completeUploadExternal), but sends the bytes raw, piece by piece: uploadV2 copies and encodes a
+ * large file in long synchronous steps that hold the event loop, and Slack takes raw bytes too.
  */
 export async function shareFiles(
   client: webApi.WebClient,

@@ -82,11 +82,9 @@ export function startCheckpointer(
 }
 
 /**
- * A SQLite store's WAL checkpoints on their own connection and thread, so no commit waits for one:
- * automatic checkpoints stop at once, and the thread starts with `start()` (once the app listens:
- * nothing needs a checkpoint sooner, and starting a Node worker, ~40 ms of CPU on its own thread,
- * would compete with the start-up for two cores). If the thread fails, automatic checkpoints come
- * back. Nothing on PostgreSQL (`sqlite` null), which checkpoints on its own.
+ * A SQLite store's WAL checkpoints on their own connection and thread, so no commit waits for one.
+ * The thread starts with `start()`, once the app listens, so the worker's start-up does not slow the
+ * bot's; if it fails, automatic checkpoints come back. Nothing on PostgreSQL (`sqlite` null).
  */
 export function backgroundCheckpoints(
   sqlite: Database.Database | null,
