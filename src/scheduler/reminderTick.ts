@@ -13,16 +13,10 @@ export interface Ticker {
 const MAX_SLEEP_MS = 60_000;
 
 /**
- * A cron job that never overlaps itself and never lets an error escape.
- *
- * node-cron parses and validates the expression, says when it next matches (getNextRuns) and runs
- * the job (execute). Its own heartbeat is not started: after the wall clock jumps forward (a host
- * suspend, an NTP step) that heartbeat walks every slot it missed, one by one and synchronously,
- * with a console warning for each: 10,080 for a week of every-minute slots, 604,800 and half a
- * minute of a held event loop for every-second ones. And after a step back it waits for a slot
- * that may be a week away. This loop reads the clock each time it wakes instead: after a jump it
- * logs one line, skips what was missed and ticks at the next slot; the job is idempotent (what is
- * due lives in the database), so that one tick catches up.
+ * A cron job that never overlaps itself and never lets an error escape. node-cron only parses the
+ * expression and says when it next matches: its own heartbeat replays every missed slot
+ * synchronously after a clock jump. This loop reads the clock each time it wakes, logs one line
+ * after a jump and ticks at the next slot; the job is idempotent, so that one tick catches up.
  */
 function every(
   expression: string,

@@ -87,17 +87,10 @@ function codeOf(e: unknown): string | null {
 }
 
 /**
- * What Slack shows of a case is a projection of the stored case, and this is the one component
- * that writes it: the parent post and its redraws, the first reply, the thread lines (an outbox),
- * the invite, the withdrawal from a shared channel and private notes. Reminders go through their
- * own outbox (ReminderService) and redraw the parent through `refresh`.
- *
- * - Every write is drawn from the store when it is sent, so it shows the latest state.
- * - A case's writes hold its lease (Leases): two processes never write one case at once, and a
- *   process that finds the lease of one that died looks in Slack before writing.
- * - What Slack may already have (a crash between the post and recording its ts) is found by
- *   message metadata before anything is posted again.
- * - A failure leaves the stored case as it is; the minute sweep brings Slack up to date.
+ * The one component that writes a case to Slack (parent and redraws, first reply, thread lines,
+ * invite, withdrawal, private notes), each drawn from the store when sent and under the case's
+ * lease. A post a crash left unrecorded is found by message metadata before posting again; a
+ * failure leaves the store as it is for the minute sweep. Reminders redraw through `refresh`.
  */
 export class Presenter {
   /** Cases being posted by this process right now: the start-up sweep and a listener never both post one. */

@@ -71,16 +71,10 @@ const SWEEP_KEY = 'sweep:minute';
 const caseKey = (id: number) => `case:${id}`;
 
 /**
- * What Slack shows of the cases is a projection of the store; this service keeps it there. It
- * builds the one Presenter (which writes Slack) and gives it what it reports back to: the hints of
- * what Slack shows (ShownHints), the retries after Slack could not say whether a channel is shared,
- * and a case's thread posts for a withdrawal. And it brings Slack up to the store after a crash,
- * a shutdown or an outage: unposted cases, pending thread lines, missing first replies and stale
- * parents, at start-up and every minute.
- *
- * Every look in Slack for a case is made holding the case's lease (Leases), taken first: a case
- * another process holds is left to it, so N processes on one database make the Web API calls of
- * one. The minute sweep itself runs in one process at a time (its own lease).
+ * Keeps Slack a projection of the store: builds the one Presenter and what it reports back to, and
+ * at start-up and every minute brings Slack up to the store (unposted cases, pending thread lines,
+ * missing first replies, stale parents). Each case is looked at holding its lease, and the sweep
+ * holds its own, so N processes on one database make the Web API calls of one.
  */
 export class Projection {
   readonly presenter: Presenter;

@@ -11,15 +11,10 @@ interface Hint {
 const FLUSH_AFTER_MS = 1000;
 
 /**
- * What Slack shows (a first reply's ts, when a parent was drawn and from which version) is a hint
- * for the sweep, not a state change: written in one light unit of work a second later, with every
- * other hint of that second, instead of a commit (and an fsync) per post. A crash loses at most
- * that second's hints: the sweep then looks in the thread, or draws a parent once more.
- *
- * The hints are in the database a second after they are taken, and every reader of them reads the
- * database: no process depends on another's memory (a replica that sweeps a case another has just
- * drawn at worst draws it once more). Whoever reads them right after taking some (the sweep, a
- * withdrawal) flushes first.
+ * What Slack shows (a first reply's ts, when a parent was drawn and from which version): hints for
+ * the sweep, written together in one light unit of work a second later instead of an fsync per
+ * post. A crash loses at most that second's hints, and the sweep then looks in Slack again.
+ * Readers read the database, flushing first if they have just taken some.
  */
 export class ShownHints {
   readonly #hints = new Map<number, Hint>();

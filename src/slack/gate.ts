@@ -91,14 +91,10 @@ export interface GatedEvent {
 }
 
 /**
- * Admission and the drain, around the app's processing of each request (compose wraps
- * `app.processEvent` with `handle`). A request is refused only when it would be acknowledged too
- * late: the gate keeps the number of requests taken and not yet acknowledged, and how long apart
- * acks come while requests wait (a moving average, so it follows the machine's real speed, the
- * commit and the first Slack lookups included). A short stall of the event loop refuses nothing: a
- * burst that fits in the bound is taken whole. Every request's work runs inside `handle`, including
- * the Slack calls made after its ack, so `idle()` resolving means all work of the requests taken is
- * finished.
+ * Admission and the drain around `app.processEvent` (`handle`). A request is refused only when it
+ * would be acknowledged too late, judged from the requests waiting and a moving average of the time
+ * between acks. All of a request's work, after-ack Slack calls included, runs inside `handle`, so
+ * `idle()` resolving means the requests taken are finished.
  */
 export class Gate {
   readonly #o: GateOptions;
@@ -245,15 +241,10 @@ export class Gate {
 }
 
 /**
- * How long a new connection may have waited in the kernel's accept queue, which the process can't
- * see: Node 20 accepts one connection per turn of the event loop (`node dist/bench/acceptPerTurn.js`
- * after a build), so a burst of simultaneous connections queues there, and the last one of 500
- * waits 500 turns before its request is read. A connection accepted in the turn right after one
- * that also accepted one was waiting in that queue, which has not been empty since the run of such
- * turns began: its wait is taken as the time since then (at most; exact for a burst sent at once).
- * Turns are watched only during a run: an accept schedules a look at the end of the next turn, and
- * the run ends at the first turn without an accept, so an idle bot spins nothing and an accept
- * costs one extra turn at most.
+ * How long a new connection may have waited unseen in the kernel's accept queue: Node accepts one
+ * connection per event-loop turn (`node dist/bench/acceptPerTurn.js`), so in a run of turns that
+ * each accepted one, a connection's wait is taken as the time since the run began. Turns are
+ * watched only during a run, so an idle bot spins nothing.
  */
 export class AcceptQueue {
   /** A run of turns that each accepted a connection is going on. */

@@ -40,21 +40,11 @@ export function isSharedWithOutsiders(ch: SharingFlags): boolean {
 }
 
 /**
- * Whether a channel is shared outside the company (Slack Connect), asked of Slack before anything
- * of a case is posted there, and trusted for a short time (TTL), so a channel that becomes shared
- * later is noticed within minutes at the cost of one conversations.info per channel per TTL.
- *
- * It fails closed: when Slack can't say (an error, a timeout, a missing scope), `isShared` throws a
- * transient DeliveryFailure (`sharing_unknown`) and the caller posts nothing there. An answer past
- * its TTL is never used. After a failure, Slack is asked again only after a back-off (1 s, doubling
- * to a minute), so a burst of cases in one channel during an outage costs one call, not one each.
- * A channel Slack says it can't find (a private channel Amends is not in) is a channel problem,
- * as a post there would be: the case waits for Amends to be invited.
- *
- * With a store (the database every replica shares), what one process learns every process knows:
- * Slack's answers are written there (one conversations.info per channel per TTL for all replicas),
- * and a change one replica hears of (a channel_shared event) is read by the others before their
- * next post there. The store is read before every answer; memory only saves the call to Slack.
+ * Whether a channel is shared outside the company (Slack Connect), asked of Slack before a case is
+ * posted there and trusted for a TTL, so a channel shared later is noticed within minutes. It fails
+ * closed: when Slack can't say, `isShared` throws `sharing_unknown` and nothing is posted; Slack is
+ * asked again after a back-off (1 s doubling to a minute). With a store, answers and channel_shared
+ * events are shared by every replica, and the store is read before every answer.
  */
 export class ChannelSharing {
   readonly #cache = new Map<string, { shared: boolean; at: number }>();

@@ -133,16 +133,9 @@ function side(db: Database.Database, onStatement?: (sql: string) => void): Side 
 
 /**
  * The SQLite database as the process shares it: statements outside a unit of work wait for it.
- *
- * Light writes (`light`: records of what Slack already shows) go through a second connection to
- * the same file, opened with synchronous=NORMAL: in WAL mode its commits are not synced to the disk
- * (a process crash keeps them, a power cut may lose the last ones) and cost no fsync, while the
- * main connection stays at FULL, so every other commit (a case, its outbox rows) is on the disk
- * before it returns, and with it every light one written before it (one WAL file). No PRAGMA is
- * switched per write. Both connections' units of work go through one queue: no two write
- * transactions ever interleave, and a statement never waits on the other connection's lock.
- * An in-memory database (or one not in WAL mode) has no second connection: its light writes
- * commit like any other.
+ * Light writes use a second connection at synchronous=NORMAL (no fsync; a power cut may lose the
+ * last ones) while the main one stays at FULL; one queue serialises both connections' units of
+ * work. Without WAL (e.g. in memory) there is no second connection.
  */
 export class SqliteConn implements Conn {
   readonly dialect = 'sqlite' as const;
