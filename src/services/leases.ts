@@ -5,14 +5,9 @@ import type { LeaseStore, Log, ProcessStore } from './ports.js';
 export const LEASE_MS = 90_000;
 
 /**
- * This process's leases, by key. Re-entrant within the process (a publish and the thread lines
- * it triggers share the case's lease); shared with other processes through the LeaseStore, so two
- * processes on one database never write the same case into Slack at once.
- *
- * A holder renews its lease before each Slack write once a third of it has passed, so every write
- * it makes happens at least two thirds of a lease before the lease can run out: a process taking
- * over a lease that ran out (its holder died) looks in Slack after taking it and sees every write
- * the dead holder made.
+ * This process's leases, by key: re-entrant within the process, shared with others through the
+ * LeaseStore so two processes never write one case into Slack at once. A holder renews once a third
+ * of the lease has passed, so whoever takes over a run-out lease sees every write in Slack.
  */
 export class Leases {
   readonly #held = new Map<string, { n: number; at: number }>();

@@ -312,13 +312,10 @@ export class Projection {
   }
 
   /**
-   * The start-up catch-up ('start': everything, however recent, 50 first replies), or the minute
-   * sweep ('minute': cases opened over a minute ago are tried again, at most once a minute each,
-   * those whose channel refused them left to a person; cases opened in the last minute are left to
-   * the process posting them). One catch-up at a time in this process (two at once would both find
-   * the same first reply missing), counted as work a shutdown waits for, logged when it did
-   * something (the start-up's always). The minute sweep runs in one process on the database at a
-   * time: it takes its lease first, and a process that finds it held skips this minute.
+   * The start-up catch-up ('start': everything, however recent) or the minute sweep ('minute':
+   * cases opened over a minute ago, each at most once a minute). One at a time in this process, so
+   * two never find the same first reply missing; the minute sweep also holds a lease, so one
+   * process on the database runs it and the others skip that minute.
    */
   sweep(kind: 'start' | 'minute'): Promise<void> {
     const { work, log, leases } = this.deps;

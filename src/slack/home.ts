@@ -15,13 +15,9 @@ export const VIEWER_TTL_MS = 7 * 24 * 60 * 60_000;
 const REOPEN_WRITE_MS = 60 * 60_000;
 
 /**
- * App Home, published when a person opens it and again after every change that concerns them
- * (as owner or creator) while they have it. Publishes for one person coalesce: asked again while
- * one is on its way, it draws once more when that one is done, with what is stored by then.
- *
- * Who looks is in the database every process shares (HomeViewerStore), not in this process's
- * memory: a change handled by one replica redraws the home of a person who opened theirs through
- * another. An opening counts for VIEWER_TTL_MS of the wall clock.
+ * App Home, published when a person opens it and after every change that concerns them while they
+ * have it; publishes for one person coalesce. Who looks is kept in the shared database
+ * (HomeViewerStore), so any replica redraws it; an opening counts for VIEWER_TTL_MS.
  */
 export class HomePublisher {
   /** Openings this process recorded lately (team:user → when): not written again within the hour. */

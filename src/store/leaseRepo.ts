@@ -18,13 +18,9 @@ const SQLITE = texts('?', '?');
 const POSTGRES = texts(dbNow('postgres'), `${dbNow('postgres')} + ?`);
 
 /**
- * Leases in the database, shared by every process on it. A lease is no state worth a power cut's
- * fsync: it is written lightly (on SQLite with synchronous=NORMAL: in WAL mode a process crash
- * still keeps it; on PostgreSQL without waiting for the commit to reach the disk). A power cut
- * stops every process on the machine, and with them every lease's holder.
- *
- * On PostgreSQL a lease runs out by the database server's clock (the `now` arguments are not used
- * there): the replicas' own clocks may disagree by seconds.
+ * Leases in the database, shared by every process on it, written lightly (no fsync): a power cut
+ * that loses one also stops its holder. On PostgreSQL a lease runs out by the server's clock (`now`
+ * is not used there), since the replicas' clocks may disagree.
  */
 export class LeaseRepo implements LeaseStore {
   readonly #pg: boolean;
