@@ -1,20 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Amends, ComposeOptions } from './amends.js';
-import type { Config } from './config.js';
-import { systemClock } from './domain/clock.js';
 import { installations } from './installs.js';
-import { type Logger, logPort } from './log.js';
+import { logPort } from './log.js';
 import { countedLeases, countedReminders } from './ops/instrument.js';
 import { observability } from './ops/observability.js';
-import {
-  scheduleHousekeeping,
-  scheduleReminders,
-  scheduleSweep,
-  type Ticker,
-} from './scheduler/reminderTick.js';
 import { CaseService } from './services/cases.js';
-import { ALIVE_MS, deadOnThisHost, holderName, Leases, Liveness } from './services/leases.js';
+import { deadOnThisHost, holderName, Leases, Liveness } from './services/leases.js';
 import type { InWorkspace } from './services/ports.js';
 import { ProfileService } from './services/profiles.js';
 import { Projection } from './services/projection.js';
@@ -24,7 +16,6 @@ import { WorkspaceService } from './services/workspaces.js';
 import { SlackReminderChannel, SlackUserDirectory } from './slack/adapters.js';
 import { busyText, createBoltApp, drain, startBoltApp, webClientOptions } from './slack/boltApp.js';
 import { SlackCaseView } from './slack/caseView.js';
-import { type BotIdentity, checkSlack } from './slack/checkSlack.js';
 import { isChannelProblem } from './slack/errors.js';
 import { Gate } from './slack/gate.js';
 import { HomePublisher } from './slack/home.js';
