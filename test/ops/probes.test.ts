@@ -43,21 +43,29 @@ afterEach(async () => {
 });
 
 describe('probes in HTTP mode (on the receiver’s port)', () => {
-  it('/livez and /readyz answer 200; /healthz is readiness under its old name', async () => {
+  const readyBody = {
+    ok: true,
+    checks: { draining: 'ok', slack: 'ok', database: 'ok', schema: 'ok' },
+  };
+
+  it('/livez answers 200 with the event loop’s delay', async () => {
     h = await startHarness();
     const live = await getJson(`${base(h)}/livez`);
     expect(live.status).toBe(200);
     expect(live.body).toMatchObject({ ok: true, eventLoopDelayP99Ms: expect.any(Number) });
-    const ready = await getJson(`${base(h)}/readyz`);
-    expect(ready).toEqual({
-      status: 200,
-      body: {
-        ok: true,
-        checks: { draining: 'ok', slack: 'ok', database: 'ok', schema: 'ok' },
-      },
-    });
-    expect(await getJson(`${base(h)}/healthz`)).toEqual(ready);
+  });
+
+  it('/readyz answers 200 with every check ok, to GET and HEAD', async () => {
+    h = await startHarness();
+    expect(await getJson(`${base(h)}/readyz`)).toEqual({ status: 200, body: readyBody });
     expect((await fetch(`${base(h)}/readyz`, { method: 'HEAD' })).status).toBe(200);
+  });
+
+  it('/healthz is readiness under its old name', async () => {
+    h = await startHarness();
+    const ready = await getJson(`${base(h)}/readyz`);
+    expect(ready).toEqual({ status: 200, body: readyBody });
+    expect(await getJson(`${base(h)}/healthz`)).toEqual(ready);
   });
 
   it('/readyz turns 503 while draining, and /livez stays 200', async () => {
