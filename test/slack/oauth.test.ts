@@ -203,7 +203,8 @@ describe('OAuth: installs in many workspaces', () => {
     expect(h.fake.callsTo('chat.postMessage').length).toBe(before);
   });
 
-  it('uninstalling one workspace deletes its installation at once; the other goes on', async () => {
+  /** ACME and GLOBEX installed, then ACME uninstalled (seen paused as such). */
+  const acmeUninstalled = async () => {
     h = await startHarness({ oauth: true });
     await install(ACME, 'U0ADMIN01');
     await install(GLOBEX, 'U0ADMIN02');
@@ -212,6 +213,10 @@ describe('OAuth: installs in many workspaces', () => {
       async () => (await h.amends.workspaces.pausedReason(ACME)) === 'uninstalled',
       'uninstalled',
     );
+  };
+
+  it('uninstalling a workspace deletes its installation at once: its commands do nothing', async () => {
+    await acmeUninstalled();
     // (installed() reads no token: any key does.)
     const left = await new InstallationRepo(
       h.amends.store.conn,
@@ -220,9 +225,16 @@ describe('OAuth: installs in many workspaces', () => {
     expect(left).toEqual([{ enterpriseId: null, teamId: GLOBEX, isEnterpriseInstall: false }]);
     await h.command('Wile E: anvils late', { team: ACME }); // acknowledged by Bolt, nothing done
     expect(tokensOf('chat.postMessage', /Wile E/)).toEqual([]);
+  });
+
+  it('uninstalling one workspace leaves the other working', async () => {
+    await acmeUninstalled();
     await h.command('Hank: wrong budget', { team: GLOBEX });
     expect(tokensOf('chat.postMessage', /Hank/).length).toBeGreaterThan(0);
-    // Installed again: it works again, and its pause is lifted.
+  });
+
+  it('a workspace installed again after uninstalling works again, its pause lifted', async () => {
+    await acmeUninstalled();
     await install(ACME, 'U0ADMIN01');
     expect(await h.amends.workspaces.pausedReason(ACME)).toBeNull();
     await h.command('Wile E: anvils late', { team: ACME });
