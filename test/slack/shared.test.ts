@@ -392,7 +392,8 @@ describe('/incident in a channel shared with the client (no recovery channel)', 
 describe('the open-case form in a shared channel', () => {
   const ctx = useChecked();
 
-  it('submitting it posts nothing there; the person gets a DM with the move button', async () => {
+  /** The open-case form asked for and submitted in the shared channel by Maria, owner too. */
+  async function submittedInShared() {
     const { h } = ctx;
     h.fake.shareChannel(SHARED, 'ext');
     const n = h.fake.callsTo('views.open').length;
@@ -404,6 +405,11 @@ describe('the open-case form in a shared channel', () => {
       ...input.select(INPUT.severity, 'critical'),
       ...input.user(INPUT.owner, MARIA),
     });
+    return { h, r };
+  }
+
+  it('submitting it posts nothing there: the case waits unposted', async () => {
+    const { h, r } = await submittedInShared();
     expect(r).toEqual({ status: 200, text: '' });
     expect(writesTo(h, SHARED)).toEqual([]);
     expect(messagesIn(h, SHARED)).toEqual([]);
@@ -413,7 +419,10 @@ describe('the open-case form in a shared channel', () => {
       severity: 'critical',
       deliveryProblem: 'channel_shared',
     });
+  });
 
+  it('submitting it sends the person a DM whose move button posts the case where they pick', async () => {
+    const { h } = await submittedInShared();
     // Told in a DM (the bot can't post privately in a channel it must not write to).
     const dm = present(
       () => h.fake.callsTo('chat.postMessage').find((c) => c.args.channel === MARIA),
