@@ -363,20 +363,30 @@ describe('the draft in Slack', () => {
     expect(said).not.toContain('changes');
   });
 
-  it('Mark as sent still counts after other clicks on the case since the draft was posted; twice on it, once', async () => {
+  /** A case with its outline and a posted draft, then a colleague's change: the case moved on. */
+  const draftThenChange = async () => {
     const { h } = ctx;
     const o = await openCase(h);
     await h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
     const { clickSent } = await postDraft(h, o);
-    // A colleague adds a change meanwhile: the case moves on.
     await h.amends.cases.addChange(
       TEAM,
       o.c.id,
       { what: 'Label check', who: null, by: null },
       NIKOS,
     );
+    return { h, o, clickSent };
+  };
+
+  it('Mark as sent still counts after other clicks on the case since the draft was posted', async () => {
+    const { h, o, clickSent } = await draftThenChange();
     await clickSent();
     expect(stepOf(await fresh(h, o.c), 'own_up').status).toBe('done');
+  });
+
+  it('Mark as sent clicked twice on the same draft counts once', async () => {
+    const { h, o, clickSent } = await draftThenChange();
+    await clickSent();
     await clickSent();
     const events = (await h.amends.caseRepo.events(TEAM, o.c.id)).filter(
       (e) => e.type === 'client_message_sent',
