@@ -543,7 +543,7 @@ describe('hand-over, severity, outline and meeting, from the parent’s menu', (
     expect(rebooked.status).toBe('CONFIRMED');
   });
 
-  it('cancel the meeting to show the fix: its own event (UID) withdrawn; the first meeting stays', async () => {
+  it('cancel the meeting to show the fix: its own event (UID) withdrawn, the first meeting kept', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     const first = new Date('2026-11-27T14:00:00Z');
