@@ -147,27 +147,37 @@ describe('after downtime or a clock jump', () => {
 });
 
 describe('the method after the answer', () => {
-  it('after "Client accepted" nothing nudges about outline, meeting, apology or compensation; they read "not needed now"', async () => {
+  const PRE_ANSWER = ['outline', 'meeting', 'apologize', 'compensation'];
+  /** A case opened Monday 08:00Z and accepted by the client at once. */
+  const accepted = async () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: late delivery');
     await click(h, { action_id: 'amends_case_accepted', value: `${c.id}|${c.version}` });
+    return c;
+  };
+
+  it('after "Client accepted" outline, meeting, apology and compensation read "not needed now"', async () => {
+    const c = await accepted();
     const after = await refresh(h, c);
-    for (const key of ['outline', 'meeting', 'apologize', 'compensation']) {
+    for (const key of PRE_ANSWER) {
       expect(step(after, key).status).toBe('skipped');
       expect(step(after, key).note).toBe('not_needed_after_answer');
     }
     // The corrective changes stay: a promise to keep.
     expect(step(after, 'corrective_changes').status).toBe('pending');
+    const parent = h.fake.messages.find((m) => m.ts === c.messageTs);
+    expect(JSON.stringify(parent?.blocks)).toContain('Not needed now');
+  });
+
+  it('after "Client accepted" nothing nudges about outline, meeting, apology or compensation', async () => {
+    const c = await accepted();
     await tickEvery(60, '2026-12-07T08:00:00Z');
     const posts = reminderPosts(h, c);
     expect(posts.length).toBeGreaterThan(0);
     for (const m of posts) {
       const body = JSON.stringify(m.blocks);
-      for (const key of ['outline', 'meeting', 'apologize', 'compensation'])
-        expect(body).not.toContain(`"${c.id}|${key}|`);
+      for (const key of PRE_ANSWER) expect(body).not.toContain(`"${c.id}|${key}|`);
     }
-    const parent = h.fake.messages.find((m) => m.ts === c.messageTs);
-    expect(JSON.stringify(parent?.blocks)).toContain('Not needed now');
   });
 
   it('a closed case stops every nudge and its parent shows nothing as due', async () => {
@@ -442,8 +452,11 @@ describe('the morning digest', () => {
   const dms = (h: Harness, _user: string) =>
     h.fake.messages.filter((m) => m.metadata?.event_payload.kind === 'digest');
 
-  it('3 cases due the same morning: one DM at the start of the day, listing each with a Done button; that morning’s nudges carry no mention; sent once', async () => {
-    // Monday 09:00 Rome: three cases opened on Friday are all overdue by Monday morning.
+  /**
+   * Monday 09:00 Rome: three cases opened on Friday are all overdue by Monday morning. Ticks
+   * through Monday 10:30 Rome; `before` is the count of thread nudges before the weekend.
+   */
+  const threeDueMonday = async () => {
     h = await startHarness({ now: '2026-11-20T08:00:00Z' });
     const cs = [
       await openViaCommand(h, 'Acme: late delivery'),
@@ -455,6 +468,11 @@ describe('the morning digest', () => {
     expect(dms(h, MARIA)).toHaveLength(0);
     const before = reminderPosts(h).length;
     await tickEvery(10, '2026-11-23T09:30:00Z'); // through Monday 10:30 Rome
+    return { cs, before };
+  };
+
+  it('3 cases due the same morning: one DM at the start of the day, listing each with a Done button', async () => {
+    await threeDueMonday();
     const digest = dms(h, MARIA);
     expect(digest).toHaveLength(1);
     expect(digest[0]?.channel).toMatch(/^D/); // her direct message with the app
@@ -463,13 +481,20 @@ describe('the morning digest', () => {
     expect(body.match(/"action_id":"amends_step_done"/g)?.length).toBe(3);
     // Sent at the start of her day, in her zone.
     expect(localHour(postedAt(digest[0] as StoredMessage), 'Europe/Rome')).toBe(9);
-    // That morning's thread nudges name her without a ping.
+  });
+
+  it('the morning a digest went out, that morning’s thread nudges name the owner without a ping', async () => {
+    const { before } = await threeDueMonday();
+    expect(dms(h, MARIA)).toHaveLength(1);
     const monday = reminderPosts(h)
       .slice(before)
       .filter((m) => localDay(postedAt(m), 'Europe/Rome') === '2026-11-23');
     expect(monday.length).toBeGreaterThan(0);
     for (const m of monday) expect(m.text).not.toContain(`<@${MARIA}>`);
-    // Once: the rest of the day adds none.
+  });
+
+  it('the morning digest is sent once: the rest of the day adds none', async () => {
+    const { cs } = await threeDueMonday();
     await tickEvery(30, '2026-11-23T16:00:00Z');
     expect(dms(h, MARIA)).toHaveLength(1);
     for (const c of cs) expect((await refresh(h, c)).calm.digestOn).toBe('2026-11-23');
