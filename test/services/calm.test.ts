@@ -49,12 +49,17 @@ async function openForMaria(text: string): Promise<RecoveryCase> {
 }
 
 describe('a case nobody touches for two weeks', () => {
-  it('posts at most 2 thread messages on any day and at most 12 in two weeks; escalations fall in the creator’s hours', async () => {
-    // Monday 09:00 Rome.
+  /** Joan opens a case for Maria on Monday 09:00 Rome; nobody touches it for two weeks. */
+  const neglected = async () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openForMaria('Acme: shipped the wrong pallets');
     await tickEvery(15, '2026-12-07T08:00:00Z');
+    const pings = reminderPosts(h, c).filter((m) => ['escalation', 'stalled'].includes(kindOf(m)));
+    return { c, pings };
+  };
 
+  it('posts at most 2 thread messages on any day and at most 12 in two weeks', async () => {
+    const { c } = await neglected();
     const posts = threadReplies(h, c); // the first reply included
     const perDay = new Map<string, number>();
     for (const m of posts) {
@@ -67,19 +72,24 @@ describe('a case nobody touches for two weeks', () => {
     expect(posts).toHaveLength(7);
     // It did speak: a neglected case is not silent either.
     expect(reminderPosts(h, c).length).toBeGreaterThanOrEqual(4);
+  });
 
-    // Escalations (and going quiet) ping Joan: each one inside her working hours in New York.
-    const pings = reminderPosts(h, c).filter((m) => ['escalation', 'stalled'].includes(kindOf(m)));
+  it('escalates once for the whole stretch, pinging the creator inside her working hours', async () => {
+    const { pings } = await neglected();
     // One escalation for the whole stretch without action (not one per overdue step), and one
     // when the case goes quiet.
     expect(pings.map(kindOf)).toEqual(['escalation', 'stalled']);
+    // Escalations (and going quiet) ping Joan: each one inside her working hours in New York.
     for (const m of pings) {
       expect(m.text).toContain(`<@${JOAN}>`);
       const hour = localHour(postedAt(m), 'America/New_York');
       expect(hour).toBeGreaterThanOrEqual(9);
       expect(hour).toBeLessThan(17);
     }
-    // Gone quiet: escalated once, then weekly; the parent says so.
+  });
+
+  it('goes quiet once, and its parent says so', async () => {
+    const { c, pings } = await neglected();
     expect(pings.filter((m) => kindOf(m) === 'stalled')).toHaveLength(1);
     const stalled = await refresh(h, c);
     expect(stalled.calm.stalledAt).not.toBeNull();
