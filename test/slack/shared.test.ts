@@ -801,12 +801,17 @@ describe('RECOVERY_CHANNEL', () => {
 describe('with a recovery channel configured (RECOVERY_CHANNEL)', () => {
   const ctx = useChecked(() => startWithRecovery(RECOVERY));
 
-  it('a case asked for in a shared channel opens in the recovery channel at once; the user is told privately', async () => {
+  /** A case asked for with /incident in a shared channel. */
+  const askedInShared = async () => {
     const { h } = ctx;
     h.fake.shareChannel(SHARED, 'ext');
     const r = await command(h, TYPED, { channel: SHARED });
     expect(r).toEqual({ status: 200, text: '' });
+    return h;
+  };
 
+  it('a case asked for in a shared channel opens in the recovery channel at once', async () => {
+    const h = await askedInShared();
     expect(writesTo(h, SHARED)).toEqual([]);
     expect(messagesIn(h, SHARED)).toEqual([]);
     const [parent, ...more] = parents(h, RECOVERY);
@@ -826,6 +831,10 @@ describe('with a recovery channel configured (RECOVERY_CHANNEL)', () => {
     expect(
       (await h.amends.caseRepo.events(TEAM, c.id)).map((e) => [e.type, e.actor, e.data]),
     ).toContainEqual(['case_moved', 'amends', { from: SHARED, to: RECOVERY, shared: true }]);
+  });
+
+  it('a case asked for in a shared channel: the user is told privately where it went', async () => {
+    const h = await askedInShared();
     expect(privateNotes(h)).toEqual([
       expect.objectContaining({
         response_type: 'ephemeral',
