@@ -216,11 +216,12 @@ describeEngines('unit of work', (engine) => {
         }
       });
 
-      it('light: on a connection of its own at synchronous=NORMAL; the main one stays FULL, also when it throws', async () => {
-        const db = s.store.sqlite as Database.Database;
-        const mode = () => db.pragma('synchronous', { simple: true });
-        const inUnit = async (c: Conn) =>
-          (await c.get<{ synchronous: number }>('PRAGMA synchronous'))?.synchronous;
+      const db = () => s.store.sqlite as Database.Database;
+      const mode = () => db().pragma('synchronous', { simple: true });
+      const inUnit = async (c: Conn) =>
+        (await c.get<{ synchronous: number }>('PRAGMA synchronous'))?.synchronous;
+
+      it('light: on a connection of its own at synchronous=NORMAL, the main one staying FULL, also when it throws', async () => {
         expect(mode()).toBe(2);
         expect(await s.conn.transaction(inUnit, { light: true })).toBe(1);
         expect(mode()).toBe(2);
@@ -234,12 +235,16 @@ describeEngines('unit of work', (engine) => {
         ).rejects.toThrow('refused');
         expect(mode()).toBe(2);
         expect(await s.conn.transaction(inUnit)).toBe(2);
-        // Inside a transaction a light flag changes nothing.
+      });
+
+      it('light: inside a transaction the flag changes nothing', async () => {
         expect(await s.conn.transaction(async (c) => c.transaction(inUnit, { light: true }))).toBe(
           2,
         );
-        // A light write of one statement is that statement alone (no PRAGMA, no BEGIN), and the
-        // main connection reads it at once.
+      });
+
+      it('light: a write of one statement is that statement alone, read at once by the main connection', async () => {
+        // No PRAGMA, no BEGIN.
         const seen: string[] = [];
         s.conn.onStatement = (sql) => seen.push(sql);
         try {
