@@ -78,7 +78,7 @@ describe('probes in HTTP mode (on the receiver’s port)', () => {
     expect((await getJson(`${base(h)}/livez`)).status).toBe(200);
   });
 
-  it('/readyz turns 503 when the database is closed, and when its schema is not this build’s', async () => {
+  it('/readyz turns 503 when the database’s schema is not this build’s, 200 once it is', async () => {
     h = await startHarness({ engine: 'sqlite' });
     setSchemaVersion(h.amends.store, SCHEMA_VERSION - 1);
     const behind = await getJson(`${base(h)}/readyz`);
@@ -88,6 +88,11 @@ describe('probes in HTTP mode (on the receiver’s port)', () => {
       schema: `at version ${SCHEMA_VERSION - 1}, this build expects ${SCHEMA_VERSION}: run npm run migrate`,
     });
     setSchemaVersion(h.amends.store, SCHEMA_VERSION);
+    expect((await getJson(`${base(h)}/readyz`)).status).toBe(200);
+  });
+
+  it('/readyz turns 503 when the database is closed, /livez staying 200', async () => {
+    h = await startHarness({ engine: 'sqlite' });
     expect((await getJson(`${base(h)}/readyz`)).status).toBe(200);
     await h.amends.store.close();
     const gone = await getJson(`${base(h)}/readyz`);
