@@ -270,12 +270,19 @@ describe('snoozeStep', () => {
     });
   });
 
-  it('a snoozed step can be snoozed again and completed', () => {
+  const snoozedTwice = () => {
     const once = snoozeStep(open(), 'own_up', later(60), OWNER, 1, NOW).case;
-    const twice = snoozeStep(once, 'own_up', later(120), OWNER, 2, NOW).case;
+    return snoozeStep(once, 'own_up', later(120), OWNER, 2, NOW).case;
+  };
+
+  it('a snoozed step can be snoozed again', () => {
+    const twice = snoozedTwice();
     expect(step(twice, 'own_up').snoozedUntil).toEqual(later(120));
     expect(step(twice, 'own_up').version).toBe(3);
-    const done = completeStep(twice, 'own_up', OWNER, 3, PB, NOW).case;
+  });
+
+  it('a snoozed step can be completed, its snooze cleared', () => {
+    const done = completeStep(snoozedTwice(), 'own_up', OWNER, 3, PB, NOW).case;
     expect(step(done, 'own_up').status).toBe('done');
     expect(step(done, 'own_up').snoozedUntil).toBeNull();
   });
