@@ -42,9 +42,10 @@ describe('re-planning due times', () => {
     expect(step(c, 'own_up')?.dueAt).toEqual(hand);
   });
 
-  it('a step already nudged and overdue keeps its next nudge; one whose new due time is later waits for it', () => {
+  /** A critical case whose own-up was nudged once, next at 11:00Z, escalated at 10:30Z. */
+  const nudgedOnce = (): RecoveryCase => {
     const base = opened({ severity: 'critical' });
-    const nudged: RecoveryCase = {
+    return {
       ...base,
       steps: base.steps.map((s) =>
         s.key === 'own_up'
@@ -57,14 +58,20 @@ describe('re-planning due times', () => {
           : s,
       ),
     };
-    const later = changeSeverity(nudged, 'major', 'U1', PB, minutes(150)).case;
+  };
+
+  it('a step whose new due time is later waits for it, no longer escalated', () => {
+    const later = changeSeverity(nudgedOnce(), 'major', 'U1', PB, minutes(150)).case;
     // Major: 12:00Z, still ahead at 10:30Z: nudged then, and no longer escalated.
     expect(step(later, 'own_up')).toMatchObject({
       dueAt: at('2026-11-23T12:00:00Z'),
       nextRemindAt: at('2026-11-23T12:00:00Z'),
       escalatedAt: null,
     });
-    const still = changeSeverity(nudged, 'major', 'U1', PB, minutes(300)).case;
+  });
+
+  it('a step already nudged and overdue under its new due time keeps its next nudge', () => {
+    const still = changeSeverity(nudgedOnce(), 'major', 'U1', PB, minutes(300)).case;
     expect(step(still, 'own_up')).toMatchObject({
       dueAt: at('2026-11-23T12:00:00Z'),
       nextRemindAt: at('2026-11-23T11:00:00Z'),

@@ -561,7 +561,7 @@ describe('corrective changes promised but not done, from the change events', () 
     })),
   });
 
-  it('counts an ended case with a promise never done or dropped; a case with none listed falls back to the step', () => {
+  it('counts an ended case with a promise never done or dropped as one not kept', () => {
     const cases = [
       // two promises, one done, one never settled: broken
       ended(1, [
@@ -577,12 +577,19 @@ describe('corrective changes promised but not done, from the change events', () 
         { type: 'change_done', data: { id: 1 } },
         { type: 'change_dropped', data: { id: 2, reason: 'x' } },
       ]),
+    ];
+    const l = learnAcrossCases(cases, { now: at('27') });
+    expect(l.changesNotDone).toMatchObject({ n: 2, hits: 1, caseIds: [1] });
+  });
+
+  it('an ended case with no promise listed falls back to the corrective step', () => {
+    const cases = [
       // none listed, step done: kept; none listed, step never done: broken
       ended(3, [{ type: 'step_done', stepKey: 'corrective_changes' }]),
       ended(4, []),
     ];
     const l = learnAcrossCases(cases, { now: at('27') });
-    expect(l.changesNotDone).toMatchObject({ n: 4, hits: 2, caseIds: [1, 4] });
+    expect(l.changesNotDone).toMatchObject({ n: 2, hits: 1, caseIds: [4] });
   });
 });
 

@@ -105,7 +105,7 @@ describe('the default playbook (shared/recovery-method.md)', () => {
     expect(cadence).toEqual(['keep_trying', 'check_in']);
   });
 
-  it('a critical own_up ignores working hours; nothing else does', () => {
+  it('only a critical own_up ignores working hours', () => {
     for (const s of pb.steps) {
       for (const sev of SEVERITIES) {
         expect(s.ignoreWorkingHours[sev], `${s.key}/${sev}`).toBe(
@@ -113,6 +113,9 @@ describe('the default playbook (shared/recovery-method.md)', () => {
         );
       }
     }
+  });
+
+  it('a critical own_up escalates after 2 hours', () => {
     expect(def(pb, 'own_up').escalateAfter.critical).toEqual(dur(2, 'h'));
   });
 
@@ -158,22 +161,32 @@ describe('parsePlaybook overrides merge over the defaults', () => {
     expect(def(pb, 'outline')).toEqual(def(DEFAULT_PLAYBOOK, 'outline'));
   });
 
-  it('title (trimmed), optional and one severity’s due; the rest stays default', () => {
-    const pb = parsePlaybook({
+  const overridden = () =>
+    parsePlaybook({
       steps: [
         { key: 'own_up', title: '  Call the client  ', due: { critical: '1h' } },
         { key: 'compensation', optional: false },
         { key: 'corrective_changes', optional: true },
       ],
     });
-    const ownUp = def(pb, 'own_up');
-    expect(ownUp.title).toBe('Call the client');
+
+  it('a step’s title is taken trimmed, and none given stays unset', () => {
+    const pb = overridden();
+    expect(def(pb, 'own_up').title).toBe('Call the client');
+    expect(def(pb, 'compensation').title).toBeUndefined();
+  });
+
+  it('a step’s optional flag is taken either way', () => {
+    const pb = overridden();
+    expect(def(pb, 'compensation').optional).toBe(false);
+    expect(def(pb, 'corrective_changes').optional).toBe(true);
+  });
+
+  it('one severity’s due is taken, the other severities and the rest of the step stay default', () => {
+    const ownUp = def(overridden(), 'own_up');
     expect(ownUp.due).toEqual({ critical: dur(1, 'h'), major: dur(4, 'wh'), minor: dur(1, 'wd') });
     expect(ownUp.repeat).toEqual(def(DEFAULT_PLAYBOOK, 'own_up').repeat);
     expect(ownUp.ignoreWorkingHours).toEqual(def(DEFAULT_PLAYBOOK, 'own_up').ignoreWorkingHours);
-    expect(def(pb, 'compensation').optional).toBe(false);
-    expect(def(pb, 'corrective_changes').optional).toBe(true);
-    expect(def(pb, 'compensation').title).toBeUndefined();
   });
 
   it('one value for due, escalateAfter or ignoreWorkingHours applies to every severity', () => {

@@ -57,7 +57,7 @@ const step = (c: RecoveryCase, key: StepKey) => findStep(c, key);
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 describe('openCase', () => {
-  it('starts the steps triggered at opening; the rest wait', () => {
+  it('a new case starts the steps triggered at opening, the others waiting', () => {
     const { case: c, event } = openCase(input(), PB, NOW);
     expect(c.status).toBe('open');
     expect(c.version).toBe(1);
@@ -270,12 +270,19 @@ describe('snoozeStep', () => {
     });
   });
 
-  it('a snoozed step can be snoozed again and completed', () => {
+  const snoozedTwice = () => {
     const once = snoozeStep(open(), 'own_up', later(60), OWNER, 1, NOW).case;
-    const twice = snoozeStep(once, 'own_up', later(120), OWNER, 2, NOW).case;
+    return snoozeStep(once, 'own_up', later(120), OWNER, 2, NOW).case;
+  };
+
+  it('a snoozed step can be snoozed again', () => {
+    const twice = snoozedTwice();
     expect(step(twice, 'own_up').snoozedUntil).toEqual(later(120));
     expect(step(twice, 'own_up').version).toBe(3);
-    const done = completeStep(twice, 'own_up', OWNER, 3, PB, NOW).case;
+  });
+
+  it('a snoozed step can be completed, its snooze cleared', () => {
+    const done = completeStep(snoozedTwice(), 'own_up', OWNER, 3, PB, NOW).case;
     expect(step(done, 'own_up').status).toBe('done');
     expect(step(done, 'own_up').snoozedUntil).toBeNull();
   });
@@ -371,24 +378,29 @@ describe('skipStep', () => {
 describe('recordMeeting', () => {
   const meetingAt = at('2026-01-16T14:00:00Z'); // Fri 15:00 Rome
 
-  it('marks the meeting done; apologize and compensation are due at the meeting', () => {
+  it('recording the meeting marks the meeting step done', () => {
     const { case: c, event } = recordMeeting(open(), meetingAt, OWNER, PB, NOW);
     expect(c.meetingAt).toEqual(meetingAt);
     expect(c.version).toBe(2);
     expect(step(c, 'meeting').status).toBe('done');
     expect(step(c, 'meeting').doneBy).toBe(OWNER);
-    for (const key of ['apologize', 'compensation'] as const) {
-      expect(step(c, key).status, key).toBe('pending');
-      expect(step(c, key).dueAt, key).toEqual(meetingAt);
-      // the day before, in working hours: Thu 15:00 Rome
-      expect(iso(step(c, key).nextRemindAt), key).toBe('2026-01-15T14:00:00.000Z');
-    }
     expect(event).toEqual({
       type: 'meeting_booked',
       actor: OWNER,
       data: { at: '2026-01-16T14:00:00.000Z' },
     });
   });
+
+  it.each(['apologize', 'compensation'] as const)(
+    'recording the meeting makes %s due at it, nudged the day before',
+    (key) => {
+      const c = recordMeeting(open(), meetingAt, OWNER, PB, NOW).case;
+      expect(step(c, key).status, key).toBe('pending');
+      expect(step(c, key).dueAt, key).toEqual(meetingAt);
+      // the day before, in working hours: Thu 15:00 Rome
+      expect(iso(step(c, key).nextRemindAt), key).toBe('2026-01-15T14:00:00.000Z');
+    },
+  );
 
   it('saving the meeting unchanged is refused: nothing moved, so no move is announced', () => {
     const c = recordMeeting(open(), later(3000), OWNER, PB, NOW).case;
@@ -625,11 +637,16 @@ describe('closeCase', () => {
     expect(c.outcomeReason).toBeNull();
   });
 
-  it('CASE_TRANSITIONS: open ends once; won_back, lost and closed are terminal', () => {
+  it('CASE_TRANSITIONS: an open case ends as won back, lost or closed', () => {
     expect(CASE_TRANSITIONS.open).toEqual(['won_back', 'lost', 'closed']);
-    for (const s of CASE_STATUSES.filter((x) => x !== 'open'))
-      expect(CASE_TRANSITIONS[s]).toEqual([]);
   });
+
+  it.each(CASE_STATUSES.filter((x) => x !== 'open'))(
+    'CASE_TRANSITIONS: %s is terminal',
+    (status) => {
+      expect(CASE_TRANSITIONS[status]).toEqual([]);
+    },
+  );
 
   const ended = (['won_back', 'lost', 'closed'] as const).flatMap((from) =>
     (['won_back', 'lost', 'closed'] as const).map((to) => [from, to] as const),

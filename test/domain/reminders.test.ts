@@ -358,14 +358,23 @@ describe('planStep: cadence steps (keep_trying, check_in)', () => {
     expect(cadenceOf(kt)).toEqual({ recorded: 0, missed: POINTS.map(at), extra: [] });
   });
 
-  it('the step stays due at the date asked until the next one comes; then that date is missed', () => {
+  /** The refused case planned at the first cadence point. */
+  const atFirstPoint = () => {
     const c = refused();
     const p1 = planStep(c, findStep(c, 'keep_trying'), PB, ROME, at(POINTS[0] as string));
+    return { c1: withStep(c, p1.step), p1 };
+  };
+
+  it('the step stays due at the date asked until the next one comes', () => {
+    const { p1 } = atFirstPoint();
     expect(iso(p1.step.dueAt)).toBe(POINTS[0]);
     expect(iso(p1.step.nextRemindAt)).toBe(POINTS[1]);
     expect(cadenceOf(p1.step).missed).toEqual([]);
-    const c1 = withStep(c, p1.step);
     expect(stepView(p1.step, at('2026-01-22T10:00:00Z'))).toBe('overdue');
+  });
+
+  it('once the next date comes, the one asked before is on record as missed', () => {
+    const { c1, p1 } = atFirstPoint();
     const p2 = planStep(c1, p1.step, PB, ROME, at(POINTS[1] as string));
     expect(iso(p2.step.dueAt)).toBe(POINTS[1]);
     expect(cadenceOf(p2.step).missed).toEqual([at(POINTS[0] as string)]);
@@ -522,10 +531,13 @@ describe('follow-ups recorded and missed', () => {
 describe('after a refusal only the keep-trying cadence speaks', () => {
   const meetingAt = at('2026-01-16T14:00:00Z');
 
-  it('steps open from before the answer plan nothing and need no look; keep trying does', () => {
-    const booked = recordMeeting(open(), meetingAt, OWNER, PB, NOW).case;
-    const c = recordAnswer(booked, 'refused', OWNER, PB, at('2026-01-16T16:00:00Z')).case;
-    const later = at('2026-02-02T10:00:00Z'); // long past every pre-answer due time
+  const booked = () => recordMeeting(open(), meetingAt, OWNER, PB, NOW).case;
+  const refusedAfterMeeting = () =>
+    recordAnswer(booked(), 'refused', OWNER, PB, at('2026-01-16T16:00:00Z')).case;
+  const later = at('2026-02-02T10:00:00Z'); // long past every pre-answer due time
+
+  it('steps open from before the answer are held: no look planned, no reminder', () => {
+    const c = refusedAfterMeeting();
     for (const key of [
       'own_up',
       'outline',
@@ -539,12 +551,15 @@ describe('after a refusal only the keep-trying cadence speaks', () => {
       expect(nextCheckAt(c, s, PB), key).toBeNull();
       expect(planStep(c, s, PB, ROME, later).reminders, key).toEqual([]);
     }
+    // The same steps before the answer are nudged as usual.
+    const b = booked();
+    expect(planStep(b, findStep(b, 'outline'), PB, ROME, later).reminders).not.toEqual([]);
+  });
+
+  it('keep trying is not held by the refusal: it has a look planned', () => {
+    const c = refusedAfterMeeting();
     expect(heldByRefusal(c, findStep(c, 'keep_trying'), PB)).toBe(false);
     expect(nextCheckAt(c, findStep(c, 'keep_trying'), PB)).not.toBeNull();
-    // The same steps before the answer are nudged as usual.
-    expect(planStep(booked, findStep(booked, 'outline'), PB, ROME, later).reminders).not.toEqual(
-      [],
-    );
   });
 });
 

@@ -13,7 +13,7 @@ describe('wellFormed', () => {
     expect(wellFormedText(given)).toBe(expected);
   });
 
-  it('repairs every string of a parsed payload in place, keys included; leaves the rest alone', () => {
+  it('repairs every string of a parsed payload in place, keys included, touching nothing else', () => {
     const when = new Date('2026-11-23T08:00:00Z');
     const body = JSON.parse(
       '{"view":{"state":{"values":{"b\\ud800":{"a":{"value":"x\\udfff"}}}},"blocks":[{"text":"\\udc00"},7,null,true]}}',

@@ -43,21 +43,29 @@ afterEach(async () => {
 });
 
 describe('probes in HTTP mode (on the receiver’s port)', () => {
-  it('/livez and /readyz answer 200; /healthz is readiness under its old name', async () => {
+  const readyBody = {
+    ok: true,
+    checks: { draining: 'ok', slack: 'ok', database: 'ok', schema: 'ok' },
+  };
+
+  it('/livez answers 200 with the event loop’s delay', async () => {
     h = await startHarness();
     const live = await getJson(`${base(h)}/livez`);
     expect(live.status).toBe(200);
     expect(live.body).toMatchObject({ ok: true, eventLoopDelayP99Ms: expect.any(Number) });
-    const ready = await getJson(`${base(h)}/readyz`);
-    expect(ready).toEqual({
-      status: 200,
-      body: {
-        ok: true,
-        checks: { draining: 'ok', slack: 'ok', database: 'ok', schema: 'ok' },
-      },
-    });
-    expect(await getJson(`${base(h)}/healthz`)).toEqual(ready);
+  });
+
+  it('/readyz answers 200 with every check ok, to GET and HEAD', async () => {
+    h = await startHarness();
+    expect(await getJson(`${base(h)}/readyz`)).toEqual({ status: 200, body: readyBody });
     expect((await fetch(`${base(h)}/readyz`, { method: 'HEAD' })).status).toBe(200);
+  });
+
+  it('/healthz is readiness under its old name', async () => {
+    h = await startHarness();
+    const ready = await getJson(`${base(h)}/readyz`);
+    expect(ready).toEqual({ status: 200, body: readyBody });
+    expect(await getJson(`${base(h)}/healthz`)).toEqual(ready);
   });
 
   it('/readyz turns 503 while draining, and /livez stays 200', async () => {
@@ -70,7 +78,7 @@ describe('probes in HTTP mode (on the receiver’s port)', () => {
     expect((await getJson(`${base(h)}/livez`)).status).toBe(200);
   });
 
-  it('/readyz turns 503 when the database is closed, and when its schema is not this build’s', async () => {
+  it('/readyz turns 503 when the database’s schema is not this build’s, 200 once it is', async () => {
     h = await startHarness({ engine: 'sqlite' });
     setSchemaVersion(h.amends.store, SCHEMA_VERSION - 1);
     const behind = await getJson(`${base(h)}/readyz`);
@@ -80,6 +88,11 @@ describe('probes in HTTP mode (on the receiver’s port)', () => {
       schema: `at version ${SCHEMA_VERSION - 1}, this build expects ${SCHEMA_VERSION}: run npm run migrate`,
     });
     setSchemaVersion(h.amends.store, SCHEMA_VERSION);
+    expect((await getJson(`${base(h)}/readyz`)).status).toBe(200);
+  });
+
+  it('/readyz turns 503 when the database is closed, /livez staying 200', async () => {
+    h = await startHarness({ engine: 'sqlite' });
     expect((await getJson(`${base(h)}/readyz`)).status).toBe(200);
     await h.amends.store.close();
     const gone = await getJson(`${base(h)}/readyz`);

@@ -307,7 +307,7 @@ describe('sandbox server', () => {
     expect(await lines()).toHaveLength(1);
   });
 
-  it('a very long /incident reaches the bot, whose own limit answers it; nothing is opened', async () => {
+  it('a very long /incident reaches the bot, whose own limit refuses it, opening nothing', async () => {
     const r = await post('/api/command', {
       user: JOAN,
       channel: GENERAL,

@@ -49,12 +49,17 @@ async function openForMaria(text: string): Promise<RecoveryCase> {
 }
 
 describe('a case nobody touches for two weeks', () => {
-  it('posts at most 2 thread messages on any day and at most 12 in two weeks; escalations fall in the creator’s hours', async () => {
-    // Monday 09:00 Rome.
+  /** Joan opens a case for Maria on Monday 09:00 Rome; nobody touches it for two weeks. */
+  const neglected = async () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openForMaria('Acme: shipped the wrong pallets');
     await tickEvery(15, '2026-12-07T08:00:00Z');
+    const pings = reminderPosts(h, c).filter((m) => ['escalation', 'stalled'].includes(kindOf(m)));
+    return { c, pings };
+  };
 
+  it('posts at most 2 thread messages on any day and at most 12 in two weeks', async () => {
+    const { c } = await neglected();
     const posts = threadReplies(h, c); // the first reply included
     const perDay = new Map<string, number>();
     for (const m of posts) {
@@ -67,19 +72,24 @@ describe('a case nobody touches for two weeks', () => {
     expect(posts).toHaveLength(7);
     // It did speak: a neglected case is not silent either.
     expect(reminderPosts(h, c).length).toBeGreaterThanOrEqual(4);
+  });
 
-    // Escalations (and going quiet) ping Joan: each one inside her working hours in New York.
-    const pings = reminderPosts(h, c).filter((m) => ['escalation', 'stalled'].includes(kindOf(m)));
+  it('escalates once for the whole stretch, pinging the creator inside her working hours', async () => {
+    const { pings } = await neglected();
     // One escalation for the whole stretch without action (not one per overdue step), and one
     // when the case goes quiet.
     expect(pings.map(kindOf)).toEqual(['escalation', 'stalled']);
+    // Escalations (and going quiet) ping Joan: each one inside her working hours in New York.
     for (const m of pings) {
       expect(m.text).toContain(`<@${JOAN}>`);
       const hour = localHour(postedAt(m), 'America/New_York');
       expect(hour).toBeGreaterThanOrEqual(9);
       expect(hour).toBeLessThan(17);
     }
-    // Gone quiet: escalated once, then weekly; the parent says so.
+  });
+
+  it('goes quiet once, and its parent says so', async () => {
+    const { c, pings } = await neglected();
     expect(pings.filter((m) => kindOf(m) === 'stalled')).toHaveLength(1);
     const stalled = await refresh(h, c);
     expect(stalled.calm.stalledAt).not.toBeNull();
@@ -147,27 +157,37 @@ describe('after downtime or a clock jump', () => {
 });
 
 describe('the method after the answer', () => {
-  it('after "Client accepted" nothing nudges about outline, meeting, apology or compensation; they read "not needed now"', async () => {
+  const PRE_ANSWER = ['outline', 'meeting', 'apologize', 'compensation'];
+  /** A case opened Monday 08:00Z and accepted by the client at once. */
+  const accepted = async () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: late delivery');
     await click(h, { action_id: 'amends_case_accepted', value: `${c.id}|${c.version}` });
+    return c;
+  };
+
+  it('after "Client accepted" outline, meeting, apology and compensation read "not needed now"', async () => {
+    const c = await accepted();
     const after = await refresh(h, c);
-    for (const key of ['outline', 'meeting', 'apologize', 'compensation']) {
+    for (const key of PRE_ANSWER) {
       expect(step(after, key).status).toBe('skipped');
       expect(step(after, key).note).toBe('not_needed_after_answer');
     }
     // The corrective changes stay: a promise to keep.
     expect(step(after, 'corrective_changes').status).toBe('pending');
+    const parent = h.fake.messages.find((m) => m.ts === c.messageTs);
+    expect(JSON.stringify(parent?.blocks)).toContain('Not needed now');
+  });
+
+  it('after "Client accepted" nothing nudges about outline, meeting, apology or compensation', async () => {
+    const c = await accepted();
     await tickEvery(60, '2026-12-07T08:00:00Z');
     const posts = reminderPosts(h, c);
     expect(posts.length).toBeGreaterThan(0);
     for (const m of posts) {
       const body = JSON.stringify(m.blocks);
-      for (const key of ['outline', 'meeting', 'apologize', 'compensation'])
-        expect(body).not.toContain(`"${c.id}|${key}|`);
+      for (const key of PRE_ANSWER) expect(body).not.toContain(`"${c.id}|${key}|`);
     }
-    const parent = h.fake.messages.find((m) => m.ts === c.messageTs);
-    expect(JSON.stringify(parent?.blocks)).toContain('Not needed now');
   });
 
   it('a closed case stops every nudge and its parent shows nothing as due', async () => {
@@ -442,8 +462,11 @@ describe('the morning digest', () => {
   const dms = (h: Harness, _user: string) =>
     h.fake.messages.filter((m) => m.metadata?.event_payload.kind === 'digest');
 
-  it('3 cases due the same morning: one DM at the start of the day, listing each with a Done button; that morning’s nudges carry no mention; sent once', async () => {
-    // Monday 09:00 Rome: three cases opened on Friday are all overdue by Monday morning.
+  /**
+   * Monday 09:00 Rome: three cases opened on Friday are all overdue by Monday morning. Ticks
+   * through Monday 10:30 Rome; `before` is the count of thread nudges before the weekend.
+   */
+  const threeDueMonday = async () => {
     h = await startHarness({ now: '2026-11-20T08:00:00Z' });
     const cs = [
       await openViaCommand(h, 'Acme: late delivery'),
@@ -455,6 +478,11 @@ describe('the morning digest', () => {
     expect(dms(h, MARIA)).toHaveLength(0);
     const before = reminderPosts(h).length;
     await tickEvery(10, '2026-11-23T09:30:00Z'); // through Monday 10:30 Rome
+    return { cs, before };
+  };
+
+  it('3 cases due the same morning: one DM at the start of the day, listing each with a Done button', async () => {
+    await threeDueMonday();
     const digest = dms(h, MARIA);
     expect(digest).toHaveLength(1);
     expect(digest[0]?.channel).toMatch(/^D/); // her direct message with the app
@@ -463,13 +491,20 @@ describe('the morning digest', () => {
     expect(body.match(/"action_id":"amends_step_done"/g)?.length).toBe(3);
     // Sent at the start of her day, in her zone.
     expect(localHour(postedAt(digest[0] as StoredMessage), 'Europe/Rome')).toBe(9);
-    // That morning's thread nudges name her without a ping.
+  });
+
+  it('the morning a digest went out, that morning’s thread nudges name the owner without a ping', async () => {
+    const { before } = await threeDueMonday();
+    expect(dms(h, MARIA)).toHaveLength(1);
     const monday = reminderPosts(h)
       .slice(before)
       .filter((m) => localDay(postedAt(m), 'Europe/Rome') === '2026-11-23');
     expect(monday.length).toBeGreaterThan(0);
     for (const m of monday) expect(m.text).not.toContain(`<@${MARIA}>`);
-    // Once: the rest of the day adds none.
+  });
+
+  it('the morning digest is sent once: the rest of the day adds none', async () => {
+    const { cs } = await threeDueMonday();
     await tickEvery(30, '2026-11-23T16:00:00Z');
     expect(dms(h, MARIA)).toHaveLength(1);
     for (const c of cs) expect((await refresh(h, c)).calm.digestOn).toBe('2026-11-23');

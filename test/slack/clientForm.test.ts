@@ -215,7 +215,8 @@ describe('the client record in the new-case form', () => {
     expect(await countCases(h)).toBe(before);
   });
 
-  it('the meeting form takes a length and a place; the invite has them, in the client’s zone; the draft and its mailto go to the contact', async () => {
+  /** A case for the client with details (Café & Co, New York), its parent and its meeting form. */
+  const meetingForm = async () => {
     const { h } = ctx;
     await submit(h, await openForm(h), formValues({ client: 'Café & Co' }));
     const c = (await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA))[0];
@@ -226,17 +227,15 @@ describe('the client record in the new-case form', () => {
       if (!p) throw new Error('no parent');
       return p;
     })();
-    let n = h.fake.callsTo('views.open').length;
+    const n = h.fake.callsTo('views.open').length;
     await press(h, parent, ACTION.meeting, { step: 'meeting' });
     const form = await nextView(h, VIEW.meeting, n);
-    const json = JSON.stringify(form.blocks);
-    // The client's usual place offered, an hour by default, the client's zone named.
-    expect(json).toContain(`"initial_value":"${DETAILS.place}"`);
-    const length = (
-      form.blocks as { block_id?: string; element?: { initial_option?: { value?: string } } }[]
-    ).find((b) => b.block_id === INPUT.meetingLength);
-    expect(length?.element?.initial_option?.value).toBe('60');
-    expect(json).toContain('Eastern Time (America/New_York)');
+    return { h, c, parent, form };
+  };
+
+  /** The meeting form submitted: Maria books 16:00 her time, 45 minutes, in a meeting room. */
+  const booked = async () => {
+    const { h, c, parent, form } = await meetingForm();
     // Maria books 16:00 her time (Rome): 10:00 in New York, for 45 minutes, in a meeting room.
     const r = await submit(h, form, {
       ...input.date(INPUT.meetingDate, '2026-11-27'),
@@ -245,6 +244,23 @@ describe('the client record in the new-case form', () => {
       ...input.text(INPUT.meetingPlace, 'Room 4, Hudson St 10'),
     });
     expect(r).toEqual({ status: 200, text: '' });
+    return { h, c, parent };
+  };
+
+  it('the meeting form offers the client’s place, an hour, and names the client’s zone', async () => {
+    const { form } = await meetingForm();
+    const json = JSON.stringify(form.blocks);
+    // The client's usual place offered, an hour by default, the client's zone named.
+    expect(json).toContain(`"initial_value":"${DETAILS.place}"`);
+    const length = (
+      form.blocks as { block_id?: string; element?: { initial_option?: { value?: string } } }[]
+    ).find((b) => b.block_id === INPUT.meetingLength);
+    expect(length?.element?.initial_option?.value).toBe('60');
+    expect(json).toContain('Eastern Time (America/New_York)');
+  });
+
+  it('the invite has the meeting’s length and place, in the client’s zone', async () => {
+    const { h, c } = await booked();
     const ics = h.fake.files.at(-1)?.content.toString('utf8') ?? '';
     const comp = new ICAL.Component(ICAL.parse(ics));
     for (const tz of comp.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(tz);
@@ -258,11 +274,14 @@ describe('the client record in the new-case form', () => {
       place: 'Room 4, Hudson St 10',
       minutes: 45,
     });
+  });
 
+  it('the draft and its mailto go to the client’s contact, the meeting in their zone', async () => {
+    const { h, c, parent } = await booked();
     // The draft: to the contact, the meeting at 10:00 New York time, the zone named.
     await h.amends.cases.outline(TEAM, c.id, OUTLINE, MARIA);
     await h.amends.presenter.refresh(await fresh(h, c));
-    n = h.fake.callsTo('views.open').length;
+    const n = h.fake.callsTo('views.open').length;
     await press(h, h.fake.findMessage(CHANNEL, parent.ts) ?? parent, ACTION.draft);
     const draft = await nextView(h, VIEW.draft, n);
     const body = JSON.stringify(draft.blocks);

@@ -481,7 +481,11 @@ describe('hand-over, severity, outline and meeting, from the parent’s menu', (
     });
   });
 
-  it('cancel the meeting: an .ics with STATUS:CANCELLED, the same UID and a higher SEQUENCE; the meeting is to book again', async () => {
+  /**
+   * A meeting booked for 27 November 15:00 (14:00Z), then cancelled from one form while a second
+   * cancel form is open.
+   */
+  const bookedThenCancelled = async () => {
     const { h } = ctx;
     const o = await openCase(h);
     await book(h, o, '2026-11-27', '15:00'); // 14:00Z
@@ -493,6 +497,12 @@ describe('hand-over, severity, outline and meeting, from the parent’s menu', (
     const other = await menu(h, o, 'cancel_meeting', VIEW.cancelMeeting);
     expect(JSON.stringify(view.blocks)).toContain(token('2026-11-27T14:00:00Z'));
     expect(await submit(h, view, {})).toEqual({ status: 200, text: '' });
+    const cancelled = parse(h.fake.files.at(-1)?.content.toString('utf8') ?? '');
+    return { h, o, booked, cancelled, before, files, view, other };
+  };
+
+  it('cancel the meeting: an .ics with STATUS:CANCELLED, the same UID and a higher SEQUENCE', async () => {
+    const { h, o, booked, cancelled, before, files } = await bookedThenCancelled();
     const [said] = await newReplies(h, o.parent.ts, before);
     expect(said?.text).toContain(
       `:x: <@U0MARIA01> cancelled the meeting of ${token('2026-11-27T14:00:00Z')}`,
@@ -502,11 +512,14 @@ describe('hand-over, severity, outline and meeting, from the parent’s menu', (
     expect(file?.thread_ts).toBe(o.parent.ts);
     expect(file?.filename).toMatch(/-cancelled\.ics$/);
     expect(file?.initial_comment).toBe(en.corrections.cancel.comment);
-    const cancelled = parse(file?.content.toString('utf8') ?? '');
     expect(cancelled.uid).toBe(booked.uid);
     expect(cancelled.sequence).toBeGreaterThan(booked.sequence);
     expect(cancelled.status).toBe('CANCELLED');
     expect(cancelled.start.toISOString()).toBe('2026-11-27T14:00:00.000Z');
+  });
+
+  it('cancel the meeting: the meeting is to book again', async () => {
+    const { h, o } = await bookedThenCancelled();
     const c = await fresh(h, o.c);
     expect(c.meetingAt).toBeNull();
     expect(stepOf(c, 'meeting')).toMatchObject({ status: 'pending', doneAt: null });
@@ -521,7 +534,10 @@ describe('hand-over, severity, outline and meeting, from the parent’s menu', (
     });
     expect(menuChoices(h, o)).not.toContain('cancel_meeting');
     expect(blockById(parentOf(h, o), 'actions_meeting')).toBeDefined();
+  });
 
+  it('a cancel form submitted once the meeting is cancelled changes nothing, a direct message says why', async () => {
+    const { h, o, files, view, other } = await bookedThenCancelled();
     // The same form submitted again is one cancellation; a second form opened before it changes
     // nothing either, and a direct message says why.
     const shown = replies(h, o.parent.ts).length;
@@ -535,7 +551,10 @@ describe('hand-over, severity, outline and meeting, from the parent’s menu', (
         .filter((x) => x.args.channel === MARIA)
         .at(-1)?.args.text,
     ).toBe(en.corrections.field.no_meeting);
-    // Booking again: a new invite for the same event, at a higher SEQUENCE still.
+  });
+
+  it('booking again after a cancel: a new invite for the same event, at a higher SEQUENCE still', async () => {
+    const { h, o, booked, cancelled } = await bookedThenCancelled();
     await book(h, o, '2026-11-30', '10:30');
     const rebooked = parse(h.fake.files.at(-1)?.content.toString('utf8') ?? '');
     expect(rebooked.uid).toBe(booked.uid);
@@ -543,7 +562,7 @@ describe('hand-over, severity, outline and meeting, from the parent’s menu', (
     expect(rebooked.status).toBe('CONFIRMED');
   });
 
-  it('cancel the meeting to show the fix: its own event (UID) withdrawn; the first meeting stays', async () => {
+  it('cancel the meeting to show the fix: its own event (UID) withdrawn, the first meeting kept', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     const first = new Date('2026-11-27T14:00:00Z');

@@ -263,29 +263,27 @@ describe('the draft to the client', () => {
 describe('the draft in Slack', () => {
   const ctx = useHarness();
 
-  it('offered once the outline exists; edited in a form, posted for review with a mailto link; "sent" stamps the own-up once', async () => {
+  /** A case with its outline, its parent redrawn with the draft button. */
+  const outlined = async () => {
     const { h } = ctx;
     const o = await openCase(h);
-    expect(
-      elementIn(h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent, 'case_actions', ACTION.draft),
-    ).toBeUndefined();
     await h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
     await h.amends.presenter.refresh(await fresh(h, o.c));
+    return { h, o };
+  };
+
+  /** The draft opened from the outlined case, edited in its form and submitted. */
+  const drafted = async () => {
+    const { h, o } = await outlined();
     const parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
     const n = h.fake.callsTo('views.open').length;
     await press(h, parent, ACTION.draft);
     const view = await nextView(h, VIEW.draft, n);
-    expect(JSON.stringify(view.blocks)).toContain('In short: we sent you the wrong goods.');
     const r = await submit(h, view, {
       ...input.text(INPUT.draftSubject, 'Our apology'),
       ...input.text(INPUT.draftBody, 'Dear Acme,\nwe are sorry.'),
     });
-    expect(r).toEqual({ status: 200, text: '' });
     const post = replies(h, o.parent.ts).at(-1);
-    const json = JSON.stringify(post?.blocks);
-    expect(json).toContain(
-      'mailto:?subject=Our%20apology&body=Dear%20Acme%2C%0D%0Awe%20are%20sorry.',
-    );
     const sent = (
       (post?.blocks ?? []) as {
         type: string;
@@ -294,8 +292,37 @@ describe('the draft in Slack', () => {
     )
       .find((b) => b.type === 'actions')
       ?.elements?.find((e) => e.action_id === ACTION.draftSent);
+    return { h, o, view, r, post, sent };
+  };
+
+  it('the draft is offered once the outline exists, not before', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    expect(
+      elementIn(h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent, 'case_actions', ACTION.draft),
+    ).toBeUndefined();
+    await h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
+    await h.amends.presenter.refresh(await fresh(h, o.c));
+    expect(
+      elementIn(h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent, 'case_actions', ACTION.draft),
+    ).toBeDefined();
+  });
+
+  it('the draft is edited in a form, posted for review with a mailto link and a "sent" button', async () => {
+    const { h, o, view, r, post, sent } = await drafted();
+    expect(JSON.stringify(view.blocks)).toContain('In short: we sent you the wrong goods.');
+    expect(r).toEqual({ status: 200, text: '' });
+    const json = JSON.stringify(post?.blocks);
+    expect(json).toContain(
+      'mailto:?subject=Our%20apology&body=Dear%20Acme%2C%0D%0Awe%20are%20sorry.',
+    );
     expect(sent).toBeDefined();
     expect(stepOf(await fresh(h, o.c), 'own_up').status).toBe('pending');
+  });
+
+  it('"sent" on the draft stamps the own-up and the apology, once', async () => {
+    const { h, o, post, sent } = await drafted();
+    expect(sent).toBeDefined();
     await click(h, { action_id: ACTION.draftSent, value: String(sent?.value) }, { message: post });
     const after = await fresh(h, o.c);
     expect(stepOf(after, 'own_up').status).toBe('done');
@@ -363,20 +390,30 @@ describe('the draft in Slack', () => {
     expect(said).not.toContain('changes');
   });
 
-  it('Mark as sent still counts after other clicks on the case since the draft was posted; twice on it, once', async () => {
+  /** A case with its outline and a posted draft, then a colleague's change: the case moved on. */
+  const draftThenChange = async () => {
     const { h } = ctx;
     const o = await openCase(h);
     await h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
     const { clickSent } = await postDraft(h, o);
-    // A colleague adds a change meanwhile: the case moves on.
     await h.amends.cases.addChange(
       TEAM,
       o.c.id,
       { what: 'Label check', who: null, by: null },
       NIKOS,
     );
+    return { h, o, clickSent };
+  };
+
+  it('Mark as sent still counts after other clicks on the case since the draft was posted', async () => {
+    const { h, o, clickSent } = await draftThenChange();
     await clickSent();
     expect(stepOf(await fresh(h, o.c), 'own_up').status).toBe('done');
+  });
+
+  it('Mark as sent clicked twice on the same draft counts once', async () => {
+    const { h, o, clickSent } = await draftThenChange();
+    await clickSent();
     await clickSent();
     const events = (await h.amends.caseRepo.events(TEAM, o.c.id)).filter(
       (e) => e.type === 'client_message_sent',

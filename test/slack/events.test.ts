@@ -78,7 +78,8 @@ describe('app_uninstalled / tokens_revoked', () => {
     ).toEqual([TEAM]);
   });
 
-  it('the workspace’s cases are kept for the retention period, then deleted and logged; another’s stay', async () => {
+  /** A case in this workspace and one in another, then this workspace uninstalled. */
+  const uninstalledWithCases = async () => {
     const { h } = ctx;
     const mine = await openViaCommand(h, 'Acme: wrong pallets');
     expect((await h.command('Globex: late delivery', { team: OTHER_TEAM })).status).toBe(200);
@@ -89,18 +90,34 @@ describe('app_uninstalled / tokens_revoked', () => {
       async () => (await h.amends.workspaces.pausedReason(TEAM)) === UNINSTALLED,
       'uninstalled',
     );
+    return { h, mine, others };
+  };
+
+  it('the workspace’s cases are kept for the retention period', async () => {
+    const { h, mine } = await uninstalledWithCases();
     h.clock.advance(29 * 86_400_000);
     await h.amends.housekeeping();
     expect(await h.amends.caseRepo.get(TEAM, mine.id)).not.toBeNull(); // still kept (export)
-    h.clock.advance(2 * 86_400_000);
+  });
+
+  it('after the retention period the workspace’s cases are deleted, the deletion logged', async () => {
+    const { h, mine } = await uninstalledWithCases();
+    h.clock.advance(31 * 86_400_000);
     await h.amends.housekeeping();
     expect(await h.amends.caseRepo.get(TEAM, mine.id)).toBeNull();
-    expect(await h.amends.cases.list(OTHER_TEAM, CHANNEL, '')).toEqual(others);
     const said = present(
       () => h.logs.find((l) => l.msg.startsWith('workspace data deleted')),
       'the deletion logged',
     );
     expect(said.extra).toMatchObject({ team: TEAM, retentionDays: 30 });
+  });
+
+  it('deleting an uninstalled workspace’s cases leaves another workspace’s', async () => {
+    const { h, mine, others } = await uninstalledWithCases();
+    h.clock.advance(31 * 86_400_000);
+    await h.amends.housekeeping();
+    expect(await h.amends.caseRepo.get(TEAM, mine.id)).toBeNull();
+    expect(await h.amends.cases.list(OTHER_TEAM, CHANNEL, '')).toEqual(others);
   });
 
   it('another workspace uninstalling leaves this one running', async () => {

@@ -219,10 +219,10 @@ describe.skipIf(testEngine() === 'postgres')('storage that fails', () => {
     expect((await fresh(h, o.c)).status).toBe('open');
   });
 
-  it('storage failing after the case was saved and posted: no "Slack refused"; the sweep finishes it once', async () => {
+  /** Slack takes the parent; then the database refuses to record its ts. */
+  const postedThenStorageFails = async () => {
     const { h } = ctx;
     ctx.allowUnexpected = true;
-    // Slack takes the parent; then the database refuses to record its ts.
     let refill = () => {};
     const full = (m: { metadata?: { event_type?: string } }) => {
       if (m.metadata?.event_type === 'amends_case') refill = failEveryWrite(h.amends.store);
@@ -231,9 +231,19 @@ describe.skipIf(testEngine() === 'postgres')('storage that fails', () => {
     expect((await command(h, 'Acme: wrong pallets')).status).toBe(200);
     refill();
     h.fake.off('message', full);
+    const parents = () => h.fake.messages.filter((m) => m.metadata?.event_type === 'amends_case');
+    return { h, parents };
+  };
+
+  it('storage failing after the case was saved and posted: the storage words, not "Slack refused"', async () => {
+    const { h, parents } = await postedThenStorageFails();
     expect(told(h)).toEqual([en.errors.notShown.storage]);
     expect(await countCases(h)).toBe(1);
-    const parents = () => h.fake.messages.filter((m) => m.metadata?.event_type === 'amends_case');
+    expect(parents()).toHaveLength(1);
+  });
+
+  it('storage failing after the case was saved and posted: the sweep finishes it once', async () => {
+    const { h, parents } = await postedThenStorageFails();
     expect(parents()).toHaveLength(1);
     h.clock.advance(61_000);
     expect((await h.amends.publishPending({ olderThanMs: 60_000 })).posted).toBe(1);

@@ -226,13 +226,19 @@ async function submitAndSee(
 describe('Meeting', () => {
   const ctx = useHarness();
 
-  it('opens a date + time modal; the time is read in the clicker’s zone (users.info) and the step is done', async () => {
+  /** A case and its meeting modal, opened by Joan (New York). */
+  const meetingModal = async () => {
     const { h } = ctx;
     const o = await openCase(h);
     const view = await modalFrom(h, o, ACTION.meeting, VIEW.meeting, {
       step: 'meeting',
       user: JOAN,
     });
+    return { h, o, view };
+  };
+
+  it('opens a date + time modal, with a length and a place', async () => {
+    const { view } = await meetingModal();
     const types = (view.blocks as { block_id: string; element: { type: string } }[]).map((b) => [
       b.block_id,
       b.element.type,
@@ -243,6 +249,10 @@ describe('Meeting', () => {
       ['meeting_length', 'static_select'],
       ['meeting_place', 'plain_text_input'],
     ]);
+  });
+
+  it('the time submitted is read in the clicker’s zone (users.info), the step done', async () => {
+    const { h, o, view } = await meetingModal();
     const post = await submitAndSee(
       h,
       o,

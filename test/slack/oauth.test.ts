@@ -203,7 +203,8 @@ describe('OAuth: installs in many workspaces', () => {
     expect(h.fake.callsTo('chat.postMessage').length).toBe(before);
   });
 
-  it('uninstalling one workspace deletes its installation at once; the other goes on', async () => {
+  /** ACME and GLOBEX installed, then ACME uninstalled (seen paused as such). */
+  const acmeUninstalled = async () => {
     h = await startHarness({ oauth: true });
     await install(ACME, 'U0ADMIN01');
     await install(GLOBEX, 'U0ADMIN02');
@@ -212,6 +213,10 @@ describe('OAuth: installs in many workspaces', () => {
       async () => (await h.amends.workspaces.pausedReason(ACME)) === 'uninstalled',
       'uninstalled',
     );
+  };
+
+  it('uninstalling a workspace deletes its installation at once: its commands do nothing', async () => {
+    await acmeUninstalled();
     // (installed() reads no token: any key does.)
     const left = await new InstallationRepo(
       h.amends.store.conn,
@@ -220,9 +225,16 @@ describe('OAuth: installs in many workspaces', () => {
     expect(left).toEqual([{ enterpriseId: null, teamId: GLOBEX, isEnterpriseInstall: false }]);
     await h.command('Wile E: anvils late', { team: ACME }); // acknowledged by Bolt, nothing done
     expect(tokensOf('chat.postMessage', /Wile E/)).toEqual([]);
+  });
+
+  it('uninstalling one workspace leaves the other working', async () => {
+    await acmeUninstalled();
     await h.command('Hank: wrong budget', { team: GLOBEX });
     expect(tokensOf('chat.postMessage', /Hank/).length).toBeGreaterThan(0);
-    // Installed again: it works again, and its pause is lifted.
+  });
+
+  it('a workspace installed again after uninstalling works again, its pause lifted', async () => {
+    await acmeUninstalled();
     await install(ACME, 'U0ADMIN01');
     expect(await h.amends.workspaces.pausedReason(ACME)).toBeNull();
     await h.command('Wile E: anvils late', { team: ACME });
@@ -266,23 +278,28 @@ describe('OAuth: installs in many workspaces', () => {
     expect(globexInAcme).toEqual([]);
   });
 
-  it('an org-wide install (Enterprise Grid) serves its workspaces, requests and jobs alike; removing it stops them', async () => {
-    const ORG = 'E0ORG0001';
-    const GRID = 'T0GRID001';
+  const ORG = 'E0ORG0001';
+  const GRID = 'T0GRID001';
+
+  /** The org installed, and a command sent in one of its workspaces through the org's install. */
+  const orgWithCommand = async () => {
     h = await startHarness({ oauth: true });
     expect((await install(ORG, 'U0ADMIN01')).status).toBe(200);
     // A command in a workspace of the org, through the org's install (as Slack sends it).
     const body = new URLSearchParams(commandBody(h, 'Initech: TPS reports', { team: GRID }));
     body.set('enterprise_id', ORG);
     body.set('is_enterprise_install', 'true');
-    const r = await postSigned(
-      h.url,
-      h.secret,
-      body.toString(),
-      'application/x-www-form-urlencoded',
-    );
+    return postSigned(h.url, h.secret, body.toString(), 'application/x-www-form-urlencoded');
+  };
+
+  it('an org-wide install (Enterprise Grid) serves requests from its workspaces', async () => {
+    const r = await orgWithCommand();
     expect(r.status).toBe(200);
     expect(new Set(tokensOf('chat.postMessage', /Initech/))).toEqual(new Set([`xoxb-${ORG}-1`]));
+  });
+
+  it('an org-wide install serves jobs with no request behind them, found by the workspace', async () => {
+    await orgWithCommand();
     // A job with no request behind it: the case's redraw finds the org's install by the workspace.
     const [c] = await h.amends.cases.list(GRID, CHANNEL, '');
     expect(c).toBeDefined();
@@ -294,7 +311,10 @@ describe('OAuth: installs in many workspaces', () => {
         .slice(n)
         .map((x) => x.token),
     ).toEqual([`xoxb-${ORG}-1`]);
-    // The org's install removed: its installation goes, its workspaces stop.
+  });
+
+  it('an org-wide install removed: its installation goes, its workspaces stop', async () => {
+    await orgWithCommand();
     const env = eventEnvelope({ type: 'app_uninstalled' }, GRID);
     env.enterprise_id = ORG;
     env.authorizations = [{ enterprise_id: ORG, team_id: null, is_enterprise_install: true }];

@@ -203,7 +203,7 @@ describe.skipIf(testEngine() === 'postgres')('a change that cannot be saved', ()
 describe('a thread line whose post never happened (the process died after the commit)', () => {
   const ctx = useHarness();
 
-  it('is stored with its change and posted once by the sweep; one already in the thread is only recorded', async () => {
+  it('is stored with its change and posted once by the sweep, which only records one already in the thread', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     // Two changes stored with their lines, as a listener does before its ack; the process "dies"

@@ -392,7 +392,8 @@ describe('/incident in a channel shared with the client (no recovery channel)', 
 describe('the open-case form in a shared channel', () => {
   const ctx = useChecked();
 
-  it('submitting it posts nothing there; the person gets a DM with the move button', async () => {
+  /** The open-case form asked for and submitted in the shared channel by Maria, owner too. */
+  async function submittedInShared() {
     const { h } = ctx;
     h.fake.shareChannel(SHARED, 'ext');
     const n = h.fake.callsTo('views.open').length;
@@ -404,6 +405,11 @@ describe('the open-case form in a shared channel', () => {
       ...input.select(INPUT.severity, 'critical'),
       ...input.user(INPUT.owner, MARIA),
     });
+    return { h, r };
+  }
+
+  it('submitting it posts nothing there: the case waits unposted', async () => {
+    const { h, r } = await submittedInShared();
     expect(r).toEqual({ status: 200, text: '' });
     expect(writesTo(h, SHARED)).toEqual([]);
     expect(messagesIn(h, SHARED)).toEqual([]);
@@ -413,7 +419,10 @@ describe('the open-case form in a shared channel', () => {
       severity: 'critical',
       deliveryProblem: 'channel_shared',
     });
+  });
 
+  it('submitting it sends the person a DM whose move button posts the case where they pick', async () => {
+    const { h } = await submittedInShared();
     // Told in a DM (the bot can't post privately in a channel it must not write to).
     const dm = present(
       () => h.fake.callsTo('chat.postMessage').find((c) => c.args.channel === MARIA),
@@ -792,12 +801,17 @@ describe('RECOVERY_CHANNEL', () => {
 describe('with a recovery channel configured (RECOVERY_CHANNEL)', () => {
   const ctx = useChecked(() => startWithRecovery(RECOVERY));
 
-  it('a case asked for in a shared channel opens in the recovery channel at once; the user is told privately', async () => {
+  /** A case asked for with /incident in a shared channel. */
+  const askedInShared = async () => {
     const { h } = ctx;
     h.fake.shareChannel(SHARED, 'ext');
     const r = await command(h, TYPED, { channel: SHARED });
     expect(r).toEqual({ status: 200, text: '' });
+    return h;
+  };
 
+  it('a case asked for in a shared channel opens in the recovery channel at once', async () => {
+    const h = await askedInShared();
     expect(writesTo(h, SHARED)).toEqual([]);
     expect(messagesIn(h, SHARED)).toEqual([]);
     const [parent, ...more] = parents(h, RECOVERY);
@@ -817,6 +831,10 @@ describe('with a recovery channel configured (RECOVERY_CHANNEL)', () => {
     expect(
       (await h.amends.caseRepo.events(TEAM, c.id)).map((e) => [e.type, e.actor, e.data]),
     ).toContainEqual(['case_moved', 'amends', { from: SHARED, to: RECOVERY, shared: true }]);
+  });
+
+  it('a case asked for in a shared channel: the user is told privately where it went', async () => {
+    const h = await askedInShared();
     expect(privateNotes(h)).toEqual([
       expect.objectContaining({
         response_type: 'ephemeral',

@@ -98,13 +98,23 @@ describe('the sharing check failing while a case is opened', () => {
     expect(h.fake.responses.map((x) => x.body.text)).toEqual(Array(3).fill(en.shared.unknown));
   });
 
-  it('channel_not_found (a private channel Amends is not in): nothing posted; told to invite Amends', async () => {
+  /** A case asked for in a private channel Amends is not in (channel_not_found). */
+  const notInChannel = async () => {
     const { h } = ctx;
     h.fake.failNext('conversations.info', 'channel_not_found');
     await command(h, 'Acme: wrong pallets');
+    return h;
+  };
+
+  it('channel_not_found (a private channel Amends is not in): nothing posted, told to invite Amends', async () => {
+    const h = await notInChannel();
     expect(writesToChannel(h)).toEqual([]);
     expect(h.fake.responses.map((x) => x.body.text)).toEqual([en.errors.notInChannel]);
-    // Amends is invited: the waiting case goes out.
+  });
+
+  it('channel_not_found, then Amends invited: the waiting case goes out', async () => {
+    const h = await notInChannel();
+    expect(parentPosts(h)).toHaveLength(0);
     h.clock.advance(2_000);
     await h.amends.publishPending();
     expect(parentPosts(h)).toHaveLength(1);

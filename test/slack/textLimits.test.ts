@@ -60,10 +60,16 @@ describe('a text over its limit', () => {
     ...input.text(INPUT.twoSentences, o.summary ?? 'We sent the wrong goods.'),
   });
 
-  it('an outline part past its limit is answered on that part, naming the limit; nothing is stored', async () => {
+  /** A case and its outline form. */
+  const outlineForm = async () => {
     const { h } = ctx;
     const o = await openCase(h);
     const form = await formFrom(h, o, ACTION.outline, VIEW.outline, { step: 'outline' });
+    return { h, o, form };
+  };
+
+  it('an outline part past its limit is refused on that part, naming the limit, storing nothing', async () => {
+    const { h, o, form } = await outlineForm();
     const long = 'x'.repeat(3100);
     for (const [part, block] of [
       ['happened', INPUT.happened],
@@ -81,6 +87,10 @@ describe('a text over its limit', () => {
     });
     expect(en.errors.field.outline_summary_too_long).toContain('600');
     expect((await fresh(h, o.c)).outline).toBeNull();
+  });
+
+  it('an outline just within every limit is taken', async () => {
+    const { h, o, form } = await outlineForm();
     // Just within every limit, it is taken.
     expect(
       await submit(

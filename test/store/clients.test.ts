@@ -73,7 +73,8 @@ describeEngines('client records', (engine) => {
     expect(await clients.list('T3', 10)).toEqual([]);
   });
 
-  it('a case links to its client and keeps its meetings’ place and length; an older case has neither', async () => {
+  /** A case linked to Acme with a meeting in Lleida for 45 minutes, and another case without a client. */
+  const twoCases = async () => {
     const client = await s.store.repos.clients.save('T1', 'acme', 'Acme', ANNA, T0);
     const opened = openCase(openInput({ teamId: 'T1', client: 'Acme' }), DEFAULT_PLAYBOOK, T0);
     const linked = await s.store.repos.cases.insert(
@@ -92,10 +93,19 @@ describeEngines('client records', (engine) => {
         case: { ...ch.case, meetings: { meeting: { place: 'Lleida', minutes: 45 } } },
       };
     });
+    return { client, linked, before, at };
+  };
+
+  it('a case links to its client and keeps its meetings’ place and length', async () => {
+    const { client, linked, at } = await twoCases();
     const read = await (await s.another()).repos.cases.require('T1', linked.id);
     expect(read.clientId).toBe(client.id);
     expect(read.meetingAt).toEqual(at);
     expect(read.meetings).toEqual({ meeting: { place: 'Lleida', minutes: 45 } });
+  });
+
+  it('a case without a client (as older ones) reads with no client and no meeting details', async () => {
+    const { before } = await twoCases();
     const old = await s.store.repos.cases.require('T1', before.id);
     expect(old.clientId ?? null).toBeNull();
     expect(old.meetings).toBeUndefined();

@@ -9,15 +9,30 @@ import { storePerTest } from './engine.js';
 describeEngines('App Home viewers', (engine) => {
   const s = storePerTest(engine);
 
-  it('an opening recorded by one process is read by another; a later one wins; old ones are forgotten', async () => {
-    const other = await s.another();
+  /** U1 opened at 1000 and U2 at 500 in T1, recorded by this process. */
+  const twoOpenings = async () => {
     await s.store.repos.viewers.opened('T1', 'U1', 1000);
     await s.store.repos.viewers.opened('T1', 'U2', 500);
+  };
+
+  it('an opening recorded by one process is read by another, within its team and since the time asked', async () => {
+    const other = await s.another();
+    await twoOpenings();
     expect(await other.repos.viewers.watching('T1', ['U1', 'U2', 'U1'], 600)).toEqual(['U1']);
-    await other.repos.viewers.opened('T1', 'U1', 100); // an older word changes nothing
-    expect(await s.store.repos.viewers.watching('T1', ['U1'], 900)).toEqual(['U1']);
     expect(await s.store.repos.viewers.watching('T2', ['U1'], 0)).toEqual([]);
     expect(await s.store.repos.viewers.watching('T1', [], 0)).toEqual([]);
+  });
+
+  it('a later opening wins over an older word from another process', async () => {
+    const other = await s.another();
+    await twoOpenings();
+    await other.repos.viewers.opened('T1', 'U1', 100); // an older word changes nothing
+    expect(await s.store.repos.viewers.watching('T1', ['U1'], 900)).toEqual(['U1']);
+  });
+
+  it('openings older than the cut-off are forgotten', async () => {
+    const other = await s.another();
+    await twoOpenings();
     await other.repos.viewers.forgetBefore(800);
     expect(await s.store.repos.viewers.watching('T1', ['U1', 'U2'], 0)).toEqual(['U1']);
   });

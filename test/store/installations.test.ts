@@ -87,9 +87,8 @@ describeEngines('installations', (engine) => {
   const cipher = new TokenCipher([key()]);
   const repo = () => new InstallationRepo(s.conn, cipher);
 
-  it('a workspace installation is found by its team, with the asking installer’s own; never in clear text', async () => {
-    const r = repo();
-    await r.save(
+  const saveT1 = (r: InstallationRepo) =>
+    r.save(
       {
         enterpriseId: null,
         teamId: 'T1',
@@ -99,6 +98,10 @@ describeEngines('installations', (engine) => {
       },
       1000,
     );
+
+  it('a workspace installation is found by its team, with the asking installer’s own', async () => {
+    const r = repo();
+    await saveT1(r);
     const found = await r.find({ teamId: 'T1', isEnterpriseInstall: false, userId: 'U1' });
     expect(found?.latest).toMatchObject({ bot: { token: 'xoxb-T1-1' } });
     expect(found?.user).toMatchObject({ user: { id: 'U1' } });
@@ -107,6 +110,10 @@ describeEngines('installations', (engine) => {
     expect(other?.latest).toMatchObject({ bot: { token: 'xoxb-T1-1' } });
     expect(other?.user).toBeNull();
     expect(await r.find({ teamId: 'T2', isEnterpriseInstall: false })).toBeNull();
+  });
+
+  it('a workspace installation is never stored in clear text', async () => {
+    await saveT1(repo());
     const raw = await s.conn.all<{ sealed: string }>('SELECT sealed FROM installations');
     expect(raw).toHaveLength(2);
     for (const row of raw) expect(row.sealed).not.toContain('xoxb');
@@ -135,7 +142,7 @@ describeEngines('installations', (engine) => {
     ]);
   });
 
-  it('an org-wide install is found by its enterprise id, not by a team; teams stay apart', async () => {
+  it('an org-wide install is found by its enterprise id, never by a workspace query', async () => {
     const r = repo();
     await r.save(
       {
@@ -179,8 +186,7 @@ describeEngines('installations', (engine) => {
     ]);
   });
 
-  it('uninstalling deletes every row of the workspace at once, another workspace’s none; a user’s own alone', async () => {
-    const r = repo();
+  const saveT1T1T2 = async (r: InstallationRepo) => {
     for (const [team, user] of [
       ['T1', 'U1'],
       ['T1', 'U3'],
@@ -196,39 +202,76 @@ describeEngines('installations', (engine) => {
         },
         1000,
       );
+  };
+
+  it('uninstalling for one user deletes that user’s own row alone', async () => {
+    const r = repo();
+    await saveT1T1T2(r);
     expect(await r.delete({ teamId: 'T1', isEnterpriseInstall: false, userId: 'U1' })).toBe(1);
-    expect(await r.delete({ teamId: 'T1', isEnterpriseInstall: false })).toBe(2);
+    expect(
+      (await r.find({ teamId: 'T1', isEnterpriseInstall: false, userId: 'U1' }))?.user,
+    ).toBeNull();
+    expect(
+      (await r.find({ teamId: 'T1', isEnterpriseInstall: false, userId: 'U3' }))?.user,
+    ).toBeTruthy();
+  });
+
+  it('uninstalling deletes every row of the workspace at once, another workspace’s none', async () => {
+    const r = repo();
+    await saveT1T1T2(r);
+    // The workspace's installation and its two installers' own.
+    expect(await r.delete({ teamId: 'T1', isEnterpriseInstall: false })).toBe(3);
     expect(await r.find({ teamId: 'T1', isEnterpriseInstall: false })).toBeNull();
     expect(await r.delete({ teamId: 'T1', isEnterpriseInstall: false })).toBe(0); // repeated: nothing
     expect((await r.find({ teamId: 'T2', isEnterpriseInstall: false }))?.latest).toBeTruthy();
   });
 
-  it('the org a workspace was seen in is kept for every process; the latest word wins', async () => {
-    const r = repo();
-    expect(await r.orgOf('T1')).toBeNull();
+  const seenInTwoOrgs = async (r: InstallationRepo) => {
     await r.seenInOrg('T1', 'E1', 1000);
     await r.seenInOrg('T2', 'E1', 1000);
     await r.seenInOrg('T3', 'E2', 1000);
+  };
+
+  it('the org a workspace was seen in is kept for every process', async () => {
+    const r = repo();
+    expect(await r.orgOf('T1')).toBeNull();
+    await seenInTwoOrgs(r);
     expect(await new InstallationRepo((await s.another()).conn, cipher).orgOf('T1')).toBe('E1');
     expect(await r.teamsOf('E1')).toEqual(['T1', 'T2']);
+  });
+
+  it('the latest word on a workspace’s org wins', async () => {
+    const r = repo();
+    await seenInTwoOrgs(r);
     await r.seenInOrg('T1', 'E2', 2000); // moved to another org
     expect(await r.orgOf('T1')).toBe('E2');
     expect(await r.teamsOf('E1')).toEqual(['T2']);
   });
 
-  it('after a key change, rewrap seals every row with the new key; then the old key can go', async () => {
-    const oldKey = key();
-    const newKey = key();
-    const rec = { enterpriseId: null, teamId: 'T1', isEnterpriseInstall: false, userId: 'U1' };
-    await new InstallationRepo(s.conn, new TokenCipher([oldKey])).save(
-      { ...rec, installation: installation('T1', 'U1') },
+  const oldKey = key();
+  const newKey = key();
+  const q = { teamId: 'T1', isEnterpriseInstall: false } as const;
+  const savedWithOldKey = () =>
+    new InstallationRepo(s.conn, new TokenCipher([oldKey])).save(
+      {
+        enterpriseId: null,
+        teamId: 'T1',
+        isEnterpriseInstall: false,
+        userId: 'U1',
+        installation: installation('T1', 'U1'),
+      },
       1000,
     );
-    const q = { teamId: 'T1', isEnterpriseInstall: false } as const;
-    // The old key forgotten too soon: the store says so rather than reading garbage.
+
+  it('the old key dropped before a rewrap: reading says so rather than reading garbage', async () => {
+    await savedWithOldKey();
     await expect(new InstallationRepo(s.conn, new TokenCipher([newKey])).find(q)).rejects.toThrow(
       /not among the keys given/,
     );
+  });
+
+  it('after a key change, rewrap seals every row with the new key, which alone then reads them', async () => {
+    await savedWithOldKey();
     const during = new InstallationRepo(s.conn, new TokenCipher([newKey, oldKey]));
     expect(await during.rewrap()).toBe(2);
     expect(await during.rewrap()).toBe(0);

@@ -34,15 +34,28 @@ describeEngines('leases and heartbeats', (engine) => {
     expect(await s.leases.take('case:2', 'b', now, HOUR)).toBe(true);
   });
 
-  it('a heartbeat says alive until it runs out; a clean stop says gone; no heartbeat says nothing', async () => {
+  it('no heartbeat says nothing', async () => {
+    expect(await s.processes.ranOut('never', now.getTime())).toBeNull();
+  });
+
+  it('a heartbeat says alive until it runs out', async () => {
     const t = now.getTime();
-    expect(await s.processes.ranOut('never', t)).toBeNull();
     await s.processes.beat('alive', t, HOUR);
     expect(await s.processes.ranOut('alive', t)).toBe(false);
     await s.processes.beat('late', t, -1000);
     expect(await s.processes.ranOut('late', t)).toBe(true);
+  });
+
+  it('a clean stop says gone before the heartbeat runs out', async () => {
+    const t = now.getTime();
+    await s.processes.beat('alive', t, HOUR);
     await s.processes.gone('alive');
     expect(await s.processes.ranOut('alive', t)).toBe(true);
+  });
+
+  it('a heartbeat forgotten says nothing again', async () => {
+    const t = now.getTime();
+    await s.processes.beat('late', t, -1000);
     await s.processes.forgetBefore(t, 0);
     expect(await s.processes.ranOut('late', t)).toBeNull();
   });

@@ -37,7 +37,7 @@ describeEngines('unit of work', (engine) => {
   const count = async (table: string) =>
     (await s.conn.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))?.n;
 
-  it('commits what fn wrote and returns its result; a throw rolls all of it back', async () => {
+  it('commits what fn wrote and returns its result', async () => {
     expect(
       await uow().run(async (tx) => {
         await tx.workspaces.pause('T1', 'token_revoked', NOW);
@@ -45,6 +45,12 @@ describeEngines('unit of work', (engine) => {
         return 'done';
       }),
     ).toBe('done');
+    expect(await paused('T1')).toEqual(['T1']);
+    expect(await count('cases')).toBe(1);
+    expect(await count('events')).toBe(1);
+  });
+
+  it('a throw rolls all of what fn wrote back and reaches the caller', async () => {
     await expect(
       uow().run(async (tx) => {
         await tx.workspaces.pause('T2', 'token_revoked', NOW);
@@ -53,9 +59,9 @@ describeEngines('unit of work', (engine) => {
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    expect(await paused('T1', 'T2')).toEqual(['T1']);
-    expect(await count('cases')).toBe(1);
-    expect(await count('events')).toBe(1);
+    expect(await paused('T2')).toEqual([]);
+    expect(await count('cases')).toBe(0);
+    expect(await count('events')).toBe(0);
   });
 
   it('a store error inside rolls the unit back and reaches the caller', async () => {
@@ -210,11 +216,12 @@ describeEngines('unit of work', (engine) => {
         }
       });
 
-      it('light: on a connection of its own at synchronous=NORMAL; the main one stays FULL, also when it throws', async () => {
-        const db = s.store.sqlite as Database.Database;
-        const mode = () => db.pragma('synchronous', { simple: true });
-        const inUnit = async (c: Conn) =>
-          (await c.get<{ synchronous: number }>('PRAGMA synchronous'))?.synchronous;
+      const db = () => s.store.sqlite as Database.Database;
+      const mode = () => db().pragma('synchronous', { simple: true });
+      const inUnit = async (c: Conn) =>
+        (await c.get<{ synchronous: number }>('PRAGMA synchronous'))?.synchronous;
+
+      it('light: on a connection of its own at synchronous=NORMAL, the main one staying FULL, also when it throws', async () => {
         expect(mode()).toBe(2);
         expect(await s.conn.transaction(inUnit, { light: true })).toBe(1);
         expect(mode()).toBe(2);
@@ -228,12 +235,16 @@ describeEngines('unit of work', (engine) => {
         ).rejects.toThrow('refused');
         expect(mode()).toBe(2);
         expect(await s.conn.transaction(inUnit)).toBe(2);
-        // Inside a transaction a light flag changes nothing.
+      });
+
+      it('light: inside a transaction the flag changes nothing', async () => {
         expect(await s.conn.transaction(async (c) => c.transaction(inUnit, { light: true }))).toBe(
           2,
         );
-        // A light write of one statement is that statement alone (no PRAGMA, no BEGIN), and the
-        // main connection reads it at once.
+      });
+
+      it('light: a write of one statement is that statement alone, read at once by the main connection', async () => {
+        // No PRAGMA, no BEGIN.
         const seen: string[] = [];
         s.conn.onStatement = (sql) => seen.push(sql);
         try {

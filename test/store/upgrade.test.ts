@@ -57,13 +57,20 @@ describe('upgrade from schema version 2 (the first build’s database)', () => {
     }
   });
 
-  it('migrate --check says it is behind; migrate brings it to this build’s version; --check is then content', async () => {
+  it('migrate --check on the old database says it is behind and leaves it so', async () => {
     const path = copy('check.db');
     const env = { DATABASE_PATH: path };
-    expect(await checkMigrate(env)).toEqual({
+    const behind = {
       code: 1,
       line: `${path} is at schema version 2, behind this build's ${SCHEMA_VERSION}: run npm run migrate`,
-    });
+    };
+    expect(await checkMigrate(env)).toEqual(behind);
+    expect(await checkMigrate(env)).toEqual(behind);
+  });
+
+  it('migrate brings the old database to this build’s version, which --check and migrate then accept', async () => {
+    const path = copy('migrate.db');
+    const env = { DATABASE_PATH: path };
     expect(await runMigrate(env)).toBe(
       `Migrated ${path} from schema version 2 to ${SCHEMA_VERSION}`,
     );
@@ -132,19 +139,29 @@ describe('upgrade from schema version 2 (the first build’s database)', () => {
 });
 
 describePostgres('migrate and --check on PostgreSQL', () => {
-  it('an empty database is behind; migrate brings it to this build; --check is then content', async () => {
+  /** A fresh PostgreSQL database, its env and the name the lines give it, dropped after fn. */
+  const onEmpty = async (
+    fn: (env: { DATABASE_URL: string }, name: string) => Promise<void>,
+  ): Promise<void> => {
     const db = await freshPgDatabase();
     try {
-      const env = { DATABASE_URL: db.url };
-      const name = `postgres://${new URL(db.url).host}/${db.name}`;
+      await fn({ DATABASE_URL: db.url }, `postgres://${new URL(db.url).host}/${db.name}`);
+    } finally {
+      await db.drop();
+    }
+  };
+
+  it('migrate --check says an empty database is behind', () =>
+    onEmpty(async (env, name) => {
       expect(await checkMigrate(env)).toEqual({
         code: 1,
         line: `${name} is at schema version 0, behind this build's ${SCHEMA_VERSION}: run npm run migrate`,
       });
+    }));
+
+  it('migrate brings an empty database to this build, which --check then accepts', () =>
+    onEmpty(async (env, name) => {
       expect(await runMigrate(env)).toBe(`Created ${name} at schema version ${SCHEMA_VERSION}`);
       expect(await checkMigrate(env)).toMatchObject({ code: 0 });
-    } finally {
-      await db.drop();
-    }
-  });
+    }));
 });

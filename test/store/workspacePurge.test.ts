@@ -87,32 +87,51 @@ describeEngines('uninstalled workspaces', (engine) => {
     expect(tables.map((t) => t.name).filter((t) => !purged.has(t))).toEqual([]);
   });
 
-  it('uninstalled from the first word, in either order; a later pause does not undo it', async () => {
+  it('uninstalled from the first word, a later pause not undoing it', async () => {
     await s.workspaces.uninstalled('T1', days(0));
     await s.workspaces.pause('T1', 'tokens_revoked', days(1));
     await s.workspaces.uninstalled('T1', days(2)); // the second event: the first date counts
     expect(await s.workspaces.pausedReason('T1')).toBe(UNINSTALLED);
     expect(await s.workspaces.uninstalledBefore(days(1))).toEqual(['T1']);
-    await s.workspaces.pause('T2', 'invalid_auth', days(0));
-    await s.workspaces.uninstalled('T2', days(3)); // paused first, then uninstalled: from then
-    expect(await s.workspaces.uninstalledBefore(days(1))).toEqual(['T1']);
-    expect(await s.workspaces.uninstalledBefore(days(4))).toEqual(['T1', 'T2']);
   });
 
-  it('after the retention period every row of the workspace goes, in one go; another workspace keeps all', async () => {
+  it('paused first, then uninstalled: uninstalled from the uninstall', async () => {
+    await s.workspaces.pause('T2', 'invalid_auth', days(0));
+    await s.workspaces.uninstalled('T2', days(3));
+    expect(await s.workspaces.uninstalledBefore(days(1))).toEqual([]);
+    expect(await s.workspaces.uninstalledBefore(days(4))).toEqual(['T2']);
+  });
+
+  /** T1 and T2 with rows in every workspace table, T1 uninstalled on day 0. */
+  const t1Uninstalled = async () => {
     await populate('T1');
     await populate('T2');
     const service = new WorkspaceService(s.workspaces);
     await service.uninstalled('T1', days(0));
-    const kept = await rowsOf('T2');
+    return service;
+  };
+
+  it('within the retention period an uninstalled workspace keeps every row', async () => {
+    const service = await t1Uninstalled();
     expect(await service.purgeUninstalled(days(29), 30)).toEqual([]); // within 30 days: kept
     expect(Object.values(await rowsOf('T1')).every((n) => n > 0)).toBe(true);
+  });
+
+  it('after the retention period every row of the workspace goes, in one go', async () => {
+    const service = await t1Uninstalled();
     const done = await service.purgeUninstalled(days(31), 30);
     expect(done.map((d) => d.teamId)).toEqual(['T1']);
     expect(Object.keys(done[0]?.deleted ?? {}).sort()).toEqual([...WORKSPACE_TABLES].sort());
     expect(Object.values(await rowsOf('T1')).every((n) => n === 0)).toBe(true);
-    expect(await rowsOf('T2')).toEqual(kept);
     expect(await service.purgeUninstalled(days(32), 30)).toEqual([]); // repeated: nothing
+  });
+
+  it('purging an uninstalled workspace leaves another workspace every row', async () => {
+    const service = await t1Uninstalled();
+    const kept = await rowsOf('T2');
+    expect(Object.values(kept).every((n) => n > 0)).toBe(true);
+    expect((await service.purgeUninstalled(days(31), 30)).map((d) => d.teamId)).toEqual(['T1']);
+    expect(await rowsOf('T2')).toEqual(kept);
   });
 
   it('installed again before the period ends (a post worked): nothing is deleted', async () => {
