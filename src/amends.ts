@@ -58,8 +58,13 @@ export interface Amends {
    * uninstalled longer ago than the retention period deleted (each logged).
    */
   housekeeping(): Promise<void>;
-  /** Projection.sweep: the start-up catch-up, or the minute sweep (one process at a time). */
-  sweep(kind: 'start' | 'minute'): Promise<void>;
+  /**
+   * Projection.sweep: the start-up catch-up, the minute sweep, or a takeover after another process
+   * died (the last two one process at a time).
+   */
+  sweep(kind: 'start' | 'minute' | 'takeover'): Promise<void>;
+  /** Liveness.watchPeers: told which other processes stopped beating since the last beat. */
+  watchPeers(onGone: (holders: string[]) => void): void;
   /**
    * Refuses new requests (503), then waits up to `timeoutMs` for those in progress, including their
    * Slack calls. Reports how many were still running when it gave up.

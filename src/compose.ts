@@ -252,6 +252,7 @@ async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
     settleShown: (p) => projection.settleShown(p),
     catchUp: (p) => projection.catchUp(p),
     sweep: (kind) => projection.sweep(kind),
+    watchPeers: (onGone) => liveness.watchPeers(onGone),
     async housekeeping() {
       await cases.forgetOldRequests();
       for (const { teamId, deleted } of await workspaces.purgeUninstalled(

@@ -58,6 +58,16 @@ export async function startBot(
     void amends.sweep('start');
   }, ALIVE_MS + 1000);
   again.unref();
+  // Another process died (or stopped): its claims and the cases it acknowledged but never showed
+  // are taken over now, not at the next minute sweep (which leaves cases younger than a minute).
+  amends.watchPeers((gone) => {
+    if (gate.stopping) return;
+    log.info('processes stopped beating; taking over what they left', { holders: gone });
+    void gate
+      .track(amends.reminders.reconcile())
+      .catch((e: unknown) => log.error('could not reconcile reminders; will retry', { err: e }));
+    void amends.sweep('takeover');
+  });
   const tickers: Ticker[] = [
     scheduleReminders(config.reminderCron, amends.reminders, log),
     scheduleSweep('* * * * *', () => amends.sweep('minute'), log),

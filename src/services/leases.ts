@@ -146,6 +146,9 @@ export class Liveness {
   #beatAt = Number.NEGATIVE_INFINITY;
   /** Beats on their way: the timer adds none while one is (a slow database), and stop waits for them. */
   readonly #beats = new Set<Promise<void>>();
+  /** The other processes alive at the last beat (null until a watcher asks: see watchPeers). */
+  #peers: Set<string> | null = null;
+  #onPeersGone: ((holders: string[]) => void) | null = null;
 
   constructor(
     readonly store: ProcessStore,
@@ -188,10 +191,29 @@ export class Liveness {
       // Heartbeats of processes gone for ten minutes are of no use to anyone (their leases, 90 s,
       // have run out long since).
       await this.store.forgetBefore(now, 10 * 60_000);
+      if (this.#onPeersGone) await this.#lookAtPeers(now);
     } catch (e) {
       // A busy or closing database: the next beat is 2 s away, well inside ALIVE_MS.
       this.log?.error('could not write the heartbeat', { err: e });
     }
+  }
+
+  /**
+   * Calls `onGone` with the processes that were alive at one beat and are gone at the next (a
+   * crash, a stop, a stall): what they left (cases not yet shown, claims) can be taken over at once
+   * instead of waiting for the minute sweep. Processes gone before the first look are not reported
+   * (start-up's catch-up covers them).
+   */
+  watchPeers(onGone: (holders: string[]) => void): void {
+    this.#onPeersGone = onGone;
+  }
+
+  async #lookAtPeers(now: number): Promise<void> {
+    const alive = new Set((await this.store.alive(now)).filter((h) => h !== this.holder));
+    const before = this.#peers;
+    this.#peers = alive;
+    const gone = before ? [...before].filter((h) => !alive.has(h)) : [];
+    if (gone.length > 0) this.#onPeersGone?.(gone);
   }
 
   /**

@@ -393,6 +393,8 @@ export interface ProcessStore {
    * heartbeat known: a holder of an older version, left to its leases).
    */
   ranOut(holder: string, now: number): Promise<boolean | null>;
+  /** The holders whose heartbeat has not run out at `now`. */
+  alive(now: number): Promise<string[]>;
   /** Drops heartbeats that ran out more than `agoMs` before now. */
   forgetBefore(now: number, agoMs: number): Promise<void>;
 }

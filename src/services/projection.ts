@@ -67,6 +67,8 @@ const PENDING_LANES = 4;
 const SCAN_BATCH = 20;
 /** The minute sweep's lease: one process on the database sweeps at a time. */
 const SWEEP_KEY = 'sweep:minute';
+/** The takeover's lease: one process takes over what a process that died left. */
+const TAKEOVER_KEY = 'sweep:takeover';
 
 const caseKey = (id: number) => `case:${id}`;
 
@@ -83,6 +85,8 @@ export class Projection {
   readonly #retrying = new Map<number, { attempt: number; timer?: NodeJS.Timeout }>();
   /** The catch-up running in this process (start-up, its second run, the minute sweep). */
   #catching: Promise<void> | null = null;
+  /** A takeover was asked for while a catch-up ran: it runs once that one ends. */
+  #takeoverNext = false;
 
   constructor(readonly deps: ProjectionDeps) {
     const { repos } = deps;
@@ -312,41 +316,50 @@ export class Projection {
   }
 
   /**
-   * The start-up catch-up ('start': everything, however recent) or the minute sweep ('minute':
-   * cases opened over a minute ago, each at most once a minute). One at a time in this process, so
-   * two never find the same first reply missing; the minute sweep also holds a lease, so one
-   * process on the database runs it and the others skip that minute.
+   * The start-up catch-up ('start': everything, however recent), the minute sweep ('minute':
+   * cases opened over a minute ago, each at most once a minute), or a takeover ('takeover': as
+   * start-up, when another process died, so what it acknowledged and never showed is shown within
+   * seconds). One at a time in this process, so two never find the same first reply missing; a
+   * takeover asked for meanwhile runs right after. The minute sweep and the takeover each hold a
+   * lease, so one process on the database runs it and the others skip it.
    */
-  sweep(kind: 'start' | 'minute'): Promise<void> {
+  sweep(kind: 'start' | 'minute' | 'takeover'): Promise<void> {
     const { work, log, leases } = this.deps;
-    if (this.#catching || work.stopping) return this.#catching ?? Promise.resolve();
-    const start = kind === 'start';
+    if (work.stopping) return this.#catching ?? Promise.resolve();
+    if (this.#catching) {
+      if (kind === 'takeover') this.#takeoverNext = true;
+      return this.#catching;
+    }
+    const everything = kind !== 'minute';
+    const key = kind === 'minute' ? SWEEP_KEY : kind === 'takeover' ? TAKEOVER_KEY : null;
     const run = async () => {
-      const shared = !start && leases;
-      if (shared && !(await leases.acquire(SWEEP_KEY))) return;
+      const shared = key && leases;
+      if (shared && !(await leases.acquire(key))) return;
       // Renewed while it runs (a sweep after an outage may outlast a lease). A renewal that fails
       // is tried again a third of a lease later; if all fail, the lease runs out and another
       // process sweeps, which a sweep is made to allow (each case is taken under its own lease).
       const renew = shared
-        ? setInterval(() => void leases.renew(SWEEP_KEY).catch(() => false), LEASE_MS / 3)
+        ? setInterval(() => void leases.renew(key).catch(() => false), LEASE_MS / 3)
         : undefined;
       renew?.unref();
       try {
         const r = await this.catchUp(
-          start
+          everything
             ? { olderThanMs: 0, firstReplies: 50 }
             : { olderThanMs: 60_000, skipChannelProblems: true },
         );
-        if (start || r.posted || r.failed || r.firstReplies || r.redrawn || r.threadsWithLines)
+        if (everything || r.posted || r.failed || r.firstReplies || r.redrawn || r.threadsWithLines)
           log.info(
-            start
+            kind === 'start'
               ? 'cases stored but not shown by a previous run'
-              : 'brought Slack up to date with the stored cases',
+              : kind === 'takeover'
+                ? 'took over what a process that stopped left'
+                : 'brought Slack up to date with the stored cases',
             { ...r },
           );
       } finally {
         clearInterval(renew);
-        if (shared) await leases.release(SWEEP_KEY);
+        if (shared) await leases.release(key);
       }
     };
     this.#catching = work
@@ -354,6 +367,10 @@ export class Projection {
       .catch((e) => log.error('could not bring Slack up to date', { err: e }))
       .finally(() => {
         this.#catching = null;
+        if (this.#takeoverNext) {
+          this.#takeoverNext = false;
+          void this.sweep('takeover');
+        }
       });
     return this.#catching;
   }

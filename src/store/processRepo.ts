@@ -11,6 +11,7 @@ const texts = (now: string) => ({
   gone: 'UPDATE processes SET alive_until = 0 WHERE holder = ?',
   ranOut: `SELECT CASE WHEN alive_until < ${now} THEN 1 ELSE 0 END AS out FROM processes WHERE holder = ?`,
   forget: `DELETE FROM processes WHERE alive_until < ${now} - ?`,
+  alive: `SELECT holder FROM processes WHERE alive_until >= ${now} ORDER BY holder`,
 });
 const SQLITE = texts('?');
 const POSTGRES = texts(dbNow('postgres'));
@@ -43,6 +44,13 @@ export class ProcessRepo implements ProcessStore {
       ? await this.conn.get<{ out: number }>(POSTGRES.ranOut, [holder])
       : await this.conn.get<{ out: number }>(SQLITE.ranOut, [now, holder]);
     return r ? r.out === 1 : null;
+  }
+
+  async alive(now: number): Promise<string[]> {
+    const rows = this.#pg
+      ? await this.conn.all<{ holder: string }>(POSTGRES.alive, [])
+      : await this.conn.all<{ holder: string }>(SQLITE.alive, [now]);
+    return rows.map((r) => r.holder);
   }
 
   async forgetBefore(now: number, agoMs: number): Promise<void> {

@@ -223,7 +223,16 @@ describePostgres('three replicas on one PostgreSQL', () => {
       const left = await reminders();
       return !left.some((r) => aClaims.includes(r.id));
     };
-    await until(settled, CLAIM_LEASE_MS + TICK_MS + 15_000, 'settled after the kill');
+    const unsettled = async () => {
+      const cases = await allCases();
+      const parents = postsBy('amends_case', 'case_id');
+      const firsts = postsBy('amends_case_first_reply', 'case_id');
+      const noParent = cases.filter((x) => !parents.get(String(x.id))).map((x) => x.id);
+      const noFirst = cases.filter((x) => !firsts.get(String(x.id))).map((x) => x.id);
+      const claims = (await reminders()).filter((r) => aClaims.includes(r.id)).map((r) => r.id);
+      return `settled after the kill (cases without a parent: [${noParent}], without a first reply: [${noFirst}], A's claims still in flight: [${claims}])`;
+    };
+    await until(settled, CLAIM_LEASE_MS + TICK_MS + 15_000, unsettled);
     const takeoverMs = performance.now() - killedAt;
     console.log(
       `replicas: A's ${aClaims.length} claims settled ${Math.round(takeoverMs)} ms after SIGKILL`,

@@ -44,6 +44,37 @@ describe('liveness', () => {
     expect(await me.isGone('there:7:aa')).toBe(false);
   });
 
+  it('a watcher is told of a process that stopped beating, once, at its next beat', async () => {
+    const repo = open().processes;
+    let wall = 1_000_000;
+    const other = new Liveness(repo, 'there:7:aa', () => wall);
+    const me = new Liveness(repo, 'here:1:bb', () => wall);
+    const told: string[][] = [];
+    me.watchPeers((gone) => told.push(gone));
+    await other.beat();
+    await me.beat();
+    wall += ALIVE_MS - 1;
+    await me.beat();
+    expect(told).toEqual([]); // its heartbeat still holds
+    wall += 2;
+    await me.beat();
+    await me.beat();
+    expect(told).toEqual([['there:7:aa']]);
+  });
+
+  it('a process gone before the watcher first looked is not reported (start-up covers it)', async () => {
+    const repo = open().processes;
+    const other = new Liveness(repo, 'there:7:aa', () => 5);
+    const me = new Liveness(repo, 'here:1:bb', () => 5);
+    const told: string[][] = [];
+    me.watchPeers((gone) => told.push(gone));
+    await other.beat();
+    await other.stop();
+    await me.beat();
+    await me.beat();
+    expect(told).toEqual([]);
+  });
+
   it('a holder that stopped cleanly is gone at once', async () => {
     const repo = open().processes;
     const other = new Liveness(repo, 'there:7:aa', () => 5);

@@ -53,6 +53,16 @@ describeEngines('leases and heartbeats', (engine) => {
     expect(await s.processes.ranOut('alive', t)).toBe(true);
   });
 
+  it('the alive list holds the heartbeats that have not run out, and none stopped cleanly', async () => {
+    const t = now.getTime();
+    await s.processes.beat('b-alive', t, HOUR);
+    await s.processes.beat('a-alive', t, HOUR);
+    await s.processes.beat('late', t, -1000);
+    await s.processes.beat('stopped', t, HOUR);
+    await s.processes.gone('stopped');
+    expect(await s.processes.alive(t)).toEqual(['a-alive', 'b-alive']);
+  });
+
   it('a heartbeat forgotten says nothing again', async () => {
     const t = now.getTime();
     await s.processes.beat('late', t, -1000);
