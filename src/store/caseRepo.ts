@@ -19,6 +19,7 @@ import { nextCheckAt } from '../domain/reminders.js';
 import { wellFormed } from '../domain/text.js';
 import type { CaseStore } from '../services/ports.js';
 import { type Conn, type Dialect, greatest, type Param } from './sql.js';
+import { UNINSTALLED } from './workspaceRepo.js';
 
 interface CaseRow {
   id: number;
@@ -474,7 +475,11 @@ const LIST_OPEN = `SELECT * FROM cases WHERE team_id = ? AND status = 'open' AND
 const WAITING_IN = `SELECT * FROM cases WHERE team_id = ? AND channel_id = ?
   AND status = 'open' AND message_ts IS NULL AND delivery_problem IS NOT NULL
   ORDER BY id LIMIT 50`;
-const LIST_UNPOSTED = `SELECT * FROM cases WHERE message_ts IS NULL AND status = 'open' ORDER BY id LIMIT ?`;
+// A workspace that uninstalled Amends has no token to post with: its cases wait (kept for the
+// retention period) instead of failing every minute; a new install resumes the workspace.
+const INSTALLED = `team_id NOT IN (SELECT team_id FROM workspaces WHERE paused_reason = '${UNINSTALLED}')`;
+const LIST_UNPOSTED = `SELECT * FROM cases WHERE message_ts IS NULL AND status = 'open' AND ${INSTALLED}
+  ORDER BY id LIMIT ?`;
 const LIST_OPEN_IN_TEAM = `SELECT * FROM cases WHERE team_id = ? AND status = 'open' ORDER BY created_at DESC LIMIT ?`;
 const LIST_OWNED = `SELECT * FROM cases WHERE team_id = ? AND status = 'open' AND owner_id = ? ORDER BY created_at DESC LIMIT ?`;
 // The morning digest sits on a case's own_up row but lists several cases: a step or a case
@@ -485,7 +490,7 @@ const SET_MESSAGE = 'UPDATE cases SET message_ts = ? WHERE id = ? AND team_id = 
 const SET_FIRST_REPLY = 'UPDATE cases SET first_reply_ts = ? WHERE id = ? AND team_id = ?';
 const FIRST_REPLY_OF = 'SELECT first_reply_ts AS ts FROM cases WHERE id = ? AND team_id = ?';
 const MISSING_FIRST_REPLY = `SELECT * FROM cases WHERE message_ts IS NOT NULL AND first_reply_ts IS NULL AND status = 'open'
-  AND created_at < ? ORDER BY id LIMIT ?`;
+  AND created_at < ? AND ${INSTALLED} ORDER BY id LIMIT ?`;
 // Steps that came due (or whose snooze ended) in the window, through their indexes (the partial
 // steps_pending_due and steps_snooze_end: the planner picks them), then their cases drawn before
 // that moment. Parameters: since, now, since, now, limit.
@@ -498,13 +503,13 @@ const STALE_PARENTS = `SELECT c.* FROM cases c WHERE c.id IN (
       WHERE s.status = 'snoozed' AND s.snoozed_until > ? AND s.snoozed_until <= ?
       AND s.snoozed_until > (SELECT COALESCE(rendered_at, 0) FROM cases x WHERE x.id = s.case_id))
   AND c.status = 'open' AND c.message_ts IS NOT NULL
-  AND COALESCE(c.delivery_problem, '') != 'channel_shared'
+  AND COALESCE(c.delivery_problem, '') != 'channel_shared' AND c.${INSTALLED}
   ORDER BY c.id LIMIT ?`;
 // Parents drawn from an older version than the stored one (a redraw failed, or another process
 // held the case): through their partial index cases_parent_behind.
 const BEHIND_PARENTS = `SELECT * FROM cases
   WHERE message_ts IS NOT NULL AND rendered_version < version
-  AND COALESCE(delivery_problem, '') != 'channel_shared'
+  AND COALESCE(delivery_problem, '') != 'channel_shared' AND ${INSTALLED}
   ORDER BY id LIMIT ?`;
 const SET_PROBLEM = 'UPDATE cases SET delivery_problem = ? WHERE id = ? AND team_id = ?';
 const REMEMBER = `INSERT INTO handled_requests (team_id, key, at) VALUES (?, ?, ?)

@@ -1,3 +1,4 @@
+import { UNINSTALLED } from './workspaceRepo.js';
 import { wellFormed } from '../domain/text.js';
 import type { LineBody, LineStore, PendingLine } from '../services/ports.js';
 import type { Conn } from './sql.js';
@@ -5,7 +6,9 @@ import type { Conn } from './sql.js';
 const ADD = `INSERT INTO thread_lines (team_id, case_id, body, created_at, status) VALUES (?, ?, ?, ?, 'pending')
   RETURNING id`;
 const PENDING = `SELECT * FROM thread_lines WHERE case_id = ? AND team_id = ? AND status = 'pending' ORDER BY id`;
+// A workspace that uninstalled Amends has no token: its lines wait (see caseRepo's INSTALLED).
 const CASES = `SELECT team_id, case_id, MIN(id) AS first FROM thread_lines WHERE status = 'pending' AND created_at < ?
+  AND team_id NOT IN (SELECT team_id FROM workspaces WHERE paused_reason = '${UNINSTALLED}')
   GROUP BY team_id, case_id ORDER BY first LIMIT ?`;
 const SENT_TS = `SELECT ts FROM thread_lines WHERE case_id = ? AND team_id = ? AND status = 'sent' AND ts IS NOT NULL ORDER BY id`;
 const MARK_SENT = `UPDATE thread_lines SET status = 'sent', ts = ? WHERE id = ? AND status = 'pending'`;

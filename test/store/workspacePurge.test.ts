@@ -143,3 +143,42 @@ describeEngines('uninstalled workspaces', (engine) => {
     expect(Object.values(await rowsOf('T1')).every((n) => n > 0)).toBe(true);
   });
 });
+
+describeEngines('an uninstalled workspace’s waiting work', (engine) => {
+  const s = storePerTest(engine);
+  const later = days(1);
+  const opened = (team: string) =>
+    s.cases.insert(
+      openCase(openInput({ teamId: team, ownerId: 'U1', creatorId: 'U1' }), DEFAULT_PLAYBOOK, NOW),
+      NOW,
+    );
+
+  it('its unposted cases are not listed for posting (it has no token to post with)', async () => {
+    const gone = await opened('T0GONE001');
+    const here = await opened('T0HERE001');
+    await s.workspaces.uninstalled('T0GONE001', NOW);
+    expect((await s.cases.listUnposted(10)).map((c) => c.id)).toEqual([here.id]);
+    expect(gone.id).not.toBe(here.id);
+  });
+
+  it('its cases missing a first reply are not listed', async () => {
+    const gone = await opened('T0GONE001');
+    await s.cases.setMessageTs('T0GONE001', gone.id, '1.000100');
+    await s.workspaces.uninstalled('T0GONE001', NOW);
+    expect(await s.cases.listMissingFirstReply(later, 10)).toEqual([]);
+  });
+
+  it('its pending thread lines are not listed', async () => {
+    const gone = await opened('T0GONE001');
+    await s.lines.add('T0GONE001', gone.id, { text: 'x', blocks: [] }, NOW);
+    await s.workspaces.uninstalled('T0GONE001', NOW);
+    expect(await s.lines.casesWithPending(later, 10)).toEqual([]);
+  });
+
+  it('installed again (resumed), its unposted cases are listed again', async () => {
+    const gone = await opened('T0GONE001');
+    await s.workspaces.uninstalled('T0GONE001', NOW);
+    await s.workspaces.resume('T0GONE001');
+    expect((await s.cases.listUnposted(10)).map((c) => c.id)).toEqual([gone.id]);
+  });
+});
