@@ -1,7 +1,7 @@
-import { UNINSTALLED } from './workspaceRepo.js';
 import { wellFormed } from '../domain/text.js';
 import type { LineBody, LineStore, PendingLine } from '../services/ports.js';
 import type { Conn } from './sql.js';
+import { UNINSTALLED } from './workspaceRepo.js';
 
 const ADD = `INSERT INTO thread_lines (team_id, case_id, body, created_at, status) VALUES (?, ?, ?, ?, 'pending')
   RETURNING id`;
