@@ -12,7 +12,7 @@
  * libraries loaded on first use (yaml, ical-generator, csv-stringify). Names are kept and nothing is minified, so a stack trace reads as
  * the source does; a source map is written next to each file for `node --enable-source-maps`.
  *
- * Entry points: the bot (main), the export, copy, backup and migrate commands, and the modules the benchmark's Amends server
+ * Entry points: the bot (main), the export, copy, backup, key rewrap and migrate commands, and the modules the benchmark's Amends server
  * loads the way main does (checkSlack, then start/compose/config/log), so it measures this same code.
  */
 
@@ -34,6 +34,7 @@ await build({
     'exportCli.ts',
     'copyCli.ts',
     'backupCli.ts',
+    'rewrapCli.ts',
     'store/migrateCli.ts',
     'compose.ts',
     'start.ts',

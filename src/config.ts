@@ -312,6 +312,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   };
 }
 
+/** The keys that seal tokens at rest, as the bot reads them (see below); throws what is wrong. */
+export function tokenKeys(env: NodeJS.ProcessEnv): Buffer[] {
+  const problems: string[] = [];
+  const keys = encryptionKeys((k) => env[k]?.trim() || null, problems);
+  if (!keys) throw new Error(problems.join('; '));
+  return keys;
+}
+
 /**
  * The keys that seal tokens at rest, from AMENDS_ENCRYPTION_KEY or the file AMENDS_ENCRYPTION_KEY_FILE
  * (a secret mounted as a file): one key, or the new then the old during a key change. Null, with

@@ -124,6 +124,12 @@ export class InstallationRepo implements InstallationStore {
     }));
   }
 
+  /** How many installations are stored, and how many of them an older key sealed. */
+  async keyUse(): Promise<{ rows: number; stale: number }> {
+    const rows = await this.conn.all<{ sealed: string }>('SELECT sealed FROM installations');
+    return { rows: rows.length, stale: rows.filter((r) => this.cipher.isStale(r.sealed)).length };
+  }
+
   /** Seals again with the first key every row an older key sealed; how many. */
   async rewrap(): Promise<number> {
     const rows = await this.conn.all<{ scope: string; user_id: string; sealed: string }>(
