@@ -248,3 +248,30 @@ describe('a follow-up date still waiting when the case ends', () => {
     expect(d.steps.find((s) => s.key === 'keep_trying')?.cadence?.missed ?? []).toEqual([]);
   });
 });
+
+describe('steps held open after a refusal', () => {
+  const overflowIds = (blocks: types.KnownBlock[], id: string): string[] => {
+    const b = block(blocks, id) as
+      | { elements?: { type: string; action_id?: string }[] }
+      | undefined;
+    return (b?.elements ?? []).filter((e) => e.type === 'overflow').map((e) => e.action_id ?? '');
+  };
+
+  it('offer no snooze (they get no reminders)', () => {
+    const c = recordAnswer(opened(), 'refused', OWNER, PB, at('2026-11-30T09:00:00Z')).case;
+    const { blocks } = renderCase(c, PB, at('2026-11-30T10:00:00Z'));
+    expect(block(blocks, 'actions_outline')).toBeDefined();
+    expect(overflowIds(blocks, 'actions_outline')).toEqual([]);
+  });
+
+  it('leave the keep-trying cadence its snooze', () => {
+    const c = recordAnswer(opened(), 'refused', OWNER, PB, at('2026-11-30T09:00:00Z')).case;
+    const { blocks } = renderCase(c, PB, at('2026-11-30T10:00:00Z'));
+    expect(overflowIds(blocks, 'actions_keep_trying')).toHaveLength(1);
+  });
+
+  it('before the refusal, the same step offers its snooze', () => {
+    const { blocks } = renderCase(opened(), PB, at('2026-11-30T10:00:00Z'));
+    expect(overflowIds(blocks, 'actions_outline')).toHaveLength(1);
+  });
+});

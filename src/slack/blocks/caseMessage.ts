@@ -101,8 +101,11 @@ function cadenceRecord(s: Step, pb: Playbook, cat: Catalog): string {
   return ` · ${count(log.recorded)}${missed}`;
 }
 
-/** The buttons for an open step: on the case message and on every nudge about it. */
-export function stepButtons(c: RecoveryCase, s: Step, cat: Catalog): ActionElement[] {
+/**
+ * The buttons for an open step: on the case message and on every nudge about it. A step held open
+ * after a refusal gets no reminders, so it offers no snooze.
+ */
+export function stepButtons(c: RecoveryCase, s: Step, pb: Playbook, cat: Catalog): ActionElement[] {
   const ref = { caseId: c.id, step: s.key, version: s.version };
   const value = encodeStep(ref);
   const els: ActionElement[] = [];
@@ -152,24 +155,25 @@ export function stepButtons(c: RecoveryCase, s: Step, cat: Catalog): ActionEleme
     default:
       els.push(primary(cat.button.done, ACTION.done));
   }
-  els.push({
-    type: 'overflow',
-    action_id: ACTION.snooze,
-    options: [
-      {
-        text: plain(`${cat.button.snooze}: ${cat.snooze.hour}`, 75),
-        value: encodeSnooze(ref, 'hour'),
-      },
-      {
-        text: plain(`${cat.button.snooze}: ${cat.snooze.tomorrow}`, 75),
-        value: encodeSnooze(ref, 'tomorrow'),
-      },
-      {
-        text: plain(`${cat.button.snooze}: ${cat.snooze.nextWeek}`, 75),
-        value: encodeSnooze(ref, 'next_week'),
-      },
-    ],
-  });
+  if (!heldByRefusal(c, s, pb))
+    els.push({
+      type: 'overflow',
+      action_id: ACTION.snooze,
+      options: [
+        {
+          text: plain(`${cat.button.snooze}: ${cat.snooze.hour}`, 75),
+          value: encodeSnooze(ref, 'hour'),
+        },
+        {
+          text: plain(`${cat.button.snooze}: ${cat.snooze.tomorrow}`, 75),
+          value: encodeSnooze(ref, 'tomorrow'),
+        },
+        {
+          text: plain(`${cat.button.snooze}: ${cat.snooze.nextWeek}`, 75),
+          value: encodeSnooze(ref, 'next_week'),
+        },
+      ],
+    });
   if (s.optional)
     els.push({ type: 'button', text: plain(cat.button.skip, 75), action_id: ACTION.skip, value });
   return els;
@@ -395,7 +399,7 @@ export function renderCase(c: RecoveryCase, pb: Playbook, now: Date): Rendered {
       blocks.push({
         type: 'actions',
         block_id: `actions_${s.key}`,
-        elements: stepButtons(c, s, cat),
+        elements: stepButtons(c, s, pb, cat),
       });
     }
     if (s.key === 'corrective_changes') blocks.push(...changeBlocks(c, cat, now));

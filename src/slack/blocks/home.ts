@@ -102,7 +102,7 @@ export function renderHome(data: HomeData, pb: Playbook): types.HomeView {
       type: 'section',
       text: md(`${state}*${literal(stepTitle(s.key, pb, cat))}* · ${where}${due}`),
     });
-    blocks.push({ type: 'actions', elements: stepButtons(c, s, cat) });
+    blocks.push({ type: 'actions', elements: stepButtons(c, s, pb, cat) });
   }
   if (steps.length > MAX_STEPS)
     blocks.push({ type: 'context', elements: [md(cat.home.more(steps.length - MAX_STEPS))] });

@@ -190,7 +190,7 @@ export function renderReminder(
   } else if (s && stepDef(pb, s.key) && (s.status === 'pending' || s.status === 'snoozed')) {
     // Asking for the client's answer? Let the owner record it right from the nudge.
     const answer = s.key === 'client_answer' ? answerButtons(c, cat) : [];
-    blocks.push({ type: 'actions', elements: [...answer, ...stepButtons(c, s, cat)] });
+    blocks.push({ type: 'actions', elements: [...answer, ...stepButtons(c, s, pb, cat)] });
   }
   if (r.stepKey === 'corrective_changes') blocks.push(...openChangeBlocks(c, cat, now));
   const rest = alsoWaiting(c, pb, r.stepKey, now);
@@ -203,7 +203,7 @@ export function renderReminder(
         text: md(`• *${literal(stepTitle(x.key, pb, cat))}*${xDue}`),
       });
       const answer = x.key === 'client_answer' ? answerButtons(c, cat) : [];
-      blocks.push({ type: 'actions', elements: [...answer, ...stepButtons(c, x, cat)] });
+      blocks.push({ type: 'actions', elements: [...answer, ...stepButtons(c, x, pb, cat)] });
       if (x.key === 'corrective_changes') blocks.push(...openChangeBlocks(c, cat, now));
     }
   }
@@ -251,7 +251,7 @@ export function renderDigest(
         `${link ? `<${link}|${client}>` : client} · *${literal(stepTitle(s.key, pb, cat))}*${due}`,
       ),
     });
-    const main = stepButtons(c, s, cat)
+    const main = stepButtons(c, s, pb, cat)
       .filter((e) => e.type === 'button')
       .slice(0, 1);
     if (main.length) blocks.push({ type: 'actions', elements: main });
