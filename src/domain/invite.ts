@@ -215,13 +215,18 @@ export function googleCalendarUrl(e: {
 
 const ELLIPSIS = '…';
 
-/** `s` URL-encoded, clipped whole characters at a time (never half an emoji) to `max` characters. */
-function clipEncoded(s: string, max: number): string {
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * `s` URL-encoded, clipped a whole grapheme at a time to `max` characters: never half an emoji,
+ * a flag (two code points) or a letter with its accent.
+ */
+export function clipEncoded(s: string, max: number): string {
   const whole = encodeURIComponent(s);
   if (whole.length <= max) return whole;
   const mark = encodeURIComponent(ELLIPSIS);
   let out = '';
-  for (const ch of s) {
+  for (const { segment: ch } of graphemes.segment(s)) {
     const piece = encodeURIComponent(ch);
     if (out.length + piece.length + mark.length > max) break;
     out += piece;
