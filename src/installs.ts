@@ -4,7 +4,7 @@ import type { Clock } from './domain/clock.js';
 import type { Log } from './log.js';
 import type { Metrics } from './ops/metrics.js';
 import { webClientOptions } from './slack/boltApp.js';
-import { type Refreshed, SlackInstallations } from './slack/installations.js';
+import { NotInstalled, type Refreshed, SlackInstallations } from './slack/installations.js';
 import type { Store } from './store/index.js';
 import { InstallationRepo } from './store/installationRepo.js';
 import { TokenCipher } from './store/tokenCipher.js';
@@ -60,15 +60,18 @@ export function installations(
     repo,
     slack,
     async tokenOf(team) {
-      // The workspace's own installation, else that of the org it was seen in (Enterprise Grid).
-      const org = (await repo.find({ teamId: team, isEnterpriseInstall: false }))
-        ? null
-        : await repo.orgOf(team);
-      const i = await slack.fetchInstallation(
-        org
-          ? { teamId: team, enterpriseId: org, isEnterpriseInstall: true }
-          : { teamId: team, enterpriseId: undefined, isEnterpriseInstall: false },
-      );
+      // The workspace's own installation (one read), else that of the org it was seen in
+      // (Enterprise Grid).
+      const own = { teamId: team, enterpriseId: undefined, isEnterpriseInstall: false };
+      const i = await slack.fetchInstallation(own).catch(async (e: unknown) => {
+        const org = e instanceof NotInstalled ? await repo.orgOf(team) : null;
+        if (!org) throw e;
+        return slack.fetchInstallation({
+          teamId: team,
+          enterpriseId: org,
+          isEnterpriseInstall: true,
+        });
+      });
       if (!i.bot?.token) throw new Error(`the installation of workspace ${team} has no bot token`);
       return i.bot.token;
     },

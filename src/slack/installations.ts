@@ -61,6 +61,11 @@ function withoutUserTokens(user: Installation['user'], id: string): Installation
   };
 }
 
+/** No installation answers the query (Bolt answers the request and does nothing). */
+export class NotInstalled extends Error {
+  override readonly name = 'NotInstalled';
+}
+
 /**
  * Bolt's installation store (what its `InstallProvider` reads and writes through the OAuth flow,
  * `authorize` and token refreshes) over ours: the same semantics as Bolt's own file store (the
@@ -103,7 +108,7 @@ export class SlackInstallations implements SlackInstallationStore {
     });
     if (!found)
       // Bolt turns this into its authorization error: the request is answered, nothing is done.
-      throw new Error(
+      throw new NotInstalled(
         query.isEnterpriseInstall
           ? `Amends is not installed in org ${query.enterpriseId}`
           : `Amends is not installed in workspace ${query.teamId}`,
