@@ -80,6 +80,17 @@ module.exports = {
     },
   ],
   allowedSeverity: 'error',
+  forbidden: [
+    {
+      name: 'sandbox-page-browser-only',
+      comment:
+        'src/sandbox/page/ is the sandbox page’s script: it runs in the browser, bundled by ' +
+        'esbuild, so it imports only its own folder: no Node module, package or server-side file.',
+      severity: 'error',
+      from: { path: '^src/sandbox/page/' },
+      to: { pathNot: '^src/sandbox/page/' },
+    },
+  ],
   options: {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
