@@ -1,11 +1,10 @@
 /** Block Kit blocks and their interactive elements, drawn for a message, App Home or a modal. */
 import { type Attrs, h } from './dom.js';
-import type { Form } from './forms.js';
 import { plainOf, textObj } from './mrkdwn.js';
 import { fail, post, toast } from './net.js';
 import { confirmDialog, openMenu } from './overlays.js';
 import { chrome, S } from './state.js';
-import type { Block, BlockElement, Ephemeral, Message, Option, View } from './types.js';
+import type { Block, BlockElement, Ephemeral, Form, Message, Option, View } from './types.js';
 
 /** Where blocks are drawn, which a click names: a message, App Home's view, an ephemeral, a form. */
 export interface BlockContext {

@@ -4,19 +4,15 @@ import { $, clear, h } from './dom.js';
 import { plainOf } from './mrkdwn.js';
 import { fail, post } from './net.js';
 import { chrome, S } from './state.js';
-import type { BlockElement, FormValues, InputBlock, InputValue, View } from './types.js';
-
-interface Field {
-  block: InputBlock;
-  action: string;
-  get: () => InputValue;
-  el: BlockElement;
-}
-/** A modal's inputs: `field` draws an input block (renderBlocks calls it), `fields` reads them. */
-export interface Form {
-  fields: Field[];
-  field: (b: InputBlock) => HTMLElement;
-}
+import type {
+  BlockElement,
+  Field,
+  Form,
+  FormValues,
+  InputBlock,
+  InputValue,
+  View,
+} from './types.js';
 
 /** The input of one element, filled with what it held before (`prev`) or its initial value. */
 function inputFor(

@@ -3,8 +3,7 @@
  * One object the whole page reads and changes, as the server's events and the viewer's clicks come.
  */
 import { type ChromeWord, PAGE_CHROME } from './chrome.js';
-import type { Form } from './forms.js';
-import type { Channel, Ephemeral, Message, Team, User, View, Workspace } from './types.js';
+import type { Channel, Ephemeral, Form, Message, Team, User, View, Workspace } from './types.js';
 
 export interface State {
   users: User[];

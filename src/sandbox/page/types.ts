@@ -12,8 +12,11 @@ export interface User {
   city?: string;
 }
 
-/** Slack Connect: 'ext' shared with another organisation, 'pending' invited. */
-export type Sharing = 'ext' | 'pending' | 'none' | string;
+/**
+ * Slack Connect, as the fake Slack states it (its ChannelSharing): 'ext' shared with another
+ * organisation, 'pending' invited, 'org' shared inside the organisation, 'none'.
+ */
+export type Sharing = 'ext' | 'pending' | 'org' | 'none';
 
 export interface Channel {
   id: string;
@@ -199,3 +202,16 @@ export interface InputValue {
 
 /** Values by block id, then action id. */
 export type FormValues = Record<string, Record<string, InputValue>>;
+
+/** A modal's input: its block, its action id, and what it holds now. */
+export interface Field {
+  block: InputBlock;
+  action: string;
+  get: () => InputValue;
+  el: BlockElement;
+}
+/** A modal's inputs: `field` draws an input block (renderBlocks calls it), `fields` reads them. */
+export interface Form {
+  fields: Field[];
+  field: (b: InputBlock) => HTMLElement;
+}
