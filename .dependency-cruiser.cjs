@@ -5,6 +5,8 @@
 const ADAPTERS = '(store|slack|scheduler|sandbox|ops)';
 /** Libraries that compute and do no I/O: dates, calendar invites, CSV text. */
 const PURE_LIBS = '(^|/)node_modules/(date-fns|@date-fns/tz|ical-generator|csv-stringify)/';
+/** The sandbox page's script, for the browser (src/sandbox/page.ts serves it). */
+const SANDBOX_PAGE = '^src/sandbox/page/';
 /**
  * The composition files, which alone see everything: they read the environment, build the
  * adapters and hand them to the use-cases. holidays.ts is config.ts's reader of public holidays;
@@ -39,13 +41,20 @@ module.exports = {
       comment:
         'An adapter imports its own folder, the inner layers, the logger and any package or Node ' +
         'module, never another adapter nor a composition file.',
-      from: { path: `^src/${ADAPTERS}/` },
+      from: { path: `^src/${ADAPTERS}/`, pathNot: SANDBOX_PAGE },
       to: { path: ['^src/$1/', '^src/(domain|i18n|services)/', '^src/log\\.ts$'] },
     },
     {
       comment: 'The same adapter, to packages and Node modules.',
-      from: { path: `^src/${ADAPTERS}/` },
+      from: { path: `^src/${ADAPTERS}/`, pathNot: SANDBOX_PAGE },
       to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'core'] },
+    },
+    {
+      comment:
+        'sandbox/page/ is the sandbox page’s script: it runs in the browser (bundled by esbuild), ' +
+        'so it imports only its own folder: no Node module, package or server-side file.',
+      from: { path: SANDBOX_PAGE },
+      to: { path: SANDBOX_PAGE },
     },
     {
       comment:

@@ -14,6 +14,11 @@
  *
  * Entry points: the bot (main), the export, copy, backup, key rewrap and migrate commands, and the modules the benchmark's Amends server
  * loads the way main does (checkSlack, then start/compose/config/log), so it measures this same code.
+ *
+ * The sandbox page's script (src/sandbox/page/main.ts, for the browser) is bundled first and set
+ * into the app as a string (`__SANDBOX_PAGE_JS__`, read by src/sandbox/page.ts): the shipped app
+ * serves it with neither esbuild nor the sources at hand. From the sources, page.ts bundles it
+ * itself with these same options.
  */
 
 import { readFileSync, rmSync } from 'node:fs';
@@ -27,6 +32,18 @@ const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'ut
 const inlined = new Set(['date-fns', '@date-fns/tz']);
 // Chunk names change with their content: a chunk left from an earlier build is never loaded again.
 rmSync(outdir, { recursive: true, force: true });
+
+const page = await build({
+  entryPoints: [join(root, 'src/sandbox/page/main.ts')],
+  bundle: true,
+  write: false,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2020',
+  charset: 'utf8',
+  logLevel: 'warning',
+});
+const pageJs = page.outputFiles[0].text;
 
 await build({
   entryPoints: [
@@ -52,5 +69,6 @@ await build({
   sourcemap: true,
   chunkNames: 'chunks/[name]-[hash]',
   external: [...Object.keys(dependencies).filter((d) => !inlined.has(d)), 'pg-native'],
+  define: { __SANDBOX_PAGE_JS__: JSON.stringify(pageJs) },
   logLevel: 'warning',
 });

@@ -45,6 +45,11 @@ const BAD: Record<string, string> = {
   'src/ops/usesStore.ts': 'src/store/opsRepo.ts',
   'src/sandbox/usesScheduler.ts': 'src/scheduler/reminderTick.ts',
   'src/slack/usesSandbox.ts': 'src/sandbox/fakeSlack.ts',
+  // the sandbox page's script runs in the browser: it imports only its own folder
+  'src/sandbox/page/usesFs.ts': 'node:fs',
+  'src/sandbox/page/usesServer.ts': 'src/sandbox/fakeSlack.ts',
+  'src/sandbox/page/usesDomain.ts': 'src/domain/text.ts',
+  'src/sandbox/page/usesEsbuild.ts': 'esbuild',
   // an adapter imports no composition file
   'src/slack/usesConfig.ts': 'src/config.ts',
   'src/store/usesCompose.ts': 'src/compose.ts',
@@ -70,6 +75,8 @@ const GOOD: Record<string, string> = {
   'src/scheduler/usesService.ts': 'src/services/reminders.ts',
   'src/ops/usesPorts.ts': 'src/services/ports.ts',
   'src/sandbox/usesDomain.ts': 'src/domain/clock.ts',
+  'src/sandbox/page/usesPage.ts': 'src/sandbox/page/dom.ts',
+  'src/sandbox/usesPageChrome.ts': 'src/sandbox/page/chrome.ts',
   'src/probeCli.ts': 'src/store/index.ts',
 };
 
