@@ -12,7 +12,7 @@ import { Projection } from './services/projection.js';
 import { ReminderService } from './services/reminders.js';
 import { ReportService } from './services/reports.js';
 import { WorkspaceService } from './services/workspaces.js';
-import { SlackReminderChannel, SlackUserDirectory } from './slack/adapters.js';
+import { digestPeople, SlackReminderChannel, SlackUserDirectory } from './slack/adapters.js';
 import { SlackCaseView } from './slack/caseView.js';
 import { connectSlack, slackGate } from './slack/connection.js';
 import { isChannelProblem } from './slack/errors.js';
@@ -132,11 +132,7 @@ async function wire(o: ComposeOptions, store: Store): Promise<Amends> {
     workspaces,
     profiles,
     playbook,
-    channel: new SlackReminderChannel(client, playbook, clock, {
-      owned: (team, user) => repos.cases.listOwned(team, user),
-      lang: async (team, user) => (await profiles.cachedOrDefault(team, user)).lang,
-      name: (team, user) => profiles.nameOf(team, user),
-    }),
+    channel: new SlackReminderChannel(client, playbook, clock, digestPeople(repos.cases, profiles)),
     presenter,
     clock,
     log,
