@@ -10,10 +10,11 @@ const SANDBOX_PAGE = '^src/sandbox/page/';
 /**
  * The composition files, which alone see everything: they read the environment, build the
  * adapters and hand them to the use-cases. holidays.ts is config.ts's reader of public holidays;
- * installs.ts builds what installs in many workspaces add (OAuth), for compose.ts.
+ * installs.ts builds what installs in many workspaces add (OAuth), process.ts this process's name,
+ * heartbeat and leases, and lifecycle.ts the bot's start and stop, each for compose.ts.
  */
 const COMPOSITION = [
-  '^src/(amends|compose|installs|main|start|config|holidays)\\.ts$',
+  '^src/(amends|compose|installs|lifecycle|process|main|start|config|holidays)\\.ts$',
   '^src/[A-Za-z]+Cli\\.ts$',
 ];
 

@@ -1,6 +1,5 @@
 import { WebClient } from '@slack/web-api';
-import type { OAuthSettings } from './config.js';
-import type { Clock } from './domain/clock.js';
+import type { ComposeOptions } from './amends.js';
 import type { Log } from './log.js';
 import type { Metrics } from './ops/metrics.js';
 import { webClientOptions } from './slack/boltApp.js';
@@ -22,20 +21,21 @@ export interface Installs {
 }
 
 /**
- * Installs in many workspaces: the installations in our database (either engine), sealed with
- * AMENDS_ENCRYPTION_KEY; a refresh of a rotating token under a lease, so replicas never spend one
- * refresh token twice; each refresh's outcome counted (/metrics) and logged (never the token).
+ * Installs in many workspaces (config.oauth; null without): the installations in our database
+ * (either engine), sealed with AMENDS_ENCRYPTION_KEY; a refresh of a rotating token under a lease,
+ * so replicas never spend one refresh token twice; each refresh's outcome counted (/metrics) and
+ * logged (never the token).
  */
 export function installations(
-  oauth: OAuthSettings,
+  o: Pick<ComposeOptions, 'config' | 'clock' | 'slackTimeoutMs'>,
   store: Store,
   holder: string,
-  clock: Clock,
   log: Log,
   metrics: Metrics,
-  slackTimeoutMs: number | undefined,
-  slackApiUrl: string | null,
-): Installs {
+): Installs | null {
+  const { oauth, slackApiUrl } = o.config;
+  if (!oauth) return null;
+  const { clock, slackTimeoutMs } = o;
   const repo = new InstallationRepo(store.conn, new TokenCipher(oauth.keys));
   const oauthClient = new WebClient(undefined, webClientOptions({ slackApiUrl, slackTimeoutMs }));
   const slack = new SlackInstallations(repo, clock, {

@@ -7,6 +7,16 @@ export interface Observability {
   readonly metrics: Metrics;
   /** Whether Slack still accepts the (one) bot token: the readiness probe's Slack check. */
   readonly slackAuth: SlackAuth;
+  /**
+   * Told of every Web API call's end: counted in /metrics, and with one workspace Slack's answer
+   * to its token kept for the readiness probe.
+   */
+  readonly observeSlack: (
+    method: string,
+    status: number,
+    seconds: number,
+    error: string | null,
+  ) => void;
   /** The routes the HTTP receiver serves (without /metrics when it has a listener of its own). */
   readonly receiverRoutes: readonly Route[];
   /** Starts the event-loop sampler, and the probes' own listener when there is one. */
@@ -22,9 +32,14 @@ export interface Observability {
  * served there only, not on the port Slack's requests come in on.
  */
 export function observability(o: {
-  readonly mode: 'http' | 'socket' | 'sandbox';
-  readonly port: number;
-  readonly healthPort: number | null;
+  /** The settings read here (src/config.ts's Config has them all). */
+  readonly config: {
+    readonly mode: 'http' | 'socket' | 'sandbox';
+    readonly port: number;
+    readonly healthPort: number | null;
+    /** Installs in many workspaces (set: OAuth), else one bot token. */
+    readonly oauth: object | null;
+  };
   readonly ops: OpsStore;
   readonly now: () => number;
   readonly draining: () => boolean;
@@ -44,20 +59,26 @@ export function observability(o: {
     slack: slackAuth,
     metrics,
   });
+  const { mode, port, healthPort, oauth } = o.config;
   // (Port 0 is "any free port": two listeners asking for it never share one.)
   const ownListener =
-    o.healthPort !== null && (o.mode === 'socket' || o.healthPort !== o.port || o.port === 0);
+    healthPort !== null && (mode === 'socket' || healthPort !== port || port === 0);
   let server: Awaited<ReturnType<typeof startProbeServer>> | null = null;
   return {
     metrics,
     slackAuth,
+    observeSlack(method, status, seconds, error) {
+      metrics.slackCall(method, status, seconds);
+      // With many workspaces one workspace's refused token says nothing of the others'.
+      if (!oauth) slackAuth.answered(error);
+    },
     receiverRoutes: ownListener
       ? probes.routes.filter((r) => r.path !== '/metrics')
       : probes.routes,
     async start(host) {
       probes.start();
-      if (ownListener && o.healthPort !== null)
-        server = await startProbeServer(probes.routes, o.healthPort, host);
+      if (ownListener && healthPort !== null)
+        server = await startProbeServer(probes.routes, healthPort, host);
     },
     async stop() {
       await server?.close();

@@ -4,7 +4,8 @@ import type { Playbook } from '../domain/playbook.js';
 import type { RecoveryCase } from '../domain/recoveryCase.js';
 import { localDay, type Reminder } from '../domain/reminders.js';
 import { wellFormed } from '../domain/text.js';
-import type { ReminderChannel, UserDirectory, UserFacts } from '../services/ports.js';
+import type { CaseStore, ReminderChannel, UserDirectory, UserFacts } from '../services/ports.js';
+import type { ProfileService } from '../services/profiles.js';
 import { renderCase } from './blocks/caseMessage.js';
 import { REMINDER_EVENT_TYPE, renderDigest, renderReminder } from './blocks/reminder.js';
 import { slackErrorCode, toDeliveryFailure } from './errors.js';
@@ -36,6 +37,25 @@ export class SlackUserDirectory implements UserDirectory {
   }
 }
 
+/** What the morning digest knows of its reader: their open cases, their language and name. */
+export interface DigestPeople {
+  readonly owned: (teamId: string, userId: string) => Promise<RecoveryCase[]>;
+  readonly lang: (teamId: string, userId: string) => Promise<string>;
+  readonly name: (teamId: string, userId: string) => Promise<string | null>;
+}
+
+/** The digest's reader from the stored cases and the cached profiles (no Slack call). */
+export function digestPeople(
+  cases: Pick<CaseStore, 'listOwned'>,
+  profiles: Pick<ProfileService, 'cachedOrDefault' | 'nameOf'>,
+): DigestPeople {
+  return {
+    owned: (team, user) => cases.listOwned(team, user),
+    lang: async (team, user) => (await profiles.cachedOrDefault(team, user)).lang,
+    name: (team, user) => profiles.nameOf(team, user),
+  };
+}
+
 /**
  * Posts reminders into case threads, with message metadata carrying the reminder's key. Only Slack:
  * whether the case's channel may be posted in, and the parent's redraw after a nudge, are the
@@ -46,12 +66,8 @@ export class SlackReminderChannel implements ReminderChannel {
     readonly client: WebClient,
     readonly playbook: Playbook,
     readonly clock: Clock,
-    /** For the morning digest: a person's open cases, their language and name. */
-    readonly people?: {
-      readonly owned: (teamId: string, userId: string) => Promise<RecoveryCase[]>;
-      readonly lang: (teamId: string, userId: string) => Promise<string>;
-      readonly name: (teamId: string, userId: string) => Promise<string | null>;
-    },
+    /** For the morning digest: a person's open cases, their language and name (digestPeople). */
+    readonly people?: DigestPeople,
   ) {}
 
   /** The morning digest: one direct message to the owner, listing the cases of today's digest. */
