@@ -106,6 +106,38 @@ async function stored() {
   return { cases, done };
 }
 
+/**
+ * Resolves once every stored case `which` selects has its parent and its first reply in the fake
+ * Slack (looked at as Slack stores messages, and every 200 ms for the database); names the cases
+ * still missing when `ms` runs out.
+ */
+async function shownInSlack(which: (c: { client: string }) => boolean, ms: number): Promise<void> {
+  const t0 = performance.now();
+  for (;;) {
+    const firsts = new Set(
+      fake.messages
+        .filter((m) => m.metadata?.event_type === 'amends_case_first_reply')
+        .map((m) => Number(m.metadata?.event_payload.case_id)),
+    );
+    const missing = (await stored()).cases
+      .filter(which)
+      .filter((c) => !c.message_ts || !firsts.has(c.id))
+      .map((c) => c.client);
+    if (missing.length === 0) return;
+    if (performance.now() - t0 > ms)
+      throw new Error(`not shown in Slack within ${ms} ms: ${missing.join(', ')}`);
+    await new Promise<void>((r) => {
+      const wake = () => {
+        clearTimeout(t);
+        fake.off('message', wake);
+        r();
+      };
+      const t = setTimeout(wake, 200);
+      fake.on('message', wake);
+    });
+  }
+}
+
 /** An acknowledged request: 200 with an empty body (a busy or error answer carries a text). */
 const acked = (o: Outcome) => o.status === 200 && o.body === '';
 
@@ -246,6 +278,9 @@ describe('the bot as a process', () => {
     console.log('A killed; starting C');
     const c = await startBot(/cases stored but not shown by a previous run/);
     console.log('C ready');
+    // B (seeing A stop beating) or C (its start-up) shows what A left; a SIGTERM before that
+    // would leave it, rightly, to the next start.
+    await shownInSlack((x) => x.client.startsWith('Two-'), 30_000);
     for (const bot of [b, c]) bot.proc.kill('SIGTERM');
     expect(await b.exited, b.lines.join('\n')).toBe(0);
     expect(await c.exited, c.lines.join('\n')).toBe(0);
