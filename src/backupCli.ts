@@ -1,7 +1,7 @@
 /**
  * `npm run backup -- --out ./backups/amends-2026-12-07.db`: a consistent copy of the SQLite database
  * at DATABASE_PATH (./data/amends.db by default), taken while Amends runs. Never overwrites a file.
- * PostgreSQL (DATABASE_URL) is backed up with its own tools, pg_dump (README: Backups).
+ * PostgreSQL (DATABASE_URL) is backed up with its own tools, pg_dump (docs/operations.md: Backups).
  */
 import { existsSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -16,7 +16,7 @@ export function runBackup(argv: readonly string[], env: NodeJS.ProcessEnv): stri
   });
   if (env.DATABASE_URL?.trim())
     throw new Error(
-      'DATABASE_URL is set: back PostgreSQL up with pg_dump -Fc (README: Backups), not this command',
+      'DATABASE_URL is set: back PostgreSQL up with pg_dump -Fc (docs/operations.md: Backups), not this command',
     );
   if (!values.out) throw new Error('Give the file to write: --out ./backups/amends.db');
   const from = env.DATABASE_PATH?.trim() || './data/amends.db';

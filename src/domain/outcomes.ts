@@ -6,7 +6,7 @@ import type { CaseStatus, StepStatus } from './recoveryCase.js';
  * told, whether an apology and compensation went with winning back, and what to learn across cases.
  * Pure: the caller hands in the cases (with their event log and a snapshot of their steps) and `now`.
  *
- * Definitions (the README's "Outcomes" should repeat them):
+ * Definitions (docs/guide.md's "Outcomes and learning" should repeat them):
  * - A window is `now - days < t <= now`. A case counts as opened in it by its opening time, and as
  *   won back, lost or closed in it by the time it was decided (closedAt): a case opened 100 days ago
  *   and lost yesterday is lost in the 90-day window. Open cases are those open now, whenever opened.

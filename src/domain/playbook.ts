@@ -47,7 +47,7 @@ export interface StepDef {
 
 /**
  * How often a case may speak, whatever its steps want: the calm default keeps a case that lasts
- * weeks from turning into noise (see the README's "Reminders").
+ * weeks from turning into noise (see docs/guide.md, "Reminders: the calm policy").
  */
 export interface CalmPolicy {
   /** Owner posts (nudges, escalations) per case per working day. */
