@@ -94,6 +94,11 @@ describe('fakeSlack', () => {
     expect(fake.callsTo('reactions.add')).toHaveLength(1);
   });
 
+  it("answers unknown_method for a name only JavaScript's objects have", async () => {
+    expect(await slackError(client.apiCall('constructor'))).toBe('unknown_method');
+    expect(await slackError(client.apiCall('hasOwnProperty'))).toBe('unknown_method');
+  });
+
   it('opens Socket Mode sockets for an app-level token only, each with its own ticket', async () => {
     expect(await slackError(client.apps.connections.open())).toBe('unknown_method'); // no server
     const sm = await startFakeSlack({ socketModeUrl: 'ws://127.0.0.1:9/link/' });
