@@ -45,6 +45,10 @@ const BAD: Record<string, string> = {
   'src/ops/usesStore.ts': 'src/store/opsRepo.ts',
   'src/sandbox/usesScheduler.ts': 'src/scheduler/reminderTick.ts',
   'src/slack/usesSandbox.ts': 'src/sandbox/fakeSlack.ts',
+  // the sandbox server alone may import the start-up sequence, and no part of it the store
+  'src/sandbox/usesStart.ts': 'src/start.ts',
+  'src/sandbox/usesStore.ts': 'src/store/sandboxRepo.ts',
+  'src/sandbox/server.ts': 'src/compose.ts',
   // an adapter imports no composition file
   'src/slack/usesConfig.ts': 'src/config.ts',
   'src/store/usesCompose.ts': 'src/compose.ts',
@@ -70,6 +74,7 @@ const GOOD: Record<string, string> = {
   'src/scheduler/usesService.ts': 'src/services/reminders.ts',
   'src/ops/usesPorts.ts': 'src/services/ports.ts',
   'src/sandbox/usesDomain.ts': 'src/domain/clock.ts',
+  'src/sandbox/routes.ts': 'src/sandbox/http.ts',
   'src/probeCli.ts': 'src/store/index.ts',
 };
 
