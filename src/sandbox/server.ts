@@ -9,8 +9,8 @@
  * (people.ts): the first installed at start-up, the second by the viewer with Add to Slack (the
  * real install flow, through the fake Slack's consent page).
  *
- * This file starts and stops the world (the bot and its fake Slack) and serves the page (the route
- * table of http.ts); it alone of src/sandbox/ may import the start-up sequence.
+ * This file starts and stops the world (the bot and its fake Slack) and serves the page (routes.ts,
+ * a table for http.ts's router); it alone of src/sandbox/ may import the start-up sequence.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
