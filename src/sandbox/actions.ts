@@ -1,7 +1,8 @@
 /**
  * What the page's people do, as Slack would tell the bot: a slash command, a click in a message,
  * an ephemeral or App Home, opening App Home, a modal's submit, and a channel shared with the
- * client. Each becomes a signed request to the bot's receiver, answered once the bot's work is done.
+ * client. Each becomes a signed request to the bot's receiver, answered once the bot's work is
+ * done.
  */
 import { appHomeOpenedEnvelope, eventEnvelope } from './events.js';
 import type { ChannelSharing, StoredResponse, StoredView } from './fakeSlack.js';

@@ -136,7 +136,7 @@ export const api = (
 });
 
 export interface RouterOptions {
-  /** The `host:port` names the page is served under (loopback): any other Host or Origin gets 403. */
+  /** The `host:port` names the page is served under (loopback): another Host or Origin gets 403. */
   allowedHosts(): readonly string[];
   /** Why no request can be answered now (starting, stopping), or null. */
   unavailable(): string | null;

@@ -1,6 +1,6 @@
 /**
- * The local sandbox: the real bot, started by the production start-up sequence (src/start.ts) behind
- * its real Bolt HTTP receiver, driven from a Slack-like web page. The page's clicks become signed
+ * The local sandbox: the real bot, started by the production start-up sequence (src/start.ts)
+ * behind its real Bolt HTTP receiver, driven from a Slack-like web page. The page's clicks become signed
  * slash-command, `block_actions` and `view_submission` requests to that receiver (actions.ts), and
  * opening App Home an `app_home_opened` event; the bot's Web API calls go to the fake Web API
  * (fakeSlack.ts), whose stored messages and published home views are pushed to the page over

@@ -6,7 +6,8 @@ export interface Ticker<T = unknown> {
   /**
    * Runs the job now, once the run in progress (if any) has ended, and resolves with what it
    * returned (or its error). `before` is called just before it starts: the sandbox moves its clock
-   * there, so no run sees half a move. A slot that comes due meanwhile is skipped, as behind any run.
+   * there, so no run sees half a move. A slot that comes due meanwhile is skipped, as behind any
+   * run.
    */
   runNow(before?: () => void): Promise<T>;
   stop(): Promise<void>;

@@ -28,7 +28,7 @@ export interface Store {
   readonly reports: ReportRepo;
   /** The readiness probe's and the metrics' questions (src/ops/). */
   readonly ops: OpsRepo;
-  /** What the sandbox asks of its database when it boots against Slack state saved apart from it. */
+  /** What the sandbox asks of its database as it boots against Slack state saved apart from it. */
   readonly sandbox: SandboxRepo;
   /** The database itself, for the store's own commands (copy, counts). */
   readonly conn: Conn;
