@@ -71,17 +71,11 @@ module.exports = {
     },
     {
       comment:
-        'Deliberate, for now: the sandbox server composes a bot of its own against the fake ' +
-        'Slack (composeAmends, the reminder scheduler, the store’s sandbox records). Issue #25 ' +
-        'item 2 moves it onto the production start-up sequence; then this exception goes.',
+        'The one deliberate exception: the sandbox server starts its bot with the production ' +
+        'start-up sequence (start.ts, given the Config it reads), the fake Slack and the movable ' +
+        'clock its only differences. The rest of src/sandbox/ follows the adapter rules.',
       from: { path: '^src/sandbox/server\\.ts$' },
-      to: {
-        path: [
-          '^src/(compose|config)\\.ts$',
-          '^src/scheduler/reminderTick\\.ts$',
-          '^src/store/sandboxRepo\\.ts$',
-        ],
-      },
+      to: { path: ['^src/(start|config)\\.ts$'] },
     },
     {
       comment: 'The composition files see everything.',

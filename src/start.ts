@@ -1,6 +1,7 @@
-import { type Amends, composeAmends } from './compose.js';
+import type { Amends, ComposeOptions } from './amends.js';
+import { composeAmends } from './compose.js';
 import type { Config } from './config.js';
-import { systemClock } from './domain/clock.js';
+import { type Clock, systemClock } from './domain/clock.js';
 import type { Logger } from './log.js';
 import {
   scheduleHousekeeping,
@@ -9,10 +10,37 @@ import {
   type Ticker,
 } from './scheduler/reminderTick.js';
 import { ALIVE_MS } from './services/leases.js';
+import type { TickReport } from './services/reminders.js';
 import { type BotIdentity, checkSlack } from './slack/checkSlack.js';
 
 /** How long a shutdown waits for the requests in progress (Kubernetes allows 30 s by default). */
 export const DRAIN_MS = 10_000;
+
+/**
+ * What a bot started elsewhere than against Slack needs changed: the sandbox's clock, which it
+ * moves forward, and its fake Slack's side of the start-up. Production passes none of it.
+ */
+export interface StartOptions {
+  /** The bot's clock (default: the system's). */
+  readonly clock?: Clock;
+  /** Options of composeAmends beyond the config, clock and logger (bind address, install flow…). */
+  readonly compose?: Partial<Omit<ComposeOptions, 'config' | 'clock' | 'logger'>>;
+  /** Run once the bot is wired, before claims are settled and the receiver starts. */
+  readonly prepare?: (amends: Amends) => Promise<void>;
+  /** Run once the receiver listens, before the start-up catch-up. */
+  readonly started?: (amends: Amends, port: number | null) => Promise<void>;
+}
+
+/** A started bot: what it composed, its port, its tickers, and how it stops. */
+export interface RunningBot {
+  readonly amends: Amends;
+  readonly port: number | null;
+  /** The start-up catch-up (it runs in the background): settles when it has ended. */
+  readonly caughtUp: Promise<void>;
+  /** The reminder tick and the minute sweep; runNow runs one at once, never beside another. */
+  readonly tickers: { readonly reminders: Ticker<TickReport>; readonly sweep: Ticker<void> };
+  stop(): Promise<void>;
+}
 
 /**
  * The bot as it runs against Slack (HTTP or Socket Mode): fail fast if Slack refuses the token, wire
@@ -24,21 +52,25 @@ export async function startBot(
   logger: Logger,
   /** auth.test already on its way (src/main.ts sends it before loading this module). */
   identity?: Promise<BotIdentity>,
-): Promise<{ readonly amends: Amends; readonly port: number | null; stop(): Promise<void> }> {
+  o: StartOptions = {},
+): Promise<RunningBot> {
   // Many workspaces: no one bot token to check; each installation is checked as it is used.
   const who = config.oauth ? {} : await (identity ?? checkSlack(config));
   const amends = await composeAmends({
     config,
-    clock: systemClock,
+    clock: o.clock ?? systemClock,
     logger,
     processMetrics: true,
     ...who,
+    ...o.compose,
   });
   const { log, gate } = amends;
   let port: number | null;
   try {
+    await o.prepare?.(amends);
     await amends.reminders.reconcile();
     port = await amends.start();
+    await o.started?.(amends, port);
   } catch (e) {
     // Nothing left open behind the failure (a PostgreSQL pool would keep the process alive).
     await amends
@@ -49,7 +81,7 @@ export async function startBot(
   // In the background, so start-up doesn't wait on Slack. What a dead process held is taken over
   // at once when its pid is gone from this host; held by a process of another host, once its
   // heartbeat runs out: so the start-up catch-up runs again just after that, with the claims it left.
-  void amends.sweep('start');
+  const caughtUp = amends.sweep('start');
   const again = setTimeout(() => {
     if (gate.stopping) return;
     void gate
@@ -68,14 +100,18 @@ export async function startBot(
       .catch((e: unknown) => log.error('could not reconcile reminders; will retry', { err: e }));
     void amends.sweep('takeover');
   });
+  const reminders = scheduleReminders(config.reminderCron, amends.reminders, log);
+  const sweep = scheduleSweep('* * * * *', () => amends.sweep('minute'), log);
   const tickers: Ticker[] = [
-    scheduleReminders(config.reminderCron, amends.reminders, log),
-    scheduleSweep('* * * * *', () => amends.sweep('minute'), log),
+    reminders,
+    sweep,
     scheduleHousekeeping(() => amends.housekeeping(), log),
   ];
   return {
     amends,
     port,
+    caughtUp,
+    tickers: { reminders, sweep },
     async stop() {
       clearTimeout(again);
       const started = performance.now();

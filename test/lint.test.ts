@@ -50,6 +50,10 @@ const BAD: Record<string, string> = {
   'src/sandbox/page/usesServer.ts': 'src/sandbox/fakeSlack.ts',
   'src/sandbox/page/usesDomain.ts': 'src/domain/text.ts',
   'src/sandbox/page/usesEsbuild.ts': 'esbuild',
+  // the sandbox server alone may import the start-up sequence, and no part of it the store
+  'src/sandbox/usesStart.ts': 'src/start.ts',
+  'src/sandbox/usesStore.ts': 'src/store/sandboxRepo.ts',
+  'src/sandbox/server.ts': 'src/compose.ts',
   // an adapter imports no composition file
   'src/slack/usesConfig.ts': 'src/config.ts',
   'src/store/usesCompose.ts': 'src/compose.ts',
@@ -77,6 +81,7 @@ const GOOD: Record<string, string> = {
   'src/sandbox/usesDomain.ts': 'src/domain/clock.ts',
   'src/sandbox/page/usesPage.ts': 'src/sandbox/page/dom.ts',
   'src/sandbox/usesPageChrome.ts': 'src/sandbox/page/chrome.ts',
+  'src/sandbox/routes.ts': 'src/sandbox/http.ts',
   'src/probeCli.ts': 'src/store/index.ts',
 };
 

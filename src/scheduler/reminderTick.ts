@@ -1,8 +1,15 @@
 import cron from 'node-cron';
 import type { Log } from '../services/ports.js';
-import type { ReminderService } from '../services/reminders.js';
+import type { ReminderService, TickReport } from '../services/reminders.js';
 
-export interface Ticker {
+export interface Ticker<T = unknown> {
+  /**
+   * Runs the job now, once the run in progress (if any) has ended, and resolves with what it
+   * returned (or its error). `before` is called just before it starts: the sandbox moves its clock
+   * there, so no run sees half a move. A slot that comes due meanwhile is skipped, as behind any
+   * run.
+   */
+  runNow(before?: () => void): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -18,12 +25,12 @@ const MAX_SLEEP_MS = 60_000;
  * synchronously after a clock jump. This loop reads the clock each time it wakes, logs one line
  * after a jump and ticks at the next slot; the job is idempotent, so that one tick catches up.
  */
-function every(
+function every<T>(
   expression: string,
   name: string,
-  job: () => Promise<void> | void,
+  job: () => Promise<T> | T,
   log: Log,
-): Ticker {
+): Ticker<T> {
   const task = cron.createTask(
     expression,
     async () => {
@@ -36,7 +43,8 @@ function every(
     { name },
   );
   let stopped = false;
-  let running = false;
+  /** The run in progress (a slot's or runNow's): runs never overlap. */
+  let running: Promise<unknown> | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   // The slot waited for and the one after it (a wake-up at or past `after` missed a whole slot),
   // and what the wall clock should read at the wake-up: timers keep time when the wall clock jumps.
@@ -55,15 +63,17 @@ function every(
     wakeAt = Date.now() + delay;
     timer = setTimeout(wake, delay);
   };
+  const hold = <R>(p: Promise<R>): Promise<R> => {
+    const done = () => {
+      if (running === p) running = null;
+    };
+    running = p;
+    p.then(done, done);
+    return p;
+  };
   const run = () => {
-    if (running) return; // still on an earlier slot: the next one catches up
-    running = true;
-    task
-      .execute()
-      .catch((e: unknown) => log.error(`${name} failed`, { err: e }))
-      .finally(() => {
-        running = false;
-      });
+    if (running) return; // still on an earlier run: the next slot catches up
+    hold(task.execute()).catch((e: unknown) => log.error(`${name} failed`, { err: e }));
   };
   const wake = () => {
     timer = undefined;
@@ -104,6 +114,12 @@ function every(
   plan();
   arm();
   return {
+    async runNow(before) {
+      // A loop: another caller waiting on the same run may have started its own first.
+      while (running) await running.catch(() => {});
+      before?.();
+      return hold(Promise.resolve().then(job));
+    },
     async stop() {
       stopped = true;
       clearTimeout(timer);
@@ -118,24 +134,32 @@ export function scheduleReminders(
   expression: string,
   reminders: ReminderService,
   log: Log,
-): Ticker {
+): Ticker<TickReport> {
   return every(
     expression,
     'amends-reminders',
     async () => {
       const r = await reminders.tick();
       if (r.planned || r.sent || r.failed) log.info('reminder tick', { ...r });
+      return r;
     },
     log,
   );
 }
 
 /** The sweep of cases Slack has not taken yet (it decides what is due itself). */
-export function scheduleSweep(expression: string, sweep: () => Promise<void>, log: Log): Ticker {
+export function scheduleSweep(
+  expression: string,
+  sweep: () => Promise<void>,
+  log: Log,
+): Ticker<void> {
   return every(expression, 'amends-sweep', sweep, log);
 }
 
 /** Hourly upkeep (Amends.housekeeping): old idempotency keys, and uninstalled workspaces past retention. */
-export function scheduleHousekeeping(housekeeping: () => Promise<void> | void, log: Log): Ticker {
+export function scheduleHousekeeping(
+  housekeeping: () => Promise<void> | void,
+  log: Log,
+): Ticker<void> {
   return every('17 * * * *', 'amends-housekeeping', housekeeping, log);
 }

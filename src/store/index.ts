@@ -13,6 +13,7 @@ import { ProcessRepo } from './processRepo.js';
 import { ProfileRepo } from './profileRepo.js';
 import { ReminderRepo } from './reminderRepo.js';
 import { ReportRepo } from './reportRepo.js';
+import { SandboxRepo } from './sandboxRepo.js';
 import { SharingRepo } from './sharingRepo.js';
 import { type Conn, type Dialect, PgConn, SqliteConn } from './sql.js';
 import { WorkspaceRepo } from './workspaceRepo.js';
@@ -27,6 +28,8 @@ export interface Store {
   readonly reports: ReportRepo;
   /** The readiness probe's and the metrics' questions (src/ops/). */
   readonly ops: OpsRepo;
+  /** What the sandbox asks of its database as it boots against Slack state saved apart from it. */
+  readonly sandbox: SandboxRepo;
   /** The database itself, for the store's own commands (copy, counts). */
   readonly conn: Conn;
   /** The SQLite connection (null on PostgreSQL): the WAL checkpointer's settings. */
@@ -75,6 +78,7 @@ function storeOn(
     },
     reports: new ReportRepo(conn),
     ops: new OpsRepo(conn),
+    sandbox: new SandboxRepo(conn),
     sqlite,
     get open() {
       return open && (sqlite ? sqlite.open : true);

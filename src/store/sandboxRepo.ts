@@ -15,9 +15,9 @@ export interface PostedCase {
 }
 
 /**
- * What the sandbox (src/sandbox/server.ts) needs of its database when it boots against Slack state
- * saved apart from it: when the cases' time last moved, and which posts its fake Slack lost. Only
- * the sandbox uses it; the bot never forgets a post.
+ * What the sandbox (src/sandbox/, through Store.sandbox) needs of its database when it boots
+ * against Slack state saved apart from it: when the cases' time last moved, and which posts its fake
+ * Slack lost. Only the sandbox uses it; the bot never forgets a post.
  */
 export class SandboxRepo {
   constructor(readonly conn: Conn) {}
