@@ -10,6 +10,7 @@ import {
   type Ticker,
 } from './scheduler/reminderTick.js';
 import { ALIVE_MS } from './services/leases.js';
+import { TAKEOVER_OLDER_THAN_MS } from './services/projection.js';
 import type { TickReport } from './services/reminders.js';
 import { type BotIdentity, checkSlack } from './slack/checkSlack.js';
 
@@ -91,7 +92,9 @@ export async function startBot(
   }, ALIVE_MS + 1000);
   again.unref();
   // Another process died (or stopped): its claims and the cases it acknowledged but never showed
-  // are taken over now, not at the next minute sweep (which leaves cases younger than a minute).
+  // are taken over now, not at the next minute sweep (which leaves cases younger than a minute),
+  // and once more when what was too recent for the first look has aged past a Slack call.
+  let takeoverAgain: NodeJS.Timeout | undefined;
   amends.watchPeers((gone) => {
     if (gate.stopping) return;
     log.info('processes stopped beating; taking over what they left', { holders: gone });
@@ -99,6 +102,11 @@ export async function startBot(
       .track(amends.reminders.reconcile())
       .catch((e: unknown) => log.error('could not reconcile reminders; will retry', { err: e }));
     void amends.sweep('takeover');
+    clearTimeout(takeoverAgain);
+    takeoverAgain = setTimeout(() => {
+      if (!gate.stopping) void amends.sweep('takeover');
+    }, TAKEOVER_OLDER_THAN_MS + 1000);
+    takeoverAgain.unref();
   });
   const reminders = scheduleReminders(config.reminderCron, amends.reminders, log);
   const sweep = scheduleSweep('* * * * *', () => amends.sweep('minute'), log);
@@ -114,6 +122,7 @@ export async function startBot(
     tickers: { reminders, sweep },
     async stop() {
       clearTimeout(again);
+      clearTimeout(takeoverAgain);
       const started = performance.now();
       const inFlight = gate.active;
       const draining = amends.drain(DRAIN_MS);

@@ -210,6 +210,9 @@ export async function startSandbox(
         clock,
         compose: {
           host: '127.0.0.1',
+          // Each Reset boots a new bot in this process: prom-client's process metrics (a GC
+          // observer, an event-loop histogram) would be added again each time, never removed.
+          processMetrics: false,
           botUserId: fake.botUserId,
           botId: fake.botId,
           channelIntervalMs: opts.channelIntervalMs ?? 150,

@@ -10,7 +10,11 @@ export interface Ticker<T = unknown> {
    * run.
    */
   runNow(before?: () => void): Promise<T>;
-  stop(): Promise<void>;
+  /**
+   * No run starts after this; resolves once the run in progress has ended, or after `waitMs` (a
+   * run stuck on Slack: what it claimed is settled by the next start's reconcile).
+   */
+  stop(waitMs?: number): Promise<void>;
 }
 
 /**
@@ -120,11 +124,24 @@ function every<T>(
       before?.();
       return hold(Promise.resolve().then(job));
     },
-    async stop() {
+    async stop(waitMs = 10_000) {
       stopped = true;
       clearTimeout(timer);
       timer = undefined;
       await task.destroy();
+      // node-cron's destroy does not wait for a run, and the store closes after this.
+      const left = running;
+      if (left) {
+        let t: NodeJS.Timeout | undefined;
+        await Promise.race([
+          left.catch(() => {}),
+          new Promise<void>((r) => {
+            t = setTimeout(r, waitMs);
+            t.unref();
+          }),
+        ]);
+        clearTimeout(t);
+      }
     },
   };
 }

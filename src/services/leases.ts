@@ -146,9 +146,11 @@ export class Liveness {
   #beatAt = Number.NEGATIVE_INFINITY;
   /** Beats on their way: the timer adds none while one is (a slow database), and stop waits for them. */
   readonly #beats = new Set<Promise<void>>();
-  /** The other processes alive at the last beat (null until a watcher asks: see watchPeers). */
-  #peers: Set<string> | null = null;
+  /** Other processes seen alive since the watch began, and when each was first seen missing. */
+  readonly #peers = new Map<string, number | null>();
   #onPeersGone: ((holders: string[]) => void) | null = null;
+  /** A look at the peers on its way: a beat never waits for one, and no second one starts. */
+  #looking: Promise<void> | null = null;
 
   constructor(
     readonly store: ProcessStore,
@@ -175,12 +177,12 @@ export class Liveness {
     await first;
   }
 
-  /** Writes the heartbeat. Never rejects. */
+  /** Writes the heartbeat, then looks at the other processes when watched. Never rejects. */
   beat(): Promise<void> {
     const p = this.#beat();
     this.#beats.add(p);
     void p.then(() => this.#beats.delete(p));
-    return p;
+    return p.then(() => this.#look());
   }
 
   async #beat(): Promise<void> {
@@ -191,7 +193,6 @@ export class Liveness {
       // Heartbeats of processes gone for ten minutes are of no use to anyone (their leases, 90 s,
       // have run out long since).
       await this.store.forgetBefore(now, 10 * 60_000);
-      if (this.#onPeersGone) await this.#lookAtPeers(now);
     } catch (e) {
       // A busy or closing database: the next beat is 2 s away, well inside ALIVE_MS.
       this.log?.error('could not write the heartbeat', { err: e });
@@ -199,20 +200,40 @@ export class Liveness {
   }
 
   /**
-   * Calls `onGone` with the processes that were alive at one beat and are gone at the next (a
-   * crash, a stop, a stall): what they left (cases not yet shown, claims) can be taken over at once
-   * instead of waiting for the minute sweep. Processes gone before the first look are not reported
-   * (start-up's catch-up covers them).
+   * Calls `onGone` with the processes seen alive that have since stopped beating (a crash, a stop,
+   * a long stall): what they left (cases not yet shown, claims) can be taken over at once instead of
+   * waiting for the minute sweep. A process is reported once it has been missing for ALIVE_MS more
+   * (a replica only slow to write one beat is not), and once. Processes gone before the watch began
+   * are not reported (start-up's catch-up covers them).
    */
   watchPeers(onGone: (holders: string[]) => void): void {
     this.#onPeersGone = onGone;
   }
 
-  async #lookAtPeers(now: number): Promise<void> {
-    const alive = new Set((await this.store.alive(now)).filter((h) => h !== this.holder));
-    const before = this.#peers;
-    this.#peers = alive;
-    const gone = before ? [...before].filter((h) => !alive.has(h)) : [];
+  #look(): Promise<void> {
+    if (!this.#onPeersGone || this.#looking) return this.#looking ?? Promise.resolve();
+    const look = this.#lookAtPeers()
+      .catch((e: unknown) => this.log?.error('could not look at the other processes', { err: e }))
+      .finally(() => {
+        this.#looking = null;
+      });
+    this.#looking = look;
+    return look;
+  }
+
+  async #lookAtPeers(): Promise<void> {
+    const now = this.now();
+    const alive = new Set(await this.store.alive(now));
+    const gone: string[] = [];
+    for (const h of alive) if (h !== this.holder) this.#peers.set(h, null);
+    for (const [h, missingSince] of this.#peers) {
+      if (alive.has(h)) continue;
+      if (missingSince === null) this.#peers.set(h, now);
+      else if (now - missingSince >= ALIVE_MS) {
+        this.#peers.delete(h);
+        gone.push(h);
+      }
+    }
     if (gone.length > 0) this.#onPeersGone?.(gone);
   }
 
@@ -223,6 +244,8 @@ export class Liveness {
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
+    this.#onPeersGone = null;
+    await this.#looking;
     // A beat written after `gone` would say this process is alive again for ALIVE_MS.
     await Promise.all([...this.#beats]);
     try {

@@ -69,6 +69,11 @@ const SCAN_BATCH = 20;
 const SWEEP_KEY = 'sweep:minute';
 /** The takeover's lease: one process takes over what a process that died left. */
 const TAKEOVER_KEY = 'sweep:takeover';
+/**
+ * What a takeover leaves to its owner: cases and lines younger than one Slack call's timeout
+ * (a live replica may be posting them right now).
+ */
+export const TAKEOVER_OLDER_THAN_MS = 10_000;
 
 const caseKey = (id: number) => `case:${id}`;
 
@@ -85,8 +90,8 @@ export class Projection {
   readonly #retrying = new Map<number, { attempt: number; timer?: NodeJS.Timeout }>();
   /** The catch-up running in this process (start-up, its second run, the minute sweep). */
   #catching: Promise<void> | null = null;
-  /** A takeover was asked for while a catch-up ran: it runs once that one ends. */
-  #takeoverNext = false;
+  /** A minute sweep or takeover asked for while a catch-up ran: it runs once that one ends. */
+  #queued: { kind: 'minute' | 'takeover'; done: Promise<void>; ran: () => void } | null = null;
 
   constructor(readonly deps: ProjectionDeps) {
     const { repos } = deps;
@@ -317,21 +322,38 @@ export class Projection {
 
   /**
    * The start-up catch-up ('start': everything, however recent), the minute sweep ('minute':
-   * cases opened over a minute ago, each at most once a minute), or a takeover ('takeover': as
-   * start-up, when another process died, so what it acknowledged and never showed is shown within
-   * seconds). One at a time in this process, so two never find the same first reply missing; a
-   * takeover asked for meanwhile runs right after. The minute sweep and the takeover each hold a
-   * lease, so one process on the database runs it and the others skip it.
+   * cases opened over a minute ago, each at most once a minute), or a takeover ('takeover': when
+   * another process stopped beating, what it left that is older than a Slack call, so what it
+   * acknowledged and never showed is shown within seconds; a live replica's posts in progress are
+   * younger, and leased). One at a time in this process, so two never find the same first reply
+   * missing; a minute sweep or takeover asked for meanwhile runs once right after (a takeover
+   * standing for both), and its caller waits for that run. The minute sweep and the takeover each
+   * hold a lease, so one process on the database runs it and the others skip it.
    */
   sweep(kind: 'start' | 'minute' | 'takeover'): Promise<void> {
     const { work, log, leases } = this.deps;
     if (work.stopping) return this.#catching ?? Promise.resolve();
     if (this.#catching) {
-      if (kind === 'takeover') this.#takeoverNext = true;
-      return this.#catching;
+      if (kind === 'start') return this.#catching;
+      if (this.#queued) {
+        if (kind === 'takeover') this.#queued.kind = 'takeover';
+        return this.#queued.done;
+      }
+      let ran: () => void = () => {};
+      const done = new Promise<void>((r) => {
+        ran = r;
+      });
+      this.#queued = { kind, done, ran };
+      return done;
     }
-    const everything = kind !== 'minute';
     const key = kind === 'minute' ? SWEEP_KEY : kind === 'takeover' ? TAKEOVER_KEY : null;
+    const options: PendingOptions & SettleOptions =
+      kind === 'start'
+        ? { olderThanMs: 0, firstReplies: 50 }
+        : {
+            olderThanMs: kind === 'takeover' ? TAKEOVER_OLDER_THAN_MS : 60_000,
+            skipChannelProblems: true,
+          };
     const run = async () => {
       const shared = key && leases;
       if (shared && !(await leases.acquire(key))) return;
@@ -343,12 +365,15 @@ export class Projection {
         : undefined;
       renew?.unref();
       try {
-        const r = await this.catchUp(
-          everything
-            ? { olderThanMs: 0, firstReplies: 50 }
-            : { olderThanMs: 60_000, skipChannelProblems: true },
-        );
-        if (everything || r.posted || r.failed || r.firstReplies || r.redrawn || r.threadsWithLines)
+        const r = await this.catchUp(options);
+        if (
+          kind === 'start' ||
+          r.posted ||
+          r.failed ||
+          r.firstReplies ||
+          r.redrawn ||
+          r.threadsWithLines
+        )
           log.info(
             kind === 'start'
               ? 'cases stored but not shown by a previous run'
@@ -367,10 +392,9 @@ export class Projection {
       .catch((e) => log.error('could not bring Slack up to date', { err: e }))
       .finally(() => {
         this.#catching = null;
-        if (this.#takeoverNext) {
-          this.#takeoverNext = false;
-          void this.sweep('takeover');
-        }
+        const next = this.#queued;
+        this.#queued = null;
+        if (next) void this.sweep(next.kind).then(next.ran);
       });
     return this.#catching;
   }

@@ -74,3 +74,38 @@ describe('Ticker.runNow', () => {
     await expect(ticker.runNow()).resolves.toEqual(report);
   });
 });
+
+describe('Ticker.stop', () => {
+  it('resolves only once the run in progress has ended (the store closes after it)', async () => {
+    const { events, job, release } = gatedJob();
+    const ticker = scheduleSweep('* * * * *', job, log);
+    const run = ticker.runNow();
+    await vi.advanceTimersByTimeAsync(0);
+    let stopped = false;
+    const stopping = ticker.stop().then(() => {
+      stopped = true;
+    });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(stopped).toBe(false);
+    release();
+    await run;
+    await stopping;
+    expect(events).toEqual(['start 1', 'end 1']);
+  });
+
+  it('gives up on a run stuck past the time it is given', async () => {
+    const { job } = gatedJob();
+    const ticker = scheduleSweep('* * * * *', job, log);
+    void ticker.runNow();
+    await vi.advanceTimersByTimeAsync(0);
+    let stopped = false;
+    const stopping = ticker.stop(5000).then(() => {
+      stopped = true;
+    });
+    await vi.advanceTimersByTimeAsync(4999);
+    expect(stopped).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await stopping;
+    expect(stopped).toBe(true);
+  });
+});

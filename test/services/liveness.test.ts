@@ -44,7 +44,7 @@ describe('liveness', () => {
     expect(await me.isGone('there:7:aa')).toBe(false);
   });
 
-  it('a watcher is told of a process that stopped beating, once, at its next beat', async () => {
+  it('a watcher is told of a process that stopped beating once it has been missing a while', async () => {
     const repo = open().processes;
     let wall = 1_000_000;
     const other = new Liveness(repo, 'there:7:aa', () => wall);
@@ -53,13 +53,33 @@ describe('liveness', () => {
     me.watchPeers((gone) => told.push(gone));
     await other.beat();
     await me.beat();
-    wall += ALIVE_MS - 1;
-    await me.beat();
-    expect(told).toEqual([]); // its heartbeat still holds
-    wall += 2;
+    wall += ALIVE_MS + 1;
+    await me.beat(); // first seen missing
+    expect(told).toEqual([]);
+    wall += ALIVE_MS;
     await me.beat();
     await me.beat();
     expect(told).toEqual([['there:7:aa']]);
+  });
+
+  it('a process missing at one look and beating again at the next is not reported', async () => {
+    const repo = open().processes;
+    let wall = 1_000_000;
+    const other = new Liveness(repo, 'there:7:aa', () => wall);
+    const me = new Liveness(repo, 'here:1:bb', () => wall);
+    const told: string[][] = [];
+    me.watchPeers((gone) => told.push(gone));
+    await other.beat();
+    await me.beat();
+    wall += ALIVE_MS + 1;
+    await me.beat(); // missing: a slow beat
+    await other.beat();
+    wall += ALIVE_MS - 1;
+    await me.beat();
+    wall += ALIVE_MS;
+    await other.beat();
+    await me.beat();
+    expect(told).toEqual([]);
   });
 
   it('a process gone before the watcher first looked is not reported (start-up covers it)', async () => {
