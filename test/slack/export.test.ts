@@ -55,7 +55,7 @@ const writesTo = (h: Harness, channel: string, from = 0) =>
 describe('/incident export', () => {
   const ctx = useHarness();
 
-  it('uploads a CSV of every case and event to the person’s DM, never to the channel typed in', async () => {
+  it('uploads every case’s events as CSV to the person’s DM only', async () => {
     const { h } = ctx;
     const greek = await openViaCommand(h, 'Ξενοδοχείο Ακρόπολις: λάθος κράτηση');
     const catalan = await openViaCommand(
@@ -144,7 +144,7 @@ describe('/incident export', () => {
     expect(sheetRows[2]?.client).toBe("'=cmd|' /C calc'!A0");
   });
 
-  it('names people and channels from what the bot already knows, never asking Slack per row', async () => {
+  it('names people, channels from what the bot already knows, never asking Slack per row', async () => {
     const { h } = ctx;
     // Opening a case asks Slack once for the person (users.info) and the channel (conversations.info).
     const c = await openViaCommand(h, 'Acme: late pallets', { user: JOAN });
@@ -233,7 +233,7 @@ describe('/incident export', () => {
     ['files.getUploadURLExternal', 'invalid_arguments'],
     ['conversations.open', 'user_disabled'],
   ])(
-    'when %s fails (%s), the person is told privately and nothing reaches any channel',
+    'when %s fails (%s), only the person is told, privately',
     async (method, code) => {
       const { h } = ctx;
       await openViaCommand(h, 'Acme: late pallets');
@@ -289,7 +289,7 @@ describe('the fake’s conversations.open (what /incident export relies on)', ()
 describe('/incident export is for workspace admins', () => {
   const ctx = useHarness();
 
-  it('someone who is not an admin is told so privately, and no file is made', async () => {
+  it('someone who is not an admin is refused privately, no file made', async () => {
     const { h } = ctx;
     await openViaCommand(h, 'Acme: late pallets');
     await command(h, 'export', { user: 'U0NIKOS01' });
