@@ -232,31 +232,28 @@ describe('/incident export', () => {
     ['files.completeUploadExternal', 'not_in_channel'],
     ['files.getUploadURLExternal', 'invalid_arguments'],
     ['conversations.open', 'user_disabled'],
-  ])(
-    'when %s fails (%s), only the person is told, privately',
-    async (method, code) => {
-      const { h } = ctx;
-      await openViaCommand(h, 'Acme: late pallets');
-      const mark = h.fake.calls.length;
-      const before = h.fake.messages.length;
-      h.fake.failNext(method, code);
-      const r = await command(h, 'export');
-      expect(r).toEqual({ status: 200, text: '' });
-      expect(h.fake.callsTo(method).length).toBeGreaterThan(0);
-      expect(h.fake.files).toEqual([]);
-      expect(h.fake.messages.slice(before)).toEqual([]);
-      expect(writesTo(h, CHANNEL, mark)).toEqual([]);
-      expect(h.fake.responses.map((x) => x.body)).toEqual([
-        expect.objectContaining({
-          response_type: 'ephemeral',
-          text: en.report.exportFailed,
-        }),
-      ]);
-      // What happened and what to do, in words: never Slack's code.
-      expect(en.report.exportFailed).toMatch(/^Slack did not take the export file/);
-      expect(JSON.stringify(h.fake.responses)).not.toContain(code);
-    },
-  );
+  ])('when %s fails (%s), only the person is told, privately', async (method, code) => {
+    const { h } = ctx;
+    await openViaCommand(h, 'Acme: late pallets');
+    const mark = h.fake.calls.length;
+    const before = h.fake.messages.length;
+    h.fake.failNext(method, code);
+    const r = await command(h, 'export');
+    expect(r).toEqual({ status: 200, text: '' });
+    expect(h.fake.callsTo(method).length).toBeGreaterThan(0);
+    expect(h.fake.files).toEqual([]);
+    expect(h.fake.messages.slice(before)).toEqual([]);
+    expect(writesTo(h, CHANNEL, mark)).toEqual([]);
+    expect(h.fake.responses.map((x) => x.body)).toEqual([
+      expect.objectContaining({
+        response_type: 'ephemeral',
+        text: en.report.exportFailed,
+      }),
+    ]);
+    // What happened and what to do, in words: never Slack's code.
+    expect(en.report.exportFailed).toMatch(/^Slack did not take the export file/);
+    expect(JSON.stringify(h.fake.responses)).not.toContain(code);
+  });
 });
 
 describe('the fake’s conversations.open (what /incident export relies on)', () => {

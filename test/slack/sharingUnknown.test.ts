@@ -150,14 +150,25 @@ describe('the sharing check failing for a case already shown', () => {
     expect(replies(h, o.parent.ts).length).toBe(before + 1);
   });
 
-  it('a click is stored at once, and shown (redraw and thread line) only once Slack says the channel is internal', async () => {
-    const { h } = ctx;
+  /** Done clicked while Slack cannot say whether the channel is shared. */
+  async function clickedUnknown(h: Harness) {
     const o = await openCase(h);
     h.clock.advance(6 * 60_000);
     h.fake.failNext('conversations.info', { status: 500 });
     const from = h.fake.calls.length;
     expect((await press(h, o.parent, ACTION.done, { step: 'own_up' })).status).toBe(200);
+    return { o, from };
+  }
+
+  it('a click is stored at once', async () => {
+    const { h } = ctx;
+    const { o } = await clickedUnknown(h);
     expect(stepOf(await fresh(h, o.c), 'own_up').status).toBe('done');
+  });
+
+  it('a click is shown (redraw, thread line) only once Slack says the channel is internal', async () => {
+    const { h } = ctx;
+    const { o, from } = await clickedUnknown(h);
     expect(writesToChannel(h, from)).toEqual([]);
     const before = replies(h, o.parent.ts).length;
 

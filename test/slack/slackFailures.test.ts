@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { en } from '../../src/i18n/en.js';
 import type { FailureSpec } from '../../src/sandbox/fakeSlack.js';
 import { ACTION } from '../../src/slack/ids.js';
-import { CHANNEL, MARIA, TEAM } from '../helpers/harness.js';
+import { CHANNEL, type Harness, MARIA, TEAM } from '../helpers/harness.js';
 import {
   command,
   countCases,
@@ -62,7 +62,7 @@ describe('Slack failing while a case is opened', () => {
     },
   );
 
-  it('429 on every call: stored, told, and each sweep tries once (no storm)', async () => {
+  it('429 on every call: the case is stored, each sweep trying once (no storm)', async () => {
     const { h } = ctx;
     h.fake.failNext('chat.postMessage', { status: 429, retryAfter: 60 }, 100);
     await command(h, 'Acme: wrong pallets');
@@ -81,14 +81,25 @@ describe('Slack failing while a case is opened', () => {
 describe('Slack failing while a click is shown', () => {
   const ctx = useHarness();
 
-  it('an HTML 502 on chat.update: the click is stored, and the next change redraws the parent', async () => {
-    const { h } = ctx;
+  /** Done on the own-up while chat.update answers an HTML 502. */
+  async function doneUnshown(h: Harness) {
     ctx.allowUnexpected = true;
     const o = await openCase(h);
     h.fake.failNext('chat.update', { status: 502, html: true });
     expect((await press(h, o.parent, ACTION.done, { step: 'own_up' })).status).toBe(200);
-    expect(stepOf(await fresh(h, o.c), 'own_up').status).toBe('done');
     expect(updatesOf(h, o.parent.ts)).toHaveLength(1); // tried once, refused
+    return o;
+  }
+
+  it('an HTML 502 on chat.update: the click is stored', async () => {
+    const { h } = ctx;
+    const o = await doneUnshown(h);
+    expect(stepOf(await fresh(h, o.c), 'own_up').status).toBe('done');
+  });
+
+  it('an HTML 502 on chat.update: the next change redraws the parent', async () => {
+    const { h } = ctx;
+    const o = await doneUnshown(h);
     const msg = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
     await press(h, msg, ACTION.snooze, { step: 'outline', choice: 'hour' });
     const shown = h.fake.findMessage(CHANNEL, o.parent.ts);
@@ -99,7 +110,7 @@ describe('Slack failing while a click is shown', () => {
 describe('Slack hanging past the timeout after it posted', () => {
   const ctx = useHarness({ slackTimeoutMs: 300 });
 
-  it('a parent Slack posted after the timeout is found by the retries and never posted twice', async () => {
+  it('a parent Slack posted after the timeout is found by the retries instead of posted twice', async () => {
     const { h } = ctx;
     // The channel is known to be internal (asked just before): only the post hangs.
     expect(await h.amends.sharing.isShared(h.amends.client, CHANNEL)).toBe(false);
