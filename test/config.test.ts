@@ -111,7 +111,7 @@ describe('loadConfig: run mode', () => {
     ],
     [{ DATABASE_URL: 'postgres://db/amends' }, null],
   ])(
-    'DATABASE_URL for %j is %s (PostgreSQL; the sandbox keeps its own SQLite file)',
+    'DATABASE_URL for %j is %s (PostgreSQL, while the sandbox keeps its own SQLite file)',
     (env, url) => {
       expect(loadConfig(env).databaseUrl).toBe(url);
     },

@@ -229,7 +229,7 @@ describe('a case over Christmas', () => {
   ] as const;
 
   it.each(ZONES)(
-    '%s: the check-ins of 25 December and 1 January move to the Mondays after',
+    '%s: check-ins that fall on public holidays move to the Mondays after',
     (tz, fri18, _w, mon09, _m, jan4) => {
       // Accepted on Friday 18 December at 10:00: check-ins at +7 and +14 days fall on the Fridays
       // 25 December and 1 January.

@@ -695,7 +695,7 @@ describe('closeCase', () => {
   });
 });
 
-describe('step status table and views', () => {
+describe('the step status table, with its views', () => {
   it.each<[string, readonly string[]]>([
     ['waiting', ['pending', 'skipped']],
     ['pending', ['done', 'skipped', 'snoozed']],

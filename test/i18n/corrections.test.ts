@@ -68,7 +68,7 @@ describe('one term for check-ins', () => {
     for (const text of checkInTexts(c)) expect(text).toMatch(term);
   });
 
-  it('the old Italian, Greek and Catalan terms are gone', () => {
+  it('the old terms are gone from every translation (Italian, Greek, Catalan)', () => {
     expect(matching(itCatalog, /check-in/i)).toEqual([]);
     expect(matching(el, /τακτικές επαφές|επαφή παρακολούθησης|προγραμματισμένη επαφή/)).toEqual([]);
     expect(matching(ca, /seguiment periòdic|seguiment personal|Fes seguiment/)).toEqual([]);
@@ -269,7 +269,7 @@ describe('the native review of issue 23', () => {
   });
 
   it.each(Object.entries(all))(
-    '%s: the close form says the reason is required when lost, and its error agrees',
+    '%s: the close form’s error says what its hint says (a reason is required when lost)',
     (_lang, c) => {
       const hint = c.modal.close.reasonHint;
       const error = c.errors.field.lost_reason;

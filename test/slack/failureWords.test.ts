@@ -45,7 +45,7 @@ describe('a bare /incident whose form Slack will not open', () => {
     ['{ok:false, error:"fatal_error"}', 'fatal_error', en.errors.form.silent],
     ['{ok:false, error:"expired_trigger_id"}', 'expired_trigger_id', en.errors.form.failed],
   ])(
-    '%s: the person is told privately that the form did not open, and nothing is stored',
+    '%s: the person is told privately that the form did not open',
     async (_n, failure, sentence) => {
       const { h } = ctx;
       h.fake.failNext('views.open', failure);

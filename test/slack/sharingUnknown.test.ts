@@ -44,26 +44,43 @@ async function sweepLater(h: Harness) {
 describe('the sharing check failing while a case is opened', () => {
   const ctx = useHarness({ slackTimeoutMs: 300 });
 
-  it.each<[string, FailureSpec]>([
+  const UNKNOWN: [string, FailureSpec][] = [
     ['a 500', { status: 500 }],
     ['an HTML 502', { status: 502, html: true }],
     ['a 429', { status: 429, retryAfter: 30 }],
     ['missing_scope', 'missing_scope'],
     ['a hang past the client timeout', { delayMs: 600 }],
-  ])(
-    '%s: nothing is posted, the person is told it waits, and it is posted once Slack says internal',
+  ];
+
+  /** A case opened while Slack cannot say whether the channel is shared; returns it as stored. */
+  async function openedUnknown(h: Harness, failure: FailureSpec) {
+    h.fake.failNext('conversations.info', failure);
+    const r = await command(h, 'Acme: wrong pallets');
+    expect(r.status).toBe(200);
+    expect(await countCases(h)).toBe(1);
+    const [stored] = await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA);
+    return stored;
+  }
+
+  it.each(UNKNOWN)('%s: nothing is posted', async (_n, failure) => {
+    const { h } = ctx;
+    const stored = await openedUnknown(h, failure);
+    expect(writesToChannel(h)).toEqual([]);
+    expect(stored?.messageTs).toBeNull();
+    expect(stored?.deliveryProblem).toBe('sharing_unknown');
+  });
+
+  it.each(UNKNOWN)('%s: the person is told the case waits', async (_n, failure) => {
+    const { h } = ctx;
+    await openedUnknown(h, failure);
+    expect(h.fake.responses.map((x) => x.body.text)).toEqual([en.shared.unknown]);
+  });
+
+  it.each(UNKNOWN)(
+    '%s: the case is posted once Slack says the channel is internal',
     async (_n, failure) => {
       const { h } = ctx;
-      h.fake.failNext('conversations.info', failure);
-      const r = await command(h, 'Acme: wrong pallets');
-      expect(r.status).toBe(200);
-      expect(await countCases(h)).toBe(1);
-      expect(writesToChannel(h)).toEqual([]);
-      expect(h.fake.responses.map((x) => x.body.text)).toEqual([en.shared.unknown]);
-      const [stored] = await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA);
-      expect(stored?.messageTs).toBeNull();
-      expect(stored?.deliveryProblem).toBe('sharing_unknown');
-
+      const stored = await openedUnknown(h, failure);
       await sweepLater(h);
       expect(parentPosts(h)).toHaveLength(1);
       const parent = parentPosts(h)[0];

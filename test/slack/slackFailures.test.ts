@@ -25,7 +25,7 @@ const parentPosts = (h: Parameters<typeof countCases>[0]) =>
 describe('Slack failing while a case is opened', () => {
   const ctx = useHarness();
 
-  it.each<[string, FailureSpec, string, string]>([
+  const FAILURES: [string, FailureSpec, string, string][] = [
     [
       'an HTML 502 from a proxy',
       { status: 502, html: true },
@@ -40,27 +40,44 @@ describe('Slack failing while a case is opened', () => {
       en.errors.notShown.busy,
     ],
     ['msg_too_long', 'msg_too_long', 'msg_too_long', en.errors.notShown.later],
-  ])(
-    '%s: the case is stored once, the user reads it is saved, and it is posted once Slack answers',
-    async (_n, failure, code, told) => {
+  ];
+
+  /** A case opened while chat.postMessage fails with `failure`. */
+  async function openedUnposted(h: Harness, failure: FailureSpec) {
+    h.fake.failNext('chat.postMessage', failure);
+    expect((await command(h, 'Acme: wrong pallets')).status).toBe(200);
+  }
+
+  it.each(FAILURES)('%s: the case is stored once, unposted', async (_n, failure, code) => {
+    const { h } = ctx;
+    await openedUnposted(h, failure);
+    expect(await countCases(h)).toBe(1);
+    expect(parentPosts(h)).toHaveLength(0);
+    const [stored] = await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA);
+    expect(stored?.deliveryProblem).toBe(code);
+  });
+
+  it.each(FAILURES)(
+    '%s: the user reads that the case is saved',
+    async (_n, failure, _code, told) => {
       const { h } = ctx;
-      h.fake.failNext('chat.postMessage', failure);
-      expect((await command(h, 'Acme: wrong pallets')).status).toBe(200);
-      expect(await countCases(h)).toBe(1);
-      expect(parentPosts(h)).toHaveLength(0);
+      await openedUnposted(h, failure);
       // What happened, in plain words (no internal code), and that the case is saved.
       expect(h.fake.responses.map((r) => r.body.text)).toEqual([told]);
-      const [stored] = await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA);
-      expect(stored?.deliveryProblem).toBe(code);
-      // The minute sweep, once Slack answers again.
-      h.clock.advance(61_000);
-      expect(
-        (await h.amends.publishPending({ olderThanMs: 60_000, skipChannelProblems: true })).posted,
-      ).toBe(1);
-      expect(parentPosts(h)).toHaveLength(1);
-      expect(replies(h, parentPosts(h)[0]?.ts ?? '')).toHaveLength(1);
     },
   );
+
+  it.each(FAILURES)('%s: the case is posted once Slack answers', async (_n, failure) => {
+    const { h } = ctx;
+    await openedUnposted(h, failure);
+    // The minute sweep, once Slack answers again.
+    h.clock.advance(61_000);
+    expect(
+      (await h.amends.publishPending({ olderThanMs: 60_000, skipChannelProblems: true })).posted,
+    ).toBe(1);
+    expect(parentPosts(h)).toHaveLength(1);
+    expect(replies(h, parentPosts(h)[0]?.ts ?? '')).toHaveLength(1);
+  });
 
   it('429 on every call: the case is stored, each sweep trying once (no storm)', async () => {
     const { h } = ctx;

@@ -109,7 +109,7 @@ async function socketCommand(h: Harness, text: string): Promise<unknown> {
 }
 
 describe('the mailto link', () => {
-  it.each(VARIANTS)('%s: never throws, and encodes one U+FFFD each', (_name, s) => {
+  it.each(VARIANTS)('%s: encodes each as one U+FFFD, never throwing', (_name, s) => {
     const long = mailtoLink({ subject: `About${s}`, body: `Dear${s} Acme,\n${'x'.repeat(3000)}` });
     expect(long.clipped).toBe(true);
     const body = decodeURIComponent(long.url.split('&body=')[1] ?? '');
@@ -125,7 +125,7 @@ describe('a lone surrogate in what a person types', () => {
   const ctx = useHarness();
 
   it.each(VARIANTS)(
-    '%s: every form, the draft and the invite work, and each becomes one U+FFFD',
+    '%s: every form, the draft, the invite take it, each repairing it to one U+FFFD',
     async (_name, s) => {
       const { h } = ctx;
       const r = repaired(s);
