@@ -111,7 +111,7 @@ describe('loadConfig: run mode', () => {
     ],
     [{ DATABASE_URL: 'postgres://db/amends' }, null],
   ])(
-    'DATABASE_URL for %j is %s (PostgreSQL; the sandbox keeps its own SQLite file)',
+    'DATABASE_URL for %j is %s (PostgreSQL, while the sandbox keeps its own SQLite file)',
     (env, url) => {
       expect(loadConfig(env).databaseUrl).toBe(url);
     },
@@ -303,7 +303,7 @@ describe('PLAYBOOK', () => {
     },
   );
 
-  it('a bad field → one line naming the file, the field path and the problem', () => {
+  it('a bad field → one line naming the file, the field path, the problem', () => {
     const p = file(
       'bad.yml',
       'steps:\n  - key: own_up\n  - key: outline\n  - key: meeting\n    due:\n      major: 4x\n',
@@ -352,7 +352,7 @@ describe('PLAYBOOK', () => {
     }
   });
 
-  it('a good file is loaded and kept with its path', () => {
+  it('a good file is loaded, its path kept with it', () => {
     const p = file('ok.json', '{"escalationTarget": "S0ABCDEF1"}');
     const c = loadConfig({ PLAYBOOK: p });
     expect(c.playbookPath).toBe(p);
@@ -393,7 +393,7 @@ describe('OAuth (many workspaces)', () => {
     AMENDS_ENCRYPTION_KEY: KEY,
   };
 
-  it('SLACK_CLIENT_ID selects HTTP mode with installs; no bot token needed', () => {
+  it('SLACK_CLIENT_ID selects HTTP mode with installs, needing no bot token', () => {
     const c = loadConfig(oauthEnv);
     expect(c.mode).toBe('http');
     expect(c.botToken).toBeNull();

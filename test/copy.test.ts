@@ -47,7 +47,7 @@ describePostgres('db:copy moves a SQLite database into an empty PostgreSQL one',
     return { cases, counts, history };
   }
 
-  it('copies every row, refuses a second copy into the now non-empty target, and a bot on PostgreSQL shows each case as before', async () => {
+  it('copies every row, each case reading back on PostgreSQL as before', async () => {
     const sqlite = await openStore({ path, playbook: DEFAULT_PLAYBOOK });
     const before = await everything(sqlite);
     await sqlite.close();
@@ -76,17 +76,31 @@ describePostgres('db:copy moves a SQLite database into an empty PostgreSQL one',
     } finally {
       await pg.close();
     }
-
-    await expect(runCopy(['--from', path, '--to', pgDb.url])).rejects.toThrow(/not empty/);
   });
 
-  it('refuses a missing source and a target that is not PostgreSQL, with a readable line', async () => {
+  it('refuses a second copy into the now non-empty target', async () => {
+    const target = await freshPgDatabase();
+    try {
+      await runCopy(['--from', path, '--to', target.url]);
+      await expect(runCopy(['--from', path, '--to', target.url])).rejects.toThrow(/not empty/);
+    } finally {
+      await target.drop();
+    }
+  });
+
+  it('refuses a missing source with a readable line', async () => {
     await expect(runCopy(['--from', '/nonexistent/amends.db', '--to', pgDb.url])).rejects.toThrow(
       'No SQLite database at /nonexistent/amends.db',
     );
+  });
+
+  it('refuses a target that is not PostgreSQL with a readable line', async () => {
     await expect(runCopy(['--from', path, '--to', 'mysql://x/y'])).rejects.toThrow(
       /must be a PostgreSQL URL/,
     );
+  });
+
+  it('asks for the source when none is given', async () => {
     await expect(runCopy(['--to', pgDb.url])).rejects.toThrow(/--from/);
   });
 });

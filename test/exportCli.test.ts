@@ -90,21 +90,29 @@ afterEach(() => {
 });
 
 describe('runExport', () => {
-  it('writes the case sheet to --out and the timeline beside it, and says where from', async () => {
-    const said = await runExport(['--team', TEAM, '--out', out, '--db', dbPath], {});
-    expect(existsSync(out)).toBe(true);
-    const bytes = readFileSync(out);
-    const events = readFileSync(timeline);
+  const exportTeam = () => runExport(['--team', TEAM, '--out', out, '--db', dbPath], {});
+
+  it('says what it wrote, from where', async () => {
+    const said = await exportTeam();
     expect(said).toBe(
-      `Wrote ${out} (${bytes.length} bytes) and ${timeline} (${events.length} bytes) from ${dbPath}: 3 cases, 4 events`,
+      `Wrote ${out} (${readFileSync(out).length} bytes) and ${timeline} (${readFileSync(timeline).length} bytes) from ${dbPath}: 3 cases, 4 events`,
     );
-    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect([...events.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  });
+
+  it('writes the case sheet to --out', async () => {
+    await exportTeam();
+    expect(existsSync(out)).toBe(true);
+    expect([...readFileSync(out).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(casesIn(out).map((r) => [Number(r.case_id), r.client, r.own_up_hours])).toEqual([
       [ids.greek, 'Ξενοδοχείο Ακρόπολις', '0.75'],
       [ids.catalan, 'Cafè de l’Òpera', ''],
       [ids.formula, "'=cmd|' /C calc'!A0", ''],
     ]);
+  });
+
+  it('writes the timeline beside the case sheet', async () => {
+    await exportTeam();
+    expect([...readFileSync(timeline).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = rowsOf(timeline);
     // Greek: case_opened + step_done; Catalan and the formula: case_opened.
     expect(rows.map((r) => [Number(r.case_id), r.event])).toEqual([
@@ -145,7 +153,7 @@ describe('runExport', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('a team with no cases here (a mistyped ID, most often) writes the header and says so', async () => {
+  it('a team with no cases here (a mistyped ID, most often) gets the headers alone, with a word on why', async () => {
     const none = join(dir, 'none.csv');
     const said = await runExport(['--team', 'T0NOPE01', '--out', none, '--db', dbPath], {});
     expect(said).toBe(
@@ -238,7 +246,7 @@ describe('the command line (the bundle `npm run export` runs)', () => {
       timeout: 60_000,
     });
 
-  it('writes the file and prints one line; a bad --team exits 1 with one readable line', () => {
+  it('writes the files, printing one line', () => {
     const ok = run(['--team', TEAM, '--out', out, '--db', dbPath]);
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
@@ -249,7 +257,9 @@ describe('the command line (the bundle `npm run export` runs)', () => {
     );
     expect(rowsOf(timeline)).toHaveLength(4);
     expect(casesIn(out)).toHaveLength(3);
+  });
 
+  it('a bad --team exits 1 with one readable line', () => {
     const bad = run(['--team', 'acme', '--out', join(dir, 'bad.csv'), '--db', dbPath]);
     expect(bad.status).toBe(1);
     expect(bad.stdout).toBe('');

@@ -18,11 +18,15 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
 }
 
 describe('publicHolidays (date-holidays)', () => {
-  it('Italy: Christmas, Santo Stefano, New Year, Epiphany, Ferragosto; not an ordinary day', () => {
+  it('Italy: Christmas, Santo Stefano, New Year, Epiphany, Ferragosto are holidays', () => {
     const { setting, calendar } = publicHolidays('IT');
     expect(setting).toBe('IT');
     for (const d of ['2026-12-25', '2026-12-26', '2027-01-01', '2027-01-06', '2026-08-15'])
       expect(calendar(d), d).toBe(true);
+  });
+
+  it('Italy: an ordinary day around them is not a holiday', () => {
+    const { calendar } = publicHolidays('IT');
     for (const d of ['2026-12-24', '2026-12-28', '2026-12-31']) expect(calendar(d), d).toBe(false);
   });
 

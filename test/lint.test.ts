@@ -152,7 +152,7 @@ describe('the import direction (.dependency-cruiser.cjs, an allow list)', () => 
     }
   });
 
-  it('lets imports that point inwards, and the composition files, through', () => {
+  it('lets through inward imports, the composition files’ included', () => {
     for (const file of Object.keys(GOOD)) expect([...flagged()], result.output).not.toContain(file);
   });
 });
@@ -174,7 +174,7 @@ describe('SQL only under src/store/', () => {
       return statSync(p).isDirectory() ? files(p) : [p];
     });
 
-  it('tells SQL and drivers from words', () => {
+  it('tells SQL (or a driver) from words', () => {
     for (const bad of [
       "conn.get('SELECT id, team_id FROM cases WHERE message_ts = ?', [ts])",
       'await conn.run(`UPDATE thread_lines SET status = ?`, [s])',
@@ -227,7 +227,7 @@ describe('SQL only under test/store/ among the tests', () => {
       return statSync(p).isDirectory() ? files(p) : [p];
     });
 
-  it('tells the executor and the SQLite handle from words', () => {
+  it('tells the store’s handles (executor, SQLite) from words', () => {
     for (const bad of [
       "await h.amends.store.conn.run('x', [id])",
       'h.amends.store.sqlite?.close()',
@@ -256,7 +256,7 @@ describe('SQL only under test/store/ among the tests', () => {
     expect(found).toEqual([]);
   });
 
-  it('lists only exceptions that exist and need it', () => {
+  it('lists only real exceptions: files that hold SQL', () => {
     for (const [file, why] of Object.entries(TEST_EXCEPTIONS)) {
       expect(why.length, file).toBeGreaterThan(10);
       expect(sqlInTest(readFileSync(path.join(repoRoot, file), 'utf8')), file).not.toBeNull();

@@ -23,7 +23,7 @@ describe('the Log port on pino', () => {
     expect(lines.map((l) => l.level)).toEqual([20, 30, 40, 50]);
   });
 
-  it('at error, leaves out warnings and information', () => {
+  it('at error, leaves out every lower level', () => {
     const { log, lines } = collected('error');
     log.info('i');
     log.warn('w');
@@ -31,7 +31,7 @@ describe('the Log port on pino', () => {
     expect(lines.map((l) => l.msg)).toEqual(['e']);
   });
 
-  it('serializes err with its type, message and stack', () => {
+  it('serializes err whole: type, message, stack', () => {
     const { log, lines } = collected('info');
     log.error('failed', { err: new TypeError('bad input') });
     expect(lines[0]?.err).toMatchObject({ type: 'TypeError', message: 'bad input' });
@@ -40,7 +40,7 @@ describe('the Log port on pino', () => {
     );
   });
 
-  it('scrubs a Slack token out of an error’s message and stack', () => {
+  it('scrubs a Slack token out of an error’s text (message, stack)', () => {
     const { log, lines } = collected('info');
     log.error('failed', { err: new Error('refused xoxb-123-456-abcdef') });
     expect(JSON.stringify(lines[0])).not.toContain('xoxb-123');

@@ -70,7 +70,7 @@ function startHttp(o: { db: string; slackApiUrl: string; port: number }) {
 }
 
 describe('start-up', () => {
-  it('with a token but no route to Slack: one line saying what to check, and exit 1', () => {
+  it('with a token but no route to Slack: exit 1, with one line saying what to check', () => {
     const r = start({
       SLACK_BOT_TOKEN: 'xoxb-test',
       SLACK_SIGNING_SECRET: 's',
@@ -83,7 +83,7 @@ describe('start-up', () => {
     );
   });
 
-  it('inconsistent settings: one line per problem naming what to set, and exit 1', () => {
+  it('inconsistent settings: exit 1, with one line per problem naming what to set', () => {
     const r = start({ SLACK_BOT_TOKEN: 'xoxb-test', PORT: 'eighty' });
     expect(r.status).toBe(1);
     expect(r.lines).toEqual([
@@ -118,7 +118,7 @@ describe('start-up', () => {
     expect(bot.out.stdout + bot.out.stderr).not.toContain('shutdown failed');
   });
 
-  it('a port already in use: one line saying to set PORT, and exit 1', async () => {
+  it('a port already in use: exit 1, with one line saying to set PORT', async () => {
     const fake = await startFakeSlack({ users: [], teamId: TEAM });
     const busy = createServer();
     await new Promise<void>((r) => busy.listen(0, r));
@@ -136,7 +136,7 @@ describe('start-up', () => {
   });
 });
 
-describe('schema versions at start-up and in `npm run migrate`', () => {
+describe('schema versions, at start-up as in `npm run migrate`', () => {
   /** A SQLite file at `version` (a real schema, then its version moved as a newer build would). */
   function dbAt(name: string, version: number): string {
     const path = join(dir, name);
@@ -173,12 +173,15 @@ describe('schema versions at start-up and in `npm run migrate`', () => {
     expect(schemaVersionOfFile(path)).toBe(SCHEMA_VERSION + 1);
   });
 
-  it('migrate --check: one line; exit 0 when current, 1 when behind or missing, 2 when newer; changes nothing', () => {
+  it('migrate --check on a current database: exit 0, with one line', () => {
     const current = dbAt('current.db', SCHEMA_VERSION);
     expect(run(['--check'], { DATABASE_PATH: current })).toEqual({
       status: 0,
       lines: [`${current} is at schema version ${SCHEMA_VERSION}, this build's`],
     });
+  });
+
+  it('migrate --check on a database behind: exit 1, with one line', () => {
     const behind = dbAt('behind.db', SCHEMA_VERSION - 1);
     expect(run(['--check'], { DATABASE_PATH: behind })).toEqual({
       status: 1,
@@ -186,6 +189,9 @@ describe('schema versions at start-up and in `npm run migrate`', () => {
         `${behind} is at schema version ${SCHEMA_VERSION - 1}, behind this build's ${SCHEMA_VERSION}: run npm run migrate`,
       ],
     });
+  });
+
+  it('migrate --check on a missing database: exit 1, with one line, creating nothing', () => {
     const missing = join(dir, 'missing.db');
     expect(run(['--check'], { DATABASE_PATH: missing })).toEqual({
       status: 1,
@@ -194,13 +200,23 @@ describe('schema versions at start-up and in `npm run migrate`', () => {
       ],
     });
     expect(existsSync(missing)).toBe(false);
+  });
+
+  it('migrate --check on a newer database: exit 2', () => {
     const newer = dbAt('newer2.db', SCHEMA_VERSION + 1);
     expect(run(['--check'], { DATABASE_PATH: newer }).status).toBe(2);
+  });
+
+  it('migrate with an option it does not know: exit 64, naming --check', () => {
+    const newer = dbAt('newer3.db', SCHEMA_VERSION + 1);
     expect(run(['--frobnicate'], { DATABASE_PATH: newer })).toMatchObject({
       status: 64,
       lines: [expect.stringMatching(/^amends migrate: .*--frobnicate.*the only option is --check/)],
     });
-    // Migrating a newer database is refused too, in one line.
+  });
+
+  it('migrate on a newer database is refused in one line', () => {
+    const newer = dbAt('newer4.db', SCHEMA_VERSION + 1);
     expect(run([], { DATABASE_PATH: newer })).toEqual({
       status: 1,
       lines: [

@@ -151,7 +151,7 @@ describe('manifest.yml', () => {
     });
   });
 
-  it('declares the message and global shortcuts with the callback_ids the app listens to', () => {
+  it('declares both shortcuts (message, global) with the callback_ids the app listens to', () => {
     const shortcuts = manifest.features?.shortcuts ?? [];
     expect(shortcuts.map((x) => [x.type, x.callback_id])).toEqual([
       ['message', SHORTCUT.fromMessage],
@@ -165,20 +165,34 @@ describe('manifest.yml', () => {
     expect(manifest.settings?.interactivity?.is_enabled).toBe(true);
   });
 
-  it('requests exactly the expected bot scopes and no user scopes', () => {
+  it('requests exactly the expected bot scopes', () => {
     // The schema accepts any string as a scope name, so the exact list is pinned here.
     expect(manifest.oauth_config?.scopes?.bot).toEqual(EXPECTED_BOT_SCOPES);
+  });
+
+  it('requests no user scopes', () => {
     expect(manifest.oauth_config?.scopes?.user).toBeUndefined();
   });
 
-  it('enables Socket Mode, interactivity and the expected bot events', () => {
-    const settings = manifest.settings;
-    expect(settings?.socket_mode_enabled).toBe(true);
-    expect(settings?.interactivity).toEqual({ is_enabled: true, request_url: REQUEST_URL });
-    expect(settings?.event_subscriptions?.request_url).toBe(REQUEST_URL);
-    expect(settings?.event_subscriptions?.bot_events).toEqual(EXPECTED_BOT_EVENTS);
-    expect(settings?.org_deploy_enabled).toBe(false);
-    expect(settings?.token_rotation_enabled).toBe(false);
+  it('enables Socket Mode', () => {
+    expect(manifest.settings?.socket_mode_enabled).toBe(true);
+  });
+
+  it('enables interactivity', () => {
+    expect(manifest.settings?.interactivity).toEqual({
+      is_enabled: true,
+      request_url: REQUEST_URL,
+    });
+  });
+
+  it('subscribes to the expected bot events', () => {
+    expect(manifest.settings?.event_subscriptions?.request_url).toBe(REQUEST_URL);
+    expect(manifest.settings?.event_subscriptions?.bot_events).toEqual(EXPECTED_BOT_EVENTS);
+  });
+
+  it('leaves org-wide deploy, token rotation off', () => {
+    expect(manifest.settings?.org_deploy_enabled).toBe(false);
+    expect(manifest.settings?.token_rotation_enabled).toBe(false);
   });
 
   describe('the validator really validates (negative cases)', () => {
@@ -246,10 +260,14 @@ describe('manifest.yml', () => {
 });
 
 describe('Slack request fixtures', () => {
-  it('are committed under test/fixtures/slack and match the shared originals when present', () => {
+  it('are committed under test/fixtures/slack', () => {
     const committed = readdirSync(fixturesDir).sort();
     expect(committed).toContain('README.md');
     expect(committed.length).toBeGreaterThan(1);
+  });
+
+  it('match the shared originals when present', () => {
+    const committed = readdirSync(fixturesDir).sort();
     if (existsSync(sharedFixturesDir)) {
       for (const name of readdirSync(sharedFixturesDir)) {
         expect(committed).toContain(name);
@@ -275,7 +293,7 @@ describe('manifest.oauth.yml (installs in many workspaces)', () => {
     expect(formatErrors(validate.errors)).toBe('');
   });
 
-  it('is the same app as manifest.yml but for HTTP, the install redirect and token rotation', () => {
+  it('is the same app as manifest.yml but for HTTP, the install redirect, token rotation', () => {
     expect(oauth.settings?.socket_mode_enabled).toBe(false);
     expect(oauth.settings?.token_rotation_enabled).toBe(true);
     expect(oauth.oauth_config?.redirect_urls).toEqual(['https://example.com/slack/oauth_redirect']);

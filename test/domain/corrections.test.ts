@@ -70,7 +70,7 @@ describe('re-planning due times', () => {
     });
   });
 
-  it('a step already nudged and overdue under its new due time keeps its next nudge', () => {
+  it('a step overdue under its new due time, already nudged, keeps its next nudge', () => {
     const still = changeSeverity(nudgedOnce(), 'major', 'U1', PB, minutes(300)).case;
     expect(step(still, 'own_up')).toMatchObject({
       dueAt: at('2026-11-23T12:00:00Z'),
@@ -78,17 +78,27 @@ describe('re-planning due times', () => {
     });
   });
 
-  it('a hand-over moves due times to the new owner’s working hours, and Slack’s later word on their zone too', () => {
-    const ch = changeOwner(opened(), 'U2', 'Europe/Rome', 'U1', PB, minutes(5));
+  const handedOver = () => changeOwner(opened(), 'U2', 'Europe/Rome', 'U1', PB, minutes(5));
+  const retimed = () => retimeOwner(handedOver().case, 'U2', 'America/New_York', PB, minutes(6));
+
+  it('a hand-over moves due times to the new owner’s working hours', () => {
+    const ch = handedOver();
     expect(ch.case.ownerId).toBe('U2');
     expect(step(ch.case, 'own_up')?.dueAt).toEqual(at('2026-11-23T12:00:00Z'));
-    const moved = retimeOwner(ch.case, 'U2', 'America/New_York', PB, minutes(6));
+  });
+
+  it('Slack’s later word on the new owner’s zone moves due times to it', () => {
+    const moved = retimed();
     expect(moved.case.tz).toBe('America/New_York');
     expect(step(moved.case, 'own_up')?.dueAt).toEqual(at('2026-11-23T18:00:00Z'));
     expect(moved.event.data?.moved).toContainEqual({
       step: 'own_up',
       due: '2026-11-23T18:00:00.000Z',
     });
+  });
+
+  it('a word on the zone of an owner handed over since, or already in that zone, is stale', () => {
+    const moved = retimed();
     // Handed over again meanwhile, or already in that zone: nothing to do.
     expect(
       domainError(() => retimeOwner(moved.case, 'U3', 'Asia/Tokyo', PB, minutes(7))).code,
@@ -143,7 +153,7 @@ describe('undoLast', () => {
     return rememberUndo(c, completeStep(c, 'own_up', 'U1', null, PB, minutes(1)), minutes(1)).case;
   };
 
-  it('puts the steps back, keeps reminder counts and raises versions', () => {
+  it('puts the steps back at a higher version, keeping reminder counts', () => {
     const c = clicked();
     const nudged = { ...c, steps: c.steps.map((s) => ({ ...s, remindCount: s.remindCount + 2 })) };
     const ch = undoLast(nudged, c.version, 'U1', 'C0CHAN001', minutes(5));
@@ -202,7 +212,7 @@ describe('undoLast', () => {
   });
 });
 
-describe('undoLast and the reminder engine', () => {
+describe('undoLast beside the reminder engine', () => {
   it('leaves a step the click did not change as the engine left it (a nudge posted meanwhile is not owed again)', () => {
     const c = opened();
     const ch = rememberUndo(c, completeStep(c, 'own_up', 'U1', null, PB, minutes(1)), minutes(1));

@@ -86,7 +86,7 @@ const offsetOf = (t: number, tz: string): number =>
   (Date.parse(`${wall(new Date(t), tz)}Z`) - t) / 60_000;
 
 describe('the .ics file', () => {
-  it('is an iCalendar PUBLISH with one event carrying UID, SEQUENCE, DTSTAMP, SUMMARY and DESCRIPTION', () => {
+  it('is an iCalendar PUBLISH whose one event carries UID, SEQUENCE, DTSTAMP, SUMMARY, DESCRIPTION', () => {
     const inv = buildInvite(input());
     const { calendar, vevent, event } = parse(inv.ics);
     expect(calendar.name).toBe('vcalendar');
@@ -104,12 +104,20 @@ describe('the .ics file', () => {
     expect(inv.filename).toBe('amends-meeting-42-0.ics');
   });
 
-  it('uses CRLF line endings and folds every line at 75 octets without splitting a character', () => {
-    const { ics } = buildInvite(
+  /** An invite whose lines must be folded, in several scripts. */
+  const longLines = () =>
+    buildInvite(
       input({ title: '🎉'.repeat(60), description: `${'Ελληνικά, català; '.repeat(40)}😀` }),
-    );
+    ).ics;
+
+  it('uses CRLF line endings', () => {
+    const ics = longLines();
     expect(ics.endsWith('\r\n') || ics.endsWith('END:VCALENDAR')).toBe(true);
     expect(ics.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+  });
+
+  it('folds every line at 75 octets without splitting a character', () => {
+    const ics = longLines();
     for (const line of ics.split('\r\n')) {
       expect(Buffer.byteLength(line, 'utf8')).toBeLessThanOrEqual(75);
       expect(line).not.toContain('\ufffd');
@@ -118,11 +126,14 @@ describe('the .ics file', () => {
     expect(event.summary).toBe('🎉'.repeat(60));
   });
 
-  it('writes DTSTART and DTEND with TZID of the owner zone and defines that zone in a VTIMEZONE', () => {
+  it('writes the meeting’s times in the owner’s zone (TZID)', () => {
     const { ics } = buildInvite(input());
     expect(ics).toContain('\r\nDTSTART;TZID=Europe/Rome:20260330T100000\r\n');
     expect(ics).toContain('\r\nDTEND;TZID=Europe/Rome:20260330T110000\r\n');
-    const { calendar, vevent } = parse(ics);
+  });
+
+  it('defines the owner’s zone in a VTIMEZONE', () => {
+    const { calendar, vevent } = parse(buildInvite(input()).ics);
     const zones = calendar.getAllSubcomponents('vtimezone');
     expect(zones.map((z) => z.getFirstPropertyValue('tzid'))).toEqual([ROME]);
     expect(vevent.getFirstProperty('dtstart')?.getParameter('tzid')).toBe(ROME);
@@ -130,7 +141,7 @@ describe('the .ics file', () => {
   });
 
   // Local wall time in the file, and the instant ical.js resolves it to with our VTIMEZONE.
-  it.each([
+  const acrossDst = [
     // Rome: the Friday before the 2026-03-29 switch is CET (+1), the Monday after is CEST (+2).
     [ROME, '2026-03-27T09:00:00Z', '20260327T100000', '2026-03-27T10:00:00Z'],
     [ROME, '2026-03-30T08:00:00Z', '20260330T100000', '2026-03-30T09:00:00Z'],
@@ -144,12 +155,17 @@ describe('the .ics file', () => {
     [NY, '2026-03-09T14:00:00Z', '20260309T100000', '2026-03-09T15:00:00Z'],
     [NY, '2026-10-30T14:00:00Z', '20261030T100000', '2026-10-30T15:00:00Z'],
     [NY, '2026-11-02T15:00:00Z', '20261102T100000', '2026-11-02T16:00:00Z'],
-  ])(
-    '%s: a meeting at %s is written as %s local and parses back to that instant',
-    (tz, at, local, endAt) => {
-      const { ics } = buildInvite(input({ tz, start: new Date(at) }));
-      expect(ics).toContain(`\r\nDTSTART;TZID=${tz}:${local}\r\n`);
-      const { event } = parse(ics);
+  ];
+
+  it.each(acrossDst)('%s: a meeting at %s is written as %s local', (tz, at, local) => {
+    const { ics } = buildInvite(input({ tz, start: new Date(at) }));
+    expect(ics).toContain(`\r\nDTSTART;TZID=${tz}:${local}\r\n`);
+  });
+
+  it.each(acrossDst)(
+    '%s: a meeting at %s (%s local) parses back to that instant',
+    (tz, at, _local, endAt) => {
+      const { event } = parse(buildInvite(input({ tz, start: new Date(at) })).ics);
       expect(event.startDate.zone?.tzid).toBe(tz);
       expect(event.endDate.zone?.tzid).toBe(tz);
       expect(event.startDate.toJSDate().toISOString()).toBe(new Date(at).toISOString());
@@ -201,7 +217,7 @@ describe('the .ics file', () => {
     }
   });
 
-  it('a UTC owner gets UTC times and no VTIMEZONE', () => {
+  it('a UTC owner gets UTC times, without a VTIMEZONE', () => {
     const { ics } = buildInvite(input({ tz: 'Etc/UTC' }));
     expect(ics).toContain('DTSTART:20260330T080000Z');
     expect(ics).not.toContain('VTIMEZONE');
@@ -213,27 +229,39 @@ describe('the .ics file', () => {
     expect(new URL(googleUrl).searchParams.get('ctz')).toBe(ROME);
   });
 
-  it('text with emoji, Greek, Catalan, commas, semicolons, backslashes and newlines survives', () => {
-    const { ics } = buildInvite(input({ title: TRICKY_TITLE, description: TRICKY_DESCRIPTION }));
+  const tricky = () =>
+    buildInvite(input({ title: TRICKY_TITLE, description: TRICKY_DESCRIPTION })).ics;
+
+  it('escapes semicolons, commas, newlines in text', () => {
+    const ics = tricky();
     expect(ics).toContain('\\;');
     expect(ics).toContain('\\,');
     expect(ics).toContain('\\n');
-    const { event } = parse(ics);
+  });
+
+  it('text in any script, with every character iCalendar escapes, survives a round trip', () => {
+    const { event } = parse(tricky());
     expect(event.summary).toBe(TRICKY_TITLE);
     expect(event.description).toBe(TRICKY_DESCRIPTION);
   });
 
-  it('drops control characters and repairs a lone surrogate', () => {
+  it('drops control characters', () => {
     const { ics, googleUrl } = buildInvite(
-      input({ title: 'Acme\u0007 \ud83d meeting', description: 'a\u0000b\tc' }),
+      input({ title: 'Acme\u0007 meeting', description: 'a\u0000b\tc' }),
     );
     const { event } = parse(ics);
-    expect(event.summary).toBe('Acme \ufffd meeting');
+    expect(event.summary).toBe('Acme meeting');
     expect(event.description).toBe('ab\tc');
+    expect(new URL(googleUrl).searchParams.get('text')).toBe('Acme meeting');
+  });
+
+  it('repairs a lone surrogate', () => {
+    const { ics, googleUrl } = buildInvite(input({ title: 'Acme \ud83d meeting' }));
+    expect(parse(ics).event.summary).toBe('Acme \ufffd meeting');
     expect(new URL(googleUrl).searchParams.get('text')).toBe('Acme \ufffd meeting');
   });
 
-  it('omits DESCRIPTION and details when there is no description', () => {
+  it('writes a blank description neither in the file nor in the link', () => {
     const inv = buildInvite(input({ description: '  ' }));
     expect(inv.ics).not.toContain('DESCRIPTION');
     expect(new URL(inv.googleUrl).searchParams.has('details')).toBe(false);
@@ -250,28 +278,42 @@ describe('the .ics file', () => {
 });
 
 describe('moving the meeting', () => {
-  it('keeps the UID and raises SEQUENCE', () => {
+  /** The first invite, then the one for the meeting moved to another day. */
+  function firstAndMoved() {
     const first = parse(buildInvite(input({ sequence: 0 })).ics).event;
     ICAL.TimezoneService.reset();
     const moved = parse(
       buildInvite(input({ sequence: 1, start: new Date('2026-04-02T13:00:00Z') })).ics,
     ).event;
+    return { first, moved };
+  }
+
+  it('keeps the UID', () => {
+    const { first, moved } = firstAndMoved();
     expect(moved.uid).toBe(first.uid);
+  });
+
+  it('raises SEQUENCE', () => {
+    const { first, moved } = firstAndMoved();
     expect(moved.sequence).toBeGreaterThan(first.sequence);
     expect(moved.sequence).toBe(1);
     expect(moved.startDate.toJSDate().toISOString()).toBe('2026-04-02T13:00:00.000Z');
   });
 
-  it('the meeting to show the fix has its own stable UID, and a file name per SEQUENCE', () => {
+  it('the meeting to show the fix has its own stable UID', () => {
     const fix = buildInvite(input({ kind: 'fix' }));
     expect(fix.uid).toBe('amends-case-T0TEAM001-42-fix@amends');
     expect(fix.uid).not.toBe(buildInvite(input()).uid);
     expect(buildInvite(input({ kind: 'fix', sequence: 3 })).uid).toBe(fix.uid);
+    expect(parse(fix.ics).event.uid).toBe(fix.uid);
+  });
+
+  it('the meeting to show the fix has a file name per SEQUENCE', () => {
+    const fix = buildInvite(input({ kind: 'fix' }));
     expect(fix.filename).toBe('amends-fix-meeting-42-0.ics');
     expect(buildInvite(input({ kind: 'fix', sequence: 3 })).filename).toBe(
       'amends-fix-meeting-42-3.ics',
     );
-    expect(parse(fix.ics).event.uid).toBe(fix.uid);
   });
 
   it.each([
@@ -284,7 +326,7 @@ describe('moving the meeting', () => {
 });
 
 describe('the Google Calendar link', () => {
-  it('carries the text, the UTC dates, the details and the zone, and decodes back to them', () => {
+  it('carries each of the meeting’s fields, encoded to decode back exactly', () => {
     const { googleUrl } = buildInvite(
       input({ title: TRICKY_TITLE, description: TRICKY_DESCRIPTION }),
     );
@@ -337,11 +379,17 @@ describe('the Google Calendar link', () => {
     );
   });
 
-  it('clips a very long title too, and still leaves room for details', () => {
-    const { googleUrl } = buildInvite(input({ title: '🎉'.repeat(500), description: 'Short.' }));
+  const longTitle = () =>
+    buildInvite(input({ title: '🎉'.repeat(500), description: 'Short.' })).googleUrl;
+
+  it('clips a very long title too', () => {
+    const googleUrl = longTitle();
     expect(googleUrl.length).toBeLessThanOrEqual(GOOGLE_URL_MAX);
-    const q = new URL(googleUrl).searchParams;
-    expect(q.get('text')?.endsWith('…')).toBe(true);
+    expect(new URL(googleUrl).searchParams.get('text')?.endsWith('…')).toBe(true);
+  });
+
+  it('a clipped title still leaves room for the details', () => {
+    const q = new URL(longTitle()).searchParams;
     expect(q.get('details')).toBe('Short.');
     expect(q.get('dates')).toBe('20260330T080000Z/20260330T090000Z');
   });
@@ -382,12 +430,14 @@ describe('VTIMEZONE', () => {
     expect(block.match(/BEGIN:DAYLIGHT/g)).toHaveLength(1);
   });
 
-  it('Rome: CET +0100 and CEST +0200 change at 02:00 and 03:00 local', () => {
-    const block = vtimezone(ROME, 2025, 2028);
-    expect(block).toContain(
+  it('Rome: CEST (+0200) begins at 02:00 local', () => {
+    expect(vtimezone(ROME, 2025, 2028)).toContain(
       'BEGIN:DAYLIGHT\r\nDTSTART:20250330T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n',
     );
-    expect(block).toContain(
+  });
+
+  it('Rome: CET (+0100) returns at 03:00 local', () => {
+    expect(vtimezone(ROME, 2025, 2028)).toContain(
       'BEGIN:STANDARD\r\nDTSTART:20251026T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\n',
     );
   });
@@ -524,7 +574,8 @@ describe('caseInvite', () => {
     expect(caseInvite(withId, { title: 'Meeting', sequence: 0, now: NOW })).toBeNull();
   });
 
-  it('takes the case ids, zone and meeting time, and the outline summary as description', () => {
+  /** The case with its meeting time set and its outline written. */
+  function outlined() {
     const meetingAt = new Date('2026-03-09T14:00:00Z');
     let c = recordMeeting(withId, meetingAt, 'U0OWNER01', PB, NOW).case;
     c = saveOutline(
@@ -540,14 +591,21 @@ describe('caseInvite', () => {
     ).case;
     const inv = caseInvite(c, { title: 'Meeting with Acme', sequence: 2, now: NOW });
     if (!inv) throw new Error('no invite');
-    const { event } = parse(inv.ics);
+    return inv;
+  }
+
+  it('takes the case’s ids, zone, meeting time, with the outline summary as description', () => {
+    const { event } = parse(outlined().ics);
     expect(event.uid).toBe('amends-case-T0TEAM001-9@amends');
     expect(event.sequence).toBe(2);
     expect(event.description).toBe('We shipped the wrong pallets. It will not happen again.');
     expect(event.startDate.zone?.tzid).toBe(NY);
     expect(event.startDate.toJSDate().toISOString()).toBe('2026-03-09T14:00:00.000Z');
+  });
+
+  it('leaves out the team’s internal account of what happened', () => {
     // The case's own summary is the team's internal account: it never goes to the client.
-    expect(inv.ics).not.toContain('Wrong pallets');
+    expect(outlined().ics).not.toContain('Wrong pallets');
   });
 
   it('the fix meeting needs its own time', () => {

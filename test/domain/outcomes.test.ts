@@ -169,12 +169,12 @@ describe('summarizeOutcomes', () => {
     expect(summarizeOutcomes(cases, { now: NOW })).toEqual(r); // 90 days by default
   });
 
-  it('counts the cases opened, decided in the window, and open now', () => {
+  it('counts each case as opened, decided in the window, or open now', () => {
     // Here every decided case was decided at its opening (kase's default closedAt).
     expect(r.counts).toEqual({ opened: 7, wonBack: 2, lost: 2, closed: 1, open: 2, refused: 0 });
   });
 
-  it('takes the median and 90th percentile of the time to own up from the event log', () => {
+  it('measures the time to own up (median, p90) from the event log', () => {
     // owned up after 30, 60, 120, 240, 1500 minutes; cases 6 and 9 not yet
     // p90: rank 0.9 × 4 = 3.6 → 240 + 0.6 × (1500 − 240) = 996
     expect(r.timeToOwnUp).toEqual({ n: 5, medianMinutes: 120, p90Minutes: 996 });
@@ -185,8 +185,11 @@ describe('summarizeOutcomes', () => {
     expect(r.timeToMeeting).toEqual({ n: 2, medianMinutes: 2160, p90Minutes: 2736 });
   });
 
-  it('gives the share of cases with an apology and with compensation, out of all opened', () => {
+  it('gives the share of cases with an apology, out of all opened', () => {
     expect(r.apology).toEqual({ n: 7, hits: 3, value: 3 / 7 });
+  });
+
+  it('gives the share of cases with compensation, out of all opened', () => {
     expect(r.compensation).toEqual({ n: 7, hits: 2, value: 2 / 7 });
   });
 
@@ -199,7 +202,7 @@ describe('summarizeOutcomes', () => {
     });
   });
 
-  it('gives n = 0 and nulls, never NaN, for no cases', () => {
+  it('gives n = 0 with nulls, never NaN, for no cases', () => {
     const e = summarizeOutcomes([], { now: NOW });
     expect(e.counts).toEqual({ opened: 0, wonBack: 0, lost: 0, closed: 0, open: 0, refused: 0 });
     expect(e.empty).toBe(true);
@@ -211,13 +214,15 @@ describe('summarizeOutcomes', () => {
     expect(e.compensation).toEqual({ n: 0, hits: 0, value: null });
     for (const f of Object.values(e.winBackBy)) expect(f).toEqual({ n: 0, hits: 0, value: null });
     assertFinite(e);
-    // and cases all outside the window are no cases
+  });
+
+  it('counts cases all outside the window as no cases', () => {
     const old = summarizeOutcomes([cases[6] as OutcomeCase], { now: NOW });
     expect(old.counts.opened + old.counts.wonBack).toBe(0);
     expect(old.empty).toBe(true);
   });
 
-  it('gives the single value as median and p90 for one case', () => {
+  it('sums up a single case, its value as every percentile', () => {
     const one = summarizeOutcomes(
       [
         kase(1, '2026-03-10T08:00:00Z', 'won_back', [
@@ -250,23 +255,30 @@ describe('minutesToOwnUp / minutesToMeeting', () => {
     expect(minutesToMeeting(c)).toBeNull();
   });
 
-  it('ignore other steps done and a meeting_booked without a time', () => {
-    const c = kase(1, '2026-03-01T09:00:00Z', 'open', [
-      done('outline', 10),
-      ev('meeting_booked', 20),
-      done('own_up', 90),
-    ]);
-    expect(minutesToOwnUp(c)).toBe(90);
-    expect(minutesToMeeting(c)).toBeNull();
+  const noisy = kase(1, '2026-03-01T09:00:00Z', 'open', [
+    done('outline', 10),
+    ev('meeting_booked', 20),
+    done('own_up', 90),
+  ]);
+
+  it('minutesToOwnUp ignores other steps done', () => {
+    expect(minutesToOwnUp(noisy)).toBe(90);
   });
 
-  it('a cancelled meeting never took place: not counted, and the next booking is', () => {
+  it('minutesToMeeting ignores a meeting_booked without a time', () => {
+    expect(minutesToMeeting(noisy)).toBeNull();
+  });
+
+  it('a cancelled meeting never took place: it is not counted', () => {
     const cancelled = kase(1, '2026-03-01T09:00:00Z', 'lost', [
       meeting(10, 2000),
       ev('meeting_cancelled', 60),
     ]);
     expect(minutesToMeeting(cancelled)).toBeNull();
     expect(caseFacts(cancelled).meetingAt).toBeNull();
+  });
+
+  it('the booking after a cancelled meeting is counted', () => {
     const again = kase(2, '2026-03-01T09:00:00Z', 'open', [
       meeting(10, 2000),
       ev('meeting_cancelled', 60),
@@ -276,6 +288,9 @@ describe('minutesToOwnUp / minutesToMeeting', () => {
     expect(caseFacts(again).meetingAt?.getTime()).toBe(
       Date.parse('2026-03-01T09:00:00Z') + 3000 * MIN,
     );
+  });
+
+  it('the fix meeting’s cancellation leaves the first meeting counted', () => {
     // The fix meeting's cancellation leaves the first meeting as it was.
     const fix = kase(3, '2026-03-01T09:00:00Z', 'open', [
       meeting(10, 2000),
@@ -400,7 +415,7 @@ describe('learnAcrossCases', () => {
     expect(l.winBackByOwnUp.later).toEqual({ n: 1, hits: 0, value: 0 });
   });
 
-  it('gives empty lists, n = 0 and nulls for no cases', () => {
+  it('has nothing to report for no cases: empty lists, n = 0, nulls', () => {
     const e = learnAcrossCases([], { now: NOW });
     expect(e.repeatClients).toEqual([]);
     expect(e.troubleSteps).toEqual([]);
@@ -474,7 +489,7 @@ describe('decided cases count in the window of their decision (issue 23)', () =>
   ].map((c) => ({ ...c, ownerId: `U0OWNER0${c.id}` }));
   const r = summarizeOutcomes(all, { now: NOW, days: 90 });
 
-  it('a case opened 100 days ago and lost yesterday counts as lost in the 90-day window', () => {
+  it('a case opened 100 days ago, lost yesterday, counts as lost in the 90-day window', () => {
     expect(summarizeOutcomes([lostYesterday], { now: NOW }).counts).toEqual({
       opened: 0,
       wonBack: 0,
@@ -483,7 +498,9 @@ describe('decided cases count in the window of their decision (issue 23)', () =>
       open: 0,
       refused: 0,
     });
-    // The day before it was lost it was still open, and refused.
+  });
+
+  it('the day before that case was lost, it counted as open, refused', () => {
     const dayBefore = summarizeOutcomes(
       [
         {
@@ -498,14 +515,14 @@ describe('decided cases count in the window of their decision (issue 23)', () =>
     expect(dayBefore.counts).toMatchObject({ lost: 0, open: 1, refused: 1 });
   });
 
-  it('counts decisions by their time, at the edges too, and open cases whenever opened', () => {
+  it('counts each case by when it was decided (edges too), or as open whatever its age', () => {
     // opened in the window: 3, 7, 8; won back in it: 3 and 5 (decided exactly now); lost: 1 (4 is
     // exactly at the start: out); open now: 6, 7, 8, of them 6 and 8 refused.
     expect(r.counts).toEqual({ opened: 3, wonBack: 2, lost: 1, closed: 0, open: 3, refused: 2 });
     expect(r.empty).toBe(false);
   });
 
-  it('lists the lost cases with the reason, and the refused ones, latest first', () => {
+  it('lists the lost cases with the reason', () => {
     expect(r.lostCases).toEqual([
       {
         id: 1,
@@ -516,6 +533,9 @@ describe('decided cases count in the window of their decision (issue 23)', () =>
         reason: 'went to a competitor',
       },
     ]);
+  });
+
+  it('lists the refused cases, latest first', () => {
     expect(r.refusedCases.map((x) => [x.id, x.refusedAt.toISOString()])).toEqual([
       [8, '2026-03-24T12:00:00.000Z'],
       [6, '2025-12-26T12:00:00.000Z'],
@@ -535,7 +555,7 @@ describe('decided cases count in the window of their decision (issue 23)', () =>
     expect(l.changesNotDone).toMatchObject({ n: 3, hits: 3, caseIds: [5, 1, 3] });
   });
 
-  it('is empty only when nothing was opened or decided in the window and nothing is open', () => {
+  it('is empty only with no case opened, decided, or open in the window', () => {
     expect(summarizeOutcomes([wonBeforeWindow, lostAtStart], { now: NOW }).empty).toBe(true);
     expect(summarizeOutcomes([refusedLongAgo], { now: NOW }).empty).toBe(false);
   });

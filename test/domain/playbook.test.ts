@@ -78,12 +78,15 @@ describe('the default playbook (shared/recovery-method.md)', () => {
     expect(def(pb, key).starts).toEqual(starts);
   });
 
-  it('only compensation, the second meeting (to show the fix) and check-ins are optional', () => {
+  it('only compensation, the second meeting (to show the fix), check-ins are optional', () => {
     expect(pb.steps.filter((s) => s.optional).map((s) => s.key)).toEqual([
       'compensation',
       'fix_meeting',
       'check_in',
     ]);
+  });
+
+  it('the meeting to show the fix starts after the first meeting, never due, never nagging', () => {
     // Booked when the fix is ready: it starts after the first meeting, is never due, never nags.
     expect(def(pb, 'fix_meeting')).toMatchObject({
       starts: { afterStep: 'meeting' },
@@ -100,7 +103,7 @@ describe('the default playbook (shared/recovery-method.md)', () => {
     expect(def(pb, 'check_in').cadenceDays).toEqual([7, 14, 21, 28]);
   });
 
-  it('only keep_trying and check_in follow a cadence', () => {
+  it('no step but keep_trying, check_in follows a cadence', () => {
     const cadence = pb.steps.filter((s) => s.cadenceDays).map((s) => s.key);
     expect(cadence).toEqual(['keep_trying', 'check_in']);
   });
@@ -119,8 +122,11 @@ describe('the default playbook (shared/recovery-method.md)', () => {
     expect(def(pb, 'own_up').escalateAfter.critical).toEqual(dur(2, 'h'));
   });
 
-  it('works 09:00–18:00 Monday to Friday and escalates to nobody extra', () => {
+  it('works 09:00–18:00 Monday to Friday', () => {
     expect(pb.workingHours).toEqual({ start: '09:00', end: '18:00', days: [1, 2, 3, 4, 5] });
+  });
+
+  it('escalates to nobody extra', () => {
     expect(pb.escalationTarget).toBeNull();
   });
 
@@ -153,7 +159,7 @@ describe('parsePlaybook overrides merge over the defaults', () => {
     ]);
   });
 
-  it('steps keep the listed order and only the listed steps', () => {
+  it('the steps are those listed, in that order, with their defaults', () => {
     const pb = parsePlaybook({
       steps: [{ key: 'outline' }, { key: 'own_up' }, { key: 'meeting' }],
     });
@@ -170,9 +176,12 @@ describe('parsePlaybook overrides merge over the defaults', () => {
       ],
     });
 
-  it('a step’s title is taken trimmed, and none given stays unset', () => {
+  it('a step’s title is taken trimmed', () => {
+    expect(def(overridden(), 'own_up').title).toBe('Call the client');
+  });
+
+  it('a step given no title leaves it unset', () => {
     const pb = overridden();
-    expect(def(pb, 'own_up').title).toBe('Call the client');
     expect(def(pb, 'compensation').title).toBeUndefined();
   });
 
@@ -182,7 +191,7 @@ describe('parsePlaybook overrides merge over the defaults', () => {
     expect(def(pb, 'corrective_changes').optional).toBe(true);
   });
 
-  it('one severity’s due is taken, the other severities and the rest of the step stay default', () => {
+  it('one severity’s due changes that due alone', () => {
     const ownUp = def(overridden(), 'own_up');
     expect(ownUp.due).toEqual({ critical: dur(1, 'h'), major: dur(4, 'wh'), minor: dur(1, 'wd') });
     expect(ownUp.repeat).toEqual(def(DEFAULT_PLAYBOOK, 'own_up').repeat);
@@ -204,12 +213,18 @@ describe('parsePlaybook overrides merge over the defaults', () => {
     expect(def(pb, 'outline').due).toEqual(allSev('none'));
   });
 
-  it.each([null, 'none'])('repeat and escalateAfter accept %j as "never"', (never) => {
-    const pb = parsePlaybook({
-      steps: [{ key: 'own_up', repeat: never, escalateAfter: { major: never } }],
-    });
-    expect(def(pb, 'own_up').repeat).toBeNull();
-    expect(def(pb, 'own_up').escalateAfter).toEqual({
+  const never = (value: null | 'none') =>
+    def(
+      parsePlaybook({ steps: [{ key: 'own_up', repeat: value, escalateAfter: { major: value } }] }),
+      'own_up',
+    );
+
+  it.each([null, 'none'] as const)('repeat accepts %j as "never"', (value) => {
+    expect(never(value).repeat).toBeNull();
+  });
+
+  it.each([null, 'none'] as const)('escalateAfter accepts %j as "never"', (value) => {
+    expect(never(value).escalateAfter).toEqual({
       minor: dur(1, 'wd'),
       major: null,
       critical: dur(2, 'h'),

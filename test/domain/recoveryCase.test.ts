@@ -179,16 +179,27 @@ describe('openCase', () => {
 });
 
 describe('completeStep', () => {
-  it('marks the step done, bumps versions and clears its reminder', () => {
+  const completed = () => {
     const c = open();
-    const { case: next, event } = completeStep(c, 'own_up', OWNER, 1, PB, later(30));
+    return { before: c, ...completeStep(c, 'own_up', OWNER, 1, PB, later(30)) };
+  };
+
+  it('bumps the step’s version with the case’s', () => {
+    const { case: next } = completed();
+    expect(step(next, 'own_up').version).toBe(2);
+    expect(next.version).toBe(2);
+  });
+
+  it('clears the done step’s reminder', () => {
+    expect(step(completed().case, 'own_up').nextRemindAt).toBeNull();
+  });
+
+  it('marks the step done', () => {
+    const { before: c, case: next, event } = completed();
     const s = step(next, 'own_up');
     expect(s.status).toBe('done');
     expect(s.doneAt).toEqual(later(30));
     expect(s.doneBy).toBe(OWNER);
-    expect(s.version).toBe(2);
-    expect(s.nextRemindAt).toBeNull();
-    expect(next.version).toBe(2);
     expect(event).toEqual({ type: 'step_done', actor: OWNER, stepKey: 'own_up', data: undefined });
     // nothing else moved
     expect(step(next, 'outline')).toEqual(step(c, 'outline'));
@@ -447,12 +458,16 @@ describe('saveOutline', () => {
     summary: 'We mixed up two labels; a second check now stops it.',
   };
 
-  it('stores the trimmed outline and marks the outline step done', () => {
+  it('stores the trimmed outline', () => {
     const { case: c, event } = saveOutline(open(), outline, OWNER, NOW);
     expect(c.outline).toEqual({ ...outline, happened: 'The pallets for Bologna went to Bari.' });
+    expect(event.type).toBe('outline_saved');
+  });
+
+  it('saving the outline marks its step done', () => {
+    const c = saveOutline(open(), outline, OWNER, NOW).case;
     expect(step(c, 'outline').status).toBe('done');
     expect(step(c, 'outline').doneAt).toEqual(NOW);
-    expect(event.type).toBe('outline_saved');
   });
 
   it.each(['happened', 'why', 'prevention', 'summary'] as const)(
@@ -618,12 +633,18 @@ describe('closeCase', () => {
     );
   });
 
-  it('lost with a reason ends the case and clears every reminder', () => {
-    const { case: c, event } = closeCase(open(), 'lost', ' Went to a competitor ', OWNER, NOW);
+  const lost = () => closeCase(open(), 'lost', ' Went to a competitor ', OWNER, NOW);
+
+  it('ending a case as lost clears every reminder', () => {
+    expect(open().steps.some((s) => s.nextRemindAt !== null)).toBe(true);
+    expect(lost().case.steps.every((s) => s.nextRemindAt === null)).toBe(true);
+  });
+
+  it('lost with a reason ends the case', () => {
+    const { case: c, event } = lost();
     expect(c.status).toBe('lost');
     expect(c.outcomeReason).toBe('Went to a competitor');
     expect(c.closedAt).toEqual(NOW);
-    expect(c.steps.every((s) => s.nextRemindAt === null)).toBe(true);
     expect(event).toEqual({
       type: 'case_closed',
       actor: OWNER,
@@ -674,7 +695,7 @@ describe('closeCase', () => {
   });
 });
 
-describe('step status table and views', () => {
+describe('the step status table, with its views', () => {
   it.each<[string, readonly string[]]>([
     ['waiting', ['pending', 'skipped']],
     ['pending', ['done', 'skipped', 'snoozed']],

@@ -110,14 +110,21 @@ describe('planStep: nudges', () => {
     expect(p.step).toEqual(s);
   });
 
-  it('sends the first nudge at due and plans the repeat one interval later', () => {
+  const atDue = () => {
     const c = open();
-    const p = planStep(c, findStep(c, 'own_up'), PB, ROME, at('2026-01-14T14:00:00Z'));
+    return { c, p: planStep(c, findStep(c, 'own_up'), PB, ROME, at('2026-01-14T14:00:00Z')) };
+  };
+
+  it('sends the first nudge at due', () => {
+    const { c, p } = atDue();
     expect(p.reminders).toEqual([{ kind: 'nudge', occurrence: 1 }]);
     expect(p.step.remindCount).toBe(1);
-    // Wed 15:00 CET + 4 working hours = Thu 10:00 CET
-    expect(iso(p.step.nextRemindAt)).toBe('2026-01-15T09:00:00.000Z');
     expect(p.step.dueAt).toEqual(findStep(c, 'own_up').dueAt);
+  });
+
+  it('plans the repeat one interval after the first nudge', () => {
+    // Wed 15:00 CET + 4 working hours = Thu 10:00 CET
+    expect(iso(atDue().p.step.nextRemindAt)).toBe('2026-01-15T09:00:00.000Z');
   });
 
   it('repeats in working hours only, escalating exactly once', () => {
@@ -172,7 +179,7 @@ describe('planStep: nudges', () => {
     expect(iso(p.step.nextRemindAt)).toBe('2026-03-30T07:00:00.000Z');
   });
 
-  it('a critical own_up ignores working hours: nudged and escalated at night', () => {
+  it('a critical own_up ignores working hours, nudging then escalating at night', () => {
     const c = open({ severity: 'critical' }, PB, at('2026-01-17T22:00:00Z')); // Sat 23:00 Rome
     expect(iso(findStep(c, 'own_up').dueAt)).toBe('2026-01-18T00:00:00.000Z');
     const { sent } = simulate(c, 'own_up', '2026-01-17T22:00:00Z', '2026-01-19T15:00:00Z');
@@ -254,7 +261,7 @@ describe('planStep: escalation', () => {
     expect(iso(nextCheckAt(quiet, first.step, PB))).toBe('2026-02-01T10:00:00.000Z');
   });
 
-  it('is not sent out of hours (non-critical) and waits for working hours', () => {
+  it('waits out of hours for working hours (non-critical)', () => {
     const c = open();
     const s = { ...findStep(c, 'own_up'), nextRemindAt: null };
     // downtime: the escalation time (Thu 15:00) has passed; it is now Thu 22:00
@@ -275,15 +282,23 @@ describe('planStep: escalation', () => {
 });
 
 describe('planStep: snoozed steps', () => {
-  it('are nudged when the snooze ends, and become pending again', () => {
-    const until = at('2026-01-15T12:00:00Z'); // Thu 13:00 Rome, after the step's due time
+  const until = at('2026-01-15T12:00:00Z'); // Thu 13:00 Rome, after the step's due time
+  const snoozed = () => {
     const c = snoozeStep(open(), 'outline', until, OWNER, 1, NOW).case;
-    const s = findStep(c, 'outline');
+    return { c, s: findStep(c, 'outline') };
+  };
+
+  it('become pending again when the snooze ends', () => {
+    const { c, s } = snoozed();
+    expect(planStep(c, s, PB, ROME, until).step.status).toBe('pending');
+  });
+
+  it('are nudged when the snooze ends', () => {
+    const { c, s } = snoozed();
     expect(nextCheckAt(c, s, PB)).toEqual(until);
     expect(planStep(c, s, PB, ROME, at('2026-01-15T11:59:00Z')).reminders).toEqual([]);
     const p = planStep(c, s, PB, ROME, until);
     expect(p.reminders).toEqual([{ kind: 'nudge', occurrence: 1 }]);
-    expect(p.step.status).toBe('pending');
     // repeat 1 working day later
     expect(iso(p.step.nextRemindAt)).toBe('2026-01-16T12:00:00.000Z');
   });
@@ -444,7 +459,7 @@ describe('planStep: cadence steps (keep_trying, check_in)', () => {
   });
 });
 
-describe('follow-ups recorded and missed', () => {
+describe('follow-ups recorded or missed', () => {
   // Refused Wed 2026-01-14 11:00 Rome: dates 21 Jan, 28 Jan, 13 Feb, 16 Mar, 14 Apr.
   const refused = () => recordAnswer(open(), 'refused', OWNER, PB, NOW).case;
   const kt = (c: RecoveryCase) => findStep(c, 'keep_trying');
@@ -455,7 +470,7 @@ describe('follow-ups recorded and missed', () => {
   const follow = (c: RecoveryCase, when: string) =>
     recordFollowUp(c, 'keep_trying', 'Called them', OWNER, null, PB, at(when)).case;
 
-  it('counts recorded follow-ups and missed dates: a follow-up answers the date asked, a date passed with none is missed', () => {
+  it('counts follow-ups: one answers the date asked, a date passed with none is missed', () => {
     let c = refused();
     c = plan(c, '2026-01-21T10:00:00Z').c; // asks for 21 Jan
     c = follow(c, '2026-01-22T10:00:00Z'); // answers it
@@ -582,12 +597,15 @@ describe('planStep: meeting preparation', () => {
     expect(comp.reminders).toEqual([{ kind: 'nudge', occurrence: 1 }]);
   });
 
-  it('without a meeting, apologize and compensation are never nudged', () => {
-    const { sent } = simulate(open(), 'apologize', '2026-01-14T10:00:00Z', '2026-02-14T10:00:00Z', {
-      tickMinutes: 60,
-    });
-    expect(sent).toEqual([]);
-  });
+  it.each(['apologize', 'compensation'] as const)(
+    'without a meeting, %s is never nudged',
+    (key) => {
+      const { sent } = simulate(open(), key, '2026-01-14T10:00:00Z', '2026-02-14T10:00:00Z', {
+        tickMinutes: 60,
+      });
+      expect(sent).toEqual([]);
+    },
+  );
 });
 
 describe('planStep: nothing for finished steps or cases', () => {

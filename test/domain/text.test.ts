@@ -29,9 +29,12 @@ describe('wellFormed', () => {
     });
   });
 
-  it('a form body without a prototype, and a key named __proto__, stay plain data', () => {
+  it('a form body without a prototype is repaired as plain data', () => {
     const form = Object.assign(Object.create(null) as Record<string, unknown>, { text: 'a\ud800' });
     expect(wellFormed(form).text).toBe('a\ufffd');
+  });
+
+  it('a key named __proto__ stays plain data', () => {
     const odd = JSON.parse('{"__proto__\\ud800":{"polluted":"yes\\ud800"}}') as object;
     wellFormed(odd);
     expect(Object.getPrototypeOf(odd)).toBe(Object.prototype);
@@ -50,7 +53,7 @@ describe('wellFormed', () => {
     expect(v).toBe('\ufffd');
   });
 
-  it('numbers, null and undefined pass through', () => {
+  it('values other than text pass through (numbers, null, undefined)', () => {
     expect(wellFormed(3)).toBe(3);
     expect(wellFormed(null)).toBeNull();
     expect(wellFormedText(null)).toBeNull();

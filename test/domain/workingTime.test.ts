@@ -42,7 +42,7 @@ const hours = (name: string): WorkingHours => {
 };
 const at = (iso: string) => new Date(iso);
 
-describe('defaults and parsing', () => {
+describe('defaults, parsing', () => {
   it('defaults to 09:00–18:00 Monday to Friday', () => {
     expect(DEFAULT_WORKING_HOURS).toEqual({ start: '09:00', end: '18:00', days: [1, 2, 3, 4, 5] });
   });

@@ -42,7 +42,7 @@ const checkInTexts = (c: Catalog) => [
   c.nudge.checkInEnd('<@U1>'),
 ];
 
-describe('the research claim on apology and compensation', () => {
+describe('the research claim on apology with compensation', () => {
   it.each(Object.entries(all))('%s states it in full on the compensation form', (_lang, c) => {
     expect(c.modal.compensation.hint).toContain('37%');
     expect(c.modal.compensation.hint).toContain('74%');
@@ -68,7 +68,7 @@ describe('one term for check-ins', () => {
     for (const text of checkInTexts(c)) expect(text).toMatch(term);
   });
 
-  it('the old Italian, Greek and Catalan terms are gone', () => {
+  it('the old terms are gone from every translation (Italian, Greek, Catalan)', () => {
     expect(matching(itCatalog, /check-in/i)).toEqual([]);
     expect(matching(el, /τακτικές επαφές|επαφή παρακολούθησης|προγραμματισμένη επαφή/)).toEqual([]);
     expect(matching(ca, /seguiment periòdic|seguiment personal|Fes seguiment/)).toEqual([]);
@@ -189,7 +189,7 @@ describe('the outcomes report counts one in the singular', () => {
 });
 
 describe('Catalan elides "de" before a number read with a vowel', () => {
-  it('d’1 and d’11, de 8', () => {
+  it('d’1, d’11, de 8', () => {
     expect(ca.report.apology('50%', 1, 1)).toContain('(1 d’1 cas)');
     expect(ca.report.apology('9%', 1, 11)).toContain('(1 d’11 casos)');
     expect(ca.report.apology('13%', 1, 8)).toContain('(1 de 8 casos)');
@@ -269,7 +269,7 @@ describe('the native review of issue 23', () => {
   });
 
   it.each(Object.entries(all))(
-    '%s: the close form says the reason is required when lost, and its error agrees',
+    '%s: the close form’s error says what its hint says (a reason is required when lost)',
     (_lang, c) => {
       const hint = c.modal.close.reasonHint;
       const error = c.errors.field.lost_reason;

@@ -55,7 +55,7 @@ describe('probes in HTTP mode (on the receiver’s port)', () => {
     expect(live.body).toMatchObject({ ok: true, eventLoopDelayP99Ms: expect.any(Number) });
   });
 
-  it('/readyz answers 200 with every check ok, to GET and HEAD', async () => {
+  it('/readyz answers 200 with every check ok, to HEAD as to GET', async () => {
     h = await startHarness();
     expect(await getJson(`${base(h)}/readyz`)).toEqual({ status: 200, body: readyBody });
     expect((await fetch(`${base(h)}/readyz`, { method: 'HEAD' })).status).toBe(200);
@@ -68,17 +68,27 @@ describe('probes in HTTP mode (on the receiver’s port)', () => {
     expect(await getJson(`${base(h)}/healthz`)).toEqual(ready);
   });
 
-  it('/readyz turns 503 while draining, and /livez stays 200', async () => {
+  /** A harness that has started draining. */
+  async function draining(): Promise<Harness> {
     h = await startHarness();
     await h.amends.drain(0);
-    const ready = await getJson(`${base(h)}/readyz`);
+    return h;
+  }
+
+  it('/readyz turns 503 while draining', async () => {
+    const d = await draining();
+    const ready = await getJson(`${base(d)}/readyz`);
     expect(ready.status).toBe(503);
     expect(ready.body.checks).toMatchObject({ draining: 'draining: refusing new work' });
-    expect((await getJson(`${base(h)}/healthz`)).status).toBe(503);
-    expect((await getJson(`${base(h)}/livez`)).status).toBe(200);
+    expect((await getJson(`${base(d)}/healthz`)).status).toBe(503);
   });
 
-  it('/readyz turns 503 when the database’s schema is not this build’s, 200 once it is', async () => {
+  it('/livez stays 200 while draining', async () => {
+    const d = await draining();
+    expect((await getJson(`${base(d)}/livez`)).status).toBe(200);
+  });
+
+  it('/readyz is 503 only while the database’s schema is not this build’s', async () => {
     h = await startHarness({ engine: 'sqlite' });
     setSchemaVersion(h.amends.store, SCHEMA_VERSION - 1);
     const behind = await getJson(`${base(h)}/readyz`);
@@ -114,7 +124,7 @@ describe('probes in HTTP mode (on the receiver’s port)', () => {
 });
 
 describePostgres('probes on PostgreSQL', () => {
-  it('/readyz turns 503 while the database refuses connections, and 200 once it is back', async () => {
+  it('/readyz is 503 only while the database refuses connections', async () => {
     h = await startHarness({ engine: 'postgres' });
     expect((await getJson(`${base(h)}/readyz`)).status).toBe(200);
     const letIn = await refuseConnections(h.amends.store);
@@ -202,7 +212,10 @@ describe('/metrics', () => {
 });
 
 describe('probes in Socket Mode (their own listener, HEALTH_PORT)', () => {
-  it('serves /livez, /readyz, /healthz and /metrics, and /readyz turns 503 while draining', async () => {
+  type Amends = Awaited<ReturnType<typeof composeAmends>>;
+
+  /** Starts Amends in Socket Mode against a fake Slack, runs `body` with its probe URL. */
+  async function inSocketMode(body: (url: string, amends: Amends) => Promise<void>) {
     const dir = mkdtempSync(join(tmpdir(), 'amends-probes-'));
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     await once(wss, 'listening');
@@ -234,7 +247,19 @@ describe('probes in Socket Mode (their own listener, HEALTH_PORT)', () => {
       expect(await amends.start()).toBeNull();
       const port = amends.ops.healthPort();
       expect(port).toBeGreaterThan(0);
-      const url = `http://127.0.0.1:${port}`;
+      await body(`http://127.0.0.1:${port}`, amends);
+    } finally {
+      await amends.stop();
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise((r) => wss.close(r));
+      await fake.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(amends.ops.healthPort()).not.toBeNull();
+  }
+
+  it('serves every probe, /metrics too, on HEALTH_PORT', async () => {
+    await inSocketMode(async (url) => {
       expect((await getJson(`${url}/livez`)).status).toBe(200);
       expect(await getJson(`${url}/readyz`)).toMatchObject({ status: 200, body: { ok: true } });
       expect((await getJson(`${url}/healthz`)).status).toBe(200);
@@ -244,16 +269,14 @@ describe('probes in Socket Mode (their own listener, HEALTH_PORT)', () => {
         sample(m, 'amends_slack_call_duration_seconds_count', { method: 'apps.connections.open' }),
       ).toBe(1);
       expect((await fetch(`${url}/nothing`)).status).toBe(404);
+    });
+  });
+
+  it('/readyz on HEALTH_PORT turns 503 while draining', async () => {
+    await inSocketMode(async (url, amends) => {
       await amends.drain(0);
       expect((await getJson(`${url}/readyz`)).status).toBe(503);
-    } finally {
-      await amends.stop();
-      for (const ws of wss.clients) ws.terminate();
-      await new Promise((r) => wss.close(r));
-      await fake.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-    expect(amends.ops.healthPort()).not.toBeNull();
+    });
   });
 });
 

@@ -61,7 +61,8 @@ afterEach(async () => {
 });
 
 describe('a wall clock that jumps a week forward under a running ticker', () => {
-  it('logs one line with the missed time, replays nothing, and ticks once at the next slot', async () => {
+  /** A minute ticker that ran once at 10:01, then woke 30 s after a week's jump of the wall clock. */
+  async function jumped() {
     const { runs, job } = recorder();
     const ticker = track(scheduleSweep('* * * * *', job, log));
 
@@ -72,15 +73,33 @@ describe('a wall clock that jumps a week forward under a running ticker', () => 
     const t0 = Date.parse('2026-03-02T10:01:30.000Z') + JUMP;
     // The ticker wakes when the 10:02 slot was due (30 s on the monotonic clock).
     await vi.advanceTimersByTimeAsync(30 * SECOND);
+    return { runs, ticker, t0 };
+  }
 
+  /** After the jump, three more minutes: the runs the ticker made. */
+  async function threeMinutesOn() {
+    const j = await jumped();
+    await vi.advanceTimersByTimeAsync(3 * MINUTE);
+    return j;
+  }
+
+  it('replays none of the missed slots', async () => {
+    const { runs } = await jumped();
     expect(runs).toHaveLength(1); // no replay of the 10,080 slots in between
     expect(consoleCalls()).toBe(0); // and no per-slot console warning
+  });
+
+  it('logs one line with the missed time', async () => {
+    const { t0 } = await jumped();
     expect(jumpLines()).toHaveLength(1);
     const { fields } = jumpLines()[0] as Line;
     expect(fields?.missedMs).toBe(JUMP);
     expect(fields?.from).toBe('2026-03-02T10:02:00.000Z');
     expect(fields?.to).toBe(iso(t0 + 30 * SECOND));
+  });
 
+  it('ticks once at the next slot, then every minute again', async () => {
+    const { runs } = await jumped();
     // The job runs once at the next slot after the jump, then every minute again.
     await vi.advanceTimersByTimeAsync(MINUTE);
     expect(runs).toEqual(['2026-03-02T10:01:00.000Z', '2026-03-09T10:03:00.000Z']);
@@ -88,8 +107,11 @@ describe('a wall clock that jumps a week forward under a running ticker', () => 
     expect(runs.slice(2)).toEqual(['2026-03-09T10:04:00.000Z', '2026-03-09T10:05:00.000Z']);
     expect(jumpLines()).toHaveLength(1);
     expect(consoleCalls()).toBe(0);
+  });
 
-    // stop() resolves without waiting on any timer, and nothing runs afterwards.
+  it('stop() resolves without waiting on any timer, nothing running afterwards', async () => {
+    const { runs, ticker } = await threeMinutesOn();
+    expect(runs).toHaveLength(4);
     await ticker.stop();
     await vi.advanceTimersByTimeAsync(10 * MINUTE);
     expect(runs).toHaveLength(4);
@@ -160,28 +182,36 @@ describe('the ticker otherwise', () => {
     expect(consoleCalls()).toBe(0);
   });
 
-  it('never overlaps itself, quietly, and logs a failing job without letting it escape', async () => {
-    let active = 0;
-    let most = 0;
-    let started = 0;
+  /** A job that takes 2.5 minutes and fails on its second run, six minutes on a minute ticker. */
+  async function slowFailing() {
+    const seen = { active: 0, most: 0, started: 0 };
     const slow = async () => {
-      started++;
-      active++;
-      most = Math.max(most, active);
+      seen.started++;
+      seen.active++;
+      seen.most = Math.max(seen.most, seen.active);
       await new Promise((r) => setTimeout(r, 150 * SECOND));
-      active--;
-      if (started === 2) throw new Error('Slack said no');
+      seen.active--;
+      if (seen.started === 2) throw new Error('Slack said no');
     };
     track(scheduleSweep('* * * * *', slow, log));
     await vi.advanceTimersByTimeAsync(6 * MINUTE); // 10:06:30
+    return seen;
+  }
+
+  it('never overlaps itself, quietly', async () => {
+    const { most, started } = await slowFailing();
     // 10:01 runs until 10:03:30; 10:02 and 10:03 are skipped; 10:04 runs until 10:06:30.
     expect(most).toBe(1);
     expect(started).toBe(2);
+    expect(consoleCalls()).toBe(0);
+  });
+
+  it('logs a failing job without letting it escape', async () => {
+    await slowFailing();
     expect(lines).toEqual([
       { message: 'amends-sweep failed', fields: { err: new Error('Slack said no') } },
     ]);
     expect(levels).toEqual(['error']);
-    expect(consoleCalls()).toBe(0);
   });
 
   it('logs a reminder tick that did something', async () => {

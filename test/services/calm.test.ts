@@ -58,7 +58,7 @@ describe('a case nobody touches for two weeks', () => {
     return { c, pings };
   };
 
-  it('posts at most 2 thread messages on any day and at most 12 in two weeks', async () => {
+  it('posts at most 2 thread messages a day, 12 in two weeks', async () => {
     const { c } = await neglected();
     const posts = threadReplies(h, c); // the first reply included
     const perDay = new Map<string, number>();
@@ -88,16 +88,21 @@ describe('a case nobody touches for two weeks', () => {
     }
   });
 
-  it('goes quiet once, and its parent says so', async () => {
+  it('goes quiet once', async () => {
     const { c, pings } = await neglected();
     expect(pings.filter((m) => kindOf(m) === 'stalled')).toHaveLength(1);
+    expect((await refresh(h, c)).calm.stalledAt).not.toBeNull();
+  });
+
+  it('shows on its parent that it has gone quiet', async () => {
+    const { c } = await neglected();
     const stalled = await refresh(h, c);
     expect(stalled.calm.stalledAt).not.toBeNull();
     const parent = h.fake.messages.find((m) => m.ts === c.messageTs);
     expect(JSON.stringify(parent?.blocks)).toContain('case_stalled');
   });
 
-  it('one action lifts the quiet: the case is not stalled any more and nudges daily again', async () => {
+  it('one action lifts the quiet, back to daily nudges', async () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: late delivery');
     await tickEvery(30, '2026-12-02T08:00:00Z');
@@ -166,7 +171,7 @@ describe('the method after the answer', () => {
     return c;
   };
 
-  it('after "Client accepted" outline, meeting, apology and compensation read "not needed now"', async () => {
+  it('after "Client accepted" the steps before the answer read "not needed now"', async () => {
     const c = await accepted();
     const after = await refresh(h, c);
     for (const key of PRE_ANSWER) {
@@ -190,14 +195,24 @@ describe('the method after the answer', () => {
     }
   });
 
-  it('a closed case stops every nudge and its parent shows nothing as due', async () => {
+  /** A case refused, then closed as lost, with its parent redrawn. */
+  const closedLost = async () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: late delivery');
     await click(h, { action_id: 'amends_case_refused', value: `${c.id}|${c.version}` });
     await h.amends.cases.close(TEAM, c.id, 'lost', 'They went elsewhere', MARIA);
     await h.amends.presenter.refresh(await refresh(h, c));
+    return c;
+  };
+
+  it('a closed case stops every nudge', async () => {
+    const c = await closedLost();
     await tickEvery(240, '2027-01-30T08:00:00Z');
     expect(reminderPosts(h, c)).toHaveLength(0);
+  });
+
+  it('a closed case’s parent shows nothing as due', async () => {
+    const c = await closedLost();
     const parent = h.fake.messages.find((m) => m.ts === c.messageTs);
     const text = JSON.stringify(parent?.blocks);
     expect(text).not.toMatch(/due |Overdue|To do/);
@@ -218,20 +233,28 @@ describe('the method after the answer', () => {
     return c;
   }
 
-  it('follow-ups are numbered by those recorded, and the ask after a missed date names it', async () => {
+  const cadenceAsks = async () => {
     const c = await oneRecordedOneMissed();
-    const asks = reminderPosts(h, c).filter((m) => kindOf(m) === 'cadence');
+    return reminderPosts(h, c).filter((m) => kindOf(m) === 'cadence');
+  };
+
+  it('follow-ups are numbered by those recorded', async () => {
+    const asks = await cadenceAsks();
     const numbers = asks.map((m) => Number(/follow-up (\d+):/.exec(m.text ?? '')?.[1]));
     expect(numbers).toEqual([1, 2, 2]);
     // Each with its own idea: the second idea after the first.
     expect(asks[1]?.text).toContain(en.nudge.keepTryingIdeas[1]);
+  });
+
+  it('the ask after a missed date names it', async () => {
+    const asks = await cadenceAsks();
     // The third names the date that went by with nothing recorded.
     expect(asks[1]?.text).not.toContain('Nothing is recorded');
     expect(asks[2]?.text).toContain('Nothing is recorded for this date: <!date^');
     expect(asks[2]?.text).toContain('|2026-12-07>');
   });
 
-  it('a missed date is shown on the parent and counted in the outcomes', async () => {
+  it('a missed date is shown on the parent', async () => {
     const c = await oneRecordedOneMissed();
     // The parent: one follow-up recorded, 7 Dec missed, 23 Dec overdue (not "due 22 Jan").
     const kt = step(await refresh(h, c), 'keep_trying');
@@ -246,14 +269,18 @@ describe('the method after the answer', () => {
     expect(line).toContain(en.case.followUps(1));
     expect(line).toContain('Dates passed with nothing recorded: <!date^');
     expect(line).toContain('|2026-12-07>');
-    // And in the outcomes.
+  });
+
+  it('a missed date is counted in the outcomes', async () => {
+    await oneRecordedOneMissed();
     const report = await new ReportService(h.amends.store.reports, h.clock).report(TEAM, null);
     expect(report.summary.followUps).toEqual({ n: 1, recorded: 1, missed: 1 });
     const shown = JSON.stringify(outcomeBlocks(report, en, 'all'));
     expect(shown).toContain(en.report.followUps(1, 1, 1));
   });
 
-  it('a keep-trying follow-up is recorded with a note, and the next nudge moves to the next point', async () => {
+  /** A refused case whose keep-trying follow-up is recorded on day 4, before the +7 point. */
+  const followedUp = async () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: late delivery');
     await click(h, { action_id: 'amends_case_refused', value: `${c.id}|${c.version}` });
@@ -267,10 +294,22 @@ describe('the method after the answer', () => {
       MARIA,
       keep.version,
     );
-    const s = step(ch.case, 'keep_trying');
+    return { c, keep, s: step(ch.case, 'keep_trying') };
+  };
+
+  it('a keep-trying follow-up is recorded with a note', async () => {
+    const { s } = await followedUp();
     expect(s.note).toBe('Offered a small trial order');
+  });
+
+  it('a keep-trying follow-up moves the next nudge to the next point', async () => {
+    const { s } = await followedUp();
     // +7 (30 Nov) is within three days: the next is +14, 7 Dec 09:00 Rome.
     expect(s.dueAt?.toISOString()).toBe('2026-12-07T08:00:00.000Z');
+  });
+
+  it('the same follow-up click again records nothing', async () => {
+    const { c, keep } = await followedUp();
     // The same click again (an older version) changes nothing.
     await expect(
       h.amends.cases.followUp(TEAM, c.id, 'keep_trying', 'again', MARIA, keep.version),
@@ -283,7 +322,7 @@ describe('the method after the answer', () => {
 });
 
 describe('a refused case nobody touches', () => {
-  it('over 100 days: only the keep-trying cadence speaks, one post a day at most, 6 in its 90 days; nothing about the steps from before the answer', async () => {
+  it('over 100 days only the keep-trying cadence speaks: one post a day at most, 6 in its 90 days', async () => {
     // Mon 7 Dec 09:00 Rome. Owned up, outline written, meeting on Wed 9 Dec 14:00 Rome; the client
     // refuses after it, with the apology, the compensation and the changes still open.
     h = await startHarness({ now: '2026-12-07T08:00:00Z' });
@@ -408,7 +447,7 @@ describe('a post planned before the refusal', () => {
   });
 });
 
-describe('a nudge and a click', () => {
+describe('a nudge planned before a click', () => {
   it('a nudge planned before someone acts on the case is not posted after the click', async () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' }); // Monday 09:00 Rome
     const c = await openViaCommand(h, 'Acme: late delivery');
@@ -434,7 +473,7 @@ describe('a nudge and a click', () => {
   });
 });
 
-describe('an escalation and a click', () => {
+describe('an escalation planned before a click', () => {
   it('an escalation planned before the owner acts on another step is still sent (the step counts as escalated)', async () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openForMaria('Acme: shipped the wrong pallets');
@@ -566,7 +605,7 @@ describe('the morning digest', () => {
     expect(row?.status).toBe('sent');
   });
 
-  it('two cases due: no digest, and the nudges mention the owner as usual', async () => {
+  it('two cases due get their usual nudges, mentioning the owner, no digest', async () => {
     h = await startHarness({ now: '2026-11-20T08:00:00Z' });
     await openViaCommand(h, 'Acme: late delivery');
     await openViaCommand(h, 'Beta: wrong invoice');

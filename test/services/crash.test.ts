@@ -25,7 +25,7 @@ function child(env: Record<string, string>) {
 }
 
 describe('crash in the middle of a batch', () => {
-  it('a bot killed with SIGKILL between claim and record: the restarted bot posts every due reminder exactly once', async () => {
+  it('a bot killed with SIGKILL after claiming, before recording: the restarted bot posts every due reminder exactly once', async () => {
     const clock = new ManualClock('2026-11-23T08:00:00Z');
     // Slack answers slowly, so the kill lands while posts are in flight and others wait for pacing.
     const fake = await startFakeSlack({

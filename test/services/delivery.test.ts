@@ -205,7 +205,8 @@ describe('exactly once', () => {
     expect(new Set(reminderKeys(h)).size).toBe(2);
   });
 
-  it('two processes on one database keep one pace per channel together, and post every key once', async () => {
+  /** Two processes on one database, three claims each, tick at once into one channel. */
+  async function twoProcessesTick() {
     const h = await harness({ now: '2026-11-23T08:00:00Z' });
     for (let i = 0; i < 6; i++) await openViaCommand(h, `Client ${i}: late delivery`);
     h.clock.set('2026-11-23T12:30:00Z');
@@ -221,8 +222,18 @@ describe('exactly once', () => {
     const a = secondEngine(h, va, 3, () => sentAt.push(va.now()));
     const b = secondEngine(h, vb, 3, () => sentAt.push(vb.now()));
     await Promise.all([a.tick(), b.tick()]);
+    return { h, posts, sentAt };
+  }
+
+  it('two processes on one database post every key once', async () => {
+    const { h, posts } = await twoProcessesTick();
     expect(posts()).toBe(6);
     expect(new Set(reminderKeys(h)).size).toBe(6);
+  });
+
+  it('two processes on one database keep one pace per channel together', async () => {
+    const { posts, sentAt } = await twoProcessesTick();
+    expect(posts()).toBe(6);
     // Consecutive posts in the channel are at least a second apart on the shared clock, although
     // two processes were posting into it.
     const sorted = [...sentAt].sort((x, y) => x - y);
@@ -270,7 +281,7 @@ describe('exactly once', () => {
   });
 });
 
-describe('downtime and daylight saving', () => {
+describe('after downtime or a daylight-saving change', () => {
   it('after days of downtime a case gets one catch-up post listing every overdue step, not one per step or tick', async () => {
     const h = await harness({ now: '2026-11-23T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: late delivery');
@@ -339,7 +350,7 @@ describe('downtime and daylight saving', () => {
 });
 
 describe('Slack errors', () => {
-  it('ratelimited waits for Retry-After and stops posting to that channel meanwhile', async () => {
+  it('ratelimited holds that channel’s posts until Retry-After', async () => {
     const h = await harness({ now: '2026-11-23T08:00:00Z' });
     await openViaCommand(h, 'Acme: late delivery');
     await openViaCommand(h, 'Beta: wrong invoice');
@@ -355,32 +366,45 @@ describe('Slack errors', () => {
     expect(reminderPosts(h)).toHaveLength(2);
   });
 
-  it.each(['channel_not_found', 'not_in_channel', 'is_archived', 'account_inactive'])(
-    '%s marks the reminder failed, flags the case on its message, and does not retry',
-    async (code) => {
-      const h = await harness({ now: '2026-11-23T08:00:00Z' });
-      const c = await openViaCommand(h, 'Acme: late delivery');
-      h.fake.failNext('chat.postMessage', code, 1);
-      h.clock.set('2026-11-23T12:30:00Z');
-      const r = await h.amends.reminders.tick();
-      expect(r.failed).toBe(1);
-      const row = (await h.amends.reminderRepo.forCase(TEAM, c.id))[0];
-      expect(row?.status).toBe('failed');
-      expect(row?.error).toBe(code);
-      expect((await refresh(h, c)).deliveryProblem).toBe(code);
-      const update = h.fake.callsTo('chat.update').at(-1);
-      // Said in words on the case message (check the channel), never as Slack's code.
-      const shown = JSON.stringify(update?.args.blocks);
-      expect(shown).toContain(JSON.stringify(en.case.deliveryProblem).slice(1, -1));
-      expect(shown).not.toContain(code);
-      const before = postCalls(h).length;
-      for (let i = 0; i < 5; i++) {
-        h.clock.advance(60_000);
-        await h.amends.reminders.tick();
-      }
-      expect(postCalls(h).length).toBe(before);
-    },
-  );
+  const CHANNEL_GONE = ['channel_not_found', 'not_in_channel', 'is_archived', 'account_inactive'];
+
+  /** A case whose first nudge Slack refuses with `code`. */
+  async function refusedWith(code: string) {
+    const h = await harness({ now: '2026-11-23T08:00:00Z' });
+    const c = await openViaCommand(h, 'Acme: late delivery');
+    h.fake.failNext('chat.postMessage', code, 1);
+    h.clock.set('2026-11-23T12:30:00Z');
+    const r = await h.amends.reminders.tick();
+    return { h, c, r };
+  }
+
+  it.each(CHANNEL_GONE)('%s marks the reminder failed', async (code) => {
+    const { h, c, r } = await refusedWith(code);
+    expect(r.failed).toBe(1);
+    const row = (await h.amends.reminderRepo.forCase(TEAM, c.id))[0];
+    expect(row?.status).toBe('failed');
+    expect(row?.error).toBe(code);
+  });
+
+  it.each(CHANNEL_GONE)('%s flags the case on its message', async (code) => {
+    const { h, c } = await refusedWith(code);
+    expect((await refresh(h, c)).deliveryProblem).toBe(code);
+    const update = h.fake.callsTo('chat.update').at(-1);
+    // Said in words on the case message (check the channel), never as Slack's code.
+    const shown = JSON.stringify(update?.args.blocks);
+    expect(shown).toContain(JSON.stringify(en.case.deliveryProblem).slice(1, -1));
+    expect(shown).not.toContain(code);
+  });
+
+  it.each(CHANNEL_GONE)('%s is not retried', async (code) => {
+    const { h } = await refusedWith(code);
+    const before = postCalls(h).length;
+    for (let i = 0; i < 5; i++) {
+      h.clock.advance(60_000);
+      await h.amends.reminders.tick();
+    }
+    expect(postCalls(h).length).toBe(before);
+  });
 
   it.each(['invalid_auth', 'token_revoked'])(
     '%s pauses the workspace’s reminders',

@@ -49,7 +49,7 @@ function kase(o: Partial<CaseHistory> = {}): CaseHistory {
 }
 
 describe('casesToCsv', () => {
-  it('starts with a BOM and a header, even with no cases', () => {
+  it('starts with a BOM, then the header, even with no cases', () => {
     const csv = casesToCsv([]);
     expect(csv).toBe(`${BOM}${TIMELINE_COLUMNS.join(',')}\r\n`);
     expect(records(csv)).toEqual([]);
@@ -130,7 +130,7 @@ describe('casesToCsv', () => {
     });
   });
 
-  describe('people and channels by name, details in readable columns (issue 23)', () => {
+  describe('readable columns: people, channels by name, each detail in its column (issue 23)', () => {
     const names: KnownNames = {
       people: new Map([
         ['U0OWNER01', 'Maria Rossi'],
@@ -192,7 +192,7 @@ describe('casesToCsv', () => {
     const rows = records(casesToCsv([c], names));
     const byEvent = (type: string) => rows.find((r) => r.event === type) as Record<string, string>;
 
-    it('names the owner, the actor and the channel beside their ids', () => {
+    it('names each person, the channel too, beside their ids', () => {
       expect(rows[0]).toMatchObject({
         owner_id: 'U0OWNER01',
         owner_name: 'Maria Rossi',
@@ -205,7 +205,7 @@ describe('casesToCsv', () => {
       });
     });
 
-    it('leaves a name it does not know empty and keeps the id, never a guess', () => {
+    it('leaves a name it does not know empty beside the id, never a guess', () => {
       expect(byEvent('someone_else')).toMatchObject({ person_id: 'U0NOBODY1', person_name: '' });
       const unknown = records(
         casesToCsv([kase({ ownerId: 'U0NEWBIE1', channelId: 'C0NEW0001' })], names),
@@ -268,7 +268,28 @@ describe('casesToCsv', () => {
     ]);
   });
 
-  it('keeps the order of cases and of their events', () => {
+  it('keeps the order of each case’s events', () => {
+    const e = (type: string, iso: string) => ({
+      at: at(iso),
+      type,
+      stepKey: null,
+      actor: 'U0OWNER01',
+      data: null,
+    });
+    // Given out of time order: the file keeps the order given.
+    const c = kase({
+      events: [
+        e('client_accepted', '2026-03-04T09:00:00Z'),
+        e('case_opened', '2026-03-02T09:00:00Z'),
+      ],
+    });
+    expect(records(casesToCsv([c])).map((r) => r.event)).toEqual([
+      'client_accepted',
+      'case_opened',
+    ]);
+  });
+
+  it('keeps the order of the cases', () => {
     const a = kase({ id: 1 });
     const b = kase({ id: 2, client: 'Beta' });
     const rows = records(casesToCsv([a, b]));
@@ -278,7 +299,7 @@ describe('casesToCsv', () => {
     ]);
   });
 
-  it('round-trips Greek and Catalan text, commas, quotes and line breaks', () => {
+  it('round-trips text in any script, with commas, quotes, line breaks', () => {
     const greek = 'Ξενοδοχείο «Ακρόπολις» ΑΕ';
     const catalan = 'Cal Pepet, col·laboració i "l\'oferta" — àèéíïòóúüç';
     const note = 'Ζητήσαμε συγγνώμη.\nHem enviat un abonament.\r\nGràcies';
@@ -356,7 +377,7 @@ describe('neutralizeCell', () => {
 });
 
 describe('exportCasesCsv', () => {
-  it('loads through the source with the query and returns UTF-8 bytes with a BOM', async () => {
+  it('loads through the source with the query, giving UTF-8 bytes with a BOM', async () => {
     const seen: CaseHistoryQuery[] = [];
     const source: CaseHistorySource = {
       load: async (q) => {
@@ -417,7 +438,7 @@ describe('exportCasesCsvPaged (written a page at a time, the event loop let thro
     return { source, clock, limits, cases };
   }
 
-  it('gives exportCasesCsv’s bytes, from a paged source and from one that can only load', async () => {
+  it('gives exportCasesCsv’s bytes, whether the source pages or can only load', async () => {
     const { source, cases } = pagedSource(700, () => 0.01);
     const once = await exportCasesCsv(source, { teamId: 'T0TEAM001' });
     expect(records(once.toString('utf8'))).toHaveLength(700);
@@ -566,7 +587,7 @@ describe('the case sheet: one row per case (issue 23)', () => {
     });
   });
 
-  it('starts with a BOM and its header, even with no cases', () => {
+  it('starts with a BOM, then its header, even with no cases', () => {
     expect(caseSheetCsv([])).toBe(`${BOM}${CASE_COLUMNS.join(',')}\r\n`);
   });
 

@@ -21,7 +21,8 @@ async function tickEvery(minutes: number, untilIso: string): Promise<void> {
 }
 
 describe('nudges', () => {
-  it('posts the first nudge when a step comes due, mentioning the owner, with Done/Snooze buttons and metadata', async () => {
+  /** Opens a case Monday 09:00 Rome and ticks just before, then at, its own-up's due time. */
+  async function firstNudge() {
     // Monday 09:00 Rome (08:00Z); Maria works in Europe/Rome. Major own_up is due in 4 working hours: 13:00 Rome.
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme Corp: shipped the wrong pallets to Turin');
@@ -35,9 +36,24 @@ describe('nudges', () => {
     await h.amends.reminders.tick();
     const posts = reminderPosts(h, c);
     expect(posts).toHaveLength(1);
-    const p = posts[0];
-    expect(p?.text).toContain(`<@${MARIA}>`);
+    return { c, p: posts[0] };
+  }
+
+  it('posts the first nudge when a step comes due, keyed in its metadata', async () => {
+    const { c, p } = await firstNudge();
     expect(p?.metadata?.event_payload.key).toBe(`${c.id}:own_up:nudge:1`);
+    const row = (await h.amends.reminderRepo.forCase(TEAM, c.id))[0];
+    expect(row?.status).toBe('sent');
+    expect(row?.messageTs).toBe(p?.ts);
+  });
+
+  it('the first nudge mentions the owner', async () => {
+    const { p } = await firstNudge();
+    expect(p?.text).toContain(`<@${MARIA}>`);
+  });
+
+  it('the first nudge carries Done, Snooze buttons', async () => {
+    const { p } = await firstNudge();
     const actions = (
       (p?.blocks ?? []) as { type: string; elements?: { action_id?: string }[] }[]
     ).find((b) => b.type === 'actions');
@@ -45,9 +61,6 @@ describe('nudges', () => {
       'amends_step_done',
       'amends_step_snooze',
     ]);
-    const row = (await h.amends.reminderRepo.forCase(TEAM, c.id))[0];
-    expect(row?.status).toBe('sent');
-    expect(row?.messageTs).toBe(p?.ts);
   });
 
   it('nudges a case at most once a working day, repeating an open step the next day', async () => {
@@ -126,7 +139,8 @@ describe('nudges', () => {
 });
 
 describe('escalation', () => {
-  it('escalates an overdue step once, mentioning the creator and the escalation target', async () => {
+  /** Maria opens a case owned by Nikos; nobody acts on it for two and a half days. */
+  async function escalated() {
     const playbook = parsePlaybook({ escalationTarget: 'S0LEADS01' });
     h = await startHarness({ now: '2026-11-23T08:00:00Z', playbook });
     const c = await openViaCommand(h, 'Acme: broken build', { user: MARIA });
@@ -140,7 +154,15 @@ describe('escalation', () => {
     const ownUpEsc = esc.filter((m) =>
       String(m.metadata?.event_payload.key).startsWith(`${c.id}:own_up:`),
     );
-    expect(ownUpEsc).toHaveLength(1);
+    return ownUpEsc;
+  }
+
+  it('escalates an overdue step once', async () => {
+    expect(await escalated()).toHaveLength(1);
+  });
+
+  it('an escalation mentions the creator, the escalation target, the owner', async () => {
+    const ownUpEsc = await escalated();
     expect(ownUpEsc[0]?.text).toContain('<@U0MARIA01>');
     expect(ownUpEsc[0]?.text).toContain('<!subteam^S0LEADS01>');
     expect(ownUpEsc[0]?.text).toContain('<@U0NIKOS01>');
@@ -198,7 +220,7 @@ describe('client answer cadences', () => {
     ]);
   });
 
-  it('the day before the meeting the owner gets the outline and the apology reminder', async () => {
+  it('the day before the meeting the owner gets one reminder to prepare, with the outline summary', async () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: late delivery');
     const outline = {

@@ -233,7 +233,7 @@ describe.skipIf(testEngine() === 'postgres')('two bot processes on one database'
 });
 
 describe('a sweep after an outage stays within Slack’s Tier 3', () => {
-  it('lines waiting in 30 threads: 25 threads are read and posted this minute, the other 5 the next', async () => {
+  it('lines waiting in 30 threads: 25 threads are swept this minute, the other 5 the next', async () => {
     const h = await harness();
     const opened = [];
     for (let i = 0; i < 30; i++) opened.push(await openViaCommand(h, `Client ${i}: late delivery`));

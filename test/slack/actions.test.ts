@@ -69,7 +69,7 @@ describe('Done', () => {
     expect(line).toBe(':white_check_mark: <@U0NIKOS01> marked *Own up to the client* done.');
   });
 
-  it('stores the step done, by whom and when, with its event', async () => {
+  it('stores the step done (who, when) with its event', async () => {
     const { h } = ctx;
     const { o } = await doneByNikos(h);
     const c = await fresh(h, o.c);
@@ -165,7 +165,7 @@ describe('Skip with a reason (optional steps only)', () => {
     expect(elementIn(msg ?? o.parent, 'actions_check_in', ACTION.skip)).toBeDefined();
   });
 
-  it('asks why in a modal, then skips the step and shows the reason', async () => {
+  it('asks why in a modal, changing nothing until it is sent', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     const before = replies(h, o.parent.ts).length;
@@ -243,11 +243,10 @@ describe('Client accepted / refused / Close case', () => {
     expect(elementIn(msg, 'case_actions', ACTION.accepted)).toBeDefined();
   });
 
-  it('Close case: its button carries a danger confirm and opens the close modal', async () => {
+  it('Close case: its button carries a danger confirm', async () => {
     const { h } = ctx;
     const o = await openCase(h);
-    const close = elementIn(o.parent, 'case_actions', ACTION.close);
-    expect(close).toMatchObject({
+    expect(elementIn(o.parent, 'case_actions', ACTION.close)).toMatchObject({
       style: 'danger',
       confirm: {
         title: { text: en.confirmClose.title },
@@ -257,6 +256,11 @@ describe('Client accepted / refused / Close case', () => {
         style: 'danger',
       },
     });
+  });
+
+  it('Close case opens the close modal, changing nothing yet', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
     await press(h, o.parent, ACTION.close);
     const call = present(() => h.fake.callsTo('views.open')[0], 'close modal');
     const view = call.args.view as {
@@ -282,7 +286,7 @@ describe('Client accepted / refused / Close case', () => {
 describe('a button on a closed case', () => {
   const ctx = useHarness();
 
-  it('changes nothing and says the case is closed', async () => {
+  it('is refused, saying the case is closed, changing nothing', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     await h.amends.cases.close(TEAM, o.c.id, 'closed', null, MARIA);
@@ -325,7 +329,7 @@ describe('a playbook step title with Slack markup', () => {
     }),
   });
 
-  it('is shown escaped in the checklist and in every thread line about it', async () => {
+  it('is shown escaped wherever it appears: checklist, thread lines', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     expect(stepText(h, o, 'own_up')).toContain('Call them &lt;!here&gt; &amp;');
@@ -344,7 +348,7 @@ describe('our block_actions payload has Slack’s shape', () => {
     readFileSync(new URL('../fixtures/slack/block_actions.json', import.meta.url), 'utf8'),
   ) as Record<string, Record<string, unknown>> & { actions: Record<string, unknown>[] };
 
-  it('has every key of the fixture, at the top, in container and in the action', async () => {
+  it('has every key of the fixture, at every level', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     const msg = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
@@ -357,7 +361,7 @@ describe('our block_actions payload has Slack’s shape', () => {
     expect(keys(action)).toEqual(expect.arrayContaining(keys(fixture.actions[0])));
   });
 
-  it('Slack’s own payload (fixture, with our button and ids) is handled like ours', async () => {
+  it('Slack’s own payload (the fixture carrying our button, ids) is handled like ours', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     const p = structuredClone(fixture) as Record<string, unknown>;

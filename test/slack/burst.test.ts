@@ -16,7 +16,7 @@ describe('a burst of commands', () => {
   const ctx = useHarness({ boundMs: 30_000 });
 
   it.each([200, 500])(
-    '%i simultaneous /incident: none refused, all stored and posted once',
+    '%i simultaneous /incident are all served: each stored, posted once',
     async (n) => {
       const { h } = ctx;
       const answers = await Promise.all(

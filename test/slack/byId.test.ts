@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { byId } from '../../src/slack/listeners/byId.js';
 
-describe('buttons and forms dispatched by id (one Bolt listener per kind)', () => {
+describe('interactions dispatched by id (buttons, forms: one Bolt listener per kind)', () => {
   type A = { id?: string; seen: string[] };
   const routes = () => {
     const r = byId<A>((a) => a.id);
@@ -10,7 +10,7 @@ describe('buttons and forms dispatched by id (one Bolt listener per kind)', () =
     return r;
   };
 
-  it('runs the listener of that id, and only it', async () => {
+  it('runs only the listener of that id', async () => {
     const a: A = { id: 'snooze', seen: [] };
     await routes().dispatch(a);
     expect(a.seen).toEqual(['snooze']);

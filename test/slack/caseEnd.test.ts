@@ -40,16 +40,25 @@ const textOf = (blocks: types.KnownBlock[], id: string) =>
 const everything = (blocks: types.KnownBlock[]) => mrkdwnTexts(blocks).join('\n');
 
 describe('a lost case', () => {
-  it('reads as lost: the refusal is no longer "for now", and check-ins are not listed', () => {
+  /** A case refused, then lost, rendered the day after. */
+  const lostBlocks = () => {
     let c = recordAnswer(opened(), 'refused', OWNER, PB, at('2026-11-30T09:00:00Z')).case;
     c = closeCase(c, 'lost', 'They went to a competitor', OWNER, at('2026-12-21T09:00:00Z')).case;
-    const { blocks } = renderCase(c, PB, at('2026-12-22T09:00:00Z'));
+    return renderCase(c, PB, at('2026-12-22T09:00:00Z')).blocks;
+  };
+
+  it('reads as lost: the refusal is no longer "for now"', () => {
+    const blocks = lostBlocks();
     const facts = textOf(blocks, 'case_facts');
     expect(facts).toContain(en.case.refusedEnded);
     expect(facts).not.toContain(en.case.answer.refused);
     expect(everything(blocks)).not.toMatch(/for now/);
     expect(textOf(blocks, 'case_outcome')).toContain(en.outcome.lost);
     expect(textOf(blocks, 'case_outcome')).toContain('They went to a competitor');
+  });
+
+  it('lists no check-ins', () => {
+    const blocks = lostBlocks();
     // Check-ins on the account follow an acceptance: on a lost case they never start.
     expect(block(blocks, 'step_check_in')).toBeUndefined();
     expect(everything(blocks)).not.toContain(en.stepState.waiting);
@@ -110,7 +119,7 @@ describe('an accepted case', () => {
     expect(everything(shown)).not.toContain(en.stepState.waiting);
   });
 
-  it('once won back and closed, still does not list it', () => {
+  it('once closed as won back, still does not list it', () => {
     let c = recordAnswer(opened(), 'accepted', OWNER, PB, at('2026-11-30T09:00:00Z')).case;
     c = closeCase(c, 'won_back', null, OWNER, at('2026-12-28T09:00:00Z')).case;
     const { blocks } = renderCase(c, PB, at('2026-12-28T10:00:00Z'));
@@ -186,16 +195,24 @@ describe('a promise past its date', () => {
 describe('the changes step', () => {
   const dueOf = (c: RecoveryCase) => c.steps.find((s) => s.key === 'corrective_changes');
 
-  it('is due exactly at its earliest promise, and nudged in the working hour before it', () => {
+  /** A case with one change promised by the end of Friday's working day (the date picker's). */
+  const promisedFriday = () => {
     // The form's date picker: the end of that working day in the owner's zone.
     const by = localToInstant('2026-11-27', PB.workingHours.end, 'Europe/Rome');
     expect(by?.toISOString()).toBe(FRIDAY.toISOString());
-    const c = withChange(opened(), by);
-    expect(dueOf(c)?.dueAt?.toISOString()).toBe('2026-11-27T17:00:00.000Z');
+    return withChange(opened(), by);
+  };
+
+  it('is due exactly at its earliest promise', () => {
+    expect(dueOf(promisedFriday())?.dueAt?.toISOString()).toBe('2026-11-27T17:00:00.000Z');
+  });
+
+  it('is nudged in the working hour before its earliest promise', () => {
+    const c = promisedFriday();
     expect(dueOf(c)?.nextRemindAt?.toISOString()).toBe('2026-11-27T16:00:00.000Z');
   });
 
-  it('follows the earliest open promise as promises are added and kept', () => {
+  it('follows the earliest open promise, whatever is added or kept', () => {
     let c = withChange(opened(), at('2026-12-04T17:00:00Z'), 'More stock');
     expect(dueOf(c)?.dueAt?.toISOString()).toBe('2026-12-04T17:00:00.000Z');
     c = withChange(c, FRIDAY);
@@ -206,19 +223,29 @@ describe('the changes step', () => {
 });
 
 describe('in Italian', () => {
-  it('a lost case and a change left open read in Italian', () => {
+  /** An Italian case lost with a change left open, rendered the day after. */
+  const lostInItalian = () => {
     let c = withChange(opened('it'), FRIDAY);
     c = recordAnswer(c, 'refused', OWNER, PB, at('2026-11-30T09:00:00Z')).case;
     c = closeCase(c, 'lost', 'Ha scelto un concorrente', OWNER, at('2026-12-21T09:00:00Z')).case;
-    const { blocks } = renderCase(c, PB, at('2026-12-22T09:00:00Z'));
+    return renderCase(c, PB, at('2026-12-22T09:00:00Z')).blocks;
+  };
+
+  it('a lost case reads in Italian', () => {
+    const blocks = lostInItalian();
     expect(textOf(blocks, 'case_facts')).toContain('Il cliente ha rifiutato');
     expect(everything(blocks)).not.toContain('Per ora');
+  });
+
+  it('a change left open reads in Italian', () => {
+    const blocks = lostInItalian();
     expect(textOf(blocks, 'change_1')).toContain(itCatalog.changes.notDone);
   });
 });
 
 describe('a follow-up date still waiting when the case ends', () => {
-  it('is missed on the record: shown on the closed parent and counted, not dropped with the case', () => {
+  /** Refused, the +7 date missed and the +14 asked for, then lost on 21 Dec. */
+  const lostWhileAsking = () => {
     let c = recordAnswer(opened(), 'refused', OWNER, PB, at('2026-11-30T09:00:00Z')).case;
     // The engine asked for the +14 follow-up (14 Dec) after the +7 (7 Dec) went by unrecorded.
     c = {
@@ -233,15 +260,27 @@ describe('a follow-up date still waiting when the case ends', () => {
           : s,
       ),
     };
-    c = closeCase(c, 'lost', 'They went to a competitor', OWNER, at('2026-12-21T09:00:00Z')).case;
+    return closeCase(c, 'lost', 'They went to a competitor', OWNER, at('2026-12-21T09:00:00Z'))
+      .case;
+  };
+
+  it('is counted missed, not dropped with the case', () => {
+    const c = lostWhileAsking();
     const kt = c.steps.find((s) => s.key === 'keep_trying');
     expect(kt?.cadence?.missed.map((d) => d.toISOString())).toEqual([
       '2026-12-07T08:00:00.000Z',
       '2026-12-14T08:00:00.000Z',
     ]);
     expect(kt?.nextRemindAt).toBeNull();
+  });
+
+  it('is shown missed on the closed parent', () => {
+    const c = lostWhileAsking();
     const line = textOf(renderCase(c, PB, at('2026-12-22T09:00:00Z')).blocks, 'step_keep_trying');
     expect(line).toContain('|2026-12-14>');
+  });
+
+  it('a date not yet come when the case ends is not missed', () => {
     // A date not yet come when the case ends is not missed.
     let d = recordAnswer(opened(), 'refused', OWNER, PB, at('2026-11-30T09:00:00Z')).case;
     d = closeCase(d, 'lost', 'Gone', OWNER, at('2026-12-01T09:00:00Z')).case;

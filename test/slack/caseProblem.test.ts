@@ -14,7 +14,7 @@ const inJson = (s: string) => JSON.stringify(s).slice(1, -1);
 
 describe('a delivery problem on the case message', () => {
   it.each(['http_502', 'ratelimited', 'request_error', 'sharing_unknown', 'unavailable'])(
-    '%s: says in words that Slack failed and Amends tries again, never the code',
+    '%s: says in words that Amends will try Slack again, never the code',
     (code) => {
       const json = shown(code);
       expect(json).toContain(inJson(en.case.deliveryRetrying));

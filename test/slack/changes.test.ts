@@ -68,7 +68,7 @@ describe('corrective changes (domain)', () => {
     return c;
   }
 
-  it('each change is kept with what and who, open', () => {
+  it('each change is kept open, with what is promised, by whom', () => {
     expect(twoChanges().changes.map((x) => [x.id, x.what, x.who, x.status])).toEqual([
       [1, 'Second quality check', NIKOS, 'open'],
       [2, 'More stock', null, 'open'],
@@ -219,18 +219,26 @@ describe('corrective changes in Slack', () => {
     return { h, o, again, parent, line };
   };
 
-  it('added from a form, shown in the parent and the thread with who and by when', async () => {
+  it('added from a form, is shown in the parent with who does it, by when', async () => {
     const { h, o, line } = await withChange();
-    const c = await fresh(h, o.c);
-    expect(c.changes).toHaveLength(1);
+    expect((await fresh(h, o.c)).changes).toHaveLength(1);
     expect(line).toContain('Second quality check before shipping');
     expect(line).toContain(`<@${NIKOS}>`);
     expect(line).toMatch(/due <!date\^/);
+  });
+
+  it('added from a form, is announced in the thread with who does it, by when', async () => {
+    const { h, o } = await withChange();
     const said = replies(h, o.parent.ts).at(-1)?.text ?? '';
     expect(said).toContain('promised a change: *Second quality check before shipping*');
     // Who does it and by when, as the parent lists them.
     expect(said).toContain(`<@${NIKOS}>`);
     expect(said).toMatch(/due <!date\^\d+\^/);
+  });
+
+  it('added from a form, makes the step due at that promise', async () => {
+    const { h, o } = await withChange();
+    const c = await fresh(h, o.c);
     // The step is due at that promise, to the minute: the end of that working day.
     expect(stepOf(c, 'corrective_changes').dueAt?.toISOString()).toBe(
       c.changes[0]?.by?.toISOString(),

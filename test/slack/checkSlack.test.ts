@@ -86,7 +86,7 @@ describe('checkSlack when something else answers', () => {
 });
 
 describe('checkSlack when Slack never answers', () => {
-  it('each try gives up after its timeout, and the line says there was no answer', async () => {
+  it('gives up each try after its timeout, saying there was no answer', async () => {
     const { createServer } = await import('node:http');
     let asked = 0;
     const server = createServer(() => {

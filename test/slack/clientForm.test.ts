@@ -77,25 +77,22 @@ describe('the client record in the new-case form', () => {
     ['an invalid email', { email: 'jose at cafe' }, INPUT.clientEmail, /email address/],
     ['an unknown time zone', { tz: 'Mars/Olympus' }, INPUT.clientTz, /Unknown time zone/],
     ['a language Amends does not write', { lang: 'fr' }, INPUT.clientLang, /languages offered/],
-  ])(
-    '%s gets a friendly error on its field and changes nothing',
-    async (_n, details, block, said) => {
-      const { h } = ctx;
-      const view = await openForm(h);
-      const r = await submit(h, view, formValues({ client: 'Café & Co', details }));
-      const body = errorsOf(r);
-      expect(body.response_action).toBe('errors');
-      expect(Object.keys(body.errors)).toEqual([block]);
-      expect(body.errors[block]).toMatch(said);
-      expect(body.errors[block]).not.toMatch(/E-[0-9a-f]{8}/);
-      expect(await countCases(h)).toBe(0);
-      expect(await h.amends.store.repos.clients.list(TEAM, 10)).toEqual([]);
-      expect(h.fake.callsTo('chat.postMessage')).toHaveLength(0);
-    },
-  );
-
-  it('stores the client with the case, offers it next time, and keeps its details when picked', async () => {
+  ])('%s is refused with a friendly error on its field', async (_n, details, block, said) => {
     const { h } = ctx;
+    const view = await openForm(h);
+    const r = await submit(h, view, formValues({ client: 'Café & Co', details }));
+    const body = errorsOf(r);
+    expect(body.response_action).toBe('errors');
+    expect(Object.keys(body.errors)).toEqual([block]);
+    expect(body.errors[block]).toMatch(said);
+    expect(body.errors[block]).not.toMatch(/E-[0-9a-f]{8}/);
+    expect(await countCases(h)).toBe(0);
+    expect(await h.amends.store.repos.clients.list(TEAM, 10)).toEqual([]);
+    expect(h.fake.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
+  /** Opens a case for a new client, Café & Co, with every detail filled in; returns the client. */
+  async function firstCase(h: Harness) {
     const first = await openForm(h);
     // No client on record yet: no picker, and the name is required as before.
     expect(blockIds(first)).not.toContain(INPUT.clientPick);
@@ -105,11 +102,29 @@ describe('the client record in the new-case form', () => {
       text: '',
     });
     const [client] = await h.amends.store.repos.clients.list(TEAM, 10);
+    return client;
+  }
+  const EMPTY = { contact: '', email: '', tz: '', lang: null, place: '' };
+
+  /** The second case, for the client picked from the list with every detail left empty. */
+  async function pickedAgain(h: Harness, id: string) {
+    const second = await openForm(h);
+    expect(
+      await submit(h, second, formValues({ pick: id, summary: 'Late delivery', details: EMPTY })),
+    ).toEqual({ status: 200, text: '' });
+  }
+
+  it('stores the client with the case', async () => {
+    const { h } = ctx;
+    const client = await firstCase(h);
     expect(client).toMatchObject({ name: 'Café & Co', key: 'cafe & co', ...DETAILS });
     const c1 = (await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA))[0];
     expect(c1?.clientId).toBe(client?.id);
+  });
 
-    // The next form offers it; picked with every detail left empty, what is on record is kept.
+  it('offers the stored client on the next form', async () => {
+    const { h } = ctx;
+    const client = await firstCase(h);
     const second = await openForm(h);
     const picker = (
       second.blocks as { block_id?: string; element?: { options?: unknown[] } }[]
@@ -117,14 +132,21 @@ describe('the client record in the new-case form', () => {
     expect(picker?.element?.options).toMatchObject([
       { text: { type: 'plain_text', text: 'Café & Co · José Núñez' }, value: String(client?.id) },
     ]);
-    const empty = { contact: '', email: '', tz: '', lang: null, place: '' };
-    expect(
-      await submit(
-        h,
-        second,
-        formValues({ pick: String(client?.id), summary: 'Late delivery', details: empty }),
-      ),
-    ).toEqual({ status: 200, text: '' });
+  });
+
+  it('a client picked with every detail left empty keeps what is on record', async () => {
+    const { h } = ctx;
+    const client = await firstCase(h);
+    await pickedAgain(h, String(client?.id));
+    const cases = await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA);
+    expect(new Set(cases.map((c) => c.clientId))).toEqual(new Set([client?.id]));
+    expect(await h.amends.store.repos.clients.list(TEAM, 10)).toEqual([client]);
+  });
+
+  it('a client typed again in other capitals, without accents, is the one on record, updated', async () => {
+    const { h } = ctx;
+    const client = await firstCase(h);
+    await pickedAgain(h, String(client?.id));
     // Typed again with other capitals and no accents, a new detail replaces the stored one.
     const third = await openForm(h);
     await submit(
@@ -133,7 +155,7 @@ describe('the client record in the new-case form', () => {
       formValues({
         client: 'CAFE & CO',
         summary: 'Wrong size',
-        details: { ...empty, contact: 'Ana Puig' },
+        details: { ...EMPTY, contact: 'Ana Puig' },
       }),
     );
     const cases = await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA);
@@ -247,7 +269,7 @@ describe('the client record in the new-case form', () => {
     return { h, c, parent };
   };
 
-  it('the meeting form offers the client’s place, an hour, and names the client’s zone', async () => {
+  it('the meeting form is filled in for the client: their place, an hour, their zone named', async () => {
     const { form } = await meetingForm();
     const json = JSON.stringify(form.blocks);
     // The client's usual place offered, an hour by default, the client's zone named.
@@ -259,7 +281,7 @@ describe('the client record in the new-case form', () => {
     expect(json).toContain('Eastern Time (America/New_York)');
   });
 
-  it('the invite has the meeting’s length and place, in the client’s zone', async () => {
+  it('the invite carries the meeting’s length, its place, in the client’s zone', async () => {
     const { h, c } = await booked();
     const ics = h.fake.files.at(-1)?.content.toString('utf8') ?? '';
     const comp = new ICAL.Component(ICAL.parse(ics));
@@ -276,17 +298,26 @@ describe('the client record in the new-case form', () => {
     });
   });
 
-  it('the draft and its mailto go to the client’s contact, the meeting in their zone', async () => {
+  /** The draft for the booked case, opened once its outline is written. */
+  async function draftFor() {
     const { h, c, parent } = await booked();
     // The draft: to the contact, the meeting at 10:00 New York time, the zone named.
     await h.amends.cases.outline(TEAM, c.id, OUTLINE, MARIA);
     await h.amends.presenter.refresh(await fresh(h, c));
     const n = h.fake.callsTo('views.open').length;
     await press(h, h.fake.findMessage(CHANNEL, parent.ts) ?? parent, ACTION.draft);
-    const draft = await nextView(h, VIEW.draft, n);
+    return { h, parent, draft: await nextView(h, VIEW.draft, n) };
+  }
+
+  it('the draft goes to the client’s contact, the meeting in their zone', async () => {
+    const { draft } = await draftFor();
     const body = JSON.stringify(draft.blocks);
     expect(body).toContain('Dear José Núñez,');
     expect(body).toContain('27 November 2026 at 10:00 (Eastern Time)');
+  });
+
+  it('the draft’s mailto goes to the client’s email', async () => {
+    const { h, parent, draft } = await draftFor();
     await submit(h, draft, {
       ...input.text(INPUT.draftSubject, 'Our apology'),
       ...input.text(INPUT.draftBody, 'Dear José,\nsorry.'),

@@ -130,15 +130,21 @@ describe('the mailto link (RFC 6068)', () => {
   const c = romeCase();
   const d = buildDraft(c, 'Maria', NOW, recipientOf(c, CLIENT));
 
-  it('carries the recipient, and every field survives spaces, accents, &, ? and %', () => {
+  it('carries the recipient, escaped', () => {
     if (!d) throw new Error('no draft');
-    const { url, clipped } = mailtoLink(d, undefined, CLIENT.email);
-    expect(clipped).toBe(false);
-    const [head, query = ''] = url.split('?');
+    const { url } = mailtoLink(d, undefined, CLIENT.email);
+    const [head] = url.split('?');
     // Exactly one `?` delimits the address: the address's own `?`, `&` and `%` are escaped.
     expect(url.split('?')).toHaveLength(2);
     expect(head).toBe('mailto:ap%26billing%25eu%3Fx@caf%C3%A9-example.com');
     expect(decodeURIComponent((head ?? '').slice('mailto:'.length))).toBe(CLIENT.email);
+  });
+
+  it('every field survives spaces, accents, &, ?, %', () => {
+    if (!d) throw new Error('no draft');
+    const { url, clipped } = mailtoLink(d, undefined, CLIENT.email);
+    expect(clipped).toBe(false);
+    const query = url.split('?')[1] ?? '';
     // Exactly two hfields: the `&` in the name and subject are escaped.
     const fields = query.split('&');
     expect(fields.map((f) => f.split('=')[0])).toEqual(['subject', 'body']);
@@ -161,7 +167,7 @@ describe('the mailto link (RFC 6068)', () => {
 describe('the invite for a client on record', () => {
   afterEach(() => ICAL.TimezoneService.reset());
 
-  it('has the place and the length chosen at booking, in the client’s zone', () => {
+  it('has the place, the length chosen at booking, in the client’s zone', () => {
     const c = romeCase();
     const inv = caseInvite(c, {
       title: 'Meeting with Café & Co? 100%',
@@ -229,7 +235,7 @@ describe('the client details a form gives', () => {
     });
   });
 
-  it('takes an address with an apostrophe and a plus', () => {
+  it("takes an address like o'brien+orders@…", () => {
     expect(isEmail("o'brien+orders@example.co.uk")).toBe(true);
   });
 });

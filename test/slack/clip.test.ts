@@ -14,7 +14,7 @@ describe('clip: the one text-limit helper', () => {
     ['emoji (two UTF-16 units each)', '😀'.repeat(100), 150],
     ['emoji at an odd cut', `a${'🍝'.repeat(100)}`, 150],
     ['flags and accents', 'Ελλάδα 🇬🇷 Català '.repeat(20), 150],
-  ])('%s: fits in units and in code points, never a lone surrogate', (_n, text, max) => {
+  ])('%s: fits the limit however counted, never a lone surrogate', (_n, text, max) => {
     const out = clip(text, max);
     expect(units(out)).toBeLessThanOrEqual(max);
     expect(codePoints(out)).toBeLessThanOrEqual(max);

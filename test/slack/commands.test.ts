@@ -67,16 +67,21 @@ describe('/incident Client: what happened', () => {
     expect(stepOf(c, 'own_up').dueAt?.toISOString()).toBe('2026-11-23T12:00:00.000Z');
   });
 
-  it('a first-time Greek user: the case takes el from Slack after the ack, and keeps it on every redraw', async () => {
+  it('a first-time Greek user: the case takes el from Slack after the ack', async () => {
     const { h } = ctx;
     const { c, parent } = await openCase(h, 'Acme: wrong pallets', { user: NIKOS });
     expect(c).toMatchObject({ lang: 'el', tz: 'Europe/Athens' });
     expect(parent.text).toBe(el.case.fallback('Acme', el.severity.major));
+  });
+
+  it('a first-time Greek user’s case keeps el on every redraw', async () => {
+    const { h } = ctx;
+    const { parent } = await openCase(h, 'Acme: wrong pallets', { user: NIKOS });
     await press(h, parent, ACTION.done, { step: 'own_up', user: NIKOS });
     expect(h.fake.findMessage(CHANNEL, parent.ts)?.text).toBe(parent.text);
   });
 
-  it('splits only at the first colon and trims both parts', async () => {
+  it('splits at the first colon only, trimming each part', async () => {
     const { c } = await openCase(ctx.h, '  Acme: Corp: late again: 3rd time  ');
     expect([c.client, c.summary]).toEqual(['Acme', 'Corp: late again: 3rd time']);
   });
@@ -127,16 +132,31 @@ describe('/incident Client: what happened', () => {
     expect(h.fake.callsTo('chat.postMessage')).toHaveLength(2);
   });
 
-  it('keeps the case when the channel refuses the post, says so privately, and posts it on /incident list', async () => {
-    const { h } = ctx;
+  /** A case whose parent the channel refused (Amends not in it). */
+  async function refusedByChannel(h: Harness) {
     h.fake.failNext('chat.postMessage', 'not_in_channel');
     expect((await command(h, 'Acme: wrong pallets')).status).toBe(200);
+    return (await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA))[0];
+  }
+
+  it('keeps the case when the channel refuses the post', async () => {
+    const { h } = ctx;
+    const stored = await refusedByChannel(h);
+    expect(await countCases(h)).toBe(1);
+    expect(stored?.messageTs).toBeNull();
+  });
+
+  it('says privately that the channel refused the post', async () => {
+    const { h } = ctx;
+    await refusedByChannel(h);
     const note = present(() => h.fake.responses[0], 'private note');
     expect(note.body).toMatchObject({ response_type: 'ephemeral', text: en.errors.notInChannel });
-    expect(await countCases(h)).toBe(1);
-    const stored = (await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA))[0];
-    expect(stored?.messageTs).toBeNull();
+  });
 
+  it('posts a case the channel refused on /incident list', async () => {
+    const { h } = ctx;
+    const stored = await refusedByChannel(h);
+    present(() => h.fake.responses[0], 'private note');
     await command(h, 'list');
     const list = present(() => h.fake.responses[1], 'list');
     const parent = parents(h)[0];
@@ -186,10 +206,10 @@ describe('/incident with no text opens the modal', () => {
   });
 });
 
-describe('/incident list, help and unknown words', () => {
+describe('/incident list, help, unknown words', () => {
   const ctx = useHarness();
 
-  it('lists privately the open cases of this channel and the caller’s own, with thread links', async () => {
+  it('lists privately the open cases of this channel or of the caller, with thread links', async () => {
     const { h } = ctx;
     const here = await openCase(h, 'Here Ltd: mine, here');
     const joanHere = await openCase(h, 'Joan Here Ltd: joan, here', { user: JOAN });
@@ -357,7 +377,7 @@ describe('past capacity: refused at once, nothing stored', () => {
     return { c, finish };
   }
 
-  it('a slash command is told Amends is busy and nothing is stored', async () => {
+  it('a slash command is turned away: Amends is busy', async () => {
     const { h } = ctx;
     const { finish } = await slotTaken(h);
     const busy = await command(h, 'Beta: wrong invoice');
@@ -371,7 +391,7 @@ describe('past capacity: refused at once, nothing stored', () => {
     expect(parents(h).map((m) => m.text)).toEqual(['Recovery case for Acme (Major)']);
   });
 
-  it('a click gets a 503 and changes nothing', async () => {
+  it('a click is turned away with a 503', async () => {
     const { h } = ctx;
     const { c, finish } = await slotTaken(h);
     const refused = await click(h, { action_id: ACTION.done, value: `${c.id}|own_up|1` });
@@ -381,11 +401,17 @@ describe('past capacity: refused at once, nothing stored', () => {
     await finish();
   });
 
-  it('the request in progress finishes, and the freed slot takes the next request', async () => {
+  it('the request in progress finishes', async () => {
+    const { h } = ctx;
+    const { finish } = await slotTaken(h);
+    await finish();
+    expect(parents(h).map((m) => m.text)).toEqual(['Recovery case for Acme (Major)']);
+  });
+
+  it('the freed slot takes the next request', async () => {
     const { h } = ctx;
     const { c, finish } = await slotTaken(h);
     await finish();
-    expect(parents(h).map((m) => m.text)).toEqual(['Recovery case for Acme (Major)']);
     expect((await click(h, { action_id: ACTION.done, value: `${c.id}|own_up|1` })).status).toBe(
       200,
     );
@@ -394,7 +420,7 @@ describe('past capacity: refused at once, nothing stored', () => {
   });
 });
 
-describe('bad text gets a friendly private answer and stores nothing', () => {
+describe('bad text is turned away with a friendly private answer', () => {
   const ctx = useHarness();
 
   it.each([
@@ -447,7 +473,7 @@ describe('the language of a first request', () => {
     );
   });
 
-  it('`/incident language` with a code Amends does not speak says so and stores nothing', async () => {
+  it('`/incident language` with a code Amends does not speak is refused, saying so', async () => {
     const { h } = ctx;
     const bad = await command(h, 'language xx', { user: MARIA });
     expect((JSON.parse(bad.text) as { text: string }).text).toContain(
@@ -469,7 +495,7 @@ describe('the language of a first request', () => {
   });
 });
 
-describe('/incident report and export', () => {
+describe('/incident report, /incident export', () => {
   const ctx = useHarness();
 
   /** A case won back in CHANNEL and one open in OTHER_CHANNEL. */
@@ -541,7 +567,7 @@ describe('/incident report and export', () => {
 describe('the same command again (Slack showed an error, but the first was stored)', () => {
   const ctx = useHarness();
 
-  it('stores nothing the second time, says why privately, and posts one parent', async () => {
+  it('turns the retry away with a private reason: one case, one parent', async () => {
     const { h } = ctx;
     const { c } = await openCase(h, 'Acme: wrong pallets');
     h.clock.advance(4 * 60_000); // the person retries a few minutes later

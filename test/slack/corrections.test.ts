@@ -83,8 +83,8 @@ const lastNote = (h: Harness, user: string) =>
 describe('Undo on the thread line of the last click', () => {
   const ctx = useHarness();
 
-  it('takes back Done on the own-up: the step and the clock go back, both events stay, the reminders are planned again', async () => {
-    const { h } = ctx;
+  /** Done on the own-up 25 minutes in, then undone 9 minutes later. */
+  async function ownUpUndone(h: Harness) {
     const o = await openCase(h);
     const dueAt = stepOf(o.c, 'own_up').dueAt as Date;
     h.clock.advance(25 * 60_000);
@@ -98,6 +98,12 @@ describe('Undo on the thread line of the last click', () => {
     const before = replies(h, o.parent.ts).length;
     expect(await clickUndo(h, line)).toEqual({ status: 200, text: '' });
     const [said] = await newReplies(h, o.parent.ts, before);
+    return { o, line, said, dueAt };
+  }
+
+  it('says in the thread what it took back, the line undone losing its button', async () => {
+    const { h } = ctx;
+    const { line, said } = await ownUpUndone(h);
     expect(said?.text).toBe(
       ':leftwards_arrow_with_hook: <@U0MARIA01> undid *Own up to the client* marked done. The case is back as it was before.',
     );
@@ -107,6 +113,11 @@ describe('Undo on the thread line of the last click', () => {
     expect(JSON.stringify(undone.blocks)).not.toContain(ACTION.undo);
     expect(JSON.stringify(blockById(undone, 'undo_used'))).toContain('Undone by <@U0MARIA01>');
     expect(undone.text).toBe(line.text);
+  });
+
+  it('takes back Done on the own-up: the step, the clock go back', async () => {
+    const { h } = ctx;
+    const { o, dueAt } = await ownUpUndone(h);
     const c = await fresh(h, o.c);
     expect(stepOf(c, 'own_up')).toMatchObject({
       status: 'pending',
@@ -120,7 +131,12 @@ describe('Undo on the thread line of the last click', () => {
     const facts = JSON.stringify(blockById(parentOf(h, o), 'case_facts'));
     expect(facts).toContain(en.case.notToldYet);
     expect(blockById(parentOf(h, o), 'actions_own_up')).toBeDefined();
-    const events = await h.amends.caseRepo.events(TEAM, c.id);
+  });
+
+  it('keeps both events: the click, its undoing', async () => {
+    const { h } = ctx;
+    const { o } = await ownUpUndone(h);
+    const events = await h.amends.caseRepo.events(TEAM, o.c.id);
     expect(events.slice(-2)).toMatchObject([
       { type: 'step_done', actor: MARIA, stepKey: 'own_up' },
       {
@@ -130,7 +146,12 @@ describe('Undo on the thread line of the last click', () => {
         data: { undid: 'step_done', by: MARIA, at: '2026-11-23T08:25:00.000Z' },
       },
     ]);
+  });
 
+  it('plans the own-up’s reminders again', async () => {
+    const { h } = ctx;
+    const { o, dueAt } = await ownUpUndone(h);
+    const c = await fresh(h, o.c);
     // The own-up is nudged again once it is due, as if it had never been clicked.
     h.clock.set(new Date(dueAt.getTime() + 60_000));
     await h.amends.reminders.tick();
@@ -159,7 +180,7 @@ describe('Undo on the thread line of the last click', () => {
     return { o, done, snoozed, events, nothingChanged };
   }
 
-  it('an Undo of a click the case moved on from changes nothing and says why', async () => {
+  it('an Undo of a click the case moved on from is refused, saying why', async () => {
     const { h } = ctx;
     const { o, done, nothingChanged } = await doneThenSnoozed(h);
     // The Done is no longer the last click.
@@ -169,7 +190,7 @@ describe('Undo on the thread line of the last click', () => {
     await nothingChanged();
   });
 
-  it('an Undo from a channel the case is not in changes nothing and says why', async () => {
+  it('an Undo from a channel the case is not in is refused, saying why', async () => {
     const { h } = ctx;
     const { snoozed, nothingChanged } = await doneThenSnoozed(h);
     // The last line's click from another channel (a forged or copied payload).
@@ -181,7 +202,7 @@ describe('Undo on the thread line of the last click', () => {
     await nothingChanged();
   });
 
-  it('an Undo by someone who neither clicked nor owns the case changes nothing and says why', async () => {
+  it('an Undo by someone who neither clicked nor owns the case is refused, saying why', async () => {
     const { h } = ctx;
     const { snoozed, nothingChanged } = await doneThenSnoozed(h);
     await clickUndo(h, snoozed, { user: JOAN });
@@ -189,7 +210,7 @@ describe('Undo on the thread line of the last click', () => {
     await nothingChanged();
   });
 
-  it('a second Undo of the same click changes nothing and says it already was', async () => {
+  it('a second Undo of the same click is refused: it already was', async () => {
     const { h } = ctx;
     const { o, snoozed, events } = await doneThenSnoozed(h);
     await clickUndo(h, snoozed);
@@ -231,7 +252,7 @@ describe('Undo on the thread line of the last click', () => {
     expect(replies(h, o.parent.ts).at(-1)?.text).toContain('undid the client’s acceptance');
   });
 
-  it('undoing Client accepted goes back to no answer, its check-ins waiting and unplanned', async () => {
+  it('undoing Client accepted goes back to no answer, its check-ins unplanned', async () => {
     const { h } = ctx;
     const o = await acceptedThenUndone(h);
     const c = await fresh(h, o.c);
@@ -248,10 +269,10 @@ describe('Undo on the thread line of the last click', () => {
   });
 });
 
-describe('confirmations, and a used "Mark as sent"', () => {
+describe('confirmations', () => {
   const ctx = useHarness();
 
-  it('asks before Client accepted and before Done on the own-up, as before Client refused', async () => {
+  it('asks to confirm the clicks that tell the client (accepted, refused, own-up Done), no other Done', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     const parent = parentOf(h, o);
@@ -268,9 +289,13 @@ describe('confirmations, and a used "Mark as sent"', () => {
     // Other steps' Done is one click.
     expect(elementIn(parent, 'actions_apologize', ACTION.done)?.confirm).toBeUndefined();
   });
+});
 
-  it('the draft shows that its "Mark as sent" was used, by whom and when, and the click can be undone', async () => {
-    const { h } = ctx;
+describe('a used "Mark as sent"', () => {
+  const ctx = useHarness();
+
+  /** A draft posted for review, then marked as sent 5 minutes later. */
+  async function markedSent(h: Harness) {
     const o = await openCase(h);
     await h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
     await h.amends.presenter.refresh(await fresh(h, o.c));
@@ -291,6 +316,12 @@ describe('confirmations, and a used "Mark as sent"', () => {
     const before = replies(h, o.parent.ts).length;
     await click(h, { action_id: ACTION.draftSent, value: String(sent?.value) }, { message: post });
     const [line] = await newReplies(h, o.parent.ts, before);
+    return { o, post, line };
+  }
+
+  it('the draft shows that its "Mark as sent" was used, by whom, when', async () => {
+    const { h } = ctx;
+    const { o, post } = await markedSent(h);
     const draft = h.fake.findMessage(CHANNEL, post.ts) as StoredMessage;
     expect(JSON.stringify(draft.blocks)).not.toContain(ACTION.draftSent);
     expect(JSON.stringify(blockById(draft, 'draft_sent'))).toContain(
@@ -299,6 +330,11 @@ describe('confirmations, and a used "Mark as sent"', () => {
     // The draft itself is still there to read.
     expect(JSON.stringify(draft.blocks)).toContain('About the order');
     expect(stepOf(await fresh(h, o.c), 'own_up').status).toBe('done');
+  });
+
+  it('a used "Mark as sent" can be undone', async () => {
+    const { h } = ctx;
+    const { o, line } = await markedSent(h);
     // Undone: the own-up is not told yet again, the apology not on record.
     await clickUndo(h, line as StoredMessage);
     const c = await fresh(h, o.c);
@@ -341,10 +377,10 @@ const menuChoices = (h: Harness, o: Opened): string[] =>
 
 const token = (iso: string) => `<!date^${Date.parse(iso) / 1000}^`;
 
-describe('hand-over, severity, outline and meeting, from the parent’s menu', () => {
+describe('the parent’s menu: hand-over, severity, outline, meeting', () => {
   const ctx = useHarness();
 
-  it('offers the less frequent actions in one overflow menu: outline and meeting only when there is one', async () => {
+  it('offers the less frequent actions in one overflow menu, outline, meeting once there is one', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     expect(menuChoices(h, o)).toEqual(['owner', 'severity']);
@@ -447,13 +483,12 @@ describe('hand-over, severity, outline and meeting, from the parent’s menu', (
     });
   });
 
-  it('edit the outline: the form is filled in, the thread says it changed and how it reads, the audit keeps the old text', async () => {
-    const { h } = ctx;
+  /** An outline written by Maria, then its "why" edited by Nikos from the menu. */
+  async function outlineEdited(h: Harness) {
     const o = await openCase(h);
     await h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
     await h.amends.presenter.refresh(await fresh(h, o.c));
     const view = await menu(h, o, 'outline', VIEW.outline, NIKOS);
-    expect(JSON.stringify(view.blocks)).toContain(OUTLINE.why);
     const before = replies(h, o.parent.ts).length;
     const values = {
       ...input.text(INPUT.happened, OUTLINE.happened),
@@ -463,8 +498,23 @@ describe('hand-over, severity, outline and meeting, from the parent’s menu', (
     };
     expect(await submit(h, view, values, { user: NIKOS })).toEqual({ status: 200, text: '' });
     const [said] = await newReplies(h, o.parent.ts, before);
+    return { o, view, values, said };
+  }
+
+  it('edit the outline: the form is filled in', async () => {
+    const { view } = await outlineEdited(ctx.h);
+    expect(JSON.stringify(view.blocks)).toContain(OUTLINE.why);
+  });
+
+  it('edit the outline: the thread says it changed, how it reads now', async () => {
+    const { said } = await outlineEdited(ctx.h);
     expect(said?.text).toBe(':memo: <@U0NIKOS01> edited the outline. It now reads:');
     expect(JSON.stringify(said?.blocks)).toContain('Two orders shared one picking list');
+  });
+
+  it('edit the outline: the audit keeps the old text', async () => {
+    const { h } = ctx;
+    const { o } = await outlineEdited(h);
     const c = await fresh(h, o.c);
     expect(c.outline?.why).toBe('Two orders shared one picking list');
     expect((await h.amends.caseRepo.events(TEAM, c.id)).at(-1)).toMatchObject({
@@ -472,6 +522,11 @@ describe('hand-over, severity, outline and meeting, from the parent’s menu', (
       actor: NIKOS,
       data: { why: 'Two orders shared one picking list', before: { why: OUTLINE.why } },
     });
+  });
+
+  it('edit the outline: the same text again is refused as unchanged', async () => {
+    const { h } = ctx;
+    const { o, values } = await outlineEdited(h);
     // The same text again changes nothing.
     const again = await menu(h, o, 'outline', VIEW.outline);
     const r = await submit(h, again, values);
@@ -501,12 +556,16 @@ describe('hand-over, severity, outline and meeting, from the parent’s menu', (
     return { h, o, booked, cancelled, before, files, view, other };
   };
 
-  it('cancel the meeting: an .ics with STATUS:CANCELLED, the same UID and a higher SEQUENCE', async () => {
-    const { h, o, booked, cancelled, before, files } = await bookedThenCancelled();
+  it('cancel the meeting: the thread says so', async () => {
+    const { h, o, before } = await bookedThenCancelled();
     const [said] = await newReplies(h, o.parent.ts, before);
     expect(said?.text).toContain(
       `:x: <@U0MARIA01> cancelled the meeting of ${token('2026-11-27T14:00:00Z')}`,
     );
+  });
+
+  it('cancel the meeting: an .ics cancels the booked one (STATUS:CANCELLED, same UID, higher SEQUENCE)', async () => {
+    const { h, o, booked, cancelled, files } = await bookedThenCancelled();
     expect(h.fake.files).toHaveLength(files + 1);
     const file = h.fake.files.at(-1);
     expect(file?.thread_ts).toBe(o.parent.ts);

@@ -150,7 +150,7 @@ describe('the draft to the client', () => {
     );
   });
 
-  it('Italian, as the native review asked: Spett.le, "In breve: vi…", "entro il …", and the warning', () => {
+  it('Italian, as the native review asked: Spett.le, "In breve: vi…", "entro il …", the warning', () => {
     let c = openDomainCase(
       openInput({ client: 'Ferramenta Conti', lang: 'it', ownerId: MARIA, creatorId: MARIA }),
       PB,
@@ -201,14 +201,19 @@ describe('the draft to the client', () => {
     );
   });
 
-  it('Italian: one form of address throughout (the client as "voi"), and "ad" before a name in a', () => {
+  it('Italian: "ad" before a name in a', () => {
+    expect(buildDraft(caseWith('it'), 'Maria', NOW)?.subject).toBe(
+      'Le nostre scuse ad Acme e cosa abbiamo cambiato',
+    );
+    expect(t('it').draft.subjectText('Beta')).toBe('Le nostre scuse a Beta');
+  });
+
+  it('Italian: one form of address throughout (the client as "voi")', () => {
     const d = buildDraft(caseWith('it'), 'Maria', NOW);
-    expect(d?.subject).toBe('Le nostre scuse ad Acme e cosa abbiamo cambiato');
     const body = d?.body ?? '';
     expect(body).toContain('offrirvi');
     expect(body).toContain('lo saprete subito da noi');
     expect(body).not.toMatch(/\b(saprai|tu|Avresti|offrirti)\b/);
-    expect(t('it').draft.subjectText('Beta')).toBe('Le nostre scuse a Beta');
     expect(t('it').draft.meet).toContain('Avreste tempo');
   });
 
@@ -308,10 +313,14 @@ describe('the draft in Slack', () => {
     ).toBeDefined();
   });
 
-  it('the draft is edited in a form, posted for review with a mailto link and a "sent" button', async () => {
-    const { h, o, view, r, post, sent } = await drafted();
+  it('the draft is edited in a form', async () => {
+    const { view, r } = await drafted();
     expect(JSON.stringify(view.blocks)).toContain('In short: we sent you the wrong goods.');
     expect(r).toEqual({ status: 200, text: '' });
+  });
+
+  it('the draft is posted for review with a mailto link, a "sent" button, nothing marked yet', async () => {
+    const { h, o, post, sent } = await drafted();
     const json = JSON.stringify(post?.blocks);
     expect(json).toContain(
       'mailto:?subject=Our%20apology&body=Dear%20Acme%2C%0D%0Awe%20are%20sorry.',
@@ -320,10 +329,20 @@ describe('the draft in Slack', () => {
     expect(stepOf(await fresh(h, o.c), 'own_up').status).toBe('pending');
   });
 
-  it('"sent" on the draft stamps the own-up and the apology, once', async () => {
-    const { h, o, post, sent } = await drafted();
-    expect(sent).toBeDefined();
-    await click(h, { action_id: ACTION.draftSent, value: String(sent?.value) }, { message: post });
+  /** The draft posted, then its "sent" button clicked. */
+  async function sentOnce() {
+    const d = await drafted();
+    expect(d.sent).toBeDefined();
+    await click(
+      d.h,
+      { action_id: ACTION.draftSent, value: String(d.sent?.value) },
+      { message: d.post },
+    );
+    return d;
+  }
+
+  it('"sent" on the draft stamps the own-up, the apology', async () => {
+    const { h, o } = await sentOnce();
     const after = await fresh(h, o.c);
     expect(stepOf(after, 'own_up').status).toBe('done');
     expect(stepOf(after, 'own_up').doneAt).not.toBeNull();
@@ -333,12 +352,20 @@ describe('the draft in Slack', () => {
     expect(replies(h, o.parent.ts).at(-1)?.text).toContain(
       `Marked done: *${t('en').stepTitle.own_up}* and *${t('en').stepTitle.apologize}*.`,
     );
+  });
+
+  it('"sent" on the draft again stamps nothing more', async () => {
+    const { h, o, post, sent } = await sentOnce();
     // The same click again changes nothing (its version is old now).
     await click(h, { action_id: ACTION.draftSent, value: String(sent?.value) }, { message: post });
     const events = (await h.amends.caseRepo.events(TEAM, o.c.id)).filter(
       (e) => e.type === 'client_message_sent',
     );
     expect(events).toHaveLength(1);
+  });
+
+  it('"sent" on the draft leaves the parent its actions', async () => {
+    const { h, o } = await sentOnce();
     // The parent as Slack shows it now (not the copy from before the click) keeps its actions.
     const shown = h.fake.findMessage(CHANNEL, o.parent.ts);
     expect(shown, 'the parent in Slack').toBeDefined();
@@ -376,7 +403,7 @@ describe('the draft in Slack', () => {
     return replies(h, o.parent.ts).at(-1)?.text ?? '';
   }
 
-  it('a message sent before any change is recorded reports none: the corrective step stays open, and the thread says what the click closed', async () => {
+  it('a message sent before any change is recorded reports none, leaving the corrective step open', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     await h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
@@ -421,7 +448,7 @@ describe('the draft in Slack', () => {
     expect(events).toHaveLength(1);
   });
 
-  it('the first message, sent once a change is done, owns up and reports the change at once', async () => {
+  it('the first message, sent once a change is done, reports the change with the own-up', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     await h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
@@ -446,7 +473,7 @@ describe('the draft in Slack', () => {
     expect(said).toContain(`*${t('en').stepTitle.corrective_changes}*`);
   });
 
-  it('a message sent once every change is done reports them: the corrective step is done, and the thread says so', async () => {
+  it('a message sent once every change is done reports them: the corrective step is done', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     await h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
@@ -467,7 +494,7 @@ describe('the draft in Slack', () => {
 describe('forms that need a line of text', () => {
   const ctx = useHarness();
 
-  it('an empty offer is asked for as an offer, not as a reason, and nothing changes', async () => {
+  it('an empty offer is refused, asked for as an offer (not as a reason)', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     const n = h.fake.callsTo('views.open').length;
@@ -482,7 +509,7 @@ describe('forms that need a line of text', () => {
     expect(stepOf(await fresh(h, o.c), 'compensation').status).toBe('pending');
   });
 
-  it('an empty follow-up note is asked for as what was done, and nothing changes', async () => {
+  it('an empty follow-up note is refused, asked for as what was done', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     await click(h, {

@@ -55,7 +55,7 @@ describe('app_uninstalled / tokens_revoked', () => {
     expect(await h.amends.workspaces.pausedReason(TEAM)).toBeNull();
   });
 
-  it('both events, in either order and repeated: uninstalled from the first', async () => {
+  it('both events, in either order, repeated: uninstalled from the first', async () => {
     const { h } = ctx;
     await postEvent(h, envelope('event_callback.tokens_revoked.json'));
     await present(
@@ -168,7 +168,8 @@ describe('app_home_opened', () => {
     };
   };
 
-  it('publishes a home view: the user’s own open steps with buttons, and the team’s open cases', async () => {
+  /** Maria's home view, with a case of hers and one of Joan's open. */
+  async function mariasHome() {
     const { h } = ctx;
     await openCase(h, 'Acme Corp: wrong pallets');
     await openCase(h, 'Joan Client <!channel>: not Maria’s', { user: JOAN });
@@ -178,15 +179,24 @@ describe('app_home_opened', () => {
     expect(call.args.user_id).toBe(MARIA);
     const view = call.args.view as { type: string; blocks: unknown[] };
     expect(view.type).toBe('home');
-    const { mine, team } = split(view);
+    expect(h.fake.homeViews.get(MARIA)?.type).toBe('home');
+    return view;
+  }
+
+  it('publishes a home view listing the user’s own open steps', async () => {
+    const view = await mariasHome();
+    const { mine } = split(view);
     expect(mine).toContain('Acme Corp');
     expect(mine).toContain('Own up to the client');
     expect(mine).not.toContain('Joan Client');
-    expect(team).toContain('Joan Client &lt;!channel&gt;');
-    expect(team).toContain('Acme Corp');
     // Each of her steps carries its own buttons.
     expect(JSON.stringify(view.blocks)).toContain('"action_id":"amends_step_done"');
-    expect(h.fake.homeViews.get(MARIA)?.type).toBe('home');
+  });
+
+  it('publishes a home view listing the team’s open cases', async () => {
+    const { team } = split(await mariasHome());
+    expect(team).toContain('Joan Client &lt;!channel&gt;');
+    expect(team).toContain('Acme Corp');
   });
 
   it('says so when the user owns nothing', async () => {
@@ -245,9 +255,9 @@ describe('app_home_opened', () => {
     );
   });
 
-  it('lists the lost and the refused cases', async () => {
+  it('lists the lost cases', async () => {
     const { h } = ctx;
-    const { old, refused, view, text } = await lostAndRefused(h);
+    const { old, view, text } = await lostAndRefused(h);
     const lines = text.split('\n');
     expect(lines).toContain('*Lost in these 90 days*');
     const lostLine = lines.find((l) => l.startsWith(`• #${old.id} `));
@@ -255,6 +265,14 @@ describe('app_home_opened', () => {
     expect(lostLine).toContain(`owner <@${old.ownerId}>, <#${CHANNEL}>`);
     expect(lostLine).toMatch(/· lost: <!date\^\d+\^\{date_short_pretty\} \{time\}\|[^>]+>/);
     expect(lostLine).toContain('· why: they went to a competitor');
+    // Plain-text blocks never carry a mention Slack would show raw.
+    expect(JSON.stringify(view.blocks)).not.toMatch(/"type":"plain_text","text":"[^"]*<[#@]/);
+  });
+
+  it('lists the refused cases', async () => {
+    const { h } = ctx;
+    const { refused, text } = await lostAndRefused(h);
+    const lines = text.split('\n');
     expect(lines).toContain('*Refused by the client, still being won back*');
     const refusedLine = lines.find((l) => l.startsWith(`• #${refused.id} `));
     expect(refusedLine).toContain('*Refusing Ltd*');
@@ -263,11 +281,9 @@ describe('app_home_opened', () => {
     // Its line among the team's open cases says so too.
     const teamLine = lines.find((l) => l.includes('*Refusing Ltd*') && l.includes('opened'));
     expect(teamLine).toContain('· the client refused: keep trying');
-    // Plain-text blocks never carry a mention Slack would show raw.
-    expect(JSON.stringify(view.blocks)).not.toMatch(/"type":"plain_text","text":"[^"]*<[#@]/);
   });
 
-  it('stays within 100 blocks with many cases, and says how many more there are', async () => {
+  it('stays within 100 blocks with many cases, saying how many more there are', async () => {
     const { h } = ctx;
     for (let i = 0; i < 30; i++) await openCase(h, `Client ${i}: late delivery`);
     await postEvent(h, home(MARIA));
@@ -288,14 +304,24 @@ describe('app_home_opened', () => {
     expect(split(h.fake.homeViews.get(MARIA)).mine).not.toContain('Own up to the client');
   });
 
-  it('is redrawn in the language the viewer picks there, and the choice is stored', async () => {
+  /** Maria picks Greek on her home view. */
+  async function pickedGreek() {
     const { h } = ctx;
     await openViaCommand(h, 'Acme Corp: wrong pallets');
     await postEvent(h, home(MARIA));
     // A static_select sends selected_option like an overflow menu does.
     await click(h, { type: 'overflow', action_id: 'amends_home_language', selected_value: 'el' });
+    return h;
+  }
+
+  it('is redrawn in the language the viewer picks there', async () => {
+    const h = await pickedGreek();
     const greek = mrkdwnTexts(h.fake.homeViews.get(MARIA)?.blocks).join('\n');
     expect(greek).toContain('Γράψε `/incident Πελάτης: τι συνέβη`');
+  });
+
+  it('stores the language the viewer picks there', async () => {
+    const h = await pickedGreek();
     expect((await h.amends.store.repos.profiles.get(TEAM, MARIA))?.chosenLang).toBe('el');
   });
 

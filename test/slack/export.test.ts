@@ -55,7 +55,7 @@ const writesTo = (h: Harness, channel: string, from = 0) =>
 describe('/incident export', () => {
   const ctx = useHarness();
 
-  it('uploads a CSV of every case and event to the person’s DM, never to the channel typed in', async () => {
+  it('uploads every case’s events as CSV to the person’s DM only', async () => {
     const { h } = ctx;
     const greek = await openViaCommand(h, 'Ξενοδοχείο Ακρόπολις: λάθος κράτηση');
     const catalan = await openViaCommand(
@@ -144,7 +144,7 @@ describe('/incident export', () => {
     expect(sheetRows[2]?.client).toBe("'=cmd|' /C calc'!A0");
   });
 
-  it('names people and channels from what the bot already knows, never asking Slack per row', async () => {
+  it('names people, channels from what the bot already knows, never asking Slack per row', async () => {
     const { h } = ctx;
     // Opening a case asks Slack once for the person (users.info) and the channel (conversations.info).
     const c = await openViaCommand(h, 'Acme: late pallets', { user: JOAN });
@@ -232,31 +232,28 @@ describe('/incident export', () => {
     ['files.completeUploadExternal', 'not_in_channel'],
     ['files.getUploadURLExternal', 'invalid_arguments'],
     ['conversations.open', 'user_disabled'],
-  ])(
-    'when %s fails (%s), the person is told privately and nothing reaches any channel',
-    async (method, code) => {
-      const { h } = ctx;
-      await openViaCommand(h, 'Acme: late pallets');
-      const mark = h.fake.calls.length;
-      const before = h.fake.messages.length;
-      h.fake.failNext(method, code);
-      const r = await command(h, 'export');
-      expect(r).toEqual({ status: 200, text: '' });
-      expect(h.fake.callsTo(method).length).toBeGreaterThan(0);
-      expect(h.fake.files).toEqual([]);
-      expect(h.fake.messages.slice(before)).toEqual([]);
-      expect(writesTo(h, CHANNEL, mark)).toEqual([]);
-      expect(h.fake.responses.map((x) => x.body)).toEqual([
-        expect.objectContaining({
-          response_type: 'ephemeral',
-          text: en.report.exportFailed,
-        }),
-      ]);
-      // What happened and what to do, in words: never Slack's code.
-      expect(en.report.exportFailed).toMatch(/^Slack did not take the export file/);
-      expect(JSON.stringify(h.fake.responses)).not.toContain(code);
-    },
-  );
+  ])('when %s fails (%s), only the person is told, privately', async (method, code) => {
+    const { h } = ctx;
+    await openViaCommand(h, 'Acme: late pallets');
+    const mark = h.fake.calls.length;
+    const before = h.fake.messages.length;
+    h.fake.failNext(method, code);
+    const r = await command(h, 'export');
+    expect(r).toEqual({ status: 200, text: '' });
+    expect(h.fake.callsTo(method).length).toBeGreaterThan(0);
+    expect(h.fake.files).toEqual([]);
+    expect(h.fake.messages.slice(before)).toEqual([]);
+    expect(writesTo(h, CHANNEL, mark)).toEqual([]);
+    expect(h.fake.responses.map((x) => x.body)).toEqual([
+      expect.objectContaining({
+        response_type: 'ephemeral',
+        text: en.report.exportFailed,
+      }),
+    ]);
+    // What happened and what to do, in words: never Slack's code.
+    expect(en.report.exportFailed).toMatch(/^Slack did not take the export file/);
+    expect(JSON.stringify(h.fake.responses)).not.toContain(code);
+  });
 });
 
 describe('the fake’s conversations.open (what /incident export relies on)', () => {
@@ -289,7 +286,7 @@ describe('the fake’s conversations.open (what /incident export relies on)', ()
 describe('/incident export is for workspace admins', () => {
   const ctx = useHarness();
 
-  it('someone who is not an admin is told so privately, and no file is made', async () => {
+  it('someone who is not an admin is refused privately, no file made', async () => {
     const { h } = ctx;
     await openViaCommand(h, 'Acme: late pallets');
     await command(h, 'export', { user: 'U0NIKOS01' });

@@ -40,7 +40,7 @@ afterEach(async () => {
 describe.skipIf(testEngine() === 'postgres')(
   '/incident export of 10^5 events while commands arrive',
   () => {
-    it('takes, answers and stores every command sent during the export; the file is the workspace as it was asked for', async () => {
+    it('serves every command sent during the export, its file the workspace as it was when asked', async () => {
       // Seeded, and exported at once as before, ahead of the app's start: that work is not the test's.
       dir = mkdtempSync(join(tmpdir(), 'amends-export-load-'));
       const db = openDatabase(join(dir, 'amends.db'));

@@ -45,7 +45,7 @@ describe('a bare /incident whose form Slack will not open', () => {
     ['{ok:false, error:"fatal_error"}', 'fatal_error', en.errors.form.silent],
     ['{ok:false, error:"expired_trigger_id"}', 'expired_trigger_id', en.errors.form.failed],
   ])(
-    '%s: the person is told privately that the form did not open, and nothing is stored',
+    '%s: the person is told privately that the form did not open',
     async (_n, failure, sentence) => {
       const { h } = ctx;
       h.fake.failNext('views.open', failure);
@@ -78,7 +78,7 @@ describe('a bare /incident whose form Slack will not open', () => {
 describe('a button whose form Slack will not open', () => {
   const ctx = useHarness();
 
-  it('says so in plain words (no internal code), and the step is as it was', async () => {
+  it('says so in plain words (no internal code), leaving the step as it was', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     h.fake.failNext('views.open', { status: 502, html: true });
@@ -189,7 +189,7 @@ describe('requests no listener handles are answered at once', () => {
 describe.skipIf(testEngine() === 'postgres')('storage that fails', () => {
   const ctx = useHarness();
 
-  it('a full disk while a case is opened: the person reads that Amends could not save, and nothing is stored', async () => {
+  it('a full disk while a case is opened: the person reads that Amends could not save it', async () => {
     const { h } = ctx;
     ctx.allowUnexpected = true;
     await openCase(h); // the database as it is in use
@@ -235,14 +235,14 @@ describe.skipIf(testEngine() === 'postgres')('storage that fails', () => {
     return { h, parents };
   };
 
-  it('storage failing after the case was saved and posted: the storage words, not "Slack refused"', async () => {
+  it('storage failing once the case is posted: the storage words, not "Slack refused"', async () => {
     const { h, parents } = await postedThenStorageFails();
     expect(told(h)).toEqual([en.errors.notShown.storage]);
     expect(await countCases(h)).toBe(1);
     expect(parents()).toHaveLength(1);
   });
 
-  it('storage failing after the case was saved and posted: the sweep finishes it once', async () => {
+  it('storage failing once the case is posted: the sweep finishes it once', async () => {
     const { h, parents } = await postedThenStorageFails();
     expect(parents()).toHaveLength(1);
     h.clock.advance(61_000);

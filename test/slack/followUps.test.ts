@@ -28,7 +28,7 @@ describe('recording the last planned follow-up', () => {
   // 21 Feb 2027, so Monday 22 Feb 09:00 Rome.
   const ctx = useHarness({ now: '2026-11-23T08:00:00Z' });
 
-  it('says that was the last one and when the offer to close comes, not "next follow-up"', async () => {
+  it('says that was the last one, with when the offer to close comes, not "next follow-up"', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     await click(h, {
@@ -55,18 +55,26 @@ describe('recording the last planned follow-up', () => {
   });
 });
 
-describe('App Home and the list after a refusal', () => {
-  it('never mark a step from before the answer overdue, and name keep trying as what comes next', () => {
+describe('the open steps after a refusal (App Home, the list)', () => {
+  /** A case refused after its meeting, the apology still open. */
+  const refusedAfterMeeting = () => {
     const t0 = new Date('2026-12-07T08:00:00Z');
     let c = openDomainCase(openInput({ tz: 'Europe/Rome' }), PB, t0).case;
     c = recordMeeting(c, new Date('2026-12-09T13:00:00Z'), 'U1', PB, t0).case;
-    c = recordAnswer(c, 'refused', 'U1', PB, new Date('2026-12-09T15:00:00Z')).case;
-    const later = new Date('2027-01-20T10:00:00Z');
+    return recordAnswer(c, 'refused', 'U1', PB, new Date('2026-12-09T15:00:00Z')).case;
+  };
+
+  it('name keep trying as what comes next', () => {
+    const c = refusedAfterMeeting();
     expect(nextStepToDo(c, PB)?.key).toBe('keep_trying');
-    const steps = openSteps([c], later, PB);
-    expect(steps.find((x) => x.s.key === 'apologize')?.overdue).toBe(false);
-    expect(steps.find((x) => x.s.key === 'keep_trying')?.overdue).toBe(true);
     // Without the playbook (before this change) the old apology led, overdue.
     expect(nextStepToDo(c)?.key).not.toBe('keep_trying');
+  });
+
+  it('never mark a step from before the answer overdue', () => {
+    const later = new Date('2027-01-20T10:00:00Z');
+    const steps = openSteps([refusedAfterMeeting()], later, PB);
+    expect(steps.find((x) => x.s.key === 'apologize')?.overdue).toBe(false);
+    expect(steps.find((x) => x.s.key === 'keep_trying')?.overdue).toBe(true);
   });
 });

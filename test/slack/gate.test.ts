@@ -66,7 +66,8 @@ describe('the gate', () => {
     expect(g.refused.busy).toBe(1);
   });
 
-  it('a refused slash command is answered with the busy text and never reaches the app', async () => {
+  /** A slash command received long ago, refused; `ran` says whether its work ran. */
+  async function refusedCommand() {
     const g = gate();
     let ran = false;
     const r = run(g, {
@@ -77,8 +78,15 @@ describe('the gate', () => {
       },
     });
     await r.done;
-    expect(r.acks).toEqual([{ response_type: 'ephemeral', text: 'busy' }]);
-    expect(ran).toBe(false);
+    return { acks: r.acks, ran };
+  }
+
+  it('a refused slash command is answered with the busy text', async () => {
+    expect((await refusedCommand()).acks).toEqual([{ response_type: 'ephemeral', text: 'busy' }]);
+  });
+
+  it('a refused slash command never reaches the app', async () => {
+    expect((await refusedCommand()).ran).toBe(false);
   });
 
   it('a burst that fits in the bound is taken whole, however long the loop stalled', async () => {
@@ -102,7 +110,8 @@ describe('the gate', () => {
     expect(burst.every((b) => b.acks.length === 1 && b.acks[0] === undefined)).toBe(true);
   });
 
-  it('past capacity it refuses what would be acknowledged after the bound, and takes again as the queue drains', async () => {
+  /** A gate taught that acks come 20 ms apart, then holding 99 requests: full to its bound. */
+  async function full() {
     const clock = manual();
     const g = gate(clock);
     // Teach the gate that acks come 20 ms apart while requests wait.
@@ -120,10 +129,21 @@ describe('the gate', () => {
     // already waited 100 ms for the loop would be acknowledged 2.1 s after it arrived.
     const waiting = Array.from({ length: 99 }, () => run(g, { work: hold }));
     expect(g.refused.busy).toBe(0);
+    return { g, clock, pending, waiting };
+  }
+
+  it('past capacity it refuses what would be acknowledged after the bound', async () => {
+    const { g, clock, pending, waiting } = await full();
     const more = run(g, { command: true, receivedAt: clock.now() - 100 });
     await more.done;
     expect(more.acks).toEqual([{ response_type: 'ephemeral', text: 'busy' }]);
     expect(g.refused.busy).toBe(1);
+    for (const release of pending.splice(0)) await release();
+    await Promise.all(waiting.map((w) => w.done));
+  });
+
+  it('past capacity it takes requests again as the queue drains', async () => {
+    const { g, clock, pending, waiting } = await full();
     for (const release of pending.splice(0)) await release();
     await Promise.all(waiting.map((w) => w.done));
     const later = run(g, { command: true, receivedAt: clock.now() });
@@ -131,7 +151,8 @@ describe('the gate', () => {
     expect(later.acks).toEqual([undefined]);
   });
 
-  it('counts what is in flight (after the ack too), refuses past the limit, and idle() resolves when all is done', async () => {
+  /** A gate of two slots, both held by work that has acknowledged and waits to finish. */
+  async function twoHeld() {
     const g = gate(manual(), { maxInFlight: 2 });
     const finish: (() => void)[] = [];
     const hold = async (ack: () => Promise<void>) => {
@@ -140,8 +161,29 @@ describe('the gate', () => {
     };
     const a = run(g, { work: hold });
     const b = run(g, { work: hold });
+    // Both past their ack, waiting to finish.
+    for (let i = 0; i < 100 && finish.length < 2; i++) await Promise.resolve();
+    expect(finish).toHaveLength(2);
+    return { g, finish, a, b };
+  }
+
+  it('counts what is in flight, after the ack too', async () => {
+    const { g, finish, a, b } = await twoHeld();
     expect(g.active).toBe(2);
+    for (const f of finish) f();
+    await Promise.all([a.done, b.done]);
+    expect(g.active).toBe(0);
+  });
+
+  it('refuses past the in-flight limit', async () => {
+    const { g, finish, a, b } = await twoHeld();
     await expect(run(g).done).rejects.toMatchObject({ why: 'busy' });
+    for (const f of finish) f();
+    await Promise.all([a.done, b.done]);
+  });
+
+  it('idle() resolves when all in flight is done', async () => {
+    const { g, finish, a, b } = await twoHeld();
     let idle = false;
     const idling = g.idle().then(() => {
       idle = true;
@@ -236,7 +278,7 @@ describe('the gate after a long stall', () => {
 });
 
 describe('work after the ack', () => {
-  it('past its slots, a request is acknowledged at once and its work after the ack waits for a free slot', async () => {
+  it('past its slots, a request is acknowledged at once, its work after the ack waiting for a free slot', async () => {
     const g = new Gate({
       maxInFlight: 1000,
       boundMs: 2000,

@@ -66,7 +66,8 @@ describeEngines('Bolt’s InstallProvider on our installation store', (engine) =
       clientOptions: { slackApiUrl: apiUrl },
     });
 
-  it('authorize finds each workspace’s own bot token, and says which workspace is not installed', async () => {
+  /** The provider over a store holding T1 and T2. */
+  async function twoInstalled() {
     const st = store();
     for (const team of ['T1', 'T2'])
       await st.storeInstallation({
@@ -77,7 +78,11 @@ describeEngines('Bolt’s InstallProvider on our installation store', (engine) =
         isEnterpriseInstall: false,
         authVersion: 'v2',
       });
-    const p = provider(st);
+    return provider(st);
+  }
+
+  it('authorize finds each workspace’s own bot token', async () => {
+    const p = await twoInstalled();
     expect(
       (await p.authorize({ enterpriseId: undefined, teamId: 'T1', isEnterpriseInstall: false }))
         .botToken,
@@ -92,12 +97,17 @@ describeEngines('Bolt’s InstallProvider on our installation store', (engine) =
         })
       ).botToken,
     ).toBe('xoxb-T2');
+  });
+
+  it('authorize says which workspace is not installed', async () => {
+    const p = await twoInstalled();
     await expect(
       p.authorize({ enterpriseId: undefined, teamId: 'T3', isEnterpriseInstall: false }),
     ).rejects.toThrow(/not installed in workspace T3/);
   });
 
-  it('an expiring rotated token is refreshed once and the new one saved (sealed), then used without refreshing', async () => {
+  /** An installation whose rotated token expires within Bolt's margin, authorized once. */
+  async function refreshedOnce() {
     const st = store();
     const before = refreshes.length;
     await st.storeInstallation({
@@ -121,9 +131,18 @@ describeEngines('Bolt’s InstallProvider on our installation store', (engine) =
       teamId: 'T1',
       isEnterpriseInstall: false,
     });
+    return { p, before, first };
+  }
+
+  it('an expiring rotated token is refreshed once', async () => {
+    const { before, first } = await refreshedOnce();
     expect(first.botToken).toMatch(/^xoxe\.xoxb-fresh-/);
     expect(refreshes.length - before).toBe(1);
     expect(refreshes.at(-1)?.get('refresh_token')).toBe('xoxe-refresh-1');
+  });
+
+  it('a refreshed token is then used without refreshing', async () => {
+    const { p, before, first } = await refreshedOnce();
     const again = await p.authorize({
       enterpriseId: undefined,
       teamId: 'T1',
@@ -131,6 +150,10 @@ describeEngines('Bolt’s InstallProvider on our installation store', (engine) =
     });
     expect(again.botToken).toBe(first.botToken);
     expect(refreshes.length - before).toBe(1);
+  });
+
+  it('a refreshed token is saved sealed', async () => {
+    await refreshedOnce();
     const stored = await storedInstallations(s);
     expect(stored.length).toBeGreaterThan(0);
     for (const sealed of stored) expect(sealed).not.toContain('xoxe');
@@ -221,7 +244,7 @@ describeEngines('Bolt’s InstallProvider on our installation store', (engine) =
       expect(refreshes.length).toBe(before);
     });
 
-    it('a refresh Slack refuses is an error (counted), and the lease is let go so a later try works', async () => {
+    it('a refresh Slack refuses is an error (counted) that leaves the lease free for a later try', async () => {
       const outcomes: string[] = [];
       let fail = true;
       const st = new SlackInstallations(

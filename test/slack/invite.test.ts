@@ -89,8 +89,8 @@ describe('the second meeting, to show the fix', () => {
     expect(fix?.dueAt).toBeNull();
   });
 
-  it('booking it closes the optional step and sends its own invite (another UID)', async () => {
-    const { h } = ctx;
+  /** The first meeting booked, then the meeting to show the fix from its own button. */
+  async function fixBooked(h: Harness) {
     const o = await openCase(h);
     await book(h, o, '2026-11-27', '15:00');
     const first = parse(h.fake.files.at(-1)?.content.toString('utf8') ?? '');
@@ -102,13 +102,24 @@ describe('the second meeting, to show the fix', () => {
       ...input.date(INPUT.meetingDate, '2026-12-10'),
       ...input.time(INPUT.meetingTime, '11:00'),
     });
-    const after = await fresh(h, o.c);
-    expect(after.fixMeetingAt?.toISOString()).toBe('2026-12-10T10:00:00.000Z');
-    expect(after.steps.find((s) => s.key === 'fix_meeting')?.status).toBe('done');
+    return { o, first };
+  }
+
+  it('booking it sends its own invite (another UID)', async () => {
+    const { h } = ctx;
+    const { first } = await fixBooked(h);
     const second = parse(h.fake.files.at(-1)?.content.toString('utf8') ?? '');
     expect(second.uid).not.toBe(first.uid);
     expect(second.summary).toContain('to show the fix');
     expect(second.start.toISOString()).toBe('2026-12-10T10:00:00.000Z');
+  });
+
+  it('booking it closes the optional step', async () => {
+    const { h } = ctx;
+    const { o } = await fixBooked(h);
+    const after = await fresh(h, o.c);
+    expect(after.fixMeetingAt?.toISOString()).toBe('2026-12-10T10:00:00.000Z');
+    expect(after.steps.find((s) => s.key === 'fix_meeting')?.status).toBe('done');
     expect(
       replies(h, o.parent.ts).filter((m) => m.text.includes('set the meeting to show the fix for')),
     ).toHaveLength(1);
@@ -121,20 +132,26 @@ describe('the second meeting, to show the fix', () => {
 describe('moving a meeting', () => {
   const ctx = useHarness();
 
-  it('the form says "Move", shows the booked time in the clicker’s zone, and the fix meeting moves too', async () => {
+  it('the form says "Move", showing the booked time in the clicker’s zone', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     await book(h, o, '2026-11-27', '15:00'); // Maria works in Rome: 14:00Z
-    let n = h.fake.callsTo('views.open').length;
-    let parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
+    const n = h.fake.callsTo('views.open').length;
+    const parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
     await press(h, parent, ACTION.moveMeeting);
     const moving = JSON.stringify(await nextView(h, VIEW.meeting, n));
     expect(moving).toContain('"Move the meeting"');
     expect(moving).toContain('"initial_date":"2026-11-27"');
     expect(moving).toContain('"initial_time":"15:00"');
+  });
 
+  it('the fix meeting moves too, keeping its UID', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    await book(h, o, '2026-11-27', '15:00');
+    let parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
     // The second meeting, to show the fix: booked, then moved from the case's message.
-    n = h.fake.callsTo('views.open').length;
+    let n = h.fake.callsTo('views.open').length;
     await press(h, parent, ACTION.meeting, { step: 'fix_meeting' });
     const booking = await nextView(h, VIEW.meeting, n);
     expect(JSON.stringify(booking)).toContain('"Book the meeting"');
@@ -192,7 +209,7 @@ describe('the invite is an outbox row, stored with the meeting', () => {
     });
   });
 
-  it('a run that died between the upload and recording it: the sweep finds the file by name, and uploads nothing', async () => {
+  it('a run that died after the upload, before recording it: the sweep finds the file by name instead of uploading again', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     const before = h.fake.files.length;

@@ -78,7 +78,7 @@ describe('LOG_LEVEL=info', () => {
     expect((line?.extra?.err as { stack?: string } | undefined)?.stack).toMatch(/\n\s+at /);
   });
 
-  it("names the request's team and case on the lines logged for a click", async () => {
+  it("names the request's team, its case, on the lines logged for a click", async () => {
     const { h } = ctx;
     const o = await openCase(h);
     ctx.allowUnexpected = true;

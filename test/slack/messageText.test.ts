@@ -20,7 +20,7 @@ describe('a Slack message as a person reads it', () => {
     ]);
   });
 
-  it('channels, broadcasts, user groups and dates as they show', () => {
+  it('channels, broadcasts, user groups, dates read as they show', () => {
     expect(read('<#C0ORDERS|orders> <#C0NONAME> <!here> <!channel> <!everyone>')).toBe(
       '#orders #C0NONAME @here @channel @everyone',
     );
@@ -29,7 +29,7 @@ describe('a Slack message as a person reads it', () => {
     ).toBe('@support @S0X Feb 18th');
   });
 
-  it('a labelled link reads as its label and address', () => {
+  it('a labelled link reads as its label, then its address', () => {
     expect(read('<https://example.com/o/42|order 42>')).toBe('order 42 (https://example.com/o/42)');
   });
 

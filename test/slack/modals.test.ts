@@ -62,7 +62,7 @@ const errorsOf = (r: { text: string }) =>
 describe('the open-case modal', () => {
   const ctx = useHarness();
 
-  it('creates the case on submission: severity, owner and channel from the modal', async () => {
+  it('creates the case on submission, with severity, owner, channel from the modal', async () => {
     const { h } = ctx;
     const view = await openModal(h);
     const r = await submit(h, view, openValues({ severity: 'critical', owner: NIKOS }));
@@ -90,7 +90,7 @@ describe('the open-case modal', () => {
     );
   });
 
-  it('reads the optional due date and time in the submitter’s time zone', async () => {
+  it('reads the optional due time (day, hour) in the submitter’s time zone', async () => {
     const { h } = ctx;
     const view = await openModal(h, JOAN);
     await submit(h, view, openValues({ owner: MARIA, date: '2026-11-24', time: '10:30' }), {
@@ -176,7 +176,7 @@ describe('the open-case modal', () => {
 describe('our payload builders match Slack’s shapes', () => {
   const ctx = useHarness();
 
-  it('view_submission has every key of the fixture (top level and view)', async () => {
+  it('view_submission has every key of the fixture, in its view too', async () => {
     const { h } = ctx;
     const view = await openModal(h);
     const ours = submitPayload(view, openValues({}));
@@ -237,7 +237,7 @@ describe('Meeting', () => {
     return { h, o, view };
   };
 
-  it('opens a date + time modal, with a length and a place', async () => {
+  it('opens a modal for the date, time, length, place', async () => {
     const { view } = await meetingModal();
     const types = (view.blocks as { block_id: string; element: { type: string } }[]).map((b) => [
       b.block_id,
@@ -312,10 +312,14 @@ describe('Outline', () => {
     };
   };
 
-  it('opens a four-part modal, stores the outline and posts it to the thread as typed', async () => {
-    const { h } = ctx;
+  const outlineModal = async (h: Harness) => {
     const o = await openCase(h);
-    const view = await modalFrom(h, o, ACTION.outline, VIEW.outline, { step: 'outline' });
+    return { o, view: await modalFrom(h, o, ACTION.outline, VIEW.outline, { step: 'outline' }) };
+  };
+
+  it('opens a four-part modal, filled in from the case', async () => {
+    const { h } = ctx;
+    const { o, view } = await outlineModal(h);
     const blocks = view.blocks as { block_id: string; element: { initial_value?: string } }[];
     expect(blocks.map((b) => b.block_id)).toEqual([
       'happened',
@@ -324,17 +328,27 @@ describe('Outline', () => {
       'two_sentences',
     ]);
     expect(blocks[0]?.element.initial_value).toBe(o.c.summary);
+  });
 
-    const post = await submitAndSee(h, o, view, values());
+  it('stores the outline sent', async () => {
+    const { h } = ctx;
+    const { o, view } = await outlineModal(h);
+    await submitAndSee(h, o, view, values());
     const c = await fresh(h, o.c);
     expect(c.outline).toEqual(outline);
     expect(stepOf(c, 'outline')).toMatchObject({ status: 'done', doneBy: MARIA });
+    expect((await h.amends.caseRepo.events(TEAM, c.id)).at(-1)?.type).toBe('outline_saved');
+  });
+
+  it('posts the outline to the thread as typed', async () => {
+    const { h } = ctx;
+    const { o, view } = await outlineModal(h);
+    const post = await submitAndSee(h, o, view, values());
     expect(post.text).toBe(':memo: <@U0MARIA01> wrote the outline for the meeting:');
     const plain = (post.blocks as { type: string; text?: { type: string; text: string } }[])
       .filter((b) => b.type === 'section' && b.text?.type === 'plain_text')
       .map((b) => b.text?.text);
     expect(plain).toEqual([outline.summary, outline.happened, outline.why, outline.prevention]);
-    expect((await h.amends.caseRepo.events(TEAM, c.id)).at(-1)?.type).toBe('outline_saved');
   });
 
   it('an empty part → errors on that input, nothing stored', async () => {
@@ -351,7 +365,7 @@ describe('Outline', () => {
 describe('Skip submission', () => {
   const ctx = useHarness();
 
-  it('a blank reason is refused in the modal, and the step stays open', async () => {
+  it('a blank reason is refused in the modal, leaving the step open', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     const view = await modalFrom(h, o, ACTION.skip, VIEW.skip, { step: 'compensation' });
@@ -360,21 +374,33 @@ describe('Skip submission', () => {
     expect(stepOf(await fresh(h, o.c), 'compensation').status).toBe('pending');
   });
 
-  it('skips the optional step with its reason, and the thread names who skipped what', async () => {
-    const { h } = ctx;
+  const reason = 'The client asked for <!here> nothing *extra*';
+  /** Nikos skips compensation with `reason`; returns the thread post. */
+  const skipped = async (h: Harness) => {
     const o = await openCase(h);
     const view = await modalFrom(h, o, ACTION.skip, VIEW.skip, { step: 'compensation' });
-    const reason = 'The client asked for <!here> nothing *extra*';
-    const post = await submitAndSee(h, o, view, input.text('reason', reason), { user: NIKOS });
+    return {
+      o,
+      post: await submitAndSee(h, o, view, input.text('reason', reason), { user: NIKOS }),
+    };
+  };
+
+  it('the thread names who skipped what, with the reason', async () => {
+    const { post } = await skipped(ctx.h);
     expect(post.text).toBe(':fast_forward: <@U0NIKOS01> skipped *Decide on compensation*.');
     expect(JSON.stringify(post.blocks)).toContain(JSON.stringify(reason));
+  });
+
+  it('skips the optional step with its reason', async () => {
+    const { h } = ctx;
+    const { o } = await skipped(h);
     const s = stepOf(await fresh(h, o.c), 'compensation');
     expect(s).toMatchObject({ status: 'skipped', doneBy: NIKOS, note: reason });
     const parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
     expect(blockById(parent, 'actions_compensation')).toBeUndefined();
   });
 
-  it('a second delivery of the same skip modal (same view id) is acknowledged and changes nothing', async () => {
+  it('a second delivery of the same skip modal (same view id) is acknowledged, changing nothing', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     const view = await modalFrom(h, o, ACTION.skip, VIEW.skip, { step: 'compensation' });
@@ -389,10 +415,9 @@ describe('Skip submission', () => {
 describe('Close submission', () => {
   const ctx = useHarness();
 
-  it('outcome lost without a reason is refused in the form, which said so, and nothing changes', async () => {
+  it('the form says when the reason is required', async () => {
     const { h } = ctx;
-    const o = await openCase(h);
-    const view = await modalFrom(h, o, ACTION.close, VIEW.close);
+    const view = await modalFrom(h, await openCase(h), ACTION.close, VIEW.close);
     // The form says when the reason is required, before anyone is refused for leaving it empty.
     const reasonInput = (view.blocks as { block_id?: string }[]).find(
       (b) => b.block_id === 'reason',
@@ -402,6 +427,12 @@ describe('Close submission', () => {
     };
     expect(reasonInput.label.text).toBe('Reason');
     expect(reasonInput.hint?.text).toBe(en.modal.close.reasonHint);
+  });
+
+  it('outcome lost without a reason is refused in the form, changing nothing', async () => {
+    const { h } = ctx;
+    const o = await openCase(h);
+    const view = await modalFrom(h, o, ACTION.close, VIEW.close);
     const noReason = await submit(h, view, {
       ...input.radio('outcome', 'lost'),
       ...input.text('reason', null),
@@ -412,17 +443,28 @@ describe('Close submission', () => {
     expect(updatesOf(h, o.parent.ts)).toHaveLength(0);
   });
 
-  it('outcome lost with a reason ends the case and its buttons go', async () => {
-    const { h } = ctx;
+  /** The case closed as lost, with a reason, from the form. */
+  const closedLost = async (h: Harness) => {
     const o = await openCase(h);
     const view = await modalFrom(h, o, ACTION.close, VIEW.close);
     const post = await submitAndSee(h, o, view, {
       ...input.radio('outcome', 'lost'),
       ...input.text('reason', 'They moved to a competitor'),
     });
+    return { o, post };
+  };
+
+  it('outcome lost with a reason ends the case', async () => {
+    const { h } = ctx;
+    const { o, post } = await closedLost(h);
     expect(post.text).toBe(':lock: <@U0MARIA01> closed the case: Lost.');
     const c = await fresh(h, o.c);
     expect(c).toMatchObject({ status: 'lost', outcomeReason: 'They moved to a competitor' });
+  });
+
+  it('a case closed as lost loses its buttons', async () => {
+    const { h } = ctx;
+    const { o } = await closedLost(h);
     const parent = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
     expect(blockById(parent, 'case_actions')).toBeUndefined();
     expect(JSON.stringify(blockById(parent, 'case_outcome'))).toContain(
@@ -485,7 +527,7 @@ describe('modal submissions across workspaces', () => {
 describe('the same case again through the form', () => {
   const ctx = useHarness();
 
-  it('the error shows in the modal, under the client, and nothing is stored', async () => {
+  it('the duplicate is refused in the modal, under the client', async () => {
     const { h } = ctx;
     await openCase(h, 'Acme Corp: Shipped the wrong pallets');
     const view = await openModal(h);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { en } from '../../src/i18n/en.js';
-import { CHANNEL, MARIA, TEAM } from '../helpers/harness.js';
+import { CHANNEL, type Harness, MARIA, TEAM } from '../helpers/harness.js';
 import {
   command,
   countCases,
@@ -18,15 +18,24 @@ import {
 describe('Amends is not in the channel', () => {
   const ctx = useHarness();
 
-  it('stores the case once, says it is saved, and posts it when Amends is invited', async () => {
-    const { h } = ctx;
+  /** A case opened in a channel Amends was removed from. */
+  async function openedOutside(h: Harness) {
     h.fake.kickFromChannel(CHANNEL);
     expect((await command(h, 'Acme: wrong pallets')).status).toBe(200);
+  }
+
+  it('stores the case once, saying it is saved', async () => {
+    const { h } = ctx;
+    await openedOutside(h);
     expect(await countCases(h)).toBe(1);
     expect(h.fake.responses.map((r) => r.body.text)).toEqual([en.errors.notInChannel]);
     expect(en.errors.notInChannel).toMatch(/saved/);
     expect(parents(h)).toHaveLength(0);
+  });
 
+  it('posts the case once Amends is invited', async () => {
+    const { h } = ctx;
+    await openedOutside(h);
     h.fake.inviteToChannel(CHANNEL);
     const joined = eventEnvelope({
       type: 'member_joined_channel',

@@ -168,7 +168,7 @@ describe('OAuth: installs in many workspaces', () => {
     expect(reminderKeys(h)).toHaveLength(2);
   });
 
-  it('a rotating token is refreshed once before it expires, by the request that needs it, and used', async () => {
+  it('a rotating token is refreshed once before it expires, by the request that needs it, which uses the new token', async () => {
     h = await startHarness({ oauth: true, now: new Date().toISOString() });
     await install(ACME, 'U0ADMIN01', { rotate: true });
     await h.command('Wile E: anvils late', { team: ACME });

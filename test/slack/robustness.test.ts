@@ -74,7 +74,7 @@ describe('the same thing twice', () => {
     expect(replies(h, o.parent.ts)).toHaveLength(before + 1);
   });
 
-  it('the outline form submitted twice with the same view id is stored and posted once', async () => {
+  it('the outline form submitted twice with the same view id is taken once: one event, one thread line', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     const n = h.fake.callsTo('views.open').length;
@@ -114,7 +114,7 @@ describe('Slack failing while a click is answered', () => {
 describe('a case Slack would not take', () => {
   const ctx = useHarness();
 
-  it('is saved, and the user is told so', async () => {
+  it('is saved, telling the user so', async () => {
     const { h } = ctx;
     h.fake.failNext('chat.postMessage', { status: 500 });
     expect((await command(h, 'Acme: wrong pallets')).status).toBe(200);
@@ -181,7 +181,7 @@ describe('the longest outline', () => {
 describe.skipIf(testEngine() === 'postgres')('a change that cannot be saved', () => {
   const ctx = useHarness();
 
-  it('the database refusing writes: the user reads that nothing was saved, and nothing changes', async () => {
+  it('the database refusing writes: the user reads that nothing was saved', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     ctx.allowUnexpected = true;
@@ -203,7 +203,7 @@ describe.skipIf(testEngine() === 'postgres')('a change that cannot be saved', ()
 describe('a thread line whose post never happened (the process died after the commit)', () => {
   const ctx = useHarness();
 
-  it('is stored with its change and posted once by the sweep, which only records one already in the thread', async () => {
+  it('is posted once by the sweep, which records one already in the thread without posting it', async () => {
     const { h } = ctx;
     const o = await openCase(h);
     // Two changes stored with their lines, as a listener does before its ack; the process "dies"

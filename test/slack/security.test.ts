@@ -179,7 +179,7 @@ describe('the same slash command delivered more than once', () => {
   });
 });
 
-describe('the same button twice, and stale buttons', () => {
+describe('a button clicked twice, or stale', () => {
   const ctx = useHarness();
 
   /** Done on the own-up clicked twice from the same message; the second click answered. */
@@ -340,7 +340,7 @@ describe('forged or malformed button values', () => {
   });
 });
 
-describe('what people type is stored exactly and never pings the channel', () => {
+describe('what people type is stored exactly, never pinging the channel', () => {
   const ctx = useHarness();
   const long = `${'Wrong pallets to Turin, again & again <sigh>. '.repeat(100).slice(0, 3999)}!`;
   const samples: [string, string, string][] = [
@@ -435,25 +435,41 @@ describe('what people type is stored exactly and never pings the channel', () =>
 describe('the database is the source of truth', () => {
   const ctx = useHarness();
 
-  it.each([
+  const UPDATE_FAILURES = [
     ['msg_too_long', 'msg_too_long' as const],
     ['HTTP 500', { status: 500 as const }],
     ['rate limited', { status: 429 as const, retryAfter: 30 }],
-  ])(
-    'chat.update fails (%s) on Done → the step is done and audited; a later click re-renders from stored state',
+  ] as const;
+
+  /** Done on the own-up while chat.update fails with `failure`: the thread line is posted. */
+  async function doneWhileUpdateFails(h: Harness, failure: (typeof UPDATE_FAILURES)[number][1]) {
+    const o = await openCase(h);
+    h.fake.failNext('chat.update', failure);
+    await press(h, o.parent, ACTION.done, { step: 'own_up' });
+    present(() => replies(h, o.parent.ts).length === 2, 'thread line');
+    expect(updatesOf(h, o.parent.ts)).toHaveLength(1); // tried once, failed
+    return o;
+  }
+
+  it.each(UPDATE_FAILURES)(
+    'chat.update fails (%s) on Done → the step is done, audited',
     async (_n, failure) => {
       const { h } = ctx;
-      const o = await openCase(h);
-      h.fake.failNext('chat.update', failure);
-      await press(h, o.parent, ACTION.done, { step: 'own_up' });
-      present(() => replies(h, o.parent.ts).length === 2, 'thread line');
-      expect(updatesOf(h, o.parent.ts)).toHaveLength(1); // tried once, failed
+      const o = await doneWhileUpdateFails(h, failure);
       const c = await fresh(h, o.c);
       expect(stepOf(c, 'own_up')).toMatchObject({ status: 'done', doneBy: MARIA });
       expect((await h.amends.caseRepo.events(TEAM, c.id)).map((e) => e.type)).toContain(
         'step_done',
       );
       expect(h.logs.map((l) => l.msg)).toContain('chat.update failed; the change is stored');
+    },
+  );
+
+  it.each(UPDATE_FAILURES)(
+    'chat.update failed (%s) on Done → a later click re-renders from stored state',
+    async (_n, failure) => {
+      const { h } = ctx;
+      const o = await doneWhileUpdateFails(h, failure);
       // Slack still shows the old message: its own_up button is now stale
       const shown = h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent;
       expect(shown.edited).toBeUndefined();

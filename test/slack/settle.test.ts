@@ -10,7 +10,7 @@ const firstReplies = (msgs: { ts: string; metadata?: { event_type: string } }[])
 describe('Slack brought up to date with the stored cases (the minute sweep)', () => {
   const ctx = useHarness();
 
-  it('a first reply lost between the parent and the reply (a run died) is posted once, after looking in the thread', async () => {
+  it('a first reply lost after the parent (a run died) is posted once, after looking in the thread', async () => {
     const { h } = ctx;
     // As if the run died after the parent: the reply is not recorded (its hint is lost)...
     const restore = loseFirstReplyHints();

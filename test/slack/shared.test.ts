@@ -221,12 +221,24 @@ describe('/incident in a channel shared with the client (no recovery channel)', 
     expect(writesTo(h, SHARED)).toEqual([]);
   });
 
-  it('moving posts the case in the channel chosen, and nothing in the shared one', async () => {
-    const { h } = ctx;
+  /** The case asked for in the shared channel, moved to the internal one. */
+  async function moved(h: Harness) {
     const view = await moveForm(h);
     const r = await submit(h, view, moveTo(INTERNAL));
     expect(r).toEqual({ status: 200, text: '' });
+  }
 
+  it('moving writes nothing in the shared channel', async () => {
+    const { h } = ctx;
+    await moved(h);
+    // Still nothing in the shared channel, ever.
+    expect(writesTo(h, SHARED)).toEqual([]);
+    expect(messagesIn(h, SHARED)).toEqual([]);
+  });
+
+  it('moving posts the case in the channel chosen', async () => {
+    const { h } = ctx;
+    await moved(h);
     // Parent and first reply in the internal channel.
     const [parent, ...more] = parents(h, INTERNAL);
     expect(parent).toBeDefined();
@@ -247,12 +259,9 @@ describe('/incident in a channel shared with the client (no recovery channel)', 
     expect(
       (await h.amends.caseRepo.events(TEAM, c.id)).map((e) => [e.type, e.data]),
     ).toContainEqual(['case_moved', { from: SHARED, to: INTERNAL, shared: true }]);
-    // Still nothing in the shared channel, ever.
-    expect(writesTo(h, SHARED)).toEqual([]);
-    expect(messagesIn(h, SHARED)).toEqual([]);
   });
 
-  it('moving to a direct message is refused inside the modal, and nothing moves', async () => {
+  it('moving to a direct message is refused inside the modal', async () => {
     const { h } = ctx;
     h.fake.shareChannel(SHARED, 'ext');
     await command(h, TYPED, { channel: SHARED });
@@ -266,7 +275,7 @@ describe('/incident in a channel shared with the client (no recovery channel)', 
     expect((await storedCases(h)).map((x) => x.channelId)).toEqual([SHARED]);
   });
 
-  it('moving to a channel known to be shared too is refused inside the modal, and nothing moves', async () => {
+  it('moving to a channel known to be shared too is refused inside the modal', async () => {
     const { h } = ctx;
     h.fake.shareChannel(SHARED, 'ext');
     h.fake.shareChannel(INTERNAL, 'ext');
@@ -596,13 +605,24 @@ describe('a channel that becomes shared after the case was posted', () => {
   // marker of #withdraw (e.g. compare the stored parent with the neutral text, or keep a separate
   // withdrawn flag), or let the reminder engine leave 'channel_shared' to the presenter's own
   // guard.flag (skip setDeliveryProblem for that code in the channel branch).
-  it('a reminder that finds the channel shared withdraws the parent and tells the owner', async () => {
-    const { h } = ctx;
-    const { parent, mark, count } = await postedThenShared(h);
+  /** A case posted, the channel shared since, then the reminder tick at the own-up's due time. */
+  async function tickedAfterSharing(h: Harness) {
+    const posted = await postedThenShared(h);
     h.clock.set('2026-11-23T12:30:00Z');
     await h.amends.reminders.tick();
+    return posted;
+  }
+
+  it('a reminder that finds the channel shared withdraws the parent', async () => {
+    const { h } = ctx;
+    const { parent, mark, count } = await tickedAfterSharing(h);
     expectWithdrawn(h, parent.ts);
     expectOnlyWithdrawal(h, mark, count);
+  });
+
+  it('a reminder that finds the channel shared tells the owner', async () => {
+    const { h } = ctx;
+    const { mark } = await tickedAfterSharing(h);
     ownerDm(h, mark);
   });
 
@@ -642,7 +662,7 @@ describe('a channel that becomes shared after the case was posted', () => {
     expect(h.fake.files.filter((f) => f.channel === INTERNAL)).toHaveLength(1);
   });
 
-  it('moving it from the owner’s DM posts it afresh internally, with the line and the reminder that waited', async () => {
+  it('moving it from the owner’s DM posts it afresh internally, with the line that waited', async () => {
     const { h } = ctx;
     const { c, parent, mark, count } = await postedThenShared(h);
     await press(h, parent, ACTION.done, { step: 'own_up' });
@@ -731,7 +751,7 @@ describe('a channel that becomes shared after the case was posted', () => {
   // Was a bug (found by a sandbox walk): the withdrawal deleted the thread lines and the nudges,
   // but left the first reply ("you own this case…") and the meeting's invite (its .ics, the
   // client's name, a calendar link) in the channel the client can read.
-  it('the first reply and the meeting invite are withdrawn too: nothing of the case is left in the thread', async () => {
+  it('nothing of the case is left in the thread, its first reply, its invite included', async () => {
     const { h } = ctx;
     const opened = await openCase(h, TYPED);
     await book(h, opened, '2026-11-27', '15:00');
@@ -852,8 +872,8 @@ describe('with a recovery channel configured (RECOVERY_CHANNEL)', () => {
     expect(privateNotes(h)).toEqual([]);
   });
 
-  it('the form path opens it in the recovery channel and tells the person in a DM', async () => {
-    const { h } = ctx;
+  /** A case opened through the form in a channel whose sharing is pending. */
+  async function openedByForm(h: Harness) {
     h.fake.shareChannel(SHARED, 'pending');
     const n = h.fake.callsTo('views.open').length;
     await command(h, '', { channel: SHARED });
@@ -864,8 +884,18 @@ describe('with a recovery channel configured (RECOVERY_CHANNEL)', () => {
       ...input.select(INPUT.severity, 'major'),
       ...input.user(INPUT.owner, MARIA),
     });
+  }
+
+  it('the form path opens it in the recovery channel', async () => {
+    const { h } = ctx;
+    await openedByForm(h);
     expect(writesTo(h, SHARED)).toEqual([]);
     expect(parents(h, RECOVERY)).toHaveLength(1);
+  });
+
+  it('the form path tells the person in a DM', async () => {
+    const { h } = ctx;
+    await openedByForm(h);
     const dm = present(
       () => h.fake.callsTo('chat.postMessage').find((x) => x.args.channel === MARIA),
       'DM',

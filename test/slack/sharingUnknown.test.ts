@@ -44,26 +44,43 @@ async function sweepLater(h: Harness) {
 describe('the sharing check failing while a case is opened', () => {
   const ctx = useHarness({ slackTimeoutMs: 300 });
 
-  it.each<[string, FailureSpec]>([
+  const UNKNOWN: [string, FailureSpec][] = [
     ['a 500', { status: 500 }],
     ['an HTML 502', { status: 502, html: true }],
     ['a 429', { status: 429, retryAfter: 30 }],
     ['missing_scope', 'missing_scope'],
     ['a hang past the client timeout', { delayMs: 600 }],
-  ])(
-    '%s: nothing is posted, the person is told it waits, and it is posted once Slack says internal',
+  ];
+
+  /** A case opened while Slack cannot say whether the channel is shared; returns it as stored. */
+  async function openedUnknown(h: Harness, failure: FailureSpec) {
+    h.fake.failNext('conversations.info', failure);
+    const r = await command(h, 'Acme: wrong pallets');
+    expect(r.status).toBe(200);
+    expect(await countCases(h)).toBe(1);
+    const [stored] = await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA);
+    return stored;
+  }
+
+  it.each(UNKNOWN)('%s: nothing is posted', async (_n, failure) => {
+    const { h } = ctx;
+    const stored = await openedUnknown(h, failure);
+    expect(writesToChannel(h)).toEqual([]);
+    expect(stored?.messageTs).toBeNull();
+    expect(stored?.deliveryProblem).toBe('sharing_unknown');
+  });
+
+  it.each(UNKNOWN)('%s: the person is told the case waits', async (_n, failure) => {
+    const { h } = ctx;
+    await openedUnknown(h, failure);
+    expect(h.fake.responses.map((x) => x.body.text)).toEqual([en.shared.unknown]);
+  });
+
+  it.each(UNKNOWN)(
+    '%s: the case is posted once Slack says the channel is internal',
     async (_n, failure) => {
       const { h } = ctx;
-      h.fake.failNext('conversations.info', failure);
-      const r = await command(h, 'Acme: wrong pallets');
-      expect(r.status).toBe(200);
-      expect(await countCases(h)).toBe(1);
-      expect(writesToChannel(h)).toEqual([]);
-      expect(h.fake.responses.map((x) => x.body.text)).toEqual([en.shared.unknown]);
-      const [stored] = await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA);
-      expect(stored?.messageTs).toBeNull();
-      expect(stored?.deliveryProblem).toBe('sharing_unknown');
-
+      const stored = await openedUnknown(h, failure);
       await sweepLater(h);
       expect(parentPosts(h)).toHaveLength(1);
       const parent = parentPosts(h)[0];
@@ -150,14 +167,25 @@ describe('the sharing check failing for a case already shown', () => {
     expect(replies(h, o.parent.ts).length).toBe(before + 1);
   });
 
-  it('a click is stored at once, and shown (redraw and thread line) only once Slack says the channel is internal', async () => {
-    const { h } = ctx;
+  /** Done clicked while Slack cannot say whether the channel is shared. */
+  async function clickedUnknown(h: Harness) {
     const o = await openCase(h);
     h.clock.advance(6 * 60_000);
     h.fake.failNext('conversations.info', { status: 500 });
     const from = h.fake.calls.length;
     expect((await press(h, o.parent, ACTION.done, { step: 'own_up' })).status).toBe(200);
+    return { o, from };
+  }
+
+  it('a click is stored at once', async () => {
+    const { h } = ctx;
+    const { o } = await clickedUnknown(h);
     expect(stepOf(await fresh(h, o.c), 'own_up').status).toBe('done');
+  });
+
+  it('a click is shown (redraw, thread line) only once Slack says the channel is internal', async () => {
+    const { h } = ctx;
+    const { o, from } = await clickedUnknown(h);
     expect(writesToChannel(h, from)).toEqual([]);
     const before = replies(h, o.parent.ts).length;
 

@@ -118,20 +118,24 @@ const permalinkOf = (msg: StoredMessage) =>
 describe('the message shortcut: a case from a message', () => {
   const ctx = useHarness();
 
-  it('fills the form from the message, keeps its permalink, and posts the case in its channel with a link back', async () => {
-    const { h } = ctx;
+  /** Someone's message, with mentions and a link, sent to the message shortcut. */
+  async function fromMessage(h: Harness) {
     const msg = personSays(
       h,
       `<@${NIKOS}> the pallets for Turin arrived wrong &amp; late, see <#C0ORDERS|orders> and <https://example.com/order/42|order 42> &lt;again&gt;`,
     );
     const r = await send(h, messageShortcut(h, msg));
     expect(r).toEqual({ status: 200, text: '' });
+    return { msg, view: openedForm(h, 0) };
+  }
 
+  it('fills the form from the message, keeping its permalink', async () => {
+    const { h } = ctx;
+    const { msg, view } = await fromMessage(h);
     // Slack was asked for the message's permalink, and the form came prefilled.
     expect(h.fake.callsTo('chat.getPermalink').map((c) => c.args)).toEqual([
       expect.objectContaining({ channel: CHANNEL, message_ts: msg.ts }),
     ]);
-    const view = openedForm(h, 0);
     expect(summaryField(view).initial_value).toBe(
       '@Nikos Pappas the pallets for Turin arrived wrong & late, see #orders and order 42 (https://example.com/order/42) <again>',
     );
@@ -141,7 +145,11 @@ describe('the message shortcut: a case from a message', () => {
       channelId: CHANNEL,
       link: permalinkOf(msg),
     });
+  });
 
+  it('posts the case in the message’s channel with a link back', async () => {
+    const { h } = ctx;
+    const { msg, view } = await fromMessage(h);
     const said = summaryField(view).initial_value ?? '';
     expect(await submit(h, view, formValues(said))).toEqual({ status: 200, text: '' });
     const c = await present(
@@ -184,17 +192,27 @@ describe('the message shortcut: a case from a message', () => {
     expect(field.initial_value).toBe(`${'x'.repeat(2998)}…`);
   });
 
-  it('from a direct message the form asks for an internal channel, and the case goes there', async () => {
-    const { h } = ctx;
+  /** The shortcut on a message in a direct message. */
+  async function fromDm(h: Harness) {
     const msg = personSays(h, 'They are upset about the invoice', { channel: 'D0MARIANIK' });
     await send(h, messageShortcut(h, msg, { channelName: 'directmessage' }));
-    const view = openedForm(h, 0);
+    return { msg, view: openedForm(h, 0) };
+  }
+
+  it('from a direct message the form asks for an internal channel', async () => {
+    const { h } = ctx;
+    const { msg, view } = await fromDm(h);
     const picker = blockById(view, INPUT.channel)?.element as Json;
     expect(picker).toMatchObject({
       type: 'conversations_select',
       filter: { exclude_external_shared_channels: true },
     });
     expect(JSON.parse(view.private_metadata)).toEqual({ link: permalinkOf(msg) });
+  });
+
+  it('from a direct message the case goes to the channel picked', async () => {
+    const { h } = ctx;
+    const { msg, view } = await fromDm(h);
     await submit(h, view, {
       ...formValues('They are upset about the invoice'),
       [INPUT.channel]: {
@@ -231,14 +249,23 @@ describe('the message shortcut: a case from a message', () => {
     );
   });
 
-  it('when Slack does not give the permalink, the form opens anyway and the case keeps no link', async () => {
-    const { h } = ctx;
+  /** The shortcut while Slack will not give the message's permalink. */
+  async function withoutPermalink(h: Harness) {
     const msg = personSays(h, 'Wrong pallets');
     h.fake.failNext('chat.getPermalink', 'channel_not_found');
     await send(h, messageShortcut(h, msg));
-    const view = openedForm(h, 0);
+    return openedForm(h, 0);
+  }
+
+  it('when Slack does not give the permalink, the form opens anyway', async () => {
+    const view = await withoutPermalink(ctx.h);
     expect(JSON.parse(view.private_metadata)).toEqual({ channelId: CHANNEL });
     expect(blockById(view, 'from_message')).toBeUndefined();
+  });
+
+  it('when Slack does not give the permalink, the case keeps no link', async () => {
+    const { h } = ctx;
+    const view = await withoutPermalink(h);
     await submit(h, view, formValues('Wrong pallets'));
     const c = await present(
       async () => (await h.amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA))[0],
@@ -249,7 +276,7 @@ describe('the message shortcut: a case from a message', () => {
     expect(JSON.stringify(parent.blocks)).not.toContain(en.case.fromMessage);
   });
 
-  it('when the form does not open, the person is told privately where they are, and nothing is stored', async () => {
+  it('when the form does not open, the person is told privately where they are', async () => {
     const { h } = ctx;
     const msg = personSays(h, 'Wrong pallets');
     h.fake.failNext('views.open', { status: 500 });
@@ -301,7 +328,7 @@ describe('the global shortcut: the form from anywhere', () => {
     expect(dm.text).toBe(en.errors.form.failed);
   });
 
-  it('a shortcut this version does not know is acknowledged at once, and nothing opens', async () => {
+  it('a shortcut this version does not know is acknowledged at once, opening nothing', async () => {
     const { h } = ctx;
     const r = await send(h, { ...globalShortcut(), callback_id: 'amends_retired_shortcut' });
     expect(r).toEqual({ status: 200, text: '' });

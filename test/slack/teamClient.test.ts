@@ -21,7 +21,7 @@ afterEach(async () => {
 describe('TeamClient', () => {
   const options = () => ({ slackApiUrl: fake.url, retryConfig: { retries: 0 } });
 
-  it('each workspace’s work calls Slack with its own token, however deep and concurrent', async () => {
+  it('each workspace’s work calls Slack with its own token, however deep, however concurrent', async () => {
     const asked: string[] = [];
     const client = new TeamClient(async (team) => {
       asked.push(team);
@@ -47,7 +47,7 @@ describe('TeamClient', () => {
     expect(asked.sort()).toEqual(['T1', 'T2']); // looked up once each, then kept
   });
 
-  it('a call outside any workspace’s work is refused and never reaches Slack', async () => {
+  it('a call outside any workspace’s work is refused before it reaches Slack', async () => {
     const client = new TeamClient(async (team) => `xoxb-${team}`, options());
     await expect(client.chat.postMessage({ channel: 'C1', text: 'x' })).rejects.toBeInstanceOf(
       NoWorkspace,
@@ -65,7 +65,7 @@ describe('TeamClient', () => {
     return { client, state };
   }
 
-  it('a workspace with no token (uninstalled) fails its call, and it never reaches Slack', async () => {
+  it('a workspace with no token (uninstalled) fails its call before it reaches Slack', async () => {
     const { client } = lookingUp();
     await expect(forTeam('T1', () => client.auth.test())).rejects.toThrow(/not installed/);
     expect(fake.callsTo('auth.test')).toHaveLength(0);
@@ -79,12 +79,22 @@ describe('TeamClient', () => {
     expect(fake.callsTo('auth.test').at(-1)?.token).toBe('xoxb-T1-1');
   });
 
-  it('keeps a token it looked up, and forget drops it', async () => {
+  /** A client that has called twice for T1 since it was installed. */
+  async function calledTwice() {
     const { client, state } = lookingUp();
     state.installed = true;
     await forTeam('T1', () => client.auth.test());
     await forTeam('T1', () => client.auth.test());
+    return client;
+  }
+
+  it('keeps a token it looked up', async () => {
+    await calledTwice();
     expect(fake.callsTo('auth.test').map((c) => c.token)).toEqual(['xoxb-T1-1', 'xoxb-T1-1']);
+  });
+
+  it('forget drops a token it kept', async () => {
+    const client = await calledTwice();
     client.forget('T1');
     await forTeam('T1', () => client.auth.test());
     expect(fake.callsTo('auth.test').at(-1)?.token).toBe('xoxb-T1-2');

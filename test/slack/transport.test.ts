@@ -52,7 +52,8 @@ const json = (res: http.ServerResponse, status: number, body: unknown, headers =
 };
 
 describe('keepAliveFetch (the Web API client over node:http)', () => {
-  it('sends the form and the token as fetch did, reads the answer, and reuses one connection', async () => {
+  /** Two posts through one client to a server that answers ok, with scopes and Greek text. */
+  async function twoPosts() {
     const a = await api((_req, _body, res) =>
       json(
         res,
@@ -66,15 +67,28 @@ describe('keepAliveFetch (the Web API client over node:http)', () => {
     const c = client(a.url);
     const first = await c.chat.postMessage({ channel: 'C1', text: 'a & b = ½' });
     const second = await c.chat.postMessage({ channel: 'C1', text: 'again' });
+    return { a, first, second };
+  }
+
+  it('reads the answer', async () => {
+    const { first, second } = await twoPosts();
     expect(first).toMatchObject({ ok: true, ts: '1.000100', text: 'Κάτι πήγε στραβά · è' });
     expect(first.response_metadata?.scopes).toEqual(['chat:write', 'users:read']);
     expect(second.ok).toBe(true);
+  });
+
+  it('sends the form, with the token, as fetch did', async () => {
+    const { a } = await twoPosts();
     expect(a.seen[0]?.path).toBe('/api/chat.postMessage');
     expect(a.seen[0]?.headers.authorization).toBe('Bearer xoxb-test');
     expect(new URLSearchParams(a.seen[0]?.body).get('text')).toBe('a & b = ½');
     expect(Number(a.seen[0]?.headers['content-length'])).toBe(
       Buffer.byteLength(a.seen[0]?.body ?? ''),
     );
+  });
+
+  it('reuses one connection', async () => {
+    const { a } = await twoPosts();
     expect(a.connections()).toBe(1);
   });
 
@@ -118,7 +132,7 @@ describe('keepAliveFetch (the Web API client over node:http)', () => {
     });
   });
 
-  it('a 5xx is an HTTP error with the status and the body', async () => {
+  it('a 5xx is an HTTP error carrying the status, the body', async () => {
     const a = await api((_req, _body, res) => {
       res.writeHead(503, { 'content-type': 'text/html' });
       res.end('<html>down</html>');

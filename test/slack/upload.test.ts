@@ -85,7 +85,7 @@ describe('shareFile', () => {
     expect(received[0]?.body.equals(Buffer.concat(parts))).toBe(true);
   });
 
-  it('an upload URL that does not answer 200 fails the share, and nothing is completed', async () => {
+  it('an upload URL that does not answer 200 fails the share before it is completed', async () => {
     const { url } = await uploadUrl(500);
     const { client: c, calls } = client(url);
     const err = await shareFile(

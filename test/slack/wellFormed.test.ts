@@ -109,7 +109,7 @@ async function socketCommand(h: Harness, text: string): Promise<unknown> {
 }
 
 describe('the mailto link', () => {
-  it.each(VARIANTS)('%s: never throws, and encodes one U+FFFD each', (_name, s) => {
+  it.each(VARIANTS)('%s: encodes each as one U+FFFD, never throwing', (_name, s) => {
     const long = mailtoLink({ subject: `About${s}`, body: `Dear${s} Acme,\n${'x'.repeat(3000)}` });
     expect(long.clipped).toBe(true);
     const body = decodeURIComponent(long.url.split('&body=')[1] ?? '');
@@ -125,7 +125,7 @@ describe('a lone surrogate in what a person types', () => {
   const ctx = useHarness();
 
   it.each(VARIANTS)(
-    '%s: every form, the draft and the invite work, and each becomes one U+FFFD',
+    '%s: every form, the draft, the invite take it, each repairing it to one U+FFFD',
     async (_name, s) => {
       const { h } = ctx;
       const r = repaired(s);
@@ -273,8 +273,8 @@ describe('a lone surrogate in what a person types', () => {
     },
   );
 
-  it('text an older version stored with a lone surrogate is read well-formed: the draft and the thread work again', async () => {
-    const { h } = ctx;
+  /** A case whose outline and pending line an older version stored with lone surrogates. */
+  async function plantedOld(h: Harness) {
     const o = await openCase(h);
     // As a version without the door wrote it: JSON keeps the lone surrogate as an escape.
     const outline = {
@@ -293,17 +293,30 @@ describe('a lone surrogate in what a person types', () => {
       { text: 'An old line\udc00', blocks: [] },
       h.clock.now(),
     );
+    return { o, c: await fresh(h, o.c) };
+  }
 
-    const c = await fresh(h, o.c);
+  it('text an older version stored with a lone surrogate is read well-formed', async () => {
+    const { h } = ctx;
+    const { o, c } = await plantedOld(h);
     expect(lone(c)).toEqual([]);
     expect(c.outline?.happened).toBe('We shipped\ufffd the wrong pallets');
     expect(c.outline?.summary).toBe('We sent the wrong goods.\ufffd We check twice now.');
     expect(lone(await h.amends.caseRepo.events(TEAM, o.c.id))).toEqual([]);
+  });
 
+  it('a line an older version stored with a lone surrogate goes out repaired', async () => {
+    const { h } = ctx;
+    const { o, c } = await plantedOld(h);
     // The pending line goes out as text.
     await h.amends.presenter.deliverLines(c);
     expect(replies(h, o.parent.ts).at(-1)?.text).toBe('An old line\ufffd');
+  });
 
+  it('an outline an older version stored with a lone surrogate makes a working draft', async () => {
+    const { h } = ctx;
+    const { o, c } = await plantedOld(h);
+    await h.amends.presenter.deliverLines(c);
     // The draft is offered, opens prefilled with the repaired outline, and is taken as it is.
     await h.amends.presenter.refresh(c);
     const draft = await formFrom(h, o, ACTION.draft, VIEW.draft);
@@ -320,6 +333,11 @@ describe('a lone surrogate in what a person types', () => {
     expect(JSON.stringify(replies(h, o.parent.ts).at(-1)?.blocks)).toContain(
       'We%20shipped%EF%BF%BD%20the%20wrong%20pallets',
     );
+  });
+
+  it('an outline an older version stored with a lone surrogate makes a working invite', async () => {
+    const { h } = ctx;
+    const { o } = await plantedOld(h);
     // The meeting's invite too.
     await book(h, o, '2026-11-27', '15:00');
     expect(h.fake.files.at(-1)?.content.toString('utf8')).toContain(

@@ -50,13 +50,18 @@ const postKeys = (h: Harness) =>
     .map((m) => `${m.metadata?.event_type}:${JSON.stringify(m.metadata?.event_payload)}`);
 
 describe('backup', () => {
-  it('refuses to overwrite a file, names what it did, and refuses PostgreSQL with a pointer to pg_dump', async () => {
+  type Run = (
+    args: string[],
+    env?: Record<string, string>,
+  ) => { status: number | null; out: string };
+
+  /** A bot with one case; `fn` gets the backup CLI run against its database, and the database. */
+  async function withBackupCli(fn: (run: Run, db: string) => Promise<void> | void) {
     const h = await startHarness({ engine: 'sqlite' });
     try {
       await openCase(h, 'Acme: wrong pallets');
       const db = join(h.dir, 'amends.db');
-      const taken = join(dir, 'one.db');
-      const run = (args: string[], env: Record<string, string> = {}) => {
+      const run: Run = (args, env = {}) => {
         const r = spawnSync(process.execPath, [backupCli(), ...args], {
           env: { PATH: process.env.PATH ?? '', DATABASE_PATH: db, ...env },
           encoding: 'utf8',
@@ -64,31 +69,56 @@ describe('backup', () => {
         });
         return { status: r.status, out: `${r.stdout}${r.stderr}`.trim() };
       };
+      await fn(run, db);
+    } finally {
+      await h.close();
+    }
+  }
+  const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+  it('names what it backed up', async () => {
+    await withBackupCli((run, db) => {
+      const taken = join(dir, 'named.db');
       const first = run(['--out', taken]);
       expect(first.status).toBe(0);
       expect(first.out).toMatch(
         new RegExp(
-          `^Backed up ${db.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} to ${taken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: schema version \\d+, 1 cases, 0 reminders pending, \\d+ bytes in \\d+\\.\\d\\d s$`,
+          `^Backed up ${escaped(db)} to ${escaped(taken)}: schema version \\d+, 1 cases, 0 reminders pending, \\d+ bytes in \\d+\\.\\d\\d s$`,
         ),
       );
+    });
+  });
+
+  it('refuses to overwrite a file', async () => {
+    await withBackupCli((run) => {
+      const taken = join(dir, 'one.db');
+      expect(run(['--out', taken]).status).toBe(0);
       writeFileSync(join(dir, 'precious.db'), 'not a backup');
       expect(run(['--out', join(dir, 'precious.db')])).toEqual({
         status: 1,
         out: `amends backup: ${join(dir, 'precious.db')} already exists: refusing to overwrite it; give another --out`,
       });
       expect(run(['--out', taken]).status).toBe(1);
+    });
+  });
+
+  it('asks for the file to write when given none', async () => {
+    await withBackupCli((run) => {
       expect(run([]).out).toBe('amends backup: Give the file to write: --out ./backups/amends.db');
+    });
+  });
+
+  it('refuses PostgreSQL with a pointer to pg_dump, writing nothing', async () => {
+    await withBackupCli((run) => {
       expect(run(['--out', join(dir, 'x.db')], { DATABASE_URL: 'postgres://h/db' }).out).toMatch(
         /^amends backup: DATABASE_URL is set: back PostgreSQL up with pg_dump/,
       );
       expect(existsSync(join(dir, 'x.db'))).toBe(false);
       expect(readdirSync(dir).filter((f) => f.includes('.partial-'))).toEqual([]);
-    } finally {
-      await h.close();
-    }
+    });
   });
 
-  it('while a burst of clicks runs: a consistent copy; restored and started, every case and pending reminder intact, nothing posted twice', async () => {
+  it('a backup taken while a burst of clicks runs restores whole, posting nothing twice', async () => {
     const h = await startHarness({ engine: 'sqlite', boundMs: 30_000 });
     let restored: Amends | undefined;
     try {

@@ -62,20 +62,39 @@ describe('TokenCipher', () => {
     expect(() => new TokenCipher([key()]).open('xoxb-plain')).toThrow(/not a sealed value/);
   });
 
-  it('during a key change both keys open, the new one seals, and old values read as stale', () => {
+  /** A value sealed under the old key, and a cipher holding the new key first, then the old. */
+  const keyChange = () => {
     const oldKey = key();
     const newKey = key();
-    const before = new TokenCipher([oldKey]).seal('t1');
-    const both = new TokenCipher([newKey, oldKey]);
+    return {
+      before: new TokenCipher([oldKey]).seal('t1'),
+      both: new TokenCipher([newKey, oldKey]),
+    };
+  };
+
+  it('during a key change a value sealed with the old key opens', () => {
+    const { before, both } = keyChange();
     expect(both.open(before)).toBe('t1');
+  });
+
+  it('during a key change a value sealed with the old key reads as stale', () => {
+    const { before, both } = keyChange();
     expect(both.isStale(before)).toBe(true);
+  });
+
+  it('during a key change the new key seals', () => {
+    const { both } = keyChange();
     expect(both.isStale(both.seal('t2'))).toBe(false);
   });
 
-  it('reads keys as 64 hex digits or base64, one or two, and says how to make one when wrong', () => {
+  it('reads keys as 64 hex digits or base64, one or two', () => {
     const k = key();
     expect(parseKeys(k.toString('hex'))[0]?.equals(k)).toBe(true);
     expect(parseKeys(`${k.toString('base64')}, ${key().toString('hex')}`)).toHaveLength(2);
+  });
+
+  it('says how to make a key when the one given is wrong', () => {
+    const k = key();
     expect(() => parseKeys('short')).toThrow(/openssl rand -base64 32/);
     expect(() => parseKeys('  ')).toThrow(/no encryption key/);
     expect(() => new TokenCipher([k, k])).toThrow(/twice/);

@@ -41,7 +41,7 @@ function child(db: string): { proc: ChildProcess; ready: Promise<void>; answer: 
 }
 
 describe('processes starting together', () => {
-  it('two processes on a new database, ten times: both start, and the schema is migrated once', async () => {
+  it('two processes starting on a new database migrate its schema once between them (ten rounds)', async () => {
     for (let round = 0; round < 10; round++) {
       const db = join(dir, `round-${round}.db`);
       const pair = [child(db), child(db)];

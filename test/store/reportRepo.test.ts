@@ -93,23 +93,28 @@ describeEngines('reports', (engine) => {
       expect(await s.reports.load({ teamId: 'T0NOBODY1' })).toEqual([]);
     });
 
-    it("loads a team's cases, oldest first, and no other team's", async () => {
+    it("loads only a team's own cases, oldest first", async () => {
       const { a, b, c } = await seed();
       const all = await s.reports.load({ teamId: TEAM });
       expect(all.map((x) => x.id)).toEqual([c, a, b]);
       expect(all.every((x) => x.teamId === TEAM)).toBe(true);
     });
 
-    it('filters by channel and by opening time in [since, until)', async () => {
+    it('filters by channel', async () => {
       const { a, b } = await seed();
       const since = at('2026-01-01T00:00:00Z');
-      expect((await s.reports.load({ teamId: TEAM, since })).map((x) => x.id)).toEqual([a, b]);
       expect(
         (await s.reports.load({ teamId: TEAM, channelId: 'C1', since })).map((x) => x.id),
       ).toEqual([a]);
       expect((await s.reports.load({ teamId: TEAM, channelId: 'C2' })).map((x) => x.id)).toEqual([
         b,
       ]);
+    });
+
+    it('filters by opening time in [since, until)', async () => {
+      const { a, b } = await seed();
+      const since = at('2026-01-01T00:00:00Z');
+      expect((await s.reports.load({ teamId: TEAM, since })).map((x) => x.id)).toEqual([a, b]);
       // since is inclusive, until exclusive
       expect(
         (await s.reports.load({ teamId: TEAM, since: at('2026-03-02T09:00:00Z') })).map(
@@ -123,7 +128,7 @@ describeEngines('reports', (engine) => {
       ).toEqual([a]);
     });
 
-    it('maps the case row, its steps in playbook order and its events in log order', async () => {
+    it('maps a whole case: its row, steps in playbook order, events in log order', async () => {
       const { a } = await seed();
       const [x] = await s.reports.load({
         teamId: TEAM,
@@ -234,13 +239,15 @@ describeEngines('reports', (engine) => {
         }
       });
 
-    it('feeds the outcome figures and the export', async () => {
+    const now = at('2026-03-31T12:00:00Z');
+    /** The seeded cases of the year to `now`, as the reports load them. */
+    const loadedYear = async () => {
       await seed();
-      const now = at('2026-03-31T12:00:00Z');
-      const loaded = await s.reports.load({
-        teamId: TEAM,
-        since: new Date(now.getTime() - 365 * 86_400_000),
-      });
+      return s.reports.load({ teamId: TEAM, since: new Date(now.getTime() - 365 * 86_400_000) });
+    };
+
+    it('feeds the outcome figures', async () => {
+      const loaded = await loadedYear();
       const o = summarizeOutcomes(loaded, { now });
       expect(o.counts).toEqual({ opened: 2, wonBack: 1, lost: 0, closed: 0, open: 1, refused: 0 });
       expect(o.timeToOwnUp).toEqual({ n: 1, medianMinutes: 45, p90Minutes: 45 });
@@ -248,12 +255,17 @@ describeEngines('reports', (engine) => {
       expect(o.timeToMeeting).toEqual({ n: 1, medianMinutes: 49 * 60, p90Minutes: 49 * 60 });
       expect(o.compensation).toEqual({ n: 2, hits: 0, value: 0 });
       expect(o.winBackBy.neither).toEqual({ n: 1, hits: 1, value: 1 });
+    });
 
+    it('feeds the lessons across cases', async () => {
+      const loaded = await loadedYear();
       const l = learnAcrossCases(loaded, { now });
       expect(l.changesNotDone).toEqual({ n: 1, hits: 1, value: 1, caseIds: [loaded[0]?.id] });
       expect(l.troubleSteps.find((t) => t.key === 'compensation')?.skipped).toBe(1);
+    });
 
-      const csv = casesToCsv(loaded);
+    it('feeds the export', async () => {
+      const csv = casesToCsv(await loadedYear());
       const lines = csv.trimEnd().split('\r\n');
       expect(lines).toHaveLength(1 + 5 + 1); // header, case A's five events, case B's one
       expect(csv).toContain('Ξενοδοχείο Ακρόπολις');
@@ -320,10 +332,9 @@ describeEngines('reports', (engine) => {
       ]);
     });
 
-    it('counts the cases open now however old, and lists the latest refusals', async () => {
-      const { b, stillOpen, refusedLately } = await seedOld();
+    it('lists the latest refusals', async () => {
+      const { stillOpen, refusedLately } = await seedOld();
       const all = await s.reports.openNow(TEAM, null, 10);
-      expect(all).toMatchObject({ open: 3, refused: 2 });
       expect(all.refusedCases).toEqual([
         {
           id: refusedLately,
@@ -343,6 +354,11 @@ describeEngines('reports', (engine) => {
       expect((await s.reports.openNow(TEAM, null, 1)).refusedCases.map((x) => x.id)).toEqual([
         refusedLately,
       ]);
+    });
+
+    it('counts the cases open now however old', async () => {
+      const { b, stillOpen } = await seedOld();
+      expect(await s.reports.openNow(TEAM, null, 10)).toMatchObject({ open: 3, refused: 2 });
       expect(await s.reports.openNow(TEAM, 'C2', 10)).toMatchObject({ open: 2, refused: 1 });
       expect(await s.reports.openNow('T0NOBODY1', null, 10)).toEqual({
         open: 0,
@@ -381,7 +397,7 @@ describeEngines('reports', (engine) => {
     });
 
     if (engine === 'sqlite')
-      it('reads the closed cases and counts the open ones through cases_by_closing', async () => {
+      it('every read by closing time goes through cases_by_closing', async () => {
         await seedOld();
         const recorded = recording(s.conn);
         const repo = new ReportRepo(recorded.conn);
@@ -405,7 +421,7 @@ describeEngines('reports', (engine) => {
       });
   });
 
-  describe('ReportRepo.casePage and names (the case sheet)', () => {
+  describe('ReportRepo for the case sheet: casePage, names', () => {
     /** Every page from the start, `limit` cases each. */
     async function casePagesOf(q: CaseHistoryQuery, limit: number) {
       const out: CaseHistory[] = [];
@@ -455,11 +471,15 @@ describeEngines('reports', (engine) => {
       expect(rest.cases[1]?.events.map((e) => e.type)).toEqual(['case_opened']);
     });
 
-    it('names the team’s people from the profiles cache and channels from Slack’s last word', async () => {
+    it('names the team’s people from the profiles cache', async () => {
       const now = at('2026-03-02T09:00:00Z');
       await s.profiles.put(TEAM, 'U0MARIA01', { tz: null, locale: null, name: 'Maria Rossi' }, now);
       await s.profiles.put(TEAM, 'U0NONAME1', { tz: null, locale: null, name: null }, now);
       await s.profiles.put(OTHER, 'U0THEIRS1', { tz: null, locale: null, name: 'Not ours' }, now);
+      expect([...(await s.reports.names(TEAM)).people]).toEqual([['U0MARIA01', 'Maria Rossi']]);
+    });
+
+    it('names channels from Slack’s last word', async () => {
       const sharing = s.store.repos.sharing;
       await sharing.put('C0CARE001', false, 1000, 'customer-care');
       // An event about the channel (no name) keeps the name; a later answer renames it.
@@ -468,7 +488,6 @@ describeEngines('reports', (engine) => {
       await sharing.put('C0SALES01', false, 3000, 'sales-emea');
       await sharing.put('C0NONAME1', false, 1000);
       const names = await s.reports.names(TEAM);
-      expect([...names.people]).toEqual([['U0MARIA01', 'Maria Rossi']]);
       expect(new Map(names.channels)).toEqual(
         new Map([
           ['C0CARE001', 'customer-care'],
@@ -542,12 +561,17 @@ describeEngines('reports', (engine) => {
       },
     );
 
-    it('keeps a case without events as one row, and its cut timeline whole across pages', async () => {
-      const { a, bare } = await seedMore();
+    it('keeps a case without events as one row', async () => {
+      const { bare } = await seedMore();
       const { rows } = await pagesOf({ teamId: TEAM }, 2);
       expect(rows.filter((r) => r.case.id === bare)).toEqual([
         { case: expect.objectContaining({ id: bare, client: 'No events' }), event: null },
       ]);
+    });
+
+    it('keeps a timeline cut by the page size whole across pages', async () => {
+      const { a } = await seedMore();
+      const { rows } = await pagesOf({ teamId: TEAM }, 2);
       expect(rows.filter((r) => r.case.id === a).map((r) => r.event?.type)).toEqual([
         'case_opened',
         'step_done',

@@ -59,7 +59,7 @@ describeEngines('store', (engine) => {
       /** The SQLite handle of this test's store. */
       const db = () => s.store.sqlite as Database.Database;
 
-      it('sets WAL, foreign keys, a busy timeout and synchronous on every open', async () => {
+      it('sets its pragmas (WAL, foreign keys, busy timeout, synchronous) on every open', async () => {
         expect(db().pragma('journal_mode', { simple: true })).toBe('wal');
         expect(db().pragma('foreign_keys', { simple: true })).toBe(1);
         expect(db().pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(1000);
@@ -91,9 +91,12 @@ describeEngines('store', (engine) => {
         expect(existsSync(nested)).toBe(true);
       });
 
-      it('migrates to SCHEMA_VERSION, and reopening migrates nothing and keeps the data', async () => {
+      it('migrates to SCHEMA_VERSION', () => {
         expect(db().pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
         expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(2);
+      });
+
+      it('opening a migrated database again changes neither its schema nor its data', async () => {
         const stored = await s.cases.insert(opened(), NOW);
         const schema = db()
           .prepare('SELECT type, name, sql FROM sqlite_master ORDER BY name')
@@ -147,7 +150,7 @@ describeEngines('store', (engine) => {
            ORDER BY 1, 2, 3`,
         );
 
-      it('opening a migrated database again migrates nothing and keeps the data', async () => {
+      it('opening a migrated database again changes neither its schema nor its data', async () => {
         const stored = await s.cases.insert(opened(), NOW);
         const schema = await schemaOf(s.conn);
         expect(schema.length).toBeGreaterThan(50);
@@ -185,8 +188,8 @@ describeEngines('store', (engine) => {
     ).rejects.toThrow(/FOREIGN KEY/i);
   });
 
-  describe('CaseRepo: insert and get', () => {
-    it('round-trips every field of a case and its steps', async () => {
+  describe('CaseRepo: what insert stores, get reads back', () => {
+    it('round-trips every field of a case, its steps’ too', async () => {
       const base = opened().case;
       const full: RecoveryCase = {
         ...base,
@@ -233,7 +236,7 @@ describeEngines('store', (engine) => {
       expect(await s.cases.get(TEAM, stored.id)).toEqual({ ...full, id: stored.id });
     });
 
-    it('round-trips the last click kept for Undo (steps, answer, changes) and its severity', async () => {
+    it('round-trips the last click kept for Undo in full (steps, answer, changes, severity)', async () => {
       const stored = await s.cases.insert(opened(), NOW);
       const c = (await s.cases.get(TEAM, stored.id)) as RecoveryCase;
       const ch = await s.cases.update(TEAM, c.id, later(5), (x) =>
@@ -306,7 +309,7 @@ describeEngines('store', (engine) => {
       ]);
     });
 
-    it('the same requestKey twice → duplicate_request, and the second stores nothing', async () => {
+    it('the same requestKey twice → duplicate_request, the second storing nothing', async () => {
       const first = await s.cases.insert(opened(), NOW, 'trigger-123');
       const before = await snapshot();
       const e = await domainError(() =>
@@ -318,16 +321,21 @@ describeEngines('store', (engine) => {
       expect((await s.cases.get(TEAM, first.id))?.client).toBe('Acme');
     });
 
-    it('request keys are per team, and inserts without a key never clash', async () => {
+    it('request keys are per team', async () => {
       await s.cases.insert(opened(), NOW, 'trigger-123');
       await s.cases.insert(opened({ teamId: OTHER }), NOW, 'trigger-123');
+      expect(await count('cases')).toBe(2);
+    });
+
+    it('inserts without a key never clash', async () => {
+      await s.cases.insert(opened(), NOW, 'trigger-123');
       await s.cases.insert(opened(), NOW);
       await s.cases.insert(opened(), NOW);
-      expect(await count('cases')).toBe(4);
+      expect(await count('cases')).toBe(3);
     });
   });
 
-  describe('CaseRepo: every read and write is scoped by team', () => {
+  describe('CaseRepo: every read, every write is scoped by team', () => {
     it('another team cannot read the case', async () => {
       const stored = await s.cases.insert(opened(), NOW);
       expect(await s.cases.get(OTHER, stored.id)).toBeNull();
@@ -367,7 +375,7 @@ describeEngines('store', (engine) => {
   });
 
   describe('CaseRepo: update', () => {
-    it('stores the decided change and its event', async () => {
+    it('stores the decided change', async () => {
       const stored = await s.cases.insert(opened(), NOW);
       const r = await s.cases.update(TEAM, stored.id, later(30), (c) =>
         completeStep(c, 'own_up', OWNER, 1, PB, later(30)),
@@ -378,7 +386,7 @@ describeEngines('store', (engine) => {
       expect(back?.version).toBe(2);
     });
 
-    it('is atomic: a decide() that throws leaves the database unchanged and no event', async () => {
+    it('is atomic: a decide() that throws leaves the database unchanged', async () => {
       const stored = await s.cases.insert(opened(), NOW);
       const before = await snapshot();
       const e = await domainError(() =>
@@ -390,7 +398,7 @@ describeEngines('store', (engine) => {
       expect(await snapshot()).toEqual(before);
     });
 
-    it('is atomic: a write failing half-way rolls back the case row, earlier steps and cancellations', async () => {
+    it('is atomic: a write failing half-way rolls back all written before it', async () => {
       const stored = await s.cases.insert(opened(), NOW);
       await s.reminders.enqueue(stored, 'own_up', [{ kind: 'nudge', occurrence: 1 }], NOW);
       const before = await snapshot();
@@ -606,10 +614,16 @@ describeEngines('store', (engine) => {
       });
     });
 
-    it('snoozing a step and closing a case cancel their pending reminders', async () => {
+    /** A case with a nudge pending for its own-up and its outline. */
+    const twoNudges = async () => {
       const c = await s.cases.insert(opened(), NOW);
       await s.reminders.enqueue(c, 'own_up', [{ kind: 'nudge', occurrence: 1 }], NOW);
       await s.reminders.enqueue(c, 'outline', [{ kind: 'nudge', occurrence: 1 }], NOW);
+      return c;
+    };
+
+    it('snoozing a step cancels its pending reminders', async () => {
+      const c = await twoNudges();
       await s.cases.update(TEAM, c.id, NOW, (x) =>
         snoozeStep(x, 'own_up', later(60), OWNER, 1, NOW),
       );
@@ -617,6 +631,10 @@ describeEngines('store', (engine) => {
         'cancelled',
         'pending',
       ]);
+    });
+
+    it('closing a case cancels its pending reminders', async () => {
+      const c = await twoNudges();
       await s.cases.update(TEAM, c.id, NOW, (x) => closeCase(x, 'won_back', null, OWNER, NOW));
       expect((await s.reminders.forCase(TEAM, c.id)).map((r) => r.status)).toEqual([
         'cancelled',
@@ -624,7 +642,7 @@ describeEngines('store', (engine) => {
       ]);
     });
 
-    it('casesNeedingAttention returns cases with a step due, across teams, and nothing else', async () => {
+    it('casesNeedingAttention returns only the cases with a step due, across teams', async () => {
       const due = await s.cases.insert(opened(), NOW); // own_up next check 14:00Z
       const other = await s.cases.insert(opened({ teamId: OTHER }), NOW);
       const closed = await s.cases.insert(opened(), NOW);

@@ -37,40 +37,55 @@ describeEngines('unit of work', (engine) => {
   const count = async (table: string) =>
     (await s.conn.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))?.n;
 
-  it('commits what fn wrote and returns its result', async () => {
-    expect(
-      await uow().run(async (tx) => {
-        await tx.workspaces.pause('T1', 'token_revoked', NOW);
-        await tx.cases.insert(opened(), NOW);
-        return 'done';
-      }),
-    ).toBe('done');
+  const writeTwo = () =>
+    uow().run(async (tx) => {
+      await tx.workspaces.pause('T1', 'token_revoked', NOW);
+      await tx.cases.insert(opened(), NOW);
+      return 'done';
+    });
+
+  it('returns what fn returned', async () => {
+    expect(await writeTwo()).toBe('done');
+  });
+
+  it('commits what fn wrote', async () => {
+    await writeTwo();
     expect(await paused('T1')).toEqual(['T1']);
     expect(await count('cases')).toBe(1);
     expect(await count('events')).toBe(1);
   });
 
-  it('a throw rolls all of what fn wrote back and reaches the caller', async () => {
-    await expect(
-      uow().run(async (tx) => {
-        await tx.workspaces.pause('T2', 'token_revoked', NOW);
-        await tx.cases.insert(opened(), NOW);
-        await turn();
-        throw new Error('boom');
-      }),
-    ).rejects.toThrow('boom');
+  const writeThenThrow = () =>
+    uow().run(async (tx) => {
+      await tx.workspaces.pause('T2', 'token_revoked', NOW);
+      await tx.cases.insert(opened(), NOW);
+      await turn();
+      throw new Error('boom');
+    });
+
+  it('a throw inside reaches the caller', async () => {
+    await expect(writeThenThrow()).rejects.toThrow('boom');
+  });
+
+  it('a throw rolls all of what fn wrote back', async () => {
+    await writeThenThrow().catch(() => {});
     expect(await paused('T2')).toEqual([]);
     expect(await count('cases')).toBe(0);
     expect(await count('events')).toBe(0);
   });
 
-  it('a store error inside rolls the unit back and reaches the caller', async () => {
-    await expect(
-      uow().run(async (tx) => {
-        await tx.workspaces.pause('T1', 'token_revoked', NOW);
-        await tx.cases.require(TEAM, 424242);
-      }),
-    ).rejects.toMatchObject({ code: 'case_not_found' });
+  const failInStore = () =>
+    uow().run(async (tx) => {
+      await tx.workspaces.pause('T1', 'token_revoked', NOW);
+      await tx.cases.require(TEAM, 424242);
+    });
+
+  it('a store error inside reaches the caller', async () => {
+    await expect(failInStore()).rejects.toMatchObject({ code: 'case_not_found' });
+  });
+
+  it('a store error inside rolls the unit back', async () => {
+    await failInStore().catch(() => {});
     expect(await paused('T1')).toEqual([]);
   });
 
@@ -169,7 +184,7 @@ describeEngines('unit of work', (engine) => {
         expect(log).toEqual(['A begins', 'A ends', 'B begins', 'B ends', 'C begins', 'C ends']);
       });
 
-      it('a statement outside any unit waits for the running unit, and sees what it committed', async () => {
+      it('a statement outside any unit waits for the running unit to commit', async () => {
         let inside!: () => void;
         const entered = new Promise<void>((r) => {
           inside = r;
@@ -184,21 +199,32 @@ describeEngines('unit of work', (engine) => {
         await unit;
       });
 
-      it('a statement on the plain repositories from inside a unit throws, and the unit rolls back', async () => {
-        await expect(
-          uow().run(async (tx) => {
-            await tx.workspaces.pause('T1', 'r', NOW);
-            await s.workspaces.pausedReason('T1'); // not through tx: would wait for itself
-          }),
-        ).rejects.toThrow('a statement inside a unit of work must go through its tx');
+      /** A unit that writes through tx, then reads on the plain repositories. */
+      const bypassTx = () =>
+        uow().run(async (tx) => {
+          await tx.workspaces.pause('T1', 'r', NOW);
+          await s.workspaces.pausedReason('T1'); // not through tx: would wait for itself
+        });
+
+      it('a unit that bypasses its tx rolls back', async () => {
+        await bypassTx().catch(() => {});
+        await uow()
+          .run(async () => s.cases.insert(opened(), NOW))
+          .catch(() => {});
+        expect(await paused('T1')).toEqual([]);
+        expect(await count('cases')).toBe(0);
+      });
+
+      it('a statement on the plain repositories from inside a unit throws', async () => {
+        await expect(bypassTx()).rejects.toThrow(
+          'a statement inside a unit of work must go through its tx',
+        );
         await expect(uow().run(async () => s.cases.insert(opened(), NOW))).rejects.toThrow(
           /must go through its tx/,
         );
         await expect(uow().run(async () => s.store.uow.run(async () => 1))).rejects.toThrow(
           /must go through its tx/,
         );
-        expect(await paused('T1')).toEqual([]);
-        expect(await count('cases')).toBe(0);
       });
 
       it('takes the write lock up front (BEGIN IMMEDIATE), so another connection waits to write', async () => {

@@ -57,7 +57,7 @@ describe('upgrade from schema version 2 (the first build’s database)', () => {
     }
   });
 
-  it('migrate --check on the old database says it is behind and leaves it so', async () => {
+  it('migrate --check reports the old database behind, without migrating it', async () => {
     const path = copy('check.db');
     const env = { DATABASE_PATH: path };
     const behind = {
@@ -68,7 +68,7 @@ describe('upgrade from schema version 2 (the first build’s database)', () => {
     expect(await checkMigrate(env)).toEqual(behind);
   });
 
-  it('migrate brings the old database to this build’s version, which --check and migrate then accept', async () => {
+  it('migrate brings the old database to this build’s version', async () => {
     const path = copy('migrate.db');
     const env = { DATABASE_PATH: path };
     expect(await runMigrate(env)).toBe(
@@ -78,12 +78,18 @@ describe('upgrade from schema version 2 (the first build’s database)', () => {
       code: 0,
       line: `${path} is at schema version ${SCHEMA_VERSION}, this build's`,
     });
+  });
+
+  it('migrate again on the migrated database changes nothing', async () => {
+    const path = copy('migrate-again.db');
+    const env = { DATABASE_PATH: path };
+    await runMigrate(env);
     expect(await runMigrate(env)).toBe(
       `${path} is at schema version ${SCHEMA_VERSION}, this build's (${SCHEMA_VERSION})`,
     );
   });
 
-  it('every case, step, event and reminder reads back as the first build left it', async () => {
+  it('every record (cases, steps, events, reminders) reads back as the first build left it', async () => {
     const path = copy('cases.db');
     await runMigrate({ DATABASE_PATH: path });
     const store = await openStore({ path, playbook: DEFAULT_PLAYBOOK });
@@ -138,7 +144,7 @@ describe('upgrade from schema version 2 (the first build’s database)', () => {
   });
 });
 
-describePostgres('migrate and --check on PostgreSQL', () => {
+describePostgres('the migrate command on PostgreSQL', () => {
   /** A fresh PostgreSQL database, its env and the name the lines give it, dropped after fn. */
   const onEmpty = async (
     fn: (env: { DATABASE_URL: string }, name: string) => Promise<void>,
