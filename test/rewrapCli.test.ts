@@ -80,7 +80,7 @@ describe('keys:rewrap', () => {
     expect(await runRewrap(env)).toMatch(/^Sealed 0 of 4 stored token records/);
   });
 
-  it('without the old key among the keys, it refuses and changes nothing', async () => {
+  it('without the old key among the keys, it refuses, changing nothing', async () => {
     await installWith(OLD);
     await expect(
       runRewrap({ DATABASE_PATH: path, AMENDS_ENCRYPTION_KEY: b64(NEW) }),
@@ -92,7 +92,7 @@ describe('keys:rewrap', () => {
     await expect(runRewrap({ DATABASE_PATH: path })).rejects.toThrow(/AMENDS_ENCRYPTION_KEY/);
   });
 
-  it('without a database at the path, it says so and creates none', async () => {
+  it('without a database at the path, it says so, creating none', async () => {
     await expect(
       runRewrap({ DATABASE_PATH: join(dir, 'none.db'), AMENDS_ENCRYPTION_KEY: b64(NEW) }),
     ).rejects.toThrow(/no database at/);

@@ -62,7 +62,7 @@ describe('liveness', () => {
     expect(told).toEqual([['there:7:aa']]);
   });
 
-  it('a process missing at one look and beating again at the next is not reported', async () => {
+  it('a process missing at one look, beating again at the next, is not reported', async () => {
     const repo = open().processes;
     let wall = 1_000_000;
     const other = new Liveness(repo, 'there:7:aa', () => wall);

@@ -53,7 +53,7 @@ describeEngines('leases and heartbeats', (engine) => {
     expect(await s.processes.ranOut('alive', t)).toBe(true);
   });
 
-  it('the alive list holds the heartbeats that have not run out, and none stopped cleanly', async () => {
+  it('the alive list holds only heartbeats neither run out nor stopped cleanly', async () => {
     const t = now.getTime();
     await s.processes.beat('b-alive', t, HOUR);
     await s.processes.beat('a-alive', t, HOUR);
@@ -70,7 +70,7 @@ describeEngines('leases and heartbeats', (engine) => {
     expect(await s.processes.ranOut('late', t)).toBeNull();
   });
 
-  it('a claim a dead process left is taken over by one process only, and only as it was seen', async () => {
+  it('a claim a dead process left is taken over by one process only, as it was seen', async () => {
     const c = await s.cases.insert(
       openCase(
         openInput({ teamId: 'T0TEAM001', ownerId: 'U0OWNER01', creatorId: 'U0OWNER01' }),
