@@ -397,6 +397,17 @@ function replaceStep(c: RecoveryCase, s: Step): RecoveryCase {
   return { ...c, version: c.version + 1, steps: c.steps.map((x) => (x.key === s.key ? s : x)) };
 }
 
+/** One step changed: the case with `s` in its place, and the event about that step. */
+function stepChanged(
+  c: RecoveryCase,
+  s: Step,
+  type: string,
+  actor: string,
+  data: Record<string, unknown>,
+): Changed {
+  return { case: replaceStep(c, s), event: { type, actor, stepKey: s.key, data } };
+}
+
 /** When a step that has just started is due, given the case and the playbook. */
 function dueFor(def: StepDef, c: RecoveryCase, pb: Playbook, start: Date): Date | null {
   if (def.cadenceDays) {
@@ -731,10 +742,7 @@ export function snoozeStep(
   // A snooze puts a reminder off; it never brings one forward (a step due later stays due later).
   const remindAt = s.nextRemindAt && s.nextRemindAt > until ? s.nextRemindAt : until;
   const snoozed = { ...moveStep(s, 'snoozed'), snoozedUntil: until, nextRemindAt: remindAt };
-  return {
-    case: replaceStep(c, snoozed),
-    event: { type: 'step_snoozed', actor, stepKey: key, data: { until: until.toISOString() } },
-  };
+  return stepChanged(c, snoozed, 'step_snoozed', actor, { until: until.toISOString() });
 }
 
 export function skipStep(
@@ -973,15 +981,10 @@ export function recordFollowUp(
     cadence: { ...log, recorded: log.recorded + 1 },
     version: s.version + 1,
   };
-  return {
-    case: replaceStep(c, next),
-    event: {
-      type: 'follow_up_recorded',
-      actor,
-      stepKey: key,
-      data: { note: n, next: nextAt ? nextAt.toISOString() : null },
-    },
-  };
+  return stepChanged(c, next, 'follow_up_recorded', actor, {
+    note: n,
+    next: nextAt ? nextAt.toISOString() : null,
+  });
 }
 
 /** After the last keep-trying follow-up the owner may schedule one more instead of giving up. */
@@ -1006,15 +1009,7 @@ export function scheduleMoreFollowUps(
     cadence: { ...log, extra: [...log.extra, at] },
     version: s.version + 1,
   };
-  return {
-    case: replaceStep(c, next),
-    event: {
-      type: 'follow_up_scheduled',
-      actor,
-      stepKey: 'keep_trying',
-      data: { at: at.toISOString() },
-    },
-  };
+  return stepChanged(c, next, 'follow_up_scheduled', actor, { at: at.toISOString() });
 }
 
 /**
