@@ -11,7 +11,17 @@ import { type Amends, composeAmends } from '../src/compose.js';
 import { configWith } from '../src/config.js';
 import { systemClock } from '../src/domain/clock.js';
 import { loggerFromLog } from '../src/log.js';
-import { BOT_TOKEN, channelId, median, percentile, SECRET, TEAM, userId } from './lib/common.js';
+import {
+  BOT_TOKEN,
+  type ChildFailed,
+  channelId,
+  median,
+  percentile,
+  reportFailure,
+  SECRET,
+  TEAM,
+  userId,
+} from './lib/common.js';
 
 export interface CommitArgs {
   readonly dir: string;
@@ -30,9 +40,7 @@ export interface CommitFigure {
   readonly maxMs: number;
 }
 
-export type FromCommit =
-  | { type: 'result'; ok: true; figures: CommitFigure[] }
-  | { type: 'result'; ok: false; message: string };
+export type FromCommit = { type: 'result'; ok: true; figures: CommitFigure[] } | ChildFailed;
 
 const args = JSON.parse(process.argv[2] ?? '{}') as CommitArgs;
 const MODES: CommitFigure['mode'][] = [
@@ -105,12 +113,7 @@ async function main(): Promise<CommitFigure[]> {
 try {
   process.send?.({ type: 'result', ok: true, figures: await main() } satisfies FromCommit);
 } catch (e) {
-  process.send?.({
-    type: 'result',
-    ok: false,
-    message: e instanceof Error ? (e.stack ?? e.message) : String(e),
-  } satisfies FromCommit);
-  process.exitCode = 1;
+  reportFailure(e);
 } finally {
   process.disconnect?.();
 }

@@ -10,7 +10,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copySqliteToPostgres } from '../src/store/copy.js';
-import type { FakeApiArgs, FromFake } from './fakeApi.js';
 import { clickBodies, commandBodies, runFixedRate } from './lib/load.js';
 import {
   type BenchDatabase,
@@ -19,7 +18,7 @@ import {
   findBenchPostgres,
   watchBackends,
 } from './lib/pg.js';
-import { forkChild, freePort, killChildren, waitHealthy } from './lib/procs.js';
+import { forkChild, freePort, killChildren, startFakeApi, waitHealthy } from './lib/procs.js';
 import { seedDatabase } from './lib/seed.js';
 import type { FromServer, ServerArgs } from './server.js';
 
@@ -36,11 +35,7 @@ const loads = (process.env.LOADS?.split(',') ?? ['command', 'click']) as ('comma
 const conns = Number(process.env.CONNS ?? 50);
 const dir = mkdtempSync(join(tmpdir(), 'amends-probe-'));
 try {
-  const fake = forkChild<FromFake>(new URL('./fakeApi.js', import.meta.url), {
-    latencyMs: 50,
-    forgetEveryMs: 1000,
-  } satisfies FakeApiArgs);
-  const api = await fake.next('ready');
+  const { fake, api } = await startFakeApi({ latencyMs: 50, forgetEveryMs: 1000 });
   const dbPath = join(dir, 'amends.db');
   const targets = await seedDatabase(dbPath, cases, Math.min(cases, 5000));
   let pg: { server: string; db: BenchDatabase } | null = null;

@@ -23,8 +23,10 @@ import {
   BOT_ID,
   BOT_TOKEN,
   BOT_USER,
+  type ChildFailed,
   median,
   peakRssBytes,
+  reportFailure,
   rssSampler,
   SECRET,
   WORKING_INSTANT,
@@ -75,7 +77,7 @@ export interface DeliveryRun {
 
 export type FromReminders =
   | { type: 'result'; ok: true; ticks: TickFigure[]; delivery: DeliveryRun; peakRss: number }
-  | { type: 'result'; ok: false; message: string };
+  | ChildFailed;
 
 const args = JSON.parse(process.argv[2] ?? '{}') as ReminderArgs;
 const sampler = rssSampler(50);
@@ -276,12 +278,7 @@ try {
     peakRss: peakRssBytes(sampler.max()),
   } satisfies FromReminders);
 } catch (e) {
-  process.send?.({
-    type: 'result',
-    ok: false,
-    message: e instanceof Error ? (e.stack ?? e.message) : String(e),
-  } satisfies FromReminders);
-  process.exitCode = 1;
+  reportFailure(e);
 } finally {
   sampler.stop();
   process.disconnect?.();

@@ -33,7 +33,7 @@ import { openStore } from '../src/store/index.js';
 import { ReminderRepo } from '../src/store/reminderRepo.js';
 import { SECRET, sleep } from './lib/common.js';
 import { type BenchDatabase, createDatabase, watchBackends } from './lib/pg.js';
-import { freePort } from './lib/procs.js';
+import { freePort, onOutputLines } from './lib/procs.js';
 import { type ReplicaSlack, startReplicaSlack } from './lib/replicaSlack.js';
 import { seedProfiles, seedSteps } from './lib/seed.js';
 
@@ -224,29 +224,21 @@ function startReplica(o: {
     }),
   );
   const ready = new Promise<void>((resolve, reject) => {
-    let buf = '';
-    const onData = (chunk: Buffer) => {
-      buf += chunk.toString('utf8');
-      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        if (/running \(HTTP\) on port/.test(line)) resolve();
-        let m: { level?: number; msg?: string; planned?: number; sent?: number } | null = null;
-        try {
-          m = JSON.parse(line);
-        } catch {
-          lines.push(line);
-          if (lines.length > 50) lines.shift();
-          continue;
-        }
-        if (m?.msg === 'reminder tick') {
-          ticks.planned += m.planned ?? 0;
-          ticks.sent += m.sent ?? 0;
-        } else if (m?.msg && (m.level ?? 0) >= 40) logs[m.msg] = (logs[m.msg] ?? 0) + 1;
+    onOutputLines(proc, (line) => {
+      if (/running \(HTTP\) on port/.test(line)) resolve();
+      let m: { level?: number; msg?: string; planned?: number; sent?: number } | null = null;
+      try {
+        m = JSON.parse(line);
+      } catch {
+        lines.push(line);
+        if (lines.length > 50) lines.shift();
+        return;
       }
-    };
-    proc.stdout?.on('data', onData);
-    proc.stderr?.on('data', onData);
+      if (m?.msg === 'reminder tick') {
+        ticks.planned += m.planned ?? 0;
+        ticks.sent += m.sent ?? 0;
+      } else if (m?.msg && (m.level ?? 0) >= 40) logs[m.msg] = (logs[m.msg] ?? 0) + 1;
+    });
     void exited.then(() =>
       reject(new Error(`replica ${o.index} exited before it was ready: ${lines.join('\n')}`)),
     );
@@ -375,6 +367,15 @@ async function outboxOf(url: string): Promise<{ counts: Record<string, number> }
   }
 }
 
+/** What a row started, stopped (the replicas still running, then the fake), and its database dropped. */
+async function tearDown(started: Started | null, db: BenchDatabase): Promise<void> {
+  if (started) {
+    for (const r of started.replicas) await stopReplica(r).catch(() => {});
+    await started.fake.close();
+  }
+  await db.drop();
+}
+
 async function throughputRow(
   a: ReplicaArgs,
   n: number,
@@ -426,11 +427,7 @@ async function throughputRow(
     return fig;
   } finally {
     await cpu.stop();
-    if (started) {
-      for (const r of started.replicas) await stopReplica(r).catch(() => {});
-      await started.fake.close();
-    }
-    await db.drop();
+    await tearDown(started, db);
   }
 }
 
@@ -531,11 +528,7 @@ async function failoverRow(
     };
   } finally {
     await store.close();
-    if (started) {
-      for (const r of started.replicas) await stopReplica(r).catch(() => {});
-      await started.fake.close();
-    }
-    await db.drop();
+    await tearDown(started, db);
   }
 }
 

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type FakeSlack, startFakeSlack } from '../src/sandbox/fakeSlack.js';
 import { postSigned, slashCommandBody } from '../src/sandbox/slackRequests.js';
-import { channelId, SECRET, TEAM, userId, users } from './lib/common.js';
+import { channelId, postsByCase, SECRET, TEAM, userId, users } from './lib/common.js';
 import { freePort } from './lib/procs.js';
 
 export interface RestartFigure {
@@ -72,17 +72,8 @@ function shown(dbPath: string, fake: FakeSlack) {
   const db = new Database(dbPath, { readonly: true });
   const ids = (db.prepare('SELECT id FROM cases').pluck().all() as number[]).map(Number);
   db.close();
-  const count = (type: string) => {
-    const by = new Map<number, number>();
-    for (const m of fake.messages)
-      if (m.metadata?.event_type === type) {
-        const id = Number(m.metadata.event_payload.case_id);
-        by.set(id, (by.get(id) ?? 0) + 1);
-      }
-    return by;
-  };
-  const parents = count('amends_case');
-  const firsts = count('amends_case_first_reply');
+  const parents = postsByCase(fake, 'amends_case');
+  const firsts = postsByCase(fake, 'amends_case_first_reply');
   return {
     ids,
     missing: ids.filter((id) => !parents.get(id) || !firsts.get(id)).length,

@@ -36,7 +36,7 @@ import { copySqliteToPostgres } from '../src/store/copy.js';
 import { openDatabase } from '../src/store/db.js';
 import type { CommitArgs, CommitFigure, FromCommit } from './commitBench.js';
 import { type ExportFigure, exportBench } from './exportBench.js';
-import type { FakeApiArgs, FromFake } from './fakeApi.js';
+import type { FromFake } from './fakeApi.js';
 import { machine, median, percentile, SECRET, sleep } from './lib/common.js';
 import {
   arrivalKeyOf,
@@ -61,7 +61,14 @@ import {
   findBenchPostgres,
   watchBackends,
 } from './lib/pg.js';
-import { type Child, forkChild, freePort, killChildren, waitHealthy } from './lib/procs.js';
+import {
+  type Child,
+  forkChild,
+  freePort,
+  killChildren,
+  startFakeApi,
+  waitHealthy,
+} from './lib/procs.js';
 import { type ClickTarget, clickTargets, seedOpenCases, seedProfiles } from './lib/seed.js';
 import { type Target, table } from './lib/table.js';
 import type { FromReminders, ReminderArgs, TickFigure } from './reminderBench.js';
@@ -304,13 +311,8 @@ async function settle(fake: Child<FromFake>): Promise<number> {
 }
 
 /** `underLoad`: the fake keeps no history, so it answers as fast at the end of a load as at the start. */
-async function startFake(P: Params, underLoad: boolean) {
-  const fake = forkChild<FromFake>(new URL('./fakeApi.js', import.meta.url), {
-    latencyMs: P.latencyMs,
-    ...(underLoad ? { forgetEveryMs: 1000 } : {}),
-  } satisfies FakeApiArgs);
-  const api = await fake.next('ready');
-  return { fake, api };
+function startFake(P: Params, underLoad: boolean) {
+  return startFakeApi({ latencyMs: P.latencyMs, ...(underLoad ? { forgetEveryMs: 1000 } : {}) });
 }
 type Fake = Awaited<ReturnType<typeof startFake>>;
 
@@ -437,11 +439,16 @@ async function requestPath(P: Params, dir: string, { fake, api }: Fake, pgServer
   const idleRss: Partial<Record<Who, number>> = {};
   /** CPU ms a second each server spends at rest (timers, the checkpoint thread, sampling). */
   const idleCpu: Partial<Record<Who, number>> = {};
-  const rowStats = async (who: Who, run: () => Promise<number>) => {
+  /** A load run on `who`: its figure, and what the server spent per request answered (refusals too). */
+  const rowStats = async <F extends { requests: number; refusedBusy: number; refused503: number }>(
+    who: Who,
+    run: () => Promise<F>,
+  ) => {
     const child = server(who);
     const before = await stats(child);
     const t0 = performance.now();
-    const answered = await run();
+    const f = await run();
+    const answered = f.requests + f.refusedBusy + f.refused503;
     const drainMs = await settle(fake);
     const after = await stats(child);
     const elapsedS = (performance.now() - t0) / 1000;
@@ -457,7 +464,7 @@ async function requestPath(P: Params, dir: string, { fake, api }: Fake, pgServer
       serverMax: after.served.max,
       gateBusy: after.gate && before.gate ? after.gate.busy - before.gate.busy : null,
     };
-    return cost;
+    return { f, cost };
   };
 
   const openRow = async (
@@ -474,9 +481,8 @@ async function requestPath(P: Params, dir: string, { fake, api }: Fake, pgServer
       fake.send({ type: 'arrivals' });
       await fake.next('arrivals'); // forget the warm-up's
     }
-    let f: FixedRateFigure | undefined;
-    const cost = await rowStats(who, async () => {
-      f = await runFixedRate(urlOf(who), rate, connections, seconds, bodies, {
+    const { f, cost } = await rowStats(who, () =>
+      runFixedRate(urlOf(who), rate, connections, seconds, bodies, {
         ...(arrivals
           ? {
               onSend: (body: string, at: number) => {
@@ -490,10 +496,8 @@ async function requestPath(P: Params, dir: string, { fake, api }: Fake, pgServer
               },
             }
           : {}),
-      });
-      return f.requests + f.refusedBusy + f.refused503;
-    });
-    if (!f) throw new Error('no figure');
+      }),
+    );
     let arrival: ArrivalFigure | null = null;
     if (arrivals) {
       fake.send({ type: 'arrivals' });
@@ -518,12 +522,9 @@ async function requestPath(P: Params, dir: string, { fake, api }: Fake, pgServer
     bodies: BodySource,
     connections: number,
   ): Promise<ClosedRow> => {
-    let f: LoadFigure | undefined;
-    const cost = await rowStats(who, async () => {
-      f = await runLoad(urlOf(who), connections, P.capacitySeconds, bodies);
-      return f.requests + f.refusedBusy + f.refused503;
-    });
-    if (!f) throw new Error('no figure');
+    const { f, cost } = await rowStats(who, () =>
+      runLoad(urlOf(who), connections, P.capacitySeconds, bodies),
+    );
     const row: ClosedRow = { ...f, ...cost, who, load };
     progress(
       `${who} ${load} closed loop c=${connections}: ${f.rps.toFixed(0)} accepted req/s, ack p50 ${ms(f.p50)}, p99 ${ms(f.p99)}; ` +

@@ -6,9 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FakeApiArgs, FromFake } from './fakeApi.js';
 import { median } from './lib/common.js';
-import { forkChild, freePort, killChildren, waitHealthy } from './lib/procs.js';
+import { forkChild, freePort, killChildren, startFakeApi, waitHealthy } from './lib/procs.js';
 import { seedDatabase } from './lib/seed.js';
 import type { FromServer, ServerArgs } from './server.js';
 
@@ -16,11 +15,7 @@ const [cases = 100_000, rounds = 7] = process.argv.slice(2).map(Number);
 const profile = process.env.PROFILE;
 const dir = mkdtempSync(join(tmpdir(), 'amends-startup-'));
 try {
-  const fake = forkChild<FromFake>(new URL('./fakeApi.js', import.meta.url), {
-    latencyMs: 50,
-    forgetEveryMs: 1000,
-  } satisfies FakeApiArgs);
-  const api = await fake.next('ready');
+  const { fake, api } = await startFakeApi({ latencyMs: 50, forgetEveryMs: 1000 });
   const dbPath = join(dir, 'amends.db');
   await seedDatabase(dbPath, cases);
   const times: Record<'bare' | 'amends', number[]> = { bare: [], amends: [] };

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { cpus, platform, release, totalmem } from 'node:os';
-import type { FakeUser } from '../../src/sandbox/fakeSlack.js';
+import type { FakeSlack, FakeUser } from '../../src/sandbox/fakeSlack.js';
 
 /** Everything the benchmark's processes share: ids, the signing secret, a seeded PRNG. */
 export const SECRET = 'bench-signing-secret-0123456789abcdef';
@@ -117,3 +117,27 @@ export const monoMs = (): number => Number(process.hrtime.bigint()) / 1e6;
  */
 export const arrivalClient = (tag: string, n: number): string => `Arr${tag}${n}`;
 export const ARRIVAL_KEY = /\bArr([a-z]+\d+)\b/;
+
+/** What a bench child sends its parent when it fails. */
+export type ChildFailed = { type: 'result'; ok: false; message: string };
+
+/** A bench child's failure, sent to its parent (with the stack when there is one); it exits 1. */
+export function reportFailure(e: unknown): void {
+  process.send?.({
+    type: 'result',
+    ok: false,
+    message: e instanceof Error ? (e.stack ?? e.message) : String(e),
+  } satisfies ChildFailed);
+  process.exitCode = 1;
+}
+
+/** How many of the fake's posts carry `type` metadata, by case (amends_case: the case's parent). */
+export function postsByCase(fake: Pick<FakeSlack, 'messages'>, type: string): Map<number, number> {
+  const by = new Map<number, number>();
+  for (const m of fake.messages)
+    if (m.metadata?.event_type === type) {
+      const id = Number(m.metadata.event_payload.case_id);
+      by.set(id, (by.get(id) ?? 0) + 1);
+    }
+  return by;
+}

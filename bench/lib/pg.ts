@@ -14,7 +14,8 @@ const LOCAL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export type PgFound = { url: string; origin: string } | { missing: string };
 
-async function answers(url: string): Promise<boolean> {
+/** True when `url` accepts a connection and a query within a few seconds. */
+export async function answers(url: string): Promise<boolean> {
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   c.on('error', () => {});
   try {

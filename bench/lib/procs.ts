@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
+import type { FakeApiArgs, FromFake } from '../fakeApi.js';
 import { sleep } from './common.js';
 
 /** Every child this run started, so a failure or Ctrl-C still ends them (by their own handle). */
@@ -92,6 +93,12 @@ export function forkChild<Out extends { type: string }>(
   };
 }
 
+/** The fake Slack Web API (bench/fakeApi.ts) in a child process, once it listens. */
+export async function startFakeApi(args: FakeApiArgs) {
+  const fake = forkChild<FromFake>(new URL('../fakeApi.js', import.meta.url), args);
+  return { fake, api: await fake.next('ready') };
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
@@ -127,4 +134,22 @@ export async function waitHealthy(url: string, since: number, timeoutMs = 30_000
     if (performance.now() - since > timeoutMs) throw new Error(`${url} not healthy`);
     await sleep(2);
   }
+}
+
+/**
+ * Calls `each` with every whole line a child writes, stdout and stderr read together as they
+ * arrive (the bot logs one JSON object a line).
+ */
+export function onOutputLines(proc: ChildProcess, each: (line: string) => void): void {
+  let buf = '';
+  const onData = (chunk: Buffer) => {
+    buf += chunk.toString('utf8');
+    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      each(line);
+    }
+  };
+  proc.stdout?.on('data', onData);
+  proc.stderr?.on('data', onData);
 }

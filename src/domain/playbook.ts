@@ -325,27 +325,22 @@ function calmPolicy(v: unknown): CalmPolicy {
     ['nudgesPerDay', 'criticalOwnUpPerDay', 'quietAfter', 'quietEveryDays', 'digestMin'],
     'reminders',
   );
+  // A number left out keeps its default.
+  const count = (
+    k: 'nudgesPerDay' | 'criticalOwnUpPerDay' | 'quietEveryDays' | 'digestMin',
+    min: number,
+    max: number,
+  ): number =>
+    v[k] === undefined ? DEFAULT_CALM[k] : wholeNumber(v[k], `reminders.${k}`, min, max);
   return {
-    nudgesPerDay:
-      v.nudgesPerDay === undefined
-        ? DEFAULT_CALM.nudgesPerDay
-        : wholeNumber(v.nudgesPerDay, 'reminders.nudgesPerDay', 1, 10),
-    criticalOwnUpPerDay:
-      v.criticalOwnUpPerDay === undefined
-        ? DEFAULT_CALM.criticalOwnUpPerDay
-        : wholeNumber(v.criticalOwnUpPerDay, 'reminders.criticalOwnUpPerDay', 1, 10),
+    nudgesPerDay: count('nudgesPerDay', 1, 10),
+    criticalOwnUpPerDay: count('criticalOwnUpPerDay', 1, 10),
     quietAfter:
       v.quietAfter === undefined
         ? DEFAULT_CALM.quietAfter
         : duration(v.quietAfter, 'reminders.quietAfter'),
-    quietEveryDays:
-      v.quietEveryDays === undefined
-        ? DEFAULT_CALM.quietEveryDays
-        : wholeNumber(v.quietEveryDays, 'reminders.quietEveryDays', 1, 90),
-    digestMin:
-      v.digestMin === undefined
-        ? DEFAULT_CALM.digestMin
-        : wholeNumber(v.digestMin, 'reminders.digestMin', 2, 100),
+    quietEveryDays: count('quietEveryDays', 1, 90),
+    digestMin: count('digestMin', 2, 100),
   };
 }
 

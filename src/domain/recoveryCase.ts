@@ -324,6 +324,62 @@ function checkStepAction(s: Step, expectedVersion: number | null): void {
     throw new DomainError('stale_action', s.key);
 }
 
+/** The step a click is about, in an open case: a repeated or stale click changes nothing. */
+function clickedStep(c: RecoveryCase, key: StepKey, expectedVersion: number | null): Step {
+  requireOpen(c);
+  const s = findStep(c, key);
+  checkStepAction(s, expectedVersion);
+  return s;
+}
+
+/** An open case as the click saw it (`expectedVersion`, when given): a stale click changes nothing. */
+function requireCurrent(c: RecoveryCase, expectedVersion: number | null, detail?: string): void {
+  requireOpen(c);
+  if (expectedVersion !== null && expectedVersion !== c.version)
+    throw new DomainError('stale_action', detail);
+}
+
+/** A reason or note someone wrote: trimmed, required, and at most LIMITS.note characters. */
+function writtenNote(
+  text: string,
+  tooLong: 'reason_too_long' | 'note_too_long',
+  emptyDetail?: string,
+): string {
+  const t = text.trim();
+  if (!t) throw new DomainError('reason_required', emptyDetail);
+  if (chars(t) > LIMITS.note) throw new DomainError('invalid_input', tooLong);
+  return t;
+}
+
+/**
+ * A step its owner closed (done or skipped, with its note), and the steps that start once it is;
+ * reminders about it stop.
+ */
+function closeStep(
+  c: RecoveryCase,
+  s: Step,
+  to: 'done' | 'skipped',
+  note: string | null,
+  actor: string,
+  pb: Playbook,
+  now: Date,
+): RecoveryCase {
+  const closed = {
+    ...moveStep(s, to),
+    doneAt: now,
+    doneBy: actor,
+    note,
+    nextRemindAt: null,
+    snoozedUntil: null,
+  };
+  return startTriggered(
+    replaceStep(c, closed),
+    pb,
+    now,
+    (st) => typeof st === 'object' && st.afterStep === s.key,
+  );
+}
+
 /** A step finished as a side effect of another action (meeting booked, outline saved, answer recorded). */
 function markDone(s: Step, actor: string, now: Date): Step {
   return {
@@ -339,6 +395,17 @@ function markDone(s: Step, actor: string, now: Date): Step {
 
 function replaceStep(c: RecoveryCase, s: Step): RecoveryCase {
   return { ...c, version: c.version + 1, steps: c.steps.map((x) => (x.key === s.key ? s : x)) };
+}
+
+/** One step changed: the case with `s` in its place, and the event about that step. */
+function stepChanged(
+  c: RecoveryCase,
+  s: Step,
+  type: string,
+  actor: string,
+  data: Record<string, unknown>,
+): Changed {
+  return { case: replaceStep(c, s), event: { type, actor, stepKey: s.key, data } };
 }
 
 /** When a step that has just started is due, given the case and the playbook. */
@@ -612,18 +679,11 @@ export function settleChange(
   pb: Playbook,
   now: Date,
 ): Changed {
-  requireOpen(c);
-  if (expectedVersion !== null && expectedVersion !== c.version)
-    throw new DomainError('stale_action', 'corrective_changes');
+  requireCurrent(c, expectedVersion, 'corrective_changes');
   const x = c.changes.find((y) => y.id === id);
   if (!x) throw new DomainError('invalid_input', 'change_not_found');
   if (x.status !== 'open') throw new DomainError('already_done', `change ${id}`);
-  let reason: string | null = null;
-  if (!outcome.done) {
-    reason = outcome.reason.trim();
-    if (!reason) throw new DomainError('reason_required');
-    if (chars(reason) > LIMITS.note) throw new DomainError('invalid_input', 'reason_too_long');
-  }
+  const reason = outcome.done ? null : writtenNote(outcome.reason, 'reason_too_long');
   const settled: CorrectiveChange = {
     ...x,
     status: outcome.done ? 'done' : 'dropped',
@@ -657,26 +717,11 @@ export function completeStep(
   now: Date,
   note: string | null = null,
 ): Changed {
-  requireOpen(c);
-  const s = findStep(c, key);
-  checkStepAction(s, expectedVersion);
+  const s = clickedStep(c, key, expectedVersion);
   if (s.status === 'waiting') throw new DomainError('invalid_transition', `${key} has not started`);
   if (key === 'corrective_changes' && c.changes.some((x) => x.status === 'open'))
     throw new DomainError('changes_open', key);
-  const done = {
-    ...moveStep(s, 'done'),
-    doneAt: now,
-    doneBy: actor,
-    note: note ?? s.note,
-    nextRemindAt: null,
-    snoozedUntil: null,
-  };
-  const next = startTriggered(
-    replaceStep(c, done),
-    pb,
-    now,
-    (st) => typeof st === 'object' && st.afterStep === key,
-  );
+  const next = closeStep(c, s, 'done', note ?? s.note, actor, pb, now);
   return {
     case: next,
     event: { type: 'step_done', actor, stepKey: key, data: note ? { note } : undefined },
@@ -691,18 +736,13 @@ export function snoozeStep(
   expectedVersion: number | null,
   now: Date,
 ): Changed {
-  requireOpen(c);
-  const s = findStep(c, key);
-  checkStepAction(s, expectedVersion);
+  const s = clickedStep(c, key, expectedVersion);
   if (s.status === 'waiting') throw new DomainError('invalid_transition', `${key} has not started`);
   if (until <= now) throw new DomainError('invalid_input', 'snooze_in_past');
   // A snooze puts a reminder off; it never brings one forward (a step due later stays due later).
   const remindAt = s.nextRemindAt && s.nextRemindAt > until ? s.nextRemindAt : until;
   const snoozed = { ...moveStep(s, 'snoozed'), snoozedUntil: until, nextRemindAt: remindAt };
-  return {
-    case: replaceStep(c, snoozed),
-    event: { type: 'step_snoozed', actor, stepKey: key, data: { until: until.toISOString() } },
-  };
+  return stepChanged(c, snoozed, 'step_snoozed', actor, { until: until.toISOString() });
 }
 
 export function skipStep(
@@ -714,27 +754,10 @@ export function skipStep(
   pb: Playbook,
   now: Date,
 ): Changed {
-  requireOpen(c);
-  const s = findStep(c, key);
-  checkStepAction(s, expectedVersion);
+  const s = clickedStep(c, key, expectedVersion);
   if (!s.optional) throw new DomainError('not_optional', key);
-  const r = reason.trim();
-  if (!r) throw new DomainError('reason_required');
-  if (chars(r) > LIMITS.note) throw new DomainError('invalid_input', 'reason_too_long');
-  const skipped = {
-    ...moveStep(s, 'skipped'),
-    doneAt: now,
-    doneBy: actor,
-    note: r,
-    nextRemindAt: null,
-    snoozedUntil: null,
-  };
-  const next = startTriggered(
-    replaceStep(c, skipped),
-    pb,
-    now,
-    (st) => typeof st === 'object' && st.afterStep === key,
-  );
+  const r = writtenNote(reason, 'reason_too_long');
+  const next = closeStep(c, s, 'skipped', r, actor, pb, now);
   return { case: next, event: { type: 'step_skipped', actor, stepKey: key, data: { reason: r } } };
 }
 
@@ -932,15 +955,11 @@ export function recordFollowUp(
   pb: Playbook,
   now: Date,
 ): Changed {
-  requireOpen(c);
-  const s = findStep(c, key);
-  checkStepAction(s, expectedVersion);
+  const s = clickedStep(c, key, expectedVersion);
   const def = stepDef(pb, key);
   if (!def?.cadenceDays || !isOpen(s) || !s.startedAt)
     throw new DomainError('invalid_transition', `${key} is not following up`);
-  const n = note.trim();
-  if (!n) throw new DomainError('reason_required', 'note_empty');
-  if (chars(n) > LIMITS.note) throw new DomainError('invalid_input', 'note_too_long');
+  const n = writtenNote(note, 'note_too_long', 'note_empty');
   const points = cadencePoints(c, s, pb);
   // The follow-up stands for every date up to a few days from now: the next nudge is the first
   // date after that, never two days after a follow-up.
@@ -962,15 +981,10 @@ export function recordFollowUp(
     cadence: { ...log, recorded: log.recorded + 1 },
     version: s.version + 1,
   };
-  return {
-    case: replaceStep(c, next),
-    event: {
-      type: 'follow_up_recorded',
-      actor,
-      stepKey: key,
-      data: { note: n, next: nextAt ? nextAt.toISOString() : null },
-    },
-  };
+  return stepChanged(c, next, 'follow_up_recorded', actor, {
+    note: n,
+    next: nextAt ? nextAt.toISOString() : null,
+  });
 }
 
 /** After the last keep-trying follow-up the owner may schedule one more instead of giving up. */
@@ -995,15 +1009,7 @@ export function scheduleMoreFollowUps(
     cadence: { ...log, extra: [...log.extra, at] },
     version: s.version + 1,
   };
-  return {
-    case: replaceStep(c, next),
-    event: {
-      type: 'follow_up_scheduled',
-      actor,
-      stepKey: 'keep_trying',
-      data: { at: at.toISOString() },
-    },
-  };
+  return stepChanged(c, next, 'follow_up_scheduled', actor, { at: at.toISOString() });
 }
 
 /**
@@ -1064,9 +1070,7 @@ export function recordClientMessage(
   pb: Playbook,
   now: Date,
 ): Changed {
-  requireOpen(c);
-  if (expectedVersion !== null && expectedVersion !== c.version)
-    throw new DomainError('stale_action');
+  requireCurrent(c, expectedVersion);
   const own = findStep(c, 'own_up');
   const changes = c.steps.find((s) => s.key === 'corrective_changes');
   let next: RecoveryCase = { ...c, version: c.version + 1 };

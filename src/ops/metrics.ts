@@ -1,4 +1,11 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import {
+  Counter,
+  collectDefaultMetrics,
+  Gauge,
+  Histogram,
+  type LabelValues,
+  Registry,
+} from 'prom-client';
 import type { OutboxState } from '../services/ports.js';
 
 /** The reminder kinds (src/domain/reminders.ts), each counted from 0 so its series exists at once. */
@@ -48,6 +55,17 @@ export class Metrics {
         );
       return this.#scrape;
     };
+    // A counter by one label, each of `known` counted from 0 so its series exists at once.
+    const counter = <L extends string>(
+      name: string,
+      help: string,
+      label: L,
+      known: readonly string[] = [],
+    ): Counter<L> => {
+      const c = new Counter<L>({ name, help, labelNames: [label], registers });
+      for (const v of known) c.inc({ [label]: v } as LabelValues<L>, 0);
+      return c;
+    };
     const age = (at: number | null) => (at === null ? 0 : Math.max(0, (now() - at) / 1000));
 
     new Gauge({
@@ -71,22 +89,18 @@ export class Metrics {
         if (s) this.set(s.claimsInFlight);
       },
     });
-    this.remindersSent = new Counter({
-      name: 'amends_reminders_sent_total',
-      help: 'Reminders recorded as sent, by kind',
-      labelNames: ['kind'] as const,
-      registers,
-    });
-    this.remindersFailed = new Counter({
-      name: 'amends_reminders_failed_total',
-      help: 'Reminders given up on (recorded as failed), by kind',
-      labelNames: ['kind'] as const,
-      registers,
-    });
-    for (const kind of KINDS) {
-      this.remindersSent.inc({ kind }, 0);
-      this.remindersFailed.inc({ kind }, 0);
-    }
+    this.remindersSent = counter(
+      'amends_reminders_sent_total',
+      'Reminders recorded as sent, by kind',
+      'kind',
+      KINDS,
+    );
+    this.remindersFailed = counter(
+      'amends_reminders_failed_total',
+      'Reminders given up on (recorded as failed), by kind',
+      'kind',
+      KINDS,
+    );
     this.slackCalls = new Histogram({
       name: 'amends_slack_call_duration_seconds',
       help: 'Slack Web API calls by method: time to the answer (or the failure)',
@@ -94,26 +108,23 @@ export class Metrics {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    this.slackRateLimited = new Counter({
-      name: 'amends_slack_rate_limited_total',
-      help: 'Slack Web API calls answered 429 (rate limited), by method',
-      labelNames: ['method'] as const,
-      registers,
-    });
-    this.leaseTakeovers = new Counter({
-      name: 'amends_lease_takeovers_total',
-      help: 'Work taken over from a process that died: a case lease, or a reminder claim',
-      labelNames: ['what'] as const,
-      registers,
-    });
-    for (const what of ['case_lease', 'reminder_claim']) this.leaseTakeovers.inc({ what }, 0);
-    this.tokenRefreshes = new Counter({
-      name: 'amends_token_refreshes_total',
-      help: 'Bot token refreshes (token rotation, OAuth mode) by outcome; 0 with a fixed SLACK_BOT_TOKEN',
-      labelNames: ['outcome'] as const,
-      registers,
-    });
-    for (const outcome of ['refreshed', 'failed']) this.tokenRefreshes.inc({ outcome }, 0);
+    this.slackRateLimited = counter(
+      'amends_slack_rate_limited_total',
+      'Slack Web API calls answered 429 (rate limited), by method',
+      'method',
+    );
+    this.leaseTakeovers = counter(
+      'amends_lease_takeovers_total',
+      'Work taken over from a process that died: a case lease, or a reminder claim',
+      'what',
+      ['case_lease', 'reminder_claim'],
+    );
+    this.tokenRefreshes = counter(
+      'amends_token_refreshes_total',
+      'Bot token refreshes (token rotation, OAuth mode) by outcome; 0 with a fixed SLACK_BOT_TOKEN',
+      'outcome',
+      ['refreshed', 'failed'],
+    );
     if (o.processMetrics) collectDefaultMetrics({ register: this.registry });
   }
 

@@ -418,21 +418,26 @@ const namesOf = async (source: CaseHistorySource, teamId: string): Promise<Known
   (await source.names?.(teamId)) ?? NO_NAMES;
 
 /** The timeline of a team's cases (optionally one channel, one window) as UTF-8 bytes with a BOM. */
-export async function exportCasesCsv(
-  source: CaseHistorySource,
-  q: CaseHistoryQuery,
-): Promise<Buffer> {
-  const names = await namesOf(source, q.teamId);
-  return Buffer.from(casesToCsv(await source.load(q), names), 'utf8');
+export function exportCasesCsv(source: CaseHistorySource, q: CaseHistoryQuery): Promise<Buffer> {
+  return csvBytes(source, q, casesToCsv);
 }
 
 /** The case sheet of a team's cases, read at once, as UTF-8 bytes with a BOM. */
-export async function exportCaseSheetCsv(
+export function exportCaseSheetCsv(
   source: CaseHistorySource,
   q: CaseHistoryQuery,
 ): Promise<Buffer> {
+  return csvBytes(source, q, caseSheetCsv);
+}
+
+/** A team's cases, read at once with the names the source knows, written by `toCsv` as UTF-8. */
+async function csvBytes(
+  source: CaseHistorySource,
+  q: CaseHistoryQuery,
+  toCsv: (cases: readonly CaseHistory[], names: KnownNames) => string,
+): Promise<Buffer> {
   const names = await namesOf(source, q.teamId);
-  return Buffer.from(caseSheetCsv(await source.load(q), names), 'utf8');
+  return Buffer.from(toCsv(await source.load(q), names), 'utf8');
 }
 
 /** A CSV written a page at a time: `next(limit)` gives the next piece, null once all was given. */

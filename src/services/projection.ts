@@ -274,37 +274,43 @@ export class Projection {
    * Each case's lease is taken before its thread is read or its parent redrawn (the Presenter's).
    */
   async settleShown(o: SettleOptions = {}): Promise<{ firstReplies: number; redrawn: number }> {
-    const { cases, repos, log } = this.deps;
+    const { cases, repos } = this.deps;
     // The hints of the last second first, so nothing just posted is looked for again.
     await this.hints.flush();
     try {
-      let firstReplies = 0;
-      let redrawn = 0;
       const before = new Date(cases.now().getTime() - (o.olderThanMs ?? 60_000));
-      for (const c of await repos.cases.listMissingFirstReply(before, o.firstReplies ?? 20)) {
-        if (this.#stopping) break;
-        await this.presenter
-          .ensureFirstReply(c)
-          .then(() => firstReplies++)
-          .catch((e: unknown) =>
-            log.error('could not settle a first reply', { team: c.teamId, case: c.id, err: e }),
-          );
-      }
+      const firstReplies = await this.#eachCase(
+        await repos.cases.listMissingFirstReply(before, o.firstReplies ?? 20),
+        (c) => this.presenter.ensureFirstReply(c),
+        'could not settle a first reply',
+      );
       // A step came due or a snooze ended since the parent was drawn, or the parent was drawn from
       // an older version of the case: draw it again (at most 50 a minute, chat.update's Tier 3).
-      for (const c of await repos.cases.listStaleParents(cases.now(), 50)) {
-        if (this.#stopping) break;
-        await this.presenter
-          .refresh(c)
-          .then(() => redrawn++)
-          .catch((e: unknown) =>
-            log.error('could not redraw a case', { team: c.teamId, case: c.id, err: e }),
-          );
-      }
+      const redrawn = await this.#eachCase(
+        await repos.cases.listStaleParents(cases.now(), 50),
+        (c) => this.presenter.refresh(c),
+        'could not redraw a case',
+      );
       return { firstReplies, redrawn };
     } finally {
       await this.hints.flush();
     }
+  }
+
+  /** `act` on each case in turn until a shutdown, a failure logged as `failed`: how many succeeded. */
+  async #eachCase(
+    list: readonly RecoveryCase[],
+    act: (c: RecoveryCase) => Promise<unknown>,
+    failed: string,
+  ): Promise<number> {
+    let n = 0;
+    for (const c of list) {
+      if (this.#stopping) break;
+      await act(c)
+        .then(() => n++)
+        .catch((e: unknown) => this.deps.log.error(failed, { team: c.teamId, case: c.id, err: e }));
+    }
+    return n;
   }
 
   /**

@@ -163,26 +163,16 @@ export class SlackCaseView implements CaseView {
 
   parentsIn(channelId: string, since: Date): Promise<Map<number, string>> {
     const oldest = String(Math.floor(since.getTime() / 1000) - 60);
-    return slack(() =>
-      postedWith(
-        this.client,
-        { channel: channelId, oldest },
-        CASE_EVENT_TYPE,
-        numberField('case_id'),
-      ),
-    );
+    return this.posted({ channel: channelId, oldest }, CASE_EVENT_TYPE, 'case_id');
   }
 
   async firstReplyIn(c: RecoveryCase): Promise<string | null> {
     if (!c.messageTs) return null;
     const ts = c.messageTs;
-    const found = await slack(() =>
-      postedWith(
-        this.client,
-        { channel: c.channelId, ts },
-        FIRST_REPLY_EVENT_TYPE,
-        numberField('case_id'),
-      ),
+    const found = await this.posted(
+      { channel: c.channelId, ts },
+      FIRST_REPLY_EVENT_TYPE,
+      'case_id',
     );
     return found.get(c.id) ?? null;
   }
@@ -192,20 +182,27 @@ export class SlackCaseView implements CaseView {
   ): Promise<{ lines: Map<number, string>; files: Map<string, string> }> {
     const files = new Map<string, string>();
     const ts = c.messageTs as string;
-    const lines = await slack(() =>
-      postedWith(
-        this.client,
-        { channel: c.channelId, ts },
-        LINE_EVENT_TYPE,
-        numberField('line_id'),
-        (m) => {
-          if (m.user !== undefined && this.botUserId && m.user !== this.botUserId) return;
-          for (const f of (m as { files?: { id?: string; name?: string }[] }).files ?? [])
-            if (f.name && f.id) files.set(f.name, f.id);
-        },
-      ),
+    const lines = await this.posted(
+      { channel: c.channelId, ts },
+      LINE_EVENT_TYPE,
+      'line_id',
+      (m) => {
+        if (m.user !== undefined && this.botUserId && m.user !== this.botUserId) return;
+        for (const f of (m as { files?: { id?: string; name?: string }[] }).files ?? [])
+          if (f.name && f.id) files.set(f.name, f.id);
+      },
     );
     return { lines, files };
+  }
+
+  /** The posts in `where` whose metadata is `eventType`, by the number in their `key` field. */
+  private posted(
+    where: Parameters<typeof postedWith>[1],
+    eventType: string,
+    key: string,
+    each?: Parameters<typeof postedWith>[4],
+  ): Promise<Map<number, string>> {
+    return slack(() => postedWith(this.client, where, eventType, numberField(key), each));
   }
 
   async tellOwner(c: RecoveryCase, why: 'waiting' | 'withdrawn', lang: string): Promise<void> {

@@ -124,12 +124,25 @@ export function decodeStep(v: string | undefined): StepRef | null {
 }
 
 export function decodeSnooze(v: string | undefined): (StepRef & { choice: SnoozeChoice }) | null {
+  return withChoice(v, 3, decodeStep, SNOOZE_CHOICES);
+}
+
+/**
+ * A value that is a ref (its first `n` parts, read by `decode`) and then one of `choices`; null
+ * for anything else.
+ */
+function withChoice<R, C extends string>(
+  v: string | undefined,
+  n: number,
+  decode: (v: string) => R | null,
+  choices: readonly C[],
+): (R & { choice: C }) | null {
   const parts = (v ?? '').split('|');
-  const choice = parts[3];
-  const ref = decodeStep(parts.slice(0, 3).join('|'));
-  if (!ref || parts.length !== 4 || !choice) return null;
-  if (!(SNOOZE_CHOICES as readonly string[]).includes(choice)) return null;
-  return { ...ref, choice: choice as SnoozeChoice };
+  const choice = parts[n];
+  const ref = decode(parts.slice(0, n).join('|'));
+  if (!ref || parts.length !== n + 1 || !choice) return null;
+  if (!(choices as readonly string[]).includes(choice)) return null;
+  return { ...ref, choice: choice as C };
 }
 
 export interface ChangeRef extends CaseRef {
@@ -219,10 +232,5 @@ export const encodeMenu = (r: CaseRef, choice: CaseMenuChoice): string =>
   `${encodeCase(r)}|${choice}`;
 
 export function decodeMenu(v: string | undefined): (CaseRef & { choice: CaseMenuChoice }) | null {
-  const parts = (v ?? '').split('|');
-  const choice = parts[2];
-  const ref = decodeCase(parts.slice(0, 2).join('|'));
-  if (!ref || parts.length !== 3 || !choice) return null;
-  if (!(CASE_MENU as readonly string[]).includes(choice)) return null;
-  return { ...ref, choice: choice as CaseMenuChoice };
+  return withChoice(v, 2, decodeCase, CASE_MENU);
 }

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postsByCase } from '../../bench/lib/common.js';
 import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
 import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fakeSlack.js';
 import {
@@ -289,12 +290,7 @@ describe('the bot as a process', () => {
     const mine = (await stored()).cases.filter((x) => x.client.startsWith('Two-'));
     expect(mine.length).toBeGreaterThan(10);
     const count = (type: string) => {
-      const by = new Map<number, number>();
-      for (const m of fake.messages)
-        if (m.metadata?.event_type === type) {
-          const id = Number(m.metadata.event_payload.case_id);
-          by.set(id, (by.get(id) ?? 0) + 1);
-        }
+      const by = postsByCase(fake, type);
       return mine.map((x) => [x.client, by.get(x.id) ?? 0] as const);
     };
     expect(count('amends_case').filter(([, k]) => k !== 1)).toEqual([]);

@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
+import { onOutputLines } from '../../bench/lib/procs.js';
 
 export interface Bot {
   readonly proc: ChildProcess;
@@ -58,20 +59,12 @@ export async function startBotProcess(o: {
   );
   let port = 0;
   await new Promise<void>((resolve, reject) => {
-    let buf = '';
-    const onData = (chunk: Buffer) => {
-      buf += chunk.toString('utf8');
-      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        lines.push(line);
-        const m = /running \(HTTP\) on port (\d+)/.exec(line);
-        if (m) port = Number(m[1]);
-        if (ready.test(line)) resolve();
-      }
-    };
-    proc.stdout?.on('data', onData);
-    proc.stderr?.on('data', onData);
+    onOutputLines(proc, (line) => {
+      lines.push(line);
+      const m = /running \(HTTP\) on port (\d+)/.exec(line);
+      if (m) port = Number(m[1]);
+      if (ready.test(line)) resolve();
+    });
     void exited.then((code) => reject(new Error(`bot exited (${code}): ${lines.join('\n')}`)));
   });
   return { proc, url: `http://127.0.0.1:${port}/slack/events`, lines, exited };

@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import pg from 'pg';
 import { describe, inject } from 'vitest';
+import { answers } from '../../bench/lib/pg.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -70,21 +71,6 @@ function freePort(): Promise<number> {
       );
     });
   });
-}
-
-/** True when `url` accepts a connection and a query within a few seconds. */
-export async function answers(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
 
 /** The uid and gid of a system user, or null. */

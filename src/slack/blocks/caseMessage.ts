@@ -116,6 +116,12 @@ export function stepButtons(c: RecoveryCase, s: Step, pb: Playbook, cat: Catalog
     action_id,
     value,
   });
+  const secondary = (text: string, action_id: string): types.Button => ({
+    type: 'button',
+    text: plain(text, 75),
+    action_id,
+    value,
+  });
   switch (s.key) {
     case 'outline':
       els.push(primary(cat.button.outline, ACTION.outline));
@@ -131,14 +137,12 @@ export function stepButtons(c: RecoveryCase, s: Step, pb: Playbook, cat: Catalog
       break;
     case 'corrective_changes':
       els.push(primary(cat.changes.add, ACTION.addChange));
-      els.push({ type: 'button', text: plain(cat.button.done, 75), action_id: ACTION.done, value });
+      els.push(secondary(cat.button.done, ACTION.done));
       break;
     case 'keep_trying':
-      els.push(primary(cat.button.recordFollowUp, ACTION.followUp));
-      break;
     case 'check_in':
       els.push(primary(cat.button.recordFollowUp, ACTION.followUp));
-      els.push({ type: 'button', text: plain(cat.button.done, 75), action_id: ACTION.done, value });
+      if (s.key === 'check_in') els.push(secondary(cat.button.done, ACTION.done));
       break;
     case 'own_up':
       // Done on the own-up stamps the own-up clock: asked first, as the client's answers are.
@@ -174,8 +178,7 @@ export function stepButtons(c: RecoveryCase, s: Step, pb: Playbook, cat: Catalog
         },
       ],
     });
-  if (s.optional)
-    els.push({ type: 'button', text: plain(cat.button.skip, 75), action_id: ACTION.skip, value });
+  if (s.optional) els.push(secondary(cat.button.skip, ACTION.skip));
   return els;
 }
 

@@ -37,36 +37,42 @@ const listed = (x: { id: number; client: string; ownerId: string | null; channel
 /** The cases lost in the window and the open ones the client refused, each with its date. */
 function lostAndRefused(r: Report, cat: Catalog): types.KnownBlock[] {
   const s = r.summary;
-  const blocks: types.KnownBlock[] = [];
-  const more = (n: number) => (n > MAX_LISTED ? [cat.home.more(n - MAX_LISTED)] : []);
-  if (s.refusedCases.length)
-    blocks.push(
-      ...lineSections([
-        `*${cat.report.refusedTitle}*`,
-        ...s.refusedCases
-          .slice(0, MAX_LISTED)
-          .map((x) => cat.report.refusedLine(...listed(x), dateToken(x.refusedAt))),
-        // The store lists the latest refusals only; the count says how many there are.
-        ...more(Math.max(s.counts.refused, s.refusedCases.length)),
-      ]),
-    );
-  if (s.lostCases.length)
-    blocks.push(
-      ...lineSections([
-        `*${cat.report.lostTitle}*`,
-        ...s.lostCases
-          .slice(0, MAX_LISTED)
-          .map((x) =>
-            cat.report.lostLine(
-              ...listed(x),
-              dateToken(x.lostAt),
-              x.reason ? clip(literal(x.reason), 200) : '',
-            ),
-          ),
-        ...more(s.lostCases.length),
-      ]),
-    );
-  return blocks;
+  return [
+    // The store lists the latest refusals only; the count says how many there are.
+    ...listSection(
+      cat,
+      cat.report.refusedTitle,
+      s.refusedCases,
+      Math.max(s.counts.refused, s.refusedCases.length),
+      (x) => cat.report.refusedLine(...listed(x), dateToken(x.refusedAt)),
+    ),
+    ...listSection(cat, cat.report.lostTitle, s.lostCases, s.lostCases.length, (x) =>
+      cat.report.lostLine(
+        ...listed(x),
+        dateToken(x.lostAt),
+        x.reason ? clip(literal(x.reason), 200) : '',
+      ),
+    ),
+  ];
+}
+
+/**
+ * A titled list of cases (none: no section), the first MAX_LISTED of them, then how many more of
+ * `total` there are.
+ */
+function listSection<T>(
+  cat: Catalog,
+  title: string,
+  cases: readonly T[],
+  total: number,
+  line: (x: T) => string,
+): types.KnownBlock[] {
+  if (!cases.length) return [];
+  return lineSections([
+    `*${title}*`,
+    ...cases.slice(0, MAX_LISTED).map(line),
+    ...(total > MAX_LISTED ? [cat.home.more(total - MAX_LISTED)] : []),
+  ]);
 }
 
 /**

@@ -39,3 +39,15 @@ export async function unhandled(
   await ack();
   log.info('nothing handles this; acknowledged', what);
 }
+
+/**
+ * `byId` for one kind of request (each kind has its own ids): a request nobody handles is
+ * acknowledged at once and logged (see unhandled).
+ */
+export function byIdOf<A extends { ack(): Promise<void> }>(
+  kind: 'action' | 'view' | 'shortcut',
+  idOf: (args: A) => string | undefined,
+  log: Log,
+) {
+  return byId<A>(idOf, (a) => unhandled(() => a.ack(), log, { kind, id: idOf(a) }));
+}

@@ -9,13 +9,12 @@ import {
 } from '../../blocks/modals.js';
 import { decodeMenu } from '../../ids.js';
 import type { ListenerDeps } from '../deps.js';
-import { bad, form, onClick, openCase } from './click.js';
+import { decoded, form, onClick, openCase } from './click.js';
 
 /** The case message's overflow menu: each choice opens its form, drawn from the stored case. */
 export function caseMenuAction(deps: ListenerDeps) {
   return onClick(deps, async (k, v) => {
-    const ref = decodeMenu(v);
-    if (!ref) throw bad();
+    const ref = decoded(decodeMenu, v);
     const c = await openCase(deps, k.team, ref.caseId);
     switch (ref.choice) {
       case 'owner':

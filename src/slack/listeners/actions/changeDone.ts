@@ -1,13 +1,12 @@
 import { literal, mention } from '../../blocks/format.js';
 import { decodeChange } from '../../ids.js';
 import type { ListenerDeps } from '../deps.js';
-import { bad, onClick, shown, undoable } from './click.js';
+import { decoded, onClick, shown, undoable } from './click.js';
 
 /** A corrective change marked done (a click, with Undo). */
 export function changeDoneAction(deps: ListenerDeps) {
   return onClick(deps, async (k, v) => {
-    const ref = decodeChange(v);
-    if (!ref) throw bad();
+    const ref = decoded(decodeChange, v);
     const ch = await undoable(
       deps,
       () => deps.cases.settleChange(k.team, ref.caseId, ref.change, null, k.user, ref.version),

@@ -85,17 +85,16 @@ export function onClick(
 /** A button value that is not one of ours: nothing changes, and the clicker is told. */
 export const bad = () => new DomainError('invalid_input', 'value');
 
-export function stepRef(v: string | undefined): StepRef {
-  const r = decodeStep(v);
+/** A button value read by `decode`: one that is not ours is refused (see bad). */
+export function decoded<R>(decode: (v: string | undefined) => R | null, v: string | undefined): R {
+  const r = decode(v);
   if (!r) throw bad();
   return r;
 }
 
-export function caseRef(v: string | undefined): CaseRef {
-  const r = decodeCase(v);
-  if (!r) throw bad();
-  return r;
-}
+export const stepRef = (v: string | undefined): StepRef => decoded(decodeStep, v);
+
+export const caseRef = (v: string | undefined): CaseRef => decoded(decodeCase, v);
 
 /** The case a button is about, if it is still open (a closed case's buttons say so instead). */
 export async function openCase(

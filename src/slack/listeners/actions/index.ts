@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { ACTION, INPUT } from '../../ids.js';
-import { byId, unhandled } from '../byId.js';
+import { byIdOf } from '../byId.js';
 import type { ListenerDeps } from '../deps.js';
 import { addChangeAction } from './addChange.js';
 import { answerAction } from './answer.js';
@@ -28,10 +28,7 @@ import { undoAction } from './undo.js';
 
 /** Every button and menu: one listener for Bolt, dispatched by action_id (see byId). */
 export function registerActions(app: App, deps: ListenerDeps): void {
-  const buttons = byId<ActionArgs>(
-    (a) => a.action.action_id,
-    (a) => unhandled(a.ack, deps.log, { kind: 'action', id: a.action.action_id }),
-  );
+  const buttons = byIdOf<ActionArgs>('action', (a) => a.action.action_id, deps.log);
   // On a step of the case message.
   buttons.on(ACTION.done, doneAction(deps));
   buttons.on(ACTION.snooze, snoozeAction(deps));

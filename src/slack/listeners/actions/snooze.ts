@@ -2,13 +2,12 @@ import { findStep } from '../../../domain/recoveryCase.js';
 import { dateToken, mention } from '../../blocks/format.js';
 import { decodeSnooze } from '../../ids.js';
 import type { ListenerDeps } from '../deps.js';
-import { bad, onClick, shown, stepLabel, undoable } from './click.js';
+import { decoded, onClick, shown, stepLabel, undoable } from './click.js';
 
 /** A step's reminder put off (an hour, tomorrow morning, next week). */
 export function snoozeAction(deps: ListenerDeps) {
   return onClick(deps, async (k, v) => {
-    const ref = decodeSnooze(v);
-    if (!ref) throw bad();
+    const ref = decoded(decodeSnooze, v);
     const ch = await undoable(
       deps,
       () => deps.cases.snooze(k.team, ref.caseId, ref.step, ref.choice, k.user, ref.version),

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { SHORTCUT } from '../../ids.js';
-import { byId, unhandled } from '../byId.js';
+import { byIdOf } from '../byId.js';
 import type { ListenerDeps } from '../deps.js';
 import type { ShortcutArgs } from './form.js';
 import { fromMessageShortcut } from './fromMessage.js';
@@ -8,10 +8,7 @@ import { newCaseShortcut } from './newCase.js';
 
 /** The shortcuts manifest.yml declares: one listener for Bolt, dispatched by callback_id (see byId). */
 export function registerShortcuts(app: App, deps: ListenerDeps): void {
-  const shortcuts = byId<ShortcutArgs>(
-    (a) => a.shortcut.callback_id,
-    (a) => unhandled(a.ack, deps.log, { kind: 'shortcut', id: a.shortcut.callback_id }),
-  );
+  const shortcuts = byIdOf<ShortcutArgs>('shortcut', (a) => a.shortcut.callback_id, deps.log);
   shortcuts.on(SHORTCUT.fromMessage, fromMessageShortcut(deps));
   shortcuts.on(SHORTCUT.open, newCaseShortcut(deps));
   app.shortcut({}, shortcuts.dispatch);

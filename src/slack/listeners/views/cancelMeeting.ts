@@ -6,46 +6,40 @@ import { line } from '../../blocks/thread.js';
 import { friendly } from '../../errors.js';
 import { catFor, type ListenerDeps } from '../deps.js';
 import { tellInDm } from '../tell.js';
-import { announce, caseIdOf, onSubmit, requestKey, shown } from './submission.js';
+import { announce, onCaseSubmit, shown } from './submission.js';
 
 /**
  * The meeting is off: the line, then the cancellation's .ics (same UID, higher SEQUENCE), stored
  * with the change and sent in order.
  */
 export function cancelMeetingView(deps: ListenerDeps) {
-  return onSubmit(
-    deps,
-    async (a, team, user, meta) => {
-      const caseId = caseIdOf(meta);
-      const fix = meta.step === 'fix_meeting';
-      let ch: Changed;
-      try {
-        ch = await announce(
-          deps,
-          () =>
-            deps.cases.cancelMeeting(team, caseId, user, requestKey(a), fix ? 'fix' : 'meeting'),
-          (ch, cat) => {
-            const at = new Date(String(ch.event.data?.at));
-            return [
-              line(
-                (fix ? cat.corrections.cancel.fixLine : cat.corrections.cancel.line)(
-                  mention(user),
-                  dateToken(at),
-                ),
+  return onCaseSubmit(deps, 'cancel_meeting', async ({ a, team, user, meta, caseId, key }) => {
+    const fix = meta.step === 'fix_meeting';
+    let ch: Changed;
+    try {
+      ch = await announce(
+        deps,
+        () => deps.cases.cancelMeeting(team, caseId, user, key, fix ? 'fix' : 'meeting'),
+        (ch, cat) => {
+          const at = new Date(String(ch.event.data?.at));
+          return [
+            line(
+              (fix ? cat.corrections.cancel.fixLine : cat.corrections.cancel.line)(
+                mention(user),
+                dateToken(at),
               ),
-              inviteLine(fix ? 'fix' : 'meeting', at, ch.case.version, { cancelled: true }),
-            ];
-          },
-        );
-      } catch (e) {
-        // The form has no field to show an error beside (the meeting passed, or was cancelled or
-        // moved meanwhile): it closes, and a direct message says why nothing changed.
-        if (!(e instanceof DomainError) || e.code === 'duplicate_request') throw e;
-        const note = friendly(e, await catFor(deps, team, user), deps.log);
-        return () => tellInDm(a.client, user, { text: note }, deps.log);
-      }
-      return shown(deps, ch);
-    },
-    'cancel_meeting',
-  );
+            ),
+            inviteLine(fix ? 'fix' : 'meeting', at, ch.case.version, { cancelled: true }),
+          ];
+        },
+      );
+    } catch (e) {
+      // The form has no field to show an error beside (the meeting passed, or was cancelled or
+      // moved meanwhile): it closes, and a direct message says why nothing changed.
+      if (!(e instanceof DomainError) || e.code === 'duplicate_request') throw e;
+      const note = friendly(e, await catFor(deps, team, user), deps.log);
+      return () => tellInDm(a.client, user, { text: note }, deps.log);
+    }
+    return shown(deps, ch);
+  });
 }

@@ -5,27 +5,20 @@ import { OUTCOMES } from '../../blocks/modals.js';
 import { line } from '../../blocks/thread.js';
 import { INPUT } from '../../ids.js';
 import type { ListenerDeps } from '../deps.js';
-import { announce, caseIdOf, onSubmit, requestKey, selected, shown, text } from './submission.js';
+import { announce, onCaseSubmit, selected, shown, text } from './submission.js';
 
 /** The case closed with its outcome (and, optionally, why). */
 export function closeView(deps: ListenerDeps) {
-  return onSubmit(
-    deps,
-    async (a, team, user, meta) => {
-      const caseId = caseIdOf(meta);
-      const v = a.view.state.values;
-      const outcome = selected(v, INPUT.outcome);
-      if (!outcome || !(OUTCOMES as readonly string[]).includes(outcome))
-        throw new DomainError('invalid_input', 'outcome');
-      const reason = text(v, INPUT.reason);
-      const ch = await announce(
-        deps,
-        () =>
-          deps.cases.close(team, caseId, outcome as Outcome, reason || null, user, requestKey(a)),
-        (_ch, cat) => line(cat.thread.closed(mention(user), cat.outcome[outcome as Outcome])),
-      );
-      return shown(deps, ch);
-    },
-    INPUT.reason,
-  );
+  return onCaseSubmit(deps, INPUT.reason, async ({ team, user, caseId, values: v, key }) => {
+    const outcome = selected(v, INPUT.outcome);
+    if (!outcome || !(OUTCOMES as readonly string[]).includes(outcome))
+      throw new DomainError('invalid_input', 'outcome');
+    const reason = text(v, INPUT.reason);
+    const ch = await announce(
+      deps,
+      () => deps.cases.close(team, caseId, outcome as Outcome, reason || null, user, key),
+      (_ch, cat) => line(cat.thread.closed(mention(user), cat.outcome[outcome as Outcome])),
+    );
+    return shown(deps, ch);
+  });
 }

@@ -1,26 +1,20 @@
 import { draftPost } from '../../blocks/thread.js';
 import { INPUT } from '../../ids.js';
 import type { ListenerDeps } from '../deps.js';
-import { announce, caseIdOf, onSubmit, requestKey, shown, text } from './submission.js';
+import { announce, onCaseSubmit, shown, text } from './submission.js';
 
 /** The message to the client, edited: posted in the thread for review, with its mail link. */
 export function draftView(deps: ListenerDeps) {
-  return onSubmit(
-    deps,
-    async (a, team, user, meta) => {
-      const caseId = caseIdOf(meta);
-      const v = a.view.state.values;
-      const subject = text(v, INPUT.draftSubject);
-      const body = text(v, INPUT.draftBody);
-      // The link opens the message addressed to the client's contact, when one is on record.
-      const to = (await deps.cases.clientOf(await deps.cases.get(team, caseId)))?.email;
-      const ch = await announce(
-        deps,
-        () => deps.cases.draft(team, caseId, subject, body, user, requestKey(a)),
-        (ch, cat) => draftPost(ch.case, user, { subject, body }, to ?? null, cat),
-      );
-      return shown(deps, ch);
-    },
-    INPUT.draftBody,
-  );
+  return onCaseSubmit(deps, INPUT.draftBody, async ({ team, user, caseId, values: v, key }) => {
+    const subject = text(v, INPUT.draftSubject);
+    const body = text(v, INPUT.draftBody);
+    // The link opens the message addressed to the client's contact, when one is on record.
+    const to = (await deps.cases.clientOf(await deps.cases.get(team, caseId)))?.email;
+    const ch = await announce(
+      deps,
+      () => deps.cases.draft(team, caseId, subject, body, user, key),
+      (ch, cat) => draftPost(ch.case, user, { subject, body }, to ?? null, cat),
+    );
+    return shown(deps, ch);
+  });
 }

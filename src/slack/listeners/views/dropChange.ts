@@ -3,38 +3,24 @@ import { literal, mention } from '../../blocks/format.js';
 import { withUserText } from '../../blocks/thread.js';
 import { INPUT } from '../../ids.js';
 import type { ListenerDeps } from '../deps.js';
-import { announce, caseIdOf, onSubmit, requestKey, shown, text } from './submission.js';
+import { announce, onCaseSubmit, shown, text } from './submission.js';
 
 /** A corrective change dropped, with the reason given in the thread. */
 export function dropChangeView(deps: ListenerDeps) {
-  return onSubmit(
-    deps,
-    async (a, team, user, meta) => {
-      if (!meta.change) throw new DomainError('case_not_found');
-      const caseId = caseIdOf(meta);
-      const reason = text(a.view.state.values, INPUT.reason);
-      const change = meta.change;
-      const ch = await announce(
-        deps,
-        () =>
-          deps.cases.settleChange(
-            team,
-            caseId,
-            change,
-            reason,
-            user,
-            meta.version ?? null,
-            requestKey(a),
-          ),
-        (ch, cat) => {
-          const x = ch.case.changes.find((y) => y.id === change);
-          return withUserText(cat.changes.droppedLine(mention(user), literal(x?.what ?? '')), [
-            [cat.changes.dropReason, reason.trim()],
-          ]);
-        },
-      );
-      return shown(deps, ch);
-    },
-    INPUT.reason,
-  );
+  return onCaseSubmit(deps, INPUT.reason, async ({ team, user, meta, caseId, values: v, key }) => {
+    if (!meta.change) throw new DomainError('case_not_found');
+    const reason = text(v, INPUT.reason);
+    const change = meta.change;
+    const ch = await announce(
+      deps,
+      () => deps.cases.settleChange(team, caseId, change, reason, user, meta.version ?? null, key),
+      (ch, cat) => {
+        const x = ch.case.changes.find((y) => y.id === change);
+        return withUserText(cat.changes.droppedLine(mention(user), literal(x?.what ?? '')), [
+          [cat.changes.dropReason, reason.trim()],
+        ]);
+      },
+    );
+    return shown(deps, ch);
+  });
 }

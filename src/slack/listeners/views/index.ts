@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { VIEW } from '../../ids.js';
-import { byId, unhandled } from '../byId.js';
+import { byIdOf } from '../byId.js';
 import type { ListenerDeps } from '../deps.js';
 import { addChangeView } from './addChange.js';
 import { cancelMeetingView } from './cancelMeeting.js';
@@ -20,10 +20,7 @@ import type { ViewArgs } from './submission.js';
 
 /** Every form's submission: one listener for Bolt, dispatched by callback_id (see byId). */
 export function registerViews(app: App, deps: ListenerDeps): void {
-  const forms = byId<ViewArgs>(
-    (a) => a.view.callback_id,
-    (a) => unhandled(() => a.ack(), deps.log, { kind: 'view', id: a.view.callback_id }),
-  );
+  const forms = byIdOf<ViewArgs>('view', (a) => a.view.callback_id, deps.log);
   forms.on(VIEW.open, openView(deps));
   forms.on(VIEW.outline, outlineView(deps));
   forms.on(VIEW.meeting, meetingView(deps));

@@ -6,15 +6,14 @@ import { dayToken, mention, timeToken } from '../../blocks/format.js';
 import { line } from '../../blocks/thread.js';
 import { INPUT } from '../../ids.js';
 import type { ListenerDeps } from '../deps.js';
-import { announce, caseIdOf, onSubmit, requestKey, selected, shown, text } from './submission.js';
+import { announce, onCaseSubmit, selected, shown, text } from './submission.js';
 
 /** The meeting (or the one to show the fix) booked or moved: a thread line, then the invite. */
 export function meetingView(deps: ListenerDeps) {
-  return onSubmit(
+  return onCaseSubmit(
     deps,
-    async (a, team, user, meta) => {
-      const caseId = caseIdOf(meta);
-      const v = a.view.state.values;
+    INPUT.meetingDate,
+    async ({ team, user, meta, caseId, values: v, key }) => {
       const date = v[INPUT.meetingDate]?.[INPUT.meetingDate]?.selected_date;
       const time = v[INPUT.meetingTime]?.[INPUT.meetingTime]?.selected_time;
       // Cached when the form was opened (after that ack), else the default zone.
@@ -27,7 +26,6 @@ export function meetingView(deps: ListenerDeps) {
         selected(v, INPUT.meetingLength) ?? DEFAULT_MEETING_LENGTH,
       );
       const fix = meta.step === 'fix_meeting';
-      const key = requestKey(a);
       const ch = await announce(
         deps,
         () =>
@@ -50,6 +48,5 @@ export function meetingView(deps: ListenerDeps) {
       );
       return shown(deps, ch);
     },
-    INPUT.meetingDate,
   );
 }

@@ -4,33 +4,28 @@ import { mention } from '../../blocks/format.js';
 import { line, movedLines } from '../../blocks/thread.js';
 import { INPUT } from '../../ids.js';
 import type { ListenerDeps } from '../deps.js';
-import { announce, caseIdOf, onSubmit, requestKey, selected, shown } from './submission.js';
+import { announce, onCaseSubmit, selected, shown } from './submission.js';
 
 /** The severity changed: the line says from what to what, and which due times moved. */
 export function severityView(deps: ListenerDeps) {
-  return onSubmit(
-    deps,
-    async (a, team, user, meta) => {
-      const caseId = caseIdOf(meta);
-      const sev = selected(a.view.state.values, INPUT.severity);
-      if (!sev || !(SEVERITIES as readonly string[]).includes(sev))
-        throw new DomainError('invalid_input', 'severity');
-      const ch = await announce(
-        deps,
-        () => deps.cases.changeSeverity(team, caseId, sev as Severity, user, requestKey(a)),
-        (ch, cat) => {
-          const from = String(ch.event.data?.from ?? '') as Severity;
-          return line(
-            cat.corrections.severity.line(
-              mention(user),
-              cat.severity[from] ?? from,
-              cat.severity[sev as Severity],
-            ) + movedLines(ch.event, deps.cases.playbook, cat),
-          );
-        },
-      );
-      return shown(deps, ch);
-    },
-    INPUT.severity,
-  );
+  return onCaseSubmit(deps, INPUT.severity, async ({ team, user, caseId, values: v, key }) => {
+    const sev = selected(v, INPUT.severity);
+    if (!sev || !(SEVERITIES as readonly string[]).includes(sev))
+      throw new DomainError('invalid_input', 'severity');
+    const ch = await announce(
+      deps,
+      () => deps.cases.changeSeverity(team, caseId, sev as Severity, user, key),
+      (ch, cat) => {
+        const from = String(ch.event.data?.from ?? '') as Severity;
+        return line(
+          cat.corrections.severity.line(
+            mention(user),
+            cat.severity[from] ?? from,
+            cat.severity[sev as Severity],
+          ) + movedLines(ch.event, deps.cases.playbook, cat),
+        );
+      },
+    );
+    return shown(deps, ch);
+  });
 }

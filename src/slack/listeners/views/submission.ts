@@ -4,6 +4,7 @@ import type { StepKey } from '../../../domain/playbook.js';
 import type { Changed } from '../../../domain/recoveryCase.js';
 import { type Catalog, t } from '../../../i18n/index.js';
 import type { LineBody } from '../../../services/ports.js';
+import { withUserText } from '../../blocks/thread.js';
 import { friendly } from '../../errors.js';
 import { decodeMeta, INPUT, type ModalMeta } from '../../ids.js';
 import { catFor, type ListenerDeps, teamOf } from '../deps.js';
@@ -28,7 +29,29 @@ export const detail = (v: Values, id: string): string | null => {
 };
 
 /** The key that makes a submission stored once, however often Slack sends it. */
-export const requestKey = (a: ViewArgs): string => `view:${a.view.id}`;
+const requestKey = (a: ViewArgs): string => `view:${a.view.id}`;
+
+/** A submission, parsed: who sent it, the form's metadata and fields, and its request key. */
+export interface Submission {
+  readonly a: ViewArgs;
+  readonly team: string;
+  readonly user: string;
+  readonly meta: ModalMeta;
+  readonly values: Values;
+  /** Makes the submission stored once, however often Slack sends it (see requestKey). */
+  readonly key: string;
+}
+
+/** A submission of a form about one case. */
+export interface CaseSubmission extends Submission {
+  readonly caseId: number;
+}
+
+/** A submission of a step's form: the case, the step, and the case version it was drawn from. */
+export interface StepSubmission extends CaseSubmission {
+  readonly step: StepKey;
+  readonly version: number | null;
+}
 
 /**
  * A form's listener. Input problems answer inside the modal (response_action: errors, beside the
@@ -37,8 +60,8 @@ export const requestKey = (a: ViewArgs): string => `view:${a.view.id}`;
  */
 export function onSubmit(
   deps: ListenerDeps,
-  run: (a: ViewArgs, team: string, user: string, meta: ModalMeta) => Promise<Then>,
   errorBlock: string,
+  run: (s: Submission) => Promise<Then>,
 ) {
   return async (args: ViewArgs) => {
     const team = teamOf(args.body);
@@ -54,7 +77,14 @@ export function onSubmit(
     const cat = await catFor(deps, team, user);
     let then: Then;
     try {
-      then = await run(args, team, user, meta);
+      then = await run({
+        a: args,
+        team,
+        user,
+        meta,
+        values: args.view.state.values,
+        key: requestKey(args),
+      });
     } catch (e) {
       if (e instanceof DomainError && e.code === 'duplicate_request') {
         await args.ack();
@@ -136,14 +166,50 @@ export const shown =
   () =>
     deps.presenter.afterChange(ch.case);
 
-/** The case a form is about: a form without one in its metadata is not ours. */
-export function caseIdOf(meta: ModalMeta): number {
-  if (!meta.caseId) throw new DomainError('case_not_found');
-  return meta.caseId;
+/** The listener of a form about one case: a form without one in its metadata is not ours. */
+export function onCaseSubmit(
+  deps: ListenerDeps,
+  errorBlock: string,
+  run: (s: CaseSubmission) => Promise<Then>,
+) {
+  return onSubmit(deps, errorBlock, async (s) => {
+    if (!s.meta.caseId) throw new DomainError('case_not_found');
+    return run({ ...s, caseId: s.meta.caseId });
+  });
 }
 
-/** The case and step a step's form is about, and the case version it was drawn from. */
-export function stepOf(meta: ModalMeta): { caseId: number; step: StepKey; version: number | null } {
-  if (!meta.caseId || !meta.step) throw new DomainError('case_not_found');
-  return { caseId: meta.caseId, step: meta.step, version: meta.version ?? null };
+/** The listener of a step's form: a form without its case and step in the metadata is not ours. */
+export function onStepSubmit(
+  deps: ListenerDeps,
+  errorBlock: string,
+  run: (s: StepSubmission) => Promise<Then>,
+) {
+  return onSubmit(deps, errorBlock, async (s) => {
+    if (!s.meta.caseId || !s.meta.step) throw new DomainError('case_not_found');
+    return run({ ...s, caseId: s.meta.caseId, step: s.meta.step, version: s.meta.version ?? null });
+  });
+}
+
+/**
+ * A step's form whose one field is a note (a follow-up's, a skip's reason): the change stored with
+ * it, and its thread line quoting the note under the field's label.
+ */
+export function onStepNote(
+  deps: ListenerDeps,
+  field: string,
+  o: {
+    readonly record: (s: StepSubmission, note: string) => Promise<Changed>;
+    readonly label: (cat: Catalog) => string;
+    readonly line: (ch: Changed, cat: Catalog, s: StepSubmission) => string;
+  },
+) {
+  return onStepSubmit(deps, field, async (s) => {
+    const note = text(s.values, field);
+    const ch = await announce(
+      deps,
+      () => o.record(s, note),
+      (ch, cat) => withUserText(o.line(ch, cat, s), [[o.label(cat), note.trim()]]),
+    );
+    return shown(deps, ch);
+  });
 }
