@@ -1020,8 +1020,9 @@ function report(
     console.log(
       `\n3b. PostgreSQL against SQLite: the ${top} req/s /incident row on one Amends backed by PostgreSQL (a copy of the same seeded\n` +
         `   cases, ${ms(req.pg?.copyMs ?? Number.NaN, 0)} to copy), right after the NORMAL row; beside it the SQLite row (FULL) above. One case's commit\n` +
-        "   timed alone on each (cases.open, one unit of work). The bot's CPU is its process; on PostgreSQL the database works in its\n" +
-        '   own processes (backends serving the database, from /proc: a server on this machine; WAL writer and checkpointer not counted)',
+        "   timed alone on each (cases.open: a transaction on SQLite, one statement on PostgreSQL). The bot's CPU is its process; on\n" +
+        '   PostgreSQL the database works in its own processes (backends serving the database, from /proc: a server on this machine;\n' +
+        '   WAL writer and checkpointer not counted)',
     );
     const both = (f: (r: OpenRow) => string): [string, string] => [f(full), f(pgRow)];
     console.log(
