@@ -2,7 +2,7 @@
  * What one case's commit costs with synchronous=FULL (as src/store/db.ts sets it) and with NORMAL,
  * and on PostgreSQL when given one: an Amends built by composeAmends on each (two temporary SQLite
  * databases, one of them switched to NORMAL; a fresh PostgreSQL database), and `cases.open` (the
- * domain's openCase and CaseRepo.insert, one unit of work) timed alternately on each, so all see
+ * domain's openCase and CaseRepo.insert: a transaction on SQLite, one statement on PostgreSQL) timed alternately on each, so all see
  * the same disk at the same moments. Run in its own process (forked by bench/run.ts); sends one
  * {type:'result'} over IPC, then exits.
  */

@@ -4,7 +4,8 @@
  * SIGKILL; Slack then takes the calls it had received (posts the dead process never heard back
  * about). A new process starts on the same database: the figure is the time from its start to every
  * case having its parent and first reply in Slack, and how many posts it took to get there (each
- * case exactly once is the target).
+ * case exactly once is the target). On SQLite (a new file) or, given `databaseUrl` (an empty
+ * database), on PostgreSQL: the same measurement, the bot's DATABASE_URL pointing there.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { type FakeSlack, startFakeSlack } from '../src/sandbox/fakeSlack.js';
 import { postSigned, slashCommandBody } from '../src/sandbox/slackRequests.js';
 import { channelId, postsByCase, SECRET, TEAM, userId, users } from './lib/common.js';
@@ -38,7 +40,10 @@ interface Proc {
   readonly url: string;
 }
 
-async function startBot(dbPath: string, fake: FakeSlack): Promise<Proc> {
+/** Where the bot keeps its cases: a SQLite file, or a PostgreSQL database. */
+type Where = { readonly path: string } | { readonly url: string };
+
+async function startBot(where: Where, fake: FakeSlack): Promise<Proc> {
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN], {
     env: {
@@ -48,7 +53,7 @@ async function startBot(dbPath: string, fake: FakeSlack): Promise<Proc> {
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: fake.url,
       PORT: String(port),
-      DATABASE_PATH: dbPath,
+      ...('url' in where ? { DATABASE_URL: where.url } : { DATABASE_PATH: where.path }),
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -67,11 +72,27 @@ async function startBot(dbPath: string, fake: FakeSlack): Promise<Proc> {
   return { kill: (s) => child.kill(s), exited, url: `${url}/slack/events` };
 }
 
-/** Cases in the database, and which of them Slack shows with their parent and first reply. */
-function shown(dbPath: string, fake: FakeSlack) {
-  const db = new Database(dbPath, { readonly: true });
-  const ids = (db.prepare('SELECT id FROM cases').pluck().all() as number[]).map(Number);
-  db.close();
+/** The cases in the database (no new one is opened after the kill). */
+async function caseIds(where: Where): Promise<number[]> {
+  if ('url' in where) {
+    const c = new pg.Client({ connectionString: where.url });
+    await c.connect();
+    try {
+      return (await c.query<{ id: string }>('SELECT id FROM cases')).rows.map((r) => Number(r.id));
+    } finally {
+      await c.end();
+    }
+  }
+  const db = new Database(where.path, { readonly: true });
+  try {
+    return (db.prepare('SELECT id FROM cases').pluck().all() as number[]).map(Number);
+  } finally {
+    db.close();
+  }
+}
+
+/** Which of the cases `ids` Slack shows with their parent and first reply. */
+function shown(ids: readonly number[], fake: FakeSlack) {
   const parents = postsByCase(fake, 'amends_case');
   const firsts = postsByCase(fake, 'amends_case_first_reply');
   return {
@@ -81,12 +102,16 @@ function shown(dbPath: string, fake: FakeSlack) {
   };
 }
 
-export async function restartRecovery(o: { commands: number }): Promise<RestartFigure> {
+export async function restartRecovery(o: {
+  commands: number;
+  /** An empty PostgreSQL database to run on instead of a new SQLite file. */
+  databaseUrl?: string;
+}): Promise<RestartFigure> {
   const dir = mkdtempSync(join(tmpdir(), 'amends-bench-restart-'));
-  const dbPath = join(dir, 'amends.db');
+  const where: Where = o.databaseUrl ? { url: o.databaseUrl } : { path: join(dir, 'amends.db') };
   const fake = await startFakeSlack({ users: users(20), teamId: TEAM, latencyMs: 50 });
   try {
-    const a = await startBot(dbPath, fake);
+    const a = await startBot(where, fake);
     const release = fake.hold();
     const answers = await Promise.all(
       Array.from({ length: o.commands }, (_, i) =>
@@ -110,14 +135,15 @@ export async function restartRecovery(o: { commands: number }): Promise<RestartF
     await a.exited;
     release();
     await fake.idle();
-    const before = shown(dbPath, fake);
+    const ids = await caseIds(where);
+    const before = shown(ids, fake);
 
     const t0 = performance.now();
-    const b = await startBot(dbPath, fake);
+    const b = await startBot(where, fake);
     const readyMs = performance.now() - t0;
     const recoveredMs = await new Promise<number>((resolve) => {
       const check = () => {
-        if (shown(dbPath, fake).missing > 0) return;
+        if (shown(ids, fake).missing > 0) return;
         fake.off('message', check);
         resolve(performance.now() - t0);
       };
@@ -132,7 +158,7 @@ export async function restartRecovery(o: { commands: number }): Promise<RestartF
       pending: before.missing,
       readyMs,
       recoveredMs,
-      twice: shown(dbPath, fake).twice,
+      twice: shown(ids, fake).twice,
     };
   } finally {
     await fake.close();

@@ -244,18 +244,16 @@ export class CaseService {
     const same = createHash('sha256')
       .update(JSON.stringify([req.channelId, req.creatorId, req.client, req.summary]))
       .digest('base64url');
-    // The client's record and the case that links to it, in one unit of work.
-    return this.#unit(async () => {
-      // A detail left empty keeps what is on record (ClientStore.save).
-      const name = clientName(req.client);
-      const details = req.clientDetails ?? NO_DETAILS;
-      const client = await this.#clients().save(req.teamId, clientKey(name), name, details, now);
-      const linked = { ...changed, case: { ...changed.case, clientId: client.id } };
-      return this.#cases().insert(linked, now, req.requestKey, {
-        key: `same:${same}`,
-        withinMs: SAME_CASE_WITHIN_MS,
-      });
-    });
+    // The client's record and the case that links to it, in one write (a detail left empty keeps
+    // what is on record, as ClientStore.save does).
+    const name = clientName(req.client);
+    return this.#cases().insert(
+      changed,
+      now,
+      req.requestKey,
+      { key: `same:${same}`, withinMs: SAME_CASE_WITHIN_MS },
+      { key: clientKey(name), name, details: req.clientDetails ?? NO_DETAILS },
+    );
   }
 
   /** The clients the form offers, the most recently used first. */

@@ -65,6 +65,13 @@ export interface UnitOfWork {
   run<T>(fn: (tx: Tx) => Promise<T>, opts?: { readonly light?: boolean }): Promise<T>;
 }
 
+/** A new case's client: the name (its key: clientKey(name)) and details ClientStore.save takes. */
+export interface CaseClient {
+  readonly key: string;
+  readonly name: string;
+  readonly details: ClientDetails;
+}
+
 /** The recovery-case aggregate (case, steps and audit events). All but listUnposted take a team. */
 export interface CaseStore {
   get(teamId: string, id: number): Promise<RecoveryCase | null>;
@@ -83,6 +90,11 @@ export interface CaseStore {
      * again within that time stores nothing and throws DomainError('same_case'), in the transaction.
      */
     same?: { readonly key: string; readonly withinMs: number },
+    /**
+     * The case's client record, saved with it (as ClientStore.save would, in the same write) and
+     * linked to it: the case returned has its clientId.
+     */
+    client?: CaseClient,
   ): Promise<RecoveryCase>;
   /**
    * Read, decide (pure), write the case and its event in one transaction, the case's write lock taken

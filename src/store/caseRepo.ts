@@ -17,7 +17,8 @@ import type {
 import { isOpen } from '../domain/recoveryCase.js';
 import { nextCheckAt } from '../domain/reminders.js';
 import { wellFormed } from '../domain/text.js';
-import type { CaseStore } from '../services/ports.js';
+import type { CaseClient, CaseStore } from '../services/ports.js';
+import { clientParams, UPSERT_CLIENT } from './clientRepo.js';
 import { type Conn, type Dialect, greatest, type Param } from './sql.js';
 import { UNINSTALLED } from './workspaceRepo.js';
 
@@ -527,6 +528,73 @@ const REMEMBER_SAME = `INSERT INTO handled_requests (team_id, key, at) VALUES (?
   ON CONFLICT (team_id, key) DO UPDATE SET at = excluded.at WHERE handled_requests.at <= ?`;
 const FORGET_OLD = 'DELETE FROM handled_requests WHERE at < ?';
 
+/**
+ * How insertPgText refuses a key already taken: it casts this word and the reason to an integer,
+ * which fails the statement (PostgreSQL has no way to raise an error of one's own in plain SQL).
+ * The cast reads the CTEs' results, so it runs only then, never when the statement is planned.
+ */
+const REFUSED = 'amends-refused:';
+
+/**
+ * PostgreSQL: a new case in one statement, for CaseRepo.insert. Data-modifying CTEs, each seeing
+ * the others only through what they return: the client's record (`cl`, when there is one) and the
+ * request keys (`rq`, as REMEMBER_BOTH: the keys it returns are those it stored), then the case
+ * (`c`, linked to `cl`), its steps and its event, which take the case's id from `c`. The statement
+ * returns the case's id and its client's; when a key was not stored it fails instead (REFUSED), so
+ * nothing of it is kept. Parameters, in order: the client's (clientParams), each key's team, key
+ * and time, the same key and its window's start, the case's columns (CASE_INSERT but client_id),
+ * each step's columns (STEP_INSERT but case_id), the event's (team, at, actor, type, step, data),
+ * then the request key and the same key again.
+ */
+const insertPgTexts = new Map<string, string>();
+function insertPgText(client: boolean, keys: number, steps: number): string {
+  const id = `${client}:${keys}:${steps}`;
+  let sql = insertPgTexts.get(id);
+  if (sql !== undefined) return sql;
+  const ctes: string[] = [];
+  if (client) ctes.push(`cl AS (${UPSERT_CLIENT} RETURNING id)`);
+  if (keys > 0)
+    ctes.push(`rq AS (INSERT INTO handled_requests (team_id, key, at) VALUES ${Array.from(
+      { length: keys },
+      () => '(?, ?, ?)',
+    ).join(', ')}
+  ON CONFLICT (team_id, key) DO UPDATE SET at = excluded.at
+  WHERE handled_requests.key = ? AND handled_requests.at <= ? RETURNING key)`);
+  const caseValues = CASE_INSERT.map((k) =>
+    client && k === 'client_id' ? '(SELECT id FROM cl)' : '?',
+  );
+  ctes.push(
+    `c AS (INSERT INTO cases (${CASE_INSERT.join(', ')}) VALUES (${caseValues.join(', ')}) RETURNING id)`,
+  );
+  if (steps > 0) {
+    const row = `((SELECT id FROM c), ${marks(STEP_INSERT.length - 1)})`;
+    ctes.push(
+      `st AS (INSERT INTO steps (${STEP_INSERT.join(', ')}) VALUES ${Array.from({ length: steps }, () => row).join(', ')})`,
+    );
+  }
+  ctes.push(
+    'ev AS (INSERT INTO events (team_id, case_id, at, actor, type, step_key, data) VALUES (?, (SELECT id FROM c), ?, ?, ?, ?, ?))',
+  );
+  const refused =
+    keys > 0
+      ? `CAST('${REFUSED} ' || CASE
+      WHEN ?::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rq WHERE rq.key = ?) THEN 'duplicate_request'
+      WHEN ?::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rq WHERE rq.key = ?) THEN 'same_case' END AS integer)`
+      : 'NULL';
+  sql = `WITH ${ctes.join(',\n')}
+SELECT (SELECT id FROM c) AS id, ${client ? '(SELECT id FROM cl)' : 'NULL'} AS client_id, ${refused} AS refused`;
+  insertPgTexts.set(id, sql);
+  return sql;
+}
+
+/** The reason an insertPgText statement was refused, or null for any other failure. */
+function refusal(e: unknown): 'duplicate_request' | 'same_case' | null {
+  const err = e as { code?: unknown; message?: unknown };
+  if (err?.code !== '22P02' || typeof err.message !== 'string') return null;
+  const m = /amends-refused: (duplicate_request|same_case)/.exec(err.message);
+  return m ? (m[1] as 'duplicate_request' | 'same_case') : null;
+}
+
 /** A text that differs by engine (a row lock, GREATEST), built once per engine. */
 function perEngine(build: (c: Conn) => string): (c: Conn) => string {
   const texts = new Map<Dialect, string>();
@@ -670,19 +738,36 @@ export class CaseRepo implements CaseStore {
   }
 
   /**
-   * Stores a new case with its steps and first event. With a `requestKey` (the slash command's
-   * trigger_id, a modal's view id) a repeated delivery of the same request stores nothing and
-   * throws `duplicate_request`.
+   * Stores a new case with its steps and first event (and its client's record, linked to it). With
+   * a `requestKey` (the slash command's trigger_id, a modal's view id) a repeated delivery of the
+   * same request stores nothing and throws `duplicate_request`. On PostgreSQL all of it is one
+   * statement (see #insertPg): the ack of a `/incident` waits for one round trip.
    */
   insert(
     changed: Changed,
     now: Date,
     requestKey?: string,
     same?: { readonly key: string; readonly withinMs: number },
+    client?: CaseClient,
   ): Promise<RecoveryCase> {
+    if (this.conn.dialect === 'postgres') {
+      const write = (c: Conn) => this.#insertPg(c, changed, now, requestKey, same, client);
+      // Refused, the statement fails: inside a transaction only its savepoint is rolled back.
+      return this.conn.inTransaction && (requestKey || same)
+        ? this.conn.savepoint(write)
+        : write(this.conn);
+    }
     return this.conn.transaction(async (tx): Promise<RecoveryCase> => {
-      const c = changed.case;
+      let c = changed.case;
       const at = now.getTime();
+      if (client) {
+        const saved = await tx.get<{ id: number }>(
+          `${UPSERT_CLIENT} RETURNING id`,
+          clientParams(c.teamId, client.key, client.name, client.details, now),
+        );
+        if (!saved) throw new Error('client not saved');
+        c = { ...c, clientId: Number(saved.id) };
+      }
       if (requestKey && same && requestKey !== same.key) {
         const stored = await tx.all<{ key: string }>(REMEMBER_BOTH, [
           c.teamId,
@@ -717,6 +802,66 @@ export class CaseRepo implements CaseStore {
       await this.#appendEvent(tx, stored, changed.event, now);
       return stored;
     });
+  }
+
+  /**
+   * `insert` on PostgreSQL, in one statement (insertPgText): the client's record, the request keys,
+   * the case, its steps and its event. A statement is atomic, so no BEGIN and COMMIT are sent. A
+   * key already taken makes the statement fail (see REFUSED), which stores none of it.
+   */
+  async #insertPg(
+    conn: Conn,
+    changed: Changed,
+    now: Date,
+    requestKey: string | undefined,
+    same: { readonly key: string; readonly withinMs: number } | undefined,
+    client: CaseClient | undefined,
+  ): Promise<RecoveryCase> {
+    const c = changed.case;
+    const at = now.getTime();
+    const keys = [requestKey, same?.key].filter(
+      (k, i, all): k is string => k !== undefined && all.indexOf(k) === i,
+    );
+    const params: Param[] = [];
+    if (client)
+      params.push(...clientParams(c.teamId, client.key, client.name, client.details, now));
+    if (keys.length > 0) {
+      for (const k of keys) params.push(c.teamId, k, at);
+      params.push(same?.key ?? null, same ? at - same.withinMs : null);
+    }
+    const cp = this.#caseParams(c);
+    params.push(...CASE_INSERT.filter((k) => !(client && k === 'client_id')).map((k) => cp[k]));
+    // The steps' case_id is the new case's: not a parameter.
+    for (const s of c.steps) params.push(...values(STEP_INSERT, this.#stepParams(c, s)).slice(1));
+    const e = changed.event;
+    params.push(
+      c.teamId,
+      at,
+      e.actor,
+      e.type,
+      e.stepKey ?? null,
+      e.data ? JSON.stringify(e.data) : null,
+    );
+    if (keys.length > 0) {
+      const r = requestKey ?? null;
+      const k = same?.key ?? null;
+      params.push(r, r, k, k);
+    }
+    let r: { id: number; client_id: number | null } | undefined;
+    try {
+      r = await conn.get(insertPgText(!!client, keys.length, c.steps.length), params);
+    } catch (err) {
+      const refused = refusal(err);
+      if (refused === 'duplicate_request') throw new DomainError(refused, requestKey);
+      if (refused === 'same_case') throw new DomainError(refused);
+      throw err;
+    }
+    if (!r) throw new Error('case not stored');
+    return {
+      ...c,
+      id: Number(r.id),
+      ...(client ? { clientId: Number(r.client_id) } : {}),
+    };
   }
 
   /**

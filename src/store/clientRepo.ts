@@ -1,6 +1,6 @@
 import type { Client, ClientDetails } from '../domain/client.js';
 import type { ClientStore } from '../services/ports.js';
-import type { Conn } from './sql.js';
+import type { Conn, Param } from './sql.js';
 
 interface ClientRow {
   id: number;
@@ -19,9 +19,13 @@ const COLUMNS = 'id, team_id, key, name, contact, email, tz, lang, place, update
 const GET = `SELECT ${COLUMNS} FROM clients WHERE team_id = ? AND id = ?`;
 const BY_KEY = `SELECT ${COLUMNS} FROM clients WHERE team_id = ? AND key = ?`;
 const LIST = `SELECT ${COLUMNS} FROM clients WHERE team_id = ? ORDER BY updated_at DESC, id DESC LIMIT ?`;
-// One statement, no read first: a detail given (not null) replaces the stored one, a null keeps
-// it. Two processes saving the same new client at once: one inserts, the other updates that row.
-const SAVE = `INSERT INTO clients (team_id, key, name, contact, email, tz, lang, place, created_at, updated_at)
+/**
+ * One statement, no read first: a detail given (not null) replaces the stored one, a null keeps
+ * it. Two processes saving the same new client at once: one inserts, the other updates that row.
+ * Without its RETURNING (CaseRepo.insert saves a case's client in its own statement). Parameters:
+ * clientParams.
+ */
+export const UPSERT_CLIENT = `INSERT INTO clients (team_id, key, name, contact, email, tz, lang, place, created_at, updated_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (team_id, key) DO UPDATE SET name = excluded.name,
     contact = COALESCE(excluded.contact, clients.contact),
@@ -29,8 +33,20 @@ const SAVE = `INSERT INTO clients (team_id, key, name, contact, email, tz, lang,
     tz = COALESCE(excluded.tz, clients.tz),
     lang = COALESCE(excluded.lang, clients.lang),
     place = COALESCE(excluded.place, clients.place),
-    updated_at = excluded.updated_at
-  RETURNING ${COLUMNS}`;
+    updated_at = excluded.updated_at`;
+const SAVE = `${UPSERT_CLIENT} RETURNING ${COLUMNS}`;
+
+/** UPSERT_CLIENT's parameters. */
+export function clientParams(
+  teamId: string,
+  key: string,
+  name: string,
+  d: ClientDetails,
+  now: Date,
+): Param[] {
+  const t = now.getTime();
+  return [teamId, key, name, d.contact, d.email, d.tz, d.lang, d.place, t, t];
+}
 
 const toClient = (r: ClientRow): Client => ({
   id: r.id,
@@ -70,19 +86,7 @@ export class ClientRepo implements ClientStore {
     d: ClientDetails,
     now: Date,
   ): Promise<Client> {
-    const t = now.getTime();
-    const r = await this.conn.get<ClientRow>(SAVE, [
-      teamId,
-      key,
-      name,
-      d.contact,
-      d.email,
-      d.tz,
-      d.lang,
-      d.place,
-      t,
-      t,
-    ]);
+    const r = await this.conn.get<ClientRow>(SAVE, clientParams(teamId, key, name, d, now));
     if (!r) throw new Error('client not saved');
     return toClient(r);
   }

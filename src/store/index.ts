@@ -117,6 +117,9 @@ export interface StoreOptions {
   readonly onPoolError?: (e: Error) => void;
 }
 
+/** PostgreSQL: connections for light writes, beside the pool's (each write is one short statement). */
+const LIGHT_POOL_SIZE = 2;
+
 /** Opens the configured engine and applies its migrations. */
 export async function openStore(o: StoreOptions): Promise<Store> {
   if (o.url && /^postgres(ql)?:\/\//.test(o.url)) {
@@ -129,13 +132,26 @@ export async function openStore(o: StoreOptions): Promise<Store> {
     // A pooled connection the server ends while idle (a restart, an idle timeout) is reported
     // here; the pool drops it and opens another on the next query. Unheard, it would end the process.
     pool.on('error', (e) => o.onPoolError?.(e));
+    // Light writes (see Conn.run): a few connections of their own, synchronous_commit off for the
+    // session, opened at the first one.
+    const lightPool = new pg.Pool({
+      connectionString: o.url,
+      max: LIGHT_POOL_SIZE,
+      types,
+      application_name: 'amends',
+      options: '-c synchronous_commit=off',
+    });
+    lightPool.on('error', (e) => o.onPoolError?.(e));
+    const end = async () => {
+      await Promise.all([pool.end(), lightPool.end()]);
+    };
     try {
       await migratePostgres(pool);
     } catch (e) {
-      await pool.end();
+      await end();
       throw e;
     }
-    return storeOn(new PgConn(pool), o.playbook, null, () => pool.end());
+    return storeOn(new PgConn(pool, lightPool), o.playbook, null, end);
   }
   const db = openDatabase(o.path);
   return sqliteStore(db, o.playbook);

@@ -312,10 +312,18 @@ abstract class PgQueries {
   }
 }
 
-/** A PostgreSQL pool: each statement on any free connection; a transaction holds one. */
+/**
+ * A PostgreSQL pool: each statement on any free connection; a transaction holds one. Light writes
+ * go to `lightPool`, whose connections have synchronous_commit off for the session: a light write
+ * of one statement is then one round trip (no BEGIN, SET LOCAL and COMMIT around it). Without one,
+ * they are transactions on `pool` with synchronous_commit off for the transaction.
+ */
 export class PgConn extends PgQueries implements Conn {
   onStatement: ((sql: string) => void) | undefined = undefined;
-  constructor(readonly pool: pg.Pool) {
+  constructor(
+    readonly pool: pg.Pool,
+    readonly lightPool: pg.Pool | null = null,
+  ) {
     super();
   }
   get inTransaction(): boolean {
@@ -330,16 +338,23 @@ export class PgConn extends PgQueries implements Conn {
     params: readonly Param[] = [],
     opts?: { light?: boolean },
   ): Promise<number> {
-    if (opts?.light) return this.transaction((c) => c.run(sql, params), { light: true });
+    if (opts?.light) {
+      if (!this.lightPool) return this.transaction((c) => c.run(sql, params), { light: true });
+      this.onStatement?.(sql);
+      return (await this.lightPool.query(toPostgres(sql), params as Param[])).rowCount ?? 0;
+    }
     return (await this.query(sql, params)).rowCount ?? 0;
   }
   async transaction<T>(fn: (c: Conn) => Promise<T>, opts?: { light?: boolean }): Promise<T> {
-    const client = await this.pool.connect();
+    const light = opts?.light === true;
+    const client = await (light && this.lightPool ? this.lightPool : this.pool).connect();
     const tx = new PgTx(client, this);
     let broken: unknown = null;
     try {
-      await tx.control('BEGIN');
-      if (opts?.light) await tx.control('SET LOCAL synchronous_commit = off');
+      // One round trip either way (a simple query of two statements: no parameters).
+      await tx.control(
+        light && !this.lightPool ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN',
+      );
       try {
         const out = await fn(tx);
         await tx.control('COMMIT');

@@ -12,6 +12,7 @@ import type { TickReport } from '../../src/services/reminders.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { reminderPosts } from '../helpers/cases.js';
 import { CHANNEL, type Harness, MARIA, present, testEngine } from '../helpers/harness.js';
+import { describePostgres } from '../helpers/postgres.js';
 import { command, NIKOS, openCase, press, useHarness } from '../helpers/slack.js';
 
 /** Issue #22: a `/incident` from a person whose profile is cached. */
@@ -34,6 +35,14 @@ const REDRAW = 4;
 const PLANNING_TWO = 13;
 /** A whole tick planning and delivering a nudge for each of 2 cases (per case). */
 const TICK_PER_CASE = 19;
+/**
+ * Issue #22 on PostgreSQL, where each statement is a round trip to the server: what a `/incident`
+ * waits for before its ack, the person's profile apart (the case, its steps and event, its client
+ * and its request keys, in one statement: no BEGIN or COMMIT).
+ */
+const PG_ACK = 1;
+/** A whole `/incident` from a known user on PostgreSQL (a light write is one statement too). */
+const PG_KNOWN_USER = 9;
 
 interface Seen {
   readonly sql: string;
@@ -85,10 +94,15 @@ const writesTo = (seen: readonly Seen[], table: string) => {
   return seen.filter((s) => write.test(s.sql));
 };
 
-// Counted on SQLite, the default engine (PostgreSQL adds its row lock's statement per case).
-describe.skipIf(testEngine() === 'postgres')('statements per request', () => {
-  const ctx = useHarness();
-  /** The heartbeat's writes wait while something is counted (they are no part of it). */
+/**
+ * Registers hooks holding the heartbeat's writes while something is counted (they are no part of
+ * it), and returns how to count `fn` as a request of its own: what earlier work left to write is
+ * written first (what Slack shows is recorded a second later, once for every request of that
+ * second), what it read of people is read again, and the heartbeat waits.
+ */
+function requestCounter(ctx: {
+  h: Harness;
+}): (h: Harness, fn: () => Promise<unknown>) => Promise<Seen[]> {
   let heldBeats: Promise<void> = Promise.resolve();
   let resume: () => void = () => {};
 
@@ -108,12 +122,7 @@ describe.skipIf(testEngine() === 'postgres')('statements per request', () => {
   });
   afterEach(() => resume());
 
-  /**
-   * Counts `fn` as a request of its own: what earlier work left to write is written first (what
-   * Slack shows is recorded a second later, once for every request of that second), what it read
-   * of people is read again, and the heartbeat waits.
-   */
-  async function count(h: Harness, fn: () => Promise<unknown>): Promise<Seen[]> {
+  return async (h, fn) => {
     await h.amends.settleShown({ firstReplies: 0 });
     h.amends.profiles.forgetRecent();
     heldBeats = new Promise<void>((r) => {
@@ -124,7 +133,13 @@ describe.skipIf(testEngine() === 'postgres')('statements per request', () => {
     } finally {
       resume();
     }
-  }
+  };
+}
+
+// Counted on SQLite, the default engine (PostgreSQL adds its row lock's statement per case).
+describe.skipIf(testEngine() === 'postgres')('statements per request', () => {
+  const ctx = useHarness();
+  const count = requestCounter(ctx);
 
   /** No light write switches the connection's synchronous setting; the main one stays FULL. */
   function expectNoSwitching(h: Harness, seen: readonly Seen[]): void {
@@ -220,5 +235,43 @@ describe.skipIf(testEngine() === 'postgres')('statements per request', () => {
     expectAtMost('delivering 2 reminders (their redraws apart)', posts, DELIVERED, 2);
     expectAtMost('redrawing their 2 parents', redraws, REDRAW, 2);
     expectNoSwitching(h, delivered);
+  });
+});
+
+describePostgres('round trips per request', () => {
+  const ctx = useHarness({ engine: 'postgres' });
+  const count = requestCounter(ctx);
+
+  /** The statements of a `/incident` from Maria (known), those before its ack marked 'ack'. */
+  async function incident(h: Harness): Promise<Seen[]> {
+    await openCase(h, 'Acme: shipped the wrong pallets');
+    // The listener acknowledges once CaseService.open has stored the case.
+    const { cases } = h.amends;
+    const open = cases.open.bind(cases);
+    cases.open = (req) => phase.run('ack', () => open(req));
+    const before = h.fake.messages.length;
+    const seen = await count(h, async () => {
+      expect((await command(h, 'Globex: late delivery')).status).toBe(200);
+    });
+    present(() => h.fake.messages.length >= before + 2, 'the second case posted');
+    return seen;
+  }
+
+  it(`a /incident's ack waits for ${PG_ACK} round trip besides the person's profile`, async () => {
+    const seen = await incident(ctx.h);
+    const ack = seen.filter((s) => s.phase === 'ack');
+    // The profile is read once, and only when it is not cached (here it was forgotten: count).
+    const profiles = ack.filter((s) => /\buser_profiles\b/.test(s.sql));
+    expect(profiles.length).toBeLessThanOrEqual(1);
+    const rest = ack.filter((s) => !profiles.includes(s));
+    if (rest.length !== PG_ACK || rest.some((s) => /^(BEGIN|COMMIT|SET)\b/.test(s.sql)))
+      expect.fail(`${breakdown('/incident until its ack', ack)}\n(${PG_ACK} expected)`);
+  });
+
+  it(`a /incident from a known user: at most ${PG_KNOWN_USER} round trips`, async () => {
+    const seen = await incident(ctx.h);
+    expectAtMost('/incident, known user, PostgreSQL', seen, PG_KNOWN_USER);
+    // Light writes (the lease, the message's ts) are one statement each: no transaction around them.
+    expect(seen.filter((s) => /^(BEGIN|SET)\b/.test(s.sql))).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
+import { NO_DETAILS } from '../../src/domain/client.js';
 import { DEFAULT_PLAYBOOK, type StepKey } from '../../src/domain/playbook.js';
 import {
   type Changed,
@@ -45,6 +46,7 @@ describeEngines('store', (engine) => {
 
   const count = async (table: string): Promise<number> =>
     (await s.conn.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))?.n ?? -1;
+  const clientRows = () => s.conn.all('SELECT * FROM clients ORDER BY id');
   /** Everything the database holds, to compare before and after a refused change. */
   const snapshot = async () => ({
     cases: await s.conn.all('SELECT * FROM cases ORDER BY id'),
@@ -319,6 +321,35 @@ describeEngines('store', (engine) => {
       expect(await snapshot()).toEqual(before);
       expect(await count('cases')).toBe(1);
       expect((await s.cases.get(TEAM, first.id))?.client).toBe('Acme');
+    });
+
+    it('the same words again within the window are refused (same_case) with nothing of them stored', async () => {
+      const same = { key: 'same:acme', withinMs: 10 * 60_000 };
+      const acme = { key: 'acme', name: 'Acme', details: NO_DETAILS };
+      await s.cases.insert(opened(), NOW, 'trigger-1', same, acme);
+      const before = { ...(await snapshot()), clients: await clientRows() };
+      const e = await domainError(() =>
+        s.cases.insert(opened(), later(1), 'trigger-2', same, {
+          ...acme,
+          details: { ...NO_DETAILS, email: 'orders@acme.example' },
+        }),
+      );
+      expect(e.code).toBe('same_case');
+      // Neither its request key nor its client's new detail is kept.
+      expect({ ...(await snapshot()), clients: await clientRows() }).toEqual(before);
+    });
+
+    it('a case stored with its client links to the client record', async () => {
+      const details = { ...NO_DETAILS, email: 'orders@acme.example' };
+      const stored = await s.cases.insert(opened(), NOW, 'trigger-1', undefined, {
+        key: 'acme',
+        name: 'Acme',
+        details,
+      });
+      const client = await s.store.repos.clients.byKey(TEAM, 'acme');
+      expect(client).toMatchObject({ name: 'Acme', email: 'orders@acme.example' });
+      expect(stored.clientId).toBe(client?.id);
+      expect((await s.cases.require(TEAM, stored.id)).clientId).toBe(client?.id);
     });
 
     it('request keys are per team', async () => {

@@ -55,6 +55,18 @@ describeEngines('unit of work', (engine) => {
     expect(await count('events')).toBe(1);
   });
 
+  it('a case refused as a repeated request inside a unit leaves the unit able to go on', async () => {
+    await uow().run(async (tx) => {
+      await tx.cases.insert(opened(), NOW, 'trigger-1');
+      await expect(tx.cases.insert(opened(), NOW, 'trigger-1')).rejects.toMatchObject({
+        code: 'duplicate_request',
+      });
+      await tx.cases.insert(opened({ client: 'After' }), NOW);
+    });
+    expect(await count('cases')).toBe(2);
+    expect(await count('events')).toBe(2);
+  });
+
   const writeThenThrow = () =>
     uow().run(async (tx) => {
       await tx.workspaces.pause('T2', 'token_revoked', NOW);
