@@ -366,8 +366,11 @@ const CASE_UPDATE = [
   'digest_on',
 ] as const;
 
-/** The columns a new step is stored with. */
-const STEP_INSERT = [
+/**
+ * The steps' columns: those a new step is stored with, in the order a case's read lists each
+ * step's values (GET_CASE).
+ */
+const STEP_COLUMNS = [
   'case_id',
   'team_id',
   'key',
@@ -386,7 +389,8 @@ const STEP_INSERT = [
   'version',
   'next_check_at',
   'cadence',
-] as const;
+] as const satisfies readonly (keyof StepRow)[];
+const STEP_INSERT = STEP_COLUMNS;
 
 /** The columns a step's change writes (its case, key, position and optional stay). */
 const STEP_UPDATE = [
@@ -444,27 +448,6 @@ const WRITE_STEPS = byCount(
   ON CONFLICT (case_id, key) DO UPDATE SET ${STEP_UPDATE.map((k) => `${k} = excluded.${k}`).join(', ')}
   WHERE steps.team_id = excluded.team_id`,
 );
-/** The steps' columns, in the order a case's read lists each step's values (GET_CASE). */
-const STEP_COLUMNS = [
-  'case_id',
-  'team_id',
-  'key',
-  'position',
-  'optional',
-  'status',
-  'started_at',
-  'due_at',
-  'done_at',
-  'done_by',
-  'note',
-  'snoozed_until',
-  'next_remind_at',
-  'remind_count',
-  'escalated_at',
-  'version',
-  'next_check_at',
-  'cadence',
-] as const satisfies readonly (keyof StepRow)[];
 const INSERT_EVENT =
   'INSERT INTO events (team_id, case_id, at, actor, type, step_key, data) VALUES (?, ?, ?, ?, ?, ?, ?)';
 const EVENTS = 'SELECT * FROM events WHERE team_id = ? AND case_id = ? ORDER BY id';

@@ -156,15 +156,8 @@ const EXPORT_PAGE = `
   ORDER BY c.created_at, c.id, e.id
   LIMIT ?`;
 
-interface ExportRowRow {
-  id: number;
-  channel_id: string;
-  client: string;
-  severity: Severity;
-  owner_id: string;
-  status: CaseStatus;
-  created_at: number;
-  closed_at: number | null;
+/** A case with one of its events (none: the event columns are null). */
+interface ExportRowRow extends Omit<CaseRow, 'team_id'> {
   event_id: number | null;
   at: number | null;
   actor: string | null;
