@@ -21,6 +21,7 @@ import { ACTION } from '../../src/slack/ids.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { type Bot, startBotProcess } from '../helpers/botProcess.js';
 import { type Bundle, buildBundle } from '../helpers/bundle.js';
+import { nextMessageOr } from '../helpers/fakeWait.js';
 import { MARIA, TEAM, USERS } from '../helpers/harness.js';
 import { useSeededRandom } from '../helpers/random.js';
 import { everyCase } from '../helpers/stored.js';
@@ -127,15 +128,7 @@ async function shownInSlack(which: (c: { client: string }) => boolean, ms: numbe
     if (missing.length === 0) return;
     if (performance.now() - t0 > ms)
       throw new Error(`not shown in Slack within ${ms} ms: ${missing.join(', ')}`);
-    await new Promise<void>((r) => {
-      const wake = () => {
-        clearTimeout(t);
-        fake.off('message', wake);
-        r();
-      };
-      const t = setTimeout(wake, 200);
-      fake.on('message', wake);
-    });
+    await nextMessageOr(fake, 200);
   }
 }
 

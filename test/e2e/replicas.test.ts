@@ -23,6 +23,7 @@ import { openStore, type Store } from '../../src/store/index.js';
 import type { ReminderRepo } from '../../src/store/reminderRepo.js';
 import { type Bot, startBotProcess } from '../helpers/botProcess.js';
 import { type Bundle, buildBundle } from '../helpers/bundle.js';
+import { nextMessageOr } from '../helpers/fakeWait.js';
 import { MARIA, TEAM, USERS } from '../helpers/harness.js';
 import { describePostgres, freshPgDatabase, type PgDatabase } from '../helpers/postgres.js';
 
@@ -133,15 +134,7 @@ describePostgres('three replicas on one PostgreSQL', () => {
         throw new Error(
           `${typeof what === 'string' ? what : await what()}: not done within ${ms} ms`,
         );
-      await new Promise<void>((r) => {
-        const wake = () => {
-          clearTimeout(t);
-          fake.off('message', wake);
-          r();
-        };
-        const t = setTimeout(wake, 100);
-        fake.on('message', wake);
-      });
+      await nextMessageOr(fake, 100);
     }
   }
 
