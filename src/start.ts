@@ -83,13 +83,15 @@ export async function startBot(
   // at once when its pid is gone from this host; held by a process of another host, once its
   // heartbeat runs out: so the start-up catch-up runs again just after that, with the claims it left.
   const caughtUp = amends.sweep('start');
-  const again = setTimeout(() => {
+  /** Settles the reminder claims and brings Slack up to the store, as `kind` (never rejects). */
+  const takeOver = (kind: 'start' | 'takeover') => {
     if (gate.stopping) return;
     void gate
       .track(amends.reminders.reconcile())
       .catch((e: unknown) => log.error('could not reconcile reminders; will retry', { err: e }));
-    void amends.sweep('start');
-  }, ALIVE_MS + 1000);
+    void amends.sweep(kind);
+  };
+  const again = setTimeout(() => takeOver('start'), ALIVE_MS + 1000);
   again.unref();
   // Another process died (or stopped): its claims and the cases it acknowledged but never showed
   // are taken over now, not at the next minute sweep (which leaves cases younger than a minute),
@@ -98,10 +100,7 @@ export async function startBot(
   amends.watchPeers((gone) => {
     if (gate.stopping) return;
     log.info('processes stopped beating; taking over what they left', { holders: gone });
-    void gate
-      .track(amends.reminders.reconcile())
-      .catch((e: unknown) => log.error('could not reconcile reminders; will retry', { err: e }));
-    void amends.sweep('takeover');
+    takeOver('takeover');
     clearTimeout(takeoverAgain);
     takeoverAgain = setTimeout(() => {
       if (!gate.stopping) void amends.sweep('takeover');

@@ -65,6 +65,13 @@ export function sandboxActions(ctx: SandboxContext): Actions {
     if (!c) throw new HttpError(400, 'unknown channel');
     return c;
   };
+  /** The workspace and person a request comes from, as every payload names them. */
+  const who = (ws: SandboxWorkspace, u: SandboxUser) => ({
+    teamId: ws.team.id,
+    teamDomain: ws.team.domain,
+    userId: u.id,
+    userName: u.name,
+  });
   const responseUrl = (w: World, user: string, channel: string) =>
     `${w.fake.responseUrlBase}${user}/${channel}/${++responses}`;
   const newTrigger = (w: World, user: string) => {
@@ -122,10 +129,7 @@ export function sandboxActions(ctx: SandboxContext): Actions {
       await toBot(
         w,
         slashCommandBody({
-          teamId: ws.team.id,
-          teamDomain: ws.team.domain,
-          userId: u.id,
-          userName: u.name,
+          ...who(ws, u),
           channelId: ch.id,
           channelName: ch.name,
           text,
@@ -168,10 +172,7 @@ export function sandboxActions(ctx: SandboxContext): Actions {
         home = w.fake.homeViews.get(u.id);
         if (!home || home.id !== viewId) throw new HttpError(404, 'no such view');
         payload = blockActionsPayload({
-          teamId: ws.team.id,
-          teamDomain: ws.team.domain,
-          userId: u.id,
-          userName: u.name,
+          ...who(ws, u),
           channelId: homeChannel(u.id),
           messageTs: '',
           action,
@@ -188,10 +189,7 @@ export function sandboxActions(ctx: SandboxContext): Actions {
         const eph = w.ephemerals.find((e) => e.id === ephemeral && e.user === u.id);
         if (!eph) throw new HttpError(404, 'no such ephemeral message');
         payload = blockActionsPayload({
-          teamId: ws.team.id,
-          teamDomain: ws.team.domain,
-          userId: u.id,
-          userName: u.name,
+          ...who(ws, u),
           channelId: eph.channel,
           channelName: channelName(eph.channel),
           messageTs: eph.ts,
@@ -210,10 +208,7 @@ export function sandboxActions(ctx: SandboxContext): Actions {
         const message = w.fake.findMessage(ch.id, messageTs);
         if (!message) throw new HttpError(404, 'no such message');
         payload = blockActionsPayload({
-          teamId: ws.team.id,
-          teamDomain: ws.team.domain,
-          userId: u.id,
-          userName: u.name,
+          ...who(ws, u),
           channelId: ch.id,
           channelName: ch.name,
           messageTs,
@@ -290,10 +285,7 @@ export function sandboxActions(ctx: SandboxContext): Actions {
         w,
         interactionBody(
           viewSubmissionPayload({
-            teamId: ws.team.id,
-            teamDomain: ws.team.domain,
-            userId: u.id,
-            userName: u.name,
+            ...who(ws, u),
             view: {
               id: view.id,
               callback_id: view.callback_id,
