@@ -36,6 +36,9 @@ export class ProfileRepo implements ProfileStore {
     await this.conn.run(CHOOSE, [teamId, userId, lang]);
   }
   async put(teamId: string, userId: string, p: UserFacts, now: Date): Promise<void> {
-    await this.conn.run(PUT, [teamId, userId, p.tz, p.locale, p.name, now.getTime()]);
+    // Light: a copy of what Slack said, asked again if a power cut loses it.
+    await this.conn.run(PUT, [teamId, userId, p.tz, p.locale, p.name, now.getTime()], {
+      light: true,
+    });
   }
 }
