@@ -207,7 +207,9 @@ export class Gate {
       acked = true;
       this.#acked(taken);
       await ack(response);
-      // Slack has its answer; the work after it (Slack calls, redraws) waits for a slot.
+      // Slack has its answer. The work after it (Slack calls, redraws) starts after the requests
+      // already read from the sockets are acknowledged (a turn of the loop), then waits for a slot.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       await this.#slot();
       slot = true;
     };

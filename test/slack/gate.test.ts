@@ -161,11 +161,33 @@ describe('the gate', () => {
     };
     const a = run(g, { work: hold });
     const b = run(g, { work: hold });
-    // Both past their ack, waiting to finish.
-    for (let i = 0; i < 100 && finish.length < 2; i++) await Promise.resolve();
+    // Both past their ack (the work after it starts a turn of the loop later), waiting to finish.
+    for (let i = 0; i < 10 && finish.length < 2; i++)
+      await new Promise<void>((r) => setImmediate(r));
     expect(finish).toHaveLength(2);
     return { g, finish, a, b };
   }
+
+  it('starts the work after an ack once the requests of the same turn are acknowledged', async () => {
+    const g = gate();
+    let sentBeforeAsWork: number | null = null;
+    const a = run(g, {
+      work: async (ack) => {
+        await ack();
+        sentBeforeAsWork = b.acks.length;
+      },
+    });
+    // B's processing before its ack takes longer than A's (microtasks of the same turn).
+    const b = run(g, {
+      work: async (ack) => {
+        for (let i = 0; i < 20; i++) await Promise.resolve();
+        await ack();
+      },
+    });
+    await Promise.all([a.done, b.done]);
+    // B's answer went out before A's work after its ack began.
+    expect(sentBeforeAsWork).toBe(1);
+  });
 
   it('counts what is in flight, after the ack too', async () => {
     const { g, finish, a, b } = await twoHeld();
