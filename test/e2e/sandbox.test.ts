@@ -69,64 +69,86 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('runs a recovery case: own up, nudges, client refuses, keep trying', async () => {
-    await page.goto(sandbox.url);
-    await page.locator('body[data-ready=true]').waitFor();
-    expect(await page.getByTestId('user-switcher').inputValue()).toBe('U0JOAN0001');
+  describe('a recovery case: own up, nudges, client refuses, keep trying', () => {
+    const caseMessage = () =>
+      page
+        .getByTestId('channel-messages')
+        .getByTestId('message')
+        .filter({ hasText: 'Acme · Major' });
+    const thread = () => page.getByTestId('thread-messages');
 
-    // 1. open a case from the composer
-    await page.getByTestId('composer').fill('/incident Acme: late delivery');
-    await page.getByTestId('composer').press('Enter');
-    const channel = page.getByTestId('channel-messages');
-    const caseMessage = channel.getByTestId('message').filter({ hasText: 'Acme · Major' });
-    await caseMessage.waitFor();
-    await caseMessage.getByTestId('reply-count').filter({ hasText: '1 reply' }).waitFor();
+    it('the page opens as Joan', async () => {
+      await page.goto(sandbox.url);
+      await page.locator('body[data-ready=true]').waitFor();
+      expect(await page.getByTestId('user-switcher').inputValue()).toBe('U0JOAN0001');
+    }, 60_000);
 
-    // 2. own up: Done on the first step; the parent updates and the thread says so
-    await caseMessage
-      .locator('[data-block-id=actions_own_up] [data-action-id=amends_step_done]')
-      .click();
-    // It stops the own-up clock: a confirm dialog first.
-    await page.getByTestId('confirm-dialog').waitFor();
-    await page.getByTestId('confirm-ok').click();
-    await caseMessage.locator('[data-block-id=actions_own_up]').waitFor({ state: 'detached' });
-    await caseMessage.getByTestId('reply-count').click();
-    const thread = page.getByTestId('thread-messages');
-    await thread.getByText('marked Own up to the client done').waitFor();
-    expect(await thread.locator('.mention').first().textContent()).toBe('@Joan Smith');
+    it('a case opened from the composer is posted with its first reply', async () => {
+      await page.getByTestId('composer').fill('/incident Acme: late delivery');
+      await page.getByTestId('composer').press('Enter');
+      await caseMessage().waitFor();
+      await caseMessage().getByTestId('reply-count').filter({ hasText: '1 reply' }).waitFor();
+    }, 60_000);
 
-    // 3. a day later: the outline for the meeting is due; left undone a day more, it escalates
-    await page.getByTestId('advance-day').click();
-    await thread.getByText('time for Write the outline').waitFor();
-    await page.getByTestId('advance-day').click();
-    // dates render in the reader's zone: "was yesterday 9:30 AM" for Joan in New York
-    await thread
-      .getByText(/Write the outline is overdue \(was due yesterday 9:30\sAM\)/)
-      .first()
-      .waitFor();
+    it('Done on the own-up step asks to confirm first (it stops the own-up clock)', async () => {
+      await caseMessage()
+        .locator('[data-block-id=actions_own_up] [data-action-id=amends_step_done]')
+        .click();
+      await page.getByTestId('confirm-dialog').waitFor();
+    }, 60_000);
 
-    // 4. the client refuses (a confirm dialog first)
-    await caseMessage.locator('[data-action-id=amends_case_refused]').click();
-    await page.getByTestId('confirm-dialog').waitFor();
-    await page.getByTestId('confirm-ok').click();
-    await thread.getByText('recorded that the client refused').waitFor();
-    await caseMessage.getByText('Client refused for now').waitFor();
+    it('once confirmed, the parent no longer offers the step', async () => {
+      await page.getByTestId('confirm-ok').click();
+      await caseMessage().locator('[data-block-id=actions_own_up]').waitFor({ state: 'detached' });
+    }, 60_000);
 
-    // 5. a week later: the first keep-trying follow-up
-    await page.getByTestId('advance-week').click();
-    const followUp = thread.getByTestId('message').filter({ hasText: 'follow-up 1' });
-    await followUp.waitFor();
+    it('the thread says the step is done, naming who did it', async () => {
+      await caseMessage().getByTestId('reply-count').click();
+      await thread().getByText('marked Own up to the client done').waitFor();
+      expect(await thread().locator('.mention').first().textContent()).toBe('@Joan Smith');
+    }, 60_000);
 
-    // the screenshot: the case's header in the channel, the thread with its nudges beside it
-    await caseMessage.evaluate((el) => el.scrollIntoView({ block: 'start' }));
-    await page.getByTestId('toast').waitFor({ state: 'hidden' });
+    it('a day later, the thread says the outline for the meeting is due', async () => {
+      await page.getByTestId('advance-day').click();
+      await thread().getByText('time for Write the outline').waitFor();
+    }, 60_000);
 
-    // The README's picture is refreshed on demand (UPDATE_SCREENSHOT=1), never as a side effect of CI.
-    const shot = process.env.UPDATE_SCREENSHOT ? 'docs/sandbox.png' : 'test-results/sandbox.png';
-    mkdirSync(dirname(shot), { recursive: true });
-    await page.screenshot({ path: shot });
-    expect(problems).toEqual([]);
-  }, 60_000);
+    it('left undone a day more, the outline escalates, dated in the reader’s zone', async () => {
+      await page.getByTestId('advance-day').click();
+      // "was yesterday 9:30 AM" for Joan in New York
+      await thread()
+        .getByText(/Write the outline is overdue \(was due yesterday 9:30\sAM\)/)
+        .first()
+        .waitFor();
+    }, 60_000);
+
+    it('the client refusing asks to confirm first', async () => {
+      await caseMessage().locator('[data-action-id=amends_case_refused]').click();
+      await page.getByTestId('confirm-dialog').waitFor();
+    }, 60_000);
+
+    it('once confirmed, the thread records the refusal', async () => {
+      await page.getByTestId('confirm-ok').click();
+      await thread().getByText('recorded that the client refused').waitFor();
+    }, 60_000);
+
+    it('the parent shows the refusal', async () => {
+      await caseMessage().getByText('Client refused for now').waitFor();
+    }, 60_000);
+
+    it('a week later, the first keep-trying follow-up comes', async () => {
+      await page.getByTestId('advance-week').click();
+      await thread().getByTestId('message').filter({ hasText: 'follow-up 1' }).waitFor();
+
+      // The screenshot: the case's header in the channel, the thread with its nudges beside it.
+      await caseMessage().evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await page.getByTestId('toast').waitFor({ state: 'hidden' });
+      // The README's picture is refreshed on demand (UPDATE_SCREENSHOT=1), never as a side effect of CI.
+      const shot = process.env.UPDATE_SCREENSHOT ? 'docs/sandbox.png' : 'test-results/sandbox.png';
+      mkdirSync(dirname(shot), { recursive: true });
+      await page.screenshot({ path: shot });
+    }, 60_000);
+  });
 
   describe('the new-case form', () => {
     const globex = () =>
