@@ -21,7 +21,8 @@ if (!hasChromium && process.env.CI) {
   );
 }
 
-describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
+// Each step waits on the page; the whole of one may take a while on a busy machine.
+describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', { timeout: 60_000 }, () => {
   let dir: string;
   let sandbox: Sandbox;
   let browser: Browser;
@@ -81,37 +82,37 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
       await page.goto(sandbox.url);
       await page.locator('body[data-ready=true]').waitFor();
       expect(await page.getByTestId('user-switcher').inputValue()).toBe('U0JOAN0001');
-    }, 60_000);
+    });
 
     it('a case opened from the composer is posted with its first reply', async () => {
       await page.getByTestId('composer').fill('/incident Acme: late delivery');
       await page.getByTestId('composer').press('Enter');
       await caseMessage().waitFor();
       await caseMessage().getByTestId('reply-count').filter({ hasText: '1 reply' }).waitFor();
-    }, 60_000);
+    });
 
     it('Done on the own-up step asks to confirm first (it stops the own-up clock)', async () => {
       await caseMessage()
         .locator('[data-block-id=actions_own_up] [data-action-id=amends_step_done]')
         .click();
       await page.getByTestId('confirm-dialog').waitFor();
-    }, 60_000);
+    });
 
     it('once confirmed, the parent no longer offers the step', async () => {
       await page.getByTestId('confirm-ok').click();
       await caseMessage().locator('[data-block-id=actions_own_up]').waitFor({ state: 'detached' });
-    }, 60_000);
+    });
 
     it('the thread says the step is done, naming who did it', async () => {
       await caseMessage().getByTestId('reply-count').click();
       await thread().getByText('marked Own up to the client done').waitFor();
       expect(await thread().locator('.mention').first().textContent()).toBe('@Joan Smith');
-    }, 60_000);
+    });
 
     it('a day later, the thread says the outline for the meeting is due', async () => {
       await page.getByTestId('advance-day').click();
       await thread().getByText('time for Write the outline').waitFor();
-    }, 60_000);
+    });
 
     it('left undone a day more, the outline escalates, dated in the reader’s zone', async () => {
       await page.getByTestId('advance-day').click();
@@ -120,21 +121,21 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
         .getByText(/Write the outline is overdue \(was due yesterday 9:30\sAM\)/)
         .first()
         .waitFor();
-    }, 60_000);
+    });
 
     it('the client refusing asks to confirm first', async () => {
       await caseMessage().locator('[data-action-id=amends_case_refused]').click();
       await page.getByTestId('confirm-dialog').waitFor();
-    }, 60_000);
+    });
 
     it('once confirmed, the thread records the refusal', async () => {
       await page.getByTestId('confirm-ok').click();
       await thread().getByText('recorded that the client refused').waitFor();
-    }, 60_000);
+    });
 
     it('the parent shows the refusal', async () => {
       await caseMessage().getByText('Client refused for now').waitFor();
-    }, 60_000);
+    });
 
     it('a week later, the first keep-trying follow-up comes', async () => {
       await page.getByTestId('advance-week').click();
@@ -147,7 +148,7 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
       const shot = process.env.UPDATE_SCREENSHOT ? 'docs/sandbox.png' : 'test-results/sandbox.png';
       mkdirSync(dirname(shot), { recursive: true });
       await page.screenshot({ path: shot });
-    }, 60_000);
+    });
   });
 
   describe('the new-case form', () => {
@@ -160,12 +161,12 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
       await page.getByTestId('composer').press('Enter');
       await page.getByTestId('modal').waitFor();
       expect(await page.getByTestId('modal-title').textContent()).toBe('New recovery case');
-    }, 60_000);
+    });
 
     it('checks its required fields before anything is sent, as Slack does', async () => {
       await page.getByTestId('modal-submit').click();
       await page.getByTestId('modal').getByTestId('field-error').first().waitFor();
-    }, 60_000);
+    });
 
     it('shows in the modal an error the bot itself answers (a due date in the past)', async () => {
       const modal = page.getByTestId('modal');
@@ -179,7 +180,7 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
         .getByTestId('field-error')
         .filter({ hasText: /future/ })
         .waitFor();
-    }, 60_000);
+    });
 
     it('posts the case once it is right, naming its owner', async () => {
       const modal = page.getByTestId('modal');
@@ -188,7 +189,7 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
       await modal.waitFor({ state: 'detached' });
       await globex().waitFor();
       await globex().locator('.mention').filter({ hasText: 'Maria Rossi' }).first().waitFor();
-    }, 60_000);
+    });
   });
 
   it('highlights the viewer’s own mention (Maria’s in the Globex case)', async () => {
@@ -198,7 +199,7 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
       .getByTestId('message')
       .filter({ hasText: 'Globex' });
     expect(await msg.locator('.mention.me').first().textContent()).toBe('@Maria Rossi');
-  }, 60_000);
+  });
 
   it('shows an ephemeral to its user only', async () => {
     // Maria, as the test before left the page.
@@ -208,7 +209,7 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
     await eph.getByText('Only visible to you').waitFor();
     await page.getByTestId('user-switcher').selectOption('U0JOAN0001');
     await expect.poll(() => eph.count()).toBe(0);
-  }, 60_000);
+  });
 
   describe('the fourth user, in Barcelona', () => {
     const switcher = () => page.getByTestId('user-switcher');
@@ -221,12 +222,12 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
       expect(await switcher().locator('option').allTextContents()).toContainEqual(
         expect.stringMatching(/^Montse Puig — Barcelona \(UTC\+1, ca-ES\)$/),
       );
-    }, 60_000);
+    });
 
     it('sees the clock in Barcelona', async () => {
       await switcher().selectOption('U0MONTSE01');
       expect(await page.getByTestId('clock-now').textContent()).toContain('Barcelona');
-    }, 60_000);
+    });
 
     it('sees the page’s own chrome in Catalan ("1 reply" in Catalan)', async () => {
       await page.getByTestId('channel-general').click();
@@ -235,7 +236,7 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
       expect(await initech().getByTestId('reply-count').textContent()).toMatch(
         /^(1 resposta|\d+ respostes)$/,
       );
-    }, 60_000);
+    });
 
     it('opens a case whose thread speaks Catalan', async () => {
       await initech().getByTestId('reply-count').click();
@@ -249,7 +250,7 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
         .trim();
       expect(catalan.length).toBeGreaterThan(5);
       await page.getByTestId('thread-messages').getByText(catalan).first().waitFor();
-    }, 60_000);
+    });
 
     describe('a file the bot uploads into her case’s thread', () => {
       const bytes = Buffer.from('client,outcome\nInitech,apology sent\n');
@@ -273,7 +274,7 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
           .filter({ hasText: 'Initech: the case so far' })
           .waitFor();
         expect(await file().getByTestId('file-name').textContent()).toContain('initech.csv');
-      }, 60_000);
+      });
 
       it('is offered as a download', async () => {
         const href = await file().getByTestId('file-download').getAttribute('href');
@@ -283,7 +284,7 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
           href ?? '',
         );
         expect(downloaded).toBe(bytes.toString());
-      }, 60_000);
+      });
     });
   });
 
@@ -295,24 +296,24 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
       expect(await toggle().getAttribute('aria-pressed')).toBe('false');
       await toggle().click();
       await page.locator('[data-testid=share-toggle][aria-pressed=true]').waitFor();
-    }, 60_000);
+    });
 
     it('the sidebar marks that channel only', async () => {
       await page.getByTestId('channel-accounts').getByTestId('shared-mark').waitFor();
       expect(await page.getByTestId('channel-general').getByTestId('shared-mark').count()).toBe(0);
-    }, 60_000);
+    });
 
     it('conversations.info says so', async () => {
       const info = await new WebClient('xoxb-e2e', {
         slackApiUrl: sandbox.slackApiUrl,
       }).conversations.info({ channel: 'C0SANDBOX2' });
       expect(info.channel).toMatchObject({ is_shared: true, is_ext_shared: true });
-    }, 60_000);
+    });
 
     it('a second click on the switch unshares it', async () => {
       await toggle().click();
       await page.locator('[data-testid=share-toggle][aria-pressed=false]').waitFor();
-    }, 60_000);
+    });
   });
 
   describe('App Home, after a team’s week', () => {
@@ -374,25 +375,25 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
         .filter({ hasText: /^Amends$/ })
         .waitFor();
       expect(await channel().isVisible()).toBe(false);
-    }, 60_000);
+    });
 
     it('offers a New case button', async () => {
       expect(await home().locator('[data-action-id=amends_home_new_case]').textContent()).toBe(
         'New case',
       );
-    }, 60_000);
+    });
 
     it('lists her open steps', async () => {
       await home().getByText('Your open steps').waitFor();
-    }, 60_000);
+    });
 
     it('counts the team’s outcomes', async () => {
       expect(await home().textContent()).toContain('1 won back');
-    }, 60_000);
+    });
 
     it('shows the team’s cases, Maria’s too', async () => {
       expect(await home().textContent()).toContain('Globex');
-    }, 60_000);
+    });
 
     // Her steps carry their buttons: Done on "Apologise" is a click from the view.
     // (The step's title, not the outcomes' "Apologised: …" line below it.)
@@ -404,11 +405,11 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
         .locator(`.b-section:has-text("${step}") + .b-actions [data-action-id=amends_step_done]`)
         .click();
       await apologize.waitFor({ state: 'detached' });
-    }, 60_000);
+    });
 
     it('a Done on one of her steps counts in the outcomes the home shows', async () => {
       await home().getByText('Apologised: 33% (1 of 3 cases)').waitFor();
-    }, 60_000);
+    });
 
     it('New case opens the bot’s form, for her, over App Home', async () => {
       await home().locator('[data-action-id=amends_home_new_case]').click();
@@ -423,7 +424,7 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
         : 'test-results/app-home.png';
       mkdirSync(dirname(shot), { recursive: true });
       await page.screenshot({ path: shot, clip: { x: 0, y: 0, width: 1280, height: 900 } });
-    }, 60_000);
+    });
 
     it('a language picked in its select draws the home again in that language', async () => {
       // The bot stores it and publishes the home again.
@@ -435,13 +436,13 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
       expect(await home().locator('select[data-action-id=amends_home_language]').inputValue()).toBe(
         'it',
       );
-    }, 60_000);
+    });
 
     it('gives way to a channel, its messages there again', async () => {
       await page.getByTestId('channel-general').click();
       await channel().getByTestId('message').filter({ hasText: 'Acme ·' }).waitFor();
       expect(await page.getByTestId('app-home').isVisible()).toBe(false);
-    }, 60_000);
+    });
   });
 
   describe('the second workspace, installed with Add to Slack', () => {
@@ -467,11 +468,11 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
       expect(await page.getByTestId('user-switcher').inputValue()).toBe('U0ALEX0001');
       await page.getByTestId('add-to-slack').waitFor();
       expect(await page.getByTestId('app-home-link').isVisible()).toBe(false);
-    }, 60_000);
+    });
 
     it('shows none of the first workspace’s cases before it is installed', async () => {
       expect(await channel().textContent()).not.toContain('Umbrella');
-    }, 60_000);
+    });
 
     it('is installed through Slack’s consent page: Allow, back on the page with App Home', async () => {
       // The bot's /slack/install, Slack's consent page, Allow, back on the page.
@@ -486,14 +487,14 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
       expect(await page.getByTestId('workspace-name').textContent()).toBe('Orchard Studio');
       await page.getByTestId('app-home-link').waitFor();
       expect(await page.getByTestId('add-app').isVisible()).toBe(false);
-    }, 60_000);
+    });
 
     it('shows a case opened there in its channel, none of the first workspace’s beside it', async () => {
       await page.getByTestId('composer').fill('/incident Pearfield: wrong invoice');
       await page.getByTestId('composer').press('Enter');
       await channel().getByTestId('message').filter({ hasText: 'Pearfield ·' }).waitFor();
       expect(await channel().textContent()).not.toContain('Umbrella');
-    }, 60_000);
+    });
 
     it('shows in its App Home its own case, none of the first workspace’s', async () => {
       await page.getByTestId('app-home-link').click();
@@ -501,7 +502,7 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
       await home.getByText('Pearfield').first().waitFor();
       expect(await home.textContent()).not.toContain('Umbrella');
       expect(await home.textContent()).not.toContain('Globex');
-    }, 60_000);
+    });
 
     it('leaves the first workspace its own cases, none of the second’s', async () => {
       await page.getByTestId('workspace-T0SANDBOX1').click();
@@ -511,7 +512,7 @@ describe.skipIf(!hasChromium)('sandbox page (headless Chromium)', () => {
       await page.getByTestId('channel-general').click();
       await channel().getByTestId('message').filter({ hasText: 'Umbrella ·' }).waitFor();
       expect(await channel().textContent()).not.toContain('Pearfield');
-    }, 60_000);
+    });
   });
 
   it('nothing went wrong on the way: no page error, console error or problem the sandbox logged', () => {
