@@ -161,10 +161,13 @@ afterAll(async () => {
 describe('Socket Mode against a local Slack', () => {
   let opened: Awaited<ReturnType<typeof openCase>>;
 
-  it('asks SLACK_API_URL for the socket, with the app token, and connects to the URL it got', () => {
+  it('asks SLACK_API_URL for one socket, with the app token', () => {
     const calls = fake.callsTo('apps.connections.open');
     expect(calls).toHaveLength(1);
     expect(calls[0]?.token).toBe(APP_TOKEN);
+  });
+
+  it('connects to the URL it got', () => {
     expect(conns).toHaveLength(1);
     expect(conns[0]?.url).toBe('/link/?ticket=1&app_id=AFAKEAPP01');
   });
@@ -179,72 +182,98 @@ describe('Socket Mode against a local Slack', () => {
     expect(fake.callsTo('chat.postMessage')[0]?.token).toBe('xoxb-test-token');
   });
 
-  it('a click on the case’s button (an interactive envelope) is acked, stored and redrawn', async () => {
-    const { parent } = opened;
-    const [c] = await amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA);
-    if (!c) throw new Error('no case');
-    const onScreen = fake.findMessage(CHANNEL, parent.ts) ?? parent;
-    const redrawn = new Promise<StoredMessage>((resolve) => {
-      const on = (m: StoredMessage) => {
-        if (m.ts !== parent.ts) return;
-        fake.off('update', on);
-        resolve(m);
-      };
-      fake.on('update', on);
+  describe('a click on the case’s button (an interactive envelope)', () => {
+    let caseId: number;
+    let ack: Frame;
+    let redrawn: Promise<StoredMessage>;
+    beforeAll(async () => {
+      const { parent } = opened;
+      const [c] = await amends.caseRepo.listOpen(TEAM, CHANNEL, MARIA);
+      if (!c) throw new Error('no case');
+      caseId = c.id;
+      const onScreen = fake.findMessage(CHANNEL, parent.ts) ?? parent;
+      redrawn = new Promise<StoredMessage>((resolve) => {
+        const on = (m: StoredMessage) => {
+          if (m.ts !== parent.ts) return;
+          fake.off('update', on);
+          resolve(m);
+        };
+        fake.on('update', on);
+      });
+      ack = await (conns[0] as Conn).envelope(
+        'interactive',
+        blockActionsPayload({
+          teamId: TEAM,
+          userId: MARIA,
+          channelId: CHANNEL,
+          messageTs: parent.ts,
+          message: {
+            type: 'message',
+            ts: onScreen.ts,
+            text: onScreen.text,
+            user: onScreen.user,
+            bot_id: onScreen.bot_id,
+            app_id: 'AFAKEAPP01',
+            team: TEAM,
+            blocks: onScreen.blocks,
+          },
+          action: actionOn(onScreen, ACTION.done, { step: 'own_up' }),
+          responseUrl: `${fake.responseUrlBase}action`,
+        }),
+      );
     });
-    const ack = await (conns[0] as Conn).envelope(
-      'interactive',
-      blockActionsPayload({
-        teamId: TEAM,
-        userId: MARIA,
-        channelId: CHANNEL,
-        messageTs: parent.ts,
-        message: {
-          type: 'message',
-          ts: onScreen.ts,
-          text: onScreen.text,
-          user: onScreen.user,
-          bot_id: onScreen.bot_id,
-          app_id: 'AFAKEAPP01',
-          team: TEAM,
-          blocks: onScreen.blocks,
-        },
-        action: actionOn(onScreen, ACTION.done, { step: 'own_up' }),
-        responseUrl: `${fake.responseUrlBase}action`,
-      }),
-    );
-    expect(ack).toEqual({ envelope_id: ack.envelope_id, payload: {} });
-    const stored = await amends.caseRepo.get(TEAM, c.id);
-    expect(stored?.steps.find((s) => s.key === 'own_up')?.status).toBe('done');
-    const shown = await redrawn;
-    expect(JSON.stringify(shown.blocks)).not.toContain(`"${c.id}|own_up|`);
+
+    it('is acked on the socket', () => {
+      expect(ack).toEqual({ envelope_id: ack.envelope_id, payload: {} });
+    });
+
+    it('is stored', async () => {
+      const stored = await amends.caseRepo.get(TEAM, caseId);
+      expect(stored?.steps.find((s) => s.key === 'own_up')?.status).toBe('done');
+    });
+
+    it('is redrawn', async () => {
+      const shown = await redrawn;
+      expect(JSON.stringify(shown.blocks)).not.toContain(`"${caseId}|own_up|`);
+    });
   });
 
-  it('comes back on a new socket when Slack asks for a refresh, and works there', async () => {
-    const [before] = conns;
-    if (!before) throw new Error('no socket');
-    const reconnected = nextConn();
-    before.ws.send(
-      JSON.stringify({
-        type: 'disconnect',
-        reason: 'refresh_requested',
-        debug_info: { host: 'applink-test' },
-      }),
-    );
-    // The app closes the old socket, then (5 s later: Bolt's clientPingTimeout) asks for a new one.
-    await before.closed;
-    const after = await reconnected;
-    expect(fake.callsTo('apps.connections.open')).toHaveLength(2);
-    expect(after.url).toBe('/link/?ticket=2&app_id=AFAKEAPP01');
+  describe('when Slack asks for a refresh', () => {
+    let after: Conn;
+    let again: Awaited<ReturnType<typeof openCase>>;
+    beforeAll(async () => {
+      const [before] = conns;
+      if (!before) throw new Error('no socket');
+      const reconnected = nextConn();
+      before.ws.send(
+        JSON.stringify({
+          type: 'disconnect',
+          reason: 'refresh_requested',
+          debug_info: { host: 'applink-test' },
+        }),
+      );
+      // The app closes the old socket, then (5 s later: Bolt's clientPingTimeout) asks for a new one.
+      await before.closed;
+      after = await reconnected;
+      again = await openCase(after, 'Globex', 'invoice sent twice');
+    });
 
-    const again = await openCase(after, 'Globex', 'invoice sent twice');
-    expect(again.ack.payload).toEqual({});
-    expect(again.storedAtAck).toBe(2);
-    // What the person is told at once travels in the ack's payload.
-    const wrong = await after.envelope('slash_commands', incident('language klingon'));
-    expect(wrong.payload).toEqual({
-      response_type: 'ephemeral',
-      text: expect.stringContaining('Amends does not speak that language yet'),
+    it('comes back on a new socket it asked SLACK_API_URL for', () => {
+      expect(fake.callsTo('apps.connections.open')).toHaveLength(2);
+      expect(after.url).toBe('/link/?ticket=2&app_id=AFAKEAPP01');
+    });
+
+    it('acks /incident on the new socket after storing the case', () => {
+      expect(again.ack.payload).toEqual({});
+      expect(again.storedAtAck).toBe(2);
+    });
+
+    it("answers on the new socket in the ack's payload what the person is told at once", async () => {
+      const wrong = await after.envelope('slash_commands', incident('language klingon'));
+      expect(wrong.payload).toEqual({
+        response_type: 'ephemeral',
+        text: expect.stringContaining('Amends does not speak that language yet'),
+      });
     });
   });
 

@@ -478,139 +478,260 @@ describe('issue #23 walked again: five cases, 7 December 2026 to 15 March 2027, 
     await h?.close();
   });
 
-  it('a refused case nobody touches: at most 6 posts in its 90 days, only about keeping trying, never about the apology', () => {
-    const o = cases.it;
-    const after = threadOf(o).filter((m) => postedAt(m) > seen.refusedAt);
-    const in90 = after.filter(
-      (m) => postedAt(m).getTime() <= seen.refusedAt.getTime() + 90 * 86_400_000,
-    );
-    expect(in90.length).toBeLessThanOrEqual(6);
-    // The follow-ups do come (the checks below hold for an empty thread too).
-    expect(after.map(kindOf)).toContain('cadence');
-    expect(after.every((m) => ['cadence', 'cadence_end', 'stalled'].includes(kindOf(m)))).toBe(
-      true,
-    );
-    expect(new Set(after.map((m) => localDay(postedAt(m), 'Europe/Rome'))).size).toBe(after.length);
+  describe('a refused case nobody touches', () => {
+    /** Its posts after the refusal. */
+    const afterRefusal = () => threadOf(cases.it).filter((m) => postedAt(m) > seen.refusedAt);
     const held = ['apologize', 'compensation', 'corrective_changes'] as const;
-    const stillOpen = itCat.nudge.stillOpen(held.map((k) => `*${itCat.stepTitle[k]}*`).join(', '));
-    for (const m of after) {
-      const said = (m.text ?? '').replace(stillOpen, '');
-      expect(said).not.toContain(itCat.stepTitle.apologize);
-      expect(said).not.toMatch(/Scusati|scadenza 9 dic/);
-      expect(JSON.stringify(m.blocks)).not.toContain(`"${o.c.id}|apologize|`);
-    }
-    // Each small ask names what is still open.
-    for (const m of after.filter((x) => kindOf(x) === 'cadence'))
-      expect(m.text).toContain(stillOpen);
-    // The parent: those steps open and unnagged, not overdue; the points nobody recorded, missed.
-    for (const key of held) {
-      expect(stepLine(o, key)).toContain(itCat.case.heldAfterRefusal);
-      expect(stepLine(o, key)).not.toContain(itCat.stepState.overdue);
-    }
-    expect(stepLine(o, 'keep_trying').match(/<!date\^\d+\^\{date_short\}/g)).toHaveLength(4);
-    expect(lineOf(o, 'case_facts')).toContain(itCat.case.answer.refused);
+    const stillOpen = () =>
+      itCat.nudge.stillOpen(held.map((k) => `*${itCat.stepTitle[k]}*`).join(', '));
+
+    it('gets at most 6 posts in its 90 days', () => {
+      const in90 = afterRefusal().filter(
+        (m) => postedAt(m).getTime() <= seen.refusedAt.getTime() + 90 * 86_400_000,
+      );
+      expect(in90.length).toBeLessThanOrEqual(6);
+    });
+
+    it('gets its follow-ups', () => {
+      // (The checks below hold for an empty thread too.)
+      expect(afterRefusal().map(kindOf)).toContain('cadence');
+    });
+
+    it('gets posts only about keeping trying', () => {
+      expect(
+        afterRefusal().every((m) => ['cadence', 'cadence_end', 'stalled'].includes(kindOf(m))),
+      ).toBe(true);
+    });
+
+    it('gets at most one post a day', () => {
+      const posts = afterRefusal();
+      expect(new Set(posts.map((m) => localDay(postedAt(m), 'Europe/Rome'))).size).toBe(
+        posts.length,
+      );
+    });
+
+    it('is never nagged about the apology', () => {
+      for (const m of afterRefusal()) {
+        const said = (m.text ?? '').replace(stillOpen(), '');
+        expect(said).not.toContain(itCat.stepTitle.apologize);
+        expect(said).not.toMatch(/Scusati|scadenza 9 dic/);
+        expect(JSON.stringify(m.blocks)).not.toContain(`"${cases.it.c.id}|apologize|`);
+      }
+    });
+
+    it('names in each small ask what is still open', () => {
+      for (const m of afterRefusal().filter((x) => kindOf(x) === 'cadence'))
+        expect(m.text).toContain(stillOpen());
+    });
+
+    it('shows the held steps open on its parent, not overdue', () => {
+      for (const key of held) {
+        expect(stepLine(cases.it, key)).toContain(itCat.case.heldAfterRefusal);
+        expect(stepLine(cases.it, key)).not.toContain(itCat.stepState.overdue);
+      }
+    });
+
+    it('shows the points nobody recorded as missed', () => {
+      expect(stepLine(cases.it, 'keep_trying').match(/<!date\^\d+\^\{date_short\}/g)).toHaveLength(
+        4,
+      );
+    });
+
+    it('says in its facts that the client refused', () => {
+      expect(lineOf(cases.it, 'case_facts')).toContain(itCat.case.answer.refused);
+    });
   });
 
-  it('missed follow-ups stay visible: no check-in on 25 December, the 28th shown missed, the end asks to close after the last point', () => {
-    const o = cases.en;
-    const points = reminders(o).filter((m) => kindOf(m) === 'cadence');
-    expect(points.map((m) => localDay(postedAt(m), 'Europe/Rome'))).not.toContain('2026-12-25');
-    const line = stepLine(o, 'check_in');
-    expect(line).toContain(en.case.checkIns(0));
-    expect(line).toContain('Dates passed with nothing recorded:');
-    expect(line).toContain('|2026-12-28>');
-    // Numbering counts recorded check-ins (none): every ask is check-in 1; the last says it is.
-    for (const m of points) expect(m.text).toContain(`<@${MARIA}>, check-in 1:`);
-    expect(points.at(-1)?.text).toContain('This is the last planned check-in.');
-    const end = reminders(o).filter((m) => kindOf(m) === 'cadence_end');
-    expect(end).toHaveLength(1);
-    expect(end[0]?.text).toContain('that was the last planned check-in');
+  describe('missed follow-ups stay visible', () => {
+    const points = () => reminders(cases.en).filter((m) => kindOf(m) === 'cadence');
+
+    it('no check-in is asked on 25 December', () => {
+      expect(points().map((m) => localDay(postedAt(m), 'Europe/Rome'))).not.toContain('2026-12-25');
+    });
+
+    it('the check-in step shows the 28th missed', () => {
+      const line = stepLine(cases.en, 'check_in');
+      expect(line).toContain(en.case.checkIns(0));
+      expect(line).toContain('Dates passed with nothing recorded:');
+      expect(line).toContain('|2026-12-28>');
+    });
+
+    it('every ask is check-in 1, none being recorded', () => {
+      for (const m of points()) expect(m.text).toContain(`<@${MARIA}>, check-in 1:`);
+    });
+
+    it('the last ask says it is the last', () => {
+      expect(points().at(-1)?.text).toContain('This is the last planned check-in.');
+    });
+
+    it('the end asks, once, to close after the last point', () => {
+      const end = reminders(cases.en).filter((m) => kindOf(m) === 'cadence_end');
+      expect(end).toHaveLength(1);
+      expect(end[0]?.text).toContain('that was the last planned check-in');
+    });
   });
 
-  it('the end of a case tells the truth: lost reads lost, its open change reads not done, its last point missed; nothing after', () => {
-    const o = cases.el;
-    const facts = lineOf(o, 'case_facts');
-    expect(facts).toContain(el.case.refusedEnded);
-    expect(facts).not.toContain(el.case.answer.refused);
-    expect(lineOf(o, 'case_outcome')).toContain(el.outcome.lost);
-    const change = lineOf(o, 'change_1');
-    expect(change).toContain(el.changes.notDone);
-    expect(change).not.toMatch(/<!date\^/);
-    expect(change).not.toContain(el.stepState.overdue);
-    // The point asked on 13 January, still waiting when the case was lost, is missed too.
-    expect(stepLine(o, 'keep_trying')).toContain('|2027-01-13>');
-    expect(blockById(parentOf(o), 'step_check_in')).toBeUndefined();
-    const closedAt = Date.parse('2027-01-20T10:00:00Z');
-    expect(threadOf(o).filter((m) => postedAt(m).getTime() > closedAt)).toEqual([]);
+  describe('the end of a lost case tells the truth', () => {
+    it('its facts say the refusal ended it, no longer that the client refused', () => {
+      const facts = lineOf(cases.el, 'case_facts');
+      expect(facts).toContain(el.case.refusedEnded);
+      expect(facts).not.toContain(el.case.answer.refused);
+    });
+
+    it('its outcome reads lost', () => {
+      expect(lineOf(cases.el, 'case_outcome')).toContain(el.outcome.lost);
+    });
+
+    it('its open change reads not done, with no date, not overdue', () => {
+      const change = lineOf(cases.el, 'change_1');
+      expect(change).toContain(el.changes.notDone);
+      expect(change).not.toMatch(/<!date\^/);
+      expect(change).not.toContain(el.stepState.overdue);
+    });
+
+    it('its last point, still waiting when the case was lost, reads missed', () => {
+      // The point asked on 13 January.
+      expect(stepLine(cases.el, 'keep_trying')).toContain('|2027-01-13>');
+    });
+
+    it('it lists no check-in step', () => {
+      expect(blockById(parentOf(cases.el), 'step_check_in')).toBeUndefined();
+    });
+
+    it('nothing is posted after it', () => {
+      const closedAt = Date.parse('2027-01-20T10:00:00Z');
+      expect(threadOf(cases.el).filter((m) => postedAt(m).getTime() > closedAt)).toEqual([]);
+    });
   });
 
-  it('an accepted case lists no keep-trying; an overdue promise is marked overdue; the changes step is due at it', () => {
-    for (const o of [cases.en, cases.ny])
-      expect(blockById(parentOf(o), 'step_keep_trying')).toBeUndefined();
-    // Accepted with no meeting: the second meeting, which starts after the first, never will.
-    expect(blockById(parentOf(cases.ny), 'step_fix_meeting')).toBeUndefined();
-    expect(JSON.stringify(parentOf(cases.ny).blocks)).not.toContain(en.stepState.waiting);
-    const change = lineOf(cases.en, 'change_1');
-    expect(change).toContain(en.stepState.overdue);
+  describe('an accepted case', () => {
+    it('lists no keep-trying step', () => {
+      for (const o of [cases.en, cases.ny])
+        expect(blockById(parentOf(o), 'step_keep_trying')).toBeUndefined();
+    });
+
+    it('accepted with no meeting, lists no second meeting, nothing waiting', () => {
+      // The second meeting, which starts after the first, never will.
+      expect(blockById(parentOf(cases.ny), 'step_fix_meeting')).toBeUndefined();
+      expect(JSON.stringify(parentOf(cases.ny).blocks)).not.toContain(en.stepState.waiting);
+    });
+
     const promise = `<!date^${Date.parse('2026-12-11T17:00:00Z') / 1000}^`;
-    expect(change).toContain(promise);
-    expect(stepLine(cases.en, 'corrective_changes')).toContain(promise);
+    it('marks a promised change past its date overdue, showing the date', () => {
+      const change = lineOf(cases.en, 'change_1');
+      expect(change).toContain(en.stepState.overdue);
+      expect(change).toContain(promise);
+    });
+
+    it('has its changes step due at the promised date', () => {
+      expect(stepLine(cases.en, 'corrective_changes')).toContain(promise);
+    });
   });
 
-  it('the client can be reached: the form names their zone once, the invite has the place and length, the draft is addressed and timed for them', () => {
-    expect(seen.meetingHint).toContain('Eastern Time (America/New_York)');
-    expect(seen.meetingHint.split('Your own time zone.')).toHaveLength(2);
-    expect(seen.invite).toContain('LOCATION:Hudson St 10\\, New York');
-    expect(seen.invite).toContain('DTSTART;TZID=America/New_York:20261210T100000');
-    expect(seen.invite).toContain('DTEND;TZID=America/New_York:20261210T113000');
-    expect(seen.draftBefore).toContain('Dear Dana Whitfield,');
-    expect(seen.draftBefore).toContain('10 December 2026 at 10:00 (Eastern Time)');
-    expect(seen.draftBefore).toContain('In short: we charged you twice.');
-    expect(seen.draftBefore).not.toMatch(/\.\./);
-    expect(seen.draftPosted).toContain('mailto:dana@northwind.example?subject=');
-    // After the client accepted: no second apology, no compensation again, no past meeting planned.
-    expect(seen.draftAfter).not.toMatch(/apolog|compensat|as planned/i);
-    // The Italian draft, as the native review asked.
-    expect(seen.draftIt).toContain('Spett.le Ferramenta Conti');
-    expect(seen.draftIt).toContain('In breve: vi abbiamo consegnato i bancali sbagliati.');
-    expect(seen.draftIt).toContain('(entro il 15 dicembre 2026)');
-    expect(seen.draftIt).toContain('prima che ve ne accorgiate voi');
-    expect(seen.draftIt).toContain('il 9 dicembre 2026 alle ore 11:00 (ora dell’Europa centrale)');
+  describe('the client can be reached', () => {
+    it('the meeting form names their zone once', () => {
+      expect(seen.meetingHint).toContain('Eastern Time (America/New_York)');
+      expect(seen.meetingHint.split('Your own time zone.')).toHaveLength(2);
+    });
+
+    it('the invite has the place', () => {
+      expect(seen.invite).toContain('LOCATION:Hudson St 10\\, New York');
+    });
+
+    it('the invite has the length, in their zone', () => {
+      expect(seen.invite).toContain('DTSTART;TZID=America/New_York:20261210T100000');
+      expect(seen.invite).toContain('DTEND;TZID=America/New_York:20261210T113000');
+    });
+
+    it('the draft is addressed to them, the summary in short', () => {
+      expect(seen.draftBefore).toContain('Dear Dana Whitfield,');
+      expect(seen.draftBefore).toContain('In short: we charged you twice.');
+      expect(seen.draftBefore).not.toMatch(/\.\./);
+    });
+
+    it('the draft times the meeting for them', () => {
+      expect(seen.draftBefore).toContain('10 December 2026 at 10:00 (Eastern Time)');
+    });
+
+    it('the draft posted links an email to them', () => {
+      expect(seen.draftPosted).toContain('mailto:dana@northwind.example?subject=');
+    });
+
+    it('the draft after they accepted offers no second apology, no compensation again, no past meeting', () => {
+      expect(seen.draftAfter).not.toMatch(/apolog|compensat|as planned/i);
+    });
+
+    it('the Italian draft reads as the native review asked', () => {
+      expect(seen.draftIt).toContain('Spett.le Ferramenta Conti');
+      expect(seen.draftIt).toContain('In breve: vi abbiamo consegnato i bancali sbagliati.');
+      expect(seen.draftIt).toContain('(entro il 15 dicembre 2026)');
+      expect(seen.draftIt).toContain('prima che ve ne accorgiate voi');
+      expect(seen.draftIt).toContain(
+        'il 9 dicembre 2026 alle ore 11:00 (ora dell’Europa centrale)',
+      );
+    });
   });
 
-  it('corrections and hand-overs: undo, cancel, owner, severity and outline each said in the thread', () => {
-    const ny = threadOf(cases.ny).map((m) => m.text ?? '');
-    expect(ny.some((t) => t.includes(`<@${JOAN}> undid *Own up to the client* marked done.`))).toBe(
-      true,
-    );
-    expect(lineOf(cases.ny, 'case_facts')).toContain('Client told after 27 h');
-    expect(seen.cancelIcs).toContain('STATUS:CANCELLED');
-    expect(seen.cancelIcs).toMatch(/SEQUENCE:[1-9]/);
-    const ca = threadOf(cases.ca).map((m) => m.text ?? '');
-    expect(ca.some((t) => t.includes(`ha traspassat el cas de <@${JORDI}> a <@${NIKOS}>`))).toBe(
-      true,
-    );
-    expect(ca.some((t) => t.includes('ha canviat la gravetat de Greu a Crític'))).toBe(true);
-    expect(ca.some((t) => t.includes('ha editat el guió'))).toBe(true);
-    // After the hand-over the nudges come in Nikos's hours (Athens) and name him.
-    const later = reminders(cases.ca).filter((m) => postedAt(m) > new Date('2026-12-09T00:00:00Z'));
-    expect(later.length).toBeGreaterThan(0);
-    for (const m of later) {
-      const hour = new Intl.DateTimeFormat('en-GB', {
-        timeZone: 'Europe/Athens',
-        hour: 'numeric',
-        hourCycle: 'h23',
-      }).format(postedAt(m));
-      expect(Number(hour)).toBeGreaterThanOrEqual(9);
-      expect(Number(hour)).toBeLessThan(18);
-    }
+  describe('corrections, hand-overs', () => {
+    const ny = () => threadOf(cases.ny).map((m) => m.text ?? '');
+    const ca = () => threadOf(cases.ca).map((m) => m.text ?? '');
+
+    it('an undo is said in the thread', () => {
+      expect(
+        ny().some((t) => t.includes(`<@${JOAN}> undid *Own up to the client* marked done.`)),
+      ).toBe(true);
+    });
+
+    it('an own-up undone then done again counts the client told at the second Done', () => {
+      expect(lineOf(cases.ny, 'case_facts')).toContain('Client told after 27 h');
+    });
+
+    it('a cancelled meeting sends its invite again as cancelled, a later sequence', () => {
+      expect(seen.cancelIcs).toContain('STATUS:CANCELLED');
+      expect(seen.cancelIcs).toMatch(/SEQUENCE:[1-9]/);
+    });
+
+    it('a new owner is said in the thread', () => {
+      expect(
+        ca().some((t) => t.includes(`ha traspassat el cas de <@${JORDI}> a <@${NIKOS}>`)),
+      ).toBe(true);
+    });
+
+    it('a new severity is said in the thread', () => {
+      expect(ca().some((t) => t.includes('ha canviat la gravetat de Greu a Crític'))).toBe(true);
+    });
+
+    it('an edited outline is said in the thread', () => {
+      expect(ca().some((t) => t.includes('ha editat el guió'))).toBe(true);
+    });
+
+    it("after the hand-over the nudges come in the new owner's hours (Athens)", () => {
+      const later = reminders(cases.ca).filter(
+        (m) => postedAt(m) > new Date('2026-12-09T00:00:00Z'),
+      );
+      expect(later.length).toBeGreaterThan(0);
+      for (const m of later) {
+        const hour = new Intl.DateTimeFormat('en-GB', {
+          timeZone: 'Europe/Athens',
+          hour: 'numeric',
+          hourCycle: 'h23',
+        }).format(postedAt(m));
+        expect(Number(hour)).toBeGreaterThanOrEqual(9);
+        expect(Number(hour)).toBeLessThan(18);
+      }
+    });
   });
 
-  it('a case opened from a message keeps the message and its link', () => {
-    expect(lineOf(cases.ca, 'case_summary')).toContain('factures de novembre');
-    expect(lineOf(cases.ca, 'case_facts')).toContain(
-      `<https://fake.slack.test/archives/C0GENERAL/p`,
-    );
+  describe('a case opened from a message', () => {
+    it('keeps the message as its summary', () => {
+      expect(lineOf(cases.ca, 'case_summary')).toContain('factures de novembre');
+    });
+
+    it('links to the message in its facts', () => {
+      expect(lineOf(cases.ca, 'case_facts')).toContain(
+        `<https://fake.slack.test/archives/C0GENERAL/p`,
+      );
+    });
   });
 
   it('holidays (IT): nothing posted on a weekend, 8 or 25-26 December, 1 or 6 January in the owner’s zone', () => {
@@ -624,23 +745,48 @@ describe('issue #23 walked again: five cases, 7 December 2026 to 15 March 2027, 
       }
   });
 
-  it('the outcomes right after a loss count it; a cancelled meeting is not a meeting; the export names people', () => {
-    const r = seen.reportAfterLoss;
-    expect(r?.summary.counts.lost).toBe(1);
-    expect(r?.summary.timeToMeeting.n).toBe(2);
-    expect(seen.homeAfterLoss).toContain('Kafeneio Athina');
-    expect(seen.homeAfterLoss).toContain('1 lost');
-    const rows = seen.caseSheet.split('\n');
-    const head = (rows[0] ?? '').replace(/^\uFEFF/, '').split(',');
-    const greek = rows.find((r) => r.startsWith(`${cases.el.c.id},`))?.split(',') ?? [];
-    expect(greek[head.indexOf('status')]).toBe('lost');
-    expect(greek[head.indexOf('owner_name')]).toBe('Nikos Pappas');
-    expect(greek[head.indexOf('meeting_utc')]).toBe('');
+  describe('right after a loss', () => {
+    it('the outcomes count it', () => {
+      expect(seen.reportAfterLoss?.summary.counts.lost).toBe(1);
+    });
+
+    it('App Home counts it, naming the case', () => {
+      expect(seen.homeAfterLoss).toContain('Kafeneio Athina');
+      expect(seen.homeAfterLoss).toContain('1 lost');
+    });
+
+    it('the outcomes do not count a cancelled meeting as a meeting', () => {
+      expect(seen.reportAfterLoss?.summary.timeToMeeting.n).toBe(2);
+    });
+
+    /** The lost case's row of the case export, by column. */
+    const lostRow = () => {
+      const rows = seen.caseSheet.split('\n');
+      const head = (rows[0] ?? '').replace(/^\uFEFF/, '').split(',');
+      const greek = rows.find((r) => r.startsWith(`${cases.el.c.id},`))?.split(',') ?? [];
+      return (column: string) => greek[head.indexOf(column)];
+    };
+
+    it('the export has the case as lost, with no meeting', () => {
+      const row = lostRow();
+      expect(row('status')).toBe('lost');
+      expect(row('meeting_utc')).toBe('');
+    });
+
+    it('the export names people', () => {
+      expect(lostRow()('owner_name')).toBe('Nikos Pappas');
+    });
   });
 
-  it('nothing the bot sent broke a Block Kit limit or leaked a broadcast mention, and nothing failed', () => {
-    expect(mentionLeaks(h.fake)).toEqual([]);
+  it('nothing the bot sent broke a Block Kit limit', () => {
     expect(shapeProblems(h.fake)).toEqual([]);
+  });
+
+  it('nothing the bot sent leaked a broadcast mention', () => {
+    expect(mentionLeaks(h.fake)).toEqual([]);
+  });
+
+  it('nothing failed unexpectedly', () => {
     expect(unexpectedErrors(h)).toEqual([]);
   });
 });

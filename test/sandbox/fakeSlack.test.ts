@@ -35,9 +35,12 @@ async function slackError(p: Promise<unknown>): Promise<string | undefined> {
 }
 
 describe('fakeSlack', () => {
-  it('exposes Slack-shaped base URLs and answers auth.test', async () => {
+  it('exposes Slack-shaped base URLs', () => {
     expect(fake.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/$/);
     expect(fake.responseUrlBase).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/response\/$/);
+  });
+
+  it("answers auth.test as its workspace's bot, recording the call's token", async () => {
     const auth = await client.auth.test();
     expect(auth).toMatchObject({ ok: true, team_id: 'T123', user_id: 'UBOT', bot_id: 'BBOT' });
     expect(fake.calls[0]).toMatchObject({ method: 'auth.test', token: 'xoxb-test' });
@@ -74,19 +77,33 @@ describe('fakeSlack', () => {
     );
   });
 
-  it('updates a message in place and emits events', async () => {
-    const seen: string[] = [];
-    fake.on('message', (m) => seen.push(`message:${m.text}`));
-    fake.on('update', (m) => seen.push(`update:${m.text}`));
-    const { ts } = await client.chat.postMessage({ channel: 'C1', text: 'draft' });
-    const res = await client.chat.update({ channel: 'C1', ts: ts as string, text: 'final' });
-    expect(res).toMatchObject({ ok: true, channel: 'C1', ts, text: 'final' });
-    expect(fake.messages).toHaveLength(1);
-    expect(fake.messages[0]).toMatchObject({ ts, text: 'final' });
-    expect(seen).toEqual(['message:draft', 'update:final']);
-    expect(await slackError(client.chat.update({ channel: 'C1', ts: '9.000001', text: 'x' }))).toBe(
-      'message_not_found',
-    );
+  describe('chat.update', () => {
+    /** The events the fake emitted, a post of 'draft' updated to 'final', and the update's answer. */
+    async function draftUpdated() {
+      const seen: string[] = [];
+      fake.on('message', (m) => seen.push(`message:${m.text}`));
+      fake.on('update', (m) => seen.push(`update:${m.text}`));
+      const { ts } = await client.chat.postMessage({ channel: 'C1', text: 'draft' });
+      const res = await client.chat.update({ channel: 'C1', ts: ts as string, text: 'final' });
+      return { seen, ts, res };
+    }
+
+    it('updates a message in place', async () => {
+      const { ts, res } = await draftUpdated();
+      expect(res).toMatchObject({ ok: true, channel: 'C1', ts, text: 'final' });
+      expect(fake.messages).toHaveLength(1);
+      expect(fake.messages[0]).toMatchObject({ ts, text: 'final' });
+    });
+
+    it('emits a message event for the post, then an update event', async () => {
+      expect((await draftUpdated()).seen).toEqual(['message:draft', 'update:final']);
+    });
+
+    it('answers message_not_found for a ts it never posted', async () => {
+      expect(
+        await slackError(client.chat.update({ channel: 'C1', ts: '9.000001', text: 'x' })),
+      ).toBe('message_not_found');
+    });
   });
 
   it('rejects methods it does not emulate with unknown_method', async () => {
@@ -115,10 +132,13 @@ describe('fakeSlack', () => {
     }
   });
 
-  it('validates and injects errors', async () => {
+  it('answers channel_not_found for an empty channel', async () => {
     expect(await slackError(client.chat.postMessage({ channel: '', text: 'x' }))).toBe(
       'channel_not_found',
     );
+  });
+
+  it('fails only the next call with an injected error', async () => {
     fake.failNext('chat.postMessage', 'channel_not_found');
     expect(await slackError(client.chat.postMessage({ channel: 'C1', text: 'x' }))).toBe(
       'channel_not_found',
@@ -126,6 +146,9 @@ describe('fakeSlack', () => {
     await expect(client.chat.postMessage({ channel: 'C1', text: 'x' })).resolves.toMatchObject({
       ok: true,
     });
+  });
+
+  it('refuses a post to an archived channel, or one the bot was removed from', async () => {
     fake.archiveChannel('C2');
     fake.kickFromChannel('C3');
     expect(await slackError(client.chat.postMessage({ channel: 'C2', text: 'x' }))).toBe(
@@ -164,7 +187,7 @@ describe('fakeSlack', () => {
     expect(await slackError(client.users.info({ user: 'U404' }))).toBe('user_not_found');
   });
 
-  it('opens and updates modals in Slack shape', async () => {
+  describe('modals', () => {
     const view = {
       type: 'modal' as const,
       callback_id: 'amend_new',
@@ -173,32 +196,44 @@ describe('fakeSlack', () => {
       submit: { type: 'plain_text' as const, text: 'Save' },
       blocks: [{ type: 'section', text: { type: 'plain_text', text: 'x' } }],
     };
-    const opened = await client.views.open({ trigger_id: '123.456.abc', view });
-    expect(opened.view).toMatchObject({
-      team_id: 'T123',
-      type: 'modal',
-      callback_id: 'amend_new',
-      private_metadata: '{"c":"C1"}',
-      state: { values: {} },
-      title: view.title,
-      blocks: view.blocks,
-      bot_id: 'BBOT',
-    });
-    const id = opened.view?.id as string;
-    expect(id).toMatch(/^V/);
-    expect(opened.view?.root_view_id).toBe(id);
-    expect(fake.views.get(id)?.callback_id).toBe('amend_new');
+    const open = () => client.views.open({ trigger_id: '123.456.abc', view });
 
-    const updated = await client.views.update({
-      view_id: id,
-      hash: opened.view?.hash as string,
-      view: { ...view, title: { type: 'plain_text', text: 'Edited' } },
+    it('opens a modal in Slack shape', async () => {
+      const opened = await open();
+      expect(opened.view).toMatchObject({
+        team_id: 'T123',
+        type: 'modal',
+        callback_id: 'amend_new',
+        private_metadata: '{"c":"C1"}',
+        state: { values: {} },
+        title: view.title,
+        blocks: view.blocks,
+        bot_id: 'BBOT',
+      });
+      const id = opened.view?.id as string;
+      expect(id).toMatch(/^V/);
+      expect(opened.view?.root_view_id).toBe(id);
+      expect(fake.views.get(id)?.callback_id).toBe('amend_new');
     });
-    expect(updated.view).toMatchObject({ id, title: { text: 'Edited' } });
-    expect(updated.view?.hash).not.toBe(opened.view?.hash);
-    expect(await slackError(client.views.update({ view_id: id, hash: 'stale', view }))).toBe(
-      'hash_conflict',
-    );
+
+    it('updates a modal with its hash, giving it a new hash', async () => {
+      const opened = await open();
+      const id = opened.view?.id as string;
+      const updated = await client.views.update({
+        view_id: id,
+        hash: opened.view?.hash as string,
+        view: { ...view, title: { type: 'plain_text', text: 'Edited' } },
+      });
+      expect(updated.view).toMatchObject({ id, title: { text: 'Edited' } });
+      expect(updated.view?.hash).not.toBe(opened.view?.hash);
+    });
+
+    it('refuses an update with a stale hash (hash_conflict)', async () => {
+      const id = (await open()).view?.id as string;
+      expect(await slackError(client.views.update({ view_id: id, hash: 'stale', view }))).toBe(
+        'hash_conflict',
+      );
+    });
   });
 
   it('records response_url posts', async () => {
@@ -300,20 +335,36 @@ describe('fakeSlack files (the upload flow of files.uploadV2)', () => {
     expect(Buffer.from(await got.arrayBuffer()).equals(bytes)).toBe(true);
   });
 
-  it('takes raw bytes at the upload URL too, and keeps a file completed without a channel private', async () => {
-    const ticket = await client.files.getUploadURLExternal({ filename: 'notes.txt', length: 5 });
-    expect(ticket).toMatchObject({ ok: true, file_id: expect.stringMatching(/^F/) });
-    expect(ticket.upload_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/upload\/v1\//);
-    const put = await fetch(ticket.upload_url as string, { method: 'POST', body: 'hello' });
-    expect(put.status).toBe(200);
-    expect(await put.text()).toBe('OK - 5');
-    const done = await client.files.completeUploadExternal({
-      files: [{ id: ticket.file_id as string }],
+  describe('a file sent as raw bytes, completed without a channel', () => {
+    /** Reserves notes.txt, POSTs 'hello' to its upload URL as a raw body, completes it unshared. */
+    async function rawUpload() {
+      const ticket = await client.files.getUploadURLExternal({ filename: 'notes.txt', length: 5 });
+      const put = await fetch(ticket.upload_url as string, { method: 'POST', body: 'hello' });
+      const putAnswer = { status: put.status, text: await put.text() };
+      const done = await client.files.completeUploadExternal({
+        files: [{ id: ticket.file_id as string }],
+      });
+      return { ticket, putAnswer, done };
+    }
+
+    it('takes raw bytes at the upload URL', async () => {
+      const { ticket, putAnswer } = await rawUpload();
+      expect(ticket).toMatchObject({ ok: true, file_id: expect.stringMatching(/^F/) });
+      expect(ticket.upload_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/upload\/v1\//);
+      expect(putAnswer).toEqual({ status: 200, text: 'OK - 5' });
+      expect(fake.files[0]?.content.toString()).toBe('hello');
     });
-    expect(done.files?.[0]).toMatchObject({ id: ticket.file_id, title: 'notes.txt', channels: [] });
-    expect(fake.files[0]).toMatchObject({ channel: null, filename: 'notes.txt' });
-    expect(fake.files[0]?.content.toString()).toBe('hello');
-    expect(fake.messages).toEqual([]);
+
+    it('keeps the file private: shared in no channel, with no message', async () => {
+      const { ticket, done } = await rawUpload();
+      expect(done.files?.[0]).toMatchObject({
+        id: ticket.file_id,
+        title: 'notes.txt',
+        channels: [],
+      });
+      expect(fake.files[0]).toMatchObject({ channel: null, filename: 'notes.txt' });
+      expect(fake.messages).toEqual([]);
+    });
   });
 
   it('answers file_not_found for an unknown, unuploaded or already completed file', async () => {
@@ -340,24 +391,41 @@ describe('fakeSlack files (the upload flow of files.uploadV2)', () => {
     );
   });
 
-  it('refuses a channel the bot is not in, as chat.postMessage does, and stores nothing', async () => {
-    fake.kickFromChannel('C3');
-    fake.archiveChannel('C4');
+  describe('an upload to a channel the bot is not in (C3) or an archived one (C4)', () => {
     const upload = (channel_id: string) =>
       client.files.uploadV2({ channel_id, file: bytes, filename: 'acme.csv' });
-    expect(await slackError(upload('C3'))).toBe('not_in_channel');
-    expect(await slackError(upload('C4'))).toBe('is_archived');
-    expect(fake.files).toEqual([]);
-    expect(fake.messages).toEqual([]);
-    fake.inviteToChannel('C3');
-    await expect(upload('C3')).resolves.toMatchObject({ ok: true });
-    expect(fake.files.map((f) => f.channel)).toEqual(['C3']);
+    /** The errors of an upload to C3, then to C4, once the bot left C3 and C4 was archived. */
+    async function refused() {
+      fake.kickFromChannel('C3');
+      fake.archiveChannel('C4');
+      return [await slackError(upload('C3')), await slackError(upload('C4'))];
+    }
+
+    it('is refused as chat.postMessage refuses it', async () => {
+      expect(await refused()).toEqual(['not_in_channel', 'is_archived']);
+    });
+
+    it('stores no file, nor any message', async () => {
+      await refused();
+      expect(fake.files).toEqual([]);
+      expect(fake.messages).toEqual([]);
+    });
+
+    it('is taken once the bot is invited back', async () => {
+      await refused();
+      fake.inviteToChannel('C3');
+      await expect(upload('C3')).resolves.toMatchObject({ ok: true });
+      expect(fake.files.map((f) => f.channel)).toEqual(['C3']);
+    });
   });
 
-  it('checks the arguments of getUploadURLExternal (a form, with filename and length)', async () => {
+  it('refuses getUploadURLExternal without a filename (invalid_arguments)', async () => {
     expect(await slackError(client.apiCall('files.getUploadURLExternal', { length: 3 }))).toBe(
       'invalid_arguments',
     );
+  });
+
+  it('refuses getUploadURLExternal sent as JSON: it takes a form, as Slack does', async () => {
     const json = await fetch(`${fake.url}files.getUploadURLExternal`, {
       method: 'POST',
       headers: { authorization: 'Bearer xoxb-test', 'content-type': 'application/json' },
@@ -394,8 +462,14 @@ describe('fakeSlack shared channels', () => {
 });
 
 describe('fakeSlack with two workspaces', () => {
-  it('answers each token as its own workspace and refuses the other’s channels, people and views', async () => {
-    const two = await startFakeSlack({
+  let two: FakeSlack;
+  /** A client for workspace One's token, and one for workspace Two's. */
+  let one: WebClient;
+  let other: WebClient;
+  const home = { type: 'home' as const, blocks: [] };
+
+  beforeEach(async () => {
+    two = await startFakeSlack({
       teamId: 'T0ONE0001',
       teamName: 'One',
       users: [{ id: 'U0ANA0001', name: 'ana', tz: 'UTC' }],
@@ -409,38 +483,49 @@ describe('fakeSlack with two workspaces', () => {
         },
       ],
     });
-    try {
-      const one = new WebClient('xoxb-T0ONE0001-1', {
-        slackApiUrl: two.url,
-        retryConfig: { retries: 0 },
-      });
-      const other = new WebClient('xoxb-T0TWO0001-2', {
-        slackApiUrl: two.url,
-        retryConfig: { retries: 0 },
-      });
-      expect((await other.auth.test()).team_id).toBe('T0TWO0001');
-      expect((await one.auth.test()).team).toBe('One');
-      expect((await other.chat.postMessage({ channel: 'C0TWO0001', text: 'hi' })).ok).toBe(true);
-      expect(await slackError(other.chat.postMessage({ channel: 'C0ONE0001', text: 'x' }))).toBe(
-        'channel_not_found',
-      );
-      expect(await slackError(other.users.info({ user: 'U0ANA0001' }))).toBe('user_not_found');
-      expect((await other.users.info({ user: 'U0BO00001' })).user?.team_id).toBe('T0TWO0001');
-      expect(await slackError(one.chat.postMessage({ channel: 'U0BO00001', text: 'x' }))).toBe(
-        'channel_not_found',
-      );
-      const home = { type: 'home' as const, blocks: [] };
-      expect(await slackError(one.views.publish({ user_id: 'U0BO00001', view: home }))).toBe(
-        'user_not_found',
-      );
-      const published = await other.views.publish({ user_id: 'U0BO00001', view: home });
-      expect(published.view?.team_id).toBe('T0TWO0001');
-      expect(
-        await slackError(one.views.update({ view_id: published.view?.id ?? '', view: home })),
-      ).toBe('not_found');
-      expect(two.messages.map((m) => m.channel)).toEqual(['C0TWO0001']);
-    } finally {
-      await two.close();
-    }
+    one = new WebClient('xoxb-T0ONE0001-1', { slackApiUrl: two.url, retryConfig: { retries: 0 } });
+    other = new WebClient('xoxb-T0TWO0001-2', {
+      slackApiUrl: two.url,
+      retryConfig: { retries: 0 },
+    });
+  });
+  afterEach(async () => {
+    await two.close();
+  });
+
+  it('answers each token as its own workspace', async () => {
+    expect((await other.auth.test()).team_id).toBe('T0TWO0001');
+    expect((await one.auth.test()).team).toBe('One');
+    expect((await other.users.info({ user: 'U0BO00001' })).user?.team_id).toBe('T0TWO0001');
+  });
+
+  it('refuses a post to the other workspace’s channel, storing only its own', async () => {
+    expect((await other.chat.postMessage({ channel: 'C0TWO0001', text: 'hi' })).ok).toBe(true);
+    expect(await slackError(other.chat.postMessage({ channel: 'C0ONE0001', text: 'x' }))).toBe(
+      'channel_not_found',
+    );
+    expect(two.messages.map((m) => m.channel)).toEqual(['C0TWO0001']);
+  });
+
+  it('refuses the other workspace’s people: their profile, or a DM to them', async () => {
+    expect(await slackError(other.users.info({ user: 'U0ANA0001' }))).toBe('user_not_found');
+    expect(await slackError(one.chat.postMessage({ channel: 'U0BO00001', text: 'x' }))).toBe(
+      'channel_not_found',
+    );
+    expect(two.messages).toEqual([]);
+  });
+
+  it('refuses to publish a home to the other workspace’s person', async () => {
+    expect(await slackError(one.views.publish({ user_id: 'U0BO00001', view: home }))).toBe(
+      'user_not_found',
+    );
+  });
+
+  it('refuses to update the other workspace’s view', async () => {
+    const published = await other.views.publish({ user_id: 'U0BO00001', view: home });
+    expect(published.view?.team_id).toBe('T0TWO0001');
+    expect(
+      await slackError(one.views.update({ view_id: published.view?.id ?? '', view: home })),
+    ).toBe('not_found');
   });
 });

@@ -231,80 +231,149 @@ describe('sandbox server', () => {
     expect(await res.json()).toEqual({ ok: false, error: 'unknown_method' });
   });
 
-  it('advances the clock, runs the reminder tick, and Reset starts over on a fresh database', async () => {
-    await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
-    // The page's request returns once the bot's work is done: parent and first reply are there.
-    expect((await state()).messages).toHaveLength(2);
-    const r = await post('/api/clock', { advance: 'day' });
-    expect(r.status).toBe(200);
-    expect(Date.parse(String(r.body.now)) - MONDAY_MORNING.getTime()).toBeGreaterThanOrEqual(
-      86_400_000,
-    );
-    expect(r.body.sent).toBeGreaterThan(0);
-    expect((await post('/api/clock', { advance: 'year' })).status).toBe(400);
-
-    const dbPath = sandboxConfig(dir).databasePath;
-    expect(existsSync(dbPath)).toBe(true);
-    expect((await post('/api/reset', {})).status).toBe(200);
-    const after = await state();
-    expect(after.messages).toEqual([]);
-    expect(after.now.slice(0, 16)).toBe(MONDAY_MORNING.toISOString().slice(0, 16));
-    // The new bot works on the new database.
-    await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Beta: wrong invoice' });
-    expect((await state()).messages.some((m) => m.text.includes('Beta'))).toBe(true);
-  });
-
-  it('keeps its channel and its sandbox time across a restart, beside its own database', async () => {
-    await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
-    // The page's request returns once the bot's work is done: parent and first reply are there.
-    expect((await state()).messages).toHaveLength(2);
-    await post('/api/clock', { advance: 'week' });
-    const before = await state();
+  /** `/incident Acme: late delivery` by Joan in #general. */
+  const openAcme = () =>
+    post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
+  /** The sandbox closed and started again on its files, as a new process would. */
+  const restart = async () => {
     await sb.close();
-    expect(existsSync(`${sandboxConfig(dir).databasePath}.slack.json`)).toBe(true);
-
     sb = await startSandbox(sandboxConfig(dir), () => {}, { standalone: false });
-    const after = await state();
-    expect(after.messages.map((m) => m.ts)).toEqual(before.messages.map((m) => m.ts));
-    expect(Date.parse(after.now)).toBeGreaterThanOrEqual(Date.parse(before.now));
-    expect(Date.parse(after.now) - Date.parse(before.now)).toBeLessThan(60_000);
-  });
+  };
 
-  it('killed before it saved its Slack state: the cases are kept and posted again, not wiped', async () => {
-    await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
-    await sb.close();
-    // As if the process died before its (debounced) save: the database is there, the Slack state not.
-    rmSync(`${sandboxConfig(dir).databasePath}.slack.json`, { force: true });
-    sb = await startSandbox(sandboxConfig(dir), () => {}, { standalone: false });
-    const after = await state();
-    const parents = after.messages.filter((m) => m.text.includes('Acme'));
-    expect(parents).toHaveLength(1);
-    // Its thread starts again with the first reply.
-    expect(
-      after.messages.filter((m) => m.thread_ts === parents[0]?.ts && m.ts !== parents[0]?.ts),
-    ).toHaveLength(1);
-  });
-
-  it('restarted after a crash, it catches up as the bot does: lines left pending are posted at once, and once', async () => {
-    await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
-    await sb.close();
-    // As if the process died between storing a thread line and posting it.
-    const body = { text: 'left pending by a crash', blocks: [] };
-    const store = await storeOf(dir);
-    try {
-      const [c] = await store.repos.cases.listOpenInTeam(SANDBOX_TEAM.id, 10);
-      if (!c) throw new Error('no case stored');
-      await store.repos.lines.add(c.teamId, c.id, body, c.createdAt);
-    } finally {
-      await store.close();
+  describe('its clock', () => {
+    /** Acme opened (its parent and first reply posted), then the clock moved a day on. */
+    async function aDayOn() {
+      await openAcme();
+      // The page's request returns once the bot's work is done: parent and first reply are there.
+      expect((await state()).messages).toHaveLength(2);
+      return post('/api/clock', { advance: 'day' });
     }
-    sb = await startSandbox(sandboxConfig(dir), () => {}, { standalone: false });
-    // At once, without waiting for the clock to move (its clock does not move on its own).
+
+    it('advances a day at a time', async () => {
+      const r = await aDayOn();
+      expect(r.status).toBe(200);
+      expect(Date.parse(String(r.body.now)) - MONDAY_MORNING.getTime()).toBeGreaterThanOrEqual(
+        86_400_000,
+      );
+    });
+
+    it('runs the reminder tick as it advances, sending what fell due', async () => {
+      expect((await aDayOn()).body.sent).toBeGreaterThan(0);
+    });
+
+    it('refuses a step it does not offer (a year)', async () => {
+      expect((await post('/api/clock', { advance: 'year' })).status).toBe(400);
+    });
+  });
+
+  describe('Reset', () => {
+    /** Acme opened and a day passed, then Reset. */
+    async function resetAfterADay() {
+      await openAcme();
+      await post('/api/clock', { advance: 'day' });
+      expect(existsSync(sandboxConfig(dir).databasePath)).toBe(true);
+      expect((await post('/api/reset', {})).status).toBe(200);
+    }
+
+    it('starts over: no messages, the clock back at Monday morning', async () => {
+      await resetAfterADay();
+      const after = await state();
+      expect(after.messages).toEqual([]);
+      expect(after.now.slice(0, 16)).toBe(MONDAY_MORNING.toISOString().slice(0, 16));
+    });
+
+    it('leaves a bot working on a fresh database', async () => {
+      await resetAfterADay();
+      await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Beta: wrong invoice' });
+      expect((await state()).messages.some((m) => m.text.includes('Beta'))).toBe(true);
+    });
+  });
+
+  describe('a restart', () => {
+    /** What the page showed after Acme was opened and a week walked, and what it shows after a restart. */
+    async function restartedAWeekOn() {
+      await openAcme();
+      // The page's request returns once the bot's work is done: parent and first reply are there.
+      expect((await state()).messages).toHaveLength(2);
+      await post('/api/clock', { advance: 'week' });
+      const before = await state();
+      await restart();
+      return { before, after: await state() };
+    }
+
+    it('keeps its Slack state in a file beside its own database', async () => {
+      await openAcme();
+      await sb.close();
+      expect(existsSync(`${sandboxConfig(dir).databasePath}.slack.json`)).toBe(true);
+      sb = await startSandbox(sandboxConfig(dir), () => {}, { standalone: false });
+    });
+
+    it("keeps its channel's messages", async () => {
+      const { before, after } = await restartedAWeekOn();
+      expect(after.messages.map((m) => m.ts)).toEqual(before.messages.map((m) => m.ts));
+    });
+
+    it('keeps its sandbox time', async () => {
+      const { before, after } = await restartedAWeekOn();
+      expect(Date.parse(after.now)).toBeGreaterThanOrEqual(Date.parse(before.now));
+      expect(Date.parse(after.now) - Date.parse(before.now)).toBeLessThan(60_000);
+    });
+  });
+
+  describe('killed before it saved its Slack state, then started again', () => {
+    /** The page after Acme was opened and the Slack state file lost before a restart. */
+    async function slackStateLost() {
+      await openAcme();
+      await sb.close();
+      // As if the process died before its (debounced) save: the database is there, the Slack state not.
+      rmSync(`${sandboxConfig(dir).databasePath}.slack.json`, { force: true });
+      sb = await startSandbox(sandboxConfig(dir), () => {}, { standalone: false });
+      const after = await state();
+      return { after, parents: after.messages.filter((m) => m.text.includes('Acme')) };
+    }
+
+    it('posts the stored case again, once, instead of wiping it', async () => {
+      expect((await slackStateLost()).parents).toHaveLength(1);
+    });
+
+    it("starts the case's thread again with its first reply", async () => {
+      const { after, parents } = await slackStateLost();
+      expect(
+        after.messages.filter((m) => m.thread_ts === parents[0]?.ts && m.ts !== parents[0]?.ts),
+      ).toHaveLength(1);
+    });
+  });
+
+  describe('restarted after a crash that left a thread line pending, it catches up as the bot does', () => {
+    const body = { text: 'left pending by a crash', blocks: [] };
     const lines = async () => (await state()).messages.filter((m) => m.text === body.text);
-    expect(await lines()).toHaveLength(1);
-    await post('/api/clock', { advance: 'hour' });
-    await post('/api/clock', { advance: 'hour' });
-    expect(await lines()).toHaveLength(1);
+    /** Acme opened, then a thread line stored but never posted (a crash in between), then a start. */
+    async function crashedWithALinePending() {
+      await openAcme();
+      await sb.close();
+      const store = await storeOf(dir);
+      try {
+        const [c] = await store.repos.cases.listOpenInTeam(SANDBOX_TEAM.id, 10);
+        if (!c) throw new Error('no case stored');
+        await store.repos.lines.add(c.teamId, c.id, body, c.createdAt);
+      } finally {
+        await store.close();
+      }
+      sb = await startSandbox(sandboxConfig(dir), () => {}, { standalone: false });
+    }
+
+    it('posts the line at once, without waiting for the clock to move', async () => {
+      await crashedWithALinePending();
+      // Its clock does not move on its own: the start-up itself posted it.
+      expect(await lines()).toHaveLength(1);
+    });
+
+    it('posts the line only once, however the clock moves on', async () => {
+      await crashedWithALinePending();
+      await post('/api/clock', { advance: 'hour' });
+      await post('/api/clock', { advance: 'hour' });
+      expect(await lines()).toHaveLength(1);
+    });
   });
 
   it('a very long /incident reaches the bot, whose own limit refuses it, opening nothing', async () => {
@@ -568,16 +637,51 @@ describe('sandbox server', () => {
     expect(parent?.blocks?.[0]).toMatchObject({ type: 'header' });
   });
 
-  it('shows the DM the owner gets when a case’s channel becomes shared, and its *Move the case* button works', async () => {
-    await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
-    await post('/api/share', { channel: GENERAL, how: 'ext' });
-    const dm = (await state()).messages.find((m) => m.channel === JOAN_DM);
-    const move = buttonIn(dm?.blocks as Block[] | undefined, 'amends_case_move');
-    expect(move?.value).toBeTruthy();
-    const click = { action_id: 'amends_case_move', value: move?.value };
+  describe('the DM the owner gets when a case’s channel becomes shared', () => {
+    let bot: ReturnType<typeof interactionsToBot> | undefined;
+    afterEach(() => {
+      bot?.restore();
+      bot = undefined;
+    });
 
-    const bot = interactionsToBot();
-    try {
+    /** Acme opened in #general, #general shared: Joan's DM, and a click on its *Move the case*. */
+    async function dmOfSharedCase() {
+      await openAcme();
+      await post('/api/share', { channel: GENERAL, how: 'ext' });
+      const dm = (await state()).messages.find((m) => m.channel === JOAN_DM);
+      const move = buttonIn(dm?.blocks as Block[] | undefined, 'amends_case_move');
+      return { dm, move, click: { action_id: 'amends_case_move', value: move?.value } };
+    }
+
+    /** Joan's click on *Move the case* in her DM: the page's answer, the payload the bot got, the form. */
+    async function moveClicked() {
+      const { dm, click } = await dmOfSharedCase();
+      bot = interactionsToBot();
+      const stream = await openStream(sb.url);
+      try {
+        await stream.streamed('event: snapshot');
+        const r = await post('/api/action', {
+          user: JOAN,
+          channel: JOAN_DM,
+          messageTs: dm?.ts,
+          ...click,
+        });
+        const [payload] = bot.payloads();
+        await stream.streamed('"callback_id":"amends_move"');
+        const form = stream.events('view').at(-1) as { user: string; view: { id: string } };
+        return { dm, r, payload, form };
+      } finally {
+        await stream.close();
+      }
+    }
+
+    it('carries a *Move the case* button', async () => {
+      expect((await dmOfSharedCase()).move?.value).toBeTruthy();
+    });
+
+    it('is clicked only by its owner, in her DM, on a message there: forged clicks reach no bot', async () => {
+      const { dm, click } = await dmOfSharedCase();
+      bot = interactionsToBot();
       // Joan's DM is hers: Montse can't click in it, nor anyone in a DM that isn't there.
       const forged = [
         await post('/api/action', { user: MONTSE, channel: JOAN_DM, messageTs: dm?.ts, ...click }),
@@ -596,18 +700,11 @@ describe('sandbox server', () => {
       ];
       expect(forged.map((r) => r.status)).toEqual([400, 400, 404]);
       expect(bot.payloads()).toEqual([]);
+    });
 
-      const stream = await openStream(sb.url);
-      await stream.streamed('event: snapshot');
-      const r = await post('/api/action', {
-        user: JOAN,
-        channel: JOAN_DM,
-        messageTs: dm?.ts,
-        ...click,
-      });
+    it('sends a click on *Move the case* to the bot as a message click in the directmessage', async () => {
+      const { dm, r, payload } = await moveClicked();
       expect(r).toEqual({ status: 200, body: { ok: true } });
-      // A click in the app's DM is a message click: the channel is the "directmessage".
-      const [payload] = bot.payloads();
       expect(payload).toMatchObject({
         container: {
           type: 'message',
@@ -618,11 +715,15 @@ describe('sandbox server', () => {
         channel: { id: JOAN_DM, name: 'directmessage' },
         message: { ts: dm?.ts, blocks: dm?.blocks },
       });
+    });
 
-      await stream.streamed('"callback_id":"amends_move"');
-      const form = stream.events('view').at(-1) as { user: string; view: { id: string } };
-      await stream.close();
+    it('opens the move form for the owner on that click', async () => {
+      const { form } = await moveClicked();
       expect(form).toMatchObject({ user: JOAN, view: { callback_id: 'amends_move' } });
+    });
+
+    it('posts the case in the channel picked in the move form', async () => {
+      const { form } = await moveClicked();
       const done = await post('/api/submit', {
         user: JOAN,
         viewId: form.view.id,
@@ -631,108 +732,157 @@ describe('sandbox server', () => {
         },
       });
       expect(done).toEqual({ status: 200, body: { ok: true, close: true } });
-    } finally {
-      bot.restore();
-    }
-    const moved = (await state()).messages.find(
-      (m) => m.channel === ACCOUNTS && m.text.includes('Acme'),
-    );
-    expect(moved?.blocks?.[0]).toMatchObject({ type: 'header', text: { text: 'Acme · Major' } });
+      const moved = (await state()).messages.find(
+        (m) => m.channel === ACCOUNTS && m.text.includes('Acme'),
+      );
+      expect(moved?.blocks?.[0]).toMatchObject({ type: 'header', text: { text: 'Acme · Major' } });
+    });
   });
 
-  it('shows a file the bot uploads in its thread, and serves it as a download', async () => {
-    await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
-    const parent = (await state()).messages[0] as StoredMessage;
-    const slack = new WebClient('xoxb-sandbox-test', {
-      slackApiUrl: sb.slackApiUrl,
-      retryConfig: { retries: 0 },
-    });
+  describe('a file the bot uploads in a case’s thread', () => {
     const bytes = Buffer.from('client;outcome\nAcme;won back \u2713\n');
-    await slack.files.uploadV2({
-      channel_id: GENERAL,
-      thread_ts: parent.ts,
-      file: bytes,
-      filename: 'acme-outcome.csv',
-      title: 'Acme: the outcome',
-      initial_comment: 'Here is the export',
+    /** Acme opened, then acme-outcome.csv uploaded into its thread: the parent, the page's state, the file. */
+    async function uploaded() {
+      await openAcme();
+      const parent = (await state()).messages[0] as StoredMessage;
+      const slack = new WebClient('xoxb-sandbox-test', {
+        slackApiUrl: sb.slackApiUrl,
+        retryConfig: { retries: 0 },
+      });
+      await slack.files.uploadV2({
+        channel_id: GENERAL,
+        thread_ts: parent.ts,
+        file: bytes,
+        filename: 'acme-outcome.csv',
+        title: 'Acme: the outcome',
+        initial_comment: 'Here is the export',
+      });
+      const s = await state();
+      const share = s.messages.find((m) => m.files?.length);
+      return { parent, s, share, file: share?.files?.[0] };
+    }
+
+    it('shows in the thread, counted as a reply', async () => {
+      const { parent, s, share, file } = await uploaded();
+      expect(share).toMatchObject({ thread_ts: parent.ts, text: 'Here is the export' });
+      expect(file).toMatchObject({ name: 'acme-outcome.csv', title: 'Acme: the outcome' });
+      expect(s.messages.find((m) => m.ts === parent.ts)?.reply_count).toBe(2);
     });
-    const s = await state();
-    const share = s.messages.find((m) => m.files?.length);
-    expect(share).toMatchObject({ thread_ts: parent.ts, text: 'Here is the export' });
-    const file = share?.files?.[0];
-    expect(file).toMatchObject({ name: 'acme-outcome.csv', title: 'Acme: the outcome' });
-    expect(s.messages.find((m) => m.ts === parent.ts)?.reply_count).toBe(2);
 
-    const got = await fetch(`${sb.url}/files/${file?.id}/acme-outcome.csv`);
-    expect(got.status).toBe(200);
-    expect(got.headers.get('content-type')).toBe('text/csv');
-    expect(got.headers.get('content-disposition')).toContain(
-      'attachment; filename="acme-outcome.csv"',
-    );
-    expect(Buffer.from(await got.arrayBuffer()).equals(bytes)).toBe(true);
-    expect((await fetch(`${sb.url}/files/F0NOSUCH`)).status).toBe(404);
+    it('is served as a download', async () => {
+      const { file } = await uploaded();
+      const got = await fetch(`${sb.url}/files/${file?.id}/acme-outcome.csv`);
+      expect(got.status).toBe(200);
+      expect(got.headers.get('content-type')).toBe('text/csv');
+      expect(got.headers.get('content-disposition')).toContain(
+        'attachment; filename="acme-outcome.csv"',
+      );
+      expect(Buffer.from(await got.arrayBuffer()).equals(bytes)).toBe(true);
+    });
 
-    // The bytes are kept beside the database like the messages: the link still works after a restart.
-    await sb.close();
-    sb = await startSandbox(sandboxConfig(dir), () => {}, { standalone: false });
-    const again = await fetch(`${sb.url}/files/${file?.id}`);
-    expect(Buffer.from(await again.arrayBuffer()).equals(bytes)).toBe(true);
+    it('is still served after a restart (its bytes kept beside the database)', async () => {
+      const { file } = await uploaded();
+      await restart();
+      const again = await fetch(`${sb.url}/files/${file?.id}`);
+      expect(Buffer.from(await again.arrayBuffer()).equals(bytes)).toBe(true);
+    });
   });
 
-  it('opens App Home through /api/home: an app_home_opened event, and the home the bot publishes', async () => {
-    await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
-    expect((await state()).homes).toEqual({});
-    const stream = await openStream(sb.url);
-    const r = await post('/api/home', { user: JOAN });
-    expect(r.status).toBe(200);
-    const view = r.body.view as HomeView;
-    expect(view).toMatchObject({ type: 'home' });
-    // Stored by the fake for that user (and for no one else), and pushed to the page.
-    const { homes } = await state();
-    expect(Object.keys(homes)).toEqual([JOAN]);
-    expect(homes[JOAN]).toEqual(view);
-    const texts = JSON.stringify(view.blocks);
-    expect(texts).toContain('Your open steps');
-    expect(texts).toContain('Acme');
-    await stream.streamed(`event: home\ndata: {"user":"${JOAN}"`);
-    await stream.close();
+  it('answers 404 for a file it does not have', async () => {
+    expect((await fetch(`${sb.url}/files/F0NOSUCH`)).status).toBe(404);
+  });
 
-    // Done on her first step, clicked in App Home: a block_actions from the view (no channel).
-    const done = view.blocks
-      .flatMap((b) => b.elements ?? [])
-      .find((e) => e.action_id === 'amends_step_done');
-    expect(done?.value).toBeTruthy();
-    const click = await post('/api/action', {
-      user: JOAN,
-      viewId: view.id,
-      action_id: 'amends_step_done',
-      value: done?.value,
+  describe('App Home through /api/home (an app_home_opened event)', () => {
+    /** Acme opened, then Joan's App Home opened: the view the bot published, as the page answered it. */
+    async function joanHome() {
+      await openAcme();
+      const r = await post('/api/home', { user: JOAN });
+      expect(r.status).toBe(200);
+      return r.body.view as HomeView;
+    }
+    /** Her first step's Done button in the home. */
+    const doneIn = (view: HomeView) =>
+      view.blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'amends_step_done');
+
+    it('answers with the home the bot publishes, stored for that user only', async () => {
+      expect((await state()).homes).toEqual({});
+      const view = await joanHome();
+      expect(view).toMatchObject({ type: 'home' });
+      const { homes } = await state();
+      expect(Object.keys(homes)).toEqual([JOAN]);
+      expect(homes[JOAN]).toEqual(view);
     });
-    expect(click).toEqual({ status: 200, body: { ok: true } });
-    const s = await state();
-    expect(s.messages.some((m) => /marked .*Own up to the client.* done/.test(m.text))).toBe(true);
-    expect(JSON.stringify(s.homes[JOAN]?.blocks)).not.toContain(done?.value);
 
-    // The language select in App Home: the bot stores her choice and publishes the home again.
-    const lang = await post('/api/action', {
-      user: JOAN,
-      viewId: view.id,
-      block_id: 'home_controls',
-      action_id: 'amends_home_language',
-      type: 'static_select',
-      selected_value: 'it',
-      selected_text: 'Italiano',
+    it("shows the user's open steps", async () => {
+      const texts = JSON.stringify((await joanHome()).blocks);
+      expect(texts).toContain('Your open steps');
+      expect(texts).toContain('Acme');
     });
-    expect(lang.status).toBe(200);
-    const italian = (await state()).homes[JOAN];
-    expect(italian?.id).toBe(view.id);
-    expect(JSON.stringify(italian?.blocks)).toContain('I tuoi passi aperti');
 
-    // Only the user's own, current home view; only sandbox users.
-    expect(
-      (await post('/api/action', { user: MONTSE, viewId: view.id, action_id: 'x' })).status,
-    ).toBe(404);
-    expect((await post('/api/home', { user: 'U0NOBODY' })).status).toBe(400);
+    it('pushes the home to the page', async () => {
+      const stream = await openStream(sb.url);
+      try {
+        await joanHome();
+        await stream.streamed(`event: home\ndata: {"user":"${JOAN}"`);
+      } finally {
+        await stream.close();
+      }
+    });
+
+    /** Done on her first step, clicked in App Home: a block_actions from the view (no channel). */
+    async function doneClickedInHome() {
+      const view = await joanHome();
+      const done = doneIn(view);
+      expect(done?.value).toBeTruthy();
+      const click = await post('/api/action', {
+        user: JOAN,
+        viewId: view.id,
+        action_id: 'amends_step_done',
+        value: done?.value,
+      });
+      expect(click).toEqual({ status: 200, body: { ok: true } });
+      return { done, s: await state() };
+    }
+
+    it('a Done click in it marks the step done in the thread', async () => {
+      const { s } = await doneClickedInHome();
+      expect(s.messages.some((m) => /marked .*Own up to the client.* done/.test(m.text))).toBe(
+        true,
+      );
+    });
+
+    it('a Done click in it draws the home again without that step', async () => {
+      const { done, s } = await doneClickedInHome();
+      expect(JSON.stringify(s.homes[JOAN]?.blocks)).not.toContain(done?.value);
+    });
+
+    it('a language picked in its select draws the same home again in that language', async () => {
+      const view = await joanHome();
+      const lang = await post('/api/action', {
+        user: JOAN,
+        viewId: view.id,
+        block_id: 'home_controls',
+        action_id: 'amends_home_language',
+        type: 'static_select',
+        selected_value: 'it',
+        selected_text: 'Italiano',
+      });
+      expect(lang.status).toBe(200);
+      const italian = (await state()).homes[JOAN];
+      expect(italian?.id).toBe(view.id);
+      expect(JSON.stringify(italian?.blocks)).toContain('I tuoi passi aperti');
+    });
+
+    it("refuses a click in another user's home", async () => {
+      const view = await joanHome();
+      expect(
+        (await post('/api/action', { user: MONTSE, viewId: view.id, action_id: 'x' })).status,
+      ).toBe(404);
+    });
+
+    it('refuses to open the home of a user not in the sandbox', async () => {
+      expect((await post('/api/home', { user: 'U0NOBODY' })).status).toBe(400);
+    });
   });
 
   describe('a second workspace, installed from the page with Add to Slack', () => {
@@ -778,22 +928,48 @@ describe('sandbox server', () => {
       return get(answered.location, { headers: { cookie: install.cookies.join('; ') } });
     }
 
-    it('installs through the real flow; cases, lists, homes and reports of one never show in the other, each called with its own token', async () => {
-      const before = await state();
-      expect(
-        (
-          before as unknown as { workspaces: { team: { id: string }; installed: boolean }[] }
-        ).workspaces.map((w) => [w.team.id, w.installed]),
-      ).toEqual([
+    type Workspaces = {
+      workspaces: { team: { id: string }; installed: boolean; users: { id: string }[] }[];
+    };
+    const installedOnes = async () =>
+      ((await state()) as unknown as Workspaces).workspaces.map((w) => [w.team.id, w.installed]);
+    /** Add to Slack allowed for the second workspace, as the page saw it. */
+    async function installed() {
+      const done = await addToSlack();
+      expect(done).toMatchObject({ status: 303, location: `${sb.url}/?workspace=${ORCHARD}` });
+    }
+    /** The second workspace installed, then a case in each: Acme by Joan, Pearfield by Alex. */
+    async function aCaseInEach() {
+      await installed();
+      const calls0 = sb.slackCalls().length;
+      await openAcme();
+      await post('/api/command', {
+        user: ALEX,
+        channel: ORCHARD_GENERAL,
+        text: 'Pearfield: wrong invoice',
+      });
+      return { calls0 };
+    }
+    /** Each workspace's person, channel, own case and the other workspace's case. */
+    const EACH = [
+      [JOAN, GENERAL, 'Acme', 'Pearfield'],
+      [ALEX, ORCHARD_GENERAL, 'Pearfield', 'Acme'],
+    ] as const;
+
+    it('lists the second workspace as not installed at first', async () => {
+      expect(await installedOnes()).toEqual([
         [SANDBOX_TEAM.id, true],
         [ORCHARD, false],
       ]);
-      // Not installed yet: the page's requests there are refused, in words, and reach no bot.
+    });
+
+    it('refuses the page’s requests there before it is installed, in words', async () => {
       const early = await post('/api/command', { user: ALEX, channel: ORCHARD_GENERAL, text: 'x' });
       expect(early.status).toBe(409);
       expect(early.body.error).toContain('Add to Slack');
+    });
 
-      // Cancel on the consent page: back on the page saying so, nothing installed.
+    it('installs nothing on Cancel at the consent page, back on the page saying so', async () => {
       const cancelled = await addToSlack('cancel');
       expect(cancelled.status).toBe(303);
       // (Bolt's code for a refused authorization: access_denied from Slack.)
@@ -801,80 +977,86 @@ describe('sandbox server', () => {
         `${sb.url}/?install_error=slack_oauth_installer_authorization_error`,
       );
       expect((await post('/api/home', { user: ALEX })).status).toBe(409);
+    });
 
+    it('installs it on Allow at the consent page: the page lists it installed, with its people', async () => {
       const stream = await openStream(sb.url);
-      const done = await addToSlack();
-      expect(done).toMatchObject({ status: 303, location: `${sb.url}/?workspace=${ORCHARD}` });
-      await stream.streamed('event: workspaces');
-      await stream.close();
-      const after = (await state()) as unknown as {
-        workspaces: { team: { id: string }; installed: boolean; users: { id: string }[] }[];
-      };
+      try {
+        await installed();
+        await stream.streamed('event: workspaces');
+      } finally {
+        await stream.close();
+      }
+      const after = (await state()) as unknown as Workspaces;
       expect(after.workspaces.map((w) => w.installed)).toEqual([true, true]);
       expect(after.workspaces[1]?.users.map((u) => u.id)).toEqual(SECOND.users.map((u) => u.id));
+    });
 
-      // A case in each workspace.
-      const calls0 = sb.slackCalls().length;
-      await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
-      await post('/api/command', {
-        user: ALEX,
-        channel: ORCHARD_GENERAL,
-        text: 'Pearfield: wrong invoice',
-      });
+    it('shows a case only in the channel of its own workspace', async () => {
+      await aCaseInEach();
       const s = await state();
-      const inChannel = (ch: string) => s.messages.filter((m) => m.channel === ch);
-      expect(
-        inChannel(GENERAL)
+      const said = (ch: string) =>
+        s.messages
+          .filter((m) => m.channel === ch)
           .map((m) => m.text)
-          .join(' '),
-      ).toContain('Acme');
-      expect(
-        inChannel(GENERAL)
-          .map((m) => m.text)
-          .join(' '),
-      ).not.toContain('Pearfield');
-      expect(
-        inChannel(ORCHARD_GENERAL)
-          .map((m) => m.text)
-          .join(' '),
-      ).toContain('Pearfield');
-      expect(
-        inChannel(ORCHARD_GENERAL)
-          .map((m) => m.text)
-          .join(' '),
-      ).not.toContain('Acme');
-      // A channel of the other workspace is unknown to its people.
+          .join(' ');
+      for (const [, channel, own, other] of EACH) {
+        expect(said(channel)).toContain(own);
+        expect(said(channel)).not.toContain(other);
+      }
+    });
+
+    it('does not know a channel of the other workspace to its people', async () => {
+      await installed();
       expect((await post('/api/command', { user: ALEX, channel: GENERAL, text: 'x' })).status).toBe(
         400,
       );
+    });
 
-      // /incident list, and the report, in each: only its own case.
-      for (const [user, channel, own, other] of [
-        [JOAN, GENERAL, 'Acme', 'Pearfield'],
-        [ALEX, ORCHARD_GENERAL, 'Pearfield', 'Acme'],
-      ] as const) {
-        for (const text of ['list', 'report all']) {
-          const n = (await state()).ephemerals.length;
-          expect((await post('/api/command', { user, channel, text })).status).toBe(200);
-          const said = (await state()).ephemerals
-            .slice(n)
-            .filter((e) => e.user === user)
-            .map((e) => JSON.stringify(e))
-            .join(' ');
-          expect(said, `${user} ${text}`).not.toContain(other);
-          if (text === 'list') expect(said).toContain(own);
-        }
+    it('answers /incident list in each workspace with its own case only', async () => {
+      await aCaseInEach();
+      for (const [user, channel, own, other] of EACH) {
+        const said = await ephemeralsFrom(user, channel, 'list');
+        expect(said, `${user} list`).not.toContain(other);
+        expect(said).toContain(own);
       }
+    });
 
-      // App Home: each sees their own workspace's case, none of the other's.
-      const joanHome = JSON.stringify((await post('/api/home', { user: JOAN })).body.view);
-      const alexHome = JSON.stringify((await post('/api/home', { user: ALEX })).body.view);
-      expect(joanHome).toContain('Acme');
-      expect(joanHome).not.toContain('Pearfield');
-      expect(alexHome).toContain('Pearfield');
-      expect(alexHome).not.toContain('Acme');
+    it('reports in each workspace nothing of the other’s case', async () => {
+      await aCaseInEach();
+      for (const [user, channel, , other] of EACH)
+        expect(
+          await ephemeralsFrom(user, channel, 'report all'),
+          `${user} report all`,
+        ).not.toContain(other);
+    });
 
-      // Every Web API call went out with the token of the workspace whose channel or person it names.
+    /** What the bot told `user` privately after their `/incident <text>` in `channel`, as one string. */
+    async function ephemeralsFrom(user: string, channel: string, text: string) {
+      const n = (await state()).ephemerals.length;
+      expect((await post('/api/command', { user, channel, text })).status).toBe(200);
+      return (await state()).ephemerals
+        .slice(n)
+        .filter((e) => e.user === user)
+        .map((e) => JSON.stringify(e))
+        .join(' ');
+    }
+
+    it('shows in each App Home its own workspace’s case, none of the other’s', async () => {
+      await aCaseInEach();
+      for (const [user, , own, other] of EACH) {
+        const home = JSON.stringify((await post('/api/home', { user })).body.view);
+        expect(home).toContain(own);
+        expect(home).not.toContain(other);
+      }
+    });
+
+    it('calls the Web API with the token of the workspace whose channel or person it names', async () => {
+      const { calls0 } = await aCaseInEach();
+      for (const [user, channel] of EACH) {
+        for (const text of ['list', 'report all']) await ephemeralsFrom(user, channel, text);
+        await post('/api/home', { user });
+      }
       const teamOf = new Map<string, string>();
       for (const ws of SANDBOX_WORKSPACES) {
         for (const c of ws.channels) teamOf.set(c.id, ws.team.id);
@@ -896,47 +1078,73 @@ describe('sandbox server', () => {
         }
       }
       expect(tokenTeams).toEqual(new Set([SANDBOX_TEAM.id, ORCHARD]));
+    });
 
-      // The installation survives a restart (sealed with the sandbox's own key, beside its database).
-      await sb.close();
+    it('keeps the installation across a restart, sealed with a key of its own beside its database', async () => {
+      await aCaseInEach();
+      await restart();
       expect(existsSync(`${sandboxConfig(dir).databasePath}.key`)).toBe(true);
-      sb = await startSandbox(sandboxConfig(dir), () => {}, { standalone: false });
       expect(
         (await post('/api/command', { user: ALEX, channel: ORCHARD_GENERAL, text: 'list' })).status,
       ).toBe(200);
-      // Reset forgets it: the second workspace is to be installed again.
+    });
+
+    it('forgets the installation on Reset: the second workspace is to be installed again', async () => {
+      await aCaseInEach();
       await post('/api/reset', {});
       expect(
         (await post('/api/command', { user: ALEX, channel: ORCHARD_GENERAL, text: 'x' })).status,
       ).toBe(409);
+    });
+
+    it('keeps its key on Reset', async () => {
+      await aCaseInEach();
+      await post('/api/reset', {});
       expect(existsSync(`${sandboxConfig(dir).databasePath}.key`)).toBe(true);
     });
 
-    it('its key lost, the sandbox installs its first workspace again and the second waits for Add to Slack', async () => {
-      expect((await addToSlack()).status).toBe(303);
-      await post('/api/command', { user: JOAN, channel: GENERAL, text: 'Acme: late delivery' });
-      await sb.close();
-      rmSync(`${sandboxConfig(dir).databasePath}.key`);
-      sb = await startSandbox(sandboxConfig(dir), () => {}, { standalone: false });
-      expect(
-        (await post('/api/command', { user: JOAN, channel: GENERAL, text: 'list' })).status,
-      ).toBe(200);
-      expect(
-        (await post('/api/command', { user: ALEX, channel: ORCHARD_GENERAL, text: 'list' })).status,
-      ).toBe(409);
-      // The case is still there, and its workspace's new token answers it.
-      const s = await state();
-      expect(s.ephemerals.map((e) => JSON.stringify(e)).join(' ')).toContain('Acme');
+    describe('its key lost', () => {
+      /** Both workspaces installed, a case in the first, then a restart without the sandbox's key. */
+      async function keyLost() {
+        await installed();
+        await openAcme();
+        await sb.close();
+        rmSync(`${sandboxConfig(dir).databasePath}.key`);
+        sb = await startSandbox(sandboxConfig(dir), () => {}, { standalone: false });
+      }
+
+      it('the sandbox installs its first workspace again, whose new token answers its case', async () => {
+        await keyLost();
+        expect(
+          (await post('/api/command', { user: JOAN, channel: GENERAL, text: 'list' })).status,
+        ).toBe(200);
+        const s = await state();
+        expect(s.ephemerals.map((e) => JSON.stringify(e)).join(' ')).toContain('Acme');
+      });
+
+      it('the second workspace waits for Add to Slack again', async () => {
+        await keyLost();
+        expect(
+          (await post('/api/command', { user: ALEX, channel: ORCHARD_GENERAL, text: 'list' }))
+            .status,
+        ).toBe(409);
+      });
     });
 
-    it('the consent page answers only the sandbox app, and a forged redirect installs nothing', async () => {
+    // The first workspace's install at start-up is the one exchange of a code so far.
+    const exchanges = () => sb.slackCalls().filter((c) => c.method === 'oauth.v2.access');
+
+    it('the consent page answers only the sandbox app', async () => {
       const slack = new URL(sb.slackApiUrl);
-      // The first workspace's install at start-up is the one exchange of a code so far.
-      const exchanges = () => sb.slackCalls().filter((c) => c.method === 'oauth.v2.access');
       expect(exchanges()).toHaveLength(1);
       const bad = await get(`${slack.origin}/oauth/v2/authorize?client_id=9999.1&state=x`);
       expect(bad.status).toBe(400);
       expect(bad.body).toContain('Invalid client_id');
+      expect(exchanges()).toHaveLength(1);
+    });
+
+    it('a forged redirect installs nothing, back on the page saying why', async () => {
+      expect(exchanges()).toHaveLength(1);
       // A code and state the bot never issued (no cookie): refused, back on the page saying why.
       const install = await get(`${sb.url}/install`);
       const base = new URL(install.location).origin;
@@ -950,10 +1158,13 @@ describe('sandbox server', () => {
     });
   });
 
-  it('rejects unknown users and channels', async () => {
+  it('rejects a command from a user not in the sandbox', async () => {
     expect(
       (await post('/api/command', { user: 'U0NOBODY', channel: GENERAL, text: 'x' })).status,
     ).toBe(400);
+  });
+
+  it('rejects a command in a channel not in the sandbox', async () => {
     expect((await post('/api/command', { user: JOAN, channel: 'C0OTHER', text: 'x' })).status).toBe(
       400,
     );
@@ -973,14 +1184,20 @@ describe('nextWalkStop', () => {
     expect(new Date(nextWalkStop(Date.parse(at), zones)).toISOString()).toBe(next);
   });
 
-  it("stops on the half hour too for a zone whose hours fall there, and at a working day's :30 start", () => {
-    const at = Date.parse('2026-11-23T10:00:00Z');
+  const at = Date.parse('2026-11-23T10:00:00Z');
+  it('stops on the half hour too for a zone whose hours fall there', () => {
     expect(new Date(nextWalkStop(at, ['Asia/Kolkata', 'UTC'])).toISOString()).toBe(
       '2026-11-23T10:30:00.000Z',
     );
+  });
+
+  it("stops on the half hour too at a working day's :30 start", () => {
     expect(new Date(nextWalkStop(at, ['UTC'], [0, 30])).toISOString()).toBe(
       '2026-11-23T10:30:00.000Z',
     );
+  });
+
+  it('stops only on the hour where neither a zone nor a start falls on the half hour', () => {
     expect(new Date(nextWalkStop(at, ['UTC'])).toISOString()).toBe('2026-11-23T11:00:00.000Z');
   });
 });

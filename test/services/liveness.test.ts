@@ -30,18 +30,36 @@ function open(): Repos {
 }
 
 describe('liveness', () => {
-  it('a holder on another host is alive while its heartbeat holds, and gone once it runs out', async () => {
-    const repo = open().processes;
-    let wall = 1_000_000;
-    const other = new Liveness(repo, 'there:7:aa', () => wall);
-    const me = new Liveness(repo, 'here:1:bb', () => wall);
-    await other.beat();
-    wall += ALIVE_MS - 1;
-    expect(await me.isGone('there:7:aa')).toBe(false);
-    wall += 2;
-    expect(await me.isGone('there:7:aa')).toBe(true);
-    await other.beat(); // it was only slow: it says so again, and is alive again
-    expect(await me.isGone('there:7:aa')).toBe(false);
+  describe('a holder on another host', () => {
+    /** A holder there that beat once, the watcher here, and how far the wall clock has moved. */
+    async function beatOnce() {
+      const repo = open().processes;
+      const at = { wall: 1_000_000 };
+      const other = new Liveness(repo, 'there:7:aa', () => at.wall);
+      const me = new Liveness(repo, 'here:1:bb', () => at.wall);
+      await other.beat();
+      return { at, other, me };
+    }
+
+    it('is alive while its heartbeat holds', async () => {
+      const { at, me } = await beatOnce();
+      at.wall += ALIVE_MS - 1;
+      expect(await me.isGone('there:7:aa')).toBe(false);
+    });
+
+    it('is gone once its heartbeat runs out', async () => {
+      const { at, me } = await beatOnce();
+      at.wall += ALIVE_MS + 1;
+      expect(await me.isGone('there:7:aa')).toBe(true);
+    });
+
+    it('is alive again once it beats after running out (it was only slow)', async () => {
+      const { at, other, me } = await beatOnce();
+      at.wall += ALIVE_MS + 1;
+      expect(await me.isGone('there:7:aa')).toBe(true);
+      await other.beat();
+      expect(await me.isGone('there:7:aa')).toBe(false);
+    });
   });
 
   it('a watcher is told of a process that stopped beating once it has been missing a while', async () => {
@@ -118,24 +136,35 @@ describe('liveness', () => {
     expect(await me.isGone('here:1:bb')).toBe(false);
   });
 
-  it('a process whose own heartbeat lapsed (a stalled loop) checks its lease before the next write, and finds it taken', async () => {
-    const { processes, leases } = open();
-    const clock = new ManualClock('2026-11-23T08:00:00Z');
-    let wall = 1_000_000;
-    const me = new Liveness(processes, 'here:1:bb', () => wall);
-    await me.beat();
-    const mine = new Leases(leases, 'here:1:bb', clock, me.isGone, 90_000, me.lapsed);
-    expect(await mine.acquire('case:1')).toBe(true);
-    // Stalled 7 s: another process saw the heartbeat run out and took the case.
-    wall += 7_000;
-    clock.advance(7_000);
-    const other = new Liveness(processes, 'there:7:aa', () => wall);
-    await other.beat();
-    expect(await new Leases(leases, 'there:7:aa', clock, other.isGone).acquire('case:1')).toBe(
-      true,
-    );
-    expect(me.lapsed()).toBe(true);
-    expect(await mine.renew('case:1')).toBe(false); // no write: the case is the other's now
+  describe('a process whose own heartbeat lapsed (a stalled loop) while another took its case', () => {
+    /** Here holds case:1 and stalls 7 s; there sees the heartbeat run out and takes the case. */
+    async function stalled() {
+      const { processes, leases } = open();
+      const clock = new ManualClock('2026-11-23T08:00:00Z');
+      let wall = 1_000_000;
+      const me = new Liveness(processes, 'here:1:bb', () => wall);
+      await me.beat();
+      const mine = new Leases(leases, 'here:1:bb', clock, me.isGone, 90_000, me.lapsed);
+      expect(await mine.acquire('case:1')).toBe(true);
+      // Stalled 7 s: another process saw the heartbeat run out and took the case.
+      wall += 7_000;
+      clock.advance(7_000);
+      const other = new Liveness(processes, 'there:7:aa', () => wall);
+      await other.beat();
+      expect(await new Leases(leases, 'there:7:aa', clock, other.isGone).acquire('case:1')).toBe(
+        true,
+      );
+      return { me, mine };
+    }
+
+    it('knows its heartbeat lapsed', async () => {
+      expect((await stalled()).me.lapsed()).toBe(true);
+    });
+
+    it('finds its lease taken at its next renewal, so writes nothing', async () => {
+      const { mine } = await stalled();
+      expect(await mine.renew('case:1')).toBe(false); // no write: the case is the other's now
+    });
   });
 
   it('on this host a holder whose pid is gone is known at once, heartbeat or not', async () => {
