@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Playbook } from '../domain/playbook.js';
 import type { Repos, Tx, UnitOfWork } from '../services/ports.js';
 import { CaseRepo } from './caseRepo.js';
@@ -98,12 +98,14 @@ export function sqliteStore(db: Database.Database, playbook: Playbook): Store {
 }
 
 /** 64-bit integers (our instants in milliseconds, counts) as numbers: they fit in 2^53. */
-const types = {
-  getTypeParser: ((oid: number, format?: string) =>
-    oid === 20
-      ? (v: string) => Number(v)
-      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
-};
+function typesOf(driver: typeof pg) {
+  return {
+    getTypeParser: ((oid: number, format?: string) =>
+      oid === 20
+        ? (v: string) => Number(v)
+        : driver.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+  };
+}
 
 export interface StoreOptions {
   /** `postgres://…` selects PostgreSQL; otherwise the SQLite file at `path`. */
@@ -122,7 +124,10 @@ const LIGHT_POOL_SIZE = 2;
 /** Opens the configured engine and applies its migrations. */
 export async function openStore(o: StoreOptions): Promise<Store> {
   if (o.url && /^postgres(ql)?:\/\//.test(o.url)) {
-    const pool = new pg.Pool({
+    // Loaded only here: a bot on SQLite does not spend its start-up on the PostgreSQL driver.
+    const driver = (await import('pg')).default;
+    const types = typesOf(driver);
+    const pool = new driver.Pool({
       connectionString: o.url,
       max: o.poolSize ?? 10,
       types,
@@ -133,7 +138,7 @@ export async function openStore(o: StoreOptions): Promise<Store> {
     pool.on('error', (e) => o.onPoolError?.(e));
     // Light writes (see Conn.run): a few connections of their own, synchronous_commit off for the
     // session, opened at the first one.
-    const lightPool = new pg.Pool({
+    const lightPool = new driver.Pool({
       connectionString: o.url,
       max: LIGHT_POOL_SIZE,
       types,
