@@ -37,6 +37,7 @@ import {
   recordMeeting,
   rememberUndo,
   retimeOwner,
+  type StepNote,
   saveOutline,
   scheduleMoreFollowUps,
   settleChange,
@@ -92,6 +93,16 @@ function withMeetingDetails(
       data: { ...ch.event.data, place: details.place, minutes: details.minutes },
     },
   };
+}
+
+/**
+ * A step's form with a note (a skip's reason, a follow-up's note), submitted in a workspace's case;
+ * `requestKey` (the form's view) stores it once.
+ */
+export interface StepNoteRequest extends StepNote {
+  readonly teamId: string;
+  readonly caseId: number;
+  readonly requestKey?: string;
 }
 
 /** The same case asked for again within this time is a retry, not a second case. */
@@ -453,21 +464,9 @@ export class CaseService {
     );
   }
 
-  async skip(
-    teamId: string,
-    caseId: number,
-    key: StepKey,
-    reason: string,
-    actor: string,
-    version: number | null,
-    requestKey?: string,
-  ): Promise<Changed> {
-    return this.#change(
-      teamId,
-      caseId,
-      (c, now) => skipStep(c, key, reason, actor, version, this.deps.playbook, now),
-      { requestKey },
-    );
+  /** An optional step skipped, with the reason (`note`) given in its form. */
+  skip(r: StepNoteRequest): Promise<Changed> {
+    return this.#stepNote(r, skipStep);
   }
 
   async meeting(
@@ -719,21 +718,9 @@ export class CaseService {
     });
   }
 
-  async followUp(
-    teamId: string,
-    caseId: number,
-    key: StepKey,
-    note: string,
-    actor: string,
-    version: number | null,
-    requestKey?: string,
-  ): Promise<Changed> {
-    return this.#change(
-      teamId,
-      caseId,
-      (c, now) => recordFollowUp(c, key, note, actor, version, this.deps.playbook, now),
-      { requestKey },
-    );
+  /** A keep-trying follow-up or a check-in recorded, with its note. */
+  followUp(r: StepNoteRequest): Promise<Changed> {
+    return this.#stepNote(r, recordFollowUp);
   }
 
   async close(
@@ -759,6 +746,16 @@ export class CaseService {
 
   async listOpenInTeam(teamId: string, limit = 26): Promise<RecoveryCase[]> {
     return this.#cases().listOpenInTeam(teamId, limit);
+  }
+
+  /** A step's form with a note, submitted: the note recorded on the step by `decide`. */
+  #stepNote(
+    r: StepNoteRequest,
+    decide: (c: RecoveryCase, n: StepNote, pb: Playbook, now: Date) => Changed,
+  ): Promise<Changed> {
+    return this.#change(r.teamId, r.caseId, (c, now) => decide(c, r, this.deps.playbook, now), {
+      requestKey: r.requestKey,
+    });
   }
 
   /**

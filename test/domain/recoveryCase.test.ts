@@ -324,10 +324,7 @@ describe('skipStep', () => {
   it('skips an optional step with a trimmed reason', () => {
     const { case: c, event } = skipStep(
       open(),
-      'compensation',
-      '  They asked for nothing  ',
-      OWNER,
-      1,
+      { key: 'compensation', note: '  They asked for nothing  ', actor: OWNER, version: 1 },
       PB,
       NOW,
     );
@@ -347,30 +344,46 @@ describe('skipStep', () => {
   it.each<StepKey>(['own_up', 'outline', 'meeting', 'corrective_changes'])(
     '%s is not optional → not_optional',
     (key) => {
-      expect(domainError(() => skipStep(open(), key, 'busy', OWNER, 1, PB, NOW)).code).toBe(
-        'not_optional',
-      );
+      expect(
+        domainError(() =>
+          skipStep(open(), { key, note: 'busy', actor: OWNER, version: 1 }, PB, NOW),
+        ).code,
+      ).toBe('not_optional');
     },
   );
 
   it.each(['', '   ', '\n'])('reason %j → reason_required', (reason) => {
     expect(
-      domainError(() => skipStep(open(), 'compensation', reason, OWNER, 1, PB, NOW)).code,
+      domainError(() =>
+        skipStep(open(), { key: 'compensation', note: reason, actor: OWNER, version: 1 }, PB, NOW),
+      ).code,
     ).toBe('reason_required');
   });
 
   it('a reason over 2000 characters → invalid_input', () => {
     const e = domainError(() =>
-      skipStep(open(), 'compensation', 'r'.repeat(LIMITS.note + 1), OWNER, 1, PB, NOW),
+      skipStep(
+        open(),
+        { key: 'compensation', note: 'r'.repeat(LIMITS.note + 1), actor: OWNER, version: 1 },
+        PB,
+        NOW,
+      ),
     );
     expect(e.code).toBe('invalid_input');
   });
 
   it('skipped twice → already_done', () => {
-    const once = skipStep(open(), 'compensation', 'no', OWNER, 1, PB, NOW).case;
-    expect(domainError(() => skipStep(once, 'compensation', 'no', OWNER, 2, PB, NOW)).code).toBe(
-      'already_done',
-    );
+    const once = skipStep(
+      open(),
+      { key: 'compensation', note: 'no', actor: OWNER, version: 1 },
+      PB,
+      NOW,
+    ).case;
+    expect(
+      domainError(() =>
+        skipStep(once, { key: 'compensation', note: 'no', actor: OWNER, version: 2 }, PB, NOW),
+      ).code,
+    ).toBe('already_done');
   });
 
   it('skipping an optional corrective_changes starts client_answer', () => {
@@ -381,7 +394,12 @@ describe('skipStep', () => {
         { key: 'client_answer' },
       ],
     });
-    const c = skipStep(open({}, pb), 'corrective_changes', 'nothing to fix', OWNER, 1, pb, NOW);
+    const c = skipStep(
+      open({}, pb),
+      { key: 'corrective_changes', note: 'nothing to fix', actor: OWNER, version: 1 },
+      pb,
+      NOW,
+    );
     expect(step(c.case, 'client_answer').status).toBe('pending');
   });
 });
@@ -443,7 +461,12 @@ describe('recordMeeting', () => {
   });
 
   it('does not reopen apologize or compensation once they are done', () => {
-    const c = skipStep(open(), 'compensation', 'none wanted', OWNER, 1, PB, NOW).case;
+    const c = skipStep(
+      open(),
+      { key: 'compensation', note: 'none wanted', actor: OWNER, version: 1 },
+      PB,
+      NOW,
+    ).case;
     const m = recordMeeting(c, meetingAt, OWNER, PB, NOW).case;
     expect(step(m, 'compensation').status).toBe('skipped');
     expect(step(m, 'compensation').dueAt).toBeNull();
@@ -680,7 +703,10 @@ describe('closeCase', () => {
   const actions: [string, (c: RecoveryCase) => unknown][] = [
     ['completeStep', (c) => completeStep(c, 'own_up', OWNER, 1, PB, NOW)],
     ['snoozeStep', (c) => snoozeStep(c, 'own_up', later(60), OWNER, 1, NOW)],
-    ['skipStep', (c) => skipStep(c, 'compensation', 'no', OWNER, 1, PB, NOW)],
+    [
+      'skipStep',
+      (c) => skipStep(c, { key: 'compensation', note: 'no', actor: OWNER, version: 1 }, PB, NOW),
+    ],
     ['recordMeeting', (c) => recordMeeting(c, later(600), OWNER, PB, NOW)],
     [
       'saveOutline',

@@ -228,7 +228,14 @@ describe('the method after the answer', () => {
     await click(h, { action_id: 'amends_case_refused', value: `${c.id}|${c.version}` });
     await tickEvery(60, '2026-12-01T08:00:00Z'); // 30 Nov: follow-up 1
     const keep = step(await refresh(h, c), 'keep_trying');
-    await h.amends.cases.followUp(TEAM, c.id, 'keep_trying', 'Called them', MARIA, keep.version);
+    await h.amends.cases.followUp({
+      teamId: TEAM,
+      caseId: c.id,
+      key: 'keep_trying',
+      note: 'Called them',
+      actor: MARIA,
+      version: keep.version,
+    });
     await tickEvery(60, '2026-12-24T12:00:00Z');
     return c;
   }
@@ -286,14 +293,14 @@ describe('the method after the answer', () => {
     await click(h, { action_id: 'amends_case_refused', value: `${c.id}|${c.version}` });
     h.clock.set('2026-11-27T10:00:00Z'); // day 4, before the +7 point
     const keep = step(await refresh(h, c), 'keep_trying');
-    const ch = await h.amends.cases.followUp(
-      TEAM,
-      c.id,
-      'keep_trying',
-      'Offered a small trial order',
-      MARIA,
-      keep.version,
-    );
+    const ch = await h.amends.cases.followUp({
+      teamId: TEAM,
+      caseId: c.id,
+      key: 'keep_trying',
+      note: 'Offered a small trial order',
+      actor: MARIA,
+      version: keep.version,
+    });
     return { c, keep, s: step(ch.case, 'keep_trying') };
   };
 
@@ -312,7 +319,14 @@ describe('the method after the answer', () => {
     const { c, keep } = await followedUp();
     // The same click again (an older version) changes nothing.
     await expect(
-      h.amends.cases.followUp(TEAM, c.id, 'keep_trying', 'again', MARIA, keep.version),
+      h.amends.cases.followUp({
+        teamId: TEAM,
+        caseId: c.id,
+        key: 'keep_trying',
+        note: 'again',
+        actor: MARIA,
+        version: keep.version,
+      }),
     ).rejects.toThrow();
     const events = (await h.amends.caseRepo.events(TEAM, c.id)).filter(
       (e) => e.type === 'follow_up_recorded',

@@ -3,6 +3,7 @@ import { DomainError } from '../../../domain/errors.js';
 import type { StepKey } from '../../../domain/playbook.js';
 import type { Changed } from '../../../domain/recoveryCase.js';
 import { type Catalog, t } from '../../../i18n/index.js';
+import type { StepNoteRequest } from '../../../services/cases.js';
 import type { LineBody } from '../../../services/ports.js';
 import { withUserText } from '../../blocks/thread.js';
 import { friendly } from '../../errors.js';
@@ -198,7 +199,7 @@ export function onStepNote(
   deps: ListenerDeps,
   field: string,
   o: {
-    readonly record: (s: StepSubmission, note: string) => Promise<Changed>;
+    readonly record: (r: StepNoteRequest) => Promise<Changed>;
     readonly label: (cat: Catalog) => string;
     readonly line: (ch: Changed, cat: Catalog, s: StepSubmission) => string;
   },
@@ -207,7 +208,16 @@ export function onStepNote(
     const note = text(s.values, field);
     const ch = await announce(
       deps,
-      () => o.record(s, note),
+      () =>
+        o.record({
+          teamId: s.team,
+          caseId: s.caseId,
+          key: s.step,
+          note,
+          actor: s.user,
+          version: s.version,
+          requestKey: s.key,
+        }),
       (ch, cat) => withUserText(o.line(ch, cat, s), [[o.label(cat), note.trim()]]),
     );
     return shown(deps, ch);
