@@ -161,19 +161,24 @@ function parseChanges(json: string): CorrectiveChange[] {
   }));
 }
 
+/** A step's instants: the undo column stores them as epoch milliseconds. */
+const STEP_INSTANTS = [
+  'startedAt',
+  'dueAt',
+  'doneAt',
+  'snoozedUntil',
+  'nextRemindAt',
+  'escalatedAt',
+] as const satisfies readonly (keyof Step)[];
+type StepInstant = (typeof STEP_INSTANTS)[number];
+
+/** A step's instants, each through `f` (to milliseconds to store them, back to dates to read). */
+const stepInstants = <A, B>(s: Record<StepInstant, A>, f: (v: A) => B): Record<StepInstant, B> =>
+  Object.fromEntries(STEP_INSTANTS.map((k) => [k, f(s[k])])) as Record<StepInstant, B>;
+
 /** A step as the undo column stores it: instants as epoch milliseconds. */
-type StoredStep = Omit<
-  Step,
-  'startedAt' | 'dueAt' | 'doneAt' | 'snoozedUntil' | 'nextRemindAt' | 'escalatedAt' | 'cadence'
-> & {
-  startedAt: number | null;
-  dueAt: number | null;
-  doneAt: number | null;
-  snoozedUntil: number | null;
-  nextRemindAt: number | null;
-  escalatedAt: number | null;
-  cadence: string | null;
-};
+type StoredStep = Omit<Step, StepInstant | 'cadence'> &
+  Record<StepInstant, number | null> & { cadence: string | null };
 
 interface StoredUndo {
   type: string;
@@ -200,16 +205,7 @@ export function writeUndo(u: UndoPoint | null | undefined): string | null {
     version: u.version,
     steps: u.before.steps.map((s) => {
       const { cadence, ...rest } = s;
-      return {
-        ...rest,
-        startedAt: ms(s.startedAt),
-        dueAt: ms(s.dueAt),
-        doneAt: ms(s.doneAt),
-        snoozedUntil: ms(s.snoozedUntil),
-        nextRemindAt: ms(s.nextRemindAt),
-        escalatedAt: ms(s.escalatedAt),
-        cadence: writeCadence(cadence),
-      };
+      return { ...rest, ...stepInstants(s, ms), cadence: writeCadence(cadence) };
     }),
     answer: u.before.answer,
     answeredAt: ms(u.before.answeredAt),
@@ -234,12 +230,7 @@ export function readUndo(json: string | null | undefined): UndoPoint | null {
         const { cadence, ...rest } = s;
         return {
           ...rest,
-          startedAt: date(s.startedAt),
-          dueAt: date(s.dueAt),
-          doneAt: date(s.doneAt),
-          snoozedUntil: date(s.snoozedUntil),
-          nextRemindAt: date(s.nextRemindAt),
-          escalatedAt: date(s.escalatedAt),
+          ...stepInstants(s, date),
           ...(cadence ? { cadence: readCadence(cadence) } : {}),
         };
       }),
