@@ -18,13 +18,14 @@
  * The sandbox page's script (src/sandbox/page/main.ts, for the browser) is bundled first and set
  * into the app as a string (`__SANDBOX_PAGE_JS__`, read by src/sandbox/page.ts): the shipped app
  * serves it with neither esbuild nor the sources at hand. From the sources, page.ts bundles it
- * itself with these same options.
+ * itself, through the same src/sandbox/pageScript.cjs.
  */
 
 import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import * as esbuild from 'esbuild';
+import { bundlePageScript } from '../src/sandbox/pageScript.cjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = resolve(process.argv[2] ?? join(root, 'dist/app'));
@@ -33,19 +34,9 @@ const inlined = new Set(['date-fns', '@date-fns/tz']);
 // Chunk names change with their content: a chunk left from an earlier build is never loaded again.
 rmSync(outdir, { recursive: true, force: true });
 
-const page = await build({
-  entryPoints: [join(root, 'src/sandbox/page/main.ts')],
-  bundle: true,
-  write: false,
-  format: 'iife',
-  platform: 'browser',
-  target: 'es2020',
-  charset: 'utf8',
-  logLevel: 'warning',
-});
-const pageJs = page.outputFiles[0].text;
+const pageJs = bundlePageScript(esbuild, 'warning');
 
-await build({
+await esbuild.build({
   entryPoints: [
     'main.ts',
     'exportCli.ts',

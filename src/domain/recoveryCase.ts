@@ -745,18 +745,26 @@ export function snoozeStep(
   return stepChanged(c, snoozed, 'step_snoozed', actor, { until: until.toISOString() });
 }
 
+/**
+ * What a person wrote on a step in its form: a skip's reason, a follow-up's note. `version`: the
+ * case version the form was drawn from (null: not checked).
+ */
+export interface StepNote {
+  readonly key: StepKey;
+  readonly note: string;
+  readonly actor: string;
+  readonly version: number | null;
+}
+
 export function skipStep(
   c: RecoveryCase,
-  key: StepKey,
-  reason: string,
-  actor: string,
-  expectedVersion: number | null,
+  { key, note, actor, version }: StepNote,
   pb: Playbook,
   now: Date,
 ): Changed {
-  const s = clickedStep(c, key, expectedVersion);
+  const s = clickedStep(c, key, version);
   if (!s.optional) throw new DomainError('not_optional', key);
-  const r = writtenNote(reason, 'reason_too_long');
+  const r = writtenNote(note, 'reason_too_long');
   const next = closeStep(c, s, 'skipped', r, actor, pb, now);
   return { case: next, event: { type: 'step_skipped', actor, stepKey: key, data: { reason: r } } };
 }
@@ -948,14 +956,11 @@ export function recordAnswer(
  */
 export function recordFollowUp(
   c: RecoveryCase,
-  key: StepKey,
-  note: string,
-  actor: string,
-  expectedVersion: number | null,
+  { key, note, actor, version }: StepNote,
   pb: Playbook,
   now: Date,
 ): Changed {
-  const s = clickedStep(c, key, expectedVersion);
+  const s = clickedStep(c, key, version);
   const def = stepDef(pb, key);
   if (!def?.cadenceDays || !isOpen(s) || !s.startedAt)
     throw new DomainError('invalid_transition', `${key} is not following up`);

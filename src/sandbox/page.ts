@@ -5,7 +5,6 @@
  * user) wrote can't inject markup. Served with a CSP that allows only these same-origin files.
  */
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 
 export { PAGE_CHROME } from './page/chrome.js';
 
@@ -263,24 +262,16 @@ a:hover { text-decoration: underline; }
 declare const __SANDBOX_PAGE_JS__: string | undefined;
 
 /**
- * Bundles src/sandbox/page/main.ts when running from the sources (tests, `npm run dev`): with the
- * options scripts/bundle.mjs uses for the shipped page. esbuild is a dev dependency, loaded only here.
+ * Bundles src/sandbox/page/main.ts when running from the sources (tests, `npm run dev`), the way
+ * scripts/bundle.mjs does for the shipped page (pageScript.cjs). esbuild is a dev dependency,
+ * loaded only here.
  */
 function buildPageScript(): string {
-  const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
-  const { outputFiles } = esbuild.buildSync({
-    entryPoints: [fileURLToPath(new URL('./page/main.ts', import.meta.url))],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2020',
-    charset: 'utf8',
-    logLevel: 'silent',
-  });
-  const file = outputFiles[0];
-  if (!file) throw new Error('esbuild wrote no sandbox page script');
-  return file.text;
+  const require = createRequire(import.meta.url);
+  const { bundlePageScript } = require('./pageScript.cjs') as {
+    bundlePageScript: (esbuild: typeof import('esbuild'), logLevel: 'silent') => string;
+  };
+  return bundlePageScript(require('esbuild') as typeof import('esbuild'), 'silent');
 }
 
 /** The page's script (/sandbox.js). */

@@ -37,6 +37,7 @@ import {
   recordMeeting,
   rememberUndo,
   retimeOwner,
+  type StepNote,
   saveOutline,
   scheduleMoreFollowUps,
   settleChange,
@@ -93,6 +94,20 @@ function withMeetingDetails(
     },
   };
 }
+
+/**
+ * Someone acting on a workspace's case. `requestKey` makes the act stored once, however often it
+ * arrives: a form's view, a draft's message.
+ */
+export interface CaseAct {
+  readonly teamId: string;
+  readonly caseId: number;
+  readonly actor: string;
+  readonly requestKey?: string;
+}
+
+/** A step's form with a note (a skip's reason, a follow-up's note), submitted on a case. */
+export type StepNoteRequest = CaseAct & StepNote;
 
 /** The same case asked for again within this time is a retry, not a second case. */
 export const SAME_CASE_WITHIN_MS = 10 * 60_000;
@@ -378,17 +393,10 @@ export class CaseService {
     return this.#cases().setDeliveryProblem(c.teamId, c.id, problem);
   }
 
-  async complete(
-    teamId: string,
-    caseId: number,
-    key: StepKey,
-    actor: string,
-    version: number | null,
-  ): Promise<Changed> {
-    return this.#change(
-      teamId,
-      caseId,
-      (c, now) => completeStep(c, key, actor, version, this.deps.playbook, now),
+  async complete(a: CaseAct, key: StepKey, version: number | null): Promise<Changed> {
+    return this.#act(
+      a,
+      (c, now) => completeStep(c, key, a.actor, version, this.deps.playbook, now),
       { undo: 'remember' },
     );
   }
@@ -397,49 +405,28 @@ export class CaseService {
    * Undoes the case's last click from its thread line: `version` is the case's version the line
    * was drawn after, `where` the channel the click came from (see undoLast).
    */
-  async undo(
-    teamId: string,
-    caseId: number,
-    version: number,
-    actor: string,
-    where: string | null,
-  ): Promise<Changed> {
-    return this.#change(teamId, caseId, (c, now) => undoLast(c, version, actor, where, now), {
-      undo: 'keep',
-    });
+  async undo(a: CaseAct, version: number, where: string | null): Promise<Changed> {
+    return this.#act(a, (c, now) => undoLast(c, version, a.actor, where, now), { undo: 'keep' });
   }
 
-  async recordCompensation(
-    teamId: string,
-    caseId: number,
-    offer: string,
-    actor: string,
-    version: number | null,
-    requestKey?: string,
-  ): Promise<Changed> {
+  async recordCompensation(a: CaseAct, offer: string, version: number | null): Promise<Changed> {
     const o = offer.trim();
     if (!o) throw new DomainError('reason_required', 'offer_empty');
     if (chars(o) > LIMITS.note) throw new DomainError('invalid_input', 'note_too_long');
-    return this.#change(
-      teamId,
-      caseId,
-      (c, now) => completeStep(c, 'compensation', actor, version, this.deps.playbook, now, o),
-      { requestKey },
+    return this.#act(a, (c, now) =>
+      completeStep(c, 'compensation', a.actor, version, this.deps.playbook, now, o),
     );
   }
 
   async snooze(
-    teamId: string,
-    caseId: number,
+    a: CaseAct,
     key: StepKey,
     choice: SnoozeChoice,
-    actor: string,
     version: number | null,
   ): Promise<Changed> {
     const wh = this.deps.playbook.workingHours;
-    return this.#change(
-      teamId,
-      caseId,
+    return this.#act(
+      a,
       (c, now) => {
         const until =
           choice === 'hour'
@@ -447,163 +434,89 @@ export class CaseService {
             : choice === 'tomorrow'
               ? nextWorkingMorning(now, wh, c.tz)
               : nextWeekMorning(now, wh, c.tz);
-        return snoozeStep(c, key, until, actor, version, now);
+        return snoozeStep(c, key, until, a.actor, version, now);
       },
       { undo: 'remember' },
     );
   }
 
-  async skip(
-    teamId: string,
-    caseId: number,
-    key: StepKey,
-    reason: string,
-    actor: string,
-    version: number | null,
-    requestKey?: string,
-  ): Promise<Changed> {
-    return this.#change(
-      teamId,
-      caseId,
-      (c, now) => skipStep(c, key, reason, actor, version, this.deps.playbook, now),
-      { requestKey },
-    );
+  /** An optional step skipped, with the reason (`note`) given in its form. */
+  skip(r: StepNoteRequest): Promise<Changed> {
+    return this.#stepNote(r, skipStep);
   }
 
   async meeting(
-    teamId: string,
-    caseId: number,
+    a: CaseAct,
     at: Date,
-    actor: string,
-    requestKey?: string,
     /** Its place and length, chosen in the booking form. */
     details?: MeetingDetails,
   ): Promise<Changed> {
-    return this.#change(
-      teamId,
-      caseId,
-      (c, now) =>
-        withMeetingDetails(
-          recordMeeting(c, at, actor, this.deps.playbook, now),
-          'meeting',
-          details,
-        ),
-      { requestKey },
+    return this.#act(a, (c, now) =>
+      withMeetingDetails(
+        recordMeeting(c, at, a.actor, this.deps.playbook, now),
+        'meeting',
+        details,
+      ),
     );
   }
 
-  async fixMeeting(
-    teamId: string,
-    caseId: number,
-    at: Date,
-    actor: string,
-    requestKey?: string,
-    details?: MeetingDetails,
-  ): Promise<Changed> {
-    return this.#change(
-      teamId,
-      caseId,
-      (c, now) => withMeetingDetails(recordFixMeeting(c, at, actor, now), 'fix', details),
-      { requestKey },
+  async fixMeeting(a: CaseAct, at: Date, details?: MeetingDetails): Promise<Changed> {
+    return this.#act(a, (c, now) =>
+      withMeetingDetails(recordFixMeeting(c, at, a.actor, now), 'fix', details),
     );
   }
 
-  async outline(
-    teamId: string,
-    caseId: number,
-    outline: Outline,
-    actor: string,
-    requestKey?: string,
-  ): Promise<Changed> {
-    return this.#change(teamId, caseId, (c, now) => saveOutline(c, outline, actor, now), {
-      requestKey,
+  async outline(a: CaseAct, outline: Outline): Promise<Changed> {
+    return this.#act(a, (c, now) => saveOutline(c, outline, a.actor, now));
+  }
+
+  async answer(a: CaseAct, answer: ClientAnswer, version: number | null = null): Promise<Changed> {
+    return this.#act(a, (c, now) => recordAnswer(c, answer, a.actor, this.deps.playbook, now), {
+      version,
+      undo: 'remember',
     });
   }
 
-  async answer(
-    teamId: string,
-    caseId: number,
-    answer: ClientAnswer,
-    actor: string,
-    version: number | null = null,
-  ): Promise<Changed> {
-    return this.#change(
-      teamId,
-      caseId,
-      (c, now) => recordAnswer(c, answer, actor, this.deps.playbook, now),
-      { version, undo: 'remember' },
-    );
-  }
-
-  async moreFollowUps(
-    teamId: string,
-    caseId: number,
-    actor: string,
-    version: number | null = null,
-  ): Promise<Changed> {
-    return this.#change(
-      teamId,
-      caseId,
-      (c, now) => scheduleMoreFollowUps(c, actor, this.deps.playbook, now),
-      { version },
-    );
+  async moreFollowUps(a: CaseAct, version: number | null = null): Promise<Changed> {
+    return this.#act(a, (c, now) => scheduleMoreFollowUps(c, a.actor, this.deps.playbook, now), {
+      version,
+    });
   }
 
   /** A corrective change promised to the client (a modal's submission, applied once per view). */
   async addChange(
-    teamId: string,
-    caseId: number,
+    a: CaseAct,
     input: { what: string; who: string | null; by: Date | null },
-    actor: string,
-    requestKey?: string,
   ): Promise<Changed> {
-    return this.#change(
-      teamId,
-      caseId,
-      (c, now) => addChange(c, input, actor, this.deps.playbook, now),
-      { requestKey },
-    );
+    return this.#act(a, (c, now) => addChange(c, input, a.actor, this.deps.playbook, now));
   }
 
   /** A change done (reason null) or dropped with a reason; `version` is the clicked case version. */
   async settleChange(
-    teamId: string,
-    caseId: number,
+    a: CaseAct,
     id: number,
     reason: string | null,
-    actor: string,
     version: number | null,
-    requestKey?: string,
   ): Promise<Changed> {
-    return this.#change(
-      teamId,
-      caseId,
+    return this.#act(
+      a,
       (c, now) =>
         settleChange(
           c,
           id,
           reason === null ? { done: true } : { done: false, reason },
-          actor,
+          a.actor,
           version,
           this.deps.playbook,
           now,
         ),
       // A click (Done) can be undone; a drop is a form with a reason.
-      { requestKey, ...(reason === null ? { undo: 'remember' as const } : {}) },
+      reason === null ? { undo: 'remember' } : {},
     );
   }
 
-  async draft(
-    teamId: string,
-    caseId: number,
-    subject: string,
-    body: string,
-    actor: string,
-    requestKey?: string,
-  ): Promise<Changed> {
-    return this.#change(teamId, caseId, (c) => recordDraft(c, subject, body, actor), {
-      requestKey,
-    });
+  async draft(a: CaseAct, subject: string, body: string): Promise<Changed> {
+    return this.#act(a, (c) => recordDraft(c, subject, body, a.actor));
   }
 
   /**
@@ -611,19 +524,12 @@ export class CaseService {
    * draft's message) the click counts once whatever happened to the case since the draft was
    * posted; a second click on the same draft is a duplicate. Without one, `version` must match.
    */
-  async clientMessageSent(
-    teamId: string,
-    caseId: number,
-    actor: string,
-    version: number | null,
-    requestKey?: string,
-  ): Promise<Changed> {
-    return this.#change(
-      teamId,
-      caseId,
+  async clientMessageSent(a: CaseAct, version: number | null): Promise<Changed> {
+    return this.#act(
+      a,
       (c, now) =>
-        recordClientMessage(c, actor, requestKey ? null : version, this.deps.playbook, now),
-      { requestKey, undo: 'remember' },
+        recordClientMessage(c, a.actor, a.requestKey ? null : version, this.deps.playbook, now),
+      { undo: 'remember' },
     );
   }
 
@@ -632,20 +538,8 @@ export class CaseService {
    * the ack); `retimeOwner` corrects it once Slack has said. A form's
    * submission, applied once.
    */
-  async changeOwner(
-    teamId: string,
-    caseId: number,
-    ownerId: string,
-    tz: string,
-    actor: string,
-    requestKey?: string,
-  ): Promise<Changed> {
-    return this.#change(
-      teamId,
-      caseId,
-      (c, now) => changeOwner(c, ownerId, tz, actor, this.deps.playbook, now),
-      { requestKey },
-    );
+  async changeOwner(a: CaseAct, ownerId: string, tz: string): Promise<Changed> {
+    return this.#act(a, (c, now) => changeOwner(c, ownerId, tz, a.actor, this.deps.playbook, now));
   }
 
   /**
@@ -661,35 +555,13 @@ export class CaseService {
     );
   }
 
-  async changeSeverity(
-    teamId: string,
-    caseId: number,
-    severity: Severity,
-    actor: string,
-    requestKey?: string,
-  ): Promise<Changed> {
-    return this.#change(
-      teamId,
-      caseId,
-      (c, now) => changeSeverity(c, severity, actor, this.deps.playbook, now),
-      { requestKey },
-    );
+  async changeSeverity(a: CaseAct, severity: Severity): Promise<Changed> {
+    return this.#act(a, (c, now) => changeSeverity(c, severity, a.actor, this.deps.playbook, now));
   }
 
   /** Cancels the meeting (or, `fix`, the one to show the fix). A form's submission, applied once. */
-  async cancelMeeting(
-    teamId: string,
-    caseId: number,
-    actor: string,
-    requestKey?: string,
-    kind: 'meeting' | 'fix' = 'meeting',
-  ): Promise<Changed> {
-    return this.#change(
-      teamId,
-      caseId,
-      (c, now) => cancelMeeting(c, actor, this.deps.playbook, now, kind),
-      { requestKey },
-    );
+  async cancelMeeting(a: CaseAct, kind: 'meeting' | 'fix' = 'meeting'): Promise<Changed> {
+    return this.#act(a, (c, now) => cancelMeeting(c, a.actor, this.deps.playbook, now, kind));
   }
 
   /** Moves a case to another channel; `fromShared`: it was in one shared with the client. */
@@ -719,34 +591,13 @@ export class CaseService {
     });
   }
 
-  async followUp(
-    teamId: string,
-    caseId: number,
-    key: StepKey,
-    note: string,
-    actor: string,
-    version: number | null,
-    requestKey?: string,
-  ): Promise<Changed> {
-    return this.#change(
-      teamId,
-      caseId,
-      (c, now) => recordFollowUp(c, key, note, actor, version, this.deps.playbook, now),
-      { requestKey },
-    );
+  /** A keep-trying follow-up or a check-in recorded, with its note. */
+  followUp(r: StepNoteRequest): Promise<Changed> {
+    return this.#stepNote(r, recordFollowUp);
   }
 
-  async close(
-    teamId: string,
-    caseId: number,
-    outcome: Outcome,
-    reason: string | null,
-    actor: string,
-    requestKey?: string,
-  ): Promise<Changed> {
-    return this.#change(teamId, caseId, (c, now) => closeCase(c, outcome, reason, actor, now), {
-      requestKey,
-    });
+  async close(a: CaseAct, outcome: Outcome, reason: string | null): Promise<Changed> {
+    return this.#act(a, (c, now) => closeCase(c, outcome, reason, a.actor, now));
   }
 
   async list(teamId: string, channelId: string, userId: string): Promise<RecoveryCase[]> {
@@ -759,6 +610,23 @@ export class CaseService {
 
   async listOpenInTeam(teamId: string, limit = 26): Promise<RecoveryCase[]> {
     return this.#cases().listOpenInTeam(teamId, limit);
+  }
+
+  /** A step's form with a note, submitted: the note recorded on the step by `decide`. */
+  #stepNote(
+    r: StepNoteRequest,
+    decide: (c: RecoveryCase, n: StepNote, pb: Playbook, now: Date) => Changed,
+  ): Promise<Changed> {
+    return this.#act(r, (c, now) => decide(c, r, this.deps.playbook, now));
+  }
+
+  /** A person's act on a case (see CaseAct), stored once per request key; `o` as in #change. */
+  #act(
+    a: CaseAct,
+    decide: (c: RecoveryCase, now: Date) => Changed,
+    o: { version?: number | null; undo?: 'remember' | 'keep' } = {},
+  ): Promise<Changed> {
+    return this.#change(a.teamId, a.caseId, decide, { ...o, requestKey: a.requestKey });
   }
 
   /**

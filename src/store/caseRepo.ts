@@ -17,7 +17,7 @@ import type {
 import { isOpen } from '../domain/recoveryCase.js';
 import { nextCheckAt } from '../domain/reminders.js';
 import { wellFormed } from '../domain/text.js';
-import type { CaseClient, CaseStore } from '../services/ports.js';
+import type { CaseStore } from '../services/ports.js';
 import { clientParams, UPSERT_CLIENT } from './clientRepo.js';
 import { type Conn, type Dialect, greatest, type Param } from './sql.js';
 import { UNINSTALLED } from './workspaceRepo.js';
@@ -161,19 +161,24 @@ function parseChanges(json: string): CorrectiveChange[] {
   }));
 }
 
+/** A step's instants: the undo column stores them as epoch milliseconds. */
+const STEP_INSTANTS = [
+  'startedAt',
+  'dueAt',
+  'doneAt',
+  'snoozedUntil',
+  'nextRemindAt',
+  'escalatedAt',
+] as const satisfies readonly (keyof Step)[];
+type StepInstant = (typeof STEP_INSTANTS)[number];
+
+/** A step's instants, each through `f` (to milliseconds to store them, back to dates to read). */
+const stepInstants = <A, B>(s: Record<StepInstant, A>, f: (v: A) => B): Record<StepInstant, B> =>
+  Object.fromEntries(STEP_INSTANTS.map((k) => [k, f(s[k])])) as Record<StepInstant, B>;
+
 /** A step as the undo column stores it: instants as epoch milliseconds. */
-type StoredStep = Omit<
-  Step,
-  'startedAt' | 'dueAt' | 'doneAt' | 'snoozedUntil' | 'nextRemindAt' | 'escalatedAt' | 'cadence'
-> & {
-  startedAt: number | null;
-  dueAt: number | null;
-  doneAt: number | null;
-  snoozedUntil: number | null;
-  nextRemindAt: number | null;
-  escalatedAt: number | null;
-  cadence: string | null;
-};
+type StoredStep = Omit<Step, StepInstant | 'cadence'> &
+  Record<StepInstant, number | null> & { cadence: string | null };
 
 interface StoredUndo {
   type: string;
@@ -200,16 +205,7 @@ export function writeUndo(u: UndoPoint | null | undefined): string | null {
     version: u.version,
     steps: u.before.steps.map((s) => {
       const { cadence, ...rest } = s;
-      return {
-        ...rest,
-        startedAt: ms(s.startedAt),
-        dueAt: ms(s.dueAt),
-        doneAt: ms(s.doneAt),
-        snoozedUntil: ms(s.snoozedUntil),
-        nextRemindAt: ms(s.nextRemindAt),
-        escalatedAt: ms(s.escalatedAt),
-        cadence: writeCadence(cadence),
-      };
+      return { ...rest, ...stepInstants(s, ms), cadence: writeCadence(cadence) };
     }),
     answer: u.before.answer,
     answeredAt: ms(u.before.answeredAt),
@@ -234,12 +230,7 @@ export function readUndo(json: string | null | undefined): UndoPoint | null {
         const { cadence, ...rest } = s;
         return {
           ...rest,
-          startedAt: date(s.startedAt),
-          dueAt: date(s.dueAt),
-          doneAt: date(s.doneAt),
-          snoozedUntil: date(s.snoozedUntil),
-          nextRemindAt: date(s.nextRemindAt),
-          escalatedAt: date(s.escalatedAt),
+          ...stepInstants(s, date),
           ...(cadence ? { cadence: readCadence(cadence) } : {}),
         };
       }),
@@ -297,15 +288,15 @@ function toCase(r: CaseRow, steps: readonly StepRow[]): RecoveryCase {
 }
 
 /** The columns a new case is stored with. */
-const CASE_INSERT = [
-  'team_id',
+/**
+ * The case's columns that change as it goes on: a new case is stored with them, and a change writes
+ * them (besides `undo`).
+ */
+const CASE_STATE = [
   'channel_id',
   'message_ts',
-  'client',
-  'summary',
   'severity',
   'owner_id',
-  'creator_id',
   'status',
   'answer',
   'answered_at',
@@ -314,7 +305,6 @@ const CASE_INSERT = [
   'outline',
   'lang',
   'tz',
-  'created_at',
   'closed_at',
   'delivery_problem',
   'version',
@@ -329,68 +319,23 @@ const CASE_INSERT = [
   'stalled_at',
   'stalls',
   'digest_on',
+  'meetings',
+] as const;
+
+/** The columns a new case is stored with: its opening (client, summary, creator...) and its state. */
+const CASE_INSERT = [
+  'team_id',
+  'client',
+  'summary',
+  'creator_id',
+  'created_at',
   'source_link',
   'client_id',
-  'meetings',
+  ...CASE_STATE,
 ] as const;
 
 /** The columns a case's change writes (its client, summary, creator and opening stay). */
-const CASE_UPDATE = [
-  'severity',
-  'undo',
-  'channel_id',
-  'meetings',
-  'client_channel_id',
-  'changes',
-  'fix_meeting_at',
-  'message_ts',
-  'owner_id',
-  'status',
-  'answer',
-  'answered_at',
-  'outcome_reason',
-  'meeting_at',
-  'outline',
-  'lang',
-  'tz',
-  'closed_at',
-  'delivery_problem',
-  'version',
-  'last_action_at',
-  'posted_on',
-  'posts_that_day',
-  'last_post_at',
-  'quiet_until',
-  'stalled_at',
-  'stalls',
-  'digest_on',
-] as const;
-
-/**
- * The steps' columns: those a new step is stored with, in the order a case's read lists each
- * step's values (GET_CASE).
- */
-const STEP_COLUMNS = [
-  'case_id',
-  'team_id',
-  'key',
-  'position',
-  'optional',
-  'status',
-  'started_at',
-  'due_at',
-  'done_at',
-  'done_by',
-  'note',
-  'snoozed_until',
-  'next_remind_at',
-  'remind_count',
-  'escalated_at',
-  'version',
-  'next_check_at',
-  'cadence',
-] as const satisfies readonly (keyof StepRow)[];
-const STEP_INSERT = STEP_COLUMNS;
+const CASE_UPDATE = ['undo', ...CASE_STATE] as const;
 
 /** The columns a step's change writes (its case, key, position and optional stay). */
 const STEP_UPDATE = [
@@ -408,6 +353,20 @@ const STEP_UPDATE = [
   'next_check_at',
   'cadence',
 ] as const;
+
+/**
+ * The steps' columns: those a new step is stored with, in the order a case's read lists each
+ * step's values (GET_CASE).
+ */
+const STEP_COLUMNS = [
+  'case_id',
+  'team_id',
+  'key',
+  'position',
+  'optional',
+  ...STEP_UPDATE,
+] as const satisfies readonly (keyof StepRow)[];
+const STEP_INSERT = STEP_COLUMNS;
 
 type CaseParams = Record<(typeof CASE_INSERT)[number] | (typeof CASE_UPDATE)[number], Param> & {
   id: number;
@@ -673,6 +632,9 @@ function unchanged(row: StepRow, p: StepParams): boolean {
  * It runs on a `Conn`: the database (each call on its own; a call that writes several rows is a
  * transaction of its own) or a unit of work's transaction (every call part of it).
  */
+/** What `insert` takes: the port's parameters (see CaseStore.insert), as `update` does. */
+type InsertArgs = Parameters<CaseStore['insert']>;
+
 export class CaseRepo implements CaseStore {
   readonly #pb: Playbook;
 
@@ -726,15 +688,10 @@ export class CaseRepo implements CaseStore {
    * same request stores nothing and throws `duplicate_request`. On PostgreSQL all of it is one
    * statement (see #insertPg): the ack of a `/incident` waits for one round trip.
    */
-  insert(
-    changed: Changed,
-    now: Date,
-    requestKey?: string,
-    same?: { readonly key: string; readonly withinMs: number },
-    client?: CaseClient,
-  ): Promise<RecoveryCase> {
+  insert(...args: InsertArgs): Promise<RecoveryCase> {
+    const [changed, now, requestKey, same, client] = args;
     if (this.conn.dialect === 'postgres') {
-      const write = (c: Conn) => this.#insertPg(c, changed, now, requestKey, same, client);
+      const write = (c: Conn) => this.#insertPg(c, ...args);
       // Refused, the statement fails: inside a transaction only its savepoint is rolled back.
       return this.conn.inTransaction && (requestKey || same)
         ? this.conn.savepoint(write)
@@ -794,11 +751,7 @@ export class CaseRepo implements CaseStore {
    */
   async #insertPg(
     conn: Conn,
-    changed: Changed,
-    now: Date,
-    requestKey: string | undefined,
-    same: { readonly key: string; readonly withinMs: number } | undefined,
-    client: CaseClient | undefined,
+    ...[changed, now, requestKey, same, client]: InsertArgs
   ): Promise<RecoveryCase> {
     const c = changed.case;
     const at = now.getTime();
@@ -853,11 +806,7 @@ export class CaseRepo implements CaseStore {
    * changed are written.
    */
   update(
-    teamId: string,
-    id: number,
-    now: Date,
-    decide: (c: RecoveryCase) => Changed,
-    requestKey?: string,
+    ...[teamId, id, now, decide, requestKey]: Parameters<CaseStore['update']>
   ): Promise<Changed> {
     return this.conn.transaction(async (tx): Promise<Changed> => {
       const loaded = await this.#load(tx, teamId, id);

@@ -168,6 +168,18 @@ interface ExportRowRow extends Omit<CaseRow, 'team_id'> {
 
 const date = (n: number | null): Date | null => (n === null ? null : new Date(n));
 
+/** A case's row as the export's case columns (and a case history's). */
+const exportCase = (r: Omit<CaseRow, 'team_id'>): ExportCase => ({
+  id: r.id,
+  channelId: r.channel_id,
+  client: r.client,
+  severity: r.severity,
+  ownerId: r.owner_id,
+  status: r.status,
+  createdAt: new Date(r.created_at),
+  closedAt: date(r.closed_at),
+});
+
 function parseData(s: string | null): Readonly<Record<string, unknown>> | null {
   if (s === null) return null;
   try {
@@ -214,15 +226,8 @@ function assemble(
   return caseRows.map(
     (r): CaseHistory => ({
       ...(r.summary !== undefined ? { summary: r.summary } : {}),
-      id: r.id,
+      ...exportCase(r),
       teamId: r.team_id,
-      channelId: r.channel_id,
-      client: r.client,
-      severity: r.severity,
-      ownerId: r.owner_id,
-      status: r.status,
-      createdAt: new Date(r.created_at),
-      closedAt: date(r.closed_at),
       steps: steps.get(r.id) ?? [],
       events: events.get(r.id) ?? [],
     }),
@@ -332,17 +337,7 @@ export class ReportRepo implements CaseHistorySource {
     const out: ExportRow[] = [];
     let head = null as ExportCase | null;
     for (const r of rows) {
-      if (head?.id !== r.id)
-        head = {
-          id: r.id,
-          channelId: r.channel_id,
-          client: r.client,
-          severity: r.severity,
-          ownerId: r.owner_id,
-          status: r.status,
-          createdAt: new Date(r.created_at),
-          closedAt: date(r.closed_at),
-        };
+      if (head?.id !== r.id) head = exportCase(r);
       out.push({
         case: head,
         event:

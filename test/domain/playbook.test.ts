@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_PLAYBOOK,
@@ -32,20 +34,23 @@ function playbookError(raw: unknown): PlaybookError {
 describe('the default playbook (shared/recovery-method.md)', () => {
   const pb = DEFAULT_PLAYBOOK;
 
-  it('lists every step once, in the method’s order', () => {
+  it('lists every step once, in the method’s order (the guide’s playbook table)', () => {
     expect(pb.steps.map((s) => s.key)).toEqual([...STEP_KEYS]);
-    expect(STEP_KEYS).toEqual([
-      'own_up',
-      'outline',
-      'apologize',
-      'meeting',
-      'compensation',
-      'corrective_changes',
-      'fix_meeting',
-      'client_answer',
-      'keep_trying',
-      'check_in',
-    ]);
+    // The guide documents the default playbook step by step: `| own_up | …`, `| compensation
+    // (optional) | …`. The code and the page a team reads must list the same steps, in one order.
+    const guide = readFileSync(
+      fileURLToPath(new URL('../../docs/guide.md', import.meta.url)),
+      'utf8',
+    );
+    const table = guide.slice(guide.indexOf('| step | default due |'));
+    // The table's rows, below its header and separator, up to the blank line that ends it.
+    const rows = table
+      .slice(0, table.indexOf('\n\n'))
+      .split('\n')
+      .slice(2)
+      .map((line) => /^\| ([a-z_]+)( \(optional\))? \|/.exec(line) ?? []);
+    expect(rows.map((m) => m[1])).toEqual([...STEP_KEYS]);
+    expect(rows.map((m) => m[2] !== undefined)).toEqual(pb.steps.map((s) => s.optional));
   });
 
   it.each<[StepKey, unknown]>([

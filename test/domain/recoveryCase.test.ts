@@ -55,6 +55,9 @@ function open(o: Partial<OpenCaseInput> = {}, pb: Playbook = PB, now = NOW): Rec
 
 const step = (c: RecoveryCase, key: StepKey) => findStep(c, key);
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+/** The owner skips compensation (an optional step) with `note`, clicked on case version `version`. */
+const skipCompensation = (c: RecoveryCase, note: string, version = 1) =>
+  skipStep(c, { key: 'compensation', note, actor: OWNER, version }, PB, NOW);
 
 describe('openCase', () => {
   it('a new case starts the steps triggered at opening, the others waiting', () => {
@@ -322,15 +325,7 @@ describe('snoozeStep', () => {
 
 describe('skipStep', () => {
   it('skips an optional step with a trimmed reason', () => {
-    const { case: c, event } = skipStep(
-      open(),
-      'compensation',
-      '  They asked for nothing  ',
-      OWNER,
-      1,
-      PB,
-      NOW,
-    );
+    const { case: c, event } = skipCompensation(open(), '  They asked for nothing  ');
     const s = step(c, 'compensation');
     expect(s.status).toBe('skipped');
     expect(s.note).toBe('They asked for nothing');
@@ -347,30 +342,26 @@ describe('skipStep', () => {
   it.each<StepKey>(['own_up', 'outline', 'meeting', 'corrective_changes'])(
     '%s is not optional → not_optional',
     (key) => {
-      expect(domainError(() => skipStep(open(), key, 'busy', OWNER, 1, PB, NOW)).code).toBe(
-        'not_optional',
-      );
+      expect(
+        domainError(() =>
+          skipStep(open(), { key, note: 'busy', actor: OWNER, version: 1 }, PB, NOW),
+        ).code,
+      ).toBe('not_optional');
     },
   );
 
   it.each(['', '   ', '\n'])('reason %j → reason_required', (reason) => {
-    expect(
-      domainError(() => skipStep(open(), 'compensation', reason, OWNER, 1, PB, NOW)).code,
-    ).toBe('reason_required');
+    expect(domainError(() => skipCompensation(open(), reason)).code).toBe('reason_required');
   });
 
   it('a reason over 2000 characters → invalid_input', () => {
-    const e = domainError(() =>
-      skipStep(open(), 'compensation', 'r'.repeat(LIMITS.note + 1), OWNER, 1, PB, NOW),
-    );
+    const e = domainError(() => skipCompensation(open(), 'r'.repeat(LIMITS.note + 1)));
     expect(e.code).toBe('invalid_input');
   });
 
   it('skipped twice → already_done', () => {
-    const once = skipStep(open(), 'compensation', 'no', OWNER, 1, PB, NOW).case;
-    expect(domainError(() => skipStep(once, 'compensation', 'no', OWNER, 2, PB, NOW)).code).toBe(
-      'already_done',
-    );
+    const once = skipCompensation(open(), 'no').case;
+    expect(domainError(() => skipCompensation(once, 'no', 2)).code).toBe('already_done');
   });
 
   it('skipping an optional corrective_changes starts client_answer', () => {
@@ -381,7 +372,12 @@ describe('skipStep', () => {
         { key: 'client_answer' },
       ],
     });
-    const c = skipStep(open({}, pb), 'corrective_changes', 'nothing to fix', OWNER, 1, pb, NOW);
+    const c = skipStep(
+      open({}, pb),
+      { key: 'corrective_changes', note: 'nothing to fix', actor: OWNER, version: 1 },
+      pb,
+      NOW,
+    );
     expect(step(c.case, 'client_answer').status).toBe('pending');
   });
 });
@@ -443,7 +439,7 @@ describe('recordMeeting', () => {
   });
 
   it('does not reopen apologize or compensation once they are done', () => {
-    const c = skipStep(open(), 'compensation', 'none wanted', OWNER, 1, PB, NOW).case;
+    const c = skipCompensation(open(), 'none wanted').case;
     const m = recordMeeting(c, meetingAt, OWNER, PB, NOW).case;
     expect(step(m, 'compensation').status).toBe('skipped');
     expect(step(m, 'compensation').dueAt).toBeNull();
@@ -680,7 +676,7 @@ describe('closeCase', () => {
   const actions: [string, (c: RecoveryCase) => unknown][] = [
     ['completeStep', (c) => completeStep(c, 'own_up', OWNER, 1, PB, NOW)],
     ['snoozeStep', (c) => snoozeStep(c, 'own_up', later(60), OWNER, 1, NOW)],
-    ['skipStep', (c) => skipStep(c, 'compensation', 'no', OWNER, 1, PB, NOW)],
+    ['skipStep', (c) => skipCompensation(c, 'no')],
     ['recordMeeting', (c) => recordMeeting(c, later(600), OWNER, PB, NOW)],
     [
       'saveOutline',

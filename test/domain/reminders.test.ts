@@ -468,7 +468,12 @@ describe('follow-ups recorded or missed', () => {
     return { c: withStep(c, p.step), reminders: p.reminders };
   };
   const follow = (c: RecoveryCase, when: string) =>
-    recordFollowUp(c, 'keep_trying', 'Called them', OWNER, null, PB, at(when)).case;
+    recordFollowUp(
+      c,
+      { key: 'keep_trying', note: 'Called them', actor: OWNER, version: null },
+      PB,
+      at(when),
+    ).case;
 
   it('counts follow-ups: one answers the date asked, a date passed with none is missed', () => {
     let c = refused();

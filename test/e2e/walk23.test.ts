@@ -251,7 +251,10 @@ async function walk(): Promise<void> {
   for (const [k, o] of Object.entries(cases))
     if (k !== 'ny') await press(h, parentOf(o), ACTION.done, { step: 'own_up', user: o.c.ownerId });
   for (const k of ['it', 'en', 'el', 'ca'] as const) {
-    await h.amends.cases.outline(TEAM, cases[k].c.id, OUTLINES[k], cases[k].c.ownerId);
+    await h.amends.cases.outline(
+      { teamId: TEAM, caseId: cases[k].c.id, actor: cases[k].c.ownerId },
+      OUTLINES[k],
+    );
     await redraw(cases[k]);
   }
   await book(h, cases.it, '2026-12-09', '11:00');
@@ -312,14 +315,12 @@ async function walk(): Promise<void> {
   );
   seen.cancelIcs = h.fake.files.slice(files).at(-1)?.content.toString('utf8') ?? '';
   await h.amends.cases.addChange(
-    TEAM,
-    cases.el.c.id,
+    { teamId: TEAM, caseId: cases.el.c.id, actor: NIKOS },
     {
       what: 'Δεύτερος έλεγχος πριν την αποστολή',
       who: NIKOS,
       by: new Date('2026-12-18T16:00:00Z'),
     },
-    NIKOS,
   );
   await redraw(cases.el);
   // Catalan: owner to Nikos (Athens), then severity critical, then the outline edited.
@@ -350,18 +351,14 @@ async function walk(): Promise<void> {
   );
   // English: a change promised by Friday 11 December, 17:00 UTC.
   await h.amends.cases.addChange(
-    TEAM,
-    cases.en.c.id,
+    { teamId: TEAM, caseId: cases.en.c.id, actor: MARIA },
     { what: 'Duplicate check on every invoice', who: MARIA, by: new Date('2026-12-11T17:00:00Z') },
-    MARIA,
   );
   await redraw(cases.en);
   // Italian: a change promised for 15 December, and the draft Giulia would send.
   await h.amends.cases.addChange(
-    TEAM,
-    cases.it.c.id,
+    { teamId: TEAM, caseId: cases.it.c.id, actor: GIULIA },
     { what: 'Doppio controllo dei bancali', who: GIULIA, by: new Date('2026-12-15T17:00:00Z') },
-    GIULIA,
   );
   await redraw(cases.it);
   {

@@ -43,7 +43,7 @@ async function run(m: ChildCall): Promise<unknown> {
       return amends.reminders.reconcile();
     case 'complete': {
       const [teamId, caseId, key, actor, version] = m.args;
-      const ch = await amends.cases.complete(teamId, caseId, key as StepKey, actor, version);
+      const ch = await amends.cases.complete({ teamId, caseId, actor }, key as StepKey, version);
       return { version: ch.case.version };
     }
     case 'refresh': {

@@ -200,7 +200,11 @@ describe('the method after the answer', () => {
     h = await startHarness({ now: '2026-11-23T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: late delivery');
     await click(h, { action_id: 'amends_case_refused', value: `${c.id}|${c.version}` });
-    await h.amends.cases.close(TEAM, c.id, 'lost', 'They went elsewhere', MARIA);
+    await h.amends.cases.close(
+      { teamId: TEAM, caseId: c.id, actor: MARIA },
+      'lost',
+      'They went elsewhere',
+    );
     await h.amends.presenter.refresh(await refresh(h, c));
     return c;
   };
@@ -228,7 +232,14 @@ describe('the method after the answer', () => {
     await click(h, { action_id: 'amends_case_refused', value: `${c.id}|${c.version}` });
     await tickEvery(60, '2026-12-01T08:00:00Z'); // 30 Nov: follow-up 1
     const keep = step(await refresh(h, c), 'keep_trying');
-    await h.amends.cases.followUp(TEAM, c.id, 'keep_trying', 'Called them', MARIA, keep.version);
+    await h.amends.cases.followUp({
+      teamId: TEAM,
+      caseId: c.id,
+      key: 'keep_trying',
+      note: 'Called them',
+      actor: MARIA,
+      version: keep.version,
+    });
     await tickEvery(60, '2026-12-24T12:00:00Z');
     return c;
   }
@@ -286,14 +297,14 @@ describe('the method after the answer', () => {
     await click(h, { action_id: 'amends_case_refused', value: `${c.id}|${c.version}` });
     h.clock.set('2026-11-27T10:00:00Z'); // day 4, before the +7 point
     const keep = step(await refresh(h, c), 'keep_trying');
-    const ch = await h.amends.cases.followUp(
-      TEAM,
-      c.id,
-      'keep_trying',
-      'Offered a small trial order',
-      MARIA,
-      keep.version,
-    );
+    const ch = await h.amends.cases.followUp({
+      teamId: TEAM,
+      caseId: c.id,
+      key: 'keep_trying',
+      note: 'Offered a small trial order',
+      actor: MARIA,
+      version: keep.version,
+    });
     return { c, keep, s: step(ch.case, 'keep_trying') };
   };
 
@@ -312,7 +323,14 @@ describe('the method after the answer', () => {
     const { c, keep } = await followedUp();
     // The same click again (an older version) changes nothing.
     await expect(
-      h.amends.cases.followUp(TEAM, c.id, 'keep_trying', 'again', MARIA, keep.version),
+      h.amends.cases.followUp({
+        teamId: TEAM,
+        caseId: c.id,
+        key: 'keep_trying',
+        note: 'again',
+        actor: MARIA,
+        version: keep.version,
+      }),
     ).rejects.toThrow();
     const events = (await h.amends.caseRepo.events(TEAM, c.id)).filter(
       (e) => e.type === 'follow_up_recorded',
@@ -327,9 +345,12 @@ describe('a refused case nobody touches', () => {
     // refuses after it, with the apology, the compensation and the changes still open.
     h = await startHarness({ now: '2026-12-07T08:00:00Z' });
     const c = await openViaCommand(h, 'Acme: shipped the wrong pallets');
-    await h.amends.cases.complete(TEAM, c.id, 'own_up', MARIA, null);
-    await h.amends.cases.outline(TEAM, c.id, OUTLINE, MARIA);
-    await h.amends.cases.meeting(TEAM, c.id, new Date('2026-12-09T13:00:00Z'), MARIA);
+    await h.amends.cases.complete({ teamId: TEAM, caseId: c.id, actor: MARIA }, 'own_up', null);
+    await h.amends.cases.outline({ teamId: TEAM, caseId: c.id, actor: MARIA }, OUTLINE);
+    await h.amends.cases.meeting(
+      { teamId: TEAM, caseId: c.id, actor: MARIA },
+      new Date('2026-12-09T13:00:00Z'),
+    );
     await tickEvery(30, '2026-12-09T15:00:00Z');
     const before = await refresh(h, c);
     for (const key of ['apologize', 'compensation', 'corrective_changes'])
@@ -440,7 +461,7 @@ describe('a post planned before the refusal', () => {
     }
     const esc = await present(() => pendingEscalation(), 'a planned escalation');
     h.clock.advance(60_000);
-    await h.amends.cases.answer(TEAM, c.id, 'refused', MARIA);
+    await h.amends.cases.answer({ teamId: TEAM, caseId: c.id, actor: MARIA }, 'refused');
     await tickEvery(15, new Date(h.clock.now().getTime() + 24 * 3600_000).toISOString());
     const after = (await h.amends.reminderRepo.forCase(TEAM, c.id)).find((r) => r.id === esc.id);
     expect(after).toMatchObject({ status: 'cancelled', error: 'held_after_refusal' });
@@ -460,7 +481,7 @@ describe('a nudge planned before a click', () => {
     const before = reminderPosts(h, c).length;
     // Before it goes out, Maria writes the outline: she is on the case.
     h.clock.advance(60_000);
-    await h.amends.cases.outline(TEAM, c.id, OUTLINE, MARIA); // Maria acts on another step
+    await h.amends.cases.outline({ teamId: TEAM, caseId: c.id, actor: MARIA }, OUTLINE); // Maria acts on another step
     await h.amends.reminders.tick();
     expect(reminderPosts(h, c)).toHaveLength(before);
     const after = (await h.amends.reminderRepo.forCase(TEAM, c.id)).find(
@@ -489,7 +510,7 @@ describe('an escalation planned before a click', () => {
     }
     const esc = await present(() => pendingEscalation(), 'a planned escalation');
     h.clock.advance(60_000);
-    await h.amends.cases.outline(TEAM, c.id, OUTLINE, MARIA); // Maria acts on another step
+    await h.amends.cases.outline({ teamId: TEAM, caseId: c.id, actor: MARIA }, OUTLINE); // Maria acts on another step
     await tickEvery(15, new Date(h.clock.now().getTime() + 24 * 3600_000).toISOString());
     const after = (await h.amends.reminderRepo.forCase(TEAM, c.id)).find((r) => r.id === esc.id);
     expect(after?.status).toBe('sent');
@@ -596,7 +617,7 @@ describe('the morning digest', () => {
       await openViaCommand(h, 'Gamma: broken build'),
     ];
     const first = cs[0] as RecoveryCase;
-    await h.amends.cases.complete(TEAM, first.id, 'own_up', MARIA, null);
+    await h.amends.cases.complete({ teamId: TEAM, caseId: first.id, actor: MARIA }, 'own_up', null);
     await tickEvery(10, '2026-11-23T09:30:00Z'); // through Monday 10:30 Rome
     expect(dms(h, MARIA)).toHaveLength(1);
     const row = (await h.amends.reminderRepo.forCase(TEAM, first.id)).find(

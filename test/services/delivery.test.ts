@@ -268,10 +268,8 @@ describe('exactly once', () => {
     const first = reminderPosts(h)[0];
     const waiting = first?.thread_ts === a.messageTs ? b : a;
     await h.amends.cases.complete(
-      TEAM,
-      waiting.id,
+      { teamId: TEAM, caseId: waiting.id, actor: 'U0MARIA01' },
       'own_up',
-      'U0MARIA01',
       step(await refresh(h, waiting), 'own_up').version,
     );
     release();

@@ -229,8 +229,11 @@ describe('client answer cadences', () => {
       prevention: 'Buffer',
       summary: 'We were late. We added a buffer.',
     };
-    await h.amends.cases.outline(TEAM, c.id, outline, MARIA);
-    await h.amends.cases.meeting(TEAM, c.id, new Date('2026-11-27T14:00:00Z'), MARIA);
+    await h.amends.cases.outline({ teamId: TEAM, caseId: c.id, actor: MARIA }, outline);
+    await h.amends.cases.meeting(
+      { teamId: TEAM, caseId: c.id, actor: MARIA },
+      new Date('2026-11-27T14:00:00Z'),
+    );
     await tickEvery(30, '2026-11-26T15:00:00Z');
     const prep = reminderPosts(h, c).filter((m) =>
       String(m.metadata?.event_payload.key).includes('meeting_prep'),

@@ -167,7 +167,7 @@ describe.skipIf(testEngine() === 'postgres')('two bot processes on one database'
       [3, 'meeting'],
     ] as const)
       await h.amends.cases.announce(
-        () => h.amends.cases.complete(TEAM, c.id, key, MARIA, null),
+        () => h.amends.cases.complete({ teamId: TEAM, caseId: c.id, actor: MARIA }, key, null),
         () => ({ text: `line ${n}`, blocks: [] }),
       );
     expect(await h.amends.cases.pendingLines(TEAM, c.id)).toHaveLength(3);
@@ -188,7 +188,11 @@ describe.skipIf(testEngine() === 'postgres')('two bot processes on one database'
     const b = await secondProcess(h);
     // Process A redraws after a change, and Slack is slow to answer it.
     const release = h.fake.hold();
-    const a1 = await h.amends.cases.complete(TEAM, c.id, 'own_up', MARIA, null);
+    const a1 = await h.amends.cases.complete(
+      { teamId: TEAM, caseId: c.id, actor: MARIA },
+      'own_up',
+      null,
+    );
     // A's redraw is drawn and on its way to Slack (the call has reached it) before B changes anything.
     const onItsWay = new Promise<void>((resolve) => {
       const check = (call: { method: string }) => {
@@ -239,7 +243,7 @@ describe('a sweep after an outage stays within Slack’s Tier 3', () => {
     for (let i = 0; i < 30; i++) opened.push(await openViaCommand(h, `Client ${i}: late delivery`));
     for (const c of opened)
       await h.amends.cases.announce(
-        () => h.amends.cases.complete(TEAM, c.id, 'own_up', MARIA, null),
+        () => h.amends.cases.complete({ teamId: TEAM, caseId: c.id, actor: MARIA }, 'own_up', null),
         () => ({ text: `line for ${c.id}`, blocks: [] }),
       );
     h.clock.advance(2 * 60_000);

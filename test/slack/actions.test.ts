@@ -289,7 +289,7 @@ describe('a button on a closed case', () => {
   it('is refused, saying the case is closed, changing nothing', async () => {
     const { h } = ctx;
     const o = await openCase(h);
-    await h.amends.cases.close(TEAM, o.c.id, 'closed', null, MARIA);
+    await h.amends.cases.close({ teamId: TEAM, caseId: o.c.id, actor: MARIA }, 'closed', null);
     await press(h, o.parent, ACTION.done, { step: 'own_up' });
     const eph = present(() => h.fake.ephemerals[0], 'ephemeral');
     expect(eph.text).toBe(en.errors.case_closed);
@@ -304,7 +304,7 @@ describe('a button inside the thread', () => {
   it('answers a refused click privately in that thread', async () => {
     const { h } = ctx;
     const o = await openCase(h);
-    await h.amends.cases.close(TEAM, o.c.id, 'closed', null, MARIA);
+    await h.amends.cases.close({ teamId: TEAM, caseId: o.c.id, actor: MARIA }, 'closed', null);
     await press(h, o.parent, ACTION.done, {
       step: 'corrective_changes',
       threadTs: o.parent.ts,

@@ -302,7 +302,7 @@ describe('the client record in the new-case form', () => {
   async function draftFor() {
     const { h, c, parent } = await booked();
     // The draft: to the contact, the meeting at 10:00 New York time, the zone named.
-    await h.amends.cases.outline(TEAM, c.id, OUTLINE, MARIA);
+    await h.amends.cases.outline({ teamId: TEAM, caseId: c.id, actor: MARIA }, OUTLINE);
     await h.amends.presenter.refresh(await fresh(h, c));
     const n = h.fake.callsTo('views.open').length;
     await press(h, h.fake.findMessage(CHANNEL, parent.ts) ?? parent, ACTION.draft);

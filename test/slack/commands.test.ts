@@ -221,7 +221,7 @@ describe('/incident list, help, unknown words', () => {
       channel: OTHER_CHANNEL,
     });
     const closed = await openCase(h, 'Closed Ltd: closed already');
-    await h.amends.cases.close(TEAM, closed.c.id, 'closed', null, MARIA);
+    await h.amends.cases.close({ teamId: TEAM, caseId: closed.c.id, actor: MARIA }, 'closed', null);
     await openCase(h, 'Other Team Ltd: another workspace', { team: OTHER_TEAM });
 
     const before = h.fake.callsTo('chat.postMessage').length;
@@ -503,8 +503,12 @@ describe('/incident report, /incident export', () => {
     const a = await openViaCommand(h, 'Acme: late delivery');
     await openViaCommand(h, 'Beta: wrong invoice', { channel: OTHER_CHANNEL });
     const own = a.steps.find((s) => s.key === 'own_up');
-    await h.amends.cases.complete(TEAM, a.id, 'own_up', MARIA, own?.version ?? null);
-    await h.amends.cases.close(TEAM, a.id, 'won_back', null, MARIA);
+    await h.amends.cases.complete(
+      { teamId: TEAM, caseId: a.id, actor: MARIA },
+      'own_up',
+      own?.version ?? null,
+    );
+    await h.amends.cases.close({ teamId: TEAM, caseId: a.id, actor: MARIA }, 'won_back', null);
   }
 
   /** Nothing was posted anywhere for a report. */

@@ -297,7 +297,7 @@ describe('a used "Mark as sent"', () => {
   /** A draft posted for review, then marked as sent 5 minutes later. */
   async function markedSent(h: Harness) {
     const o = await openCase(h);
-    await h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
+    await h.amends.cases.outline({ teamId: TEAM, caseId: o.c.id, actor: MARIA }, OUTLINE);
     await h.amends.presenter.refresh(await fresh(h, o.c));
     const n = h.fake.callsTo('views.open').length;
     await press(h, parentOf(h, o), ACTION.draft);
@@ -384,8 +384,11 @@ describe('the parent’s menu: hand-over, severity, outline, meeting', () => {
     const { h } = ctx;
     const o = await openCase(h);
     expect(menuChoices(h, o)).toEqual(['owner', 'severity']);
-    await h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
-    await h.amends.cases.meeting(TEAM, o.c.id, new Date('2026-11-27T14:00:00Z'), MARIA);
+    await h.amends.cases.outline({ teamId: TEAM, caseId: o.c.id, actor: MARIA }, OUTLINE);
+    await h.amends.cases.meeting(
+      { teamId: TEAM, caseId: o.c.id, actor: MARIA },
+      new Date('2026-11-27T14:00:00Z'),
+    );
     await h.amends.presenter.refresh(await fresh(h, o.c));
     expect(menuChoices(h, o)).toEqual(['owner', 'severity', 'outline', 'cancel_meeting']);
   });
@@ -486,7 +489,7 @@ describe('the parent’s menu: hand-over, severity, outline, meeting', () => {
   /** An outline written by Maria, then its "why" edited by Nikos from the menu. */
   async function outlineEdited(h: Harness) {
     const o = await openCase(h);
-    await h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
+    await h.amends.cases.outline({ teamId: TEAM, caseId: o.c.id, actor: MARIA }, OUTLINE);
     await h.amends.presenter.refresh(await fresh(h, o.c));
     const view = await menu(h, o, 'outline', VIEW.outline, NIKOS);
     const before = replies(h, o.parent.ts).length;
@@ -625,8 +628,11 @@ describe('the parent’s menu: hand-over, severity, outline, meeting', () => {
     const { h } = ctx;
     const o = await openCase(h);
     const first = new Date('2026-11-27T14:00:00Z');
-    await h.amends.cases.meeting(TEAM, o.c.id, first, MARIA);
-    await h.amends.cases.fixMeeting(TEAM, o.c.id, new Date('2026-12-04T10:00:00Z'), MARIA);
+    await h.amends.cases.meeting({ teamId: TEAM, caseId: o.c.id, actor: MARIA }, first);
+    await h.amends.cases.fixMeeting(
+      { teamId: TEAM, caseId: o.c.id, actor: MARIA },
+      new Date('2026-12-04T10:00:00Z'),
+    );
     await h.amends.presenter.refresh(await fresh(h, o.c));
     expect(menuChoices(h, o)).toContain('cancel_fix_meeting');
     const before = replies(h, o.parent.ts).length;

@@ -272,7 +272,7 @@ describe('the draft in Slack', () => {
   const outlined = async () => {
     const { h } = ctx;
     const o = await openCase(h);
-    await h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
+    await h.amends.cases.outline({ teamId: TEAM, caseId: o.c.id, actor: MARIA }, OUTLINE);
     await h.amends.presenter.refresh(await fresh(h, o.c));
     return { h, o };
   };
@@ -306,7 +306,7 @@ describe('the draft in Slack', () => {
     expect(
       elementIn(h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent, 'case_actions', ACTION.draft),
     ).toBeUndefined();
-    await h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
+    await h.amends.cases.outline({ teamId: TEAM, caseId: o.c.id, actor: MARIA }, OUTLINE);
     await h.amends.presenter.refresh(await fresh(h, o.c));
     expect(
       elementIn(h.fake.findMessage(CHANNEL, o.parent.ts) ?? o.parent, 'case_actions', ACTION.draft),
@@ -406,8 +406,8 @@ describe('the draft in Slack', () => {
   it('a message sent before any change is recorded reports none, leaving the corrective step open', async () => {
     const { h } = ctx;
     const o = await openCase(h);
-    await h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
-    await h.amends.cases.complete(TEAM, o.c.id, 'own_up', MARIA, null);
+    await h.amends.cases.outline({ teamId: TEAM, caseId: o.c.id, actor: MARIA }, OUTLINE);
+    await h.amends.cases.complete({ teamId: TEAM, caseId: o.c.id, actor: MARIA }, 'own_up', null);
     const said = await sendDraft(h, o);
     const after = await fresh(h, o.c);
     expect(stepOf(after, 'apologize').status).toBe('done');
@@ -421,13 +421,11 @@ describe('the draft in Slack', () => {
   const draftThenChange = async () => {
     const { h } = ctx;
     const o = await openCase(h);
-    await h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
+    await h.amends.cases.outline({ teamId: TEAM, caseId: o.c.id, actor: MARIA }, OUTLINE);
     const { clickSent } = await postDraft(h, o);
     await h.amends.cases.addChange(
-      TEAM,
-      o.c.id,
+      { teamId: TEAM, caseId: o.c.id, actor: NIKOS },
       { what: 'Label check', who: null, by: null },
-      NIKOS,
     );
     return { h, o, clickSent };
   };
@@ -451,19 +449,15 @@ describe('the draft in Slack', () => {
   it('the first message, sent once a change is done, reports the change with the own-up', async () => {
     const { h } = ctx;
     const o = await openCase(h);
-    await h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
+    await h.amends.cases.outline({ teamId: TEAM, caseId: o.c.id, actor: MARIA }, OUTLINE);
     const added = await h.amends.cases.addChange(
-      TEAM,
-      o.c.id,
+      { teamId: TEAM, caseId: o.c.id, actor: MARIA },
       { what: 'Second check on labels', who: MARIA, by: null },
-      MARIA,
     );
     await h.amends.cases.settleChange(
-      TEAM,
-      o.c.id,
+      { teamId: TEAM, caseId: o.c.id, actor: MARIA },
       Number(added.case.changes[0]?.id),
       null,
-      MARIA,
       null,
     );
     const said = await sendDraft(h, o);
@@ -476,16 +470,19 @@ describe('the draft in Slack', () => {
   it('a message sent once every change is done reports them: the corrective step is done', async () => {
     const { h } = ctx;
     const o = await openCase(h);
-    await h.amends.cases.outline(TEAM, o.c.id, OUTLINE, MARIA);
-    await h.amends.cases.complete(TEAM, o.c.id, 'own_up', MARIA, null);
+    await h.amends.cases.outline({ teamId: TEAM, caseId: o.c.id, actor: MARIA }, OUTLINE);
+    await h.amends.cases.complete({ teamId: TEAM, caseId: o.c.id, actor: MARIA }, 'own_up', null);
     const added = await h.amends.cases.addChange(
-      TEAM,
-      o.c.id,
+      { teamId: TEAM, caseId: o.c.id, actor: MARIA },
       { what: 'Second check on labels', who: MARIA, by: null },
-      MARIA,
     );
     const change = added.case.changes[0];
-    await h.amends.cases.settleChange(TEAM, o.c.id, Number(change?.id), null, MARIA, null);
+    await h.amends.cases.settleChange(
+      { teamId: TEAM, caseId: o.c.id, actor: MARIA },
+      Number(change?.id),
+      null,
+      null,
+    );
     await sendDraft(h, o); // the apology
     expect(stepOf(await fresh(h, o.c), 'corrective_changes').status).toBe('done');
   });

@@ -238,9 +238,13 @@ describe('app_home_opened', () => {
   async function lostAndRefused(h: Harness) {
     const old = await openViaCommand(h, 'Old Client: wrong delivery in August');
     h.clock.advance(100 * 24 * 60 * 60_000);
-    await h.amends.cases.close(TEAM, old.id, 'lost', 'they went to a competitor', MARIA);
+    await h.amends.cases.close(
+      { teamId: TEAM, caseId: old.id, actor: MARIA },
+      'lost',
+      'they went to a competitor',
+    );
     const refused = await openViaCommand(h, 'Refusing Ltd: late pallets', { user: JOAN });
-    await h.amends.cases.answer(TEAM, refused.id, 'refused', JOAN);
+    await h.amends.cases.answer({ teamId: TEAM, caseId: refused.id, actor: JOAN }, 'refused');
     await postEvent(h, home(MARIA));
     const view = present(() => h.fake.homeViews.get(MARIA), 'home');
     return { old, refused, view, text: mrkdwnTexts(view.blocks).join('\n') };

@@ -213,11 +213,11 @@ describe('a thread line whose post never happened (the process died after the co
       blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
     });
     await h.amends.cases.announce(
-      () => h.amends.cases.complete(TEAM, o.c.id, 'own_up', MARIA, 1),
+      () => h.amends.cases.complete({ teamId: TEAM, caseId: o.c.id, actor: MARIA }, 'own_up', 1),
       () => line('first line'),
     );
     await h.amends.cases.announce(
-      () => h.amends.cases.answer(TEAM, o.c.id, 'refused', MARIA),
+      () => h.amends.cases.answer({ teamId: TEAM, caseId: o.c.id, actor: MARIA }, 'refused'),
       () => line('second line'),
     );
     const [first] = await h.amends.cases.pendingLines(TEAM, o.c.id);

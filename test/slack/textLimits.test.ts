@@ -157,10 +157,8 @@ describe('a text over its limit', () => {
     ).toEqual({ [INPUT.reason]: field.reason_too_long });
 
     await h.amends.cases.outline(
-      TEAM,
-      o.c.id,
+      { teamId: TEAM, caseId: o.c.id, actor: MARIA },
       { happened: 'We erred', why: 'Haste', prevention: 'Checks', summary: 'Sorry.' },
-      MARIA,
     );
     await h.amends.presenter.refresh(await fresh(h, o.c));
     const draft = await formFrom(h, o, ACTION.draft, VIEW.draft);

@@ -60,7 +60,12 @@ describeEngines('reports', (engine) => {
       recordMeeting(c, at('2026-03-04T10:00:00Z'), OWNER, PB, t(120)),
     );
     await s.cases.update(TEAM, a, t(130), (c) =>
-      skipStep(c, 'compensation', 'Sense compensació: «no cal»', OWNER, null, PB, t(130)),
+      skipStep(
+        c,
+        { key: 'compensation', note: 'Sense compensació: «no cal»', actor: OWNER, version: null },
+        PB,
+        t(130),
+      ),
     );
     await s.cases.update(TEAM, a, t(5000), (c) =>
       closeCase(c, 'won_back', null, 'U0BOSS001', t(5000)),

@@ -1,7 +1,7 @@
 import { literal, mention } from '../../blocks/format.js';
 import { decodeChange } from '../../ids.js';
 import type { ListenerDeps } from '../deps.js';
-import { decoded, onClick, shown, undoable } from './click.js';
+import { actOf, decoded, onClick, shown, undoable } from './click.js';
 
 /** A corrective change marked done (a click, with Undo). */
 export function changeDoneAction(deps: ListenerDeps) {
@@ -9,7 +9,7 @@ export function changeDoneAction(deps: ListenerDeps) {
     const ref = decoded(decodeChange, v);
     const ch = await undoable(
       deps,
-      () => deps.cases.settleChange(k.team, ref.caseId, ref.change, null, k.user, ref.version),
+      () => deps.cases.settleChange(actOf(k, ref.caseId), ref.change, null, ref.version),
       (ch, cat) => {
         const x = ch.case.changes.find((y) => y.id === ref.change);
         return cat.changes.doneLine(mention(k.user), literal(x?.what ?? ''));

@@ -8,6 +8,7 @@ import type {
 import { DomainError } from '../../../domain/errors.js';
 import { type Changed, findStep, type RecoveryCase } from '../../../domain/recoveryCase.js';
 import { type Catalog, t } from '../../../i18n/index.js';
+import type { CaseAct } from '../../../services/cases.js';
 import { stepTitle } from '../../blocks/caseMessage.js';
 import { literal } from '../../blocks/format.js';
 import { line, undoableLine } from '../../blocks/thread.js';
@@ -27,6 +28,13 @@ export interface Click {
   readonly cat: Catalog;
   readonly args: ActionArgs;
 }
+
+/** The clicker's act on a case (a click carries no request key: its version guards it). */
+export const actOf = (k: Click, caseId: number): CaseAct => ({
+  teamId: k.team,
+  caseId,
+  actor: k.user,
+});
 
 /** A form Slack opens (views.open's view). */
 export type Form = Parameters<ActionArgs['client']['views']['open']>[0]['view'];

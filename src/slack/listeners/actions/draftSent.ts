@@ -3,7 +3,7 @@ import { stepTitle } from '../../blocks/caseMessage.js';
 import { draftUsed } from '../../blocks/draft.js';
 import { literal, mention } from '../../blocks/format.js';
 import type { ListenerDeps } from '../deps.js';
-import { caseRef, onClick, redrawClicked, undoable } from './click.js';
+import { actOf, caseRef, onClick, redrawClicked, undoable } from './click.js';
 
 /** "Sent" on a posted draft: the message to the client went out, and the steps it closes are done. */
 export function draftSentAction(deps: ListenerDeps) {
@@ -16,11 +16,11 @@ export function draftSentAction(deps: ListenerDeps) {
       () => {
         const ts = (k.args.body.container as { message_ts?: string } | undefined)?.message_ts;
         return deps.cases.clientMessageSent(
-          k.team,
-          ref.caseId,
-          k.user,
+          {
+            ...actOf(k, ref.caseId),
+            requestKey: ts ? `draft_sent:${ref.caseId}:${ts}` : undefined,
+          },
           ref.version,
-          ts ? `draft_sent:${ref.caseId}:${ts}` : undefined,
         );
       },
       // Say what the click closed: the thread is the case's record.

@@ -1,7 +1,7 @@
 import { findStep } from '../../../domain/recoveryCase.js';
 import { dateToken, mention } from '../../blocks/format.js';
 import type { ListenerDeps } from '../deps.js';
-import { announce, caseRef, onClick, shown } from './click.js';
+import { actOf, announce, caseRef, onClick, shown } from './click.js';
 
 /** Keep trying after the planned follow-ups: more of them, the next one's date in the thread. */
 export function moreFollowUpsAction(deps: ListenerDeps) {
@@ -9,7 +9,7 @@ export function moreFollowUpsAction(deps: ListenerDeps) {
     const ref = caseRef(v);
     const ch = await announce(
       deps,
-      () => deps.cases.moreFollowUps(k.team, ref.caseId, k.user, ref.version),
+      () => deps.cases.moreFollowUps(actOf(k, ref.caseId), ref.version),
       (ch, cat) => {
         const at = findStep(ch.case, 'keep_trying').dueAt;
         return cat.thread.moreFollowUps(mention(k.user), at ? dateToken(at) : '');

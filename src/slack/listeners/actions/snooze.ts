@@ -2,7 +2,7 @@ import { findStep } from '../../../domain/recoveryCase.js';
 import { dateToken, mention } from '../../blocks/format.js';
 import { decodeSnooze } from '../../ids.js';
 import type { ListenerDeps } from '../deps.js';
-import { decoded, onClick, shown, stepLabel, undoable } from './click.js';
+import { actOf, decoded, onClick, shown, stepLabel, undoable } from './click.js';
 
 /** A step's reminder put off (an hour, tomorrow morning, next week). */
 export function snoozeAction(deps: ListenerDeps) {
@@ -10,7 +10,7 @@ export function snoozeAction(deps: ListenerDeps) {
     const ref = decoded(decodeSnooze, v);
     const ch = await undoable(
       deps,
-      () => deps.cases.snooze(k.team, ref.caseId, ref.step, ref.choice, k.user, ref.version),
+      () => deps.cases.snooze(actOf(k, ref.caseId), ref.step, ref.choice, ref.version),
       (ch, cat) => {
         const until = findStep(ch.case, ref.step).snoozedUntil;
         // A date token every reader sees in their own zone; "tomorrow morning" and "next week"

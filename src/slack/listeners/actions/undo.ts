@@ -1,7 +1,7 @@
 import { mention } from '../../blocks/format.js';
 import { undoneWhat, undoUsed } from '../../blocks/thread.js';
 import type { ListenerDeps } from '../deps.js';
-import { announce, caseRef, onClick, redrawClicked } from './click.js';
+import { actOf, announce, caseRef, onClick, redrawClicked } from './click.js';
 
 /**
  * Undo, on the thread line of the last click: only in the case's own channel (the click's channel
@@ -12,7 +12,7 @@ export function undoAction(deps: ListenerDeps) {
     const ref = caseRef(v);
     const ch = await announce(
       deps,
-      () => deps.cases.undo(k.team, ref.caseId, ref.version, k.user, k.channel ?? null),
+      () => deps.cases.undo(actOf(k, ref.caseId), ref.version, k.channel ?? null),
       (ch, cat) =>
         cat.corrections.undone(mention(k.user), undoneWhat(ch.event, deps.cases.playbook, cat)),
     );

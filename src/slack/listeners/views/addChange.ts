@@ -8,7 +8,7 @@ import { announce, onCaseSubmit, shown, text } from './submission.js';
 
 /** A corrective change added: what, who does it and by when, as the case message lists it. */
 export function addChangeView(deps: ListenerDeps) {
-  return onCaseSubmit(deps, INPUT.changeWhat, async ({ team, user, caseId, values: v, key }) => {
+  return onCaseSubmit(deps, INPUT.changeWhat, async ({ act, team, user, caseId, values: v }) => {
     const what = text(v, INPUT.changeWhat);
     const who = v[INPUT.changeWho]?.[INPUT.changeWho]?.selected_user ?? null;
     const day = v[INPUT.changeBy]?.[INPUT.changeBy]?.selected_date ?? null;
@@ -21,7 +21,7 @@ export function addChangeView(deps: ListenerDeps) {
     }
     const ch = await announce(
       deps,
-      () => deps.cases.addChange(team, caseId, { what, who, by }, user, key),
+      () => deps.cases.addChange(act, { what, who, by }),
       (_ch, cat) =>
         line(
           cat.changes.added(

@@ -13,13 +13,13 @@ import { announce, onCaseSubmit, shown } from './submission.js';
  * with the change and sent in order.
  */
 export function cancelMeetingView(deps: ListenerDeps) {
-  return onCaseSubmit(deps, 'cancel_meeting', async ({ a, team, user, meta, caseId, key }) => {
+  return onCaseSubmit(deps, 'cancel_meeting', async ({ a, act, team, user, meta }) => {
     const fix = meta.step === 'fix_meeting';
     let ch: Changed;
     try {
       ch = await announce(
         deps,
-        () => deps.cases.cancelMeeting(team, caseId, user, key, fix ? 'fix' : 'meeting'),
+        () => deps.cases.cancelMeeting(act, fix ? 'fix' : 'meeting'),
         (ch, cat) => {
           const at = new Date(String(ch.event.data?.at));
           return [

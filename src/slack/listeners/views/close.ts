@@ -9,14 +9,14 @@ import { announce, onCaseSubmit, selected, shown, text } from './submission.js';
 
 /** The case closed with its outcome (and, optionally, why). */
 export function closeView(deps: ListenerDeps) {
-  return onCaseSubmit(deps, INPUT.reason, async ({ team, user, caseId, values: v, key }) => {
+  return onCaseSubmit(deps, INPUT.reason, async ({ act, user, values: v }) => {
     const outcome = selected(v, INPUT.outcome);
     if (!outcome || !(OUTCOMES as readonly string[]).includes(outcome))
       throw new DomainError('invalid_input', 'outcome');
     const reason = text(v, INPUT.reason);
     const ch = await announce(
       deps,
-      () => deps.cases.close(team, caseId, outcome as Outcome, reason || null, user, key),
+      () => deps.cases.close(act, outcome as Outcome, reason || null),
       (_ch, cat) => line(cat.thread.closed(mention(user), cat.outcome[outcome as Outcome])),
     );
     return shown(deps, ch);

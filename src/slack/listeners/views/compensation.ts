@@ -6,11 +6,11 @@ import { announce, onCaseSubmit, shown, text } from './submission.js';
 
 /** What was offered the client, recorded and quoted in the thread. */
 export function compensationView(deps: ListenerDeps) {
-  return onCaseSubmit(deps, INPUT.offer, async ({ team, user, meta, caseId, values: v, key }) => {
+  return onCaseSubmit(deps, INPUT.offer, async ({ act, user, meta, values: v }) => {
     const offer = text(v, INPUT.offer);
     const ch = await announce(
       deps,
-      () => deps.cases.recordCompensation(team, caseId, offer, user, meta.version ?? null, key),
+      () => deps.cases.recordCompensation(act, offer, meta.version ?? null),
       (_ch, cat) =>
         withUserText(cat.thread.compensation(mention(user)), [
           [cat.modal.compensation.offer, offer.trim()],

@@ -5,14 +5,14 @@ import { announce, onCaseSubmit, shown, text } from './submission.js';
 
 /** The message to the client, edited: posted in the thread for review, with its mail link. */
 export function draftView(deps: ListenerDeps) {
-  return onCaseSubmit(deps, INPUT.draftBody, async ({ team, user, caseId, values: v, key }) => {
+  return onCaseSubmit(deps, INPUT.draftBody, async ({ act, team, user, caseId, values: v }) => {
     const subject = text(v, INPUT.draftSubject);
     const body = text(v, INPUT.draftBody);
     // The link opens the message addressed to the client's contact, when one is on record.
     const to = (await deps.cases.clientOf(await deps.cases.get(team, caseId)))?.email;
     const ch = await announce(
       deps,
-      () => deps.cases.draft(team, caseId, subject, body, user, key),
+      () => deps.cases.draft(act, subject, body),
       (ch, cat) => draftPost(ch.case, user, { subject, body }, to ?? null, cat),
     );
     return shown(deps, ch);

@@ -7,13 +7,13 @@ import { announce, onCaseSubmit, shown, text } from './submission.js';
 
 /** A corrective change dropped, with the reason given in the thread. */
 export function dropChangeView(deps: ListenerDeps) {
-  return onCaseSubmit(deps, INPUT.reason, async ({ team, user, meta, caseId, values: v, key }) => {
+  return onCaseSubmit(deps, INPUT.reason, async ({ act, user, meta, values: v }) => {
     if (!meta.change) throw new DomainError('case_not_found');
     const reason = text(v, INPUT.reason);
     const change = meta.change;
     const ch = await announce(
       deps,
-      () => deps.cases.settleChange(team, caseId, change, reason, user, meta.version ?? null, key),
+      () => deps.cases.settleChange(act, change, reason, meta.version ?? null),
       (ch, cat) => {
         const x = ch.case.changes.find((y) => y.id === change);
         return withUserText(cat.changes.droppedLine(mention(user), literal(x?.what ?? '')), [

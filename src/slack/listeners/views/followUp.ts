@@ -7,8 +7,7 @@ import { onStepNote } from './submission.js';
 /** A follow-up (or check-in) recorded with its note; the thread says when the next one is due. */
 export function followUpView(deps: ListenerDeps) {
   return onStepNote(deps, INPUT.followUpNote, {
-    record: (s, note) =>
-      deps.cases.followUp(s.team, s.caseId, s.step, note, s.user, s.version, s.key),
+    record: (r) => deps.cases.followUp(r),
     label: (cat) => cat.modal.followUp.note,
     line: (ch, cat, { user, step }) => {
       const s = findStep(ch.case, step);

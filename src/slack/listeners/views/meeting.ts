@@ -10,43 +10,36 @@ import { announce, onCaseSubmit, selected, shown, text } from './submission.js';
 
 /** The meeting (or the one to show the fix) booked or moved: a thread line, then the invite. */
 export function meetingView(deps: ListenerDeps) {
-  return onCaseSubmit(
-    deps,
-    INPUT.meetingDate,
-    async ({ team, user, meta, caseId, values: v, key }) => {
-      const date = v[INPUT.meetingDate]?.[INPUT.meetingDate]?.selected_date;
-      const time = v[INPUT.meetingTime]?.[INPUT.meetingTime]?.selected_time;
-      // Cached when the form was opened (after that ack), else the default zone.
-      const { tz } = await deps.profiles.cachedOrDefault(team, user);
-      const at = date && time ? localToInstant(date, time, tz) : null;
-      if (!at) throw new DomainError('invalid_input', 'meeting_date');
-      // A form drawn before length and place were asked has neither: an hour, no place.
-      const details = checkMeetingDetails(
-        text(v, INPUT.meetingPlace),
-        selected(v, INPUT.meetingLength) ?? DEFAULT_MEETING_LENGTH,
-      );
-      const fix = meta.step === 'fix_meeting';
-      const ch = await announce(
-        deps,
-        () =>
-          fix
-            ? deps.cases.fixMeeting(team, caseId, at, user, key, details)
-            : deps.cases.meeting(team, caseId, at, user, key, details),
-        // The line, then the invite: two outbox rows stored with the meeting, sent in order.
-        (ch, cat) => [
-          line(
-            (fix
-              ? ch.event.data?.from
-                ? cat.thread.fixMeetingMoved
-                : cat.thread.fixMeeting
-              : ch.event.data?.from
-                ? cat.thread.meetingMoved
-                : cat.thread.meeting)(mention(user), dayToken(at), timeToken(at)),
-          ),
-          inviteLine(fix ? 'fix' : 'meeting', at, ch.case.version),
-        ],
-      );
-      return shown(deps, ch);
-    },
-  );
+  return onCaseSubmit(deps, INPUT.meetingDate, async ({ act, team, user, meta, values: v }) => {
+    const date = v[INPUT.meetingDate]?.[INPUT.meetingDate]?.selected_date;
+    const time = v[INPUT.meetingTime]?.[INPUT.meetingTime]?.selected_time;
+    // Cached when the form was opened (after that ack), else the default zone.
+    const { tz } = await deps.profiles.cachedOrDefault(team, user);
+    const at = date && time ? localToInstant(date, time, tz) : null;
+    if (!at) throw new DomainError('invalid_input', 'meeting_date');
+    // A form drawn before length and place were asked has neither: an hour, no place.
+    const details = checkMeetingDetails(
+      text(v, INPUT.meetingPlace),
+      selected(v, INPUT.meetingLength) ?? DEFAULT_MEETING_LENGTH,
+    );
+    const fix = meta.step === 'fix_meeting';
+    const ch = await announce(
+      deps,
+      () => (fix ? deps.cases.fixMeeting(act, at, details) : deps.cases.meeting(act, at, details)),
+      // The line, then the invite: two outbox rows stored with the meeting, sent in order.
+      (ch, cat) => [
+        line(
+          (fix
+            ? ch.event.data?.from
+              ? cat.thread.fixMeetingMoved
+              : cat.thread.fixMeeting
+            : ch.event.data?.from
+              ? cat.thread.meetingMoved
+              : cat.thread.meeting)(mention(user), dayToken(at), timeToken(at)),
+        ),
+        inviteLine(fix ? 'fix' : 'meeting', at, ch.case.version),
+      ],
+    );
+    return shown(deps, ch);
+  });
 }

@@ -5,7 +5,7 @@ import { announce, onCaseSubmit, shown, text } from './submission.js';
 
 /** The outline (what happened, why, what prevents it again), posted in the thread. */
 export function outlineView(deps: ListenerDeps) {
-  return onCaseSubmit(deps, INPUT.happened, async ({ team, user, caseId, values: v, key }) => {
+  return onCaseSubmit(deps, INPUT.happened, async ({ act, user, values: v }) => {
     const outline = {
       happened: text(v, INPUT.happened),
       why: text(v, INPUT.why),
@@ -14,7 +14,7 @@ export function outlineView(deps: ListenerDeps) {
     };
     const ch = await announce(
       deps,
-      () => deps.cases.outline(team, caseId, outline, user, key),
+      () => deps.cases.outline(act, outline),
       // Saved over an earlier outline: the thread says it changed, and how it reads now.
       (ch, cat) =>
         outlinePost(ch.case.outline ?? outline, user, cat, {

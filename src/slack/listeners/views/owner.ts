@@ -10,7 +10,7 @@ import { announce, onCaseSubmit } from './submission.js';
  * change); after the ack their zone is asked of Slack and the due times follow it.
  */
 export function ownerView(deps: ListenerDeps) {
-  return onCaseSubmit(deps, INPUT.owner, async ({ a, team, user, caseId, values: v, key }) => {
+  return onCaseSubmit(deps, INPUT.owner, async ({ a, act, team, user, values: v }) => {
     const owner = v[INPUT.owner]?.[INPUT.owner]?.selected_user ?? null;
     if (!owner || (a.context.botUserId && owner === a.context.botUserId))
       throw new DomainError('invalid_input', 'owner');
@@ -18,7 +18,7 @@ export function ownerView(deps: ListenerDeps) {
     const { tz } = await deps.profiles.cachedOrDefault(team, owner);
     const ch = await announce(
       deps,
-      () => deps.cases.changeOwner(team, caseId, owner, tz, user, key),
+      () => deps.cases.changeOwner(act, owner, tz),
       (ch, cat) =>
         line(
           cat.corrections.owner.line(

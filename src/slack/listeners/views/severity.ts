@@ -8,13 +8,13 @@ import { announce, onCaseSubmit, selected, shown } from './submission.js';
 
 /** The severity changed: the line says from what to what, and which due times moved. */
 export function severityView(deps: ListenerDeps) {
-  return onCaseSubmit(deps, INPUT.severity, async ({ team, user, caseId, values: v, key }) => {
+  return onCaseSubmit(deps, INPUT.severity, async ({ act, user, values: v }) => {
     const sev = selected(v, INPUT.severity);
     if (!sev || !(SEVERITIES as readonly string[]).includes(sev))
       throw new DomainError('invalid_input', 'severity');
     const ch = await announce(
       deps,
-      () => deps.cases.changeSeverity(team, caseId, sev as Severity, user, key),
+      () => deps.cases.changeSeverity(act, sev as Severity),
       (ch, cat) => {
         const from = String(ch.event.data?.from ?? '') as Severity;
         return line(

@@ -7,8 +7,7 @@ import { onStepNote } from './submission.js';
 /** An optional step skipped, with the reason given in the thread. */
 export function skipView(deps: ListenerDeps) {
   return onStepNote(deps, INPUT.reason, {
-    record: (s, reason) =>
-      deps.cases.skip(s.team, s.caseId, s.step, reason, s.user, s.version, s.key),
+    record: (r) => deps.cases.skip(r),
     label: (cat) => cat.modal.skip.reason,
     line: (_ch, cat, { user, step }) =>
       cat.thread.skipped(mention(user), literal(stepTitle(step, deps.cases.playbook, cat))),

@@ -3,6 +3,7 @@ import { DomainError } from '../../../domain/errors.js';
 import type { StepKey } from '../../../domain/playbook.js';
 import type { Changed } from '../../../domain/recoveryCase.js';
 import { type Catalog, t } from '../../../i18n/index.js';
+import type { CaseAct, StepNoteRequest } from '../../../services/cases.js';
 import type { LineBody } from '../../../services/ports.js';
 import { withUserText } from '../../blocks/thread.js';
 import { friendly } from '../../errors.js';
@@ -42,10 +43,18 @@ export interface Submission {
   readonly key: string;
 }
 
-/** A submission of a form about one case. */
+/** A submission of a form about one case: `act` is the submitter's act on it, stored once. */
 export interface CaseSubmission extends Submission {
   readonly caseId: number;
+  readonly act: CaseAct;
 }
+
+/** The case a submission is about, and the act on it: its sender, stored once per view. */
+const onCase = (s: Submission, caseId: number) => ({
+  ...s,
+  caseId,
+  act: { teamId: s.team, caseId, actor: s.user, requestKey: s.key },
+});
 
 /** A submission of a step's form: the case, the step, and the case version it was drawn from. */
 export interface StepSubmission extends CaseSubmission {
@@ -174,7 +183,7 @@ export function onCaseSubmit(
 ) {
   return onSubmit(deps, errorBlock, async (s) => {
     if (!s.meta.caseId) throw new DomainError('case_not_found');
-    return run({ ...s, caseId: s.meta.caseId });
+    return run(onCase(s, s.meta.caseId));
   });
 }
 
@@ -186,7 +195,7 @@ export function onStepSubmit(
 ) {
   return onSubmit(deps, errorBlock, async (s) => {
     if (!s.meta.caseId || !s.meta.step) throw new DomainError('case_not_found');
-    return run({ ...s, caseId: s.meta.caseId, step: s.meta.step, version: s.meta.version ?? null });
+    return run({ ...onCase(s, s.meta.caseId), step: s.meta.step, version: s.meta.version ?? null });
   });
 }
 
@@ -198,7 +207,7 @@ export function onStepNote(
   deps: ListenerDeps,
   field: string,
   o: {
-    readonly record: (s: StepSubmission, note: string) => Promise<Changed>;
+    readonly record: (r: StepNoteRequest) => Promise<Changed>;
     readonly label: (cat: Catalog) => string;
     readonly line: (ch: Changed, cat: Catalog, s: StepSubmission) => string;
   },
@@ -207,7 +216,7 @@ export function onStepNote(
     const note = text(s.values, field);
     const ch = await announce(
       deps,
-      () => o.record(s, note),
+      () => o.record({ ...s.act, key: s.step, note, version: s.version }),
       (ch, cat) => withUserText(o.line(ch, cat, s), [[o.label(cat), note.trim()]]),
     );
     return shown(deps, ch);
