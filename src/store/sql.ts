@@ -21,7 +21,12 @@ export interface Conn {
   /** True inside a transaction (statements are part of it). */
   readonly inTransaction: boolean;
   all<R>(sql: string, params?: readonly Param[]): Promise<R[]>;
-  get<R>(sql: string, params?: readonly Param[]): Promise<R | undefined>;
+  /** The first row; `light`: a write returning a row, committed as `run`'s light writes are. */
+  get<R>(
+    sql: string,
+    params?: readonly Param[],
+    opts?: { light?: boolean },
+  ): Promise<R | undefined>;
   /**
    * Runs a write; how many rows it changed. Outside a transaction it is a transaction of its own,
    * committed lightly with `light` (see `transaction`): on SQLite without waiting for the WAL's
@@ -237,19 +242,52 @@ export class SqliteConn implements Conn {
     return this.#queue.run(async () => fn());
   }
   all<R>(sql: string, params: readonly Param[] = []): Promise<R[]> {
-    return this.#when(() => this.#main.st.of(sql).all(...params) as R[]);
+    return this.#statement(
+      sql,
+      (s) => s.all(...params) as R[],
+      (rows) => rows.length > 0,
+    );
   }
-  get<R>(sql: string, params: readonly Param[] = []): Promise<R | undefined> {
-    return this.#when(() => this.#main.st.of(sql).get(...params) as R | undefined);
-  }
-  async run(
+  get<R>(
     sql: string,
     params: readonly Param[] = [],
     opts?: { light?: boolean },
-  ): Promise<number> {
-    const changes = await this.#when(() => this.#main.st.of(sql).run(...params).changes);
-    if (changes > 0 && !opts?.light) await this.#synced();
-    return changes;
+  ): Promise<R | undefined> {
+    return this.#statement(
+      sql,
+      (s) => s.get(...params) as R | undefined,
+      (row) => row !== undefined,
+      opts?.light,
+    );
+  }
+  run(sql: string, params: readonly Param[] = [], opts?: { light?: boolean }): Promise<number> {
+    return this.#statement(
+      sql,
+      (s) => s.run(...params).changes,
+      (changes) => changes > 0,
+      opts?.light,
+    );
+  }
+  /**
+   * One statement outside any unit of work (a transaction of its own). A write that changed rows
+   * (an `INSERT … RETURNING` read through `get` or `all` too: its rows are those it changed)
+   * resolves once the WAL is synced, unless it is light.
+   */
+  async #statement<T>(
+    sql: string,
+    use: (s: Stmt) => T,
+    changed: (out: T) => boolean,
+    light?: boolean,
+  ): Promise<T> {
+    let wrote = false;
+    const out = await this.#when(() => {
+      const s = this.#main.st.of(sql);
+      const result = use(s);
+      wrote = !s.readonly && changed(result);
+      return result;
+    });
+    if (wrote && !light) await this.#synced();
+    return out;
   }
   /**
    * On the one connection a statement from inside a running unit of work, not through its `tx`,

@@ -83,6 +83,20 @@ describe('SQLite: the WAL synced off the event loop', () => {
     await expect(write).resolves.toBe(1);
   });
 
+  it('a write read through get (INSERT … RETURNING) waits for the sync too', async () => {
+    const write = conn.get<{ team_id: string }>(`${PAUSE} RETURNING team_id`, ['T1', 'r', 1]);
+    expect(await settled(write)).toBe(false);
+    syncs.calls[0]?.done(null);
+    await expect(write).resolves.toEqual({ team_id: 'T1' });
+  });
+
+  it('a read waits for no sync', async () => {
+    await conn.run(PAUSE, ['T1', 'r', 1], { light: true });
+    await expect(paused('T1')).resolves.toBe('r');
+    await expect(conn.all('SELECT team_id FROM workspaces')).resolves.toHaveLength(1);
+    expect(syncs.calls).toHaveLength(0);
+  });
+
   it('a light write resolves without a sync', async () => {
     await expect(conn.run(PAUSE, ['T1', 'r', 1], { light: true })).resolves.toBe(1);
     await expect(
