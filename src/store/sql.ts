@@ -71,6 +71,43 @@ export function toPostgres(sql: string): string {
   return out;
 }
 
+/**
+ * A statement as pg sends it: named, so each connection of the pool parses and plans a text once
+ * and then only binds and executes it (the server's parse and plan were most of its work per
+ * statement). Names are handed out per text, up to PREPARED_MAX texts; past that, unnamed.
+ */
+const PREPARED_MAX = 1000;
+const pgNames = new Map<string, string>();
+let pgNamed = 0;
+function pgStatement(sql: string, params: readonly Param[]): pg.QueryConfig<Param[]> {
+  const text = toPostgres(sql);
+  let name = pgNames.get(text);
+  if (name === undefined && pgNames.size < PREPARED_MAX) {
+    name = `amends_${++pgNamed}`;
+    pgNames.set(text, name);
+  }
+  return name === undefined
+    ? { text, values: params as Param[] }
+    : { name, text, values: params as Param[] };
+}
+
+/**
+ * A prepared statement whose tables changed under it (another process migrated the schema): the
+ * server refuses it on the connections that prepared it. Its text gets a new name (prepared
+ * afresh on each connection), and it is sent again once where it stood alone.
+ */
+function replanned(e: unknown, sql: string): boolean {
+  if (!isReplan(e)) return false;
+  const text = toPostgres(sql);
+  if (pgNames.has(text)) pgNames.set(text, `amends_${++pgNamed}`);
+  return true;
+}
+
+function isReplan(e: unknown): boolean {
+  const err = e as { code?: string; routine?: string } | null;
+  return err?.code === '0A000' && err.routine === 'RevalidateCachedQuery';
+}
+
 /** A FIFO lock: the units of work of one SQLite connection run one after another. */
 class Queue {
   #tail: Promise<void> = Promise.resolve();
@@ -329,9 +366,14 @@ export class PgConn extends PgQueries implements Conn {
   get inTransaction(): boolean {
     return false;
   }
-  protected query(sql: string, params: readonly Param[]): Promise<pg.QueryResult> {
+  protected async query(sql: string, params: readonly Param[]): Promise<pg.QueryResult> {
     this.onStatement?.(sql);
-    return this.pool.query(toPostgres(sql), params as Param[]);
+    try {
+      return await this.pool.query(pgStatement(sql, params));
+    } catch (e) {
+      if (!replanned(e, sql)) throw e;
+      return this.pool.query(pgStatement(sql, params));
+    }
   }
   async run(
     sql: string,
@@ -341,11 +383,26 @@ export class PgConn extends PgQueries implements Conn {
     if (opts?.light) {
       if (!this.lightPool) return this.transaction((c) => c.run(sql, params), { light: true });
       this.onStatement?.(sql);
-      return (await this.lightPool.query(toPostgres(sql), params as Param[])).rowCount ?? 0;
+      const pool = this.lightPool;
+      const r = await pool.query(pgStatement(sql, params)).catch((e: unknown) => {
+        if (!replanned(e, sql)) throw e;
+        return pool.query(pgStatement(sql, params));
+      });
+      return r.rowCount ?? 0;
     }
     return (await this.query(sql, params)).rowCount ?? 0;
   }
   async transaction<T>(fn: (c: Conn) => Promise<T>, opts?: { light?: boolean }): Promise<T> {
+    try {
+      return await this.#transaction(fn, opts);
+    } catch (e) {
+      // A statement prepared before another process changed its tables: the transaction was
+      // rolled back (nothing of it stands) and runs again once, that statement prepared afresh.
+      if (!isReplan(e)) throw e;
+      return this.#transaction(fn, opts);
+    }
+  }
+  async #transaction<T>(fn: (c: Conn) => Promise<T>, opts?: { light?: boolean }): Promise<T> {
     const light = opts?.light === true;
     const client = await (light && this.lightPool ? this.lightPool : this.pool).connect();
     const tx = new PgTx(client, this);
@@ -390,9 +447,15 @@ class PgTx extends PgQueries implements Conn {
   get onStatement(): ((sql: string) => void) | undefined {
     return this.owner.onStatement;
   }
-  protected query(sql: string, params: readonly Param[]): Promise<pg.QueryResult> {
+  protected async query(sql: string, params: readonly Param[]): Promise<pg.QueryResult> {
     this.owner.onStatement?.(sql);
-    return this.client.query(toPostgres(sql), params as Param[]);
+    try {
+      return await this.client.query(pgStatement(sql, params));
+    } catch (e) {
+      // The transaction is aborted: PgConn.transaction runs it again, the statement renamed here.
+      replanned(e, sql);
+      throw e;
+    }
   }
   /** A statement with no parameters and no result (BEGIN, COMMIT, SAVEPOINT…). */
   async control(sql: string): Promise<void> {
