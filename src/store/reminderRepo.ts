@@ -6,7 +6,13 @@ import type {
   ReminderKind,
   ReminderStatus,
 } from '../domain/reminders.js';
-import type { DueCursor, DuePage, ReminderStore } from '../services/ports.js';
+import type {
+  ClaimedReminder,
+  DueCursor,
+  DuePage,
+  Pace,
+  ReminderStore,
+} from '../services/ports.js';
 import { type Conn, forUpdate, greatest } from './sql.js';
 
 interface Row {
@@ -119,6 +125,8 @@ const PUSH_PACE = `INSERT INTO channel_pace (team_id, channel_id, next_at) VALUE
 
 const GET = 'SELECT * FROM reminders WHERE id = ?';
 const SENT = `UPDATE reminders SET status='sent', sent_at=?, message_ts=?, error=NULL WHERE id=? AND status='claimed'`;
+/** PUSH_PACE and SENT in one statement (PostgreSQL's writes in WITH). */
+const SENT_PACED = `WITH pace AS (${PUSH_PACE}) ${SENT}`;
 const RELEASE = `UPDATE reminders SET status='pending', not_before=?, error=? WHERE id=? AND status='claimed'`;
 const FAIL = `UPDATE reminders SET status='failed', error=? WHERE id=? AND status IN ('claimed','pending')`;
 const CANCEL = `UPDATE reminders SET status='cancelled', error=? WHERE id=? AND status='claimed'`;
@@ -145,6 +153,7 @@ function dialectSql(c: Conn) {
      * One statement: the ready rows (of workspaces not paused, oldest first) are picked and moved to
      * 'claimed'. On PostgreSQL rows another process is claiming are skipped (SKIP LOCKED), so two
      * processes never claim the same reminder, nor wait for each other; SQLite has one writer.
+     * Each comes with its case's channel (by primary key), which delivery queues it by.
      */
     claim: `UPDATE reminders SET status='claimed', claimed_at=?, claimed_by=?, attempts=attempts+1
       WHERE id IN (
@@ -153,7 +162,7 @@ function dialectSql(c: Conn) {
           AND NOT EXISTS (
             SELECT 1 FROM workspaces w WHERE w.team_id = r.team_id AND w.paused_reason IS NOT NULL)
         ORDER BY r.not_before, r.id LIMIT ?${forUpdate(c, true)})
-      RETURNING *`,
+      RETURNING *, (SELECT channel_id FROM cases c WHERE c.id = reminders.case_id) AS channel_id`,
     postpone: `UPDATE reminders SET status='pending', not_before=?, error=?, attempts=${greatest(c, 'attempts-1', '0')}
       WHERE id=? AND status='claimed'`,
   };
@@ -272,14 +281,20 @@ export class ReminderRepo implements ReminderStore {
    * Moves up to `limit` ready reminders to 'claimed' in one statement and returns them, oldest
    * first (the order they were picked in).
    */
-  async claimReady(now: Date, limit: number, holder: string | null = null): Promise<Reminder[]> {
-    const rows = await this.conn.all<Row>(this.#sql.claim, [
+  async claimReady(
+    now: Date,
+    limit: number,
+    holder: string | null = null,
+  ): Promise<ClaimedReminder[]> {
+    const rows = await this.conn.all<Row & { channel_id: string | null }>(this.#sql.claim, [
       now.getTime(),
       holder,
       now.getTime(),
       limit,
     ]);
-    return rows.sort((a, b) => a.not_before - b.not_before || a.id - b.id).map(toReminder);
+    return rows
+      .sort((a, b) => a.not_before - b.not_before || a.id - b.id)
+      .map((r) => ({ ...toReminder(r), channelId: r.channel_id ?? null }));
   }
 
   async get(id: number): Promise<Reminder | null> {
@@ -287,8 +302,19 @@ export class ReminderRepo implements ReminderStore {
     return r ? toReminder(r) : null;
   }
 
-  async markSent(id: number, ts: string, now: Date): Promise<void> {
-    await this.conn.run(SENT, [now.getTime(), ts, id]);
+  async markSent(id: number, ts: string, now: Date, pace?: Pace): Promise<void> {
+    if (!pace) {
+      await this.conn.run(SENT, [now.getTime(), ts, id]);
+      return;
+    }
+    const paceParams = [pace.teamId, pace.channelId, pace.until];
+    // PostgreSQL: one round trip. SQLite has no writes in WITH: two statements (no round trips).
+    if (this.conn.dialect === 'postgres')
+      await this.conn.run(SENT_PACED, [...paceParams, now.getTime(), ts, id]);
+    else {
+      await this.conn.run(PUSH_PACE, paceParams);
+      await this.conn.run(SENT, [now.getTime(), ts, id]);
+    }
   }
 
   /** Back to the queue, not before `at` (rate limits, timeouts, a restart that found no trace in Slack). */
