@@ -118,6 +118,12 @@ function renewText(size: number): string {
   return sql;
 }
 
+/**
+ * Channels' pace and posts' ts are light writes: what a power cut loses of them is a pace no
+ * restart is quick enough to need, and posts found again in Slack by their metadata.
+ */
+const LIGHT = { light: true } as const;
+
 /** Nothing before `until`: the channel's next free time moves forward only. */
 const PUSH_PACE = `INSERT INTO channel_pace (team_id, channel_id, next_at) VALUES (?, ?, ?)
   ON CONFLICT (team_id, channel_id) DO UPDATE SET next_at = excluded.next_at
@@ -260,21 +266,17 @@ export class ReminderRepo implements ReminderStore {
     intervalMs: number,
     staleMs: number,
   ): Promise<number> {
-    const row = await this.conn.get<{ next_at: number }>(this.#sql.reservePace, [
-      teamId,
-      channelId,
-      now + intervalMs,
-      now + staleMs,
-      now,
-      now,
-      intervalMs,
-    ]);
+    const row = await this.conn.get<{ next_at: number }>(
+      this.#sql.reservePace,
+      [teamId, channelId, now + intervalMs, now + staleMs, now, now, intervalMs],
+      LIGHT,
+    );
     return Number(row?.next_at) - intervalMs;
   }
 
   /** Nothing more in this channel before `until` (Slack answered, or asked to wait). */
   async pushPace(teamId: string, channelId: string, until: number): Promise<void> {
-    await this.conn.run(PUSH_PACE, [teamId, channelId, until]);
+    await this.conn.run(PUSH_PACE, [teamId, channelId, until], LIGHT);
   }
 
   /**
@@ -302,18 +304,22 @@ export class ReminderRepo implements ReminderStore {
     return r ? toReminder(r) : null;
   }
 
+  /**
+   * A light write (docs/operations.md: a record of what Slack shows): a power cut may lose it, and
+   * the claim it settles, still in flight after the restart, is found posted by its metadata.
+   */
   async markSent(id: number, ts: string, now: Date, pace?: Pace): Promise<void> {
     if (!pace) {
-      await this.conn.run(SENT, [now.getTime(), ts, id]);
+      await this.conn.run(SENT, [now.getTime(), ts, id], LIGHT);
       return;
     }
     const paceParams = [pace.teamId, pace.channelId, pace.until];
     // PostgreSQL: one round trip. SQLite has no writes in WITH: two statements (no round trips).
     if (this.conn.dialect === 'postgres')
-      await this.conn.run(SENT_PACED, [...paceParams, now.getTime(), ts, id]);
+      await this.conn.run(SENT_PACED, [...paceParams, now.getTime(), ts, id], LIGHT);
     else {
-      await this.conn.run(PUSH_PACE, paceParams);
-      await this.conn.run(SENT, [now.getTime(), ts, id]);
+      await this.conn.run(PUSH_PACE, paceParams, LIGHT);
+      await this.conn.run(SENT, [now.getTime(), ts, id], LIGHT);
     }
   }
 

@@ -21,7 +21,12 @@ export interface Conn {
   /** True inside a transaction (statements are part of it). */
   readonly inTransaction: boolean;
   all<R>(sql: string, params?: readonly Param[]): Promise<R[]>;
-  get<R>(sql: string, params?: readonly Param[]): Promise<R | undefined>;
+  /** The first row; `light`: a write returning a row, committed as `run`'s light writes are. */
+  get<R>(
+    sql: string,
+    params?: readonly Param[],
+    opts?: { light?: boolean },
+  ): Promise<R | undefined>;
   /**
    * Runs a write; how many rows it changed. Outside a transaction it is a transaction of its own,
    * committed lightly with `light` (see `transaction`): on SQLite still one statement (on the light
@@ -212,8 +217,15 @@ export class SqliteConn implements Conn {
   all<R>(sql: string, params: readonly Param[] = []): Promise<R[]> {
     return this.#when(() => this.#main.st.of(sql).all(...params) as R[]);
   }
-  get<R>(sql: string, params: readonly Param[] = []): Promise<R | undefined> {
-    return this.#when(() => this.#main.st.of(sql).get(...params) as R | undefined);
+  get<R>(
+    sql: string,
+    params: readonly Param[] = [],
+    opts?: { light?: boolean },
+  ): Promise<R | undefined> {
+    return this.#when(() => {
+      const { st } = opts?.light ? this.#lightSide() : this.#main;
+      return st.of(sql).get(...params) as R | undefined;
+    });
   }
   run(sql: string, params: readonly Param[] = [], opts?: { light?: boolean }): Promise<number> {
     return this.#when(() => {
@@ -307,7 +319,11 @@ class SqliteTx implements Conn {
   async all<R>(sql: string, params: readonly Param[] = []): Promise<R[]> {
     return this.st.of(sql).all(...params) as R[];
   }
-  async get<R>(sql: string, params: readonly Param[] = []): Promise<R | undefined> {
+  async get<R>(
+    sql: string,
+    params: readonly Param[] = [],
+    _opts?: { light?: boolean },
+  ): Promise<R | undefined> {
     return this.st.of(sql).get(...params) as R | undefined;
   }
   async run(
@@ -344,7 +360,11 @@ abstract class PgQueries {
   async all<R>(sql: string, params: readonly Param[] = []): Promise<R[]> {
     return (await this.query(sql, params)).rows as R[];
   }
-  async get<R>(sql: string, params: readonly Param[] = []): Promise<R | undefined> {
+  async get<R>(
+    sql: string,
+    params: readonly Param[] = [],
+    _opts?: { light?: boolean },
+  ): Promise<R | undefined> {
     return (await this.query(sql, params)).rows[0] as R | undefined;
   }
 }
@@ -382,15 +402,28 @@ export class PgConn extends PgQueries implements Conn {
   ): Promise<number> {
     if (opts?.light) {
       if (!this.lightPool) return this.transaction((c) => c.run(sql, params), { light: true });
-      this.onStatement?.(sql);
-      const pool = this.lightPool;
-      const r = await pool.query(pgStatement(sql, params)).catch((e: unknown) => {
-        if (!replanned(e, sql)) throw e;
-        return pool.query(pgStatement(sql, params));
-      });
-      return r.rowCount ?? 0;
+      return (await this.#light(this.lightPool, sql, params)).rowCount ?? 0;
     }
     return (await this.query(sql, params)).rowCount ?? 0;
+  }
+  override async get<R>(
+    sql: string,
+    params: readonly Param[] = [],
+    opts?: { light?: boolean },
+  ): Promise<R | undefined> {
+    if (!opts?.light) return super.get(sql, params);
+    if (!this.lightPool) return this.transaction((c) => c.get<R>(sql, params), { light: true });
+    return (await this.#light(this.lightPool, sql, params)).rows[0] as R | undefined;
+  }
+  /** One statement on the light writes' connections (synchronous_commit off for the session). */
+  async #light(pool: pg.Pool, sql: string, params: readonly Param[]): Promise<pg.QueryResult> {
+    this.onStatement?.(sql);
+    try {
+      return await pool.query(pgStatement(sql, params));
+    } catch (e) {
+      if (!replanned(e, sql)) throw e;
+      return pool.query(pgStatement(sql, params));
+    }
   }
   async transaction<T>(fn: (c: Conn) => Promise<T>, opts?: { light?: boolean }): Promise<T> {
     try {
