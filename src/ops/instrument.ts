@@ -31,9 +31,9 @@ export function countedReminders(store: ReminderStore, metrics: Metrics): Remind
       remember(r);
       return r;
     },
-    async markSent(id, ts, now) {
+    async markSent(id, ts, now, pace) {
       const kind = await kindOf(id);
-      await store.markSent(id, ts, now);
+      await store.markSent(id, ts, now, pace);
       kinds.delete(id);
       metrics.remindersSent.inc({ kind });
     },

@@ -150,6 +150,21 @@ export interface DuePage {
   readonly next: DueCursor | null;
 }
 
+/**
+ * A reminder just claimed, with its case's channel read in the same statement (null: the case is
+ * gone): delivery queues it by channel without reading the case until it posts it.
+ */
+export interface ClaimedReminder extends Reminder {
+  readonly channelId: string | null;
+}
+
+/** A channel's next free time (see ReminderStore.pushPace). */
+export interface Pace {
+  readonly teamId: string;
+  readonly channelId: string;
+  readonly until: number;
+}
+
 /** The reminder outbox. */
 export interface ReminderStore {
   /**
@@ -186,11 +201,15 @@ export interface ReminderStore {
   ): Promise<void>;
   /**
    * Moves up to `limit` ready reminders (of workspaces not paused) to 'claimed', atomically, for
-   * `holder` (recorded, so a restart can tell a dead process's claims).
+   * `holder` (recorded, so a restart can tell a dead process's claims); each with its case's channel.
    */
-  claimReady(now: Date, limit: number, holder?: string | null): Promise<Reminder[]>;
+  claimReady(now: Date, limit: number, holder?: string | null): Promise<ClaimedReminder[]>;
   get(id: number): Promise<Reminder | null>;
-  markSent(id: number, ts: string, now: Date): Promise<void>;
+  /**
+   * Recorded as posted; with `pace`, the channel's next free time moved on too (pushPace), in the
+   * same statement where the engine allows it.
+   */
+  markSent(id: number, ts: string, now: Date, pace?: Pace): Promise<void>;
   /** Back to the queue, not before `at`. */
   release(id: number, at: Date, error: string | null): Promise<void>;
   /** Back to the queue, not before `at`, without counting as an attempt (it was never tried). */

@@ -101,11 +101,6 @@ interface Planning {
 interface Lane {
   readonly channel: string;
   readonly queue: Reminder[];
-  /**
-   * The case of the reminder the lane starts with, as read when it was claimed a moment ago: it is
-   * posted without reading the case again unless it waits for the channel's pace first.
-   */
-  first: { readonly id: number; readonly c: RecoveryCase } | null;
   /** After a rate limit, a closed channel or a refused token, the rest of the queue goes back. */
   stopWith: { until: Date; why: string } | null;
   busy: boolean;
@@ -118,6 +113,11 @@ export interface TickReport {
   retried: number;
   cancelled: number;
   skipped: boolean;
+}
+
+/** A report with nothing counted yet, for tick() and for a deliver() run alone. */
+export function emptyReport(): TickReport {
+  return { planned: 0, sent: 0, failed: 0, retried: 0, cancelled: 0, skipped: false };
 }
 
 /**
@@ -157,14 +157,7 @@ export class ReminderService {
 
   /** One tick; a tick already running makes this one a no-op (ticks never overlap). */
   async tick(): Promise<TickReport> {
-    const report: TickReport = {
-      planned: 0,
-      sent: 0,
-      failed: 0,
-      retried: 0,
-      cancelled: 0,
-      skipped: false,
-    };
+    const report = emptyReport();
     if (this.#running) return { ...report, skipped: true };
     this.#running = true;
     try {
@@ -352,7 +345,7 @@ export class ReminderService {
    * plan() running alongside), it also claims what each planned chunk made ready, until it ends.
    */
   async deliver(report: TickReport, planning?: Promise<unknown>): Promise<void> {
-    const { reminders, cases, batchSize } = this.#d;
+    const { reminders, batchSize } = this.#d;
     const lanes = new Map<string, Lane>();
     const running = new Set<Promise<void>>();
     let held = 0;
@@ -383,23 +376,22 @@ export class ReminderService {
       }
       // Counted at once: posts that end meanwhile must not make room for more than `batchSize`.
       held += claimed.length;
+      // Queued by the channel read with the claim: each case is read once, right before its post.
       for (const r of claimed) {
-        const c = await cases.get(r.teamId, r.caseId);
-        if (!c) {
+        if (r.channelId === null) {
           held--;
           await reminders.cancelClaimed(r.id, 'case_missing');
           continue;
         }
         this.#mine.add(r.id);
-        let lane = lanes.get(c.channelId);
+        let lane = lanes.get(r.channelId);
         if (!lane) {
-          lane = { channel: c.channelId, queue: [], stopWith: null, busy: false, first: null };
-          lanes.set(c.channelId, lane);
+          lane = { channel: r.channelId, queue: [], stopWith: null, busy: false };
+          lanes.set(r.channelId, lane);
         }
         lane.queue.push(r);
         if (!lane.busy) {
           lane.busy = true;
-          lane.first = { id: r.id, c };
           const run: Promise<void> = this.#runLane(lane, report, done).finally(() =>
             running.delete(run),
           );
@@ -503,11 +495,8 @@ export class ReminderService {
     const wait = slot - pacer.now();
     if (wait > 0) await pacer.sleep(wait);
     await this.#renewLeases();
-    // Read right before posting (unless it was, when claimed a moment ago, and nothing was waited
-    // for since): a step done (or a case closed) meanwhile must not be nudged.
-    const read = lane.first?.id === r.id && wait <= 0 ? lane.first.c : null;
-    lane.first = null;
-    const c = read ?? (await this.#d.cases.get(r.teamId, r.caseId));
+    // Read right before posting: a step done (or a case closed) meanwhile must not be nudged.
+    const c = await this.#d.cases.get(r.teamId, r.caseId);
     const why = c ? await this.#unwanted(r, c) : 'case_missing';
     if (why || !c) {
       await reminders.cancelClaimed(r.id, why ?? 'case_missing');
@@ -542,8 +531,11 @@ export class ReminderService {
       const ts = await this.#d.channel.deliver(r, c, key);
       // Spaced from Slack's answer, not from the request: whatever delayed the request on its way
       // out, Slack had it by now, so the next post can never reach Slack within the interval.
-      await reminders.pushPace(r.teamId, channel, pacer.now() + channelIntervalMs);
-      await reminders.markSent(r.id, ts, clock.now());
+      await reminders.markSent(r.id, ts, clock.now(), {
+        teamId: r.teamId,
+        channelId: channel,
+        until: pacer.now() + channelIntervalMs,
+      });
       report.sent++;
       // A direct message says nothing about the case's channel or what its parent shows.
       if (r.kind === 'digest') return;

@@ -6,7 +6,13 @@ import type {
   ReminderKind,
   ReminderStatus,
 } from '../domain/reminders.js';
-import type { DueCursor, DuePage, ReminderStore } from '../services/ports.js';
+import type {
+  ClaimedReminder,
+  DueCursor,
+  DuePage,
+  Pace,
+  ReminderStore,
+} from '../services/ports.js';
 import { type Conn, forUpdate, greatest } from './sql.js';
 
 interface Row {
@@ -112,6 +118,12 @@ function renewText(size: number): string {
   return sql;
 }
 
+/**
+ * Channels' pace and posts' ts are light writes: what a power cut loses of them is a pace no
+ * restart is quick enough to need, and posts found again in Slack by their metadata.
+ */
+const LIGHT = { light: true } as const;
+
 /** Nothing before `until`: the channel's next free time moves forward only. */
 const PUSH_PACE = `INSERT INTO channel_pace (team_id, channel_id, next_at) VALUES (?, ?, ?)
   ON CONFLICT (team_id, channel_id) DO UPDATE SET next_at = excluded.next_at
@@ -119,6 +131,8 @@ const PUSH_PACE = `INSERT INTO channel_pace (team_id, channel_id, next_at) VALUE
 
 const GET = 'SELECT * FROM reminders WHERE id = ?';
 const SENT = `UPDATE reminders SET status='sent', sent_at=?, message_ts=?, error=NULL WHERE id=? AND status='claimed'`;
+/** PUSH_PACE and SENT in one statement (PostgreSQL's writes in WITH). */
+const SENT_PACED = `WITH pace AS (${PUSH_PACE}) ${SENT}`;
 const RELEASE = `UPDATE reminders SET status='pending', not_before=?, error=? WHERE id=? AND status='claimed'`;
 const FAIL = `UPDATE reminders SET status='failed', error=? WHERE id=? AND status IN ('claimed','pending')`;
 const CANCEL = `UPDATE reminders SET status='cancelled', error=? WHERE id=? AND status='claimed'`;
@@ -145,6 +159,7 @@ function dialectSql(c: Conn) {
      * One statement: the ready rows (of workspaces not paused, oldest first) are picked and moved to
      * 'claimed'. On PostgreSQL rows another process is claiming are skipped (SKIP LOCKED), so two
      * processes never claim the same reminder, nor wait for each other; SQLite has one writer.
+     * Each comes with its case's channel (by primary key), which delivery queues it by.
      */
     claim: `UPDATE reminders SET status='claimed', claimed_at=?, claimed_by=?, attempts=attempts+1
       WHERE id IN (
@@ -153,7 +168,7 @@ function dialectSql(c: Conn) {
           AND NOT EXISTS (
             SELECT 1 FROM workspaces w WHERE w.team_id = r.team_id AND w.paused_reason IS NOT NULL)
         ORDER BY r.not_before, r.id LIMIT ?${forUpdate(c, true)})
-      RETURNING *`,
+      RETURNING *, (SELECT channel_id FROM cases c WHERE c.id = reminders.case_id) AS channel_id`,
     postpone: `UPDATE reminders SET status='pending', not_before=?, error=?, attempts=${greatest(c, 'attempts-1', '0')}
       WHERE id=? AND status='claimed'`,
   };
@@ -251,35 +266,37 @@ export class ReminderRepo implements ReminderStore {
     intervalMs: number,
     staleMs: number,
   ): Promise<number> {
-    const row = await this.conn.get<{ next_at: number }>(this.#sql.reservePace, [
-      teamId,
-      channelId,
-      now + intervalMs,
-      now + staleMs,
-      now,
-      now,
-      intervalMs,
-    ]);
+    const row = await this.conn.get<{ next_at: number }>(
+      this.#sql.reservePace,
+      [teamId, channelId, now + intervalMs, now + staleMs, now, now, intervalMs],
+      LIGHT,
+    );
     return Number(row?.next_at) - intervalMs;
   }
 
   /** Nothing more in this channel before `until` (Slack answered, or asked to wait). */
   async pushPace(teamId: string, channelId: string, until: number): Promise<void> {
-    await this.conn.run(PUSH_PACE, [teamId, channelId, until]);
+    await this.conn.run(PUSH_PACE, [teamId, channelId, until], LIGHT);
   }
 
   /**
    * Moves up to `limit` ready reminders to 'claimed' in one statement and returns them, oldest
    * first (the order they were picked in).
    */
-  async claimReady(now: Date, limit: number, holder: string | null = null): Promise<Reminder[]> {
-    const rows = await this.conn.all<Row>(this.#sql.claim, [
+  async claimReady(
+    now: Date,
+    limit: number,
+    holder: string | null = null,
+  ): Promise<ClaimedReminder[]> {
+    const rows = await this.conn.all<Row & { channel_id: string | null }>(this.#sql.claim, [
       now.getTime(),
       holder,
       now.getTime(),
       limit,
     ]);
-    return rows.sort((a, b) => a.not_before - b.not_before || a.id - b.id).map(toReminder);
+    return rows
+      .sort((a, b) => a.not_before - b.not_before || a.id - b.id)
+      .map((r) => ({ ...toReminder(r), channelId: r.channel_id ?? null }));
   }
 
   async get(id: number): Promise<Reminder | null> {
@@ -287,8 +304,23 @@ export class ReminderRepo implements ReminderStore {
     return r ? toReminder(r) : null;
   }
 
-  async markSent(id: number, ts: string, now: Date): Promise<void> {
-    await this.conn.run(SENT, [now.getTime(), ts, id]);
+  /**
+   * A light write (docs/operations.md: a record of what Slack shows): a power cut may lose it, and
+   * the claim it settles, still in flight after the restart, is found posted by its metadata.
+   */
+  async markSent(id: number, ts: string, now: Date, pace?: Pace): Promise<void> {
+    if (!pace) {
+      await this.conn.run(SENT, [now.getTime(), ts, id], LIGHT);
+      return;
+    }
+    const paceParams = [pace.teamId, pace.channelId, pace.until];
+    // PostgreSQL: one round trip. SQLite has no writes in WITH: two statements (no round trips).
+    if (this.conn.dialect === 'postgres')
+      await this.conn.run(SENT_PACED, [...paceParams, now.getTime(), ts, id], LIGHT);
+    else {
+      await this.conn.run(PUSH_PACE, paceParams, LIGHT);
+      await this.conn.run(SENT, [now.getTime(), ts, id], LIGHT);
+    }
   }
 
   /** Back to the queue, not before `at` (rate limits, timeouts, a restart that found no trace in Slack). */

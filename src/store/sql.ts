@@ -76,6 +76,43 @@ export function toPostgres(sql: string): string {
   return out;
 }
 
+/**
+ * A statement as pg sends it: named, so each connection of the pool parses and plans a text once
+ * and then only binds and executes it (the server's parse and plan were most of its work per
+ * statement). Names are handed out per text, up to PREPARED_MAX texts; past that, unnamed.
+ */
+const PREPARED_MAX = 1000;
+const pgNames = new Map<string, string>();
+let pgNamed = 0;
+function pgStatement(sql: string, params: readonly Param[]): pg.QueryConfig<Param[]> {
+  const text = toPostgres(sql);
+  let name = pgNames.get(text);
+  if (name === undefined && pgNames.size < PREPARED_MAX) {
+    name = `amends_${++pgNamed}`;
+    pgNames.set(text, name);
+  }
+  return name === undefined
+    ? { text, values: params as Param[] }
+    : { name, text, values: params as Param[] };
+}
+
+/**
+ * A prepared statement whose tables changed under it (another process migrated the schema): the
+ * server refuses it on the connections that prepared it. Its text gets a new name (prepared
+ * afresh on each connection), and it is sent again once where it stood alone.
+ */
+function replanned(e: unknown, sql: string): boolean {
+  if (!isReplan(e)) return false;
+  const text = toPostgres(sql);
+  if (pgNames.has(text)) pgNames.set(text, `amends_${++pgNamed}`);
+  return true;
+}
+
+function isReplan(e: unknown): boolean {
+  const err = e as { code?: string; routine?: string } | null;
+  return err?.code === '0A000' && err.routine === 'RevalidateCachedQuery';
+}
+
 /** A FIFO lock: the units of work of one SQLite connection run one after another. */
 class Queue {
   #tail: Promise<void> = Promise.resolve();
@@ -354,7 +391,11 @@ class SqliteTx implements Conn {
   async all<R>(sql: string, params: readonly Param[] = []): Promise<R[]> {
     return this.st.of(sql).all(...params) as R[];
   }
-  async get<R>(sql: string, params: readonly Param[] = []): Promise<R | undefined> {
+  async get<R>(
+    sql: string,
+    params: readonly Param[] = [],
+    _opts?: { light?: boolean },
+  ): Promise<R | undefined> {
     return this.st.of(sql).get(...params) as R | undefined;
   }
   async run(
@@ -391,7 +432,11 @@ abstract class PgQueries {
   async all<R>(sql: string, params: readonly Param[] = []): Promise<R[]> {
     return (await this.query(sql, params)).rows as R[];
   }
-  async get<R>(sql: string, params: readonly Param[] = []): Promise<R | undefined> {
+  async get<R>(
+    sql: string,
+    params: readonly Param[] = [],
+    _opts?: { light?: boolean },
+  ): Promise<R | undefined> {
     return (await this.query(sql, params)).rows[0] as R | undefined;
   }
 }
@@ -413,9 +458,14 @@ export class PgConn extends PgQueries implements Conn {
   get inTransaction(): boolean {
     return false;
   }
-  protected query(sql: string, params: readonly Param[]): Promise<pg.QueryResult> {
+  protected async query(sql: string, params: readonly Param[]): Promise<pg.QueryResult> {
     this.onStatement?.(sql);
-    return this.pool.query(toPostgres(sql), params as Param[]);
+    try {
+      return await this.pool.query(pgStatement(sql, params));
+    } catch (e) {
+      if (!replanned(e, sql)) throw e;
+      return this.pool.query(pgStatement(sql, params));
+    }
   }
   async run(
     sql: string,
@@ -424,12 +474,40 @@ export class PgConn extends PgQueries implements Conn {
   ): Promise<number> {
     if (opts?.light) {
       if (!this.lightPool) return this.transaction((c) => c.run(sql, params), { light: true });
-      this.onStatement?.(sql);
-      return (await this.lightPool.query(toPostgres(sql), params as Param[])).rowCount ?? 0;
+      return (await this.#light(this.lightPool, sql, params)).rowCount ?? 0;
     }
     return (await this.query(sql, params)).rowCount ?? 0;
   }
+  override async get<R>(
+    sql: string,
+    params: readonly Param[] = [],
+    opts?: { light?: boolean },
+  ): Promise<R | undefined> {
+    if (!opts?.light) return super.get(sql, params);
+    if (!this.lightPool) return this.transaction((c) => c.get<R>(sql, params), { light: true });
+    return (await this.#light(this.lightPool, sql, params)).rows[0] as R | undefined;
+  }
+  /** One statement on the light writes' connections (synchronous_commit off for the session). */
+  async #light(pool: pg.Pool, sql: string, params: readonly Param[]): Promise<pg.QueryResult> {
+    this.onStatement?.(sql);
+    try {
+      return await pool.query(pgStatement(sql, params));
+    } catch (e) {
+      if (!replanned(e, sql)) throw e;
+      return pool.query(pgStatement(sql, params));
+    }
+  }
   async transaction<T>(fn: (c: Conn) => Promise<T>, opts?: { light?: boolean }): Promise<T> {
+    try {
+      return await this.#transaction(fn, opts);
+    } catch (e) {
+      // A statement prepared before another process changed its tables: the transaction was
+      // rolled back (nothing of it stands) and runs again once, that statement prepared afresh.
+      if (!isReplan(e)) throw e;
+      return this.#transaction(fn, opts);
+    }
+  }
+  async #transaction<T>(fn: (c: Conn) => Promise<T>, opts?: { light?: boolean }): Promise<T> {
     const light = opts?.light === true;
     const client = await (light && this.lightPool ? this.lightPool : this.pool).connect();
     const tx = new PgTx(client, this);
@@ -474,9 +552,15 @@ class PgTx extends PgQueries implements Conn {
   get onStatement(): ((sql: string) => void) | undefined {
     return this.owner.onStatement;
   }
-  protected query(sql: string, params: readonly Param[]): Promise<pg.QueryResult> {
+  protected async query(sql: string, params: readonly Param[]): Promise<pg.QueryResult> {
     this.owner.onStatement?.(sql);
-    return this.client.query(toPostgres(sql), params as Param[]);
+    try {
+      return await this.client.query(pgStatement(sql, params));
+    } catch (e) {
+      // The transaction is aborted: PgConn.transaction runs it again, the statement renamed here.
+      replanned(e, sql);
+      throw e;
+    }
   }
   /** A statement with no parameters and no result (BEGIN, COMMIT, SAVEPOINT…). */
   async control(sql: string): Promise<void> {

@@ -575,6 +575,36 @@ describeEngines('store', (engine) => {
       expect((await s.reminders.inFlight()).map((r) => r.id)).toEqual(ids);
     });
 
+    it('a claim brings its case’s channel; a post recorded with its pace moves the channel on', async () => {
+      const c = await s.cases.insert(opened(), NOW);
+      await s.reminders.enqueue(c, 'own_up', [{ kind: 'nudge', occurrence: 1 }], NOW);
+      const [r] = await s.reminders.claimReady(NOW, 1);
+      expect(r?.channelId).toBe(c.channelId);
+      const until = NOW.getTime() + 1000;
+      await s.reminders.markSent(r?.id ?? -1, '1768384800.000300', NOW, {
+        teamId: TEAM,
+        channelId: c.channelId,
+        until,
+      });
+      expect(await s.reminders.get(r?.id ?? -1)).toMatchObject({ status: 'sent' });
+      // The next slot in the channel is the one the post left.
+      expect(await s.reminders.reservePace(TEAM, c.channelId, NOW.getTime(), 1000, 60_000)).toBe(
+        until,
+      );
+      // Never moved back: an earlier time recorded with a later post changes nothing.
+      await s.reminders.enqueue(c, 'own_up', [{ kind: 'nudge', occurrence: 2 }], NOW);
+      const [again] = await s.reminders.claimReady(NOW, 1);
+      await s.reminders.markSent(again?.id ?? -1, '1768384800.000400', NOW, {
+        teamId: TEAM,
+        channelId: c.channelId,
+        until: NOW.getTime(),
+      });
+      expect(await s.reminders.get(again?.id ?? -1)).toMatchObject({ status: 'sent' });
+      expect(await s.reminders.reservePace(TEAM, c.channelId, NOW.getTime(), 1000, 60_000)).toBe(
+        until + 1000,
+      );
+    });
+
     it('two stores on one database (two processes) never claim the same row', async () => {
       const c = await s.cases.insert(opened(), NOW);
       await s.reminders.enqueue(
