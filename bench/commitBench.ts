@@ -1,8 +1,7 @@
 /**
- * What one case's commit costs as the store makes it (FULL: synchronous=NORMAL and the WAL synced
- * before the commit is reported, see src/store/sql.ts) and without the sync (NORMAL), and on
- * PostgreSQL when given one: an Amends built by composeAmends on each (two temporary SQLite
- * databases, one of them without the sync; a fresh PostgreSQL database), and `cases.open` (the
+ * What one case's commit costs with synchronous=FULL (as src/store/db.ts sets it) and with NORMAL,
+ * and on PostgreSQL when given one: an Amends built by composeAmends on each (two temporary SQLite
+ * databases, one of them switched to NORMAL; a fresh PostgreSQL database), and `cases.open` (the
  * domain's openCase and CaseRepo.insert: a transaction on SQLite, one statement on PostgreSQL) timed alternately on each, so all see
  * the same disk at the same moments. Run in its own process (forked by bench/run.ts); sends one
  * {type:'result'} over IPC, then exits.
@@ -12,7 +11,6 @@ import { type Amends, composeAmends } from '../src/compose.js';
 import { configWith } from '../src/config.js';
 import { systemClock } from '../src/domain/clock.js';
 import { loggerFromLog } from '../src/log.js';
-import { SqliteConn } from '../src/store/sql.js';
 import {
   BOT_TOKEN,
   type ChildFailed,
@@ -67,10 +65,10 @@ async function build(mode: CommitFigure['mode']): Promise<Amends> {
     logger: loggerFromLog(() => {}),
   });
   if (mode === 'POSTGRES') return amends;
-  // FULL is the store as it runs (the WAL synced before a commit is reported); NORMAL, without it.
-  const { conn } = amends.store;
-  if (!(conn instanceof SqliteConn)) throw new Error(`the ${mode} commit is SQLite's`);
-  if (mode === 'NORMAL') conn.withoutSync();
+  // The bot's own SQLite connection (synchronous is a setting of the connection).
+  const sqlite = amends.store.sqlite;
+  if (!sqlite) throw new Error(`the ${mode} commit is SQLite's`);
+  sqlite.pragma(`synchronous = ${mode}`);
   return amends;
 }
 

@@ -6,14 +6,13 @@
  *           acks, then one chat.postMessage to the (fake) Web API
  *   amends  Amends as src/main.ts starts it in HTTP mode (startBot: Bolt's HTTPReceiver), on a seeded
  *           database (SQLite, or PostgreSQL with `databaseUrl`); `synchronous: 'NORMAL'` lowers the
- *           durability of its SQLite commits (a bench-only variant: no WAL sync before a commit is
- *           reported, to measure what the sync costs the ack)
+ *           durability of its SQLite commits (a bench-only variant, to measure what the FULL fsync
+ *           costs the ack)
  * IPC: sends {type:'ready'} once listening; answers {type:'stats'}; exits on {type:'stop'}.
  */
 import { subscribe } from 'node:diagnostics_channel';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type { App, webApi } from '@slack/bolt';
-import { SqliteConn } from '../src/store/sql.js';
 import { BOT_ID, BOT_TOKEN, BOT_USER, peakRssBytes, rssSampler, SECRET } from './lib/common.js';
 
 export interface ServerArgs {
@@ -23,7 +22,7 @@ export interface ServerArgs {
   /** Amends only: `postgres://…` runs it on PostgreSQL (DATABASE_URL), else on the file at dbPath. */
   readonly databaseUrl?: string;
   readonly slackApiUrl?: string;
-  /** Amends only: NORMAL, set after start-up, drops the WAL sync (SqliteConn.withoutSync). */
+  /** Amends only: set after start-up, on its connection (src/store/db.ts sets FULL). */
   readonly synchronous?: 'FULL' | 'NORMAL';
 }
 
@@ -176,9 +175,8 @@ async function startAmends(): Promise<() => Promise<void>> {
   });
   // Exactly what src/main.ts starts in HTTP mode: one thread, Bolt's own receiver.
   const running = await startBot(config, loggerFromLog(log, 'warn'), identity);
-  // NORMAL: the store's commits no longer wait for the WAL's sync (what the durable commit costs).
-  if (args.synchronous === 'NORMAL' && running.amends.store.conn instanceof SqliteConn)
-    running.amends.store.conn.withoutSync();
+  // The bot's own SQLite connection (synchronous is a setting of the connection).
+  if (args.synchronous) running.amends.store.sqlite?.pragma(`synchronous = ${args.synchronous}`);
   const g = running.amends.gate;
   gate = () => ({ ...g.refused, active: g.active });
   return () => running.stop();

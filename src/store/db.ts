@@ -397,9 +397,7 @@ export function openDatabase(path: string): Db {
     // busy_timeout first: switching to WAL takes a lock another process may briefly hold.
     db.pragma('busy_timeout = 5000');
     pragmaWhenFree(db, 'journal_mode = WAL');
-    // FULL for what runs on this handle directly (migrations, the command-line tools): a commit is
-    // on the disk when it returns. The store's connection (SqliteConn) commits at NORMAL and syncs
-    // the WAL itself before a durable unit resolves, off the event loop.
+    // FULL: a reminder recorded as sent must survive a power cut, or it could be posted twice.
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     // Up to 64 MiB of pages kept per connection (SQLite's default is 2 MiB): with 10^5 cases the

@@ -94,6 +94,7 @@ function storeOn(
 /** A store on an open (and migrated) SQLite database. */
 export function sqliteStore(db: Database.Database, playbook: Playbook): Store {
   const conn = new SqliteConn(db);
+  // Both connections: the light writes' one too.
   return storeOn(conn, playbook, db, async () => conn.close());
 }
 

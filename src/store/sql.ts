@@ -1,6 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { closeSync, fdatasync, openSync } from 'node:fs';
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import type pg from 'pg';
 
 /**
@@ -9,9 +8,10 @@ import type pg from 'pg';
  * itself (each statement on its own, or a transaction opened by `transaction`) or one transaction's
  * connection, handed to the work inside it.
  *
- * SQLite (better-sqlite3, synchronous) has one connection; its units of work are serialised by one
- * queue, so one never sees another's half-done writes, and a statement outside any unit waits for
- * the one running. PostgreSQL (pg) holds one pooled connection for a unit of work.
+ * SQLite (better-sqlite3, synchronous) has one connection for reads and durable writes, and one for
+ * light writes; units of work on both are serialised by one queue, so one never sees another's
+ * half-done writes, and a statement outside any unit waits for the one running. PostgreSQL (pg)
+ * holds one pooled connection for a unit of work.
  */
 export type Param = string | number | null;
 export type Dialect = 'sqlite' | 'postgres';
@@ -29,9 +29,9 @@ export interface Conn {
   ): Promise<R | undefined>;
   /**
    * Runs a write; how many rows it changed. Outside a transaction it is a transaction of its own,
-   * committed lightly with `light` (see `transaction`): on SQLite without waiting for the WAL's
-   * sync, on PostgreSQL with synchronous_commit off. Inside one it is part of it, and `light`
-   * changes nothing.
+   * committed lightly with `light` (see `transaction`): on SQLite still one statement (on the light
+   * writes' connection), on PostgreSQL with synchronous_commit off. Inside one it is part of it,
+   * and `light` changes nothing.
    */
   run(sql: string, params?: readonly Param[], opts?: { light?: boolean }): Promise<number>;
   /**
@@ -174,97 +174,33 @@ function side(db: Database.Database, onStatement?: (sql: string) => void): Side 
 }
 
 /**
- * The WAL file's fdatasync, on libuv's thread pool so the event loop is not held while the disk
- * works. A call waits for a sync that starts after it: while one is on its way, the calls made
- * meanwhile share the next one (their commits may have missed the one running).
- */
-export class WalSync {
-  #fd: number | null = null;
-  #running: Promise<void> | null = null;
-  #next: Promise<void> | null = null;
-  #closed = false;
-  constructor(
-    readonly path: string,
-    /** fs.fdatasync, replaced in tests to hold a sync or fail it. */
-    readonly datasync: (fd: number, cb: (e: Error | null) => void) => void = fdatasync,
-  ) {}
-  sync(): Promise<void> {
-    if (!this.#running) return this.#start();
-    if (!this.#next) {
-      const go = () => {
-        this.#next = null;
-        return this.#start();
-      };
-      this.#next = this.#running.then(go, go);
-    }
-    return this.#next;
-  }
-  /** Closes the file once no sync is on its way (its descriptor must not be reused under one). */
-  close(): void {
-    this.#closed = true;
-    const last = this.#next ?? this.#running;
-    if (last) void last.then(this.#release, this.#release);
-    else this.#release();
-  }
-  #start(): Promise<void> {
-    if (this.#closed) return Promise.reject(new Error('the database is closed'));
-    this.#fd ??= openSync(this.path, 'r');
-    const fd = this.#fd;
-    const p = new Promise<void>((resolve, reject) =>
-      this.datasync(fd, (e) => (e ? reject(e) : resolve())),
-    );
-    this.#running = p;
-    const done = () => {
-      if (this.#running === p) this.#running = null;
-    };
-    p.then(done, done);
-    return p;
-  }
-  #release = (): void => {
-    if (this.#next || this.#running || this.#fd === null) return;
-    closeSync(this.#fd);
-    this.#fd = null;
-  };
-}
-
-/**
- * The SQLite database as the process shares it: statements outside a unit of work wait for it, and
- * one queue runs the units one after another (none sees another's half-done writes).
- *
- * Durability without holding the event loop: the connection commits at synchronous=NORMAL (a
- * commit appends to the WAL and returns), and a durable unit of work (or write) resolves only once
- * the WAL has been synced after its commit (`WalSync`, on libuv's thread pool). That is the
- * guarantee of synchronous=FULL, a commit reported only once it is on the disk, but while the disk
- * works the loop parses, acknowledges and posts other requests, and the commits made meanwhile
- * share one sync. A light write resolves at its commit: a crash of the process keeps it (it is in
- * the OS), a power cut may lose the last ones. What another unit reads of a commit whose sync is
- * still on its way (a few milliseconds) is likewise lost to a power cut in that window.
- * Without WAL (in memory, or read-only) there is no sync: the connection keeps its own setting.
+ * The SQLite database as the process shares it: statements outside a unit of work wait for it.
+ * Light writes use a second connection at synchronous=NORMAL (no fsync; a power cut may lose the
+ * last ones) while the main one stays at FULL; one queue serialises both connections' units of
+ * work. Without WAL (e.g. in memory) there is no second connection.
  */
 export class SqliteConn implements Conn {
   readonly dialect = 'sqlite' as const;
   readonly #main: Side;
-  readonly #wal: WalSync | null;
+  /** The light writes' connection: opened at the first one; false where there is none. */
+  #light: Side | false | null = null;
   readonly #queue = new Queue();
   /** Set while a unit of work runs: a statement on the database itself from inside it is a bug. */
   readonly #inside = new AsyncLocalStorage<{ active: boolean }>();
-  constructor(
-    readonly db: Database.Database,
-    o: { readonly datasync?: WalSync['datasync'] } = {},
-  ) {
+  #onStatement: ((sql: string) => void) | undefined = undefined;
+  constructor(readonly db: Database.Database) {
     this.#main = side(db);
-    const wal = !db.memory && !db.readonly && db.pragma('journal_mode', { simple: true }) === 'wal';
-    this.#wal = wal ? new WalSync(`${db.name}-wal`, o.datasync) : null;
-    if (wal) db.pragma('synchronous = NORMAL');
   }
   get inTransaction(): boolean {
     return false;
   }
   get onStatement(): ((sql: string) => void) | undefined {
-    return this.#main.st.onStatement;
+    return this.#onStatement;
   }
   set onStatement(fn: ((sql: string) => void) | undefined) {
+    this.#onStatement = fn;
     this.#main.st.onStatement = fn;
+    if (this.#light) this.#light.st.onStatement = fn;
   }
   /** Runs `fn` now if nothing holds the connection, else after what does. */
   #when<T>(fn: () => T): Promise<T> {
@@ -279,52 +215,23 @@ export class SqliteConn implements Conn {
     return this.#queue.run(async () => fn());
   }
   all<R>(sql: string, params: readonly Param[] = []): Promise<R[]> {
-    return this.#statement(
-      sql,
-      (s) => s.all(...params) as R[],
-      (rows) => rows.length > 0,
-    );
+    return this.#when(() => this.#main.st.of(sql).all(...params) as R[]);
   }
   get<R>(
     sql: string,
     params: readonly Param[] = [],
     opts?: { light?: boolean },
   ): Promise<R | undefined> {
-    return this.#statement(
-      sql,
-      (s) => s.get(...params) as R | undefined,
-      (row) => row !== undefined,
-      opts?.light,
-    );
+    return this.#when(() => {
+      const { st } = opts?.light ? this.#lightSide() : this.#main;
+      return st.of(sql).get(...params) as R | undefined;
+    });
   }
   run(sql: string, params: readonly Param[] = [], opts?: { light?: boolean }): Promise<number> {
-    return this.#statement(
-      sql,
-      (s) => s.run(...params).changes,
-      (changes) => changes > 0,
-      opts?.light,
-    );
-  }
-  /**
-   * One statement outside any unit of work (a transaction of its own). A write that changed rows
-   * (an `INSERT … RETURNING` read through `get` or `all` too: its rows are those it changed)
-   * resolves once the WAL is synced, unless it is light.
-   */
-  async #statement<T>(
-    sql: string,
-    use: (s: Stmt) => T,
-    changed: (out: T) => boolean,
-    light?: boolean,
-  ): Promise<T> {
-    let wrote = false;
-    const out = await this.#when(() => {
-      const s = this.#main.st.of(sql);
-      const result = use(s);
-      wrote = !s.readonly && changed(result);
-      return result;
+    return this.#when(() => {
+      const { st } = opts?.light ? this.#lightSide() : this.#main;
+      return st.of(sql).run(...params).changes;
     });
-    if (wrote && !light) await this.#synced();
-    return out;
   }
   /**
    * On the one connection a statement from inside a running unit of work, not through its `tx`,
@@ -334,16 +241,16 @@ export class SqliteConn implements Conn {
     if (this.#inside.getStore()?.active)
       throw new Error('a statement inside a unit of work must go through its tx, not the database');
   }
-  async transaction<T>(fn: (c: Conn) => Promise<T>, opts?: { light?: boolean }): Promise<T> {
+  transaction<T>(fn: (c: Conn) => Promise<T>, opts?: { light?: boolean }): Promise<T> {
     this.#outside();
-    const { db, st, tx } = this.#main;
-    const out = await this.#queue.run(async () => {
+    return this.#queue.run(async () => {
+      const { db, st, tx } = opts?.light ? this.#lightSide() : this.#main;
       st.of('BEGIN IMMEDIATE').run();
       const flag = { active: true };
       try {
-        const result = await this.#inside.run(flag, () => fn(tx));
+        const out = await this.#inside.run(flag, () => fn(tx));
         st.of('COMMIT').run();
-        return result;
+        return out;
       } catch (e) {
         if (db.inTransaction) st.of('ROLLBACK').run();
         throw e;
@@ -351,29 +258,50 @@ export class SqliteConn implements Conn {
         flag.active = false;
       }
     });
-    // Outside the queue: the next unit runs while this one's commit reaches the disk.
-    if (!opts?.light) await this.#synced();
-    return out;
   }
   savepoint<T>(fn: (c: Conn) => Promise<T>): Promise<T> {
     return this.transaction(fn);
   }
-  /** The WAL on the disk, up to at least every commit made so far (nothing where there is no WAL). */
-  #synced(): Promise<void> {
-    return this.#wal && !this.#unsynced ? this.#wal.sync() : Promise.resolve();
-  }
-  #unsynced = false;
-  /**
-   * From now on commits wait for no sync: synchronous=NORMAL alone, whose last commits a power cut
-   * may lose. For the benchmark's row that prices the sync, nothing else.
-   */
-  withoutSync(): void {
-    this.#unsynced = true;
-  }
-  /** Closes the database (the WAL file once its last sync is done). */
+  /** Closes the light writes' connection, then the database. */
   close(): void {
-    this.#wal?.close();
+    this.#closeLight();
     if (this.db.open) this.db.close();
+  }
+  #closeLight(): void {
+    const light = this.#light || null;
+    if (light?.db.open) light.db.close();
+    this.#light = false;
+  }
+  /** The light writes' connection (opened now if it is the first), or the main one where none. */
+  #lightSide(): Side {
+    if (!this.db.open) {
+      // The database was closed (Store.close): so is this, and the write fails as it would there.
+      this.#closeLight();
+      return this.#main;
+    }
+    if (this.#light === null) this.#light = this.#openLight();
+    return this.#light || this.#main;
+  }
+  #openLight(): Side | false {
+    const main = this.db;
+    if (main.memory || main.readonly || main.pragma('journal_mode', { simple: true }) !== 'wal')
+      return false;
+    const db = new Database(main.name, { fileMustExist: true });
+    try {
+      db.pragma('busy_timeout = 5000');
+      // Not synced at each commit: the next FULL commit of the main connection syncs the WAL.
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      // Checkpoints as the main connection has them (none when a background thread runs them).
+      db.pragma(
+        `wal_autocheckpoint = ${Number(main.pragma('wal_autocheckpoint', { simple: true }))}`,
+      );
+      db.pragma('cache_size = -2048');
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    return side(db, this.#onStatement);
   }
 }
 

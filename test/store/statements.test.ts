@@ -180,10 +180,10 @@ describe.skipIf(testEngine() === 'postgres')('statements per request', () => {
   const ctx = useHarness();
   const count = requestCounter(ctx);
 
-  /** No write switches the connection's synchronous setting (NORMAL; the store syncs the WAL). */
+  /** No light write switches the connection's synchronous setting; the main one stays FULL. */
   function expectNoSwitching(h: Harness, seen: readonly Seen[]): void {
     expect(seen.filter((s) => /^PRAGMA\b/i.test(s.sql))).toEqual([]);
-    expect(h.amends.store.sqlite?.pragma('synchronous', { simple: true })).toBe(1);
+    expect(h.amends.store.sqlite?.pragma('synchronous', { simple: true })).toBe(2);
   }
 
   it(`a /incident from a known user: at most ${KNOWN_USER} statements`, async () => {

@@ -65,8 +65,7 @@ describeEngines('store', (engine) => {
         expect(db().pragma('journal_mode', { simple: true })).toBe('wal');
         expect(db().pragma('foreign_keys', { simple: true })).toBe(1);
         expect(db().pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(1000);
-        // The store's connection commits at NORMAL and syncs the WAL itself (walSync.test.ts).
-        expect(db().pragma('synchronous', { simple: true })).toBe(1);
+        expect(db().pragma('synchronous', { simple: true })).toBe(2); // FULL
         await s.store.close();
         const again = openDatabase(s.where);
         try {
@@ -76,6 +75,11 @@ describeEngines('store', (engine) => {
         } finally {
           again.close();
         }
+      });
+
+      it("a lease write leaves the connection's synchronous setting as it was (FULL)", async () => {
+        await s.store.repos.leases.take('k', 'a', new Date(), 1000);
+        expect(db().pragma('synchronous', { simple: true })).toBe(2); // FULL, as opened
       });
 
       it('writes through a WAL file next to the database', async () => {

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_PLAYBOOK } from '../../src/domain/playbook.js';
 import { type OpenCaseInput, openCase } from '../../src/domain/recoveryCase.js';
 import type { Tx } from '../../src/services/ports.js';
+import type { Conn } from '../../src/store/sql.js';
 import { openInput } from '../helpers/builders.js';
 import { describeEngines } from '../helpers/postgres.js';
 import { storePerTest } from './engine.js';
@@ -253,7 +254,34 @@ describeEngines('unit of work', (engine) => {
         }
       });
 
-      it('light: a write of one statement is that statement alone, read at once', async () => {
+      const db = () => s.store.sqlite as Database.Database;
+      const mode = () => db().pragma('synchronous', { simple: true });
+      const inUnit = async (c: Conn) =>
+        (await c.get<{ synchronous: number }>('PRAGMA synchronous'))?.synchronous;
+
+      it('light: on a connection of its own at synchronous=NORMAL, the main one staying FULL, also when it throws', async () => {
+        expect(mode()).toBe(2);
+        expect(await s.conn.transaction(inUnit, { light: true })).toBe(1);
+        expect(mode()).toBe(2);
+        await expect(
+          s.conn.transaction(
+            async () => {
+              throw new Error('refused');
+            },
+            { light: true },
+          ),
+        ).rejects.toThrow('refused');
+        expect(mode()).toBe(2);
+        expect(await s.conn.transaction(inUnit)).toBe(2);
+      });
+
+      it('light: inside a transaction the flag changes nothing', async () => {
+        expect(await s.conn.transaction(async (c) => c.transaction(inUnit, { light: true }))).toBe(
+          2,
+        );
+      });
+
+      it('light: a write of one statement is that statement alone, read at once by the main connection', async () => {
         // No PRAGMA, no BEGIN.
         const seen: string[] = [];
         s.conn.onStatement = (sql) => seen.push(sql);
@@ -273,13 +301,7 @@ describeEngines('unit of work', (engine) => {
             ['x'],
           ),
         ).toEqual({ paused_reason: 'r' });
-      });
-
-      it('commits at synchronous=NORMAL: the store syncs the WAL itself (test/store/walSync.test.ts)', async () => {
-        await uow().run(async (tx) => tx.workspaces.pause('T1', 'r', NOW));
-        expect((s.store.sqlite as Database.Database).pragma('synchronous', { simple: true })).toBe(
-          1,
-        );
+        expect(mode()).toBe(2);
       });
     });
   }
