@@ -386,14 +386,8 @@ export class PgConn extends PgQueries implements Conn {
   get inTransaction(): boolean {
     return false;
   }
-  protected async query(sql: string, params: readonly Param[]): Promise<pg.QueryResult> {
-    this.onStatement?.(sql);
-    try {
-      return await this.pool.query(pgStatement(sql, params));
-    } catch (e) {
-      if (!replanned(e, sql)) throw e;
-      return this.pool.query(pgStatement(sql, params));
-    }
+  protected query(sql: string, params: readonly Param[]): Promise<pg.QueryResult> {
+    return this.#send(this.pool, sql, params);
   }
   async run(
     sql: string,
@@ -402,7 +396,7 @@ export class PgConn extends PgQueries implements Conn {
   ): Promise<number> {
     if (opts?.light) {
       if (!this.lightPool) return this.transaction((c) => c.run(sql, params), { light: true });
-      return (await this.#light(this.lightPool, sql, params)).rowCount ?? 0;
+      return (await this.#send(this.lightPool, sql, params)).rowCount ?? 0;
     }
     return (await this.query(sql, params)).rowCount ?? 0;
   }
@@ -413,10 +407,13 @@ export class PgConn extends PgQueries implements Conn {
   ): Promise<R | undefined> {
     if (!opts?.light) return super.get(sql, params);
     if (!this.lightPool) return this.transaction((c) => c.get<R>(sql, params), { light: true });
-    return (await this.#light(this.lightPool, sql, params)).rows[0] as R | undefined;
+    return (await this.#send(this.lightPool, sql, params)).rows[0] as R | undefined;
   }
-  /** One statement on the light writes' connections (synchronous_commit off for the session). */
-  async #light(pool: pg.Pool, sql: string, params: readonly Param[]): Promise<pg.QueryResult> {
+  /**
+   * One statement on a pool (the light writes' connections have synchronous_commit off for the
+   * session), sent again once if it was prepared before another process changed its tables.
+   */
+  async #send(pool: pg.Pool, sql: string, params: readonly Param[]): Promise<pg.QueryResult> {
     this.onStatement?.(sql);
     try {
       return await pool.query(pgStatement(sql, params));
